@@ -1,0 +1,64 @@
+import type { SantongApp } from '../app';
+import type { Runtime } from '../runtime';
+import type { Db } from '../db/database';
+import type { AuthedUser } from '../domain/auth/sessions';
+import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
+import type { z } from 'zod';
+
+/** Where a call comes from. The token is the session cookie (HTTP) or the window's session (IPC). */
+export interface Caller {
+  transport: 'http' | 'ipc' | 'internal';
+  ip: string;
+  userAgent?: string;
+  token?: string | null;
+}
+
+/** How a handler starts or ends the caller's session; each transport implements it its own way. */
+export interface SessionSink {
+  set(token: string, expiresAt: Date): void;
+  clear(): void;
+}
+
+export interface HandlerContext {
+  app: SantongApp;
+  /** Lets setup switch between the real and the demo hub. */
+  runtime: Runtime;
+  /** The writer inside the method's transaction for writes; the read-only connection for reads. */
+  db: Db;
+  /** The moment of the call, from the app's clock; one value for the whole call. */
+  now: Date;
+  /** Today's business date in China time. */
+  today: string;
+  /** The signed-in user. Throws for anonymous callers (only public methods see those). */
+  readonly user: AuthedUser;
+  readonly optionalUser: AuthedUser | null;
+  sessionTokenHash: string | null;
+  caller: Caller;
+  session: SessionSink;
+  /** Filled by write handlers: what the audit row names, e.g. 'requisition:42'. */
+  audit: { target?: string; details?: Record<string, unknown> };
+}
+
+type HandlerResult<K extends MethodName> = z.input<Api[K]['output']> | MethodOutput<K>;
+
+/**
+ * A handler is synchronous so a write can run inside one SQLite transaction. Work that must be
+ * asynchronous (hashing a password, reading a workbook) goes in `prepare`, which runs first, outside it.
+ */
+export type Handler<K extends MethodName> =
+  | ((ctx: HandlerContext, input: ParsedInput<K>) => HandlerResult<K>)
+  | {
+      prepare: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<unknown>;
+      run: (ctx: HandlerContext, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
+    }
+  | {
+      /** A read whose result needs asynchronous work (e.g. writing a workbook); never a write. */
+      async: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<HandlerResult<K>>;
+    };
+
+export type Handlers = { [K in MethodName]: Handler<K> };
+
+/** Declares a domain's handlers; the combined table must cover the whole contract. */
+export function defineHandlers<K extends MethodName>(handlers: { [P in K]: Handler<P> }): { [P in K]: Handler<P> } {
+  return handlers;
+}

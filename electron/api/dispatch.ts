@@ -1,0 +1,165 @@
+import type { z } from 'zod';
+import { api, isMethodName, type AnyMethod, type MethodName } from '../../shared/contract';
+import type { ApiErrorBody } from '../../shared/errors';
+import { chinaDate } from '../../shared/dates';
+import { AppError } from '../errors';
+import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
+import type { Runtime } from '../runtime';
+import type { Caller, HandlerContext, SessionSink } from './context';
+import { handlers } from './handlers';
+import { recordAudit } from './audit';
+
+export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
+
+/** Methods a user who must change an initial password may still call. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
+
+function failure(err: AppError): DispatchResult {
+  const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.issues?.length) body.error.issues = err.issues;
+  return { ok: false, status: err.status, body };
+}
+
+function validationError(error: z.ZodError): AppError {
+  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const first = issues[0];
+  const message = first ? (first.path ? `${first.path}：${first.message}` : first.message) : '输入有误';
+  return new AppError('VALIDATION', `输入有误：${message}`, issues);
+}
+
+/** SQLite constraint failures that escape a handler are still the user's mistake, not a crash. */
+function fromSqliteError(err: unknown): AppError | null {
+  const code = (err as { code?: string })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new AppError('DUPLICATE', '数据重复，已存在相同的记录');
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new AppError('BUSINESS_RULE', '引用的数据不存在或仍被使用');
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('BUSINESS_RULE', '数据不符合规则，未保存');
+  if (code === 'SQLITE_BUSY') return new AppError('CONFLICT', '系统繁忙，请稍后重试');
+  return null;
+}
+
+function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expired: boolean): void {
+  if (spec.access === 'public') return;
+  if (!user) {
+    throw expired ? new AppError('SESSION_EXPIRED', '登录已过期，请重新登录') : new AppError('UNAUTHENTICATED', '请先登录');
+  }
+  if (spec.access !== 'authenticated' && !spec.access.includes(user.role)) {
+    throw new AppError('FORBIDDEN', '您的角色无权执行此操作');
+  }
+  if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(name)) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
+  }
+}
+
+/**
+ * The one entry point of every API call, whatever the transport: resolve the session, check the role,
+ * validate the input, run the handler (writes in one transaction with their audit row), map errors.
+ */
+export async function dispatch(
+  runtime: Runtime,
+  name: string,
+  rawInput: unknown,
+  caller: Caller,
+  session: SessionSink,
+): Promise<DispatchResult> {
+  if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
+  const app = runtime.app;
+  const spec = api[name] as AnyMethod;
+  const now = app.clock.now();
+  let user: AuthedUser | null = null;
+  let sessionTokenHash: string | null = null;
+  let expired = false;
+
+  try {
+    if (caller.token) {
+      const found = resolveSession(app.db, caller.token, now);
+      if (found && 'user' in found) {
+        user = found.user;
+        sessionTokenHash = found.tokenHash;
+      } else if (found && 'expired' in found) {
+        expired = true;
+        session.clear();
+      }
+    }
+    authorize(spec, name, user, expired);
+
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    if (!parsed.success) throw validationError(parsed.error);
+    const input = parsed.data;
+
+    const ctx: HandlerContext = {
+      app,
+      runtime,
+      db: spec.write ? app.db : app.readDb,
+      now,
+      today: chinaDate(now),
+      get user(): AuthedUser {
+        if (!user) throw new AppError('UNAUTHENTICATED', '请先登录');
+        return user;
+      },
+      optionalUser: user,
+      sessionTokenHash,
+      caller,
+      session,
+      audit: {},
+    };
+
+    const handler = handlers[name as MethodName] as
+      | ((ctx: HandlerContext, input: unknown) => unknown)
+      | { prepare: (ctx: HandlerContext, input: unknown) => Promise<unknown>; run: (ctx: HandlerContext, input: unknown, p: unknown) => unknown }
+      | { async: (ctx: HandlerContext, input: unknown) => Promise<unknown> };
+
+    let value: unknown;
+    if ('async' in handler) {
+      if (spec.write) throw new Error(`${name}: asynchronous handlers cannot write`);
+      value = await handler.async(ctx, input);
+    } else {
+      const prepared = 'prepare' in handler ? await handler.prepare(ctx, input) : undefined;
+      const run = () => ('run' in handler ? handler.run(ctx, input, prepared) : handler(ctx, input));
+      if (spec.write) {
+        value = app.db
+          .transaction(() => {
+            const out = run();
+            recordAudit(app.db, {
+              user,
+              caller,
+              now,
+              method: name,
+              outcome: 'ok',
+              target: ctx.audit.target,
+              details: ctx.audit.details,
+              input,
+            });
+            return out;
+          })
+          .immediate();
+      } else {
+        value = run();
+      }
+    }
+
+    if (app.validateOutputs) {
+      const checked = spec.output.safeParse(value);
+      if (!checked.success) throw new Error(`${name}: output does not match the contract: ${checked.error.message}`);
+      value = checked.data;
+    }
+    return { ok: true, value };
+  } catch (err) {
+    const appError = err instanceof AppError ? err : fromSqliteError(err);
+    if (appError) {
+      if (appError.status === 403) {
+        recordAudit(app.db, { user, caller, now, method: name, outcome: 'denied', errorCode: appError.code, input: rawInput });
+      }
+      return failure(appError);
+    }
+    console.error(`[santong] ${name} failed:`, err);
+    return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));
+  }
+}
+
+/** Convenience for trusted in-process callers (demo generator, tests): acts as an existing user. */
+export function internalCaller(token: string): Caller {
+  return { transport: 'internal', ip: 'internal', token };
+}
+
+export const noSession: SessionSink = { set() {}, clear() {} };

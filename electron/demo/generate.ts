@@ -1,0 +1,53 @@
+import { InternalClient } from '../api/internal';
+import { sql } from '../db/database';
+import { hashPassword } from '../domain/auth/passwords';
+import { setSetting } from '../domain/settings';
+import type { Runtime } from '../runtime';
+import { DOCTOR_NAMES, VILLAGES } from './names';
+
+export interface DemoParams {
+  clinics: number;
+}
+
+export const DEMO_HUB_NAME = '青石镇卫生院';
+const DEMO_PASSWORD = 'santong-demo';
+
+/**
+ * Builds a demo township through the real handlers where one exists. Accounts are inserted directly:
+ * the published demo password would not pass the password policy, and exists only in demo mode.
+ */
+export async function generateDemoHub(runtime: Runtime, params: DemoParams): Promise<void> {
+  if (!runtime.app.demo) throw new Error('the demo hub is only built in demo mode');
+  const db = runtime.app.db;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const at = runtime.app.clock.now().toISOString();
+  const insertUser = sql(
+    db,
+    `INSERT INTO users (username, display_name, role, clinic_id, phone, password_hash, must_change_password, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+  );
+
+  db.transaction(() => {
+    setSetting(db, 'hub.name', DEMO_HUB_NAME);
+    setSetting(db, 'hub.address', '青石镇卫生院路 1 号');
+    setSetting(db, 'demo', '1');
+    sql(db, "INSERT INTO stores (kind, clinic_id, name) VALUES ('hub', NULL, ?)").run(`${DEMO_HUB_NAME}中心药库`);
+    insertUser.run('admin', '系统管理员', 'admin', null, null, passwordHash, at, at);
+    insertUser.run('yaoku', '周药师', 'pharmacist', null, '0731-8800123', passwordHash, at, at);
+    insertUser.run('caiwu', '孙会计', 'finance', null, '0731-8800124', passwordHash, at, at);
+  })();
+
+  const admin = InternalClient.asUser(runtime, 'admin');
+  for (let i = 0; i < params.clinics; i++) {
+    const village = VILLAGES[i % VILLAGES.length] + (i >= VILLAGES.length ? String(Math.floor(i / VILLAGES.length) + 1) : '');
+    const code = `C${String(i + 1).padStart(2, '0')}`;
+    const clinic = await admin.call('clinics.create', {
+      code,
+      name: `${village}村卫生室`,
+      village: `${village}村`,
+      address: `青石镇${village}村村委会旁`,
+      phone: `138${String(73100000 + i * 7919).padStart(8, '0')}`,
+    });
+    insertUser.run(`cy${String(i + 1).padStart(2, '0')}`, DOCTOR_NAMES[i % DOCTOR_NAMES.length], 'village_doctor', clinic.id, null, passwordHash, at, at);
+  }
+}

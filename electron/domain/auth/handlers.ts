@@ -1,0 +1,127 @@
+import { defineHandlers, type HandlerContext } from '../../api/context';
+import { sql } from '../../db/database';
+import { AppError } from '../../errors';
+import { getSetting, setSetting } from '../settings';
+import { ensureDemoHub } from '../../demo/ensure';
+import { hashPassword, unknownUserHash, verifyPassword } from './passwords';
+import { createSession, endAllSessions, endSession, loadAuthedUser, type AuthedUser } from './sessions';
+import { assertLoginAllowed, recordLoginAttempt } from './throttle';
+
+function userCount(ctx: HandlerContext): number {
+  return (sql(ctx.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
+}
+
+function startSession(ctx: HandlerContext, userId: number): AuthedUser {
+  const { token, expiresAt } = createSession(ctx.db, userId, ctx.now, { ip: ctx.caller.ip, userAgent: ctx.caller.userAgent });
+  ctx.session.set(token, expiresAt);
+  const user = loadAuthedUser(ctx.db, userId);
+  if (!user) throw new AppError('INTERNAL', '用户不存在');
+  return user;
+}
+
+export const authHandlers = defineHandlers({
+  'system.status': (ctx) => ({
+    setupRequired: userCount(ctx) === 0,
+    hubName: getSetting(ctx.db, 'hub.name'),
+    demo: ctx.app.demo,
+    version: ctx.app.version,
+    schemaVersion: ctx.app.schemaVersion,
+  }),
+
+  'setup.initialize': {
+    prepare: (_ctx, input) => hashPassword(input.adminPassword),
+    run: (ctx, input, passwordHash: string) => {
+      if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
+      const at = ctx.now.toISOString();
+      setSetting(ctx.db, 'hub.name', input.hubName);
+      sql(ctx.db, "INSERT INTO stores (kind, clinic_id, name) VALUES ('hub', NULL, ?)").run(`${input.hubName}中心药库`);
+      const { lastInsertRowid } = sql(
+        ctx.db,
+        `INSERT INTO users (username, display_name, role, clinic_id, password_hash, must_change_password, created_at, updated_at)
+         VALUES (?, ?, 'admin', NULL, ?, 0, ?, ?)`,
+      ).run(input.adminUsername, input.adminDisplayName, passwordHash, at, at);
+      ctx.audit.target = `user:${lastInsertRowid}`;
+      return { user: startSession(ctx, Number(lastInsertRowid)) };
+    },
+  },
+
+  'setup.enterDemo': {
+    async: async (ctx) => {
+      if (ctx.runtime.profile !== 'demo') {
+        if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已开始正式使用，不能切换到演示卫生院');
+        ctx.runtime.switchTo('demo');
+      }
+      await ensureDemoHub(ctx.runtime);
+      ctx.session.clear();
+      return { ok: true as const };
+    },
+  },
+
+  'setup.leaveDemo': {
+    async: async (ctx) => {
+      if (ctx.runtime.profile !== 'demo') throw new AppError('INVALID_STATE', '当前不是演示卫生院');
+      ctx.runtime.switchTo('main');
+      ctx.session.clear();
+      return { ok: true as const };
+    },
+  },
+
+  'auth.login': {
+    // Throttling, the password check and the record of a failure happen before the transaction, so a
+    // failed attempt is remembered even though the call fails.
+    prepare: async (ctx, input) => {
+      const db = ctx.app.db;
+      assertLoginAllowed(db, input.username, ctx.caller.ip, ctx.now);
+      const row = sql(db, 'SELECT id, password_hash AS hash, active FROM users WHERE username = ?').get(input.username) as
+        | { id: number; hash: string; active: number }
+        | undefined;
+      const good = await verifyPassword(input.password, row?.hash ?? (await unknownUserHash()));
+      if (!row || !good || row.active !== 1) {
+        recordLoginAttempt(db, input.username, ctx.caller.ip, false, ctx.now);
+        throw new AppError('BAD_CREDENTIALS', row && good ? '该账号已停用，请联系管理员' : '用户名或密码错误');
+      }
+      return row.id;
+    },
+    run: (ctx, input, userId: number) => {
+      recordLoginAttempt(ctx.db, input.username, ctx.caller.ip, true, ctx.now);
+      sql(ctx.db, 'UPDATE users SET last_login_at = ? WHERE id = ?').run(ctx.now.toISOString(), userId);
+      const user = startSession(ctx, userId);
+      ctx.audit.target = `user:${userId}`;
+      return { user };
+    },
+  },
+
+  'auth.logout': (ctx) => {
+    if (ctx.sessionTokenHash) endSession(ctx.db, ctx.sessionTokenHash);
+    ctx.session.clear();
+    return { ok: true as const };
+  },
+
+  'auth.logoutAll': (ctx) => {
+    const ended = endAllSessions(ctx.db, ctx.user.id);
+    ctx.session.clear();
+    return { ended };
+  },
+
+  'auth.me': (ctx) => ({ user: ctx.user }),
+
+  'auth.changePassword': {
+    prepare: async (ctx, input) => {
+      const row = sql(ctx.app.db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
+      if (!(await verifyPassword(input.oldPassword, row.hash))) throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      if (input.oldPassword === input.newPassword) throw new AppError('VALIDATION', '新密码不能与原密码相同');
+      return hashPassword(input.newPassword);
+    },
+    run: (ctx, _input, newHash: string) => {
+      sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(
+        newHash,
+        ctx.now.toISOString(),
+        ctx.user.id,
+      );
+      // Other devices signed in with the old password are signed out; this one stays.
+      endAllSessions(ctx.db, ctx.user.id, ctx.sessionTokenHash ?? undefined);
+      ctx.audit.target = `user:${ctx.user.id}`;
+      return { ok: true as const };
+    },
+  },
+});

@@ -1,0 +1,70 @@
+import { defineHandlers } from '../../api/context';
+import { assertClinicAccess, clinicScope } from '../../api/scope';
+import { bool, sql, type Db, type SqlRow } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { ClinicRow } from '../../../shared/contract/clinics';
+
+const CLINIC_SELECT = `SELECT c.id, c.code, c.name, c.village, c.address, c.phone, c.active, s.id AS storeId,
+    (SELECT count(*) FROM users u WHERE u.clinic_id = c.id AND u.active = 1) AS doctorCount
+  FROM clinics c JOIN stores s ON s.clinic_id = c.id`;
+
+const toClinic = (row: SqlRow<ClinicRow, 'active'>): ClinicRow => ({ ...row, active: bool(row.active) });
+
+export function getClinic(db: Db, id: number): ClinicRow {
+  const row = sql(db, `${CLINIC_SELECT} WHERE c.id = ?`).get(id) as SqlRow<ClinicRow, 'active'> | undefined;
+  if (!row) throw notFound('村卫生室');
+  return toClinic(row);
+}
+
+function assertCodeFree(db: Db, code: string, exceptId: number | null): void {
+  if (sql(db, 'SELECT 1 FROM clinics WHERE code = ? AND id IS NOT ?').get(code, exceptId)) {
+    throw new AppError('DUPLICATE', `卫生室编码“${code}”已存在`, [{ path: 'code', message: '编码已存在' }]);
+  }
+}
+
+export const clinicHandlers = defineHandlers({
+  'clinics.list': (ctx, input) => {
+    const own = clinicScope(ctx);
+    const rows = sql(
+      ctx.db,
+      `${CLINIC_SELECT} WHERE (? IS NULL OR c.id = ?) AND (? = 1 OR c.active = 1) ORDER BY c.code`,
+    ).all(own, own, input.includeInactive ? 1 : 0) as SqlRow<ClinicRow, 'active'>[];
+    return rows.map(toClinic);
+  },
+
+  'clinics.get': (ctx, input) => {
+    assertClinicAccess(ctx, input.id);
+    return getClinic(ctx.db, input.id);
+  },
+
+  'clinics.create': (ctx, input) => {
+    assertCodeFree(ctx.db, input.code, null);
+    const at = ctx.now.toISOString();
+    const { lastInsertRowid } = sql(
+      ctx.db,
+      'INSERT INTO clinics (code, name, village, address, phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
+    ).run(input.code, input.name, input.village, input.address, input.phone, at, at);
+    const clinicId = Number(lastInsertRowid);
+    sql(ctx.db, "INSERT INTO stores (kind, clinic_id, name) VALUES ('clinic', ?, ?)").run(clinicId, input.name);
+    ctx.audit.target = `clinic:${clinicId}`;
+    return getClinic(ctx.db, clinicId);
+  },
+
+  'clinics.update': (ctx, input) => {
+    getClinic(ctx.db, input.id);
+    assertCodeFree(ctx.db, input.code, input.id);
+    sql(ctx.db, 'UPDATE clinics SET code = ?, name = ?, village = ?, address = ?, phone = ?, active = ?, updated_at = ? WHERE id = ?').run(
+      input.code,
+      input.name,
+      input.village,
+      input.address,
+      input.phone,
+      input.active ? 1 : 0,
+      ctx.now.toISOString(),
+      input.id,
+    );
+    sql(ctx.db, 'UPDATE stores SET name = ? WHERE clinic_id = ?').run(input.name, input.id);
+    ctx.audit.target = `clinic:${input.id}`;
+    return getClinic(ctx.db, input.id);
+  },
+});

@@ -1,0 +1,17 @@
+import { sql, type Db } from '../db/database';
+
+/** Known keys of the settings table. */
+export type SettingKey = 'hub.name' | 'hub.address' | 'hub.phone' | 'demo' | 'lan.enabled' | 'lan.port';
+
+export function getSetting(db: Db, key: SettingKey): string | null {
+  const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function setSetting(db: Db, key: SettingKey, value: string): void {
+  sql(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+export function hubName(db: Db): string {
+  return getSetting(db, 'hub.name') ?? '乡镇卫生院';
+}

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { api, type AnyMethod } from '../../shared/contract';
+import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
+import { ERROR_STATUS } from '../../shared/errors';
+import { dispatch } from '../api/dispatch';
+import type { SessionSink } from '../api/context';
+import type { Runtime } from '../runtime';
+import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
+
+export const SESSION_COOKIE = 'santong_sid';
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface HttpServerOptions {
+  runtime: Runtime;
+  host: string;
+  port: number;
+  /** Built renderer (index.html + assets). Absent in API-only tests. */
+  rendererDir?: string;
+  https?: { key: string | Buffer; cert: string | Buffer };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  fastify: FastifyInstance;
+  close(): Promise<void>;
+}
+
+function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  const body: ApiErrorBody = { error: { code, message } };
+  return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+function cookieSink(reply: FastifyReply, secure: boolean): SessionSink {
+  return {
+    set(token, expiresAt) {
+      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: expiresAt });
+    },
+    clear() {
+      reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+    },
+  };
+}
+
+/** Maps Fastify's own failures (body too large, not JSON, …) to the API's error shape. Never a stack. */
+function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: { code?: string; statusCode?: number }, _req, reply) => {
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, 'PAYLOAD_TOO_LARGE', '请求内容过大');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', '请求格式必须是 JSON（Content-Type: application/json）');
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, 'BAD_REQUEST', '请求内容不是有效的 JSON');
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, 'BAD_REQUEST', '请求无效');
+    console.error('[santong] http error:', err);
+    return sendError(reply, 'INTERNAL', '服务器内部错误');
+  });
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
+  const { runtime } = opts;
+  const secure = Boolean(opts.https);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // Query strings and headers are not part of the API; keep them from growing without bound.
+    routerOptions: { maxParamLength: 200 },
+    ...(opts.https ? { https: opts.https } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  await app.register(fastifyCookie);
+  installErrorHandling(app);
+
+  // JSON only. An empty body means "no input".
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(req, body as string, done);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    return payload;
+  });
+
+  app.get('/api/health', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(
+      JSON.stringify({ ok: true, version: runtime.app.version, schemaVersion: runtime.app.schemaVersion }),
+    ),
+  );
+
+  for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
+    app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
+      if (isCrossSiteRequest(req.headers)) return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
+      const result = await dispatch(
+        runtime,
+        name,
+        req.body,
+        { transport: 'http', ip: req.ip, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
+        cookieSink(reply, secure),
+      );
+      reply.type('application/json; charset=utf-8');
+      if (result.ok) return reply.code(200).send(JSON.stringify(result.value ?? null));
+      return reply.code(result.status).send(JSON.stringify(result.body));
+    });
+  }
+
+  const indexHtml = opts.rendererDir && path.join(opts.rendererDir, 'index.html');
+  if (opts.rendererDir && indexHtml && fs.existsSync(indexHtml)) {
+    await app.register(fastifyStatic, {
+      root: opts.rendererDir,
+      wildcard: false,
+      index: false,
+      setHeaders(reply, filePath) {
+        // Vite names assets by content hash: they never change. index.html always revalidates.
+        reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) {
+      return req.method === 'POST'
+        ? sendError(reply, 'UNKNOWN_METHOD', '接口不存在')
+        : sendError(reply, 'BAD_REQUEST', '接口只接受 POST 请求');
+    }
+    if (req.method === 'GET' && indexHtml && fs.existsSync(indexHtml)) {
+      // Client-side routes (e.g. /stock/card) all load the single-page app.
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.readFileSync(indexHtml));
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+  });
+
+  await app.listen({ host: opts.host, port: opts.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  return {
+    url: `${secure ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`,
+    port,
+    fastify: app,
+    close: () => app.close(),
+  };
+}

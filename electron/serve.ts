@@ -1,0 +1,75 @@
+/**
+ * Headless server: the same main-process code as the desktop app, without Electron, serving the
+ * renderer and the API over HTTP. This is also how village doctors reach the hub over the LAN/VPN.
+ *
+ *   npm run serve -- [--data DIR] [--host H] [--port P] [--demo]
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { defaultDataDir, rendererDir } from './paths';
+import { Runtime } from './runtime';
+import { startHttpServer } from './http/server';
+import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
+
+export const DEFAULT_PORT = 8686;
+
+export interface ServeArgs {
+  data: string;
+  host: string;
+  port: number;
+  demo: boolean;
+}
+
+export function parseServeArgs(argv: string[]): ServeArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      demo: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
+  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, demo: values.demo! };
+}
+
+export async function serve(args: ServeArgs) {
+  const runtime = new Runtime({ dataDir: args.data, demo: args.demo });
+  if (args.demo) await ensureDemoHub(runtime);
+  const server = await startHttpServer({ runtime, host: args.host, port: args.port, rendererDir: rendererDir() });
+  return { runtime, server };
+}
+
+async function main(): Promise<void> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--demo]`);
+    process.exit(2);
+  }
+  try {
+    const { runtime, server } = await serve(args);
+    console.log(`三统药品管理 已启动 / Santong is running: ${server.url}`);
+    console.log(`数据目录 / data: ${runtime.app.dataDir}`);
+    if (args.host === '127.0.0.1' || args.host === 'localhost') {
+      console.log('仅本机可访问。要让村卫生室通过局域网访问，请加 --host 0.0.0.0 / local only; add --host 0.0.0.0 to serve the LAN');
+    }
+    if (runtime.app.demo) console.log(describeDemoLogins());
+    const stop = async () => {
+      await server.close();
+      runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (err) {
+    console.error(`启动失败 / failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (process.env.SANTONG_NO_MAIN !== '1') void main();

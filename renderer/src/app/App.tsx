@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { Button, Result, Spin } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { onUnauthenticated } from '../api/client';
+import { useSession } from '../stores/session';
+import { AppShell } from './AppShell';
+import SetupPage from '../pages/SetupPage';
+import LoginPage from '../pages/LoginPage';
+import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
+
+/** Chooses between first-run setup, login, the forced password change and the app itself. */
+export function App() {
+  const phase = useSession((s) => s.phase);
+  const user = useSession((s) => s.user);
+  const load = useSession((s) => s.load);
+  const signedOut = useSession((s) => s.signedOut);
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        queryClient.clear();
+        signedOut();
+      }),
+    [queryClient, signedOut],
+  );
+
+  // Nothing cached from one user may show for the next.
+  useEffect(() => {
+    if (!user) queryClient.clear();
+  }, [user, queryClient]);
+
+  switch (phase) {
+    case 'loading':
+      return <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
+    case 'unreachable':
+      return (
+        <Result
+          status="warning"
+          title="无法连接到卫生院服务器"
+          subTitle="请确认卫生院的电脑已开机、三统程序正在运行，并检查网络连接。"
+          extra={<Button type="primary" onClick={() => void load()}>重试</Button>}
+        />
+      );
+    case 'setup':
+      return <SetupPage />;
+    case 'login':
+      return <LoginPage />;
+    case 'ready':
+      return user?.mustChangePassword ? <ForcedPasswordChangePage /> : <AppShell />;
+  }
+}

@@ -1,0 +1,58 @@
+import { create } from 'zustand';
+import type { z } from 'zod';
+import type { sessionUser, systemStatus } from '../../../shared/contract/auth';
+import { ApiError, call } from '../api/client';
+
+type SessionUser = z.infer<typeof sessionUser>;
+type SystemStatus = z.infer<typeof systemStatus>;
+
+export type Phase = 'loading' | 'unreachable' | 'setup' | 'login' | 'ready';
+
+interface SessionState {
+  phase: Phase;
+  status: SystemStatus | null;
+  user: SessionUser | null;
+  loadError: string | null;
+  /** Asks the server where we stand: first-run setup, login, or signed in. */
+  load(): Promise<void>;
+  signedIn(user: SessionUser): void;
+  signedOut(): void;
+  logout(): Promise<void>;
+}
+
+export const useSession = create<SessionState>((set, get) => ({
+  phase: 'loading',
+  status: null,
+  user: null,
+  loadError: null,
+
+  async load() {
+    try {
+      const status = await call('system.status');
+      if (status.setupRequired) return set({ status, phase: 'setup', user: null, loadError: null });
+      try {
+        const { user } = await call('auth.me');
+        set({ status, user, phase: 'ready', loadError: null });
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        set({ status, user: null, phase: 'login', loadError: null });
+      }
+    } catch (err) {
+      set({ phase: 'unreachable', loadError: (err as Error).message });
+    }
+  },
+
+  signedIn(user) {
+    set({ user, phase: 'ready' });
+    if (!get().status || get().status?.setupRequired) void get().load();
+  },
+
+  signedOut() {
+    set({ user: null, phase: get().status?.setupRequired ? 'setup' : 'login' });
+  },
+
+  async logout() {
+    await call('auth.logout').catch(() => undefined);
+    get().signedOut();
+  },
+}));

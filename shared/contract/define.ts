@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'pharmacist', 'finance', 'village_doctor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '系统管理员',
+  pharmacist: '药库管理员',
+  finance: '财务',
+  village_doctor: '村医',
+};
+
+/**
+ * Who may call a method: anyone ('public'), any signed-in user ('authenticated'), or the listed roles.
+ * Clinic ownership (a village doctor touches only their own clinic) is checked inside the handler.
+ */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** One line for docs/api.md and the access matrix. */
+  summary: string;
+  access: Access;
+  /** Writes run in one IMMEDIATE transaction together with their audit-log row. */
+  write: boolean;
+  /** True when a village doctor's call is limited to their own clinic (documented in the matrix). */
+  clinicScoped?: boolean;
+  /** Raises the request body limit (e.g. workbook uploads) above the default 1 MiB. */
+  maxBodyBytes?: number;
+  input: I;
+  output: O;
+}
+
+export function defineMethod<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec;
+}
+
+export type AnyMethod = MethodSpec<z.ZodType, z.ZodType>;

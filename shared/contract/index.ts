@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { AnyMethod } from './define';
+import { authApi, usersApi } from './auth';
+import { clinicsApi } from './clinics';
+
+// Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
+z.config(z.locales.zhCN());
+
+/** Every operation of the app, declared once. IPC and HTTP both dispatch through this table. */
+export const api = {
+  ...authApi,
+  ...usersApi,
+  ...clinicsApi,
+} satisfies Record<string, AnyMethod>;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type MethodInput<K extends MethodName> = z.input<Api[K]['input']>;
+export type ParsedInput<K extends MethodName> = z.output<Api[K]['input']>;
+export type MethodOutput<K extends MethodName> = z.output<Api[K]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+export * from './define';

@@ -1,0 +1,45 @@
+/** Stable, machine-readable error codes. Messages for people are Chinese and may change; codes may not. */
+export const ERROR_STATUS = {
+  VALIDATION: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  SESSION_EXPIRED: 401,
+  BAD_CREDENTIALS: 401,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  FORBIDDEN: 403,
+  FORBIDDEN_CLINIC: 403,
+  CSRF: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  CONFLICT: 409,
+  DUPLICATE: 409,
+  INVALID_STATE: 409,
+  PERIOD_CLOSED: 409,
+  INSUFFICIENT_STOCK: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BUSINESS_RULE: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+  DB_TOO_NEW: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Field-level problems, e.g. [{ path: 'lines.0.qty', message: '必须大于 0' }]. */
+    issues?: { path: string; message: string }[];
+  };
+}
+
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'error' in value &&
+    typeof (value as ApiErrorBody).error?.code === 'string'
+  );
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InternalClient } from '../../electron/api/internal';
+import { Runtime } from '../../electron/runtime';
+import type { Clock } from '../../electron/app';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-03-02T01:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export function tempDir(prefix = 'santong-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestHub {
+  runtime: Runtime;
+  dataDir: string;
+  clock: ManualClock;
+  admin: InternalClient;
+  close(): void;
+}
+
+export const ADMIN_PASSWORD = 'Admin12345';
+
+/** A real hub in a temporary folder, set up through the real first-run handler. */
+export async function createTestHub(opts: { clock?: ManualClock } = {}): Promise<TestHub> {
+  const dataDir = tempDir();
+  const clock = opts.clock ?? new ManualClock();
+  const runtime = new Runtime({ dataDir, clock, validateOutputs: true });
+  const admin = new InternalClient(runtime, '127.0.0.1');
+  await admin.call('setup.initialize', { hubName: '测试镇卫生院', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: ADMIN_PASSWORD });
+  return {
+    runtime,
+    dataDir,
+    clock,
+    admin,
+    close: () => {
+      runtime.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a user through the admin API, changes the initial password, and returns a signed-in client. */
+export async function createUser(
+  hub: TestHub,
+  fields: { username: string; role: 'admin' | 'pharmacist' | 'finance' | 'village_doctor'; clinicId?: number | null; displayName?: string },
+): Promise<InternalClient> {
+  await hub.admin.call('users.create', {
+    username: fields.username,
+    initialPassword: 'Initial123',
+    displayName: fields.displayName ?? fields.username,
+    role: fields.role,
+    clinicId: fields.clinicId ?? null,
+  });
+  const client = new InternalClient(hub.runtime, `10.0.0.${Math.floor(Math.random() * 200) + 2}`);
+  await client.call('auth.login', { username: fields.username, password: 'Initial123' });
+  await client.call('auth.changePassword', { oldPassword: 'Initial123', newPassword: 'Changed123' });
+  return client;
+}
+
+export async function createClinic(hub: TestHub, code: string, name = `${code}村卫生室`) {
+  return hub.admin.call('clinics.create', { code, name, village: null, address: null, phone: null });
+}
