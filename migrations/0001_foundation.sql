@@ -18,15 +18,25 @@ CREATE TABLE clinics (
   updated_at TEXT NOT NULL
 ) STRICT;
 
--- Every place that holds stock in the hub's books: the hub store and one store per clinic.
+-- Every place that holds stock in the hub's books: the hub store, one store per clinic, and per clinic
+-- the goods on their way to it (issued by the hub, not yet signed for by the clinic).
 CREATE TABLE stores (
   id        INTEGER PRIMARY KEY,
-  kind      TEXT NOT NULL CHECK (kind IN ('hub', 'clinic')),
-  clinic_id INTEGER UNIQUE REFERENCES clinics (id),
+  kind      TEXT NOT NULL CHECK (kind IN ('hub', 'clinic', 'transit')),
+  clinic_id INTEGER REFERENCES clinics (id),
   name      TEXT NOT NULL,
   CHECK ((kind = 'hub') = (clinic_id IS NULL))
 ) STRICT;
 CREATE UNIQUE INDEX stores_one_hub ON stores (kind) WHERE kind = 'hub';
+CREATE UNIQUE INDEX stores_per_clinic ON stores (clinic_id, kind) WHERE clinic_id IS NOT NULL;
+
+-- Document numbers: <prefix>-<YYYYMM>-<seq>, one sequence per prefix and month.
+CREATE TABLE doc_sequences (
+  prefix TEXT NOT NULL,
+  period TEXT NOT NULL,
+  last   INTEGER NOT NULL,
+  PRIMARY KEY (prefix, period)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE users (
   id                   INTEGER PRIMARY KEY,

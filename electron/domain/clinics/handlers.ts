@@ -6,7 +6,7 @@ import type { ClinicRow } from '../../../shared/contract/clinics';
 
 const CLINIC_SELECT = `SELECT c.id, c.code, c.name, c.village, c.address, c.phone, c.active, s.id AS storeId,
     (SELECT count(*) FROM users u WHERE u.clinic_id = c.id AND u.active = 1) AS doctorCount
-  FROM clinics c JOIN stores s ON s.clinic_id = c.id`;
+  FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic'`;
 
 const toClinic = (row: SqlRow<ClinicRow, 'active'>): ClinicRow => ({ ...row, active: bool(row.active) });
 
@@ -45,7 +45,12 @@ export const clinicHandlers = defineHandlers({
       'INSERT INTO clinics (code, name, village, address, phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
     ).run(input.code, input.name, input.village, input.address, input.phone, at, at);
     const clinicId = Number(lastInsertRowid);
-    sql(ctx.db, "INSERT INTO stores (kind, clinic_id, name) VALUES ('clinic', ?, ?)").run(clinicId, input.name);
+    sql(ctx.db, "INSERT INTO stores (kind, clinic_id, name) VALUES ('clinic', ?, ?), ('transit', ?, ?)").run(
+      clinicId,
+      input.name,
+      clinicId,
+      `${input.name}（在途）`,
+    );
     ctx.audit.target = `clinic:${clinicId}`;
     return getClinic(ctx.db, clinicId);
   },
@@ -63,7 +68,11 @@ export const clinicHandlers = defineHandlers({
       ctx.now.toISOString(),
       input.id,
     );
-    sql(ctx.db, 'UPDATE stores SET name = ? WHERE clinic_id = ?').run(input.name, input.id);
+    sql(ctx.db, "UPDATE stores SET name = CASE kind WHEN 'transit' THEN ? || '（在途）' ELSE ? END WHERE clinic_id = ?").run(
+      input.name,
+      input.name,
+      input.id,
+    );
     ctx.audit.target = `clinic:${input.id}`;
     return getClinic(ctx.db, input.id);
   },
