@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { useLocation } from 'react-router';
 import { Button, Result, Spin } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { onUnauthenticated } from '../api/client';
@@ -8,6 +9,9 @@ import SetupPage from '../pages/SetupPage';
 import LoginPage from '../pages/LoginPage';
 import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
 
+/** Printable documents (/print/…) render without the app shell. */
+const PrintRoutes = lazy(() => import('../print/PrintRoutes'));
+
 /** Chooses between first-run setup, login, the forced password change and the app itself. */
 export function App() {
   const phase = useSession((s) => s.phase);
@@ -15,6 +19,7 @@ export function App() {
   const load = useSession((s) => s.load);
   const signedOut = useSession((s) => s.signedOut);
   const queryClient = useQueryClient();
+  const { pathname } = useLocation();
 
   useEffect(() => {
     void load();
@@ -51,6 +56,14 @@ export function App() {
     case 'login':
       return <LoginPage />;
     case 'ready':
-      return user?.mustChangePassword ? <ForcedPasswordChangePage /> : <AppShell />;
+      if (user?.mustChangePassword) return <ForcedPasswordChangePage />;
+      if (pathname.startsWith('/print/')) {
+        return (
+          <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />}>
+            <PrintRoutes />
+          </Suspense>
+        );
+      }
+      return <AppShell />;
   }
 }
