@@ -4,6 +4,7 @@ import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
 import { requisitionsApi } from './requisitions';
 import { ordersApi } from './orders';
+import { stockApi } from './stock';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -15,6 +16,7 @@ export const api = {
   ...clinicsApi,
   ...requisitionsApi,
   ...ordersApi,
+  ...stockApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

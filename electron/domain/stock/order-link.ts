@@ -1,0 +1,11 @@
+import type { Db } from '../../db/database';
+import { recordReceivedQty, reverseReceivedQty } from '../purchasing/orders';
+
+/**
+ * Adds (or with a negative delta, takes back) received quantity on an order line and moves the order's
+ * status, through purchasing's rules (no receipts on draft or cancelled orders, no over-receipt).
+ */
+export function applyReceivedQty(db: Db, poLineId: number, delta: number, at?: Date): void {
+  if (delta > 0) recordReceivedQty(db, poLineId, delta, at);
+  else if (delta < 0) reverseReceivedQty(db, poLineId, -delta, at);
+}
