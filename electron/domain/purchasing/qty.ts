@@ -1,9 +1,8 @@
-/** Quantities in messages: always with their unit, packs and base units both shown. */
+import { formatQty } from '../../../shared/units';
+
+/** Quantities in messages: always with their unit, and the base-unit total when packs are involved. */
 export function describeQty(qty: number, d: { packSize: number; packUnit: string; baseUnit: string }): string {
-  if (d.packSize === 1 || qty === 0) return `${qty}${d.baseUnit}`;
-  const packs = Math.trunc(qty / d.packSize);
-  const rest = qty % d.packSize;
-  if (rest === 0) return `${packs}${d.packUnit}（${qty}${d.baseUnit}）`;
-  if (packs === 0) return `${qty}${d.baseUnit}`;
-  return `${packs}${d.packUnit}${rest}${d.baseUnit}（共 ${qty}${d.baseUnit}）`;
+  const short = formatQty(qty, d.packSize, d.packUnit, d.baseUnit);
+  if (d.packSize <= 1 || Math.abs(qty) < d.packSize) return short;
+  return qty % d.packSize === 0 ? `${short}（${qty}${d.baseUnit}）` : `${short}（共 ${qty}${d.baseUnit}）`;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { App, InputNumber, Select, Space, Typography } from 'antd';
+import './QtyInput.css';
 
 export interface QtyUnits {
   packSize: number;

@@ -1,5 +1,6 @@
 import { Tag, Tooltip } from 'antd';
 import { formatFen, formatUnitPrice } from '../../../../shared/money';
+import { formatQty } from '../../../../shared/units';
 import {
   INSURANCE_CLASS_LABELS,
   LINE_DECISION_LABELS,
@@ -8,6 +9,7 @@ import {
   type RequisitionStatus,
 } from '../../../../shared/contract/requisitions';
 import { ORDER_STATUS_LABELS, type OrderStatus } from '../../../../shared/contract/orders';
+import './purchasing.css';
 
 export interface UnitInfo {
   packSize: number;
@@ -15,22 +17,16 @@ export interface UnitInfo {
   baseUnit: string;
 }
 
-/** 48 → "2盒（48粒）", 50 → "2盒2粒（共 50粒）", 5 → "5粒": a quantity is never shown without its unit. */
-export function qtyText(qty: number, u: UnitInfo): string {
-  if (u.packSize === 1 || qty === 0) return `${qty}${u.baseUnit}`;
-  const sign = qty < 0 ? '-' : '';
-  const abs = Math.abs(qty);
-  const packs = Math.floor(abs / u.packSize);
-  const rest = abs % u.packSize;
-  if (rest === 0) return `${sign}${packs}${u.packUnit}（${abs}${u.baseUnit}）`;
-  if (packs === 0) return `${sign}${abs}${u.baseUnit}`;
-  return `${sign}${packs}${u.packUnit}${rest}${u.baseUnit}（共 ${abs}${u.baseUnit}）`;
+/** "2盒" / "2盒6粒" / "18粒", as everywhere in the app (shared/units.ts). */
+export function qtyShort(qty: number, u: UnitInfo): string {
+  return formatQty(qty, u.packSize, u.packUnit, u.baseUnit);
 }
 
-/** Compact form for dense tables: "2盒" or "50粒". */
-export function qtyShort(qty: number, u: UnitInfo): string {
-  if (u.packSize > 1 && qty % u.packSize === 0 && qty !== 0) return `${qty / u.packSize}${u.packUnit}`;
-  return `${qty}${u.baseUnit}`;
+/** With the base-unit total whenever packs are involved: "2盒（48粒）", "2盒6粒（共 54粒）", "18粒". */
+export function qtyText(qty: number, u: UnitInfo): string {
+  const short = qtyShort(qty, u);
+  if (u.packSize <= 1 || Math.abs(qty) < u.packSize) return short;
+  return qty % u.packSize === 0 ? `${short}（${qty}${u.baseUnit}）` : `${short}（共 ${qty}${u.baseUnit}）`;
 }
 
 export function Qty({ qty, unit, strong }: { qty: number | null | undefined; unit: UnitInfo; strong?: boolean }) {
