@@ -1,98 +1,88 @@
+import { InputNumber, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
-import { App, InputNumber, Select, Space, Typography } from 'antd';
 import './QtyInput.css';
-
-export interface QtyUnits {
-  packSize: number;
-  packUnit: string;
-  baseUnit: string;
-}
 
 export type QtyUnit = 'pack' | 'base';
 
-interface Props extends QtyUnits {
-  /** Base units (what is stored); null while empty. */
-  value: number | null;
-  unit: QtyUnit;
-  onChange(value: number | null, unit: QtyUnit): void;
-  /** Only whole packs may be entered when true (the unit selector is hidden). */
-  packsOnly?: boolean;
-  disabled?: boolean;
+export interface QtyInputProps {
+  /** Base units. */
+  value?: number | null;
+  onChange?: (baseQty: number | null) => void;
+  drug: { packSize: number; packUnit: string; baseUnit: string };
+  /** Which unit the user types in at first. */
+  defaultUnit?: QtyUnit;
+  max?: number;
   autoFocus?: boolean;
+  onPressEnter?: () => void;
+  size?: 'small' | 'middle' | 'large';
   id?: string;
-  'aria-label'?: string;
-  /** Shows the conversion ("= 2盒（48粒）") under the field. */
+  /** Controlled unit (e.g. to remember how a line was entered); pair with onUnitChange. */
+  unit?: QtyUnit;
+  onUnitChange?: (unit: QtyUnit) => void;
+  /** Shows the quantity in both units under the field ("= 2盒（48粒）"). */
   showConversion?: boolean;
-  width?: number;
+  /** Names the field for screen readers and tests: "<label>（盒）". */
+  label?: string;
 }
 
 /**
- * Quantity entry with the unit always next to the number: the user picks 盒 (pack) or 粒 (base unit)
- * explicitly, the value given back is always in base units, and the conversion is shown as they type,
- * so packs and base units cannot be confused.
+ * A quantity typed in packs or in base units, with the unit always beside the number, and stored in base
+ * units. Switching the unit keeps the quantity, not the number (2盒 becomes 48粒), so packs and units
+ * can never be confused.
  */
-export function QtyInput({ value, unit, onChange, packSize, packUnit, baseUnit, packsOnly, disabled, autoFocus, id, showConversion = true, width = 150, ...rest }: Props) {
-  const { message } = App.useApp();
-  const effectiveUnit: QtyUnit = packSize === 1 ? 'base' : packsOnly ? 'pack' : unit;
-  const shown = value === null ? null : effectiveUnit === 'pack' ? value / packSize : value;
-  const [text, setText] = useState<number | null>(shown);
-  useEffect(() => setText(shown), [shown]);
-
-  const changeUnit = (next: QtyUnit) => {
-    if (next === 'pack' && value !== null && value % packSize !== 0) {
-      message.warning(`${value}${baseUnit}不是整${packUnit}（每${packUnit} ${packSize}${baseUnit}），请先改数量`);
-      return;
-    }
-    onChange(value, next);
+export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, autoFocus, onPressEnter, size, id, unit: controlledUnit, onUnitChange, showConversion, label }: QtyInputProps) {
+  const canUsePacks = drug.packSize > 1;
+  const [ownUnit, setOwnUnit] = useState<QtyUnit>(canUsePacks ? defaultUnit : 'base');
+  const unit: QtyUnit = !canUsePacks ? 'base' : (controlledUnit ?? ownUnit);
+  const setUnit = (next: QtyUnit) => {
+    setOwnUnit(next);
+    onUnitChange?.(next);
   };
+  const factor = unit === 'pack' ? drug.packSize : 1;
+  const shown = value == null ? null : unit === 'pack' && value % drug.packSize !== 0 ? value / drug.packSize : value / factor;
 
+  useEffect(() => {
+    // A value that is not whole packs can only be shown in base units.
+    if (unit === 'pack' && value != null && value % drug.packSize !== 0) setUnit('base');
+  }, [value, unit, drug.packSize]);
+
+  const field = (
+    <Space.Compact size={size}>
+      <InputNumber
+        id={id}
+        min={0}
+        max={max !== undefined ? Math.floor(max / factor) : undefined}
+        precision={0}
+        value={shown}
+        autoFocus={autoFocus}
+        style={{ width: 110 }}
+        onChange={(n) => onChange?.(n == null ? null : Math.round(Number(n)) * factor)}
+        onPressEnter={onPressEnter}
+        aria-label={`${label ?? '数量'}（${unit === 'pack' ? drug.packUnit : drug.baseUnit}）`}
+      />
+      <Select<QtyUnit>
+        value={unit}
+        style={{ width: 76 }}
+        onChange={setUnit}
+        aria-label="单位"
+        options={[
+          ...(canUsePacks ? [{ value: 'pack' as const, label: `${drug.packUnit}` }] : []),
+          { value: 'base' as const, label: drug.baseUnit },
+        ]}
+      />
+    </Space.Compact>
+  );
+  if (!showConversion || !canUsePacks) return field;
   return (
-    <div className="qty-input">
-      <Space.Compact style={{ width }}>
-        <InputNumber<number>
-          id={id}
-          aria-label={rest['aria-label']}
-          value={text}
-          min={0}
-          max={effectiveUnit === 'pack' ? Math.floor(1e9 / packSize) : 1e9}
-          precision={0}
-          step={1}
-          disabled={disabled}
-          autoFocus={autoFocus}
-          inputMode="numeric"
-          style={{ width: '100%' }}
-          onChange={(n) => {
-            setText(n);
-            if (n === null || n === undefined) onChange(null, effectiveUnit);
-            else onChange(effectiveUnit === 'pack' ? n * packSize : n, effectiveUnit);
-          }}
-        />
-        {packSize === 1 || packsOnly ? (
-          <span className="qty-unit-fixed">{packSize === 1 ? baseUnit : packUnit}</span>
-        ) : (
-          <Select<QtyUnit>
-            aria-label="数量单位"
-            value={effectiveUnit}
-            disabled={disabled}
-            onChange={changeUnit}
-            style={{ width: 64, flex: 'none' }}
-            popupMatchSelectWidth={false}
-            options={[
-              { value: 'pack', label: packUnit },
-              { value: 'base', label: baseUnit },
-            ]}
-          />
-        )}
-      </Space.Compact>
-      {showConversion && packSize > 1 && (
-        <Typography.Text type="secondary" className="qty-conversion">
-          {value === null || value === 0
-            ? `每${packUnit} ${packSize}${baseUnit}`
-            : value % packSize === 0
-              ? `= ${value / packSize}${packUnit}（${value}${baseUnit}）`
-              : `= ${value}${baseUnit}（${Math.floor(value / packSize)}${packUnit}${value % packSize}${baseUnit}）`}
-        </Typography.Text>
-      )}
-    </div>
+    <span className="qty-input">
+      {field}
+      <span className="qty-conversion">
+        {value == null || value === 0
+          ? `每${drug.packUnit} ${drug.packSize}${drug.baseUnit}`
+          : value % drug.packSize === 0
+            ? `= ${value / drug.packSize}${drug.packUnit}（${value}${drug.baseUnit}）`
+            : `= ${Math.floor(value / drug.packSize)}${drug.packUnit}${value % drug.packSize}${drug.baseUnit}（共 ${value}${drug.baseUnit}）`}
+      </span>
+    </span>
   );
 }

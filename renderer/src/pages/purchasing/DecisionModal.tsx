@@ -63,17 +63,15 @@ export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: Dec
         {adjusting && (
           <Form.Item label="核准数量" required validateStatus={qtyError ? 'error' : undefined} help={qtyError ?? undefined}>
             <QtyInput
-              aria-label="核准数量"
+              label="核准数量"
               autoFocus
+              showConversion
+              drug={line}
               value={qty}
               unit={unit}
-              packSize={line.packSize}
-              packUnit={line.packUnit}
-              baseUnit={line.baseUnit}
-              width={180}
-              onChange={(v, u) => {
+              onUnitChange={setUnit}
+              onChange={(v) => {
                 setQty(v);
-                setUnit(u);
                 setQtyError(null);
               }}
             />
