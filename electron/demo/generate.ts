@@ -4,6 +4,7 @@ import { hashPassword } from '../domain/auth/passwords';
 import { setSetting } from '../domain/settings';
 import type { Runtime } from '../runtime';
 import { DOCTOR_NAMES, VILLAGES } from './names';
+import { generatePurchasingHistory } from './purchasing';
 
 export interface DemoParams {
   clinics: number;
@@ -50,4 +51,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     });
     insertUser.run(`cy${String(i + 1).padStart(2, '0')}`, DOCTOR_NAMES[i % DOCTOR_NAMES.length], 'village_doctor', clinic.id, null, passwordHash, at, at);
   }
+
+  // Weekly purchasing cycles with deliveries and dispensing (needs the demo catalog; skipped without one).
+  await generatePurchasingHistory(runtime, { weeks: 8 });
 }

@@ -36,7 +36,7 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
             <Typography.Text type="secondary">{g.code}</Typography.Text>
           </div>
           {g.rows.map((r) => (
-            <button key={r.id} type="button" role="listitem" className={`inbox-item${r.id === selected ? ' selected' : ''}`} onClick={() => onSelect(r.id)}>
+            <button key={r.id} type="button" role="listitem" aria-label={`${r.clinicName} ${r.docNo}`} className={`inbox-item${r.id === selected ? ' selected' : ''}`} onClick={() => onSelect(r.id)}>
               <span className="inbox-doc">
                 {r.docNo} <RequisitionStatusTag status={r.status} aggregated={r.aggregationId !== null} />
               </span>
@@ -113,7 +113,7 @@ function ReviewPanel({ id }: { id: number }) {
         size="small"
         pagination={false}
         dataSource={r.lines}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 980 }}
         columns={[
           { title: '行', dataIndex: 'lineNo', width: 44 },
           {
@@ -139,24 +139,35 @@ function ReviewPanel({ id }: { id: number }) {
             ),
           },
           { title: '请领', dataIndex: 'requestedQty', width: 100, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
-          { title: '本室库存', dataIndex: 'stockOnHand', width: 90, align: 'right', render: (q: number | null, l) => <Qty qty={q} unit={l} /> },
           {
             title: (
-              <Tooltip title={AMC_FORMULA}>
-                <span className="help">月均用量</span>
+              <Tooltip title={`提交时本室的情况。${AMC_FORMULA}`}>
+                <span className="help">本室库存 / 月均 / 在途 / 建议</span>
               </Tooltip>
             ),
-            dataIndex: 'amc',
-            width: 90,
-            align: 'right',
-            render: (q: number | null, l) => <Qty qty={q} unit={l} />,
+            key: 'ref',
+            width: 220,
+            render: (_, l) => (
+              <div className="ref-figures">
+                <span>
+                  库存 <Qty qty={l.stockOnHand} unit={l} />
+                </span>
+                <span>
+                  月均 <Qty qty={l.amc} unit={l} />
+                </span>
+                <span>
+                  在途 <Qty qty={l.inTransit} unit={l} />
+                </span>
+                <span>
+                  建议 <Qty qty={l.suggestedQty} unit={l} />
+                </span>
+              </div>
+            ),
           },
-          { title: '在途', dataIndex: 'inTransit', width: 80, align: 'right', render: (q: number | null, l) => <Qty qty={q} unit={l} /> },
-          { title: '建议', dataIndex: 'suggestedQty', width: 80, align: 'right', render: (q: number | null, l) => <Qty qty={q} unit={l} /> },
           {
             title: '审核结果',
             key: 'decision',
-            width: 190,
+            width: 160,
             render: (_, l) => (
               <div>
                 <DecisionTag decision={l.decision} />
@@ -168,7 +179,7 @@ function ReviewPanel({ id }: { id: number }) {
           {
             title: '操作',
             key: 'act',
-            width: 230,
+            width: 200,
             fixed: 'right',
             render: (_, l) =>
               canReview && l.issuedQty === 0 ? (

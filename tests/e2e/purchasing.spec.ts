@@ -1,0 +1,196 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import { expect, login, screenshot, test } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+const PASSWORD = 'Qingshi2026';
+
+async function api(req: APIRequestContext, method: string, body: unknown): Promise<any> {
+  const res = await req.post(`api/${method}`, { data: body });
+  const json = await res.json();
+  if (!res.ok()) throw new Error(`${method}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A signed-in API client for seeding (an account with its initial password already replaced). */
+async function apiAs(browser: Browser, baseURL: string, username: string, password: string, newPassword?: string): Promise<APIRequestContext> {
+  const ctx = await browser.newContext({ baseURL });
+  const req = ctx.request;
+  await api(req, 'auth.login', { username, password });
+  if (newPassword) await api(req, 'auth.changePassword', { oldPassword: password, newPassword });
+  return req;
+}
+
+/** Seeds suppliers, drugs and contract prices straight into the hub's database (replaced by the master-data API once merged). */
+function seedCatalog(dataDir: string): Record<string, number> {
+  const db = new Database(path.join(dataDir, 'santong.sqlite'));
+  db.pragma('busy_timeout = 10000');
+  const at = new Date().toISOString();
+  const supplier = (name: string, code: string) =>
+    Number(db.prepare('INSERT INTO suppliers (name, credit_code, contact, phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)').run(name, code, '刘经理', '0731-84001234', at, at).lastInsertRowid);
+  const guoyao = supplier('国药控股湖南有限公司', '91430000183763178R');
+  const jiuzhou = supplier('九州通医药集团湖南有限公司', '914300007656230456');
+  const drug = (code: string, name: string, form: string, spec: string, packSize: number, baseUnit: string, supplierId: number, price: number, vbp = false, cls = 'A') => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO drugs (nhsa_code, generic_name, dosage_form, spec, pack_unit, base_unit, pack_size, manufacturer, insurance_class, vbp, vbp_batch,
+             vbp_price, default_supplier_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, '盒', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+        )
+        .run(code, name, form, spec, baseUnit, packSize, '华北制药股份有限公司', cls, vbp ? 1 : 0, vbp ? '第四批' : null, vbp ? price : null, supplierId, at, at).lastInsertRowid,
+    );
+    db.prepare('INSERT INTO supplier_prices (supplier_id, drug_id, pack_price, active, updated_at) VALUES (?, ?, ?, 1, ?)').run(supplierId, id, price, at);
+    return id;
+  };
+  const ids = {
+    amox: drug('XJ01CAA040A001010100001', '阿莫西林胶囊', '胶囊剂', '0.25g*24粒', 24, '粒', guoyao, 12_500_000),
+    ibu: drug('XM01AEB090E001010100002', '布洛芬缓释胶囊', '胶囊剂', '0.3g*20粒', 20, '粒', guoyao, 9_800_000),
+    aml: drug('XC08CAA010A001010100003', '氨氯地平片', '片剂', '5mg*28片', 28, '片', jiuzhou, 3_200_000, true),
+    amlBrand: drug('XC08CAA010A001010100004', '氨氯地平片', '片剂', '5mg*7片', 7, '片', jiuzhou, 24_500_000),
+  };
+  db.close();
+  return ids;
+}
+
+test('two clinics report needs, the pharmacist reviews, aggregates and gets one order per supplier', async ({ browser, server }) => {
+  // The hub: first-run setup, two clinics, their doctors and the pharmacist.
+  const setup = await browser.newContext({ baseURL: server.url });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+  const c1 = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+  const c2 = await api(setup.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
+  for (const [username, role, clinicId, displayName] of [
+    ['yaoku', 'pharmacist', null, '周药师'],
+    ['cy01', 'village_doctor', c1.id, '王建国'],
+    ['cy02', 'village_doctor', c2.id, '李秀英'],
+  ] as const) {
+    await api(setup.request, 'users.create', { username, initialPassword: 'Chushi2026', displayName, role, clinicId });
+  }
+  const ids = seedCatalog(server.dataDir);
+  const doc1 = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
+  const doc2 = await apiAs(browser, server.url, 'cy02', 'Chushi2026', PASSWORD);
+  await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+
+  const submit = (req: APIRequestContext, lines: { drugId: number; qty: number; enteredIn: 'pack' | 'base' }[]) =>
+    api(req, 'requisitions.submit', { submitToken: `e2e${Math.random().toString(36).slice(2)}`, note: null, lines: lines.map((l) => ({ ...l, note: null })) });
+  await submit(doc1, [
+    { drugId: ids.amox, qty: 240, enteredIn: 'pack' },
+    { drugId: ids.amlBrand, qty: 56, enteredIn: 'base' },
+  ]);
+  await submit(doc2, [
+    { drugId: ids.amox, qty: 30, enteredIn: 'base' },
+    { drugId: ids.ibu, qty: 60, enteredIn: 'pack' },
+  ]);
+
+  // The pharmacist on the desktop.
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const ph = await desk.newPage();
+  await login(ph, server.url, 'yaoku', PASSWORD);
+  await ph.getByRole('menuitem', { name: '请领审核' }).click();
+  await expect(ph.getByRole('heading', { name: '请领审核' })).toBeVisible();
+  const inbox = ph.getByRole('list', { name: '请领单' });
+  await expect(inbox.getByText('东湖村卫生室')).toBeVisible();
+  await expect(inbox.getByText('西岭村卫生室')).toBeVisible();
+
+  // 东湖: approve everything at once.
+  await inbox.getByRole('listitem', { name: /东湖村卫生室/ }).click();
+  const panel = ph.locator('.ant-card').filter({ hasText: '东湖村卫生室 · QL-' });
+  await expect(panel.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('10盒');
+  await screenshot(ph, 'purchasing-02-review');
+  await panel.getByRole('button', { name: /全部同意/ }).click();
+  await ph.getByRole('button', { name: '全部同意', exact: true }).click();
+  await expect(panel.getByText('已审核')).toBeVisible();
+
+  // 西岭: 布洛芬 adjusted from 3盒 to 2盒 — a reason is required first.
+  await inbox.getByRole('listitem', { name: /西岭村卫生室/ }).click();
+  const panel2 = ph.locator('.ant-card').filter({ hasText: '西岭村卫生室 · QL-' });
+  await panel2.getByRole('button', { name: '调整 布洛芬缓释胶囊' }).click();
+  const modal = ph.getByRole('dialog');
+  await modal.getByLabel('核准数量（盒）').fill('2');
+  await expect(modal.getByText('= 2盒（40粒）')).toBeVisible();
+  await modal.getByRole('button', { name: '确认调整' }).click();
+  await expect(modal.getByText('调整数量必须填写原因')).toBeVisible();
+  await modal.getByLabel('调整原因').fill('近三月用量小');
+  await screenshot(ph, 'purchasing-03-adjust');
+  await modal.getByRole('button', { name: '确认调整' }).click();
+  await expect(modal).toBeHidden();
+  await panel2.getByRole('button', { name: '同意 阿莫西林胶囊' }).click();
+  await expect(panel2.getByText('已审核')).toBeVisible();
+  await expect(panel2.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('近三月用量小');
+
+  // Aggregation: 阿莫西林 240 + 30 = 270粒 → 12盒; 布洛芬 40粒 = 2盒 (国药); 氨氯地平 8盒 (九州通).
+  await ph.getByRole('menuitem', { name: '汇总采购' }).click();
+  await expect(ph.getByText('已选 2 / 2 张')).toBeVisible();
+  await ph.getByRole('button', { name: '预览汇总' }).click();
+  await expect(ph.getByText('国药控股湖南有限公司')).toBeVisible();
+  await screenshot(ph, 'purchasing-04-preview');
+
+  // 应采尽采: the brand 氨氯地平 (5mg*7片) is switched to the 集采 one (5mg*28片): 56片 = 2盒.
+  const amlRow = ph.getByRole('row', { name: /氨氯地平片/ });
+  await amlRow.getByRole('button', { name: '有集采替代' }).click();
+  await expect(ph.getByText('本行节省 ¥189.60')).toBeVisible();
+  await ph.getByRole('button', { name: '改为此集采药品' }).click();
+  await expect(ph.getByRole('row', { name: /5mg\*28片/ })).toContainText('2盒');
+  await expect(ph.locator('.ant-statistic').filter({ hasText: '集采品种' })).toContainText('1 / 3');
+
+  // The preview's order quantities, per supplier.
+  const guoyao = ph.locator('.ant-card').filter({ hasText: '国药控股湖南有限公司' }).last();
+  await expect(guoyao.getByTestId(`order-qty-${ids.amox}`)).toHaveText('12盒');
+  await expect(guoyao.getByTestId(`order-qty-${ids.ibu}`)).toHaveText('2盒');
+  const jiuzhou = ph.locator('.ant-card').filter({ hasText: '九州通医药集团湖南有限公司' }).last();
+  await expect(jiuzhou.getByTestId(`order-qty-${ids.aml}`)).toHaveText('2盒');
+  // Which clinics each order line serves.
+  await guoyao.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('button', { name: /展开/ }).click();
+  await expect(guoyao.getByRole('row', { name: /^东湖村卫生室 QL-/ })).toContainText('10盒');
+  await expect(guoyao.getByRole('row', { name: /^西岭村卫生室 QL-/ })).toContainText('1盒6粒');
+  await screenshot(ph, 'purchasing-04-preview');
+
+  await ph.getByPlaceholder(/备注/).fill('第 47 周');
+  await ph.getByRole('button', { name: '生成采购订单' }).click();
+  await ph.getByRole('button', { name: '生成', exact: true }).click();
+  await expect(ph.getByText(/已生成 2 张采购订单草稿/)).toBeVisible();
+  await ph.getByRole('link', { name: '查看本次订单' }).click();
+  const rows = ph.getByRole('row').filter({ hasText: 'CG-' });
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: '国药控股湖南有限公司' })).toContainText('¥169.60');
+  await expect(rows.filter({ hasText: '九州通医药集团湖南有限公司' })).toContainText('¥6.40');
+  await screenshot(ph, 'purchasing-05-orders');
+
+  // The 国药 order: lines, send, print, export.
+  await rows.filter({ hasText: '国药控股湖南有限公司' }).getByRole('link').click();
+  await expect(ph.getByRole('heading', { name: /采购订单 CG-/ })).toBeVisible();
+  await expect(ph.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('12盒');
+  await expect(ph.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('2盒');
+  await expect(ph.getByText('壹佰陆拾玖元陆角整')).toBeVisible();
+  await ph.getByRole('button', { name: '发送' }).click();
+  await ph.getByRole('button', { name: '确认发送' }).click();
+  await expect(ph.getByText('已发送').first()).toBeVisible();
+  await screenshot(ph, 'purchasing-06-order');
+  const download = ph.waitForEvent('download');
+  await ph.getByRole('button', { name: '导出 Excel' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^采购订单-CG-\d{6}-\d{4}-国药控股湖南有限公司\.xlsx$/);
+
+  await ph.getByRole('button', { name: '打印' }).click();
+  await expect(ph.getByRole('heading', { name: '药品采购订单' })).toBeVisible();
+  await expect(ph.locator('.print-table tbody tr').filter({ hasText: '阿莫西林胶囊' })).toContainText('12盒');
+  await expect(ph.locator('.print-words')).toContainText('壹佰陆拾玖元陆角整');
+  await expect(ph.getByText('经办人：')).toBeVisible();
+  await expect(ph.locator('.app-sider')).toHaveCount(0);
+  await screenshot(ph, 'purchasing-07-print');
+  await ph.emulateMedia({ media: 'print' });
+  await expect(ph.locator('.print-toolbar')).toBeHidden();
+  await ph.emulateMedia({ media: 'screen' });
+
+  // The doctor of 西岭, on a phone, sees the hub's decision and its reason.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const doc = await phone.newPage();
+  await login(doc, server.url, 'cy02', PASSWORD);
+  await doc.goto(`${server.url}purchasing/requisitions`);
+  await doc.getByText(/QL-/).first().click();
+  await expect(doc.getByText('近三月用量小')).toBeVisible();
+  await expect(doc.getByText('调整', { exact: true })).toBeVisible();
+  await screenshot(doc, 'purchasing-08-doctor-decisions');
+  await phone.close();
+  await desk.close();
+});
