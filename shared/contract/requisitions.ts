@@ -113,6 +113,8 @@ export const requisitionLine = drugSnapshot.extend({
     .object({ drugId: z.number().int(), drugName: z.string(), spec: z.string(), manufacturer: z.string() })
     .nullable(),
   issuedQty: z.number().int(),
+  /** The hub store's unexpired stock of the drug now (hub roles only). */
+  hubStock: z.number().int().nullable(),
   /** 集采 equivalents (hub roles only, and only while the line can still change). */
   vbpSuggestion: vbpSuggestion.nullable(),
 });

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { expect, login, screenshot, test } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -171,6 +173,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await ph.getByRole('button', { name: '导出 Excel' }).click();
   expect((await download).suggestedFilename()).toMatch(/^采购订单-CG-\d{6}-\d{4}-国药控股湖南有限公司\.xlsx$/);
 
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await ph.getByRole('button', { name: '打印' }).click();
   await expect(ph.getByRole('heading', { name: '药品采购订单' })).toBeVisible();
   await expect(ph.locator('.print-table tbody tr').filter({ hasText: '阿莫西林胶囊' })).toContainText('12盒');
@@ -178,14 +181,22 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await expect(ph.getByText('经办人：')).toBeVisible();
   await expect(ph.locator('.app-sider')).toHaveCount(0);
   await screenshot(ph, 'purchasing-07-print');
-  await ph.emulateMedia({ media: 'print' });
-  await expect(ph.locator('.print-toolbar')).toBeHidden();
-  await ph.emulateMedia({ media: 'screen' });
+  // On paper: A4 landscape, the toolbar gone, "第 1 页 共 1 页" in the bottom margin box.
+  const pdfFile = path.join(SCREENSHOT_DIR, 'purchasing-order.pdf');
+  await ph.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
+  const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+  expect(text).toContain('药品采购订单');
+  expect(text).toMatch(/第\s*1\s*页\s*共\s*1\s*页/);
+  expect(text).toContain('壹佰陆拾玖元陆角整');
+  expect(text).not.toContain('返回');
+  const size = execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' });
+  expect(size).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
 
   // The doctor of 西岭, on a phone, sees the hub's decision and its reason.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const doc = await phone.newPage();
   await login(doc, server.url, 'cy02', PASSWORD);
+  await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
   await doc.goto(`${server.url}purchasing/requisitions`);
   await doc.getByText(/QL-/).first().click();
   await expect(doc.getByText('近三月用量小')).toBeVisible();

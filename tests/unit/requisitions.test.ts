@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
 import { createHttpHub, sessionCookie, type HttpHub } from '../helpers/http';
-import { addDrug, addSupplier, purchasingWorld, token, type PurchasingWorld } from '../helpers/purchasing';
+import { addDrug, addSupplier, hubStore, purchasingWorld, stock, token, type PurchasingWorld } from '../helpers/purchasing';
 
 const codeOf = async (p: Promise<unknown>) => {
   try {
@@ -144,6 +144,9 @@ describe('review', () => {
   });
 
   it('approves, adjusts with a reason, and marks the requisition reviewed when every line is decided', async () => {
+    stock(w.db, hubStore(w.db), amox, 100);
+    stock(w.db, hubStore(w.db), amox, 50, { expiry: '2026-01-31' }); // expired: not counted
+    expect((await w.pharmacist.call('requisitions.get', { id: reqId })).lines.map((l) => l.hubStock)).toEqual([100, 0]);
     const partly = await w.pharmacist.call('requisitions.decide', { id: reqId, lines: [{ lineId: lines[0].id, decision: 'approved', reason: null }] });
     expect(partly).toMatchObject({ status: 'submitted', pendingCount: 1 });
     const done = await w.pharmacist.call('requisitions.decide', {
@@ -159,6 +162,7 @@ describe('review', () => {
     const seen = await w.clinicA.doctor.call('requisitions.get', { id: reqId });
     expect(seen.lines[1]).toMatchObject({ decision: 'adjusted', approvedQty: 20, decisionReason: '近三月用量小' });
     expect(seen.lines[1].vbpSuggestion).toBeNull();
+    expect(seen.lines[0].hubStock).toBeNull(); // the hub's stock is the hub's business
   });
 
   it('requires a reason to adjust or reject, and a changed quantity to adjust; nothing changes on refusal', async () => {

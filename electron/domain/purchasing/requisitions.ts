@@ -12,7 +12,7 @@ import type {
   LineDecision,
 } from '../../../shared/contract/requisitions';
 import { getDrug, vbpSuggestionFor, type DrugRow } from './drugs';
-import { clinicStockInfo, targetMonths } from './stockinfo';
+import { clinicStockInfo, targetMonths, usableStock } from './stockinfo';
 
 export const SUMMARY_SELECT = `SELECT r.id, r.doc_no AS docNo, r.clinic_id AS clinicId, c.code AS clinicCode, c.name AS clinicName,
     r.status, r.note, r.created_at AS createdAt, r.updated_at AS updatedAt, r.submitted_at AS submittedAt,
@@ -118,6 +118,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
 
   const hub = ctx.user.role !== 'village_doctor';
   const reviewable = isUnderReview(head);
+  const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
   const drugCache = new Map<number, DrugRow>();
   const lines: RequisitionLine[] = rows.map((r) => {
     let vbpSuggestion = null;
@@ -156,6 +157,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
           ? null
           : { drugId: r.originalDrugId, drugName: r.originalDrugName ?? '', spec: r.originalSpec ?? '', manufacturer: r.originalManufacturer ?? '' },
       issuedQty: r.issuedQty,
+      hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),
       vbpSuggestion,
     };
   });

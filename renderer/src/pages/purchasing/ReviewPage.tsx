@@ -113,7 +113,7 @@ function ReviewPanel({ id }: { id: number }) {
         size="small"
         pagination={false}
         dataSource={r.lines}
-        scroll={{ x: 980 }}
+        scroll={{ x: 1070 }}
         columns={[
           { title: '行', dataIndex: 'lineNo', width: 44 },
           {
@@ -138,7 +138,18 @@ function ReviewPanel({ id }: { id: number }) {
               </div>
             ),
           },
-          { title: '请领', dataIndex: 'requestedQty', width: 100, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '请领', dataIndex: 'requestedQty', width: 90, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          {
+            title: (
+              <Tooltip title="中心药库现有未过期库存（不扣除已核准待发的数量）">
+                <span className="help">药库库存</span>
+              </Tooltip>
+            ),
+            dataIndex: 'hubStock',
+            width: 90,
+            align: 'right',
+            render: (q: number | null, l) => <Qty qty={q} unit={l} />,
+          },
           {
             title: (
               <Tooltip title={`提交时本室的情况。${AMC_FORMULA}`}>
