@@ -294,7 +294,7 @@ export default function AggregationPage() {
                     pagination={false}
                     dataSource={o.lines}
                     scroll={{ x: 1080 }}
-                    expandable={{ expandedRowRender: (l) => <Sources line={l} />, columnTitle: '来源' }}
+                    expandable={{ expandedRowRender: (l) => <Sources line={l} />, columnTitle: '来源', columnWidth: 48 }}
                     columns={lineColumns(true)}
                   />
                 </Card>

@@ -65,12 +65,13 @@ export default function OrderDetailPage() {
 
   return (
     <Page
-      title={
-        <Space>
-          采购订单 {o.docNo} <OrderStatusTag status={o.status} />
+      title={`采购订单 ${o.docNo}`}
+      subTitle={
+        <Space size={6}>
+          <OrderStatusTag status={o.status} />
+          {o.supplierName}
         </Space>
       }
-      subTitle={o.supplierName}
       extra={
         <>
           {o.can.send && (
@@ -117,7 +118,7 @@ export default function OrderDetailPage() {
         pagination={false}
         dataSource={o.lines}
         scroll={{ x: 1000 }}
-        expandable={{ expandedRowRender: (l) => <SourcesTable line={l} />, columnTitle: '来源' }}
+        expandable={{ expandedRowRender: (l) => <SourcesTable line={l} /> }}
         summary={() => (
           <Table.Summary.Row>
             <Table.Summary.Cell index={0} colSpan={7} align="right">
@@ -146,7 +147,7 @@ export default function OrderDetailPage() {
           },
           { title: '订购数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
           { title: '单价', dataIndex: 'packPrice', width: 120, align: 'right', render: (p: number, l) => packPriceText(p, l) },
-          { title: '已到货', dataIndex: 'receivedQty', width: 110, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} /> },
+          { title: '已到货', dataIndex: 'receivedQty', width: 110, align: 'right', render: (q: number, l) => (q ? <Qty qty={q} unit={l} /> : <span className="muted">未到货</span>) },
           { title: '来源', key: 'src', width: 110, render: (_, l) => (l.sources.length ? `${new Set(l.sources.map((s) => s.clinicId)).size} 个卫生室` : '药库补货') },
           { title: '金额', dataIndex: 'amount', width: 120, align: 'right', render: (a: number) => yuan(a) },
         ]}
