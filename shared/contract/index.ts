@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
+import { backupApi, recoveryApi } from './backup';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -11,6 +12,8 @@ export const api = {
   ...authApi,
   ...usersApi,
   ...clinicsApi,
+  ...backupApi,
+  ...recoveryApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;
