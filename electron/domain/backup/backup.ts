@@ -136,8 +136,12 @@ export function scanBackupFolder(dir: string): BackupEntry[] {
   return sortNewestFirst(entries);
 }
 
+/** Newest first; within one second, the later name (…-1, …-2) first. */
 const sortNewestFirst = (entries: BackupEntry[]) =>
-  entries.sort((a, b) => (a.createdAt === b.createdAt ? b.fileName.localeCompare(a.fileName) : b.createdAt.localeCompare(a.createdAt)));
+  entries.sort((a, b) => {
+    if (a.createdAt !== b.createdAt) return b.createdAt.localeCompare(a.createdAt);
+    return (parseBackupName(b.fileName)?.n ?? 0) - (parseBackupName(a.fileName)?.n ?? 0) || (a.fileName < b.fileName ? 1 : -1);
+  });
 
 /** The folders backups may be in: the chosen one, and the default one when it differs and holds any. */
 export function backupFolders(dataDir: string): string[] {

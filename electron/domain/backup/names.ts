@@ -29,15 +29,17 @@ export interface ParsedBackupName {
   /** The instant the name's China-time stamp stands for. */
   at: Date;
   reason: BackupReason;
+  /** Tells apart backups made in the same second (0 for the first). */
+  n: number;
 }
 
 export function parseBackupName(fileName: string): ParsedBackupName | null {
   const m = NAME.exec(fileName);
   if (!m) return null;
-  const [, hub, d, t, reason] = m;
+  const [, hub, d, t, reason, n] = m;
   const utc = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +t.slice(0, 2), +t.slice(2, 4), +t.slice(4, 6));
   if (Number.isNaN(utc)) return null;
-  return { hub, at: new Date(utc - CHINA_OFFSET_MS), reason: reason as BackupReason };
+  return { hub, at: new Date(utc - CHINA_OFFSET_MS), reason: reason as BackupReason, n: n ? Number(n) : 0 };
 }
 
 export const isAutomatic = (reason: BackupReason): boolean => reason !== 'manual';

@@ -66,11 +66,12 @@ export function checkBalancesMatchLedger(db: Db): IntegrityCheckResult {
   );
   const mismatched = db
     .prepare(
-      `SELECT 'ledger' AS t, x.id AS id FROM ledger x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id
-       UNION ALL SELECT 'stock_balances', x.rowid FROM stock_balances x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id`,
+      `SELECT '台账记录 #' || x.id AS what FROM ledger x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id
+       UNION ALL
+       SELECT '结存（库房#' || x.store_id || '，批次#' || x.lot_id || '）' FROM stock_balances x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id`,
     )
-    .all() as { t: string; id: number }[];
-  problems.push(...mismatched.map((m) => `${m.t === 'ledger' ? '台账' : '结存'}记录 #${m.id} 的药品与其批次的药品不一致`));
+    .all() as { what: string }[];
+  problems.push(...mismatched.map((m) => `${m.what} 的药品与其批次的药品不一致`));
   return result('ledger.balances', label, problems);
 }
 
