@@ -2,6 +2,7 @@ import type { Handlers } from './context';
 import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
+import { stockHandlers } from '../domain/stock/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
@@ -9,5 +10,6 @@ export const handlers: Handlers = {
   ...authHandlers,
   ...userHandlers,
   ...clinicHandlers,
+  ...stockHandlers,
   ...backupHandlers,
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
+import { stockApi } from './stock';
 import { backupApi, recoveryApi } from './backup';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
@@ -12,6 +13,7 @@ export const api = {
   ...authApi,
   ...usersApi,
   ...clinicsApi,
+  ...stockApi,
   ...backupApi,
   ...recoveryApi,
 } satisfies Record<string, AnyMethod>;

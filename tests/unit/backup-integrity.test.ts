@@ -65,7 +65,7 @@ describe('integrity check', () => {
     db.prepare('DELETE FROM stock_balances WHERE store_id = 12').run();
     const problems = failing(db, file);
     expect(problems['ledger.periodTotals']).toEqual([
-      '2026-02 东湖村卫生室 阿莫西林胶囊 0.25g（dispense）：月度合计数量 0、金额 0 分，台账合计数量 -30、金额 -360 分',
+      '2026-02 东湖村卫生室 阿莫西林胶囊 0.25g（用药登记）：月度合计数量 0、金额 0 分，台账合计数量 -30、金额 -360 分',
     ]);
     expect(problems['ledger.balances']).toHaveLength(1);
     expect(problems['ledger.balances'][0]).toContain('东湖村卫生室');
