@@ -174,6 +174,20 @@ describe('backups', () => {
     expect((await (await adminClient()).call('backup.status', {})).scheduler.running).toBe(false);
   });
 
+  it('does not back up a hub that has not been set up', async () => {
+    const dir = tempDir();
+    extraDirs.push(dir);
+    const fresh = new Runtime({ dataDir: dir, clock: hub.clock });
+    const scheduler = startBackupScheduler(fresh, { firstDelayMs: 3_600_000 });
+    try {
+      await scheduler.tick();
+      expect(fs.existsSync(path.join(dir, 'backups')) ? fs.readdirSync(path.join(dir, 'backups')) : []).toEqual([]);
+    } finally {
+      scheduler.stop();
+      fresh.close();
+    }
+  });
+
   it('downloads a backup as base64', async () => {
     const entry = await hub.admin.call('backup.create', {});
     const out = await hub.admin.call('backup.download', { fileName: entry.fileName });
@@ -202,8 +216,11 @@ describe('restore', () => {
     expect((await again.call('clinics.list', {})).map((c) => c.code)).toEqual(['C01']);
     // The replaced data is in the before-restore copy, verified and listed.
     expect(rowsIn(result.previousDataSavedAs!, 'SELECT code FROM clinics ORDER BY code')).toEqual([{ code: 'C01' }, { code: 'C02' }]);
-    const listed = (await again.call('backup.list', {})).find((e) => e.reason === 'before-restore');
-    expect(listed).toMatchObject({ recorded: true, verified: true, createdBy: 'admin' });
+    const listed = await again.call('backup.list', {});
+    expect(listed.find((e) => e.reason === 'before-restore')).toMatchObject({ recorded: true, verified: true, createdBy: 'admin' });
+    // The restored data knows every backup file this PC has, including the one it came from.
+    expect(listed.every((e) => e.recorded && e.verified)).toBe(true);
+    expect(listed.find((e) => e.fileName === backup.fileName)).toMatchObject({ createdBy: 'admin', sha256: backup.sha256 });
     // The restored database's own audit log says who restored what.
     const audit = hub.runtime.app.db.prepare("SELECT username, target, details FROM audit_log WHERE method = 'backup.restore'").get() as {
       username: string;

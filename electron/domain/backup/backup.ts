@@ -174,6 +174,23 @@ export function listBackups(app: SantongApp, db: Db = app.readDb): BackupEntry[]
   );
 }
 
+const RECORD_COLUMNS = 'file_name, dir, size_bytes, reason, created_at, sha256, verified, problem, schema_version, created_by, note, deleted_at';
+
+/** Every backup record, to carry across a restore: the files stay on this PC whatever the data goes back to. */
+export function exportBackupRecords(db: Db): Record<string, unknown>[] {
+  return sql(db, `SELECT ${RECORD_COLUMNS} FROM backups ORDER BY id`).all() as Record<string, unknown>[];
+}
+
+/** Adds the records this database does not have yet (its own rows win). */
+export function importBackupRecords(db: Db, rows: Record<string, unknown>[]): void {
+  const insert = sql(
+    db,
+    `INSERT INTO backups (${RECORD_COLUMNS}) VALUES (@file_name, @dir, @size_bytes, @reason, @created_at, @sha256, @verified, @problem,
+       @schema_version, @created_by, @note, @deleted_at) ON CONFLICT (dir, file_name) DO NOTHING`,
+  );
+  for (const row of rows) insert.run(row);
+}
+
 export function findBackupRecord(db: Db, dir: string, fileName: string): BackupDbRow | undefined {
   return sql(db, `SELECT ${ROW_COLUMNS} FROM backups WHERE dir = ? AND file_name = ?`).get(dir, fileName) as BackupDbRow | undefined;
 }

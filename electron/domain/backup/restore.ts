@@ -9,7 +9,7 @@ import type { AuthedUser } from '../auth/sessions';
 import type { Runtime } from '../../runtime';
 import type { FileContent } from '../../../shared/contract/common';
 import type { BackupEntry, RestoreResult } from '../../../shared/contract/backup';
-import { backupFolders, backupUnlocked, findBackupRecord, recordBackup, withDataLock, type NewBackupRecord } from './backup';
+import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecord, importBackupRecords, recordBackup, withDataLock, type NewBackupRecord } from './backup';
 import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from './files';
 import { chinaStamp } from './names';
 
@@ -159,6 +159,8 @@ export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: Re
       );
     }
 
+    // What this PC knows about its backup files outlives the data going back in time.
+    const backupRecords = current ? exportBackupRecords(current.db) : [];
     const keep = `${dbFile}.previous`;
     try {
       runtime.reopen(() => swapIn(staged, dbFile, keep));
@@ -179,6 +181,7 @@ export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: Re
       // Everyone logs in again, against the accounts as they were in the backup.
       sql(restored.db, 'DELETE FROM sessions').run();
       if (beforeRestore) recordBackup(restored.db, recordOf(beforeRestore));
+      importBackupRecords(restored.db, backupRecords);
       recordAudit(restored.db, {
         user: actor.user,
         caller: actor.caller,

@@ -1,4 +1,5 @@
 import type { Runtime } from '../../runtime';
+import { sql } from '../../db/database';
 import { backupNow, dailyBackupDoneToday } from './backup';
 
 export interface SchedulerState {
@@ -26,7 +27,7 @@ export const HOUR_MS = 60 * 60 * 1000;
  * The automatic daily backup, started by the headless server and by the desktop app alike: shortly
  * after start and then every hour, if today (China time) has no daily backup yet, one is made. Timers
  * are unref'd so they never keep the process alive; stop() on shutdown. Demo hubs and recovery mode
- * are skipped. A failure (USB disk unplugged, share offline) is kept for the backup page to show.
+ * are skipped, and so is a hub not set up yet. A failure (USB disk unplugged, share offline) is kept for the backup page to show.
  */
 export function startBackupScheduler(runtime: Runtime, opts: { intervalMs?: number; firstDelayMs?: number } = {}): BackupScheduler {
   const state: SchedulerState = { running: true, lastCheckAt: null, lastError: null, lastErrorAt: null };
@@ -39,6 +40,8 @@ export function startBackupScheduler(runtime: Runtime, opts: { intervalMs?: numb
     const now = app.clock.now();
     state.lastCheckAt = now.toISOString();
     try {
+      // A hub not set up yet has nothing worth keeping.
+      if ((sql(app.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n === 0) return;
       if (dailyBackupDoneToday(app)) return;
       const entry = await backupNow(app, 'daily');
       if (entry.verified) {

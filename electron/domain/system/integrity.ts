@@ -51,11 +51,14 @@ export function runIntegrityCheck(db: Db, opts: { dbFile: string; now: Date; lat
     safe('ledger.periodTotals', '月度合计 = 台账合计（库房 × 药品 × 月份 × 业务类型）', () => checkPeriodTotals(db)),
     safe('ledger.negative', '无负库存', () => checkNoNegativeStock(db)),
   ];
+  // The file and its write-ahead log: together they are the database.
   let sizeBytes = 0;
-  try {
-    sizeBytes = fs.statSync(opts.dbFile).size;
-  } catch {
-    /* in memory */
+  for (const file of [opts.dbFile, `${opts.dbFile}-wal`]) {
+    try {
+      sizeBytes += fs.statSync(file).size;
+    } catch {
+      /* no such file */
+    }
   }
   let schemaVersion = 0;
   try {

@@ -7,6 +7,8 @@ const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const BackupPage = lazy(() => import('../pages/system/BackupPage'));
+const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -34,5 +36,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/', label: '工作台', roles: ALL_ROLES, element: <HomePage />, group: 'home', icon: <HomeOutlined /> },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
+  { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
+  { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];
