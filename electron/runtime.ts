@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DB_FILE_NAME, openApp, type AppOptions, type SantongApp } from './app';
+import { DB_FILE_NAME, openApp, systemClock, type AppOptions, type SantongApp } from './app';
 import { AppError } from './errors';
 import { loadMigrations } from './db/migrate';
 import { migrationsDir } from './paths';
@@ -98,7 +98,7 @@ export class Runtime {
   private enterRecovery(problem: string, cause: unknown): null {
     if (!this.recoveryMode) throw cause ?? new AppError('RECOVERY_MODE', problem);
     this.current = null;
-    this.recovery = { problem, dataDir: this.dataDir, dbFile: this.dbFile, since: new Date().toISOString() };
+    this.recovery = { problem, dataDir: this.dataDir, dbFile: this.dbFile, since: (this.base.clock ?? systemClock).now().toISOString() };
     console.error(`[santong] 数据库文件损坏，进入恢复模式 / database damaged, recovery mode: ${problem}`);
     return null;
   }
