@@ -217,6 +217,8 @@ export const lotBalance = z.object({
   qty: z.number().int(),
   value: z.number().int(),
   unitCost: z.number().int(),
+  supplierId: z.number().int().nullable(),
+  supplierName: z.string().nullable(),
   expired: z.boolean(),
   nearExpiry: z.boolean(),
 });
@@ -367,6 +369,34 @@ export const stockApi = {
         .max(500, '一张入库单最多 500 行'),
     }),
     output: z.object({ receipt: receiptDetail, warnings: z.array(warning) }),
+  }),
+  'receipts.openOrders': defineMethod({
+    summary: '待收货的采购订单（已发送或部分收货），含每行未收数量与合同单价',
+    access: HUB_READ_ROLES,
+    write: false,
+    input: z.object({ supplierId: id.optional() }).default({}),
+    output: z.array(
+      z.object({
+        poId: z.number().int(),
+        docNo: z.string(),
+        supplierId: z.number().int(),
+        supplierName: z.string(),
+        status: z.enum(['sent', 'partly_received']),
+        sentAt: z.string().nullable(),
+        lines: z.array(
+          z.object({
+            poLineId: z.number().int(),
+            ...drugSnapshot,
+            manufacturer: z.string(),
+            orderedQty: z.number().int(),
+            receivedQty: z.number().int(),
+            outstandingQty: z.number().int(),
+            packPrice: z.number().int(),
+            tracePrefix: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
   }),
   'receipts.list': defineMethod({
     summary: '入库单列表',

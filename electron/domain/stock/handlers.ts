@@ -1,7 +1,7 @@
 import { defineHandlers } from '../../api/context';
 import { clinicScope } from '../../api/scope';
 import { listStores } from './common';
-import { createReceipt, getReceipt, listReceipts, reverseReceipt } from './receiving';
+import { createReceipt, getReceipt, listReceipts, openOrders, reverseReceipt } from './receiving';
 import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDelivery, resolveDiscrepancy, signDelivery } from './deliveries';
 import { createDispensing, listDispensings, reverseDispensing } from './dispensing';
 import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
@@ -19,6 +19,7 @@ export const stockHandlers = defineHandlers({
   'stock.alerts': stockAlerts,
 
   'receipts.create': createReceipt,
+  'receipts.openOrders': (ctx, input) => openOrders(ctx.db, input.supplierId),
   'receipts.list': (ctx, input) => listReceipts(ctx.db, input),
   'receipts.get': (ctx, input) => getReceipt(ctx.db, input.id),
   'receipts.reverse': reverseReceipt,

@@ -207,3 +207,24 @@ export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
   ) as never;
 }
 
+
+/** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
+export function openOrders(db: Db, supplierId: number | undefined) {
+  const orders = sql(
+    db,
+    `SELECT po.id AS poId, po.doc_no AS docNo, po.supplier_id AS supplierId, s.name AS supplierName, po.status, po.sent_at AS sentAt
+       FROM purchase_orders po JOIN suppliers s ON s.id = po.supplier_id
+      WHERE po.status IN ('sent', 'partly_received') AND (? IS NULL OR po.supplier_id = ?)
+      ORDER BY po.sent_at, po.id`,
+  ).all(supplierId ?? null, supplierId ?? null) as { poId: number }[];
+  return orders.map((o) => ({
+    ...o,
+    lines: sql(
+      db,
+      `SELECT pl.id AS poLineId, pl.drug_id AS drugId, pl.drug_name AS drugName, pl.spec, pl.manufacturer, pl.pack_unit AS packUnit,
+              pl.base_unit AS baseUnit, pl.pack_size AS packSize, pl.qty AS orderedQty, pl.received_qty AS receivedQty,
+              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix
+         FROM purchase_order_lines pl JOIN drugs d ON d.id = pl.drug_id WHERE pl.po_id = ? ORDER BY pl.line_no`,
+    ).all(o.poId),
+  })) as never;
+}

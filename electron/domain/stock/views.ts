@@ -15,6 +15,8 @@ interface LotLive {
   qty: number;
   value: number;
   unitCost: number;
+  supplierId: number | null;
+  supplierName: string | null;
 }
 
 interface DrugInfo {
@@ -39,8 +41,8 @@ function liveLots(db: Db, storeId: number): LotLive[] {
   return sql(
     db,
     `SELECT b.drug_id AS drugId, b.lot_id AS lotId, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l.expiry_date AS expiryDate,
-            b.qty, b.value, l.unit_cost AS unitCost
-       FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+            b.qty, b.value, l.unit_cost AS unitCost, l.supplier_id AS supplierId, s.name AS supplierName
+       FROM stock_balances b JOIN lots l ON l.id = b.lot_id LEFT JOIN suppliers s ON s.id = l.supplier_id
       WHERE b.store_id = ? AND b.qty > 0
       ORDER BY b.drug_id, l.expiry_date, l.id`,
   ).all(storeId) as LotLive[];
@@ -123,6 +125,8 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
           qty: l.qty,
           value: l.value,
           unitCost: l.unitCost,
+          supplierId: l.supplierId,
+          supplierName: l.supplierName,
           expired: l.expiryDate < today,
           nearExpiry: l.expiryDate >= today && l.expiryDate < nearLimit,
         })),
@@ -163,6 +167,8 @@ export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>)
       qty: l.qty,
       value: l.value,
       unitCost: l.unitCost,
+      supplierId: l.supplierId,
+      supplierName: l.supplierName,
       expired: l.expiryDate < ctx.today,
       nearExpiry: l.expiryDate >= ctx.today && l.expiryDate < nearLimit,
     }));
