@@ -2,12 +2,13 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useLocation } from 'react-router';
 import { Button, Result, Spin } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { onUnauthenticated } from '../api/client';
+import { onRecoveryMode, onUnauthenticated } from '../api/client';
 import { useSession } from '../stores/session';
 import { AppShell } from './AppShell';
 import SetupPage from '../pages/SetupPage';
 import LoginPage from '../pages/LoginPage';
 import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
+import RecoveryPage from '../pages/system/RecoveryPage';
 
 /** Printable documents (/print/…) render without the app shell. */
 const PrintRoutes = lazy(() => import('../print/PrintRoutes'));
@@ -18,6 +19,7 @@ export function App() {
   const user = useSession((s) => s.user);
   const load = useSession((s) => s.load);
   const signedOut = useSession((s) => s.signedOut);
+  const recoveryMode = useSession((s) => s.recoveryMode);
   const queryClient = useQueryClient();
   const { pathname } = useLocation();
 
@@ -32,6 +34,15 @@ export function App() {
         signedOut();
       }),
     [queryClient, signedOut],
+  );
+
+  useEffect(
+    () =>
+      onRecoveryMode(() => {
+        queryClient.clear();
+        recoveryMode();
+      }),
+    [queryClient, recoveryMode],
   );
 
   // Nothing cached from one user may show for the next.
@@ -53,6 +64,8 @@ export function App() {
       );
     case 'setup':
       return <SetupPage />;
+    case 'recovery':
+      return <RecoveryPage mode="damaged" />;
     case 'login':
       return <LoginPage />;
     case 'ready':
