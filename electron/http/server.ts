@@ -7,6 +7,8 @@ import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
 import { dispatch } from '../api/dispatch';
+import { allowAnonymousAuditRow, recordAudit } from '../api/audit';
+import { logFault } from '../api/faults';
 import type { SessionSink } from '../api/context';
 import type { Runtime } from '../runtime';
 import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
@@ -60,9 +62,32 @@ function installErrorHandling(app: FastifyInstance): void {
         return sendError(reply, 'BAD_REQUEST', '请求内容不是有效的 JSON');
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, 'BAD_REQUEST', '请求无效');
-    console.error('[santong] http error:', err);
+    // A body the JSON parser cannot take at all (e.g. nested too deeply for it) is still the sender's mistake.
+    if (typeof err.code === 'string' && err.code.startsWith('FST_ERR_CTP')) return sendError(reply, 'BAD_REQUEST', '请求内容不是有效的 JSON');
+    logFault('http', err);
     return sendError(reply, 'INTERNAL', '服务器内部错误');
   });
+}
+
+/** A cross-site request is an attack on a signed-in user's browser: the log keeps where it came from. */
+function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): void {
+  const app = runtime.app;
+  const now = app.clock.now();
+  if (!allowAnonymousAuditRow(app.db, req.ip, now)) return;
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
+  try {
+    recordAudit(app.db, {
+      user: null,
+      caller: { transport: 'http', ip: req.ip },
+      now,
+      method,
+      outcome: 'denied',
+      errorCode: 'CSRF',
+      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null },
+    });
+  } catch (err) {
+    logFault(`${method} (audit of a cross-site request)`, err);
+  }
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
@@ -102,7 +127,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
 
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
     app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
-      if (isCrossSiteRequest(req.headers)) return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
+      if (isCrossSiteRequest(req.headers)) {
+        auditCrossSite(runtime, name, req);
+        return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
+      }
       const result = await dispatch(
         runtime,
         name,

@@ -29,7 +29,11 @@ export const authHandlers = defineHandlers({
   }),
 
   'setup.initialize': {
-    prepare: (_ctx, input) => hashPassword(input.adminPassword),
+    // Anyone may call this method: refuse before the (deliberately slow) hashing once the hub is set up.
+    prepare: (ctx, input) => {
+      if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
+      return hashPassword(input.adminPassword);
+    },
     run: (ctx, input, passwordHash: string) => {
       if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
       const at = ctx.now.toISOString();
@@ -106,9 +110,15 @@ export const authHandlers = defineHandlers({
   'auth.me': (ctx) => ({ user: ctx.user }),
 
   'auth.changePassword': {
+    // Guessing the old password from a stolen session is throttled and counted like failed logins.
     prepare: async (ctx, input) => {
-      const row = sql(ctx.app.db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
-      if (!(await verifyPassword(input.oldPassword, row.hash))) throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      const db = ctx.app.db;
+      assertLoginAllowed(db, ctx.user.username, ctx.caller.ip, ctx.now);
+      const row = sql(db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
+      if (!(await verifyPassword(input.oldPassword, row.hash))) {
+        recordLoginAttempt(db, ctx.user.username, ctx.caller.ip, false, ctx.now);
+        throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      }
       if (input.oldPassword === input.newPassword) throw new AppError('VALIDATION', '新密码不能与原密码相同');
       return hashPassword(input.newPassword);
     },
