@@ -1,0 +1,77 @@
+/**
+ * Sample inputs for every API method, used by the access-matrix test (every method × role × own/other
+ * clinic against the running HTTP server) and as the starting points of the fuzz test.
+ *
+ * ADDING A METHOD? Add its sample here, or tests/unit/security-matrix.test.ts fails naming the method.
+ * - `input`: a VALID input (the matrix fails on a 400 VALIDATION answer: a stale sample proves nothing).
+ *   A business refusal (404/409/422) is fine: the matrix checks who may call, not what the answer is.
+ * - Clinic-scoped methods (`clinicScoped: true` in the contract) give `own` (records of clinic A, the village
+ *   doctor's own) and `other` (records of clinic B: the doctor must get 403 FORBIDDEN_CLINIC). A method that
+ *   names no clinic and silently limits a doctor to their own rows (a list) gives `otherFiltered` instead: a
+ *   check that the doctor's answer holds nothing of clinic B.
+ * - Writes must not spoil the fixture for later cells: a write that consumes or changes its target builds a
+ *   fresh one per call (`f.newUser`, or create a record through `f.admin` / `f.pharmacist` / `f.doctorA`).
+ *   Records many reads share are built once with `f.once(key, …)`. Each cell runs as a brand-new account of
+ *   its role (`ctx.user`, null when anonymous), so logging out or changing a password harms nothing.
+ */
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
+
+export interface SampleContext {
+  f: SecurityFixture;
+  /** The account this call runs as; null for the anonymous column. */
+  user: FixtureUser | null;
+}
+
+type Build<K extends MethodName> = (ctx: SampleContext) => MethodInput<K> | Promise<MethodInput<K>>;
+
+export type MethodSample<K extends MethodName> =
+  | { input: Build<K> }
+  | { own: Build<K>; other: Build<K> }
+  /** Returns the problems found in a village doctor's answer (empty when it holds only their own clinic). */
+  | { own: Build<K>; otherFiltered: (output: MethodOutput<K>, ctx: SampleContext) => string[] };
+
+export type SampleRegistry = { [K in MethodName]?: MethodSample<K> };
+
+const empty = () => ({});
+
+export const samples: SampleRegistry = {
+  // ── setup and sessions ─────────────────────────────────────────────────────────────────────────
+  'system.status': { input: empty },
+  // Already set up: every caller gets 409 INVALID_STATE, before any password is hashed.
+  'setup.initialize': {
+    input: () => ({ hubName: '另一个卫生院', adminUsername: 'intruder', adminDisplayName: '入侵者', adminPassword: 'Intrude2026' }),
+  },
+  'setup.enterDemo': { input: empty },
+  'setup.leaveDemo': { input: empty },
+  'auth.login': { input: ({ f, user }) => ({ username: (user ?? f.newUser('pharmacist')).username, password: FIXTURE_PASSWORD }) },
+  'auth.logout': { input: empty },
+  'auth.logoutAll': { input: empty },
+  'auth.me': { input: empty },
+  'auth.changePassword': { input: () => ({ oldPassword: FIXTURE_PASSWORD, newPassword: 'Changed2026x' }) },
+
+  // ── users ──────────────────────────────────────────────────────────────────────────────────────
+  'users.list': { input: () => ({ includeInactive: true }) },
+  'users.create': {
+    input: ({ f }) => ({ username: `fx_new_${f.seq()}`, initialPassword: 'Initial2026', displayName: '新药师', role: 'pharmacist', clinicId: null, phone: null }),
+  },
+  'users.update': {
+    input: ({ f }) => ({ id: f.newUser('finance').id, displayName: '改名的会计', role: 'finance', clinicId: null, phone: '0731-1234567', active: true }),
+  },
+  'users.resetPassword': { input: ({ f }) => ({ id: f.newUser('finance').id, initialPassword: 'Reset2026x' }) },
+
+  // ── clinics ────────────────────────────────────────────────────────────────────────────────────
+  'clinics.list': {
+    own: () => ({ includeInactive: true }),
+    otherFiltered: (rows, { f }) => rows.filter((c) => c.id !== f.clinicA.id).map((c) => `clinic ${c.code} is not the doctor's own`),
+  },
+  'clinics.get': { own: ({ f }) => ({ id: f.clinicA.id }), other: ({ f }) => ({ id: f.clinicB.id }) },
+  'clinics.create': { input: ({ f }) => ({ code: `SX${f.seq()}`, name: `新建${f.seq()}村卫生室`, village: null, address: null, phone: null }) },
+  'clinics.update': {
+    input: async ({ f }) => {
+      const n = f.seq();
+      const clinic = await f.admin.call('clinics.create', { code: `SU${n}`, name: `待改${n}村卫生室`, village: null, address: null, phone: null });
+      return { id: clinic.id, code: clinic.code, name: `已改${n}村卫生室`, village: '某村', address: null, phone: null, active: true };
+    },
+  },
+};
