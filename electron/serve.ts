@@ -2,13 +2,16 @@
  * Headless server: the same main-process code as the desktop app, without Electron, serving the
  * renderer and the API over HTTP. This is also how village doctors reach the hub over the LAN/VPN.
  *
- *   npm run serve -- [--data DIR] [--host H] [--port P] [--demo]
+ *   npm run serve -- [--data DIR] [--host H] [--port P] [--https] [--demo]
+ *
+ * --https serves HTTPS with the hub's own certificate (made in DATA/tls on first use; clinics trust
+ * DATA/tls/santong-ca.crt, also downloadable at /santong-ca.crt — see docs/lan-https.md).
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultDataDir, rendererDir } from './paths';
 import { Runtime } from './runtime';
-import { startHttpServer } from './http/server';
+import { lanUrls, startLanServer } from './http/lan';
 import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
 
 export const DEFAULT_PORT = 8686;
@@ -17,6 +20,7 @@ export interface ServeArgs {
   data: string;
   host: string;
   port: number;
+  https: boolean;
   demo: boolean;
 }
 
@@ -27,20 +31,25 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       data: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(DEFAULT_PORT) },
+      https: { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
-  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, demo: values.demo! };
+  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo! };
 }
 
 export async function serve(args: ServeArgs) {
   const runtime = new Runtime({ dataDir: args.data, demo: args.demo });
   if (args.demo) await ensureDemoHub(runtime);
-  const server = await startHttpServer({ runtime, host: args.host, port: args.port, rendererDir: rendererDir() });
-  return { runtime, server };
+  const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());
+  const everywhere = args.host === '0.0.0.0' || args.host === '::';
+  const urls = everywhere ? lanUrls(args.https, server.port) : [server.url];
+  // The settings page reports this server; its flags, not the settings, decide how it runs.
+  runtime.lan = { managed: false, state: () => ({ running: true, urls, error: null }), settingsChanged() {} };
+  return { runtime, server, urls };
 }
 
 async function main(): Promise<void> {
@@ -48,12 +57,14 @@ async function main(): Promise<void> {
   try {
     args = parseServeArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--demo]`);
+    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--https] [--demo]`);
     process.exit(2);
   }
   try {
-    const { runtime, server } = await serve(args);
+    const { runtime, server, urls } = await serve(args);
     console.log(`三统药品管理 已启动 / Santong is running: ${server.url}`);
+    if (urls.length && urls[0] !== server.url) console.log(`村卫生室访问地址 / LAN addresses: ${urls.join('  ')}`);
+    if (args.https) console.log(`HTTPS 根证书 / root certificate for clinics: ${server.url}santong-ca.crt（安装方法见 docs/lan-https.md）`);
     console.log(`数据目录 / data: ${runtime.app.dataDir}`);
     if (args.host === '127.0.0.1' || args.host === 'localhost') {
       console.log('仅本机可访问。要让村卫生室通过局域网访问，请加 --host 0.0.0.0 / local only; add --host 0.0.0.0 to serve the LAN');

@@ -139,7 +139,7 @@ export async function dispatch(
           .transaction(() => {
             const out = run();
             recordAudit(app.db, {
-              user,
+              user: user ?? ctx.audit.actor ?? null,
               caller,
               now,
               method: name,

@@ -12,6 +12,7 @@ import { logFault } from '../api/faults';
 import type { SessionSink } from '../api/context';
 import type { Runtime } from '../runtime';
 import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
+import { CA_FILE_NAME, caCertificatePem } from './certificate';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -115,7 +116,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    // Short on purpose: an administrator who turns LAN HTTPS off again must not lock the clinics' browsers out for a year.
+    if (secure) reply.header('strict-transport-security', 'max-age=86400');
     return payload;
   });
 
@@ -124,6 +126,21 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       JSON.stringify({ ok: true, version: runtime.app.version, schemaVersion: runtime.app.schemaVersion }),
     ),
   );
+
+  // The hub's root certificate, public by nature: clinics download it (before they trust HTTPS) to trust it.
+  app.get(`/${CA_FILE_NAME}`, async (_req, reply) => {
+    try {
+      const pem = await caCertificatePem(runtime.mainDataDir, runtime.app.clock.now());
+      return reply
+        .type('application/x-x509-ca-cert')
+        .header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)
+        .header('cache-control', 'no-cache')
+        .send(pem);
+    } catch (err) {
+      logFault(CA_FILE_NAME, err);
+      return sendError(reply, 'INTERNAL', '证书暂时无法生成，请稍后重试');
+    }
+  });
 
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
     app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {

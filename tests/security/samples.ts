@@ -74,4 +74,14 @@ export const samples: SampleRegistry = {
       return { id: clinic.id, code: clinic.code, name: `已改${n}村卫生室`, village: '某村', address: null, phone: null, active: true };
     },
   },
+
+  // ── audit log ──────────────────────────────────────────────────────────────────────────────────
+  'audit.list': { input: ({ f }) => ({ clinicId: f.clinicA.id, outcome: 'denied', from: '2026-01-01', page: 1, pageSize: 20 }) },
+  'audit.deniedSummary': { input: () => ({ days: 7 }) },
+  'audit.methods': { input: empty },
+
+  // ── system settings (no LAN server runs in tests: the settings are only stored) ─────────────────
+  'system.lanStatus': { input: empty },
+  'system.updateLanSettings': { input: () => ({ enabled: false, port: 8686, https: false }) },
+  'system.caCertificate': { input: empty },
 };

@@ -45,7 +45,9 @@ export const authHandlers = defineHandlers({
          VALUES (?, ?, 'admin', NULL, ?, 0, ?, ?)`,
       ).run(input.adminUsername, input.adminDisplayName, passwordHash, at, at);
       ctx.audit.target = `user:${lastInsertRowid}`;
-      return { user: startSession(ctx, Number(lastInsertRowid)) };
+      const user = startSession(ctx, Number(lastInsertRowid));
+      ctx.audit.actor = user;
+      return { user };
     },
   },
 
@@ -91,6 +93,7 @@ export const authHandlers = defineHandlers({
       sql(ctx.db, 'UPDATE users SET last_login_at = ? WHERE id = ?').run(ctx.now.toISOString(), userId);
       const user = startSession(ctx, userId);
       ctx.audit.target = `user:${userId}`;
+      ctx.audit.actor = user;
       return { user };
     },
   },
