@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, AuditOutlined, ControlOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
+const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -34,5 +36,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/', label: '工作台', roles: ALL_ROLES, element: <HomePage />, group: 'home', icon: <HomeOutlined /> },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
+  { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },
+  { path: '/system/settings', label: '系统设置', roles: ['admin'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];
