@@ -4,6 +4,7 @@ import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
 import { auditApi } from './audit';
 import { systemApi } from './system';
+import { stockApi } from './stock';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -15,6 +16,7 @@ export const api = {
   ...clinicsApi,
   ...auditApi,
   ...systemApi,
+  ...stockApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

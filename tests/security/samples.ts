@@ -16,6 +16,7 @@
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
+import { stockSamples } from './samples-stock';
 
 export interface SampleContext {
   f: SecurityFixture;
@@ -84,4 +85,7 @@ export const samples: SampleRegistry = {
   'system.lanStatus': { input: empty },
   'system.updateLanSettings': { input: () => ({ enabled: false, port: 8686, https: false }) },
   'system.caCertificate': { input: empty },
+
+  // ── each domain's samples live beside its fixture ──────────────────────────────────────────────
+  ...stockSamples,
 };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type AnyMethod, type MethodName, type Role } from '../../shared/contract';
 import { ERROR_STATUS } from '../../shared/errors';
 import { tokenHash } from '../../electron/domain/auth/sessions';
+import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { createSecurityFixture, type FixtureUser, type SecurityFixture } from '../security/fixture';
 import { samples, type MethodSample } from '../security/samples';
 import { businessTables, changedTables, tableChecksums } from '../security/checksum';
@@ -198,6 +199,8 @@ describe('fuzz: hostile input over HTTP', () => {
     console.log(lines.join('\n'));
 
     expect(failures, failures.join('\n')).toEqual([]);
+    // Whatever was accepted, the stock book still adds up: balances and monthly totals equal the ledger.
+    expect(checkLedgerInvariants(db)).toEqual([]);
     expect(unexpected, `business tables changed without an accepted write: ${unexpected.join(', ')}`).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(10_000);
     expect(stats.size).toBe(methods.length + 1);

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, AuditOutlined, ControlOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AuditOutlined, ControlOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -9,6 +9,14 @@ const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
 const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
 const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
+const ReceiptsPage = lazy(() => import('../pages/stock/ReceiptsPage'));
+const DeliveriesPage = lazy(() => import('../pages/stock/DeliveriesPage'));
+const OnHandPage = lazy(() => import('../pages/stock/OnHandPage'));
+const StockCardPage = lazy(() => import('../pages/stock/StockCardPage'));
+const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
+const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
+const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
+const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -27,6 +35,7 @@ export type NavGroup = 'home' | 'purchasing' | 'stock' | 'stocktake' | 'settleme
 
 export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'home', label: '工作台', icon: <HomeOutlined /> },
+  { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -34,6 +43,14 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
 /** Every screen of the app, with the roles that see it in the menu. The server enforces access regardless. */
 export const ROUTES: AppRoute[] = [
   { path: '/', label: '工作台', roles: ALL_ROLES, element: <HomePage />, group: 'home', icon: <HomeOutlined /> },
+  { path: '/stock/receipts', label: '验收入库', roles: ['admin', 'pharmacist', 'finance'], element: <ReceiptsPage />, group: 'stock' },
+  { path: '/stock/deliveries', label: '配送出库', roles: ['admin', 'pharmacist', 'finance'], element: <DeliveriesPage />, group: 'stock' },
+  { path: '/clinic/deliveries', label: '配送签收', roles: ['village_doctor'], element: <SignDeliveriesPage />, group: 'stock' },
+  { path: '/stock/on-hand', label: '库存查询', roles: ALL_ROLES, element: <OnHandPage />, group: 'stock' },
+  { path: '/stock/card', label: '库存台账', roles: ALL_ROLES, element: <StockCardPage />, group: 'stock' },
+  { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
+  { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
+  { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },

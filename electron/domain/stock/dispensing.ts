@@ -1,0 +1,129 @@
+import type { HandlerContext } from '../../api/context';
+import { assertClinicAccess, clinicScope } from '../../api/scope';
+import { sql, type Db } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { ParsedInput } from '../../../shared/contract';
+import { assertActiveClinic, clinicStores, drugSnapshot, postingContext } from './common';
+import { allocateFefo, assertPostable, postMovement, reverseDocument } from './ledger';
+
+function requireClinic(ctx: HandlerContext, requested: number | undefined): number {
+  const clinicId = clinicScope(ctx, requested);
+  if (clinicId === null) throw new AppError('VALIDATION', '请选择村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
+  return clinicId;
+}
+
+/** Records drugs used on a patient: lots first-expiry-first, never more than the clinic holds. */
+export function createDispensing(ctx: HandlerContext, input: ParsedInput<'dispensing.create'>) {
+  const db = ctx.db;
+  const clinicId = requireClinic(ctx, input.clinicId);
+  if (input.clientToken) {
+    // A retried or double-clicked submit returns the entry already made.
+    const existing = sql(db, 'SELECT id, clinic_id AS clinicId FROM dispensings WHERE client_token = ?').get(input.clientToken) as
+      | { id: number; clinicId: number }
+      | undefined;
+    if (existing) {
+      if (existing.clinicId !== clinicId) throw new AppError('CONFLICT', '提交标识已被使用');
+      return getDispensing(db, existing.id);
+    }
+  }
+  assertActiveClinic(db, clinicId);
+  const posting = postingContext(ctx, input.businessDate);
+  assertPostable(db, posting.businessDate, ctx.today);
+  const { storeId } = clinicStores(db, clinicId);
+
+  const { lastInsertRowid } = sql(
+    db,
+    `INSERT INTO dispensings (clinic_id, business_date, rx_no, visit_no, note, status, total_amount, client_token, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, 'posted', 0, ?, ?, ?)`,
+  ).run(clinicId, posting.businessDate, input.rxNo, input.visitNo, input.note, input.clientToken ?? null, ctx.user.id, ctx.now.toISOString());
+  const dispensingId = Number(lastInsertRowid);
+  let total = 0;
+  input.lines.forEach((line, i) => {
+    const d = drugSnapshot(db, line.drugId);
+    const { lastInsertRowid: lineId } = sql(
+      db,
+      `INSERT INTO dispensing_lines (dispensing_id, line_no, drug_id, qty, amount, drug_name, spec, pack_unit, base_unit, pack_size)
+       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+    ).run(dispensingId, i + 1, d.drugId, line.qty, d.drugName, d.spec, d.packUnit, d.baseUnit, d.packSize);
+    let amount = 0;
+    for (const lot of allocateFefo(db, storeId, line.drugId, line.qty, posting.businessDate)) {
+      const row = postMovement(posting, { storeId, lotId: lot.lotId, qty: -lot.qty, movement: 'dispense', docType: 'dispensing', docId: dispensingId, docLineId: Number(lineId) });
+      amount -= row.amount;
+    }
+    sql(db, 'UPDATE dispensing_lines SET amount = ? WHERE id = ?').run(amount, lineId);
+    total += amount;
+  });
+  sql(db, 'UPDATE dispensings SET total_amount = ? WHERE id = ?').run(total, dispensingId);
+  ctx.audit.target = `dispensing:${dispensingId}`;
+  return getDispensing(db, dispensingId);
+}
+
+/** Undoes an entry with reversing ledger rows; the drugs go back to the lots they came from. */
+export function reverseDispensing(ctx: HandlerContext, input: ParsedInput<'dispensing.reverse'>) {
+  const db = ctx.db;
+  const entry = sql(db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate FROM dispensings WHERE id = ?').get(input.id) as
+    | { id: number; clinicId: number; status: string; businessDate: string }
+    | undefined;
+  if (!entry) throw notFound('用药登记');
+  assertClinicAccess(ctx, entry.clinicId);
+  if (entry.status !== 'posted') throw new AppError('INVALID_STATE', '该用药登记已冲销');
+  // The reversal is booked in the entry's own month, which must still be open.
+  reverseDocument(postingContext(ctx, entry.businessDate), 'dispensing', entry.id, { docType: 'dispensing', docId: entry.id });
+  sql(db, "UPDATE dispensings SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
+    ctx.user.id,
+    ctx.now.toISOString(),
+    input.reason,
+    entry.id,
+  );
+  ctx.audit.target = `dispensing:${entry.id}`;
+  return getDispensing(db, entry.id);
+}
+
+const ENTRY_SELECT = `SELECT d.id, d.clinic_id AS clinicId, d.business_date AS businessDate, d.rx_no AS rxNo, d.visit_no AS visitNo, d.note, d.status,
+    d.total_amount AS totalAmount, u.display_name AS createdByName, d.created_at AS createdAt, d.reverse_reason AS reverseReason
+  FROM dispensings d JOIN users u ON u.id = d.created_by`;
+
+type EntryHead = { id: number } & Record<string, unknown>;
+
+function withLines(db: Db, heads: EntryHead[]) {
+  if (heads.length === 0) return [];
+  const ids = heads.map((h) => h.id);
+  const placeholders = ids.map(() => '?').join(',');
+  const lines = db
+    .prepare(
+      `SELECT id, dispensing_id AS dispensingId, line_no AS lineNo, drug_id AS drugId, drug_name AS drugName, spec, pack_unit AS packUnit,
+              base_unit AS baseUnit, pack_size AS packSize, qty, amount
+         FROM dispensing_lines WHERE dispensing_id IN (${placeholders}) ORDER BY dispensing_id, line_no`,
+    )
+    .all(...ids) as ({ id: number; dispensingId: number } & Record<string, unknown>)[];
+  const lots = db
+    .prepare(
+      `SELECT g.doc_line_id AS lineId, l.batch_no AS batchNo, l.expiry_date AS expiryDate, -g.qty AS qty
+         FROM ledger g JOIN lots l ON l.id = g.lot_id
+        WHERE g.doc_type = 'dispensing' AND g.doc_id IN (${placeholders}) AND g.reverses_id IS NULL ORDER BY g.id`,
+    )
+    .all(...ids) as { lineId: number; batchNo: string; expiryDate: string; qty: number }[];
+  return heads.map((h) => ({
+    ...h,
+    lines: lines
+      .filter((l) => l.dispensingId === h.id)
+      .map(({ dispensingId: _d, ...l }) => ({ ...l, lots: lots.filter((x) => x.lineId === l.id).map(({ lineId: _l, ...x }) => x) })),
+  })) as never[];
+}
+
+export function getDispensing(db: Db, id: number) {
+  const head = sql(db, `${ENTRY_SELECT} WHERE d.id = ?`).get(id) as EntryHead | undefined;
+  if (!head) throw notFound('用药登记');
+  return withLines(db, [head])[0];
+}
+
+export function listDispensings(ctx: HandlerContext, input: ParsedInput<'dispensing.list'>) {
+  const clinicId = clinicScope(ctx, input.clinicId);
+  const from = input.from ?? input.to ?? ctx.today;
+  const to = input.to ?? input.from ?? ctx.today;
+  const heads = sql(
+    ctx.db,
+    `${ENTRY_SELECT} WHERE (? IS NULL OR d.clinic_id = ?) AND d.business_date BETWEEN ? AND ? ORDER BY d.business_date DESC, d.id DESC LIMIT ?`,
+  ).all(clinicId, clinicId, from, to, input.limit) as EntryHead[];
+  return withLines(ctx.db, heads);
+}

@@ -1,0 +1,53 @@
+import { defineHandlers } from '../../api/context';
+import { clinicScope } from '../../api/scope';
+import { listStores } from './common';
+import { createReceipt, getReceipt, listReceipts, openOrders, reverseReceipt } from './receiving';
+import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDelivery, resolveDiscrepancy, signDelivery } from './deliveries';
+import { createDispensing, listDispensings, reverseDispensing } from './dispensing';
+import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
+import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
+import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
+import { assertClinicAccess } from '../../api/scope';
+import { sql } from '../../db/database';
+import { notFound } from '../../errors';
+
+export const stockHandlers = defineHandlers({
+  'stock.stores': (ctx, input) => listStores(ctx.db, clinicScope(ctx), input.includeTransit),
+  'stock.onHand': stockOnHand,
+  'stock.lots': stockLots,
+  'stock.card': stockCard,
+  'stock.alerts': stockAlerts,
+
+  'receipts.create': createReceipt,
+  'receipts.openOrders': (ctx, input) => openOrders(ctx.db, input.supplierId),
+  'receipts.list': (ctx, input) => listReceipts(ctx.db, input),
+  'receipts.get': (ctx, input) => getReceipt(ctx.db, input.id),
+  'receipts.reverse': reverseReceipt,
+
+  'deliveries.pending': pendingIssues,
+  'deliveries.preview': previewDelivery,
+  'deliveries.create': createDelivery,
+  'deliveries.list': listDeliveries,
+  'deliveries.get': (ctx, input) => {
+    const owner = sql(ctx.db, 'SELECT clinic_id AS clinicId FROM deliveries WHERE id = ?').get(input.id) as { clinicId: number } | undefined;
+    if (!owner) throw notFound('配送单');
+    assertClinicAccess(ctx, owner.clinicId);
+    return getDelivery(ctx.db, input.id);
+  },
+  'deliveries.sign': signDelivery,
+  'deliveries.resolve': resolveDiscrepancy,
+
+  'dispensing.create': createDispensing,
+  'dispensing.list': listDispensings,
+  'dispensing.reverse': reverseDispensing,
+
+  'returns.create': createReturn,
+  'returns.decide': decideReturn,
+  'returns.cancel': cancelReturn,
+  'returns.list': listReturns,
+
+  'writeoffs.create': createWriteoff,
+  'writeoffs.decide': decideWriteoff,
+  'writeoffs.cancel': cancelWriteoff,
+  'writeoffs.list': listWriteoffs,
+});

@@ -1,0 +1,342 @@
+/**
+ * The stock ledger: every movement is one append-only row, and the balance of its store × lot is updated
+ * in the same transaction (callers run inside a write handler's transaction). Stock never goes negative;
+ * a closed month takes no postings; corrections are new rows that reverse old ones.
+ */
+import { sql, type Db } from '../../db/database';
+import { AppError } from '../../errors';
+import { lineAmount, type Fen } from '../../../shared/money';
+import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
+import { periodOf } from '../../../shared/dates';
+
+/** Which kind of document a ledger row belongs to. */
+export type DocType = 'receipt' | 'delivery' | 'dispensing' | 'return' | 'writeoff' | 'stocktake';
+
+export interface PostingContext {
+  db: Db;
+  userId: number;
+  /** The business date the movements are booked on ('YYYY-MM-DD'). */
+  businessDate: string;
+  /** Today in China time, to refuse postings dated in the future. */
+  today: string;
+  now: Date;
+}
+
+export interface DocRef {
+  docType: DocType;
+  docId: number;
+  docLineId?: number | null;
+}
+
+export interface MovementInput extends DocRef {
+  storeId: number;
+  lotId: number;
+  /** Signed base units: positive into the store, negative out of it. */
+  qty: number;
+  movement: Movement;
+  /** Exact amount in fen for incoming rows whose value is known (a receipt at its invoice amount, the
+   * receiving side of a transfer). Outgoing rows are valued from the lot. */
+  amount?: Fen;
+  reversesId?: number;
+}
+
+export interface PostedRow {
+  id: number;
+  storeId: number;
+  lotId: number;
+  drugId: number;
+  qty: number;
+  amount: Fen;
+  unitCost: number;
+}
+
+interface LotRow {
+  id: number;
+  drugId: number;
+  unitCost: number;
+  expiryDate: string;
+  batchNo: string;
+}
+
+function getLot(db: Db, lotId: number): LotRow {
+  const lot = sql(db, 'SELECT id, drug_id AS drugId, unit_cost AS unitCost, expiry_date AS expiryDate, batch_no AS batchNo FROM lots WHERE id = ?').get(
+    lotId,
+  ) as LotRow | undefined;
+  if (!lot) throw new AppError('NOT_FOUND', '批次不存在');
+  return lot;
+}
+
+function formatPeriod(period: string): string {
+  return `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月`;
+}
+
+export function isPeriodClosed(db: Db, period: string): boolean {
+  const row = sql(db, 'SELECT status FROM periods WHERE period = ?').get(period) as { status: string } | undefined;
+  return row?.status === 'closed';
+}
+
+/** Refuses a posting into a closed month or into the future. */
+export function assertPostable(db: Db, businessDate: string, today: string): void {
+  if (businessDate > today) throw new AppError('BUSINESS_RULE', `业务日期 ${businessDate} 晚于今天，不能提前记账`);
+  const period = periodOf(businessDate);
+  if (isPeriodClosed(db, period)) {
+    throw new AppError('PERIOD_CLOSED', `${formatPeriod(period)}已结账，不能再记入该月的业务（业务日期 ${businessDate}）`);
+  }
+}
+
+function drugLabel(db: Db, drugId: number): string {
+  const d = sql(db, 'SELECT generic_name AS name, spec FROM drugs WHERE id = ?').get(drugId) as { name: string; spec: string } | undefined;
+  return d ? `${d.name}（${d.spec}）` : `药品 ${drugId}`;
+}
+
+/** Posts one movement and updates its balance. Must run inside the caller's write transaction. */
+export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
+  if (!Number.isSafeInteger(m.qty) || m.qty === 0) throw new AppError('VALIDATION', '数量必须是非零整数');
+  assertPostable(p.db, p.businessDate, p.today);
+  const lot = getLot(p.db, m.lotId);
+  const balance = sql(p.db, 'SELECT qty, value FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(m.storeId, m.lotId) as
+    | { qty: number; value: number }
+    | undefined;
+  const have = balance ?? { qty: 0, value: 0 };
+
+  let amount: number;
+  if (m.qty < 0) {
+    if (have.qty < -m.qty) {
+      throw new AppError(
+        'INSUFFICIENT_STOCK',
+        `库存不足：${drugLabel(p.db, lot.drugId)} 批号 ${lot.batchNo} 现有 ${have.qty}，需要 ${-m.qty}`,
+      );
+    }
+    // Emptying a lot takes its whole remaining value, so no stray fen is ever left behind.
+    const computed = m.amount !== undefined ? -m.amount : lineAmount(-m.qty, lot.unitCost);
+    amount = have.qty === -m.qty ? -have.value : -Math.min(have.value, computed);
+  } else {
+    amount = m.amount ?? lineAmount(m.qty, lot.unitCost);
+    if (amount < 0) throw new AppError('VALIDATION', '入库金额不能为负');
+  }
+
+  const qtyAfter = have.qty + m.qty;
+  const valueAfter = have.value + amount;
+  sql(
+    p.db,
+    `INSERT INTO stock_balances (store_id, lot_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (store_id, lot_id) DO UPDATE SET qty = excluded.qty, value = excluded.value`,
+  ).run(m.storeId, m.lotId, lot.drugId, qtyAfter, qtyAfter === 0 ? 0 : valueAfter);
+
+  const period = periodOf(p.businessDate);
+  const { lastInsertRowid } = sql(
+    p.db,
+    `INSERT INTO ledger (store_id, drug_id, lot_id, movement, qty, unit_cost, amount, doc_type, doc_id, doc_line_id,
+                         reverses_id, business_date, period, user_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    m.storeId,
+    lot.drugId,
+    m.lotId,
+    m.movement,
+    m.qty,
+    lot.unitCost,
+    amount,
+    m.docType,
+    m.docId,
+    m.docLineId ?? null,
+    m.reversesId ?? null,
+    p.businessDate,
+    period,
+    p.userId,
+    p.now.toISOString(),
+  );
+  sql(
+    p.db,
+    `INSERT INTO stock_period_totals (store_id, drug_id, period, movement, qty, amount) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (store_id, drug_id, period, movement) DO UPDATE SET qty = qty + excluded.qty, amount = amount + excluded.amount`,
+  ).run(m.storeId, lot.drugId, period, m.movement, m.qty, amount);
+
+  return { id: Number(lastInsertRowid), storeId: m.storeId, lotId: m.lotId, drugId: lot.drugId, qty: m.qty, amount: amount as Fen, unitCost: lot.unitCost };
+}
+
+/** Moves stock between two stores at its book value: the receiving side gets exactly what the sending side lost. */
+export function transfer(
+  p: PostingContext,
+  t: DocRef & { fromStoreId: number; toStoreId: number; lotId: number; qty: number; outMovement: Movement; inMovement: Movement },
+): { out: PostedRow; in: PostedRow } {
+  if (t.qty <= 0) throw new AppError('VALIDATION', '调拨数量必须大于 0');
+  const out = postMovement(p, { ...t, storeId: t.fromStoreId, qty: -t.qty, movement: t.outMovement });
+  const into = postMovement(p, { ...t, storeId: t.toStoreId, qty: t.qty, movement: t.inMovement, amount: -out.amount as Fen });
+  return { out, in: into };
+}
+
+interface LedgerRow {
+  id: number;
+  storeId: number;
+  lotId: number;
+  movement: Movement;
+  qty: number;
+  amount: number;
+  reversedBy: number | null;
+}
+
+/**
+ * Reverses every not-yet-reversed row of a document (newest first, so a transfer is undone from its
+ * receiving side), with new rows that point at the old ones. Refused when the stock has moved on.
+ */
+export function reverseDocument(p: PostingContext, docType: DocType, docId: number, reversal: DocRef): PostedRow[] {
+  const rows = sql(
+    p.db,
+    `SELECT l.id, l.store_id AS storeId, l.lot_id AS lotId, l.movement, l.qty, l.amount,
+            (SELECT r.id FROM ledger r WHERE r.reverses_id = l.id) AS reversedBy
+       FROM ledger l WHERE l.doc_type = ? AND l.doc_id = ? AND l.reverses_id IS NULL ORDER BY l.id DESC`,
+  ).all(docType, docId) as LedgerRow[];
+  const pending = rows.filter((r) => r.reversedBy === null);
+  if (pending.length === 0) throw new AppError('INVALID_STATE', '该单据没有可冲销的记账');
+  return pending.map((r) => reverseRow(p, r, reversal));
+}
+
+/** Reverses one ledger row. */
+export function reverseRow(p: PostingContext, row: Pick<LedgerRow, 'id' | 'storeId' | 'lotId' | 'movement' | 'qty' | 'amount'>, reversal: DocRef): PostedRow {
+  try {
+    return postMovement(p, {
+      ...reversal,
+      storeId: row.storeId,
+      lotId: row.lotId,
+      qty: -row.qty,
+      movement: row.movement,
+      amount: -row.amount as Fen,
+      reversesId: row.id,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === ('INSUFFICIENT_STOCK')) {
+      throw new AppError('INSUFFICIENT_STOCK', `不能冲销：相关库存已被使用。${err.message}`);
+    }
+    throw err;
+  }
+}
+
+export interface Allocation {
+  lotId: number;
+  qty: number;
+  batchNo: string;
+  expiryDate: string;
+}
+
+/**
+ * First-expiry-first: takes qty base units of a drug from a store's lots that have not expired, earliest
+ * expiry first. Refuses (with what is there, and how much of it is expired) when there is not enough.
+ */
+export function allocateFefo(db: Db, storeId: number, drugId: number, qty: number, asOf: string): Allocation[] {
+  const lots = sql(
+    db,
+    `SELECT b.lot_id AS lotId, b.qty, l.batch_no AS batchNo, l.expiry_date AS expiryDate
+       FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+      WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0
+      ORDER BY l.expiry_date, l.id`,
+  ).all(storeId, drugId) as Allocation[];
+  const usable = lots.filter((l) => l.expiryDate >= asOf);
+  const available = usable.reduce((n, l) => n + l.qty, 0);
+  if (available < qty) {
+    const expired = lots.reduce((n, l) => n + (l.expiryDate < asOf ? l.qty : 0), 0);
+    throw new AppError(
+      'INSUFFICIENT_STOCK',
+      `库存不足：${drugLabel(db, drugId)} 需要 ${qty}，可用 ${available}${expired ? `（另有已过期 ${expired}，不能使用）` : ''}`,
+    );
+  }
+  const out: Allocation[] = [];
+  let left = qty;
+  for (const lot of usable) {
+    if (left === 0) break;
+    const take = Math.min(left, lot.qty);
+    out.push({ ...lot, qty: take });
+    left -= take;
+  }
+  return out;
+}
+
+export function createLot(
+  db: Db,
+  lot: { drugId: number; batchNo: string; mfgDate: string | null; expiryDate: string; unitCost: number; supplierId: number | null; now: Date },
+): number {
+  const { lastInsertRowid } = sql(
+    db,
+    'INSERT INTO lots (drug_id, batch_no, mfg_date, expiry_date, unit_cost, supplier_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(lot.drugId, lot.batchNo, lot.mfgDate, lot.expiryDate, lot.unitCost, lot.supplierId, lot.now.toISOString());
+  return Number(lastInsertRowid);
+}
+
+export function movementLabel(m: Movement): string {
+  return MOVEMENT_LABELS[m];
+}
+
+export interface InvariantProblem {
+  check: string;
+  detail: string;
+}
+
+/**
+ * Proves the books are consistent: balances equal ledger sums per store × lot, monthly totals equal ledger
+ * sums, nothing negative, and every row's drug is its lot's drug. An empty list means all is well.
+ */
+export function checkLedgerInvariants(db: Db, limit = 50): InvariantProblem[] {
+  const problems: InvariantProblem[] = [];
+  const balanceMismatch = db
+    .prepare(
+      `WITH sums AS (SELECT store_id, lot_id, sum(qty) AS qty, sum(amount) AS amount FROM ledger GROUP BY store_id, lot_id)
+       SELECT b.store_id AS storeId, b.lot_id AS lotId, b.qty AS bq, b.value AS bv, coalesce(s.qty, 0) AS lq, coalesce(s.amount, 0) AS la
+         FROM stock_balances b LEFT JOIN sums s ON s.store_id = b.store_id AND s.lot_id = b.lot_id
+        WHERE b.qty <> coalesce(s.qty, 0) OR b.value <> coalesce(s.amount, 0)
+       UNION ALL
+       SELECT s.store_id, s.lot_id, NULL, NULL, s.qty, s.amount
+         FROM sums s LEFT JOIN stock_balances b ON b.store_id = s.store_id AND b.lot_id = s.lot_id
+        WHERE b.store_id IS NULL AND (s.qty <> 0 OR s.amount <> 0)
+       LIMIT ?`,
+    )
+    .all(limit) as { storeId: number; lotId: number; bq: number | null; bv: number | null; lq: number; la: number }[];
+  for (const r of balanceMismatch) {
+    problems.push({
+      check: '结存与台账一致',
+      detail: `库房 ${r.storeId} 批次 ${r.lotId}：结存 ${r.bq ?? '无'} / ${r.bv ?? '无'} 分，台账合计 ${r.lq} / ${r.la} 分`,
+    });
+  }
+  const totalsMismatch = db
+    .prepare(
+      `WITH sums AS (SELECT store_id, drug_id, period, movement, sum(qty) AS qty, sum(amount) AS amount FROM ledger GROUP BY 1, 2, 3, 4)
+       SELECT t.store_id AS storeId, t.drug_id AS drugId, t.period, t.movement
+         FROM stock_period_totals t LEFT JOIN sums s USING (store_id, drug_id, period, movement)
+        WHERE s.qty IS NULL OR t.qty <> s.qty OR t.amount <> s.amount
+       UNION ALL
+       SELECT s.store_id, s.drug_id, s.period, s.movement
+         FROM sums s LEFT JOIN stock_period_totals t USING (store_id, drug_id, period, movement)
+        WHERE t.qty IS NULL
+       LIMIT ?`,
+    )
+    .all(limit) as { storeId: number; drugId: number; period: string; movement: string }[];
+  for (const r of totalsMismatch) {
+    problems.push({ check: '月度汇总与台账一致', detail: `库房 ${r.storeId} 药品 ${r.drugId} ${r.period} ${r.movement}` });
+  }
+  const negative = db.prepare('SELECT store_id AS storeId, lot_id AS lotId, qty, value FROM stock_balances WHERE qty < 0 OR value < 0 LIMIT ?').all(limit) as {
+    storeId: number;
+    lotId: number;
+  }[];
+  for (const r of negative) problems.push({ check: '库存不为负', detail: `库房 ${r.storeId} 批次 ${r.lotId}` });
+  const wrongDrug = db
+    .prepare(
+      `SELECT 'ledger' AS source, x.id AS id FROM ledger x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id
+       UNION ALL
+       SELECT 'balance', b.lot_id FROM stock_balances b JOIN lots l ON l.id = b.lot_id WHERE b.drug_id <> l.drug_id
+       LIMIT ?`,
+    )
+    .all(limit) as { source: string; id: number }[];
+  for (const r of wrongDrug) problems.push({ check: '药品与批次一致', detail: `${r.source} ${r.id}` });
+  return problems;
+}
+
+/** A digest of the whole stock book, for tests that must prove nothing changed. */
+export function ledgerChecksum(db: Db): string {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(qty), 0) FROM ledger) AS q,
+              (SELECT coalesce(sum(amount), 0) FROM ledger) AS a, (SELECT coalesce(max(id), 0) FROM ledger) AS m,
+              (SELECT coalesce(sum(qty * lot_id), 0) FROM stock_balances) AS b`,
+    )
+    .get() as Record<string, number>;
+  return Object.values(row).join(':');
+}

@@ -1,0 +1,230 @@
+import type { HandlerContext } from '../../api/context';
+import { sql, type Db } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { ParsedInput } from '../../../shared/contract';
+import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
+import { nextDocNo } from '../docno';
+import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
+import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
+import { applyReceivedQty } from './order-link';
+
+type Warning = { line: number | null; message: string };
+
+interface PoLine {
+  id: number;
+  poId: number;
+  drugId: number;
+  qty: number;
+  received: number;
+  packPrice: number;
+  packSize: number;
+  drugName: string;
+}
+
+function loadOrder(db: Db, poId: number) {
+  const po = sql(db, 'SELECT id, doc_no AS docNo, supplier_id AS supplierId, status FROM purchase_orders WHERE id = ?').get(poId) as
+    | { id: number; docNo: string; supplierId: number; status: string }
+    | undefined;
+  if (!po) throw notFound('采购订单');
+  if (po.status !== 'sent' && po.status !== 'partly_received') {
+    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', cancelled: '已作废' };
+    throw new AppError('INVALID_STATE', `采购订单 ${po.docNo} ${label[po.status] ?? po.status}，不能收货`);
+  }
+  return po;
+}
+
+function checkTraceCodes(db: Db, codes: string[], lineNo: number, drug: { tracePrefix: string | null; packs: number }, seen: Set<string>): void {
+  if (codes.length > drug.packs) throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${drug.packs} 盒`);
+  for (const code of codes) {
+    if (drug.tracePrefix && !code.startsWith(drug.tracePrefix)) {
+      throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${code} 不属于该药品（应以 ${drug.tracePrefix} 开头）`);
+    }
+    if (seen.has(code)) throw new AppError('VALIDATION', `追溯码 ${code} 重复录入`);
+    seen.add(code);
+    if (sql(db, 'SELECT 1 FROM trace_codes WHERE code = ?').get(code)) throw new AppError('DUPLICATE', `追溯码 ${code} 已经入过库`);
+  }
+}
+
+export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.create'>) {
+  const db = ctx.db;
+  const posting = postingContext(ctx, input.businessDate);
+  assertPostable(db, posting.businessDate, ctx.today);
+  const po = loadOrder(db, input.poId);
+  const hub = hubStoreId(db);
+  const warnings: Warning[] = [];
+  const nearLimit = nearExpiryLimit(posting.businessDate);
+  const seenCodes = new Set<string>();
+
+  const docNo = nextDocNo(db, 'RK', posting.businessDate);
+  const { lastInsertRowid } = sql(
+    db,
+    `INSERT INTO receipts (doc_no, po_id, supplier_id, invoice_no, invoice_date, business_date, status, total_amount, note, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'posted', 0, ?, ?, ?)`,
+  ).run(docNo, po.id, po.supplierId, input.invoiceNo, input.invoiceDate ?? null, posting.businessDate, input.note, ctx.user.id, ctx.now.toISOString());
+  const receiptId = Number(lastInsertRowid);
+  let total = 0;
+
+  input.lines.forEach((line, i) => {
+    const lineNo = i + 1;
+    const poLine = sql(
+      db,
+      `SELECT id, po_id AS poId, drug_id AS drugId, qty, received_qty AS received, pack_price AS packPrice, pack_size AS packSize, drug_name AS drugName
+         FROM purchase_order_lines WHERE id = ?`,
+    ).get(line.poLineId) as PoLine | undefined;
+    if (!poLine || poLine.poId !== po.id) throw new AppError('VALIDATION', `第 ${lineNo} 行不属于采购订单 ${po.docNo}`);
+    if (line.expiryDate < posting.businessDate) {
+      throw new AppError('BUSINESS_RULE', `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 已过期（有效期至 ${line.expiryDate}），不能入库`);
+    }
+    if (line.mfgDate && (line.mfgDate > posting.businessDate || line.mfgDate >= line.expiryDate)) {
+      throw new AppError('VALIDATION', `第 ${lineNo} 行生产日期不合理：应早于入库日期和有效期`);
+    }
+    if (line.expiryDate < nearLimit) {
+      warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 近效期：有效期至 ${line.expiryDate}，不足 6 个月` });
+    }
+    const drug = drugSnapshot(db, poLine.drugId);
+    const tracePrefix = (sql(db, 'SELECT trace_prefix AS p FROM drugs WHERE id = ?').get(poLine.drugId) as { p: string | null }).p;
+    checkTraceCodes(db, line.traceCodes, lineNo, { tracePrefix, packs: Math.floor(line.qty / drug.packSize) }, seenCodes);
+
+    applyReceivedQty(db, poLine.id, line.qty);
+    const packPrice = line.packPrice ?? poLine.packPrice;
+    if (packPrice !== poLine.packPrice) {
+      warnings.push({ line: lineNo, message: `第 ${lineNo} 行单价与订单不同（按发票价入库）` });
+    }
+    const amount = lineAmountFromPackPrice(line.qty, packPrice, drug.packSize);
+    const lotId = createLot(db, {
+      drugId: drug.drugId,
+      batchNo: line.batchNo,
+      mfgDate: line.mfgDate ?? null,
+      expiryDate: line.expiryDate,
+      unitCost: unitPriceFromPackPrice(packPrice, drug.packSize),
+      supplierId: po.supplierId,
+      now: ctx.now,
+    });
+    const { lastInsertRowid: lineId } = sql(
+      db,
+      `INSERT INTO receipt_lines (receipt_id, line_no, po_line_id, drug_id, lot_id, batch_no, mfg_date, expiry_date, qty, pack_price, amount,
+                                  drug_name, spec, manufacturer, pack_unit, base_unit, pack_size)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      receiptId,
+      lineNo,
+      poLine.id,
+      drug.drugId,
+      lotId,
+      line.batchNo,
+      line.mfgDate ?? null,
+      line.expiryDate,
+      line.qty,
+      packPrice,
+      amount,
+      drug.drugName,
+      drug.spec,
+      drug.manufacturer,
+      drug.packUnit,
+      drug.baseUnit,
+      drug.packSize,
+    );
+    for (const code of line.traceCodes) {
+      sql(db, 'INSERT INTO trace_codes (code, drug_id, lot_id, receipt_line_id) VALUES (?, ?, ?, ?)').run(code, drug.drugId, lotId, lineId);
+    }
+    postMovement(posting, { storeId: hub, lotId, qty: line.qty, movement: 'receipt', amount, docType: 'receipt', docId: receiptId, docLineId: Number(lineId) });
+    total += amount;
+  });
+
+  sql(db, 'UPDATE receipts SET total_amount = ? WHERE id = ?').run(total, receiptId);
+  ctx.audit.target = `receipt:${receiptId}`;
+  return { receipt: getReceipt(db, receiptId), warnings };
+}
+
+export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.reverse'>) {
+  const db = ctx.db;
+  const receipt = sql(db, 'SELECT id, status, business_date AS businessDate FROM receipts WHERE id = ?').get(input.id) as
+    | { id: number; status: string; businessDate: string }
+    | undefined;
+  if (!receipt) throw notFound('入库单');
+  if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
+  reverseDocument(postingContext(ctx), 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
+  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as { poLineId: number | null; qty: number }[];
+  for (const l of lines) if (l.poLineId) applyReceivedQty(db, l.poLineId, -l.qty);
+  sql(db, 'DELETE FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?)').run(receipt.id);
+  sql(db, "UPDATE receipts SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
+    ctx.user.id,
+    ctx.now.toISOString(),
+    input.reason,
+    receipt.id,
+  );
+  ctx.audit.target = `receipt:${receipt.id}`;
+  return getReceipt(db, receipt.id);
+}
+
+const RECEIPT_SELECT = `SELECT r.id, r.doc_no AS docNo, r.po_id AS poId, po.doc_no AS poDocNo, r.supplier_id AS supplierId, s.name AS supplierName,
+    r.invoice_no AS invoiceNo, r.invoice_date AS invoiceDate, r.business_date AS businessDate, r.status, r.total_amount AS totalAmount,
+    r.note, u.display_name AS createdByName, r.created_at AS createdAt, r.reverse_reason AS reverseReason,
+    (SELECT count(*) FROM receipt_lines rl WHERE rl.receipt_id = r.id) AS lineCount
+  FROM receipts r JOIN suppliers s ON s.id = r.supplier_id JOIN users u ON u.id = r.created_by
+  LEFT JOIN purchase_orders po ON po.id = r.po_id`;
+
+type ReceiptHead = { id: number; status: 'posted' | 'reversed'; lineCount: number } & Record<string, unknown>;
+
+export function getReceipt(db: Db, id: number) {
+  const head = sql(db, `${RECEIPT_SELECT} WHERE r.id = ?`).get(id) as ReceiptHead | undefined;
+  if (!head) throw notFound('入库单');
+  const lines = sql(
+    db,
+    `SELECT id, line_no AS lineNo, po_line_id AS poLineId, drug_id AS drugId, drug_name AS drugName, spec, manufacturer, pack_unit AS packUnit,
+            base_unit AS baseUnit, pack_size AS packSize, lot_id AS lotId, batch_no AS batchNo, mfg_date AS mfgDate, expiry_date AS expiryDate,
+            qty, pack_price AS packPrice, amount
+       FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no`,
+  ).all(id) as ({ id: number } & Record<string, unknown>)[];
+  const codes = sql(db, 'SELECT receipt_line_id AS lineId, code FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?) ORDER BY code').all(id) as {
+    lineId: number;
+    code: string;
+  }[];
+  const { lineCount: _count, ...rest } = head;
+  return {
+    ...rest,
+    lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code) })),
+  } as never;
+}
+
+export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
+  return sql(
+    db,
+    `${RECEIPT_SELECT}
+      WHERE (? IS NULL OR r.supplier_id = ?) AND (? IS NULL OR r.po_id = ?)
+        AND (? IS NULL OR r.business_date >= ?) AND (? IS NULL OR r.business_date <= ?)
+      ORDER BY r.business_date DESC, r.id DESC LIMIT ?`,
+  ).all(
+    input.supplierId ?? null,
+    input.supplierId ?? null,
+    input.poId ?? null,
+    input.poId ?? null,
+    input.from ?? null,
+    input.from ?? null,
+    input.to ?? null,
+    input.to ?? null,
+    input.limit,
+  ) as never;
+}
+
+
+/** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
+export function openOrders(db: Db, supplierId: number | undefined) {
+  const orders = sql(
+    db,
+    `SELECT po.id AS poId, po.doc_no AS docNo, po.supplier_id AS supplierId, s.name AS supplierName, po.status, po.sent_at AS sentAt
+       FROM purchase_orders po JOIN suppliers s ON s.id = po.supplier_id
+      WHERE po.status IN ('sent', 'partly_received') AND (? IS NULL OR po.supplier_id = ?)
+      ORDER BY po.sent_at, po.id`,
+  ).all(supplierId ?? null, supplierId ?? null) as { poId: number }[];
+  return orders.map((o) => ({
+    ...o,
+    lines: sql(
+      db,
+      `SELECT pl.id AS poLineId, pl.drug_id AS drugId, pl.drug_name AS drugName, pl.spec, pl.manufacturer, pl.pack_unit AS packUnit,
+              pl.base_unit AS baseUnit, pl.pack_size AS packSize, pl.qty AS orderedQty, pl.received_qty AS receivedQty,
+              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix
+         FROM purchase_order_lines pl JOIN drugs d ON d.id = pl.drug_id WHERE pl.po_id = ? ORDER BY pl.line_no`,
+    ).all(o.poId),
+  })) as never;
+}

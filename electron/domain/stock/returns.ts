@@ -1,0 +1,119 @@
+import type { HandlerContext } from '../../api/context';
+import { assertClinicAccess, clinicScope, isHubRole } from '../../api/scope';
+import { sql, type Db } from '../../db/database';
+import { AppError, forbidden, notFound } from '../../errors';
+import type { ParsedInput } from '../../../shared/contract';
+import { nextDocNo } from '../docno';
+import { assertActiveClinic, clinicStores, hubStoreId, postingContext } from './common';
+import { assertPostable, postMovement, transfer } from './ledger';
+import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+
+export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.create'>) {
+  const db = ctx.db;
+  const toSupplier = input.kind === 'hub_to_supplier';
+  if (toSupplier && !isHubRole(ctx)) throw forbidden('只有中心药库可以退货给配送企业');
+  if (toSupplier && ctx.user.role === 'finance') throw forbidden();
+  const clinicId = toSupplier ? null : clinicScope(ctx, input.clinicId);
+  if (!toSupplier && clinicId === null) throw new AppError('VALIDATION', '请选择退货的村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
+  if (toSupplier && !input.supplierId) throw new AppError('VALIDATION', '请选择配送企业', [{ path: 'supplierId', message: '请选择配送企业' }]);
+  if (clinicId !== null) assertActiveClinic(db, clinicId);
+  const posting = postingContext(ctx, input.businessDate);
+  if (toSupplier) assertPostable(db, posting.businessDate, ctx.today);
+
+  const storeId = toSupplier ? hubStoreId(db) : clinicStores(db, clinicId!).storeId;
+  const docNo = nextDocNo(db, 'TH', posting.businessDate);
+  const { lastInsertRowid } = sql(
+    db,
+    `INSERT INTO stock_returns (doc_no, kind, clinic_id, supplier_id, reason_code, reason, status, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?)`,
+  ).run(docNo, input.kind, clinicId, toSupplier ? input.supplierId : null, input.reasonCode, input.reason, ctx.user.id, ctx.now.toISOString());
+  const returnId = Number(lastInsertRowid);
+  const lots = insertLotLines(db, 'stock_return_lines', 'return_id', returnId, storeId, input.lines);
+  if (toSupplier) {
+    const foreign = lots.find((l) => l.supplierId !== null && l.supplierId !== input.supplierId);
+    if (foreign) throw new AppError('BUSINESS_RULE', `批号 ${foreign.batchNo} 不是从该配送企业购进的，不能退给它`);
+    postReturn(ctx, db, returnId, storeId, null, posting.businessDate);
+  }
+  ctx.audit.target = `return:${returnId}`;
+  return getReturn(db, returnId);
+}
+
+/** Posts a return: to the supplier straight out of the hub, or from the clinic into the hub. */
+function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: number, toStoreId: number | null, businessDate: string): void {
+  const posting = postingContext(ctx, businessDate);
+  let total = 0;
+  for (const line of storedLotLines(db, 'stock_return_lines', 'return_id', returnId)) {
+    const ref = { docType: 'return' as const, docId: returnId, docLineId: line.id };
+    const amount =
+      toStoreId === null
+        ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount
+        : transfer(posting, { ...ref, fromStoreId, toStoreId, lotId: line.lotId, qty: line.qty, outMovement: 'clinic_return_out', inMovement: 'clinic_return_in' }).in.amount;
+    sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(amount, line.id);
+    total += amount;
+  }
+  sql(db, "UPDATE stock_returns SET status = 'posted', business_date = ?, total_amount = ?, decided_by = ?, decided_at = ? WHERE id = ?").run(
+    businessDate,
+    total,
+    ctx.user.id,
+    ctx.now.toISOString(),
+    returnId,
+  );
+}
+
+function loadReturn(db: Db, id: number) {
+  const r = sql(db, 'SELECT id, kind, clinic_id AS clinicId, status, created_by AS createdBy, doc_no AS docNo FROM stock_returns WHERE id = ?').get(id) as
+    | { id: number; kind: string; clinicId: number | null; status: string; createdBy: number; docNo: string }
+    | undefined;
+  if (!r) throw notFound('退货单');
+  return r;
+}
+
+export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.decide'>) {
+  const db = ctx.db;
+  const r = loadReturn(db, input.id);
+  if (r.kind !== 'clinic_to_hub' || r.status !== 'submitted') throw new AppError('INVALID_STATE', `退货单 ${r.docNo} 不是待确认状态`);
+  if (input.accept) {
+    const posting = postingContext(ctx, input.businessDate);
+    assertPostable(db, posting.businessDate, ctx.today);
+    postReturn(ctx, db, r.id, clinicStores(db, r.clinicId!).storeId, hubStoreId(db), posting.businessDate);
+    if (input.note) sql(db, 'UPDATE stock_returns SET decision_note = ? WHERE id = ?').run(input.note, r.id);
+  } else {
+    if (!input.note) throw new AppError('VALIDATION', '驳回退货请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
+    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, r.id);
+  }
+  ctx.audit.target = `return:${r.id}`;
+  return getReturn(db, r.id);
+}
+
+export function cancelReturn(ctx: HandlerContext, input: ParsedInput<'returns.cancel'>) {
+  const db = ctx.db;
+  const r = loadReturn(db, input.id);
+  assertClinicAccess(ctx, r.clinicId);
+  if (r.status !== 'submitted') throw new AppError('INVALID_STATE', `退货单 ${r.docNo} 已处理，不能撤回`);
+  sql(db, "UPDATE stock_returns SET status = 'cancelled', decided_by = ?, decided_at = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), r.id);
+  ctx.audit.target = `return:${r.id}`;
+  return getReturn(db, r.id);
+}
+
+const RETURN_SELECT = `SELECT r.id, r.doc_no AS docNo, r.kind, r.clinic_id AS clinicId, c.name AS clinicName, r.supplier_id AS supplierId, s.name AS supplierName,
+    r.reason_code AS reasonCode, r.reason, r.status, r.business_date AS businessDate, r.total_amount AS totalAmount,
+    cu.display_name AS createdByName, r.created_at AS createdAt, du.display_name AS decidedByName, r.decided_at AS decidedAt, r.decision_note AS decisionNote
+  FROM stock_returns r LEFT JOIN clinics c ON c.id = r.clinic_id LEFT JOIN suppliers s ON s.id = r.supplier_id
+  JOIN users cu ON cu.id = r.created_by LEFT JOIN users du ON du.id = r.decided_by`;
+
+export function getReturn(db: Db, id: number) {
+  const head = sql(db, `${RETURN_SELECT} WHERE r.id = ?`).get(id) as Record<string, unknown> | undefined;
+  if (!head) throw notFound('退货单');
+  return { ...head, lines: selectLotLines(db, 'stock_return_lines', 'return_id', id) } as never;
+}
+
+export function listReturns(ctx: HandlerContext, input: ParsedInput<'returns.list'>) {
+  const clinicId = clinicScope(ctx, input.clinicId);
+  if (ctx.user.role === 'village_doctor' && input.kind === 'hub_to_supplier') return [];
+  const rows = sql(
+    ctx.db,
+    `${RETURN_SELECT} WHERE (? IS NULL OR r.kind = ?) AND (? IS NULL OR r.clinic_id = ?) AND (? IS NULL OR r.status = ?)
+     ORDER BY r.id DESC LIMIT 300`,
+  ).all(input.kind ?? null, input.kind ?? null, clinicId, clinicId, input.status ?? null, input.status ?? null) as { id: number }[];
+  return rows.map((r) => getReturn(ctx.db, r.id));
+}

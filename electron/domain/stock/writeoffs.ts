@@ -1,0 +1,95 @@
+import type { HandlerContext } from '../../api/context';
+import { assertClinicAccess, clinicScope } from '../../api/scope';
+import { sql, type Db } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { ParsedInput } from '../../../shared/contract';
+import { nextDocNo } from '../docno';
+import { accessibleStore, postingContext } from './common';
+import { assertPostable, postMovement } from './ledger';
+import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+
+export function createWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.create'>) {
+  const db = ctx.db;
+  const store = accessibleStore(ctx, input.storeId);
+  if (store.kind === 'transit') throw new AppError('BUSINESS_RULE', '在途药品的损失请在配送单的签收差异中处理');
+  const docNo = nextDocNo(db, 'BS', ctx.today);
+  const { lastInsertRowid } = sql(
+    db,
+    `INSERT INTO writeoffs (doc_no, store_id, reason_code, reason, status, created_by, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+  ).run(docNo, store.id, input.reasonCode, input.reason, ctx.user.id, ctx.now.toISOString());
+  const writeoffId = Number(lastInsertRowid);
+  insertLotLines(db, 'writeoff_lines', 'writeoff_id', writeoffId, store.id, input.lines);
+  ctx.audit.target = `writeoff:${writeoffId}`;
+  return getWriteoff(db, writeoffId);
+}
+
+function loadWriteoff(ctx: HandlerContext, id: number) {
+  const w = sql(
+    ctx.db,
+    `SELECT w.id, w.store_id AS storeId, s.clinic_id AS clinicId, w.status, w.doc_no AS docNo FROM writeoffs w JOIN stores s ON s.id = w.store_id WHERE w.id = ?`,
+  ).get(id) as { id: number; storeId: number; clinicId: number | null; status: string; docNo: string } | undefined;
+  if (!w) throw notFound('报损单');
+  assertClinicAccess(ctx, w.clinicId);
+  return w;
+}
+
+/** The pharmacist approves (the stock leaves the books) or rejects a write-off. */
+export function decideWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.decide'>) {
+  const db = ctx.db;
+  const w = loadWriteoff(ctx, input.id);
+  if (w.status !== 'pending') throw new AppError('INVALID_STATE', `报损单 ${w.docNo} 已处理`);
+  if (input.approve) {
+    const posting = postingContext(ctx, input.businessDate);
+    assertPostable(db, posting.businessDate, ctx.today);
+    let total = 0;
+    for (const line of storedLotLines(db, 'writeoff_lines', 'writeoff_id', w.id)) {
+      const row = postMovement(posting, { storeId: w.storeId, lotId: line.lotId, qty: -line.qty, movement: 'writeoff', docType: 'writeoff', docId: w.id, docLineId: line.id });
+      sql(db, 'UPDATE writeoff_lines SET amount = ? WHERE id = ?').run(-row.amount, line.id);
+      total -= row.amount;
+    }
+    sql(db, "UPDATE writeoffs SET status = 'approved', business_date = ?, total_amount = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
+      posting.businessDate,
+      total,
+      ctx.user.id,
+      ctx.now.toISOString(),
+      input.note,
+      w.id,
+    );
+  } else {
+    if (!input.note) throw new AppError('VALIDATION', '驳回报损请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
+    sql(db, "UPDATE writeoffs SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, w.id);
+  }
+  ctx.audit.target = `writeoff:${w.id}`;
+  return getWriteoff(db, w.id);
+}
+
+export function cancelWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.cancel'>) {
+  const w = loadWriteoff(ctx, input.id);
+  if (w.status !== 'pending') throw new AppError('INVALID_STATE', `报损单 ${w.docNo} 已处理，不能撤回`);
+  sql(ctx.db, "UPDATE writeoffs SET status = 'cancelled', decided_by = ?, decided_at = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), w.id);
+  ctx.audit.target = `writeoff:${w.id}`;
+  return getWriteoff(ctx.db, w.id);
+}
+
+const WRITEOFF_SELECT = `SELECT w.id, w.doc_no AS docNo, w.store_id AS storeId, st.name AS storeName, st.clinic_id AS clinicId, w.reason_code AS reasonCode,
+    w.reason, w.status, w.business_date AS businessDate, w.total_amount AS totalAmount, cu.display_name AS createdByName, w.created_at AS createdAt,
+    du.display_name AS decidedByName, w.decided_at AS decidedAt, w.decision_note AS decisionNote
+  FROM writeoffs w JOIN stores st ON st.id = w.store_id JOIN users cu ON cu.id = w.created_by LEFT JOIN users du ON du.id = w.decided_by`;
+
+export function getWriteoff(db: Db, id: number) {
+  const head = sql(db, `${WRITEOFF_SELECT} WHERE w.id = ?`).get(id) as Record<string, unknown> | undefined;
+  if (!head) throw notFound('报损单');
+  return { ...head, lines: selectLotLines(db, 'writeoff_lines', 'writeoff_id', id) } as never;
+}
+
+export function listWriteoffs(ctx: HandlerContext, input: ParsedInput<'writeoffs.list'>) {
+  const clinicId = clinicScope(ctx);
+  if (input.storeId) accessibleStore(ctx, input.storeId);
+  const rows = sql(
+    ctx.db,
+    `SELECT w.id FROM writeoffs w JOIN stores st ON st.id = w.store_id
+      WHERE (? IS NULL OR st.clinic_id = ?) AND (? IS NULL OR w.store_id = ?) AND (? IS NULL OR w.status = ?)
+      ORDER BY w.id DESC LIMIT 300`,
+  ).all(clinicId, clinicId, input.storeId ?? null, input.storeId ?? null, input.status ?? null, input.status ?? null) as { id: number }[];
+  return rows.map((r) => getWriteoff(ctx.db, r.id));
+}

@@ -1,0 +1,61 @@
+import { Tag, Typography } from 'antd';
+import { formatFen } from '../../../shared/money';
+import { formatQty } from '../../../shared/units';
+
+/** An amount of money (fen) as 1,234.56, right-aligned in tables by the column. */
+export function Money({ fen, prefix = false, strong = false }: { fen: number | null | undefined; prefix?: boolean; strong?: boolean }) {
+  if (fen === null || fen === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
+  const text = `${prefix ? '¥' : ''}${formatFen(fen)}`;
+  return strong ? <Typography.Text strong>{text}</Typography.Text> : <span className="num">{text}</span>;
+}
+
+/** A quantity with its units, never a bare number: 3盒6粒. */
+export function Qty({ qty, drug, showBase = false }: { qty: number | null | undefined; drug: { packSize: number; packUnit: string; baseUnit: string }; showBase?: boolean }) {
+  if (qty === null || qty === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
+  const main = formatQty(qty, drug.packSize, drug.packUnit, drug.baseUnit);
+  const base = `${qty}${drug.baseUnit}`;
+  return (
+    <span className="num">
+      {main}
+      {showBase && drug.packSize > 1 && main !== base && <Typography.Text type="secondary"> （{base}）</Typography.Text>}
+    </span>
+  );
+}
+
+export function DrugName({ name, spec, manufacturer }: { name: string; spec?: string; manufacturer?: string }) {
+  return (
+    <span>
+      {name}
+      {spec && <Typography.Text type="secondary"> {spec}</Typography.Text>}
+      {manufacturer && (
+        <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+          {manufacturer}
+        </Typography.Text>
+      )}
+    </span>
+  );
+}
+
+const STATUS: Record<string, { text: string; color: string }> = {
+  posted: { text: '已过账', color: 'green' },
+  reversed: { text: '已冲销', color: 'default' },
+  in_transit: { text: '在途待签收', color: 'blue' },
+  signed: { text: '已签收', color: 'green' },
+  discrepancy: { text: '签收有差异', color: 'orange' },
+  resolved: { text: '差异已处理', color: 'cyan' },
+  submitted: { text: '待处理', color: 'blue' },
+  pending: { text: '待审批', color: 'blue' },
+  approved: { text: '已批准', color: 'green' },
+  rejected: { text: '已驳回', color: 'red' },
+  cancelled: { text: '已撤回', color: 'default' },
+};
+
+export function StatusTag({ status }: { status: string }) {
+  const s = STATUS[status] ?? { text: status, color: 'default' };
+  return <Tag color={s.color}>{s.text}</Tag>;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('zh-CN', { hour12: false });
+}

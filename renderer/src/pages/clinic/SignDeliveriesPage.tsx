@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { App, Alert, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { Money, Qty } from '../../components/format';
+import { QtyInput } from '../../components/QtyInput';
+import { DeliveryList } from '../stock/DeliveriesPage';
+
+interface LineState {
+  receivedQty: number | null;
+  reason: string;
+}
+
+/** Signing for one delivery line by line, on a phone: what arrived, and why not all of it. */
+function SignCard({ id }: { id: number }) {
+  const { message } = App.useApp();
+  const delivery = useApiQuery('deliveries.get', { id });
+  const [lines, setLines] = useState<Record<number, LineState>>({});
+  const [note, setNote] = useState('');
+  const sign = useApiMutation('deliveries.sign', {
+    invalidates: ['deliveries.list', 'deliveries.get', 'stock.onHand'],
+    onSuccess: (d) => message.success(d.status === 'signed' ? `${d.docNo} 已签收入库` : `${d.docNo} 已签收，差异已通知中心库`),
+  });
+  const d = delivery.data;
+  useEffect(() => {
+    if (d) setLines(Object.fromEntries(d.lines.map((l) => [l.id, { receivedQty: l.qty, reason: '' }])));
+  }, [d]);
+  if (!d) return <Card loading />;
+  const problems = d.lines.filter((l) => {
+    const s = lines[l.id];
+    return s && (s.receivedQty === null || (s.receivedQty < l.qty && !s.reason.trim()));
+  });
+  return (
+    <Card
+      title={
+        <Space wrap>
+          {d.docNo}
+          <Typography.Text type="secondary">{d.businessDate} 出库</Typography.Text>
+        </Space>
+      }
+      extra={<Money fen={d.totalAmount} prefix />}
+      style={{ marginBottom: 16 }}
+    >
+      <List
+        dataSource={d.lines}
+        renderItem={(l) => {
+          const s = lines[l.id] ?? { receivedQty: l.qty, reason: '' };
+          const short = s.receivedQty !== null && s.receivedQty < l.qty;
+          return (
+            <List.Item style={{ display: 'block' }}>
+              <Typography.Text strong>{l.drugName}</Typography.Text> <Typography.Text type="secondary">{l.spec}</Typography.Text>
+              <div className="muted">
+                批号 {l.batchNo} · 效期 {l.expiryDate} · 配送 <Qty qty={l.qty} drug={l} />
+              </div>
+              <Space wrap style={{ marginTop: 6 }}>
+                <span>实收</span>
+                <QtyInput drug={l} value={s.receivedQty} max={l.qty} onChange={(q) => setLines({ ...lines, [l.id]: { ...s, receivedQty: q } })} />
+                {short && <Tag color="orange">少 <Qty qty={l.qty - (s.receivedQty ?? 0)} drug={l} /></Tag>}
+              </Space>
+              {short && (
+                <Input
+                  style={{ marginTop: 6 }}
+                  placeholder="差异原因（必填），如：破损一盒、少送一盒"
+                  value={s.reason}
+                  status={s.reason.trim() ? undefined : 'error'}
+                  onChange={(e) => setLines({ ...lines, [l.id]: { ...s, reason: e.target.value } })}
+                  maxLength={200}
+                  aria-label={`${l.drugName} 差异原因`}
+                />
+              )}
+            </List.Item>
+          );
+        }}
+      />
+      <Input.TextArea placeholder="签收备注（可不填）" value={note} onChange={(e) => setNote(e.target.value)} autoSize maxLength={200} style={{ marginTop: 8 }} />
+      <Button
+        type="primary"
+        block
+        size="large"
+        style={{ marginTop: 12 }}
+        disabled={problems.length > 0}
+        loading={sign.isPending}
+        onClick={() =>
+          sign.mutate({
+            id: d.id,
+            note: note || null,
+            lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: lines[l.id]?.receivedQty ?? 0, reason: lines[l.id]?.reason || null })),
+          })
+        }
+      >
+        确认签收
+      </Button>
+    </Card>
+  );
+}
+
+export default function SignDeliveriesPage() {
+  const inTransit = useApiQuery('deliveries.list', { status: 'in_transit', limit: 50 });
+  return (
+    <Page title="配送签收" subTitle="核对到货的药品，逐行填写实收数量；签收后才计入本室库存">
+      {inTransit.data?.length === 0 && <Alert type="success" showIcon title="没有待签收的配送单" style={{ marginBottom: 16 }} />}
+      {inTransit.isLoading && <Card loading />}
+      {inTransit.data?.map((d) => <SignCard key={d.id} id={d.id} />)}
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        全部配送单
+      </Typography.Title>
+      <DeliveryList clinicView />
+      {!inTransit.data && !inTransit.isLoading && <Empty />}
+    </Page>
+  );
+}

@@ -1,0 +1,186 @@
+import { useMemo, useState } from 'react';
+import { App, Alert, Button, Empty, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import type { z } from 'zod';
+import type { pendingIssueLine, stockApi } from '../../../../shared/contract/stock';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { call } from '../../api/client';
+import { Page } from '../../components/Page';
+import { DrugName, Money, Qty, StatusTag } from '../../components/format';
+import { QtyInput } from '../../components/QtyInput';
+import { DeliveryDetailDrawer } from './DeliveryDetail';
+
+type Pending = z.infer<typeof pendingIssueLine>;
+type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
+
+function PendingTab() {
+  const { message } = App.useApp();
+  const pending = useApiQuery('deliveries.pending', {});
+  const clinics = useMemo(() => {
+    const map = new Map<number, { id: number; name: string; lines: number }>();
+    for (const l of pending.data ?? []) map.set(l.clinicId, { id: l.clinicId, name: l.clinicName, lines: (map.get(l.clinicId)?.lines ?? 0) + 1 });
+    return [...map.values()];
+  }, [pending.data]);
+  const [clinicId, setClinicId] = useState<number>();
+  const current = clinicId ?? clinics[0]?.id;
+  const rows = (pending.data ?? []).filter((l) => l.clinicId === current);
+  const [qty, setQty] = useState<Record<number, number | null>>({});
+  const [selected, setSelected] = useState<number[]>([]);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const create = useApiMutation('deliveries.create', {
+    invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
+    onSuccess: (d) => {
+      message.success(`配送单 ${d.docNo} 已出库，等待 ${d.clinicName} 签收`);
+      setPreview(null);
+      setSelected([]);
+      setQty({});
+    },
+  });
+
+  const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable);
+  const chosen = rows
+    .filter((l) => selected.includes(l.requisitionLineId))
+    .map((l) => ({ requisitionLineId: l.requisitionLineId, qty: qty[l.requisitionLineId] ?? defaultQty(l) }))
+    .filter((l) => l.qty > 0);
+
+  async function showPreview() {
+    try {
+      setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
+    } catch (err) {
+      message.error((err as Error).message);
+    }
+  }
+
+  if (!pending.isLoading && clinics.length === 0) return <Empty description="没有待配送的请领：审核通过的请领明细会出现在这里" />;
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select
+          style={{ width: 280 }}
+          value={current}
+          onChange={(id) => { setClinicId(id); setSelected([]); }}
+          options={clinics.map((c) => ({ value: c.id, label: `${c.name}（${c.lines} 项）` }))}
+          aria-label="村卫生室"
+        />
+        <Button type="primary" disabled={chosen.length === 0} onClick={showPreview}>
+          预览出库（{chosen.length} 项）
+        </Button>
+      </Space>
+      <Table<Pending>
+        rowKey="requisitionLineId"
+        size="small"
+        loading={pending.isLoading}
+        dataSource={rows}
+        pagination={false}
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }) }}
+        columns={[
+          { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
+          { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+          { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+          { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+          { title: '中心库可用', dataIndex: 'hubAvailable', align: 'right', render: (q: number, l) => (q < l.outstandingQty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />) },
+          {
+            title: '本次出库',
+            key: 'qty',
+            width: 210,
+            render: (_, l) => <QtyInput drug={l} value={qty[l.requisitionLineId] ?? defaultQty(l)} max={Math.min(l.outstandingQty, l.hubAvailable)} onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })} size="small" />,
+          },
+        ]}
+      />
+      <Modal
+        open={preview !== null}
+        title="出库预览：先到期先出（FEFO）"
+        okText="确认出库"
+        cancelText="返回"
+        width={800}
+        confirmLoading={create.isPending}
+        onCancel={() => setPreview(null)}
+        onOk={() => create.mutate({ clinicId: current!, lines: chosen })}
+      >
+        {preview && (
+          <>
+            <Alert type="info" showIcon style={{ marginBottom: 12 }} title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。" />
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="requisitionLineId"
+              dataSource={preview.lines}
+              columns={[
+                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+                {
+                  title: '批次',
+                  key: 'lots',
+                  render: (_, l) =>
+                    l.lots.map((lot) => (
+                      <div key={lot.lotId}>
+                        {lot.batchNo}（效期 {lot.expiryDate}）<Qty qty={lot.qty} drug={l} /> {lot.nearExpiry && <Tag color="orange">近效期</Tag>}
+                      </div>
+                    )),
+                },
+              ]}
+              summary={() => (
+                <Table.Summary.Row>
+                  <Table.Summary.Cell index={0} colSpan={2} align="right">金额合计</Table.Summary.Cell>
+                  <Table.Summary.Cell index={1}><Money fen={preview.totalAmount} prefix strong /></Table.Summary.Cell>
+                </Table.Summary.Row>
+              )}
+            />
+          </>
+        )}
+      </Modal>
+    </>
+  );
+}
+
+export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
+  const [status, setStatus] = useState<'in_transit' | 'signed' | 'discrepancy' | 'resolved'>();
+  const list = useApiQuery('deliveries.list', { status, limit: 200 });
+  const [viewing, setViewing] = useState<number | null>(null);
+  return (
+    <>
+      <Select
+        allowClear
+        placeholder="全部状态"
+        style={{ width: 160, marginBottom: 12 }}
+        value={status}
+        onChange={setStatus}
+        options={[
+          { value: 'in_transit', label: '在途待签收' },
+          { value: 'discrepancy', label: '签收有差异' },
+          { value: 'signed', label: '已签收' },
+          { value: 'resolved', label: '差异已处理' },
+        ]}
+      />
+      <Table
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={list.data}
+        scroll={{ x: 800 }}
+        columns={[
+          { title: '配送单号', dataIndex: 'docNo', render: (d: string, r) => <a onClick={() => setViewing(r.id)}>{d}</a> },
+          ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
+          { title: '出库日期', dataIndex: 'businessDate', width: 110 },
+          { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },
+          { title: '金额（元）', dataIndex: 'totalAmount', align: 'right' as const, render: (a: number) => <Money fen={a} /> },
+          { title: '状态', dataIndex: 'status', width: 120, render: (s: string) => <StatusTag status={s} /> },
+          { title: '签收人', dataIndex: 'signedByName', width: 90 },
+        ]}
+      />
+      <DeliveryDetailDrawer id={viewing} onClose={() => setViewing(null)} />
+    </>
+  );
+}
+
+export default function DeliveriesPage() {
+  return (
+    <Page title="配送出库" subTitle="把审核通过的请领从中心药库配送到村卫生室；村医签收后入卫生室库存">
+      <Tabs
+        items={[
+          { key: 'pending', label: '待配送', children: <PendingTab /> },
+          { key: 'list', label: '配送单', children: <DeliveryList /> },
+        ]}
+      />
+    </Page>
+  );
+}

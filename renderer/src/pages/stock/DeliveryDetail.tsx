@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { Alert, Button, Descriptions, Drawer, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
+import { useSession } from '../../stores/session';
+
+/** One delivery note: lines with lots, what the clinic signed for, and the hub's handling of any shortfall. */
+export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
+  const role = useSession((s) => s.user?.role);
+  const delivery = useApiQuery('deliveries.get', { id: id! }, { enabled: id !== null });
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const resolve = useApiMutation('deliveries.resolve', { invalidates: ['deliveries.get', 'deliveries.list', 'stock.onHand'], success: '差异已处理' });
+  const d = delivery.data;
+  const hub = role === 'pharmacist' || role === 'admin';
+  return (
+    <Drawer open={id !== null} onClose={onClose} title={d ? `配送单 ${d.docNo}` : '配送单'} size={1000}>
+      {d && (
+        <>
+          <Descriptions size="small" bordered column={{ xs: 1, md: 3 }}>
+            <Descriptions.Item label="村卫生室">{d.clinicName}</Descriptions.Item>
+            <Descriptions.Item label="出库日期">{d.businessDate}</Descriptions.Item>
+            <Descriptions.Item label="状态"><StatusTag status={d.status} /></Descriptions.Item>
+            <Descriptions.Item label="金额"><Money fen={d.totalAmount} prefix strong /></Descriptions.Item>
+            <Descriptions.Item label="出库人">{d.createdByName}</Descriptions.Item>
+            <Descriptions.Item label="签收">{d.signedByName ? `${d.signedByName} ${formatDateTime(d.signedAt)}` : '未签收'}</Descriptions.Item>
+            {d.note && <Descriptions.Item label="备注">{d.note}</Descriptions.Item>}
+            {d.signNote && <Descriptions.Item label="签收备注">{d.signNote}</Descriptions.Item>}
+          </Descriptions>
+          {d.status === 'discrepancy' && <Alert style={{ marginTop: 12 }} type="warning" showIcon title="村卫生室签收时数量有差异，差异部分仍在途，需中心库处理：退回中心库或作为在途损失报损。" />}
+          <Table
+            style={{ marginTop: 16 }}
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={d.lines}
+            scroll={{ x: 800 }}
+            columns={[
+              { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} manufacturer={l.manufacturer} /> },
+              { title: '批号', dataIndex: 'batchNo' },
+              { title: '有效期至', dataIndex: 'expiryDate' },
+              { title: '配送', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+              {
+                title: '实收',
+                dataIndex: 'receivedQty',
+                align: 'right',
+                render: (q: number | null, l) =>
+                  q === null ? <Typography.Text type="secondary">待签收</Typography.Text> : q < l.qty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />,
+              },
+              { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
+              {
+                title: '差异',
+                key: 'diff',
+                render: (_, l) =>
+                  l.receivedQty !== null && l.receivedQty < l.qty ? (
+                    <Space orientation="vertical" size={2}>
+                      <span>
+                        少 <Qty qty={l.qty - l.receivedQty} drug={l} />：{l.discrepancyReason}
+                      </span>
+                      {l.resolution ? (
+                        <Tag color="cyan">{l.resolution === 'returned_to_hub' ? '已退回中心库' : '已报损'}：{l.resolutionNote}</Tag>
+                      ) : hub ? (
+                        <Space.Compact>
+                          <Input size="small" placeholder="处理说明" value={notes[l.id] ?? ''} onChange={(e) => setNotes({ ...notes, [l.id]: e.target.value })} style={{ width: 140 }} />
+                          <Button size="small" disabled={!notes[l.id]?.trim()} onClick={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'returned_to_hub', note: notes[l.id] })}>退回中心库</Button>
+                          <Popconfirm title="差异部分作为在途损失报损？" onConfirm={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'written_off', note: notes[l.id] })}>
+                            <Button size="small" danger disabled={!notes[l.id]?.trim()}>报损</Button>
+                          </Popconfirm>
+                        </Space.Compact>
+                      ) : (
+                        <Tag color="orange">等待中心库处理</Tag>
+                      )}
+                    </Space>
+                  ) : null,
+              },
+            ]}
+          />
+        </>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { Alert, Form, Input, Modal, Select } from 'antd';
+import type { z } from 'zod';
+import type { lotBalance, StoreRow } from '../../../../shared/contract/stock';
+import { RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS } from '../../../../shared/stock';
+import { useApiMutation } from '../../api/hooks';
+import { Qty } from '../../components/format';
+import { QtyInput } from '../../components/QtyInput';
+
+type Lot = z.infer<typeof lotBalance>;
+export type LotAction = 'writeoff' | 'return_to_hub' | 'return_to_supplier';
+export interface LotActionTarget {
+  action: LotAction;
+  store: StoreRow;
+  lot: Lot;
+  drug: { drugId: number; genericName: string; spec: string; packSize: number; packUnit: string; baseUnit: string };
+}
+
+const TITLES: Record<LotAction, string> = { writeoff: '报损申请', return_to_hub: '退回中心库', return_to_supplier: '退货给配送企业' };
+
+/** Starts a write-off or a return of one lot, from the stock on hand where the user sees it. */
+export function LotActionModal({ target, onClose }: { target: LotActionTarget | null; onClose(): void }) {
+  const [form] = Form.useForm();
+  const [qty, setQty] = useState<number | null>(null);
+  const invalidates = ['stock.onHand', 'returns.list', 'writeoffs.list'] as const;
+  const writeoff = useApiMutation('writeoffs.create', { form, invalidates: [...invalidates], success: '报损申请已提交，等待药库管理员审批', onSuccess: onClose });
+  const ret = useApiMutation('returns.create', { form, invalidates: [...invalidates], onSuccess: onClose, success: target?.action === 'return_to_supplier' ? '已退货给配送企业并过账' : '退货申请已提交，等待中心库确认收货' });
+  if (!target) return null;
+  const { action, lot, drug, store } = target;
+
+  function submit(v: { reasonCode: string; reason?: string }) {
+    if (!qty) return;
+    const lines = [{ lotId: lot.lotId, qty }];
+    if (action === 'writeoff') writeoff.mutate({ storeId: store.id, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
+    else if (action === 'return_to_hub') ret.mutate({ kind: 'clinic_to_hub', clinicId: store.clinicId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
+    else ret.mutate({ kind: 'hub_to_supplier', supplierId: lot.supplierId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
+  }
+
+  const reasons = action === 'writeoff' ? WRITEOFF_REASON_LABELS : RETURN_REASON_LABELS;
+  return (
+    <Modal open title={`${TITLES[action]}：${drug.genericName} ${drug.spec}`} okText="提交" cancelText="取消" onCancel={onClose} onOk={() => form.submit()} confirmLoading={writeoff.isPending || ret.isPending} destroyOnHidden>
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 12 }}
+        title={
+          <span>
+            批号 {lot.batchNo}，有效期至 {lot.expiryDate}，现有 <Qty qty={lot.qty} drug={drug} />
+          </span>
+        }
+      />
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ reasonCode: lot.expired ? (action === 'writeoff' ? 'expired' : 'near_expiry') : undefined }}>
+        <Form.Item label="数量" required>
+          <QtyInput drug={drug} value={qty} onChange={setQty} max={lot.qty} autoFocus />
+        </Form.Item>
+        {action === 'return_to_supplier' && <Form.Item label="退给">{lot.supplierName ?? '（该批次没有记录配送企业）'}</Form.Item>}
+        <Form.Item name="reasonCode" label="原因" rules={[{ required: true, message: '请选择原因' }]}>
+          <Select options={Object.entries(reasons).map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+        <Form.Item name="reason" label="说明">
+          <Input.TextArea maxLength={200} autoSize />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

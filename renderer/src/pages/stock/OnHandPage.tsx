@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
+import type { z } from 'zod';
+import type { onHandRow } from '../../../../shared/contract/stock';
+import { useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { StoreSelect } from '../../components/StoreSelect';
+import { DrugName, Money, Qty } from '../../components/format';
+import { useSession } from '../../stores/session';
+import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
+
+type Row = z.infer<typeof onHandRow>;
+type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
+
+/** Stock on hand at one store, by drug, with its lots and expiry. */
+export default function OnHandPage() {
+  const user = useSession((s) => s.user)!;
+  const [storeId, setStoreId] = useState<number>();
+  const [filter, setFilter] = useState<Filter>('in_stock');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const stock = useApiQuery('stock.onHand', { storeId: storeId!, filter, q: q || undefined, page, pageSize: 50 }, { enabled: storeId !== undefined });
+  const stores = useApiQuery('stock.stores', {});
+  const store = stores.data?.find((st) => st.id === storeId);
+  const [action, setAction] = useState<LotActionTarget | null>(null);
+  const canAct = user.role !== 'finance';
+  const actionsFor = (): { action: LotAction; label: string }[] => {
+    if (!store || !canAct) return [];
+    if (store.kind === 'hub') return user.role === 'village_doctor' ? [] : [{ action: 'writeoff', label: '报损' }, { action: 'return_to_supplier', label: '退供应商' }];
+    return [{ action: 'writeoff', label: '报损' }, { action: 'return_to_hub', label: '退回中心库' }];
+  };
+
+  return (
+    <Page
+      title={user.role === 'village_doctor' ? '本室库存' : '库存查询'}
+      subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${(stock.data.totalValue / 100).toFixed(2)}` : undefined}
+      extra={
+        <>
+          <StoreSelect value={storeId} onChange={(id) => { setStoreId(id); setPage(1); }} />
+          <Input.Search placeholder="药品名称、医保编码或厂家" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+        </>
+      }
+    >
+      <Segmented<Filter>
+        style={{ marginBottom: 12 }}
+        value={filter}
+        onChange={(v) => { setFilter(v); setPage(1); }}
+        options={[
+          { value: 'in_stock', label: '有库存' },
+          { value: 'near_expiry', label: '近效期' },
+          { value: 'expired', label: '已过期' },
+          { value: 'below_min', label: '低于下限' },
+          { value: 'out_of_stock', label: '缺货' },
+          { value: 'all', label: '全部' },
+        ]}
+      />
+      <Table<Row>
+        rowKey="drugId"
+        size="middle"
+        loading={stock.isLoading}
+        dataSource={stock.data?.rows}
+        scroll={{ x: 900 }}
+        pagination={{ current: page, pageSize: 50, total: stock.data?.total, onChange: setPage, showTotal: (t) => `共 ${t} 种` }}
+        expandable={{
+          rowExpandable: (r) => r.lots.length > 0,
+          expandedRowRender: (r) => (
+            <Table
+              rowKey="lotId"
+              size="small"
+              pagination={false}
+              dataSource={r.lots}
+              columns={[
+                { title: '批号', dataIndex: 'batchNo' },
+                { title: '生产日期', dataIndex: 'mfgDate' },
+                {
+                  title: '有效期至',
+                  dataIndex: 'expiryDate',
+                  render: (d: string, l) => (
+                    <Space>
+                      {d}
+                      {l.expired && <Tag color="red">已过期</Tag>}
+                      {l.nearExpiry && <Tag color="orange">近效期</Tag>}
+                    </Space>
+                  ),
+                },
+                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number) => <Qty qty={q} drug={r} showBase /> },
+                { title: '金额（元）', dataIndex: 'value', align: 'right', render: (v: number) => <Money fen={v} /> },
+                { title: '来源', dataIndex: 'supplierName', responsive: ['lg'] },
+                {
+                  title: '',
+                  key: 'ops',
+                  render: (_, lot) => (
+                    <Space size={0}>
+                      {actionsFor().map((a) => (
+                        <Button key={a.action} type="link" size="small" onClick={() => store && setAction({ action: a.action, store, lot, drug: r })}>
+                          {a.label}
+                        </Button>
+                      ))}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          {
+            title: '药品',
+            key: 'drug',
+            render: (_, r) => (
+              <Space orientation="vertical" size={0}>
+                <DrugName name={r.genericName} spec={r.spec} manufacturer={r.manufacturer} />
+                <Space size={4}>
+                  {r.vbp && <Tag color="magenta">集采</Tag>}
+                  {r.insuranceClass !== 'none' && <Tag color="blue">医保{r.insuranceClass === 'A' ? '甲' : '乙'}</Tag>}
+                </Space>
+              </Space>
+            ),
+          },
+          { title: '医保编码', dataIndex: 'nhsaCode', width: 180, ellipsis: true, responsive: ['lg'] },
+          { title: '库存', dataIndex: 'qty', align: 'right', width: 150, render: (q: number, r) => <Qty qty={q} drug={r} showBase /> },
+          { title: '金额（元）', dataIndex: 'value', align: 'right', width: 120, render: (v: number) => <Money fen={v} /> },
+          {
+            title: '下限',
+            dataIndex: 'minQty',
+            align: 'right',
+            width: 110,
+            render: (m: number | null, r) => (m === null ? '' : <Typography.Text type={r.belowMin ? 'danger' : undefined}><Qty qty={m} drug={r} /></Typography.Text>),
+          },
+          { title: '最早效期', dataIndex: 'earliestExpiry', width: 110 },
+          {
+            title: '提示',
+            key: 'flags',
+            width: 170,
+            render: (_, r) => (
+              <Space size={4} wrap>
+                {r.expiredQty > 0 && <Tag color="red">过期 <Qty qty={r.expiredQty} drug={r} /></Tag>}
+                {r.nearExpiryQty > 0 && <Tag color="orange">近效期 <Qty qty={r.nearExpiryQty} drug={r} /></Tag>}
+                {r.belowMin && <Tag color="gold">低于下限</Tag>}
+                {r.qty === 0 && <Tag color="red">缺货</Tag>}
+              </Space>
+            ),
+          },
+          {
+            title: '',
+            key: 'card',
+            width: 80,
+            render: (_, r) => <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>,
+          },
+        ]}
+      />
+      <LotActionModal target={action} onClose={() => setAction(null)} />
+    </Page>
+  );
+}

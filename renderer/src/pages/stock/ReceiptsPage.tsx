@@ -1,0 +1,268 @@
+import { useMemo, useState } from 'react';
+import { App, Alert, Button, DatePicker, Descriptions, Drawer, Empty, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
+import { PlusOutlined, SplitCellsOutlined, DeleteOutlined } from '@ant-design/icons';
+import type { z } from 'zod';
+import type { receiptDetail, stockApi } from '../../../../shared/contract/stock';
+import { formatUnitPrice, lineAmountFromPackPrice, parseYuanToUnitPrice } from '../../../../shared/money';
+import { NEAR_EXPIRY_DAYS } from '../../../../shared/stock';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { DrugName, Money, Qty, StatusTag } from '../../components/format';
+import { QtyInput } from '../../components/QtyInput';
+import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
+
+type Receipt = z.infer<typeof receiptDetail>;
+type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
+type OrderLine = OpenOrder['lines'][number];
+
+interface DraftLine {
+  key: string;
+  line: OrderLine;
+  batchNo: string;
+  mfgDate: string | null;
+  expiryDate: string | null;
+  qty: number | null;
+  packPrice: string;
+  traceCodes: string[];
+}
+
+let keySeq = 0;
+const draftFor = (line: OrderLine, qty: number | null): DraftLine => ({
+  key: `k${++keySeq}`,
+  line,
+  batchNo: '',
+  mfgDate: null,
+  expiryDate: null,
+  qty,
+  packPrice: formatUnitPrice(line.packPrice),
+  traceCodes: [],
+});
+
+function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
+  const { modal, message } = App.useApp();
+  const orders = useApiQuery('receipts.openOrders', {}, { enabled: open });
+  const [poId, setPoId] = useState<number>();
+  const [invoiceNo, setInvoiceNo] = useState('');
+  const [invoiceDate, setInvoiceDate] = useState<string | null>(null);
+  const [lines, setLines] = useState<DraftLine[]>([]);
+  const order = orders.data?.find((o) => o.poId === poId);
+  const create = useApiMutation('receipts.create', {
+    invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
+    onSuccess: (r) => {
+      message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${(r.receipt.totalAmount / 100).toFixed(2)}`);
+      r.warnings.forEach((w) => message.warning(w.message, 6));
+      setPoId(undefined);
+      setLines([]);
+      onClose();
+    },
+  });
+
+  function chooseOrder(id: number) {
+    setPoId(id);
+    const o = orders.data?.find((x) => x.poId === id);
+    setLines(o ? o.lines.filter((l) => l.outstandingQty > 0).map((l) => draftFor(l, l.outstandingQty)) : []);
+  }
+  const update = (key: string, patch: Partial<DraftLine>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
+
+  function submit() {
+    const problems: string[] = [];
+    const payload = lines
+      .filter((l) => l.qty && l.qty > 0)
+      .map((l, i) => {
+        const price = parseYuanToUnitPrice(l.packPrice);
+        if (!l.batchNo.trim()) problems.push(`第 ${i + 1} 行请填写批号`);
+        if (!l.expiryDate) problems.push(`第 ${i + 1} 行请填写有效期`);
+        if (price === null) problems.push(`第 ${i + 1} 行单价格式不对`);
+        return { poLineId: l.line.poLineId, batchNo: l.batchNo.trim(), mfgDate: l.mfgDate, expiryDate: l.expiryDate ?? '', qty: l.qty!, packPrice: price ?? 0, traceCodes: l.traceCodes };
+      });
+    if (!poId || payload.length === 0) problems.push('请至少填写一行实收数量');
+    if (problems.length) {
+      message.error(problems[0]);
+      return;
+    }
+    const send = () => create.mutate({ poId: poId!, invoiceNo: invoiceNo || null, invoiceDate, lines: payload });
+    const near = payload.filter((p) => p.expiryDate < addDaysIso(todayIso(), NEAR_EXPIRY_DAYS));
+    if (near.length) {
+      modal.confirm({
+        title: '近效期药品',
+        content: `${near.length} 行药品有效期不足 6 个月（${near.map((n) => n.batchNo).join('、')}），确认验收入库？`,
+        okText: '确认入库',
+        cancelText: '返回修改',
+        onOk: send,
+      });
+    } else send();
+  }
+
+  const total = useMemo(
+    () =>
+      lines.reduce((n, l) => {
+        const price = parseYuanToUnitPrice(l.packPrice);
+        return price === null || !l.qty ? n : n + lineAmountFromPackPrice(l.qty, price, l.line.packSize);
+      }, 0),
+    [lines],
+  );
+
+  return (
+    <Drawer open={open} onClose={onClose} title="验收入库" size={1200} destroyOnHidden extra={<Button type="primary" loading={create.isPending} onClick={submit} disabled={!order}>过账入库</Button>}>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Select
+          placeholder="选择待收货的采购订单"
+          style={{ width: 420 }}
+          value={poId}
+          onChange={chooseOrder}
+          loading={orders.isLoading}
+          showSearch={{ optionFilterProp: 'label' }}
+          notFoundContent={<Empty description="没有待收货的订单（订单须先发送给配送企业）" />}
+          options={orders.data?.map((o) => ({ value: o.poId, label: `${o.docNo} · ${o.supplierName} · ${o.status === 'sent' ? '待收货' : '部分收货'}` }))}
+          aria-label="采购订单"
+        />
+        <Input placeholder="发票号" value={invoiceNo} onChange={(e) => setInvoiceNo(e.target.value)} style={{ width: 180 }} aria-label="发票号" maxLength={40} />
+        <DatePicker placeholder="发票日期" onChange={(d) => setInvoiceDate(toIsoDate(d))} aria-label="发票日期" />
+      </Space>
+      {order && (
+        <>
+          <Alert style={{ marginBottom: 12 }} type="info" showIcon title="每行按实物填写批号、生产日期、有效期和实收数量；同一品种有多个批号时点“拆分批次”。过期药品不能入库，不足 6 个月的会提示确认。追溯码可用扫码枪逐盒扫描（每扫一个回车）。" />
+          <Table<DraftLine>
+            rowKey="key"
+            size="small"
+            pagination={false}
+            dataSource={lines}
+            scroll={{ x: 1100 }}
+            summary={() => (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0} colSpan={5} align="right">合计（估算）</Table.Summary.Cell>
+                <Table.Summary.Cell index={1} colSpan={3}><Money fen={total} prefix strong /></Table.Summary.Cell>
+              </Table.Summary.Row>
+            )}
+            columns={[
+              { title: '药品', key: 'drug', width: 200, render: (_, l) => <DrugName name={l.line.drugName} spec={l.line.spec} manufacturer={l.line.manufacturer} /> },
+              { title: '未收', key: 'out', width: 90, render: (_, l) => <Qty qty={l.line.outstandingQty} drug={l.line} /> },
+              { title: '批号', key: 'batch', width: 130, render: (_, l) => <Input value={l.batchNo} onChange={(e) => update(l.key, { batchNo: e.target.value })} aria-label="批号" maxLength={40} /> },
+              { title: '生产日期', key: 'mfg', width: 140, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" /> },
+              { title: '有效期至', key: 'exp', width: 140, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })} aria-label="有效期至" status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined} /> },
+              { title: '实收数量', key: 'qty', width: 200, render: (_, l) => <QtyInput drug={l.line} value={l.qty} onChange={(q) => update(l.key, { qty: q })} /> },
+              {
+                title: `单价（元/包装）`,
+                key: 'price',
+                width: 120,
+                render: (_, l) => <Input value={l.packPrice} onChange={(e) => update(l.key, { packPrice: e.target.value })} aria-label="单价" suffix={`/${l.line.packUnit}`} />,
+              },
+              {
+                title: '追溯码',
+                key: 'trace',
+                width: 220,
+                render: (_, l) => (
+                  <Select
+                    mode="tags"
+                    value={l.traceCodes}
+                    onChange={(codes: string[]) => update(l.key, { traceCodes: codes.map((c) => c.trim()).filter(Boolean) })}
+                    tokenSeparators={[',', ' ', '\n']}
+                    placeholder={l.line.tracePrefix ? `以 ${l.line.tracePrefix} 开头的 20 位码` : '20 位数字，可扫码'}
+                    style={{ width: '100%' }}
+                    open={false}
+                    aria-label="追溯码"
+                  />
+                ),
+              },
+              {
+                title: '',
+                key: 'ops',
+                width: 80,
+                render: (_, l) => (
+                  <Space size={0}>
+                    <Button size="small" type="text" icon={<SplitCellsOutlined />} title="拆分批次" onClick={() => setLines((ls) => { const i = ls.findIndex((x) => x.key === l.key); const copy = [...ls]; copy.splice(i + 1, 0, draftFor(l.line, null)); return copy; })} />
+                    <Button size="small" type="text" danger icon={<DeleteOutlined />} title="删除此行" onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))} />
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Drawer>
+  );
+}
+
+function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
+  const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
+  const [reason, setReason] = useState('');
+  const reverse = useApiMutation('receipts.reverse', { invalidates: ['receipts.get', 'receipts.list', 'receipts.openOrders', 'stock.onHand'], success: '入库单已冲销' });
+  const r = receipt.data;
+  return (
+    <Drawer open={id !== null} onClose={onClose} title={r ? `入库单 ${r.docNo}` : '入库单'} size={1000}>
+      {r && (
+        <>
+          <Descriptions size="small" column={{ xs: 1, md: 3 }} bordered>
+            <Descriptions.Item label="配送企业">{r.supplierName}</Descriptions.Item>
+            <Descriptions.Item label="采购订单">{r.poDocNo}</Descriptions.Item>
+            <Descriptions.Item label="状态"><StatusTag status={r.status} /></Descriptions.Item>
+            <Descriptions.Item label="入库日期">{r.businessDate}</Descriptions.Item>
+            <Descriptions.Item label="发票">{r.invoiceNo} {r.invoiceDate}</Descriptions.Item>
+            <Descriptions.Item label="经办人">{r.createdByName}</Descriptions.Item>
+            <Descriptions.Item label="金额"><Money fen={r.totalAmount} prefix strong /></Descriptions.Item>
+            {r.reverseReason && <Descriptions.Item label="冲销原因">{r.reverseReason}</Descriptions.Item>}
+          </Descriptions>
+          <Table
+            style={{ marginTop: 16 }}
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={r.lines}
+            columns={[
+              { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} manufacturer={l.manufacturer} /> },
+              { title: '批号', dataIndex: 'batchNo' },
+              { title: '有效期至', dataIndex: 'expiryDate' },
+              { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+              { title: '单价', dataIndex: 'packPrice', align: 'right', render: (p: number, l) => `${formatUnitPrice(p)}/${l.packUnit}` },
+              { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
+              { title: '追溯码', dataIndex: 'traceCodes', render: (c: string[]) => (c.length ? <Typography.Text copyable={{ text: c.join('\n') }}>{c.length} 个</Typography.Text> : '') },
+            ]}
+          />
+          {r.status === 'posted' && (
+            <Space style={{ marginTop: 16 }}>
+              <Input placeholder="冲销原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 280 }} maxLength={200} />
+              <Popconfirm title="冲销后该入库单的药品全部从中心库减去，订单的已收数量恢复。确定冲销？" onConfirm={() => reverse.mutate({ id: r.id, reason })} okText="冲销" cancelText="取消" disabled={!reason.trim()}>
+                <Button danger disabled={!reason.trim()} loading={reverse.isPending}>冲销入库单</Button>
+              </Popconfirm>
+            </Space>
+          )}
+        </>
+      )}
+    </Drawer>
+  );
+}
+
+export default function ReceiptsPage() {
+  const [receiving, setReceiving] = useState(false);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const receipts = useApiQuery('receipts.list', { limit: 200 });
+  return (
+    <Page
+      title="验收入库"
+      subTitle="按采购订单验收到货，录入批号、效期与追溯码后入中心药库"
+      extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>验收入库</Button>}
+    >
+      <Table<Omit<Receipt, 'lines'> & { lineCount: number }>
+        rowKey="id"
+        size="middle"
+        loading={receipts.isLoading}
+        dataSource={receipts.data}
+        scroll={{ x: 900 }}
+        onRow={(r) => ({ onDoubleClick: () => setViewing(r.id) })}
+        columns={[
+          { title: '入库单号', dataIndex: 'docNo', render: (d: string, r) => <a onClick={() => setViewing(r.id)}>{d}</a> },
+          { title: '入库日期', dataIndex: 'businessDate', width: 110 },
+          { title: '配送企业', dataIndex: 'supplierName' },
+          { title: '采购订单', dataIndex: 'poDocNo' },
+          { title: '发票号', dataIndex: 'invoiceNo' },
+          { title: '品规数', dataIndex: 'lineCount', align: 'right', width: 80 },
+          { title: '金额（元）', dataIndex: 'totalAmount', align: 'right', render: (a: number) => <Money fen={a} /> },
+          { title: '状态', dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} /> },
+          { title: '经办人', dataIndex: 'createdByName', width: 90 },
+        ]}
+      />
+      <ReceiveDrawer open={receiving} onClose={() => setReceiving(false)} />
+      <ReceiptDetailDrawer id={viewing} onClose={() => setViewing(null)} />
+    </Page>
+  );
+}

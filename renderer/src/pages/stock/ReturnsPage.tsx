@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { Button, Input, Popconfirm, Segmented, Space, Table, Typography } from 'antd';
+import type { z } from 'zod';
+import type { returnDetail } from '../../../../shared/contract/stock';
+import { RETURN_REASON_LABELS } from '../../../../shared/stock';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
+import { useSession } from '../../stores/session';
+
+type Return = z.infer<typeof returnDetail>;
+
+/** Returns: clinic → hub requests waiting for the hub, and hub → supplier returns. Started from the stock screen. */
+export default function ReturnsPage() {
+  const role = useSession((s) => s.user?.role);
+  const hub = role === 'pharmacist' || role === 'admin';
+  const [kind, setKind] = useState<'clinic_to_hub' | 'hub_to_supplier'>('clinic_to_hub');
+  const list = useApiQuery('returns.list', { kind });
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const invalidates = ['returns.list', 'stock.onHand'] as const;
+  const decide = useApiMutation('returns.decide', { invalidates: [...invalidates], success: '已处理' });
+  const cancel = useApiMutation('returns.cancel', { invalidates: [...invalidates], success: '已撤回' });
+  return (
+    <Page title="退货" subTitle="村卫生室退回中心库须中心库确认收货后过账；退给配送企业直接过账。在“库存”页面的批次上发起退货。">
+      {role !== 'village_doctor' && (
+        <Segmented
+          style={{ marginBottom: 12 }}
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: 'clinic_to_hub', label: '卫生室退回中心库' },
+            { value: 'hub_to_supplier', label: '退给配送企业' },
+          ]}
+        />
+      )}
+      <Table<Return>
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={list.data}
+        scroll={{ x: 900 }}
+        expandable={{
+          expandedRowRender: (r) => (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={r.lines}
+              columns={[
+                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+                { title: '批号', dataIndex: 'batchNo' },
+                { title: '有效期至', dataIndex: 'expiryDate' },
+                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number | null) => <Money fen={a} /> },
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          { title: '单号', dataIndex: 'docNo', width: 150 },
+          { title: kind === 'clinic_to_hub' ? '村卫生室' : '配送企业', key: 'party', render: (_, r) => r.clinicName ?? r.supplierName },
+          { title: '原因', key: 'reason', render: (_, r) => `${RETURN_REASON_LABELS[r.reasonCode]}${r.reason ? `：${r.reason}` : ''}` },
+          { title: '金额（元）', dataIndex: 'totalAmount', align: 'right', render: (a: number, r) => (r.status === 'posted' ? <Money fen={a} /> : '') },
+          { title: '申请', key: 'created', render: (_, r) => `${r.createdByName} ${formatDateTime(r.createdAt)}` },
+          { title: '状态', dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} /> },
+          {
+            title: '处理',
+            key: 'ops',
+            width: 300,
+            render: (_, r) =>
+              r.status !== 'submitted' ? (
+                <Typography.Text type="secondary">{r.decidedByName ? `${r.decidedByName}${r.decisionNote ? `：${r.decisionNote}` : ''}` : ''}</Typography.Text>
+              ) : hub ? (
+                <Space.Compact>
+                  <Input size="small" placeholder="说明（驳回必填）" value={notes[r.id] ?? ''} onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })} style={{ width: 130 }} />
+                  <Popconfirm title="确认已收到退回的药品并入中心库？" onConfirm={() => decide.mutate({ id: r.id, accept: true, note: notes[r.id] || null })}>
+                    <Button size="small" type="primary">确认收货</Button>
+                  </Popconfirm>
+                  <Button size="small" danger disabled={!notes[r.id]?.trim()} onClick={() => decide.mutate({ id: r.id, accept: false, note: notes[r.id] })}>驳回</Button>
+                </Space.Compact>
+              ) : (
+                <Button size="small" onClick={() => cancel.mutate({ id: r.id })}>撤回</Button>
+              ),
+          },
+        ]}
+      />
+    </Page>
+  );
+}

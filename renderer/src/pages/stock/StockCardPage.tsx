@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Alert, DatePicker, Descriptions, Empty, Select, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
+import { useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { StoreSelect } from '../../components/StoreSelect';
+import { Money, Qty } from '../../components/format';
+import { toIsoDate } from '../../components/dates';
+
+/** The stock card (库存卡): every movement of one drug at one store, with the running balance. */
+export default function StockCardPage() {
+  const [params, setParams] = useSearchParams();
+  const storeId = params.get('store') ? Number(params.get('store')) : undefined;
+  const drugId = params.get('drug') ? Number(params.get('drug')) : undefined;
+  const [range, setRange] = useState<[string, string]>([dayjs().startOf('month').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const set = (key: string, value: number | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value === undefined) next.delete(key);
+    else next.set(key, String(value));
+    setParams(next, { replace: true });
+  };
+  const drugs = useApiQuery('stock.onHand', { storeId: storeId!, filter: 'all', pageSize: 500 }, { enabled: storeId !== undefined });
+  const card = useApiQuery('stock.card', { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] }, { enabled: storeId !== undefined && drugId !== undefined });
+  const c = card.data;
+
+  return (
+    <Page
+      title="库存台账"
+      subTitle="一个库房一种药品的每一笔收发与结存"
+      extra={
+        <>
+          <StoreSelect value={storeId} onChange={(id) => set('store', id)} />
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="选择药品"
+            style={{ width: 280 }}
+            value={drugId}
+            onChange={(id) => set('drug', id)}
+            loading={drugs.isLoading}
+            options={drugs.data?.rows.map((d) => ({ value: d.drugId, label: `${d.genericName} ${d.spec} ${d.manufacturer}` }))}
+            aria-label="药品"
+          />
+          <DatePicker.RangePicker
+            value={[dayjs(range[0]), dayjs(range[1])]}
+            onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}
+            allowClear={false}
+            aria-label="日期范围"
+          />
+        </>
+      }
+    >
+      {!drugId && <Empty description="选择库房和药品后显示台账" />}
+      {c && (
+        <>
+          <Descriptions size="small" bordered column={{ xs: 1, md: 4 }} style={{ marginBottom: 12 }}>
+            <Descriptions.Item label="药品">{c.drug.drugName} {c.drug.spec}</Descriptions.Item>
+            <Descriptions.Item label="医保编码">{c.drug.nhsaCode}</Descriptions.Item>
+            <Descriptions.Item label="期初结存"><Qty qty={c.opening.qty} drug={c.drug} /> · <Money fen={c.opening.value} prefix /></Descriptions.Item>
+            <Descriptions.Item label="期末结存"><Qty qty={c.closing.qty} drug={c.drug} /> · <Money fen={c.closing.value} prefix /></Descriptions.Item>
+          </Descriptions>
+          {c.truncated && <Alert type="warning" showIcon title="记录过多，只显示了前 2000 笔，请缩短日期范围。" style={{ marginBottom: 12 }} />}
+          <Table
+            rowKey="id"
+            size="small"
+            dataSource={c.rows}
+            pagination={{ pageSize: 100, hideOnSinglePage: true }}
+            scroll={{ x: 1000 }}
+            columns={[
+              { title: '日期', dataIndex: 'businessDate', width: 100 },
+              {
+                title: '业务',
+                dataIndex: 'movement',
+                width: 140,
+                render: (m: Movement, r) => (
+                  <>
+                    {MOVEMENT_LABELS[m]}
+                    {r.reversesId && <Tag color="default">冲销</Tag>}
+                    {r.reversed && <Tag color="default">已冲销</Tag>}
+                  </>
+                ),
+              },
+              { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => d ?? `#${r.docId}` },
+              { title: '批号', dataIndex: 'batchNo' },
+              {
+                title: '收入',
+                key: 'in',
+                align: 'right',
+                render: (_, r) => (r.qty > 0 ? <Qty qty={r.qty} drug={c.drug} /> : ''),
+              },
+              {
+                title: '发出',
+                key: 'out',
+                align: 'right',
+                render: (_, r) => (r.qty < 0 ? <Qty qty={-r.qty} drug={c.drug} /> : ''),
+              },
+              { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
+              { title: '结存', dataIndex: 'balanceQty', align: 'right', render: (q: number) => <Typography.Text strong><Qty qty={q} drug={c.drug} /></Typography.Text> },
+              { title: '结存金额', dataIndex: 'balanceValue', align: 'right', render: (v: number) => <Money fen={v} /> },
+              { title: '经办人', dataIndex: 'userName', width: 90 },
+            ]}
+          />
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { Button, Input, Popconfirm, Segmented, Space, Table, Typography } from 'antd';
+import type { z } from 'zod';
+import type { writeoffDetail } from '../../../../shared/contract/stock';
+import { WRITEOFF_REASON_LABELS } from '../../../../shared/stock';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
+import { useSession } from '../../stores/session';
+
+type Writeoff = z.infer<typeof writeoffDetail>;
+
+/** Write-offs: requested where the stock is (from the stock screen), approved by the pharmacist. */
+export default function WriteoffsPage() {
+  const role = useSession((s) => s.user?.role);
+  const approver = role === 'pharmacist' || role === 'admin';
+  const [status, setStatus] = useState<'pending' | 'approved' | 'rejected' | 'cancelled' | undefined>('pending');
+  const list = useApiQuery('writeoffs.list', { status });
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const invalidates = ['writeoffs.list', 'stock.onHand'] as const;
+  const decide = useApiMutation('writeoffs.decide', { invalidates: [...invalidates], success: '已处理' });
+  const cancel = useApiMutation('writeoffs.cancel', { invalidates: [...invalidates], success: '已撤回' });
+  return (
+    <Page title="报损" subTitle="过期、破损、丢失的药品报损，须药库管理员审批后扣减库存。在“库存”页面的批次上发起报损。">
+      <Segmented
+        style={{ marginBottom: 12 }}
+        value={status ?? 'all'}
+        onChange={(v) => setStatus(v === 'all' ? undefined : (v as never))}
+        options={[
+          { value: 'pending', label: '待审批' },
+          { value: 'approved', label: '已批准' },
+          { value: 'rejected', label: '已驳回' },
+          { value: 'all', label: '全部' },
+        ]}
+      />
+      <Table<Writeoff>
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={list.data}
+        scroll={{ x: 900 }}
+        expandable={{
+          defaultExpandAllRows: true,
+          expandedRowRender: (w) => (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={w.lines}
+              columns={[
+                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+                { title: '批号', dataIndex: 'batchNo' },
+                { title: '有效期至', dataIndex: 'expiryDate' },
+                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number | null) => <Money fen={a} /> },
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          { title: '单号', dataIndex: 'docNo', width: 150 },
+          { title: '库房', dataIndex: 'storeName' },
+          { title: '原因', key: 'reason', render: (_, w) => `${WRITEOFF_REASON_LABELS[w.reasonCode]}${w.reason ? `：${w.reason}` : ''}` },
+          { title: '金额（元）', dataIndex: 'totalAmount', align: 'right', render: (a: number, w) => (w.status === 'approved' ? <Money fen={a} /> : '') },
+          { title: '申请', key: 'created', render: (_, w) => `${w.createdByName} ${formatDateTime(w.createdAt)}` },
+          { title: '状态', dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} /> },
+          {
+            title: '审批',
+            key: 'ops',
+            width: 300,
+            render: (_, w) =>
+              w.status !== 'pending' ? (
+                <Typography.Text type="secondary">{w.decidedByName ? `${w.decidedByName}${w.decisionNote ? `：${w.decisionNote}` : ''}` : ''}</Typography.Text>
+              ) : approver ? (
+                <Space.Compact>
+                  <Input size="small" placeholder="审批意见（驳回必填）" value={notes[w.id] ?? ''} onChange={(e) => setNotes({ ...notes, [w.id]: e.target.value })} style={{ width: 140 }} />
+                  <Popconfirm title="批准后立即扣减库存，确定？" onConfirm={() => decide.mutate({ id: w.id, approve: true, note: notes[w.id] || null })}>
+                    <Button size="small" type="primary">批准</Button>
+                  </Popconfirm>
+                  <Button size="small" danger disabled={!notes[w.id]?.trim()} onClick={() => decide.mutate({ id: w.id, approve: false, note: notes[w.id] })}>驳回</Button>
+                </Space.Compact>
+              ) : (
+                <Button size="small" onClick={() => cancel.mutate({ id: w.id })}>撤回</Button>
+              ),
+          },
+        ]}
+      />
+    </Page>
+  );
+}
