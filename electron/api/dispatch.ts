@@ -9,6 +9,7 @@ import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
 import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
 import { InternalFault, logFault } from './faults';
+import { describeTarget } from '../domain/audit/targets';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -145,7 +146,8 @@ export async function dispatch(
               method: name,
               outcome: 'ok',
               target: ctx.audit.target,
-              clinicId: ctx.audit.clinicId,
+              // The clinic the record belongs to, so "filter by clinic" finds hub users' work on its documents too.
+              clinicId: ctx.audit.clinicId !== undefined ? ctx.audit.clinicId : (user?.clinicId ?? describeTarget(app.db, ctx.audit.target ?? null)?.clinicId),
               details: ctx.audit.details,
               input,
             });

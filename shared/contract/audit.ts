@@ -29,6 +29,8 @@ export const auditRow = z.object({
   errorCode: z.string().nullable(),
   /** What the call touched: '<kind>:<id>', e.g. 'requisition:42' or 'user:7'. */
   target: z.string().nullable(),
+  /** The target's document number or name as it is now (e.g. 'QL-202603-0007', 'cy01'), when known. */
+  targetLabel: z.string().nullable(),
   /** What the handler noted (e.g. docNo) and the input with passwords and file contents removed. */
   details: z.record(z.string(), z.unknown()).nullable(),
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
+import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier } from '../helpers/stock';
 
 let hub: TestHub;
 beforeEach(async () => {
@@ -81,6 +82,27 @@ describe('audit.list', () => {
     expect(await codeOf(pharmacist.call('audit.deniedSummary', {}))).toBe('FORBIDDEN');
     expect(() => hub.runtime.app.db.prepare('UPDATE audit_log SET outcome = ?').run('ok')).toThrow(/append-only/);
     expect(() => hub.runtime.app.db.prepare('DELETE FROM audit_log WHERE id = 1').run()).toThrow(/append-only/);
+  });
+});
+
+describe('targets', () => {
+  it("name the document, and a hub user's work on a clinic's document is found under that clinic", async () => {
+    const a = await createClinic(hub, 'C01', '东湖村卫生室');
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    const supplierId = seedSupplier(hub);
+    const drug = seedDrug(hub, { supplierId, packSize: 24 });
+    const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug, qty: 240 }]);
+    const { receipt } = await pharmacist.call('receipts.create', { poId, lines: [{ poLineId: lineIds[0], batchNo: 'B1', expiryDate: '2028-01-31', qty: 240 }] });
+    const [requisitionLineId] = seedApprovedRequisition(hub, a.id, [{ drug, qty: 24 }]);
+    const delivery = await pharmacist.call('deliveries.create', { clinicId: a.id, lines: [{ requisitionLineId, qty: 24 }] });
+
+    const { rows } = await hub.admin.call('audit.list', { clinicId: a.id });
+    expect(rows.find((r) => r.method === 'deliveries.create')).toMatchObject({
+      username: 'yaoku', clinicId: a.id, clinicName: '东湖村卫生室', target: `delivery:${delivery.id}`, targetLabel: delivery.docNo,
+    });
+    expect(rows.find((r) => r.method === 'clinics.create')).toMatchObject({ target: `clinic:${a.id}`, targetLabel: '东湖村卫生室' });
+    const receiptRow = (await hub.admin.call('audit.list', { target: 'receipt' })).rows[0];
+    expect(receiptRow).toMatchObject({ target: `receipt:${receipt.id}`, targetLabel: receipt.docNo, clinicId: null });
   });
 });
 

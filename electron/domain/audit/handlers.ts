@@ -3,6 +3,7 @@ import { sql } from '../../db/database';
 import { api, type AnyMethod } from '../../../shared/contract';
 import type { AuditRow } from '../../../shared/contract/audit';
 import { addDays } from '../../../shared/dates';
+import { describeTarget } from './targets';
 
 /** The UTC instant at which a China business date begins. */
 const chinaDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
@@ -71,9 +72,14 @@ export const auditHandlers = defineHandlers({
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
          ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary'> & { details: string | null })[];
+      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & { details: string | null })[];
     return {
-      rows: rows.map((r) => ({ ...r, methodSummary: summaryOf(r.method), details: parseDetails(r.details) })),
+      rows: rows.map((r) => ({
+        ...r,
+        methodSummary: summaryOf(r.method),
+        targetLabel: describeTarget(ctx.db, r.target)?.label ?? null,
+        details: parseDetails(r.details),
+      })),
       total,
       page: input.page,
       pageSize: input.pageSize,

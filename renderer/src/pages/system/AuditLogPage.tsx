@@ -268,7 +268,7 @@ export default function AuditLogPage() {
             key: 'target',
             width: 160,
             render: (_, r) => {
-              const t = describeTarget(r.target, r.details);
+              const t = describeTarget(r.target, r.targetLabel, r.details);
               if (!t) return '—';
               return t.href ? <Link to={t.href}>{t.text}</Link> : t.text;
             },
