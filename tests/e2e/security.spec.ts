@@ -28,6 +28,8 @@ test("a village doctor's tampered requests are refused and the administrator fin
   const donghu = await api(admin.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   const xiling = await api(admin.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
   await api(admin.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: donghu.id });
+  const stores: { id: number; kind: string; clinicId: number | null }[] = await api(admin.request, 'stock.stores', {});
+  const xilingStore = stores.find((s) => s.kind === 'clinic' && s.clinicId === xiling.id)!.id;
 
   // The doctor signs in on a phone and replaces the initial password.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -40,20 +42,24 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
 
   // The doctor's browser is tampered with: requests naming another clinic, and hub-only operations.
-  const results = await doc.evaluate(async ({ otherId }) => {
+  const results = await doc.evaluate(async ({ otherId, otherStore }) => {
     const post = async (method: string, body: unknown) => {
       const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { method, status: res.status, code: (await res.json())?.error?.code ?? null };
     };
     return [
       await post('clinics.get', { id: otherId }),
+      await post('stock.onHand', { storeId: otherStore }),
+      await post('dispensing.create', { clinicId: otherId, lines: [{ drugId: 1, qty: 10 }] }),
       await post('clinics.update', { id: otherId, code: 'C02', name: '被篡改的卫生室', active: false }),
       await post('users.list', {}),
       await post('audit.list', {}),
     ];
-  }, { otherId: xiling.id });
+  }, { otherId: xiling.id, otherStore: xilingStore });
   expect(results).toEqual([
     { method: 'clinics.get', status: 403, code: 'FORBIDDEN_CLINIC' },
+    { method: 'stock.onHand', status: 403, code: 'FORBIDDEN_CLINIC' },
+    { method: 'dispensing.create', status: 403, code: 'FORBIDDEN_CLINIC' },
     { method: 'clinics.update', status: 403, code: 'FORBIDDEN' },
     { method: 'users.list', status: 403, code: 'FORBIDDEN' },
     { method: 'audit.list', status: 403, code: 'FORBIDDEN' },
@@ -69,15 +75,16 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await admin.goto(server.url);
   await admin.getByRole('menuitem', { name: '审计日志' }).click();
   await expect(admin.getByRole('heading', { name: '审计日志' })).toBeVisible();
-  await expect(admin.getByText('近 7 天有 4 次被拒绝的访问')).toBeVisible();
+  await expect(admin.getByText('近 7 天有 6 次被拒绝的访问')).toBeVisible();
   await screenshot(admin, 'security-02-audit-log');
 
   await admin.getByRole('combobox', { name: '用户', exact: true }).click();
   await admin.getByTitle('王建国（cy01） 东湖村卫生室').click();
   await expect(admin).toHaveURL(/userId=\d+/);
   const rows = admin.locator('.ant-table-tbody tr.ant-table-row');
-  await expect(rows.filter({ hasText: '越权被拒' })).toHaveCount(4);
-  await expect(rows.filter({ hasText: '访问他室数据' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: '越权被拒' })).toHaveCount(6);
+  await expect(rows.filter({ hasText: '访问他室数据' })).toHaveCount(3);
+  await expect(rows.filter({ hasText: 'dispensing.create' })).toContainText('访问他室数据');
   await expect(rows.filter({ hasText: 'clinics.update' })).toContainText('角色无权');
   await expect(rows.first()).toContainText('王建国');
   await expect(rows.first()).toContainText('东湖村卫生室');
@@ -91,7 +98,7 @@ test("a village doctor's tampered requests are refused and the administrator fin
   // Only refusals: the doctor's successful logins and password change are filtered out.
   await admin.getByRole('combobox', { name: '结果', exact: true }).click();
   await admin.getByTitle('越权被拒').click();
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(6);
 
   // 系统设置: the LAN addresses and the root certificate clinics install for HTTPS.
   await admin.getByRole('menuitem', { name: '系统设置' }).click();
