@@ -40,10 +40,15 @@ export function lanAddresses(): string[] {
     .map((a) => a.address);
 }
 
-/** Everything a clinic might type to reach the hub: localhost, the PC's name, its addresses. */
-export function certificateNames(): { dns: string[]; ips: string[] } {
+/** The names this PC answers to by itself: localhost, its computer name, and that name on mDNS (.local). */
+export function ownHostnames(): string[] {
   const host = os.hostname().toLowerCase();
-  const dns = [...new Set(['localhost', host, ...(host.includes('.') ? [] : [`${host}.local`])].filter((h) => /^[a-z0-9.-]+$/.test(h)))];
+  return ['localhost', host, ...(host && !host.includes('.') ? [`${host}.local`] : [])].filter(Boolean);
+}
+
+/** Everything a clinic might type to reach the hub: localhost, the PC's name, its addresses. */
+export function certificateNames(extra: string[] = []): { dns: string[]; ips: string[] } {
+  const dns = [...new Set([...ownHostnames(), ...extra.map((h) => h.toLowerCase())].filter((h) => /^[a-z0-9.-]+$/.test(h)))];
   return { dns, ips: ['127.0.0.1', ...lanAddresses()] };
 }
 
@@ -80,8 +85,8 @@ function needsNewServerCert(certPem: string, caPem: string, now: Date, wanted: s
   }
 }
 
-/** The CA and a current server certificate, made or renewed as needed. */
-export async function ensureCertificate(dataDir: string, now: Date): Promise<TlsMaterial> {
+/** The hub's CA, made the first time it is needed. */
+async function ensureCa(dataDir: string, now: Date): Promise<{ caKey: string; caCert: string }> {
   const dir = tlsDir(dataDir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const f = files(dir);
@@ -107,10 +112,15 @@ export async function ensureCertificate(dataDir: string, now: Date): Promise<Tls
     fs.writeFileSync(f.caCert, ca.cert);
     fs.rmSync(f.cert, { force: true });
   }
-  const caKey = fs.readFileSync(f.caKey, 'utf8');
-  const caCert = fs.readFileSync(f.caCert, 'utf8');
+  return { caKey: fs.readFileSync(f.caKey, 'utf8'), caCert: fs.readFileSync(f.caCert, 'utf8') };
+}
 
-  const { dns, ips } = certificateNames();
+/** The CA and a current server certificate for this PC's names and addresses (and `extraNames`), made or renewed as needed. */
+export async function ensureCertificate(dataDir: string, now: Date, extraNames: string[] = []): Promise<TlsMaterial> {
+  const f = files(tlsDir(dataDir));
+  const { caKey, caCert } = await ensureCa(dataDir, now);
+
+  const { dns, ips } = certificateNames(extraNames);
   const existing = fs.existsSync(f.cert) && fs.existsSync(f.key) ? fs.readFileSync(f.cert, 'utf8') : null;
   if (!existing || needsNewServerCert(existing, caCert, now, [...dns, ...ips])) {
     const server = await selfsigned.generate([{ name: 'commonName', value: os.hostname() || 'santong' }], {
@@ -151,5 +161,5 @@ export function describeCertificate(dataDir: string): CertificateInfo | null {
 
 /** The CA certificate (public), for clinics to download and trust; made on first request. */
 export async function caCertificatePem(dataDir: string, now: Date): Promise<string> {
-  return (await ensureCertificate(dataDir, now)).caCert;
+  return (await ensureCa(dataDir, now)).caCert;
 }

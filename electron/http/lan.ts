@@ -2,27 +2,13 @@
  * The LAN server as the hub's settings describe it (系统设置 → 局域网访问): started, restarted or stopped
  * when they change. Plain Node: the Electron shell only creates the controller and shows its errors.
  */
-import type { Db } from '../db/database';
-import { getSetting, setSetting } from '../domain/settings';
 import type { LanHost, Runtime } from '../runtime';
-import { DEFAULT_LAN_PORT, type LanSettings } from '../../shared/contract/system';
+import type { LanSettings } from '../../shared/contract/system';
+import { readLanHostnames, readLanSettings } from './lan-settings';
 import { ensureCertificate, lanAddresses } from './certificate';
 import { startHttpServer, type RunningServer } from './server';
 
-export function readLanSettings(db: Db): LanSettings {
-  const port = Number(getSetting(db, 'lan.port'));
-  return {
-    enabled: getSetting(db, 'lan.enabled') === '1',
-    port: Number.isInteger(port) && port >= 1024 && port <= 65535 ? port : DEFAULT_LAN_PORT,
-    https: getSetting(db, 'lan.https') === '1',
-  };
-}
-
-export function writeLanSettings(db: Db, s: LanSettings): void {
-  setSetting(db, 'lan.enabled', s.enabled ? '1' : '0');
-  setSetting(db, 'lan.port', String(s.port));
-  setSetting(db, 'lan.https', s.https ? '1' : '0');
-}
+export { readLanSettings, writeLanSettings } from './lan-settings';
 
 /** The addresses to give village doctors for a server listening on all interfaces. */
 export function lanUrls(https: boolean, port: number, addresses = lanAddresses()): string[] {
@@ -31,7 +17,7 @@ export function lanUrls(https: boolean, port: number, addresses = lanAddresses()
 
 /** Starts the LAN server on every interface, with the hub's certificate when HTTPS is on. */
 export async function startLanServer(runtime: Runtime, s: { port: number; https: boolean; host?: string }, rendererDir?: string): Promise<RunningServer> {
-  const tls = s.https ? await ensureCertificate(runtime.mainDataDir, runtime.app.clock.now()) : null;
+  const tls = s.https ? await ensureCertificate(runtime.mainDataDir, runtime.app.clock.now(), readLanHostnames(runtime.app.db)) : null;
   return startHttpServer({
     runtime,
     host: s.host ?? '0.0.0.0',
@@ -48,7 +34,8 @@ function describeStartError(err: unknown, port: number): string {
   return `局域网服务未能启动：${(err as Error)?.message ?? String(err)}`;
 }
 
-const same = (a: LanSettings | null, b: LanSettings) => a !== null && a.enabled === b.enabled && a.port === b.port && a.https === b.https;
+const same = (a: LanSettings | null, b: LanSettings) =>
+  a !== null && a.enabled === b.enabled && a.port === b.port && a.https === b.https && a.hostnames.join() === b.hostnames.join();
 
 /** Keeps the LAN server in step with the settings. One change at a time, in order. */
 export class LanController implements LanHost {
@@ -67,7 +54,7 @@ export class LanController implements LanHost {
     const s = this.applied;
     return {
       running: this.server !== null,
-      urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port)) : [],
+      urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])) : [],
       error: this.error,
     };
   }

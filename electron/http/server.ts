@@ -11,8 +11,9 @@ import { allowAnonymousAuditRow, recordAudit } from '../api/audit';
 import { logFault } from '../api/faults';
 import type { SessionSink } from '../api/context';
 import type { Runtime } from '../runtime';
-import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
-import { CA_FILE_NAME, caCertificatePem } from './certificate';
+import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames } from './certificate';
+import { readLanHostnames } from './lan-settings';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -119,6 +120,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     // Short on purpose: an administrator who turns LAN HTTPS off again must not lock the clinics' browsers out for a year.
     if (secure) reply.header('strict-transport-security', 'max-age=86400');
     return payload;
+  });
+
+  // Only names this server is known by (IP addresses, its own names, the settings' list): no DNS rebinding.
+  const ownNames = ownHostnames();
+  app.addHook('onRequest', async (req, reply) => {
+    if (isAllowedHost(req.headers.host, [...ownNames, ...readLanHostnames(runtime.app.db)])) return;
+    return sendError(reply, 'BAD_REQUEST', '不接受以该地址访问本服务器：请使用卫生院电脑的 IP 地址，或请管理员在“系统设置”中添加该域名');
   });
 
   app.get('/api/health', async (_req, reply) =>

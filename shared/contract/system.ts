@@ -3,6 +3,14 @@ import { defineMethod } from './define';
 
 export const DEFAULT_LAN_PORT = 8686;
 
+/** A DNS name a clinic may use to reach the hub (e.g. one the township router hands out). */
+export const hostname = z
+  .string({ error: '域名必须是文字' })
+  .trim()
+  .toLowerCase()
+  .max(100, '域名不能超过 100 个字符')
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, '域名只能包含字母、数字、点和减号，如 santong.lan');
+
 export const lanSettings = z.object({
   enabled: z.boolean({ error: '请选择是否开启局域网访问' }),
   port: z
@@ -11,6 +19,11 @@ export const lanSettings = z.object({
     .min(1024, '端口应在 1024–65535 之间')
     .max(65535, '端口应在 1024–65535 之间'),
   https: z.boolean({ error: '请选择是否使用 HTTPS' }),
+  /**
+   * Names other than this PC's name and IP addresses that browsers may use to reach it. Requests naming
+   * any other host are refused (DNS rebinding); the HTTPS certificate covers these names too.
+   */
+  hostnames: z.array(hostname).max(10, '最多 10 个域名').default([]),
 });
 export type LanSettings = z.infer<typeof lanSettings>;
 

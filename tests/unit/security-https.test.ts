@@ -109,7 +109,7 @@ describe('LAN settings', () => {
     hub.runtime.lan = lan;
     await lan.apply();
     let status = await hub.admin.call('system.lanStatus', {});
-    expect(status).toMatchObject({ settings: { enabled: false, port: 8686, https: false }, managedHere: true, running: false, urls: [] });
+    expect(status).toMatchObject({ settings: { enabled: false, port: 8686, https: false, hostnames: [] }, managedHere: true, running: false, urls: [] });
 
     const port = await freePort();
     await hub.admin.call('system.updateLanSettings', { enabled: true, port, https: false });
@@ -119,11 +119,11 @@ describe('LAN settings', () => {
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
 
     // HTTPS on: same port, now with the hub's certificate.
-    await hub.admin.call('system.updateLanSettings', { enabled: true, port, https: true });
+    await hub.admin.call('system.updateLanSettings', { enabled: true, port, https: true, hostnames: ['santong.lan'] });
     await lan.apply();
     status = await hub.admin.call('system.lanStatus', {});
     expect(status.urls).toEqual([`https://127.0.0.1:${port}/`]);
-    expect(status.certificate).toMatchObject({ caFingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), names: expect.arrayContaining(['127.0.0.1']) });
+    expect(status.certificate).toMatchObject({ caFingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), names: expect.arrayContaining(['127.0.0.1', 'localhost', 'santong.lan']) });
     const ca = await hub.admin.call('system.caCertificate', {});
     expect(ca).toMatchObject({ filename: CA_FILE_NAME, fingerprint: status.certificate!.caFingerprint, pem: expect.stringContaining('BEGIN CERTIFICATE') });
     expect((await request(`https://127.0.0.1:${port}/api/health`, { ca: ca.pem })).status).toBe(200);
@@ -149,7 +149,7 @@ describe('LAN settings', () => {
     // Every change is in the audit log.
     const { rows } = await hub.admin.call('audit.list', { method: 'system.updateLanSettings' });
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatchObject({ target: 'settings:lan', details: { input: { enabled: false, port, https: true } } });
+    expect(rows[0]).toMatchObject({ target: 'settings:lan', details: { input: { enabled: false, port, https: true, hostnames: [] } } });
     await lan.close();
   });
 

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
@@ -210,6 +212,34 @@ describe('no secrets in logs', () => {
     for (const secret of [ADMIN_PASSWORD, 'Secret-wrong-777', 'Secret-wrong-888', 'Secret-new-999', token, 'santong_sid=']) {
       expect(all, secret).not.toContain(secret); // …without any secret
     }
+  });
+});
+
+describe('DNS rebinding', () => {
+  it('answers only to IP addresses, its own names and the names the administrator listed', async () => {
+    const port = new URL(hub.server.url).port;
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/api/system.status', method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `192.168.1.10:${port}`, os.hostname()]) {
+      expect((await withHost(host)).status, host).toBe(200);
+    }
+    for (const host of [`evil.example:${port}`, 'santong.lan', `127.0.0.1.evil.example:${port}`]) {
+      const res = await withHost(host);
+      expect(res.status, host).toBe(400);
+      expect(JSON.parse(res.body).error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('系统设置') });
+    }
+    await hub.admin.call('system.updateLanSettings', { enabled: false, port: 8686, https: false, hostnames: ['Santong.LAN'] });
+    expect((await withHost(`santong.lan:${port}`)).status).toBe(200);
+    expect((await hub.admin.call('system.lanStatus', {})).settings.hostnames).toEqual(['santong.lan']);
+    await expect(hub.admin.call('system.updateLanSettings', { enabled: false, port: 8686, https: false, hostnames: ['evil host/'] })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { defineHandlers } from '../../api/context';
 import { describeCertificate, caCertificatePem, CA_FILE_NAME } from '../../http/certificate';
-import { readLanSettings, writeLanSettings } from '../../http/lan';
+import { readLanSettings, writeLanSettings } from '../../http/lan-settings';
 import crypto from 'node:crypto';
 
 export const systemHandlers = defineHandlers({

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Badge, Button, Card, Col, Collapse, Descriptions, Form, InputNumber, QRCode, Row, Space, Switch, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Col, Collapse, Descriptions, Form, InputNumber, QRCode, Row, Select, Space, Switch, Typography } from 'antd';
 import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { DEFAULT_LAN_PORT, type LanSettings } from '../../../../shared/contract/system';
@@ -103,7 +103,7 @@ export default function SystemSettingsPage() {
               layout="horizontal"
               labelCol={{ span: 8 }}
               wrapperCol={{ span: 16 }}
-              initialValues={{ enabled: false, port: DEFAULT_LAN_PORT, https: false }}
+              initialValues={{ enabled: false, port: DEFAULT_LAN_PORT, https: false, hostnames: [] }}
               onFinish={(v) => update.mutate(v)}
             >
               <Form.Item name="enabled" label="开启局域网访问" valuePropName="checked" extra="开启后，同一局域网或 VPN 内的村卫生室可用浏览器访问">
@@ -114,6 +114,13 @@ export default function SystemSettingsPage() {
               </Form.Item>
               <Form.Item name="https" label="使用 HTTPS 加密" valuePropName="checked" extra="加密传输密码和数据；各村的设备须先安装本院根证书（见右侧）">
                 <Switch checkedChildren="开" unCheckedChildren="关" />
+              </Form.Item>
+              <Form.Item
+                name="hostnames"
+                label="其他访问域名"
+                extra="可选。若路由器为卫生院电脑设置了域名（如 santong.lan），在此添加；用 IP 地址和本机名访问无需添加，其他域名一律拒绝"
+              >
+                <Select mode="tags" open={false} suffixIcon={null} placeholder="输入域名后回车" tokenSeparators={[',', ' ', '，']} />
               </Form.Item>
               <Form.Item wrapperCol={{ offset: 8 }}>
                 <Button type="primary" htmlType="submit" loading={update.isPending}>
