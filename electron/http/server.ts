@@ -100,6 +100,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Query strings and headers are not part of the API; keep them from growing without bound.
     routerOptions: { maxParamLength: 200 },
+    // A request must arrive whole within 10 minutes (a large workbook over a slow VPN fits; a trickling client does not).
+    requestTimeout: 10 * 60 * 1000,
     ...(opts.https ? { https: opts.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
