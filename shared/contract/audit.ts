@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { id, isoDate, pageOf, paging, text } from './common';
+import { AUDIT_OUTCOMES } from '../security';
 
-export const AUDIT_OUTCOMES = ['ok', 'denied', 'rejected'] as const;
-export const AUDIT_OUTCOME_LABELS: Record<(typeof AUDIT_OUTCOMES)[number], string> = {
-  ok: '成功',
-  denied: '越权被拒',
-  rejected: '未登录或登录失败',
-};
+export { AUDIT_OUTCOMES, AUDIT_OUTCOME_LABELS } from '../security';
 
 export const auditRow = z.object({
   id: z.number().int(),

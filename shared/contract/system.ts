@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
+import { DEFAULT_LAN_PORT } from '../security';
 
-export const DEFAULT_LAN_PORT = 8686;
+export { DEFAULT_LAN_PORT };
 
 /** A DNS name a clinic may use to reach the hub (e.g. one the township router hands out). */
 export const hostname = z
