@@ -26,7 +26,7 @@ export interface TlsMaterial {
 export interface CertificateInfo {
   caFingerprint: string;
   caValidTo: string;
-  serverValidTo: string;
+  serverValidTo: string | null;
   names: string[];
 }
 
@@ -142,7 +142,7 @@ export async function ensureCertificate(dataDir: string, now: Date, extraNames: 
   return { key: fs.readFileSync(f.key, 'utf8'), cert: fs.readFileSync(f.cert, 'utf8'), caCert };
 }
 
-/** What the settings page shows about the certificates, or null before HTTPS was ever turned on. */
+/** What the settings page shows about the certificates, or null before any was made. */
 export function describeCertificate(dataDir: string): CertificateInfo | null {
   const f = files(tlsDir(dataDir));
   try {
@@ -151,7 +151,7 @@ export function describeCertificate(dataDir: string): CertificateInfo | null {
     return {
       caFingerprint: fingerprintOf(ca),
       caValidTo: new Date(ca.validTo).toISOString(),
-      serverValidTo: server ? new Date(server.validTo).toISOString() : new Date(ca.validTo).toISOString(),
+      serverValidTo: server ? new Date(server.validTo).toISOString() : null,
       names: server ? namesOf(server) : [],
     };
   } catch {

@@ -42,7 +42,8 @@ export const lanStatus = z.object({
       /** SHA-256 fingerprint of the hub's own certificate authority, to compare when a clinic installs it. */
       caFingerprint: z.string(),
       caValidTo: z.string(),
-      serverValidTo: z.string(),
+      /** Null until HTTPS is first turned on (the CA can exist alone, e.g. downloaded in advance). */
+      serverValidTo: z.string().nullable(),
       /** Names and addresses the server certificate is valid for. */
       names: z.array(z.string()),
     })

@@ -184,8 +184,10 @@ export default function SystemSettingsPage() {
                   </Typography.Text>
                 </Descriptions.Item>
                 <Descriptions.Item label="根证书有效期至">{dayjs(s.certificate.caValidTo).format('YYYY-MM-DD')}</Descriptions.Item>
-                <Descriptions.Item label="服务器证书有效期至">{dayjs(s.certificate.serverValidTo).format('YYYY-MM-DD')}（到期前自动更新）</Descriptions.Item>
-                <Descriptions.Item label="适用的地址">{s.certificate.names.join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label="服务器证书有效期至">
+                  {s.certificate.serverValidTo ? `${dayjs(s.certificate.serverValidTo).format('YYYY-MM-DD')}（到期前自动更新）` : '开启 HTTPS 时生成'}
+                </Descriptions.Item>
+                <Descriptions.Item label="适用的地址">{s.certificate.names.join('、') || '开启 HTTPS 时生成'}</Descriptions.Item>
               </Descriptions>
             ) : (
               <Alert type="info" showIcon style={{ marginBottom: 16 }} title="尚未生成证书：开启 HTTPS 或点击“下载根证书”时自动生成。" />
