@@ -52,8 +52,10 @@ export class LanController implements LanHost {
 
   state() {
     const s = this.applied;
+    // Settings just saved and not applied yet: not running "as set" until the restart finishes.
+    const settled = same(s, readLanSettings(this.runtime.app.db));
     return {
-      running: this.server !== null,
+      running: this.server !== null && settled,
       urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])) : [],
       error: this.error,
     };
