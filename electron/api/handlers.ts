@@ -5,6 +5,7 @@ import { clinicHandlers } from '../domain/clinics/handlers';
 import { auditHandlers } from '../domain/audit/handlers';
 import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
+import { backupHandlers } from '../domain/backup/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -14,4 +15,5 @@ export const handlers: Handlers = {
   ...auditHandlers,
   ...systemHandlers,
   ...stockHandlers,
+  ...backupHandlers,
 };

@@ -10,6 +10,7 @@ import { Runtime } from '../runtime';
 import { createIpcInvoker } from '../ipc/invoker';
 import { LanController } from '../http/lan';
 import { CONTENT_SECURITY_POLICY } from '../http/security';
+import { startBackupScheduler, type BackupScheduler } from '../domain/backup/scheduler';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://santong`;
@@ -32,6 +33,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 let runtime: Runtime;
 let lan: LanController | null = null;
 let mainWindow: BrowserWindow | null = null;
+let backups: BackupScheduler | null = null;
 
 /** Serves dist/renderer under app://santong/, with the single-page-app fallback and the CSP. */
 function serveRenderer(request: Request): Response {
@@ -131,6 +133,7 @@ app.whenReady().then(async () => {
   });
 
   await startLanController();
+  backups = startBackupScheduler(runtime);
   createWindow();
   app.on('second-instance', () => {
     if (mainWindow) {
@@ -141,6 +144,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', async () => {
+  backups?.stop();
   await lan?.close();
   runtime?.close();
   app.quit();

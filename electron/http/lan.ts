@@ -17,7 +17,8 @@ export function lanUrls(https: boolean, port: number, addresses = lanAddresses()
 
 /** Starts the LAN server on every interface, with the hub's certificate when HTTPS is on. */
 export async function startLanServer(runtime: Runtime, s: { port: number; https: boolean; host?: string }, rendererDir?: string): Promise<RunningServer> {
-  const tls = s.https ? await ensureCertificate(runtime.mainDataDir, runtime.app.clock.now(), readLanHostnames(runtime.app.db)) : null;
+  const app = runtime.openApp; // null in recovery mode
+  const tls = s.https ? await ensureCertificate(runtime.mainDataDir, app?.clock.now() ?? new Date(), app ? readLanHostnames(app.db) : []) : null;
   return startHttpServer({
     runtime,
     host: s.host ?? '0.0.0.0',
@@ -53,7 +54,8 @@ export class LanController implements LanHost {
   state() {
     const s = this.applied;
     // Settings just saved and not applied yet: not running "as set" until the restart finishes.
-    const settled = same(s, readLanSettings(this.runtime.app.db));
+    const db = this.runtime.openApp?.db;
+    const settled = db ? same(s, readLanSettings(db)) : true;
     return {
       running: this.server !== null && settled,
       urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])) : [],
@@ -73,7 +75,14 @@ export class LanController implements LanHost {
   }
 
   private async applyNow(): Promise<void> {
-    const wanted = readLanSettings(this.runtime.app.db);
+    const app = this.runtime.openApp;
+    if (!app) {
+      // Recovery mode (damaged database): only this PC may restore, so the LAN server stays off.
+      await this.stop();
+      this.applied = null;
+      return;
+    }
+    const wanted = readLanSettings(app.db);
     if (same(this.applied, wanted) && (this.server !== null || !wanted.enabled)) return;
     await this.stop();
     this.applied = wanted;

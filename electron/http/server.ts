@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime';
 import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
 import { CA_FILE_NAME, caCertificatePem, ownHostnames } from './certificate';
 import { readLanHostnames } from './lan-settings';
+import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -73,7 +74,8 @@ function installErrorHandling(app: FastifyInstance): void {
 
 /** A cross-site request is an attack on a signed-in user's browser: the log keeps where it came from. */
 function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): void {
-  const app = runtime.app;
+  const app = runtime.openApp;
+  if (!app) return; // recovery mode: no audit log to write to
   const now = app.clock.now();
   if (!allowAnonymousAuditRow(app.db, req.ip, now)) return;
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
@@ -127,20 +129,22 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   // Only names this server is known by (IP addresses, its own names, the settings' list): no DNS rebinding.
   const ownNames = ownHostnames();
   app.addHook('onRequest', async (req, reply) => {
-    if (isAllowedHost(req.headers.host, [...ownNames, ...readLanHostnames(runtime.app.db)])) return;
+    const db = runtime.openApp?.db; // none in recovery mode
+    if (isAllowedHost(req.headers.host, [...ownNames, ...(db ? readLanHostnames(db) : [])])) return;
     return sendError(reply, 'BAD_REQUEST', '不接受以该地址访问本服务器：请使用卫生院电脑的 IP 地址，或请管理员在“系统设置”中添加该域名');
   });
 
-  app.get('/api/health', async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').send(
-      JSON.stringify({ ok: true, version: runtime.app.version, schemaVersion: runtime.app.schemaVersion }),
-    ),
-  );
+  app.get('/api/health', async (_req, reply) => {
+    reply.type('application/json; charset=utf-8');
+    const open = runtime.openApp;
+    if (!open) return reply.code(503).send(JSON.stringify({ ok: false, recovery: true, version: appVersion(), schemaVersion: null }));
+    return reply.send(JSON.stringify({ ok: true, version: open.version, schemaVersion: open.schemaVersion }));
+  });
 
   // The hub's root certificate, public by nature: clinics download it (before they trust HTTPS) to trust it.
   app.get(`/${CA_FILE_NAME}`, async (_req, reply) => {
     try {
-      const pem = await caCertificatePem(runtime.mainDataDir, runtime.app.clock.now());
+      const pem = await caCertificatePem(runtime.mainDataDir, runtime.openApp?.clock.now() ?? new Date());
       return reply
         .type('application/x-x509-ca-cert')
         .header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)
@@ -162,7 +166,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
         runtime,
         name,
         req.body,
-        { transport: 'http', ip: req.ip, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
+        { transport: 'http', ip: req.ip, host: req.headers.host, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
         cookieSink(reply, secure),
       );
       reply.type('application/json; charset=utf-8');

@@ -5,6 +5,7 @@ import { clinicsApi } from './clinics';
 import { auditApi } from './audit';
 import { systemApi } from './system';
 import { stockApi } from './stock';
+import { backupApi, recoveryApi } from './backup';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -17,6 +18,8 @@ export const api = {
   ...auditApi,
   ...systemApi,
   ...stockApi,
+  ...backupApi,
+  ...recoveryApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

@@ -13,10 +13,14 @@
  *   fresh one per call (`f.newUser`, or create a record through `f.admin` / `f.pharmacist` / `f.doctorA`).
  *   Records many reads share are built once with `f.once(key, …)`. Each cell runs as a brand-new account of
  *   its role (`ctx.user`, null when anonymous), so logging out or changing a password harms nothing.
+ * - Never let a sample do something that ends the fixture (restoring a backup over it): aim such methods at
+ *   a file that does not exist, so the call is authorised and then answered 404.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import type { ErrorCode } from '../../shared/errors';
 import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
 import { stockSamples } from './samples-stock';
+import path from 'node:path';
 
 export interface SampleContext {
   f: SecurityFixture;
@@ -26,11 +30,23 @@ export interface SampleContext {
 
 type Build<K extends MethodName> = (ctx: SampleContext) => MethodInput<K> | Promise<MethodInput<K>>;
 
-export type MethodSample<K extends MethodName> =
+/**
+ * A refusal every caller gets in the fixture's state, by design and whatever the role (e.g. restoring
+ * without login on a hub that is running normally answers 403 FORBIDDEN to everyone). The matrix then
+ * accepts exactly this answer in its "allowed" cells; say why.
+ */
+export interface StateRefusal {
+  status: 401 | 403;
+  code: ErrorCode;
+  why: string;
+}
+
+export type MethodSample<K extends MethodName> = (
   | { input: Build<K> }
   | { own: Build<K>; other: Build<K> }
   /** Returns the problems found in a village doctor's answer (empty when it holds only their own clinic). */
-  | { own: Build<K>; otherFiltered: (output: MethodOutput<K>, ctx: SampleContext) => string[] };
+  | { own: Build<K>; otherFiltered: (output: MethodOutput<K>, ctx: SampleContext) => string[] }
+) & { stateRefusal?: StateRefusal };
 
 export type SampleRegistry = { [K in MethodName]?: MethodSample<K> };
 
@@ -85,6 +101,20 @@ export const samples: SampleRegistry = {
   'system.lanStatus': { input: empty },
   'system.updateLanSettings': { input: () => ({ enabled: false, port: 8686, https: false }) },
   'system.caCertificate': { input: empty },
+
+  // ── backups and recovery (the restore samples name files that do not exist: never restore over the fixture) ──
+  'backup.status': { input: empty },
+  'backup.updateSettings': { input: ({ f }) => ({ dir: path.join(f.hub.dataDir, 'backups'), keep: 30 }) },
+  'backup.create': { input: () => ({ note: '安全测试' }) },
+  'backup.list': { input: empty },
+  'backup.restore': { input: () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }) },
+  'backup.download': { input: () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }) },
+  'system.integrityCheck': { input: empty },
+  'recovery.status': { input: empty },
+  'recovery.restore': {
+    input: () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }),
+    stateRefusal: { status: 403, code: 'FORBIDDEN', why: 'a hub that runs normally is restored by a signed-in administrator, never without login' },
+  },
 
   // ── each domain's samples live beside its fixture ──────────────────────────────────────────────
   ...stockSamples,

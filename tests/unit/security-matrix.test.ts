@@ -85,6 +85,9 @@ describe('every cell against the running server', () => {
             expect(res.json.error.code, `${cell}: expected ${expected.code}, got ${got}`).toBe(expected.code);
             expect(businessChecksum(f.hub.runtime.app.db), `${cell}: a refused call changed business data`).toBe(before);
             tally.refused++;
+          } else if (sample.stateRefusal && res.status === sample.stateRefusal.status && res.json?.error?.code === sample.stateRefusal.code) {
+            tally.allowed++; // refused by the fixture's state for everyone, as the sample declares
+            businessAnswers.push(`${cell}: ${got} (${sample.stateRefusal.why})`);
           } else {
             expect(res.status, `${cell}: expected to be allowed, got ${got}`).not.toBeOneOf([401, 403]);
             expect(res.status, `${cell}: server fault: ${got}`).toBeLessThan(500);

@@ -17,6 +17,8 @@ const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
 const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
 const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
 const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
+const BackupPage = lazy(() => import('../pages/system/BackupPage'));
+const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -53,6 +55,8 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
+  { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
+  { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
   { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },
   { path: '/system/settings', label: '系统设置', roles: ['admin'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
