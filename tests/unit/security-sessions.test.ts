@@ -9,6 +9,7 @@ import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/api/audit';
 import { MAX_FAILURES_PER_ADDRESS } from '../../electron/domain/auth/throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../electron/domain/auth/sessions';
 import { startHttpServer } from '../../electron/http/server';
+import { Runtime } from '../../electron/runtime';
 import { ADMIN_PASSWORD, createClinic, createUser, tempDir } from '../helpers/runtime';
 import { createHttpHub, sessionCookie, type HttpHub } from '../helpers/http';
 
@@ -37,6 +38,24 @@ async function login(username: string, password: string, headers?: Record<string
   const res = await hub.post('auth.login', { username, password }, { headers });
   return { ...res, cookie: res.status === 200 ? sessionCookie(res.headers) : null };
 }
+
+describe('first-run setup', () => {
+  it('can be done only at the hub PC, so nobody on the LAN can claim a fresh server', async () => {
+    const dataDir = tempDir();
+    const fresh = new Runtime({ dataDir, clock: hub.clock });
+    const input = { hubName: '抢先卫生院', adminUsername: 'intruder', adminDisplayName: '入侵者', adminPassword: 'Intrude2026' };
+    try {
+      expect(await codeOf(new InternalClient(fresh, '192.168.1.23').call('setup.initialize', input))).toBe('FORBIDDEN');
+      expect(await codeOf(new InternalClient(fresh, '192.168.1.23').call('setup.enterDemo', {}))).toBe('FORBIDDEN');
+      expect(fresh.profile).toBe('main');
+      expect(fresh.app.db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+      expect(await codeOf(new InternalClient(fresh, '127.0.0.1').call('setup.initialize', { ...input, hubName: '青石镇卫生院', adminUsername: 'admin' }))).toBe('ok');
+    } finally {
+      fresh.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('login throttling', () => {
   it('denies an address that guesses across many accounts, but not other addresses', async () => {

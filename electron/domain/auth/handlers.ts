@@ -6,6 +6,7 @@ import { ensureDemoHub } from '../../demo/ensure';
 import { hashPassword, unknownUserHash, verifyPassword } from './passwords';
 import { createSession, endAllSessions, endSession, loadAuthedUser, type AuthedUser } from './sessions';
 import { assertLoginAllowed, recordLoginAttempt } from './throttle';
+import { isLocalCaller } from '../backup/recovery';
 
 function userCount(ctx: HandlerContext): number {
   return (sql(ctx.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -17,6 +18,14 @@ function startSession(ctx: HandlerContext, userId: number): AuthedUser {
   const user = loadAuthedUser(ctx.db, userId);
   if (!user) throw new AppError('INTERNAL', '用户不存在');
   return user;
+}
+
+/**
+ * First-run actions belong to whoever installed the program on the hub PC. Without this, a server started
+ * with --host 0.0.0.0 on a fresh data folder could be claimed by anyone on the LAN who got there first.
+ */
+function assertAtHubPc(ctx: HandlerContext): void {
+  if (!isLocalCaller(ctx.caller)) throw new AppError('FORBIDDEN', '为安全起见，首次设置只能在卫生院电脑（本机）上进行');
 }
 
 export const authHandlers = defineHandlers({
@@ -32,6 +41,7 @@ export const authHandlers = defineHandlers({
     // Anyone may call this method: refuse before the (deliberately slow) hashing once the hub is set up.
     prepare: (ctx, input) => {
       if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
+      assertAtHubPc(ctx);
       return hashPassword(input.adminPassword);
     },
     run: (ctx, input, passwordHash: string) => {
@@ -55,6 +65,7 @@ export const authHandlers = defineHandlers({
     async: async (ctx) => {
       if (ctx.runtime.profile !== 'demo') {
         if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已开始正式使用，不能切换到演示卫生院');
+        assertAtHubPc(ctx);
         ctx.runtime.switchTo('demo');
       }
       await ensureDemoHub(ctx.runtime);
