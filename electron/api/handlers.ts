@@ -3,6 +3,8 @@ import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
 import { purchasingHandlers } from '../domain/purchasing/handlers';
+import { auditHandlers } from '../domain/audit/handlers';
+import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 
@@ -12,6 +14,8 @@ export const handlers: Handlers = {
   ...userHandlers,
   ...clinicHandlers,
   ...purchasingHandlers,
+  ...auditHandlers,
+  ...systemHandlers,
   ...stockHandlers,
   ...backupHandlers,
 };

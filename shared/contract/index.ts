@@ -4,6 +4,8 @@ import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
 import { requisitionsApi } from './requisitions';
 import { ordersApi } from './orders';
+import { auditApi } from './audit';
+import { systemApi } from './system';
 import { stockApi } from './stock';
 import { backupApi, recoveryApi } from './backup';
 
@@ -17,6 +19,8 @@ export const api = {
   ...clinicsApi,
   ...requisitionsApi,
   ...ordersApi,
+  ...auditApi,
+  ...systemApi,
   ...stockApi,
   ...backupApi,
   ...recoveryApi,

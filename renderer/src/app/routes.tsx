@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -12,6 +12,8 @@ const ReviewPage = lazy(() => import('../pages/purchasing/ReviewPage'));
 const AggregationPage = lazy(() => import('../pages/purchasing/AggregationPage'));
 const OrdersPage = lazy(() => import('../pages/purchasing/OrdersPage'));
 const OrderDetailPage = lazy(() => import('../pages/purchasing/OrderDetailPage'));
+const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
+const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
 const ReceiptsPage = lazy(() => import('../pages/stock/ReceiptsPage'));
 const DeliveriesPage = lazy(() => import('../pages/stock/DeliveriesPage'));
 const OnHandPage = lazy(() => import('../pages/stock/OnHandPage'));
@@ -66,5 +68,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
   { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
+  { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },
+  { path: '/system/settings', label: '系统设置', roles: ['admin'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];
