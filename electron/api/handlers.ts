@@ -2,10 +2,14 @@ import type { Handlers } from './context';
 import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
+import { catalogHandlers } from '../domain/catalog/handlers';
+import { supplierHandlers } from '../domain/suppliers/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
   ...authHandlers,
   ...userHandlers,
   ...clinicHandlers,
+  ...catalogHandlers,
+  ...supplierHandlers,
 };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
+import { catalogApi } from './catalog';
+import { suppliersApi } from './suppliers';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -11,6 +13,8 @@ export const api = {
   ...authApi,
   ...usersApi,
   ...clinicsApi,
+  ...catalogApi,
+  ...suppliersApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;
