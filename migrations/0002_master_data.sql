@@ -71,19 +71,20 @@ CREATE INDEX drugs_approval_digits ON drugs (substr(approval_no, 6)) WHERE appro
 --   * its pinyin initials ('amxljn' for 阿莫西林胶囊), and
 --   * its full pinyin, cut at syllable boundaries ('amoxilinjiaonang', 'moxilinjiaonang', …),
 -- for every reading of its polyphonic characters (capped), so 重组 matches 'cz' and 'zz'.
--- A query is then one B-tree range on the primary key: term >= q AND term < q || U+10FFFF finds the
--- names where q is a prefix of some suffix, i.e. a substring of the name; at_start marks suffixes that
--- start at the name's first character (prefix matches rank above substrings). Names join back to drugs
--- through drugs_generic / drugs_trade, so the terms grow with distinct names, not with the catalog.
--- NHSA codes and approval numbers are looked up directly on drugs through their own indexes.
+-- A query is then a B-tree range on the primary key: term >= q AND term < q || U+10FFFF finds the
+-- names where q starts some suffix, i.e. occurs in the name. at_start = 1 marks the suffixes that start
+-- at the name's first character; it leads the key, so prefix matches (ranked first) are one range and
+-- substring matches another, read only when the prefix matches do not fill the page. Names join back
+-- to drugs through drugs_generic / drugs_trade, so the terms grow with distinct names, not with the
+-- catalog. NHSA codes and approval numbers are looked up directly on drugs through their own indexes.
 CREATE TABLE search_names (
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 ) STRICT;
 
 CREATE TABLE search_terms (
+  at_start INTEGER NOT NULL CHECK (at_start IN (0, 1)),
   term     TEXT NOT NULL,
   name_id  INTEGER NOT NULL REFERENCES search_names (id),
-  at_start INTEGER NOT NULL CHECK (at_start IN (0, 1)),
-  PRIMARY KEY (term, name_id)
+  PRIMARY KEY (at_start, term, name_id)
 ) STRICT, WITHOUT ROWID;

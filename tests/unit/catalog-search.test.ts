@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InternalClient } from '../../electron/api/internal';
-import { searchPlanFor } from '../../electron/domain/catalog/search';
+import { searchStatements } from '../../electron/domain/catalog/search';
 import { termsForName } from '../../electron/domain/catalog/searchIndex';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
 import { addDrug } from '../helpers/catalog';
@@ -137,27 +137,30 @@ describe('catalog.search ranking', () => {
 });
 
 describe('catalog.search uses indexes', () => {
-  const plan = (q: string) => {
-    const p = searchPlanFor(q, { includeInactive: false, limit: 20 })!;
-    return (hub.runtime.app.db.prepare(`EXPLAIN QUERY PLAN ${p.text}`).all(p.params) as { detail: string }[]).map((r) => r.detail);
-  };
+  /** Every line of every query plan the search runs for q. */
+  const plan = (q: string) =>
+    searchStatements(q).flatMap((st) =>
+      (hub.runtime.app.db.prepare(`EXPLAIN QUERY PLAN ${st.text}`).all(st.params) as { detail: string }[]).map((r) => r.detail),
+    );
 
-  it('looks names up by a range on the terms primary key, then drugs by name index', () => {
-    for (const q of ['amxl', '阿莫西林', 'amoxilin']) {
-      const details = plan(q);
-      expect(details.join('\n'), q).toMatch(/SEARCH t USING PRIMARY KEY \(term>\? AND term<\?\)/);
-      expect(details.join('\n'), q).toMatch(/SEARCH d USING (COVERING )?INDEX drugs_generic \(generic_name=\?\)/);
-      expect(details.join('\n'), q).toMatch(/SEARCH d USING (COVERING )?INDEX drugs_trade \(trade_name=\?\)/);
-      // No table is read in full: the only scans are of the small intermediate results.
-      for (const d of details) expect(d, q).not.toMatch(/SCAN (t|d|n|drugs|search_terms|search_names)\b(?! USING)/);
+  it('looks names up by a range on the terms primary key, then drugs by the name indexes', () => {
+    for (const q of ['amxl', '阿莫西林', 'amoxilin', 'a', '片']) {
+      const details = plan(q).join('\n');
+      expect(details, q).toMatch(/SEARCH t USING PRIMARY KEY \(at_start=\? AND term>\? AND term<\?\)/);
+      expect(details, q).toMatch(/SEARCH d USING INDEX drugs_generic \(generic_name=\?\)/);
+      expect(details, q).toMatch(/SEARCH d USING INDEX drugs_trade \(trade_name=\?\)/);
+      // No table is read in full.
+      expect(details, q).not.toMatch(/SCAN (t|d|n|drugs|search_terms|search_names)\b/);
     }
   });
 
   it('looks codes and approval numbers up by their indexes', () => {
-    expect(plan('XJ01CAA040E001010101445').join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_drugs_1 \(nhsa_code=\?\)/);
-    expect(plan('XJ01CA').join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_drugs_1 \(nhsa_code>\? AND nhsa_code<\?\)/);
-    expect(plan('H20003263').join('\n')).toMatch(/USING (COVERING )?INDEX drugs_approval_letter \(<expr>=\?\)/);
-    expect(plan('20003263').join('\n')).toMatch(/USING (COVERING )?INDEX drugs_approval_digits \(<expr>=\?\)/);
+    expect(plan('XJ01CAA040E001010101445').join('\n')).toMatch(/SEARCH d USING INDEX sqlite_autoindex_drugs_1 \(nhsa_code=\?\)/);
+    expect(plan('XJ01CA').join('\n')).toMatch(/SEARCH d USING INDEX sqlite_autoindex_drugs_1 \(nhsa_code>\? AND nhsa_code<\?\)/);
+    expect(plan('H20003263').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_letter \(<expr>=\?\)/);
+    expect(plan('H2000').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_letter \(<expr>>\? AND <expr><\?\)/);
+    expect(plan('20003263').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_digits \(<expr>=\?\)/);
+    for (const q of ['XJ01CA', 'H2000', '20003263']) expect(plan(q).join('\n'), q).not.toMatch(/SCAN (d|drugs)\b/);
   });
 });
 

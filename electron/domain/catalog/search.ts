@@ -4,17 +4,22 @@ import { normalizeCode } from '../../../shared/drugCodes';
 import { normalizeSearchText } from './searchIndex';
 
 /**
- * Drug search. A query's first word is looked up through indexes only:
- *   - names: one range scan of search_terms' primary key (see migrations/0002_master_data.sql), then
- *     drugs_generic / drugs_trade for the drugs carrying each matched name;
- *   - NHSA codes: the unique index on drugs.nhsa_code (exact, or prefix from 4 characters);
- *   - approval numbers: expression indexes on the number without '国药准字' ('H20003263') and on its
- *     digits, exact or by prefix.
+ * Drug search, through indexes only. A query's first word is looked up as
+ *   - a name: a range scan of search_terms' primary key (at_start = 1 AND term >= q AND term < q ||
+ *     U+10FFFF, see migrations/0002_master_data.sql) gives the names starting with q; drugs come from
+ *     drugs_generic / drugs_trade, name by name, best name first, until the limit is reached; only then
+ *     the same range with at_start = 0 gives the names containing q further in;
+ *   - an NHSA code: the unique index on drugs.nhsa_code (exact, or by prefix from 4 characters);
+ *   - an approval number: expression indexes on the number without '国药准字' ('H20003263') and on
+ *     its 8 digits, exact or by prefix.
  * Further words narrow the hits (spec, manufacturer, form…: "amxl 0.25g", "阿莫西林 石药").
  *
- * Ranking tiers: 0 exact code or approval number; 1 a whole name (or its initials / full pinyin) equal
- * to the query; 2 a name starting with it; 3 a code or approval number starting with it; 4 the query
- * inside a name. Ties: active first, 集采 first, shorter name, then name, form, spec, manufacturer, id.
+ * Ranking: (0) exact NHSA code or approval number; (1) a name equal to the query — the Chinese name,
+ * its initials or its full pinyin; (2) a name starting with it; (3) a code or approval number starting
+ * with it; (4) the query inside a name. Within a tier: shorter name first, then by name; within a name:
+ * 集采 first, then form, spec, manufacturer, id. Inactive drugs (only when asked for) come after all
+ * active ones, ranked the same way. Because names are visited in rank order
+ * and each visit is an index seek, a one-letter query over 100,000 drugs costs about as much as a long one.
  */
 
 const UPPER = '\u{10FFFF}';
@@ -22,95 +27,145 @@ const UPPER = '\u{10FFFF}';
 const CODE_PREFIX_CAP = 500;
 const MAX_EXTRA_WORDS = 3;
 
-interface Plan {
-  text: string;
-  params: Record<string, unknown>;
+const DRUG_ORDER = 'd.vbp DESC, d.dosage_form, d.spec, d.manufacturer, d.id';
+
+interface Query {
+  term: string;
+  code: string;
+  words: string[];
+  /** Which drugs one pass looks at; with inactive drugs included, a second pass finds them after all active ones. */
+  status: 'active' | 'inactive';
 }
 
-function plan(q: string, opts: { includeInactive: boolean }): Plan | null {
+function parseQuery(q: string, status: 'active' | 'inactive'): Query | null {
   const words = q.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
   const [first, ...rest] = words;
-  const term = normalizeSearchText(first);
-  const code = normalizeCode(first);
-  const params: Record<string, unknown> = { all: opts.includeInactive ? 1 : 0 };
-  const parts: string[] = [];
+  return {
+    term: normalizeSearchText(first),
+    code: normalizeCode(first),
+    words: rest.slice(0, MAX_EXTRA_WORDS).map((w) => w.normalize('NFKC').toLowerCase()),
+    status,
+  };
+}
 
-  if (term) {
-    params.term = term;
-    params.termHi = term + UPPER;
+/** The WHERE of every drug lookup: the pass's status, and every further word somewhere in the drug. */
+function filterSql(query: Query): { text: string; params: Record<string, unknown> } {
+  const parts = ['d.active = @active'];
+  const params: Record<string, unknown> = { active: query.status === 'active' ? 1 : 0 };
+  query.words.forEach((w, i) => {
+    params[`w${i}`] = w;
     parts.push(
-      `SELECT d.id AS drug_id, h.tier FROM name_hits h CROSS JOIN search_names n ON n.id = h.name_id CROSS JOIN drugs d ON d.generic_name = n.name`,
-      `SELECT d.id, h.tier FROM name_hits h CROSS JOIN search_names n ON n.id = h.name_id CROSS JOIN drugs d ON d.trade_name = n.name`,
-    );
-  }
-  if (/^[XZ][A-Z0-9]+$/.test(code)) {
-    params.code = code;
-    parts.push('SELECT id, 0 FROM drugs WHERE nhsa_code = @code');
-    if (code.length >= 4) {
-      params.codeHi = code + UPPER;
-      parts.push(`SELECT * FROM (SELECT id, 3 FROM drugs WHERE nhsa_code > @code AND nhsa_code < @codeHi ORDER BY nhsa_code LIMIT ${CODE_PREFIX_CAP})`);
-    }
-  }
-  const approval = /^(?:国药准字)?([HZSJ]\d{0,8})$/.exec(code);
-  if (approval && approval[1].length >= 4) {
-    params.approval = approval[1];
-    if (approval[1].length === 9) {
-      parts.push('SELECT id, 0 FROM drugs WHERE substr(approval_no, 5) = @approval AND approval_no IS NOT NULL');
-    } else {
-      params.approvalHi = approval[1] + UPPER;
-      parts.push(
-        `SELECT * FROM (SELECT id, 3 FROM drugs WHERE substr(approval_no, 5) > @approval AND substr(approval_no, 5) < @approvalHi AND approval_no IS NOT NULL LIMIT ${CODE_PREFIX_CAP})`,
-      );
-    }
-  } else if (/^\d{4,8}$/.test(code)) {
-    params.digits = code;
-    if (code.length === 8) {
-      parts.push('SELECT id, 0 FROM drugs WHERE substr(approval_no, 6) = @digits AND approval_no IS NOT NULL');
-    } else {
-      params.digitsHi = code + UPPER;
-      parts.push(
-        `SELECT * FROM (SELECT id, 3 FROM drugs WHERE substr(approval_no, 6) > @digits AND substr(approval_no, 6) < @digitsHi AND approval_no IS NOT NULL LIMIT ${CODE_PREFIX_CAP})`,
-      );
-    }
-  }
-  if (parts.length === 0) return null;
-
-  const filters = ['(@all = 1 OR d.active = 1)'];
-  rest.slice(0, MAX_EXTRA_WORDS).forEach((w, i) => {
-    params[`w${i}`] = w.normalize('NFKC').toLowerCase();
-    filters.push(
       `instr(lower(d.generic_name || ' ' || coalesce(d.trade_name, '') || ' ' || d.dosage_form || ' ' || d.spec || ' ' || d.manufacturer || ' ' || coalesce(d.approval_no, '')), @w${i}) > 0`,
     );
   });
-
-  const nameHits = term
-    ? `name_hits AS (
-        SELECT t.name_id, min(CASE WHEN t.at_start = 0 THEN 4 WHEN t.term = @term THEN 1 ELSE 2 END) AS tier
-        FROM search_terms t WHERE t.term >= @term AND t.term < @termHi GROUP BY t.name_id),`
-    : '';
-  const text = `WITH ${nameHits}
-    cand(drug_id, tier) AS (${parts.join('\n      UNION ALL ')})
-    SELECT d.id, min(c.tier) AS tier, d.active, d.vbp, d.generic_name, d.dosage_form, d.spec, d.manufacturer
-    FROM cand c CROSS JOIN drugs d ON d.id = c.drug_id
-    WHERE ${filters.join(' AND ')}
-    GROUP BY d.id
-    ORDER BY tier, d.active DESC, d.vbp DESC, length(d.generic_name), d.generic_name, d.dosage_form, d.spec, d.manufacturer, d.id
-    LIMIT @limit`;
-  return { text, params };
+  return { text: parts.join(' AND '), params };
 }
 
-/** Ids of the drugs a query finds, best first. */
+interface CodeLookup {
+  exact: { text: string; params: Record<string, unknown> }[];
+  prefix: { text: string; params: Record<string, unknown> }[];
+}
+
+/** Statements that find drugs by NHSA code or approval number, exact and by prefix. */
+function codeLookups(query: Query, filter: string): CodeLookup {
+  const out: CodeLookup = { exact: [], prefix: [] };
+  const { code } = query;
+  const exact = (where: string, params: Record<string, unknown>) =>
+    out.exact.push({ text: `SELECT d.id FROM drugs d WHERE ${where} AND ${filter} ORDER BY ${DRUG_ORDER}`, params });
+  const prefix = (where: string, params: Record<string, unknown>) =>
+    out.prefix.push({ text: `SELECT d.id FROM drugs d WHERE ${where} AND ${filter} LIMIT ${CODE_PREFIX_CAP}`, params });
+
+  if (/^[XZ][A-Z0-9]+$/.test(code)) {
+    exact('d.nhsa_code = @code', { code });
+    if (code.length >= 4) prefix('d.nhsa_code > @code AND d.nhsa_code < @codeHi', { code, codeHi: code + UPPER });
+  }
+  const approval = /^(?:国药准字)?([HZSJ]\d{0,8})$/.exec(code);
+  if (approval && approval[1].length >= 4) {
+    const key = approval[1];
+    if (key.length === 9) exact('substr(d.approval_no, 5) = @key AND d.approval_no IS NOT NULL', { key });
+    else prefix('substr(d.approval_no, 5) > @key AND substr(d.approval_no, 5) < @keyHi AND d.approval_no IS NOT NULL', { key, keyHi: key + UPPER });
+  } else if (/^\d{4,8}$/.test(code)) {
+    if (code.length === 8) exact('substr(d.approval_no, 6) = @key AND d.approval_no IS NOT NULL', { key: code });
+    else prefix('substr(d.approval_no, 6) > @key AND substr(d.approval_no, 6) < @keyHi AND d.approval_no IS NOT NULL', { key: code, keyHi: code + UPPER });
+  }
+  return out;
+}
+
+/** Names starting with the term (tier 1: the whole name, 2: a prefix). */
+export const NAME_PREFIX_SQL = `SELECT n.name, min(CASE WHEN t.term = @term THEN 1 ELSE 2 END) AS tier
+  FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
+  WHERE t.at_start = 1 AND t.term >= @term AND t.term < @termHi
+  GROUP BY t.name_id`;
+
+/** Names containing the term later on (tier 4). */
+export const NAME_INSIDE_SQL = `SELECT DISTINCT n.name, 4 AS tier
+  FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
+  WHERE t.at_start = 0 AND t.term >= @term AND t.term < @termHi`;
+
+/** The drugs carrying one name, as generic or as trade name. */
+export const drugsByNameSql = (filter: string) =>
+  `SELECT id FROM (
+     SELECT d.id, d.vbp, d.dosage_form, d.spec, d.manufacturer FROM drugs d WHERE d.generic_name = @name AND ${filter}
+     UNION ALL
+     SELECT d.id, d.vbp, d.dosage_form, d.spec, d.manufacturer FROM drugs d WHERE d.trade_name = @name AND ${filter})
+   ORDER BY vbp DESC, dosage_form, spec, manufacturer, id`;
+
+/** Ids of the drugs a query finds, best first (all active drugs before any inactive one). */
 export function rankedDrugIds(db: Db, q: string, opts: { includeInactive: boolean; limit: number }): number[] {
-  const p = plan(q, opts);
-  if (!p) return [];
-  return (sql(db, p.text).all({ ...p.params, limit: opts.limit }) as { id: number }[]).map((r) => r.id);
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (const status of opts.includeInactive ? (['active', 'inactive'] as const) : (['active'] as const)) {
+    const query = parseQuery(q, status);
+    if (!query || out.length >= opts.limit) break;
+    collect(db, query, opts.limit, out, seen);
+  }
+  return out;
 }
 
-/** The statement and parameters a query runs, for EXPLAIN QUERY PLAN in tests. */
-export function searchPlanFor(q: string, opts: { includeInactive: boolean; limit: number }): Plan | null {
-  const p = plan(q, opts);
-  return p && { text: p.text, params: { ...p.params, limit: opts.limit } };
+/** One pass: appends the ids found for the query, in rank order, until `limit`. */
+function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<number>): void {
+  const filter = filterSql(query);
+  const codes = codeLookups(query, filter.text);
+  const take = (ids: number[]) => {
+    for (const id of ids) {
+      if (out.length >= limit) return;
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
+    }
+  };
+  const run = (s: { text: string; params: Record<string, unknown> }) => sql(db, s.text).pluck().all({ ...filter.params, ...s.params }) as number[];
+
+  for (const s of codes.exact) take(run(s));
+
+  const byName = sql(db, drugsByNameSql(filter.text)).pluck();
+  const range = { term: query.term, termHi: query.term + UPPER };
+  const visit = (statement: string) => {
+    if (!query.term || out.length >= limit) return;
+    const names = sql(db, statement).all(range) as { name: string; tier: number }[];
+    names.sort((a, b) => a.tier - b.tier || a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const n of names) {
+      if (out.length >= limit) return;
+      take(byName.all({ ...filter.params, name: n.name }) as number[]);
+    }
+  };
+  visit(NAME_PREFIX_SQL);
+  if (out.length < limit) {
+    for (const s of codes.prefix) {
+      // Code prefixes: in name order; drugs already found by name keep their better place.
+      const ids = run(s);
+      if (ids.length) take(sortByDrugOrder(db, ids));
+    }
+  }
+  visit(NAME_INSIDE_SQL);
+}
+
+function sortByDrugOrder(db: Db, ids: number[]): number[] {
+  return sql(db, `SELECT d.id FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids)) ORDER BY length(d.generic_name), d.generic_name, ${DRUG_ORDER}`)
+    .pluck()
+    .all({ ids: JSON.stringify(ids) }) as number[];
 }
 
 const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS genericName, d.trade_name AS tradeName,
@@ -133,4 +188,19 @@ export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; l
     ]),
   );
   return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+/** Every statement a query runs, with its parameters: for EXPLAIN QUERY PLAN in tests. */
+export function searchStatements(q: string): { text: string; params: Record<string, unknown> }[] {
+  const query = parseQuery(q, 'active');
+  if (!query) return [];
+  const filter = filterSql(query);
+  const codes = codeLookups(query, filter.text);
+  const out = [...codes.exact, ...codes.prefix].map((s) => ({ text: s.text, params: { ...filter.params, ...s.params } }));
+  if (query.term) {
+    out.push({ text: NAME_PREFIX_SQL, params: { term: query.term, termHi: query.term + UPPER } });
+    out.push({ text: NAME_INSIDE_SQL, params: { term: query.term, termHi: query.term + UPPER } });
+    out.push({ text: drugsByNameSql(filter.text), params: { ...filter.params, name: 'x' } });
+  }
+  return out;
 }
