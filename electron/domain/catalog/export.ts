@@ -51,6 +51,24 @@ function cells(d: DrugRecord, supplierName: string | null): Record<ImportField, 
   };
 }
 
+const COLUMNS: ColumnSpec[] = CATALOG_COLUMNS.map((c) => ({
+  header: c.header,
+  width: WIDTHS[c.field] ?? Math.max(8, c.header.length * 2 + 2),
+  numFmt: c.field === 'vbpPrice' || c.field === 'referencePrice' ? '0.00##' : undefined,
+}));
+
+/** Drugs as a catalog workbook in the import's format (export, templates, benchmark files). */
+export async function writeCatalogWorkbook(drugs: Iterable<{ record: DrugRecord; supplierName: string | null }>): Promise<Buffer> {
+  const fields = CATALOG_COLUMNS.map((c) => c.field);
+  function* lines(): Generator<Cell[]> {
+    for (const d of drugs) {
+      const byField = cells(d.record, d.supplierName);
+      yield fields.map((f) => byField[f]);
+    }
+  }
+  return writeWorkbook('药品目录', COLUMNS, lines());
+}
+
 /** The catalog as an .xlsx workbook with the import's column names, so it can be edited and imported again. */
 export async function exportCatalog(db: Db, opts: { includeInactive: boolean }): Promise<Buffer> {
   const rows = sql(
@@ -58,17 +76,5 @@ export async function exportCatalog(db: Db, opts: { includeInactive: boolean }):
     `${DRUG_RECORD_SELECT}, s.name AS supplierName FROM drugs d LEFT JOIN suppliers s ON s.id = d.default_supplier_id
      WHERE (? = 1 OR d.active = 1) ORDER BY d.generic_name, d.dosage_form, d.spec, d.nhsa_code`,
   ).all(opts.includeInactive ? 1 : 0) as Record<string, unknown>[];
-  const columns: ColumnSpec[] = CATALOG_COLUMNS.map((c) => ({
-    header: c.header,
-    width: WIDTHS[c.field] ?? Math.max(8, c.header.length * 2 + 2),
-    numFmt: c.field === 'vbpPrice' || c.field === 'referencePrice' ? '0.00##' : undefined,
-  }));
-  const fields = CATALOG_COLUMNS.map((c) => c.field);
-  function* lines(): Generator<Cell[]> {
-    for (const row of rows) {
-      const byField = cells(toRecord(row), (row.supplierName as string | null) ?? null);
-      yield fields.map((f) => byField[f]);
-    }
-  }
-  return writeWorkbook('药品目录', columns, lines());
+  return writeCatalogWorkbook(rows.map((row) => ({ record: toRecord(row), supplierName: (row.supplierName as string | null) ?? null })));
 }

@@ -1,12 +1,13 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../errors';
 import { fieldForHeader, type ImportField } from '../../../shared/catalogColumns';
 
 /**
- * Reading and writing .xlsx workbooks with exceljs' streaming reader and writer: a 100,000-row
- * catalog is read row by row without building exceljs' full object model (about half the time of
- * `workbook.xlsx.load`, a fraction of the memory).
+ * Reading and writing .xlsx workbooks with exceljs. Reading uses `workbook.xlsx.load`, not exceljs'
+ * streaming WorkbookReader: the streaming reader decodes each inflated chunk on its own and garbles a
+ * Chinese character split across two chunks (exceljs issues #2063, #2316), which a catalog of
+ * Chinese names hits every few hundred rows. Writing streams (WorkbookWriter), which is unaffected.
  */
 
 export type Cell = string | number | boolean | null;
@@ -52,34 +53,29 @@ function notAWorkbook(filename: string): AppError {
 export async function readWorkbook(data: Buffer, filename: string): Promise<SheetRows[]> {
   // An .xlsx file is a zip archive: 'PK\x03\x04'.
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw notAWorkbook(filename);
-  const sheets: SheetRows[] = [];
+  const wb = new ExcelJS.Workbook();
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'ignore',
-      worksheets: 'emit',
-      entries: 'ignore',
+    await wb.xlsx.load(data as unknown as ExcelJS.Buffer, {
+      ignoreNodes: ['dataValidations', 'conditionalFormatting', 'extLst', 'picture', 'drawing', 'legacyDrawing', 'tableParts', 'hyperlinks'],
     });
-    for await (const ws of reader) {
-      const sheet: SheetRows = { name: (ws as unknown as { name: string }).name, rows: [] };
-      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
-        const raw = row.values as unknown[];
-        const cells: Cell[] = new Array(raw.length);
-        let any = false;
-        for (let i = 1; i < raw.length; i++) {
-          const c = plainCell(raw[i]);
-          cells[i] = c;
-          if (c !== null && c !== '') any = true;
-        }
-        if (any) sheet.rows.push({ row: row.number, cells });
-      }
-      sheets.push(sheet);
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
+  } catch {
     throw notAWorkbook(filename);
   }
+  const sheets: SheetRows[] = wb.worksheets.map((ws) => {
+    const sheet: SheetRows = { name: ws.name, rows: [] };
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      const raw = row.values as unknown[];
+      const cells: Cell[] = new Array(raw.length);
+      let any = false;
+      for (let i = 1; i < raw.length; i++) {
+        const c = plainCell(raw[i]);
+        cells[i] = c;
+        if (c !== null && c !== '') any = true;
+      }
+      if (any) sheet.rows.push({ row: rowNumber, cells });
+    });
+    return sheet;
+  });
   if (sheets.length === 0) throw notAWorkbook(filename);
   return sheets;
 }
