@@ -106,12 +106,12 @@ export function drugInUse(db: Db, id: number): boolean {
   return Boolean(
     sql(
       db,
-      `SELECT EXISTS (SELECT 1 FROM lots WHERE drug_id = ?1)
-           OR EXISTS (SELECT 1 FROM purchase_order_lines WHERE drug_id = ?1)
-           OR EXISTS (SELECT 1 FROM requisition_lines WHERE drug_id = ?1)`,
+      `SELECT EXISTS (SELECT 1 FROM lots WHERE drug_id = @id)
+           OR EXISTS (SELECT 1 FROM purchase_order_lines WHERE drug_id = @id)
+           OR EXISTS (SELECT 1 FROM requisition_lines WHERE drug_id = @id)`,
     )
       .pluck()
-      .get(id),
+      .get({ id }),
   );
 }
 

@@ -74,7 +74,8 @@ export async function exportCatalog(db: Db, opts: { includeInactive: boolean }):
   const rows = sql(
     db,
     `${DRUG_RECORD_SELECT}, s.name AS supplierName FROM drugs d LEFT JOIN suppliers s ON s.id = d.default_supplier_id
-     WHERE (? = 1 OR d.active = 1) ORDER BY d.generic_name, d.dosage_form, d.spec, d.nhsa_code`,
+     LEFT JOIN search_names n ON n.name = d.generic_name
+     WHERE (? = 1 OR d.active = 1) ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.nhsa_code`,
   ).all(opts.includeInactive ? 1 : 0) as Record<string, unknown>[];
   return writeCatalogWorkbook(rows.map((row) => ({ record: toRecord(row), supplierName: (row.supplierName as string | null) ?? null })));
 }

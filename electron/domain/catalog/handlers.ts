@@ -129,7 +129,11 @@ export const catalogHandlers = defineHandlers({
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = sql(ctx.db, `SELECT count(*) FROM drugs d ${whereSql}`).pluck().get(params) as number;
-    const ids = sql(ctx.db, `SELECT d.id FROM drugs d ${whereSql} ORDER BY d.generic_name, d.dosage_form, d.spec, d.id LIMIT @limit OFFSET @offset`)
+    const ids = sql(
+      ctx.db,
+      `SELECT d.id FROM drugs d LEFT JOIN search_names n ON n.name = d.generic_name ${whereSql}
+       ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.manufacturer, d.id LIMIT @limit OFFSET @offset`,
+    )
       .pluck()
       .all({ ...params, limit: input.pageSize, offset }) as number[];
     return { rows: getDrugs(ctx.db, ids), total, page: input.page, pageSize: input.pageSize };

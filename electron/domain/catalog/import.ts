@@ -205,7 +205,11 @@ export function evaluateRows(db: Db, wb: ParsedWorkbook, mapping: ImportMapping)
 
   for (const { row, cells } of wb.sheet.rows.slice(wb.headerIndex + 1)) {
     const issues: ImportIssue[] = [];
-    const problem = (f: ImportField, reason: string) => issues.push({ row, column: columnName(f), reason });
+    const issueColumns: number[] = [];
+    const problem = (f: ImportField, reason: string) => {
+      issues.push({ row, column: columnName(f), reason });
+      issueColumns.push(mapping[f] ?? 100_000 + IMPORT_FIELDS.indexOf(f));
+    };
 
     const codeCol = mapping.nhsaCode;
     const nhsaCode = codeCol != null ? normalizeCode(cellText(cells[codeCol] ?? null)) : '';
@@ -346,6 +350,13 @@ export function evaluateRows(db: Db, wb: ParsedWorkbook, mapping: ImportMapping)
       problem(before.packSize !== rec.packSize ? 'packSize' : 'baseUnit', '该药品已有请领、采购或入库记录，不能修改包装数量或最小单位');
     }
 
+    if (issues.length > 1) {
+      // A row's problems in the order of its columns.
+      const order = issues.map((_, i) => i).sort((a, b) => issueColumns[a] - issueColumns[b] || a - b);
+      const sorted = order.map((i) => issues[i]);
+      issues.length = 0;
+      issues.push(...sorted);
+    }
     if (issues.length) {
       outcomes.push({ row, action: 'error', record: null, existingId: found?.id ?? null, changes: [], issues });
     } else if (found && before) {

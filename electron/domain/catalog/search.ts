@@ -16,7 +16,7 @@ import { normalizeSearchText } from './searchIndex';
  *
  * Ranking: (0) exact NHSA code or approval number; (1) a name equal to the query — the Chinese name,
  * its initials or its full pinyin; (2) a name starting with it; (3) a code or approval number starting
- * with it; (4) the query inside a name. Within a tier: shorter name first, then by name; within a name:
+ * with it; (4) the query inside a name. Within a tier: shorter name first, then in pinyin order; within a name:
  * 集采 first, then form, spec, manufacturer, id. Inactive drugs (only when asked for) come after all
  * active ones, ranked the same way. Because names are visited in rank order
  * and each visit is an index seek, a one-letter query over 100,000 drugs costs about as much as a long one.
@@ -93,13 +93,13 @@ function codeLookups(query: Query, filter: string): CodeLookup {
 }
 
 /** Names starting with the term (tier 1: the whole name, 2: a prefix). */
-export const NAME_PREFIX_SQL = `SELECT n.name, min(CASE WHEN t.term = @term THEN 1 ELSE 2 END) AS tier
+export const NAME_PREFIX_SQL = `SELECT n.name, n.sort_key AS sortKey, min(CASE WHEN t.term = @term THEN 1 ELSE 2 END) AS tier
   FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
   WHERE t.at_start = 1 AND t.term >= @term AND t.term < @termHi
   GROUP BY t.name_id`;
 
 /** Names containing the term later on (tier 4). */
-export const NAME_INSIDE_SQL = `SELECT DISTINCT n.name, 4 AS tier
+export const NAME_INSIDE_SQL = `SELECT DISTINCT n.name, n.sort_key AS sortKey, 4 AS tier
   FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
   WHERE t.at_start = 0 AND t.term >= @term AND t.term < @termHi`;
 
@@ -144,8 +144,8 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
   const range = { term: query.term, termHi: query.term + UPPER };
   const visit = (statement: string) => {
     if (!query.term || out.length >= limit) return;
-    const names = sql(db, statement).all(range) as { name: string; tier: number }[];
-    names.sort((a, b) => a.tier - b.tier || a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const names = sql(db, statement).all(range) as { name: string; sortKey: string; tier: number }[];
+    names.sort((a, b) => a.tier - b.tier || a.name.length - b.name.length || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     for (const n of names) {
       if (out.length >= limit) return;
       take(byName.all({ ...filter.params, name: n.name }) as number[]);
@@ -163,7 +163,11 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
 }
 
 function sortByDrugOrder(db: Db, ids: number[]): number[] {
-  return sql(db, `SELECT d.id FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids)) ORDER BY length(d.generic_name), d.generic_name, ${DRUG_ORDER}`)
+  return sql(
+    db,
+    `SELECT d.id FROM drugs d LEFT JOIN search_names n ON n.name = d.generic_name
+     WHERE d.id IN (SELECT value FROM json_each(@ids)) ORDER BY length(d.generic_name), n.sort_key, ${DRUG_ORDER}`,
+  )
     .pluck()
     .all({ ids: JSON.stringify(ids) }) as number[];
 }

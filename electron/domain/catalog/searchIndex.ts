@@ -94,6 +94,14 @@ export function combinations<T>(choices: T[][], cap: number): T[][] {
   return out;
 }
 
+/** The name's pinyin in context, for sorting lists: 阿莫西林胶囊 → 'amoxilinjiaonang'. */
+export function sortKeyForName(name: string): string {
+  const text = normalizeSearchText(name);
+  return pinyin(text, { type: 'all', toneType: 'none', surname: 'off', toneSandhi: false })
+    .map((e) => (e.isZh && HAN.test(e.origin) ? toneless(e.pinyin).replace(/ü/g, 'v') : e.origin))
+    .join('');
+}
+
 export interface NameTerm {
   term: string;
   atStart: boolean;
@@ -137,7 +145,7 @@ export function ensureSearchName(db: Db, name: string | null, known?: Set<string
   if (!name || known?.has(name)) return;
   const found = sql(db, 'SELECT id FROM search_names WHERE name = ?').get(name) as { id: number } | undefined;
   if (!found) {
-    const { lastInsertRowid } = sql(db, 'INSERT INTO search_names (name) VALUES (?)').run(name);
+    const { lastInsertRowid } = sql(db, 'INSERT INTO search_names (name, sort_key) VALUES (?, ?)').run(name, sortKeyForName(name));
     const insert = sql(db, 'INSERT OR IGNORE INTO search_terms (term, name_id, at_start) VALUES (?, ?, ?)');
     for (const t of termsForName(name)) insert.run(t.term, lastInsertRowid, t.atStart ? 1 : 0);
   }
