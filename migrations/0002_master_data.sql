@@ -77,7 +77,7 @@ CREATE INDEX drugs_approval_digits ON drugs (substr(approval_no, 6)) WHERE appro
 -- substring matches another, read only when the prefix matches do not fill the page. Names join back
 -- to drugs through drugs_generic / drugs_trade, so the terms grow with distinct names, not with the
 -- catalog. NHSA codes and approval numbers are looked up directly on drugs through their own indexes.
--- sort_key: the name's pinyin in context ('amoxilinjiaonang'), so lists sort the way people look for names.
+-- sort_key: the name's pinyin in context, syllable by syllable ('a mo xi lin jiao nang'): lists sort as a dictionary does.
 CREATE TABLE search_names (
   id       INTEGER PRIMARY KEY,
   name     TEXT NOT NULL UNIQUE,

@@ -16,5 +16,5 @@ export function formatQty(qty: number, packSize: number, packUnit: string, baseU
 
 /** "24粒/盒" — how a pack is made up, as printed beside a drug's specification. */
 export function formatPack(packSize: number, packUnit: string, baseUnit: string): string {
-  return packSize === 1 ? packUnit : `${packSize}${baseUnit}/${packUnit}`;
+  return packUnit === baseUnit ? packUnit : `${packSize}${baseUnit}/${packUnit}`;
 }

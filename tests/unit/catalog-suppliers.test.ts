@@ -145,17 +145,18 @@ describe('suppliers', () => {
 
     const bySupplier = await finance.call('suppliers.prices', { supplierId: s1.id });
     expect(bySupplier.map((p) => [p.genericName, p.packPrice, p.vbpPrice])).toEqual([
-      ['维生素C片', 2_900_000, null],
       ['阿莫西林胶囊', 3_240_000, 3_240_000],
+      ['维生素C片', 2_900_000, null],
     ]);
     const byDrug = await finance.call('suppliers.prices', { drugId: vc.id });
+    // Suppliers in pinyin order: 湖南 (hu nan) before 华瑞 (hua rui).
     expect(byDrug.map((p) => [p.supplierName, p.packPrice])).toEqual([
-      ['华瑞医药湖南有限公司', 2_650_000],
       ['湖南国康医药有限公司', 2_900_000],
+      ['华瑞医药湖南有限公司', 2_650_000],
     ]);
     expect((await finance.call('suppliers.list', {})).map((s) => [s.name, s.priceCount])).toEqual([
-      ['华瑞医药湖南有限公司', 1],
       ['湖南国康医药有限公司', 2],
+      ['华瑞医药湖南有限公司', 1],
     ]);
     // A price withdrawn is kept but no longer listed as active.
     await pharmacist.call('suppliers.setPrices', { supplierId: s2.id, prices: [{ drugId: vc.id, packPrice: 2_650_000, active: false }] });

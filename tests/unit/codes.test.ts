@@ -98,6 +98,8 @@ describe('quantities in packs and base units', () => {
     expect(() => formatQty(1.5, 24, '盒', '粒')).toThrow(RangeError);
     expect(() => formatQty(1, 0, '盒', '粒')).toThrow(RangeError);
     expect(formatPack(24, '盒', '粒')).toBe('24粒/盒');
+    expect(formatPack(1, '盒', '片')).toBe('1片/盒');
+    expect(formatPack(1, '瓶', '瓶')).toBe('瓶');
   });
 });
 

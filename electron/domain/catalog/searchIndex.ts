@@ -94,12 +94,15 @@ export function combinations<T>(choices: T[][], cap: number): T[][] {
   return out;
 }
 
-/** The name's pinyin in context, for sorting lists: 阿莫西林胶囊 → 'amoxilinjiaonang'. */
+/**
+ * The name's pinyin in context, syllable by syllable, for sorting lists the way a dictionary does:
+ * 阿莫西林胶囊 → 'a mo xi lin jiao nang', so 阿卡波糖 ('a ka …') sorts before 艾司唑仑 ('ai si …').
+ */
 export function sortKeyForName(name: string): string {
   const text = normalizeSearchText(name);
   return pinyin(text, { type: 'all', toneType: 'none', surname: 'off', toneSandhi: false })
     .map((e) => (e.isZh && HAN.test(e.origin) ? toneless(e.pinyin).replace(/ü/g, 'v') : e.origin))
-    .join('');
+    .join(' ');
 }
 
 export interface NameTerm {

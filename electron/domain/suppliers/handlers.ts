@@ -2,6 +2,14 @@ import { defineHandlers } from '../../api/context';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { SupplierPriceRow, SupplierRow } from '../../../shared/contract/suppliers';
+import { sortKeyForName } from '../catalog/searchIndex';
+
+/** Suppliers in pinyin order (湖南… before 华瑞…), as people look for them. */
+function byPinyin<T>(rows: T[], name: (r: T) => string, first?: (r: T) => number): T[] {
+  const keys = new Map<string, string>();
+  const key = (n: string) => keys.get(n) ?? (keys.set(n, sortKeyForName(n)), keys.get(n)!);
+  return [...rows].sort((a, b) => (first ? first(a) - first(b) : 0) || (key(name(a)) < key(name(b)) ? -1 : key(name(a)) > key(name(b)) ? 1 : 0));
+}
 
 const SUPPLIER_SELECT = `SELECT s.id, s.name, s.credit_code AS creditCode, s.licence_no AS licenceNo, s.contact, s.phone, s.address,
     s.active, s.created_at AS createdAt, s.updated_at AS updatedAt,
@@ -31,7 +39,8 @@ const PRICE_SELECT = `SELECT p.supplier_id AS supplierId, s.name AS supplierName
     d.dosage_form AS dosageForm, d.spec, d.pack_unit AS packUnit, d.base_unit AS baseUnit, d.pack_size AS packSize,
     d.manufacturer, d.active AS drugActive, d.vbp, d.vbp_price AS vbpPrice,
     p.pack_price AS packPrice, p.active, (d.default_supplier_id IS p.supplier_id) AS isDefault, p.updated_at AS updatedAt
-  FROM supplier_prices p JOIN suppliers s ON s.id = p.supplier_id JOIN drugs d ON d.id = p.drug_id`;
+  FROM supplier_prices p JOIN suppliers s ON s.id = p.supplier_id JOIN drugs d ON d.id = p.drug_id
+  LEFT JOIN search_names n ON n.name = d.generic_name`;
 
 const toPrice = (r: Record<string, unknown>): SupplierPriceRow =>
   ({
@@ -45,10 +54,8 @@ const toPrice = (r: Record<string, unknown>): SupplierPriceRow =>
 
 export const supplierHandlers = defineHandlers({
   'suppliers.list': (ctx, input) => {
-    const rows = sql(ctx.db, `${SUPPLIER_SELECT} WHERE (? = 1 OR s.active = 1) ORDER BY s.active DESC, s.name`).all(
-      input.includeInactive ? 1 : 0,
-    ) as Record<string, unknown>[];
-    return rows.map(toSupplier);
+    const rows = sql(ctx.db, `${SUPPLIER_SELECT} WHERE (? = 1 OR s.active = 1)`).all(input.includeInactive ? 1 : 0) as Record<string, unknown>[];
+    return byPinyin(rows.map(toSupplier), (s) => s.name, (s) => (s.active ? 0 : 1));
   },
 
   'suppliers.get': (ctx, input) => getSupplier(ctx.db, input.id),
@@ -83,9 +90,10 @@ export const supplierHandlers = defineHandlers({
       `${PRICE_SELECT}
        WHERE (@supplierId IS NULL OR p.supplier_id = @supplierId) AND (@drugId IS NULL OR p.drug_id = @drugId)
          AND (@all = 1 OR (p.active = 1 AND s.active = 1))
-       ORDER BY p.active DESC, s.name, d.generic_name, d.dosage_form, d.spec, d.id`,
+       ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.id`,
     ).all({ supplierId: input.supplierId ?? null, drugId: input.drugId ?? null, all: input.includeInactive ? 1 : 0 }) as Record<string, unknown>[];
-    return rows.map(toPrice);
+    // Active prices first, then by supplier in pinyin order, then by drug (the SQL order, kept by a stable sort).
+    return byPinyin(rows.map(toPrice), (p) => p.supplierName, (p) => (p.active ? 0 : 1));
   },
 
   'suppliers.setPrices': (ctx, input) => {
