@@ -155,11 +155,18 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await doc.getByRole('menuitem', { name: '药品查询' }).click();
   await expect(doc.getByLabel('药品检索')).toBeFocused();
   await doc.keyboard.type('bhsaldp');
-  await expect(doc.locator('.drug-picker-popup').getByText('库存 0盒')).toBeVisible();
+  const popup = doc.locator('.drug-picker-popup');
+  await expect(popup.getByText('库存 0盒')).toBeVisible();
   await screenshot(doc, 'master-09-doctor-picker');
+  // Esc closes the list; typing again reopens it.
+  await doc.keyboard.press('Escape');
+  await expect(popup).toBeHidden();
+  await doc.keyboard.press('Backspace');
+  await expect(popup.getByText('苯磺酸氨氯地平片')).toBeVisible();
+  await doc.keyboard.type('p');
   await doc.keyboard.press('Enter');
-  await expect(doc.getByText('本室库存')).toBeVisible();
-  await expect(doc.getByText('浙江京新药业股份有限公司')).toBeVisible();
+  await expect(doc.getByText('本室库存', { exact: true })).toBeVisible();
+  await expect(doc.locator('.ant-descriptions').getByText('浙江京新药业股份有限公司')).toBeVisible();
   await screenshot(doc, 'master-10-doctor-lookup');
   // The catalog administration is not theirs.
   await doc.goto(`${server.url}master/drugs`);

@@ -105,10 +105,9 @@ export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeI
       showSearch={{ filterOption: false }}
       onChange={(v: string) => {
         // Picking an option also reports its value here; the box is cleared by onSelect instead.
-        if (!byValue.has(v)) {
-          setText(v);
-          setOpen(true);
-        }
+        if (byValue.has(v) || v === text) return;
+        setText(v);
+        setOpen(true);
       }}
       onSelect={(value: string) => {
         const hit = byValue.get(value);
