@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InternalClient } from '../../electron/api/internal';
-import { createTestHub, createUser, type TestHub } from '../helpers/runtime';
+import { ADMIN_PASSWORD, createTestHub, createUser, type TestHub } from '../helpers/runtime';
+import { createHttpHub, sessionCookie } from '../helpers/http';
 import { validCreditCode } from '../helpers/catalog';
 
 let hub: TestHub;
@@ -250,5 +251,31 @@ describe('catalog import: columns and files', () => {
     const finance = await createUser(hub, { username: 'caiwu', role: 'finance' });
     await expect(finance.call('catalog.importPreview', { file })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(finance.call('catalog.importCommit', { file, mapping: { nhsaCode: 1 }, mode: 'all' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('catalog import over HTTP', () => {
+  it('accepts workbooks larger than the default 1 MiB body limit', async () => {
+    const http = await createHttpHub();
+    try {
+      const cookie = sessionCookie((await http.post('auth.login', { username: 'admin', password: ADMIN_PASSWORD })).headers);
+      const rows: Row[] = [];
+      let seed = 7;
+      const noise = () => Array.from({ length: 200 }, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
+      for (let i = 0; i < 6000; i++) {
+        rows.push([`XJ01CAA040E0010101${String(i).padStart(5, '0')}`, `阿莫西林胶囊${i % 50}`, null, '胶囊剂', '0.25g', 24, '粒', '盒', `第${i % 30}制药有限公司`, null, '甲类', '是', '否', null, null, null, null, null, null, noise()]);
+      }
+      // A column the import does not know (备注) is simply not imported.
+      const file = await workbook(rows, [...HEADERS, '备注']);
+      expect(file.base64.length).toBeGreaterThan(1024 * 1024);
+      const res = await http.post('catalog.importPreview', { file }, { cookie });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ totalRows: 6000, newCount: 6000, errorCount: 0 });
+      // Other methods keep the small limit.
+      const big = await http.post('catalog.search', { q: 'x'.repeat(1024 * 1024 + 10) }, { cookie });
+      expect(big.status).toBe(413);
+    } finally {
+      await http.close();
+    }
   });
 });

@@ -68,7 +68,7 @@ export function DrugFormDrawer({ open, drug, readOnly, onClose }: { open: boolea
   const packUnit = Form.useWatch('packUnit', form) ?? '';
   const baseUnit = Form.useWatch('baseUnit', form) ?? '';
   const defaultSupplierId = Form.useWatch('defaultSupplierId', form);
-  const suppliers = useApiQuery('suppliers.list', { includeInactive: false }, { enabled: open });
+  const suppliers = useApiQuery('suppliers.list', { includeInactive: true }, { enabled: open });
   const invalidates = ['catalog.list', 'catalog.get', 'catalog.search', 'suppliers.prices', 'suppliers.list'] as const;
   const create = useApiMutation('catalog.create', { form, invalidates: [...invalidates], success: '药品已添加', onSuccess: onClose });
   const update = useApiMutation('catalog.update', { form, invalidates: [...invalidates], success: '药品已保存', onSuccess: onClose });
@@ -301,7 +301,9 @@ export function DrugFormDrawer({ open, drug, readOnly, onClose }: { open: boolea
                 showSearch={{ optionFilterProp: 'label' }}
                 placeholder="选择配送企业"
                 loading={suppliers.isLoading}
-                options={suppliers.data?.map((s) => ({ value: s.id, label: s.name }))}
+                options={suppliers.data
+                  ?.filter((s) => s.active || s.id === drug?.defaultSupplierId)
+                  .map((s) => ({ value: s.id, label: s.active ? s.name : `${s.name}（已停用）`, disabled: !s.active }))}
               />
             </Form.Item>
           </Col>
