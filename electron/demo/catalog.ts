@@ -1,5 +1,6 @@
 import type { InternalClient } from '../api/internal';
-import type { DrugInput } from '../../shared/contract/catalog';
+import { drugInput, type DrugInput } from '../../shared/contract/catalog';
+import { writeCatalogWorkbook } from '../domain/catalog/export';
 import { creditCodeCheckChar } from '../../shared/creditCode';
 import { divRound, parseYuanToUnitPrice } from '../../shared/money';
 import { DEMO_DRUGS, provinceCode, VBP_BATCH_NAMES, type DemoDrug } from './catalog-data';
@@ -263,4 +264,9 @@ export function generateCatalogRows(count: number, seed = 1): DrugInput[] {
     });
   }
   return rows;
+}
+
+/** Rows (e.g. from generateCatalogRows) as a catalog workbook in the import format, for import benchmarks. */
+export function catalogRowsWorkbook(rows: DrugInput[]): Promise<Buffer> {
+  return writeCatalogWorkbook(rows.map((r) => ({ record: { ...drugInput.parse(r), active: true }, supplierName: null })));
 }
