@@ -6,6 +6,9 @@ import type { Role } from '../../../shared/contract';
 const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
+const DrugsPage = lazy(() => import('../pages/catalog/DrugsPage'));
+const DrugLookupPage = lazy(() => import('../pages/catalog/DrugLookupPage'));
+const SuppliersPage = lazy(() => import('../pages/suppliers/SuppliersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
 const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
 const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
@@ -53,6 +56,9 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
+  { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
+  { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
