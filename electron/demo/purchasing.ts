@@ -68,8 +68,20 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
       WHERE d.active = 1 ORDER BY d.id`,
   ).all() as (Omit<PoolDrug, 'vbp'> & { vbp: number })[];
   if (pool.length < 10) return; // no catalog to buy from
-  // Village clinics stock mostly common drugs: a shared pool, so aggregation really sums clinics up.
-  const common: PoolDrug[] = r.shuffle(pool.map((d) => ({ ...d, vbp: d.vbp === 1 }))).slice(0, Math.min(40, pool.length));
+  // Village clinics stock mostly common drugs: a shared pool, so aggregation really sums clinics up. Some
+  // are brands with a 集采 equivalent, as clinics used to buy them, so review shows 应采尽采 at work.
+  const withVbp = new Set(
+    (
+      sql(
+        db,
+        `SELECT DISTINCT a.id FROM drugs a JOIN drugs b ON b.generic_name = a.generic_name AND b.dosage_form = a.dosage_form
+          WHERE a.vbp = 0 AND b.vbp = 1 AND a.active = 1 AND b.active = 1`,
+      ).all() as { id: number }[]
+    ).map((x) => x.id),
+  );
+  const all = pool.map((d) => ({ ...d, vbp: d.vbp === 1 }));
+  const brands = r.shuffle(all.filter((d) => withVbp.has(d.id))).slice(0, 6);
+  const common: PoolDrug[] = [...brands, ...r.shuffle(all.filter((d) => !withVbp.has(d.id))).slice(0, Math.max(0, 40 - brands.length))];
   const clinics = sql(db, "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code").all() as {
     id: number;
     username: string;
@@ -265,9 +277,9 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
         const open = await call(ph, 'orders.list', { status: ['sent', 'partly_received'], page: 1, pageSize: 500 });
         const last = cycle === params.weeks;
         for (const [i, o] of open.rows.entries()) {
-          // In the latest cycle one order stays out and one arrives in part.
-          if (last && i === 0) continue;
-          await receive(o.id, last && i === 1 ? 0.5 : 1);
+          // In the latest cycle one order arrives in part and one stays out.
+          if (last && i === 1) continue;
+          await receive(o.id, last && i === 0 ? 0.5 : 1);
         }
       } else if (cycleDay === 4) {
         await signAll(await deliverAll());
@@ -289,7 +301,11 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     if (drafting) await submitFor(drafting, false, true);
     for (const id of submitted.slice(0, Math.max(1, submitted.length - 2))) await review(id);
     const ready = (await call(ph, 'requisitions.list', { aggregatable: true, page: 1, pageSize: 500 })).rows.map((q) => q.id);
-    if (ready.length >= 2) await aggregate(ready.slice(0, ready.length >= 4 ? 2 : 1), '临时补单');
+    if (ready.length >= 2) {
+      const made = await aggregate(ready.slice(0, ready.length >= 4 ? 2 : 1), '临时补单');
+      // One of today's orders already went out; the rest wait as drafts.
+      if (made && made.orders.length > 1) await call(ph, 'orders.send', { id: made.orders[0].id });
+    }
     await goTo(today);
   } finally {
     runtime.app.clock = realClock;

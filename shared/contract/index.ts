@@ -8,6 +8,8 @@ import { auditApi } from './audit';
 import { systemApi } from './system';
 import { stockApi } from './stock';
 import { backupApi, recoveryApi } from './backup';
+import { catalogApi } from './catalog';
+import { suppliersApi } from './suppliers';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -24,6 +26,8 @@ export const api = {
   ...stockApi,
   ...backupApi,
   ...recoveryApi,
+  ...catalogApi,
+  ...suppliersApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

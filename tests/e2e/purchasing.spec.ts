@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { expect, login, screenshot, SCREENSHOT_DIR, test } from './fixtures';
+import { validCreditCode } from '../helpers/catalog';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -25,35 +25,45 @@ async function apiAs(browser: Browser, baseURL: string, username: string, passwo
   return req;
 }
 
-/** Seeds suppliers, drugs and contract prices straight into the hub's database (replaced by the master-data API once merged). */
-function seedCatalog(dataDir: string): Record<string, number> {
-  const db = new Database(path.join(dataDir, 'santong.sqlite'));
-  db.pragma('busy_timeout = 10000');
-  const at = new Date().toISOString();
-  const supplier = (name: string, code: string) =>
-    Number(db.prepare('INSERT INTO suppliers (name, credit_code, contact, phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)').run(name, code, '刘经理', '0731-84001234', at, at).lastInsertRowid);
-  const guoyao = supplier('国药控股湖南有限公司', '91430000183763178R');
-  const jiuzhou = supplier('九州通医药集团湖南有限公司', '914300007656230456');
-  const drug = (code: string, name: string, form: string, spec: string, packSize: number, baseUnit: string, supplierId: number, price: number, vbp = false, cls = 'A') => {
-    const id = Number(
-      db
-        .prepare(
-          `INSERT INTO drugs (nhsa_code, generic_name, dosage_form, spec, pack_unit, base_unit, pack_size, manufacturer, insurance_class, vbp, vbp_batch,
-             vbp_price, default_supplier_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, '盒', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-        )
-        .run(code, name, form, spec, baseUnit, packSize, '华北制药股份有限公司', cls, vbp ? 1 : 0, vbp ? '第四批' : null, vbp ? price : null, supplierId, at, at).lastInsertRowid,
-    );
-    db.prepare('INSERT INTO supplier_prices (supplier_id, drug_id, pack_price, active, updated_at) VALUES (?, ?, ?, 1, ?)').run(supplierId, id, price, at);
-    return id;
+/** The catalog through the master-data API, as the pharmacist enters it: two suppliers, four drugs, contract prices. */
+async function seedCatalog(req: APIRequestContext): Promise<Record<string, number>> {
+  const supplier = async (name: string, body: string) =>
+    (await api(req, 'suppliers.create', { name, creditCode: validCreditCode(body), contact: '刘经理', phone: '0731-84001234', address: null, licenceNo: null })).id as number;
+  const guoyao = await supplier('国药控股湖南有限公司', '91430000183763178');
+  const jiuzhou = await supplier('九州通医药集团湖南有限公司', '91430100765623045');
+  const drug = async (nhsaCode: string, genericName: string, dosageForm: string, spec: string, packSize: number, baseUnit: string, supplierId: number, price: number, vbp = false) => {
+    const d = await api(req, 'catalog.create', {
+      nhsaCode, genericName, dosageForm, spec, packUnit: '盒', baseUnit, packSize, manufacturer: '华北制药股份有限公司', insuranceClass: 'A',
+      vbp, vbpBatch: vbp ? '第四批' : null, vbpPrice: vbp ? price : null, defaultSupplierId: supplierId,
+    });
+    await api(req, 'suppliers.setPrices', { supplierId, prices: [{ drugId: d.id, packPrice: price }] });
+    return d.id as number;
   };
-  const ids = {
-    amox: drug('XJ01CAA040A001010100001', '阿莫西林胶囊', '胶囊剂', '0.25g*24粒', 24, '粒', guoyao, 12_500_000),
-    ibu: drug('XM01AEB090E001010100002', '布洛芬缓释胶囊', '胶囊剂', '0.3g*20粒', 20, '粒', guoyao, 9_800_000),
-    aml: drug('XC08CAA010A001010100003', '氨氯地平片', '片剂', '5mg*28片', 28, '片', jiuzhou, 3_200_000, true),
-    amlBrand: drug('XC08CAA010A001010100004', '氨氯地平片', '片剂', '5mg*7片', 7, '片', jiuzhou, 24_500_000),
+  return {
+    amox: await drug('XJ01CAA040A001010100001', '阿莫西林胶囊', '胶囊剂', '0.25g*24粒', 24, '粒', guoyao, 12_500_000),
+    ibu: await drug('XM01AEB090E001010100002', '布洛芬缓释胶囊', '胶囊剂', '0.3g*20粒', 20, '粒', guoyao, 9_800_000),
+    aml: await drug('XC08CAA010A001010100003', '氨氯地平片', '片剂', '5mg*28片', 28, '片', jiuzhou, 3_200_000, true),
+    amlBrand: await drug('XC08CAA010A001010100004', '氨氯地平片', '片剂', '5mg*7片', 7, '片', jiuzhou, 24_500_000),
   };
-  db.close();
-  return ids;
+}
+
+/** The village doctor on a phone: adds drugs with the picker, types quantities in the unit chosen, submits. */
+async function reportNeeds(page: Page, lines: { search: string; pick: RegExp; label: string; qty: string; unit: '盒' | '粒' | '片' }[]) {
+  await page.getByRole('button', { name: '打开导航菜单' }).click();
+  await page.getByRole('menuitem', { name: '需求上报' }).click();
+  await page.getByRole('button', { name: '新建请领单' }).click();
+  await expect(page.getByRole('heading', { name: '新建请领单' })).toBeVisible();
+  for (const l of lines) {
+    await page.getByLabel('药品检索').fill(l.search);
+    await page.locator('.drug-picker-popup .drug-hit').filter({ hasText: l.pick }).first().click();
+    const card = page.locator('.line-card').filter({ hasText: l.label }).filter({ hasText: l.pick });
+    await expect(card).toBeVisible();
+    if (l.unit !== '盒') {
+      await card.getByRole('combobox', { name: '单位' }).click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle(l.unit, { exact: true }).click();
+    }
+    await card.getByLabel(`${l.label} 请领数量（${l.unit}）`).fill(l.qty);
+  }
 }
 
 test('two clinics report needs, the pharmacist reviews, aggregates and gets one order per supplier', async ({ browser, server }) => {
@@ -69,21 +79,54 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   ] as const) {
     await api(setup.request, 'users.create', { username, initialPassword: 'Chushi2026', displayName, role, clinicId });
   }
-  const ids = seedCatalog(server.dataDir);
-  const doc1 = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
-  const doc2 = await apiAs(browser, server.url, 'cy02', 'Chushi2026', PASSWORD);
-  await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+  const ids = await seedCatalog(yaoku);
 
-  const submit = (req: APIRequestContext, lines: { drugId: number; qty: number; enteredIn: 'pack' | 'base' }[]) =>
-    api(req, 'requisitions.submit', { submitToken: `e2e${Math.random().toString(36).slice(2)}`, note: null, lines: lines.map((l) => ({ ...l, note: null })) });
-  await submit(doc1, [
-    { drugId: ids.amox, qty: 240, enteredIn: 'pack' },
-    { drugId: ids.amlBrand, qty: 56, enteredIn: 'base' },
+  // 东湖's doctor, on a phone: 10盒 阿莫西林 and 56片 of the brand 氨氯地平 (typed in 片).
+  const phone1 = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const d1 = await phone1.newPage();
+  await login(d1, server.url, 'cy01', 'Chushi2026');
+  await d1.getByLabel('原密码').fill('Chushi2026');
+  await d1.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+  await d1.getByLabel('确认新密码').fill(PASSWORD);
+  await d1.getByRole('button', { name: '修改密码' }).click();
+  await expect(d1.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await reportNeeds(d1, [
+    { search: 'amxl', pick: /0\.25g\*24粒/, label: '阿莫西林胶囊', qty: '10', unit: '盒' },
+    { search: '氨氯地平', pick: /5mg\*7片/, label: '氨氯地平片', qty: '56', unit: '片' },
   ]);
-  await submit(doc2, [
-    { drugId: ids.amox, qty: 30, enteredIn: 'base' },
-    { drugId: ids.ibu, qty: 60, enteredIn: 'pack' },
+  const amoxCard = d1.locator('.line-card').filter({ hasText: '阿莫西林胶囊' });
+  await expect(amoxCard.getByText('= 10盒（240粒）')).toBeVisible();
+  await expect(d1.locator('.line-card').filter({ hasText: '5mg*7片' }).getByText('= 8盒（56片）')).toBeVisible();
+  // The clinic's figures beside each line: stock, AMC (with its formula), in transit, suggestion.
+  await expect(amoxCard.getByText('月均')).toBeVisible();
+  await expect(amoxCard.getByText('建议')).toBeVisible();
+  await screenshot(d1, 'purchasing-01-doctor-editor');
+  // A double tap on 提交 and on the confirmation makes one requisition (one submit token per editing session).
+  await d1.getByRole('button', { name: '提交' }).dblclick();
+  await d1.getByRole('dialog').getByRole('button', { name: '提交' }).dblclick();
+  await expect(d1.getByText('已提交，等待药库审核。')).toBeVisible();
+  await expect(d1.getByText('待审核').first()).toBeVisible();
+  await screenshot(d1, 'purchasing-01b-doctor-submitted');
+
+  // 西岭's doctor: 30粒 阿莫西林 (typed in 粒) and 3盒 布洛芬.
+  const phone2 = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const d2 = await phone2.newPage();
+  await login(d2, server.url, 'cy02', 'Chushi2026');
+  await d2.getByLabel('原密码').fill('Chushi2026');
+  await d2.getByLabel('新密码', { exact: true }).fill(PASSWORD);
+  await d2.getByLabel('确认新密码').fill(PASSWORD);
+  await d2.getByRole('button', { name: '修改密码' }).click();
+  await expect(d2.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await reportNeeds(d2, [
+    { search: '阿莫西林', pick: /0\.25g\*24粒/, label: '阿莫西林胶囊', qty: '30', unit: '粒' },
+    { search: 'blf', pick: /0\.3g\*20粒/, label: '布洛芬缓释胶囊', qty: '3', unit: '盒' },
   ]);
+  await expect(d2.locator('.line-card').filter({ hasText: '阿莫西林胶囊' }).getByText('= 1盒6粒（共 30粒）')).toBeVisible();
+  await d2.getByRole('button', { name: '提交' }).click();
+  await d2.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  await expect(d2.getByText('已提交，等待药库审核。')).toBeVisible();
+  expect((await api(yaoku, 'requisitions.list', { status: ['submitted'] })).total).toBe(2);
 
   // The pharmacist on the desktop.
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
@@ -192,16 +235,17 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const size = execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' });
   expect(size).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
 
-  // The doctor of 西岭, on a phone, sees the hub's decision and its reason.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const doc = await phone.newPage();
-  await login(doc, server.url, 'cy02', PASSWORD);
-  await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
-  await doc.goto(`${server.url}purchasing/requisitions`);
-  await doc.getByText(/QL-/).first().click();
-  await expect(doc.getByText('近三月用量小')).toBeVisible();
-  await expect(doc.getByText('调整', { exact: true })).toBeVisible();
-  await screenshot(doc, 'purchasing-08-doctor-decisions');
-  await phone.close();
+  // The doctor of 西岭, on the phone, sees the hub's decision on every line, with its reason.
+  await d2.getByRole('button', { name: '打开导航菜单' }).click();
+  await d2.getByRole('menuitem', { name: '需求上报' }).click();
+  await d2.locator('.req-card').first().click();
+  const ibuCard = d2.locator('.ant-card').filter({ hasText: '布洛芬缓释胶囊' });
+  await expect(ibuCard).toContainText('调整');
+  await expect(ibuCard).toContainText('请领 3盒（60粒） → 核准 2盒（40粒）');
+  await expect(ibuCard).toContainText('近三月用量小');
+  await expect(d2.locator('.ant-card').filter({ hasText: '阿莫西林胶囊' })).toContainText('同意');
+  await screenshot(d2, 'purchasing-08-doctor-decisions');
+  await phone1.close();
+  await phone2.close();
   await desk.close();
 });

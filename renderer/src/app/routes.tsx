@@ -6,8 +6,12 @@ import type { Role } from '../../../shared/contract';
 const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
+const DrugsPage = lazy(() => import('../pages/catalog/DrugsPage'));
+const DrugLookupPage = lazy(() => import('../pages/catalog/DrugLookupPage'));
+const SuppliersPage = lazy(() => import('../pages/suppliers/SuppliersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
 const RequisitionsPage = lazy(() => import('../pages/purchasing/RequisitionsPage'));
+const RequisitionEditPage = lazy(() => import('../pages/purchasing/RequisitionEditPage'));
 const ReviewPage = lazy(() => import('../pages/purchasing/ReviewPage'));
 const AggregationPage = lazy(() => import('../pages/purchasing/AggregationPage'));
 const OrdersPage = lazy(() => import('../pages/purchasing/OrdersPage'));
@@ -52,6 +56,8 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
 export const ROUTES: AppRoute[] = [
   { path: '/', label: '工作台', roles: ALL_ROLES, element: <HomePage />, group: 'home', icon: <HomeOutlined /> },
   { path: '/purchasing/requisitions', label: '需求上报', roles: ['village_doctor', 'pharmacist'], element: <RequisitionsPage />, group: 'purchasing' },
+  { path: '/purchasing/requisitions/new', label: '新建请领单', roles: ['village_doctor', 'pharmacist'], element: <RequisitionEditPage /> },
+  { path: '/purchasing/requisitions/:id', label: '请领单', roles: ALL_ROLES, element: <RequisitionEditPage /> },
   { path: '/purchasing/review', label: '请领审核', roles: HUB_ROLES, element: <ReviewPage />, group: 'purchasing' },
   { path: '/purchasing/aggregate', label: '汇总采购', roles: ['pharmacist'], element: <AggregationPage />, group: 'purchasing' },
   { path: '/purchasing/orders', label: '采购订单', roles: HUB_ROLES, element: <OrdersPage />, group: 'purchasing' },
@@ -64,6 +70,9 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
+  { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
+  { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },

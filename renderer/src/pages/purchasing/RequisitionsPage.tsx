@@ -40,7 +40,7 @@ export default function RequisitionsPage() {
     keyword: keyword || undefined,
     page,
     pageSize: 20,
-  });
+  }, { staleTime: 0 });
   const rows = list.data?.rows ?? [];
 
   return (

@@ -53,7 +53,7 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
 }
 
 function ReviewPanel({ id }: { id: number }) {
-  const req = useApiQuery('requisitions.get', { id });
+  const req = useApiQuery('requisitions.get', { id }, { staleTime: 0 });
   const [draft, setDraft] = useState<DecisionDraft | null>(null);
   const decide = useApiMutation('requisitions.decide', {
     invalidates: ['requisitions.get', 'requisitions.list'],
@@ -228,7 +228,8 @@ export default function ReviewPage() {
   const [params, setParams] = useSearchParams();
   const filter = params.get('f') ?? 'pending';
   const selectedParam = Number(params.get('id')) || null;
-  const list = useApiQuery('requisitions.list', { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 });
+  // New requisitions arrive from the clinics: ask again on every visit, and every minute while open.
+  const list = useApiQuery('requisitions.list', { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 }, { staleTime: 0, refetchInterval: 60_000 });
   const rows = list.data?.rows ?? [];
   const [selected, setSelected] = useState<number | null>(selectedParam);
   useEffect(() => {
