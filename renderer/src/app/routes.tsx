@@ -26,6 +26,7 @@ const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
 const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
 const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
 const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
+const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
@@ -65,6 +66,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/receipts', label: '验收入库', roles: ['admin', 'pharmacist', 'finance'], element: <ReceiptsPage />, group: 'stock' },
   { path: '/stock/deliveries', label: '配送出库', roles: ['admin', 'pharmacist', 'finance'], element: <DeliveriesPage />, group: 'stock' },
   { path: '/clinic/deliveries', label: '配送签收', roles: ['village_doctor'], element: <SignDeliveriesPage />, group: 'stock' },
+  { path: '/clinic/dispensing', label: '用药登记', roles: ['village_doctor', 'pharmacist'], element: <DispensingPage />, group: 'stock' },
   { path: '/stock/on-hand', label: '库存查询', roles: ALL_ROLES, element: <OnHandPage />, group: 'stock' },
   { path: '/stock/card', label: '库存台账', roles: ALL_ROLES, element: <StockCardPage />, group: 'stock' },
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
