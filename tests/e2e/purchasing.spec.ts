@@ -2,10 +2,20 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { expect, login, screenshot, SCREENSHOT_DIR, test } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
 import { validCreditCode } from '../helpers/catalog';
 
 test.describe.configure({ mode: 'serial' });
+
+// A hub of our own: the worker's shared server may already have been set up by another file.
+let server: ServerHandle;
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
 
 const PASSWORD = 'Qingshi2026';
 
@@ -66,7 +76,7 @@ async function reportNeeds(page: Page, lines: { search: string; pick: RegExp; la
   }
 }
 
-test('two clinics report needs, the pharmacist reviews, aggregates and gets one order per supplier', async ({ browser, server }) => {
+test('two clinics report needs, the pharmacist reviews, aggregates and gets one order per supplier', async ({ browser }) => {
   // The hub: first-run setup, two clinics, their doctors and the pharmacist.
   const setup = await browser.newContext({ baseURL: server.url });
   await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
