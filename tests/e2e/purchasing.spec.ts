@@ -164,6 +164,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const modal = ph.getByRole('dialog');
   await modal.getByLabel('核准数量（盒）').fill('2');
   await expect(modal.getByText('= 2盒（40粒）')).toBeVisible();
+  await modal.getByLabel('调整原因').focus();
   await modal.getByRole('button', { name: '确认调整' }).click();
   await expect(modal.getByText('调整数量必须填写原因')).toBeVisible();
   await modal.getByLabel('调整原因').fill('近三月用量小');

@@ -113,9 +113,8 @@ function ReviewPanel({ id }: { id: number }) {
         size="small"
         pagination={false}
         dataSource={r.lines}
-        scroll={{ x: 1070 }}
+        scroll={{ x: 820 }}
         columns={[
-          { title: '行', dataIndex: 'lineNo', width: 44 },
           {
             title: '药品',
             key: 'drug',
@@ -138,7 +137,7 @@ function ReviewPanel({ id }: { id: number }) {
               </div>
             ),
           },
-          { title: '请领', dataIndex: 'requestedQty', width: 90, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
           {
             title: (
               <Tooltip title="中心药库现有未过期库存（不扣除已核准待发的数量）">
@@ -146,7 +145,7 @@ function ReviewPanel({ id }: { id: number }) {
               </Tooltip>
             ),
             dataIndex: 'hubStock',
-            width: 90,
+            width: 80,
             align: 'right',
             render: (q: number | null, l) => <Qty qty={q} unit={l} />,
           },
@@ -157,7 +156,7 @@ function ReviewPanel({ id }: { id: number }) {
               </Tooltip>
             ),
             key: 'ref',
-            width: 220,
+            width: 170,
             render: (_, l) => (
               <div className="ref-figures">
                 <span>
@@ -176,39 +175,34 @@ function ReviewPanel({ id }: { id: number }) {
             ),
           },
           {
-            title: '审核结果',
+            title: '审核',
             key: 'decision',
-            width: 160,
+            width: 230,
+            fixed: 'right',
             render: (_, l) => (
-              <div>
-                <DecisionTag decision={l.decision} />
-                {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} unit={l} strong />}
+              <div className="decision-cell">
+                <div>
+                  <DecisionTag decision={l.decision} />
+                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} unit={l} strong />}
+                </div>
                 {l.decisionReason && <div className="muted">{l.decisionReason}</div>}
+                {canReview && l.issuedQty === 0 && (
+                  <Space size={4} wrap style={{ marginTop: 4 }}>
+                    <Button size="small" disabled={l.decision === 'approved'} onClick={() => approve([l])} aria-label={`同意 ${l.drugName}`}>
+                      同意
+                    </Button>
+                    <Button size="small" onClick={() => setDraft({ line: l, mode: 'adjusted' })} aria-label={`调整 ${l.drugName}`}>
+                      调整
+                    </Button>
+                    <Button size="small" danger onClick={() => setDraft({ line: l, mode: 'rejected' })} aria-label={`驳回 ${l.drugName}`}>
+                      驳回
+                    </Button>
+                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} baseUnit={l.baseUnit} />}
+                  </Space>
+                )}
+                {l.issuedQty > 0 && <Typography.Text type="secondary">已发 {qtyText(l.issuedQty, l)}</Typography.Text>}
               </div>
             ),
-          },
-          {
-            title: '操作',
-            key: 'act',
-            width: 200,
-            fixed: 'right',
-            render: (_, l) =>
-              canReview && l.issuedQty === 0 ? (
-                <Space size={4} wrap>
-                  <Button size="small" disabled={l.decision === 'approved'} onClick={() => approve([l])} aria-label={`同意 ${l.drugName}`}>
-                    同意
-                  </Button>
-                  <Button size="small" onClick={() => setDraft({ line: l, mode: 'adjusted' })} aria-label={`调整 ${l.drugName}`}>
-                    调整
-                  </Button>
-                  <Button size="small" danger onClick={() => setDraft({ line: l, mode: 'rejected' })} aria-label={`驳回 ${l.drugName}`}>
-                    驳回
-                  </Button>
-                  {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} baseUnit={l.baseUnit} />}
-                </Space>
-              ) : l.issuedQty > 0 ? (
-                <Typography.Text type="secondary">已发 {qtyText(l.issuedQty, l)}</Typography.Text>
-              ) : null,
           },
         ]}
       />
@@ -255,12 +249,12 @@ export default function ReviewPage() {
         style={{ marginBottom: 12 }}
       />
       <Row gutter={12}>
-        <Col xs={24} lg={7}>
+        <Col xs={24} lg={7} xl={6}>
           <Card size="small" styles={{ body: { padding: 0 } }} loading={list.isLoading}>
             <Inbox rows={rows} selected={selected} onSelect={select} />
           </Card>
         </Col>
-        <Col xs={24} lg={17}>{selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}</Col>
+        <Col xs={24} lg={17} xl={18}>{selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}</Col>
       </Row>
     </Page>
   );
