@@ -228,15 +228,15 @@ export default function AggregationPage() {
                         医保目录占比（金额） <InfoCircleOutlined />
                       </Tooltip>
                     }
-                    value={percent(p.share.amountShareBp)}
-                    styles={{ content: { color: p.share.amountShareBp < p.share.thresholdBp ? '#cf1322' : '#389e0d' } }}
+                    value={p.share.totalItems ? percent(p.share.amountShareBp) : '—'}
+                    styles={{ content: { color: !p.share.totalItems ? undefined : p.share.amountShareBp < p.share.thresholdBp ? '#cf1322' : '#389e0d' } }}
                   />
                 </Col>
                 <Col xs={12} md={4}>
                   <Statistic
                     title="医保目录占比（品种）"
-                    value={percent(p.share.itemShareBp)}
-                    styles={{ content: { color: p.share.itemShareBp < p.share.thresholdBp ? '#cf1322' : '#389e0d' } }}
+                    value={p.share.totalItems ? percent(p.share.itemShareBp) : '—'}
+                    styles={{ content: { color: !p.share.totalItems ? undefined : p.share.itemShareBp < p.share.thresholdBp ? '#cf1322' : '#389e0d' } }}
                   />
                 </Col>
                 <Col xs={12} md={4}>
