@@ -87,6 +87,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   // 4. Dispensing from the keyboard: 阿莫西林 by its initials, 6粒.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await doc.getByRole('menuitem', { name: '用药登记' }).click();
+  await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
   const picker = doc.getByLabel('药品检索');
   await picker.fill('amxl');
   await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('库存 1盒');
@@ -103,6 +104,8 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   // 5. Every step on the stock cards: the clinic's and the hub's.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await doc.getByRole('menuitem', { name: '库存台账' }).click();
+  // The route's chunk loads lazily: until the card's own heading shows, the label still finds the dispensing picker.
+  await expect(doc.getByRole('heading', { name: '库存台账' })).toBeVisible();
   await doc.getByLabel('药品检索').fill('amxl');
   await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('阿莫西林胶囊');
   await doc.getByLabel('药品检索').press('Enter');
