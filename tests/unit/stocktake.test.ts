@@ -438,3 +438,22 @@ describe('accuracy', () => {
     expect(await codeOf(finance.call('stocktakes.accuracy', { from: '2026-05', to: '2026-04' }))).toBe('VALIDATION');
   });
 });
+
+describe('demo history', () => {
+  it('runs spot checks with a few realistic variances through the real handlers', async () => {
+    const { runDemoSpotCheck } = await import('../../electron/demo/stocktake');
+    let variances = 0;
+    for (let i = 0; i < 4; i++) {
+      const result = await runDemoSpotCheck({ pharmacist, doctor }, clinicId, { seed: 1000 + i, sampleSize: 3, variancePercent: 50, counterMode: i % 2 ? 'onsite' : 'self' });
+      const st = await pharmacist.call('stocktakes.get', { id: result.id });
+      expect(st.status).toBe('approved');
+      expect(result.variances).toBe(st.lines.filter((l) => l.variance !== 0).length);
+      expect(st.lines.filter((l) => l.variance !== 0).every((l) => l.reasonCode !== null)).toBe(true);
+      variances += result.variances;
+    }
+    expect(variances).toBeGreaterThan(0);
+    const acc = await pharmacist.call('stocktakes.accuracy', { from: '2026-03', to: '2026-03', clinicId });
+    expect(acc.rows[0].total.stocktakes).toBe(4);
+    expect(acc.rows[0].total.matchedLines).toBeLessThan(acc.rows[0].total.countedLines);
+  });
+});
