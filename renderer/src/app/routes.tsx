@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AuditOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -15,6 +15,9 @@ const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
 const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
 const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
 const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
+const StocktakesPage = lazy(() => import('../pages/stocktake/StocktakesPage'));
+const StocktakeDetailPage = lazy(() => import('../pages/stocktake/StocktakeDetailPage'));
+const AccuracyPage = lazy(() => import('../pages/stocktake/AccuracyPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -34,6 +37,7 @@ export type NavGroup = 'home' | 'purchasing' | 'stock' | 'stocktake' | 'settleme
 export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'home', label: '工作台', icon: <HomeOutlined /> },
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
+  { key: 'stocktake', label: '盘点抽查', icon: <AuditOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -49,6 +53,10 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/stocktake', label: '盘点与抽查', roles: HUB_ROLES, element: <StocktakesPage />, group: 'stocktake' },
+  { path: '/stocktake', label: '本室盘点', roles: ['village_doctor'], element: <StocktakesPage />, group: 'stocktake' },
+  { path: '/stocktake/accuracy', label: '账实相符率', roles: ALL_ROLES, element: <AccuracyPage />, group: 'stocktake' },
+  { path: '/stocktake/:id', label: '盘点单', roles: ALL_ROLES, element: <StocktakeDetailPage /> },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
