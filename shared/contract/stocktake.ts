@@ -115,7 +115,7 @@ export const stocktakeSummary = z.object({
   lineCount: int,
   countedCount: int,
   recountCount: int,
-  /** Null while book figures are hidden from the caller. */
+  /** Null while book figures are hidden from the caller (amounts also for a cancelled stocktake). */
   matchedCount: int.nullable(),
   surplusAmount: int.nullable(),
   shortageAmount: int.nullable(),

@@ -244,6 +244,8 @@ describe('variances and approval', () => {
     // The stock card names the stocktake.
     const card = await pharmacist.call('stock.card', { storeId: await clinicStoreId(), drugId: amox.id, from: '2026-03-01', to: '2026-03-31' });
     expect(card.rows.filter((r) => r.docType === 'stocktake').map((r) => r.docNo)).toEqual([st.docNo, st.docNo]);
+    const [summary] = await pharmacist.call('stocktakes.list', { clinicId });
+    expect(summary).toMatchObject({ status: 'approved', lineCount: 4, countedCount: 4, matchedCount: 2, surplusAmount: 260, shortageAmount: 156 });
     // Approved is final.
     expect(await codeOf(pharmacist.call('stocktakes.approve', { id: st.id, reasons: [] }))).toBe('INVALID_STATE');
     expect(await codeOf(pharmacist.call('stocktakes.cancel', { id: st.id, reason: '反悔' }))).toBe('INVALID_STATE');

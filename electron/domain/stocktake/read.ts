@@ -215,9 +215,8 @@ function totalsOf(head: StocktakeHead, lines: LineState[]): Totals {
   return t;
 }
 
-function summaryOf(ctx: HandlerContext, head: StocktakeHead, lines: LineState[]) {
+function summaryOf(ctx: HandlerContext, head: StocktakeHead, t: Totals) {
   const visible = bookVisible(ctx, head);
-  const t = totalsOf(head, lines);
   return {
     id: head.id,
     docNo: head.docNo,
@@ -245,8 +244,8 @@ function summaryOf(ctx: HandlerContext, head: StocktakeHead, lines: LineState[])
     countedCount: t.countedCount,
     recountCount: t.recountCount,
     matchedCount: visible ? t.matchedCount : null,
-    surplusAmount: visible ? t.surplusAmount : null,
-    shortageAmount: visible ? t.shortageAmount : null,
+    surplusAmount: visible && head.status !== 'cancelled' ? t.surplusAmount : null,
+    shortageAmount: visible && head.status !== 'cancelled' ? t.shortageAmount : null,
     bookVisible: visible,
     canCount: canCount(ctx, head),
   };
@@ -354,7 +353,7 @@ export function stocktakeDetail(ctx: HandlerContext, id: number) {
       adjustmentAmount: l.adjustmentAmount,
     };
   });
-  return { ...summaryOf(ctx, head, lines), startLedgerId: head.startLedgerId, lines: out, selection: selectionOf(db, head, visible) };
+  return { ...summaryOf(ctx, head, totalsOf(head, lines)), startLedgerId: head.startLedgerId, lines: out, selection: selectionOf(db, head, visible) };
 }
 
 export function listStocktakes(
@@ -380,8 +379,46 @@ export function listStocktakes(
     doctor ? 1 : 0,
     filter.limit,
   ) as Record<string, unknown>[];
-  return rows.map((r) => {
-    const head = toHead(r)!;
-    return summaryOf(ctx, head, lineStates(ctx.db, head.id));
-  });
+  const heads = rows.map((r) => toHead(r)!);
+  const closed = closedTotals(
+    ctx.db,
+    heads.filter((h) => h.status === 'approved' || h.status === 'cancelled'),
+  );
+  return heads.map((head) => summaryOf(ctx, head, closed.get(head.id) ?? totalsOf(head, lineStates(ctx.db, head.id))));
+}
+
+/**
+ * Totals of finished stocktakes for a list, in one query per 500: approved ones carry their posted figures;
+ * cancelled ones show only how far the count got. Open ones (at most one per store) are worked out in full.
+ */
+function closedTotals(db: Db, heads: StocktakeHead[]): Map<number, Totals> {
+  const out = new Map<number, Totals>();
+  for (let i = 0; i < heads.length; i += 500) {
+    const chunk = heads.slice(i, i + 500);
+    const rows = db
+      .prepare(
+        `SELECT l.stocktake_id AS id, count(*) AS lines,
+                coalesce(sum(c.id IS NOT NULL AND r.id IS NULL), 0) AS counted,
+                coalesce(sum(r.id IS NOT NULL), 0) AS recount,
+                coalesce(sum(c.id IS NOT NULL AND r.id IS NULL AND c.counted_qty = c.book_qty), 0) AS matched
+           FROM stocktake_lines l
+           LEFT JOIN stocktake_counts c ON c.id = (SELECT max(x.id) FROM stocktake_counts x WHERE x.line_id = l.id)
+           LEFT JOIN stocktake_recounts r ON r.count_id = c.id
+          WHERE l.stocktake_id IN (${chunk.map(() => '?').join(',')}) GROUP BY l.stocktake_id`,
+      )
+      .all(...chunk.map((h) => h.id)) as { id: number; lines: number; counted: number; recount: number; matched: number }[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const h of chunk) {
+      const r = byId.get(h.id) ?? { lines: 0, counted: 0, recount: 0, matched: 0 };
+      out.set(h.id, {
+        lineCount: r.lines,
+        countedCount: r.counted,
+        recountCount: r.recount,
+        matchedCount: h.matchedCountStored ?? r.matched,
+        surplusAmount: h.surplusAmountStored ?? 0,
+        shortageAmount: h.shortageAmountStored ?? 0,
+      });
+    }
+  }
+  return out;
 }

@@ -99,11 +99,12 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
       rowSelection={rowSelection}
       rowClassName={(l) => (l.variance ? 'variance-row' : '')}
       columns={[
-        { title: '行', dataIndex: 'lineNo', width: 48 },
+        { title: '行', dataIndex: 'lineNo', width: 44, fixed: 'left' },
         {
           title: '药品 / 批号',
           key: 'drug',
-          width: 260,
+          width: 220,
+          fixed: 'left',
           render: (_, l) => (
             <Space orientation="vertical" size={0}>
               <DrugName name={l.drugName} spec={l.spec} />
@@ -120,15 +121,19 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
         },
         ...(showBook
           ? [
-              { title: '开始时账面', key: 'start', width: 110, align: 'right' as const, render: (_: unknown, l: Line) => <Qty qty={l.bookQtyAtStart} drug={l} /> },
               {
-                title: '录入时账面',
+                title: '账面（录入时）',
                 key: 'book',
                 width: 130,
                 align: 'right' as const,
                 render: (_: unknown, l: Line) => (
                   <Space orientation="vertical" size={2} align="end">
-                    <Qty qty={l.bookQty} drug={l} />
+                    {l.status === 'pending' ? <Qty qty={l.bookQtyAtStart} drug={l} /> : <Qty qty={l.bookQty} drug={l} />}
+                    {l.bookQty !== null && l.bookQtyAtStart !== l.bookQty && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        开始时 <Qty qty={l.bookQtyAtStart} drug={l} />
+                      </Typography.Text>
+                    )}
                     <MovementsDuring line={l} />
                   </Space>
                 ),
@@ -138,7 +143,7 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
         {
           title: '实盘',
           key: 'counted',
-          width: 140,
+          width: 120,
           align: 'right',
           render: (_, l) =>
             l.status === 'pending' ? (
@@ -153,11 +158,11 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
         },
         ...(showBook
           ? [
-              { title: '差异', key: 'variance', width: 130, align: 'right' as const, render: (_: unknown, l: Line) => <VarianceQty qty={l.variance} drug={l} /> },
-              { title: '差异金额（元）', key: 'amount', width: 110, align: 'right' as const, render: (_: unknown, l: Line) => (l.variance ? <Money fen={l.varianceAmount} /> : '') },
+              { title: '差异', key: 'variance', width: 110, align: 'right' as const, render: (_: unknown, l: Line) => <VarianceQty qty={l.variance} drug={l} /> },
+              { title: '差异金额（元）', key: 'amount', width: 100, align: 'right' as const, render: (_: unknown, l: Line) => (l.variance ? <Money fen={l.varianceAmount} /> : '') },
             ]
           : []),
-        { title: '盘点人', key: 'who', width: 130, render: (_, l) => (l.countedByName ? <span title={formatDateTime(l.countedAt)}>{l.countedByName}</span> : '') },
+        { title: '盘点人', key: 'who', width: 90, render: (_, l) => (l.countedByName ? <span title={formatDateTime(l.countedAt)}>{l.countedByName}</span> : '') },
         ...(extra ?? []).map((c) => ({ title: c.title, key: c.title, width: c.width, render: (_: unknown, l: Line) => c.render(l) })),
         ...(st.status === 'approved'
           ? [

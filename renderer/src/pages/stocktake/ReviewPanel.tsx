@@ -61,7 +61,7 @@ export function ReviewPanel({ st }: { st: Detail }) {
         extra={[
           {
             title: '差异原因',
-            width: 260,
+            width: 220,
             render: (l) =>
               l.variance ? (
                 <Space orientation="vertical" size={4} style={{ width: '100%' }}>
