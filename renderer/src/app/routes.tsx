@@ -18,6 +18,8 @@ const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage
 const StocktakesPage = lazy(() => import('../pages/stocktake/StocktakesPage'));
 const StocktakeDetailPage = lazy(() => import('../pages/stocktake/StocktakeDetailPage'));
 const AccuracyPage = lazy(() => import('../pages/stocktake/AccuracyPage'));
+const BackupPage = lazy(() => import('../pages/system/BackupPage'));
+const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -59,5 +61,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/stocktake/:id', label: '盘点单', roles: ALL_ROLES, element: <StocktakeDetailPage /> },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
+  { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
+  { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];
