@@ -149,6 +149,10 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('50.0%');
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).not.toContainText('从未盘点');
   await screenshot(page, 'stocktake-07-accuracy');
+  await page.getByRole('menuitem', { name: '盘点与抽查' }).click();
+  await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('已审核过账');
+  await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('1/2');
+  await screenshot(page, 'stocktake-09-list');
 
   // The doctor now sees the result and the clinic's own figure.
   await doc.reload();
@@ -156,5 +160,9 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await doc.goto(`${server.url}stocktake/accuracy`);
   await expect(doc.getByText('50.0%').first()).toBeVisible();
   await screenshot(doc, 'stocktake-08-doctor-accuracy');
+  await doc.goto(`${server.url}stocktake`);
+  await expect(doc.getByText('目前没有需要您盘点的药品')).toBeVisible();
+  await expect(doc.getByText(/2 行中 1 行相符/)).toBeVisible();
+  await screenshot(doc, 'stocktake-10-doctor-list');
   await phone.close();
 });

@@ -141,12 +141,12 @@ function HubStocktakes() {
         size="middle"
         loading={list.isLoading}
         dataSource={list.data}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1300 }}
         onRow={(s) => ({ onDoubleClick: () => navigate(`/stocktake/${s.id}`) })}
         columns={[
           { title: '单号', dataIndex: 'docNo', width: 150, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
-          { title: '库房', dataIndex: 'storeName', render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
-          { title: '类型', key: 'tags', render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
+          { title: '库房', dataIndex: 'storeName', width: 170, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
+          { title: '类型', key: 'tags', width: 230, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
           { title: '发起', key: 'created', width: 160, render: (_, s) => <span title={formatDateTime(s.createdAt)}>{s.startDate} {s.createdByName}</span> },
           {
             title: '进度',
