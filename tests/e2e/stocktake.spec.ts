@@ -1,4 +1,5 @@
-import { expect, login, screenshot, test } from './fixtures';
+import fs from 'node:fs';
+import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
 import { ApiSession, openDb, seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -61,7 +62,17 @@ async function seedHub(url: string, dataDir: string) {
   await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 }
 
-test('spot check: drawn by the pharmacist, counted blind by the doctor on a phone, approved, accuracy updated', async ({ page, browser, server }) => {
+// Its own server: the shared worker server may already have been set up by another spec file.
+let server: ServerHandle;
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+test('spot check: drawn by the pharmacist, counted blind by the doctor on a phone, approved, accuracy updated', async ({ page, browser }) => {
   await seedHub(server.url, server.dataDir);
 
   // The pharmacist sees that 东湖 has never been checked.
