@@ -141,9 +141,9 @@ describe('blind count', () => {
 
     // The book cannot be read elsewhere either while the blind count is open.
     const store = await clinicStoreId();
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('FORBIDDEN');
-    expect(await codeOf(doctor.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('FORBIDDEN');
-    expect(await codeOf(doctor.call('stock.card', { storeId: store, drugId: amox.id, from: '2026-03-01', to: '2026-03-31' }))).toBe('FORBIDDEN');
+    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
+    expect(await codeOf(doctor.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
+    expect(await codeOf(doctor.call('stock.card', { storeId: store, drugId: amox.id, from: '2026-03-01', to: '2026-03-31' }))).toBe('INVALID_STATE');
     expect((await doctor.call('stock.alerts', {})).filter((a) => [amox.id, ceft.id, vitc.id].includes(a.drugId))).toEqual([]);
     // Hub staff are not limited by it.
     expect((await pharmacist.call('stock.onHand', { storeId: store })).rows).toHaveLength(3);
@@ -158,7 +158,7 @@ describe('blind count', () => {
     const review = await pharmacist.call('stocktakes.get', { id: st.id });
     expect(review.bookVisible).toBe(true);
     expect(lineOf(review, 'A2')).toMatchObject({ bookQty: 72, countedQty: 70, variance: -2 });
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('FORBIDDEN');
+    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
 
     await pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: lineOf(review, 'A2').id, reasonCode: 'unrecorded_dispensing' }] });
     const after = await doctor.call('stocktakes.get', { id: st.id });
@@ -180,7 +180,7 @@ describe('who counts', () => {
   it('lets only the clinic’s own doctor enter a self-count, and only hub staff an on-site one', async () => {
     const self = await spotAll();
     const entry = { id: self.id, entries: [{ lineId: self.lines[0].id, countedQty: 1 }] };
-    expect(await codeOf(pharmacist.call('stocktakes.count', entry))).toBe('FORBIDDEN');
+    expect(await codeOf(pharmacist.call('stocktakes.count', entry))).toBe('BUSINESS_RULE');
     expect(await codeOf(otherDoctor.call('stocktakes.count', entry))).toBe('FORBIDDEN_CLINIC');
     expect(await codeOf(otherDoctor.call('stocktakes.get', { id: self.id }))).toBe('FORBIDDEN_CLINIC');
     await pharmacist.call('stocktakes.cancel', { id: self.id, reason: '改为现场盘点' });
@@ -188,8 +188,8 @@ describe('who counts', () => {
     const onsite = await spotAll({ counterMode: 'onsite' });
     // The doctor does not see an on-site check before it is submitted.
     expect(await doctor.call('stocktakes.list', {})).toHaveLength(1); // only the cancelled self-count
-    expect(await codeOf(doctor.call('stocktakes.get', { id: onsite.id }))).toBe('FORBIDDEN');
-    expect(await codeOf(doctor.call('stocktakes.count', { id: onsite.id, entries: [{ lineId: onsite.lines[0].id, countedQty: 1 }] }))).toBe('FORBIDDEN');
+    expect(await codeOf(doctor.call('stocktakes.get', { id: onsite.id }))).toBe('INVALID_STATE');
+    expect(await codeOf(doctor.call('stocktakes.count', { id: onsite.id, entries: [{ lineId: onsite.lines[0].id, countedQty: 1 }] }))).toBe('INVALID_STATE');
     const counted = await countAll(onsite, { A1: 48, A2: 72, C1: 30, V1: 200 }, pharmacist);
     expect(counted.lines.every((l) => l.countedByName === '周药师')).toBe(true);
     // Blind on site: the counting pharmacist does not see the book through the stocktake either.

@@ -34,5 +34,5 @@ export function assertBookReadable(ctx: HandlerContext, storeId: number, drugId?
   const scope = blindScope(ctx, storeId);
   if (!scope) return;
   if (drugId !== undefined && !isHidden(scope, drugId)) return;
-  throw new AppError('FORBIDDEN', `本室正在盲盘（${scope.docNo}），盘点审核完成前不能查看${drugId === undefined ? '本室' : '该药品的'}账面库存`);
+  throw new AppError('INVALID_STATE', `本室正在盲盘（${scope.docNo}），盘点审核完成前不能查看${drugId === undefined ? '本室' : '该药品的'}账面库存`);
 }

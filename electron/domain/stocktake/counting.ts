@@ -20,7 +20,7 @@ function assertCounter(ctx: HandlerContext, head: StocktakeHead): void {
   }
   if (!isCounter(ctx, head)) {
     throw new AppError(
-      'FORBIDDEN',
+      'BUSINESS_RULE',
       head.counterMode === 'self' ? `盘点单 ${head.docNo} 是村医自盘，只能由该卫生室的村医录入` : `盘点单 ${head.docNo} 由药库人员现场盘点，村医不能录入`,
     );
   }

@@ -82,7 +82,7 @@ export function accessibleHead(ctx: HandlerContext, id: number): StocktakeHead {
   const head = getHead(ctx.db, id);
   assertClinicAccess(ctx, head.clinicId);
   if (ctx.user.role === 'village_doctor' && hiddenFromDoctor(head)) {
-    throw new AppError('FORBIDDEN', '中心库正在现场盘点，提交盘点结果后可以查看');
+    throw new AppError('INVALID_STATE', '中心库正在现场盘点，提交盘点结果后可以查看');
   }
   return head;
 }
