@@ -147,6 +147,11 @@ describe('blind count', () => {
     expect((await doctor.call('stock.alerts', {})).filter((a) => [amox.id, ceft.id, vitc.id].includes(a.drugId))).toEqual([]);
     // Hub staff are not limited by it.
     expect((await pharmacist.call('stock.onHand', { storeId: store })).rows).toHaveLength(3);
+    // The drug picker (dispensing goes on) still finds the drug, without its book quantity.
+    const code = (db().prepare('SELECT nhsa_code AS c FROM drugs WHERE id = ?').get(amox.id) as { c: string }).c;
+    const [hit] = await doctor.call('catalog.search', { q: code, storeId: store });
+    expect(hit).toMatchObject({ id: amox.id, stockQty: null });
+    expect((await pharmacist.call('catalog.search', { q: code, storeId: store }))[0].stockQty).toBe(120);
 
     const counted = await countAll(st, { A1: 48, A2: 70, C1: 30, V1: 200 });
     expect(counted.lines.every((l) => l.bookQty === null && l.variance === null && l.counts.every((c) => c.bookQty === null))).toBe(true);
