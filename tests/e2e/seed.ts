@@ -1,11 +1,6 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { validCreditCode } from '../helpers/catalog';
 
-/**
- * Talks to a running test server the way a client would (JSON over HTTP with the session cookie), and
- * writes straight into its database only what no workflow can create yet (suppliers, drugs, sent orders,
- * approved requisitions), as tests/helpers/stock.ts does for unit tests.
- */
+/** Talks to a running test server the way a client does: JSON over HTTP with the session cookie. */
 export class ApiSession {
   private cookie = '';
   constructor(private readonly url: string) {}
@@ -28,84 +23,83 @@ export class ApiSession {
   }
 }
 
-export function openDb(dataDir: string) {
-  return new Database(path.join(dataDir, 'santong.sqlite'));
-}
-
-export function seedSupplier(db: Database.Database, at: string): number {
-  return Number(
-    db.prepare('INSERT INTO suppliers (name, credit_code, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)').run('国药控股青石医药有限公司', '91430100MA4L0XXX1X', at, at)
-      .lastInsertRowid,
-  );
-}
-
-export interface E2eDrug {
-  id: number;
-  name: string;
+export interface SeedDrugSpec {
+  key: string;
+  nhsaCode: string;
+  genericName: string;
+  dosageForm: string;
   spec: string;
-  form: string;
-  packUnit: string;
   baseUnit: string;
   packSize: number;
+  /** Contract price per pack, micro-yuan. */
   packPrice: number;
+  /** Lots the hub receives and issues to the clinic: base units each. */
+  lots: { batchNo: string; expiryDate: string; qty: number }[];
 }
 
-export function seedDrug(db: Database.Database, at: string, supplierId: number, d: Omit<E2eDrug, 'id'>, code: string): E2eDrug {
-  const id = Number(
-    db
-      .prepare(
-        `INSERT INTO drugs (nhsa_code, generic_name, dosage_form, spec, pack_unit, base_unit, pack_size, manufacturer, insurance_class, default_supplier_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '华北制药股份有限公司', 'A', ?, ?, ?)`,
-      )
-      .run(code, d.name, d.form, d.spec, d.packUnit, d.baseUnit, d.packSize, supplierId, at, at).lastInsertRowid,
-  );
-  db.prepare('INSERT INTO supplier_prices (supplier_id, drug_id, pack_price, active, updated_at) VALUES (?, ?, ?, 1, ?)').run(supplierId, id, d.packPrice, at);
-  return { id, ...d };
-}
+/**
+ * Stock on a clinic's shelf through the real workflows only: the pharmacist enters a supplier and the drugs
+ * with contract prices, the doctor requests them, the pharmacist approves, aggregates, sends the order,
+ * receives it lot by lot and issues everything to the clinic, and the doctor signs for it.
+ */
+export async function stockClinicThroughWorkflows(
+  pharmacist: ApiSession,
+  doctor: ApiSession,
+  clinicId: number,
+  drugs: SeedDrugSpec[],
+): Promise<Record<string, number>> {
+  const supplier = await pharmacist.call<{ id: number }>('suppliers.create', {
+    name: '国药控股湖南有限公司',
+    creditCode: validCreditCode('91430000183763178'),
+    licenceNo: null,
+    contact: '刘经理',
+    phone: '0731-84001234',
+    address: null,
+  });
+  const ids: Record<string, number> = {};
+  for (const d of drugs) {
+    const created = await pharmacist.call<{ id: number }>('catalog.create', {
+      nhsaCode: d.nhsaCode,
+      genericName: d.genericName,
+      dosageForm: d.dosageForm,
+      spec: d.spec,
+      packUnit: '盒',
+      baseUnit: d.baseUnit,
+      packSize: d.packSize,
+      manufacturer: '华北制药股份有限公司',
+      insuranceClass: 'A',
+      defaultSupplierId: supplier.id,
+    });
+    await pharmacist.call('suppliers.setPrices', { supplierId: supplier.id, prices: [{ drugId: created.id, packPrice: d.packPrice }] });
+    ids[d.key] = created.id;
+  }
+  const total = (d: SeedDrugSpec) => d.lots.reduce((n, l) => n + l.qty, 0);
 
-export function seedSentOrder(db: Database.Database, at: string, supplierId: number, lines: { drug: E2eDrug; qty: number }[]) {
-  const adminId = (db.prepare("SELECT id FROM users WHERE role = 'admin' LIMIT 1").get() as { id: number }).id;
-  const poId = Number(
-    db
-      .prepare(
-        `INSERT INTO purchase_orders (doc_no, supplier_id, status, total_amount, created_by, created_at, updated_at, sent_at, sent_by)
-         VALUES (?, ?, 'sent', 0, ?, ?, ?, ?, ?)`,
-      )
-      .run(`CG-E2E-${poCounter++}`, supplierId, adminId, at, at, at, adminId).lastInsertRowid,
-  );
-  const lineIds = lines.map(
-    (l, i) =>
-      Number(
-        db
-          .prepare(
-            `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size, insurance_class, vbp, qty, pack_price, amount)
-             VALUES (?, ?, ?, ?, ?, ?, '华北制药股份有限公司', ?, ?, ?, 'A', 0, ?, ?, 0)`,
-          )
-          .run(poId, i + 1, l.drug.id, l.drug.name, l.drug.spec, l.drug.form, l.drug.packUnit, l.drug.baseUnit, l.drug.packSize, l.qty, l.drug.packPrice).lastInsertRowid,
+  const requisition = await doctor.call<{ id: number; lines: { id: number; drugId: number }[] }>('requisitions.submit', {
+    submitToken: `e2e-stocktake-${Date.now()}`,
+    note: null,
+    lines: drugs.map((d) => ({ drugId: ids[d.key], qty: total(d), enteredIn: 'pack', note: null })),
+  });
+  await pharmacist.call('requisitions.decide', { id: requisition.id, lines: requisition.lines.map((l) => ({ lineId: l.id, decision: 'approved' })) });
+  const selection = { requisitionIds: [requisition.id], hubReplenishment: false };
+  const preview = await pharmacist.call<{ fingerprint: string }>('aggregation.preview', selection);
+  const aggregation = await pharmacist.call<{ orders: { id: number }[] }>('aggregation.create', { ...selection, fingerprint: preview.fingerprint, note: null });
+  for (const o of aggregation.orders) {
+    await pharmacist.call('orders.send', { id: o.id });
+    const order = await pharmacist.call<{ lines: { id: number; drugId: number }[] }>('orders.get', { id: o.id });
+    await pharmacist.call('receipts.create', {
+      poId: o.id,
+      invoiceNo: 'FP20260301',
+      lines: order.lines.flatMap((line) =>
+        drugs.find((d) => ids[d.key] === line.drugId)!.lots.map((lot) => ({ poLineId: line.id, batchNo: lot.batchNo, expiryDate: lot.expiryDate, qty: lot.qty })),
       ),
-  );
-  return { poId, lineIds };
-}
-let poCounter = 1;
-
-export function seedApprovedRequisition(db: Database.Database, at: string, clinicId: number, lines: { drug: E2eDrug; qty: number }[]): number[] {
-  const adminId = (db.prepare("SELECT id FROM users WHERE role = 'admin' LIMIT 1").get() as { id: number }).id;
-  const requisitionId = Number(
-    db
-      .prepare(
-        `INSERT INTO requisitions (doc_no, clinic_id, status, created_by, created_at, updated_at, submitted_at, submitted_by, reviewed_at, reviewed_by)
-         VALUES (?, ?, 'reviewed', ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(`QL-E2E-${clinicId}-${poCounter++}`, clinicId, adminId, at, at, at, adminId, at, adminId).lastInsertRowid,
-  );
-  return lines.map((l, i) =>
-    Number(
-      db
-        .prepare(
-          `INSERT INTO requisition_lines (requisition_id, line_no, drug_id, requested_qty, entered_in, decision, approved_qty, decided_by, decided_at)
-           VALUES (?, ?, ?, ?, 'pack', 'approved', ?, ?, ?)`,
-        )
-        .run(requisitionId, i + 1, l.drug.id, l.qty, l.qty, adminId, at).lastInsertRowid,
-    ),
-  );
+    });
+  }
+  const pending = await pharmacist.call<{ requisitionLineId: number; outstandingQty: number }[]>('deliveries.pending', { clinicId });
+  const delivery = await pharmacist.call<{ id: number; lines: { id: number; qty: number }[] }>('deliveries.create', {
+    clinicId,
+    lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })),
+  });
+  await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+  return ids;
 }

@@ -1,20 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
-import { ApiSession, openDb, seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier } from './seed';
+import path from 'node:path';
+import { expect, login, screenshot, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { ApiSession, stockClinicThroughWorkflows } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'Qingshi2026';
 
-/**
- * A hub with one clinic holding two drugs, put there through the real handlers (receipt → delivery →
- * sign-off); only the drugs, the supplier, the order and the approved requisition are written directly.
- */
-async function seedHub(url: string, dataDir: string) {
+/** A hub with one clinic holding two drugs, all through the real workflows (catalog → request → order → receipt → delivery → sign-off). */
+async function seedHub(url: string) {
   const admin = new ApiSession(url);
   await admin.call('setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
   const clinic = await admin.call<{ id: number }>('clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村', address: null, phone: null });
   await admin.call('clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村', address: null, phone: null });
+  const sessions: Record<string, ApiSession> = {};
   for (const [username, displayName, role, clinicId] of [
     ['yaoku', '周药师', 'pharmacist', null],
     ['cy01', '王建国', 'village_doctor', clinic.id],
@@ -23,43 +23,13 @@ async function seedHub(url: string, dataDir: string) {
     const s = new ApiSession(url);
     await s.login(username, 'Chushi2026');
     await s.call('auth.changePassword', { oldPassword: 'Chushi2026', newPassword: PASSWORD });
+    await s.login(username, PASSWORD);
+    sessions[username] = s;
   }
-
-  const db = openDb(dataDir);
-  const at = new Date().toISOString();
-  const supplierId = seedSupplier(db, at);
-  const amox = seedDrug(db, at, supplierId, { name: '阿莫西林胶囊', spec: '0.25g*24粒', form: '胶囊剂', packUnit: '盒', baseUnit: '粒', packSize: 24, packPrice: 12_500_000 }, 'XJ01CAA040E001010100001');
-  const ceft = seedDrug(db, at, supplierId, { name: '注射用头孢曲松钠', spec: '1.0g', form: '注射剂', packUnit: '盒', baseUnit: '支', packSize: 10, packPrice: 85_000_000 }, 'XJ01DDA063B001010100002');
-  const { poId, lineIds } = seedSentOrder(db, at, supplierId, [
-    { drug: amox, qty: 96 },
-    { drug: ceft, qty: 30 },
+  await stockClinicThroughWorkflows(sessions.yaoku, sessions.cy01, clinic.id, [
+    { key: 'amox', nhsaCode: 'XJ01CAA040E001010100001', genericName: '阿莫西林胶囊', dosageForm: '胶囊剂', spec: '0.25g*24粒', baseUnit: '粒', packSize: 24, packPrice: 12_500_000, lots: [{ batchNo: 'A2506', expiryDate: '2028-06-30', qty: 48 }] },
+    { key: 'ceft', nhsaCode: 'XJ01DDA063B001010100002', genericName: '注射用头孢曲松钠', dosageForm: '注射剂', spec: '1.0g', baseUnit: '支', packSize: 10, packPrice: 85_000_000, lots: [{ batchNo: 'C2503', expiryDate: '2028-03-31', qty: 30 }] },
   ]);
-  const req = seedApprovedRequisition(db, at, clinic.id, [
-    { drug: amox, qty: 48 },
-    { drug: ceft, qty: 30 },
-  ]);
-  db.close();
-
-  const pharmacist = new ApiSession(url);
-  await pharmacist.login('yaoku', PASSWORD);
-  await pharmacist.call('receipts.create', {
-    poId,
-    invoiceNo: 'FP20260301',
-    lines: [
-      { poLineId: lineIds[0], batchNo: 'A2506', expiryDate: '2028-06-30', qty: 96 },
-      { poLineId: lineIds[1], batchNo: 'C2503', expiryDate: '2028-03-31', qty: 30 },
-    ],
-  });
-  const delivery = await pharmacist.call<{ id: number; lines: { id: number; qty: number }[] }>('deliveries.create', {
-    clinicId: clinic.id,
-    lines: [
-      { requisitionLineId: req[0], qty: 48 },
-      { requisitionLineId: req[1], qty: 30 },
-    ],
-  });
-  const doctor = new ApiSession(url);
-  await doctor.login('cy01', PASSWORD);
-  await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 }
 
 // Its own server: the shared worker server may already have been set up by another spec file.
@@ -73,7 +43,7 @@ test.afterAll(async () => {
 });
 
 test('spot check: drawn by the pharmacist, counted blind by the doctor on a phone, approved, accuracy updated', async ({ page, browser }) => {
-  await seedHub(server.url, server.dataDir);
+  await seedHub(server.url);
 
   // The pharmacist sees that 东湖 has never been checked.
   await login(page, server.url, 'yaoku', PASSWORD);
@@ -95,6 +65,16 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(page.getByText('盘点中：已录入 0 / 2 行')).toBeVisible();
   await expect(page.getByText('随机抽样记录')).toBeVisible();
   await screenshot(page, 'stocktake-02-drawn');
+  // The blind count sheet: every lot, a column to write the count in, no book figures.
+  await page.getByRole('button', { name: '盘点表（盲盘）' }).click();
+  await expect(page.getByRole('heading', { name: '药品盘点表（盲盘）' })).toBeVisible();
+  await expect(page.locator('.print-table tbody tr')).toHaveCount(2);
+  await expect(page.locator('.print-table thead')).toContainText('实盘数量');
+  await expect(page.locator('.print-table thead')).not.toContainText('账面');
+  await expect(page.getByText('盘点人：')).toBeVisible();
+  await screenshot(page, 'stocktake-02b-count-sheet');
+  await page.getByRole('button', { name: '返回' }).click();
+  await expect(page.getByText('盘点中：已录入 0 / 2 行')).toBeVisible();
 
   // The doctor counts on a phone: no book figures anywhere.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -154,6 +134,23 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(page.getByText('已审核过账')).toBeVisible();
   await expect(page.getByText('1 / 2 行')).toBeVisible();
   await screenshot(page, 'stocktake-06-approved');
+  // The result sheet: book, count, variance and value per lot; totals as posted, in words too.
+  await page.getByRole('button', { name: '结果单' }).click();
+  await expect(page.getByRole('heading', { name: '药品盘点盈亏报告' })).toBeVisible();
+  await expect(page.locator('.print-table tbody tr').filter({ hasText: '阿莫西林胶囊' })).toContainText('盘亏 1粒');
+  await expect(page.locator('.print-totals')).toContainText('-0.52');
+  await expect(page.locator('.print-notes')).toContainText('盘亏金额：¥0.52（伍角贰分）');
+  await expect(page.locator('.print-table tbody tr').filter({ hasText: '阿莫西林胶囊' })).toContainText('发药未登记：夜间出诊发药未登记');
+  await screenshot(page, 'stocktake-06b-result-sheet');
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const pdfFile = path.join(SCREENSHOT_DIR, 'stocktake-result.pdf');
+  await page.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
+  const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+  expect(text).toContain('药品盘点盈亏报告');
+  expect(text).toMatch(/第\s*1\s*页\s*共\s*1\s*页/);
+  expect(text).not.toContain('返回');
+  await page.getByRole('button', { name: '返回' }).click();
+  await expect(page.getByText('已审核过账')).toBeVisible();
 
   // The accuracy figure of 东湖 is now 50%.
   await page.getByRole('menuitem', { name: '账实相符率' }).click();

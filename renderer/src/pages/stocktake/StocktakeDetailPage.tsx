@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Button, Card, Descriptions, Input, Modal, Result, Space, Spin, Typography } from 'antd';
-import { InfoCircleOutlined } from '@ant-design/icons';
+import { InfoCircleOutlined, PrinterOutlined } from '@ant-design/icons';
 import { COUNT_RULE_TEXT } from '../../../../shared/stocktake';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
@@ -48,6 +48,7 @@ export default function StocktakeDetailPage() {
   const hubStaff = role === 'pharmacist' || role === 'admin';
   const query = useApiQuery('stocktakes.get', { id }, { enabled: Number.isInteger(id) && id > 0 });
   const [showRule, setShowRule] = useState(false);
+  const navigate = useNavigate();
   const st = query.data;
   if (query.error) return <Result status="warning" title={query.error.message} extra={<Link to="/stocktake">返回盘点列表</Link>} />;
   if (!st) return <Spin style={{ display: 'block', margin: 48 }} />;
@@ -66,6 +67,14 @@ export default function StocktakeDetailPage() {
       extra={
         <>
           <StocktakeTags kind={st.kind} counterMode={st.counterMode} blind={st.blind} />
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-count/${st.id}`)}>
+            {st.blind ? '盘点表（盲盘）' : '盘点表'}
+          </Button>
+          {st.bookVisible && (st.status === 'submitted' || st.status === 'approved') && (
+            <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-result/${st.id}`)}>
+              结果单
+            </Button>
+          )}
           {hubStaff && open && <CancelButton id={st.id} docNo={st.docNo} />}
         </>
       }
