@@ -1,105 +1,80 @@
+import type { APIRequestContext, Browser } from '@playwright/test';
 import { validCreditCode } from '../helpers/catalog';
 
-/** Talks to a running test server the way a client does: JSON over HTTP with the session cookie. */
-export class ApiSession {
-  private cookie = '';
-  constructor(private readonly url: string) {}
+/** Seeding through the real HTTP API, for end-to-end tests whose subject is a later step of the flow. */
 
-  async call<T = any>(method: string, input: unknown = {}): Promise<T> {
-    const res = await fetch(`${this.url}api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
-      body: JSON.stringify(input),
+export async function api(req: APIRequestContext, method: string, body: unknown): Promise<any> {
+  const res = await req.post(`api/${method}`, { data: body });
+  const json = await res.json();
+  if (!res.ok()) throw new Error(`${method}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A signed-in API client for seeding (an account with its initial password already replaced). */
+export async function apiAs(browser: Browser, baseURL: string, username: string, password: string, newPassword?: string): Promise<APIRequestContext> {
+  const ctx = await browser.newContext({ baseURL });
+  const req = ctx.request;
+  await api(req, 'auth.login', { username, password });
+  if (newPassword) await api(req, 'auth.changePassword', { oldPassword: password, newPassword });
+  return req;
+}
+
+/** The catalog through the master-data API, as the pharmacist enters it: two suppliers, four drugs, contract prices. */
+export async function seedCatalog(req: APIRequestContext): Promise<Record<string, number>> {
+  const supplier = async (name: string, body: string) =>
+    (await api(req, 'suppliers.create', { name, creditCode: validCreditCode(body), contact: '刘经理', phone: '0731-84001234', address: null, licenceNo: null })).id as number;
+  const guoyao = await supplier('国药控股湖南有限公司', '91430000183763178');
+  const jiuzhou = await supplier('九州通医药集团湖南有限公司', '91430100765623045');
+  const drug = async (nhsaCode: string, genericName: string, dosageForm: string, spec: string, packSize: number, baseUnit: string, supplierId: number, price: number, vbp = false) => {
+    const d = await api(req, 'catalog.create', {
+      nhsaCode, genericName, dosageForm, spec, packUnit: '盒', baseUnit, packSize, manufacturer: '华北制药股份有限公司', insuranceClass: 'A',
+      vbp, vbpBatch: vbp ? '第四批' : null, vbpPrice: vbp ? price : null, defaultSupplierId: supplierId,
     });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='));
-    if (set) this.cookie = set.split(';')[0];
-    const body = await res.json();
-    if (!res.ok) throw new Error(`${method}: ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  }
-
-  async login(username: string, password: string) {
-    return this.call('auth.login', { username, password });
-  }
+    await api(req, 'suppliers.setPrices', { supplierId, prices: [{ drugId: d.id, packPrice: price }] });
+    return d.id as number;
+  };
+  return {
+    amox: await drug('XJ01CAA040A001010100001', '阿莫西林胶囊', '胶囊剂', '0.25g*24粒', 24, '粒', guoyao, 12_500_000),
+    ibu: await drug('XM01AEB090E001010100002', '布洛芬缓释胶囊', '胶囊剂', '0.3g*20粒', 20, '粒', guoyao, 9_800_000),
+    aml: await drug('XC08CAA010A001010100003', '氨氯地平片', '片剂', '5mg*28片', 28, '片', jiuzhou, 3_200_000, true),
+    amlBrand: await drug('XC08CAA010A001010100004', '氨氯地平片', '片剂', '5mg*7片', 7, '片', jiuzhou, 24_500_000),
+  };
 }
 
-export interface SeedDrugSpec {
-  key: string;
-  nhsaCode: string;
-  genericName: string;
-  dosageForm: string;
-  spec: string;
-  baseUnit: string;
-  packSize: number;
-  /** Contract price per pack, micro-yuan. */
-  packPrice: number;
-  /** Lots the hub receives and issues to the clinic: base units each. */
-  lots: { batchNo: string; expiryDate: string; qty: number }[];
-}
 
 /**
- * Stock on a clinic's shelf through the real workflows only: the pharmacist enters a supplier and the drugs
- * with contract prices, the doctor requests them, the pharmacist approves, aggregates, sends the order,
- * receives it lot by lot and issues everything to the clinic, and the doctor signs for it.
+ * Stock on a clinic's shelf through the real workflows only: the doctor requests the drugs, the pharmacist
+ * approves, aggregates, sends the orders, receives them lot by lot and issues everything to the clinic, and
+ * the doctor signs for it.
  */
-export async function stockClinicThroughWorkflows(
-  pharmacist: ApiSession,
-  doctor: ApiSession,
+export async function stockClinic(
+  pharmacist: APIRequestContext,
+  doctor: APIRequestContext,
   clinicId: number,
-  drugs: SeedDrugSpec[],
-): Promise<Record<string, number>> {
-  const supplier = await pharmacist.call<{ id: number }>('suppliers.create', {
-    name: '国药控股湖南有限公司',
-    creditCode: validCreditCode('91430000183763178'),
-    licenceNo: null,
-    contact: '刘经理',
-    phone: '0731-84001234',
-    address: null,
-  });
-  const ids: Record<string, number> = {};
-  for (const d of drugs) {
-    const created = await pharmacist.call<{ id: number }>('catalog.create', {
-      nhsaCode: d.nhsaCode,
-      genericName: d.genericName,
-      dosageForm: d.dosageForm,
-      spec: d.spec,
-      packUnit: '盒',
-      baseUnit: d.baseUnit,
-      packSize: d.packSize,
-      manufacturer: '华北制药股份有限公司',
-      insuranceClass: 'A',
-      defaultSupplierId: supplier.id,
-    });
-    await pharmacist.call('suppliers.setPrices', { supplierId: supplier.id, prices: [{ drugId: created.id, packPrice: d.packPrice }] });
-    ids[d.key] = created.id;
-  }
-  const total = (d: SeedDrugSpec) => d.lots.reduce((n, l) => n + l.qty, 0);
-
-  const requisition = await doctor.call<{ id: number; lines: { id: number; drugId: number }[] }>('requisitions.submit', {
-    submitToken: `e2e-stocktake-${Date.now()}`,
+  items: { drugId: number; lots: { batchNo: string; expiryDate: string; qty: number }[] }[],
+): Promise<void> {
+  const total = (i: (typeof items)[number]) => i.lots.reduce((n, l) => n + l.qty, 0);
+  const requisition = await api(doctor, 'requisitions.submit', {
+    submitToken: `e2e-stock-${clinicId}-${items.map((i) => i.drugId).join('-')}`,
     note: null,
-    lines: drugs.map((d) => ({ drugId: ids[d.key], qty: total(d), enteredIn: 'pack', note: null })),
+    lines: items.map((i) => ({ drugId: i.drugId, qty: total(i), enteredIn: 'pack', note: null })),
   });
-  await pharmacist.call('requisitions.decide', { id: requisition.id, lines: requisition.lines.map((l) => ({ lineId: l.id, decision: 'approved' })) });
+  await api(pharmacist, 'requisitions.decide', { id: requisition.id, lines: requisition.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
   const selection = { requisitionIds: [requisition.id], hubReplenishment: false };
-  const preview = await pharmacist.call<{ fingerprint: string }>('aggregation.preview', selection);
-  const aggregation = await pharmacist.call<{ orders: { id: number }[] }>('aggregation.create', { ...selection, fingerprint: preview.fingerprint, note: null });
-  for (const o of aggregation.orders) {
-    await pharmacist.call('orders.send', { id: o.id });
-    const order = await pharmacist.call<{ lines: { id: number; drugId: number }[] }>('orders.get', { id: o.id });
-    await pharmacist.call('receipts.create', {
+  const preview = await api(pharmacist, 'aggregation.preview', selection);
+  const aggregation = await api(pharmacist, 'aggregation.create', { ...selection, fingerprint: preview.fingerprint, note: null });
+  for (const o of aggregation.orders as { id: number }[]) {
+    await api(pharmacist, 'orders.send', { id: o.id });
+    const order = await api(pharmacist, 'orders.get', { id: o.id });
+    await api(pharmacist, 'receipts.create', {
       poId: o.id,
-      invoiceNo: 'FP20260301',
-      lines: order.lines.flatMap((line) =>
-        drugs.find((d) => ids[d.key] === line.drugId)!.lots.map((lot) => ({ poLineId: line.id, batchNo: lot.batchNo, expiryDate: lot.expiryDate, qty: lot.qty })),
+      invoiceNo: `FP-${o.id}`,
+      lines: (order.lines as { id: number; drugId: number }[]).flatMap((line) =>
+        items.find((i) => i.drugId === line.drugId)!.lots.map((lot) => ({ poLineId: line.id, batchNo: lot.batchNo, expiryDate: lot.expiryDate, qty: lot.qty })),
       ),
     });
   }
-  const pending = await pharmacist.call<{ requisitionLineId: number; outstandingQty: number }[]>('deliveries.pending', { clinicId });
-  const delivery = await pharmacist.call<{ id: number; lines: { id: number; qty: number }[] }>('deliveries.create', {
-    clinicId,
-    lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })),
-  });
-  await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
-  return ids;
+  const pending = (await api(pharmacist, 'deliveries.pending', { clinicId })) as { requisitionLineId: number; outstandingQty: number }[];
+  const delivery = await api(pharmacist, 'deliveries.create', { clinicId, lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })) });
+  await api(doctor, 'deliveries.sign', { id: delivery.id, lines: (delivery.lines as { id: number; qty: number }[]).map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 }

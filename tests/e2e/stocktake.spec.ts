@@ -2,34 +2,32 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, login, screenshot, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
-import { ApiSession, stockClinicThroughWorkflows } from './seed';
+import type { Browser } from '@playwright/test';
+import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'Qingshi2026';
 
-/** A hub with one clinic holding two drugs, all through the real workflows (catalog → request → order → receipt → delivery → sign-off). */
-async function seedHub(url: string) {
-  const admin = new ApiSession(url);
-  await admin.call('setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
-  const clinic = await admin.call<{ id: number }>('clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村', address: null, phone: null });
-  await admin.call('clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村', address: null, phone: null });
-  const sessions: Record<string, ApiSession> = {};
-  for (const [username, displayName, role, clinicId] of [
-    ['yaoku', '周药师', 'pharmacist', null],
-    ['cy01', '王建国', 'village_doctor', clinic.id],
-  ] as const) {
-    await admin.call('users.create', { username, initialPassword: 'Chushi2026', displayName, role, clinicId, phone: null });
-    const s = new ApiSession(url);
-    await s.login(username, 'Chushi2026');
-    await s.call('auth.changePassword', { oldPassword: 'Chushi2026', newPassword: PASSWORD });
-    await s.login(username, PASSWORD);
-    sessions[username] = s;
-  }
-  await stockClinicThroughWorkflows(sessions.yaoku, sessions.cy01, clinic.id, [
-    { key: 'amox', nhsaCode: 'XJ01CAA040E001010100001', genericName: '阿莫西林胶囊', dosageForm: '胶囊剂', spec: '0.25g*24粒', baseUnit: '粒', packSize: 24, packPrice: 12_500_000, lots: [{ batchNo: 'A2506', expiryDate: '2028-06-30', qty: 48 }] },
-    { key: 'ceft', nhsaCode: 'XJ01DDA063B001010100002', genericName: '注射用头孢曲松钠', dosageForm: '注射剂', spec: '1.0g', baseUnit: '支', packSize: 10, packPrice: 85_000_000, lots: [{ batchNo: 'C2503', expiryDate: '2028-03-31', qty: 30 }] },
+/**
+ * A hub with one clinic holding two drugs (阿莫西林 from one supplier, 氨氯地平 from another), all through the
+ * real workflows: catalog → request → orders → receipts → delivery → sign-off.
+ */
+async function seedHub(browser: Browser, url: string) {
+  const setup = await browser.newContext({ baseURL: url });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+  await api(setup.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
+  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+  await api(setup.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: clinic.id });
+  const yaoku = await apiAs(browser, url, 'yaoku', 'Chushi2026', PASSWORD);
+  const cy01 = await apiAs(browser, url, 'cy01', 'Chushi2026', PASSWORD);
+  const ids = await seedCatalog(yaoku);
+  await stockClinic(yaoku, cy01, clinic.id, [
+    { drugId: ids.amox, lots: [{ batchNo: 'A2506', expiryDate: '2028-06-30', qty: 48 }] },
+    { drugId: ids.aml, lots: [{ batchNo: 'L2503', expiryDate: '2028-03-31', qty: 56 }] },
   ]);
+  await setup.close();
 }
 
 // Its own server: the shared worker server may already have been set up by another spec file.
@@ -43,7 +41,7 @@ test.afterAll(async () => {
 });
 
 test('spot check: drawn by the pharmacist, counted blind by the doctor on a phone, approved, accuracy updated', async ({ page, browser }) => {
-  await seedHub(server.url);
+  await seedHub(browser, server.url);
 
   // The pharmacist sees that 东湖 has never been checked.
   await login(page, server.url, 'yaoku', PASSWORD);
@@ -102,14 +100,14 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   expect(leak.onHand).toBe(409);
   await screenshot(doc, 'stocktake-03-doctor-blind-count');
 
-  // 47 capsules on the shelf (1 box + 23), 30 vials (3 boxes).
+  // 47 capsules on the shelf (1 box + 23), 56 tablets (2 boxes).
   await doc.getByLabel('阿莫西林胶囊 批号 A2506 实盘（盒）').fill('1');
   await doc.getByLabel('阿莫西林胶囊 批号 A2506 实盘（粒）').fill('23');
   await doc.getByRole('listitem').filter({ hasText: 'A2506' }).getByRole('button', { name: '录入' }).click();
   await expect(doc.getByText('已录入 1盒23粒')).toBeVisible();
-  await doc.getByLabel('注射用头孢曲松钠 批号 C2503 实盘（盒）').fill('3');
-  await doc.getByRole('listitem').filter({ hasText: 'C2503' }).getByRole('button', { name: '录入' }).click();
-  await expect(doc.getByText('已录入 3盒')).toBeVisible();
+  await doc.getByLabel('氨氯地平片 批号 L2503 实盘（盒）').fill('2');
+  await doc.getByRole('listitem').filter({ hasText: 'L2503' }).getByRole('button', { name: '录入' }).click();
+  await expect(doc.getByText('已录入 2盒')).toBeVisible();
   await screenshot(doc, 'stocktake-04-doctor-counted');
   await doc.getByRole('button', { name: '提交盘点结果' }).click();
   await doc.getByRole('button', { name: '提交', exact: true }).click();
