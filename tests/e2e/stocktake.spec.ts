@@ -108,6 +108,8 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await doc.getByLabel('氨氯地平片 批号 L2503 实盘（盒）').fill('2');
   await doc.getByRole('listitem').filter({ hasText: 'L2503' }).getByRole('button', { name: '录入' }).click();
   await expect(doc.getByText('已录入 2盒')).toBeVisible();
+  await expect(doc.getByRole('button', { name: '提交盘点结果' })).toBeEnabled();
+  await doc.waitForTimeout(400); // let the progress bar finish its animation for the screenshot
   await screenshot(doc, 'stocktake-04-doctor-counted');
   await doc.getByRole('button', { name: '提交盘点结果' }).click();
   await doc.getByRole('button', { name: '提交', exact: true }).click();
