@@ -6,6 +6,7 @@ import { purchasingHandlers } from '../domain/purchasing/handlers';
 import { auditHandlers } from '../domain/audit/handlers';
 import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
+import { stocktakeHandlers } from '../domain/stocktake/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
@@ -19,6 +20,7 @@ export const handlers: Handlers = {
   ...auditHandlers,
   ...systemHandlers,
   ...stockHandlers,
+  ...stocktakeHandlers,
   ...backupHandlers,
   ...catalogHandlers,
   ...supplierHandlers,

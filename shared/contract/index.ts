@@ -7,6 +7,7 @@ import { ordersApi } from './orders';
 import { auditApi } from './audit';
 import { systemApi } from './system';
 import { stockApi } from './stock';
+import { stocktakeApi } from './stocktake';
 import { backupApi, recoveryApi } from './backup';
 import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
@@ -24,6 +25,7 @@ export const api = {
   ...auditApi,
   ...systemApi,
   ...stockApi,
+  ...stocktakeApi,
   ...backupApi,
   ...recoveryApi,
   ...catalogApi,

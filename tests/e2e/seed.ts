@@ -41,3 +41,40 @@ export async function seedCatalog(req: APIRequestContext): Promise<Record<string
   };
 }
 
+
+/**
+ * Stock on a clinic's shelf through the real workflows only: the doctor requests the drugs, the pharmacist
+ * approves, aggregates, sends the orders, receives them lot by lot and issues everything to the clinic, and
+ * the doctor signs for it.
+ */
+export async function stockClinic(
+  pharmacist: APIRequestContext,
+  doctor: APIRequestContext,
+  clinicId: number,
+  items: { drugId: number; lots: { batchNo: string; expiryDate: string; qty: number }[] }[],
+): Promise<void> {
+  const total = (i: (typeof items)[number]) => i.lots.reduce((n, l) => n + l.qty, 0);
+  const requisition = await api(doctor, 'requisitions.submit', {
+    submitToken: `e2e-stock-${clinicId}-${items.map((i) => i.drugId).join('-')}`,
+    note: null,
+    lines: items.map((i) => ({ drugId: i.drugId, qty: total(i), enteredIn: 'pack', note: null })),
+  });
+  await api(pharmacist, 'requisitions.decide', { id: requisition.id, lines: requisition.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
+  const selection = { requisitionIds: [requisition.id], hubReplenishment: false };
+  const preview = await api(pharmacist, 'aggregation.preview', selection);
+  const aggregation = await api(pharmacist, 'aggregation.create', { ...selection, fingerprint: preview.fingerprint, note: null });
+  for (const o of aggregation.orders as { id: number }[]) {
+    await api(pharmacist, 'orders.send', { id: o.id });
+    const order = await api(pharmacist, 'orders.get', { id: o.id });
+    await api(pharmacist, 'receipts.create', {
+      poId: o.id,
+      invoiceNo: `FP-${o.id}`,
+      lines: (order.lines as { id: number; drugId: number }[]).flatMap((line) =>
+        items.find((i) => i.drugId === line.drugId)!.lots.map((lot) => ({ poLineId: line.id, batchNo: lot.batchNo, expiryDate: lot.expiryDate, qty: lot.qty })),
+      ),
+    });
+  }
+  const pending = (await api(pharmacist, 'deliveries.pending', { clinicId })) as { requisitionLineId: number; outstandingQty: number }[];
+  const delivery = await api(pharmacist, 'deliveries.create', { clinicId, lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })) });
+  await api(doctor, 'deliveries.sign', { id: delivery.id, lines: (delivery.lines as { id: number; qty: number }[]).map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+}

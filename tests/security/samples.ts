@@ -20,6 +20,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/contrac
 import type { ErrorCode } from '../../shared/errors';
 import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
 import { stockSamples } from './samples-stock';
+import { stocktakeSamples } from './samples-stocktake';
 import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
 import path from 'node:path';
@@ -120,6 +121,7 @@ export const samples: SampleRegistry = {
 
   // ── each domain's samples live beside its fixture ──────────────────────────────────────────────
   ...stockSamples,
+  ...stocktakeSamples,
   ...purchasingSamples,
   ...catalogSamples,
 };

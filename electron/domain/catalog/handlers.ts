@@ -18,6 +18,7 @@ import {
 import { rankedDrugIds, searchDrugs } from './search';
 import { commitImport, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
 import { exportCatalog } from './export';
+import { blindScope, isHidden } from '../stocktake/blind';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -90,7 +91,10 @@ function exportFilename(today: string): string {
 export const catalogHandlers = defineHandlers({
   'catalog.search': (ctx, input) => {
     const storeId = checkStore(ctx, input.storeId);
-    return searchDrugs(ctx.db, { q: input.q, storeId, limit: input.limit, includeInactive: input.includeInactive });
+    const hits = searchDrugs(ctx.db, { q: input.q, storeId, limit: input.limit, includeInactive: input.includeInactive });
+    // During a blind count the counting doctor does not see the book of the drugs under count (stocktake/blind.ts).
+    const blind = storeId === null ? null : blindScope(ctx, storeId);
+    return blind ? hits.map((h) => (isHidden(blind, h.id) ? { ...h, stockQty: null } : h)) : hits;
   },
 
   'catalog.get': (ctx, input) => getDrug(ctx.db, input.id),

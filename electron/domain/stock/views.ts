@@ -5,6 +5,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
 import { addMonths, periodOf } from '../../../shared/dates';
 import { accessibleStore, drugSnapshot, listStores, nearExpiryLimit } from './common';
+import { assertBookReadable, blindScope, isHidden } from '../stocktake/blind';
 
 interface LotLive {
   drugId: number;
@@ -86,6 +87,7 @@ function matches(d: Pick<DrugInfo, 'genericName' | 'nhsaCode' | 'manufacturer'>,
 export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHand'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
+  assertBookReadable(ctx, store.id);
   const today = ctx.today;
   const nearLimit = nearExpiryLimit(today);
   const lots = liveLots(db, store.id);
@@ -156,6 +158,7 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
 
 export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>) {
   const store = accessibleStore(ctx, input.storeId);
+  assertBookReadable(ctx, store.id, input.drugId);
   const nearLimit = nearExpiryLimit(ctx.today);
   return liveLots(ctx.db, store.id)
     .filter((l) => l.drugId === input.drugId)
@@ -195,11 +198,13 @@ const DOC_NO = `CASE g.doc_type
     WHEN 'return' THEN (SELECT doc_no FROM stock_returns WHERE id = g.doc_id)
     WHEN 'writeoff' THEN (SELECT doc_no FROM writeoffs WHERE id = g.doc_id)
     WHEN 'dispensing' THEN (SELECT coalesce(rx_no, visit_no) FROM dispensings WHERE id = g.doc_id)
+    WHEN 'stocktake' THEN (SELECT doc_no FROM stocktakes WHERE id = g.doc_id)
     ELSE NULL END`;
 
 export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
+  assertBookReadable(ctx, store.id, input.drugId);
   const drug = drugSnapshot(db, input.drugId);
   const nhsa = (sql(db, 'SELECT nhsa_code AS c FROM drugs WHERE id = ?').get(input.drugId) as { c: string }).c;
   const opening = balanceBefore(db, store.id, input.drugId, input.from);
@@ -243,9 +248,11 @@ export function stockAlerts(ctx: HandlerContext, input: ParsedInput<'stock.alert
   const nearLimit = nearExpiryLimit(today);
   const alerts: unknown[] = [];
   for (const store of stores) {
-    const lots = liveLots(db, store.id);
+    // Drugs under a blind count are left out of a counting doctor's alerts (their quantities are the book).
+    const blind = blindScope(ctx, store.id);
+    const lots = liveLots(db, store.id).filter((l) => !isHidden(blind, l.drugId));
     const ids = new Set(lots.map((l) => l.drugId));
-    for (const id of watchedDrugIds(db, store, today)) ids.add(id);
+    for (const id of watchedDrugIds(db, store, today)) if (!isHidden(blind, id)) ids.add(id);
     const infos = drugInfos(db, store, [...ids]);
     const base = (d: DrugInfo) => ({
       storeId: store.id,

@@ -26,6 +26,9 @@ const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
 const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
 const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
 const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
+const StocktakesPage = lazy(() => import('../pages/stocktake/StocktakesPage'));
+const StocktakeDetailPage = lazy(() => import('../pages/stocktake/StocktakeDetailPage'));
+const AccuracyPage = lazy(() => import('../pages/stocktake/AccuracyPage'));
 const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
@@ -49,6 +52,7 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'home', label: '工作台', icon: <HomeOutlined /> },
   { key: 'purchasing', label: '统一购药', icon: <ShoppingCartOutlined /> },
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
+  { key: 'stocktake', label: '盘点抽查', icon: <AuditOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -72,6 +76,10 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/stocktake', label: '盘点与抽查', roles: HUB_ROLES, element: <StocktakesPage />, group: 'stocktake' },
+  { path: '/stocktake', label: '本室盘点', roles: ['village_doctor'], element: <StocktakesPage />, group: 'stocktake' },
+  { path: '/stocktake/accuracy', label: '账实相符率', roles: ALL_ROLES, element: <AccuracyPage />, group: 'stocktake' },
+  { path: '/stocktake/:id', label: '盘点单', roles: ALL_ROLES, element: <StocktakeDetailPage /> },
   { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
   { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
   { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },

@@ -8,8 +8,14 @@ import { Link } from 'react-router';
  * is only the document. Add a document type here: `{ path: '/print/<doc>/:id', element: <…Print /> }`.
  */
 const PurchaseOrderPrint = lazy(() => import('../pages/purchasing/PurchaseOrderPrint'));
+const StocktakeCountPrint = lazy(() => import('../pages/stocktake/StocktakePrint').then((m) => ({ default: m.StocktakeCountPrint })));
+const StocktakeResultPrint = lazy(() => import('../pages/stocktake/StocktakePrint').then((m) => ({ default: m.StocktakeResultPrint })));
 
-export const PRINT_ROUTES = [{ path: '/print/purchase-order/:id', element: <PurchaseOrderPrint /> }];
+export const PRINT_ROUTES = [
+  { path: '/print/purchase-order/:id', element: <PurchaseOrderPrint /> },
+  { path: '/print/stocktake-count/:id', element: <StocktakeCountPrint /> },
+  { path: '/print/stocktake-result/:id', element: <StocktakeResultPrint /> },
+];
 
 export default function PrintRoutes() {
   return (
