@@ -3,6 +3,7 @@ import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
+import { settlementHandlers } from '../domain/settlement/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -10,4 +11,5 @@ export const handlers: Handlers = {
   ...userHandlers,
   ...clinicHandlers,
   ...stockHandlers,
+  ...settlementHandlers,
 };

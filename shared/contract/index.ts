@@ -3,6 +3,7 @@ import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
 import { stockApi } from './stock';
+import { settlementApi } from './settlement';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -13,6 +14,7 @@ export const api = {
   ...usersApi,
   ...clinicsApi,
   ...stockApi,
+  ...settlementApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;
