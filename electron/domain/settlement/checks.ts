@@ -119,7 +119,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
         items: rows.slice(0, MAX_ITEMS).map((r) => ({
           label: `${r.docNo} ${r.clinicName}`,
           detail: `${r.businessDate} 出库，¥${formatFen(r.amount)}，未签收`,
-          link: `/stock/deliveries?id=${r.id}`,
+          link: '/stock/deliveries',
         })),
       };
     },
@@ -139,7 +139,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
       ).all(last) as { id: number; docNo: string; clinicName: string; signDate: string | null }[];
       return {
         count: rows.length,
-        items: rows.slice(0, MAX_ITEMS).map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: `/stock/deliveries?id=${r.id}` })),
+        items: rows.slice(0, MAX_ITEMS).map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
       };
     },
   },

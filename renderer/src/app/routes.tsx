@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -15,6 +15,10 @@ const AlertsPage = lazy(() => import('../pages/stock/AlertsPage'));
 const ReturnsPage = lazy(() => import('../pages/stock/ReturnsPage'));
 const WriteoffsPage = lazy(() => import('../pages/stock/WriteoffsPage'));
 const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage'));
+const SupplierSettlementPage = lazy(() => import('../pages/settlement/SupplierSettlementPage'));
+const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatementsPage'));
+const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
+const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -34,6 +38,7 @@ export type NavGroup = 'home' | 'purchasing' | 'stock' | 'stocktake' | 'settleme
 export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'home', label: '工作台', icon: <HomeOutlined /> },
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
+  { key: 'settlement', label: '统一结算', icon: <AccountBookOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -49,6 +54,10 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/settlement/suppliers', label: '供应商结算', roles: HUB_ROLES, element: <SupplierSettlementPage />, group: 'settlement' },
+  { path: '/settlement/clinics', label: '卫生室结算', roles: ALL_ROLES, element: <ClinicStatementsPage />, group: 'settlement' },
+  { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
+  { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
