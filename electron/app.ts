@@ -3,6 +3,9 @@ import path from 'node:path';
 import { openDatabase, type Db } from './db/database';
 import { loadMigrations, migrate, schemaVersion, type MigrateResult } from './db/migrate';
 import { appVersion, migrationsDir } from './paths';
+import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
+import { backupName } from './domain/backup/names';
+import { defaultBackupDir } from './domain/backup/settings';
 
 export interface Clock {
   now(): Date;
@@ -23,6 +26,7 @@ export interface AppOptions {
 export interface SantongApp {
   readonly dataDir: string;
   readonly dbFile: string;
+  /** The default backup folder; the administrator may choose another (backup-settings.json). */
   readonly backupDir: string;
   /** The writer connection; all writes and their audit rows go through it. */
   readonly db: Db;
@@ -43,11 +47,29 @@ export function openApp(opts: AppOptions): SantongApp {
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const dbFile = path.join(opts.dataDir, DB_FILE_NAME);
-  const backupDir = path.join(opts.dataDir, 'backups');
+  const backupDir = defaultBackupDir(opts.dataDir);
   const db = openDatabase(dbFile);
   let readDb: Db | undefined;
   try {
-    const migration = migrate(db, loadMigrations(migrationsDir()), { backupDir, now: clock.now() });
+    const now = clock.now();
+    const migrationDir = migrationBackupDir(opts.dataDir);
+    const migration = migrate(db, loadMigrations(migrationsDir()), {
+      backupDir: migrationDir,
+      now,
+      // Named like every other backup, in the chosen folder, so it is listed and can be restored.
+      backupName: (source) => {
+        let hub: string | null = null;
+        try {
+          hub = (source.prepare("SELECT value FROM settings WHERE key = 'hub.name'").get() as { value: string } | undefined)?.value ?? null;
+        } catch {
+          /* a database too old or too broken to say */
+        }
+        for (let n = 0; ; n++) {
+          const name = backupName(hub, now, 'before-migration', n);
+          if (!fs.existsSync(path.join(migrationDir, name))) return name;
+        }
+      },
+    });
     readDb = openDatabase(dbFile, { readonly: true });
     const app: SantongApp = {
       dataDir: opts.dataDir,
@@ -66,6 +88,11 @@ export function openApp(opts: AppOptions): SantongApp {
         db.close();
       },
     };
+    try {
+      recordMigrationBackup(app);
+    } catch (err) {
+      console.error('[santong] could not record the pre-migration backup:', (err as Error).message);
+    }
     return app;
   } catch (err) {
     readDb?.close();

@@ -10,6 +10,7 @@ import { defaultDataDir, rendererDir } from './paths';
 import { Runtime } from './runtime';
 import { startHttpServer } from './http/server';
 import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
+import { startBackupScheduler } from './domain/backup/scheduler';
 
 export const DEFAULT_PORT = 8686;
 
@@ -38,9 +39,10 @@ export function parseServeArgs(argv: string[]): ServeArgs {
 
 export async function serve(args: ServeArgs) {
   const runtime = new Runtime({ dataDir: args.data, demo: args.demo });
-  if (args.demo) await ensureDemoHub(runtime);
+  if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
   const server = await startHttpServer({ runtime, host: args.host, port: args.port, rendererDir: rendererDir() });
-  return { runtime, server };
+  const backups = startBackupScheduler(runtime);
+  return { runtime, server, backups };
 }
 
 async function main(): Promise<void> {
@@ -52,14 +54,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   try {
-    const { runtime, server } = await serve(args);
+    const { runtime, server, backups } = await serve(args);
     console.log(`三统药品管理 已启动 / Santong is running: ${server.url}`);
-    console.log(`数据目录 / data: ${runtime.app.dataDir}`);
+    console.log(`数据目录 / data: ${runtime.dataDir}`);
+    if (runtime.recovery) {
+      console.error(`!! 数据库文件损坏：${runtime.recovery.problem}`);
+      console.error('!! 已进入恢复模式：请在本机浏览器打开上面的地址，从备份恢复数据。/ The database is damaged: recovery mode.');
+      console.error('!!   Open the URL above in a browser on this PC and restore a backup.');
+    }
     if (args.host === '127.0.0.1' || args.host === 'localhost') {
       console.log('仅本机可访问。要让村卫生室通过局域网访问，请加 --host 0.0.0.0 / local only; add --host 0.0.0.0 to serve the LAN');
     }
-    if (runtime.app.demo) console.log(describeDemoLogins());
+    if (runtime.openApp?.demo) console.log(describeDemoLogins());
     const stop = async () => {
+      backups.stop();
       await server.close();
       runtime.close();
       process.exit(0);

@@ -15,6 +15,7 @@ export const MAIN_ENTRIES = {
   preload: 'electron/desktop/preload.ts',
   serve: 'electron/serve.ts',
   'gen-api-docs': 'electron/tools/gen-api-docs.ts',
+  integrity: 'electron/tools/integrity.ts',
 };
 
 function newestMtime(p) {

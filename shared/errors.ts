@@ -19,9 +19,15 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BUSINESS_RULE: 422,
+  /** A file offered for restore is not a usable Santong backup (corrupt, foreign, newer version). */
+  BACKUP_INVALID: 422,
+  /** The backup folder is missing, not writable, or otherwise unusable. */
+  BACKUP_FOLDER: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   DB_TOO_NEW: 500,
+  /** The live database file is damaged: only restoring a backup is possible until it is replaced. */
+  RECOVERY_MODE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -11,6 +11,8 @@ export interface Caller {
   ip: string;
   userAgent?: string;
   token?: string | null;
+  /** The Host header of an HTTP request (lets "from this PC" refuse DNS-rebinding pages). */
+  host?: string;
 }
 
 /** How a handler starts or ends the caller's session; each transport implements it its own way. */

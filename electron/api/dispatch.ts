@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
 import { recordAudit } from './audit';
+import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -63,6 +64,7 @@ export async function dispatch(
   session: SessionSink,
 ): Promise<DispatchResult> {
   if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
+  if (runtime.recovery) return dispatchDuringRecovery(runtime, name, rawInput, caller, session);
   const app = runtime.app;
   const spec = api[name] as AnyMethod;
   const now = app.clock.now();
@@ -154,6 +156,25 @@ export async function dispatch(
     }
     console.error(`[santong] ${name} failed:`, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));
+  }
+}
+
+/**
+ * The live database is damaged: there is no app, no session, no audit log. Only the recovery methods
+ * answer (they check that the caller sits at the hub PC); everything else gets RECOVERY_MODE.
+ */
+async function dispatchDuringRecovery(runtime: Runtime, name: MethodName, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
+  try {
+    if (RECOVERY_METHODS.has(name)) {
+      const parsed = (api[name] as AnyMethod).input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw validationError(parsed.error);
+      return { ok: true, value: await runRecoveryMethod(runtime, name, parsed.data, caller, session) };
+    }
+    return { ok: true, value: await runRecoveryMethod(runtime, name, rawInput, caller, session) };
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    console.error(`[santong] ${name} failed during recovery:`, err);
+    return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成'));
   }
 }
 

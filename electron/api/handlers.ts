@@ -4,6 +4,7 @@ import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { settlementHandlers } from '../domain/settlement/handlers';
+import { backupHandlers } from '../domain/backup/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -12,4 +13,5 @@ export const handlers: Handlers = {
   ...clinicHandlers,
   ...stockHandlers,
   ...settlementHandlers,
+  ...backupHandlers,
 };

@@ -53,11 +53,19 @@ export interface MigrateResult {
   backupFile: string | null;
 }
 
+export interface MigrateOptions {
+  /** Folder for the copy made before upgrading a database that holds data. */
+  backupDir: string;
+  now: Date;
+  /** The copy's file name (the app names it like every other backup); a plain default otherwise. */
+  backupName?: (db: Db, from: number, to: number) => string;
+}
+
 /**
  * Brings the database to the latest schema: a backup copy first (when there is data to lose), then
  * every pending migration in ONE transaction, so a failure leaves the file exactly as it was.
  */
-export function migrate(db: Db, migrations: Migration[], opts: { backupDir: string; now: Date }): MigrateResult {
+export function migrate(db: Db, migrations: Migration[], opts: MigrateOptions): MigrateResult {
   assertSantongDatabase(db);
   const from = schemaVersion(db);
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
@@ -68,8 +76,13 @@ export function migrate(db: Db, migrations: Migration[], opts: { backupDir: stri
   if (from > 0) {
     fs.mkdirSync(opts.backupDir, { recursive: true });
     const stamp = opts.now.toISOString().replace(/[:.]/g, '-');
-    backupFile = path.join(opts.backupDir, `santong-before-migration-v${from}-to-v${latest}-${stamp}.sqlite`);
-    db.prepare('VACUUM INTO ?').run(backupFile);
+    const name = opts.backupName?.(db, from, latest) ?? `santong-before-migration-v${from}-to-v${latest}-${stamp}.sqlite`;
+    backupFile = path.join(opts.backupDir, name);
+    // Written under a temporary name and renamed: a crash never leaves a half copy under a backup's name.
+    const partial = `${backupFile}.partial`;
+    fs.rmSync(partial, { force: true });
+    db.prepare('VACUUM INTO ?').run(partial);
+    fs.renameSync(partial, backupFile);
   }
 
   const apply = db.transaction(() => {

@@ -11,6 +11,7 @@ import { createIpcInvoker } from '../ipc/invoker';
 import { startHttpServer, type RunningServer } from '../http/server';
 import { CONTENT_SECURITY_POLICY } from '../http/security';
 import { getSetting } from '../domain/settings';
+import { startBackupScheduler, type BackupScheduler } from '../domain/backup/scheduler';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://santong`;
@@ -33,6 +34,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 let runtime: Runtime;
 let lanServer: RunningServer | null = null;
 let mainWindow: BrowserWindow | null = null;
+let backups: BackupScheduler | null = null;
 
 /** Serves dist/renderer under app://santong/, with the single-page-app fallback and the CSP. */
 function serveRenderer(request: Request): Response {
@@ -91,7 +93,8 @@ function createWindow(): void {
 let invoker: ReturnType<typeof createIpcInvoker>;
 
 async function startLanServerIfEnabled(): Promise<void> {
-  if (getSetting(runtime.app.db, 'lan.enabled') !== '1') return;
+  // In recovery mode (damaged database) only this PC may restore: no LAN server.
+  if (!runtime.openApp || getSetting(runtime.app.db, 'lan.enabled') !== '1') return;
   const port = Number(getSetting(runtime.app.db, 'lan.port') ?? 8686);
   try {
     lanServer = await startHttpServer({ runtime, host: '0.0.0.0', port, rendererDir: rendererDir() });
@@ -132,6 +135,7 @@ app.whenReady().then(async () => {
   });
 
   await startLanServerIfEnabled();
+  backups = startBackupScheduler(runtime);
   createWindow();
   app.on('second-instance', () => {
     if (mainWindow) {
@@ -142,6 +146,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', async () => {
+  backups?.stop();
   await lanServer?.close();
   runtime?.close();
   app.quit();

@@ -10,6 +10,7 @@ import { dispatch } from '../api/dispatch';
 import type { SessionSink } from '../api/context';
 import type { Runtime } from '../runtime';
 import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
+import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -94,11 +95,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     return payload;
   });
 
-  app.get('/api/health', async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').send(
-      JSON.stringify({ ok: true, version: runtime.app.version, schemaVersion: runtime.app.schemaVersion }),
-    ),
-  );
+  app.get('/api/health', async (_req, reply) => {
+    reply.type('application/json; charset=utf-8');
+    const open = runtime.openApp;
+    if (!open) return reply.code(503).send(JSON.stringify({ ok: false, recovery: true, version: appVersion(), schemaVersion: null }));
+    return reply.send(JSON.stringify({ ok: true, version: open.version, schemaVersion: open.schemaVersion }));
+  });
 
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
     app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
@@ -107,7 +109,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
         runtime,
         name,
         req.body,
-        { transport: 'http', ip: req.ip, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
+        { transport: 'http', ip: req.ip, host: req.headers.host, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
         cookieSink(reply, secure),
       );
       reply.type('application/json; charset=utf-8');

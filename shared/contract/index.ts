@@ -4,6 +4,7 @@ import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
 import { stockApi } from './stock';
 import { settlementApi } from './settlement';
+import { backupApi, recoveryApi } from './backup';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -15,6 +16,8 @@ export const api = {
   ...clinicsApi,
   ...stockApi,
   ...settlementApi,
+  ...backupApi,
+  ...recoveryApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

@@ -79,6 +79,8 @@ describe('period close (月结)', () => {
     expect(err).toMatchObject({ code: 'BUSINESS_RULE' });
     expect(err!.message).toContain('尚未结束');
     expect(db.prepare('SELECT count(*) AS n FROM period_events').get()).toEqual({ n: 0 });
+    // A refused close leaves no backup behind.
+    expect(db.prepare("SELECT count(*) AS n FROM backups WHERE reason = 'before-close'").get()).toEqual({ n: 0 });
   });
 
   it('closes only with warnings acknowledged, snapshots the month, and then refuses every posting dated in it', async () => {
@@ -97,6 +99,10 @@ describe('period close (月结)', () => {
     expect(statement).toMatchObject({ closed: true, closedByName: '周药师', closingSource: 'snapshot', balanced: true });
     expect(event.summary).toMatchObject({ dispensedValue: statement.amountDue, clinicsClosingValue: statement.totals.closing, purchasedValue: 12_500 });
     expect(statement.amountDue).toBe(1042); // 20 capsules at 0.520833 yuan, rounded once
+    // A verified backup was taken just before, and the close names it.
+    expect(event.backupFile).toMatch(/before-close/);
+    const backup = db.prepare('SELECT reason, verified, note FROM backups WHERE file_name = ?').get(event.backupFile);
+    expect(backup).toEqual({ reason: 'before-close', verified: 1, note: '2026-01 月结前' });
     const audit = db.prepare("SELECT target, outcome FROM audit_log WHERE method = 'periods.close'").all();
     expect(audit).toEqual([{ target: 'period:2026-01', outcome: 'ok' }]);
     expect(ledgerChecksum(db)).toBe(before);

@@ -48,7 +48,7 @@ export const settlementHandlers = defineHandlers({
       assertClosable(ctx.db, input.period, ctx.today, input.acknowledgeWarnings);
       return backupBeforeClose(ctx, input.period);
     },
-    run: (ctx, input, backupFile: string | null) => closePeriod(ctx, input, backupFile),
+    run: (ctx, input, backupFile: string) => closePeriod(ctx, input, backupFile),
   },
   'periods.reopen': reopenPeriod,
   'periods.history': (ctx, input) => periodHistory(ctx.db, input.period),

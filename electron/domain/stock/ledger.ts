@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import { lineAmount, type Fen } from '../../../shared/money';
 import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
 import { periodOf } from '../../../shared/dates';
+import { ledgerInvariantResults } from './invariants';
 
 /** Which kind of document a ledger row belongs to. */
 export type DocType = 'receipt' | 'delivery' | 'dispensing' | 'return' | 'writeoff' | 'stocktake';
@@ -287,59 +288,10 @@ export interface InvariantProblem {
 /**
  * Proves the books are consistent: balances equal ledger sums per store × lot, monthly totals equal ledger
  * sums, nothing negative, and every row's drug is its lot's drug. An empty list means all is well.
+ * (The checks themselves live in invariants.ts, shared with the admin's data check and the CLI.)
  */
 export function checkLedgerInvariants(db: Db, limit = 50): InvariantProblem[] {
-  const problems: InvariantProblem[] = [];
-  const balanceMismatch = db
-    .prepare(
-      `WITH sums AS (SELECT store_id, lot_id, sum(qty) AS qty, sum(amount) AS amount FROM ledger GROUP BY store_id, lot_id)
-       SELECT b.store_id AS storeId, b.lot_id AS lotId, b.qty AS bq, b.value AS bv, coalesce(s.qty, 0) AS lq, coalesce(s.amount, 0) AS la
-         FROM stock_balances b LEFT JOIN sums s ON s.store_id = b.store_id AND s.lot_id = b.lot_id
-        WHERE b.qty <> coalesce(s.qty, 0) OR b.value <> coalesce(s.amount, 0)
-       UNION ALL
-       SELECT s.store_id, s.lot_id, NULL, NULL, s.qty, s.amount
-         FROM sums s LEFT JOIN stock_balances b ON b.store_id = s.store_id AND b.lot_id = s.lot_id
-        WHERE b.store_id IS NULL AND (s.qty <> 0 OR s.amount <> 0)
-       LIMIT ?`,
-    )
-    .all(limit) as { storeId: number; lotId: number; bq: number | null; bv: number | null; lq: number; la: number }[];
-  for (const r of balanceMismatch) {
-    problems.push({
-      check: '结存与台账一致',
-      detail: `库房 ${r.storeId} 批次 ${r.lotId}：结存 ${r.bq ?? '无'} / ${r.bv ?? '无'} 分，台账合计 ${r.lq} / ${r.la} 分`,
-    });
-  }
-  const totalsMismatch = db
-    .prepare(
-      `WITH sums AS (SELECT store_id, drug_id, period, movement, sum(qty) AS qty, sum(amount) AS amount FROM ledger GROUP BY 1, 2, 3, 4)
-       SELECT t.store_id AS storeId, t.drug_id AS drugId, t.period, t.movement
-         FROM stock_period_totals t LEFT JOIN sums s USING (store_id, drug_id, period, movement)
-        WHERE s.qty IS NULL OR t.qty <> s.qty OR t.amount <> s.amount
-       UNION ALL
-       SELECT s.store_id, s.drug_id, s.period, s.movement
-         FROM sums s LEFT JOIN stock_period_totals t USING (store_id, drug_id, period, movement)
-        WHERE t.qty IS NULL
-       LIMIT ?`,
-    )
-    .all(limit) as { storeId: number; drugId: number; period: string; movement: string }[];
-  for (const r of totalsMismatch) {
-    problems.push({ check: '月度汇总与台账一致', detail: `库房 ${r.storeId} 药品 ${r.drugId} ${r.period} ${r.movement}` });
-  }
-  const negative = db.prepare('SELECT store_id AS storeId, lot_id AS lotId, qty, value FROM stock_balances WHERE qty < 0 OR value < 0 LIMIT ?').all(limit) as {
-    storeId: number;
-    lotId: number;
-  }[];
-  for (const r of negative) problems.push({ check: '库存不为负', detail: `库房 ${r.storeId} 批次 ${r.lotId}` });
-  const wrongDrug = db
-    .prepare(
-      `SELECT 'ledger' AS source, x.id AS id FROM ledger x JOIN lots l ON l.id = x.lot_id WHERE x.drug_id <> l.drug_id
-       UNION ALL
-       SELECT 'balance', b.lot_id FROM stock_balances b JOIN lots l ON l.id = b.lot_id WHERE b.drug_id <> l.drug_id
-       LIMIT ?`,
-    )
-    .all(limit) as { source: string; id: number }[];
-  for (const r of wrongDrug) problems.push({ check: '药品与批次一致', detail: `${r.source} ${r.id}` });
-  return problems;
+  return ledgerInvariantResults(db).flatMap((c) => c.problems.slice(0, limit).map((detail) => ({ check: c.label, detail })));
 }
 
 /** A digest of the whole stock book, for tests that must prove nothing changed. */

@@ -39,6 +39,13 @@ export function onUnauthenticated(fn: () => void): () => void {
   return () => unauthenticatedListeners.delete(fn);
 }
 
+/** Listeners told when the server says its database is damaged (recovery mode), so the app shows the restore screen. */
+const recoveryListeners = new Set<() => void>();
+export function onRecoveryMode(fn: () => void): () => void {
+  recoveryListeners.add(fn);
+  return () => recoveryListeners.delete(fn);
+}
+
 /**
  * Calls one API method. The same contract over IPC (desktop) or HTTP (browser on the LAN); the
  * page never knows which.
@@ -69,5 +76,6 @@ export async function call<K extends MethodName>(method: K, input?: MethodInput<
   if (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED') {
     if (method !== 'auth.login') unauthenticatedListeners.forEach((fn) => fn());
   }
+  if (error.code === 'RECOVERY_MODE') recoveryListeners.forEach((fn) => fn());
   throw new ApiError(error);
 }

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import { Button, Result, Spin } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { onUnauthenticated } from '../api/client';
+import { onRecoveryMode, onUnauthenticated } from '../api/client';
 import { useSession } from '../stores/session';
 import { AppShell } from './AppShell';
 import SetupPage from '../pages/SetupPage';
 import LoginPage from '../pages/LoginPage';
 import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
+import RecoveryPage from '../pages/system/RecoveryPage';
 
 /** Chooses between first-run setup, login, the forced password change and the app itself. */
 export function App() {
@@ -14,6 +15,7 @@ export function App() {
   const user = useSession((s) => s.user);
   const load = useSession((s) => s.load);
   const signedOut = useSession((s) => s.signedOut);
+  const recoveryMode = useSession((s) => s.recoveryMode);
   const queryClient = useQueryClient();
 
   useEffect(() => {
@@ -27,6 +29,15 @@ export function App() {
         signedOut();
       }),
     [queryClient, signedOut],
+  );
+
+  useEffect(
+    () =>
+      onRecoveryMode(() => {
+        queryClient.clear();
+        recoveryMode();
+      }),
+    [queryClient, recoveryMode],
   );
 
   // Nothing cached from one user may show for the next.
@@ -48,6 +59,8 @@ export function App() {
       );
     case 'setup':
       return <SetupPage />;
+    case 'recovery':
+      return <RecoveryPage mode="damaged" />;
     case 'login':
       return <LoginPage />;
     case 'ready':

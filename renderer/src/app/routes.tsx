@@ -19,6 +19,8 @@ const SupplierSettlementPage = lazy(() => import('../pages/settlement/SupplierSe
 const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatementsPage'));
 const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
 const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
+const BackupPage = lazy(() => import('../pages/system/BackupPage'));
+const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -60,5 +62,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
+  { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
+  { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { App, Button, Card, Col, Divider, Form, Input, Row, Typography } from 'antd';
-import { ExperimentOutlined } from '@ant-design/icons';
+import { ExperimentOutlined, HistoryOutlined } from '@ant-design/icons';
 import { ApiError, call } from '../api/client';
 import { applyFieldErrors } from '../api/hooks';
 import { useSession } from '../stores/session';
+import RecoveryPage from './system/RecoveryPage';
 
 interface SetupForm {
   hubName: string;
@@ -20,6 +21,7 @@ export default function SetupPage() {
   const signedIn = useSession((s) => s.signedIn);
   const load = useSession((s) => s.load);
   const [busy, setBusy] = useState<'setup' | 'demo' | null>(null);
+  const [restoring, setRestoring] = useState(false);
 
   async function submit(values: SetupForm) {
     setBusy('setup');
@@ -52,6 +54,8 @@ export default function SetupPage() {
       setBusy(null);
     }
   }
+
+  if (restoring) return <RecoveryPage mode="setup" onBack={() => setRestoring(false)} />;
 
   return (
     <div className="auth-page">
@@ -110,6 +114,9 @@ export default function SetupPage() {
         <Divider plain>或者</Divider>
         <Button block icon={<ExperimentOutlined />} onClick={exploreDemo} loading={busy === 'demo'} disabled={busy === 'setup'}>
           先体验演示卫生院（使用单独的演示数据，不影响正式数据）
+        </Button>
+        <Button block type="link" icon={<HistoryOutlined />} onClick={() => setRestoring(true)} disabled={busy !== null} style={{ marginTop: 8 }}>
+          已有备份？从备份恢复（更换电脑或重新安装后）
         </Button>
       </Card>
     </div>

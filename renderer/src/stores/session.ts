@@ -6,7 +6,8 @@ import { ApiError, call } from '../api/client';
 type SessionUser = z.infer<typeof sessionUser>;
 type SystemStatus = z.infer<typeof systemStatus>;
 
-export type Phase = 'loading' | 'unreachable' | 'setup' | 'login' | 'ready';
+/** 'recovery': the server's database file is damaged; only restoring a backup is possible. */
+export type Phase = 'loading' | 'unreachable' | 'setup' | 'login' | 'ready' | 'recovery';
 
 interface SessionState {
   phase: Phase;
@@ -18,6 +19,7 @@ interface SessionState {
   signedIn(user: SessionUser): void;
   signedOut(): void;
   logout(): Promise<void>;
+  recoveryMode(): void;
 }
 
 export const useSession = create<SessionState>((set, get) => ({
@@ -38,8 +40,13 @@ export const useSession = create<SessionState>((set, get) => ({
         set({ status, user: null, phase: 'login', loadError: null });
       }
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'RECOVERY_MODE') return set({ phase: 'recovery', user: null, status: null, loadError: null });
       set({ phase: 'unreachable', loadError: (err as Error).message });
     }
+  },
+
+  recoveryMode() {
+    set({ phase: 'recovery', user: null, status: null });
   },
 
   signedIn(user) {

@@ -1,0 +1,361 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SantongApp } from '../../app';
+import { bool, sql, type Db } from '../../db/database';
+import { AppError } from '../../errors';
+import { getSetting } from '../settings';
+import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
+import { chinaDate } from '../../../shared/dates';
+import { fsyncDir, fsyncFile, inspectDatabaseFile, makeSelfContained, removeDatabaseFiles, sha256File, sha256FileSync } from './files';
+import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
+import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
+
+// ---------------------------------------------------------------------------------------------------
+// One maintenance job at a time per database file: a backup, a restore. The writer connection stays
+// usable for ordinary work while a backup runs (SQLite's online backup copies in steps).
+
+const running = new Map<string, Promise<unknown>>();
+
+export async function withDataLock<T>(dbFile: string, job: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const current = running.get(dbFile);
+    if (!current) break;
+    await current.catch(() => undefined);
+  }
+  const promise = job();
+  running.set(dbFile, promise);
+  try {
+    return await promise;
+  } finally {
+    if (running.get(dbFile) === promise) running.delete(dbFile);
+  }
+}
+
+export const isBusy = (dbFile: string): boolean => running.has(dbFile);
+
+// ---------------------------------------------------------------------------------------------------
+
+interface BackupDbRow {
+  fileName: string;
+  dir: string;
+  sizeBytes: number;
+  reason: BackupReason;
+  createdAt: string;
+  sha256: string;
+  verified: number;
+  problem: string | null;
+  schemaVersion: number;
+  createdBy: string | null;
+  note: string | null;
+}
+
+const ROW_COLUMNS = `file_name AS fileName, dir, size_bytes AS sizeBytes, reason, created_at AS createdAt, sha256, verified,
+  problem, schema_version AS schemaVersion, created_by AS createdBy, note`;
+
+export interface NewBackupRecord {
+  fileName: string;
+  dir: string;
+  sizeBytes: number;
+  reason: BackupReason;
+  createdAt: string;
+  sha256: string;
+  verified: boolean;
+  problem: string | null;
+  schemaVersion: number;
+  createdBy: string | null;
+  note: string | null;
+}
+
+export function recordBackup(db: Db, r: NewBackupRecord): void {
+  sql(
+    db,
+    `INSERT INTO backups (file_name, dir, size_bytes, reason, created_at, sha256, verified, problem, schema_version, created_by, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (dir, file_name) DO UPDATE SET size_bytes = excluded.size_bytes, reason = excluded.reason,
+       created_at = excluded.created_at, sha256 = excluded.sha256, verified = excluded.verified, problem = excluded.problem,
+       schema_version = excluded.schema_version, created_by = excluded.created_by, note = excluded.note, deleted_at = NULL`,
+  ).run(r.fileName, r.dir, r.sizeBytes, r.reason, r.createdAt, r.sha256, r.verified ? 1 : 0, r.problem, r.schemaVersion, r.createdBy, r.note);
+}
+
+function entryFromRecord(r: NewBackupRecord): BackupEntry {
+  const parsed = parseBackupName(r.fileName);
+  return {
+    fileName: r.fileName,
+    dir: r.dir,
+    sizeBytes: r.sizeBytes,
+    createdAt: r.createdAt,
+    reason: r.reason,
+    automatic: isAutomatic(r.reason),
+    hub: parsed?.hub ?? '',
+    recorded: true,
+    verified: r.verified,
+    problem: r.problem,
+    sha256: r.sha256,
+    schemaVersion: r.schemaVersion,
+    createdBy: r.createdBy,
+    note: r.note,
+  };
+}
+
+/** Backup files in a folder, by their names; no database needed (recovery mode lists with this). */
+export function scanBackupFolder(dir: string): BackupEntry[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const entries: BackupEntry[] = [];
+  for (const fileName of names) {
+    const parsed = parseBackupName(fileName);
+    if (!parsed) continue;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path.join(dir, fileName));
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    entries.push({
+      fileName,
+      dir,
+      sizeBytes: stat.size,
+      createdAt: parsed.at.toISOString(),
+      reason: parsed.reason,
+      automatic: isAutomatic(parsed.reason),
+      hub: parsed.hub,
+      recorded: false,
+      verified: null,
+      problem: null,
+      sha256: null,
+      schemaVersion: null,
+      createdBy: null,
+      note: null,
+    });
+  }
+  return sortNewestFirst(entries);
+}
+
+/** Newest first; within one second, the later name (…-1, …-2) first. */
+const sortNewestFirst = (entries: BackupEntry[]) =>
+  entries.sort((a, b) => {
+    if (a.createdAt !== b.createdAt) return b.createdAt.localeCompare(a.createdAt);
+    return (parseBackupName(b.fileName)?.n ?? 0) - (parseBackupName(a.fileName)?.n ?? 0) || (a.fileName < b.fileName ? 1 : -1);
+  });
+
+/** The folders backups may be in: the chosen one, and the default one when it differs and holds any. */
+export function backupFolders(dataDir: string): string[] {
+  const chosen = readBackupSettings(dataDir).dir;
+  const fallback = defaultBackupDir(dataDir);
+  return chosen === fallback ? [chosen] : [chosen, fallback];
+}
+
+/** What can be restored (files on disk), with what this database recorded about each. */
+export function listBackups(app: SantongApp, db: Db = app.readDb): BackupEntry[] {
+  const files = backupFolders(app.dataDir).flatMap(scanBackupFolder);
+  const rows = sql(db, `SELECT ${ROW_COLUMNS} FROM backups`).all() as BackupDbRow[];
+  const byKey = new Map(rows.map((r) => [`${r.dir}\u0000${r.fileName}`, r]));
+  return sortNewestFirst(
+    files.map((f) => {
+      const r = byKey.get(`${f.dir}\u0000${f.fileName}`);
+      if (!r) return f;
+      return {
+        ...f,
+        createdAt: r.createdAt,
+        recorded: true,
+        verified: bool(r.verified) && r.sizeBytes === f.sizeBytes,
+        problem: r.sizeBytes === f.sizeBytes ? r.problem : '文件大小与备份记录不符，可能已被改动',
+        sha256: r.sha256,
+        schemaVersion: r.schemaVersion,
+        createdBy: r.createdBy,
+        note: r.note,
+      };
+    }),
+  );
+}
+
+const RECORD_COLUMNS = 'file_name, dir, size_bytes, reason, created_at, sha256, verified, problem, schema_version, created_by, note, deleted_at';
+
+/** Every backup record, to carry across a restore: the files stay on this PC whatever the data goes back to. */
+export function exportBackupRecords(db: Db): Record<string, unknown>[] {
+  return sql(db, `SELECT ${RECORD_COLUMNS} FROM backups ORDER BY id`).all() as Record<string, unknown>[];
+}
+
+/** Adds the records this database does not have yet (its own rows win). */
+export function importBackupRecords(db: Db, rows: Record<string, unknown>[]): void {
+  const insert = sql(
+    db,
+    `INSERT INTO backups (${RECORD_COLUMNS}) VALUES (@file_name, @dir, @size_bytes, @reason, @created_at, @sha256, @verified, @problem,
+       @schema_version, @created_by, @note, @deleted_at) ON CONFLICT (dir, file_name) DO NOTHING`,
+  );
+  for (const row of rows) insert.run(row);
+}
+
+export function findBackupRecord(db: Db, dir: string, fileName: string): BackupDbRow | undefined {
+  return sql(db, `SELECT ${ROW_COLUMNS} FROM backups WHERE dir = ? AND file_name = ?`).get(dir, fileName) as BackupDbRow | undefined;
+}
+
+function uniqueName(dir: string, hub: string | null, at: Date, reason: BackupReason): string {
+  for (let n = 0; ; n++) {
+    const name = backupName(hub, at, reason, n);
+    if (!fs.existsSync(path.join(dir, name)) && !fs.existsSync(path.join(dir, `${name}.partial`))) return name;
+  }
+}
+
+/** Leftovers of a backup interrupted by a crash or a pulled USB disk. */
+function removeStalePartials(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (/^santong-.+\.sqlite\.partial(-journal|-wal|-shm)?$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+export interface BackupOptions {
+  /** Who asked (a username), null for automatic backups. */
+  by?: string | null;
+  note?: string | null;
+}
+
+/**
+ * Makes a backup now: SQLite's online backup of the live database into the chosen folder, switched to
+ * a self-contained file, reopened read-only and verified (integrity_check, application_id, version),
+ * checksummed, renamed into place, and recorded. Automatic kinds are then pruned to the retention.
+ * The period close calls this with 'before-close'.
+ */
+export function backupNow(app: SantongApp, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
+  return withDataLock(app.dbFile, () => backupUnlocked(app, reason, opts));
+}
+
+/** backupNow for callers already holding the data lock (restore). */
+export async function backupUnlocked(app: SantongApp, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
+  const settings = readBackupSettings(app.dataDir);
+  const dir = usableBackupDir(app.dataDir, settings);
+  removeStalePartials(dir);
+  const now = app.clock.now();
+  const fileName = uniqueName(dir, getSetting(app.db, 'hub.name'), now, reason);
+  const final = path.join(dir, fileName);
+  const partial = `${final}.partial`;
+  let record: NewBackupRecord;
+  try {
+    // The writer connection is the source: writes made through it while the copy runs go into the
+    // copy too, instead of restarting it.
+    await app.db.backup(partial);
+    makeSelfContained(partial);
+    let verified = true;
+    let problem: string | null = null;
+    try {
+      inspectDatabaseFile(partial, app.schemaVersion);
+    } catch (err) {
+      verified = false;
+      problem = (err as Error).message;
+    }
+    fsyncFile(partial);
+    const sha256 = await sha256File(partial);
+    const sizeBytes = fs.statSync(partial).size;
+    fs.renameSync(partial, final);
+    fsyncDir(dir);
+    record = {
+      fileName,
+      dir,
+      sizeBytes,
+      reason,
+      createdAt: now.toISOString(),
+      sha256,
+      verified,
+      problem,
+      schemaVersion: app.schemaVersion,
+      createdBy: opts.by ?? null,
+      note: opts.note ?? null,
+    };
+  } catch (err) {
+    removeDatabaseFiles(partial);
+    if (err instanceof AppError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? '备份目录所在磁盘已满' : code === 'ENOENT' ? '备份目录已无法访问（U盘是否已拔出？）' : (err as Error).message;
+    throw new AppError('BACKUP_FOLDER', `备份失败：${why}。当前数据未受影响。`);
+  }
+  app.db.transaction(() => recordBackup(app.db, record))();
+  if (isAutomatic(reason)) pruneBackups(app, dir, reason, settings.keep);
+  return entryFromRecord(record);
+}
+
+/**
+ * Retention: keeps the newest `keep` automatic backups of this kind made for this hub in the folder.
+ * Manual backups, other hubs' files, and files the app did not name are never touched.
+ */
+export function pruneBackups(app: SantongApp, dir: string, reason: BackupReason, keep: number): string[] {
+  if (!isAutomatic(reason)) return [];
+  const hub = hubSlug(getSetting(app.db, 'hub.name'));
+  const candidates = scanBackupFolder(dir).filter((e) => e.reason === reason && e.hub === hub);
+  const removed: string[] = [];
+  const at = app.clock.now().toISOString();
+  for (const e of candidates.slice(keep)) {
+    try {
+      fs.rmSync(path.join(dir, e.fileName));
+      removed.push(e.fileName);
+    } catch (err) {
+      console.error(`[santong] could not remove old backup ${e.fileName}:`, (err as Error).message);
+    }
+  }
+  if (removed.length) {
+    const mark = sql(app.db, 'UPDATE backups SET deleted_at = ? WHERE dir = ? AND file_name = ? AND deleted_at IS NULL');
+    app.db.transaction(() => removed.forEach((name) => mark.run(at, dir, name)))();
+  }
+  return removed;
+}
+
+/** Whether today's (China time) automatic daily backup exists. */
+export function dailyBackupDoneToday(app: SantongApp, db: Db = app.db): boolean {
+  const today = chinaDate(app.clock.now());
+  const since = new Date(`${today}T00:00:00+08:00`).toISOString();
+  const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(
+    since,
+  ) as { dir: string; fileName: string }[];
+  return rows.some((r) => fs.existsSync(path.join(r.dir, r.fileName)));
+}
+
+/**
+ * Records the copy the migration runner made before upgrading (it runs before this table can be
+ * written to): verified like any backup.
+ */
+export function recordMigrationBackup(app: SantongApp): void {
+  const file = app.migration.backupFile;
+  if (!file || !fs.existsSync(file)) return;
+  const fileName = path.basename(file);
+  let verified = true;
+  let problem: string | null = null;
+  let schemaVersion = app.migration.from;
+  try {
+    schemaVersion = inspectDatabaseFile(file, app.schemaVersion).schemaVersion;
+  } catch (err) {
+    verified = false;
+    problem = (err as Error).message;
+  }
+  const record: NewBackupRecord = {
+    fileName,
+    dir: path.dirname(file),
+    sizeBytes: fs.statSync(file).size,
+    reason: 'before-migration',
+    createdAt: app.clock.now().toISOString(),
+    sha256: sha256FileSync(file),
+    verified,
+    problem,
+    schemaVersion,
+    createdBy: null,
+    note: `升级数据库 v${app.migration.from} → v${app.migration.to}`,
+  };
+  app.db.transaction(() => recordBackup(app.db, record))();
+  const settings = readBackupSettings(app.dataDir);
+  if (path.dirname(file) === settings.dir) pruneBackups(app, settings.dir, 'before-migration', settings.keep);
+}
+
+/** Where the migration runner should put its copy: the chosen folder when usable, else the default one. */
+export function migrationBackupDir(dataDir: string): string {
+  try {
+    return usableBackupDir(dataDir);
+  } catch (err) {
+    console.error(`[santong] backup folder unusable (${(err as Error).message}); the pre-migration copy goes to the default folder`);
+    const fallback = defaultBackupDir(dataDir);
+    fs.mkdirSync(fallback, { recursive: true });
+    return fallback;
+  }
+}

@@ -1,0 +1,210 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import { recordAudit } from '../../api/audit';
+import type { Caller } from '../../api/context';
+import type { AuthedUser } from '../auth/sessions';
+import type { Runtime } from '../../runtime';
+import type { FileContent } from '../../../shared/contract/common';
+import type { BackupEntry, RestoreResult } from '../../../shared/contract/backup';
+import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecord, importBackupRecords, recordBackup, withDataLock, type NewBackupRecord } from './backup';
+import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from './files';
+import { chinaStamp } from './names';
+
+export type RestoreSource = { fileName: string; dirs?: string[] } | { upload: FileContent };
+
+export interface RestoreActor {
+  user: AuthedUser | null;
+  caller: Caller;
+  method: 'backup.restore' | 'recovery.restore';
+}
+
+const COMPANIONS = ['-wal', '-shm', '-journal'];
+
+/** Windows may briefly hold a just-closed file (antivirus, indexer): retry a rename for a moment. */
+function renameWithRetry(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 20 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
+/**
+ * Puts the staged file in place of the live one. The live file is first linked (or copied) aside so
+ * a failed reopen can put it back; then the stale -wal/-shm go (replaying an old log onto another file
+ * would corrupt it) and one atomic rename swaps the new file in. A crash at any step leaves either the
+ * old file or the new one under the live name, never none.
+ */
+function swapIn(staged: string, dbFile: string, keep: string): void {
+  removeDatabaseFiles(keep);
+  if (fs.existsSync(dbFile)) {
+    try {
+      fs.linkSync(dbFile, keep);
+    } catch {
+      fs.copyFileSync(dbFile, keep);
+    }
+  }
+  for (const s of COMPANIONS) fs.rmSync(`${dbFile}${s}`, { force: true });
+  renameWithRetry(staged, dbFile);
+  for (const s of COMPANIONS) fs.rmSync(`${staged}${s}`, { force: true });
+  fsyncDir(path.dirname(dbFile));
+}
+
+function putBack(keep: string, dbFile: string): void {
+  if (!fs.existsSync(keep)) return;
+  for (const s of COMPANIONS) fs.rmSync(`${dbFile}${s}`, { force: true });
+  renameWithRetry(keep, dbFile);
+  fsyncDir(path.dirname(dbFile));
+}
+
+/** Keeps the damaged file (and its log) in damaged/ for whoever investigates; never deleted by the app. */
+function keepDamagedCopy(dataDir: string, dbFile: string, at: Date): string | null {
+  if (!fs.existsSync(dbFile)) return null;
+  const dir = path.join(dataDir, 'damaged');
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, `santong-damaged-${chinaStamp(at)}-${crypto.randomBytes(2).toString('hex')}.sqlite`);
+  fs.copyFileSync(dbFile, target);
+  for (const s of COMPANIONS) if (fs.existsSync(`${dbFile}${s}`)) fs.copyFileSync(`${dbFile}${s}`, `${target}${s}`);
+  return target;
+}
+
+function locate(fileName: string, dirs: string[]): { dir: string; file: string } {
+  if (path.basename(fileName) !== fileName || fileName.includes('..')) throw new AppError('VALIDATION', '备份文件名无效');
+  for (const dir of dirs) {
+    const file = path.join(dir, fileName);
+    if (fs.existsSync(file)) return { dir, file };
+  }
+  throw notFound('备份文件');
+}
+
+const recordOf = (e: BackupEntry): NewBackupRecord => ({
+  fileName: e.fileName,
+  dir: e.dir,
+  sizeBytes: e.sizeBytes,
+  reason: e.reason,
+  createdAt: e.createdAt,
+  sha256: e.sha256 ?? '',
+  verified: e.verified === true,
+  problem: e.problem,
+  schemaVersion: e.schemaVersion ?? 0,
+  createdBy: e.createdBy,
+  note: e.note,
+});
+
+/**
+ * Replaces the hub's database with a backup: the file is staged and validated first (a foreign,
+ * corrupt or newer file is refused and nothing changes), the current data is backed up (or, when
+ * damaged, kept in damaged/), then the files are swapped and the database reopened (an older schema is
+ * upgraded on the way). Every session ends; the restore is written to the restored database's audit log.
+ */
+export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: RestoreActor): Promise<RestoreResult> {
+  const dataDir = runtime.dataDir;
+  const dbFile = runtime.dbFile;
+  return withDataLock(dbFile, async () => {
+    const current = runtime.openApp;
+    const clockNow = () => (runtime.openApp ?? current)?.clock.now() ?? new Date();
+    for (const name of fs.readdirSync(dataDir)) {
+      if (/^restore-[0-9a-f]+\.sqlite(-wal|-shm|-journal)?$/.test(name)) fs.rmSync(path.join(dataDir, name), { force: true });
+    }
+    const staged = path.join(dataDir, `restore-${crypto.randomBytes(6).toString('hex')}.sqlite`);
+    let label: string;
+    let info;
+    try {
+      if ('upload' in source) {
+        label = source.upload.filename;
+        const bytes = Buffer.from(source.upload.base64, 'base64');
+        if (bytes.length === 0) throw new AppError('BACKUP_INVALID', '上传的文件是空的');
+        fs.writeFileSync(staged, bytes, { flag: 'wx' });
+      } else {
+        label = source.fileName;
+        const { dir, file } = locate(source.fileName, source.dirs ?? backupFolders(dataDir));
+        fs.copyFileSync(file, staged);
+        const record = current ? findBackupRecord(current.db, dir, source.fileName) : undefined;
+        if (record && (await sha256File(staged)) !== record.sha256) {
+          throw new AppError('BACKUP_INVALID', '该备份文件与备份时记录的校验值不符，可能已被改动或损坏，不能用于恢复');
+        }
+      }
+      info = inspectDatabaseFile(staged, runtime.latestSchemaVersion);
+    } catch (err) {
+      removeDatabaseFiles(staged);
+      throw err;
+    }
+
+    // The file is good: save what is there now before replacing it.
+    let previousDataSavedAs: string | null = null;
+    let beforeRestore: BackupEntry | null = null;
+    try {
+      if (current) {
+        const hasUsers = (sql(current.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n > 0;
+        if (hasUsers) {
+          beforeRestore = await backupUnlocked(current, 'before-restore', { by: actor.user?.username ?? null, note: `恢复“${label}”之前的数据` });
+          previousDataSavedAs = path.join(beforeRestore.dir, beforeRestore.fileName);
+        }
+      } else {
+        previousDataSavedAs = keepDamagedCopy(dataDir, dbFile, clockNow());
+      }
+    } catch (err) {
+      removeDatabaseFiles(staged);
+      throw new AppError(
+        'BACKUP_FOLDER',
+        `恢复前未能备份当前数据（${(err as Error).message}）。为保护现有数据，恢复已取消，未做任何改动。`,
+      );
+    }
+
+    // What this PC knows about its backup files outlives the data going back in time.
+    const backupRecords = current ? exportBackupRecords(current.db) : [];
+    const keep = `${dbFile}.previous`;
+    try {
+      runtime.reopen(() => swapIn(staged, dbFile, keep));
+    } catch (err) {
+      try {
+        runtime.reopen(() => putBack(keep, dbFile));
+      } catch {
+        /* the previous file was damaged too: recovery mode stays */
+      }
+      removeDatabaseFiles(staged);
+      throw new AppError('BACKUP_INVALID', `恢复失败，已放回原来的数据库文件：${(err as Error).message}`);
+    }
+    removeDatabaseFiles(keep);
+
+    const restored = runtime.app;
+    const now = restored.clock.now();
+    restored.db.transaction(() => {
+      // Everyone logs in again, against the accounts as they were in the backup.
+      sql(restored.db, 'DELETE FROM sessions').run();
+      if (beforeRestore) recordBackup(restored.db, recordOf(beforeRestore));
+      importBackupRecords(restored.db, backupRecords);
+      recordAudit(restored.db, {
+        user: actor.user,
+        caller: actor.caller,
+        now,
+        method: actor.method,
+        outcome: 'ok',
+        target: `backup:${label.slice(0, 150)}`,
+        details: {
+          fileSchemaVersion: info.schemaVersion,
+          schemaVersion: restored.schemaVersion,
+          previousDataSavedAs,
+          recovery: current === null,
+        },
+        input: 'upload' in source ? { upload: { filename: source.upload.filename } } : { fileName: source.fileName },
+      });
+    })();
+
+    return {
+      restoredFrom: label,
+      fileSchemaVersion: info.schemaVersion,
+      schemaVersion: restored.schemaVersion,
+      previousDataSavedAs,
+      hubName: info.hubName,
+    };
+  });
+}
