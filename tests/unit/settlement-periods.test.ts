@@ -321,3 +321,36 @@ describe('demo settlement helpers', () => {
     expect(st.totals.closing).toBe(0);
   });
 });
+
+describe('a hub upgraded from before settlement', () => {
+  it('keeps its closed January readable, and closes February with a snapshot', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { Runtime } = await import('../../electron/runtime');
+    const { InternalClient } = await import('../../electron/api/internal');
+    const { ManualClock, tempDir } = await import('../helpers/runtime');
+    const { FIXTURE_PASSWORD, LOT_UNIT_COST } = await import('../fixtures/fixture-data');
+    const dataDir = tempDir();
+    fs.copyFileSync(path.resolve(import.meta.dirname, '../fixtures/db/v5.sqlite'), path.join(dataDir, 'santong.sqlite'));
+    const runtime = new Runtime({ dataDir, clock: new ManualClock(new Date('2026-03-02T02:00:00.000Z')), validateOutputs: true });
+    try {
+      const admin = new InternalClient(runtime, '127.0.0.1');
+      await admin.call('auth.login', { username: 'admin', password: FIXTURE_PASSWORD });
+      const jan = await admin.call('statements.clinic', { period: '2026-01', clinicId: 1 });
+      // Closed on v4, before close events: closed, figures from the ledger.
+      expect(jan).toMatchObject({ closed: true, closedAt: null, openingSource: 'ledger', closingSource: 'ledger', balanced: true });
+      expect(jan.rows.map((r) => [r.drugName, r.cells[0].qty, r.closing.qty])).toEqual([['阿莫西林胶囊', 96, 96]]);
+      const feb = await admin.call('statements.clinic', { period: '2026-02', clinicId: 1 });
+      expect(feb.amountDue).toBe((30 * LOT_UNIT_COST) / 10_000);
+      const list = await admin.call('periods.list', {});
+      expect(list.rows.find((r) => r.period === '2026-01')).toMatchObject({ status: 'closed', explicit: true, canReopen: true, closeCount: 0 });
+      const event = await admin.call('periods.close', { period: '2026-02', acknowledgeWarnings: true });
+      expect(event.summary).toMatchObject({ dispensedValue: feb.amountDue, clinicsClosingValue: feb.totals.closing });
+      const closed = await admin.call('statements.clinic', { period: '2026-02', clinicId: 1 });
+      expect(closed).toMatchObject({ closingSource: 'snapshot', totals: feb.totals });
+    } finally {
+      runtime.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
