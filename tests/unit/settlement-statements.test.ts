@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
+import { balancesAtStart, type StoreBalances } from '../../electron/domain/settlement/balances';
 import { CLINIC_COLUMNS, HUB_COLUMNS, supplierStatementLines } from '../../shared/settlement';
 import type { StoreStatement } from '../../shared/contract/settlement';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
@@ -113,6 +114,25 @@ describe('statements on generated data', () => {
     for (const s of snapshots) {
       const l = db.prepare('SELECT sum(qty) AS qty, sum(amount) AS value FROM ledger WHERE store_id = ? AND drug_id = ? AND period <= ?').get(s.storeId, s.drugId, s.period);
       expect(l).toEqual({ qty: s.qty, value: s.value });
+    }
+  });
+
+  it('reads opening stock forward from a snapshot or backward from stock on hand, with the same result', () => {
+    const flat = (b: StoreBalances) =>
+      [...b].flatMap(([store, drugs]) => [...drugs].filter(([, v]) => v.qty !== 0 || v.value !== 0).map(([drug, v]) => `${store}:${drug}:${v.qty}:${v.value}`)).sort();
+    const stores = [sim.hubStoreId, ...sim.clinics.map((c) => c.storeId), null];
+    for (const period of [...MONTHS, '2026-05']) {
+      const expected = (
+        db.prepare('SELECT store_id AS s, drug_id AS d, sum(qty) AS q, sum(amount) AS v FROM ledger WHERE period < ? GROUP BY 1, 2').all(period) as { s: number; d: number; q: number; v: number }[]
+      )
+        .filter((r) => r.q !== 0 || r.v !== 0)
+        .map((r) => `${r.s}:${r.d}:${r.q}:${r.v}`)
+        .sort();
+      for (const storeId of stores) {
+        const own = storeId === null ? expected : expected.filter((k) => k.startsWith(`${storeId}:`));
+        expect(flat(balancesAtStart(db, period, storeId, 'forward').balances), `forward ${period} ${storeId}`).toEqual(own);
+        expect(flat(balancesAtStart(db, period, storeId, 'backward').balances), `backward ${period} ${storeId}`).toEqual(own);
+      }
     }
   });
 

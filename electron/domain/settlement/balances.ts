@@ -60,32 +60,75 @@ export function snapshotRows(db: Db, eventId: number, storeId: number | null): B
       ) as BalanceRow[]);
 }
 
-/** Net monthly totals per store × drug for the months strictly between `after` and `before`. */
-function totalsBetween(db: Db, after: string, before: string, storeId: number | null): BalanceRow[] {
+/**
+ * Net monthly totals per store × drug for the months in [from, to) ('YYYY-MM', bounds as strings).
+ * INDEXED BY keeps SQLite on the (period, store_id) index even for one store (its primary key leads with
+ * store_id and would scan the store's whole history): the work follows the months read, not the years kept.
+ */
+function totalsIn(db: Db, from: string, to: string, storeId: number | null): BalanceRow[] {
   return storeId === null
     ? (sql(
         db,
         `SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(amount) AS value FROM stock_period_totals
-          WHERE period > ? AND period < ? GROUP BY store_id, drug_id`,
-      ).all(after, before) as BalanceRow[])
+          WHERE period >= ? AND period < ? GROUP BY store_id, drug_id`,
+      ).all(from, to) as BalanceRow[])
     : (sql(
         db,
-        `SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(amount) AS value FROM stock_period_totals
-          WHERE store_id = ? AND period > ? AND period < ? GROUP BY drug_id`,
-      ).all(storeId, after, before) as BalanceRow[]);
+        `SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(amount) AS value
+           FROM stock_period_totals INDEXED BY stock_period_totals_period
+          WHERE period >= ? AND period < ? AND store_id = ? GROUP BY drug_id`,
+      ).all(from, to, storeId) as BalanceRow[]);
 }
 
+/** Stock on hand now, per store × drug (live lots only: an emptied lot holds no value). */
+function onHandNow(db: Db, storeId: number | null): BalanceRow[] {
+  return storeId === null
+    ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE qty > 0 GROUP BY store_id, drug_id').all() as BalanceRow[])
+    : (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id').all(
+        storeId,
+      ) as BalanceRow[]);
+}
+
+function monthsBetween(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
+function nextMonth(period: string): string {
+  const y = Number(period.slice(0, 4));
+  const m = Number(period.slice(5, 7));
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+export type OpeningStrategy = 'forward' | 'backward';
+
 /**
- * Stock at the start of a month, per store × drug (one store, or every store when null): the snapshot of
- * the latest earlier closed month, plus the totals of the months since. `source` says whether a
- * snapshot was the base.
+ * Stock at the start of a month, per store × drug (one store, or every store when null), read whichever
+ * way touches fewer months:
+ * - forward: the closing snapshot of the latest earlier closed month, plus the totals of the months since;
+ * - backward: the stock on hand now (kept with every posting), minus the totals of this month and after.
+ * Either way the work is a few months of totals per drug, however many years of history exist.
+ * `source` says whether a snapshot or the ledger (balances and totals) gave the figures.
  */
-export function balancesAtStart(db: Db, period: string, storeId: number | null): { balances: StoreBalances; source: 'snapshot' | 'ledger' } {
+export function balancesAtStart(
+  db: Db,
+  period: string,
+  storeId: number | null,
+  force?: OpeningStrategy,
+): { balances: StoreBalances; source: 'snapshot' | 'ledger' } {
   const balances: StoreBalances = new Map();
   const base = baseSnapshotBefore(db, period);
-  if (base) for (const r of snapshotRows(db, base.eventId, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
-  for (const r of totalsBetween(db, base?.period ?? NO_PERIOD, period, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
-  return { balances, source: base ? 'snapshot' : 'ledger' };
+  const latest = (sql(db, 'SELECT max(period) AS p FROM stock_period_totals').get() as { p: string | null }).p ?? period;
+  const forwardMonths = base ? monthsBetween(base.period, period) : Number.POSITIVE_INFINITY;
+  const backwardMonths = latest < period ? 0 : monthsBetween(period, latest) + 1;
+  const strategy = force ?? (forwardMonths <= backwardMonths ? 'forward' : 'backward');
+  if (strategy === 'forward') {
+    if (base) for (const r of snapshotRows(db, base.eventId, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
+    for (const r of totalsIn(db, base ? nextMonth(base.period) : NO_PERIOD, period, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
+    return { balances, source: base ? 'snapshot' : 'ledger' };
+  }
+  for (const r of onHandNow(db, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
+  for (const r of totalsIn(db, period, '9999-99', storeId)) add(balances, r.storeId, r.drugId, 0 - r.qty, 0 - r.value);
+  return { balances, source: 'ledger' };
 }
 
 export interface MovementTotal {
@@ -96,7 +139,7 @@ export interface MovementTotal {
   value: number;
 }
 
-/** The month's totals per store × drug × movement (net of reversals). */
+/** The month's totals per store × drug × movement (net of reversals), on the (period, store_id) index. */
 export function monthTotals(db: Db, period: string, storeId: number | null): MovementTotal[] {
   return storeId === null
     ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value FROM stock_period_totals WHERE period = ?').all(
@@ -104,13 +147,14 @@ export function monthTotals(db: Db, period: string, storeId: number | null): Mov
       ) as MovementTotal[])
     : (sql(
         db,
-        'SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value FROM stock_period_totals WHERE period = ? AND store_id = ?',
+        `SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value
+           FROM stock_period_totals INDEXED BY stock_period_totals_period WHERE period = ? AND store_id = ?`,
       ).all(period, storeId) as MovementTotal[]);
 }
 
 /** Stock at the end of a month, computed (opening + the month's totals). */
-export function balancesAtEnd(db: Db, period: string, storeId: number | null): StoreBalances {
-  const { balances } = balancesAtStart(db, period, storeId);
+export function balancesAtEnd(db: Db, period: string, storeId: number | null, force?: OpeningStrategy): StoreBalances {
+  const { balances } = balancesAtStart(db, period, storeId, force);
   for (const t of monthTotals(db, period, storeId)) add(balances, t.storeId, t.drugId, t.qty, t.value);
   return balances;
 }

@@ -233,8 +233,9 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
   ).get(period, period) as { n: number };
   if (totals.n > 0) items.push({ label: `${periodLabel(period)}的库存月汇总与台账不一致`, detail: `${totals.n} 处`, link: null });
 
-  // Closing of the month + everything booked after it = stock on hand now, per store × drug.
-  const carried = balancesAtEnd(db, period, null);
+  // Closing of the month, carried forward from the last snapshot through the monthly totals, + everything
+  // booked after it = stock on hand now (kept separately, with each posting), per store × drug.
+  const carried = balancesAtEnd(db, period, null, 'forward');
   for (const r of sql(
     db,
     'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(amount) AS value FROM stock_period_totals WHERE period > ? GROUP BY 1, 2',
