@@ -89,12 +89,12 @@ describe('period close (月结)', () => {
     const before = ledgerChecksum(db);
     const unacknowledged = await errorOf(u.pharmacist.call('periods.close', { period: '2026-01' }));
     expect(unacknowledged).toMatchObject({ code: 'BUSINESS_RULE' });
-    expect(unacknowledged!.message).toContain('配送已签收 1 项');
+    expect(unacknowledged!.message).toContain('未签收的配送单 1 项');
     expect(db.prepare("SELECT count(*) AS n FROM periods WHERE status = 'closed'").get()).toEqual({ n: 0 });
 
     const event = await u.pharmacist.call('periods.close', { period: '2026-01', acknowledgeWarnings: true, note: '1月月结' });
     expect(event).toMatchObject({ period: '2026-01', action: 'close', userName: '周药师', reason: '1月月结' });
-    expect(event.warnings).toEqual(expect.arrayContaining(['配送已签收：1 项', '报损已审批：1 项']));
+    expect(event.warnings).toEqual(expect.arrayContaining(['未签收的配送单：1 项', '待审批的报损：1 项']));
     const statement = await u.finance.call('statements.clinic', { period: '2026-01', clinicId: sim.clinics[0].id });
     expect(statement).toMatchObject({ closed: true, closedByName: '周药师', closingSource: 'snapshot', balanced: true });
     expect(event.summary).toMatchObject({ dispensedValue: statement.amountDue, clinicsClosingValue: statement.totals.closing, purchasedValue: 12_500 });
@@ -229,7 +229,7 @@ describe('period close (月结)', () => {
     let pending = 1;
     registerPreCloseCheck({
       key: 'stocktakes_pending',
-      title: '盘点已审核',
+      title: '未审核的盘点',
       severity: 'block',
       rule: '本月盘点的调整记入本月，结账后无法过账，须先审核或作废。',
       run: () => ({ items: pending ? [{ label: 'PD-202601-0001 东湖村卫生室', detail: '待审核', link: '/stocktake/1' }] : [] }),

@@ -80,7 +80,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
   },
   {
     key: 'orders_open',
-    title: '采购订单已收齐',
+    title: '未收齐的采购订单',
     severity: 'warn',
     rule: '已发送但未收齐的订单，货物可能已到而未验收入库。本月已到的货请先按到货日期验收入库；结账后只能记入下月。',
     link: '/purchasing/orders',
@@ -103,7 +103,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
   },
   {
     key: 'deliveries_in_transit',
-    title: '配送已签收',
+    title: '未签收的配送单',
     severity: 'warn',
     rule: '月末仍在途的药品按成本留在在途库，村医签收后计入签收当月卫生室的收入。已送达的请村医按实际日期签收后再结账。',
     link: '/stock/deliveries',
@@ -126,7 +126,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
   },
   {
     key: 'delivery_discrepancies',
-    title: '签收差异已处理',
+    title: '未处理的签收差异',
     severity: 'warn',
     rule: '签收差异的数量在途挂账；处理（退回中心库或报损）记入处理当月。',
     link: '/stock/deliveries',
@@ -145,7 +145,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
   },
   {
     key: 'writeoffs_pending',
-    title: '报损已审批',
+    title: '待审批的报损',
     severity: 'warn',
     rule: '报损在批准时按所填日期扣减库存。本月发生的损失要计入本月，请在结账前批准。',
     link: '/stock/writeoffs',
@@ -164,7 +164,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
   },
   {
     key: 'returns_pending',
-    title: '卫生室退货已处理',
+    title: '待确认的卫生室退货',
     severity: 'warn',
     rule: '卫生室的退货在中心库确认收货时按所填日期记账。本月退回的药品要计入本月，请在结账前确认。',
     link: '/stock/returns',
