@@ -16,12 +16,26 @@ export interface RuntimeOptions {
 }
 
 /**
+ * Whoever serves the village clinics over the LAN reports through this: the desktop app's controller,
+ * which follows the settings, or the headless server, which follows its command-line flags.
+ */
+export interface LanHost {
+  /** True when the LAN settings decide (desktop app); false when `npm run serve` flags do. */
+  readonly managed: boolean;
+  state(): { running: boolean; urls: string[]; error: string | null };
+  /** Called by the write that changed the LAN settings; acts once that write has committed. */
+  settingsChanged(): void;
+}
+
+/**
  * The hub database the transports currently serve. A fresh install can step into the demo hub (a
  * separate file under demo/) and back out again without touching the real one. A restore replaces the
  * file and reopens it here; when the file is damaged the runtime holds no app, only `recovery`.
  */
 export class Runtime {
   profile: Profile;
+  /** The LAN server's host, when this process serves the LAN (null in tests and a desktop app without one). */
+  lan: LanHost | null = null;
   /** Set while the live database is damaged; then `app` throws RECOVERY_MODE. */
   recovery: RecoveryState | null = null;
   readonly latestSchemaVersion: number;

@@ -2,13 +2,16 @@
  * Headless server: the same main-process code as the desktop app, without Electron, serving the
  * renderer and the API over HTTP. This is also how village doctors reach the hub over the LAN/VPN.
  *
- *   npm run serve -- [--data DIR] [--host H] [--port P] [--demo]
+ *   npm run serve -- [--data DIR] [--host H] [--port P] [--https] [--demo]
+ *
+ * --https serves HTTPS with the hub's own certificate (made in DATA/tls on first use; clinics trust
+ * DATA/tls/santong-ca.crt, also downloadable at /santong-ca.crt — see docs/lan-https.md).
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultDataDir, rendererDir } from './paths';
 import { Runtime } from './runtime';
-import { startHttpServer } from './http/server';
+import { lanUrls, startLanServer } from './http/lan';
 import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
 import { startBackupScheduler } from './domain/backup/scheduler';
 
@@ -18,6 +21,7 @@ export interface ServeArgs {
   data: string;
   host: string;
   port: number;
+  https: boolean;
   demo: boolean;
 }
 
@@ -28,21 +32,26 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       data: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(DEFAULT_PORT) },
+      https: { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
-  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, demo: values.demo! };
+  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo! };
 }
 
 export async function serve(args: ServeArgs) {
   const runtime = new Runtime({ dataDir: args.data, demo: args.demo });
   if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
-  const server = await startHttpServer({ runtime, host: args.host, port: args.port, rendererDir: rendererDir() });
+  const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());
+  const everywhere = args.host === '0.0.0.0' || args.host === '::';
+  const urls = everywhere ? lanUrls(args.https, server.port) : [server.url];
+  // The settings page reports this server; its flags, not the settings, decide how it runs.
+  runtime.lan = { managed: false, state: () => ({ running: true, urls, error: null }), settingsChanged() {} };
   const backups = startBackupScheduler(runtime);
-  return { runtime, server, backups };
+  return { runtime, server, urls, backups };
 }
 
 async function main(): Promise<void> {
@@ -50,12 +59,14 @@ async function main(): Promise<void> {
   try {
     args = parseServeArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--demo]`);
+    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--https] [--demo]`);
     process.exit(2);
   }
   try {
-    const { runtime, server, backups } = await serve(args);
+    const { runtime, server, urls, backups } = await serve(args);
     console.log(`三统药品管理 已启动 / Santong is running: ${server.url}`);
+    if (urls.length && urls[0] !== server.url) console.log(`村卫生室访问地址 / LAN addresses: ${urls.join('  ')}`);
+    if (args.https) console.log(`HTTPS 根证书 / root certificate for clinics: ${server.url}santong-ca.crt（安装方法见 docs/lan-https.md）`);
     console.log(`数据目录 / data: ${runtime.dataDir}`);
     if (runtime.recovery) {
       console.error(`!! 数据库文件损坏：${runtime.recovery.problem}`);

@@ -15,6 +15,7 @@ export const MAIN_ENTRIES = {
   preload: 'electron/desktop/preload.ts',
   serve: 'electron/serve.ts',
   'gen-api-docs': 'electron/tools/gen-api-docs.ts',
+  'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
 };
 

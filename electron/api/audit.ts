@@ -29,6 +29,8 @@ export interface AuditEntry {
   outcome: 'ok' | 'denied' | 'rejected';
   errorCode?: string;
   target?: string;
+  /** The clinic the record concerns, when a hub user acts on a clinic's document; defaults to the user's clinic. */
+  clinicId?: number | null;
   details?: Record<string, unknown>;
   input?: unknown;
 }
@@ -46,13 +48,39 @@ export function recordAudit(db: Db, e: AuditEntry): void {
     e.user?.id ?? null,
     e.user?.username ?? null,
     e.user?.role ?? null,
-    e.user?.clinicId ?? null,
-    e.caller.ip,
+    e.clinicId ?? e.user?.clinicId ?? null,
+    e.caller.ip.slice(0, 64),
     e.caller.transport,
     e.method.slice(0, 80),
     e.outcome,
     e.errorCode ?? null,
-    e.target ?? null,
+    e.target?.slice(0, 200) ?? null,
     details,
   );
+}
+
+const ANONYMOUS_WINDOW_MS = 60 * 1000;
+export const MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE = 20;
+const anonymousCounts = new WeakMap<Db, Map<string, { windowStart: number; n: number }>>();
+
+/**
+ * Refusals that need no account (a write without a session, a failed or throttled login, a cross-site
+ * request) are audited too, but at most 20 a minute per address: anyone on the LAN can send them, and
+ * the log must not become a way to fill the disk. Refusals of signed-in users are always recorded.
+ */
+export function allowAnonymousAuditRow(db: Db, ip: string, now: Date): boolean {
+  let byIp = anonymousCounts.get(db);
+  if (!byIp) {
+    byIp = new Map();
+    anonymousCounts.set(db, byIp);
+  }
+  const t = now.getTime();
+  const entry = byIp.get(ip);
+  if (!entry || t - entry.windowStart >= ANONYMOUS_WINDOW_MS || t < entry.windowStart) {
+    if (byIp.size > 10_000) byIp.clear();
+    byIp.set(ip, { windowStart: t, n: 1 });
+    return true;
+  }
+  entry.n += 1;
+  return entry.n <= MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE;
 }

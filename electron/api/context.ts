@@ -37,8 +37,12 @@ export interface HandlerContext {
   sessionTokenHash: string | null;
   caller: Caller;
   session: SessionSink;
-  /** Filled by write handlers: what the audit row names, e.g. 'requisition:42'. */
-  audit: { target?: string; details?: Record<string, unknown> };
+  /**
+   * Filled by write handlers: what the audit row names ('requisition:42', see docs/access-matrix.md),
+   * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).
+   * `actor` names who acted when the call began without a session (a login, the first-run setup).
+   */
+  audit: { target?: string; clinicId?: number | null; details?: Record<string, unknown>; actor?: AuthedUser };
 }
 
 type HandlerResult<K extends MethodName> = z.input<Api[K]['output']> | MethodOutput<K>;

@@ -7,7 +7,9 @@ import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import type { Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
-import { recordAudit } from './audit';
+import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
+import { InternalFault, logFault } from './faults';
+import { describeTarget } from '../domain/audit/targets';
 import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
@@ -49,6 +51,23 @@ function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expir
   }
   if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(name)) {
     throw new AppError('PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
+  }
+}
+
+/**
+ * Refusals worth an audit row: every 403 (a role or a clinic the caller may not touch: tampering shows up
+ * in the log), and on write methods the 401s and 429s (writes without a session, failed and throttled
+ * logins), which need no account and are therefore rate-limited per address.
+ */
+function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: number, db: Runtime['app']['db']): void {
+  const denied = status === 403;
+  const rejected = spec.write && (status === 401 || status === 429);
+  if (!denied && !rejected) return;
+  if (!e.user && !allowAnonymousAuditRow(db, e.caller.ip, e.now)) return;
+  try {
+    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected' });
+  } catch (err) {
+    logFault(`${e.method} (audit of a refusal)`, err);
   }
 }
 
@@ -113,7 +132,7 @@ export async function dispatch(
 
     let value: unknown;
     if ('async' in handler) {
-      if (spec.write) throw new Error(`${name}: asynchronous handlers cannot write`);
+      if (spec.write) throw new InternalFault(`${name}: asynchronous handlers cannot write`);
       value = await handler.async(ctx, input);
     } else {
       const prepared = 'prepare' in handler ? await handler.prepare(ctx, input) : undefined;
@@ -123,12 +142,14 @@ export async function dispatch(
           .transaction(() => {
             const out = run();
             recordAudit(app.db, {
-              user,
+              user: user ?? ctx.audit.actor ?? null,
               caller,
               now,
               method: name,
               outcome: 'ok',
               target: ctx.audit.target,
+              // The clinic the record belongs to, so "filter by clinic" finds hub users' work on its documents too.
+              clinicId: ctx.audit.clinicId !== undefined ? ctx.audit.clinicId : (user?.clinicId ?? describeTarget(app.db, ctx.audit.target ?? null)?.clinicId),
               details: ctx.audit.details,
               input,
             });
@@ -142,19 +163,20 @@ export async function dispatch(
 
     if (app.validateOutputs) {
       const checked = spec.output.safeParse(value);
-      if (!checked.success) throw new Error(`${name}: output does not match the contract: ${checked.error.message}`);
+      if (!checked.success) {
+        const where = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'} ${i.code}`);
+        throw new InternalFault(`${name}: output does not match the contract at ${where.join(', ')}`);
+      }
       value = checked.data;
     }
     return { ok: true, value };
   } catch (err) {
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
-      if (appError.status === 403) {
-        recordAudit(app.db, { user, caller, now, method: name, outcome: 'denied', errorCode: appError.code, input: rawInput });
-      }
+      auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);
       return failure(appError);
     }
-    console.error(`[santong] ${name} failed:`, err);
+    logFault(name, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));
   }
 }
@@ -173,7 +195,7 @@ async function dispatchDuringRecovery(runtime: Runtime, name: MethodName, rawInp
     return { ok: true, value: await runRecoveryMethod(runtime, name, rawInput, caller, session) };
   } catch (err) {
     if (err instanceof AppError) return failure(err);
-    console.error(`[santong] ${name} failed during recovery:`, err);
+    logFault(`${name} (recovery mode)`, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成'));
   }
 }

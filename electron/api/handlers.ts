@@ -2,6 +2,8 @@ import type { Handlers } from './context';
 import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
+import { auditHandlers } from '../domain/audit/handlers';
+import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { settlementHandlers } from '../domain/settlement/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
@@ -11,6 +13,8 @@ export const handlers: Handlers = {
   ...authHandlers,
   ...userHandlers,
   ...clinicHandlers,
+  ...auditHandlers,
+  ...systemHandlers,
   ...stockHandlers,
   ...settlementHandlers,
   ...backupHandlers,

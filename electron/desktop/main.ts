@@ -8,9 +8,8 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
 import { defaultDataDir, rendererDir } from '../paths';
 import { Runtime } from '../runtime';
 import { createIpcInvoker } from '../ipc/invoker';
-import { startHttpServer, type RunningServer } from '../http/server';
+import { LanController } from '../http/lan';
 import { CONTENT_SECURITY_POLICY } from '../http/security';
-import { getSetting } from '../domain/settings';
 import { startBackupScheduler, type BackupScheduler } from '../domain/backup/scheduler';
 
 const SCHEME = 'app';
@@ -32,7 +31,7 @@ app.setPath('userData', defaultDataDir());
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let runtime: Runtime;
-let lanServer: RunningServer | null = null;
+let lan: LanController | null = null;
 let mainWindow: BrowserWindow | null = null;
 let backups: BackupScheduler | null = null;
 
@@ -92,15 +91,14 @@ function createWindow(): void {
 
 let invoker: ReturnType<typeof createIpcInvoker>;
 
-async function startLanServerIfEnabled(): Promise<void> {
-  // In recovery mode (damaged database) only this PC may restore: no LAN server.
-  if (!runtime.openApp || getSetting(runtime.app.db, 'lan.enabled') !== '1') return;
-  const port = Number(getSetting(runtime.app.db, 'lan.port') ?? 8686);
-  try {
-    lanServer = await startHttpServer({ runtime, host: '0.0.0.0', port, rendererDir: rendererDir() });
-  } catch (err) {
-    dialog.showErrorBox('局域网服务未能启动', `端口 ${port} 无法使用：${(err as Error).message}\n本机仍可正常使用，村卫生室暂时无法访问。`);
-  }
+/** The LAN server for village doctors follows 系统管理 → 系统设置; the controller restarts it when they change. */
+async function startLanController(): Promise<void> {
+  lan = new LanController(runtime, {
+    rendererDir: rendererDir(),
+    onError: (message) => dialog.showErrorBox('局域网服务未能启动', `${message}\n本机仍可正常使用，村卫生室暂时无法访问。可在“系统管理 → 系统设置”中修改。`),
+  });
+  runtime.lan = lan;
+  await lan.apply();
 }
 
 app.whenReady().then(async () => {
@@ -134,7 +132,7 @@ app.whenReady().then(async () => {
     return { ok: true, path: choice.filePath };
   });
 
-  await startLanServerIfEnabled();
+  await startLanController();
   backups = startBackupScheduler(runtime);
   createWindow();
   app.on('second-instance', () => {
@@ -147,7 +145,7 @@ app.whenReady().then(async () => {
 
 app.on('window-all-closed', async () => {
   backups?.stop();
-  await lanServer?.close();
+  await lan?.close();
   runtime?.close();
   app.quit();
 });

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** Headers on every response of the LAN server. antd writes its styles at run time, hence 'unsafe-inline' for styles only. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -39,4 +41,25 @@ export function isCrossSiteRequest(headers: Record<string, string | string[] | u
   if (origin === 'null') return true;
   const site = headers['sec-fetch-site'];
   return site === 'cross-site' || site === 'same-site';
+}
+
+/** The host name of a Host header, lower-cased, without the port ('[::1]:8686' → '::1'). */
+export function hostOf(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  const colon = h.lastIndexOf(':');
+  return colon > 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+}
+
+/**
+ * DNS rebinding: a web page on another site can point its own name at the hub's address and script the
+ * server under that name. The server answers only to names it is known by: IP addresses, its own names,
+ * and those the administrator listed in the settings.
+ */
+export function isAllowedHost(hostHeader: string | undefined, knownNames: readonly string[]): boolean {
+  if (!hostHeader) return false;
+  const host = hostOf(hostHeader);
+  if (!host) return false;
+  if (isIP(host) !== 0) return true;
+  return host === 'localhost' || host.endsWith('.localhost') || knownNames.includes(host);
 }

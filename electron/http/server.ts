@@ -7,9 +7,13 @@ import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
 import { dispatch } from '../api/dispatch';
+import { allowAnonymousAuditRow, recordAudit } from '../api/audit';
+import { logFault } from '../api/faults';
 import type { SessionSink } from '../api/context';
 import type { Runtime } from '../runtime';
-import { isCrossSiteRequest, SECURITY_HEADERS } from './security';
+import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames } from './certificate';
+import { readLanHostnames } from './lan-settings';
 import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';
@@ -61,9 +65,33 @@ function installErrorHandling(app: FastifyInstance): void {
         return sendError(reply, 'BAD_REQUEST', '请求内容不是有效的 JSON');
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, 'BAD_REQUEST', '请求无效');
-    console.error('[santong] http error:', err);
+    // A body the JSON parser cannot take at all (e.g. nested too deeply for it) is still the sender's mistake.
+    if (typeof err.code === 'string' && err.code.startsWith('FST_ERR_CTP')) return sendError(reply, 'BAD_REQUEST', '请求内容不是有效的 JSON');
+    logFault('http', err);
     return sendError(reply, 'INTERNAL', '服务器内部错误');
   });
+}
+
+/** A cross-site request is an attack on a signed-in user's browser: the log keeps where it came from. */
+function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): void {
+  const app = runtime.openApp;
+  if (!app) return; // recovery mode: no audit log to write to
+  const now = app.clock.now();
+  if (!allowAnonymousAuditRow(app.db, req.ip, now)) return;
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
+  try {
+    recordAudit(app.db, {
+      user: null,
+      caller: { transport: 'http', ip: req.ip },
+      now,
+      method,
+      outcome: 'denied',
+      errorCode: 'CSRF',
+      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null },
+    });
+  } catch (err) {
+    logFault(`${method} (audit of a cross-site request)`, err);
+  }
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
@@ -74,6 +102,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Query strings and headers are not part of the API; keep them from growing without bound.
     routerOptions: { maxParamLength: 200 },
+    // A request must arrive whole within 10 minutes (a large workbook over a slow VPN fits; a trickling client does not).
+    requestTimeout: 10 * 60 * 1000,
     ...(opts.https ? { https: opts.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
@@ -91,8 +121,17 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    // Short on purpose: an administrator who turns LAN HTTPS off again must not lock the clinics' browsers out for a year.
+    if (secure) reply.header('strict-transport-security', 'max-age=86400');
     return payload;
+  });
+
+  // Only names this server is known by (IP addresses, its own names, the settings' list): no DNS rebinding.
+  const ownNames = ownHostnames();
+  app.addHook('onRequest', async (req, reply) => {
+    const db = runtime.openApp?.db; // none in recovery mode
+    if (isAllowedHost(req.headers.host, [...ownNames, ...(db ? readLanHostnames(db) : [])])) return;
+    return sendError(reply, 'BAD_REQUEST', '不接受以该地址访问本服务器：请使用卫生院电脑的 IP 地址，或请管理员在“系统设置”中添加该域名');
   });
 
   app.get('/api/health', async (_req, reply) => {
@@ -102,9 +141,27 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     return reply.send(JSON.stringify({ ok: true, version: open.version, schemaVersion: open.schemaVersion }));
   });
 
+  // The hub's root certificate, public by nature: clinics download it (before they trust HTTPS) to trust it.
+  app.get(`/${CA_FILE_NAME}`, async (_req, reply) => {
+    try {
+      const pem = await caCertificatePem(runtime.mainDataDir, runtime.openApp?.clock.now() ?? new Date());
+      return reply
+        .type('application/x-x509-ca-cert')
+        .header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)
+        .header('cache-control', 'no-cache')
+        .send(pem);
+    } catch (err) {
+      logFault(CA_FILE_NAME, err);
+      return sendError(reply, 'INTERNAL', '证书暂时无法生成，请稍后重试');
+    }
+  });
+
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
     app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
-      if (isCrossSiteRequest(req.headers)) return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
+      if (isCrossSiteRequest(req.headers)) {
+        auditCrossSite(runtime, name, req);
+        return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
+      }
       const result = await dispatch(
         runtime,
         name,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
+import { auditApi } from './audit';
+import { systemApi } from './system';
 import { stockApi } from './stock';
 import { settlementApi } from './settlement';
 import { backupApi, recoveryApi } from './backup';
@@ -14,6 +16,8 @@ export const api = {
   ...authApi,
   ...usersApi,
   ...clinicsApi,
+  ...auditApi,
+  ...systemApi,
   ...stockApi,
   ...settlementApi,
   ...backupApi,

@@ -6,6 +6,7 @@ import { ensureDemoHub } from '../../demo/ensure';
 import { hashPassword, unknownUserHash, verifyPassword } from './passwords';
 import { createSession, endAllSessions, endSession, loadAuthedUser, type AuthedUser } from './sessions';
 import { assertLoginAllowed, recordLoginAttempt } from './throttle';
+import { isLocalCaller } from '../backup/recovery';
 
 function userCount(ctx: HandlerContext): number {
   return (sql(ctx.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -19,6 +20,14 @@ function startSession(ctx: HandlerContext, userId: number): AuthedUser {
   return user;
 }
 
+/**
+ * First-run actions belong to whoever installed the program on the hub PC. Without this, a server started
+ * with --host 0.0.0.0 on a fresh data folder could be claimed by anyone on the LAN who got there first.
+ */
+function assertAtHubPc(ctx: HandlerContext): void {
+  if (!isLocalCaller(ctx.caller)) throw new AppError('FORBIDDEN', '为安全起见，首次设置只能在卫生院电脑（本机）上进行');
+}
+
 export const authHandlers = defineHandlers({
   'system.status': (ctx) => ({
     setupRequired: userCount(ctx) === 0,
@@ -29,7 +38,12 @@ export const authHandlers = defineHandlers({
   }),
 
   'setup.initialize': {
-    prepare: (_ctx, input) => hashPassword(input.adminPassword),
+    // Anyone may call this method: refuse before the (deliberately slow) hashing once the hub is set up.
+    prepare: (ctx, input) => {
+      if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
+      assertAtHubPc(ctx);
+      return hashPassword(input.adminPassword);
+    },
     run: (ctx, input, passwordHash: string) => {
       if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已完成首次设置，请直接登录');
       const at = ctx.now.toISOString();
@@ -41,7 +55,9 @@ export const authHandlers = defineHandlers({
          VALUES (?, ?, 'admin', NULL, ?, 0, ?, ?)`,
       ).run(input.adminUsername, input.adminDisplayName, passwordHash, at, at);
       ctx.audit.target = `user:${lastInsertRowid}`;
-      return { user: startSession(ctx, Number(lastInsertRowid)) };
+      const user = startSession(ctx, Number(lastInsertRowid));
+      ctx.audit.actor = user;
+      return { user };
     },
   },
 
@@ -49,6 +65,7 @@ export const authHandlers = defineHandlers({
     async: async (ctx) => {
       if (ctx.runtime.profile !== 'demo') {
         if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已开始正式使用，不能切换到演示卫生院');
+        assertAtHubPc(ctx);
         ctx.runtime.switchTo('demo');
       }
       await ensureDemoHub(ctx.runtime);
@@ -87,6 +104,7 @@ export const authHandlers = defineHandlers({
       sql(ctx.db, 'UPDATE users SET last_login_at = ? WHERE id = ?').run(ctx.now.toISOString(), userId);
       const user = startSession(ctx, userId);
       ctx.audit.target = `user:${userId}`;
+      ctx.audit.actor = user;
       return { user };
     },
   },
@@ -106,9 +124,15 @@ export const authHandlers = defineHandlers({
   'auth.me': (ctx) => ({ user: ctx.user }),
 
   'auth.changePassword': {
+    // Guessing the old password from a stolen session is throttled and counted like failed logins.
     prepare: async (ctx, input) => {
-      const row = sql(ctx.app.db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
-      if (!(await verifyPassword(input.oldPassword, row.hash))) throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      const db = ctx.app.db;
+      assertLoginAllowed(db, ctx.user.username, ctx.caller.ip, ctx.now);
+      const row = sql(db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
+      if (!(await verifyPassword(input.oldPassword, row.hash))) {
+        recordLoginAttempt(db, ctx.user.username, ctx.caller.ip, false, ctx.now);
+        throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      }
       if (input.oldPassword === input.newPassword) throw new AppError('VALIDATION', '新密码不能与原密码相同');
       return hashPassword(input.newPassword);
     },

@@ -52,6 +52,8 @@ export const clinicHandlers = defineHandlers({
       `${input.name}（在途）`,
     );
     ctx.audit.target = `clinic:${clinicId}`;
+    ctx.audit.clinicId = clinicId;
+    ctx.audit.details = { name: input.name };
     return getClinic(ctx.db, clinicId);
   },
 
@@ -74,6 +76,8 @@ export const clinicHandlers = defineHandlers({
       input.id,
     );
     ctx.audit.target = `clinic:${input.id}`;
+    ctx.audit.clinicId = input.id;
+    ctx.audit.details = { name: input.name };
     return getClinic(ctx.db, input.id);
   },
 });

@@ -76,6 +76,8 @@ export const userHandlers = defineHandlers({
          VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
       ).run(input.username, input.displayName, input.role, input.clinicId, input.phone, passwordHash, at, at);
       ctx.audit.target = `user:${lastInsertRowid}`;
+      ctx.audit.clinicId = input.clinicId;
+      ctx.audit.details = { username: input.username };
       return getUser(ctx.db, Number(lastInsertRowid));
     },
   },
@@ -102,13 +104,15 @@ export const userHandlers = defineHandlers({
       endAllSessions(ctx.db, input.id, input.id === ctx.user.id ? (ctx.sessionTokenHash ?? undefined) : undefined);
     }
     ctx.audit.target = `user:${input.id}`;
+    ctx.audit.clinicId = input.clinicId ?? before.clinicId;
+    ctx.audit.details = { username: before.username };
     return getUser(ctx.db, input.id);
   },
 
   'users.resetPassword': {
     prepare: (_ctx, input) => hashPassword(input.initialPassword),
     run: (ctx, input, passwordHash: string) => {
-      getUser(ctx.db, input.id);
+      const target = getUser(ctx.db, input.id);
       sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE id = ?').run(
         passwordHash,
         ctx.now.toISOString(),
@@ -116,6 +120,8 @@ export const userHandlers = defineHandlers({
       );
       endAllSessions(ctx.db, input.id);
       ctx.audit.target = `user:${input.id}`;
+      ctx.audit.clinicId = target.clinicId;
+      ctx.audit.details = { username: target.username };
       return { ok: true as const };
     },
   },

@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
+const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
 const ReceiptsPage = lazy(() => import('../pages/stock/ReceiptsPage'));
 const DeliveriesPage = lazy(() => import('../pages/stock/DeliveriesPage'));
 const OnHandPage = lazy(() => import('../pages/stock/OnHandPage'));
@@ -64,5 +66,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
   { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
+  { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },
+  { path: '/system/settings', label: '系统设置', roles: ['admin'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];

@@ -1,0 +1,105 @@
+import { defineHandlers } from '../../api/context';
+import { sql } from '../../db/database';
+import { api, type AnyMethod } from '../../../shared/contract';
+import type { AuditRow } from '../../../shared/contract/audit';
+import { addDays } from '../../../shared/dates';
+import { describeTarget } from './targets';
+
+/** The UTC instant at which a China business date begins. */
+const chinaDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+
+function summaryOf(method: string): string | null {
+  return Object.prototype.hasOwnProperty.call(api, method) ? (api as Record<string, AnyMethod>)[method].summary : null;
+}
+
+/** Details are JSON written by recordAudit, cut at 2000 characters: a cut one is shown as text. */
+function parseDetails(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+  } catch {
+    return { truncated: text };
+  }
+}
+
+/** LIKE pattern for a literal prefix. */
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export const auditHandlers = defineHandlers({
+  'audit.list': (ctx, input) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (input.userId) {
+      where.push('a.user_id = ?');
+      params.push(input.userId);
+    }
+    if (input.clinicId) {
+      where.push('a.clinic_id = ?');
+      params.push(input.clinicId);
+    }
+    if (input.method) {
+      // 'clinics' matches every clinics.* method; 'clinics.update' only itself.
+      where.push(input.method.includes('.') ? 'a.method = ?' : "a.method LIKE ? ESCAPE '\\'");
+      params.push(input.method.includes('.') ? input.method : likePrefix(`${input.method}.`));
+    }
+    if (input.outcome) {
+      where.push('a.outcome = ?');
+      params.push(input.outcome);
+    }
+    if (input.from) {
+      where.push('a.at >= ?');
+      params.push(chinaDayStart(input.from));
+    }
+    if (input.to) {
+      where.push('a.at < ?');
+      params.push(chinaDayStart(addDays(input.to, 1)));
+    }
+    if (input.target) {
+      where.push(input.target.includes(':') ? 'a.target = ?' : "a.target LIKE ? ESCAPE '\\'");
+      params.push(input.target.includes(':') ? input.target : likePrefix(`${input.target}:`));
+    }
+    if (input.ip) {
+      where.push('a.ip = ?');
+      params.push(input.ip);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (ctx.db.prepare(`SELECT count(*) AS n FROM audit_log a ${clause}`).get(...params) as { n: number }).n;
+    const rows = ctx.db
+      .prepare(
+        `SELECT a.id, a.at, a.user_id AS userId, a.username, u.display_name AS displayName, a.role, a.clinic_id AS clinicId,
+                c.name AS clinicName, a.ip, a.transport, a.method, a.outcome, a.error_code AS errorCode, a.target, a.details
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
+         ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & { details: string | null })[];
+    return {
+      rows: rows.map((r) => ({
+        ...r,
+        methodSummary: summaryOf(r.method),
+        targetLabel: describeTarget(ctx.db, r.target)?.label ?? null,
+        details: parseDetails(r.details),
+      })),
+      total,
+      page: input.page,
+      pageSize: input.pageSize,
+    };
+  },
+
+  'audit.deniedSummary': (ctx, input) => {
+    const since = new Date(ctx.now.getTime() - input.days * 86_400_000).toISOString();
+    return sql(
+      ctx.db,
+      `SELECT a.user_id AS userId, a.username, u.display_name AS displayName, c.name AS clinicName, a.ip, a.outcome,
+              count(*) AS count, max(a.at) AS lastAt
+       FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
+       WHERE a.at >= ? AND a.outcome IN ('denied', 'rejected')
+       GROUP BY a.user_id, a.username, a.ip, a.outcome
+       ORDER BY count(*) DESC, max(a.at) DESC
+       LIMIT 50`,
+    ).all(since) as never;
+  },
+
+  'audit.methods': () =>
+    (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),
+});

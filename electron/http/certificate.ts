@@ -1,0 +1,165 @@
+/**
+ * The hub's own certificates for HTTPS on the LAN. A small certificate authority (根证书) is made once
+ * and kept in the data folder; clinics install and trust it once. The server certificate it signs names
+ * the hub PC's current addresses and is re-issued by itself when they change or it nears its end, and
+ * the clinics need not do anything again.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import selfsigned from 'selfsigned';
+
+export const CA_FILE_NAME = 'santong-ca.crt';
+const CA_YEARS = 10;
+/** Apple devices refuse server certificates valid for more than 825 days. */
+const SERVER_DAYS = 800;
+const RENEW_BEFORE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export interface TlsMaterial {
+  key: string;
+  cert: string;
+  caCert: string;
+}
+
+export interface CertificateInfo {
+  caFingerprint: string;
+  caValidTo: string;
+  serverValidTo: string | null;
+  names: string[];
+}
+
+export const tlsDir = (dataDir: string) => path.join(dataDir, 'tls');
+
+/** IPv4 addresses of this PC on its networks (LAN, VPN), loopback excluded. */
+export function lanAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => Boolean(a && a.family === 'IPv4' && !a.internal))
+    .map((a) => a.address);
+}
+
+/** The names this PC answers to by itself: localhost, its computer name, and that name on mDNS (.local). */
+export function ownHostnames(): string[] {
+  const host = os.hostname().toLowerCase();
+  return ['localhost', host, ...(host && !host.includes('.') ? [`${host}.local`] : [])].filter(Boolean);
+}
+
+/** Everything a clinic might type to reach the hub: localhost, the PC's name, its addresses. */
+export function certificateNames(extra: string[] = []): { dns: string[]; ips: string[] } {
+  const dns = [...new Set([...ownHostnames(), ...extra.map((h) => h.toLowerCase())].filter((h) => /^[a-z0-9.-]+$/.test(h)))];
+  return { dns, ips: ['127.0.0.1', ...lanAddresses()] };
+}
+
+const files = (dir: string) => ({
+  caKey: path.join(dir, 'ca.key'),
+  caCert: path.join(dir, CA_FILE_NAME),
+  key: path.join(dir, 'server.key'),
+  cert: path.join(dir, 'server.crt'),
+});
+
+function writePrivate(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+}
+
+const fingerprintOf = (x: crypto.X509Certificate) => x.fingerprint256;
+
+function namesOf(cert: crypto.X509Certificate): string[] {
+  return (cert.subjectAltName ?? '')
+    .split(', ')
+    .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''))
+    .filter(Boolean);
+}
+
+function needsNewServerCert(certPem: string, caPem: string, now: Date, wanted: string[]): boolean {
+  try {
+    const cert = new crypto.X509Certificate(certPem);
+    const ca = new crypto.X509Certificate(caPem);
+    if (!cert.verify(ca.publicKey)) return true;
+    if (Date.parse(cert.validTo) - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS) return true;
+    const have = new Set(namesOf(cert));
+    return wanted.some((n) => !have.has(n));
+  } catch {
+    return true;
+  }
+}
+
+/** The hub's CA, made the first time it is needed. */
+async function ensureCa(dataDir: string, now: Date): Promise<{ caKey: string; caCert: string }> {
+  const dir = tlsDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const f = files(dir);
+
+  if (!fs.existsSync(f.caKey) || !fs.existsSync(f.caCert)) {
+    const ca = await selfsigned.generate(
+      [
+        { name: 'commonName', value: `三统药品管理 本地根证书 (${os.hostname()})` },
+        { name: 'organizationName', value: 'Santong' },
+      ],
+      {
+        keySize: 2048,
+        algorithm: 'sha256',
+        notBeforeDate: new Date(now.getTime() - DAY_MS),
+        notAfterDate: new Date(now.getTime() + CA_YEARS * 365 * DAY_MS),
+        extensions: [
+          { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+        ],
+      },
+    );
+    writePrivate(f.caKey, ca.private);
+    fs.writeFileSync(f.caCert, ca.cert);
+    fs.rmSync(f.cert, { force: true });
+  }
+  return { caKey: fs.readFileSync(f.caKey, 'utf8'), caCert: fs.readFileSync(f.caCert, 'utf8') };
+}
+
+/** The CA and a current server certificate for this PC's names and addresses (and `extraNames`), made or renewed as needed. */
+export async function ensureCertificate(dataDir: string, now: Date, extraNames: string[] = []): Promise<TlsMaterial> {
+  const f = files(tlsDir(dataDir));
+  const { caKey, caCert } = await ensureCa(dataDir, now);
+
+  const { dns, ips } = certificateNames(extraNames);
+  const existing = fs.existsSync(f.cert) && fs.existsSync(f.key) ? fs.readFileSync(f.cert, 'utf8') : null;
+  if (!existing || needsNewServerCert(existing, caCert, now, [...dns, ...ips])) {
+    const server = await selfsigned.generate([{ name: 'commonName', value: os.hostname() || 'santong' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - DAY_MS),
+      notAfterDate: new Date(now.getTime() + SERVER_DAYS * DAY_MS),
+      ca: { key: caKey, cert: caCert },
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
+      ],
+    });
+    writePrivate(f.key, server.private);
+    fs.writeFileSync(f.cert, server.cert);
+  }
+  return { key: fs.readFileSync(f.key, 'utf8'), cert: fs.readFileSync(f.cert, 'utf8'), caCert };
+}
+
+/** What the settings page shows about the certificates, or null before any was made. */
+export function describeCertificate(dataDir: string): CertificateInfo | null {
+  const f = files(tlsDir(dataDir));
+  try {
+    const ca = new crypto.X509Certificate(fs.readFileSync(f.caCert));
+    const server = fs.existsSync(f.cert) ? new crypto.X509Certificate(fs.readFileSync(f.cert)) : null;
+    return {
+      caFingerprint: fingerprintOf(ca),
+      caValidTo: new Date(ca.validTo).toISOString(),
+      serverValidTo: server ? new Date(server.validTo).toISOString() : null,
+      names: server ? namesOf(server) : [],
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The CA certificate (public), for clinics to download and trust; made on first request. */
+export async function caCertificatePem(dataDir: string, now: Date): Promise<string> {
+  return (await ensureCa(dataDir, now)).caCert;
+}
