@@ -59,3 +59,34 @@ CREATE TABLE supplier_prices (
   PRIMARY KEY (supplier_id, drug_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX supplier_prices_drug ON supplier_prices (drug_id);
+
+CREATE INDEX drugs_trade ON drugs (trade_name) WHERE trade_name IS NOT NULL;
+-- Approval numbers are found without their '国药准字' prefix ('H20003263') or by their digits alone.
+CREATE INDEX drugs_approval_letter ON drugs (substr(approval_no, 5)) WHERE approval_no IS NOT NULL;
+CREATE INDEX drugs_approval_digits ON drugs (substr(approval_no, 6)) WHERE approval_no IS NOT NULL;
+
+-- Drug search index (药品检索). Every distinct generic or trade name gets one search_names row and,
+-- computed once when the name first appears, its search terms: every suffix of
+--   * the name itself (normalised: NFKC, lower case, punctuation and spaces removed),
+--   * its pinyin initials ('amxljn' for 阿莫西林胶囊), and
+--   * its full pinyin, cut at syllable boundaries ('amoxilinjiaonang', 'moxilinjiaonang', …),
+-- for every reading of its polyphonic characters (capped), so 重组 matches 'cz' and 'zz'.
+-- A query is then a B-tree range on the primary key: term >= q AND term < q || U+10FFFF finds the
+-- names where q starts some suffix, i.e. occurs in the name. at_start = 1 marks the suffixes that start
+-- at the name's first character; it leads the key, so prefix matches (ranked first) are one range and
+-- substring matches another, read only when the prefix matches do not fill the page. Names join back
+-- to drugs through drugs_generic / drugs_trade, so the terms grow with distinct names, not with the
+-- catalog. NHSA codes and approval numbers are looked up directly on drugs through their own indexes.
+-- sort_key: the name's pinyin in context, syllable by syllable ('a mo xi lin jiao nang'): lists sort as a dictionary does.
+CREATE TABLE search_names (
+  id       INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL UNIQUE,
+  sort_key TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE search_terms (
+  at_start INTEGER NOT NULL CHECK (at_start IN (0, 1)),
+  term     TEXT NOT NULL,
+  name_id  INTEGER NOT NULL REFERENCES search_names (id),
+  PRIMARY KEY (at_start, term, name_id)
+) STRICT, WITHOUT ROWID;

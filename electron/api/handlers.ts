@@ -7,6 +7,8 @@ import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { settlementHandlers } from '../domain/settlement/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
+import { catalogHandlers } from '../domain/catalog/handlers';
+import { supplierHandlers } from '../domain/suppliers/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -18,4 +20,6 @@ export const handlers: Handlers = {
   ...stockHandlers,
   ...settlementHandlers,
   ...backupHandlers,
+  ...catalogHandlers,
+  ...supplierHandlers,
 };

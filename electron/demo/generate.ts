@@ -4,9 +4,16 @@ import { hashPassword } from '../domain/auth/passwords';
 import { setSetting } from '../domain/settings';
 import type { Runtime } from '../runtime';
 import { DOCTOR_NAMES, VILLAGES } from './names';
+import { buildDemoCatalog, generateCatalogRows } from './catalog';
+import { insertDrug } from '../domain/catalog/drugs';
+import { knownSearchNames } from '../domain/catalog/searchIndex';
 
 export interface DemoParams {
   clinics: number;
+  /** Benchmark hubs: this many generated drugs on top of the demo catalog (e.g. 100,000). */
+  extraDrugs?: number;
+  /** Seed of everything random in the hub. */
+  seed?: number;
 }
 
 export const DEMO_HUB_NAME = '青石镇卫生院';
@@ -50,4 +57,51 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     });
     insertUser.run(`cy${String(i + 1).padStart(2, '0')}`, DOCTOR_NAMES[i % DOCTOR_NAMES.length], 'village_doctor', clinic.id, null, passwordHash, at, at);
   }
+
+  // The catalog: three suppliers, the demo drugs with their contract prices, entered by the pharmacist.
+  const seed = params.seed ?? 20260301;
+  await buildDemoCatalog(InternalClient.asUser(runtime, 'yaoku'), seed);
+  if (params.extraDrugs) addGeneratedDrugs(runtime, params.extraDrugs, seed);
+}
+
+/**
+ * Bulk-adds generated drugs for benchmark hubs in one transaction, through the same domain code as
+ * the catalog's handlers and import (one audit row for the lot, not one per drug).
+ */
+function addGeneratedDrugs(runtime: Runtime, count: number, seed: number): void {
+  const db = runtime.app.db;
+  const at = runtime.app.clock.now().toISOString();
+  db.transaction(() => {
+    const known = knownSearchNames(db);
+    for (const r of generateCatalogRows(count, seed)) {
+      insertDrug(
+        db,
+        {
+          ...r,
+          tradeName: r.tradeName ?? null,
+          approvalNo: r.approvalNo ?? null,
+          essential: r.essential ?? false,
+          vbp: r.vbp ?? false,
+          vbpBatch: r.vbpBatch ?? null,
+          vbpPrice: r.vbpPrice ?? null,
+          referencePrice: r.referencePrice ?? null,
+          rx: r.rx ?? true,
+          zeroMarkup: r.zeroMarkup ?? true,
+          defaultSupplierId: null,
+          hubMin: r.hubMin ?? null,
+          hubMax: r.hubMax ?? null,
+          clinicMin: r.clinicMin ?? null,
+          clinicMax: r.clinicMax ?? null,
+          tracePrefix: r.tracePrefix ?? null,
+          active: true,
+        },
+        at,
+        known,
+      );
+    }
+    sql(
+      db,
+      `INSERT INTO audit_log (at, transport, method, outcome, target, details) VALUES (?, 'internal', 'demo.generateCatalog', 'ok', 'catalog', ?)`,
+    ).run(at, JSON.stringify({ drugs: count, seed }));
+  })();
 }

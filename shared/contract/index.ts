@@ -7,6 +7,8 @@ import { systemApi } from './system';
 import { stockApi } from './stock';
 import { settlementApi } from './settlement';
 import { backupApi, recoveryApi } from './backup';
+import { catalogApi } from './catalog';
+import { suppliersApi } from './suppliers';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -22,6 +24,8 @@ export const api = {
   ...settlementApi,
   ...backupApi,
   ...recoveryApi,
+  ...catalogApi,
+  ...suppliersApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

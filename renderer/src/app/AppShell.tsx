@@ -94,7 +94,16 @@ export function AppShell() {
           </Suspense>
         </Content>
       </Layout>
-      <Drawer open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="left" size={240} title={status?.hubName} styles={{ body: { padding: 0 } }}>
+      <Drawer
+        open={drawerOpen}
+        onClose={() => setDrawerOpen(false)}
+        placement="left"
+        size={240}
+        title={status?.hubName}
+        styles={{ body: { padding: 0 } }}
+        // The page just opened from the menu keeps its focus (e.g. a search box), instead of the menu button.
+        focusable={{ focusTriggerAfterClose: false }}
+      >
         <NavMenu onNavigate={() => setDrawerOpen(false)} />
       </Drawer>
     </Layout>

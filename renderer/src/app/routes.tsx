@@ -6,6 +6,9 @@ import type { Role } from '../../../shared/contract';
 const HomePage = lazy(() => import('../pages/HomePage'));
 const ClinicsPage = lazy(() => import('../pages/admin/ClinicsPage'));
 const UsersPage = lazy(() => import('../pages/admin/UsersPage'));
+const DrugsPage = lazy(() => import('../pages/catalog/DrugsPage'));
+const DrugLookupPage = lazy(() => import('../pages/catalog/DrugLookupPage'));
+const SuppliersPage = lazy(() => import('../pages/suppliers/SuppliersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
 const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
 const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
@@ -21,6 +24,7 @@ const SupplierSettlementPage = lazy(() => import('../pages/settlement/SupplierSe
 const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatementsPage'));
 const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
 const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
+const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
 
@@ -53,6 +57,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/receipts', label: '验收入库', roles: ['admin', 'pharmacist', 'finance'], element: <ReceiptsPage />, group: 'stock' },
   { path: '/stock/deliveries', label: '配送出库', roles: ['admin', 'pharmacist', 'finance'], element: <DeliveriesPage />, group: 'stock' },
   { path: '/clinic/deliveries', label: '配送签收', roles: ['village_doctor'], element: <SignDeliveriesPage />, group: 'stock' },
+  { path: '/clinic/dispensing', label: '用药登记', roles: ['village_doctor', 'pharmacist'], element: <DispensingPage />, group: 'stock' },
   { path: '/stock/on-hand', label: '库存查询', roles: ALL_ROLES, element: <OnHandPage />, group: 'stock' },
   { path: '/stock/card', label: '库存台账', roles: ALL_ROLES, element: <StockCardPage />, group: 'stock' },
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
@@ -62,6 +67,9 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/clinics', label: '卫生室结算', roles: ALL_ROLES, element: <ClinicStatementsPage />, group: 'settlement' },
   { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
   { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
+  { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
+  { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
+  { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },
   { path: '/master/clinics', label: '村卫生室', roles: ['admin', 'pharmacist', 'finance'], element: <ClinicsPage />, group: 'master' },
   { path: '/system/users', label: '用户与权限', roles: ['admin'], element: <UsersPage />, group: 'system', icon: <TeamOutlined /> },
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },

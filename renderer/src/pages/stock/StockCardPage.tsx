@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { Alert, DatePicker, Descriptions, Empty, Select, Table, Tag, Typography } from 'antd';
+import { Alert, DatePicker, Descriptions, Empty, Table, Tag, Typography } from 'antd';
+import { DrugPicker } from '../../components/DrugPicker';
 import dayjs from 'dayjs';
 import { MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
 import { useApiQuery } from '../../api/hooks';
@@ -21,7 +22,6 @@ export default function StockCardPage() {
     else next.set(key, String(value));
     setParams(next, { replace: true });
   };
-  const drugs = useApiQuery('stock.onHand', { storeId: storeId!, filter: 'all', pageSize: 500 }, { enabled: storeId !== undefined });
   const card = useApiQuery('stock.card', { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] }, { enabled: storeId !== undefined && drugId !== undefined });
   const c = card.data;
 
@@ -32,16 +32,9 @@ export default function StockCardPage() {
       extra={
         <>
           <StoreSelect value={storeId} onChange={(id) => set('store', id)} />
-          <Select
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder="选择药品"
-            style={{ width: 280 }}
-            value={drugId}
-            onChange={(id) => set('drug', id)}
-            loading={drugs.isLoading}
-            options={drugs.data?.rows.map((d) => ({ value: d.drugId, label: `${d.genericName} ${d.spec} ${d.manufacturer}` }))}
-            aria-label="药品"
-          />
+          <div style={{ width: 300 }}>
+            <DrugPicker storeId={storeId} onSelect={(hit) => set('drug', hit.id)} placeholder={card.data ? `${card.data.drug.drugName} ${card.data.drug.spec}（换药品）` : '选择药品：拼音首字母或名称'} />
+          </div>
           <DatePicker.RangePicker
             value={[dayjs(range[0]), dayjs(range[1])]}
             onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}

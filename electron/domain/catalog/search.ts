@@ -1,0 +1,210 @@
+import { bool, sql, type Db } from '../../db/database';
+import type { DrugHit } from '../../../shared/contract/catalog';
+import { normalizeCode } from '../../../shared/drugCodes';
+import { normalizeSearchText } from './searchIndex';
+
+/**
+ * Drug search, through indexes only. A query's first word is looked up as
+ *   - a name: a range scan of search_terms' primary key (at_start = 1 AND term >= q AND term < q ||
+ *     U+10FFFF, see migrations/0002_master_data.sql) gives the names starting with q; drugs come from
+ *     drugs_generic / drugs_trade, name by name, best name first, until the limit is reached; only then
+ *     the same range with at_start = 0 gives the names containing q further in;
+ *   - an NHSA code: the unique index on drugs.nhsa_code (exact, or by prefix from 4 characters);
+ *   - an approval number: expression indexes on the number without '国药准字' ('H20003263') and on
+ *     its 8 digits, exact or by prefix.
+ * Further words narrow the hits (spec, manufacturer, form…: "amxl 0.25g", "阿莫西林 石药").
+ *
+ * Ranking: (0) exact NHSA code or approval number; (1) a name equal to the query — the Chinese name,
+ * its initials or its full pinyin; (2) a name starting with it; (3) a code or approval number starting
+ * with it; (4) the query inside a name. Within a tier: shorter name first, then in pinyin order; within a name:
+ * 集采 first, then form, spec, manufacturer, id. Inactive drugs (only when asked for) come after all
+ * active ones, ranked the same way. Because names are visited in rank order
+ * and each visit is an index seek, a one-letter query over 100,000 drugs costs about as much as a long one.
+ */
+
+const UPPER = '\u{10FFFF}';
+/** A code prefix matches at most this many drugs (a 4-character code prefix is a whole ATC group). */
+const CODE_PREFIX_CAP = 500;
+const MAX_EXTRA_WORDS = 3;
+
+const DRUG_ORDER = 'd.vbp DESC, d.dosage_form, d.spec, d.manufacturer, d.id';
+
+interface Query {
+  term: string;
+  code: string;
+  words: string[];
+  /** Which drugs one pass looks at; with inactive drugs included, a second pass finds them after all active ones. */
+  status: 'active' | 'inactive';
+}
+
+function parseQuery(q: string, status: 'active' | 'inactive'): Query | null {
+  const words = q.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return null;
+  const [first, ...rest] = words;
+  return {
+    term: normalizeSearchText(first),
+    code: normalizeCode(first),
+    words: rest.slice(0, MAX_EXTRA_WORDS).map((w) => w.normalize('NFKC').toLowerCase()),
+    status,
+  };
+}
+
+/** The WHERE of every drug lookup: the pass's status, and every further word somewhere in the drug. */
+function filterSql(query: Query): { text: string; params: Record<string, unknown> } {
+  const parts = ['d.active = @active'];
+  const params: Record<string, unknown> = { active: query.status === 'active' ? 1 : 0 };
+  query.words.forEach((w, i) => {
+    params[`w${i}`] = w;
+    parts.push(
+      `instr(lower(d.generic_name || ' ' || coalesce(d.trade_name, '') || ' ' || d.dosage_form || ' ' || d.spec || ' ' || d.manufacturer || ' ' || coalesce(d.approval_no, '')), @w${i}) > 0`,
+    );
+  });
+  return { text: parts.join(' AND '), params };
+}
+
+interface CodeLookup {
+  exact: { text: string; params: Record<string, unknown> }[];
+  prefix: { text: string; params: Record<string, unknown> }[];
+}
+
+/** Statements that find drugs by NHSA code or approval number, exact and by prefix. */
+function codeLookups(query: Query, filter: string): CodeLookup {
+  const out: CodeLookup = { exact: [], prefix: [] };
+  const { code } = query;
+  const exact = (where: string, params: Record<string, unknown>) =>
+    out.exact.push({ text: `SELECT d.id FROM drugs d WHERE ${where} AND ${filter} ORDER BY ${DRUG_ORDER}`, params });
+  const prefix = (where: string, params: Record<string, unknown>) =>
+    out.prefix.push({ text: `SELECT d.id FROM drugs d WHERE ${where} AND ${filter} LIMIT ${CODE_PREFIX_CAP}`, params });
+
+  if (/^[XZ][A-Z0-9]+$/.test(code)) {
+    exact('d.nhsa_code = @code', { code });
+    if (code.length >= 4) prefix('d.nhsa_code > @code AND d.nhsa_code < @codeHi', { code, codeHi: code + UPPER });
+  }
+  const approval = /^(?:国药准字)?([HZSJ]\d{0,8})$/.exec(code);
+  if (approval && approval[1].length >= 4) {
+    const key = approval[1];
+    if (key.length === 9) exact('substr(d.approval_no, 5) = @key AND d.approval_no IS NOT NULL', { key });
+    else prefix('substr(d.approval_no, 5) > @key AND substr(d.approval_no, 5) < @keyHi AND d.approval_no IS NOT NULL', { key, keyHi: key + UPPER });
+  } else if (/^\d{4,8}$/.test(code)) {
+    if (code.length === 8) exact('substr(d.approval_no, 6) = @key AND d.approval_no IS NOT NULL', { key: code });
+    else prefix('substr(d.approval_no, 6) > @key AND substr(d.approval_no, 6) < @keyHi AND d.approval_no IS NOT NULL', { key: code, keyHi: code + UPPER });
+  }
+  return out;
+}
+
+/** Names starting with the term (tier 1: the whole name, 2: a prefix). */
+export const NAME_PREFIX_SQL = `SELECT n.name, n.sort_key AS sortKey, min(CASE WHEN t.term = @term THEN 1 ELSE 2 END) AS tier
+  FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
+  WHERE t.at_start = 1 AND t.term >= @term AND t.term < @termHi
+  GROUP BY t.name_id`;
+
+/** Names containing the term later on (tier 4). */
+export const NAME_INSIDE_SQL = `SELECT DISTINCT n.name, n.sort_key AS sortKey, 4 AS tier
+  FROM search_terms t CROSS JOIN search_names n ON n.id = t.name_id
+  WHERE t.at_start = 0 AND t.term >= @term AND t.term < @termHi`;
+
+/** The drugs carrying one name, as generic or as trade name. */
+export const drugsByNameSql = (filter: string) =>
+  `SELECT id FROM (
+     SELECT d.id, d.vbp, d.dosage_form, d.spec, d.manufacturer FROM drugs d WHERE d.generic_name = @name AND ${filter}
+     UNION ALL
+     SELECT d.id, d.vbp, d.dosage_form, d.spec, d.manufacturer FROM drugs d WHERE d.trade_name = @name AND ${filter})
+   ORDER BY vbp DESC, dosage_form, spec, manufacturer, id`;
+
+/** Ids of the drugs a query finds, best first (all active drugs before any inactive one). */
+export function rankedDrugIds(db: Db, q: string, opts: { includeInactive: boolean; limit: number }): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (const status of opts.includeInactive ? (['active', 'inactive'] as const) : (['active'] as const)) {
+    const query = parseQuery(q, status);
+    if (!query || out.length >= opts.limit) break;
+    collect(db, query, opts.limit, out, seen);
+  }
+  return out;
+}
+
+/** One pass: appends the ids found for the query, in rank order, until `limit`. */
+function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<number>): void {
+  const filter = filterSql(query);
+  const codes = codeLookups(query, filter.text);
+  const take = (ids: number[]) => {
+    for (const id of ids) {
+      if (out.length >= limit) return;
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
+    }
+  };
+  const run = (s: { text: string; params: Record<string, unknown> }) => sql(db, s.text).pluck().all({ ...filter.params, ...s.params }) as number[];
+
+  for (const s of codes.exact) take(run(s));
+
+  const byName = sql(db, drugsByNameSql(filter.text)).pluck();
+  const range = { term: query.term, termHi: query.term + UPPER };
+  const visit = (statement: string) => {
+    if (!query.term || out.length >= limit) return;
+    const names = sql(db, statement).all(range) as { name: string; sortKey: string; tier: number }[];
+    names.sort((a, b) => a.tier - b.tier || a.name.length - b.name.length || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    for (const n of names) {
+      if (out.length >= limit) return;
+      take(byName.all({ ...filter.params, name: n.name }) as number[]);
+    }
+  };
+  visit(NAME_PREFIX_SQL);
+  if (out.length < limit) {
+    for (const s of codes.prefix) {
+      // Code prefixes: in name order; drugs already found by name keep their better place.
+      const ids = run(s);
+      if (ids.length) take(sortByDrugOrder(db, ids));
+    }
+  }
+  visit(NAME_INSIDE_SQL);
+}
+
+function sortByDrugOrder(db: Db, ids: number[]): number[] {
+  return sql(
+    db,
+    `SELECT d.id FROM drugs d LEFT JOIN search_names n ON n.name = d.generic_name
+     WHERE d.id IN (SELECT value FROM json_each(@ids)) ORDER BY length(d.generic_name), n.sort_key, ${DRUG_ORDER}`,
+  )
+    .pluck()
+    .all({ ids: JSON.stringify(ids) }) as number[];
+}
+
+const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS genericName, d.trade_name AS tradeName,
+    d.dosage_form AS dosageForm, d.spec, d.pack_unit AS packUnit, d.base_unit AS baseUnit, d.pack_size AS packSize,
+    d.manufacturer, d.approval_no AS approvalNo, d.insurance_class AS insuranceClass, d.essential, d.vbp,
+    d.vbp_batch AS vbpBatch, d.rx, d.active,
+    CASE WHEN @storeId IS NULL THEN NULL
+         ELSE (SELECT coalesce(sum(b.qty), 0) FROM stock_balances b WHERE b.store_id = @storeId AND b.drug_id = d.id) END AS stockQty
+  FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids))`;
+
+/** The picker's hits, best first, with the stock at storeId (base units) when one is given. */
+export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): DrugHit[] {
+  const ids = rankedDrugIds(db, opts.q, opts);
+  if (ids.length === 0) return [];
+  const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId }) as Record<string, unknown>[];
+  const byId = new Map(
+    rows.map((r) => [
+      r.id as number,
+      { ...r, essential: bool(r.essential), vbp: bool(r.vbp), rx: bool(r.rx), active: bool(r.active) } as DrugHit,
+    ]),
+  );
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+/** Every statement a query runs, with its parameters: for EXPLAIN QUERY PLAN in tests. */
+export function searchStatements(q: string): { text: string; params: Record<string, unknown> }[] {
+  const query = parseQuery(q, 'active');
+  if (!query) return [];
+  const filter = filterSql(query);
+  const codes = codeLookups(query, filter.text);
+  const out = [...codes.exact, ...codes.prefix].map((s) => ({ text: s.text, params: { ...filter.params, ...s.params } }));
+  if (query.term) {
+    out.push({ text: NAME_PREFIX_SQL, params: { term: query.term, termHi: query.term + UPPER } });
+    out.push({ text: NAME_INSIDE_SQL, params: { term: query.term, termHi: query.term + UPPER } });
+    out.push({ text: drugsByNameSql(filter.text), params: { ...filter.params, name: 'x' } });
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { AutoComplete, Input, Tag, Typography } from 'antd';
+import type { GetRef } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
+import { keepPreviousData } from '@tanstack/react-query';
+import type { DrugHit } from '../../../shared/contract/catalog';
+import { formatPack, formatQty } from '../../../shared/units';
+import { useApiQuery } from '../api/hooks';
+import './DrugPicker.css';
+
+export interface DrugPickerProps {
+  /** Show the stock at this store (a village doctor: only their own clinic's store). */
+  storeId?: number;
+  onSelect(hit: DrugHit): void;
+  autoFocus?: boolean;
+  placeholder?: string;
+  /** Drugs already chosen (e.g. lines of the document being edited) are not offered again. */
+  excludeIds?: number[];
+  size?: 'small' | 'middle' | 'large';
+}
+
+const INSURANCE = { A: '甲类', B: '乙类', none: null } as const;
+
+/** Badges of a hit: 集采 (with batch), insurance class, essential drug, OTC, inactive. */
+export function DrugBadges({ hit }: { hit: Pick<DrugHit, 'vbp' | 'vbpBatch' | 'insuranceClass' | 'essential' | 'rx' | 'active'> }) {
+  return (
+    <span className="drug-badges">
+      {hit.vbp && <Tag color="red">集采{hit.vbpBatch ? `·${hit.vbpBatch}` : ''}</Tag>}
+      {INSURANCE[hit.insuranceClass] ? <Tag color="blue">医保{INSURANCE[hit.insuranceClass]}</Tag> : <Tag>非医保</Tag>}
+      {hit.essential && <Tag color="green">基药</Tag>}
+      {!hit.rx && <Tag color="cyan">OTC</Tag>}
+      {!hit.active && <Tag>已停用</Tag>}
+    </span>
+  );
+}
+
+function HitOption({ hit, showStock }: { hit: DrugHit; showStock: boolean }) {
+  return (
+    <div className="drug-hit" data-drug-id={hit.id}>
+      <div className="drug-hit-title">
+        <span className="drug-hit-name">{hit.genericName}</span>
+        {hit.tradeName && <span className="drug-hit-trade">（{hit.tradeName}）</span>}
+        <DrugBadges hit={hit} />
+      </div>
+      <div className="drug-hit-meta">
+        <span>{hit.spec}</span>
+        <span>{formatPack(hit.packSize, hit.packUnit, hit.baseUnit)}</span>
+        <span className="drug-hit-mfr">{hit.manufacturer}</span>
+        {showStock && hit.stockQty !== null && (
+          <span className={hit.stockQty > 0 ? 'drug-hit-stock' : 'drug-hit-stock empty'}>
+            库存 {formatQty(hit.stockQty, hit.packSize, hit.packUnit, hit.baseUnit)}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Waits for typing to pause before searching: one request per pause, not per keystroke. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+/**
+ * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code or
+ * an approval number; ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
+ */
+export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle' }: DrugPickerProps) {
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  const ref = useRef<GetRef<typeof AutoComplete>>(null);
+  const q = useDebounced(text.trim(), 120);
+  const search = useApiQuery(
+    'catalog.search',
+    { q, storeId, limit: 20 },
+    { enabled: q.length > 0, placeholderData: keepPreviousData, staleTime: 5_000 },
+  );
+  const hits = useMemo(() => {
+    const exclude = new Set(excludeIds ?? []);
+    return q ? (search.data ?? []).filter((h) => !exclude.has(h.id)) : [];
+  }, [search.data, excludeIds, q]);
+  const byValue = useMemo(() => new Map(hits.map((h) => [String(h.id), h])), [hits]);
+  const options = useMemo(
+    () => hits.map((h) => ({ value: String(h.id), label: <HitOption hit={h} showStock={storeId !== undefined} /> })),
+    [hits, storeId],
+  );
+  const pending = text.trim() !== q || search.isFetching;
+
+  return (
+    <AutoComplete
+      ref={ref}
+      className="drug-picker"
+      value={text}
+      options={options}
+      open={open && text.trim().length > 0}
+      onOpenChange={setOpen}
+      defaultActiveFirstOption
+      popupMatchSelectWidth={false}
+      classNames={{ popup: { root: 'drug-picker-popup' } }}
+      showSearch={{ filterOption: false }}
+      onChange={(v: string) => {
+        // Picking an option also reports its value here; the box is cleared by onSelect instead.
+        if (byValue.has(v) || v === text) return;
+        setText(v);
+        setOpen(true);
+      }}
+      onSelect={(value: string) => {
+        const hit = byValue.get(value);
+        if (!hit) return;
+        setText('');
+        setOpen(false);
+        onSelect(hit);
+        // Ready for the next drug.
+        setTimeout(() => ref.current?.focus(), 0);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setOpen(false);
+      }}
+      notFoundContent={
+        text.trim() && !pending ? (
+          <Typography.Text type="secondary">没有找到“{text.trim()}”：可输入通用名、拼音首字母、医保编码或批准文号</Typography.Text>
+        ) : null
+      }
+      popupRender={(menu) => (
+        <div>
+          {menu}
+          {hits.length > 0 && <div className="drug-picker-hint">↑↓ 选择 · Enter 确定 · Esc 关闭</div>}
+        </div>
+      )}
+    >
+      <Input
+        size={size}
+        autoFocus={autoFocus}
+        prefix={<SearchOutlined />}
+        placeholder={placeholder ?? '输入药品名称、拼音首字母（如 amxl）、医保编码或批准文号'}
+        aria-label="药品检索"
+        allowClear
+      />
+    </AutoComplete>
+  );
+}

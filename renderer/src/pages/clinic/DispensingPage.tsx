@@ -1,0 +1,242 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { App, Button, Card, Col, DatePicker, Empty, Input, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { DeleteOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import type { z } from 'zod';
+import type { DrugHit } from '../../../../shared/contract/catalog';
+import type { dispensingEntry } from '../../../../shared/contract/stock';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { DrugPicker } from '../../components/DrugPicker';
+import { QtyInput } from '../../components/QtyInput';
+import { Money, Qty, StatusTag } from '../../components/format';
+import { toIsoDate, todayIso } from '../../components/dates';
+import { useSession } from '../../stores/session';
+
+type Entry = z.infer<typeof dispensingEntry>;
+interface DraftLine {
+  drug: DrugHit;
+  qty: number;
+}
+
+const newToken = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
+/** Which clinic: a village doctor's own; the pharmacist picks one when entering on a clinic's behalf. */
+function useClinicChoice() {
+  const user = useSession((s) => s.user)!;
+  const stores = useApiQuery('stock.stores', {});
+  const clinicStores = (stores.data ?? []).filter((s) => s.kind === 'clinic');
+  const [chosen, setChosen] = useState<number>();
+  const clinicId = user.role === 'village_doctor' ? user.clinicId! : (chosen ?? clinicStores[0]?.clinicId ?? undefined);
+  const storeId = clinicStores.find((s) => s.clinicId === clinicId)?.id;
+  return { user, clinicStores, clinicId, storeId, setChosen };
+}
+
+function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
+  const entries = useApiQuery('dispensing.list', { clinicId, from: date, to: date });
+  const [reasons, setReasons] = useState<Record<number, string>>({});
+  const reverse = useApiMutation('dispensing.reverse', { invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'], success: '已冲销，药品回到原批次' });
+  const posted = (entries.data ?? []).filter((e) => e.status === 'posted');
+  const total = posted.reduce((n, e) => n + e.totalAmount, 0);
+  return (
+    <Card
+      title={`${date === todayIso() ? '今日' : date} 用药登记`}
+      extra={
+        <Typography.Text type="secondary">
+          {posted.length} 笔 · 成本 <Money fen={total} prefix />
+        </Typography.Text>
+      }
+    >
+      <List<Entry>
+        loading={entries.isLoading}
+        dataSource={entries.data}
+        locale={{ emptyText: <Empty description="还没有登记" /> }}
+        renderItem={(e) => (
+          <List.Item
+            key={e.id}
+            actions={
+              e.status === 'posted'
+                ? [
+                    <Space.Compact key="rev" size="small">
+                      <Input placeholder="冲销原因" value={reasons[e.id] ?? ''} onChange={(ev) => setReasons({ ...reasons, [e.id]: ev.target.value })} style={{ width: 110 }} maxLength={200} />
+                      <Popconfirm title="冲销这笔登记？药品将回到原批次。" disabled={!reasons[e.id]?.trim()} onConfirm={() => reverse.mutate({ id: e.id, reason: reasons[e.id] })}>
+                        <Button danger disabled={!reasons[e.id]?.trim()}>冲销</Button>
+                      </Popconfirm>
+                    </Space.Compact>,
+                  ]
+                : []
+            }
+          >
+            <List.Item.Meta
+              title={
+                <Space wrap size={4}>
+                  {dayjs(e.createdAt).format('HH:mm')}
+                  {e.rxNo && <Tag>处方 {e.rxNo}</Tag>}
+                  {e.visitNo && <Tag>就诊 {e.visitNo}</Tag>}
+                  {e.status !== 'posted' && <StatusTag status={e.status} />}
+                  {e.reverseReason && <Typography.Text type="secondary">（{e.reverseReason}）</Typography.Text>}
+                </Space>
+              }
+              description={e.lines.map((l) => (
+                <div key={l.id} style={e.status !== 'posted' ? { textDecoration: 'line-through' } : undefined}>
+                  {l.drugName} {l.spec} × <Qty qty={l.qty} drug={l} />
+                  <Typography.Text type="secondary"> 批号 {l.lots.map((x) => x.batchNo).join('、')} · <Money fen={l.amount} /> 元</Typography.Text>
+                </div>
+              ))}
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
+/** 用药登记: fast daily entry from the keyboard — find a drug, type the quantity, Enter, next. */
+export default function DispensingPage() {
+  const { message } = App.useApp();
+  const { user, clinicStores, clinicId, storeId, setChosen } = useClinicChoice();
+  const [date, setDate] = useState(todayIso());
+  const [lines, setLines] = useState<DraftLine[]>([]);
+  const [current, setCurrent] = useState<DrugHit | null>(null);
+  const [qty, setQty] = useState<number | null>(null);
+  const [rxNo, setRxNo] = useState('');
+  const [visitNo, setVisitNo] = useState('');
+  const [token, setToken] = useState(newToken);
+  const qtyBox = useRef<HTMLDivElement>(null);
+  const pickerKey = useRef(0);
+  const [pickerGen, setPickerGen] = useState(0);
+
+  const focusPicker = useCallback(() => {
+    pickerKey.current += 1;
+    setPickerGen(pickerKey.current);
+  }, []);
+
+  const create = useApiMutation('dispensing.create', {
+    invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
+    onSuccess: (e) => {
+      message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${(e.totalAmount / 100).toFixed(2)}`);
+      setLines([]);
+      setRxNo('');
+      setVisitNo('');
+      setToken(newToken());
+      focusPicker();
+    },
+  });
+
+  function choose(hit: DrugHit) {
+    setCurrent(hit);
+    setQty(null);
+    setTimeout(() => qtyBox.current?.querySelector('input')?.focus(), 0);
+  }
+
+  function addLine() {
+    if (!current || !qty) return;
+    const already = lines.filter((l) => l.drug.id === current.id).reduce((n, l) => n + l.qty, 0);
+    if (current.stockQty !== null && already + qty > current.stockQty) {
+      message.error(`${current.genericName} 库存只有 ${current.stockQty}${current.baseUnit}，不能登记 ${already + qty}${current.baseUnit}`);
+      return;
+    }
+    setLines([...lines, { drug: current, qty }]);
+    setCurrent(null);
+    setQty(null);
+    focusPicker();
+  }
+
+  function submit() {
+    if (!clinicId || lines.length === 0) return;
+    create.mutate({
+      clinicId,
+      businessDate: date,
+      rxNo: rxNo || null,
+      visitNo: visitNo || null,
+      clientToken: token,
+      lines: lines.map((l) => ({ drugId: l.drug.id, qty: l.qty })),
+    });
+  }
+
+  const totalLines = useMemo(() => lines.length, [lines]);
+  return (
+    <Page
+      title="用药登记"
+      subTitle="输入拼音首字母找药，回车选中，输入数量再回车；批次按先到期先用自动扣减。Ctrl+Enter 提交本次登记。"
+      extra={
+        <>
+          {user.role !== 'village_doctor' && (
+            <Select
+              style={{ width: 220 }}
+              value={clinicId}
+              onChange={(id) => { setChosen(id); setLines([]); }}
+              options={clinicStores.map((s) => ({ value: s.clinicId!, label: `${s.clinicCode} ${s.name}` }))}
+              aria-label="村卫生室"
+            />
+          )}
+          <DatePicker value={dayjs(date)} onChange={(d) => d && setDate(toIsoDate(d)!)} allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} aria-label="业务日期" />
+        </>
+      }
+    >
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={13}>
+          <Card
+            title="本次登记"
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                submit();
+              }
+            }}
+          >
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              <DrugPicker key={pickerGen} storeId={storeId} onSelect={choose} autoFocus placeholder="药品：拼音首字母、名称或医保编码" size="large" />
+              {current && (
+                <Space wrap>
+                  <Typography.Text strong>{current.genericName}</Typography.Text>
+                  <Typography.Text type="secondary">{current.spec}</Typography.Text>
+                  {current.stockQty !== null && (
+                    <Typography.Text type={current.stockQty > 0 ? 'secondary' : 'danger'}>
+                      库存 <Qty qty={current.stockQty} drug={current} />
+                    </Typography.Text>
+                  )}
+                  <div ref={qtyBox}>
+                    <QtyInput drug={current} value={qty} onChange={setQty} defaultUnit="base" max={current.stockQty ?? undefined} onPressEnter={addLine} />
+                  </div>
+                  <Button onClick={addLine} disabled={!qty}>
+                    加入（回车）
+                  </Button>
+                </Space>
+              )}
+              <Table<DraftLine>
+                rowKey={(l, i) => `${l.drug.id}-${i}`}
+                size="small"
+                pagination={false}
+                dataSource={lines}
+                locale={{ emptyText: '尚未加入药品' }}
+                columns={[
+                  { title: '药品', key: 'drug', render: (_, l) => `${l.drug.genericName} ${l.drug.spec}` },
+                  { title: '数量', key: 'qty', align: 'right', render: (_, l) => <Qty qty={l.qty} drug={l.drug} showBase /> },
+                  {
+                    title: '',
+                    key: 'del',
+                    width: 40,
+                    render: (_, __, i) => <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label="删除" onClick={() => setLines(lines.filter((_, j) => j !== i))} />,
+                  },
+                ]}
+              />
+              <Row gutter={8}>
+                <Col span={12}>
+                  <Input placeholder="处方号（可不填）" value={rxNo} onChange={(e) => setRxNo(e.target.value)} maxLength={40} aria-label="处方号" />
+                </Col>
+                <Col span={12}>
+                  <Input placeholder="就诊号（可不填）" value={visitNo} onChange={(e) => setVisitNo(e.target.value)} maxLength={40} aria-label="就诊号" />
+                </Col>
+              </Row>
+              <Button type="primary" size="large" block disabled={totalLines === 0} loading={create.isPending} onClick={submit}>
+                登记（{totalLines} 种药品）
+              </Button>
+            </Space>
+          </Card>
+        </Col>
+        <Col xs={24} lg={11}>{clinicId && <TodayEntries clinicId={clinicId} date={date} />}</Col>
+      </Row>
+    </Page>
+  );
+}
