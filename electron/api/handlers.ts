@@ -2,6 +2,7 @@ import type { Handlers } from './context';
 import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';
+import { purchasingHandlers } from '../domain/purchasing/handlers';
 import { auditHandlers } from '../domain/audit/handlers';
 import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
@@ -15,6 +16,7 @@ export const handlers: Handlers = {
   ...authHandlers,
   ...userHandlers,
   ...clinicHandlers,
+  ...purchasingHandlers,
   ...auditHandlers,
   ...systemHandlers,
   ...stockHandlers,

@@ -7,6 +7,7 @@ import { DOCTOR_NAMES, VILLAGES } from './names';
 import { buildDemoCatalog, generateCatalogRows } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
+import { generatePurchasingHistory } from './purchasing';
 
 export interface DemoParams {
   clinics: number;
@@ -14,6 +15,8 @@ export interface DemoParams {
   extraDrugs?: number;
   /** Seed of everything random in the hub. */
   seed?: number;
+  /** Weeks of purchasing history (requisitions, orders, deliveries, dispensing); 0 for none. Default 8. */
+  purchasingWeeks?: number;
 }
 
 export const DEMO_HUB_NAME = '青石镇卫生院';
@@ -62,6 +65,9 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
   const seed = params.seed ?? 20260301;
   await buildDemoCatalog(InternalClient.asUser(runtime, 'yaoku'), seed);
   if (params.extraDrugs) addGeneratedDrugs(runtime, params.extraDrugs, seed);
+
+  // Weekly purchasing cycles with deliveries and dispensing, so every purchasing screen has a history.
+  if (params.purchasingWeeks !== 0) await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
 }
 
 /**

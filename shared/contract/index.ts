@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { AnyMethod } from './define';
 import { authApi, usersApi } from './auth';
 import { clinicsApi } from './clinics';
+import { requisitionsApi } from './requisitions';
+import { ordersApi } from './orders';
 import { auditApi } from './audit';
 import { systemApi } from './system';
 import { stockApi } from './stock';
@@ -18,6 +20,8 @@ export const api = {
   ...authApi,
   ...usersApi,
   ...clinicsApi,
+  ...requisitionsApi,
+  ...ordersApi,
   ...auditApi,
   ...systemApi,
   ...stockApi,

@@ -61,17 +61,33 @@ export async function login(page: Page, url: string, username: string, password:
   await page.getByRole('button', { name: '登录' }).click();
 }
 
-/** A fresh, empty hub server per test file. */
-export const test = base.extend<object, { server: ServerHandle }>({
-  server: [
+/**
+ * A fresh, empty hub server per test file. A worker runs several files one after another, so the server
+ * is kept per worker but replaced whenever a test of another file asks for it (a worker-scoped server
+ * alone would hand the second file a hub the first one already set up).
+ */
+export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { file?: string; server?: ServerHandle } }>({
+  serverPerFile: [
     async ({}, use) => {
-      const server = await startServer();
-      await use(server);
-      await server.stop();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      const slot: { file?: string; server?: ServerHandle } = {};
+      await use(slot);
+      if (slot.server) await dispose(slot.server);
     },
     { scope: 'worker' },
   ],
+  server: async ({ serverPerFile }, use, testInfo) => {
+    if (!serverPerFile.server || serverPerFile.file !== testInfo.file) {
+      if (serverPerFile.server) await dispose(serverPerFile.server);
+      serverPerFile.server = await startServer();
+      serverPerFile.file = testInfo.file;
+    }
+    await use(serverPerFile.server);
+  },
 });
+
+async function dispose(server: ServerHandle): Promise<void> {
+  await server.stop();
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
 
 export { expect };

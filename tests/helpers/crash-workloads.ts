@@ -143,17 +143,17 @@ function stockSeed(db: Database.Database, state: Record<string, unknown>): void 
   s.poId = Number(
     db
       .prepare(
-        `INSERT INTO purchase_orders (doc_no, supplier_id, status, total_amount, created_by, created_at, updated_at, sent_at, sent_by)
-         VALUES ('CG-202601-0001', ?, 'sent', 0, ?, ?, ?, ?, ?)`,
+        `INSERT INTO purchase_orders (doc_no, supplier_id, supplier_name, business_date, status, total_amount, created_by, created_at, updated_at, sent_at, sent_by)
+         VALUES ('CG-202601-0001', ?, '湖南九州通医药有限公司', '2026-01-01', 'sent', 0, ?, ?, ?, ?, ?)`,
       )
       .run(supplierId, admin, at, at, at, admin).lastInsertRowid,
   );
   s.poLineId = Number(
     db
       .prepare(
-        `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size,
+        `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, nhsa_code, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size,
            insurance_class, vbp, qty, pack_price, amount)
-         VALUES (?, 1, ?, '阿莫西林胶囊', '0.25g', '胶囊剂', '华北制药股份有限公司', '盒', '粒', 24, 'A', 0, 2400000, 2880000, 28800000)`,
+         VALUES (?, 1, ?, 'XJ01CAA040A001010100001', '阿莫西林胶囊', '0.25g', '胶囊剂', '华北制药股份有限公司', '盒', '粒', 24, 'A', 0, 2400000, 2880000, 28800000)`,
       )
       .run(s.poId, s.drugId).lastInsertRowid,
   );
@@ -168,8 +168,9 @@ function stockSeed(db: Database.Database, state: Record<string, unknown>): void 
   s.requisitionLineId = Number(
     db
       .prepare(
-        `INSERT INTO requisition_lines (requisition_id, line_no, drug_id, requested_qty, entered_in, decision, approved_qty, decided_by, decided_at)
-         VALUES (?, 1, ?, 1000000, 'base', 'approved', 1000000, ?, ?)`,
+        `INSERT INTO requisition_lines (requisition_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size,
+           insurance_class, vbp, requested_qty, entered_in, decision, approved_qty, decided_by, decided_at)
+         VALUES (?, 1, ?, '阿莫西林胶囊', '0.25g', '胶囊剂', '华北制药股份有限公司', '盒', '粒', 24, 'A', 0, 1000000, 'base', 'approved', 1000000, ?, ?)`,
       )
       .run(requisitionId, s.drugId, admin, at).lastInsertRowid,
   );

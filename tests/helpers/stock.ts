@@ -49,17 +49,17 @@ export function seedSentOrder(hub: TestHub, supplierId: number, lines: { drug: S
   const adminId = (sql(db, "SELECT id FROM users WHERE username = 'admin'").get() as { id: number }).id;
   const { lastInsertRowid } = sql(
     db,
-    `INSERT INTO purchase_orders (doc_no, supplier_id, status, total_amount, created_by, created_at, updated_at, sent_at, sent_by)
-     VALUES (?, ?, 'sent', 0, ?, ?, ?, ?, ?)`,
-  ).run(`CG-TEST-${Math.random().toString(36).slice(2, 10)}`, supplierId, adminId, at, at, at, adminId);
+    `INSERT INTO purchase_orders (doc_no, supplier_id, supplier_name, business_date, status, total_amount, created_by, created_at, updated_at, sent_at, sent_by)
+     VALUES (?, ?, (SELECT name FROM suppliers WHERE id = ?), ?, 'sent', 0, ?, ?, ?, ?, ?)`,
+  ).run(`CG-TEST-${Math.random().toString(36).slice(2, 10)}`, supplierId, supplierId, at.slice(0, 10), adminId, at, at, at, adminId);
   const poId = Number(lastInsertRowid);
   const lineIds = lines.map((l, i) => {
     const r = sql(
       db,
-      `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size,
+      `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, nhsa_code, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size,
                                          insurance_class, vbp, qty, pack_price, amount)
-       VALUES (?, ?, ?, ?, '0.25g', '胶囊剂', '某某制药有限公司', '盒', '粒', ?, 'A', 0, ?, ?, 0)`,
-    ).run(poId, i + 1, l.drug.id, l.drug.name, l.drug.packSize, l.qty, l.packPrice ?? 12_500_000);
+       VALUES (?, ?, ?, (SELECT nhsa_code FROM drugs WHERE id = ?), ?, '0.25g', '胶囊剂', '某某制药有限公司', '盒', '粒', ?, 'A', 0, ?, ?, 0)`,
+    ).run(poId, i + 1, l.drug.id, l.drug.id, l.drug.name, l.drug.packSize, l.qty, l.packPrice ?? 12_500_000);
     return Number(r.lastInsertRowid);
   });
   return { poId, lineIds };
@@ -79,9 +79,11 @@ export function seedApprovedRequisition(hub: TestHub, clinicId: number, lines: {
   return lines.map((l, i) => {
     const r = sql(
       db,
-      `INSERT INTO requisition_lines (requisition_id, line_no, drug_id, requested_qty, entered_in, decision, approved_qty, decided_by, decided_at)
-       VALUES (?, ?, ?, ?, 'pack', 'approved', ?, ?, ?)`,
-    ).run(requisitionId, i + 1, l.drug.id, l.qty, l.qty, adminId, at);
+      `INSERT INTO requisition_lines (requisition_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit,
+                                      pack_size, insurance_class, vbp, requested_qty, entered_in, decision, approved_qty, decided_by, decided_at)
+       SELECT ?, ?, d.id, d.generic_name, d.spec, d.dosage_form, d.manufacturer, d.pack_unit, d.base_unit, d.pack_size, d.insurance_class, d.vbp,
+              ?, 'pack', 'approved', ?, ?, ? FROM drugs d WHERE d.id = ?`,
+    ).run(requisitionId, i + 1, l.qty, l.qty, adminId, at, l.drug.id);
     return Number(r.lastInsertRowid);
   });
 }

@@ -224,6 +224,16 @@ function clone<T>(v: T): T {
   return v === undefined ? v : (structuredClone(v) as T);
 }
 
+/**
+ * A private copy of a pooled value (Raw tokens kept as they are): values from the pools are shared, and
+ * placing the same object twice in one request — or mutating inside it — would make cycles.
+ */
+function fresh(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Raw) return v;
+  if (Array.isArray(v)) return v.map(fresh);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fresh(x)]));
+}
+
 function setAt(root: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   const parent = path.slice(0, -1).reduce<any>((node, k) => (node && typeof node === 'object' ? node[k] : undefined), root);
@@ -307,7 +317,7 @@ export function mutate(base: unknown, schema: JsonSchema, rng: Rng, seed: number
     const k = rng.next();
     if (k < 0.62) {
       kinds.push(`value at ${place.path.join('.') || '(root)'}`);
-      value = setAt(value, place.path, hostileFor(place.schema, rng, seed));
+      value = setAt(value, place.path, fresh(hostileFor(place.schema, rng, seed)));
     } else if (k < 0.74 && place.path.length > 0) {
       kinds.push(`missing ${place.path.join('.')}`);
       value = setAt(value, place.path, undefined);

@@ -21,6 +21,8 @@ import type { ErrorCode } from '../../shared/errors';
 import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
 import { stockSamples } from './samples-stock';
 import { settlementSamples } from './samples-settlement';
+import { purchasingSamples } from './samples-purchasing';
+import { catalogSamples } from './samples-catalog';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -120,4 +122,6 @@ export const samples: SampleRegistry = {
   // ── each domain's samples live beside its fixture ──────────────────────────────────────────────
   ...stockSamples,
   ...settlementSamples,
+  ...purchasingSamples,
+  ...catalogSamples,
 };

@@ -67,12 +67,15 @@ describe('drugs', () => {
     const s = await pharmacist.call('suppliers.create', GUOKANG);
     const userId = (db.prepare("SELECT id FROM users WHERE username = 'yaoku'").get() as { id: number }).id;
     const po = db
-      .prepare("INSERT INTO purchase_orders (doc_no, supplier_id, status, total_amount, created_by, created_at, updated_at) VALUES ('CG-202603-0001', ?, 'sent', 7776, ?, ?, ?)")
-      .run(s.id, userId, at, at);
+      .prepare(
+        `INSERT INTO purchase_orders (doc_no, supplier_id, supplier_name, business_date, status, total_amount, created_by, created_at, updated_at, sent_at)
+         VALUES ('CG-202603-0001', ?, ?, ?, 'sent', 7776, ?, ?, ?, ?)`,
+      )
+      .run(s.id, s.name, at.slice(0, 10), userId, at, at, at);
     db.prepare(
-      `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size, insurance_class, vbp, qty, pack_price, amount)
-       VALUES (?, 1, ?, '阿莫西林胶囊', '0.25g', '片剂', '测试制药有限公司', '盒', '片', 24, 'A', 0, 576, 3240000, 7776)`,
-    ).run(po.lastInsertRowid, d.id);
+      `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, nhsa_code, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit, pack_size, insurance_class, vbp, qty, pack_price, amount)
+       VALUES (?, 1, ?, ?, '阿莫西林胶囊', '0.25g', '片剂', '测试制药有限公司', '盒', '片', 24, 'A', 0, 576, 3240000, 7776)`,
+    ).run(po.lastInsertRowid, d.id, d.nhsaCode);
 
     const { id, createdAt, updatedAt, defaultSupplierName, defaultSupplierPrice, inUse, ...fields } = d;
     const updated = await pharmacist.call('catalog.update', { id, ...fields, genericName: '阿莫西林胶囊（新包装）', spec: '0.5g' });

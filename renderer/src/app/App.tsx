@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { useLocation } from 'react-router';
 import { Button, Result, Spin } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { onRecoveryMode, onUnauthenticated } from '../api/client';
@@ -9,6 +10,9 @@ import LoginPage from '../pages/LoginPage';
 import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
 import RecoveryPage from '../pages/system/RecoveryPage';
 
+/** Printable documents (/print/…) render without the app shell. */
+const PrintRoutes = lazy(() => import('../print/PrintRoutes'));
+
 /** Chooses between first-run setup, login, the forced password change and the app itself. */
 export function App() {
   const phase = useSession((s) => s.phase);
@@ -17,6 +21,7 @@ export function App() {
   const signedOut = useSession((s) => s.signedOut);
   const recoveryMode = useSession((s) => s.recoveryMode);
   const queryClient = useQueryClient();
+  const { pathname } = useLocation();
 
   useEffect(() => {
     void load();
@@ -64,6 +69,14 @@ export function App() {
     case 'login':
       return <LoginPage />;
     case 'ready':
-      return user?.mustChangePassword ? <ForcedPasswordChangePage /> : <AppShell />;
+      if (user?.mustChangePassword) return <ForcedPasswordChangePage />;
+      if (pathname.startsWith('/print/')) {
+        return (
+          <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />}>
+            <PrintRoutes />
+          </Suspense>
+        );
+      }
+      return <AppShell />;
   }
 }

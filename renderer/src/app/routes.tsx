@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -10,6 +10,12 @@ const DrugsPage = lazy(() => import('../pages/catalog/DrugsPage'));
 const DrugLookupPage = lazy(() => import('../pages/catalog/DrugLookupPage'));
 const SuppliersPage = lazy(() => import('../pages/suppliers/SuppliersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const RequisitionsPage = lazy(() => import('../pages/purchasing/RequisitionsPage'));
+const RequisitionEditPage = lazy(() => import('../pages/purchasing/RequisitionEditPage'));
+const ReviewPage = lazy(() => import('../pages/purchasing/ReviewPage'));
+const AggregationPage = lazy(() => import('../pages/purchasing/AggregationPage'));
+const OrdersPage = lazy(() => import('../pages/purchasing/OrdersPage'));
+const OrderDetailPage = lazy(() => import('../pages/purchasing/OrderDetailPage'));
 const AuditLogPage = lazy(() => import('../pages/system/AuditLogPage'));
 const SystemSettingsPage = lazy(() => import('../pages/system/SystemSettingsPage'));
 const ReceiptsPage = lazy(() => import('../pages/stock/ReceiptsPage'));
@@ -45,6 +51,7 @@ export type NavGroup = 'home' | 'purchasing' | 'stock' | 'stocktake' | 'settleme
 
 export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'home', label: '工作台', icon: <HomeOutlined /> },
+  { key: 'purchasing', label: '统一购药', icon: <ShoppingCartOutlined /> },
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
   { key: 'settlement', label: '统一结算', icon: <AccountBookOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
@@ -54,6 +61,13 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
 /** Every screen of the app, with the roles that see it in the menu. The server enforces access regardless. */
 export const ROUTES: AppRoute[] = [
   { path: '/', label: '工作台', roles: ALL_ROLES, element: <HomePage />, group: 'home', icon: <HomeOutlined /> },
+  { path: '/purchasing/requisitions', label: '需求上报', roles: ['village_doctor', 'pharmacist'], element: <RequisitionsPage />, group: 'purchasing' },
+  { path: '/purchasing/requisitions/new', label: '新建请领单', roles: ['village_doctor', 'pharmacist'], element: <RequisitionEditPage /> },
+  { path: '/purchasing/requisitions/:id', label: '请领单', roles: ALL_ROLES, element: <RequisitionEditPage /> },
+  { path: '/purchasing/review', label: '请领审核', roles: HUB_ROLES, element: <ReviewPage />, group: 'purchasing' },
+  { path: '/purchasing/aggregate', label: '汇总采购', roles: ['pharmacist'], element: <AggregationPage />, group: 'purchasing' },
+  { path: '/purchasing/orders', label: '采购订单', roles: HUB_ROLES, element: <OrdersPage />, group: 'purchasing' },
+  { path: '/purchasing/orders/:id', label: '采购订单', roles: HUB_ROLES, element: <OrderDetailPage /> },
   { path: '/stock/receipts', label: '验收入库', roles: ['admin', 'pharmacist', 'finance'], element: <ReceiptsPage />, group: 'stock' },
   { path: '/stock/deliveries', label: '配送出库', roles: ['admin', 'pharmacist', 'finance'], element: <DeliveriesPage />, group: 'stock' },
   { path: '/clinic/deliveries', label: '配送签收', roles: ['village_doctor'], element: <SignDeliveriesPage />, group: 'stock' },

@@ -1,5 +1,6 @@
 import { InputNumber, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
+import './QtyInput.css';
 
 export type QtyUnit = 'pack' | 'base';
 
@@ -15,6 +16,13 @@ export interface QtyInputProps {
   onPressEnter?: () => void;
   size?: 'small' | 'middle' | 'large';
   id?: string;
+  /** Controlled unit (e.g. to remember how a line was entered); pair with onUnitChange. */
+  unit?: QtyUnit;
+  onUnitChange?: (unit: QtyUnit) => void;
+  /** Shows the quantity in both units under the field ("= 2盒（48粒）"). */
+  showConversion?: boolean;
+  /** Names the field for screen readers and tests: "<label>（盒）". */
+  label?: string;
 }
 
 /**
@@ -22,9 +30,14 @@ export interface QtyInputProps {
  * units. Switching the unit keeps the quantity, not the number (2盒 becomes 48粒), so packs and units
  * can never be confused.
  */
-export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, autoFocus, onPressEnter, size, id }: QtyInputProps) {
+export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, autoFocus, onPressEnter, size, id, unit: controlledUnit, onUnitChange, showConversion, label }: QtyInputProps) {
   const canUsePacks = drug.packSize > 1;
-  const [unit, setUnit] = useState<QtyUnit>(canUsePacks ? defaultUnit : 'base');
+  const [ownUnit, setOwnUnit] = useState<QtyUnit>(canUsePacks ? defaultUnit : 'base');
+  const unit: QtyUnit = !canUsePacks ? 'base' : (controlledUnit ?? ownUnit);
+  const setUnit = (next: QtyUnit) => {
+    setOwnUnit(next);
+    onUnitChange?.(next);
+  };
   const factor = unit === 'pack' ? drug.packSize : 1;
   const shown = value == null ? null : unit === 'pack' && value % drug.packSize !== 0 ? value / drug.packSize : value / factor;
 
@@ -33,7 +46,7 @@ export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, aut
     if (unit === 'pack' && value != null && value % drug.packSize !== 0) setUnit('base');
   }, [value, unit, drug.packSize]);
 
-  return (
+  const field = (
     <Space.Compact size={size}>
       <InputNumber
         id={id}
@@ -45,7 +58,7 @@ export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, aut
         style={{ width: 110 }}
         onChange={(n) => onChange?.(n == null ? null : Math.round(Number(n)) * factor)}
         onPressEnter={onPressEnter}
-        aria-label={`数量（${unit === 'pack' ? drug.packUnit : drug.baseUnit}）`}
+        aria-label={`${label ?? '数量'}（${unit === 'pack' ? drug.packUnit : drug.baseUnit}）`}
       />
       <Select<QtyUnit>
         value={unit}
@@ -58,5 +71,18 @@ export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, aut
         ]}
       />
     </Space.Compact>
+  );
+  if (!showConversion || !canUsePacks) return field;
+  return (
+    <span className="qty-input">
+      {field}
+      <span className="qty-conversion">
+        {value == null || value === 0
+          ? `每${drug.packUnit} ${drug.packSize}${drug.baseUnit}`
+          : value % drug.packSize === 0
+            ? `= ${value / drug.packSize}${drug.packUnit}（${value}${drug.baseUnit}）`
+            : `= ${Math.floor(value / drug.packSize)}${drug.packUnit}${value % drug.packSize}${drug.baseUnit}（共 ${value}${drug.baseUnit}）`}
+      </span>
+    </span>
   );
 }

@@ -1,0 +1,314 @@
+/**
+ * Demo history of unified purchasing (统一购药), played day by day through the real handlers with the
+ * clock moved back: weekly cycles in which clinics report needs from their own stock figures, the
+ * pharmacist reviews (approves, adjusts and rejects with reasons, switches to 集采 drugs), aggregates and
+ * sends orders, receives them, delivers to the clinics, the clinics sign and dispense every day. The last
+ * days leave every state on screen: requisitions waiting for review, reviewed ones waiting for
+ * aggregation, draft, sent, partly received and cancelled orders.
+ */
+import { InternalClient } from '../api/internal';
+import type { Clock } from '../app';
+import { sql } from '../db/database';
+import type { Runtime } from '../runtime';
+import { addDays, chinaDate } from '../../shared/dates';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+
+export interface PurchasingDemoParams {
+  /** Weekly cycles of history before today. */
+  weeks: number;
+  seed?: number;
+}
+
+/** A small deterministic PRNG (mulberry32): the same demo every time. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p: number) => next() < p,
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+    shuffle: <T>(xs: readonly T[]) => {
+      const out = [...xs];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [out[i], out[j]] = [out[j], out[i]];
+      }
+      return out;
+    },
+  };
+}
+
+interface PoolDrug {
+  id: number;
+  name: string;
+  packSize: number;
+  vbp: boolean;
+}
+
+const ADJUST_REASONS = ['超过近三月用量，按实际用量核减', '药库库存紧张，先配一半', '按整盒调整', '距上次请领时间较短'];
+const REJECT_REASONS = ['已改用集采药品，本品暂停配送', '该规格暂停采购', '本室库存足够两个月，暂不配送'];
+
+/** Plays the purchasing history into the demo hub. Needs the demo catalog (drugs with suppliers and prices). */
+export async function generatePurchasingHistory(runtime: Runtime, params: PurchasingDemoParams): Promise<void> {
+  const db = runtime.app.db;
+  const r = rng(params.seed ?? 20261122);
+  const pool = sql(
+    db,
+    `SELECT d.id, d.generic_name AS name, d.pack_size AS packSize, d.vbp
+       FROM drugs d
+       JOIN suppliers s ON s.id = d.default_supplier_id AND s.active = 1
+       JOIN supplier_prices p ON p.supplier_id = s.id AND p.drug_id = d.id AND p.active = 1
+      WHERE d.active = 1 ORDER BY d.id`,
+  ).all() as (Omit<PoolDrug, 'vbp'> & { vbp: number })[];
+  if (pool.length < 10) return; // no catalog to buy from
+  // Village clinics stock mostly common drugs: a shared pool, so aggregation really sums clinics up. Some
+  // are brands with a 集采 equivalent, as clinics used to buy them, so review shows 应采尽采 at work.
+  const withVbp = new Set(
+    (
+      sql(
+        db,
+        `SELECT DISTINCT a.id FROM drugs a JOIN drugs b ON b.generic_name = a.generic_name AND b.dosage_form = a.dosage_form
+          WHERE a.vbp = 0 AND b.vbp = 1 AND a.active = 1 AND b.active = 1`,
+      ).all() as { id: number }[]
+    ).map((x) => x.id),
+  );
+  const all = pool.map((d) => ({ ...d, vbp: d.vbp === 1 }));
+  const brands = r.shuffle(all.filter((d) => withVbp.has(d.id))).slice(0, 6);
+  const common: PoolDrug[] = [...brands, ...r.shuffle(all.filter((d) => !withVbp.has(d.id))).slice(0, Math.max(0, 40 - brands.length))];
+  const clinics = sql(db, "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code").all() as {
+    id: number;
+    username: string;
+  }[];
+  if (clinics.length === 0) return;
+  const pharmacistName = (sql(db, "SELECT username FROM users WHERE role = 'pharmacist' AND active = 1 ORDER BY id LIMIT 1").get() as { username: string } | undefined)?.username;
+  if (!pharmacistName) return;
+
+  // Each clinic: its formulary and how many base units a day it uses of each drug.
+  const formulary = new Map<number, { drug: PoolDrug; perDay: number }[]>();
+  for (const c of clinics) {
+    const drugs = r.shuffle(common).slice(0, r.int(8, 14));
+    formulary.set(
+      c.id,
+      drugs.map((drug) => ({ drug, perDay: Math.max(1, Math.round(drug.packSize * (0.04 + r.next() * 0.16))) })),
+    );
+  }
+  const onHand = new Map<string, number>(); // clinicId:drugId → base units on the clinic's shelf
+
+  // The clock: 09:00 China time of the simulated day, a few minutes later for every call.
+  const realClock = runtime.app.clock;
+  const today = chinaDate(realClock.now());
+  let day = today;
+  let minute = 0;
+  const clock: Clock = { now: () => new Date(Date.parse(`${day}T09:00:00+08:00`) + minute++ * 60_000) };
+  runtime.app.clock = clock;
+  // A generated demo file is rebuilt rather than recovered: skip the per-commit fsync while playing history.
+  db.pragma('synchronous = OFF');
+
+  const clients = new Map<string, InternalClient>();
+  const as = (username: string) => {
+    let c = clients.get(username);
+    if (!c) {
+      c = InternalClient.asUser(runtime, username);
+      clients.set(username, c);
+    }
+    return c;
+  };
+  const call = <K extends MethodName>(username: string, method: K, input: MethodInput<K>): Promise<MethodOutput<K>> => as(username).call(method, input);
+  const goTo = async (d: string) => {
+    for (const c of clients.values()) await c.call('auth.logout', {}).catch(() => undefined);
+    clients.clear();
+    day = d;
+    minute = 0;
+  };
+  const ph = pharmacistName;
+
+  const submitFor = async (clinic: { id: number; username: string }, opening: boolean, asDraft = false) => {
+    const items = formulary.get(clinic.id)!;
+    const info = await call(clinic.username, 'requisitions.stockInfo', { drugIds: items.map((i) => i.drug.id) });
+    const lines = items
+      .map((i, k) => {
+        const suggested = info.rows[k].suggestedQty;
+        let qty = opening ? Math.ceil((i.perDay * 45) / i.drug.packSize) * i.drug.packSize : suggested;
+        if (!opening && qty > 0 && r.chance(0.25)) qty += i.drug.packSize * r.pick([-1, 1, 2]); // the doctor's own judgement
+        return { drugId: i.drug.id, qty, enteredIn: (r.chance(0.85) ? 'pack' : 'base') as 'pack' | 'base', note: null };
+      })
+      .filter((l) => l.qty > 0);
+    if (lines.length === 0) return null;
+    const token = `demo-${day}-${clinic.id}-${r.int(1000, 9999)}`;
+    if (asDraft) return call(clinic.username, 'requisitions.saveDraft', { createToken: token, note: '下周再补充几样', lines });
+    return call(clinic.username, 'requisitions.submit', { submitToken: token, note: opening ? '开账首批请领' : null, lines });
+  };
+
+  const review = async (id: number) => {
+    const req = await call(ph, 'requisitions.get', { id });
+    const switchable = req.lines.filter((l) => l.vbpSuggestion?.alternatives[0]?.supplierName && (l.vbpSuggestion.alternatives[0].saving ?? 0) >= 0);
+    for (const l of switchable) {
+      if (r.chance(0.7)) await call(ph, 'requisitions.switchToVbp', { lineIds: [l.id], vbpDrugId: l.vbpSuggestion!.alternatives[0].drugId });
+    }
+    const fresh = switchable.length ? await call(ph, 'requisitions.get', { id }) : req;
+    const decisions = fresh.lines.map((l) => {
+      const roll = r.next();
+      if (roll < 0.08 && l.requestedQty > l.packSize) {
+        const cut = Math.max(l.packSize, Math.floor((l.requestedQty * 0.6) / l.packSize) * l.packSize);
+        if (cut !== l.requestedQty) return { lineId: l.id, decision: 'adjusted' as const, approvedQty: cut, reason: r.pick(ADJUST_REASONS) };
+      }
+      if (roll > 0.97) return { lineId: l.id, decision: 'rejected' as const, reason: r.pick(REJECT_REASONS) };
+      return { lineId: l.id, decision: 'approved' as const, reason: null };
+    });
+    await call(ph, 'requisitions.decide', { id, lines: decisions });
+  };
+
+  const aggregate = async (requisitionIds: number[], note: string) => {
+    for (const hubReplenishment of [true, false]) {
+      const p = await call(ph, 'aggregation.preview', { requisitionIds, hubReplenishment });
+      if (p.problems.length) continue;
+      if (p.orders.length === 0 && p.requisitions.length === 0) return null;
+      return call(ph, 'aggregation.create', { requisitionIds, hubReplenishment, fingerprint: p.fingerprint, note });
+    }
+    return null;
+  };
+
+  const receive = async (poId: number, part = 1) => {
+    const order = await call(ph, 'orders.get', { id: poId });
+    const lines = order.lines
+      .map((l) => {
+        const packs = l.qty / l.packSize;
+        const take = part >= 1 ? packs : Math.floor(packs * part);
+        return {
+          poLineId: l.id,
+          batchNo: `${day.slice(2, 4)}${String(r.int(1, 12)).padStart(2, '0')}${r.int(1000, 9999)}`,
+          mfgDate: addDays(day, -r.int(40, 200)),
+          expiryDate: addDays(day, r.int(540, 900)),
+          qty: take * l.packSize,
+        };
+      })
+      .filter((l) => l.qty > 0);
+    if (lines.length) await call(ph, 'receipts.create', { poId, invoiceNo: `4300${r.int(100000, 999999)}`, invoiceDate: day, lines });
+  };
+
+  const deliverAll = async () => {
+    const pending = await call(ph, 'deliveries.pending', {});
+    const byClinic = new Map<number, { requisitionLineId: number; qty: number }[]>();
+    const left = new Map<number, number>(); // hub stock still free today, per drug
+    for (const p of pending) {
+      if (!left.has(p.drugId)) left.set(p.drugId, p.hubAvailable);
+      const qty = Math.min(p.outstandingQty, left.get(p.drugId)!);
+      if (qty <= 0) continue;
+      left.set(p.drugId, left.get(p.drugId)! - qty);
+      const list = byClinic.get(p.clinicId) ?? [];
+      list.push({ requisitionLineId: p.requisitionLineId, qty });
+      byClinic.set(p.clinicId, list);
+    }
+    const deliveries: number[] = [];
+    for (const [clinicId, lines] of byClinic) {
+      try {
+        deliveries.push((await call(ph, 'deliveries.create', { clinicId, lines })).id);
+      } catch {
+        // The hub ran short for this clinic today (another clinic took the last lots): next delivery.
+      }
+    }
+    return deliveries;
+  };
+
+  const signAll = async (deliveryIds: number[]) => {
+    for (const id of deliveryIds) {
+      const d = await call(ph, 'deliveries.get', { id });
+      const clinic = clinics.find((c) => c.id === d.clinicId)!;
+      await call(clinic.username, 'deliveries.sign', { id, lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })) });
+      for (const l of d.lines) onHand.set(`${d.clinicId}:${l.drugId}`, (onHand.get(`${d.clinicId}:${l.drugId}`) ?? 0) + l.qty);
+    }
+  };
+
+  const dispenseDay = async () => {
+    for (const c of clinics) {
+      const lines: { drugId: number; qty: number }[] = [];
+      for (const { drug, perDay } of formulary.get(c.id)!) {
+        const key = `${c.id}:${drug.id}`;
+        const have = onHand.get(key) ?? 0;
+        if (have <= 0 || !r.chance(0.7)) continue;
+        const qty = Math.min(have, r.int(1, perDay * 2));
+        lines.push({ drugId: drug.id, qty });
+      }
+      if (lines.length === 0) continue;
+      try {
+        await call(c.username, 'dispensing.create', { lines });
+        for (const l of lines) onHand.set(`${c.id}:${l.drugId}`, onHand.get(`${c.id}:${l.drugId}`)! - l.qty);
+      } catch {
+        // Stock is the ledger's to judge; a refused entry is simply not recorded.
+      }
+    }
+  };
+
+  try {
+    const start = addDays(today, -7 * params.weeks - 6);
+    let deliveredOnce = false;
+    let cancelledOnce = false;
+    for (let d = start; d < today; d = addDays(d, 1)) {
+      await goTo(d);
+      const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today
+      const cycleDay = (7 * params.weeks + 6 - offset) % 7; // 0 = requisitions day of a cycle
+      const cycle = Math.floor((7 * params.weeks + 6 - offset) / 7);
+      if (deliveredOnce) await dispenseDay();
+      if (cycleDay === 0) {
+        const who = cycle === 0 ? clinics : clinics.filter(() => r.chance(0.65));
+        for (const c of who) await submitFor(c, cycle === 0);
+      } else if (cycleDay === 1) {
+        const inbox = await call(ph, 'requisitions.list', { status: ['submitted'], page: 1, pageSize: 500 });
+        for (const q of inbox.rows) await review(q.id);
+        const pool2 = await call(ph, 'requisitions.list', { aggregatable: true, page: 1, pageSize: 500 });
+        const made = await aggregate(
+          pool2.rows.map((q) => q.id),
+          `第 ${cycle + 1} 期统一采购`,
+        );
+        for (const o of made?.orders ?? []) await call(ph, 'orders.send', { id: o.id });
+        // Once, a supplier cannot deliver: the order is cancelled and its clinics' needs go to the next run.
+        if (!cancelledOnce && cycle >= Math.max(1, params.weeks - 4) && cycle < params.weeks && made && made.orders.length > 0) {
+          await call(ph, 'orders.cancel', { id: made.orders[made.orders.length - 1].id, reason: '配送企业缺货，改在下期汇总订购' });
+          cancelledOnce = true;
+        }
+      } else if (cycleDay === 3) {
+        const open = await call(ph, 'orders.list', { status: ['sent', 'partly_received'], page: 1, pageSize: 500 });
+        const last = cycle === params.weeks;
+        for (const [i, o] of open.rows.entries()) {
+          // In the latest cycle one order arrives in part and one stays out.
+          if (last && i === 1) continue;
+          await receive(o.id, last && i === 0 ? 0.5 : 1);
+        }
+      } else if (cycleDay === 4) {
+        await signAll(await deliverAll());
+        deliveredOnce = true;
+      }
+    }
+
+    // Today: fresh requisitions waiting for review, reviewed ones waiting for aggregation, draft orders.
+    await goTo(addDays(today, -1));
+    await dispenseDay();
+    const late = r.shuffle(clinics).slice(0, Math.min(7, clinics.length));
+    const drafting = late.length > 2 ? late.pop() : undefined;
+    const submitted: number[] = [];
+    for (const c of late) {
+      const q = await submitFor(c, false);
+      if (q) submitted.push(q.id);
+    }
+    await goTo(today);
+    if (drafting) await submitFor(drafting, false, true);
+    for (const id of submitted.slice(0, Math.max(1, submitted.length - 2))) await review(id);
+    const ready = (await call(ph, 'requisitions.list', { aggregatable: true, page: 1, pageSize: 500 })).rows.map((q) => q.id);
+    if (ready.length >= 2) {
+      const made = await aggregate(ready.slice(0, ready.length >= 4 ? 2 : 1), '临时补单');
+      // One of today's orders already went out; the rest wait as drafts.
+      if (made && made.orders.length > 1) await call(ph, 'orders.send', { id: made.orders[0].id });
+    }
+    await goTo(today);
+  } finally {
+    runtime.app.clock = realClock;
+    db.pragma('synchronous = FULL');
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What a clinic sees next to each requisition line: stock on hand, AMC, in transit and the suggestion
+ *
+ *   suggested = whole packs, rounded up, of max(0, targetMonths × AMC − stock on hand − in transit)
+ */
+import { sql, type Db } from '../../db/database';
+import { getSetting, setSetting } from '../settings';
+import { AppError } from '../../errors';
+import type { StockInfo } from '../../../shared/contract/requisitions';
+import { clinicAmc } from './amc';
+
+export const DEFAULT_TARGET_MONTHS = 2;
+
+export function targetMonths(db: Db): number {
+  const raw = getSetting(db, 'purchasing.targetMonths');
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 12 ? n : DEFAULT_TARGET_MONTHS;
+}
+
+export function setTargetMonths(db: Db, months: number): void {
+  setSetting(db, 'purchasing.targetMonths', String(months));
+}
+
+/** Rounds a base-unit quantity up to whole packs. */
+export function ceilToPacks(qty: number, packSize: number): number {
+  if (qty <= 0) return 0;
+  return Math.ceil(qty / packSize) * packSize;
+}
+
+/** The suggestion formula: never negative, always whole packs. */
+export function suggestedQty(months: number, amc: number, stockOnHand: number, inTransit: number, packSize: number): number {
+  return ceilToPacks(months * amc - stockOnHand - inTransit, packSize);
+}
+
+export interface ClinicStores {
+  clinicStoreId: number;
+  transitStoreId: number;
+}
+
+export function clinicStores(db: Db, clinicId: number): ClinicStores {
+  const rows = sql(db, "SELECT id, kind FROM stores WHERE clinic_id = ? AND kind IN ('clinic', 'transit')").all(clinicId) as {
+    id: number;
+    kind: 'clinic' | 'transit';
+  }[];
+  const clinicStoreId = rows.find((r) => r.kind === 'clinic')?.id;
+  const transitStoreId = rows.find((r) => r.kind === 'transit')?.id;
+  if (!clinicStoreId || !transitStoreId) throw new AppError('NOT_FOUND', '村卫生室不存在');
+  return { clinicStoreId, transitStoreId };
+}
+
+/** Base units of a drug in a store, in lots that have not expired by `today`. */
+export function usableStock(db: Db, storeId: number, drugId: number, today: string): number {
+  return (
+    sql(
+      db,
+      `SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+        WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ?`,
+    ).get(storeId, drugId, today) as { q: number }
+  ).q;
+}
+
+/** Approved (or adjusted) and not yet issued, over the clinic's open requisitions. */
+export function approvedNotIssued(db: Db, clinicId: number, drugId: number): number {
+  return (
+    sql(
+      db,
+      `SELECT coalesce(sum(max(rl.approved_qty - rl.issued_qty, 0)), 0) AS q
+         FROM requisition_lines rl JOIN requisitions r ON r.id = rl.requisition_id
+        WHERE r.clinic_id = ? AND rl.drug_id = ? AND r.status IN ('submitted', 'reviewed')
+          AND rl.decision IN ('approved', 'adjusted')`,
+    ).get(clinicId, drugId) as { q: number }
+  ).q;
+}
+
+export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; packSize: number }, today: string, months: number): StockInfo {
+  const stores = clinicStores(db, clinicId);
+  const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
+  const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);
+  const transitBalance = (
+    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(stores.transitStoreId, drug.id) as {
+      q: number;
+    }
+  ).q;
+  const inTransit = transitBalance + approvedNotIssued(db, clinicId, drug.id);
+  return {
+    drugId: drug.id,
+    packSize: drug.packSize,
+    stockOnHand,
+    amc: amc.amc,
+    consumed: amc.consumed,
+    daysInStock: amc.daysInStock,
+    windowDays: amc.windowDays,
+    inTransit,
+    targetMonths: months,
+    suggestedQty: suggestedQty(months, amc.amc, stockOnHand, inTransit, drug.packSize),
+  };
+}

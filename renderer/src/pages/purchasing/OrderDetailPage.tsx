@@ -1,0 +1,175 @@
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { App, Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { ExportOutlined, PrinterOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
+import type { LineSource, OrderLine } from '../../../../shared/contract/orders';
+import { amountInWords } from '../../../../shared/money';
+import { call } from '../../api/client';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { downloadFile } from '../../components/download';
+import { dateTime, DrugTags, OrderStatusTag, packPriceText, Qty, yuan } from './format';
+
+function SourcesTable({ line }: { line: OrderLine }) {
+  if (line.sources.length === 0) return <Typography.Text type="secondary">全部为药库自身补货（低于库存下限）。</Typography.Text>;
+  const served = line.sources.reduce((n, s) => n + s.qty, 0);
+  return (
+    <div>
+      <Typography.Text type="secondary">
+        本行服务的村卫生室请领（合计 <Qty qty={served} unit={line} />
+        {served < line.qty ? '，其余为药库补货与整包装取整' : served > line.qty ? '，差额由药库现有库存或在途订单满足' : ''}）：
+      </Typography.Text>
+      <Table<LineSource>
+        size="small"
+        rowKey="requisitionLineId"
+        pagination={false}
+        dataSource={line.sources}
+        style={{ marginTop: 6, maxWidth: 640 }}
+        columns={[
+          { title: '村卫生室', dataIndex: 'clinicName' },
+          { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
+          { title: '数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} unit={line} /> },
+          { title: '', dataIndex: 'originalDrugName', render: (v: string | null) => (v ? <Tag color="magenta">由 {v} 改为集采</Tag> : null) },
+        ]}
+      />
+    </div>
+  );
+}
+
+export default function OrderDetailPage() {
+  const id = Number(useParams().id);
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const order = useApiQuery('orders.get', { id });
+  const [cancelOpen, setCancelOpen] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [form] = Form.useForm();
+  const invalidates = ['orders.get' as const, 'orders.list' as const, 'requisitions.list' as const];
+  const send = useApiMutation('orders.send', { invalidates, success: '订单已发送' });
+  const cancel = useApiMutation('orders.cancel', { invalidates, form, success: '订单已作废', onSuccess: () => setCancelOpen(false) });
+
+  if (order.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
+  if (order.error || !order.data) return <Result status="warning" title={order.error?.message ?? '采购订单不存在'} />;
+  const o = order.data;
+
+  const exportXlsx = async () => {
+    setExporting(true);
+    try {
+      downloadFile(await call('orders.export', { id }));
+    } catch (err) {
+      message.error((err as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <Page
+      title={`采购订单 ${o.docNo}`}
+      subTitle={
+        <Space size={6}>
+          <OrderStatusTag status={o.status} />
+          {o.supplierName}
+        </Space>
+      }
+      extra={
+        <>
+          {o.can.send && (
+            <Popconfirm title="发送订单" description={`确认已把订单发给“${o.supplierName}”？发送后不能修改。`} okText="确认发送" cancelText="取消" onConfirm={() => send.mutate({ id })}>
+              <Button type="primary" icon={<SendOutlined />} loading={send.isPending}>
+                发送
+              </Button>
+            </Popconfirm>
+          )}
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/purchase-order/${id}`)}>
+            打印
+          </Button>
+          <Button icon={<ExportOutlined />} loading={exporting} onClick={() => void exportXlsx()}>
+            导出 Excel
+          </Button>
+          {o.can.cancel && (
+            <Button danger icon={<StopOutlined />} onClick={() => setCancelOpen(true)}>
+              作废
+            </Button>
+          )}
+        </>
+      }
+    >
+      {o.status === 'cancelled' && <Alert type="warning" showIcon title={`已于 ${dateTime(o.cancelledAt)} 作废：${o.cancelReason ?? '（草稿作废，未填原因）'}`} style={{ marginBottom: 12 }} />}
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Descriptions
+          size="small"
+          column={{ xs: 1, sm: 2, lg: 3 }}
+          items={[
+            { key: 's', label: '配送企业', children: o.supplier.name },
+            { key: 'c', label: '联系人', children: [o.supplier.contact, o.supplier.phone].filter(Boolean).join(' ') || '—' },
+            { key: 'd', label: '订单日期', children: o.businessDate },
+            { key: 'a', label: '汇总单', children: o.aggregationDocNo ?? '—' },
+            { key: 'by', label: '制单', children: `${o.createdByName} ${dateTime(o.createdAt)}` },
+            { key: 'sent', label: '发送', children: o.sentAt ? `${o.sentByName ?? ''} ${dateTime(o.sentAt)}` : '未发送' },
+            { key: 't', label: '金额合计', children: <strong>{yuan(o.totalAmount)}</strong> },
+            { key: 'w', label: '大写', children: amountInWords(o.totalAmount), span: 2 },
+          ]}
+        />
+      </Card>
+      <Table<OrderLine>
+        rowKey="id"
+        size="middle"
+        pagination={false}
+        dataSource={o.lines}
+        scroll={{ x: 1000 }}
+        expandable={{ expandedRowRender: (l) => <SourcesTable line={l} /> }}
+        summary={() => (
+          <Table.Summary.Row>
+            <Table.Summary.Cell index={0} colSpan={7} align="right">
+              合计（{o.lines.length} 个品种）
+            </Table.Summary.Cell>
+            <Table.Summary.Cell index={7} align="right">
+              <strong>{yuan(o.totalAmount)}</strong>
+            </Table.Summary.Cell>
+          </Table.Summary.Row>
+        )}
+        columns={[
+          { title: '序号', dataIndex: 'lineNo', width: 60 },
+          {
+            title: '药品',
+            key: 'drug',
+            render: (_, l) => (
+              <div>
+                <div>
+                  <strong>{l.drugName}</strong> <DrugTags insuranceClass={l.insuranceClass} vbp={l.vbp} />
+                </div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {l.spec} · {l.manufacturer}
+                </Typography.Text>
+              </div>
+            ),
+          },
+          { title: '订购数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '单价', dataIndex: 'packPrice', width: 120, align: 'right', render: (p: number, l) => packPriceText(p, l) },
+          { title: '已到货', dataIndex: 'receivedQty', width: 110, align: 'right', render: (q: number, l) => (q ? <Qty qty={q} unit={l} /> : <span className="muted">未到货</span>) },
+          { title: '来源', key: 'src', width: 110, render: (_, l) => (l.sources.length ? `${new Set(l.sources.map((s) => s.clinicId)).size} 个卫生室` : '药库补货') },
+          { title: '金额', dataIndex: 'amount', width: 120, align: 'right', render: (a: number) => yuan(a) },
+        ]}
+      />
+      <Modal
+        open={cancelOpen}
+        title={`作废采购订单 ${o.docNo}`}
+        okText="作废"
+        okButtonProps={{ danger: true, loading: cancel.isPending }}
+        cancelText="取消"
+        onOk={() => form.submit()}
+        onCancel={() => setCancelOpen(false)}
+        destroyOnHidden
+      >
+        {o.status === 'sent' && <Alert type="warning" showIcon title="订单已发给配送企业，作废后请电话告知对方。" style={{ marginBottom: 12 }} />}
+        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => cancel.mutate({ id, reason: v.reason ?? null })}>
+          <Form.Item name="reason" label="作废原因" rules={o.status === 'sent' ? [{ required: true, whitespace: true, message: '已发送的订单须填写作废原因' }] : []}>
+            <Input.TextArea rows={3} maxLength={200} showCount autoFocus />
+          </Form.Item>
+        </Form>
+        <Typography.Text type="secondary">只由本订单供应的请领单会回到“汇总采购”的待汇总列表。</Typography.Text>
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,36 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import { Result, Spin } from 'antd';
+import { Link } from 'react-router';
+
+/**
+ * Print routes live under /print/… and render without the app shell (no menu, no header), so the page
+ * is only the document. Add a document type here: `{ path: '/print/<doc>/:id', element: <…Print /> }`.
+ */
+const PurchaseOrderPrint = lazy(() => import('../pages/purchasing/PurchaseOrderPrint'));
+
+const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.HubStatementPrint })));
+const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
+const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
+const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
+
+export const PRINT_ROUTES = [
+  { path: '/print/purchase-order/:id', element: <PurchaseOrderPrint /> },
+  { path: '/print/hub-statement/:period', element: <HubStatementPrint /> },
+  { path: '/print/clinic-statement/:clinicId/:period', element: <ClinicStatementPrint /> },
+  { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
+  { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
+];
+
+export default function PrintRoutes() {
+  return (
+    <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />}>
+      <Routes>
+        {PRINT_ROUTES.map((r) => (
+          <Route key={r.path} path={r.path} element={r.element} />
+        ))}
+        <Route path="*" element={<Result status="404" title="没有这种打印单据" extra={<Link to="/">返回工作台</Link>} />} />
+      </Routes>
+    </Suspense>
+  );
+}

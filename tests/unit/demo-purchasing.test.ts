@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runtime } from '../../electron/runtime';
+import { generateDemoHub } from '../../electron/demo/generate';
+import { ManualClock, tempDir } from '../helpers/runtime';
+
+let runtime: Runtime;
+let dir: string;
+const count = (q: string, ...p: unknown[]) => (runtime.app.db.prepare(q).get(...p) as { n: number }).n;
+
+beforeAll(async () => {
+  dir = tempDir();
+  const clock = new ManualClock(new Date('2026-11-20T03:00:00.000Z'));
+  runtime = new Runtime({ dataDir: dir, demo: true, clock, validateOutputs: true });
+  // The real demo: its catalog (suppliers, contract prices, hub min/max), then weeks of purchasing.
+  await generateDemoHub(runtime, { clinics: 6, purchasingWeeks: 6 });
+}, 300_000);
+afterAll(() => {
+  runtime.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('demo purchasing history', () => {
+  it('leaves requisitions in every state the screens show', () => {
+    const states = runtime.app.db.prepare('SELECT status, count(*) AS n FROM requisitions GROUP BY status').all() as { status: string; n: number }[];
+    const by = Object.fromEntries(states.map((s) => [s.status, s.n]));
+    expect(by.closed).toBeGreaterThan(5);
+    expect(by.submitted).toBeGreaterThan(0);
+    expect(by.draft).toBe(1);
+    expect(count("SELECT count(*) AS n FROM requisitions WHERE status = 'reviewed' AND aggregation_id IS NULL")).toBeGreaterThan(0);
+    expect(count("SELECT count(*) AS n FROM requisition_lines WHERE decision = 'adjusted'")).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM requisition_lines WHERE original_drug_id IS NOT NULL')).toBeGreaterThan(0);
+  });
+
+  it('has orders in every status, linked back to the clinics they serve', () => {
+    const statuses = (runtime.app.db.prepare('SELECT DISTINCT status FROM purchase_orders').all() as { status: string }[]).map((s) => s.status).sort();
+    expect(statuses).toEqual(['cancelled', 'draft', 'partly_received', 'received', 'sent']);
+    expect(count('SELECT count(*) AS n FROM purchase_order_line_sources')).toBeGreaterThan(10);
+  });
+
+  it('dispenses at the clinics, so suggestions come from real consumption', () => {
+    expect(count("SELECT count(*) AS n FROM ledger WHERE movement = 'dispense'")).toBeGreaterThan(50);
+    expect(count('SELECT count(*) AS n FROM requisition_lines WHERE amc > 0')).toBeGreaterThan(0);
+  });
+
+  it('gives the clock back and leaves no demo sessions behind', () => {
+    expect(runtime.app.clock.now().toISOString()).toBe('2026-11-20T03:00:00.000Z');
+    expect(count("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.role = 'village_doctor'")).toBe(0);
+  });
+});
