@@ -1,14 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { SCREENSHOT_DIR, expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
 import { seedSettlementHub } from './settlement-seed';
 
 test.describe.configure({ mode: 'serial' });
 
 let server: ServerHandle;
+let longDeliveryId: number;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  server = await startServer({ dataDir: await seedSettlementHub() });
+  const seeded = await seedSettlementHub();
+  longDeliveryId = seeded.longDeliveryId;
+  server = await startServer({ dataDir: seeded.dataDir });
 });
 async function signIn(page: Page, username: string) {
   await login(page, server.url, username, 'Changed123');
@@ -92,4 +97,80 @@ test('hub and clinic statements; a village doctor sees only their own, on a phon
   await doctor.goto(`${server.url}settlement/clinics?period=2026-10&clinic=1`);
   await expect(doctor.getByRole('heading', { name: '西岭村卫生室 结算单' })).toBeVisible();
   await phone.close();
+});
+
+/** Prints the page to PDF as Chromium lays it out on paper, and returns its text and size. */
+async function pdfOf(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.pdf`);
+  await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+  return {
+    text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }),
+    info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }),
+  };
+}
+
+test('statements print on A4 with totals, the amount in words, page numbers and signature lines', async ({ page }) => {
+  await signIn(page, 'caiwu');
+  await page.goto(`${server.url}settlement/clinics?period=2026-10&clinic=1`);
+  await expect(page.getByRole('heading', { name: '东湖村卫生室 结算单' })).toBeVisible();
+  const due = (await page.locator('.due-card .ant-statistic-content-value').innerText()).replace(/[¥\s]/g, '');
+  await page.getByRole('button', { name: '打印 / PDF' }).click();
+  await expect(page.getByRole('heading', { name: '村卫生室药品结算单' })).toBeVisible();
+  await expect(page.locator('.print-words')).toContainText('本月用药金额（应结算）（大写）');
+  await expect(page.locator('.print-words')).toContainText(`¥${due}`);
+  await screenshot(page, 'settlement-09-clinic-print');
+  const clinic = await pdfOf(page, 'settlement-clinic-statement');
+  expect(clinic.info).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
+  expect(clinic.text).toContain('村卫生室药品结算单');
+  expect(clinic.text).toContain(due);
+  expect(clinic.text).toMatch(/第\s*1\s*页\s*共\s*\d+\s*页/);
+  for (const s of ['经办人', '审核人', '负责人']) expect(clinic.text).toContain(s);
+  expect(clinic.text).not.toContain('返回');
+
+  await page.goto(`${server.url}settlement/suppliers?period=2026-10&supplier=1`);
+  const closing = (await page.locator('.due-card .ant-statistic-content-value').innerText()).replace(/[¥\s]/g, '');
+  await page.getByRole('button', { name: '打印 / PDF' }).click();
+  await expect(page.getByRole('heading', { name: '配送企业往来对账单' })).toBeVisible();
+  await screenshot(page, 'settlement-10-supplier-print');
+  const supplier = await pdfOf(page, 'settlement-supplier-statement');
+  expect(supplier.info).toMatch(/Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
+  expect(supplier.text).toContain('期末应付余额（大写）');
+  expect(supplier.text).toContain(closing);
+  expect(supplier.text).toContain('配送企业确认');
+
+  await page.goto(`${server.url}settlement/hub?period=2026-10`);
+  await page.getByRole('button', { name: '打印 / PDF' }).click();
+  await expect(page.getByRole('heading', { name: '中心药库进销存月报表' })).toBeVisible();
+  await screenshot(page, 'settlement-11-hub-print');
+  const hub = await pdfOf(page, 'settlement-hub-statement');
+  expect(hub.text).toContain('期末结存金额（大写）');
+  expect(hub.text).toMatch(/第\s*1\s*页\s*共\s*\d+\s*页/);
+});
+
+test('a delivery note prints on A4 or on 241 mm continuous paper, the table header on every page', async ({ page }) => {
+  await signIn(page, 'yaoku');
+  await page.goto(`${server.url}print/delivery/${longDeliveryId}`);
+  await expect(page.getByRole('heading', { name: '药品配送出库单' })).toBeVisible();
+  await expect(page.locator('.print-table tbody tr')).toHaveCount(18 + 2); // 6 drugs × 3 batches, totals, words
+  await screenshot(page, 'settlement-12-delivery-a4');
+  const a4 = await pdfOf(page, 'settlement-delivery-a4');
+  expect(a4.info).toMatch(/Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
+  expect(a4.text).toContain('收货人');
+  await page.getByText('241 三等分').click();
+  await expect(page).toHaveURL(/paper=241-third/);
+  await screenshot(page, 'settlement-13-delivery-241-third');
+  const third = await pdfOf(page, 'settlement-delivery-241-third');
+  // 241 mm × 93.1 mm = 683.1 × 263.9 pt
+  expect(third.info).toMatch(/Page size:\s+683\.\d+ x 26[34](\.\d+)? pts/);
+  const pages = Number(/Pages:\s+(\d+)/.exec(third.info)![1]);
+  expect(pages).toBeGreaterThan(1);
+  expect(third.text).toMatch(new RegExp(`第\\s*${pages}\\s*页\\s*共\\s*${pages}\\s*页`));
+  // The table header repeats on every page that has lines of the table.
+  const withLines = third.text.split('\f').filter((p) => /\bL\d+[012]\b/.test(p));
+  expect(withLines.length).toBeGreaterThan(1);
+  for (const p of withLines) expect(p).toContain('有效期至');
+  await page.getByText('241×279 连续纸').click();
+  const full = await pdfOf(page, 'settlement-delivery-241');
+  expect(full.info).toMatch(/Page size:\s+683\.\d+ x 792(\.\d+)? pts/);
 });

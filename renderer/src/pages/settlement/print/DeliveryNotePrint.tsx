@@ -3,7 +3,7 @@ import { Segmented } from 'antd';
 import dayjs from 'dayjs';
 import type { z } from 'zod';
 import type { deliveryDetail } from '../../../../../shared/contract/stock';
-import { formatFen, formatUnitPrice } from '../../../../../shared/money';
+import { formatFen, unitPriceToFen } from '../../../../../shared/money';
 import { formatQty } from '../../../../../shared/units';
 import { useApiQuery } from '../../../api/hooks';
 import { PrintDocument, type PrintColumn, type PrintPaper } from '../../../print/PrintDocument';
@@ -25,14 +25,15 @@ const STATUS: Record<string, string> = { in_transit: '在途待签收', signed: 
 
 const COLUMNS: PrintColumn<Line>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
-  { key: 'drug', title: '药品名称', width: '17%', render: (l) => l.drugName },
-  { key: 'spec', title: '规格', width: '11%', render: (l) => l.spec },
-  { key: 'mfr', title: '生产企业', width: '16%', render: (l) => <span className="print-small">{l.manufacturer}</span> },
+  { key: 'drug', title: '药品名称', width: '16%', render: (l) => l.drugName },
+  { key: 'spec', title: '规格', width: '10%', render: (l) => l.spec },
+  { key: 'mfr', title: '生产企业', width: '15%', render: (l) => <span className="print-small">{l.manufacturer}</span> },
   { key: 'batch', title: '批号', width: '10%', render: (l) => l.batchNo },
-  { key: 'expiry', title: '有效期至', width: '10%', align: 'center', render: (l) => l.expiryDate },
+  { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
   { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => formatQty(l.qty, l.packSize, l.packUnit, l.baseUnit) },
-  { key: 'price', title: '单价（元）', width: '10%', align: 'right', render: (l) => `${formatUnitPrice(l.unitCost * l.packSize, 2)}/${l.packUnit}` },
-  { key: 'amount', title: '金额（元）', width: '11%', align: 'right', render: (l) => formatFen(l.amount) },
+  // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
+  { key: 'price', title: '单价（元）', width: '10%', align: 'right', render: (l) => <span className="print-nowrap">{formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}</span> },
+  { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
 ];
 
 /** 配送出库单 (from deliveries.get): A4 or 241 mm continuous paper, chosen on the toolbar. */
@@ -78,7 +79,7 @@ export function DeliveryNotePrint() {
           totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
           amountInWordsFen={d.totalAmount}
           notes={d.note ? `备注：${d.note}` : undefined}
-          signatures={['发货人', '送货人', '收货人（村卫生室）']}
+          signatures={['发货人', '送货人', '收货人']}
           footer={`打印：${user?.displayName ?? ''}　${dayjs().format('YYYY-MM-DD HH:mm')}`}
         />
       )}

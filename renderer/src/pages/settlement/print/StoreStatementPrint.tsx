@@ -28,13 +28,13 @@ function columnsOf(st: StoreStatement): PrintColumn<StatementRow>[] {
     ...st.columns.map((c, i) => ({ key: c.key, title: c.label, get: (r: StatementRow) => r.cells[i], strong: st.amountDue !== null && c.key === 'dispensed' })),
     { key: 'closing', title: '期末结存', get: (r: StatementRow) => r.closing, strong: true },
   ];
-  const share = `${(62 / groups.length).toFixed(2)}%`;
+  const share = `${(67 / groups.length).toFixed(2)}%`;
   return [
     { key: 'no', title: '序号', width: '4%', align: 'center', render: (_, i) => i + 1 },
     {
       key: 'drug',
       title: '药品名称 / 规格 / 生产企业',
-      width: '26%',
+      width: '22%',
       render: (r) => (
         <>
           <div>
@@ -44,7 +44,7 @@ function columnsOf(st: StoreStatement): PrintColumn<StatementRow>[] {
         </>
       ),
     },
-    { key: 'unit', title: '包装', width: '8%', align: 'center', render: (r) => (r.packSize > 1 ? `${r.packSize}${r.baseUnit}/${r.packUnit}` : r.baseUnit) },
+    { key: 'unit', title: '包装', width: '7%', align: 'center', render: (r) => (r.packSize > 1 ? `${r.packSize}${r.baseUnit}/${r.packUnit}` : r.baseUnit) },
     ...groups.map(
       (g): PrintColumn<StatementRow> => ({
         key: g.key,
