@@ -1,25 +1,55 @@
 /**
- * Settlement for the demo history simulator, through the real handlers (roles, checks, audit):
+ * Settlement for the demo history simulator, through the real handlers (roles, checks, backup, audit):
  *
- *   // on the 3rd of each month, once the previous month's business is in:
- *   await demoCloseMonth(runtime, '2026-02');
- *   // around the 10th, with the clock on that day: pay what was owed at the end of last month
- *   await demoPaySuppliers(runtime, { payDate: '2026-03-10' });
+ *   // each simulated day, with the runtime's clock on that day (electron/demo/purchasing.ts does this):
+ *   await demoSettlementDay(runtime, day);
+ *   // or the two steps on their own:
+ *   await demoCloseMonth(runtime, '2026-02');                  // on the 3rd: close last month
+ *   await demoPaySuppliers(runtime, { payDate: '2026-03-10' }); // on the 10th: pay what was owed at its end
  *
- * Both act as the demo finance user (`caiwu`). Months close with their warnings acknowledged (goods in
- * transit at month end are normal); a blocking problem throws, as it would for a real user.
+ * They act as the demo finance user (`caiwu`) and sign out afterwards. Months close with their warnings
+ * acknowledged (goods in transit at month end are normal); a blocking problem throws, as it would for a
+ * real user.
  */
 import { InternalClient } from '../api/internal';
 import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
-import { periodOf } from '../../shared/dates';
+import { addDays, periodOf } from '../../shared/dates';
 
 export const DEMO_FINANCE_USER = 'caiwu';
 
 /** Closes a month as the finance user. Returns the close event. */
 export async function demoCloseMonth(runtime: Runtime, period: string, username = DEMO_FINANCE_USER) {
   const client = InternalClient.asUser(runtime, username);
-  return client.call('periods.close', { period, acknowledgeWarnings: true, note: '月末结账' });
+  try {
+    return await client.call('periods.close', { period, acknowledgeWarnings: true, note: '月末结账' });
+  } finally {
+    await client.call('auth.logout', {}).catch(() => undefined);
+  }
+}
+
+/**
+ * One simulated day of the finance office: on the 3rd, last month is closed (when it can be: it has
+ * business and every earlier month is closed); on the 10th, suppliers are paid what was owed at the end
+ * of last month (90 %, so some balance carries forward, as it does in real hubs). Returns what it did.
+ */
+export async function demoSettlementDay(runtime: Runtime, day: string): Promise<'closed' | 'paid' | null> {
+  const dd = Number(day.slice(8, 10));
+  if (dd === 3) {
+    const previous = periodOf(addDays(`${day.slice(0, 7)}-01`, -1));
+    const client = InternalClient.asUser(runtime, DEMO_FINANCE_USER);
+    const list = await client.call('periods.list', {});
+    await client.call('auth.logout', {}).catch(() => undefined);
+    const row = list.rows.find((p) => p.period === previous);
+    if (!row?.canClose || !row.hasActivity) return null;
+    await demoCloseMonth(runtime, previous);
+    return 'closed';
+  }
+  if (dd === 10) {
+    const made = await demoPaySuppliers(runtime, { payDate: day, share: 0.9 });
+    return made.length ? 'paid' : null;
+  }
+  return null;
 }
 
 /**
@@ -47,5 +77,6 @@ export async function demoPaySuppliers(runtime: Runtime, opts: { payDate: string
     });
     made.push(payment);
   }
+  await client.call('auth.logout', {}).catch(() => undefined);
   return made;
 }
