@@ -158,7 +158,7 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         dataSource={list.data}
         scroll={{ x: 800 }}
         columns={[
-          { title: '配送单号', dataIndex: 'docNo', render: (d: string, r) => <a onClick={() => setViewing(r.id)}>{d}</a> },
+          { title: '配送单号', dataIndex: 'docNo', render: (d: string, r) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>{d}</Button> },
           ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
           { title: '出库日期', dataIndex: 'businessDate', width: 110 },
           { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },

@@ -138,8 +138,8 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
               { title: '药品', key: 'drug', width: 200, render: (_, l) => <DrugName name={l.line.drugName} spec={l.line.spec} manufacturer={l.line.manufacturer} /> },
               { title: '未收', key: 'out', width: 90, render: (_, l) => <Qty qty={l.line.outstandingQty} drug={l.line} /> },
               { title: '批号', key: 'batch', width: 130, render: (_, l) => <Input value={l.batchNo} onChange={(e) => update(l.key, { batchNo: e.target.value })} aria-label="批号" maxLength={40} /> },
-              { title: '生产日期', key: 'mfg', width: 140, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" /> },
-              { title: '有效期至', key: 'exp', width: 140, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })} aria-label="有效期至" status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined} /> },
+              { title: '生产日期', key: 'mfg', width: 150, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" /> },
+              { title: '有效期至', key: 'exp', width: 150, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })} aria-label="有效期至" status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined} /> },
               { title: '实收数量', key: 'qty', width: 200, render: (_, l) => <QtyInput drug={l.line} value={l.qty} onChange={(q) => update(l.key, { qty: q })} /> },
               {
                 title: `单价（元/包装）`,
@@ -250,7 +250,7 @@ export default function ReceiptsPage() {
         scroll={{ x: 900 }}
         onRow={(r) => ({ onDoubleClick: () => setViewing(r.id) })}
         columns={[
-          { title: '入库单号', dataIndex: 'docNo', render: (d: string, r) => <a onClick={() => setViewing(r.id)}>{d}</a> },
+          { title: '入库单号', dataIndex: 'docNo', render: (d: string, r) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>{d}</Button> },
           { title: '入库日期', dataIndex: 'businessDate', width: 110 },
           { title: '配送企业', dataIndex: 'supplierName' },
           { title: '采购订单', dataIndex: 'poDocNo' },
