@@ -7,6 +7,7 @@ import { auditHandlers } from '../domain/audit/handlers';
 import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { stocktakeHandlers } from '../domain/stocktake/handlers';
+import { settlementHandlers } from '../domain/settlement/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
@@ -21,6 +22,7 @@ export const handlers: Handlers = {
   ...systemHandlers,
   ...stockHandlers,
   ...stocktakeHandlers,
+  ...settlementHandlers,
   ...backupHandlers,
   ...catalogHandlers,
   ...supplierHandlers,

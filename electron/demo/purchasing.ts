@@ -12,6 +12,7 @@ import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
 import { addDays, chinaDate } from '../../shared/dates';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { demoSettlementDay } from './settlement';
 
 export interface PurchasingDemoParams {
   /** Weekly cycles of history before today. */
@@ -252,6 +253,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     let cancelledOnce = false;
     for (let d = start; d < today; d = addDays(d, 1)) {
       await goTo(d);
+      await demoSettlementDay(runtime, d); // month-end close on the 3rd, supplier payments on the 10th
       const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today
       const cycleDay = (7 * params.weeks + 6 - offset) % 7; // 0 = requisitions day of a cycle
       const cycle = Math.floor((7 * params.weeks + 6 - offset) / 7);

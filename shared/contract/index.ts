@@ -8,6 +8,7 @@ import { auditApi } from './audit';
 import { systemApi } from './system';
 import { stockApi } from './stock';
 import { stocktakeApi } from './stocktake';
+import { settlementApi } from './settlement';
 import { backupApi, recoveryApi } from './backup';
 import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
@@ -26,6 +27,7 @@ export const api = {
   ...systemApi,
   ...stockApi,
   ...stocktakeApi,
+  ...settlementApi,
   ...backupApi,
   ...recoveryApi,
   ...catalogApi,

@@ -21,6 +21,7 @@ import type { ErrorCode } from '../../shared/errors';
 import { FIXTURE_PASSWORD, type FixtureUser, type SecurityFixture } from './fixture';
 import { stockSamples } from './samples-stock';
 import { stocktakeSamples } from './samples-stocktake';
+import { settlementSamples } from './samples-settlement';
 import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
 import path from 'node:path';
@@ -122,6 +123,7 @@ export const samples: SampleRegistry = {
   // ── each domain's samples live beside its fixture ──────────────────────────────────────────────
   ...stockSamples,
   ...stocktakeSamples,
+  ...settlementSamples,
   ...purchasingSamples,
   ...catalogSamples,
 };

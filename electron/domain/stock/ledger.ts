@@ -71,17 +71,30 @@ function formatPeriod(period: string): string {
   return `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月`;
 }
 
+/** The latest closed month ('YYYY-MM'), or null when no month has been closed. */
+export function latestClosedPeriod(db: Db): string | null {
+  const row = sql(db, "SELECT max(period) AS period FROM periods WHERE status = 'closed'").get() as { period: string | null };
+  return row.period;
+}
+
+/**
+ * Closed months form a prefix of time (月结 closes months in order and reopens only the latest), so a
+ * month is closed when it, or any later month, is closed: a month with no business of its own before
+ * the latest close is closed with it.
+ */
 export function isPeriodClosed(db: Db, period: string): boolean {
-  const row = sql(db, 'SELECT status FROM periods WHERE period = ?').get(period) as { status: string } | undefined;
-  return row?.status === 'closed';
+  const latest = latestClosedPeriod(db);
+  return latest !== null && period <= latest;
 }
 
 /** Refuses a posting into a closed month or into the future. */
 export function assertPostable(db: Db, businessDate: string, today: string): void {
   if (businessDate > today) throw new AppError('BUSINESS_RULE', `业务日期 ${businessDate} 晚于今天，不能提前记账`);
   const period = periodOf(businessDate);
-  if (isPeriodClosed(db, period)) {
-    throw new AppError('PERIOD_CLOSED', `${formatPeriod(period)}已结账，不能再记入该月的业务（业务日期 ${businessDate}）`);
+  const latest = latestClosedPeriod(db);
+  if (latest !== null && period <= latest) {
+    const upTo = latest === period ? '' : `（已结账至${formatPeriod(latest)}）`;
+    throw new AppError('PERIOD_CLOSED', `${formatPeriod(period)}已结账${upTo}，不能再记入该月的业务（业务日期 ${businessDate}）`);
   }
 }
 

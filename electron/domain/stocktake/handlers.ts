@@ -1,3 +1,4 @@
+import './close-check';
 import { defineHandlers } from '../../api/context';
 import { clinicScope } from '../../api/scope';
 import { accessibleStore } from '../stock/common';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -29,6 +29,10 @@ const SignDeliveriesPage = lazy(() => import('../pages/clinic/SignDeliveriesPage
 const StocktakesPage = lazy(() => import('../pages/stocktake/StocktakesPage'));
 const StocktakeDetailPage = lazy(() => import('../pages/stocktake/StocktakeDetailPage'));
 const AccuracyPage = lazy(() => import('../pages/stocktake/AccuracyPage'));
+const SupplierSettlementPage = lazy(() => import('../pages/settlement/SupplierSettlementPage'));
+const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatementsPage'));
+const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
+const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
 const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
@@ -53,6 +57,7 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'purchasing', label: '统一购药', icon: <ShoppingCartOutlined /> },
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
   { key: 'stocktake', label: '盘点抽查', icon: <AuditOutlined /> },
+  { key: 'settlement', label: '统一结算', icon: <AccountBookOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -80,6 +85,10 @@ export const ROUTES: AppRoute[] = [
   { path: '/stocktake', label: '本室盘点', roles: ['village_doctor'], element: <StocktakesPage />, group: 'stocktake' },
   { path: '/stocktake/accuracy', label: '账实相符率', roles: ALL_ROLES, element: <AccuracyPage />, group: 'stocktake' },
   { path: '/stocktake/:id', label: '盘点单', roles: ALL_ROLES, element: <StocktakeDetailPage /> },
+  { path: '/settlement/suppliers', label: '供应商结算', roles: HUB_ROLES, element: <SupplierSettlementPage />, group: 'settlement' },
+  { path: '/settlement/clinics', label: '卫生室结算', roles: ALL_ROLES, element: <ClinicStatementsPage />, group: 'settlement' },
+  { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
+  { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
   { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
   { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
   { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },

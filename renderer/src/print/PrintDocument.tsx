@@ -18,7 +18,7 @@
  *   and signature lines (经办人 / 审核人 / 负责人 by default) kept together at the end.
  * Wrap it in <PrintPage> for the on-screen toolbar (print / back) that never prints.
  */
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { amountInWords, formatFen } from '../../../shared/money';
 import './print.css';
 
@@ -38,6 +38,16 @@ export interface PrintMeta {
   span?: 1 | 2 | 3;
 }
 
+/**
+ * A paper other than A4: the CSS page size, the sheet width on screen, and whether to print compactly
+ * (smaller type and padding for short continuous-form pages, e.g. 241 mm × a third of 279.4 mm).
+ */
+export interface PrintPaper {
+  size: string;
+  width: string;
+  compact: boolean;
+}
+
 export interface PrintDocumentProps<T> {
   hubName: string;
   title: string;
@@ -50,10 +60,14 @@ export interface PrintDocumentProps<T> {
   totals?: { label: ReactNode; cells: Record<string, ReactNode> };
   /** Total in fen, written out in capital numerals under the table. */
   amountInWordsFen?: number;
+  /** What the amount in words is, e.g. '本月用药金额（应结算）'; '合计金额' by default. */
+  amountInWordsLabel?: string;
   /** Free text under the table (terms, remarks). */
   notes?: ReactNode;
   signatures?: string[];
   orientation?: 'portrait' | 'landscape';
+  /** Another paper than A4 (overrides orientation), e.g. 241 mm continuous forms. */
+  paper?: PrintPaper;
   /** Shown at the bottom right, e.g. '打印时间 2026-11-22 10:30'. */
   footer?: ReactNode;
   /** Large faint word across the page for documents that are not final, e.g. '草稿' or '作废'. */
@@ -65,9 +79,12 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
   const orientation = p.orientation ?? 'portrait';
   const labelSpan = p.totals ? Math.max(1, p.columns.findIndex((c) => c.key in p.totals!.cells)) : 0;
   return (
-    <article className={`print-doc print-${orientation}`}>
+    <article
+      className={`print-doc print-${orientation}${p.paper ? ' print-custom-paper' : ''}${p.paper?.compact ? ' print-compact' : ''}`}
+      style={p.paper ? ({ width: `calc(${p.paper.width} - 16mm)` } satisfies CSSProperties) : undefined}
+    >
       {/* @page cannot be scoped to an element: the page size follows the document being shown. */}
-      <style>{`@page { size: A4 ${orientation}; }`}</style>
+      <style>{p.paper ? `@page { size: ${p.paper.size};${p.paper.compact ? ' margin: 6mm 8mm 9mm 8mm;' : ''} }` : `@page { size: A4 ${orientation}; }`}</style>
       {p.watermark && <div className="print-watermark">{p.watermark}</div>}
       <header className="print-head">
         <div className="print-hub">{p.hubName}</div>
@@ -122,7 +139,7 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
           {p.amountInWordsFen !== undefined && (
             <tr className="print-words">
               <td colSpan={p.columns.length}>
-                合计金额（大写）：<strong>{amountInWords(p.amountInWordsFen)}</strong>
+                {p.amountInWordsLabel ?? '合计金额'}（大写）：<strong>{amountInWords(p.amountInWordsFen)}</strong>
                 <span className="print-words-small">（小写：¥{formatFen(p.amountInWordsFen)}）</span>
               </td>
             </tr>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Space, Spin } from 'antd';
-import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Space, Spin } from 'antd';
+import { ArrowLeftOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { desktop } from '../api/client';
 import './print.css';
@@ -12,12 +12,38 @@ export async function printCurrentPage(): Promise<void> {
   else window.print();
 }
 
+/** Saves the current page as PDF through the desktop app's save dialog (a browser prints to PDF instead). */
+export async function savePdf(fileName: string): Promise<{ ok: boolean; path?: string }> {
+  const bridge = desktop();
+  if (!bridge) return { ok: false };
+  return bridge.savePdf(fileName);
+}
+
 /**
  * The frame of a print route (rendered without the app shell): a toolbar that never prints, and the
- * document on an A4 sheet on screen.
+ * document on an A4 sheet on screen. `toolbar` adds controls (e.g. the paper); `pdfName` adds 保存 PDF in
+ * the desktop app (in a browser, 打印 → 另存为 PDF does it).
  */
-export function PrintPage({ title, loading, error, children, back }: { title: string; loading?: boolean; error?: string | null; children?: ReactNode; back?: string }) {
+export function PrintPage({
+  title,
+  loading,
+  error,
+  children,
+  back,
+  toolbar,
+  pdfName,
+}: {
+  title: string;
+  loading?: boolean;
+  error?: string | null;
+  children?: ReactNode;
+  back?: string;
+  toolbar?: ReactNode;
+  pdfName?: string;
+}) {
   const navigate = useNavigate();
+  const { message } = App.useApp();
+  const onDesktop = desktop() !== undefined;
   return (
     <div className="print-screen">
       <div className="print-toolbar no-print">
@@ -27,9 +53,24 @@ export function PrintPage({ title, loading, error, children, back }: { title: st
           </Button>
           <span className="print-toolbar-title">{title}</span>
         </Space>
-        <Button type="primary" icon={<PrinterOutlined />} disabled={loading || !!error} onClick={() => void printCurrentPage()}>
-          打印
-        </Button>
+        <Space wrap>
+          {toolbar}
+          {pdfName && onDesktop && (
+            <Button
+              icon={<FilePdfOutlined />}
+              disabled={loading || !!error}
+              onClick={async () => {
+                const saved = await savePdf(pdfName);
+                if (saved.ok) message.success(`已保存：${saved.path ?? pdfName}`);
+              }}
+            >
+              保存 PDF
+            </Button>
+          )}
+          <Button type="primary" icon={<PrinterOutlined />} disabled={loading || !!error} onClick={() => void printCurrentPage()} title={onDesktop ? undefined : '在打印对话框中可选“另存为 PDF”'}>
+            打印
+          </Button>
+        </Space>
       </div>
       {loading ? (
         <Spin size="large" style={{ display: 'block', marginTop: 120 }} />

@@ -11,10 +11,19 @@ const PurchaseOrderPrint = lazy(() => import('../pages/purchasing/PurchaseOrderP
 const StocktakeCountPrint = lazy(() => import('../pages/stocktake/StocktakePrint').then((m) => ({ default: m.StocktakeCountPrint })));
 const StocktakeResultPrint = lazy(() => import('../pages/stocktake/StocktakePrint').then((m) => ({ default: m.StocktakeResultPrint })));
 
+const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.HubStatementPrint })));
+const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
+const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
+const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
+
 export const PRINT_ROUTES = [
   { path: '/print/purchase-order/:id', element: <PurchaseOrderPrint /> },
   { path: '/print/stocktake-count/:id', element: <StocktakeCountPrint /> },
   { path: '/print/stocktake-result/:id', element: <StocktakeResultPrint /> },
+  { path: '/print/hub-statement/:period', element: <HubStatementPrint /> },
+  { path: '/print/clinic-statement/:clinicId/:period', element: <ClinicStatementPrint /> },
+  { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
+  { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
 ];
 
 export default function PrintRoutes() {

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { PrinterOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Drawer, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
@@ -7,13 +9,26 @@ import { useSession } from '../../stores/session';
 /** One delivery note: lines with lots, what the clinic signed for, and the hub's handling of any shortfall. */
 export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
   const role = useSession((s) => s.user?.role);
+  const navigate = useNavigate();
   const delivery = useApiQuery('deliveries.get', { id: id! }, { enabled: id !== null });
   const [notes, setNotes] = useState<Record<number, string>>({});
   const resolve = useApiMutation('deliveries.resolve', { invalidates: ['deliveries.get', 'deliveries.list', 'stock.onHand'], success: '差异已处理' });
   const d = delivery.data;
   const hub = role === 'pharmacist' || role === 'admin';
   return (
-    <Drawer open={id !== null} onClose={onClose} title={d ? `配送单 ${d.docNo}` : '配送单'} size={1000}>
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      title={d ? `配送单 ${d.docNo}` : '配送单'}
+      size={1000}
+      extra={
+        d && (
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/delivery/${d.id}`)}>
+            打印配送单
+          </Button>
+        )
+      }
+    >
       {d && (
         <>
           <Descriptions size="small" bordered column={{ xs: 1, md: 3 }}>

@@ -1,0 +1,248 @@
+/**
+ * Monthly stock statements: the hub store's 进销存 and each clinic's 结算单, by drug, in quantity and
+ * money. closing = opening + Σ sign × column, per drug and in total, to the fen: every figure is a sum of
+ * the same ledger amounts (read through the monthly totals kept with each ledger row).
+ */
+import type { HandlerContext } from '../../api/context';
+import { clinicScope } from '../../api/scope';
+import { bool, sql, type Db } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { StatementRow, StoreStatement, ClinicSummary } from '../../../shared/contract/settlement';
+import type { StoreRow } from '../../../shared/contract/stock';
+import { CLINIC_COLUMNS, OTHER_COLUMN, columnsFor, type StatementColumnDef } from '../../../shared/settlement';
+import type { Movement } from '../../../shared/stock';
+import { hubName } from '../settings';
+import { getStore, hubStoreId } from '../stock/common';
+import { isPeriodClosed } from '../stock/ledger';
+import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue, type StoreBalances } from './balances';
+
+interface DrugInfo {
+  drugId: number;
+  nhsaCode: string;
+  drugName: string;
+  spec: string;
+  dosageForm: string;
+  manufacturer: string;
+  packUnit: string;
+  baseUnit: string;
+  packSize: number;
+  essential: number;
+  vbp: number;
+}
+
+function drugInfos(db: Db, ids: number[]): Map<number, DrugInfo> {
+  const out = new Map<number, DrugInfo>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = db
+      .prepare(
+        `SELECT id AS drugId, nhsa_code AS nhsaCode, generic_name AS drugName, spec, dosage_form AS dosageForm, manufacturer,
+                pack_unit AS packUnit, base_unit AS baseUnit, pack_size AS packSize, essential, vbp
+           FROM drugs WHERE id IN (${chunk.map(() => '?').join(',')})`,
+      )
+      .all(...chunk) as DrugInfo[];
+    for (const r of rows) out.set(r.drugId, r);
+  }
+  return out;
+}
+
+export interface PeriodState {
+  period: string;
+  closed: boolean;
+  closedAt: string | null;
+  closedByName: string | null;
+  /** The close event whose snapshot holds the month's closing figures. */
+  eventId: number | null;
+}
+
+export function periodState(db: Db, period: string): PeriodState {
+  const event = closeEventOf(db, period);
+  return { period, closed: isPeriodClosed(db, period), closedAt: event?.at ?? null, closedByName: event?.userName ?? null, eventId: event?.id ?? null };
+}
+
+const zero = (): QtyValue => ({ qty: 0, value: 0 });
+/** sign × n without a negative zero. */
+const signed = (sign: 1 | -1, n: number) => (n === 0 ? 0 : sign * n);
+
+/** Maps each movement to the index of its column; movements no column names go to the extra "other" column. */
+function columnIndex(columns: readonly StatementColumnDef[]): Map<Movement, number> {
+  const index = new Map<Movement, number>();
+  columns.forEach((c, i) => c.movements.forEach((m) => index.set(m, i)));
+  return index;
+}
+
+interface Built {
+  columns: StatementColumnDef[];
+  rows: StatementRow[];
+  totals: { opening: number; cells: number[]; closing: number };
+  balanced: boolean;
+  openingSource: 'snapshot' | 'ledger';
+  closingSource: 'snapshot' | 'ledger';
+}
+
+/** The statement of one store for one month. */
+export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState): Built {
+  if (store.kind === 'transit') throw new AppError('BAD_REQUEST', '在途库没有单独的结算单');
+  const { balances: opening, source } = balancesAtStart(db, state.period, store.id);
+  const openingByDrug = opening.get(store.id) ?? new Map<number, QtyValue>();
+  const base = columnsFor(store.kind);
+  const index = columnIndex(base);
+  const columns: StatementColumnDef[] = [...base];
+  const otherAt = columns.length;
+
+  const moves = new Map<number, QtyValue[]>();
+  let hasOther = false;
+  for (const t of monthTotals(db, state.period, store.id)) {
+    let cells = moves.get(t.drugId);
+    if (!cells) moves.set(t.drugId, (cells = Array.from({ length: otherAt + 1 }, zero)));
+    const i = index.get(t.movement) ?? otherAt;
+    if (i === otherAt) hasOther = true;
+    cells[i].qty += t.qty;
+    cells[i].value += t.value;
+  }
+  if (hasOther) columns.push(OTHER_COLUMN);
+
+  const snapshot = state.eventId !== null ? snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>() : null;
+  const drugIds = new Set<number>([...openingByDrug.keys(), ...moves.keys(), ...(snapshot?.keys() ?? [])]);
+  const infos = drugInfos(db, [...drugIds]);
+  let balanced = true;
+  const rows: StatementRow[] = [];
+  for (const drugId of drugIds) {
+    const open = openingByDrug.get(drugId) ?? zero();
+    const raw = moves.get(drugId) ?? Array.from({ length: otherAt + 1 }, zero);
+    const computed = raw.reduce((acc, c) => ({ qty: acc.qty + c.qty, value: acc.value + c.value }), { ...open });
+    const closing = snapshot ? snapshot.get(drugId) ?? zero() : computed;
+    if (closing.qty !== computed.qty || closing.value !== computed.value) balanced = false;
+    const cells = columns.map((c, i) => ({ qty: signed(c.sign, raw[i].qty), value: signed(c.sign, raw[i].value) }));
+    const allZero = open.qty === 0 && open.value === 0 && closing.qty === 0 && closing.value === 0 && raw.every((c) => c.qty === 0 && c.value === 0);
+    if (allZero) continue;
+    const d = infos.get(drugId)!;
+    rows.push({ ...d, essential: bool(d.essential), vbp: bool(d.vbp), opening: { ...open }, cells, closing: { ...closing } });
+  }
+  rows.sort((a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.spec.localeCompare(b.spec, 'zh-Hans-CN') || a.drugId - b.drugId);
+
+  const totals = {
+    opening: rows.reduce((n, r) => n + r.opening.value, 0),
+    cells: columns.map((_, i) => rows.reduce((n, r) => n + r.cells[i].value, 0)),
+    closing: rows.reduce((n, r) => n + r.closing.value, 0),
+  };
+  if (totals.closing !== totals.opening + columns.reduce((n, c, i) => n + c.sign * totals.cells[i], 0)) balanced = false;
+  return { columns, rows, totals, balanced, openingSource: source, closingSource: snapshot ? 'snapshot' : 'ledger' };
+}
+
+function inTransit(db: Db, period: string, state: PeriodState): { opening: number; closing: number } {
+  const transitIds = (sql(db, "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id);
+  const sumAll = (b: StoreBalances) => transitIds.reduce((n, id) => n + sumValues(b.get(id)), 0);
+  const opening = sumAll(balancesAtStart(db, period, null).balances);
+  let closing: number;
+  if (state.eventId !== null) closing = sumAll(snapshotBalances(db, state.eventId, null));
+  else {
+    closing = opening;
+    for (const t of monthTotals(db, period, null)) if (transitIds.includes(t.storeId)) closing += t.value;
+  }
+  return { opening, closing };
+}
+
+function clinicOf(db: Db, clinicId: number) {
+  const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as { id: number; code: string; name: string; active: number } | undefined;
+  if (!c) throw notFound('村卫生室');
+  return c;
+}
+
+export function hubStatement(ctx: HandlerContext, period: string): StoreStatement {
+  const db = ctx.db;
+  const store = getStore(db, hubStoreId(db));
+  const state = periodState(db, period);
+  const built = buildStoreStatement(db, store, state);
+  const { eventId: _e, ...st } = state;
+  return { hubName: hubName(db), ...st, store, clinic: null, ...built, amountDue: null, inTransit: inTransit(db, period, state) };
+}
+
+export function clinicStatement(ctx: HandlerContext, input: { period: string; clinicId?: number }): StoreStatement {
+  const db = ctx.db;
+  const clinicId = clinicScope(ctx, input.clinicId);
+  if (clinicId === null) throw new AppError('VALIDATION', '请选择村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
+  const clinic = clinicOf(db, clinicId);
+  const storeRow = sql(db, "SELECT id FROM stores WHERE clinic_id = ? AND kind = 'clinic'").get(clinicId) as { id: number };
+  const store = getStore(db, storeRow.id);
+  const state = periodState(db, input.period);
+  const built = buildStoreStatement(db, store, state);
+  const dispensedAt = built.columns.findIndex((c) => c.key === 'dispensed');
+  const { eventId: _e, ...st } = state;
+  return {
+    hubName: hubName(db),
+    ...st,
+    store,
+    clinic: { id: clinic.id, code: clinic.code, name: clinic.name },
+    ...built,
+    amountDue: built.totals.cells[dispensedAt],
+    inTransit: null,
+  };
+}
+
+/** Every clinic's month in money: what each owes (dispensed at cost) and how its stock moved. */
+export function clinicsSummary(ctx: HandlerContext, period: string): ClinicSummary {
+  const db = ctx.db;
+  const state = periodState(db, period);
+  const clinics = sql(
+    db,
+    `SELECT c.id, c.code, c.name, c.active, s.id AS storeId, t.id AS transitId FROM clinics c
+       JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' JOIN stores t ON t.clinic_id = c.id AND t.kind = 'transit'
+      ORDER BY c.code`,
+  ).all() as { id: number; code: string; name: string; active: number; storeId: number; transitId: number }[];
+  const { balances: opening } = balancesAtStart(db, period, null);
+  const totals = monthTotals(db, period, null);
+  const closing = state.eventId !== null ? snapshotBalances(db, state.eventId, null) : null;
+  const index = columnIndex(CLINIC_COLUMNS);
+  const columns = [...CLINIC_COLUMNS];
+  const byStore = new Map<number, number[]>();
+  let hasOther = false;
+  const transitMoves = new Map<number, number>();
+  const clinicStoreIds = new Set(clinics.map((c) => c.storeId));
+  for (const t of totals) {
+    transitMoves.set(t.storeId, (transitMoves.get(t.storeId) ?? 0) + t.value);
+    if (!clinicStoreIds.has(t.storeId)) continue;
+    let cells = byStore.get(t.storeId);
+    if (!cells) byStore.set(t.storeId, (cells = Array(CLINIC_COLUMNS.length + 1).fill(0)));
+    const i = index.get(t.movement) ?? CLINIC_COLUMNS.length;
+    cells[i] += t.value;
+    if (i === CLINIC_COLUMNS.length && t.value !== 0) hasOther = true;
+  }
+  if (hasOther) columns.push(OTHER_COLUMN);
+  const dispensedAt = columns.findIndex((c) => c.key === 'dispensed');
+  const rows = clinics
+    .map((c) => {
+      const raw = byStore.get(c.storeId) ?? Array(CLINIC_COLUMNS.length + 1).fill(0);
+      const open = sumValues(opening.get(c.storeId));
+      const cells = columns.map((col, i) => signed(col.sign, raw[i]));
+      const computed = open + raw.reduce((n: number, v: number) => n + v, 0);
+      const transitOpen = sumValues(opening.get(c.transitId));
+      return {
+        clinicId: c.id,
+        code: c.code,
+        name: c.name,
+        active: bool(c.active),
+        opening: open,
+        cells,
+        closing: closing ? sumValues(closing.get(c.storeId)) : computed,
+        amountDue: cells[dispensedAt],
+        inTransit: closing ? sumValues(closing.get(c.transitId)) : transitOpen + (transitMoves.get(c.transitId) ?? 0),
+      };
+    })
+    // Inactive clinics are listed only while they have something to show.
+    .filter((r) => r.active || r.opening !== 0 || r.closing !== 0 || r.cells.some((v) => v !== 0) || r.inTransit !== 0);
+  const { eventId: _e, ...st } = state;
+  return {
+    hubName: hubName(db),
+    ...st,
+    columns,
+    rows,
+    totals: {
+      opening: rows.reduce((n, r) => n + r.opening, 0),
+      cells: columns.map((_, i) => rows.reduce((n, r) => n + r.cells[i], 0)),
+      closing: rows.reduce((n, r) => n + r.closing, 0),
+      amountDue: rows.reduce((n, r) => n + r.amountDue, 0),
+      inTransit: rows.reduce((n, r) => n + r.inTransit, 0),
+    },
+  };
+}

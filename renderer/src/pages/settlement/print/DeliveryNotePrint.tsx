@@ -1,0 +1,88 @@
+import { useParams, useSearchParams } from 'react-router';
+import { Segmented } from 'antd';
+import dayjs from 'dayjs';
+import type { z } from 'zod';
+import type { deliveryDetail } from '../../../../../shared/contract/stock';
+import { formatFen, unitPriceToFen } from '../../../../../shared/money';
+import { formatQty } from '../../../../../shared/units';
+import { useApiQuery } from '../../../api/hooks';
+import { PrintDocument, type PrintColumn, type PrintPaper } from '../../../print/PrintDocument';
+import { PrintPage } from '../../../print/PrintPage';
+import { useSession } from '../../../stores/session';
+import './print-settlement.css';
+
+type Line = z.infer<typeof deliveryDetail>['lines'][number];
+
+/** Papers a delivery note prints on: A4, or 241 mm continuous (针式打印纸) at full, half or a third of 279.4 mm. */
+export const DELIVERY_PAPERS: Record<string, { label: string; paper: PrintPaper }> = {
+  a4: { label: 'A4', paper: { size: 'A4 portrait', width: '210mm', compact: false } },
+  '241': { label: '241×279 连续纸', paper: { size: '241mm 279.4mm', width: '241mm', compact: true } },
+  '241-half': { label: '241 二等分', paper: { size: '241mm 139.7mm', width: '241mm', compact: true } },
+  '241-third': { label: '241 三等分', paper: { size: '241mm 93.1mm', width: '241mm', compact: true } },
+};
+
+const STATUS: Record<string, string> = { in_transit: '在途待签收', signed: '已签收', discrepancy: '签收有差异', resolved: '差异已处理' };
+
+const COLUMNS: PrintColumn<Line>[] = [
+  { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
+  { key: 'drug', title: '药品名称', width: '16%', render: (l) => l.drugName },
+  { key: 'spec', title: '规格', width: '10%', render: (l) => l.spec },
+  { key: 'mfr', title: '生产企业', width: '15%', render: (l) => <span className="print-small">{l.manufacturer}</span> },
+  { key: 'batch', title: '批号', width: '10%', render: (l) => l.batchNo },
+  { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
+  { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => formatQty(l.qty, l.packSize, l.packUnit, l.baseUnit) },
+  // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
+  { key: 'price', title: '单价（元）', width: '10%', align: 'right', render: (l) => <span className="print-nowrap">{formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}</span> },
+  { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
+];
+
+/** 配送出库单 (from deliveries.get): A4 or 241 mm continuous paper, chosen on the toolbar. */
+export function DeliveryNotePrint() {
+  const id = Number(useParams().id);
+  const [params, setParams] = useSearchParams();
+  const paperKey = params.get('paper') && params.get('paper')! in DELIVERY_PAPERS ? params.get('paper')! : 'a4';
+  const user = useSession((s) => s.user);
+  const hubName = useSession((s) => s.status?.hubName ?? '');
+  const delivery = useApiQuery('deliveries.get', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  const d = delivery.data;
+  return (
+    <PrintPage
+      title={d ? `配送单 ${d.docNo}` : '配送单'}
+      loading={delivery.isLoading}
+      error={delivery.error?.message ?? null}
+      pdfName={d ? `配送单-${d.docNo}-${d.clinicName}.pdf` : '配送单.pdf'}
+      toolbar={
+        <Segmented
+          aria-label="纸张"
+          value={paperKey}
+          onChange={(v) => setParams({ paper: String(v) }, { replace: true })}
+          options={Object.entries(DELIVERY_PAPERS).map(([value, p]) => ({ value, label: p.label }))}
+        />
+      }
+    >
+      {d && (
+        <PrintDocument
+          hubName={hubName}
+          title="药品配送出库单"
+          docNo={d.docNo}
+          paper={DELIVERY_PAPERS[paperKey].paper}
+          meta={[
+            { label: '收货单位', value: d.clinicName, span: 2 },
+            { label: '出库日期', value: d.businessDate },
+            { label: '状态', value: STATUS[d.status] ?? d.status },
+            { label: '出库人', value: d.createdByName },
+            { label: '签收', value: d.signedByName ? `${d.signedByName} ${d.signDate ?? ''}` : '—' },
+          ]}
+          columns={COLUMNS}
+          rows={d.lines}
+          rowKey={(l) => l.id}
+          totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
+          amountInWordsFen={d.totalAmount}
+          notes={d.note ? `备注：${d.note}` : undefined}
+          signatures={['发货人', '送货人', '收货人']}
+          footer={`打印：${user?.displayName ?? ''}　${dayjs().format('YYYY-MM-DD HH:mm')}`}
+        />
+      )}
+    </PrintPage>
+  );
+}
