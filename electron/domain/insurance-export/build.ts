@@ -1,0 +1,571 @@
+/**
+ * The month's ledger in the shapes of the national platform's 进销存 interfaces (3501–3506), for one store
+ * (the hub's or a clinic's) or every store. Every ledger row of the month at the exported stores becomes
+ * exactly one row of 3502–3506; 3501 is each lot's balance at the end of the month. The mapping is
+ * described for people in MAPPING_NOTES (shared/insurance-export.ts).
+ *
+ * Quantities are base units (the ledger's, whole numbers); prices are the lot's unit cost per base unit
+ * (micro-yuan, written with the spec's 6 decimals: exact). Nothing goes through floating point.
+ */
+import type { HandlerContext } from '../../api/context';
+import { clinicScope, forbiddenClinic } from '../../api/scope';
+import { sql, type Db } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';
+import { periodBounds, periodOf } from '../../../shared/dates';
+import {
+  fixmedinsBchno,
+  fixmedinsHilistId,
+  INTERFACE_CODES,
+  INTERFACE_FIELDS,
+  INTERFACE_NAMES,
+  MAPPING_NOTES,
+  NOT_KEPT,
+  type InterfaceCode,
+  type InvChgType,
+} from '../../../shared/insurance-export';
+import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
+import { hubName } from '../settings';
+import { isPeriodClosed } from '../stock/ledger';
+import { closeEventOf, snapshotRows } from '../settlement/balances';
+
+/** A decimal written exactly as the spec's 数值型 (JSON number text, Excel number). */
+export class Decimal {
+  constructor(readonly text: string) {}
+}
+export type FieldValue = string | Decimal | { drug_trac_codg: string }[];
+
+export interface ExportStore {
+  id: number;
+  kind: 'hub' | 'clinic';
+  name: string;
+  clinicId: number | null;
+  clinicCode: string | null;
+}
+
+export interface ExportRow {
+  code: InterfaceCode;
+  fields: Record<string, FieldValue>;
+  /** Where the row comes from (the workbook's extra columns; tests). */
+  meta: {
+    storeId: number;
+    storeName: string;
+    lotId: number;
+    drugId: number;
+    /** The ledger row (null for 3501, a balance). */
+    ledgerId: number | null;
+    movement: Movement | null;
+    /** Signed base units as in the ledger (3501: the balance). */
+    qty: number;
+    /** Fen as in the ledger (3501: the balance's value). */
+    amount: number;
+    docNo: string;
+    baseUnit: string;
+    pack: string;
+  };
+}
+
+export interface ExportData {
+  hubName: string;
+  period: string;
+  closed: boolean;
+  invdate: string;
+  stores: ExportStore[];
+  rows: Record<InterfaceCode, ExportRow[]>;
+  ledgerRows: number;
+  warnings: InsuranceExportPreview['warnings'];
+}
+
+// ───────────── scope ─────────────
+
+const STORE_SELECT = `SELECT s.id, s.kind, s.name, s.clinic_id AS clinicId, c.code AS clinicCode FROM stores s LEFT JOIN clinics c ON c.id = s.clinic_id`;
+
+/**
+ * The stores a call exports. A store must be the hub's or a clinic's (goods in transit belong to no
+ * 定点 store's shelf). A village doctor gets their own clinic's store and is refused any other.
+ */
+export function exportStores(ctx: HandlerContext, storeId: number | undefined): ExportStore[] {
+  const db = ctx.db;
+  if (storeId === undefined) {
+    const own = clinicScope(ctx, null);
+    if (own !== null) return sql(db, `${STORE_SELECT} WHERE s.clinic_id = ? AND s.kind = 'clinic'`).all(own) as ExportStore[];
+    return sql(db, `${STORE_SELECT} WHERE s.kind IN ('hub', 'clinic') ORDER BY CASE s.kind WHEN 'hub' THEN 0 ELSE 1 END, c.code`).all() as ExportStore[];
+  }
+  const store = sql(db, `${STORE_SELECT} WHERE s.id = ?`).get(storeId) as (Omit<ExportStore, 'kind'> & { kind: string }) | undefined;
+  if (!store) throw notFound('库房');
+  if (ctx.user.role === 'village_doctor' && store.clinicId !== ctx.user.clinicId) throw forbiddenClinic();
+  if (store.kind === 'transit') throw new AppError('VALIDATION', '在途库房不是定点医药机构的库房，请选择中心药库或村卫生室', [{ path: 'storeId', message: '请选择中心药库或村卫生室' }]);
+  return [store as ExportStore];
+}
+
+export function assertExportablePeriod(period: string, today: string): void {
+  if (period > periodOf(today)) throw new AppError('VALIDATION', `${period} 还没有到，不能导出未来月份`, [{ path: 'period', message: '不能选择未来的月份' }]);
+}
+
+// ───────────── formatting ─────────────
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** 'yyyy-MM-dd HH:mm:ss' in China time: when the row was posted, on its business date. */
+function changeTime(businessDate: string, createdAt: string): string {
+  const local = new Date(Date.parse(createdAt) + CHINA_OFFSET_MS).toISOString();
+  // A document dated another day than it was entered (back-dated) carries its business date at 00:00:00.
+  return local.slice(0, 10) === businessDate ? `${businessDate} ${local.slice(11, 19)}` : `${businessDate} 00:00:00`;
+}
+
+/** Micro-yuan → yuan with the spec's 6 decimals. */
+export function priceText(micro: number): Decimal {
+  const abs = Math.abs(micro);
+  return new Decimal(`${micro < 0 ? '-' : ''}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, '0')}`);
+}
+const count = (n: number) => new Decimal(String(n));
+
+// ───────────── ledger rows → interfaces ─────────────
+
+interface LedgerRow {
+  id: number;
+  storeId: number;
+  drugId: number;
+  lotId: number;
+  movement: Movement;
+  qty: number;
+  unitCost: number;
+  amount: number;
+  docType: string;
+  docId: number;
+  reversesId: number | null;
+  businessDate: string;
+  createdAt: string;
+  opterName: string;
+}
+
+interface DrugRow {
+  id: number;
+  nhsaCode: string;
+  name: string;
+  spec: string;
+  manufacturer: string;
+  approvalNo: string | null;
+  rx: number;
+  packSize: number;
+  packUnit: string;
+  baseUnit: string;
+}
+
+interface LotRow {
+  id: number;
+  batchNo: string;
+  mfgDate: string | null;
+  expiryDate: string;
+  supplierName: string | null;
+  licenceNo: string | null;
+  /** The receipt that created the lot (its 采购流水号). */
+  receiptDocNo: string | null;
+  invoiceNo: string | null;
+}
+
+/** Loads rows by id in chunks (SQLite's parameter limit), into a map. */
+function byIds<T extends { id: number }>(db: Db, select: string, ids: Iterable<number>): Map<number, T> {
+  const all = [...new Set(ids)];
+  const out = new Map<number, T>();
+  for (let i = 0; i < all.length; i += 500) {
+    const chunk = all.slice(i, i + 500);
+    for (const r of db.prepare(`${select} (${chunk.map(() => '?').join(',')})`).all(...chunk) as T[]) out.set(r.id, r);
+  }
+  return out;
+}
+
+const DRUG_SELECT = `SELECT id, nhsa_code AS nhsaCode, generic_name AS name, spec, manufacturer, approval_no AS approvalNo, rx, pack_size AS packSize,
+  pack_unit AS packUnit, base_unit AS baseUnit FROM drugs WHERE id IN`;
+const LOT_SELECT = `SELECT l.id, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l.expiry_date AS expiryDate, s.name AS supplierName, s.licence_no AS licenceNo,
+  r.doc_no AS receiptDocNo, r.invoice_no AS invoiceNo
+  FROM lots l LEFT JOIN suppliers s ON s.id = l.supplier_id
+  LEFT JOIN receipt_lines rl ON rl.lot_id = l.id LEFT JOIN receipts r ON r.id = rl.receipt_id
+  WHERE l.id IN`;
+
+/** Document numbers and the few document fields the interfaces carry, per (doc_type, doc_id). */
+interface DocInfo {
+  docNo: string;
+  label: string;
+  invoiceNo?: string | null;
+  rxNo?: string | null;
+  visitNo?: string | null;
+  writeoffReason?: string;
+}
+
+const DOC_LABELS: Record<string, string> = { receipt: '验收入库单', delivery: '配送单', dispensing: '用药登记', return: '退货单', writeoff: '报损单', stocktake: '盘点单' };
+
+function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
+  const want = new Map<string, Set<number>>();
+  for (const r of rows) {
+    let s = want.get(r.docType);
+    if (!s) want.set(r.docType, (s = new Set()));
+    s.add(r.docId);
+  }
+  const out = new Map<string, DocInfo>();
+  const load = (type: string, select: string, make: (r: Record<string, unknown>) => DocInfo) => {
+    const ids = want.get(type);
+    if (!ids) return;
+    for (const [id, r] of byIds<{ id: number } & Record<string, unknown>>(db, select, ids)) out.set(`${type}:${id}`, make(r));
+  };
+  load('receipt', 'SELECT id, doc_no AS docNo, invoice_no AS invoiceNo FROM receipts WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.receipt, invoiceNo: r.invoiceNo as string | null }));
+  load('delivery', 'SELECT id, doc_no AS docNo FROM deliveries WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.delivery }));
+  load('dispensing', 'SELECT id, rx_no AS rxNo, visit_no AS visitNo FROM dispensings WHERE id IN', (r) => ({
+    docNo: dispensingDocNo(r.id as number),
+    label: DOC_LABELS.dispensing,
+    rxNo: r.rxNo as string | null,
+    visitNo: r.visitNo as string | null,
+  }));
+  load('return', 'SELECT id, doc_no AS docNo FROM stock_returns WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.return }));
+  load('writeoff', 'SELECT id, doc_no AS docNo, reason_code AS reasonCode FROM writeoffs WHERE id IN', (r) => ({
+    docNo: r.docNo as string,
+    label: DOC_LABELS.writeoff,
+    writeoffReason: r.reasonCode as string,
+  }));
+  load('stocktake', 'SELECT id, doc_no AS docNo FROM stocktakes WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.stocktake }));
+  return out;
+}
+
+/** Dispensing entries have no document number of their own; this is their stable reference (零售单据号). */
+export const dispensingDocNo = (id: number) => `YYDJ-${String(id).padStart(8, '0')}`;
+
+/** Write-offs of spoiled goods are 销毁 (105); anything else taken out (lost, other) is 其他出库 (107). */
+const DESTROYED = new Set(['expired', 'damaged', 'quality']);
+
+/** Which interface (and 3502 change type) a ledger row belongs to, by its movement and direction. */
+export function classify(movement: Movement, qty: number, writeoffReason?: string): { code: InterfaceCode; invChgType?: InvChgType } {
+  const inward = qty > 0;
+  switch (movement) {
+    case 'receipt':
+      return { code: inward ? '3503' : '3504' };
+    case 'supplier_return':
+      return { code: inward ? '3503' : '3504' };
+    case 'dispense':
+      return { code: inward ? '3506' : '3505' };
+    case 'count_surplus':
+    case 'count_shortage':
+      return { code: '3502', invChgType: inward ? '103' : '104' };
+    case 'writeoff':
+      return { code: '3502', invChgType: inward ? '106' : writeoffReason && DESTROYED.has(writeoffReason) ? '105' : '107' };
+    default:
+      // issue_out, issue_in, transit_back, clinic_return_out, clinic_return_in (transit_in/out never reach
+      // here: transit stores are not exported).
+      return { code: '3502', invChgType: inward ? '101' : '102' };
+  }
+}
+
+function emptyRows(): Record<InterfaceCode, ExportRow[]> {
+  return { '3501': [], '3502': [], '3503': [], '3504': [], '3505': [], '3506': [] };
+}
+
+class Warnings {
+  private map = new Map<string, { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }>();
+  add(code: InsuranceExportPreview['warnings'][number]['code'], message: string, example?: string): void {
+    let w = this.map.get(code);
+    if (!w) this.map.set(code, (w = { code, message, count: 0, examples: [], seen: new Set() }));
+    if (example === undefined) {
+      w.count += 1;
+      return;
+    }
+    if (w.seen.has(example)) return;
+    w.seen.add(example);
+    w.count += 1;
+    if (w.examples.length < 20) w.examples.push(example);
+  }
+  list(): InsuranceExportPreview['warnings'] {
+    return [...this.map.values()].map(({ seen: _seen, ...w }) => w);
+  }
+}
+
+export function buildExport(ctx: HandlerContext, period: string, stores: ExportStore[]): ExportData {
+  const db = ctx.db;
+  assertExportablePeriod(period, ctx.today);
+  const { last } = periodBounds(period);
+  const monthEnded = last < ctx.today;
+  const invdate = monthEnded ? last : ctx.today;
+  const closed = isPeriodClosed(db, period);
+  const warnings = new Warnings();
+  if (!monthEnded) warnings.add('month_not_ended', `${period} 尚未结束：盘存按今天（${ctx.today}）的结存，月底前的业务还会变动，正式上传请在月结后导出`);
+  else if (!closed) warnings.add('month_open', `${period} 尚未结账：数据可能还会变动，正式上传建议在月结后导出`);
+
+  const storeIds = stores.map((s) => s.id);
+  const storeById = new Map(stores.map((s) => [s.id, s]));
+  const placeholders = storeIds.map(() => '?').join(',');
+
+  const ledger = storeIds.length
+    ? (db
+        .prepare(
+          `SELECT l.id, l.store_id AS storeId, l.drug_id AS drugId, l.lot_id AS lotId, l.movement, l.qty, l.unit_cost AS unitCost, l.amount,
+                  l.doc_type AS docType, l.doc_id AS docId, l.reverses_id AS reversesId, l.business_date AS businessDate, l.created_at AS createdAt,
+                  u.display_name AS opterName
+             FROM ledger l JOIN users u ON u.id = l.user_id
+            WHERE l.period = ? AND l.store_id IN (${placeholders}) ORDER BY l.id`,
+        )
+        .all(period, ...storeIds) as LedgerRow[])
+    : [];
+
+  // 3501: each lot's balance at the end of the month, as now minus what was posted after the month.
+  const balances = storeIds.length
+    ? (db
+        .prepare(
+          `SELECT storeId, lotId, drugId, sum(qty) AS qty, sum(value) AS value FROM (
+             SELECT store_id AS storeId, lot_id AS lotId, drug_id AS drugId, qty, value FROM stock_balances WHERE store_id IN (${placeholders})
+             UNION ALL
+             SELECT store_id, lot_id, drug_id, -qty, -amount FROM ledger WHERE period > ? AND store_id IN (${placeholders})
+           ) GROUP BY storeId, lotId HAVING sum(qty) <> 0 ORDER BY storeId, drugId, lotId`,
+        )
+        .all(...storeIds, period, ...storeIds) as { storeId: number; lotId: number; drugId: number; qty: number; value: number }[])
+    : [];
+
+  const drugs = byIds<DrugRow>(db, DRUG_SELECT, [...ledger.map((r) => r.drugId), ...balances.map((b) => b.drugId)]);
+  const lots = byIds<LotRow>(db, LOT_SELECT, [...ledger.map((r) => r.lotId), ...balances.map((b) => b.lotId)]);
+  const docs = docInfos(db, ledger);
+  const traceCodes = new Map<number, string[]>();
+  const receiptLots = [...new Set(ledger.filter((r) => r.movement === 'receipt' && r.qty > 0).map((r) => r.lotId))];
+  for (let i = 0; i < receiptLots.length; i += 500) {
+    const chunk = receiptLots.slice(i, i + 500);
+    const rows = db.prepare(`SELECT lot_id AS lotId, code FROM trace_codes WHERE lot_id IN (${chunk.map(() => '?').join(',')}) ORDER BY code`).all(...chunk) as { lotId: number; code: string }[];
+    for (const r of rows) {
+      const list = traceCodes.get(r.lotId) ?? [];
+      list.push(r.code);
+      traceCodes.set(r.lotId, list);
+    }
+  }
+
+  const rows = emptyRows();
+  const pack = (d: DrugRow) => `${d.packSize}${d.baseUnit}/${d.packUnit}`;
+  const drugFields = (d: DrugRow) => ({ med_list_codg: d.nhsaCode, fixmedins_hilist_id: fixmedinsHilistId(d.id), fixmedins_hilist_name: d.name });
+  const lotWarnings = (d: DrugRow, lot: LotRow, needApproval: boolean) => {
+    const what = `${d.name} ${d.spec} 批号 ${lot.batchNo}`;
+    if (!lot.mfgDate) warnings.add('no_mfg_date', '批次没有登记生产日期（manu_date 为必填，已留空）', what);
+    if (needApproval && !d.approvalNo) warnings.add('no_approval_no', '药品没有登记批准文号（aprvno 为必填，已留空）', `${d.name} ${d.spec}`);
+  };
+
+  for (const b of balances) {
+    const d = drugs.get(b.drugId)!;
+    const lot = lots.get(b.lotId)!;
+    const store = storeById.get(b.storeId)!;
+    lotWarnings(d, lot, false);
+    rows['3501'].push({
+      code: '3501',
+      fields: {
+        ...drugFields(d),
+        rx_flag: String(d.rx),
+        invdate,
+        inv_cnt: count(b.qty),
+        manu_lotnum: lot.batchNo,
+        fixmedins_bchno: fixmedinsBchno(lot.id),
+        manu_date: lot.mfgDate ?? '',
+        expy_end: lot.expiryDate,
+        memo: stores.length > 1 ? store.name : '',
+      },
+      meta: { storeId: b.storeId, storeName: store.name, lotId: b.lotId, drugId: b.drugId, ledgerId: null, movement: null, qty: b.qty, amount: b.value, docNo: '', baseUnit: d.baseUnit, pack: pack(d) },
+    });
+  }
+
+  for (const r of ledger) {
+    const d = drugs.get(r.drugId)!;
+    const lot = lots.get(r.lotId)!;
+    const store = storeById.get(r.storeId)!;
+    const doc = docs.get(`${r.docType}:${r.docId}`) ?? { docNo: `${r.docType}-${r.docId}`, label: r.docType };
+    const { code, invChgType } = classify(r.movement, r.qty, doc.writeoffReason);
+    const cnt = count(Math.abs(r.qty));
+    const time = changeTime(r.businessDate, r.createdAt);
+    const trdn = r.qty % d.packSize === 0 ? '0' : '1';
+    const reversal = r.reversesId !== null ? '（冲销）' : '';
+    const memo = `${doc.label}${reversal} ${doc.docNo} ${MOVEMENT_LABELS[r.movement]} 台账#${r.id}`;
+    const meta = { storeId: r.storeId, storeName: store.name, lotId: r.lotId, drugId: r.drugId, ledgerId: r.id, movement: r.movement, qty: r.qty, amount: r.amount, docNo: doc.docNo, baseUnit: d.baseUnit, pack: pack(d) };
+    const base = drugFields(d);
+    let fields: Record<string, FieldValue>;
+    switch (code) {
+      case '3502':
+        fields = {
+          med_list_codg: d.nhsaCode,
+          inv_chg_type: invChgType!,
+          fixmedins_hilist_id: base.fixmedins_hilist_id,
+          fixmedins_hilist_name: d.name,
+          fixmedins_bchno: fixmedinsBchno(lot.id),
+          pric: priceText(r.unitCost),
+          cnt,
+          rx_flag: String(d.rx),
+          inv_chg_time: time,
+          inv_chg_opter_name: r.opterName,
+          memo,
+          trdn_flag: trdn,
+        };
+        break;
+      case '3503': {
+        lotWarnings(d, lot, true);
+        const trace = r.movement === 'receipt' ? (traceCodes.get(lot.id) ?? []) : [];
+        fields = {
+          ...base,
+          dynt_no: '',
+          fixmedins_bchno: fixmedinsBchno(lot.id),
+          spler_name: lot.supplierName ?? '',
+          spler_pmtno: lot.licenceNo ?? '',
+          manu_lotnum: lot.batchNo,
+          prodentp_name: d.manufacturer,
+          aprvno: d.approvalNo ?? '',
+          manu_date: lot.mfgDate ?? '',
+          expy_end: lot.expiryDate,
+          finl_trns_pric: priceText(r.unitCost),
+          purc_retn_cnt: cnt,
+          purc_invo_codg: '',
+          purc_invo_no: lot.invoiceNo ?? '',
+          rx_flag: String(d.rx),
+          purc_retn_stoin_time: time,
+          purc_retn_opter_name: r.opterName,
+          prod_geay_flag: r.unitCost === 0 ? '1' : '0',
+          memo,
+          drugtracinfo: trace.map((c) => ({ drug_trac_codg: c })),
+        };
+        break;
+      }
+      case '3504':
+        lotWarnings(d, lot, false);
+        if (!lot.invoiceNo) warnings.add('no_invoice_no', '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）', `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`);
+        fields = {
+          ...base,
+          fixmedins_bchno: fixmedinsBchno(lot.id),
+          spler_name: lot.supplierName ?? '',
+          spler_pmtno: lot.licenceNo ?? '',
+          manu_date: lot.mfgDate ?? '',
+          expy_end: lot.expiryDate,
+          finl_trns_pric: priceText(r.unitCost),
+          purc_retn_cnt: cnt,
+          purc_invo_codg: '',
+          purc_invo_no: lot.invoiceNo ?? '',
+          rx_flag: String(d.rx),
+          purc_retn_stoin_time: time,
+          purc_retn_opter_name: r.opterName,
+          memo,
+          medins_prod_purc_no: lot.receiptDocNo ?? '',
+          drugtracinfo: [],
+        };
+        break;
+      case '3505':
+        lotWarnings(d, lot, false);
+        fields = {
+          ...base,
+          fixmedins_bchno: fixmedinsBchno(lot.id),
+          prsc_dr_cert_type: '',
+          prsc_dr_certno: '',
+          prsc_dr_name: '',
+          phar_cert_type: '',
+          phar_certno: '',
+          phar_name: '',
+          phar_prac_cert_no: '',
+          hi_feesetl_type: '',
+          setl_id: '',
+          mdtrt_sn: doc.visitNo ?? '',
+          psn_no: '',
+          psn_cert_type: '',
+          certno: '',
+          psn_name: '',
+          manu_lotnum: lot.batchNo,
+          manu_date: lot.mfgDate ?? '',
+          expy_end: lot.expiryDate,
+          rx_flag: String(d.rx),
+          trdn_flag: trdn,
+          finl_trns_pric: priceText(r.unitCost),
+          rxno: doc.rxNo ?? '',
+          rx_circ_flag: '0',
+          rtal_docno: doc.docNo,
+          stoout_no: '',
+          bchno: '',
+          drug_prod_barc: '',
+          shelf_posi: '',
+          sel_retn_cnt: cnt,
+          sel_retn_time: time,
+          sel_retn_opter_name: r.opterName,
+          memo,
+          mdtrt_setl_type: '',
+          drugtracinfo: [],
+        };
+        break;
+      case '3506':
+        lotWarnings(d, lot, false);
+        fields = {
+          ...base,
+          fixmedins_bchno: fixmedinsBchno(lot.id),
+          setl_id: '',
+          psn_no: '',
+          psn_cert_type: '',
+          certno: '',
+          psn_name: '',
+          manu_lotnum: lot.batchNo,
+          manu_date: lot.mfgDate ?? '',
+          expy_end: lot.expiryDate,
+          rx_flag: String(d.rx),
+          trdn_flag: trdn,
+          finl_trns_pric: priceText(r.unitCost),
+          sel_retn_cnt: cnt,
+          sel_retn_time: time,
+          sel_retn_opter_name: r.opterName,
+          memo,
+          medins_prod_sel_no: doc.docNo,
+          mdtrt_sn: doc.visitNo ?? '',
+          drugtracinfo: [],
+        };
+        break;
+      default:
+        throw new Error(`unexpected interface ${code}`);
+    }
+    rows[code].push({ code, fields: ordered(code, fields), meta });
+  }
+
+  // A closed month's 盘存 must agree, drug by drug, with the snapshot its close signed off.
+  if (closed) {
+    const event = closeEventOf(db, period);
+    if (event) {
+      for (const store of stores) {
+        const snap = new Map(snapshotRows(db, event.id, store.id).map((r) => [r.drugId, r.qty]));
+        const sums = new Map<number, number>();
+        for (const r of rows['3501']) if (r.meta.storeId === store.id) sums.set(r.meta.drugId, (sums.get(r.meta.drugId) ?? 0) + r.meta.qty);
+        for (const drugId of new Set([...snap.keys(), ...sums.keys()])) {
+          if ((snap.get(drugId) ?? 0) !== (sums.get(drugId) ?? 0)) {
+            const d = drugs.get(drugId);
+            warnings.add('snapshot_mismatch', '盘存与月结快照不一致（请做账务一致性检查）', `${store.name} ${d ? d.name : `药品#${drugId}`}`);
+          }
+        }
+      }
+    }
+  }
+  if (ledger.length === 0 && rows['3501'].length === 0) warnings.add('empty', '所选库房本月没有业务，也没有结存');
+
+  return { hubName: hubName(db), period, closed, invdate, stores, rows, ledgerRows: ledger.length, warnings: warnings.list() };
+}
+
+/** Fields in the order the spec lists them (and only those). */
+function ordered(code: InterfaceCode, fields: Record<string, FieldValue>): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const spec of INTERFACE_FIELDS[code]) {
+    if (!(spec.code in fields)) throw new Error(`${code}: field ${spec.code} missing`);
+    out[spec.code] = fields[spec.code];
+  }
+  return out;
+}
+
+export function previewOf(data: ExportData): InsuranceExportPreview {
+  return {
+    hubName: data.hubName,
+    period: data.period,
+    closed: data.closed,
+    invdate: data.invdate,
+    stores: data.stores,
+    interfaces: INTERFACE_CODES.map((code) => {
+      const list = data.rows[code];
+      let qty = 0;
+      let amount = 0;
+      for (const r of list) {
+        qty += Math.abs(r.meta.qty);
+        amount += Math.abs(r.meta.amount);
+      }
+      return { code, name: INTERFACE_NAMES[code], rows: list.length, qty, amount };
+    }),
+    ledgerRows: data.ledgerRows,
+    warnings: data.warnings,
+    notKept: INTERFACE_CODES.flatMap((code) => (NOT_KEPT[code] ?? []).map((n) => ({ code, fields: n.fields, why: n.why }))),
+    notes: MAPPING_NOTES,
+  };
+}
