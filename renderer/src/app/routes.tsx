@@ -33,6 +33,7 @@ const SupplierSettlementPage = lazy(() => import('../pages/settlement/SupplierSe
 const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatementsPage'));
 const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
 const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
+const InsuranceExportPage = lazy(() => import('../pages/settlement/InsuranceExportPage'));
 const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
@@ -89,6 +90,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/clinics', label: '卫生室结算', roles: ALL_ROLES, element: <ClinicStatementsPage />, group: 'settlement' },
   { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
   { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
+  { path: '/settlement/insurance-export', label: '医保进销存上传', roles: ALL_ROLES, element: <InsuranceExportPage />, group: 'settlement' },
   { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
   { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
   { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },
