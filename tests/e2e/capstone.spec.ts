@@ -114,7 +114,7 @@ async function submitRequisition(page: Page): Promise<void> {
   await expect(page.getByText('已提交，等待药库审核。')).toBeVisible();
 }
 
-/** Prints the current page to PDF (A4 from the page's CSS), renders its pages to PNG, returns its text. */
+/** A PDF's text (pdftotext -layout) and page size, and its pages rendered to PNG beside it for a person to look at. */
 function pdfToText(file: string): { text: string; info: string; pngs: string[] } {
   const prefix = file.replace(/\.pdf$/, '');
   execFileSync('pdftoppm', ['-png', '-r', '60', file, prefix]);
@@ -123,6 +123,7 @@ function pdfToText(file: string): { text: string; info: string; pngs: string[] }
   return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }), pngs };
 }
 
+/** Prints the current page to PDF as Chromium lays it out on paper (A4, from the page's CSS). */
 async function printPdf(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.pdf`);
