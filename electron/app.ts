@@ -13,6 +13,12 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A clock that starts at `start` and runs at real speed from there (`serve --clock`, for training and tests). */
+export function offsetClock(start: Date): Clock {
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 export interface AppOptions {
   dataDir: string;
   /** Demo mode: the demo hub and its published passwords exist only here. */

@@ -2,15 +2,18 @@
  * Headless server: the same main-process code as the desktop app, without Electron, serving the
  * renderer and the API over HTTP. This is also how village doctors reach the hub over the LAN/VPN.
  *
- *   npm run serve -- [--data DIR] [--host H] [--port P] [--https] [--demo]
+ *   npm run serve -- [--data DIR] [--host H] [--port P] [--https] [--demo] [--clock ISO-INSTANT]
  *
  * --https serves HTTPS with the hub's own certificate (made in DATA/tls on first use; clinics trust
  * DATA/tls/santong-ca.crt, also downloadable at /santong-ca.crt — see docs/lan-https.md).
+ * --clock starts the server's clock at the given instant (it runs on from there): business dates, periods
+ * and timestamps follow it. For training and end-to-end tests only; the server says so when it starts.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultDataDir, rendererDir } from './paths';
 import { Runtime } from './runtime';
+import { offsetClock } from './app';
 import { lanUrls, startLanServer } from './http/lan';
 import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
 import { startBackupScheduler } from './domain/backup/scheduler';
@@ -23,6 +26,8 @@ export interface ServeArgs {
   port: number;
   https: boolean;
   demo: boolean;
+  /** The instant the server's clock starts at, or null for the real time. */
+  clock: Date | null;
 }
 
 export function parseServeArgs(argv: string[]): ServeArgs {
@@ -34,16 +39,19 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       https: { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
+      clock: { type: 'string' },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
-  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo! };
+  const clock = values.clock === undefined ? null : new Date(values.clock);
+  if (clock && (!/^\d{4}-\d{2}-\d{2}T/.test(values.clock!) || Number.isNaN(clock.getTime()))) throw new Error(`时间无效：${values.clock}（例如 2026-03-10T09:00:00+08:00）`);
+  return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo!, clock };
 }
 
 export async function serve(args: ServeArgs) {
-  const runtime = new Runtime({ dataDir: args.data, demo: args.demo });
+  const runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) });
   if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
   const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());
   const everywhere = args.host === '0.0.0.0' || args.host === '::';
@@ -59,7 +67,7 @@ async function main(): Promise<void> {
   try {
     args = parseServeArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--https] [--demo]`);
+    console.error(`参数错误：${(err as Error).message}\n用法：npm run serve -- [--data 目录] [--host 地址] [--port 端口] [--https] [--demo] [--clock 时间]`);
     process.exit(2);
   }
   try {
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
     if (urls.length && urls[0] !== server.url) console.log(`村卫生室访问地址 / LAN addresses: ${urls.join('  ')}`);
     if (args.https) console.log(`HTTPS 根证书 / root certificate for clinics: ${server.url}santong-ca.crt（安装方法见 docs/lan-https.md）`);
     console.log(`数据目录 / data: ${runtime.dataDir}`);
+    if (args.clock) console.log(`!! 模拟时钟：服务器时间从 ${args.clock.toISOString()} 开始（仅供培训与测试）/ simulated clock`);
     if (runtime.recovery) {
       console.error(`!! 数据库文件损坏：${runtime.recovery.problem}`);
       console.error('!! 已进入恢复模式：请在本机浏览器打开上面的地址，从备份恢复数据。/ The database is damaged: recovery mode.');

@@ -17,7 +17,8 @@ export interface Caller {
 
 /** How a handler starts or ends the caller's session; each transport implements it its own way. */
 export interface SessionSink {
-  set(token: string, expiresAt: Date): void;
+  /** `now` is the app clock's instant the session was made at (the cookie's lifetime is counted from it). */
+  set(token: string, expiresAt: Date, now: Date): void;
   clear(): void;
 }
 

@@ -42,8 +42,11 @@ function sendError(reply: FastifyReply, code: ErrorCode, message: string): Fasti
 
 function cookieSink(reply: FastifyReply, secure: boolean): SessionSink {
   return {
-    set(token, expiresAt) {
-      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: expiresAt });
+    set(token, expiresAt, now) {
+      // Max-Age, not Expires: the lifetime counts from when the browser gets the cookie, so a village
+      // phone whose clock is wrong (or a hub clock that is) does not throw the session away at once.
+      const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
+      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge });
     },
     clear() {
       reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });

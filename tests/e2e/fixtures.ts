@@ -15,9 +15,17 @@ const root = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'screenshots');
 
 /** Starts the built headless server (`dist/electron/serve.cjs`) on a free port with a fresh data folder. */
-export async function startServer(opts: { demo?: boolean; dataDir?: string } = {}): Promise<ServerHandle> {
+export async function startServer(opts: { demo?: boolean; dataDir?: string; /** the server clock's start, an ISO instant */ clock?: string } = {}): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-'));
-  const args = [path.join(root, 'dist/electron/serve.cjs'), '--data', dataDir, '--port', '0', ...(opts.demo ? ['--demo'] : [])];
+  const args = [
+    path.join(root, 'dist/electron/serve.cjs'),
+    '--data',
+    dataDir,
+    '--port',
+    '0',
+    ...(opts.demo ? ['--demo'] : []),
+    ...(opts.clock ? ['--clock', opts.clock] : []),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

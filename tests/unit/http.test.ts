@@ -18,13 +18,14 @@ describe('HTTP transport', () => {
     expect(await res.json()).toEqual({ ok: true, version: expect.any(String), schemaVersion: hub.runtime.app.schemaVersion });
   });
 
-  it('sets an HttpOnly SameSite=Strict session cookie with an expiry, and no token in the body', async () => {
+  it('sets an HttpOnly SameSite=Strict session cookie with a lifetime (Max-Age, whatever the device clock says), and no token in the body', async () => {
     const res = await hub.post('auth.login', { username: 'admin', password: ADMIN_PASSWORD });
     expect(res.status).toBe(200);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
-    expect(cookie).toMatch(/Expires=/i);
+    expect(cookie).toMatch(/Max-Age=604800(;|$)/i);
+    expect(cookie).not.toMatch(/Expires=/i);
     expect(JSON.stringify(res.json)).not.toContain(cookie.split(';')[0].split('=')[1]);
   });
 

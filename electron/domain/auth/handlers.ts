@@ -14,7 +14,7 @@ function userCount(ctx: HandlerContext): number {
 
 function startSession(ctx: HandlerContext, userId: number): AuthedUser {
   const { token, expiresAt } = createSession(ctx.db, userId, ctx.now, { ip: ctx.caller.ip, userAgent: ctx.caller.userAgent });
-  ctx.session.set(token, expiresAt);
+  ctx.session.set(token, expiresAt, ctx.now);
   const user = loadAuthedUser(ctx.db, userId);
   if (!user) throw new AppError('INTERNAL', '用户不存在');
   return user;
