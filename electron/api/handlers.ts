@@ -11,6 +11,7 @@ import { settlementHandlers } from '../domain/settlement/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
+import { supervisionHandlers } from '../domain/supervision/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -26,4 +27,5 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...catalogHandlers,
   ...supplierHandlers,
+  ...supervisionHandlers,
 };

@@ -12,6 +12,7 @@ import { settlementApi } from './settlement';
 import { backupApi, recoveryApi } from './backup';
 import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
+import { supervisionApi } from './supervision';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -32,6 +33,7 @@ export const api = {
   ...recoveryApi,
   ...catalogApi,
   ...suppliersApi,
+  ...supervisionApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

@@ -24,6 +24,7 @@ import { stocktakeSamples } from './samples-stocktake';
 import { settlementSamples } from './samples-settlement';
 import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
+import { supervisionSamples } from './samples-supervision';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -126,4 +127,5 @@ export const samples: SampleRegistry = {
   ...settlementSamples,
   ...purchasingSamples,
   ...catalogSamples,
+  ...supervisionSamples,
 };
