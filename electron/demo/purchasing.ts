@@ -227,8 +227,13 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     }
   };
 
+  // Clinics closed on this weekday (their rest days, set by the hub for supervision) dispense nothing.
+  const restStmt = sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules');
   const dispenseDay = async () => {
+    const weekday = String(((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1);
+    const resting = new Set((restStmt.all() as { clinicId: number; rest: string }[]).filter((r) => r.rest.split(',').includes(weekday)).map((r) => r.clinicId));
     for (const c of clinics) {
+      if (resting.has(c.id)) continue;
       const lines: { drugId: number; qty: number }[] = [];
       for (const { drug, perDay } of formulary.get(c.id)!) {
         const key = `${c.id}:${drug.id}`;

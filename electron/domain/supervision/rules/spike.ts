@@ -12,7 +12,7 @@ export const spikeRule: Rule = {
   key: 'spike',
   title: '用药量突增',
   describe: (t) =>
-    `按自然周统计村卫生室每种药品的用药登记量，与本室该药此前 ${t.historyWeeks} 周的周用量比较：稳健 Z 值 = 0.6745 ×（本周用量 − 历史中位数）÷ 绝对中位差（MAD）。` +
+    `按自然周统计村卫生室每种药品的用药登记量，与本室该药此前 ${t.historyWeeks} 周中有用药的各周周用量比较（无用药的周多为断货，不计入）：稳健 Z 值 = 0.6745 ×（本周用量 − 历史中位数）÷ 绝对中位差（MAD）。` +
     `当 Z ≥ ${t.zThreshold}、本周用量 ≥ 历史中位数的 ${t.minRatio} 倍且 ≥ ${t.minQty}（最小单位）时报警；历史中有用药的周少于 ${t.minActiveWeeks} 周的药品不评估。` +
     'MAD 为 0 时以平均绝对偏差 × 1.2533 代替。',
   evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
@@ -35,9 +35,9 @@ export const spikeRule: Rule = {
       for (let i = t.historyWeeks; i < nWeeks; i++) {
         const x = weeks[i];
         if (x < t.minQty) continue;
-        const history = weeks.slice(i - t.historyWeeks, i);
-        const active = history.filter((v) => v > 0).length;
-        if (active < t.minActiveWeeks) continue;
+        // Weeks without any dispensing (often the drug was out of stock) say nothing of the usual rate.
+        const history = weeks.slice(i - t.historyWeeks, i).filter((v) => v > 0);
+        if (history.length < t.minActiveWeeks) continue;
         const { median, mad, z } = robustZ(x, history);
         if (x < t.minRatio * Math.max(median, 1)) continue;
         if (z !== null && z < t.zThreshold) continue;
@@ -52,7 +52,7 @@ export const spikeRule: Rule = {
           drugIds: [drugId],
           periodFrom: weekStart,
           periodTo: weekEnd,
-          summary: `${weekStart} 起一周用药 ${x}，为此前 ${t.historyWeeks} 周中位数 ${round2(median)} 的 ${round2(x / Math.max(median, 1))} 倍，稳健 Z 值 ${z === null ? '∞' : round2(z)}`,
+          summary: `${weekStart} 起一周用药 ${x}，为此前有用药各周中位数 ${round2(median)} 的 ${round2(x / Math.max(median, 1))} 倍，稳健 Z 值 ${z === null ? '∞' : round2(z)}`,
           numbers: [
             { label: '本周用量', value: x, unit: '最小单位' },
             { label: '历史周用量中位数', value: round2(median), unit: '最小单位' },
