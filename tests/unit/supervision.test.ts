@@ -117,6 +117,10 @@ describe('supervision API', () => {
     expect(consumption.rows.reduce((a, r) => a + (r.amount ?? 0), 0)).toBe(april.amount);
     expect(d.accuracy.stores.some((s) => s.stocktakes > 0)).toBe(true);
     expect(d.signals.open).toBeGreaterThan(0);
+    const out = await fin.call('supervision.drilldown', { figure: 'stockout', from: '2026-01', to: '2026-06' });
+    const outDays = out.rows.reduce((a, r) => a + Number(/断货 (\d+) 天/.exec(r.docLabel ?? '')![1]), 0);
+    expect(outDays).toBe(d.stockouts.clinics.reduce((a, c) => a + c.stockoutDays, 0));
+    expect(d.stockouts.clinics.every((c) => c.formularyDrugs >= 4)).toBe(true);
     const acc = await fin.call('supervision.drilldown', { figure: 'accuracy', from: '2026-01', to: '2026-06' });
     expect(acc.rows.length).toBe(d.accuracy.stores.reduce((a, s) => a + s.stocktakes, 0));
   });

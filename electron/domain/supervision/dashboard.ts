@@ -102,35 +102,45 @@ const groupBy = <T, K>(xs: T[], key: (x: T) => K) => {
   return m;
 };
 
-/** Days each clinic's formulary drugs (dispensed there in the 90 days before the range) stood at zero. */
+/**
+ * Days each clinic's formulary drugs stood at zero: a day counts for a drug when its balance at the end of
+ * the day is zero and the clinic dispensed it in the 90 days before (it is one the clinic uses). Balances
+ * start from the monthly totals and move with per-day deltas, one grouped query per clinic store.
+ */
 export function stockoutDays(db: Db, clinicId: number | null, first: string, last: string) {
-  const formulary = sql(
-    db,
-    `SELECT DISTINCT drug_id AS drugId FROM ledger WHERE store_id = ? AND movement = 'dispense' AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ?`,
-  );
   const deltas = sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty FROM ledger
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed FROM ledger
       WHERE store_id = ? AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
   );
   const histFrom = addDays(first, -90);
-  const histTo = addDays(first, -1);
   return clinicStoreList(db, clinicId).map((s) => {
-    const drugs = (formulary.all(s.storeId, histFrom.slice(0, 7), histTo.slice(0, 7), histFrom, histTo) as { drugId: number }[]).map((r) => r.drugId);
-    const byDrug = groupBy(deltas.all(s.storeId, first.slice(0, 7), last.slice(0, 7), first, last) as { drugId: number; date: string; qty: number }[], (r) => r.drugId);
-    const perDrug = drugs.map((drugId) => {
-      let balance = balanceAtStart(db, s.storeId, drugId, first);
-      const changes = new Map((byDrug.get(drugId) ?? []).map((r) => [r.date, r.qty]));
-      const outDates: string[] = [];
-      for (let d = first; d <= last; d = addDays(d, 1)) {
-        balance += changes.get(d) ?? 0;
-        if (balance <= 0) outDates.push(d);
-      }
-      return { drugId, outDates };
-    });
+    const byDrug = groupBy(deltas.all(s.storeId, histFrom.slice(0, 7), last.slice(0, 7), histFrom, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
+    const perDrug = [...byDrug]
+      .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
+      .map(([drugId, rows]) => {
+        let balance = balanceAtStart(db, s.storeId, drugId, histFrom);
+        const changes = new Map(rows.map((r) => [r.date, r]));
+        let lastDispensed: string | null = null;
+        let inFormulary = false;
+        const outDates: string[] = [];
+        for (let d = histFrom; d <= last; d = addDays(d, 1)) {
+          const used = lastDispensed !== null && lastDispensed >= addDays(d, -90);
+          const c = changes.get(d);
+          if (c) {
+            balance += c.qty;
+            if (c.dispensed > 0) lastDispensed = d;
+          }
+          if (d < first || !used) continue;
+          inFormulary = true;
+          if (balance <= 0) outDates.push(d);
+        }
+        return { drugId, outDates, inFormulary };
+      })
+      .filter((p) => p.inFormulary);
     return {
       ...s,
-      formularyDrugs: drugs.length,
+      formularyDrugs: perDrug.length,
       drugsOut: perDrug.filter((p) => p.outDates.length > 0).length,
       stockoutDays: perDrug.reduce((a, p) => a + p.outDates.length, 0),
       perDrug,

@@ -21,7 +21,7 @@ export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onCl
         loading={q.isLoading}
         dataSource={rows}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 行` }}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1200 }}
         summary={() =>
           rows.some((r) => r.amount !== null) ? (
             <Table.Summary.Row>
@@ -47,6 +47,7 @@ export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onCl
           {
             title: '药品',
             key: 'drug',
+            width: 260,
             render: (_, r) =>
               r.drugName ? (
                 <span>
