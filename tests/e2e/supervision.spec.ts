@@ -43,13 +43,14 @@ test('the dashboard draws real charts and drills down to rows', async ({ page })
   await page.getByText('医保目录占比（金额）').click();
   const drawer = page.getByRole('dialog');
   await expect(drawer.getByText('中心库采购入库明细（医保目录内）')).toBeVisible();
-  await expect(drawer.locator('tbody tr').first()).toContainText('RK');
+  await expect(drawer.locator('tbody tr.ant-table-row').first()).toContainText('RK');
   await screenshot(page, 'supervision-drilldown');
 });
 
 test('a signal opens to its ledger rows and is dismissed with a note', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
   await login(page, server.url, 'yaoku', 'santong-demo');
+  await expect(page.getByRole('menuitem', { name: '异常信号' })).toBeAttached();
   await page.goto(new URL('/supervision/signals', server.url).href);
   await expect(page.getByRole('heading', { name: '异常信号' })).toBeVisible();
   const row = page.locator('tbody tr', { hasText: '用药量突增' }).first();
@@ -59,13 +60,13 @@ test('a signal opens to its ledger rows and is dismissed with a note', async ({ 
   await expect(page.getByRole('heading', { name: '异常信号：用药量突增' })).toBeVisible();
   await expect(page.getByText('稳健 Z 值', { exact: true })).toBeVisible();
   const ledger = page.locator('.ant-card', { hasText: '背后的台账行' });
-  await expect(ledger.locator('tbody tr').first()).toContainText('用药登记');
+  await expect(ledger.locator('tbody tr.ant-table-row').first()).toContainText('用药登记');
   await expect(page.getByRole('img', { name: '周用药量历史' }).locator('canvas')).toBeVisible();
   await screenshot(page, 'supervision-signal-detail');
 
   // The ledger rows link to the stock card.
   const fingerprintUrl = page.url();
-  await ledger.locator('tbody tr').first().getByRole('link').last().click();
+  await ledger.locator('tbody tr.ant-table-row').first().getByRole('link').last().click();
   await expect(page.getByRole('heading', { name: '库存台账' })).toBeVisible();
   await page.goto(fingerprintUrl);
 
