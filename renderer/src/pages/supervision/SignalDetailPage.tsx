@@ -100,18 +100,18 @@ function SignalBody({ d }: { d: Detail }) {
         ))}
       </Row>
       <Row gutter={[12, 12]}>
-        <Col xs={24} xl={chart ? 14 : 24}>
+        {chart && (
+          <Col xs={24}>
+            <Card size="small" title={`${s.drugs[0].name} 在本室的周用药量（红色为信号期间）`}>
+              <EChart label="周用药量历史" option={chart} height={220} />
+            </Card>
+          </Col>
+        )}
+        <Col xs={24}>
           <Card size="small" title={`背后的台账行（${d.ledger.length}）`}>
             <LedgerTable rows={d.ledger} />
           </Card>
         </Col>
-        {chart && (
-          <Col xs={24} xl={10}>
-            <Card size="small" title={`${s.drugs[0].name} 在本室的周用药量（红色为信号期间）`}>
-              <EChart label="周用药量历史" option={chart} height={280} />
-            </Card>
-          </Col>
-        )}
         <Col xs={24}>
           <Card size="small" title="处理记录">
             {d.dismissals.length === 0 ? (
