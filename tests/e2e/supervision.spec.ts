@@ -77,9 +77,17 @@ test('a signal opens to its ledger rows and is dismissed with a note', async ({ 
   await dialog.getByLabel('核实说明').fill('已核对处方：流感高发，门诊量确有增加');
   await dialog.getByRole('button', { name: '确认排除' }).click();
   await expect(page.getByText('已排除，记录已保存')).toBeVisible();
-  await expect(page.getByText('已核对处方：流感高发，门诊量确有增加')).toBeVisible();
+  await expect(dialog).toBeHidden();
+  await expect(page.locator('.ant-timeline').getByText(/已核对处方：流感高发，门诊量确有增加/)).toBeVisible();
   await expect(page.getByRole('button', { name: '排除此信号' })).toHaveCount(0);
 
   await page.goto(new URL('/supervision/signals?status=dismissed', server.url).href);
   await expect(page.locator('tbody tr', { hasText: '用药量突增' })).toBeVisible();
+
+  // The rules in words with their thresholds, and the clinics' rest days.
+  await page.goto(new URL('/supervision/rules', server.url).href);
+  await expect(page.getByRole('heading', { name: '规则与阈值' })).toBeVisible();
+  await expect(page.getByText(/稳健 Z 值 = 0.6745/)).toBeVisible();
+  await expect(page.getByRole('button', { name: '保存阈值' })).toHaveCount(6);
+  await screenshot(page, 'supervision-rules');
 });
