@@ -8,6 +8,7 @@ import { systemHandlers } from '../domain/system/handlers';
 import { stockHandlers } from '../domain/stock/handlers';
 import { stocktakeHandlers } from '../domain/stocktake/handlers';
 import { settlementHandlers } from '../domain/settlement/handlers';
+import { workbenchHandlers } from '../domain/workbench/handlers';
 import { backupHandlers } from '../domain/backup/handlers';
 import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   ...stockHandlers,
   ...stocktakeHandlers,
   ...settlementHandlers,
+  ...workbenchHandlers,
   ...backupHandlers,
   ...catalogHandlers,
   ...supplierHandlers,

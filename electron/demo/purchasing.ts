@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime';
 import { addDays, chinaDate } from '../../shared/dates';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { demoSettlementDay } from './settlement';
+import { runDemoSpotCheck } from './stocktake';
 
 export interface PurchasingDemoParams {
   /** Weekly cycles of history before today. */
@@ -252,6 +253,34 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     }
   };
 
+  /**
+   * Two clinics a week get a spot check (draw, blind count, approval the same day, so no month waits for
+   * one); the clinic's shelf then follows the book, differences included.
+   */
+  const clinicShelf = sql(
+    db,
+    `SELECT b.drug_id AS drugId, sum(b.qty) AS qty FROM stock_balances b JOIN stores st ON st.id = b.store_id
+      WHERE st.kind = 'clinic' AND st.clinic_id = ? GROUP BY b.drug_id`,
+  );
+  const spotChecks = async (cycle: number) => {
+    for (const [i, c] of r.shuffle(clinics).slice(0, 2).entries()) {
+      const clients = { pharmacist: as(ph), doctor: as(c.username) };
+      try {
+        await runDemoSpotCheck(clients, c.id, { seed: cycle * 100 + i, sampleSize: 5, counterMode: i === 0 ? 'self' : 'onsite' });
+      } catch {
+        // A clinic with nothing on the shelf is not drawn; a count that went wrong is cancelled, not left open.
+        for (const status of ['counting', 'submitted'] as const) {
+          for (const st of await clients.pharmacist.call('stocktakes.list', { clinicId: c.id, status, limit: 5 })) {
+            await clients.pharmacist.call('stocktakes.cancel', { id: st.id, reason: '演示数据：盘点未完成，作废' });
+          }
+        }
+        continue;
+      }
+      for (const key of [...onHand.keys()]) if (key.startsWith(`${c.id}:`)) onHand.set(key, 0);
+      for (const row of clinicShelf.all(c.id) as { drugId: number; qty: number }[]) onHand.set(`${c.id}:${row.drugId}`, row.qty);
+    }
+  };
+
   try {
     const start = addDays(today, -7 * params.weeks - 6);
     let deliveredOnce = false;
@@ -291,6 +320,8 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
       } else if (cycleDay === 4) {
         await signAll(await deliverAll());
         deliveredOnce = true;
+      } else if (cycleDay === 5 && deliveredOnce) {
+        await spotChecks(cycle);
       }
     }
 

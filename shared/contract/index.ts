@@ -9,6 +9,7 @@ import { systemApi } from './system';
 import { stockApi } from './stock';
 import { stocktakeApi } from './stocktake';
 import { settlementApi } from './settlement';
+import { workbenchApi } from './workbench';
 import { backupApi, recoveryApi } from './backup';
 import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
@@ -29,6 +30,7 @@ export const api = {
   ...stockApi,
   ...stocktakeApi,
   ...settlementApi,
+  ...workbenchApi,
   ...backupApi,
   ...recoveryApi,
   ...catalogApi,

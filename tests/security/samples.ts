@@ -70,6 +70,7 @@ export const samples: SampleRegistry = {
   'auth.logout': { input: empty },
   'auth.logoutAll': { input: empty },
   'auth.me': { input: empty },
+  'workbench.todos': { input: empty },
   'auth.changePassword': { input: () => ({ oldPassword: FIXTURE_PASSWORD, newPassword: 'Changed2026x' }) },
 
   // ── users ──────────────────────────────────────────────────────────────────────────────────────

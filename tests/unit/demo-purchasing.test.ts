@@ -43,6 +43,14 @@ describe('demo purchasing history', () => {
     expect(count('SELECT count(*) AS n FROM requisition_lines WHERE amc > 0')).toBeGreaterThan(0);
   });
 
+  it('spot-checks clinics every week, each approved the day it was drawn, and closes past months', () => {
+    expect(count("SELECT count(*) AS n FROM stocktakes WHERE kind = 'spot' AND status = 'approved'")).toBeGreaterThan(4);
+    expect(count("SELECT count(*) AS n FROM stocktakes WHERE status IN ('counting', 'submitted')")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM stocktakes WHERE business_date <> start_date")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM ledger WHERE movement IN ('count_surplus', 'count_shortage')")).toBeGreaterThan(0);
+    expect(count("SELECT count(*) AS n FROM periods WHERE status = 'closed'")).toBeGreaterThan(0);
+  });
+
   it('gives the clock back and leaves no demo sessions behind', () => {
     expect(runtime.app.clock.now().toISOString()).toBe('2026-11-20T03:00:00.000Z');
     expect(count("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.role = 'village_doctor'")).toBe(0);

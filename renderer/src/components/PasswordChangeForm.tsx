@@ -1,5 +1,6 @@
 import { Button, Form, Input } from 'antd';
 import { useApiMutation } from '../api/hooks';
+import { confirmPasswordRules, PASSWORD_HINT, passwordRules } from './passwordRules';
 
 /** Change one's own password: the old one, then a new one that meets the policy, twice. */
 export function PasswordChangeForm({ onDone }: { onDone?: () => void }) {
@@ -20,12 +21,8 @@ export function PasswordChangeForm({ onDone }: { onDone?: () => void }) {
       <Form.Item
         name="newPassword"
         label="新密码"
-        extra="至少 8 位，须同时包含字母和数字"
-        rules={[
-          { required: true, message: '请输入新密码' },
-          { min: 8, message: '密码至少 8 位' },
-          { pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: '密码必须同时包含字母和数字' },
-        ]}
+        extra={PASSWORD_HINT}
+        rules={passwordRules('请输入新密码')}
       >
         <Input.Password autoComplete="new-password" />
       </Form.Item>
@@ -33,12 +30,7 @@ export function PasswordChangeForm({ onDone }: { onDone?: () => void }) {
         name="confirm"
         label="确认新密码"
         dependencies={['newPassword']}
-        rules={[
-          { required: true, message: '请再次输入新密码' },
-          ({ getFieldValue }) => ({
-            validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致'))),
-          }),
-        ]}
+        rules={confirmPasswordRules('newPassword', '请再次输入新密码')}
       >
         <Input.Password autoComplete="new-password" />
       </Form.Item>

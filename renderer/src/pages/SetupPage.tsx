@@ -5,6 +5,7 @@ import { ApiError, call } from '../api/client';
 import { applyFieldErrors } from '../api/hooks';
 import { useSession } from '../stores/session';
 import RecoveryPage from './system/RecoveryPage';
+import { confirmPasswordRules, PASSWORD_HINT, passwordRules } from '../components/passwordRules';
 
 interface SetupForm {
   hubName: string;
@@ -85,12 +86,8 @@ export default function SetupPage() {
           <Form.Item
             name="adminPassword"
             label="管理员密码"
-            extra="至少 8 位，须同时包含字母和数字"
-            rules={[
-              { required: true, message: '请设置密码' },
-              { min: 8, message: '密码至少 8 位' },
-              { pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: '密码必须同时包含字母和数字' },
-            ]}
+            extra={PASSWORD_HINT}
+            rules={passwordRules('请设置密码')}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
@@ -98,12 +95,7 @@ export default function SetupPage() {
             name="confirm"
             label="确认密码"
             dependencies={['adminPassword']}
-            rules={[
-              { required: true, message: '请再次输入密码' },
-              ({ getFieldValue }) => ({
-                validator: (_, v) => (v === getFieldValue('adminPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致'))),
-              }),
-            ]}
+            rules={confirmPasswordRules('adminPassword', '请再次输入密码')}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>

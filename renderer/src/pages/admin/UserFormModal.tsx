@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { userRow } from '../../../../shared/contract/auth';
 import { ROLE_LABELS, ROLES, type Role } from '../../../../shared/contract/define';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
+import { passwordRules } from '../../components/passwordRules';
 
 type UserRow = z.infer<typeof userRow>;
 
@@ -56,11 +57,7 @@ export function UserFormModal({ open, user, preset, onClose }: UserFormModalProp
             name="initialPassword"
             label="初始密码"
             extra="至少 8 位，含字母和数字；用户首次登录时必须修改"
-            rules={[
-              { required: true, message: '请设置初始密码' },
-              { min: 8, message: '密码至少 8 位' },
-              { pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: '密码必须同时包含字母和数字' },
-            ]}
+            rules={passwordRules('请设置初始密码')}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>

@@ -7,6 +7,7 @@ import { ROLE_LABELS, ROLES, type Role } from '../../../../shared/contract/defin
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { UserFormModal } from './UserFormModal';
+import { passwordRules } from '../../components/passwordRules';
 
 type UserRow = z.infer<typeof userRow>;
 
@@ -29,11 +30,7 @@ function ResetPasswordModal({ user, onClose }: { user: UserRow | null; onClose()
           name="initialPassword"
           label="新的初始密码"
           extra="该用户的全部登录将被退出，下次登录须修改密码"
-          rules={[
-            { required: true, message: '请输入新的初始密码' },
-            { min: 8, message: '密码至少 8 位' },
-            { pattern: /^(?=.*[A-Za-z])(?=.*\d)/, message: '密码必须同时包含字母和数字' },
-          ]}
+          rules={passwordRules('请输入新的初始密码')}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>

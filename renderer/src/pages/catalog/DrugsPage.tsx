@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Input, Select, Space, Table, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { DrugDetail, InsuranceClass } from '../../../../shared/contract/catalog';

@@ -5,7 +5,8 @@ import type { returnDetail } from '../../../../shared/contract/stock';
 import { RETURN_REASON_LABELS } from '../../../../shared/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
+import { Money, StatusTag, formatDateTime } from '../../components/format';
+import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
 
 type Return = z.infer<typeof returnDetail>;
@@ -40,21 +41,7 @@ export default function ReturnsPage() {
         dataSource={list.data}
         scroll={{ x: 900 }}
         expandable={{
-          expandedRowRender: (r) => (
-            <Table
-              rowKey="id"
-              size="small"
-              pagination={false}
-              dataSource={r.lines}
-              columns={[
-                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
-                { title: '批号', dataIndex: 'batchNo' },
-                { title: '有效期至', dataIndex: 'expiryDate' },
-                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number | null) => <Money fen={a} /> },
-              ]}
-            />
-          ),
+          expandedRowRender: (r) => <LotLinesTable lines={r.lines} />,
         }}
         columns={[
           { title: '单号', dataIndex: 'docNo', width: 150 },

@@ -5,7 +5,8 @@ import type { writeoffDetail } from '../../../../shared/contract/stock';
 import { WRITEOFF_REASON_LABELS } from '../../../../shared/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
+import { Money, StatusTag, formatDateTime } from '../../components/format';
+import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
 
 type Writeoff = z.infer<typeof writeoffDetail>;
@@ -41,21 +42,7 @@ export default function WriteoffsPage() {
         scroll={{ x: 900 }}
         expandable={{
           defaultExpandAllRows: true,
-          expandedRowRender: (w) => (
-            <Table
-              rowKey="id"
-              size="small"
-              pagination={false}
-              dataSource={w.lines}
-              columns={[
-                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
-                { title: '批号', dataIndex: 'batchNo' },
-                { title: '有效期至', dataIndex: 'expiryDate' },
-                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number | null) => <Money fen={a} /> },
-              ]}
-            />
-          ),
+          expandedRowRender: (w) => <LotLinesTable lines={w.lines} />,
         }}
         columns={[
           { title: '单号', dataIndex: 'docNo', width: 150 },

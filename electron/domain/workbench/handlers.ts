@@ -1,0 +1,146 @@
+import type { HandlerContext } from '../../api/context';
+import { defineHandlers } from '../../api/context';
+import { sql, type Db } from '../../db/database';
+import type { TodoItem } from '../../../shared/contract/workbench';
+import { addDays, periodOf, previousPeriod } from '../../../shared/dates';
+import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
+import { isPeriodClosed } from '../stock/ledger';
+import { hasActivity } from '../settlement/checks';
+import { supplierBalancesAtEnd } from '../settlement/suppliers';
+
+type Todo = Omit<TodoItem, 'hint'> & { hint?: string | null };
+
+const count = (db: Db, text: string, ...params: unknown[]) => (sql(db, text).get(...params) as { n: number }).n;
+
+/** Lots on a store's shelf that are past or near their expiry date. */
+function expiringLots(db: Db, today: string, clinicId: number | null): number {
+  const storeFilter = clinicId === null ? "st.kind = 'hub'" : "st.kind = 'clinic' AND st.clinic_id = ?";
+  return count(
+    db,
+    `SELECT count(*) AS n FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores st ON st.id = b.store_id
+      WHERE ${storeFilter} AND b.qty > 0 AND l.expiry_date <= ?`,
+    ...(clinicId === null ? [] : [clinicId]),
+    addDays(today, NEAR_EXPIRY_DAYS),
+  );
+}
+
+function pharmacistTodos(db: Db, today: string): Todo[] {
+  return [
+    { key: 'requisitions_review', label: '待审核的请领单', tone: 'act', link: '/purchasing/review', count: count(db, "SELECT count(*) AS n FROM requisitions WHERE status = 'submitted'") },
+    {
+      key: 'requisitions_aggregate',
+      label: '已审核待汇总的请领单',
+      tone: 'act',
+      link: '/purchasing/aggregate',
+      count: count(db, "SELECT count(*) AS n FROM requisitions WHERE status = 'reviewed' AND aggregation_id IS NULL"),
+    },
+    { key: 'orders_draft', label: '未发送的采购订单', tone: 'act', link: '/purchasing/orders', count: count(db, "SELECT count(*) AS n FROM purchase_orders WHERE status = 'draft'") },
+    {
+      key: 'orders_to_receive',
+      label: '待验收入库的订单',
+      tone: 'act',
+      link: '/stock/receipts',
+      count: count(db, "SELECT count(*) AS n FROM purchase_orders WHERE status IN ('sent', 'partly_received')"),
+    },
+    { key: 'deliveries_discrepancy', label: '签收有差异的配送单', tone: 'act', link: '/stock/deliveries', count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'discrepancy'") },
+    { key: 'writeoffs_pending', label: '待审批的报损', tone: 'act', link: '/stock/writeoffs', count: count(db, "SELECT count(*) AS n FROM writeoffs WHERE status = 'pending'") },
+    {
+      key: 'returns_pending',
+      label: '待确认的卫生室退货',
+      tone: 'act',
+      link: '/stock/returns',
+      count: count(db, "SELECT count(*) AS n FROM stock_returns WHERE kind = 'clinic_to_hub' AND status = 'submitted'"),
+    },
+    { key: 'stocktakes_review', label: '待审批的盘点', tone: 'act', link: '/stocktake', count: count(db, "SELECT count(*) AS n FROM stocktakes WHERE status = 'submitted'") },
+    { key: 'deliveries_in_transit', label: '在途（村医未签收）的配送单', tone: 'watch', link: '/stock/deliveries', count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'in_transit'") },
+    { key: 'hub_expiring', label: `中心库过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`, tone: 'watch', link: '/stock/alerts', count: expiringLots(db, today, null) },
+  ];
+}
+
+function financeTodos(db: Db, today: string): Todo[] {
+  const last = previousPeriod(periodOf(today));
+  const unclosed = !isPeriodClosed(db, last) && hasActivity(db, last);
+  return [
+    {
+      key: 'period_close',
+      label: '上月尚未结账',
+      tone: 'act',
+      link: '/settlement/periods',
+      count: unclosed ? 1 : 0,
+      hint: unclosed ? `${last.slice(0, 4)}年${Number(last.slice(5))}月` : null,
+    },
+    {
+      key: 'suppliers_owed',
+      label: '有应付余额的配送企业',
+      tone: 'watch',
+      link: '/settlement/suppliers',
+      count: [...supplierBalancesAtEnd(db, periodOf(today)).values()].filter((owed) => owed > 0).length,
+    },
+  ];
+}
+
+function adminTodos(db: Db, now: Date): Todo[] {
+  const latest = sql(db, "SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1").get() as { at: string | null };
+  const stale = latest.at === null || now.getTime() - Date.parse(latest.at) > 36 * 3600_000;
+  return [
+    {
+      key: 'backup_stale',
+      label: '超过一天没有通过校验的备份',
+      tone: 'act',
+      link: '/system/backup',
+      count: stale ? 1 : 0,
+      hint: latest.at ? `最近一次：${latest.at.slice(0, 16).replace('T', ' ')}（UTC）` : '尚无备份',
+    },
+  ];
+}
+
+function doctorTodos(db: Db, today: string, clinicId: number): Todo[] {
+  return [
+    {
+      key: 'deliveries_to_sign',
+      label: '待签收的配送单',
+      tone: 'act',
+      link: '/clinic/deliveries',
+      count: count(db, "SELECT count(*) AS n FROM deliveries WHERE clinic_id = ? AND status = 'in_transit'", clinicId),
+    },
+    {
+      key: 'stocktakes_to_count',
+      label: '待本室清点的盘点',
+      tone: 'act',
+      link: '/stocktake',
+      count: count(db, "SELECT count(*) AS n FROM stocktakes WHERE clinic_id = ? AND counter_mode = 'self' AND status = 'counting'", clinicId),
+    },
+    {
+      key: 'requisitions_draft',
+      label: '未提交的请领单',
+      tone: 'act',
+      link: '/purchasing/requisitions',
+      count: count(db, "SELECT count(*) AS n FROM requisitions WHERE clinic_id = ? AND status = 'draft'", clinicId),
+    },
+    { key: 'clinic_expiring', label: `本室过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`, tone: 'watch', link: '/stock/alerts', count: expiringLots(db, today, clinicId) },
+  ];
+}
+
+export function workbenchTodos(ctx: HandlerContext) {
+  const { db, user, today } = ctx;
+  let items: Todo[];
+  switch (user.role) {
+    case 'village_doctor':
+      items = doctorTodos(db, today, user.clinicId!);
+      break;
+    case 'pharmacist':
+      items = pharmacistTodos(db, today);
+      break;
+    case 'finance':
+      items = financeTodos(db, today);
+      break;
+    case 'admin':
+      items = [...adminTodos(db, ctx.now), ...financeTodos(db, today).filter((t) => t.key === 'period_close')];
+      break;
+  }
+  return { today, items: items.map((t) => ({ ...t, hint: t.hint ?? null })) };
+}
+
+export const workbenchHandlers = defineHandlers({
+  'workbench.todos': (ctx) => workbenchTodos(ctx),
+});
