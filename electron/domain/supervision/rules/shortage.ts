@@ -5,6 +5,7 @@
 import type { Db } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { addMonths, periodOf } from '../../../../shared/dates';
+import { formatFen } from '../../../../shared/money';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { clinicStoreList, monthSpan, monthsOf, round2 } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
@@ -14,7 +15,7 @@ export const shortageRule: Rule = {
   title: '盘亏集中于少数药品',
   describe: (t) =>
     `按自然月评估：回看 ${t.lookbackMonths} 个月（含本月）村卫生室的盘亏，某药品本月有盘亏，回看期内在 ≥ ${t.minTimes} 次盘点中盘亏，` +
-    `其盘亏金额占本室盘亏总额 ≥ ${t.minSharePct}% 且 ≥ ${(t.minAmount / 100).toFixed(2)} 元时报警。`,
+    `其盘亏金额占本室盘亏总额 ≥ ${t.minSharePct}% 且 ≥ ${formatFen(t.minAmount)} 元时报警。`,
   evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const rows = sql(
