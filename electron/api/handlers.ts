@@ -13,6 +13,7 @@ import { backupHandlers } from '../domain/backup/handlers';
 import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
 import { insuranceExportHandlers } from '../domain/insurance-export/handlers';
+import { supervisionHandlers } from '../domain/supervision/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -30,4 +31,5 @@ export const handlers: Handlers = {
   ...catalogHandlers,
   ...supplierHandlers,
   ...insuranceExportHandlers,
+  ...supervisionHandlers,
 };

@@ -8,6 +8,7 @@ import { buildDemoCatalog, generateCatalogRows } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
+import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
 
 export interface DemoParams {
   clinics: number;
@@ -67,7 +68,12 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
   if (params.extraDrugs) addGeneratedDrugs(runtime, params.extraDrugs, seed);
 
   // Weekly purchasing cycles with deliveries and dispensing, so every purchasing screen has a history.
-  if (params.purchasingWeeks !== 0) await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
+  // Some clinics close on Sundays (set first, so their doctors rest then); a few anomalies are planted after.
+  if (params.purchasingWeeks !== 0) {
+    await configureDemoSchedules(runtime);
+    await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
+    await plantDemoAnomalies(runtime);
+  }
 }
 
 /**

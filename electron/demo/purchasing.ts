@@ -228,7 +228,11 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     }
   };
 
+  // Clinics closed on this weekday (their rest days, set by the hub for supervision) dispense nothing.
+  const restStmt = sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules');
   const dispenseDay = async () => {
+    const weekday = String(((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1);
+    const resting = new Set((restStmt.all() as { clinicId: number; rest: string }[]).filter((r) => r.rest.split(',').includes(weekday)).map((r) => r.clinicId));
     for (const c of clinics) {
       const lines: { drugId: number; qty: number }[] = [];
       for (const { drug, perDay } of formulary.get(c.id)!) {
@@ -238,7 +242,8 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
         const qty = Math.min(have, r.int(1, perDay * 2));
         lines.push({ drugId: drug.id, qty });
       }
-      if (lines.length === 0) continue;
+      // A resting clinic draws the same random numbers (the rest of the history stays as it was) but records nothing.
+      if (lines.length === 0 || resting.has(c.id)) continue;
       try {
         await call(c.username, 'dispensing.create', { lines });
         for (const l of lines) onHand.set(`${c.id}:${l.drugId}`, onHand.get(`${c.id}:${l.drugId}`)! - l.qty);

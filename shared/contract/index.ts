@@ -14,6 +14,7 @@ import { backupApi, recoveryApi } from './backup';
 import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
 import { insuranceExportApi } from './insurance-export';
+import { supervisionApi } from './supervision';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -36,6 +37,7 @@ export const api = {
   ...catalogApi,
   ...suppliersApi,
   ...insuranceExportApi,
+  ...supervisionApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

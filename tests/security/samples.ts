@@ -25,6 +25,7 @@ import { settlementSamples } from './samples-settlement';
 import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
 import { exportSamples } from './samples-export';
+import { supervisionSamples } from './samples-supervision';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -129,4 +130,5 @@ export const samples: SampleRegistry = {
   ...purchasingSamples,
   ...catalogSamples,
   ...exportSamples,
+  ...supervisionSamples,
 };

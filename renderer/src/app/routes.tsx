@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import { FundOutlined, HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -37,6 +37,10 @@ const InsuranceExportPage = lazy(() => import('../pages/settlement/InsuranceExpo
 const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
+const SupervisionDashboardPage = lazy(() => import('../pages/supervision/DashboardPage'));
+const SignalsPage = lazy(() => import('../pages/supervision/SignalsPage'));
+const SignalDetailPage = lazy(() => import('../pages/supervision/SignalDetailPage'));
+const SupervisionRulesPage = lazy(() => import('../pages/supervision/RulesPage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -59,6 +63,7 @@ export const NAV_GROUPS: { key: NavGroup; label: string; icon: ReactNode }[] = [
   { key: 'stock', label: '统一出入库', icon: <InboxOutlined /> },
   { key: 'stocktake', label: '盘点抽查', icon: <AuditOutlined /> },
   { key: 'settlement', label: '统一结算', icon: <AccountBookOutlined /> },
+  { key: 'supervision', label: '监管看板', icon: <FundOutlined /> },
   { key: 'master', label: '基础数据', icon: <ShopOutlined /> },
   { key: 'system', label: '系统管理', icon: <SettingOutlined /> },
 ];
@@ -91,6 +96,10 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
   { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
   { path: '/settlement/insurance-export', label: '医保进销存上传', roles: ALL_ROLES, element: <InsuranceExportPage />, group: 'settlement' },
+  { path: '/supervision/dashboard', label: '三保看板', roles: HUB_ROLES, element: <SupervisionDashboardPage />, group: 'supervision' },
+  { path: '/supervision/signals', label: '异常信号', roles: HUB_ROLES, element: <SignalsPage />, group: 'supervision' },
+  { path: '/supervision/signals/:fingerprint', label: '异常信号', roles: HUB_ROLES, element: <SignalDetailPage /> },
+  { path: '/supervision/rules', label: '规则与阈值', roles: HUB_ROLES, element: <SupervisionRulesPage />, group: 'supervision' },
   { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
   { path: '/master/drug-lookup', label: '药品查询', roles: ['village_doctor'], element: <DrugLookupPage />, group: 'master' },
   { path: '/master/suppliers', label: '配送企业', roles: ['admin', 'pharmacist', 'finance'], element: <SuppliersPage />, group: 'master' },

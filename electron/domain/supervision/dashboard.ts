@@ -1,0 +1,255 @@
+/**
+ * 三保看板 figures. Purchases are what the hub buys (its receipts) for the whole township, and what each
+ * clinic takes (its deliveries) for one clinic; "catalog" is the drug's insurance class 甲/乙 as the
+ * catalog holds it now. 集采 savings = (price before 集采 − price paid) × quantity, where the price before
+ * is the drug's reference price in the catalog (drugs without one are counted, not guessed).
+ */
+import type { HandlerContext } from '../../api/context';
+import { sql, type Db } from '../../db/database';
+import type { ParsedInput } from '../../../shared/contract';
+import { addDays, periodBounds } from '../../../shared/dates';
+import { lineAmountFromPackPrice } from '../../../shared/money';
+import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
+import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
+import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
+import { balanceAtStart, clinicStoreList, minDate } from './data';
+import { dismissalsOf, evaluateRules, statusOf } from './engine';
+
+export interface PurchaseGroup {
+  clinicId: number | null;
+  period: string;
+  drugId: number;
+  insuranceClass: string;
+  vbp: number;
+  referencePrice: number | null;
+  packSize: number;
+  qty: number;
+  amount: number;
+}
+
+export function rangeOf(input: { from: string; to: string }, today: string) {
+  periodsBetween(input.from, input.to); // refuses over-long ranges
+  return { first: periodBounds(input.from).first, last: minDate(periodBounds(input.to).last, today) };
+}
+
+/** Purchases grouped by clinic (null: the hub's receipts), month and drug. */
+export function purchaseGroups(db: Db, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
+  const cols = `d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp, d.reference_price AS referencePrice, d.pack_size AS packSize`;
+  if (clinicId === null) {
+    return sql(
+      db,
+      `SELECT NULL AS clinicId, substr(r.business_date, 1, 7) AS period, ${cols}, sum(l.qty) AS qty, sum(l.amount) AS amount
+         FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id JOIN drugs d ON d.id = l.drug_id
+        WHERE r.status = 'posted' AND r.business_date BETWEEN ? AND ? GROUP BY period, d.id`,
+    ).all(first, last) as PurchaseGroup[];
+  }
+  return deliveryGroups(db, first, last, clinicId);
+}
+
+export function deliveryGroups(db: Db, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
+  return sql(
+    db,
+    `SELECT v.clinic_id AS clinicId, substr(v.business_date, 1, 7) AS period, d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp,
+            d.reference_price AS referencePrice, d.pack_size AS packSize, sum(l.qty) AS qty, sum(l.amount) AS amount
+       FROM deliveries v JOIN delivery_lines l ON l.delivery_id = v.id JOIN drugs d ON d.id = l.drug_id
+      WHERE v.business_date BETWEEN ? AND ? AND (? IS NULL OR v.clinic_id = ?) GROUP BY v.clinic_id, period, d.id`,
+  ).all(first, last, clinicId, clinicId) as PurchaseGroup[];
+}
+
+export const isCatalog = (cls: string) => cls === 'A' || cls === 'B';
+
+/** Savings of a group against the drug's price before 集采; null when it has no reference price. */
+export function savingsOf(g: { vbp: number; referencePrice: number | null; packSize: number; qty: number; amount: number }): number | null {
+  if (!g.vbp || g.referencePrice === null) return null;
+  return lineAmountFromPackPrice(g.qty, g.referencePrice, g.packSize) - g.amount;
+}
+
+function share(groups: PurchaseGroup[]) {
+  const drugs = new Set<number>();
+  const catalogDrugs = new Set<number>();
+  let amount = 0;
+  let catalogAmount = 0;
+  for (const g of groups) {
+    amount += g.amount;
+    drugs.add(g.drugId);
+    if (isCatalog(g.insuranceClass)) {
+      catalogAmount += g.amount;
+      catalogDrugs.add(g.drugId);
+    }
+  }
+  return { amount, catalogAmount, items: drugs.size, catalogItems: catalogDrugs.size };
+}
+
+function vbpOf(groups: PurchaseGroup[]) {
+  let amount = 0;
+  let vbpAmount = 0;
+  let savings = 0;
+  let withoutReference = 0;
+  for (const g of groups) {
+    amount += g.amount;
+    if (!g.vbp) continue;
+    vbpAmount += g.amount;
+    const s = savingsOf(g);
+    if (s === null) withoutReference += 1;
+    else savings += s;
+  }
+  return { amount, vbpAmount, savings, withoutReference };
+}
+
+const groupBy = <T, K>(xs: T[], key: (x: T) => K) => {
+  const m = new Map<K, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+};
+
+/**
+ * Days each clinic's formulary drugs stood at zero: a day counts for a drug when its balance at the end of
+ * the day is zero and the clinic dispensed it in the 90 days before (it is one the clinic uses). Balances
+ * start from the monthly totals and move with per-day deltas, one grouped query per clinic store.
+ */
+export function stockoutDays(db: Db, clinicId: number | null, first: string, last: string) {
+  const deltas = sql(
+    db,
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed FROM ledger
+      WHERE store_id = ? AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
+  );
+  const histFrom = addDays(first, -90);
+  return clinicStoreList(db, clinicId).map((s) => {
+    const byDrug = groupBy(deltas.all(s.storeId, histFrom.slice(0, 7), last.slice(0, 7), histFrom, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
+    const perDrug = [...byDrug]
+      .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
+      .map(([drugId, rows]) => {
+        let balance = balanceAtStart(db, s.storeId, drugId, histFrom);
+        const changes = new Map(rows.map((r) => [r.date, r]));
+        let lastDispensed: string | null = null;
+        let inFormulary = false;
+        const outDates: string[] = [];
+        for (let d = histFrom; d <= last; d = addDays(d, 1)) {
+          const used = lastDispensed !== null && lastDispensed >= addDays(d, -90);
+          const c = changes.get(d);
+          if (c) {
+            balance += c.qty;
+            if (c.dispensed > 0) lastDispensed = d;
+          }
+          if (d < first || !used) continue;
+          inFormulary = true;
+          if (balance <= 0) outDates.push(d);
+        }
+        return { drugId, outDates, inFormulary };
+      })
+      .filter((p) => p.inFormulary);
+    return {
+      ...s,
+      formularyDrugs: perDrug.length,
+      drugsOut: perDrug.filter((p) => p.outDates.length > 0).length,
+      stockoutDays: perDrug.reduce((a, p) => a + p.outDates.length, 0),
+      perDrug,
+    };
+  });
+}
+
+export function nearExpiryLimit(today: string): string {
+  return addDays(today, NEAR_EXPIRY_DAYS);
+}
+
+export function supervisionDashboard(ctx: HandlerContext, input: ParsedInput<'supervision.dashboard'>) {
+  const db = ctx.db;
+  const clinicId = input.clinicId ?? null;
+  const { first, last } = rangeOf(input, ctx.today);
+  const periods = periodsBetween(input.from, input.to);
+  const clinics = clinicStoreList(db, clinicId);
+  const head = (c: { clinicId: number; code: string; name: string }) => ({ clinicId: c.clinicId, clinicCode: c.code, clinicName: c.name });
+
+  const main = purchaseGroups(db, first, last, clinicId);
+  const byMonth = groupBy(main, (g) => g.period);
+  const perClinic = groupBy(deliveryGroups(db, first, last, clinicId), (g) => g.clinicId);
+
+  const stockouts = stockoutDays(db, clinicId, first, last);
+  const before = nearExpiryLimit(ctx.today);
+  const expiring = sql(
+    db,
+    `SELECT s.id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, count(*) AS lots, sum(b.value) AS value,
+            sum(CASE WHEN l.expiry_date < ? THEN b.value ELSE 0 END) AS expiredValue
+       FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id
+      WHERE b.qty > 0 AND l.expiry_date <= ? AND s.kind <> 'transit' AND (? IS NULL OR s.clinic_id = ?)
+      GROUP BY s.id ORDER BY s.clinic_id IS NOT NULL, s.id`,
+  ).all(ctx.today, before, clinicId, clinicId) as { storeId: number; storeName: string; clinicId: number | null; lots: number; value: number; expiredValue: number }[];
+
+  const storeClinic = new Map(clinics.map((c) => [c.storeId, c]));
+  const dispensed = (
+    sql(
+      db,
+      `SELECT period, store_id AS storeId, -sum(amount) AS amount FROM stock_period_totals
+        WHERE movement = 'dispense' AND period BETWEEN ? AND ? GROUP BY period, store_id`,
+    ).all(input.from, input.to) as { period: string; storeId: number; amount: number }[]
+  ).filter((r) => storeClinic.has(r.storeId));
+  const topDrugs = (
+    sql(
+      db,
+      `SELECT t.drug_id AS drugId, d.generic_name AS name, d.spec, d.base_unit AS baseUnit, -sum(t.amount) AS amount, -sum(t.qty) AS qty
+         FROM stock_period_totals t JOIN stores s ON s.id = t.store_id AND s.kind = 'clinic' JOIN drugs d ON d.id = t.drug_id
+        WHERE t.movement = 'dispense' AND t.period BETWEEN ? AND ? AND (? IS NULL OR s.clinic_id = ?)
+        GROUP BY t.drug_id ORDER BY amount DESC LIMIT 10`,
+    ).all(input.from, input.to, clinicId, clinicId) as { drugId: number; name: string; spec: string; baseUnit: string; amount: number; qty: number }[]
+  ).filter((d) => d.amount > 0);
+
+  const acc = clinicAccuracy(db, { from: input.from, to: input.to, clinicId });
+  const clinicRows = acc.rows.filter((r) => r.clinicId !== null);
+
+  const signals = evaluateRules(db, { from: first, to: last, clinicId });
+  const dismissed = dismissalsOf(db, signals.map((s) => s.fingerprint));
+  const active = signals.filter((s) => statusOf(s, dismissed.get(s.fingerprint)) !== 'dismissed');
+
+  return {
+    from: input.from,
+    to: input.to,
+    basis: clinicId === null ? ('receipts' as const) : ('deliveries' as const),
+    insurance: {
+      months: periods.map((period) => ({ period, ...share(byMonth.get(period) ?? []) })),
+      clinics: clinics.map((c) => ({ ...head(c), ...share(perClinic.get(c.clinicId) ?? []) })),
+      total: share(main),
+    },
+    vbp: {
+      months: periods.map((period) => ({ period, ...vbpOf(byMonth.get(period) ?? []) })),
+      clinics: clinics.map((c) => ({ ...head(c), ...vbpOf(perClinic.get(c.clinicId) ?? []) })),
+      total: vbpOf(main),
+    },
+    stockouts: {
+      from: first,
+      to: last,
+      clinics: stockouts.map((s) => ({ ...head(s), storeId: s.storeId, formularyDrugs: s.formularyDrugs, drugsOut: s.drugsOut, stockoutDays: s.stockoutDays })),
+    },
+    nearExpiry: { before, stores: expiring },
+    consumption: {
+      months: dispensed.map((r) => ({ period: r.period, clinicId: storeClinic.get(r.storeId)!.clinicId, amount: r.amount })),
+      clinics: clinics.map((c) => ({ ...head(c), storeId: c.storeId, amount: dispensed.filter((r) => r.storeId === c.storeId).reduce((a, r) => a + r.amount, 0) })),
+      topDrugs,
+    },
+    accuracy: {
+      months: periods.map((period) => {
+        let counted = 0;
+        let matched = 0;
+        for (const r of clinicRows) {
+          const m = r.months.find((x) => x.period === period)!;
+          counted += m.countedLines;
+          matched += m.matchedLines;
+        }
+        return { period, countedLines: counted, matchedLines: matched, matchRateBp: counted === 0 ? null : Math.floor((matched * 20000 + counted) / (2 * counted)) };
+      }),
+      stores: acc.rows.map((r) => ({
+        storeId: r.storeId,
+        storeName: r.storeName,
+        clinicId: r.clinicId,
+        stocktakes: r.total.stocktakes,
+        countedLines: r.total.countedLines,
+        matchedLines: r.total.matchedLines,
+        matchRateBp: r.total.matchRateBp,
+        shortageAmount: r.total.shortageAmount,
+      })),
+    },
+    signals: {
+      open: active.length,
+      byRule: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], open: active.filter((s) => s.ruleKey === key).length })),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { defineHandlers } from '../../api/context';
+import { supervisionDashboard } from './dashboard';
+import { supervisionDrilldown } from './drilldown';
+import { ruleInfo } from './engine';
+import { dismissSignal, listSchedules, listSignals, setSchedule, setThresholds, signalDetail } from './signals';
+
+export const supervisionHandlers = defineHandlers({
+  'supervision.dashboard': supervisionDashboard,
+  'supervision.drilldown': supervisionDrilldown,
+  'supervision.rules': (ctx) => ruleInfo(ctx.db),
+  'supervision.setThresholds': setThresholds,
+  'supervision.signals': listSignals,
+  'supervision.signal': signalDetail,
+  'supervision.dismiss': dismissSignal,
+  'supervision.schedules': (ctx) => listSchedules(ctx.db),
+  'supervision.setSchedule': setSchedule,
+});

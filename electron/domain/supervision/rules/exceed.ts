@@ -1,0 +1,70 @@
+/**
+ * 用药超出配送量: in a month, a clinic dispensed more of a drug than it held at the start of the month plus
+ * what the hub delivered (signed for) in the month, net of returns. The ledger never lets stock go negative,
+ * so the excess was covered by stock of another origin: count surpluses (盘盈) — drugs the hub never supplied.
+ */
+import type { Db } from '../../../db/database';
+import { sql } from '../../../db/database';
+import { periodOf } from '../../../../shared/dates';
+import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
+import { balanceAtStart, clinicStoreList, ledgerIds, monthSpan, monthsOf } from '../data';
+import type { EvalWindow, Rule, Signal } from '../types';
+
+const SUPPLY = ['issue_in', 'clinic_return_out'];
+
+export const exceedRule: Rule = {
+  key: 'exceed',
+  title: '用药超出配送量',
+  describe: (t) =>
+    '按自然月统计：本月用药登记量 −（月初结存 + 本月配送签收量 − 本月退回中心库量）= 超出量。' +
+    `超出量 ≥ ${t.minExcess}（最小单位）且占本月用药量 ≥ ${t.minSharePct}% 时报警：超出部分不是中心库配送的药品（只能来自盘盈等来源），需核实来源。`,
+  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+    const out: Signal[] = [];
+    const stores = clinicStoreList(db, w.clinicId);
+    const totals = sql(
+      db,
+      `SELECT drug_id AS drugId, movement, sum(qty) AS qty FROM ledger
+        WHERE period = ? AND store_id = ? AND business_date BETWEEN ? AND ? AND movement IN ('dispense', 'issue_in', 'clinic_return_out', 'count_surplus')
+        GROUP BY drug_id, movement`,
+    );
+    for (const month of monthsOf(w.from, w.to)) {
+      const span = monthSpan(month, w.to);
+      for (const s of stores) {
+        const byDrug = new Map<number, Record<string, number>>();
+        for (const r of totals.all(periodOf(span.first), s.storeId, span.first, span.last) as { drugId: number; movement: string; qty: number }[]) {
+          const m = byDrug.get(r.drugId) ?? {};
+          m[r.movement] = r.qty;
+          byDrug.set(r.drugId, m);
+        }
+        for (const [drugId, m] of byDrug) {
+          const dispensed = -(m.dispense ?? 0);
+          if (dispensed <= 0) continue;
+          const supplied = (m.issue_in ?? 0) + (m.clinic_return_out ?? 0);
+          const opening = balanceAtStart(db, s.storeId, drugId, span.first);
+          const excess = dispensed - opening - supplied;
+          if (excess < t.minExcess || excess * 100 < t.minSharePct * dispensed) continue;
+          out.push({
+            fingerprint: makeFingerprint('exceed', s.clinicId, [drugId], month),
+            ruleKey: 'exceed',
+            clinicId: s.clinicId,
+            storeId: s.storeId,
+            drugIds: [drugId],
+            periodFrom: span.first,
+            periodTo: span.last,
+            summary: `${month} 用药 ${dispensed}，月初结存 ${opening}、配送签收净额 ${supplied}，超出 ${excess}（盘盈 ${m.count_surplus ?? 0}）`,
+            numbers: [
+              { label: '本月用药量', value: dispensed, unit: '最小单位' },
+              { label: '月初结存', value: opening, unit: '最小单位' },
+              { label: '配送签收净额', value: supplied, unit: '最小单位' },
+              { label: '超出量', value: excess, unit: '最小单位' },
+              { label: '本月盘盈', value: m.count_surplus ?? 0, unit: '最小单位' },
+            ],
+            severity: excess,
+            ledgerIds: ledgerIds(db, s.storeId, drugId, ['dispense', 'count_surplus', ...SUPPLY], span.first, span.last),
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

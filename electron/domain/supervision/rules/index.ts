@@ -1,0 +1,17 @@
+import type { RuleKey } from '../../../../shared/supervision';
+import type { Rule } from '../types';
+import { closedRule } from './closed';
+import { exceedRule } from './exceed';
+import { roundRule } from './round';
+import { shortageRule } from './shortage';
+import { spikeRule } from './spike';
+import { swapRule } from './swap';
+
+export const RULES: Record<RuleKey, Rule> = {
+  spike: spikeRule,
+  exceed: exceedRule,
+  swap: swapRule,
+  round: roundRule,
+  closed: closedRule,
+  shortage: shortageRule,
+};

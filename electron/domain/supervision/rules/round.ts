@@ -1,0 +1,71 @@
+/**
+ * 整数数量重复登记: the same round quantity (a multiple of the round base) entered again and again for a drug
+ * in a month — entries made up to a figure rather than taken from prescriptions.
+ */
+import type { Db } from '../../../db/database';
+import { sql } from '../../../db/database';
+import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
+import { clinicStoreList, monthSpan, monthsOf, round2 } from '../data';
+import type { EvalWindow, Rule, Signal } from '../types';
+
+export const roundRule: Rule = {
+  key: 'round',
+  title: '整数数量重复登记',
+  describe: (t) =>
+    `按自然月统计每种药品的用药登记明细：同一数量（${t.roundBase} 的整数倍）重复出现 ≥ ${t.minRepeats} 次，且占该药当月登记笔数 ≥ ${t.minSharePct}% 时报警（已冲销的登记不计）。`,
+  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+    const out: Signal[] = [];
+    const stores = new Map(clinicStoreList(db, w.clinicId).map((s) => [s.clinicId, s]));
+    const counts = sql(
+      db,
+      `SELECT d.clinic_id AS clinicId, l.drug_id AS drugId, l.qty, count(*) AS n FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+        WHERE (? IS NULL OR d.clinic_id = ?) AND d.business_date BETWEEN ? AND ? AND d.status = 'posted'
+        GROUP BY d.clinic_id, l.drug_id, l.qty`,
+    );
+    const rows = sql(
+      db,
+      `SELECT g.id FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+         JOIN ledger g ON g.doc_type = 'dispensing' AND g.doc_id = d.id AND g.doc_line_id = l.id AND g.reverses_id IS NULL
+        WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted' AND l.drug_id = ? AND l.qty = ? ORDER BY g.id`,
+    );
+    for (const month of monthsOf(w.from, w.to)) {
+      const span = monthSpan(month, w.to);
+      const all = counts.all(w.clinicId, w.clinicId, span.first, span.last) as { clinicId: number; drugId: number; qty: number; n: number }[];
+      const lines = new Map<string, number>();
+      for (const r of all) lines.set(`${r.clinicId}:${r.drugId}`, (lines.get(`${r.clinicId}:${r.drugId}`) ?? 0) + r.n);
+      const best = new Map<string, { qty: number; n: number }>();
+      for (const r of all) {
+        if (r.qty % t.roundBase !== 0 || r.n < t.minRepeats) continue;
+        const k = `${r.clinicId}:${r.drugId}`;
+        const b = best.get(k);
+        if (!b || r.n > b.n) best.set(k, { qty: r.qty, n: r.n });
+      }
+      for (const [k, b] of best) {
+        const [clinicId, drugId] = k.split(':').map(Number);
+        const total = lines.get(k)!;
+        if (b.n * 100 < t.minSharePct * total) continue;
+        const store = stores.get(clinicId);
+        if (!store) continue;
+        out.push({
+          fingerprint: makeFingerprint('round', clinicId, [drugId], month),
+          ruleKey: 'round',
+          clinicId,
+          storeId: store.storeId,
+          drugIds: [drugId],
+          periodFrom: span.first,
+          periodTo: span.last,
+          summary: `${month} 数量 ${b.qty} 登记了 ${b.n} 次，占该药当月 ${total} 笔登记的 ${round2((b.n * 100) / total)}%`,
+          numbers: [
+            { label: '重复的数量', value: b.qty, unit: '最小单位' },
+            { label: '重复次数', value: b.n, unit: '次' },
+            { label: '当月登记笔数', value: total, unit: '笔' },
+            { label: '占比', value: round2((b.n * 100) / total), unit: '%' },
+          ],
+          severity: b.n,
+          ledgerIds: (rows.all(clinicId, span.first, span.last, drugId, b.qty) as { id: number }[]).map((r) => r.id),
+        });
+      }
+    }
+    return out;
+  },
+};

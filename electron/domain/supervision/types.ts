@@ -1,0 +1,44 @@
+import type { Db } from '../../db/database';
+import type { RuleKey, Thresholds } from '../../../shared/supervision';
+
+/** The span a rule looks at, and whose clinics. Rules read history before `from` as they need it. */
+export interface EvalWindow {
+  from: string;
+  to: string;
+  /** One clinic, or null for every clinic. */
+  clinicId: number | null;
+}
+
+export interface SignalNumber {
+  label: string;
+  value: number | null;
+  /** '' for a plain number, 'fen' for an amount in fen, or a unit word ('最小单位', '%', '倍'…). */
+  unit: string;
+}
+
+/** One anomaly a rule found: what, where, the figures that triggered it, and the ledger rows behind it. */
+export interface Signal {
+  fingerprint: string;
+  ruleKey: RuleKey;
+  clinicId: number;
+  storeId: number;
+  /** The drugs concerned (the swap rule: the drug dispensed heavily first, then the one short in counts). */
+  drugIds: number[];
+  /** The signal's own week or month. */
+  periodFrom: string;
+  periodTo: string;
+  /** One sentence in Chinese with the figures. */
+  summary: string;
+  numbers: SignalNumber[];
+  /** A single figure that grows when the case gets worse; a dismissed signal reopens when it exceeds the dismissed one. */
+  severity: number;
+  ledgerIds: number[];
+}
+
+export interface Rule {
+  key: RuleKey;
+  title: string;
+  /** The rule in Chinese with the thresholds in force substituted. */
+  describe(t: Thresholds): string;
+  evaluate(db: Db, window: EvalWindow, t: Thresholds): Signal[];
+}

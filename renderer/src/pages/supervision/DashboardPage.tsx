@@ -1,0 +1,401 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { Alert, Card, Col, DatePicker, Empty, Row, Select, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import type { MethodOutput } from '../../../../shared/contract';
+import { formatFen } from '../../../../shared/money';
+import { useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { Money } from '../../components/format';
+import { DrillDrawer, type DrillInput } from './DrillDrawer';
+import { EChart, type ChartOption } from './EChart';
+import { bpText, monthLabel, pct, pctText, yuan, yuanAxis } from './format';
+import './supervision.css';
+
+type Dashboard = MethodOutput<'supervision.dashboard'>;
+
+const TARGET = 70;
+const BLUE = '#1677ff';
+const GREEN = '#52c41a';
+const ORANGE = '#fa8c16';
+const RED = '#f5222d';
+const GREY = '#bfbfbf';
+
+const targetLine = {
+  silent: true,
+  symbol: 'none',
+  lineStyle: { color: RED, type: 'dashed' as const },
+  label: { formatter: '70% 目标线', position: 'insideEndTop' as const, color: RED },
+  data: [{ yAxis: TARGET }],
+};
+
+const pctAxis = { type: 'value' as const, min: 0, max: 100, axisLabel: { formatter: '{value}%' } };
+const grid = { left: 48, right: 24, top: 40, bottom: 32, containLabel: true };
+
+function tooltipRows(rows: [string, string][]) {
+  return rows.map(([k, v]) => `${k}：<b>${v}</b>`).join('<br/>');
+}
+
+/** 三保看板: steady supply, lower costs, insurance money used properly — as numbers, each drilling down to its rows. */
+export default function DashboardPage() {
+  const [range, setRange] = useState<[string, string]>([dayjs().subtract(5, 'month').format('YYYY-MM'), dayjs().format('YYYY-MM')]);
+  const [clinicId, setClinicId] = useState<number | undefined>();
+  const [drill, setDrill] = useState<DrillInput | null>(null);
+  const clinics = useApiQuery('clinics.list', { includeInactive: false });
+  const q = useApiQuery('supervision.dashboard', { from: range[0], to: range[1], clinicId });
+  const d = q.data;
+  const base = { from: range[0], to: range[1], clinicId };
+  const open = (x: Omit<DrillInput, 'from' | 'to'>) => setDrill({ ...base, ...x });
+  const clinicName = (id: number) => clinics.data?.find((c) => c.id === id)?.name ?? String(id);
+
+  return (
+    <Page
+      title="三保看板"
+      subTitle="保供应、降药价、保医保基金安全：点击任一图形或数字查看明细"
+      extra={
+        <>
+          <Select
+            allowClear
+            placeholder="全部村卫生室"
+            style={{ width: 200 }}
+            value={clinicId}
+            onChange={setClinicId}
+            options={clinics.data?.map((c) => ({ value: c.id, label: `${c.code} ${c.name}` }))}
+            aria-label="村卫生室"
+          />
+          <DatePicker.RangePicker
+            picker="month"
+            allowClear={false}
+            value={[dayjs(`${range[0]}-01`), dayjs(`${range[1]}-01`)]}
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0].format('YYYY-MM'), v[1].format('YYYY-MM')])}
+            aria-label="统计月份"
+          />
+        </>
+      }
+    >
+      {q.error && <Alert type="error" showIcon title={q.error.message} />}
+      {!d && !q.error && <Skeleton active />}
+      {d && <Figures d={d} open={open} clinicName={clinicName} />}
+      <DrillDrawer input={drill} onClose={() => setDrill(null)} />
+    </Page>
+  );
+}
+
+function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillInput, 'from' | 'to'>) => void; clinicName: (id: number) => string }) {
+  const ins = d.insurance.total;
+  const amountShare = pct(ins.catalogAmount, ins.amount);
+  const itemShare = pct(ins.catalogItems, ins.items);
+  const vbpShare = pct(d.vbp.total.vbpAmount, d.vbp.total.amount);
+  const outDays = d.stockouts.clinics.reduce((a, c) => a + c.stockoutDays, 0);
+  const nearValue = d.nearExpiry.stores.reduce((a, s) => a + s.value, 0);
+  const accCounted = d.accuracy.months.reduce((a, m) => a + m.countedLines, 0);
+  const accMatched = d.accuracy.months.reduce((a, m) => a + m.matchedLines, 0);
+  const accRate = accCounted ? Math.floor((accMatched * 20000 + accCounted) / (2 * accCounted)) : null;
+  const basis = d.basis === 'receipts' ? '中心库采购入库' : '配送到本室';
+
+  const charts = useMemo(() => buildCharts(d, clinicName), [d, clinicName]);
+
+  return (
+    <>
+      <Row gutter={[12, 12]} className="kpis">
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'insurance', flag: true })}>
+            <Statistic title="医保目录占比（金额）" value={amountShare ?? '—'} suffix={amountShare === null ? '' : '%'} styles={{ content: { color: amountShare !== null && amountShare < TARGET ? RED : GREEN } }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'insurance', flag: true })}>
+            <Statistic title="医保目录占比（品种）" value={itemShare ?? '—'} suffix={itemShare === null ? '' : '%'} styles={{ content: { color: itemShare !== null && itemShare < TARGET ? RED : GREEN } }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'vbp', flag: true })}>
+            <Statistic title="集采药品占比（金额）" value={vbpShare ?? '—'} suffix={vbpShare === null ? '' : '%'} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'vbp', flag: true })}>
+            <Statistic title="集采节约金额" value={formatFen(d.vbp.total.savings)} prefix="¥" styles={{ content: { color: GREEN } }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'stockout' })}>
+            <Statistic title="断货天数（药品·天）" value={outDays} styles={{ content: { color: outDays > 0 ? ORANGE : GREEN } }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'nearExpiry' })}>
+            <Statistic title="近效期库存金额" value={formatFen(nearValue)} prefix="¥" styles={{ content: { color: nearValue > 0 ? ORANGE : undefined } }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Card size="small" hoverable onClick={() => open({ figure: 'accuracy' })}>
+            <Statistic title="账实相符率" value={bpText(accRate)} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Link to="/supervision/signals">
+            <Card size="small" hoverable>
+              <Statistic title="待处理异常信号" value={d.signals.open} styles={{ content: { color: d.signals.open > 0 ? RED : GREEN } }} />
+            </Card>
+          </Link>
+        </Col>
+      </Row>
+
+      <Row gutter={[12, 12]}>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="医保目录药品占比（按月）" extra={<Typography.Text type="secondary">{basis}，目标 ≥ 70%</Typography.Text>}>
+            <EChart label="医保目录药品占比按月" option={charts.insuranceMonths} onClick={(p) => open({ figure: 'insurance', period: d.insurance.months[p.dataIndex].period, flag: p.seriesIndex === 0 ? true : undefined })} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="各村卫生室医保目录药品占比" extra={<Typography.Text type="secondary">配送到各室，金额口径</Typography.Text>}>
+            {d.insurance.clinics.length ? (
+              <EChart label="各村卫生室医保目录药品占比" option={charts.insuranceClinics} onClick={(p) => open({ figure: 'insurance', clinicId: d.insurance.clinics[p.dataIndex].clinicId })} />
+            ) : (
+              <Empty />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="集采药品占比与节约金额" extra={<Typography.Text type="secondary">节约 =（集采前价格 − 实际价格）× 数量</Typography.Text>}>
+            <EChart label="集采药品占比与节约金额" option={charts.vbp} onClick={(p) => open({ figure: 'vbp', period: d.vbp.months[p.dataIndex].period, flag: p.seriesIndex === 1 ? undefined : true })} />
+            {d.vbp.total.withoutReference > 0 && (
+              <Typography.Text type="secondary">有 {d.vbp.total.withoutReference} 组集采药品在目录中没有集采前价格，未计入节约金额。</Typography.Text>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="各村卫生室断货天数" extra={<Typography.Text type="secondary">前 90 天用过的药品库存为零的天数</Typography.Text>}>
+            {d.stockouts.clinics.length ? (
+              <EChart label="各村卫生室断货天数" option={charts.stockouts} onClick={(p) => open({ figure: 'stockout', clinicId: d.stockouts.clinics[p.dataIndex].clinicId })} />
+            ) : (
+              <Empty />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="用药金额趋势（按月、按村卫生室）">
+            <EChart
+              label="用药金额趋势"
+              option={charts.consumption}
+              onClick={(p) => open({ figure: 'consumption', period: charts.periods[p.dataIndex], clinicId: charts.consumptionClinics[p.seriesIndex ?? 0] })}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="用药金额前十的药品">
+            <Table
+              size="small"
+              rowKey="drugId"
+              pagination={false}
+              dataSource={d.consumption.topDrugs}
+              locale={{ emptyText: '期间内没有用药登记' }}
+              onRow={() => ({ onClick: () => open({ figure: 'consumption' }), style: { cursor: 'pointer' } })}
+              columns={[
+                { title: '药品', key: 'n', render: (_, r) => `${r.name} ${r.spec}` },
+                { title: '数量', key: 'q', align: 'right', render: (_, r) => `${r.qty}${r.baseUnit}` },
+                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="近效期库存金额（按库房）" extra={<Typography.Text type="secondary">{d.nearExpiry.before} 前到期</Typography.Text>}>
+            {d.nearExpiry.stores.length ? (
+              <EChart label="近效期库存金额" option={charts.nearExpiry} onClick={(p) => open({ figure: 'nearExpiry', storeId: d.nearExpiry.stores[p.dataIndex].storeId })} />
+            ) : (
+              <Empty description="没有近效期库存" />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="抽查账实相符率（按月）">
+            <EChart label="账实相符率按月" option={charts.accuracy} onClick={(p) => open({ figure: 'accuracy', period: d.accuracy.months[p.dataIndex].period })} />
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card size="small" title="异常信号（本期间）" extra={<Link to="/supervision/signals">全部信号</Link>}>
+            {d.signals.byRule.map((r) => (
+              <Link key={r.key} to={`/supervision/signals?rule=${r.key}`}>
+                <Tag color={r.open > 0 ? 'red' : 'default'} className="rule-tag">
+                  {r.title} {r.open}
+                </Tag>
+              </Link>
+            ))}
+          </Card>
+        </Col>
+      </Row>
+    </>
+  );
+}
+
+function buildCharts(d: Dashboard, clinicName: (id: number) => string) {
+  const months = d.insurance.months;
+  const periods = months.map((m) => m.period);
+  const insuranceMonths: ChartOption = {
+    grid,
+    legend: { top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const i = (ps as { dataIndex: number }[])[0].dataIndex;
+        const m = months[i];
+        return `${m.period}<br/>${tooltipRows([
+          ['采购金额', yuan(m.amount)],
+          ['目录内金额', yuan(m.catalogAmount)],
+          ['金额占比', pctText(pct(m.catalogAmount, m.amount))],
+          ['品种', `${m.catalogItems} / ${m.items}`],
+          ['品种占比', pctText(pct(m.catalogItems, m.items))],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: periods.map(monthLabel) },
+    yAxis: pctAxis,
+    series: [
+      { name: '金额占比', type: 'bar', data: months.map((m) => pct(m.catalogAmount, m.amount)), itemStyle: { color: BLUE }, markLine: targetLine, barMaxWidth: 36 },
+      { name: '品种占比', type: 'line', data: months.map((m) => pct(m.catalogItems, m.items)), itemStyle: { color: GREEN }, connectNulls: false },
+    ],
+  };
+  const ic = d.insurance.clinics;
+  const insuranceClinics: ChartOption = {
+    grid,
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const c = ic[(ps as { dataIndex: number }[])[0].dataIndex];
+        return `${c.clinicName}<br/>${tooltipRows([
+          ['配送金额', yuan(c.amount)],
+          ['目录内金额', yuan(c.catalogAmount)],
+          ['金额占比', pctText(pct(c.catalogAmount, c.amount))],
+          ['品种占比', pctText(pct(c.catalogItems, c.items))],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: ic.map((c) => c.clinicName.replace('村卫生室', '')), axisLabel: { interval: 0, rotate: ic.length > 8 ? 40 : 0 } },
+    yAxis: pctAxis,
+    series: [
+      {
+        name: '金额占比',
+        type: 'bar',
+        barMaxWidth: 28,
+        data: ic.map((c) => {
+          const v = pct(c.catalogAmount, c.amount);
+          return { value: v, itemStyle: { color: v !== null && v < TARGET ? RED : BLUE } };
+        }),
+        markLine: targetLine,
+      },
+    ],
+  };
+  const vm = d.vbp.months;
+  const vbp: ChartOption = {
+    grid: { ...grid, right: 56 },
+    legend: { top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const m = vm[(ps as { dataIndex: number }[])[0].dataIndex];
+        return `${m.period}<br/>${tooltipRows([
+          ['集采药品金额', yuan(m.vbpAmount)],
+          ['非集采金额', yuan(m.amount - m.vbpAmount)],
+          ['集采占比', pctText(pct(m.vbpAmount, m.amount))],
+          ['节约金额', yuan(m.savings)],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: vm.map((m) => monthLabel(m.period)) },
+    yAxis: [
+      { type: 'value', name: '元', axisLabel: { formatter: yuanAxis } },
+      { type: 'value', name: '占比', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
+    ],
+    series: [
+      { name: '集采药品', type: 'bar', stack: 'a', data: vm.map((m) => m.vbpAmount), itemStyle: { color: BLUE }, barMaxWidth: 36 },
+      { name: '非集采药品', type: 'bar', stack: 'a', data: vm.map((m) => m.amount - m.vbpAmount), itemStyle: { color: GREY } },
+      { name: '节约金额', type: 'bar', data: vm.map((m) => m.savings), itemStyle: { color: GREEN }, barMaxWidth: 20 },
+      { name: '集采占比', type: 'line', yAxisIndex: 1, data: vm.map((m) => pct(m.vbpAmount, m.amount)), itemStyle: { color: ORANGE } },
+    ],
+  };
+  const so = d.stockouts.clinics;
+  const stockouts: ChartOption = {
+    grid,
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const c = so[(ps as { dataIndex: number }[])[0].dataIndex];
+        return `${c.clinicName}<br/>${tooltipRows([
+          ['断货天数（药品·天）', String(c.stockoutDays)],
+          ['断过货的药品', `${c.drugsOut} / ${c.formularyDrugs} 种`],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: so.map((c) => c.clinicName.replace('村卫生室', '')), axisLabel: { interval: 0, rotate: so.length > 8 ? 40 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: '断货天数', type: 'bar', barMaxWidth: 28, data: so.map((c) => ({ value: c.stockoutDays, itemStyle: { color: c.stockoutDays > 0 ? ORANGE : GREEN } })) }],
+  };
+  const consumptionClinics = [...new Set(d.consumption.months.map((m) => m.clinicId))];
+  const cm = new Map(d.consumption.months.map((m) => [`${m.clinicId}:${m.period}`, m.amount]));
+  const consumption: ChartOption = {
+    grid: { ...grid, top: 56 },
+    legend: { top: 0, type: 'scroll' },
+    tooltip: { trigger: 'item', formatter: (p: unknown) => {
+      const x = p as { seriesName: string; name: string; value: number };
+      return `${x.seriesName} ${x.name}<br/>用药金额：<b>${yuan(x.value)}</b>`;
+    } },
+    xAxis: { type: 'category', data: periods.map(monthLabel) },
+    yAxis: { type: 'value', name: '元', axisLabel: { formatter: yuanAxis } },
+    series: consumptionClinics.map((id) => ({
+      name: clinicName(id).replace('村卫生室', ''),
+      type: 'line' as const,
+      symbolSize: 8,
+      data: periods.map((p) => cm.get(`${id}:${p}`) ?? 0),
+    })),
+  };
+  const ne = d.nearExpiry.stores;
+  const nearExpiry: ChartOption = {
+    grid,
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const s = ne[(ps as { dataIndex: number }[])[0].dataIndex];
+        return `${s.storeName}<br/>${tooltipRows([
+          ['近效期金额', yuan(s.value)],
+          ['其中已过期', yuan(s.expiredValue)],
+          ['批次数', String(s.lots)],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: ne.map((s) => s.storeName.replace('村卫生室', '').replace('中心药库', '中心库')), axisLabel: { interval: 0, rotate: ne.length > 8 ? 40 : 0 } },
+    yAxis: { type: 'value', name: '元', axisLabel: { formatter: yuanAxis } },
+    series: [
+      { name: '未过期', type: 'bar', stack: 'a', barMaxWidth: 28, data: ne.map((s) => s.value - s.expiredValue), itemStyle: { color: ORANGE } },
+      { name: '已过期', type: 'bar', stack: 'a', data: ne.map((s) => s.expiredValue), itemStyle: { color: RED } },
+    ],
+  };
+  const am = d.accuracy.months;
+  const accuracy: ChartOption = {
+    grid,
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: unknown) => {
+        const m = am[(ps as { dataIndex: number }[])[0].dataIndex];
+        return `${m.period}<br/>${tooltipRows([
+          ['相符率', bpText(m.matchRateBp)],
+          ['盘点批次行', `${m.matchedLines} / ${m.countedLines} 相符`],
+        ])}`;
+      },
+    },
+    xAxis: { type: 'category', data: am.map((m) => monthLabel(m.period)) },
+    yAxis: { type: 'value', min: 50, max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [
+      {
+        name: '相符率',
+        type: 'line',
+        symbolSize: 10,
+        data: am.map((m) => (m.matchRateBp === null ? null : m.matchRateBp / 100)),
+        itemStyle: { color: BLUE },
+        markLine: { silent: true, symbol: 'none', lineStyle: { color: GREEN, type: 'dashed' }, label: { formatter: '95%' }, data: [{ yAxis: 95 }] },
+      },
+    ],
+  };
+  return { periods, insuranceMonths, insuranceClinics, vbp, stockouts, consumption, consumptionClinics, nearExpiry, accuracy };
+}

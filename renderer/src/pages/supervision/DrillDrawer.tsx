@@ -1,0 +1,74 @@
+import { Link } from 'react-router';
+import { Alert, Drawer, Table, Tag, Typography } from 'antd';
+import type { MethodInput, MethodOutput } from '../../../../shared/contract';
+import { useApiQuery } from '../../api/hooks';
+import { Money, Qty } from '../../components/format';
+
+export type DrillInput = MethodInput<'supervision.drilldown'>;
+type DrillRow = MethodOutput<'supervision.drilldown'>['rows'][number];
+
+/** The rows behind a dashboard figure, each linking to its stock card or document. */
+export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onClose: () => void }) {
+  const q = useApiQuery('supervision.drilldown', input ?? undefined, { enabled: input !== null });
+  const rows = q.data?.rows ?? [];
+  const total = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
+  return (
+    <Drawer open={input !== null} onClose={onClose} size={1000} title={q.data?.title ?? '明细'} destroyOnHidden>
+      {q.data?.truncated && <Alert type="warning" showIcon title="明细过多，只显示前 2000 行，请缩小范围。" style={{ marginBottom: 12 }} />}
+      <Table<DrillRow>
+        rowKey="key"
+        size="small"
+        loading={q.isLoading}
+        dataSource={rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 行` }}
+        scroll={{ x: 1200 }}
+        summary={() =>
+          rows.some((r) => r.amount !== null) ? (
+            <Table.Summary.Row>
+              <Table.Summary.Cell index={0} colSpan={5}>
+                <Typography.Text strong>合计</Typography.Text>
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={5} align="right">
+                <Money fen={total} prefix strong />
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={6} colSpan={2} />
+            </Table.Summary.Row>
+          ) : null
+        }
+        columns={[
+          { title: '日期', dataIndex: 'date', width: 100, render: (d: string | null) => d ?? '—' },
+          {
+            title: '单据 / 批号',
+            dataIndex: 'docLabel',
+            width: 200,
+            render: (d: string | null, r) => (r.link ? <Link to={r.link}>{d ?? '库存台账'}</Link> : (d ?? '—')),
+          },
+          { title: '卫生室 / 库房', key: 'where', width: 150, render: (_, r) => r.storeName ?? r.clinicCode ?? '中心药库' },
+          {
+            title: '药品',
+            key: 'drug',
+            width: 260,
+            render: (_, r) =>
+              r.drugName ? (
+                <span>
+                  {r.drugName} <Typography.Text type="secondary">{r.spec}</Typography.Text>
+                </span>
+              ) : (
+                '—'
+              ),
+          },
+          {
+            title: '数量',
+            dataIndex: 'qty',
+            align: 'right',
+            width: 120,
+            render: (q: number | null, r) => (r.packSize && r.packUnit && r.baseUnit ? <Qty qty={q} drug={{ packSize: r.packSize, packUnit: r.packUnit, baseUnit: r.baseUnit }} /> : '—'),
+          },
+          { title: '金额', dataIndex: 'amount', align: 'right', width: 120, render: (a: number | null) => <Money fen={a} /> },
+          { title: '标记', dataIndex: 'tags', width: 120, render: (tags: string[]) => tags.map((t) => <Tag key={t} color={t === '集采' ? 'blue' : t === '非医保' || t === '已过期' ? 'red' : 'green'}>{t}</Tag>) },
+          { title: '说明', dataIndex: 'note', render: (n: string | null) => n ?? '' },
+        ]}
+      />
+    </Drawer>
+  );
+}

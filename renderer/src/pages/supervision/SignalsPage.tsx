@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Alert, DatePicker, Segmented, Select, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import type { MethodOutput } from '../../../../shared/contract';
+import { RULE_KEYS, RULE_TITLES, type RuleKey } from '../../../../shared/supervision';
+import { useApiQuery } from '../../api/hooks';
+import { Page } from '../../components/Page';
+import { toIsoDate } from '../../components/dates';
+import { RuleTag, SignalStatus, signalPath } from './labels';
+import './supervision.css';
+
+type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
+
+/** 异常信号: every rule run over a window, newest first; each row opens to its rule, numbers and ledger rows. */
+export default function SignalsPage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const rule = (params.get('rule') as RuleKey | null) ?? undefined;
+  const clinicId = params.get('clinic') ? Number(params.get('clinic')) : undefined;
+  const status = (params.get('status') as 'active' | 'dismissed' | 'all' | null) ?? 'active';
+  const [range, setRange] = useState<[string, string]>([dayjs().subtract(89, 'day').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const set = (key: string, value: string | number | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value === undefined || value === '') next.delete(key);
+    else next.set(key, String(value));
+    setParams(next, { replace: true });
+  };
+  const clinics = useApiQuery('clinics.list', { includeInactive: false });
+  const q = useApiQuery('supervision.signals', { from: range[0], to: range[1], clinicId, ruleKey: rule, status });
+  const counts = useApiQuery('supervision.signals', { from: range[0], to: range[1], clinicId, status });
+
+  return (
+    <Page
+      title="异常信号"
+      subTitle="按规则从台账中找出的可疑用药：突增、超出配送、串换、整数重复、休息日用药、盘亏集中"
+      extra={
+        <>
+          <Link to="/supervision/rules">规则与阈值设置</Link>
+          <Select
+            allowClear
+            placeholder="全部村卫生室"
+            style={{ width: 200 }}
+            value={clinicId}
+            onChange={(v) => set('clinic', v)}
+            options={clinics.data?.map((c) => ({ value: c.id, label: `${c.code} ${c.name}` }))}
+            aria-label="村卫生室"
+          />
+          <DatePicker.RangePicker
+            allowClear={false}
+            value={[dayjs(range[0]), dayjs(range[1])]}
+            onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}
+            presets={[
+              { label: '近 30 天', value: [dayjs().subtract(29, 'day'), dayjs()] },
+              { label: '近 90 天', value: [dayjs().subtract(89, 'day'), dayjs()] },
+              { label: '近半年', value: [dayjs().subtract(6, 'month'), dayjs()] },
+            ]}
+            aria-label="日期范围"
+          />
+          <Segmented
+            value={status}
+            onChange={(v) => set('status', v === 'active' ? undefined : (v as string))}
+            options={[
+              { value: 'active', label: '待处理' },
+              { value: 'dismissed', label: '已排除' },
+              { value: 'all', label: '全部' },
+            ]}
+          />
+        </>
+      }
+    >
+      <Segmented
+        style={{ marginBottom: 12 }}
+        value={rule ?? 'all'}
+        onChange={(v) => set('rule', v === 'all' ? undefined : (v as string))}
+        options={[
+          { value: 'all', label: `全部规则 ${counts.data ? counts.data.rows.length : ''}` },
+          ...RULE_KEYS.map((k) => ({ value: k, label: `${RULE_TITLES[k]} ${counts.data?.rules.find((r) => r.key === k)?.count ?? ''}` })),
+        ]}
+      />
+      {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 12 }} />}
+      <Table<SignalRow>
+        rowKey="fingerprint"
+        size="small"
+        loading={q.isLoading}
+        dataSource={q.data?.rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
+        locale={{ emptyText: status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
+        onRow={(r) => ({ onClick: () => navigate(signalPath(r.fingerprint)), style: { cursor: 'pointer' } })}
+        scroll={{ x: 1000 }}
+        columns={[
+          { title: '规则', dataIndex: 'ruleKey', width: 150, render: (k: RuleKey, r) => <RuleTag rule={k} title={r.ruleTitle} /> },
+          { title: '村卫生室', key: 'clinic', width: 140, render: (_, r) => `${r.clinicCode} ${r.clinicName}` },
+          {
+            title: '药品',
+            key: 'drugs',
+            width: 220,
+            render: (_, r) =>
+              r.drugs.length === 0 ? '—' : r.ruleKey === 'closed' ? `${r.drugs.length} 种药品` : r.drugs.map((d) => `${d.name} ${d.spec}`).join(' ↔ '),
+          },
+          { title: '期间', key: 'period', width: 190, render: (_, r) => `${r.periodFrom} 至 ${r.periodTo}` },
+          { title: '情况', dataIndex: 'summary', render: (s: string) => <Typography.Text>{s}</Typography.Text> },
+          { title: '台账行', dataIndex: 'ledgerCount', width: 70, align: 'right' },
+          { title: '状态', dataIndex: 'status', width: 90, render: (s: SignalRow['status']) => <SignalStatus status={s} /> },
+          { title: '', key: 'open', width: 60, render: (_, r) => <Link to={signalPath(r.fingerprint)} onClick={(e) => e.stopPropagation()}>查看</Link> },
+        ]}
+      />
+    </Page>
+  );
+}
