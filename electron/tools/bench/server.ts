@@ -1,0 +1,1 @@
+export async function runServerBench(..._a: unknown[]): Promise<Record<string, unknown>> { return {}; }
