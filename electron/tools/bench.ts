@@ -27,7 +27,7 @@ const log = (s: string) => console.log(s);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 const END = '2026-10-31';
-const FULL_LARGE: HubParams = { clinics: 40, start: '2016-11-01', end: END, linesPerClinicDay: 65, drugs: 600, formulary: 150, seed: 20161101 };
+const FULL_LARGE: HubParams = { clinics: 40, start: '2016-11-01', end: END, linesPerClinicDay: 65, drugs: 600, formulary: 120, seed: 20161101 };
 const QUICK_LARGE: HubParams = { clinics: 6, start: '2023-11-01', end: END, linesPerClinicDay: 12, drugs: 200, formulary: 60, seed: 20231101 };
 const large = quick ? QUICK_LARGE : FULL_LARGE;
 const small: HubParams = { ...large, start: '2025-11-01' };

@@ -26,7 +26,7 @@ import { addDays, periodBounds, periodOf } from '../../../shared/dates';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
 
 /** Bump when the generated data changes shape: cached hubs of another version are rebuilt. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface HubParams {
   clinics: number;
@@ -467,8 +467,9 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
     let total = 0;
     model.list.forEach((d, i) => {
       const daily = model.dailyDemand[i];
-      if (usable(c.storeId, d.id, date) >= daily * 7) return;
-      const want = Math.ceil(Math.max(daily * 14 - usable(c.storeId, d.id, date), d.packSize) / d.packSize) * d.packSize;
+      // Below ten days' use: topped up to about three and a half weeks, in whole packs.
+      if (usable(c.storeId, d.id, date) >= daily * 10) return;
+      const want = Math.ceil(Math.max(daily * 24 - usable(c.storeId, d.id, date), d.packSize) / d.packSize) * d.packSize;
       for (const take of takeFefo(hubStore, d.id, want, date)) {
         const lineId = ++deliveryLineId;
         const out = post(hubStore, take.lotId, -take.qty, 'issue_out', 'delivery', id, lineId, date, pharmacistId, at);

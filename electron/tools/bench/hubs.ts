@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE_NAME } from '../../app';
-import { migrationsDir } from '../../paths';
-import { GENERATOR_VERSION, generateHub, type GenStats, type HubParams } from './generate';
+import { Runtime } from '../../runtime';
+import { GENERATOR_VERSION, generateHub, noonClock, type GenStats, type HubParams } from './generate';
 import { checkLedgerInvariants } from '../../domain/stock/ledger';
 
 export interface CachedHub {
@@ -19,16 +19,9 @@ export interface CachedHub {
   cached: boolean;
 }
 
-function migrationsHash(): string {
-  const dir = migrationsDir();
-  const h = crypto.createHash('sha256');
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) h.update(f).update(fs.readFileSync(path.join(dir, f)));
-  return h.digest('hex').slice(0, 10);
-}
-
 export function hubKey(params: HubParams): string {
   const h = crypto.createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 10);
-  return `hub-v${GENERATOR_VERSION}-${params.clinics}c-${params.start}-${params.end}-${h}-m${migrationsHash()}`;
+  return `hub-v${GENERATOR_VERSION}-${params.clinics}c-${params.start}-${params.end}-${h}`;
 }
 
 export async function ensureHub(root: string, params: HubParams, log: (s: string) => void): Promise<CachedHub> {
@@ -38,6 +31,14 @@ export async function ensureHub(root: string, params: HubParams, log: (s: string
   if (fs.existsSync(done) && fs.existsSync(file)) {
     const stats = JSON.parse(fs.readFileSync(done, 'utf8')) as GenStats;
     log(`  cached hub reused (generation skipped): ${path.relative(process.cwd(), dir)}`);
+    // A hub generated before a newer migration is upgraded like any hub: through the real migrations.
+    const runtime = new Runtime({ dataDir: dir, clock: noonClock(params.end) }, 'main', { recoveryMode: false });
+    const migrated = runtime.app.migration;
+    runtime.close();
+    if (migrated.to > migrated.from) {
+      log(`  migrated the cached hub from schema ${migrated.from} to ${migrated.to}`);
+      fs.rmSync(path.join(dir, 'backups'), { recursive: true, force: true });
+    }
     return { dir, file, params, stats, cached: true };
   }
   fs.rmSync(dir, { recursive: true, force: true });
