@@ -216,7 +216,12 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
 
   // ——— Bulk history, on a raw connection without journal, secondary indexes dropped ———
   const db = new Database(path.join(dataDir, DB_FILE_NAME));
-  db.pragma('journal_mode = OFF');
+  // No journal during the bulk load: out of WAL first, and better-sqlite3's defensive mode (which refuses
+  // journal_mode = OFF) lifted for this connection only. The hub is restored to WAL + FULL below.
+  db.unsafeMode(true);
+  db.pragma('journal_mode = DELETE');
+  const journal = db.pragma('journal_mode = OFF', { simple: true });
+  if (journal !== 'off') log(`  (journal_mode stays ${String(journal)} during the load)`);
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -256000');
@@ -675,8 +680,10 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
   db.exec('COMMIT');
   log(`  bulk load done (${((Date.now() - started) / 1000).toFixed(0)} s); creating ${indexes.length} indexes…`);
   for (const ix of indexes) db.exec(ix.sql);
+  db.pragma('journal_mode = DELETE');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  db.unsafeMode(false);
   db.close();
   stats.seconds = (Date.now() - started) / 1000;
   log(`  indexes created (${stats.seconds.toFixed(0)} s)`);
