@@ -29,6 +29,16 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface World {
@@ -78,30 +88,90 @@ async function waitForHealth(base: string, child: ChildProcess, timeoutMs: numbe
   throw new Error('server did not answer /api/health in time');
 }
 
+interface Server {
+  child: ChildProcess;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(workDir: string, port: number, logName: string): Promise<Server> {
+  const base = `http://127.0.0.1:${port}`;
+  const serveScript = path.join(path.dirname(process.argv[1]), 'serve.cjs');
+  const out = fs.openSync(path.join(workDir, logName), 'w');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [serveScript, '--data', workDir, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', out, out] });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.closeSync(out);
+  };
+  try {
+    await waitForHealth(base, child, 600_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { child, startMs: Number(process.hrtime.bigint() - t0) / 1e6, stop };
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='))!.split(';')[0];
+}
+
+/**
+ * Waits for the server's automatic daily backup (it starts 5 s after start-up) to be recorded, asking
+ * /api/health every 250 ms meanwhile: the slowest answer is how long the server stood still.
+ */
+async function waitForDailyBackup(base: string, timeoutMs: number): Promise<{ seconds: number; stallMs: number; done: boolean }> {
+  const cookie = await login(base, 'admin');
+  const t0 = Date.now();
+  let stallMs = 0;
+  let lastList = 0;
+  while (Date.now() - t0 < timeoutMs) {
+    const h0 = Date.now();
+    await fetch(`${base}/api/health`).catch(() => null);
+    stallMs = Math.max(stallMs, Date.now() - h0);
+    if (Date.now() - lastList > 2000) {
+      lastList = Date.now();
+      const res = await fetch(`${base}/api/backup.list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
+      const list = (await res.json()) as { reason: string; recorded: boolean }[];
+      if (Array.isArray(list) && list.some((b) => b.reason === 'daily' && b.recorded)) return { seconds: (Date.now() - t0) / 1000, stallMs, done: true };
+    }
+    await sleep(250);
+  }
+  return { seconds: (Date.now() - t0) / 1000, stallMs, done: false };
+}
+
 export async function runServerBench(workDir: string, params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
   const file = path.join(workDir, DB_FILE_NAME);
   const world = readWorld(file);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const serveScript = path.join(path.dirname(process.argv[1]), 'serve.cjs');
-  const logFile = path.join(workDir, 'server.log');
-  const out = fs.openSync(logFile, 'w');
-  const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [serveScript, '--data', workDir, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', out, out] });
-  try {
-    await waitForHealth(base, child, 120_000);
-    const startMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    opts.log(`  start: ${startMs.toFixed(0)} ms from spawn to the first /api/health answer`);
 
+  // First start on a file this server never closed (a copy): the full start-up quick_check runs.
+  fs.rmSync(`${file}.clean-close.json`, { force: true });
+  const first = await startServer(workDir, port, 'server-1.log');
+  opts.log(`  first start (file not known good: full quick_check): ${first.startMs.toFixed(0)} ms to the first /api/health answer`);
+  const backup = await waitForDailyBackup(base, opts.quick ? 120_000 : 1_200_000);
+  opts.log(`  the day's automatic backup ${backup.done ? 'finished' : 'had not finished'} after ${backup.seconds.toFixed(0)} s; slowest /api/health meanwhile ${backup.stallMs} ms`);
+  await first.stop();
+
+  // The everyday start: the hub PC was shut down cleanly yesterday.
+  const server = await startServer(workDir, port, 'server-2.log');
+  const startMs = server.startMs;
+  opts.log(`  start after a clean shutdown: ${startMs.toFixed(0)} ms from spawn to the first /api/health answer`);
+  try {
     // Sessions: every doctor and pharmacist logs in (hashing is slow on purpose: not timed).
     const users = [...world.clinics.map((c) => ({ username: c.username, clinic: c })), ...world.pharmacists.map((username) => ({ username, clinic: null }))];
     const clients: { username: string; clinic: World['clinics'][number] | null; cookie: string }[] = [];
     for (let i = 0; i < 50; i++) {
       const u = users[i % users.length];
-      const res = await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: BENCH_PASSWORD }) });
-      if (!res.ok) throw new Error(`login ${u.username}: ${res.status} ${await res.text()}`);
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='))!.split(';')[0];
-      clients.push({ ...u, cookie });
+      clients.push({ ...u, cookie: await login(base, u.username) });
     }
 
     const today = chinaDate(new Date());
@@ -125,6 +195,7 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
       (latencies[method] ??= []).push(ms);
       if (status < 200 || status >= 300) errors.push(`${method} → ${status} ${text.slice(0, 160)}`);
     };
+    const cpuBefore = cpuMsOf(server.child.pid);
     const deadline = Date.now() + durationMs;
     await Promise.all(
       clients.map(async (c, i) => {
@@ -160,21 +231,26 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
         }
       }),
     );
+    const cpuAfter = cpuMsOf(server.child.pid);
     const all = Object.values(latencies).flat();
+    const serverCpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
     const s = stats(all);
     const byMethod = Object.fromEntries(Object.entries(latencies).map(([m, v]) => [m, roundStats(stats(v))]));
     opts.log(`  ${all.length} requests in ${durationMs / 1000} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors`);
+    if (serverCpuMs !== null) opts.log(`  server CPU: ${serverCpuMs.toFixed(0)} ms in ${durationMs / 1000} s (${(serverCpuMs / all.length).toFixed(2)} ms per request, ${((100 * serverCpuMs) / durationMs).toFixed(0)}% of one core)`);
     for (const [m, v] of Object.entries(byMethod)) opts.log(`    ${m.padEnd(18)} n ${String(v.n).padStart(5)}  p50 ${v.p50}  p95 ${v.p95}  p99 ${v.p99}  max ${v.max} ms`);
     for (const e of errors.slice(0, 5)) opts.log(`    error: ${e}`);
     return {
       http_p99_ms: round(s.p99),
       http_errors: errors.length,
       start_ms: round(startMs, 0),
+      start_checked_ms: round(first.startMs, 0),
+      daily_backup_seconds: backup.done ? round(backup.seconds, 0) : null,
+      daily_backup_stall_ms: backup.stallMs,
+      http_server_cpu_ms_per_request: serverCpuMs !== null ? round(serverCpuMs / all.length) : null,
       http: { clients: 50, seconds: durationMs / 1000, requests: all.length, dispensing_posts: posts, think_ms: '200–1000', all: roundStats(s), by_method: byMethod, first_errors: errors.slice(0, 5) },
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    fs.closeSync(out);
+    await server.stop();
   }
 }
