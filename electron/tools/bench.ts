@@ -16,6 +16,7 @@ import { runCatalogBench } from './bench/catalog';
 import { runServerBench } from './bench/server';
 import { ensureHub, verifyHub } from './bench/hubs';
 import { round } from './bench/measure';
+import { recordCleanClose } from '../domain/backup/recovery';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');
@@ -56,6 +57,8 @@ async function main() {
     db_bytes_per_ledger_row: round(bytes / ledgerRows, 1),
     generation_seconds_10y: bigHub.cached ? null : round(bigHub.stats.seconds, 0),
     generation_cached: bigHub.cached,
+    // Opening the ten-year file when it is not known good (after a crash, a copy or a restore): full quick_check.
+    checked_open_ms_10y: bigHub.migratedFrom === null ? round(bigHub.checkedOpenMs, 0) : null,
   });
 
   if (wants('reads')) {
@@ -66,7 +69,11 @@ async function main() {
   if (wants('post') || wants('http')) {
     fs.rmSync(work, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
-    fs.copyFileSync(bigHub.file, path.join(work, path.basename(bigHub.file)));
+    const copy = path.join(work, path.basename(bigHub.file));
+    fs.copyFileSync(bigHub.file, copy);
+    // A byte copy of the hub just checked and cleanly closed: recorded as such, so the copy's opens are
+    // the everyday kind (the checked open is measured above, on the original).
+    recordCleanClose(copy);
   }
   if (wants('post')) {
     log(`\n[3/6] dispensing posts: real handler vs raw inserts, on a copy of the large hub (${elapsed()})`);

@@ -17,6 +17,9 @@ export interface CachedHub {
   params: HubParams;
   stats: GenStats;
   cached: boolean;
+  /** Opening the hub with the full start-up quick_check (and any pending migration), in ms. */
+  checkedOpenMs: number;
+  migratedFrom: number | null;
 }
 
 export function hubKey(params: HubParams): string {
@@ -28,23 +31,32 @@ export async function ensureHub(root: string, params: HubParams, log: (s: string
   const dir = path.join(root, hubKey(params));
   const done = path.join(dir, 'generated.json');
   const file = path.join(dir, DB_FILE_NAME);
+  let stats: GenStats;
+  let cached = false;
   if (fs.existsSync(done) && fs.existsSync(file)) {
-    const stats = JSON.parse(fs.readFileSync(done, 'utf8')) as GenStats;
+    stats = JSON.parse(fs.readFileSync(done, 'utf8')) as GenStats;
+    cached = true;
     log(`  cached hub reused (generation skipped): ${path.relative(process.cwd(), dir)}`);
-    // A hub generated before a newer migration is upgraded like any hub: through the real migrations.
-    const runtime = new Runtime({ dataDir: dir, clock: noonClock(params.end) }, 'main', { recoveryMode: false });
-    const migrated = runtime.app.migration;
-    runtime.close();
-    if (migrated.to > migrated.from) {
-      log(`  migrated the cached hub from schema ${migrated.from} to ${migrated.to}`);
-      fs.rmSync(path.join(dir, 'backups'), { recursive: true, force: true });
-    }
-    return { dir, file, params, stats, cached: true };
+  } else {
+    fs.rmSync(dir, { recursive: true, force: true });
+    stats = await generateHub(dir, params, log);
+    fs.writeFileSync(done, JSON.stringify(stats, null, 2));
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  const stats = await generateHub(dir, params, log);
-  fs.writeFileSync(done, JSON.stringify(stats, null, 2));
-  return { dir, file, params, stats, cached: false };
+  // Opened as after a crash (no clean-shutdown record): the full quick_check runs, and a hub made before
+  // a newer migration is upgraded like any hub, through the real migrations. Closing it records a clean
+  // shutdown, so the benchmark's later opens are everyday starts.
+  fs.rmSync(`${file}.clean-close.json`, { force: true });
+  const t0 = process.hrtime.bigint();
+  const runtime = new Runtime({ dataDir: dir, clock: noonClock(params.end) }, 'main', { recoveryMode: false });
+  const checkedOpenMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const migrated = runtime.app.migration;
+  runtime.close();
+  const migratedFrom = migrated.to > migrated.from ? migrated.from : null;
+  if (migratedFrom !== null) {
+    log(`  migrated the hub from schema ${migrated.from} to ${migrated.to} (with its pre-migration backup) in ${(checkedOpenMs / 1000).toFixed(1)} s`);
+    fs.rmSync(path.join(dir, 'backups'), { recursive: true, force: true });
+  } else log(`  opened with the full start-up quick_check in ${(checkedOpenMs / 1000).toFixed(1)} s`);
+  return { dir, file, params, stats, cached, checkedOpenMs, migratedFrom };
 }
 
 /**

@@ -36,7 +36,7 @@ function inputsOf(runtime: Runtime, end: string): Inputs {
   return { clinics, suppliers, months };
 }
 
-type Op = 'soh' | 'clinic_statement' | 'supplier_statement' | 'stock_card';
+type Op = 'soh' | 'clinic_statement' | 'supplier_statement' | 'stock_card' | 'soh_all' | 'alerts';
 
 interface Opened {
   runtime: Runtime;
@@ -58,6 +58,9 @@ function openHub(hub: CachedHub): Opened {
         const { first, last } = periodBounds(pick(r, inputs.months));
         return client.call('stock.card', { storeId: c.storeId, drugId: pick(r, c.drugs), from: first, to: last, limit: 2000 });
       },
+      // Beyond the four: stock on hand with every watched drug (the 全部 filter), and one clinic's alerts.
+      soh_all: (r) => client.call('stock.onHand', { storeId: pick(r, inputs.clinics).storeId, filter: 'all', page: 1, pageSize: 50 }),
+      alerts: (r) => client.call('stock.alerts', { storeId: pick(r, inputs.clinics).storeId }),
     },
   };
 }

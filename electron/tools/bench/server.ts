@@ -1,6 +1,8 @@
 /**
  * The real headless server (dist/electron/serve.cjs) on a copy of the ten-year hub:
- * - start_ms: spawn to the first answer of /api/health;
+ * - start_ms: spawn to the first answer of /api/health (the file as a clean shutdown left it);
+ * - the day's automatic backup, which the server starts 5 s after start-up: how long it takes and how
+ *   long the server stands still meanwhile (daily_backup_stall_ms); the load runs after it, on a restart;
  * - http_p99_ms / http_errors: 50 concurrent simulated clients over loopback (the 40 village doctors and
  *   10 pharmacists, each logged in with its own session), mixed reads and writes (stock on hand, drug
  *   search, stock cards, requisition and delivery lists, statements, dispensing posts), each client
@@ -153,18 +155,17 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
 
-  // First start on a file this server never closed (a copy): the full start-up quick_check runs.
-  fs.rmSync(`${file}.clean-close.json`, { force: true });
+  // The morning start: the hub PC was shut down cleanly the evening before.
   const first = await startServer(workDir, port, 'server-1.log');
-  opts.log(`  first start (file not known good: full quick_check): ${first.startMs.toFixed(0)} ms to the first /api/health answer`);
+  const startMs = first.startMs;
+  opts.log(`  start: ${startMs.toFixed(0)} ms from spawn to the first /api/health answer`);
   const backup = await waitForDailyBackup(base, opts.quick ? 120_000 : 1_200_000);
   opts.log(`  the day's automatic backup ${backup.done ? 'finished' : 'had not finished'} after ${backup.seconds.toFixed(0)} s; slowest /api/health meanwhile ${backup.stallMs} ms`);
   await first.stop();
 
-  // The everyday start: the hub PC was shut down cleanly yesterday.
+  // Started again (the day's backup done): the load runs on this one.
   const server = await startServer(workDir, port, 'server-2.log');
-  const startMs = server.startMs;
-  opts.log(`  start after a clean shutdown: ${startMs.toFixed(0)} ms from spawn to the first /api/health answer`);
+  opts.log(`  restart: ${server.startMs.toFixed(0)} ms`);
   try {
     // Sessions: every doctor and pharmacist logs in (hashing is slow on purpose: not timed).
     const users = [...world.clinics.map((c) => ({ username: c.username, clinic: c })), ...world.pharmacists.map((username) => ({ username, clinic: null }))];
@@ -244,7 +245,7 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
       http_p99_ms: round(s.p99),
       http_errors: errors.length,
       start_ms: round(startMs, 0),
-      start_checked_ms: round(first.startMs, 0),
+      start_restart_ms: round(server.startMs, 0),
       daily_backup_seconds: backup.done ? round(backup.seconds, 0) : null,
       daily_backup_stall_ms: backup.stallMs,
       http_server_cpu_ms_per_request: serverCpuMs !== null ? round(serverCpuMs / all.length) : null,
