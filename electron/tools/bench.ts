@@ -39,8 +39,9 @@ async function main() {
   const results: Record<string, unknown> = {};
 
   log(`\n[1/6] hubs (${large.clinics} clinics; large ${large.start} … ${large.end}, small ${small.start} … ${small.end})`);
-  const bigHub = await ensureHub(root, large, log);
-  const smallHub = await ensureHub(root, small, log);
+  const reuseChecked = process.argv.includes('--reuse-checked');
+  const bigHub = await ensureHub(root, large, log, { reuseChecked });
+  const smallHub = await ensureHub(root, small, log, { reuseChecked });
   const ledgerRows = bigHub.stats.ledgerRows;
   const bytes = fs.statSync(bigHub.file).size;
   log(`  large: ${ledgerRows.toLocaleString('en')} ledger rows, ${(bytes / 2 ** 20).toFixed(0)} MiB; small: ${smallHub.stats.ledgerRows.toLocaleString('en')} rows (${elapsed()})`);
@@ -66,7 +67,9 @@ async function main() {
     Object.assign(results, await runReadBench(bigHub, smallHub, { quick, log }));
   }
   const work = path.join(root, 'work');
-  if (wants('post') || wants('http')) {
+  const reuseWork = process.argv.includes('--reuse-work') && fs.existsSync(path.join(work, path.basename(bigHub.file)));
+  if (reuseWork) log(`\n  reusing the working copy in ${path.relative(process.cwd(), work)} (--reuse-work)`);
+  if ((wants('post') || wants('http')) && !reuseWork) {
     fs.rmSync(work, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
     const copy = path.join(work, path.basename(bigHub.file));
@@ -95,8 +98,15 @@ async function main() {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
   };
-  const out = { scale: quick ? 'quick' : 'full', ...results, run_seconds: round((Date.now() - started) / 1000, 0), machine, at: new Date().toISOString() };
-  fs.writeFileSync(path.resolve(process.cwd(), 'bench-results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const file = path.resolve(process.cwd(), 'bench-results.json');
+  // A partial run (--only=…) updates the figures it measured and keeps the others of the same scale.
+  let previous: Record<string, unknown> = {};
+  if (only && fs.existsSync(file)) {
+    const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (old.scale === (quick ? 'quick' : 'full')) previous = old;
+  }
+  const out = { ...previous, scale: quick ? 'quick' : 'full', ...results, run_seconds: round((Date.now() - started) / 1000, 0), machine, at: new Date().toISOString() };
+  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`\n[6/6] results (${elapsed()}) → bench-results.json`);
   printTable(out);
 }
