@@ -3,8 +3,9 @@
  * - import_ratio: a 100,000-row catalog .xlsx imported through `catalog.importCommit` (parse with the
  *   importer's own reader, validate every row, write drugs and the search index in one transaction) ÷
  *   reading the same file with exceljs alone, in the importer's reading mode (`workbook.xlsx.load` with
- *   the same ignored nodes, every row's values visited). Wall time for both, measured back to back in
- *   the same process; CPU time is reported beside it.
+ *   the same ignored nodes, every row's values visited), measured back to back in the same process. The
+ *   ratio is of CPU time (this process, user + system): on a shared machine, wall time also measures
+ *   the neighbours. The wall-time ratio is recorded beside it.
  * - search_p95_ms: the drug picker's `catalog.search` over the imported catalog, with queries mixing
  *   pinyin initials (2–5 letters), full pinyin and Chinese (1–4 characters) taken from the catalog's names.
  */
@@ -113,7 +114,9 @@ export async function runCatalogBench(root: string, opts: { quick: boolean; log:
     return {
       search_p95_ms: round(s.p95),
       search: { catalog_rows: count, queries: all.length, with_hits: hits, all: roundStats(s), ...Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, roundStats(stats(v))])) },
-      import_ratio: round(imported.wallMs / alone.wallMs),
+      // CPU time: on a shared machine, wall time also measures the neighbours (both are recorded).
+      import_ratio: round(imported.cpuMs / alone.cpuMs),
+      import_wall_ratio: round(imported.wallMs / alone.wallMs),
       import: {
         rows: count,
         file_bytes: data.length,
@@ -121,7 +124,6 @@ export async function runCatalogBench(root: string, opts: { quick: boolean; log:
         import_cpu_ms: round(imported.cpuMs, 0),
         exceljs_wall_ms: round(alone.wallMs, 0),
         exceljs_cpu_ms: round(alone.cpuMs, 0),
-        cpu_ratio: round(imported.cpuMs / alone.cpuMs),
       },
     };
   } finally {
