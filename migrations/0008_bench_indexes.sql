@@ -6,3 +6,8 @@
 -- month the store ever had: ten years of a clinic's totals to find six months' drugs, for each store.
 -- With (store_id, period) it reads only the months asked for, however many years are kept.
 CREATE INDEX stock_period_totals_store_period ON stock_period_totals (store_id, period, drug_id);
+
+-- A supplier's statement looks for the receipts reversed in the month. A receipt can be reversed in any
+-- later open month, so its own date does not bound the search, and the (supplier_id, business_date)
+-- index walked every receipt of the supplier's years to find the few reversed ones. Only those are here.
+CREATE INDEX receipts_reversed ON receipts (supplier_id, reversed_at) WHERE status = 'reversed';
