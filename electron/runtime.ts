@@ -3,7 +3,7 @@ import { DB_FILE_NAME, openApp, systemClock, type AppOptions, type SantongApp } 
 import { AppError } from './errors';
 import { loadMigrations } from './db/migrate';
 import { migrationsDir } from './paths';
-import { diagnoseOpenFailure, emptiedDatabaseProblem, quickCheckProblem, type RecoveryState } from './domain/backup/recovery';
+import { diagnoseOpenFailure, emptiedDatabaseProblem, quickCheckProblem, recordCleanClose, takeCleanClose, type RecoveryState } from './domain/backup/recovery';
 
 export type Profile = 'main' | 'demo';
 
@@ -91,6 +91,8 @@ export class Runtime {
     const opts = this.optionsFor(this.profile);
     const emptied = emptiedDatabaseProblem(opts.dataDir, this.dbFile);
     if (emptied) return this.enterRecovery(emptied, null);
+    // Untouched since a clean shutdown: known good, no need to read every page again (recovery.ts).
+    const unchanged = takeCleanClose(this.dbFile);
     let app: SantongApp;
     try {
       app = openApp(opts);
@@ -99,7 +101,7 @@ export class Runtime {
       if (!damage) throw err;
       return this.enterRecovery(damage, err);
     }
-    const problem = quickCheckProblem(app.db);
+    const problem = unchanged ? null : quickCheckProblem(app.db);
     if (problem) {
       app.close();
       return this.enterRecovery(problem, null);
@@ -144,7 +146,11 @@ export class Runtime {
   }
 
   close(): void {
-    this.current?.close();
+    const app = this.current;
     this.current = null;
+    if (app) {
+      app.close();
+      recordCleanClose(app.dbFile);
+    }
   }
 }

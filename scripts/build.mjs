@@ -17,6 +17,7 @@ export const MAIN_ENTRIES = {
   'gen-api-docs': 'electron/tools/gen-api-docs.ts',
   'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
+  bench: 'electron/tools/bench.ts',
 };
 
 function newestMtime(p) {

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../excel';
 import { AppError } from '../../errors';
 import { fieldForHeader, type ImportField } from '../../../shared/catalogColumns';
 
@@ -53,7 +54,7 @@ function notAWorkbook(filename: string): AppError {
 export async function readWorkbook(data: Buffer, filename: string): Promise<SheetRows[]> {
   // An .xlsx file is a zip archive: 'PK\x03\x04'.
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw notAWorkbook(filename);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(data as unknown as ExcelJS.Buffer, {
       ignoreNodes: ['dataValidations', 'conditionalFormatting', 'extLst', 'picture', 'drawing', 'legacyDrawing', 'tableParts', 'hyperlinks'],
@@ -128,7 +129,7 @@ export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], ro
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = '三统药品管理';
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c, i) => ({ key: String(i), width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));

@@ -1,5 +1,5 @@
 /** A purchase order as an Excel workbook (.xlsx), laid out like the printed order. */
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../excel';
 import { amountInWords, formatFen, formatUnitPrice } from '../../../shared/money';
 import { INSURANCE_CLASS_LABELS } from '../../../shared/contract/requisitions';
 import { ORDER_STATUS_LABELS, type OrderDetail } from '../../../shared/contract/orders';
@@ -12,7 +12,7 @@ const money = (fen: number) => Number(formatFen(fen, { grouping: false }));
 const price = (micro: number) => Number(formatUnitPrice(micro, 2));
 
 export async function orderWorkbook(order: OrderDetail): Promise<{ filename: string; base64: string }> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = order.hub.name;
   wb.created = new Date(`${order.businessDate}T00:00:00+08:00`);
   const ws = wb.addWorksheet('采购订单', {

@@ -62,8 +62,9 @@ export function snapshotRows(db: Db, eventId: number, storeId: number | null): B
 
 /**
  * Net monthly totals per store × drug for the months in [from, to) ('YYYY-MM', bounds as strings).
- * INDEXED BY keeps SQLite on the (period, store_id) index even for one store (its primary key leads with
- * store_id and would scan the store's whole history): the work follows the months read, not the years kept.
+ * For one store, INDEXED BY keeps SQLite on the (store_id, period) index (migration 0009): its primary key
+ * leads with store_id and would scan the store's whole history, and the (period, store_id) index would read
+ * every store's rows of the months in range. The work follows the months read, not the years kept.
  */
 function totalsIn(db: Db, from: string, to: string, storeId: number | null): BalanceRow[] {
   return storeId === null
@@ -75,9 +76,9 @@ function totalsIn(db: Db, from: string, to: string, storeId: number | null): Bal
     : (sql(
         db,
         `SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(amount) AS value
-           FROM stock_period_totals INDEXED BY stock_period_totals_period
-          WHERE period >= ? AND period < ? AND store_id = ? GROUP BY drug_id`,
-      ).all(from, to, storeId) as BalanceRow[]);
+           FROM stock_period_totals INDEXED BY stock_period_totals_store_period
+          WHERE store_id = ? AND period >= ? AND period < ? GROUP BY drug_id`,
+      ).all(storeId, from, to) as BalanceRow[]);
 }
 
 /** Stock on hand now, per store × drug (live lots only: an emptied lot holds no value). */
@@ -139,7 +140,7 @@ export interface MovementTotal {
   value: number;
 }
 
-/** The month's totals per store × drug × movement (net of reversals), on the (period, store_id) index. */
+/** The month's totals per store × drug × movement (net of reversals), on the (period, …) indexes. */
 export function monthTotals(db: Db, period: string, storeId: number | null): MovementTotal[] {
   return storeId === null
     ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value FROM stock_period_totals WHERE period = ?').all(
@@ -148,8 +149,8 @@ export function monthTotals(db: Db, period: string, storeId: number | null): Mov
     : (sql(
         db,
         `SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value
-           FROM stock_period_totals INDEXED BY stock_period_totals_period WHERE period = ? AND store_id = ?`,
-      ).all(period, storeId) as MovementTotal[]);
+           FROM stock_period_totals INDEXED BY stock_period_totals_store_period WHERE store_id = ? AND period = ?`,
+      ).all(storeId, period) as MovementTotal[]);
 }
 
 /** Stock at the end of a month, computed (opening + the month's totals). */

@@ -4,7 +4,8 @@
  * signature lines. Money cells hold the decimal written from integer fen (formatFen), so the file carries
  * the exact amount and stays summable in Excel.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../excel';
 import type { ClinicSummary, StoreStatement, SupplierStatement } from '../../../shared/contract/settlement';
 import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
@@ -17,8 +18,8 @@ const QTY_FORMAT = '#,##0;-#,##0;"-"';
 const thin = { style: 'thin' as const };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 
-function newBook(hubName: string) {
-  const wb = new ExcelJS.Workbook();
+async function newBook(hubName: string) {
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = hubName;
   return wb;
 }
@@ -125,19 +126,19 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
 }
 
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
-  const wb = newBook(s.hubName);
+  const wb = await newBook(s.hubName);
   storeSheet(wb, s, '中心药库进销存月报');
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
 
 export async function clinicWorkbook(s: StoreStatement): Promise<File> {
-  const wb = newBook(s.hubName);
+  const wb = await newBook(s.hubName);
   storeSheet(wb, s, `${s.clinic?.name ?? ''}药品结算单`);
   return finish(wb, `卫生室结算单-${s.clinic?.code ?? ''}${s.clinic?.name ?? ''}-${s.period}.xlsx`);
 }
 
 export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
-  const wb = newBook(s.hubName);
+  const wb = await newBook(s.hubName);
   const headers = ['序号', '编码', '村卫生室', '期初结存', ...s.columns.map((c) => c.label), '期末结存', '应结算（用药金额）', '月末在途'];
   const ws = addSheet(wb, '卫生室结算汇总', [4, 4]);
   title(ws, headers.length, s.hubName, '村卫生室药品结算汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);
@@ -161,7 +162,7 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
 }
 
 export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
-  const wb = newBook(s.hubName);
+  const wb = await newBook(s.hubName);
   const headers = ['序号', '日期', '摘要', '单据号 / 凭证号', '发票号', '发票日期', '购进金额', '退货金额', '付款金额', '应付余额', '备注'];
   const ws = addSheet(wb, '对账单', [5, 5]);
   title(ws, headers.length, s.hubName, '配送企业往来对账单', [`配送企业：${s.supplier.name}`, `统一社会信用代码：${s.supplier.creditCode}`, `期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）']);
@@ -199,7 +200,7 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
 }
 
 export async function suppliersWorkbook(s: { hubName: string; period: string; closed: boolean; rows: { name: string; opening: number; received: number; returned: number; paid: number; closing: number }[]; totals: { opening: number; received: number; returned: number; paid: number; closing: number } }): Promise<File> {
-  const wb = newBook(s.hubName);
+  const wb = await newBook(s.hubName);
   const headers = ['序号', '配送企业', '期初应付', '本月购进', '本月退货', '本月付款', '期末应付'];
   const ws = addSheet(wb, '应付汇总', [4, 4]);
   title(ws, headers.length, s.hubName, '配送企业应付账款汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);

@@ -25,10 +25,18 @@ export function getPayment(db: Db, id: number): PaymentRow {
 }
 
 export function listPayments(db: Db, filter: { supplierId?: number; period?: string }): PaymentRow[] {
-  return sql(
-    db,
-    `${PAYMENT_SELECT} WHERE (? IS NULL OR p.supplier_id = ?) AND (? IS NULL OR p.period = ?) ORDER BY p.pay_date, p.id LIMIT 2000`,
-  ).all(filter.supplierId ?? null, filter.supplierId ?? null, filter.period ?? null, filter.period ?? null) as PaymentRow[];
+  // Only the filters given, so SQLite can seek on (supplier_id, pay_date) or (period) instead of scanning years.
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.supplierId !== undefined) {
+    where.push('p.supplier_id = ?');
+    args.push(filter.supplierId);
+  }
+  if (filter.period !== undefined) {
+    where.push('p.period = ?');
+    args.push(filter.period);
+  }
+  return sql(db, `${PAYMENT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.pay_date, p.id LIMIT 2000`).all(...args) as PaymentRow[];
 }
 
 export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.create'>) {

@@ -6,6 +6,7 @@ import type { StoreRow } from '../../../shared/contract/stock';
 import { addMonths, periodOf } from '../../../shared/dates';
 import { accessibleStore, drugSnapshot, listStores, nearExpiryLimit } from './common';
 import { assertBookReadable, blindScope, isHidden } from '../stocktake/blind';
+import { baseSnapshotBefore } from '../settlement/balances';
 
 interface LotLive {
   drugId: number;
@@ -177,14 +178,24 @@ export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>)
     }));
 }
 
-/** Opening balance of a drug at a store before a date: monthly totals for earlier months plus this month's rows before it. */
+/**
+ * Opening balance of a drug at a store before a date: the closing snapshot of the latest closed month
+ * before it (when there is one), the monthly totals of the months since, and this month's rows before the
+ * date — a few rows however many years are kept (summing every earlier month grew with the years).
+ */
 export function balanceBefore(db: Db, storeId: number, drugId: number, date: string): { qty: number; value: number } {
   const period = periodOf(date);
-  const months = sql(db, 'SELECT coalesce(sum(qty), 0) AS qty, coalesce(sum(amount), 0) AS value FROM stock_period_totals WHERE store_id = ? AND drug_id = ? AND period < ?').get(
-    storeId,
-    drugId,
-    period,
-  ) as { qty: number; value: number };
+  const base = baseSnapshotBefore(db, period);
+  const snap = base
+    ? ((sql(db, 'SELECT qty, value FROM period_closings WHERE event_id = ? AND store_id = ? AND drug_id = ?').get(base.eventId, storeId, drugId) as
+        | { qty: number; value: number }
+        | undefined) ?? { qty: 0, value: 0 })
+    : { qty: 0, value: 0 };
+  const since = sql(
+    db,
+    'SELECT coalesce(sum(qty), 0) AS qty, coalesce(sum(amount), 0) AS value FROM stock_period_totals WHERE store_id = ? AND drug_id = ? AND period > ? AND period < ?',
+  ).get(storeId, drugId, base?.period ?? '0000-00', period) as { qty: number; value: number };
+  const months = { qty: snap.qty + since.qty, value: snap.value + since.value };
   const days = sql(
     db,
     'SELECT coalesce(sum(qty), 0) AS qty, coalesce(sum(amount), 0) AS value FROM ledger WHERE store_id = ? AND drug_id = ? AND period = ? AND business_date < ?',

@@ -1,0 +1,246 @@
+/**
+ * The real headless server (dist/electron/serve.cjs) on a copy of the ten-year hub:
+ * - start_ms: spawn to the first answer of /api/health (the file as a clean shutdown left it);
+ * - the day's automatic backup starts 5 s after start-up and runs during the load, as on a real hub; a
+ *   prober asks /api/health every 250 ms meanwhile (http_max_stall_ms: the longest the server stood still);
+ * - http_p99_ms / http_errors: 50 concurrent simulated clients over loopback (the 40 village doctors and
+ *   10 pharmacists, each logged in with its own session), mixed reads and writes (stock on hand, drug
+ *   search, stock cards, requisition and delivery lists, statements, dispensing posts), each client
+ *   waiting 0.2–1 s between requests like a person at a screen, for 30 s (--quick: 8 s). Any non-2xx
+ *   answer or network failure is an error; none is provoked on purpose.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DB_FILE_NAME } from '../../app';
+import { chinaDate, periodOf } from '../../../shared/dates';
+import { BENCH_PASSWORD, PHARMACISTS, type HubParams } from './generate';
+import { pick, rng, round, stats } from './measure';
+import { roundStats } from './reads';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface World {
+  hubStoreId: number;
+  clinics: { clinicId: number; storeId: number; username: string; drugs: number[] }[];
+  pharmacists: string[];
+  words: string[];
+}
+
+function readWorld(file: string): World {
+  const db = new Database(file, { readonly: true });
+  try {
+    const hubStoreId = (db.prepare("SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
+    const clinics = (
+      db
+        .prepare("SELECT c.id AS clinicId, s.id AS storeId, u.username FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' JOIN users u ON u.clinic_id = c.id ORDER BY c.id")
+        .all() as { clinicId: number; storeId: number; username: string }[]
+    ).map((c) => ({
+      ...c,
+      drugs: (
+        db.prepare('SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id HAVING sum(qty) >= 200 ORDER BY drug_id').all(c.storeId) as { id: number }[]
+      ).map((r) => r.id),
+    }));
+    const pharmacists = (db.prepare("SELECT username FROM users WHERE role = 'pharmacist' ORDER BY id LIMIT ?").all(PHARMACISTS) as { username: string }[]).map((r) => r.username);
+    const words = (db.prepare('SELECT DISTINCT generic_name AS n FROM drugs ORDER BY id LIMIT 400').all() as { n: string }[]).flatMap((r) => {
+      const name = r.n.replace(/[^\u4e00-\u9fff]/g, '');
+      return name.length >= 2 ? [name.slice(0, 2), name.slice(0, 1), name.slice(1, 3)] : [];
+    });
+    return { hubStoreId, clinics, pharmacists, words };
+  } finally {
+    db.close();
+  }
+}
+
+async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(10);
+  }
+  throw new Error('server did not answer /api/health in time');
+}
+
+interface Server {
+  child: ChildProcess;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(workDir: string, port: number, logName: string): Promise<Server> {
+  const base = `http://127.0.0.1:${port}`;
+  const serveScript = path.join(path.dirname(process.argv[1]), 'serve.cjs');
+  const out = fs.openSync(path.join(workDir, logName), 'w');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [serveScript, '--data', workDir, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', out, out] });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      // A server busy verifying its backup cannot even take SIGTERM (see BENCHMARKS.md): after 15 s, kill.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.closeSync(out);
+  };
+  try {
+    await waitForHealth(base, child, 600_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { child, startMs: Number(process.hrtime.bigint() - t0) / 1e6, stop };
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='))!.split(';')[0];
+}
+
+export async function runServerBench(workDir: string, params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
+  const file = path.join(workDir, DB_FILE_NAME);
+  const world = readWorld(file);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+
+  // The morning start: the hub PC was shut down cleanly the evening before. Its automatic daily backup
+  // begins 5 s later and runs while the clinics work, as it does on a real hub.
+  const server = await startServer(workDir, port, 'server.log');
+  const startMs = server.startMs;
+  opts.log(`  start: ${startMs.toFixed(0)} ms from spawn to the first /api/health answer`);
+  const adminCookie = await login(base, 'admin');
+  try {
+    // Sessions: every doctor and pharmacist logs in (hashing is slow on purpose: not timed).
+    const users = [...world.clinics.map((c) => ({ username: c.username, clinic: c })), ...world.pharmacists.map((username) => ({ username, clinic: null }))];
+    const clients: { username: string; clinic: World['clinics'][number] | null; cookie: string }[] = [];
+    for (let i = 0; i < 50; i++) {
+      const u = users[i % users.length];
+      clients.push({ ...u, cookie: await login(base, u.username) });
+    }
+
+    const today = chinaDate(new Date());
+    const monthStart = `${periodOf(today)}-01`;
+    const durationMs = opts.quick ? 8_000 : 30_000;
+    const latencies: Record<string, number[]> = {};
+    const errors: string[] = [];
+    let posts = 0;
+    const call = async (cookie: string, method: string, body: unknown) => {
+      const started = process.hrtime.bigint();
+      let status = 0;
+      let text = '';
+      try {
+        const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+        status = res.status;
+        text = await res.text();
+      } catch (err) {
+        text = (err as Error).message;
+      }
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      (latencies[method] ??= []).push(ms);
+      if (status < 200 || status >= 300) errors.push(`${method} → ${status} ${text.slice(0, 160)}`);
+    };
+    const cpuBefore = cpuMsOf(server.child.pid);
+    const deadline = Date.now() + durationMs;
+    // Meanwhile /api/health every 250 ms: its slowest answer is the longest the server stood still.
+    let stallMs = 0;
+    const prober = (async () => {
+      while (Date.now() < deadline) {
+        const h0 = Date.now();
+        await fetch(`${base}/api/health`).catch(() => null);
+        stallMs = Math.max(stallMs, Date.now() - h0);
+        await sleep(250);
+      }
+    })();
+    await Promise.all(
+      clients.map(async (c, i) => {
+        const r = rng(1000 + i);
+        await sleep(r() * 1000);
+        while (Date.now() < deadline) {
+          const x = r();
+          if (c.clinic) {
+            const k = c.clinic;
+            if (x < 0.25) await call(c.cookie, 'stock.onHand', { storeId: k.storeId, filter: 'in_stock', page: 1, pageSize: 50 });
+            else if (x < 0.5) await call(c.cookie, 'catalog.search', { q: pick(r, world.words), storeId: k.storeId, limit: 20 });
+            else if (x < 0.62) await call(c.cookie, 'stock.card', { storeId: k.storeId, drugId: pick(r, k.drugs), from: monthStart, to: today });
+            else if (x < 0.72) await call(c.cookie, 'requisitions.list', { clinicId: k.clinicId, page: 1, pageSize: 20 });
+            else if (x < 0.82) await call(c.cookie, 'deliveries.list', { clinicId: k.clinicId, limit: 20 });
+            else if (x < 0.87) await call(c.cookie, 'dispensing.list', { clinicId: k.clinicId, from: today, to: today, limit: 50 });
+            else {
+              const a = pick(r, k.drugs);
+              const b = pick(r, k.drugs);
+              const lines = a === b ? [{ drugId: a, qty: 1 }] : [{ drugId: a, qty: 1 }, { drugId: b, qty: 1 }];
+              await call(c.cookie, 'dispensing.create', { clinicId: k.clinicId, businessDate: today, lines });
+              posts += 1;
+            }
+          } else {
+            const k = pick(r, world.clinics);
+            if (x < 0.2) await call(c.cookie, 'stock.onHand', { storeId: world.hubStoreId, filter: 'in_stock', page: 1, pageSize: 50 });
+            else if (x < 0.35) await call(c.cookie, 'statements.clinic', { clinicId: k.clinicId, period: periodOf(today) });
+            else if (x < 0.5) await call(c.cookie, 'deliveries.list', { limit: 50 });
+            else if (x < 0.7) await call(c.cookie, 'catalog.search', { q: pick(r, world.words), storeId: world.hubStoreId, limit: 20 });
+            else if (x < 0.85) await call(c.cookie, 'stock.card', { storeId: k.storeId, drugId: pick(r, k.drugs), from: monthStart, to: today });
+            else await call(c.cookie, 'requisitions.list', { page: 1, pageSize: 20 });
+          }
+          await sleep(200 + r() * 800);
+        }
+      }),
+    );
+    await prober;
+    const cpuAfter = cpuMsOf(server.child.pid);
+    const backups = (await (
+      await fetch(`${base}/api/backup.list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie }, body: '{}' })
+    ).json()) as { reason: string; recorded: boolean }[];
+    const backupDone = Array.isArray(backups) && backups.some((b) => b.reason === 'daily' && b.recorded);
+    opts.log(`  the day's automatic backup ${backupDone ? 'finished' : 'was still running'} by the end of the load; slowest /api/health during the load ${stallMs} ms`);
+    const all = Object.values(latencies).flat();
+    const serverCpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+    const s = stats(all);
+    const byMethod = Object.fromEntries(Object.entries(latencies).map(([m, v]) => [m, roundStats(stats(v))]));
+    opts.log(`  ${all.length} requests in ${durationMs / 1000} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors`);
+    if (serverCpuMs !== null) opts.log(`  server CPU: ${serverCpuMs.toFixed(0)} ms in ${durationMs / 1000} s (${(serverCpuMs / all.length).toFixed(2)} ms per request, ${((100 * serverCpuMs) / durationMs).toFixed(0)}% of one core)`);
+    for (const [m, v] of Object.entries(byMethod)) opts.log(`    ${m.padEnd(18)} n ${String(v.n).padStart(5)}  p50 ${v.p50}  p95 ${v.p95}  p99 ${v.p99}  max ${v.max} ms`);
+    for (const e of errors.slice(0, 5)) opts.log(`    error: ${e}`);
+    return {
+      http_p99_ms: round(s.p99),
+      http_errors: errors.length,
+      start_ms: round(startMs, 0),
+      http_max_stall_ms: stallMs,
+      http_daily_backup_finished: backupDone,
+      http_server_cpu_ms_per_request: serverCpuMs !== null ? round(serverCpuMs / all.length) : null,
+      http: { clients: 50, seconds: durationMs / 1000, requests: all.length, dispensing_posts: posts, think_ms: '200–1000', all: roundStats(s), by_method: byMethod, first_errors: errors.slice(0, 5) },
+    };
+  } finally {
+    await server.stop();
+  }
+}

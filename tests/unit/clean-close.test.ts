@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Runtime } from '../../electron/runtime';
+import { recordCleanClose, takeCleanClose } from '../../electron/domain/backup/recovery';
+import { createTestHub, type TestHub } from '../helpers/runtime';
+
+// A clean shutdown lets the next start skip the full quick_check (a minute on a ten-year hub); anything
+// that touched the file since, or a start without a clean shutdown before it, checks it again.
+let hub: TestHub | null = null;
+afterEach(() => {
+  hub?.close();
+  hub = null;
+});
+
+describe('clean shutdown record', () => {
+  it('is left by a clean close, consumed by the next start, and void once the file changed', async () => {
+    hub = await createTestHub();
+    const dbFile = hub.runtime.dbFile;
+    const marker = `${dbFile}.clean-close.json`;
+    hub.runtime.close();
+    expect(fs.existsSync(marker)).toBe(true);
+    expect(fs.existsSync(`${dbFile}-wal`) && fs.statSync(`${dbFile}-wal`).size > 0).toBe(false);
+
+    // The next start takes the record: a crash during this run leaves none behind.
+    hub.runtime = new Runtime({ dataDir: hub.dataDir, clock: hub.clock });
+    expect(hub.runtime.recovery).toBeNull();
+    expect(fs.existsSync(marker)).toBe(false);
+    hub.runtime.close();
+
+    expect(takeCleanClose(dbFile)).toBe(true);
+    expect(takeCleanClose(dbFile)).toBe(false); // consumed
+
+    recordCleanClose(dbFile);
+    const fd = fs.openSync(dbFile, 'r+');
+    fs.writeSync(fd, Buffer.from([0]), 0, 1, fs.statSync(dbFile).size - 1);
+    fs.closeSync(fd);
+    fs.utimesSync(dbFile, new Date(), new Date(Date.now() + 5_000));
+    expect(takeCleanClose(dbFile)).toBe(false); // written since
+
+    recordCleanClose(dbFile);
+    fs.writeFileSync(`${dbFile}-wal`, Buffer.alloc(4096, 1));
+    expect(takeCleanClose(dbFile)).toBe(false); // a log not checkpointed: not as it was left
+    fs.rmSync(`${dbFile}-wal`);
+    hub.runtime = new Runtime({ dataDir: hub.dataDir, clock: hub.clock });
+    expect(path.basename(hub.runtime.dbFile)).toBe('santong.sqlite');
+  });
+});
