@@ -53,8 +53,13 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   // Draw a spot check of 2 drugs, self-counted, blind.
   await page.getByRole('menuitem', { name: '盘点与抽查' }).click();
   await page.getByRole('button', { name: '随机抽查' }).click();
-  await page.getByLabel('村卫生室').click();
-  await page.getByTitle('C01 东湖村卫生室').click();
+  // On a loaded machine a click can land while the dropdown is still animating in: pick until it shows.
+  const clinicSelect = page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: /村卫生室/ }) });
+  await expect(async () => {
+    await page.getByRole('combobox', { name: /村卫生室/ }).click();
+    await page.locator('.ant-select-item-option[title="C01 东湖村卫生室"]').click({ timeout: 3_000 });
+    await expect(clinicSelect).toContainText('C01 东湖村卫生室', { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await page.getByLabel('抽查药品种数').fill('2');
   await expect(page.getByLabel('村医自盘（村医在手机或电脑上录入）')).toBeChecked();
   await screenshot(page, 'stocktake-01-new-spot-check');
