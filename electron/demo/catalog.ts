@@ -1,6 +1,7 @@
 import type { InternalClient } from '../api/internal';
 import { drugInput, type DrugInput } from '../../shared/contract/catalog';
 import { writeCatalogWorkbook } from '../domain/catalog/export';
+import type { DrugRecord } from '../domain/catalog/drugs';
 import { creditCodeCheckChar } from '../../shared/creditCode';
 import { divRound, parseYuanToUnitPrice } from '../../shared/money';
 import { DEMO_DRUGS, provinceCode, VBP_BATCH_NAMES, type DemoDrug } from './catalog-data';
@@ -269,4 +270,27 @@ export function generateCatalogRows(count: number, seed = 1): DrugInput[] {
 /** Rows (e.g. from generateCatalogRows) as a catalog workbook in the import format, for import benchmarks. */
 export function catalogRowsWorkbook(rows: DrugInput[]): Promise<Buffer> {
   return writeCatalogWorkbook(rows.map((r) => ({ record: { ...drugInput.parse(r), active: true }, supplierName: null })));
+}
+
+/** A generated catalog row as a complete drug record: what the import would store for the columns left empty. */
+export function generatedDrugRecord(r: DrugInput, defaultSupplierId: number | null): DrugRecord {
+  return {
+    ...r,
+    tradeName: r.tradeName ?? null,
+    approvalNo: r.approvalNo ?? null,
+    essential: r.essential ?? false,
+    vbp: r.vbp ?? false,
+    vbpBatch: r.vbpBatch ?? null,
+    vbpPrice: r.vbpPrice ?? null,
+    referencePrice: r.referencePrice ?? null,
+    rx: r.rx ?? true,
+    zeroMarkup: r.zeroMarkup ?? true,
+    defaultSupplierId,
+    hubMin: r.hubMin ?? null,
+    hubMax: r.hubMax ?? null,
+    clinicMin: r.clinicMin ?? null,
+    clinicMax: r.clinicMax ?? null,
+    tracePrefix: r.tracePrefix ?? null,
+    active: true,
+  };
 }

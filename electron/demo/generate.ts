@@ -4,7 +4,7 @@ import { hashPassword } from '../domain/auth/passwords';
 import { setSetting } from '../domain/settings';
 import type { Runtime } from '../runtime';
 import { DOCTOR_NAMES, VILLAGES } from './names';
-import { buildDemoCatalog, generateCatalogRows } from './catalog';
+import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
@@ -88,25 +88,7 @@ function addGeneratedDrugs(runtime: Runtime, count: number, seed: number): void 
     for (const r of generateCatalogRows(count, seed)) {
       insertDrug(
         db,
-        {
-          ...r,
-          tradeName: r.tradeName ?? null,
-          approvalNo: r.approvalNo ?? null,
-          essential: r.essential ?? false,
-          vbp: r.vbp ?? false,
-          vbpBatch: r.vbpBatch ?? null,
-          vbpPrice: r.vbpPrice ?? null,
-          referencePrice: r.referencePrice ?? null,
-          rx: r.rx ?? true,
-          zeroMarkup: r.zeroMarkup ?? true,
-          defaultSupplierId: null,
-          hubMin: r.hubMin ?? null,
-          hubMax: r.hubMax ?? null,
-          clinicMin: r.clinicMin ?? null,
-          clinicMax: r.clinicMax ?? null,
-          tracePrefix: r.tracePrefix ?? null,
-          active: true,
-        },
+        generatedDrugRecord(r, null),
         at,
         known,
       );

@@ -18,7 +18,7 @@ import { DB_FILE_NAME, type Clock } from '../../app';
 import { sql } from '../../db/database';
 import { Runtime } from '../../runtime';
 import { hashPassword } from '../../domain/auth/passwords';
-import { buildDemoCatalog, generateCatalogRows } from '../../demo/catalog';
+import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from '../../demo/catalog';
 import { insertDrug } from '../../domain/catalog/drugs';
 import { knownSearchNames } from '../../domain/catalog/searchIndex';
 import { DOCTOR_NAMES, VILLAGES } from '../../demo/names';
@@ -176,25 +176,7 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         const supplierId = supplierIds[Math.floor(rnd() * supplierIds.length)];
         const id = insertDrug(
           db,
-          {
-            ...r,
-            tradeName: r.tradeName ?? null,
-            approvalNo: r.approvalNo ?? null,
-            essential: r.essential ?? false,
-            vbp: r.vbp ?? false,
-            vbpBatch: r.vbpBatch ?? null,
-            vbpPrice: r.vbpPrice ?? null,
-            referencePrice: r.referencePrice ?? null,
-            rx: r.rx ?? true,
-            zeroMarkup: true,
-            defaultSupplierId: supplierId,
-            hubMin: r.hubMin ?? null,
-            hubMax: r.hubMax ?? null,
-            clinicMin: r.clinicMin ?? null,
-            clinicMax: r.clinicMax ?? null,
-            tracePrefix: null,
-            active: true,
-          },
+          { ...generatedDrugRecord(r, supplierId), zeroMarkup: true, tracePrefix: null }, // the generated history sells at cost and scans no codes
           at,
           known,
         );
