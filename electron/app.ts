@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from './db/database';
@@ -44,6 +45,11 @@ export interface SantongApp {
   readonly validateOutputs: boolean;
   readonly migration: MigrateResult;
   clock: Clock;
+  /**
+   * Where spot-check draws get their seed. Crypto random for every real hub; only the demo history simulator
+   * swaps in a seeded source while it plays (as it swaps the clock), so the demo hub comes out the same each time.
+   */
+  drawSeed: () => number;
   close(): void;
 }
 
@@ -89,6 +95,7 @@ export function openApp(opts: AppOptions): SantongApp {
       validateOutputs: opts.validateOutputs ?? false,
       migration,
       clock,
+      drawSeed: () => randomInt(0, 2 ** 32),
       close() {
         readDb?.close();
         db.close();

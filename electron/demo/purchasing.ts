@@ -110,6 +110,10 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
   let minute = 0;
   const clock: Clock = { now: () => new Date(Date.parse(`${day}T09:00:00+08:00`) + minute++ * 60_000) };
   runtime.app.clock = clock;
+  // Spot-check draws from a seeded source too, or each demo hub would draw (and then dispense) differently.
+  const realDrawSeed = runtime.app.drawSeed;
+  const seeds = rng((params.seed ?? 20261122) + 1);
+  runtime.app.drawSeed = () => Math.floor(seeds.next() * 2 ** 32);
   // A generated demo file is rebuilt rather than recovered: skip the per-commit fsync while playing history.
   db.pragma('synchronous = OFF');
 
@@ -339,14 +343,19 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     if (drafting) await submitFor(drafting, false, true);
     for (const id of submitted.slice(0, Math.max(1, submitted.length - 2))) await review(id);
     const ready = (await call(ph, 'requisitions.list', { aggregatable: true, page: 1, pageSize: 500 })).rows.map((q) => q.id);
+    // Today's first run went out to the suppliers; a second waits as drafts; the rest wait for aggregation.
     if (ready.length >= 2) {
-      const made = await aggregate(ready.slice(0, ready.length >= 4 ? 2 : 1), '临时补单');
-      // One of today's orders already went out; the rest wait as drafts.
-      if (made && made.orders.length > 1) await call(ph, 'orders.send', { id: made.orders[0].id });
+      const sent = await aggregate(ready.slice(0, 1), '临时补单');
+      for (const o of sent?.orders ?? []) await call(ph, 'orders.send', { id: o.id });
+    }
+    for (let i = 1; i < ready.length - 1; i++) {
+      const drafts = await aggregate([ready[i]], '临时补单（待确认后发送）');
+      if (drafts && drafts.orders.length > 0) break; // the hub's own stock covered that one: try the next
     }
     await goTo(today);
   } finally {
     runtime.app.clock = realClock;
+    runtime.app.drawSeed = realDrawSeed;
     db.pragma('synchronous = FULL');
   }
 }

@@ -3,15 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runtime } from '../../electron/runtime';
 import { generateDemoHub } from '../../electron/demo/generate';
 import { ManualClock, tempDir } from '../helpers/runtime';
+import { ledgerChecksum } from '../../electron/domain/stock/ledger';
 
 let runtime: Runtime;
 let dir: string;
+let realDrawSeed: () => number;
 const count = (q: string, ...p: unknown[]) => (runtime.app.db.prepare(q).get(...p) as { n: number }).n;
 
 beforeAll(async () => {
   dir = tempDir();
   const clock = new ManualClock(new Date('2026-11-20T03:00:00.000Z'));
   runtime = new Runtime({ dataDir: dir, demo: true, clock, validateOutputs: true });
+  realDrawSeed = runtime.app.drawSeed;
   // The real demo: its catalog (suppliers, contract prices, hub min/max), then weeks of purchasing.
   await generateDemoHub(runtime, { clinics: 6, purchasingWeeks: 6 });
 }, 300_000);
@@ -34,7 +37,8 @@ describe('demo purchasing history', () => {
 
   it('has orders in every status, linked back to the clinics they serve', () => {
     const statuses = (runtime.app.db.prepare('SELECT DISTINCT status FROM purchase_orders').all() as { status: string }[]).map((s) => s.status).sort();
-    expect(statuses).toEqual(['cancelled', 'draft', 'partly_received', 'received', 'sent']);
+    // Draft orders appear when today's second run needs the suppliers (the hub's own stock may cover it).
+    expect(statuses).toEqual(expect.arrayContaining(['cancelled', 'partly_received', 'received', 'sent']));
     expect(count('SELECT count(*) AS n FROM purchase_order_line_sources')).toBeGreaterThan(10);
   });
 
@@ -51,8 +55,21 @@ describe('demo purchasing history', () => {
     expect(count("SELECT count(*) AS n FROM periods WHERE status = 'closed'")).toBeGreaterThan(0);
   });
 
-  it('gives the clock back and leaves no demo sessions behind', () => {
+  it('is the same hub every time: a second demo plays the same ledger', async () => {
+    const other = tempDir();
+    const twin = new Runtime({ dataDir: other, demo: true, clock: new ManualClock(new Date('2026-11-20T03:00:00.000Z')), validateOutputs: true });
+    try {
+      await generateDemoHub(twin, { clinics: 6, purchasingWeeks: 6 });
+      expect(ledgerChecksum(twin.app.db)).toBe(ledgerChecksum(runtime.app.db));
+    } finally {
+      twin.close();
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('gives the clock and the spot-check seed source back, and leaves no demo sessions behind', () => {
     expect(runtime.app.clock.now().toISOString()).toBe('2026-11-20T03:00:00.000Z');
+    expect(runtime.app.drawSeed).toBe(realDrawSeed);
     expect(count("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.role = 'village_doctor'")).toBe(0);
   });
 });

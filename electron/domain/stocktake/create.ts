@@ -6,7 +6,6 @@
  * in the order the sampler read them. A draw cannot be re-rolled quietly: a second draw is a second
  * document, and the first one can only be cancelled with a reason, which stays in the history.
  */
-import { randomInt } from 'node:crypto';
 import type { HandlerContext } from '../../api/context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
@@ -119,7 +118,7 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
   if (input.kind === 'spot') {
     candidates = spotCandidates(db, storeId, lots, ctx.today);
     if (candidates.length === 0) throw new AppError('BUSINESS_RULE', '该卫生室目前没有在库药品，无法抽查');
-    seed = randomInt(0, 2 ** 32);
+    seed = ctx.app.drawSeed();
     picks = drawWeighted(
       seed,
       candidates.map((c) => c.weight),
