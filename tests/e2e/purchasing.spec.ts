@@ -96,7 +96,11 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   ]);
   await expect(d2.locator('.line-card').filter({ hasText: '阿莫西林胶囊' }).getByText('= 1盒6粒（共 30粒）')).toBeVisible();
   await d2.getByRole('button', { name: '提交' }).click();
-  await d2.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+  // A click that lands while the confirm dialog is still animating in is lost on a loaded machine: confirm until it closes.
+  await expect(async () => {
+    await d2.getByRole('dialog').getByRole('button', { name: '提交' }).click({ timeout: 3_000 });
+    await expect(d2.getByRole('dialog')).toBeHidden({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(d2.getByText('已提交，等待药库审核。')).toBeVisible();
   expect((await api(yaoku, 'requisitions.list', { status: ['submitted'] })).total).toBe(2);
 
