@@ -57,18 +57,23 @@ function pharmacistTodos(db: Db, today: string): Todo[] {
   ];
 }
 
-function financeTodos(db: Db, today: string): Todo[] {
+/** Last month has business and is not closed yet. */
+function periodCloseTodo(db: Db, today: string): Todo {
   const last = previousPeriod(periodOf(today));
   const unclosed = !isPeriodClosed(db, last) && hasActivity(db, last);
+  return {
+    key: 'period_close',
+    label: '上月尚未结账',
+    tone: 'act',
+    link: '/settlement/periods',
+    count: unclosed ? 1 : 0,
+    hint: unclosed ? `${last.slice(0, 4)}年${Number(last.slice(5))}月` : null,
+  };
+}
+
+function financeTodos(db: Db, today: string): Todo[] {
   return [
-    {
-      key: 'period_close',
-      label: '上月尚未结账',
-      tone: 'act',
-      link: '/settlement/periods',
-      count: unclosed ? 1 : 0,
-      hint: unclosed ? `${last.slice(0, 4)}年${Number(last.slice(5))}月` : null,
-    },
+    periodCloseTodo(db, today),
     {
       key: 'suppliers_owed',
       label: '有应付余额的配送企业',
@@ -135,7 +140,7 @@ export function workbenchTodos(ctx: HandlerContext) {
       items = financeTodos(db, today);
       break;
     case 'admin':
-      items = [...adminTodos(db, ctx.now), ...financeTodos(db, today).filter((t) => t.key === 'period_close')];
+      items = [...adminTodos(db, ctx.now), periodCloseTodo(db, today)];
       break;
   }
   return { today, items: items.map((t) => ({ ...t, hint: t.hint ?? null })) };
