@@ -17,6 +17,8 @@ export default defineConfig({
     headless: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // Dialogs and popovers appear at once (the app honours reduced motion): no click lands mid-animation.
+    reducedMotion: 'reduce',
     viewport: { width: 1366, height: 820 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

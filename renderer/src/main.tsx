@@ -2,12 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
+import { App as AntApp } from 'antd';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { ApiError } from './api/client';
 import { App } from './app/App';
+import { ThemeRoot } from './app/ThemeRoot';
 import './styles.css';
 
 dayjs.locale('zh-cn');
@@ -25,14 +25,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider
-      locale={zhCN}
-      button={{ autoInsertSpace: false }}
-      theme={{
-        token: { colorPrimary: '#1677ff', borderRadius: 4, fontSize: 14 },
-        components: { Layout: { headerBg: '#fff', headerHeight: 56, headerPadding: '0 16px', siderBg: '#fff' } },
-      }}
-    >
+    <ThemeRoot>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
@@ -40,6 +33,6 @@ createRoot(document.getElementById('root')!).render(
           </BrowserRouter>
         </QueryClientProvider>
       </AntApp>
-    </ConfigProvider>
+    </ThemeRoot>
   </StrictMode>,
 );

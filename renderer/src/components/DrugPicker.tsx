@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { AutoComplete, Input, Tag, Typography } from 'antd';
 import type { GetRef } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
@@ -17,6 +17,12 @@ export interface DrugPickerProps {
   /** Drugs already chosen (e.g. lines of the document being edited) are not offered again. */
   excludeIds?: number[];
   size?: 'small' | 'middle' | 'large';
+  /** Lets a drawer hand the focus to the picker once it has opened (autoFocus alone can lose a race with its focus trap). */
+  ref?: Ref<DrugPickerHandle>;
+}
+
+export interface DrugPickerHandle {
+  focus(): void;
 }
 
 const INSURANCE = { A: '甲类', B: '乙类', none: null } as const;
@@ -70,10 +76,11 @@ function useDebounced<T>(value: T, ms: number): T {
  * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code or
  * an approval number; ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
  */
-export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle' }: DrugPickerProps) {
+export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle', ref: handle }: DrugPickerProps) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const ref = useRef<GetRef<typeof AutoComplete>>(null);
+  useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }), []);
   const q = useDebounced(text.trim(), 120);
   const search = useApiQuery(
     'catalog.search',

@@ -7,7 +7,7 @@ import { formatPack } from '../../../../shared/units';
 import { call } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import './suppliers.css';
-import { DrugPicker } from '../../components/DrugPicker';
+import { DrugPicker, type DrugPickerHandle } from '../../components/DrugPicker';
 import { PRICE_PATTERN, priceFromText, priceToText, yuan } from '../catalog/fields';
 
 /** One line of the price list being edited. */
@@ -62,6 +62,7 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
   const [filter, setFilter] = useState('');
   const focusDrug = useRef<number | null>(null);
   const inputs = useRef(new Map<number, InputRef>());
+  const picker = useRef<DrugPickerHandle>(null);
   const save = useApiMutation('suppliers.setPrices', {
     invalidates: ['suppliers.prices', 'suppliers.list', 'catalog.list', 'catalog.get'],
     success: '合同价已保存',
@@ -139,6 +140,8 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
     save.mutate({ supplierId: supplier.id, prices: pending.map((l) => ({ drugId: l.drugId, packPrice: priceFromText(l.text)!, active: l.active })) });
   }
 
+  const canAddDrugs = !readOnly && Boolean(supplier?.active);
+
   return (
     <Drawer
       open={open}
@@ -146,6 +149,11 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
       size={screens.md ? 980 : '100%'}
       title={supplier ? `合同价：${supplier.name}` : ''}
       destroyOnHidden
+      // Where the drug picker is shown it gets the focus once the drawer is open, not the drawer's panel.
+      autoFocus={!canAddDrugs}
+      afterOpenChange={(isOpen) => {
+        if (isOpen) picker.current?.focus();
+      }}
       extra={
         <Space>
           <Button onClick={onClose}>关闭</Button>
@@ -159,12 +167,12 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
     >
       {supplier && !supplier.active && <Alert type="warning" showIcon style={{ marginBottom: 12 }} title="该企业已停用，不能设置合同价。" />}
       <Space direction="vertical" style={{ width: '100%' }} size={12}>
-        {!readOnly && supplier?.active && (
+        {canAddDrugs && (
           <div>
             <Typography.Text strong>添加药品</Typography.Text>
             <Typography.Text type="secondary">（输入名称或拼音首字母，↑↓ 选择，Enter 添加后直接输入价格）</Typography.Text>
             <div style={{ marginTop: 6 }}>
-              <DrugPicker onSelect={add} autoFocus placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…" excludeIds={lines.map((l) => l.drugId)} />
+              <DrugPicker ref={picker} onSelect={add} autoFocus placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…" excludeIds={lines.map((l) => l.drugId)} />
             </div>
           </div>
         )}
