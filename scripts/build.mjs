@@ -18,6 +18,8 @@ export const MAIN_ENTRIES = {
   'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
   bench: 'electron/tools/bench.ts',
+  // Worker thread: verifies a backup copy off the main thread (name kept in sync with verify-copy.ts).
+  'backup-verify-worker': 'electron/domain/backup/verify-worker.ts',
 };
 
 function newestMtime(p) {

@@ -8,6 +8,7 @@ import { Runtime } from '../../electron/runtime';
 import { backupNow } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
+import { verifyCopyOffThread } from '../../electron/domain/backup/verify-copy';
 import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, tempDir, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
@@ -75,6 +76,37 @@ describe('backups', () => {
     expect(status).toMatchObject({ dir: backupsDir(), usingDefaultDir: true, keep: 30, busy: false, todayDailyDone: false });
     expect(status.folder).toMatchObject({ ok: true, problem: null, sameDiskAsData: true });
     expect(status.lastBackup?.fileName).toBe(again.fileName);
+  });
+
+  it('checks the copy on a worker thread: the server keeps turning meanwhile, and a damaged copy is reported, not thrown', async () => {
+    await createClinic(hub, 'C01');
+    const work = tempDir('santong-verify-');
+    extraDirs.push(work);
+    const copy = path.join(work, 'copy.sqlite');
+    await hub.runtime.openApp!.db.backup(copy);
+
+    // Count event-loop turns while the copy is checked: reading it on this thread would allow none.
+    let turns = 0;
+    let checking = true;
+    const spin = () => {
+      turns++;
+      if (checking) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const good = await verifyCopyOffThread(copy, hub.runtime.openApp!.schemaVersion).finally(() => (checking = false));
+    expect(turns).toBeGreaterThan(0);
+    expect(good).toEqual({ verified: true, problem: null, sha256: sha256(copy), sizeBytes: fs.statSync(copy).size });
+    expect(fs.readFileSync(copy).subarray(18, 20)).toEqual(Buffer.from([1, 1]));
+
+    const bytes = fs.readFileSync(copy);
+    bytes.fill(0x5a, 4096 * 2, bytes.length - 4096);
+    const damaged = path.join(work, 'damaged.sqlite');
+    fs.writeFileSync(damaged, bytes);
+    const bad = await verifyCopyOffThread(damaged, hub.runtime.openApp!.schemaVersion);
+    expect(bad).toMatchObject({ verified: false, problem: expect.stringContaining('损坏'), sha256: sha256(damaged) });
+
+    // A copy that vanished (USB disk pulled) is a file-system failure, with its code kept for the message.
+    await expect(verifyCopyOffThread(path.join(work, 'gone.sqlite'), 1)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('is for administrators only', async () => {
