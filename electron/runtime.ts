@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { DB_FILE_NAME, openApp, systemClock, type AppOptions, type SantongApp } from './app';
 import { AppError } from './errors';
 import { loadMigrations } from './db/migrate';
 import { migrationsDir } from './paths';
-import { diagnoseOpenFailure, emptiedDatabaseProblem, quickCheckProblem, recordCleanClose, takeCleanClose, type RecoveryState } from './domain/backup/recovery';
+import { emptiedDatabaseProblem, recordCleanClose, takeCleanClose, type RecoveryState } from './domain/backup/recovery';
+import { diagnoseOpenFailure, quickCheckProblem } from './domain/backup/files';
+import { quickCheckOffThread, type RunningCheck } from './domain/backup/off-thread';
 
 export type Profile = 'main' | 'demo';
 
@@ -13,7 +16,24 @@ export interface RuntimeOptions {
    * instead of failing. On by default; a newer-version database still fails (install the new program).
    */
   recoveryMode?: boolean;
+  /**
+   * A file this large that needs its start-up check (not closed cleanly: a crash, a power cut) is
+   * checked on a worker thread while the API answers DB_CHECKING, instead of before the server listens:
+   * reading every page of a ten-year hub takes minutes. Default 64 MiB; smaller files take milliseconds.
+   */
+  checkInBackgroundFromBytes?: number;
 }
+
+/** The start-up check under way on a worker thread. */
+export interface StartCheck {
+  since: string;
+  sizeBytes: number;
+}
+
+const DEFAULT_BACKGROUND_CHECK_BYTES = 64 * 2 ** 20;
+
+export const dbCheckingError = () =>
+  new AppError('DB_CHECKING', '三统上次没有正常关闭（如停电或强行关机），正在检查数据库是否完好。数据较多时需要几分钟，检查完成后即可继续使用，请稍候。');
 
 /**
  * Whoever serves the village clinics over the LAN reports through this: the desktop app's controller,
@@ -38,20 +58,29 @@ export class Runtime {
   lan: LanHost | null = null;
   /** Set while the live database is damaged; then `app` throws RECOVERY_MODE. */
   recovery: RecoveryState | null = null;
+  /** Set while the start-up check runs on a worker thread; then `app` throws DB_CHECKING. */
+  checking: StartCheck | null = null;
+  /** Settles when the start-up check is over (at once when it ran before the constructor returned). */
+  ready: Promise<void> = Promise.resolve();
   readonly latestSchemaVersion: number;
   private current: SantongApp | null = null;
+  /** The app opened but held back until its check passes. */
+  private held: { app: SantongApp; check: RunningCheck<{ problem: string | null }> } | null = null;
   private readonly base: AppOptions;
   private readonly recoveryMode: boolean;
+  private readonly backgroundCheckBytes: number;
 
   constructor(base: AppOptions, profile: Profile = base.demo ? 'demo' : 'main', opts: RuntimeOptions = {}) {
     this.base = base;
     this.profile = profile;
     this.recoveryMode = opts.recoveryMode ?? true;
+    this.backgroundCheckBytes = opts.checkInBackgroundFromBytes ?? DEFAULT_BACKGROUND_CHECK_BYTES;
     this.latestSchemaVersion = loadMigrations(migrationsDir()).length;
-    this.open();
+    this.open({ background: this.recoveryMode });
   }
 
   get app(): SantongApp {
+    if (this.checking) throw dbCheckingError();
     if (!this.current) {
       throw new AppError('RECOVERY_MODE', '数据库文件已损坏，系统处于恢复模式。请在卫生院电脑上打开三统，从备份恢复数据。');
     }
@@ -85,30 +114,68 @@ export class Runtime {
 
   /**
    * Opens the current profile's database, checking it first. A damaged file puts the runtime in
-   * recovery mode (or throws, with recovery mode off); any other failure throws.
+   * recovery mode (or throws, with recovery mode off); any other failure throws. With `background`, a
+   * large file is checked on a worker thread and the app is held back until the check passes.
    */
-  private open(): SantongApp | null {
-    const opts = this.optionsFor(this.profile);
-    const emptied = emptiedDatabaseProblem(opts.dataDir, this.dbFile);
+  private open(opts: { background: boolean }): SantongApp | null {
+    const appOptions = this.optionsFor(this.profile);
+    const emptied = emptiedDatabaseProblem(appOptions.dataDir, this.dbFile);
     if (emptied) return this.enterRecovery(emptied, null);
     // Untouched since a clean shutdown: known good, no need to read every page again (recovery.ts).
     const unchanged = takeCleanClose(this.dbFile);
     let app: SantongApp;
     try {
-      app = openApp(opts);
+      app = openApp(appOptions);
     } catch (err) {
       const damage = diagnoseOpenFailure(err);
       if (!damage) throw err;
       return this.enterRecovery(damage, err);
     }
-    const problem = unchanged ? null : quickCheckProblem(app.db);
-    if (problem) {
-      app.close();
-      return this.enterRecovery(problem, null);
+    if (unchanged) return this.use(app);
+    const sizeBytes = fs.statSync(this.dbFile).size;
+    if (opts.background && sizeBytes >= this.backgroundCheckBytes) {
+      this.checkInBackground(app, sizeBytes);
+      return null;
     }
+    return this.useIfSound(app, quickCheckProblem(app.db));
+  }
+
+  private use(app: SantongApp): SantongApp {
     this.current = app;
     this.recovery = null;
+    this.checking = null;
     return app;
+  }
+
+  private useIfSound(app: SantongApp, problem: string | null): SantongApp | null {
+    if (!problem) return this.use(app);
+    app.close();
+    this.checking = null;
+    return this.enterRecovery(problem, null);
+  }
+
+  private checkInBackground(app: SantongApp, sizeBytes: number): void {
+    this.current = null;
+    this.recovery = null;
+    this.checking = { since: (this.base.clock ?? systemClock).now().toISOString(), sizeBytes };
+    console.log(`[santong] 上次未正常关闭，正在后台检查数据库（${(sizeBytes / 2 ** 20).toFixed(0)} MB）/ checking the database after an unclean shutdown`);
+    const check = quickCheckOffThread(this.dbFile);
+    const held = { app, check };
+    this.held = held;
+    this.ready = check.done.then(
+      ({ problem }) => {
+        if (this.held !== held) return; // closed meanwhile
+        this.held = null;
+        this.useIfSound(app, problem);
+      },
+      (err: unknown) => {
+        if (this.held !== held) return;
+        this.held = null;
+        // The worker itself failed (not the file): check on this thread as before rather than guess.
+        console.error(`[santong] background check failed (${(err as Error).message}); checking on the main thread`);
+        this.useIfSound(app, quickCheckProblem(app.db));
+      },
+    );
   }
 
   private enterRecovery(problem: string, cause: unknown): null {
@@ -129,7 +196,7 @@ export class Runtime {
     this.current = null;
     previous?.close();
     swap?.();
-    const app = this.open();
+    const app = this.open({ background: false });
     if (!app) throw new AppError('RECOVERY_MODE', this.recovery?.problem ?? '数据库无法打开');
     return app;
   }
@@ -146,6 +213,13 @@ export class Runtime {
   }
 
   close(): void {
+    if (this.held) {
+      // Closed before its check finished: no clean-close record, so the next start checks again.
+      this.held.check.stop();
+      this.held.app.close();
+      this.held = null;
+      this.checking = null;
+    }
     const app = this.current;
     this.current = null;
     if (app) {

@@ -52,6 +52,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
 
 export async function serve(args: ServeArgs) {
   const runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) });
+  if (args.demo) await runtime.ready;
   if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
   const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());
   const everywhere = args.host === '0.0.0.0' || args.host === '::';
@@ -77,6 +78,13 @@ async function main(): Promise<void> {
     if (args.https) console.log(`HTTPS 根证书 / root certificate for clinics: ${server.url}santong-ca.crt（安装方法见 docs/lan-https.md）`);
     console.log(`数据目录 / data: ${runtime.dataDir}`);
     if (args.clock) console.log(`!! 模拟时钟：服务器时间从 ${args.clock.toISOString()} 开始（仅供培训与测试）/ simulated clock`);
+    if (runtime.checking) {
+      console.log('!! 上次未正常关闭：正在后台检查数据库，完成前页面显示“正在检查”。/ checking the database after an unclean shutdown');
+      void runtime.ready.then(() => {
+        if (runtime.recovery) console.error(`!! 数据库文件损坏，已进入恢复模式：${runtime.recovery.problem}`);
+        else console.log('数据库检查完成，可以正常使用 / database check passed');
+      });
+    }
     if (runtime.recovery) {
       console.error(`!! 数据库文件损坏：${runtime.recovery.problem}`);
       console.error('!! 已进入恢复模式：请在本机浏览器打开上面的地址，从备份恢复数据。/ The database is damaged: recovery mode.');

@@ -18,8 +18,8 @@ export const MAIN_ENTRIES = {
   'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
   bench: 'electron/tools/bench.ts',
-  // Worker thread: verifies a backup copy off the main thread (name kept in sync with verify-copy.ts).
-  'backup-verify-worker': 'electron/domain/backup/verify-worker.ts',
+  // Worker thread for checks that read a whole database file (name kept in sync with backup/off-thread.ts).
+  'db-check-worker': 'electron/domain/backup/check-worker.ts',
 };
 
 function newestMtime(p) {

@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   DB_TOO_NEW: 500,
   /** The live database file is damaged: only restoring a backup is possible until it is replaced. */
   RECOVERY_MODE: 503,
+  /** Started after an unclean shutdown: the database is being checked; try again in a moment. */
+  DB_CHECKING: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

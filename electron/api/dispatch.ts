@@ -4,7 +4,7 @@ import type { ApiErrorBody } from '../../shared/errors';
 import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
-import type { Runtime } from '../runtime';
+import { dbCheckingError, type Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
 import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
@@ -83,6 +83,7 @@ export async function dispatch(
   session: SessionSink,
 ): Promise<DispatchResult> {
   if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
+  if (runtime.checking) return failure(dbCheckingError());
   if (runtime.recovery) return dispatchDuringRecovery(runtime, name, rawInput, caller, session);
   const app = runtime.app;
   const spec = api[name] as AnyMethod;

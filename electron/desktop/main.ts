@@ -99,6 +99,8 @@ async function startLanController(): Promise<void> {
   });
   runtime.lan = lan;
   await lan.apply();
+  // After an unclean shutdown the database is checked in the background; the LAN waits for it.
+  if (runtime.checking) void runtime.ready.then(() => lan?.apply());
 }
 
 app.whenReady().then(async () => {

@@ -97,6 +97,14 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
   }
 }
 
+/** GET /api/health: 200 when the hub is open; 503 while its database is checked, or in recovery mode. */
+export function healthAnswer(runtime: Runtime): { status: number; body: Record<string, unknown> } {
+  const open = runtime.openApp;
+  if (runtime.checking) return { status: 503, body: { ok: false, checking: true, version: appVersion(), schemaVersion: null } };
+  if (!open) return { status: 503, body: { ok: false, recovery: true, version: appVersion(), schemaVersion: null } };
+  return { status: 200, body: { ok: true, version: open.version, schemaVersion: open.schemaVersion } };
+}
+
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const { runtime } = opts;
   const secure = Boolean(opts.https);
@@ -138,10 +146,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   });
 
   app.get('/api/health', async (_req, reply) => {
-    reply.type('application/json; charset=utf-8');
-    const open = runtime.openApp;
-    if (!open) return reply.code(503).send(JSON.stringify({ ok: false, recovery: true, version: appVersion(), schemaVersion: null }));
-    return reply.send(JSON.stringify({ ok: true, version: open.version, schemaVersion: open.schemaVersion }));
+    const { status, body } = healthAnswer(runtime);
+    return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
   });
 
   // The hub's root certificate, public by nature: clinics download it (before they trust HTTPS) to trust it.

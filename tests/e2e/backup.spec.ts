@@ -169,3 +169,25 @@ test('restore from the backup list while the hub is running, with everyone signe
   await expect(backupRow(page, '手动')).toContainText('已校验');
   await screenshot(page, 'backup-04-after-restore');
 });
+
+test('after a power cut the browser waits on “正在检查数据库” and goes on to login by itself when the check is done', async ({ page, server }) => {
+  // The server's check of a large file takes minutes; here the answers it gives meanwhile are replayed
+  // until the test lets the real server answer.
+  let checking = true;
+  await page.route('**/api/**', async (route) => {
+    if (!checking) return route.fallback();
+    await route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'DB_CHECKING', message: '三统上次没有正常关闭（如停电或强行关机），正在检查数据库是否完好。' } }),
+    });
+  });
+  await page.goto(server.url);
+  await expect(page.getByText('正在检查数据库', { exact: true })).toBeVisible();
+  await expect(page.getByText(/上次没有正常关闭/)).toBeVisible();
+  await expect(page.getByText(/检查完成后本页会自动进入系统/)).toBeVisible();
+  await screenshot(page, 'backup-04-checking');
+  checking = false;
+  // No reload: the page asks again by itself.
+  await expect(page.getByRole('button', { name: /完成设置并登录|登录/ })).toBeVisible();
+});

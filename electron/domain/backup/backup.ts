@@ -7,7 +7,7 @@ import { getSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
 import { chinaDate } from '../../../shared/dates';
 import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256FileSync } from './files';
-import { verifyCopyOffThread } from './verify-copy';
+import { verifyCopyOffThread } from './off-thread';
 import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
 import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
 

@@ -20,6 +20,31 @@ export function integrityProblems(db: Database.Database, limit = 100): string[] 
   return messages.length === 1 && messages[0] === 'ok' ? [] : messages;
 }
 
+/** Why opening failed, when the cause is a damaged file; null for other failures (they are thrown). */
+export function diagnoseOpenFailure(err: unknown): string | null {
+  if (err instanceof AppError) {
+    return err.code === 'BAD_REQUEST' ? '数据库文件不是三统的数据库（可能被其他文件替换或覆盖）' : null;
+  }
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'SQLITE_NOTADB') return '数据库文件已损坏，无法识别为数据库';
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_IOERR_SHORT_READ')) {
+    return '数据库文件已损坏，数据库结构无法读取';
+  }
+  return null;
+}
+
+/** PRAGMA quick_check at start-up: damaged pages in the middle of the file are found here. */
+export function quickCheckProblem(db: Database.Database): string | null {
+  try {
+    const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+    if (rows.length === 1 && rows[0].quick_check === 'ok') return null;
+    const first = (rows[0]?.quick_check ?? '').split('\n').find((line) => line && !line.startsWith('***')) ?? '';
+    return `数据库文件已损坏，完整性检查未通过（${first.slice(0, 100)}）`;
+  } catch (err) {
+    return diagnoseOpenFailure(err) ?? `数据库文件无法读取：${(err as Error).message}`;
+  }
+}
+
 /**
  * Checks that a file is a whole Santong database this program can open: it is SQLite, passes
  * integrity_check, carries Santong's application_id, and its schema is not newer than ours.

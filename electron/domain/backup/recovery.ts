@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../../db/database';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Caller, SessionSink } from '../../api/context';
@@ -23,19 +22,6 @@ export interface RecoveryState {
   dataDir: string;
   dbFile: string;
   since: string;
-}
-
-/** Why opening failed, when the cause is a damaged file; null for other failures (they are thrown). */
-export function diagnoseOpenFailure(err: unknown): string | null {
-  if (err instanceof AppError) {
-    return err.code === 'BAD_REQUEST' ? '数据库文件不是三统的数据库（可能被其他文件替换或覆盖）' : null;
-  }
-  const code = (err as { code?: unknown })?.code;
-  if (code === 'SQLITE_NOTADB') return '数据库文件已损坏，无法识别为数据库';
-  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_IOERR_SHORT_READ')) {
-    return '数据库文件已损坏，数据库结构无法读取';
-  }
-  return null;
 }
 
 /**
@@ -99,18 +85,6 @@ export function takeCleanClose(dbFile: string): boolean {
   return (
     now !== null && !walInUse(dbFile) && recorded !== null && now.size === recorded.size && now.mtimeMs === recorded.mtimeMs && now.ino === recorded.ino
   );
-}
-
-/** PRAGMA quick_check at start-up: damaged pages in the middle of the file are found here. */
-export function quickCheckProblem(db: Db): string | null {
-  try {
-    const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
-    if (rows.length === 1 && rows[0].quick_check === 'ok') return null;
-    const first = (rows[0]?.quick_check ?? '').split('\n').find((line) => line && !line.startsWith('***')) ?? '';
-    return `数据库文件已损坏，完整性检查未通过（${first.slice(0, 100)}）`;
-  } catch (err) {
-    return diagnoseOpenFailure(err) ?? `数据库文件无法读取：${(err as Error).message}`;
-  }
 }
 
 /**

@@ -9,6 +9,7 @@ import SetupPage from '../pages/SetupPage';
 import LoginPage from '../pages/LoginPage';
 import ForcedPasswordChangePage from '../pages/ForcedPasswordChangePage';
 import RecoveryPage from '../pages/system/RecoveryPage';
+import DatabaseCheckPage from '../pages/system/DatabaseCheckPage';
 
 /** Printable documents (/print/…) render without the app shell. */
 const PrintRoutes = lazy(() => import('../print/PrintRoutes'));
@@ -66,6 +67,8 @@ export function App() {
       return <SetupPage />;
     case 'recovery':
       return <RecoveryPage mode="damaged" />;
+    case 'checking':
+      return <DatabaseCheckPage />;
     case 'login':
       return <LoginPage />;
     case 'ready':

@@ -6,8 +6,11 @@ import { ApiError, call } from '../api/client';
 type SessionUser = z.infer<typeof sessionUser>;
 type SystemStatus = z.infer<typeof systemStatus>;
 
-/** 'recovery': the server's database file is damaged; only restoring a backup is possible. */
-export type Phase = 'loading' | 'unreachable' | 'setup' | 'login' | 'ready' | 'recovery';
+/**
+ * 'recovery': the server's database file is damaged; only restoring a backup is possible.
+ * 'checking': the server started after an unclean shutdown and is still checking its database.
+ */
+export type Phase = 'loading' | 'unreachable' | 'setup' | 'login' | 'ready' | 'recovery' | 'checking';
 
 interface SessionState {
   phase: Phase;
@@ -41,6 +44,7 @@ export const useSession = create<SessionState>((set, get) => ({
       }
     } catch (err) {
       if (err instanceof ApiError && err.code === 'RECOVERY_MODE') return set({ phase: 'recovery', user: null, status: null, loadError: null });
+      if (err instanceof ApiError && err.code === 'DB_CHECKING') return set({ phase: 'checking', user: null, status: null, loadError: err.message });
       set({ phase: 'unreachable', loadError: (err as Error).message });
     }
   },

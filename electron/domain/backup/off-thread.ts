@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CopyVerification } from './verify-copy';
+
+/** The checks that read a whole database file (minutes at ten years), run on a worker thread. */
+export type CheckJob = { kind: 'verify-copy'; file: string; latestVersion: number } | { kind: 'quick-check'; file: string };
+
+type WorkerReply = { result: unknown } | { failure: { message: string; code?: string } };
+
+export const CHECK_WORKER_BUNDLE = 'db-check-worker.cjs';
+
+/** The worker's bundle: beside this code when bundled (dist/electron), in dist/electron when run from source (tests). */
+function workerScript(): string {
+  const candidates = [path.join(import.meta.dirname, CHECK_WORKER_BUNDLE), path.resolve(import.meta.dirname, '../../../dist/electron', CHECK_WORKER_BUNDLE)];
+  const found = candidates.find((f) => fs.existsSync(f));
+  if (!found) throw new Error(`${CHECK_WORKER_BUNDLE} is missing: run \`npm run build\` first`);
+  return found;
+}
+
+/** A check under way: its outcome, and a way to stop it (the app is closing). */
+export interface RunningCheck<T> {
+  done: Promise<T>;
+  stop(): void;
+}
+
+/** Runs one job on a new worker thread. Rejects with the file system's error (its code kept) when the disk fails. */
+export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
+  const worker = new Worker(workerScript(), { workerData: job });
+  let settled = false;
+  const done = new Promise<T>((resolve, reject) => {
+    worker.once('message', (reply: WorkerReply) => {
+      settled = true;
+      if ('failure' in reply) reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
+      else resolve(reply.result as T);
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the database check stopped before it finished (exit ${code})`));
+    });
+  });
+  return { done, stop: () => void worker.terminate() };
+}
+
+/** verifyCopyHere on a worker thread, so the LAN server keeps answering while a large copy is read end to end. */
+export const verifyCopyOffThread = (file: string, latestVersion: number): Promise<CopyVerification> =>
+  runOffThread<CopyVerification>({ kind: 'verify-copy', file, latestVersion }).done;
+
+/** The start-up quick_check of the live file on a worker thread; null when the file is sound. */
+export const quickCheckOffThread = (file: string): RunningCheck<{ problem: string | null }> => runOffThread({ kind: 'quick-check', file });
