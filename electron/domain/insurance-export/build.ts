@@ -376,6 +376,23 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
     const memo = `${doc.label}${reversal} ${doc.docNo} ${MOVEMENT_LABELS[r.movement]} 台账#${r.id}`;
     const meta = { storeId: r.storeId, storeName: store.name, lotId: r.lotId, drugId: r.drugId, ledgerId: r.id, movement: r.movement, qty: r.qty, amount: r.amount, docNo: doc.docNo, baseUnit: d.baseUnit, pack: pack(d) };
     const base = drugFields(d);
+    /** What 3503 (采购) and 3504 (采购退货) both carry. */
+    const purchaseFields = () => ({
+      ...base,
+      fixmedins_bchno: fixmedinsBchno(lot.id),
+      spler_name: lot.supplierName ?? '',
+      spler_pmtno: lot.licenceNo ?? '',
+      manu_date: lot.mfgDate ?? '',
+      expy_end: lot.expiryDate,
+      finl_trns_pric: priceText(r.unitCost),
+      purc_retn_cnt: cnt,
+      purc_invo_codg: '',
+      purc_invo_no: lot.invoiceNo ?? '',
+      rx_flag: String(d.rx),
+      purc_retn_stoin_time: time,
+      purc_retn_opter_name: r.opterName,
+      memo,
+    });
     let fields: Record<string, FieldValue>;
     switch (code) {
       case '3502':
@@ -398,25 +415,12 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
         lotWarnings(d, lot, true);
         const trace = r.movement === 'receipt' ? (traceCodes.get(lot.id) ?? []) : [];
         fields = {
-          ...base,
+          ...purchaseFields(),
           dynt_no: '',
-          fixmedins_bchno: fixmedinsBchno(lot.id),
-          spler_name: lot.supplierName ?? '',
-          spler_pmtno: lot.licenceNo ?? '',
           manu_lotnum: lot.batchNo,
           prodentp_name: d.manufacturer,
           aprvno: d.approvalNo ?? '',
-          manu_date: lot.mfgDate ?? '',
-          expy_end: lot.expiryDate,
-          finl_trns_pric: priceText(r.unitCost),
-          purc_retn_cnt: cnt,
-          purc_invo_codg: '',
-          purc_invo_no: lot.invoiceNo ?? '',
-          rx_flag: String(d.rx),
-          purc_retn_stoin_time: time,
-          purc_retn_opter_name: r.opterName,
           prod_geay_flag: r.unitCost === 0 ? '1' : '0',
-          memo,
           drugtracinfo: trace.map((c) => ({ drug_trac_codg: c })),
         };
         break;
@@ -425,20 +429,7 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
         lotWarnings(d, lot, false);
         if (!lot.invoiceNo) warnings.add('no_invoice_no', '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）', `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`);
         fields = {
-          ...base,
-          fixmedins_bchno: fixmedinsBchno(lot.id),
-          spler_name: lot.supplierName ?? '',
-          spler_pmtno: lot.licenceNo ?? '',
-          manu_date: lot.mfgDate ?? '',
-          expy_end: lot.expiryDate,
-          finl_trns_pric: priceText(r.unitCost),
-          purc_retn_cnt: cnt,
-          purc_invo_codg: '',
-          purc_invo_no: lot.invoiceNo ?? '',
-          rx_flag: String(d.rx),
-          purc_retn_stoin_time: time,
-          purc_retn_opter_name: r.opterName,
-          memo,
+          ...purchaseFields(),
           medins_prod_purc_no: lot.receiptDocNo ?? '',
           drugtracinfo: [],
         };
