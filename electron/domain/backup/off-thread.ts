@@ -26,7 +26,13 @@ export interface RunningCheck<T> {
 
 /** Runs one job on a new worker thread. Rejects with the file system's error (its code kept) when the disk fails. */
 export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
-  const worker = new Worker(workerScript(), { workerData: job });
+  let worker: Worker;
+  try {
+    worker = new Worker(workerScript(), { workerData: job });
+  } catch (err) {
+    // No worker (a broken install): the caller's rejection handling decides, never a throw mid-start.
+    return { done: Promise.reject(err as Error), stop: () => undefined };
+  }
   let settled = false;
   const done = new Promise<T>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
