@@ -8,7 +8,7 @@ import { Runtime } from '../../electron/runtime';
 import { backupNow } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
-import { verifyCopyOffThread } from '../../electron/domain/backup/off-thread';
+import { backupOffThread } from '../../electron/domain/backup/off-thread';
 import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, tempDir, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
@@ -78,35 +78,38 @@ describe('backups', () => {
     expect(status.lastBackup?.fileName).toBe(again.fileName);
   });
 
-  it('checks the copy on a worker thread: the server keeps turning meanwhile, and a damaged copy is reported, not thrown', async () => {
-    await createClinic(hub, 'C01');
+  it('copies and checks on a worker thread: the server keeps turning meanwhile, and a damaged copy is reported, not thrown', async () => {
+    await createClinic(hub, 'C01', '东湖村卫生室');
     const work = tempDir('santong-verify-');
     extraDirs.push(work);
     const copy = path.join(work, 'copy.sqlite');
-    await hub.runtime.openApp!.db.backup(copy);
+    const version = hub.runtime.openApp!.schemaVersion;
 
-    // Count event-loop turns while the copy is checked: reading it on this thread would allow none.
+    // Count event-loop turns while the copy is made and checked: doing it on this thread would allow none.
     let turns = 0;
-    let checking = true;
+    let copying = true;
     const spin = () => {
       turns++;
-      if (checking) setImmediate(spin);
+      if (copying) setImmediate(spin);
     };
     setImmediate(spin);
-    const good = await verifyCopyOffThread(copy, hub.runtime.openApp!.schemaVersion).finally(() => (checking = false));
+    const good = await backupOffThread(hub.runtime.dbFile, copy, version).finally(() => (copying = false));
     expect(turns).toBeGreaterThan(0);
     expect(good).toEqual({ verified: true, problem: null, sha256: sha256(copy), sizeBytes: fs.statSync(copy).size });
     expect(fs.readFileSync(copy).subarray(18, 20)).toEqual(Buffer.from([1, 1]));
+    // The clinic written through the hub's own connection (still in its write-ahead log) is in the copy.
+    expect(rowsIn(copy, 'SELECT code, name FROM clinics')).toEqual([{ code: 'C01', name: '东湖村卫生室' }]);
 
+    // A damaged source gives a damaged copy: recorded as unverified, with the reason in words.
     const bytes = fs.readFileSync(copy);
     bytes.fill(0x5a, 4096 * 2, bytes.length - 4096);
     const damaged = path.join(work, 'damaged.sqlite');
     fs.writeFileSync(damaged, bytes);
-    const bad = await verifyCopyOffThread(damaged, hub.runtime.openApp!.schemaVersion);
-    expect(bad).toMatchObject({ verified: false, problem: expect.stringContaining('损坏'), sha256: sha256(damaged) });
+    const bad = await backupOffThread(damaged, path.join(work, 'copy-of-damaged.sqlite'), version);
+    expect(bad).toMatchObject({ verified: false, problem: expect.stringContaining('损坏'), sha256: sha256(path.join(work, 'copy-of-damaged.sqlite')) });
 
-    // A copy that vanished (USB disk pulled) is a file-system failure, with its code kept for the message.
-    await expect(verifyCopyOffThread(path.join(work, 'gone.sqlite'), 1)).rejects.toMatchObject({ code: 'ENOENT' });
+    // A folder that vanished (USB disk pulled) is a failure, with its code kept for the message.
+    await expect(backupOffThread(hub.runtime.dbFile, path.join(work, 'unplugged', 'x.sqlite'), version)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('is for administrators only', async () => {

@@ -7,7 +7,7 @@ import { getSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
 import { chinaDate } from '../../../shared/dates';
 import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256FileSync } from './files';
-import { verifyCopyOffThread } from './off-thread';
+import { backupOffThread } from './off-thread';
 import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
 import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
 
@@ -217,7 +217,8 @@ export interface BackupOptions {
 }
 
 /**
- * Makes a backup now: SQLite's online backup of the live database into the chosen folder, switched to
+ * Makes a backup now: SQLite's online backup of the live database into the chosen folder (on a worker
+ * thread, from a snapshot, while the hub keeps working), switched to
  * a self-contained file, reopened read-only and verified (integrity_check, application_id, version),
  * checksummed, renamed into place, and recorded. Automatic kinds are then pruned to the retention.
  * The period close calls this with 'before-close'.
@@ -237,11 +238,8 @@ export async function backupUnlocked(app: SantongApp, reason: BackupReason, opts
   const partial = `${final}.partial`;
   let record: NewBackupRecord;
   try {
-    // The writer connection is the source: writes made through it while the copy runs go into the
-    // copy too, instead of restarting it.
-    await app.db.backup(partial);
-    // Reading the whole copy back takes minutes at ten years: off the thread that answers the villages.
-    const { verified, problem, sha256, sizeBytes } = await verifyCopyOffThread(partial, app.schemaVersion);
+    // Copying and reading back gigabytes takes minutes at ten years: off the thread that answers the villages.
+    const { verified, problem, sha256, sizeBytes } = await backupOffThread(app.dbFile, partial, app.schemaVersion);
     fs.renameSync(partial, final);
     fsyncDir(dir);
     record = {
@@ -261,7 +259,12 @@ export async function backupUnlocked(app: SantongApp, reason: BackupReason, opts
     removeDatabaseFiles(partial);
     if (err instanceof AppError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? '备份目录所在磁盘已满' : code === 'ENOENT' ? '备份目录已无法访问（U盘是否已拔出？）' : (err as Error).message;
+    const why =
+      code === 'ENOSPC' || code === 'SQLITE_FULL'
+        ? '备份目录所在磁盘已满'
+        : code === 'ENOENT' || code === 'SQLITE_CANTOPEN' || code?.startsWith('SQLITE_IOERR')
+          ? '备份目录已无法访问（U盘是否已拔出？）'
+          : (err as Error).message;
     throw new AppError('BACKUP_FOLDER', `备份失败：${why}。当前数据未受影响。`);
   }
   app.db.transaction(() => recordBackup(app.db, record))();

@@ -1,15 +1,37 @@
-// Worker-thread entry (bundled as dist/electron/db-check-worker.cjs): one check that reads a whole
-// database file, run where it cannot stall the thread that answers the villages.
+// Worker-thread entry (bundled as dist/electron/db-check-worker.cjs): one job that reads or writes a
+// whole database file, run where it cannot stall the thread that answers the villages.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { quickCheckProblem } from './files';
-import { verifyCopyHere } from './verify-copy';
+import { verifyCopyHere, type CopyVerification } from './verify-copy';
 import type { CheckJob } from './off-thread';
 
-function run(job: CheckJob): unknown {
-  if (job.kind === 'verify-copy') return verifyCopyHere(job.file, job.latestVersion);
-  // A reader beside the live writer (WAL): sees the file as the writer left it, changes nothing.
-  const db = new Database(job.file, { readonly: true, fileMustExist: true });
+/** Rate for the backup's steps: everything in one step. */
+const ALL_PAGES = 0x7fffffff;
+
+/**
+ * SQLite's online backup of the live file from a reader of its own, then the copy's checks. One step
+ * under one read snapshot: the hub keeps writing meanwhile (WAL), and the copy is the database exactly as
+ * it stood when the step began — copied in small steps, every write by the hub would restart it.
+ */
+async function backupAndVerify(source: string, dest: string, latestVersion: number): Promise<CopyVerification> {
+  // The folder vanished since it was checked (USB disk pulled, share offline): say so by its code.
+  if (!fs.existsSync(path.dirname(dest))) throw Object.assign(new Error(`folder not found: ${path.dirname(dest)}`), { code: 'ENOENT' });
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    await db.backup(dest, { progress: () => ALL_PAGES });
+  } finally {
+    db.close();
+  }
+  return verifyCopyHere(dest, latestVersion);
+}
+
+/** The start-up quick_check, by a reader beside the live writer: sees the file as it is, changes nothing. */
+function quickCheck(file: string): { problem: string | null } {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return { problem: quickCheckProblem(db) };
   } finally {
@@ -17,8 +39,11 @@ function run(job: CheckJob): unknown {
   }
 }
 
-try {
-  parentPort!.postMessage({ result: run(workerData as CheckJob) });
-} catch (err) {
-  parentPort!.postMessage({ failure: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } });
+async function run(job: CheckJob): Promise<unknown> {
+  return job.kind === 'backup' ? backupAndVerify(job.source, job.dest, job.latestVersion) : quickCheck(job.file);
 }
+
+run(workerData as CheckJob).then(
+  (result) => parentPort!.postMessage({ result }),
+  (err: unknown) => parentPort!.postMessage({ failure: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } }),
+);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
 
-/** The checks that read a whole database file (minutes at ten years), run on a worker thread. */
-export type CheckJob = { kind: 'verify-copy'; file: string; latestVersion: number } | { kind: 'quick-check'; file: string };
+/** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
+export type CheckJob = { kind: 'backup'; source: string; dest: string; latestVersion: number } | { kind: 'quick-check'; file: string };
 
 type WorkerReply = { result: unknown } | { failure: { message: string; code?: string } };
 
@@ -51,9 +51,12 @@ export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
   return { done, stop: () => void worker.terminate() };
 }
 
-/** verifyCopyHere on a worker thread, so the LAN server keeps answering while a large copy is read end to end. */
-export const verifyCopyOffThread = (file: string, latestVersion: number): Promise<CopyVerification> =>
-  runOffThread<CopyVerification>({ kind: 'verify-copy', file, latestVersion }).done;
+/**
+ * Backs up the live file into `dest` and checks the copy (verifyCopyHere), on a worker thread: the LAN
+ * server keeps answering while gigabytes are copied and read back, and the hub may keep writing.
+ */
+export const backupOffThread = (source: string, dest: string, latestVersion: number): Promise<CopyVerification> =>
+  runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion }).done;
 
 /** The start-up quick_check of the live file on a worker thread; null when the file is sound. */
 export const quickCheckOffThread = (file: string): RunningCheck<{ problem: string | null }> => runOffThread({ kind: 'quick-check', file });
