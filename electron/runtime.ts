@@ -7,6 +7,7 @@ import { migrationsDir } from './paths';
 import { emptiedDatabaseProblem, recordCleanClose, takeCleanClose, type RecoveryState } from './domain/backup/recovery';
 import { diagnoseOpenFailure, quickCheckProblem } from './domain/backup/files';
 import { quickCheckOffThread, type RunningCheck } from './domain/backup/off-thread';
+import { startWalCheckpoints, type WalCheckpoints } from './domain/backup/wal-checkpoints';
 
 export type Profile = 'main' | 'demo';
 
@@ -66,6 +67,8 @@ export class Runtime {
   private current: SantongApp | null = null;
   /** The app opened but held back until its check passes. */
   private held: { app: SantongApp; check: RunningCheck<{ problem: string | null }> } | null = null;
+  /** Checkpoints of the open app's write-ahead log, off the thread that serves requests. */
+  private walCheckpoints: WalCheckpoints | null = null;
   private readonly base: AppOptions;
   private readonly recoveryMode: boolean;
   private readonly backgroundCheckBytes: number;
@@ -144,7 +147,24 @@ export class Runtime {
     this.current = app;
     this.recovery = null;
     this.checking = null;
+    this.walCheckpoints?.stop();
+    this.walCheckpoints = startWalCheckpoints(app.db, app.dbFile);
     return app;
+  }
+
+  /** Stops the open app's background work, then closes it. */
+  private closeCurrent(): SantongApp | null {
+    const app = this.current;
+    this.current = null;
+    this.walCheckpoints?.stop();
+    this.walCheckpoints = null;
+    app?.close();
+    return app;
+  }
+
+  /** Checkpoints of the open app's log (tests call tick() to run one now). */
+  get checkpoints(): WalCheckpoints | null {
+    return this.walCheckpoints;
   }
 
   private useIfSound(app: SantongApp, problem: string | null): SantongApp | null {
@@ -192,9 +212,7 @@ export class Runtime {
    * the runtime then holds no app until the next reopen.
    */
   reopen(swap?: () => void): SantongApp {
-    const previous = this.current;
-    this.current = null;
-    previous?.close();
+    this.closeCurrent();
     swap?.();
     const app = this.open({ background: false });
     if (!app) throw new AppError('RECOVERY_MODE', this.recovery?.problem ?? '数据库无法打开');
@@ -204,12 +222,9 @@ export class Runtime {
   switchTo(profile: Profile): SantongApp {
     if (profile === this.profile && this.current) return this.current;
     const next = openApp(this.optionsFor(profile));
-    const previous = this.current;
-    this.current = next;
+    this.closeCurrent();
     this.profile = profile;
-    this.recovery = null;
-    previous?.close();
-    return next;
+    return this.use(next);
   }
 
   close(): void {
@@ -220,11 +235,7 @@ export class Runtime {
       this.held = null;
       this.checking = null;
     }
-    const app = this.current;
-    this.current = null;
-    if (app) {
-      app.close();
-      recordCleanClose(app.dbFile);
-    }
+    const app = this.closeCurrent();
+    if (app) recordCleanClose(app.dbFile);
   }
 }

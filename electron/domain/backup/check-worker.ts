@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { quickCheckProblem } from './files';
 import { verifyCopyHere, type CopyVerification } from './verify-copy';
-import type { CheckJob } from './off-thread';
+import type { CheckJob, CheckpointResult } from './off-thread';
 
 /** Rate for the backup's steps: everything in one step. */
 const ALL_PAGES = 0x7fffffff;
@@ -39,8 +39,24 @@ function quickCheck(file: string): { problem: string | null } {
   }
 }
 
+/**
+ * Copies the write-ahead log's frames into the database file and syncs it, without waiting for or
+ * blocking the hub's writer (PASSIVE): the part of a commit that can take seconds on a busy disk.
+ */
+function checkpoint(file: string): CheckpointResult {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
 async function run(job: CheckJob): Promise<unknown> {
-  return job.kind === 'backup' ? backupAndVerify(job.source, job.dest, job.latestVersion) : quickCheck(job.file);
+  if (job.kind === 'backup') return backupAndVerify(job.source, job.dest, job.latestVersion);
+  return job.kind === 'checkpoint' ? checkpoint(job.file) : quickCheck(job.file);
 }
 
 run(workerData as CheckJob).then(

@@ -4,7 +4,17 @@ import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
 
 /** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
-export type CheckJob = { kind: 'backup'; source: string; dest: string; latestVersion: number } | { kind: 'quick-check'; file: string };
+export type CheckJob =
+  | { kind: 'backup'; source: string; dest: string; latestVersion: number }
+  | { kind: 'quick-check'; file: string }
+  | { kind: 'checkpoint'; file: string };
+
+/** PRAGMA wal_checkpoint's answer: frames in the log, and how many of them are now in the database file. */
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
 
 type WorkerReply = { result: unknown } | { failure: { message: string; code?: string } };
 
@@ -60,3 +70,6 @@ export const backupOffThread = (source: string, dest: string, latestVersion: num
 
 /** The start-up quick_check of the live file on a worker thread; null when the file is sound. */
 export const quickCheckOffThread = (file: string): RunningCheck<{ problem: string | null }> => runOffThread({ kind: 'quick-check', file });
+
+/** A PASSIVE checkpoint of the live file's write-ahead log by a connection of its own (wal-checkpoints.ts). */
+export const checkpointOffThread = (file: string): RunningCheck<CheckpointResult> => runOffThread({ kind: 'checkpoint', file });

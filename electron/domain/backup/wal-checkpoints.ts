@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import type { Db } from '../../db/database';
+import { isBusy, withDataLock } from './backup';
+import { checkpointOffThread } from './off-thread';
+
+/** SQLite's default: the committing connection checkpoints once the log passes this many pages. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+
+export interface WalCheckpoints {
+  /** One checkpoint now, if the log has anything (tests; the timer calls it too). */
+  tick(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Checkpoints of the hub's write-ahead log on a worker thread. By default SQLite checkpoints inside
+ * whichever commit crosses 1000 pages of log, on the thread that answers the villages: copying those
+ * pages into a 4 GB file and syncing it takes seconds on a busy disk, and after a long backup (the log
+ * cannot be checkpointed past a reader) it is the whole backup's worth of writes at once. Here the
+ * writer never checkpoints; a worker does, every few seconds, under the data lock (so never while a
+ * restore swaps the file). If the worker cannot run, the writer goes back to SQLite's own checkpoints.
+ */
+export function startWalCheckpoints(db: Db, dbFile: string, opts: { everyMs?: number } = {}): WalCheckpoints {
+  db.pragma('wal_autocheckpoint = 0');
+  // A restarted log is cut back to this size rather than kept at its largest.
+  db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
+  let stopped = false;
+  let inFlight: Promise<void> | null = null;
+  /** The log as it stood after the last checkpoint that took all of it: unchanged since, nothing to do. */
+  let settled: string | null = null;
+
+  const fallBack = (err: unknown) => {
+    console.error(`[santong] WAL checkpoints on a worker failed (${(err as Error).message}); the writer checkpoints itself again`);
+    stop();
+    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  };
+
+  const checkpointNow = async () => {
+    const before = logStamp(dbFile);
+    if (stopped || isBusy(dbFile) || before === null || before === settled) return;
+    try {
+      const r = await withDataLock(dbFile, () => checkpointOffThread(dbFile).done);
+      if (r.log === r.checkpointed) settled = before;
+    } catch (err) {
+      fallBack(err);
+    }
+  };
+
+  const tick = (): Promise<void> => {
+    inFlight ??= checkpointNow().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+
+  const timer = setInterval(() => void tick(), opts.everyMs ?? 5_000);
+  timer.unref();
+
+  function stop() {
+    stopped = true;
+    clearInterval(timer);
+  }
+  return { tick, stop };
+}
+
+/** The log's size and last write, or null when there is none. */
+function logStamp(dbFile: string): string | null {
+  try {
+    const st = fs.statSync(`${dbFile}-wal`);
+    return st.size > 0 ? `${st.size}:${st.mtimeMs}` : null;
+  } catch {
+    return null;
+  }
+}
