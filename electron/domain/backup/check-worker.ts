@@ -8,6 +8,23 @@ import { quickCheckProblem } from './files';
 import { verifyCopyHere, type CopyVerification } from './verify-copy';
 import type { CheckJob, CheckpointResult } from './off-thread';
 
+/** A connection of this worker's own to the file, waiting for the hub's locks rather than failing. */
+function connect(file: string, readonly: boolean): Database.Database {
+  const db = new Database(file, { readonly, fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+/** Runs a synchronous `use` on a connection of its own to `file`, closed whatever happens. */
+function withConnection<T>(file: string, readonly: boolean, use: (db: Database.Database) => T): T {
+  const db = connect(file, readonly);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Rate for the backup's steps: everything in one step. */
 const ALL_PAGES = 0x7fffffff;
 
@@ -19,9 +36,8 @@ const ALL_PAGES = 0x7fffffff;
 async function backupAndVerify(source: string, dest: string, latestVersion: number): Promise<CopyVerification> {
   // The folder vanished since it was checked (USB disk pulled, share offline): say so by its code.
   if (!fs.existsSync(path.dirname(dest))) throw Object.assign(new Error(`folder not found: ${path.dirname(dest)}`), { code: 'ENOENT' });
-  const db = new Database(source, { readonly: true, fileMustExist: true });
+  const db = connect(source, true);
   try {
-    db.pragma('busy_timeout = 10000');
     await db.backup(dest, { progress: () => ALL_PAGES });
   } finally {
     db.close();
@@ -31,12 +47,7 @@ async function backupAndVerify(source: string, dest: string, latestVersion: numb
 
 /** The start-up quick_check, by a reader beside the live writer: sees the file as it is, changes nothing. */
 function quickCheck(file: string): { problem: string | null } {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return { problem: quickCheckProblem(db) };
-  } finally {
-    db.close();
-  }
+  return withConnection(file, true, (db) => ({ problem: quickCheckProblem(db) }));
 }
 
 /**
@@ -44,14 +55,7 @@ function quickCheck(file: string): { problem: string | null } {
  * blocking the hub's writer (PASSIVE): the part of a commit that can take seconds on a busy disk.
  */
 function checkpoint(file: string): CheckpointResult {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 10000');
-    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
-    return row;
-  } finally {
-    db.close();
-  }
+  return withConnection(file, false, (db) => (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]);
 }
 
 async function run(job: CheckJob): Promise<unknown> {

@@ -393,6 +393,26 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
       purc_retn_opter_name: r.opterName,
       memo,
     });
+    /** What 3505 (销售) and 3506 (销售退货) both carry. */
+    const saleFields = () => ({
+      ...base,
+      fixmedins_bchno: fixmedinsBchno(lot.id),
+      setl_id: '',
+      psn_no: '',
+      psn_cert_type: '',
+      certno: '',
+      psn_name: '',
+      manu_lotnum: lot.batchNo,
+      manu_date: lot.mfgDate ?? '',
+      expy_end: lot.expiryDate,
+      rx_flag: String(d.rx),
+      trdn_flag: trdn,
+      finl_trns_pric: priceText(r.unitCost),
+      sel_retn_cnt: cnt,
+      sel_retn_time: time,
+      sel_retn_opter_name: r.opterName,
+      memo,
+    });
     let fields: Record<string, FieldValue>;
     switch (code) {
       case '3502':
@@ -437,8 +457,7 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
       case '3505':
         lotWarnings(d, lot, false);
         fields = {
-          ...base,
-          fixmedins_bchno: fixmedinsBchno(lot.id),
+          ...saleFields(),
           prsc_dr_cert_type: '',
           prsc_dr_certno: '',
           prsc_dr_name: '',
@@ -447,18 +466,7 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
           phar_name: '',
           phar_prac_cert_no: '',
           hi_feesetl_type: '',
-          setl_id: '',
           mdtrt_sn: doc.visitNo ?? '',
-          psn_no: '',
-          psn_cert_type: '',
-          certno: '',
-          psn_name: '',
-          manu_lotnum: lot.batchNo,
-          manu_date: lot.mfgDate ?? '',
-          expy_end: lot.expiryDate,
-          rx_flag: String(d.rx),
-          trdn_flag: trdn,
-          finl_trns_pric: priceText(r.unitCost),
           rxno: doc.rxNo ?? '',
           rx_circ_flag: '0',
           rtal_docno: doc.docNo,
@@ -466,10 +474,6 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
           bchno: '',
           drug_prod_barc: '',
           shelf_posi: '',
-          sel_retn_cnt: cnt,
-          sel_retn_time: time,
-          sel_retn_opter_name: r.opterName,
-          memo,
           mdtrt_setl_type: '',
           drugtracinfo: [],
         };
@@ -477,23 +481,7 @@ export function buildExport(ctx: HandlerContext, period: string, stores: ExportS
       case '3506':
         lotWarnings(d, lot, false);
         fields = {
-          ...base,
-          fixmedins_bchno: fixmedinsBchno(lot.id),
-          setl_id: '',
-          psn_no: '',
-          psn_cert_type: '',
-          certno: '',
-          psn_name: '',
-          manu_lotnum: lot.batchNo,
-          manu_date: lot.mfgDate ?? '',
-          expy_end: lot.expiryDate,
-          rx_flag: String(d.rx),
-          trdn_flag: trdn,
-          finl_trns_pric: priceText(r.unitCost),
-          sel_retn_cnt: cnt,
-          sel_retn_time: time,
-          sel_retn_opter_name: r.opterName,
-          memo,
+          ...saleFields(),
           medins_prod_sel_no: doc.docNo,
           mdtrt_sn: doc.visitNo ?? '',
           drugtracinfo: [],
