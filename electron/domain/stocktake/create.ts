@@ -17,11 +17,10 @@ import { assertActiveClinic, clinicStores, getStore } from '../stock/common';
 import { stocktakeDetail } from './read';
 import { drawWeighted, SELECTION_ALGORITHM, selectionWeight } from './selection';
 
-interface BookLot {
+/** A lot with the drug facts a count sheet shows: what LOT_WITH_DRUG selects, and what a line keeps of it. */
+export interface LotWithDrug {
   lotId: number;
   drugId: number;
-  qty: number;
-  value: number;
   drugName: string;
   spec: string;
   manufacturer: string;
@@ -31,6 +30,11 @@ interface BookLot {
   batchNo: string;
   expiryDate: string;
   unitCost: number;
+}
+
+interface BookLot extends LotWithDrug {
+  qty: number;
+  value: number;
 }
 
 export const LOT_WITH_DRUG = `l.id AS lotId, l.drug_id AS drugId, d.generic_name AS drugName, d.spec, d.manufacturer, d.pack_unit AS packUnit,

@@ -19,6 +19,7 @@ import { SELECTION_WINDOW_MONTHS, type CounterMode, type StocktakeKind, type Sto
 import type { Movement } from '../../../shared/stock';
 import type { z } from 'zod';
 import type { selectionCandidate } from '../../../shared/contract/stocktake';
+import type { LotWithDrug } from './create';
 
 export interface StocktakeHead {
   id: number;
@@ -118,22 +119,11 @@ export interface CountRow {
   recountByName: string | null;
 }
 
-export interface LineRow {
+export interface LineRow extends LotWithDrug {
   id: number;
   lineNo: number;
   origin: 'book' | 'found';
-  drugId: number;
-  lotId: number;
   bookQtyAtStart: number;
-  drugName: string;
-  spec: string;
-  manufacturer: string;
-  packUnit: string;
-  baseUnit: string;
-  packSize: number;
-  batchNo: string;
-  expiryDate: string;
-  unitCost: number;
   reasonCode: VarianceReason | null;
   reasonNote: string | null;
   adjustmentQty: number | null;
