@@ -8,7 +8,7 @@ import { dbCheckingError, type Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
 import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
-import { InternalFault, logFault } from './faults';
+import { InternalFault, logFault, noteSlowCall } from './faults';
 import { describeTarget } from '../domain/audit/targets';
 import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 
@@ -94,7 +94,9 @@ export async function dispatch(
 
   try {
     if (caller.token) {
+      const sessionStart = performance.now();
       const found = resolveSession(app.db, caller.token, now);
+      noteSlowCall(name, 'session', performance.now() - sessionStart);
       if (found && 'user' in found) {
         user = found.user;
         sessionTokenHash = found.tokenHash;
@@ -138,6 +140,7 @@ export async function dispatch(
     } else {
       const prepared = 'prepare' in handler ? await handler.prepare(ctx, input) : undefined;
       const run = () => ('run' in handler ? handler.run(ctx, input, prepared) : handler(ctx, input));
+      const handlerStart = performance.now();
       if (spec.write) {
         value = app.db
           .transaction(() => {
@@ -160,6 +163,7 @@ export async function dispatch(
       } else {
         value = run();
       }
+      noteSlowCall(name, 'handler', performance.now() - handlerStart);
     }
 
     if (app.validateOutputs) {

@@ -37,3 +37,11 @@ export function describeFault(err: unknown): string {
 export function logFault(where: string, err: unknown): void {
   console.error(`[santong] ${where.slice(0, 80)} failed: ${describeFault(err)}`);
 }
+
+/** A call that holds the request thread this long stalls every village: worth a line in the server log. */
+export const SLOW_CALL_MS = 1_000;
+
+/** Logs a call that held the request thread for `ms` (its method and which part, never its input). */
+export function noteSlowCall(method: string, part: 'session' | 'handler', ms: number): void {
+  if (ms >= SLOW_CALL_MS) console.warn(`[santong] slow call: ${method.slice(0, 80)} ${part} held the server ${Math.round(ms)} ms`);
+}

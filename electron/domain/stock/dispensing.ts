@@ -121,9 +121,12 @@ export function listDispensings(ctx: HandlerContext, input: ParsedInput<'dispens
   const clinicId = clinicScope(ctx, input.clinicId);
   const from = input.from ?? input.to ?? ctx.today;
   const to = input.to ?? input.from ?? ctx.today;
-  const heads = sql(
-    ctx.db,
-    `${ENTRY_SELECT} WHERE (? IS NULL OR d.clinic_id = ?) AND d.business_date BETWEEN ? AND ? ORDER BY d.business_date DESC, d.id DESC LIMIT ?`,
-  ).all(clinicId, clinicId, from, to, input.limit) as EntryHead[];
+  // One statement per case, each on its index: "? IS NULL OR clinic_id = ?" would scan every entry ever made.
+  const order = 'ORDER BY d.business_date DESC, d.id DESC LIMIT ?';
+  const heads = (
+    clinicId === null
+      ? sql(ctx.db, `${ENTRY_SELECT} WHERE d.business_date BETWEEN ? AND ? ${order}`).all(from, to, input.limit)
+      : sql(ctx.db, `${ENTRY_SELECT} WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? ${order}`).all(clinicId, from, to, input.limit)
+  ) as EntryHead[];
   return withLines(ctx.db, heads);
 }

@@ -12,7 +12,7 @@ import { lineAmountFromPackPrice } from '../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
-import { balanceAtStart, clinicStoreList, minDate } from './data';
+import { balanceAtStart, clinicStoreList, minDate, monthsOf, storeMonths } from './data';
 import { dismissalsOf, evaluateRules, statusOf } from './engine';
 
 export interface PurchaseGroup {
@@ -108,14 +108,15 @@ const groupBy = <T, K>(xs: T[], key: (x: T) => K) => {
  * start from the monthly totals and move with per-day deltas, one grouped query per clinic store.
  */
 export function stockoutDays(db: Db, clinicId: number | null, first: string, last: string) {
+  const histFrom = addDays(first, -90);
+  const months = monthsOf(histFrom, last);
   const deltas = sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed FROM ledger
-      WHERE store_id = ? AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed
+       FROM ${storeMonths(months.length)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
   );
-  const histFrom = addDays(first, -90);
   return clinicStoreList(db, clinicId).map((s) => {
-    const byDrug = groupBy(deltas.all(s.storeId, histFrom.slice(0, 7), last.slice(0, 7), histFrom, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
+    const byDrug = groupBy(deltas.all(...months, s.storeId, histFrom, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
     const perDrug = [...byDrug]
       .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
       .map(([drugId, rows]) => {

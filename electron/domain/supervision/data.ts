@@ -1,10 +1,12 @@
 /**
- * Ledger reads shared by the rules. Every query is bounded by period (ledger_period / ledger_card indexes)
- * before it looks at business dates, so a rule reads only the months it needs however long the history is.
+ * Ledger reads shared by the rules. Every query seeks by period (ledger_period: one seek per month and store,
+ * or ledger_card: store, drug and a range of months) before it looks at business dates, so a rule reads only
+ * the months it needs however long the history is.
  */
 import { sql, type Db } from '../../db/database';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
+import { balanceBefore } from '../stock/views';
 
 export interface ClinicStore {
   clinicId: number;
@@ -57,14 +59,14 @@ export interface DayQty {
 export function dailyMovement(db: Db, movement: string, stores: ClinicStore[], from: string, to: string, sign: 1 | -1 = -1): DayQty[] {
   if (stores.length === 0 || from > to) return [];
   const out: DayQty[] = [];
+  const months = monthsOf(from, to);
   const stmt = sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty FROM ledger
-      WHERE period BETWEEN ? AND ? AND store_id = ? AND movement = ? AND business_date BETWEEN ? AND ?
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty FROM ${storeMonths(months.length)} AND movement = ? AND business_date BETWEEN ? AND ?
       GROUP BY drug_id, business_date`,
   );
   for (const s of stores) {
-    for (const r of stmt.all(periodOf(from), periodOf(to), s.storeId, movement, from, to) as { drugId: number; date: string; qty: number }[]) {
+    for (const r of stmt.all(...months, s.storeId, movement, from, to) as { drugId: number; date: string; qty: number }[]) {
       if (r.qty !== 0) out.push({ storeId: s.storeId, drugId: r.drugId, date: r.date, qty: sign * r.qty });
     }
   }
@@ -80,19 +82,18 @@ export function ledgerIds(db: Db, storeId: number, drugId: number, movements: st
   return rows.filter((r) => movements.includes(r.movement)).map((r) => r.id);
 }
 
-/** Book quantity of store × drug at the start of `date` (monthly totals for whole months, rows for the rest). */
+/**
+ * `ledger WHERE period IN (…months) AND store_id = ?` (bind the months, then the store): one seek per month
+ * in ledger_period. Left to itself SQLite takes ledger_card for `store_id = ? AND period BETWEEN …` and walks
+ * the store's rows of every year kept.
+ */
+export function storeMonths(monthCount: number): string {
+  return `ledger INDEXED BY ledger_period WHERE period IN (${Array(monthCount).fill('?').join(', ')}) AND store_id = ?`;
+}
+
+/** Book quantity of store × drug at the start of `date`. */
 export function balanceAtStart(db: Db, storeId: number, drugId: number, date: string): number {
-  const period = periodOf(date);
-  const months = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_period_totals WHERE store_id = ? AND drug_id = ? AND period < ?').get(storeId, drugId, period) as {
-    q: number;
-  };
-  const rows = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM ledger WHERE store_id = ? AND drug_id = ? AND period = ? AND business_date < ?').get(
-    storeId,
-    drugId,
-    period,
-    date,
-  ) as { q: number };
-  return months.q + rows.q;
+  return balanceBefore(db, storeId, drugId, date).qty;
 }
 
 export function median(xs: number[]): number {

@@ -16,21 +16,25 @@ export const roundRule: Rule = {
   evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const stores = new Map(clinicStoreList(db, w.clinicId).map((s) => [s.clinicId, s]));
-    const counts = sql(
-      db,
-      `SELECT d.clinic_id AS clinicId, l.drug_id AS drugId, l.qty, count(*) AS n FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
-        WHERE (? IS NULL OR d.clinic_id = ?) AND d.business_date BETWEEN ? AND ? AND d.status = 'posted'
-        GROUP BY d.clinic_id, l.drug_id, l.qty`,
-    );
+    // Entries by clinic and date (dispensings_clinic) or, for every clinic, by date (dispensings_date).
+    const counted = (clinicFilter: string) => `SELECT d.clinic_id AS clinicId, l.drug_id AS drugId, l.qty, count(*) AS n
+        FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+       WHERE ${clinicFilter} d.business_date BETWEEN ? AND ? AND d.status = 'posted' GROUP BY d.clinic_id, l.drug_id, l.qty`;
+    const counts = (first: string, last: string) =>
+      (w.clinicId === null
+        ? sql(db, counted('')).all(first, last)
+        : sql(db, counted('d.clinic_id = ? AND')).all(w.clinicId, first, last)) as { clinicId: number; drugId: number; qty: number; n: number }[];
+    // CROSS JOIN keeps this order: the clinic's entries of the month first, then their lines and ledger rows.
+    // Left to itself SQLite started from every dispensing row of the ledger (seconds per signal).
     const rows = sql(
       db,
-      `SELECT g.id FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
-         JOIN ledger g ON g.doc_type = 'dispensing' AND g.doc_id = d.id AND g.doc_line_id = l.id AND g.reverses_id IS NULL
+      `SELECT g.id FROM dispensings d CROSS JOIN dispensing_lines l ON l.dispensing_id = d.id
+         CROSS JOIN ledger g ON g.doc_type = 'dispensing' AND g.doc_id = d.id AND g.doc_line_id = l.id AND g.reverses_id IS NULL
         WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted' AND l.drug_id = ? AND l.qty = ? ORDER BY g.id`,
     );
     for (const month of monthsOf(w.from, w.to)) {
       const span = monthSpan(month, w.to);
-      const all = counts.all(w.clinicId, w.clinicId, span.first, span.last) as { clinicId: number; drugId: number; qty: number; n: number }[];
+      const all = counts(span.first, span.last);
       const lines = new Map<string, number>();
       for (const r of all) lines.set(`${r.clinicId}:${r.drugId}`, (lines.get(`${r.clinicId}:${r.drugId}`) ?? 0) + r.n);
       const best = new Map<string, { qty: number; n: number }>();

@@ -20,7 +20,7 @@ export const shortageRule: Rule = {
     const out: Signal[] = [];
     const rows = sql(
       db,
-      `SELECT id, drug_id AS drugId, doc_id AS docId, business_date AS date, -qty AS qty, -amount AS amount FROM ledger
+      `SELECT id, drug_id AS drugId, doc_id AS docId, business_date AS date, -qty AS qty, -amount AS amount FROM ledger INDEXED BY ledger_count_shortages
         WHERE store_id = ? AND movement = 'count_shortage' AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ? ORDER BY id`,
     );
     for (const s of clinicStoreList(db, w.clinicId)) {

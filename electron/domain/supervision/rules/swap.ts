@@ -28,8 +28,9 @@ export const swapRule: Rule = {
     );
     const siblings = sql(
       db,
-      `SELECT DISTINCT l.drug_id AS drugId FROM ledger l JOIN drugs d ON d.id = l.drug_id
-        WHERE l.store_id = ? AND l.movement = 'dispense' AND l.period BETWEEN ? AND ? AND d.generic_name = ? AND l.drug_id <> ?`,
+      // From the monthly totals (store, period index): the ledger has no index on store and months alone.
+      `SELECT DISTINCT t.drug_id AS drugId FROM stock_period_totals t JOIN drugs d ON d.id = t.drug_id
+        WHERE t.store_id = ? AND t.movement = 'dispense' AND t.period BETWEEN ? AND ? AND d.generic_name = ? AND t.drug_id <> ?`,
     );
     const dispensed = sql(
       db,
