@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db/database';
 import { loadMigrations, migrate, schemaVersion, type MigrateResult } from './db/migrate';
 import { appVersion, migrationsDir } from './paths';
 import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
+import { LongReadWorker } from './api/long-read-pool';
 import { backupName } from './domain/backup/names';
 import { defaultBackupDir } from './domain/backup/settings';
 
@@ -39,6 +40,8 @@ export interface SantongApp {
   readonly db: Db;
   /** A read-only connection for read methods. */
   readonly readDb: Db;
+  /** The worker thread that runs the long reads (api/long-reads.ts) on a read-only connection of its own. */
+  readonly longReads: LongReadWorker;
   readonly demo: boolean;
   readonly version: string;
   readonly schemaVersion: number;
@@ -89,6 +92,7 @@ export function openApp(opts: AppOptions): SantongApp {
       backupDir,
       db,
       readDb,
+      longReads: new LongReadWorker(dbFile),
       demo: opts.demo ?? false,
       version: appVersion(),
       schemaVersion: schemaVersion(db),
@@ -97,6 +101,7 @@ export function openApp(opts: AppOptions): SantongApp {
       clock,
       drawSeed: () => randomInt(0, 2 ** 32),
       close() {
+        app.longReads.close();
         readDb?.close();
         db.close();
       },

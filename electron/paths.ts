@@ -20,6 +20,14 @@ export function appRoot(): string {
 }
 
 export const migrationsDir = () => path.join(appRoot(), 'migrations');
+
+/** A worker thread's bundle: beside this code when bundled (dist/electron), in dist/electron when run from source (tests). */
+export function bundledScript(name: string): string {
+  const candidates = [path.join(import.meta.dirname, name), path.join(appRoot(), 'dist', 'electron', name)];
+  const found = candidates.find((f) => fs.existsSync(f));
+  if (!found) throw new Error(`${name} is missing: run \`npm run build\` first`);
+  return found;
+}
 export const rendererDir = () => path.join(appRoot(), 'dist', 'renderer');
 
 export function appVersion(): string {

@@ -20,6 +20,8 @@ export const MAIN_ENTRIES = {
   bench: 'electron/tools/bench.ts',
   // Worker thread for checks that read a whole database file (name kept in sync with backup/off-thread.ts).
   'db-check-worker': 'electron/domain/backup/check-worker.ts',
+  // Worker thread for the long reads (name kept in sync with api/long-read-pool.ts).
+  'long-read-worker': 'electron/api/long-read-worker.ts',
 };
 
 function newestMtime(p) {

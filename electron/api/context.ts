@@ -46,6 +46,12 @@ export interface HandlerContext {
   audit: { target?: string; clinicId?: number | null; details?: Record<string, unknown>; actor?: AuthedUser };
 }
 
+/**
+ * The part of a call's context a long read may use (long-reads.ts): it may run on a worker thread, where
+ * only its own read-only connection, the moment of the call and the caller exist.
+ */
+export type ReadContext = Pick<HandlerContext, 'db' | 'now' | 'today' | 'user' | 'optionalUser'>;
+
 type HandlerResult<K extends MethodName> = z.input<Api[K]['output']> | MethodOutput<K>;
 
 /**

@@ -9,6 +9,7 @@ import type { Caller, HandlerContext, SessionSink } from './context';
 import { handlers } from './handlers';
 import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
 import { InternalFault, logFault, noteSlowCall } from './faults';
+import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 
@@ -134,7 +135,10 @@ export async function dispatch(
       | { async: (ctx: HandlerContext, input: unknown) => Promise<unknown> };
 
     let value: unknown;
-    if ('async' in handler) {
+    if (isLongRead(name) && !spec.write) {
+      // Seconds of reading: on the long-read worker, while this thread answers everyone else.
+      value = await app.longReads.run(name, input, now, ctx.user, () => runLongRead(name, ctx, input));
+    } else if ('async' in handler) {
       if (spec.write) throw new InternalFault(`${name}: asynchronous handlers cannot write`);
       value = await handler.async(ctx, input);
     } else {

@@ -8,7 +8,7 @@ export const forbiddenClinic = () => new AppError('FORBIDDEN_CLINIC', '村医只
  * is refused (never silently rewritten, so tampering shows up in the audit log). Hub roles get what
  * they asked for, or null for "all clinics".
  */
-export function clinicScope(ctx: HandlerContext, requested?: number | null): number | null {
+export function clinicScope(ctx: Pick<HandlerContext, 'user'>, requested?: number | null): number | null {
   const user = ctx.user;
   if (user.role !== 'village_doctor') return requested ?? null;
   if (requested != null && requested !== user.clinicId) throw forbiddenClinic();

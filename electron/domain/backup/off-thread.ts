@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
+import { bundledScript } from '../../paths';
 
 /** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
 export type CheckJob =
@@ -20,14 +19,6 @@ type WorkerReply = { result: unknown } | { failure: { message: string; code?: st
 
 export const CHECK_WORKER_BUNDLE = 'db-check-worker.cjs';
 
-/** The worker's bundle: beside this code when bundled (dist/electron), in dist/electron when run from source (tests). */
-function workerScript(): string {
-  const candidates = [path.join(import.meta.dirname, CHECK_WORKER_BUNDLE), path.resolve(import.meta.dirname, '../../../dist/electron', CHECK_WORKER_BUNDLE)];
-  const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new Error(`${CHECK_WORKER_BUNDLE} is missing: run \`npm run build\` first`);
-  return found;
-}
-
 /** A check under way: its outcome, and a way to stop it (the app is closing). */
 export interface RunningCheck<T> {
   done: Promise<T>;
@@ -38,7 +29,7 @@ export interface RunningCheck<T> {
 export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
   let worker: Worker;
   try {
-    worker = new Worker(workerScript(), { workerData: job });
+    worker = new Worker(bundledScript(CHECK_WORKER_BUNDLE), { workerData: job });
   } catch (err) {
     // No worker (a broken install): the caller's rejection handling decides, never a throw mid-start.
     return { done: Promise.reject(err as Error), stop: () => undefined };

@@ -4,7 +4,7 @@
  * catalog holds it now. 集采 savings = (price before 集采 − price paid) × quantity, where the price before
  * is the drug's reference price in the catalog (drugs without one are counted, not guessed).
  */
-import type { HandlerContext } from '../../api/context';
+import type { ReadContext } from '../../api/context';
 import { sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, periodBounds } from '../../../shared/dates';
@@ -153,7 +153,7 @@ export function nearExpiryLimit(today: string): string {
   return addDays(today, NEAR_EXPIRY_DAYS);
 }
 
-export function supervisionDashboard(ctx: HandlerContext, input: ParsedInput<'supervision.dashboard'>) {
+export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'supervision.dashboard'>) {
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   const { first, last } = rangeOf(input, ctx.today);

@@ -1,5 +1,5 @@
 /** The rows behind each dashboard figure: document lines, lots or drugs, each with a link to where it lives. */
-import type { HandlerContext } from '../../api/context';
+import type { ReadContext } from '../../api/context';
 import { sql } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { periodBounds } from '../../../shared/dates';
@@ -51,7 +51,7 @@ function dateRanges(dates: string[]): string {
   return parts.join('、');
 }
 
-export function supervisionDrilldown(ctx: HandlerContext, input: ParsedInput<'supervision.drilldown'>) {
+export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'supervision.drilldown'>) {
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   let { first, last } = rangeOf(input, ctx.today);

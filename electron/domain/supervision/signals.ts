@@ -1,5 +1,5 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext, ReadContext } from '../../api/context';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -48,7 +48,7 @@ function enrich(db: Db, signals: Signal[], dismissals: Map<string, Dismissal[]>)
   });
 }
 
-export function listSignals(ctx: HandlerContext, input: ParsedInput<'supervision.signals'>) {
+export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.signals'>) {
   if (input.to > ctx.today) input = { ...input, to: ctx.today };
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');

@@ -1,0 +1,34 @@
+// Worker-thread entry (bundled as dist/electron/long-read-worker.cjs): runs the long reads (long-reads.ts)
+// on a read-only connection of its own, one at a time, while the main thread keeps answering requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { chinaDate } from '../../shared/dates';
+import { openDatabase } from '../db/database';
+import { AppError } from '../errors';
+import type { AuthedUser } from '../domain/auth/sessions';
+import { runLongRead, type LongReadMethod } from './long-reads';
+import type { LongReadReply, LongReadRequest } from './long-read-pool';
+
+const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
+
+function answer(req: LongReadRequest): LongReadReply {
+  const now = new Date(req.nowMs);
+  const user: AuthedUser = req.user;
+  try {
+    const value = runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input);
+    return { id: req.id, value };
+  } catch (err) {
+    if (err instanceof AppError) return { id: req.id, refusal: { code: err.code, message: err.message, issues: err.issues } };
+    const e = err as Error & { code?: unknown };
+    // Only the kind of fault crosses: the main thread logs it like any other (never request data).
+    return { id: req.id, fault: { name: e?.name ?? 'Error', code: typeof e?.code === 'string' ? e.code : undefined, message: e?.message ?? String(err), stack: e?.stack } };
+  }
+}
+
+parentPort!.on('message', (req: LongReadRequest | 'close') => {
+  if (req === 'close') {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  parentPort!.postMessage(answer(req));
+});

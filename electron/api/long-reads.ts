@@ -1,0 +1,28 @@
+import type { MethodName } from '../../shared/contract';
+import type { ReadContext } from './context';
+import { supervisionDashboard } from '../domain/supervision/dashboard';
+import { supervisionDrilldown } from '../domain/supervision/drilldown';
+import { listSignals } from '../domain/supervision/signals';
+
+type LongReadHandler = (ctx: ReadContext, input: never) => unknown;
+
+/**
+ * Reads that cost seconds whatever the code does, because they summarise every clinic over months (the
+ * supervision dashboard, its signals and drill-downs read hundreds of thousands of ledger rows). They run
+ * on a worker thread with a read-only connection of its own, so the server keeps answering the villages
+ * meanwhile. A handler listed here takes a ReadContext, so the compiler keeps it to what the worker has.
+ */
+export const LONG_READS = {
+  'supervision.dashboard': supervisionDashboard,
+  'supervision.signals': listSignals,
+  'supervision.drilldown': supervisionDrilldown,
+} satisfies Partial<Record<MethodName, LongReadHandler>>;
+
+export type LongReadMethod = keyof typeof LONG_READS;
+
+export const isLongRead = (name: string): name is LongReadMethod => Object.hasOwn(LONG_READS, name);
+
+/** Runs a long read on this thread (the worker does; so does the server when no worker can run). */
+export function runLongRead(method: LongReadMethod, ctx: ReadContext, input: unknown): unknown {
+  return (LONG_READS[method] as LongReadHandler)(ctx, input as never);
+}

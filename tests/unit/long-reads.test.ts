@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api } from '../../shared/contract';
+import { chinaDate } from '../../shared/dates';
+import { LongReadWorker } from '../../electron/api/long-read-pool';
+import { runLongRead } from '../../electron/api/long-reads';
+import { loadAuthedUser } from '../../electron/domain/auth/sessions';
+import { sql } from '../../electron/db/database';
+import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
+
+/** The supervision screens run on the long-read worker: same answers, same refusals, and a fallback. */
+let hub: TestHub | null = null;
+afterEach(() => {
+  hub?.close();
+  hub = null;
+});
+
+const window = { from: '2026-01', to: '2026-03' };
+
+describe('long reads', () => {
+  it('answer from the worker exactly what the handler answers on this thread, and see every committed write', async () => {
+    hub = await createTestHub();
+    await createClinic(hub, 'C01', '东村卫生室');
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    const app = hub.runtime.app;
+
+    const fromWorker = await pharmacist.call('supervision.dashboard', window);
+    expect(app.longReads.answered).toBe(1);
+    const now = app.clock.now();
+    const userId = (sql(app.db, "SELECT id FROM users WHERE username = 'yaoku'").get() as { id: number }).id;
+    const user = loadAuthedUser(app.db, userId)!;
+    const here = runLongRead('supervision.dashboard', { db: app.readDb, now, today: chinaDate(now), user, optionalUser: user }, api['supervision.dashboard'].input.parse(window));
+    expect(fromWorker).toEqual(JSON.parse(JSON.stringify(here)));
+    expect(fromWorker.insurance.clinics.map((c) => c.clinicName)).toEqual(['东村卫生室']);
+
+    // A clinic created a moment ago is on the worker's next answer: it reads the file, not a snapshot of it.
+    await createClinic(hub, 'C02', '西村卫生室');
+    const again = await pharmacist.call('supervision.dashboard', window);
+    expect(again.insurance.clinics.map((c) => c.clinicName)).toEqual(['东村卫生室', '西村卫生室']);
+    expect(app.longReads.answered).toBe(2);
+  });
+
+  it('carry a refusal back as the same error code and Chinese message', async () => {
+    hub = await createTestHub();
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    const refused = await pharmacist.call('supervision.signals', { from: '2026-01-01', to: '2026-01-31', clinicId: 99_999 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('村卫生室') });
+    expect(hub.runtime.app.longReads.answered).toBe(1);
+  });
+
+  it('run on the request thread when no worker can', async () => {
+    // A worker whose file cannot be opened dies at start: the read still waiting runs here instead.
+    const broken = new LongReadWorker('/nonexistent/santong.sqlite');
+    const user = { id: 1, username: 'admin', displayName: '管理员', role: 'admin' as const, clinicId: null, clinicName: null, mustChangePassword: false };
+    await expect(broken.run('supervision.dashboard', window, new Date(), user, () => 'answered here')).resolves.toBe('answered here');
+    expect(broken.answered).toBe(0);
+    // And from then on without trying the worker again.
+    await expect(broken.run('supervision.dashboard', window, new Date(), user, () => 'here again')).resolves.toBe('here again');
+    broken.close();
+
+    hub = await createTestHub();
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    hub.runtime.app.longReads.close();
+    const dash = await pharmacist.call('supervision.dashboard', window);
+    expect(dash.insurance.total.amount).toBe(0);
+    expect(hub.runtime.app.longReads.answered).toBe(0);
+  });
+});
