@@ -9,3 +9,9 @@ CREATE INDEX dispensings_date ON dispensings (business_date);
 -- The shortage rule looks back months of a clinic's count shortages (盘亏). They are a handful of rows among
 -- a store's hundreds of thousands, which the (store_id, drug_id, …) index could only walk through.
 CREATE INDEX ledger_count_shortages ON ledger (store_id, period) WHERE movement = 'count_shortage';
+
+-- The supervision dashboard's insurance and 集采 shares read a range of months of receipts (hub-wide) and of
+-- deliveries (per clinic) by business date; with no index on the date they read every line ever received.
+-- The receipts list (newest first, optionally from a date) walks the same index.
+CREATE INDEX receipts_date ON receipts (business_date);
+CREATE INDEX deliveries_date ON deliveries (business_date);

@@ -44,6 +44,16 @@ export function sql(db: Db, text: string): Statement {
   return stmt;
 }
 
+/**
+ * The WHERE clause of the filters a caller gave: each term (one `?`) whose value is present, joined by AND.
+ * Each combination is a statement of its own, so SQLite picks the index that fits the filters at hand;
+ * "(? IS NULL OR col = ?)" makes every combination scan the whole table, years of it.
+ */
+export function givenFilters(terms: [term: string, value: unknown][]): { where: string; params: unknown[] } {
+  const given = terms.filter(([, value]) => value !== undefined && value !== null);
+  return { where: given.length ? `WHERE ${given.map(([term]) => term).join(' AND ')}` : '', params: given.map(([, value]) => value) };
+}
+
 export const bool = (v: unknown): boolean => v === 1 || v === 1n || v === true;
 
 /** A row as SQLite returns it: the listed boolean fields come back as 0/1 integers. */

@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../../api/context';
 import { assertClinicAccess, clinicScope } from '../../api/scope';
-import { sql, type Db } from '../../db/database';
+import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
@@ -321,9 +321,10 @@ export function getDelivery(db: Db, id: number) {
 
 export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveries.list'>) {
   const clinicId = clinicScope(ctx, input.clinicId);
-  return sql(
-    ctx.db,
-    `${DELIVERY_SELECT} WHERE (? IS NULL OR d.clinic_id = ?) AND (? IS NULL OR d.status = ?) ORDER BY d.id DESC LIMIT ?`,
-  ).all(clinicId, clinicId, input.status ?? null, input.status ?? null, input.limit) as never;
+  const { where, params } = givenFilters([
+    ['d.clinic_id = ?', clinicId],
+    ['d.status = ?', input.status],
+  ]);
+  return sql(ctx.db, `${DELIVERY_SELECT} ${where} ORDER BY d.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
 

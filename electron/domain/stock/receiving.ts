@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../../api/context';
-import { sql, type Db } from '../../db/database';
+import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
@@ -188,23 +188,13 @@ export function getReceipt(db: Db, id: number) {
 }
 
 export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
-  return sql(
-    db,
-    `${RECEIPT_SELECT}
-      WHERE (? IS NULL OR r.supplier_id = ?) AND (? IS NULL OR r.po_id = ?)
-        AND (? IS NULL OR r.business_date >= ?) AND (? IS NULL OR r.business_date <= ?)
-      ORDER BY r.business_date DESC, r.id DESC LIMIT ?`,
-  ).all(
-    input.supplierId ?? null,
-    input.supplierId ?? null,
-    input.poId ?? null,
-    input.poId ?? null,
-    input.from ?? null,
-    input.from ?? null,
-    input.to ?? null,
-    input.to ?? null,
-    input.limit,
-  ) as never;
+  const { where, params } = givenFilters([
+    ['r.supplier_id = ?', input.supplierId],
+    ['r.po_id = ?', input.poId],
+    ['r.business_date >= ?', input.from],
+    ['r.business_date <= ?', input.to],
+  ]);
+  return sql(db, `${RECEIPT_SELECT} ${where} ORDER BY r.business_date DESC, r.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
 
 

@@ -22,7 +22,7 @@ export const swapRule: Rule = {
     const shortages = sql(
       db,
       `SELECT l.drug_id AS drugId, l.business_date AS date, -sum(l.qty) AS qty, d.generic_name AS generic
-         FROM ledger l JOIN drugs d ON d.id = l.drug_id
+         FROM ledger l INDEXED BY ledger_count_shortages JOIN drugs d ON d.id = l.drug_id
         WHERE l.period = ? AND l.store_id = ? AND l.movement = 'count_shortage' AND l.business_date BETWEEN ? AND ?
         GROUP BY l.drug_id, l.business_date`,
     );
