@@ -47,6 +47,8 @@ export class LongReadWorker {
     const worker = this.started();
     if (!worker) return here();
     const id = this.nextId++;
+    // A read under way keeps the process alive (a script awaiting it has nothing else); an idle worker does not.
+    if (this.pending.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, here });
       worker.postMessage({ id, method, input, nowMs: now.getTime(), user } satisfies LongReadRequest);
@@ -71,7 +73,6 @@ export class LongReadWorker {
       worker.on('message', (reply: LongReadReply) => this.settle(reply));
       worker.on('error', (err) => this.giveUp(err));
       worker.on('exit', (code) => this.giveUp(new Error(`the long-read worker stopped (exit ${code})`)));
-      // An idle worker does not keep the process alive (the server's own handles do).
       worker.unref();
       this.worker = worker;
     } catch (err) {
@@ -84,6 +85,7 @@ export class LongReadWorker {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker?.unref();
     this.answered++;
     if ('value' in reply) p.resolve(reply.value);
     else if ('refusal' in reply) p.reject(new AppError(reply.refusal.code, reply.refusal.message, reply.refusal.issues));

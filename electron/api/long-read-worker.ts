@@ -10,11 +10,11 @@ import type { LongReadReply, LongReadRequest } from './long-read-pool';
 
 const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
 
-function answer(req: LongReadRequest): LongReadReply {
+async function answer(req: LongReadRequest): Promise<LongReadReply> {
   const now = new Date(req.nowMs);
   const user: AuthedUser = req.user;
   try {
-    const value = runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input);
+    const value = await runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input);
     return { id: req.id, value };
   } catch (err) {
     if (err instanceof AppError) return { id: req.id, refusal: { code: err.code, message: err.message, issues: err.issues } };
@@ -30,5 +30,5 @@ parentPort!.on('message', (req: LongReadRequest | 'close') => {
     parentPort!.close();
     return;
   }
-  parentPort!.postMessage(answer(req));
+  void answer(req).then((reply) => parentPort!.postMessage(reply));
 });

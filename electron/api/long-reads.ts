@@ -3,12 +3,14 @@ import type { ReadContext } from './context';
 import { supervisionDashboard } from '../domain/supervision/dashboard';
 import { supervisionDrilldown } from '../domain/supervision/drilldown';
 import { listSignals } from '../domain/supervision/signals';
+import { downloadInsuranceExport, previewInsuranceExport } from '../domain/insurance-export/handlers';
 
 type LongReadHandler = (ctx: ReadContext, input: never) => unknown;
 
 /**
  * Reads that cost seconds whatever the code does, because they summarise every clinic over months (the
- * supervision dashboard, its signals and drill-downs read hundreds of thousands of ledger rows). They run
+ * supervision dashboard, its signals and drill-downs, and the national 进销存 export read hundreds of
+ * thousands of ledger rows; the export's workbook is seconds of writing besides). They run
  * on a worker thread with a read-only connection of its own, so the server keeps answering the villages
  * meanwhile. A handler listed here takes a ReadContext, so the compiler keeps it to what the worker has.
  */
@@ -16,13 +18,15 @@ export const LONG_READS = {
   'supervision.dashboard': supervisionDashboard,
   'supervision.signals': listSignals,
   'supervision.drilldown': supervisionDrilldown,
+  'insuranceExport.preview': previewInsuranceExport,
+  'insuranceExport.download': downloadInsuranceExport,
 } satisfies Partial<Record<MethodName, LongReadHandler>>;
 
 export type LongReadMethod = keyof typeof LONG_READS;
 
 export const isLongRead = (name: string): name is LongReadMethod => Object.hasOwn(LONG_READS, name);
 
-/** Runs a long read on this thread (the worker does; so does the server when no worker can run). */
+/** Runs a long read on this thread (the worker does; so does the server when no worker can run). May be a promise. */
 export function runLongRead(method: LongReadMethod, ctx: ReadContext, input: unknown): unknown {
   return (LONG_READS[method] as LongReadHandler)(ctx, input as never);
 }

@@ -7,7 +7,7 @@
  * Quantities are base units (the ledger's, whole numbers); prices are the lot's unit cost per base unit
  * (micro-yuan, written with the spec's 6 decimals: exact). Nothing goes through floating point.
  */
-import type { HandlerContext } from '../../api/context';
+import type { ReadContext } from '../../api/context';
 import { clinicScope, forbiddenClinic } from '../../api/scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
@@ -84,7 +84,7 @@ const STORE_SELECT = `SELECT s.id, s.kind, s.name, s.clinic_id AS clinicId, c.co
  * The stores a call exports. A store must be the hub's or a clinic's (goods in transit belong to no
  * 定点 store's shelf). A village doctor gets their own clinic's store and is refused any other.
  */
-export function exportStores(ctx: HandlerContext, storeId: number | undefined): ExportStore[] {
+export function exportStores(ctx: ReadContext, storeId: number | undefined): ExportStore[] {
   const db = ctx.db;
   if (storeId === undefined) {
     const own = clinicScope(ctx, null);
@@ -277,7 +277,7 @@ class Warnings {
   }
 }
 
-export function buildExport(ctx: HandlerContext, period: string, stores: ExportStore[]): ExportData {
+export function buildExport(ctx: ReadContext, period: string, stores: ExportStore[]): ExportData {
   const db = ctx.db;
   assertExportablePeriod(period, ctx.today);
   const { last } = periodBounds(period);
