@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runPostBench } from './bench/post';
 import { runReadBench } from './bench/reads';
+import { runScreenSweep } from './bench/screens';
 import { runCatalogBench } from './bench/catalog';
 import { runServerBench } from './bench/server';
 import { ensureHub, verifyHub } from './bench/hubs';
@@ -65,6 +66,10 @@ async function main() {
   if (wants('reads')) {
     log(`\n[2/6] reads through the real handlers, ten years vs one (${elapsed()})`);
     Object.assign(results, await runReadBench(bigHub, smallHub, { quick, log }));
+  }
+  if (wants('screens')) {
+    log(`\n[2/6] every screen once, ten years vs one (${elapsed()})`);
+    Object.assign(results, await runScreenSweep(bigHub, smallHub, { log }));
   }
   const work = path.join(root, 'work');
   const reuseWork = process.argv.includes('--reuse-work') && fs.existsSync(path.join(work, path.basename(bigHub.file)));
