@@ -245,7 +245,12 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
     const cur = drugs.get(r.drugId) ?? { qty: 0, value: 0 };
     drugs.set(r.drugId, { qty: cur.qty + r.qty, value: cur.value + r.value });
   }
-  const onHand = sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances GROUP BY 1, 2').all() as {
+  // Only lots with stock: every lot a store ever held keeps its row (a million at ten years), and the schema
+  // keeps an empty one at value 0 (CHECK qty > 0 OR value = 0), so the others add nothing.
+  const onHand = sql(
+    db,
+    'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances INDEXED BY stock_balances_live WHERE qty > 0 GROUP BY 1, 2',
+  ).all() as {
     storeId: number;
     drugId: number;
     qty: number;
