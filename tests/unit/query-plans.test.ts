@@ -59,6 +59,7 @@ const ALLOWED: { methods: string[]; sql: RegExp; table: string }[] = [
   { methods: ['audit.list'], sql: /a\.clinic_id ORDER BY a\.id DESC LIMIT \? OFFSET \?$/, table: 'audit_log' },
   // The partial index holds only reversed receipts (migration 0009): a supplier's handful, not its years.
   { methods: ['statements.supplier'], sql: /FROM receipts r INDEXED BY receipts_reversed WHERE r\.status = 'reversed'/, table: 'receipts' },
+  { methods: ['periods.checks'], sql: /FROM receipts r WHERE r\.status = 'reversed' AND \(SELECT min\(g\.business_date\)/, table: 'receipts' },
   // TODO(perf): the unfiltered page total counts every audit row ever written (covering-index scan of audit_log_at).
   { methods: ['audit.list'], sql: /^SELECT count\(\*\) AS n FROM audit_log a$/, table: 'audit_log' },
   // Unfiltered lists: newest first (rowid, or receipts_date for receipts), stop after the limit.
@@ -84,6 +85,9 @@ const METHODS_UNDER_TEST = [
   'receipts.list',
   'stocktakes.accuracy',
   'audit.list',
+  'statements.hub',
+  'periods.checks',
+  'insuranceExport.preview',
 ] as const;
 
 const TODAY = '2026-11-20';
@@ -246,6 +250,12 @@ describe('read query plans', () => {
     await traced('stocktakes.accuracy (clinic)', () => pharmacist.call('stocktakes.accuracy', { ...months, clinicId: clinic.id }));
     nonEmpty((await traced('audit.list', () => admin.call('audit.list', { page: 1, pageSize: 50 }))).rows, 'audit log');
     await traced('audit.list (clinic, month)', () => admin.call('audit.list', { clinicId: clinic.id, from: '2026-10-01', to: '2026-10-31', page: 1, pageSize: 50 }));
+
+    for (const period of ['2026-10', '2026-11']) {
+      nonEmpty((await traced(`statements.hub ${period}`, () => finance.call('statements.hub', { period }))).rows, `hub statement ${period}`);
+      nonEmpty(await traced(`insuranceExport.preview ${period}`, () => admin.call('insuranceExport.preview', { period }).then((p) => p.interfaces)), `export ${period}`);
+    }
+    nonEmpty((await traced('periods.checks', () => finance.call('periods.checks', { period: '2026-11' }))).checks, 'pre-close checks');
 
     // Every method's queries were seen: none ran them elsewhere (another connection, a worker thread).
     const methodsSeen = new Set([...executed.values()].flatMap((calls) => [...calls].map(methodOf)));

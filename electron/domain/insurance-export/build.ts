@@ -304,14 +304,17 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         .all(period, ...storeIds) as LedgerRow[])
     : [];
 
-  // 3501: each lot's balance at the end of the month, as now minus what was posted after the month.
+  // 3501: each lot's balance at the end of the month, as now minus what was posted after the month. Only lots
+  // with stock now (an empty lot's row holds value 0 by the schema's CHECK), and only the months after this
+  // one (ledger_period): left to itself SQLite read every year of each store through ledger_card.
   const balances = storeIds.length
     ? (db
         .prepare(
           `SELECT storeId, lotId, drugId, sum(qty) AS qty, sum(value) AS value FROM (
-             SELECT store_id AS storeId, lot_id AS lotId, drug_id AS drugId, qty, value FROM stock_balances WHERE store_id IN (${placeholders})
+             SELECT store_id AS storeId, lot_id AS lotId, drug_id AS drugId, qty, value FROM stock_balances INDEXED BY stock_balances_live
+              WHERE qty > 0 AND store_id IN (${placeholders})
              UNION ALL
-             SELECT store_id, lot_id, drug_id, -qty, -amount FROM ledger WHERE period > ? AND store_id IN (${placeholders})
+             SELECT store_id, lot_id, drug_id, -qty, -amount FROM ledger INDEXED BY ledger_period WHERE period > ? AND store_id IN (${placeholders})
            ) GROUP BY storeId, lotId HAVING sum(qty) <> 0 ORDER BY storeId, drugId, lotId`,
         )
         .all(...storeIds, period, ...storeIds) as { storeId: number; lotId: number; drugId: number; qty: number; value: number }[])
