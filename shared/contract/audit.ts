@@ -46,13 +46,17 @@ export const auditFilter = z.object({
   ip: text(64, '地址').optional(),
 });
 
+/** audit.list counts matching rows up to this many (or up to the page asked for, if further). */
+export const AUDIT_COUNT_LIMIT = 10_000;
+
 export const auditApi = {
   'audit.list': defineMethod({
     summary: '审计日志：每次写操作和每次被拒绝的访问（谁、何时、从哪个地址、哪个接口和单据），按用户、卫生室、接口、结果和日期筛选，最新的在前',
     access: ['admin'],
     write: false,
     input: auditFilter.extend(paging).default({ page: 1, pageSize: 50 }),
-    output: pageOf(auditRow),
+    // total counts at most AUDIT_COUNT_LIMIT rows (ten years of writes are millions): totalCapped says there are more.
+    output: pageOf(auditRow).extend({ totalCapped: z.boolean() }),
   }),
   'audit.deniedSummary': defineMethod({
     summary: '近期被拒绝的访问按用户和地址汇总（反复越权或反复登录失败的账号一目了然）',

@@ -219,7 +219,7 @@ export default function AuditLogPage() {
           total: log.data?.total ?? 0,
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100, 200],
-          showTotal: (n) => `共 ${n} 条`,
+          showTotal: (n) => (log.data?.totalCapped ? `超过 ${n.toLocaleString('zh-CN')} 条，请用上面的条件缩小范围` : `共 ${n} 条`),
           onChange: (page, pageSize) => set({ page, pageSize }),
         }}
         columns={[
