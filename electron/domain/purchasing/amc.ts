@@ -76,7 +76,7 @@ export function computeAmc(input: AmcInput): AmcResult {
 export function clinicAmc(db: Db, storeId: number, drugId: number, today: string, windowDays = AMC_WINDOW_DAYS): AmcResult {
   const windowStart = addDays(today, -(windowDays - 1));
   const fromPeriod = periodOf(windowStart);
-  const balance = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(storeId, drugId) as {
+  const balance = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(storeId, drugId) as {
     q: number;
   };
   const days = sql(
@@ -89,10 +89,13 @@ export function clinicAmc(db: Db, storeId: number, drugId: number, today: string
     `SELECT coalesce(sum(qty), 0) AS q FROM ledger
       WHERE store_id = ? AND drug_id = ? AND movement = 'dispense' AND period >= ? AND business_date BETWEEN ? AND ?`,
   ).get(storeId, drugId, fromPeriod, windowStart, today) as { q: number };
+  // The first stock in: its earliest month first (ledger_card, stopping at the first row), then that month's
+  // earliest day — min() over the whole history read every row of the drug's years.
   const first = sql(
     db,
-    `SELECT min(business_date) AS d FROM ledger WHERE store_id = ? AND drug_id = ? AND qty > 0 AND movement <> 'dispense'`,
-  ).get(storeId, drugId) as { d: string | null };
+    `SELECT min(business_date) AS d FROM ledger WHERE store_id = ? AND drug_id = ? AND qty > 0 AND movement <> 'dispense' AND period = (
+       SELECT period FROM ledger WHERE store_id = ? AND drug_id = ? AND qty > 0 AND movement <> 'dispense' ORDER BY period LIMIT 1)`,
+  ).get(storeId, drugId, storeId, drugId) as { d: string | null };
   return computeAmc({
     today,
     windowDays,

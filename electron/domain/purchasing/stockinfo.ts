@@ -48,13 +48,16 @@ export function clinicStores(db: Db, clinicId: number): ClinicStores {
   return { clinicStoreId, transitStoreId };
 }
 
-/** Base units of a drug in a store, in lots that have not expired by `today`. */
+/**
+ * Base units of a drug in a store, in lots that have not expired by `today`. Through stock_balances_live: a
+ * clinic keeps an empty row for every lot it ever held (hundreds per drug over the years).
+ */
 export function usableStock(db: Db, storeId: number, drugId: number, today: string): number {
   return (
     sql(
       db,
-      `SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-        WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ?`,
+      `SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id
+        WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0 AND l.expiry_date >= ?`,
     ).get(storeId, drugId, today) as { q: number }
   ).q;
 }
@@ -77,7 +80,7 @@ export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; pa
   const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
   const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);
   const transitBalance = (
-    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(stores.transitStoreId, drug.id) as {
+    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(stores.transitStoreId, drug.id) as {
       q: number;
     }
   ).q;
