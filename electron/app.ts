@@ -28,6 +28,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Validate every handler's output against the contract (tests turn this on). */
   validateOutputs?: boolean;
+  /** A pre-migration copy this large is checked in the background (default 64 MiB; tests lower it). */
+  migrationCopyBackgroundFromBytes?: number;
 }
 
 /** One open hub: the database file and everything the handlers need, shared by IPC and HTTP. */
@@ -47,6 +49,8 @@ export interface SantongApp {
   readonly schemaVersion: number;
   readonly validateOutputs: boolean;
   readonly migration: MigrateResult;
+  /** Settles when the copy made before this start's migration is checked and recorded (a large one in the background). */
+  migrationBackupRecorded: Promise<void>;
   clock: Clock;
   /**
    * Where spot-check draws get their seed. Crypto random for every real hub; only the demo history simulator
@@ -98,6 +102,7 @@ export function openApp(opts: AppOptions): SantongApp {
       schemaVersion: schemaVersion(db),
       validateOutputs: opts.validateOutputs ?? false,
       migration,
+      migrationBackupRecorded: Promise.resolve(),
       clock,
       drawSeed: () => randomInt(0, 2 ** 32),
       close() {
@@ -106,10 +111,11 @@ export function openApp(opts: AppOptions): SantongApp {
         db.close();
       },
     };
+    const recordingFailed = (err: unknown) => console.error('[santong] could not record the pre-migration backup:', (err as Error).message);
     try {
-      recordMigrationBackup(app);
+      app.migrationBackupRecorded = recordMigrationBackup(app, opts.migrationCopyBackgroundFromBytes).catch(recordingFailed);
     } catch (err) {
-      console.error('[santong] could not record the pre-migration backup:', (err as Error).message);
+      recordingFailed(err);
     }
     return app;
   } catch (err) {

@@ -52,6 +52,39 @@ describe('migration fixtures', () => {
     };
   })();
 
+  it('checks a large pre-migration copy in the background while the upgraded hub already answers', async () => {
+    const v = latest - 1;
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    fs.copyFileSync(path.join(FIXTURES, `v${v}.sqlite`), path.join(dataDir, 'santong.sqlite'));
+    const clock = new ManualClock(new Date('2026-03-02T01:00:00.000Z'));
+    // Every copy counts as large here: its check and checksum go to the worker thread.
+    const runtime = new Runtime({ dataDir, clock, validateOutputs: true, migrationCopyBackgroundFromBytes: 0 });
+    try {
+      const app = runtime.app;
+      const recorded = () => app.db.prepare("SELECT file_name AS fileName, dir, verified, sha256, schema_version AS schemaVersion FROM backups WHERE reason = 'before-migration'").all() as {
+        fileName: string;
+        dir: string;
+        verified: number;
+        sha256: string;
+        schemaVersion: number;
+      }[];
+      // The hub is upgraded and signs people in before the copy's check is done.
+      expect(app.schemaVersion).toBe(latest);
+      expect(recorded()).toEqual([]);
+      const admin = new InternalClient(runtime, '127.0.0.1');
+      await admin.call('auth.login', { username: 'admin', password: FIXTURE_PASSWORD });
+
+      await app.migrationBackupRecorded;
+      const [row] = recorded();
+      expect(row).toMatchObject({ verified: 1, schemaVersion: v });
+      expect(row.sha256).toBe(sha256(path.join(row.dir, row.fileName)));
+      expect((await admin.call('backup.list', {})).map((e) => [e.fileName, e.verified])).toEqual([[row.fileName, true]]);
+    } finally {
+      runtime.close();
+    }
+  });
+
   for (const v of versions) {
     it(`v${v} upgrades to v${latest} with its data intact`, async () => {
       const fixture = path.join(FIXTURES, `v${v}.sqlite`);

@@ -6,8 +6,9 @@ import { AppError } from '../../errors';
 import { getSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
 import { chinaDate } from '../../../shared/dates';
-import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256FileSync } from './files';
-import { backupOffThread } from './off-thread';
+import { fsyncDir, removeDatabaseFiles } from './files';
+import { backupOffThread, verifyCopyOffThread } from './off-thread';
+import { verifyCopyHere, type CopyVerification } from './verify-copy';
 import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
 import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
 
@@ -307,33 +308,45 @@ export function dailyBackupDoneToday(app: SantongApp, db: Db = app.db): boolean 
   return rows.some((r) => fs.existsSync(path.join(r.dir, r.fileName)));
 }
 
+/** A pre-migration copy this large is checked on a worker thread once the upgraded hub serves. */
+export const MIGRATION_COPY_BACKGROUND_BYTES = 64 * 2 ** 20;
+
 /**
  * Records the copy the migration runner made before upgrading (it runs before this table can be
- * written to): verified like any backup.
+ * written to), checked and checksummed like any backup. A large copy is checked on a worker thread while
+ * the upgraded hub already serves: reading a ten-year copy back twice (check, checksum) took minutes in
+ * which nobody could sign in. Settles once the record is written (or the app closed first).
  */
-export function recordMigrationBackup(app: SantongApp): void {
+export function recordMigrationBackup(app: SantongApp, backgroundFromBytes = MIGRATION_COPY_BACKGROUND_BYTES): Promise<void> {
   const file = app.migration.backupFile;
-  if (!file || !fs.existsSync(file)) return;
-  const fileName = path.basename(file);
-  let verified = true;
-  let problem: string | null = null;
-  let schemaVersion = app.migration.from;
-  try {
-    schemaVersion = inspectDatabaseFile(file, app.schemaVersion).schemaVersion;
-  } catch (err) {
-    verified = false;
-    problem = (err as Error).message;
+  if (!file || !fs.existsSync(file)) return Promise.resolve();
+  if (fs.statSync(file).size < backgroundFromBytes) {
+    writeMigrationRecord(app, file, verifyCopyHere(file, app.schemaVersion));
+    return Promise.resolve();
   }
+  return verifyCopyOffThread(file, app.schemaVersion).then(
+    (checked) => {
+      if (app.db.open) writeMigrationRecord(app, file, checked);
+    },
+    (err: unknown) => {
+      // No worker (a broken install) or the copy vanished: check here, as before there was a worker.
+      console.error(`[santong] checking the pre-migration copy on a worker failed (${(err as Error).message}); checking it here`);
+      if (app.db.open) writeMigrationRecord(app, file, verifyCopyHere(file, app.schemaVersion));
+    },
+  );
+}
+
+function writeMigrationRecord(app: SantongApp, file: string, checked: CopyVerification): void {
   const record: NewBackupRecord = {
-    fileName,
+    fileName: path.basename(file),
     dir: path.dirname(file),
-    sizeBytes: fs.statSync(file).size,
+    sizeBytes: checked.sizeBytes,
     reason: 'before-migration',
     createdAt: app.clock.now().toISOString(),
-    sha256: sha256FileSync(file),
-    verified,
-    problem,
-    schemaVersion,
+    sha256: checked.sha256,
+    verified: checked.verified,
+    problem: checked.problem,
+    schemaVersion: app.migration.from,
     createdBy: null,
     note: `升级数据库 v${app.migration.from} → v${app.migration.to}`,
   };

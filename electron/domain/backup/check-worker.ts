@@ -60,6 +60,7 @@ function checkpoint(file: string): CheckpointResult {
 
 async function run(job: CheckJob): Promise<unknown> {
   if (job.kind === 'backup') return backupAndVerify(job.source, job.dest, job.latestVersion);
+  if (job.kind === 'verify') return verifyCopyHere(job.file, job.latestVersion);
   return job.kind === 'checkpoint' ? checkpoint(job.file) : quickCheck(job.file);
 }
 

@@ -6,6 +6,7 @@ import { bundledScript } from '../../paths';
 export type CheckJob =
   | { kind: 'backup'; source: string; dest: string; latestVersion: number }
   | { kind: 'quick-check'; file: string }
+  | { kind: 'verify'; file: string; latestVersion: number }
   | { kind: 'checkpoint'; file: string };
 
 /** PRAGMA wal_checkpoint's answer: frames in the log, and how many of them are now in the database file. */
@@ -58,6 +59,10 @@ export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
  */
 export const backupOffThread = (source: string, dest: string, latestVersion: number): Promise<CopyVerification> =>
   runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion }).done;
+
+/** The checks of a copy already written (the migration's): verifyCopyHere on a worker thread. */
+export const verifyCopyOffThread = (file: string, latestVersion: number): Promise<CopyVerification> =>
+  runOffThread<CopyVerification>({ kind: 'verify', file, latestVersion }).done;
 
 /** The start-up quick_check of the live file on a worker thread; null when the file is sound. */
 export const quickCheckOffThread = (file: string): RunningCheck<{ problem: string | null }> => runOffThread({ kind: 'quick-check', file });
