@@ -7,12 +7,13 @@
 import type { ReadContext } from '../../api/context';
 import { sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
-import { addDays, periodBounds } from '../../../shared/dates';
+import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';
+import { balancesAtStart } from '../settlement/balances';
 import { lineAmountFromPackPrice } from '../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
-import { balanceAtStart, clinicStoreList, minDate, monthsOf, storeMonths } from './data';
+import { clinicStoreList, minDate, monthsOf, storeMonths } from './data';
 import { dismissalsOf, evaluateRules, statusOf } from './engine';
 
 export interface PurchaseGroup {
@@ -102,40 +103,50 @@ const groupBy = <T, K>(xs: T[], key: (x: T) => K) => {
   return m;
 };
 
+/** A drug counts as one the clinic uses on a day when it was dispensed in this many days before. */
+const IN_USE_DAYS = 90;
+
 /**
  * Days each clinic's formulary drugs stood at zero: a day counts for a drug when its balance at the end of
- * the day is zero and the clinic dispensed it in the 90 days before (it is one the clinic uses). Balances
- * start from the monthly totals and move with per-day deltas, one grouped query per clinic store.
+ * the day is zero and the clinic dispensed it in the 90 days before (it is one the clinic uses). The walk
+ * starts on the first of the month 90 days back, from that month's opening balances (the closing snapshot
+ * and the months since: one read per store), and moves with per-day deltas, one grouped query per store.
  */
 export function stockoutDays(db: Db, clinicId: number | null, first: string, last: string) {
-  const histFrom = addDays(first, -90);
-  const months = monthsOf(histFrom, last);
+  const histMonth = periodOf(addDays(first, -IN_USE_DAYS));
+  const histStart = `${histMonth}-01`;
+  const months = monthsOf(histStart, last);
+  // Every day of the walk once, shared by every drug (date arithmetic per drug and day cost seconds).
+  const days = Array.from({ length: Math.max(daysBetween(histStart, last) + 1, 0) }, (_, i) => addDays(histStart, i));
+  const firstIndex = daysBetween(histStart, first);
   const deltas = sql(
     db,
     `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed
        FROM ${storeMonths(months.length)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
   );
   return clinicStoreList(db, clinicId).map((s) => {
-    const byDrug = groupBy(deltas.all(...months, s.storeId, histFrom, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
+    const opening = balancesAtStart(db, histMonth, s.storeId).balances.get(s.storeId);
+    const byDrug = groupBy(deltas.all(...months, s.storeId, histStart, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
     const perDrug = [...byDrug]
       .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
       .map(([drugId, rows]) => {
-        let balance = balanceAtStart(db, s.storeId, drugId, histFrom);
+        let balance = opening?.get(drugId)?.qty ?? 0;
         const changes = new Map(rows.map((r) => [r.date, r]));
-        let lastDispensed: string | null = null;
+        let lastDispensed = Number.NEGATIVE_INFINITY;
         let inFormulary = false;
         const outDates: string[] = [];
-        for (let d = histFrom; d <= last; d = addDays(d, 1)) {
-          const used = lastDispensed !== null && lastDispensed >= addDays(d, -90);
+        days.forEach((d, i) => {
+          // In use: dispensed within the 90 days before this one (today's own entries count from tomorrow).
+          const used = i - lastDispensed <= IN_USE_DAYS;
           const c = changes.get(d);
           if (c) {
             balance += c.qty;
-            if (c.dispensed > 0) lastDispensed = d;
+            if (c.dispensed > 0) lastDispensed = i;
           }
-          if (d < first || !used) continue;
+          if (i < firstIndex || !used) return;
           inFormulary = true;
           if (balance <= 0) outDates.push(d);
-        }
+        });
         return { drugId, outDates, inFormulary };
       })
       .filter((p) => p.inFormulary);

@@ -6,7 +6,6 @@
 import { sql, type Db } from '../../db/database';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
-import { balanceBefore } from '../stock/views';
 
 export interface ClinicStore {
   clinicId: number;
@@ -89,11 +88,6 @@ export function ledgerIds(db: Db, storeId: number, drugId: number, movements: st
  */
 export function storeMonths(monthCount: number): string {
   return `ledger INDEXED BY ledger_period WHERE period IN (${Array(monthCount).fill('?').join(', ')}) AND store_id = ?`;
-}
-
-/** Book quantity of store × drug at the start of `date`. */
-export function balanceAtStart(db: Db, storeId: number, drugId: number, date: string): number {
-  return balanceBefore(db, storeId, drugId, date).qty;
 }
 
 export function median(xs: number[]): number {

@@ -7,7 +7,8 @@ import type { Db } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { periodOf } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
-import { balanceAtStart, clinicStoreList, ledgerIds, monthSpan, monthsOf } from '../data';
+import { balancesAtStart } from '../../settlement/balances';
+import { clinicStoreList, ledgerIds, monthSpan, monthsOf } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
 
 const SUPPLY = ['issue_in', 'clinic_return_out'];
@@ -31,6 +32,8 @@ export const exceedRule: Rule = {
     for (const month of monthsOf(w.from, w.to)) {
       const span = monthSpan(month, w.to);
       for (const s of stores) {
+        // The month's opening balances of the store's drugs: the closing snapshot and the months since, in one read.
+        const opening = balancesAtStart(db, month, s.storeId).balances.get(s.storeId);
         const byDrug = new Map<number, Record<string, number>>();
         for (const r of totals.all(periodOf(span.first), s.storeId, span.first, span.last) as { drugId: number; movement: string; qty: number }[]) {
           const m = byDrug.get(r.drugId) ?? {};
@@ -41,8 +44,8 @@ export const exceedRule: Rule = {
           const dispensed = -(m.dispense ?? 0);
           if (dispensed <= 0) continue;
           const supplied = (m.issue_in ?? 0) + (m.clinic_return_out ?? 0);
-          const opening = balanceAtStart(db, s.storeId, drugId, span.first);
-          const excess = dispensed - opening - supplied;
+          const openingQty = opening?.get(drugId)?.qty ?? 0;
+          const excess = dispensed - openingQty - supplied;
           if (excess < t.minExcess || excess * 100 < t.minSharePct * dispensed) continue;
           out.push({
             fingerprint: makeFingerprint('exceed', s.clinicId, [drugId], month),
@@ -52,10 +55,10 @@ export const exceedRule: Rule = {
             drugIds: [drugId],
             periodFrom: span.first,
             periodTo: span.last,
-            summary: `${month} 用药 ${dispensed}，月初结存 ${opening}、配送签收净额 ${supplied}，超出 ${excess}（盘盈 ${m.count_surplus ?? 0}）`,
+            summary: `${month} 用药 ${dispensed}，月初结存 ${openingQty}、配送签收净额 ${supplied}，超出 ${excess}（盘盈 ${m.count_surplus ?? 0}）`,
             numbers: [
               { label: '本月用药量', value: dispensed, unit: '最小单位' },
-              { label: '月初结存', value: opening, unit: '最小单位' },
+              { label: '月初结存', value: openingQty, unit: '最小单位' },
               { label: '配送签收净额', value: supplied, unit: '最小单位' },
               { label: '超出量', value: excess, unit: '最小单位' },
               { label: '本月盘盈', value: m.count_surplus ?? 0, unit: '最小单位' },
