@@ -3,7 +3,7 @@
  * in a month — entries made up to a figure rather than taken from prescriptions.
  */
 import type { Db } from '../../../db/database';
-import { sql } from '../../../db/database';
+import { givenFilters, sql } from '../../../db/database';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { clinicStoreList, monthSpan, monthsOf, round2 } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
@@ -17,13 +17,18 @@ export const roundRule: Rule = {
     const out: Signal[] = [];
     const stores = new Map(clinicStoreList(db, w.clinicId).map((s) => [s.clinicId, s]));
     // Entries by clinic and date (dispensings_clinic) or, for every clinic, by date (dispensings_date).
-    const counted = (clinicFilter: string) => `SELECT d.clinic_id AS clinicId, l.drug_id AS drugId, l.qty, count(*) AS n
-        FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
-       WHERE ${clinicFilter} d.business_date BETWEEN ? AND ? AND d.status = 'posted' GROUP BY d.clinic_id, l.drug_id, l.qty`;
-    const counts = (first: string, last: string) =>
-      (w.clinicId === null
-        ? sql(db, counted('')).all(first, last)
-        : sql(db, counted('d.clinic_id = ? AND')).all(w.clinicId, first, last)) as { clinicId: number; drugId: number; qty: number; n: number }[];
+    const counts = (first: string, last: string) => {
+      const { where, params } = givenFilters([
+        ['d.clinic_id = ?', w.clinicId],
+        ['d.business_date >= ?', first],
+        ['d.business_date <= ?', last],
+      ]);
+      return sql(
+        db,
+        `SELECT d.clinic_id AS clinicId, l.drug_id AS drugId, l.qty, count(*) AS n FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+          ${where} AND d.status = 'posted' GROUP BY d.clinic_id, l.drug_id, l.qty`,
+      ).all(...params) as { clinicId: number; drugId: number; qty: number; n: number }[];
+    };
     // CROSS JOIN keeps this order: the clinic's entries of the month first, then their lines and ledger rows.
     // Left to itself SQLite started from every dispensing row of the ledger (seconds per signal).
     const rows = sql(
