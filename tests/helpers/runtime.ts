@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
 import type { Clock } from '../../electron/app';
@@ -21,6 +22,17 @@ export class ManualClock implements Clock {
 
 export function tempDir(prefix = 'santong-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** For a test file (call at its top level): makes temporary folders, each removed after the test that made it. */
+export function scratchDirs(): (prefix?: string) => string {
+  const made: string[] = [];
+  afterEach(() => made.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return (prefix) => {
+    const dir = tempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
 }
 
 export interface TestHub {

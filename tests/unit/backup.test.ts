@@ -9,17 +9,14 @@ import { backupNow } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
 import { backupOffThread } from '../../electron/domain/backup/off-thread';
-import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, tempDir, type TestHub } from '../helpers/runtime';
+import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, scratchDirs, tempDir, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
-const extraDirs: string[] = [];
+const scratchDir = scratchDirs();
 beforeEach(async () => {
   hub = await createTestHub();
 });
-afterEach(() => {
-  hub.close();
-  extraDirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
+afterEach(() => hub.close());
 
 const codeOf = async (p: Promise<unknown>) => {
   try {
@@ -80,8 +77,7 @@ describe('backups', () => {
 
   it('copies and checks on a worker thread: the server keeps turning meanwhile, and a damaged copy is reported, not thrown', async () => {
     await createClinic(hub, 'C01', '东湖村卫生室');
-    const work = tempDir('santong-verify-');
-    extraDirs.push(work);
+    const work = scratchDir('santong-verify-');
     const copy = path.join(work, 'copy.sqlite');
     const version = hub.runtime.openApp!.schemaVersion;
 
@@ -138,8 +134,7 @@ describe('backups', () => {
     // Nothing changed by the refusals.
     expect((await hub.admin.call('backup.status', {})).dir).toBe(backupsDir());
 
-    const usb = tempDir('santong-usb-');
-    extraDirs.push(usb);
+    const usb = scratchDir('santong-usb-');
     const status = await hub.admin.call('backup.updateSettings', { dir: `${usb}${path.sep}`, keep: 10 });
     expect(status).toMatchObject({ dir: usb, keep: 10, usingDefaultDir: false });
     const entry = await hub.admin.call('backup.create', {});
@@ -210,8 +205,7 @@ describe('backups', () => {
   });
 
   it('does not back up a hub that has not been set up', async () => {
-    const dir = tempDir();
-    extraDirs.push(dir);
+    const dir = scratchDir();
     const fresh = new Runtime({ dataDir: dir, clock: hub.clock });
     const scheduler = startBackupScheduler(fresh, { firstDelayMs: 3_600_000 });
     try {
@@ -273,8 +267,7 @@ describe('restore', () => {
     const good = await hub.admin.call('backup.create', {});
     const goodFile = path.join(backupsDir(), good.fileName);
     await createClinic(hub, 'C02');
-    const work = tempDir('santong-files-');
-    extraDirs.push(work);
+    const work = scratchDir('santong-files-');
 
     const upload = (filename: string, bytes: Buffer) => hub.admin.call('backup.restore', { upload: { filename, base64: bytes.toString('base64') } });
 
@@ -422,8 +415,7 @@ describe('recovery mode', () => {
     const backup = await hub.admin.call('backup.create', {});
     const bytes = fs.readFileSync(path.join(backupsDir(), backup.fileName));
 
-    const freshDir = tempDir();
-    extraDirs.push(freshDir);
+    const freshDir = scratchDir();
     const fresh = new Runtime({ dataDir: freshDir, clock: hub.clock, validateOutputs: true });
     try {
       const local = new InternalClient(fresh, '127.0.0.1');

@@ -6,22 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createClinic, createTestHub, tempDir, type TestHub } from '../helpers/runtime';
+import { createClinic, createTestHub, scratchDirs, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
-const extraDirs: string[] = [];
+const scratchDir = scratchDirs();
 beforeEach(async () => {
   hub = await createTestHub();
 });
-afterEach(() => {
-  hub.close();
-  extraDirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
+afterEach(() => hub.close());
 
 /** The clinics as the main database file alone has them (what is still only in the log is missing). */
 function clinicsInMainFile(): string[] {
-  const dir = tempDir('santong-main-file-');
-  extraDirs.push(dir);
+  const dir = scratchDir('santong-main-file-');
   const copy = path.join(dir, 'main-only.sqlite');
   fs.copyFileSync(hub.runtime.dbFile, copy);
   const db = new Database(copy, { readonly: true });
