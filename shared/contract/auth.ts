@@ -35,6 +35,8 @@ export const systemStatus = z.object({
   demo: z.boolean(),
   version: z.string(),
   schemaVersion: z.number().int(),
+  /** The hub's clock now (ISO instant): pages count "today" from it, not from the device's clock. */
+  now: z.string(),
 });
 
 export const authApi = {

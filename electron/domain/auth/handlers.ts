@@ -35,6 +35,7 @@ export const authHandlers = defineHandlers({
     demo: ctx.app.demo,
     version: ctx.app.version,
     schemaVersion: ctx.app.schemaVersion,
+    now: ctx.now.toISOString(),
   }),
 
   'setup.initialize': {

@@ -1,6 +1,7 @@
 import { Tag, Typography } from 'antd';
 import { formatFen } from '../../../shared/money';
 import { formatQty } from '../../../shared/units';
+import { formatChinaDateTime } from './hubClock';
 
 /** An amount of money (fen) as 1,234.56, right-aligned in tables by the column. */
 export function Money({ fen, prefix = false, strong = false }: { fen: number | null | undefined; prefix?: boolean; strong?: boolean }) {
@@ -55,7 +56,5 @@ export function StatusTag({ status }: { status: string }) {
   return <Tag color={s.color}>{s.text}</Tag>;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString('zh-CN', { hour12: false });
-}
+/** An instant in China time, 'YYYY-MM-DD HH:mm:ss', the same on every device whatever its zone. */
+export const formatDateTime = (iso: string | null | undefined): string => formatChinaDateTime(iso);

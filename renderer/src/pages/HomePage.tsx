@@ -6,9 +6,10 @@ import type { TodoItem } from '../../../shared/contract/workbench';
 import { useApiQuery } from '../api/hooks';
 import { useSession } from '../stores/session';
 import { Page } from '../components/Page';
+import { formatChinaDateTime, hubNow } from '../components/hubClock';
 
-function greeting(now = new Date()): string {
-  const h = now.getHours();
+function greeting(now = hubNow()): string {
+  const h = Number(formatChinaDateTime(now).slice(11, 13));
   return h < 11 ? '早上好' : h < 13 ? '中午好' : h < 18 ? '下午好' : '晚上好';
 }
 

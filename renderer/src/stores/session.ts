@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { z } from 'zod';
 import type { sessionUser, systemStatus } from '../../../shared/contract/auth';
 import { ApiError, call } from '../api/client';
+import { syncHubClock } from '../components/hubClock';
 
 type SessionUser = z.infer<typeof sessionUser>;
 type SystemStatus = z.infer<typeof systemStatus>;
@@ -34,6 +35,7 @@ export const useSession = create<SessionState>((set, get) => ({
   async load() {
     try {
       const status = await call('system.status');
+      syncHubClock(status.now);
       if (status.setupRequired) return set({ status, phase: 'setup', user: null, loadError: null });
       try {
         const { user } = await call('auth.me');

@@ -8,6 +8,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { UserFormModal } from './UserFormModal';
 import { passwordRules } from '../../components/passwordRules';
+import { formatDateTime } from '../../components/format';
 
 type UserRow = z.infer<typeof userRow>;
 
@@ -70,7 +71,7 @@ export default function UsersPage() {
           { title: '角色', dataIndex: 'role', width: 110, render: (r: Role) => <Tag color={r === 'admin' ? 'red' : r === 'village_doctor' ? 'green' : 'blue'}>{ROLE_LABELS[r]}</Tag> },
           { title: '所属卫生室', dataIndex: 'clinicName' },
           { title: '电话', dataIndex: 'phone', width: 130 },
-          { title: '最近登录', dataIndex: 'lastLoginAt', width: 170, render: (t: string | null) => (t ? new Date(t).toLocaleString('zh-CN') : '从未登录') },
+          { title: '最近登录', dataIndex: 'lastLoginAt', width: 170, render: (t: string | null) => (t ? formatDateTime(t) : '从未登录') },
           {
             title: '状态',
             key: 'status',

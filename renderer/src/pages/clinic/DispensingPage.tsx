@@ -12,6 +12,7 @@ import { QtyInput } from '../../components/QtyInput';
 import { Money, Qty, StatusTag } from '../../components/format';
 import { toIsoDate, todayIso } from '../../components/dates';
 import { useSession } from '../../stores/session';
+import { isAfterHubToday } from '../../components/hubClock';
 
 type Entry = z.infer<typeof dispensingEntry>;
 interface DraftLine {
@@ -170,7 +171,7 @@ export default function DispensingPage() {
               aria-label="村卫生室"
             />
           )}
-          <DatePicker value={dayjs(date)} onChange={(d) => d && setDate(toIsoDate(d)!)} allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} aria-label="业务日期" />
+          <DatePicker value={dayjs(date)} onChange={(d) => d && setDate(toIsoDate(d)!)} allowClear={false} disabledDate={isAfterHubToday} aria-label="业务日期" />
         </>
       }
     >

@@ -12,6 +12,7 @@ import { Money, formatDateTime } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
 import { useSession } from '../../stores/session';
 import { ExportButton, PeriodPicker, PeriodStatus, PrintButton, periodTitle, useSettlementParams } from './common';
+import { hubTodayDay, isAfterHubToday } from '../../components/hubClock';
 
 const newToken = () => `pay-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -56,7 +57,7 @@ function PaymentModal({ supplier, owed, open, onClose }: { supplier: SupplierSta
       <Form<PaymentForm>
         form={form}
         layout="vertical"
-        initialValues={{ payDate: dayjs(), method: 'transfer' }}
+        initialValues={{ payDate: hubTodayDay(), method: 'transfer' }}
         onFinish={(v) =>
           create.mutate({
             supplierId: supplier.id,
@@ -72,7 +73,7 @@ function PaymentModal({ supplier, owed, open, onClose }: { supplier: SupplierSta
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item name="payDate" label="付款日期" rules={[{ required: true, message: '请选择付款日期' }]}>
-              <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} allowClear={false} />
+              <DatePicker style={{ width: '100%' }} disabledDate={isAfterHubToday} allowClear={false} />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -139,7 +140,7 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
           <Form
             form={form}
             layout="vertical"
-            initialValues={{ payDate: dayjs() }}
+            initialValues={{ payDate: hubTodayDay() }}
             onFinish={(v) => reverse.mutate({ id: payment.id, reason: v.reason, payDate: toIsoDate(v.payDate)!, voucherNo: v.voucherNo || null })}
           >
             <Form.Item name="reason" label="冲销原因" rules={[{ required: true, whitespace: true, message: '请填写冲销原因' }]}>
@@ -148,7 +149,7 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
             <Row gutter={12}>
               <Col span={12}>
                 <Form.Item name="payDate" label="冲销日期">
-                  <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(dayjs(payment.payDate), 'day')} />
+                  <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => isAfterHubToday(d) || d.isBefore(dayjs(payment.payDate), 'day')} />
                 </Form.Item>
               </Col>
               <Col span={12}>

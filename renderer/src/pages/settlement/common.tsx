@@ -7,10 +7,12 @@ import type { MethodInput } from '../../../../shared/contract';
 import { periodLabel } from '../../../../shared/settlement';
 import { call } from '../../api/client';
 import { downloadFile } from '../../components/download';
+import { formatChinaDateTime, hubMonth, isAfterHubMonth } from '../../components/hubClock';
+import { previousPeriod } from '../../../../shared/dates';
 
 /** Last month, as 'YYYY-MM': the month finance settles by default. */
 export function defaultPeriod(): string {
-  return dayjs().subtract(1, 'month').format('YYYY-MM');
+  return previousPeriod(hubMonth());
 }
 
 /** The period (and other ids) a settlement screen shows, kept in the address so it can be bookmarked and shared. */
@@ -42,7 +44,7 @@ export function PeriodPicker({ value, onChange }: { value: string; onChange(peri
       allowClear={false}
       value={dayjs(`${value}-01`)}
       format="YYYY年M月"
-      disabledDate={(d) => d.isAfter(dayjs(), 'month')}
+      disabledDate={isAfterHubMonth}
       onChange={(d) => d && onChange(d.format('YYYY-MM'))}
       style={{ width: 140 }}
     />
@@ -51,7 +53,7 @@ export function PeriodPicker({ value, onChange }: { value: string; onChange(peri
 
 export function PeriodStatus({ closed, closedAt, closedByName }: { closed: boolean; closedAt: string | null; closedByName: string | null }) {
   return closed ? (
-    <Tooltip title={closedAt ? `${closedByName ?? ''} ${dayjs(closedAt).format('YYYY-MM-DD HH:mm')} 结账` : '随后续月份一并结账'}>
+    <Tooltip title={closedAt ? `${closedByName ?? ''} ${formatChinaDateTime(closedAt, false)} 结账` : '随后续月份一并结账'}>
       <Tag icon={<LockOutlined />} color="green">
         已结账
       </Tag>

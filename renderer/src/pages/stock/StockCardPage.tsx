@@ -9,13 +9,14 @@ import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
 import { Money, Qty } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
+import { hubMonth, hubToday } from '../../components/hubClock';
 
 /** The stock card (库存卡): every movement of one drug at one store, with the running balance. */
 export default function StockCardPage() {
   const [params, setParams] = useSearchParams();
   const storeId = params.get('store') ? Number(params.get('store')) : undefined;
   const drugId = params.get('drug') ? Number(params.get('drug')) : undefined;
-  const [range, setRange] = useState<[string, string]>([dayjs().startOf('month').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const [range, setRange] = useState<[string, string]>(() => [`${hubMonth()}-01`, hubToday()]);
   const set = (key: string, value: number | undefined) => {
     const next = new URLSearchParams(params);
     if (value === undefined) next.delete(key);

@@ -10,6 +10,8 @@ import { Money } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { Sparkline } from './Sparkline';
 import { formatRate, rateColor } from './labels';
+import { hubMonth } from '../../components/hubClock';
+import { addMonths } from '../../../../shared/dates';
 
 type Accuracy = MethodOutput<'stocktakes.accuracy'>;
 type AccuracyRow = Accuracy['rows'][number];
@@ -66,7 +68,7 @@ function OwnClinic({ row }: { row: AccuracyRow }) {
 export default function AccuracyPage() {
   const role = useSession((s) => s.user?.role);
   const doctor = role === 'village_doctor';
-  const [range, setRange] = useState<[string, string]>([dayjs().subtract(5, 'month').format('YYYY-MM'), dayjs().format('YYYY-MM')]);
+  const [range, setRange] = useState<[string, string]>(() => [addMonths(`${hubMonth()}-01`, -5).slice(0, 7), hubMonth()]);
   const [kind, setKind] = useState<StocktakeKind | 'all'>('all');
   const acc = useApiQuery('stocktakes.accuracy', { from: range[0], to: range[1], kind: kind === 'all' ? undefined : kind });
   const data = acc.data;

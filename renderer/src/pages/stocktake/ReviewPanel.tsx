@@ -9,6 +9,7 @@ import { Money } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
 import { LinesTable, type Line } from './LinesTable';
 import { REASON_OPTIONS } from './labels';
+import { isAfterHubToday } from '../../components/hubClock';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 
@@ -98,7 +99,7 @@ export function ReviewPanel({ st }: { st: Detail }) {
             placeholder="记账日期（默认今天）"
             value={businessDate ? dayjs(businessDate) : null}
             onChange={(d) => setBusinessDate(toIsoDate(d))}
-            disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(dayjs(st.startDate), 'day')}
+            disabledDate={(d) => isAfterHubToday(d) || d.isBefore(dayjs(st.startDate), 'day')}
             aria-label="记账日期"
           />
           <Input placeholder="审核意见" value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} style={{ width: 200 }} />

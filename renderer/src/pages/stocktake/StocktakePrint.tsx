@@ -9,6 +9,7 @@ import { formatDateTime } from '../../components/format';
 import { PrintDocument, type PrintColumn, type PrintMeta } from '../../print/PrintDocument';
 import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
+import { printedAt } from '../../components/hubClock';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 type Line = Detail['lines'][number];
@@ -69,7 +70,7 @@ export function StocktakeCountPrint() {
             </>
           }
           signatures={['盘点人', '监盘人', '复核人']}
-          footer={`共 ${st.lines.length} 行　打印时间：${formatDateTime(new Date().toISOString())}`}
+          footer={`共 ${st.lines.length} 行　打印时间：${printedAt()}`}
         />
       )}
     </PrintPage>

@@ -11,6 +11,8 @@ import { DrillDrawer, type DrillInput } from './DrillDrawer';
 import { EChart, type ChartOption } from './EChart';
 import { bpText, monthLabel, pct, pctText, yuan, yuanAxis } from './format';
 import './supervision.css';
+import { hubMonth } from '../../components/hubClock';
+import { addMonths } from '../../../../shared/dates';
 
 type Dashboard = MethodOutput<'supervision.dashboard'>;
 
@@ -38,7 +40,7 @@ function tooltipRows(rows: [string, string][]) {
 
 /** 三保看板: steady supply, lower costs, insurance money used properly — as numbers, each drilling down to its rows. */
 export default function DashboardPage() {
-  const [range, setRange] = useState<[string, string]>([dayjs().subtract(5, 'month').format('YYYY-MM'), dayjs().format('YYYY-MM')]);
+  const [range, setRange] = useState<[string, string]>(() => [addMonths(`${hubMonth()}-01`, -5).slice(0, 7), hubMonth()]);
   const [clinicId, setClinicId] = useState<number | undefined>();
   const [drill, setDrill] = useState<DrillInput | null>(null);
   const clinics = useApiQuery('clinics.list', { includeInactive: false });

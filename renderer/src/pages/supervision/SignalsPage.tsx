@@ -9,6 +9,8 @@ import { Page } from '../../components/Page';
 import { toIsoDate } from '../../components/dates';
 import { RuleTag, SignalStatus, signalPath } from './labels';
 import './supervision.css';
+import { hubToday, hubTodayDay } from '../../components/hubClock';
+import { addDays } from '../../../../shared/dates';
 
 type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
 
@@ -19,7 +21,7 @@ export default function SignalsPage() {
   const rule = (params.get('rule') as RuleKey | null) ?? undefined;
   const clinicId = params.get('clinic') ? Number(params.get('clinic')) : undefined;
   const status = (params.get('status') as 'active' | 'dismissed' | 'all' | null) ?? 'active';
-  const [range, setRange] = useState<[string, string]>([dayjs().subtract(89, 'day').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
+  const [range, setRange] = useState<[string, string]>(() => [addDays(hubToday(), -89), hubToday()]);
   const set = (key: string, value: string | number | undefined) => {
     const next = new URLSearchParams(params);
     if (value === undefined || value === '') next.delete(key);
@@ -51,9 +53,9 @@ export default function SignalsPage() {
             value={[dayjs(range[0]), dayjs(range[1])]}
             onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}
             presets={[
-              { label: '近 30 天', value: [dayjs().subtract(29, 'day'), dayjs()] },
-              { label: '近 90 天', value: [dayjs().subtract(89, 'day'), dayjs()] },
-              { label: '近半年', value: [dayjs().subtract(6, 'month'), dayjs()] },
+              { label: '近 30 天', value: [hubTodayDay().subtract(29, 'day'), hubTodayDay()] },
+              { label: '近 90 天', value: [hubTodayDay().subtract(89, 'day'), hubTodayDay()] },
+              { label: '近半年', value: [hubTodayDay().subtract(6, 'month'), hubTodayDay()] },
             ]}
             aria-label="日期范围"
           />

@@ -1,6 +1,5 @@
 import { useParams, useSearchParams } from 'react-router';
 import { Segmented } from 'antd';
-import dayjs from 'dayjs';
 import type { z } from 'zod';
 import type { deliveryDetail } from '../../../../../shared/contract/stock';
 import { formatFen, unitPriceToFen } from '../../../../../shared/money';
@@ -10,6 +9,7 @@ import { PrintDocument, type PrintColumn, type PrintPaper } from '../../../print
 import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
+import { printedAt } from '../../../components/hubClock';
 
 type Line = z.infer<typeof deliveryDetail>['lines'][number];
 
@@ -80,7 +80,7 @@ export function DeliveryNotePrint() {
           amountInWordsFen={d.totalAmount}
           notes={d.note ? `备注：${d.note}` : undefined}
           signatures={['发货人', '送货人', '收货人']}
-          footer={`打印：${user?.displayName ?? ''}　${dayjs().format('YYYY-MM-DD HH:mm')}`}
+          footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}
     </PrintPage>

@@ -10,6 +10,7 @@ import { PrintDocument, type PrintColumn } from '../../../print/PrintDocument';
 import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
+import { printedAt } from '../../../components/hubClock';
 
 /** Quantity over amount in one cell, so a month of columns fits an A4 landscape page. */
 function Figure({ qty, value, row, strong }: { qty: number; value: number; row: StatementRow; strong?: boolean }) {
@@ -100,7 +101,7 @@ function StatementDocument({ st, title, signatures }: { st: StoreStatement; titl
         st.closingSource === 'snapshot' ? '期末数取自结账快照。' : ''
       }`}
       signatures={signatures}
-      footer={`打印：${user?.displayName ?? ''}　${dayjs().format('YYYY-MM-DD HH:mm')}`}
+      footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
     />
   );
 }

@@ -1,5 +1,4 @@
 import { useParams } from 'react-router';
-import dayjs from 'dayjs';
 import { formatFen } from '../../../../../shared/money';
 import { periodBounds } from '../../../../../shared/dates';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines, type SupplierLine } from '../../../../../shared/settlement';
@@ -8,6 +7,7 @@ import { PrintDocument, type PrintColumn } from '../../../print/PrintDocument';
 import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
+import { printedAt } from '../../../components/hubClock';
 
 const money = (v: number) => (v ? formatFen(v) : '');
 
@@ -67,7 +67,7 @@ export function SupplierStatementPrint() {
             s.closed ? '' : '本月尚未结账，数字可能变动。'
           }如有不符，请于收到本单后十日内与${s.hubName}药剂科联系。`}
           signatures={['经办人', '审核人', '负责人', '配送企业确认']}
-          footer={`打印：${user?.displayName ?? ''}　${dayjs().format('YYYY-MM-DD HH:mm')}`}
+          footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}
     </PrintPage>
