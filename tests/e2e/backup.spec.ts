@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,7 +29,7 @@ async function addClinic(page: import('@playwright/test').Page, code: string, na
 
 test('back up, damage the live file, restore from the recovery screen, and carry on working', async ({ page }) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-backup-'));
-  let server: ServerHandle = await startServer({ dataDir });
+  let server: ServerHandle = await startServer({ dataDir, clock: E2E_CLOCK });
   try {
     // A new hub: first-run setup, one clinic.
     await page.goto(server.url);
@@ -75,7 +75,7 @@ test('back up, damage the live file, restore from the recovery screen, and carry
     // The PC is shut down; the disk damages the database file; the server starts again.
     await server.stop();
     damageMiddle(path.join(dataDir, 'santong.sqlite'));
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, clock: E2E_CLOCK });
 
     // Whoever opens the page on the hub PC gets the recovery screen, not a login that cannot work.
     await page.goto(server.url);
@@ -119,7 +119,7 @@ test('back up, damage the live file, restore from the recovery screen, and carry
 
     // The server keeps going after a restart too (the session survives it).
     await server.stop();
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, clock: E2E_CLOCK });
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
     await page.getByRole('menuitem', { name: '村卫生室' }).click();

@@ -194,6 +194,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await admin.getByRole('button', { name: '完成设置并登录' }).click();
   await expect(admin.getByRole('heading', { name: '工作台' })).toBeVisible();
   // The browser and the hub agree on the date (both clocks are set to March).
+  // wall-clock: the browser clock Playwright set for this context, not the machine's
   expect(await admin.evaluate(() => new Date().toISOString().slice(0, 7))).toBe(MONTH);
 
   await open(admin, `${url}system/users`, '用户与权限');

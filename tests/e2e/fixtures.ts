@@ -14,8 +14,20 @@ export interface ServerHandle {
 const root = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'screenshots');
 
-/** Starts the built headless server (`dist/electron/serve.cjs`) on a free port with a fresh data folder. */
-export async function startServer(opts: { demo?: boolean; dataDir?: string; /** the server clock's start, an ISO instant */ clock?: string } = {}): Promise<ServerHandle> {
+/**
+ * The hub's clock in a test that does not care which day it is. Every server a test starts is given a
+ * clock, so no test depends on the day, the year or the zone it runs in (`tests/unit/test-clocks.test.ts`
+ * holds every test to it; CI runs the browser tests again under a fake system date in a later year).
+ */
+export const E2E_CLOCK = '2026-03-16T09:00:00+08:00';
+
+/** Starts the built headless server (`dist/electron/serve.cjs`) on a free port with a fresh data folder and its own clock. */
+export async function startServer(opts: {
+  demo?: boolean;
+  dataDir?: string;
+  /** The instant the server's clock starts at (ISO, with its offset): required, the wall clock decides nothing in a test. */
+  clock: string;
+}): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-'));
   const args = [
     path.join(root, 'dist/electron/serve.cjs'),
@@ -24,7 +36,8 @@ export async function startServer(opts: { demo?: boolean; dataDir?: string; /** 
     '--port',
     '0',
     ...(opts.demo ? ['--demo'] : []),
-    ...(opts.clock ? ['--clock', opts.clock] : []),
+    '--clock',
+    opts.clock,
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -74,7 +87,20 @@ export async function login(page: Page, url: string, username: string, password:
  * is kept per worker but replaced whenever a test of another file asks for it (a worker-scoped server
  * alone would hand the second file a hub the first one already set up).
  */
+/**
+ * The device's own clock in every browser of the tests: wrong on purpose (years ahead, and the zone is not
+ * China's), as a village doctor's phone may be. Pages count days by the hub's clock, so nothing a test sees
+ * may depend on this one.
+ */
+export const DEVICE_CLOCK = '2031-01-01T20:30:00Z';
+export const DEVICE_ZONE = 'America/Los_Angeles';
+
 export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { file?: string; server?: ServerHandle } }>({
+  context: async ({ context }, use) => {
+    await context.clock.install({ time: DEVICE_CLOCK });
+    await use(context);
+  },
+  timezoneId: DEVICE_ZONE,
   serverPerFile: [
     async ({}, use) => {
       const slot: { file?: string; server?: ServerHandle } = {};
@@ -86,7 +112,7 @@ export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { fil
   server: async ({ serverPerFile }, use, testInfo) => {
     if (!serverPerFile.server || serverPerFile.file !== testInfo.file) {
       if (serverPerFile.server) await dispose(serverPerFile.server);
-      serverPerFile.server = await startServer();
+      serverPerFile.server = await startServer({ clock: E2E_CLOCK });
       serverPerFile.file = testInfo.file;
     }
     await use(serverPerFile.server);

@@ -12,7 +12,7 @@ test.beforeAll(async () => {
   const sim = await createSimHub('2026-09-01');
   await simulate(sim, '2026-10-31', { seed: 20260901, opsPerDay: 4, close: true });
   sim.hub.runtime.close();
-  server = await startServer({ dataDir: sim.hub.dataDir });
+  server = await startServer({ dataDir: sim.hub.dataDir, clock: '2026-11-02T09:00:00+08:00' });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, login, screenshot, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 import { api, apiAs, seedCatalog } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -10,7 +10,7 @@ test.describe.configure({ mode: 'serial' });
 // A hub of our own: the worker's shared server may already have been set up by another file.
 let server: ServerHandle;
 test.beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ clock: E2E_CLOCK });
 });
 test.afterAll(async () => {
   await server?.stop();

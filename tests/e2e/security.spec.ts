@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
-import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 let server: ServerHandle;
 test.beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ clock: E2E_CLOCK });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -13,7 +13,7 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   const seeded = await seedSettlementHub();
   longDeliveryId = seeded.longDeliveryId;
-  server = await startServer({ dataDir: seeded.dataDir });
+  server = await startServer({ dataDir: seeded.dataDir, clock: seeded.clock });
 });
 async function signIn(page: Page, username: string) {
   await login(page, server.url, username, 'Changed123');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, login, screenshot, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 import type { Browser } from '@playwright/test';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
@@ -33,7 +33,7 @@ async function seedHub(browser: Browser, url: string) {
 // Its own server: the shared worker server may already have been set up by another spec file.
 let server: ServerHandle;
 test.beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ clock: E2E_CLOCK });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -10,7 +10,7 @@ test.describe.configure({ mode: 'serial' });
 let server: ServerHandle;
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  server = await startServer({ demo: true });
+  server = await startServer({ demo: true, clock: E2E_CLOCK });
 });
 test.afterAll(async () => {
   await server?.stop();

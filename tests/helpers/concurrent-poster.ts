@@ -18,7 +18,7 @@ let refused = 0;
 for (let i = 0; i < Number(iterations); i++) {
   const forward = random() < 0.5;
   const qty = 1 + Math.floor(random() * 5);
-  const p = { db, userId: 1, businessDate: '2026-03-02', today: '2026-03-02', now: new Date() };
+  const p = { db, userId: 1, businessDate: '2026-03-02', today: '2026-03-02', now: new Date('2026-03-02T01:00:00.000Z') };
   try {
     db.transaction(() => {
       if (random() < 0.2) {

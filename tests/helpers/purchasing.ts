@@ -144,7 +144,7 @@ export async function purchasingWorld(hub: TestHub): Promise<PurchasingWorld> {
 }
 
 let tokenSeq = 0;
-export const token = () => `tok-${Date.now().toString(36)}-${++tokenSeq}`;
+export const token = () => `tok-${process.pid.toString(36)}-${++tokenSeq}`;
 
 /** A clinic submits lines (qty in base units), the pharmacist approves them all. Returns the requisition id. */
 export async function approvedRequisition(w: PurchasingWorld, doctor: InternalClient, lines: { drugId: number; qty: number }[]): Promise<number> {

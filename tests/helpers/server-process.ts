@@ -14,10 +14,13 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the built headless server (`dist/electron/serve.cjs --data DIR --port 0`) and waits for its URL. */
-export async function startServerProcess(dataDir: string, extraArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts the built headless server (`dist/electron/serve.cjs --data DIR --port 0 --clock ISO`) and waits for its
+ * URL. The clock is required: no test depends on the day it runs.
+ */
+export async function startServerProcess(dataDir: string, opts: { clock: string; args?: string[] }): Promise<ServerProcess> {
   if (!fs.existsSync(SERVE_BUNDLE)) throw new Error(`${SERVE_BUNDLE} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [SERVE_BUNDLE, '--data', dataDir, '--port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [SERVE_BUNDLE, '--data', dataDir, '--port', '0', '--clock', opts.clock, ...(opts.args ?? [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

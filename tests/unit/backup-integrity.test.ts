@@ -98,7 +98,7 @@ describe('integrity check', () => {
     bytes.fill(0x5a, 8192, bytes.length - 8192);
     fs.writeFileSync(file, bytes);
     const broken = new Database(file, { readonly: true });
-    const report = runIntegrityCheck(broken, { dbFile: file, now: new Date(), latestVersion: 99 });
+    const report = runIntegrityCheck(broken, { dbFile: file, now: new Date('2026-03-02T01:00:00.000Z'), latestVersion: 99 });
     broken.close();
     expect(report.ok).toBe(false);
     expect(report.checks[0]).toMatchObject({ key: 'sqlite.integrity', ok: false });

@@ -6,18 +6,21 @@
  *
  * CRASH_KILLS (default 24) and CRASH_SEED make a run longer or reproducible.
  */
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chinaDate } from '../../shared/dates';
 import { runIntegrityCheck } from '../../electron/domain/system/integrity';
 import { ApiClient, startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { WORKLOADS, type Ack, type CrashContext } from '../helpers/crash-workloads';
 import { tempDir } from '../helpers/runtime';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 24);
-const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+const SEED = Number(process.env.CRASH_SEED ?? randomInt(1_000_000));
+/** The hub's clock at the first start; each restart goes on ten minutes later, as a real restart would. */
+const START = Date.parse('2026-03-16T09:00:00+08:00');
+const clockAt = (restart: number) => new Date(START + restart * 600_000).toISOString();
 const PARALLEL = 3;
 
 function prng(seed: number): () => number {
@@ -37,7 +40,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 function verify(acks: Ack[]): string[] {
   const db = new Database(path.join(dataDir, 'santong.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const report = runIntegrityCheck(db, { dbFile: path.join(dataDir, 'santong.sqlite'), now: new Date() });
+    const report = runIntegrityCheck(db, { dbFile: path.join(dataDir, 'santong.sqlite'), now: new Date(START) });
     const problems = report.checks.filter((c) => !c.ok).map((c) => `${c.label}: ${c.problems.join('; ')}`);
     for (const w of WORKLOADS) problems.push(...w.verify(db, acks).map((p) => `[${w.name}] ${p}`));
     return problems;
@@ -52,10 +55,10 @@ describe('crash safety', () => {
     const admin = new ApiClient('');
     const pharmacist = new ApiClient('');
     const state: Record<string, unknown> = {};
-    const today = chinaDate(new Date());
+    const today = '2026-03-16';
 
     // Set-up on a fresh server: the hub, a pharmacist, and whatever the workloads need.
-    let server: ServerProcess = await startServerProcess(dataDir);
+    let server: ServerProcess = await startServerProcess(dataDir, { clock: clockAt(0) });
     admin.baseUrl = pharmacist.baseUrl = server.url;
     await admin.call('setup.initialize', { hubName: '白沙镇卫生院', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: 'Crash12345' });
     await admin.call('users.create', { username: 'yaoku', initialPassword: 'Initial123', displayName: '周药师', role: 'pharmacist', clinicId: null });
@@ -81,7 +84,7 @@ describe('crash safety', () => {
     let inFlightAtKill = 0;
 
     for (let kill = 1; kill <= KILLS + 1; kill++) {
-      server = await startServerProcess(dataDir);
+      server = await startServerProcess(dataDir, { clock: clockAt(kill) });
       admin.baseUrl = pharmacist.baseUrl = server.url;
       const problems = verify(acks);
       expect(problems, `after restart ${kill - 1} (seed ${SEED})`).toEqual([]);

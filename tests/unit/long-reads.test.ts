@@ -51,10 +51,10 @@ describe('long reads', () => {
     // A worker whose file cannot be opened dies at start: the read still waiting runs here instead.
     const broken = new LongReadWorker('/nonexistent/santong.sqlite');
     const user = { id: 1, username: 'admin', displayName: '管理员', role: 'admin' as const, clinicId: null, clinicName: null, mustChangePassword: false };
-    await expect(broken.run('supervision.dashboard', window, new Date(), user, () => 'answered here')).resolves.toBe('answered here');
+    await expect(broken.run('supervision.dashboard', window, new Date('2026-03-02T01:00:00.000Z'), user, () => 'answered here')).resolves.toBe('answered here');
     expect(broken.answered).toBe(0);
     // And from then on without trying the worker again.
-    await expect(broken.run('supervision.dashboard', window, new Date(), user, () => 'here again')).resolves.toBe('here again');
+    await expect(broken.run('supervision.dashboard', window, new Date('2026-03-02T01:00:00.000Z'), user, () => 'here again')).resolves.toBe('here again');
     broken.close();
 
     hub = await createTestHub();

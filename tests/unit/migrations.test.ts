@@ -65,17 +65,17 @@ describe('migrations', () => {
     const file = path.join(dir, 'db.sqlite');
     const base = loadMigrations(migrationsDir());
     const db = openDatabase(file);
-    migrate(db, base, { backupDir: path.join(dir, 'backups'), now: new Date() });
+    migrate(db, base, { backupDir: path.join(dir, 'backups'), now: new Date('2026-03-02T01:00:00.000Z') });
     db.prepare("INSERT INTO settings (key, value) VALUES ('hub.name', '保留')").run();
 
     const good = { version: base.length + 1, name: 'add_x', sql: 'CREATE TABLE x (id INTEGER PRIMARY KEY) STRICT;' };
     const bad = { version: base.length + 2, name: 'broken', sql: 'CREATE TABLE y (id INTEGER PRIMARY KEY) STRICT; INSERT INTO no_such_table VALUES (1);' };
-    expect(() => migrate(db, [...base, good, bad], { backupDir: path.join(dir, 'backups'), now: new Date() })).toThrow();
+    expect(() => migrate(db, [...base, good, bad], { backupDir: path.join(dir, 'backups'), now: new Date('2026-03-02T01:00:00.000Z') })).toThrow();
     // Neither step stuck: the version and the schema are as before.
     expect(schemaVersion(db)).toBe(base.length);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('x', 'y')").get()).toEqual({ n: 0 });
 
-    const result = migrate(db, [...base, good], { backupDir: path.join(dir, 'backups'), now: new Date() });
+    const result = migrate(db, [...base, good], { backupDir: path.join(dir, 'backups'), now: new Date('2026-03-02T01:00:00.000Z') });
     expect(result).toMatchObject({ from: base.length, to: base.length + 1 });
     expect(result.backupFile && fs.existsSync(result.backupFile)).toBe(true);
     const backup = new Database(result.backupFile!, { readonly: true });

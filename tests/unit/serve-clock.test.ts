@@ -21,10 +21,10 @@ describe('serve --clock (training and end-to-end tests)', () => {
 
   it('runs on from its start at real speed', async () => {
     const start = new Date('2026-03-16T01:00:00.000Z');
-    const before = Date.now();
+    const before = Date.now(); // wall-clock: the clock under test runs on from real time; only the elapsed time is read
     const clock = offsetClock(start);
     const first = clock.now().getTime();
-    const elapsed = Date.now() - before;
+    const elapsed = Date.now() - before; // wall-clock: elapsed time, as above
     expect(first - start.getTime()).toBeGreaterThanOrEqual(0);
     expect(first - start.getTime()).toBeLessThanOrEqual(elapsed);
     await new Promise((r) => setTimeout(r, 20));

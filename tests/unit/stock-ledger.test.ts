@@ -32,7 +32,7 @@ afterEach(() => hub.close());
 const ctx = (date = '2026-03-02'): PostingContext => ({ db, userId: 1, businessDate: date, today: '2026-03-02', now: new Date('2026-03-02T02:00:00Z') });
 
 function receiveLot(drugId: number, qty: number, unitCost: number, expiry = '2028-01-01'): number {
-  const lotId = createLot(db, { drugId, batchNo: `L${Math.random().toString(36).slice(2, 7)}`, mfgDate: null, expiryDate: expiry, unitCost, supplierId: null, now: new Date() });
+  const lotId = createLot(db, { drugId, batchNo: `L${Math.random().toString(36).slice(2, 7)}`, mfgDate: null, expiryDate: expiry, unitCost, supplierId: null, now: new Date('2026-03-02T01:00:00.000Z') });
   postMovement(ctx(), { storeId: stores.hub, lotId, qty, movement: 'receipt', docType: 'receipt', docId: lotId });
   return lotId;
 }
