@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { api } from '../../shared/contract';
+import { ROLES } from '../../shared/contract/define';
 import { handlers } from '../../electron/api/handlers';
 import { renderApiDocs } from '../../electron/tools/api-docs';
 
@@ -18,7 +19,12 @@ describe('API contract', () => {
   it('declares who may call every method and whether it writes', () => {
     for (const [name, spec] of Object.entries(api)) {
       expect(spec.summary.length, name).toBeGreaterThan(3);
-      expect(spec.access === 'public' || spec.access === 'authenticated' || spec.access.length > 0, name).toBe(true);
+      if (typeof spec.access === 'string') expect(['public', 'authenticated'], name).toContain(spec.access);
+      else {
+        expect(spec.access.length, name).toBeGreaterThan(0);
+        for (const r of spec.access) expect(ROLES, `${name}: ${r}`).toContain(r);
+        expect(new Set(spec.access).size, name).toBe(spec.access.length);
+      }
       expect(typeof spec.write, name).toBe('boolean');
     }
   });
