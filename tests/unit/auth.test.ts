@@ -173,3 +173,35 @@ describe('audit log', () => {
     expect(() => hub.runtime.app.db.prepare("UPDATE audit_log SET username = 'x'").run()).toThrow(/append-only/);
   });
 });
+
+describe('password hashing strength', () => {
+  it('a real server (not the unit tests’ cheap setting) stores scrypt at N = 2^15, r = 8, p = 1', { timeout: 120_000 }, async () => {
+    const { startServerProcess, ApiClient } = await import('../helpers/server-process');
+    const { tempDir } = await import('../helpers/runtime');
+    const { default: Database } = await import('better-sqlite3');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const dir = tempDir('santong-hash-');
+    const server = await startServerProcess(dir, { clock: '2026-03-16T09:00:00+08:00' });
+    try {
+      const api = new ApiClient(server.url);
+      const res = await api.post('setup.initialize', { hubName: '测试镇卫生院', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: 'Strong12345' });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+    const db = new Database(path.join(dir, 'santong.sqlite'), { readonly: true });
+    const { hash } = db.prepare("SELECT password_hash AS hash FROM users WHERE username = 'admin'").get() as { hash: string };
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(hash.split('$').slice(0, 4)).toEqual(['scrypt', '32768', '8', '1']);
+  });
+
+  it('the unit tests hash cheaply, and verify either kind', async () => {
+    const { hashPassword, verifyPassword } = await import('../../electron/domain/auth/passwords');
+    const cheap = await hashPassword('Changed123');
+    expect(cheap.split('$')[1]).toBe('1024');
+    expect(await verifyPassword('Changed123', cheap)).toBe(true);
+    expect(await verifyPassword('Changed124', cheap)).toBe(false);
+  });
+});
