@@ -1,7 +1,10 @@
+import { refuse } from './errors';
+
 /**
- * The sheet model every importer reads: cells as the user sees them, in a compact column-free store (one byte
- * of kind and one index per cell, texts and numbers pooled per workbook) that crosses from the worker thread
- * as transferred typed arrays and a list of strings, and holds 150,000 × 12 cells in ~20 MB.
+ * The sheet model every importer reads: cells as the user sees them, in a compact store (one byte of kind and
+ * one index per cell; the workbook's distinct texts in one string with their offsets, its numbers in one array)
+ * that crosses from the worker thread as transferred typed arrays and a few slices of one string, and holds
+ * 150,000 × 12 cells in ~30 MB.
  *
  * Rows and columns are counted as a person counts them: row 1 is the sheet's first row, column 1 is A.
  */
@@ -44,7 +47,7 @@ export interface SheetData {
   columns: number;
   /** KIND code per cell, at (row - 1) * columns + (col - 1). */
   kinds: Uint8Array;
-  /** Per cell: index into the workbook's `strings` (text, date, formula, error) or `numbers` (number, boolean). */
+  /** Per cell: index into the workbook's `strings` pool (text, date, formula, error) or `numbers` (number, boolean). */
   refs: Int32Array;
   hiddenRows: number[];
   hiddenColumns: number[];
@@ -59,8 +62,44 @@ export interface WorkbookData {
   /** What this format could not tell (e.g. an HTML page keeps no hidden rows), in Chinese. */
   notes: string[];
   sheets: SheetData[];
-  strings: string[];
+  strings: StringPool;
   numbers: Float64Array;
+}
+
+/**
+ * Distinct texts end to end, in one or a few long strings (`parts`; no text is split between two): text i
+ * starts at character offsets[i] counted over all parts, and lies in the part k with starts[k] ≤ i < starts[k + 1].
+ * A few long strings cross threads in a few quick copies; hundreds of thousands of short ones would not.
+ */
+export interface StringPool {
+  parts: string[];
+  /** Index of the first text of each part, then the number of texts. */
+  starts: Int32Array;
+  offsets: Int32Array;
+}
+
+/** The text at `ref`, from the part that holds it (binary search over a handful of parts). */
+export function pooledString(pool: StringPool, ref: number): string {
+  let lo = 0;
+  let hi = pool.parts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pool.starts[mid] <= ref) lo = mid;
+    else hi = mid - 1;
+  }
+  const base = pool.offsets[pool.starts[lo]];
+  return pool.parts[lo].slice(pool.offsets[ref] - base, pool.offsets[ref + 1] - base);
+}
+
+/** The pool cut at text boundaries into parts of about `chars` characters (for sending a part per message). */
+export function splitPool(pool: StringPool, chars: number): StringPool {
+  const whole = pool.parts.join('');
+  const count = pool.offsets.length - 1;
+  const starts = [0];
+  for (let i = 0; i < count; i++) if (pool.offsets[i] - pool.offsets[starts[starts.length - 1]] >= chars) starts.push(i);
+  starts.push(count);
+  const parts = starts.slice(0, -1).map((first, k) => whole.slice(pool.offsets[first], pool.offsets[starts[k + 1]]));
+  return { parts: parts.length ? parts : [''], starts: Int32Array.from(parts.length ? starts : [0, 0]), offsets: pool.offsets };
 }
 
 /** Numbers as Excel shows them in General format: 15 significant digits, no float noise. */
@@ -82,7 +121,7 @@ export class Sheet {
 
   constructor(
     private readonly data: SheetData,
-    private readonly strings: readonly string[],
+    private readonly strings: StringPool,
     private readonly numbers: Float64Array,
   ) {
     this.name = data.name;
@@ -94,6 +133,10 @@ export class Sheet {
     this.merges = data.merges;
     this.hiddenRowSet = new Set(data.hiddenRows);
     this.hiddenColumnSet = new Set(data.hiddenColumns);
+  }
+
+  private string(ref: number): string {
+    return pooledString(this.strings, ref);
   }
 
   private at(row: number, col: number): number {
@@ -118,7 +161,7 @@ export class Sheet {
       case KIND.text:
       case KIND.date:
       case KIND.error:
-        return this.strings[ref];
+        return this.string(ref);
       case KIND.number:
         return this.numbers[ref];
       case KIND.boolean:
@@ -140,7 +183,7 @@ export class Sheet {
   /** The formula of a cell saved without its result ('ROUND(13.8*0.9,2)'), else null. */
   formula(row: number, col: number): string | null {
     const i = this.at(row, col);
-    return i >= 0 && this.data.kinds[i] === KIND.formulaWithoutResult ? this.strings[this.data.refs[i]] : null;
+    return i >= 0 && this.data.kinds[i] === KIND.formulaWithoutResult ? this.string(this.data.refs[i]) : null;
   }
 
   isRowHidden(row: number): boolean {
@@ -156,6 +199,45 @@ export class Sheet {
     return this.merges.find((m) => row >= m.firstRow && row <= m.lastRow && col >= m.firstCol && col <= m.lastCol) ?? null;
   }
 
+  /** A hash of a row's cells (kinds, pooled texts, numbers): finds exact duplicates without building strings. */
+  rowHash(row: number): number {
+    if (row < 1 || row > this.rowCount) return 0;
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    const from = (row - 1) * this.columnCount;
+    for (let i = from; i < from + this.columnCount; i++) {
+      const kind = this.data.kinds[i];
+      const ref = this.data.refs[i];
+      // Numbers are not pooled: hash their value (its two 32-bit halves), not their place.
+      let a = kind;
+      let b = ref;
+      if (kind === KIND.number || kind === KIND.boolean) {
+        FLOAT[0] = this.numbers[ref];
+        a = kind ^ FLOAT_WORDS[0];
+        b = FLOAT_WORDS[1];
+      } else if (kind === KIND.empty) b = 0;
+      h1 = Math.imul(h1 ^ a, 2654435761) ^ Math.imul(h2 ^ b, 1597334677);
+      h2 = Math.imul(h2 ^ h1, 2246822507) ^ b;
+    }
+    return (h2 >>> 0) * 0x200000 + ((h1 >>> 0) & 0x1fffff);
+  }
+
+  /** True when two rows hold exactly the same cells: the same kinds, texts and numbers. */
+  rowsEqual(a: number, b: number): boolean {
+    if (a < 1 || b < 1 || a > this.rowCount || b > this.rowCount) return false;
+    const ia = (a - 1) * this.columnCount;
+    const ib = (b - 1) * this.columnCount;
+    for (let c = 0; c < this.columnCount; c++) {
+      const kind = this.data.kinds[ia + c];
+      if (kind !== this.data.kinds[ib + c]) return false;
+      if (kind === KIND.empty) continue;
+      const ra = this.data.refs[ia + c];
+      const rb = this.data.refs[ib + c];
+      if (kind === KIND.number || kind === KIND.boolean ? this.numbers[ra] !== this.numbers[rb] : ra !== rb) return false;
+    }
+    return true;
+  }
+
   /** True when no cell of the row holds anything but spaces (ASCII, full-width, no-break) or invisible characters. */
   isRowBlank(row: number): boolean {
     for (let col = 1; col <= this.columnCount; col++) {
@@ -166,6 +248,9 @@ export class Sheet {
     return true;
   }
 }
+
+const FLOAT = new Float64Array(1);
+const FLOAT_WORDS = new Uint32Array(FLOAT.buffer);
 
 const BLANK_TEXT = /^[\s\u3000\u00A0\u200B-\u200D\u2060\uFEFF]*$/;
 export const isBlankText = (t: string) => BLANK_TEXT.test(t);
@@ -247,6 +332,16 @@ export class WorkbookBuilder {
   }
 
   finish(meta: Omit<WorkbookData, 'strings' | 'numbers' | 'sheets'>, sheets: SheetData[]): WorkbookData {
-    return { ...meta, sheets, strings: this.strings, numbers: this.numbers.slice(0, this.numberCount) };
+    const offsets = new Int32Array(this.strings.length + 1);
+    for (let i = 0; i < this.strings.length; i++) offsets[i + 1] = offsets[i] + this.strings[i].length;
+    let text: string;
+    try {
+      text = this.strings.join('');
+    } catch {
+      // Past V8's longest string (~500 million characters): far beyond any real sheet.
+      throw refuse('TOO_MANY_CELLS', '文件中的文字内容过多，超过了上限：请删去不需要的工作表、行或列，或分成几个文件导入');
+    }
+    const strings = { parts: [text], starts: Int32Array.of(0, this.strings.length), offsets };
+    return { ...meta, sheets, strings, numbers: this.numbers.slice(0, this.numberCount) };
   }
 }
