@@ -22,6 +22,8 @@ export const MAIN_ENTRIES = {
   'db-check-worker': 'electron/domain/backup/check-worker.ts',
   // Worker thread for the long reads (name kept in sync with api/long-read-pool.ts).
   'long-read-worker': 'electron/api/long-read-worker.ts',
+  // Worker thread that reads spreadsheet files (name kept in sync with lib/sheets/off-thread.ts).
+  'sheets-worker': 'electron/lib/sheets/worker.ts',
 };
 
 function newestMtime(p) {
