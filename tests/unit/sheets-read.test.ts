@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { limitsWith, type SheetLimits } from '../../electron/lib/sheets/limits';
 import { Workbook, type Sheet } from '../../electron/lib/sheets/model';
-import { readWorkbookData } from '../../electron/lib/sheets/read';
+import { readWorkbookData, serialToText } from '../../electron/lib/sheets/read';
 
 /** Reading every format by its content (fixtures: tests/fixtures/sheets/make.mjs says how each was made). */
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/sheets');
@@ -99,6 +99,23 @@ describe('workbooks written by LibreOffice, exceljs and WPS-style renames', () =
       ['number', 24],
     ]);
     expect(cells(s, 5, [4])).toEqual([['date', '2026-01-05']]);
+  });
+});
+
+describe('date cells, by arithmetic on the serial (no time zone can move them)', () => {
+  it.each([
+    [46027, 'yyyy/m/d', false, '2026-01-05'],
+    [46027 - 1462, 'yyyy/m/d', true, '2026-01-05'],
+    [46027.375, 'yyyy-mm-dd hh:mm', false, '2026-01-05 09:00:00'],
+    [46027.99999999, 'yyyy-mm-dd', false, '2026-01-05'],
+    [46027.99999999, 'yyyy-mm-dd hh:mm:ss', false, '2026-01-06 00:00:00'],
+    [0.5, 'h:mm', false, '12:00:00'],
+    [46027, '[$-804]yyyy"年"m"月"d"日"', false, '2026-01-05'],
+    [46027, 'm"月"d"日"', false, '2026-01-05'],
+    [59, 'yyyy-mm-dd', false, '1900-02-28'],
+    [61, 'yyyy-mm-dd', false, '1900-03-01'],
+  ])('%s in %j (1904: %s) → %s', (serial, format, date1904, text) => {
+    expect(serialToText(serial, format, date1904)).toBe(text);
   });
 });
 
@@ -223,6 +240,19 @@ describe('files that are not spreadsheets, or are hostile, are refused with a re
     expect(wb.sheets[0].text(1, 1)).toBe('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+});
+
+describe('the floor', () => {
+  it('lib/sheets imports only itself, shared/, Node and npm packages: nothing of electron/ above it', () => {
+    const dir = path.resolve(import.meta.dirname, '../../electron/lib/sheets');
+    const offenders = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) =>
+      [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)]
+        .map((m) => m[1])
+        .filter((spec) => spec.startsWith('.') && !spec.startsWith('./') && !spec.startsWith('../../../shared/'))
+        .map((spec) => `${f} → ${spec}`),
+    );
+    expect(offenders).toEqual([]);
   });
 });
 

@@ -68,6 +68,8 @@ interface Sampled {
   busyMs: number;
   /** The longest time the loop was busy between two ticks: the stall this thread's own work caused. */
   maxBusyMs: number;
+  /** CPU seconds of the whole process meanwhile (the worker's, for a worker read). */
+  cpuS: number;
   /** The longest stalls, with the read's phase at the time. */
   worst: string[];
 }
@@ -99,18 +101,20 @@ async function sampled<T>(work: () => Promise<T>): Promise<Sampled & { value: T 
     tickElu = performance.eventLoopUtilization();
   }, 10);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const value = await work();
+  const used = process.cpuUsage(cpu);
   const ms = performance.now() - started;
   clearInterval(timer);
   maxStallMs = Math.max(maxStallMs, performance.now() - last - 10);
   const busyMs = performance.eventLoopUtilization(elu).active;
   maxBusyMs = Math.max(maxBusyMs, performance.eventLoopUtilization(tickElu).active);
   const worst = stalls.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, p]) => `${Math.round(ms)} ms${p ? ` (${p})` : ''}`);
-  return { value, ms, maxStallMs, longStalls, busyMs, maxBusyMs, worst, peakRssDeltaMb: (peakRss() - baseline) / 1024 / 1024 };
+  return { value, ms, cpuS: (used.user + used.system) / 1e6, maxStallMs, longStalls, busyMs, maxBusyMs, worst, peakRssDeltaMb: (peakRss() - baseline) / 1024 / 1024 };
 }
 
 const fmt = (s: Sampled) =>
-  `${(s.ms / 1000).toFixed(1)} s, peak RSS +${Math.round(s.peakRssDeltaMb)} MB, this thread: longest stall ${Math.round(s.maxStallMs)} ms, ` +
+  `${(s.ms / 1000).toFixed(1)} s (CPU ${s.cpuS.toFixed(1)} s), peak RSS +${Math.round(s.peakRssDeltaMb)} MB, this thread: longest stall ${Math.round(s.maxStallMs)} ms, ` +
   `${s.longStalls} stalls > 50 ms${s.worst.length ? ` [${s.worst.join(', ')}]` : ''}, busy ${Math.round(s.busyMs)} ms in all, ` +
   `longest busy stretch ${Math.round(s.maxBusyMs)} ms`;
 

@@ -1,7 +1,9 @@
-// SheetJS Community Edition 0.20.3 as republished unchanged to npm by @e965/xlsx from the official git tag (the
-// `xlsx` name on npm stopped at 0.18.5). 0.20.3 is past CVE-2023-30533 (prototype pollution, fixed in 0.19.3)
-// and CVE-2024-22363 (ReDoS, fixed in 0.20.2); pinned exactly in package.json. Used only to read: exceljs
-// stays the writer. See /work/notes/libraries.md §1 for the comparison of builds.
+// SheetJS Community Edition 0.20.3, republished unchanged to npm by @e965/xlsx from the official git tag (the
+// `xlsx` name on npm stopped at 0.18.5; SheetJS now publishes only on its own CDN). 0.20.3 is past
+// CVE-2023-30533 (prototype pollution, fixed in 0.19.3) and CVE-2024-22363 (ReDoS, fixed in 0.20.2); its
+// xlsx.js is byte-identical to the CDN build that xlsx-republish mirrors. Not @lokalise/xlsx "0.20.3" (really
+// 0.20.1), not node-xlsx (installs from the CDN). Pinned exactly in package.json; used only to read, exceljs
+// stays the writer.
 import * as XLSX from '@e965/xlsx';
 import { detectDelimiter, parseDelimited } from './csv';
 import { refuse, SheetFileRefused } from './errors';
@@ -100,9 +102,10 @@ export function serialToText(serial: number, format: string, date1904: boolean):
   const parts = dateParts(format);
   let days = Math.floor(serial);
   let seconds = Math.round((serial - days) * 86_400);
+  // A time rounded up to midnight shows the next day; a date alone shows the day it is in.
   if (seconds === 86_400) {
-    days++;
     seconds = 0;
+    if (parts.time) days++;
   }
   const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}`;
   if (!parts.date) return time;
