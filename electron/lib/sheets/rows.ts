@@ -65,6 +65,8 @@ class RowClassifier {
   private readonly mappedCount: number;
   /** Per column (1 = A): the header's text when the column is mapped, else null. */
   private readonly headerTexts: (string | null)[];
+  /** The current row's trimmed texts, reused from row to row (150,000 arrays would be garbage for the collector). */
+  private readonly texts: string[] = [];
 
   constructor(
     private readonly sheet: Sheet,
@@ -84,7 +86,8 @@ class RowClassifier {
   /** One pass over the row's cells (150,000 rows go through here on the request thread, in slices). */
   classify(row: number): void {
     const sheet = this.sheet;
-    const texts: string[] = [];
+    const texts = this.texts;
+    texts.length = 0;
     let filled = 0;
     let firstCol = 0;
     let mappedFilled = 0;
