@@ -12,6 +12,7 @@ import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
+import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -92,6 +93,7 @@ export async function dispatch(
   let user: AuthedUser | null = null;
   let sessionTokenHash: string | null = null;
   let expired = false;
+  let input: unknown;
 
   try {
     if (caller.token) {
@@ -110,7 +112,7 @@ export async function dispatch(
 
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) throw validationError(parsed.error);
-    const input = parsed.data;
+    input = parsed.data;
 
     const ctx: HandlerContext = {
       app,
@@ -183,7 +185,8 @@ export async function dispatch(
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
       auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);
-      return failure(appError);
+      // During a blind count a stock refusal must not tell the counter the book (domain/stocktake/blind.ts).
+      return failure(withoutHiddenBook(app.db, user, name, input, appError));
     }
     logFault(name, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));

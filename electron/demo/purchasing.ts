@@ -140,7 +140,8 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const info = await call(clinic.username, 'requisitions.stockInfo', { drugIds: items.map((i) => i.drug.id) });
     const lines = items
       .map((i, k) => {
-        const suggested = info.rows[k].suggestedQty;
+        // No suggestion for a drug under the clinic's blind count: the doctor asks for it after the count.
+        const suggested = info.rows[k].suggestedQty ?? 0;
         let qty = opening ? Math.ceil((i.perDay * 45) / i.drug.packSize) * i.drug.packSize : suggested;
         if (!opening && qty > 0 && r.chance(0.25)) qty += i.drug.packSize * r.pick([-1, 1, 2]); // the doctor's own judgement
         return { drugId: i.drug.id, qty, enteredIn: (r.chance(0.85) ? 'pack' : 'base') as 'pack' | 'base', note: null };
@@ -204,7 +205,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const byClinic = new Map<number, { requisitionLineId: number; qty: number }[]>();
     const left = new Map<number, number>(); // hub stock still free today, per drug
     for (const p of pending) {
-      if (!left.has(p.drugId)) left.set(p.drugId, p.hubAvailable);
+      if (!left.has(p.drugId)) left.set(p.drugId, p.hubAvailable ?? 0); // null: the hub store under its blind count
       const qty = Math.min(p.outstandingQty, left.get(p.drugId)!);
       if (qty <= 0) continue;
       left.set(p.drugId, left.get(p.drugId)! - qty);

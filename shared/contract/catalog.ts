@@ -103,7 +103,10 @@ const withDrugRules = <T extends z.ZodType<DrugRuleInput>>(schema: T) =>
 export const drugInput = withDrugRules(z.object(drugFields));
 export type DrugInput = z.input<typeof drugInput>;
 
-/** What a drug picker shows for one hit. stockQty: base units at the asked store (null without a store). */
+/**
+ * What a drug picker shows for one hit. stockQty: base units at the asked store (null without a store, and
+ * while a blind count hides the drug's book there from the caller: then bookHidden is true).
+ */
 export const drugHit = z.object({
   id: z.number().int(),
   nhsaCode: z.string(),
@@ -123,6 +126,7 @@ export const drugHit = z.object({
   rx: z.boolean(),
   active: z.boolean(),
   stockQty: z.number().int().nullable(),
+  bookHidden: z.boolean(),
 });
 export type DrugHit = z.infer<typeof drugHit>;
 

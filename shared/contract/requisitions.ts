@@ -48,8 +48,10 @@ export type DrugSnapshot = z.infer<typeof drugSnapshot>;
 export const stockInfo = z.object({
   drugId: z.number().int(),
   packSize: z.number().int(),
+  /** True while a blind count hides the drug's book at the clinic from the caller: stockOnHand and suggestedQty are null. */
+  bookHidden: z.boolean(),
   /** Base units on the clinic's shelf in lots that have not expired. */
-  stockOnHand: z.number().int(),
+  stockOnHand: z.number().int().nullable(),
   /** Average monthly (30-day) consumption in base units, adjusted for days out of stock. */
   amc: z.number().int(),
   /** Net base units dispensed in the window the AMC looks at. */
@@ -62,7 +64,7 @@ export const stockInfo = z.object({
   inTransit: z.number().int(),
   targetMonths: z.number().int(),
   /** Whole packs: max(0, targetMonths × AMC − stock on hand − in transit), rounded up. */
-  suggestedQty: z.number().int(),
+  suggestedQty: z.number().int().nullable(),
 });
 export type StockInfo = z.infer<typeof stockInfo>;
 
@@ -99,6 +101,9 @@ export const requisitionLine = drugSnapshot.extend({
   requestedQty: z.number().int(),
   enteredIn: z.enum(['pack', 'base']),
   note: z.string().nullable(),
+  /** True while a blind count hides the drug's book at the clinic from the caller: stockOnHand and suggestedQty are null. */
+  bookHidden: z.boolean(),
+  /** The clinic's stock and the suggestion when the line was written (a snapshot). */
   stockOnHand: z.number().int().nullable(),
   amc: z.number().int().nullable(),
   inTransit: z.number().int().nullable(),
@@ -113,7 +118,7 @@ export const requisitionLine = drugSnapshot.extend({
     .object({ drugId: z.number().int(), drugName: z.string(), spec: z.string(), manufacturer: z.string() })
     .nullable(),
   issuedQty: z.number().int(),
-  /** The hub store's unexpired stock of the drug now (hub roles only). */
+  /** The hub store's unexpired stock of the drug now (hub roles only; null while a blind count hides it). */
   hubStock: z.number().int().nullable(),
   /** 集采 equivalents (hub roles only, and only while the line can still change). */
   vbpSuggestion: vbpSuggestion.nullable(),

@@ -27,10 +27,15 @@ export const statementRow = z.object({
   packSize: int,
   essential: z.boolean(),
   vbp: z.boolean(),
-  opening: qtyValue,
+  /**
+   * True while a blind count hides this drug's book at the store from the caller: opening and closing (the
+   * balances) are null; the movements stay.
+   */
+  bookHidden: z.boolean(),
+  opening: qtyValue.nullable(),
   /** One per column, as printed: closing = opening + Σ sign × cell. */
   cells: z.array(qtyValue),
-  closing: qtyValue,
+  closing: qtyValue.nullable(),
 });
 export type StatementRow = z.infer<typeof statementRow>;
 
@@ -49,7 +54,8 @@ export const storeStatement = z.object({
   clinic: z.object({ id: int, code: z.string(), name: z.string() }).nullable(),
   columns: z.array(statementColumn),
   rows: z.array(statementRow),
-  totals: z.object({ opening: int, cells: z.array(int), closing: int }),
+  /** opening and closing are null while a row's balances are hidden (blind count). */
+  totals: z.object({ opening: int.nullable(), cells: z.array(int), closing: int.nullable() }),
   /** Where the opening and closing figures come from: the snapshots of closed months, or the ledger. */
   openingSource: z.enum(['snapshot', 'ledger']),
   closingSource: z.enum(['snapshot', 'ledger']),
@@ -67,9 +73,11 @@ export const clinicSummaryRow = z.object({
   code: z.string(),
   name: z.string(),
   active: z.boolean(),
-  opening: int,
+  /** True while a blind count hides part of the clinic's book from the caller: opening and closing are null. */
+  bookHidden: z.boolean(),
+  opening: int.nullable(),
   cells: z.array(int),
-  closing: int,
+  closing: int.nullable(),
   amountDue: int,
   inTransit: int,
 });
@@ -79,7 +87,7 @@ export const clinicSummary = z.object({
   ...periodState,
   columns: z.array(statementColumn),
   rows: z.array(clinicSummaryRow),
-  totals: z.object({ opening: int, cells: z.array(int), closing: int, amountDue: int, inTransit: int }),
+  totals: z.object({ opening: int.nullable(), cells: z.array(int), closing: int.nullable(), amountDue: int, inTransit: int }),
 });
 export type ClinicSummary = z.infer<typeof clinicSummary>;
 

@@ -120,7 +120,9 @@ export const pendingIssueLine = z.object({
   approvedQty: z.number().int(),
   issuedQty: z.number().int(),
   outstandingQty: z.number().int(),
-  hubAvailable: z.number().int(),
+  /** True while a blind count of the hub store hides this drug's book from the caller: hubAvailable is null. */
+  bookHidden: z.boolean(),
+  hubAvailable: z.number().int().nullable(),
 });
 
 // ───────────── dispensing ─────────────
@@ -235,13 +237,15 @@ export const onHandRow = z.object({
   packSize: z.number().int(),
   insuranceClass: z.string(),
   vbp: z.boolean(),
-  qty: z.number().int(),
-  value: z.number().int(),
+  /** True while a blind count hides this drug's book from the caller: quantities and value are null, lots empty. */
+  bookHidden: z.boolean(),
+  qty: z.number().int().nullable(),
+  value: z.number().int().nullable(),
   minQty: z.number().int().nullable(),
   maxQty: z.number().int().nullable(),
   belowMin: z.boolean(),
-  nearExpiryQty: z.number().int(),
-  expiredQty: z.number().int(),
+  nearExpiryQty: z.number().int().nullable(),
+  expiredQty: z.number().int().nullable(),
   earliestExpiry: z.string().nullable(),
   lots: z.array(lotBalance),
 });
@@ -307,7 +311,8 @@ export const stockApi = {
       page: z.number().int().min(1).max(100_000).default(1),
       pageSize: z.number().int().min(1).max(500).default(50),
     }),
-    output: z.object({ rows: z.array(onHandRow), total: z.number().int(), totalValue: z.number().int() }),
+    /** totalValue is null while a blind count hides part of the store's book from the caller. */
+    output: z.object({ rows: z.array(onHandRow), total: z.number().int(), totalValue: z.number().int().nullable() }),
   }),
   'stock.lots': defineMethod({
     summary: '某库房某药品的在库批次（先到期的在前）',

@@ -333,7 +333,7 @@ describe('a hub upgraded from before settlement', () => {
       const jan = await admin.call('statements.clinic', { period: '2026-01', clinicId: 1 });
       // Closed on v4, before close events: closed, figures from the ledger.
       expect(jan).toMatchObject({ closed: true, closedAt: null, openingSource: 'ledger', closingSource: 'ledger', balanced: true });
-      expect(jan.rows.map((r) => [r.drugName, r.cells[0].qty, r.closing.qty])).toEqual([['阿莫西林胶囊', 96, 96]]);
+      expect(jan.rows.map((r) => [r.drugName, r.cells[0].qty, r.closing!.qty])).toEqual([['阿莫西林胶囊', 96, 96]]);
       const feb = await admin.call('statements.clinic', { period: '2026-02', clinicId: 1 });
       expect(feb.amountDue).toBe((30 * LOT_UNIT_COST) / 10_000);
       const list = await admin.call('periods.list', {});

@@ -60,13 +60,13 @@ function expectStatementMatchesLedger(st: StoreStatement, storeId: number, perio
       if (c.key === 'dispensed') expectedDue += expected.value;
     });
     // closing = opening + Σ sign × cell, per drug, in quantity and money.
-    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.value, row!.opening.value)).toBe(row!.closing.value);
-    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.qty, row!.opening.qty)).toBe(row!.closing.qty);
+    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.value, row!.opening!.value)).toBe(row!.closing!.value);
+    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.qty, row!.opening!.qty)).toBe(row!.closing!.qty);
   }
   expect(st.columns.map((c) => c.key)).toEqual(columns.map((c) => c.key)); // no "other" movements at this store
   expect(st.rows.length).toBe([...drugIds].filter((id) => st.rows.some((r) => r.drugId === id)).length);
   expect(st.totals.closing).toBe(expectedClosingTotal);
-  expect(st.totals.closing).toBe(st.totals.cells.reduce((n, v, i) => n + st.columns[i].sign * v, st.totals.opening));
+  expect(st.totals.closing).toBe(st.totals.cells.reduce((n, v, i) => n + st.columns[i].sign * v, st.totals.opening!));
   expect(st.balanced).toBe(true);
   if (st.amountDue !== null) expect(st.amountDue).toBe(expectedDue);
 }
@@ -223,7 +223,7 @@ describe('statements on generated data', () => {
     expect(file.filename).toBe('卫生室结算单-C02西岭村卫生室-2026-03.xlsx');
     const ws = await read(file);
     const values = cellsOf(ws);
-    expect(values).toContain(Number((clinic.totals.closing / 100).toFixed(2)));
+    expect(values).toContain(Number((clinic.totals.closing! / 100).toFixed(2)));
     expect(values.some((v) => typeof v === 'string' && v.includes('本月用药金额（应结算）（大写）'))).toBe(true);
     expect(ws.pageSetup.printTitlesRow).toBe('5:6');
 

@@ -139,9 +139,15 @@ describe('blind count', () => {
     expect(seen.matchedCount).toBeNull();
     expect(seen.selection!.candidates).toBeNull();
 
-    // The book cannot be read elsewhere either while the blind count is open.
+    // The book cannot be read elsewhere either while the blind count is open: the stock list says so per drug.
     const store = await clinicStoreId();
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
+    const onHand = await doctor.call('stock.onHand', { storeId: store });
+    expect(onHand.rows.map((r) => [r.genericName, r.bookHidden, r.qty, r.value, r.lots.length])).toEqual([
+      ['阿莫西林胶囊', true, null, null, 0],
+      ['维生素C片', true, null, null, 0],
+      ['注射用头孢曲松钠', true, null, null, 0],
+    ]);
+    expect(onHand.totalValue).toBeNull();
     expect(await codeOf(doctor.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
     expect(await codeOf(doctor.call('stock.card', { storeId: store, drugId: amox.id, from: '2026-03-01', to: '2026-03-31' }))).toBe('INVALID_STATE');
     expect((await doctor.call('stock.alerts', {})).filter((a) => [amox.id, ceft.id, vitc.id].includes(a.drugId))).toEqual([]);
@@ -163,13 +169,65 @@ describe('blind count', () => {
     const review = await pharmacist.call('stocktakes.get', { id: st.id });
     expect(review.bookVisible).toBe(true);
     expect(lineOf(review, 'A2')).toMatchObject({ bookQty: 72, countedQty: 70, variance: -2 });
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
+    expect((await doctor.call('stock.onHand', { storeId: store })).rows.every((r) => r.bookHidden && r.qty === null)).toBe(true);
 
     await pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: lineOf(review, 'A2').id, reasonCode: 'unrecorded_dispensing' }] });
     const after = await doctor.call('stocktakes.get', { id: st.id });
     expect(after.bookVisible).toBe(true);
     expect(lineOf(after, 'A2')).toMatchObject({ bookQty: 72, variance: -2 });
-    expect((await doctor.call('stock.onHand', { storeId: store })).rows).toHaveLength(3);
+    expect((await doctor.call('stock.onHand', { storeId: store })).rows.map((r) => [r.bookHidden, r.qty])).toEqual([
+      [false, 120 - 2],
+      [false, 200],
+      [false, 30],
+    ]);
+  });
+
+  it('refuses stock without telling the counter the book, and tells everyone else', async () => {
+    await spotAll();
+    const tooMuch = { lines: [{ drugId: amox.id, qty: 500 }] };
+    const refusal = await doctor.call('dispensing.create', tooMuch).then(
+      () => null,
+      (e: { code: string; message: string }) => e,
+    );
+    expect(refusal).toMatchObject({ code: 'INSUFFICIENT_STOCK', message: '库存不足：阿莫西林胶囊（0.25g）正在盲盘，不显示账面数' });
+    const store = await clinicStoreId();
+    const lotA1 = (await pharmacist.call('stock.lots', { storeId: store, drugId: amox.id }))[0].lotId;
+    const writeoff = await doctor.call('writeoffs.create', { storeId: store, reasonCode: 'damaged', lines: [{ lotId: lotA1, qty: 49 }] }).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(writeoff).toBe('库存不足：阿莫西林胶囊（0.25g）正在盲盘，不显示账面数');
+    // The pharmacist dispensing for the clinic is not counting: the refusal keeps its figures.
+    const forHub = await pharmacist.call('dispensing.create', { clinicId, ...tooMuch }).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(forHub).toMatch(/可用 120/);
+  });
+
+  it('blinds the hub user counting on site, and only while counting: not other hub staff, not the clinic', async () => {
+    const colleague = await createUser(hub, { username: 'yaoku2', role: 'pharmacist', displayName: '李药师' });
+    const onsite = await spotAll({ counterMode: 'onsite' });
+    const store = await clinicStoreId();
+    // Who drew it is blind from the draw (they know which drugs were drawn)...
+    expect(await codeOf(pharmacist.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
+    expect((await pharmacist.call('statements.clinic', { period: '2026-03', clinicId })).rows.every((r) => r.bookHidden && r.closing === null)).toBe(true);
+    expect(await codeOf(pharmacist.call('insuranceExport.preview', { period: '2026-03', storeId: store }))).toBe('INVALID_STATE');
+    // ...the colleague who keeps the book at the hub is not, nor is the doctor (who must not learn what was drawn)...
+    expect((await colleague.call('stock.lots', { storeId: store, drugId: amox.id })).map((l) => l.qty)).toEqual([48, 72]);
+    const seenByDoctor = await doctor.call('stock.onHand', { storeId: store });
+    expect(seenByDoctor.rows.every((r) => !r.bookHidden)).toBe(true);
+    expect(seenByDoctor.totalValue).not.toBeNull();
+    // ...and whoever enters a count is blind from then on.
+    await colleague.call('stocktakes.count', { id: onsite.id, entries: [{ lineId: onsite.lines[0].id, countedQty: 1 }] });
+    expect(await codeOf(colleague.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
+    expect(await codeOf(finance.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('ok');
+
+    // Submitted, the count is reviewed at the hub: the counters see the book again.
+    await countAll(onsite, { A1: 48, A2: 72, C1: 30, V1: 200 }, colleague);
+    await colleague.call('stocktakes.submit', { id: onsite.id });
+    expect((await pharmacist.call('stock.lots', { storeId: store, drugId: amox.id })).map((l) => l.qty)).toEqual([48, 72]);
+    expect((await pharmacist.call('statements.clinic', { period: '2026-03', clinicId })).rows.every((r) => !r.bookHidden)).toBe(true);
   });
 
   it('shows book figures to the counter when the count is not blind', async () => {

@@ -4,6 +4,7 @@ import { defineHandlers, type HandlerContext } from '../../api/context';
 import { AppError, notFound } from '../../errors';
 import type { BackupEntry, BackupStatus } from '../../../shared/contract/backup';
 import { runIntegrityCheck } from '../system/integrity';
+import { assertStoresBookVisible } from '../stocktake/blind';
 import { backupFolders, backupNow, dailyBackupDoneToday, isBusy, listBackups } from './backup';
 import { recoveryStatusFor, restoreWithoutLogin } from './recovery';
 import { restoreBackup } from './restore';
@@ -84,6 +85,8 @@ export const backupHandlers = defineHandlers({
   },
 
   'backup.download': (ctx, input) => {
+    // A backup is the whole database, every store's book with it.
+    assertStoresBookVisible(ctx, 'all', '下载备份文件：备份包含全部账面数据');
     if (path.basename(input.fileName) !== input.fileName) throw new AppError('VALIDATION', '备份文件名无效');
     const dir = backupFolders(ctx.app.dataDir).find((d) => fs.existsSync(path.join(d, input.fileName)));
     if (!dir) throw notFound('备份文件');
@@ -95,8 +98,11 @@ export const backupHandlers = defineHandlers({
     return { fileName: input.fileName, sizeBytes, base64: fs.readFileSync(file).toString('base64') };
   },
 
-  'system.integrityCheck': (ctx) =>
-    runIntegrityCheck(ctx.db, { dbFile: ctx.app.dbFile, now: ctx.now, latestVersion: ctx.runtime.latestSchemaVersion }),
+  'system.integrityCheck': (ctx) => {
+    // Its findings quote balances against the ledger.
+    assertStoresBookVisible(ctx, 'all', '运行数据检查：检查结果会列出库存结存');
+    return runIntegrityCheck(ctx.db, { dbFile: ctx.app.dbFile, now: ctx.now, latestVersion: ctx.runtime.latestSchemaVersion });
+  },
 
   'recovery.status': (ctx, input) => recoveryStatusFor(ctx.runtime, ctx.caller, input.dir),
 

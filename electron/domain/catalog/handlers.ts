@@ -18,7 +18,7 @@ import {
 import { rankedDrugIds, searchDrugs } from './search';
 import { commitImport, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
 import { exportCatalog } from './export';
-import { blindScope, isHidden } from '../stocktake/blind';
+import { bookSight } from '../stocktake/blind';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -92,9 +92,9 @@ export const catalogHandlers = defineHandlers({
   'catalog.search': (ctx, input) => {
     const storeId = checkStore(ctx, input.storeId);
     const hits = searchDrugs(ctx.db, { q: input.q, storeId, limit: input.limit, includeInactive: input.includeInactive });
-    // During a blind count the counting doctor does not see the book of the drugs under count (stocktake/blind.ts).
-    const blind = storeId === null ? null : blindScope(ctx, storeId);
-    return blind ? hits.map((h) => (isHidden(blind, h.id) ? { ...h, stockQty: null } : h)) : hits;
+    // During a blind count the counter does not see the book of the drugs under count (stocktake/blind.ts).
+    const sight = bookSight(ctx);
+    return hits.map((h) => (storeId !== null && sight.hides(storeId, h.id) ? { ...h, stockQty: null, bookHidden: true } : { ...h, bookHidden: false }));
   },
 
   'catalog.get': (ctx, input) => getDrug(ctx.db, input.id),

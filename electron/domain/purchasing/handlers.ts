@@ -5,7 +5,8 @@ import { AppError, invalidState } from '../../errors';
 import { CATALOG_SHARE_THRESHOLD_BP, type RequisitionSummary } from '../../../shared/contract/requisitions';
 import type { OrderSummary } from '../../../shared/contract/orders';
 import { AMC_MIN_DAYS_IN_STOCK, AMC_WINDOW_DAYS } from './amc';
-import { clinicStockInfo, setTargetMonths, targetMonths } from './stockinfo';
+import { clinicStockInfo, clinicStores, setTargetMonths, shownTo, targetMonths } from './stockinfo';
+import { assertStoresBookVisible, bookSight } from '../stocktake/blind';
 import { getDrug } from './drugs';
 import {
   assertDraft,
@@ -19,7 +20,7 @@ import {
   writeContent,
 } from './requisitions';
 import { decideLines, switchToVbp } from './review';
-import { createAggregation, planAggregation } from './aggregation';
+import { createAggregation, hubStoreId, planAggregation } from './aggregation';
 import { cancelOrder, loadOrder, ORDER_SUMMARY_SELECT, orderSummary, sendOrder } from './orders';
 import { orderWorkbook } from './export';
 
@@ -29,6 +30,9 @@ const settingsOf = (months: number) => ({
   minDaysInStock: AMC_MIN_DAYS_IN_STOCK,
   catalogShareThresholdBp: CATALOG_SHARE_THRESHOLD_BP,
 });
+
+/** Order quantities are worked out from the hub's stock, so they would show its book to its blind counter. */
+const AGGREGATION_READS_HUB_BOOK = '汇总采购（订购数量由中心药库的账面库存算出），请由其他药库人员汇总';
 
 /** LIKE pattern for a keyword typed by a user (wildcards escaped). */
 const likeOf = (k: string) => `%${k.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -46,7 +50,9 @@ export const purchasingHandlers = defineHandlers({
     const clinicId = clinicScope(ctx, input.clinicId);
     if (clinicId === null) throw new AppError('VALIDATION', '请选择村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
     const months = targetMonths(ctx.db);
-    const rows = [...new Set(input.drugIds)].map((id) => clinicStockInfo(ctx.db, clinicId, getDrug(ctx.db, id), ctx.today, months));
+    const sight = bookSight(ctx);
+    const store = clinicStores(ctx.db, clinicId).clinicStoreId;
+    const rows = [...new Set(input.drugIds)].map((id) => shownTo(sight, store, clinicStockInfo(ctx.db, clinicId, getDrug(ctx.db, id), ctx.today, months)));
     return { targetMonths: months, rows };
   },
 
@@ -169,12 +175,14 @@ export const purchasingHandlers = defineHandlers({
   'requisitions.switchToVbp': (ctx, input) => ({ switched: switchToVbp(ctx, input.lineIds, input.vbpDrugId) }),
 
   'aggregation.preview': (ctx, input) => {
+    assertStoresBookVisible(ctx, [hubStoreId(ctx.db)], AGGREGATION_READS_HUB_BOOK);
     const { requisitionIds: _ids, ...preview } = planAggregation(ctx.db, input, ctx.today);
     void _ids;
     return preview;
   },
 
   'aggregation.create': (ctx, input) => {
+    assertStoresBookVisible(ctx, [hubStoreId(ctx.db)], AGGREGATION_READS_HUB_BOOK);
     const created = createAggregation(ctx, input, input.fingerprint, input.note);
     return { id: created.id, docNo: created.docNo, orders: created.orderIds.map((id) => orderSummary(ctx.db, id)) };
   },

@@ -12,7 +12,8 @@ import type {
   LineDecision,
 } from '../../../shared/contract/requisitions';
 import { getDrug, vbpSuggestionFor, type DrugRow } from './drugs';
-import { clinicStockInfo, targetMonths, usableStock } from './stockinfo';
+import { clinicStockInfo, clinicStores, targetMonths, usableStock } from './stockinfo';
+import { bookSight } from '../stocktake/blind';
 
 export const SUMMARY_SELECT = `SELECT r.id, r.doc_no AS docNo, r.clinic_id AS clinicId, c.code AS clinicCode, c.name AS clinicName,
     r.status, r.note, r.created_at AS createdAt, r.updated_at AS updatedAt, r.submitted_at AS submittedAt,
@@ -119,6 +120,9 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
   const hub = ctx.user.role !== 'village_doctor';
   const reviewable = isUnderReview(head);
   const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
+  // A blind count hides the counted drugs' stock from the counter, in the snapshot too (the book at an earlier date).
+  const sight = bookSight(ctx);
+  const clinicStore = clinicStores(db, head.clinicId).clinicStoreId;
   const drugCache = new Map<number, DrugRow>();
   const lines: RequisitionLine[] = rows.map((r) => {
     let vbpSuggestion = null;
@@ -143,10 +147,11 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       requestedQty: r.requestedQty,
       enteredIn: r.enteredIn,
       note: r.note,
-      stockOnHand: r.stockOnHand,
+      bookHidden: sight.hides(clinicStore, r.drugId),
+      stockOnHand: sight.hides(clinicStore, r.drugId) ? null : r.stockOnHand,
       amc: r.amc,
       inTransit: r.inTransit,
-      suggestedQty: r.suggestedQty,
+      suggestedQty: sight.hides(clinicStore, r.drugId) ? null : r.suggestedQty,
       decision: r.decision,
       approvedQty: r.approvedQty,
       decisionReason: r.decisionReason,
@@ -157,7 +162,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
           ? null
           : { drugId: r.originalDrugId, drugName: r.originalDrugName ?? '', spec: r.originalSpec ?? '', manufacturer: r.originalManufacturer ?? '' },
       issuedQty: r.issuedQty,
-      hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),
+      hubStock: hubStore === undefined || sight.hides(hubStore, r.drugId) ? null : usableStock(db, hubStore, r.drugId, ctx.today),
       vbpSuggestion,
     };
   });

@@ -9,10 +9,13 @@ import { loadExcel } from '../excel';
 import type { ClinicSummary, StoreStatement, SupplierStatement } from '../../../shared/contract/settlement';
 import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
+import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 
 type File = { filename: string; base64: string };
 
 const money = (fen: number) => Number(formatFen(fen, { grouping: false }));
+/** A balance withheld during a blind count reads as such, never as zero or blank. */
+const moneyOrHidden = (fen: number | null) => (fen === null ? BOOK_HIDDEN_TEXT : money(fen));
 const MONEY_FORMAT = '#,##0.00;-#,##0.00;"-"';
 const QTY_FORMAT = '#,##0;-#,##0;"-"';
 const thin = { style: 'thin' as const };
@@ -56,8 +59,9 @@ function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, lastCol: 
   for (let r = fromRow; r <= toRow; r++) for (let c = 1; c <= lastCol; c++) ws.getCell(r, c).border = BORDER;
 }
 
-function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number, signatures = ['经办人', '审核人', '负责人']) {
-  const words = ws.addRow([`${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
+/** The amount in words and the signature lines; without an amount (withheld during a blind count) the label alone. */
+function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures = ['经办人', '审核人', '负责人']) {
+  const words = ws.addRow([fen === null ? wordsLabel : `${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
   ws.mergeCells(words.number, 1, words.number, lastCol);
   words.font = { bold: true };
   ws.addRow([]);
@@ -106,23 +110,28 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
   }
 
   s.rows.forEach((r, i) => {
-    const figures = [r.opening, ...r.cells, r.closing].flatMap((qv) => [qv.qty, money(qv.value)]);
+    const figures = [r.opening, ...r.cells, r.closing].flatMap((qv): (number | string | null)[] => (qv === null ? [BOOK_HIDDEN_TEXT, null] : [qv.qty, money(qv.value)]));
     const row = ws.addRow([i + 1, r.nhsaCode, r.drugName, r.spec, r.manufacturer, r.baseUnit, `${r.packSize}${r.baseUnit}/${r.packUnit}`, ...figures]);
     for (let g = 0; g < groups.length; g++) {
       row.getCell(info.length + 1 + g * 2).numFmt = QTY_FORMAT;
       row.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
     }
   });
-  const totalValues = [s.totals.opening, ...s.totals.cells, s.totals.closing].flatMap((v) => [null, money(v)]);
+  const totalValues = [s.totals.opening, ...s.totals.cells, s.totals.closing].flatMap((v) => [null, moneyOrHidden(v)]);
   const total = ws.addRow([`合计（${s.rows.length} 个品种）`, '', '', '', '', '', '', ...totalValues]);
   ws.mergeCells(total.number, 1, total.number, info.length);
   total.font = { bold: true };
   for (let g = 0; g < groups.length; g++) total.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, lastCol);
-  const note = ws.addRow(['期末结存 = 期初结存 + 本期收入 − 发出 ± 盘点调整；金额为成本价（零差率），单位：元；数量为最小单位。']);
+  const note = ws.addRow([
+    `期末结存 = 期初结存 + 本期收入 − 发出 ± 盘点调整；金额为成本价（零差率），单位：元；数量为最小单位。${
+      s.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘，不列期初、期末结存及其合计。` : ''
+    }`,
+  ]);
   ws.mergeCells(note.number, 1, note.number, lastCol);
   if (s.amountDue !== null) footer(ws, lastCol, '本月用药金额（应结算）', s.amountDue);
-  else footer(ws, lastCol, '期末结存金额', s.totals.closing);
+  else if (s.totals.closing !== null) footer(ws, lastCol, '期末结存金额', s.totals.closing);
+  else footer(ws, lastCol, `期末结存金额：${BOOK_HIDDEN_TEXT}`, null);
 }
 
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
@@ -148,11 +157,11 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
   head.font = { bold: true };
   head.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   s.rows.forEach((r, i) => {
-    const row = ws.addRow([i + 1, r.code, r.name, money(r.opening), ...r.cells.map(money), money(r.closing), money(r.amountDue), money(r.inTransit)]);
+    const row = ws.addRow([i + 1, r.code, r.name, moneyOrHidden(r.opening), ...r.cells.map(money), moneyOrHidden(r.closing), money(r.amountDue), money(r.inTransit)]);
     for (let c = 4; c <= headers.length; c++) row.getCell(c).numFmt = MONEY_FORMAT;
   });
   const t = s.totals;
-  const total = ws.addRow(['合计', '', '', money(t.opening), ...t.cells.map(money), money(t.closing), money(t.amountDue), money(t.inTransit)]);
+  const total = ws.addRow(['合计', '', '', moneyOrHidden(t.opening), ...t.cells.map(money), moneyOrHidden(t.closing), money(t.amountDue), money(t.inTransit)]);
   ws.mergeCells(total.number, 1, total.number, 3);
   total.font = { bold: true };
   for (let c = 4; c <= headers.length; c++) total.getCell(c).numFmt = MONEY_FORMAT;

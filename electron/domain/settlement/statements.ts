@@ -15,6 +15,7 @@ import { hubName } from '../settings';
 import { getStore, hubStoreId } from '../stock/common';
 import { isPeriodClosed } from '../stock/ledger';
 import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue, type StoreBalances } from './balances';
+import { bookSight, type BookSight } from '../stocktake/blind';
 
 interface DrugInfo {
   drugId: number;
@@ -74,7 +75,7 @@ function columnIndex(columns: readonly StatementColumnDef[]): Map<Movement, numb
 interface Built {
   columns: StatementColumnDef[];
   rows: StatementRow[];
-  totals: { opening: number; cells: number[]; closing: number };
+  totals: { opening: number | null; cells: number[]; closing: number | null };
   balanced: boolean;
   openingSource: 'snapshot' | 'ledger';
   closingSource: 'snapshot' | 'ledger';
@@ -117,17 +118,31 @@ export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState)
     const allZero = open.qty === 0 && open.value === 0 && closing.qty === 0 && closing.value === 0 && raw.every((c) => c.qty === 0 && c.value === 0);
     if (allZero) continue;
     const d = infos.get(drugId)!;
-    rows.push({ ...d, essential: bool(d.essential), vbp: bool(d.vbp), opening: { ...open }, cells, closing: { ...closing } });
+    rows.push({ ...d, essential: bool(d.essential), vbp: bool(d.vbp), bookHidden: false, opening: { ...open }, cells, closing: { ...closing } });
   }
   rows.sort((a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.spec.localeCompare(b.spec, 'zh-Hans-CN') || a.drugId - b.drugId);
 
   const totals = {
-    opening: rows.reduce((n, r) => n + r.opening.value, 0),
+    opening: rows.reduce((n, r) => n + r.opening!.value, 0),
     cells: columns.map((_, i) => rows.reduce((n, r) => n + r.cells[i].value, 0)),
-    closing: rows.reduce((n, r) => n + r.closing.value, 0),
+    closing: rows.reduce((n, r) => n + r.closing!.value, 0),
   };
   if (totals.closing !== totals.opening + columns.reduce((n, c, i) => n + c.sign * totals.cells[i], 0)) balanced = false;
   return { columns, rows, totals, balanced, openingSource: source, closingSource: snapshot ? 'snapshot' : 'ledger' };
+}
+
+/**
+ * The statement as the caller may see it: during a blind count the balances of the counted drugs (and the
+ * totals that add them up) are withheld, in every month, since any month's balance and the movements after
+ * it give the book now. The movements, and so the amount a clinic owes, stay.
+ */
+function shownTo(sight: BookSight, storeId: number, built: Built): Built {
+  if (!built.rows.some((r) => sight.hides(storeId, r.drugId))) return built;
+  return {
+    ...built,
+    rows: built.rows.map((r) => (sight.hides(storeId, r.drugId) ? { ...r, bookHidden: true, opening: null, closing: null } : r)),
+    totals: { ...built.totals, opening: null, closing: null },
+  };
 }
 
 function inTransit(db: Db, period: string, state: PeriodState): { opening: number; closing: number } {
@@ -153,7 +168,7 @@ export function hubStatement(ctx: HandlerContext, period: string): StoreStatemen
   const db = ctx.db;
   const store = getStore(db, hubStoreId(db));
   const state = periodState(db, period);
-  const built = buildStoreStatement(db, store, state);
+  const built = shownTo(bookSight(ctx), store.id, buildStoreStatement(db, store, state));
   const { eventId: _e, ...st } = state;
   return { hubName: hubName(db), ...st, store, clinic: null, ...built, amountDue: null, inTransit: inTransit(db, period, state) };
 }
@@ -166,7 +181,7 @@ export function clinicStatement(ctx: HandlerContext, input: { period: string; cl
   const storeRow = sql(db, "SELECT id FROM stores WHERE clinic_id = ? AND kind = 'clinic'").get(clinicId) as { id: number };
   const store = getStore(db, storeRow.id);
   const state = periodState(db, input.period);
-  const built = buildStoreStatement(db, store, state);
+  const built = shownTo(bookSight(ctx), store.id, buildStoreStatement(db, store, state));
   const dispensedAt = built.columns.findIndex((c) => c.key === 'dispensed');
   const { eventId: _e, ...st } = state;
   return {
@@ -210,6 +225,8 @@ export function clinicsSummary(ctx: HandlerContext, period: string): ClinicSumma
   }
   if (hasOther) columns.push(OTHER_COLUMN);
   const dispensedAt = columns.findIndex((c) => c.key === 'dispensed');
+  // A clinic under the caller's blind count shows no balances (they add up the counted drugs' book).
+  const sight = bookSight(ctx);
   const rows = clinics
     .map((c) => {
       const raw = byStore.get(c.storeId) ?? Array(CLINIC_COLUMNS.length + 1).fill(0);
@@ -222,25 +239,28 @@ export function clinicsSummary(ctx: HandlerContext, period: string): ClinicSumma
         code: c.code,
         name: c.name,
         active: bool(c.active),
+        bookHidden: false,
         opening: open,
         cells,
         closing: closing ? sumValues(closing.get(c.storeId)) : computed,
         amountDue: cells[dispensedAt],
         inTransit: closing ? sumValues(closing.get(c.transitId)) : transitOpen + (transitMoves.get(c.transitId) ?? 0),
+        storeId: c.storeId,
       };
     })
     // Inactive clinics are listed only while they have something to show.
     .filter((r) => r.active || r.opening !== 0 || r.closing !== 0 || r.cells.some((v) => v !== 0) || r.inTransit !== 0);
+  const hidden = rows.some((r) => sight.scopeAt(r.storeId) !== null);
   const { eventId: _e, ...st } = state;
   return {
     hubName: hubName(db),
     ...st,
     columns,
-    rows,
+    rows: rows.map(({ storeId, ...r }) => (sight.scopeAt(storeId) ? { ...r, bookHidden: true, opening: null, closing: null } : r)),
     totals: {
-      opening: rows.reduce((n, r) => n + r.opening, 0),
+      opening: hidden ? null : rows.reduce((n, r) => n + r.opening, 0),
       cells: columns.map((_, i) => rows.reduce((n, r) => n + r.cells[i], 0)),
-      closing: rows.reduce((n, r) => n + r.closing, 0),
+      closing: hidden ? null : rows.reduce((n, r) => n + r.closing, 0),
       amountDue: rows.reduce((n, r) => n + r.amountDue, 0),
       inTransit: rows.reduce((n, r) => n + r.inTransit, 0),
     },

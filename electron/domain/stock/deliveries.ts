@@ -7,6 +7,7 @@ import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, describeQty, drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation } from './ledger';
+import { bookSight } from '../stocktake/blind';
 
 interface OutstandingLine {
   requisitionLineId: number;
@@ -38,8 +39,11 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
     input.clinicId ?? null,
     input.clinicId ?? null,
   ) as OutstandingLine[];
+  const sight = bookSight(ctx);
+  const hub = hubStoreId(ctx.db);
   return rows.map((r) => {
     const d = drugSnapshot(ctx.db, r.drugId);
+    const hidden = sight.hides(hub, r.drugId);
     return {
       ...r,
       drugName: d.drugName,
@@ -48,7 +52,8 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
       baseUnit: d.baseUnit,
       packSize: d.packSize,
       outstandingQty: r.approvedQty - r.issuedQty,
-      hubAvailable: hubAvailable(ctx.db, r.drugId, ctx.today),
+      bookHidden: hidden,
+      hubAvailable: hidden ? null : hubAvailable(ctx.db, r.drugId, ctx.today),
     };
   });
 }

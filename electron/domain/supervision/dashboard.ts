@@ -9,6 +9,8 @@ import { sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';
 import { balancesAtStart } from '../settlement/balances';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { SUPERVISION_READS_BOOK } from './types';
 import { lineAmountFromPackPrice } from '../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
@@ -165,6 +167,7 @@ export function nearExpiryLimit(today: string): string {
 }
 
 export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'supervision.dashboard'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   const { first, last } = rangeOf(input, ctx.today);

@@ -7,6 +7,8 @@ import { formatFen } from '../../../shared/money';
 import { hubStoreId } from '../stock/common';
 import { clinicStoreList, maxDate, minDate } from './data';
 import { isCatalog, nearExpiryLimit, rangeOf, savingsOf, stockoutDays } from './dashboard';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { SUPERVISION_READS_BOOK } from './types';
 
 const LIMIT = 2000;
 const CLASS_LABEL: Record<string, string> = { A: '甲类', B: '乙类', none: '非医保' };
@@ -52,6 +54,7 @@ function dateRanges(dates: string[]): string {
 }
 
 export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'supervision.drilldown'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   let { first, last } = rangeOf(input, ctx.today);

@@ -7,7 +7,8 @@ import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
 import { dailyMovement, mondayOf } from './data';
 import { dismissalsOf, evaluateRules, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
-import type { Signal } from './types';
+import { SUPERVISION_READS_BOOK, type Signal } from './types';
+import { assertStoresBookVisible } from '../stocktake/blind';
 
 const DOC_NO = `CASE g.doc_type
     WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = g.doc_id)
@@ -49,6 +50,7 @@ function enrich(db: Db, signals: Signal[], dismissals: Map<string, Dismissal[]>)
 }
 
 export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.signals'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   if (input.to > ctx.today) input = { ...input, to: ctx.today };
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
@@ -80,6 +82,7 @@ export function ledgerRows(db: Db, ids: number[]) {
 }
 
 export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervision.signal'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const signal = findSignal(db, input.fingerprint, ctx.today);
   const dismissals = dismissalsOf(db, [signal.fingerprint]);
@@ -110,6 +113,7 @@ export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervisio
 }
 
 export function dismissSignal(ctx: HandlerContext, input: ParsedInput<'supervision.dismiss'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const signal = findSignal(ctx.db, input.fingerprint, ctx.today);
   const last = dismissalsOf(ctx.db, [signal.fingerprint]).get(signal.fingerprint)?.at(-1);
   if (last && signal.severity <= last.severity) throw new AppError('INVALID_STATE', '该信号已排除，数字没有变坏');

@@ -5,6 +5,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { DrugHit } from '../../../shared/contract/catalog';
 import { formatPack, formatQty } from '../../../shared/units';
+import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 import { useApiQuery } from '../api/hooks';
 import './DrugPicker.css';
 
@@ -57,6 +58,7 @@ function HitOption({ hit, showStock }: { hit: DrugHit; showStock: boolean }) {
             库存 {formatQty(hit.stockQty, hit.packSize, hit.packUnit, hit.baseUnit)}
           </span>
         )}
+        {showStock && hit.bookHidden && <span className="drug-hit-stock hidden">库存：{BOOK_HIDDEN_TEXT}</span>}
       </div>
     </div>
   );

@@ -1,7 +1,8 @@
-import { Tag, Typography } from 'antd';
+import { Tag, Tooltip, Typography } from 'antd';
 import { formatFen } from '../../../shared/money';
 import { formatQty } from '../../../shared/units';
 import { formatChinaDateTime } from './hubClock';
+import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 
 /** An amount of money (fen) as 1,234.56, right-aligned in tables by the column. */
 export function Money({ fen, prefix = false, strong = false }: { fen: number | null | undefined; prefix?: boolean; strong?: boolean }) {
@@ -20,6 +21,17 @@ export function Qty({ qty, drug, showBase = false }: { qty: number | null | unde
       {main}
       {showBase && drug.packSize > 1 && main !== base && <Typography.Text type="secondary"> （{base}）</Typography.Text>}
     </span>
+  );
+}
+
+/** In place of a book figure a blind count withholds from the counter: says why, never a zero or a blank. */
+export function BookHidden() {
+  return (
+    <Tooltip title="正在盲盘：清点期间不显示正在盘点药品的账面数">
+      <Typography.Text type="secondary" className="book-hidden">
+        {BOOK_HIDDEN_TEXT}
+      </Typography.Text>
+    </Tooltip>
   );
 }
 

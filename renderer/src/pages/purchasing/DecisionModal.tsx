@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
 import type { RequisitionLine } from '../../../../shared/contract/requisitions';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 import { qtyText } from './format';
 
 export interface DecisionDraft {
@@ -47,6 +48,7 @@ export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: Dec
         请领数量：<strong>{qtyText(line.requestedQty, line)}</strong>
         {line.suggestedQty !== null && `，系统建议 ${qtyText(line.suggestedQty, line)}`}
         {line.stockOnHand !== null && `，本室库存 ${qtyText(line.stockOnHand, line)}`}
+        {line.bookHidden && `，本室库存：${BOOK_HIDDEN_TEXT}`}
       </Typography.Paragraph>
       <Form
         form={form}

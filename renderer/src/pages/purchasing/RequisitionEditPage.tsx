@@ -9,6 +9,7 @@ import { Page } from '../../components/Page';
 import { DrugPicker } from '../../components/DrugPicker';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
 import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
+import { BookHidden } from '../../components/format';
 import { newToken } from './token';
 
 /** One line being edited. Quantities are base units; `unit` is how the doctor types it. */
@@ -46,9 +47,7 @@ function StockFigures({ info, line, onUseSuggestion }: { info: StockInfo | undef
   if (!info) return <Spin size="small" />;
   return (
     <div className="stock-figures">
-      <span>
-        库存 <Qty qty={info.stockOnHand} unit={line} />
-      </span>
+      <span>库存 {info.bookHidden ? <BookHidden /> : <Qty qty={info.stockOnHand} unit={line} />}</span>
       <Tooltip title={`${AMC_FORMULA} 本药：近 ${info.windowDays} 天用 ${info.consumed}${line.baseUnit}，有库存 ${info.daysInStock} 天。`}>
         <span className="help">
           月均 <Qty qty={info.amc} unit={line} />
@@ -57,12 +56,12 @@ function StockFigures({ info, line, onUseSuggestion }: { info: StockInfo | undef
       <span>
         在途 <Qty qty={info.inTransit} unit={line} />
       </span>
-      <Tooltip title={suggestionFormula(info.targetMonths)}>
+      <Tooltip title={info.bookHidden ? '本药正在盲盘：建议量由库存算出，盘点审核后再显示' : suggestionFormula(info.targetMonths)}>
         <span className="help">
           建议 <Qty qty={info.suggestedQty} unit={line} strong />
         </span>
       </Tooltip>
-      {info.suggestedQty > 0 && line.qty !== info.suggestedQty && (
+      {info.suggestedQty !== null && info.suggestedQty > 0 && line.qty !== info.suggestedQty && (
         <Button size="small" type="link" onClick={onUseSuggestion} style={{ padding: 0 }}>
           按建议
         </Button>
@@ -351,7 +350,7 @@ export default function RequisitionEditPage() {
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {l.spec} · {l.manufacturer}
               </Typography.Text>
-              <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />
+              <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty ?? 0, unit: 'pack' })} />
               <QtyInput
                 label={`${l.drugName} 请领数量`}
                 showConversion
@@ -389,7 +388,7 @@ export default function RequisitionEditPage() {
               title: '本室库存 / 月均用量 / 在途 / 建议',
               key: 'stock',
               width: 380,
-              render: (_, l) => <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />,
+              render: (_, l) => <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty ?? 0, unit: 'pack' })} />,
             },
             {
               title: '请领数量',

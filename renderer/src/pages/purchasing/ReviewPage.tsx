@@ -7,6 +7,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
+import { BookHidden } from '../../components/format';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 const FILTERS = [
@@ -159,9 +160,7 @@ function ReviewPanel({ id }: { id: number }) {
             width: 170,
             render: (_, l) => (
               <div className="ref-figures">
-                <span>
-                  库存 <Qty qty={l.stockOnHand} unit={l} />
-                </span>
+                <span>库存 {l.bookHidden ? <BookHidden /> : <Qty qty={l.stockOnHand} unit={l} />}</span>
                 <span>
                   月均 <Qty qty={l.amc} unit={l} />
                 </span>

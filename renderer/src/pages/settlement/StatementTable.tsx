@@ -4,15 +4,20 @@ import type { ColumnsType } from 'antd/es/table';
 import type { StatementRow, StoreStatement } from '../../../../shared/contract/settlement';
 import { formatFen } from '../../../../shared/money';
 import { formatQty } from '../../../../shared/units';
-import { DrugName, Money, Qty } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty } from '../../components/format';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 
 const qtyText = (q: number, r: StatementRow) => (q === 0 ? '' : formatQty(q, r.packSize, r.packUnit, r.baseUnit));
 
 /** The month's money at a glance: opening, each column, closing; for a clinic, what it owes, first and largest. */
 export function StatementFigures({ st }: { st: StoreStatement }) {
-  const figure = (title: string, fen: number) => (
+  const figure = (title: string, fen: number | null) => (
     <Card size="small" key={title}>
-      <Statistic title={title} value={formatFen(fen)} prefix="¥" styles={{ content: { fontSize: 20 } }} />
+      {fen === null ? (
+        <Statistic title={title} value={BOOK_HIDDEN_TEXT} styles={{ content: { fontSize: 16, color: '#8c8c8c' } }} />
+      ) : (
+        <Statistic title={title} value={formatFen(fen)} prefix="¥" styles={{ content: { fontSize: 20 } }} />
+      )}
     </Card>
   );
   return (
@@ -53,17 +58,32 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
     return k ? st.rows.filter((r) => r.drugName.includes(k) || r.nhsaCode.includes(k.toUpperCase()) || r.manufacturer.includes(k)) : st.rows;
   }, [st.rows, q]);
 
-  const pair = (title: string, key: string, get: (r: StatementRow) => { qty: number; value: number }, strong = false) => ({
+  // A balance a blind count withholds spans its quantity and amount cells.
+  const pair = (title: string, key: string, get: (r: StatementRow) => { qty: number; value: number } | null, strong = false) => ({
     title,
     key,
     children: [
-      { title: '数量', key: `${key}-q`, align: 'right' as const, width: 96, render: (_: unknown, r: StatementRow) => <span className="num">{qtyText(get(r).qty, r)}</span> },
+      {
+        title: '数量',
+        key: `${key}-q`,
+        align: 'right' as const,
+        width: 96,
+        onCell: (r: StatementRow) => (get(r) === null ? { colSpan: 2 } : {}),
+        render: (_: unknown, r: StatementRow) => {
+          const qv = get(r);
+          return qv === null ? <BookHidden /> : <span className="num">{qtyText(qv.qty, r)}</span>;
+        },
+      },
       {
         title: '金额',
         key: `${key}-v`,
         align: 'right' as const,
         width: 96,
-        render: (_: unknown, r: StatementRow) => (get(r).value === 0 && get(r).qty === 0 ? '' : <Money fen={get(r).value} strong={strong} />),
+        onCell: (r: StatementRow) => (get(r) === null ? { colSpan: 0 } : {}),
+        render: (_: unknown, r: StatementRow) => {
+          const qv = get(r);
+          return qv === null || (qv.value === 0 && qv.qty === 0) ? '' : <Money fen={qv.value} strong={strong} />;
+        },
       },
     ],
   });
@@ -101,10 +121,10 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
               <div style={{ width: '100%' }}>
                 <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                   <DrugName name={r.drugName} spec={r.spec} />
-                  <Money fen={r.closing.value} strong />
+                  {r.closing ? <Money fen={r.closing.value} strong /> : <BookHidden />}
                 </div>
                 <div className="statement-mini">
-                  <span>期初 {qtyText(r.opening.qty, r) || 0}</span>
+                  <span>期初 {r.opening ? qtyText(r.opening.qty, r) || 0 : BOOK_HIDDEN_TEXT}</span>
                   {st.columns.map((c, i) =>
                     r.cells[i].qty !== 0 || r.cells[i].value !== 0 ? (
                       <span key={c.key}>
@@ -113,9 +133,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
                       </span>
                     ) : null,
                   )}
-                  <span>
-                    期末 <Qty qty={r.closing.qty} drug={r} />
-                  </span>
+                  <span>期末 {r.closing ? <Qty qty={r.closing.qty} drug={r} /> : BOOK_HIDDEN_TEXT}</span>
                 </div>
               </div>
             </List.Item>
@@ -138,7 +156,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
                 {[st.totals.opening, ...st.totals.cells, st.totals.closing].flatMap((v, i) => [
                   <Table.Summary.Cell key={`q${i}`} index={1 + i * 2} />,
                   <Table.Summary.Cell key={`v${i}`} index={2 + i * 2} align="right">
-                    <Money fen={v} strong />
+                    {v === null ? <BookHidden /> : <Money fen={v} strong />}
                   </Table.Summary.Cell>,
                 ])}
               </Table.Summary.Row>
@@ -149,6 +167,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
         期末结存 = 期初结存 {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
         {st.closingSource === 'snapshot' ? '本月已结账，期末数取自结账快照。' : ''}
+        {st.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘：盘点期间不显示其期初、期末结存及合计，收发数照常显示。` : ''}
       </Typography.Paragraph>
     </>
   );

@@ -5,7 +5,7 @@ import type { pendingIssueLine, stockApi } from '../../../../shared/contract/sto
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { call } from '../../api/client';
 import { Page } from '../../components/Page';
-import { DrugName, Money, Qty, StatusTag } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { DeliveryDetailDrawer } from './DeliveryDetail';
 
@@ -36,7 +36,8 @@ function PendingTab() {
     },
   });
 
-  const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable);
+  // Under a blind count of the hub store its counter is not told what is available: the issue is checked when posted.
+  const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty);
   const chosen = rows
     .filter((l) => selected.includes(l.requisitionLineId))
     .map((l) => ({ requisitionLineId: l.requisitionLineId, qty: qty[l.requisitionLineId] ?? defaultQty(l) }))
@@ -77,12 +78,18 @@ function PendingTab() {
           { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
           { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
           { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-          { title: '中心库可用', dataIndex: 'hubAvailable', align: 'right', render: (q: number, l) => (q < l.outstandingQty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />) },
+          {
+            title: '中心库可用',
+            dataIndex: 'hubAvailable',
+            align: 'right',
+            render: (q: number | null, l) =>
+              q === null ? <BookHidden /> : q < l.outstandingQty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />,
+          },
           {
             title: '本次出库',
             key: 'qty',
             width: 210,
-            render: (_, l) => <QtyInput drug={l} value={qty[l.requisitionLineId] ?? defaultQty(l)} max={Math.min(l.outstandingQty, l.hubAvailable)} onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })} size="small" />,
+            render: (_, l) => <QtyInput drug={l} value={qty[l.requisitionLineId] ?? defaultQty(l)} max={Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty)} onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })} size="small" />,
           },
         ]}
       />

@@ -6,9 +6,11 @@ import type { onHandRow } from '../../../../shared/contract/stock';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
-import { DrugName, Money, Qty } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
+import { formatFen } from '../../../../shared/money';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
@@ -34,7 +36,11 @@ export default function OnHandPage() {
   return (
     <Page
       title={user.role === 'village_doctor' ? '本室库存' : '库存查询'}
-      subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${(stock.data.totalValue / 100).toFixed(2)}` : undefined}
+      subTitle={
+        stock.data
+          ? `共 ${stock.data.total} 种药品，库存金额 ${stock.data.totalValue === null ? `${BOOK_HIDDEN_TEXT}（有药品正在盲盘）` : `¥${formatFen(stock.data.totalValue)}`}`
+          : undefined
+      }
       extra={
         <>
           <StoreSelect value={storeId} onChange={(id) => { setStoreId(id); setPage(1); }} />
@@ -119,8 +125,15 @@ export default function OnHandPage() {
             ),
           },
           { title: '医保编码', dataIndex: 'nhsaCode', width: 180, ellipsis: true, responsive: ['lg'] },
-          { title: '库存', dataIndex: 'qty', align: 'right', width: 150, render: (q: number, r) => <Qty qty={q} drug={r} showBase /> },
-          { title: '金额（元）', dataIndex: 'value', align: 'right', width: 120, render: (v: number) => <Money fen={v} /> },
+          {
+            title: '库存',
+            dataIndex: 'qty',
+            align: 'right',
+            width: 150,
+            render: (q: number | null, r) => (r.bookHidden ? <BookHidden /> : <Qty qty={q} drug={r} showBase />),
+            onCell: (r) => (r.bookHidden ? { colSpan: 2 } : {}),
+          },
+          { title: '金额（元）', dataIndex: 'value', align: 'right', width: 120, render: (v: number | null) => <Money fen={v} />, onCell: (r) => (r.bookHidden ? { colSpan: 0 } : {}) },
           {
             title: '下限',
             dataIndex: 'minQty',
@@ -135,8 +148,9 @@ export default function OnHandPage() {
             width: 170,
             render: (_, r) => (
               <Space size={4} wrap>
-                {r.expiredQty > 0 && <Tag color="red">过期 <Qty qty={r.expiredQty} drug={r} /></Tag>}
-                {r.nearExpiryQty > 0 && <Tag color="orange">近效期 <Qty qty={r.nearExpiryQty} drug={r} /></Tag>}
+                {r.bookHidden && <Tag>盲盘中</Tag>}
+                {(r.expiredQty ?? 0) > 0 && <Tag color="red">过期 <Qty qty={r.expiredQty} drug={r} /></Tag>}
+                {(r.nearExpiryQty ?? 0) > 0 && <Tag color="orange">近效期 <Qty qty={r.nearExpiryQty} drug={r} /></Tag>}
                 {r.belowMin && <Tag color="gold">低于下限</Tag>}
                 {r.qty === 0 && <Tag color="red">缺货</Tag>}
               </Space>
@@ -146,7 +160,7 @@ export default function OnHandPage() {
             title: '',
             key: 'card',
             width: 80,
-            render: (_, r) => <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>,
+            render: (_, r) => (r.bookHidden ? null : <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>),
           },
         ]}
       />

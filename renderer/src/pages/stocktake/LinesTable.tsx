@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { stocktakeDetail } from '../../../../shared/contract/stocktake';
 import { MOVEMENT_LABELS } from '../../../../shared/stock';
 import { VARIANCE_REASON_LABELS } from '../../../../shared/stocktake';
-import { DrugName, Money, Qty, formatDateTime } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty, formatDateTime } from '../../components/format';
 import { VarianceQty } from './labels';
 
 type Detail = z.infer<typeof stocktakeDetail>;
@@ -126,17 +126,21 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
                 key: 'book',
                 width: 130,
                 align: 'right' as const,
-                render: (_: unknown, l: Line) => (
-                  <Space orientation="vertical" size={2} align="end">
-                    {l.status === 'pending' ? <Qty qty={l.bookQtyAtStart} drug={l} /> : <Qty qty={l.bookQty} drug={l} />}
-                    {l.bookQty !== null && l.bookQtyAtStart !== l.bookQty && (
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        开始时 <Qty qty={l.bookQtyAtStart} drug={l} />
-                      </Typography.Text>
-                    )}
-                    <MovementsDuring line={l} />
-                  </Space>
-                ),
+                // A line with no book figure on a visible sheet: a drug of this store under the caller's blind count now.
+                render: (_: unknown, l: Line) =>
+                  l.bookQtyAtStart === null ? (
+                    <BookHidden />
+                  ) : (
+                    <Space orientation="vertical" size={2} align="end">
+                      {l.status === 'pending' ? <Qty qty={l.bookQtyAtStart} drug={l} /> : <Qty qty={l.bookQty} drug={l} />}
+                      {l.bookQty !== null && l.bookQtyAtStart !== l.bookQty && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          开始时 <Qty qty={l.bookQtyAtStart} drug={l} />
+                        </Typography.Text>
+                      )}
+                      <MovementsDuring line={l} />
+                    </Space>
+                  ),
               },
             ]
           : []),

@@ -5,6 +5,7 @@ import { formatFen } from '../../../../../shared/money';
 import { periodBounds } from '../../../../../shared/dates';
 import { periodLabel } from '../../../../../shared/settlement';
 import { formatQty } from '../../../../../shared/units';
+import { BOOK_HIDDEN_TEXT } from '../../../../../shared/stocktake';
 import { useApiQuery } from '../../../api/hooks';
 import { PrintDocument, type PrintColumn } from '../../../print/PrintDocument';
 import { PrintPage } from '../../../print/PrintPage';
@@ -13,7 +14,9 @@ import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
 
 /** Quantity over amount in one cell, so a month of columns fits an A4 landscape page. */
-function Figure({ qty, value, row, strong }: { qty: number; value: number; row: StatementRow; strong?: boolean }) {
+function Figure({ figure, row, strong }: { figure: { qty: number; value: number } | null; row: StatementRow; strong?: boolean }) {
+  if (figure === null) return <div className="print-small">{BOOK_HIDDEN_TEXT}</div>;
+  const { qty, value } = figure;
   if (qty === 0 && value === 0) return null;
   return (
     <div className="print-figure">
@@ -57,7 +60,7 @@ function columnsOf(st: StoreStatement): PrintColumn<StatementRow>[] {
         ),
         width: share,
         align: 'right',
-        render: (r) => <Figure {...g.get(r)} row={r} strong={g.strong} />,
+        render: (r) => <Figure figure={g.get(r)} row={r} strong={g.strong} />,
       }),
     ),
   ];
@@ -72,7 +75,7 @@ function StatementDocument({ st, title, signatures }: { st: StoreStatement; titl
       k,
       <div key={k as string} className="print-figure">
         <div>&nbsp;</div>
-        <div>{formatFen(v as number)}</div>
+        <div>{v === null ? BOOK_HIDDEN_TEXT : formatFen(v as number)}</div>
       </div>,
     ]),
   );
@@ -95,11 +98,11 @@ function StatementDocument({ st, title, signatures }: { st: StoreStatement; titl
       rows={st.rows}
       rowKey={(r) => r.drugId}
       totals={{ label: `合计（${st.rows.length} 个品种）`, cells }}
-      amountInWordsFen={dueWords ? st.amountDue! : st.totals.closing}
+      amountInWordsFen={dueWords ? st.amountDue! : (st.totals.closing ?? undefined)}
       amountInWordsLabel={dueWords ? '本月用药金额（应结算）' : '期末结存金额'}
       notes={`期末结存 = 期初结存 ${st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}。数量按最小单位折算为包装单位显示；金额为进价，合计只计金额。${
         st.closingSource === 'snapshot' ? '期末数取自结账快照。' : ''
-      }`}
+      }${st.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘，不列期初、期末结存及其合计。` : ''}`}
       signatures={signatures}
       footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
     />
