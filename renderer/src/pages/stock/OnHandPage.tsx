@@ -10,7 +10,6 @@ import { BookHidden, DrugName, Money, Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
 import { formatFen } from '../../../../shared/money';
-import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
@@ -38,7 +37,7 @@ export default function OnHandPage() {
       title={user.role === 'village_doctor' ? '本室库存' : '库存查询'}
       subTitle={
         stock.data
-          ? `共 ${stock.data.total} 种药品，库存金额 ${stock.data.totalValue === null ? `${BOOK_HIDDEN_TEXT}（有药品正在盲盘）` : `¥${formatFen(stock.data.totalValue)}`}`
+          ? `共 ${stock.data.total} 种药品，${stock.data.totalValue === null ? '有药品正在盲盘：库存金额审核后可见' : `库存金额 ¥${formatFen(stock.data.totalValue)}`}`
           : undefined
       }
       extra={

@@ -99,7 +99,7 @@ export function NewStocktakeModal({ open, onClose, initialKind = 'spot' }: { ope
             ]}
           />
         </Form.Item>
-        <Form.Item name="blind" label="盲盘" valuePropName="checked" extra="盲盘时盘点人看不到账面数量，提交后由药库管理员核对差异；村医自盘期间，本室的账面库存也暂不对村医显示。">
+        <Form.Item name="blind" label="盲盘" valuePropName="checked" extra="盲盘时盘点人看不到账面数量，提交后由药库管理员核对差异。村医自盘期间，被盘药品的账面库存在各页面都不对村医显示；现场盘点时，发起人和录入实盘数的人在提交前也看不到。">
           <Switch checkedChildren="盲盘" unCheckedChildren="明盘" />
         </Form.Item>
         <Form.Item name="note" label="备注">
