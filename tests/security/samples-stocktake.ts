@@ -3,7 +3,8 @@
  *
  * A store holds one open stocktake at a time, so a sample that needs an open one cancels whatever is open
  * at that store first and draws anew. Every stocktake here is counted openly (not blind): a blind count
- * closes the doctor's stock views of the store, which would spoil the stock samples' cells.
+ * hides the counted drugs' book from its counter (stock.lots and stock.card refuse, stocktake/blind.ts),
+ * which would spoil the stock samples' cells. tests/unit/blind-count-leaks.test.ts counts blind.
  */
 import type { MethodOutput } from '../../shared/contract';
 import type { SampleContext, SampleRegistry } from './samples';
