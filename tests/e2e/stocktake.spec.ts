@@ -128,11 +128,17 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(doc.getByText(/等待药库管理员审核/).first()).toBeVisible();
   // Still blind for the doctor after submitting: the stock page says why the counted drugs show no figures.
   await expect(doc.getByText('盘亏')).toHaveCount(0);
+  const countPage = doc.url();
   await doc.goto(`${server.url}stock/on-hand`);
   await expect(doc.getByText('盲盘中，审核后可见', { exact: true })).toHaveCount(2);
   await expect(doc.getByText('有药品正在盲盘：库存金额审核后可见')).toBeVisible();
   await screenshot(doc, 'stocktake-04b-doctor-stock-while-blind');
-  await doc.goBack();
+  // The month's statement keeps the movements and what the clinic owes, not the counted drugs' balances.
+  await doc.goto(`${server.url}settlement/clinics?period=${E2E_CLOCK.slice(0, 7)}`);
+  await expect(doc.getByText('本月用药金额（应结算）')).toBeVisible();
+  await expect(doc.getByText(/期末 盲盘中，审核后可见/)).toHaveCount(2);
+  await screenshot(doc, 'stocktake-04c-doctor-statement-while-blind');
+  await doc.goto(countPage);
   await expect(doc.getByText(/等待药库管理员审核/).first()).toBeVisible();
 
   // The pharmacist reviews: book at entry, count, variance and its value; gives a reason and approves.
