@@ -5,9 +5,9 @@ import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
-import type { Caller, HandlerContext, SessionSink } from './context';
+import type { Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
+import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
@@ -113,8 +113,8 @@ export async function dispatch(
     const input = parsed.data;
 
     const ctx: HandlerContext = {
-      app,
-      runtime,
+      hub: app,
+      host: runtime,
       db: spec.write ? app.db : app.readDb,
       now,
       today: chinaDate(now),
