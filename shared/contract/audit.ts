@@ -22,7 +22,7 @@ export const auditRow = z.object({
   /** The clinic the record concerns: the village doctor's own, or the clinic whose document a hub user changed. */
   clinicId: out.id('记录涉及的村卫生室：村医本室，或药库人员改动的卫生室单据', 'null = 不涉及卫生室').nullable(),
   clinicName: out.text('该卫生室名称；null = 不涉及卫生室').nullable(),
-  ip: out.text('调用方地址（最多 64 字符；桌面版为本机地址）；null = 未记录').nullable(),
+  ip: out.text("调用方地址：HTTP 为 IP 地址，桌面版为 'desktop'；null = 未记录").nullable(),
   transport: out.text('通道：http（浏览器/局域网）、ipc（桌面版）或 internal（程序内部）'),
   method: out.text('接口名，如 requisitions.submit'),
   /** The method's one-line summary from the contract (null for a method that no longer exists). */

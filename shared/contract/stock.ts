@@ -424,7 +424,7 @@ export const stockApi = {
           .describe(`只看这些类型；省略 = 全部。${valuesText(alertKindLabels)}`),
       })
       .default({}),
-    output: z.array(alertRow).describe('预警行；盲盘中的药品不出现在盘点村医的预警里'),
+    output: z.array(alertRow).describe('预警行；本室盲盘中的药品不出现在村医的预警里'),
   }),
 
   'receipts.create': defineMethod({
@@ -568,7 +568,7 @@ export const stockApi = {
                   nearExpiry: out.flag('180 天内到期'),
                 }),
               )
-              .describe('按先到期先出（FEFO）分配的批次（不含过期批次）；库存不足时合计少于 qty'),
+              .describe('按先到期先出（FEFO）分配的批次（不含过期批次）；中心药库未过期库存不足时整个预览答 409 INSUFFICIENT_STOCK'),
           }),
         )
         .describe('每个请领行一行，与输入同序'),
