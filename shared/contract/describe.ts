@@ -33,7 +33,7 @@ export function valuesText(labels: Record<string, string>): string {
 }
 
 const int = () => z.number().int();
-const words = (what: string, unit: string, more?: string) => `${what}（${unit}）${more ? `；${more}` : ''}`;
+const words = (what: string, unit: string, more?: string) => `${what} [${unit}]${more ? `；${more}` : ''}`;
 
 /**
  * Output fields that state their unit the same way everywhere. `more` adds a rule, and must say what
@@ -47,21 +47,21 @@ export const out = {
   /** A whole number that counts things (not base units, not money). */
   count: (what: string, more?: string) => int().describe(words(what, '个数', more)),
   /** Base units (最小单位), never packs. */
-  qty: (what: string, more?: string) => int().describe(words(what, '数量，最小单位 base units', more)),
+  qty: (what: string, more?: string) => int().describe(words(what, '最小单位 base units', more)),
   /** Integer fen (分). */
-  fen: (what: string, more?: string) => int().describe(words(what, '金额，分 fen', more)),
+  fen: (what: string, more?: string) => int().describe(words(what, '分 fen', more)),
   /** Integer micro-yuan for one pack (包装单位). */
-  packPrice: (what: string, more?: string) => int().describe(words(what, '每包装单位的价格，百万分之一元 micro-yuan per pack', more)),
+  packPrice: (what: string, more?: string) => int().describe(words(what, '百万分之一元 micro-yuan，每包装单位 per pack', more)),
   /** Integer micro-yuan for one base unit (最小单位). */
-  unitCost: (what: string, more?: string) => int().describe(words(what, '每最小单位的价格，百万分之一元 micro-yuan per base unit', more)),
+  unitCost: (what: string, more?: string) => int().describe(words(what, '百万分之一元 micro-yuan，每最小单位 per base unit', more)),
   /** Basis points: 10000 = 100 %. */
   bp: (what: string, more?: string) => int().describe(words(what, '万分比 basis points，10000 = 100%', more)),
   /** A calendar day in China time. */
-  date: (what: string, more?: string) => z.string().describe(words(what, "日期 'YYYY-MM-DD'，中国时间", more)),
+  date: (what: string, more?: string) => z.string().describe(words(what, "'YYYY-MM-DD'，中国时间", more)),
   /** An instant. */
-  instant: (what: string, more?: string) => z.string().describe(words(what, 'ISO 8601 时刻，UTC', more)),
+  instant: (what: string, more?: string) => z.string().describe(words(what, 'ISO 8601 时刻 UTC', more)),
   /** An accounting month. */
-  period: (what: string, more?: string) => z.string().describe(words(what, "会计期间 'YYYY-MM'", more)),
+  period: (what: string, more?: string) => z.string().describe(words(what, "'YYYY-MM'", more)),
   /** A document number as printed, e.g. QL-202603-0007. */
   docNo: (what: string, prefix: string, more?: string) =>
     z.string().describe(words(what, `单据号：${prefix}-年月-当月序号，如 ${prefix}-202603-0007`, more)),

@@ -13,7 +13,7 @@ const int = z.number().int();
 
 // ───────────── stock statements (卫生室结算单 / 中心药库进销存) ─────────────
 
-export const qtyValue = z.object({ qty: out.qty('数量'), value: out.fen('金额（按批次成本）') });
+export const qtyValue = z.object({ qty: out.qty('数量'), value: out.fen('金额，按批次成本') });
 
 const columnKeys = (columns: readonly StatementColumnDef[]) => columns.map((c) => `\`${c.key}\` ${c.label}`).join('，');
 const COLUMN_KEYS = `中心药库：${columnKeys(HUB_COLUMNS)}；卫生室：${columnKeys(CLINIC_COLUMNS)}；台账中有未归入任何列的收发时另加 \`${OTHER_COLUMN.key}\` ${OTHER_COLUMN.label}`;
