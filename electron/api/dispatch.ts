@@ -16,7 +16,7 @@ import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
 /** Methods a user who must change an initial password may still call. */
-const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
 
 function failure(err: AppError): DispatchResult {
   const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
