@@ -32,7 +32,7 @@
  * tests/unit/blind-count-leaks.test.ts calls every method of the contract as the counter and looks for the
  * book in every answer.
  */
-import type { ReadContext } from '../../api/context';
+import type { ReadContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { AuthedUser } from '../auth/sessions';

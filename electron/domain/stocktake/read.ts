@@ -12,8 +12,8 @@
  * clinic's doctor before it is submitted, so the drugs drawn are not known at the clinic before the
  * pharmacist arrives.
  */
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { lineAmount } from '../../../shared/money';
@@ -22,7 +22,7 @@ import { SELECTION_WINDOW_MONTHS, type CounterMode, type StocktakeKind, type Sto
 import type { Movement } from '../../../shared/stock';
 import type { z } from 'zod';
 import type { selectionCandidate } from '../../../shared/contract/stocktake';
-import type { LotWithDrug } from './create';
+import type { LotWithDrug } from './lot-with-drug';
 import { bookSight, sheetBookVisible } from './blind';
 
 export interface StocktakeHead {
