@@ -207,16 +207,39 @@ beforeAll(async () => {
   const doctor = f.newUser('village_doctor');
   const doctorB = f.newUser('village_doctor', f.clinicB.id);
   supplierId = seedSupplier(f.hub, '盲盘测试医药有限公司');
-  const specs: { name: string; packSize: number; packPrice: number; delivered: number; kept: number; feb: number; mar: number; toB: number; expiry?: string }[] = [
+  const specs: {
+    name: string;
+    packSize: number;
+    packPrice: number;
+    delivered: number;
+    kept: number;
+    feb: number;
+    mar: number;
+    toB: number;
+    expiry?: string;
+  }[] = [
     { name: '盲盘测试阿奇霉素片', packSize: 24, packPrice: 18_600_000, delivered: 19_200, kept: 23_472, feb: 1_281, mar: 503, toB: 247 },
     { name: '盲盘测试二甲双胍片', packSize: 100, packPrice: 9_800_000, delivered: 110_000, kept: 57_300, feb: 5_271, mar: 3_000, toB: 531 },
     // Near its expiry: on the supervision dashboard's near-expiry figures too.
-    { name: '盲盘测试布洛芬缓释胶囊', packSize: 20, packPrice: 15_300_000, delivered: 20_000, kept: 12_340, feb: 4_515, mar: 1_234, toB: 103, expiry: '2026-07-31' },
+    {
+      name: '盲盘测试布洛芬缓释胶囊',
+      packSize: 20,
+      packPrice: 15_300_000,
+      delivered: 20_000,
+      kept: 12_340,
+      feb: 4_515,
+      mar: 1_234,
+      toB: 103,
+      expiry: '2026-07-31',
+    },
   ];
   const issue = async (d: SeedDrug, clinicId: number, qty: number, signer: FixtureUser) => {
     const [requisitionLineId] = seedApprovedRequisition(f.hub, clinicId, [{ drug: d, qty }]);
     const delivery = await call(pharmacist, 'deliveries.create', { clinicId, lines: [{ requisitionLineId, qty }] });
-    await call(signer, 'deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l: { id: number; qty: number }) => ({ lineId: l.id, receivedQty: l.qty })) });
+    await call(signer, 'deliveries.sign', {
+      id: delivery.id,
+      lines: delivery.lines.map((l: { id: number; qty: number }) => ({ lineId: l.id, receivedQty: l.qty })),
+    });
   };
   drugs = [];
   for (const s of specs) {
@@ -285,10 +308,10 @@ function hiddenBook(storeId: number, hidden: Distinctive[]): Figure[] {
       'SELECT c.counted_qty AS q FROM stocktake_counts c JOIN stocktake_lines l ON l.id = c.line_id JOIN stocktakes t ON t.id = l.stocktake_id WHERE t.store_id = ? AND l.drug_id = ?',
     ).all(storeId, drug.id) as { q: number }[];
     // Quantities people entered on documents (a write-off or return of a whole lot, as the probes make) too.
-    const entered = sql(
-      db(),
-      'SELECT qty AS q FROM writeoff_lines WHERE drug_id = ? UNION ALL SELECT qty FROM stock_return_lines WHERE drug_id = ?',
-    ).all(drug.id, drug.id) as { q: number }[];
+    const entered = sql(db(), 'SELECT qty AS q FROM writeoff_lines WHERE drug_id = ? UNION ALL SELECT qty FROM stock_return_lines WHERE drug_id = ?').all(
+      drug.id,
+      drug.id,
+    ) as { q: number }[];
     const own = new Set([...rows.flatMap((r) => [Math.abs(r.qty), Math.abs(r.amount)]), ...counted.map((c) => c.q), ...entered.map((e) => e.q)]);
     let qty = 0;
     let value = 0;
@@ -334,12 +357,16 @@ async function fileText(file: { filename: string; base64: string }): Promise<str
 async function answerText(json: unknown): Promise<string> {
   const files: { filename: string; base64: string }[] = [];
   const body = JSON.stringify(json, (key, value) => {
-    if (value && typeof value === 'object' && typeof value.base64 === 'string') files.push({ filename: String(value.filename ?? value.fileName), base64: value.base64 });
+    if (value && typeof value === 'object' && typeof value.base64 === 'string')
+      files.push({ filename: String(value.filename ?? value.fileName), base64: value.base64 });
     return key === 'base64' ? '(file)' : value;
   });
   const texts = [body, ...(await Promise.all(files.map(fileText)))];
   // Instants, dates, digests and tokens are not figures.
-  return texts.join('\n').replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g, 'D').replace(/\b[0-9a-f]{24,}\b/gi, 'H');
+  return texts
+    .join('\n')
+    .replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g, 'D')
+    .replace(/\b[0-9a-f]{24,}\b/gi, 'H');
 }
 
 // ───────────── the walk ─────────────
@@ -387,14 +414,19 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
   /** A requisition of clinic A for each distinctive drug, just submitted (its lines keep the stock at the time). */
   const submittedByA = () => f.doctorA.call('requisitions.submit', { submitToken: `blindR${f.seq()}xx`, note: null, lines: linesOfDrugs() });
   /** A document of clinic A holding the whole lot of a counted drug, and then one less on the shelf: posting it is refused. */
-  const lotAtA = (d: Distinctive) => (sql(db(), 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(storeA, d.lotId) as { qty: number }).qty;
+  const lotAtA = (d: Distinctive) =>
+    (sql(db(), 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(storeA, d.lotId) as { qty: number }).qty;
   const thenOneDispensed = async <T>(d: Distinctive, doc: T) => {
     await f.doctorA.call('dispensing.create', { lines: [{ drugId: d.drug.id, qty: 1 }] });
     return doc;
   };
   /** A reviewed requisition of clinic B for a little of each distinctive drug, not yet aggregated or issued. */
   const approvedForB = () => {
-    const [lineId] = seedApprovedRequisition(f.hub, f.clinicB.id, drugs.map((d) => ({ drug: d.drug, qty: d.drug.packSize })));
+    const [lineId] = seedApprovedRequisition(
+      f.hub,
+      f.clinicB.id,
+      drugs.map((d) => ({ drug: d.drug, qty: d.drug.packSize })),
+    );
     return (sql(db(), 'SELECT requisition_id AS id FROM requisition_lines WHERE id = ?').get(lineId) as { id: number }).id;
   };
   return {
@@ -423,7 +455,12 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
     'catalog.search': bothStores.flatMap((storeId) => perDrug((d) => ({ q: codeOf(d), storeId }))),
     'requisitions.stockInfo': [() => ({ clinicId, drugIds: drugs.map((d) => d.drug.id) })],
     'requisitions.get': [async () => ({ id: (await submittedByA()).id })],
-    'requisitions.cancel': [async () => ({ id: (await f.doctorA.call('requisitions.saveDraft', { createToken: `blindC${f.seq()}xx`, note: null, lines: linesOfDrugs() })).id, reason: null })],
+    'requisitions.cancel': [
+      async () => ({
+        id: (await f.doctorA.call('requisitions.saveDraft', { createToken: `blindC${f.seq()}xx`, note: null, lines: linesOfDrugs() })).id,
+        reason: null,
+      }),
+    ],
     'requisitions.decide': [
       async () => {
         const req = await submittedByA();
@@ -439,17 +476,29 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
       return thenOneDispensed(d, { id: r.id, accept: true });
     }),
     'requisitions.saveDraft': [
-      () => ({ createToken: `blind${f.seq()}xx`, clinicId, note: null, lines: drugs.map((d) => ({ drugId: d.drug.id, qty: d.drug.packSize, enteredIn: 'pack', note: null })) }),
+      () => ({
+        createToken: `blind${f.seq()}xx`,
+        clinicId,
+        note: null,
+        lines: drugs.map((d) => ({ drugId: d.drug.id, qty: d.drug.packSize, enteredIn: 'pack', note: null })),
+      }),
     ],
     'requisitions.submit': [
-      () => ({ submitToken: `blindS${f.seq()}xx`, clinicId, note: null, lines: drugs.map((d) => ({ drugId: d.drug.id, qty: d.drug.packSize, enteredIn: 'pack', note: null })) }),
+      () => ({
+        submitToken: `blindS${f.seq()}xx`,
+        clinicId,
+        note: null,
+        lines: drugs.map((d) => ({ drugId: d.drug.id, qty: d.drug.packSize, enteredIn: 'pack', note: null })),
+      }),
     ],
     'dispensing.create': [
       ...perDrug((d) => ({ clinicId, lines: [{ drugId: d.drug.id, qty: tooMuch(d) }] })),
       // A refusal about one drug of several: the entry names it.
       async () => ({ clinicId, lines: [{ drugId: (await stockWorld(f)).drug.id, qty: 1 }, ...drugs.map((d) => ({ drugId: d.drug.id, qty: tooMuch(d) }))] }),
     ],
-    'writeoffs.create': bothStores.flatMap((storeId) => perDrug((d) => ({ storeId, reasonCode: 'damaged', lines: [{ lotId: d.lotId, qty: tooMuch(d, storeId) }] }))),
+    'writeoffs.create': bothStores.flatMap((storeId) =>
+      perDrug((d) => ({ storeId, reasonCode: 'damaged', lines: [{ lotId: d.lotId, qty: tooMuch(d, storeId) }] })),
+    ),
     'returns.create': [
       ...perDrug((d) => ({ kind: 'clinic_to_hub', clinicId, reasonCode: 'overstock', lines: [{ lotId: d.lotId, qty: tooMuch(d) }] })),
       ...perDrug((d) => ({ kind: 'hub_to_supplier', supplierId, reasonCode: 'overstock', lines: [{ lotId: d.lotId, qty: tooMuch(d, hubStore) }] })),
@@ -475,7 +524,10 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
       () => ({ period: '2026-03', format: 'xlsx' }),
     ],
     'supervision.dashboard': [() => ({ from: '2026-02', to: '2026-03', clinicId }), () => ({ from: '2026-02', to: '2026-03' })],
-    'supervision.drilldown': [() => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03', clinicId }), () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03' })],
+    'supervision.drilldown': [
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03', clinicId }),
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03' }),
+    ],
     'supervision.signals': [() => ({ from: '2026-02-01', to: '2026-03-02', status: 'all' })],
     'backup.download': [
       () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }),

@@ -136,7 +136,10 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
       }
     }
   };
-  const run = (s: { text: string; params: Record<string, unknown> }) => sql(db, s.text).pluck().all({ ...filter.params, ...s.params }) as number[];
+  const run = (s: { text: string; params: Record<string, unknown> }) =>
+    sql(db, s.text)
+      .pluck()
+      .all({ ...filter.params, ...s.params }) as number[];
 
   for (const s of codes.exact) take(run(s));
 

@@ -32,25 +32,50 @@ const requisitionLineDrugs = (db: Db, ids: number[]) =>
   ids.map((id) => (sql(db, 'SELECT drug_id AS d FROM requisition_lines WHERE id = ?').get(id) as { d: number } | undefined)?.d ?? -1);
 
 const TOUCHES: { [K in MethodName]?: Touches<K> } = {
-  'dispensing.create': (db, user, input) => at(storeOfClinic(db, input.clinicId ?? user.clinicId), input.lines.map((l) => l.drugId)),
+  'dispensing.create': (db, user, input) =>
+    at(
+      storeOfClinic(db, input.clinicId ?? user.clinicId),
+      input.lines.map((l) => l.drugId),
+    ),
   'dispensing.reverse': (db, _user, input) => {
     const entry = sql(db, 'SELECT clinic_id AS clinicId FROM dispensings WHERE id = ?').get(input.id) as { clinicId: number } | undefined;
     return at(storeOfClinic(db, entry?.clinicId), drugsOf(db, 'SELECT drug_id AS d FROM dispensing_lines WHERE dispensing_id = ?', input.id));
   },
-  'writeoffs.create': (db, _user, input) => at(input.storeId, input.lines.map((l) => drugOfLot(db, l.lotId))),
+  'writeoffs.create': (db, _user, input) =>
+    at(
+      input.storeId,
+      input.lines.map((l) => drugOfLot(db, l.lotId)),
+    ),
   'writeoffs.decide': (db, _user, input) => {
     const w = sql(db, 'SELECT store_id AS storeId FROM writeoffs WHERE id = ?').get(input.id) as { storeId: number } | undefined;
     return at(w?.storeId ?? -1, drugsOf(db, 'SELECT drug_id AS d FROM writeoff_lines WHERE writeoff_id = ?', input.id));
   },
   'returns.create': (db, user, input) =>
-    at(input.kind === 'hub_to_supplier' ? hubStore(db) : storeOfClinic(db, input.clinicId ?? user.clinicId), input.lines.map((l) => drugOfLot(db, l.lotId))),
+    at(
+      input.kind === 'hub_to_supplier' ? hubStore(db) : storeOfClinic(db, input.clinicId ?? user.clinicId),
+      input.lines.map((l) => drugOfLot(db, l.lotId)),
+    ),
   'returns.decide': (db, _user, input) => {
     const r = sql(db, 'SELECT clinic_id AS clinicId FROM stock_returns WHERE id = ?').get(input.id) as { clinicId: number | null } | undefined;
     const drugs = drugsOf(db, 'SELECT drug_id AS d FROM stock_return_lines WHERE return_id = ?', input.id);
     return [...at(storeOfClinic(db, r?.clinicId), drugs), ...at(hubStore(db), drugs)];
   },
-  'deliveries.preview': (db, _user, input) => at(hubStore(db), requisitionLineDrugs(db, input.lines.map((l) => l.requisitionLineId))),
-  'deliveries.create': (db, _user, input) => at(hubStore(db), requisitionLineDrugs(db, input.lines.map((l) => l.requisitionLineId))),
+  'deliveries.preview': (db, _user, input) =>
+    at(
+      hubStore(db),
+      requisitionLineDrugs(
+        db,
+        input.lines.map((l) => l.requisitionLineId),
+      ),
+    ),
+  'deliveries.create': (db, _user, input) =>
+    at(
+      hubStore(db),
+      requisitionLineDrugs(
+        db,
+        input.lines.map((l) => l.requisitionLineId),
+      ),
+    ),
   'deliveries.sign': (db, _user, input) => {
     const d = sql(db, 'SELECT clinic_id AS clinicId FROM deliveries WHERE id = ?').get(input.id) as { clinicId: number } | undefined;
     const drugs = drugsOf(db, 'SELECT drug_id AS d FROM delivery_lines WHERE delivery_id = ?', input.id);
@@ -102,5 +127,9 @@ function redacted(db: Db, user: AuthedUser, method: MethodName, input: unknown, 
     named = mentioned.find((d) => d.hidden) ?? (drugs.filter((d) => d.hidden).length === 1 ? drugs.find((d) => d.hidden)! : null);
   }
   const message = named ? `库存不足：${named.label}正在盲盘，不显示账面数` : '库存不足（正在盲盘的药品不显示账面数）';
-  return new AppError('INSUFFICIENT_STOCK', message, err.issues?.map((i) => ({ path: i.path, message: REDACTED })));
+  return new AppError(
+    'INSUFFICIENT_STOCK',
+    message,
+    err.issues?.map((i) => ({ path: i.path, message: REDACTED })),
+  );
 }
