@@ -43,7 +43,14 @@ export interface HandlerContext {
    * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).
    * `actor` names who acted when the call began without a session (a login, the first-run setup).
    */
-  audit: { target?: string; clinicId?: number | null; details?: Record<string, unknown>; actor?: AuthedUser };
+  audit: {
+    target?: string;
+    clinicId?: number | null;
+    details?: Record<string, unknown>;
+    actor?: AuthedUser;
+    /** Set when the call posted stock on a date before today (补录); the audit row's details say so. */
+    backdated?: { businessDate: string; recordedOn: string };
+  };
 }
 
 /**

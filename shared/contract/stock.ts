@@ -264,6 +264,10 @@ export const stockCardRow = z.object({
   userName: z.string(),
   reversesId: z.number().int().nullable(),
   reversed: z.boolean(),
+  /** The day (China time) the row was recorded; later than businessDate for a back-dated posting. */
+  recordedOn: z.string(),
+  /** 补录: booked on a business date before the day it was recorded. */
+  backdated: z.boolean(),
 });
 
 export const alertRow = z.object({

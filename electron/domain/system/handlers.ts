@@ -2,8 +2,19 @@ import { defineHandlers } from '../../api/context';
 import { describeCertificate, caCertificatePem, CA_FILE_NAME } from '../../http/certificate';
 import { readLanSettings, writeLanSettings } from '../../http/lan-settings';
 import crypto from 'node:crypto';
+import { maxBackdateDays, setMaxBackdateDays } from '../stock/backdating';
 
 export const systemHandlers = defineHandlers({
+  'system.postingRules': (ctx) => ({ maxBackdateDays: maxBackdateDays(ctx.db) }),
+
+  'system.updatePostingRules': (ctx, input) => {
+    const before = maxBackdateDays(ctx.db);
+    setMaxBackdateDays(ctx.db, input.maxBackdateDays);
+    ctx.audit.target = 'settings:posting';
+    ctx.audit.details = { maxBackdateDays: { from: before, to: input.maxBackdateDays } };
+    return input;
+  },
+
   'system.lanStatus': (ctx) => {
     const host = ctx.runtime.lan;
     const state = host?.state() ?? { running: false, urls: [], error: null };
