@@ -52,7 +52,7 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
   const po = loadOrder(db, input.poId);
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
-  const nearLimit = nearExpiryLimit(posting.businessDate);
+  const nearLimit = nearExpiryLimit(ctx.today); // the later of the receipt's date and today
   const seenCodes = new Set<string>();
 
   const docNo = nextDocNo(db, 'RK', posting.businessDate);
@@ -72,7 +72,8 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
          FROM purchase_order_lines WHERE id = ?`,
     ).get(line.poLineId) as PoLine | undefined;
     if (!poLine || poLine.poId !== po.id) throw new AppError('VALIDATION', `第 ${lineNo} 行不属于采购订单 ${po.docNo}`);
-    if (line.expiryDate < posting.businessDate) {
+    // Expired by the receipt's date or by today: a back-dated receipt does not let an expired batch in.
+    if (line.expiryDate < posting.businessDate || line.expiryDate < ctx.today) {
       throw new AppError('BUSINESS_RULE', `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 已过期（有效期至 ${line.expiryDate}），不能入库`);
     }
     if (line.mfgDate && (line.mfgDate > posting.businessDate || line.mfgDate >= line.expiryDate)) {
