@@ -104,6 +104,8 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await admin.getByRole('menuitem', { name: '系统设置' }).click();
   await expect(admin.getByRole('heading', { name: '系统设置' })).toBeVisible();
   await expect(admin.getByText('本服务器由命令行启动')).toBeVisible();
+  // 记账规则: how far back a posting may be dated (补录), 7 days unless changed.
+  await expect(admin.getByLabel('最多补录天数')).toHaveValue('7');
   const download = admin.waitForEvent('download');
   await admin.getByRole('button', { name: '下载根证书' }).click();
   const file = await download;
