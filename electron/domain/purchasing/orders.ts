@@ -9,7 +9,7 @@
  * a receipt is reversed) inside its own write transaction.
  */
 import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
 import { getSetting, hubName } from '../settings';
 import type { LineSource, OrderDetail, OrderLine, OrderStatus, OrderSummary } from '../../../shared/contract/orders';
