@@ -62,16 +62,16 @@ export const aggregationLine = drugSnapshot.extend({
   sources: z.array(lineSource).describe('需求来自哪些请领行'),
   problem: z
     .object({
-      code: z.enum(AGGREGATION_PROBLEMS).describe(
-        `问题代码。${valuesText({ no_supplier: '没有默认配送企业', supplier_inactive: '默认配送企业已停用', no_price: '默认配送企业没有有效合同价', drug_inactive: '药品已停用' })}`,
-      ),
+      code: z
+        .enum(AGGREGATION_PROBLEMS)
+        .describe(
+          `问题代码。${valuesText({ no_supplier: '没有默认配送企业', supplier_inactive: '默认配送企业已停用', no_price: '默认配送企业没有有效合同价', drug_inactive: '药品已停用' })}`,
+        ),
       message: out.text('问题说明（中文）'),
     })
     .nullable()
     .describe('需要订购却无法订购的原因（阻止生成订单）；null = 没有问题'),
-  vbpSuggestion: vbpSuggestion
-    .nullable()
-    .describe('应采尽采建议（按 max(orderQty, clinicQty) 计算节约）；null = 已是集采药品或没有同通用名同剂型的集采药品'),
+  vbpSuggestion: vbpSuggestion.nullable().describe('应采尽采建议（按 max(orderQty, clinicQty) 计算节约）；null = 已是集采药品或没有同通用名同剂型的集采药品'),
 });
 export type AggregationLine = z.infer<typeof aggregationLine>;
 

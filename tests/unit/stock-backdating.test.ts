@@ -25,7 +25,11 @@ let stores: { hub: number; clinic: number };
 
 const db = () => hub.runtime.app.db;
 const as = (username: string) => InternalClient.asUser(hub.runtime, username);
-const errorOf = async (p: Promise<unknown>) => p.then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
+const errorOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
+  );
 /** Moves the clock to 10:00 China time of a day. */
 const on = (day: string) => hub.clock.set(`${day}T02:00:00.000Z`);
 
@@ -73,7 +77,10 @@ describe('a posting dated D finds the stock at D', () => {
     await deliverAndSign(48);
     const before = ledgerChecksum(db());
     const refused = await errorOf(as('cy01').call('dispensing.create', { businessDate: '2026-02-27', lines: [{ drugId: amox.id, qty: 15 }] }));
-    expect(refused).toEqual({ code: 'INSUFFICIENT_STOCK', message: '库存不足：阿莫西林胶囊（0.25g）2 月 27 日需要 15，可用 0（批号 B123 3 月 6 日才配送到本室）' });
+    expect(refused).toEqual({
+      code: 'INSUFFICIENT_STOCK',
+      message: '库存不足：阿莫西林胶囊（0.25g）2 月 27 日需要 15，可用 0（批号 B123 3 月 6 日才配送到本室）',
+    });
     expect(ledgerChecksum(db())).toBe(before);
     expect(db().prepare('SELECT count(*) AS n FROM dispensings').get()).toEqual({ n: 0 });
     // Dated the day the goods came, or later, it goes through.
@@ -87,7 +94,12 @@ describe('a posting dated D finds the stock at D', () => {
     expect(refused).toEqual({ code: 'INSUFFICIENT_STOCK', message: '库存不足：阿莫西林胶囊（0.25g）3 月 3 日需要 24，可用 0（批号 H1 3 月 4 日才验收入库）' });
     await deliverAndSign(24, '2026-03-05');
 
-    const w = await as('yaoku').call('writeoffs.create', { storeId: stores.clinic, reasonCode: 'damaged', reason: null, lines: [{ lotId: lotId('H1'), qty: 5 }] });
+    const w = await as('yaoku').call('writeoffs.create', {
+      storeId: stores.clinic,
+      reasonCode: 'damaged',
+      reason: null,
+      lines: [{ lotId: lotId('H1'), qty: 5 }],
+    });
     expect(await errorOf(as('yaoku').call('writeoffs.decide', { id: w.id, approve: true, note: null, businessDate: '2026-03-04' }))).toEqual({
       code: 'INSUFFICIENT_STOCK',
       message: '库存不足：阿莫西林胶囊（0.25g） 批号 H1 3 月 5 日才配送到本室，3 月 4 日可用 0，需要 5',
@@ -107,7 +119,15 @@ describe('a posting dated D finds the stock at D', () => {
       code: 'INSUFFICIENT_STOCK',
       message: '库存不足：阿莫西林胶囊（0.25g）3 月 3 日需要 10，可用 8（批号 B1 3 月 3 日结存 48，但其后已有出库，3 月 5 日只剩 8）',
     });
-    const ret = await errorOf(as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, businessDate: '2026-03-02', lines: [{ lotId: lotId('B1'), qty: 9 }] }));
+    const ret = await errorOf(
+      as('cy01').call('returns.create', {
+        kind: 'clinic_to_hub',
+        reasonCode: 'overstock',
+        reason: null,
+        businessDate: '2026-03-02',
+        lines: [{ lotId: lotId('B1'), qty: 9 }],
+      }),
+    );
     expect(ret).toEqual({ code: 'INSUFFICIENT_STOCK', message: '阿莫西林胶囊 批号 B1 只有 8粒，不能处理 9粒' });
     await as('cy01').call('dispensing.create', { businessDate: '2026-03-03', lines: [{ drugId: amox.id, qty: 8 }] });
     expect((sql(db(), 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(stores.clinic, lotId('B1')) as { qty: number }).qty).toBe(0);
@@ -137,14 +157,18 @@ describe('back-dating is bounded', () => {
     await receive('B1', 48, { businessDate: '2026-02-27' }); // 7 days back: allowed
     expect(await errorOf(receive('B2', 48, { businessDate: '2026-02-26' }))).toEqual({
       code: 'BUSINESS_RULE',
-      message: '业务日期 2026-02-26 早于补录期限：最多补录 7 天以内的业务（2 月 27 日及以后）。补录期限由管理员或药库管理员在“系统管理 → 系统设置 → 记账规则”中设定',
+      message:
+        '业务日期 2026-02-26 早于补录期限：最多补录 7 天以内的业务（2 月 27 日及以后）。补录期限由管理员或药库管理员在“系统管理 → 系统设置 → 记账规则”中设定',
     });
     expect(await as('cy01').call('system.postingRules', {})).toEqual({ maxBackdateDays: 7 });
     expect(await errorOf(as('cy01').call('system.updatePostingRules', { maxBackdateDays: 30 }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await errorOf(as('caiwu').call('system.updatePostingRules', { maxBackdateDays: 30 }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await errorOf(as('yaoku').call('system.updatePostingRules', { maxBackdateDays: 91 }))).toMatchObject({ code: 'VALIDATION' });
     expect(await as('yaoku').call('system.updatePostingRules', { maxBackdateDays: 10 })).toEqual({ maxBackdateDays: 10 });
-    const audit = db().prepare("SELECT target, details FROM audit_log WHERE method = 'system.updatePostingRules' AND outcome = 'ok'").get() as { target: string; details: string };
+    const audit = db().prepare("SELECT target, details FROM audit_log WHERE method = 'system.updatePostingRules' AND outcome = 'ok'").get() as {
+      target: string;
+      details: string;
+    };
     expect(audit.target).toBe('settings:posting');
     expect(JSON.parse(audit.details)).toMatchObject({ maxBackdateDays: { from: 7, to: 10 } });
     await receive('B2', 48, { businessDate: '2026-02-26' });
@@ -174,9 +198,9 @@ describe('back-dating is bounded', () => {
       ['2026-03-04', 'dispense', -10, 33, false, '2026-03-04'],
       ['2026-03-06', 'dispense', -1, 32, false, '2026-03-06'],
     ]);
-    const details = (db().prepare("SELECT details FROM audit_log WHERE method = 'dispensing.create' AND outcome = 'ok' ORDER BY id").all() as { details: string }[]).map(
-      (r) => JSON.parse(r.details).backdated ?? null,
-    );
+    const details = (
+      db().prepare("SELECT details FROM audit_log WHERE method = 'dispensing.create' AND outcome = 'ok' ORDER BY id").all() as { details: string }[]
+    ).map((r) => JSON.parse(r.details).backdated ?? null);
     expect(details).toEqual([null, { businessDate: '2026-03-03', recordedOn: '2026-03-06' }, null]);
   });
 });
@@ -206,7 +230,10 @@ describe('found after the fact', () => {
       ['ledger.runningNegative', ['东湖村卫生室 阿莫西林胶囊 0.25g 批号 B123：2026-02-27 起结存为负（最低 -15）']],
     ]);
     expect(checkLedgerInvariants(db())).toEqual([
-      { check: '任何日期都无负库存（每个库房 × 批次的逐笔结存，按业务日期和记账顺序）', detail: '东湖村卫生室 阿莫西林胶囊 0.25g 批号 B123：2026-02-27 起结存为负（最低 -15）' },
+      {
+        check: '任何日期都无负库存（每个库房 × 批次的逐笔结存，按业务日期和记账顺序）',
+        detail: '东湖村卫生室 阿莫西林胶囊 0.25g 批号 B123：2026-02-27 起结存为负（最低 -15）',
+      },
     ]);
     const admin = await as('admin').call('system.integrityCheck', {});
     expect(admin.ok).toBe(false);
@@ -215,7 +242,11 @@ describe('found after the fact', () => {
     const books = checks.checks.find((c) => c.key === 'books')!;
     expect(books).toMatchObject({ ok: false, severity: 'block' });
     expect(books.items).toEqual([
-      { label: '有批次在某一日的结存为负（补录的业务早于到货，或多于当时的库存）', detail: '东湖村卫生室 阿莫西林胶囊 0.25g 批号 B123：2026-02-27 起结存为负（最低 -15）', link: null },
+      {
+        label: '有批次在某一日的结存为负（补录的业务早于到货，或多于当时的库存）',
+        detail: '东湖村卫生室 阿莫西林胶囊 0.25g 批号 B123：2026-02-27 起结存为负（最低 -15）',
+        link: null,
+      },
     ]);
     expect(await errorOf(as('caiwu').call('periods.close', { period: '2026-02', acknowledgeWarnings: true }))).toMatchObject({ code: 'BUSINESS_RULE' });
 
@@ -241,19 +272,55 @@ describe('receipts and returns keep to their dates', () => {
     await receive('B1', 48);
     await deliverAndSign(48);
     on('2026-03-06');
-    const ret = await as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, businessDate: '2026-03-03', lines: [{ lotId: lotId('B1'), qty: 12 }] });
+    const ret = await as('cy01').call('returns.create', {
+      kind: 'clinic_to_hub',
+      reasonCode: 'overstock',
+      reason: null,
+      businessDate: '2026-03-03',
+      lines: [{ lotId: lotId('B1'), qty: 12 }],
+    });
     expect(ret).toMatchObject({ status: 'submitted', businessDate: '2026-03-03' });
     expect(ret.docNo).toMatch(/^TH-202603-/);
     // A date before the stock came, or past the limit, is refused when the doctor submits it.
-    expect(await errorOf(as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, businessDate: '2026-03-01', lines: [{ lotId: lotId('B1'), qty: 1 }] }))).toEqual({
+    expect(
+      await errorOf(
+        as('cy01').call('returns.create', {
+          kind: 'clinic_to_hub',
+          reasonCode: 'overstock',
+          reason: null,
+          businessDate: '2026-03-01',
+          lines: [{ lotId: lotId('B1'), qty: 1 }],
+        }),
+      ),
+    ).toEqual({
       code: 'INSUFFICIENT_STOCK',
       message: '阿莫西林胶囊 批号 B1 3 月 2 日才配送到本室，3 月 1 日可用 0，不能处理 1粒',
     });
-    expect(await errorOf(as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, businessDate: '2026-02-26', lines: [{ lotId: lotId('B1'), qty: 1 }] }))).toMatchObject({
+    expect(
+      await errorOf(
+        as('cy01').call('returns.create', {
+          kind: 'clinic_to_hub',
+          reasonCode: 'overstock',
+          reason: null,
+          businessDate: '2026-02-26',
+          lines: [{ lotId: lotId('B1'), qty: 1 }],
+        }),
+      ),
+    ).toMatchObject({
       code: 'BUSINESS_RULE',
       message: expect.stringContaining('早于补录期限'),
     });
-    expect(await errorOf(as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, businessDate: '2026-03-07', lines: [{ lotId: lotId('B1'), qty: 1 }] }))).toMatchObject({
+    expect(
+      await errorOf(
+        as('cy01').call('returns.create', {
+          kind: 'clinic_to_hub',
+          reasonCode: 'overstock',
+          reason: null,
+          businessDate: '2026-03-07',
+          lines: [{ lotId: lotId('B1'), qty: 1 }],
+        }),
+      ),
+    ).toMatchObject({
       code: 'BUSINESS_RULE',
       message: expect.stringContaining('晚于今天'),
     });
@@ -271,7 +338,12 @@ describe('receipts and returns keep to their dates', () => {
     ]);
 
     // Without a date, a return posts on the day the hub accepts it, as before.
-    const undated = await as('cy01').call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', reason: null, lines: [{ lotId: lotId('B1'), qty: 2 }] });
+    const undated = await as('cy01').call('returns.create', {
+      kind: 'clinic_to_hub',
+      reasonCode: 'overstock',
+      reason: null,
+      lines: [{ lotId: lotId('B1'), qty: 2 }],
+    });
     expect(undated.businessDate).toBeNull();
     on('2026-03-13');
     expect(await as('yaoku').call('returns.decide', { id: undated.id, accept: true, note: null })).toMatchObject({ businessDate: '2026-03-13' });

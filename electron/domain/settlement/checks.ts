@@ -140,7 +140,9 @@ const BUILT_IN: PreCloseCheckDef[] = [
       ).all(last) as { id: number; docNo: string; clinicName: string; signDate: string | null }[];
       return {
         count: rows.length,
-        items: rows.slice(0, MAX_ITEMS).map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
+        items: rows
+          .slice(0, MAX_ITEMS)
+          .map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
       };
     },
   },
@@ -213,7 +215,8 @@ export function activeMonthsBetween(db: Db, after: string, before: string): stri
 
 export function hasActivity(db: Db, period: string): boolean {
   return Boolean(
-    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ?? sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
+    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ??
+      sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
   );
 }
 
@@ -300,7 +303,8 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
 
   // Stock valid at every instant of the month (and of the open months after it), not only at its end.
   const negative = negativeRunningBalances(db, period);
-  if (negative.length > 0) items.push({ label: '有批次在某一日的结存为负（补录的业务早于到货，或多于当时的库存）', detail: negative.slice(0, 5).join('；'), link: null });
+  if (negative.length > 0)
+    items.push({ label: '有批次在某一日的结存为负（补录的业务早于到货，或多于当时的库存）', detail: negative.slice(0, 5).join('；'), link: null });
   return items;
 }
 

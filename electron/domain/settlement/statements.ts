@@ -102,7 +102,7 @@ export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState)
   }
   if (hasOther) columns.push(OTHER_COLUMN);
 
-  const snapshot = state.eventId !== null ? snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>() : null;
+  const snapshot = state.eventId !== null ? (snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>()) : null;
   const drugIds = new Set<number>([...openingByDrug.keys(), ...moves.keys(), ...(snapshot?.keys() ?? [])]);
   const infos = drugInfos(db, [...drugIds]);
   let balanced = true;
@@ -111,7 +111,7 @@ export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState)
     const open = openingByDrug.get(drugId) ?? zero();
     const raw = moves.get(drugId) ?? Array.from({ length: otherAt + 1 }, zero);
     const computed = raw.reduce((acc, c) => ({ qty: acc.qty + c.qty, value: acc.value + c.value }), { ...open });
-    const closing = snapshot ? snapshot.get(drugId) ?? zero() : computed;
+    const closing = snapshot ? (snapshot.get(drugId) ?? zero()) : computed;
     if (closing.qty !== computed.qty || closing.value !== computed.value) balanced = false;
     const cells = columns.map((c, i) => ({ qty: signed(c.sign, raw[i].qty), value: signed(c.sign, raw[i].value) }));
     const allZero = open.qty === 0 && open.value === 0 && closing.qty === 0 && closing.value === 0 && raw.every((c) => c.qty === 0 && c.value === 0);
@@ -144,7 +144,9 @@ function inTransit(db: Db, period: string, state: PeriodState): { opening: numbe
 }
 
 function clinicOf(db: Db, clinicId: number) {
-  const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as { id: number; code: string; name: string; active: number } | undefined;
+  const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as
+    | { id: number; code: string; name: string; active: number }
+    | undefined;
   if (!c) throw notFound('村卫生室');
   return c;
 }

@@ -48,10 +48,10 @@ const ARRIVAL: Partial<Record<Movement, string>> = {
 
 /** When (and how) the lot first came into the store: its earliest incoming row in the ledger's order. */
 function firstArrival(db: Db, storeId: number, lotId: number): { date: string; movement: Movement } | null {
-  const row = sql(db, 'SELECT business_date AS date, movement FROM ledger WHERE store_id = ? AND lot_id = ? AND qty > 0 ORDER BY business_date, id LIMIT 1').get(
-    storeId,
-    lotId,
-  ) as { date: string; movement: Movement } | undefined;
+  const row = sql(
+    db,
+    'SELECT business_date AS date, movement FROM ledger WHERE store_id = ? AND lot_id = ? AND qty > 0 ORDER BY business_date, id LIMIT 1',
+  ).get(storeId, lotId) as { date: string; movement: Movement } | undefined;
   return row ?? null;
 }
 

@@ -38,8 +38,5 @@ export function assertWithinBackdating(db: Db, businessDate: string, datedOn: st
   const earliest = addDays(datedOn, -days);
   if (businessDate >= earliest || isReopened(db, periodOf(businessDate))) return;
   const limit = days === 0 ? '不允许补录以前日期的业务' : `最多补录 ${days} 天以内的业务（${dayLabel(earliest, datedOn)}及以后）`;
-  throw new AppError(
-    'BUSINESS_RULE',
-    `业务日期 ${businessDate} 早于补录期限：${limit}。补录期限由管理员或药库管理员在“系统管理 → 系统设置 → 记账规则”中设定`,
-  );
+  throw new AppError('BUSINESS_RULE', `业务日期 ${businessDate} 早于补录期限：${limit}。补录期限由管理员或药库管理员在“系统管理 → 系统设置 → 记账规则”中设定`);
 }

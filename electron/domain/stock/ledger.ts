@@ -240,7 +240,7 @@ export function reverseRow(p: PostingContext, row: Pick<LedgerRow, 'id' | 'store
       reversesId: row.id,
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === ('INSUFFICIENT_STOCK')) {
+    if (err instanceof AppError && err.code === 'INSUFFICIENT_STOCK') {
       throw new AppError('INSUFFICIENT_STOCK', `不能冲销：相关库存已被使用。${err.message}`);
     }
     throw err;
@@ -269,14 +269,14 @@ export function allocateFefo(db: Db, storeId: number, drugId: number, qty: numbe
       WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0
       ORDER BY l.expiry_date, l.id`,
   ).all(storeId, drugId) as Allocation[];
-  const usable = lots
-    .filter((l) => l.expiryDate >= asOf)
-    .map((l) => ({ lot: l, at: lotAvailableAt(db, storeId, l.lotId, asOf, l.qty) }));
+  const usable = lots.filter((l) => l.expiryDate >= asOf).map((l) => ({ lot: l, at: lotAvailableAt(db, storeId, l.lotId, asOf, l.qty) }));
   const available = usable.reduce((n, u) => n + u.at.available, 0);
   if (available < qty) {
     const expired = lots.reduce((n, l) => n + (l.expiryDate < asOf ? l.qty : 0), 0);
     // Lots held now but not (all) on the date: say when they came, or what later postings took.
-    const dated = usable.filter((u) => u.at.laterLow !== null && (u.at.available < u.at.atDate || u.at.atDate < u.lot.qty)).map((u) => `批号 ${u.lot.batchNo} ${explainAvailability(db, storeId, u.lot.lotId, asOf, u.at, qty, true)}`);
+    const dated = usable
+      .filter((u) => u.at.laterLow !== null && (u.at.available < u.at.atDate || u.at.atDate < u.lot.qty))
+      .map((u) => `批号 ${u.lot.batchNo} ${explainAvailability(db, storeId, u.lot.lotId, asOf, u.at, qty, true)}`);
     const when = dated.length ? dayLabel(asOf) : ' ';
     throw new AppError(
       'INSUFFICIENT_STOCK',

@@ -49,11 +49,15 @@ export function insertLotLines(
   for (const [lotId, qty] of wanted) {
     const lot = lotAtStore(db, storeId, lotId);
     const d = drugSnapshot(db, lot.drugId);
-    if (qty > lot.held) throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
+    if (qty > lot.held)
+      throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
     if (asOf) {
       const at = lotAvailableAt(db, storeId, lotId, asOf, lot.held);
       if (qty > at.available) {
-        throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} ${explainAvailability(db, storeId, lotId, asOf, at, qty)}，不能处理 ${describeQty(qty, d)}`);
+        throw new AppError(
+          'INSUFFICIENT_STOCK',
+          `${d.drugName} 批号 ${lot.batchNo} ${explainAvailability(db, storeId, lotId, asOf, at, qty)}，不能处理 ${describeQty(qty, d)}`,
+        );
       }
     }
     lots.push(lot);
@@ -75,7 +79,12 @@ export interface StoredLotLine {
   qty: number;
 }
 
-export function storedLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number): StoredLotLine[] {
+export function storedLotLines(
+  db: Db,
+  table: 'stock_return_lines' | 'writeoff_lines',
+  parentColumn: 'return_id' | 'writeoff_id',
+  parentId: number,
+): StoredLotLine[] {
   return db.prepare(`SELECT id, lot_id AS lotId, qty FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`).all(parentId) as StoredLotLine[];
 }
 

@@ -29,7 +29,17 @@ export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.cr
     db,
     `INSERT INTO stock_returns (doc_no, kind, clinic_id, supplier_id, reason_code, reason, status, business_date, created_by, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)`,
-  ).run(docNo, input.kind, clinicId, toSupplier ? input.supplierId : null, input.reasonCode, input.reason, toSupplier ? null : (input.businessDate ?? null), ctx.user.id, ctx.now.toISOString());
+  ).run(
+    docNo,
+    input.kind,
+    clinicId,
+    toSupplier ? input.supplierId : null,
+    input.reasonCode,
+    input.reason,
+    toSupplier ? null : (input.businessDate ?? null),
+    ctx.user.id,
+    ctx.now.toISOString(),
+  );
   const returnId = Number(lastInsertRowid);
   const lots = insertLotLines(db, 'stock_return_lines', 'return_id', returnId, storeId, input.lines, posting.businessDate);
   if (toSupplier) {
@@ -50,7 +60,15 @@ function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: 
     const amount =
       toStoreId === null
         ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount
-        : transfer(posting, { ...ref, fromStoreId, toStoreId, lotId: line.lotId, qty: line.qty, outMovement: 'clinic_return_out', inMovement: 'clinic_return_in' }).in.amount;
+        : transfer(posting, {
+            ...ref,
+            fromStoreId,
+            toStoreId,
+            lotId: line.lotId,
+            qty: line.qty,
+            outMovement: 'clinic_return_out',
+            inMovement: 'clinic_return_in',
+          }).in.amount;
     sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(amount, line.id);
     total += amount;
   }
@@ -68,7 +86,9 @@ function loadReturn(db: Db, id: number) {
     db,
     `SELECT id, kind, clinic_id AS clinicId, status, created_by AS createdBy, created_at AS createdAt, doc_no AS docNo, business_date AS businessDate
        FROM stock_returns WHERE id = ?`,
-  ).get(id) as { id: number; kind: string; clinicId: number | null; status: string; createdBy: number; createdAt: string; docNo: string; businessDate: string | null } | undefined;
+  ).get(id) as
+    | { id: number; kind: string; clinicId: number | null; status: string; createdBy: number; createdAt: string; docNo: string; businessDate: string | null }
+    | undefined;
   if (!r) throw notFound('退货单');
   return r;
 }
@@ -81,7 +101,10 @@ export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.de
     // The date the doctor gave stands (its back-dating counted from the day it was given); without one, the
     // hub's date or today.
     if (r.businessDate && input.businessDate && input.businessDate !== r.businessDate) {
-      throw new AppError('BUSINESS_RULE', `退货单 ${r.docNo} 的业务日期是 ${r.businessDate}（提交时填写），不能改为 ${input.businessDate}；日期有误请驳回，由村医重新提交`);
+      throw new AppError(
+        'BUSINESS_RULE',
+        `退货单 ${r.docNo} 的业务日期是 ${r.businessDate}（提交时填写），不能改为 ${input.businessDate}；日期有误请驳回，由村医重新提交`,
+      );
     }
     const posting = r.businessDate ? postingContext(ctx, r.businessDate, chinaDate(new Date(r.createdAt))) : postingContext(ctx, input.businessDate);
     assertPostable(db, posting.businessDate, ctx.today, posting.datedOn);
@@ -89,7 +112,12 @@ export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.de
     if (input.note) sql(db, 'UPDATE stock_returns SET decision_note = ? WHERE id = ?').run(input.note, r.id);
   } else {
     if (!input.note) throw new AppError('VALIDATION', '驳回退货请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
-    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, r.id);
+    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
+      ctx.user.id,
+      ctx.now.toISOString(),
+      input.note,
+      r.id,
+    );
   }
   ctx.audit.target = `return:${r.id}`;
   return getReturn(db, r.id);

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import type { Db } from '../../db/database';
 import { APPLICATION_ID } from '../../db/database';
 import type { IntegrityCheckResult, IntegrityReport } from '../../../shared/contract/backup';
-import { checkBalancesMatchLedger, checkNoNegativeStock, checkPeriodTotals, checkResult as result, checkRunningBalances, RUNNING_BALANCE_LABEL } from '../stock/invariants';
+import {
+  checkBalancesMatchLedger,
+  checkNoNegativeStock,
+  checkPeriodTotals,
+  checkResult as result,
+  checkRunningBalances,
+  RUNNING_BALANCE_LABEL,
+} from '../stock/invariants';
 
 /** SQLite's own check of every page, index and constraint of the file. */
 export function checkSqliteIntegrity(db: Db): IntegrityCheckResult {

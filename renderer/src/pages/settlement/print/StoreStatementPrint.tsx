@@ -110,7 +110,13 @@ export function HubStatementPrint() {
   const period = useParams().period ?? '';
   const st = useApiQuery('statements.hub', { period });
   return (
-    <PrintPage title={`中心库进销存 ${period}`} loading={st.isLoading} error={st.error?.message ?? null} back={`/settlement/hub?period=${period}`} pdfName={`中心药库进销存-${period}.pdf`}>
+    <PrintPage
+      title={`中心库进销存 ${period}`}
+      loading={st.isLoading}
+      error={st.error?.message ?? null}
+      back={`/settlement/hub?period=${period}`}
+      pdfName={`中心药库进销存-${period}.pdf`}
+    >
       {st.data && <StatementDocument st={st.data} title="中心药库进销存月报表" signatures={['经办人', '审核人', '负责人']} />}
     </PrintPage>
   );
@@ -123,7 +129,13 @@ export function ClinicStatementPrint() {
   const st = useApiQuery('statements.clinic', { period, clinicId });
   const name = st.data?.clinic ? `${st.data.clinic.name}` : '卫生室';
   return (
-    <PrintPage title={`${name}结算单 ${period}`} loading={st.isLoading} error={st.error?.message ?? null} back={`/settlement/clinics?period=${period}&clinic=${clinicId}`} pdfName={`卫生室结算单-${name}-${period}.pdf`}>
+    <PrintPage
+      title={`${name}结算单 ${period}`}
+      loading={st.isLoading}
+      error={st.error?.message ?? null}
+      back={`/settlement/clinics?period=${period}&clinic=${clinicId}`}
+      pdfName={`卫生室结算单-${name}-${period}.pdf`}
+    >
       {st.data && <StatementDocument st={st.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />}
     </PrintPage>
   );
