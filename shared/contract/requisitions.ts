@@ -93,6 +93,25 @@ export const vbpSuggestion = z.object({
 });
 export type VbpSuggestion = z.infer<typeof vbpSuggestion>;
 
+export const SHORTFALL_RESOLUTIONS = ['returned_to_hub', 'written_off'] as const;
+export const SHORTFALL_RESOLUTION_LABELS: Record<(typeof SHORTFALL_RESOLUTIONS)[number], string> = {
+  returned_to_hub: '已退回中心库',
+  written_off: '在途报损',
+};
+
+/** A delivery line that arrived short (base units missing). Once settled the quantity is pending again. */
+export const lineShortfall = z.object({
+  deliveryId: z.number().int(),
+  deliveryDocNo: z.string(),
+  qty: z.number().int(),
+  /** The clinic's reason when signing. */
+  reason: z.string().nullable(),
+  /** How the hub settled it; null while it waits for the hub (the goods still count as issued). */
+  resolution: z.enum(SHORTFALL_RESOLUTIONS).nullable(),
+  resolutionNote: z.string().nullable(),
+});
+export type LineShortfall = z.infer<typeof lineShortfall>;
+
 export const requisitionLine = drugSnapshot.extend({
   id: z.number().int(),
   lineNo: z.number().int(),
@@ -112,7 +131,10 @@ export const requisitionLine = drugSnapshot.extend({
   originalDrug: z
     .object({ drugId: z.number().int(), drugName: z.string(), spec: z.string(), manufacturer: z.string() })
     .nullable(),
+  /** Base units issued to the clinic (a shortfall the hub took back or wrote off no longer counts). */
   issuedQty: z.number().int(),
+  /** What was issued for this line and did not arrive: signed short by the clinic, then settled by the hub (or not yet). */
+  shortfalls: z.array(lineShortfall),
   /** The hub store's unexpired stock of the drug now (hub roles only). */
   hubStock: z.number().int().nullable(),
   /** 集采 equivalents (hub roles only, and only while the line can still change). */

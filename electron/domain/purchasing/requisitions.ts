@@ -10,6 +10,7 @@ import type {
   RequisitionStatus,
   RequisitionSummary,
   LineDecision,
+  LineShortfall,
 } from '../../../shared/contract/requisitions';
 import { getDrug, vbpSuggestionFor, type DrugRow } from './drugs';
 import { clinicStockInfo, targetMonths, usableStock } from './stockinfo';
@@ -116,6 +117,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       WHERE l.requisition_id = ? ORDER BY l.line_no`,
   ).all(id) as LineDbRow[];
 
+  const shortfalls = shortfallsOf(db, id);
   const hub = ctx.user.role !== 'village_doctor';
   const reviewable = isUnderReview(head);
   const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
@@ -157,6 +159,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
           ? null
           : { drugId: r.originalDrugId, drugName: r.originalDrugName ?? '', spec: r.originalSpec ?? '', manufacturer: r.originalManufacturer ?? '' },
       issuedQty: r.issuedQty,
+      shortfalls: shortfalls.get(r.id) ?? [],
       hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),
       vbpSuggestion,
     };
@@ -176,6 +179,20 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       review: role === 'pharmacist' && reviewable && lines.some((l) => l.issuedQty === 0),
     },
   };
+}
+
+/** Delivery lines of a requisition that arrived short, by requisition line, oldest first. */
+function shortfallsOf(db: Db, requisitionId: number): Map<number, LineShortfall[]> {
+  const rows = sql(
+    db,
+    `SELECT dl.requisition_line_id AS lineId, d.id AS deliveryId, d.doc_no AS deliveryDocNo, dl.qty - dl.received_qty AS qty,
+        dl.discrepancy_reason AS reason, dl.resolution, dl.resolution_note AS resolutionNote
+       FROM requisition_lines rl JOIN delivery_lines dl ON dl.requisition_line_id = rl.id JOIN deliveries d ON d.id = dl.delivery_id
+      WHERE rl.requisition_id = ? AND dl.received_qty < dl.qty ORDER BY d.id, dl.line_no`,
+  ).all(requisitionId) as (LineShortfall & { lineId: number })[];
+  const out = new Map<number, LineShortfall[]>();
+  for (const { lineId, ...s } of rows) out.set(lineId, [...(out.get(lineId) ?? []), s]);
+  return out;
 }
 
 export interface LineInput {

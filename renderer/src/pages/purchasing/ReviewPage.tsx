@@ -7,6 +7,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
+import { LineNotices } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 const FILTERS = [
@@ -134,6 +135,7 @@ function ReviewPanel({ id }: { id: number }) {
                   </div>
                 )}
                 {l.note && <div className="muted">备注：{l.note}</div>}
+                <LineNotices line={l} />
               </div>
             ),
           },
