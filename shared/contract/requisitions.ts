@@ -66,7 +66,7 @@ export const stockInfo = z.object({
 });
 export type StockInfo = z.infer<typeof stockInfo>;
 
-/** 应采尽采: a 集采 drug with the same generic name and dosage form as the requested one. */
+/** 应采尽采: a 集采 drug with the same generic name, dosage form and strength per base unit as the requested one. */
 export const vbpAlternative = z.object({
   drugId: z.number().int(),
   drugName: z.string(),
@@ -87,6 +87,8 @@ export const vbpAlternative = z.object({
 export type VbpAlternative = z.infer<typeof vbpAlternative>;
 
 export const vbpSuggestion = z.object({
+  /** Base units the line asks for; a switch keeps exactly this many (only the packs they fill change). */
+  qty: z.number().int(),
   /** The requested drug's price per base unit (micro-yuan), when it has a contract price. */
   currentUnitPrice: z.number().int().nullable(),
   alternatives: z.array(vbpAlternative),
@@ -129,7 +131,15 @@ export const requisitionLine = drugSnapshot.extend({
   decidedByName: z.string().nullable(),
   /** The drug the clinic asked for, when the hub switched the line to a 集采 equivalent. */
   originalDrug: z
-    .object({ drugId: z.number().int(), drugName: z.string(), spec: z.string(), manufacturer: z.string() })
+    .object({
+      drugId: z.number().int(),
+      drugName: z.string(),
+      spec: z.string(),
+      manufacturer: z.string(),
+      /** The requested drug's pack as the catalog has it, to show the quantity before → after the switch. */
+      packUnit: z.string(),
+      packSize: z.number().int(),
+    })
     .nullable(),
   /** Base units issued to the clinic (a shortfall the hub took back or wrote off no longer counts). */
   issuedQty: z.number().int(),
@@ -302,7 +312,8 @@ export const requisitionsApi = {
     output: requisitionDetail,
   }),
   'requisitions.switchToVbp': defineMethod({
-    summary: '应采尽采：把请领行改为同通用名、同剂型的集采中选药品（数量按最小单位不变，记录原药品）',
+    summary:
+      '应采尽采：把请领行改为同通用名、同剂型、每最小单位含量相同的集采中选药品（数量按最小单位不变，包装不同只改变折合的包装数，记录原药品）；规格不同或无法从规格确认含量的拒绝并说明原因',
     access: ['pharmacist'],
     write: true,
     input: z.object({ lineIds: z.array(id).min(1, '请选择请领行').max(500), vbpDrugId: id }),

@@ -152,6 +152,8 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const amlRow = ph.getByRole('row', { name: /氨氯地平片/ });
   await amlRow.getByRole('button', { name: '有集采替代' }).click();
   await expect(ph.getByText('本行节省 ¥189.60')).toBeVisible();
+  // Same strength per 片, so the same 56片, in the 集采 drug's packs: before → after on the screen.
+  await expect(ph.getByLabel('氨氯地平片 5mg*28片 数量换算')).toHaveText('数量 8盒（56片） → 2盒（56片）');
   await ph.getByRole('button', { name: '改为此集采药品' }).click();
   await expect(ph.getByRole('row', { name: /5mg\*28片/ })).toContainText('2盒');
   await expect(ph.locator('.ant-statistic').filter({ hasText: '集采品种' })).toContainText('1 / 3');

@@ -84,6 +84,8 @@ interface LineDbRow {
   originalDrugName: string | null;
   originalSpec: string | null;
   originalManufacturer: string | null;
+  originalPackUnit: string | null;
+  originalPackSize: number | null;
   issuedQty: number;
 }
 
@@ -112,8 +114,9 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
         l.stock_on_hand AS stockOnHand, l.amc, l.in_transit AS inTransit, l.suggested_qty AS suggestedQty,
         l.decision, l.approved_qty AS approvedQty, l.decision_reason AS decisionReason, l.decided_at AS decidedAt,
         du.display_name AS decidedByName, l.original_drug_id AS originalDrugId, l.original_drug_name AS originalDrugName,
-        l.original_spec AS originalSpec, l.original_manufacturer AS originalManufacturer, l.issued_qty AS issuedQty
-       FROM requisition_lines l LEFT JOIN users du ON du.id = l.decided_by
+        l.original_spec AS originalSpec, l.original_manufacturer AS originalManufacturer, l.issued_qty AS issuedQty,
+        od.pack_unit AS originalPackUnit, od.pack_size AS originalPackSize
+       FROM requisition_lines l LEFT JOIN users du ON du.id = l.decided_by LEFT JOIN drugs od ON od.id = l.original_drug_id
       WHERE l.requisition_id = ? ORDER BY l.line_no`,
   ).all(id) as LineDbRow[];
 
@@ -157,7 +160,14 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       originalDrug:
         r.originalDrugId === null
           ? null
-          : { drugId: r.originalDrugId, drugName: r.originalDrugName ?? '', spec: r.originalSpec ?? '', manufacturer: r.originalManufacturer ?? '' },
+          : {
+              drugId: r.originalDrugId,
+              drugName: r.originalDrugName ?? '',
+              spec: r.originalSpec ?? '',
+              manufacturer: r.originalManufacturer ?? '',
+              packUnit: r.originalPackUnit ?? '',
+              packSize: r.originalPackSize ?? 1,
+            },
       issuedQty: r.issuedQty,
       shortfalls: shortfalls.get(r.id) ?? [],
       hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),

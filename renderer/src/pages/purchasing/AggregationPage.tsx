@@ -98,7 +98,7 @@ function lineColumns(withPrice: boolean) {
       key: 'vbp',
       width: 110,
       render: (_: unknown, l: AggregationLine) =>
-        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} baseUnit={l.baseUnit} /> : null,
+        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} unit={l} /> : null,
     },
   ];
 }

@@ -2,6 +2,20 @@ import { Tag } from 'antd';
 import { SHORTFALL_RESOLUTION_LABELS, type RequisitionLine } from '../../../../shared/contract/requisitions';
 import { qtyText } from './format';
 
+/** After a 集采 switch: the same base units, in the requested drug's packs → in the 集采 drug's packs. */
+export function SwitchedQty({ line }: { line: RequisitionLine }) {
+  const o = line.originalDrug;
+  if (!o) return null;
+  const qty = line.approvedQty ?? line.requestedQty;
+  const before = qtyText(qty, { packSize: o.packSize, packUnit: o.packUnit, baseUnit: line.baseUnit });
+  const after = qtyText(qty, line);
+  return (
+    <div className="line-notice">
+      数量 {before} → {after}
+    </div>
+  );
+}
+
 /**
  * What happened to a requisition line after review that the clinic and the hub must both see: goods issued
  * that never arrived (and what the hub did about them).

@@ -9,7 +9,7 @@ import { Page } from '../../components/Page';
 import { DrugPicker } from '../../components/DrugPicker';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
 import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
-import { LineNotices } from './LineNotices';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { newToken } from './token';
 
 /** One line being edited. Quantities are base units; `unit` is how the doctor types it. */
@@ -98,6 +98,7 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
             </div>
             {l.issuedQty > 0 && <div>已配送 {qtyText(l.issuedQty, l)}</div>}
             {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+            <SwitchedQty line={l} />
             <LineNotices line={l} />
             {l.decisionReason && <Alert type={l.decision === 'rejected' ? 'error' : 'warning'} showIcon title={l.decisionReason} style={{ marginTop: 6 }} />}
           </Card>
@@ -124,6 +125,7 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
                 {l.spec} · {l.manufacturer}
               </div>
               {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+              <SwitchedQty line={l} />
               <LineNotices line={l} />
             </div>
           ),

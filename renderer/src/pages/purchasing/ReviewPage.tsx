@@ -7,7 +7,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
-import { LineNotices } from './LineNotices';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 const FILTERS = [
@@ -132,6 +132,7 @@ function ReviewPanel({ id }: { id: number }) {
                     <Tag color="magenta">
                       原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，已改为集采
                     </Tag>
+                    <SwitchedQty line={l} />
                   </div>
                 )}
                 {l.note && <div className="muted">备注：{l.note}</div>}
@@ -199,7 +200,7 @@ function ReviewPanel({ id }: { id: number }) {
                     <Button size="small" danger onClick={() => setDraft({ line: l, mode: 'rejected' })} aria-label={`驳回 ${l.drugName}`}>
                       驳回
                     </Button>
-                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} baseUnit={l.baseUnit} />}
+                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} unit={l} />}
                   </Space>
                 )}
                 {l.issuedQty > 0 && <Typography.Text type="secondary">已发 {qtyText(l.issuedQty, l)}</Typography.Text>}
