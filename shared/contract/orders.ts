@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { fileContent, id, optionalText, pageOf, paging, text } from './common';
+import { fileContent, id, optionalText, pageOf, paging, requiredText, text } from './common';
 import { drugSnapshot, vbpSuggestion } from './requisitions';
 
 /** Aggregation (汇总) of approved requisitions and the hub's own needs into purchase orders (采购订单). */
 
-export const ORDER_STATUSES = ['draft', 'sent', 'partly_received', 'received', 'cancelled'] as const;
+/** short_closed: partly received, then closed by the pharmacist (终止收货): the rest will never come. */
+export const ORDER_STATUSES = ['draft', 'sent', 'partly_received', 'received', 'short_closed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   draft: '草稿',
   sent: '已发送',
   partly_received: '部分到货',
   received: '已到货',
+  short_closed: '已终止收货',
   cancelled: '已作废',
 };
 
@@ -113,6 +115,7 @@ export const orderSummary = z.object({
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
+  shortClosedAt: z.string().nullable(),
 });
 export type OrderSummary = z.infer<typeof orderSummary>;
 
@@ -141,8 +144,10 @@ export const orderDetail = orderSummary.extend({
   note: z.string().nullable(),
   sentByName: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  /** 终止收货: who closed the order short, when, and why. What each line still lacked (qty − receivedQty) will never come. */
+  shortClose: z.object({ at: z.string(), byName: z.string(), reason: z.string() }).nullable(),
   lines: z.array(orderLine),
-  can: z.object({ send: z.boolean(), cancel: z.boolean() }),
+  can: z.object({ send: z.boolean(), cancel: z.boolean(), shortClose: z.boolean() }),
 });
 export type OrderDetail = z.infer<typeof orderDetail>;
 
@@ -180,7 +185,7 @@ export const ordersApi = {
     write: false,
     input: z
       .object({
-        status: z.array(z.enum(ORDER_STATUSES)).max(5).optional(),
+        status: z.array(z.enum(ORDER_STATUSES)).max(ORDER_STATUSES.length).optional(),
         supplierId: id.optional(),
         aggregationId: id.optional(),
         keyword: text(40, '关键字').optional(),
@@ -209,6 +214,14 @@ export const ordersApi = {
     write: true,
     input: z.object({ id, reason: optionalText(200, '作废原因') }),
     output: orderDetail,
+  }),
+  'orders.shortClose': defineMethod({
+    summary:
+      '终止收货：部分到货的订单，配送企业不再送来其余部分时由药库关闭，须填原因。未到的数量不再计入在途（汇总不再扣减、月结不再提醒）；它本要供应、仍未配送完的请领单回到待汇总（released 为其单号）',
+    access: PHARMACIST,
+    write: true,
+    input: z.object({ id, reason: requiredText(200, '终止原因') }),
+    output: orderDetail.extend({ released: z.array(z.string()) }),
   }),
   'orders.export': defineMethod({
     summary: '导出采购订单为 Excel（.xlsx）',

@@ -145,6 +145,11 @@ export const requisitionLine = drugSnapshot.extend({
   issuedQty: z.number().int(),
   /** What was issued for this line and did not arrive: signed short by the clinic, then settled by the hub (or not yet). */
   shortfalls: z.array(lineShortfall),
+  /**
+   * The purchase order buying for this line that the hub closed short (终止收货), latest first: the rest will
+   * not come from it, and what the clinic still lacks went back to the aggregation pool.
+   */
+  shortClosedOrder: z.object({ orderDocNo: z.string(), supplierName: z.string(), reason: z.string(), closedAt: z.string() }).nullable(),
   /** The hub store's unexpired stock of the drug now (hub roles only). */
   hubStock: z.number().int().nullable(),
   /** 集采 equivalents (hub roles only, and only while the line can still change). */

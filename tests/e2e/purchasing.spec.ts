@@ -228,3 +228,60 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await phone2.close();
   await desk.close();
 });
+
+test('a partly received order is closed short with a reason; the hub and the clinic both see it', async ({ browser }) => {
+  // Continues the hub above: the 国药 order (12盒 阿莫西林, 2盒 布洛芬) was sent; only 10盒 阿莫西林 and the 布洛芬 arrive.
+  const yaoku = await apiAs(browser, server.url, 'yaoku', PASSWORD);
+  const sent = await api(yaoku, 'orders.list', { status: ['sent'], page: 1, pageSize: 10 });
+  const orderId = sent.rows.find((o: { supplierName: string }) => o.supplierName === '国药控股湖南有限公司').id as number;
+  const order = await api(yaoku, 'orders.get', { id: orderId });
+  const lineOf = (name: string) => order.lines.find((l: { drugName: string }) => l.drugName === name);
+  await api(yaoku, 'receipts.create', {
+    poId: orderId,
+    invoiceNo: 'FP-E2E-01',
+    lines: [
+      { poLineId: lineOf('阿莫西林胶囊').id, batchNo: 'A2601', expiryDate: '2028-06-30', qty: 240 },
+      { poLineId: lineOf('布洛芬缓释胶囊').id, batchNo: 'B2601', expiryDate: '2028-06-30', qty: 40 },
+    ],
+  });
+
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const ph = await desk.newPage();
+  await login(ph, server.url, 'yaoku', PASSWORD);
+  await ph.goto(`${server.url}purchasing/orders/${orderId}`);
+  await expect(ph.getByRole('heading', { name: `采购订单 ${order.docNo}` })).toBeVisible();
+  await expect(ph.getByText('部分到货').first()).toBeVisible();
+  await ph.getByRole('button', { name: '终止收货' }).click();
+  const dialog = ph.getByRole('dialog', { name: `终止收货：采购订单 ${order.docNo}` });
+  await expect(dialog).toContainText('阿莫西林胶囊 0.25g*24粒：订购 12盒（288粒），已到 10盒（240粒），不再到货 2盒（48粒）');
+  await expect(dialog).not.toContainText('布洛芬');
+  await dialog.getByRole('button', { name: '确认终止收货' }).click();
+  await expect(dialog.getByText('请填写终止收货的原因')).toBeVisible();
+  await dialog.getByLabel('终止原因').fill('配送企业通知该批次缺货，其余不再供应');
+  await screenshot(ph, 'purchasing-09-short-close');
+  await dialog.getByRole('button', { name: '确认终止收货' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(ph.getByText(/已终止收货；2 张请领单（QL-.*）回到待汇总/)).toBeVisible();
+  await expect(ph.getByText('已终止收货').first()).toBeVisible();
+  await expect(ph.getByText(/终止收货：配送企业通知该批次缺货，其余不再供应/)).toBeVisible();
+  await expect(ph.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('终止，未到 2盒');
+  await expect(ph.getByRole('button', { name: '终止收货' })).toHaveCount(0);
+  // In the list, under its own filter.
+  await ph.goto(`${server.url}purchasing/orders?status=short_closed`);
+  await expect(ph.getByRole('row').filter({ hasText: order.docNo })).toContainText('已终止收货');
+
+  // 西岭's doctor, on the phone: the 阿莫西林 line says which order stopped, why, and that it waits for purchasing again.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const d2 = await phone.newPage();
+  await login(d2, server.url, 'cy02', PASSWORD);
+  await d2.getByRole('button', { name: '打开导航菜单' }).click();
+  await d2.getByRole('menuitem', { name: '需求上报' }).click();
+  await d2.locator('.req-card').first().click();
+  const amox = d2.locator('.ant-card').filter({ hasText: '阿莫西林胶囊' });
+  await expect(amox).toContainText(`采购订单 ${order.docNo}（国药控股湖南有限公司）`);
+  await expect(amox).toContainText('终止收货：配送企业通知该批次缺货，其余不再供应');
+  await expect(amox).toContainText('尚未配送的 1盒6粒（共 30粒） 重新等待汇总采购');
+  await screenshot(d2, 'purchasing-10-doctor-short-closed');
+  await phone.close();
+  await desk.close();
+});

@@ -121,6 +121,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
   ).all(id) as LineDbRow[];
 
   const shortfalls = shortfallsOf(db, id);
+  const shortClosed = shortClosedOrdersOf(db, id);
   const hub = ctx.user.role !== 'village_doctor';
   const reviewable = isUnderReview(head);
   const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
@@ -170,6 +171,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
             },
       issuedQty: r.issuedQty,
       shortfalls: shortfalls.get(r.id) ?? [],
+      shortClosedOrder: shortClosed.get(r.id) ?? null,
       hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),
       vbpSuggestion,
     };
@@ -202,6 +204,22 @@ function shortfallsOf(db: Db, requisitionId: number): Map<number, LineShortfall[
   ).all(requisitionId) as (LineShortfall & { lineId: number })[];
   const out = new Map<number, LineShortfall[]>();
   for (const { lineId, ...s } of rows) out.set(lineId, [...(out.get(lineId) ?? []), s]);
+  return out;
+}
+
+/** For each line of a requisition, the latest order buying for it that was closed short before all of it came. */
+function shortClosedOrdersOf(db: Db, requisitionId: number): Map<number, NonNullable<RequisitionLine['shortClosedOrder']>> {
+  const rows = sql(
+    db,
+    `SELECT s.requisition_line_id AS lineId, o.doc_no AS orderDocNo, o.supplier_name AS supplierName, o.short_close_reason AS reason,
+        o.short_closed_at AS closedAt
+       FROM requisition_lines rl JOIN purchase_order_line_sources s ON s.requisition_line_id = rl.id
+       JOIN purchase_order_lines pl ON pl.id = s.po_line_id JOIN purchase_orders o ON o.id = pl.po_id
+      WHERE rl.requisition_id = ? AND o.short_closed_at IS NOT NULL AND pl.received_qty < pl.qty
+      ORDER BY o.short_closed_at, o.id`,
+  ).all(requisitionId) as ({ lineId: number } & NonNullable<RequisitionLine['shortClosedOrder']>)[];
+  const out = new Map<number, NonNullable<RequisitionLine['shortClosedOrder']>>();
+  for (const { lineId, ...order } of rows) out.set(lineId, order);
   return out;
 }
 

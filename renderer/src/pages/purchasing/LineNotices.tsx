@@ -1,6 +1,6 @@
 import { Tag } from 'antd';
 import { SHORTFALL_RESOLUTION_LABELS, type RequisitionLine } from '../../../../shared/contract/requisitions';
-import { qtyText } from './format';
+import { dateTime, qtyText } from './format';
 
 /** After a 集采 switch: the same base units, in the requested drug's packs → in the 集采 drug's packs. */
 export function SwitchedQty({ line }: { line: RequisitionLine }) {
@@ -17,13 +17,21 @@ export function SwitchedQty({ line }: { line: RequisitionLine }) {
 }
 
 /**
- * What happened to a requisition line after review that the clinic and the hub must both see: goods issued
- * that never arrived (and what the hub did about them).
+ * What happened to a requisition line after review that the clinic and the hub must both see: an order
+ * buying for it that was closed short, and goods issued that never arrived (and what the hub did about them).
  */
 export function LineNotices({ line }: { line: RequisitionLine }) {
-  if (line.shortfalls.length === 0) return null;
+  const closed = line.shortClosedOrder;
+  if (line.shortfalls.length === 0 && !closed) return null;
   return (
     <div className="line-notices">
+      {closed && (
+        <div className="line-notice">
+          <Tag color="volcano">采购终止</Tag>
+          采购订单 {closed.orderDocNo}（{closed.supplierName}）已于 {dateTime(closed.closedAt)} 终止收货：{closed.reason}。
+          {line.approvedQty !== null && line.approvedQty > line.issuedQty ? `尚未配送的 ${qtyText(line.approvedQty - line.issuedQty, line)} 重新等待汇总采购。` : ''}
+        </div>
+      )}
       {line.shortfalls.map((s, i) => (
         <div key={`s${i}`} className="line-notice">
           <Tag color={s.resolution ? 'orange' : 'gold'}>{s.resolution ? SHORTFALL_RESOLUTION_LABELS[s.resolution] : '签收差异待药库处理'}</Tag>

@@ -54,7 +54,14 @@ export const RequisitionStatusTag = ({ status, aggregated }: { status: Requisiti
 const DECISION_COLORS: Record<LineDecision, string> = { pending: 'default', approved: 'success', adjusted: 'warning', rejected: 'error' };
 export const DecisionTag = ({ decision }: { decision: LineDecision }) => <Tag color={DECISION_COLORS[decision]}>{LINE_DECISION_LABELS[decision]}</Tag>;
 
-const ORDER_COLORS: Record<OrderStatus, string> = { draft: 'default', sent: 'processing', partly_received: 'warning', received: 'success', cancelled: 'default' };
+const ORDER_COLORS: Record<OrderStatus, string> = {
+  draft: 'default',
+  sent: 'processing',
+  partly_received: 'warning',
+  received: 'success',
+  short_closed: 'volcano',
+  cancelled: 'default',
+};
 export const OrderStatusTag = ({ status }: { status: OrderStatus }) => <Tag color={ORDER_COLORS[status]}>{ORDER_STATUS_LABELS[status]}</Tag>;
 
 export function DrugTags({ insuranceClass, vbp }: { insuranceClass: 'A' | 'B' | 'none'; vbp: boolean }) {
