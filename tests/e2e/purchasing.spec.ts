@@ -248,6 +248,7 @@ test('a partly received order is closed short with a reason; the hub and the cli
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
+  await expect(ph.getByRole('heading', { name: '工作台' })).toBeVisible();
   await ph.goto(`${server.url}purchasing/orders/${orderId}`);
   await expect(ph.getByRole('heading', { name: `采购订单 ${order.docNo}` })).toBeVisible();
   await expect(ph.getByText('部分到货').first()).toBeVisible();
