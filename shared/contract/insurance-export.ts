@@ -36,7 +36,7 @@ export const insuranceExportPreview = z.object({
   invdate: z.string(),
   stores: z.array(exportStore),
   interfaces: z.array(interfaceSummary),
-  /** Ledger rows of the month at the exported stores; each appears in exactly one row of 3502–3506. */
+  /** Ledger rows of the month at the exported stores (the hub's with the clinics' transit stores); each appears in exactly one row of 3502–3506. */
   ledgerRows: int,
   warnings: z.array(exportWarning),
   /** Fields the platform defines that Santong does not keep: exported empty. */

@@ -59,6 +59,18 @@ export const storeStatement = z.object({
   amountDue: int.nullable(),
   /** Hub: goods issued to clinics and not yet signed for, at cost, at the start and end of the month. */
   inTransit: z.object({ opening: int, closing: int }).nullable(),
+  /**
+   * Hub: the same goods by drug (all clinics' transit stores): opening + 配送出库 − 签收或退回 − 在途报损 = closing,
+   * in quantity and money, with the columns named as printed. Null for a clinic.
+   */
+  transit: z
+    .object({
+      columns: z.array(statementColumn),
+      rows: z.array(statementRow),
+      totals: z.object({ opening: int, cells: z.array(int), closing: int }),
+      balanced: z.boolean(),
+    })
+    .nullable(),
 });
 export type StoreStatement = z.infer<typeof storeStatement>;
 

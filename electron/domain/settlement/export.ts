@@ -128,6 +128,12 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
   const wb = await newBook(s.hubName);
   storeSheet(wb, s, '中心药库进销存月报');
+  // Goods in transit are the hub's until signed: their own sheet, with the 在途报损 column.
+  if (s.transit) {
+    const t = s.transit;
+    const store = { ...s.store, name: '各村卫生室在途库（已出库未签收，属中心药库）' };
+    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报');
+  }
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
 

@@ -44,7 +44,7 @@ export function StatementFigures({ st }: { st: StoreStatement }) {
  * A stock statement by drug: opening + each column = closing, in quantity and money. On a phone each drug
  * is a card with the same figures.
  */
-export function StatementTable({ st, loading }: { st: StoreStatement; loading?: boolean }) {
+export function StatementTable({ st, loading, empty = '本月该库房没有库存，也没有收发' }: { st: StoreStatement; loading?: boolean; empty?: string }) {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [q, setQ] = useState('');
@@ -87,7 +87,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
   ];
 
   const search = <Input.Search allowClear placeholder="药品名称、医保编码、厂家" onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} aria-label="筛选药品" />;
-  if (!loading && st.rows.length === 0) return <Empty description="本月该库房没有库存，也没有收发" />;
+  if (!loading && st.rows.length === 0) return <Empty description={empty} />;
   return (
     <>
       {!st.balanced && <Alert type="error" showIcon style={{ marginBottom: 12 }} title="账表不平：结账快照与台账不一致，请联系管理员检查数据（系统管理 → 数据检查）。" />}
