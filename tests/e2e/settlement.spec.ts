@@ -76,6 +76,10 @@ test('hub and clinic statements; a village doctor sees only their own, on a phon
   await page.getByRole('menuitem', { name: '中心库进销存' }).click();
   await expect(page.getByRole('heading', { name: '中心库进销存' })).toBeVisible();
   await expect(page.getByText('在途（已出库未签收）期末')).toBeVisible();
+  // Goods in transit by drug, under the hub's own table, with their losses in a column of their own.
+  const transit = page.locator('.ant-card').filter({ hasText: '在途药品（已出库、卫生室未签收，属中心药库）' });
+  await expect(transit.getByRole('columnheader', { name: '在途报损' })).toBeVisible();
+  await expect(transit.getByRole('columnheader', { name: '配送出库' })).toBeVisible();
   await screenshot(page, 'settlement-05-hub');
   await page.getByRole('menuitem', { name: '卫生室结算' }).click();
   await expect(page.getByRole('columnheader', { name: '应结算（用药金额）' })).toBeVisible();
@@ -145,6 +149,9 @@ test('statements print on A4 with totals, the amount in words, page numbers and 
   await screenshot(page, 'settlement-11-hub-print');
   const hub = await pdfOf(page, 'settlement-hub-statement');
   expect(hub.text).toContain('期末结存金额（大写）');
+  // The goods in transit on a page of their own, with the 在途报损 column.
+  expect(hub.text).toContain('在途药品月报表');
+  expect(hub.text).toContain('在途报损');
   expect(hub.text).toMatch(/第\s*1\s*页\s*共\s*\d+\s*页/);
 });
 

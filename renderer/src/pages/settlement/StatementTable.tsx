@@ -44,7 +44,18 @@ export function StatementFigures({ st }: { st: StoreStatement }) {
  * A stock statement by drug: opening + each column = closing, in quantity and money. On a phone each drug
  * is a card with the same figures.
  */
-export function StatementTable({ st, loading, empty = '本月该库房没有库存，也没有收发' }: { st: StoreStatement; loading?: boolean; empty?: string }) {
+export function StatementTable({
+  st,
+  loading,
+  empty = '本月该库房没有库存，也没有收发',
+  ends = ['期初结存', '期末结存'],
+}: {
+  st: StoreStatement;
+  loading?: boolean;
+  empty?: string;
+  /** What the opening and closing columns are called. */
+  ends?: [string, string];
+}) {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [q, setQ] = useState('');
@@ -81,9 +92,9 @@ export function StatementTable({ st, loading, empty = '本月该库房没有库�
         </>
       ),
     },
-    pair('期初结存', 'opening', (r) => r.opening),
+    pair(ends[0], 'opening', (r) => r.opening),
     ...st.columns.map((c, i) => pair(c.label, c.key, (r) => r.cells[i], st.amountDue !== null && c.key === 'dispensed')),
-    pair('期末结存', 'closing', (r) => r.closing, true),
+    pair(ends[1], 'closing', (r) => r.closing, true),
   ];
 
   const search = <Input.Search allowClear placeholder="药品名称、医保编码、厂家" onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} aria-label="筛选药品" />;
@@ -147,7 +158,7 @@ export function StatementTable({ st, loading, empty = '本月该库房没有库�
         />
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
-        期末结存 = 期初结存 {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
+        {ends[1]} = {ends[0]} {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
         {st.closingSource === 'snapshot' ? '本月已结账，期末数取自结账快照。' : ''}
       </Typography.Paragraph>
     </>

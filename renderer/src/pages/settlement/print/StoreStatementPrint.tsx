@@ -23,11 +23,11 @@ function Figure({ qty, value, row, strong }: { qty: number; value: number; row: 
   );
 }
 
-function columnsOf(st: StoreStatement): PrintColumn<StatementRow>[] {
+function columnsOf(st: StoreStatement, ends: [string, string] = ['期初结存', '期末结存']): PrintColumn<StatementRow>[] {
   const groups = [
-    { key: 'opening', title: '期初结存', get: (r: StatementRow) => r.opening, strong: false },
+    { key: 'opening', title: ends[0], get: (r: StatementRow) => r.opening, strong: false },
     ...st.columns.map((c, i) => ({ key: c.key, title: c.label, get: (r: StatementRow) => r.cells[i], strong: st.amountDue !== null && c.key === 'dispensed' })),
-    { key: 'closing', title: '期末结存', get: (r: StatementRow) => r.closing, strong: true },
+    { key: 'closing', title: ends[1], get: (r: StatementRow) => r.closing, strong: true },
   ];
   const share = `${(67 / groups.length).toFixed(2)}%`;
   return [
@@ -132,7 +132,7 @@ function TransitDocument({ st }: { st: StoreStatement }) {
           { label: '期间', value: periodLabel(st.period) },
           { label: '单位', value: '元（按进价，零差率）' },
         ]}
-        columns={columnsOf(view)}
+        columns={columnsOf(view, ['期初在途', '期末在途'])}
         rows={t.rows}
         rowKey={(r) => r.drugId}
         totals={{ label: `合计（${t.rows.length} 个品种）`, cells }}
