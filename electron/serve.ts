@@ -51,7 +51,10 @@ export function parseServeArgs(argv: string[]): ServeArgs {
 }
 
 export async function serve(args: ServeArgs) {
-  const runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) });
+  // The demo preparer is start-up code: the runtime only calls it when a fresh install steps into the demo hub.
+  const runtime: Runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) }, undefined, {
+    prepareDemo: () => ensureDemoHub(runtime),
+  });
   if (args.demo) await runtime.ready;
   if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
   const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());

@@ -18,9 +18,9 @@ export const MAIN_ENTRIES = {
   'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
   bench: 'electron/tools/bench.ts',
-  // Worker thread for checks that read a whole database file (name kept in sync with backup/off-thread.ts).
-  'db-check-worker': 'electron/domain/backup/check-worker.ts',
-  // Worker thread for the long reads (name kept in sync with api/long-read-pool.ts).
+  // Worker thread for checks that read a whole database file (name kept in sync with db/off-thread.ts).
+  'db-check-worker': 'electron/db/check-worker.ts',
+  // Worker thread for the long reads (name kept in sync with db/long-read-pool.ts).
   'long-read-worker': 'electron/api/long-read-worker.ts',
 };
 

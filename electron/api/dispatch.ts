@@ -5,9 +5,9 @@ import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
-import type { Caller, HandlerContext, SessionSink } from './context';
+import type { Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
+import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
@@ -16,7 +16,7 @@ import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
 /** Methods a user who must change an initial password may still call. */
-const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
 
 function failure(err: AppError): DispatchResult {
   const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
@@ -113,8 +113,8 @@ export async function dispatch(
     const input = parsed.data;
 
     const ctx: HandlerContext = {
-      app,
-      runtime,
+      hub: app,
+      host: runtime,
       db: spec.write ? app.db : app.readDb,
       now,
       today: chinaDate(now),

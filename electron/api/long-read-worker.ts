@@ -6,11 +6,11 @@ import { openDatabase } from '../db/database';
 import { AppError } from '../errors';
 import type { AuthedUser } from '../domain/auth/sessions';
 import { runLongRead, type LongReadMethod } from './long-reads';
-import type { LongReadReply, LongReadRequest } from './long-read-pool';
+import type { LongReadReply, LongReadRequest } from '../db/long-read-pool';
 
 const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
 
-async function answer(req: LongReadRequest): Promise<LongReadReply> {
+async function answer(req: LongReadRequest<AuthedUser>): Promise<LongReadReply> {
   const now = new Date(req.nowMs);
   const user: AuthedUser = req.user;
   try {
@@ -24,7 +24,7 @@ async function answer(req: LongReadRequest): Promise<LongReadReply> {
   }
 }
 
-parentPort!.on('message', (req: LongReadRequest | 'close') => {
+parentPort!.on('message', (req: LongReadRequest<AuthedUser> | 'close') => {
   if (req === 'close') {
     db.close();
     parentPort!.close();

@@ -2,13 +2,14 @@
  * The LAN server as the hub's settings describe it (系统设置 → 局域网访问): started, restarted or stopped
  * when they change. Plain Node: the Electron shell only creates the controller and shows its errors.
  */
-import type { LanHost, Runtime } from '../runtime';
+import type { Runtime } from '../runtime';
+import type { LanHost } from '../domain/ports';
 import type { LanSettings } from '../../shared/contract/system';
-import { readLanHostnames, readLanSettings } from './lan-settings';
-import { ensureCertificate, lanAddresses } from './certificate';
+import { readLanHostnames, readLanSettings } from '../domain/system/lan-settings';
+import { ensureCertificate, lanAddresses } from '../lib/certificate';
 import { startHttpServer, type RunningServer } from './server';
 
-export { readLanSettings, writeLanSettings } from './lan-settings';
+export { readLanSettings, writeLanSettings } from '../domain/system/lan-settings';
 
 /** The addresses to give village doctors for a server listening on all interfaces. */
 export function lanUrls(https: boolean, port: number, addresses = lanAddresses()): string[] {

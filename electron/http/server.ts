@@ -7,13 +7,13 @@ import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
 import { dispatch } from '../api/dispatch';
-import { allowAnonymousAuditRow, recordAudit } from '../api/audit';
+import { allowAnonymousAuditRow, recordAudit } from '../domain/audit/record';
 import { logFault } from '../api/faults';
-import type { SessionSink } from '../api/context';
+import type { SessionSink } from '../domain/context';
 import type { Runtime } from '../runtime';
 import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
-import { CA_FILE_NAME, caCertificatePem, ownHostnames } from './certificate';
-import { readLanHostnames } from './lan-settings';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames } from '../lib/certificate';
+import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';

@@ -17,7 +17,7 @@ import { runCatalogBench } from './bench/catalog';
 import { runServerBench } from './bench/server';
 import { ensureHub, verifyHub } from './bench/hubs';
 import { round } from './bench/measure';
-import { recordCleanClose } from '../domain/backup/recovery';
+import { recordCleanClose } from '../db/clean-close';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');

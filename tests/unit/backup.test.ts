@@ -8,7 +8,7 @@ import { Runtime } from '../../electron/runtime';
 import { backupNow } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
-import { backupOffThread } from '../../electron/domain/backup/off-thread';
+import { backupOffThread } from '../../electron/db/off-thread';
 import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, scratchDirs, tempDir, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;

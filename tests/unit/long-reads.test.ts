@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { api } from '../../shared/contract';
 import { chinaDate } from '../../shared/dates';
-import { LongReadWorker } from '../../electron/api/long-read-pool';
+import { LongReadWorker } from '../../electron/db/long-read-pool';
 import { runLongRead } from '../../electron/api/long-reads';
 import { loadAuthedUser } from '../../electron/domain/auth/sessions';
 import { sql } from '../../electron/db/database';

@@ -4,7 +4,7 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CA_FILE_NAME, ensureCertificate, tlsDir } from '../../electron/http/certificate';
+import { CA_FILE_NAME, ensureCertificate, tlsDir } from '../../electron/lib/certificate';
 import { LanController, startLanServer } from '../../electron/http/lan';
 import { ADMIN_PASSWORD, createTestHub, type TestHub } from '../helpers/runtime';
 

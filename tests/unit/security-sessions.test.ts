@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { handlers } from '../../electron/api/handlers';
-import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/api/audit';
+import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
 import { MAX_FAILURES_PER_ADDRESS } from '../../electron/domain/auth/throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../electron/domain/auth/sessions';
 import { startHttpServer } from '../../electron/http/server';

@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../api/context';
+import { defineHandlers } from '../context';
 import { sql } from '../../db/database';
 import { api, type AnyMethod } from '../../../shared/contract';
 import { AUDIT_COUNT_LIMIT, type AuditRow } from '../../../shared/contract/audit';

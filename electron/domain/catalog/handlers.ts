@@ -1,5 +1,5 @@
-import { defineHandlers, type HandlerContext } from '../../api/context';
-import { forbiddenClinic } from '../../api/scope';
+import { defineHandlers, type HandlerContext } from '../context';
+import { forbiddenClinic } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

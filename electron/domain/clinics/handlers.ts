@@ -1,5 +1,5 @@
-import { defineHandlers } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { bool, sql, type Db, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ClinicRow } from '../../../shared/contract/clinics';

@@ -8,8 +8,8 @@
  * Quantities are base units (the ledger's, whole numbers); prices are the lot's unit cost per base unit
  * (micro-yuan, written with the spec's 6 decimals: exact). Nothing goes through floating point.
  */
-import type { ReadContext } from '../../api/context';
-import { clinicScope, forbiddenClinic } from '../../api/scope';
+import type { ReadContext } from '../context';
+import { clinicScope, forbiddenClinic } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';

@@ -1,5 +1,5 @@
 import type { ParsedInput } from '../../../shared/contract';
-import { defineHandlers, type ReadContext } from '../../api/context';
+import { defineHandlers, type ReadContext } from '../context';
 import { buildExport, exportStores, previewOf } from './build';
 import { jsonFile, workbookFile } from './files';
 

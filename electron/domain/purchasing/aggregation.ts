@@ -20,7 +20,7 @@ import { sql, type Db } from '../../db/database';
 import { AppError, invalidState } from '../../errors';
 import { divRound, lineAmountFromPackPrice } from '../../../shared/money';
 import { CATALOG_SHARE_THRESHOLD_BP } from '../../../shared/contract/requisitions';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { nextDocNo } from '../docno';
 import { closeIfFulfilled } from './requisitions';
 import type { AggregationLine, AggregationPreview, CatalogShare, LineSource } from '../../../shared/contract/orders';

@@ -1,5 +1,5 @@
-import { defineHandlers } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { clinicScope } from '../scope';
 import { sql } from '../../db/database';
 import { AppError, invalidState } from '../../errors';
 import { CATALOG_SHARE_THRESHOLD_BP, type RequisitionSummary } from '../../../shared/contract/requisitions';

@@ -7,10 +7,10 @@
  *
  * Receipts are posted by the stock module, which calls `recordReceivedQty` (and `reverseReceivedQty` when
  * a receipt is reversed) inside its own write transaction. A short-closed order is stored as 'received' with
- * its short_closed_* columns set (migration 0012): every rule for "nothing more expected" already holds for it.
+ * its short_closed_* columns set (migration 0011): every rule for "nothing more expected" already holds for it.
  */
 import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
 import { getSetting, hubName } from '../settings';
 import type { LineSource, OrderDetail, OrderLine, OrderStatus, OrderSummary } from '../../../shared/contract/orders';

@@ -1,8 +1,8 @@
 /** Requisitions (请领单): drafts, submission, withdrawal, and reading them back with their decisions. */
 import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
-import { forbiddenClinic } from '../../api/scope';
+import { forbiddenClinic } from '../scope';
 import { nextDocNo } from '../docno';
 import type {
   RequisitionDetail,

@@ -1,6 +1,6 @@
 /** The hub's review of requisitions (请领审核): decisions per line, and 应采尽采 switches to 集采 drugs. */
 import { sql } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState } from '../../errors';
 import { closeIfFulfilled, isUnderReview, requisitionRow } from './requisitions';
 import { getDrug } from './drugs';

@@ -5,7 +5,7 @@
  * with the next), and only the latest closed month can be reopened, by an administrator, with a reason.
  * Every close and reopen is kept in `period_events`, never overwritten.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

@@ -3,8 +3,8 @@
  * money. closing = opening + Σ sign × column, per drug and in total, to the fen: every figure is a sum of
  * the same ledger amounts (read through the monthly totals kept with each ledger row).
  */
-import type { HandlerContext } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { clinicScope } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { StatementRow, StoreStatement, ClinicSummary } from '../../../shared/contract/settlement';

@@ -10,7 +10,7 @@ import type { SupplierStatement } from '../../../shared/contract/settlement';
 import { RETURN_REASON_LABELS } from '../../../shared/stock';
 import { periodBounds } from '../../../shared/dates';
 import { hubName } from '../settings';
-import { listPayments } from './payments';
+import { listPayments } from './payment-list';
 import { periodState } from './statements';
 
 export interface SupplierFlows {

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope, isHubRole } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope, isHubRole } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, forbidden, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

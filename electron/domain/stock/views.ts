@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { clinicScope } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';

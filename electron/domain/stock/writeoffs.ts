@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

@@ -7,8 +7,8 @@
  * Cancelled stocktakes never count, but how many were cancelled is shown: each is a draw that did not count.
  * Other modules (the supervision dashboard) call stocktakes.accuracy or this function.
  */
-import type { HandlerContext } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { clinicScope } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 

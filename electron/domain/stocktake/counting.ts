@@ -6,11 +6,12 @@
  * is already in it, and anything after it is not. variance = counted − book at entry. The ledger position
  * at the entry is kept, so the reviewer sees exactly which rows moved between the start and the entry.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import { currentLedgerId, insertLine, LOT_WITH_DRUG } from './create';
+import { currentLedgerId, insertLine } from './create';
+import { LOT_WITH_DRUG } from './lot-with-drug';
 import { accessibleHead, canCount, isCounter, lineStates, stocktakeDetail, type StocktakeHead } from './read';
 
 function assertCounter(ctx: HandlerContext, head: StocktakeHead): void {

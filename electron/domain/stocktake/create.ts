@@ -6,7 +6,7 @@
  * in the order the sampler read them. A draw cannot be re-rolled quietly: a second draw is a second
  * document, and the first one can only be cancelled with a reason, which stays in the history.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -16,29 +16,12 @@ import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, getStore } from '../stock/common';
 import { stocktakeDetail } from './read';
 import { drawWeighted, SELECTION_ALGORITHM, selectionWeight } from './selection';
-
-/** A lot with the drug facts a count sheet shows: what LOT_WITH_DRUG selects, and what a line keeps of it. */
-export interface LotWithDrug {
-  lotId: number;
-  drugId: number;
-  drugName: string;
-  spec: string;
-  manufacturer: string;
-  packUnit: string;
-  baseUnit: string;
-  packSize: number;
-  batchNo: string;
-  expiryDate: string;
-  unitCost: number;
-}
+import { LOT_WITH_DRUG, type LotWithDrug } from './lot-with-drug';
 
 interface BookLot extends LotWithDrug {
   qty: number;
   value: number;
 }
-
-export const LOT_WITH_DRUG = `l.id AS lotId, l.drug_id AS drugId, d.generic_name AS drugName, d.spec, d.manufacturer, d.pack_unit AS packUnit,
-  d.base_unit AS baseUnit, d.pack_size AS packSize, l.batch_no AS batchNo, l.expiry_date AS expiryDate, l.unit_cost AS unitCost`;
 
 function bookLots(db: Db, storeId: number): BookLot[] {
   return sql(
@@ -122,7 +105,7 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
   if (input.kind === 'spot') {
     candidates = spotCandidates(db, storeId, lots, ctx.today);
     if (candidates.length === 0) throw new AppError('BUSINESS_RULE', '该卫生室目前没有在库药品，无法抽查');
-    seed = ctx.app.drawSeed();
+    seed = ctx.hub.drawSeed();
     picks = drawWeighted(
       seed,
       candidates.map((c) => c.weight),

@@ -9,8 +9,8 @@
  * An on-site count (药库人员现场盘点) is not shown to the clinic's doctor before it is submitted, so the
  * drugs drawn are not known at the clinic before the pharmacist arrives.
  */
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { lineAmount } from '../../../shared/money';
@@ -19,7 +19,7 @@ import { SELECTION_WINDOW_MONTHS, type CounterMode, type StocktakeKind, type Sto
 import type { Movement } from '../../../shared/stock';
 import type { z } from 'zod';
 import type { selectionCandidate } from '../../../shared/contract/stocktake';
-import type { LotWithDrug } from './create';
+import type { LotWithDrug } from './lot-with-drug';
 
 export interface StocktakeHead {
   id: number;

@@ -7,7 +7,7 @@
  * change it; if the lot no longer holds enough for a shortage (more was issued after the count), the
  * approval is refused and the line should be recounted.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

@@ -4,7 +4,7 @@
  * catalog holds it now. 集采 savings = (price before 集采 − price paid) × quantity, where the price before
  * is the drug's reference price in the catalog (drugs without one are counted, not guessed).
  */
-import type { ReadContext } from '../../api/context';
+import type { ReadContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';

@@ -1,5 +1,5 @@
 /** The rows behind each dashboard figure: document lines, lots or drugs, each with a link to where it lives. */
-import type { ReadContext } from '../../api/context';
+import type { ReadContext } from '../context';
 import { sql } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { periodBounds } from '../../../shared/dates';

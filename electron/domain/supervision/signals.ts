@@ -1,5 +1,5 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
-import type { HandlerContext, ReadContext } from '../../api/context';
+import type { HandlerContext, ReadContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';

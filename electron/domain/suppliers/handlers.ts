@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../api/context';
+import { defineHandlers } from '../context';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { SupplierPriceRow, SupplierRow } from '../../../shared/contract/suppliers';

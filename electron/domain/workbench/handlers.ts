@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { defineHandlers } from '../../api/context';
+import type { HandlerContext } from '../context';
+import { defineHandlers } from '../context';
 import { sql, type Db } from '../../db/database';
 import type { TodoItem } from '../../../shared/contract/workbench';
 import { addDays, periodOf, previousPeriod } from '../../../shared/dates';

@@ -6,6 +6,9 @@ import { LogoutOutlined, MenuOutlined, UserOutlined, KeyOutlined } from '@ant-de
 import { ROLE_LABELS } from '../../../shared/contract/define';
 import { useSession } from '../stores/session';
 import { NAV_GROUPS, ROUTES } from './routes';
+import { KnownRoutesContext } from './knownRoutes';
+
+const ROUTE_PATHS = ROUTES.map((r) => r.path);
 
 const { Header, Sider, Content } = Layout;
 
@@ -55,6 +58,7 @@ export function AppShell() {
   );
 
   return (
+    <KnownRoutesContext.Provider value={ROUTE_PATHS}>
     <Layout style={{ minHeight: '100vh' }}>
       {!narrow && (
         <Sider width={216} theme="light" className="app-sider">
@@ -107,5 +111,6 @@ export function AppShell() {
         <NavMenu onNavigate={() => setDrawerOpen(false)} />
       </Drawer>
     </Layout>
+    </KnownRoutesContext.Provider>
   );
 }

@@ -19,6 +19,12 @@ export interface DrugPickerProps {
   size?: 'small' | 'middle' | 'large';
   /** Lets a drawer hand the focus to the picker once it has opened (autoFocus alone can lose a race with its focus trap). */
   ref?: Ref<DrugPickerHandle>;
+  /**
+   * Where the focus goes after a pick: back to the picker for the next drug (the default), or left to the caller,
+   * which moves it to what is typed next (a quantity, a price). Only one of them may move it: two deferred
+   * focus calls race, and the loser's keystrokes land in the wrong box.
+   */
+  focusAfterSelect?: 'picker' | 'caller';
 }
 
 export interface DrugPickerHandle {
@@ -76,7 +82,7 @@ function useDebounced<T>(value: T, ms: number): T {
  * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code or
  * an approval number; ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
  */
-export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle', ref: handle }: DrugPickerProps) {
+export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle', ref: handle, focusAfterSelect = 'picker' }: DrugPickerProps) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const ref = useRef<GetRef<typeof AutoComplete>>(null);
@@ -122,8 +128,8 @@ export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeI
         setText('');
         setOpen(false);
         onSelect(hit);
-        // Ready for the next drug.
-        setTimeout(() => ref.current?.focus(), 0);
+        // Ready for the next drug, unless the caller takes the focus to the next box.
+        if (focusAfterSelect === 'picker') setTimeout(() => ref.current?.focus(), 0);
       }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') setOpen(false);

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Card, Col, DatePicker, Empty, Input, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -127,8 +127,11 @@ export default function DispensingPage() {
   function choose(hit: DrugHit) {
     setCurrent(hit);
     setQty(null);
-    setTimeout(() => qtyBox.current?.querySelector('input')?.focus(), 0);
   }
+  // Once the quantity box of the chosen drug is on screen, the quantity is typed next.
+  useEffect(() => {
+    if (current) qtyBox.current?.querySelector('input')?.focus();
+  }, [current]);
 
   function addLine() {
     if (!current || !qty) return;
@@ -187,7 +190,7 @@ export default function DispensingPage() {
             }}
           >
             <Space orientation="vertical" style={{ width: '100%' }}>
-              <DrugPicker key={pickerGen} storeId={storeId} onSelect={choose} autoFocus placeholder="药品：拼音首字母、名称或医保编码" size="large" />
+              <DrugPicker key={pickerGen} storeId={storeId} onSelect={choose} focusAfterSelect="caller" autoFocus placeholder="药品：拼音首字母、名称或医保编码" size="large" />
               {current && (
                 <Space wrap>
                   <Typography.Text strong>{current.genericName}</Typography.Text>

@@ -81,9 +81,8 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
     const id = focusDrug.current;
     if (id === null) return;
     focusDrug.current = null;
-    // After the picker has taken the focus back for its next entry: the price is typed next.
-    const t = setTimeout(() => inputs.current.get(id)?.focus(), 0);
-    return () => clearTimeout(t);
+    // The picker leaves the focus to this drawer (focusAfterSelect="caller"): the price is typed next.
+    inputs.current.get(id)?.focus();
   });
 
   const invalid = lines.filter((l) => !PRICE_PATTERN.test(l.text.trim()));
@@ -172,7 +171,7 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
             <Typography.Text strong>添加药品</Typography.Text>
             <Typography.Text type="secondary">（输入名称或拼音首字母，↑↓ 选择，Enter 添加后直接输入价格）</Typography.Text>
             <div style={{ marginTop: 6 }}>
-              <DrugPicker ref={picker} onSelect={add} autoFocus placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…" excludeIds={lines.map((l) => l.drugId)} />
+              <DrugPicker ref={picker} onSelect={add} focusAfterSelect="caller" autoFocus placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…" excludeIds={lines.map((l) => l.drugId)} />
             </div>
           </div>
         )}

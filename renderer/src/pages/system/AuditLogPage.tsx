@@ -9,6 +9,7 @@ import { ROLE_LABELS, type Role } from '../../../../shared/contract/define';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { describeTarget, TARGET_KIND_OPTIONS } from './auditTargets';
+import { useKnownRoutes } from '../../app/knownRoutes';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
@@ -109,6 +110,7 @@ function Details({ row }: { row: AuditRow }) {
 }
 
 export default function AuditLogPage() {
+  const routes = useKnownRoutes();
   const { filters, set, clear } = useFilters();
   const log = useApiQuery('audit.list', filters, { placeholderData: (prev) => prev });
   const users = useApiQuery('users.list', { includeInactive: true });
@@ -269,7 +271,7 @@ export default function AuditLogPage() {
             key: 'target',
             width: 160,
             render: (_, r) => {
-              const t = describeTarget(r.target, r.targetLabel, r.details);
+              const t = describeTarget(r.target, r.targetLabel, r.details, routes);
               if (!t) return '—';
               return t.href ? <Link to={t.href}>{t.text}</Link> : t.text;
             },

@@ -1,7 +1,6 @@
-import type { SantongApp } from '../app';
-import type { Runtime } from '../runtime';
 import type { Db } from '../db/database';
-import type { AuthedUser } from '../domain/auth/sessions';
+import type { Host, OpenHub } from './ports';
+import type { AuthedUser } from './auth/sessions';
 import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
 import type { z } from 'zod';
 
@@ -23,9 +22,10 @@ export interface SessionSink {
 }
 
 export interface HandlerContext {
-  app: SantongApp;
-  /** Lets setup switch between the real and the demo hub. */
-  runtime: Runtime;
+  /** What a handler may know of the open hub (a port; `app.ts` implements it). */
+  hub: OpenHub;
+  /** The few host operations: switch to the demo hub, reopen after a restore, the LAN's state (`runtime.ts`). */
+  host: Host;
   /** The writer inside the method's transaction for writes; the read-only connection for reads. */
   db: Db;
   /** The moment of the call, from the app's clock; one value for the whole call. */

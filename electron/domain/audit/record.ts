@@ -1,6 +1,6 @@
-import { sql, type Db } from '../db/database';
-import type { AuthedUser } from '../domain/auth/sessions';
-import type { Caller } from './context';
+import { sql, type Db } from '../../db/database';
+import type { AuthedUser } from '../auth/sessions';
+import type { Caller } from '../context';
 
 const SECRET_KEY = /password|token|secret|base64/i;
 const MAX_DETAILS = 2000;
