@@ -92,9 +92,7 @@ export class Runtime implements Host {
   }
 
   private optionsFor(profile: Profile): AppOptions {
-    return profile === 'demo'
-      ? { ...this.base, dataDir: path.join(this.base.dataDir, 'demo'), demo: true }
-      : { ...this.base, demo: false };
+    return profile === 'demo' ? { ...this.base, dataDir: path.join(this.base.dataDir, 'demo'), demo: true } : { ...this.base, demo: false };
   }
 
   /** Where the main (non-demo) hub keeps its data, whichever profile is open. */

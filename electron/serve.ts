@@ -46,7 +46,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
   const clock = values.clock === undefined ? null : new Date(values.clock);
-  if (clock && (!/^\d{4}-\d{2}-\d{2}T/.test(values.clock!) || Number.isNaN(clock.getTime()))) throw new Error(`时间无效：${values.clock}（例如 2026-03-10T09:00:00+08:00）`);
+  if (clock && (!/^\d{4}-\d{2}-\d{2}T/.test(values.clock!) || Number.isNaN(clock.getTime())))
+    throw new Error(`时间无效：${values.clock}（例如 2026-03-10T09:00:00+08:00）`);
   return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo!, clock };
 }
 

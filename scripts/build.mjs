@@ -41,9 +41,7 @@ function isStale() {
 async function buildMain() {
   const esbuild = await import('esbuild');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const entryPoints = Object.fromEntries(
-    Object.entries(MAIN_ENTRIES).filter(([, file]) => fs.existsSync(path.join(root, file))),
-  );
+  const entryPoints = Object.fromEntries(Object.entries(MAIN_ENTRIES).filter(([, file]) => fs.existsSync(path.join(root, file))));
   await esbuild.build({
     absWorkingDir: root,
     entryPoints,

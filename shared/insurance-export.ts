@@ -50,7 +50,11 @@ export interface FieldSpec {
 
 const f = (code: string, label: string, type: FieldType = 'text', required = false): FieldSpec => ({ code, label, type, required });
 
-const DRUG = [f('med_list_codg', '医疗目录编码', 'text', true), f('fixmedins_hilist_id', '定点医药机构目录编号', 'text', true), f('fixmedins_hilist_name', '定点医药机构目录名称', 'text', true)];
+const DRUG = [
+  f('med_list_codg', '医疗目录编码', 'text', true),
+  f('fixmedins_hilist_id', '定点医药机构目录编号', 'text', true),
+  f('fixmedins_hilist_name', '定点医药机构目录名称', 'text', true),
+];
 const TRACE = f('drugtracinfo', '溯源码节点信息（drug_trac_codg 药品追溯码）', 'trace');
 
 export const INTERFACE_FIELDS: Record<InterfaceCode, FieldSpec[]> = {
@@ -192,7 +196,10 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       fields: ['prsc_dr_cert_type', 'prsc_dr_certno', 'prsc_dr_name', 'phar_cert_type', 'phar_certno', 'phar_name', 'phar_prac_cert_no'],
       why: '用药登记不记录开方医师与药师的证件信息',
     },
-    { fields: ['hi_feesetl_type', 'setl_id', 'mdtrt_setl_type', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'], why: '患者身份和医保结算信息在医保结算系统中，药库不保存' },
+    {
+      fields: ['hi_feesetl_type', 'setl_id', 'mdtrt_setl_type', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'],
+      why: '患者身份和医保结算信息在医保结算系统中，药库不保存',
+    },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
     { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码，不能确定是哪一盒' },
   ],

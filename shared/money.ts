@@ -18,7 +18,7 @@ export const MICRO_PER_FEN = 10_000;
 /** Integer division of a/b rounded half away from zero, computed exactly with BigInt. */
 export function divRound(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new RangeError('division by zero');
-  const negative = (a < 0n) !== (b < 0n);
+  const negative = a < 0n !== b < 0n;
   const absA = a < 0n ? -a : a;
   const absB = b < 0n ? -b : b;
   const q = (absA * 2n + absB) / (2n * absB);

@@ -97,7 +97,12 @@ export interface SupplierLine {
 interface StatementForLines {
   period: string;
   opening: number;
-  invoices: { invoiceNo: string | null; invoiceDate: string | null; receipts: { docNo: string; businessDate: string; kind: 'receipt' | 'reversal'; amount: number }[]; amount: number }[];
+  invoices: {
+    invoiceNo: string | null;
+    invoiceDate: string | null;
+    receipts: { docNo: string; businessDate: string; kind: 'receipt' | 'reversal'; amount: number }[];
+    amount: number;
+  }[];
   returns: { docNo: string; businessDate: string; reason: string; amount: number }[];
   payments: { payDate: string; voucherNo: string; amount: number; reversesId: number | null; note: string | null; reverseReason: string | null }[];
 }
@@ -126,7 +131,18 @@ export function supplierStatementLines(s: StatementForLines): SupplierLine[] {
     });
   });
   s.returns.forEach((r, i) =>
-    pending.push({ date: r.businessDate, kind: 'return', docNos: r.docNo, invoiceNo: null, invoiceDate: null, received: 0, returned: r.amount, paid: 0, note: r.reason, order: 10_000 + i }),
+    pending.push({
+      date: r.businessDate,
+      kind: 'return',
+      docNos: r.docNo,
+      invoiceNo: null,
+      invoiceDate: null,
+      received: 0,
+      returned: r.amount,
+      paid: 0,
+      note: r.reason,
+      order: 10_000 + i,
+    }),
   );
   s.payments.forEach((p, i) =>
     pending.push({

@@ -76,13 +76,7 @@ function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: n
  * The one entry point of every API call, whatever the transport: resolve the session, check the role,
  * validate the input, run the handler (writes in one transaction with their audit row), map errors.
  */
-export async function dispatch(
-  runtime: Runtime,
-  name: string,
-  rawInput: unknown,
-  caller: Caller,
-  session: SessionSink,
-): Promise<DispatchResult> {
+export async function dispatch(runtime: Runtime, name: string, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
   if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
   if (runtime.checking) return failure(dbCheckingError());
   if (runtime.recovery) return dispatchDuringRecovery(runtime, name, rawInput, caller, session);

@@ -20,7 +20,10 @@ async function answer(req: LongReadRequest<AuthedUser>): Promise<LongReadReply> 
     if (err instanceof AppError) return { id: req.id, refusal: { code: err.code, message: err.message, issues: err.issues } };
     const e = err as Error & { code?: unknown };
     // Only the kind of fault crosses: the main thread logs it like any other (never request data).
-    return { id: req.id, fault: { name: e?.name ?? 'Error', code: typeof e?.code === 'string' ? e.code : undefined, message: e?.message ?? String(err), stack: e?.stack } };
+    return {
+      id: req.id,
+      fault: { name: e?.name ?? 'Error', code: typeof e?.code === 'string' ? e.code : undefined, message: e?.message ?? String(err), stack: e?.stack },
+    };
   }
 }
 

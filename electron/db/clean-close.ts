@@ -58,7 +58,5 @@ export function takeCleanClose(dbFile: string): boolean {
     fs.rmSync(marker, { force: true });
   }
   const now = fileIdentity(dbFile);
-  return (
-    now !== null && !walInUse(dbFile) && recorded !== null && now.size === recorded.size && now.mtimeMs === recorded.mtimeMs && now.ino === recorded.ino
-  );
+  return now !== null && !walInUse(dbFile) && recorded !== null && now.size === recorded.size && now.mtimeMs === recorded.mtimeMs && now.ino === recorded.ino;
 }

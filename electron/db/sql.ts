@@ -43,7 +43,10 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlQue
 
 /** Fragments joined by a separator (', ', ' AND ', …); an empty list gives an empty fragment. */
 sql.join = (parts: readonly SqlQuery[], separator: string): SqlQuery =>
-  fragment(parts.map((p) => p.text).join(separator), parts.flatMap((p) => p.params));
+  fragment(
+    parts.map((p) => p.text).join(separator),
+    parts.flatMap((p) => p.params),
+  );
 
 /** A table or column name the code chooses from a fixed set (never input); checked to be a plain identifier. */
 sql.identifier = (name: string): SqlQuery => {
@@ -52,15 +55,20 @@ sql.identifier = (name: string): SqlQuery => {
 };
 
 /** `IN (…)` over a list of values, each bound; an empty list matches nothing. */
-sql.in = (values: readonly unknown[]): SqlQuery =>
-  values.length === 0 ? fragment('(NULL)', []) : fragment(`(${values.map(() => '?').join(', ')})`, values);
+sql.in = (values: readonly unknown[]): SqlQuery => (values.length === 0 ? fragment('(NULL)', []) : fragment(`(${values.map(() => '?').join(', ')})`, values));
 
 /**
  * `WHERE` of the filters given: each `[fragment, value]` whose value is present, joined by AND. Each combination
  * of filters is its own statement, so SQLite picks the index that fits; "(? IS NULL OR col = ?)" would make every
  * combination scan the whole table, years of it.
  */
-sql.where = (terms: readonly SqlQuery[]): SqlQuery => (terms.length ? fragment(`WHERE ${terms.map((t) => t.text).join(' AND ')}`, terms.flatMap((t) => t.params)) : fragment('', []));
+sql.where = (terms: readonly SqlQuery[]): SqlQuery =>
+  terms.length
+    ? fragment(
+        `WHERE ${terms.map((t) => t.text).join(' AND ')}`,
+        terms.flatMap((t) => t.params),
+      )
+    : fragment('', []);
 
 /** A filter term that applies only when its value was given (for `sql.where`). */
 export function given<T>(value: T | null | undefined, term: (value: T) => SqlQuery): SqlQuery[] {
@@ -97,7 +105,9 @@ export function row<Row>(db: Connection, q: SqlQuery): Row | undefined {
 
 /** The first column of the first row (a count, a sum), or the fallback when there is no row. */
 export function scalar<Value>(db: Connection, q: SqlQuery, fallback: Value): Value {
-  const first = prepared(db, q.text).raw(true).get(...q.params) as unknown[] | undefined;
+  const first = prepared(db, q.text)
+    .raw(true)
+    .get(...q.params) as unknown[] | undefined;
   prepared(db, q.text).raw(false);
   return first === undefined || first[0] === null ? fallback : (first[0] as Value);
 }

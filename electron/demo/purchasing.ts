@@ -84,12 +84,17 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
   const all = pool.map((d) => ({ ...d, vbp: d.vbp === 1 }));
   const brands = r.shuffle(all.filter((d) => withVbp.has(d.id))).slice(0, 6);
   const common: PoolDrug[] = [...brands, ...r.shuffle(all.filter((d) => !withVbp.has(d.id))).slice(0, Math.max(0, 40 - brands.length))];
-  const clinics = sql(db, "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code").all() as {
+  const clinics = sql(
+    db,
+    "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code",
+  ).all() as {
     id: number;
     username: string;
   }[];
   if (clinics.length === 0) return;
-  const pharmacistName = (sql(db, "SELECT username FROM users WHERE role = 'pharmacist' AND active = 1 ORDER BY id LIMIT 1").get() as { username: string } | undefined)?.username;
+  const pharmacistName = (
+    sql(db, "SELECT username FROM users WHERE role = 'pharmacist' AND active = 1 ORDER BY id LIMIT 1").get() as { username: string } | undefined
+  )?.username;
   if (!pharmacistName) return;
 
   // Each clinic: its formulary and how many base units a day it uses of each drug.

@@ -45,7 +45,11 @@ function clinicStore(runtime: Runtime, clinicId: number): number {
 }
 
 function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as { username: string }).username;
+  return (
+    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
+      username: string;
+    }
+  ).username;
 }
 
 /** 紧急请领: the clinic asks, the hub approves, orders from the supplier, receives and delivers; the doctor signs. */
@@ -53,7 +57,11 @@ async function urgentSupply(ctx: Ctx, day: string, clinicId: number, lines: { dr
   await ctx.on(day, async (as) => {
     const doctor = as(doctorOf(ctx.runtime, clinicId));
     const ph = as(PHARMACIST);
-    const req = await doctor.call('requisitions.submit', { submitToken: `demo-urgent-${clinicId}-${day}-${lines[0].drugId}`, note: '用量增加，紧急请领', lines: lines.map((l) => ({ ...l, enteredIn: 'base' as const, note: null })) });
+    const req = await doctor.call('requisitions.submit', {
+      submitToken: `demo-urgent-${clinicId}-${day}-${lines[0].drugId}`,
+      note: '用量增加，紧急请领',
+      lines: lines.map((l) => ({ ...l, enteredIn: 'base' as const, note: null })),
+    });
     const full = await ph.call('requisitions.get', { id: req.id });
     await ph.call('requisitions.decide', { id: req.id, lines: full.lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
     const preview = await ph.call('aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
@@ -65,11 +73,20 @@ async function urgentSupply(ctx: Ctx, day: string, clinicId: number, lines: { dr
         poId: o.id,
         invoiceNo: `4300${String(o.id).padStart(6, '0')}`,
         invoiceDate: day,
-        lines: order.lines.map((l, i) => ({ poLineId: l.id, batchNo: `${day.slice(2, 4)}J${String(o.id * 10 + i).padStart(5, '0')}`, mfgDate: addDays(day, -90), expiryDate: addDays(day, 720), qty: l.qty })),
+        lines: order.lines.map((l, i) => ({
+          poLineId: l.id,
+          batchNo: `${day.slice(2, 4)}J${String(o.id * 10 + i).padStart(5, '0')}`,
+          mfgDate: addDays(day, -90),
+          expiryDate: addDays(day, 720),
+          qty: l.qty,
+        })),
       });
     }
     const approved = await ph.call('requisitions.get', { id: req.id });
-    const delivery = await ph.call('deliveries.create', { clinicId, lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty })) });
+    const delivery = await ph.call('deliveries.create', {
+      clinicId,
+      lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty })),
+    });
     await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })) });
   });
 }
@@ -79,10 +96,22 @@ async function dispense(ctx: Ctx, day: string, clinicId: number, lines: { drugId
 }
 
 /** A full count of the clinic's store by the pharmacist on site: `shelf` says what is really there per drug (default: the book). */
-async function fullCount(ctx: Ctx, day: string, clinicId: number, shelf: (drugId: number, book: number) => number, found?: { drugId: number; batchNo: string; qty: number }) {
+async function fullCount(
+  ctx: Ctx,
+  day: string,
+  clinicId: number,
+  shelf: (drugId: number, book: number) => number,
+  found?: { drugId: number; batchNo: string; qty: number },
+) {
   await ctx.on(day, async (as) => {
     const ph = as(PHARMACIST);
-    let st = await ph.call('stocktakes.create', { kind: 'full', storeId: clinicStore(ctx.runtime, clinicId), counterMode: 'onsite', blind: false, note: '监管抽查：全面盘点' });
+    let st = await ph.call('stocktakes.create', {
+      kind: 'full',
+      storeId: clinicStore(ctx.runtime, clinicId),
+      counterMode: 'onsite',
+      blind: false,
+      note: '监管抽查：全面盘点',
+    });
     if (found) {
       const lot = (await ph.call('stocktakes.foundLots', { id: st.id, q: found.batchNo })).find((l) => l.drugId === found.drugId);
       if (lot) st = await ph.call('stocktakes.addLine', { id: st.id, lotId: lot.lotId });
@@ -102,7 +131,11 @@ async function fullCount(ctx: Ctx, day: string, clinicId: number, shelf: (drugId
     st = await ph.call('stocktakes.submit', { id: st.id });
     const reasons = st.lines
       .filter((l) => (l.variance ?? 0) !== 0)
-      .map((l) => ((l.variance ?? 0) < 0 ? { lineId: l.id, reasonCode: 'unrecorded_dispensing' as const, reasonNote: '村医称已发药未登记，待核实' } : { lineId: l.id, reasonCode: 'other' as const, reasonNote: '货架上有账外药品，来源待查' }));
+      .map((l) =>
+        (l.variance ?? 0) < 0
+          ? { lineId: l.id, reasonCode: 'unrecorded_dispensing' as const, reasonNote: '村医称已发药未登记，待核实' }
+          : { lineId: l.id, reasonCode: 'other' as const, reasonNote: '货架上有账外药品，来源待查' },
+      );
     await ph.call('stocktakes.approve', { id: st.id, reasons, note: '差异已记录，移交监管核查' });
   });
 }
@@ -118,7 +151,12 @@ function busiest(runtime: Runtime, today: string) {
 }
 
 function onHand(runtime: Runtime, clinicId: number, drugId: number): number {
-  return (sql(runtime.app.db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(clinicStore(runtime, clinicId), drugId) as { q: number }).q;
+  return (
+    sql(runtime.app.db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(
+      clinicStore(runtime, clinicId),
+      drugId,
+    ) as { q: number }
+  ).q;
 }
 
 export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
@@ -162,7 +200,9 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
     const clinics = (sql(db, 'SELECT id FROM clinics WHERE active = 1 ORDER BY code').all() as { id: number }[]).map((c) => c.id);
     if (clinics.length < 6) return planted;
     const busy = busiest(runtime, today);
-    const closedClinics = new Set((sql(db, "SELECT clinic_id AS id FROM clinic_schedules WHERE rest_weekdays <> ''").all() as { id: number }[]).map((r) => r.id));
+    const closedClinics = new Set(
+      (sql(db, "SELECT clinic_id AS id FROM clinic_schedules WHERE rest_weekdays <> ''").all() as { id: number }[]).map((r) => r.id),
+    );
 
     // 用药量突增: the busiest drug of a clinic, 8× its weekly use over one week (last week, or this one so far).
     const spike = busy.find((b) => b.clinicId === clinics[2]);
@@ -185,10 +225,14 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
 
     // 整数数量重复登记: exactly 10 of a heavily used drug entered on every day of the month so far.
     const round = busy.find((b) => ![clinics[2], clinics[3], clinics[5]].includes(b.clinicId) && !closedClinics.has(b.clinicId) && b.qty >= 8 * 60);
-    const roundDays = Array.from({ length: 20 }, (_, k) => addDays(today, -1 - k)).filter((d) => periodOf(d) === periodOf(today) && open(d)).reverse();
+    const roundDays = Array.from({ length: 20 }, (_, k) => addDays(today, -1 - k))
+      .filter((d) => periodOf(d) === periodOf(today) && open(d))
+      .reverse();
     if (round && roundDays.length >= 6) {
       await attempt('round', async () => {
-        await urgentSupply(ctx, roundDays[0], round.clinicId, [{ drugId: round.drugId, qty: Math.ceil((10 * roundDays.length) / round.packSize) * round.packSize }]);
+        await urgentSupply(ctx, roundDays[0], round.clinicId, [
+          { drugId: round.drugId, qty: Math.ceil((10 * roundDays.length) / round.packSize) * round.packSize },
+        ]);
         for (const d of roundDays) await dispense(ctx, d, round.clinicId, [{ drugId: round.drugId, qty: 10 }]);
       });
     }
@@ -227,7 +271,13 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
           { drugId: pairs.b, qty: pairs.packB * Math.ceil(60 / pairs.packB) },
         ]);
         for (const d of swapDays.slice(0, 10).reverse()) await dispense(ctx, d, swapClinic, [{ drugId: pairs.a, qty: 11 + (Number(d.slice(8)) % 7) }]);
-        await fullCount(ctx, countDay, swapClinic, (drugId, book) => (drugId === pairs.b ? book - Math.min(book, Math.max(20, pairs.packB)) : book), foundDrug ? { ...foundDrug, qty: 36 } : undefined);
+        await fullCount(
+          ctx,
+          countDay,
+          swapClinic,
+          (drugId, book) => (drugId === pairs.b ? book - Math.min(book, Math.max(20, pairs.packB)) : book),
+          foundDrug ? { ...foundDrug, qty: 36 } : undefined,
+        );
         if (!foundDrug) planted.push('exceed skipped: no drug to find');
         if (foundDrug && open(addDays(today, -1))) {
           await dispense(ctx, addDays(today, -1), swapClinic, [{ drugId: foundDrug.drugId, qty: 13 }]);

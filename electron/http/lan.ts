@@ -59,7 +59,12 @@ export class LanController implements LanHost {
     const settled = db ? same(s, readLanSettings(db)) : true;
     return {
       running: this.server !== null && settled,
-      urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])) : [],
+      urls:
+        this.server && s
+          ? this.opts.host && this.opts.host !== '0.0.0.0'
+            ? [this.server.url]
+            : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])
+          : [],
       error: this.error,
     };
   }

@@ -199,9 +199,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) {
-      return req.method === 'POST'
-        ? sendError(reply, 'UNKNOWN_METHOD', '接口不存在')
-        : sendError(reply, 'BAD_REQUEST', '接口只接受 POST 请求');
+      return req.method === 'POST' ? sendError(reply, 'UNKNOWN_METHOD', '接口不存在') : sendError(reply, 'BAD_REQUEST', '接口只接受 POST 请求');
     }
     if (req.method === 'GET' && indexHtml && fs.existsSync(indexHtml)) {
       // Client-side routes (e.g. /stock/card) all load the single-page app.

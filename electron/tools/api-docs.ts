@@ -227,13 +227,13 @@ const CONVENTIONS = [
   'arrays are flattened into paths: `lines[].qty` is the `qty` of every element of `lines`. The words come from the contract',
   'itself (zod `.describe()` in `shared/contract/`), so they cannot drift from what the server checks.',
   '',
-  '- **数量 quantities** are integers in the drug\'s **base unit** (最小单位: 粒、片、支…), never packs. A drug has a `packUnit`',
+  "- **数量 quantities** are integers in the drug's **base unit** (最小单位: 粒、片、支…), never packs. A drug has a `packUnit`",
   '  (包装单位, e.g. 盒), a `baseUnit` and a `packSize` (每包装含多少最小单位): 2 盒 of a 24-粒 box is `qty: 48`.',
   '- **金额 money** is an integer number of **fen** (分, 1/100 yuan): 12.50 元 is `1250`. Line amounts are rounded once, half away',
   '  from zero, to the fen.',
   '- **价格 prices** are integers in **micro-yuan** (百万分之一元, 1 元 = 1,000,000). Each price field says whether it is per pack',
   '  (每包装单位) or per base unit (每最小单位): a 12.50 元 box of 24 is `packPrice: 12500000`, `unitCost: 520833`.',
-  '- **日期 dates** are `\'YYYY-MM-DD\'` calendar days in China time (UTC+8); **会计期间 periods** are `\'YYYY-MM\'`. **时刻 instants**',
+  "- **日期 dates** are `'YYYY-MM-DD'` calendar days in China time (UTC+8); **会计期间 periods** are `'YYYY-MM'`. **时刻 instants**",
   '  are ISO 8601 in UTC (`2026-03-16T01:30:00.000Z`). "Today" is the hub\'s clock (`system.status` → `now`), not the device\'s.',
   '- **业务日期 businessDate** (optional on postings) is the day a posting counts for; absent means today. A closed month refuses',
   '  postings.',
@@ -277,7 +277,9 @@ export function renderApiDocs(): string {
   ];
   const entries = Object.entries(api) as [string, AnyMethod][];
   for (const [name, spec] of entries) {
-    out.push(`| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${accessText(spec)}${spec.clinicScoped ? ' (clinic-scoped)' : ''} | ${spec.write ? 'yes' : ''} | ${spec.summary} |`);
+    out.push(
+      `| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${accessText(spec)}${spec.clinicScoped ? ' (clinic-scoped)' : ''} | ${spec.write ? 'yes' : ''} | ${spec.summary} |`,
+    );
   }
   for (const [name, spec] of entries) {
     out.push(

@@ -7,9 +7,9 @@ import { AUDIT_OUTCOMES, AUDIT_OUTCOME_LABELS } from '../security';
 export { AUDIT_OUTCOMES, AUDIT_OUTCOME_LABELS } from '../security';
 
 /** What an audit row's outcome says. */
-const outcome = z.enum(AUDIT_OUTCOMES).describe(
-  `结果。${valuesText(AUDIT_OUTCOME_LABELS)}（ok：写操作成功；denied：角色或卫生室越权，403；rejected：写操作未登录 401、登录失败或过多 429）`,
-);
+const outcome = z
+  .enum(AUDIT_OUTCOMES)
+  .describe(`结果。${valuesText(AUDIT_OUTCOME_LABELS)}（ok：写操作成功；denied：角色或卫生室越权，403；rejected：写操作未登录 401、登录失败或过多 429）`);
 
 export const auditRow = z.object({
   id: out.id('审计记录', '越大越新'),
@@ -82,18 +82,20 @@ export const auditApi = {
         days: z.number().int('天数必须是整数').min(1, '至少 1 天').max(90, '最多 90 天').default(7).describe('回看天数：从现在往前 days × 24 小时'),
       })
       .default({ days: 7 }),
-    output: z.array(
-      z.object({
-        userId: out.id('用户', 'null = 未登录的调用').nullable(),
-        username: out.text('用户名；null = 未登录的调用').nullable(),
-        displayName: out.text('用户姓名；null = 未登录或用户不存在').nullable(),
-        clinicName: out.text('用户所在村卫生室；null = 不涉及卫生室').nullable(),
-        ip: out.text('调用方地址；null = 未记录').nullable(),
-        outcome: outcome.describe(`结果：只有 denied 和 rejected。${valuesText(AUDIT_OUTCOME_LABELS)}`),
-        count: out.count('该用户、地址和结果的被拒次数'),
-        lastAt: out.instant('最近一次被拒'),
-      }),
-    ).describe('按用户、地址和结果分组，次数多的在前，最多 50 组'),
+    output: z
+      .array(
+        z.object({
+          userId: out.id('用户', 'null = 未登录的调用').nullable(),
+          username: out.text('用户名；null = 未登录的调用').nullable(),
+          displayName: out.text('用户姓名；null = 未登录或用户不存在').nullable(),
+          clinicName: out.text('用户所在村卫生室；null = 不涉及卫生室').nullable(),
+          ip: out.text('调用方地址；null = 未记录').nullable(),
+          outcome: outcome.describe(`结果：只有 denied 和 rejected。${valuesText(AUDIT_OUTCOME_LABELS)}`),
+          count: out.count('该用户、地址和结果的被拒次数'),
+          lastAt: out.instant('最近一次被拒'),
+        }),
+      )
+      .describe('按用户、地址和结果分组，次数多的在前，最多 50 组'),
   }),
   'audit.methods': defineMethod({
     summary: '可在审计日志中筛选的接口（名称、说明、是否写操作）',

@@ -170,8 +170,7 @@ export const backupApi = {
     output: z.array(backupEntry).describe('备份目录（及默认目录）中的备份文件，新的在前'),
   }),
   'backup.restore': defineMethod({
-    summary:
-      '从备份恢复：先校验文件（完整性、三统标识、版本不高于本程序），再备份当前数据，然后替换并重新打开；所有用户须重新登录。写入自身的审计记录',
+    summary: '从备份恢复：先校验文件（完整性、三统标识、版本不高于本程序），再备份当前数据，然后替换并重新打开；所有用户须重新登录。写入自身的审计记录',
     access: ['admin'],
     // Not a plain write: it replaces the database itself, and writes its audit row into the restored one.
     write: false,
@@ -220,14 +219,11 @@ export const recoveryApi = {
     summary: '恢复模式状态：数据库是否损坏、备份目录中的备份（仅本机可见）；首次设置时也可用',
     access: 'public',
     write: false,
-    input: z
-      .object({ dir: about(folderPath.optional(), '在这个目录中查找备份（完整路径）；省略 = 设置的备份目录和默认目录') })
-      .default({}),
+    input: z.object({ dir: about(folderPath.optional(), '在这个目录中查找备份（完整路径）；省略 = 设置的备份目录和默认目录') }).default({}),
     output: recoveryStatus,
   }),
   'recovery.restore': defineMethod({
-    summary:
-      '恢复模式下（或首次设置前）从备份恢复，无需登录但只接受本机（卫生院电脑）的请求；损坏的文件移到 damaged 目录保留',
+    summary: '恢复模式下（或首次设置前）从备份恢复，无需登录但只接受本机（卫生院电脑）的请求；损坏的文件移到 damaged 目录保留',
     access: 'public',
     write: false,
     maxBodyBytes: 100 * 1024 * 1024,

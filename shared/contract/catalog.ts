@@ -54,7 +54,10 @@ const packSize = z
   .max(100_000, '包装数量过大')
   .describe('转换比：每包装单位含多少最小单位，1–100000 的整数（如每盒 24 粒填 24）；药品已有请领、采购或入库后不能再改');
 
-const level = about(nonNegativeQty.nullish().transform((v) => v ?? null), '省略或 null = 不设');
+const level = about(
+  nonNegativeQty.nullish().transform((v) => v ?? null),
+  '省略或 null = 不设',
+);
 
 /** The rules across fields, shared by the API and the workbook import. Paths are field names. */
 export interface DrugRuleInput {
@@ -90,7 +93,10 @@ export const drugFields = {
   essential: z.boolean().default(false).describe('国家基本药物'),
   vbp: z.boolean().default(false).describe('集采中选药品；为 false 时 vbpBatch 和 vbpPrice 必须为空'),
   vbpBatch: about(optionalText(30, '集采批次'), '集采批次，如 第七批；只有集采药品可填'),
-  vbpPrice: about(packPrice.nullish().transform((v) => v ?? null), '中选价格，每包装单位；只有集采药品可填；省略或 null = 无'),
+  vbpPrice: about(
+    packPrice.nullish().transform((v) => v ?? null),
+    '中选价格，每包装单位；只有集采药品可填；省略或 null = 无',
+  ),
   referencePrice: about(
     packPrice.nullish().transform((v) => v ?? null),
     '集采前参考价，每包装单位（用于计算集采节约金额）；省略或 null = 无',
@@ -285,7 +291,9 @@ export const catalogApi = {
       q: z
         .string({ error: '请输入检索内容' })
         .max(100, '检索内容过长')
-        .describe('检索内容：中文名、拼音首字母或全拼（通用名或商品名）、医保编码（精确，或 4 位以上前缀）、批准文号或其 8 位数字；空格后的词进一步筛选规格、生产企业等，如 “amxl 0.25g”'),
+        .describe(
+          '检索内容：中文名、拼音首字母或全拼（通用名或商品名）、医保编码（精确，或 4 位以上前缀）、批准文号或其 8 位数字；空格后的词进一步筛选规格、生产企业等，如 “amxl 0.25g”',
+        ),
       storeId: about(id.optional(), '同时返回该库房的结存；村医只能是本室库房'),
       limit: z.number().int().min(1).max(50, '最多返回 50 条').default(20).describe('最多返回的药品数'),
       includeInactive: z.boolean().default(false).describe('包括已停用的药品（排在所有启用药品之后）'),
@@ -305,7 +313,11 @@ export const catalogApi = {
     write: false,
     input: z
       .object({
-        q: z.string().max(100, '检索内容过长').optional().describe('检索内容（同 catalog.search 的 q）；给出时按匹配程度排序，最多 2000 个匹配，否则按通用名拼音'),
+        q: z
+          .string()
+          .max(100, '检索内容过长')
+          .optional()
+          .describe('检索内容（同 catalog.search 的 q）；给出时按匹配程度排序，最多 2000 个匹配，否则按通用名拼音'),
         status: z
           .enum(['active', 'inactive', 'all'])
           .default('active')
@@ -331,9 +343,9 @@ export const catalogApi = {
     summary: '修改药品资料或停用；已过账的单据保留原名称和价格，不受影响',
     access: EDITORS,
     write: true,
-    input: withDrugRules(
-      z.object({ id: about(id, '药品'), active: z.boolean().describe('启用；false = 停用'), ...drugFields }),
-    ).describe(`${DRUG_RULES}；药品已有业务时 packSize 和 baseUnit 不能改（422 BUSINESS_RULE）。全部字段整体替换：省略的可选字段被清空或取默认值`),
+    input: withDrugRules(z.object({ id: about(id, '药品'), active: z.boolean().describe('启用；false = 停用'), ...drugFields })).describe(
+      `${DRUG_RULES}；药品已有业务时 packSize 和 baseUnit 不能改（422 BUSINESS_RULE）。全部字段整体替换：省略的可选字段被清空或取默认值`,
+    ),
     output: drugDetail,
   }),
   'catalog.setActive': defineMethod({
@@ -371,9 +383,7 @@ export const catalogApi = {
     summary: '导出药品目录为 Excel（列名与国家医保药品代码库一致，可再导入）',
     access: HUB_ROLES,
     write: false,
-    input: z
-      .object({ includeInactive: z.boolean().default(true).describe('包括已停用的药品') })
-      .default({ includeInactive: true }),
+    input: z.object({ includeInactive: z.boolean().default(true).describe('包括已停用的药品') }).default({ includeInactive: true }),
     output: z.object({
       filename: out.text('文件名：药品目录-YYYYMMDD.xlsx'),
       base64: out.text('Excel 文件内容，base64'),

@@ -38,9 +38,7 @@ export const clinicsApi = {
     access: 'authenticated',
     write: false,
     clinicScoped: true,
-    input: z
-      .object({ includeInactive: z.boolean().default(false).describe('包括已停用的卫生室；村医无论如何只得到本室') })
-      .default({ includeInactive: false }),
+    input: z.object({ includeInactive: z.boolean().default(false).describe('包括已停用的卫生室；村医无论如何只得到本室') }).default({ includeInactive: false }),
     output: z.array(clinicRow),
   }),
   'clinics.get': defineMethod({

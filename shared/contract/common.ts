@@ -17,10 +17,7 @@ export const text = (max: number, label = '内容') =>
     .max(max, `${label}不能超过 ${max} 个字符`)
     .describe(`文字：去掉首尾空白后最多 ${max} 个字符`);
 
-export const requiredText = (max: number, label: string) =>
-  text(max, label)
-    .min(1, `请填写${label}`)
-    .describe(`必填文字：去掉首尾空白后 1–${max} 个字符`);
+export const requiredText = (max: number, label: string) => text(max, label).min(1, `请填写${label}`).describe(`必填文字：去掉首尾空白后 1–${max} 个字符`);
 
 export const optionalText = (max: number, label: string) =>
   text(max, label)
@@ -98,6 +95,9 @@ export const emptyInput = z.object({}).strict().default({});
 /** A file travelling through the API (JSON over HTTP, structured clone over IPC). */
 export const fileContent = z.object({
   filename: about(text(200, '文件名').min(1, '缺少文件名'), '文件名，含扩展名（如 .xlsx），不含目录'),
-  base64: z.string().max(96 * 1024 * 1024, '文件过大').describe('文件内容，base64 编码（不带 data: 前缀）'),
+  base64: z
+    .string()
+    .max(96 * 1024 * 1024, '文件过大')
+    .describe('文件内容，base64 编码（不带 data: 前缀）'),
 });
 export type FileContent = z.infer<typeof fileContent>;

@@ -63,8 +63,7 @@ export const out = {
   /** An accounting month. */
   period: (what: string, more?: string) => z.string().describe(words(what, "'YYYY-MM'", more)),
   /** A document number as printed, e.g. QL-202603-0007. */
-  docNo: (what: string, prefix: string, more?: string) =>
-    z.string().describe(words(what, `单据号：${prefix}-年月-当月序号，如 ${prefix}-202603-0007`, more)),
+  docNo: (what: string, prefix: string, more?: string) => z.string().describe(words(what, `单据号：${prefix}-年月-当月序号，如 ${prefix}-202603-0007`, more)),
   text: (what: string) => z.string().describe(what),
   flag: (what: string) => z.boolean().describe(what),
 };

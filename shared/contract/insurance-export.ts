@@ -7,10 +7,7 @@ import { about, out, valuesText } from './describe';
 /** One store (the hub's or a clinic's), or every store when storeId is left out (a village doctor: their own). */
 const scopeInput = {
   period: about(period, '月份：不能是未来的月份'),
-  storeId: about(
-    id.optional(),
-    '库房：中心药库或一个卫生室库房（不能是在途库房）；省略 = 全部库房（村医：本室）。村医只能是本室',
-  ),
+  storeId: about(id.optional(), '库房：中心药库或一个卫生室库房（不能是在途库房）；省略 = 全部库房（村医：本室）。村医只能是本室'),
 };
 
 const interfaceCode = z.enum(INTERFACE_CODES).describe(`接口编号。${valuesText(INTERFACE_NAMES)}`);

@@ -64,16 +64,16 @@ export const aggregationLine = drugSnapshot.extend({
   sources: z.array(lineSource).describe('需求来自哪些请领行'),
   problem: z
     .object({
-      code: z.enum(AGGREGATION_PROBLEMS).describe(
-        `问题代码。${valuesText({ no_supplier: '没有默认配送企业', supplier_inactive: '默认配送企业已停用', no_price: '默认配送企业没有有效合同价', drug_inactive: '药品已停用' })}`,
-      ),
+      code: z
+        .enum(AGGREGATION_PROBLEMS)
+        .describe(
+          `问题代码。${valuesText({ no_supplier: '没有默认配送企业', supplier_inactive: '默认配送企业已停用', no_price: '默认配送企业没有有效合同价', drug_inactive: '药品已停用' })}`,
+        ),
       message: out.text('问题说明（中文）'),
     })
     .nullable()
     .describe('需要订购却无法订购的原因（阻止生成订单）；null = 没有问题'),
-  vbpSuggestion: vbpSuggestion
-    .nullable()
-    .describe('应采尽采建议（按 max(orderQty, clinicQty) 计算节约）；null = 已是集采药品或没有同通用名同剂型的集采药品'),
+  vbpSuggestion: vbpSuggestion.nullable().describe('应采尽采建议（按 max(orderQty, clinicQty) 计算节约）；null = 已是集采药品或没有同通用名同剂型的集采药品'),
 });
 export type AggregationLine = z.infer<typeof aggregationLine>;
 
@@ -274,7 +274,10 @@ export const ordersApi = {
       '终止收货：部分到货的订单，配送企业不再送来其余部分时由药库关闭，须填原因。未到的数量不再计入在途（汇总不再扣减、月结不再提醒）；它本要供应、仍未配送完的请领单回到待汇总（released 为其单号）',
     access: PHARMACIST,
     write: true,
-    input: z.object({ id: about(id, '采购订单：部分到货（partly_received）'), reason: about(requiredText(200, '终止原因'), '为什么不再收货（如 配送企业缺货停供）') }),
+    input: z.object({
+      id: about(id, '采购订单：部分到货（partly_received）'),
+      reason: about(requiredText(200, '终止原因'), '为什么不再收货（如 配送企业缺货停供）'),
+    }),
     output: orderDetail.extend({ released: z.array(out.text('请领单号')).describe('回到待汇总的请领单号（该订单本要供应、仍未配送完的）') }),
   }),
   'orders.export': defineMethod({

@@ -176,9 +176,7 @@ export const requisitionLine = drugSnapshot.extend({
 export type RequisitionLine = z.infer<typeof requisitionLine>;
 
 /** A requisition's status, with each value's meaning. */
-const requisitionStatus = z
-  .enum(REQUISITION_STATUSES)
-  .describe(`状态。${valuesText(REQUISITION_STATUS_LABELS)}（closed：每行已驳回或已全部出库）`);
+const requisitionStatus = z.enum(REQUISITION_STATUSES).describe(`状态。${valuesText(REQUISITION_STATUS_LABELS)}（closed：每行已驳回或已全部出库）`);
 
 export const requisitionSummary = z.object({
   id: out.id('请领单'),
@@ -245,11 +243,7 @@ const requisitionContent = {
     '村卫生室：村医省略（即本室，填他室答 403 FORBIDDEN_CLINIC）；药库管理员新建时必填（须是启用的卫生室）；修改已有单据时省略或填原卫生室',
   ),
   note: about(optionalText(200, '备注'), '单据备注'),
-  lines: z
-    .array(requisitionLineInput)
-    .min(1, '请至少添加一种药品')
-    .max(200, '一张请领单最多 200 种药品')
-    .describe('全部请领行（整体替换原有的行），1–200 行'),
+  lines: z.array(requisitionLineInput).min(1, '请至少添加一种药品').max(200, '一张请领单最多 200 种药品').describe('全部请领行（整体替换原有的行），1–200 行'),
 };
 
 export const purchasingSettings = z.object({
@@ -376,12 +370,11 @@ export const requisitionsApi = {
             lineId: about(id, '该单的请领行；尚未出库，同一行只能出现一次'),
             decision: z
               .enum(['approved', 'adjusted', 'rejected'], { error: '审核结论无效' })
-              .describe(`结论。${valuesText({ approved: '同意（核准数量 = 请领数量）', adjusted: '调整数量（须填 approvedQty 与 reason）', rejected: '驳回（须填 reason）' })}`),
+              .describe(
+                `结论。${valuesText({ approved: '同意（核准数量 = 请领数量）', adjusted: '调整数量（须填 approvedQty 与 reason）', rejected: '驳回（须填 reason）' })}`,
+              ),
             /** Base units; required when adjusting. */
-            approvedQty: about(
-              nonNegativeQty.optional(),
-              '核准数量：adjusted 时必填，须 > 0 且不等于请领数量；approved 时省略或等于请领数量；rejected 时忽略',
-            ),
+            approvedQty: about(nonNegativeQty.optional(), '核准数量：adjusted 时必填，须 > 0 且不等于请领数量；approved 时省略或等于请领数量；rejected 时忽略'),
             reason: about(optionalText(200, '原因'), '原因：adjusted 和 rejected 必填'),
           }),
         )

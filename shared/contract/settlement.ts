@@ -21,9 +21,7 @@ const COLUMN_KEYS = `中心药库：${columnKeys(HUB_COLUMNS)}；卫生室：${c
 export const statementColumn = z.object({
   key: out.text(`列代码。${COLUMN_KEYS}`),
   label: out.text('列名（中文，打印在表头）'),
-  sign: z
-    .union([z.literal(1), z.literal(-1)])
-    .describe('列的方向：1 = 增加结存（收入），-1 = 减少结存（发出，数字以正数打印）；期末 = 期初 + Σ sign × 列'),
+  sign: z.union([z.literal(1), z.literal(-1)]).describe('列的方向：1 = 增加结存（收入），-1 = 减少结存（发出，数字以正数打印）；期末 = 期初 + Σ sign × 列'),
 });
 
 export const statementRow = z.object({
@@ -74,7 +72,9 @@ export const storeStatement = z.object({
     .describe('金额合计'),
   /** Where the opening and closing figures come from: the snapshots of closed months, or the ledger. */
   openingSource: z.enum(['snapshot', 'ledger']).describe(`期初的来源。${valuesText(sourceLabels)}`),
-  closingSource: z.enum(['snapshot', 'ledger']).describe(`期末的来源。${valuesText({ snapshot: '该月已结账，取自结账快照', ledger: '该月未结账，由期初加本月收发计算' })}`),
+  closingSource: z
+    .enum(['snapshot', 'ledger'])
+    .describe(`期末的来源。${valuesText({ snapshot: '该月已结账，取自结账快照', ledger: '该月未结账，由期初加本月收发计算' })}`),
   /** Every row and the total satisfy closing = opening + Σ sign × cell (false only if the books are damaged). */
   balanced: out.flag('每行和合计都满足 期末 = 期初 + Σ sign × 列（false 只在账务损坏时出现）'),
   /** Clinic: the dispensed value at cost (零差率), what the clinic owes for the month. Null for the hub. */
@@ -269,9 +269,7 @@ export const checkItem = z.object({
 export const preCloseCheck = z.object({
   key: out.text("检查代码，如 'period_ended'、'earlier_open'、'books'、'stocktakes_open'、'orders_open'、'deliveries_in_transit'"),
   title: out.text('检查名称（中文）'),
-  severity: z
-    .enum(['block', 'warn'])
-    .describe(`不通过时的后果。${valuesText({ block: '阻止结账', warn: '提醒：结账时须 acknowledgeWarnings = true 确认' })}`),
+  severity: z.enum(['block', 'warn']).describe(`不通过时的后果。${valuesText({ block: '阻止结账', warn: '提醒：结账时须 acknowledgeWarnings = true 确认' })}`),
   ok: out.flag('检查通过'),
   /** What the check found, or that all is well. */
   message: out.text('检查结果（中文）'),

@@ -172,9 +172,7 @@ export const dispensingEntry = z.object({
         ...drugSnapshot,
         qty: out.qty('用药数量'),
         amount: out.fen('行金额（按所扣批次的成本）'),
-        lots: z
-          .array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') }))
-          .describe('按先到期先用（FEFO）扣减的批次'),
+        lots: z.array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') })).describe('按先到期先用（FEFO）扣减的批次'),
       }),
     )
     .describe('登记行，按行号'),
@@ -267,7 +265,12 @@ export const lotBalance = z.object({
   nearExpiry: out.flag('近效期：未过期且 180 天内到期'),
 });
 
-const alertKindLabels = { expired: '已过期的批次', near_expiry: '180 天内到期的批次', below_min: '未过期库存低于下限（为零且也要 out_of_stock 时归入 out_of_stock）', out_of_stock: '未过期库存为零' };
+const alertKindLabels = {
+  expired: '已过期的批次',
+  near_expiry: '180 天内到期的批次',
+  below_min: '未过期库存低于下限（为零且也要 out_of_stock 时归入 out_of_stock）',
+  out_of_stock: '未过期库存为零',
+};
 
 export const onHandRow = z.object({
   drugId: drugOut.drugId,
@@ -330,10 +333,7 @@ export const alertRow = z.object({
   value: out.fen('该批次的结存金额；低于下限、缺货时为 0'),
 });
 
-const businessDate = about(
-  isoDate.optional(),
-  '业务日期（记入台账的日期）：省略 = 今天；不能晚于今天，不能落在已结账的月份',
-);
+const businessDate = about(isoDate.optional(), '业务日期（记入台账的日期）：省略 = 今天；不能晚于今天，不能落在已结账的月份');
 
 export const stockApi = {
   'stock.stores': defineMethod({
@@ -341,9 +341,7 @@ export const stockApi = {
     access: 'authenticated',
     write: false,
     clinicScoped: true,
-    input: z
-      .object({ includeTransit: z.boolean().default(false).describe('同时列出各卫生室的在途库房') })
-      .default({ includeTransit: false }),
+    input: z.object({ includeTransit: z.boolean().default(false).describe('同时列出各卫生室的在途库房') }).default({ includeTransit: false }),
     output: z.array(storeRow).describe('中心药库在前，其后按卫生室编码；不含已停用卫生室的库房；村医只得到本室的'),
   }),
   'stock.onHand': defineMethod({
@@ -396,13 +394,9 @@ export const stockApi = {
       .refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
       .describe('from ≤ to'),
     output: z.object({
-      drug: z
-        .object({ ...drugSnapshot, manufacturer: drugOut.manufacturer, nhsaCode: drugOut.nhsaCode })
-        .describe('药品（现在的资料）'),
+      drug: z.object({ ...drugSnapshot, manufacturer: drugOut.manufacturer, nhsaCode: drugOut.nhsaCode }).describe('药品（现在的资料）'),
       store: storeRow.describe('库房'),
-      opening: z
-        .object({ qty: out.qty('期初结存：from 之前的全部收发'), value: out.fen('期初结存金额') })
-        .describe('from 当天开始时的结存'),
+      opening: z.object({ qty: out.qty('期初结存：from 之前的全部收发'), value: out.fen('期初结存金额') }).describe('from 当天开始时的结存'),
       rows: z.array(stockCardRow).describe('期间内的台账行，按业务日期、再按流水号排序'),
       closing: z
         .object({ qty: out.qty('期末结存 = 期初 + 所返回行的合计'), value: out.fen('期末结存金额') })
@@ -446,11 +440,7 @@ export const stockApi = {
             expiryDate: about(isoDate, '有效期至：不能早于入库日期（已过期拒绝）；180 天内到期时给出提示'),
             qty: about(positiveQty, '收货数量：不能超过该订单行未收的数量'),
             packPrice: about(unitPrice.optional(), '每包装单位的入库价（发票价）；省略 = 订单合同价，不同时给出提示'),
-            traceCodes: z
-              .array(traceCode)
-              .max(10_000)
-              .default([])
-              .describe('本行各盒的追溯码，个数不超过整包装数（qty ÷ packSize 取整），不能重复'),
+            traceCodes: z.array(traceCode).max(10_000).default([]).describe('本行各盒的追溯码，个数不超过整包装数（qty ÷ packSize 取整），不能重复'),
           }),
         )
         .min(1, '至少要有一行')
@@ -467,30 +457,32 @@ export const stockApi = {
     access: HUB_READ_ROLES,
     write: false,
     input: z.object({ supplierId: about(id.optional(), '只看该配送企业的订单') }).default({}),
-    output: z.array(
-      z.object({
-        poId: out.id('采购订单'),
-        docNo: out.docNo('采购订单号', 'CG'),
-        supplierId: out.id('配送企业'),
-        supplierName: out.text('配送企业名称'),
-        status: z.enum(['sent', 'partly_received']).describe(`状态。${valuesText({ sent: '已发送，未到货', partly_received: '部分到货' })}`),
-        sentAt: out.instant('发送时刻', 'null = 未记录').nullable(),
-        lines: z
-          .array(
-            z.object({
-              poLineId: out.id('订单行（receipts.create 的 poLineId）'),
-              ...drugSnapshot,
-              manufacturer: drugOut.manufacturer,
-              orderedQty: out.qty('订购数量'),
-              receivedQty: out.qty('已收数量'),
-              outstandingQty: out.qty('未收 = orderedQty − receivedQty'),
-              packPrice: out.packPrice('合同价'),
-              tracePrefix: out.text('药品的追溯码前缀（追溯码须以它开头）；null = 不检查前缀').nullable(),
-            }),
-          )
-          .describe('订单行（含已收齐的行）'),
-      }),
-    ).describe('按发送时间排序'),
+    output: z
+      .array(
+        z.object({
+          poId: out.id('采购订单'),
+          docNo: out.docNo('采购订单号', 'CG'),
+          supplierId: out.id('配送企业'),
+          supplierName: out.text('配送企业名称'),
+          status: z.enum(['sent', 'partly_received']).describe(`状态。${valuesText({ sent: '已发送，未到货', partly_received: '部分到货' })}`),
+          sentAt: out.instant('发送时刻', 'null = 未记录').nullable(),
+          lines: z
+            .array(
+              z.object({
+                poLineId: out.id('订单行（receipts.create 的 poLineId）'),
+                ...drugSnapshot,
+                manufacturer: drugOut.manufacturer,
+                orderedQty: out.qty('订购数量'),
+                receivedQty: out.qty('已收数量'),
+                outstandingQty: out.qty('未收 = orderedQty − receivedQty'),
+                packPrice: out.packPrice('合同价'),
+                tracePrefix: out.text('药品的追溯码前缀（追溯码须以它开头）；null = 不检查前缀').nullable(),
+              }),
+            )
+            .describe('订单行（含已收齐的行）'),
+        }),
+      )
+      .describe('按发送时间排序'),
   }),
   'receipts.list': defineMethod({
     summary: '入库单列表',
@@ -505,9 +497,7 @@ export const stockApi = {
         limit: z.number().int().min(1).max(500).default(100).describe('最多返回的单据数'),
       })
       .default({ limit: 100 }),
-    output: z
-      .array(receiptDetail.omit({ lines: true }).extend({ lineCount: out.count('行数') }))
-      .describe('入库单（不含行），入库日期新的在前'),
+    output: z.array(receiptDetail.omit({ lines: true }).extend({ lineCount: out.count('行数') })).describe('入库单（不含行），入库日期新的在前'),
   }),
   'receipts.get': defineMethod({
     summary: '入库单详情',
@@ -712,22 +702,13 @@ export const stockApi = {
     write: true,
     clinicScoped: true,
     input: z.object({
-      kind: z
-        .enum(['clinic_to_hub', 'hub_to_supplier'])
-        .describe(`退货方向。${valuesText(returnKindLabels)}；hub_to_supplier 只限药库管理员和系统管理员`),
+      kind: z.enum(['clinic_to_hub', 'hub_to_supplier']).describe(`退货方向。${valuesText(returnKindLabels)}；hub_to_supplier 只限药库管理员和系统管理员`),
       clinicId: about(id.optional(), 'clinic_to_hub：退货的村卫生室（村医省略即本室，药库角色必填）；hub_to_supplier 时忽略'),
       supplierId: about(id.optional(), 'hub_to_supplier：配送企业，必填；退的批次须是从它购进的'),
       reasonCode: returnReason,
       reason: about(optionalText(200, '退货说明'), '退货说明'),
-      businessDate: about(
-        businessDate,
-        'hub_to_supplier：过账日期；clinic_to_hub：只决定单据号的年月（过账日期由 returns.decide 决定）',
-      ),
-      lines: z
-        .array(lotLineInput)
-        .min(1, '至少退一个批次')
-        .max(200)
-        .describe('退货批次，1–200 行：clinic_to_hub 取自本室库房，hub_to_supplier 取自中心药库'),
+      businessDate: about(businessDate, 'hub_to_supplier：过账日期；clinic_to_hub：只决定单据号的年月（过账日期由 returns.decide 决定）'),
+      lines: z.array(lotLineInput).min(1, '至少退一个批次').max(200).describe('退货批次，1–200 行：clinic_to_hub 取自本室库房，hub_to_supplier 取自中心药库'),
     }),
     output: returnDetail,
   }),
@@ -758,7 +739,10 @@ export const stockApi = {
     clinicScoped: true,
     input: z
       .object({
-        kind: z.enum(['clinic_to_hub', 'hub_to_supplier']).optional().describe(`只看该方向。${valuesText(returnKindLabels)}`),
+        kind: z
+          .enum(['clinic_to_hub', 'hub_to_supplier'])
+          .optional()
+          .describe(`只看该方向。${valuesText(returnKindLabels)}`),
         clinicId: about(id.optional(), '只看该卫生室；村医无论如何只看本室（看不到退给配送企业的）'),
         status: about(returnStatus.optional(), '只看该状态'),
       })

@@ -23,9 +23,7 @@ export const stocktakeKind = z.enum(STOCKTAKE_KINDS).describe(`盘点类型。${
 export const counterMode = z
   .enum(COUNTER_MODES)
   .describe(`盘点人。${valuesText(COUNTER_MODE_LABELS)}（onsite：药库管理员或系统管理员录入；self：该卫生室的村医录入）`);
-export const stocktakeStatus = z
-  .enum(STOCKTAKE_STATUSES)
-  .describe(`状态。${valuesText(STOCKTAKE_STATUS_LABELS)}（退回复盘时回到 counting）`);
+export const stocktakeStatus = z.enum(STOCKTAKE_STATUSES).describe(`状态。${valuesText(STOCKTAKE_STATUS_LABELS)}（退回复盘时回到 counting）`);
 export const varianceReason = z.enum(VARIANCE_REASONS, { error: '请选择差异原因' }).describe(`差异原因。${valuesText(VARIANCE_REASON_LABELS)}`);
 
 const int = z.number().int();
@@ -65,9 +63,7 @@ export const duringCountMovement = z.object({
 export const stocktakeLine = z.object({
   id: out.id('盘点行（stocktakes.count 的 lineId）'),
   lineNo: out.int('行号，从 1 开始'),
-  origin: z
-    .enum(['book', 'found'])
-    .describe(`来源。${valuesText({ book: '账上有的批次', found: '盘点人添加的、本库房账上没有的批次（盘盈）' })}`),
+  origin: z.enum(['book', 'found']).describe(`来源。${valuesText({ book: '账上有的批次', found: '盘点人添加的、本库房账上没有的批次（盘盈）' })}`),
   drugId: drugOut.drugId,
   drugName: drugOut.drugName,
   spec: drugOut.spec,
@@ -95,10 +91,7 @@ export const stocktakeLine = z.object({
   countedAt: out.instant('当前录入时刻', 'null = 尚未录入').nullable(),
   note: out.text('当前录入的备注；null = 无').nullable(),
   counts: z.array(stocktakeCount).describe('该行的全部录入，旧的在前（改数、复盘都是新的一条）'),
-  movements: z
-    .array(duringCountMovement)
-    .nullable()
-    .describe(`盘点开始到当前录入之间该批次在本库房的收发（最多 5000 行）；${HIDDEN}`),
+  movements: z.array(duringCountMovement).nullable().describe(`盘点开始到当前录入之间该批次在本库房的收发（最多 5000 行）；${HIDDEN}`),
   reasonCode: varianceReason.nullable().describe(`审核时填写的差异原因。${valuesText(VARIANCE_REASON_LABELS)}；null = 尚未审核或没有差异`),
   reasonNote: out.text('差异说明；null = 未填').nullable(),
   adjustmentQty: out.qty('审核过账的调整数量（带符号，0 = 相符）', 'null = 尚未审核').nullable(),
@@ -165,10 +158,7 @@ export const stocktakeDetail = stocktakeSummary.extend({
       windowFrom: out.period('用药金额窗口的第一个月'),
       windowTo: out.period('用药金额窗口的最后一个月（盘点当月）'),
       /** Every drug the draw read, with its weight inputs; null while book figures are hidden. */
-      candidates: z
-        .array(selectionCandidate)
-        .nullable()
-        .describe(`抽样读取的全部在库药品及其权重输入（可复核）；${HIDDEN}`),
+      candidates: z.array(selectionCandidate).nullable().describe(`抽样读取的全部在库药品及其权重输入（可复核）；${HIDDEN}`),
     })
     .nullable()
     .describe('随机抽查的抽样记录；null = 全面盘点'),
@@ -326,10 +316,7 @@ export const stocktakeApi = {
     write: true,
     input: z.object({
       id: about(id, '盘点单：待审核（submitted），每行都有有效录入'),
-      businessDate: about(
-        isoDate.optional(),
-        '盘盈盘亏的过账日期：省略 = 今天；不早于盘点开始日期，不晚于今天，不在已结账月份',
-      ),
+      businessDate: about(isoDate.optional(), '盘盈盘亏的过账日期：省略 = 今天；不早于盘点开始日期，不晚于今天，不在已结账月份'),
       note: about(optionalText(200, '审核意见'), '审核意见'),
       reasons: z
         .array(
@@ -390,9 +377,7 @@ export const stocktakeApi = {
             storeName: out.text('库房名称'),
             clinicId: out.id('所属村卫生室', 'null = 中心药库').nullable(),
             clinicCode: out.text('卫生室编码；null = 中心药库').nullable(),
-            months: z
-              .array(accuracyFigures.extend({ period: out.period('月份') }))
-              .describe('每个月一项，与 periods 对应'),
+            months: z.array(accuracyFigures.extend({ period: out.period('月份') })).describe('每个月一项，与 periods 对应'),
             total: accuracyFigures.describe('区间合计'),
             lastApprovedDate: out.date('最近一次审核过账的过账日期（不限区间）', 'null = 从未').nullable(),
             /** Spot checks cancelled in the range: each is a draw that did not count. */

@@ -133,9 +133,7 @@ export const dashboard = z.object({
   from: out.period('第一个月'),
   to: out.period('最后一个月'),
   /** Basis of purchase figures: the hub's receipts (all clinics) or the deliveries to one clinic. */
-  basis: z
-    .enum(['receipts', 'deliveries'])
-    .describe(`采购口径。${valuesText({ receipts: '全乡：中心库验收入库', deliveries: '单个卫生室：配送到该室' })}`),
+  basis: z.enum(['receipts', 'deliveries']).describe(`采购口径。${valuesText({ receipts: '全乡：中心库验收入库', deliveries: '单个卫生室：配送到该室' })}`),
   insurance: z
     .object({
       months: z.array(z.object({ period: period_, ...shareFigures })).describe('按月'),
@@ -186,12 +184,8 @@ export const dashboard = z.object({
     .describe('近效期库存（现在的，不随月份区间）'),
   consumption: z
     .object({
-      months: z
-        .array(z.object({ period: period_, clinicId: out.id('村卫生室'), amount: out.fen('用药金额') }))
-        .describe('按月、按卫生室（只列有用药的）'),
-      clinics: z
-        .array(z.object({ ...clinicHead, storeId: out.id('卫生室库房'), amount: out.fen('区间用药金额') }))
-        .describe('按卫生室'),
+      months: z.array(z.object({ period: period_, clinicId: out.id('村卫生室'), amount: out.fen('用药金额') })).describe('按月、按卫生室（只列有用药的）'),
+      clinics: z.array(z.object({ ...clinicHead, storeId: out.id('卫生室库房'), amount: out.fen('区间用药金额') })).describe('按卫生室'),
       topDrugs: z
         .array(
           z.object({
@@ -237,9 +231,7 @@ export const dashboard = z.object({
   signals: z
     .object({
       open: out.count('区间内未排除的异常信号'),
-      byRule: z
-        .array(z.object({ key: ruleKey, title: out.text('规则名称'), open: out.count('未排除的信号') }))
-        .describe('按规则'),
+      byRule: z.array(z.object({ key: ruleKey, title: out.text('规则名称'), open: out.count('未排除的信号') })).describe('按规则'),
     })
     .describe('异常信号'),
 });
@@ -274,9 +266,7 @@ export const schedule = z.object({
   clinicCode: out.text('卫生室编码'),
   clinicName: out.text('卫生室名称'),
   restWeekdays: z.array(int).describe('每周休息日：ISO 星期 1 = 周一 … 7 = 周日，升序'),
-  holidays: z
-    .array(z.object({ date: out.date('节假日'), name: out.text('名称；null = 未填').nullable() }))
-    .describe('节假日，按日期'),
+  holidays: z.array(z.object({ date: out.date('节假日'), name: out.text('名称；null = 未填').nullable() })).describe('节假日，按日期'),
   updatedAt: out.instant('最近设置时刻', 'null = 从未设置（休息日用药规则不评估该室）').nullable(),
 });
 
@@ -294,18 +284,17 @@ export const supervisionApi = {
     write: false,
     input: z
       .object({
-        figure: z.enum(DRILL_FIGURES, { error: '未知的指标' }).describe(
-          `指标。${valuesText({ insurance: '医保目录占比：采购或配送行', vbp: '集采：采购或配送行（含节约）', stockout: '断货：药品', nearExpiry: '近效期：批次', consumption: '用药：药品', accuracy: '账实相符：盘点单' })}`,
-        ),
+        figure: z
+          .enum(DRILL_FIGURES, { error: '未知的指标' })
+          .describe(
+            `指标。${valuesText({ insurance: '医保目录占比：采购或配送行', vbp: '集采：采购或配送行（含节约）', stockout: '断货：药品', nearExpiry: '近效期：批次', consumption: '用药：药品', accuracy: '账实相符：盘点单' })}`,
+          ),
         ...periodRange,
         /** One month of the range ('YYYY-MM'), when a bar or point was clicked. */
         period: about(period.optional(), '只看区间中的这个月（点击柱或点时）'),
         storeId: about(id.optional(), '只看该库房（nearExpiry、consumption、accuracy）'),
         /** insurance: only catalog (true) or only non-catalog (false) lines; vbp: only 集采 lines (true). */
-        flag: z
-          .boolean()
-          .optional()
-          .describe('insurance：true 只看目录内、false 只看目录外；vbp：true 只看集采；省略 = 全部'),
+        flag: z.boolean().optional().describe('insurance：true 只看目录内、false 只看目录外；vbp：true 只看集采；省略 = 全部'),
       })
       .superRefine(refinePeriods)
       .describe(PERIOD_RULES),
@@ -352,9 +341,7 @@ export const supervisionApi = {
       .describe('from ≤ to'),
     output: z.object({
       rows: z.array(signalRow).describe('信号，结束日期新的在前，再按卫生室编码'),
-      rules: z
-        .array(z.object({ key: ruleKey, title: out.text('规则名称'), count: out.count('本次结果中该规则的信号') }))
-        .describe('每条规则一项'),
+      rules: z.array(z.object({ key: ruleKey, title: out.text('规则名称'), count: out.count('本次结果中该规则的信号') })).describe('每条规则一项'),
     }),
   }),
   'supervision.signal': defineMethod({
@@ -411,7 +398,12 @@ export const supervisionApi = {
         .array(
           z.object({
             date: about(isoDate, '节假日'),
-            name: about(text(40, '节假日名称').nullish().transform((v) => v || null), '名称；省略、null 或空白 = 不填'),
+            name: about(
+              text(40, '节假日名称')
+                .nullish()
+                .transform((v) => v || null),
+              '名称；省略、null 或空白 = 不填',
+            ),
           }),
         )
         .max(366, '节假日最多 366 天')

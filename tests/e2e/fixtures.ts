@@ -29,16 +29,7 @@ export async function startServer(opts: {
   clock: string;
 }): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-'));
-  const args = [
-    path.join(root, 'dist/electron/serve.cjs'),
-    '--data',
-    dataDir,
-    '--port',
-    '0',
-    ...(opts.demo ? ['--demo'] : []),
-    '--clock',
-    opts.clock,
-  ];
+  const args = [path.join(root, 'dist/electron/serve.cjs'), '--data', dataDir, '--port', '0', ...(opts.demo ? ['--demo'] : []), '--clock', opts.clock];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

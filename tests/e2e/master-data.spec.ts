@@ -10,18 +10,118 @@ test.describe.configure({ mode: 'serial' });
 async function catalogWorkbook(): Promise<string> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('药品目录');
-  ws.addRow(['药品代码', '注册名称', '商品名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类', '基本药物', '集采', '集采批次', '中选价格(元/包装)']);
-  ws.addRow(['XJ01CAA040E001010101445', '阿莫西林胶囊', null, '胶囊剂', '0.25g', 24, '粒', '盒', '石药集团中诺药业（石家庄）有限公司', '国药准字H20003263', '甲类', '是', '是', '第四批', 3.24]);
-  ws.addRow(['XC08CAA118A001010100088', '苯磺酸氨氯地平片', null, '片剂', '5mg', 28, '片', '盒', '浙江京新药业股份有限公司', '国药准字H20041234', '甲类', '是', '是', '第一批', 3.36]);
-  ws.addRow(['XA10BAE033A001010100100', '盐酸二甲双胍片', null, '片剂', '0.5g', '二十', '片', '盒', '石药集团欧意药业有限公司', '国药准字H13022345', '甲类', '是', '是', '第一批', 0.9]);
-  ws.addRow(['ZA12AAF0119010104040', '复方丹参滴丸', null, '滴丸剂', '27mg', 180, '丸', '瓶', '天士力医药集团股份有限公司', '国药准字Z10950111', '甲类', '是', '否', null, null]);
-  ws.addRow(['XM01AEI045E001010100341', '布洛芬缓释胶囊', '芬必得', '胶囊剂', '0.3g', 20, '粒', '盒', '中美天津史克制药有限公司', '国药准字H10900089', '甲类', '是', '否', null, null]);
+  ws.addRow([
+    '药品代码',
+    '注册名称',
+    '商品名称',
+    '注册剂型',
+    '注册规格',
+    '最小包装数量',
+    '最小制剂单位',
+    '最小包装单位',
+    '药品企业',
+    '批准文号',
+    '甲乙类',
+    '基本药物',
+    '集采',
+    '集采批次',
+    '中选价格(元/包装)',
+  ]);
+  ws.addRow([
+    'XJ01CAA040E001010101445',
+    '阿莫西林胶囊',
+    null,
+    '胶囊剂',
+    '0.25g',
+    24,
+    '粒',
+    '盒',
+    '石药集团中诺药业（石家庄）有限公司',
+    '国药准字H20003263',
+    '甲类',
+    '是',
+    '是',
+    '第四批',
+    3.24,
+  ]);
+  ws.addRow([
+    'XC08CAA118A001010100088',
+    '苯磺酸氨氯地平片',
+    null,
+    '片剂',
+    '5mg',
+    28,
+    '片',
+    '盒',
+    '浙江京新药业股份有限公司',
+    '国药准字H20041234',
+    '甲类',
+    '是',
+    '是',
+    '第一批',
+    3.36,
+  ]);
+  ws.addRow([
+    'XA10BAE033A001010100100',
+    '盐酸二甲双胍片',
+    null,
+    '片剂',
+    '0.5g',
+    '二十',
+    '片',
+    '盒',
+    '石药集团欧意药业有限公司',
+    '国药准字H13022345',
+    '甲类',
+    '是',
+    '是',
+    '第一批',
+    0.9,
+  ]);
+  ws.addRow([
+    'ZA12AAF0119010104040',
+    '复方丹参滴丸',
+    null,
+    '滴丸剂',
+    '27mg',
+    180,
+    '丸',
+    '瓶',
+    '天士力医药集团股份有限公司',
+    '国药准字Z10950111',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+  ]);
+  ws.addRow([
+    'XM01AEI045E001010100341',
+    '布洛芬缓释胶囊',
+    '芬必得',
+    '胶囊剂',
+    '0.3g',
+    20,
+    '粒',
+    '盒',
+    '中美天津史克制药有限公司',
+    '国药准字H10900089',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+  ]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'santong-xlsx-')), '卫生院药品目录.xlsx');
   await wb.xlsx.writeFile(file);
   return file;
 }
 
-test('master data as a new hub would enter it: import the catalog, find drugs by initials, suppliers with prices, a clinic and its doctor', async ({ page, browser, server }) => {
+test('master data as a new hub would enter it: import the catalog, find drugs by initials, suppliers with prices, a clinic and its doctor', async ({
+  page,
+  browser,
+  server,
+}) => {
   // First run: the administrator sets up the hub.
   await page.goto(server.url);
   await page.getByLabel('卫生院名称').fill('青石镇卫生院');
@@ -131,7 +231,10 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await page.getByLabel('所在村').fill('东湖村');
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('cell', { name: '东湖村卫生室' })).toBeVisible();
-  await page.getByRole('row', { name: /东湖村卫生室/ }).getByRole('button', { name: '添加村医' }).click();
+  await page
+    .getByRole('row', { name: /东湖村卫生室/ })
+    .getByRole('button', { name: '添加村医' })
+    .click();
   await page.getByLabel('用户名').fill('cy01');
   await page.getByLabel('初始密码').fill('Chushi2026');
   await page.getByLabel('姓名').fill('王建国');

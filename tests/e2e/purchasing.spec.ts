@@ -165,7 +165,10 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const jiuzhou = ph.locator('.ant-card').filter({ hasText: '九州通医药集团湖南有限公司' }).last();
   await expect(jiuzhou.getByTestId(`order-qty-${ids.aml}`)).toHaveText('2盒');
   // Which clinics each order line serves.
-  await guoyao.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('button', { name: /展开/ }).click();
+  await guoyao
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('button', { name: /展开/ })
+    .click();
   await expect(guoyao.getByRole('row', { name: /^东湖村卫生室 QL-/ })).toContainText('10盒');
   await expect(guoyao.getByRole('row', { name: /^西岭村卫生室 QL-/ })).toContainText('1盒6粒');
   await screenshot(ph, 'purchasing-04-preview');

@@ -27,7 +27,13 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await api(admin.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: 'Qingshi2026' });
   const donghu = await api(admin.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   const xiling = await api(admin.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
-  await api(admin.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: donghu.id });
+  await api(admin.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: donghu.id,
+  });
   const stores: { id: number; kind: string; clinicId: number | null }[] = await api(admin.request, 'stock.stores', {});
   const xilingStore = stores.find((s) => s.kind === 'clinic' && s.clinicId === xiling.id)!.id;
 
@@ -42,20 +48,23 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
 
   // The doctor's browser is tampered with: requests naming another clinic, and hub-only operations.
-  const results = await doc.evaluate(async ({ otherId, otherStore }) => {
-    const post = async (method: string, body: unknown) => {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { method, status: res.status, code: (await res.json())?.error?.code ?? null };
-    };
-    return [
-      await post('clinics.get', { id: otherId }),
-      await post('stock.onHand', { storeId: otherStore }),
-      await post('dispensing.create', { clinicId: otherId, lines: [{ drugId: 1, qty: 10 }] }),
-      await post('clinics.update', { id: otherId, code: 'C02', name: '被篡改的卫生室', active: false }),
-      await post('users.list', {}),
-      await post('audit.list', {}),
-    ];
-  }, { otherId: xiling.id, otherStore: xilingStore });
+  const results = await doc.evaluate(
+    async ({ otherId, otherStore }) => {
+      const post = async (method: string, body: unknown) => {
+        const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { method, status: res.status, code: (await res.json())?.error?.code ?? null };
+      };
+      return [
+        await post('clinics.get', { id: otherId }),
+        await post('stock.onHand', { storeId: otherStore }),
+        await post('dispensing.create', { clinicId: otherId, lines: [{ drugId: 1, qty: 10 }] }),
+        await post('clinics.update', { id: otherId, code: 'C02', name: '被篡改的卫生室', active: false }),
+        await post('users.list', {}),
+        await post('audit.list', {}),
+      ];
+    },
+    { otherId: xiling.id, otherStore: xilingStore },
+  );
   expect(results).toEqual([
     { method: 'clinics.get', status: 403, code: 'FORBIDDEN_CLINIC' },
     { method: 'stock.onHand', status: 403, code: 'FORBIDDEN_CLINIC' },

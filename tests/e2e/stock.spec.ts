@@ -22,7 +22,13 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
   const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
-  await api(setup.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: clinic.id });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
   const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
   const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
   const ids = await seedCatalog(yaoku);
@@ -53,7 +59,10 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
 
   // 2. Issue to the clinic: first-expiry-first preview, then out of the hub and into transit.
   await ph.getByRole('menuitem', { name: '配送出库' }).click();
-  await ph.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('checkbox').check();
+  await ph
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('checkbox')
+    .check();
   await ph.getByRole('button', { name: /预览出库/ }).click();
   const dialog = ph.getByRole('dialog');
   await expect(dialog.getByText('A2611（效期 2028-10-31）')).toBeVisible();

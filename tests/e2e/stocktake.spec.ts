@@ -19,7 +19,13 @@ async function seedHub(browser: Browser, url: string) {
   const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   await api(setup.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
   await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
-  await api(setup.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: clinic.id });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
   const yaoku = await apiAs(browser, url, 'yaoku', 'Chushi2026', PASSWORD);
   const cy01 = await apiAs(browser, url, 'cy01', 'Chushi2026', PASSWORD);
   const ids = await seedCatalog(yaoku);
@@ -91,7 +97,8 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(doc.getByText('开始时账面')).toHaveCount(0);
   // Not in the API answers either, and the clinic's stock view is closed meanwhile.
   const leak = await doc.evaluate(async () => {
-    const post = (m: string, body: unknown) => fetch(`/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (m: string, body: unknown) =>
+      fetch(`/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const list = await (await post('stocktakes.list', {})).json();
     const st = await (await post('stocktakes.get', { id: list[0].id })).json();
     const stores = await (await post('stock.stores', {})).json();

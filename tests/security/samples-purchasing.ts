@@ -4,7 +4,10 @@ import type { SecurityFixture } from './fixture';
 import { addDrug, addSupplier } from '../helpers/purchasing';
 
 type Side = 'A' | 'B';
-const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({ own: (ctx: SampleContext) => build(ctx, 'A'), other: (ctx: SampleContext) => build(ctx, 'B') });
+const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({
+  own: (ctx: SampleContext) => build(ctx, 'A'),
+  other: (ctx: SampleContext) => build(ctx, 'B'),
+});
 const clinicOf = (f: SecurityFixture, side: Side) => (side === 'A' ? f.clinicA.id : f.clinicB.id);
 const doctorOf = (f: SecurityFixture, side: Side) => (side === 'A' ? f.doctorA : f.doctorB);
 const line = (drugId: number, qty = 24) => ({ drugId, qty, enteredIn: 'pack' as const, note: null });
@@ -60,10 +63,24 @@ export const purchasingSamples: SampleRegistry = {
   'requisitions.stockInfo': both(async ({ f }, side) => ({ clinicId: clinicOf(f, side), drugIds: [(await world(f)).brand] })),
   'requisitions.list': both(({ f }, side) => ({ clinicId: clinicOf(f, side), page: 1, pageSize: 20 })),
   'requisitions.get': both(async ({ f }, side) => ({ id: side === 'A' ? (await world(f)).reqA : (await world(f)).reqB })),
-  'requisitions.saveDraft': both(async ({ f }, side) => ({ createToken: `secD${f.seq()}xx`, clinicId: clinicOf(f, side), note: null, lines: [line((await world(f)).brand, 7)] })),
-  'requisitions.submit': both(async ({ f }, side) => ({ submitToken: `secT${f.seq()}xx`, clinicId: clinicOf(f, side), note: null, lines: [line((await world(f)).brand, 7)] })),
+  'requisitions.saveDraft': both(async ({ f }, side) => ({
+    createToken: `secD${f.seq()}xx`,
+    clinicId: clinicOf(f, side),
+    note: null,
+    lines: [line((await world(f)).brand, 7)],
+  })),
+  'requisitions.submit': both(async ({ f }, side) => ({
+    submitToken: `secT${f.seq()}xx`,
+    clinicId: clinicOf(f, side),
+    note: null,
+    lines: [line((await world(f)).brand, 7)],
+  })),
   'requisitions.cancel': both(async ({ f }, side) => {
-    const draft = await doctorOf(f, side).call('requisitions.saveDraft', { createToken: `secC${f.seq()}xx`, note: null, lines: [line((await world(f)).brand, 7)] });
+    const draft = await doctorOf(f, side).call('requisitions.saveDraft', {
+      createToken: `secC${f.seq()}xx`,
+      note: null,
+      lines: [line((await world(f)).brand, 7)],
+    });
     return { id: draft.id, reason: null };
   }),
   'requisitions.decide': {

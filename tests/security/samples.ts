@@ -77,7 +77,14 @@ export const samples: SampleRegistry = {
   // ── users ──────────────────────────────────────────────────────────────────────────────────────
   'users.list': { input: () => ({ includeInactive: true }) },
   'users.create': {
-    input: ({ f }) => ({ username: `fx_new_${f.seq()}`, initialPassword: 'Initial2026', displayName: '新药师', role: 'pharmacist', clinicId: null, phone: null }),
+    input: ({ f }) => ({
+      username: `fx_new_${f.seq()}`,
+      initialPassword: 'Initial2026',
+      displayName: '新药师',
+      role: 'pharmacist',
+      clinicId: null,
+      phone: null,
+    }),
   },
   'users.update': {
     input: ({ f }) => ({ id: f.newUser('finance').id, displayName: '改名的会计', role: 'finance', clinicId: null, phone: '0731-1234567', active: true }),

@@ -125,7 +125,10 @@ describe('integrity check', () => {
     expect(bad.stdout).toContain('[问题 FAIL] 库存结存 = 台账合计（每个库房 × 批次） / stock balances equal ledger sums (store x lot): 1');
     expect(bad.stdout).toContain('Result: problems found');
     const json = spawnSync(process.execPath, [cli, '--file', file, '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, checks: expect.arrayContaining([expect.objectContaining({ key: 'ledger.balances', ok: false })]) });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      checks: expect.arrayContaining([expect.objectContaining({ key: 'ledger.balances', ok: false })]),
+    });
 
     const missing = spawnSync(process.execPath, [cli, '--data', path.join(path.dirname(file), 'nowhere')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);

@@ -18,7 +18,12 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(root, file), 'utf8');
   const found = new Set<string>();
-  for (const re of [/\bfrom\s+['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\bimport\s+['"]([^'"]+)['"]/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g]) {
+  for (const re of [
+    /\bfrom\s+['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bimport\s+['"]([^'"]+)['"]/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ]) {
     for (const m of text.matchAll(re)) found.add(m[1]);
   }
   return [...found];
@@ -50,7 +55,9 @@ describe('module boundaries', () => {
         .map((m) => `${f} → ${m}`),
     );
     expect(offenders).toEqual([]);
-    const domUse = sourceFiles('shared').filter((f) => /\b(window|document|localStorage|navigator|process)\s*\./.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    const domUse = sourceFiles('shared').filter((f) =>
+      /\b(window|document|localStorage|navigator|process)\s*\./.test(fs.readFileSync(path.join(root, f), 'utf8')),
+    );
     expect(domUse).toEqual([]);
   });
 
@@ -85,7 +92,9 @@ function localImportsOf(file: string): string[] {
     .filter((m) => m.startsWith('.'))
     .flatMap((m) => {
       const base = path.join(path.dirname(file), m);
-      const hit = [`${base}.ts`, `${base}.tsx`, base, path.join(base, 'index.ts')].find((c) => fs.existsSync(path.join(root, c)) && fs.statSync(path.join(root, c)).isFile());
+      const hit = [`${base}.ts`, `${base}.tsx`, base, path.join(base, 'index.ts')].find(
+        (c) => fs.existsSync(path.join(root, c)) && fs.statSync(path.join(root, c)).isFile(),
+      );
       return hit ? [hit.split(path.sep).join('/')] : [];
     });
 }
@@ -154,8 +163,20 @@ describe('floors', () => {
       'electron/domain/stock/ledger.ts → electron/api/dispatch.ts (domain → api)',
     ]);
     expect(upwardImports([['electron/api/dispatch.ts', 'electron/domain/stock/ledger.ts']])).toEqual([]);
-    expect(importCircles([['a', 'b'], ['b', 'c'], ['c', 'a'], ['c', 'd']])).toEqual([['a', 'b', 'c']]);
-    expect(importCircles([['a', 'b'], ['b', 'c']])).toEqual([]);
+    expect(
+      importCircles([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+        ['c', 'd'],
+      ]),
+    ).toEqual([['a', 'b', 'c']]);
+    expect(
+      importCircles([
+        ['a', 'b'],
+        ['b', 'c'],
+      ]),
+    ).toEqual([]);
   });
 
   it('puts every main-process file on a floor', () => {

@@ -66,8 +66,7 @@ function everyField(): { key: string; field: Field }[] {
 }
 
 /** Values a field may take or key by: an enum, an array of one, or a record's enum keys. */
-const enumValues = (s: Json): unknown[] =>
-  s.enum ?? (s.type === 'array' && s.items ? enumValues(s.items) : (s.propertyNames?.enum ?? []));
+const enumValues = (s: Json): unknown[] => s.enum ?? (s.type === 'array' && s.items ? enumValues(s.items) : (s.propertyNames?.enum ?? []));
 
 describe('API contract descriptions (docs/api.md)', () => {
   const all = everyField();

@@ -46,7 +46,11 @@ describe('the sign date (D7)', () => {
     const before = ledgerChecksum(db());
     for (const receivedQty of [0, 24]) {
       await expect(
-        doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-03-17', lines: [{ lineId: delivery.lines[0].id, receivedQty, reason: receivedQty ? null : '未到' }] }),
+        doctor.call('deliveries.sign', {
+          id: delivery.id,
+          signDate: '2026-03-17',
+          lines: [{ lineId: delivery.lines[0].id, receivedQty, reason: receivedQty ? null : '未到' }],
+        }),
       ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('晚于今天'), issues: [{ path: 'signDate' }] });
     }
     expect(ledgerChecksum(db())).toBe(before);
@@ -55,12 +59,18 @@ describe('the sign date (D7)', () => {
 
   it('is refused before the delivery left the hub, and saying which date that was', async () => {
     const { delivery } = await issue('2026-03-10');
-    await expect(doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-03-09', lines: [{ lineId: delivery.lines[0].id, receivedQty: 24 }] })).rejects.toMatchObject({
+    await expect(
+      doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-03-09', lines: [{ lineId: delivery.lines[0].id, receivedQty: 24 }] }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
       message: expect.stringContaining('2026-03-10'),
       issues: [{ path: 'signDate' }],
     });
-    const signed = await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-03-10', lines: [{ lineId: delivery.lines[0].id, receivedQty: 24 }] });
+    const signed = await doctor.call('deliveries.sign', {
+      id: delivery.id,
+      signDate: '2026-03-10',
+      lines: [{ lineId: delivery.lines[0].id, receivedQty: 24 }],
+    });
     expect(signed.status).toBe('signed');
   });
 });
@@ -73,7 +83,12 @@ describe('a shortfall the hub settles (D8)', () => {
       // While the hub has not settled it, the goods are still on their way: issued, not pending.
       expect((await pharmacist.call('deliveries.pending', { clinicId })).map((p) => p.requisitionLineId)).not.toContain(requisitionLineId);
 
-      await pharmacist.call('deliveries.resolve', { id: delivery.id, lineId: delivery.lines[0].id, resolution, note: resolution === 'returned_to_hub' ? '司机带回' : '运输途中破损' });
+      await pharmacist.call('deliveries.resolve', {
+        id: delivery.id,
+        lineId: delivery.lines[0].id,
+        resolution,
+        note: resolution === 'returned_to_hub' ? '司机带回' : '运输途中破损',
+      });
 
       const pending = (await pharmacist.call('deliveries.pending', { clinicId })).find((p) => p.requisitionLineId === requisitionLineId);
       expect(pending).toMatchObject({ approvedQty: 24, issuedQty: 0, outstandingQty: 24 });
@@ -97,7 +112,10 @@ describe('a shortfall the hub settles (D8)', () => {
     const { delivery, requisitionLineId, requisitionId } = await issue();
     await doctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 10, reason: '少了 14 粒' }] });
     await pharmacist.call('deliveries.resolve', { id: delivery.id, lineId: delivery.lines[0].id, resolution: 'returned_to_hub', note: '司机带回' });
-    expect((await pharmacist.call('deliveries.pending', { clinicId })).find((p) => p.requisitionLineId === requisitionLineId)).toMatchObject({ issuedQty: 10, outstandingQty: 14 });
+    expect((await pharmacist.call('deliveries.pending', { clinicId })).find((p) => p.requisitionLineId === requisitionLineId)).toMatchObject({
+      issuedQty: 10,
+      outstandingQty: 14,
+    });
     expect((await doctor.call('requisitions.get', { id: requisitionId })).lines[0]).toMatchObject({ issuedQty: 10, shortfalls: [{ qty: 14 }] });
   });
 });

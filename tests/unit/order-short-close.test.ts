@@ -54,7 +54,11 @@ describe('short-closing a partly received order', () => {
     const { orders } = await w.pharmacist.call('aggregation.create', { ...replenish, fingerprint: preview.fingerprint, note: null });
     await w.pharmacist.call('orders.send', { id: orders[0].id });
     const order = await w.pharmacist.call('orders.get', { id: orders[0].id });
-    await w.pharmacist.call('receipts.create', { poId: order.id, invoiceNo: 'FP001', lines: [{ poLineId: order.lines[0].id, batchNo: 'B1', expiryDate: '2028-06-30', qty: 24 }] });
+    await w.pharmacist.call('receipts.create', {
+      poId: order.id,
+      invoiceNo: 'FP001',
+      lines: [{ poLineId: order.lines[0].id, batchNo: 'B1', expiryDate: '2028-06-30', qty: 24 }],
+    });
 
     const b = await approvedRequisition(w, w.clinicB.doctor, [{ drugId: amox, qty: 48 }]);
     const selection = { requisitionIds: [b], hubReplenishment: false };
@@ -106,7 +110,10 @@ describe('short-closing a partly received order', () => {
         shortClosedOrder: { orderDocNo: closed.docNo, supplierName: '国药控股湖南有限公司', reason: '配送企业通知该品种停产' },
       });
     }
-    const audit = w.db.prepare("SELECT target, details FROM audit_log WHERE method = 'orders.shortClose' AND outcome = 'ok'").get() as { target: string; details: string };
+    const audit = w.db.prepare("SELECT target, details FROM audit_log WHERE method = 'orders.shortClose' AND outcome = 'ok'").get() as {
+      target: string;
+      details: string;
+    };
     expect(audit.target).toBe(`purchase_order:${orderId}`);
     expect(JSON.parse(audit.details)).toMatchObject({ reason: '配送企业通知该品种停产', unfilled: [{ lineNo: 1, qty: 24 }], released: [requisitionDocNo] });
   });
@@ -115,7 +122,11 @@ describe('short-closing a partly received order', () => {
     const { orderId, receiptId } = await partlyReceived({ issue: false });
     const order = await w.pharmacist.call('orders.shortClose', { id: orderId, reason: '其余部分不再供货' });
     await expect(
-      w.pharmacist.call('receipts.create', { poId: orderId, invoiceNo: 'FP002', lines: [{ poLineId: order.lines[0].id, batchNo: 'B2', expiryDate: '2028-06-30', qty: 24 }] }),
+      w.pharmacist.call('receipts.create', {
+        poId: orderId,
+        invoiceNo: 'FP002',
+        lines: [{ poLineId: order.lines[0].id, batchNo: 'B2', expiryDate: '2028-06-30', qty: 24 }],
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('已终止收货') });
     expect((await w.pharmacist.call('receipts.openOrders', {})).map((o) => o.poId)).not.toContain(orderId);
     // A receipt reversed afterwards takes its quantity back off the order, which stays closed: nothing more is expected.

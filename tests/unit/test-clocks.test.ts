@@ -39,7 +39,7 @@ describe('tests fix their own time', () => {
   const files = testFiles(path.join(root, 'tests')).filter((f) => f !== import.meta.filename);
 
   it('finds the reads it forbids (the check itself can fail)', () => {
-    expect(wallClockReads("const t = new Date();\nconst u = Date.now();\nconst d = dayjs();").map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(wallClockReads('const t = new Date();\nconst u = Date.now();\nconst d = dayjs();').map((r) => r.line)).toEqual([1, 2, 3]);
     expect(wallClockReads("const t = new Date('2026-03-02');\nconst d = dayjs(x);\n// wall-clock: elapsed\nconst e = Date.now();")).toEqual([]);
   });
 

@@ -39,7 +39,11 @@ describe('a shortfall written off as lost in transit', () => {
     const supplierId = seedSupplier(hub);
     amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 24, supplierId, packPrice: 12_500_000 });
     const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug: amox, qty: 240 }]);
-    await pharmacist.call('receipts.create', { poId, invoiceNo: 'FP001', lines: [{ poLineId: lineIds[0], batchNo: 'S1', expiryDate: '2028-01-01', qty: 240 }] });
+    await pharmacist.call('receipts.create', {
+      poId,
+      invoiceNo: 'FP001',
+      lines: [{ poLineId: lineIds[0], batchNo: 'S1', expiryDate: '2028-01-01', qty: 240 }],
+    });
     // 48 粒 leave the hub; the clinic signs for 24; the hub writes the other 24 off as lost on the way.
     const [requisitionLineId] = seedApprovedRequisition(hub, clinicId, [{ drug: amox, qty: 48 }]);
     const delivery = await pharmacist.call('deliveries.create', { clinicId, lines: [{ requisitionLineId, qty: 48 }] });
@@ -85,7 +89,10 @@ describe('a shortfall written off as lost in transit', () => {
     await wb.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('在途药品月报')!;
     expect(sheet).toBeTruthy();
-    const values = sheet.getSheetValues().flat().filter((v) => v !== null && v !== undefined);
+    const values = sheet
+      .getSheetValues()
+      .flat()
+      .filter((v) => v !== null && v !== undefined);
     expect(values).toContain('在途报损');
     expect(values).toContain(Number((-loss.amount / 100).toFixed(2)));
   });
@@ -131,8 +138,14 @@ describe('every ledger row of a month, transit stores included', () => {
       }
       const ledger = db.prepare('SELECT id, store_id AS storeId FROM ledger WHERE period = ? ORDER BY id').all(period) as { id: number; storeId: number }[];
       expect(ledger.length).toBeGreaterThan(50);
-      expect([...seen.keys()].sort((a, b) => a - b), period).toEqual(ledger.map((l) => l.id));
-      expect([...seen.values()].every((n) => n === 1), `${period}: a ledger row in two uploads`).toBe(true);
+      expect(
+        [...seen.keys()].sort((a, b) => a - b),
+        period,
+      ).toEqual(ledger.map((l) => l.id));
+      expect(
+        [...seen.values()].every((n) => n === 1),
+        `${period}: a ledger row in two uploads`,
+      ).toBe(true);
       // The preview of every store at once counts the same rows.
       expect((await finance.call('insuranceExport.preview', { period })).ledgerRows).toBe(ledger.length);
     }

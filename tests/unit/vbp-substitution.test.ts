@@ -54,7 +54,18 @@ describe('switching a requisition line to a 集采 drug', () => {
   afterEach(() => hub.close());
 
   const amoxicillin = (spec: string, packSize: number, vbp: boolean) =>
-    addDrug(w.db, { name: '阿莫西林胶囊', form: '胶囊剂', spec, packSize, baseUnit: '粒', packUnit: '盒', vbp, vbpPrice: vbp ? 3_240_000 : null, supplierId: supplier, packPrice: vbp ? 3_240_000 : 9_800_000 });
+    addDrug(w.db, {
+      name: '阿莫西林胶囊',
+      form: '胶囊剂',
+      spec,
+      packSize,
+      baseUnit: '粒',
+      packUnit: '盒',
+      vbp,
+      vbpPrice: vbp ? 3_240_000 : null,
+      supplierId: supplier,
+      packPrice: vbp ? 3_240_000 : 9_800_000,
+    });
 
   async function submitted(drugId: number, qty: number, enteredIn: 'pack' | 'base' = 'pack') {
     const r = await w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), note: null, lines: [{ drugId, qty, enteredIn, note: null }] });

@@ -77,7 +77,9 @@ export const auditHandlers = defineHandlers({
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
          ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & { details: string | null })[];
+      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & {
+      details: string | null;
+    })[];
     return {
       rows: rows.map((r) => ({
         ...r,
@@ -106,6 +108,5 @@ export const auditHandlers = defineHandlers({
     ).all(since) as never;
   },
 
-  'audit.methods': () =>
-    (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),
+  'audit.methods': () => (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),
 });

@@ -136,11 +136,7 @@ export const authHandlers = defineHandlers({
       return hashPassword(input.newPassword);
     },
     run: (ctx, _input, newHash: string) => {
-      sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(
-        newHash,
-        ctx.now.toISOString(),
-        ctx.user.id,
-      );
+      sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(newHash, ctx.now.toISOString(), ctx.user.id);
       // Other devices signed in with the old password are signed out; this one stays.
       endAllSessions(ctx.db, ctx.user.id, ctx.sessionTokenHash ?? undefined);
       ctx.audit.target = `user:${ctx.user.id}`;

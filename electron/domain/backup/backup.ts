@@ -13,7 +13,6 @@ import { verifyCopyHere, type CopyVerification } from '../../db/verify-copy';
 import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
 import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
 
-
 // ---------------------------------------------------------------------------------------------------
 
 interface BackupDbRow {
@@ -284,9 +283,10 @@ export async function pruneBackups(app: OpenHub, dir: string, reason: BackupReas
 export function dailyBackupDoneToday(app: OpenHub, db: Db = app.db): boolean {
   const today = chinaDate(app.clock.now());
   const since = new Date(`${today}T00:00:00+08:00`).toISOString();
-  const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(
-    since,
-  ) as { dir: string; fileName: string }[];
+  const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(since) as {
+    dir: string;
+    fileName: string;
+  }[];
   return rows.some((r) => fs.existsSync(path.join(r.dir, r.fileName)));
 }
 

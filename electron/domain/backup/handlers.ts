@@ -96,8 +96,7 @@ export const backupHandlers = defineHandlers({
     return { fileName: input.fileName, sizeBytes, base64: fs.readFileSync(file).toString('base64') };
   },
 
-  'system.integrityCheck': (ctx) =>
-    runIntegrityCheck(ctx.db, { dbFile: ctx.hub.dbFile, now: ctx.now, latestVersion: ctx.host.latestSchemaVersion }),
+  'system.integrityCheck': (ctx) => runIntegrityCheck(ctx.db, { dbFile: ctx.hub.dbFile, now: ctx.now, latestVersion: ctx.host.latestSchemaVersion }),
 
   'recovery.status': (ctx, input) => recoveryStatusFor(ctx.host, ctx.caller, input.dir),
 

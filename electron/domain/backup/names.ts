@@ -7,7 +7,10 @@ const UNSAFE = /[\\/:*?"<>|\u0000-\u001f\s]+/g;
 
 /** The hub part of a backup's file name: the hub's name made safe for Windows, FAT32 USB disks and shares. */
 export function hubSlug(hubName: string | null | undefined): string {
-  const slug = (hubName ?? '').replace(UNSAFE, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, 40);
+  const slug = (hubName ?? '')
+    .replace(UNSAFE, '_')
+    .replace(/^[_.]+|[_.]+$/g, '')
+    .slice(0, 40);
   return slug || 'hub';
 }
 

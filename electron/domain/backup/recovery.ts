@@ -56,7 +56,10 @@ export function isLocalCaller(caller: Caller): boolean {
   if (caller.transport === 'internal' && caller.ip === 'internal') return true;
   if (!LOOPBACK.test(caller.ip)) return false;
   if (caller.transport !== 'http') return true;
-  const host = (caller.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const host = (caller.host ?? '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   return host === 'localhost' || LOOPBACK.test(host);
 }
 
@@ -99,12 +102,7 @@ export function recoveryStatusFor(host: Host, caller: Caller, dir?: string): Rec
   };
 }
 
-export async function restoreWithoutLogin(
-  host: Host,
-  input: ParsedInput<'recovery.restore'>,
-  caller: Caller,
-  session: SessionSink,
-): Promise<RestoreResult> {
+export async function restoreWithoutLogin(host: Host, input: ParsedInput<'recovery.restore'>, caller: Caller, session: SessionSink): Promise<RestoreResult> {
   assertMayRestoreWithoutLogin(host, caller);
   const source = input.upload ? { upload: input.upload } : { fileName: input.fileName!, dirs: foldersFor(host, input.dir) };
   const result = await restoreBackup(host, source, { user: null, caller, method: 'recovery.restore' });

@@ -154,10 +154,7 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
       }
     } catch (err) {
       removeDatabaseFiles(staged);
-      throw new AppError(
-        'BACKUP_FOLDER',
-        `恢复前未能备份当前数据（${(err as Error).message}）。为保护现有数据，恢复已取消，未做任何改动。`,
-      );
+      throw new AppError('BACKUP_FOLDER', `恢复前未能备份当前数据（${(err as Error).message}）。为保护现有数据，恢复已取消，未做任何改动。`);
     }
 
     // What this PC knows about its backup files outlives the data going back in time.

@@ -127,7 +127,11 @@ export const catalogHandlers = defineHandlers({
       const ranked = rankedDrugIds(ctx.db, q, { includeInactive: true, limit: LIST_SEARCH_CAP });
       where.push('d.id IN (SELECT value FROM json_each(@ids))');
       params.ids = JSON.stringify(ranked);
-      const keep = new Set(sql(ctx.db, `SELECT d.id FROM drugs d WHERE ${where.join(' AND ')}`).pluck().all(params) as number[]);
+      const keep = new Set(
+        sql(ctx.db, `SELECT d.id FROM drugs d WHERE ${where.join(' AND ')}`)
+          .pluck()
+          .all(params) as number[],
+      );
       const ids = ranked.filter((id) => keep.has(id));
       return { rows: getDrugs(ctx.db, ids.slice(offset, offset + input.pageSize)), total: ids.length, page: input.page, pageSize: input.pageSize };
     }

@@ -136,7 +136,10 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
       }
     }
   };
-  const run = (s: { text: string; params: Record<string, unknown> }) => sql(db, s.text).pluck().all({ ...filter.params, ...s.params }) as number[];
+  const run = (s: { text: string; params: Record<string, unknown> }) =>
+    sql(db, s.text)
+      .pluck()
+      .all({ ...filter.params, ...s.params }) as number[];
 
   for (const s of codes.exact) take(run(s));
 
@@ -186,10 +189,7 @@ export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; l
   if (ids.length === 0) return [];
   const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId }) as Record<string, unknown>[];
   const byId = new Map(
-    rows.map((r) => [
-      r.id as number,
-      { ...r, essential: bool(r.essential), vbp: bool(r.vbp), rx: bool(r.rx), active: bool(r.active) } as DrugHit,
-    ]),
+    rows.map((r) => [r.id as number, { ...r, essential: bool(r.essential), vbp: bool(r.vbp), rx: bool(r.rx), active: bool(r.active) } as DrugHit]),
   );
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }

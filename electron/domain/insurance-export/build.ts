@@ -208,7 +208,14 @@ interface DocInfo {
   writeoffReason?: string;
 }
 
-const DOC_LABELS: Record<string, string> = { receipt: '验收入库单', delivery: '配送单', dispensing: '用药登记', return: '退货单', writeoff: '报损单', stocktake: '盘点单' };
+const DOC_LABELS: Record<string, string> = {
+  receipt: '验收入库单',
+  delivery: '配送单',
+  dispensing: '用药登记',
+  return: '退货单',
+  writeoff: '报损单',
+  stocktake: '盘点单',
+};
 
 function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
   const want = new Map<string, Set<number>>();
@@ -223,7 +230,11 @@ function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
     if (!ids) return;
     for (const [id, r] of byIds<{ id: number } & Record<string, unknown>>(db, select, ids)) out.set(`${type}:${id}`, make(r));
   };
-  load('receipt', 'SELECT id, doc_no AS docNo, invoice_no AS invoiceNo FROM receipts WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.receipt, invoiceNo: r.invoiceNo as string | null }));
+  load('receipt', 'SELECT id, doc_no AS docNo, invoice_no AS invoiceNo FROM receipts WHERE id IN', (r) => ({
+    docNo: r.docNo as string,
+    label: DOC_LABELS.receipt,
+    invoiceNo: r.invoiceNo as string | null,
+  }));
   load('delivery', 'SELECT id, doc_no AS docNo FROM deliveries WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.delivery }));
   load('dispensing', 'SELECT id, rx_no AS rxNo, visit_no AS visitNo FROM dispensings WHERE id IN', (r) => ({
     docNo: dispensingDocNo(r.id as number),
@@ -274,7 +285,10 @@ function emptyRows(): Record<InterfaceCode, ExportRow[]> {
 }
 
 class Warnings {
-  private map = new Map<string, { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }>();
+  private map = new Map<
+    string,
+    { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }
+  >();
   add(code: InsuranceExportPreview['warnings'][number]['code'], message: string, example?: string): void {
     let w = this.map.get(code);
     if (!w) this.map.set(code, (w = { code, message, count: 0, examples: [], seen: new Set() }));
@@ -346,7 +360,9 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   const receiptLots = [...new Set(ledger.filter((r) => r.movement === 'receipt' && r.qty > 0).map((r) => r.lotId))];
   for (let i = 0; i < receiptLots.length; i += 500) {
     const chunk = receiptLots.slice(i, i + 500);
-    const rows = db.prepare(`SELECT lot_id AS lotId, code FROM trace_codes WHERE lot_id IN (${chunk.map(() => '?').join(',')}) ORDER BY code`).all(...chunk) as { lotId: number; code: string }[];
+    const rows = db
+      .prepare(`SELECT lot_id AS lotId, code FROM trace_codes WHERE lot_id IN (${chunk.map(() => '?').join(',')}) ORDER BY code`)
+      .all(...chunk) as { lotId: number; code: string }[];
     for (const r of rows) {
       const list = traceCodes.get(r.lotId) ?? [];
       list.push(r.code);
@@ -381,7 +397,19 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         expy_end: lot.expiryDate,
         memo: stores.length > 1 || store.kind === 'transit' ? store.name : '',
       },
-      meta: { storeId: b.storeId, storeName: store.name, lotId: b.lotId, drugId: b.drugId, ledgerId: null, movement: null, qty: b.qty, amount: b.value, docNo: '', baseUnit: d.baseUnit, pack: pack(d) },
+      meta: {
+        storeId: b.storeId,
+        storeName: store.name,
+        lotId: b.lotId,
+        drugId: b.drugId,
+        ledgerId: null,
+        movement: null,
+        qty: b.qty,
+        amount: b.value,
+        docNo: '',
+        baseUnit: d.baseUnit,
+        pack: pack(d),
+      },
     });
   }
 
@@ -398,7 +426,19 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     // A write-off in a transit store is goods lost on the way (a signed shortfall the hub wrote off).
     const movementLabel = store.kind === 'transit' && r.movement === 'writeoff' ? '在途报损' : MOVEMENT_LABELS[r.movement];
     const memo = `${doc.label}${reversal} ${doc.docNo} ${movementLabel} 台账#${r.id}`;
-    const meta = { storeId: r.storeId, storeName: store.name, lotId: r.lotId, drugId: r.drugId, ledgerId: r.id, movement: r.movement, qty: r.qty, amount: r.amount, docNo: doc.docNo, baseUnit: d.baseUnit, pack: pack(d) };
+    const meta = {
+      storeId: r.storeId,
+      storeName: store.name,
+      lotId: r.lotId,
+      drugId: r.drugId,
+      ledgerId: r.id,
+      movement: r.movement,
+      qty: r.qty,
+      amount: r.amount,
+      docNo: doc.docNo,
+      baseUnit: d.baseUnit,
+      pack: pack(d),
+    };
     const base = drugFields(d);
     /** What 3503 (采购) and 3504 (采购退货) both carry. */
     const purchaseFields = () => ({
@@ -471,7 +511,12 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
       }
       case '3504':
         lotWarnings(d, lot, false);
-        if (!lot.invoiceNo) warnings.add('no_invoice_no', '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）', `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`);
+        if (!lot.invoiceNo)
+          warnings.add(
+            'no_invoice_no',
+            '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）',
+            `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`,
+          );
         fields = {
           ...purchaseFields(),
           medins_prod_purc_no: lot.receiptDocNo ?? '',

@@ -76,7 +76,10 @@ export function computeAmc(input: AmcInput): AmcResult {
 export function clinicAmc(db: Db, storeId: number, drugId: number, today: string, windowDays = AMC_WINDOW_DAYS): AmcResult {
   const windowStart = addDays(today, -(windowDays - 1));
   const fromPeriod = periodOf(windowStart);
-  const balance = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(storeId, drugId) as {
+  const balance = sql(
+    db,
+    'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0',
+  ).get(storeId, drugId) as {
     q: number;
   };
   const days = sql(

@@ -74,11 +74,12 @@ export const purchasingHandlers = defineHandlers({
       params.push(k, k, k);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (
-      sql(ctx.db, `SELECT count(*) AS n FROM requisitions r JOIN clinics c ON c.id = r.clinic_id ${filter}`).get(...params) as { n: number }
-    ).n;
-    const rows = sql(ctx.db, `${SUMMARY_SELECT} ${filter} ORDER BY coalesce(r.submitted_at, r.created_at) DESC, r.id DESC LIMIT ? OFFSET ?`)
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as RequisitionSummary[];
+    const total = (sql(ctx.db, `SELECT count(*) AS n FROM requisitions r JOIN clinics c ON c.id = r.clinic_id ${filter}`).get(...params) as { n: number }).n;
+    const rows = sql(ctx.db, `${SUMMARY_SELECT} ${filter} ORDER BY coalesce(r.submitted_at, r.created_at) DESC, r.id DESC LIMIT ? OFFSET ?`).all(
+      ...params,
+      input.pageSize,
+      (input.page - 1) * input.pageSize,
+    ) as RequisitionSummary[];
     return { rows, total, page: input.page, pageSize: input.pageSize };
   },
 
@@ -143,7 +144,9 @@ export const purchasingHandlers = defineHandlers({
     const req = requisitionRow(ctx.db, input.id);
     assertOwnClinic(ctx, req.clinicId);
     if (req.status === 'submitted') {
-      const decided = sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision <> 'pending'").get(req.id) as { n: number };
+      const decided = sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision <> 'pending'").get(req.id) as {
+        n: number;
+      };
       if (decided.n > 0) throw invalidState('药库已开始审核这张请领单，不能撤回；如有变化请联系药库');
     } else if (req.status !== 'draft') {
       throw invalidState(req.status === 'cancelled' ? '该请领单已作废' : '该请领单已审核，不能撤回');
@@ -201,8 +204,11 @@ export const purchasingHandlers = defineHandlers({
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (sql(ctx.db, `SELECT count(*) AS n FROM purchase_orders o ${filter}`).get(...params) as { n: number }).n;
-    const rows = sql(ctx.db, `${ORDER_SUMMARY_SELECT} ${filter} ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?`)
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as OrderSummary[];
+    const rows = sql(ctx.db, `${ORDER_SUMMARY_SELECT} ${filter} ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?`).all(
+      ...params,
+      input.pageSize,
+      (input.page - 1) * input.pageSize,
+    ) as OrderSummary[];
     return { rows, total, page: input.page, pageSize: input.pageSize };
   },
 

@@ -306,7 +306,10 @@ export function reverseReceivedQty(db: Db, poLineId: number, qty: number, at?: D
   const line = poLineForReceipt(db, poLineId);
   if (line.status === 'draft' || line.status === 'cancelled') throw invalidState(`采购订单 ${line.docNo} 没有到货记录`);
   if (qty > line.receivedQty) {
-    throw new AppError('BUSINESS_RULE', `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQty(line.receivedQty, line)}，冲销 ${describeQty(qty, line)}`);
+    throw new AppError(
+      'BUSINESS_RULE',
+      `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQty(line.receivedQty, line)}，冲销 ${describeQty(qty, line)}`,
+    );
   }
   sql(db, 'UPDATE purchase_order_lines SET received_qty = received_qty - ? WHERE id = ?').run(qty, poLineId);
   settleStatus(db, line.poId, at);

@@ -37,10 +37,9 @@ interface RequisitionRow {
 }
 
 export function requisitionRow(db: Db, id: number): RequisitionRow {
-  const row = sql(
-    db,
-    'SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE id = ?',
-  ).get(id) as RequisitionRow | undefined;
+  const row = sql(db, 'SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE id = ?').get(
+    id,
+  ) as RequisitionRow | undefined;
   if (!row) throw notFound('请领单');
   return row;
 }
@@ -102,7 +101,15 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
      LEFT JOIN users su ON su.id = r.submitted_by
      LEFT JOIN users ru ON ru.id = r.reviewed_by
      WHERE r.id = ?`,
-  ).get(id) as (RequisitionSummary & { submittedByName: string | null; reviewedByName: string | null; cancelledAt: string | null; cancelReason: string | null; createdBy: number }) | undefined;
+  ).get(id) as
+    | (RequisitionSummary & {
+        submittedByName: string | null;
+        reviewedByName: string | null;
+        cancelledAt: string | null;
+        cancelReason: string | null;
+        createdBy: number;
+      })
+    | undefined;
   if (!head) throw notFound('请领单');
   assertOwnClinic(ctx, head.clinicId);
 
@@ -256,7 +263,10 @@ function checkLines(db: Db, lines: LineInput[]): DrugRow[] {
     }
     seen.set(line.drugId, i);
     if (line.enteredIn === 'pack' && line.qty % drug.packSize !== 0) {
-      issues.push({ path: `lines.${i}.qty`, message: `按${drug.packUnit}录入时数量必须是整${drug.packUnit}（每${drug.packUnit} ${drug.packSize} ${drug.baseUnit}）` });
+      issues.push({
+        path: `lines.${i}.qty`,
+        message: `按${drug.packUnit}录入时数量必须是整${drug.packUnit}（每${drug.packUnit} ${drug.packSize} ${drug.baseUnit}）`,
+      });
     }
     return drug;
   });

@@ -78,7 +78,10 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
         if (d.approvedQty === undefined) issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：请填写调整后的数量` });
         else if (d.approvedQty === 0) issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：调整为 0 请选择“驳回”` });
         else if (d.approvedQty === line.requestedQty) {
-          issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：调整后的数量与请领数量相同（${describeQty(line.requestedQty, line)}），请选择“同意”` });
+          issues.push({
+            path: `lines.${i}.approvedQty`,
+            message: `${label}：调整后的数量与请领数量相同（${describeQty(line.requestedQty, line)}），请选择“同意”`,
+          });
         }
         if (!reason) issues.push({ path: `lines.${i}.reason`, message: `${label}：调整数量必须填写原因` });
         updates.push({ id: line.id, decision: 'adjusted', qty: d.approvedQty ?? 0, reason });
@@ -91,15 +94,19 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
   });
   if (issues.length) throw new AppError('VALIDATION', issues[0].message, issues);
 
-  const update = sql(
-    ctx.db,
-    'UPDATE requisition_lines SET decision = ?, approved_qty = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE id = ?',
-  );
+  const update = sql(ctx.db, 'UPDATE requisition_lines SET decision = ?, approved_qty = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE id = ?');
   for (const u of updates) update.run(u.decision, u.qty, u.reason, ctx.user.id, at, u.id);
 
-  const pending = (sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision = 'pending'").get(requisitionId) as { n: number }).n;
+  const pending = (
+    sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision = 'pending'").get(requisitionId) as { n: number }
+  ).n;
   if (pending === 0) {
-    sql(ctx.db, "UPDATE requisitions SET status = 'reviewed', reviewed_at = ?, reviewed_by = ?, updated_at = ? WHERE id = ?").run(at, ctx.user.id, at, requisitionId);
+    sql(ctx.db, "UPDATE requisitions SET status = 'reviewed', reviewed_at = ?, reviewed_by = ?, updated_at = ? WHERE id = ?").run(
+      at,
+      ctx.user.id,
+      at,
+      requisitionId,
+    );
     // Nothing approved at all: there is nothing to deliver, the requisition is done.
     closeIfFulfilled(ctx.db, requisitionId, ctx.now);
   } else {
@@ -168,7 +175,21 @@ export function switchToVbp(ctx: HandlerContext, lineIds: number[], vbpDrugId: n
         [{ path: 'vbpDrugId', message: refusal }],
       );
     }
-    update.run(ctx.user.id, at, vbp.id, vbp.genericName, vbp.spec, vbp.dosageForm, vbp.manufacturer, vbp.packUnit, vbp.baseUnit, vbp.packSize, vbp.insuranceClass, vbp.packSize, line.id);
+    update.run(
+      ctx.user.id,
+      at,
+      vbp.id,
+      vbp.genericName,
+      vbp.spec,
+      vbp.dosageForm,
+      vbp.manufacturer,
+      vbp.packUnit,
+      vbp.baseUnit,
+      vbp.packSize,
+      vbp.insuranceClass,
+      vbp.packSize,
+      line.id,
+    );
     sql(ctx.db, 'UPDATE requisitions SET updated_at = ? WHERE id = ?').run(at, line.requisitionId);
     const qty = line.approvedQty ?? line.requestedQty;
     switched.push(`${line.docNo}#${line.lineNo}:${current.id}→${vbp.id} ${describeQty(qty, current)} → ${describeQty(qty, vbp)}`);

@@ -80,7 +80,10 @@ export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; pa
   const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
   const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);
   const transitBalance = (
-    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(stores.transitStoreId, drug.id) as {
+    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(
+      stores.transitStoreId,
+      drug.id,
+    ) as {
       q: number;
     }
   ).q;

@@ -27,7 +27,10 @@ const UNITS: { names: string[]; canonical: string; exp: number }[] = [
 
 const UNIT_BY_NAME = new Map(UNITS.flatMap((u) => u.names.map((n) => [n, u] as const)));
 // Longest names first, so "mg" is not read as "m" + "g" and "万单位" not as "万" + "单位".
-const UNIT_PATTERN = [...UNIT_BY_NAME.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[%]/g, '\\$&')).join('|');
+const UNIT_PATTERN = [...UNIT_BY_NAME.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[%]/g, '\\$&'))
+  .join('|');
 const AMOUNT = new RegExp(`(\\d+(?:\\.\\d+)?)(${UNIT_PATTERN})(?![a-z])`, 'g');
 
 const FULL_WIDTH: Record<string, string> = { '：': ':', '（': '(', '）': ')', '×': '*', '＊': '*', '／': '/', '％': '%', '．': '.' };

@@ -139,7 +139,9 @@ const BUILT_IN: PreCloseCheckDef[] = [
       ).all(last) as { id: number; docNo: string; clinicName: string; signDate: string | null }[];
       return {
         count: rows.length,
-        items: rows.slice(0, MAX_ITEMS).map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
+        items: rows
+          .slice(0, MAX_ITEMS)
+          .map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
       };
     },
   },
@@ -212,7 +214,8 @@ export function activeMonthsBetween(db: Db, after: string, before: string): stri
 
 export function hasActivity(db: Db, period: string): boolean {
   return Boolean(
-    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ?? sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
+    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ??
+      sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
   );
 }
 

@@ -80,7 +80,11 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string, en
   const groups = [ends[0], ...s.columns.map((c) => c.label), ends[1]];
   const lastCol = info.length + groups.length * 2;
   const ws = addSheet(wb, heading.slice(0, 31), [5, 6]);
-  const meta = [`期间：${periodLabel(s.period)}`, `库房：${s.store.name}`, s.closed ? `已结账${s.closedAt ? `（${s.closedAt.slice(0, 10)}）` : ''}` : '未结账（数字可能变动）'];
+  const meta = [
+    `期间：${periodLabel(s.period)}`,
+    `库房：${s.store.name}`,
+    s.closed ? `已结账${s.closedAt ? `（${s.closedAt.slice(0, 10)}）` : ''}` : '未结账（数字可能变动）',
+  ];
   if (s.amountDue !== null) meta.push(`本月用药金额（应结算）：¥${formatFen(s.amountDue)}`);
   title(ws, lastCol, s.hubName, heading, meta);
   const widths = [6, 22, 20, 14, 22, 7, 9];
@@ -133,7 +137,10 @@ export async function hubWorkbook(s: StoreStatement): Promise<File> {
   if (s.transit) {
     const t = s.transit;
     const store = { ...s.store, name: '各村卫生室在途库（已出库未签收，属中心药库）' };
-    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报', ['期初在途', '期末在途']);
+    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报', [
+      '期初在途',
+      '期末在途',
+    ]);
   }
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
@@ -148,7 +155,11 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '编码', '村卫生室', '期初结存', ...s.columns.map((c) => c.label), '期末结存', '应结算（用药金额）', '月末在途'];
   const ws = addSheet(wb, '卫生室结算汇总', [4, 4]);
-  title(ws, headers.length, s.hubName, '村卫生室药品结算汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);
+  title(ws, headers.length, s.hubName, '村卫生室药品结算汇总表', [
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+    '单位：元',
+  ]);
   headers.forEach((_, i) => (ws.getColumn(i + 1).width = i === 2 ? 22 : i < 2 ? 8 : 14));
   const head = ws.getRow(4);
   head.values = headers;
@@ -172,7 +183,12 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '日期', '摘要', '单据号 / 凭证号', '发票号', '发票日期', '购进金额', '退货金额', '付款金额', '应付余额', '备注'];
   const ws = addSheet(wb, '对账单', [5, 5]);
-  title(ws, headers.length, s.hubName, '配送企业往来对账单', [`配送企业：${s.supplier.name}`, `统一社会信用代码：${s.supplier.creditCode}`, `期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）']);
+  title(ws, headers.length, s.hubName, '配送企业往来对账单', [
+    `配送企业：${s.supplier.name}`,
+    `统一社会信用代码：${s.supplier.creditCode}`,
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+  ]);
   ws.mergeCells(4, 1, 4, headers.length);
   ws.getCell(4, 1).value = '单位：元。购进金额按发票金额（入库单金额）计，冲销以负数列示。';
   [6, 12, 10, 30, 16, 12, 14, 14, 14, 14, 24].forEach((w, i) => (ws.getColumn(i + 1).width = w));
@@ -206,11 +222,21 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   return finish(wb, `配送企业对账单-${s.supplier.name}-${s.period}.xlsx`);
 }
 
-export async function suppliersWorkbook(s: { hubName: string; period: string; closed: boolean; rows: { name: string; opening: number; received: number; returned: number; paid: number; closing: number }[]; totals: { opening: number; received: number; returned: number; paid: number; closing: number } }): Promise<File> {
+export async function suppliersWorkbook(s: {
+  hubName: string;
+  period: string;
+  closed: boolean;
+  rows: { name: string; opening: number; received: number; returned: number; paid: number; closing: number }[];
+  totals: { opening: number; received: number; returned: number; paid: number; closing: number };
+}): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '配送企业', '期初应付', '本月购进', '本月退货', '本月付款', '期末应付'];
   const ws = addSheet(wb, '应付汇总', [4, 4]);
-  title(ws, headers.length, s.hubName, '配送企业应付账款汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);
+  title(ws, headers.length, s.hubName, '配送企业应付账款汇总表', [
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+    '单位：元',
+  ]);
   [6, 36, 14, 14, 14, 14, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const head = ws.getRow(4);
   head.values = headers;

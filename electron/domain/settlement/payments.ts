@@ -34,9 +34,11 @@ export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.
         AND NOT EXISTS (SELECT 1 FROM supplier_payments r WHERE r.reverses_id = p.id)`,
   ).get(input.supplierId, input.voucherNo) as { payDate: string; amount: number } | undefined;
   if (same) {
-    throw new AppError('DUPLICATE', `凭证号 ${input.voucherNo} 已登记过付给${supplier.name}的款项（${same.payDate}，¥${formatFen(same.amount)}），请勿重复登记`, [
-      { path: 'voucherNo', message: '该凭证号已登记' },
-    ]);
+    throw new AppError(
+      'DUPLICATE',
+      `凭证号 ${input.voucherNo} 已登记过付给${supplier.name}的款项（${same.payDate}，¥${formatFen(same.amount)}），请勿重复登记`,
+      [{ path: 'voucherNo', message: '该凭证号已登记' }],
+    );
   }
   const owed = supplierBalanceOn(db, input.supplierId, input.payDate);
   const warnings: string[] = [];

@@ -163,7 +163,7 @@ function buildStatement(db: Db, base: readonly StatementColumnDef[], input: Stat
     const open = openingByDrug.get(drugId) ?? zero();
     const raw = moves.get(drugId) ?? Array.from({ length: otherAt + 1 }, zero);
     const computed = raw.reduce((acc, c) => ({ qty: acc.qty + c.qty, value: acc.value + c.value }), { ...open });
-    const closing = snapshot ? snapshot.get(drugId) ?? zero() : computed;
+    const closing = snapshot ? (snapshot.get(drugId) ?? zero()) : computed;
     if (closing.qty !== computed.qty || closing.value !== computed.value) balanced = false;
     const cells = columns.map((c, i) => ({ qty: signed(c.sign, raw[i].qty), value: signed(c.sign, raw[i].value) }));
     const allZero = open.qty === 0 && open.value === 0 && closing.qty === 0 && closing.value === 0 && raw.every((c) => c.qty === 0 && c.value === 0);
@@ -183,7 +183,9 @@ function buildStatement(db: Db, base: readonly StatementColumnDef[], input: Stat
 }
 
 function clinicOf(db: Db, clinicId: number) {
-  const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as { id: number; code: string; name: string; active: number } | undefined;
+  const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as
+    | { id: number; code: string; name: string; active: number }
+    | undefined;
   if (!c) throw notFound('村卫生室');
   return c;
 }

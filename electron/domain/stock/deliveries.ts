@@ -152,7 +152,23 @@ export function createDelivery(ctx: HandlerContext, input: ParsedInput<'deliveri
         `INSERT INTO delivery_lines (delivery_id, line_no, requisition_line_id, drug_id, lot_id, batch_no, expiry_date, qty, unit_cost, amount,
                                      drug_name, spec, manufacturer, pack_unit, base_unit, pack_size)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
-      ).run(deliveryId, lineNo, line.requisitionLineId, d.drugId, lot.lotId, lot.batchNo, lot.expiryDate, lot.qty, unitCost, d.drugName, d.spec, d.manufacturer, d.packUnit, d.baseUnit, d.packSize);
+      ).run(
+        deliveryId,
+        lineNo,
+        line.requisitionLineId,
+        d.drugId,
+        lot.lotId,
+        lot.batchNo,
+        lot.expiryDate,
+        lot.qty,
+        unitCost,
+        d.drugName,
+        d.spec,
+        d.manufacturer,
+        d.packUnit,
+        d.baseUnit,
+        d.packSize,
+      );
       const moved = transfer(posting, {
         fromStoreId: hub,
         toStoreId: transitId,
@@ -183,7 +199,8 @@ function closeRequisitionIfIssued(db: Db, requisitionId: number, now: Date): voi
     `SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ?
        AND (decision = 'pending' OR (decision IN ('approved', 'adjusted') AND approved_qty > issued_qty))`,
   ).get(requisitionId) as { n: number };
-  if (open.n === 0) sql(db, "UPDATE requisitions SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'reviewed'").run(now.toISOString(), requisitionId);
+  if (open.n === 0)
+    sql(db, "UPDATE requisitions SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'reviewed'").run(now.toISOString(), requisitionId);
 }
 
 /**
@@ -213,9 +230,9 @@ interface DeliveryLineRow {
 }
 
 function loadDeliveryForUpdate(ctx: HandlerContext, id: number) {
-  const delivery = sql(ctx.db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate, doc_no AS docNo FROM deliveries WHERE id = ?').get(id) as
-    | { id: number; clinicId: number; status: string; businessDate: string; docNo: string }
-    | undefined;
+  const delivery = sql(ctx.db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate, doc_no AS docNo FROM deliveries WHERE id = ?').get(
+    id,
+  ) as { id: number; clinicId: number; status: string; businessDate: string; docNo: string } | undefined;
   if (!delivery) throw notFound('配送单');
   assertClinicAccess(ctx, delivery.clinicId);
   const lines = sql(
@@ -259,10 +276,16 @@ export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries
   for (const line of lines) {
     const signed = byId.get(line.id)!;
     if (signed.receivedQty > line.qty) {
-      throw new AppError('VALIDATION', `${line.drugName} 实收 ${describeQty(signed.receivedQty, line)} 多于配送的 ${describeQty(line.qty, line)}，多出的药品请联系中心库`);
+      throw new AppError(
+        'VALIDATION',
+        `${line.drugName} 实收 ${describeQty(signed.receivedQty, line)} 多于配送的 ${describeQty(line.qty, line)}，多出的药品请联系中心库`,
+      );
     }
     if (signed.receivedQty < line.qty) {
-      if (!signed.reason) throw new AppError('VALIDATION', `${line.drugName} 实收少于配送数量，请填写差异原因`, [{ path: `lines.${input.lines.indexOf(signed)}.reason`, message: '请填写差异原因' }]);
+      if (!signed.reason)
+        throw new AppError('VALIDATION', `${line.drugName} 实收少于配送数量，请填写差异原因`, [
+          { path: `lines.${input.lines.indexOf(signed)}.reason`, message: '请填写差异原因' },
+        ]);
       discrepancies += 1;
     }
     if (signed.receivedQty > 0) {
@@ -310,7 +333,15 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
   const { transitId } = clinicStores(db, delivery.clinicId);
   const ref = { docType: 'delivery' as const, docId: delivery.id, docLineId: line.id };
   if (input.resolution === 'returned_to_hub') {
-    transfer(posting, { ...ref, fromStoreId: transitId, toStoreId: hubStoreId(db), lotId: line.lotId, qty: diff, outMovement: 'transit_out', inMovement: 'transit_back' });
+    transfer(posting, {
+      ...ref,
+      fromStoreId: transitId,
+      toStoreId: hubStoreId(db),
+      lotId: line.lotId,
+      qty: diff,
+      outMovement: 'transit_out',
+      inMovement: 'transit_back',
+    });
   } else {
     postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' });
   }
@@ -322,7 +353,9 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
     ctx.now.toISOString(),
     line.id,
   );
-  const open = sql(db, 'SELECT count(*) AS n FROM delivery_lines WHERE delivery_id = ? AND received_qty < qty AND resolution IS NULL').get(delivery.id) as { n: number };
+  const open = sql(db, 'SELECT count(*) AS n FROM delivery_lines WHERE delivery_id = ? AND received_qty < qty AND resolution IS NULL').get(delivery.id) as {
+    n: number;
+  };
   if (open.n === 0) sql(db, "UPDATE deliveries SET status = 'resolved' WHERE id = ?").run(delivery.id);
   ctx.audit.target = `delivery:${delivery.id}`;
   return getDelivery(db, delivery.id);
@@ -356,4 +389,3 @@ export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveri
   ]);
   return sql(ctx.db, `${DELIVERY_SELECT} ${where} ORDER BY d.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
-

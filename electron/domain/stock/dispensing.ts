@@ -47,7 +47,15 @@ export function createDispensing(ctx: HandlerContext, input: ParsedInput<'dispen
     ).run(dispensingId, i + 1, d.drugId, line.qty, d.drugName, d.spec, d.packUnit, d.baseUnit, d.packSize);
     let amount = 0;
     for (const lot of allocateFefo(db, storeId, line.drugId, line.qty, posting.businessDate)) {
-      const row = postMovement(posting, { storeId, lotId: lot.lotId, qty: -lot.qty, movement: 'dispense', docType: 'dispensing', docId: dispensingId, docLineId: Number(lineId) });
+      const row = postMovement(posting, {
+        storeId,
+        lotId: lot.lotId,
+        qty: -lot.qty,
+        movement: 'dispense',
+        docType: 'dispensing',
+        docId: dispensingId,
+        docLineId: Number(lineId),
+      });
       amount -= row.amount;
     }
     sql(db, 'UPDATE dispensing_lines SET amount = ? WHERE id = ?').run(amount, lineId);

@@ -19,8 +19,7 @@ export function checkResult(key: string, label: string, problems: string[]): Int
 }
 
 /** Lets the checks run on a database from before the stock ledger existed (an old backup, say). */
-const hasTable = (db: Db, name: string): boolean =>
-  Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
+const hasTable = (db: Db, name: string): boolean => Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
 
 const movementName = (m: string) => MOVEMENT_LABELS[m as Movement] ?? m;
 
@@ -46,7 +45,17 @@ export function checkBalancesMatchLedger(db: Db): IntegrityCheckResult {
          LEFT JOIN sums s ON s.store_id = k.store_id AND s.lot_id = k.lot_id)
        SELECT x.*, ${STORE_LOT} FROM x WHERE bq <> sq OR bv <> sa ORDER BY store_id, lot_id`,
     )
-    .all() as { store_id: number; lot_id: number; bq: number; bv: number; sq: number; sa: number; storeName: string | null; drugName: string | null; batchNo: string | null }[];
+    .all() as {
+    store_id: number;
+    lot_id: number;
+    bq: number;
+    bv: number;
+    sq: number;
+    sa: number;
+    storeName: string | null;
+    drugName: string | null;
+    batchNo: string | null;
+  }[];
   const problems = rows.map(
     (r) =>
       `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：结存数量 ${r.bq}、金额 ${r.bv} 分，台账合计数量 ${r.sq}、金额 ${r.sa} 分`,
@@ -80,7 +89,18 @@ export function checkPeriodTotals(db: Db): IntegrityCheckResult {
               (SELECT generic_name || ' ' || spec FROM drugs WHERE id = x.drug_id) AS drugName
        FROM x WHERE tq <> sq OR ta <> sa ORDER BY period, store_id, drug_id, movement`,
     )
-    .all() as { store_id: number; drug_id: number; period: string; movement: string; tq: number; ta: number; sq: number; sa: number; storeName: string | null; drugName: string | null }[];
+    .all() as {
+    store_id: number;
+    drug_id: number;
+    period: string;
+    movement: string;
+    tq: number;
+    ta: number;
+    sq: number;
+    sa: number;
+    storeName: string | null;
+    drugName: string | null;
+  }[];
   return checkResult(
     'ledger.periodTotals',
     label,
@@ -103,11 +123,22 @@ export function checkNoNegativeStock(db: Db): IntegrityCheckResult {
          SELECT store_id, lot_id, SUM(qty), SUM(amount), '台账' FROM ledger GROUP BY store_id, lot_id HAVING SUM(qty) < 0 OR SUM(amount) < 0)
        SELECT x.*, ${STORE_LOT} FROM x ORDER BY store_id, lot_id`,
     )
-    .all() as { store_id: number; lot_id: number; qty: number; amount: number; src: string; storeName: string | null; drugName: string | null; batchNo: string | null }[];
+    .all() as {
+    store_id: number;
+    lot_id: number;
+    qty: number;
+    amount: number;
+    src: string;
+    storeName: string | null;
+    drugName: string | null;
+    batchNo: string | null;
+  }[];
   return checkResult(
     'ledger.negative',
     label,
-    rows.map((r) => `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：${r.src}数量 ${r.qty}、金额 ${r.amount} 分`),
+    rows.map(
+      (r) => `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：${r.src}数量 ${r.qty}、金额 ${r.amount} 分`,
+    ),
   );
 }
 
@@ -115,4 +146,3 @@ export function checkNoNegativeStock(db: Db): IntegrityCheckResult {
 export function ledgerInvariantResults(db: Db): IntegrityCheckResult[] {
   return [checkBalancesMatchLedger(db), checkPeriodTotals(db), checkNoNegativeStock(db)];
 }
-

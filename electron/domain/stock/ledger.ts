@@ -116,10 +116,7 @@ export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
   let amount: number;
   if (m.qty < 0) {
     if (have.qty < -m.qty) {
-      throw new AppError(
-        'INSUFFICIENT_STOCK',
-        `库存不足：${drugLabel(p.db, lot.drugId)} 批号 ${lot.batchNo} 现有 ${have.qty}，需要 ${-m.qty}`,
-      );
+      throw new AppError('INSUFFICIENT_STOCK', `库存不足：${drugLabel(p.db, lot.drugId)} 批号 ${lot.batchNo} 现有 ${have.qty}，需要 ${-m.qty}`);
     }
     // Emptying a lot takes its whole remaining value, so no stray fen is ever left behind.
     const computed = m.amount !== undefined ? -m.amount : lineAmount(-m.qty, lot.unitCost);
@@ -219,7 +216,7 @@ export function reverseRow(p: PostingContext, row: Pick<LedgerRow, 'id' | 'store
       reversesId: row.id,
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === ('INSUFFICIENT_STOCK')) {
+    if (err instanceof AppError && err.code === 'INSUFFICIENT_STOCK') {
       throw new AppError('INSUFFICIENT_STOCK', `不能冲销：相关库存已被使用。${err.message}`);
     }
     throw err;

@@ -29,14 +29,22 @@ export function lotAtStore(db: Db, storeId: number, lotId: number): LotAtStore {
 }
 
 /** Checks every line against the store's stock (the same lot twice counts once, summed) and writes them. */
-export function insertLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number, storeId: number, lines: LotLineInput[]): LotAtStore[] {
+export function insertLotLines(
+  db: Db,
+  table: 'stock_return_lines' | 'writeoff_lines',
+  parentColumn: 'return_id' | 'writeoff_id',
+  parentId: number,
+  storeId: number,
+  lines: LotLineInput[],
+): LotAtStore[] {
   const wanted = new Map<number, number>();
   for (const l of lines) wanted.set(l.lotId, (wanted.get(l.lotId) ?? 0) + l.qty);
   const lots: LotAtStore[] = [];
   for (const [lotId, qty] of wanted) {
     const lot = lotAtStore(db, storeId, lotId);
     const d = drugSnapshot(db, lot.drugId);
-    if (qty > lot.held) throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
+    if (qty > lot.held)
+      throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
     lots.push(lot);
   }
   lines.forEach((l, i) => {
@@ -56,7 +64,12 @@ export interface StoredLotLine {
   qty: number;
 }
 
-export function storedLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number): StoredLotLine[] {
+export function storedLotLines(
+  db: Db,
+  table: 'stock_return_lines' | 'writeoff_lines',
+  parentColumn: 'return_id' | 'writeoff_id',
+  parentId: number,
+): StoredLotLine[] {
   return db.prepare(`SELECT id, lot_id AS lotId, qty FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`).all(parentId) as StoredLotLine[];
 }
 

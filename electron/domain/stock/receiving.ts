@@ -22,9 +22,9 @@ interface PoLine {
 }
 
 function loadOrder(db: Db, poId: number) {
-  const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(poId) as
-    | { id: number; docNo: string; supplierId: number; status: string }
-    | undefined;
+  const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(
+    poId,
+  ) as { id: number; docNo: string; supplierId: number; status: string } | undefined;
   if (!po) throw notFound('采购订单');
   if (po.status !== 'sent' && po.status !== 'partly_received') {
     const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', short_closed: '已终止收货', cancelled: '已作废' };
@@ -144,7 +144,10 @@ export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts
   if (!receipt) throw notFound('入库单');
   if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
   reverseDocument(postingContext(ctx), 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
-  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as { poLineId: number | null; qty: number }[];
+  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as {
+    poLineId: number | null;
+    qty: number;
+  }[];
   for (const l of lines) if (l.poLineId) applyReceivedQty(db, l.poLineId, -l.qty);
   sql(db, 'DELETE FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?)').run(receipt.id);
   sql(db, "UPDATE receipts SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
@@ -176,7 +179,10 @@ export function getReceipt(db: Db, id: number) {
             qty, pack_price AS packPrice, amount
        FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no`,
   ).all(id) as ({ id: number } & Record<string, unknown>)[];
-  const codes = sql(db, 'SELECT receipt_line_id AS lineId, code FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?) ORDER BY code').all(id) as {
+  const codes = sql(
+    db,
+    'SELECT receipt_line_id AS lineId, code FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?) ORDER BY code',
+  ).all(id) as {
     lineId: number;
     code: string;
   }[];
@@ -196,7 +202,6 @@ export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
   ]);
   return sql(db, `${RECEIPT_SELECT} ${where} ORDER BY r.business_date DESC, r.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
-
 
 /** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
 export function openOrders(db: Db, supplierId: number | undefined) {

@@ -47,7 +47,15 @@ function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: 
     const amount =
       toStoreId === null
         ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount
-        : transfer(posting, { ...ref, fromStoreId, toStoreId, lotId: line.lotId, qty: line.qty, outMovement: 'clinic_return_out', inMovement: 'clinic_return_in' }).in.amount;
+        : transfer(posting, {
+            ...ref,
+            fromStoreId,
+            toStoreId,
+            lotId: line.lotId,
+            qty: line.qty,
+            outMovement: 'clinic_return_out',
+            inMovement: 'clinic_return_in',
+          }).in.amount;
     sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(amount, line.id);
     total += amount;
   }
@@ -79,7 +87,12 @@ export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.de
     if (input.note) sql(db, 'UPDATE stock_returns SET decision_note = ? WHERE id = ?').run(input.note, r.id);
   } else {
     if (!input.note) throw new AppError('VALIDATION', '驳回退货请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
-    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, r.id);
+    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
+      ctx.user.id,
+      ctx.now.toISOString(),
+      input.note,
+      r.id,
+    );
   }
   ctx.audit.target = `return:${r.id}`;
   return getReturn(db, r.id);

@@ -285,7 +285,8 @@ export function stockAlerts(ctx: HandlerContext, input: ParsedInput<'stock.alert
     for (const d of infos.values()) {
       const qty = lots.filter((l) => l.drugId === d.drugId && l.expiryDate >= today).reduce((n, l) => n + l.qty, 0);
       if (qty === 0 && kinds.has('out_of_stock')) alerts.push({ ...base(d), kind: 'out_of_stock', qty, batchNo: null, expiryDate: null, value: 0 });
-      else if (d.minQty !== null && qty < d.minQty && kinds.has('below_min')) alerts.push({ ...base(d), kind: 'below_min', qty, batchNo: null, expiryDate: null, value: 0 });
+      else if (d.minQty !== null && qty < d.minQty && kinds.has('below_min'))
+        alerts.push({ ...base(d), kind: 'below_min', qty, batchNo: null, expiryDate: null, value: 0 });
     }
   }
   return alerts as never;

@@ -77,7 +77,15 @@ export function clinicAccuracy(db: Db, opts: { from: string; to: string; clinicI
             sum(surplus_amount) AS surplus, sum(shortage_amount) AS shortage
        FROM stocktakes WHERE status = 'approved' AND business_date BETWEEN ? AND ? AND (? IS NULL OR kind = ?) AND (? IS NULL OR clinic_id = ?)
       GROUP BY store_id, period`,
-  ).all(first, last, kind, kind, opts.clinicId, opts.clinicId) as { storeId: number; period: string; n: number; counted: number; matched: number; surplus: number; shortage: number }[];
+  ).all(first, last, kind, kind, opts.clinicId, opts.clinicId) as {
+    storeId: number;
+    period: string;
+    n: number;
+    counted: number;
+    matched: number;
+    surplus: number;
+    shortage: number;
+  }[];
   const others = sql(
     db,
     `SELECT store_id AS storeId, sum(status = 'cancelled' AND start_date BETWEEN ? AND ?) AS cancelled, sum(status IN ('counting', 'submitted')) AS open,

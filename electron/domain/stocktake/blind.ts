@@ -16,9 +16,9 @@ export interface BlindScope {
 
 export function blindScope(ctx: HandlerContext, storeId: number): BlindScope | null {
   if (ctx.user.role !== 'village_doctor') return null;
-  const open = sql(ctx.db, "SELECT id, doc_no AS docNo, kind FROM stocktakes WHERE store_id = ? AND blind = 1 AND status IN ('counting', 'submitted')").get(storeId) as
-    | { id: number; docNo: string; kind: string }
-    | undefined;
+  const open = sql(ctx.db, "SELECT id, doc_no AS docNo, kind FROM stocktakes WHERE store_id = ? AND blind = 1 AND status IN ('counting', 'submitted')").get(
+    storeId,
+  ) as { id: number; docNo: string; kind: string } | undefined;
   if (!open) return null;
   if (open.kind === 'full') return { docNo: open.docNo, drugs: 'all' };
   const rows = sql(ctx.db, 'SELECT DISTINCT drug_id AS drugId FROM stocktake_lines WHERE stocktake_id = ?').all(open.id) as { drugId: number }[];

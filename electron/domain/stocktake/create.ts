@@ -80,7 +80,8 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
     storeId = clinicStores(db, clinicId).storeId;
   } else {
     const store = getStore(db, input.storeId!);
-    if (store.kind === 'transit') throw new AppError('BUSINESS_RULE', '在途库房不能盘点：在途药品以配送单签收为准', [{ path: 'storeId', message: '请选择中心药库或村卫生室库房' }]);
+    if (store.kind === 'transit')
+      throw new AppError('BUSINESS_RULE', '在途库房不能盘点：在途药品以配送单签收为准', [{ path: 'storeId', message: '请选择中心药库或村卫生室库房' }]);
     if (store.clinicId !== null) assertActiveClinic(db, store.clinicId);
     storeId = store.id;
     clinicId = store.clinicId;
@@ -89,8 +90,10 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
     throw new AppError('BUSINESS_RULE', '中心药库只能由药库人员盘点', [{ path: 'counterMode', message: '中心药库请选择“药库人员现场盘点”' }]);
   }
   if (input.counterMode === 'self') {
-    const doctors = (sql(db, "SELECT count(*) AS n FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1").get(clinicId) as { n: number }).n;
-    if (doctors === 0) throw new AppError('BUSINESS_RULE', '该卫生室没有启用的村医账号，不能自盘；请选择现场盘点', [{ path: 'counterMode', message: '该卫生室没有村医账号' }]);
+    const doctors = (sql(db, "SELECT count(*) AS n FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1").get(clinicId) as { n: number })
+      .n;
+    if (doctors === 0)
+      throw new AppError('BUSINESS_RULE', '该卫生室没有启用的村医账号，不能自盘；请选择现场盘点', [{ path: 'counterMode', message: '该卫生室没有村医账号' }]);
   }
   const open = sql(db, "SELECT doc_no AS docNo FROM stocktakes WHERE store_id = ? AND status IN ('counting', 'submitted')").get(storeId) as
     | { docNo: string }
@@ -112,7 +115,9 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
       input.sampleSize!,
     );
     const order = new Map(picks.map((index, i) => [candidates[index].drugId, i]));
-    chosen = lots.filter((l) => order.has(l.drugId)).sort((a, b) => order.get(a.drugId)! - order.get(b.drugId)! || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId);
+    chosen = lots
+      .filter((l) => order.has(l.drugId))
+      .sort((a, b) => order.get(a.drugId)! - order.get(b.drugId)! || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId);
   } else {
     chosen = [...lots].sort(
       (a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.drugId - b.drugId || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId,

@@ -333,9 +333,7 @@ export function stocktakeDetail(ctx: HandlerContext, id: number) {
         recountByName: c.recountByName,
       })),
       movements: visible
-        ? movements
-            .filter((m) => m.lotId === l.lotId && cur !== null && m.ledgerId <= cur.bookLedgerId)
-            .map(({ lotId: _lot, ...m }) => m)
+        ? movements.filter((m) => m.lotId === l.lotId && cur !== null && m.ledgerId <= cur.bookLedgerId).map(({ lotId: _lot, ...m }) => m)
         : null,
       reasonCode: l.reasonCode,
       reasonNote: l.reasonNote,

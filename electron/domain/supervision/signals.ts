@@ -53,7 +53,14 @@ export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.si
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
   const signals = evaluateRules(ctx.db, { from: input.from, to: input.to, clinicId: input.clinicId ?? null }, input.ruleKey ? [input.ruleKey] : RULE_KEYS);
-  const rows = enrich(ctx.db, signals, dismissalsOf(ctx.db, signals.map((s) => s.fingerprint)))
+  const rows = enrich(
+    ctx.db,
+    signals,
+    dismissalsOf(
+      ctx.db,
+      signals.map((s) => s.fingerprint),
+    ),
+  )
     .filter((r) => input.status === 'all' || (input.status === 'dismissed') === (r.status === 'dismissed'))
     .sort((a, b) => (a.periodTo < b.periodTo ? 1 : a.periodTo > b.periodTo ? -1 : a.clinicCode.localeCompare(b.clinicCode)));
   return { rows, rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: rows.filter((r) => r.ruleKey === key).length })) };
@@ -149,7 +156,11 @@ export function setThresholds(ctx: HandlerContext, input: ParsedInput<'supervisi
 }
 
 export function listSchedules(db: Db, clinicId: number | null = null) {
-  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(clinicId, clinicId, clinicId) as {
+  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(
+    clinicId,
+    clinicId,
+    clinicId,
+  ) as {
     id: number;
     code: string;
     name: string;

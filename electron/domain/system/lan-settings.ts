@@ -29,4 +29,3 @@ export function writeLanSettings(db: Db, s: LanSettings): void {
   setSetting(db, 'lan.https', s.https ? '1' : '0');
   setSetting(db, 'lan.hostnames', JSON.stringify(s.hostnames));
 }
-

@@ -1,6 +1,17 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { FundOutlined, HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import {
+  FundOutlined,
+  HomeOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  SettingOutlined,
+  InboxOutlined,
+  AccountBookOutlined,
+  AuditOutlined,
+  ControlOutlined,
+  ShoppingCartOutlined,
+} from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));

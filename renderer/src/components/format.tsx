@@ -11,7 +11,15 @@ export function Money({ fen, prefix = false, strong = false }: { fen: number | n
 }
 
 /** A quantity with its units, never a bare number: 3盒6粒. */
-export function Qty({ qty, drug, showBase = false }: { qty: number | null | undefined; drug: { packSize: number; packUnit: string; baseUnit: string }; showBase?: boolean }) {
+export function Qty({
+  qty,
+  drug,
+  showBase = false,
+}: {
+  qty: number | null | undefined;
+  drug: { packSize: number; packUnit: string; baseUnit: string };
+  showBase?: boolean;
+}) {
   if (qty === null || qty === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
   const main = formatQty(qty, drug.packSize, drug.packUnit, drug.baseUnit);
   const base = `${qty}${drug.baseUnit}`;

@@ -80,7 +80,9 @@ function lineColumns(withPrice: boolean) {
       width: 120,
       align: 'right' as const,
       render: (q: number, l: AggregationLine) => (
-        <Tooltip title={`需求 ${l.clinicQty} + 补货 ${l.hubNeed} − 可用 ${l.hubAvailable} − 在途 ${l.onOrder} = ${l.netQty}${l.baseUnit}，向上取整到整${l.packUnit}`}>
+        <Tooltip
+          title={`需求 ${l.clinicQty} + 补货 ${l.hubNeed} − 可用 ${l.hubAvailable} − 在途 ${l.onOrder} = ${l.netQty}${l.baseUnit}，向上取整到整${l.packUnit}`}
+        >
           <span data-testid={`order-qty-${l.drugId}`}>
             <Qty qty={q} unit={l} strong />
           </span>
@@ -89,7 +91,13 @@ function lineColumns(withPrice: boolean) {
     },
     ...(withPrice
       ? [
-          { title: '合同单价', dataIndex: 'packPrice', width: 110, align: 'right' as const, render: (p: number | null, l: AggregationLine) => packPriceText(p, l) },
+          {
+            title: '合同单价',
+            dataIndex: 'packPrice',
+            width: 110,
+            align: 'right' as const,
+            render: (p: number | null, l: AggregationLine) => packPriceText(p, l),
+          },
           { title: '金额', dataIndex: 'amount', width: 110, align: 'right' as const, render: (a: number | null) => yuan(a) },
         ]
       : []),
@@ -112,7 +120,11 @@ export default function AggregationPage() {
   const rows = useMemo(() => pool.data?.rows ?? [], [pool.data]);
   const selected = picked ?? rows.map((r) => r.id);
   const preview = useApiQuery('aggregation.preview', asked ?? { requisitionIds: [], hubReplenishment: false }, { enabled: asked !== null, staleTime: 0 });
-  const [created, setCreated] = useState<{ id: number; docNo: string; orders: { id: number; docNo: string; supplierName: string; totalAmount: number }[] } | null>(null);
+  const [created, setCreated] = useState<{
+    id: number;
+    docNo: string;
+    orders: { id: number; docNo: string; supplierName: string; totalAmount: number }[];
+  } | null>(null);
   const create = useApiMutation('aggregation.create', {
     invalidates: ['requisitions.list', 'orders.list'],
     success: '采购订单已生成',
@@ -271,7 +283,12 @@ export default function AggregationPage() {
                 />
               )}
               {p.orders.length === 0 && p.problems.length === 0 && (
-                <Alert type="info" showIcon style={{ marginBottom: 12 }} title="药库库存和在途订单已能满足所选请领，无需采购。生成后这些请领单即为已汇总，等待出库配送。" />
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginBottom: 12 }}
+                  title="药库库存和在途订单已能满足所选请领，无需采购。生成后这些请领单即为已汇总，等待出库配送。"
+                />
               )}
               {p.orders.map((o) => (
                 <Card
@@ -331,7 +348,10 @@ export default function AggregationPage() {
                   cancelText="取消"
                   disabled={p.problems.length > 0}
                   onConfirm={() =>
-                    create.mutate({ ...asked, fingerprint: p.fingerprint, note: note.trim() || null }, { onError: (err) => err.code === 'CONFLICT' && void preview.refetch() })
+                    create.mutate(
+                      { ...asked, fingerprint: p.fingerprint, note: note.trim() || null },
+                      { onError: (err) => err.code === 'CONFLICT' && void preview.refetch() },
+                    )
                   }
                 >
                   <Button type="primary" icon={<FileDoneOutlined />} disabled={p.problems.length > 0} loading={create.isPending}>

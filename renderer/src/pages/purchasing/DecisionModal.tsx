@@ -15,7 +15,17 @@ const REASONS = {
 };
 
 /** Adjust (new quantity + reason) or reject (reason) one requisition line. */
-export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: DecisionDraft | null; onClose(): void; onSubmit(qty: number | undefined, reason: string): void; saving: boolean }) {
+export function DecisionModal({
+  draft,
+  onClose,
+  onSubmit,
+  saving,
+}: {
+  draft: DecisionDraft | null;
+  onClose(): void;
+  onSubmit(qty: number | undefined, reason: string): void;
+  saving: boolean;
+}) {
   const [form] = Form.useForm<{ reason: string }>();
   const [qty, setQty] = useState<number | null>(null);
   const [unit, setUnit] = useState<QtyUnit>('pack');
@@ -77,7 +87,11 @@ export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: Dec
             />
           </Form.Item>
         )}
-        <Form.Item name="reason" label={adjusting ? '调整原因' : '驳回原因'} rules={[{ required: true, whitespace: true, message: adjusting ? '调整数量必须填写原因' : '驳回必须填写原因' }]}>
+        <Form.Item
+          name="reason"
+          label={adjusting ? '调整原因' : '驳回原因'}
+          rules={[{ required: true, whitespace: true, message: adjusting ? '调整数量必须填写原因' : '驳回必须填写原因' }]}
+        >
           <Input.TextArea rows={2} maxLength={200} showCount autoFocus={!adjusting} placeholder="村医会看到这条原因" />
         </Form.Item>
         <div className="reason-chips">

@@ -29,7 +29,9 @@ export function LineNotices({ line }: { line: RequisitionLine }) {
         <div className="line-notice">
           <Tag color="volcano">采购终止</Tag>
           采购订单 {closed.orderDocNo}（{closed.supplierName}）已于 {dateTime(closed.closedAt)} 终止收货：{closed.reason}。
-          {line.approvedQty !== null && line.approvedQty > line.issuedQty ? `尚未配送的 ${qtyText(line.approvedQty - line.issuedQty, line)} 重新等待汇总采购。` : ''}
+          {line.approvedQty !== null && line.approvedQty > line.issuedQty
+            ? `尚未配送的 ${qtyText(line.approvedQty - line.issuedQty, line)} 重新等待汇总采购。`
+            : ''}
         </div>
       )}
       {line.shortfalls.map((s, i) => (

@@ -85,7 +85,13 @@ export default function OrderDetailPage() {
       extra={
         <>
           {o.can.send && (
-            <Popconfirm title="发送订单" description={`确认已把订单发给“${o.supplierName}”？发送后不能修改。`} okText="确认发送" cancelText="取消" onConfirm={() => send.mutate({ id })}>
+            <Popconfirm
+              title="发送订单"
+              description={`确认已把订单发给“${o.supplierName}”？发送后不能修改。`}
+              okText="确认发送"
+              cancelText="取消"
+              onConfirm={() => send.mutate({ id })}
+            >
               <Button type="primary" icon={<SendOutlined />} loading={send.isPending}>
                 发送
               </Button>
@@ -110,7 +116,14 @@ export default function OrderDetailPage() {
         </>
       }
     >
-      {o.status === 'cancelled' && <Alert type="warning" showIcon title={`已于 ${dateTime(o.cancelledAt)} 作废：${o.cancelReason ?? '（草稿作废，未填原因）'}`} style={{ marginBottom: 12 }} />}
+      {o.status === 'cancelled' && (
+        <Alert
+          type="warning"
+          showIcon
+          title={`已于 ${dateTime(o.cancelledAt)} 作废：${o.cancelReason ?? '（草稿作废，未填原因）'}`}
+          style={{ marginBottom: 12 }}
+        />
+      )}
       {o.shortClose && (
         <Alert
           type="warning"
@@ -187,7 +200,12 @@ export default function OrderDetailPage() {
               </>
             ),
           },
-          { title: '来源', key: 'src', width: 110, render: (_, l) => (l.sources.length ? `${new Set(l.sources.map((s) => s.clinicId)).size} 个卫生室` : '药库补货') },
+          {
+            title: '来源',
+            key: 'src',
+            width: 110,
+            render: (_, l) => (l.sources.length ? `${new Set(l.sources.map((s) => s.clinicId)).size} 个卫生室` : '药库补货'),
+          },
           { title: '金额', dataIndex: 'amount', width: 120, align: 'right', render: (a: number) => yuan(a) },
         ]}
       />
@@ -203,7 +221,11 @@ export default function OrderDetailPage() {
       >
         {o.status === 'sent' && <Alert type="warning" showIcon title="订单已发给配送企业，作废后请电话告知对方。" style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" preserve={false} onFinish={(v) => cancel.mutate({ id, reason: v.reason ?? null })}>
-          <Form.Item name="reason" label="作废原因" rules={o.status === 'sent' ? [{ required: true, whitespace: true, message: '已发送的订单须填写作废原因' }] : []}>
+          <Form.Item
+            name="reason"
+            label="作废原因"
+            rules={o.status === 'sent' ? [{ required: true, whitespace: true, message: '已发送的订单须填写作废原因' }] : []}
+          >
             <Input.TextArea rows={3} maxLength={200} showCount autoFocus />
           </Form.Item>
         </Form>

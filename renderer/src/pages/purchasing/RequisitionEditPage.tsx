@@ -97,7 +97,11 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
               )}
             </div>
             {l.issuedQty > 0 && <div>已配送 {qtyText(l.issuedQty, l)}</div>}
-            {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+            {l.originalDrug && (
+              <Tag color="magenta">
+                原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
+              </Tag>
+            )}
             <SwitchedQty line={l} />
             <LineNotices line={l} />
             {l.decisionReason && <Alert type={l.decision === 'rejected' ? 'error' : 'warning'} showIcon title={l.decisionReason} style={{ marginTop: 6 }} />}
@@ -124,7 +128,11 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
               <div className="muted">
                 {l.spec} · {l.manufacturer}
               </div>
-              {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+              {l.originalDrug && (
+                <Tag color="magenta">
+                  原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
+                </Tag>
+              )}
               <SwitchedQty line={l} />
               <LineNotices line={l} />
             </div>
@@ -205,10 +213,10 @@ export default function RequisitionEditPage() {
   const editable = !r || r.can.edit;
 
   const check = (): boolean => {
-    if (clinicId === null) return void message.error('请选择村卫生室'), false;
-    if (lines.length === 0) return void message.error('请至少添加一种药品'), false;
+    if (clinicId === null) return (void message.error('请选择村卫生室'), false);
+    if (lines.length === 0) return (void message.error('请至少添加一种药品'), false);
     const empty = lines.find((l) => !l.qty);
-    if (empty) return void message.error(`请填写“${empty.drugName}”的请领数量`), false;
+    if (empty) return (void message.error(`请填写“${empty.drugName}”的请领数量`), false);
     return true;
   };
   const doSave = () => check() && save.mutate(id !== null ? { id, ...payload() } : { createToken: createToken.current, ...payload() });
@@ -261,7 +269,9 @@ export default function RequisitionEditPage() {
           )
         }
       >
-        {r.status === 'submitted' && r.pendingCount === r.lineCount && <Alert type="info" showIcon title="已提交，等待药库审核。" style={{ marginBottom: 12 }} />}
+        {r.status === 'submitted' && r.pendingCount === r.lineCount && (
+          <Alert type="info" showIcon title="已提交，等待药库审核。" style={{ marginBottom: 12 }} />
+        )}
         {r.note && <Typography.Paragraph>备注：{r.note}</Typography.Paragraph>}
         <DecisionsView r={r} />
         <Descriptions
@@ -356,7 +366,11 @@ export default function RequisitionEditPage() {
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {l.spec} · {l.manufacturer}
               </Typography.Text>
-              <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />
+              <StockFigures
+                info={infoByDrug.get(l.drugId)}
+                line={l}
+                onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })}
+              />
               <QtyInput
                 label={`${l.drugName} 请领数量`}
                 showConversion
@@ -394,7 +408,13 @@ export default function RequisitionEditPage() {
               title: '本室库存 / 月均用量 / 在途 / 建议',
               key: 'stock',
               width: 380,
-              render: (_, l) => <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />,
+              render: (_, l) => (
+                <StockFigures
+                  info={infoByDrug.get(l.drugId)}
+                  line={l}
+                  onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })}
+                />
+              ),
             },
             {
               title: '请领数量',

@@ -37,13 +37,22 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
             <Typography.Text type="secondary">{g.code}</Typography.Text>
           </div>
           {g.rows.map((r) => (
-            <button key={r.id} type="button" role="listitem" aria-label={`${r.clinicName} ${r.docNo}`} className={`inbox-item${r.id === selected ? ' selected' : ''}`} onClick={() => onSelect(r.id)}>
+            <button
+              key={r.id}
+              type="button"
+              role="listitem"
+              aria-label={`${r.clinicName} ${r.docNo}`}
+              className={`inbox-item${r.id === selected ? ' selected' : ''}`}
+              onClick={() => onSelect(r.id)}
+            >
               <span className="inbox-doc">
                 {r.docNo} <RequisitionStatusTag status={r.status} aggregated={r.aggregationId !== null} />
               </span>
               <span className="inbox-meta">
                 {dateTime(r.submittedAt)} · {r.lineCount} 种
-                {r.pendingCount > 0 && r.status === 'submitted' && <Badge count={`待审 ${r.pendingCount}`} style={{ backgroundColor: '#fa8c16', marginLeft: 6 }} />}
+                {r.pendingCount > 0 && r.status === 'submitted' && (
+                  <Badge count={`待审 ${r.pendingCount}`} style={{ backgroundColor: '#fa8c16', marginLeft: 6 }} />
+                )}
               </span>
             </button>
           ))}
@@ -65,8 +74,7 @@ function ReviewPanel({ id }: { id: number }) {
   const r = req.data;
   const canReview = r.can.review;
   const pending = r.lines.filter((l) => l.decision === 'pending');
-  const approve = (lines: RequisitionLine[]) =>
-    decide.mutate({ id, lines: lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
+  const approve = (lines: RequisitionLine[]) => decide.mutate({ id, lines: lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
 
   return (
     <Card
@@ -213,9 +221,7 @@ function ReviewPanel({ id }: { id: number }) {
         draft={draft}
         saving={decide.isPending}
         onClose={() => setDraft(null)}
-        onSubmit={(qty, reason) =>
-          draft && decide.mutate({ id, lines: [{ lineId: draft.line.id, decision: draft.mode, approvedQty: qty, reason }] })
-        }
+        onSubmit={(qty, reason) => draft && decide.mutate({ id, lines: [{ lineId: draft.line.id, decision: draft.mode, approvedQty: qty, reason }] })}
       />
     </Card>
   );
@@ -226,7 +232,11 @@ export default function ReviewPage() {
   const filter = params.get('f') ?? 'pending';
   const selectedParam = Number(params.get('id')) || null;
   // New requisitions arrive from the clinics: ask again on every visit, and every minute while open.
-  const list = useApiQuery('requisitions.list', { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 }, { staleTime: 0, refetchInterval: 60_000 });
+  const list = useApiQuery(
+    'requisitions.list',
+    { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 },
+    { staleTime: 0, refetchInterval: 60_000 },
+  );
   const rows = list.data?.rows ?? [];
   const [selected, setSelected] = useState<number | null>(selectedParam);
   useEffect(() => {
@@ -257,7 +267,9 @@ export default function ReviewPage() {
             <Inbox rows={rows} selected={selected} onSelect={select} />
           </Card>
         </Col>
-        <Col xs={24} lg={17} xl={18}>{selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}</Col>
+        <Col xs={24} lg={17} xl={18}>
+          {selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}
+        </Col>
       </Row>
     </Page>
   );

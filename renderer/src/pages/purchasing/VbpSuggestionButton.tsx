@@ -43,7 +43,14 @@ export function VbpSuggestionButton({ suggestion, lineIds, unit }: { suggestion:
             )}
           </div>
           {lineIds.length > 0 && (
-            <Button size="small" type="primary" ghost loading={sw.isPending} style={{ marginTop: 4 }} onClick={() => sw.mutate({ lineIds, vbpDrugId: a.drugId })}>
+            <Button
+              size="small"
+              type="primary"
+              ghost
+              loading={sw.isPending}
+              style={{ marginTop: 4 }}
+              onClick={() => sw.mutate({ lineIds, vbpDrugId: a.drugId })}
+            >
               改为此集采药品{lineIds.length > 1 ? `（${lineIds.length} 行请领）` : ''}
             </Button>
           )}

@@ -42,7 +42,14 @@ export default function HubStatementPage() {
               }
             >
               <StatementTable
-                st={{ ...st.data, columns: st.data.transit.columns, rows: st.data.transit.rows, totals: st.data.transit.totals, balanced: st.data.transit.balanced, amountDue: null }}
+                st={{
+                  ...st.data,
+                  columns: st.data.transit.columns,
+                  rows: st.data.transit.rows,
+                  totals: st.data.transit.totals,
+                  balanced: st.data.transit.balanced,
+                  amountDue: null,
+                }}
                 empty="本月没有在途药品，也没有配送出库"
                 ends={['期初在途', '期末在途']}
               />

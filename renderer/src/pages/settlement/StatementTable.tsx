@@ -68,7 +68,13 @@ export function StatementTable({
     title,
     key,
     children: [
-      { title: '数量', key: `${key}-q`, align: 'right' as const, width: 96, render: (_: unknown, r: StatementRow) => <span className="num">{qtyText(get(r).qty, r)}</span> },
+      {
+        title: '数量',
+        key: `${key}-q`,
+        align: 'right' as const,
+        width: 96,
+        render: (_: unknown, r: StatementRow) => <span className="num">{qtyText(get(r).qty, r)}</span>,
+      },
       {
         title: '金额',
         key: `${key}-v`,
@@ -87,7 +93,11 @@ export function StatementTable({
       render: (_, r) => (
         <>
           <DrugName name={r.drugName} spec={r.spec} manufacturer={r.manufacturer} />
-          {r.vbp && <Tag color="blue" style={{ marginLeft: 4 }}>集采</Tag>}
+          {r.vbp && (
+            <Tag color="blue" style={{ marginLeft: 4 }}>
+              集采
+            </Tag>
+          )}
           {r.essential && <Tag style={{ marginLeft: 4 }}>基药</Tag>}
         </>
       ),
@@ -97,11 +107,21 @@ export function StatementTable({
     pair(ends[1], 'closing', (r) => r.closing, true),
   ];
 
-  const search = <Input.Search allowClear placeholder="药品名称、医保编码、厂家" onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} aria-label="筛选药品" />;
+  const search = (
+    <Input.Search
+      allowClear
+      placeholder="药品名称、医保编码、厂家"
+      onChange={(e) => setQ(e.target.value)}
+      style={{ maxWidth: 320, marginBottom: 12 }}
+      aria-label="筛选药品"
+    />
+  );
   if (!loading && st.rows.length === 0) return <Empty description={empty} />;
   return (
     <>
-      {!st.balanced && <Alert type="error" showIcon style={{ marginBottom: 12 }} title="账表不平：结账快照与台账不一致，请联系管理员检查数据（系统管理 → 数据检查）。" />}
+      {!st.balanced && (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title="账表不平：结账快照与台账不一致，请联系管理员检查数据（系统管理 → 数据检查）。" />
+      )}
       {search}
       {narrow ? (
         <List
@@ -145,7 +165,9 @@ export function StatementTable({
           summary={() => (
             <Table.Summary fixed>
               <Table.Summary.Row className="statement-total">
-                <Table.Summary.Cell index={0}>合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）</Table.Summary.Cell>
+                <Table.Summary.Cell index={0}>
+                  合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）
+                </Table.Summary.Cell>
                 {[st.totals.opening, ...st.totals.cells, st.totals.closing].flatMap((v, i) => [
                   <Table.Summary.Cell key={`q${i}`} index={1 + i * 2} />,
                   <Table.Summary.Cell key={`v${i}`} index={2 + i * 2} align="right">

@@ -57,7 +57,10 @@ function PendingTab() {
         <Select
           style={{ width: 280 }}
           value={current}
-          onChange={(id) => { setClinicId(id); setSelected([]); }}
+          onChange={(id) => {
+            setClinicId(id);
+            setSelected([]);
+          }}
           options={clinics.map((c) => ({ value: c.id, label: `${c.name}（${c.lines} 项）` }))}
           aria-label="村卫生室"
         />
@@ -71,18 +74,42 @@ function PendingTab() {
         loading={pending.isLoading}
         dataSource={rows}
         pagination={false}
-        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }) }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as number[]),
+          getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }),
+        }}
         columns={[
           { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
           { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
           { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
           { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-          { title: '中心库可用', dataIndex: 'hubAvailable', align: 'right', render: (q: number, l) => (q < l.outstandingQty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />) },
+          {
+            title: '中心库可用',
+            dataIndex: 'hubAvailable',
+            align: 'right',
+            render: (q: number, l) =>
+              q < l.outstandingQty ? (
+                <Typography.Text type="danger">
+                  <Qty qty={q} drug={l} />
+                </Typography.Text>
+              ) : (
+                <Qty qty={q} drug={l} />
+              ),
+          },
           {
             title: '本次出库',
             key: 'qty',
             width: 210,
-            render: (_, l) => <QtyInput drug={l} value={qty[l.requisitionLineId] ?? defaultQty(l)} max={Math.min(l.outstandingQty, l.hubAvailable)} onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })} size="small" />,
+            render: (_, l) => (
+              <QtyInput
+                drug={l}
+                value={qty[l.requisitionLineId] ?? defaultQty(l)}
+                max={Math.min(l.outstandingQty, l.hubAvailable)}
+                onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })}
+                size="small"
+              />
+            ),
           },
         ]}
       />
@@ -98,7 +125,12 @@ function PendingTab() {
       >
         {preview && (
           <>
-            <Alert type="info" showIcon style={{ marginBottom: 12 }} title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。" />
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。"
+            />
             <Table
               size="small"
               pagination={false}
@@ -120,8 +152,12 @@ function PendingTab() {
               ]}
               summary={() => (
                 <Table.Summary.Row>
-                  <Table.Summary.Cell index={0} colSpan={2} align="right">金额合计</Table.Summary.Cell>
-                  <Table.Summary.Cell index={1}><Money fen={preview.totalAmount} prefix strong /></Table.Summary.Cell>
+                  <Table.Summary.Cell index={0} colSpan={2} align="right">
+                    金额合计
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={1}>
+                    <Money fen={preview.totalAmount} prefix strong />
+                  </Table.Summary.Cell>
                 </Table.Summary.Row>
               )}
             />
@@ -158,7 +194,15 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         dataSource={list.data}
         scroll={{ x: 800 }}
         columns={[
-          { title: '配送单号', dataIndex: 'docNo', render: (d: string, r) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>{d}</Button> },
+          {
+            title: '配送单号',
+            dataIndex: 'docNo',
+            render: (d: string, r) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>
+                {d}
+              </Button>
+            ),
+          },
           ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
           { title: '出库日期', dataIndex: 'businessDate', width: 110 },
           { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },

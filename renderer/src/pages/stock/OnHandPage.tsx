@@ -27,8 +27,17 @@ export default function OnHandPage() {
   const canAct = user.role !== 'finance';
   const actionsFor = (): { action: LotAction; label: string }[] => {
     if (!store || !canAct) return [];
-    if (store.kind === 'hub') return user.role === 'village_doctor' ? [] : [{ action: 'writeoff', label: '报损' }, { action: 'return_to_supplier', label: '退供应商' }];
-    return [{ action: 'writeoff', label: '报损' }, { action: 'return_to_hub', label: '退回中心库' }];
+    if (store.kind === 'hub')
+      return user.role === 'village_doctor'
+        ? []
+        : [
+            { action: 'writeoff', label: '报损' },
+            { action: 'return_to_supplier', label: '退供应商' },
+          ];
+    return [
+      { action: 'writeoff', label: '报损' },
+      { action: 'return_to_hub', label: '退回中心库' },
+    ];
   };
 
   return (
@@ -37,15 +46,32 @@ export default function OnHandPage() {
       subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${(stock.data.totalValue / 100).toFixed(2)}` : undefined}
       extra={
         <>
-          <StoreSelect value={storeId} onChange={(id) => { setStoreId(id); setPage(1); }} />
-          <Input.Search placeholder="药品名称、医保编码或厂家" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+          <StoreSelect
+            value={storeId}
+            onChange={(id) => {
+              setStoreId(id);
+              setPage(1);
+            }}
+          />
+          <Input.Search
+            placeholder="药品名称、医保编码或厂家"
+            allowClear
+            onSearch={(v) => {
+              setQ(v);
+              setPage(1);
+            }}
+            style={{ width: 240 }}
+          />
         </>
       }
     >
       <Segmented<Filter>
         style={{ marginBottom: 12 }}
         value={filter}
-        onChange={(v) => { setFilter(v); setPage(1); }}
+        onChange={(v) => {
+          setFilter(v);
+          setPage(1);
+        }}
         options={[
           { value: 'in_stock', label: '有库存' },
           { value: 'near_expiry', label: '近效期' },
@@ -126,7 +152,14 @@ export default function OnHandPage() {
             dataIndex: 'minQty',
             align: 'right',
             width: 110,
-            render: (m: number | null, r) => (m === null ? '' : <Typography.Text type={r.belowMin ? 'danger' : undefined}><Qty qty={m} drug={r} /></Typography.Text>),
+            render: (m: number | null, r) =>
+              m === null ? (
+                ''
+              ) : (
+                <Typography.Text type={r.belowMin ? 'danger' : undefined}>
+                  <Qty qty={m} drug={r} />
+                </Typography.Text>
+              ),
           },
           { title: '最早效期', dataIndex: 'earliestExpiry', width: 110 },
           {
@@ -135,8 +168,16 @@ export default function OnHandPage() {
             width: 170,
             render: (_, r) => (
               <Space size={4} wrap>
-                {r.expiredQty > 0 && <Tag color="red">过期 <Qty qty={r.expiredQty} drug={r} /></Tag>}
-                {r.nearExpiryQty > 0 && <Tag color="orange">近效期 <Qty qty={r.nearExpiryQty} drug={r} /></Tag>}
+                {r.expiredQty > 0 && (
+                  <Tag color="red">
+                    过期 <Qty qty={r.expiredQty} drug={r} />
+                  </Tag>
+                )}
+                {r.nearExpiryQty > 0 && (
+                  <Tag color="orange">
+                    近效期 <Qty qty={r.nearExpiryQty} drug={r} />
+                  </Tag>
+                )}
                 {r.belowMin && <Tag color="gold">低于下限</Tag>}
                 {r.qty === 0 && <Tag color="red">缺货</Tag>}
               </Space>

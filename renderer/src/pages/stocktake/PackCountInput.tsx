@@ -21,7 +21,8 @@ export function PackCountInput({
   autoFocus?: boolean;
 }) {
   const split = drug.packSize > 1;
-  const toParts = (v: number | null) => (v === null ? { packs: null, units: null } : split ? { packs: Math.floor(v / drug.packSize), units: v % drug.packSize } : { packs: null, units: v });
+  const toParts = (v: number | null) =>
+    v === null ? { packs: null, units: null } : split ? { packs: Math.floor(v / drug.packSize), units: v % drug.packSize } : { packs: null, units: v };
   const [parts, setParts] = useState<{ packs: number | null; units: number | null }>(toParts(value));
   useEffect(() => {
     const total = parts.packs === null && parts.units === null ? null : (parts.packs ?? 0) * drug.packSize + (parts.units ?? 0);

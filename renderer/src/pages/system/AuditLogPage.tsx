@@ -76,7 +76,9 @@ function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | numbe
             <Button
               key={`${r.userId}-${r.username}-${r.ip}-${r.outcome}`}
               size="small"
-              onClick={() => onPick(r.userId ? { userId: r.userId, outcome: r.outcome, ip: undefined } : { ip: r.ip ?? undefined, outcome: r.outcome, userId: undefined })}
+              onClick={() =>
+                onPick(r.userId ? { userId: r.userId, outcome: r.outcome, ip: undefined } : { ip: r.ip ?? undefined, outcome: r.outcome, userId: undefined })
+              }
             >
               {r.displayName ?? r.username ?? '未登录'}
               {r.clinicName ? `（${r.clinicName}）` : ''} · {r.ip ?? '—'} · {AUDIT_OUTCOME_LABELS[r.outcome]} {r.count} 次
@@ -200,7 +202,14 @@ export default function AuditLogPage() {
             onChange={(v) => set({ target: v })}
             options={TARGET_KIND_OPTIONS}
           />
-          <Input.Search aria-label="地址" allowClear placeholder="IP 地址" style={{ width: 160 }} defaultValue={filters.ip} onSearch={(v) => set({ ip: v.trim() })} />
+          <Input.Search
+            aria-label="地址"
+            allowClear
+            placeholder="IP 地址"
+            style={{ width: 160 }}
+            defaultValue={filters.ip}
+            onSearch={(v) => set({ ip: v.trim() })}
+          />
           {filtered && (
             <Button type="link" onClick={clear}>
               清除筛选

@@ -58,7 +58,11 @@ const TRUST_STEPS = [
 export default function SystemSettingsPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<LanSettings>();
-  const status = useApiQuery('system.lanStatus', {}, { refetchInterval: (q) => (q.state.data?.settings.enabled && !q.state.data.running && !q.state.data.error ? 1000 : false) });
+  const status = useApiQuery(
+    'system.lanStatus',
+    {},
+    { refetchInterval: (q) => (q.state.data?.settings.enabled && !q.state.data.running && !q.state.data.error ? 1000 : false) },
+  );
   const update = useApiMutation('system.updateLanSettings', {
     form,
     invalidates: ['system.lanStatus'],
@@ -173,8 +177,8 @@ export default function SystemSettingsPage() {
             }
           >
             <Typography.Paragraph>
-              本系统为卫生院自动生成专用的根证书（保存在数据目录的 tls 文件夹中）。各村卫生室的电脑和手机安装并信任一次，即可用 https
-              地址安全访问；卫生院电脑的 IP 变化时服务器证书会自动更新，无需重新安装。
+              本系统为卫生院自动生成专用的根证书（保存在数据目录的 tls 文件夹中）。各村卫生室的电脑和手机安装并信任一次，即可用 https 地址安全访问；卫生院电脑的
+              IP 变化时服务器证书会自动更新，无需重新安装。
             </Typography.Paragraph>
             {s?.certificate ? (
               <Descriptions column={1} size="small" bordered style={{ marginBottom: 16 }}>

@@ -43,7 +43,12 @@ function nameIn(label: string | null, details: Record<string, unknown> | null | 
   return null;
 }
 
-export function describeTarget(target: string | null, label: string | null, details: Record<string, unknown> | null | undefined, routes: readonly string[]): TargetView | null {
+export function describeTarget(
+  target: string | null,
+  label: string | null,
+  details: Record<string, unknown> | null | undefined,
+  routes: readonly string[],
+): TargetView | null {
   if (!target) return null;
   const i = target.indexOf(':');
   const kind = i > 0 ? target.slice(0, i) : target;

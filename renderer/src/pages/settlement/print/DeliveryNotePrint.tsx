@@ -32,7 +32,17 @@ const COLUMNS: PrintColumn<Line>[] = [
   { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
   { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => formatQty(l.qty, l.packSize, l.packUnit, l.baseUnit) },
   // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
-  { key: 'price', title: '单价（元）', width: '10%', align: 'right', render: (l) => <span className="print-nowrap">{formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}</span> },
+  {
+    key: 'price',
+    title: '单价（元）',
+    width: '10%',
+    align: 'right',
+    render: (l) => (
+      <span className="print-nowrap">
+        {formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}
+      </span>
+    ),
+  },
   { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
 ];
 

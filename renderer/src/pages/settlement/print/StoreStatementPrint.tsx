@@ -150,7 +150,13 @@ export function HubStatementPrint() {
   const period = useParams().period ?? '';
   const st = useApiQuery('statements.hub', { period });
   return (
-    <PrintPage title={`中心库进销存 ${period}`} loading={st.isLoading} error={st.error?.message ?? null} back={`/settlement/hub?period=${period}`} pdfName={`中心药库进销存-${period}.pdf`}>
+    <PrintPage
+      title={`中心库进销存 ${period}`}
+      loading={st.isLoading}
+      error={st.error?.message ?? null}
+      back={`/settlement/hub?period=${period}`}
+      pdfName={`中心药库进销存-${period}.pdf`}
+    >
       {st.data && <StatementDocument st={st.data} title="中心药库进销存月报表" signatures={['经办人', '审核人', '负责人']} />}
       {st.data?.transit && st.data.transit.rows.length > 0 && <TransitDocument st={st.data} />}
     </PrintPage>
@@ -164,7 +170,13 @@ export function ClinicStatementPrint() {
   const st = useApiQuery('statements.clinic', { period, clinicId });
   const name = st.data?.clinic ? `${st.data.clinic.name}` : '卫生室';
   return (
-    <PrintPage title={`${name}结算单 ${period}`} loading={st.isLoading} error={st.error?.message ?? null} back={`/settlement/clinics?period=${period}&clinic=${clinicId}`} pdfName={`卫生室结算单-${name}-${period}.pdf`}>
+    <PrintPage
+      title={`${name}结算单 ${period}`}
+      loading={st.isLoading}
+      error={st.error?.message ?? null}
+      back={`/settlement/clinics?period=${period}&clinic=${clinicId}`}
+      pdfName={`卫生室结算单-${name}-${period}.pdf`}
+    >
       {st.data && <StatementDocument st={st.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />}
     </PrintPage>
   );
