@@ -189,7 +189,7 @@ function pdfToText(file: string): { text: string; info: string; pngs: string[] }
   const prefix = file.replace(/\.pdf$/, '');
   execFileSync('pdftoppm', ['-png', '-r', '60', file, prefix]);
   const dir = path.dirname(file);
-  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix) + '-') && f.endsWith('.png'));
+  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}-`) && f.endsWith('.png'));
   return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }), pngs };
 }
 

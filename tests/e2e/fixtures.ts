@@ -93,6 +93,7 @@ export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { fil
   },
   timezoneId: DEVICE_ZONE,
   serverPerFile: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; this one has none
     async ({}, use) => {
       const slot: { file?: string; server?: ServerHandle } = {};
       await use(slot);

@@ -32,7 +32,7 @@ describe('migration fixtures', () => {
     const present = fs
       .readdirSync(FIXTURES)
       .filter((f) => /^v\d+\.sqlite$/.test(f))
-      .sort((a, b) => parseInt(a.slice(1)) - parseInt(b.slice(1)));
+      .sort((a, b) => parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10));
     expect(present).toEqual(versions.map((v) => `v${v}.sqlite`));
     for (const v of versions) {
       const db = new Database(path.join(FIXTURES, `v${v}.sqlite`), { readonly: true });

@@ -109,7 +109,7 @@ export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggest
   const ownAmount = ownPack === null ? null : lineAmountFromPackPrice(qty, ownPack, drug.packSize);
   const alternatives: VbpAlternative[] = candidates.map((c) => {
     const price = contractPrice(db, c);
-    const usable = price && price.supplierActive && price.packPrice !== null ? price : null;
+    const usable = price?.supplierActive && price.packPrice !== null ? price : null;
     const packPrice = usable?.packPrice ?? c.vbpPrice;
     const amount = packPrice === null ? null : lineAmountFromPackPrice(qty, packPrice, c.packSize);
     return {

@@ -349,7 +349,7 @@ export function closeIfFulfilled(db: Db, requisitionId: number, at: Date): boole
         (SELECT count(*) FROM requisition_lines l WHERE l.requisition_id = r.id AND l.approved_qty > l.issued_qty) AS open
        FROM requisitions r WHERE r.id = ?`,
   ).get(requisitionId) as { status: RequisitionStatus; pending: number; open: number } | undefined;
-  if (!row || row.status !== 'reviewed' || row.pending > 0 || row.open > 0) return false;
+  if (row?.status !== 'reviewed' || row.pending > 0 || row.open > 0) return false;
   sql(db, "UPDATE requisitions SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?").run(at.toISOString(), at.toISOString(), requisitionId);
   return true;
 }

@@ -29,6 +29,7 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
   }, [rows]);
   if (rows.length === 0) return <Empty description="没有请领单" style={{ margin: '32px 0' }} />;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: rows are buttons grouped under clinic headings; the list role names them for screen readers
     <div className="inbox" role="list" aria-label="请领单">
       {groups.map(([clinicId, g]) => (
         <div key={clinicId} className="inbox-group">
@@ -37,6 +38,8 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
             <Typography.Text type="secondary">{g.code}</Typography.Text>
           </div>
           {g.rows.map((r) => (
+            // biome-ignore lint/a11y/useSemanticElements: a whole row is one focusable button that is also an item of the list
+            // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: (same) the row stays a button for the keyboard
             <button
               key={r.id}
               type="button"

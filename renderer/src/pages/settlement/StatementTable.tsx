@@ -168,8 +168,11 @@ export function StatementTable({
                 <Table.Summary.Cell index={0}>
                   合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）
                 </Table.Summary.Cell>
+                {/* Summary cells in column order: the position is the identity. */}
                 {[st.totals.opening, ...st.totals.cells, st.totals.closing].flatMap((v, i) => [
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`q${i}`} index={1 + i * 2} />,
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`v${i}`} index={2 + i * 2} align="right">
                     <Money fen={v} strong />
                   </Table.Summary.Cell>,
