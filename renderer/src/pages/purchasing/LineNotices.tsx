@@ -34,8 +34,8 @@ export function LineNotices({ line }: { line: RequisitionLine }) {
             : ''}
         </div>
       )}
-      {line.shortfalls.map((s, i) => (
-        <div key={`s${i}`} className="line-notice">
+      {line.shortfalls.map((s) => (
+        <div key={`s${s.deliveryId}`} className="line-notice">
           <Tag color={s.resolution ? 'orange' : 'gold'}>{s.resolution ? SHORTFALL_RESOLUTION_LABELS[s.resolution] : '签收差异待药库处理'}</Tag>
           配送单 {s.deliveryDocNo} 少到 {qtyText(s.qty, line)}
           {s.reason ? `（${s.reason}）` : ''}

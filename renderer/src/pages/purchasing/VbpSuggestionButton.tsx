@@ -31,7 +31,7 @@ export function VbpSuggestionButton({ suggestion, lineIds, unit }: { suggestion:
             {a.manufacturer}
             {a.supplierName ? ` · ${a.supplierName}` : ' · 未设置配送企业'}
           </Typography.Text>
-          <div className="vbp-qty" aria-label={`${a.drugName} ${a.spec} 数量换算`}>
+          <div className="vbp-qty" role="group" aria-label={`${a.drugName} ${a.spec} 数量换算`}>
             数量 {qtyText(suggestion.qty, unit)} → <strong>{qtyText(suggestion.qty, a)}</strong>
           </div>
           <div>
