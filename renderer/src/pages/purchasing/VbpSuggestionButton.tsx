@@ -31,9 +31,9 @@ export function VbpSuggestionButton({ suggestion, lineIds, unit }: { suggestion:
             {a.manufacturer}
             {a.supplierName ? ` · ${a.supplierName}` : ' · 未设置配送企业'}
           </Typography.Text>
-          <div className="vbp-qty" role="group" aria-label={`${a.drugName} ${a.spec} 数量换算`}>
+          <output className="vbp-qty" aria-label={`${a.drugName} ${a.spec} 数量换算`}>
             数量 {qtyText(suggestion.qty, unit)} → <strong>{qtyText(suggestion.qty, a)}</strong>
-          </div>
+          </output>
           <div>
             {a.unitPrice !== null ? `每${a.baseUnit} ¥${formatUnitPrice(a.unitPrice, 2)}` : '无价格'}
             {a.saving !== null && (
