@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, login, screenshot, SCREENSHOT_DIR, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,7 +23,7 @@ const PASSWORD = 'Qingshi2026';
 /** The village doctor on a phone: adds drugs with the picker, types quantities in the unit chosen, submits. */
 async function reportNeeds(page: Page, lines: { search: string; pick: RegExp; label: string; qty: string; unit: '盒' | '粒' | '片' }[]) {
   await page.getByRole('button', { name: '打开导航菜单' }).click();
-  await page.getByRole('menuitem', { name: '需求上报' }).click();
+  await openMenu(page, '需求上报');
   await page.getByRole('button', { name: '新建请领单' }).click();
   await expect(page.getByRole('heading', { name: '新建请领单' })).toBeVisible();
   for (const l of lines) {
@@ -108,7 +109,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
-  await ph.getByRole('menuitem', { name: '请领审核' }).click();
+  await openMenu(ph, '请领审核');
   await expect(ph.getByRole('heading', { name: '请领审核' })).toBeVisible();
   const inbox = ph.getByRole('list', { name: '请领单' });
   await expect(inbox.getByText('东湖村卫生室')).toBeVisible();
@@ -142,7 +143,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await expect(panel2.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('近三月用量小');
 
   // Aggregation: 阿莫西林 240 + 30 = 270粒 → 12盒; 布洛芬 40粒 = 2盒 (国药); 氨氯地平 8盒 (九州通).
-  await ph.getByRole('menuitem', { name: '汇总采购' }).click();
+  await openMenu(ph, '汇总采购');
   await expect(ph.getByText('已选 2 / 2 张')).toBeVisible();
   await ph.getByRole('button', { name: '预览汇总' }).click();
   await expect(ph.getByText('国药控股湖南有限公司')).toBeVisible();
@@ -219,7 +220,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
 
   // The doctor of 西岭, on the phone, sees the hub's decision on every line, with its reason.
   await d2.getByRole('button', { name: '打开导航菜单' }).click();
-  await d2.getByRole('menuitem', { name: '需求上报' }).click();
+  await openMenu(d2, '需求上报');
   await d2.locator('.req-card').first().click();
   const ibuCard = d2.locator('.ant-card').filter({ hasText: '布洛芬缓释胶囊' });
   await expect(ibuCard).toContainText('调整');
@@ -279,7 +280,7 @@ test('a partly received order is closed short with a reason; the hub and the cli
   const d2 = await phone.newPage();
   await login(d2, server.url, 'cy02', PASSWORD);
   await d2.getByRole('button', { name: '打开导航菜单' }).click();
-  await d2.getByRole('menuitem', { name: '需求上报' }).click();
+  await openMenu(d2, '需求上报');
   await d2.locator('.req-card').first().click();
   const amox = d2.locator('.ant-card').filter({ hasText: '阿莫西林胶囊' });
   await expect(amox).toContainText(`采购订单 ${order.docNo}（国药控股湖南有限公司）`);
