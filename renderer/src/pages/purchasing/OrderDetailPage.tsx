@@ -8,7 +8,8 @@ import { call } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { downloadFile } from '../../components/download';
-import { dateTime, DrugTags, OrderStatusTag, packPriceText, Qty, qtyText, yuan } from './format';
+import { dateTime, DrugTags, OrderStatusTag, packPriceText, qtyText, yuan } from './format';
+import { Qty } from '../../components/format';
 
 function SourcesTable({ line }: { line: OrderLine }) {
   if (line.sources.length === 0) return <Typography.Text type="secondary">全部为药库自身补货（低于库存下限）。</Typography.Text>;
@@ -16,7 +17,7 @@ function SourcesTable({ line }: { line: OrderLine }) {
   return (
     <div>
       <Typography.Text type="secondary">
-        本行服务的村卫生室请领（合计 <Qty qty={served} unit={line} />
+        本行服务的村卫生室请领（合计 <Qty qty={served} drug={line} showBase="tooltip" />
         {served < line.qty ? '，其余为药库补货与整包装取整' : served > line.qty ? '，差额由药库现有库存或在途订单满足' : ''}）：
       </Typography.Text>
       <Table<LineSource>
@@ -28,7 +29,7 @@ function SourcesTable({ line }: { line: OrderLine }) {
         columns={[
           { title: '村卫生室', dataIndex: 'clinicName' },
           { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
-          { title: '数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} unit={line} /> },
+          { title: '数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} drug={line} showBase="tooltip" /> },
           { title: '', dataIndex: 'originalDrugName', render: (v: string | null) => (v ? <Tag color="magenta">由 {v} 改为集采</Tag> : null) },
         ]}
       />
@@ -182,7 +183,7 @@ export default function OrderDetailPage() {
               </div>
             ),
           },
-          { title: '订购数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '订购数量', dataIndex: 'qty', width: 120, align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} showBase="tooltip" strong /> },
           { title: '单价', dataIndex: 'packPrice', width: 120, align: 'right', render: (p: number, l) => packPriceText(p, l) },
           {
             title: '已到货',
@@ -191,10 +192,10 @@ export default function OrderDetailPage() {
             align: 'right',
             render: (q: number, l) => (
               <>
-                {q ? <Qty qty={q} unit={l} /> : <span className="muted">未到货</span>}
+                {q ? <Qty qty={q} drug={l} showBase="tooltip" /> : <span className="muted">未到货</span>}
                 {o.shortClose && q < l.qty && (
                   <div className="muted">
-                    终止，未到 <Qty qty={l.qty - q} unit={l} />
+                    终止，未到 <Qty qty={l.qty - q} drug={l} showBase="tooltip" />
                   </div>
                 )}
               </>

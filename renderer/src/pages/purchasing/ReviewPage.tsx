@@ -5,7 +5,8 @@ import { CheckOutlined } from '@ant-design/icons';
 import type { RequisitionLine, RequisitionSummary } from '../../../../shared/contract/requisitions';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
+import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatusTag } from './format';
+import { Qty } from '../../components/format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
 import { LineNotices, SwitchedQty } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
@@ -151,7 +152,7 @@ function ReviewPanel({ id }: { id: number }) {
               </div>
             ),
           },
-          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} showBase="tooltip" strong /> },
           {
             title: (
               <Tooltip title="中心药库现有未过期库存（不扣除已核准待发的数量）">
@@ -161,7 +162,7 @@ function ReviewPanel({ id }: { id: number }) {
             dataIndex: 'hubStock',
             width: 80,
             align: 'right',
-            render: (q: number | null, l) => <Qty qty={q} unit={l} />,
+            render: (q: number | null, l) => <Qty qty={q} drug={l} showBase="tooltip" />,
           },
           {
             title: (
@@ -174,16 +175,16 @@ function ReviewPanel({ id }: { id: number }) {
             render: (_, l) => (
               <div className="ref-figures">
                 <span>
-                  库存 <Qty qty={l.stockOnHand} unit={l} />
+                  库存 <Qty qty={l.stockOnHand} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  月均 <Qty qty={l.amc} unit={l} />
+                  月均 <Qty qty={l.amc} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  在途 <Qty qty={l.inTransit} unit={l} />
+                  在途 <Qty qty={l.inTransit} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  建议 <Qty qty={l.suggestedQty} unit={l} />
+                  建议 <Qty qty={l.suggestedQty} drug={l} showBase="tooltip" />
                 </span>
               </div>
             ),
@@ -197,7 +198,7 @@ function ReviewPanel({ id }: { id: number }) {
               <div className="decision-cell">
                 <div>
                   <DecisionTag decision={l.decision} />
-                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} unit={l} strong />}
+                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} drug={l} showBase="tooltip" strong />}
                 </div>
                 {l.decisionReason && <div className="muted">{l.decisionReason}</div>}
                 {canReview && l.issuedQty === 0 && (
