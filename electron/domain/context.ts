@@ -69,6 +69,7 @@ export type Handler<K extends MethodName> =
   | ((ctx: HandlerContext, input: ParsedInput<K>) => HandlerResult<K>)
   | {
       prepare: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<unknown>;
+      // biome-ignore lint/suspicious/noExplicitAny: each handler declares what its own prepare step hands it
       run: (ctx: HandlerContext, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
     }
   | {

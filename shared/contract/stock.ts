@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
-import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS } from '../stock';
+import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
@@ -111,10 +111,8 @@ export const deliveryLine = z.object({
 });
 
 export const deliveryStatus = z
-  .enum(['in_transit', 'signed', 'discrepancy', 'resolved'])
-  .describe(
-    `配送单状态。${valuesText({ in_transit: '在途，待村医签收', signed: '已签收，无差异', discrepancy: '签收有差异，待中心库处理', resolved: '差异已全部处理' })}`,
-  );
+  .enum(DELIVERY_STATUSES)
+  .describe(`配送单状态。${valuesText(DELIVERY_STATUS_LABELS)}（discrepancy：有行实收少于出库，差异待中心库处理）`);
 
 export const deliverySummary = z.object({
   id: out.id('配送单'),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -42,7 +43,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
-  await ph.getByRole('menuitem', { name: '验收入库' }).click();
+  await openMenu(ph, '验收入库');
   await ph.getByRole('button', { name: '验收入库' }).click();
   await ph.getByLabel('采购订单').fill(order.docNo);
   await ph.getByLabel('采购订单').press('Enter');
@@ -58,7 +59,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await expect(ph.getByRole('row', { name: /RK-\d{6}-0001/ })).toContainText('25.00');
 
   // 2. Issue to the clinic: first-expiry-first preview, then out of the hub and into transit.
-  await ph.getByRole('menuitem', { name: '配送出库' }).click();
+  await openMenu(ph, '配送出库');
   await ph
     .getByRole('row', { name: /阿莫西林胶囊/ })
     .getByRole('checkbox')
@@ -75,7 +76,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   const doc = await phone.newPage();
   await login(doc, server.url, 'cy01', PASSWORD);
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '配送签收' }).click();
+  await openMenu(doc, '配送签收');
   const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
   await card.getByLabel('数量（盒）').fill('1');
   await expect(card.getByRole('button', { name: '确认签收' })).toBeDisabled();
@@ -95,7 +96,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
 
   // 4. Dispensing from the keyboard: 阿莫西林 by its initials, 6粒.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '用药登记' }).click();
+  await openMenu(doc, '用药登记');
   await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
   const picker = doc.getByLabel('药品检索');
   await picker.fill('amxl');
@@ -112,7 +113,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
 
   // 5. Every step on the stock cards: the clinic's and the hub's.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '库存台账' }).click();
+  await openMenu(doc, '库存台账');
   // The route's chunk loads lazily: until the card's own heading shows, the label still finds the dispensing picker.
   await expect(doc.getByRole('heading', { name: '库存台账' })).toBeVisible();
   await doc.getByLabel('药品检索').fill('amxl');

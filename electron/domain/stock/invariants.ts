@@ -148,7 +148,7 @@ export const RUNNING_BALANCE_LABEL = '任何日期都无负库存（每个库房
 
 /**
  * The running balance of every store × lot, row by row in the ledger's order, is never negative. One
- * window over the ledger in the order of the ledger_lot_time index (migration 0011), which covers it: the
+ * window over the ledger in the order of the ledger_lot_time index (migration 0012), which covers it: the
  * ledger is read once, in order, without a sort. Found: the first date a lot went negative and how low.
  *
  * With `sincePeriod` (the pre-close check) only the rows of that month and later are read (by ledger_period:

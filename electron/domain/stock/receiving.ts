@@ -6,7 +6,7 @@ import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared
 import { nextDocNo } from '../docno';
 import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
-import { applyReceivedQty } from './order-link';
+import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
 
 type Warning = { line: number | null; message: string };
 
@@ -22,12 +22,12 @@ interface PoLine {
 }
 
 function loadOrder(db: Db, poId: number) {
-  const po = sql(db, 'SELECT id, doc_no AS docNo, supplier_id AS supplierId, status FROM purchase_orders WHERE id = ?').get(poId) as
-    | { id: number; docNo: string; supplierId: number; status: string }
-    | undefined;
+  const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(
+    poId,
+  ) as { id: number; docNo: string; supplierId: number; status: string } | undefined;
   if (!po) throw notFound('采购订单');
   if (po.status !== 'sent' && po.status !== 'partly_received') {
-    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', cancelled: '已作废' };
+    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', short_closed: '已终止收货', cancelled: '已作废' };
     throw new AppError('INVALID_STATE', `采购订单 ${po.docNo} ${label[po.status] ?? po.status}，不能收货`);
   }
   return po;

@@ -9,6 +9,7 @@ import { StoreSelect } from '../../components/StoreSelect';
 import { DrugName, Money, Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
+import { formatFen } from '../../../../shared/money';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
@@ -43,7 +44,7 @@ export default function OnHandPage() {
   return (
     <Page
       title={user.role === 'village_doctor' ? '本室库存' : '库存查询'}
-      subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${(stock.data.totalValue / 100).toFixed(2)}` : undefined}
+      subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${formatFen(stock.data.totalValue)}` : undefined}
       extra={
         <>
           <StoreSelect
