@@ -177,4 +177,4 @@ export function columnLetter(index: number): string {
 /** The national batches of volume-based procurement, for pickers (free text is allowed too). */
 export const VBP_BATCHES = ['第一批', '第二批', '第三批', '第四批', '第五批', '第六批', '第七批', '第八批', '第九批', '第十批', '第十一批'];
 
-export const INSURANCE_CLASS_LABELS = { A: '甲类', B: '乙类', none: '非医保' } as const;
+export { INSURANCE_CLASS_LABELS } from './contract/requisitions';

@@ -154,7 +154,7 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
               target: ctx.audit.target,
               // The clinic the record belongs to, so "filter by clinic" finds hub users' work on its documents too.
               clinicId: ctx.audit.clinicId !== undefined ? ctx.audit.clinicId : (user?.clinicId ?? describeTarget(app.db, ctx.audit.target ?? null)?.clinicId),
-              details: ctx.audit.details,
+              details: ctx.audit.backdated ? { backdated: ctx.audit.backdated, ...ctx.audit.details } : ctx.audit.details,
               input,
             });
             return out;

@@ -20,6 +20,7 @@ import type { Runtime } from '../runtime';
 import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isoWeekday } from '../../shared/supervision';
 import { isPeriodClosed } from '../domain/stock/ledger';
+import { lotAvailableAt } from '../domain/stock/availability';
 
 const PHARMACIST = 'yaoku';
 
@@ -95,13 +96,17 @@ async function dispense(ctx: Ctx, day: string, clinicId: number, lines: { drugId
   await ctx.on(day, (as) => as(doctorOf(ctx.runtime, clinicId)).call('dispensing.create', { businessDate: day, lines }));
 }
 
-/** A full count of the clinic's store by the pharmacist on site: `shelf` says what is really there per drug (default: the book). */
+/**
+ * A full count of the clinic's store by the pharmacist on site: `shelf` says what is really there of the first
+ * lot counted of each drug, or of the lot it names (default: the book).
+ */
 async function fullCount(
   ctx: Ctx,
   day: string,
   clinicId: number,
-  shelf: (drugId: number, book: number) => number,
+  shelf: (drugId: number, book: number, lotId: number) => number,
   found?: { drugId: number; batchNo: string; qty: number },
+  onlyLot?: number,
 ) {
   await ctx.on(day, async (as) => {
     const ph = as(PHARMACIST);
@@ -123,7 +128,7 @@ async function fullCount(
         const book = l.bookQtyAtStart ?? 0;
         let counted = book;
         if (found && l.drugId === found.drugId && l.origin === 'found') counted = found.qty;
-        else if (!seen.has(l.drugId)) counted = Math.max(0, shelf(l.drugId, book));
+        else if (onlyLot === undefined ? !seen.has(l.drugId) : l.lotId === onlyLot) counted = Math.max(0, shelf(l.drugId, book, l.lotId));
         seen.add(l.drugId);
         return { lineId: l.id, countedQty: counted, note: counted === book ? null : '现场清点' };
       }),
@@ -286,20 +291,27 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
       });
     }
 
-    // 盘亏集中: the same drug short at two counts at one clinic.
+    // 盘亏集中: the same drug short at two counts at one clinic. The counts are dated back (the clock is moved
+    // to each day), so the shortage must fit what the lot held on the first count's day and still held after
+    // it (stock is valid at every instant): a costly drug with a lot that did.
     const shortClinic = clinics[3];
-    const shortDrug = sql(
-      db,
-      `SELECT b.drug_id AS drugId, sum(b.qty) AS qty, max(l.unit_cost) AS cost FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-        WHERE b.store_id = ? AND b.qty > 0 GROUP BY b.drug_id HAVING sum(b.qty) >= 20 ORDER BY cost DESC LIMIT 1`,
-    ).get(clinicStore(runtime, shortClinic)) as { drugId: number; qty: number } | undefined;
+    const shortStore = clinicStore(runtime, shortClinic);
     const firstCount = addDays(today, -12);
     const secondCount = addDays(today, -3);
-    if (shortDrug && open(firstCount) && open(secondCount)) {
+    const candidates = sql(
+      db,
+      `SELECT b.drug_id AS drugId, b.lot_id AS lotId, b.qty, l.unit_cost AS cost FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+        WHERE b.store_id = ? AND b.qty >= 8 ORDER BY l.unit_cost DESC, b.lot_id`,
+    ).all(shortStore) as { drugId: number; lotId: number; qty: number }[];
+    const shortLot = candidates
+      .map((c) => ({ ...c, available: lotAvailableAt(db, shortStore, c.lotId, firstCount, c.qty).available }))
+      .find((c) => c.available >= 8);
+    if (shortLot && open(firstCount) && open(secondCount)) {
       await attempt('shortage', async () => {
-        const short = Math.max(4, Math.floor(shortDrug.qty / 6));
-        await fullCount(ctx, firstCount, shortClinic, (drugId, book) => (drugId === shortDrug.drugId ? book - Math.min(book, short) : book));
-        await fullCount(ctx, secondCount, shortClinic, (drugId, book) => (drugId === shortDrug.drugId ? book - Math.min(book, short) : book));
+        const short = Math.min(Math.max(4, Math.floor(shortLot.qty / 6)), Math.floor(shortLot.available / 2));
+        const shelf = (_: number, book: number) => book - Math.min(book, short);
+        await fullCount(ctx, firstCount, shortClinic, shelf, undefined, shortLot.lotId);
+        await fullCount(ctx, secondCount, shortClinic, shelf, undefined, shortLot.lotId);
       });
     }
   } finally {

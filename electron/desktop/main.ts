@@ -53,7 +53,7 @@ function serveRenderer(request: Request): Response {
 }
 
 function fromOurPage(frame: Electron.WebFrameMain | null): boolean {
-  return Boolean(frame && frame.url.startsWith(`${ORIGIN}/`));
+  return Boolean(frame?.url.startsWith(`${ORIGIN}/`));
 }
 
 function createWindow(): void {

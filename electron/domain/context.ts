@@ -43,7 +43,14 @@ export interface HandlerContext {
    * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).
    * `actor` names who acted when the call began without a session (a login, the first-run setup).
    */
-  audit: { target?: string; clinicId?: number | null; details?: Record<string, unknown>; actor?: AuthedUser };
+  audit: {
+    target?: string;
+    clinicId?: number | null;
+    details?: Record<string, unknown>;
+    actor?: AuthedUser;
+    /** Set when the call posted stock on a date before today (补录); the audit row's details say so. */
+    backdated?: { businessDate: string; recordedOn: string };
+  };
 }
 
 /**
@@ -62,6 +69,7 @@ export type Handler<K extends MethodName> =
   | ((ctx: HandlerContext, input: ParsedInput<K>) => HandlerResult<K>)
   | {
       prepare: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<unknown>;
+      // biome-ignore lint/suspicious/noExplicitAny: each handler declares what its own prepare step hands it
       run: (ctx: HandlerContext, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
     }
   | {

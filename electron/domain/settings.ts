@@ -10,7 +10,8 @@ export type SettingKey =
   | 'lan.port'
   | 'lan.https'
   | 'lan.hostnames'
-  | 'purchasing.targetMonths';
+  | 'purchasing.targetMonths'
+  | 'posting.maxBackdateDays';
 
 export function getSetting(db: Db, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

@@ -196,7 +196,7 @@ function tableLines(json: JsonSchema, io: 'input' | 'output'): string[] {
 /** An input that is one of several objects told apart by a constant field (e.g. `kind`). */
 function variants(json: JsonSchema): { label: string; schema: JsonSchema }[] | null {
   const union = json.anyOf ?? json.oneOf;
-  if (!union || !union.every((u) => u.properties)) return null;
+  if (!union?.every((u) => u.properties)) return null;
   return union.map((u) => {
     const tag = Object.entries(u.properties!).find(([, p]) => p.const !== undefined);
     return { label: tag ? `\`${tag[0]}: ${JSON.stringify(tag[1].const)}\`` : 'variant', schema: u };

@@ -190,7 +190,7 @@ export const backupApi = {
     }),
   }),
   'system.integrityCheck': defineMethod({
-    summary: '数据检查：SQLite 完整性、外键、库存台账一致性（结存等于台账合计、月度合计、无负库存）',
+    summary: '数据检查：SQLite 完整性、外键、库存台账一致性（结存等于台账合计、月度合计、无负库存，且每个批次在任何日期的结存都不为负）',
     access: ['admin'],
     write: false,
     input: emptyInput,

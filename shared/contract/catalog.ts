@@ -22,7 +22,7 @@ export const nhsaCode = z
 export const approvalNo = z
   .string({ error: '批准文号必须是文字' })
   .nullish()
-  .transform((v) => (v && v.trim() ? normalizeApprovalNo(v) : null))
+  .transform((v) => (v?.trim() ? normalizeApprovalNo(v) : null))
   .superRefine((v, ctx) => {
     const problem = v === null ? null : approvalNoProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -32,7 +32,7 @@ export const approvalNo = z
 export const tracePrefix = z
   .string({ error: '追溯码前缀必须是文字' })
   .nullish()
-  .transform((v) => (v && v.trim() ? v.trim() : null))
+  .transform((v) => (v?.trim() ? v.trim() : null))
   .superRefine((v, ctx) => {
     const problem = v === null ? null : tracePrefixProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });

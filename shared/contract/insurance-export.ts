@@ -58,8 +58,8 @@ export const insuranceExportPreview = z.object({
   invdate: out.date('盘存日期（3501 invdate）：月末最后一天，本月未结束时为今天'),
   stores: z.array(exportStore).describe('导出的库房'),
   interfaces: z.array(interfaceSummary).describe('3501–3506 每个接口一项'),
-  /** Ledger rows of the month at the exported stores; each appears in exactly one row of 3502–3506. */
-  ledgerRows: out.count('这些库房本月的台账行数：每行恰好出现在 3502–3506 的一行中'),
+  /** Ledger rows of the month at the exported stores (the hub's with the clinics' transit stores); each appears in exactly one row of 3502–3506. */
+  ledgerRows: out.count('这些库房本月的台账行数（中心药库含各卫生室的在途库房）：每行恰好出现在 3502–3506 的一行中'),
   warnings: z.array(exportWarning).describe('提示（不阻止导出）'),
   /** Fields the platform defines that Santong does not keep: exported empty. */
   notKept: z

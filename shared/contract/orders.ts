@@ -1,18 +1,20 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { fileContent, id, optionalText, pageOf, paging, text } from './common';
+import { fileContent, id, optionalText, pageOf, paging, requiredText, text } from './common';
 import { drugSnapshot, vbpSuggestion } from './requisitions';
 import { about, drugOut, out, valuesText } from './describe';
 
 /** Aggregation (汇总) of approved requisitions and the hub's own needs into purchase orders (采购订单). */
 
-export const ORDER_STATUSES = ['draft', 'sent', 'partly_received', 'received', 'cancelled'] as const;
+/** short_closed: partly received, then closed by the pharmacist (终止收货): the rest will never come. */
+export const ORDER_STATUSES = ['draft', 'sent', 'partly_received', 'received', 'short_closed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   draft: '草稿',
   sent: '已发送',
   partly_received: '部分到货',
   received: '已到货',
+  short_closed: '已终止收货',
   cancelled: '已作废',
 };
 
@@ -31,7 +33,7 @@ export const lineSource = z.object({
   originalDrugName: out.text('卫生室原来请领的药品名（药库改为本集采药品时）；null = 未更换').nullable(),
 });
 
-const ORDER_STATUS_MEANINGS = `${valuesText(ORDER_STATUS_LABELS)}（partly_received：有到货但未收齐；received：每行都已收齐）`;
+const ORDER_STATUS_MEANINGS = `${valuesText(ORDER_STATUS_LABELS)}（partly_received：有到货但未收齐；received：每行都已收齐；short_closed：部分到货后终止收货，余下的不再到货）`;
 export type LineSource = z.infer<typeof lineSource>;
 
 /** The arithmetic of one drug in an aggregation: every number the order quantity comes from. */
@@ -137,6 +139,7 @@ export const orderSummary = z.object({
   createdAt: out.instant('建立时刻'),
   sentAt: out.instant('发送时刻', 'null = 尚未发送').nullable(),
   cancelledAt: out.instant('作废时刻', 'null = 未作废').nullable(),
+  shortClosedAt: out.instant('终止收货时刻', 'null = 未终止收货').nullable(),
 });
 export type OrderSummary = z.infer<typeof orderSummary>;
 
@@ -173,11 +176,17 @@ export const orderDetail = orderSummary.extend({
   note: out.text('备注（汇总时填写）；null = 无').nullable(),
   sentByName: out.text('发送人姓名；null = 尚未发送').nullable(),
   cancelReason: out.text('作废原因；null = 未作废或草稿作废未填').nullable(),
+  /** 终止收货: who closed the order short, when, and why. What each line still lacked (qty − receivedQty) will never come. */
+  shortClose: z
+    .object({ at: out.instant('终止收货时刻'), byName: out.text('操作人姓名'), reason: out.text('终止收货原因') })
+    .nullable()
+    .describe('终止收货（各行未到的数量不再到货，也不再计为在途）；null = 未终止收货'),
   lines: z.array(orderLine).describe('订单行，按行号'),
   can: z
     .object({
       send: out.flag('可发送（药库管理员，草稿）'),
       cancel: out.flag('可作废（药库管理员，草稿或已发送且没有任何到货）'),
+      shortClose: out.flag('可终止收货（药库管理员，部分到货的订单）'),
     })
     .describe('调用者现在能做什么；服务器在写操作时会再检查'),
 });
@@ -227,7 +236,7 @@ export const ordersApi = {
     write: false,
     input: z
       .object({
-        status: z.array(z.enum(ORDER_STATUSES)).max(5).optional().describe(`只看这些状态；省略 = 全部。${ORDER_STATUS_MEANINGS}`),
+        status: z.array(z.enum(ORDER_STATUSES)).max(ORDER_STATUSES.length).optional().describe(`只看这些状态；省略 = 全部。${ORDER_STATUS_MEANINGS}`),
         supplierId: about(id.optional(), '只看该配送企业'),
         aggregationId: about(id.optional(), '只看该汇总单生成的订单'),
         keyword: about(text(40, '关键字').optional(), '在订单号和配送企业名称中查找（包含即可）'),
@@ -259,6 +268,17 @@ export const ordersApi = {
       reason: about(optionalText(200, '作废原因'), '作废原因：已发送的订单必填（并告知配送企业）'),
     }),
     output: orderDetail,
+  }),
+  'orders.shortClose': defineMethod({
+    summary:
+      '终止收货：部分到货的订单，配送企业不再送来其余部分时由药库关闭，须填原因。未到的数量不再计入在途（汇总不再扣减、月结不再提醒）；它本要供应、仍未配送完的请领单回到待汇总（released 为其单号）',
+    access: PHARMACIST,
+    write: true,
+    input: z.object({
+      id: about(id, '采购订单：部分到货（partly_received）'),
+      reason: about(requiredText(200, '终止原因'), '为什么不再收货（如 配送企业缺货停供）'),
+    }),
+    output: orderDetail.extend({ released: z.array(out.text('请领单号')).describe('回到待汇总的请领单号（该订单本要供应、仍未配送完的）') }),
   }),
   'orders.export': defineMethod({
     summary: '导出采购订单为 Excel（.xlsx）',

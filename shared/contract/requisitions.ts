@@ -74,7 +74,7 @@ export const stockInfo = z.object({
 });
 export type StockInfo = z.infer<typeof stockInfo>;
 
-/** 应采尽采: a 集采 drug with the same generic name and dosage form as the requested one. */
+/** 应采尽采: a 集采 drug with the same generic name, dosage form and strength per base unit as the requested one. */
 export const vbpAlternative = z.object({
   drugId: about(drugOut.drugId, '集采药品'),
   drugName: drugOut.drugName,
@@ -95,11 +95,35 @@ export const vbpAlternative = z.object({
 export type VbpAlternative = z.infer<typeof vbpAlternative>;
 
 export const vbpSuggestion = z.object({
+  /** Base units the line asks for; a switch keeps exactly this many (only the packs they fill change). */
+  qty: out.qty('该行请领的数量；改为集采药品时数量（最小单位）不变，只是折合的包装数变化'),
   /** The requested drug's price per base unit (micro-yuan), when it has a contract price. */
   currentUnitPrice: out.unitCost('原药品的折合单价（默认配送企业合同价 ÷ packSize）', 'null = 原药品没有合同价').nullable(),
   alternatives: z.array(vbpAlternative).describe('同通用名、同剂型、启用的集采药品，折合单价低的在前'),
 });
 export type VbpSuggestion = z.infer<typeof vbpSuggestion>;
+
+export const SHORTFALL_RESOLUTIONS = ['returned_to_hub', 'written_off'] as const;
+export const SHORTFALL_RESOLUTION_LABELS: Record<(typeof SHORTFALL_RESOLUTIONS)[number], string> = {
+  returned_to_hub: '已退回中心库',
+  written_off: '在途报损',
+};
+
+/** A delivery line that arrived short (base units missing). Once settled the quantity is pending again. */
+export const lineShortfall = z.object({
+  deliveryId: out.id('配送单'),
+  deliveryDocNo: out.docNo('配送单号', 'CK'),
+  qty: out.qty('签收短少的数量'),
+  /** The clinic's reason when signing. */
+  reason: out.text('签收时填写的差异原因；null = 未填').nullable(),
+  /** How the hub settled it; null while it waits for the hub (the goods still count as issued). */
+  resolution: z
+    .enum(SHORTFALL_RESOLUTIONS)
+    .nullable()
+    .describe(`药库的处理。${valuesText(SHORTFALL_RESOLUTION_LABELS)}；null = 药库尚未处理（仍计为已出库）`),
+  resolutionNote: out.text('处理说明；null = 未填').nullable(),
+});
+export type LineShortfall = z.infer<typeof lineShortfall>;
 
 export const requisitionLine = drugSnapshot.extend({
   id: out.id('请领行（requisitions.decide 的 lineId）'),
@@ -120,10 +144,34 @@ export const requisitionLine = drugSnapshot.extend({
   decidedByName: out.text('审核人姓名；null = 尚未审核').nullable(),
   /** The drug the clinic asked for, when the hub switched the line to a 集采 equivalent. */
   originalDrug: z
-    .object({ drugId: about(drugOut.drugId, '原药品'), drugName: drugOut.drugName, spec: drugOut.spec, manufacturer: drugOut.manufacturer })
+    .object({
+      drugId: about(drugOut.drugId, '原药品'),
+      drugName: drugOut.drugName,
+      spec: drugOut.spec,
+      manufacturer: drugOut.manufacturer,
+      /** The requested drug's pack as the catalog has it, to show the quantity before → after the switch. */
+      packUnit: about(drugOut.packUnit, '原药品的包装单位（显示更换前后的数量）'),
+      packSize: about(drugOut.packSize, '原药品的包装数量'),
+    })
     .nullable()
     .describe('卫生室原来请领的药品（药库改为集采药品时记录）；null = 未更换'),
-  issuedQty: out.qty('已出库数量（累计）'),
+  /** Base units issued to the clinic (a shortfall the hub took back or wrote off no longer counts). */
+  issuedQty: out.qty('已出库数量（累计；签收短少且药库已收回或报损的部分不计）'),
+  /** What was issued for this line and did not arrive: signed short by the clinic, then settled by the hub (or not yet). */
+  shortfalls: z.array(lineShortfall).describe('该行出库后签收短少的记录（签收差异），按配送单'),
+  /**
+   * The purchase order buying for this line that the hub closed short (终止收货), latest first: the rest will
+   * not come from it, and what the clinic still lacks went back to the aggregation pool.
+   */
+  shortClosedOrder: z
+    .object({
+      orderDocNo: out.docNo('被终止收货的采购订单号', 'CG'),
+      supplierName: out.text('配送企业名称'),
+      reason: out.text('终止收货原因'),
+      closedAt: out.instant('终止收货时刻'),
+    })
+    .nullable()
+    .describe('为该行采购、被药库终止收货的订单（最近的一个）：余下的不会再到，本室仍缺的已回到待汇总；null = 无'),
   /** The hub store's unexpired stock of the drug now (hub roles only; null while a blind count hides it). */
   hubStock: out.qty('中心药库现在的未过期库存', 'null = 调用者是村医（只对药库角色显示），或盲盘中对调用者隐藏').nullable(),
   /** 集采 equivalents (hub roles only, and only while the line can still change). */
@@ -343,7 +391,8 @@ export const requisitionsApi = {
     output: requisitionDetail,
   }),
   'requisitions.switchToVbp': defineMethod({
-    summary: '应采尽采：把请领行改为同通用名、同剂型的集采中选药品（数量按最小单位不变，记录原药品）',
+    summary:
+      '应采尽采：把请领行改为同通用名、同剂型、每最小单位含量相同的集采中选药品（数量按最小单位不变，包装不同只改变折合的包装数，记录原药品）；规格不同或无法从规格确认含量的拒绝并说明原因',
     access: ['pharmacist'],
     write: true,
     input: z.object({

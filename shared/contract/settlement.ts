@@ -90,6 +90,21 @@ export const storeStatement = z.object({
     .object({ opening: out.fen('月初在途金额'), closing: out.fen('月末在途金额') })
     .nullable()
     .describe('已出库、各卫生室尚未签收的药品（成本价）；null = 卫生室结算单'),
+  /**
+   * Hub: the same goods by drug (all clinics' transit stores): opening + 配送出库 − 签收或退回 − 在途报损 = closing,
+   * in quantity and money, with the columns named as printed. Null for a clinic.
+   */
+  transit: z
+    .object({
+      columns: z.array(statementColumn).describe('在途收发列，按打印顺序'),
+      rows: z.array(statementRow).describe('在途药品，按药品'),
+      totals: z
+        .object({ opening: out.fen('期初在途合计'), cells: z.array(out.fen('各列合计')).describe('与 columns 一一对应'), closing: out.fen('期末在途合计') })
+        .describe('在途合计'),
+      balanced: out.flag('期初 + 配送出库 − 签收或退回 − 在途报损 = 期末，逐行逐列平衡到分'),
+    })
+    .nullable()
+    .describe('中心药库结算单的在途部分（全部卫生室的在途库房）：期初在途 + 配送出库 − 卫生室签收或退回中心库 − 在途报损 = 期末在途；null = 卫生室结算单'),
 });
 export type StoreStatement = z.infer<typeof storeStatement>;
 

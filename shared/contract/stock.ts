@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
-import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS } from '../stock';
+import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
@@ -111,10 +111,8 @@ export const deliveryLine = z.object({
 });
 
 export const deliveryStatus = z
-  .enum(['in_transit', 'signed', 'discrepancy', 'resolved'])
-  .describe(
-    `配送单状态。${valuesText({ in_transit: '在途，待村医签收', signed: '已签收，无差异', discrepancy: '签收有差异，待中心库处理', resolved: '差异已全部处理' })}`,
-  );
+  .enum(DELIVERY_STATUSES)
+  .describe(`配送单状态。${valuesText(DELIVERY_STATUS_LABELS)}（discrepancy：有行实收少于出库，差异待中心库处理）`);
 
 export const deliverySummary = z.object({
   id: out.id('配送单'),
@@ -312,11 +310,15 @@ export const stockCardRow = z.object({
   qty: out.qty('变动数量，带符号：入为正、出为负'),
   unitCost: out.unitCost('记账单价（批次成本）'),
   amount: out.fen('变动金额，带符号'),
-  balanceQty: out.qty('本行之后的结存（从 opening 起逐行累计）'),
+  balanceQty: out.qty('本行之后的结存（从 opening 起按 业务日期、台账流水号 逐行累计）'),
   balanceValue: out.fen('本行之后的结存金额'),
   userName: out.text('记账人姓名'),
   reversesId: out.id('本行冲销的台账行', 'null = 不是冲销行').nullable(),
   reversed: out.flag('本行已被冲销'),
+  /** The day (China time) the row was recorded; later than businessDate for a back-dated posting. */
+  recordedOn: out.date('记账当天（中国时间）；补录时晚于业务日期'),
+  /** 补录: booked on a business date before the day it was recorded. */
+  backdated: out.flag('补录：业务日期早于记账当天'),
 });
 
 export const alertRow = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
+import { emptyInput } from './common';
 import { DEFAULT_LAN_PORT } from '../security';
 import { out } from './describe';
 
@@ -59,7 +60,33 @@ export const lanStatus = z.object({
 });
 export type LanStatus = z.infer<typeof lanStatus>;
 
+/** 记账规则: how far back a posting may be dated (补录). */
+export const postingRules = z.object({
+  /** Days a business date may lie before the day it is recorded (0: today only). Default 7. */
+  maxBackdateDays: z
+    .number({ error: '补录期限必须是数字' })
+    .int('补录期限必须是整数天')
+    .min(0, '补录期限不能为负数')
+    .max(90, '补录期限不能超过 90 天')
+    .describe('补录期限（天）：业务日期最多可以早于记账当天多少天；0 = 只能记当天；默认 7。已反结账的月份不受此限，冲销沿用原业务日期'),
+});
+export type PostingRules = z.infer<typeof postingRules>;
+
 export const systemApi = {
+  'system.postingRules': defineMethod({
+    summary: '记账规则：业务日期最多可以早于记账当天多少天（补录期限，默认 7 天）',
+    access: 'authenticated',
+    write: false,
+    input: emptyInput,
+    output: postingRules,
+  }),
+  'system.updatePostingRules': defineMethod({
+    summary: '修改补录期限（天）：早于期限的业务日期一律拒绝；已反结账的月份不受此限',
+    access: ['admin', 'pharmacist'],
+    write: true,
+    input: postingRules,
+    output: postingRules,
+  }),
   'system.lanStatus': defineMethod({
     summary: '局域网访问：设置（是否开启、端口、HTTPS）、运行状态、供村医使用的访问地址和证书信息',
     access: ['admin'],

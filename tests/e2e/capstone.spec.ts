@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLINIC_COLUMNS, HUB_COLUMNS, type StatementColumnDef } from '../../shared/settlement';
 import { validCreditCode } from '../helpers/catalog';
-import { expect, login, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { choose, confirmUntil, firstSignIn, openPage as open, signIn as signInWith } from './pages/app';
 
 /**
  * The capstone: one month of a new township hub, through the UI only, on a fresh empty data folder —
@@ -125,47 +126,8 @@ async function contextAt(browser: Browser, at: string, phone = false): Promise<B
   return ctx;
 }
 
-/** Opens a page by its address and waits for its heading (lazy routes: until then a label can match the previous page). */
-async function open(page: Page, url: string, heading: string | RegExp): Promise<void> {
-  await page.goto(url);
-  await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
-}
-
-/**
- * Clicks a popconfirm's OK button until `done` shows: on a loaded machine a click can land while the
- * popover is still zooming in, and is lost (seen once on a 2-core machine).
- */
-async function confirmUntil(button: Locator, done: Locator): Promise<void> {
-  await expect(async () => {
-    if (await button.isVisible()) await button.click({ timeout: 3_000 });
-    await expect(done).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
-}
-
-/** First login of an account an administrator made: the initial password must be replaced. */
-async function firstLogin(page: Page, url: string, username: string): Promise<void> {
-  await login(page, url, username, INITIAL);
-  await expect(page.getByText('请修改初始密码')).toBeVisible();
-  await page.getByLabel('原密码').fill(INITIAL);
-  await page.getByLabel('新密码', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('确认新密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '修改密码' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await login(page, url, username, PASSWORD);
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
-
-/** Picks an option of an antd Select by its visible title. */
-async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
-  const box = page.getByRole('combobox', { name: label });
-  await box.click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option).click();
-  await expect(page.locator('.ant-select').filter({ has: box })).toContainText(option);
-  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
-}
+const firstLogin = (page: Page, url: string, username: string) => firstSignIn(page, url, username, INITIAL, PASSWORD);
+const signIn = (page: Page, url: string, username: string) => signInWith(page, url, username, PASSWORD);
 
 /** A doctor's requisition: drugs by initials, quantities in boxes, submitted. */
 async function requisition(page: Page, url: string, lines: { search: string; name: string; boxes: number }[]): Promise<void> {
@@ -189,7 +151,7 @@ function pdfToText(file: string): { text: string; info: string; pngs: string[] }
   const prefix = file.replace(/\.pdf$/, '');
   execFileSync('pdftoppm', ['-png', '-r', '60', file, prefix]);
   const dir = path.dirname(file);
-  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix) + '-') && f.endsWith('.png'));
+  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}-`) && f.endsWith('.png'));
   return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }), pngs };
 }
 

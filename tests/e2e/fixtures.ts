@@ -65,13 +65,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Logs in through the login form. */
-export async function login(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+export { login } from './pages/app';
 
 /**
  * A fresh, empty hub server per test file. A worker runs several files one after another, so the server
@@ -93,6 +87,7 @@ export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { fil
   },
   timezoneId: DEVICE_ZONE,
   serverPerFile: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; this one has none
     async ({}, use) => {
       const slot: { file?: string; server?: ServerHandle } = {};
       await use(slot);

@@ -1,4 +1,5 @@
 import { expect, login, screenshot, test } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -24,7 +25,7 @@ test('first-run setup, login, navigation, and a village doctor kept to their own
   await screenshot(page, 'foundation-02-home');
 
   // Navigation by role: the administrator manages clinics and users.
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await page.getByRole('button', { name: '新建卫生室' }).click();
   await page.getByLabel('编码').fill('C01');
   await page.getByLabel('名称').fill('东湖村卫生室');

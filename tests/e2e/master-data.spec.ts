@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, login, screenshot, test } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -132,7 +133,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
 
   // 1. Import a catalog workbook: the bad row is listed with its row, column and reason.
-  await page.getByRole('menuitem', { name: '药品目录' }).click();
+  await openMenu(page, '药品目录');
   await expect(page.getByRole('heading', { name: '药品目录' })).toBeVisible();
   await page.getByRole('button', { name: '导入 Excel' }).click();
   const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
@@ -166,7 +167,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('button', { name: '复方丹参滴丸' })).toBeVisible();
 
   // 3. Add a supplier (its credit code checked as typed), then its contract prices with the drug picker.
-  await page.getByRole('menuitem', { name: '配送企业' }).click();
+  await openMenu(page, '配送企业');
   await page.getByRole('button', { name: '新增配送企业' }).click();
   const form = page.getByRole('dialog', { name: '新增配送企业' });
   await form.getByLabel('企业名称').fill('湖南国康医药有限公司');
@@ -211,7 +212,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('row', { name: /湖南国康医药有限公司/ })).toContainText('2 种');
 
   // The supplier becomes a drug's default; the drug shows its contract price.
-  await page.getByRole('menuitem', { name: '药品目录' }).click();
+  await openMenu(page, '药品目录');
   await page.getByRole('button', { name: '布洛芬缓释胶囊' }).click();
   const drawer = page.getByRole('dialog', { name: '编辑药品：布洛芬缓释胶囊' });
   await drawer.getByLabel('默认配送企业').click();
@@ -224,7 +225,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('湖南国康医药有限公司');
 
   // 4. Add a clinic and its village doctor.
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await page.getByRole('button', { name: '新建卫生室' }).click();
   await page.getByLabel('编码').fill('C01');
   await page.getByLabel('名称').fill('东湖村卫生室');
@@ -255,7 +256,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await doc.getByRole('button', { name: '修改密码' }).click();
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '药品查询' }).click();
+  await openMenu(doc, '药品查询');
   await expect(doc.getByLabel('药品检索')).toBeFocused();
   await doc.keyboard.type('bhsaldp');
   const popup = doc.locator('.drug-picker-popup');

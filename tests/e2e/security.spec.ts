@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -82,7 +83,7 @@ test("a village doctor's tampered requests are refused and the administrator fin
 
   // The administrator opens 系统管理 → 审计日志: the refusals stand out and filter down to the doctor.
   await admin.goto(server.url);
-  await admin.getByRole('menuitem', { name: '审计日志' }).click();
+  await openMenu(admin, '审计日志');
   await expect(admin.getByRole('heading', { name: '审计日志' })).toBeVisible();
   await expect(admin.getByText('近 7 天有 6 次被拒绝的访问')).toBeVisible();
   await screenshot(admin, 'security-02-audit-log');
@@ -110,9 +111,11 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await expect(rows).toHaveCount(6);
 
   // 系统设置: the LAN addresses and the root certificate clinics install for HTTPS.
-  await admin.getByRole('menuitem', { name: '系统设置' }).click();
+  await openMenu(admin, '系统设置');
   await expect(admin.getByRole('heading', { name: '系统设置' })).toBeVisible();
   await expect(admin.getByText('本服务器由命令行启动')).toBeVisible();
+  // 记账规则: how far back a posting may be dated (补录), 7 days unless changed.
+  await expect(admin.getByLabel('最多补录天数')).toHaveValue('7');
   const download = admin.waitForEvent('download');
   await admin.getByRole('button', { name: '下载根证书' }).click();
   const file = await download;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, login, screenshot, SCREENSHOT_DIR, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 import type { Browser } from '@playwright/test';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
@@ -52,12 +53,12 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   // The pharmacist sees that 东湖 has never been checked.
   await login(page, server.url, 'yaoku', PASSWORD);
   await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-  await page.getByRole('menuitem', { name: '账实相符率' }).click();
+  await openMenu(page, '账实相符率');
   const donghu = page.getByRole('row', { name: /东湖村卫生室/ });
   await expect(donghu).toContainText('从未盘点');
 
   // Draw a spot check of 2 drugs, self-counted, blind.
-  await page.getByRole('menuitem', { name: '盘点与抽查' }).click();
+  await openMenu(page, '盘点与抽查');
   await page.getByRole('button', { name: '随机抽查' }).click();
   // On a loaded machine a click can land while the dropdown is still animating in: pick until it shows.
   const clinicSelect = page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: /村卫生室/ }) });
@@ -91,7 +92,7 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await login(doc, server.url, 'cy01', PASSWORD);
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '本室盘点' }).click();
+  await openMenu(doc, '本室盘点');
   await doc.getByRole('button', { name: '开始录入' }).click();
   await expect(doc.getByText('盲盘：请按货架上的实际数量录入，系统不显示账面数。')).toBeVisible();
   await expect(doc.getByText('开始时账面')).toHaveCount(0);
@@ -184,11 +185,11 @@ test('spot check: drawn by the pharmacist, counted blind by the doctor on a phon
   await expect(page.getByText('已审核过账')).toBeVisible();
 
   // The accuracy figure of 东湖 is now 50%.
-  await page.getByRole('menuitem', { name: '账实相符率' }).click();
+  await openMenu(page, '账实相符率');
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('50.0%');
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).not.toContainText('从未盘点');
   await screenshot(page, 'stocktake-07-accuracy');
-  await page.getByRole('menuitem', { name: '盘点与抽查' }).click();
+  await openMenu(page, '盘点与抽查');
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('已审核过账');
   await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('1/2');
   await screenshot(page, 'stocktake-09-list');

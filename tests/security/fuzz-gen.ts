@@ -168,6 +168,7 @@ const ODD = [
   '\u0627\u0644\u0639\u0631\u0628\u064A\u0629',
   '<script>alert(1)</script>',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as plain text on purpose
   '${7*7}',
   '%s%n%x',
   '../../../etc/passwd',

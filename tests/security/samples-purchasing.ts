@@ -43,6 +43,19 @@ async function freshDraftOrder(f: SecurityFixture): Promise<number> {
 
 const order = (f: SecurityFixture) => f.once('purchasingOrder', () => freshDraftOrder(f));
 
+/** A sent order of which one pack of two has arrived: what 终止收货 is for. */
+async function freshPartlyReceivedOrder(f: SecurityFixture): Promise<number> {
+  const id = await freshDraftOrder(f);
+  await f.pharmacist.call('orders.send', { id });
+  const line = (await f.pharmacist.call('orders.get', { id })).lines[0];
+  await f.pharmacist.call('receipts.create', {
+    poId: id,
+    invoiceNo: `SEC${f.seq()}`,
+    lines: [{ poLineId: line.id, batchNo: `SEC${f.seq()}`, expiryDate: '2028-06-30', qty: line.packSize, traceCodes: [] }],
+  });
+  return id;
+}
+
 export const purchasingSamples: SampleRegistry = {
   'purchasing.settings': { input: () => ({}) },
   'purchasing.updateSettings': { input: () => ({ targetMonths: 2 }) },
@@ -91,5 +104,6 @@ export const purchasingSamples: SampleRegistry = {
   'orders.get': { input: async ({ f }) => ({ id: await order(f) }) },
   'orders.send': { input: async ({ f }) => ({ id: await freshDraftOrder(f) }) },
   'orders.cancel': { input: async ({ f }) => ({ id: await freshDraftOrder(f), reason: '安全测试' }) },
+  'orders.shortClose': { input: async ({ f }) => ({ id: await freshPartlyReceivedOrder(f), reason: '安全测试：配送企业停产' }) },
   'orders.export': { input: async ({ f }) => ({ id: await order(f) }) },
 };

@@ -115,6 +115,8 @@ export const samples: SampleRegistry = {
   'system.lanStatus': { input: empty },
   'system.updateLanSettings': { input: () => ({ enabled: false, port: 8686, https: false }) },
   'system.caCertificate': { input: empty },
+  'system.postingRules': { input: empty },
+  'system.updatePostingRules': { input: () => ({ maxBackdateDays: 7 }) },
 
   // ── backups and recovery (the restore samples name files that do not exist: never restore over the fixture) ──
   'backup.status': { input: empty },

@@ -43,6 +43,7 @@ describe('integrity check', () => {
         ['ledger.balances', true],
         ['ledger.periodTotals', true],
         ['ledger.negative', true],
+        ['ledger.runningNegative', true],
       ]);
     } finally {
       hub.close();
@@ -80,7 +81,9 @@ describe('integrity check', () => {
     ).run();
     const problems = failing(db, file);
     expect(problems['ledger.negative']).toEqual(['东湖村卫生室 阿莫西林胶囊 0.25g 批号 B2512031：台账数量 -34、金额 -408 分']);
-    expect(Object.keys(problems).sort()).toEqual(['ledger.balances', 'ledger.negative', 'ledger.periodTotals']);
+    // Negative from 02-05 on, in the ledger's order (the row sits at the end of its day).
+    expect(problems['ledger.runningNegative']).toEqual(['东湖村卫生室 阿莫西林胶囊 0.25g 批号 B2512031：2026-02-05 起结存为负（最低 -34）']);
+    expect(Object.keys(problems).sort()).toEqual(['ledger.balances', 'ledger.negative', 'ledger.periodTotals', 'ledger.runningNegative']);
     db.close();
   });
 

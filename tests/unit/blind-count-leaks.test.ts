@@ -56,6 +56,9 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'auth.logoutAll',
     'auth.me',
     'auth.changePassword',
+    // The back-dating limit: a number of days, no stock.
+    'system.postingRules',
+    'system.updatePostingRules',
     'users.list',
     'users.create',
     'users.update',
@@ -112,6 +115,7 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'orders.get',
     'orders.send',
     'orders.cancel',
+    'orders.shortClose',
     'orders.export',
     'payments.create',
     'payments.reverse',
@@ -278,16 +282,16 @@ interface Figure {
   patterns: RegExp[];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A number standing alone: not the tail of a longer number or of a decimal fraction. */
-const alone = (s: string) => new RegExp(`(?<![\\d.])${escape(s)}(?!\\d)`);
+const alone = (s: string) => new RegExp(`(?<![\\d.])${escapeRegex(s)}(?!\\d)`);
 
 function qtyPatterns(q: number, d: { packSize: number }): RegExp[] {
   return [alone(String(q)), alone(q.toLocaleString('en-US')), alone(formatQty(q, d.packSize, '盒', '粒'))];
 }
 
 function fenPatterns(v: number): RegExp[] {
-  return [alone(String(v)), alone(formatFen(v)), alone(formatFen(v, { grouping: false })), alone(String(v / 100)), new RegExp(escape(amountInWords(v)))];
+  return [alone(String(v)), alone(formatFen(v)), alone(formatFen(v, { grouping: false })), alone(String(v / 100)), new RegExp(escapeRegex(amountInWords(v)))];
 }
 
 /**

@@ -70,7 +70,7 @@ describe('module boundaries', () => {
 // Floors of the main process, bottom to top. A file imports only its own floor and the floors below it; shared/ is
 // below them all. (README "项目结构 · Layout" and ../shared/style.md describe why.)
 
-export const FLOORS: { name: string; owns: (file: string) => boolean }[] = [
+const FLOORS: { name: string; owns: (file: string) => boolean }[] = [
   { name: 'lib', owns: (f) => f.startsWith('electron/lib/') || f === 'electron/errors.ts' || f === 'electron/paths.ts' },
   { name: 'db', owns: (f) => f.startsWith('electron/db/') },
   { name: 'domain', owns: (f) => f.startsWith('electron/domain/') },
@@ -80,7 +80,7 @@ export const FLOORS: { name: string; owns: (file: string) => boolean }[] = [
   { name: 'startup', owns: (f) => f === 'electron/serve.ts' || /^electron\/(desktop|demo|tools)\//.test(f) },
 ];
 
-export function floorOf(file: string): number {
+function floorOf(file: string): number {
   const i = FLOORS.findIndex((fl) => fl.owns(file));
   if (i < 0) throw new Error(`${file} is on no floor: add its folder to FLOORS`);
   return i;
@@ -100,14 +100,14 @@ function localImportsOf(file: string): string[] {
 }
 
 /** Imports that go up a floor: `from → to (from floor → to floor)`. */
-export function upwardImports(edges: [from: string, to: string][]): string[] {
+function upwardImports(edges: [from: string, to: string][]): string[] {
   return edges
     .filter(([from, to]) => to.startsWith('electron/') && floorOf(to) > floorOf(from))
     .map(([from, to]) => `${from} → ${to} (${FLOORS[floorOf(from)].name} → ${FLOORS[floorOf(to)].name})`);
 }
 
 /** Strongly connected groups of more than one file (or a file importing itself): import circles. */
-export function importCircles(edges: [string, string][]): string[][] {
+function importCircles(edges: [string, string][]): string[][] {
   const next = new Map<string, string[]>();
   for (const [a, b] of edges) next.set(a, [...(next.get(a) ?? []), b]);
   const index = new Map<string, number>();

@@ -206,6 +206,7 @@ describe('catalog import: a malformed workbook', () => {
       '是',
       '否',
       '第七批',
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a price typed with four decimals, not π
       3.1416,
       null,
       null,
@@ -227,6 +228,7 @@ describe('catalog import: a malformed workbook', () => {
       '是',
       '是',
       '第七批',
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a price typed with five decimals, not π
       3.14159,
       '不存在的医药公司',
       500,

@@ -196,13 +196,17 @@ interface LedgerRow {
   unitCost: number;
   reason: string | null;
 }
-const ledgerOf = (period: string, storeId: number) =>
+const ledgerOf = (period: string, storeIds: number[]) =>
   sql(
     db(),
     `SELECT l.id, l.store_id AS storeId, l.lot_id AS lotId, l.movement, l.qty, l.amount, l.unit_cost AS unitCost,
             (SELECT reason_code FROM writeoffs w WHERE l.doc_type = 'writeoff' AND w.id = l.doc_id) AS reason
-       FROM ledger l WHERE l.period = ? AND l.store_id = ? ORDER BY l.id`,
-  ).all(period, storeId) as LedgerRow[];
+       FROM ledger l WHERE l.period = ? AND l.store_id IN (${storeIds.map(() => '?').join(',')}) ORDER BY l.id`,
+  ).all(period, ...storeIds) as LedgerRow[];
+
+/** The stores a 定点 store's upload covers: the hub's goods in transit go with the hub. */
+const coveredBy = (storeId: number) =>
+  storeId === hubStore ? [hubStore, ...(sql(db(), "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id)] : [storeId];
 
 const bchno = (lotId: number) => `L${String(lotId).padStart(8, '0')}`;
 const micro = (text: unknown) => {
@@ -210,9 +214,10 @@ const micro = (text: unknown) => {
   return Number(i) * 1_000_000 + Number(f.padEnd(6, '0'));
 };
 
-/** Checks one store's upload against the ledger of the month. */
+/** Checks one store's upload against the ledger of the month (the hub's: with the transit stores). */
 function checkAgainstLedger(upload: Upload, period: string, storeId: number) {
-  const ledger = ledgerOf(period, storeId);
+  const stores = coveredBy(storeId);
+  const ledger = ledgerOf(period, stores);
   const byId = new Map(ledger.map((l) => [l.id, l]));
   const seen = new Map<number, string>();
   const exported = new Map<string, number>();
@@ -241,13 +246,15 @@ function checkAgainstLedger(upload: Upload, period: string, storeId: number) {
   for (const l of ledger) expected.set(`${l.lotId}/${l.movement}`, (expected.get(`${l.lotId}/${l.movement}`) ?? 0) + l.qty);
   expect(Object.fromEntries(exported)).toEqual(Object.fromEntries(expected));
 
-  // 3501: each lot's balance at the end of the month, from the ledger up to it.
+  // 3501: each lot's balance at the end of the month in each store, from the ledger up to it (a lot in
+  // transit names its transit store in the memo).
   const balances = sql(
     db(),
-    'SELECT lot_id AS lotId, sum(qty) AS qty FROM ledger WHERE store_id = ? AND period <= ? GROUP BY lot_id HAVING sum(qty) <> 0 ORDER BY lot_id',
-  ).all(storeId, period) as { lotId: number; qty: number }[];
-  const stock = Object.fromEntries(upload['3501'].map((r) => [r.fixmedins_bchno, r.inv_cnt]));
-  expect(stock).toEqual(Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])));
+    `SELECT l.lot_id AS lotId, s.kind, s.name, sum(l.qty) AS qty FROM ledger l JOIN stores s ON s.id = l.store_id
+      WHERE l.store_id IN (${stores.map(() => '?').join(',')}) AND l.period <= ? GROUP BY l.store_id, l.lot_id HAVING sum(l.qty) <> 0`,
+  ).all(...stores, period) as { lotId: number; kind: string; name: string; qty: number }[];
+  const stock = Object.fromEntries(upload['3501'].map((r) => [`${r.fixmedins_bchno} ${r.memo}`, r.inv_cnt]));
+  expect(stock).toEqual(Object.fromEntries(balances.map((b) => [`${bchno(b.lotId)} ${b.kind === 'transit' ? b.name : ''}`, b.qty])));
   for (const r of upload['3501']) expect(Object.keys(r)).toEqual(INTERFACE_FIELDS['3501'].map((f) => f.code));
   return ledger;
 }
@@ -290,8 +297,9 @@ describe('医保进销存 export', () => {
       [200, 'RK-'],
     ]);
     expect(String(hubUpload['3504'][1].memo)).toContain('冲销');
-    // Transfers: delivery out of the hub (102), the clinic's return in (101); the lost goods are 其他出库 (107).
-    expect(hubUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '102', '102', '102', '107']);
+    // Transfers: delivery out of the hub (102) into its goods in transit (101), out of transit when signed for
+    // (102), the clinic's return in (101); the lost goods are 其他出库 (107).
+    expect(hubUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '101', '101', '101', '102', '102', '102', '102', '102', '102', '107']);
 
     // The clinic: signed-for goods in (101), returned out (102), damaged write-off (105), stocktake 103/104.
     expect(clinicUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '101', '101', '102', '103', '104', '105']);
@@ -368,14 +376,11 @@ describe('医保进销存 export', () => {
         });
       }
     }
-    // Every store at once: one workbook, each row naming its store; every ledger row of the hub and clinic
-    // stores once (the transit store is no 定点 store and is left out).
+    // Every store at once: one workbook, each row naming its store; every ledger row of the month once, the
+    // transit stores' included (their goods are the hub's until signed).
     const all = await downloadXlsx(pharmacist, '2026-03');
     const ids = (['3502', '3503', '3504', '3505', '3506'] as const).flatMap((c) => all[c].rows.map((r) => Number(r.x_ledger_id)));
-    const want = sql(
-      db(),
-      "SELECT l.id FROM ledger l JOIN stores s ON s.id = l.store_id WHERE l.period = '2026-03' AND s.kind <> 'transit' ORDER BY l.id",
-    ).all() as { id: number }[];
+    const want = sql(db(), "SELECT l.id FROM ledger l WHERE l.period = '2026-03' ORDER BY l.id").all() as { id: number }[];
     expect(ids.sort((a, b) => a - b)).toEqual(want.map((r) => r.id));
     expect(new Set(all['3505'].rows.map((r) => r.x_store))).toEqual(new Set(['东湖村卫生室']));
     expect(new Set(all['3503'].rows.map((r) => r.x_store))).toEqual(new Set(['测试镇卫生院中心药库']));

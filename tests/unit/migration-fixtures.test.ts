@@ -32,7 +32,7 @@ describe('migration fixtures', () => {
     const present = fs
       .readdirSync(FIXTURES)
       .filter((f) => /^v\d+\.sqlite$/.test(f))
-      .sort((a, b) => parseInt(a.slice(1)) - parseInt(b.slice(1)));
+      .sort((a, b) => parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10));
     expect(present).toEqual(versions.map((v) => `v${v}.sqlite`));
     for (const v of versions) {
       const db = new Database(path.join(FIXTURES, `v${v}.sqlite`), { readonly: true });
@@ -168,6 +168,8 @@ describe('migration fixtures', () => {
           const onHand = await doctor.call('stock.onHand', { storeId: 12 });
           expect(onHand.rows.map((r) => [r.genericName, r.qty, r.value])).toEqual([['阿莫西林胶囊', BALANCES[12], (BALANCES[12] * LOT_UNIT_COST) / 10_000]]);
         }
+        // The back-dating limit: the default before v12, what the hub set from then on.
+        expect(await admin.call('system.postingRules', {})).toEqual({ maxBackdateDays: v >= 12 ? 10 : 7 });
         if (v >= 6) {
           // The spot check's draw still reproduces from its record, and it counts in the clinic's accuracy.
           expect(await admin.call('stocktakes.verifySelection', { id: 1 })).toMatchObject({ reproduced: true, recorded: [1] });

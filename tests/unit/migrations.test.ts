@@ -6,7 +6,7 @@ import { openApp } from '../../electron/app';
 import { openDatabase } from '../../electron/db/database';
 import { loadMigrations, migrate, schemaVersion } from '../../electron/db/migrate';
 import { migrationsDir } from '../../electron/paths';
-import { AppError } from '../../electron/errors';
+import type { AppError } from '../../electron/errors';
 import { tempDir } from '../helpers/runtime';
 
 const dirs: string[] = [];

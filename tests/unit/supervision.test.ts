@@ -80,6 +80,8 @@ describe('supervision API', () => {
       db,
       "SELECT drug_id AS d FROM ledger g JOIN stores s ON s.id = g.store_id WHERE s.clinic_id = ? AND g.movement = 'dispense' LIMIT 1",
     ).get(h.clinicIds[1]) as { d: number };
+    // A late entry a month back: past the default back-dating limit, so the pharmacist widens it first.
+    await ph.call('system.updatePostingRules', { maxBackdateDays: 31 });
     await doc.call('dispensing.create', { businessDate: '2026-05-31', lines: [{ drugId: drugId.d, qty: 3 }] });
     const again = (await ph.call('supervision.signals', window)).rows.find((r) => r.fingerprint === fp)!;
     expect(again.status).toBe('reopened');

@@ -24,9 +24,9 @@ function testFiles(dir: string): string[] {
 }
 
 /** Reads of the machine's clock: `new Date()` with no argument, `Date.now()`, `dayjs()` with no argument. */
-export const WALL_CLOCK_READ = /new Date\(\s*\)|\bDate\.now\(\s*\)|\bdayjs\(\s*\)/;
+const WALL_CLOCK_READ = /new Date\(\s*\)|\bDate\.now\(\s*\)|\bdayjs\(\s*\)/;
 
-export function wallClockReads(source: string): { line: number; text: string }[] {
+function wallClockReads(source: string): { line: number; text: string }[] {
   const lines = source.split('\n');
   return lines.flatMap((text, i) => {
     if (!WALL_CLOCK_READ.test(text)) return [];

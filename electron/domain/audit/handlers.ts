@@ -9,7 +9,7 @@ import { describeTarget } from './targets';
 const chinaDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 
 function summaryOf(method: string): string | null {
-  return Object.prototype.hasOwnProperty.call(api, method) ? (api as Record<string, AnyMethod>)[method].summary : null;
+  return Object.hasOwn(api, method) ? (api as Record<string, AnyMethod>)[method].summary : null;
 }
 
 /** Details are JSON written by recordAudit, cut at 2000 characters: a cut one is shown as text. */

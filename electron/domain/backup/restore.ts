@@ -117,7 +117,7 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
     }
     const staged = path.join(dataDir, `restore-${crypto.randomBytes(6).toString('hex')}.sqlite`);
     let label: string;
-    let info;
+    let info: ReturnType<typeof inspectDatabaseFile>;
     try {
       if ('upload' in source) {
         label = source.upload.filename;

@@ -28,7 +28,7 @@ function checkStore(ctx: HandlerContext, storeId: number | undefined): number | 
     | undefined;
   const user = ctx.user;
   if (user.role === 'village_doctor') {
-    if (!store || store.kind !== 'clinic' || store.clinicId !== user.clinicId) throw forbiddenClinic();
+    if (store?.kind !== 'clinic' || store.clinicId !== user.clinicId) throw forbiddenClinic();
   } else if (!store) {
     throw notFound('库房');
   }

@@ -114,6 +114,7 @@ export async function workbookFile(data: ExportData): Promise<File> {
   const line = (a: string, b = '') => info.addRow([a, b]);
   info.addRow([`${data.hubName} 医保进销存上传数据（${periodLabel(data.period)}）`]).font = { bold: true, size: 14 };
   line('库房', data.stores.map((s) => s.name).join('、') || '（无）');
+  if (data.transitStores.length) line('在途库房', `${data.transitStores.map((s) => s.name).join('、')}：已出库未签收的药品属中心药库，随中心药库上报`);
   line('会计期间', `${data.period}（${data.closed ? '已结账' : '未结账，数据可能变动'}）`);
   line('盘存日期', data.invdate);
   line('台账行数', `${data.ledgerRows}（每一行在 3502–3506 中出现且仅出现一次）`);

@@ -57,6 +57,7 @@ export function computeAmc(input: AmcInput): AmcResult {
     // Never received: nothing can have been on the shelf (nor, normally, dispensed).
     return { amc: perMonth(consumed, 0), consumed, daysInStock: 0, windowDays: 0, windowStart: input.today };
   }
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.max would turn them into NaN
   const start = input.firstReceiptDate > fullStart ? input.firstReceiptDate : fullStart;
 
   // Closing balance of today: movements dated after today (should there be any) are taken back out.

@@ -21,7 +21,7 @@ import {
 } from './requisitions';
 import { decideLines, switchToVbp } from './review';
 import { createAggregation, hubStoreId, planAggregation } from './aggregation';
-import { cancelOrder, loadOrder, ORDER_SUMMARY_SELECT, orderSummary, sendOrder } from './orders';
+import { cancelOrder, loadOrder, ORDER_STATUS_SQL, ORDER_SUMMARY_SELECT, orderSummary, sendOrder, shortCloseOrder } from './orders';
 import { orderWorkbook } from './export';
 
 const settingsOf = (months: number) => ({
@@ -194,7 +194,7 @@ export const purchasingHandlers = defineHandlers({
     const where: string[] = [];
     const params: unknown[] = [];
     if (input.status?.length) {
-      where.push(`o.status IN (${input.status.map(() => '?').join(', ')})`);
+      where.push(`${ORDER_STATUS_SQL} IN (${input.status.map(() => '?').join(', ')})`);
       params.push(...input.status);
     }
     if (input.supplierId) {
@@ -230,6 +230,11 @@ export const purchasingHandlers = defineHandlers({
   'orders.cancel': (ctx, input) => {
     cancelOrder(ctx, input.id, input.reason);
     return loadOrder(ctx, input.id);
+  },
+
+  'orders.shortClose': (ctx, input) => {
+    const released = shortCloseOrder(ctx, input.id, input.reason);
+    return { ...loadOrder(ctx, input.id), released };
   },
 
   'orders.export': {

@@ -79,9 +79,9 @@ async function finish(wb: ExcelJS.Workbook, filename: string): Promise<File> {
 }
 
 /** A stock statement (hub or clinic): drug columns, then quantity and amount for opening, each column, closing. */
-function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
+function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string, ends: [string, string] = ['期初结存', '期末结存']) {
   const info = ['序号', '医保药品编码', '通用名', '规格', '生产企业', '最小单位', '转换比'];
-  const groups = ['期初结存', ...s.columns.map((c) => c.label), '期末结存'];
+  const groups = [ends[0], ...s.columns.map((c) => c.label), ends[1]];
   const lastCol = info.length + groups.length * 2;
   const ws = addSheet(wb, heading.slice(0, 31), [5, 6]);
   const meta = [
@@ -129,20 +129,30 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
   total.font = { bold: true };
   for (let g = 0; g < groups.length; g++) total.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, lastCol);
+  const formula = `${ends[1]} = ${ends[0]} ${s.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}`;
   const note = ws.addRow([
-    `期末结存 = 期初结存 + 本期收入 − 发出 ± 盘点调整；金额为成本价（零差率），单位：元；数量为最小单位。${
+    `${formula}；金额为成本价（零差率），单位：元；数量为最小单位。${
       s.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘，不列期初、期末结存及其合计。` : ''
     }`,
   ]);
   ws.mergeCells(note.number, 1, note.number, lastCol);
   if (s.amountDue !== null) footer(ws, lastCol, '本月用药金额（应结算）', s.amountDue);
-  else if (s.totals.closing !== null) footer(ws, lastCol, '期末结存金额', s.totals.closing);
-  else footer(ws, lastCol, `期末结存金额：${BOOK_HIDDEN_TEXT}`, null);
+  else if (s.totals.closing !== null) footer(ws, lastCol, `${ends[1]}金额`, s.totals.closing);
+  else footer(ws, lastCol, `${ends[1]}金额：${BOOK_HIDDEN_TEXT}`, null);
 }
 
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
   const wb = await newBook(s.hubName);
   storeSheet(wb, s, '中心药库进销存月报');
+  // Goods in transit are the hub's until signed: their own sheet, with the 在途报损 column.
+  if (s.transit) {
+    const t = s.transit;
+    const store = { ...s.store, name: '各村卫生室在途库（已出库未签收，属中心药库）' };
+    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报', [
+      '期初在途',
+      '期末在途',
+    ]);
+  }
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
 

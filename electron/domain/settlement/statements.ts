@@ -9,12 +9,12 @@ import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { StatementRow, StoreStatement, ClinicSummary } from '../../../shared/contract/settlement';
 import type { StoreRow } from '../../../shared/contract/stock';
-import { CLINIC_COLUMNS, OTHER_COLUMN, columnsFor, type StatementColumnDef } from '../../../shared/settlement';
+import { CLINIC_COLUMNS, OTHER_COLUMN, TRANSIT_COLUMNS, columnsFor, type StatementColumnDef } from '../../../shared/settlement';
 import type { Movement } from '../../../shared/stock';
 import { hubName } from '../settings';
 import { getStore, hubStoreId } from '../stock/common';
 import { isPeriodClosed } from '../stock/ledger';
-import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue, type StoreBalances } from './balances';
+import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue } from './balances';
 import { bookSight, type BookSight } from '../stocktake/blind';
 
 interface DrugInfo {
@@ -85,15 +85,67 @@ interface Built {
 export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState): Built {
   if (store.kind === 'transit') throw new AppError('BAD_REQUEST', '在途库没有单独的结算单');
   const { balances: opening, source } = balancesAtStart(db, state.period, store.id);
-  const openingByDrug = opening.get(store.id) ?? new Map<number, QtyValue>();
-  const base = columnsFor(store.kind);
+  const snapshot = state.eventId !== null ? (snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>()) : null;
+  return buildStatement(db, columnsFor(store.kind), {
+    opening: opening.get(store.id) ?? new Map<number, QtyValue>(),
+    openingSource: source,
+    totals: monthTotals(db, state.period, store.id),
+    snapshot,
+  });
+}
+
+/** Adds one store's drugs into another map of drugs (several stores read as one). */
+function addInto(into: Map<number, QtyValue>, from: Map<number, QtyValue> | undefined): void {
+  for (const [drugId, v] of from ?? []) {
+    const cur = into.get(drugId);
+    if (cur) {
+      cur.qty += v.qty;
+      cur.value += v.value;
+    } else into.set(drugId, { ...v });
+  }
+}
+
+/**
+ * Goods in transit for one month: every clinic's transit store read as one, by drug. Transit losses (a
+ * signed shortfall the hub wrote off) are its 在途报损 column.
+ */
+export function buildTransitStatement(db: Db, state: PeriodState): Omit<Built, 'closingSource'> {
+  const transitIds = new Set((sql(db, "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id));
+  const { balances, source } = balancesAtStart(db, state.period, null);
+  const opening = new Map<number, QtyValue>();
+  for (const id of transitIds) addInto(opening, balances.get(id));
+  let snapshot: Map<number, QtyValue> | null = null;
+  if (state.eventId !== null) {
+    const all = snapshotBalances(db, state.eventId, null);
+    snapshot = new Map();
+    for (const id of transitIds) addInto(snapshot, all.get(id));
+  }
+  const totals = monthTotals(db, state.period, null).filter((t) => transitIds.has(t.storeId));
+  const { closingSource: _c, ...built } = buildStatement(db, TRANSIT_COLUMNS, { opening, openingSource: source, totals, snapshot });
+  return built;
+}
+
+interface StatementInputs {
+  /** Stock at the start of the month, by drug. */
+  opening: Map<number, QtyValue>;
+  openingSource: 'snapshot' | 'ledger';
+  /** The month's totals by drug and movement (of the stores the statement covers). */
+  totals: { drugId: number; movement: Movement; qty: number; value: number }[];
+  /** The month's closing snapshot by drug, when the month is closed. */
+  snapshot: Map<number, QtyValue> | null;
+}
+
+/** opening + the month's movements in columns = closing, per drug and in total. */
+function buildStatement(db: Db, base: readonly StatementColumnDef[], input: StatementInputs): Built {
+  const openingByDrug = input.opening;
+  const source = input.openingSource;
   const index = columnIndex(base);
   const columns: StatementColumnDef[] = [...base];
   const otherAt = columns.length;
 
   const moves = new Map<number, QtyValue[]>();
   let hasOther = false;
-  for (const t of monthTotals(db, state.period, store.id)) {
+  for (const t of input.totals) {
     let cells = moves.get(t.drugId);
     if (!cells) moves.set(t.drugId, (cells = Array.from({ length: otherAt + 1 }, zero)));
     const i = index.get(t.movement) ?? otherAt;
@@ -103,7 +155,7 @@ export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState)
   }
   if (hasOther) columns.push(OTHER_COLUMN);
 
-  const snapshot = state.eventId !== null ? (snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>()) : null;
+  const snapshot = input.snapshot;
   const drugIds = new Set<number>([...openingByDrug.keys(), ...moves.keys(), ...(snapshot?.keys() ?? [])]);
   const infos = drugInfos(db, [...drugIds]);
   let balanced = true;
@@ -145,19 +197,6 @@ function shownTo(sight: BookSight, storeId: number, built: Built): Built {
   };
 }
 
-function inTransit(db: Db, period: string, state: PeriodState): { opening: number; closing: number } {
-  const transitIds = (sql(db, "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id);
-  const sumAll = (b: StoreBalances) => transitIds.reduce((n, id) => n + sumValues(b.get(id)), 0);
-  const opening = sumAll(balancesAtStart(db, period, null).balances);
-  let closing: number;
-  if (state.eventId !== null) closing = sumAll(snapshotBalances(db, state.eventId, null));
-  else {
-    closing = opening;
-    for (const t of monthTotals(db, period, null)) if (transitIds.includes(t.storeId)) closing += t.value;
-  }
-  return { opening, closing };
-}
-
 function clinicOf(db: Db, clinicId: number) {
   const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as
     | { id: number; code: string; name: string; active: number }
@@ -171,8 +210,21 @@ export function hubStatement(ctx: HandlerContext, period: string): StoreStatemen
   const store = getStore(db, hubStoreId(db));
   const state = periodState(db, period);
   const built = shownTo(bookSight(ctx), store.id, buildStoreStatement(db, store, state));
+  const transit = buildTransitStatement(db, state);
+  // No count ever runs on a transit store, so its balances are never withheld.
+  const { opening, closing } = transit.totals;
+  if (opening === null || closing === null) throw new Error('goods in transit have no book to hide');
   const { eventId: _e, ...st } = state;
-  return { hubName: hubName(db), ...st, store, clinic: null, ...built, amountDue: null, inTransit: inTransit(db, period, state) };
+  return {
+    hubName: hubName(db),
+    ...st,
+    store,
+    clinic: null,
+    ...built,
+    amountDue: null,
+    inTransit: { opening, closing },
+    transit: { columns: transit.columns, rows: transit.rows, totals: { ...transit.totals, opening, closing }, balanced: transit.balanced },
+  };
 }
 
 export function clinicStatement(ctx: HandlerContext, input: { period: string; clinicId?: number }): StoreStatement {
@@ -194,6 +246,7 @@ export function clinicStatement(ctx: HandlerContext, input: { period: string; cl
     ...built,
     amountDue: built.totals.cells[dispensedAt],
     inTransit: null,
+    transit: null,
   };
 }
 

@@ -208,8 +208,22 @@ function closeRequisitionIfIssued(db: Db, requisitionId: number, now: Date): voi
     sql(db, "UPDATE requisitions SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'reviewed'").run(now.toISOString(), requisitionId);
 }
 
+/**
+ * A shortfall the hub took back or wrote off never reached the clinic: it is no longer issued, so the
+ * approved quantity is pending again (and a requisition closed by the delivery reopens).
+ */
+function owedAgain(db: Db, requisitionLineId: number, qty: number, now: Date): void {
+  sql(db, 'UPDATE requisition_lines SET issued_qty = issued_qty - ? WHERE id = ?').run(qty, requisitionLineId);
+  sql(
+    db,
+    `UPDATE requisitions SET status = 'reviewed', closed_at = NULL, updated_at = ?
+      WHERE id = (SELECT requisition_id FROM requisition_lines WHERE id = ?) AND status = 'closed'`,
+  ).run(now.toISOString(), requisitionLineId);
+}
+
 interface DeliveryLineRow {
   id: number;
+  requisitionLineId: number | null;
   lotId: number;
   qty: number;
   receivedQty: number | null;
@@ -228,11 +242,23 @@ function loadDeliveryForUpdate(ctx: HandlerContext, id: number) {
   assertClinicAccess(ctx, delivery.clinicId);
   const lines = sql(
     ctx.db,
-    `SELECT id, lot_id AS lotId, qty, received_qty AS receivedQty, resolution, drug_name AS drugName, pack_size AS packSize,
+    `SELECT id, requisition_line_id AS requisitionLineId, lot_id AS lotId, qty, received_qty AS receivedQty, resolution, drug_name AS drugName, pack_size AS packSize,
             pack_unit AS packUnit, base_unit AS baseUnit
        FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no`,
   ).all(id) as DeliveryLineRow[];
   return { delivery, lines };
+}
+
+/** Goods are signed for on a day between the day they left the hub and today. */
+function assertSignDate(signDate: string, delivery: { businessDate: string; docNo: string }, today: string): void {
+  if (signDate > today) {
+    throw new AppError('VALIDATION', `签收日期 ${signDate} 晚于今天（${today}），不能提前签收`, [{ path: 'signDate', message: '签收日期不能晚于今天' }]);
+  }
+  if (signDate < delivery.businessDate) {
+    throw new AppError('VALIDATION', `签收日期 ${signDate} 早于配送单 ${delivery.docNo} 的出库日期 ${delivery.businessDate}`, [
+      { path: 'signDate', message: `签收日期不能早于出库日期 ${delivery.businessDate}` },
+    ]);
+  }
 }
 
 /** The clinic signs line by line for what actually arrived; any shortfall stays in transit for the hub to settle. */
@@ -241,7 +267,9 @@ export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries
   const { delivery, lines } = loadDeliveryForUpdate(ctx, input.id);
   if (delivery.status !== 'in_transit') throw new AppError('INVALID_STATE', `配送单 ${delivery.docNo} 已签收，不能重复签收`);
   const posting = postingContext(ctx, input.signDate);
-  if (posting.businessDate < delivery.businessDate) throw new AppError('VALIDATION', '签收日期不能早于出库日期');
+  assertSignDate(posting.businessDate, delivery, ctx.today);
+  // A delivery signed as all missing posts nothing, so the ledger's own date checks never see it.
+  assertPostable(db, posting.businessDate, ctx.today);
   const byId = new Map(input.lines.map((l) => [l.lineId, l]));
   if (byId.size !== input.lines.length) throw new AppError('VALIDATION', '同一行不能签收两次');
   const missing = lines.filter((l) => !byId.has(l.id));
@@ -322,6 +350,7 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
   } else {
     postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' });
   }
+  if (line.requisitionLineId !== null) owedAgain(db, line.requisitionLineId, diff, ctx.now);
   sql(db, 'UPDATE delivery_lines SET resolution = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?').run(
     input.resolution,
     input.note,

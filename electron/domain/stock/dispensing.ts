@@ -75,8 +75,9 @@ export function reverseDispensing(ctx: HandlerContext, input: ParsedInput<'dispe
   if (!entry) throw notFound('用药登记');
   assertClinicAccess(ctx, entry.clinicId);
   if (entry.status !== 'posted') throw new AppError('INVALID_STATE', '该用药登记已冲销');
-  // The reversal is booked in the entry's own month, which must still be open.
-  reverseDocument(postingContext(ctx, entry.businessDate), 'dispensing', entry.id, { docType: 'dispensing', docId: entry.id });
+  // The reversal is booked on the entry's own date, in its month, which must still be open; the date was
+  // given when the entry was made, so the back-dating limit counts from there.
+  reverseDocument(postingContext(ctx, entry.businessDate, entry.businessDate), 'dispensing', entry.id, { docType: 'dispensing', docId: entry.id });
   sql(db, "UPDATE dispensings SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
     ctx.user.id,
     ctx.now.toISOString(),

@@ -1,6 +1,7 @@
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { describeQty, drugSnapshot } from './common';
+import { explainAvailability, lotAvailableAt } from './availability';
 
 /** Lines of returns and write-offs: whole lots at one store, checked against what the store holds. */
 export interface LotLineInput {
@@ -28,7 +29,11 @@ export function lotAtStore(db: Db, storeId: number, lotId: number): LotAtStore {
   return row;
 }
 
-/** Checks every line against the store's stock (the same lot twice counts once, summed) and writes them. */
+/**
+ * Checks every line against the store's stock (the same lot twice counts once, summed) and writes them.
+ * With `asOf` (a document dated before today) the stock is what the lot held on that date and still holds
+ * at every moment after it.
+ */
 export function insertLotLines(
   db: Db,
   table: 'stock_return_lines' | 'writeoff_lines',
@@ -36,6 +41,7 @@ export function insertLotLines(
   parentId: number,
   storeId: number,
   lines: LotLineInput[],
+  asOf?: string,
 ): LotAtStore[] {
   const wanted = new Map<number, number>();
   for (const l of lines) wanted.set(l.lotId, (wanted.get(l.lotId) ?? 0) + l.qty);
@@ -45,6 +51,15 @@ export function insertLotLines(
     const d = drugSnapshot(db, lot.drugId);
     if (qty > lot.held)
       throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
+    if (asOf) {
+      const at = lotAvailableAt(db, storeId, lotId, asOf, lot.held);
+      if (qty > at.available) {
+        throw new AppError(
+          'INSUFFICIENT_STOCK',
+          `${d.drugName} 批号 ${lot.batchNo} ${explainAvailability(db, storeId, lotId, asOf, at, qty)}，不能处理 ${describeQty(qty, d)}`,
+        );
+      }
+    }
     lots.push(lot);
   }
   lines.forEach((l, i) => {

@@ -6,7 +6,7 @@ import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared
 import { nextDocNo } from '../docno';
 import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
-import { applyReceivedQty } from './order-link';
+import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
 
 type Warning = { line: number | null; message: string };
 
@@ -22,12 +22,12 @@ interface PoLine {
 }
 
 function loadOrder(db: Db, poId: number) {
-  const po = sql(db, 'SELECT id, doc_no AS docNo, supplier_id AS supplierId, status FROM purchase_orders WHERE id = ?').get(poId) as
-    | { id: number; docNo: string; supplierId: number; status: string }
-    | undefined;
+  const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(
+    poId,
+  ) as { id: number; docNo: string; supplierId: number; status: string } | undefined;
   if (!po) throw notFound('采购订单');
   if (po.status !== 'sent' && po.status !== 'partly_received') {
-    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', cancelled: '已作废' };
+    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', short_closed: '已终止收货', cancelled: '已作废' };
     throw new AppError('INVALID_STATE', `采购订单 ${po.docNo} ${label[po.status] ?? po.status}，不能收货`);
   }
   return po;
@@ -52,7 +52,7 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
   const po = loadOrder(db, input.poId);
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
-  const nearLimit = nearExpiryLimit(posting.businessDate);
+  const nearLimit = nearExpiryLimit(ctx.today); // the later of the receipt's date and today
   const seenCodes = new Set<string>();
 
   const docNo = nextDocNo(db, 'RK', posting.businessDate);
@@ -72,7 +72,8 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
          FROM purchase_order_lines WHERE id = ?`,
     ).get(line.poLineId) as PoLine | undefined;
     if (!poLine || poLine.poId !== po.id) throw new AppError('VALIDATION', `第 ${lineNo} 行不属于采购订单 ${po.docNo}`);
-    if (line.expiryDate < posting.businessDate) {
+    // Expired by the receipt's date or by today: a back-dated receipt does not let an expired batch in.
+    if (line.expiryDate < posting.businessDate || line.expiryDate < ctx.today) {
       throw new AppError('BUSINESS_RULE', `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 已过期（有效期至 ${line.expiryDate}），不能入库`);
     }
     if (line.mfgDate && (line.mfgDate > posting.businessDate || line.mfgDate >= line.expiryDate)) {

@@ -3,7 +3,7 @@ import { clinicScope } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
-import { addMonths, periodOf } from '../../../shared/dates';
+import { addMonths, chinaDate, periodOf } from '../../../shared/dates';
 import { accessibleStore, drugSnapshot, listStores, nearExpiryLimit } from './common';
 import { assertDrugBookVisible, bookSight } from '../stocktake/blind';
 import { baseSnapshotBefore } from '../settlement/balances';
@@ -254,14 +254,19 @@ export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>)
     qty: number;
     amount: number;
     reversed: number;
+    businessDate: string;
+    createdAt: string;
   } & Record<string, unknown>)[];
   const truncated = rows.length > input.limit;
   let qty = opening.qty;
   let value = opening.value;
+  // Rows in the ledger's order (business date, then id), so a back-dated row sits at the end of its day
+  // and each balance is the one that held at that moment.
   const out = rows.slice(0, input.limit).map((r) => {
     qty += r.qty;
     value += r.amount;
-    return { ...r, reversed: bool(r.reversed), balanceQty: qty, balanceValue: value };
+    const recordedOn = chinaDate(new Date(r.createdAt));
+    return { ...r, reversed: bool(r.reversed), balanceQty: qty, balanceValue: value, recordedOn, backdated: r.businessDate < recordedOn };
   });
   return {
     drug: { ...drug, nhsaCode: nhsa },

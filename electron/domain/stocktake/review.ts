@@ -89,7 +89,7 @@ export function approveStocktake(ctx: HandlerContext, input: ParsedInput<'stockt
       update.run(count.id, null, null, 0, 0, null, line.id);
       continue;
     }
-    let row;
+    let row: ReturnType<typeof postMovement>;
     try {
       row = postMovement(posting, {
         storeId: head.storeId,

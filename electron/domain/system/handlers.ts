@@ -2,8 +2,19 @@ import { defineHandlers } from '../context';
 import { describeCertificate, caCertificatePem, CA_FILE_NAME } from '../../lib/certificate';
 import { readLanSettings, writeLanSettings } from './lan-settings';
 import crypto from 'node:crypto';
+import { maxBackdateDays, setMaxBackdateDays } from '../stock/backdating';
 
 export const systemHandlers = defineHandlers({
+  'system.postingRules': (ctx) => ({ maxBackdateDays: maxBackdateDays(ctx.db) }),
+
+  'system.updatePostingRules': (ctx, input) => {
+    const before = maxBackdateDays(ctx.db);
+    setMaxBackdateDays(ctx.db, input.maxBackdateDays);
+    ctx.audit.target = 'settings:posting';
+    ctx.audit.details = { maxBackdateDays: { from: before, to: input.maxBackdateDays } };
+    return input;
+  },
+
   'system.lanStatus': (ctx) => {
     const host = ctx.host.lan;
     const state = host?.state() ?? { running: false, urls: [], error: null };

@@ -413,7 +413,7 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
   // ——— Demand model ———
   const clinicDrugs = clinics.map(() => {
     const chosen = new Set<number>();
-    while (chosen.size < Math.min(params.formulary, drugs.length)) chosen.add(Math.floor(Math.pow(rnd(), 1.6) * drugs.length));
+    while (chosen.size < Math.min(params.formulary, drugs.length)) chosen.add(Math.floor(rnd() ** 1.6 * drugs.length));
     const list = [...chosen].map((i) => drugs[i]);
     const weights = list.map((_, i) => 1 / (i + 3));
     const sum = weights.reduce((a, b) => a + b, 0);

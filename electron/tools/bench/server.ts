@@ -143,7 +143,7 @@ async function login(base: string, username: string): Promise<string> {
     .split(';')[0];
 }
 
-export async function runServerBench(workDir: string, params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
+export async function runServerBench(workDir: string, _params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
   const file = path.join(workDir, DB_FILE_NAME);
   const world = readWorld(file);
   const port = await freePort();

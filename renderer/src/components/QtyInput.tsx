@@ -55,6 +55,7 @@ export function QtyInput({
   const factor = unit === 'pack' ? drug.packSize : 1;
   const shown = value == null ? null : unit === 'pack' && value % drug.packSize !== 0 ? value / drug.packSize : value / factor;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: setUnit is a fresh closure each render; the effect follows the value and unit only
   useEffect(() => {
     // A value that is not whole packs can only be shown in base units.
     if (unit === 'pack' && value != null && value % drug.packSize !== 0) setUnit('base');

@@ -72,7 +72,7 @@ type FormValues = Omit<DrugInput, 'vbpPrice' | 'referencePrice' | 'rx'> & {
 
 const check = (problem: (v: string) => string | null) => ({
   validator: (_: unknown, v: string | undefined) => {
-    const p = v && v.trim() ? problem(v) : null;
+    const p = v?.trim() ? problem(v) : null;
     return p ? Promise.reject(new Error(p)) : Promise.resolve();
   },
 });

@@ -8,7 +8,7 @@ import type { MethodOutput } from '../../../../shared/contract';
 import { ApiError, call } from '../../api/client';
 import { readFileAsBase64 } from './files';
 
-type Result = MethodOutput<'catalog.importCommit'>;
+type CommitResult = MethodOutput<'catalog.importCommit'>;
 type File64 = { filename: string; base64: string };
 
 const ACTION: Record<ImportPreview['rows'][number]['action'], { label: string; color: string }> = {
@@ -74,7 +74,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
   const client = useQueryClient();
   const [file, setFile] = useState<File64 | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<Result | null>(null);
+  const [result, setResult] = useState<CommitResult | null>(null);
   const [busy, setBusy] = useState<'preview' | 'all' | 'cleanRowsOnly' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 

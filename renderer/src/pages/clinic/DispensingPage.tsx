@@ -13,6 +13,7 @@ import { Money, Qty, StatusTag } from '../../components/format';
 import { toIsoDate, todayIso } from '../../components/dates';
 import { useSession } from '../../stores/session';
 import { isAfterHubToday } from '../../components/hubClock';
+import { formatFen } from '../../../../shared/money';
 
 type Entry = z.infer<typeof dispensingEntry>;
 interface DraftLine {
@@ -133,7 +134,7 @@ export default function DispensingPage() {
   const create = useApiMutation('dispensing.create', {
     invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
     onSuccess: (e) => {
-      message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${(e.totalAmount / 100).toFixed(2)}`);
+      message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${formatFen(e.totalAmount)}`);
       setLines([]);
       setRxNo('');
       setVisitNo('');

@@ -6,7 +6,8 @@ import type { AggregationLine, LineSource } from '../../../../shared/contract/or
 import type { RequisitionSummary } from '../../../../shared/contract/requisitions';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { dateTime, DrugTags, packPriceText, percent, Qty, yuan } from './format';
+import { dateTime, DrugTags, packPriceText, percent, yuan } from './format';
+import { Qty } from '../../components/format';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 function drugCell(l: AggregationLine) {
@@ -34,7 +35,7 @@ function Sources({ line }: { line: AggregationLine }) {
       columns={[
         { title: '村卫生室', dataIndex: 'clinicName' },
         { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
-        { title: '核准未发', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} unit={line} /> },
+        { title: '核准未发', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} drug={line} showBase="tooltip" /> },
         { title: '', dataIndex: 'originalDrugName', render: (v: string | null) => (v ? `原请领：${v}` : null) },
       ]}
     />
@@ -45,7 +46,13 @@ function Sources({ line }: { line: AggregationLine }) {
 function lineColumns(withPrice: boolean) {
   return [
     { title: '药品', key: 'drug', render: (_: unknown, l: AggregationLine) => drugCell(l) },
-    { title: '村卫生室需求', dataIndex: 'clinicQty', width: 110, align: 'right' as const, render: (q: number, l: AggregationLine) => <Qty qty={q} unit={l} /> },
+    {
+      title: '村卫生室需求',
+      dataIndex: 'clinicQty',
+      width: 110,
+      align: 'right' as const,
+      render: (q: number, l: AggregationLine) => <Qty qty={q} drug={l} showBase="tooltip" />,
+    },
     {
       title: '药库补货',
       dataIndex: 'hubNeed',
@@ -56,7 +63,7 @@ function lineColumns(withPrice: boolean) {
           <span className="muted">—</span>
         ) : (
           <Tooltip title={`库存下限 ${l.hubMin}${l.baseUnit}，上限 ${l.hubMax ?? l.hubMin}${l.baseUnit}${q ? '：低于下限，补至上限' : '：不低于下限'}`}>
-            <span>{q ? <Qty qty={q} unit={l} /> : '不需要'}</span>
+            <span>{q ? <Qty qty={q} drug={l} showBase="tooltip" /> : '不需要'}</span>
           </Tooltip>
         ),
     },
@@ -68,12 +75,18 @@ function lineColumns(withPrice: boolean) {
       render: (q: number, l: AggregationLine) => (
         <Tooltip title={`未过期库存 ${l.hubStock}${l.baseUnit} − 已核准给其他请领单未发 ${l.hubCommitted}${l.baseUnit}`}>
           <span>
-            <Qty qty={q} unit={l} />
+            <Qty qty={q} drug={l} showBase="tooltip" />
           </span>
         </Tooltip>
       ),
     },
-    { title: '在途订单', dataIndex: 'onOrder', width: 100, align: 'right' as const, render: (q: number, l: AggregationLine) => <Qty qty={q} unit={l} /> },
+    {
+      title: '在途订单',
+      dataIndex: 'onOrder',
+      width: 100,
+      align: 'right' as const,
+      render: (q: number, l: AggregationLine) => <Qty qty={q} drug={l} showBase="tooltip" />,
+    },
     {
       title: '订购数量',
       dataIndex: 'orderQty',
@@ -84,7 +97,7 @@ function lineColumns(withPrice: boolean) {
           title={`需求 ${l.clinicQty} + 补货 ${l.hubNeed} − 可用 ${l.hubAvailable} − 在途 ${l.onOrder} = ${l.netQty}${l.baseUnit}，向上取整到整${l.packUnit}`}
         >
           <span data-testid={`order-qty-${l.drugId}`}>
-            <Qty qty={q} unit={l} strong />
+            <Qty qty={q} drug={l} showBase="tooltip" strong />
           </span>
         </Tooltip>
       ),
@@ -106,7 +119,7 @@ function lineColumns(withPrice: boolean) {
       key: 'vbp',
       width: 110,
       render: (_: unknown, l: AggregationLine) =>
-        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} baseUnit={l.baseUnit} /> : null,
+        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} unit={l} /> : null,
     },
   ];
 }

@@ -8,8 +8,9 @@ import { useSession } from '../../stores/session';
 import { Page } from '../../components/Page';
 import { DrugPicker } from '../../components/DrugPicker';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
-import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
-import { BookHidden } from '../../components/format';
+import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
+import { BookHidden, Qty } from '../../components/format';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { newToken } from './token';
 
 /** One line being edited. Quantities are base units; `unit` is how the doctor types it. */
@@ -47,18 +48,18 @@ function StockFigures({ info, line, onUseSuggestion }: { info: StockInfo | undef
   if (!info) return <Spin size="small" />;
   return (
     <div className="stock-figures">
-      <span>库存 {info.bookHidden ? <BookHidden /> : <Qty qty={info.stockOnHand} unit={line} />}</span>
+      <span>库存 {info.bookHidden ? <BookHidden /> : <Qty qty={info.stockOnHand} drug={line} showBase="tooltip" />}</span>
       <Tooltip title={`${AMC_FORMULA} 本药：近 ${info.windowDays} 天用 ${info.consumed}${line.baseUnit}，有库存 ${info.daysInStock} 天。`}>
         <span className="help">
-          月均 <Qty qty={info.amc} unit={line} />
+          月均 <Qty qty={info.amc} drug={line} showBase="tooltip" />
         </span>
       </Tooltip>
       <span>
-        在途 <Qty qty={info.inTransit} unit={line} />
+        在途 <Qty qty={info.inTransit} drug={line} showBase="tooltip" />
       </span>
       <Tooltip title={info.bookHidden ? '本药正在盲盘：建议量由库存算出，盘点审核后再显示' : suggestionFormula(info.targetMonths)}>
         <span className="help">
-          建议 <Qty qty={info.suggestedQty} unit={line} strong />
+          建议 <Qty qty={info.suggestedQty} drug={line} showBase="tooltip" strong />
         </span>
       </Tooltip>
       {info.suggestedQty !== null && info.suggestedQty > 0 && line.qty !== info.suggestedQty && (
@@ -100,6 +101,8 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
                 原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
               </Tag>
             )}
+            <SwitchedQty line={l} />
+            <LineNotices line={l} />
             {l.decisionReason && <Alert type={l.decision === 'rejected' ? 'error' : 'warning'} showIcon title={l.decisionReason} style={{ marginTop: 6 }} />}
           </Card>
         ))}
@@ -129,6 +132,8 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
                   原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
                 </Tag>
               )}
+              <SwitchedQty line={l} />
+              <LineNotices line={l} />
             </div>
           ),
         },

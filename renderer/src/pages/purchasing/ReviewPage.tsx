@@ -5,9 +5,11 @@ import { CheckOutlined } from '@ant-design/icons';
 import type { RequisitionLine, RequisitionSummary } from '../../../../shared/contract/requisitions';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
+import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatusTag } from './format';
+import { Qty } from '../../components/format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
 import { BookHidden } from '../../components/format';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 const FILTERS = [
@@ -29,6 +31,7 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
   }, [rows]);
   if (rows.length === 0) return <Empty description="没有请领单" style={{ margin: '32px 0' }} />;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: rows are buttons grouped under clinic headings; the list role names them for screen readers
     <div className="inbox" role="list" aria-label="请领单">
       {groups.map(([clinicId, g]) => (
         <div key={clinicId} className="inbox-group">
@@ -37,6 +40,8 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
             <Typography.Text type="secondary">{g.code}</Typography.Text>
           </div>
           {g.rows.map((r) => (
+            // biome-ignore lint/a11y/useSemanticElements: a whole row is one focusable button that is also an item of the list
+            // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: (same) the row stays a button for the keyboard
             <button
               key={r.id}
               type="button"
@@ -140,13 +145,15 @@ function ReviewPanel({ id }: { id: number }) {
                     <Tag color="magenta">
                       原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，已改为集采
                     </Tag>
+                    <SwitchedQty line={l} />
                   </div>
                 )}
                 {l.note && <div className="muted">备注：{l.note}</div>}
+                <LineNotices line={l} />
               </div>
             ),
           },
-          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} showBase="tooltip" strong /> },
           {
             title: (
               <Tooltip title="中心药库现有未过期库存（不扣除已核准待发的数量）">
@@ -156,7 +163,7 @@ function ReviewPanel({ id }: { id: number }) {
             dataIndex: 'hubStock',
             width: 80,
             align: 'right',
-            render: (q: number | null, l) => <Qty qty={q} unit={l} />,
+            render: (q: number | null, l) => <Qty qty={q} drug={l} showBase="tooltip" />,
           },
           {
             title: (
@@ -168,15 +175,15 @@ function ReviewPanel({ id }: { id: number }) {
             width: 170,
             render: (_, l) => (
               <div className="ref-figures">
-                <span>库存 {l.bookHidden ? <BookHidden /> : <Qty qty={l.stockOnHand} unit={l} />}</span>
+                <span>库存 {l.bookHidden ? <BookHidden /> : <Qty qty={l.stockOnHand} drug={l} showBase="tooltip" />}</span>
                 <span>
-                  月均 <Qty qty={l.amc} unit={l} />
+                  月均 <Qty qty={l.amc} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  在途 <Qty qty={l.inTransit} unit={l} />
+                  在途 <Qty qty={l.inTransit} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  建议 <Qty qty={l.suggestedQty} unit={l} />
+                  建议 <Qty qty={l.suggestedQty} drug={l} showBase="tooltip" />
                 </span>
               </div>
             ),
@@ -190,7 +197,7 @@ function ReviewPanel({ id }: { id: number }) {
               <div className="decision-cell">
                 <div>
                   <DecisionTag decision={l.decision} />
-                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} unit={l} strong />}
+                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} drug={l} showBase="tooltip" strong />}
                 </div>
                 {l.decisionReason && <div className="muted">{l.decisionReason}</div>}
                 {canReview && l.issuedQty === 0 && (
@@ -204,7 +211,7 @@ function ReviewPanel({ id }: { id: number }) {
                     <Button size="small" danger onClick={() => setDraft({ line: l, mode: 'rejected' })} aria-label={`驳回 ${l.drugName}`}>
                       驳回
                     </Button>
-                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} baseUnit={l.baseUnit} />}
+                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} unit={l} />}
                   </Space>
                 )}
                 {l.issuedQty > 0 && <Typography.Text type="secondary">已发 {qtyText(l.issuedQty, l)}</Typography.Text>}

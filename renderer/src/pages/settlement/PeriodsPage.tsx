@@ -55,6 +55,7 @@ function Checks({ period, closed }: { period: string; closed: boolean }) {
                 {!k.ok && k.items.length > 0 && (
                   <ul className="check-items">
                     {k.items.map((i, n) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a check's items are a fixed list, never reordered
                       <li key={n}>
                         {i.link ? <Link to={i.link}>{i.label}</Link> : i.label}
                         {i.detail && <Typography.Text type="secondary">　{i.detail}</Typography.Text>}

@@ -49,7 +49,18 @@ export function StatementFigures({ st }: { st: StoreStatement }) {
  * A stock statement by drug: opening + each column = closing, in quantity and money. On a phone each drug
  * is a card with the same figures.
  */
-export function StatementTable({ st, loading }: { st: StoreStatement; loading?: boolean }) {
+export function StatementTable({
+  st,
+  loading,
+  empty = '本月该库房没有库存，也没有收发',
+  ends = ['期初结存', '期末结存'],
+}: {
+  st: StoreStatement;
+  loading?: boolean;
+  empty?: string;
+  /** What the opening and closing columns are called. */
+  ends?: [string, string];
+}) {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [q, setQ] = useState('');
@@ -105,9 +116,9 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
         </>
       ),
     },
-    pair('期初结存', 'opening', (r) => r.opening),
+    pair(ends[0], 'opening', (r) => r.opening),
     ...st.columns.map((c, i) => pair(c.label, c.key, (r) => r.cells[i], st.amountDue !== null && c.key === 'dispensed')),
-    pair('期末结存', 'closing', (r) => r.closing, true),
+    pair(ends[1], 'closing', (r) => r.closing, true),
   ];
 
   const search = (
@@ -119,7 +130,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
       aria-label="筛选药品"
     />
   );
-  if (!loading && st.rows.length === 0) return <Empty description="本月该库房没有库存，也没有收发" />;
+  if (!loading && st.rows.length === 0) return <Empty description={empty} />;
   return (
     <>
       {!st.balanced && (
@@ -169,8 +180,11 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
                 <Table.Summary.Cell index={0}>
                   合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）
                 </Table.Summary.Cell>
+                {/* Summary cells in column order: the position is the identity. */}
                 {[st.totals.opening, ...st.totals.cells, st.totals.closing].flatMap((v, i) => [
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`q${i}`} index={1 + i * 2} />,
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`v${i}`} index={2 + i * 2} align="right">
                     {v === null ? <BookHidden /> : <Money fen={v} strong />}
                   </Table.Summary.Cell>,
@@ -181,7 +195,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
         />
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
-        期末结存 = 期初结存 {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
+        {ends[1]} = {ends[0]} {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
         {st.closingSource === 'snapshot' ? '本月已结账，期末数取自结账快照。' : ''}
         {st.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘：盘点期间不显示其期初、期末结存及合计，收发数照常显示。` : ''}
       </Typography.Paragraph>

@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { BookHidden, DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { DeliveryDetailDrawer } from './DeliveryDetail';
+import { DELIVERY_STATUS_LABELS } from '../../../../shared/stock';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -183,12 +184,7 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         style={{ width: 160, marginBottom: 12 }}
         value={status}
         onChange={setStatus}
-        options={[
-          { value: 'in_transit', label: '在途待签收' },
-          { value: 'discrepancy', label: '签收有差异' },
-          { value: 'signed', label: '已签收' },
-          { value: 'resolved', label: '差异已处理' },
-        ]}
+        options={(['in_transit', 'discrepancy', 'signed', 'resolved'] as const).map((value) => ({ value, label: DELIVERY_STATUS_LABELS[value] }))}
       />
       <Table
         rowKey="id"

@@ -10,6 +10,7 @@ import { Page } from '../../components/Page';
 import { DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
+import { formatFen } from '../../../../shared/money';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -49,7 +50,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   const create = useApiMutation('receipts.create', {
     invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
     onSuccess: (r) => {
-      message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${(r.receipt.totalAmount / 100).toFixed(2)}`);
+      message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${formatFen(r.receipt.totalAmount)}`);
       r.warnings.forEach((w) => message.warning(w.message, 6));
       setPoId(undefined);
       setLines([]);

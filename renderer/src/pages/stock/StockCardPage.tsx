@@ -76,7 +76,22 @@ export default function StockCardPage() {
             pagination={{ pageSize: 100, hideOnSinglePage: true }}
             scroll={{ x: 1000 }}
             columns={[
-              { title: '日期', dataIndex: 'businessDate', width: 100 },
+              {
+                title: '日期',
+                dataIndex: 'businessDate',
+                width: 110,
+                // 补录: booked on an earlier business date than the day it was recorded.
+                render: (d: string, r) => (
+                  <>
+                    {d}
+                    {r.backdated && (
+                      <Tag color="orange" style={{ marginLeft: 4 }} title={`业务日期 ${d}，${r.recordedOn} 记账`}>
+                        补录 {r.recordedOn.slice(5)}
+                      </Tag>
+                    )}
+                  </>
+                ),
+              },
               {
                 title: '业务',
                 dataIndex: 'movement',

@@ -10,6 +10,7 @@ import { toIsoDate } from '../../components/dates';
 import { LinesTable, type Line } from './LinesTable';
 import { REASON_OPTIONS } from './labels';
 import { isAfterHubToday } from '../../components/hubClock';
+import { formatFen } from '../../../../shared/money';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 
@@ -110,7 +111,7 @@ export function ReviewPanel({ st }: { st: Detail }) {
               <span>
                 {variances.length === 0
                   ? '全部相符，没有调整。'
-                  : `将过账 ${variances.length} 条调整：盘盈 ¥${((st.surplusAmount ?? 0) / 100).toFixed(2)}，盘亏 ¥${((st.shortageAmount ?? 0) / 100).toFixed(2)}。`}
+                  : `将过账 ${variances.length} 条调整：盘盈 ¥${formatFen(st.surplusAmount ?? 0)}，盘亏 ¥${formatFen(st.shortageAmount ?? 0)}。`}
                 <br />
                 过账后不能撤销。
               </span>

@@ -112,7 +112,7 @@ export function StocktakeResultPrint() {
   const net = surplus - shortage;
   return (
     <PrintPage title={st ? `盘点结果单 ${st.docNo}` : '盘点结果单'} loading={q.isLoading} error={q.error?.message ?? notReady} back={`/stocktake/${id}`}>
-      {st && st.bookVisible && (
+      {st?.bookVisible && (
         <PrintDocument
           hubName={hubName}
           title="药品盘点盈亏报告"

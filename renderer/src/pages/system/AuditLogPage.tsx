@@ -242,7 +242,9 @@ export default function AuditLogPage() {
             render: (_, r) =>
               r.username ? (
                 <Space size={4} wrap>
-                  <a onClick={() => r.userId && set({ userId: r.userId })}>{r.displayName ?? r.username}</a>
+                  <Button type="link" size="small" className="link-button" onClick={() => r.userId && set({ userId: r.userId })}>
+                    {r.displayName ?? r.username}
+                  </Button>
                   {r.role && <Tag>{ROLE_LABELS[r.role as Role] ?? r.role}</Tag>}
                 </Space>
               ) : (
@@ -256,7 +258,9 @@ export default function AuditLogPage() {
             width: 150,
             render: (_, r) => (
               <Space orientation="vertical" size={0}>
-                <a onClick={() => r.ip && set({ ip: r.ip })}>{r.ip ?? '—'}</a>
+                <Button type="link" size="small" className="link-button" onClick={() => r.ip && set({ ip: r.ip })}>
+                  {r.ip ?? '—'}
+                </Button>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {TRANSPORT_LABELS[r.transport] ?? r.transport}
                 </Typography.Text>

@@ -53,9 +53,10 @@ export default function BackupPage() {
   useEffect(() => {
     if (!busy) void refetchList();
   }, [busy, refetchList]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the form follows the saved folder and count, not every refetch of the status
   useEffect(() => {
     if (s) form.setFieldsValue({ dir: s.dir, keep: s.keep });
-  }, [s?.dir, s?.keep, form]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [s?.dir, s?.keep, form]);
 
   async function download(entry: BackupEntry) {
     setDownloading(entry.fileName);

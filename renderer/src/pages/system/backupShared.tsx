@@ -81,6 +81,7 @@ export function RestoreConfirmModal({
   onCancel: () => void;
 }) {
   const [typed, setTyped] = useState('');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new candidate clears what was typed for the previous one
   useEffect(() => setTyped(''), [candidate]);
   const ready = typed.trim() === CONFIRM_WORD;
   return (

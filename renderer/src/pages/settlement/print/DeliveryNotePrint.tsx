@@ -10,6 +10,7 @@ import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
+import { DELIVERY_STATUS_LABELS } from '../../../../../shared/stock';
 
 type Line = z.infer<typeof deliveryDetail>['lines'][number];
 
@@ -21,7 +22,7 @@ export const DELIVERY_PAPERS: Record<string, { label: string; paper: PrintPaper 
   '241-third': { label: '241 三等分', paper: { size: '241mm 93.1mm', width: '241mm', compact: true } },
 };
 
-const STATUS: Record<string, string> = { in_transit: '在途待签收', signed: '已签收', discrepancy: '签收有差异', resolved: '差异已处理' };
+const STATUS: Record<string, string> = DELIVERY_STATUS_LABELS;
 
 const COLUMNS: PrintColumn<Line>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },

@@ -26,11 +26,11 @@ function Figure({ figure, row, strong }: { figure: { qty: number; value: number 
   );
 }
 
-function columnsOf(st: StoreStatement): PrintColumn<StatementRow>[] {
+function columnsOf(st: StoreStatement, ends: [string, string] = ['期初结存', '期末结存']): PrintColumn<StatementRow>[] {
   const groups = [
-    { key: 'opening', title: '期初结存', get: (r: StatementRow) => r.opening, strong: false },
+    { key: 'opening', title: ends[0], get: (r: StatementRow) => r.opening, strong: false },
     ...st.columns.map((c, i) => ({ key: c.key, title: c.label, get: (r: StatementRow) => r.cells[i], strong: st.amountDue !== null && c.key === 'dispensed' })),
-    { key: 'closing', title: '期末结存', get: (r: StatementRow) => r.closing, strong: true },
+    { key: 'closing', title: ends[1], get: (r: StatementRow) => r.closing, strong: true },
   ];
   const share = `${(67 / groups.length).toFixed(2)}%`;
   return [
@@ -109,6 +109,46 @@ function StatementDocument({ st, title, signatures }: { st: StoreStatement; titl
   );
 }
 
+/** The hub's goods in transit by drug, on a page of its own: opening + 配送出库 − 签收或退回 − 在途报损 = closing. */
+function TransitDocument({ st }: { st: StoreStatement }) {
+  const user = useSession((s) => s.user);
+  const t = st.transit!;
+  const view: StoreStatement = { ...st, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null };
+  const cells = Object.fromEntries(
+    [['opening', t.totals.opening], ...t.columns.map((c, i) => [c.key, t.totals.cells[i]]), ['closing', t.totals.closing]].map(([k, v]) => [
+      k,
+      <div key={k as string} className="print-figure">
+        <div>&nbsp;</div>
+        <div>{formatFen(v as number)}</div>
+      </div>,
+    ]),
+  );
+  return (
+    <div className="print-break-before">
+      <PrintDocument
+        hubName={st.hubName}
+        title="在途药品月报表（已出库未签收）"
+        orientation="landscape"
+        watermark={st.closed ? undefined : '未结账'}
+        meta={[
+          { label: '库房', value: '各村卫生室在途库（属中心药库，签收前）', span: 2 },
+          { label: '期间', value: periodLabel(st.period) },
+          { label: '单位', value: '元（按进价，零差率）' },
+        ]}
+        columns={columnsOf(view, ['期初在途', '期末在途'])}
+        rows={t.rows}
+        rowKey={(r) => r.drugId}
+        totals={{ label: `合计（${t.rows.length} 个品种）`, cells }}
+        amountInWordsFen={t.totals.closing}
+        amountInWordsLabel="月末在途金额"
+        notes={`期末在途 = 期初在途 ${t.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}。在途报损：卫生室签收短少、经中心库核实按在途损失报损的数量与金额。`}
+        signatures={['经办人', '审核人']}
+        footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
+      />
+    </div>
+  );
+}
+
 export function HubStatementPrint() {
   const period = useParams().period ?? '';
   const st = useApiQuery('statements.hub', { period });
@@ -121,6 +161,7 @@ export function HubStatementPrint() {
       pdfName={`中心药库进销存-${period}.pdf`}
     >
       {st.data && <StatementDocument st={st.data} title="中心药库进销存月报表" signatures={['经办人', '审核人', '负责人']} />}
+      {st.data?.transit && st.data.transit.rows.length > 0 && <TransitDocument st={st.data} />}
     </PrintPage>
   );
 }
