@@ -1,7 +1,14 @@
 import { defineConfig } from '@playwright/test';
 
 /** End-to-end tests drive Debian's Chromium (never a downloaded browser) against the real headless server. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /**
  * Chromium always runs on the machine's real clock: under `npm run test:other-day` the tests and the servers

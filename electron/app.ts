@@ -2,16 +2,15 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from './db/database';
-import { loadMigrations, migrate, schemaVersion, type MigrateResult } from './db/migrate';
+import { loadMigrations, migrate, schemaVersion } from './db/migrate';
 import { appVersion, migrationsDir } from './paths';
 import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
-import { LongReadWorker } from './api/long-read-pool';
+import { LongReadWorker } from './db/long-read-pool';
+import type { Clock, OpenHub } from './domain/ports';
 import { backupName } from './domain/backup/names';
 import { defaultBackupDir } from './domain/backup/settings';
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock };
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -32,31 +31,19 @@ export interface AppOptions {
   migrationCopyBackgroundFromBytes?: number;
 }
 
-/** One open hub: the database file and everything the handlers need, shared by IPC and HTTP. */
-export interface SantongApp {
-  readonly dataDir: string;
-  readonly dbFile: string;
-  /** The default backup folder; the administrator may choose another (backup-settings.json). */
-  readonly backupDir: string;
-  /** The writer connection; all writes and their audit rows go through it. */
-  readonly db: Db;
-  /** A read-only connection for read methods. */
-  readonly readDb: Db;
+/**
+ * One open hub: the database file and everything the handlers need, shared by IPC and HTTP. Handlers see
+ * it through the OpenHub port (domain/ports.ts); the rest is for the dispatcher and the host.
+ */
+export interface SantongApp extends OpenHub {
   /** The worker thread that runs the long reads (api/long-reads.ts) on a read-only connection of its own. */
   readonly longReads: LongReadWorker;
-  readonly demo: boolean;
-  readonly version: string;
-  readonly schemaVersion: number;
   readonly validateOutputs: boolean;
-  readonly migration: MigrateResult;
   /** Settles when the copy made before this start's migration is checked and recorded (a large one in the background). */
   migrationBackupRecorded: Promise<void>;
-  clock: Clock;
-  /**
-   * Where spot-check draws get their seed. Crypto random for every real hub; only the demo history simulator
-   * swaps in a seeded source while it plays (as it swaps the clock), so the demo hub comes out the same each time.
-   */
+  /** Seeded by the demo history simulator while it plays (OpenHub's is read-only to handlers). */
   drawSeed: () => number;
+  clock: Clock;
   close(): void;
 }
 

@@ -18,5 +18,4 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what}不存在`);
 export const forbidden = (message = '没有权限执行此操作') => new AppError('FORBIDDEN', message);
 export const invalidState = (message: string) => new AppError('INVALID_STATE', message);
-export const businessRule = (message: string, issues?: { path: string; message: string }[]) =>
-  new AppError('BUSINESS_RULE', message, issues);
+export const businessRule = (message: string, issues?: { path: string; message: string }[]) => new AppError('BUSINESS_RULE', message, issues);

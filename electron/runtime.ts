@@ -4,10 +4,12 @@ import { DB_FILE_NAME, openApp, systemClock, type AppOptions, type SantongApp } 
 import { AppError } from './errors';
 import { loadMigrations } from './db/migrate';
 import { migrationsDir } from './paths';
-import { emptiedDatabaseProblem, recordCleanClose, takeCleanClose, type RecoveryState } from './domain/backup/recovery';
-import { diagnoseOpenFailure, quickCheckProblem } from './domain/backup/files';
-import { quickCheckOffThread, type RunningCheck } from './domain/backup/off-thread';
-import { startWalCheckpoints, type WalCheckpoints } from './domain/backup/wal-checkpoints';
+import { emptiedDatabaseProblem } from './domain/backup/recovery';
+import { recordCleanClose, takeCleanClose } from './db/clean-close';
+import type { DemoPreparer, Host, LanHost, RecoveryState } from './domain/ports';
+import { diagnoseOpenFailure, quickCheckProblem } from './db/files';
+import { quickCheckOffThread, type RunningCheck } from './db/off-thread';
+import { startWalCheckpoints, type WalCheckpoints } from './db/wal-checkpoints';
 
 export type Profile = 'main' | 'demo';
 
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
    * reading every page of a ten-year hub takes minutes. Default 64 MiB; smaller files take milliseconds.
    */
   checkInBackgroundFromBytes?: number;
+  /** Builds the demo hub the first time it is entered (the start-up code gives `demo/ensure.ts`; none in most tests). */
+  prepareDemo?: DemoPreparer;
 }
 
 /** The start-up check under way on a worker thread. */
@@ -36,24 +40,14 @@ const DEFAULT_BACKGROUND_CHECK_BYTES = 64 * 2 ** 20;
 export const dbCheckingError = () =>
   new AppError('DB_CHECKING', '三统上次没有正常关闭（如停电或强行关机），正在检查数据库是否完好。数据较多时需要几分钟，检查完成后即可继续使用，请稍候。');
 
-/**
- * Whoever serves the village clinics over the LAN reports through this: the desktop app's controller,
- * which follows the settings, or the headless server, which follows its command-line flags.
- */
-export interface LanHost {
-  /** True when the LAN settings decide (desktop app); false when `npm run serve` flags do. */
-  readonly managed: boolean;
-  state(): { running: boolean; urls: string[]; error: string | null };
-  /** Called by the write that changed the LAN settings; acts once that write has committed. */
-  settingsChanged(): void;
-}
+export type { LanHost };
 
 /**
  * The hub database the transports currently serve. A fresh install can step into the demo hub (a
  * separate file under demo/) and back out again without touching the real one. A restore replaces the
  * file and reopens it here; when the file is damaged the runtime holds no app, only `recovery`.
  */
-export class Runtime {
+export class Runtime implements Host {
   profile: Profile;
   /** The LAN server's host, when this process serves the LAN (null in tests and a desktop app without one). */
   lan: LanHost | null = null;
@@ -72,12 +66,14 @@ export class Runtime {
   private readonly base: AppOptions;
   private readonly recoveryMode: boolean;
   private readonly backgroundCheckBytes: number;
+  private readonly prepareDemo: DemoPreparer | null;
 
   constructor(base: AppOptions, profile: Profile = base.demo ? 'demo' : 'main', opts: RuntimeOptions = {}) {
     this.base = base;
     this.profile = profile;
     this.recoveryMode = opts.recoveryMode ?? true;
     this.backgroundCheckBytes = opts.checkInBackgroundFromBytes ?? DEFAULT_BACKGROUND_CHECK_BYTES;
+    this.prepareDemo = opts.prepareDemo ?? null;
     this.latestSchemaVersion = loadMigrations(migrationsDir()).length;
     this.open({ background: this.recoveryMode });
   }
@@ -96,9 +92,7 @@ export class Runtime {
   }
 
   private optionsFor(profile: Profile): AppOptions {
-    return profile === 'demo'
-      ? { ...this.base, dataDir: path.join(this.base.dataDir, 'demo'), demo: true }
-      : { ...this.base, demo: false };
+    return profile === 'demo' ? { ...this.base, dataDir: path.join(this.base.dataDir, 'demo'), demo: true } : { ...this.base, demo: false };
   }
 
   /** Where the main (non-demo) hub keeps its data, whichever profile is open. */
@@ -217,6 +211,16 @@ export class Runtime {
     const app = this.open({ background: false });
     if (!app) throw new AppError('RECOVERY_MODE', this.recovery?.problem ?? '数据库无法打开');
     return app;
+  }
+
+  async enterDemo(): Promise<void> {
+    if (!this.prepareDemo) throw new AppError('INVALID_STATE', '本程序没有提供演示卫生院');
+    this.switchTo('demo');
+    await this.prepareDemo(this);
+  }
+
+  leaveDemo(): void {
+    this.switchTo('main');
   }
 
   switchTo(profile: Profile): SantongApp {

@@ -46,12 +46,16 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
   const clock = values.clock === undefined ? null : new Date(values.clock);
-  if (clock && (!/^\d{4}-\d{2}-\d{2}T/.test(values.clock!) || Number.isNaN(clock.getTime()))) throw new Error(`时间无效：${values.clock}（例如 2026-03-10T09:00:00+08:00）`);
+  if (clock && (!/^\d{4}-\d{2}-\d{2}T/.test(values.clock!) || Number.isNaN(clock.getTime())))
+    throw new Error(`时间无效：${values.clock}（例如 2026-03-10T09:00:00+08:00）`);
   return { data: path.resolve(values.data ?? defaultDataDir()), host: values.host!, port, https: values.https!, demo: values.demo!, clock };
 }
 
 export async function serve(args: ServeArgs) {
-  const runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) });
+  // The demo preparer is start-up code: the runtime only calls it when a fresh install steps into the demo hub.
+  const runtime: Runtime = new Runtime({ dataDir: args.data, demo: args.demo, ...(args.clock ? { clock: offsetClock(args.clock) } : {}) }, undefined, {
+    prepareDemo: () => ensureDemoHub(runtime),
+  });
   if (args.demo) await runtime.ready;
   if (args.demo && !runtime.recovery) await ensureDemoHub(runtime);
   const server = await startLanServer(runtime, { host: args.host, port: args.port, https: args.https }, rendererDir());

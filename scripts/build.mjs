@@ -18,9 +18,9 @@ export const MAIN_ENTRIES = {
   'gen-access-docs': 'electron/tools/gen-access-docs.ts',
   integrity: 'electron/tools/integrity.ts',
   bench: 'electron/tools/bench.ts',
-  // Worker thread for checks that read a whole database file (name kept in sync with backup/off-thread.ts).
-  'db-check-worker': 'electron/domain/backup/check-worker.ts',
-  // Worker thread for the long reads (name kept in sync with api/long-read-pool.ts).
+  // Worker thread for checks that read a whole database file (name kept in sync with db/off-thread.ts).
+  'db-check-worker': 'electron/db/check-worker.ts',
+  // Worker thread for the long reads (name kept in sync with db/long-read-pool.ts).
   'long-read-worker': 'electron/api/long-read-worker.ts',
   // Worker thread that reads spreadsheet files (name kept in sync with lib/sheets/off-thread.ts).
   'sheets-worker': 'electron/lib/sheets/worker.ts',
@@ -43,9 +43,7 @@ function isStale() {
 async function buildMain() {
   const esbuild = await import('esbuild');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const entryPoints = Object.fromEntries(
-    Object.entries(MAIN_ENTRIES).filter(([, file]) => fs.existsSync(path.join(root, file))),
-  );
+  const entryPoints = Object.fromEntries(Object.entries(MAIN_ENTRIES).filter(([, file]) => fs.existsSync(path.join(root, file))));
   await esbuild.build({
     absWorkingDir: root,
     entryPoints,

@@ -31,7 +31,13 @@ const UNIT = [
   'tests/unit/workbench.test.ts',
   'tests/unit/stocktake.test.ts',
 ];
-const E2E = ['tests/e2e/settlement.spec.ts', 'tests/e2e/insurance-export.spec.ts', 'tests/e2e/supervision.spec.ts', 'tests/e2e/stocktake.spec.ts', 'tests/e2e/stock.spec.ts'];
+const E2E = [
+  'tests/e2e/settlement.spec.ts',
+  'tests/e2e/insurance-export.spec.ts',
+  'tests/e2e/supervision.spec.ts',
+  'tests/e2e/stocktake.spec.ts',
+  'tests/e2e/stock.spec.ts',
+];
 
 const LIB = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'].find((f) => fs.existsSync(f));
 if (!LIB) {

@@ -30,6 +30,10 @@ await esbuild.build({
   logLevel: 'warning',
   nodePaths: [path.join(root, 'node_modules')],
 });
-const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit', cwd: process.cwd(), env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
+const result = spawnSync(process.execPath, [outfile, ...args], {
+  stdio: 'inherit',
+  cwd: process.cwd(),
+  env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+});
 fs.rmSync(outDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -42,3 +42,9 @@ export function previousPeriod(period: string): string {
 export function nextPeriod(period: string): string {
   return addMonths(`${period}-01`, 1).slice(0, 7);
 }
+
+/** A date as people say it, '3 月 6 日', with the year when it differs from the year of `near` ('2025 年 12 月 30 日'). */
+export function dayLabel(date: string, near: string = date): string {
+  const [y, m, d] = date.split('-');
+  return `${y === near.slice(0, 4) ? '' : `${y} 年 `}${Number(m)} 月 ${Number(d)} 日`;
+}

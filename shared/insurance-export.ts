@@ -50,7 +50,11 @@ export interface FieldSpec {
 
 const f = (code: string, label: string, type: FieldType = 'text', required = false): FieldSpec => ({ code, label, type, required });
 
-const DRUG = [f('med_list_codg', '医疗目录编码', 'text', true), f('fixmedins_hilist_id', '定点医药机构目录编号', 'text', true), f('fixmedins_hilist_name', '定点医药机构目录名称', 'text', true)];
+const DRUG = [
+  f('med_list_codg', '医疗目录编码', 'text', true),
+  f('fixmedins_hilist_id', '定点医药机构目录编号', 'text', true),
+  f('fixmedins_hilist_name', '定点医药机构目录名称', 'text', true),
+];
 const TRACE = f('drugtracinfo', '溯源码节点信息（drug_trac_codg 药品追溯码）', 'trace');
 
 export const INTERFACE_FIELDS: Record<InterfaceCode, FieldSpec[]> = {
@@ -192,7 +196,10 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       fields: ['prsc_dr_cert_type', 'prsc_dr_certno', 'prsc_dr_name', 'phar_cert_type', 'phar_certno', 'phar_name', 'phar_prac_cert_no'],
       why: '用药登记不记录开方医师与药师的证件信息',
     },
-    { fields: ['hi_feesetl_type', 'setl_id', 'mdtrt_setl_type', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'], why: '患者身份和医保结算信息在医保结算系统中，药库不保存' },
+    {
+      fields: ['hi_feesetl_type', 'setl_id', 'mdtrt_setl_type', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'],
+      why: '患者身份和医保结算信息在医保结算系统中，药库不保存',
+    },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
     { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码，不能确定是哪一盒' },
   ],
@@ -245,10 +252,11 @@ export const MAPPING_NOTES: string[] = [
   '3501 盘存：月末（本月未结束时为今天）每个库房每个批次的结存数量；已结账月份与结账快照逐药核对。',
   '3503 采购：验收入库；入库单冲销记入 3504（数量为冲销数量）。3504 采购退货：退货给配送企业；退货冲销记入 3503。',
   '3505 销售：村卫生室用药登记（按批次，先到期先用）；用药登记冲销记入 3506 销售退货。',
-  '3502 库存变更：配送出库 102 调拨出库、签收 101 调拨入库、卫生室退回 102/101、配送差异退回 101；盘盈 103、盘亏 104；过期/破损/质量问题报损 105 销毁，丢失等其他报损 107 其他出库；以上单据的冲销记相反方向的类型（报损冲销 106 其他入库）。108–111 不使用：采购与退货已由 3503/3504 上报，本院无赠药。',
+  '3502 库存变更：配送出库 102 调拨出库（同时转入在途 101）、签收 101 调拨入库（同时在途转出 102）、卫生室退回 102/101、配送差异退回 101；盘盈 103、盘亏 104；过期/破损/质量问题报损 105 销毁，丢失等其他报损 107 其他出库；以上单据的冲销记相反方向的类型（报损冲销 106 其他入库）。108–111 不使用：采购与退货已由 3503/3504 上报，本院无赠药。',
   '数量一律为最小单位（与台账一致，整数）；单价为每最小单位的成本价（零差率，元，6 位小数）；数量不是整包装时拆零标志为 1。',
   '定点医药机构批次流水号 = 本系统批次号（L + 批次编号），同一批次在各接口中相同；定点医药机构目录编号 = YP + 药品编号。',
-  '每行备注写明本系统单据号和台账流水号，可逐行追溯到台账；在途库房（已出库未签收）不是定点机构库房，不单独上报。',
+  '在途库房（已出库、卫生室未签收）的药品属中心药库，随中心药库上报（备注写明在途库房）：签收短少经核实报损的，记 3502 的 107 其他出库，备注“在途报损”。',
+  '每行备注写明本系统单据号和台账流水号，可逐行追溯到台账：本月每一条台账（含在途库房）恰好出现在 3502–3506 的一行中。',
 ];
 
 export const fixmedinsBchno = (lotId: number) => `L${String(lotId).padStart(8, '0')}`;

@@ -18,7 +18,7 @@ export const MICRO_PER_FEN = 10_000;
 /** Integer division of a/b rounded half away from zero, computed exactly with BigInt. */
 export function divRound(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new RangeError('division by zero');
-  const negative = (a < 0n) !== (b < 0n);
+  const negative = a < 0n !== b < 0n;
   const absA = a < 0n ? -a : a;
   const absB = b < 0n ? -b : b;
   const q = (absA * 2n + absB) / (2n * absB);
@@ -156,13 +156,13 @@ export function amountInWords(fen: Fen): string {
   }
 
   let out = sign;
-  if (yuanText) out += yuanText + '元';
-  if (jiao === 0 && cent === 0) return out + '整';
+  if (yuanText) out += `${yuanText}元`;
+  if (jiao === 0 && cent === 0) return `${out}整`;
   if (jiao === 0) {
     // 壹仟元零伍分; but 伍分 alone when there are no yuan.
-    return out + (yuanText ? '零' : '') + DIGITS[cent] + '分';
+    return `${out + (yuanText ? '零' : '') + DIGITS[cent]}分`;
   }
   if (yuanText && Math.floor(abs / 100) % 10 === 0) out += '零';
-  out += DIGITS[jiao] + '角';
-  return cent === 0 ? out + '整' : out + DIGITS[cent] + '分';
+  out += `${DIGITS[jiao]}角`;
+  return cent === 0 ? `${out}整` : `${out + DIGITS[cent]}分`;
 }

@@ -34,6 +34,16 @@ export const HUB_COLUMNS: readonly StatementColumnDef[] = [
   { key: 'adjusted', label: '盘盈(+)盘亏(−)', movements: ['count_surplus', 'count_shortage'], sign: 1 },
 ];
 
+/**
+ * Goods issued to clinics and not yet signed for: every clinic's transit store together. They are the hub's
+ * until signed, so the hub statement shows them too, with their losses (在途报损: a shortfall the hub wrote off).
+ */
+export const TRANSIT_COLUMNS: readonly StatementColumnDef[] = [
+  { key: 'issued', label: '配送出库', movements: ['transit_in'], sign: 1 },
+  { key: 'delivered', label: '卫生室签收或退回中心库', movements: ['transit_out'], sign: -1 },
+  { key: 'lostInTransit', label: '在途报损', movements: ['writeoff'], sign: -1 },
+];
+
 /** Anything a store's columns do not name (should never happen; shown, so the statement still balances). */
 export const OTHER_COLUMN: StatementColumnDef = { key: 'other', label: '其他', movements: [], sign: 1 };
 
@@ -87,7 +97,12 @@ export interface SupplierLine {
 interface StatementForLines {
   period: string;
   opening: number;
-  invoices: { invoiceNo: string | null; invoiceDate: string | null; receipts: { docNo: string; businessDate: string; kind: 'receipt' | 'reversal'; amount: number }[]; amount: number }[];
+  invoices: {
+    invoiceNo: string | null;
+    invoiceDate: string | null;
+    receipts: { docNo: string; businessDate: string; kind: 'receipt' | 'reversal'; amount: number }[];
+    amount: number;
+  }[];
   returns: { docNo: string; businessDate: string; reason: string; amount: number }[];
   payments: { payDate: string; voucherNo: string; amount: number; reversesId: number | null; note: string | null; reverseReason: string | null }[];
 }
@@ -116,7 +131,18 @@ export function supplierStatementLines(s: StatementForLines): SupplierLine[] {
     });
   });
   s.returns.forEach((r, i) =>
-    pending.push({ date: r.businessDate, kind: 'return', docNos: r.docNo, invoiceNo: null, invoiceDate: null, received: 0, returned: r.amount, paid: 0, note: r.reason, order: 10_000 + i }),
+    pending.push({
+      date: r.businessDate,
+      kind: 'return',
+      docNos: r.docNo,
+      invoiceNo: null,
+      invoiceDate: null,
+      received: 0,
+      returned: r.amount,
+      paid: 0,
+      note: r.reason,
+      order: 10_000 + i,
+    }),
   );
   s.payments.forEach((p, i) =>
     pending.push({

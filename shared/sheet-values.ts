@@ -22,6 +22,7 @@ const ok = <T>(value: T, notes: string[]): Parsed<T> => ({ ok: true, value, note
 const fail = <T>(reason: string, notes: string[]): Parsed<T> => ({ ok: false, reason, notes });
 
 // Zero-width characters, the BOM, the soft hyphen, bidi controls and C0 controls other than tab and line breaks.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be stripped
 const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u202A-\u202E\u2066-\u2069\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const FULL_WIDTH_ASCII = /[\uFF01-\uFF5E]/g;
 // In text only letters, digits and symbols that Chinese typography does not use in full width are folded:
@@ -258,7 +259,7 @@ export function parseInsuranceClass(input: CellInput): Parsed<InsuranceClass | n
   if (isEmptyMarker(p.value)) return ok(null, [emptyNote(p.raw)]);
   const notes = [...p.notes];
   let text = p.value.replace(/\s+/g, '').toUpperCase();
-  const bracket = /^(.+?)[(（\[【](.*)[)）\]】]$/.exec(text);
+  const bracket = /^(.+?)[(（[【](.*)[)）\]】]$/.exec(text);
   if (bracket) {
     text = bracket[1];
     if (bracket[2]) notes.push(`括号中的“${bracket[2]}”未导入`);
@@ -299,7 +300,7 @@ export function parseDateText(input: CellInput): Parsed<string | null> {
   if (p.value === '') return ok(null, p.notes);
   if (isEmptyMarker(p.value)) return ok(null, [emptyNote(p.raw)]);
   const found = leadingDate(p.value);
-  if (!found || found.rest.trim() !== '') return fail(`“${p.value}”不是日期（应如 2026-03-01）`, p.notes);
+  if (found?.rest.trim() !== '') return fail(`“${p.value}”不是日期（应如 2026-03-01）`, p.notes);
   return ok(found.date, found.date === p.value ? p.notes : [...p.notes, `“${p.value}”读作 ${found.date}`]);
 }
 
@@ -330,7 +331,7 @@ export function headerKey(text: CellInput): string {
     .replace(FULL_WIDTH_ASCII, fromFullWidth)
     .replace(WIDE_SPACES, ' ')
     .replace(/\s+/g, '')
-    .replace(/[(（\[【][^)）\]】]*[)）\]】]/g, '')
+    .replace(/[(（[【][^)）\]】]*[)）\]】]/g, '')
     .replace(/^\*+|\*+$/g, '')
     .replace(/[:：]$/, '')
     .toUpperCase();

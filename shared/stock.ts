@@ -1,3 +1,13 @@
+/** Where a delivery note stands, and what each state is called on screen and on paper. */
+export const DELIVERY_STATUSES = ['in_transit', 'signed', 'discrepancy', 'resolved'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  in_transit: '在途待签收',
+  signed: '已签收',
+  discrepancy: '签收有差异',
+  resolved: '差异已处理',
+};
+
 /** Kinds of stock movement. Each ledger row has one; a reversal keeps the movement of the row it reverses. */
 export const MOVEMENTS = [
   'receipt', // 验收入库: supplier → hub (+hub)

@@ -29,6 +29,12 @@ export const VARIANCE_REASON_LABELS: Record<VarianceReason, string> = {
   other: '其他',
 };
 
+/**
+ * What a screen or a file shows instead of a book figure withheld during a blind count (the figure is null
+ * and its row says `bookHidden`): the counter does not see the book of what is being counted.
+ */
+export const BOOK_HIDDEN_TEXT = '盲盘中，审核后可见';
+
 /** Largest number of drugs one spot check may draw. */
 export const MAX_SPOT_SAMPLE = 50;
 

@@ -36,10 +36,7 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
     p('historyWeeks', '对比历史周数', '周', 12, 4, 52),
     p('minActiveWeeks', '历史中至少有用药的周数', '周', 6, 1, 52),
   ],
-  exceed: [
-    p('minExcess', '超出数量下限', '最小单位', 10, 1, 1_000_000),
-    p('minSharePct', '超出部分占用药量比例下限', '%', 10, 1, 100),
-  ],
+  exceed: [p('minExcess', '超出数量下限', '最小单位', 10, 1, 1_000_000), p('minSharePct', '超出部分占用药量比例下限', '%', 10, 1, 100)],
   swap: [
     p('minShortage', '同通用名药品盘亏数量下限', '最小单位', 10, 1, 1_000_000),
     p('minRatio', '盘点前 30 天用量至少为此前基线的倍数', '倍', 1.5, 1, 100, false),

@@ -14,6 +14,13 @@ export function formatQty(qty: number, packSize: number, packUnit: string, baseU
   return `${sign}${packs ? `${packs}${packUnit}` : ''}${rest ? `${rest}${baseUnit}` : ''}`;
 }
 
+/** With the base-unit total whenever packs are involved: "2盒（48粒）", "2盒6粒（共 54粒）", "18粒". */
+export function formatQtyWithBase(qty: number, packSize: number, packUnit: string, baseUnit: string): string {
+  const short = formatQty(qty, packSize, packUnit, baseUnit);
+  if (packSize <= 1 || packUnit === baseUnit || Math.abs(qty) < packSize) return short;
+  return qty % packSize === 0 ? `${short}（${qty}${baseUnit}）` : `${short}（共 ${qty}${baseUnit}）`;
+}
+
 /** "24粒/盒" — how a pack is made up, as printed beside a drug's specification. */
 export function formatPack(packSize: number, packUnit: string, baseUnit: string): string {
   return packUnit === baseUnit ? packUnit : `${packSize}${baseUnit}/${packUnit}`;

@@ -5,18 +5,19 @@ import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
-import type { Caller, HandlerContext, SessionSink } from './context';
+import type { Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from './audit';
+import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
+import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
 /** Methods a user who must change an initial password may still call. */
-const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<string>(['system.status', 'auth.me', 'auth.changePassword', 'auth.logout', 'auth.logoutAll']);
 
 function failure(err: AppError): DispatchResult {
   const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
@@ -76,13 +77,7 @@ function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: n
  * The one entry point of every API call, whatever the transport: resolve the session, check the role,
  * validate the input, run the handler (writes in one transaction with their audit row), map errors.
  */
-export async function dispatch(
-  runtime: Runtime,
-  name: string,
-  rawInput: unknown,
-  caller: Caller,
-  session: SessionSink,
-): Promise<DispatchResult> {
+export async function dispatch(runtime: Runtime, name: string, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
   if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
   if (runtime.checking) return failure(dbCheckingError());
   if (runtime.recovery) return dispatchDuringRecovery(runtime, name, rawInput, caller, session);
@@ -92,6 +87,7 @@ export async function dispatch(
   let user: AuthedUser | null = null;
   let sessionTokenHash: string | null = null;
   let expired = false;
+  let input: unknown;
 
   try {
     if (caller.token) {
@@ -110,11 +106,11 @@ export async function dispatch(
 
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) throw validationError(parsed.error);
-    const input = parsed.data;
+    input = parsed.data;
 
     const ctx: HandlerContext = {
-      app,
-      runtime,
+      hub: app,
+      host: runtime,
       db: spec.write ? app.db : app.readDb,
       now,
       today: chinaDate(now),
@@ -158,7 +154,7 @@ export async function dispatch(
               target: ctx.audit.target,
               // The clinic the record belongs to, so "filter by clinic" finds hub users' work on its documents too.
               clinicId: ctx.audit.clinicId !== undefined ? ctx.audit.clinicId : (user?.clinicId ?? describeTarget(app.db, ctx.audit.target ?? null)?.clinicId),
-              details: ctx.audit.details,
+              details: ctx.audit.backdated ? { backdated: ctx.audit.backdated, ...ctx.audit.details } : ctx.audit.details,
               input,
             });
             return out;
@@ -183,7 +179,8 @@ export async function dispatch(
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
       auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);
-      return failure(appError);
+      // During a blind count a stock refusal must not tell the counter the book (domain/stocktake/blind.ts).
+      return failure(withoutHiddenBook(app.db, user, name, input, appError));
     }
     logFault(name, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));

@@ -1,4 +1,4 @@
-import type { Handlers } from './context';
+import type { Handlers } from '../domain/context';
 import { authHandlers } from '../domain/auth/handlers';
 import { userHandlers } from '../domain/users/handlers';
 import { clinicHandlers } from '../domain/clinics/handlers';

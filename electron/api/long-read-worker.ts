@@ -6,11 +6,11 @@ import { openDatabase } from '../db/database';
 import { AppError } from '../errors';
 import type { AuthedUser } from '../domain/auth/sessions';
 import { runLongRead, type LongReadMethod } from './long-reads';
-import type { LongReadReply, LongReadRequest } from './long-read-pool';
+import type { LongReadReply, LongReadRequest } from '../db/long-read-pool';
 
 const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
 
-async function answer(req: LongReadRequest): Promise<LongReadReply> {
+async function answer(req: LongReadRequest<AuthedUser>): Promise<LongReadReply> {
   const now = new Date(req.nowMs);
   const user: AuthedUser = req.user;
   try {
@@ -20,11 +20,14 @@ async function answer(req: LongReadRequest): Promise<LongReadReply> {
     if (err instanceof AppError) return { id: req.id, refusal: { code: err.code, message: err.message, issues: err.issues } };
     const e = err as Error & { code?: unknown };
     // Only the kind of fault crosses: the main thread logs it like any other (never request data).
-    return { id: req.id, fault: { name: e?.name ?? 'Error', code: typeof e?.code === 'string' ? e.code : undefined, message: e?.message ?? String(err), stack: e?.stack } };
+    return {
+      id: req.id,
+      fault: { name: e?.name ?? 'Error', code: typeof e?.code === 'string' ? e.code : undefined, message: e?.message ?? String(err), stack: e?.stack },
+    };
   }
 }
 
-parentPort!.on('message', (req: LongReadRequest | 'close') => {
+parentPort!.on('message', (req: LongReadRequest<AuthedUser> | 'close') => {
   if (req === 'close') {
     db.close();
     parentPort!.close();

@@ -1,5 +1,5 @@
 import type { MethodName } from '../../shared/contract';
-import type { ReadContext } from './context';
+import type { ReadContext } from '../domain/context';
 import { supervisionDashboard } from '../domain/supervision/dashboard';
 import { supervisionDrilldown } from '../domain/supervision/drilldown';
 import { listSignals } from '../domain/supervision/signals';

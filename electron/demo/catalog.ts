@@ -199,20 +199,115 @@ const MORE_INGREDIENTS = `头孢克洛 头孢泊肟酯 头孢唑肟 头孢西丁
   .filter(Boolean);
 
 const FORMS: { suffix: string; form: string; prefix?: string; specs: string[]; packs: [number, string, string][] }[] = [
-  { suffix: '片', form: '片剂', specs: ['5mg', '10mg', '20mg', '25mg', '50mg', '0.1g', '0.25g', '0.5g'], packs: [[7, '片', '盒'], [14, '片', '盒'], [24, '片', '盒'], [28, '片', '盒'], [100, '片', '瓶']] },
-  { suffix: '胶囊', form: '胶囊剂', specs: ['0.1g', '0.15g', '0.25g', '0.3g', '0.5g', '20mg'], packs: [[10, '粒', '盒'], [12, '粒', '盒'], [24, '粒', '盒'], [36, '粒', '盒']] },
-  { suffix: '分散片', form: '片剂', specs: ['0.1g', '0.125g', '0.25g'], packs: [[12, '片', '盒'], [24, '片', '盒']] },
-  { suffix: '缓释片', form: '缓释片', specs: ['10mg', '30mg', '0.1g', '0.5g'], packs: [[10, '片', '盒'], [14, '片', '盒'], [30, '片', '盒']] },
-  { suffix: '肠溶片', form: '肠溶片', specs: ['10mg', '20mg', '40mg', '0.1g'], packs: [[7, '片', '盒'], [14, '片', '盒'], [28, '片', '盒']] },
-  { suffix: '颗粒', form: '颗粒剂', specs: ['0.125g', '0.25g', '3g', '5g', '10g'], packs: [[6, '袋', '盒'], [9, '袋', '盒'], [12, '袋', '盒']] },
-  { suffix: '注射液', form: '注射剂', specs: ['1ml:10mg', '2ml:20mg', '2ml:0.1g', '5ml:50mg', '10ml:0.5g'], packs: [[5, '支', '盒'], [10, '支', '盒']] },
-  { suffix: '', prefix: '注射用', form: '注射剂', specs: ['0.25g', '0.5g', '1.0g', '40mg'], packs: [[1, '瓶', '瓶'], [10, '瓶', '盒']] },
-  { suffix: '口服溶液', form: '口服溶液剂', specs: ['100ml:0.6g', '10ml:0.1g', '60ml'], packs: [[1, '瓶', '瓶'], [6, '支', '盒']] },
-  { suffix: '软胶囊', form: '软胶囊', specs: ['0.1g', '0.25g', '0.45g'], packs: [[12, '粒', '盒'], [24, '粒', '盒']] },
+  {
+    suffix: '片',
+    form: '片剂',
+    specs: ['5mg', '10mg', '20mg', '25mg', '50mg', '0.1g', '0.25g', '0.5g'],
+    packs: [
+      [7, '片', '盒'],
+      [14, '片', '盒'],
+      [24, '片', '盒'],
+      [28, '片', '盒'],
+      [100, '片', '瓶'],
+    ],
+  },
+  {
+    suffix: '胶囊',
+    form: '胶囊剂',
+    specs: ['0.1g', '0.15g', '0.25g', '0.3g', '0.5g', '20mg'],
+    packs: [
+      [10, '粒', '盒'],
+      [12, '粒', '盒'],
+      [24, '粒', '盒'],
+      [36, '粒', '盒'],
+    ],
+  },
+  {
+    suffix: '分散片',
+    form: '片剂',
+    specs: ['0.1g', '0.125g', '0.25g'],
+    packs: [
+      [12, '片', '盒'],
+      [24, '片', '盒'],
+    ],
+  },
+  {
+    suffix: '缓释片',
+    form: '缓释片',
+    specs: ['10mg', '30mg', '0.1g', '0.5g'],
+    packs: [
+      [10, '片', '盒'],
+      [14, '片', '盒'],
+      [30, '片', '盒'],
+    ],
+  },
+  {
+    suffix: '肠溶片',
+    form: '肠溶片',
+    specs: ['10mg', '20mg', '40mg', '0.1g'],
+    packs: [
+      [7, '片', '盒'],
+      [14, '片', '盒'],
+      [28, '片', '盒'],
+    ],
+  },
+  {
+    suffix: '颗粒',
+    form: '颗粒剂',
+    specs: ['0.125g', '0.25g', '3g', '5g', '10g'],
+    packs: [
+      [6, '袋', '盒'],
+      [9, '袋', '盒'],
+      [12, '袋', '盒'],
+    ],
+  },
+  {
+    suffix: '注射液',
+    form: '注射剂',
+    specs: ['1ml:10mg', '2ml:20mg', '2ml:0.1g', '5ml:50mg', '10ml:0.5g'],
+    packs: [
+      [5, '支', '盒'],
+      [10, '支', '盒'],
+    ],
+  },
+  {
+    suffix: '',
+    prefix: '注射用',
+    form: '注射剂',
+    specs: ['0.25g', '0.5g', '1.0g', '40mg'],
+    packs: [
+      [1, '瓶', '瓶'],
+      [10, '瓶', '盒'],
+    ],
+  },
+  {
+    suffix: '口服溶液',
+    form: '口服溶液剂',
+    specs: ['100ml:0.6g', '10ml:0.1g', '60ml'],
+    packs: [
+      [1, '瓶', '瓶'],
+      [6, '支', '盒'],
+    ],
+  },
+  {
+    suffix: '软胶囊',
+    form: '软胶囊',
+    specs: ['0.1g', '0.25g', '0.45g'],
+    packs: [
+      [12, '粒', '盒'],
+      [24, '粒', '盒'],
+    ],
+  },
 ];
 
-const CITIES = '北京 天津 石家庄 太原 沈阳 长春 哈尔滨 上海 南京 杭州 合肥 福州 南昌 济南 郑州 武汉 长沙 广州 南宁 海口 重庆 成都 贵阳 昆明 西安 兰州 西宁 银川 乌鲁木齐 苏州 无锡 常州 台州 绍兴 烟台 潍坊 宜昌 株洲 珠海 佛山 绵阳 遵义 大理 宝鸡 天水'.split(' ');
-const BRANDS = '华康 瑞丰 恒生 康宁 金象 仁和 永康 益民 安泰 德济 济民 同济 万和 天元 博康 新华 中天 华润 康恩 惠达 海王 福瑞 鑫源 长康 龙泰 宏远 普济 健民 安康 联合'.split(' ');
+const CITIES =
+  '北京 天津 石家庄 太原 沈阳 长春 哈尔滨 上海 南京 杭州 合肥 福州 南昌 济南 郑州 武汉 长沙 广州 南宁 海口 重庆 成都 贵阳 昆明 西安 兰州 西宁 银川 乌鲁木齐 苏州 无锡 常州 台州 绍兴 烟台 潍坊 宜昌 株洲 珠海 佛山 绵阳 遵义 大理 宝鸡 天水'.split(
+    ' ',
+  );
+const BRANDS =
+  '华康 瑞丰 恒生 康宁 金象 仁和 永康 益民 安泰 德济 济民 同济 万和 天元 博康 新华 中天 华润 康恩 惠达 海王 福瑞 鑫源 长康 龙泰 宏远 普济 健民 安康 联合'.split(
+    ' ',
+  );
 const KINDS = ['制药有限公司', '药业有限公司', '药业股份有限公司', '制药股份有限公司', '生物制药有限公司', '药业集团有限公司'];
 const GROUPS = ['A02BC', 'A10BA', 'B01AC', 'C07AB', 'C08CA', 'C09CA', 'C10AA', 'J01CA', 'J01DD', 'J01MA', 'M01AE', 'N02BE', 'N05AH', 'N06AB', 'R03DC', 'R06AX'];
 
@@ -223,7 +318,15 @@ const GROUPS = ['A02BC', 'A10BA', 'B01AC', 'C07AB', 'C08CA', 'C09CA', 'C10AA', '
  */
 export function generateCatalogRows(count: number, seed = 1): DrugInput[] {
   const rnd = seededRandom(seed);
-  const demoIngredients = [...new Set(DEMO_DRUGS.filter((d) => !d.tcm).map((d) => d.genericName.replace(/(肠溶|缓释|控释|分散|咀嚼|泡腾)?(片|胶囊|颗粒|注射液|散|乳膏|软膏|滴眼液|口服溶液|混悬液|干混悬剂|气雾剂)(\(.*\))?$/, '').replace(/^注射用/, '')))];
+  const demoIngredients = [
+    ...new Set(
+      DEMO_DRUGS.filter((d) => !d.tcm).map((d) =>
+        d.genericName
+          .replace(/(肠溶|缓释|控释|分散|咀嚼|泡腾)?(片|胶囊|颗粒|注射液|散|乳膏|软膏|滴眼液|口服溶液|混悬液|干混悬剂|气雾剂)(\(.*\))?$/, '')
+          .replace(/^注射用/, ''),
+      ),
+    ),
+  ];
   const ingredients = [...new Set([...demoIngredients, ...MORE_INGREDIENTS])];
   const manufacturers: string[] = [];
   for (let i = 0; i < 420; i++) manufacturers.push(`${pick(rnd, CITIES)}${pick(rnd, BRANDS)}${pick(rnd, KINDS)}`);

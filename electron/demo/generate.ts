@@ -86,16 +86,11 @@ function addGeneratedDrugs(runtime: Runtime, count: number, seed: number): void 
   db.transaction(() => {
     const known = knownSearchNames(db);
     for (const r of generateCatalogRows(count, seed)) {
-      insertDrug(
-        db,
-        generatedDrugRecord(r, null),
-        at,
-        known,
-      );
+      insertDrug(db, generatedDrugRecord(r, null), at, known);
     }
-    sql(
-      db,
-      `INSERT INTO audit_log (at, transport, method, outcome, target, details) VALUES (?, 'internal', 'demo.generateCatalog', 'ok', 'catalog', ?)`,
-    ).run(at, JSON.stringify({ drugs: count, seed }));
+    sql(db, `INSERT INTO audit_log (at, transport, method, outcome, target, details) VALUES (?, 'internal', 'demo.generateCatalog', 'ok', 'catalog', ?)`).run(
+      at,
+      JSON.stringify({ drugs: count, seed }),
+    );
   })();
 }

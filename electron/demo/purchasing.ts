@@ -84,12 +84,17 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
   const all = pool.map((d) => ({ ...d, vbp: d.vbp === 1 }));
   const brands = r.shuffle(all.filter((d) => withVbp.has(d.id))).slice(0, 6);
   const common: PoolDrug[] = [...brands, ...r.shuffle(all.filter((d) => !withVbp.has(d.id))).slice(0, Math.max(0, 40 - brands.length))];
-  const clinics = sql(db, "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code").all() as {
+  const clinics = sql(
+    db,
+    "SELECT c.id, u.username FROM clinics c JOIN users u ON u.clinic_id = c.id AND u.role = 'village_doctor' WHERE c.active = 1 ORDER BY c.code",
+  ).all() as {
     id: number;
     username: string;
   }[];
   if (clinics.length === 0) return;
-  const pharmacistName = (sql(db, "SELECT username FROM users WHERE role = 'pharmacist' AND active = 1 ORDER BY id LIMIT 1").get() as { username: string } | undefined)?.username;
+  const pharmacistName = (
+    sql(db, "SELECT username FROM users WHERE role = 'pharmacist' AND active = 1 ORDER BY id LIMIT 1").get() as { username: string } | undefined
+  )?.username;
   if (!pharmacistName) return;
 
   // Each clinic: its formulary and how many base units a day it uses of each drug.
@@ -140,7 +145,8 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const info = await call(clinic.username, 'requisitions.stockInfo', { drugIds: items.map((i) => i.drug.id) });
     const lines = items
       .map((i, k) => {
-        const suggested = info.rows[k].suggestedQty;
+        // No suggestion for a drug under the clinic's blind count: the doctor asks for it after the count.
+        const suggested = info.rows[k].suggestedQty ?? 0;
         let qty = opening ? Math.ceil((i.perDay * 45) / i.drug.packSize) * i.drug.packSize : suggested;
         if (!opening && qty > 0 && r.chance(0.25)) qty += i.drug.packSize * r.pick([-1, 1, 2]); // the doctor's own judgement
         return { drugId: i.drug.id, qty, enteredIn: (r.chance(0.85) ? 'pack' : 'base') as 'pack' | 'base', note: null };
@@ -204,7 +210,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const byClinic = new Map<number, { requisitionLineId: number; qty: number }[]>();
     const left = new Map<number, number>(); // hub stock still free today, per drug
     for (const p of pending) {
-      if (!left.has(p.drugId)) left.set(p.drugId, p.hubAvailable);
+      if (!left.has(p.drugId)) left.set(p.drugId, p.hubAvailable ?? 0); // null: the hub store under its blind count
       const qty = Math.min(p.outstandingQty, left.get(p.drugId)!);
       if (qty <= 0) continue;
       left.set(p.drugId, left.get(p.drugId)! - qty);

@@ -55,13 +55,18 @@ export async function runDemoSpotCheck(
   })();
   const mode = opts.counterMode ?? 'self';
   const counter = mode === 'self' ? clients.doctor : clients.pharmacist;
-  const st = await clients.pharmacist.call('stocktakes.create', { kind: 'spot', clinicId, sampleSize: opts.sampleSize ?? 6, counterMode: mode, blind: true });
 
-  // The shelf: the book as the hub sees it (hub staff may read it), with a few invented differences.
+  // The shelf: the book as the hub sees it before the draw (once the pharmacist has drawn a count they go to
+  // count, they are blind to it), with a few invented differences.
+  const stores = await clients.pharmacist.call('stock.stores', {});
+  const storeId = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
   const lots = new Map<number, number>();
-  for (const drugId of new Set(st.lines.map((l) => l.drugId))) {
-    for (const lot of await clients.pharmacist.call('stock.lots', { storeId: st.storeId, drugId })) lots.set(lot.lotId, lot.qty);
+  for (let page = 1; ; page++) {
+    const onHand = await clients.pharmacist.call('stock.onHand', { storeId, filter: 'in_stock', page, pageSize: 500 });
+    for (const row of onHand.rows) for (const lot of row.lots) lots.set(lot.lotId, lot.qty);
+    if (page * 500 >= onHand.total) break;
   }
+  const st = await clients.pharmacist.call('stocktakes.create', { kind: 'spot', clinicId, sampleSize: opts.sampleSize ?? 6, counterMode: mode, blind: true });
   const slips = new Map<number, Slip>();
   for (const line of st.lines) {
     if (rand() * 100 < (opts.variancePercent ?? 15)) slips.set(line.id, inventSlip(rand, lots.get(line.lotId) ?? 0, line.packSize));

@@ -20,6 +20,7 @@ import type { Runtime } from '../runtime';
 import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isoWeekday } from '../../shared/supervision';
 import { isPeriodClosed } from '../domain/stock/ledger';
+import { lotAvailableAt } from '../domain/stock/availability';
 
 const PHARMACIST = 'yaoku';
 
@@ -45,7 +46,11 @@ function clinicStore(runtime: Runtime, clinicId: number): number {
 }
 
 function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as { username: string }).username;
+  return (
+    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
+      username: string;
+    }
+  ).username;
 }
 
 /** 紧急请领: the clinic asks, the hub approves, orders from the supplier, receives and delivers; the doctor signs. */
@@ -53,7 +58,11 @@ async function urgentSupply(ctx: Ctx, day: string, clinicId: number, lines: { dr
   await ctx.on(day, async (as) => {
     const doctor = as(doctorOf(ctx.runtime, clinicId));
     const ph = as(PHARMACIST);
-    const req = await doctor.call('requisitions.submit', { submitToken: `demo-urgent-${clinicId}-${day}-${lines[0].drugId}`, note: '用量增加，紧急请领', lines: lines.map((l) => ({ ...l, enteredIn: 'base' as const, note: null })) });
+    const req = await doctor.call('requisitions.submit', {
+      submitToken: `demo-urgent-${clinicId}-${day}-${lines[0].drugId}`,
+      note: '用量增加，紧急请领',
+      lines: lines.map((l) => ({ ...l, enteredIn: 'base' as const, note: null })),
+    });
     const full = await ph.call('requisitions.get', { id: req.id });
     await ph.call('requisitions.decide', { id: req.id, lines: full.lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
     const preview = await ph.call('aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
@@ -65,11 +74,20 @@ async function urgentSupply(ctx: Ctx, day: string, clinicId: number, lines: { dr
         poId: o.id,
         invoiceNo: `4300${String(o.id).padStart(6, '0')}`,
         invoiceDate: day,
-        lines: order.lines.map((l, i) => ({ poLineId: l.id, batchNo: `${day.slice(2, 4)}J${String(o.id * 10 + i).padStart(5, '0')}`, mfgDate: addDays(day, -90), expiryDate: addDays(day, 720), qty: l.qty })),
+        lines: order.lines.map((l, i) => ({
+          poLineId: l.id,
+          batchNo: `${day.slice(2, 4)}J${String(o.id * 10 + i).padStart(5, '0')}`,
+          mfgDate: addDays(day, -90),
+          expiryDate: addDays(day, 720),
+          qty: l.qty,
+        })),
       });
     }
     const approved = await ph.call('requisitions.get', { id: req.id });
-    const delivery = await ph.call('deliveries.create', { clinicId, lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty })) });
+    const delivery = await ph.call('deliveries.create', {
+      clinicId,
+      lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty })),
+    });
     await doctor.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })) });
   });
 }
@@ -78,11 +96,27 @@ async function dispense(ctx: Ctx, day: string, clinicId: number, lines: { drugId
   await ctx.on(day, (as) => as(doctorOf(ctx.runtime, clinicId)).call('dispensing.create', { businessDate: day, lines }));
 }
 
-/** A full count of the clinic's store by the pharmacist on site: `shelf` says what is really there per drug (default: the book). */
-async function fullCount(ctx: Ctx, day: string, clinicId: number, shelf: (drugId: number, book: number) => number, found?: { drugId: number; batchNo: string; qty: number }) {
+/**
+ * A full count of the clinic's store by the pharmacist on site: `shelf` says what is really there of the first
+ * lot counted of each drug, or of the lot it names (default: the book).
+ */
+async function fullCount(
+  ctx: Ctx,
+  day: string,
+  clinicId: number,
+  shelf: (drugId: number, book: number, lotId: number) => number,
+  found?: { drugId: number; batchNo: string; qty: number },
+  onlyLot?: number,
+) {
   await ctx.on(day, async (as) => {
     const ph = as(PHARMACIST);
-    let st = await ph.call('stocktakes.create', { kind: 'full', storeId: clinicStore(ctx.runtime, clinicId), counterMode: 'onsite', blind: false, note: '监管抽查：全面盘点' });
+    let st = await ph.call('stocktakes.create', {
+      kind: 'full',
+      storeId: clinicStore(ctx.runtime, clinicId),
+      counterMode: 'onsite',
+      blind: false,
+      note: '监管抽查：全面盘点',
+    });
     if (found) {
       const lot = (await ph.call('stocktakes.foundLots', { id: st.id, q: found.batchNo })).find((l) => l.drugId === found.drugId);
       if (lot) st = await ph.call('stocktakes.addLine', { id: st.id, lotId: lot.lotId });
@@ -94,7 +128,7 @@ async function fullCount(ctx: Ctx, day: string, clinicId: number, shelf: (drugId
         const book = l.bookQtyAtStart ?? 0;
         let counted = book;
         if (found && l.drugId === found.drugId && l.origin === 'found') counted = found.qty;
-        else if (!seen.has(l.drugId)) counted = Math.max(0, shelf(l.drugId, book));
+        else if (onlyLot === undefined ? !seen.has(l.drugId) : l.lotId === onlyLot) counted = Math.max(0, shelf(l.drugId, book, l.lotId));
         seen.add(l.drugId);
         return { lineId: l.id, countedQty: counted, note: counted === book ? null : '现场清点' };
       }),
@@ -102,7 +136,11 @@ async function fullCount(ctx: Ctx, day: string, clinicId: number, shelf: (drugId
     st = await ph.call('stocktakes.submit', { id: st.id });
     const reasons = st.lines
       .filter((l) => (l.variance ?? 0) !== 0)
-      .map((l) => ((l.variance ?? 0) < 0 ? { lineId: l.id, reasonCode: 'unrecorded_dispensing' as const, reasonNote: '村医称已发药未登记，待核实' } : { lineId: l.id, reasonCode: 'other' as const, reasonNote: '货架上有账外药品，来源待查' }));
+      .map((l) =>
+        (l.variance ?? 0) < 0
+          ? { lineId: l.id, reasonCode: 'unrecorded_dispensing' as const, reasonNote: '村医称已发药未登记，待核实' }
+          : { lineId: l.id, reasonCode: 'other' as const, reasonNote: '货架上有账外药品，来源待查' },
+      );
     await ph.call('stocktakes.approve', { id: st.id, reasons, note: '差异已记录，移交监管核查' });
   });
 }
@@ -118,7 +156,12 @@ function busiest(runtime: Runtime, today: string) {
 }
 
 function onHand(runtime: Runtime, clinicId: number, drugId: number): number {
-  return (sql(runtime.app.db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(clinicStore(runtime, clinicId), drugId) as { q: number }).q;
+  return (
+    sql(runtime.app.db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances WHERE store_id = ? AND drug_id = ?').get(
+      clinicStore(runtime, clinicId),
+      drugId,
+    ) as { q: number }
+  ).q;
 }
 
 export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
@@ -162,7 +205,9 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
     const clinics = (sql(db, 'SELECT id FROM clinics WHERE active = 1 ORDER BY code').all() as { id: number }[]).map((c) => c.id);
     if (clinics.length < 6) return planted;
     const busy = busiest(runtime, today);
-    const closedClinics = new Set((sql(db, "SELECT clinic_id AS id FROM clinic_schedules WHERE rest_weekdays <> ''").all() as { id: number }[]).map((r) => r.id));
+    const closedClinics = new Set(
+      (sql(db, "SELECT clinic_id AS id FROM clinic_schedules WHERE rest_weekdays <> ''").all() as { id: number }[]).map((r) => r.id),
+    );
 
     // 用药量突增: the busiest drug of a clinic, 8× its weekly use over one week (last week, or this one so far).
     const spike = busy.find((b) => b.clinicId === clinics[2]);
@@ -185,10 +230,14 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
 
     // 整数数量重复登记: exactly 10 of a heavily used drug entered on every day of the month so far.
     const round = busy.find((b) => ![clinics[2], clinics[3], clinics[5]].includes(b.clinicId) && !closedClinics.has(b.clinicId) && b.qty >= 8 * 60);
-    const roundDays = Array.from({ length: 20 }, (_, k) => addDays(today, -1 - k)).filter((d) => periodOf(d) === periodOf(today) && open(d)).reverse();
+    const roundDays = Array.from({ length: 20 }, (_, k) => addDays(today, -1 - k))
+      .filter((d) => periodOf(d) === periodOf(today) && open(d))
+      .reverse();
     if (round && roundDays.length >= 6) {
       await attempt('round', async () => {
-        await urgentSupply(ctx, roundDays[0], round.clinicId, [{ drugId: round.drugId, qty: Math.ceil((10 * roundDays.length) / round.packSize) * round.packSize }]);
+        await urgentSupply(ctx, roundDays[0], round.clinicId, [
+          { drugId: round.drugId, qty: Math.ceil((10 * roundDays.length) / round.packSize) * round.packSize },
+        ]);
         for (const d of roundDays) await dispense(ctx, d, round.clinicId, [{ drugId: round.drugId, qty: 10 }]);
       });
     }
@@ -227,7 +276,13 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
           { drugId: pairs.b, qty: pairs.packB * Math.ceil(60 / pairs.packB) },
         ]);
         for (const d of swapDays.slice(0, 10).reverse()) await dispense(ctx, d, swapClinic, [{ drugId: pairs.a, qty: 11 + (Number(d.slice(8)) % 7) }]);
-        await fullCount(ctx, countDay, swapClinic, (drugId, book) => (drugId === pairs.b ? book - Math.min(book, Math.max(20, pairs.packB)) : book), foundDrug ? { ...foundDrug, qty: 36 } : undefined);
+        await fullCount(
+          ctx,
+          countDay,
+          swapClinic,
+          (drugId, book) => (drugId === pairs.b ? book - Math.min(book, Math.max(20, pairs.packB)) : book),
+          foundDrug ? { ...foundDrug, qty: 36 } : undefined,
+        );
         if (!foundDrug) planted.push('exceed skipped: no drug to find');
         if (foundDrug && open(addDays(today, -1))) {
           await dispense(ctx, addDays(today, -1), swapClinic, [{ drugId: foundDrug.drugId, qty: 13 }]);
@@ -236,20 +291,27 @@ export async function plantDemoAnomalies(runtime: Runtime): Promise<string[]> {
       });
     }
 
-    // 盘亏集中: the same drug short at two counts at one clinic.
+    // 盘亏集中: the same drug short at two counts at one clinic. The counts are dated back (the clock is moved
+    // to each day), so the shortage must fit what the lot held on the first count's day and still held after
+    // it (stock is valid at every instant): a costly drug with a lot that did.
     const shortClinic = clinics[3];
-    const shortDrug = sql(
-      db,
-      `SELECT b.drug_id AS drugId, sum(b.qty) AS qty, max(l.unit_cost) AS cost FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-        WHERE b.store_id = ? AND b.qty > 0 GROUP BY b.drug_id HAVING sum(b.qty) >= 20 ORDER BY cost DESC LIMIT 1`,
-    ).get(clinicStore(runtime, shortClinic)) as { drugId: number; qty: number } | undefined;
+    const shortStore = clinicStore(runtime, shortClinic);
     const firstCount = addDays(today, -12);
     const secondCount = addDays(today, -3);
-    if (shortDrug && open(firstCount) && open(secondCount)) {
+    const candidates = sql(
+      db,
+      `SELECT b.drug_id AS drugId, b.lot_id AS lotId, b.qty, l.unit_cost AS cost FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+        WHERE b.store_id = ? AND b.qty >= 8 ORDER BY l.unit_cost DESC, b.lot_id`,
+    ).all(shortStore) as { drugId: number; lotId: number; qty: number }[];
+    const shortLot = candidates
+      .map((c) => ({ ...c, available: lotAvailableAt(db, shortStore, c.lotId, firstCount, c.qty).available }))
+      .find((c) => c.available >= 8);
+    if (shortLot && open(firstCount) && open(secondCount)) {
       await attempt('shortage', async () => {
-        const short = Math.max(4, Math.floor(shortDrug.qty / 6));
-        await fullCount(ctx, firstCount, shortClinic, (drugId, book) => (drugId === shortDrug.drugId ? book - Math.min(book, short) : book));
-        await fullCount(ctx, secondCount, shortClinic, (drugId, book) => (drugId === shortDrug.drugId ? book - Math.min(book, short) : book));
+        const short = Math.min(Math.max(4, Math.floor(shortLot.qty / 6)), Math.floor(shortLot.available / 2));
+        const shelf = (_: number, book: number) => book - Math.min(book, short);
+        await fullCount(ctx, firstCount, shortClinic, shelf, undefined, shortLot.lotId);
+        await fullCount(ctx, secondCount, shortClinic, shelf, undefined, shortLot.lotId);
       });
     }
   } finally {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
 import { defaultDataDir, rendererDir } from '../paths';
 import { Runtime } from '../runtime';
+import { ensureDemoHub } from '../demo/ensure';
 import { createIpcInvoker } from '../ipc/invoker';
 import { LanController } from '../http/lan';
 import { CONTENT_SECURITY_POLICY } from '../http/security';
@@ -52,7 +53,7 @@ function serveRenderer(request: Request): Response {
 }
 
 function fromOurPage(frame: Electron.WebFrameMain | null): boolean {
-  return Boolean(frame && frame.url.startsWith(`${ORIGIN}/`));
+  return Boolean(frame?.url.startsWith(`${ORIGIN}/`));
 }
 
 function createWindow(): void {
@@ -105,7 +106,8 @@ async function startLanController(): Promise<void> {
 
 app.whenReady().then(async () => {
   try {
-    runtime = new Runtime({ dataDir: app.getPath('userData') });
+    const opened: Runtime = new Runtime({ dataDir: app.getPath('userData') }, undefined, { prepareDemo: () => ensureDemoHub(opened) });
+    runtime = opened;
   } catch (err) {
     dialog.showErrorBox('无法打开数据库', (err as Error).message);
     app.quit();

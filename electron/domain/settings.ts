@@ -1,7 +1,17 @@
 import { sql, type Db } from '../db/database';
 
 /** Known keys of the settings table. */
-export type SettingKey = 'hub.name' | 'hub.address' | 'hub.phone' | 'demo' | 'lan.enabled' | 'lan.port' | 'lan.https' | 'lan.hostnames' | 'purchasing.targetMonths';
+export type SettingKey =
+  | 'hub.name'
+  | 'hub.address'
+  | 'hub.phone'
+  | 'demo'
+  | 'lan.enabled'
+  | 'lan.port'
+  | 'lan.https'
+  | 'lan.hostnames'
+  | 'purchasing.targetMonths'
+  | 'posting.maxBackdateDays';
 
 export function getSetting(db: Db, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

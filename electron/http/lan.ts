@@ -2,13 +2,14 @@
  * The LAN server as the hub's settings describe it (系统设置 → 局域网访问): started, restarted or stopped
  * when they change. Plain Node: the Electron shell only creates the controller and shows its errors.
  */
-import type { LanHost, Runtime } from '../runtime';
+import type { Runtime } from '../runtime';
+import type { LanHost } from '../domain/ports';
 import type { LanSettings } from '../../shared/contract/system';
-import { readLanHostnames, readLanSettings } from './lan-settings';
-import { ensureCertificate, lanAddresses } from './certificate';
+import { readLanHostnames, readLanSettings } from '../domain/system/lan-settings';
+import { ensureCertificate, lanAddresses } from '../lib/certificate';
 import { startHttpServer, type RunningServer } from './server';
 
-export { readLanSettings, writeLanSettings } from './lan-settings';
+export { readLanSettings, writeLanSettings } from '../domain/system/lan-settings';
 
 /** The addresses to give village doctors for a server listening on all interfaces. */
 export function lanUrls(https: boolean, port: number, addresses = lanAddresses()): string[] {
@@ -58,7 +59,12 @@ export class LanController implements LanHost {
     const settled = db ? same(s, readLanSettings(db)) : true;
     return {
       running: this.server !== null && settled,
-      urls: this.server && s ? (this.opts.host && this.opts.host !== '0.0.0.0' ? [this.server.url] : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])) : [],
+      urls:
+        this.server && s
+          ? this.opts.host && this.opts.host !== '0.0.0.0'
+            ? [this.server.url]
+            : lanUrls(s.https, this.server.port, [...lanAddresses(), ...s.hostnames])
+          : [],
       error: this.error,
     };
   }

@@ -7,13 +7,13 @@ import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
 import { dispatch } from '../api/dispatch';
-import { allowAnonymousAuditRow, recordAudit } from '../api/audit';
+import { allowAnonymousAuditRow, recordAudit } from '../domain/audit/record';
 import { logFault } from '../api/faults';
-import type { SessionSink } from '../api/context';
+import type { SessionSink } from '../domain/context';
 import type { Runtime } from '../runtime';
 import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
-import { CA_FILE_NAME, caCertificatePem, ownHostnames } from './certificate';
-import { readLanHostnames } from './lan-settings';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames } from '../lib/certificate';
+import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';
@@ -199,9 +199,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) {
-      return req.method === 'POST'
-        ? sendError(reply, 'UNKNOWN_METHOD', '接口不存在')
-        : sendError(reply, 'BAD_REQUEST', '接口只接受 POST 请求');
+      return req.method === 'POST' ? sendError(reply, 'UNKNOWN_METHOD', '接口不存在') : sendError(reply, 'BAD_REQUEST', '接口只接受 POST 请求');
     }
     if (req.method === 'GET' && indexHtml && fs.existsSync(indexHtml)) {
       // Client-side routes (e.g. /stock/card) all load the single-page app.

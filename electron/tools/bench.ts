@@ -17,11 +17,14 @@ import { runCatalogBench } from './bench/catalog';
 import { runServerBench } from './bench/server';
 import { ensureHub, verifyHub } from './bench/hubs';
 import { round } from './bench/measure';
-import { recordCleanClose } from '../domain/backup/recovery';
+import { recordCleanClose } from '../db/clean-close';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const wants = (part: string) => !only || only.includes(part);
 const root = path.resolve(process.cwd(), '.bench');
 const started = Date.now();
@@ -45,8 +48,13 @@ async function main() {
   const smallHub = await ensureHub(root, small, log, { reuseChecked });
   const ledgerRows = bigHub.stats.ledgerRows;
   const bytes = fs.statSync(bigHub.file).size;
-  log(`  large: ${ledgerRows.toLocaleString('en')} ledger rows, ${(bytes / 2 ** 20).toFixed(0)} MiB; small: ${smallHub.stats.ledgerRows.toLocaleString('en')} rows (${elapsed()})`);
-  for (const [name, hub] of [['large', bigHub], ['small', smallHub]] as const) {
+  log(
+    `  large: ${ledgerRows.toLocaleString('en')} ledger rows, ${(bytes / 2 ** 20).toFixed(0)} MiB; small: ${smallHub.stats.ledgerRows.toLocaleString('en')} rows (${elapsed()})`,
+  );
+  for (const [name, hub] of [
+    ['large', bigHub],
+    ['small', smallHub],
+  ] as const) {
     if (hub.cached) continue;
     const check = verifyHub(hub.file, quick ? null : 6);
     log(`  invariants (${name}, ${check.scope}): ${check.problems.length === 0 ? 'hold' : check.problems.slice(0, 5).join('; ')}`);
@@ -110,7 +118,14 @@ async function main() {
     const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (old.scale === (quick ? 'quick' : 'full')) previous = old;
   }
-  const out = { ...previous, scale: quick ? 'quick' : 'full', ...results, run_seconds: round((Date.now() - started) / 1000, 0), machine, at: new Date().toISOString() };
+  const out = {
+    ...previous,
+    scale: quick ? 'quick' : 'full',
+    ...results,
+    run_seconds: round((Date.now() - started) / 1000, 0),
+    machine,
+    at: new Date().toISOString(),
+  };
   fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`\n[6/6] results (${elapsed()}) → bench-results.json`);
   printTable(out);

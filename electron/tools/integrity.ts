@@ -24,6 +24,7 @@ const ENGLISH: Record<string, string> = {
   'ledger.balances': 'stock balances equal ledger sums (store x lot)',
   'ledger.periodTotals': 'monthly totals equal ledger sums',
   'ledger.negative': 'no negative stock',
+  'ledger.runningNegative': 'no lot negative at any date (running balance per store x lot, in ledger order)',
 };
 
 const USAGE = '用法 / usage: npm run integrity -- [--data 目录 | --file 文件] [--json]';

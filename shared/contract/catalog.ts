@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineMethod } from './define';
 import { fileContent, id, nonNegativeQty, optionalText, pageOf, paging, requiredText, unitPrice } from './common';
 import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
-import { IMPORT_FIELDS } from '../catalogColumns';
+import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
+import { about, drugOut, out, valuesText } from './describe';
 
 const HUB_ROLES = ['admin', 'pharmacist', 'finance'] as const;
 const EDITORS = ['admin', 'pharmacist'] as const;
@@ -14,28 +15,33 @@ export const nhsaCode = z
   .superRefine((v, ctx) => {
     const problem = nhsaCodeProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  })
+  .describe('医保药品编码：全角转半角、去空白、转大写后，X（西药）或 Z（中成药）开头，大写字母和数字，2–50 个字符；全系统唯一');
 
 /** 批准文号; "H20003263" is completed to "国药准字H20003263". Empty means none. */
 export const approvalNo = z
   .string({ error: '批准文号必须是文字' })
   .nullish()
-  .transform((v) => (v && v.trim() ? normalizeApprovalNo(v) : null))
+  .transform((v) => (v?.trim() ? normalizeApprovalNo(v) : null))
   .superRefine((v, ctx) => {
     const problem = v === null ? null : approvalNoProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  })
+  .describe('批准文号：国药准字 + H/Z/S/J + 8 位数字，只填 H20003263 时自动补全；省略、null 或空白 = 无');
 
 export const tracePrefix = z
   .string({ error: '追溯码前缀必须是文字' })
   .nullish()
-  .transform((v) => (v && v.trim() ? v.trim() : null))
+  .transform((v) => (v?.trim() ? v.trim() : null))
   .superRefine((v, ctx) => {
     const problem = v === null ? null : tracePrefixProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  })
+  .describe('追溯码前缀：20 位追溯码的前 7 位数字（标识产品），入库时追溯码须以它开头；省略、null 或空白 = 不检查');
 
-export const insuranceClass = z.enum(['A', 'B', 'none'], { error: '医保类别应为 甲类(A)、乙类(B) 或 非医保(none)' });
+export const insuranceClass = z
+  .enum(['A', 'B', 'none'], { error: '医保类别应为 甲类(A)、乙类(B) 或 非医保(none)' })
+  .describe(`医保类别。${valuesText({ A: '甲类', B: '乙类', none: '非医保（不在医保目录）' })}`);
 export type InsuranceClass = z.infer<typeof insuranceClass>;
 
 /** A price per pack in micro-yuan (1 yuan = 1,000,000). */
@@ -45,9 +51,13 @@ const packSize = z
   .number({ error: '包装数量必须是数字' })
   .int('包装数量必须是整数')
   .min(1, '包装数量至少为 1')
-  .max(100_000, '包装数量过大');
+  .max(100_000, '包装数量过大')
+  .describe('转换比：每包装单位含多少最小单位，1–100000 的整数（如每盒 24 粒填 24）；药品已有请领、采购或入库后不能再改');
 
-const level = nonNegativeQty.nullish().transform((v) => v ?? null);
+const level = about(
+  nonNegativeQty.nullish().transform((v) => v ?? null),
+  '省略或 null = 不设',
+);
 
 /** The rules across fields, shared by the API and the workbook import. Paths are field names. */
 export interface DrugRuleInput {
@@ -70,28 +80,37 @@ export function drugRuleProblems(d: DrugRuleInput): { path: string; message: str
 
 export const drugFields = {
   nhsaCode,
-  genericName: requiredText(100, '通用名'),
-  tradeName: optionalText(100, '商品名'),
-  dosageForm: requiredText(30, '剂型'),
-  spec: requiredText(100, '规格'),
-  packUnit: requiredText(10, '包装单位'),
-  baseUnit: requiredText(10, '最小单位'),
+  genericName: about(requiredText(100, '通用名'), '通用名'),
+  tradeName: about(optionalText(100, '商品名'), '商品名'),
+  dosageForm: about(requiredText(30, '剂型'), '剂型，如 胶囊剂'),
+  spec: about(requiredText(100, '规格'), '规格，如 0.25g'),
+  packUnit: about(requiredText(10, '包装单位'), '包装单位，如 盒、瓶'),
+  baseUnit: about(requiredText(10, '最小单位'), '最小单位，如 粒、片、支：全部数量以它计；已有业务后不能再改'),
   packSize,
-  manufacturer: requiredText(100, '生产企业'),
+  manufacturer: about(requiredText(100, '生产企业'), '生产企业'),
   approvalNo,
   insuranceClass,
-  essential: z.boolean().default(false),
-  vbp: z.boolean().default(false),
-  vbpBatch: optionalText(30, '集采批次'),
-  vbpPrice: packPrice.nullish().transform((v) => v ?? null),
-  referencePrice: packPrice.nullish().transform((v) => v ?? null),
-  rx: z.boolean().default(true),
-  zeroMarkup: z.boolean().default(true),
-  defaultSupplierId: id.nullish().transform((v) => v ?? null),
-  hubMin: level,
-  hubMax: level,
-  clinicMin: level,
-  clinicMax: level,
+  essential: z.boolean().default(false).describe('国家基本药物'),
+  vbp: z.boolean().default(false).describe('集采中选药品；为 false 时 vbpBatch 和 vbpPrice 必须为空'),
+  vbpBatch: about(optionalText(30, '集采批次'), '集采批次，如 第七批；只有集采药品可填'),
+  vbpPrice: about(
+    packPrice.nullish().transform((v) => v ?? null),
+    '中选价格，每包装单位；只有集采药品可填；省略或 null = 无',
+  ),
+  referencePrice: about(
+    packPrice.nullish().transform((v) => v ?? null),
+    '集采前参考价，每包装单位（用于计算集采节约金额）；省略或 null = 无',
+  ),
+  rx: z.boolean().default(true).describe('处方药（false = OTC）'),
+  zeroMarkup: z.boolean().default(true).describe('零差率销售'),
+  defaultSupplierId: about(
+    id.nullish().transform((v) => v ?? null),
+    '默认配送企业（汇总采购时向它订货）：须是启用的企业；省略或 null = 无',
+  ),
+  hubMin: about(level, '中心库库存下限：药库补货时低于它就补到上限'),
+  hubMax: about(level, '中心库库存上限，不小于 hubMin'),
+  clinicMin: about(level, '村卫生室库存下限（低于它时预警）'),
+  clinicMax: about(level, '村卫生室库存上限，不小于 clinicMin'),
   tracePrefix,
 };
 
@@ -100,83 +119,105 @@ const withDrugRules = <T extends z.ZodType<DrugRuleInput>>(schema: T) =>
     for (const p of drugRuleProblems(d)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   });
 
-export const drugInput = withDrugRules(z.object(drugFields));
+const DRUG_RULES = 'vbp 为 false 时 vbpBatch、vbpPrice 须为空；hubMin ≤ hubMax，clinicMin ≤ clinicMax；nhsaCode 不能与其他药品重复（409 DUPLICATE）';
+
+export const drugInput = withDrugRules(z.object(drugFields)).describe(DRUG_RULES);
 export type DrugInput = z.input<typeof drugInput>;
 
-/** What a drug picker shows for one hit. stockQty: base units at the asked store (null without a store). */
+/**
+ * What a drug picker shows for one hit. stockQty: base units at the asked store (null without a store, and
+ * while a blind count hides the drug's book there from the caller: then bookHidden is true).
+ */
+const drugId = out.id('药品');
+const genericName = out.text('通用名');
+const tradeName = out.text('商品名；null = 无').nullable();
+const approvalNoOut = out.text('批准文号，如 国药准字H20003263；null = 无').nullable();
+const vbpBatchOut = out.text('集采批次，如 第七批；null = 无').nullable();
+
 export const drugHit = z.object({
-  id: z.number().int(),
-  nhsaCode: z.string(),
-  genericName: z.string(),
-  tradeName: z.string().nullable(),
-  dosageForm: z.string(),
-  spec: z.string(),
-  packUnit: z.string(),
-  baseUnit: z.string(),
-  packSize: z.number().int(),
-  manufacturer: z.string(),
-  approvalNo: z.string().nullable(),
+  id: drugId,
+  nhsaCode: drugOut.nhsaCode,
+  genericName,
+  tradeName,
+  dosageForm: drugOut.dosageForm,
+  spec: drugOut.spec,
+  packUnit: drugOut.packUnit,
+  baseUnit: drugOut.baseUnit,
+  packSize: drugOut.packSize,
+  manufacturer: drugOut.manufacturer,
+  approvalNo: approvalNoOut,
   insuranceClass,
-  essential: z.boolean(),
-  vbp: z.boolean(),
-  vbpBatch: z.string().nullable(),
-  rx: z.boolean(),
-  active: z.boolean(),
-  stockQty: z.number().int().nullable(),
+  essential: drugOut.essential,
+  vbp: drugOut.vbp,
+  vbpBatch: vbpBatchOut,
+  rx: out.flag('处方药（false = OTC）'),
+  active: out.flag('启用；false = 已停用'),
+  stockQty: out
+    .qty('在所给库房的结存（含过期批次）')
+    .nullable()
+    .describe('在所给库房的结存（数量，最小单位 base units，含过期批次）；null = 没有给 storeId，或盲盘中对调用者隐藏（bookHidden）'),
+  bookHidden: out.flag('盲盘中：该药品在此库房的账面数对调用者隐藏（调用者是正在盘点的人），相应数字为 null；盘点审核或作废后恢复'),
 });
 export type DrugHit = z.infer<typeof drugHit>;
 
 /** A drug with everything the hub keeps about it. */
 export const drugDetail = z.object({
-  id: z.number().int(),
-  nhsaCode: z.string(),
-  genericName: z.string(),
-  tradeName: z.string().nullable(),
-  dosageForm: z.string(),
-  spec: z.string(),
-  packUnit: z.string(),
-  baseUnit: z.string(),
-  packSize: z.number().int(),
-  manufacturer: z.string(),
-  approvalNo: z.string().nullable(),
+  id: drugId,
+  nhsaCode: drugOut.nhsaCode,
+  genericName,
+  tradeName,
+  dosageForm: drugOut.dosageForm,
+  spec: drugOut.spec,
+  packUnit: drugOut.packUnit,
+  baseUnit: drugOut.baseUnit,
+  packSize: drugOut.packSize,
+  manufacturer: drugOut.manufacturer,
+  approvalNo: approvalNoOut,
   insuranceClass,
-  essential: z.boolean(),
-  vbp: z.boolean(),
-  vbpBatch: z.string().nullable(),
+  essential: drugOut.essential,
+  vbp: drugOut.vbp,
+  vbpBatch: vbpBatchOut,
   /** Winning price per pack, micro-yuan. */
-  vbpPrice: z.number().int().nullable(),
+  vbpPrice: out.packPrice('中选价格', 'null = 无').nullable(),
   /** Price per pack before 集采, micro-yuan (for the savings figures). */
-  referencePrice: z.number().int().nullable(),
-  rx: z.boolean(),
-  zeroMarkup: z.boolean(),
-  defaultSupplierId: z.number().int().nullable(),
-  defaultSupplierName: z.string().nullable(),
+  referencePrice: out.packPrice('集采前参考价（计算节约金额用）', 'null = 无').nullable(),
+  rx: out.flag('处方药（false = OTC）'),
+  zeroMarkup: out.flag('零差率销售'),
+  defaultSupplierId: out.id('默认配送企业', 'null = 未设置').nullable(),
+  defaultSupplierName: out.text('默认配送企业名称；null = 未设置').nullable(),
   /** The default supplier's active contract price per pack (micro-yuan); null when it has none: a warning. */
-  defaultSupplierPrice: z.number().int().nullable(),
-  hubMin: z.number().int().nullable(),
-  hubMax: z.number().int().nullable(),
-  clinicMin: z.number().int().nullable(),
-  clinicMax: z.number().int().nullable(),
-  tracePrefix: z.string().nullable(),
-  active: z.boolean(),
+  defaultSupplierPrice: out.packPrice('默认配送企业的有效合同价', 'null = 未设置默认企业或它没有有效合同价（汇总采购会报问题）').nullable(),
+  hubMin: out.qty('中心库库存下限', 'null = 不设').nullable(),
+  hubMax: out.qty('中心库库存上限', 'null = 不设').nullable(),
+  clinicMin: out.qty('村卫生室库存下限', 'null = 不设').nullable(),
+  clinicMax: out.qty('村卫生室库存上限', 'null = 不设').nullable(),
+  tracePrefix: out.text('追溯码前缀（7 位数字）；null = 不检查').nullable(),
+  active: out.flag('启用；false = 已停用（不出现在检索中，历史单据不变）'),
   /** Already received, ordered or requested: pack size and base unit can no longer change. */
-  inUse: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  inUse: out.flag('已有请领、采购或入库记录：packSize 和 baseUnit 不能再改'),
+  createdAt: out.instant('建立时刻'),
+  updatedAt: out.instant('最近修改时刻'),
 });
 export type DrugDetail = z.infer<typeof drugDetail>;
 
-export const importField = z.enum(IMPORT_FIELDS);
+/** Each importable field with what it is, for the docs. */
+const IMPORT_FIELD_TEXT = valuesText(Object.fromEntries(CATALOG_COLUMNS.map((c) => [c.field, c.label])));
+
+export const importField = z.enum(IMPORT_FIELDS).describe(`导入字段。${IMPORT_FIELD_TEXT}`);
 /** Column number (1 = A) for each field; absent or null = not imported. */
-export const importMapping = z.partialRecord(importField, z.number().int().min(1).max(16_384).nullable());
+export const importMapping = z
+  .partialRecord(importField, z.number().int().min(1).max(16_384).nullable())
+  .describe(
+    `列映射 { 字段: 列号 }，列号 1 = A 列（1–16384）；省略或 null = 不导入该字段（已有药品保留原值）。nhsaCode 必须映射；一列只能对应一个字段。字段${IMPORT_FIELD_TEXT}`,
+  );
 export type ImportMapping = z.infer<typeof importMapping>;
 
 export const importIssue = z.object({
   /** Row number as the spreadsheet shows it. */
-  row: z.number().int(),
+  row: out.int('行号，与 Excel 中显示的一致'),
   /** Column name as in the file's header (or the field's name when the column is missing). */
-  column: z.string(),
-  reason: z.string(),
+  column: out.text('列名：文件表头中的名称（没有该列时为字段名）'),
+  reason: out.text('错误原因（中文）'),
 });
 export type ImportIssue = z.infer<typeof importIssue>;
 
@@ -186,47 +227,62 @@ const IMPORT_ROLES = EDITORS;
 export const MAX_REPORTED_ISSUES = 10_000;
 
 const importSource = {
-  file: fileContent,
+  file: fileContent.describe('Excel 工作簿（.xlsx），base64；请求体最大 64 MiB'),
   /** Worksheet name; the first sheet with recognisable headers when absent. */
-  sheet: z.string().max(100).optional(),
+  sheet: z.string().max(100).optional().describe('工作表名称；省略 = 前 10 行中有可识别表头的第一张表'),
 };
 
+const importAction = z
+  .enum(['new', 'update', 'unchanged', 'error'])
+  .describe(`该行的结果。${valuesText({ new: '新增药品（编码不存在）', update: '更新已有药品', unchanged: '与现有资料相同', error: '有错误' })}`);
+
 export const importPreview = z.object({
-  sheet: z.string(),
-  sheets: z.array(z.string()),
-  headerRow: z.number().int(),
-  columns: z.array(z.object({ index: z.number().int(), letter: z.string(), header: z.string(), samples: z.array(z.string()) })),
-  mapping: importMapping,
+  sheet: out.text('读取的工作表'),
+  sheets: z.array(z.string()).describe('工作簿中全部工作表的名称'),
+  headerRow: out.int('表头所在的行号（Excel 行号）'),
+  columns: z
+    .array(
+      z.object({
+        index: out.int('列号，1 = A 列'),
+        letter: out.text('列字母，如 A、AB'),
+        header: out.text('表头文字（空列为空串）'),
+        samples: z.array(z.string()).describe('前 3 个数据行中该列的非空文字'),
+      }),
+    )
+    .describe('表头的每一列'),
+  mapping: about(importMapping, '使用的列映射（未给 mapping 时为按表头自动识别的建议）'),
   /** Fields a new drug needs that no column is mapped to. */
-  missingRequired: z.array(importField),
-  totalRows: z.number().int(),
-  newCount: z.number().int(),
-  updatedCount: z.number().int(),
-  unchangedCount: z.number().int(),
-  errorRowCount: z.number().int(),
-  errorCount: z.number().int(),
-  errors: z.array(importIssue),
-  rows: z.array(
-    z.object({
-      row: z.number().int(),
-      action: z.enum(['new', 'update', 'unchanged', 'error']),
-      nhsaCode: z.string(),
-      genericName: z.string(),
-      spec: z.string(),
-      manufacturer: z.string(),
-      changes: z.array(z.string()),
-    }),
-  ),
+  missingRequired: z.array(importField).describe('新增药品必须有、但没有映射到任何列的字段'),
+  totalRows: out.count('表头下的数据行'),
+  newCount: out.count('将新增的药品'),
+  updatedCount: out.count('将更新的药品'),
+  unchangedCount: out.count('资料不变的行'),
+  errorRowCount: out.count('有错误的行'),
+  errorCount: out.count('错误总数（一行可有多处）'),
+  errors: z.array(importIssue).describe('错误明细，最多 10000 条（计数总是完整的）'),
+  rows: z
+    .array(
+      z.object({
+        row: out.int('Excel 行号'),
+        action: importAction,
+        nhsaCode: out.text('医保编码（规范化后；有错误时为原文）'),
+        genericName: out.text('通用名'),
+        spec: out.text('规格'),
+        manufacturer: out.text('生产企业'),
+        changes: z.array(z.string()).describe('将修改的资料项（中文名），如 规格、中选价格'),
+      }),
+    )
+    .describe('样例行，最多 200 行，有错误的在前'),
 });
 export type ImportPreview = z.infer<typeof importPreview>;
 
 export const importResult = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  skippedRows: z.number().int(),
-  errorCount: z.number().int(),
-  errors: z.array(importIssue),
+  created: out.count('新增的药品'),
+  updated: out.count('更新的药品'),
+  unchanged: out.count('资料不变的行'),
+  skippedRows: out.count('因有错误而跳过的行（只在 cleanRowsOnly 时可能 > 0）'),
+  errorCount: out.count('错误总数'),
+  errors: z.array(importIssue).describe('错误明细，最多 10000 条'),
 });
 
 export const catalogApi = {
@@ -236,18 +292,23 @@ export const catalogApi = {
     write: false,
     clinicScoped: true,
     input: z.object({
-      q: z.string({ error: '请输入检索内容' }).max(100, '检索内容过长'),
-      storeId: id.optional(),
-      limit: z.number().int().min(1).max(50, '最多返回 50 条').default(20),
-      includeInactive: z.boolean().default(false),
+      q: z
+        .string({ error: '请输入检索内容' })
+        .max(100, '检索内容过长')
+        .describe(
+          '检索内容：中文名、拼音首字母或全拼（通用名或商品名）、医保编码（精确，或 4 位以上前缀）、批准文号或其 8 位数字；空格后的词进一步筛选规格、生产企业等，如 “amxl 0.25g”',
+        ),
+      storeId: about(id.optional(), '同时返回该库房的结存；村医只能是本室库房'),
+      limit: z.number().int().min(1).max(50, '最多返回 50 条').default(20).describe('最多返回的药品数'),
+      includeInactive: z.boolean().default(false).describe('包括已停用的药品（排在所有启用药品之后）'),
     }),
-    output: z.array(drugHit),
+    output: z.array(drugHit).describe('按匹配程度排序：编码或文号完全一致、名称完全一致、名称开头、编码开头、名称包含'),
   }),
   'catalog.get': defineMethod({
     summary: '一个药品的全部资料（含中选价格、库存上下限、默认配送企业及其合同价）',
     access: 'authenticated',
     write: false,
-    input: z.object({ id }),
+    input: z.object({ id: about(id, '药品') }),
     output: drugDetail,
   }),
   'catalog.list': defineMethod({
@@ -256,13 +317,20 @@ export const catalogApi = {
     write: false,
     input: z
       .object({
-        q: z.string().max(100, '检索内容过长').optional(),
-        status: z.enum(['active', 'inactive', 'all']).default('active'),
-        vbp: z.boolean().optional(),
-        essential: z.boolean().optional(),
-        insuranceClass: insuranceClass.optional(),
+        q: z
+          .string()
+          .max(100, '检索内容过长')
+          .optional()
+          .describe('检索内容（同 catalog.search 的 q）；给出时按匹配程度排序，最多 2000 个匹配，否则按通用名拼音'),
+        status: z
+          .enum(['active', 'inactive', 'all'])
+          .default('active')
+          .describe(`状态。${valuesText({ active: '只看启用', inactive: '只看停用', all: '全部' })}`),
+        vbp: z.boolean().optional().describe('true 只看集采药品，false 只看非集采；省略 = 不筛选'),
+        essential: z.boolean().optional().describe('true 只看基本药物，false 只看非基本药物；省略 = 不筛选'),
+        insuranceClass: about(insuranceClass.optional(), '只看该医保类别'),
         /** Drugs this supplier delivers: its default supplier, or it has an active contract price. */
-        supplierId: id.optional(),
+        supplierId: about(id.optional(), '只看该企业供应的药品：它是默认配送企业，或有它的有效合同价'),
         ...paging,
       })
       .default({ status: 'active', page: 1, pageSize: 50 }),
@@ -279,14 +347,16 @@ export const catalogApi = {
     summary: '修改药品资料或停用；已过账的单据保留原名称和价格，不受影响',
     access: EDITORS,
     write: true,
-    input: withDrugRules(z.object({ id, active: z.boolean(), ...drugFields })),
+    input: withDrugRules(z.object({ id: about(id, '药品'), active: z.boolean().describe('启用；false = 停用'), ...drugFields })).describe(
+      `${DRUG_RULES}；药品已有业务时 packSize 和 baseUnit 不能改（422 BUSINESS_RULE）。全部字段整体替换：省略的可选字段被清空或取默认值`,
+    ),
     output: drugDetail,
   }),
   'catalog.setActive': defineMethod({
     summary: '启用或停用药品（停用后不再出现在检索中，历史单据不变）',
     access: EDITORS,
     write: true,
-    input: z.object({ id, active: z.boolean() }),
+    input: z.object({ id: about(id, '药品'), active: z.boolean().describe('true = 启用，false = 停用') }),
     output: drugDetail,
   }),
   'catalog.importPreview': defineMethod({
@@ -294,7 +364,7 @@ export const catalogApi = {
     access: IMPORT_ROLES,
     write: false,
     maxBodyBytes: WORKBOOK_BYTES,
-    input: z.object({ ...importSource, mapping: importMapping.optional() }),
+    input: z.object({ ...importSource, mapping: about(importMapping.optional(), '省略 = 按表头自动识别') }),
     output: importPreview,
   }),
   'catalog.importCommit': defineMethod({
@@ -302,14 +372,25 @@ export const catalogApi = {
     access: IMPORT_ROLES,
     write: true,
     maxBodyBytes: WORKBOOK_BYTES,
-    input: z.object({ ...importSource, mapping: importMapping, mode: z.enum(['all', 'cleanRowsOnly']) }),
+    input: z.object({
+      ...importSource,
+      mapping: about(importMapping, '通常传回 catalog.importPreview 返回的 mapping（可修改）'),
+      mode: z
+        .enum(['all', 'cleanRowsOnly'])
+        .describe(
+          `导入方式（一个事务）。${valuesText({ all: '有任何错误则整个文件不导入（400 VALIDATION）', cleanRowsOnly: '只导入无错误的行，有错误的行跳过' })}`,
+        ),
+    }),
     output: importResult,
   }),
   'catalog.export': defineMethod({
     summary: '导出药品目录为 Excel（列名与国家医保药品代码库一致，可再导入）',
     access: HUB_ROLES,
     write: false,
-    input: z.object({ includeInactive: z.boolean().default(true) }).default({ includeInactive: true }),
-    output: z.object({ filename: z.string(), base64: z.string() }),
+    input: z.object({ includeInactive: z.boolean().default(true).describe('包括已停用的药品') }).default({ includeInactive: true }),
+    output: z.object({
+      filename: out.text('文件名：药品目录-YYYYMMDD.xlsx'),
+      base64: out.text('Excel 文件内容，base64'),
+    }),
   }),
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export const ROLES = ['admin', 'pharmacist', 'finance', 'village_doctor'] as const;
 export type Role = (typeof ROLES)[number];

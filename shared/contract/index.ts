@@ -47,7 +47,7 @@ export type ParsedInput<K extends MethodName> = z.output<Api[K]['input']>;
 export type MethodOutput<K extends MethodName> = z.output<Api[K]['output']>;
 
 export function isMethodName(name: string): name is MethodName {
-  return Object.prototype.hasOwnProperty.call(api, name);
+  return Object.hasOwn(api, name);
 }
 
 export * from './define';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -39,11 +40,11 @@ test('back up, damage the live file, restore from the recovery screen, and carry
     await page.getByLabel('确认密码').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: '完成设置并登录' }).click();
     await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-    await page.getByRole('menuitem', { name: '村卫生室' }).click();
+    await openMenu(page, '村卫生室');
     await addClinic(page, 'C01', '东湖村卫生室');
 
     // 系统管理 → 数据备份: nothing yet; back up now.
-    await page.getByRole('menuitem', { name: '数据备份' }).click();
+    await openMenu(page, '数据备份');
     await expect(page.getByRole('heading', { name: '数据备份' })).toBeVisible();
     // The default folder sits beside the data: the page says so.
     await expect(page.getByText('备份与数据在同一块硬盘上')).toBeVisible();
@@ -62,11 +63,11 @@ test('back up, damage the live file, restore from the recovery screen, and carry
     await page.getByLabel('备份目录').fill(path.join(dataDir, 'backups'));
 
     // Work done after the backup.
-    await page.getByRole('menuitem', { name: '村卫生室' }).click();
+    await openMenu(page, '村卫生室');
     await addClinic(page, 'C02', '西岭村卫生室');
 
     // 数据检查: all good for now.
-    await page.getByRole('menuitem', { name: '数据检查' }).click();
+    await openMenu(page, '数据检查');
     await page.getByRole('button', { name: '开始检查' }).first().click();
     await expect(page.getByText('全部检查通过')).toBeVisible();
     await expect(page.getByText('库存结存 = 台账合计（每个库房 × 批次）')).toBeVisible();
@@ -109,11 +110,11 @@ test('back up, damage the live file, restore from the recovery screen, and carry
     await page.getByLabel('密码').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-    await page.getByRole('menuitem', { name: '村卫生室' }).click();
+    await openMenu(page, '村卫生室');
     await expect(page.getByRole('cell', { name: '东湖村卫生室' })).toBeVisible();
     await expect(page.getByRole('cell', { name: '西岭村卫生室' })).toHaveCount(0);
     await addClinic(page, 'C02', '西岭村卫生室');
-    await page.getByRole('menuitem', { name: '数据检查' }).click();
+    await openMenu(page, '数据检查');
     await page.getByRole('button', { name: '开始检查' }).first().click();
     await expect(page.getByText('全部检查通过')).toBeVisible();
 
@@ -122,7 +123,7 @@ test('back up, damage the live file, restore from the recovery screen, and carry
     server = await startServer({ dataDir, clock: E2E_CLOCK });
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-    await page.getByRole('menuitem', { name: '村卫生室' }).click();
+    await openMenu(page, '村卫生室');
     await expect(page.getByRole('cell', { name: '西岭村卫生室' })).toBeVisible();
   } finally {
     await server.stop();
@@ -137,15 +138,15 @@ test('restore from the backup list while the hub is running, with everyone signe
   await page.getByLabel('管理员密码').fill(ADMIN_PASSWORD);
   await page.getByLabel('确认密码').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: '完成设置并登录' }).click();
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await addClinic(page, 'C01', '南塘村卫生室');
-  await page.getByRole('menuitem', { name: '数据备份' }).click();
+  await openMenu(page, '数据备份');
   await page.getByRole('button', { name: '立即备份' }).click();
   await expect(page.getByText(/备份完成并已校验/)).toBeVisible();
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await addClinic(page, 'C02', '北坡村卫生室');
 
-  await page.getByRole('menuitem', { name: '数据备份' }).click();
+  await openMenu(page, '数据备份');
   await backupRow(page, '手动').getByRole('button', { name: /恢复/ }).click();
   const dialog = page.getByRole('dialog', { name: '从备份恢复数据' });
   await expect(dialog).toContainText('恢复前会先自动备份当前数据');
@@ -159,11 +160,11 @@ test('restore from the backup list while the hub is running, with everyone signe
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('密码').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await expect(page.getByRole('cell', { name: '南塘村卫生室' })).toBeVisible();
   await expect(page.getByRole('cell', { name: '北坡村卫生室' })).toHaveCount(0);
   // The replaced data is one click away: the before-restore backup is listed.
-  await page.getByRole('menuitem', { name: '数据备份' }).click();
+  await openMenu(page, '数据备份');
   await expect(backupRow(page, '恢复前')).toContainText('已校验');
   // The records of this PC's backups survive the restore.
   await expect(backupRow(page, '手动')).toContainText('已校验');

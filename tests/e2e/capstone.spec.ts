@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLINIC_COLUMNS, HUB_COLUMNS, type StatementColumnDef } from '../../shared/settlement';
 import { validCreditCode } from '../helpers/catalog';
-import { expect, login, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { choose, confirmUntil, firstSignIn, openPage as open, signIn as signInWith } from './pages/app';
 
 /**
  * The capstone: one month of a new township hub, through the UI only, on a fresh empty data folder —
@@ -36,10 +37,78 @@ const XILING = '西岭村卫生室';
 async function catalogWorkbook(): Promise<string> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('药品目录');
-  ws.addRow(['药品代码', '注册名称', '商品名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类', '基本药物', '集采', '集采批次', '中选价格(元/包装)', '默认配送企业']);
-  ws.addRow(['XJ01CAA040E001010101445', '阿莫西林胶囊', null, '胶囊剂', '0.25g', 24, '粒', '盒', '石药集团中诺药业（石家庄）有限公司', '国药准字H20003263', '甲类', '是', '否', null, null, GUOYAO]);
-  ws.addRow(['XM01AEI045E001010100341', '布洛芬缓释胶囊', '芬必得', '胶囊剂', '0.3g', 20, '粒', '盒', '中美天津史克制药有限公司', '国药准字H10900089', '甲类', '是', '否', null, null, GUOYAO]);
-  ws.addRow(['XC08CAA118A001010100088', '苯磺酸氨氯地平片', null, '片剂', '5mg', 28, '片', '盒', '浙江京新药业股份有限公司', '国药准字H20041234', '甲类', '是', '是', '第一批', 3.36, JIUZHOU]);
+  ws.addRow([
+    '药品代码',
+    '注册名称',
+    '商品名称',
+    '注册剂型',
+    '注册规格',
+    '最小包装数量',
+    '最小制剂单位',
+    '最小包装单位',
+    '药品企业',
+    '批准文号',
+    '甲乙类',
+    '基本药物',
+    '集采',
+    '集采批次',
+    '中选价格(元/包装)',
+    '默认配送企业',
+  ]);
+  ws.addRow([
+    'XJ01CAA040E001010101445',
+    '阿莫西林胶囊',
+    null,
+    '胶囊剂',
+    '0.25g',
+    24,
+    '粒',
+    '盒',
+    '石药集团中诺药业（石家庄）有限公司',
+    '国药准字H20003263',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+    GUOYAO,
+  ]);
+  ws.addRow([
+    'XM01AEI045E001010100341',
+    '布洛芬缓释胶囊',
+    '芬必得',
+    '胶囊剂',
+    '0.3g',
+    20,
+    '粒',
+    '盒',
+    '中美天津史克制药有限公司',
+    '国药准字H10900089',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+    GUOYAO,
+  ]);
+  ws.addRow([
+    'XC08CAA118A001010100088',
+    '苯磺酸氨氯地平片',
+    null,
+    '片剂',
+    '5mg',
+    28,
+    '片',
+    '盒',
+    '浙江京新药业股份有限公司',
+    '国药准字H20041234',
+    '甲类',
+    '是',
+    '是',
+    '第一批',
+    3.36,
+    JIUZHOU,
+  ]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'santong-capstone-')), '青石镇卫生院药品目录.xlsx');
   await wb.xlsx.writeFile(file);
   return file;
@@ -48,54 +117,17 @@ async function catalogWorkbook(): Promise<string> {
 /** A browser context whose clock reads `at`, the hub's date. */
 async function contextAt(browser: Browser, at: string, phone = false): Promise<BrowserContext> {
   const ctx = await browser.newContext(
-    phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } : { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
+    phone
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+      : { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
   );
   // Only Date is set (timers run as usual): the renderer's "today" (date pickers, default periods) is the hub's.
   await ctx.clock.setFixedTime(new Date(at));
   return ctx;
 }
 
-/** Opens a page by its address and waits for its heading (lazy routes: until then a label can match the previous page). */
-async function open(page: Page, url: string, heading: string | RegExp): Promise<void> {
-  await page.goto(url);
-  await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
-}
-
-/**
- * Clicks a popconfirm's OK button until `done` shows: on a loaded machine a click can land while the
- * popover is still zooming in, and is lost (seen once on a 2-core machine).
- */
-async function confirmUntil(button: Locator, done: Locator): Promise<void> {
-  await expect(async () => {
-    if (await button.isVisible()) await button.click({ timeout: 3_000 });
-    await expect(done).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
-}
-
-/** First login of an account an administrator made: the initial password must be replaced. */
-async function firstLogin(page: Page, url: string, username: string): Promise<void> {
-  await login(page, url, username, INITIAL);
-  await expect(page.getByText('请修改初始密码')).toBeVisible();
-  await page.getByLabel('原密码').fill(INITIAL);
-  await page.getByLabel('新密码', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('确认新密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '修改密码' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await login(page, url, username, PASSWORD);
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
-
-/** Picks an option of an antd Select by its visible title. */
-async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
-  const box = page.getByRole('combobox', { name: label });
-  await box.click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option).click();
-  await expect(page.locator('.ant-select').filter({ has: box })).toContainText(option);
-  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
-}
+const firstLogin = (page: Page, url: string, username: string) => firstSignIn(page, url, username, INITIAL, PASSWORD);
+const signIn = (page: Page, url: string, username: string) => signInWith(page, url, username, PASSWORD);
 
 /** A doctor's requisition: drugs by initials, quantities in boxes, submitted. */
 async function requisition(page: Page, url: string, lines: { search: string; name: string; boxes: number }[]): Promise<void> {
@@ -119,7 +151,7 @@ function pdfToText(file: string): { text: string; info: string; pngs: string[] }
   const prefix = file.replace(/\.pdf$/, '');
   execFileSync('pdftoppm', ['-png', '-r', '60', file, prefix]);
   const dir = path.dirname(file);
-  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix) + '-') && f.endsWith('.png'));
+  const pngs = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}-`) && f.endsWith('.png'));
   return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), info: execFileSync('pdfinfo', [file], { encoding: 'utf8' }), pngs };
 }
 
@@ -224,13 +256,21 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     await admin.getByLabel('所在村').fill(village);
     await admin.getByRole('button', { name: '保存' }).click();
     await expect(admin.getByRole('cell', { name })).toBeVisible();
-    await admin.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: '添加村医' }).click();
+    await admin
+      .getByRole('row', { name: new RegExp(name) })
+      .getByRole('button', { name: '添加村医' })
+      .click();
     await admin.getByLabel('用户名').fill(doctor);
     await admin.getByLabel('初始密码').fill(INITIAL);
     await admin.getByLabel('姓名').fill(doctorName);
     await admin.getByRole('button', { name: '保存' }).click();
     await expect(admin.getByRole('dialog', { name: '新建用户' })).toBeHidden();
-    await expect(admin.getByRole('row', { name: new RegExp(name) }).getByRole('cell').nth(5)).toHaveText('1');
+    await expect(
+      admin
+        .getByRole('row', { name: new RegExp(name) })
+        .getByRole('cell')
+        .nth(5),
+    ).toHaveText('1');
   }
   await screenshot(admin, 'capstone-01-clinics');
   await adminCtx.close();
@@ -274,10 +314,19 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
 
   await open(ph, `${url}master/suppliers`, '配送企业');
   for (const [supplier, drugs] of [
-    [GUOYAO, [['amxl', '阿莫西林胶囊 0.25g', '12.5'], ['blf', '布洛芬缓释胶囊 0.3g', '9.8']]],
+    [
+      GUOYAO,
+      [
+        ['amxl', '阿莫西林胶囊 0.25g', '12.5'],
+        ['blf', '布洛芬缓释胶囊 0.3g', '9.8'],
+      ],
+    ],
     [JIUZHOU, [['bhsaldp', '苯磺酸氨氯地平片 5mg', null]]],
   ] as const) {
-    await ph.getByRole('row', { name: new RegExp(supplier) }).getByRole('button', { name: '合同价' }).click();
+    await ph
+      .getByRole('row', { name: new RegExp(supplier) })
+      .getByRole('button', { name: '合同价' })
+      .click();
     const prices = ph.getByRole('dialog', { name: `合同价：${supplier}` });
     for (const [initials, label, price] of drugs) {
       await prices.getByLabel('药品检索').fill(initials);
@@ -352,7 +401,11 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
 
   // ── 5. Receipt: each order checked in with its batch and expiry. ──────────────────────────────────
   await open(ph, `${url}stock/receipts`, '验收入库');
-  const lots: Record<string, [string, string]> = { 阿莫西林胶囊: ['A2603', '2028-02-29'], 布洛芬缓释胶囊: ['B2602', '2027-12-31'], 苯磺酸氨氯地平片: ['L2601', '2028-06-30'] };
+  const lots: Record<string, [string, string]> = {
+    阿莫西林胶囊: ['A2603', '2028-02-29'],
+    布洛芬缓释胶囊: ['B2602', '2027-12-31'],
+    苯磺酸氨氯地平片: ['L2601', '2028-06-30'],
+  };
   let receiptsPosted = 0;
   for (const [supplier, drugs] of [
     [GUOYAO, ['阿莫西林胶囊', '布洛芬缓释胶囊']],
@@ -400,12 +453,19 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await expect(d1.getByText(/已签收，差异已通知中心库/)).toBeVisible();
 
   await open(d2, `${url}clinic/deliveries`, '配送签收');
-  await d2.locator('.ant-card').filter({ hasText: /CK-\d{6}-\d{4}/ }).getByRole('button', { name: '确认签收' }).click();
+  await d2
+    .locator('.ant-card')
+    .filter({ hasText: /CK-\d{6}-\d{4}/ })
+    .getByRole('button', { name: '确认签收' })
+    .click();
   await expect(d2.getByText(/已签收/).first()).toBeVisible();
 
   await open(ph, `${url}stock/deliveries`, '配送出库');
   await ph.getByRole('tab', { name: '配送单' }).click();
-  await ph.getByRole('row', { name: new RegExp(DONGHU) }).getByRole('button', { name: /CK-/ }).click();
+  await ph
+    .getByRole('row', { name: new RegExp(DONGHU) })
+    .getByRole('button', { name: /CK-/ })
+    .click();
   await expect(ph.getByText('少 1盒：少送一盒')).toBeVisible();
   await ph.getByPlaceholder('处理说明').fill('司机带回中心库');
   await ph.getByRole('button', { name: '退回中心库' }).click();
@@ -525,7 +585,10 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await expect(page.getByText('月份已结束')).toBeVisible();
   await expect(page.getByText('账务一致')).toBeVisible();
   await screenshot(page, 'capstone-09-pre-close-checks');
-  await page.getByRole('row', { name: /2026年3月/ }).getByRole('button', { name: '结账' }).click();
+  await page
+    .getByRole('row', { name: /2026年3月/ })
+    .getByRole('button', { name: '结账' })
+    .click();
   const closeDialog = page.getByRole('dialog');
   await expect(closeDialog.getByText('结账：2026年3月')).toBeVisible();
   const ack = closeDialog.getByText('我已查看以上事项，确认结账');
@@ -581,7 +644,9 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     // 东湖's spot check posted one surplus and one shortage, both in the printed adjustment column.
     const donghu = clinicStore(DONGHU);
     const counted = db
-      .prepare("SELECT movement, sum(amount) AS v FROM ledger WHERE store_id = ? AND period = ? AND movement IN ('count_surplus', 'count_shortage') GROUP BY movement ORDER BY movement")
+      .prepare(
+        "SELECT movement, sum(amount) AS v FROM ledger WHERE store_id = ? AND period = ? AND movement IN ('count_surplus', 'count_shortage') GROUP BY movement ORDER BY movement",
+      )
       .all(donghu, MONTH) as { movement: string; v: number }[];
     expect(counted.map((r) => r.movement)).toEqual(['count_shortage', 'count_surplus']);
     expect(counted[0].v).toBeLessThan(0);
@@ -598,10 +663,20 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     const supplierId = (db.prepare('SELECT id FROM suppliers WHERE name = ?').get(GUOYAO) as { id: number }).id;
     const one = (q: string, ...args: unknown[]) => (db.prepare(q).get(...args) as { v: number }).v;
     const receivedIn = (cmp: string) =>
-      one(`SELECT coalesce(sum(l.amount), 0) AS v FROM ledger l JOIN receipts r ON l.doc_type = 'receipt' AND r.id = l.doc_id WHERE l.movement = 'receipt' AND r.supplier_id = ? AND l.period ${cmp} ?`, supplierId, MONTH);
+      one(
+        `SELECT coalesce(sum(l.amount), 0) AS v FROM ledger l JOIN receipts r ON l.doc_type = 'receipt' AND r.id = l.doc_id WHERE l.movement = 'receipt' AND r.supplier_id = ? AND l.period ${cmp} ?`,
+        supplierId,
+        MONTH,
+      );
     const returnedIn = (cmp: string) =>
-      0 - one(`SELECT coalesce(sum(l.amount), 0) AS v FROM ledger l JOIN stock_returns r ON l.doc_type = 'return' AND r.id = l.doc_id WHERE l.movement = 'supplier_return' AND r.supplier_id = ? AND l.period ${cmp} ?`, supplierId, MONTH);
-    const paidIn = (cmp: string) => one(`SELECT coalesce(sum(amount), 0) AS v FROM supplier_payments WHERE supplier_id = ? AND period ${cmp} ?`, supplierId, MONTH);
+      0 -
+      one(
+        `SELECT coalesce(sum(l.amount), 0) AS v FROM ledger l JOIN stock_returns r ON l.doc_type = 'return' AND r.id = l.doc_id WHERE l.movement = 'supplier_return' AND r.supplier_id = ? AND l.period ${cmp} ?`,
+        supplierId,
+        MONTH,
+      );
+    const paidIn = (cmp: string) =>
+      one(`SELECT coalesce(sum(amount), 0) AS v FROM supplier_payments WHERE supplier_id = ? AND period ${cmp} ?`, supplierId, MONTH);
     const opening = receivedIn('<') - returnedIn('<') - paidIn('<');
     const received = receivedIn('=');
     const returned = returnedIn('=');

@@ -29,16 +29,7 @@ export async function startServer(opts: {
   clock: string;
 }): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-'));
-  const args = [
-    path.join(root, 'dist/electron/serve.cjs'),
-    '--data',
-    dataDir,
-    '--port',
-    '0',
-    ...(opts.demo ? ['--demo'] : []),
-    '--clock',
-    opts.clock,
-  ];
+  const args = [path.join(root, 'dist/electron/serve.cjs'), '--data', dataDir, '--port', '0', ...(opts.demo ? ['--demo'] : []), '--clock', opts.clock];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -74,13 +65,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Logs in through the login form. */
-export async function login(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+export { login } from './pages/app';
 
 /**
  * A fresh, empty hub server per test file. A worker runs several files one after another, so the server
@@ -102,6 +87,7 @@ export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { fil
   },
   timezoneId: DEVICE_ZONE,
   serverPerFile: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; this one has none
     async ({}, use) => {
       const slot: { file?: string; server?: ServerHandle } = {};
       await use(slot);

@@ -1,4 +1,5 @@
 import { expect, login, screenshot, test } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -24,7 +25,7 @@ test('first-run setup, login, navigation, and a village doctor kept to their own
   await screenshot(page, 'foundation-02-home');
 
   // Navigation by role: the administrator manages clinics and users.
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await page.getByRole('button', { name: '新建卫生室' }).click();
   await page.getByLabel('编码').fill('C01');
   await page.getByLabel('名称').fill('东湖村卫生室');
@@ -45,7 +46,10 @@ test('first-run setup, login, navigation, and a village doctor kept to their own
   await page.getByRole('button', { name: '取消' }).click();
 
   // Add the village doctor for 东湖.
-  await page.getByRole('row', { name: /东湖村卫生室/ }).getByRole('button', { name: '添加村医' }).click();
+  await page
+    .getByRole('row', { name: /东湖村卫生室/ })
+    .getByRole('button', { name: '添加村医' })
+    .click();
   await page.getByLabel('用户名').fill('cy01');
   await page.getByLabel('初始密码').fill('Chushi2026');
   await page.getByLabel('姓名').fill('王建国');
@@ -88,7 +92,11 @@ test('first-run setup, login, navigation, and a village doctor kept to their own
   // A tampered request for another clinic's record is refused by the server.
   const result = await doc.evaluate(async () => {
     const list = await fetch('/api/clinics.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json());
-    const res = await fetch('/api/clinics.get', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: list[0].id + 1 }) });
+    const res = await fetch('/api/clinics.get', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: list[0].id + 1 }),
+    });
     return { own: list.map((c: { code: string }) => c.code), status: res.status, body: await res.json() };
   });
   expect(result.own).toEqual(['C01']);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { createSimHub, simulate } from '../helpers/settlement';
-import { expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu, signIn as signInAs } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -19,14 +20,11 @@ test.afterAll(async () => {
   if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, username: string) {
-  await login(page, server.url, username, 'Changed123');
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
+const signIn = (page: Page, username: string) => signInAs(page, server.url, username);
 
 test('finance previews a month per store and downloads the upload files', async ({ page }) => {
   await signIn(page, 'caiwu');
-  await page.getByRole('menuitem', { name: '医保进销存上传' }).click();
+  await openMenu(page, '医保进销存上传');
   await expect(page.getByRole('heading', { name: '医保进销存上传' })).toBeVisible();
   await page.goto(`${server.url}settlement/insurance-export?period=2026-09`);
   await expect(page.getByText('定点医药机构（中心药库）')).toBeVisible();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, login, screenshot, test } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -10,18 +11,118 @@ test.describe.configure({ mode: 'serial' });
 async function catalogWorkbook(): Promise<string> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('药品目录');
-  ws.addRow(['药品代码', '注册名称', '商品名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类', '基本药物', '集采', '集采批次', '中选价格(元/包装)']);
-  ws.addRow(['XJ01CAA040E001010101445', '阿莫西林胶囊', null, '胶囊剂', '0.25g', 24, '粒', '盒', '石药集团中诺药业（石家庄）有限公司', '国药准字H20003263', '甲类', '是', '是', '第四批', 3.24]);
-  ws.addRow(['XC08CAA118A001010100088', '苯磺酸氨氯地平片', null, '片剂', '5mg', 28, '片', '盒', '浙江京新药业股份有限公司', '国药准字H20041234', '甲类', '是', '是', '第一批', 3.36]);
-  ws.addRow(['XA10BAE033A001010100100', '盐酸二甲双胍片', null, '片剂', '0.5g', '二十', '片', '盒', '石药集团欧意药业有限公司', '国药准字H13022345', '甲类', '是', '是', '第一批', 0.9]);
-  ws.addRow(['ZA12AAF0119010104040', '复方丹参滴丸', null, '滴丸剂', '27mg', 180, '丸', '瓶', '天士力医药集团股份有限公司', '国药准字Z10950111', '甲类', '是', '否', null, null]);
-  ws.addRow(['XM01AEI045E001010100341', '布洛芬缓释胶囊', '芬必得', '胶囊剂', '0.3g', 20, '粒', '盒', '中美天津史克制药有限公司', '国药准字H10900089', '甲类', '是', '否', null, null]);
+  ws.addRow([
+    '药品代码',
+    '注册名称',
+    '商品名称',
+    '注册剂型',
+    '注册规格',
+    '最小包装数量',
+    '最小制剂单位',
+    '最小包装单位',
+    '药品企业',
+    '批准文号',
+    '甲乙类',
+    '基本药物',
+    '集采',
+    '集采批次',
+    '中选价格(元/包装)',
+  ]);
+  ws.addRow([
+    'XJ01CAA040E001010101445',
+    '阿莫西林胶囊',
+    null,
+    '胶囊剂',
+    '0.25g',
+    24,
+    '粒',
+    '盒',
+    '石药集团中诺药业（石家庄）有限公司',
+    '国药准字H20003263',
+    '甲类',
+    '是',
+    '是',
+    '第四批',
+    3.24,
+  ]);
+  ws.addRow([
+    'XC08CAA118A001010100088',
+    '苯磺酸氨氯地平片',
+    null,
+    '片剂',
+    '5mg',
+    28,
+    '片',
+    '盒',
+    '浙江京新药业股份有限公司',
+    '国药准字H20041234',
+    '甲类',
+    '是',
+    '是',
+    '第一批',
+    3.36,
+  ]);
+  ws.addRow([
+    'XA10BAE033A001010100100',
+    '盐酸二甲双胍片',
+    null,
+    '片剂',
+    '0.5g',
+    '二十',
+    '片',
+    '盒',
+    '石药集团欧意药业有限公司',
+    '国药准字H13022345',
+    '甲类',
+    '是',
+    '是',
+    '第一批',
+    0.9,
+  ]);
+  ws.addRow([
+    'ZA12AAF0119010104040',
+    '复方丹参滴丸',
+    null,
+    '滴丸剂',
+    '27mg',
+    180,
+    '丸',
+    '瓶',
+    '天士力医药集团股份有限公司',
+    '国药准字Z10950111',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+  ]);
+  ws.addRow([
+    'XM01AEI045E001010100341',
+    '布洛芬缓释胶囊',
+    '芬必得',
+    '胶囊剂',
+    '0.3g',
+    20,
+    '粒',
+    '盒',
+    '中美天津史克制药有限公司',
+    '国药准字H10900089',
+    '甲类',
+    '是',
+    '否',
+    null,
+    null,
+  ]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'santong-xlsx-')), '卫生院药品目录.xlsx');
   await wb.xlsx.writeFile(file);
   return file;
 }
 
-test('master data as a new hub would enter it: import the catalog, find drugs by initials, suppliers with prices, a clinic and its doctor', async ({ page, browser, server }) => {
+test('master data as a new hub would enter it: import the catalog, find drugs by initials, suppliers with prices, a clinic and its doctor', async ({
+  page,
+  browser,
+  server,
+}) => {
   // First run: the administrator sets up the hub.
   await page.goto(server.url);
   await page.getByLabel('卫生院名称').fill('青石镇卫生院');
@@ -32,7 +133,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
 
   // 1. Import a catalog workbook: the bad row is listed with its row, column and reason.
-  await page.getByRole('menuitem', { name: '药品目录' }).click();
+  await openMenu(page, '药品目录');
   await expect(page.getByRole('heading', { name: '药品目录' })).toBeVisible();
   await page.getByRole('button', { name: '导入 Excel' }).click();
   const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
@@ -66,7 +167,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('button', { name: '复方丹参滴丸' })).toBeVisible();
 
   // 3. Add a supplier (its credit code checked as typed), then its contract prices with the drug picker.
-  await page.getByRole('menuitem', { name: '配送企业' }).click();
+  await openMenu(page, '配送企业');
   await page.getByRole('button', { name: '新增配送企业' }).click();
   const form = page.getByRole('dialog', { name: '新增配送企业' });
   await form.getByLabel('企业名称').fill('湖南国康医药有限公司');
@@ -111,7 +212,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('row', { name: /湖南国康医药有限公司/ })).toContainText('2 种');
 
   // The supplier becomes a drug's default; the drug shows its contract price.
-  await page.getByRole('menuitem', { name: '药品目录' }).click();
+  await openMenu(page, '药品目录');
   await page.getByRole('button', { name: '布洛芬缓释胶囊' }).click();
   const drawer = page.getByRole('dialog', { name: '编辑药品：布洛芬缓释胶囊' });
   await drawer.getByLabel('默认配送企业').click();
@@ -124,14 +225,17 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(page.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('湖南国康医药有限公司');
 
   // 4. Add a clinic and its village doctor.
-  await page.getByRole('menuitem', { name: '村卫生室' }).click();
+  await openMenu(page, '村卫生室');
   await page.getByRole('button', { name: '新建卫生室' }).click();
   await page.getByLabel('编码').fill('C01');
   await page.getByLabel('名称').fill('东湖村卫生室');
   await page.getByLabel('所在村').fill('东湖村');
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('cell', { name: '东湖村卫生室' })).toBeVisible();
-  await page.getByRole('row', { name: /东湖村卫生室/ }).getByRole('button', { name: '添加村医' }).click();
+  await page
+    .getByRole('row', { name: /东湖村卫生室/ })
+    .getByRole('button', { name: '添加村医' })
+    .click();
   await page.getByLabel('用户名').fill('cy01');
   await page.getByLabel('初始密码').fill('Chushi2026');
   await page.getByLabel('姓名').fill('王建国');
@@ -152,7 +256,7 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await doc.getByRole('button', { name: '修改密码' }).click();
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '药品查询' }).click();
+  await openMenu(doc, '药品查询');
   await expect(doc.getByLabel('药品检索')).toBeFocused();
   await doc.keyboard.type('bhsaldp');
   const popup = doc.locator('.drug-picker-popup');

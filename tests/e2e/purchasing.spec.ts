@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, login, screenshot, SCREENSHOT_DIR, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,7 +23,7 @@ const PASSWORD = 'Qingshi2026';
 /** The village doctor on a phone: adds drugs with the picker, types quantities in the unit chosen, submits. */
 async function reportNeeds(page: Page, lines: { search: string; pick: RegExp; label: string; qty: string; unit: '盒' | '粒' | '片' }[]) {
   await page.getByRole('button', { name: '打开导航菜单' }).click();
-  await page.getByRole('menuitem', { name: '需求上报' }).click();
+  await openMenu(page, '需求上报');
   await page.getByRole('button', { name: '新建请领单' }).click();
   await expect(page.getByRole('heading', { name: '新建请领单' })).toBeVisible();
   for (const l of lines) {
@@ -108,7 +109,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
-  await ph.getByRole('menuitem', { name: '请领审核' }).click();
+  await openMenu(ph, '请领审核');
   await expect(ph.getByRole('heading', { name: '请领审核' })).toBeVisible();
   const inbox = ph.getByRole('list', { name: '请领单' });
   await expect(inbox.getByText('东湖村卫生室')).toBeVisible();
@@ -142,7 +143,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await expect(panel2.getByRole('row', { name: /布洛芬缓释胶囊/ })).toContainText('近三月用量小');
 
   // Aggregation: 阿莫西林 240 + 30 = 270粒 → 12盒; 布洛芬 40粒 = 2盒 (国药); 氨氯地平 8盒 (九州通).
-  await ph.getByRole('menuitem', { name: '汇总采购' }).click();
+  await openMenu(ph, '汇总采购');
   await expect(ph.getByText('已选 2 / 2 张')).toBeVisible();
   await ph.getByRole('button', { name: '预览汇总' }).click();
   await expect(ph.getByText('国药控股湖南有限公司')).toBeVisible();
@@ -152,6 +153,8 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const amlRow = ph.getByRole('row', { name: /氨氯地平片/ });
   await amlRow.getByRole('button', { name: '有集采替代' }).click();
   await expect(ph.getByText('本行节省 ¥189.60')).toBeVisible();
+  // Same strength per 片, so the same 56片, in the 集采 drug's packs: before → after on the screen.
+  await expect(ph.getByLabel('氨氯地平片 5mg*28片 数量换算')).toHaveText('数量 8盒（56片） → 2盒（56片）');
   await ph.getByRole('button', { name: '改为此集采药品' }).click();
   await expect(ph.getByRole('row', { name: /5mg\*28片/ })).toContainText('2盒');
   await expect(ph.locator('.ant-statistic').filter({ hasText: '集采品种' })).toContainText('1 / 3');
@@ -163,7 +166,10 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   const jiuzhou = ph.locator('.ant-card').filter({ hasText: '九州通医药集团湖南有限公司' }).last();
   await expect(jiuzhou.getByTestId(`order-qty-${ids.aml}`)).toHaveText('2盒');
   // Which clinics each order line serves.
-  await guoyao.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('button', { name: /展开/ }).click();
+  await guoyao
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('button', { name: /展开/ })
+    .click();
   await expect(guoyao.getByRole('row', { name: /^东湖村卫生室 QL-/ })).toContainText('10盒');
   await expect(guoyao.getByRole('row', { name: /^西岭村卫生室 QL-/ })).toContainText('1盒6粒');
   await screenshot(ph, 'purchasing-04-preview');
@@ -214,7 +220,7 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
 
   // The doctor of 西岭, on the phone, sees the hub's decision on every line, with its reason.
   await d2.getByRole('button', { name: '打开导航菜单' }).click();
-  await d2.getByRole('menuitem', { name: '需求上报' }).click();
+  await openMenu(d2, '需求上报');
   await d2.locator('.req-card').first().click();
   const ibuCard = d2.locator('.ant-card').filter({ hasText: '布洛芬缓释胶囊' });
   await expect(ibuCard).toContainText('调整');
@@ -224,5 +230,63 @@ test('two clinics report needs, the pharmacist reviews, aggregates and gets one 
   await screenshot(d2, 'purchasing-08-doctor-decisions');
   await phone1.close();
   await phone2.close();
+  await desk.close();
+});
+
+test('a partly received order is closed short with a reason; the hub and the clinic both see it', async ({ browser }) => {
+  // Continues the hub above: the 国药 order (12盒 阿莫西林, 2盒 布洛芬) was sent; only 10盒 阿莫西林 and the 布洛芬 arrive.
+  const yaoku = await apiAs(browser, server.url, 'yaoku', PASSWORD);
+  const sent = await api(yaoku, 'orders.list', { status: ['sent'], page: 1, pageSize: 10 });
+  const orderId = sent.rows.find((o: { supplierName: string }) => o.supplierName === '国药控股湖南有限公司').id as number;
+  const order = await api(yaoku, 'orders.get', { id: orderId });
+  const lineOf = (name: string) => order.lines.find((l: { drugName: string }) => l.drugName === name);
+  await api(yaoku, 'receipts.create', {
+    poId: orderId,
+    invoiceNo: 'FP-E2E-01',
+    lines: [
+      { poLineId: lineOf('阿莫西林胶囊').id, batchNo: 'A2601', expiryDate: '2028-06-30', qty: 240 },
+      { poLineId: lineOf('布洛芬缓释胶囊').id, batchNo: 'B2601', expiryDate: '2028-06-30', qty: 40 },
+    ],
+  });
+
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const ph = await desk.newPage();
+  await login(ph, server.url, 'yaoku', PASSWORD);
+  await expect(ph.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await ph.goto(`${server.url}purchasing/orders/${orderId}`);
+  await expect(ph.getByRole('heading', { name: `采购订单 ${order.docNo}` })).toBeVisible();
+  await expect(ph.getByText('部分到货').first()).toBeVisible();
+  await ph.getByRole('button', { name: '终止收货' }).click();
+  const dialog = ph.getByRole('dialog', { name: `终止收货：采购订单 ${order.docNo}` });
+  await expect(dialog).toContainText('阿莫西林胶囊 0.25g*24粒：订购 12盒（288粒），已到 10盒（240粒），不再到货 2盒（48粒）');
+  await expect(dialog).not.toContainText('布洛芬');
+  await dialog.getByRole('button', { name: '确认终止收货' }).click();
+  await expect(dialog.getByText('请填写终止收货的原因')).toBeVisible();
+  await dialog.getByLabel('终止原因').fill('配送企业通知该批次缺货，其余不再供应');
+  await screenshot(ph, 'purchasing-09-short-close');
+  await dialog.getByRole('button', { name: '确认终止收货' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(ph.getByText(/已终止收货；2 张请领单（QL-.*）回到待汇总/)).toBeVisible();
+  await expect(ph.getByText('已终止收货').first()).toBeVisible();
+  await expect(ph.getByText(/终止收货：配送企业通知该批次缺货，其余不再供应/)).toBeVisible();
+  await expect(ph.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('终止，未到 2盒');
+  await expect(ph.getByRole('button', { name: '终止收货' })).toHaveCount(0);
+  // In the list, under its own filter.
+  await ph.goto(`${server.url}purchasing/orders?status=short_closed`);
+  await expect(ph.getByRole('row').filter({ hasText: order.docNo })).toContainText('已终止收货');
+
+  // 西岭's doctor, on the phone: the 阿莫西林 line says which order stopped, why, and that it waits for purchasing again.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const d2 = await phone.newPage();
+  await login(d2, server.url, 'cy02', PASSWORD);
+  await d2.getByRole('button', { name: '打开导航菜单' }).click();
+  await openMenu(d2, '需求上报');
+  await d2.locator('.req-card').first().click();
+  const amox = d2.locator('.ant-card').filter({ hasText: '阿莫西林胶囊' });
+  await expect(amox).toContainText(`采购订单 ${order.docNo}（国药控股湖南有限公司）`);
+  await expect(amox).toContainText('终止收货：配送企业通知该批次缺货，其余不再供应');
+  await expect(amox).toContainText('尚未配送的 1盒6粒（共 30粒） 重新等待汇总采购');
+  await screenshot(d2, 'purchasing-10-doctor-short-closed');
+  await phone.close();
   await desk.close();
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -27,7 +28,13 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await api(admin.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: 'Qingshi2026' });
   const donghu = await api(admin.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   const xiling = await api(admin.request, 'clinics.create', { code: 'C02', name: '西岭村卫生室', village: '西岭村' });
-  await api(admin.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: donghu.id });
+  await api(admin.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: donghu.id,
+  });
   const stores: { id: number; kind: string; clinicId: number | null }[] = await api(admin.request, 'stock.stores', {});
   const xilingStore = stores.find((s) => s.kind === 'clinic' && s.clinicId === xiling.id)!.id;
 
@@ -42,20 +49,23 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await expect(doc.getByRole('heading', { name: '工作台' })).toBeVisible();
 
   // The doctor's browser is tampered with: requests naming another clinic, and hub-only operations.
-  const results = await doc.evaluate(async ({ otherId, otherStore }) => {
-    const post = async (method: string, body: unknown) => {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { method, status: res.status, code: (await res.json())?.error?.code ?? null };
-    };
-    return [
-      await post('clinics.get', { id: otherId }),
-      await post('stock.onHand', { storeId: otherStore }),
-      await post('dispensing.create', { clinicId: otherId, lines: [{ drugId: 1, qty: 10 }] }),
-      await post('clinics.update', { id: otherId, code: 'C02', name: '被篡改的卫生室', active: false }),
-      await post('users.list', {}),
-      await post('audit.list', {}),
-    ];
-  }, { otherId: xiling.id, otherStore: xilingStore });
+  const results = await doc.evaluate(
+    async ({ otherId, otherStore }) => {
+      const post = async (method: string, body: unknown) => {
+        const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { method, status: res.status, code: (await res.json())?.error?.code ?? null };
+      };
+      return [
+        await post('clinics.get', { id: otherId }),
+        await post('stock.onHand', { storeId: otherStore }),
+        await post('dispensing.create', { clinicId: otherId, lines: [{ drugId: 1, qty: 10 }] }),
+        await post('clinics.update', { id: otherId, code: 'C02', name: '被篡改的卫生室', active: false }),
+        await post('users.list', {}),
+        await post('audit.list', {}),
+      ];
+    },
+    { otherId: xiling.id, otherStore: xilingStore },
+  );
   expect(results).toEqual([
     { method: 'clinics.get', status: 403, code: 'FORBIDDEN_CLINIC' },
     { method: 'stock.onHand', status: 403, code: 'FORBIDDEN_CLINIC' },
@@ -73,7 +83,7 @@ test("a village doctor's tampered requests are refused and the administrator fin
 
   // The administrator opens 系统管理 → 审计日志: the refusals stand out and filter down to the doctor.
   await admin.goto(server.url);
-  await admin.getByRole('menuitem', { name: '审计日志' }).click();
+  await openMenu(admin, '审计日志');
   await expect(admin.getByRole('heading', { name: '审计日志' })).toBeVisible();
   await expect(admin.getByText('近 7 天有 6 次被拒绝的访问')).toBeVisible();
   await screenshot(admin, 'security-02-audit-log');
@@ -101,9 +111,11 @@ test("a village doctor's tampered requests are refused and the administrator fin
   await expect(rows).toHaveCount(6);
 
   // 系统设置: the LAN addresses and the root certificate clinics install for HTTPS.
-  await admin.getByRole('menuitem', { name: '系统设置' }).click();
+  await openMenu(admin, '系统设置');
   await expect(admin.getByRole('heading', { name: '系统设置' })).toBeVisible();
   await expect(admin.getByText('本服务器由命令行启动')).toBeVisible();
+  // 记账规则: how far back a posting may be dated (补录), 7 days unless changed.
+  await expect(admin.getByLabel('最多补录天数')).toHaveValue('7');
   const download = admin.waitForEvent('download');
   await admin.getByRole('button', { name: '下载根证书' }).click();
   const file = await download;

@@ -22,13 +22,35 @@ export async function apiAs(browser: Browser, baseURL: string, username: string,
 /** The catalog through the master-data API, as the pharmacist enters it: two suppliers, four drugs, contract prices. */
 export async function seedCatalog(req: APIRequestContext): Promise<Record<string, number>> {
   const supplier = async (name: string, body: string) =>
-    (await api(req, 'suppliers.create', { name, creditCode: validCreditCode(body), contact: '刘经理', phone: '0731-84001234', address: null, licenceNo: null })).id as number;
+    (await api(req, 'suppliers.create', { name, creditCode: validCreditCode(body), contact: '刘经理', phone: '0731-84001234', address: null, licenceNo: null }))
+      .id as number;
   const guoyao = await supplier('国药控股湖南有限公司', '91430000183763178');
   const jiuzhou = await supplier('九州通医药集团湖南有限公司', '91430100765623045');
-  const drug = async (nhsaCode: string, genericName: string, dosageForm: string, spec: string, packSize: number, baseUnit: string, supplierId: number, price: number, vbp = false) => {
+  const drug = async (
+    nhsaCode: string,
+    genericName: string,
+    dosageForm: string,
+    spec: string,
+    packSize: number,
+    baseUnit: string,
+    supplierId: number,
+    price: number,
+    vbp = false,
+  ) => {
     const d = await api(req, 'catalog.create', {
-      nhsaCode, genericName, dosageForm, spec, packUnit: '盒', baseUnit, packSize, manufacturer: '华北制药股份有限公司', insuranceClass: 'A',
-      vbp, vbpBatch: vbp ? '第四批' : null, vbpPrice: vbp ? price : null, defaultSupplierId: supplierId,
+      nhsaCode,
+      genericName,
+      dosageForm,
+      spec,
+      packUnit: '盒',
+      baseUnit,
+      packSize,
+      manufacturer: '华北制药股份有限公司',
+      insuranceClass: 'A',
+      vbp,
+      vbpBatch: vbp ? '第四批' : null,
+      vbpPrice: vbp ? price : null,
+      defaultSupplierId: supplierId,
     });
     await api(req, 'suppliers.setPrices', { supplierId, prices: [{ drugId: d.id, packPrice: price }] });
     return d.id as number;
@@ -40,7 +62,6 @@ export async function seedCatalog(req: APIRequestContext): Promise<Record<string
     amlBrand: await drug('XC08CAA010A001010100004', '氨氯地平片', '片剂', '5mg*7片', 7, '片', jiuzhou, 24_500_000),
   };
 }
-
 
 /**
  * Stock on a clinic's shelf through the real workflows only: the doctor requests the drugs, the pharmacist
@@ -59,7 +80,10 @@ export async function stockClinic(
     note: null,
     lines: items.map((i) => ({ drugId: i.drugId, qty: total(i), enteredIn: 'pack', note: null })),
   });
-  await api(pharmacist, 'requisitions.decide', { id: requisition.id, lines: requisition.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
+  await api(pharmacist, 'requisitions.decide', {
+    id: requisition.id,
+    lines: requisition.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })),
+  });
   const selection = { requisitionIds: [requisition.id], hubReplenishment: false };
   const preview = await api(pharmacist, 'aggregation.preview', selection);
   const aggregation = await api(pharmacist, 'aggregation.create', { ...selection, fingerprint: preview.fingerprint, note: null });
@@ -75,6 +99,12 @@ export async function stockClinic(
     });
   }
   const pending = (await api(pharmacist, 'deliveries.pending', { clinicId })) as { requisitionLineId: number; outstandingQty: number }[];
-  const delivery = await api(pharmacist, 'deliveries.create', { clinicId, lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })) });
-  await api(doctor, 'deliveries.sign', { id: delivery.id, lines: (delivery.lines as { id: number; qty: number }[]).map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+  const delivery = await api(pharmacist, 'deliveries.create', {
+    clinicId,
+    lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty })),
+  });
+  await api(doctor, 'deliveries.sign', {
+    id: delivery.id,
+    lines: (delivery.lines as { id: number; qty: number }[]).map((l) => ({ lineId: l.id, receivedQty: l.qty })),
+  });
 }

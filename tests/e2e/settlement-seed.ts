@@ -19,12 +19,20 @@ export async function seedSettlementHub(): Promise<{ dataDir: string; longDelive
   for (const drug of sim.drugs) {
     for (const [k, expiry] of ['2027-03-31', '2027-04-30', '2027-05-31'].entries()) {
       const { poId, lineIds } = seedSentOrder(sim.hub, drug.supplierId, [{ drug, qty: drug.packSize * 2, packPrice: drug.packPrice }]);
-      await ph.call('receipts.create', { poId, invoiceNo: `FP-LONG-${drug.id}`, lines: [{ poLineId: lineIds[0], batchNo: `L${drug.id}${k}`, expiryDate: expiry, qty: drug.packSize * 2 }] });
+      await ph.call('receipts.create', {
+        poId,
+        invoiceNo: `FP-LONG-${drug.id}`,
+        lines: [{ poLineId: lineIds[0], batchNo: `L${drug.id}${k}`, expiryDate: expiry, qty: drug.packSize * 2 }],
+      });
     }
   }
   const lines = sim.drugs.map((drug) => ({ drug, qty: drug.packSize * 5 }));
   const ids = seedApprovedRequisition(sim.hub, sim.clinics[0].id, lines);
-  const delivery = await ph.call('deliveries.create', { clinicId: sim.clinics[0].id, note: '月末补货', lines: ids.map((id, i) => ({ requisitionLineId: id, qty: lines[i].qty })) });
+  const delivery = await ph.call('deliveries.create', {
+    clinicId: sim.clinics[0].id,
+    note: '月末补货',
+    lines: ids.map((id, i) => ({ requisitionLineId: id, qty: lines[i].qty })),
+  });
   sim.hub.runtime.close();
   // The server goes on from the afternoon of the day the seed stopped: October is over and still open.
   return { dataDir: sim.hub.dataDir, longDeliveryId: delivery.id, clock: '2026-11-20T16:00:00+08:00' };

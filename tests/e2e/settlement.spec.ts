@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { SCREENSHOT_DIR, expect, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { SCREENSHOT_DIR, expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu, signIn as signInAs } from './pages/app';
 import { seedSettlementHub } from './settlement-seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -15,10 +16,7 @@ test.beforeAll(async () => {
   longDeliveryId = seeded.longDeliveryId;
   server = await startServer({ dataDir: seeded.dataDir, clock: seeded.clock });
 });
-async function signIn(page: Page, username: string) {
-  await login(page, server.url, username, 'Changed123');
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-}
+const signIn = (page: Page, username: string) => signInAs(page, server.url, username);
 
 test.afterAll(async () => {
   await server?.stop();
@@ -27,7 +25,7 @@ test.afterAll(async () => {
 
 test('finance closes October after reading its checks, then settles a supplier', async ({ page }) => {
   await signIn(page, 'caiwu');
-  await page.getByRole('menuitem', { name: '月结' }).click();
+  await openMenu(page, '月结');
   await expect(page.getByText('2026年10月 结账前检查')).toBeVisible();
   await expect(page.getByText('月份已结束')).toBeVisible();
   await expect(page.getByText('账务一致')).toBeVisible();
@@ -42,7 +40,7 @@ test('finance closes October after reading its checks, then settles a supplier',
   await expect(page.getByRole('row', { name: /2026年10月.*已结账.*孙会计/ })).toBeVisible();
   await screenshot(page, 'settlement-02-closed');
 
-  await page.getByRole('menuitem', { name: '供应商结算' }).click();
+  await openMenu(page, '供应商结算');
   await expect(page.getByRole('heading', { name: '供应商结算' })).toBeVisible();
   await page.getByRole('link', { name: '国药控股青石医药有限公司' }).click();
   await expect(page.getByRole('heading', { name: '国药控股青石医药有限公司 对账单' })).toBeVisible();
@@ -73,11 +71,15 @@ test('finance records a payment and exports the statement', async ({ page }) => 
 
 test('hub and clinic statements; a village doctor sees only their own, on a phone', async ({ page, browser }) => {
   await signIn(page, 'caiwu');
-  await page.getByRole('menuitem', { name: '中心库进销存' }).click();
+  await openMenu(page, '中心库进销存');
   await expect(page.getByRole('heading', { name: '中心库进销存' })).toBeVisible();
   await expect(page.getByText('在途（已出库未签收）期末')).toBeVisible();
+  // Goods in transit by drug, under the hub's own table, with their losses in a column of their own.
+  const transit = page.locator('.ant-card').filter({ hasText: '在途药品（已出库、卫生室未签收，属中心药库）' });
+  await expect(transit.getByRole('columnheader', { name: '在途报损' })).toBeVisible();
+  await expect(transit.getByRole('columnheader', { name: '配送出库' })).toBeVisible();
   await screenshot(page, 'settlement-05-hub');
-  await page.getByRole('menuitem', { name: '卫生室结算' }).click();
+  await openMenu(page, '卫生室结算');
   await expect(page.getByRole('columnheader', { name: '应结算（用药金额）' })).toBeVisible();
   await screenshot(page, 'settlement-06-clinics');
   await page.getByRole('link', { name: '东湖村卫生室' }).click();
@@ -145,6 +147,9 @@ test('statements print on A4 with totals, the amount in words, page numbers and 
   await screenshot(page, 'settlement-11-hub-print');
   const hub = await pdfOf(page, 'settlement-hub-statement');
   expect(hub.text).toContain('期末结存金额（大写）');
+  // The goods in transit on a page of their own, with the 在途报损 column.
+  expect(hub.text).toContain('在途药品月报表');
+  expect(hub.text).toContain('在途报损');
   expect(hub.text).toMatch(/第\s*1\s*页\s*共\s*\d+\s*页/);
 });
 

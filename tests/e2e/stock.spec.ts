@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
-import { api, apiAs, seedCatalog } from './seed';
+import { openMenu } from './pages/app';
+import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,7 +23,13 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
   const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
   await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
-  await api(setup.request, 'users.create', { username: 'cy01', initialPassword: 'Chushi2026', displayName: '王建国', role: 'village_doctor', clinicId: clinic.id });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
   const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
   const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
   const ids = await seedCatalog(yaoku);
@@ -36,7 +43,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
-  await ph.getByRole('menuitem', { name: '验收入库' }).click();
+  await openMenu(ph, '验收入库');
   await ph.getByRole('button', { name: '验收入库' }).click();
   await ph.getByLabel('采购订单').fill(order.docNo);
   await ph.getByLabel('采购订单').press('Enter');
@@ -52,8 +59,11 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await expect(ph.getByRole('row', { name: /RK-\d{6}-0001/ })).toContainText('25.00');
 
   // 2. Issue to the clinic: first-expiry-first preview, then out of the hub and into transit.
-  await ph.getByRole('menuitem', { name: '配送出库' }).click();
-  await ph.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('checkbox').check();
+  await openMenu(ph, '配送出库');
+  await ph
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('checkbox')
+    .check();
   await ph.getByRole('button', { name: /预览出库/ }).click();
   const dialog = ph.getByRole('dialog');
   await expect(dialog.getByText('A2611（效期 2028-10-31）')).toBeVisible();
@@ -66,7 +76,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   const doc = await phone.newPage();
   await login(doc, server.url, 'cy01', PASSWORD);
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '配送签收' }).click();
+  await openMenu(doc, '配送签收');
   const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
   await card.getByLabel('数量（盒）').fill('1');
   await expect(card.getByRole('button', { name: '确认签收' })).toBeDisabled();
@@ -86,7 +96,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
 
   // 4. Dispensing from the keyboard: 阿莫西林 by its initials, 6粒.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '用药登记' }).click();
+  await openMenu(doc, '用药登记');
   await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
   const picker = doc.getByLabel('药品检索');
   await picker.fill('amxl');
@@ -103,7 +113,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
 
   // 5. Every step on the stock cards: the clinic's and the hub's.
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
-  await doc.getByRole('menuitem', { name: '库存台账' }).click();
+  await openMenu(doc, '库存台账');
   // The route's chunk loads lazily: until the card's own heading shows, the label still finds the dispensing picker.
   await expect(doc.getByRole('heading', { name: '库存台账' })).toBeVisible();
   await doc.getByLabel('药品检索').fill('amxl');
@@ -134,4 +144,73 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   // The books balance: nothing is left in transit, and the ledger invariant holds.
   const check = await api(setup.request, 'system.integrityCheck', {});
   expect(check.ok).toBe(true);
+});
+
+test('a late entry (补录): refused, with the reason, before the goods came; accepted after, and marked on the stock card', async ({ browser }) => {
+  // The clinic's stock arrives on 03-16; two days later the doctor enters what was used earlier.
+  const first = await startServer({ clock: '2026-03-16T09:00:00+08:00' });
+  let later: ServerHandle | undefined;
+  try {
+    const setup = await browser.newContext({ baseURL: first.url });
+    await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+    const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+    await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+    await api(setup.request, 'users.create', {
+      username: 'cy01',
+      initialPassword: 'Chushi2026',
+      displayName: '王建国',
+      role: 'village_doctor',
+      clinicId: clinic.id,
+    });
+    const yaoku = await apiAs(browser, first.url, 'yaoku', 'Chushi2026', PASSWORD);
+    const doctorApi = await apiAs(browser, first.url, 'cy01', 'Chushi2026', PASSWORD);
+    const ids = await seedCatalog(yaoku);
+    await stockClinic(yaoku, doctorApi, clinic.id, [{ drugId: ids.amox, lots: [{ batchNo: 'B0316', expiryDate: '2028-06-30', qty: 48 }] }]);
+    await first.stop();
+    later = await startServer({ dataDir: first.dataDir, clock: '2026-03-18T09:00:00+08:00' });
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const doc = await phone.newPage();
+    await login(doc, later.url, 'cy01', PASSWORD);
+    await doc.getByRole('button', { name: '打开导航菜单' }).click();
+    await doc.getByRole('menuitem', { name: '用药登记' }).click();
+    await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
+    const date = doc.getByLabel('业务日期');
+    await date.click();
+    await date.fill('2026-03-15');
+    await date.press('Enter');
+    await doc.getByLabel('药品检索').fill('amxl');
+    await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('阿莫西林胶囊');
+    await doc.getByLabel('药品检索').press('Enter');
+    await doc.getByLabel('数量（粒）').fill('2');
+    await doc.getByLabel('数量（粒）').press('Enter');
+    await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
+    // The server's refusal, as it is: why, and since when the goods are there.
+    await expect(doc.getByText('库存不足：阿莫西林胶囊（0.25g*24粒）3 月 15 日需要 2，可用 0（批号 B0316 3 月 16 日才配送到本室）')).toBeVisible();
+    await screenshot(doc, 'stock-07-late-entry-refused');
+
+    await date.click();
+    await date.fill('2026-03-17');
+    await date.press('Enter');
+    await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
+    await expect(doc.getByText(/已登记 1 种药品/)).toBeVisible();
+
+    await doc.getByRole('button', { name: '打开导航菜单' }).click();
+    await doc.getByRole('menuitem', { name: '库存台账' }).click();
+    await expect(doc.getByRole('heading', { name: '库存台账' })).toBeVisible();
+    await doc.getByLabel('药品检索').fill('amxl');
+    await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('阿莫西林胶囊');
+    await doc.getByLabel('药品检索').press('Enter');
+    const rows = doc.locator('.ant-table-tbody tr.ant-table-row');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toContainText('2026-03-16');
+    await expect(rows.nth(0)).not.toContainText('补录');
+    await expect(rows.nth(1)).toContainText('2026-03-17');
+    await expect(rows.nth(1).getByText('补录 03-18')).toBeVisible();
+    await screenshot(doc, 'stock-08-card-backdated');
+  } finally {
+    await later?.stop();
+    await first.stop();
+    fs.rmSync(first.dataDir, { recursive: true, force: true });
+  }
 });

@@ -59,7 +59,9 @@ function auditMismatch(db: Database.Database, method: string, table: string, pre
   const problems: string[] = [];
   const docs = new Set(all<{ id: number }>(db, `SELECT id FROM ${table} WHERE ${where}`).map((r) => r.id));
   const audited = new Set(
-    all<{ target: string }>(db, "SELECT target FROM audit_log WHERE method = ? AND outcome = 'ok'", method).map((r) => Number(r.target.slice(prefix.length + 1))),
+    all<{ target: string }>(db, "SELECT target FROM audit_log WHERE method = ? AND outcome = 'ok'", method).map((r) =>
+      Number(r.target.slice(prefix.length + 1)),
+    ),
   );
   for (const id of docs) if (!audited.has(id)) problems.push(`${table} ${id} has no ${method} audit row`);
   for (const id of audited) if (!docs.has(id)) problems.push(`${method} audit row for ${prefix}:${id} but no such ${table} row`);
@@ -128,8 +130,9 @@ function stockSeed(db: Database.Database, state: Record<string, unknown>): void 
   const at = '2026-01-01T00:00:00.000Z';
   const admin = one<{ id: number }>(db, "SELECT id FROM users WHERE username = 'admin'").id;
   const supplierId = Number(
-    db.prepare("INSERT INTO suppliers (name, credit_code, active, created_at, updated_at) VALUES ('湖南九州通医药有限公司', '91430100MA4L1XXX0Q', 1, ?, ?)").run(at, at)
-      .lastInsertRowid,
+    db
+      .prepare("INSERT INTO suppliers (name, credit_code, active, created_at, updated_at) VALUES ('湖南九州通医药有限公司', '91430100MA4L1XXX0Q', 1, ?, ?)")
+      .run(at, at).lastInsertRowid,
   );
   s.drugId = Number(
     db
@@ -227,7 +230,16 @@ export const deliveriesWorkload: CrashWorkload = {
   },
   verify(db, acks) {
     const problems = missingAcks(db, acks, 'delivery', 'deliveries');
-    for (const d of all<{ id: number; status: string; qty: number; received: number | null; issueOut: number | null; transitIn: number | null; transitOut: number | null; issueIn: number | null }>(
+    for (const d of all<{
+      id: number;
+      status: string;
+      qty: number;
+      received: number | null;
+      issueOut: number | null;
+      transitIn: number | null;
+      transitOut: number | null;
+      issueIn: number | null;
+    }>(
       db,
       `SELECT d.id, d.status,
               (SELECT sum(qty) FROM delivery_lines WHERE delivery_id = d.id) AS qty,
@@ -238,8 +250,10 @@ export const deliveriesWorkload: CrashWorkload = {
               (SELECT sum(qty) FROM ledger WHERE doc_type = 'delivery' AND doc_id = d.id AND movement = 'issue_in') AS issueIn
          FROM deliveries d`,
     )) {
-      if (d.issueOut !== -d.qty || d.transitIn !== d.qty) problems.push(`delivery ${d.id} is half posted: ${d.qty} issued, ledger ${d.issueOut}/${d.transitIn}`);
-      if (d.status === 'in_transit' && (d.transitOut !== null || d.issueIn !== null || d.received !== null)) problems.push(`delivery ${d.id} in transit but partly signed`);
+      if (d.issueOut !== -d.qty || d.transitIn !== d.qty)
+        problems.push(`delivery ${d.id} is half posted: ${d.qty} issued, ledger ${d.issueOut}/${d.transitIn}`);
+      if (d.status === 'in_transit' && (d.transitOut !== null || d.issueIn !== null || d.received !== null))
+        problems.push(`delivery ${d.id} in transit but partly signed`);
       if (d.status === 'signed' && (d.transitOut !== -d.qty || d.issueIn !== d.qty || d.received !== d.qty)) {
         problems.push(`delivery ${d.id} signed but ledger ${d.transitOut}/${d.issueIn}, received ${d.received}`);
       }

@@ -158,7 +158,10 @@ export async function approvedRequisition(w: PurchasingWorld, doctor: InternalCl
 }
 
 /** An order placed earlier (outside the aggregation under test), for netting against what is on order. */
-export function addOrder(db: Db, o: { supplierId: number; drugId: number; qty: number; received?: number; status: 'draft' | 'sent' | 'partly_received' | 'received' | 'cancelled' }): number {
+export function addOrder(
+  db: Db,
+  o: { supplierId: number; drugId: number; qty: number; received?: number; status: 'draft' | 'sent' | 'partly_received' | 'received' | 'cancelled' },
+): number {
   seq++;
   const userId = (db.prepare('SELECT min(id) AS id FROM users').get() as { id: number }).id;
   const d = db.prepare('SELECT * FROM drugs WHERE id = ?').get(o.drugId) as Record<string, string | number>;
@@ -168,12 +171,35 @@ export function addOrder(db: Db, o: { supplierId: number; drugId: number; qty: n
         `INSERT INTO purchase_orders (doc_no, supplier_id, supplier_name, business_date, status, total_amount, created_by, created_at, updated_at,
            sent_at, cancelled_at) VALUES (?, ?, '某配送企业', '2026-02-01', ?, 0, ?, ?, ?, ?, ?)`,
       )
-      .run(`CG-TEST-${seq}`, o.supplierId, o.status, userId, AT, AT, o.status === 'draft' || o.status === 'cancelled' ? null : AT, o.status === 'cancelled' ? AT : null)
-      .lastInsertRowid,
+      .run(
+        `CG-TEST-${seq}`,
+        o.supplierId,
+        o.status,
+        userId,
+        AT,
+        AT,
+        o.status === 'draft' || o.status === 'cancelled' ? null : AT,
+        o.status === 'cancelled' ? AT : null,
+      ).lastInsertRowid,
   );
   db.prepare(
     `INSERT INTO purchase_order_lines (po_id, line_no, drug_id, nhsa_code, drug_name, spec, dosage_form, manufacturer, pack_unit, base_unit,
        pack_size, insurance_class, vbp, qty, pack_price, amount, received_qty) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`,
-  ).run(poId, o.drugId, d.nhsa_code, d.generic_name, d.spec, d.dosage_form, d.manufacturer, d.pack_unit, d.base_unit, d.pack_size, d.insurance_class, d.vbp, o.qty, o.received ?? 0);
+  ).run(
+    poId,
+    o.drugId,
+    d.nhsa_code,
+    d.generic_name,
+    d.spec,
+    d.dosage_form,
+    d.manufacturer,
+    d.pack_unit,
+    d.base_unit,
+    d.pack_size,
+    d.insurance_class,
+    d.vbp,
+    o.qty,
+    o.received ?? 0,
+  );
   return poId;
 }

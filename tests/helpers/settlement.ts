@@ -106,7 +106,11 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
     }
   };
   const lotsAt = (storeId: number) =>
-    sql(db, 'SELECT lot_id AS lotId, drug_id AS drugId, qty FROM stock_balances WHERE store_id = ? AND qty > 0').all(storeId) as { lotId: number; drugId: number; qty: number }[];
+    sql(db, 'SELECT lot_id AS lotId, drug_id AS drugId, qty FROM stock_balances WHERE store_id = ? AND qty > 0').all(storeId) as {
+      lotId: number;
+      drugId: number;
+      qty: number;
+    }[];
 
   while (day <= until) {
     sim.hub.clock.set(`${day}T02:00:00.000Z`);
@@ -129,13 +133,21 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         const st = await finance.call('statements.supplier', { supplierId, period });
         const amount = dd === 10 ? st.opening : r.int(1, 50_000);
         if (amount <= 0) continue;
-        await finance.call('payments.create', { supplierId, payDate: day, voucherNo: `记-${period}-${dd}-${supplierId}`, amount, method: 'transfer', note: null });
+        await finance.call('payments.create', {
+          supplierId,
+          payDate: day,
+          voucherNo: `记-${period}-${dd}-${supplierId}`,
+          amount,
+          method: 'transfer',
+          note: null,
+        });
         count('payment');
       }
       if (dd === 11 && r.chance(0.5)) {
-        const last = sql(db, 'SELECT id FROM supplier_payments WHERE reverses_id IS NULL AND period = ? AND id NOT IN (SELECT reverses_id FROM supplier_payments WHERE reverses_id IS NOT NULL) ORDER BY id DESC').get(period) as
-          | { id: number }
-          | undefined;
+        const last = sql(
+          db,
+          'SELECT id FROM supplier_payments WHERE reverses_id IS NULL AND period = ? AND id NOT IN (SELECT reverses_id FROM supplier_payments WHERE reverses_id IS NOT NULL) ORDER BY id DESC',
+        ).get(period) as { id: number } | undefined;
         if (last) {
           await finance.call('payments.reverse', { id: last.id, reason: '金额录错，冲销后重新登记' });
           count('paymentReversal');
@@ -172,16 +184,23 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
           return { drug: sim.drugs.find((d) => d.id === drugId)!, qty: Math.max(1, Math.min(avail, r.int(1, 200))) };
         });
         const ids = seedApprovedRequisition(sim.hub, clinic.id, lines);
-        await attempt('delivery', () => ph.call('deliveries.create', { clinicId: clinic.id, lines: ids.map((id, k) => ({ requisitionLineId: id, qty: lines[k].qty })) }));
+        await attempt('delivery', () =>
+          ph.call('deliveries.create', { clinicId: clinic.id, lines: ids.map((id, k) => ({ requisitionLineId: id, qty: lines[k].qty })) }),
+        );
       } else if (roll < 0.46) {
-        const pending = sql(db, "SELECT id, business_date AS d FROM deliveries WHERE status = 'in_transit' AND clinic_id = ? ORDER BY id").all(clinic.id) as { id: number; d: string }[];
+        const pending = sql(db, "SELECT id, business_date AS d FROM deliveries WHERE status = 'in_transit' AND clinic_id = ? ORDER BY id").all(clinic.id) as {
+          id: number;
+          d: string;
+        }[];
         if (!pending.length) continue;
         const delivery = await doctor.call('deliveries.get', { id: pending[0].id });
         const short = r.chance(0.15);
         await attempt('sign', () =>
           doctor.call('deliveries.sign', {
             id: delivery.id,
-            lines: delivery.lines.map((l, k) => (short && k === 0 ? { lineId: l.id, receivedQty: Math.floor(l.qty / 2), reason: '破损' } : { lineId: l.id, receivedQty: l.qty })),
+            lines: delivery.lines.map((l, k) =>
+              short && k === 0 ? { lineId: l.id, receivedQty: Math.floor(l.qty / 2), reason: '破损' } : { lineId: l.id, receivedQty: l.qty },
+            ),
           }),
         );
       } else if (roll < 0.5) {
@@ -192,7 +211,12 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         ).get() as { id: number; lineId: number } | undefined;
         if (!open) continue;
         await attempt('resolve', () =>
-          ph.call('deliveries.resolve', { id: open.id, lineId: open.lineId, resolution: r.chance(0.5) ? 'returned_to_hub' : 'written_off', note: '核实后处理' }),
+          ph.call('deliveries.resolve', {
+            id: open.id,
+            lineId: open.lineId,
+            resolution: r.chance(0.5) ? 'returned_to_hub' : 'written_off',
+            note: '核实后处理',
+          }),
         );
       } else if (roll < 0.78) {
         const held = lotsAt(clinic.storeId);
@@ -201,9 +225,10 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         const avail = held.filter((l) => l.drugId === drugId).reduce((s, l) => s + l.qty, 0);
         await attempt('dispense', () => doctor.call('dispensing.create', { lines: [{ drugId, qty: r.int(1, Math.min(avail, 40)) }] }));
       } else if (roll < 0.82) {
-        const entry = sql(db, "SELECT id FROM dispensings WHERE clinic_id = ? AND status = 'posted' AND business_date >= ? ORDER BY id DESC LIMIT 1").get(clinic.id, `${period}-01`) as
-          | { id: number }
-          | undefined;
+        const entry = sql(db, "SELECT id FROM dispensings WHERE clinic_id = ? AND status = 'posted' AND business_date >= ? ORDER BY id DESC LIMIT 1").get(
+          clinic.id,
+          `${period}-01`,
+        ) as { id: number } | undefined;
         if (!entry) continue;
         await attempt('dispenseReversal', () => doctor.call('dispensing.reverse', { id: entry.id, reason: '登记错误' }));
       } else if (roll < 0.86) {
@@ -211,7 +236,12 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         if (!held.length) continue;
         const lot = r.pick(held);
         await attempt('clinicReturn', async () => {
-          const ret = await doctor.call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'near_expiry', reason: null, lines: [{ lotId: lot.lotId, qty: r.int(1, lot.qty) }] });
+          const ret = await doctor.call('returns.create', {
+            kind: 'clinic_to_hub',
+            reasonCode: 'near_expiry',
+            reason: null,
+            lines: [{ lotId: lot.lotId, qty: r.int(1, lot.qty) }],
+          });
           await ph.call('returns.decide', { id: ret.id, accept: true, note: null });
         });
       } else if (roll < 0.9) {
@@ -222,7 +252,13 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         if (!held.length) continue;
         const lot = r.pick(held);
         await attempt('supplierReturn', () =>
-          ph.call('returns.create', { kind: 'hub_to_supplier', supplierId: lot.supplierId, reasonCode: 'quality', reason: null, lines: [{ lotId: lot.lotId, qty: r.int(1, lot.qty) }] }),
+          ph.call('returns.create', {
+            kind: 'hub_to_supplier',
+            supplierId: lot.supplierId,
+            reasonCode: 'quality',
+            reason: null,
+            lines: [{ lotId: lot.lotId, qty: r.int(1, lot.qty) }],
+          }),
         );
       } else if (roll < 0.95) {
         const storeId = r.chance(0.5) ? sim.hubStoreId : clinic.storeId;
@@ -230,11 +266,18 @@ export async function simulate(sim: SimHub, until: string, opts: { seed: number;
         if (!held.length) continue;
         const lot = r.pick(held);
         await attempt('writeoff', async () => {
-          const w = await ph.call('writeoffs.create', { storeId, reasonCode: 'damaged', reason: null, lines: [{ lotId: lot.lotId, qty: r.int(1, Math.min(lot.qty, 10)) }] });
+          const w = await ph.call('writeoffs.create', {
+            storeId,
+            reasonCode: 'damaged',
+            reason: null,
+            lines: [{ lotId: lot.lotId, qty: r.int(1, Math.min(lot.qty, 10)) }],
+          });
           await ph.call('writeoffs.decide', { id: w.id, approve: true, note: null });
         });
       } else {
-        const receipt = sql(db, "SELECT id FROM receipts WHERE status = 'posted' ORDER BY id DESC LIMIT 1 OFFSET ?").get(r.int(0, 3)) as { id: number } | undefined;
+        const receipt = sql(db, "SELECT id FROM receipts WHERE status = 'posted' ORDER BY id DESC LIMIT 1 OFFSET ?").get(r.int(0, 3)) as
+          | { id: number }
+          | undefined;
         if (!receipt) continue;
         await attempt('receiptReversal', () => ph.call('receipts.reverse', { id: receipt.id, reason: '批号录错' }));
       }

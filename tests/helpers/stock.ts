@@ -14,12 +14,20 @@ export interface SeedDrug {
 export function seedSupplier(hub: TestHub, name = '国药控股某市有限公司'): number {
   const at = hub.clock.now().toISOString();
   const code = `91${String(Math.floor(Math.random() * 1e15)).padStart(15, '0')}X`.slice(0, 18);
-  const { lastInsertRowid } = sql(hub.runtime.app.db, 'INSERT INTO suppliers (name, credit_code, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)').run(name, code, at, at);
+  const { lastInsertRowid } = sql(hub.runtime.app.db, 'INSERT INTO suppliers (name, credit_code, active, created_at, updated_at) VALUES (?, ?, 1, ?, ?)').run(
+    name,
+    code,
+    at,
+    at,
+  );
   return Number(lastInsertRowid);
 }
 
 let drugSeq = 0;
-export function seedDrug(hub: TestHub, opts: { name?: string; packSize?: number; supplierId?: number; packPrice?: number; clinicMin?: number; hubMin?: number } = {}): SeedDrug {
+export function seedDrug(
+  hub: TestHub,
+  opts: { name?: string; packSize?: number; supplierId?: number; packPrice?: number; clinicMin?: number; hubMin?: number } = {},
+): SeedDrug {
   const at = hub.clock.now().toISOString();
   drugSeq += 1;
   const name = opts.name ?? `测试药${drugSeq}`;
@@ -29,7 +37,16 @@ export function seedDrug(hub: TestHub, opts: { name?: string; packSize?: number;
     `INSERT INTO drugs (nhsa_code, generic_name, dosage_form, spec, pack_unit, base_unit, pack_size, manufacturer, insurance_class,
                         default_supplier_id, clinic_min, hub_min, created_at, updated_at)
      VALUES (?, ?, '胶囊剂', '0.25g', '盒', '粒', ?, '某某制药有限公司', 'A', ?, ?, ?, ?, ?)`,
-  ).run(`XTEST${String(drugSeq).padStart(6, '0')}${Math.floor(Math.random() * 1e6)}`, name, packSize, opts.supplierId ?? null, opts.clinicMin ?? null, opts.hubMin ?? null, at, at);
+  ).run(
+    `XTEST${String(drugSeq).padStart(6, '0')}${Math.floor(Math.random() * 1e6)}`,
+    name,
+    packSize,
+    opts.supplierId ?? null,
+    opts.clinicMin ?? null,
+    opts.hubMin ?? null,
+    at,
+    at,
+  );
   const id = Number(lastInsertRowid);
   if (opts.supplierId) {
     sql(hub.runtime.app.db, 'INSERT INTO supplier_prices (supplier_id, drug_id, pack_price, active, updated_at) VALUES (?, ?, ?, 1, ?)').run(
@@ -43,7 +60,11 @@ export function seedDrug(hub: TestHub, opts: { name?: string; packSize?: number;
 }
 
 /** A purchase order already sent to the supplier, with one line per drug. Returns the order and its line ids. */
-export function seedSentOrder(hub: TestHub, supplierId: number, lines: { drug: SeedDrug; qty: number; packPrice?: number }[]): { poId: number; lineIds: number[] } {
+export function seedSentOrder(
+  hub: TestHub,
+  supplierId: number,
+  lines: { drug: SeedDrug; qty: number; packPrice?: number }[],
+): { poId: number; lineIds: number[] } {
   const db = hub.runtime.app.db;
   const at = hub.clock.now().toISOString();
   const adminId = (sql(db, "SELECT id FROM users WHERE username = 'admin'").get() as { id: number }).id;

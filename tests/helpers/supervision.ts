@@ -59,7 +59,12 @@ export async function buildSyntheticHub(opts: { plants: boolean; seed?: number }
   for (let i = 0; i < 6; i++) await createUser(hub, { username: `cy${i + 1}`, role: 'village_doctor', clinicId: clinicIds[i] });
   const adminId = (sql(db, "SELECT id FROM users WHERE username = 'admin'").get() as { id: number }).id;
   for (const [i, days] of Object.entries(REST)) {
-    sql(db, 'INSERT INTO clinic_schedules (clinic_id, rest_weekdays, updated_by, updated_at) VALUES (?, ?, ?, ?)').run(clinicIds[Number(i)], days.join(','), adminId, clock.now().toISOString());
+    sql(db, 'INSERT INTO clinic_schedules (clinic_id, rest_weekdays, updated_by, updated_at) VALUES (?, ?, ?, ?)').run(
+      clinicIds[Number(i)],
+      days.join(','),
+      adminId,
+      clock.now().toISOString(),
+    );
   }
   for (const [i, dates] of Object.entries(HOLIDAYS)) {
     for (const d of dates) sql(db, 'INSERT INTO clinic_holidays (clinic_id, date, name) VALUES (?, ?, ?)').run(clinicIds[Number(i)], d, '节假日');
@@ -89,10 +94,19 @@ export async function buildSyntheticHub(opts: { plants: boolean; seed?: number }
   // The hub buys enough of everything for the half year up front (one receipt per drug).
   const days = (Date.parse(END) - Date.parse(START)) / 86_400_000 + 1;
   for (const drug of Object.values(drugs)) {
-    const need = formulary.flat().filter((f) => f.drug.id === drug.id).reduce((a, f) => a + f.perDay * days * 3, 0) + drug.packSize * 40;
+    const need =
+      formulary
+        .flat()
+        .filter((f) => f.drug.id === drug.id)
+        .reduce((a, f) => a + f.perDay * days * 3, 0) +
+      drug.packSize * 40;
     const qty = Math.ceil(need / drug.packSize) * drug.packSize;
     const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug, qty, packPrice: 40_000_000 }]);
-    await pharmacist.call('receipts.create', { poId, invoiceNo: `FP${drug.id}`, lines: [{ poLineId: lineIds[0], batchNo: `B${drug.id}`, expiryDate: '2028-12-31', qty }] });
+    await pharmacist.call('receipts.create', {
+      poId,
+      invoiceNo: `FP${drug.id}`,
+      lines: [{ poLineId: lineIds[0], batchNo: `B${drug.id}`, expiryDate: '2028-12-31', qty }],
+    });
   }
 
   const plants: Plant[] = [];
@@ -161,7 +175,10 @@ export async function buildSyntheticHub(opts: { plants: boolean; seed?: number }
     await ph.call('stocktakes.approve', { id: st.id, reasons });
   };
 
-  const onHandCheck = sql(db, "SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b JOIN stores s ON s.id = b.store_id WHERE s.clinic_id = ? AND s.kind = 'clinic' AND b.drug_id = ?");
+  const onHandCheck = sql(
+    db,
+    "SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b JOIN stores s ON s.id = b.store_id WHERE s.clinic_id = ? AND s.kind = 'clinic' AND b.drug_id = ?",
+  );
   const have = (clinicIdx: number, drugId: number) => (onHandCheck.get(clinicIds[clinicIdx], drugId) as { q: number }).q;
 
   let fortnight = 0;
@@ -173,7 +190,10 @@ export async function buildSyntheticHub(opts: { plants: boolean; seed?: number }
       for (const [i, items] of formulary.entries()) {
         const lines = items.map((f) => ({ drug: f.drug, qty: Math.ceil((f.perDay * 28 * (day === START ? 2 : 1)) / f.drug.packSize) * f.drug.packSize }));
         const reqLines = seedApprovedRequisition(hub, clinicIds[i], lines);
-        const d = await ph.call('deliveries.create', { clinicId: clinicIds[i], lines: reqLines.map((id, k) => ({ requisitionLineId: id, qty: lines[k].qty })) });
+        const d = await ph.call('deliveries.create', {
+          clinicId: clinicIds[i],
+          lines: reqLines.map((id, k) => ({ requisitionLineId: id, qty: lines[k].qty })),
+        });
         const doctor = InternalClient.asUser(hub.runtime, `cy${i + 1}`);
         await doctor.call('deliveries.sign', { id: d.id, lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })) });
       }

@@ -14,7 +14,9 @@ export function businessTables(db: Db): string[] {
 export function tableChecksums(db: Db): Record<string, string> {
   const out: Record<string, string> = {};
   for (const table of businessTables(db)) {
-    const rows = (db.prepare(`SELECT * FROM "${table}"`).raw().all() as unknown[][]).map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    const rows = (db.prepare(`SELECT * FROM "${table}"`).raw().all() as unknown[][]).map((r) =>
+      JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
     rows.sort();
     out[table] = crypto.createHash('sha256').update(rows.join('\n')).digest('hex');
   }
@@ -22,7 +24,10 @@ export function tableChecksums(db: Db): Record<string, string> {
 }
 
 export function businessChecksum(db: Db): string {
-  return crypto.createHash('sha256').update(JSON.stringify(tableChecksums(db))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(tableChecksums(db)))
+    .digest('hex');
 }
 
 /** Names of the tables whose checksum differs. */

@@ -79,26 +79,134 @@ export class Rng {
 
 // ── value pools ──────────────────────────────────────────────────────────────────────────────────
 const NUMBERS: unknown[] = [
-  -1, 0, 1, 1.5, -0.5, 0.1, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e15, 1e21, 1e308, -1e308, 5e-324, 1e-7, -999999999999,
-  new Raw('1e400'), new Raw('-1e400'), new Raw('-0'), new Raw('0.0000000000000000000000001'), new Raw('123456789012345678901234567890'),
-  new Raw('1E2'), new Raw('00012'),
+  -1,
+  0,
+  1,
+  1.5,
+  -0.5,
+  0.1,
+  2 ** 31,
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e15,
+  1e21,
+  1e308,
+  -1e308,
+  5e-324,
+  1e-7,
+  -999999999999,
+  new Raw('1e400'),
+  new Raw('-1e400'),
+  new Raw('-0'),
+  new Raw('0.0000000000000000000000001'),
+  new Raw('123456789012345678901234567890'),
+  new Raw('1E2'),
+  new Raw('00012'),
 ];
-const NUMBER_LIKE_STRINGS = ['1', '-1', '0', '', ' 1 ', '1e3', '0x10', 'NaN', 'Infinity', '-Infinity', '１２３', '1,000', '1_000', '١٢٣', 'null', 'undefined', 'true'];
+const NUMBER_LIKE_STRINGS = [
+  '1',
+  '-1',
+  '0',
+  '',
+  ' 1 ',
+  '1e3',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '１２３',
+  '1,000',
+  '1_000',
+  '١٢٣',
+  'null',
+  'undefined',
+  'true',
+];
 const SQL = [
-  "' OR '1'='1", "'; DROP TABLE users; --", '" OR 1=1 --', '1; DELETE FROM ledger', "x' UNION SELECT password_hash FROM users --", '%', '_', "%' --", '\\', '`', '$1', '?', ':id', '@p',
-  '/*', '*/', "char(0)", "') OR ('a'='a", "admin'--", "1' AND sqlite_version()>'0", 'ATTACH DATABASE "/tmp/x" AS x', "'||(SELECT token_hash FROM sessions)||'",
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '" OR 1=1 --',
+  '1; DELETE FROM ledger',
+  "x' UNION SELECT password_hash FROM users --",
+  '%',
+  '_',
+  "%' --",
+  '\\',
+  '`',
+  '$1',
+  '?',
+  ':id',
+  '@p',
+  '/*',
+  '*/',
+  'char(0)',
+  "') OR ('a'='a",
+  "admin'--",
+  "1' AND sqlite_version()>'0",
+  'ATTACH DATABASE "/tmp/x" AS x',
+  "'||(SELECT token_hash FROM sessions)||'",
 ];
 const ODD = [
-  '\u202Eevil\u202C', '\u200B\u200C\u200D\u2060\uFEFF', '👨‍👩‍👧‍👦🏳️‍🌈', 'e\u0301'.repeat(300), 'a\u0000b', '\u0000', '\u0001\u001f\u007f', '\r\n\t', '   ', '\u3000',
-  '\u00A0', 'ｆｕｌｌｗｉｄｔｈ', '𠀀𪚥𰻞', 'İıẞß', '\u0627\u0644\u0639\u0631\u0628\u064A\u0629', '<script>alert(1)</script>', '{{7*7}}', '${7*7}', '%s%n%x', '../../../etc/passwd',
-  'C:\\Windows\\system32', '2026-02-30', '0000-00-00', '9999-12-31', '2026-13-01', '2026-00', '-2026-01-01', '2026-1-1', 'T00:00:00Z', 'Z12345', 'X'.repeat(51),
+  '\u202Eevil\u202C',
+  '\u200B\u200C\u200D\u2060\uFEFF',
+  '👨‍👩‍👧‍👦🏳️‍🌈',
+  'e\u0301'.repeat(300),
+  'a\u0000b',
+  '\u0000',
+  '\u0001\u001f\u007f',
+  '\r\n\t',
+  '   ',
+  '\u3000',
+  '\u00A0',
+  'ｆｕｌｌｗｉｄｔｈ',
+  '𠀀𪚥𰻞',
+  'İıẞß',
+  '\u0627\u0644\u0639\u0631\u0628\u064A\u0629',
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as plain text on purpose
+  '${7*7}',
+  '%s%n%x',
+  '../../../etc/passwd',
+  'C:\\Windows\\system32',
+  '2026-02-30',
+  '0000-00-00',
+  '9999-12-31',
+  '2026-13-01',
+  '2026-00',
+  '-2026-01-01',
+  '2026-1-1',
+  'T00:00:00Z',
+  'Z12345',
+  'X'.repeat(51),
 ];
 /** Lone surrogates, escaped in the JSON text as a browser could send them. */
 const LONE_SURROGATES = [new Raw('"\\ud800"'), new Raw('"\\udfff"'), new Raw('"a\\ud83d"'), new Raw('"\\udc00\\ud800"'), new Raw('"\\u0000"')];
 const LONG = ['A'.repeat(100_000), '中'.repeat(60_000), '😀'.repeat(30_000), 'x'.repeat(257), 'x'.repeat(4097)];
 const WRONG_TYPES: unknown[] = [null, true, false, [], {}, [1, 2], { id: 1 }, [null], '', 'x'];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
-const EXTRA_KEYS = ['isAdmin', 'role', 'clinicId', 'userId', 'id', 'active', 'status', '', ' ', 'a.b', 'lines[0]', 'toString', 'hasOwnProperty', 'valueOf', '中文键', '\u0000'];
+const EXTRA_KEYS = [
+  'isAdmin',
+  'role',
+  'clinicId',
+  'userId',
+  'id',
+  'active',
+  'status',
+  '',
+  ' ',
+  'a.b',
+  'lines[0]',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '中文键',
+  '\u0000',
+];
 
 let fcStrings: string[] | undefined;
 /** Arbitrary strings from fast-check: any code unit (lone surrogates too), graphemes, ASCII. */
@@ -255,7 +363,9 @@ function hostileFor(s: JsonSchema, rng: Rng, seed: number): unknown {
   if (r < 0.25) return rng.pick(WRONG_TYPES);
   if (types.includes('integer') || types.includes('number')) {
     if (r < 0.75) {
-      const bounds = [s.minimum, s.maximum, s.exclusiveMinimum, ...variants(s).flatMap((v) => [v.minimum, v.maximum, v.exclusiveMinimum])].filter((b): b is number => typeof b === 'number' && Math.abs(b) < 1e300);
+      const bounds = [s.minimum, s.maximum, s.exclusiveMinimum, ...variants(s).flatMap((v) => [v.minimum, v.maximum, v.exclusiveMinimum])].filter(
+        (b): b is number => typeof b === 'number' && Math.abs(b) < 1e300,
+      );
       if (bounds.length && rng.chance(0.5)) return rng.pick(bounds) + rng.pick([-1, 0, 1, 0.5]);
       return rng.pick(NUMBERS);
     }
@@ -288,11 +398,43 @@ export function mutate(base: unknown, schema: JsonSchema, rng: Rng, seed: number
     const valid = serialize(base);
     switch (rng.int(9)) {
       case 0:
-        return { kind: 'content-type', body: valid, contentType: rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/html', 'application/jsonx', '*/*', 'application/json-patch+json']) };
+        return {
+          kind: 'content-type',
+          body: valid,
+          contentType: rng.pick([
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/xml',
+            'text/html',
+            'application/jsonx',
+            '*/*',
+            'application/json-patch+json',
+          ]),
+        };
       case 1:
         return { kind: 'no content-type', body: valid, contentType: null };
       case 2:
-        return { kind: 'invalid JSON', body: rng.pick([valid.slice(0, Math.max(1, valid.length - 1)), `${valid},`, valid.replace(/"/g, "'"), `{${valid}`, 'NaN', 'undefined', '{"a":1,}', '[1,2', '\uFEFF{}', '/* c */ {}', "{'a':1}", '\u0000', '{"a":01}', '{"\\ud800":1}x']), contentType: json };
+        return {
+          kind: 'invalid JSON',
+          body: rng.pick([
+            valid.slice(0, Math.max(1, valid.length - 1)),
+            `${valid},`,
+            valid.replace(/"/g, "'"),
+            `{${valid}`,
+            'NaN',
+            'undefined',
+            '{"a":1,}',
+            '[1,2',
+            '\uFEFF{}',
+            '/* c */ {}',
+            "{'a':1}",
+            '\u0000',
+            '{"a":01}',
+            '{"\\ud800":1}x',
+          ]),
+          contentType: json,
+        };
       case 3:
         return { kind: 'oversized body', body: `{"pad":"${'x'.repeat(bodyLimit + 16)}"}`, contentType: json };
       case 4:
@@ -304,7 +446,17 @@ export function mutate(base: unknown, schema: JsonSchema, rng: Rng, seed: number
       case 7:
         return { kind: 'empty body', body: '', contentType: json };
       default:
-        return { kind: 'charset', body: valid, contentType: rng.pick(['application/json; charset=utf-16', 'application/json; charset=latin1', 'APPLICATION/JSON', 'application/json;;', 'application/json; boundary=x']) };
+        return {
+          kind: 'charset',
+          body: valid,
+          contentType: rng.pick([
+            'application/json; charset=utf-16',
+            'application/json; charset=latin1',
+            'APPLICATION/JSON',
+            'application/json;;',
+            'application/json; boundary=x',
+          ]),
+        };
     }
   }
 

@@ -4,7 +4,10 @@ import type { SecurityFixture } from './fixture';
 import { addDrug, addSupplier } from '../helpers/purchasing';
 
 type Side = 'A' | 'B';
-const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({ own: (ctx: SampleContext) => build(ctx, 'A'), other: (ctx: SampleContext) => build(ctx, 'B') });
+const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({
+  own: (ctx: SampleContext) => build(ctx, 'A'),
+  other: (ctx: SampleContext) => build(ctx, 'B'),
+});
 const clinicOf = (f: SecurityFixture, side: Side) => (side === 'A' ? f.clinicA.id : f.clinicB.id);
 const doctorOf = (f: SecurityFixture, side: Side) => (side === 'A' ? f.doctorA : f.doctorB);
 const line = (drugId: number, qty = 24) => ({ drugId, qty, enteredIn: 'pack' as const, note: null });
@@ -40,6 +43,19 @@ async function freshDraftOrder(f: SecurityFixture): Promise<number> {
 
 const order = (f: SecurityFixture) => f.once('purchasingOrder', () => freshDraftOrder(f));
 
+/** A sent order of which one pack of two has arrived: what 终止收货 is for. */
+async function freshPartlyReceivedOrder(f: SecurityFixture): Promise<number> {
+  const id = await freshDraftOrder(f);
+  await f.pharmacist.call('orders.send', { id });
+  const line = (await f.pharmacist.call('orders.get', { id })).lines[0];
+  await f.pharmacist.call('receipts.create', {
+    poId: id,
+    invoiceNo: `SEC${f.seq()}`,
+    lines: [{ poLineId: line.id, batchNo: `SEC${f.seq()}`, expiryDate: '2028-06-30', qty: line.packSize, traceCodes: [] }],
+  });
+  return id;
+}
+
 export const purchasingSamples: SampleRegistry = {
   'purchasing.settings': { input: () => ({}) },
   'purchasing.updateSettings': { input: () => ({ targetMonths: 2 }) },
@@ -47,10 +63,24 @@ export const purchasingSamples: SampleRegistry = {
   'requisitions.stockInfo': both(async ({ f }, side) => ({ clinicId: clinicOf(f, side), drugIds: [(await world(f)).brand] })),
   'requisitions.list': both(({ f }, side) => ({ clinicId: clinicOf(f, side), page: 1, pageSize: 20 })),
   'requisitions.get': both(async ({ f }, side) => ({ id: side === 'A' ? (await world(f)).reqA : (await world(f)).reqB })),
-  'requisitions.saveDraft': both(async ({ f }, side) => ({ createToken: `secD${f.seq()}xx`, clinicId: clinicOf(f, side), note: null, lines: [line((await world(f)).brand, 7)] })),
-  'requisitions.submit': both(async ({ f }, side) => ({ submitToken: `secT${f.seq()}xx`, clinicId: clinicOf(f, side), note: null, lines: [line((await world(f)).brand, 7)] })),
+  'requisitions.saveDraft': both(async ({ f }, side) => ({
+    createToken: `secD${f.seq()}xx`,
+    clinicId: clinicOf(f, side),
+    note: null,
+    lines: [line((await world(f)).brand, 7)],
+  })),
+  'requisitions.submit': both(async ({ f }, side) => ({
+    submitToken: `secT${f.seq()}xx`,
+    clinicId: clinicOf(f, side),
+    note: null,
+    lines: [line((await world(f)).brand, 7)],
+  })),
   'requisitions.cancel': both(async ({ f }, side) => {
-    const draft = await doctorOf(f, side).call('requisitions.saveDraft', { createToken: `secC${f.seq()}xx`, note: null, lines: [line((await world(f)).brand, 7)] });
+    const draft = await doctorOf(f, side).call('requisitions.saveDraft', {
+      createToken: `secC${f.seq()}xx`,
+      note: null,
+      lines: [line((await world(f)).brand, 7)],
+    });
     return { id: draft.id, reason: null };
   }),
   'requisitions.decide': {
@@ -74,5 +104,6 @@ export const purchasingSamples: SampleRegistry = {
   'orders.get': { input: async ({ f }) => ({ id: await order(f) }) },
   'orders.send': { input: async ({ f }) => ({ id: await freshDraftOrder(f) }) },
   'orders.cancel': { input: async ({ f }) => ({ id: await freshDraftOrder(f), reason: '安全测试' }) },
+  'orders.shortClose': { input: async ({ f }) => ({ id: await freshPartlyReceivedOrder(f), reason: '安全测试：配送企业停产' }) },
   'orders.export': { input: async ({ f }) => ({ id: await order(f) }) },
 };

@@ -4,7 +4,10 @@ import type { SampleContext, SampleRegistry } from './samples';
 import { clinicIdOf, stockWorld } from './stock-fixture';
 
 type Side = 'A' | 'B';
-const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({ own: (ctx: SampleContext) => build(ctx, 'A'), other: (ctx: SampleContext) => build(ctx, 'B') });
+const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({
+  own: (ctx: SampleContext) => build(ctx, 'A'),
+  other: (ctx: SampleContext) => build(ctx, 'B'),
+});
 const today = ({ f }: SampleContext) => chinaDate(f.hub.clock.now());
 /** This month: its statements have the fixture's stock in them, and it cannot be closed yet (it has not ended). */
 const period = (ctx: SampleContext) => periodOf(today(ctx));
@@ -12,7 +15,12 @@ const period = (ctx: SampleContext) => periodOf(today(ctx));
 /** A payment to the fixture's supplier, made afresh (reversing consumes it). */
 async function payment(ctx: SampleContext) {
   const w = await stockWorld(ctx.f);
-  const { payment: p } = await ctx.f.finance.call('payments.create', { supplierId: w.supplierId, payDate: today(ctx), voucherNo: `SEC-${ctx.f.seq()}`, amount: 1_000 });
+  const { payment: p } = await ctx.f.finance.call('payments.create', {
+    supplierId: w.supplierId,
+    payDate: today(ctx),
+    voucherNo: `SEC-${ctx.f.seq()}`,
+    amount: 1_000,
+  });
   return p;
 }
 
@@ -31,7 +39,13 @@ export const settlementSamples: SampleRegistry = {
   }),
 
   'payments.create': {
-    input: async (ctx) => ({ supplierId: (await stockWorld(ctx.f)).supplierId, payDate: today(ctx), voucherNo: `SEC-${ctx.f.seq()}`, amount: 500, method: 'transfer' as const }),
+    input: async (ctx) => ({
+      supplierId: (await stockWorld(ctx.f)).supplierId,
+      payDate: today(ctx),
+      voucherNo: `SEC-${ctx.f.seq()}`,
+      amount: 500,
+      method: 'transfer' as const,
+    }),
   },
   'payments.reverse': { input: async (ctx) => ({ id: (await payment(ctx)).id, reason: '安全测试冲销' }) },
   'payments.list': { input: async (ctx) => ({ supplierId: (await stockWorld(ctx.f)).supplierId }) },

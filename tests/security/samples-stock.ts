@@ -4,7 +4,10 @@ import { seedApprovedRequisition, seedSentOrder } from '../helpers/stock';
 import { clinicIdOf, deliveryInTransit, doctorOf, receiveAtHub, stockWorld } from './stock-fixture';
 
 type Side = 'A' | 'B';
-const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({ own: (ctx: SampleContext) => build(ctx, 'A'), other: (ctx: SampleContext) => build(ctx, 'B') });
+const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({
+  own: (ctx: SampleContext) => build(ctx, 'A'),
+  other: (ctx: SampleContext) => build(ctx, 'B'),
+});
 const store = async ({ f }: SampleContext, side: Side) => {
   const w = await stockWorld(f);
   return side === 'A' ? w.storeA : w.storeB;
@@ -17,13 +20,18 @@ export const stockSamples: SampleRegistry = {
   },
   'stock.onHand': both(async (ctx, side) => ({ storeId: await store(ctx, side), filter: 'all' as const })),
   'stock.lots': both(async (ctx, side) => ({ storeId: await store(ctx, side), drugId: (await stockWorld(ctx.f)).drug.id })),
-  'stock.card': both(async (ctx, side) => ({ storeId: await store(ctx, side), drugId: (await stockWorld(ctx.f)).drug.id, from: '2026-01-01', to: '2026-12-31' })),
+  'stock.card': both(async (ctx, side) => ({
+    storeId: await store(ctx, side),
+    drugId: (await stockWorld(ctx.f)).drug.id,
+    from: '2026-01-01',
+    to: '2026-12-31',
+  })),
   'stock.alerts': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),
 
   'receipts.create': {
     input: async ({ f }) => {
       const w = await stockWorld(f);
-      
+
       const { poId, lineIds } = seedSentOrder(f.hub, w.supplierId, [{ drug: w.drug, qty: 48 }]);
       return { poId, invoiceNo: `FP${f.seq()}`, lines: [{ poLineId: lineIds[0], batchNo: `R${f.seq()}`, expiryDate: '2028-06-30', qty: 48 }] };
     },
@@ -43,7 +51,7 @@ export const stockSamples: SampleRegistry = {
   'deliveries.preview': {
     input: async ({ f }) => {
       const w = await stockWorld(f);
-      
+
       const [requisitionLineId] = seedApprovedRequisition(f.hub, f.clinicA.id, [{ drug: w.drug, qty: 24 }]);
       return { clinicId: f.clinicA.id, lines: [{ requisitionLineId, qty: 24 }] };
     },
@@ -51,7 +59,7 @@ export const stockSamples: SampleRegistry = {
   'deliveries.create': {
     input: async ({ f }) => {
       const w = await stockWorld(f);
-      
+
       const [requisitionLineId] = seedApprovedRequisition(f.hub, f.clinicA.id, [{ drug: w.drug, qty: 24 }]);
       return { clinicId: f.clinicA.id, lines: [{ requisitionLineId, qty: 24 }] };
     },
@@ -65,7 +73,10 @@ export const stockSamples: SampleRegistry = {
   'deliveries.resolve': {
     input: async ({ f }) => {
       const delivery = await deliveryInTransit(f, await stockWorld(f), 'A');
-      await f.doctorA.call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty - 1, reason: '少一粒' })) });
+      await f.doctorA.call('deliveries.sign', {
+        id: delivery.id,
+        lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty - 1, reason: '少一粒' })),
+      });
       return { id: delivery.id, lineId: delivery.lines[0].id, resolution: 'written_off' as const, note: '运输途中破损' };
     },
   },
@@ -80,7 +91,12 @@ export const stockSamples: SampleRegistry = {
 
   'returns.create': both(async ({ f }, side) => {
     const w = await stockWorld(f);
-    return { kind: 'clinic_to_hub' as const, clinicId: clinicIdOf(f, side), reasonCode: 'overstock' as const, lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }] };
+    return {
+      kind: 'clinic_to_hub' as const,
+      clinicId: clinicIdOf(f, side),
+      reasonCode: 'overstock' as const,
+      lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }],
+    };
   }),
   'returns.decide': {
     input: async ({ f }) => {
@@ -91,7 +107,11 @@ export const stockSamples: SampleRegistry = {
   },
   'returns.cancel': both(async ({ f }, side) => {
     const w = await stockWorld(f);
-    const r = await doctorOf(f, side).call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }] });
+    const r = await doctorOf(f, side).call('returns.create', {
+      kind: 'clinic_to_hub',
+      reasonCode: 'overstock',
+      lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }],
+    });
     return { id: r.id };
   }),
   'returns.list': both(({ f }, side) => ({ clinicId: clinicIdOf(f, side) })),
@@ -109,7 +129,11 @@ export const stockSamples: SampleRegistry = {
   },
   'writeoffs.cancel': both(async (ctx, side) => {
     const w = await stockWorld(ctx.f);
-    const wo = await doctorOf(ctx.f, side).call('writeoffs.create', { storeId: await store(ctx, side), reasonCode: 'damaged', lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }] });
+    const wo = await doctorOf(ctx.f, side).call('writeoffs.create', {
+      storeId: await store(ctx, side),
+      reasonCode: 'damaged',
+      lines: [{ lotId: side === 'A' ? w.lotA : w.lotB, qty: 1 }],
+    });
     return { id: wo.id };
   }),
   'writeoffs.list': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),

@@ -3,7 +3,8 @@
  *
  * A store holds one open stocktake at a time, so a sample that needs an open one cancels whatever is open
  * at that store first and draws anew. Every stocktake here is counted openly (not blind): a blind count
- * closes the doctor's stock views of the store, which would spoil the stock samples' cells.
+ * hides the counted drugs' book from its counter (stock.lots and stock.card refuse, stocktake/blind.ts),
+ * which would spoil the stock samples' cells. tests/unit/blind-count-leaks.test.ts counts blind.
  */
 import type { MethodOutput } from '../../shared/contract';
 import type { SampleContext, SampleRegistry } from './samples';
@@ -12,7 +13,10 @@ import { clinicIdOf, doctorOf, receiveAtHub, stockWorld } from './stock-fixture'
 
 type Side = 'A' | 'B';
 type Detail = MethodOutput<'stocktakes.get'>;
-const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({ own: (ctx: SampleContext) => build(ctx, 'A'), other: (ctx: SampleContext) => build(ctx, 'B') });
+const both = <T>(build: (ctx: SampleContext, side: Side) => T) => ({
+  own: (ctx: SampleContext) => build(ctx, 'A'),
+  other: (ctx: SampleContext) => build(ctx, 'B'),
+});
 
 /** Who counts for the caller: the clinic's doctor counts a self-count, hub staff an on-site one. */
 const modeFor = (ctx: SampleContext) => (ctx.user?.role === 'village_doctor' ? ('self' as const) : ('onsite' as const));
@@ -45,7 +49,8 @@ export const stocktakeSamples: SampleRegistry = {
     input: async ({ f }) => {
       const w = await stockWorld(f);
       for (const open of await f.pharmacist.call('stocktakes.list', { storeId: w.storeA })) {
-        if (open.status === 'counting' || open.status === 'submitted') await f.pharmacist.call('stocktakes.cancel', { id: open.id, reason: '安全测试：重新发起' });
+        if (open.status === 'counting' || open.status === 'submitted')
+          await f.pharmacist.call('stocktakes.cancel', { id: open.id, reason: '安全测试：重新发起' });
       }
       return { kind: 'spot' as const, clinicId: f.clinicA.id, sampleSize: 1, counterMode: 'self' as const, blind: false };
     },

@@ -77,7 +77,14 @@ export const samples: SampleRegistry = {
   // ── users ──────────────────────────────────────────────────────────────────────────────────────
   'users.list': { input: () => ({ includeInactive: true }) },
   'users.create': {
-    input: ({ f }) => ({ username: `fx_new_${f.seq()}`, initialPassword: 'Initial2026', displayName: '新药师', role: 'pharmacist', clinicId: null, phone: null }),
+    input: ({ f }) => ({
+      username: `fx_new_${f.seq()}`,
+      initialPassword: 'Initial2026',
+      displayName: '新药师',
+      role: 'pharmacist',
+      clinicId: null,
+      phone: null,
+    }),
   },
   'users.update': {
     input: ({ f }) => ({ id: f.newUser('finance').id, displayName: '改名的会计', role: 'finance', clinicId: null, phone: '0731-1234567', active: true }),
@@ -108,6 +115,8 @@ export const samples: SampleRegistry = {
   'system.lanStatus': { input: empty },
   'system.updateLanSettings': { input: () => ({ enabled: false, port: 8686, https: false }) },
   'system.caCertificate': { input: empty },
+  'system.postingRules': { input: empty },
+  'system.updatePostingRules': { input: () => ({ maxBackdateDays: 7 }) },
 
   // ── backups and recovery (the restore samples name files that do not exist: never restore over the fixture) ──
   'backup.status': { input: empty },

@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestHub, type TestHub } from '../helpers/runtime';
-import { addDrug, addOrder, addSupplier, approvedRequisition, hubStore, purchasingWorld, setPrice, stock, token, type PurchasingWorld } from '../helpers/purchasing';
+import {
+  addDrug,
+  addOrder,
+  addSupplier,
+  approvedRequisition,
+  hubStore,
+  purchasingWorld,
+  setPrice,
+  stock,
+  token,
+  type PurchasingWorld,
+} from '../helpers/purchasing';
 
 const codeOf = async (p: Promise<unknown>) => {
   try {
@@ -34,7 +45,10 @@ describe('aggregation', () => {
     addOrder(w.db, { supplierId: guoyao, drugId: amox, qty: 48, received: 48, status: 'received' }); // done: not on order
     addOrder(w.db, { supplierId: guoyao, drugId: amox, qty: 96, status: 'cancelled' }); // not on order
 
-    const a = await approvedRequisition(w, w.clinicA.doctor, [{ drugId: amox, qty: 50 }, { drugId: ibu, qty: 30 }]);
+    const a = await approvedRequisition(w, w.clinicA.doctor, [
+      { drugId: amox, qty: 50 },
+      { drugId: ibu, qty: 30 },
+    ]);
     const b = await approvedRequisition(w, w.clinicB.doctor, [{ drugId: amox, qty: 30 }]);
     // Approved for clinic B earlier, not in this run, not yet issued: committed against the hub's stock.
     await approvedRequisition(w, w.clinicB.doctor, [{ drugId: amox, qty: 10 }]);
@@ -45,14 +59,33 @@ describe('aggregation', () => {
     const [g, j] = p.orders;
     // 阿莫西林: 80 requested − (40 − 10) available − 24 on order = 26 → 2 packs of 24 = 48.
     expect(g.lines).toHaveLength(1);
-    expect(g.lines[0]).toMatchObject({ drugId: amox, clinicQty: 80, hubStock: 40, hubCommitted: 10, hubAvailable: 30, onOrder: 24, netQty: 26, orderQty: 48, packPrice: 12_000_000, amount: 2400 });
-    expect(g.lines[0].sources.map((s) => [s.clinicName, s.qty])).toEqual([['东湖村卫生室', 50], ['西岭村卫生室', 30]]);
+    expect(g.lines[0]).toMatchObject({
+      drugId: amox,
+      clinicQty: 80,
+      hubStock: 40,
+      hubCommitted: 10,
+      hubAvailable: 30,
+      onOrder: 24,
+      netQty: 26,
+      orderQty: 48,
+      packPrice: 12_000_000,
+      amount: 2400,
+    });
+    expect(g.lines[0].sources.map((s) => [s.clinicName, s.qty])).toEqual([
+      ['东湖村卫生室', 50],
+      ['西岭村卫生室', 30],
+    ]);
     // 布洛芬: 30 → 2 packs of 20 = 40, at 8.50 a pack = 17.00.
     expect(j.lines[0]).toMatchObject({ drugId: ibu, clinicQty: 30, netQty: 30, orderQty: 40, amount: 1700 });
     expect(j.totalAmount).toBe(1700);
     expect(p.share).toMatchObject({ totalAmount: 4100, catalogAmount: 4100, totalItems: 2, amountShareBp: 10000, belowThreshold: false });
 
-    const created = await w.pharmacist.call('aggregation.create', { requisitionIds: [a, b], hubReplenishment: false, fingerprint: p.fingerprint, note: '第10周' });
+    const created = await w.pharmacist.call('aggregation.create', {
+      requisitionIds: [a, b],
+      hubReplenishment: false,
+      fingerprint: p.fingerprint,
+      note: '第10周',
+    });
     expect(created.docNo).toMatch(/^HZ-202603-/);
     expect(created.orders.map((o) => [o.supplierName, o.status, o.lineCount, o.totalAmount])).toEqual([
       ['国药控股湖南有限公司', 'draft', 1, 2400],
@@ -64,7 +97,9 @@ describe('aggregation', () => {
       ['东湖村卫生室', a, 50],
       ['西岭村卫生室', b, 30],
     ]);
-    const kept = w.db.prepare('SELECT clinic_qty, hub_available, on_order, order_qty FROM aggregation_lines WHERE aggregation_id = ? AND drug_id = ?').get(created.id, amox);
+    const kept = w.db
+      .prepare('SELECT clinic_qty, hub_available, on_order, order_qty FROM aggregation_lines WHERE aggregation_id = ? AND drug_id = ?')
+      .get(created.id, amox);
     expect(kept).toEqual({ clinic_qty: 80, hub_available: 30, on_order: 24, order_qty: 48 });
 
     // Taken requisitions cannot be aggregated twice; they leave the aggregatable list.
@@ -128,7 +163,9 @@ describe('aggregation', () => {
       板蓝根颗粒: 'supplier_inactive',
     });
     expect(p.problems.every((l) => l.orderQty > 0 && l.sources.length === 1)).toBe(true);
-    await expect(w.pharmacist.call('aggregation.create', { requisitionIds: [a], hubReplenishment: false, fingerprint: p.fingerprint, note: null })).rejects.toMatchObject({
+    await expect(
+      w.pharmacist.call('aggregation.create', { requisitionIds: [a], hubReplenishment: false, fingerprint: p.fingerprint, note: null }),
+    ).rejects.toMatchObject({
       code: 'BUSINESS_RULE',
     });
     expect((w.db.prepare('SELECT count(*) AS n FROM purchase_orders').get() as { n: number }).n).toBe(0);
@@ -162,7 +199,15 @@ describe('aggregation', () => {
     ]);
     const p = await w.pharmacist.call('aggregation.preview', { requisitionIds: [a], hubReplenishment: false });
     // Amounts: 84.00 catalog, 40.00 + 20.00 outside → 84 / 144 = 58.33%; items 1 of 3 = 33.33%.
-    expect(p.share).toMatchObject({ totalAmount: 14400, catalogAmount: 8400, totalItems: 3, catalogItems: 1, amountShareBp: 5833, itemShareBp: 3333, belowThreshold: true });
+    expect(p.share).toMatchObject({
+      totalAmount: 14400,
+      catalogAmount: 8400,
+      totalItems: 3,
+      catalogItems: 1,
+      amountShareBp: 5833,
+      itemShareBp: 3333,
+      belowThreshold: true,
+    });
     const line = p.orders.flatMap((o) => o.lines).find((l) => l.drugId === catalog)!;
     expect(line.vbpSuggestion!.alternatives[0]).toMatchObject({ drugId: vbp, saving: 8400 - 280 });
 
@@ -182,7 +227,11 @@ describe('aggregation', () => {
 
   it('only takes reviewed requisitions', async () => {
     const amox = addDrug(w.db, { name: '阿莫西林胶囊', packSize: 24, supplierId: guoyao, packPrice: 12_000_000 });
-    const sub = await w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), note: null, lines: [{ drugId: amox, qty: 24, enteredIn: 'base', note: null }] });
+    const sub = await w.clinicA.doctor.call('requisitions.submit', {
+      submitToken: token(),
+      note: null,
+      lines: [{ drugId: amox, qty: 24, enteredIn: 'base', note: null }],
+    });
     expect(await codeOf(w.pharmacist.call('aggregation.preview', { requisitionIds: [sub.id], hubReplenishment: false }))).toBe('INVALID_STATE');
   });
 });

@@ -42,19 +42,37 @@ describe('AMC: consumption per 30 days, adjusted for days out of stock', () => {
   });
 
   it('never divides by fewer than 15 days', () => {
-    const r = computeAmc({ today, currentBalance: 0, dailyNet: days(['2026-03-27', 50], ...range('2026-03-27', 5, -10)), dispensedNet: -50, firstReceiptDate: '2026-03-27' });
+    const r = computeAmc({
+      today,
+      currentBalance: 0,
+      dailyNet: days(['2026-03-27', 50], ...range('2026-03-27', 5, -10)),
+      dispensedNet: -50,
+      firstReceiptDate: '2026-03-27',
+    });
     expect(r.daysInStock).toBe(5);
     expect(r.windowDays).toBe(5);
     expect(r.amc).toBe(100); // 50 × 30 / 15, not 50 × 30 / 5
   });
 
   it('uses the days since the first receipt for a clinic with less history', () => {
-    const r = computeAmc({ today, currentBalance: 40, dailyNet: days(['2026-03-02', 100], ...range('2026-03-02', 30, -2)), dispensedNet: -60, firstReceiptDate: '2026-03-02' });
+    const r = computeAmc({
+      today,
+      currentBalance: 40,
+      dailyNet: days(['2026-03-02', 100], ...range('2026-03-02', 30, -2)),
+      dispensedNet: -60,
+      firstReceiptDate: '2026-03-02',
+    });
     expect(r).toMatchObject({ windowDays: 30, daysInStock: 30, amc: 60 });
   });
 
   it('nets dispensing reversals and never goes negative', () => {
-    const r = computeAmc({ today, currentBalance: 100, dailyNet: days(['2026-03-01', -10], ['2026-03-02', 4]), dispensedNet: -6, firstReceiptDate: '2025-01-01' });
+    const r = computeAmc({
+      today,
+      currentBalance: 100,
+      dailyNet: days(['2026-03-01', -10], ['2026-03-02', 4]),
+      dispensedNet: -6,
+      firstReceiptDate: '2025-01-01',
+    });
     expect(r.consumed).toBe(6);
     expect(r.amc).toBe(2); // 6 × 30 / 90 = 2
     expect(computeAmc({ today, currentBalance: 10, dailyNet: days(), dispensedNet: 5, firstReceiptDate: '2025-01-01' }).consumed).toBe(0);
@@ -132,6 +150,8 @@ describe('requisitions.stockInfo on real ledger rows', () => {
 
   it('keeps a village doctor to their own clinic', async () => {
     const drug = addDrug(w.db, { name: '布洛芬片' });
-    await expect(w.clinicA.doctor.call('requisitions.stockInfo', { clinicId: w.clinicB.id, drugIds: [drug] })).rejects.toMatchObject({ code: 'FORBIDDEN_CLINIC' });
+    await expect(w.clinicA.doctor.call('requisitions.stockInfo', { clinicId: w.clinicB.id, drugIds: [drug] })).rejects.toMatchObject({
+      code: 'FORBIDDEN_CLINIC',
+    });
   });
 });

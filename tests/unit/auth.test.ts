@@ -23,7 +23,10 @@ describe('first-run setup', () => {
     const status = await new InternalClient(hub.runtime).call('system.status', {});
     expect(status).toMatchObject({ setupRequired: false, hubName: '测试镇卫生院', demo: false });
     const again = new InternalClient(hub.runtime).call('setup.initialize', {
-      hubName: '别的', adminUsername: 'evil', adminDisplayName: 'x', adminPassword: 'Another123',
+      hubName: '别的',
+      adminUsername: 'evil',
+      adminDisplayName: 'x',
+      adminPassword: 'Another123',
     });
     expect(await codeOf(again)).toBe('INVALID_STATE');
   });
@@ -32,7 +35,10 @@ describe('first-run setup', () => {
     const other = await createTestHub();
     other.runtime.app.db.exec('DELETE FROM sessions; DELETE FROM users;');
     const weak = new InternalClient(other.runtime).call('setup.initialize', {
-      hubName: '镇', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: 'password',
+      hubName: '镇',
+      adminUsername: 'admin',
+      adminDisplayName: '管理员',
+      adminPassword: 'password',
     });
     expect(await codeOf(weak)).toBe('VALIDATION');
     other.close();
@@ -51,8 +57,14 @@ describe('login and sessions', () => {
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
     const c = new InternalClient(hub.runtime);
-    await expect(c.call('auth.login', { username: 'admin', password: 'wrong' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS', message: '用户名或密码错误' });
-    await expect(c.call('auth.login', { username: 'nobody', password: 'wrong' })).rejects.toMatchObject({ code: 'BAD_CREDENTIALS', message: '用户名或密码错误' });
+    await expect(c.call('auth.login', { username: 'admin', password: 'wrong' })).rejects.toMatchObject({
+      code: 'BAD_CREDENTIALS',
+      message: '用户名或密码错误',
+    });
+    await expect(c.call('auth.login', { username: 'nobody', password: 'wrong' })).rejects.toMatchObject({
+      code: 'BAD_CREDENTIALS',
+      message: '用户名或密码错误',
+    });
   });
 
   it('locks an account after repeated failures, even with the right password', async () => {
@@ -89,7 +101,14 @@ describe('login and sessions', () => {
 
   it('forces a new user to change the initial password before doing anything else', async () => {
     const clinic = await createClinic(hub, 'C01');
-    await hub.admin.call('users.create', { username: 'cy01', initialPassword: 'Initial123', displayName: '王医生', role: 'village_doctor', clinicId: clinic.id, phone: null });
+    await hub.admin.call('users.create', {
+      username: 'cy01',
+      initialPassword: 'Initial123',
+      displayName: '王医生',
+      role: 'village_doctor',
+      clinicId: clinic.id,
+      phone: null,
+    });
     const doctor = new InternalClient(hub.runtime);
     const { user } = await doctor.call('auth.login', { username: 'cy01', password: 'Initial123' });
     expect(user.mustChangePassword).toBe(true);
@@ -123,9 +142,7 @@ describe('authorization in the handlers', () => {
     expect((await doctor.call('clinics.get', { id: own.id })).code).toBe('C01');
     expect(await codeOf(doctor.call('clinics.get', { id: other.id }))).toBe('FORBIDDEN_CLINIC');
     expect((await doctor.call('clinics.list', { includeInactive: true })).map((c) => c.id)).toEqual([own.id]);
-    const denied = hub.runtime.app.db
-      .prepare("SELECT username, method, outcome, error_code AS code FROM audit_log WHERE outcome = 'denied'")
-      .all();
+    const denied = hub.runtime.app.db.prepare("SELECT username, method, outcome, error_code AS code FROM audit_log WHERE outcome = 'denied'").all();
     expect(denied).toContainEqual({ username: 'cy01', method: 'clinics.get', outcome: 'denied', code: 'FORBIDDEN_CLINIC' });
   });
 
@@ -138,7 +155,16 @@ describe('authorization in the handlers', () => {
 
   it('binds village doctors to exactly one active clinic', async () => {
     const create = (clinicId: number | null, role: 'village_doctor' | 'pharmacist') =>
-      codeOf(hub.admin.call('users.create', { username: `u${Math.random().toString(36).slice(2, 8)}`, initialPassword: 'Initial123', displayName: 'x', role, clinicId, phone: null }));
+      codeOf(
+        hub.admin.call('users.create', {
+          username: `u${Math.random().toString(36).slice(2, 8)}`,
+          initialPassword: 'Initial123',
+          displayName: 'x',
+          role,
+          clinicId,
+          phone: null,
+        }),
+      );
     const clinic = await createClinic(hub, 'C01');
     expect(await create(null, 'village_doctor')).toBe('VALIDATION');
     expect(await create(clinic.id, 'pharmacist')).toBe('VALIDATION');
@@ -185,7 +211,12 @@ describe('password hashing strength', () => {
     const server = await startServerProcess(dir, { clock: '2026-03-16T09:00:00+08:00' });
     try {
       const api = new ApiClient(server.url);
-      const res = await api.post('setup.initialize', { hubName: '测试镇卫生院', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: 'Strong12345' });
+      const res = await api.post('setup.initialize', {
+        hubName: '测试镇卫生院',
+        adminUsername: 'admin',
+        adminDisplayName: '管理员',
+        adminPassword: 'Strong12345',
+      });
       expect(res.status).toBe(200);
     } finally {
       await server.kill('SIGTERM');

@@ -43,6 +43,7 @@ describe('integrity check', () => {
         ['ledger.balances', true],
         ['ledger.periodTotals', true],
         ['ledger.negative', true],
+        ['ledger.runningNegative', true],
       ]);
     } finally {
       hub.close();
@@ -80,7 +81,9 @@ describe('integrity check', () => {
     ).run();
     const problems = failing(db, file);
     expect(problems['ledger.negative']).toEqual(['东湖村卫生室 阿莫西林胶囊 0.25g 批号 B2512031：台账数量 -34、金额 -408 分']);
-    expect(Object.keys(problems).sort()).toEqual(['ledger.balances', 'ledger.negative', 'ledger.periodTotals']);
+    // Negative from 02-05 on, in the ledger's order (the row sits at the end of its day).
+    expect(problems['ledger.runningNegative']).toEqual(['东湖村卫生室 阿莫西林胶囊 0.25g 批号 B2512031：2026-02-05 起结存为负（最低 -34）']);
+    expect(Object.keys(problems).sort()).toEqual(['ledger.balances', 'ledger.negative', 'ledger.periodTotals', 'ledger.runningNegative']);
     db.close();
   });
 
@@ -125,7 +128,10 @@ describe('integrity check', () => {
     expect(bad.stdout).toContain('[问题 FAIL] 库存结存 = 台账合计（每个库房 × 批次） / stock balances equal ledger sums (store x lot): 1');
     expect(bad.stdout).toContain('Result: problems found');
     const json = spawnSync(process.execPath, [cli, '--file', file, '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, checks: expect.arrayContaining([expect.objectContaining({ key: 'ledger.balances', ok: false })]) });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      checks: expect.arrayContaining([expect.objectContaining({ key: 'ledger.balances', ok: false })]),
+    });
 
     const missing = spawnSync(process.execPath, [cli, '--data', path.join(path.dirname(file), 'nowhere')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);

@@ -8,7 +8,7 @@ import { Runtime } from '../../electron/runtime';
 import { backupNow } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
-import { backupOffThread } from '../../electron/domain/backup/off-thread';
+import { backupOffThread } from '../../electron/db/off-thread';
 import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, scratchDirs, tempDir, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
@@ -164,7 +164,10 @@ describe('backups', () => {
     const list = await (await adminClient()).call('backup.list', {});
     expect(list.filter((e) => e.reason === 'daily').map((e) => e.fileName)).toEqual(daily.slice(2).reverse());
     // The history keeps a row for each, with the pruned ones marked.
-    const rows = hub.runtime.app.db.prepare("SELECT file_name AS f, deleted_at AS d FROM backups WHERE reason = 'daily' ORDER BY id").all() as { f: string; d: string | null }[];
+    const rows = hub.runtime.app.db.prepare("SELECT file_name AS f, deleted_at AS d FROM backups WHERE reason = 'daily' ORDER BY id").all() as {
+      f: string;
+      d: string | null;
+    }[];
     expect(rows.map((r) => r.d !== null)).toEqual([true, true, false, false, false]);
   });
 
@@ -373,7 +376,11 @@ describe('recovery mode', () => {
     expect(await admin.call('clinics.list', {})).toHaveLength(30);
     const report = await admin.call('system.integrityCheck', {});
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    const audit = runtime.app.db.prepare("SELECT username, ip, details FROM audit_log WHERE method = 'recovery.restore'").get() as { username: string | null; ip: string; details: string };
+    const audit = runtime.app.db.prepare("SELECT username, ip, details FROM audit_log WHERE method = 'recovery.restore'").get() as {
+      username: string | null;
+      ip: string;
+      details: string;
+    };
     expect(audit).toMatchObject({ username: null, ip: '127.0.0.1' });
     expect(JSON.parse(audit.details)).toMatchObject({ recovery: true });
     // Back to normal: the recovery door is closed again.
@@ -421,7 +428,11 @@ describe('recovery mode', () => {
       const local = new InternalClient(fresh, '127.0.0.1');
       expect(await local.call('system.status', {})).toMatchObject({ setupRequired: true });
       expect(await local.call('recovery.status', {})).toMatchObject({ active: false, setupRequired: true, canRestore: true });
-      expect(await codeOf(new InternalClient(fresh, '192.168.1.20').call('recovery.restore', { upload: { filename: 'b.sqlite', base64: bytes.toString('base64') } }))).toBe('FORBIDDEN');
+      expect(
+        await codeOf(
+          new InternalClient(fresh, '192.168.1.20').call('recovery.restore', { upload: { filename: 'b.sqlite', base64: bytes.toString('base64') } }),
+        ),
+      ).toBe('FORBIDDEN');
       const result = await local.call('recovery.restore', { upload: { filename: '备份.sqlite', base64: bytes.toString('base64') } });
       expect(result).toMatchObject({ restoredFrom: '备份.sqlite', hubName: '测试镇卫生院', previousDataSavedAs: null });
       await local.call('auth.login', { username: 'admin', password: ADMIN_PASSWORD });

@@ -9,7 +9,27 @@ let hub: TestHub;
 let pharmacist: InternalClient;
 let supplierId: number;
 
-const HEADERS = ['药品代码', '注册名称', '商品名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类', '基本药物', '集采', '集采批次', '中选价格(元/包装)', '默认配送企业', '中心库下限(最小单位)', '中心库上限(最小单位)', '追溯码前缀'];
+const HEADERS = [
+  '药品代码',
+  '注册名称',
+  '商品名称',
+  '注册剂型',
+  '注册规格',
+  '最小包装数量',
+  '最小制剂单位',
+  '最小包装单位',
+  '药品企业',
+  '批准文号',
+  '甲乙类',
+  '基本药物',
+  '集采',
+  '集采批次',
+  '中选价格(元/包装)',
+  '默认配送企业',
+  '中心库下限(最小单位)',
+  '中心库上限(最小单位)',
+  '追溯码前缀',
+];
 type Row = (string | number | null)[];
 
 async function workbook(rows: Row[], headers: string[] = HEADERS, opts: { title?: string; sheet?: string } = {}) {
@@ -22,9 +42,69 @@ async function workbook(rows: Row[], headers: string[] = HEADERS, opts: { title?
   return { filename: '药品目录.xlsx', base64: data.toString('base64') };
 }
 
-const amoxicillin: Row = ['XJ01CAA040E001010101445', '阿莫西林胶囊', null, '胶囊剂', '0.25g', 24, '粒', '盒', '石药集团中诺药业（石家庄）有限公司', '国药准字H20003263', '甲类', '是', '是', '第七批', 3.24, '湖南国康医药有限公司', 240, 960, '8123456'];
-const nifedipine: Row = ['XC08CAN087A006010100123', '硝苯地平缓释片(Ⅱ)', null, '缓释片', '20mg', 30, '片', '盒', '华润双鹤药业股份有限公司', 'H11020927', '甲', '是', '是', '第三批', '3.90', null, 300, 1500, null];
-const ibuprofen: Row = ['xm01aeb015e001010100341', '布洛芬缓释胶囊', '芬必得', '胶囊剂', '0.3g', 20, '粒', '盒', '中美天津史克制药有限公司', '国药准字H10900089', '甲类', '是', '否', null, null, '湖南国康医药有限公司', null, null, null];
+const amoxicillin: Row = [
+  'XJ01CAA040E001010101445',
+  '阿莫西林胶囊',
+  null,
+  '胶囊剂',
+  '0.25g',
+  24,
+  '粒',
+  '盒',
+  '石药集团中诺药业（石家庄）有限公司',
+  '国药准字H20003263',
+  '甲类',
+  '是',
+  '是',
+  '第七批',
+  3.24,
+  '湖南国康医药有限公司',
+  240,
+  960,
+  '8123456',
+];
+const nifedipine: Row = [
+  'XC08CAN087A006010100123',
+  '硝苯地平缓释片(Ⅱ)',
+  null,
+  '缓释片',
+  '20mg',
+  30,
+  '片',
+  '盒',
+  '华润双鹤药业股份有限公司',
+  'H11020927',
+  '甲',
+  '是',
+  '是',
+  '第三批',
+  '3.90',
+  null,
+  300,
+  1500,
+  null,
+];
+const ibuprofen: Row = [
+  'xm01aeb015e001010100341',
+  '布洛芬缓释胶囊',
+  '芬必得',
+  '胶囊剂',
+  '0.3g',
+  20,
+  '粒',
+  '盒',
+  '中美天津史克制药有限公司',
+  '国药准字H10900089',
+  '甲类',
+  '是',
+  '否',
+  null,
+  null,
+  '湖南国康医药有限公司',
+  null,
+  null,
+  null,
+];
 
 /** Everything an import could change, to compare before and after. */
 function snapshot() {
@@ -47,12 +127,114 @@ describe('catalog import: a malformed workbook', () => {
   const bad: Row[] = [
     amoxicillin,
     ['YJ01CAA040E001010101446', '阿莫西林胶囊', null, '胶囊剂', '0.5g', 24, '粒', '盒', '某药业', null, '甲类', '是', '否', null, null, null, null, null, null],
-    ['XJ01CAA040E001010101447', '阿莫西林胶囊', null, '胶囊剂', '0.5g', 24, '粒', '盒', '某药业', '国药准字H2000326', '甲类', '是', '否', null, null, null, null, null, null],
-    ['XJ01CAA040E001010101448', '阿莫西林胶囊', null, '胶囊剂', '0.5g', '二十四', '粒', '盒', '某药业', null, '丁类', '是', '否', null, null, null, null, null, null],
-    ['XJ01CAA040E001010101445', '阿莫西林胶囊', null, '胶囊剂', '0.25g', 24, '粒', '盒', '另一药业', null, '甲类', '是', '否', null, null, null, null, null, null],
+    [
+      'XJ01CAA040E001010101447',
+      '阿莫西林胶囊',
+      null,
+      '胶囊剂',
+      '0.5g',
+      24,
+      '粒',
+      '盒',
+      '某药业',
+      '国药准字H2000326',
+      '甲类',
+      '是',
+      '否',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      'XJ01CAA040E001010101448',
+      '阿莫西林胶囊',
+      null,
+      '胶囊剂',
+      '0.5g',
+      '二十四',
+      '粒',
+      '盒',
+      '某药业',
+      null,
+      '丁类',
+      '是',
+      '否',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      'XJ01CAA040E001010101445',
+      '阿莫西林胶囊',
+      null,
+      '胶囊剂',
+      '0.25g',
+      24,
+      '粒',
+      '盒',
+      '另一药业',
+      null,
+      '甲类',
+      '是',
+      '否',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ],
     ['XJ01CAA040E001010101449', null, null, '胶囊剂', '0.5g', 24, '粒', '盒', '某药业', null, '甲类', '是', '否', null, null, null, null, null, null],
-    ['XJ01CAA040E001010101450', '阿莫西林胶囊', null, '胶囊剂', '0.5g', 24, '粒', '盒', '某药业', null, '甲类', '是', '否', '第七批', 3.1416, null, null, null, null],
-    ['XJ01CAA040E001010101451', '阿莫西林胶囊', null, '胶囊剂', '0.5g', 24, '粒', '盒', '某药业', null, '甲类', '是', '是', '第七批', 3.14159, '不存在的医药公司', 500, 100, '12345'],
+    [
+      'XJ01CAA040E001010101450',
+      '阿莫西林胶囊',
+      null,
+      '胶囊剂',
+      '0.5g',
+      24,
+      '粒',
+      '盒',
+      '某药业',
+      null,
+      '甲类',
+      '是',
+      '否',
+      '第七批',
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a price typed with four decimals, not π
+      3.1416,
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      'XJ01CAA040E001010101451',
+      '阿莫西林胶囊',
+      null,
+      '胶囊剂',
+      '0.5g',
+      24,
+      '粒',
+      '盒',
+      '某药业',
+      null,
+      '甲类',
+      '是',
+      '是',
+      '第七批',
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a price typed with five decimals, not π
+      3.14159,
+      '不存在的医药公司',
+      500,
+      100,
+      '12345',
+    ],
     nifedipine,
   ];
 
@@ -101,7 +283,9 @@ describe('catalog import: a malformed workbook', () => {
     expect(err.message).toMatch(/7 行共 12 处错误，整个文件未导入/);
     expect(err.issues[0]).toEqual({ path: '第3行·药品代码', message: expect.stringMatching(/开头/) });
     expect(snapshot()).toEqual(before);
-    const audited = hub.runtime.app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as { n: number };
+    const audited = hub.runtime.app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as {
+      n: number;
+    };
     expect(audited.n).toBe(0);
   });
 
@@ -133,7 +317,10 @@ describe('catalog import: a malformed workbook', () => {
     expect(nif).toMatchObject({ approvalNo: '国药准字H11020927', vbpPrice: 3_900_000, defaultSupplierId: null });
     // Imported drugs are searchable at once.
     expect((await pharmacist.call('catalog.search', { q: 'xbdp' })).map((h) => h.id)).toEqual([nif.id]);
-    const audit = hub.runtime.app.db.prepare("SELECT target, details FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as { target: string; details: string };
+    const audit = hub.runtime.app.db.prepare("SELECT target, details FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as {
+      target: string;
+      details: string;
+    };
     expect(audit.target).toBe('catalog-import:药品目录.xlsx');
     expect(JSON.parse(audit.details)).toMatchObject({ mode: 'cleanRowsOnly', created: 2, skippedRows: 7 });
     expect(audit.details).not.toContain('UEsDB'); // the file itself is not in the audit log
@@ -157,7 +344,19 @@ describe('catalog import: updates by NHSA code', () => {
     await pharmacist.call('catalog.importCommit', { file: first, mapping: p1.mapping, mode: 'all' });
 
     // The national database's own file: only its columns, a new spec for nifedipine, the code in lower case.
-    const national = ['药品代码', '注册名称', '商品名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类'];
+    const national = [
+      '药品代码',
+      '注册名称',
+      '商品名称',
+      '注册剂型',
+      '注册规格',
+      '最小包装数量',
+      '最小制剂单位',
+      '最小包装单位',
+      '药品企业',
+      '批准文号',
+      '甲乙类',
+    ];
     const second = await workbook(
       [
         amoxicillin.slice(0, 11),
@@ -205,7 +404,10 @@ describe('catalog import: columns and files', () => {
     const headers = ['编码', '名称', '剂型', '规格', '转换系数', '小单位', '大单位', '厂家'];
     const file = await workbook([['XJ01DBA001A001010100002', '头孢氨苄胶囊', '胶囊剂', '0.25g', 24, '粒', '盒', '山东鲁抗医药股份有限公司']], headers);
     // Only 剂型, 规格 and 厂家 are recognised: the code column must be chosen by hand.
-    await expect(pharmacist.call('catalog.importPreview', { file })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/医保药品编码/) });
+    await expect(pharmacist.call('catalog.importPreview', { file })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/医保药品编码/),
+    });
     const mapping = { nhsaCode: 1, genericName: 2, dosageForm: 3, spec: 4, packSize: 5, baseUnit: 6, packUnit: 7, manufacturer: 8 };
     const preview = await pharmacist.call('catalog.importPreview', { file, mapping });
     expect(preview).toMatchObject({ newCount: 1, errorCount: 0, missingRequired: [] });
@@ -226,11 +428,20 @@ describe('catalog import: columns and files', () => {
 
   it('refuses files that are not .xlsx workbooks, or have no header, in Chinese', async () => {
     const notXlsx = { filename: '目录.xls', base64: Buffer.from('D0CF11E0A1B11AE1', 'hex').toString('base64') };
-    await expect(pharmacist.call('catalog.importPreview', { file: notXlsx })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/不支持旧版 \.xls/) });
+    await expect(pharmacist.call('catalog.importPreview', { file: notXlsx })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/不支持旧版 \.xls/),
+    });
     const garbage = { filename: 'x.xlsx', base64: Buffer.from('PK\x03\x04garbage').toString('base64') };
-    await expect(pharmacist.call('catalog.importPreview', { file: garbage })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/无法读取该文件/) });
+    await expect(pharmacist.call('catalog.importPreview', { file: garbage })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/无法读取该文件/),
+    });
     const noHeader = await workbook([['a', 'b']], ['甲', '乙']);
-    await expect(pharmacist.call('catalog.importPreview', { file: noHeader })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/没有找到表头/) });
+    await expect(pharmacist.call('catalog.importPreview', { file: noHeader })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/没有找到表头/),
+    });
   });
 
   it('exports a workbook that imports back unchanged', async () => {
@@ -263,7 +474,28 @@ describe('catalog import over HTTP', () => {
       let seed = 7;
       const noise = () => Array.from({ length: 200 }, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
       for (let i = 0; i < 6000; i++) {
-        rows.push([`XJ01CAA040E0010101${String(i).padStart(5, '0')}`, `阿莫西林胶囊${i % 50}`, null, '胶囊剂', '0.25g', 24, '粒', '盒', `第${i % 30}制药有限公司`, null, '甲类', '是', '否', null, null, null, null, null, null, noise()]);
+        rows.push([
+          `XJ01CAA040E0010101${String(i).padStart(5, '0')}`,
+          `阿莫西林胶囊${i % 50}`,
+          null,
+          '胶囊剂',
+          '0.25g',
+          24,
+          '粒',
+          '盒',
+          `第${i % 30}制药有限公司`,
+          null,
+          '甲类',
+          '是',
+          '否',
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          noise(),
+        ]);
       }
       // A column the import does not know (备注) is simply not imported.
       const file = await workbook(rows, [...HEADERS, '备注']);

@@ -18,12 +18,44 @@ beforeAll(async () => {
   const add = async (key: string, fields: Parameters<typeof addDrug>[1]) => {
     ids[key] = (await addDrug(pharmacist, fields)).id;
   };
-  await add('amxl', { genericName: '阿莫西林胶囊', dosageForm: '胶囊剂', baseUnit: '粒', manufacturer: '石药集团中诺药业（石家庄）有限公司', vbp: true, vbpBatch: '第七批', vbpPrice: 3_200_000, approvalNo: '国药准字H20003263', nhsaCode: 'XJ01CAA040E001010101445' });
-  await add('amxlTrade', { genericName: '阿莫西林胶囊', tradeName: '阿莫仙', dosageForm: '胶囊剂', baseUnit: '粒', manufacturer: '珠海联邦制药股份有限公司中山分公司' });
+  await add('amxl', {
+    genericName: '阿莫西林胶囊',
+    dosageForm: '胶囊剂',
+    baseUnit: '粒',
+    manufacturer: '石药集团中诺药业（石家庄）有限公司',
+    vbp: true,
+    vbpBatch: '第七批',
+    vbpPrice: 3_200_000,
+    approvalNo: '国药准字H20003263',
+    nhsaCode: 'XJ01CAA040E001010101445',
+  });
+  await add('amxlTrade', {
+    genericName: '阿莫西林胶囊',
+    tradeName: '阿莫仙',
+    dosageForm: '胶囊剂',
+    baseUnit: '粒',
+    manufacturer: '珠海联邦制药股份有限公司中山分公司',
+  });
   await add('amxlkl', { genericName: '阿莫西林克拉维酸钾片', manufacturer: '华北制药股份有限公司' });
-  await add('insulin', { genericName: '重组人胰岛素注射液', dosageForm: '注射剂', spec: '3ml:300单位', baseUnit: '支', packSize: 1, packUnit: '支', manufacturer: '通化东宝药业股份有限公司' });
+  await add('insulin', {
+    genericName: '重组人胰岛素注射液',
+    dosageForm: '注射剂',
+    spec: '3ml:300单位',
+    baseUnit: '支',
+    packSize: 1,
+    packUnit: '支',
+    manufacturer: '通化东宝药业股份有限公司',
+  });
   await add('dex', { genericName: '地塞米松磷酸钠注射液', dosageForm: '注射剂', spec: '1ml:5mg', baseUnit: '支', packSize: 10 });
-  await add('danshen', { genericName: '复方丹参滴丸', dosageForm: '滴丸剂', spec: '27mg', baseUnit: '丸', packSize: 180, packUnit: '瓶', nhsaCode: 'ZA12AAF0119010104040' });
+  await add('danshen', {
+    genericName: '复方丹参滴丸',
+    dosageForm: '滴丸剂',
+    spec: '27mg',
+    baseUnit: '丸',
+    packSize: 180,
+    packUnit: '瓶',
+    nhsaCode: 'ZA12AAF0119010104040',
+  });
   await add('renshen', { genericName: '人参健脾丸', dosageForm: '丸剂', spec: '6g', baseUnit: '丸', packSize: 10 });
   await add('dangshen', { genericName: '党参口服液', dosageForm: '口服液', spec: '10ml', baseUnit: '支', packSize: 10 });
   await add('shenling', { genericName: '参苓白术散', dosageForm: '散剂', spec: '6g', baseUnit: '袋', packSize: 10 });
@@ -77,7 +109,9 @@ describe('catalog.search ranking', () => {
   });
 
   it('stores reading combinations for a polyphone-heavy name, capped', () => {
-    const terms = termsForName('重组人胰岛素注射液').filter((t) => t.atStart).map((t) => t.term);
+    const terms = termsForName('重组人胰岛素注射液')
+      .filter((t) => t.atStart)
+      .map((t) => t.term);
     expect(terms).toEqual(expect.arrayContaining(['重组人胰岛素注射液', 'czrydszsy', 'zzrydszsy', 'chongzurenyidaosuzhusheye']));
     const heavy = termsForName('长乐行重参地长乐行重参地');
     expect(heavy.filter((t) => t.atStart && /^[a-z]+$/.test(t.term)).length).toBeLessThanOrEqual(32 + 16);
@@ -108,7 +142,10 @@ describe('catalog.search ranking', () => {
 
   it('finds by approval number, with or without 国药准字, or by its digits', async () => {
     for (const q of ['国药准字H20003263', 'H20003263', 'h20003263', '20003263', 'H2000326']) {
-      expect((await pharmacist.call('catalog.search', { q })).map((h) => h.id), q).toEqual([ids.amxl]);
+      expect(
+        (await pharmacist.call('catalog.search', { q })).map((h) => h.id),
+        q,
+      ).toEqual([ids.amxl]);
     }
     expect((await pharmacist.call('catalog.search', { q: 'H2005' })).map((h) => h.id)).toEqual([ids.lekadiping]);
   });
@@ -178,9 +215,20 @@ describe('catalog.search stock and authorization', () => {
     // Stock arrives through the stock workflows; here two lots are put on the clinic's shelf directly.
     const db = hub.runtime.app.db;
     const at = hub.clock.now().toISOString();
-    for (const [batch, qty] of [['B1', 50], ['B2', 28]] as const) {
-      const lot = db.prepare("INSERT INTO lots (drug_id, batch_no, expiry_date, unit_cost, created_at) VALUES (?, ?, '2028-01-31', 133334, ?)").run(ids.amxl, batch, at);
-      db.prepare('INSERT INTO stock_balances (store_id, lot_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)').run(ownStore, lot.lastInsertRowid, ids.amxl, qty, qty * 13);
+    for (const [batch, qty] of [
+      ['B1', 50],
+      ['B2', 28],
+    ] as const) {
+      const lot = db
+        .prepare("INSERT INTO lots (drug_id, batch_no, expiry_date, unit_cost, created_at) VALUES (?, ?, '2028-01-31', 133334, ?)")
+        .run(ids.amxl, batch, at);
+      db.prepare('INSERT INTO stock_balances (store_id, lot_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)').run(
+        ownStore,
+        lot.lastInsertRowid,
+        ids.amxl,
+        qty,
+        qty * 13,
+      );
     }
   });
 
@@ -197,7 +245,9 @@ describe('catalog.search stock and authorization', () => {
     const transit = hub.runtime.app.db.prepare("SELECT id FROM stores WHERE kind = 'transit' LIMIT 1").get() as { id: number };
     await expect(doctor.call('catalog.search', { q: 'amxl', storeId: transit.id })).rejects.toMatchObject({ code: 'FORBIDDEN_CLINIC' });
     await expect(doctor.call('catalog.search', { q: 'amxl', storeId: 99999 })).rejects.toMatchObject({ code: 'FORBIDDEN_CLINIC' });
-    const denied = hub.runtime.app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'catalog.search' AND outcome = 'denied'").get() as { n: number };
+    const denied = hub.runtime.app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'catalog.search' AND outcome = 'denied'").get() as {
+      n: number;
+    };
     expect(denied.n).toBe(3);
     await expect(pharmacist.call('catalog.search', { q: 'amxl', storeId: 99999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

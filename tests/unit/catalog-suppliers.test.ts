@@ -7,7 +7,13 @@ let hub: TestHub;
 let pharmacist: InternalClient;
 let finance: InternalClient;
 
-const GUOKANG = { name: '湖南国康医药有限公司', creditCode: validCreditCode('91430100MA4L7K2X3'), licenceNo: '湘AA7310126', contact: '刘经理', phone: '0731-88612345' };
+const GUOKANG = {
+  name: '湖南国康医药有限公司',
+  creditCode: validCreditCode('91430100MA4L7K2X3'),
+  licenceNo: '湘AA7310126',
+  contact: '刘经理',
+  phone: '0731-88612345',
+};
 const HUARUI = { name: '华瑞医药湖南有限公司', creditCode: validCreditCode('914301007632845HT') };
 
 beforeEach(async () => {
@@ -17,11 +23,26 @@ beforeEach(async () => {
 });
 afterEach(() => hub.close());
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e) => e as { code: string; message: string; issues?: { path: string; message: string }[] });
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e) => e as { code: string; message: string; issues?: { path: string; message: string }[] },
+  );
 
 describe('drugs', () => {
   it('creates a drug with normalised codes and reads it back in full', async () => {
-    const created = await pharmacist.call('catalog.create', drug({ genericName: '阿莫西林胶囊', nhsaCode: ' xj01caa040e001010101445 ', approvalNo: 'h20003263', vbp: true, vbpBatch: '第七批', vbpPrice: 3_240_000, referencePrice: 9_800_000 }));
+    const created = await pharmacist.call(
+      'catalog.create',
+      drug({
+        genericName: '阿莫西林胶囊',
+        nhsaCode: ' xj01caa040e001010101445 ',
+        approvalNo: 'h20003263',
+        vbp: true,
+        vbpBatch: '第七批',
+        vbpPrice: 3_240_000,
+        referencePrice: 9_800_000,
+      }),
+    );
     expect(created).toMatchObject({
       nhsaCode: 'XJ01CAA040E001010101445',
       approvalNo: '国药准字H20003263',
@@ -80,7 +101,11 @@ describe('drugs', () => {
     const { id, createdAt, updatedAt, defaultSupplierName, defaultSupplierPrice, inUse, ...fields } = d;
     const updated = await pharmacist.call('catalog.update', { id, ...fields, genericName: '阿莫西林胶囊（新包装）', spec: '0.5g' });
     expect(updated).toMatchObject({ genericName: '阿莫西林胶囊（新包装）', spec: '0.5g', inUse: true });
-    expect(db.prepare('SELECT drug_name, spec, pack_price FROM purchase_order_lines').get()).toEqual({ drug_name: '阿莫西林胶囊', spec: '0.25g', pack_price: 3_240_000 });
+    expect(db.prepare('SELECT drug_name, spec, pack_price FROM purchase_order_lines').get()).toEqual({
+      drug_name: '阿莫西林胶囊',
+      spec: '0.25g',
+      pack_price: 3_240_000,
+    });
     // The new name is searchable, and a drug with history keeps its pack.
     expect((await pharmacist.call('catalog.search', { q: 'amxljnxbz' })).map((h) => h.id)).toEqual([id]);
     const e = await failure(pharmacist.call('catalog.update', { id, ...fields, packSize: 12 }));
@@ -122,14 +147,19 @@ describe('suppliers', () => {
     const s = await pharmacist.call('suppliers.create', { ...GUOKANG, creditCode: GUOKANG.creditCode.toLowerCase() });
     expect(s).toMatchObject({ name: GUOKANG.name, creditCode: GUOKANG.creditCode, active: true, priceCount: 0, defaultForCount: 0 });
     expect(await finance.call('suppliers.get', { id: s.id })).toEqual(s);
-    const bad = await failure(pharmacist.call('suppliers.create', { name: '某医药公司', creditCode: GUOKANG.creditCode.slice(0, 17) + (GUOKANG.creditCode[17] === '0' ? '1' : '0') }));
+    const bad = await failure(
+      pharmacist.call('suppliers.create', { name: '某医药公司', creditCode: GUOKANG.creditCode.slice(0, 17) + (GUOKANG.creditCode[17] === '0' ? '1' : '0') }),
+    );
     expect(bad).toMatchObject({ code: 'VALIDATION' });
     expect(bad!.issues).toEqual([{ path: 'creditCode', message: '统一社会信用代码校验位不正确，请核对营业执照' }]);
   });
 
   it('refuses duplicate names and credit codes', async () => {
     await pharmacist.call('suppliers.create', GUOKANG);
-    expect(await failure(pharmacist.call('suppliers.create', { ...HUARUI, name: GUOKANG.name }))).toMatchObject({ code: 'DUPLICATE', message: '配送企业“湖南国康医药有限公司”已存在' });
+    expect(await failure(pharmacist.call('suppliers.create', { ...HUARUI, name: GUOKANG.name }))).toMatchObject({
+      code: 'DUPLICATE',
+      message: '配送企业“湖南国康医药有限公司”已存在',
+    });
     expect(await failure(pharmacist.call('suppliers.create', { ...HUARUI, creditCode: GUOKANG.creditCode }))).toMatchObject({
       code: 'DUPLICATE',
       message: '统一社会信用代码已登记为“湖南国康医药有限公司”',
@@ -141,10 +171,29 @@ describe('suppliers', () => {
     const s2 = await pharmacist.call('suppliers.create', HUARUI);
     const amx = await addDrug(pharmacist, { genericName: '阿莫西林胶囊', vbp: true, vbpBatch: '第七批', vbpPrice: 3_240_000 });
     const vc = await addDrug(pharmacist, { genericName: '维生素C片' });
-    expect(await pharmacist.call('suppliers.setPrices', { supplierId: s1.id, prices: [{ drugId: amx.id, packPrice: 3_240_000 }, { drugId: vc.id, packPrice: 2_800_000 }] })).toEqual({ changed: 2, unchanged: 0 });
-    expect(await pharmacist.call('suppliers.setPrices', { supplierId: s2.id, prices: [{ drugId: vc.id, packPrice: 2_650_000 }] })).toEqual({ changed: 1, unchanged: 0 });
+    expect(
+      await pharmacist.call('suppliers.setPrices', {
+        supplierId: s1.id,
+        prices: [
+          { drugId: amx.id, packPrice: 3_240_000 },
+          { drugId: vc.id, packPrice: 2_800_000 },
+        ],
+      }),
+    ).toEqual({ changed: 2, unchanged: 0 });
+    expect(await pharmacist.call('suppliers.setPrices', { supplierId: s2.id, prices: [{ drugId: vc.id, packPrice: 2_650_000 }] })).toEqual({
+      changed: 1,
+      unchanged: 0,
+    });
     // Same prices again: nothing changes. A new price for one: one change.
-    expect(await pharmacist.call('suppliers.setPrices', { supplierId: s1.id, prices: [{ drugId: amx.id, packPrice: 3_240_000 }, { drugId: vc.id, packPrice: 2_900_000 }] })).toEqual({ changed: 1, unchanged: 1 });
+    expect(
+      await pharmacist.call('suppliers.setPrices', {
+        supplierId: s1.id,
+        prices: [
+          { drugId: amx.id, packPrice: 3_240_000 },
+          { drugId: vc.id, packPrice: 2_900_000 },
+        ],
+      }),
+    ).toEqual({ changed: 1, unchanged: 1 });
 
     const bySupplier = await finance.call('suppliers.prices', { supplierId: s1.id });
     expect(bySupplier.map((p) => [p.genericName, p.packPrice, p.vbpPrice])).toEqual([
@@ -182,7 +231,9 @@ describe('suppliers', () => {
     await pharmacist.call('suppliers.update', { id: h.id, active: false, ...HUARUI });
     const e = await failure(addDrug(pharmacist, { genericName: '维生素C片', defaultSupplierId: h.id }));
     expect(e).toMatchObject({ code: 'BUSINESS_RULE', message: expect.stringMatching(/已停用/) });
-    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: h.id, prices: [{ drugId: d.id, packPrice: 1 }] }))).toMatchObject({ code: 'BUSINESS_RULE' });
+    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: h.id, prices: [{ drugId: d.id, packPrice: 1 }] }))).toMatchObject({
+      code: 'BUSINESS_RULE',
+    });
     expect(await failure(addDrug(pharmacist, { genericName: '维生素C片', defaultSupplierId: 999 }))).toMatchObject({ code: 'VALIDATION' });
     expect((await pharmacist.call('suppliers.list', {})).map((x) => x.name)).toEqual([GUOKANG.name]);
     expect((await pharmacist.call('suppliers.list', { includeInactive: true })).map((x) => x.active)).toEqual([true, false]);
@@ -191,9 +242,23 @@ describe('suppliers', () => {
   it('refuses prices for unknown drugs and twice the same drug', async () => {
     const s = await pharmacist.call('suppliers.create', GUOKANG);
     const d = await addDrug(pharmacist, { genericName: '阿莫西林胶囊' });
-    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: s.id, prices: [{ drugId: 999, packPrice: 1 }] }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: s.id, prices: [{ drugId: d.id, packPrice: 1 }, { drugId: d.id, packPrice: 2 }] }))).toMatchObject({ code: 'VALIDATION' });
-    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: s.id, prices: [{ drugId: d.id, packPrice: -1 }] }))).toMatchObject({ code: 'VALIDATION' });
+    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: s.id, prices: [{ drugId: 999, packPrice: 1 }] }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await failure(
+        pharmacist.call('suppliers.setPrices', {
+          supplierId: s.id,
+          prices: [
+            { drugId: d.id, packPrice: 1 },
+            { drugId: d.id, packPrice: 2 },
+          ],
+        }),
+      ),
+    ).toMatchObject({ code: 'VALIDATION' });
+    expect(await failure(pharmacist.call('suppliers.setPrices', { supplierId: s.id, prices: [{ drugId: d.id, packPrice: -1 }] }))).toMatchObject({
+      code: 'VALIDATION',
+    });
     expect((await pharmacist.call('suppliers.get', { id: s.id })).priceCount).toBe(0);
   });
 

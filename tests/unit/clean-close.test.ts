@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Runtime } from '../../electron/runtime';
 import { InternalClient } from '../../electron/api/internal';
-import { recordCleanClose, takeCleanClose } from '../../electron/domain/backup/recovery';
+import { recordCleanClose, takeCleanClose } from '../../electron/db/clean-close';
 import { createTestHub, type TestHub } from '../helpers/runtime';
 
 // A clean shutdown lets the next start skip the full quick_check (a minute on a ten-year hub); anything

@@ -74,7 +74,17 @@ describe('NHSA drug code and approval number', () => {
   });
 
   it('applies the cross-field rules in the drug schema', () => {
-    const base = { nhsaCode: 'XJ01CA1', genericName: '阿莫西林胶囊', dosageForm: '胶囊剂', spec: '0.25g', packUnit: '盒', baseUnit: '粒', packSize: 24, manufacturer: '某药业', insuranceClass: 'A' as const };
+    const base = {
+      nhsaCode: 'XJ01CA1',
+      genericName: '阿莫西林胶囊',
+      dosageForm: '胶囊剂',
+      spec: '0.25g',
+      packUnit: '盒',
+      baseUnit: '粒',
+      packSize: 24,
+      manufacturer: '某药业',
+      insuranceClass: 'A' as const,
+    };
     expect(drugInput.safeParse(base).success).toBe(true);
     const bad = drugInput.safeParse({ ...base, vbp: false, vbpBatch: '第七批', hubMin: 100, hubMax: 10 });
     expect(bad.success).toBe(false);

@@ -125,6 +125,8 @@ describe('crash safety', () => {
     const final = await admin.call('system.integrityCheck');
     expect(final.ok).toBe(true);
     await server.kill('SIGTERM');
-    console.log(`crash test (seed ${SEED}): ${KILLS} kills, ${acks.length} acknowledged, ${refused} refused, ${inFlightAtKill} requests in flight at the kills`);
+    console.log(
+      `crash test (seed ${SEED}): ${KILLS} kills, ${acks.length} acknowledged, ${refused} refused, ${inFlightAtKill} requests in flight at the kills`,
+    );
   });
 });

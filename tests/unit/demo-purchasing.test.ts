@@ -50,7 +50,7 @@ describe('demo purchasing history', () => {
   it('spot-checks clinics every week, each approved the day it was drawn, and closes past months', () => {
     expect(count("SELECT count(*) AS n FROM stocktakes WHERE kind = 'spot' AND status = 'approved'")).toBeGreaterThan(4);
     expect(count("SELECT count(*) AS n FROM stocktakes WHERE status IN ('counting', 'submitted')")).toBe(0);
-    expect(count("SELECT count(*) AS n FROM stocktakes WHERE business_date <> start_date")).toBe(0);
+    expect(count('SELECT count(*) AS n FROM stocktakes WHERE business_date <> start_date')).toBe(0);
     expect(count("SELECT count(*) AS n FROM ledger WHERE movement IN ('count_surplus', 'count_shortage')")).toBeGreaterThan(0);
     expect(count("SELECT count(*) AS n FROM periods WHERE status = 'closed'")).toBeGreaterThan(0);
   });

@@ -25,10 +25,16 @@ describe('demo settlement history', () => {
   it('has closed months with snapshots, a backup each, and supplier payments', async () => {
     const db = runtime.app.db;
     expect(db.prepare("SELECT period FROM periods WHERE status = 'closed' ORDER BY period").all()).toEqual([{ period: '2026-09' }, { period: '2026-10' }]);
-    const closes = db.prepare("SELECT period, backup_file AS backup FROM period_events WHERE action = 'close' ORDER BY id").all() as { period: string; backup: string }[];
+    const closes = db.prepare("SELECT period, backup_file AS backup FROM period_events WHERE action = 'close' ORDER BY id").all() as {
+      period: string;
+      backup: string;
+    }[];
     expect(closes.map((c) => c.period)).toEqual(['2026-09', '2026-10']);
     for (const c of closes) expect(c.backup).toMatch(/before-close\.sqlite$/);
-    const payments = db.prepare('SELECT pay_date AS d, count(*) AS n FROM supplier_payments GROUP BY pay_date ORDER BY pay_date').all() as { d: string; n: number }[];
+    const payments = db.prepare('SELECT pay_date AS d, count(*) AS n FROM supplier_payments GROUP BY pay_date ORDER BY pay_date').all() as {
+      d: string;
+      n: number;
+    }[];
     expect(payments.map((p) => p.d)).toEqual(['2026-10-10', '2026-11-10']);
     expect(checkLedgerInvariants(db)).toEqual([]);
 

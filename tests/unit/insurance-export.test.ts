@@ -28,14 +28,20 @@ let amox: SeedDrug; // 24 粒 a box at 12.50 yuan
 let vitc: SeedDrug; // 100 片 a bottle at 3.00 yuan
 const as = (username: string) => InternalClient.asUser(hub.runtime, username);
 const db = () => hub.runtime.app.db;
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
 
 async function receive(drug: SeedDrug, batchNo: string, qty: number, packPrice: number, extra: { traceCodes?: string[]; mfgDate?: string } = {}) {
   const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug, qty, packPrice }]);
   return as('yaoku').call('receipts.create', {
     poId,
     invoiceNo: `FP-${batchNo}`,
-    lines: [{ poLineId: lineIds[0], batchNo, expiryDate: '2028-06-30', qty, packPrice, mfgDate: extra.mfgDate ?? '2026-01-15', traceCodes: extra.traceCodes ?? [] }],
+    lines: [
+      { poLineId: lineIds[0], batchNo, expiryDate: '2028-06-30', qty, packPrice, mfgDate: extra.mfgDate ?? '2026-01-15', traceCodes: extra.traceCodes ?? [] },
+    ],
   });
 }
 
@@ -44,7 +50,14 @@ async function buildMarch() {
   let pharmacist = as('yaoku');
   // The clinic's stock: two amox lots and one vitc lot, received, delivered and signed for.
   await stockClinic(hub, { pharmacist, doctor: as('cy01') }, clinicId, supplierId, [
-    { drug: amox, packPrice: 12_500_000, lots: [{ batchNo: 'A1', expiryDate: '2027-06-30', qty: 48 }, { batchNo: 'A2', expiryDate: '2028-01-31', qty: 72 }] },
+    {
+      drug: amox,
+      packPrice: 12_500_000,
+      lots: [
+        { batchNo: 'A1', expiryDate: '2027-06-30', qty: 48 },
+        { batchNo: 'A2', expiryDate: '2028-01-31', qty: 72 },
+      ],
+    },
     { drug: vitc, packPrice: 3_000_000, lots: [{ batchNo: 'V1', expiryDate: '2027-09-30', qty: 300 }] },
   ]);
   // Stock that stays at the hub, with the boxes' trace codes; part of it goes back to the supplier.
@@ -59,7 +72,14 @@ async function buildMarch() {
   pharmacist = as('yaoku');
   const doctor = as('cy01');
   // A split pack (30 capsules: a box and 6) across both amox lots (FEFO: 48 from A1 first), a whole bottle.
-  const d1 = await doctor.call('dispensing.create', { rxNo: 'CF001', visitNo: 'MZ20260310001', lines: [{ drugId: amox.id, qty: 30 }, { drugId: vitc.id, qty: 100 }] });
+  const d1 = await doctor.call('dispensing.create', {
+    rxNo: 'CF001',
+    visitNo: 'MZ20260310001',
+    lines: [
+      { drugId: amox.id, qty: 30 },
+      { drugId: vitc.id, qty: 100 },
+    ],
+  });
   const d2 = await doctor.call('dispensing.create', { lines: [{ drugId: amox.id, qty: 20 }] });
   await doctor.call('dispensing.reverse', { id: d2.id, reason: '登记错误' });
   const a2 = (sql(db(), "SELECT id FROM lots WHERE batch_no = 'A2'").get() as { id: number }).id;
@@ -74,7 +94,8 @@ async function buildMarch() {
   // A full stocktake of the clinic: one amox lot short by 3, the vitc lot over by 5.
   hub.clock.set('2026-03-20T02:00:00.000Z');
   const st = await as('yaoku').call('stocktakes.create', { kind: 'full', storeId: clinicStore, counterMode: 'self', blind: false });
-  const onHand = (lotId: number) => (sql(db(), 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(clinicStore, lotId) as { qty: number }).qty;
+  const onHand = (lotId: number) =>
+    (sql(db(), 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(clinicStore, lotId) as { qty: number }).qty;
   const book = Object.fromEntries(st.lines.map((l) => [l.batchNo, onHand(l.lotId)]));
   const counted: Record<string, number> = { ...book, A2: book.A2 - 3, V1: book.V1 + 5 };
   await as('cy01').call('stocktakes.count', { id: st.id, entries: st.lines.map((l) => ({ lineId: l.id, countedQty: counted[l.batchNo] })) });
@@ -175,13 +196,17 @@ interface LedgerRow {
   unitCost: number;
   reason: string | null;
 }
-const ledgerOf = (period: string, storeId: number) =>
+const ledgerOf = (period: string, storeIds: number[]) =>
   sql(
     db(),
     `SELECT l.id, l.store_id AS storeId, l.lot_id AS lotId, l.movement, l.qty, l.amount, l.unit_cost AS unitCost,
             (SELECT reason_code FROM writeoffs w WHERE l.doc_type = 'writeoff' AND w.id = l.doc_id) AS reason
-       FROM ledger l WHERE l.period = ? AND l.store_id = ? ORDER BY l.id`,
-  ).all(period, storeId) as LedgerRow[];
+       FROM ledger l WHERE l.period = ? AND l.store_id IN (${storeIds.map(() => '?').join(',')}) ORDER BY l.id`,
+  ).all(period, ...storeIds) as LedgerRow[];
+
+/** The stores a 定点 store's upload covers: the hub's goods in transit go with the hub. */
+const coveredBy = (storeId: number) =>
+  storeId === hubStore ? [hubStore, ...(sql(db(), "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id)] : [storeId];
 
 const bchno = (lotId: number) => `L${String(lotId).padStart(8, '0')}`;
 const micro = (text: unknown) => {
@@ -189,9 +214,10 @@ const micro = (text: unknown) => {
   return Number(i) * 1_000_000 + Number(f.padEnd(6, '0'));
 };
 
-/** Checks one store's upload against the ledger of the month. */
+/** Checks one store's upload against the ledger of the month (the hub's: with the transit stores). */
 function checkAgainstLedger(upload: Upload, period: string, storeId: number) {
-  const ledger = ledgerOf(period, storeId);
+  const stores = coveredBy(storeId);
+  const ledger = ledgerOf(period, stores);
   const byId = new Map(ledger.map((l) => [l.id, l]));
   const seen = new Map<number, string>();
   const exported = new Map<string, number>();
@@ -220,13 +246,15 @@ function checkAgainstLedger(upload: Upload, period: string, storeId: number) {
   for (const l of ledger) expected.set(`${l.lotId}/${l.movement}`, (expected.get(`${l.lotId}/${l.movement}`) ?? 0) + l.qty);
   expect(Object.fromEntries(exported)).toEqual(Object.fromEntries(expected));
 
-  // 3501: each lot's balance at the end of the month, from the ledger up to it.
+  // 3501: each lot's balance at the end of the month in each store, from the ledger up to it (a lot in
+  // transit names its transit store in the memo).
   const balances = sql(
     db(),
-    'SELECT lot_id AS lotId, sum(qty) AS qty FROM ledger WHERE store_id = ? AND period <= ? GROUP BY lot_id HAVING sum(qty) <> 0 ORDER BY lot_id',
-  ).all(storeId, period) as { lotId: number; qty: number }[];
-  const stock = Object.fromEntries(upload['3501'].map((r) => [r.fixmedins_bchno, r.inv_cnt]));
-  expect(stock).toEqual(Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])));
+    `SELECT l.lot_id AS lotId, s.kind, s.name, sum(l.qty) AS qty FROM ledger l JOIN stores s ON s.id = l.store_id
+      WHERE l.store_id IN (${stores.map(() => '?').join(',')}) AND l.period <= ? GROUP BY l.store_id, l.lot_id HAVING sum(l.qty) <> 0`,
+  ).all(...stores, period) as { lotId: number; kind: string; name: string; qty: number }[];
+  const stock = Object.fromEntries(upload['3501'].map((r) => [`${r.fixmedins_bchno} ${r.memo}`, r.inv_cnt]));
+  expect(stock).toEqual(Object.fromEntries(balances.map((b) => [`${bchno(b.lotId)} ${b.kind === 'transit' ? b.name : ''}`, b.qty])));
   for (const r of upload['3501']) expect(Object.keys(r)).toEqual(INTERFACE_FIELDS['3501'].map((f) => f.code));
   return ledger;
 }
@@ -250,7 +278,15 @@ describe('医保进销存 export', () => {
 
     // Purchases: the hub's receipts with supplier, lot, invoice and the boxes' trace codes.
     const h1 = hubUpload['3503'].find((r) => r.manu_lotnum === 'H1')!;
-    expect(h1).toMatchObject({ purc_retn_cnt: 96, finl_trns_pric: 0.5, purc_invo_no: 'FP-H1', manu_date: '2026-01-15', expy_end: '2028-06-30', rx_flag: '1', prod_geay_flag: '0' });
+    expect(h1).toMatchObject({
+      purc_retn_cnt: 96,
+      finl_trns_pric: 0.5,
+      purc_invo_no: 'FP-H1',
+      manu_date: '2026-01-15',
+      expy_end: '2028-06-30',
+      rx_flag: '1',
+      prod_geay_flag: '0',
+    });
     expect(h1.spler_name).toBe('国药控股某市有限公司');
     expect(h1.purc_retn_opter_name).toBe('周药师');
     expect(h1.purc_retn_stoin_time).toMatch(/^2026-03-02 10:00:\d\d$/);
@@ -261,8 +297,9 @@ describe('医保进销存 export', () => {
       [200, 'RK-'],
     ]);
     expect(String(hubUpload['3504'][1].memo)).toContain('冲销');
-    // Transfers: delivery out of the hub (102), the clinic's return in (101); the lost goods are 其他出库 (107).
-    expect(hubUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '102', '102', '102', '107']);
+    // Transfers: delivery out of the hub (102) into its goods in transit (101), out of transit when signed for
+    // (102), the clinic's return in (101); the lost goods are 其他出库 (107).
+    expect(hubUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '101', '101', '101', '102', '102', '102', '102', '102', '102', '107']);
 
     // The clinic: signed-for goods in (101), returned out (102), damaged write-off (105), stocktake 103/104.
     expect(clinicUpload['3502'].map((r) => r.inv_chg_type).sort()).toEqual(['101', '101', '101', '102', '103', '104', '105']);
@@ -273,7 +310,14 @@ describe('医保进销存 export', () => {
       ['A1', 30, '1'],
       ['V1', 100, '0'],
     ]);
-    expect(d1Rows[0]).toMatchObject({ mdtrt_sn: 'MZ20260310001', sel_retn_opter_name: '王建国', rx_circ_flag: '0', psn_name: '', setl_id: '', finl_trns_pric: 0.520833 });
+    expect(d1Rows[0]).toMatchObject({
+      mdtrt_sn: 'MZ20260310001',
+      sel_retn_opter_name: '王建国',
+      rx_circ_flag: '0',
+      psn_name: '',
+      setl_id: '',
+      finl_trns_pric: 0.520833,
+    });
     // The reversed entry (20 capsules: A1's last 18, then 2 of A2): sold (3505) and returned (3506) lot by
     // lot, the return naming the sale.
     const d2Sales = sales.filter((r) => r.rxno === '');
@@ -298,7 +342,8 @@ describe('医保进销存 export', () => {
     expect(preview.ledgerRows).toBe(clinicLedger.length);
     for (const s of preview.interfaces) expect(s.rows, s.code).toBe(clinicUpload[s.code].length);
     const amount = (code: string) => preview.interfaces.find((s) => s.code === code)!.amount;
-    const fromLedger = (movements: string[], sign: 1 | -1) => clinicLedger.filter((l) => movements.includes(l.movement) && Math.sign(l.qty) === sign).reduce((n, l) => n + Math.abs(l.amount), 0);
+    const fromLedger = (movements: string[], sign: 1 | -1) =>
+      clinicLedger.filter((l) => movements.includes(l.movement) && Math.sign(l.qty) === sign).reduce((n, l) => n + Math.abs(l.amount), 0);
     expect(amount('3505')).toBe(fromLedger(['dispense'], -1));
     expect(amount('3506')).toBe(fromLedger(['dispense'], 1));
     expect(preview.stores.map((s) => s.name)).toEqual(['东湖村卫生室']);
@@ -331,11 +376,11 @@ describe('医保进销存 export', () => {
         });
       }
     }
-    // Every store at once: one workbook, each row naming its store; every ledger row of the hub and clinic
-    // stores once (the transit store is no 定点 store and is left out).
+    // Every store at once: one workbook, each row naming its store; every ledger row of the month once, the
+    // transit stores' included (their goods are the hub's until signed).
     const all = await downloadXlsx(pharmacist, '2026-03');
     const ids = (['3502', '3503', '3504', '3505', '3506'] as const).flatMap((c) => all[c].rows.map((r) => Number(r.x_ledger_id)));
-    const want = sql(db(), "SELECT l.id FROM ledger l JOIN stores s ON s.id = l.store_id WHERE l.period = '2026-03' AND s.kind <> 'transit' ORDER BY l.id").all() as { id: number }[];
+    const want = sql(db(), "SELECT l.id FROM ledger l WHERE l.period = '2026-03' ORDER BY l.id").all() as { id: number }[];
     expect(ids.sort((a, b) => a - b)).toEqual(want.map((r) => r.id));
     expect(new Set(all['3505'].rows.map((r) => r.x_store))).toEqual(new Set(['东湖村卫生室']));
     expect(new Set(all['3503'].rows.map((r) => r.x_store))).toEqual(new Set(['测试镇卫生院中心药库']));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { api } from '../../shared/contract';
 import { chinaDate } from '../../shared/dates';
-import { LongReadWorker } from '../../electron/api/long-read-pool';
+import { LongReadWorker } from '../../electron/db/long-read-pool';
 import { runLongRead } from '../../electron/api/long-reads';
 import { loadAuthedUser } from '../../electron/domain/auth/sessions';
 import { sql } from '../../electron/db/database';
@@ -28,7 +28,11 @@ describe('long reads', () => {
     const now = app.clock.now();
     const userId = (sql(app.db, "SELECT id FROM users WHERE username = 'yaoku'").get() as { id: number }).id;
     const user = loadAuthedUser(app.db, userId)!;
-    const here = runLongRead('supervision.dashboard', { db: app.readDb, now, today: chinaDate(now), user, optionalUser: user }, api['supervision.dashboard'].input.parse(window));
+    const here = runLongRead(
+      'supervision.dashboard',
+      { db: app.readDb, now, today: chinaDate(now), user, optionalUser: user },
+      api['supervision.dashboard'].input.parse(window),
+    );
     expect(fromWorker).toEqual(JSON.parse(JSON.stringify(here)));
     expect(fromWorker.insurance.clinics.map((c) => c.clinicName)).toEqual(['东村卫生室']);
 

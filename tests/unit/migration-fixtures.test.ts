@@ -29,7 +29,10 @@ function schemaOf(db: Database.Database): { type: string; name: string; sql: str
 
 describe('migration fixtures', () => {
   it('exist for every schema version (a new migration adds its fixture: npm run fixtures:db)', () => {
-    const present = fs.readdirSync(FIXTURES).filter((f) => /^v\d+\.sqlite$/.test(f)).sort((a, b) => parseInt(a.slice(1)) - parseInt(b.slice(1)));
+    const present = fs
+      .readdirSync(FIXTURES)
+      .filter((f) => /^v\d+\.sqlite$/.test(f))
+      .sort((a, b) => parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10));
     expect(present).toEqual(versions.map((v) => `v${v}.sqlite`));
     for (const v of versions) {
       const db = new Database(path.join(FIXTURES, `v${v}.sqlite`), { readonly: true });
@@ -62,13 +65,16 @@ describe('migration fixtures', () => {
     const runtime = new Runtime({ dataDir, clock, validateOutputs: true, migrationCopyBackgroundFromBytes: 0 });
     try {
       const app = runtime.app;
-      const recorded = () => app.db.prepare("SELECT file_name AS fileName, dir, verified, sha256, schema_version AS schemaVersion FROM backups WHERE reason = 'before-migration'").all() as {
-        fileName: string;
-        dir: string;
-        verified: number;
-        sha256: string;
-        schemaVersion: number;
-      }[];
+      const recorded = () =>
+        app.db
+          .prepare("SELECT file_name AS fileName, dir, verified, sha256, schema_version AS schemaVersion FROM backups WHERE reason = 'before-migration'")
+          .all() as {
+          fileName: string;
+          dir: string;
+          verified: number;
+          sha256: string;
+          schemaVersion: number;
+        }[];
       // The hub is upgraded and signs people in before the copy's check is done.
       expect(app.schemaVersion).toBe(latest);
       expect(recorded()).toEqual([]);
@@ -144,7 +150,10 @@ describe('migration fixtures', () => {
           const balances = app.db.prepare('SELECT store_id AS store, qty, value FROM stock_balances WHERE qty > 0 ORDER BY store_id').all();
           expect(balances).toEqual(Object.entries(BALANCES).map(([store, qty]) => ({ store: Number(store), qty, value: (qty * LOT_UNIT_COST) / 10_000 })));
           expect(app.db.prepare("SELECT status FROM periods WHERE period = '2026-01'").get()).toEqual({ status: 'closed' });
-          expect(app.db.prepare("SELECT status, signed_by AS signedBy FROM deliveries WHERE doc_no = 'CK-202601-0001'").get()).toEqual({ status: 'signed', signedBy: 4 });
+          expect(app.db.prepare("SELECT status, signed_by AS signedBy FROM deliveries WHERE doc_no = 'CK-202601-0001'").get()).toEqual({
+            status: 'signed',
+            signedBy: 4,
+          });
         }
 
         // The people can still sign in, with the passwords they had.
@@ -159,6 +168,8 @@ describe('migration fixtures', () => {
           const onHand = await doctor.call('stock.onHand', { storeId: 12 });
           expect(onHand.rows.map((r) => [r.genericName, r.qty, r.value])).toEqual([['阿莫西林胶囊', BALANCES[12], (BALANCES[12] * LOT_UNIT_COST) / 10_000]]);
         }
+        // The back-dating limit: the default before v12, what the hub set from then on.
+        expect(await admin.call('system.postingRules', {})).toEqual({ maxBackdateDays: v >= 12 ? 10 : 7 });
         if (v >= 6) {
           // The spot check's draw still reproduces from its record, and it counts in the clinic's accuracy.
           expect(await admin.call('stocktakes.verifySelection', { id: 1 })).toMatchObject({ reproduced: true, recorded: [1] });
@@ -168,7 +179,9 @@ describe('migration fixtures', () => {
 
         // The upgrade made a backup first, named and recorded like every backup, and restorable.
         if (v < latest) {
-          const rows = app.db.prepare("SELECT file_name AS fileName, dir, verified, schema_version AS schemaVersion FROM backups WHERE reason = 'before-migration'").all() as {
+          const rows = app.db
+            .prepare("SELECT file_name AS fileName, dir, verified, schema_version AS schemaVersion FROM backups WHERE reason = 'before-migration'")
+            .all() as {
             fileName: string;
             dir: string;
             verified: number;

@@ -6,7 +6,7 @@ import { openApp } from '../../electron/app';
 import { openDatabase } from '../../electron/db/database';
 import { loadMigrations, migrate, schemaVersion } from '../../electron/db/migrate';
 import { migrationsDir } from '../../electron/paths';
-import { AppError } from '../../electron/errors';
+import type { AppError } from '../../electron/errors';
 import { tempDir } from '../helpers/runtime';
 
 const dirs: string[] = [];
@@ -23,9 +23,10 @@ describe('migrations', () => {
     expect(migrations.length).toBeGreaterThan(0);
     const dir = fresh();
     const app = openApp({ dataDir: dir });
-    const tables = app.db
-      .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-      .all() as { name: string; sql: string }[];
+    const tables = app.db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+      sql: string;
+    }[];
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*(STRICT(\s*,\s*WITHOUT ROWID)?|WITHOUT ROWID\s*,\s*STRICT)\s*$/i);
     expect(app.schemaVersion).toBe(migrations.length);
     const recorded = app.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];

@@ -34,7 +34,10 @@ beforeEach(async () => {
   const s = addSupplier(w.db, '国药控股湖南有限公司');
   amox = addDrug(w.db, { name: '阿莫西林胶囊', spec: '0.25g*24粒', baseUnit: '粒', packSize: 24, supplierId: s, packPrice: 12_345_600 });
   ibu = addDrug(w.db, { name: '布洛芬缓释胶囊', spec: '0.3g*20粒', baseUnit: '粒', packSize: 20, supplierId: s, packPrice: 8_500_000, insuranceClass: 'B' });
-  reqA = await approvedRequisition(w, w.clinicA.doctor, [{ drugId: amox, qty: 48 }, { drugId: ibu, qty: 20 }]);
+  reqA = await approvedRequisition(w, w.clinicA.doctor, [
+    { drugId: amox, qty: 48 },
+    { drugId: ibu, qty: 20 },
+  ]);
   const p = await w.pharmacist.call('aggregation.preview', { requisitionIds: [reqA], hubReplenishment: false });
   const created = await w.pharmacist.call('aggregation.create', { requisitionIds: [reqA], hubReplenishment: false, fingerprint: p.fingerprint, note: null });
   order = await w.pharmacist.call('orders.get', { id: created.orders[0].id });

@@ -62,15 +62,27 @@ const ALLOWED: { methods: string[]; sql: RegExp; table: string }[] = [
   { methods: ['statements.supplier'], sql: /FROM receipts r INDEXED BY receipts_reversed WHERE r\.status = 'reversed'/, table: 'receipts' },
   { methods: ['periods.checks'], sql: /FROM receipts r WHERE r\.status = 'reversed' AND \(SELECT min\(g\.business_date\)/, table: 'receipts' },
   // The drug's first stock in: its earliest month, stopping at the first row (ORDER BY period LIMIT 1).
-  { methods: ['requisitions.stockInfo'], sql: /SELECT period FROM ledger WHERE store_id = \? AND drug_id = \? AND qty > 0 AND movement <> 'dispense' ORDER BY period LIMIT 1\)$/, table: 'ledger' },
+  {
+    methods: ['requisitions.stockInfo'],
+    sql: /SELECT period FROM ledger WHERE store_id = \? AND drug_id = \? AND qty > 0 AND movement <> 'dispense' ORDER BY period LIMIT 1\)$/,
+    table: 'ledger',
+  },
   // The page total counts at most AUDIT_COUNT_LIMIT rows (or just past the page asked for), newest first.
   { methods: ['audit.list'], sql: /^SELECT count\(\*\) AS n FROM \(SELECT 1 FROM audit_log a (WHERE .*)?LIMIT \?\)$/, table: 'audit_log' },
   // Unfiltered lists: newest first (rowid, or receipts_date for receipts), stop after the limit.
   { methods: ['deliveries.list'], sql: /LEFT JOIN users su ON su\.id = d\.signed_by ORDER BY d\.id DESC LIMIT \?$/, table: 'deliveries' },
-  { methods: ['receipts.list'], sql: /LEFT JOIN purchase_orders po ON po\.id = r\.po_id ORDER BY r\.business_date DESC, r\.id DESC LIMIT \?$/, table: 'receipts' },
+  {
+    methods: ['receipts.list'],
+    sql: /LEFT JOIN purchase_orders po ON po\.id = r\.po_id ORDER BY r\.business_date DESC, r\.id DESC LIMIT \?$/,
+    table: 'receipts',
+  },
   // One clinic's deliveries: about one a week, so a few hundred rows at ten years, sorted (deliveries_clinic is by status).
   { methods: ['deliveries.list'], sql: /WHERE d\.clinic_id = \? ORDER BY d\.id DESC LIMIT \?$/, table: 'deliveries' },
-  { methods: ['supervision.drilldown'], sql: /FROM deliveries v JOIN delivery_lines l .*WHERE v\.business_date BETWEEN \? AND \? AND v\.clinic_id = \?/, table: 'deliveries' },
+  {
+    methods: ['supervision.drilldown'],
+    sql: /FROM deliveries v JOIN delivery_lines l .*WHERE v\.business_date BETWEEN \? AND \? AND v\.clinic_id = \?/,
+    table: 'deliveries',
+  },
 ];
 
 const METHODS_UNDER_TEST = [
@@ -206,7 +218,9 @@ describe('read query plans', () => {
       "SELECT drug_id AS id FROM ledger WHERE store_id = ? AND period = '2026-10' GROUP BY drug_id ORDER BY count(*) DESC LIMIT 1",
       clinicStore.id,
     );
-    const supplier = one<{ id: number }>("SELECT supplier_id AS id FROM receipts WHERE business_date LIKE '2026-10-%' GROUP BY supplier_id ORDER BY count(*) DESC LIMIT 1");
+    const supplier = one<{ id: number }>(
+      "SELECT supplier_id AS id FROM receipts WHERE business_date LIKE '2026-10-%' GROUP BY supplier_id ORDER BY count(*) DESC LIMIT 1",
+    );
     // The month statements and supervision read differ for closed months (snapshots) and the open one.
     expect(db.prepare("SELECT period FROM periods WHERE status = 'closed' ORDER BY period").all()).toEqual([{ period: '2026-09' }, { period: '2026-10' }]);
 
@@ -223,20 +237,39 @@ describe('read query plans', () => {
     const nonEmpty = (rows: unknown[], what: string) => expect(rows.length, what).toBeGreaterThan(0);
 
     nonEmpty(await traced('dispensing.list', () => pharmacist.call('dispensing.list', { from: lastDay, to: lastDay, limit: 200 })), 'dispensing on a day');
-    nonEmpty(await traced('dispensing.list (clinic)', () => pharmacist.call('dispensing.list', { clinicId: clinic.id, from: lastDay, to: lastDay, limit: 200 })), 'dispensing at C01');
-    nonEmpty(await traced('dispensing.list (doctor)', () => doctor.call('dispensing.list', { from: lastDay, to: lastDay, limit: 200 })), 'dispensing, the doctor’s own');
+    nonEmpty(
+      await traced('dispensing.list (clinic)', () => pharmacist.call('dispensing.list', { clinicId: clinic.id, from: lastDay, to: lastDay, limit: 200 })),
+      'dispensing at C01',
+    );
+    nonEmpty(
+      await traced('dispensing.list (doctor)', () => doctor.call('dispensing.list', { from: lastDay, to: lastDay, limit: 200 })),
+      'dispensing, the doctor’s own',
+    );
     nonEmpty(await traced('deliveries.list', () => pharmacist.call('deliveries.list', { limit: 100 })), 'deliveries');
     nonEmpty(await traced('deliveries.list (clinic)', () => pharmacist.call('deliveries.list', { clinicId: clinic.id, limit: 100 })), 'deliveries to C01');
-    nonEmpty((await traced('stock.onHand', () => pharmacist.call('stock.onHand', { storeId: clinicStore.id, filter: 'all', page: 1, pageSize: 50 }))).rows, 'on hand');
     nonEmpty(
-      (await traced('stock.card', () => pharmacist.call('stock.card', { storeId: clinicStore.id, drugId: cardDrug.id, from: '2026-10-01', to: '2026-10-31', limit: 2000 }))).rows,
+      (await traced('stock.onHand', () => pharmacist.call('stock.onHand', { storeId: clinicStore.id, filter: 'all', page: 1, pageSize: 50 }))).rows,
+      'on hand',
+    );
+    nonEmpty(
+      (
+        await traced('stock.card', () =>
+          pharmacist.call('stock.card', { storeId: clinicStore.id, drugId: cardDrug.id, from: '2026-10-01', to: '2026-10-31', limit: 2000 }),
+        )
+      ).rows,
       'stock card',
     );
     await traced('stock.alerts', () => pharmacist.call('stock.alerts', { storeId: hubStore.id }));
     await traced('stock.alerts (clinic)', () => pharmacist.call('stock.alerts', { storeId: clinicStore.id }));
     for (const period of ['2026-10', '2026-11']) {
-      nonEmpty((await traced(`statements.clinic ${period}`, () => finance.call('statements.clinic', { period, clinicId: clinic.id }))).rows, `clinic statement ${period}`);
-      nonEmpty((await traced(`statements.supplier ${period}`, () => finance.call('statements.supplier', { supplierId: supplier.id, period }))).invoices, `supplier statement ${period}`);
+      nonEmpty(
+        (await traced(`statements.clinic ${period}`, () => finance.call('statements.clinic', { period, clinicId: clinic.id }))).rows,
+        `clinic statement ${period}`,
+      );
+      nonEmpty(
+        (await traced(`statements.supplier ${period}`, () => finance.call('statements.supplier', { supplierId: supplier.id, period }))).invoices,
+        `supplier statement ${period}`,
+      );
     }
     expect((await traced('supervision.dashboard', () => finance.call('supervision.dashboard', months))).insurance.total.amount).toBeGreaterThan(0);
     await traced('supervision.dashboard (clinic)', () => finance.call('supervision.dashboard', { ...months, clinicId: clinic.id }));
@@ -251,23 +284,38 @@ describe('read query plans', () => {
     nonEmpty((await traced('requisitions.list', () => pharmacist.call('requisitions.list', { page: 1, pageSize: 50 }))).rows, 'requisitions');
     await traced('requisitions.list (clinic)', () => pharmacist.call('requisitions.list', { clinicId: clinic.id, page: 1, pageSize: 50 }));
     nonEmpty(await traced('receipts.list', () => pharmacist.call('receipts.list', { limit: 100 })), 'receipts');
-    await traced('receipts.list (supplier, month)', () => pharmacist.call('receipts.list', { supplierId: supplier.id, from: '2026-10-01', to: '2026-10-31', limit: 100 }));
+    await traced('receipts.list (supplier, month)', () =>
+      pharmacist.call('receipts.list', { supplierId: supplier.id, from: '2026-10-01', to: '2026-10-31', limit: 100 }),
+    );
     nonEmpty((await traced('stocktakes.accuracy', () => pharmacist.call('stocktakes.accuracy', months))).rows, 'accuracy');
     await traced('stocktakes.accuracy (clinic)', () => pharmacist.call('stocktakes.accuracy', { ...months, clinicId: clinic.id }));
     nonEmpty((await traced('audit.list', () => admin.call('audit.list', { page: 1, pageSize: 50 }))).rows, 'audit log');
-    await traced('audit.list (clinic, month)', () => admin.call('audit.list', { clinicId: clinic.id, from: '2026-10-01', to: '2026-10-31', page: 1, pageSize: 50 }));
+    await traced('audit.list (clinic, month)', () =>
+      admin.call('audit.list', { clinicId: clinic.id, from: '2026-10-01', to: '2026-10-31', page: 1, pageSize: 50 }),
+    );
 
     for (const period of ['2026-10', '2026-11']) {
       nonEmpty((await traced(`statements.hub ${period}`, () => finance.call('statements.hub', { period }))).rows, `hub statement ${period}`);
-      nonEmpty(await traced(`insuranceExport.preview ${period}`, () => admin.call('insuranceExport.preview', { period }).then((p) => p.interfaces)), `export ${period}`);
+      nonEmpty(
+        await traced(`insuranceExport.preview ${period}`, () => admin.call('insuranceExport.preview', { period }).then((p) => p.interfaces)),
+        `export ${period}`,
+      );
     }
-    const drugs = (db.prepare('SELECT DISTINCT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 LIMIT 5').all(clinicStore.id) as { id: number }[]).map((d) => d.id);
-    nonEmpty((await traced('requisitions.stockInfo', () => pharmacist.call('requisitions.stockInfo', { clinicId: clinic.id, drugIds: drugs }))).rows, 'stock info');
+    const drugs = (
+      db.prepare('SELECT DISTINCT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 LIMIT 5').all(clinicStore.id) as { id: number }[]
+    ).map((d) => d.id);
+    nonEmpty(
+      (await traced('requisitions.stockInfo', () => pharmacist.call('requisitions.stockInfo', { clinicId: clinic.id, drugIds: drugs }))).rows,
+      'stock info',
+    );
     nonEmpty((await traced('periods.checks', () => finance.call('periods.checks', { period: '2026-11' }))).checks, 'pre-close checks');
 
     // Every method's queries were seen: none ran them elsewhere (another connection, a worker thread).
     const methodsSeen = new Set([...executed.values()].flatMap((calls) => [...calls].map(methodOf)));
-    expect(METHODS_UNDER_TEST.filter((m) => !methodsSeen.has(m)), 'methods that ran nothing on the read connection').toEqual([]);
+    expect(
+      METHODS_UNDER_TEST.filter((m) => !methodsSeen.has(m)),
+      'methods that ran nothing on the read connection',
+    ).toEqual([]);
 
     const readDb = runtime.app.readDb;
     const knownTables = new Set((readDb.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
@@ -291,6 +339,9 @@ describe('read query plans', () => {
       }
     }
     expect(offenders, `whole-history reads of growing tables:\n${offenders.join('\n')}`).toEqual([]);
-    expect(ALLOWED.filter((a) => !allowedUsed.has(a)).map((a) => `${a.methods.join(', ')}: ${a.sql}`), 'allowed reads that no longer happen: remove them').toEqual([]);
+    expect(
+      ALLOWED.filter((a) => !allowedUsed.has(a)).map((a) => `${a.methods.join(', ')}: ${a.sql}`),
+      'allowed reads that no longer happen: remove them',
+    ).toEqual([]);
   }, 60_000);
 });

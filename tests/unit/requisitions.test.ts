@@ -32,9 +32,23 @@ describe('drafts', () => {
   it('saves a draft with a snapshot of each drug, and a retried first save does not make two', async () => {
     const createToken = token();
     const first = await w.clinicA.doctor.call('requisitions.saveDraft', { createToken, note: '春季备药', lines: [line(amox, 48, 'pack'), line(ibu, 30)] });
-    expect(first).toMatchObject({ status: 'draft', clinicId: w.clinicA.id, note: '春季备药', lineCount: 2, can: { edit: true, submit: true, cancel: true, review: false } });
+    expect(first).toMatchObject({
+      status: 'draft',
+      clinicId: w.clinicA.id,
+      note: '春季备药',
+      lineCount: 2,
+      can: { edit: true, submit: true, cancel: true, review: false },
+    });
     expect(first.docNo).toMatch(/^QL-202603-\d{4}$/);
-    expect(first.lines[0]).toMatchObject({ drugName: '阿莫西林胶囊', spec: '0.25g*24粒', packSize: 24, baseUnit: '粒', requestedQty: 48, enteredIn: 'pack', decision: 'pending' });
+    expect(first.lines[0]).toMatchObject({
+      drugName: '阿莫西林胶囊',
+      spec: '0.25g*24粒',
+      packSize: 24,
+      baseUnit: '粒',
+      requestedQty: 48,
+      enteredIn: 'pack',
+      decision: 'pending',
+    });
 
     const again = await w.clinicA.doctor.call('requisitions.saveDraft', { createToken, note: '春季备药', lines: [line(amox, 48, 'pack'), line(ibu, 30)] });
     expect(again.id).toBe(first.id);
@@ -83,7 +97,9 @@ describe('submission', () => {
     const draft = await w.clinicA.doctor.call('requisitions.saveDraft', { createToken: token(), note: null, lines: [line(amox, 24)] });
     const sub = await w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), id: draft.id, note: '加急', lines: [line(amox, 48)] });
     expect(sub).toMatchObject({ id: draft.id, status: 'submitted', note: '加急' });
-    expect(await codeOf(w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), id: draft.id, note: null, lines: [line(amox, 24)] }))).toBe('INVALID_STATE');
+    expect(await codeOf(w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), id: draft.id, note: null, lines: [line(amox, 24)] }))).toBe(
+      'INVALID_STATE',
+    );
     expect(await codeOf(w.clinicA.doctor.call('requisitions.saveDraft', { id: draft.id, note: null, lines: [line(amox, 24)] }))).toBe('INVALID_STATE');
   });
 
@@ -175,7 +191,9 @@ describe('review', () => {
       { lineId: lines[1].id, decision: 'approved' as const, approvedQty: 10, reason: null },
     ];
     for (const c of cases) {
-      const err = await w.pharmacist.call('requisitions.decide', { id: reqId, lines: [{ lineId: lines[0].id, decision: 'approved', reason: null }, c] }).catch((e) => e);
+      const err = await w.pharmacist
+        .call('requisitions.decide', { id: reqId, lines: [{ lineId: lines[0].id, decision: 'approved', reason: null }, c] })
+        .catch((e) => e);
       expect(err.code, JSON.stringify(c)).toBe('VALIDATION');
     }
     expect(count("SELECT count(*) AS n FROM requisition_lines WHERE decision <> 'pending'")).toBe(0);
@@ -183,7 +201,9 @@ describe('review', () => {
 
   it('refuses a line of another requisition', async () => {
     const other = await w.clinicB.doctor.call('requisitions.submit', { submitToken: token(), note: null, lines: [line(amox, 24)] });
-    expect(await codeOf(w.pharmacist.call('requisitions.decide', { id: reqId, lines: [{ lineId: other.lines[0].id, decision: 'approved', reason: null }] }))).toBe('VALIDATION');
+    expect(
+      await codeOf(w.pharmacist.call('requisitions.decide', { id: reqId, lines: [{ lineId: other.lines[0].id, decision: 'approved', reason: null }] })),
+    ).toBe('VALIDATION');
   });
 
   it('closes a requisition whose lines are all rejected', async () => {
@@ -210,9 +230,9 @@ describe('clinic scope', () => {
     expect(await codeOf(w.clinicA.doctor.call('requisitions.get', { id: b.id }))).toBe('FORBIDDEN_CLINIC');
     expect(await codeOf(w.clinicA.doctor.call('requisitions.cancel', { id: b.id, reason: null }))).toBe('FORBIDDEN_CLINIC');
     expect(await codeOf(w.clinicA.doctor.call('requisitions.list', { clinicId: w.clinicB.id }))).toBe('FORBIDDEN_CLINIC');
-    expect(await codeOf(w.clinicA.doctor.call('requisitions.saveDraft', { createToken: token(), clinicId: w.clinicB.id, note: null, lines: [line(amox, 24)] }))).toBe(
-      'FORBIDDEN_CLINIC',
-    );
+    expect(
+      await codeOf(w.clinicA.doctor.call('requisitions.saveDraft', { createToken: token(), clinicId: w.clinicB.id, note: null, lines: [line(amox, 24)] })),
+    ).toBe('FORBIDDEN_CLINIC');
     const list = await w.clinicA.doctor.call('requisitions.list', {});
     expect(list.rows.map((r) => r.id)).toEqual([a.id]);
     const denied = w.db.prepare("SELECT count(*) AS n FROM audit_log WHERE outcome = 'denied' AND error_code = 'FORBIDDEN_CLINIC'").get() as { n: number };
@@ -231,7 +251,16 @@ describe('应采尽采: switching to a 集采 drug', () => {
   it('suggests the 集采 equivalent with the price difference and records the switch', async () => {
     const supplier = addSupplier(w.db, '国药控股湖南有限公司');
     const brand = addDrug(w.db, { name: '氨氯地平片', form: '片剂', spec: '5mg*7片', packSize: 7, supplierId: supplier, packPrice: 21_000_000 });
-    const vbp = addDrug(w.db, { name: '氨氯地平片', form: '片剂', spec: '5mg*28片', packSize: 28, vbp: true, vbpPrice: 3_000_000, supplierId: supplier, packPrice: 2_800_000 });
+    const vbp = addDrug(w.db, {
+      name: '氨氯地平片',
+      form: '片剂',
+      spec: '5mg*28片',
+      packSize: 28,
+      vbp: true,
+      vbpPrice: 3_000_000,
+      supplierId: supplier,
+      packPrice: 2_800_000,
+    });
     addDrug(w.db, { name: '氨氯地平片', form: '胶囊剂', spec: '5mg*28粒', packSize: 28, vbp: true, vbpPrice: 1_000_000 }); // other dosage form: not an equivalent
     const r = await w.clinicA.doctor.call('requisitions.submit', { submitToken: token(), note: null, lines: [line(brand, 28, 'base')] });
     const seen = await w.pharmacist.call('requisitions.get', { id: r.id });

@@ -39,9 +39,17 @@ describe('audit.list', () => {
     expect(all.rows.map((r) => r.id)).toEqual([...all.rows.map((r) => r.id)].sort((x, y) => y - x));
     const [denied, update] = all.rows;
     expect(denied).toMatchObject({
-      username: 'cy01', displayName: 'cy01', role: 'village_doctor', clinicId: a.id, clinicName: '东湖村卫生室',
-      method: 'clinics.get', methodSummary: expect.stringContaining('村卫生室'), outcome: 'denied', errorCode: 'FORBIDDEN_CLINIC',
-      transport: 'internal', details: { input: { id: b.id } },
+      username: 'cy01',
+      displayName: 'cy01',
+      role: 'village_doctor',
+      clinicId: a.id,
+      clinicName: '东湖村卫生室',
+      method: 'clinics.get',
+      methodSummary: expect.stringContaining('村卫生室'),
+      outcome: 'denied',
+      errorCode: 'FORBIDDEN_CLINIC',
+      transport: 'internal',
+      details: { input: { id: b.id } },
     });
     expect(update).toMatchObject({ username: 'admin', method: 'clinics.update', outcome: 'ok', target: `clinic:${b.id}`, ip: '127.0.0.1' });
 
@@ -50,7 +58,12 @@ describe('audit.list', () => {
     expect(byUser.rows.map((r) => r.method)).toEqual(['clinics.get', 'auth.changePassword', 'auth.login']);
 
     expect((await hub.admin.call('audit.list', { clinicId: a.id })).rows.every((r) => r.clinicId === a.id)).toBe(true);
-    expect((await hub.admin.call('audit.list', { method: 'clinics' })).rows.map((r) => r.method)).toEqual(['clinics.get', 'clinics.update', 'clinics.create', 'clinics.create']);
+    expect((await hub.admin.call('audit.list', { method: 'clinics' })).rows.map((r) => r.method)).toEqual([
+      'clinics.get',
+      'clinics.update',
+      'clinics.create',
+      'clinics.create',
+    ]);
     expect((await hub.admin.call('audit.list', { method: 'clinics.create' })).total).toBe(2);
     expect((await hub.admin.call('audit.list', { method: 'clinics%' })).total).toBe(0); // LIKE characters are literal
     expect((await hub.admin.call('audit.list', { outcome: 'denied' })).rows.map((r) => r.method)).toEqual(['clinics.get']);
@@ -113,13 +126,20 @@ describe('targets', () => {
     const supplierId = seedSupplier(hub);
     const drug = seedDrug(hub, { supplierId, packSize: 24 });
     const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug, qty: 240 }]);
-    const { receipt } = await pharmacist.call('receipts.create', { poId, lines: [{ poLineId: lineIds[0], batchNo: 'B1', expiryDate: '2028-01-31', qty: 240 }] });
+    const { receipt } = await pharmacist.call('receipts.create', {
+      poId,
+      lines: [{ poLineId: lineIds[0], batchNo: 'B1', expiryDate: '2028-01-31', qty: 240 }],
+    });
     const [requisitionLineId] = seedApprovedRequisition(hub, a.id, [{ drug, qty: 24 }]);
     const delivery = await pharmacist.call('deliveries.create', { clinicId: a.id, lines: [{ requisitionLineId, qty: 24 }] });
 
     const { rows } = await hub.admin.call('audit.list', { clinicId: a.id });
     expect(rows.find((r) => r.method === 'deliveries.create')).toMatchObject({
-      username: 'yaoku', clinicId: a.id, clinicName: '东湖村卫生室', target: `delivery:${delivery.id}`, targetLabel: delivery.docNo,
+      username: 'yaoku',
+      clinicId: a.id,
+      clinicName: '东湖村卫生室',
+      target: `delivery:${delivery.id}`,
+      targetLabel: delivery.docNo,
     });
     expect(rows.find((r) => r.method === 'clinics.create')).toMatchObject({ target: `clinic:${a.id}`, targetLabel: '东湖村卫生室' });
     const receiptRow = (await hub.admin.call('audit.list', { target: 'receipt' })).rows[0];

@@ -46,7 +46,9 @@ function send(path: string, req: FuzzRequest, cookie: string | null): Promise<{ 
     const r = http.request({ host: url.hostname, port: url.port, method: 'POST', path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     r.on('error', reject);
@@ -83,7 +85,11 @@ describe('fuzz: hostile input over HTTP', () => {
     // The accounts the fuzz runs as; replaced when a fuzzed write happens to demote, disable or reset one.
     const users = new Map<Role, FixtureUser>(FUZZ_ROLES.map((r) => [r, f.newUser(r)]));
     const stillUsable = (u: FixtureUser) =>
-      Boolean(db.prepare('SELECT 1 FROM users WHERE id = ? AND role = ? AND active = 1 AND must_change_password = 0 AND clinic_id IS ?').get(u.id, u.role, u.clinicId));
+      Boolean(
+        db
+          .prepare('SELECT 1 FROM users WHERE id = ? AND role = ? AND active = 1 AND must_change_password = 0 AND clinic_id IS ?')
+          .get(u.id, u.role, u.clinicId),
+      );
 
     // Valid starting points, so mutations reach real records: the access-matrix samples, or the schema.
     const schemas = new Map<MethodName, JsonSchema>();
@@ -115,7 +121,8 @@ describe('fuzz: hostile input over HTTP', () => {
       }
     }
     const lastChange = () => (db.prepare('SELECT coalesce(max(seq), 0) AS s FROM fuzz_changes').get() as { s: number }).s;
-    const tablesChangedSince = (seq: number) => (db.prepare('SELECT DISTINCT tbl FROM fuzz_changes WHERE seq > ?').all(seq) as { tbl: string }[]).map((r) => r.tbl);
+    const tablesChangedSince = (seq: number) =>
+      (db.prepare('SELECT DISTINCT tbl FROM fuzz_changes WHERE seq > ?').all(seq) as { tbl: string }[]).map((r) => r.tbl);
 
     const startSums = tableChecksums(db);
     const touchedByAccepted = new Set<string>();
@@ -179,8 +186,20 @@ describe('fuzz: hostile input over HTTP', () => {
       }
     }
     // Paths that are not methods at all.
-    const odd = ['/api/__proto__', '/api/constructor', '/api/hasOwnProperty', '/api/..%2f..%2fetc%2fpasswd', '/api/auth.login%00', `/api/${'x'.repeat(300)}`, '/api/', '/api/auth.login/extra', '/api/AUTH.LOGIN', '/api/auth.login?x=1&x=2'];
-    for (const [i, path] of odd.entries()) await fire('(not a method)', path, null, ROLE_CYCLE[i % ROLE_CYCLE.length], { kind: 'unknown path', body: '{}', contentType: 'application/json' });
+    const odd = [
+      '/api/__proto__',
+      '/api/constructor',
+      '/api/hasOwnProperty',
+      '/api/..%2f..%2fetc%2fpasswd',
+      '/api/auth.login%00',
+      `/api/${'x'.repeat(300)}`,
+      '/api/',
+      '/api/auth.login/extra',
+      '/api/AUTH.LOGIN',
+      '/api/auth.login?x=1&x=2',
+    ];
+    for (const [i, path] of odd.entries())
+      await fire('(not a method)', path, null, ROLE_CYCLE[i % ROLE_CYCLE.length], { kind: 'unknown path', body: '{}', contentType: 'application/json' });
 
     // The end state: every table no accepted write touched is exactly as before.
     const endSums = tableChecksums(db);
@@ -191,7 +210,13 @@ describe('fuzz: hostile input over HTTP', () => {
       `fuzz (seed ${SEED}): requests per method and the statuses they got`,
       ['method'.padEnd(28), 'sent'.padStart(5), ...statuses.map((s) => String(s).padStart(5)), 'accepted writes'.padStart(16), 'seconds'.padStart(8)].join(' '),
       ...[...stats.entries()].map(([k, r]) =>
-        [k.padEnd(28), String(r.sent).padStart(5), ...statuses.map((s) => String(r.byStatus[s] ?? 0).padStart(5)), String(r.accepted).padStart(16), (r.ms / 1000).toFixed(1).padStart(8)].join(' '),
+        [
+          k.padEnd(28),
+          String(r.sent).padStart(5),
+          ...statuses.map((s) => String(r.byStatus[s] ?? 0).padStart(5)),
+          String(r.accepted).padStart(16),
+          (r.ms / 1000).toFixed(1).padStart(8),
+        ].join(' '),
       ),
     ];
     const total = [...stats.values()].reduce((n, r) => n + r.sent, 0);

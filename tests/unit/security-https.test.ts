@@ -4,7 +4,7 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CA_FILE_NAME, ensureCertificate, tlsDir } from '../../electron/http/certificate';
+import { CA_FILE_NAME, ensureCertificate, tlsDir } from '../../electron/lib/certificate';
 import { LanController, startLanServer } from '../../electron/http/lan';
 import { ADMIN_PASSWORD, createTestHub, type TestHub } from '../helpers/runtime';
 
@@ -123,7 +123,10 @@ describe('LAN settings', () => {
     await lan.apply();
     status = await hub.admin.call('system.lanStatus', {});
     expect(status.urls).toEqual([`https://127.0.0.1:${port}/`]);
-    expect(status.certificate).toMatchObject({ caFingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), names: expect.arrayContaining(['127.0.0.1', 'localhost', 'santong.lan']) });
+    expect(status.certificate).toMatchObject({
+      caFingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      names: expect.arrayContaining(['127.0.0.1', 'localhost', 'santong.lan']),
+    });
     const ca = await hub.admin.call('system.caCertificate', {});
     expect(ca).toMatchObject({ filename: CA_FILE_NAME, fingerprint: status.certificate!.caFingerprint, pem: expect.stringContaining('BEGIN CERTIFICATE') });
     expect((await request(`https://127.0.0.1:${port}/api/health`, { ca: ca.pem })).status).toBe(200);
@@ -154,7 +157,12 @@ describe('LAN settings', () => {
   });
 
   it('refuses ports below 1024 and non-numbers with a Chinese message', async () => {
-    await expect(hub.admin.call('system.updateLanSettings', { enabled: true, port: 80, https: false })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('1024') });
-    await expect(hub.admin.call('system.updateLanSettings', { enabled: true, port: '8686' as never, https: false })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(hub.admin.call('system.updateLanSettings', { enabled: true, port: 80, https: false })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('1024'),
+    });
+    await expect(hub.admin.call('system.updateLanSettings', { enabled: true, port: '8686' as never, https: false })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 });

@@ -37,7 +37,8 @@ describe('access matrix document', () => {
     for (const [name, spec] of Object.entries(api) as [MethodName, AnyMethod][]) {
       const sample = samples[name] as MethodSample<MethodName> | undefined;
       if (!sample) problems.push(`${name}: no sample — add one to tests/security/samples.ts`);
-      else if (spec.clinicScoped && 'input' in sample) problems.push(`${name}: clinic-scoped, so its sample needs \`own\` and \`other\` (or \`otherFiltered\`), not \`input\``);
+      else if (spec.clinicScoped && 'input' in sample)
+        problems.push(`${name}: clinic-scoped, so its sample needs \`own\` and \`other\` (or \`otherFiltered\`), not \`input\``);
       else if (!spec.clinicScoped && !('input' in sample)) problems.push(`${name}: not clinic-scoped, so its sample needs \`input\``);
     }
     for (const name of Object.keys(samples)) if (!(name in api)) problems.push(`${name}: sample for a method that no longer exists`);
@@ -91,7 +92,10 @@ describe('every cell against the running server', () => {
           } else {
             expect(res.status, `${cell}: expected to be allowed, got ${got}`).not.toBeOneOf([401, 403]);
             expect(res.status, `${cell}: server fault: ${got}`).toBeLessThan(500);
-            expect(res.json?.error?.code, `${cell}: the sample input is invalid (update tests/security/samples.ts): ${got} ${JSON.stringify(res.json?.error?.issues ?? [])}`).not.toBe('VALIDATION');
+            expect(
+              res.json?.error?.code,
+              `${cell}: the sample input is invalid (update tests/security/samples.ts): ${got} ${JSON.stringify(res.json?.error?.issues ?? [])}`,
+            ).not.toBe('VALIDATION');
             if (filtered) {
               expect(res.status, `${cell}: expected the doctor's own rows, got ${got}`).toBe(200);
               const problems = (sample as { otherFiltered: (o: unknown, c: SampleContext) => string[] }).otherFiltered(res.json, ctx);

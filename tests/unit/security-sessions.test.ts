@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { handlers } from '../../electron/api/handlers';
-import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/api/audit';
+import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
 import { MAX_FAILURES_PER_ADDRESS } from '../../electron/domain/auth/throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../electron/domain/auth/sessions';
 import { startHttpServer } from '../../electron/http/server';
@@ -49,7 +49,9 @@ describe('first-run setup', () => {
       expect(await codeOf(new InternalClient(fresh, '192.168.1.23').call('setup.enterDemo', {}))).toBe('FORBIDDEN');
       expect(fresh.profile).toBe('main');
       expect(fresh.app.db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
-      expect(await codeOf(new InternalClient(fresh, '127.0.0.1').call('setup.initialize', { ...input, hubName: '青石镇卫生院', adminUsername: 'admin' }))).toBe('ok');
+      expect(await codeOf(new InternalClient(fresh, '127.0.0.1').call('setup.initialize', { ...input, hubName: '青石镇卫生院', adminUsername: 'admin' }))).toBe(
+        'ok',
+      );
     } finally {
       fresh.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -91,7 +93,9 @@ describe('login throttling', () => {
       expect(await codeOf(session.call('auth.changePassword', { oldPassword: `Guess${i}1234`, newPassword: 'Stolen12345' }))).toBe('BAD_CREDENTIALS');
     }
     expect(await codeOf(session.call('auth.changePassword', { oldPassword: ADMIN_PASSWORD, newPassword: 'Stolen12345' }))).toBe('TOO_MANY_REQUESTS');
-    expect(await codeOf(new InternalClient(hub.runtime, '10.2.2.3').call('auth.login', { username: 'admin', password: ADMIN_PASSWORD }))).toBe('TOO_MANY_REQUESTS');
+    expect(await codeOf(new InternalClient(hub.runtime, '10.2.2.3').call('auth.login', { username: 'admin', password: ADMIN_PASSWORD }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
   });
 });
 
@@ -125,7 +129,14 @@ describe('sessions over HTTP', () => {
 
   it('keeps a user with an initial password away from everything but changing it', async () => {
     const clinic = await createClinic(hub, 'C01');
-    await hub.admin.call('users.create', { username: 'cy01', initialPassword: 'Initial123', displayName: '王医生', role: 'village_doctor', clinicId: clinic.id, phone: null });
+    await hub.admin.call('users.create', {
+      username: 'cy01',
+      initialPassword: 'Initial123',
+      displayName: '王医生',
+      role: 'village_doctor',
+      clinicId: clinic.id,
+      phone: null,
+    });
     const { cookie } = await login('cy01', 'Initial123');
     for (const method of ['clinics.list', 'clinics.get', 'users.list']) {
       const res = await hub.post(method, method === 'clinics.get' ? { id: clinic.id } : {}, { cookie: cookie! });
@@ -200,7 +211,8 @@ describe('audit of refusals', () => {
 describe('no secrets in logs', () => {
   it('prints no password, token or cookie during logins, failures and internal faults', async () => {
     const printed: string[] = [];
-    const capture = (...args: unknown[]) => void printed.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    const capture = (...args: unknown[]) =>
+      void printed.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation(capture);
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
@@ -239,11 +251,14 @@ describe('DNS rebinding', () => {
     const port = new URL(hub.server.url).port;
     const withHost = (host: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: '/api/system.status', method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = http.request(
+          { host: '127.0.0.1', port, path: '/api/system.status', method: 'POST', headers: { host, 'content-type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.end('{}');
       });
@@ -258,7 +273,9 @@ describe('DNS rebinding', () => {
     await hub.admin.call('system.updateLanSettings', { enabled: false, port: 8686, https: false, hostnames: ['Santong.LAN'] });
     expect((await withHost(`santong.lan:${port}`)).status).toBe(200);
     expect((await hub.admin.call('system.lanStatus', {})).settings.hostnames).toEqual(['santong.lan']);
-    await expect(hub.admin.call('system.updateLanSettings', { enabled: false, port: 8686, https: false, hostnames: ['evil host/'] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(hub.admin.call('system.updateLanSettings', { enabled: false, port: 8686, https: false, hostnames: ['evil host/'] })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 });
 

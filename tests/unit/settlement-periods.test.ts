@@ -7,8 +7,16 @@ import { seedApprovedRequisition, seedSentOrder } from '../helpers/stock';
 
 let sim: SimHub;
 let db: Db;
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
-const errorOf = async (p: Promise<unknown>) => p.then(() => null, (e: { code: string; message: string; issues?: { path: string; message: string }[] }) => e);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
+const errorOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: { code: string; message: string; issues?: { path: string; message: string }[] }) => e,
+  );
 
 /** Moves the clock to 10:00 China time on a day and signs everyone in again. */
 function on(date: string) {
@@ -25,7 +33,12 @@ function on(date: string) {
 async function receive(pharmacist: InternalClient, packs: number, invoiceNo = 'FP0001') {
   const drug = sim.drugs[0]; // 阿莫西林胶囊 24粒/盒 ¥12.50, from the first supplier
   const { poId, lineIds } = seedSentOrder(sim.hub, drug.supplierId, [{ drug, qty: packs * drug.packSize, packPrice: drug.packPrice }]);
-  return pharmacist.call('receipts.create', { poId, invoiceNo, invoiceDate: null, lines: [{ poLineId: lineIds[0], batchNo: `A${packs}`, expiryDate: '2028-06-30', qty: packs * drug.packSize }] });
+  return pharmacist.call('receipts.create', {
+    poId,
+    invoiceNo,
+    invoiceDate: null,
+    lines: [{ poLineId: lineIds[0], batchNo: `A${packs}`, expiryDate: '2028-06-30', qty: packs * drug.packSize }],
+  });
 }
 
 async function deliver(pharmacist: InternalClient, qty: number) {
@@ -46,7 +59,12 @@ async function january() {
   const inTransit = await deliver(u.pharmacist, 24);
   u = on('2026-01-25');
   const lot = (await u.doctor.call('stock.lots', { storeId: sim.clinics[0].storeId, drugId: sim.drugs[0].id }))[0];
-  const writeoff = await u.doctor.call('writeoffs.create', { storeId: sim.clinics[0].storeId, reasonCode: 'damaged', reason: '药瓶破损', lines: [{ lotId: lot.lotId, qty: 2 }] });
+  const writeoff = await u.doctor.call('writeoffs.create', {
+    storeId: sim.clinics[0].storeId,
+    reasonCode: 'damaged',
+    reason: '药瓶破损',
+    lines: [{ lotId: lot.lotId, qty: 2 }],
+  });
   return { dispensing, inTransit, writeoff, lotId: lot.lotId };
 }
 
@@ -114,11 +132,21 @@ describe('period close (月结)', () => {
     const { poId, lineIds } = seedSentOrder(sim.hub, drug.supplierId, [{ drug, qty: 24 }]);
     const results = [];
     for (const attempt of [
-      () => u.pharmacist.call('receipts.create', { poId, businessDate: '2026-01-31', lines: [{ poLineId: lineIds[0], batchNo: 'X1', expiryDate: '2028-01-01', qty: 24 }] }),
+      () =>
+        u.pharmacist.call('receipts.create', {
+          poId,
+          businessDate: '2026-01-31',
+          lines: [{ poLineId: lineIds[0], batchNo: 'X1', expiryDate: '2028-01-01', qty: 24 }],
+        }),
       () => u.doctor.call('dispensing.create', { businessDate: '2026-01-30', lines: [{ drugId: drug.id, qty: 1 }] }),
       () => u.doctor.call('dispensing.reverse', { id: jan.dispensing.id, reason: '登记错误' }),
       () => u.pharmacist.call('writeoffs.decide', { id: jan.writeoff.id, approve: true, note: null, businessDate: '2026-01-31' }),
-      () => u.doctor.call('deliveries.sign', { id: jan.inTransit.id, signDate: '2026-01-31', lines: jan.inTransit.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) }),
+      () =>
+        u.doctor.call('deliveries.sign', {
+          id: jan.inTransit.id,
+          signDate: '2026-01-31',
+          lines: jan.inTransit.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })),
+        }),
       () => u.finance.call('payments.create', { supplierId: sim.suppliers[0], payDate: '2026-01-31', voucherNo: '记-01-99', amount: 100 }),
       // A month with no business before the latest close is closed with it.
       () => u.doctor.call('dispensing.create', { businessDate: '2025-12-31', lines: [{ drugId: drug.id, qty: 1 }] }),
@@ -130,7 +158,7 @@ describe('period close (月结)', () => {
     expect(results[6]!.message).toContain('2025年12月已结账（已结账至2026年1月）');
     expect(ledgerChecksum(db)).toBe(afterFebruaryReceipt);
     expect(db.prepare('SELECT count(*) AS n FROM supplier_payments').get()).toEqual({ n: 0 });
-    expect(db.prepare("SELECT status FROM writeoffs WHERE id = ?").get(jan.writeoff.id)).toEqual({ status: 'pending' });
+    expect(db.prepare('SELECT status FROM writeoffs WHERE id = ?').get(jan.writeoff.id)).toEqual({ status: 'pending' });
 
     // What carries forward is settled in February: the delivery is signed, the write-off approved, today.
     u = on('2026-02-03');
@@ -158,7 +186,10 @@ describe('period close (月结)', () => {
     expect(await codeOf(u.admin.call('periods.reopen', { period: '2026-02', reason: '补录漏记的报损' }))).toBe('INVALID_STATE');
     const reopened = await u.admin.call('periods.reopen', { period: '2026-01', reason: '补录漏记的报损单' });
     expect(reopened).toMatchObject({ action: 'reopen', reason: '补录漏记的报损单', userName: '管理员' });
-    const audit = db.prepare("SELECT target, details FROM audit_log WHERE method = 'periods.reopen' AND outcome = 'ok'").get() as { target: string; details: string };
+    const audit = db.prepare("SELECT target, details FROM audit_log WHERE method = 'periods.reopen' AND outcome = 'ok'").get() as {
+      target: string;
+      details: string;
+    };
     expect(audit.target).toBe('period:2026-01');
     expect(audit.details).toContain('补录漏记的报损单');
     expect(db.prepare("SELECT status, reopen_reason AS r FROM periods WHERE period = '2026-01'").get()).toEqual({ status: 'open', r: '补录漏记的报损单' });
@@ -223,7 +254,7 @@ describe('period close (月结)', () => {
     db.prepare("UPDATE stock_period_totals SET qty = qty - 5, amount = amount - 300 WHERE period = '2026-01' AND movement = 'dispense'").run();
   });
 
-  it('waits for a count begun in the month: the stocktake module\'s check blocks until it is approved or cancelled', async () => {
+  it("waits for a count begun in the month: the stocktake module's check blocks until it is approved or cancelled", async () => {
     await january();
     let u = on('2026-01-28');
     const count = await u.pharmacist.call('stocktakes.create', { kind: 'spot', clinicId: sim.clinics[0].id, sampleSize: 1, counterMode: 'self', blind: true });
@@ -244,10 +275,24 @@ describe('payments (付款登记)', () => {
     await receive(u0.pharmacist, 10, 'FP-A1'); // ¥125.00 owed to the first supplier
     const u = on('2026-01-15');
     const supplierId = sim.suppliers[0];
-    const first = await u.finance.call('payments.create', { supplierId, payDate: '2026-01-15', voucherNo: '记-0115', amount: 10_000, method: 'transfer', note: '1月货款', clientToken: 'pay-0001-abcdef' });
+    const first = await u.finance.call('payments.create', {
+      supplierId,
+      payDate: '2026-01-15',
+      voucherNo: '记-0115',
+      amount: 10_000,
+      method: 'transfer',
+      note: '1月货款',
+      clientToken: 'pay-0001-abcdef',
+    });
     expect(first.warnings).toEqual([]);
     expect(first.payment).toMatchObject({ amount: 10_000, voucherNo: '记-0115', createdByName: '孙会计', reversedById: null });
-    const again = await u.finance.call('payments.create', { supplierId, payDate: '2026-01-15', voucherNo: '记-0115', amount: 10_000, clientToken: 'pay-0001-abcdef' });
+    const again = await u.finance.call('payments.create', {
+      supplierId,
+      payDate: '2026-01-15',
+      voucherNo: '记-0115',
+      amount: 10_000,
+      clientToken: 'pay-0001-abcdef',
+    });
     expect(again.payment.id).toBe(first.payment.id);
     const dup = await errorOf(u.finance.call('payments.create', { supplierId, payDate: '2026-01-15', voucherNo: '记-0115', amount: 10_000 }));
     expect(dup).toMatchObject({ code: 'DUPLICATE', issues: [{ path: 'voucherNo' }] });
@@ -268,7 +313,14 @@ describe('payments (付款登记)', () => {
     const st = await u.finance.call('statements.supplier', { supplierId, period: '2026-01' });
     expect(st.totals).toEqual({ received: 12_500, returned: 0, net: 12_500, paid: 12_500, closing: 0 });
     expect(st.payments.map((p) => p.amount)).toEqual([10_000, 5_000, -5_000, 2_500]);
-    expect(st.invoices).toEqual([{ invoiceNo: 'FP-A1', invoiceDate: null, amount: 12_500, receipts: [expect.objectContaining({ kind: 'receipt', amount: 12_500, businessDate: '2026-01-05' })] }]);
+    expect(st.invoices).toEqual([
+      {
+        invoiceNo: 'FP-A1',
+        invoiceDate: null,
+        amount: 12_500,
+        receipts: [expect.objectContaining({ kind: 'receipt', amount: 12_500, businessDate: '2026-01-05' })],
+      },
+    ]);
 
     // A payment of a closed month is reversed in an open one.
     let v = on('2026-02-02');
@@ -333,7 +385,7 @@ describe('a hub upgraded from before settlement', () => {
       const jan = await admin.call('statements.clinic', { period: '2026-01', clinicId: 1 });
       // Closed on v4, before close events: closed, figures from the ledger.
       expect(jan).toMatchObject({ closed: true, closedAt: null, openingSource: 'ledger', closingSource: 'ledger', balanced: true });
-      expect(jan.rows.map((r) => [r.drugName, r.cells[0].qty, r.closing.qty])).toEqual([['阿莫西林胶囊', 96, 96]]);
+      expect(jan.rows.map((r) => [r.drugName, r.cells[0].qty, r.closing!.qty])).toEqual([['阿莫西林胶囊', 96, 96]]);
       const feb = await admin.call('statements.clinic', { period: '2026-02', clinicId: 1 });
       expect(feb.amountDue).toBe((30 * LOT_UNIT_COST) / 10_000);
       const list = await admin.call('periods.list', {});

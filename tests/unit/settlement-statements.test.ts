@@ -24,7 +24,9 @@ afterAll(() => sim.hub.close());
 
 type Sum = { qty: number; value: number };
 const ledgerBy = (where: string, ...args: unknown[]) =>
-  db.prepare(`SELECT drug_id AS drugId, movement, sum(qty) AS qty, sum(amount) AS value FROM ledger WHERE ${where} GROUP BY drug_id, movement`).all(...args) as ({
+  db
+    .prepare(`SELECT drug_id AS drugId, movement, sum(qty) AS qty, sum(amount) AS value FROM ledger WHERE ${where} GROUP BY drug_id, movement`)
+    .all(...args) as ({
     drugId: number;
     movement: string;
   } & Sum)[];
@@ -60,20 +62,32 @@ function expectStatementMatchesLedger(st: StoreStatement, storeId: number, perio
       if (c.key === 'dispensed') expectedDue += expected.value;
     });
     // closing = opening + Σ sign × cell, per drug, in quantity and money.
-    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.value, row!.opening.value)).toBe(row!.closing.value);
-    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.qty, row!.opening.qty)).toBe(row!.closing.qty);
+    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.value, row!.opening!.value)).toBe(row!.closing!.value);
+    expect(row!.cells.reduce((n, cell, i) => n + st.columns[i].sign * cell.qty, row!.opening!.qty)).toBe(row!.closing!.qty);
   }
   expect(st.columns.map((c) => c.key)).toEqual(columns.map((c) => c.key)); // no "other" movements at this store
   expect(st.rows.length).toBe([...drugIds].filter((id) => st.rows.some((r) => r.drugId === id)).length);
   expect(st.totals.closing).toBe(expectedClosingTotal);
-  expect(st.totals.closing).toBe(st.totals.cells.reduce((n, v, i) => n + st.columns[i].sign * v, st.totals.opening));
+  expect(st.totals.closing).toBe(st.totals.cells.reduce((n, v, i) => n + st.columns[i].sign * v, st.totals.opening!));
   expect(st.balanced).toBe(true);
   if (st.amountDue !== null) expect(st.amountDue).toBe(expectedDue);
 }
 
 describe('statements on generated data', () => {
   it('generated a realistic mix of business, with months closed along the way', () => {
-    for (const k of ['receipt', 'delivery', 'sign', 'dispense', 'dispenseReversal', 'clinicReturn', 'supplierReturn', 'writeoff', 'receiptReversal', 'payment', 'close']) {
+    for (const k of [
+      'receipt',
+      'delivery',
+      'sign',
+      'dispense',
+      'dispenseReversal',
+      'clinicReturn',
+      'supplierReturn',
+      'writeoff',
+      'receiptReversal',
+      'payment',
+      'close',
+    ]) {
       expect(sim.ops[k], k).toBeGreaterThan(0);
     }
     const postings = (db.prepare('SELECT count(*) AS n FROM ledger').get() as { n: number }).n;
@@ -106,24 +120,31 @@ describe('statements on generated data', () => {
 
     // Every snapshot row equals the ledger summed up to the end of its month.
     const snapshots = db
-      .prepare(
-        `SELECT e.period, c.store_id AS storeId, c.drug_id AS drugId, c.qty, c.value FROM period_closings c JOIN period_events e ON e.id = c.event_id`,
-      )
+      .prepare(`SELECT e.period, c.store_id AS storeId, c.drug_id AS drugId, c.qty, c.value FROM period_closings c JOIN period_events e ON e.id = c.event_id`)
       .all() as { period: string; storeId: number; drugId: number; qty: number; value: number }[];
     expect(snapshots.length).toBeGreaterThan(20);
     for (const s of snapshots) {
-      const l = db.prepare('SELECT sum(qty) AS qty, sum(amount) AS value FROM ledger WHERE store_id = ? AND drug_id = ? AND period <= ?').get(s.storeId, s.drugId, s.period);
+      const l = db
+        .prepare('SELECT sum(qty) AS qty, sum(amount) AS value FROM ledger WHERE store_id = ? AND drug_id = ? AND period <= ?')
+        .get(s.storeId, s.drugId, s.period);
       expect(l).toEqual({ qty: s.qty, value: s.value });
     }
   });
 
   it('reads opening stock forward from a snapshot or backward from stock on hand, with the same result', () => {
     const flat = (b: StoreBalances) =>
-      [...b].flatMap(([store, drugs]) => [...drugs].filter(([, v]) => v.qty !== 0 || v.value !== 0).map(([drug, v]) => `${store}:${drug}:${v.qty}:${v.value}`)).sort();
+      [...b]
+        .flatMap(([store, drugs]) => [...drugs].filter(([, v]) => v.qty !== 0 || v.value !== 0).map(([drug, v]) => `${store}:${drug}:${v.qty}:${v.value}`))
+        .sort();
     const stores = [sim.hubStoreId, ...sim.clinics.map((c) => c.storeId), null];
     for (const period of [...MONTHS, '2026-05']) {
       const expected = (
-        db.prepare('SELECT store_id AS s, drug_id AS d, sum(qty) AS q, sum(amount) AS v FROM ledger WHERE period < ? GROUP BY 1, 2').all(period) as { s: number; d: number; q: number; v: number }[]
+        db.prepare('SELECT store_id AS s, drug_id AS d, sum(qty) AS q, sum(amount) AS v FROM ledger WHERE period < ? GROUP BY 1, 2').all(period) as {
+          s: number;
+          d: number;
+          q: number;
+          v: number;
+        }[]
       )
         .filter((r) => r.q !== 0 || r.v !== 0)
         .map((r) => `${r.s}:${r.d}:${r.q}:${r.v}`)
@@ -146,7 +167,9 @@ describe('statements on generated data', () => {
         expect(row).toMatchObject({ opening: st.totals.opening, closing: st.totals.closing, amountDue: st.amountDue });
         expect(row.cells).toEqual(st.totals.cells);
         const transit = db
-          .prepare("SELECT coalesce(sum(amount), 0) AS v FROM ledger WHERE store_id = (SELECT id FROM stores WHERE clinic_id = ? AND kind = 'transit') AND period <= ?")
+          .prepare(
+            "SELECT coalesce(sum(amount), 0) AS v FROM ledger WHERE store_id = (SELECT id FROM stores WHERE clinic_id = ? AND kind = 'transit') AND period <= ?",
+          )
           .get(c.id, period) as { v: number };
         expect(row.inTransit).toBe(transit.v);
       }
@@ -165,10 +188,17 @@ describe('statements on generated data', () => {
         const ledger = (movement: string, op: string) =>
           (
             db
-              .prepare(`SELECT coalesce(sum(g.amount), 0) AS v FROM ledger g JOIN lots l ON l.id = g.lot_id WHERE l.supplier_id = ? AND g.movement = ? AND g.period ${op} ?`)
+              .prepare(
+                `SELECT coalesce(sum(g.amount), 0) AS v FROM ledger g JOIN lots l ON l.id = g.lot_id WHERE l.supplier_id = ? AND g.movement = ? AND g.period ${op} ?`,
+              )
               .get(supplierId, movement, period) as { v: number }
           ).v;
-        const paid = (op: string) => (db.prepare(`SELECT coalesce(sum(amount), 0) AS v FROM supplier_payments WHERE supplier_id = ? AND period ${op} ?`).get(supplierId, period) as { v: number }).v;
+        const paid = (op: string) =>
+          (
+            db.prepare(`SELECT coalesce(sum(amount), 0) AS v FROM supplier_payments WHERE supplier_id = ? AND period ${op} ?`).get(supplierId, period) as {
+              v: number;
+            }
+          ).v;
         expect(st.opening).toBe(carried);
         expect(st.totals.received).toBe(ledger('receipt', '='));
         expect(st.totals.returned).toBe(0 - ledger('supplier_return', '=') || 0);
@@ -184,7 +214,13 @@ describe('statements on generated data', () => {
     const summary = await finance.call('statements.suppliers', { period: '2026-03' });
     for (const row of summary.rows) {
       const st = await finance.call('statements.supplier', { supplierId: row.supplierId, period: '2026-03' });
-      expect(row).toMatchObject({ opening: st.opening, received: st.totals.received, returned: st.totals.returned, paid: st.totals.paid, closing: st.totals.closing });
+      expect(row).toMatchObject({
+        opening: st.opening,
+        received: st.totals.received,
+        returned: st.totals.returned,
+        paid: st.totals.paid,
+        closing: st.totals.closing,
+      });
     }
   });
 
@@ -223,7 +259,7 @@ describe('statements on generated data', () => {
     expect(file.filename).toBe('卫生室结算单-C02西岭村卫生室-2026-03.xlsx');
     const ws = await read(file);
     const values = cellsOf(ws);
-    expect(values).toContain(Number((clinic.totals.closing / 100).toFixed(2)));
+    expect(values).toContain(Number((clinic.totals.closing! / 100).toFixed(2)));
     expect(values.some((v) => typeof v === 'string' && v.includes('本月用药金额（应结算）（大写）'))).toBe(true);
     expect(ws.pageSetup.printTitlesRow).toBe('5:6');
 

@@ -25,7 +25,15 @@ const read = async (name: string) => new Workbook(await readWorkbookData(fs.read
 type CatalogField = 'nhsaCode' | 'genericName' | 'dosageForm' | 'spec' | 'packSize' | 'baseUnit' | 'packUnit' | 'insuranceClass' | 'vbpPrice';
 const isNhsaCode = (_: unknown, t: string) => /^[XZ][A-Z0-9]{5,49}$/.test(normalizeCode(t).ok ? (normalizeCode(t) as { value: string }).value : '');
 const CATALOG: FieldSpec<CatalogField>[] = [
-  { field: 'nhsaCode', label: '医保药品编码', national: ['药品代码', '医保药品编码'], aliases: ['医保编码', '药品编码'], validate: isNhsaCode, expects: 'code', required: true },
+  {
+    field: 'nhsaCode',
+    label: '医保药品编码',
+    national: ['药品代码', '医保药品编码'],
+    aliases: ['医保编码', '药品编码'],
+    validate: isNhsaCode,
+    expects: 'code',
+    required: true,
+  },
   { field: 'genericName', label: '通用名', national: ['注册名称'], aliases: ['通用名', '药品名称'], expects: 'text', required: true },
   { field: 'dosageForm', label: '剂型', national: ['注册剂型'], aliases: ['剂型'], expects: 'text' },
   { field: 'spec', label: '规格', national: ['注册规格'], aliases: ['规格'], expects: 'text' },
@@ -65,11 +73,11 @@ describe('the header row', () => {
     expect(header.row).toBe(3);
     const mapping = mapColumns(s, header, specs);
     expect(mapping.columns).toEqual({ at: 1, temperature: 2, humidity: 3 });
-    expect(dataRows(s, mapping).rows.map((r) => parseDateTimeText(s.value(r, 1))).map((p) => p.ok && p.value)).toEqual([
-      '2026-03-01 08:00:00',
-      '2026-03-01 08:30:00',
-      '2026-03-01 09:00:00',
-    ]);
+    expect(
+      dataRows(s, mapping)
+        .rows.map((r) => parseDateTimeText(s.value(r, 1)))
+        .map((p) => p.ok && p.value),
+    ).toEqual(['2026-03-01 08:00:00', '2026-03-01 08:30:00', '2026-03-01 09:00:00']);
   });
 
   it('needs at least two known column names', () => {
@@ -82,7 +90,17 @@ describe('choosing the column for a field', () => {
   it('takes the NHSA code column, not the HIS’s own 药品编码, and the visible name column, not the hidden one', async () => {
     const s = (await read('catalog.xlsx')).sheets[0];
     const mapping = mapColumns(s, findHeaderRow(s, CATALOG)!, CATALOG);
-    expect({ ...mapping.columns }).toEqual({ nhsaCode: 2, genericName: 3, dosageForm: 4, spec: 5, packSize: 6, baseUnit: 7, packUnit: 8, insuranceClass: 10, vbpPrice: 11 });
+    expect({ ...mapping.columns }).toEqual({
+      nhsaCode: 2,
+      genericName: 3,
+      dosageForm: 4,
+      spec: 5,
+      packSize: 6,
+      baseUnit: 7,
+      packUnit: 8,
+      insuranceClass: 10,
+      vbpPrice: 11,
+    });
     const code = mapping.choices.find((c) => c.field === 'nhsaCode')!;
     expect(code.passedOver.map((p) => [p.col, p.why])).toEqual([[1, '示例值大多不符合格式（0% 符合），已选用 B 列“药品代码”']]);
     const name = mapping.choices.find((c) => c.field === 'genericName')!;
@@ -93,7 +111,14 @@ describe('choosing the column for a field', () => {
 
   it('prefers, in order: values that validate, a visible column, a national header, the leftmost', () => {
     const codes = (h1: string, h2: string, v1: string, v2: string, hidden: number[] = []) => {
-      const s = sheetOf([[h1, h2, '注册名称'], [v1, v2, '阿莫西林胶囊'], [v1, v2, '头孢呋辛酯片']], { hiddenColumns: hidden });
+      const s = sheetOf(
+        [
+          [h1, h2, '注册名称'],
+          [v1, v2, '阿莫西林胶囊'],
+          [v1, v2, '头孢呋辛酯片'],
+        ],
+        { hiddenColumns: hidden },
+      );
       return mapColumns(s, findHeaderRow(s, CATALOG)!, CATALOG).columns.nhsaCode;
     };
     const NHSA = 'XJ01CAA040A001010101445';
@@ -114,11 +139,20 @@ describe('choosing the column for a field', () => {
       { field: 'price', label: '单价', national: ['pric'], aliases: ['单价'] },
       { field: 'settlementId', label: '结算ID', national: ['setl_id'], aliases: ['结算ID', '结算流水号'], required: true },
     ];
-    const national = sheetOf([['setl_id', 'MED_LIST_CODG', 'cnt', 'pric'], ['S1', 'XJ01', 2, 3.5]]);
+    const national = sheetOf([
+      ['setl_id', 'MED_LIST_CODG', 'cnt', 'pric'],
+      ['S1', 'XJ01', 2, 3.5],
+    ]);
     expect({ ...mapColumns(national, findHeaderRow(national, specs)!, specs).columns }).toEqual({ settlementId: 1, listCode: 2, qty: 3, price: 4 });
-    const chinese = sheetOf([['结算流水号', '医保目录编码', '数量', '单价'], ['S1', 'XJ01', 2, 3.5]]);
+    const chinese = sheetOf([
+      ['结算流水号', '医保目录编码', '数量', '单价'],
+      ['S1', 'XJ01', 2, 3.5],
+    ]);
     expect({ ...mapColumns(chinese, findHeaderRow(chinese, specs)!, specs).columns }).toEqual({ settlementId: 1, listCode: 2, qty: 3, price: 4 });
-    const partial = sheetOf([['医保编码', '数量'], ['XJ01', 2]]);
+    const partial = sheetOf([
+      ['医保编码', '数量'],
+      ['XJ01', 2],
+    ]);
     expect(mapColumns(partial, findHeaderRow(partial, specs)!, specs).missingRequired).toEqual(['settlementId']);
   });
 
@@ -127,7 +161,11 @@ describe('choosing the column for a field', () => {
       { field: 'carton', label: '大码', aliases: ['大码', '箱码'], validate: (v) => normalizeCode(v).ok, expects: 'code' },
       { field: 'box', label: '小码', aliases: ['小码', '盒码'], validate: (v) => normalizeCode(v).ok, expects: 'code' },
     ];
-    const s = sheetOf([['箱码', '盒码'], ['81234567890123456789', 81234567890123456789]]);
+    const s = sheetOf([
+      ['箱码', '盒码'],
+      // biome-ignore lint/correctness/noPrecisionLoss: a 20-digit code as Excel stores it: the precision loss is what the test is about
+      ['81234567890123456789', 81234567890123456789],
+    ]);
     const mapping = mapColumns(s, findHeaderRow(s, specs)!, specs);
     expect(normalizeCode(s.value(2, mapping.columns.carton!))).toEqual({ ok: true, value: '81234567890123456789', notes: [] });
     expect(normalizeCode(s.value(2, mapping.columns.box!))).toMatchObject({ ok: false, reason: expect.stringContaining('超过 15 位数字') });

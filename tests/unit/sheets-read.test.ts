@@ -212,7 +212,10 @@ describe('files that are not spreadsheets, or are hostile, are refused with a re
       message: '文件有 6 MB，超过了 5 MB 的上限：请删去不需要的工作表，或分成几个文件导入',
     });
     expect(await refusal(Buffer.from('%PDF-1.7\n…'))).toMatchObject({ reason: 'NOT_A_SPREADSHEET', message: expect.stringContaining('PDF') });
-    expect(await refusal(Buffer.from([0x01, 0x02, 0x00, 0x03, 0x41]))).toMatchObject({ reason: 'NOT_A_SPREADSHEET', message: expect.stringContaining('二进制') });
+    expect(await refusal(Buffer.from([0x01, 0x02, 0x00, 0x03, 0x41]))).toMatchObject({
+      reason: 'NOT_A_SPREADSHEET',
+      message: expect.stringContaining('二进制'),
+    });
   });
 
   it('measures what a zip inflates to instead of trusting its directory', async () => {
@@ -223,12 +226,21 @@ describe('files that are not spreadsheets, or are hostile, are refused with a re
       { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>'), claimed: 11 },
       { name: 'xl/worksheets/sheet1.xml', deflated: big, claimed: 100 },
     ]);
-    expect(await refusal(bomb, { maxUnzippedBytes: 30 * 1024 * 1024, maxCompressionRatio: 1e9 })).toMatchObject({ reason: 'ZIP_BOMB', message: expect.stringContaining('超过 30 MB') });
+    expect(await refusal(bomb, { maxUnzippedBytes: 30 * 1024 * 1024, maxCompressionRatio: 1e9 })).toMatchObject({
+      reason: 'ZIP_BOMB',
+      message: expect.stringContaining('超过 30 MB'),
+    });
   });
 
   it('refuses more cells, rows or sheets than the limits allow, before converting them', async () => {
-    expect(await refusal('catalog.xlsx', { maxCells: 100 })).toMatchObject({ reason: 'TOO_MANY_CELLS', message: expect.stringContaining('工作表“西药”有 13 行 × 11 列') });
-    expect(await refusal('catalog.xls', { maxRows: 10 })).toMatchObject({ reason: 'TOO_MANY_CELLS', message: '工作表“西药”超过 10 行，超过了上限：请分成几个文件导入' });
+    expect(await refusal('catalog.xlsx', { maxCells: 100 })).toMatchObject({
+      reason: 'TOO_MANY_CELLS',
+      message: expect.stringContaining('工作表“西药”有 13 行 × 11 列'),
+    });
+    expect(await refusal('catalog.xls', { maxRows: 10 })).toMatchObject({
+      reason: 'TOO_MANY_CELLS',
+      message: '工作表“西药”超过 10 行，超过了上限：请分成几个文件导入',
+    });
     expect(await refusal('catalog.ods', { maxSheets: 3 })).toMatchObject({ reason: 'TOO_MANY_CELLS', message: '工作簿有 5 张工作表，超过了 3 张的上限' });
     expect(await refusal('catalog-utf8.csv', { maxRows: 2 })).toMatchObject({ reason: 'TOO_MANY_CELLS' });
   });
@@ -246,12 +258,15 @@ describe('files that are not spreadsheets, or are hostile, are refused with a re
 describe('the floor', () => {
   it('lib/sheets imports only itself, shared/, Node and npm packages: nothing of electron/ above it', () => {
     const dir = path.resolve(import.meta.dirname, '../../electron/lib/sheets');
-    const offenders = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) =>
-      [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)]
-        .map((m) => m[1])
-        .filter((spec) => spec.startsWith('.') && !spec.startsWith('./') && !spec.startsWith('../../../shared/'))
-        .map((spec) => `${f} → ${spec}`),
-    );
+    const offenders = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) =>
+        [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)]
+          .map((m) => m[1])
+          .filter((spec) => spec.startsWith('.') && !spec.startsWith('./') && !spec.startsWith('../../../shared/'))
+          .map((spec) => `${f} → ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -36,7 +36,9 @@ function dump(wb: Workbook) {
       hiddenRows: s.hiddenRows,
       hiddenColumns: s.hiddenColumns,
       merges: s.merges,
-      cells: Array.from({ length: s.rowCount }, (_, r) => Array.from({ length: s.columnCount }, (_, c) => [s.kind(r + 1, c + 1), s.value(r + 1, c + 1), s.formula(r + 1, c + 1)])),
+      cells: Array.from({ length: s.rowCount }, (_, r) =>
+        Array.from({ length: s.columnCount }, (_, c) => [s.kind(r + 1, c + 1), s.value(r + 1, c + 1), s.formula(r + 1, c + 1)]),
+      ),
     })),
   };
 }

@@ -14,7 +14,11 @@ let supplierId: number;
 let amox: SeedDrug;
 
 const db = () => hub.runtime.app.db;
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
 
 beforeEach(async () => {
   hub = await createTestHub();
@@ -119,9 +123,15 @@ describe('issuing to clinics', () => {
     ]);
     const [lineId] = seedApprovedRequisition(hub, clinicId, [{ drug: amox, qty: 72 }]);
     const preview = await pharmacist.call('deliveries.preview', { clinicId, lines: [{ requisitionLineId: lineId, qty: 72 }] });
-    expect(preview.lines[0].lots.map((l) => [l.batchNo, l.qty])).toEqual([['EARLY', 24], ['MID', 48]]);
+    expect(preview.lines[0].lots.map((l) => [l.batchNo, l.qty])).toEqual([
+      ['EARLY', 24],
+      ['MID', 48],
+    ]);
     const delivery = await pharmacist.call('deliveries.create', { clinicId, lines: [{ requisitionLineId: lineId, qty: 72 }] });
-    expect(delivery.lines.map((l) => [l.batchNo, l.qty])).toEqual([['EARLY', 24], ['MID', 48]]);
+    expect(delivery.lines.map((l) => [l.batchNo, l.qty])).toEqual([
+      ['EARLY', 24],
+      ['MID', 48],
+    ]);
     expect(delivery.status).toBe('in_transit');
 
     // A lot that has expired by now is never issued, even though it expires first.
@@ -146,7 +156,9 @@ describe('issuing to clinics', () => {
 
     // Another clinic's doctor can neither see nor sign it.
     expect(await codeOf(otherDoctor.call('deliveries.get', { id: delivery.id }))).toBe('FORBIDDEN_CLINIC');
-    expect(await codeOf(otherDoctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 120 }] }))).toBe('FORBIDDEN_CLINIC');
+    expect(await codeOf(otherDoctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 120 }] }))).toBe(
+      'FORBIDDEN_CLINIC',
+    );
     // A shortfall needs a reason.
     expect(await codeOf(doctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 96 }] }))).toBe('VALIDATION');
 
@@ -156,9 +168,16 @@ describe('issuing to clinics', () => {
     expect((await doctor.call('stock.onHand', { storeId: clinicStore })).rows[0].qty).toBe(96);
     const transit = (await pharmacist.call('stock.stores', { includeTransit: true })).find((s) => s.kind === 'transit' && s.clinicId === clinicId)!;
     expect((await pharmacist.call('stock.onHand', { storeId: transit.id })).rows[0].qty).toBe(24);
-    expect(await codeOf(doctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 120 }] }))).toBe('INVALID_STATE');
+    expect(await codeOf(doctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 120 }] }))).toBe(
+      'INVALID_STATE',
+    );
 
-    const resolved = await pharmacist.call('deliveries.resolve', { id: delivery.id, lineId: delivery.lines[0].id, resolution: 'returned_to_hub', note: '司机带回' });
+    const resolved = await pharmacist.call('deliveries.resolve', {
+      id: delivery.id,
+      lineId: delivery.lines[0].id,
+      resolution: 'returned_to_hub',
+      note: '司机带回',
+    });
     expect(resolved.status).toBe('resolved');
     expect((await pharmacist.call('stock.onHand', { storeId: transit.id })).rows).toEqual([]);
     expect((await pharmacist.call('stock.onHand', { storeId: await hubStoreId() })).rows[0].qty).toBe(240 - 96);
@@ -203,7 +222,10 @@ describe('dispensing at the clinic', () => {
     expect(reversed.status).toBe('reversed');
     expect((await doctor.call('stock.onHand', { storeId: await clinicStoreId() })).rows[0]).toMatchObject({ qty: 48 });
     const rows = db().prepare("SELECT qty, reverses_id AS r FROM ledger WHERE doc_type = 'dispensing' ORDER BY id").all();
-    expect(rows).toEqual([{ qty: -10, r: null }, { qty: 10, r: expect.any(Number) }]);
+    expect(rows).toEqual([
+      { qty: -10, r: null },
+      { qty: 10, r: expect.any(Number) },
+    ]);
     expect(await codeOf(doctor.call('dispensing.reverse', { id: entry.id, reason: '再冲' }))).toBe('INVALID_STATE');
 
     const later = await doctor.call('dispensing.create', { lines: [{ drugId: amox.id, qty: 5 }] });
@@ -228,13 +250,20 @@ describe('returns and write-offs', () => {
     const [lot] = await doctor.call('stock.lots', { storeId: clinicStore, drugId: amox.id });
     const ret = await doctor.call('returns.create', { kind: 'clinic_to_hub', reasonCode: 'overstock', lines: [{ lotId: lot.lotId, qty: 24 }] });
     expect(ret.status).toBe('submitted');
-    expect(await codeOf(doctor.call('returns.create', { kind: 'hub_to_supplier', supplierId, reasonCode: 'quality', lines: [{ lotId: lot.lotId, qty: 1 }] }))).toBe('FORBIDDEN');
+    expect(
+      await codeOf(doctor.call('returns.create', { kind: 'hub_to_supplier', supplierId, reasonCode: 'quality', lines: [{ lotId: lot.lotId, qty: 1 }] })),
+    ).toBe('FORBIDDEN');
     expect(await codeOf(doctor.call('returns.decide', { id: ret.id, accept: true }))).toBe('FORBIDDEN');
     const posted = await pharmacist.call('returns.decide', { id: ret.id, accept: true });
     expect(posted).toMatchObject({ status: 'posted', totalAmount: 1_250 });
     expect((await doctor.call('stock.onHand', { storeId: clinicStore })).rows[0].qty).toBe(24);
 
-    const toSupplier = await pharmacist.call('returns.create', { kind: 'hub_to_supplier', supplierId, reasonCode: 'quality', lines: [{ lotId: lot.lotId, qty: 24 }] });
+    const toSupplier = await pharmacist.call('returns.create', {
+      kind: 'hub_to_supplier',
+      supplierId,
+      reasonCode: 'quality',
+      lines: [{ lotId: lot.lotId, qty: 24 }],
+    });
     expect(toSupplier.status).toBe('posted');
     expect((await pharmacist.call('stock.onHand', { storeId: await hubStoreId() })).rows[0].qty).toBe(240 - 48 + 24 - 24);
   });
@@ -249,7 +278,9 @@ describe('returns and write-offs', () => {
     const approved = await pharmacist.call('writeoffs.decide', { id: w.id, approve: true, note: '同意' });
     expect(approved.status).toBe('approved');
     expect((await doctor.call('stock.onHand', { storeId: clinicStore })).rows[0].qty).toBe(42);
-    expect(await codeOf(otherDoctor.call('writeoffs.create', { storeId: clinicStore, reasonCode: 'lost', lines: [{ lotId: lot.lotId, qty: 1 }] }))).toBe('FORBIDDEN_CLINIC');
+    expect(await codeOf(otherDoctor.call('writeoffs.create', { storeId: clinicStore, reasonCode: 'lost', lines: [{ lotId: lot.lotId, qty: 1 }] }))).toBe(
+      'FORBIDDEN_CLINIC',
+    );
   });
 });
 

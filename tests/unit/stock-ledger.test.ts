@@ -3,15 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import type { Db } from '../../electron/db/database';
-import {
-  allocateFefo,
-  checkLedgerInvariants,
-  createLot,
-  postMovement,
-  reverseRow,
-  transfer,
-  type PostingContext,
-} from '../../electron/domain/stock/ledger';
+import { allocateFefo, checkLedgerInvariants, createLot, postMovement, reverseRow, transfer, type PostingContext } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, tempDir, type TestHub } from '../helpers/runtime';
 import { seedDrug, seedSupplier } from '../helpers/stock';
 
@@ -24,7 +16,10 @@ beforeEach(async () => {
   db = hub.runtime.app.db;
   const clinics = [];
   for (const code of ['C01', 'C02', 'C03']) clinics.push((await createClinic(hub, code)).id);
-  const rows = db.prepare("SELECT id, kind, clinic_id AS clinicId FROM stores WHERE kind IN ('hub', 'clinic') ORDER BY id").all() as { id: number; kind: string }[];
+  const rows = db.prepare("SELECT id, kind, clinic_id AS clinicId FROM stores WHERE kind IN ('hub', 'clinic') ORDER BY id").all() as {
+    id: number;
+    kind: string;
+  }[];
   stores = { hub: rows.find((r) => r.kind === 'hub')!.id, clinics: rows.filter((r) => r.kind === 'clinic').map((r) => r.id) };
 });
 afterEach(() => hub.close());
@@ -32,7 +27,15 @@ afterEach(() => hub.close());
 const ctx = (date = '2026-03-02'): PostingContext => ({ db, userId: 1, businessDate: date, today: '2026-03-02', now: new Date('2026-03-02T02:00:00Z') });
 
 function receiveLot(drugId: number, qty: number, unitCost: number, expiry = '2028-01-01'): number {
-  const lotId = createLot(db, { drugId, batchNo: `L${Math.random().toString(36).slice(2, 7)}`, mfgDate: null, expiryDate: expiry, unitCost, supplierId: null, now: new Date('2026-03-02T01:00:00.000Z') });
+  const lotId = createLot(db, {
+    drugId,
+    batchNo: `L${Math.random().toString(36).slice(2, 7)}`,
+    mfgDate: null,
+    expiryDate: expiry,
+    unitCost,
+    supplierId: null,
+    now: new Date('2026-03-02T01:00:00.000Z'),
+  });
   postMovement(ctx(), { storeId: stores.hub, lotId, qty, movement: 'receipt', docType: 'receipt', docId: lotId });
   return lotId;
 }
@@ -42,7 +45,9 @@ describe('the ledger', () => {
     const drug = seedDrug(hub);
     const lot = receiveLot(drug.id, 10, 520_833);
     const before = db.prepare('SELECT count(*) AS n FROM ledger').get();
-    expect(() => db.transaction(() => postMovement(ctx(), { storeId: stores.hub, lotId: lot, qty: -11, movement: 'dispense', docType: 'dispensing', docId: 1 }))()).toThrow(/库存不足/);
+    expect(() =>
+      db.transaction(() => postMovement(ctx(), { storeId: stores.hub, lotId: lot, qty: -11, movement: 'dispense', docType: 'dispensing', docId: 1 }))(),
+    ).toThrow(/库存不足/);
     expect(db.prepare('SELECT count(*) AS n FROM ledger').get()).toEqual(before);
     expect(db.prepare('SELECT qty FROM stock_balances WHERE lot_id = ?').get(lot)).toEqual({ qty: 10 });
   });
@@ -80,10 +85,20 @@ describe('the ledger', () => {
     const drug = seedDrug(hub);
     const lot = receiveLot(drug.id, 24, 520_833);
     const out = postMovement(ctx(), { storeId: stores.hub, lotId: lot, qty: -5, movement: 'dispense', docType: 'dispensing', docId: 9 });
-    const back = reverseRow(ctx(), { id: out.id, storeId: stores.hub, lotId: lot, movement: 'dispense', qty: -5, amount: out.amount }, { docType: 'dispensing', docId: 9 });
+    const back = reverseRow(
+      ctx(),
+      { id: out.id, storeId: stores.hub, lotId: lot, movement: 'dispense', qty: -5, amount: out.amount },
+      { docType: 'dispensing', docId: 9 },
+    );
     expect(back).toMatchObject({ qty: 5, amount: -out.amount });
     expect(db.prepare('SELECT qty, value FROM stock_balances WHERE lot_id = ?').get(lot)).toEqual({ qty: 24, value: 1250 });
-    expect(() => reverseRow(ctx(), { id: out.id, storeId: stores.hub, lotId: lot, movement: 'dispense', qty: -5, amount: out.amount }, { docType: 'dispensing', docId: 9 })).toThrow();
+    expect(() =>
+      reverseRow(
+        ctx(),
+        { id: out.id, storeId: stores.hub, lotId: lot, movement: 'dispense', qty: -5, amount: out.amount },
+        { docType: 'dispensing', docId: 9 },
+      ),
+    ).toThrow();
   });
 
   it('holds its invariants after 10,000 random operations, matching an independent model', () => {
@@ -94,7 +109,7 @@ describe('the ledger', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed / 2147483648;
     };
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const model = new Map<string, number>(); // store:lot → qty
     const key = (s: number, l: number) => `${s}:${l}`;
     const lots: number[] = [];
@@ -125,7 +140,16 @@ describe('the ledger', () => {
         const lot = pick(lots);
         const qty = 1 + Math.floor(rand() * 120);
         run(() => {
-          transfer(ctx(), { fromStoreId: from, toStoreId: to, lotId: lot, qty, outMovement: 'issue_out', inMovement: 'issue_in', docType: 'delivery', docId: i });
+          transfer(ctx(), {
+            fromStoreId: from,
+            toStoreId: to,
+            lotId: lot,
+            qty,
+            outMovement: 'issue_out',
+            inMovement: 'issue_in',
+            docType: 'delivery',
+            docId: i,
+          });
           model.set(key(from, lot), (model.get(key(from, lot)) ?? 0) - qty);
           model.set(key(to, lot), (model.get(key(to, lot)) ?? 0) + qty);
         });

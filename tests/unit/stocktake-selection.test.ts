@@ -35,7 +35,17 @@ describe('uniformBelow and isqrt', () => {
   });
 
   it('computes exact integer square roots', () => {
-    for (const [n, r] of [[0, 0], [1, 1], [3, 1], [4, 2], [99, 9], [100, 10], [2 ** 52, 2 ** 26], [2 ** 52 - 1, 2 ** 26 - 1], [999_999_999_999, 999_999]]) {
+    for (const [n, r] of [
+      [0, 0],
+      [1, 1],
+      [3, 1],
+      [4, 2],
+      [99, 9],
+      [100, 10],
+      [2 ** 52, 2 ** 26],
+      [2 ** 52 - 1, 2 ** 26 - 1],
+      [999_999_999_999, 999_999],
+    ]) {
       expect(isqrt(n)).toBe(r);
     }
     expect(() => isqrt(-1)).toThrow(RangeError);

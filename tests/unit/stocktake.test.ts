@@ -22,7 +22,11 @@ let ceft: SeedDrug; // 10 支 a box at 85.00 yuan: 8.50 yuan a vial
 let vitc: SeedDrug; // 100 片 a bottle at 3.00 yuan
 
 const db = () => hub.runtime.app.db;
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
 
 beforeEach(async () => {
   hub = await createTestHub();
@@ -37,7 +41,14 @@ beforeEach(async () => {
   ceft = seedDrug(hub, { name: '注射用头孢曲松钠', packSize: 10, supplierId, packPrice: 85_000_000 });
   vitc = seedDrug(hub, { name: '维生素C片', packSize: 100, supplierId, packPrice: 3_000_000 });
   await stockClinic(hub, { pharmacist, doctor }, clinicId, supplierId, [
-    { drug: amox, packPrice: 12_500_000, lots: [{ batchNo: 'A1', expiryDate: '2027-06-30', qty: 48 }, { batchNo: 'A2', expiryDate: '2028-01-31', qty: 72 }] },
+    {
+      drug: amox,
+      packPrice: 12_500_000,
+      lots: [
+        { batchNo: 'A1', expiryDate: '2027-06-30', qty: 48 },
+        { batchNo: 'A2', expiryDate: '2028-01-31', qty: 72 },
+      ],
+    },
     { drug: ceft, packPrice: 85_000_000, lots: [{ batchNo: 'C1', expiryDate: '2027-12-31', qty: 30 }] },
     { drug: vitc, packPrice: 3_000_000, lots: [{ batchNo: 'V1', expiryDate: '2027-09-30', qty: 200 }] },
   ]);
@@ -69,13 +80,21 @@ describe('random spot check', () => {
     await doctor.call('dispensing.create', { lines: [{ drugId: amox.id, qty: 20 }] });
     const st = await pharmacist.call('stocktakes.create', { kind: 'spot', clinicId, sampleSize: 2, counterMode: 'self', blind: true });
     expect(st.docNo).toMatch(/^PD-202603-\d{4}$/);
-    expect(st.selection).toMatchObject({ algorithm: 'mulberry32/weighted-draw-v1', sampleSize: 2, drawnAt: '2026-03-02T01:00:00.000Z', windowFrom: '2025-12', windowTo: '2026-03' });
+    expect(st.selection).toMatchObject({
+      algorithm: 'mulberry32/weighted-draw-v1',
+      sampleSize: 2,
+      drawnAt: '2026-03-02T01:00:00.000Z',
+      windowFrom: '2025-12',
+      windowTo: '2026-03',
+    });
     expect(Number.isInteger(st.selection!.seed)).toBe(true);
     // Blind: the pharmacist does not see the weight inputs (book values) while counting goes on either.
     expect(st.selection!.candidates).toBeNull();
 
     const rows = db()
-      .prepare('SELECT drug_id AS drugId, stock_value AS stockValue, dispensed_amount AS dispensedAmount, dispensed_qty AS dispensedQty, weight, pick_order AS pickOrder FROM stocktake_candidates WHERE stocktake_id = ? ORDER BY position')
+      .prepare(
+        'SELECT drug_id AS drugId, stock_value AS stockValue, dispensed_amount AS dispensedAmount, dispensed_qty AS dispensedQty, weight, pick_order AS pickOrder FROM stocktake_candidates WHERE stocktake_id = ? ORDER BY position',
+      )
       .all(st.id) as { drugId: number; stockValue: number; dispensedAmount: number; dispensedQty: number; weight: number; pickOrder: number | null }[];
     expect(rows.map((r) => r.drugId)).toEqual([amox.id, ceft.id, vitc.id]);
     // The inputs are the book at the draw: amox 100 capsules left (52.08 yuan), 20 dispensed (10.42 yuan).
@@ -84,8 +103,15 @@ describe('random spot check', () => {
     for (const r of rows) expect(r.weight).toBe(selectionWeight(r.stockValue, r.dispensedAmount));
 
     // Drawing again from the recorded seed and inputs gives the same drugs, in the same order.
-    const again = drawWeighted(st.selection!.seed, rows.map((r) => r.weight), 2).map((i) => rows[i].drugId);
-    const recorded = rows.filter((r) => r.pickOrder !== null).sort((a, b) => a.pickOrder! - b.pickOrder!).map((r) => r.drugId);
+    const again = drawWeighted(
+      st.selection!.seed,
+      rows.map((r) => r.weight),
+      2,
+    ).map((i) => rows[i].drugId);
+    const recorded = rows
+      .filter((r) => r.pickOrder !== null)
+      .sort((a, b) => a.pickOrder! - b.pickOrder!)
+      .map((r) => r.drugId);
     expect(again).toEqual(recorded);
     expect(await finance.call('stocktakes.verifySelection', { id: st.id })).toEqual({ reproduced: true, weightsMatch: true, recorded, recomputed: again });
     // The lines are the lots of exactly the drugs drawn, in the order drawn.
@@ -111,12 +137,16 @@ describe('random spot check', () => {
     const acc = await pharmacist.call('stocktakes.accuracy', { from: '2026-03', to: '2026-03', clinicId });
     expect(acc.rows[0]).toMatchObject({ cancelledCount: 1, openCount: 1 });
     // The audit log names the seed of every draw.
-    const audit = db().prepare("SELECT details FROM audit_log WHERE method = 'stocktakes.create' AND outcome = 'ok' ORDER BY id").all() as { details: string }[];
+    const audit = db().prepare("SELECT details FROM audit_log WHERE method = 'stocktakes.create' AND outcome = 'ok' ORDER BY id").all() as {
+      details: string;
+    }[];
     expect(audit.map((a) => JSON.parse(a.details).seed)).toEqual([first.selection!.seed, second.selection!.seed]);
   });
 
   it('refuses a clinic without stock, a transit store, and a self-count of the hub', async () => {
-    expect(await codeOf(pharmacist.call('stocktakes.create', { kind: 'spot', clinicId: otherClinicId, sampleSize: 3, counterMode: 'onsite' }))).toBe('BUSINESS_RULE');
+    expect(await codeOf(pharmacist.call('stocktakes.create', { kind: 'spot', clinicId: otherClinicId, sampleSize: 3, counterMode: 'onsite' }))).toBe(
+      'BUSINESS_RULE',
+    );
     expect(await codeOf(pharmacist.call('stocktakes.create', { kind: 'spot', clinicId, counterMode: 'self' }))).toBe('VALIDATION');
     const stores = await pharmacist.call('stock.stores', { includeTransit: true });
     const transit = stores.find((s) => s.kind === 'transit')!;
@@ -139,9 +169,15 @@ describe('blind count', () => {
     expect(seen.matchedCount).toBeNull();
     expect(seen.selection!.candidates).toBeNull();
 
-    // The book cannot be read elsewhere either while the blind count is open.
+    // The book cannot be read elsewhere either while the blind count is open: the stock list says so per drug.
     const store = await clinicStoreId();
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
+    const onHand = await doctor.call('stock.onHand', { storeId: store });
+    expect(onHand.rows.map((r) => [r.genericName, r.bookHidden, r.qty, r.value, r.lots.length])).toEqual([
+      ['阿莫西林胶囊', true, null, null, 0],
+      ['维生素C片', true, null, null, 0],
+      ['注射用头孢曲松钠', true, null, null, 0],
+    ]);
+    expect(onHand.totalValue).toBeNull();
     expect(await codeOf(doctor.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
     expect(await codeOf(doctor.call('stock.card', { storeId: store, drugId: amox.id, from: '2026-03-01', to: '2026-03-31' }))).toBe('INVALID_STATE');
     expect((await doctor.call('stock.alerts', {})).filter((a) => [amox.id, ceft.id, vitc.id].includes(a.drugId))).toEqual([]);
@@ -163,13 +199,65 @@ describe('blind count', () => {
     const review = await pharmacist.call('stocktakes.get', { id: st.id });
     expect(review.bookVisible).toBe(true);
     expect(lineOf(review, 'A2')).toMatchObject({ bookQty: 72, countedQty: 70, variance: -2 });
-    expect(await codeOf(doctor.call('stock.onHand', { storeId: store }))).toBe('INVALID_STATE');
+    expect((await doctor.call('stock.onHand', { storeId: store })).rows.every((r) => r.bookHidden && r.qty === null)).toBe(true);
 
     await pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: lineOf(review, 'A2').id, reasonCode: 'unrecorded_dispensing' }] });
     const after = await doctor.call('stocktakes.get', { id: st.id });
     expect(after.bookVisible).toBe(true);
     expect(lineOf(after, 'A2')).toMatchObject({ bookQty: 72, variance: -2 });
-    expect((await doctor.call('stock.onHand', { storeId: store })).rows).toHaveLength(3);
+    expect((await doctor.call('stock.onHand', { storeId: store })).rows.map((r) => [r.bookHidden, r.qty])).toEqual([
+      [false, 120 - 2],
+      [false, 200],
+      [false, 30],
+    ]);
+  });
+
+  it('refuses stock without telling the counter the book, and tells everyone else', async () => {
+    await spotAll();
+    const tooMuch = { lines: [{ drugId: amox.id, qty: 500 }] };
+    const refusal = await doctor.call('dispensing.create', tooMuch).then(
+      () => null,
+      (e: { code: string; message: string }) => e,
+    );
+    expect(refusal).toMatchObject({ code: 'INSUFFICIENT_STOCK', message: '库存不足：阿莫西林胶囊（0.25g）正在盲盘，不显示账面数' });
+    const store = await clinicStoreId();
+    const lotA1 = (await pharmacist.call('stock.lots', { storeId: store, drugId: amox.id }))[0].lotId;
+    const writeoff = await doctor.call('writeoffs.create', { storeId: store, reasonCode: 'damaged', lines: [{ lotId: lotA1, qty: 49 }] }).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(writeoff).toBe('库存不足：阿莫西林胶囊（0.25g）正在盲盘，不显示账面数');
+    // The pharmacist dispensing for the clinic is not counting: the refusal keeps its figures.
+    const forHub = await pharmacist.call('dispensing.create', { clinicId, ...tooMuch }).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(forHub).toMatch(/可用 120/);
+  });
+
+  it('blinds the hub user counting on site, and only while counting: not other hub staff, not the clinic', async () => {
+    const colleague = await createUser(hub, { username: 'yaoku2', role: 'pharmacist', displayName: '李药师' });
+    const onsite = await spotAll({ counterMode: 'onsite' });
+    const store = await clinicStoreId();
+    // Who drew it is blind from the draw (they know which drugs were drawn)...
+    expect(await codeOf(pharmacist.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
+    expect((await pharmacist.call('statements.clinic', { period: '2026-03', clinicId })).rows.every((r) => r.bookHidden && r.closing === null)).toBe(true);
+    expect(await codeOf(pharmacist.call('insuranceExport.preview', { period: '2026-03', storeId: store }))).toBe('INVALID_STATE');
+    // ...the colleague who keeps the book at the hub is not, nor is the doctor (who must not learn what was drawn)...
+    expect((await colleague.call('stock.lots', { storeId: store, drugId: amox.id })).map((l) => l.qty)).toEqual([48, 72]);
+    const seenByDoctor = await doctor.call('stock.onHand', { storeId: store });
+    expect(seenByDoctor.rows.every((r) => !r.bookHidden)).toBe(true);
+    expect(seenByDoctor.totalValue).not.toBeNull();
+    // ...and whoever enters a count is blind from then on.
+    await colleague.call('stocktakes.count', { id: onsite.id, entries: [{ lineId: onsite.lines[0].id, countedQty: 1 }] });
+    expect(await codeOf(colleague.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('INVALID_STATE');
+    expect(await codeOf(finance.call('stock.lots', { storeId: store, drugId: amox.id }))).toBe('ok');
+
+    // Submitted, the count is reviewed at the hub: the counters see the book again.
+    await countAll(onsite, { A1: 48, A2: 72, C1: 30, V1: 200 }, colleague);
+    await colleague.call('stocktakes.submit', { id: onsite.id });
+    expect((await pharmacist.call('stock.lots', { storeId: store, drugId: amox.id })).map((l) => l.qty)).toEqual([48, 72]);
+    expect((await pharmacist.call('statements.clinic', { period: '2026-03', clinicId })).rows.every((r) => !r.bookHidden)).toBe(true);
   });
 
   it('shows book figures to the counter when the count is not blind', async () => {
@@ -220,7 +308,17 @@ describe('variances and approval', () => {
     const a2 = lineOf(review, 'A2').id;
     const before = ledgerChecksum(db());
     expect(await codeOf(pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: a1, reasonCode: 'damaged' }] }))).toBe('VALIDATION');
-    expect(await codeOf(pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: a1, reasonCode: 'damaged' }, { lineId: a2, reasonCode: 'other' }] }))).toBe('VALIDATION');
+    expect(
+      await codeOf(
+        pharmacist.call('stocktakes.approve', {
+          id: st.id,
+          reasons: [
+            { lineId: a1, reasonCode: 'damaged' },
+            { lineId: a2, reasonCode: 'other' },
+          ],
+        }),
+      ),
+    ).toBe('VALIDATION');
     expect(await codeOf(doctor.call('stocktakes.approve', { id: st.id, reasons: [] }))).toBe('FORBIDDEN');
     expect(await codeOf(finance.call('stocktakes.approve', { id: st.id, reasons: [] }))).toBe('FORBIDDEN');
     expect(ledgerChecksum(db())).toBe(before);
@@ -233,7 +331,14 @@ describe('variances and approval', () => {
         { lineId: a2, reasonCode: 'over_recorded' },
       ],
     });
-    expect(approved).toMatchObject({ status: 'approved', businessDate: '2026-03-02', matchedCount: 2, surplusAmount: 260, shortageAmount: 156, decisionNote: '已核实' });
+    expect(approved).toMatchObject({
+      status: 'approved',
+      businessDate: '2026-03-02',
+      matchedCount: 2,
+      surplusAmount: 260,
+      shortageAmount: 156,
+      decisionNote: '已核实',
+    });
     expect(lineOf(approved, 'A1')).toMatchObject({ adjustmentQty: -3, adjustmentAmount: -156, reasonCode: 'damaged', reasonNote: '受潮 3 粒' });
     expect(lineOf(approved, 'C1')).toMatchObject({ adjustmentQty: 0, adjustmentAmount: 0, reasonCode: null });
 
@@ -245,7 +350,10 @@ describe('variances and approval', () => {
       { movement: 'count_surplus', qty: 5, amount: 260, lotId: lineOf(st, 'A2').lotId, lineId: a2 },
     ]);
     const lots = await pharmacist.call('stock.lots', { storeId: await clinicStoreId(), drugId: amox.id });
-    expect(lots.map((l) => [l.batchNo, l.qty])).toEqual([['A1', 45], ['A2', 77]]);
+    expect(lots.map((l) => [l.batchNo, l.qty])).toEqual([
+      ['A1', 45],
+      ['A2', 77],
+    ]);
     // The stock card names the stocktake.
     const card = await pharmacist.call('stock.card', { storeId: await clinicStoreId(), drugId: amox.id, from: '2026-03-01', to: '2026-03-31' });
     expect(card.rows.filter((r) => r.docType === 'stocktake').map((r) => r.docNo)).toEqual([st.docNo, st.docNo]);
@@ -310,7 +418,13 @@ describe('movements during a count', () => {
     // Before the doctor counts amox, 30 capsules are dispensed (FEFO: all from A1, leaving 18).
     await doctor.call('dispensing.create', { rxNo: 'CF-1', lines: [{ drugId: amox.id, qty: 30 }] });
     // The shelf now holds 18 of A1 and 72 of A2; the doctor counts them exactly: no variance.
-    await doctor.call('stocktakes.count', { id: st.id, entries: [{ lineId: lineOf(st, 'A1').id, countedQty: 18 }, { lineId: lineOf(st, 'A2').id, countedQty: 72 }] });
+    await doctor.call('stocktakes.count', {
+      id: st.id,
+      entries: [
+        { lineId: lineOf(st, 'A1').id, countedQty: 18 },
+        { lineId: lineOf(st, 'A2').id, countedQty: 72 },
+      ],
+    });
     // Vitamin C: counted first (2 tablets short: 198 on the shelf), then 50 more are dispensed after the entry.
     await doctor.call('stocktakes.count', { id: st.id, entries: [{ lineId: lineOf(st, 'V1').id, countedQty: 198 }] });
     await doctor.call('dispensing.create', { rxNo: 'CF-2', lines: [{ drugId: vitc.id, qty: 50 }] });
@@ -332,7 +446,11 @@ describe('movements during a count', () => {
     // Book = shelf: 198 counted, 50 dispensed after → 148; amox untouched by the stocktake.
     const onHand = await pharmacist.call('stock.onHand', { storeId: store });
     expect(onHand.rows.map((r) => [r.genericName, r.qty])).toEqual(
-      expect.arrayContaining([['维生素C片', 148], ['阿莫西林胶囊', 90], ['注射用头孢曲松钠', 30]]),
+      expect.arrayContaining([
+        ['维生素C片', 148],
+        ['阿莫西林胶囊', 90],
+        ['注射用头孢曲松钠', 30],
+      ]),
     );
   });
 
@@ -375,7 +493,10 @@ describe('found stock', () => {
     await doctor.call('stocktakes.submit', { id: st.id });
     const review = await pharmacist.call('stocktakes.get', { id: st.id });
     expect(lineOf(review, 'A9')).toMatchObject({ bookQtyAtStart: 0, bookQty: 0, countedQty: 4, variance: 4, varianceAmount: 208 });
-    const approved = await pharmacist.call('stocktakes.approve', { id: st.id, reasons: [{ lineId: a9.id, reasonCode: 'other', reasonNote: '上月调剂未登记' }] });
+    const approved = await pharmacist.call('stocktakes.approve', {
+      id: st.id,
+      reasons: [{ lineId: a9.id, reasonCode: 'other', reasonNote: '上月调剂未登记' }],
+    });
     expect(approved.surplusAmount).toBe(208); // 4 × 0.520833 = 2.083332 yuan
     const lots = await pharmacist.call('stock.lots', { storeId: await clinicStoreId(), drugId: amox.id });
     expect(lots.find((l) => l.batchNo === 'A9')?.qty).toBe(4);
@@ -431,7 +552,16 @@ describe('accuracy', () => {
     const c01 = acc.rows[1];
     expect(c01.months[0]).toMatchObject({ countedLines: 0, matchRateBp: null });
     // March: 2 of 4 matched; 2 capsules short (104 fen), 1 vial over (850 fen).
-    expect(c01.months[1]).toMatchObject({ stocktakes: 1, countedLines: 4, matchedLines: 2, matchRateBp: 5000, surplusAmount: 850, shortageAmount: 104, varianceAbs: 954, varianceNet: 746 });
+    expect(c01.months[1]).toMatchObject({
+      stocktakes: 1,
+      countedLines: 4,
+      matchedLines: 2,
+      matchRateBp: 5000,
+      surplusAmount: 850,
+      shortageAmount: 104,
+      varianceAbs: 954,
+      varianceNet: 746,
+    });
     expect(c01.months[2]).toMatchObject({ countedLines: 4, matchedLines: 4, matchRateBp: 10000, varianceAbs: 0 });
     expect(c01.total).toMatchObject({ stocktakes: 2, countedLines: 8, matchedLines: 6, matchRateBp: 7500 });
     expect(c01.lastApprovedDate).toBe('2026-04-10');
@@ -451,7 +581,12 @@ describe('demo history', () => {
     const { runDemoSpotCheck } = await import('../../electron/demo/stocktake');
     let variances = 0;
     for (let i = 0; i < 4; i++) {
-      const result = await runDemoSpotCheck({ pharmacist, doctor }, clinicId, { seed: 1000 + i, sampleSize: 3, variancePercent: 50, counterMode: i % 2 ? 'onsite' : 'self' });
+      const result = await runDemoSpotCheck({ pharmacist, doctor }, clinicId, {
+        seed: 1000 + i,
+        sampleSize: 3,
+        variancePercent: 50,
+        counterMode: i % 2 ? 'onsite' : 'self',
+      });
       const st = await pharmacist.call('stocktakes.get', { id: result.id });
       expect(st.status).toBe('approved');
       expect(result.variances).toBe(st.lines.filter((l) => l.variance !== 0).length);

@@ -40,7 +40,15 @@ describe('supervision rules on synthetic histories', () => {
       const fp = got.length - tp;
       const fn = [...expected].filter((f) => !got.some((s) => s.fingerprint === f));
       misses.push(...fn.map((f) => `missed ${f}`), ...got.filter((s) => !expected.has(s.fingerprint)).map((s) => `extra ${s.fingerprint}: ${s.summary}`));
-      table[rule] = { plants: expected.size, signals: got.length, tp, fp, fn: fn.length, precision: got.length ? tp / got.length : 1, recall: expected.size ? tp / expected.size : 1 };
+      table[rule] = {
+        plants: expected.size,
+        signals: got.length,
+        tp,
+        fp,
+        fn: fn.length,
+        precision: got.length ? tp / got.length : 1,
+        recall: expected.size ? tp / expected.size : 1,
+      };
     }
     console.table(table);
     if (misses.length) console.log(misses.join('\n'));
@@ -61,7 +69,10 @@ describe('supervision rules on synthetic histories', () => {
     for (const s of evaluateRules(db, windowOf(planted))) {
       expect(s.ledgerIds.length, s.fingerprint).toBeGreaterThan(0);
       expect(s.numbers.length, s.fingerprint).toBeGreaterThan(0);
-      const rows = db.prepare(`SELECT store_id AS storeId, drug_id AS drugId FROM ledger WHERE id IN (${s.ledgerIds.join(',')})`).all() as { storeId: number; drugId: number }[];
+      const rows = db.prepare(`SELECT store_id AS storeId, drug_id AS drugId FROM ledger WHERE id IN (${s.ledgerIds.join(',')})`).all() as {
+        storeId: number;
+        drugId: number;
+      }[];
       expect(rows).toHaveLength(s.ledgerIds.length);
       for (const r of rows) {
         expect(r.storeId).toBe(s.storeId);
@@ -80,7 +91,9 @@ describe('supervision rules on synthetic histories', () => {
     const signals = evaluateRules(db, windowOf(planted), ['spike', 'round', 'shortage'], strict);
     expect(signals).toEqual([]);
     // And looser thresholds find more: a lower repeat count sees the first days of the plant month on its own.
-    const loose = evaluateRules(db, { from: '2026-03-01', to: '2026-03-08', clinicId: null }, ['round'], { round: { ...defaultThresholds('round'), minRepeats: 2 } });
+    const loose = evaluateRules(db, { from: '2026-03-01', to: '2026-03-08', clinicId: null }, ['round'], {
+      round: { ...defaultThresholds('round'), minRepeats: 2 },
+    });
     expect(loose.length).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,11 @@ let ph: InternalClient;
 let fin: InternalClient;
 let doc: InternalClient;
 const window = { from: '2026-03-01', to: '2026-06-30' };
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
 
 beforeAll(async () => {
   h = await buildSyntheticHub({ plants: true });
@@ -51,9 +55,16 @@ describe('supervision API', () => {
 
     await ph.call('supervision.dismiss', { fingerprint: fp, note: '周日义诊，有活动记录' });
     const db = h.hub.runtime.app.db;
-    const row = sql(db, 'SELECT note, severity, dismissed_by AS by FROM signal_dismissals WHERE fingerprint = ?').get(fp) as { note: string; severity: number; by: number };
+    const row = sql(db, 'SELECT note, severity, dismissed_by AS by FROM signal_dismissals WHERE fingerprint = ?').get(fp) as {
+      note: string;
+      severity: number;
+      by: number;
+    };
     expect(row.note).toBe('周日义诊，有活动记录');
-    const audit = sql(db, "SELECT target, outcome, username FROM audit_log WHERE method = 'supervision.dismiss' AND outcome = 'ok'").all() as { target: string; username: string }[];
+    const audit = sql(db, "SELECT target, outcome, username FROM audit_log WHERE method = 'supervision.dismiss' AND outcome = 'ok'").all() as {
+      target: string;
+      username: string;
+    }[];
     expect(audit).toHaveLength(1);
     expect(audit[0].username).toBe('yaoku');
     expect(audit[0].target).toMatch(/^signal_dismissal:\d+$/);
@@ -65,7 +76,12 @@ describe('supervision API', () => {
     expect(await codeOf(ph.call('supervision.dismiss', { fingerprint: fp, note: '再次排除' }))).toBe('INVALID_STATE');
 
     // Another Sunday entry in May: the numbers got worse, so the signal is back, marked reopened.
-    const drugId = sql(db, "SELECT drug_id AS d FROM ledger g JOIN stores s ON s.id = g.store_id WHERE s.clinic_id = ? AND g.movement = 'dispense' LIMIT 1").get(h.clinicIds[1]) as { d: number };
+    const drugId = sql(
+      db,
+      "SELECT drug_id AS d FROM ledger g JOIN stores s ON s.id = g.store_id WHERE s.clinic_id = ? AND g.movement = 'dispense' LIMIT 1",
+    ).get(h.clinicIds[1]) as { d: number };
+    // A late entry a month back: past the default back-dating limit, so the pharmacist widens it first.
+    await ph.call('system.updatePostingRules', { maxBackdateDays: 31 });
     await doc.call('dispensing.create', { businessDate: '2026-05-31', lines: [{ drugId: drugId.d, qty: 3 }] });
     const again = (await ph.call('supervision.signals', window)).rows.find((r) => r.fingerprint === fp)!;
     expect(again.status).toBe('reopened');
@@ -85,7 +101,9 @@ describe('supervision API', () => {
     expect((await ph.call('supervision.signals', { ...window, ruleKey: 'spike' })).rows).toEqual([]);
     await ph.call('supervision.setThresholds', { ruleKey: 'spike', values: { minRatio: null } });
     expect((await ph.call('supervision.signals', { ...window, ruleKey: 'spike' })).rows).toHaveLength(2);
-    const audit = sql(h.hub.runtime.app.db, "SELECT count(*) AS n FROM audit_log WHERE method = 'supervision.setThresholds' AND outcome = 'ok'").get() as { n: number };
+    const audit = sql(h.hub.runtime.app.db, "SELECT count(*) AS n FROM audit_log WHERE method = 'supervision.setThresholds' AND outcome = 'ok'").get() as {
+      n: number;
+    };
     expect(audit.n).toBe(2);
   });
 
@@ -112,7 +130,13 @@ describe('supervision API', () => {
     const one = await fin.call('supervision.dashboard', { from: '2026-01', to: '2026-06', clinicId: h.clinicIds[0] });
     expect(one.basis).toBe('deliveries');
     expect(one.insurance.months.reduce((a, m) => a + m.amount, 0)).toBe(c.amount);
-    const consumption = await fin.call('supervision.drilldown', { figure: 'consumption', from: '2026-01', to: '2026-06', period: '2026-04', clinicId: h.clinicIds[0] });
+    const consumption = await fin.call('supervision.drilldown', {
+      figure: 'consumption',
+      from: '2026-01',
+      to: '2026-06',
+      period: '2026-04',
+      clinicId: h.clinicIds[0],
+    });
     const april = d.consumption.months.find((m) => m.period === '2026-04' && m.clinicId === h.clinicIds[0])!;
     expect(consumption.rows.reduce((a, r) => a + (r.amount ?? 0), 0)).toBe(april.amount);
     expect(d.accuracy.stores.some((s) => s.stocktakes > 0)).toBe(true);

@@ -24,9 +24,9 @@ function testFiles(dir: string): string[] {
 }
 
 /** Reads of the machine's clock: `new Date()` with no argument, `Date.now()`, `dayjs()` with no argument. */
-export const WALL_CLOCK_READ = /new Date\(\s*\)|\bDate\.now\(\s*\)|\bdayjs\(\s*\)/;
+const WALL_CLOCK_READ = /new Date\(\s*\)|\bDate\.now\(\s*\)|\bdayjs\(\s*\)/;
 
-export function wallClockReads(source: string): { line: number; text: string }[] {
+function wallClockReads(source: string): { line: number; text: string }[] {
   const lines = source.split('\n');
   return lines.flatMap((text, i) => {
     if (!WALL_CLOCK_READ.test(text)) return [];
@@ -39,7 +39,7 @@ describe('tests fix their own time', () => {
   const files = testFiles(path.join(root, 'tests')).filter((f) => f !== import.meta.filename);
 
   it('finds the reads it forbids (the check itself can fail)', () => {
-    expect(wallClockReads("const t = new Date();\nconst u = Date.now();\nconst d = dayjs();").map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(wallClockReads('const t = new Date();\nconst u = Date.now();\nconst d = dayjs();').map((r) => r.line)).toEqual([1, 2, 3]);
     expect(wallClockReads("const t = new Date('2026-03-02');\nconst d = dayjs(x);\n// wall-clock: elapsed\nconst e = Date.now();")).toEqual([]);
   });
 

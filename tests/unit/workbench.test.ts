@@ -24,7 +24,12 @@ describe('workbench to-dos (工作台)', () => {
     const { poId, lineIds } = seedSentOrder(sim.hub, drug.supplierId, [{ drug, qty: 10 * drug.packSize, packPrice: drug.packPrice }]);
     const ph = sim.as('yaoku');
     expect(await todos(ph)).toMatchObject({ orders_to_receive: 1 });
-    await ph.call('receipts.create', { poId, invoiceNo: 'FP-WB1', invoiceDate: null, lines: [{ poLineId: lineIds[0], batchNo: 'WB1', expiryDate: '2026-05-31', qty: 10 * drug.packSize }] });
+    await ph.call('receipts.create', {
+      poId,
+      invoiceNo: 'FP-WB1',
+      invoiceDate: null,
+      lines: [{ poLineId: lineIds[0], batchNo: 'WB1', expiryDate: '2026-05-31', qty: 10 * drug.packSize }],
+    });
     const [reqLine] = seedApprovedRequisition(sim.hub, own.id, [{ drug, qty: drug.packSize }]);
     await ph.call('deliveries.create', { clinicId: own.id, lines: [{ requisitionLineId: reqLine, qty: drug.packSize }] });
 

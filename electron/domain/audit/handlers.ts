@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../api/context';
+import { defineHandlers } from '../context';
 import { sql } from '../../db/database';
 import { api, type AnyMethod } from '../../../shared/contract';
 import { AUDIT_COUNT_LIMIT, type AuditRow } from '../../../shared/contract/audit';
@@ -9,7 +9,7 @@ import { describeTarget } from './targets';
 const chinaDayStart = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 
 function summaryOf(method: string): string | null {
-  return Object.prototype.hasOwnProperty.call(api, method) ? (api as Record<string, AnyMethod>)[method].summary : null;
+  return Object.hasOwn(api, method) ? (api as Record<string, AnyMethod>)[method].summary : null;
 }
 
 /** Details are JSON written by recordAudit, cut at 2000 characters: a cut one is shown as text. */
@@ -77,7 +77,9 @@ export const auditHandlers = defineHandlers({
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
          ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & { details: string | null })[];
+      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as (Omit<AuditRow, 'details' | 'methodSummary' | 'targetLabel'> & {
+      details: string | null;
+    })[];
     return {
       rows: rows.map((r) => ({
         ...r,
@@ -106,6 +108,5 @@ export const auditHandlers = defineHandlers({
     ).all(since) as never;
   },
 
-  'audit.methods': () =>
-    (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),
+  'audit.methods': () => (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),
 });

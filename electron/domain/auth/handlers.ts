@@ -1,8 +1,7 @@
-import { defineHandlers, type HandlerContext } from '../../api/context';
+import { defineHandlers, type HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import { getSetting, setSetting } from '../settings';
-import { ensureDemoHub } from '../../demo/ensure';
 import { hashPassword, unknownUserHash, verifyPassword } from './passwords';
 import { createSession, endAllSessions, endSession, loadAuthedUser, type AuthedUser } from './sessions';
 import { assertLoginAllowed, recordLoginAttempt } from './throttle';
@@ -32,9 +31,9 @@ export const authHandlers = defineHandlers({
   'system.status': (ctx) => ({
     setupRequired: userCount(ctx) === 0,
     hubName: getSetting(ctx.db, 'hub.name'),
-    demo: ctx.app.demo,
-    version: ctx.app.version,
-    schemaVersion: ctx.app.schemaVersion,
+    demo: ctx.hub.demo,
+    version: ctx.hub.version,
+    schemaVersion: ctx.hub.schemaVersion,
     now: ctx.now.toISOString(),
   }),
 
@@ -64,12 +63,11 @@ export const authHandlers = defineHandlers({
 
   'setup.enterDemo': {
     async: async (ctx) => {
-      if (ctx.runtime.profile !== 'demo') {
+      if (ctx.host.profile !== 'demo') {
         if (userCount(ctx) > 0) throw new AppError('INVALID_STATE', '系统已开始正式使用，不能切换到演示卫生院');
         assertAtHubPc(ctx);
-        ctx.runtime.switchTo('demo');
       }
-      await ensureDemoHub(ctx.runtime);
+      await ctx.host.enterDemo();
       ctx.session.clear();
       return { ok: true as const };
     },
@@ -77,8 +75,8 @@ export const authHandlers = defineHandlers({
 
   'setup.leaveDemo': {
     async: async (ctx) => {
-      if (ctx.runtime.profile !== 'demo') throw new AppError('INVALID_STATE', '当前不是演示卫生院');
-      ctx.runtime.switchTo('main');
+      if (ctx.host.profile !== 'demo') throw new AppError('INVALID_STATE', '当前不是演示卫生院');
+      ctx.host.leaveDemo();
       ctx.session.clear();
       return { ok: true as const };
     },
@@ -88,7 +86,7 @@ export const authHandlers = defineHandlers({
     // Throttling, the password check and the record of a failure happen before the transaction, so a
     // failed attempt is remembered even though the call fails.
     prepare: async (ctx, input) => {
-      const db = ctx.app.db;
+      const db = ctx.hub.db;
       assertLoginAllowed(db, input.username, ctx.caller.ip, ctx.now);
       const row = sql(db, 'SELECT id, password_hash AS hash, active FROM users WHERE username = ?').get(input.username) as
         | { id: number; hash: string; active: number }
@@ -127,7 +125,7 @@ export const authHandlers = defineHandlers({
   'auth.changePassword': {
     // Guessing the old password from a stolen session is throttled and counted like failed logins.
     prepare: async (ctx, input) => {
-      const db = ctx.app.db;
+      const db = ctx.hub.db;
       assertLoginAllowed(db, ctx.user.username, ctx.caller.ip, ctx.now);
       const row = sql(db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
       if (!(await verifyPassword(input.oldPassword, row.hash))) {
@@ -138,11 +136,7 @@ export const authHandlers = defineHandlers({
       return hashPassword(input.newPassword);
     },
     run: (ctx, _input, newHash: string) => {
-      sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(
-        newHash,
-        ctx.now.toISOString(),
-        ctx.user.id,
-      );
+      sql(ctx.db, 'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(newHash, ctx.now.toISOString(), ctx.user.id);
       // Other devices signed in with the old password are signed out; this one stays.
       endAllSessions(ctx.db, ctx.user.id, ctx.sessionTokenHash ?? undefined);
       ctx.audit.target = `user:${ctx.user.id}`;

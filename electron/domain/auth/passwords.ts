@@ -1,12 +1,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: crypto.ScryptOptions,
-) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
 
 // N = 2^15, r = 8, p = 1: 32 MiB and ~0.1 s per attempt on a hub PC. Stored with the hash so they can be raised.
 export const PRODUCTION_HASH_PARAMS = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });

@@ -29,16 +29,11 @@ export function tokenHash(token: string): string {
 export function createSession(db: Db, userId: number, now: Date, meta: { ip: string; userAgent?: string }): { token: string; expiresAt: Date } {
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
-  sql(db, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    tokenHash(token),
-    userId,
-    now.toISOString(),
-    now.toISOString(),
-    expiresAt.toISOString(),
-    meta.ip,
-    meta.userAgent?.slice(0, 200) ?? null,
-  );
+  sql(
+    db,
+    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(tokenHash(token), userId, now.toISOString(), now.toISOString(), expiresAt.toISOString(), meta.ip, meta.userAgent?.slice(0, 200) ?? null);
   return { token, expiresAt };
 }
 
@@ -46,8 +41,11 @@ const USER_COLUMNS = `u.id, u.username, u.display_name AS displayName, u.role, u
   c.name AS clinicName, u.must_change_password AS mustChangePassword`;
 
 export function loadAuthedUser(db: Db, userId: number): AuthedUser | null {
-  const row = sql(db, `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clinics c ON c.id = u.clinic_id
-                      WHERE u.id = ? AND u.active = 1`).get(userId) as SqlRow<AuthedUser, 'mustChangePassword'> | undefined;
+  const row = sql(
+    db,
+    `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clinics c ON c.id = u.clinic_id
+                      WHERE u.id = ? AND u.active = 1`,
+  ).get(userId) as SqlRow<AuthedUser, 'mustChangePassword'> | undefined;
   return row ? { ...row, mustChangePassword: row.mustChangePassword === 1 } : null;
 }
 

@@ -1,39 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SantongApp } from '../../app';
+import type { OpenHub } from '../ports';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { getSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
 import { chinaDate } from '../../../shared/dates';
-import { fsyncDir, removeDatabaseFiles } from './files';
-import { backupOffThread, verifyCopyOffThread } from './off-thread';
-import { verifyCopyHere, type CopyVerification } from './verify-copy';
+import { fsyncDir, removeDatabaseFiles } from '../../db/files';
+import { withDataLock } from '../../db/data-lock';
+import { backupOffThread, verifyCopyOffThread } from '../../db/off-thread';
+import { verifyCopyHere, type CopyVerification } from '../../db/verify-copy';
 import { backupName, hubSlug, isAutomatic, parseBackupName } from './names';
 import { defaultBackupDir, readBackupSettings, usableBackupDir } from './settings';
-
-// ---------------------------------------------------------------------------------------------------
-// One maintenance job at a time per database file: a backup, a restore. The writer connection stays
-// usable for ordinary work while a backup runs (SQLite's online backup copies in steps).
-
-const running = new Map<string, Promise<unknown>>();
-
-export async function withDataLock<T>(dbFile: string, job: () => Promise<T>): Promise<T> {
-  for (;;) {
-    const current = running.get(dbFile);
-    if (!current) break;
-    await current.catch(() => undefined);
-  }
-  const promise = job();
-  running.set(dbFile, promise);
-  try {
-    return await promise;
-  } finally {
-    if (running.get(dbFile) === promise) running.delete(dbFile);
-  }
-}
-
-export const isBusy = (dbFile: string): boolean => running.has(dbFile);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -153,7 +131,7 @@ export function backupFolders(dataDir: string): string[] {
 }
 
 /** What can be restored (files on disk), with what this database recorded about each. */
-export function listBackups(app: SantongApp, db: Db = app.readDb): BackupEntry[] {
+export function listBackups(app: OpenHub, db: Db = app.readDb): BackupEntry[] {
   const files = backupFolders(app.dataDir).flatMap(scanBackupFolder);
   const rows = sql(db, `SELECT ${ROW_COLUMNS} FROM backups`).all() as BackupDbRow[];
   const byKey = new Map(rows.map((r) => [`${r.dir}\u0000${r.fileName}`, r]));
@@ -224,12 +202,12 @@ export interface BackupOptions {
  * checksummed, renamed into place, and recorded. Automatic kinds are then pruned to the retention.
  * The period close calls this with 'before-close'.
  */
-export function backupNow(app: SantongApp, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
+export function backupNow(app: OpenHub, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
   return withDataLock(app.dbFile, () => backupUnlocked(app, reason, opts));
 }
 
 /** backupNow for callers already holding the data lock (restore). */
-export async function backupUnlocked(app: SantongApp, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
+export async function backupUnlocked(app: OpenHub, reason: BackupReason, opts: BackupOptions = {}): Promise<BackupEntry> {
   const settings = readBackupSettings(app.dataDir);
   const dir = usableBackupDir(app.dataDir, settings);
   removeStalePartials(dir);
@@ -278,7 +256,7 @@ export async function backupUnlocked(app: SantongApp, reason: BackupReason, opts
  * Manual backups, other hubs' files, and files the app did not name are never touched. The files are
  * removed off the request thread: unlinking a 4 GB file took about a second here, longer on NTFS.
  */
-export async function pruneBackups(app: SantongApp, dir: string, reason: BackupReason, keep: number): Promise<string[]> {
+export async function pruneBackups(app: OpenHub, dir: string, reason: BackupReason, keep: number): Promise<string[]> {
   if (!isAutomatic(reason)) return [];
   const hub = hubSlug(getSetting(app.db, 'hub.name'));
   const candidates = scanBackupFolder(dir).filter((e) => e.reason === reason && e.hub === hub);
@@ -302,12 +280,13 @@ export async function pruneBackups(app: SantongApp, dir: string, reason: BackupR
 }
 
 /** Whether today's (China time) automatic daily backup exists. */
-export function dailyBackupDoneToday(app: SantongApp, db: Db = app.db): boolean {
+export function dailyBackupDoneToday(app: OpenHub, db: Db = app.db): boolean {
   const today = chinaDate(app.clock.now());
   const since = new Date(`${today}T00:00:00+08:00`).toISOString();
-  const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(
-    since,
-  ) as { dir: string; fileName: string }[];
+  const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(since) as {
+    dir: string;
+    fileName: string;
+  }[];
   return rows.some((r) => fs.existsSync(path.join(r.dir, r.fileName)));
 }
 
@@ -320,7 +299,7 @@ export const MIGRATION_COPY_BACKGROUND_BYTES = 64 * 2 ** 20;
  * the upgraded hub already serves: reading a ten-year copy back twice (check, checksum) took minutes in
  * which nobody could sign in. Settles once the record is written (or the app closed first).
  */
-export function recordMigrationBackup(app: SantongApp, backgroundFromBytes = MIGRATION_COPY_BACKGROUND_BYTES): Promise<void> {
+export function recordMigrationBackup(app: OpenHub, backgroundFromBytes = MIGRATION_COPY_BACKGROUND_BYTES): Promise<void> {
   const file = app.migration.backupFile;
   if (!file || !fs.existsSync(file)) return Promise.resolve();
   if (fs.statSync(file).size < backgroundFromBytes) {
@@ -339,7 +318,7 @@ export function recordMigrationBackup(app: SantongApp, backgroundFromBytes = MIG
   );
 }
 
-function writeMigrationRecord(app: SantongApp, file: string, checked: CopyVerification): void {
+function writeMigrationRecord(app: OpenHub, file: string, checked: CopyVerification): void {
   const record: NewBackupRecord = {
     fileName: path.basename(file),
     dir: path.dirname(file),

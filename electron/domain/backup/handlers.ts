@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineHandlers, type HandlerContext } from '../../api/context';
+import { defineHandlers, type HandlerContext } from '../context';
 import { AppError, notFound } from '../../errors';
 import type { BackupEntry, BackupStatus } from '../../../shared/contract/backup';
 import { runIntegrityCheck } from '../system/integrity';
-import { backupFolders, backupNow, dailyBackupDoneToday, isBusy, listBackups } from './backup';
+import { isBusy } from '../../db/data-lock';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { backupFolders, backupNow, dailyBackupDoneToday, listBackups } from './backup';
 import { recoveryStatusFor, restoreWithoutLogin } from './recovery';
 import { restoreBackup } from './restore';
 import { schedulerState } from './scheduler';
@@ -22,7 +24,7 @@ function fileSize(file: string): number {
 }
 
 function statusOf(ctx: HandlerContext): BackupStatus {
-  const app = ctx.app;
+  const app = ctx.hub;
   const settings = readBackupSettings(app.dataDir);
   const defaultDir = defaultBackupDir(app.dataDir);
   if (settings.dir === defaultDir) fs.mkdirSync(defaultDir, { recursive: true });
@@ -37,7 +39,7 @@ function statusOf(ctx: HandlerContext): BackupStatus {
     dataSizeBytes: fileSize(app.dbFile) + fileSize(`${app.dbFile}-wal`),
     lastBackup: list[0] ?? null,
     todayDailyDone: dailyBackupDoneToday(app, ctx.db),
-    scheduler: schedulerState(ctx.runtime),
+    scheduler: schedulerState(ctx.host),
     busy: isBusy(app.dbFile),
   };
 }
@@ -54,17 +56,17 @@ export const backupHandlers = defineHandlers({
 
   'backup.updateSettings': (ctx, input) => {
     const dir = tidyFolder(input.dir);
-    if (dir === defaultBackupDir(ctx.app.dataDir)) fs.mkdirSync(dir, { recursive: true });
-    const folder = checkFolder(dir, ctx.app.dataDir);
+    if (dir === defaultBackupDir(ctx.hub.dataDir)) fs.mkdirSync(dir, { recursive: true });
+    const folder = checkFolder(dir, ctx.hub.dataDir);
     if (!folder.ok) throw new AppError('BACKUP_FOLDER', folder.problem ?? '备份目录无法使用', [{ path: 'dir', message: folder.problem ?? '' }]);
-    writeBackupSettings(ctx.app.dataDir, { dir, keep: input.keep });
+    writeBackupSettings(ctx.hub.dataDir, { dir, keep: input.keep });
     ctx.audit.target = 'backup-settings';
     ctx.audit.details = { dir, keep: input.keep };
     return statusOf(ctx);
   },
 
   'backup.create': {
-    prepare: (ctx, input) => backupNow(ctx.app, 'manual', { by: ctx.user.username, note: input.note }),
+    prepare: (ctx, input) => backupNow(ctx.hub, 'manual', { by: ctx.user.username, note: input.note }),
     run: (ctx, _input, entry: BackupEntry) => {
       ctx.audit.target = `backup:${entry.fileName}`;
       ctx.audit.details = { sizeBytes: entry.sizeBytes, verified: entry.verified, sha256: entry.sha256 };
@@ -72,20 +74,22 @@ export const backupHandlers = defineHandlers({
     },
   },
 
-  'backup.list': (ctx) => listBackups(ctx.app, ctx.db),
+  'backup.list': (ctx) => listBackups(ctx.hub, ctx.db),
 
   'backup.restore': {
     async: async (ctx, input) => {
       const source = input.upload ? { upload: input.upload } : { fileName: input.fileName! };
-      const result = await restoreBackup(ctx.runtime, source, { user: ctx.user, caller: ctx.caller, method: 'backup.restore' });
+      const result = await restoreBackup(ctx.host, source, { user: ctx.user, caller: ctx.caller, method: 'backup.restore' });
       ctx.session.clear();
       return result;
     },
   },
 
   'backup.download': (ctx, input) => {
+    // A backup is the whole database, every store's book with it.
+    assertStoresBookVisible(ctx, 'all', '下载备份文件：备份包含全部账面数据');
     if (path.basename(input.fileName) !== input.fileName) throw new AppError('VALIDATION', '备份文件名无效');
-    const dir = backupFolders(ctx.app.dataDir).find((d) => fs.existsSync(path.join(d, input.fileName)));
+    const dir = backupFolders(ctx.hub.dataDir).find((d) => fs.existsSync(path.join(d, input.fileName)));
     if (!dir) throw notFound('备份文件');
     const file = path.join(dir, input.fileName);
     const sizeBytes = fs.statSync(file).size;
@@ -95,12 +99,15 @@ export const backupHandlers = defineHandlers({
     return { fileName: input.fileName, sizeBytes, base64: fs.readFileSync(file).toString('base64') };
   },
 
-  'system.integrityCheck': (ctx) =>
-    runIntegrityCheck(ctx.db, { dbFile: ctx.app.dbFile, now: ctx.now, latestVersion: ctx.runtime.latestSchemaVersion }),
+  'system.integrityCheck': (ctx) => {
+    // Its findings quote balances against the ledger.
+    assertStoresBookVisible(ctx, 'all', '运行数据检查：检查结果会列出库存结存');
+    return runIntegrityCheck(ctx.db, { dbFile: ctx.hub.dbFile, now: ctx.now, latestVersion: ctx.host.latestSchemaVersion });
+  },
 
-  'recovery.status': (ctx, input) => recoveryStatusFor(ctx.runtime, ctx.caller, input.dir),
+  'recovery.status': (ctx, input) => recoveryStatusFor(ctx.host, ctx.caller, input.dir),
 
   'recovery.restore': {
-    async: (ctx, input) => restoreWithoutLogin(ctx.runtime, input, ctx.caller, ctx.session),
+    async: (ctx, input) => restoreWithoutLogin(ctx.host, input, ctx.caller, ctx.session),
   },
 });

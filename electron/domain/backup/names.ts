@@ -3,11 +3,15 @@ import { BACKUP_REASONS, type BackupReason } from '../../../shared/contract/back
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** Characters Windows forbids in file names, control characters, and whitespace runs. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name must not carry
 const UNSAFE = /[\\/:*?"<>|\u0000-\u001f\s]+/g;
 
 /** The hub part of a backup's file name: the hub's name made safe for Windows, FAT32 USB disks and shares. */
 export function hubSlug(hubName: string | null | undefined): string {
-  const slug = (hubName ?? '').replace(UNSAFE, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, 40);
+  const slug = (hubName ?? '')
+    .replace(UNSAFE, '_')
+    .replace(/^[_.]+|[_.]+$/g, '')
+    .slice(0, 40);
   return slug || 'hub';
 }
 

@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
-import { recordAudit } from '../../api/audit';
-import type { Caller } from '../../api/context';
+import { recordAudit } from '../audit/record';
+import type { Caller } from '../context';
 import type { AuthedUser } from '../auth/sessions';
-import type { Runtime } from '../../runtime';
+import type { Host, OpenHub } from '../ports';
 import type { FileContent } from '../../../shared/contract/common';
 import type { BackupEntry, RestoreResult } from '../../../shared/contract/backup';
-import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecord, importBackupRecords, recordBackup, withDataLock, type NewBackupRecord } from './backup';
-import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from './files';
+import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecord, importBackupRecords, recordBackup, type NewBackupRecord } from './backup';
+import { withDataLock } from '../../db/data-lock';
+import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from '../../db/files';
 import { chinaStamp } from './names';
 
 export type RestoreSource = { fileName: string; dirs?: string[] } | { upload: FileContent };
@@ -105,18 +106,18 @@ const recordOf = (e: BackupEntry): NewBackupRecord => ({
  * damaged, kept in damaged/), then the files are swapped and the database reopened (an older schema is
  * upgraded on the way). Every session ends; the restore is written to the restored database's audit log.
  */
-export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: RestoreActor): Promise<RestoreResult> {
-  const dataDir = runtime.dataDir;
-  const dbFile = runtime.dbFile;
+export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreActor): Promise<RestoreResult> {
+  const dataDir = host.dataDir;
+  const dbFile = host.dbFile;
   return withDataLock(dbFile, async () => {
-    const current = runtime.openApp;
-    const clockNow = () => (runtime.openApp ?? current)?.clock.now() ?? new Date();
+    const current = host.openApp;
+    const clockNow = () => (host.openApp ?? current)?.clock.now() ?? new Date();
     for (const name of fs.readdirSync(dataDir)) {
       if (/^restore-[0-9a-f]+\.sqlite(-wal|-shm|-journal)?$/.test(name)) fs.rmSync(path.join(dataDir, name), { force: true });
     }
     const staged = path.join(dataDir, `restore-${crypto.randomBytes(6).toString('hex')}.sqlite`);
     let label: string;
-    let info;
+    let info: ReturnType<typeof inspectDatabaseFile>;
     try {
       if ('upload' in source) {
         label = source.upload.filename;
@@ -132,7 +133,7 @@ export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: Re
           throw new AppError('BACKUP_INVALID', '该备份文件与备份时记录的校验值不符，可能已被改动或损坏，不能用于恢复');
         }
       }
-      info = inspectDatabaseFile(staged, runtime.latestSchemaVersion);
+      info = inspectDatabaseFile(staged, host.latestSchemaVersion);
     } catch (err) {
       removeDatabaseFiles(staged);
       throw err;
@@ -153,20 +154,18 @@ export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: Re
       }
     } catch (err) {
       removeDatabaseFiles(staged);
-      throw new AppError(
-        'BACKUP_FOLDER',
-        `恢复前未能备份当前数据（${(err as Error).message}）。为保护现有数据，恢复已取消，未做任何改动。`,
-      );
+      throw new AppError('BACKUP_FOLDER', `恢复前未能备份当前数据（${(err as Error).message}）。为保护现有数据，恢复已取消，未做任何改动。`);
     }
 
     // What this PC knows about its backup files outlives the data going back in time.
     const backupRecords = current ? exportBackupRecords(current.db) : [];
     const keep = `${dbFile}.previous`;
+    let restored: OpenHub;
     try {
-      runtime.reopen(() => swapIn(staged, dbFile, keep));
+      restored = host.reopen(() => swapIn(staged, dbFile, keep));
     } catch (err) {
       try {
-        runtime.reopen(() => putBack(keep, dbFile));
+        host.reopen(() => putBack(keep, dbFile));
       } catch {
         /* the previous file was damaged too: recovery mode stays */
       }
@@ -175,7 +174,6 @@ export function restoreBackup(runtime: Runtime, source: RestoreSource, actor: Re
     }
     removeDatabaseFiles(keep);
 
-    const restored = runtime.app;
     const now = restored.clock.now();
     restored.db.transaction(() => {
       // Everyone logs in again, against the accounts as they were in the backup.

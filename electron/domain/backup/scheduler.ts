@@ -1,4 +1,4 @@
-import type { Runtime } from '../../runtime';
+import type { Host } from '../ports';
 import { sql } from '../../db/database';
 import { backupNow, dailyBackupDoneToday } from './backup';
 
@@ -9,10 +9,10 @@ export interface SchedulerState {
   lastErrorAt: string | null;
 }
 
-const states = new WeakMap<Runtime, SchedulerState>();
+const states = new WeakMap<Host, SchedulerState>();
 
-export function schedulerState(runtime: Runtime): SchedulerState {
-  return states.get(runtime) ?? { running: false, lastCheckAt: null, lastError: null, lastErrorAt: null };
+export function schedulerState(host: Host): SchedulerState {
+  return states.get(host) ?? { running: false, lastCheckAt: null, lastError: null, lastErrorAt: null };
 }
 
 export interface BackupScheduler {
@@ -29,13 +29,13 @@ export const HOUR_MS = 60 * 60 * 1000;
  * are unref'd so they never keep the process alive; stop() on shutdown. Demo hubs and recovery mode
  * are skipped, and so is a hub not set up yet. A failure (USB disk unplugged, share offline) is kept for the backup page to show.
  */
-export function startBackupScheduler(runtime: Runtime, opts: { intervalMs?: number; firstDelayMs?: number } = {}): BackupScheduler {
+export function startBackupScheduler(host: Host, opts: { intervalMs?: number; firstDelayMs?: number } = {}): BackupScheduler {
   const state: SchedulerState = { running: true, lastCheckAt: null, lastError: null, lastErrorAt: null };
-  states.set(runtime, state);
+  states.set(host, state);
   let inFlight: Promise<void> | null = null;
 
   const check = async (): Promise<void> => {
-    const app = runtime.openApp;
+    const app = host.openApp;
     if (!state.running || !app || app.demo) return;
     const now = app.clock.now();
     state.lastCheckAt = now.toISOString();

@@ -31,7 +31,8 @@ export function readBackupSettings(dataDir: string): BackupSettings {
   try {
     const parsed = JSON.parse(raw) as { dir?: unknown; keep?: unknown };
     const dir = typeof parsed.dir === 'string' && path.isAbsolute(parsed.dir) ? parsed.dir : fallback.dir;
-    const keep = Number.isInteger(parsed.keep) && (parsed.keep as number) >= KEEP_MIN && (parsed.keep as number) <= KEEP_MAX ? (parsed.keep as number) : KEEP_DEFAULT;
+    const keep =
+      Number.isInteger(parsed.keep) && (parsed.keep as number) >= KEEP_MIN && (parsed.keep as number) <= KEEP_MAX ? (parsed.keep as number) : KEEP_DEFAULT;
     return { dir, keep, configured: true };
   } catch {
     console.error(`[santong] ${SETTINGS_FILE} is not valid JSON; using the default backup folder`);

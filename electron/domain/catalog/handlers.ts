@@ -1,5 +1,5 @@
-import { defineHandlers, type HandlerContext } from '../../api/context';
-import { forbiddenClinic } from '../../api/scope';
+import { defineHandlers, type HandlerContext } from '../context';
+import { forbiddenClinic } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -18,7 +18,7 @@ import {
 import { rankedDrugIds, searchDrugs } from './search';
 import { commitImport, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
 import { exportCatalog } from './export';
-import { blindScope, isHidden } from '../stocktake/blind';
+import { bookSight } from '../stocktake/blind';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -28,7 +28,7 @@ function checkStore(ctx: HandlerContext, storeId: number | undefined): number | 
     | undefined;
   const user = ctx.user;
   if (user.role === 'village_doctor') {
-    if (!store || store.kind !== 'clinic' || store.clinicId !== user.clinicId) throw forbiddenClinic();
+    if (store?.kind !== 'clinic' || store.clinicId !== user.clinicId) throw forbiddenClinic();
   } else if (!store) {
     throw notFound('库房');
   }
@@ -92,9 +92,9 @@ export const catalogHandlers = defineHandlers({
   'catalog.search': (ctx, input) => {
     const storeId = checkStore(ctx, input.storeId);
     const hits = searchDrugs(ctx.db, { q: input.q, storeId, limit: input.limit, includeInactive: input.includeInactive });
-    // During a blind count the counting doctor does not see the book of the drugs under count (stocktake/blind.ts).
-    const blind = storeId === null ? null : blindScope(ctx, storeId);
-    return blind ? hits.map((h) => (isHidden(blind, h.id) ? { ...h, stockQty: null } : h)) : hits;
+    // During a blind count the counter does not see the book of the drugs under count (stocktake/blind.ts).
+    const sight = bookSight(ctx);
+    return hits.map((h) => (storeId !== null && sight.hides(storeId, h.id) ? { ...h, stockQty: null, bookHidden: true } : { ...h, bookHidden: false }));
   },
 
   'catalog.get': (ctx, input) => getDrug(ctx.db, input.id),
@@ -127,7 +127,11 @@ export const catalogHandlers = defineHandlers({
       const ranked = rankedDrugIds(ctx.db, q, { includeInactive: true, limit: LIST_SEARCH_CAP });
       where.push('d.id IN (SELECT value FROM json_each(@ids))');
       params.ids = JSON.stringify(ranked);
-      const keep = new Set(sql(ctx.db, `SELECT d.id FROM drugs d WHERE ${where.join(' AND ')}`).pluck().all(params) as number[]);
+      const keep = new Set(
+        sql(ctx.db, `SELECT d.id FROM drugs d WHERE ${where.join(' AND ')}`)
+          .pluck()
+          .all(params) as number[],
+      );
       const ids = ranked.filter((id) => keep.has(id));
       return { rows: getDrugs(ctx.db, ids.slice(offset, offset + input.pageSize)), total: ids.length, page: input.page, pageSize: input.pageSize };
     }

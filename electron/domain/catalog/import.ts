@@ -31,7 +31,9 @@ export async function parseCatalogWorkbook(file: { filename: string; base64: str
   if (!guess) {
     throw new AppError(
       'VALIDATION',
-      `没有找到表头：前 10 行中应有一行列名，如“${CATALOG_COLUMNS.slice(0, 5).map((c) => c.header).join('”“')}”……`,
+      `没有找到表头：前 10 行中应有一行列名，如“${CATALOG_COLUMNS.slice(0, 5)
+        .map((c) => c.header)
+        .join('”“')}”……`,
     );
   }
   return { filename: file.filename, sheet: guess.sheet, sheets: sheets.map((s) => s.name), headerIndex: guess.headerIndex, headers: guess.headers };

@@ -136,7 +136,10 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
       }
     }
   };
-  const run = (s: { text: string; params: Record<string, unknown> }) => sql(db, s.text).pluck().all({ ...filter.params, ...s.params }) as number[];
+  const run = (s: { text: string; params: Record<string, unknown> }) =>
+    sql(db, s.text)
+      .pluck()
+      .all({ ...filter.params, ...s.params }) as number[];
 
   for (const s of codes.exact) take(run(s));
 
@@ -181,14 +184,14 @@ const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS gene
   FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids))`;
 
 /** The picker's hits, best first, with the stock at storeId (base units) when one is given. */
-export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): DrugHit[] {
+export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): Omit<DrugHit, 'bookHidden'>[] {
   const ids = rankedDrugIds(db, opts.q, opts);
   if (ids.length === 0) return [];
   const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId }) as Record<string, unknown>[];
   const byId = new Map(
     rows.map((r) => [
       r.id as number,
-      { ...r, essential: bool(r.essential), vbp: bool(r.vbp), rx: bool(r.rx), active: bool(r.active) } as DrugHit,
+      { ...r, essential: bool(r.essential), vbp: bool(r.vbp), rx: bool(r.rx), active: bool(r.active) } as Omit<DrugHit, 'bookHidden'>,
     ]),
   );
   return ids.map((id) => byId.get(id)!).filter(Boolean);

@@ -157,5 +157,5 @@ export function ensureSearchName(db: Db, name: string | null, known?: Set<string
 
 /** Every name already indexed, for bulk imports. */
 export function knownSearchNames(db: Db): Set<string> {
-  return new Set((sql(db, 'SELECT name FROM search_names').pluck().all() as string[]));
+  return new Set(sql(db, 'SELECT name FROM search_names').pluck().all() as string[]);
 }

@@ -1,5 +1,5 @@
-import { defineHandlers } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { bool, sql, type Db, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ClinicRow } from '../../../shared/contract/clinics';
@@ -25,10 +25,11 @@ function assertCodeFree(db: Db, code: string, exceptId: number | null): void {
 export const clinicHandlers = defineHandlers({
   'clinics.list': (ctx, input) => {
     const own = clinicScope(ctx);
-    const rows = sql(
-      ctx.db,
-      `${CLINIC_SELECT} WHERE (? IS NULL OR c.id = ?) AND (? = 1 OR c.active = 1) ORDER BY c.code`,
-    ).all(own, own, input.includeInactive ? 1 : 0) as SqlRow<ClinicRow, 'active'>[];
+    const rows = sql(ctx.db, `${CLINIC_SELECT} WHERE (? IS NULL OR c.id = ?) AND (? = 1 OR c.active = 1) ORDER BY c.code`).all(
+      own,
+      own,
+      input.includeInactive ? 1 : 0,
+    ) as SqlRow<ClinicRow, 'active'>[];
     return rows.map(toClinic);
   },
 
@@ -70,11 +71,7 @@ export const clinicHandlers = defineHandlers({
       ctx.now.toISOString(),
       input.id,
     );
-    sql(ctx.db, "UPDATE stores SET name = CASE kind WHEN 'transit' THEN ? || '（在途）' ELSE ? END WHERE clinic_id = ?").run(
-      input.name,
-      input.name,
-      input.id,
-    );
+    sql(ctx.db, "UPDATE stores SET name = CASE kind WHEN 'transit' THEN ? || '（在途）' ELSE ? END WHERE clinic_id = ?").run(input.name, input.name, input.id);
     ctx.audit.target = `clinic:${input.id}`;
     ctx.audit.clinicId = input.id;
     ctx.audit.details = { name: input.name };

@@ -1,14 +1,15 @@
 /**
  * The month's ledger in the shapes of the national platform's 进销存 interfaces (3501–3506), for one store
- * (the hub's or a clinic's) or every store. Every ledger row of the month at the exported stores becomes
- * exactly one row of 3502–3506; 3501 is each lot's balance at the end of the month. The mapping is
- * described for people in MAPPING_NOTES (shared/insurance-export.ts).
+ * (the hub's or a clinic's) or every store. Goods in transit (issued, not yet signed for) are the hub's, so
+ * the clinics' transit stores are exported with the hub. Every ledger row of the month at the exported
+ * stores becomes exactly one row of 3502–3506; 3501 is each lot's balance at the end of the month. The
+ * mapping is described for people in MAPPING_NOTES (shared/insurance-export.ts).
  *
  * Quantities are base units (the ledger's, whole numbers); prices are the lot's unit cost per base unit
  * (micro-yuan, written with the spec's 6 decimals: exact). Nothing goes through floating point.
  */
-import type { ReadContext } from '../../api/context';
-import { clinicScope, forbiddenClinic } from '../../api/scope';
+import type { ReadContext } from '../context';
+import { clinicScope, forbiddenClinic } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';
@@ -65,12 +66,21 @@ export interface ExportRow {
   };
 }
 
+/** A store whose ledger rows are exported: a 定点 store, or a transit store exported with the hub. */
+interface LedgerStore {
+  id: number;
+  kind: 'hub' | 'clinic' | 'transit';
+  name: string;
+}
+
 export interface ExportData {
   hubName: string;
   period: string;
   closed: boolean;
   invdate: string;
   stores: ExportStore[];
+  /** The clinics' transit stores exported with the hub (empty when the hub is not exported). */
+  transitStores: { id: number; name: string }[];
   rows: Record<InterfaceCode, ExportRow[]>;
   ledgerRows: number;
   warnings: InsuranceExportPreview['warnings'];
@@ -81,8 +91,9 @@ export interface ExportData {
 const STORE_SELECT = `SELECT s.id, s.kind, s.name, s.clinic_id AS clinicId, c.code AS clinicCode FROM stores s LEFT JOIN clinics c ON c.id = s.clinic_id`;
 
 /**
- * The stores a call exports. A store must be the hub's or a clinic's (goods in transit belong to no
- * 定点 store's shelf). A village doctor gets their own clinic's store and is refused any other.
+ * The stores a call exports. A store must be the hub's or a clinic's: a transit store is no 定点 store of
+ * its own (its goods are the hub's until signed, and go with the hub's export). A village doctor gets their
+ * own clinic's store and is refused any other.
  */
 export function exportStores(ctx: ReadContext, storeId: number | undefined): ExportStore[] {
   const db = ctx.db;
@@ -94,7 +105,11 @@ export function exportStores(ctx: ReadContext, storeId: number | undefined): Exp
   const store = sql(db, `${STORE_SELECT} WHERE s.id = ?`).get(storeId) as (Omit<ExportStore, 'kind'> & { kind: string }) | undefined;
   if (!store) throw notFound('库房');
   if (ctx.user.role === 'village_doctor' && store.clinicId !== ctx.user.clinicId) throw forbiddenClinic();
-  if (store.kind === 'transit') throw new AppError('VALIDATION', '在途库房不是定点医药机构的库房，请选择中心药库或村卫生室', [{ path: 'storeId', message: '请选择中心药库或村卫生室' }]);
+  if (store.kind === 'transit') {
+    throw new AppError('VALIDATION', '在途库房不是单独的定点医药机构库房，其药品随中心药库上报：请选择中心药库或村卫生室', [
+      { path: 'storeId', message: '请选择中心药库或村卫生室' },
+    ]);
+  }
   return [store as ExportStore];
 }
 
@@ -193,7 +208,14 @@ interface DocInfo {
   writeoffReason?: string;
 }
 
-const DOC_LABELS: Record<string, string> = { receipt: '验收入库单', delivery: '配送单', dispensing: '用药登记', return: '退货单', writeoff: '报损单', stocktake: '盘点单' };
+const DOC_LABELS: Record<string, string> = {
+  receipt: '验收入库单',
+  delivery: '配送单',
+  dispensing: '用药登记',
+  return: '退货单',
+  writeoff: '报损单',
+  stocktake: '盘点单',
+};
 
 function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
   const want = new Map<string, Set<number>>();
@@ -208,7 +230,11 @@ function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
     if (!ids) return;
     for (const [id, r] of byIds<{ id: number } & Record<string, unknown>>(db, select, ids)) out.set(`${type}:${id}`, make(r));
   };
-  load('receipt', 'SELECT id, doc_no AS docNo, invoice_no AS invoiceNo FROM receipts WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.receipt, invoiceNo: r.invoiceNo as string | null }));
+  load('receipt', 'SELECT id, doc_no AS docNo, invoice_no AS invoiceNo FROM receipts WHERE id IN', (r) => ({
+    docNo: r.docNo as string,
+    label: DOC_LABELS.receipt,
+    invoiceNo: r.invoiceNo as string | null,
+  }));
   load('delivery', 'SELECT id, doc_no AS docNo FROM deliveries WHERE id IN', (r) => ({ docNo: r.docNo as string, label: DOC_LABELS.delivery }));
   load('dispensing', 'SELECT id, rx_no AS rxNo, visit_no AS visitNo FROM dispensings WHERE id IN', (r) => ({
     docNo: dispensingDocNo(r.id as number),
@@ -248,8 +274,8 @@ export function classify(movement: Movement, qty: number, writeoffReason?: strin
     case 'writeoff':
       return { code: '3502', invChgType: inward ? '106' : writeoffReason && DESTROYED.has(writeoffReason) ? '105' : '107' };
     default:
-      // issue_out, issue_in, transit_back, clinic_return_out, clinic_return_in (transit_in/out never reach
-      // here: transit stores are not exported).
+      // issue_out, transit_in, transit_out, issue_in, transit_back, clinic_return_out, clinic_return_in:
+      // goods moved between the hub's shelf, its goods in transit and the clinics.
       return { code: '3502', invChgType: inward ? '101' : '102' };
   }
 }
@@ -259,7 +285,10 @@ function emptyRows(): Record<InterfaceCode, ExportRow[]> {
 }
 
 class Warnings {
-  private map = new Map<string, { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }>();
+  private map = new Map<
+    string,
+    { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }
+  >();
   add(code: InsuranceExportPreview['warnings'][number]['code'], message: string, example?: string): void {
     let w = this.map.get(code);
     if (!w) this.map.set(code, (w = { code, message, count: 0, examples: [], seen: new Set() }));
@@ -288,8 +317,12 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   if (!monthEnded) warnings.add('month_not_ended', `${period} 尚未结束：盘存按今天（${ctx.today}）的结存，月底前的业务还会变动，正式上传请在月结后导出`);
   else if (!closed) warnings.add('month_open', `${period} 尚未结账：数据可能还会变动，正式上传建议在月结后导出`);
 
-  const storeIds = stores.map((s) => s.id);
-  const storeById = new Map(stores.map((s) => [s.id, s]));
+  const transitStores = stores.some((s) => s.kind === 'hub')
+    ? (sql(db, "SELECT id, name FROM stores WHERE kind = 'transit' ORDER BY id").all() as { id: number; name: string }[])
+    : [];
+  const ledgerStores: LedgerStore[] = [...stores, ...transitStores.map((t) => ({ ...t, kind: 'transit' as const }))];
+  const storeIds = ledgerStores.map((s) => s.id);
+  const storeById = new Map(ledgerStores.map((s) => [s.id, s]));
   const placeholders = storeIds.map(() => '?').join(',');
 
   const ledger = storeIds.length
@@ -327,7 +360,9 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   const receiptLots = [...new Set(ledger.filter((r) => r.movement === 'receipt' && r.qty > 0).map((r) => r.lotId))];
   for (let i = 0; i < receiptLots.length; i += 500) {
     const chunk = receiptLots.slice(i, i + 500);
-    const rows = db.prepare(`SELECT lot_id AS lotId, code FROM trace_codes WHERE lot_id IN (${chunk.map(() => '?').join(',')}) ORDER BY code`).all(...chunk) as { lotId: number; code: string }[];
+    const rows = db
+      .prepare(`SELECT lot_id AS lotId, code FROM trace_codes WHERE lot_id IN (${chunk.map(() => '?').join(',')}) ORDER BY code`)
+      .all(...chunk) as { lotId: number; code: string }[];
     for (const r of rows) {
       const list = traceCodes.get(r.lotId) ?? [];
       list.push(r.code);
@@ -360,9 +395,21 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         fixmedins_bchno: fixmedinsBchno(lot.id),
         manu_date: lot.mfgDate ?? '',
         expy_end: lot.expiryDate,
-        memo: stores.length > 1 ? store.name : '',
+        memo: stores.length > 1 || store.kind === 'transit' ? store.name : '',
       },
-      meta: { storeId: b.storeId, storeName: store.name, lotId: b.lotId, drugId: b.drugId, ledgerId: null, movement: null, qty: b.qty, amount: b.value, docNo: '', baseUnit: d.baseUnit, pack: pack(d) },
+      meta: {
+        storeId: b.storeId,
+        storeName: store.name,
+        lotId: b.lotId,
+        drugId: b.drugId,
+        ledgerId: null,
+        movement: null,
+        qty: b.qty,
+        amount: b.value,
+        docNo: '',
+        baseUnit: d.baseUnit,
+        pack: pack(d),
+      },
     });
   }
 
@@ -376,8 +423,22 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     const time = changeTime(r.businessDate, r.createdAt);
     const trdn = r.qty % d.packSize === 0 ? '0' : '1';
     const reversal = r.reversesId !== null ? '（冲销）' : '';
-    const memo = `${doc.label}${reversal} ${doc.docNo} ${MOVEMENT_LABELS[r.movement]} 台账#${r.id}`;
-    const meta = { storeId: r.storeId, storeName: store.name, lotId: r.lotId, drugId: r.drugId, ledgerId: r.id, movement: r.movement, qty: r.qty, amount: r.amount, docNo: doc.docNo, baseUnit: d.baseUnit, pack: pack(d) };
+    // A write-off in a transit store is goods lost on the way (a signed shortfall the hub wrote off).
+    const movementLabel = store.kind === 'transit' && r.movement === 'writeoff' ? '在途报损' : MOVEMENT_LABELS[r.movement];
+    const memo = `${doc.label}${reversal} ${doc.docNo} ${movementLabel} 台账#${r.id}`;
+    const meta = {
+      storeId: r.storeId,
+      storeName: store.name,
+      lotId: r.lotId,
+      drugId: r.drugId,
+      ledgerId: r.id,
+      movement: r.movement,
+      qty: r.qty,
+      amount: r.amount,
+      docNo: doc.docNo,
+      baseUnit: d.baseUnit,
+      pack: pack(d),
+    };
     const base = drugFields(d);
     /** What 3503 (采购) and 3504 (采购退货) both carry. */
     const purchaseFields = () => ({
@@ -450,7 +511,12 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
       }
       case '3504':
         lotWarnings(d, lot, false);
-        if (!lot.invoiceNo) warnings.add('no_invoice_no', '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）', `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`);
+        if (!lot.invoiceNo)
+          warnings.add(
+            'no_invoice_no',
+            '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）',
+            `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`,
+          );
         fields = {
           ...purchaseFields(),
           medins_prod_purc_no: lot.receiptDocNo ?? '',
@@ -500,7 +566,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   if (closed) {
     const event = closeEventOf(db, period);
     if (event) {
-      for (const store of stores) {
+      for (const store of ledgerStores) {
         const snap = new Map(snapshotRows(db, event.id, store.id).map((r) => [r.drugId, r.qty]));
         const sums = new Map<number, number>();
         for (const r of rows['3501']) if (r.meta.storeId === store.id) sums.set(r.meta.drugId, (sums.get(r.meta.drugId) ?? 0) + r.meta.qty);
@@ -515,7 +581,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   }
   if (ledger.length === 0 && rows['3501'].length === 0) warnings.add('empty', '所选库房本月没有业务，也没有结存');
 
-  return { hubName: hubName(db), period, closed, invdate, stores, rows, ledgerRows: ledger.length, warnings: warnings.list() };
+  return { hubName: hubName(db), period, closed, invdate, stores, transitStores, rows, ledgerRows: ledger.length, warnings: warnings.list() };
 }
 
 /** Fields in the order the spec lists them (and only those). */

@@ -37,7 +37,9 @@ function toJson(value: unknown, indent: string): string {
 /** The upload data of one store: `{ "3501": [rows], …, "3506": [rows] }`, each row an interface input record. */
 export function exportJson(data: ExportData): string {
   if (data.stores.length !== 1) {
-    throw new AppError('VALIDATION', 'JSON 按定点医药机构库房逐个上传，请选择中心药库或一个村卫生室；全部库房请导出 Excel', [{ path: 'storeId', message: '请选择一个库房' }]);
+    throw new AppError('VALIDATION', 'JSON 按定点医药机构库房逐个上传，请选择中心药库或一个村卫生室；全部库房请导出 Excel', [
+      { path: 'storeId', message: '请选择一个库房' },
+    ]);
   }
   const out: Record<string, unknown[]> = {};
   for (const code of INTERFACE_CODES) out[code] = data.rows[code].map((r) => r.fields);
@@ -112,6 +114,7 @@ export async function workbookFile(data: ExportData): Promise<File> {
   const line = (a: string, b = '') => info.addRow([a, b]);
   info.addRow([`${data.hubName} 医保进销存上传数据（${periodLabel(data.period)}）`]).font = { bold: true, size: 14 };
   line('库房', data.stores.map((s) => s.name).join('、') || '（无）');
+  if (data.transitStores.length) line('在途库房', `${data.transitStores.map((s) => s.name).join('、')}：已出库未签收的药品属中心药库，随中心药库上报`);
   line('会计期间', `${data.period}（${data.closed ? '已结账' : '未结账，数据可能变动'}）`);
   line('盘存日期', data.invdate);
   line('台账行数', `${data.ledgerRows}（每一行在 3502–3506 中出现且仅出现一次）`);
@@ -125,7 +128,8 @@ export async function workbookFile(data: ExportData): Promise<File> {
   if (data.warnings.length) {
     info.addRow([]);
     info.addRow(['提示']).font = { bold: true };
-    for (const w of data.warnings) line(`${w.count} 项`, `${w.message}${w.examples.length ? `：${w.examples.slice(0, 5).join('；')}${w.count > 5 ? ' 等' : ''}` : ''}`);
+    for (const w of data.warnings)
+      line(`${w.count} 项`, `${w.message}${w.examples.length ? `：${w.examples.slice(0, 5).join('；')}${w.count > 5 ? ' 等' : ''}` : ''}`);
   }
   info.addRow([]);
   line('表头', '每张表第一行为接口字段代码，第二行为中文名称（红色为必填）；以 x_ 开头的列为本系统附加的对账信息，上传时可删除。');

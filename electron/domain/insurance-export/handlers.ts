@@ -1,14 +1,29 @@
 import type { ParsedInput } from '../../../shared/contract';
-import { defineHandlers, type ReadContext } from '../../api/context';
-import { buildExport, exportStores, previewOf } from './build';
+import { defineHandlers, type ReadContext } from '../context';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { buildExport, exportStores, previewOf, type ExportStore } from './build';
 import { jsonFile, workbookFile } from './files';
+
+/**
+ * 3501 is every lot's balance: a store under the caller's blind count cannot be exported until the count is
+ * over (leaving its counted drugs out would make a wrong upload file, so the export is refused instead).
+ */
+function storesShownTo(ctx: ReadContext, storeId: number | undefined): ExportStore[] {
+  const stores = exportStores(ctx, storeId);
+  assertStoresBookVisible(
+    ctx,
+    stores.map((s) => s.id),
+    '导出医保进销存：3501 盘存是各批次的账面结存',
+  );
+  return stores;
+}
 
 /** A month of every store's movements (seconds at 40 clinics): both run as long reads (api/long-reads.ts). */
 export const previewInsuranceExport = (ctx: ReadContext, input: ParsedInput<'insuranceExport.preview'>) =>
-  previewOf(buildExport(ctx, input.period, exportStores(ctx, input.storeId)));
+  previewOf(buildExport(ctx, input.period, storesShownTo(ctx, input.storeId)));
 
 export async function downloadInsuranceExport(ctx: ReadContext, input: ParsedInput<'insuranceExport.download'>) {
-  const data = buildExport(ctx, input.period, exportStores(ctx, input.storeId));
+  const data = buildExport(ctx, input.period, storesShownTo(ctx, input.storeId));
   return input.format === 'json' ? jsonFile(data) : workbookFile(data);
 }
 

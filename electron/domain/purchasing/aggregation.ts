@@ -20,7 +20,7 @@ import { sql, type Db } from '../../db/database';
 import { AppError, invalidState } from '../../errors';
 import { divRound, lineAmountFromPackPrice } from '../../../shared/money';
 import { CATALOG_SHARE_THRESHOLD_BP } from '../../../shared/contract/requisitions';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { nextDocNo } from '../docno';
 import { closeIfFulfilled } from './requisitions';
 import type { AggregationLine, AggregationPreview, CatalogShare, LineSource } from '../../../shared/contract/orders';
@@ -262,7 +262,10 @@ export function createAggregation(ctx: HandlerContext, sel: Selection, fingerpri
     throw new AppError('CONFLICT', '预览之后库存、订单或请领单有变化，汇总结果已不同，请重新预览后再生成订单');
   }
   if (plan.problems.length) {
-    throw new AppError('BUSINESS_RULE', `有 ${plan.problems.length} 种药品无法采购：${plan.problems[0].problem!.message}。请先在基础数据中补齐配送企业与合同价`);
+    throw new AppError(
+      'BUSINESS_RULE',
+      `有 ${plan.problems.length} 种药品无法采购：${plan.problems[0].problem!.message}。请先在基础数据中补齐配送企业与合同价`,
+    );
   }
   if (plan.orders.length === 0 && plan.requisitions.length === 0) {
     throw new AppError('BUSINESS_RULE', '药库库存充足，没有需要采购的药品');
@@ -309,8 +312,24 @@ export function createAggregation(ctx: HandlerContext, sel: Selection, fingerpri
     orderIds.push(poId);
     order.lines.forEach((l, i) => {
       const poLineId = Number(
-        insertLine.run(poId, i + 1, l.drugId, l.nhsaCode, l.drugName, l.spec, l.dosageForm, l.manufacturer, l.packUnit, l.baseUnit, l.packSize, l.insuranceClass, l.vbp ? 1 : 0, l.orderQty, l.packPrice!, l.amount!)
-          .lastInsertRowid,
+        insertLine.run(
+          poId,
+          i + 1,
+          l.drugId,
+          l.nhsaCode,
+          l.drugName,
+          l.spec,
+          l.dosageForm,
+          l.manufacturer,
+          l.packUnit,
+          l.baseUnit,
+          l.packSize,
+          l.insuranceClass,
+          l.vbp ? 1 : 0,
+          l.orderQty,
+          l.packPrice!,
+          l.amount!,
+        ).lastInsertRowid,
       );
       for (const s of l.sources) insertSource.run(poLineId, s.requisitionLineId, s.qty);
       insertAggLine.run(aggregationId, l.drugId, l.clinicQty, l.hubNeed, l.hubStock, l.hubCommitted, l.hubAvailable, l.onOrder, l.orderQty, poLineId);

@@ -57,6 +57,7 @@ export function computeAmc(input: AmcInput): AmcResult {
     // Never received: nothing can have been on the shelf (nor, normally, dispensed).
     return { amc: perMonth(consumed, 0), consumed, daysInStock: 0, windowDays: 0, windowStart: input.today };
   }
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.max would turn them into NaN
   const start = input.firstReceiptDate > fullStart ? input.firstReceiptDate : fullStart;
 
   // Closing balance of today: movements dated after today (should there be any) are taken back out.
@@ -76,7 +77,10 @@ export function computeAmc(input: AmcInput): AmcResult {
 export function clinicAmc(db: Db, storeId: number, drugId: number, today: string, windowDays = AMC_WINDOW_DAYS): AmcResult {
   const windowStart = addDays(today, -(windowDays - 1));
   const fromPeriod = periodOf(windowStart);
-  const balance = sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(storeId, drugId) as {
+  const balance = sql(
+    db,
+    'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0',
+  ).get(storeId, drugId) as {
     q: number;
   };
   const days = sql(

@@ -3,6 +3,7 @@ import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
 import type { DrugSnapshot, VbpAlternative, VbpSuggestion } from '../../../shared/contract/requisitions';
+import { substitutionRefusal } from './strength';
 
 export interface DrugRow {
   id: number;
@@ -86,8 +87,9 @@ export function contractPrice(db: Db, drug: DrugRow): ContractPrice | null {
 }
 
 /**
- * 应采尽采: active 集采 drugs with the same generic name and dosage form as a drug that is not 集采
- * itself, cheapest per base unit first, each with what the line would save at its price.
+ * 应采尽采: active 集采 drugs that may replace a drug that is not 集采 itself count for count (same generic
+ * name, dosage form and strength per base unit: strength.ts), cheapest per base unit first, each with what
+ * the line would save at its price. The quantity stays the same number of base units.
  */
 export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggestion | null {
   if (drug.vbp) return null;
@@ -97,7 +99,9 @@ export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggest
       drug.dosageForm,
       drug.id,
     ) as RawDrug[]
-  ).map(toDrug);
+  )
+    .map(toDrug)
+    .filter((c) => substitutionRefusal(drug, c) === null);
   if (candidates.length === 0) return null;
   const own = contractPrice(db, drug);
   const ownPack = own?.packPrice ?? null;
@@ -105,7 +109,7 @@ export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggest
   const ownAmount = ownPack === null ? null : lineAmountFromPackPrice(qty, ownPack, drug.packSize);
   const alternatives: VbpAlternative[] = candidates.map((c) => {
     const price = contractPrice(db, c);
-    const usable = price && price.supplierActive && price.packPrice !== null ? price : null;
+    const usable = price?.supplierActive && price.packPrice !== null ? price : null;
     const packPrice = usable?.packPrice ?? c.vbpPrice;
     const amount = packPrice === null ? null : lineAmountFromPackPrice(qty, packPrice, c.packSize);
     return {
@@ -124,5 +128,5 @@ export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggest
     };
   });
   alternatives.sort((a, b) => (a.unitPrice ?? Number.MAX_SAFE_INTEGER) - (b.unitPrice ?? Number.MAX_SAFE_INTEGER) || a.drugId - b.drugId);
-  return { currentUnitPrice, alternatives };
+  return { qty, currentUnitPrice, alternatives };
 }

@@ -1,11 +1,12 @@
-import { defineHandlers } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { clinicScope } from '../scope';
 import { sql } from '../../db/database';
 import { AppError, invalidState } from '../../errors';
 import { CATALOG_SHARE_THRESHOLD_BP, type RequisitionSummary } from '../../../shared/contract/requisitions';
 import type { OrderSummary } from '../../../shared/contract/orders';
 import { AMC_MIN_DAYS_IN_STOCK, AMC_WINDOW_DAYS } from './amc';
-import { clinicStockInfo, setTargetMonths, targetMonths } from './stockinfo';
+import { clinicStockInfo, clinicStores, setTargetMonths, shownTo, targetMonths } from './stockinfo';
+import { assertStoresBookVisible, bookSight } from '../stocktake/blind';
 import { getDrug } from './drugs';
 import {
   assertDraft,
@@ -19,8 +20,8 @@ import {
   writeContent,
 } from './requisitions';
 import { decideLines, switchToVbp } from './review';
-import { createAggregation, planAggregation } from './aggregation';
-import { cancelOrder, loadOrder, ORDER_SUMMARY_SELECT, orderSummary, sendOrder } from './orders';
+import { createAggregation, hubStoreId, planAggregation } from './aggregation';
+import { cancelOrder, loadOrder, ORDER_STATUS_SQL, ORDER_SUMMARY_SELECT, orderSummary, sendOrder, shortCloseOrder } from './orders';
 import { orderWorkbook } from './export';
 
 const settingsOf = (months: number) => ({
@@ -29,6 +30,9 @@ const settingsOf = (months: number) => ({
   minDaysInStock: AMC_MIN_DAYS_IN_STOCK,
   catalogShareThresholdBp: CATALOG_SHARE_THRESHOLD_BP,
 });
+
+/** Order quantities are worked out from the hub's stock, so they would show its book to its blind counter. */
+const AGGREGATION_READS_HUB_BOOK = '汇总采购（订购数量由中心药库的账面库存算出），请由其他药库人员汇总';
 
 /** LIKE pattern for a keyword typed by a user (wildcards escaped). */
 const likeOf = (k: string) => `%${k.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -46,7 +50,9 @@ export const purchasingHandlers = defineHandlers({
     const clinicId = clinicScope(ctx, input.clinicId);
     if (clinicId === null) throw new AppError('VALIDATION', '请选择村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
     const months = targetMonths(ctx.db);
-    const rows = [...new Set(input.drugIds)].map((id) => clinicStockInfo(ctx.db, clinicId, getDrug(ctx.db, id), ctx.today, months));
+    const sight = bookSight(ctx);
+    const store = clinicStores(ctx.db, clinicId).clinicStoreId;
+    const rows = [...new Set(input.drugIds)].map((id) => shownTo(sight, store, clinicStockInfo(ctx.db, clinicId, getDrug(ctx.db, id), ctx.today, months)));
     return { targetMonths: months, rows };
   },
 
@@ -74,11 +80,12 @@ export const purchasingHandlers = defineHandlers({
       params.push(k, k, k);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (
-      sql(ctx.db, `SELECT count(*) AS n FROM requisitions r JOIN clinics c ON c.id = r.clinic_id ${filter}`).get(...params) as { n: number }
-    ).n;
-    const rows = sql(ctx.db, `${SUMMARY_SELECT} ${filter} ORDER BY coalesce(r.submitted_at, r.created_at) DESC, r.id DESC LIMIT ? OFFSET ?`)
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as RequisitionSummary[];
+    const total = (sql(ctx.db, `SELECT count(*) AS n FROM requisitions r JOIN clinics c ON c.id = r.clinic_id ${filter}`).get(...params) as { n: number }).n;
+    const rows = sql(ctx.db, `${SUMMARY_SELECT} ${filter} ORDER BY coalesce(r.submitted_at, r.created_at) DESC, r.id DESC LIMIT ? OFFSET ?`).all(
+      ...params,
+      input.pageSize,
+      (input.page - 1) * input.pageSize,
+    ) as RequisitionSummary[];
     return { rows, total, page: input.page, pageSize: input.pageSize };
   },
 
@@ -143,7 +150,9 @@ export const purchasingHandlers = defineHandlers({
     const req = requisitionRow(ctx.db, input.id);
     assertOwnClinic(ctx, req.clinicId);
     if (req.status === 'submitted') {
-      const decided = sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision <> 'pending'").get(req.id) as { n: number };
+      const decided = sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision <> 'pending'").get(req.id) as {
+        n: number;
+      };
       if (decided.n > 0) throw invalidState('药库已开始审核这张请领单，不能撤回；如有变化请联系药库');
     } else if (req.status !== 'draft') {
       throw invalidState(req.status === 'cancelled' ? '该请领单已作废' : '该请领单已审核，不能撤回');
@@ -169,12 +178,14 @@ export const purchasingHandlers = defineHandlers({
   'requisitions.switchToVbp': (ctx, input) => ({ switched: switchToVbp(ctx, input.lineIds, input.vbpDrugId) }),
 
   'aggregation.preview': (ctx, input) => {
+    assertStoresBookVisible(ctx, [hubStoreId(ctx.db)], AGGREGATION_READS_HUB_BOOK);
     const { requisitionIds: _ids, ...preview } = planAggregation(ctx.db, input, ctx.today);
     void _ids;
     return preview;
   },
 
   'aggregation.create': (ctx, input) => {
+    assertStoresBookVisible(ctx, [hubStoreId(ctx.db)], AGGREGATION_READS_HUB_BOOK);
     const created = createAggregation(ctx, input, input.fingerprint, input.note);
     return { id: created.id, docNo: created.docNo, orders: created.orderIds.map((id) => orderSummary(ctx.db, id)) };
   },
@@ -183,7 +194,7 @@ export const purchasingHandlers = defineHandlers({
     const where: string[] = [];
     const params: unknown[] = [];
     if (input.status?.length) {
-      where.push(`o.status IN (${input.status.map(() => '?').join(', ')})`);
+      where.push(`${ORDER_STATUS_SQL} IN (${input.status.map(() => '?').join(', ')})`);
       params.push(...input.status);
     }
     if (input.supplierId) {
@@ -201,8 +212,11 @@ export const purchasingHandlers = defineHandlers({
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (sql(ctx.db, `SELECT count(*) AS n FROM purchase_orders o ${filter}`).get(...params) as { n: number }).n;
-    const rows = sql(ctx.db, `${ORDER_SUMMARY_SELECT} ${filter} ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?`)
-      .all(...params, input.pageSize, (input.page - 1) * input.pageSize) as OrderSummary[];
+    const rows = sql(ctx.db, `${ORDER_SUMMARY_SELECT} ${filter} ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?`).all(
+      ...params,
+      input.pageSize,
+      (input.page - 1) * input.pageSize,
+    ) as OrderSummary[];
     return { rows, total, page: input.page, pageSize: input.pageSize };
   },
 
@@ -216,6 +230,11 @@ export const purchasingHandlers = defineHandlers({
   'orders.cancel': (ctx, input) => {
     cancelOrder(ctx, input.id, input.reason);
     return loadOrder(ctx, input.id);
+  },
+
+  'orders.shortClose': (ctx, input) => {
+    const released = shortCloseOrder(ctx, input.id, input.reason);
+    return { ...loadOrder(ctx, input.id), released };
   },
 
   'orders.export': {

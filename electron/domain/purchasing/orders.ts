@@ -3,13 +3,14 @@
  *
  *   draft ──send──▶ sent ──receipt──▶ partly_received ──receipt──▶ received
  *     │               │  └──────────────receipt (all)─────────────────▲
- *     └──cancel──▶ cancelled ◀──cancel (nothing received, reason)──┘
+ *     └──cancel──▶ cancelled ◀──cancel (nothing received, reason)──┘   partly_received ──shortClose (reason)──▶ short_closed
  *
  * Receipts are posted by the stock module, which calls `recordReceivedQty` (and `reverseReceivedQty` when
- * a receipt is reversed) inside its own write transaction.
+ * a receipt is reversed) inside its own write transaction. A short-closed order is stored as 'received' with
+ * its short_closed_* columns set (migration 0011): every rule for "nothing more expected" already holds for it.
  */
 import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
 import { getSetting, hubName } from '../settings';
 import type { LineSource, OrderDetail, OrderLine, OrderStatus, OrderSummary } from '../../../shared/contract/orders';
@@ -20,19 +21,23 @@ import { describeQty } from './qty';
 const MANUAL_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
   draft: ['sent', 'cancelled'],
   sent: ['cancelled'],
-  partly_received: [],
+  partly_received: ['short_closed'],
   received: [],
+  short_closed: [],
   cancelled: [],
 };
+
+/** The status as people see it: a short-closed order is stored as received (see the header). */
+export const ORDER_STATUS_SQL = "CASE WHEN o.short_closed_at IS NULL THEN o.status ELSE 'short_closed' END";
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return MANUAL_TRANSITIONS[from].includes(to);
 }
 
 export const ORDER_SUMMARY_SELECT = `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, o.supplier_name AS supplierName,
-    o.status, o.business_date AS businessDate, o.total_amount AS totalAmount, o.aggregation_id AS aggregationId,
+    ${ORDER_STATUS_SQL} AS status, o.business_date AS businessDate, o.total_amount AS totalAmount, o.aggregation_id AS aggregationId,
     a.doc_no AS aggregationDocNo, cu.display_name AS createdByName, o.created_at AS createdAt, o.sent_at AS sentAt,
-    o.cancelled_at AS cancelledAt,
+    o.cancelled_at AS cancelledAt, o.short_closed_at AS shortClosedAt,
     (SELECT count(*) FROM purchase_order_lines l WHERE l.po_id = o.id) AS lineCount
   FROM purchase_orders o
   JOIN users cu ON cu.id = o.created_by
@@ -45,13 +50,15 @@ interface OrderHead {
 }
 
 function orderHead(db: Db, id: number): OrderHead {
-  const row = sql(db, 'SELECT id, status, doc_no AS docNo FROM purchase_orders WHERE id = ?').get(id) as OrderHead | undefined;
+  const row = sql(db, `SELECT o.id, ${ORDER_STATUS_SQL} AS status, o.doc_no AS docNo FROM purchase_orders o WHERE o.id = ?`).get(id) as OrderHead | undefined;
   if (!row) throw notFound('采购订单');
   return row;
 }
 
+const ACTION_LABELS: Partial<Record<OrderStatus, string>> = { sent: '发送', cancelled: '作废', short_closed: '终止收货' };
+
 function refuse(head: OrderHead, to: OrderStatus): AppError {
-  return invalidState(`采购订单 ${head.docNo} 当前为“${ORDER_STATUS_LABELS[head.status]}”，不能${to === 'sent' ? '发送' : '作废'}`);
+  return invalidState(`采购订单 ${head.docNo} 当前为“${ORDER_STATUS_LABELS[head.status]}”，不能${ACTION_LABELS[to]}`);
 }
 
 export function orderSummary(db: Db, id: number): OrderSummary {
@@ -79,12 +86,17 @@ export function loadOrder(ctx: HandlerContext, id: number): OrderDetail {
   const extra = sql(
     db,
     `SELECT o.note, o.cancel_reason AS cancelReason, su.display_name AS sentByName,
+        o.short_closed_at AS shortClosedAt, o.short_close_reason AS shortCloseReason, scu.display_name AS shortClosedByName,
         s.name, s.credit_code AS creditCode, s.licence_no AS licenceNo, s.contact, s.phone, s.address
        FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id LEFT JOIN users su ON su.id = o.sent_by
+       LEFT JOIN users scu ON scu.id = o.short_closed_by
       WHERE o.id = ?`,
   ).get(id) as {
     note: string | null;
     cancelReason: string | null;
+    shortClosedAt: string | null;
+    shortCloseReason: string | null;
+    shortClosedByName: string | null;
     sentByName: string | null;
     name: string;
     creditCode: string;
@@ -103,18 +115,21 @@ export function loadOrder(ctx: HandlerContext, id: number): OrderDetail {
   const lines: OrderLine[] = rows.map((r) => ({ ...r, vbp: r.vbp === 1, sources: sourcesOfPoLine(db, r.id) }));
   const pharmacist = ctx.user.role === 'pharmacist';
   const received = lines.some((l) => l.receivedQty > 0);
+  const { shortClosedAt, shortCloseReason, shortClosedByName, ...contact } = extra;
   return {
     ...summary,
     hub: { name: hubName(db), address: getSetting(db, 'hub.address'), phone: getSetting(db, 'hub.phone') },
     // Supplier name as printed on the order (a snapshot); contact details as they are now.
-    supplier: { ...extra, name: summary.supplierName },
+    supplier: { ...contact, name: summary.supplierName },
     note: extra.note,
     sentByName: extra.sentByName,
     cancelReason: extra.cancelReason,
+    shortClose: shortClosedAt === null ? null : { at: shortClosedAt, byName: shortClosedByName ?? '', reason: shortCloseReason ?? '' },
     lines,
     can: {
       send: pharmacist && canTransition(summary.status, 'sent'),
       cancel: pharmacist && canTransition(summary.status, 'cancelled') && !received,
+      shortClose: pharmacist && canTransition(summary.status, 'short_closed'),
     },
   };
 }
@@ -178,6 +193,49 @@ export function cancelOrder(ctx: HandlerContext, id: number, reason: string | nu
   return released;
 }
 
+/**
+ * 终止收货: closes a partly received order whose supplier will not deliver the rest. What was not received
+ * stops counting as on order. Requisitions it was buying for that still wait for goods go back to the
+ * aggregation pool, so the next aggregation orders what their clinics lack (possibly elsewhere); the
+ * pharmacist may still reject such a line in review, with its reason. Returns their document numbers.
+ */
+export function shortCloseOrder(ctx: HandlerContext, id: number, reason: string): string[] {
+  const db = ctx.db;
+  const head = orderHead(db, id);
+  if (!canTransition(head.status, 'short_closed')) {
+    if (head.status === 'sent') throw invalidState(`采购订单 ${head.docNo} 尚未到货：不再需要时请作废订单`);
+    throw refuse(head, 'short_closed');
+  }
+  const at = ctx.now.toISOString();
+  sql(db, "UPDATE purchase_orders SET status = 'received', short_closed_at = ?, short_closed_by = ?, short_close_reason = ?, updated_at = ? WHERE id = ?").run(
+    at,
+    ctx.user.id,
+    reason,
+    at,
+    id,
+  );
+  const unfilled = sql(
+    db,
+    'SELECT line_no AS lineNo, drug_name AS drugName, qty - received_qty AS qty FROM purchase_order_lines WHERE po_id = ? AND received_qty < qty ORDER BY line_no',
+  ).all(id) as { lineNo: number; drugName: string; qty: number }[];
+  const waiting = sql(
+    db,
+    `SELECT DISTINCT r.id, r.doc_no AS docNo FROM purchase_order_lines pl
+       JOIN purchase_order_line_sources s ON s.po_line_id = pl.id
+       JOIN requisition_lines rl ON rl.id = s.requisition_line_id
+       JOIN requisitions r ON r.id = rl.requisition_id
+      WHERE pl.po_id = ? AND pl.received_qty < pl.qty AND rl.approved_qty > rl.issued_qty
+        AND r.status = 'reviewed' AND r.aggregation_id IS NOT NULL
+      ORDER BY r.doc_no`,
+  ).all(id) as { id: number; docNo: string }[];
+  const release = sql(db, 'UPDATE requisitions SET aggregation_id = NULL, updated_at = ? WHERE id = ?');
+  for (const r of waiting) release.run(at, r.id);
+  const released = waiting.map((r) => r.docNo);
+  ctx.audit.target = `purchase_order:${id}`;
+  ctx.audit.details = { reason, unfilled, released };
+  return released;
+}
+
 interface PoLineForReceipt {
   id: number;
   poId: number;
@@ -195,7 +253,7 @@ interface PoLineForReceipt {
 function poLineForReceipt(db: Db, poLineId: number): PoLineForReceipt {
   const row = sql(
     db,
-    `SELECT l.id, l.po_id AS poId, o.doc_no AS docNo, o.status, l.qty, l.received_qty AS receivedQty, l.drug_name AS drugName,
+    `SELECT l.id, l.po_id AS poId, o.doc_no AS docNo, ${ORDER_STATUS_SQL} AS status, l.qty, l.received_qty AS receivedQty, l.drug_name AS drugName,
         l.spec, l.pack_size AS packSize, l.pack_unit AS packUnit, l.base_unit AS baseUnit
        FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.po_id WHERE l.id = ?`,
   ).get(poLineId) as PoLineForReceipt | undefined;
@@ -207,15 +265,15 @@ function assertQty(qty: number): void {
   if (!Number.isSafeInteger(qty) || qty <= 0) throw new AppError('VALIDATION', '收货数量必须是大于 0 的整数');
 }
 
-/** sent / partly_received / received from the lines' received quantities. */
+/** sent / partly_received / received from the lines' received quantities; a short-closed order stays closed. */
 function settleStatus(db: Db, poId: number, at: Date | undefined): void {
-  const t = sql(db, 'SELECT sum(received_qty) AS got, sum(qty) AS ordered, sum(received_qty >= qty) AS full, count(*) AS n FROM purchase_order_lines WHERE po_id = ?').get(poId) as {
-    got: number;
-    ordered: number;
-    full: number;
-    n: number;
-  };
-  const status: OrderStatus = t.got === 0 ? 'sent' : t.full === t.n ? 'received' : 'partly_received';
+  const t = sql(
+    db,
+    `SELECT sum(l.received_qty) AS got, sum(l.qty) AS ordered, sum(l.received_qty >= l.qty) AS full, count(*) AS n,
+        (SELECT short_closed_at FROM purchase_orders WHERE id = ?) AS shortClosedAt
+       FROM purchase_order_lines l WHERE l.po_id = ?`,
+  ).get(poId, poId) as { got: number; ordered: number; full: number; n: number; shortClosedAt: string | null };
+  const status: OrderStatus = t.shortClosedAt !== null ? 'received' : t.got === 0 ? 'sent' : t.full === t.n ? 'received' : 'partly_received';
   if (at) sql(db, 'UPDATE purchase_orders SET status = ?, updated_at = ? WHERE id = ?').run(status, at.toISOString(), poId);
   else sql(db, 'UPDATE purchase_orders SET status = ? WHERE id = ?').run(status, poId);
 }
@@ -230,6 +288,7 @@ export function recordReceivedQty(db: Db, poLineId: number, qty: number, at?: Da
   const line = poLineForReceipt(db, poLineId);
   if (line.status === 'draft') throw invalidState(`采购订单 ${line.docNo} 尚未发送，不能收货`);
   if (line.status === 'cancelled') throw invalidState(`采购订单 ${line.docNo} 已作废，不能收货`);
+  if (line.status === 'short_closed') throw invalidState(`采购订单 ${line.docNo} 已终止收货，不能再收货`);
   const left = line.qty - line.receivedQty;
   if (qty > left) {
     throw new AppError(
@@ -247,7 +306,10 @@ export function reverseReceivedQty(db: Db, poLineId: number, qty: number, at?: D
   const line = poLineForReceipt(db, poLineId);
   if (line.status === 'draft' || line.status === 'cancelled') throw invalidState(`采购订单 ${line.docNo} 没有到货记录`);
   if (qty > line.receivedQty) {
-    throw new AppError('BUSINESS_RULE', `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQty(line.receivedQty, line)}，冲销 ${describeQty(qty, line)}`);
+    throw new AppError(
+      'BUSINESS_RULE',
+      `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQty(line.receivedQty, line)}，冲销 ${describeQty(qty, line)}`,
+    );
   }
   sql(db, 'UPDATE purchase_order_lines SET received_qty = received_qty - ? WHERE id = ?').run(qty, poLineId);
   settleStatus(db, line.poId, at);

@@ -1,8 +1,8 @@
 /** Requisitions (请领单): drafts, submission, withdrawal, and reading them back with their decisions. */
 import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
-import { forbiddenClinic } from '../../api/scope';
+import { forbiddenClinic } from '../scope';
 import { nextDocNo } from '../docno';
 import type {
   RequisitionDetail,
@@ -10,9 +10,11 @@ import type {
   RequisitionStatus,
   RequisitionSummary,
   LineDecision,
+  LineShortfall,
 } from '../../../shared/contract/requisitions';
 import { getDrug, vbpSuggestionFor, type DrugRow } from './drugs';
-import { clinicStockInfo, targetMonths, usableStock } from './stockinfo';
+import { clinicStockInfo, clinicStores, targetMonths, usableStock } from './stockinfo';
+import { bookSight } from '../stocktake/blind';
 
 export const SUMMARY_SELECT = `SELECT r.id, r.doc_no AS docNo, r.clinic_id AS clinicId, c.code AS clinicCode, c.name AS clinicName,
     r.status, r.note, r.created_at AS createdAt, r.updated_at AS updatedAt, r.submitted_at AS submittedAt,
@@ -36,10 +38,9 @@ interface RequisitionRow {
 }
 
 export function requisitionRow(db: Db, id: number): RequisitionRow {
-  const row = sql(
-    db,
-    'SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE id = ?',
-  ).get(id) as RequisitionRow | undefined;
+  const row = sql(db, 'SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE id = ?').get(
+    id,
+  ) as RequisitionRow | undefined;
   if (!row) throw notFound('请领单');
   return row;
 }
@@ -83,6 +84,8 @@ interface LineDbRow {
   originalDrugName: string | null;
   originalSpec: string | null;
   originalManufacturer: string | null;
+  originalPackUnit: string | null;
+  originalPackSize: number | null;
   issuedQty: number;
 }
 
@@ -99,7 +102,15 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
      LEFT JOIN users su ON su.id = r.submitted_by
      LEFT JOIN users ru ON ru.id = r.reviewed_by
      WHERE r.id = ?`,
-  ).get(id) as (RequisitionSummary & { submittedByName: string | null; reviewedByName: string | null; cancelledAt: string | null; cancelReason: string | null; createdBy: number }) | undefined;
+  ).get(id) as
+    | (RequisitionSummary & {
+        submittedByName: string | null;
+        reviewedByName: string | null;
+        cancelledAt: string | null;
+        cancelReason: string | null;
+        createdBy: number;
+      })
+    | undefined;
   if (!head) throw notFound('请领单');
   assertOwnClinic(ctx, head.clinicId);
 
@@ -111,14 +122,20 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
         l.stock_on_hand AS stockOnHand, l.amc, l.in_transit AS inTransit, l.suggested_qty AS suggestedQty,
         l.decision, l.approved_qty AS approvedQty, l.decision_reason AS decisionReason, l.decided_at AS decidedAt,
         du.display_name AS decidedByName, l.original_drug_id AS originalDrugId, l.original_drug_name AS originalDrugName,
-        l.original_spec AS originalSpec, l.original_manufacturer AS originalManufacturer, l.issued_qty AS issuedQty
-       FROM requisition_lines l LEFT JOIN users du ON du.id = l.decided_by
+        l.original_spec AS originalSpec, l.original_manufacturer AS originalManufacturer, l.issued_qty AS issuedQty,
+        od.pack_unit AS originalPackUnit, od.pack_size AS originalPackSize
+       FROM requisition_lines l LEFT JOIN users du ON du.id = l.decided_by LEFT JOIN drugs od ON od.id = l.original_drug_id
       WHERE l.requisition_id = ? ORDER BY l.line_no`,
   ).all(id) as LineDbRow[];
 
+  const shortfalls = shortfallsOf(db, id);
+  const shortClosed = shortClosedOrdersOf(db, id);
   const hub = ctx.user.role !== 'village_doctor';
   const reviewable = isUnderReview(head);
   const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
+  // A blind count hides the counted drugs' stock from the counter, in the snapshot too (the book at an earlier date).
+  const sight = bookSight(ctx);
+  const clinicStore = clinicStores(db, head.clinicId).clinicStoreId;
   const drugCache = new Map<number, DrugRow>();
   const lines: RequisitionLine[] = rows.map((r) => {
     let vbpSuggestion = null;
@@ -143,10 +160,11 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       requestedQty: r.requestedQty,
       enteredIn: r.enteredIn,
       note: r.note,
-      stockOnHand: r.stockOnHand,
+      bookHidden: sight.hides(clinicStore, r.drugId),
+      stockOnHand: sight.hides(clinicStore, r.drugId) ? null : r.stockOnHand,
       amc: r.amc,
       inTransit: r.inTransit,
-      suggestedQty: r.suggestedQty,
+      suggestedQty: sight.hides(clinicStore, r.drugId) ? null : r.suggestedQty,
       decision: r.decision,
       approvedQty: r.approvedQty,
       decisionReason: r.decisionReason,
@@ -155,9 +173,18 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       originalDrug:
         r.originalDrugId === null
           ? null
-          : { drugId: r.originalDrugId, drugName: r.originalDrugName ?? '', spec: r.originalSpec ?? '', manufacturer: r.originalManufacturer ?? '' },
+          : {
+              drugId: r.originalDrugId,
+              drugName: r.originalDrugName ?? '',
+              spec: r.originalSpec ?? '',
+              manufacturer: r.originalManufacturer ?? '',
+              packUnit: r.originalPackUnit ?? '',
+              packSize: r.originalPackSize ?? 1,
+            },
       issuedQty: r.issuedQty,
-      hubStock: hubStore === undefined ? null : usableStock(db, hubStore, r.drugId, ctx.today),
+      shortfalls: shortfalls.get(r.id) ?? [],
+      shortClosedOrder: shortClosed.get(r.id) ?? null,
+      hubStock: hubStore === undefined || sight.hides(hubStore, r.drugId) ? null : usableStock(db, hubStore, r.drugId, ctx.today),
       vbpSuggestion,
     };
   });
@@ -176,6 +203,36 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
       review: role === 'pharmacist' && reviewable && lines.some((l) => l.issuedQty === 0),
     },
   };
+}
+
+/** Delivery lines of a requisition that arrived short, by requisition line, oldest first. */
+function shortfallsOf(db: Db, requisitionId: number): Map<number, LineShortfall[]> {
+  const rows = sql(
+    db,
+    `SELECT dl.requisition_line_id AS lineId, d.id AS deliveryId, d.doc_no AS deliveryDocNo, dl.qty - dl.received_qty AS qty,
+        dl.discrepancy_reason AS reason, dl.resolution, dl.resolution_note AS resolutionNote
+       FROM requisition_lines rl JOIN delivery_lines dl ON dl.requisition_line_id = rl.id JOIN deliveries d ON d.id = dl.delivery_id
+      WHERE rl.requisition_id = ? AND dl.received_qty < dl.qty ORDER BY d.id, dl.line_no`,
+  ).all(requisitionId) as (LineShortfall & { lineId: number })[];
+  const out = new Map<number, LineShortfall[]>();
+  for (const { lineId, ...s } of rows) out.set(lineId, [...(out.get(lineId) ?? []), s]);
+  return out;
+}
+
+/** For each line of a requisition, the latest order buying for it that was closed short before all of it came. */
+function shortClosedOrdersOf(db: Db, requisitionId: number): Map<number, NonNullable<RequisitionLine['shortClosedOrder']>> {
+  const rows = sql(
+    db,
+    `SELECT s.requisition_line_id AS lineId, o.doc_no AS orderDocNo, o.supplier_name AS supplierName, o.short_close_reason AS reason,
+        o.short_closed_at AS closedAt
+       FROM requisition_lines rl JOIN purchase_order_line_sources s ON s.requisition_line_id = rl.id
+       JOIN purchase_order_lines pl ON pl.id = s.po_line_id JOIN purchase_orders o ON o.id = pl.po_id
+      WHERE rl.requisition_id = ? AND o.short_closed_at IS NOT NULL AND pl.received_qty < pl.qty
+      ORDER BY o.short_closed_at, o.id`,
+  ).all(requisitionId) as ({ lineId: number } & NonNullable<RequisitionLine['shortClosedOrder']>)[];
+  const out = new Map<number, NonNullable<RequisitionLine['shortClosedOrder']>>();
+  for (const { lineId, ...order } of rows) out.set(lineId, order);
+  return out;
 }
 
 export interface LineInput {
@@ -211,7 +268,10 @@ function checkLines(db: Db, lines: LineInput[]): DrugRow[] {
     }
     seen.set(line.drugId, i);
     if (line.enteredIn === 'pack' && line.qty % drug.packSize !== 0) {
-      issues.push({ path: `lines.${i}.qty`, message: `按${drug.packUnit}录入时数量必须是整${drug.packUnit}（每${drug.packUnit} ${drug.packSize} ${drug.baseUnit}）` });
+      issues.push({
+        path: `lines.${i}.qty`,
+        message: `按${drug.packUnit}录入时数量必须是整${drug.packUnit}（每${drug.packUnit} ${drug.packSize} ${drug.baseUnit}）`,
+      });
     }
     return drug;
   });
@@ -294,7 +354,7 @@ export function closeIfFulfilled(db: Db, requisitionId: number, at: Date): boole
         (SELECT count(*) FROM requisition_lines l WHERE l.requisition_id = r.id AND l.approved_qty > l.issued_qty) AS open
        FROM requisitions r WHERE r.id = ?`,
   ).get(requisitionId) as { status: RequisitionStatus; pending: number; open: number } | undefined;
-  if (!row || row.status !== 'reviewed' || row.pending > 0 || row.open > 0) return false;
+  if (row?.status !== 'reviewed' || row.pending > 0 || row.open > 0) return false;
   sql(db, "UPDATE requisitions SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?").run(at.toISOString(), at.toISOString(), requisitionId);
   return true;
 }

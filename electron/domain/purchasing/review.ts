@@ -1,10 +1,11 @@
 /** The hub's review of requisitions (请领审核): decisions per line, and 应采尽采 switches to 集采 drugs. */
 import { sql } from '../../db/database';
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError, invalidState } from '../../errors';
 import { closeIfFulfilled, isUnderReview, requisitionRow } from './requisitions';
 import { getDrug } from './drugs';
 import { describeQty } from './qty';
+import { substitutionRefusal } from './strength';
 
 export interface DecisionInput {
   lineId: number;
@@ -77,7 +78,10 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
         if (d.approvedQty === undefined) issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：请填写调整后的数量` });
         else if (d.approvedQty === 0) issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：调整为 0 请选择“驳回”` });
         else if (d.approvedQty === line.requestedQty) {
-          issues.push({ path: `lines.${i}.approvedQty`, message: `${label}：调整后的数量与请领数量相同（${describeQty(line.requestedQty, line)}），请选择“同意”` });
+          issues.push({
+            path: `lines.${i}.approvedQty`,
+            message: `${label}：调整后的数量与请领数量相同（${describeQty(line.requestedQty, line)}），请选择“同意”`,
+          });
         }
         if (!reason) issues.push({ path: `lines.${i}.reason`, message: `${label}：调整数量必须填写原因` });
         updates.push({ id: line.id, decision: 'adjusted', qty: d.approvedQty ?? 0, reason });
@@ -90,15 +94,19 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
   });
   if (issues.length) throw new AppError('VALIDATION', issues[0].message, issues);
 
-  const update = sql(
-    ctx.db,
-    'UPDATE requisition_lines SET decision = ?, approved_qty = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE id = ?',
-  );
+  const update = sql(ctx.db, 'UPDATE requisition_lines SET decision = ?, approved_qty = ?, decision_reason = ?, decided_by = ?, decided_at = ? WHERE id = ?');
   for (const u of updates) update.run(u.decision, u.qty, u.reason, ctx.user.id, at, u.id);
 
-  const pending = (sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision = 'pending'").get(requisitionId) as { n: number }).n;
+  const pending = (
+    sql(ctx.db, "SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ? AND decision = 'pending'").get(requisitionId) as { n: number }
+  ).n;
   if (pending === 0) {
-    sql(ctx.db, "UPDATE requisitions SET status = 'reviewed', reviewed_at = ?, reviewed_by = ?, updated_at = ? WHERE id = ?").run(at, ctx.user.id, at, requisitionId);
+    sql(ctx.db, "UPDATE requisitions SET status = 'reviewed', reviewed_at = ?, reviewed_by = ?, updated_at = ? WHERE id = ?").run(
+      at,
+      ctx.user.id,
+      at,
+      requisitionId,
+    );
     // Nothing approved at all: there is nothing to deliver, the requisition is done.
     closeIfFulfilled(ctx.db, requisitionId, ctx.now);
   } else {
@@ -107,8 +115,12 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
 }
 
 /**
- * 应采尽采: switches requisition lines to a 集采 drug of the same generic name and dosage form. The base-unit
- * quantities stay; the requested drug is kept on the line (original_*), and the audit log names both.
+ * 应采尽采: switches requisition lines to a 集采 drug of the same generic name, dosage form and strength per
+ * base unit (strength.ts), so the base-unit quantities stay exactly and so does the dose. A pack of another
+ * size needs no rounding here: a line stays in packs when its quantity is whole packs of the new drug, else
+ * it is shown in base units; the aggregation rounds the order up to whole packs as for any line. The
+ * requested drug is kept on the line (original_*), and the audit log names both with the quantity before and
+ * after.
  */
 export function switchToVbp(ctx: HandlerContext, lineIds: number[], vbpDrugId: number): number {
   const vbp = getDrug(ctx.db, vbpDrugId);
@@ -133,10 +145,21 @@ export function switchToVbp(ctx: HandlerContext, lineIds: number[], vbpDrugId: n
     const line = sql(
       ctx.db,
       `SELECT l.id, l.requisition_id AS requisitionId, l.drug_id AS drugId, l.issued_qty AS issuedQty, l.line_no AS lineNo,
-          r.doc_no AS docNo, r.status, r.aggregation_id AS aggregationId
+          l.requested_qty AS requestedQty, l.approved_qty AS approvedQty, r.doc_no AS docNo, r.status, r.aggregation_id AS aggregationId
          FROM requisition_lines l JOIN requisitions r ON r.id = l.requisition_id WHERE l.id = ?`,
     ).get(lineId) as
-      | { id: number; requisitionId: number; drugId: number; issuedQty: number; lineNo: number; docNo: string; status: string; aggregationId: number | null }
+      | {
+          id: number;
+          requisitionId: number;
+          drugId: number;
+          issuedQty: number;
+          lineNo: number;
+          requestedQty: number;
+          approvedQty: number | null;
+          docNo: string;
+          status: string;
+          aggregationId: number | null;
+        }
       | undefined;
     if (!line) throw new AppError('NOT_FOUND', '请领行不存在');
     if (!isUnderReview({ status: line.status as never, aggregationId: line.aggregationId })) throw notReviewable(line.status, line.aggregationId !== null);
@@ -144,12 +167,32 @@ export function switchToVbp(ctx: HandlerContext, lineIds: number[], vbpDrugId: n
     if (line.drugId === vbp.id) continue;
     const current = getDrug(ctx.db, line.drugId);
     if (current.vbp) throw new AppError('BUSINESS_RULE', `${line.docNo} 第 ${line.lineNo} 行已是集采药品`);
-    if (current.genericName !== vbp.genericName || current.dosageForm !== vbp.dosageForm) {
-      throw new AppError('BUSINESS_RULE', `只能替换为通用名和剂型相同的集采药品：${current.genericName}${current.dosageForm} ≠ ${vbp.genericName}${vbp.dosageForm}`);
+    const refusal = substitutionRefusal(current, vbp);
+    if (refusal) {
+      throw new AppError(
+        'BUSINESS_RULE',
+        `${line.docNo} 第 ${line.lineNo} 行 ${current.genericName}（${current.spec}）不能改为集采药品 ${vbp.genericName}（${vbp.spec}）：${refusal}`,
+        [{ path: 'vbpDrugId', message: refusal }],
+      );
     }
-    update.run(ctx.user.id, at, vbp.id, vbp.genericName, vbp.spec, vbp.dosageForm, vbp.manufacturer, vbp.packUnit, vbp.baseUnit, vbp.packSize, vbp.insuranceClass, vbp.packSize, line.id);
+    update.run(
+      ctx.user.id,
+      at,
+      vbp.id,
+      vbp.genericName,
+      vbp.spec,
+      vbp.dosageForm,
+      vbp.manufacturer,
+      vbp.packUnit,
+      vbp.baseUnit,
+      vbp.packSize,
+      vbp.insuranceClass,
+      vbp.packSize,
+      line.id,
+    );
     sql(ctx.db, 'UPDATE requisitions SET updated_at = ? WHERE id = ?').run(at, line.requisitionId);
-    switched.push(`${line.docNo}#${line.lineNo}:${current.id}→${vbp.id}`);
+    const qty = line.approvedQty ?? line.requestedQty;
+    switched.push(`${line.docNo}#${line.lineNo}:${current.id}→${vbp.id} ${describeQty(qty, current)} → ${describeQty(qty, vbp)}`);
   }
   ctx.audit.target = `drug:${vbp.id}`;
   ctx.audit.details = { switched };

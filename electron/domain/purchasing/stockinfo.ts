@@ -8,6 +8,7 @@ import { getSetting, setSetting } from '../settings';
 import { AppError } from '../../errors';
 import type { StockInfo } from '../../../shared/contract/requisitions';
 import { clinicAmc } from './amc';
+import type { BookSight } from '../stocktake/blind';
 
 export const DEFAULT_TARGET_MONTHS = 2;
 
@@ -75,12 +76,16 @@ export function approvedNotIssued(db: Db, clinicId: number, drugId: number): num
   ).q;
 }
 
+/** The figures as the book has them; what a caller under a blind count may see is `shownTo`'s business. */
 export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; packSize: number }, today: string, months: number): StockInfo {
   const stores = clinicStores(db, clinicId);
   const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
   const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);
   const transitBalance = (
-    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(stores.transitStoreId, drug.id) as {
+    sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(
+      stores.transitStoreId,
+      drug.id,
+    ) as {
       q: number;
     }
   ).q;
@@ -88,6 +93,7 @@ export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; pa
   return {
     drugId: drug.id,
     packSize: drug.packSize,
+    bookHidden: false,
     stockOnHand,
     amc: amc.amc,
     consumed: amc.consumed,
@@ -97,4 +103,9 @@ export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; pa
     targetMonths: months,
     suggestedQty: suggestedQty(months, amc.amc, stockOnHand, inTransit, drug.packSize),
   };
+}
+
+/** The stock info a caller may see: without the clinic's stock (and the suggestion made from it) while a blind count hides it. */
+export function shownTo(sight: BookSight, clinicStoreId: number, info: StockInfo): StockInfo {
+  return sight.hides(clinicStoreId, info.drugId) ? { ...info, bookHidden: true, stockOnHand: null, suggestedQty: null } : info;
 }

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { AppError } from '../../errors';
 import { backupNow } from '../backup/backup';
 
@@ -8,7 +8,7 @@ import { backupNow } from '../backup/backup';
  * stops the close: closing without a way back is not allowed.
  */
 export async function backupBeforeClose(ctx: HandlerContext, period: string): Promise<string> {
-  const entry = await backupNow(ctx.app, 'before-close', { by: ctx.user.username, note: `${period} 月结前` });
+  const entry = await backupNow(ctx.hub, 'before-close', { by: ctx.user.username, note: `${period} 月结前` });
   if (entry.verified === false) {
     throw new AppError('BUSINESS_RULE', `结账前的备份未通过校验（${entry.problem ?? '原因不明'}），未结账。请在“系统管理 → 数据备份”检查备份位置后重试。`);
   }

@@ -84,10 +84,14 @@ function totalsIn(db: Db, from: string, to: string, storeId: number | null): Bal
 /** Stock on hand now, per store × drug (live lots only: an emptied lot holds no value). */
 function onHandNow(db: Db, storeId: number | null): BalanceRow[] {
   return storeId === null
-    ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE qty > 0 GROUP BY store_id, drug_id').all() as BalanceRow[])
-    : (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id').all(
-        storeId,
-      ) as BalanceRow[]);
+    ? (sql(
+        db,
+        'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE qty > 0 GROUP BY store_id, drug_id',
+      ).all() as BalanceRow[])
+    : (sql(
+        db,
+        'SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, sum(value) AS value FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id',
+      ).all(storeId) as BalanceRow[]);
 }
 
 function monthsBetween(from: string, to: string): number {

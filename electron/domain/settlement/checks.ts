@@ -18,6 +18,7 @@ import { formatFen } from '../../../shared/money';
 import { periodBounds, periodOf } from '../../../shared/dates';
 import { periodLabel, type CheckSeverity } from '../../../shared/settlement';
 import { latestClosedPeriod } from '../stock/ledger';
+import { negativeRunningBalances } from '../stock/invariants';
 import { balancesAtEnd } from './balances';
 
 export interface CheckItem {
@@ -75,7 +76,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
     key: 'books',
     title: '账务一致',
     severity: 'block',
-    rule: '库存月汇总、结存与台账必须一致，入库单与退货单金额必须等于台账金额，否则不能结账（请联系管理员处理）。',
+    rule: '库存月汇总、结存与台账必须一致，每个批次在任何日期的结存都不能为负，入库单与退货单金额必须等于台账金额，否则不能结账（请联系管理员处理）。',
     run: (c) => ({ items: booksProblems(c) }),
   },
   {
@@ -139,7 +140,9 @@ const BUILT_IN: PreCloseCheckDef[] = [
       ).all(last) as { id: number; docNo: string; clinicName: string; signDate: string | null }[];
       return {
         count: rows.length,
-        items: rows.slice(0, MAX_ITEMS).map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
+        items: rows
+          .slice(0, MAX_ITEMS)
+          .map((r) => ({ label: `${r.docNo} ${r.clinicName}`, detail: `${r.signDate ?? ''} 签收有差异，待处理`, link: '/stock/deliveries' })),
       };
     },
   },
@@ -212,7 +215,8 @@ export function activeMonthsBetween(db: Db, after: string, before: string): stri
 
 export function hasActivity(db: Db, period: string): boolean {
   return Boolean(
-    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ?? sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
+    sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ??
+      sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
   );
 }
 
@@ -296,6 +300,11 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
        UNION ALL SELECT 1 FROM l LEFT JOIN d USING (sid) WHERE d.sid IS NULL AND l.amount <> 0)`,
   ).get(first, last, period) as { n: number };
   if (returnGap.n > 0) items.push({ label: '退货单金额与台账退货金额不一致', detail: `${returnGap.n} 家配送企业`, link: null });
+
+  // Stock valid at every instant of the month (and of the open months after it), not only at its end.
+  const negative = negativeRunningBalances(db, period);
+  if (negative.length > 0)
+    items.push({ label: '有批次在某一日的结存为负（补录的业务早于到货，或多于当时的库存）', detail: negative.slice(0, 5).join('；'), link: null });
   return items;
 }
 

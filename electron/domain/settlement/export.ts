@@ -9,10 +9,13 @@ import { loadExcel } from '../excel';
 import type { ClinicSummary, StoreStatement, SupplierStatement } from '../../../shared/contract/settlement';
 import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
+import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 
 type File = { filename: string; base64: string };
 
 const money = (fen: number) => Number(formatFen(fen, { grouping: false }));
+/** A balance withheld during a blind count reads as such, never as zero or blank. */
+const moneyOrHidden = (fen: number | null) => (fen === null ? BOOK_HIDDEN_TEXT : money(fen));
 const MONEY_FORMAT = '#,##0.00;-#,##0.00;"-"';
 const QTY_FORMAT = '#,##0;-#,##0;"-"';
 const thin = { style: 'thin' as const };
@@ -56,8 +59,9 @@ function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, lastCol: 
   for (let r = fromRow; r <= toRow; r++) for (let c = 1; c <= lastCol; c++) ws.getCell(r, c).border = BORDER;
 }
 
-function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number, signatures = ['经办人', '审核人', '负责人']) {
-  const words = ws.addRow([`${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
+/** The amount in words and the signature lines; without an amount (withheld during a blind count) the label alone. */
+function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures = ['经办人', '审核人', '负责人']) {
+  const words = ws.addRow([fen === null ? wordsLabel : `${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
   ws.mergeCells(words.number, 1, words.number, lastCol);
   words.font = { bold: true };
   ws.addRow([]);
@@ -75,12 +79,16 @@ async function finish(wb: ExcelJS.Workbook, filename: string): Promise<File> {
 }
 
 /** A stock statement (hub or clinic): drug columns, then quantity and amount for opening, each column, closing. */
-function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
+function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string, ends: [string, string] = ['期初结存', '期末结存']) {
   const info = ['序号', '医保药品编码', '通用名', '规格', '生产企业', '最小单位', '转换比'];
-  const groups = ['期初结存', ...s.columns.map((c) => c.label), '期末结存'];
+  const groups = [ends[0], ...s.columns.map((c) => c.label), ends[1]];
   const lastCol = info.length + groups.length * 2;
   const ws = addSheet(wb, heading.slice(0, 31), [5, 6]);
-  const meta = [`期间：${periodLabel(s.period)}`, `库房：${s.store.name}`, s.closed ? `已结账${s.closedAt ? `（${s.closedAt.slice(0, 10)}）` : ''}` : '未结账（数字可能变动）'];
+  const meta = [
+    `期间：${periodLabel(s.period)}`,
+    `库房：${s.store.name}`,
+    s.closed ? `已结账${s.closedAt ? `（${s.closedAt.slice(0, 10)}）` : ''}` : '未结账（数字可能变动）',
+  ];
   if (s.amountDue !== null) meta.push(`本月用药金额（应结算）：¥${formatFen(s.amountDue)}`);
   title(ws, lastCol, s.hubName, heading, meta);
   const widths = [6, 22, 20, 14, 22, 7, 9];
@@ -106,28 +114,45 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string) {
   }
 
   s.rows.forEach((r, i) => {
-    const figures = [r.opening, ...r.cells, r.closing].flatMap((qv) => [qv.qty, money(qv.value)]);
+    const figures = [r.opening, ...r.cells, r.closing].flatMap((qv): (number | string | null)[] =>
+      qv === null ? [BOOK_HIDDEN_TEXT, null] : [qv.qty, money(qv.value)],
+    );
     const row = ws.addRow([i + 1, r.nhsaCode, r.drugName, r.spec, r.manufacturer, r.baseUnit, `${r.packSize}${r.baseUnit}/${r.packUnit}`, ...figures]);
     for (let g = 0; g < groups.length; g++) {
       row.getCell(info.length + 1 + g * 2).numFmt = QTY_FORMAT;
       row.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
     }
   });
-  const totalValues = [s.totals.opening, ...s.totals.cells, s.totals.closing].flatMap((v) => [null, money(v)]);
+  const totalValues = [s.totals.opening, ...s.totals.cells, s.totals.closing].flatMap((v) => [null, moneyOrHidden(v)]);
   const total = ws.addRow([`合计（${s.rows.length} 个品种）`, '', '', '', '', '', '', ...totalValues]);
   ws.mergeCells(total.number, 1, total.number, info.length);
   total.font = { bold: true };
   for (let g = 0; g < groups.length; g++) total.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, lastCol);
-  const note = ws.addRow(['期末结存 = 期初结存 + 本期收入 − 发出 ± 盘点调整；金额为成本价（零差率），单位：元；数量为最小单位。']);
+  const formula = `${ends[1]} = ${ends[0]} ${s.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}`;
+  const note = ws.addRow([
+    `${formula}；金额为成本价（零差率），单位：元；数量为最小单位。${
+      s.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘，不列期初、期末结存及其合计。` : ''
+    }`,
+  ]);
   ws.mergeCells(note.number, 1, note.number, lastCol);
   if (s.amountDue !== null) footer(ws, lastCol, '本月用药金额（应结算）', s.amountDue);
-  else footer(ws, lastCol, '期末结存金额', s.totals.closing);
+  else if (s.totals.closing !== null) footer(ws, lastCol, `${ends[1]}金额`, s.totals.closing);
+  else footer(ws, lastCol, `${ends[1]}金额：${BOOK_HIDDEN_TEXT}`, null);
 }
 
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
   const wb = await newBook(s.hubName);
   storeSheet(wb, s, '中心药库进销存月报');
+  // Goods in transit are the hub's until signed: their own sheet, with the 在途报损 column.
+  if (s.transit) {
+    const t = s.transit;
+    const store = { ...s.store, name: '各村卫生室在途库（已出库未签收，属中心药库）' };
+    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报', [
+      '期初在途',
+      '期末在途',
+    ]);
+  }
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
 
@@ -141,18 +166,31 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '编码', '村卫生室', '期初结存', ...s.columns.map((c) => c.label), '期末结存', '应结算（用药金额）', '月末在途'];
   const ws = addSheet(wb, '卫生室结算汇总', [4, 4]);
-  title(ws, headers.length, s.hubName, '村卫生室药品结算汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);
+  title(ws, headers.length, s.hubName, '村卫生室药品结算汇总表', [
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+    '单位：元',
+  ]);
   headers.forEach((_, i) => (ws.getColumn(i + 1).width = i === 2 ? 22 : i < 2 ? 8 : 14));
   const head = ws.getRow(4);
   head.values = headers;
   head.font = { bold: true };
   head.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   s.rows.forEach((r, i) => {
-    const row = ws.addRow([i + 1, r.code, r.name, money(r.opening), ...r.cells.map(money), money(r.closing), money(r.amountDue), money(r.inTransit)]);
+    const row = ws.addRow([
+      i + 1,
+      r.code,
+      r.name,
+      moneyOrHidden(r.opening),
+      ...r.cells.map(money),
+      moneyOrHidden(r.closing),
+      money(r.amountDue),
+      money(r.inTransit),
+    ]);
     for (let c = 4; c <= headers.length; c++) row.getCell(c).numFmt = MONEY_FORMAT;
   });
   const t = s.totals;
-  const total = ws.addRow(['合计', '', '', money(t.opening), ...t.cells.map(money), money(t.closing), money(t.amountDue), money(t.inTransit)]);
+  const total = ws.addRow(['合计', '', '', moneyOrHidden(t.opening), ...t.cells.map(money), moneyOrHidden(t.closing), money(t.amountDue), money(t.inTransit)]);
   ws.mergeCells(total.number, 1, total.number, 3);
   total.font = { bold: true };
   for (let c = 4; c <= headers.length; c++) total.getCell(c).numFmt = MONEY_FORMAT;
@@ -165,7 +203,12 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '日期', '摘要', '单据号 / 凭证号', '发票号', '发票日期', '购进金额', '退货金额', '付款金额', '应付余额', '备注'];
   const ws = addSheet(wb, '对账单', [5, 5]);
-  title(ws, headers.length, s.hubName, '配送企业往来对账单', [`配送企业：${s.supplier.name}`, `统一社会信用代码：${s.supplier.creditCode}`, `期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）']);
+  title(ws, headers.length, s.hubName, '配送企业往来对账单', [
+    `配送企业：${s.supplier.name}`,
+    `统一社会信用代码：${s.supplier.creditCode}`,
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+  ]);
   ws.mergeCells(4, 1, 4, headers.length);
   ws.getCell(4, 1).value = '单位：元。购进金额按发票金额（入库单金额）计，冲销以负数列示。';
   [6, 12, 10, 30, 16, 12, 14, 14, 14, 14, 24].forEach((w, i) => (ws.getColumn(i + 1).width = w));
@@ -199,11 +242,21 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   return finish(wb, `配送企业对账单-${s.supplier.name}-${s.period}.xlsx`);
 }
 
-export async function suppliersWorkbook(s: { hubName: string; period: string; closed: boolean; rows: { name: string; opening: number; received: number; returned: number; paid: number; closing: number }[]; totals: { opening: number; received: number; returned: number; paid: number; closing: number } }): Promise<File> {
+export async function suppliersWorkbook(s: {
+  hubName: string;
+  period: string;
+  closed: boolean;
+  rows: { name: string; opening: number; received: number; returned: number; paid: number; closing: number }[];
+  totals: { opening: number; received: number; returned: number; paid: number; closing: number };
+}): Promise<File> {
   const wb = await newBook(s.hubName);
   const headers = ['序号', '配送企业', '期初应付', '本月购进', '本月退货', '本月付款', '期末应付'];
   const ws = addSheet(wb, '应付汇总', [4, 4]);
-  title(ws, headers.length, s.hubName, '配送企业应付账款汇总表', [`期间：${periodLabel(s.period)}`, s.closed ? '已结账' : '未结账（数字可能变动）', '单位：元']);
+  title(ws, headers.length, s.hubName, '配送企业应付账款汇总表', [
+    `期间：${periodLabel(s.period)}`,
+    s.closed ? '已结账' : '未结账（数字可能变动）',
+    '单位：元',
+  ]);
   [6, 36, 14, 14, 14, 14, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const head = ws.getRow(4);
   head.values = headers;

@@ -1,9 +1,10 @@
-import { defineHandlers } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { clinicScope } from '../scope';
 import { forbidden } from '../../errors';
 import { clinicStatement, clinicsSummary, hubStatement } from './statements';
 import { supplierStatement, suppliersSummary } from './suppliers';
-import { createPayment, listPayments, reversePayment } from './payments';
+import { createPayment, reversePayment } from './payments';
+import { listPayments } from './payment-list';
 import { assertClosable, closePeriod, listPeriods, periodChecks, periodHistory, reopenPeriod } from './periods';
 import { backupBeforeClose } from './backup';
 import { clinicWorkbook, clinicsWorkbook, hubWorkbook, supplierWorkbook, suppliersWorkbook } from './export';

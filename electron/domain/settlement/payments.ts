@@ -2,42 +2,15 @@
  * Payments to suppliers (付款登记). Rows are never edited or deleted: a wrong payment is cancelled by a
  * reversal row (红字冲销) of the opposite amount, dated in an open month, and then entered again.
  */
-import type { HandlerContext } from '../../api/context';
-import { sql, type Db } from '../../db/database';
+import type { HandlerContext } from '../context';
+import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import type { PaymentRow } from '../../../shared/contract/settlement';
 import { formatFen } from '../../../shared/money';
 import { periodOf } from '../../../shared/dates';
 import { assertPostable } from '../stock/ledger';
 import { supplierBalanceOn } from './suppliers';
-
-const PAYMENT_SELECT = `SELECT p.id, p.supplier_id AS supplierId, s.name AS supplierName, p.pay_date AS payDate, p.voucher_no AS voucherNo, p.method,
-    p.amount, p.note, p.reverses_id AS reversesId, p.reverse_reason AS reverseReason,
-    (SELECT r.id FROM supplier_payments r WHERE r.reverses_id = p.id) AS reversedById,
-    u.display_name AS createdByName, p.created_at AS createdAt
-  FROM supplier_payments p JOIN suppliers s ON s.id = p.supplier_id JOIN users u ON u.id = p.created_by`;
-
-export function getPayment(db: Db, id: number): PaymentRow {
-  const row = sql(db, `${PAYMENT_SELECT} WHERE p.id = ?`).get(id) as PaymentRow | undefined;
-  if (!row) throw notFound('付款记录');
-  return row;
-}
-
-export function listPayments(db: Db, filter: { supplierId?: number; period?: string }): PaymentRow[] {
-  // Only the filters given, so SQLite can seek on (supplier_id, pay_date) or (period) instead of scanning years.
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (filter.supplierId !== undefined) {
-    where.push('p.supplier_id = ?');
-    args.push(filter.supplierId);
-  }
-  if (filter.period !== undefined) {
-    where.push('p.period = ?');
-    args.push(filter.period);
-  }
-  return sql(db, `${PAYMENT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.pay_date, p.id LIMIT 2000`).all(...args) as PaymentRow[];
-}
+import { getPayment } from './payment-list';
 
 export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.create'>) {
   const db = ctx.db;
@@ -61,9 +34,11 @@ export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.
         AND NOT EXISTS (SELECT 1 FROM supplier_payments r WHERE r.reverses_id = p.id)`,
   ).get(input.supplierId, input.voucherNo) as { payDate: string; amount: number } | undefined;
   if (same) {
-    throw new AppError('DUPLICATE', `凭证号 ${input.voucherNo} 已登记过付给${supplier.name}的款项（${same.payDate}，¥${formatFen(same.amount)}），请勿重复登记`, [
-      { path: 'voucherNo', message: '该凭证号已登记' },
-    ]);
+    throw new AppError(
+      'DUPLICATE',
+      `凭证号 ${input.voucherNo} 已登记过付给${supplier.name}的款项（${same.payDate}，¥${formatFen(same.amount)}），请勿重复登记`,
+      [{ path: 'voucherNo', message: '该凭证号已登记' }],
+    );
   }
   const owed = supplierBalanceOn(db, input.supplierId, input.payDate);
   const warnings: string[] = [];

@@ -5,7 +5,7 @@
  * with the next), and only the latest closed month can be reopened, by an administrator, with a reason.
  * Every close and reopen is kept in `period_events`, never overwritten.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -52,7 +52,9 @@ function toEvent(r: EventRow) {
 }
 
 export function periodHistory(db: Db, period?: string) {
-  return (sql(db, `${EVENT_SELECT} WHERE (? IS NULL OR e.period = ?) ORDER BY e.id DESC LIMIT 500`).all(period ?? null, period ?? null) as EventRow[]).map(toEvent);
+  return (sql(db, `${EVENT_SELECT} WHERE (? IS NULL OR e.period = ?) ORDER BY e.id DESC LIMIT 500`).all(period ?? null, period ?? null) as EventRow[]).map(
+    toEvent,
+  );
 }
 
 function getEvent(db: Db, id: number) {
@@ -74,7 +76,16 @@ export function listPeriods(db: Db, today: string) {
             ru.display_name AS reopenedByName, p.reopen_reason AS reopenReason,
             (SELECT count(*) FROM period_events e WHERE e.period = p.period AND e.action = 'close') AS closeCount
        FROM periods p LEFT JOIN users cu ON cu.id = p.closed_by LEFT JOIN users ru ON ru.id = p.reopened_by`,
-  ).all() as { period: string; status: string; closedAt: string | null; closedByName: string | null; reopenedAt: string | null; reopenedByName: string | null; reopenReason: string | null; closeCount: number }[];
+  ).all() as {
+    period: string;
+    status: string;
+    closedAt: string | null;
+    closedByName: string | null;
+    reopenedAt: string | null;
+    reopenedByName: string | null;
+    reopenReason: string | null;
+    closeCount: number;
+  }[];
   const byPeriod = new Map(rows.map((r) => [r.period, r]));
   const out = [];
   let earlierOpenActive = false;
@@ -142,15 +153,7 @@ export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.clo
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO period_events (period, action, at, user_id, reason, warnings, backup_file, summary) VALUES (?, 'close', ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    period,
-    at,
-    ctx.user.id,
-    input.note,
-    JSON.stringify(warnings.map((w) => `${w.title}：${w.count} 项`)),
-    backupFile,
-    JSON.stringify(summary),
-  );
+  ).run(period, at, ctx.user.id, input.note, JSON.stringify(warnings.map((w) => `${w.title}：${w.count} 项`)), backupFile, JSON.stringify(summary));
   const eventId = Number(lastInsertRowid);
   const insert = sql(db, 'INSERT INTO period_closings (event_id, store_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)');
   for (const [storeId, drugs] of closing) {
@@ -203,7 +206,8 @@ export function reopenPeriod(ctx: HandlerContext, input: ParsedInput<'periods.re
   const row = sql(db, 'SELECT status FROM periods WHERE period = ?').get(period) as { status: string } | undefined;
   const latest = latestClosedPeriod(db);
   if (row?.status !== 'closed') {
-    if (latest !== null && period < latest) throw new AppError('INVALID_STATE', `${periodLabel(period)}没有单独结账（随${periodLabel(latest)}一并结账），请先反结账${periodLabel(latest)}`);
+    if (latest !== null && period < latest)
+      throw new AppError('INVALID_STATE', `${periodLabel(period)}没有单独结账（随${periodLabel(latest)}一并结账），请先反结账${periodLabel(latest)}`);
     throw new AppError('INVALID_STATE', `${periodLabel(period)}未结账，无需反结账`);
   }
   if (latest !== period) {
@@ -216,7 +220,12 @@ export function reopenPeriod(ctx: HandlerContext, input: ParsedInput<'periods.re
     ctx.user.id,
     input.reason,
   );
-  sql(db, "UPDATE periods SET status = 'open', reopened_at = ?, reopened_by = ?, reopen_reason = ? WHERE period = ?").run(at, ctx.user.id, input.reason, period);
+  sql(db, "UPDATE periods SET status = 'open', reopened_at = ?, reopened_by = ?, reopen_reason = ? WHERE period = ?").run(
+    at,
+    ctx.user.id,
+    input.reason,
+    period,
+  );
   ctx.audit.target = `period:${period}`;
   ctx.audit.details = { reason: input.reason, event: Number(lastInsertRowid) };
   return getEvent(db, Number(lastInsertRowid));

@@ -10,7 +10,7 @@ import type { SupplierStatement } from '../../../shared/contract/settlement';
 import { RETURN_REASON_LABELS } from '../../../shared/stock';
 import { periodBounds } from '../../../shared/dates';
 import { hubName } from '../settings';
-import { listPayments } from './payments';
+import { listPayments } from './payment-list';
 import { periodState } from './statements';
 
 export interface SupplierFlows {
@@ -40,19 +40,22 @@ export function supplierFlows(db: Db, from: string, to: string, supplierId: numb
     db,
     `SELECT supplier_id AS id, sum(total_amount) AS amount FROM receipts
       WHERE ${one ? 'supplier_id = ? AND ' : ''}business_date BETWEEN ? AND ? GROUP BY supplier_id`,
-  ).all(...args) as { id: number; amount: number }[]) at(r.id).received += r.amount;
+  ).all(...args) as { id: number; amount: number }[])
+    at(r.id).received += r.amount;
   for (const r of reversals(db, from, to, supplierId)) at(r.supplierId).received -= r.amount;
   for (const r of sql(
     db,
     `SELECT supplier_id AS id, sum(total_amount) AS amount FROM stock_returns
       WHERE kind = 'hub_to_supplier' AND status = 'posted' AND ${one ? 'supplier_id = ? AND ' : ''}business_date BETWEEN ? AND ?
       GROUP BY supplier_id`,
-  ).all(...args) as { id: number; amount: number }[]) at(r.id).returned += r.amount;
+  ).all(...args) as { id: number; amount: number }[])
+    at(r.id).returned += r.amount;
   for (const r of sql(
     db,
     `SELECT supplier_id AS id, sum(amount) AS amount FROM supplier_payments
       WHERE ${one ? 'supplier_id = ? AND ' : ''}pay_date BETWEEN ? AND ? GROUP BY supplier_id`,
-  ).all(...args) as { id: number; amount: number }[]) at(r.id).paid += r.amount;
+  ).all(...args) as { id: number; amount: number }[])
+    at(r.id).paid += r.amount;
   return out;
 }
 
@@ -84,7 +87,11 @@ function reversals(db: Db, from: string, to: string, supplierId: number | null):
 }
 
 /** Balance owed to each supplier at the start of a month: the latest supplier snapshot plus documents since. */
-export function supplierBalancesAtStart(db: Db, period: string, supplierId: number | null): { balances: Map<number, number>; source: 'snapshot' | 'documents' } {
+export function supplierBalancesAtStart(
+  db: Db,
+  period: string,
+  supplierId: number | null,
+): { balances: Map<number, number>; source: 'snapshot' | 'documents' } {
   const balances = new Map<number, number>();
   const base = sql(
     db,
@@ -124,7 +131,14 @@ export function supplierStatement(db: Db, supplierId: number, period: string): S
     db,
     `SELECT id AS receiptId, doc_no AS docNo, invoice_no AS invoiceNo, invoice_date AS invoiceDate, business_date AS businessDate, total_amount AS amount
        FROM receipts WHERE supplier_id = ? AND business_date BETWEEN ? AND ? ORDER BY business_date, id`,
-  ).all(supplierId, first, last) as { receiptId: number; docNo: string; invoiceNo: string | null; invoiceDate: string | null; businessDate: string; amount: number }[];
+  ).all(supplierId, first, last) as {
+    receiptId: number;
+    docNo: string;
+    invoiceNo: string | null;
+    invoiceDate: string | null;
+    businessDate: string;
+    amount: number;
+  }[];
   const entries = [
     ...receipts.map((r) => ({ ...r, kind: 'receipt' as const })),
     ...reversals(db, first, last, supplierId).map((r) => ({
@@ -159,7 +173,14 @@ export function supplierStatement(db: Db, supplierId: number, period: string): S
       db,
       `SELECT id, doc_no AS docNo, business_date AS businessDate, reason_code AS reasonCode, reason, total_amount AS amount FROM stock_returns
         WHERE kind = 'hub_to_supplier' AND status = 'posted' AND supplier_id = ? AND business_date BETWEEN ? AND ? ORDER BY business_date, id`,
-    ).all(supplierId, first, last) as { id: number; docNo: string; businessDate: string; reasonCode: keyof typeof RETURN_REASON_LABELS; reason: string | null; amount: number }[]
+    ).all(supplierId, first, last) as {
+      id: number;
+      docNo: string;
+      businessDate: string;
+      reasonCode: keyof typeof RETURN_REASON_LABELS;
+      reason: string | null;
+      amount: number;
+    }[]
   ).map(({ reasonCode, reason, ...r }) => ({ ...r, reason: `${RETURN_REASON_LABELS[reasonCode]}${reason ? `：${reason}` : ''}` }));
 
   const payments = listPayments(db, { supplierId, period });

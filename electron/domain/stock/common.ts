@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { StoreRow } from '../../../shared/contract/stock';
@@ -53,9 +53,23 @@ export function assertActiveClinic(db: Db, clinicId: number): void {
   if (row.active !== 1) throw new AppError('BUSINESS_RULE', '该村卫生室已停用');
 }
 
-/** The posting context of a write handler, on the given business date (today when absent). */
-export function postingContext(ctx: HandlerContext, businessDate?: string | null): PostingContext {
-  return { db: ctx.db, userId: ctx.user.id, businessDate: businessDate ?? ctx.today, today: ctx.today, now: ctx.now };
+/**
+ * The posting context of a write handler, on the given business date (today when absent). `datedOn`: the
+ * day that date was given, when earlier than today (see PostingContext). A back-dated posting (补录) marks
+ * the call's audit row with its date and the day it was recorded.
+ */
+export function postingContext(ctx: HandlerContext, businessDate?: string | null, datedOn?: string): PostingContext {
+  return {
+    db: ctx.db,
+    userId: ctx.user.id,
+    businessDate: businessDate ?? ctx.today,
+    today: ctx.today,
+    now: ctx.now,
+    datedOn,
+    onBackdated: (date) => {
+      if (!ctx.audit.backdated || date < ctx.audit.backdated.businessDate) ctx.audit.backdated = { businessDate: date, recordedOn: ctx.today };
+    },
+  };
 }
 
 export interface DrugSnapshot {

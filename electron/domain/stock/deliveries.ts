@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -7,6 +7,7 @@ import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, describeQty, drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation } from './ledger';
+import { bookSight } from '../stocktake/blind';
 
 interface OutstandingLine {
   requisitionLineId: number;
@@ -38,8 +39,11 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
     input.clinicId ?? null,
     input.clinicId ?? null,
   ) as OutstandingLine[];
+  const sight = bookSight(ctx);
+  const hub = hubStoreId(ctx.db);
   return rows.map((r) => {
     const d = drugSnapshot(ctx.db, r.drugId);
+    const hidden = sight.hides(hub, r.drugId);
     return {
       ...r,
       drugName: d.drugName,
@@ -48,7 +52,8 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
       baseUnit: d.baseUnit,
       packSize: d.packSize,
       outstandingQty: r.approvedQty - r.issuedQty,
-      hubAvailable: hubAvailable(ctx.db, r.drugId, ctx.today),
+      bookHidden: hidden,
+      hubAvailable: hidden ? null : hubAvailable(ctx.db, r.drugId, ctx.today),
     };
   });
 }
@@ -152,7 +157,23 @@ export function createDelivery(ctx: HandlerContext, input: ParsedInput<'deliveri
         `INSERT INTO delivery_lines (delivery_id, line_no, requisition_line_id, drug_id, lot_id, batch_no, expiry_date, qty, unit_cost, amount,
                                      drug_name, spec, manufacturer, pack_unit, base_unit, pack_size)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
-      ).run(deliveryId, lineNo, line.requisitionLineId, d.drugId, lot.lotId, lot.batchNo, lot.expiryDate, lot.qty, unitCost, d.drugName, d.spec, d.manufacturer, d.packUnit, d.baseUnit, d.packSize);
+      ).run(
+        deliveryId,
+        lineNo,
+        line.requisitionLineId,
+        d.drugId,
+        lot.lotId,
+        lot.batchNo,
+        lot.expiryDate,
+        lot.qty,
+        unitCost,
+        d.drugName,
+        d.spec,
+        d.manufacturer,
+        d.packUnit,
+        d.baseUnit,
+        d.packSize,
+      );
       const moved = transfer(posting, {
         fromStoreId: hub,
         toStoreId: transitId,
@@ -183,11 +204,26 @@ function closeRequisitionIfIssued(db: Db, requisitionId: number, now: Date): voi
     `SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ?
        AND (decision = 'pending' OR (decision IN ('approved', 'adjusted') AND approved_qty > issued_qty))`,
   ).get(requisitionId) as { n: number };
-  if (open.n === 0) sql(db, "UPDATE requisitions SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'reviewed'").run(now.toISOString(), requisitionId);
+  if (open.n === 0)
+    sql(db, "UPDATE requisitions SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'reviewed'").run(now.toISOString(), requisitionId);
+}
+
+/**
+ * A shortfall the hub took back or wrote off never reached the clinic: it is no longer issued, so the
+ * approved quantity is pending again (and a requisition closed by the delivery reopens).
+ */
+function owedAgain(db: Db, requisitionLineId: number, qty: number, now: Date): void {
+  sql(db, 'UPDATE requisition_lines SET issued_qty = issued_qty - ? WHERE id = ?').run(qty, requisitionLineId);
+  sql(
+    db,
+    `UPDATE requisitions SET status = 'reviewed', closed_at = NULL, updated_at = ?
+      WHERE id = (SELECT requisition_id FROM requisition_lines WHERE id = ?) AND status = 'closed'`,
+  ).run(now.toISOString(), requisitionLineId);
 }
 
 interface DeliveryLineRow {
   id: number;
+  requisitionLineId: number | null;
   lotId: number;
   qty: number;
   receivedQty: number | null;
@@ -199,18 +235,30 @@ interface DeliveryLineRow {
 }
 
 function loadDeliveryForUpdate(ctx: HandlerContext, id: number) {
-  const delivery = sql(ctx.db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate, doc_no AS docNo FROM deliveries WHERE id = ?').get(id) as
-    | { id: number; clinicId: number; status: string; businessDate: string; docNo: string }
-    | undefined;
+  const delivery = sql(ctx.db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate, doc_no AS docNo FROM deliveries WHERE id = ?').get(
+    id,
+  ) as { id: number; clinicId: number; status: string; businessDate: string; docNo: string } | undefined;
   if (!delivery) throw notFound('配送单');
   assertClinicAccess(ctx, delivery.clinicId);
   const lines = sql(
     ctx.db,
-    `SELECT id, lot_id AS lotId, qty, received_qty AS receivedQty, resolution, drug_name AS drugName, pack_size AS packSize,
+    `SELECT id, requisition_line_id AS requisitionLineId, lot_id AS lotId, qty, received_qty AS receivedQty, resolution, drug_name AS drugName, pack_size AS packSize,
             pack_unit AS packUnit, base_unit AS baseUnit
        FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no`,
   ).all(id) as DeliveryLineRow[];
   return { delivery, lines };
+}
+
+/** Goods are signed for on a day between the day they left the hub and today. */
+function assertSignDate(signDate: string, delivery: { businessDate: string; docNo: string }, today: string): void {
+  if (signDate > today) {
+    throw new AppError('VALIDATION', `签收日期 ${signDate} 晚于今天（${today}），不能提前签收`, [{ path: 'signDate', message: '签收日期不能晚于今天' }]);
+  }
+  if (signDate < delivery.businessDate) {
+    throw new AppError('VALIDATION', `签收日期 ${signDate} 早于配送单 ${delivery.docNo} 的出库日期 ${delivery.businessDate}`, [
+      { path: 'signDate', message: `签收日期不能早于出库日期 ${delivery.businessDate}` },
+    ]);
+  }
 }
 
 /** The clinic signs line by line for what actually arrived; any shortfall stays in transit for the hub to settle. */
@@ -219,7 +267,9 @@ export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries
   const { delivery, lines } = loadDeliveryForUpdate(ctx, input.id);
   if (delivery.status !== 'in_transit') throw new AppError('INVALID_STATE', `配送单 ${delivery.docNo} 已签收，不能重复签收`);
   const posting = postingContext(ctx, input.signDate);
-  if (posting.businessDate < delivery.businessDate) throw new AppError('VALIDATION', '签收日期不能早于出库日期');
+  assertSignDate(posting.businessDate, delivery, ctx.today);
+  // A delivery signed as all missing posts nothing, so the ledger's own date checks never see it.
+  assertPostable(db, posting.businessDate, ctx.today);
   const byId = new Map(input.lines.map((l) => [l.lineId, l]));
   if (byId.size !== input.lines.length) throw new AppError('VALIDATION', '同一行不能签收两次');
   const missing = lines.filter((l) => !byId.has(l.id));
@@ -231,10 +281,16 @@ export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries
   for (const line of lines) {
     const signed = byId.get(line.id)!;
     if (signed.receivedQty > line.qty) {
-      throw new AppError('VALIDATION', `${line.drugName} 实收 ${describeQty(signed.receivedQty, line)} 多于配送的 ${describeQty(line.qty, line)}，多出的药品请联系中心库`);
+      throw new AppError(
+        'VALIDATION',
+        `${line.drugName} 实收 ${describeQty(signed.receivedQty, line)} 多于配送的 ${describeQty(line.qty, line)}，多出的药品请联系中心库`,
+      );
     }
     if (signed.receivedQty < line.qty) {
-      if (!signed.reason) throw new AppError('VALIDATION', `${line.drugName} 实收少于配送数量，请填写差异原因`, [{ path: `lines.${input.lines.indexOf(signed)}.reason`, message: '请填写差异原因' }]);
+      if (!signed.reason)
+        throw new AppError('VALIDATION', `${line.drugName} 实收少于配送数量，请填写差异原因`, [
+          { path: `lines.${input.lines.indexOf(signed)}.reason`, message: '请填写差异原因' },
+        ]);
       discrepancies += 1;
     }
     if (signed.receivedQty > 0) {
@@ -282,10 +338,19 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
   const { transitId } = clinicStores(db, delivery.clinicId);
   const ref = { docType: 'delivery' as const, docId: delivery.id, docLineId: line.id };
   if (input.resolution === 'returned_to_hub') {
-    transfer(posting, { ...ref, fromStoreId: transitId, toStoreId: hubStoreId(db), lotId: line.lotId, qty: diff, outMovement: 'transit_out', inMovement: 'transit_back' });
+    transfer(posting, {
+      ...ref,
+      fromStoreId: transitId,
+      toStoreId: hubStoreId(db),
+      lotId: line.lotId,
+      qty: diff,
+      outMovement: 'transit_out',
+      inMovement: 'transit_back',
+    });
   } else {
     postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' });
   }
+  if (line.requisitionLineId !== null) owedAgain(db, line.requisitionLineId, diff, ctx.now);
   sql(db, 'UPDATE delivery_lines SET resolution = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?').run(
     input.resolution,
     input.note,
@@ -293,7 +358,9 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
     ctx.now.toISOString(),
     line.id,
   );
-  const open = sql(db, 'SELECT count(*) AS n FROM delivery_lines WHERE delivery_id = ? AND received_qty < qty AND resolution IS NULL').get(delivery.id) as { n: number };
+  const open = sql(db, 'SELECT count(*) AS n FROM delivery_lines WHERE delivery_id = ? AND received_qty < qty AND resolution IS NULL').get(delivery.id) as {
+    n: number;
+  };
   if (open.n === 0) sql(db, "UPDATE deliveries SET status = 'resolved' WHERE id = ?").run(delivery.id);
   ctx.audit.target = `delivery:${delivery.id}`;
   return getDelivery(db, delivery.id);
@@ -327,4 +394,3 @@ export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveri
   ]);
   return sql(ctx.db, `${DELIVERY_SELECT} ${where} ORDER BY d.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
-

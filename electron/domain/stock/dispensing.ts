@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -47,7 +47,15 @@ export function createDispensing(ctx: HandlerContext, input: ParsedInput<'dispen
     ).run(dispensingId, i + 1, d.drugId, line.qty, d.drugName, d.spec, d.packUnit, d.baseUnit, d.packSize);
     let amount = 0;
     for (const lot of allocateFefo(db, storeId, line.drugId, line.qty, posting.businessDate)) {
-      const row = postMovement(posting, { storeId, lotId: lot.lotId, qty: -lot.qty, movement: 'dispense', docType: 'dispensing', docId: dispensingId, docLineId: Number(lineId) });
+      const row = postMovement(posting, {
+        storeId,
+        lotId: lot.lotId,
+        qty: -lot.qty,
+        movement: 'dispense',
+        docType: 'dispensing',
+        docId: dispensingId,
+        docLineId: Number(lineId),
+      });
       amount -= row.amount;
     }
     sql(db, 'UPDATE dispensing_lines SET amount = ? WHERE id = ?').run(amount, lineId);
@@ -67,8 +75,9 @@ export function reverseDispensing(ctx: HandlerContext, input: ParsedInput<'dispe
   if (!entry) throw notFound('用药登记');
   assertClinicAccess(ctx, entry.clinicId);
   if (entry.status !== 'posted') throw new AppError('INVALID_STATE', '该用药登记已冲销');
-  // The reversal is booked in the entry's own month, which must still be open.
-  reverseDocument(postingContext(ctx, entry.businessDate), 'dispensing', entry.id, { docType: 'dispensing', docId: entry.id });
+  // The reversal is booked on the entry's own date, in its month, which must still be open; the date was
+  // given when the entry was made, so the back-dating limit counts from there.
+  reverseDocument(postingContext(ctx, entry.businessDate, entry.businessDate), 'dispensing', entry.id, { docType: 'dispensing', docId: entry.id });
   sql(db, "UPDATE dispensings SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
     ctx.user.id,
     ctx.now.toISOString(),

@@ -1,5 +1,5 @@
-import { defineHandlers } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { clinicScope } from '../scope';
 import { listStores } from './common';
 import { createReceipt, getReceipt, listReceipts, openOrders, reverseReceipt } from './receiving';
 import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDelivery, resolveDiscrepancy, signDelivery } from './deliveries';
@@ -7,7 +7,7 @@ import { createDispensing, listDispensings, reverseDispensing } from './dispensi
 import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
 import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
 import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
-import { assertClinicAccess } from '../../api/scope';
+import { assertClinicAccess } from '../scope';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
 

@@ -5,6 +5,8 @@
  * - stock on hand per store × lot equals the sum of its ledger rows, in quantity and in value;
  * - the monthly totals per store × drug × period × movement equal the ledger's sums;
  * - no store holds a negative quantity or value of any lot;
+ * - no lot's running balance at a store is negative at any moment of its history, in the ledger's order
+ *   (business date, then id: see ledger.ts), so a back-dated posting that came before its stock is found;
  * - every ledger and balance row names its lot's own drug.
  */
 import type { Db } from '../../db/database';
@@ -19,8 +21,7 @@ export function checkResult(key: string, label: string, problems: string[]): Int
 }
 
 /** Lets the checks run on a database from before the stock ledger existed (an old backup, say). */
-const hasTable = (db: Db, name: string): boolean =>
-  Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
+const hasTable = (db: Db, name: string): boolean => Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
 
 const movementName = (m: string) => MOVEMENT_LABELS[m as Movement] ?? m;
 
@@ -46,7 +47,17 @@ export function checkBalancesMatchLedger(db: Db): IntegrityCheckResult {
          LEFT JOIN sums s ON s.store_id = k.store_id AND s.lot_id = k.lot_id)
        SELECT x.*, ${STORE_LOT} FROM x WHERE bq <> sq OR bv <> sa ORDER BY store_id, lot_id`,
     )
-    .all() as { store_id: number; lot_id: number; bq: number; bv: number; sq: number; sa: number; storeName: string | null; drugName: string | null; batchNo: string | null }[];
+    .all() as {
+    store_id: number;
+    lot_id: number;
+    bq: number;
+    bv: number;
+    sq: number;
+    sa: number;
+    storeName: string | null;
+    drugName: string | null;
+    batchNo: string | null;
+  }[];
   const problems = rows.map(
     (r) =>
       `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：结存数量 ${r.bq}、金额 ${r.bv} 分，台账合计数量 ${r.sq}、金额 ${r.sa} 分`,
@@ -80,7 +91,18 @@ export function checkPeriodTotals(db: Db): IntegrityCheckResult {
               (SELECT generic_name || ' ' || spec FROM drugs WHERE id = x.drug_id) AS drugName
        FROM x WHERE tq <> sq OR ta <> sa ORDER BY period, store_id, drug_id, movement`,
     )
-    .all() as { store_id: number; drug_id: number; period: string; movement: string; tq: number; ta: number; sq: number; sa: number; storeName: string | null; drugName: string | null }[];
+    .all() as {
+    store_id: number;
+    drug_id: number;
+    period: string;
+    movement: string;
+    tq: number;
+    ta: number;
+    sq: number;
+    sa: number;
+    storeName: string | null;
+    drugName: string | null;
+  }[];
   return checkResult(
     'ledger.periodTotals',
     label,
@@ -103,16 +125,75 @@ export function checkNoNegativeStock(db: Db): IntegrityCheckResult {
          SELECT store_id, lot_id, SUM(qty), SUM(amount), '台账' FROM ledger GROUP BY store_id, lot_id HAVING SUM(qty) < 0 OR SUM(amount) < 0)
        SELECT x.*, ${STORE_LOT} FROM x ORDER BY store_id, lot_id`,
     )
-    .all() as { store_id: number; lot_id: number; qty: number; amount: number; src: string; storeName: string | null; drugName: string | null; batchNo: string | null }[];
+    .all() as {
+    store_id: number;
+    lot_id: number;
+    qty: number;
+    amount: number;
+    src: string;
+    storeName: string | null;
+    drugName: string | null;
+    batchNo: string | null;
+  }[];
   return checkResult(
     'ledger.negative',
     label,
-    rows.map((r) => `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：${r.src}数量 ${r.qty}、金额 ${r.amount} 分`),
+    rows.map(
+      (r) => `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：${r.src}数量 ${r.qty}、金额 ${r.amount} 分`,
+    ),
   );
+}
+
+export const RUNNING_BALANCE_LABEL = '任何日期都无负库存（每个库房 × 批次的逐笔结存，按业务日期和记账顺序）';
+
+/**
+ * The running balance of every store × lot, row by row in the ledger's order, is never negative. One
+ * window over the ledger in the order of the ledger_lot_time index (migration 0012), which covers it: the
+ * ledger is read once, in order, without a sort. Found: the first date a lot went negative and how low.
+ *
+ * With `sincePeriod` (the pre-close check) only the rows of that month and later are read (by ledger_period:
+ * the planner would otherwise walk ledger_lot_time for its order, every year of it), then sorted, starting
+ * from the balance before them (stock on hand less those rows): earlier months are closed, and were checked
+ * when they closed.
+ */
+export function negativeRunningBalances(db: Db, sincePeriod?: string): string[] {
+  if (!hasTable(db, 'ledger') || !hasTable(db, 'stock_balances')) return [];
+  const running =
+    sincePeriod === undefined
+      ? `SELECT g.store_id, g.lot_id, g.business_date,
+                sum(g.qty) OVER (PARTITION BY g.store_id, g.lot_id ORDER BY g.business_date, g.id ROWS UNBOUNDED PRECEDING) AS qty
+           FROM ledger g`
+      : `SELECT g.store_id, g.lot_id, g.business_date,
+                coalesce(b.qty, 0) - sum(g.qty) OVER lot
+                  + sum(g.qty) OVER (lot ORDER BY g.business_date, g.id ROWS UNBOUNDED PRECEDING) AS qty
+           FROM ledger g INDEXED BY ledger_period LEFT JOIN stock_balances b ON b.store_id = g.store_id AND b.lot_id = g.lot_id
+          WHERE g.period >= ?
+         WINDOW lot AS (PARTITION BY g.store_id, g.lot_id)`;
+  const rows = db
+    .prepare(
+      `WITH r AS (${running}),
+       x AS (SELECT store_id, lot_id, min(business_date) AS since, min(qty) AS low FROM r WHERE qty < 0 GROUP BY store_id, lot_id)
+       SELECT x.*, ${STORE_LOT} FROM x ORDER BY since, store_id, lot_id`,
+    )
+    .all(...(sincePeriod === undefined ? [] : [sincePeriod])) as {
+    store_id: number;
+    lot_id: number;
+    since: string;
+    low: number;
+    storeName: string | null;
+    drugName: string | null;
+    batchNo: string | null;
+  }[];
+  return rows.map(
+    (r) => `${r.storeName ?? `库房#${r.store_id}`} ${r.drugName ?? ''} 批号 ${r.batchNo ?? `#${r.lot_id}`}：${r.since} 起结存为负（最低 ${r.low}）`,
+  );
+}
+
+export function checkRunningBalances(db: Db): IntegrityCheckResult {
+  return checkResult('ledger.runningNegative', RUNNING_BALANCE_LABEL, negativeRunningBalances(db));
 }
 
 /** All of them, as check results. */
 export function ledgerInvariantResults(db: Db): IntegrityCheckResult[] {
-  return [checkBalancesMatchLedger(db), checkPeriodTotals(db), checkNoNegativeStock(db)];
+  return [checkBalancesMatchLedger(db), checkPeriodTotals(db), checkNoNegativeStock(db), checkRunningBalances(db)];
 }
-

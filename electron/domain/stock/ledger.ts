@@ -1,14 +1,23 @@
 /**
  * The stock ledger: every movement is one append-only row, and the balance of its store × lot is updated
- * in the same transaction (callers run inside a write handler's transaction). Stock never goes negative;
- * a closed month takes no postings; corrections are new rows that reverse old ones.
+ * in the same transaction (callers run inside a write handler's transaction). A closed month takes no
+ * postings; corrections are new rows that reverse old ones.
+ *
+ * The order of postings (台账顺序) is by business date, then by ledger id (the order rows were recorded in):
+ * a back-dated row (补录) sits at the end of its own day, after everything already booked on that day. Every
+ * running balance — the stock card, first-expiry-first allocation, the checks of the books — follows this
+ * order, and stock is valid at every instant of it, not only now: a posting dated D must find the stock at
+ * D and must leave every later running balance of its store × lot at or above zero (availability.ts).
+ * Back-dating itself is bounded by the hub's limit (backdating.ts).
  */
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { lineAmount, type Fen } from '../../../shared/money';
 import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
-import { periodOf } from '../../../shared/dates';
+import { dayLabel, periodOf } from '../../../shared/dates';
 import { ledgerInvariantResults } from './invariants';
+import { explainAvailability, lotAvailableAt } from './availability';
+import { assertWithinBackdating } from './backdating';
 
 /** Which kind of document a ledger row belongs to. */
 export type DocType = 'receipt' | 'delivery' | 'dispensing' | 'return' | 'writeoff' | 'stocktake';
@@ -21,6 +30,14 @@ export interface PostingContext {
   /** Today in China time, to refuse postings dated in the future. */
   today: string;
   now: Date;
+  /**
+   * The day the business date was given, from which the back-dating limit counts: today, unless a document
+   * fixed its date earlier (a clinic's return, dated when the doctor asked for it) or a correction keeps
+   * the date of what it corrects (a reversal of a dispensing).
+   */
+  datedOn?: string;
+  /** Told when a row is posted on a date before today (补录), so the audit log can say so. */
+  onBackdated?: (businessDate: string) => void;
 }
 
 export interface DocRef {
@@ -87,8 +104,8 @@ export function isPeriodClosed(db: Db, period: string): boolean {
   return latest !== null && period <= latest;
 }
 
-/** Refuses a posting into a closed month or into the future. */
-export function assertPostable(db: Db, businessDate: string, today: string): void {
+/** Refuses a posting into the future, into a closed month, or further back than the back-dating limit. */
+export function assertPostable(db: Db, businessDate: string, today: string, datedOn: string = today): void {
   if (businessDate > today) throw new AppError('BUSINESS_RULE', `业务日期 ${businessDate} 晚于今天，不能提前记账`);
   const period = periodOf(businessDate);
   const latest = latestClosedPeriod(db);
@@ -96,6 +113,7 @@ export function assertPostable(db: Db, businessDate: string, today: string): voi
     const upTo = latest === period ? '' : `（已结账至${formatPeriod(latest)}）`;
     throw new AppError('PERIOD_CLOSED', `${formatPeriod(period)}已结账${upTo}，不能再记入该月的业务（业务日期 ${businessDate}）`);
   }
+  assertWithinBackdating(db, businessDate, datedOn);
 }
 
 function drugLabel(db: Db, drugId: number): string {
@@ -106,7 +124,7 @@ function drugLabel(db: Db, drugId: number): string {
 /** Posts one movement and updates its balance. Must run inside the caller's write transaction. */
 export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
   if (!Number.isSafeInteger(m.qty) || m.qty === 0) throw new AppError('VALIDATION', '数量必须是非零整数');
-  assertPostable(p.db, p.businessDate, p.today);
+  assertPostable(p.db, p.businessDate, p.today, p.datedOn);
   const lot = getLot(p.db, m.lotId);
   const balance = sql(p.db, 'SELECT qty, value FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(m.storeId, m.lotId) as
     | { qty: number; value: number }
@@ -115,10 +133,12 @@ export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
 
   let amount: number;
   if (m.qty < 0) {
-    if (have.qty < -m.qty) {
+    // What the store × lot holds at the end of the posting's day and at every moment after it.
+    const at = lotAvailableAt(p.db, m.storeId, m.lotId, p.businessDate, have.qty);
+    if (at.available < -m.qty) {
       throw new AppError(
         'INSUFFICIENT_STOCK',
-        `库存不足：${drugLabel(p.db, lot.drugId)} 批号 ${lot.batchNo} 现有 ${have.qty}，需要 ${-m.qty}`,
+        `库存不足：${drugLabel(p.db, lot.drugId)} 批号 ${lot.batchNo} ${explainAvailability(p.db, m.storeId, m.lotId, p.businessDate, at, -m.qty)}，需要 ${-m.qty}`,
       );
     }
     // Emptying a lot takes its whole remaining value, so no stray fen is ever left behind.
@@ -165,6 +185,7 @@ export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
     `INSERT INTO stock_period_totals (store_id, drug_id, period, movement, qty, amount) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (store_id, drug_id, period, movement) DO UPDATE SET qty = qty + excluded.qty, amount = amount + excluded.amount`,
   ).run(m.storeId, lot.drugId, period, m.movement, m.qty, amount);
+  if (p.businessDate < p.today) p.onBackdated?.(p.businessDate);
 
   return { id: Number(lastInsertRowid), storeId: m.storeId, lotId: m.lotId, drugId: lot.drugId, qty: m.qty, amount: amount as Fen, unitCost: lot.unitCost };
 }
@@ -219,7 +240,7 @@ export function reverseRow(p: PostingContext, row: Pick<LedgerRow, 'id' | 'store
       reversesId: row.id,
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === ('INSUFFICIENT_STOCK')) {
+    if (err instanceof AppError && err.code === 'INSUFFICIENT_STOCK') {
       throw new AppError('INSUFFICIENT_STOCK', `不能冲销：相关库存已被使用。${err.message}`);
     }
     throw err;
@@ -234,8 +255,11 @@ export interface Allocation {
 }
 
 /**
- * First-expiry-first: takes qty base units of a drug from a store's lots that have not expired, earliest
- * expiry first. Refuses (with what is there, and how much of it is expired) when there is not enough.
+ * First-expiry-first: takes qty base units of a drug from a store's lots, earliest expiry first, as they
+ * stood on `asOf`: only lots not expired on that day, and of each only what it held then and still holds at
+ * every moment after (a back-dated issue cannot take what was there only later, nor what later postings
+ * used). Refuses (with what is there, how much of it is expired, and since when it is there) when there
+ * is not enough.
  */
 export function allocateFefo(db: Db, storeId: number, drugId: number, qty: number, asOf: string): Allocation[] {
   const lots = sql(
@@ -245,21 +269,26 @@ export function allocateFefo(db: Db, storeId: number, drugId: number, qty: numbe
       WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0
       ORDER BY l.expiry_date, l.id`,
   ).all(storeId, drugId) as Allocation[];
-  const usable = lots.filter((l) => l.expiryDate >= asOf);
-  const available = usable.reduce((n, l) => n + l.qty, 0);
+  const usable = lots.filter((l) => l.expiryDate >= asOf).map((l) => ({ lot: l, at: lotAvailableAt(db, storeId, l.lotId, asOf, l.qty) }));
+  const available = usable.reduce((n, u) => n + u.at.available, 0);
   if (available < qty) {
     const expired = lots.reduce((n, l) => n + (l.expiryDate < asOf ? l.qty : 0), 0);
+    // Lots held now but not (all) on the date: say when they came, or what later postings took.
+    const dated = usable
+      .filter((u) => u.at.laterLow !== null && (u.at.available < u.at.atDate || u.at.atDate < u.lot.qty))
+      .map((u) => `批号 ${u.lot.batchNo} ${explainAvailability(db, storeId, u.lot.lotId, asOf, u.at, qty, true)}`);
+    const when = dated.length ? dayLabel(asOf) : ' ';
     throw new AppError(
       'INSUFFICIENT_STOCK',
-      `库存不足：${drugLabel(db, drugId)} 需要 ${qty}，可用 ${available}${expired ? `（另有已过期 ${expired}，不能使用）` : ''}`,
+      `库存不足：${drugLabel(db, drugId)}${when}需要 ${qty}，可用 ${available}${expired ? `（另有已过期 ${expired}，不能使用）` : ''}${dated.length ? `（${dated.join('；')}）` : ''}`,
     );
   }
   const out: Allocation[] = [];
   let left = qty;
-  for (const lot of usable) {
+  for (const { lot, at } of usable) {
     if (left === 0) break;
-    const take = Math.min(left, lot.qty);
-    out.push({ ...lot, qty: take });
+    const take = Math.min(left, at.available);
+    if (take > 0) out.push({ ...lot, qty: take });
     left -= take;
   }
   return out;

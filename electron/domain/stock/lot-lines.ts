@@ -1,6 +1,7 @@
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { describeQty, drugSnapshot } from './common';
+import { explainAvailability, lotAvailableAt } from './availability';
 
 /** Lines of returns and write-offs: whole lots at one store, checked against what the store holds. */
 export interface LotLineInput {
@@ -28,15 +29,37 @@ export function lotAtStore(db: Db, storeId: number, lotId: number): LotAtStore {
   return row;
 }
 
-/** Checks every line against the store's stock (the same lot twice counts once, summed) and writes them. */
-export function insertLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number, storeId: number, lines: LotLineInput[]): LotAtStore[] {
+/**
+ * Checks every line against the store's stock (the same lot twice counts once, summed) and writes them.
+ * With `asOf` (a document dated before today) the stock is what the lot held on that date and still holds
+ * at every moment after it.
+ */
+export function insertLotLines(
+  db: Db,
+  table: 'stock_return_lines' | 'writeoff_lines',
+  parentColumn: 'return_id' | 'writeoff_id',
+  parentId: number,
+  storeId: number,
+  lines: LotLineInput[],
+  asOf?: string,
+): LotAtStore[] {
   const wanted = new Map<number, number>();
   for (const l of lines) wanted.set(l.lotId, (wanted.get(l.lotId) ?? 0) + l.qty);
   const lots: LotAtStore[] = [];
   for (const [lotId, qty] of wanted) {
     const lot = lotAtStore(db, storeId, lotId);
     const d = drugSnapshot(db, lot.drugId);
-    if (qty > lot.held) throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
+    if (qty > lot.held)
+      throw new AppError('INSUFFICIENT_STOCK', `${d.drugName} 批号 ${lot.batchNo} 只有 ${describeQty(lot.held, d)}，不能处理 ${describeQty(qty, d)}`);
+    if (asOf) {
+      const at = lotAvailableAt(db, storeId, lotId, asOf, lot.held);
+      if (qty > at.available) {
+        throw new AppError(
+          'INSUFFICIENT_STOCK',
+          `${d.drugName} 批号 ${lot.batchNo} ${explainAvailability(db, storeId, lotId, asOf, at, qty)}，不能处理 ${describeQty(qty, d)}`,
+        );
+      }
+    }
     lots.push(lot);
   }
   lines.forEach((l, i) => {
@@ -56,7 +79,12 @@ export interface StoredLotLine {
   qty: number;
 }
 
-export function storedLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number): StoredLotLine[] {
+export function storedLotLines(
+  db: Db,
+  table: 'stock_return_lines' | 'writeoff_lines',
+  parentColumn: 'return_id' | 'writeoff_id',
+  parentId: number,
+): StoredLotLine[] {
   return db.prepare(`SELECT id, lot_id AS lotId, qty FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`).all(parentId) as StoredLotLine[];
 }
 

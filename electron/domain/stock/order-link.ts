@@ -1,6 +1,9 @@
 import type { Db } from '../../db/database';
 import { recordReceivedQty, reverseReceivedQty } from '../purchasing/orders';
 
+/** An order's status as people see it (a short-closed order is stored as received). */
+export { ORDER_STATUS_SQL } from '../purchasing/orders';
+
 /**
  * Adds (or with a negative delta, takes back) received quantity on an order line and moves the order's
  * status, through purchasing's rules (no receipts on draft or cancelled orders, no over-receipt).

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -6,7 +6,7 @@ import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared
 import { nextDocNo } from '../docno';
 import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
-import { applyReceivedQty } from './order-link';
+import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
 
 type Warning = { line: number | null; message: string };
 
@@ -22,12 +22,12 @@ interface PoLine {
 }
 
 function loadOrder(db: Db, poId: number) {
-  const po = sql(db, 'SELECT id, doc_no AS docNo, supplier_id AS supplierId, status FROM purchase_orders WHERE id = ?').get(poId) as
-    | { id: number; docNo: string; supplierId: number; status: string }
-    | undefined;
+  const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(
+    poId,
+  ) as { id: number; docNo: string; supplierId: number; status: string } | undefined;
   if (!po) throw notFound('采购订单');
   if (po.status !== 'sent' && po.status !== 'partly_received') {
-    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', cancelled: '已作废' };
+    const label: Record<string, string> = { draft: '尚未发送给配送企业', received: '已全部收货', short_closed: '已终止收货', cancelled: '已作废' };
     throw new AppError('INVALID_STATE', `采购订单 ${po.docNo} ${label[po.status] ?? po.status}，不能收货`);
   }
   return po;
@@ -52,7 +52,7 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
   const po = loadOrder(db, input.poId);
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
-  const nearLimit = nearExpiryLimit(posting.businessDate);
+  const nearLimit = nearExpiryLimit(ctx.today); // the later of the receipt's date and today
   const seenCodes = new Set<string>();
 
   const docNo = nextDocNo(db, 'RK', posting.businessDate);
@@ -72,7 +72,8 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
          FROM purchase_order_lines WHERE id = ?`,
     ).get(line.poLineId) as PoLine | undefined;
     if (!poLine || poLine.poId !== po.id) throw new AppError('VALIDATION', `第 ${lineNo} 行不属于采购订单 ${po.docNo}`);
-    if (line.expiryDate < posting.businessDate) {
+    // Expired by the receipt's date or by today: a back-dated receipt does not let an expired batch in.
+    if (line.expiryDate < posting.businessDate || line.expiryDate < ctx.today) {
       throw new AppError('BUSINESS_RULE', `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 已过期（有效期至 ${line.expiryDate}），不能入库`);
     }
     if (line.mfgDate && (line.mfgDate > posting.businessDate || line.mfgDate >= line.expiryDate)) {
@@ -144,7 +145,10 @@ export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts
   if (!receipt) throw notFound('入库单');
   if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
   reverseDocument(postingContext(ctx), 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
-  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as { poLineId: number | null; qty: number }[];
+  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as {
+    poLineId: number | null;
+    qty: number;
+  }[];
   for (const l of lines) if (l.poLineId) applyReceivedQty(db, l.poLineId, -l.qty);
   sql(db, 'DELETE FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?)').run(receipt.id);
   sql(db, "UPDATE receipts SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
@@ -176,7 +180,10 @@ export function getReceipt(db: Db, id: number) {
             qty, pack_price AS packPrice, amount
        FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no`,
   ).all(id) as ({ id: number } & Record<string, unknown>)[];
-  const codes = sql(db, 'SELECT receipt_line_id AS lineId, code FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?) ORDER BY code').all(id) as {
+  const codes = sql(
+    db,
+    'SELECT receipt_line_id AS lineId, code FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?) ORDER BY code',
+  ).all(id) as {
     lineId: number;
     code: string;
   }[];
@@ -196,7 +203,6 @@ export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
   ]);
   return sql(db, `${RECEIPT_SELECT} ${where} ORDER BY r.business_date DESC, r.id DESC LIMIT ?`).all(...params, input.limit) as never;
 }
-
 
 /** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
 export function openOrders(db: Db, supplierId: number | undefined) {

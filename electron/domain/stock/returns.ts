@@ -1,11 +1,12 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope, isHubRole } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope, isHubRole } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, forbidden, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, hubStoreId, postingContext } from './common';
-import { assertPostable, postMovement, transfer } from './ledger';
+import { assertPostable, postMovement, transfer, type PostingContext } from './ledger';
+import { chinaDate } from '../../../shared/dates';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 
 export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.create'>) {
@@ -17,37 +18,57 @@ export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.cr
   if (!toSupplier && clinicId === null) throw new AppError('VALIDATION', '请选择退货的村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
   if (toSupplier && !input.supplierId) throw new AppError('VALIDATION', '请选择配送企业', [{ path: 'supplierId', message: '请选择配送企业' }]);
   if (clinicId !== null) assertActiveClinic(db, clinicId);
+  // Both kinds are dated now: a supplier return posts at once, a clinic's return keeps the date the doctor
+  // gave and posts on it when the hub accepts it (a date given is never dropped; none given: the day accepted).
   const posting = postingContext(ctx, input.businessDate);
-  if (toSupplier) assertPostable(db, posting.businessDate, ctx.today);
+  assertPostable(db, posting.businessDate, ctx.today);
 
   const storeId = toSupplier ? hubStoreId(db) : clinicStores(db, clinicId!).storeId;
   const docNo = nextDocNo(db, 'TH', posting.businessDate);
   const { lastInsertRowid } = sql(
     db,
-    `INSERT INTO stock_returns (doc_no, kind, clinic_id, supplier_id, reason_code, reason, status, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?)`,
-  ).run(docNo, input.kind, clinicId, toSupplier ? input.supplierId : null, input.reasonCode, input.reason, ctx.user.id, ctx.now.toISOString());
+    `INSERT INTO stock_returns (doc_no, kind, clinic_id, supplier_id, reason_code, reason, status, business_date, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)`,
+  ).run(
+    docNo,
+    input.kind,
+    clinicId,
+    toSupplier ? input.supplierId : null,
+    input.reasonCode,
+    input.reason,
+    toSupplier ? null : (input.businessDate ?? null),
+    ctx.user.id,
+    ctx.now.toISOString(),
+  );
   const returnId = Number(lastInsertRowid);
-  const lots = insertLotLines(db, 'stock_return_lines', 'return_id', returnId, storeId, input.lines);
+  const lots = insertLotLines(db, 'stock_return_lines', 'return_id', returnId, storeId, input.lines, posting.businessDate);
   if (toSupplier) {
     const foreign = lots.find((l) => l.supplierId !== null && l.supplierId !== input.supplierId);
     if (foreign) throw new AppError('BUSINESS_RULE', `批号 ${foreign.batchNo} 不是从该配送企业购进的，不能退给它`);
-    postReturn(ctx, db, returnId, storeId, null, posting.businessDate);
+    postReturn(ctx, db, returnId, storeId, null, posting);
   }
   ctx.audit.target = `return:${returnId}`;
   return getReturn(db, returnId);
 }
 
 /** Posts a return: to the supplier straight out of the hub, or from the clinic into the hub. */
-function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: number, toStoreId: number | null, businessDate: string): void {
-  const posting = postingContext(ctx, businessDate);
+function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: number, toStoreId: number | null, posting: PostingContext): void {
+  const businessDate = posting.businessDate;
   let total = 0;
   for (const line of storedLotLines(db, 'stock_return_lines', 'return_id', returnId)) {
     const ref = { docType: 'return' as const, docId: returnId, docLineId: line.id };
     const amount =
       toStoreId === null
         ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount
-        : transfer(posting, { ...ref, fromStoreId, toStoreId, lotId: line.lotId, qty: line.qty, outMovement: 'clinic_return_out', inMovement: 'clinic_return_in' }).in.amount;
+        : transfer(posting, {
+            ...ref,
+            fromStoreId,
+            toStoreId,
+            lotId: line.lotId,
+            qty: line.qty,
+            outMovement: 'clinic_return_out',
+            inMovement: 'clinic_return_in',
+          }).in.amount;
     sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(amount, line.id);
     total += amount;
   }
@@ -61,8 +82,12 @@ function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: 
 }
 
 function loadReturn(db: Db, id: number) {
-  const r = sql(db, 'SELECT id, kind, clinic_id AS clinicId, status, created_by AS createdBy, doc_no AS docNo FROM stock_returns WHERE id = ?').get(id) as
-    | { id: number; kind: string; clinicId: number | null; status: string; createdBy: number; docNo: string }
+  const r = sql(
+    db,
+    `SELECT id, kind, clinic_id AS clinicId, status, created_by AS createdBy, created_at AS createdAt, doc_no AS docNo, business_date AS businessDate
+       FROM stock_returns WHERE id = ?`,
+  ).get(id) as
+    | { id: number; kind: string; clinicId: number | null; status: string; createdBy: number; createdAt: string; docNo: string; businessDate: string | null }
     | undefined;
   if (!r) throw notFound('退货单');
   return r;
@@ -73,13 +98,26 @@ export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.de
   const r = loadReturn(db, input.id);
   if (r.kind !== 'clinic_to_hub' || r.status !== 'submitted') throw new AppError('INVALID_STATE', `退货单 ${r.docNo} 不是待确认状态`);
   if (input.accept) {
-    const posting = postingContext(ctx, input.businessDate);
-    assertPostable(db, posting.businessDate, ctx.today);
-    postReturn(ctx, db, r.id, clinicStores(db, r.clinicId!).storeId, hubStoreId(db), posting.businessDate);
+    // The date the doctor gave stands (its back-dating counted from the day it was given); without one, the
+    // hub's date or today.
+    if (r.businessDate && input.businessDate && input.businessDate !== r.businessDate) {
+      throw new AppError(
+        'BUSINESS_RULE',
+        `退货单 ${r.docNo} 的业务日期是 ${r.businessDate}（提交时填写），不能改为 ${input.businessDate}；日期有误请驳回，由村医重新提交`,
+      );
+    }
+    const posting = r.businessDate ? postingContext(ctx, r.businessDate, chinaDate(new Date(r.createdAt))) : postingContext(ctx, input.businessDate);
+    assertPostable(db, posting.businessDate, ctx.today, posting.datedOn);
+    postReturn(ctx, db, r.id, clinicStores(db, r.clinicId!).storeId, hubStoreId(db), posting);
     if (input.note) sql(db, 'UPDATE stock_returns SET decision_note = ? WHERE id = ?').run(input.note, r.id);
   } else {
     if (!input.note) throw new AppError('VALIDATION', '驳回退货请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
-    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, r.id);
+    sql(db, "UPDATE stock_returns SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
+      ctx.user.id,
+      ctx.now.toISOString(),
+      input.note,
+      r.id,
+    );
   }
   ctx.audit.target = `return:${r.id}`;
   return getReturn(db, r.id);

@@ -1,11 +1,11 @@
-import type { HandlerContext } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { clinicScope } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
-import { addMonths, periodOf } from '../../../shared/dates';
+import { addMonths, chinaDate, periodOf } from '../../../shared/dates';
 import { accessibleStore, drugSnapshot, listStores, nearExpiryLimit } from './common';
-import { assertBookReadable, blindScope, isHidden } from '../stocktake/blind';
+import { assertDrugBookVisible, bookSight } from '../stocktake/blind';
 import { baseSnapshotBefore } from '../settlement/balances';
 
 interface LotLive {
@@ -88,7 +88,7 @@ function matches(d: Pick<DrugInfo, 'genericName' | 'nhsaCode' | 'manufacturer'>,
 export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHand'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
-  assertBookReadable(ctx, store.id);
+  const sight = bookSight(ctx);
   const today = ctx.today;
   const nearLimit = nearExpiryLimit(today);
   const lots = liveLots(db, store.id);
@@ -103,7 +103,8 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
   if (wantsZero) for (const id of watchedDrugIds(db, store, today)) ids.add(id);
   const infos = drugInfos(db, store, [...ids]);
 
-  const rows = [...ids]
+  const visibleRows = [...ids]
+    .filter((drugId) => !sight.hides(store.id, drugId))
     .map((drugId) => {
       const info = infos.get(drugId)!;
       const drugLots = byDrug.get(drugId) ?? [];
@@ -114,6 +115,7 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
       return {
         ...info,
         vbp: bool(info.vbp),
+        bookHidden: false,
         qty,
         value,
         belowMin: info.minQty !== null && qty < info.minQty,
@@ -151,15 +153,36 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
         default:
           return true;
       }
-    })
-    .sort((a, b) => a.genericName.localeCompare(b.genericName, 'zh-Hans-CN') || a.drugId - b.drugId);
+    });
+  // A drug under a blind count is listed under every filter (the filters read the book), without its book.
+  const hiddenRows = [...ids]
+    .filter((drugId) => sight.hides(store.id, drugId))
+    .map((drugId) => hiddenRow(infos.get(drugId)!))
+    .filter((r) => matches(r, input.q));
+  const rows = [...visibleRows, ...hiddenRows].sort((a, b) => a.genericName.localeCompare(b.genericName, 'zh-Hans-CN') || a.drugId - b.drugId);
   const start = (input.page - 1) * input.pageSize;
-  return { rows: rows.slice(start, start + input.pageSize), total: rows.length, totalValue: rows.reduce((n, r) => n + r.value, 0) };
+  const totalValue = hiddenRows.length > 0 ? null : visibleRows.reduce((n, r) => n + r.value, 0);
+  return { rows: rows.slice(start, start + input.pageSize), total: rows.length, totalValue };
+}
+
+function hiddenRow(info: DrugInfo) {
+  return {
+    ...info,
+    vbp: bool(info.vbp),
+    bookHidden: true,
+    qty: null,
+    value: null,
+    belowMin: false,
+    nearExpiryQty: null,
+    expiredQty: null,
+    earliestExpiry: null,
+    lots: [],
+  };
 }
 
 export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>) {
   const store = accessibleStore(ctx, input.storeId);
-  assertBookReadable(ctx, store.id, input.drugId);
+  assertDrugBookVisible(ctx, store.id, input.drugId);
   const nearLimit = nearExpiryLimit(ctx.today);
   return liveLots(ctx.db, store.id)
     .filter((l) => l.drugId === input.drugId)
@@ -215,7 +238,7 @@ const DOC_NO = `CASE g.doc_type
 export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
-  assertBookReadable(ctx, store.id, input.drugId);
+  assertDrugBookVisible(ctx, store.id, input.drugId);
   const drug = drugSnapshot(db, input.drugId);
   const nhsa = (sql(db, 'SELECT nhsa_code AS c FROM drugs WHERE id = ?').get(input.drugId) as { c: string }).c;
   const opening = balanceBefore(db, store.id, input.drugId, input.from);
@@ -231,14 +254,19 @@ export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>)
     qty: number;
     amount: number;
     reversed: number;
+    businessDate: string;
+    createdAt: string;
   } & Record<string, unknown>)[];
   const truncated = rows.length > input.limit;
   let qty = opening.qty;
   let value = opening.value;
+  // Rows in the ledger's order (business date, then id), so a back-dated row sits at the end of its day
+  // and each balance is the one that held at that moment.
   const out = rows.slice(0, input.limit).map((r) => {
     qty += r.qty;
     value += r.amount;
-    return { ...r, reversed: bool(r.reversed), balanceQty: qty, balanceValue: value };
+    const recordedOn = chinaDate(new Date(r.createdAt));
+    return { ...r, reversed: bool(r.reversed), balanceQty: qty, balanceValue: value, recordedOn, backdated: r.businessDate < recordedOn };
   });
   return {
     drug: { ...drug, nhsaCode: nhsa },
@@ -258,12 +286,12 @@ export function stockAlerts(ctx: HandlerContext, input: ParsedInput<'stock.alert
   const today = ctx.today;
   const nearLimit = nearExpiryLimit(today);
   const alerts: unknown[] = [];
+  // Drugs under a blind count are left out of the counter's alerts (their quantities are the book).
+  const sight = bookSight(ctx);
   for (const store of stores) {
-    // Drugs under a blind count are left out of a counting doctor's alerts (their quantities are the book).
-    const blind = blindScope(ctx, store.id);
-    const lots = liveLots(db, store.id).filter((l) => !isHidden(blind, l.drugId));
+    const lots = liveLots(db, store.id).filter((l) => !sight.hides(store.id, l.drugId));
     const ids = new Set(lots.map((l) => l.drugId));
-    for (const id of watchedDrugIds(db, store, today)) if (!isHidden(blind, id)) ids.add(id);
+    for (const id of watchedDrugIds(db, store, today)) if (!sight.hides(store.id, id)) ids.add(id);
     const infos = drugInfos(db, store, [...ids]);
     const base = (d: DrugInfo) => ({
       storeId: store.id,
@@ -285,7 +313,8 @@ export function stockAlerts(ctx: HandlerContext, input: ParsedInput<'stock.alert
     for (const d of infos.values()) {
       const qty = lots.filter((l) => l.drugId === d.drugId && l.expiryDate >= today).reduce((n, l) => n + l.qty, 0);
       if (qty === 0 && kinds.has('out_of_stock')) alerts.push({ ...base(d), kind: 'out_of_stock', qty, batchNo: null, expiryDate: null, value: 0 });
-      else if (d.minQty !== null && qty < d.minQty && kinds.has('below_min')) alerts.push({ ...base(d), kind: 'below_min', qty, batchNo: null, expiryDate: null, value: 0 });
+      else if (d.minQty !== null && qty < d.minQty && kinds.has('below_min'))
+        alerts.push({ ...base(d), kind: 'below_min', qty, batchNo: null, expiryDate: null, value: 0 });
     }
   }
   return alerts as never;

@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess, clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess, clinicScope } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -43,21 +43,30 @@ export function decideWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoff
     assertPostable(db, posting.businessDate, ctx.today);
     let total = 0;
     for (const line of storedLotLines(db, 'writeoff_lines', 'writeoff_id', w.id)) {
-      const row = postMovement(posting, { storeId: w.storeId, lotId: line.lotId, qty: -line.qty, movement: 'writeoff', docType: 'writeoff', docId: w.id, docLineId: line.id });
+      const row = postMovement(posting, {
+        storeId: w.storeId,
+        lotId: line.lotId,
+        qty: -line.qty,
+        movement: 'writeoff',
+        docType: 'writeoff',
+        docId: w.id,
+        docLineId: line.id,
+      });
       sql(db, 'UPDATE writeoff_lines SET amount = ? WHERE id = ?').run(-row.amount, line.id);
       total -= row.amount;
     }
-    sql(db, "UPDATE writeoffs SET status = 'approved', business_date = ?, total_amount = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
-      posting.businessDate,
-      total,
+    sql(
+      db,
+      "UPDATE writeoffs SET status = 'approved', business_date = ?, total_amount = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+    ).run(posting.businessDate, total, ctx.user.id, ctx.now.toISOString(), input.note, w.id);
+  } else {
+    if (!input.note) throw new AppError('VALIDATION', '驳回报损请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
+    sql(db, "UPDATE writeoffs SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(
       ctx.user.id,
       ctx.now.toISOString(),
       input.note,
       w.id,
     );
-  } else {
-    if (!input.note) throw new AppError('VALIDATION', '驳回报损请说明原因', [{ path: 'note', message: '请填写驳回原因' }]);
-    sql(db, "UPDATE writeoffs SET status = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), input.note, w.id);
   }
   ctx.audit.target = `writeoff:${w.id}`;
   return getWriteoff(db, w.id);

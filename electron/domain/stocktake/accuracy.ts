@@ -7,8 +7,8 @@
  * Cancelled stocktakes never count, but how many were cancelled is shown: each is a draw that did not count.
  * Other modules (the supervision dashboard) call stocktakes.accuracy or this function.
  */
-import type { HandlerContext } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { clinicScope } from '../scope';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -77,7 +77,15 @@ export function clinicAccuracy(db: Db, opts: { from: string; to: string; clinicI
             sum(surplus_amount) AS surplus, sum(shortage_amount) AS shortage
        FROM stocktakes WHERE status = 'approved' AND business_date BETWEEN ? AND ? AND (? IS NULL OR kind = ?) AND (? IS NULL OR clinic_id = ?)
       GROUP BY store_id, period`,
-  ).all(first, last, kind, kind, opts.clinicId, opts.clinicId) as { storeId: number; period: string; n: number; counted: number; matched: number; surplus: number; shortage: number }[];
+  ).all(first, last, kind, kind, opts.clinicId, opts.clinicId) as {
+    storeId: number;
+    period: string;
+    n: number;
+    counted: number;
+    matched: number;
+    surplus: number;
+    shortage: number;
+  }[];
   const others = sql(
     db,
     `SELECT store_id AS storeId, sum(status = 'cancelled' AND start_date BETWEEN ? AND ?) AS cancelled, sum(status IN ('counting', 'submitted')) AS open,

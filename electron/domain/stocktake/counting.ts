@@ -6,11 +6,12 @@
  * is already in it, and anything after it is not. variance = counted − book at entry. The ledger position
  * at the entry is kept, so the reviewer sees exactly which rows moved between the start and the entry.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import { currentLedgerId, insertLine, LOT_WITH_DRUG } from './create';
+import { currentLedgerId, insertLine } from './create';
+import { LOT_WITH_DRUG } from './lot-with-drug';
 import { accessibleHead, canCount, isCounter, lineStates, stocktakeDetail, type StocktakeHead } from './read';
 
 function assertCounter(ctx: HandlerContext, head: StocktakeHead): void {
@@ -91,9 +92,15 @@ export function addLine(ctx: HandlerContext, input: ParsedInput<'stocktakes.addL
     if (!exists) throw notFound('批次');
     throw new AppError('BUSINESS_RULE', '本次抽查只盘点抽中的药品，不能添加其他药品的批次');
   }
-  const already = sql(db, 'SELECT line_no AS lineNo FROM stocktake_lines WHERE stocktake_id = ? AND lot_id = ?').get(head.id, lot.lotId) as { lineNo: number } | undefined;
+  const already = sql(db, 'SELECT line_no AS lineNo FROM stocktake_lines WHERE stocktake_id = ? AND lot_id = ?').get(head.id, lot.lotId) as
+    | { lineNo: number }
+    | undefined;
   if (already) throw new AppError('DUPLICATE', `批号 ${lot.batchNo} 已在盘点表第 ${already.lineNo} 行`);
-  const atStart = sql(db, 'SELECT coalesce(sum(qty), 0) AS qty FROM ledger WHERE store_id = ? AND lot_id = ? AND id <= ?').get(head.storeId, lot.lotId, head.startLedgerId) as {
+  const atStart = sql(db, 'SELECT coalesce(sum(qty), 0) AS qty FROM ledger WHERE store_id = ? AND lot_id = ? AND id <= ?').get(
+    head.storeId,
+    lot.lotId,
+    head.startLedgerId,
+  ) as {
     qty: number;
   };
   const now = sql(db, 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(head.storeId, lot.lotId) as { qty: number } | undefined;
@@ -113,7 +120,10 @@ export function submitCount(ctx: HandlerContext, input: ParsedInput<'stocktakes.
   if (lines.length === 0) throw new AppError('BUSINESS_RULE', '盘点表没有任何行，不能提交');
   if (open.length > 0) {
     const names = open.slice(0, 5).map((l) => `第 ${l.lineNo} 行 ${l.drugName} 批号 ${l.batchNo}`);
-    throw new AppError('BUSINESS_RULE', `还有 ${open.length} 行没有录入${open.some((l) => l.status === 'recount') ? '或需要复盘' : ''}：${names.join('；')}${open.length > 5 ? '……' : ''}`);
+    throw new AppError(
+      'BUSINESS_RULE',
+      `还有 ${open.length} 行没有录入${open.some((l) => l.status === 'recount') ? '或需要复盘' : ''}：${names.join('；')}${open.length > 5 ? '……' : ''}`,
+    );
   }
   sql(db, "UPDATE stocktakes SET status = 'submitted', submitted_by = ?, submitted_at = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), head.id);
   ctx.audit.target = `stocktake:${head.id}`;

@@ -6,7 +6,7 @@
  * in the order the sampler read them. A draw cannot be re-rolled quietly: a second draw is a second
  * document, and the first one can only be cancelled with a reason, which stays in the history.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -16,29 +16,12 @@ import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, getStore } from '../stock/common';
 import { stocktakeDetail } from './read';
 import { drawWeighted, SELECTION_ALGORITHM, selectionWeight } from './selection';
-
-/** A lot with the drug facts a count sheet shows: what LOT_WITH_DRUG selects, and what a line keeps of it. */
-export interface LotWithDrug {
-  lotId: number;
-  drugId: number;
-  drugName: string;
-  spec: string;
-  manufacturer: string;
-  packUnit: string;
-  baseUnit: string;
-  packSize: number;
-  batchNo: string;
-  expiryDate: string;
-  unitCost: number;
-}
+import { LOT_WITH_DRUG, type LotWithDrug } from './lot-with-drug';
 
 interface BookLot extends LotWithDrug {
   qty: number;
   value: number;
 }
-
-export const LOT_WITH_DRUG = `l.id AS lotId, l.drug_id AS drugId, d.generic_name AS drugName, d.spec, d.manufacturer, d.pack_unit AS packUnit,
-  d.base_unit AS baseUnit, d.pack_size AS packSize, l.batch_no AS batchNo, l.expiry_date AS expiryDate, l.unit_cost AS unitCost`;
 
 function bookLots(db: Db, storeId: number): BookLot[] {
   return sql(
@@ -97,7 +80,8 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
     storeId = clinicStores(db, clinicId).storeId;
   } else {
     const store = getStore(db, input.storeId!);
-    if (store.kind === 'transit') throw new AppError('BUSINESS_RULE', '在途库房不能盘点：在途药品以配送单签收为准', [{ path: 'storeId', message: '请选择中心药库或村卫生室库房' }]);
+    if (store.kind === 'transit')
+      throw new AppError('BUSINESS_RULE', '在途库房不能盘点：在途药品以配送单签收为准', [{ path: 'storeId', message: '请选择中心药库或村卫生室库房' }]);
     if (store.clinicId !== null) assertActiveClinic(db, store.clinicId);
     storeId = store.id;
     clinicId = store.clinicId;
@@ -106,8 +90,10 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
     throw new AppError('BUSINESS_RULE', '中心药库只能由药库人员盘点', [{ path: 'counterMode', message: '中心药库请选择“药库人员现场盘点”' }]);
   }
   if (input.counterMode === 'self') {
-    const doctors = (sql(db, "SELECT count(*) AS n FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1").get(clinicId) as { n: number }).n;
-    if (doctors === 0) throw new AppError('BUSINESS_RULE', '该卫生室没有启用的村医账号，不能自盘；请选择现场盘点', [{ path: 'counterMode', message: '该卫生室没有村医账号' }]);
+    const doctors = (sql(db, "SELECT count(*) AS n FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1").get(clinicId) as { n: number })
+      .n;
+    if (doctors === 0)
+      throw new AppError('BUSINESS_RULE', '该卫生室没有启用的村医账号，不能自盘；请选择现场盘点', [{ path: 'counterMode', message: '该卫生室没有村医账号' }]);
   }
   const open = sql(db, "SELECT doc_no AS docNo FROM stocktakes WHERE store_id = ? AND status IN ('counting', 'submitted')").get(storeId) as
     | { docNo: string }
@@ -122,14 +108,16 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
   if (input.kind === 'spot') {
     candidates = spotCandidates(db, storeId, lots, ctx.today);
     if (candidates.length === 0) throw new AppError('BUSINESS_RULE', '该卫生室目前没有在库药品，无法抽查');
-    seed = ctx.app.drawSeed();
+    seed = ctx.hub.drawSeed();
     picks = drawWeighted(
       seed,
       candidates.map((c) => c.weight),
       input.sampleSize!,
     );
     const order = new Map(picks.map((index, i) => [candidates[index].drugId, i]));
-    chosen = lots.filter((l) => order.has(l.drugId)).sort((a, b) => order.get(a.drugId)! - order.get(b.drugId)! || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId);
+    chosen = lots
+      .filter((l) => order.has(l.drugId))
+      .sort((a, b) => order.get(a.drugId)! - order.get(b.drugId)! || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId);
   } else {
     chosen = [...lots].sort(
       (a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.drugId - b.drugId || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId,

@@ -1,6 +1,6 @@
 import './close-check';
-import { defineHandlers } from '../../api/context';
-import { clinicScope } from '../../api/scope';
+import { defineHandlers } from '../context';
+import { clinicScope } from '../scope';
 import { accessibleStore } from '../stock/common';
 import { accuracy } from './accuracy';
 import { addLine, foundLots, recordCounts, submitCount } from './counting';

@@ -2,15 +2,18 @@
  * Reading stocktakes, and who may see what.
  *
  * Blind count (盲盘): book quantities (and anything they can be worked out from: variances, values, the
- * draw's weight inputs, movements) are left out of every answer while the caller may not see them:
+ * draw's weight inputs, movements) are left out of the sheet while the caller may not see them
+ * (sheetBookVisible in blind.ts, with the rest of the blind rule):
  * - village doctors see them only once the stocktake is approved;
  * - hub roles see them once the count is submitted (during a recount round they are hidden again, since
  *   the hub pharmacist may be the one counting on site).
- * An on-site count (药库人员现场盘点) is not shown to the clinic's doctor before it is submitted, so the
- * drugs drawn are not known at the clinic before the pharmacist arrives.
+ * An earlier sheet of a store shows no book figures of the drugs an open blind count hides from the caller
+ * there (they are the book at an earlier date). An on-site count (药库人员现场盘点) is not shown to the
+ * clinic's doctor before it is submitted, so the drugs drawn are not known at the clinic before the
+ * pharmacist arrives.
  */
-import type { HandlerContext } from '../../api/context';
-import { assertClinicAccess } from '../../api/scope';
+import type { HandlerContext } from '../context';
+import { assertClinicAccess } from '../scope';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { lineAmount } from '../../../shared/money';
@@ -19,7 +22,8 @@ import { SELECTION_WINDOW_MONTHS, type CounterMode, type StocktakeKind, type Sto
 import type { Movement } from '../../../shared/stock';
 import type { z } from 'zod';
 import type { selectionCandidate } from '../../../shared/contract/stocktake';
-import type { LotWithDrug } from './create';
+import type { LotWithDrug } from './lot-with-drug';
+import { bookSight, sheetBookVisible } from './blind';
 
 export interface StocktakeHead {
   id: number;
@@ -89,9 +93,7 @@ export function accessibleHead(ctx: HandlerContext, id: number): StocktakeHead {
 }
 
 export function bookVisible(ctx: HandlerContext, head: StocktakeHead): boolean {
-  if (!head.blind || head.status === 'approved') return true;
-  if (ctx.user.role === 'village_doctor') return false;
-  return head.status !== 'counting';
+  return sheetBookVisible(ctx.user, head);
 }
 
 /** The counter: the clinic's own doctor for a self-count, hub stock staff for an on-site count. */
@@ -291,9 +293,11 @@ export function stocktakeDetail(ctx: HandlerContext, id: number) {
   const db = ctx.db;
   const head = getHead(db, id);
   const lines = lineStates(db, id);
-  const visible = bookVisible(ctx, head);
-  const movements = visible ? movementsDuringCount(db, head, lines) : [];
+  const sheetVisible = bookVisible(ctx, head);
+  const sight = bookSight(ctx);
+  const movements = sheetVisible ? movementsDuringCount(db, head, lines) : [];
   const out = lines.map((l) => {
+    const visible = sheetVisible && !sight.hides(head.storeId, l.drugId);
     const cur = l.current;
     const variance = cur ? cur.countedQty - cur.bookQty : null;
     return {
@@ -333,9 +337,7 @@ export function stocktakeDetail(ctx: HandlerContext, id: number) {
         recountByName: c.recountByName,
       })),
       movements: visible
-        ? movements
-            .filter((m) => m.lotId === l.lotId && cur !== null && m.ledgerId <= cur.bookLedgerId)
-            .map(({ lotId: _lot, ...m }) => m)
+        ? movements.filter((m) => m.lotId === l.lotId && cur !== null && m.ledgerId <= cur.bookLedgerId).map(({ lotId: _lot, ...m }) => m)
         : null,
       reasonCode: l.reasonCode,
       reasonNote: l.reasonNote,
@@ -343,7 +345,13 @@ export function stocktakeDetail(ctx: HandlerContext, id: number) {
       adjustmentAmount: l.adjustmentAmount,
     };
   });
-  return { ...summaryOf(ctx, head, totalsOf(head, lines)), startLedgerId: head.startLedgerId, lines: out, selection: selectionOf(db, head, visible) };
+  return {
+    ...summaryOf(ctx, head, totalsOf(head, lines)),
+    startLedgerId: head.startLedgerId,
+    lines: out,
+    // The weight inputs are book values of every drug the draw read.
+    selection: selectionOf(db, head, sheetVisible && sight.scopeAt(head.storeId) === null),
+  };
 }
 
 export function listStocktakes(

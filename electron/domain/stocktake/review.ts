@@ -7,7 +7,7 @@
  * change it; if the lot no longer holds enough for a shortage (more was issued after the count), the
  * approval is refused and the line should be recounted.
  */
-import type { HandlerContext } from '../../api/context';
+import type { HandlerContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -56,7 +56,9 @@ export function approveStocktake(ctx: HandlerContext, input: ParsedInput<'stockt
   input.reasons.forEach((r, i) => {
     if (!byId.has(r.lineId)) throw new AppError('VALIDATION', '差异原因对应的行不属于这张盘点单', [{ path: `reasons.${i}.lineId`, message: '盘点行不存在' }]);
     if (r.reasonCode === 'other' && !r.reasonNote) {
-      throw new AppError('VALIDATION', `第 ${byId.get(r.lineId)!.lineNo} 行选择“其他”原因时须填写说明`, [{ path: `reasons.${i}.reasonNote`, message: '请说明原因' }]);
+      throw new AppError('VALIDATION', `第 ${byId.get(r.lineId)!.lineNo} 行选择“其他”原因时须填写说明`, [
+        { path: `reasons.${i}.reasonNote`, message: '请说明原因' },
+      ]);
     }
     reasons.set(r.lineId, r);
   });
@@ -87,7 +89,7 @@ export function approveStocktake(ctx: HandlerContext, input: ParsedInput<'stockt
       update.run(count.id, null, null, 0, 0, null, line.id);
       continue;
     }
-    let row;
+    let row: ReturnType<typeof postMovement>;
     try {
       row = postMovement(posting, {
         storeId: head.storeId,

@@ -4,11 +4,13 @@
  * catalog holds it now. 集采 savings = (price before 集采 − price paid) × quantity, where the price before
  * is the drug's reference price in the catalog (drugs without one are counted, not guessed).
  */
-import type { ReadContext } from '../../api/context';
+import type { ReadContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';
 import { balancesAtStart } from '../settlement/balances';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { SUPERVISION_READS_BOOK } from './types';
 import { lineAmountFromPackPrice } from '../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
@@ -126,7 +128,10 @@ export function stockoutDays(db: Db, clinicId: number | null, first: string, las
   );
   return clinicStoreList(db, clinicId).map((s) => {
     const opening = balancesAtStart(db, histMonth, s.storeId).balances.get(s.storeId);
-    const byDrug = groupBy(deltas.all(...months, s.storeId, histStart, last) as { drugId: number; date: string; qty: number; dispensed: number }[], (r) => r.drugId);
+    const byDrug = groupBy(
+      deltas.all(...months, s.storeId, histStart, last) as { drugId: number; date: string; qty: number; dispensed: number }[],
+      (r) => r.drugId,
+    );
     const perDrug = [...byDrug]
       .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
       .map(([drugId, rows]) => {
@@ -165,6 +170,7 @@ export function nearExpiryLimit(today: string): string {
 }
 
 export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'supervision.dashboard'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   const { first, last } = rangeOf(input, ctx.today);
@@ -185,7 +191,14 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
        FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id
       WHERE b.qty > 0 AND l.expiry_date <= ? AND s.kind <> 'transit' AND (? IS NULL OR s.clinic_id = ?)
       GROUP BY s.id ORDER BY s.clinic_id IS NOT NULL, s.id`,
-  ).all(ctx.today, before, clinicId, clinicId) as { storeId: number; storeName: string; clinicId: number | null; lots: number; value: number; expiredValue: number }[];
+  ).all(ctx.today, before, clinicId, clinicId) as {
+    storeId: number;
+    storeName: string;
+    clinicId: number | null;
+    lots: number;
+    value: number;
+    expiredValue: number;
+  }[];
 
   const storeClinic = new Map(clinics.map((c) => [c.storeId, c]));
   const dispensed = (
@@ -209,7 +222,10 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   const clinicRows = acc.rows.filter((r) => r.clinicId !== null);
 
   const signals = evaluateRules(db, { from: first, to: last, clinicId });
-  const dismissed = dismissalsOf(db, signals.map((s) => s.fingerprint));
+  const dismissed = dismissalsOf(
+    db,
+    signals.map((s) => s.fingerprint),
+  );
   const active = signals.filter((s) => statusOf(s, dismissed.get(s.fingerprint)) !== 'dismissed');
 
   return {
@@ -234,7 +250,11 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
     nearExpiry: { before, stores: expiring },
     consumption: {
       months: dispensed.map((r) => ({ period: r.period, clinicId: storeClinic.get(r.storeId)!.clinicId, amount: r.amount })),
-      clinics: clinics.map((c) => ({ ...head(c), storeId: c.storeId, amount: dispensed.filter((r) => r.storeId === c.storeId).reduce((a, r) => a + r.amount, 0) })),
+      clinics: clinics.map((c) => ({
+        ...head(c),
+        storeId: c.storeId,
+        amount: dispensed.filter((r) => r.storeId === c.storeId).reduce((a, r) => a + r.amount, 0),
+      })),
       topDrugs,
     },
     accuracy: {
@@ -246,7 +266,12 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
           counted += m.countedLines;
           matched += m.matchedLines;
         }
-        return { period, countedLines: counted, matchedLines: matched, matchRateBp: counted === 0 ? null : Math.floor((matched * 20000 + counted) / (2 * counted)) };
+        return {
+          period,
+          countedLines: counted,
+          matchedLines: matched,
+          matchRateBp: counted === 0 ? null : Math.floor((matched * 20000 + counted) / (2 * counted)),
+        };
       }),
       stores: acc.rows.map((r) => ({
         storeId: r.storeId,

@@ -1,5 +1,5 @@
 /** The rows behind each dashboard figure: document lines, lots or drugs, each with a link to where it lives. */
-import type { ReadContext } from '../../api/context';
+import type { ReadContext } from '../context';
 import { sql } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { periodBounds } from '../../../shared/dates';
@@ -7,6 +7,8 @@ import { formatFen } from '../../../shared/money';
 import { hubStoreId } from '../stock/common';
 import { clinicStoreList, maxDate, minDate } from './data';
 import { isCatalog, nearExpiryLimit, rangeOf, savingsOf, stockoutDays } from './dashboard';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { SUPERVISION_READS_BOOK } from './types';
 
 const LIMIT = 2000;
 const CLASS_LABEL: Record<string, string> = { A: '甲类', B: '乙类', none: '非医保' };
@@ -52,6 +54,7 @@ function dateRanges(dates: string[]): string {
 }
 
 export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'supervision.drilldown'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const clinicId = input.clinicId ?? null;
   let { first, last } = rangeOf(input, ctx.today);
@@ -81,9 +84,20 @@ export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'super
                JOIN stores s ON s.clinic_id = v.clinic_id AND s.kind = 'clinic'
               WHERE v.business_date BETWEEN ? AND ? AND v.clinic_id = ? ORDER BY v.business_date, l.id LIMIT ?`,
           ).all(first, last, clinicId, LIMIT * 5)
-    ) as (Omit<Row, 'tags' | 'note' | 'link' | 'storeName'> & { insuranceClass: string; vbp: number; referencePrice: number | null; qty: number; amount: number; packSize: number; storeId: number; drugId: number })[];
+    ) as (Omit<Row, 'tags' | 'note' | 'link' | 'storeName'> & {
+      insuranceClass: string;
+      vbp: number;
+      referencePrice: number | null;
+      qty: number;
+      amount: number;
+      packSize: number;
+      storeId: number;
+      drugId: number;
+    })[];
     const wanted = lines.filter((l) =>
-      input.figure === 'insurance' ? input.flag === undefined || isCatalog(l.insuranceClass) === input.flag : input.flag === undefined || (l.vbp === 1) === input.flag,
+      input.figure === 'insurance'
+        ? input.flag === undefined || isCatalog(l.insuranceClass) === input.flag
+        : input.flag === undefined || (l.vbp === 1) === input.flag,
     );
     title =
       input.figure === 'insurance'
@@ -153,9 +167,23 @@ export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'super
         WHERE t.store_id = ? AND t.movement = 'dispense' AND t.period BETWEEN ? AND ? GROUP BY t.drug_id ORDER BY amount DESC`,
     );
     for (const s of stores) {
-      for (const r of stmt.all(s.storeId, from, to) as (Omit<Row, 'tags' | 'note' | 'link' | 'key' | 'date' | 'docLabel' | 'clinicCode' | 'storeName' | 'storeId'> & { drugId: number })[]) {
+      for (const r of stmt.all(s.storeId, from, to) as (Omit<
+        Row,
+        'tags' | 'note' | 'link' | 'key' | 'date' | 'docLabel' | 'clinicCode' | 'storeName' | 'storeId'
+      > & { drugId: number })[]) {
         if (r.qty === 0 && r.amount === 0) continue;
-        rows.push({ ...r, key: `${s.storeId}:${r.drugId}`, date: null, docLabel: null, clinicCode: s.code, storeName: s.name, storeId: s.storeId, link: card(s.storeId, r.drugId), tags: [], note: null });
+        rows.push({
+          ...r,
+          key: `${s.storeId}:${r.drugId}`,
+          date: null,
+          docLabel: null,
+          clinicCode: s.code,
+          storeName: s.name,
+          storeId: s.storeId,
+          link: card(s.storeId, r.drugId),
+          tags: [],
+          note: null,
+        });
       }
     }
   } else {

@@ -69,7 +69,9 @@ export function spanOfFingerprint(fp: string, today: string): { rule: RuleKey; c
 /** Recomputes the one signal a fingerprint names, or throws NOT_FOUND when its rule no longer fires. */
 export function findSignal(db: Db, fingerprint: string, today: string): Signal {
   const span = spanOfFingerprint(fingerprint, today);
-  const found = RULES[span.rule].evaluate(db, { from: span.from, to: span.to, clinicId: span.clinicId }, loadThresholds(db, span.rule)).find((s) => s.fingerprint === fingerprint);
+  const found = RULES[span.rule]
+    .evaluate(db, { from: span.from, to: span.to, clinicId: span.clinicId }, loadThresholds(db, span.rule))
+    .find((s) => s.fingerprint === fingerprint);
   if (!found) throw new AppError('NOT_FOUND', '该异常信号已不存在（数据已更正或阈值已调整）');
   return found;
 }

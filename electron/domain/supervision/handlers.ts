@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../api/context';
+import { defineHandlers } from '../context';
 import { supervisionDashboard } from './dashboard';
 import { supervisionDrilldown } from './drilldown';
 import { ruleInfo } from './engine';

@@ -1,5 +1,5 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
-import type { HandlerContext, ReadContext } from '../../api/context';
+import type { HandlerContext, ReadContext } from '../context';
 import { sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -7,7 +7,8 @@ import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
 import { dailyMovement, mondayOf } from './data';
 import { dismissalsOf, evaluateRules, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
-import type { Signal } from './types';
+import { SUPERVISION_READS_BOOK, type Signal } from './types';
+import { assertStoresBookVisible } from '../stocktake/blind';
 
 const DOC_NO = `CASE g.doc_type
     WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = g.doc_id)
@@ -49,11 +50,19 @@ function enrich(db: Db, signals: Signal[], dismissals: Map<string, Dismissal[]>)
 }
 
 export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.signals'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   if (input.to > ctx.today) input = { ...input, to: ctx.today };
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
   const signals = evaluateRules(ctx.db, { from: input.from, to: input.to, clinicId: input.clinicId ?? null }, input.ruleKey ? [input.ruleKey] : RULE_KEYS);
-  const rows = enrich(ctx.db, signals, dismissalsOf(ctx.db, signals.map((s) => s.fingerprint)))
+  const rows = enrich(
+    ctx.db,
+    signals,
+    dismissalsOf(
+      ctx.db,
+      signals.map((s) => s.fingerprint),
+    ),
+  )
     .filter((r) => input.status === 'all' || (input.status === 'dismissed') === (r.status === 'dismissed'))
     .sort((a, b) => (a.periodTo < b.periodTo ? 1 : a.periodTo > b.periodTo ? -1 : a.clinicCode.localeCompare(b.clinicCode)));
   return { rows, rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: rows.filter((r) => r.ruleKey === key).length })) };
@@ -80,6 +89,7 @@ export function ledgerRows(db: Db, ids: number[]) {
 }
 
 export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervision.signal'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
   const signal = findSignal(db, input.fingerprint, ctx.today);
   const dismissals = dismissalsOf(db, [signal.fingerprint]);
@@ -110,6 +120,7 @@ export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervisio
 }
 
 export function dismissSignal(ctx: HandlerContext, input: ParsedInput<'supervision.dismiss'>) {
+  assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const signal = findSignal(ctx.db, input.fingerprint, ctx.today);
   const last = dismissalsOf(ctx.db, [signal.fingerprint]).get(signal.fingerprint)?.at(-1);
   if (last && signal.severity <= last.severity) throw new AppError('INVALID_STATE', '该信号已排除，数字没有变坏');
@@ -149,7 +160,11 @@ export function setThresholds(ctx: HandlerContext, input: ParsedInput<'supervisi
 }
 
 export function listSchedules(db: Db, clinicId: number | null = null) {
-  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(clinicId, clinicId, clinicId) as {
+  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(
+    clinicId,
+    clinicId,
+    clinicId,
+  ) as {
     id: number;
     code: string;
     name: string;

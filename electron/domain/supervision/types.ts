@@ -1,6 +1,12 @@
 import type { Db } from '../../db/database';
 import type { RuleKey, Thresholds } from '../../../shared/supervision';
 
+/**
+ * Supervision reads every store's book (stock values, stock-out days, opening balances in the signals): a
+ * hub user counting a store blind waits until the count is submitted (stocktake/blind.ts).
+ */
+export const SUPERVISION_READS_BOOK = '查看监管数据：其中的库存金额、断货天数和信号数字来自各库房的账面';
+
 /** The span a rule looks at, and whose clinics. Rules read history before `from` as they need it. */
 export interface EvalWindow {
   from: string;

@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../api/context';
+import { defineHandlers } from '../context';
 import { bool, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { SupplierPriceRow, SupplierRow } from '../../../shared/contract/suppliers';
@@ -55,7 +55,11 @@ const toPrice = (r: Record<string, unknown>): SupplierPriceRow =>
 export const supplierHandlers = defineHandlers({
   'suppliers.list': (ctx, input) => {
     const rows = sql(ctx.db, `${SUPPLIER_SELECT} WHERE (? = 1 OR s.active = 1)`).all(input.includeInactive ? 1 : 0) as Record<string, unknown>[];
-    return byPinyin(rows.map(toSupplier), (s) => s.name, (s) => (s.active ? 0 : 1));
+    return byPinyin(
+      rows.map(toSupplier),
+      (s) => s.name,
+      (s) => (s.active ? 0 : 1),
+    );
   },
 
   'suppliers.get': (ctx, input) => getSupplier(ctx.db, input.id),
@@ -93,7 +97,11 @@ export const supplierHandlers = defineHandlers({
        ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.id`,
     ).all({ supplierId: input.supplierId ?? null, drugId: input.drugId ?? null, all: input.includeInactive ? 1 : 0 }) as Record<string, unknown>[];
     // Active prices first, then by supplier in pinyin order, then by drug (the SQL order, kept by a stable sort).
-    return byPinyin(rows.map(toPrice), (p) => p.supplierName, (p) => (p.active ? 0 : 1));
+    return byPinyin(
+      rows.map(toPrice),
+      (p) => p.supplierName,
+      (p) => (p.active ? 0 : 1),
+    );
   },
 
   'suppliers.setPrices': (ctx, input) => {

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import type { Db } from '../../db/database';
 import { APPLICATION_ID } from '../../db/database';
 import type { IntegrityCheckResult, IntegrityReport } from '../../../shared/contract/backup';
-import { checkBalancesMatchLedger, checkNoNegativeStock, checkPeriodTotals, checkResult as result } from '../stock/invariants';
+import {
+  checkBalancesMatchLedger,
+  checkNoNegativeStock,
+  checkPeriodTotals,
+  checkResult as result,
+  checkRunningBalances,
+  RUNNING_BALANCE_LABEL,
+} from '../stock/invariants';
 
 /** SQLite's own check of every page, index and constraint of the file. */
 export function checkSqliteIntegrity(db: Db): IntegrityCheckResult {
@@ -50,6 +57,7 @@ export function runIntegrityCheck(db: Db, opts: { dbFile: string; now: Date; lat
     safe('ledger.balances', '库存结存 = 台账合计（每个库房 × 批次）', () => checkBalancesMatchLedger(db)),
     safe('ledger.periodTotals', '月度合计 = 台账合计（库房 × 药品 × 月份 × 业务类型）', () => checkPeriodTotals(db)),
     safe('ledger.negative', '无负库存', () => checkNoNegativeStock(db)),
+    safe('ledger.runningNegative', RUNNING_BALANCE_LABEL, () => checkRunningBalances(db)),
   ];
   // The file and its write-ahead log: together they are the database.
   let sizeBytes = 0;

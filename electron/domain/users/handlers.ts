@@ -1,4 +1,4 @@
-import { defineHandlers, type HandlerContext } from '../../api/context';
+import { defineHandlers, type HandlerContext } from '../context';
 import { bool, sql, type Db, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { hashPassword } from '../auth/passwords';

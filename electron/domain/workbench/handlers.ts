@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../../api/context';
-import { defineHandlers } from '../../api/context';
+import type { HandlerContext } from '../context';
+import { defineHandlers } from '../context';
 import { sql, type Db } from '../../db/database';
 import type { TodoItem } from '../../../shared/contract/workbench';
 import { addDays, periodOf, previousPeriod } from '../../../shared/dates';
@@ -26,7 +26,13 @@ function expiringLots(db: Db, today: string, clinicId: number | null): number {
 
 function pharmacistTodos(db: Db, today: string): Todo[] {
   return [
-    { key: 'requisitions_review', label: '待审核的请领单', tone: 'act', link: '/purchasing/review', count: count(db, "SELECT count(*) AS n FROM requisitions WHERE status = 'submitted'") },
+    {
+      key: 'requisitions_review',
+      label: '待审核的请领单',
+      tone: 'act',
+      link: '/purchasing/review',
+      count: count(db, "SELECT count(*) AS n FROM requisitions WHERE status = 'submitted'"),
+    },
     {
       key: 'requisitions_aggregate',
       label: '已审核待汇总的请领单',
@@ -34,7 +40,13 @@ function pharmacistTodos(db: Db, today: string): Todo[] {
       link: '/purchasing/aggregate',
       count: count(db, "SELECT count(*) AS n FROM requisitions WHERE status = 'reviewed' AND aggregation_id IS NULL"),
     },
-    { key: 'orders_draft', label: '未发送的采购订单', tone: 'act', link: '/purchasing/orders', count: count(db, "SELECT count(*) AS n FROM purchase_orders WHERE status = 'draft'") },
+    {
+      key: 'orders_draft',
+      label: '未发送的采购订单',
+      tone: 'act',
+      link: '/purchasing/orders',
+      count: count(db, "SELECT count(*) AS n FROM purchase_orders WHERE status = 'draft'"),
+    },
     {
       key: 'orders_to_receive',
       label: '待验收入库的订单',
@@ -42,8 +54,20 @@ function pharmacistTodos(db: Db, today: string): Todo[] {
       link: '/stock/receipts',
       count: count(db, "SELECT count(*) AS n FROM purchase_orders WHERE status IN ('sent', 'partly_received')"),
     },
-    { key: 'deliveries_discrepancy', label: '签收有差异的配送单', tone: 'act', link: '/stock/deliveries', count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'discrepancy'") },
-    { key: 'writeoffs_pending', label: '待审批的报损', tone: 'act', link: '/stock/writeoffs', count: count(db, "SELECT count(*) AS n FROM writeoffs WHERE status = 'pending'") },
+    {
+      key: 'deliveries_discrepancy',
+      label: '签收有差异的配送单',
+      tone: 'act',
+      link: '/stock/deliveries',
+      count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'discrepancy'"),
+    },
+    {
+      key: 'writeoffs_pending',
+      label: '待审批的报损',
+      tone: 'act',
+      link: '/stock/writeoffs',
+      count: count(db, "SELECT count(*) AS n FROM writeoffs WHERE status = 'pending'"),
+    },
     {
       key: 'returns_pending',
       label: '待确认的卫生室退货',
@@ -51,9 +75,27 @@ function pharmacistTodos(db: Db, today: string): Todo[] {
       link: '/stock/returns',
       count: count(db, "SELECT count(*) AS n FROM stock_returns WHERE kind = 'clinic_to_hub' AND status = 'submitted'"),
     },
-    { key: 'stocktakes_review', label: '待审批的盘点', tone: 'act', link: '/stocktake', count: count(db, "SELECT count(*) AS n FROM stocktakes WHERE status = 'submitted'") },
-    { key: 'deliveries_in_transit', label: '在途（村医未签收）的配送单', tone: 'watch', link: '/stock/deliveries', count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'in_transit'") },
-    { key: 'hub_expiring', label: `中心库过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`, tone: 'watch', link: '/stock/alerts', count: expiringLots(db, today, null) },
+    {
+      key: 'stocktakes_review',
+      label: '待审批的盘点',
+      tone: 'act',
+      link: '/stocktake',
+      count: count(db, "SELECT count(*) AS n FROM stocktakes WHERE status = 'submitted'"),
+    },
+    {
+      key: 'deliveries_in_transit',
+      label: '在途（村医未签收）的配送单',
+      tone: 'watch',
+      link: '/stock/deliveries',
+      count: count(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'in_transit'"),
+    },
+    {
+      key: 'hub_expiring',
+      label: `中心库过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`,
+      tone: 'watch',
+      link: '/stock/alerts',
+      count: expiringLots(db, today, null),
+    },
   ];
 }
 
@@ -85,7 +127,7 @@ function financeTodos(db: Db, today: string): Todo[] {
 }
 
 function adminTodos(db: Db, now: Date): Todo[] {
-  const latest = sql(db, "SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1").get() as { at: string | null };
+  const latest = sql(db, 'SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1').get() as { at: string | null };
   const stale = latest.at === null || now.getTime() - Date.parse(latest.at) > 36 * 3600_000;
   return [
     {
@@ -122,7 +164,13 @@ function doctorTodos(db: Db, today: string, clinicId: number): Todo[] {
       link: '/purchasing/requisitions',
       count: count(db, "SELECT count(*) AS n FROM requisitions WHERE clinic_id = ? AND status = 'draft'", clinicId),
     },
-    { key: 'clinic_expiring', label: `本室过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`, tone: 'watch', link: '/stock/alerts', count: expiringLots(db, today, clinicId) },
+    {
+      key: 'clinic_expiring',
+      label: `本室过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`,
+      tone: 'watch',
+      link: '/stock/alerts',
+      count: expiringLots(db, today, clinicId),
+    },
   ];
 }
 

@@ -22,7 +22,20 @@ import { zipEntries } from './zip';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}`))?.split('=')[1];
 const ROWS = Number(arg('rows') ?? 150_000);
-const HEADER = ['药品代码', '注册名称', '注册剂型', '注册规格', '最小包装数量', '最小制剂单位', '最小包装单位', '药品企业', '批准文号', '甲乙类', '中选价格', '更新日期'];
+const HEADER = [
+  '药品代码',
+  '注册名称',
+  '注册剂型',
+  '注册规格',
+  '最小包装数量',
+  '最小制剂单位',
+  '最小包装单位',
+  '药品企业',
+  '批准文号',
+  '甲乙类',
+  '中选价格',
+  '更新日期',
+];
 const FORMS = ['片剂', '胶囊剂', '注射剂', '颗粒剂', '口服溶液剂', '软膏剂'];
 const UNITS = ['片', '粒', '支', '袋', 'ml', 'g'];
 
@@ -109,8 +122,21 @@ async function sampled<T>(work: () => Promise<T>): Promise<Sampled & { value: T 
   maxStallMs = Math.max(maxStallMs, performance.now() - last - 10);
   const busyMs = performance.eventLoopUtilization(elu).active;
   maxBusyMs = Math.max(maxBusyMs, performance.eventLoopUtilization(tickElu).active);
-  const worst = stalls.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, p]) => `${Math.round(ms)} ms${p ? ` (${p})` : ''}`);
-  return { value, ms, cpuS: (used.user + used.system) / 1e6, maxStallMs, longStalls, busyMs, maxBusyMs, worst, peakRssDeltaMb: (peakRss() - baseline) / 1024 / 1024 };
+  const worst = stalls
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 5)
+    .map(([ms, p]) => `${Math.round(ms)} ms${p ? ` (${p})` : ''}`);
+  return {
+    value,
+    ms,
+    cpuS: (used.user + used.system) / 1e6,
+    maxStallMs,
+    longStalls,
+    busyMs,
+    maxBusyMs,
+    worst,
+    peakRssDeltaMb: (peakRss() - baseline) / 1024 / 1024,
+  };
 }
 
 const fmt = (s: Sampled) =>
@@ -127,8 +153,15 @@ async function main(): Promise<void> {
   }
   const bytes = fs.readFileSync(file);
   const sheetEntry = zipEntries(bytes, limitsWith()).find((e) => e.name.includes('worksheets/sheet'))!;
-  console.log(`file ${(bytes.length / 1024 / 1024).toFixed(1)} MB; sheet XML ${(sheetEntry.size / 1024 / 1024).toFixed(0)} MB, compression ${Math.round(sheetEntry.size / sheetEntry.compressedSize)}:1`);
-  console.log(`cpus ${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `file ${(bytes.length / 1024 / 1024).toFixed(1)} MB; sheet XML ${(sheetEntry.size / 1024 / 1024).toFixed(0)} MB, compression ${Math.round(sheetEntry.size / sheetEntry.compressedSize)}:1`,
+  );
+  console.log(
+    `cpus ${os.cpus().length}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   const idle = await sampled(() => new Promise((resolve) => setTimeout(resolve, 5000)));
   console.log(`idle 5 s (the machine alone): ${fmt(idle)}`);
@@ -149,7 +182,6 @@ async function main(): Promise<void> {
   await cache.get(bytes);
   const hit = await sampled(() => cache.get(bytes));
   console.log(`cache hit (SHA-256 in slices): ${fmt(hit)}`);
-
 }
 
 /** --here: the same read on this thread instead (in a process of its own, so that its peak is its own). */

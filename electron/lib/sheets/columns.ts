@@ -155,7 +155,12 @@ function whyPassedOver(lost: ColumnCandidate, won: ColumnCandidate): string {
 }
 
 /** Maps the header row's columns to fields, choosing among columns that name the same field (see `better`). */
-export function mapColumns<F extends string>(sheet: Sheet, header: HeaderRow, specs: readonly FieldSpec<F>[], opts: { sampleRows?: number } = {}): ColumnMapping<F> {
+export function mapColumns<F extends string>(
+  sheet: Sheet,
+  header: HeaderRow,
+  specs: readonly FieldSpec<F>[],
+  opts: { sampleRows?: number } = {},
+): ColumnMapping<F> {
   const index = headerIndex(specs);
   const specOf = new Map(specs.map((s) => [s.field, s]));
   const byField = new Map<F, ColumnCandidate[]>();

@@ -320,7 +320,17 @@ export class WorkbookBuilder {
 
   /** An empty sheet of the given size, to be filled with `set`. */
   sheet(name: string, hidden: boolean | null, rows: number, columns: number): SheetData {
-    return { name, hidden, rows, columns, kinds: new Uint8Array(rows * columns), refs: new Int32Array(rows * columns), hiddenRows: [], hiddenColumns: [], merges: [] };
+    return {
+      name,
+      hidden,
+      rows,
+      columns,
+      kinds: new Uint8Array(rows * columns),
+      refs: new Int32Array(rows * columns),
+      hiddenRows: [],
+      hiddenColumns: [],
+      merges: [],
+    };
   }
 
   set(sheet: SheetData, row: number, col: number, kind: number, value: string | number | boolean): void {

@@ -14,8 +14,7 @@ export interface OdsVisibility {
 const TAG = /<(\/?)(table:table|table:table-row|table:table-column|style:style|style:table-properties)(?=[\s/>])([^>]*)>/g;
 
 const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1] ?? null;
-const unescapeXml = (s: string) =>
-  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
 
 export function odsVisibility(contentXml: string): OdsVisibility[] {
   const hiddenTableStyles = new Set<string>();
@@ -37,7 +36,13 @@ export function odsVisibility(contentXml: string): OdsVisibility[] {
       else if (!selfClosing) {
         depth++;
         if (depth === 1) {
-          tables.push({ name: unescapeXml(attr(attrs, 'table:name') ?? ''), style: attr(attrs, 'table:style-name'), hidden: false, hiddenRows: [], hiddenColumns: [] });
+          tables.push({
+            name: unescapeXml(attr(attrs, 'table:name') ?? ''),
+            style: attr(attrs, 'table:style-name'),
+            hidden: false,
+            hiddenRows: [],
+            hiddenColumns: [],
+          });
           row = 0;
           col = 0;
         }

@@ -94,7 +94,10 @@ export async function readSheetFile(bytes: Uint8Array, opts: ReadOptions = {}): 
       outcome();
     };
     const timer = setTimeout(
-      () => settle(() => reject(refuse('TIMEOUT', `读取超过 ${Math.ceil(timeoutMs / 1000)} 秒仍未完成，已停止：文件可能过大或已损坏，请删去不需要的内容或分成几个文件导入`))),
+      () =>
+        settle(() =>
+          reject(refuse('TIMEOUT', `读取超过 ${Math.ceil(timeoutMs / 1000)} 秒仍未完成，已停止：文件可能过大或已损坏，请删去不需要的内容或分成几个文件导入`)),
+        ),
       timeoutMs,
     );
     timer.unref();
@@ -118,7 +121,17 @@ export async function readSheetFile(bytes: Uint8Array, opts: ReadOptions = {}): 
           return;
         case 'done':
           return settle(() =>
-            resolve(new Workbook({ format: m.format, encoding: m.encoding, delimiter: m.delimiter, notes: m.notes, sheets, strings: { parts, starts, offsets }, numbers })),
+            resolve(
+              new Workbook({
+                format: m.format,
+                encoding: m.encoding,
+                delimiter: m.delimiter,
+                notes: m.notes,
+                sheets,
+                strings: { parts, starts, offsets },
+                numbers,
+              }),
+            ),
           );
         case 'refused':
           return settle(() => reject(refuse(m.reason, m.message)));

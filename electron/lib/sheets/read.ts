@@ -89,7 +89,11 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** What a number format shows of a date: strip quoted literals, escapes and [colour]/[$-804] sections first. */
 function dateParts(format: string): { date: boolean; time: boolean } {
-  const bare = format.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').toLowerCase();
+  const bare = format
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .toLowerCase();
   const time = /[hs]/.test(bare);
   return { date: /[yd]/.test(bare) || (/m/.test(bare) && !time) || /[年月日]/.test(format), time };
 }
@@ -116,7 +120,17 @@ export function serialToText(serial: number, format: string, date1904: boolean):
   return parts.time ? `${date} ${time}` : date;
 }
 
-const ERROR_TEXT: Record<number, string> = { 0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA' };
+/** Excel's error codes (hex in the file format's spec: 0x00, 0x07, 0x0F, 0x17, 0x1D, 0x24, 0x2A, 0x2B). */
+const ERROR_TEXT: Record<number, string> = {
+  0: '#NULL!',
+  7: '#DIV/0!',
+  15: '#VALUE!',
+  23: '#REF!',
+  29: '#NAME?',
+  36: '#NUM!',
+  42: '#N/A',
+  43: '#GETTING_DATA',
+};
 
 // ------------------------------------------------------------------------------------------ conversion
 
@@ -125,28 +139,44 @@ const hasContent = (c: Cell | undefined): boolean =>
 
 /** Puts one SheetJS cell into the store as the user sees it. */
 function putCell(b: WorkbookBuilder, sheet: SheetData, row: number, col: number, c: Cell, date1904: boolean): void {
-  if (c.f && (c.t === 'z' || c.v === undefined)) return b.set(sheet, row, col, KIND.formulaWithoutResult, c.f);
+  if (c.f && (c.t === 'z' || c.v === undefined)) {
+    b.set(sheet, row, col, KIND.formulaWithoutResult, c.f);
+    return;
+  }
   switch (c.t) {
     case 's':
     case 'str' as XLSX.ExcelDataType:
       if (c.v !== '') b.set(sheet, row, col, KIND.text, String(c.v));
       return;
     case 'b':
-      return b.set(sheet, row, col, KIND.boolean, !!c.v);
+      b.set(sheet, row, col, KIND.boolean, !!c.v);
+      return;
     case 'e':
-      return b.set(sheet, row, col, KIND.error, ERROR_TEXT[c.v as number] ?? (c.w || '#ERROR'));
+      b.set(sheet, row, col, KIND.error, ERROR_TEXT[c.v as number] ?? (c.w || '#ERROR'));
+      return;
     case 'd': {
       const d = c.v instanceof Date ? c.v : new Date(String(c.v));
-      return b.set(sheet, row, col, KIND.date, `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`);
+      b.set(sheet, row, col, KIND.date, `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`);
+      return;
     }
     case 'n': {
       const n = c.v as number;
-      if (!Number.isFinite(n)) return b.set(sheet, row, col, KIND.error, '#NUM!');
+      if (!Number.isFinite(n)) {
+        b.set(sheet, row, col, KIND.error, '#NUM!');
+        return;
+      }
       const format = typeof c.z === 'string' ? c.z : '';
-      if (format && format !== 'General' && XLSX.SSF.is_date(format)) return b.set(sheet, row, col, KIND.date, serialToText(n, format, date1904));
+      if (format && format !== 'General' && XLSX.SSF.is_date(format)) {
+        b.set(sheet, row, col, KIND.date, serialToText(n, format, date1904));
+        return;
+      }
       // A code typed as a number and shown zero-padded (format 000000): the user sees 000123.
-      if (/^0+$/.test(format) && Number.isInteger(n) && n >= 0) return b.set(sheet, row, col, KIND.text, String(n).padStart(format.length, '0'));
-      return b.set(sheet, row, col, KIND.number, n);
+      if (/^0+$/.test(format) && Number.isInteger(n) && n >= 0) {
+        b.set(sheet, row, col, KIND.text, String(n).padStart(format.length, '0'));
+        return;
+      }
+      b.set(sheet, row, col, KIND.number, n);
+      return;
     }
     default:
       return;
@@ -210,7 +240,9 @@ function convertSheet(
     ? expandRanges(extras.hiddenColumns, columns)
     : (ws['!cols'] ?? []).flatMap((info, c) => (info?.hidden && c < columns ? [c + 1] : []));
   sheet.merges = (ws['!merges'] ?? []).flatMap((m): CellRange[] =>
-    m.s.r < rows && m.s.c < columns ? [{ firstRow: m.s.r + 1, lastRow: Math.min(m.e.r + 1, rows), firstCol: m.s.c + 1, lastCol: Math.min(m.e.c + 1, columns) }] : [],
+    m.s.r < rows && m.s.c < columns
+      ? [{ firstRow: m.s.r + 1, lastRow: Math.min(m.e.r + 1, rows), firstCol: m.s.c + 1, lastCol: Math.min(m.e.c + 1, columns) }]
+      : [],
   );
   return sheet;
 }

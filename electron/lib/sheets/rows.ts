@@ -108,20 +108,38 @@ class RowClassifier {
       }
       texts.push(text);
     }
-    if (filled === 0) return this.ignore(row, 'blank', texts);
-    if (this.mappedCount >= 2 && sameAsHeader >= Math.ceil(this.mappedCount * 0.6)) return this.ignore(row, 'repeated-header', texts);
+    if (filled === 0) {
+      this.ignore(row, 'blank', texts);
+      return;
+    }
+    if (this.mappedCount >= 2 && sameAsHeader >= Math.ceil(this.mappedCount * 0.6)) {
+      this.ignore(row, 'repeated-header', texts);
+      return;
+    }
 
     const first = texts[firstCol - 1];
     if (filled === 1) {
       const merge = sheet.mergeAt(row, firstCol);
-      if (merge && merge.firstRow === row && merge.firstCol === firstCol && merge.lastCol - merge.firstCol >= 2) return this.ignore(row, 'merged-note', texts);
+      if (merge && merge.firstRow === row && merge.firstCol === firstCol && merge.lastCol - merge.firstCol >= 2) {
+        this.ignore(row, 'merged-note', texts);
+        return;
+      }
     }
     // No drug or code starts with 合计/小计, but a total fills some columns (the amounts): any row short of complete.
-    if (TOTAL.test(first) && mappedFilled < this.mappedCount) return this.ignore(row, 'total', texts);
+    if (TOTAL.test(first) && mappedFilled < this.mappedCount) {
+      this.ignore(row, 'total', texts);
+      return;
+    }
     // Notes and signatures fill few of the mapped columns.
     if (mappedFilled < Math.max(2, Math.ceil(this.mappedCount / 2))) {
-      if (NOTE.test(first)) return this.ignore(row, 'note', texts);
-      if (SIGNATURE.test(first)) return this.ignore(row, 'signature', texts);
+      if (NOTE.test(first)) {
+        this.ignore(row, 'note', texts);
+        return;
+      }
+      if (SIGNATURE.test(first)) {
+        this.ignore(row, 'signature', texts);
+        return;
+      }
     }
 
     if (sheet.isRowHidden(row)) {

@@ -31,7 +31,11 @@ function send(data: WorkbookData): void {
   data.sheets.forEach((sheet, index) => post({ type: 'sheet', index, sheet }, [sheet.kinds.buffer as ArrayBuffer, sheet.refs.buffer as ArrayBuffer]));
   const pool = splitPool(data.strings, charsPerMessage);
   const { starts, offsets } = pool;
-  post({ type: 'numbers', numbers: data.numbers, starts, offsets }, [data.numbers.buffer as ArrayBuffer, starts.buffer as ArrayBuffer, offsets.buffer as ArrayBuffer]);
+  post({ type: 'numbers', numbers: data.numbers, starts, offsets }, [
+    data.numbers.buffer as ArrayBuffer,
+    starts.buffer as ArrayBuffer,
+    offsets.buffer as ArrayBuffer,
+  ]);
   let part = 0;
   const next = () => {
     if (part < pool.parts.length) {

@@ -101,7 +101,8 @@ export function zipKind(bytes: Uint8Array, entries: ZipEntry[]): ZipSpreadsheet 
   if (mimetype) {
     const type = new TextDecoder('latin1').decode(entryData(bytes, mimetype)).trim();
     if (type === 'application/vnd.oasis.opendocument.spreadsheet') return 'ods';
-    if (type.startsWith('application/vnd.oasis.opendocument.text')) throw refuse('NOT_A_SPREADSHEET', '这是一份文字文档（.odt），不是表格：请导入 Excel、WPS 表格或 CSV 文件');
+    if (type.startsWith('application/vnd.oasis.opendocument.text'))
+      throw refuse('NOT_A_SPREADSHEET', '这是一份文字文档（.odt），不是表格：请导入 Excel、WPS 表格或 CSV 文件');
   }
   if (names.has('word/document.xml')) throw refuse('NOT_A_SPREADSHEET', '这是一份 Word 文档（.docx），不是表格：请导入 Excel、WPS 表格或 CSV 文件');
   if (names.has('ppt/presentation.xml')) throw refuse('NOT_A_SPREADSHEET', '这是一份 PowerPoint 演示文稿，不是表格：请导入 Excel、WPS 表格或 CSV 文件');

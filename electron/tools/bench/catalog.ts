@@ -43,7 +43,9 @@ export async function runCatalogBench(root: string, opts: { quick: boolean; log:
   if (!fs.existsSync(file)) {
     const t0 = Date.now();
     fs.writeFileSync(file, await catalogRowsWorkbook(generateCatalogRows(count, 100_000)));
-    opts.log(`  wrote ${count.toLocaleString('en')}-row workbook (${((Date.now() - t0) / 1000).toFixed(1)} s, ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB)`);
+    opts.log(
+      `  wrote ${count.toLocaleString('en')}-row workbook (${((Date.now() - t0) / 1000).toFixed(1)} s, ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB)`,
+    );
   } else opts.log(`  cached ${count.toLocaleString('en')}-row workbook reused`);
   const data = fs.readFileSync(file);
 
@@ -67,7 +69,9 @@ export async function runCatalogBench(root: string, opts: { quick: boolean; log:
       admin.call('catalog.importCommit', { file: { filename: path.basename(file), base64: data.toString('base64') }, mapping, mode: 'all' }),
     );
     if (imported.value.created !== count) throw new Error(`import created ${imported.value.created} drugs, expected ${count}`);
-    opts.log(`  exceljs alone: ${alone.wallMs.toFixed(0)} ms wall (${alone.cpuMs.toFixed(0)} ms CPU); importCommit: ${imported.wallMs.toFixed(0)} ms wall (${imported.cpuMs.toFixed(0)} ms CPU)`);
+    opts.log(
+      `  exceljs alone: ${alone.wallMs.toFixed(0)} ms wall (${alone.cpuMs.toFixed(0)} ms CPU); importCommit: ${imported.wallMs.toFixed(0)} ms wall (${imported.cpuMs.toFixed(0)} ms CPU)`,
+    );
 
     // Queries from the catalog's own names.
     const db = runtime.app.readDb;
@@ -113,7 +117,13 @@ export async function runCatalogBench(root: string, opts: { quick: boolean; log:
     );
     return {
       search_p95_ms: round(s.p95),
-      search: { catalog_rows: count, queries: all.length, with_hits: hits, all: roundStats(s), ...Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, roundStats(stats(v))])) },
+      search: {
+        catalog_rows: count,
+        queries: all.length,
+        with_hits: hits,
+        all: roundStats(s),
+        ...Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, roundStats(stats(v))])),
+      },
       // CPU time: on a shared machine, wall time also measures the neighbours (both are recorded).
       import_ratio: round(imported.cpuMs / alone.cpuMs),
       import_wall_ratio: round(imported.wallMs / alone.wallMs),

@@ -120,7 +120,21 @@ interface Balance {
   value: number;
 }
 
-const SECONDARY_TABLES = ['ledger', 'stock_balances', 'stock_period_totals', 'dispensings', 'dispensing_lines', 'deliveries', 'delivery_lines', 'receipts', 'receipt_lines', 'lots', 'writeoffs', 'supplier_payments', 'period_events'];
+const SECONDARY_TABLES = [
+  'ledger',
+  'stock_balances',
+  'stock_period_totals',
+  'dispensings',
+  'dispensing_lines',
+  'deliveries',
+  'delivery_lines',
+  'receipts',
+  'receipt_lines',
+  'lots',
+  'writeoffs',
+  'supplier_payments',
+  'period_events',
+];
 
 /** Builds a hub in `dataDir` (which must not hold one yet). */
 export async function generateHub(dataDir: string, params: HubParams, log: (s: string) => void = () => {}): Promise<GenStats> {
@@ -190,7 +204,8 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
          FROM drugs d JOIN supplier_prices p ON p.drug_id = d.id AND p.supplier_id = coalesce(d.default_supplier_id, p.supplier_id)
         WHERE d.active = 1 GROUP BY d.id ORDER BY d.id LIMIT ?`,
     ).all(params.drugs) as Omit<Drug, 'unitCost'>[];
-    for (const r of rows) drugs.push({ ...r, packPrice: Math.max(r.packPrice, 10_000), unitCost: unitPriceFromPackPrice(Math.max(r.packPrice, 10_000), r.packSize) });
+    for (const r of rows)
+      drugs.push({ ...r, packPrice: Math.max(r.packPrice, 10_000), unitCost: unitPriceFromPackPrice(Math.max(r.packPrice, 10_000), r.packSize) });
   } finally {
     runtime.close();
   }
@@ -269,9 +284,7 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
       `INSERT INTO supplier_payments (id, supplier_id, pay_date, period, voucher_no, amount, method, note, reverses_id, reverse_reason, client_token, created_by, created_at)
        VALUES (?, ?, ?, ?, ?, ?, 'transfer', NULL, NULL, NULL, NULL, ?, ?)`,
     ),
-    totals: db.prepare(
-      `INSERT INTO stock_period_totals (store_id, drug_id, period, movement, qty, amount) VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
+    totals: db.prepare(`INSERT INTO stock_period_totals (store_id, drug_id, period, movement, qty, amount) VALUES (?, ?, ?, ?, ?, ?)`),
     event: db.prepare(
       `INSERT INTO period_events (id, period, action, at, user_id, reason, warnings, backup_file, summary) VALUES (?, ?, 'close', ?, ?, NULL, '[]', NULL, ?)`,
     ),
@@ -279,7 +292,9 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
     supplierClosing: db.prepare('INSERT INTO period_supplier_closings (event_id, supplier_id, balance) VALUES (?, ?, ?)'),
     period: db.prepare("INSERT INTO periods (period, status, closed_at, closed_by) VALUES (?, 'closed', ?, ?)"),
     balance: db.prepare('INSERT INTO stock_balances (store_id, lot_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)'),
-    docSeq: db.prepare('INSERT INTO doc_sequences (prefix, period, last) VALUES (?, ?, ?) ON CONFLICT (prefix, period) DO UPDATE SET last = max(last, excluded.last)'),
+    docSeq: db.prepare(
+      'INSERT INTO doc_sequences (prefix, period, last) VALUES (?, ?, ?) ON CONFLICT (prefix, period) DO UPDATE SET last = max(last, excluded.last)',
+    ),
   };
 
   // ——— In-memory books ———
@@ -306,7 +321,19 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
   const stamp = (date: string, seconds: number) => new Date(Date.parse(`${date}T00:30:00.000Z`) + seconds * 1000).toISOString();
 
   /** One ledger row with its balance and monthly total, by postMovement's rules. Returns the amount. */
-  function post(storeId: number, lot: number, qty: number, movement: string, docType: string, docId: number, docLineId: number | null, date: string, userId: number, at: string, inAmount?: number): number {
+  function post(
+    storeId: number,
+    lot: number,
+    qty: number,
+    movement: string,
+    docType: string,
+    docId: number,
+    docLineId: number | null,
+    date: string,
+    userId: number,
+    at: string,
+    inAmount?: number,
+  ): number {
     const info = lotInfo.get(lot)!;
     const key = balanceKey(storeId, lot);
     let b = balances.get(key);
@@ -386,7 +413,7 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
   // ——— Demand model ———
   const clinicDrugs = clinics.map(() => {
     const chosen = new Set<number>();
-    while (chosen.size < Math.min(params.formulary, drugs.length)) chosen.add(Math.floor(Math.pow(rnd(), 1.6) * drugs.length));
+    while (chosen.size < Math.min(params.formulary, drugs.length)) chosen.add(Math.floor(rnd() ** 1.6 * drugs.length));
     const list = [...chosen].map((i) => drugs[i]);
     const weights = list.map((_, i) => 1 / (i + 3));
     const sum = weights.reduce((a, b) => a + b, 0);
@@ -418,7 +445,7 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
     }
     for (const [supplierId, list] of bySupplier) {
       const id = ++receiptId;
-      const at = stamp(date, 3600 + id % 600);
+      const at = stamp(date, 3600 + (id % 600));
       let total = 0;
       list.forEach((d, i) => {
         const need = (hubDaily.get(d.id) ?? 0) * 42 - usable(hubStore, d.id, date);
@@ -433,7 +460,25 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         stats.lots += 1;
         const amount = lineAmountFromPackPrice(qty, d.packPrice, d.packSize);
         const lineId = ++receiptLineId;
-        ins.receiptLine.run(lineId, id, i + 1, d.id, lot, batchNo, mfg, expiry, qty, d.packPrice, amount, d.name, d.spec, d.manufacturer, d.packUnit, d.baseUnit, d.packSize);
+        ins.receiptLine.run(
+          lineId,
+          id,
+          i + 1,
+          d.id,
+          lot,
+          batchNo,
+          mfg,
+          expiry,
+          qty,
+          d.packPrice,
+          amount,
+          d.name,
+          d.spec,
+          d.manufacturer,
+          d.packUnit,
+          d.baseUnit,
+          d.packSize,
+        );
         post(hubStore, lot, qty, 'receipt', 'receipt', id, lineId, date, pharmacistId, at, amount);
         addLive(hubStore, d.id, lot, qty, amount);
         total += amount;
@@ -462,7 +507,25 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         const out = post(hubStore, take.lotId, -take.qty, 'issue_out', 'delivery', id, lineId, date, pharmacistId, at);
         post(c.transitId, take.lotId, take.qty, 'transit_in', 'delivery', id, lineId, date, pharmacistId, at, -out);
         const info = lotInfo.get(take.lotId)!;
-        ins.deliveryLine.run(lineId, id, lines.length + 1, d.id, take.lotId, info.batchNo, info.expiry, take.qty, info.unitCost, -out, d.name, d.spec, d.manufacturer, d.packUnit, d.baseUnit, d.packSize, take.qty);
+        ins.deliveryLine.run(
+          lineId,
+          id,
+          lines.length + 1,
+          d.id,
+          take.lotId,
+          info.batchNo,
+          info.expiry,
+          take.qty,
+          info.unitCost,
+          -out,
+          d.name,
+          d.spec,
+          d.manufacturer,
+          d.packUnit,
+          d.baseUnit,
+          d.packSize,
+          take.qty,
+        );
         lines.push({ lineId, lotId: take.lotId, qty: take.qty, amount: -out, drugId: d.id });
         total += -out;
       }
@@ -522,7 +585,8 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         used.add(d.id);
         const lineId = ++dispensingLineId;
         let amount = 0;
-        for (const take of takeFefo(c.storeId, d.id, qty, date)) amount -= post(c.storeId, take.lotId, -take.qty, 'dispense', 'dispensing', id, lineId, date, c.doctorId, at);
+        for (const take of takeFefo(c.storeId, d.id, qty, date))
+          amount -= post(c.storeId, take.lotId, -take.qty, 'dispense', 'dispensing', id, lineId, date, c.doctorId, at);
         refreshLive(c.storeId, d.id);
         ins.dispensingLine.run(lineId, id, ++lineNo, d.id, qty, amount, d.name, d.spec, d.packUnit, d.baseUnit, d.packSize);
         stats.dispensingLines += 1;
@@ -532,7 +596,15 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         dispensingId -= 1;
         continue;
       }
-      ins.dispensing.run(id, c.id, date, `RX${date.replace(/-/g, '')}${String(clinicIdx + 1).padStart(2, '0')}${String(seq).padStart(3, '0')}`, total, c.doctorId, at);
+      ins.dispensing.run(
+        id,
+        c.id,
+        date,
+        `RX${date.replace(/-/g, '')}${String(clinicIdx + 1).padStart(2, '0')}${String(seq).padStart(3, '0')}`,
+        total,
+        c.doctorId,
+        at,
+      );
       stats.dispensings += 1;
     }
   }
@@ -555,7 +627,22 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
         const info = lotInfo.get(lot.lotId)!;
         const lineId = ++writeoffLineId;
         const amount = -post(storeId, lot.lotId, -lot.qty, 'writeoff', 'writeoff', id, lineId, date, pharmacistId, at);
-        ins.writeoffLine.run(lineId, id, i + 1, drugId, lot.lotId, lot.qty, amount, d.name, d.spec, info.batchNo, info.expiry, d.packUnit, d.baseUnit, d.packSize);
+        ins.writeoffLine.run(
+          lineId,
+          id,
+          i + 1,
+          drugId,
+          lot.lotId,
+          lot.qty,
+          amount,
+          d.name,
+          d.spec,
+          info.batchNo,
+          info.expiry,
+          d.packUnit,
+          d.baseUnit,
+          d.packSize,
+        );
         total += amount;
       });
       for (const { drugId } of items) refreshLive(storeId, drugId);
@@ -605,7 +692,15 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
       else transit += r.value;
     }
     const owed = [...supplierOwed.values()].reduce((a, b) => a + b, 0);
-    const summary = { hubClosingValue: hub, clinicsClosingValue: clinicsValue, transitClosingValue: transit, purchasedValue: purchased, dispensedValue: dispensed, suppliersOwed: owed, snapshotRows: perStoreDrug.size };
+    const summary = {
+      hubClosingValue: hub,
+      clinicsClosingValue: clinicsValue,
+      transitClosingValue: transit,
+      purchasedValue: purchased,
+      dispensedValue: dispensed,
+      suppliersOwed: owed,
+      snapshotRows: perStoreDrug.size,
+    };
     ins.event.run(id, period, closedAt, pharmacistId, JSON.stringify(summary));
     for (const r of perStoreDrug.values()) ins.closing.run(id, r.storeId, r.drugId, r.qty, r.value);
     for (const [supplierId, balance] of supplierOwed) if (balance !== 0) ins.supplierClosing.run(id, supplierId, balance);
@@ -645,7 +740,9 @@ export async function generateHub(dataDir: string, params: HubParams, log: (s: s
       monthTotals = new Map();
       commit();
       if (period.endsWith('-12') || next > params.end) {
-        log(`  ${period}: ${stats.ledgerRows.toLocaleString('en')} ledger rows (${((Date.now() - started) / 1000).toFixed(0)} s; last month ${Date.now() - monthStarted} ms)`);
+        log(
+          `  ${period}: ${stats.ledgerRows.toLocaleString('en')} ledger rows (${((Date.now() - started) / 1000).toFixed(0)} s; last month ${Date.now() - monthStarted} ms)`,
+        );
       }
       monthStarted = Date.now();
       if (next > params.end) break;

@@ -27,7 +27,9 @@ export async function runPostBench(workDir: string, params: HubParams, opts: { q
     ).all() as { clinicId: number; storeId: number; username: string }[];
     const stocked = (storeId: number) =>
       (
-        sql(db, 'SELECT drug_id AS drugId FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id HAVING sum(qty) >= 40 ORDER BY drug_id').all(storeId) as {
+        sql(db, 'SELECT drug_id AS drugId FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id HAVING sum(qty) >= 40 ORDER BY drug_id').all(
+          storeId,
+        ) as {
           drugId: number;
         }[]
       ).map((r) => r.drugId);

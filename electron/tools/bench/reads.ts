@@ -30,7 +30,9 @@ function inputsOf(runtime: Runtime, end: string): Inputs {
     }[]
   ).map((c) => ({
     ...c,
-    drugs: (sql(db, 'SELECT DISTINCT drug_id AS id FROM stock_period_totals WHERE store_id = ? AND period = ?').all(c.storeId, last) as { id: number }[]).map((r) => r.id),
+    drugs: (sql(db, 'SELECT DISTINCT drug_id AS id FROM stock_period_totals WHERE store_id = ? AND period = ?').all(c.storeId, last) as { id: number }[]).map(
+      (r) => r.id,
+    ),
   }));
   const suppliers = (sql(db, 'SELECT id FROM suppliers ORDER BY id').all() as { id: number }[]).map((r) => r.id);
   return { clinics, suppliers, months };
@@ -69,7 +71,12 @@ function openHub(hub: CachedHub): Opened {
  * Each operation on both hubs, alternating call by call with the same inputs, so that whatever else
  * the machine is doing weighs on both sides alike.
  */
-async function timeBoth(big: CachedHub, small: CachedHub, n: number, warmup: number): Promise<Record<Op, { big: Stats; small: Stats; bigWarm: Stats; smallWarm: Stats }>> {
+async function timeBoth(
+  big: CachedHub,
+  small: CachedHub,
+  n: number,
+  warmup: number,
+): Promise<Record<Op, { big: Stats; small: Stats; bigWarm: Stats; smallWarm: Stats }>> {
   const a = openHub(big);
   const b = openHub(small);
   try {
@@ -83,7 +90,10 @@ async function timeBoth(big: CachedHub, small: CachedHub, n: number, warmup: num
         const sa: number[] = [];
         const sb: number[] = [];
         for (let i = 0; i < warmup + n; i++) {
-          for (const [side, r, samples] of [[a, ra, sa], [b, rb, sb]] as const) {
+          for (const [side, r, samples] of [
+            [a, ra, sa],
+            [b, rb, sb],
+          ] as const) {
             const t0 = process.hrtime.bigint();
             await side.ops[op](r);
             if (i >= warmup) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -115,8 +125,12 @@ export async function runReadBench(big: CachedHub, small: CachedHub, opts: { qui
     results[`${op}_p95_ms_1y`] = round(b.p95);
     results[`growth_${op}_warm`] = round(aw.p95 / bw.p95);
     detail[op] = { '10y': roundStats(a), '1y': roundStats(b), '10y_warm': roundStats(aw), '1y_warm': roundStats(bw) };
-    opts.log(`  ${op.padEnd(18)} 10y p50 ${a.p50.toFixed(2)} p95 ${a.p95.toFixed(2)} p99 ${a.p99.toFixed(2)} ms | 1y p50 ${b.p50.toFixed(2)} p95 ${b.p95.toFixed(2)} p99 ${b.p99.toFixed(2)} ms | growth ${(a.p95 / b.p95).toFixed(2)}`);
-    opts.log(`  ${''.padEnd(18)} same inputs again: 10y p50 ${aw.p50.toFixed(2)} p95 ${aw.p95.toFixed(2)} ms | 1y p50 ${bw.p50.toFixed(2)} p95 ${bw.p95.toFixed(2)} ms | growth ${(aw.p95 / bw.p95).toFixed(2)}`);
+    opts.log(
+      `  ${op.padEnd(18)} 10y p50 ${a.p50.toFixed(2)} p95 ${a.p95.toFixed(2)} p99 ${a.p99.toFixed(2)} ms | 1y p50 ${b.p50.toFixed(2)} p95 ${b.p95.toFixed(2)} p99 ${b.p99.toFixed(2)} ms | growth ${(a.p95 / b.p95).toFixed(2)}`,
+    );
+    opts.log(
+      `  ${''.padEnd(18)} same inputs again: 10y p50 ${aw.p50.toFixed(2)} p95 ${aw.p95.toFixed(2)} ms | 1y p50 ${bw.p50.toFixed(2)} p95 ${bw.p95.toFixed(2)} ms | growth ${(aw.p95 / bw.p95).toFixed(2)}`,
+    );
   }
   return { ...results, reads: detail };
 }

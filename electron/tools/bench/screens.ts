@@ -22,11 +22,15 @@ interface Screen {
 
 function screensOf(runtime: Runtime, end: string): Screen[] {
   const db = runtime.app.readDb;
-  const c = sql(db, "SELECT c.id AS clinicId, s.id AS storeId FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' ORDER BY c.id LIMIT 1").get() as {
+  const c = sql(
+    db,
+    "SELECT c.id AS clinicId, s.id AS storeId FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' ORDER BY c.id LIMIT 1",
+  ).get() as {
     clinicId: number;
     storeId: number;
   };
-  const drugId = (sql(db, 'SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 ORDER BY drug_id LIMIT 1').get(c.storeId) as { id: number }).id;
+  const drugId = (sql(db, 'SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 ORDER BY drug_id LIMIT 1').get(c.storeId) as { id: number })
+    .id;
   const supplierId = (sql(db, 'SELECT id FROM suppliers ORDER BY id LIMIT 1').get() as { id: number }).id;
   const period = periodOf(end);
   const from = periodOf(addMonths(end, -2));

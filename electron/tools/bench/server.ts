@@ -58,15 +58,21 @@ function readWorld(file: string): World {
     const hubStoreId = (db.prepare("SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
     const clinics = (
       db
-        .prepare("SELECT c.id AS clinicId, s.id AS storeId, u.username FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' JOIN users u ON u.clinic_id = c.id ORDER BY c.id")
+        .prepare(
+          "SELECT c.id AS clinicId, s.id AS storeId, u.username FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic' JOIN users u ON u.clinic_id = c.id ORDER BY c.id",
+        )
         .all() as { clinicId: number; storeId: number; username: string }[]
     ).map((c) => ({
       ...c,
       drugs: (
-        db.prepare('SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id HAVING sum(qty) >= 200 ORDER BY drug_id').all(c.storeId) as { id: number }[]
+        db
+          .prepare('SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 GROUP BY drug_id HAVING sum(qty) >= 200 ORDER BY drug_id')
+          .all(c.storeId) as { id: number }[]
       ).map((r) => r.id),
     }));
-    const pharmacists = (db.prepare("SELECT username FROM users WHERE role = 'pharmacist' ORDER BY id LIMIT ?").all(PHARMACISTS) as { username: string }[]).map((r) => r.username);
+    const pharmacists = (db.prepare("SELECT username FROM users WHERE role = 'pharmacist' ORDER BY id LIMIT ?").all(PHARMACISTS) as { username: string }[]).map(
+      (r) => r.username,
+    );
     const words = (db.prepare('SELECT DISTINCT generic_name AS n FROM drugs ORDER BY id LIMIT 400').all() as { n: string }[]).flatMap((r) => {
       const name = r.n.replace(/[^\u4e00-\u9fff]/g, '');
       return name.length >= 2 ? [name.slice(0, 2), name.slice(0, 1), name.slice(1, 3)] : [];
@@ -125,12 +131,19 @@ async function startServer(workDir: string, port: number, logName: string): Prom
 }
 
 async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith('santong_sid='))!.split(';')[0];
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('santong_sid='))!
+    .split(';')[0];
 }
 
-export async function runServerBench(workDir: string, params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
+export async function runServerBench(workDir: string, _params: HubParams, opts: { quick: boolean; log: (s: string) => void }) {
   const file = path.join(workDir, DB_FILE_NAME);
   const world = readWorld(file);
   const port = await freePort();
@@ -165,7 +178,11 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
         let status = 0;
         let text = '';
         try {
-          const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+          const res = await fetch(`${base}/api/${method}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie },
+            body: JSON.stringify(body),
+          });
           status = res.status;
           text = await res.text();
         } catch (err) {
@@ -203,7 +220,13 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
               else {
                 const a = pick(r, k.drugs);
                 const b = pick(r, k.drugs);
-                const lines = a === b ? [{ drugId: a, qty: 1 }] : [{ drugId: a, qty: 1 }, { drugId: b, qty: 1 }];
+                const lines =
+                  a === b
+                    ? [{ drugId: a, qty: 1 }]
+                    : [
+                        { drugId: a, qty: 1 },
+                        { drugId: b, qty: 1 },
+                      ];
                 await call(c.cookie, 'dispensing.create', { clinicId: k.clinicId, businessDate: today, lines });
                 posts += 1;
               }
@@ -226,16 +249,31 @@ export async function runServerBench(workDir: string, params: HubParams, opts: {
       const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
       const s = stats(all);
       const byMethod = Object.fromEntries(Object.entries(latencies).map(([m, v]) => [m, roundStats(stats(v))]));
-      opts.log(`  ${all.length} requests in ${durationMs / 1000} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors; slowest /api/health ${stallMs} ms`);
-      if (cpuMs !== null) opts.log(`  server CPU: ${cpuMs.toFixed(0)} ms in ${durationMs / 1000} s (${(cpuMs / all.length).toFixed(2)} ms per request, ${((100 * cpuMs) / durationMs).toFixed(0)}% of one core)`);
-      for (const [m, v] of Object.entries(byMethod)) opts.log(`    ${m.padEnd(18)} n ${String(v.n).padStart(5)}  p50 ${v.p50}  p95 ${v.p95}  p99 ${v.p99}  max ${v.max} ms`);
+      opts.log(
+        `  ${all.length} requests in ${durationMs / 1000} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors; slowest /api/health ${stallMs} ms`,
+      );
+      if (cpuMs !== null)
+        opts.log(
+          `  server CPU: ${cpuMs.toFixed(0)} ms in ${durationMs / 1000} s (${(cpuMs / all.length).toFixed(2)} ms per request, ${((100 * cpuMs) / durationMs).toFixed(0)}% of one core)`,
+        );
+      for (const [m, v] of Object.entries(byMethod))
+        opts.log(`    ${m.padEnd(18)} n ${String(v.n).padStart(5)}  p50 ${v.p50}  p95 ${v.p95}  p99 ${v.p99}  max ${v.max} ms`);
       for (const e of errors.slice(0, 5)) opts.log(`    error: ${e}`);
       return {
         p99: round(s.p99),
         errors: errors.length,
         stallMs,
         cpuMsPerRequest: cpuMs !== null ? round(cpuMs / all.length) : null,
-        detail: { clients: 50, seconds: durationMs / 1000, requests: all.length, dispensing_posts: posts, think_ms: '200–1000', all: roundStats(s), by_method: byMethod, first_errors: errors.slice(0, 5) },
+        detail: {
+          clients: 50,
+          seconds: durationMs / 1000,
+          requests: all.length,
+          dispensing_posts: posts,
+          think_ms: '200–1000',
+          all: roundStats(s),
+          by_method: byMethod,
+          first_errors: errors.slice(0, 5),
+        },
       };
     };
 

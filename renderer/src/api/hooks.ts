@@ -20,11 +20,7 @@ export function useApiQuery<K extends MethodName>(
 /** Shows field-level problems from the server on the form, so the user sees them where they typed. */
 export function applyFieldErrors(form: FormInstance | undefined, err: unknown): void {
   if (!form || !(err instanceof ApiError) || err.issues.length === 0) return;
-  form.setFields(
-    err.issues
-      .filter((i) => i.path)
-      .map((i) => ({ name: i.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), errors: [i.message] })),
-  );
+  form.setFields(err.issues.filter((i) => i.path).map((i) => ({ name: i.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), errors: [i.message] })));
 }
 
 /**

@@ -60,7 +60,11 @@ export function App() {
           status="warning"
           title="无法连接到卫生院服务器"
           subTitle="请确认卫生院的电脑已开机、三统程序正在运行，并检查网络连接。"
-          extra={<Button type="primary" onClick={() => void load()}>重试</Button>}
+          extra={
+            <Button type="primary" onClick={() => void load()}>
+              重试
+            </Button>
+          }
         />
       );
     case 'setup':

@@ -6,6 +6,9 @@ import { LogoutOutlined, MenuOutlined, UserOutlined, KeyOutlined } from '@ant-de
 import { ROLE_LABELS } from '../../../shared/contract/define';
 import { useSession } from '../stores/session';
 import { NAV_GROUPS, ROUTES } from './routes';
+import { KnownRoutesContext } from './knownRoutes';
+
+const ROUTE_PATHS = ROUTES.map((r) => r.path);
 
 const { Header, Sider, Content } = Layout;
 
@@ -55,57 +58,57 @@ export function AppShell() {
   );
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      {!narrow && (
-        <Sider width={216} theme="light" className="app-sider">
-          {brand}
-          <NavMenu />
-        </Sider>
-      )}
-      <Layout>
-        <Header className="app-header">
-          <Space>
-            {narrow && <Button type="text" icon={<MenuOutlined />} aria-label="打开导航菜单" onClick={() => setDrawerOpen(true)} />}
-            {narrow && brand}
-            {!narrow && user.clinicName && <Typography.Text strong>{user.clinicName}</Typography.Text>}
-            {status?.demo && <Tag color="orange">演示数据</Tag>}
-          </Space>
-          <Dropdown menu={userMenu} trigger={['click']}>
-            <Button type="text" aria-label="用户菜单">
-              <Space>
-                <Avatar size="small" icon={<UserOutlined />} />
-                {!narrow && <span>{user.displayName}</span>}
-                {!narrow && <Tag>{ROLE_LABELS[user.role]}</Tag>}
-              </Space>
-            </Button>
-          </Dropdown>
-        </Header>
-        <Content className="app-content">
-          {status?.demo && !narrow && (
-            <Alert className="demo-banner" type="warning" showIcon title="这是演示卫生院，数据均为模拟生成，请勿用于实际业务。" />
-          )}
-          <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
-            <Routes>
-              {ROUTES.filter((r) => r.roles.includes(user.role)).map((r) => (
-                <Route key={r.path} path={r.path} element={r.element} />
-              ))}
-              <Route path="*" element={<Result status="404" title="页面不存在或无权访问" extra={<Link to="/">返回工作台</Link>} />} />
-            </Routes>
-          </Suspense>
-        </Content>
+    <KnownRoutesContext.Provider value={ROUTE_PATHS}>
+      <Layout style={{ minHeight: '100vh' }}>
+        {!narrow && (
+          <Sider width={216} theme="light" className="app-sider">
+            {brand}
+            <NavMenu />
+          </Sider>
+        )}
+        <Layout>
+          <Header className="app-header">
+            <Space>
+              {narrow && <Button type="text" icon={<MenuOutlined />} aria-label="打开导航菜单" onClick={() => setDrawerOpen(true)} />}
+              {narrow && brand}
+              {!narrow && user.clinicName && <Typography.Text strong>{user.clinicName}</Typography.Text>}
+              {status?.demo && <Tag color="orange">演示数据</Tag>}
+            </Space>
+            <Dropdown menu={userMenu} trigger={['click']}>
+              <Button type="text" aria-label="用户菜单">
+                <Space>
+                  <Avatar size="small" icon={<UserOutlined />} />
+                  {!narrow && <span>{user.displayName}</span>}
+                  {!narrow && <Tag>{ROLE_LABELS[user.role]}</Tag>}
+                </Space>
+              </Button>
+            </Dropdown>
+          </Header>
+          <Content className="app-content">
+            {status?.demo && !narrow && <Alert className="demo-banner" type="warning" showIcon title="这是演示卫生院，数据均为模拟生成，请勿用于实际业务。" />}
+            <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+              <Routes>
+                {ROUTES.filter((r) => r.roles.includes(user.role)).map((r) => (
+                  <Route key={r.path} path={r.path} element={r.element} />
+                ))}
+                <Route path="*" element={<Result status="404" title="页面不存在或无权访问" extra={<Link to="/">返回工作台</Link>} />} />
+              </Routes>
+            </Suspense>
+          </Content>
+        </Layout>
+        <Drawer
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          placement="left"
+          size={240}
+          title={status?.hubName}
+          styles={{ body: { padding: 0 } }}
+          // The page just opened from the menu keeps its focus (e.g. a search box), instead of the menu button.
+          focusable={{ focusTriggerAfterClose: false }}
+        >
+          <NavMenu onNavigate={() => setDrawerOpen(false)} />
+        </Drawer>
       </Layout>
-      <Drawer
-        open={drawerOpen}
-        onClose={() => setDrawerOpen(false)}
-        placement="left"
-        size={240}
-        title={status?.hubName}
-        styles={{ body: { padding: 0 } }}
-        // The page just opened from the menu keeps its focus (e.g. a search box), instead of the menu button.
-        focusable={{ focusTriggerAfterClose: false }}
-      >
-        <NavMenu onNavigate={() => setDrawerOpen(false)} />
-      </Drawer>
-    </Layout>
+    </KnownRoutesContext.Provider>
   );
 }

@@ -1,6 +1,17 @@
 import type { ReactNode } from 'react';
 import { lazy } from 'react';
-import { FundOutlined, HomeOutlined, ShopOutlined, TeamOutlined, SettingOutlined, InboxOutlined, AccountBookOutlined, AuditOutlined, ControlOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import {
+  FundOutlined,
+  HomeOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  SettingOutlined,
+  InboxOutlined,
+  AccountBookOutlined,
+  AuditOutlined,
+  ControlOutlined,
+  ShoppingCartOutlined,
+} from '@ant-design/icons';
 import type { Role } from '../../../shared/contract';
 
 const HomePage = lazy(() => import('../pages/HomePage'));
@@ -108,6 +119,6 @@ export const ROUTES: AppRoute[] = [
   { path: '/system/backup', label: '数据备份', roles: ['admin'], element: <BackupPage />, group: 'system' },
   { path: '/system/integrity', label: '数据检查', roles: ['admin'], element: <IntegrityPage />, group: 'system' },
   { path: '/system/audit', label: '审计日志', roles: ['admin'], element: <AuditLogPage />, group: 'system', icon: <AuditOutlined /> },
-  { path: '/system/settings', label: '系统设置', roles: ['admin'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
+  { path: '/system/settings', label: '系统设置', roles: ['admin', 'pharmacist'], element: <SystemSettingsPage />, group: 'system', icon: <ControlOutlined /> },
   { path: '/account', label: '账号与密码', roles: ALL_ROLES, element: <AccountPage /> },
 ];

@@ -5,6 +5,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { DrugHit } from '../../../shared/contract/catalog';
 import { formatPack, formatQty } from '../../../shared/units';
+import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 import { useApiQuery } from '../api/hooks';
 import './DrugPicker.css';
 
@@ -63,6 +64,7 @@ function HitOption({ hit, showStock }: { hit: DrugHit; showStock: boolean }) {
             库存 {formatQty(hit.stockQty, hit.packSize, hit.packUnit, hit.baseUnit)}
           </span>
         )}
+        {showStock && hit.bookHidden && <span className="drug-hit-stock hidden">库存：{BOOK_HIDDEN_TEXT}</span>}
       </div>
     </div>
   );
@@ -82,26 +84,28 @@ function useDebounced<T>(value: T, ms: number): T {
  * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code or
  * an approval number; ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
  */
-export function DrugPicker({ storeId, onSelect, autoFocus, placeholder, excludeIds, size = 'middle', ref: handle, focusAfterSelect = 'picker' }: DrugPickerProps) {
+export function DrugPicker({
+  storeId,
+  onSelect,
+  autoFocus,
+  placeholder,
+  excludeIds,
+  size = 'middle',
+  ref: handle,
+  focusAfterSelect = 'picker',
+}: DrugPickerProps) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const ref = useRef<GetRef<typeof AutoComplete>>(null);
   useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }), []);
   const q = useDebounced(text.trim(), 120);
-  const search = useApiQuery(
-    'catalog.search',
-    { q, storeId, limit: 20 },
-    { enabled: q.length > 0, placeholderData: keepPreviousData, staleTime: 5_000 },
-  );
+  const search = useApiQuery('catalog.search', { q, storeId, limit: 20 }, { enabled: q.length > 0, placeholderData: keepPreviousData, staleTime: 5_000 });
   const hits = useMemo(() => {
     const exclude = new Set(excludeIds ?? []);
     return q ? (search.data ?? []).filter((h) => !exclude.has(h.id)) : [];
   }, [search.data, excludeIds, q]);
   const byValue = useMemo(() => new Map(hits.map((h) => [String(h.id), h])), [hits]);
-  const options = useMemo(
-    () => hits.map((h) => ({ value: String(h.id), label: <HitOption hit={h} showStock={storeId !== undefined} /> })),
-    [hits, storeId],
-  );
+  const options = useMemo(() => hits.map((h) => ({ value: String(h.id), label: <HitOption hit={h} showStock={storeId !== undefined} /> })), [hits, storeId]);
   const pending = text.trim() !== q || search.isFetching;
 
   return (

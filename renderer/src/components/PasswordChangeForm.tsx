@@ -18,20 +18,10 @@ export function PasswordChangeForm({ onDone }: { onDone?: () => void }) {
       <Form.Item name="oldPassword" label="原密码" rules={[{ required: true, message: '请输入原密码' }]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item
-        name="newPassword"
-        label="新密码"
-        extra={PASSWORD_HINT}
-        rules={passwordRules('请输入新密码')}
-      >
+      <Form.Item name="newPassword" label="新密码" extra={PASSWORD_HINT} rules={passwordRules('请输入新密码')}>
         <Input.Password autoComplete="new-password" />
       </Form.Item>
-      <Form.Item
-        name="confirm"
-        label="确认新密码"
-        dependencies={['newPassword']}
-        rules={confirmPasswordRules('newPassword', '请再次输入新密码')}
-      >
+      <Form.Item name="confirm" label="确认新密码" dependencies={['newPassword']} rules={confirmPasswordRules('newPassword', '请再次输入新密码')}>
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>

@@ -30,7 +30,21 @@ export interface QtyInputProps {
  * units. Switching the unit keeps the quantity, not the number (2盒 becomes 48粒), so packs and units
  * can never be confused.
  */
-export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, autoFocus, onPressEnter, size, id, unit: controlledUnit, onUnitChange, showConversion, label }: QtyInputProps) {
+export function QtyInput({
+  value,
+  onChange,
+  drug,
+  defaultUnit = 'pack',
+  max,
+  autoFocus,
+  onPressEnter,
+  size,
+  id,
+  unit: controlledUnit,
+  onUnitChange,
+  showConversion,
+  label,
+}: QtyInputProps) {
   const canUsePacks = drug.packSize > 1;
   const [ownUnit, setOwnUnit] = useState<QtyUnit>(canUsePacks ? defaultUnit : 'base');
   const unit: QtyUnit = !canUsePacks ? 'base' : (controlledUnit ?? ownUnit);
@@ -41,6 +55,7 @@ export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, aut
   const factor = unit === 'pack' ? drug.packSize : 1;
   const shown = value == null ? null : unit === 'pack' && value % drug.packSize !== 0 ? value / drug.packSize : value / factor;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: setUnit is a fresh closure each render; the effect follows the value and unit only
   useEffect(() => {
     // A value that is not whole packs can only be shown in base units.
     if (unit === 'pack' && value != null && value % drug.packSize !== 0) setUnit('base');
@@ -65,10 +80,7 @@ export function QtyInput({ value, onChange, drug, defaultUnit = 'pack', max, aut
         style={{ width: 76 }}
         onChange={setUnit}
         aria-label="单位"
-        options={[
-          ...(canUsePacks ? [{ value: 'pack' as const, label: `${drug.packUnit}` }] : []),
-          { value: 'base' as const, label: drug.baseUnit },
-        ]}
+        options={[...(canUsePacks ? [{ value: 'pack' as const, label: `${drug.packUnit}` }] : []), { value: 'base' as const, label: drug.baseUnit }]}
       />
     </Space.Compact>
   );

@@ -3,7 +3,17 @@ import { useEffect } from 'react';
 import { useApiQuery } from '../api/hooks';
 
 /** Picks a store the user may see (hub first, then clinics by code); selects the first when empty. */
-export function StoreSelect({ value, onChange, includeTransit = false, style }: { value?: number; onChange(id: number): void; includeTransit?: boolean; style?: React.CSSProperties }) {
+export function StoreSelect({
+  value,
+  onChange,
+  includeTransit = false,
+  style,
+}: {
+  value?: number;
+  onChange(id: number): void;
+  includeTransit?: boolean;
+  style?: React.CSSProperties;
+}) {
   const stores = useApiQuery('stock.stores', { includeTransit });
   useEffect(() => {
     if (value === undefined && stores.data?.length) onChange(stores.data[0].id);

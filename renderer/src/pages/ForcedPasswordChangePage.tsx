@@ -13,7 +13,12 @@ export default function ForcedPasswordChangePage() {
         <Typography.Title level={4} style={{ marginTop: 0 }}>
           请修改初始密码
         </Typography.Title>
-        <Alert style={{ marginBottom: 16 }} type="info" showIcon title={`${user?.displayName ?? ''}，您的密码由管理员设置，为了账号安全，请先设置自己的密码。`} />
+        <Alert
+          style={{ marginBottom: 16 }}
+          type="info"
+          showIcon
+          title={`${user?.displayName ?? ''}，您的密码由管理员设置，为了账号安全，请先设置自己的密码。`}
+        />
         <PasswordChangeForm onDone={() => void load()} />
         <Button type="link" style={{ paddingLeft: 0, marginTop: 8 }} onClick={() => void logout()}>
           退出登录

@@ -59,7 +59,10 @@ export default function HomePage() {
   const act = items.filter((i) => i.tone === 'act');
   const nothingToDo = todos.data !== undefined && act.every((i) => i.count === 0);
   return (
-    <Page title="工作台" subTitle={`${greeting()}，${user.displayName}（${ROLE_LABELS[user.role]}） · ${isDoctor ? (user.clinicName ?? '') : (status?.hubName ?? '')}`}>
+    <Page
+      title="工作台"
+      subTitle={`${greeting()}，${user.displayName}（${ROLE_LABELS[user.role]}） · ${isDoctor ? (user.clinicName ?? '') : (status?.hubName ?? '')}`}
+    >
       {todos.isLoading && <Skeleton active />}
       {nothingToDo && (
         <Empty image={<CheckCircleOutlined style={{ fontSize: 48, color: '#52c41a' }} />} description="没有等待您处理的事项" style={{ margin: '16px 0' }} />

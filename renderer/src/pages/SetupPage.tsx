@@ -64,9 +64,7 @@ export default function SetupPage() {
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           欢迎使用三统药品管理
         </Typography.Title>
-        <Typography.Paragraph type="secondary">
-          统一购药 · 统一出入库 · 统一结算。首次使用，请填写卫生院名称并设置系统管理员账号。
-        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary">统一购药 · 统一出入库 · 统一结算。首次使用，请填写卫生院名称并设置系统管理员账号。</Typography.Paragraph>
         <Form form={form} layout="vertical" onFinish={submit} initialValues={{ adminUsername: 'admin' }} requiredMark="optional">
           <Form.Item name="hubName" label="卫生院名称" rules={[{ required: true, whitespace: true, message: '请填写卫生院名称' }]}>
             <Input placeholder="例如：青石镇卫生院" maxLength={60} autoFocus />
@@ -83,20 +81,10 @@ export default function SetupPage() {
               </Form.Item>
             </Col>
           </Row>
-          <Form.Item
-            name="adminPassword"
-            label="管理员密码"
-            extra={PASSWORD_HINT}
-            rules={passwordRules('请设置密码')}
-          >
+          <Form.Item name="adminPassword" label="管理员密码" extra={PASSWORD_HINT} rules={passwordRules('请设置密码')}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Form.Item
-            name="confirm"
-            label="确认密码"
-            dependencies={['adminPassword']}
-            rules={confirmPasswordRules('adminPassword', '请再次输入密码')}
-          >
+          <Form.Item name="confirm" label="确认密码" dependencies={['adminPassword']} rules={confirmPasswordRules('adminPassword', '请再次输入密码')}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block size="large" loading={busy === 'setup'} disabled={busy === 'demo'}>

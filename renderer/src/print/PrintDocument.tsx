@@ -77,7 +77,12 @@ export interface PrintDocumentProps<T> {
 export function PrintDocument<T>(p: PrintDocumentProps<T>) {
   const signatures = p.signatures ?? ['经办人', '审核人', '负责人'];
   const orientation = p.orientation ?? 'portrait';
-  const labelSpan = p.totals ? Math.max(1, p.columns.findIndex((c) => c.key in p.totals!.cells)) : 0;
+  const labelSpan = p.totals
+    ? Math.max(
+        1,
+        p.columns.findIndex((c) => c.key in p.totals!.cells),
+      )
+    : 0;
   return (
     <article
       className={`print-doc print-${orientation}${p.paper ? ' print-custom-paper' : ''}${p.paper?.compact ? ' print-compact' : ''}`}

@@ -67,7 +67,13 @@ export function PrintPage({
               保存 PDF
             </Button>
           )}
-          <Button type="primary" icon={<PrinterOutlined />} disabled={loading || !!error} onClick={() => void printCurrentPage()} title={onDesktop ? undefined : '在打印对话框中可选“另存为 PDF”'}>
+          <Button
+            type="primary"
+            icon={<PrinterOutlined />}
+            disabled={loading || !!error}
+            onClick={() => void printCurrentPage()}
+            title={onDesktop ? undefined : '在打印对话框中可选“另存为 PDF”'}
+          >
             打印
           </Button>
         </Space>

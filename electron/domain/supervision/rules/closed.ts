@@ -16,7 +16,10 @@ export interface ClinicSchedule {
 
 export function clinicSchedules(db: Db, clinicId: number | null): Map<number, ClinicSchedule> {
   const out = new Map<number, ClinicSchedule>();
-  for (const r of sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules WHERE (? IS NULL OR clinic_id = ?)').all(clinicId, clinicId) as {
+  for (const r of sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules WHERE (? IS NULL OR clinic_id = ?)').all(
+    clinicId,
+    clinicId,
+  ) as {
     clinicId: number;
     rest: string;
   }[]) {
@@ -40,8 +43,7 @@ export function isClosed(s: ClinicSchedule | undefined, date: string): boolean {
 export const closedRule: Rule = {
   key: 'closed',
   title: '休息日用药',
-  describe: (t) =>
-    `按自然月统计：村卫生室在其设置的每周休息日或节假日登记用药（业务日期），记录 ≥ ${t.minLines} 条时报警。未设置休息日的卫生室不评估。`,
+  describe: (t) => `按自然月统计：村卫生室在其设置的每周休息日或节假日登记用药（业务日期），记录 ≥ ${t.minLines} 条时报警。未设置休息日的卫生室不评估。`,
   evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const schedules = clinicSchedules(db, w.clinicId);

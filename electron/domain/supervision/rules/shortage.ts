@@ -27,7 +27,14 @@ export const shortageRule: Rule = {
       for (const month of monthsOf(w.from, w.to)) {
         const span = monthSpan(month, w.to);
         const lookFrom = addMonths(span.first, -(t.lookbackMonths - 1));
-        const all = rows.all(s.storeId, periodOf(lookFrom), month, lookFrom, span.last) as { id: number; drugId: number; docId: number; date: string; qty: number; amount: number }[];
+        const all = rows.all(s.storeId, periodOf(lookFrom), month, lookFrom, span.last) as {
+          id: number;
+          drugId: number;
+          docId: number;
+          date: string;
+          qty: number;
+          amount: number;
+        }[];
         const total = all.reduce((a, r) => a + r.amount, 0);
         if (total <= 0) continue;
         const inMonth = new Set(all.filter((r) => r.date >= span.first).map((r) => r.drugId));

@@ -53,12 +53,7 @@ export function UserFormModal({ open, user, preset, onClose }: UserFormModalProp
           <Input disabled={Boolean(user)} autoComplete="off" maxLength={32} placeholder="字母、数字，如 cy23" />
         </Form.Item>
         {!user && (
-          <Form.Item
-            name="initialPassword"
-            label="初始密码"
-            extra="至少 8 位，含字母和数字；用户首次登录时必须修改"
-            rules={passwordRules('请设置初始密码')}
-          >
+          <Form.Item name="initialPassword" label="初始密码" extra="至少 8 位，含字母和数字；用户首次登录时必须修改" rules={passwordRules('请设置初始密码')}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         )}

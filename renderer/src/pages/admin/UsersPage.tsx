@@ -27,12 +27,7 @@ function ResetPasswordModal({ user, onClose }: { user: UserRow | null; onClose()
       destroyOnHidden
     >
       <Form form={form} layout="vertical" preserve={false} onFinish={(v) => user && reset.mutate({ id: user.id, initialPassword: v.initialPassword })}>
-        <Form.Item
-          name="initialPassword"
-          label="新的初始密码"
-          extra="该用户的全部登录将被退出，下次登录须修改密码"
-          rules={passwordRules('请输入新的初始密码')}
-        >
+        <Form.Item name="initialPassword" label="新的初始密码" extra="该用户的全部登录将被退出，下次登录须修改密码" rules={passwordRules('请输入新的初始密码')}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
@@ -51,7 +46,14 @@ export default function UsersPage() {
       subTitle="管理员、药库管理员、财务和村医的账号；村医只能看到本卫生室的数据"
       extra={
         <>
-          <Select allowClear placeholder="全部角色" style={{ width: 140 }} value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <Select
+            allowClear
+            placeholder="全部角色"
+            style={{ width: 140 }}
+            value={role}
+            onChange={setRole}
+            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          />
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ user: null })}>
             新建用户
           </Button>
@@ -68,7 +70,12 @@ export default function UsersPage() {
         columns={[
           { title: '用户名', dataIndex: 'username', width: 120 },
           { title: '姓名', dataIndex: 'displayName', width: 110 },
-          { title: '角色', dataIndex: 'role', width: 110, render: (r: Role) => <Tag color={r === 'admin' ? 'red' : r === 'village_doctor' ? 'green' : 'blue'}>{ROLE_LABELS[r]}</Tag> },
+          {
+            title: '角色',
+            dataIndex: 'role',
+            width: 110,
+            render: (r: Role) => <Tag color={r === 'admin' ? 'red' : r === 'village_doctor' ? 'green' : 'blue'}>{ROLE_LABELS[r]}</Tag>,
+          },
           { title: '所属卫生室', dataIndex: 'clinicName' },
           { title: '电话', dataIndex: 'phone', width: 130 },
           { title: '最近登录', dataIndex: 'lastLoginAt', width: 170, render: (t: string | null) => (t ? formatDateTime(t) : '从未登录') },

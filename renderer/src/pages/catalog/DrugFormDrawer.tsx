@@ -1,5 +1,24 @@
 import { useEffect } from 'react';
-import { Alert, AutoComplete, Button, Col, Divider, Drawer, Form, Grid, Input, InputNumber, Radio, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  AutoComplete,
+  Button,
+  Col,
+  Divider,
+  Drawer,
+  Form,
+  Grid,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { DrugDetail, DrugInput } from '../../../../shared/contract/catalog';
 import { VBP_BATCHES } from '../../../../shared/catalogColumns';
 import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../../../../shared/drugCodes';
@@ -7,7 +26,40 @@ import { formatPack } from '../../../../shared/units';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { priceFromText, priceRules, priceToText, QtyInput, yuan } from './fields';
 
-const DOSAGE_FORMS = ['片剂', '胶囊剂', '颗粒剂', '注射剂', '缓释片', '控释片', '肠溶片', '分散片', '咀嚼片', '泡腾片', '含片', '软胶囊', '口服溶液剂', '混悬剂', '干混悬剂', '散剂', '丸剂', '滴丸剂', '合剂', '糖浆剂', '酊剂', '乳膏剂', '软膏剂', '凝胶剂', '滴眼剂', '眼膏剂', '滴鼻剂', '气雾剂', '吸入粉雾剂', '贴膏剂', '栓剂', '洗剂'];
+const DOSAGE_FORMS = [
+  '片剂',
+  '胶囊剂',
+  '颗粒剂',
+  '注射剂',
+  '缓释片',
+  '控释片',
+  '肠溶片',
+  '分散片',
+  '咀嚼片',
+  '泡腾片',
+  '含片',
+  '软胶囊',
+  '口服溶液剂',
+  '混悬剂',
+  '干混悬剂',
+  '散剂',
+  '丸剂',
+  '滴丸剂',
+  '合剂',
+  '糖浆剂',
+  '酊剂',
+  '乳膏剂',
+  '软膏剂',
+  '凝胶剂',
+  '滴眼剂',
+  '眼膏剂',
+  '滴鼻剂',
+  '气雾剂',
+  '吸入粉雾剂',
+  '贴膏剂',
+  '栓剂',
+  '洗剂',
+];
 const BASE_UNITS = ['片', '粒', '丸', '袋', '支', '瓶', '贴', '包', 'ml', 'g'];
 const PACK_UNITS = ['盒', '瓶', '袋', '支', '板', '包', '桶'];
 
@@ -20,7 +72,7 @@ type FormValues = Omit<DrugInput, 'vbpPrice' | 'referencePrice' | 'rx'> & {
 
 const check = (problem: (v: string) => string | null) => ({
   validator: (_: unknown, v: string | undefined) => {
-    const p = v && v.trim() ? problem(v) : null;
+    const p = v?.trim() ? problem(v) : null;
     return p ? Promise.reject(new Error(p)) : Promise.resolve();
   },
 });
@@ -53,7 +105,19 @@ function DrugPrices({ drug }: { drug: DrugDetail }) {
       pagination={false}
       locale={{ emptyText: '尚无配送企业报价：请在“配送企业”中为其设置合同价' }}
       columns={[
-        { title: '配送企业', dataIndex: 'supplierName', render: (n: string, p) => (p.isDefault ? <Space size={4}>{n}<Tag color="blue">默认</Tag></Space> : n) },
+        {
+          title: '配送企业',
+          dataIndex: 'supplierName',
+          render: (n: string, p) =>
+            p.isDefault ? (
+              <Space size={4}>
+                {n}
+                <Tag color="blue">默认</Tag>
+              </Space>
+            ) : (
+              n
+            ),
+        },
         { title: `合同价（元/${drug.packUnit}）`, dataIndex: 'packPrice', align: 'right', render: (v: number) => yuan(v) },
       ]}
     />
@@ -202,13 +266,23 @@ export function DrugFormDrawer({ open, drug, readOnly, onClose }: { open: boolea
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item label="包装" required extra={packSize && packUnit && baseUnit ? `即 ${formatPack(packSize, packUnit, baseUnit)}` : '每个包装含多少最小单位'}>
+            <Form.Item
+              label="包装"
+              required
+              extra={packSize && packUnit && baseUnit ? `即 ${formatPack(packSize, packUnit, baseUnit)}` : '每个包装含多少最小单位'}
+            >
               <Space.Compact style={{ width: '100%' }}>
                 <Form.Item name="packSize" noStyle rules={[{ required: true, message: '请填写包装数量' }]}>
                   <InputNumber min={1} max={100000} precision={0} style={{ width: '40%' }} aria-label="包装数量" disabled={readOnly || drug?.inUse} />
                 </Form.Item>
                 <Form.Item name="baseUnit" noStyle rules={[{ required: true, whitespace: true, message: '请填写最小单位' }]}>
-                  <AutoComplete options={options(BASE_UNITS)} style={{ width: '30%' }} placeholder="粒" aria-label="最小单位" disabled={readOnly || drug?.inUse} />
+                  <AutoComplete
+                    options={options(BASE_UNITS)}
+                    style={{ width: '30%' }}
+                    placeholder="粒"
+                    aria-label="最小单位"
+                    disabled={readOnly || drug?.inUse}
+                  />
                 </Form.Item>
                 <Form.Item name="packUnit" noStyle rules={[{ required: true, whitespace: true, message: '请填写包装单位' }]}>
                   <AutoComplete options={options(PACK_UNITS)} style={{ width: '30%' }} placeholder="盒" aria-label="包装单位" />

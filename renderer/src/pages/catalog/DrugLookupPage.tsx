@@ -50,9 +50,7 @@ export default function DrugLookupPage() {
                   {hit.nhsaCode}
                 </Typography.Text>
               </Descriptions.Item>
-              {d?.clinicMin != null && (
-                <Descriptions.Item label="村室库存下限">{formatQty(d.clinicMin, d.packSize, d.packUnit, d.baseUnit)}</Descriptions.Item>
-              )}
+              {d?.clinicMin != null && <Descriptions.Item label="村室库存下限">{formatQty(d.clinicMin, d.packSize, d.packUnit, d.baseUnit)}</Descriptions.Item>}
             </Descriptions>
           </Card>
         ) : (

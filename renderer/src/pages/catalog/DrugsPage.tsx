@@ -40,10 +40,12 @@ export default function DrugsPage() {
   );
   const suppliers = useApiQuery('suppliers.list', { includeInactive: true });
   const setActive = useApiMutation('catalog.setActive', { invalidates: ['catalog.list', 'catalog.get', 'catalog.search'] });
-  const filter = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPage(1);
-  };
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
 
   async function exportAll() {
     setExporting(true);
@@ -93,13 +95,7 @@ export default function DrugsPage() {
       }
     >
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          allowClear
-          placeholder="名称、拼音首字母、医保编码、批准文号"
-          style={{ width: 300 }}
-          onSearch={filter(setQ)}
-          aria-label="检索药品"
-        />
+        <Input.Search allowClear placeholder="名称、拼音首字母、医保编码、批准文号" style={{ width: 300 }} onSearch={filter(setQ)} aria-label="检索药品" />
         <Select<Status>
           value={status}
           onChange={filter(setStatus)}

@@ -8,7 +8,7 @@ import type { MethodOutput } from '../../../../shared/contract';
 import { ApiError, call } from '../../api/client';
 import { readFileAsBase64 } from './files';
 
-type Result = MethodOutput<'catalog.importCommit'>;
+type CommitResult = MethodOutput<'catalog.importCommit'>;
 type File64 = { filename: string; base64: string };
 
 const ACTION: Record<ImportPreview['rows'][number]['action'], { label: string; color: string }> = {
@@ -74,7 +74,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
   const client = useQueryClient();
   const [file, setFile] = useState<File64 | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<Result | null>(null);
+  const [result, setResult] = useState<CommitResult | null>(null);
   const [busy, setBusy] = useState<'preview' | 'all' | 'cleanRowsOnly' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -141,7 +141,12 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
           </Button>
         </Popconfirm>
       )}
-      <Button type="primary" disabled={preview.errorRowCount > 0 || !canImport || (busy !== null && busy !== 'all')} loading={busy === 'all'} onClick={() => commit('all')}>
+      <Button
+        type="primary"
+        disabled={preview.errorRowCount > 0 || !canImport || (busy !== null && busy !== 'all')}
+        loading={busy === 'all'}
+        onClick={() => commit('all')}
+      >
         导入全部 {preview.totalRows} 行
       </Button>
     </Space>
@@ -246,7 +251,12 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
                     scroll={{ x: 820 }}
                     columns={[
                       { title: '行', dataIndex: 'row', width: 60 },
-                      { title: '结果', dataIndex: 'action', width: 80, render: (a: keyof typeof ACTION) => <Tag color={ACTION[a].color}>{ACTION[a].label}</Tag> },
+                      {
+                        title: '结果',
+                        dataIndex: 'action',
+                        width: 80,
+                        render: (a: keyof typeof ACTION) => <Tag color={ACTION[a].color}>{ACTION[a].label}</Tag>,
+                      },
                       { title: '医保编码', dataIndex: 'nhsaCode', width: 220, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
                       { title: '通用名', dataIndex: 'genericName' },
                       { title: '规格', dataIndex: 'spec', width: 110 },
@@ -258,7 +268,11 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
               },
               {
                 key: 'mapping',
-                label: preview.missingRequired.length ? <Typography.Text type="danger">列对应（缺 {preview.missingRequired.length} 项）</Typography.Text> : '列对应',
+                label: preview.missingRequired.length ? (
+                  <Typography.Text type="danger">列对应（缺 {preview.missingRequired.length} 项）</Typography.Text>
+                ) : (
+                  '列对应'
+                ),
                 children: <MappingTable preview={preview} busy={busy !== null} onChange={(m) => file && runPreview(file, m)} />,
               },
             ]}

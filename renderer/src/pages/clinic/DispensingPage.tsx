@@ -13,6 +13,7 @@ import { Money, Qty, StatusTag } from '../../components/format';
 import { toIsoDate, todayIso } from '../../components/dates';
 import { useSession } from '../../stores/session';
 import { isAfterHubToday } from '../../components/hubClock';
+import { formatFen } from '../../../../shared/money';
 
 type Entry = z.infer<typeof dispensingEntry>;
 interface DraftLine {
@@ -36,7 +37,10 @@ function useClinicChoice() {
 function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
   const entries = useApiQuery('dispensing.list', { clinicId, from: date, to: date });
   const [reasons, setReasons] = useState<Record<number, string>>({});
-  const reverse = useApiMutation('dispensing.reverse', { invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'], success: '已冲销，药品回到原批次' });
+  const reverse = useApiMutation('dispensing.reverse', {
+    invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
+    success: '已冲销，药品回到原批次',
+  });
   const posted = (entries.data ?? []).filter((e) => e.status === 'posted');
   const total = posted.reduce((n, e) => n + e.totalAmount, 0);
   return (
@@ -59,9 +63,21 @@ function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
               e.status === 'posted'
                 ? [
                     <Space.Compact key="rev" size="small">
-                      <Input placeholder="冲销原因" value={reasons[e.id] ?? ''} onChange={(ev) => setReasons({ ...reasons, [e.id]: ev.target.value })} style={{ width: 110 }} maxLength={200} />
-                      <Popconfirm title="冲销这笔登记？药品将回到原批次。" disabled={!reasons[e.id]?.trim()} onConfirm={() => reverse.mutate({ id: e.id, reason: reasons[e.id] })}>
-                        <Button danger disabled={!reasons[e.id]?.trim()}>冲销</Button>
+                      <Input
+                        placeholder="冲销原因"
+                        value={reasons[e.id] ?? ''}
+                        onChange={(ev) => setReasons({ ...reasons, [e.id]: ev.target.value })}
+                        style={{ width: 110 }}
+                        maxLength={200}
+                      />
+                      <Popconfirm
+                        title="冲销这笔登记？药品将回到原批次。"
+                        disabled={!reasons[e.id]?.trim()}
+                        onConfirm={() => reverse.mutate({ id: e.id, reason: reasons[e.id] })}
+                      >
+                        <Button danger disabled={!reasons[e.id]?.trim()}>
+                          冲销
+                        </Button>
                       </Popconfirm>
                     </Space.Compact>,
                   ]
@@ -81,7 +97,10 @@ function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
               description={e.lines.map((l) => (
                 <div key={l.id} style={e.status !== 'posted' ? { textDecoration: 'line-through' } : undefined}>
                   {l.drugName} {l.spec} × <Qty qty={l.qty} drug={l} />
-                  <Typography.Text type="secondary"> 批号 {l.lots.map((x) => x.batchNo).join('、')} · <Money fen={l.amount} /> 元</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {' '}
+                    批号 {l.lots.map((x) => x.batchNo).join('、')} · <Money fen={l.amount} /> 元
+                  </Typography.Text>
                 </div>
               ))}
             />
@@ -115,7 +134,7 @@ export default function DispensingPage() {
   const create = useApiMutation('dispensing.create', {
     invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
     onSuccess: (e) => {
-      message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${(e.totalAmount / 100).toFixed(2)}`);
+      message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${formatFen(e.totalAmount)}`);
       setLines([]);
       setRxNo('');
       setVisitNo('');
@@ -169,12 +188,21 @@ export default function DispensingPage() {
             <Select
               style={{ width: 220 }}
               value={clinicId}
-              onChange={(id) => { setChosen(id); setLines([]); }}
+              onChange={(id) => {
+                setChosen(id);
+                setLines([]);
+              }}
               options={clinicStores.map((s) => ({ value: s.clinicId!, label: `${s.clinicCode} ${s.name}` }))}
               aria-label="村卫生室"
             />
           )}
-          <DatePicker value={dayjs(date)} onChange={(d) => d && setDate(toIsoDate(d)!)} allowClear={false} disabledDate={isAfterHubToday} aria-label="业务日期" />
+          <DatePicker
+            value={dayjs(date)}
+            onChange={(d) => d && setDate(toIsoDate(d)!)}
+            allowClear={false}
+            disabledDate={isAfterHubToday}
+            aria-label="业务日期"
+          />
         </>
       }
     >
@@ -190,7 +218,15 @@ export default function DispensingPage() {
             }}
           >
             <Space orientation="vertical" style={{ width: '100%' }}>
-              <DrugPicker key={pickerGen} storeId={storeId} onSelect={choose} focusAfterSelect="caller" autoFocus placeholder="药品：拼音首字母、名称或医保编码" size="large" />
+              <DrugPicker
+                key={pickerGen}
+                storeId={storeId}
+                onSelect={choose}
+                focusAfterSelect="caller"
+                autoFocus
+                placeholder="药品：拼音首字母、名称或医保编码"
+                size="large"
+              />
               {current && (
                 <Space wrap>
                   <Typography.Text strong>{current.genericName}</Typography.Text>
@@ -221,7 +257,16 @@ export default function DispensingPage() {
                     title: '',
                     key: 'del',
                     width: 40,
-                    render: (_, __, i) => <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label="删除" onClick={() => setLines(lines.filter((_, j) => j !== i))} />,
+                    render: (_, __, i) => (
+                      <Button
+                        type="text"
+                        size="small"
+                        danger
+                        icon={<DeleteOutlined />}
+                        aria-label="删除"
+                        onClick={() => setLines(lines.filter((_, j) => j !== i))}
+                      />
+                    ),
                   },
                 ]}
               />
@@ -239,7 +284,9 @@ export default function DispensingPage() {
             </Space>
           </Card>
         </Col>
-        <Col xs={24} lg={11}>{clinicId && <TodayEntries clinicId={clinicId} date={date} />}</Col>
+        <Col xs={24} lg={11}>
+          {clinicId && <TodayEntries clinicId={clinicId} date={date} />}
+        </Col>
       </Row>
     </Page>
   );

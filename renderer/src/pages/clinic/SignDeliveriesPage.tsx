@@ -55,7 +55,11 @@ function SignCard({ id }: { id: number }) {
               <Space wrap style={{ marginTop: 6 }}>
                 <span>实收</span>
                 <QtyInput drug={l} value={s.receivedQty} max={l.qty} onChange={(q) => setLines({ ...lines, [l.id]: { ...s, receivedQty: q } })} />
-                {short && <Tag color="orange">少 <Qty qty={l.qty - (s.receivedQty ?? 0)} drug={l} /></Tag>}
+                {short && (
+                  <Tag color="orange">
+                    少 <Qty qty={l.qty - (s.receivedQty ?? 0)} drug={l} />
+                  </Tag>
+                )}
               </Space>
               {short && (
                 <Input
@@ -72,7 +76,14 @@ function SignCard({ id }: { id: number }) {
           );
         }}
       />
-      <Input.TextArea placeholder="签收备注（可不填）" value={note} onChange={(e) => setNote(e.target.value)} autoSize maxLength={200} style={{ marginTop: 8 }} />
+      <Input.TextArea
+        placeholder="签收备注（可不填）"
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        autoSize
+        maxLength={200}
+        style={{ marginTop: 8 }}
+      />
       <Button
         type="primary"
         block
@@ -100,7 +111,9 @@ export default function SignDeliveriesPage() {
     <Page title="配送签收" subTitle="核对到货的药品，逐行填写实收数量；签收后才计入本室库存">
       {inTransit.data?.length === 0 && <Alert type="success" showIcon title="没有待签收的配送单" style={{ marginBottom: 16 }} />}
       {inTransit.isLoading && <Card loading />}
-      {inTransit.data?.map((d) => <SignCard key={d.id} id={d.id} />)}
+      {inTransit.data?.map((d) => (
+        <SignCard key={d.id} id={d.id} />
+      ))}
       <Typography.Title level={5} style={{ marginTop: 24 }}>
         全部配送单
       </Typography.Title>

@@ -6,7 +6,8 @@ import type { AggregationLine, LineSource } from '../../../../shared/contract/or
 import type { RequisitionSummary } from '../../../../shared/contract/requisitions';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { dateTime, DrugTags, packPriceText, percent, Qty, yuan } from './format';
+import { dateTime, DrugTags, packPriceText, percent, yuan } from './format';
+import { Qty } from '../../components/format';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 function drugCell(l: AggregationLine) {
@@ -34,7 +35,7 @@ function Sources({ line }: { line: AggregationLine }) {
       columns={[
         { title: '村卫生室', dataIndex: 'clinicName' },
         { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
-        { title: '核准未发', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} unit={line} /> },
+        { title: '核准未发', dataIndex: 'qty', width: 120, align: 'right', render: (q: number) => <Qty qty={q} drug={line} showBase="tooltip" /> },
         { title: '', dataIndex: 'originalDrugName', render: (v: string | null) => (v ? `原请领：${v}` : null) },
       ]}
     />
@@ -45,7 +46,13 @@ function Sources({ line }: { line: AggregationLine }) {
 function lineColumns(withPrice: boolean) {
   return [
     { title: '药品', key: 'drug', render: (_: unknown, l: AggregationLine) => drugCell(l) },
-    { title: '村卫生室需求', dataIndex: 'clinicQty', width: 110, align: 'right' as const, render: (q: number, l: AggregationLine) => <Qty qty={q} unit={l} /> },
+    {
+      title: '村卫生室需求',
+      dataIndex: 'clinicQty',
+      width: 110,
+      align: 'right' as const,
+      render: (q: number, l: AggregationLine) => <Qty qty={q} drug={l} showBase="tooltip" />,
+    },
     {
       title: '药库补货',
       dataIndex: 'hubNeed',
@@ -56,7 +63,7 @@ function lineColumns(withPrice: boolean) {
           <span className="muted">—</span>
         ) : (
           <Tooltip title={`库存下限 ${l.hubMin}${l.baseUnit}，上限 ${l.hubMax ?? l.hubMin}${l.baseUnit}${q ? '：低于下限，补至上限' : '：不低于下限'}`}>
-            <span>{q ? <Qty qty={q} unit={l} /> : '不需要'}</span>
+            <span>{q ? <Qty qty={q} drug={l} showBase="tooltip" /> : '不需要'}</span>
           </Tooltip>
         ),
     },
@@ -68,28 +75,42 @@ function lineColumns(withPrice: boolean) {
       render: (q: number, l: AggregationLine) => (
         <Tooltip title={`未过期库存 ${l.hubStock}${l.baseUnit} − 已核准给其他请领单未发 ${l.hubCommitted}${l.baseUnit}`}>
           <span>
-            <Qty qty={q} unit={l} />
+            <Qty qty={q} drug={l} showBase="tooltip" />
           </span>
         </Tooltip>
       ),
     },
-    { title: '在途订单', dataIndex: 'onOrder', width: 100, align: 'right' as const, render: (q: number, l: AggregationLine) => <Qty qty={q} unit={l} /> },
+    {
+      title: '在途订单',
+      dataIndex: 'onOrder',
+      width: 100,
+      align: 'right' as const,
+      render: (q: number, l: AggregationLine) => <Qty qty={q} drug={l} showBase="tooltip" />,
+    },
     {
       title: '订购数量',
       dataIndex: 'orderQty',
       width: 120,
       align: 'right' as const,
       render: (q: number, l: AggregationLine) => (
-        <Tooltip title={`需求 ${l.clinicQty} + 补货 ${l.hubNeed} − 可用 ${l.hubAvailable} − 在途 ${l.onOrder} = ${l.netQty}${l.baseUnit}，向上取整到整${l.packUnit}`}>
+        <Tooltip
+          title={`需求 ${l.clinicQty} + 补货 ${l.hubNeed} − 可用 ${l.hubAvailable} − 在途 ${l.onOrder} = ${l.netQty}${l.baseUnit}，向上取整到整${l.packUnit}`}
+        >
           <span data-testid={`order-qty-${l.drugId}`}>
-            <Qty qty={q} unit={l} strong />
+            <Qty qty={q} drug={l} showBase="tooltip" strong />
           </span>
         </Tooltip>
       ),
     },
     ...(withPrice
       ? [
-          { title: '合同单价', dataIndex: 'packPrice', width: 110, align: 'right' as const, render: (p: number | null, l: AggregationLine) => packPriceText(p, l) },
+          {
+            title: '合同单价',
+            dataIndex: 'packPrice',
+            width: 110,
+            align: 'right' as const,
+            render: (p: number | null, l: AggregationLine) => packPriceText(p, l),
+          },
           { title: '金额', dataIndex: 'amount', width: 110, align: 'right' as const, render: (a: number | null) => yuan(a) },
         ]
       : []),
@@ -98,7 +119,7 @@ function lineColumns(withPrice: boolean) {
       key: 'vbp',
       width: 110,
       render: (_: unknown, l: AggregationLine) =>
-        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} baseUnit={l.baseUnit} /> : null,
+        l.vbpSuggestion ? <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={l.sources.map((s) => s.requisitionLineId)} unit={l} /> : null,
     },
   ];
 }
@@ -112,7 +133,11 @@ export default function AggregationPage() {
   const rows = useMemo(() => pool.data?.rows ?? [], [pool.data]);
   const selected = picked ?? rows.map((r) => r.id);
   const preview = useApiQuery('aggregation.preview', asked ?? { requisitionIds: [], hubReplenishment: false }, { enabled: asked !== null, staleTime: 0 });
-  const [created, setCreated] = useState<{ id: number; docNo: string; orders: { id: number; docNo: string; supplierName: string; totalAmount: number }[] } | null>(null);
+  const [created, setCreated] = useState<{
+    id: number;
+    docNo: string;
+    orders: { id: number; docNo: string; supplierName: string; totalAmount: number }[];
+  } | null>(null);
   const create = useApiMutation('aggregation.create', {
     invalidates: ['requisitions.list', 'orders.list'],
     success: '采购订单已生成',
@@ -271,7 +296,12 @@ export default function AggregationPage() {
                 />
               )}
               {p.orders.length === 0 && p.problems.length === 0 && (
-                <Alert type="info" showIcon style={{ marginBottom: 12 }} title="药库库存和在途订单已能满足所选请领，无需采购。生成后这些请领单即为已汇总，等待出库配送。" />
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginBottom: 12 }}
+                  title="药库库存和在途订单已能满足所选请领，无需采购。生成后这些请领单即为已汇总，等待出库配送。"
+                />
               )}
               {p.orders.map((o) => (
                 <Card
@@ -331,7 +361,10 @@ export default function AggregationPage() {
                   cancelText="取消"
                   disabled={p.problems.length > 0}
                   onConfirm={() =>
-                    create.mutate({ ...asked, fingerprint: p.fingerprint, note: note.trim() || null }, { onError: (err) => err.code === 'CONFLICT' && void preview.refetch() })
+                    create.mutate(
+                      { ...asked, fingerprint: p.fingerprint, note: note.trim() || null },
+                      { onError: (err) => err.code === 'CONFLICT' && void preview.refetch() },
+                    )
                   }
                 >
                   <Button type="primary" icon={<FileDoneOutlined />} disabled={p.problems.length > 0} loading={create.isPending}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
 import type { RequisitionLine } from '../../../../shared/contract/requisitions';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 import { qtyText } from './format';
 
 export interface DecisionDraft {
@@ -15,7 +16,17 @@ const REASONS = {
 };
 
 /** Adjust (new quantity + reason) or reject (reason) one requisition line. */
-export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: DecisionDraft | null; onClose(): void; onSubmit(qty: number | undefined, reason: string): void; saving: boolean }) {
+export function DecisionModal({
+  draft,
+  onClose,
+  onSubmit,
+  saving,
+}: {
+  draft: DecisionDraft | null;
+  onClose(): void;
+  onSubmit(qty: number | undefined, reason: string): void;
+  saving: boolean;
+}) {
   const [form] = Form.useForm<{ reason: string }>();
   const [qty, setQty] = useState<number | null>(null);
   const [unit, setUnit] = useState<QtyUnit>('pack');
@@ -47,6 +58,7 @@ export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: Dec
         请领数量：<strong>{qtyText(line.requestedQty, line)}</strong>
         {line.suggestedQty !== null && `，系统建议 ${qtyText(line.suggestedQty, line)}`}
         {line.stockOnHand !== null && `，本室库存 ${qtyText(line.stockOnHand, line)}`}
+        {line.bookHidden && `，本室库存：${BOOK_HIDDEN_TEXT}`}
       </Typography.Paragraph>
       <Form
         form={form}
@@ -77,7 +89,11 @@ export function DecisionModal({ draft, onClose, onSubmit, saving }: { draft: Dec
             />
           </Form.Item>
         )}
-        <Form.Item name="reason" label={adjusting ? '调整原因' : '驳回原因'} rules={[{ required: true, whitespace: true, message: adjusting ? '调整数量必须填写原因' : '驳回必须填写原因' }]}>
+        <Form.Item
+          name="reason"
+          label={adjusting ? '调整原因' : '驳回原因'}
+          rules={[{ required: true, whitespace: true, message: adjusting ? '调整数量必须填写原因' : '驳回必须填写原因' }]}
+        >
           <Input.TextArea rows={2} maxLength={200} showCount autoFocus={!adjusting} placeholder="村医会看到这条原因" />
         </Form.Item>
         <div className="reason-chips">

@@ -12,6 +12,7 @@ const FILTERS: { value: string; label: string; status?: OrderStatus[] }[] = [
   { value: 'sent', label: '已发送', status: ['sent'] },
   { value: 'partly_received', label: '部分到货', status: ['partly_received'] },
   { value: 'received', label: '已到货', status: ['received'] },
+  { value: 'short_closed', label: '已终止收货', status: ['short_closed'] },
   { value: 'cancelled', label: '已作废', status: ['cancelled'] },
   { value: 'all', label: '全部' },
 ];

@@ -50,7 +50,8 @@ export default function PurchaseOrderPrint() {
           amountInWordsFen={o.totalAmount}
           notes={
             <>
-              说明：数量按包装单位订购，折合为最小单位数量；单价为合同价（每包装单位）。请按订单品种、规格、数量配送至{o.hub.name}中心药库，随货附批号、有效期及发票。
+              说明：数量按包装单位订购，折合为最小单位数量；单价为合同价（每包装单位）。请按订单品种、规格、数量配送至{o.hub.name}
+              中心药库，随货附批号、有效期及发票。
               {o.note ? ` 备注：${o.note}` : ''}
             </>
           }

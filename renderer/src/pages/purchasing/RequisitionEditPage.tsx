@@ -8,7 +8,9 @@ import { useSession } from '../../stores/session';
 import { Page } from '../../components/Page';
 import { DrugPicker } from '../../components/DrugPicker';
 import { QtyInput, type QtyUnit } from '../../components/QtyInput';
-import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
+import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatusTag, suggestionFormula } from './format';
+import { BookHidden, Qty } from '../../components/format';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { newToken } from './token';
 
 /** One line being edited. Quantities are base units; `unit` is how the doctor types it. */
@@ -46,23 +48,21 @@ function StockFigures({ info, line, onUseSuggestion }: { info: StockInfo | undef
   if (!info) return <Spin size="small" />;
   return (
     <div className="stock-figures">
-      <span>
-        库存 <Qty qty={info.stockOnHand} unit={line} />
-      </span>
+      <span>库存 {info.bookHidden ? <BookHidden /> : <Qty qty={info.stockOnHand} drug={line} showBase="tooltip" />}</span>
       <Tooltip title={`${AMC_FORMULA} 本药：近 ${info.windowDays} 天用 ${info.consumed}${line.baseUnit}，有库存 ${info.daysInStock} 天。`}>
         <span className="help">
-          月均 <Qty qty={info.amc} unit={line} />
+          月均 <Qty qty={info.amc} drug={line} showBase="tooltip" />
         </span>
       </Tooltip>
       <span>
-        在途 <Qty qty={info.inTransit} unit={line} />
+        在途 <Qty qty={info.inTransit} drug={line} showBase="tooltip" />
       </span>
-      <Tooltip title={suggestionFormula(info.targetMonths)}>
+      <Tooltip title={info.bookHidden ? '本药正在盲盘：建议量由库存算出，盘点审核后再显示' : suggestionFormula(info.targetMonths)}>
         <span className="help">
-          建议 <Qty qty={info.suggestedQty} unit={line} strong />
+          建议 <Qty qty={info.suggestedQty} drug={line} showBase="tooltip" strong />
         </span>
       </Tooltip>
-      {info.suggestedQty > 0 && line.qty !== info.suggestedQty && (
+      {info.suggestedQty !== null && info.suggestedQty > 0 && line.qty !== info.suggestedQty && (
         <Button size="small" type="link" onClick={onUseSuggestion} style={{ padding: 0 }}>
           按建议
         </Button>
@@ -96,7 +96,13 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
               )}
             </div>
             {l.issuedQty > 0 && <div>已配送 {qtyText(l.issuedQty, l)}</div>}
-            {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+            {l.originalDrug && (
+              <Tag color="magenta">
+                原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
+              </Tag>
+            )}
+            <SwitchedQty line={l} />
+            <LineNotices line={l} />
             {l.decisionReason && <Alert type={l.decision === 'rejected' ? 'error' : 'warning'} showIcon title={l.decisionReason} style={{ marginTop: 6 }} />}
           </Card>
         ))}
@@ -121,7 +127,13 @@ function DecisionsView({ r }: { r: RequisitionDetail }) {
               <div className="muted">
                 {l.spec} · {l.manufacturer}
               </div>
-              {l.originalDrug && <Tag color="magenta">原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品</Tag>}
+              {l.originalDrug && (
+                <Tag color="magenta">
+                  原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，药库改为集采药品
+                </Tag>
+              )}
+              <SwitchedQty line={l} />
+              <LineNotices line={l} />
             </div>
           ),
         },
@@ -200,10 +212,10 @@ export default function RequisitionEditPage() {
   const editable = !r || r.can.edit;
 
   const check = (): boolean => {
-    if (clinicId === null) return void message.error('请选择村卫生室'), false;
-    if (lines.length === 0) return void message.error('请至少添加一种药品'), false;
+    if (clinicId === null) return (void message.error('请选择村卫生室'), false);
+    if (lines.length === 0) return (void message.error('请至少添加一种药品'), false);
     const empty = lines.find((l) => !l.qty);
-    if (empty) return void message.error(`请填写“${empty.drugName}”的请领数量`), false;
+    if (empty) return (void message.error(`请填写“${empty.drugName}”的请领数量`), false);
     return true;
   };
   const doSave = () => check() && save.mutate(id !== null ? { id, ...payload() } : { createToken: createToken.current, ...payload() });
@@ -256,7 +268,9 @@ export default function RequisitionEditPage() {
           )
         }
       >
-        {r.status === 'submitted' && r.pendingCount === r.lineCount && <Alert type="info" showIcon title="已提交，等待药库审核。" style={{ marginBottom: 12 }} />}
+        {r.status === 'submitted' && r.pendingCount === r.lineCount && (
+          <Alert type="info" showIcon title="已提交，等待药库审核。" style={{ marginBottom: 12 }} />
+        )}
         {r.note && <Typography.Paragraph>备注：{r.note}</Typography.Paragraph>}
         <DecisionsView r={r} />
         <Descriptions
@@ -351,7 +365,11 @@ export default function RequisitionEditPage() {
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {l.spec} · {l.manufacturer}
               </Typography.Text>
-              <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />
+              <StockFigures
+                info={infoByDrug.get(l.drugId)}
+                line={l}
+                onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty ?? 0, unit: 'pack' })}
+              />
               <QtyInput
                 label={`${l.drugName} 请领数量`}
                 showConversion
@@ -389,7 +407,13 @@ export default function RequisitionEditPage() {
               title: '本室库存 / 月均用量 / 在途 / 建议',
               key: 'stock',
               width: 380,
-              render: (_, l) => <StockFigures info={infoByDrug.get(l.drugId)} line={l} onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty, unit: 'pack' })} />,
+              render: (_, l) => (
+                <StockFigures
+                  info={infoByDrug.get(l.drugId)}
+                  line={l}
+                  onUseSuggestion={() => update(l.drugId, { qty: infoByDrug.get(l.drugId)!.suggestedQty ?? 0, unit: 'pack' })}
+                />
+              ),
             },
             {
               title: '请领数量',

@@ -20,7 +20,12 @@ function outcome(r: RequisitionSummary): string {
   if (r.status === 'cancelled') return '已作废';
   if (r.pendingCount === r.lineCount) return '等待药库审核';
   const approved = r.lineCount - r.pendingCount - r.rejectedCount - r.adjustedCount;
-  const parts = [approved && `同意 ${approved}`, r.adjustedCount && `调整 ${r.adjustedCount}`, r.rejectedCount && `驳回 ${r.rejectedCount}`, r.pendingCount && `待审 ${r.pendingCount}`];
+  const parts = [
+    approved && `同意 ${approved}`,
+    r.adjustedCount && `调整 ${r.adjustedCount}`,
+    r.rejectedCount && `驳回 ${r.rejectedCount}`,
+    r.pendingCount && `待审 ${r.pendingCount}`,
+  ];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -34,13 +39,17 @@ export default function RequisitionsPage() {
   const [keyword, setKeyword] = useState('');
   const [page, setPage] = useState(1);
   const clinics = useApiQuery('clinics.list', { includeInactive: false }, { enabled: !isDoctor });
-  const list = useApiQuery('requisitions.list', {
-    status: FILTERS.find((f) => f.value === filter)?.status,
-    clinicId,
-    keyword: keyword || undefined,
-    page,
-    pageSize: 20,
-  }, { staleTime: 0 });
+  const list = useApiQuery(
+    'requisitions.list',
+    {
+      status: FILTERS.find((f) => f.value === filter)?.status,
+      clinicId,
+      keyword: keyword || undefined,
+      page,
+      pageSize: 20,
+    },
+    { staleTime: 0 },
+  );
   const rows = list.data?.rows ?? [];
 
   return (
@@ -85,7 +94,9 @@ export default function RequisitionsPage() {
               </Card>
             ))}
           </div>
-          {(list.data?.total ?? 0) > 20 && <Pagination simple current={page} pageSize={20} total={list.data?.total} onChange={setPage} style={{ marginTop: 12 }} />}
+          {(list.data?.total ?? 0) > 20 && (
+            <Pagination simple current={page} pageSize={20} total={list.data?.total} onChange={setPage} style={{ marginTop: 12 }} />
+          )}
         </Spin>
       ) : (
         <Table<RequisitionSummary>
@@ -98,7 +109,12 @@ export default function RequisitionsPage() {
           columns={[
             { title: '单号', dataIndex: 'docNo', width: 150, render: (v: string, r) => <Link to={`/purchasing/requisitions/${r.id}`}>{v}</Link> },
             ...(isDoctor ? [] : [{ title: '卫生室', dataIndex: 'clinicName' }]),
-            { title: '状态', dataIndex: 'status', width: 90, render: (s: RequisitionStatus, r: RequisitionSummary) => <RequisitionStatusTag status={s} aggregated={r.aggregationId !== null} /> },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              width: 90,
+              render: (s: RequisitionStatus, r: RequisitionSummary) => <RequisitionStatusTag status={s} aggregated={r.aggregationId !== null} />,
+            },
             { title: '品种', dataIndex: 'lineCount', width: 70, align: 'right' as const },
             { title: '审核结果', key: 'outcome', render: (_: unknown, r: RequisitionSummary) => outcome(r) },
             { title: '提交时间', dataIndex: 'submittedAt', width: 150, render: (v: string | null) => dateTime(v) },

@@ -5,8 +5,11 @@ import { CheckOutlined } from '@ant-design/icons';
 import type { RequisitionLine, RequisitionSummary } from '../../../../shared/contract/requisitions';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, Qty, qtyText, RequisitionStatusTag } from './format';
+import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatusTag } from './format';
+import { Qty } from '../../components/format';
 import { DecisionModal, type DecisionDraft } from './DecisionModal';
+import { BookHidden } from '../../components/format';
+import { LineNotices, SwitchedQty } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
 
 const FILTERS = [
@@ -28,6 +31,7 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
   }, [rows]);
   if (rows.length === 0) return <Empty description="没有请领单" style={{ margin: '32px 0' }} />;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: rows are buttons grouped under clinic headings; the list role names them for screen readers
     <div className="inbox" role="list" aria-label="请领单">
       {groups.map(([clinicId, g]) => (
         <div key={clinicId} className="inbox-group">
@@ -36,13 +40,24 @@ function Inbox({ rows, selected, onSelect }: { rows: RequisitionSummary[]; selec
             <Typography.Text type="secondary">{g.code}</Typography.Text>
           </div>
           {g.rows.map((r) => (
-            <button key={r.id} type="button" role="listitem" aria-label={`${r.clinicName} ${r.docNo}`} className={`inbox-item${r.id === selected ? ' selected' : ''}`} onClick={() => onSelect(r.id)}>
+            // biome-ignore lint/a11y/useSemanticElements: a whole row is one focusable button that is also an item of the list
+            // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: (same) the row stays a button for the keyboard
+            <button
+              key={r.id}
+              type="button"
+              role="listitem"
+              aria-label={`${r.clinicName} ${r.docNo}`}
+              className={`inbox-item${r.id === selected ? ' selected' : ''}`}
+              onClick={() => onSelect(r.id)}
+            >
               <span className="inbox-doc">
                 {r.docNo} <RequisitionStatusTag status={r.status} aggregated={r.aggregationId !== null} />
               </span>
               <span className="inbox-meta">
                 {dateTime(r.submittedAt)} · {r.lineCount} 种
-                {r.pendingCount > 0 && r.status === 'submitted' && <Badge count={`待审 ${r.pendingCount}`} style={{ backgroundColor: '#fa8c16', marginLeft: 6 }} />}
+                {r.pendingCount > 0 && r.status === 'submitted' && (
+                  <Badge count={`待审 ${r.pendingCount}`} style={{ backgroundColor: '#fa8c16', marginLeft: 6 }} />
+                )}
               </span>
             </button>
           ))}
@@ -64,8 +79,7 @@ function ReviewPanel({ id }: { id: number }) {
   const r = req.data;
   const canReview = r.can.review;
   const pending = r.lines.filter((l) => l.decision === 'pending');
-  const approve = (lines: RequisitionLine[]) =>
-    decide.mutate({ id, lines: lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
+  const approve = (lines: RequisitionLine[]) => decide.mutate({ id, lines: lines.map((l) => ({ lineId: l.id, decision: 'approved' as const, reason: null })) });
 
   return (
     <Card
@@ -131,13 +145,15 @@ function ReviewPanel({ id }: { id: number }) {
                     <Tag color="magenta">
                       原请领 {l.originalDrug.drugName} {l.originalDrug.spec}，已改为集采
                     </Tag>
+                    <SwitchedQty line={l} />
                   </div>
                 )}
                 {l.note && <div className="muted">备注：{l.note}</div>}
+                <LineNotices line={l} />
               </div>
             ),
           },
-          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} unit={l} strong /> },
+          { title: '请领', dataIndex: 'requestedQty', width: 80, align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} showBase="tooltip" strong /> },
           {
             title: (
               <Tooltip title="中心药库现有未过期库存（不扣除已核准待发的数量）">
@@ -147,7 +163,7 @@ function ReviewPanel({ id }: { id: number }) {
             dataIndex: 'hubStock',
             width: 80,
             align: 'right',
-            render: (q: number | null, l) => <Qty qty={q} unit={l} />,
+            render: (q: number | null, l) => <Qty qty={q} drug={l} showBase="tooltip" />,
           },
           {
             title: (
@@ -159,17 +175,15 @@ function ReviewPanel({ id }: { id: number }) {
             width: 170,
             render: (_, l) => (
               <div className="ref-figures">
+                <span>库存 {l.bookHidden ? <BookHidden /> : <Qty qty={l.stockOnHand} drug={l} showBase="tooltip" />}</span>
                 <span>
-                  库存 <Qty qty={l.stockOnHand} unit={l} />
+                  月均 <Qty qty={l.amc} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  月均 <Qty qty={l.amc} unit={l} />
+                  在途 <Qty qty={l.inTransit} drug={l} showBase="tooltip" />
                 </span>
                 <span>
-                  在途 <Qty qty={l.inTransit} unit={l} />
-                </span>
-                <span>
-                  建议 <Qty qty={l.suggestedQty} unit={l} />
+                  建议 <Qty qty={l.suggestedQty} drug={l} showBase="tooltip" />
                 </span>
               </div>
             ),
@@ -183,7 +197,7 @@ function ReviewPanel({ id }: { id: number }) {
               <div className="decision-cell">
                 <div>
                   <DecisionTag decision={l.decision} />
-                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} unit={l} strong />}
+                  {l.decision !== 'pending' && l.decision !== 'rejected' && <Qty qty={l.approvedQty} drug={l} showBase="tooltip" strong />}
                 </div>
                 {l.decisionReason && <div className="muted">{l.decisionReason}</div>}
                 {canReview && l.issuedQty === 0 && (
@@ -197,7 +211,7 @@ function ReviewPanel({ id }: { id: number }) {
                     <Button size="small" danger onClick={() => setDraft({ line: l, mode: 'rejected' })} aria-label={`驳回 ${l.drugName}`}>
                       驳回
                     </Button>
-                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} baseUnit={l.baseUnit} />}
+                    {l.vbpSuggestion && <VbpSuggestionButton suggestion={l.vbpSuggestion} lineIds={[l.id]} unit={l} />}
                   </Space>
                 )}
                 {l.issuedQty > 0 && <Typography.Text type="secondary">已发 {qtyText(l.issuedQty, l)}</Typography.Text>}
@@ -210,9 +224,7 @@ function ReviewPanel({ id }: { id: number }) {
         draft={draft}
         saving={decide.isPending}
         onClose={() => setDraft(null)}
-        onSubmit={(qty, reason) =>
-          draft && decide.mutate({ id, lines: [{ lineId: draft.line.id, decision: draft.mode, approvedQty: qty, reason }] })
-        }
+        onSubmit={(qty, reason) => draft && decide.mutate({ id, lines: [{ lineId: draft.line.id, decision: draft.mode, approvedQty: qty, reason }] })}
       />
     </Card>
   );
@@ -223,7 +235,11 @@ export default function ReviewPage() {
   const filter = params.get('f') ?? 'pending';
   const selectedParam = Number(params.get('id')) || null;
   // New requisitions arrive from the clinics: ask again on every visit, and every minute while open.
-  const list = useApiQuery('requisitions.list', { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 }, { staleTime: 0, refetchInterval: 60_000 });
+  const list = useApiQuery(
+    'requisitions.list',
+    { ...FILTERS.find((f) => f.value === filter)!.input, page: 1, pageSize: 200 },
+    { staleTime: 0, refetchInterval: 60_000 },
+  );
   const rows = list.data?.rows ?? [];
   const [selected, setSelected] = useState<number | null>(selectedParam);
   useEffect(() => {
@@ -254,7 +270,9 @@ export default function ReviewPage() {
             <Inbox rows={rows} selected={selected} onSelect={select} />
           </Card>
         </Col>
-        <Col xs={24} lg={17} xl={18}>{selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}</Col>
+        <Col xs={24} lg={17} xl={18}>
+          {selected ? <ReviewPanel id={selected} /> : <Empty description="请在左侧选择一张请领单" style={{ marginTop: 48 }} />}
+        </Col>
       </Row>
     </Page>
   );

@@ -2,13 +2,16 @@ import { Button, Popover, Space, Tag, Typography } from 'antd';
 import type { VbpSuggestion } from '../../../../shared/contract/requisitions';
 import { formatUnitPrice } from '../../../../shared/money';
 import { useApiMutation } from '../../api/hooks';
-import { yuan } from './format';
+import { qtyText, yuan, type UnitInfo } from './format';
 
 /**
- * 应采尽采: shows the 集采 drugs with the same generic name and dosage form, their price per base unit and
- * what the line would save, and lets the pharmacist switch the given requisition lines to one of them.
+ * 应采尽采: shows the 集采 drugs that may replace the requested one dose for dose (same generic name, dosage
+ * form and strength per base unit), the quantity before → after (the same base units in the other pack),
+ * their price per base unit and what the line would save, and lets the pharmacist switch the given
+ * requisition lines to one of them.
  */
-export function VbpSuggestionButton({ suggestion, lineIds, baseUnit }: { suggestion: VbpSuggestion; lineIds: number[]; baseUnit: string }) {
+export function VbpSuggestionButton({ suggestion, lineIds, unit }: { suggestion: VbpSuggestion; lineIds: number[]; unit: UnitInfo }) {
+  const baseUnit = unit.baseUnit;
   const sw = useApiMutation('requisitions.switchToVbp', {
     invalidates: ['aggregation.preview', 'requisitions.get', 'requisitions.list'],
     success: '已改为集采药品',
@@ -16,7 +19,7 @@ export function VbpSuggestionButton({ suggestion, lineIds, baseUnit }: { suggest
   const content = (
     <div style={{ maxWidth: 420 }}>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        有同通用名、同剂型的集采中选药品，按“应采尽采”应优先采购。
+        有同通用名、同剂型、每{baseUnit}含量相同的集采中选药品，按“应采尽采”应优先采购；替换后数量按{baseUnit}不变。
         {suggestion.currentUnitPrice !== null && ` 当前药品每${baseUnit} ¥${formatUnitPrice(suggestion.currentUnitPrice, 2)}。`}
       </Typography.Paragraph>
       {suggestion.alternatives.map((a) => (
@@ -28,6 +31,9 @@ export function VbpSuggestionButton({ suggestion, lineIds, baseUnit }: { suggest
             {a.manufacturer}
             {a.supplierName ? ` · ${a.supplierName}` : ' · 未设置配送企业'}
           </Typography.Text>
+          <output className="vbp-qty" aria-label={`${a.drugName} ${a.spec} 数量换算`}>
+            数量 {qtyText(suggestion.qty, unit)} → <strong>{qtyText(suggestion.qty, a)}</strong>
+          </output>
           <div>
             {a.unitPrice !== null ? `每${a.baseUnit} ¥${formatUnitPrice(a.unitPrice, 2)}` : '无价格'}
             {a.saving !== null && (
@@ -37,7 +43,14 @@ export function VbpSuggestionButton({ suggestion, lineIds, baseUnit }: { suggest
             )}
           </div>
           {lineIds.length > 0 && (
-            <Button size="small" type="primary" ghost loading={sw.isPending} style={{ marginTop: 4 }} onClick={() => sw.mutate({ lineIds, vbpDrugId: a.drugId })}>
+            <Button
+              size="small"
+              type="primary"
+              ghost
+              loading={sw.isPending}
+              style={{ marginTop: 4 }}
+              onClick={() => sw.mutate({ lineIds, vbpDrugId: a.drugId })}
+            >
               改为此集采药品{lineIds.length > 1 ? `（${lineIds.length} 行请领）` : ''}
             </Button>
           )}

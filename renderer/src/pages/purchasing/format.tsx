@@ -1,6 +1,6 @@
-import { Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import { formatFen, formatUnitPrice } from '../../../../shared/money';
-import { formatQty } from '../../../../shared/units';
+import { formatQty, formatQtyWithBase } from '../../../../shared/units';
 import {
   INSURANCE_CLASS_LABELS,
   LINE_DECISION_LABELS,
@@ -9,6 +9,7 @@ import {
   type RequisitionStatus,
 } from '../../../../shared/contract/requisitions';
 import { ORDER_STATUS_LABELS, type OrderStatus } from '../../../../shared/contract/orders';
+import { formatChinaDateTime } from '../../components/hubClock';
 import './purchasing.css';
 
 export interface UnitInfo {
@@ -18,24 +19,10 @@ export interface UnitInfo {
 }
 
 /** "2盒" / "2盒6粒" / "18粒", as everywhere in the app (shared/units.ts). */
-export function qtyShort(qty: number, u: UnitInfo): string {
-  return formatQty(qty, u.packSize, u.packUnit, u.baseUnit);
-}
+export const qtyShort = (qty: number, u: UnitInfo): string => formatQty(qty, u.packSize, u.packUnit, u.baseUnit);
 
 /** With the base-unit total whenever packs are involved: "2盒（48粒）", "2盒6粒（共 54粒）", "18粒". */
-export function qtyText(qty: number, u: UnitInfo): string {
-  const short = qtyShort(qty, u);
-  if (u.packSize <= 1 || Math.abs(qty) < u.packSize) return short;
-  return qty % u.packSize === 0 ? `${short}（${qty}${u.baseUnit}）` : `${short}（共 ${qty}${u.baseUnit}）`;
-}
-
-export function Qty({ qty, unit, strong }: { qty: number | null | undefined; unit: UnitInfo; strong?: boolean }) {
-  if (qty === null || qty === undefined) return <span className="muted">—</span>;
-  const text = qtyShort(qty, unit);
-  const full = qtyText(qty, unit);
-  const body = strong ? <strong>{text}</strong> : <span>{text}</span>;
-  return full === text ? body : <Tooltip title={full}>{body}</Tooltip>;
-}
+export const qtyText = (qty: number, u: UnitInfo): string => formatQtyWithBase(qty, u.packSize, u.packUnit, u.baseUnit);
 
 export const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : `¥${formatFen(fen)}`);
 export const packPriceText = (micro: number | null | undefined, u?: UnitInfo) =>
@@ -54,7 +41,14 @@ export const RequisitionStatusTag = ({ status, aggregated }: { status: Requisiti
 const DECISION_COLORS: Record<LineDecision, string> = { pending: 'default', approved: 'success', adjusted: 'warning', rejected: 'error' };
 export const DecisionTag = ({ decision }: { decision: LineDecision }) => <Tag color={DECISION_COLORS[decision]}>{LINE_DECISION_LABELS[decision]}</Tag>;
 
-const ORDER_COLORS: Record<OrderStatus, string> = { draft: 'default', sent: 'processing', partly_received: 'warning', received: 'success', cancelled: 'default' };
+const ORDER_COLORS: Record<OrderStatus, string> = {
+  draft: 'default',
+  sent: 'processing',
+  partly_received: 'warning',
+  received: 'success',
+  short_closed: 'volcano',
+  cancelled: 'default',
+};
 export const OrderStatusTag = ({ status }: { status: OrderStatus }) => <Tag color={ORDER_COLORS[status]}>{ORDER_STATUS_LABELS[status]}</Tag>;
 
 export function DrugTags({ insuranceClass, vbp }: { insuranceClass: 'A' | 'B' | 'none'; vbp: boolean }) {
@@ -66,22 +60,8 @@ export function DrugTags({ insuranceClass, vbp }: { insuranceClass: 'A' | 'B' | 
   );
 }
 
-const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
 /** An instant shown in China time, 'YYYY-MM-DD HH:mm', wherever the browser is. */
-export const dateTime = (iso: string | null | undefined) => {
-  if (!iso) return '—';
-  const parts = Object.fromEntries(CHINA_TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-};
+export const dateTime = (iso: string | null | undefined) => (iso ? formatChinaDateTime(iso, false) : '—');
 
 export const AMC_FORMULA =
   '月均用量 = 近 90 天净用药量 × 30 ÷ max(有库存天数, 15)。有库存天数：该药在本室账上余额大于 0 的天数（缺货的日子不计入，避免低估）；首次收到该药不足 90 天的，按首次收货以来的天数计算。';

@@ -4,7 +4,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import type { ClinicSummary } from '../../../../shared/contract/settlement';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
-import { Money } from '../../components/format';
+import { BookHidden, Money } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { ExportButton, PeriodPicker, PeriodStatus, PrintButton, periodTitle, useSettlementParams } from './common';
 import { StatementFigures, StatementTable } from './StatementTable';
@@ -93,12 +93,12 @@ function ClinicsSummary({ period, onPeriod, onOpen }: { period: string; onPeriod
             ),
           },
           { title: '应结算（用药金额）', dataIndex: 'amountDue', align: 'right', width: 150, render: (v: number) => <Money fen={v} strong /> },
-          { title: '期初结存', dataIndex: 'opening', align: 'right', render: (v: number) => <Money fen={v} /> },
+          { title: '期初结存', dataIndex: 'opening', align: 'right', render: (v: number | null) => (v === null ? <BookHidden /> : <Money fen={v} />) },
           ...(s?.columns ?? [])
             .map((c, i) => ({ c, i }))
             .filter(({ c }) => c.key !== 'dispensed')
             .map(({ c, i }) => ({ title: c.label, key: c.key, align: 'right' as const, render: (_: unknown, r: SummaryRow) => <Money fen={r.cells[i]} /> })),
-          { title: '期末结存', dataIndex: 'closing', align: 'right', render: (v: number) => <Money fen={v} /> },
+          { title: '期末结存', dataIndex: 'closing', align: 'right', render: (v: number | null) => (v === null ? <BookHidden /> : <Money fen={v} />) },
           { title: '月末在途', dataIndex: 'inTransit', align: 'right', render: (v: number) => (v ? <Money fen={v} /> : '') },
         ]}
         summary={() =>
@@ -112,7 +112,7 @@ function ClinicsSummary({ period, onPeriod, onOpen }: { period: string; onPeriod
                   <Money fen={s.totals.amountDue} strong />
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={3} align="right">
-                  <Money fen={s.totals.opening} />
+                  {s.totals.opening === null ? <BookHidden /> : <Money fen={s.totals.opening} />}
                 </Table.Summary.Cell>
                 {s.columns
                   .map((c, i) => ({ c, i }))
@@ -123,7 +123,7 @@ function ClinicsSummary({ period, onPeriod, onOpen }: { period: string; onPeriod
                     </Table.Summary.Cell>
                   ))}
                 <Table.Summary.Cell index={3 + s.columns.length} align="right">
-                  <Money fen={s.totals.closing} />
+                  {s.totals.closing === null ? <BookHidden /> : <Money fen={s.totals.closing} />}
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={4 + s.columns.length} align="right">
                   <Money fen={s.totals.inTransit} />

@@ -1,4 +1,4 @@
-import { Space, Spin } from 'antd';
+import { Card, Space, Spin, Typography } from 'antd';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { ExportButton, PeriodPicker, PeriodStatus, PrintButton, periodTitle, useSettlementParams } from './common';
@@ -13,7 +13,7 @@ export default function HubStatementPage() {
       title="中心库进销存"
       subTitle={
         <Space>
-          {periodTitle(period)} · 购进、配送、退货、报损与盘点，按药品列数量和金额
+          {periodTitle(period)} · 购进、配送、退货、报损与盘点，按药品列数量和金额；在途药品（含在途报损）另列
           {st.data && <PeriodStatus {...st.data} />}
         </Space>
       }
@@ -30,6 +30,31 @@ export default function HubStatementPage() {
         <>
           <StatementFigures st={st.data} />
           <StatementTable st={st.data} />
+          {st.data.transit && (
+            <Card
+              size="small"
+              style={{ marginTop: 16 }}
+              title="在途药品（已出库、卫生室未签收，属中心药库）"
+              extra={
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  在途报损：签收短少、经核实按在途损失报损的部分
+                </Typography.Text>
+              }
+            >
+              <StatementTable
+                st={{
+                  ...st.data,
+                  columns: st.data.transit.columns,
+                  rows: st.data.transit.rows,
+                  totals: st.data.transit.totals,
+                  balanced: st.data.transit.balanced,
+                  amountDue: null,
+                }}
+                empty="本月没有在途药品，也没有配送出库"
+                ends={['期初在途', '期末在途']}
+              />
+            </Card>
+          )}
         </>
       )}
     </Page>

@@ -55,6 +55,7 @@ function Checks({ period, closed }: { period: string; closed: boolean }) {
                 {!k.ok && k.items.length > 0 && (
                   <ul className="check-items">
                     {k.items.map((i, n) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a check's items are a fixed list, never reordered
                       <li key={n}>
                         {i.link ? <Link to={i.link}>{i.label}</Link> : i.label}
                         {i.detail && <Typography.Text type="secondary">　{i.detail}</Typography.Text>}
@@ -78,7 +79,16 @@ function CloseModal({ period, onClose }: { period: string | null; onClose(): voi
   const [ack, setAck] = useState(false);
   const [note, setNote] = useState('');
   const close = useApiMutation('periods.close', {
-    invalidates: ['periods.list', 'periods.checks', 'periods.history', 'statements.hub', 'statements.clinic', 'statements.clinics', 'statements.supplier', 'statements.suppliers'],
+    invalidates: [
+      'periods.list',
+      'periods.checks',
+      'periods.history',
+      'statements.hub',
+      'statements.clinic',
+      'statements.clinics',
+      'statements.supplier',
+      'statements.suppliers',
+    ],
     onSuccess: (e) => {
       message.success(`${periodLabel(e.period)}已结账`);
       setAck(false);
@@ -102,7 +112,8 @@ function CloseModal({ period, onClose }: { period: string | null; onClose(): voi
       {period && (
         <>
           <Typography.Paragraph>
-            结账前系统会先备份数据，然后保存各库房各药品的期末结存和对各配送企业的应付余额。结账后，{periodLabel(period)}（及之前没有业务的月份）不能再记账或登记付款；如需更正，须由系统管理员反结账并说明原因。
+            结账前系统会先备份数据，然后保存各库房各药品的期末结存和对各配送企业的应付余额。结账后，{periodLabel(period)}
+            （及之前没有业务的月份）不能再记账或登记付款；如需更正，须由系统管理员反结账并说明原因。
           </Typography.Paragraph>
           {blocked && <Alert type="error" showIcon title="还有必须先处理的问题，不能结账。" />}
           {!blocked && warnings.length > 0 && (
@@ -126,7 +137,15 @@ function CloseModal({ period, onClose }: { period: string | null; onClose(): voi
               </Checkbox>
             </>
           )}
-          <Input.TextArea style={{ marginTop: 12 }} rows={2} maxLength={200} placeholder="备注（可选）" value={note} onChange={(e) => setNote(e.target.value)} aria-label="结账备注" />
+          <Input.TextArea
+            style={{ marginTop: 12 }}
+            rows={2}
+            maxLength={200}
+            placeholder="备注（可选）"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            aria-label="结账备注"
+          />
         </>
       )}
     </Modal>
@@ -137,7 +156,16 @@ function ReopenModal({ period, onClose }: { period: string | null; onClose(): vo
   const [reason, setReason] = useState('');
   const reopen = useApiMutation('periods.reopen', {
     success: '已反结账',
-    invalidates: ['periods.list', 'periods.checks', 'periods.history', 'statements.hub', 'statements.clinic', 'statements.clinics', 'statements.supplier', 'statements.suppliers'],
+    invalidates: [
+      'periods.list',
+      'periods.checks',
+      'periods.history',
+      'statements.hub',
+      'statements.clinic',
+      'statements.clinics',
+      'statements.supplier',
+      'statements.suppliers',
+    ],
     onSuccess: () => {
       setReason('');
       onClose();
@@ -155,7 +183,15 @@ function ReopenModal({ period, onClose }: { period: string | null; onClose(): vo
       onOk={() => reopen.mutate({ period: period!, reason })}
     >
       <Typography.Paragraph>反结账后该月可以再记账，已打印的结算单可能不再准确。原因将记入审计日志和结账历史，不能删除。</Typography.Paragraph>
-      <Input.TextArea rows={3} maxLength={200} autoFocus placeholder="反结账原因（必填，至少 4 个字），如：补录漏记的报损单" value={reason} onChange={(e) => setReason(e.target.value)} aria-label="反结账原因" />
+      <Input.TextArea
+        rows={3}
+        maxLength={200}
+        autoFocus
+        placeholder="反结账原因（必填，至少 4 个字），如：补录漏记的报损单"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        aria-label="反结账原因"
+      />
     </Modal>
   );
 }
@@ -174,11 +210,16 @@ function History({ events }: { events: PeriodEvent[] }) {
             <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
               {e.userName} {formatDateTime(e.at)}
             </Typography.Text>
-            {e.reason && <div>{e.action === 'close' ? '备注' : '原因'}：{e.reason}</div>}
+            {e.reason && (
+              <div>
+                {e.action === 'close' ? '备注' : '原因'}：{e.reason}
+              </div>
+            )}
             {e.summary && (
               <div className="muted">
-                中心库期末 ¥{formatFen(e.summary.hubClosingValue)} · 卫生室期末 ¥{formatFen(e.summary.clinicsClosingValue)} · 在途 ¥{formatFen(e.summary.transitClosingValue)} · 本月用药 ¥
-                {formatFen(e.summary.dispensedValue)} · 应付配送企业 ¥{formatFen(e.summary.suppliersOwed)}
+                中心库期末 ¥{formatFen(e.summary.hubClosingValue)} · 卫生室期末 ¥{formatFen(e.summary.clinicsClosingValue)} · 在途 ¥
+                {formatFen(e.summary.transitClosingValue)} · 本月用药 ¥{formatFen(e.summary.dispensedValue)} · 应付配送企业 ¥
+                {formatFen(e.summary.suppliersOwed)}
               </div>
             )}
             {e.warnings.length > 0 && <div className="muted">结账时确认的事项：{e.warnings.join('；')}</div>}
@@ -228,18 +269,46 @@ export default function PeriodsPage() {
                       <Tag icon={<UnlockOutlined />}>{r.period === list.data?.current ? '本月' : '未结账'}</Tag>
                     ),
                 },
-                { title: '结账', key: 'closed', render: (_, r) => (r.closedAt ? <span className="muted">{r.closedByName} {formatDateTime(r.closedAt)}</span> : r.reopenedAt ? <span className="muted">已反结账</span> : '') },
+                {
+                  title: '结账',
+                  key: 'closed',
+                  render: (_, r) =>
+                    r.closedAt ? (
+                      <span className="muted">
+                        {r.closedByName} {formatDateTime(r.closedAt)}
+                      </span>
+                    ) : r.reopenedAt ? (
+                      <span className="muted">已反结账</span>
+                    ) : (
+                      ''
+                    ),
+                },
                 {
                   title: '操作',
                   key: 'ops',
                   width: 90,
                   render: (_, r) =>
                     r.canClose ? (
-                      <Button size="small" type="primary" onClick={(e) => { e.stopPropagation(); set({ period: r.period }); setClosing(r.period); }}>
+                      <Button
+                        size="small"
+                        type="primary"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          set({ period: r.period });
+                          setClosing(r.period);
+                        }}
+                      >
                         结账
                       </Button>
                     ) : r.canReopen && role === 'admin' ? (
-                      <Button size="small" danger onClick={(e) => { e.stopPropagation(); setReopening(r.period); }}>
+                      <Button
+                        size="small"
+                        danger
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setReopening(r.period);
+                        }}
+                      >
                         反结账
                       </Button>
                     ) : null,

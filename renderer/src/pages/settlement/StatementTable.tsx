@@ -4,15 +4,20 @@ import type { ColumnsType } from 'antd/es/table';
 import type { StatementRow, StoreStatement } from '../../../../shared/contract/settlement';
 import { formatFen } from '../../../../shared/money';
 import { formatQty } from '../../../../shared/units';
-import { DrugName, Money, Qty } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty } from '../../components/format';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 
 const qtyText = (q: number, r: StatementRow) => (q === 0 ? '' : formatQty(q, r.packSize, r.packUnit, r.baseUnit));
 
 /** The month's money at a glance: opening, each column, closing; for a clinic, what it owes, first and largest. */
 export function StatementFigures({ st }: { st: StoreStatement }) {
-  const figure = (title: string, fen: number) => (
+  const figure = (title: string, fen: number | null) => (
     <Card size="small" key={title}>
-      <Statistic title={title} value={formatFen(fen)} prefix="¥" styles={{ content: { fontSize: 20 } }} />
+      {fen === null ? (
+        <Statistic title={title} value={BOOK_HIDDEN_TEXT} styles={{ content: { fontSize: 16, color: '#8c8c8c' } }} />
+      ) : (
+        <Statistic title={title} value={formatFen(fen)} prefix="¥" styles={{ content: { fontSize: 20 } }} />
+      )}
     </Card>
   );
   return (
@@ -44,7 +49,18 @@ export function StatementFigures({ st }: { st: StoreStatement }) {
  * A stock statement by drug: opening + each column = closing, in quantity and money. On a phone each drug
  * is a card with the same figures.
  */
-export function StatementTable({ st, loading }: { st: StoreStatement; loading?: boolean }) {
+export function StatementTable({
+  st,
+  loading,
+  empty = '本月该库房没有库存，也没有收发',
+  ends = ['期初结存', '期末结存'],
+}: {
+  st: StoreStatement;
+  loading?: boolean;
+  empty?: string;
+  /** What the opening and closing columns are called. */
+  ends?: [string, string];
+}) {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [q, setQ] = useState('');
@@ -53,17 +69,32 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
     return k ? st.rows.filter((r) => r.drugName.includes(k) || r.nhsaCode.includes(k.toUpperCase()) || r.manufacturer.includes(k)) : st.rows;
   }, [st.rows, q]);
 
-  const pair = (title: string, key: string, get: (r: StatementRow) => { qty: number; value: number }, strong = false) => ({
+  // A balance a blind count withholds spans its quantity and amount cells.
+  const pair = (title: string, key: string, get: (r: StatementRow) => { qty: number; value: number } | null, strong = false) => ({
     title,
     key,
     children: [
-      { title: '数量', key: `${key}-q`, align: 'right' as const, width: 96, render: (_: unknown, r: StatementRow) => <span className="num">{qtyText(get(r).qty, r)}</span> },
+      {
+        title: '数量',
+        key: `${key}-q`,
+        align: 'right' as const,
+        width: 96,
+        onCell: (r: StatementRow) => (get(r) === null ? { colSpan: 2 } : {}),
+        render: (_: unknown, r: StatementRow) => {
+          const qv = get(r);
+          return qv === null ? <BookHidden /> : <span className="num">{qtyText(qv.qty, r)}</span>;
+        },
+      },
       {
         title: '金额',
         key: `${key}-v`,
         align: 'right' as const,
         width: 96,
-        render: (_: unknown, r: StatementRow) => (get(r).value === 0 && get(r).qty === 0 ? '' : <Money fen={get(r).value} strong={strong} />),
+        onCell: (r: StatementRow) => (get(r) === null ? { colSpan: 0 } : {}),
+        render: (_: unknown, r: StatementRow) => {
+          const qv = get(r);
+          return qv === null || (qv.value === 0 && qv.qty === 0) ? '' : <Money fen={qv.value} strong={strong} />;
+        },
       },
     ],
   });
@@ -76,21 +107,35 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
       render: (_, r) => (
         <>
           <DrugName name={r.drugName} spec={r.spec} manufacturer={r.manufacturer} />
-          {r.vbp && <Tag color="blue" style={{ marginLeft: 4 }}>集采</Tag>}
+          {r.vbp && (
+            <Tag color="blue" style={{ marginLeft: 4 }}>
+              集采
+            </Tag>
+          )}
           {r.essential && <Tag style={{ marginLeft: 4 }}>基药</Tag>}
         </>
       ),
     },
-    pair('期初结存', 'opening', (r) => r.opening),
+    pair(ends[0], 'opening', (r) => r.opening),
     ...st.columns.map((c, i) => pair(c.label, c.key, (r) => r.cells[i], st.amountDue !== null && c.key === 'dispensed')),
-    pair('期末结存', 'closing', (r) => r.closing, true),
+    pair(ends[1], 'closing', (r) => r.closing, true),
   ];
 
-  const search = <Input.Search allowClear placeholder="药品名称、医保编码、厂家" onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 320, marginBottom: 12 }} aria-label="筛选药品" />;
-  if (!loading && st.rows.length === 0) return <Empty description="本月该库房没有库存，也没有收发" />;
+  const search = (
+    <Input.Search
+      allowClear
+      placeholder="药品名称、医保编码、厂家"
+      onChange={(e) => setQ(e.target.value)}
+      style={{ maxWidth: 320, marginBottom: 12 }}
+      aria-label="筛选药品"
+    />
+  );
+  if (!loading && st.rows.length === 0) return <Empty description={empty} />;
   return (
     <>
-      {!st.balanced && <Alert type="error" showIcon style={{ marginBottom: 12 }} title="账表不平：结账快照与台账不一致，请联系管理员检查数据（系统管理 → 数据检查）。" />}
+      {!st.balanced && (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title="账表不平：结账快照与台账不一致，请联系管理员检查数据（系统管理 → 数据检查）。" />
+      )}
       {search}
       {narrow ? (
         <List
@@ -101,10 +146,10 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
               <div style={{ width: '100%' }}>
                 <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                   <DrugName name={r.drugName} spec={r.spec} />
-                  <Money fen={r.closing.value} strong />
+                  {r.closing ? <Money fen={r.closing.value} strong /> : <BookHidden />}
                 </div>
                 <div className="statement-mini">
-                  <span>期初 {qtyText(r.opening.qty, r) || 0}</span>
+                  <span>期初 {r.opening ? qtyText(r.opening.qty, r) || 0 : BOOK_HIDDEN_TEXT}</span>
                   {st.columns.map((c, i) =>
                     r.cells[i].qty !== 0 || r.cells[i].value !== 0 ? (
                       <span key={c.key}>
@@ -113,9 +158,7 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
                       </span>
                     ) : null,
                   )}
-                  <span>
-                    期末 <Qty qty={r.closing.qty} drug={r} />
-                  </span>
+                  <span>期末 {r.closing ? <Qty qty={r.closing.qty} drug={r} /> : BOOK_HIDDEN_TEXT}</span>
                 </div>
               </div>
             </List.Item>
@@ -134,11 +177,16 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
           summary={() => (
             <Table.Summary fixed>
               <Table.Summary.Row className="statement-total">
-                <Table.Summary.Cell index={0}>合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）</Table.Summary.Cell>
+                <Table.Summary.Cell index={0}>
+                  合计（{st.rows.length} 个品种{rows.length !== st.rows.length ? `，当前显示 ${rows.length} 个` : ''}）
+                </Table.Summary.Cell>
+                {/* Summary cells in column order: the position is the identity. */}
                 {[st.totals.opening, ...st.totals.cells, st.totals.closing].flatMap((v, i) => [
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`q${i}`} index={1 + i * 2} />,
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the column position is the cell's identity
                   <Table.Summary.Cell key={`v${i}`} index={2 + i * 2} align="right">
-                    <Money fen={v} strong />
+                    {v === null ? <BookHidden /> : <Money fen={v} strong />}
                   </Table.Summary.Cell>,
                 ])}
               </Table.Summary.Row>
@@ -147,8 +195,9 @@ export function StatementTable({ st, loading }: { st: StoreStatement; loading?: 
         />
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
-        期末结存 = 期初结存 {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
+        {ends[1]} = {ends[0]} {st.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}；金额按进价（零差率），合计只计金额。
         {st.closingSource === 'snapshot' ? '本月已结账，期末数取自结账快照。' : ''}
+        {st.rows.some((r) => r.bookHidden) ? `标“${BOOK_HIDDEN_TEXT}”的药品正在盲盘：盘点期间不显示其期初、期末结存及合计，收发数照常显示。` : ''}
       </Typography.Paragraph>
     </>
   );

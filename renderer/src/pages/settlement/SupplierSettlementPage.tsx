@@ -52,7 +52,8 @@ function PaymentModal({ supplier, owed, open, onClose }: { supplier: SupplierSta
       destroyOnHidden
     >
       <Typography.Paragraph type="secondary">
-        当前应付余额 <Money fen={owed} prefix strong />。付款记入付款日期所在月份；已结账月份不能登记。登记错误请冲销后重新登记。
+        当前应付余额 <Money fen={owed} prefix strong />
+        。付款记入付款日期所在月份；已结账月份不能登记。登记错误请冲销后重新登记。
       </Typography.Paragraph>
       <Form<PaymentForm>
         form={form}
@@ -100,7 +101,13 @@ function PaymentModal({ supplier, owed, open, onClose }: { supplier: SupplierSta
               },
             },
           ]}
-          extra={owed > 0 && <Typography.Link onClick={() => form.setFieldValue('amount', formatFen(owed, { grouping: false }))}>填入应付余额 ¥{formatFen(owed)}</Typography.Link>}
+          extra={
+            owed > 0 && (
+              <Typography.Link onClick={() => form.setFieldValue('amount', formatFen(owed, { grouping: false }))}>
+                填入应付余额 ¥{formatFen(owed)}
+              </Typography.Link>
+            )
+          }
         >
           <Input inputMode="decimal" prefix="¥" />
         </Form.Item>
@@ -135,7 +142,8 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
       {payment && (
         <>
           <Typography.Paragraph>
-            冲销 {payment.payDate} 凭证 {payment.voucherNo} 的付款 <Money fen={payment.amount} prefix strong />：记一笔相反金额的冲销记录，原记录保留。
+            冲销 {payment.payDate} 凭证 {payment.voucherNo} 的付款 <Money fen={payment.amount} prefix strong />
+            ：记一笔相反金额的冲销记录，原记录保留。
           </Typography.Paragraph>
           <Form
             form={form}
@@ -149,7 +157,11 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
             <Row gutter={12}>
               <Col span={12}>
                 <Form.Item name="payDate" label="冲销日期">
-                  <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => isAfterHubToday(d) || d.isBefore(dayjs(payment.payDate), 'day')} />
+                  <DatePicker
+                    style={{ width: '100%' }}
+                    allowClear={false}
+                    disabledDate={(d) => isAfterHubToday(d) || d.isBefore(dayjs(payment.payDate), 'day')}
+                  />
                 </Form.Item>
               </Col>
               <Col span={12}>
@@ -221,7 +233,12 @@ function SupplierStatementView({ supplierId, period, onPeriod, onBack }: { suppl
             ))}
             <Col xs={24} md={12} xl={8}>
               <Card size="small" className="due-card">
-                <Statistic title="期末应付（结转下月）" value={formatFen(s.totals.closing)} prefix="¥" styles={{ content: { color: '#cf1322', fontWeight: 600 } }} />
+                <Statistic
+                  title="期末应付（结转下月）"
+                  value={formatFen(s.totals.closing)}
+                  prefix="¥"
+                  styles={{ content: { color: '#cf1322', fontWeight: 600 } }}
+                />
               </Card>
             </Col>
           </Row>
@@ -236,7 +253,13 @@ function SupplierStatementView({ supplierId, period, onPeriod, onBack }: { suppl
               { title: '日期', dataIndex: 'date', width: 100 },
               { title: '摘要', dataIndex: 'kind', width: 90, render: (k: SupplierLine['kind']) => SUPPLIER_LINE_LABELS[k] },
               { title: '入库单 / 退货单 / 凭证号', dataIndex: 'docNos' },
-              { title: '发票号', dataIndex: 'invoiceNo', width: 130, render: (v: string | null, l) => (l.kind === 'receipt' || l.kind === 'reversal' ? (v ?? <Typography.Text type="warning">未填发票号</Typography.Text>) : '') },
+              {
+                title: '发票号',
+                dataIndex: 'invoiceNo',
+                width: 130,
+                render: (v: string | null, l) =>
+                  l.kind === 'receipt' || l.kind === 'reversal' ? (v ?? <Typography.Text type="warning">未填发票号</Typography.Text>) : '',
+              },
               { title: '购进金额', dataIndex: 'received', align: 'right', width: 110, render: (v: number) => (v ? <Money fen={v} /> : '') },
               { title: '退货金额', dataIndex: 'returned', align: 'right', width: 110, render: (v: number) => (v ? <Money fen={v} /> : '') },
               { title: '付款金额', dataIndex: 'paid', align: 'right', width: 110, render: (v: number) => (v ? <Money fen={v} /> : '') },
@@ -248,10 +271,18 @@ function SupplierStatementView({ supplierId, period, onPeriod, onBack }: { suppl
                 <Table.Summary.Cell index={0} colSpan={4}>
                   本月合计
                 </Table.Summary.Cell>
-                <Table.Summary.Cell index={4} align="right"><Money fen={s.totals.received} /></Table.Summary.Cell>
-                <Table.Summary.Cell index={5} align="right"><Money fen={s.totals.returned} /></Table.Summary.Cell>
-                <Table.Summary.Cell index={6} align="right"><Money fen={s.totals.paid} /></Table.Summary.Cell>
-                <Table.Summary.Cell index={7} align="right"><Money fen={s.totals.closing} strong /></Table.Summary.Cell>
+                <Table.Summary.Cell index={4} align="right">
+                  <Money fen={s.totals.received} />
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={5} align="right">
+                  <Money fen={s.totals.returned} />
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={6} align="right">
+                  <Money fen={s.totals.paid} />
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={7} align="right">
+                  <Money fen={s.totals.closing} strong />
+                </Table.Summary.Cell>
                 <Table.Summary.Cell index={8}>结转下月</Table.Summary.Cell>
               </Table.Summary.Row>
             )}
@@ -314,9 +345,15 @@ export default function SupplierSettlementPage() {
   const { period, num, set } = useSettlementParams();
   const supplierId = num('supplier');
   const summary = useApiQuery('statements.suppliers', { period }, { enabled: supplierId === undefined });
-  if (supplierId) return <SupplierStatementView supplierId={supplierId} period={period} onPeriod={(p) => set({ period: p })} onBack={() => set({ supplier: undefined })} />;
+  if (supplierId)
+    return <SupplierStatementView supplierId={supplierId} period={period} onPeriod={(p) => set({ period: p })} onBack={() => set({ supplier: undefined })} />;
   const s = summary.data;
-  const money = (key: keyof SummaryRow, title: string, strong = false) => ({ title, dataIndex: key, align: 'right' as const, render: (v: number) => <Money fen={v} strong={strong} /> });
+  const money = (key: keyof SummaryRow, title: string, strong = false) => ({
+    title,
+    dataIndex: key,
+    align: 'right' as const,
+    render: (v: number) => <Money fen={v} strong={strong} />,
+  });
   return (
     <Page
       title="供应商结算"

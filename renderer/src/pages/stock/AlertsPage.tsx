@@ -32,7 +32,10 @@ export default function AlertsPage() {
         style={{ marginBottom: 12 }}
         value={kind}
         onChange={setKind}
-        options={[{ value: 'all', label: `全部 ${alerts.data?.length ?? 0}` }, ...(Object.keys(KIND) as Kind[]).map((k) => ({ value: k, label: `${KIND[k].label} ${counts[k] ?? 0}` }))]}
+        options={[
+          { value: 'all', label: `全部 ${alerts.data?.length ?? 0}` },
+          ...(Object.keys(KIND) as Kind[]).map((k) => ({ value: k, label: `${KIND[k].label} ${counts[k] ?? 0}` })),
+        ]}
       />
       <Table<Alert>
         rowKey={(a) => `${a.kind}-${a.storeId}-${a.drugId}-${a.batchNo ?? ''}`}

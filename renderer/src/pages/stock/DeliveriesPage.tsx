@@ -5,9 +5,10 @@ import type { pendingIssueLine, stockApi } from '../../../../shared/contract/sto
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { call } from '../../api/client';
 import { Page } from '../../components/Page';
-import { DrugName, Money, Qty, StatusTag } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { DeliveryDetailDrawer } from './DeliveryDetail';
+import { DELIVERY_STATUS_LABELS } from '../../../../shared/stock';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -36,7 +37,8 @@ function PendingTab() {
     },
   });
 
-  const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable);
+  // Under a blind count of the hub store its counter is not told what is available: the issue is checked when posted.
+  const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty);
   const chosen = rows
     .filter((l) => selected.includes(l.requisitionLineId))
     .map((l) => ({ requisitionLineId: l.requisitionLineId, qty: qty[l.requisitionLineId] ?? defaultQty(l) }))
@@ -57,7 +59,10 @@ function PendingTab() {
         <Select
           style={{ width: 280 }}
           value={current}
-          onChange={(id) => { setClinicId(id); setSelected([]); }}
+          onChange={(id) => {
+            setClinicId(id);
+            setSelected([]);
+          }}
           options={clinics.map((c) => ({ value: c.id, label: `${c.name}（${c.lines} 项）` }))}
           aria-label="村卫生室"
         />
@@ -71,18 +76,44 @@ function PendingTab() {
         loading={pending.isLoading}
         dataSource={rows}
         pagination={false}
-        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }) }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as number[]),
+          getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }),
+        }}
         columns={[
           { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
           { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
           { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
           { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-          { title: '中心库可用', dataIndex: 'hubAvailable', align: 'right', render: (q: number, l) => (q < l.outstandingQty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />) },
+          {
+            title: '中心库可用',
+            dataIndex: 'hubAvailable',
+            align: 'right',
+            render: (q: number | null, l) =>
+              q === null ? (
+                <BookHidden />
+              ) : q < l.outstandingQty ? (
+                <Typography.Text type="danger">
+                  <Qty qty={q} drug={l} />
+                </Typography.Text>
+              ) : (
+                <Qty qty={q} drug={l} />
+              ),
+          },
           {
             title: '本次出库',
             key: 'qty',
             width: 210,
-            render: (_, l) => <QtyInput drug={l} value={qty[l.requisitionLineId] ?? defaultQty(l)} max={Math.min(l.outstandingQty, l.hubAvailable)} onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })} size="small" />,
+            render: (_, l) => (
+              <QtyInput
+                drug={l}
+                value={qty[l.requisitionLineId] ?? defaultQty(l)}
+                max={Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty)}
+                onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })}
+                size="small"
+              />
+            ),
           },
         ]}
       />
@@ -98,7 +129,12 @@ function PendingTab() {
       >
         {preview && (
           <>
-            <Alert type="info" showIcon style={{ marginBottom: 12 }} title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。" />
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。"
+            />
             <Table
               size="small"
               pagination={false}
@@ -120,8 +156,12 @@ function PendingTab() {
               ]}
               summary={() => (
                 <Table.Summary.Row>
-                  <Table.Summary.Cell index={0} colSpan={2} align="right">金额合计</Table.Summary.Cell>
-                  <Table.Summary.Cell index={1}><Money fen={preview.totalAmount} prefix strong /></Table.Summary.Cell>
+                  <Table.Summary.Cell index={0} colSpan={2} align="right">
+                    金额合计
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={1}>
+                    <Money fen={preview.totalAmount} prefix strong />
+                  </Table.Summary.Cell>
                 </Table.Summary.Row>
               )}
             />
@@ -144,12 +184,7 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         style={{ width: 160, marginBottom: 12 }}
         value={status}
         onChange={setStatus}
-        options={[
-          { value: 'in_transit', label: '在途待签收' },
-          { value: 'discrepancy', label: '签收有差异' },
-          { value: 'signed', label: '已签收' },
-          { value: 'resolved', label: '差异已处理' },
-        ]}
+        options={(['in_transit', 'discrepancy', 'signed', 'resolved'] as const).map((value) => ({ value, label: DELIVERY_STATUS_LABELS[value] }))}
       />
       <Table
         rowKey="id"
@@ -158,7 +193,15 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         dataSource={list.data}
         scroll={{ x: 800 }}
         columns={[
-          { title: '配送单号', dataIndex: 'docNo', render: (d: string, r) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>{d}</Button> },
+          {
+            title: '配送单号',
+            dataIndex: 'docNo',
+            render: (d: string, r) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>
+                {d}
+              </Button>
+            ),
+          },
           ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
           { title: '出库日期', dataIndex: 'businessDate', width: 110 },
           { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },

@@ -34,14 +34,25 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
           <Descriptions size="small" bordered column={{ xs: 1, md: 3 }}>
             <Descriptions.Item label="村卫生室">{d.clinicName}</Descriptions.Item>
             <Descriptions.Item label="出库日期">{d.businessDate}</Descriptions.Item>
-            <Descriptions.Item label="状态"><StatusTag status={d.status} /></Descriptions.Item>
-            <Descriptions.Item label="金额"><Money fen={d.totalAmount} prefix strong /></Descriptions.Item>
+            <Descriptions.Item label="状态">
+              <StatusTag status={d.status} />
+            </Descriptions.Item>
+            <Descriptions.Item label="金额">
+              <Money fen={d.totalAmount} prefix strong />
+            </Descriptions.Item>
             <Descriptions.Item label="出库人">{d.createdByName}</Descriptions.Item>
             <Descriptions.Item label="签收">{d.signedByName ? `${d.signedByName} ${formatDateTime(d.signedAt)}` : '未签收'}</Descriptions.Item>
             {d.note && <Descriptions.Item label="备注">{d.note}</Descriptions.Item>}
             {d.signNote && <Descriptions.Item label="签收备注">{d.signNote}</Descriptions.Item>}
           </Descriptions>
-          {d.status === 'discrepancy' && <Alert style={{ marginTop: 12 }} type="warning" showIcon title="村卫生室签收时数量有差异，差异部分仍在途，需中心库处理：退回中心库或作为在途损失报损。" />}
+          {d.status === 'discrepancy' && (
+            <Alert
+              style={{ marginTop: 12 }}
+              type="warning"
+              showIcon
+              title="村卫生室签收时数量有差异，差异部分仍在途，需中心库处理：退回中心库或作为在途损失报损。"
+            />
+          )}
           <Table
             style={{ marginTop: 16 }}
             rowKey="id"
@@ -59,7 +70,15 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
                 dataIndex: 'receivedQty',
                 align: 'right',
                 render: (q: number | null, l) =>
-                  q === null ? <Typography.Text type="secondary">待签收</Typography.Text> : q < l.qty ? <Typography.Text type="danger"><Qty qty={q} drug={l} /></Typography.Text> : <Qty qty={q} drug={l} />,
+                  q === null ? (
+                    <Typography.Text type="secondary">待签收</Typography.Text>
+                  ) : q < l.qty ? (
+                    <Typography.Text type="danger">
+                      <Qty qty={q} drug={l} />
+                    </Typography.Text>
+                  ) : (
+                    <Qty qty={q} drug={l} />
+                  ),
               },
               { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
               {
@@ -72,13 +91,32 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
                         少 <Qty qty={l.qty - l.receivedQty} drug={l} />：{l.discrepancyReason}
                       </span>
                       {l.resolution ? (
-                        <Tag color="cyan">{l.resolution === 'returned_to_hub' ? '已退回中心库' : '已报损'}：{l.resolutionNote}</Tag>
+                        <Tag color="cyan">
+                          {l.resolution === 'returned_to_hub' ? '已退回中心库' : '已报损'}：{l.resolutionNote}
+                        </Tag>
                       ) : hub ? (
                         <Space.Compact>
-                          <Input size="small" placeholder="处理说明" value={notes[l.id] ?? ''} onChange={(e) => setNotes({ ...notes, [l.id]: e.target.value })} style={{ width: 140 }} />
-                          <Button size="small" disabled={!notes[l.id]?.trim()} onClick={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'returned_to_hub', note: notes[l.id] })}>退回中心库</Button>
-                          <Popconfirm title="差异部分作为在途损失报损？" onConfirm={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'written_off', note: notes[l.id] })}>
-                            <Button size="small" danger disabled={!notes[l.id]?.trim()}>报损</Button>
+                          <Input
+                            size="small"
+                            placeholder="处理说明"
+                            value={notes[l.id] ?? ''}
+                            onChange={(e) => setNotes({ ...notes, [l.id]: e.target.value })}
+                            style={{ width: 140 }}
+                          />
+                          <Button
+                            size="small"
+                            disabled={!notes[l.id]?.trim()}
+                            onClick={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'returned_to_hub', note: notes[l.id] })}
+                          >
+                            退回中心库
+                          </Button>
+                          <Popconfirm
+                            title="差异部分作为在途损失报损？"
+                            onConfirm={() => resolve.mutate({ id: d.id, lineId: l.id, resolution: 'written_off', note: notes[l.id] })}
+                          >
+                            <Button size="small" danger disabled={!notes[l.id]?.trim()}>
+                              报损
+                            </Button>
                           </Popconfirm>
                         </Space.Compact>
                       ) : (

@@ -23,8 +23,18 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
   const [form] = Form.useForm();
   const [qty, setQty] = useState<number | null>(null);
   const invalidates = ['stock.onHand', 'returns.list', 'writeoffs.list'] as const;
-  const writeoff = useApiMutation('writeoffs.create', { form, invalidates: [...invalidates], success: '报损申请已提交，等待药库管理员审批', onSuccess: onClose });
-  const ret = useApiMutation('returns.create', { form, invalidates: [...invalidates], onSuccess: onClose, success: target?.action === 'return_to_supplier' ? '已退货给配送企业并过账' : '退货申请已提交，等待中心库确认收货' });
+  const writeoff = useApiMutation('writeoffs.create', {
+    form,
+    invalidates: [...invalidates],
+    success: '报损申请已提交，等待药库管理员审批',
+    onSuccess: onClose,
+  });
+  const ret = useApiMutation('returns.create', {
+    form,
+    invalidates: [...invalidates],
+    onSuccess: onClose,
+    success: target?.action === 'return_to_supplier' ? '已退货给配送企业并过账' : '退货申请已提交，等待中心库确认收货',
+  });
   if (!target) return null;
   const { action, lot, drug, store } = target;
 
@@ -32,13 +42,23 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
     if (!qty) return;
     const lines = [{ lotId: lot.lotId, qty }];
     if (action === 'writeoff') writeoff.mutate({ storeId: store.id, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
-    else if (action === 'return_to_hub') ret.mutate({ kind: 'clinic_to_hub', clinicId: store.clinicId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
+    else if (action === 'return_to_hub')
+      ret.mutate({ kind: 'clinic_to_hub', clinicId: store.clinicId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
     else ret.mutate({ kind: 'hub_to_supplier', supplierId: lot.supplierId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
   }
 
   const reasons = action === 'writeoff' ? WRITEOFF_REASON_LABELS : RETURN_REASON_LABELS;
   return (
-    <Modal open title={`${TITLES[action]}：${drug.genericName} ${drug.spec}`} okText="提交" cancelText="取消" onCancel={onClose} onOk={() => form.submit()} confirmLoading={writeoff.isPending || ret.isPending} destroyOnHidden>
+    <Modal
+      open
+      title={`${TITLES[action]}：${drug.genericName} ${drug.spec}`}
+      okText="提交"
+      cancelText="取消"
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={writeoff.isPending || ret.isPending}
+      destroyOnHidden
+    >
       <Alert
         type="info"
         showIcon
@@ -49,7 +69,12 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
           </span>
         }
       />
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ reasonCode: lot.expired ? (action === 'writeoff' ? 'expired' : 'near_expiry') : undefined }}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ reasonCode: lot.expired ? (action === 'writeoff' ? 'expired' : 'near_expiry') : undefined }}
+      >
         <Form.Item label="数量" required>
           <QtyInput drug={drug} value={qty} onChange={setQty} max={lot.qty} autoFocus />
         </Form.Item>

@@ -6,9 +6,10 @@ import type { onHandRow } from '../../../../shared/contract/stock';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
-import { DrugName, Money, Qty } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
+import { formatFen } from '../../../../shared/money';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
@@ -27,25 +28,55 @@ export default function OnHandPage() {
   const canAct = user.role !== 'finance';
   const actionsFor = (): { action: LotAction; label: string }[] => {
     if (!store || !canAct) return [];
-    if (store.kind === 'hub') return user.role === 'village_doctor' ? [] : [{ action: 'writeoff', label: '报损' }, { action: 'return_to_supplier', label: '退供应商' }];
-    return [{ action: 'writeoff', label: '报损' }, { action: 'return_to_hub', label: '退回中心库' }];
+    if (store.kind === 'hub')
+      return user.role === 'village_doctor'
+        ? []
+        : [
+            { action: 'writeoff', label: '报损' },
+            { action: 'return_to_supplier', label: '退供应商' },
+          ];
+    return [
+      { action: 'writeoff', label: '报损' },
+      { action: 'return_to_hub', label: '退回中心库' },
+    ];
   };
 
   return (
     <Page
       title={user.role === 'village_doctor' ? '本室库存' : '库存查询'}
-      subTitle={stock.data ? `共 ${stock.data.total} 种药品，库存金额 ¥${(stock.data.totalValue / 100).toFixed(2)}` : undefined}
+      subTitle={
+        stock.data
+          ? `共 ${stock.data.total} 种药品，${stock.data.totalValue === null ? '有药品正在盲盘：库存金额审核后可见' : `库存金额 ¥${formatFen(stock.data.totalValue)}`}`
+          : undefined
+      }
       extra={
         <>
-          <StoreSelect value={storeId} onChange={(id) => { setStoreId(id); setPage(1); }} />
-          <Input.Search placeholder="药品名称、医保编码或厂家" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+          <StoreSelect
+            value={storeId}
+            onChange={(id) => {
+              setStoreId(id);
+              setPage(1);
+            }}
+          />
+          <Input.Search
+            placeholder="药品名称、医保编码或厂家"
+            allowClear
+            onSearch={(v) => {
+              setQ(v);
+              setPage(1);
+            }}
+            style={{ width: 240 }}
+          />
         </>
       }
     >
       <Segmented<Filter>
         style={{ marginBottom: 12 }}
         value={filter}
-        onChange={(v) => { setFilter(v); setPage(1); }}
+        onChange={(v) => {
+          setFilter(v);
+          setPage(1);
+        }}
         options={[
           { value: 'in_stock', label: '有库存' },
           { value: 'near_expiry', label: '近效期' },
@@ -119,14 +150,35 @@ export default function OnHandPage() {
             ),
           },
           { title: '医保编码', dataIndex: 'nhsaCode', width: 180, ellipsis: true, responsive: ['lg'] },
-          { title: '库存', dataIndex: 'qty', align: 'right', width: 150, render: (q: number, r) => <Qty qty={q} drug={r} showBase /> },
-          { title: '金额（元）', dataIndex: 'value', align: 'right', width: 120, render: (v: number) => <Money fen={v} /> },
+          {
+            title: '库存',
+            dataIndex: 'qty',
+            align: 'right',
+            width: 150,
+            render: (q: number | null, r) => (r.bookHidden ? <BookHidden /> : <Qty qty={q} drug={r} showBase />),
+            onCell: (r) => (r.bookHidden ? { colSpan: 2 } : {}),
+          },
+          {
+            title: '金额（元）',
+            dataIndex: 'value',
+            align: 'right',
+            width: 120,
+            render: (v: number | null) => <Money fen={v} />,
+            onCell: (r) => (r.bookHidden ? { colSpan: 0 } : {}),
+          },
           {
             title: '下限',
             dataIndex: 'minQty',
             align: 'right',
             width: 110,
-            render: (m: number | null, r) => (m === null ? '' : <Typography.Text type={r.belowMin ? 'danger' : undefined}><Qty qty={m} drug={r} /></Typography.Text>),
+            render: (m: number | null, r) =>
+              m === null ? (
+                ''
+              ) : (
+                <Typography.Text type={r.belowMin ? 'danger' : undefined}>
+                  <Qty qty={m} drug={r} />
+                </Typography.Text>
+              ),
           },
           { title: '最早效期', dataIndex: 'earliestExpiry', width: 110 },
           {
@@ -135,8 +187,17 @@ export default function OnHandPage() {
             width: 170,
             render: (_, r) => (
               <Space size={4} wrap>
-                {r.expiredQty > 0 && <Tag color="red">过期 <Qty qty={r.expiredQty} drug={r} /></Tag>}
-                {r.nearExpiryQty > 0 && <Tag color="orange">近效期 <Qty qty={r.nearExpiryQty} drug={r} /></Tag>}
+                {r.bookHidden && <Tag>盲盘中</Tag>}
+                {(r.expiredQty ?? 0) > 0 && (
+                  <Tag color="red">
+                    过期 <Qty qty={r.expiredQty} drug={r} />
+                  </Tag>
+                )}
+                {(r.nearExpiryQty ?? 0) > 0 && (
+                  <Tag color="orange">
+                    近效期 <Qty qty={r.nearExpiryQty} drug={r} />
+                  </Tag>
+                )}
                 {r.belowMin && <Tag color="gold">低于下限</Tag>}
                 {r.qty === 0 && <Tag color="red">缺货</Tag>}
               </Space>
@@ -146,7 +207,7 @@ export default function OnHandPage() {
             title: '',
             key: 'card',
             width: 80,
-            render: (_, r) => <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>,
+            render: (_, r) => (r.bookHidden ? null : <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>),
           },
         ]}
       />

@@ -10,6 +10,7 @@ import { Page } from '../../components/Page';
 import { DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
+import { formatFen } from '../../../../shared/money';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -49,7 +50,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   const create = useApiMutation('receipts.create', {
     invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
     onSuccess: (r) => {
-      message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${(r.receipt.totalAmount / 100).toFixed(2)}`);
+      message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${formatFen(r.receipt.totalAmount)}`);
       r.warnings.forEach((w) => message.warning(w.message, 6));
       setPoId(undefined);
       setLines([]);
@@ -73,7 +74,15 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
         if (!l.batchNo.trim()) problems.push(`第 ${i + 1} 行请填写批号`);
         if (!l.expiryDate) problems.push(`第 ${i + 1} 行请填写有效期`);
         if (price === null) problems.push(`第 ${i + 1} 行单价格式不对`);
-        return { poLineId: l.line.poLineId, batchNo: l.batchNo.trim(), mfgDate: l.mfgDate, expiryDate: l.expiryDate ?? '', qty: l.qty!, packPrice: price ?? 0, traceCodes: l.traceCodes };
+        return {
+          poLineId: l.line.poLineId,
+          batchNo: l.batchNo.trim(),
+          mfgDate: l.mfgDate,
+          expiryDate: l.expiryDate ?? '',
+          qty: l.qty!,
+          packPrice: price ?? 0,
+          traceCodes: l.traceCodes,
+        };
       });
     if (!poId || payload.length === 0) problems.push('请至少填写一行实收数量');
     if (problems.length) {
@@ -103,7 +112,18 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   );
 
   return (
-    <Drawer open={open} onClose={onClose} title="验收入库" size={1200} destroyOnHidden extra={<Button type="primary" loading={create.isPending} onClick={submit} disabled={!order}>过账入库</Button>}>
+    <Drawer
+      open={open}
+      onClose={onClose}
+      title="验收入库"
+      size={1200}
+      destroyOnHidden
+      extra={
+        <Button type="primary" loading={create.isPending} onClick={submit} disabled={!order}>
+          过账入库
+        </Button>
+      }
+    >
       <Space wrap style={{ marginBottom: 16 }}>
         <Select
           placeholder="选择待收货的采购订单"
@@ -116,12 +136,24 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
           options={orders.data?.map((o) => ({ value: o.poId, label: `${o.docNo} · ${o.supplierName} · ${o.status === 'sent' ? '待收货' : '部分收货'}` }))}
           aria-label="采购订单"
         />
-        <Input placeholder="发票号" value={invoiceNo} onChange={(e) => setInvoiceNo(e.target.value)} style={{ width: 180 }} aria-label="发票号" maxLength={40} />
+        <Input
+          placeholder="发票号"
+          value={invoiceNo}
+          onChange={(e) => setInvoiceNo(e.target.value)}
+          style={{ width: 180 }}
+          aria-label="发票号"
+          maxLength={40}
+        />
         <DatePicker placeholder="发票日期" onChange={(d) => setInvoiceDate(toIsoDate(d))} aria-label="发票日期" />
       </Space>
       {order && (
         <>
-          <Alert style={{ marginBottom: 12 }} type="info" showIcon title="每行按实物填写批号、生产日期、有效期和实收数量；同一品种有多个批号时点“拆分批次”。过期药品不能入库，不足 6 个月的会提示确认。追溯码可用扫码枪逐盒扫描（每扫一个回车）。" />
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="info"
+            showIcon
+            title="每行按实物填写批号、生产日期、有效期和实收数量；同一品种有多个批号时点“拆分批次”。过期药品不能入库，不足 6 个月的会提示确认。追溯码可用扫码枪逐盒扫描（每扫一个回车）。"
+          />
           <Table<DraftLine>
             rowKey="key"
             size="small"
@@ -130,22 +162,59 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
             scroll={{ x: 1100 }}
             summary={() => (
               <Table.Summary.Row>
-                <Table.Summary.Cell index={0} colSpan={5} align="right">合计（估算）</Table.Summary.Cell>
-                <Table.Summary.Cell index={1} colSpan={3}><Money fen={total} prefix strong /></Table.Summary.Cell>
+                <Table.Summary.Cell index={0} colSpan={5} align="right">
+                  合计（估算）
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={1} colSpan={3}>
+                  <Money fen={total} prefix strong />
+                </Table.Summary.Cell>
               </Table.Summary.Row>
             )}
             columns={[
-              { title: '药品', key: 'drug', width: 200, render: (_, l) => <DrugName name={l.line.drugName} spec={l.line.spec} manufacturer={l.line.manufacturer} /> },
+              {
+                title: '药品',
+                key: 'drug',
+                width: 200,
+                render: (_, l) => <DrugName name={l.line.drugName} spec={l.line.spec} manufacturer={l.line.manufacturer} />,
+              },
               { title: '未收', key: 'out', width: 90, render: (_, l) => <Qty qty={l.line.outstandingQty} drug={l.line} /> },
-              { title: '批号', key: 'batch', width: 130, render: (_, l) => <Input value={l.batchNo} onChange={(e) => update(l.key, { batchNo: e.target.value })} aria-label="批号" maxLength={40} /> },
-              { title: '生产日期', key: 'mfg', width: 150, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" /> },
-              { title: '有效期至', key: 'exp', width: 150, render: (_, l) => <DatePicker onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })} aria-label="有效期至" status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined} /> },
-              { title: '实收数量', key: 'qty', width: 200, render: (_, l) => <QtyInput drug={l.line} value={l.qty} onChange={(q) => update(l.key, { qty: q })} /> },
+              {
+                title: '批号',
+                key: 'batch',
+                width: 130,
+                render: (_, l) => <Input value={l.batchNo} onChange={(e) => update(l.key, { batchNo: e.target.value })} aria-label="批号" maxLength={40} />,
+              },
+              {
+                title: '生产日期',
+                key: 'mfg',
+                width: 150,
+                render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" />,
+              },
+              {
+                title: '有效期至',
+                key: 'exp',
+                width: 150,
+                render: (_, l) => (
+                  <DatePicker
+                    onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })}
+                    aria-label="有效期至"
+                    status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined}
+                  />
+                ),
+              },
+              {
+                title: '实收数量',
+                key: 'qty',
+                width: 200,
+                render: (_, l) => <QtyInput drug={l.line} value={l.qty} onChange={(q) => update(l.key, { qty: q })} />,
+              },
               {
                 title: `单价（元/包装）`,
                 key: 'price',
                 width: 120,
-                render: (_, l) => <Input value={l.packPrice} onChange={(e) => update(l.key, { packPrice: e.target.value })} aria-label="单价" suffix={`/${l.line.packUnit}`} />,
+                render: (_, l) => (
+                  <Input value={l.packPrice} onChange={(e) => update(l.key, { packPrice: e.target.value })} aria-label="单价" suffix={`/${l.line.packUnit}`} />
+                ),
               },
               {
                 title: '追溯码',
@@ -170,8 +239,28 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 width: 80,
                 render: (_, l) => (
                   <Space size={0}>
-                    <Button size="small" type="text" icon={<SplitCellsOutlined />} title="拆分批次" onClick={() => setLines((ls) => { const i = ls.findIndex((x) => x.key === l.key); const copy = [...ls]; copy.splice(i + 1, 0, draftFor(l.line, null)); return copy; })} />
-                    <Button size="small" type="text" danger icon={<DeleteOutlined />} title="删除此行" onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))} />
+                    <Button
+                      size="small"
+                      type="text"
+                      icon={<SplitCellsOutlined />}
+                      title="拆分批次"
+                      onClick={() =>
+                        setLines((ls) => {
+                          const i = ls.findIndex((x) => x.key === l.key);
+                          const copy = [...ls];
+                          copy.splice(i + 1, 0, draftFor(l.line, null));
+                          return copy;
+                        })
+                      }
+                    />
+                    <Button
+                      size="small"
+                      type="text"
+                      danger
+                      icon={<DeleteOutlined />}
+                      title="删除此行"
+                      onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
+                    />
                   </Space>
                 ),
               },
@@ -186,7 +275,10 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
 function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
   const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
   const [reason, setReason] = useState('');
-  const reverse = useApiMutation('receipts.reverse', { invalidates: ['receipts.get', 'receipts.list', 'receipts.openOrders', 'stock.onHand'], success: '入库单已冲销' });
+  const reverse = useApiMutation('receipts.reverse', {
+    invalidates: ['receipts.get', 'receipts.list', 'receipts.openOrders', 'stock.onHand'],
+    success: '入库单已冲销',
+  });
   const r = receipt.data;
   return (
     <Drawer open={id !== null} onClose={onClose} title={r ? `入库单 ${r.docNo}` : '入库单'} size={1000}>
@@ -195,11 +287,17 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
           <Descriptions size="small" column={{ xs: 1, md: 3 }} bordered>
             <Descriptions.Item label="配送企业">{r.supplierName}</Descriptions.Item>
             <Descriptions.Item label="采购订单">{r.poDocNo}</Descriptions.Item>
-            <Descriptions.Item label="状态"><StatusTag status={r.status} /></Descriptions.Item>
+            <Descriptions.Item label="状态">
+              <StatusTag status={r.status} />
+            </Descriptions.Item>
             <Descriptions.Item label="入库日期">{r.businessDate}</Descriptions.Item>
-            <Descriptions.Item label="发票">{r.invoiceNo} {r.invoiceDate}</Descriptions.Item>
+            <Descriptions.Item label="发票">
+              {r.invoiceNo} {r.invoiceDate}
+            </Descriptions.Item>
             <Descriptions.Item label="经办人">{r.createdByName}</Descriptions.Item>
-            <Descriptions.Item label="金额"><Money fen={r.totalAmount} prefix strong /></Descriptions.Item>
+            <Descriptions.Item label="金额">
+              <Money fen={r.totalAmount} prefix strong />
+            </Descriptions.Item>
             {r.reverseReason && <Descriptions.Item label="冲销原因">{r.reverseReason}</Descriptions.Item>}
           </Descriptions>
           <Table
@@ -215,14 +313,26 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
               { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
               { title: '单价', dataIndex: 'packPrice', align: 'right', render: (p: number, l) => `${formatUnitPrice(p)}/${l.packUnit}` },
               { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
-              { title: '追溯码', dataIndex: 'traceCodes', render: (c: string[]) => (c.length ? <Typography.Text copyable={{ text: c.join('\n') }}>{c.length} 个</Typography.Text> : '') },
+              {
+                title: '追溯码',
+                dataIndex: 'traceCodes',
+                render: (c: string[]) => (c.length ? <Typography.Text copyable={{ text: c.join('\n') }}>{c.length} 个</Typography.Text> : ''),
+              },
             ]}
           />
           {r.status === 'posted' && (
             <Space style={{ marginTop: 16 }}>
               <Input placeholder="冲销原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 280 }} maxLength={200} />
-              <Popconfirm title="冲销后该入库单的药品全部从中心库减去，订单的已收数量恢复。确定冲销？" onConfirm={() => reverse.mutate({ id: r.id, reason })} okText="冲销" cancelText="取消" disabled={!reason.trim()}>
-                <Button danger disabled={!reason.trim()} loading={reverse.isPending}>冲销入库单</Button>
+              <Popconfirm
+                title="冲销后该入库单的药品全部从中心库减去，订单的已收数量恢复。确定冲销？"
+                onConfirm={() => reverse.mutate({ id: r.id, reason })}
+                okText="冲销"
+                cancelText="取消"
+                disabled={!reason.trim()}
+              >
+                <Button danger disabled={!reason.trim()} loading={reverse.isPending}>
+                  冲销入库单
+                </Button>
               </Popconfirm>
             </Space>
           )}
@@ -240,7 +350,11 @@ export default function ReceiptsPage() {
     <Page
       title="验收入库"
       subTitle="按采购订单验收到货，录入批号、效期与追溯码后入中心药库"
-      extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>验收入库</Button>}
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>
+          验收入库
+        </Button>
+      }
     >
       <Table<Omit<Receipt, 'lines'> & { lineCount: number }>
         rowKey="id"
@@ -250,7 +364,15 @@ export default function ReceiptsPage() {
         scroll={{ x: 900 }}
         onRow={(r) => ({ onDoubleClick: () => setViewing(r.id) })}
         columns={[
-          { title: '入库单号', dataIndex: 'docNo', render: (d: string, r) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>{d}</Button> },
+          {
+            title: '入库单号',
+            dataIndex: 'docNo',
+            render: (d: string, r) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>
+                {d}
+              </Button>
+            ),
+          },
           { title: '入库日期', dataIndex: 'businessDate', width: 110 },
           { title: '配送企业', dataIndex: 'supplierName' },
           { title: '采购订单', dataIndex: 'poDocNo' },

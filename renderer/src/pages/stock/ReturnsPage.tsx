@@ -59,14 +59,26 @@ export default function ReturnsPage() {
                 <Typography.Text type="secondary">{r.decidedByName ? `${r.decidedByName}${r.decisionNote ? `：${r.decisionNote}` : ''}` : ''}</Typography.Text>
               ) : hub ? (
                 <Space.Compact>
-                  <Input size="small" placeholder="说明（驳回必填）" value={notes[r.id] ?? ''} onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })} style={{ width: 130 }} />
+                  <Input
+                    size="small"
+                    placeholder="说明（驳回必填）"
+                    value={notes[r.id] ?? ''}
+                    onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })}
+                    style={{ width: 130 }}
+                  />
                   <Popconfirm title="确认已收到退回的药品并入中心库？" onConfirm={() => decide.mutate({ id: r.id, accept: true, note: notes[r.id] || null })}>
-                    <Button size="small" type="primary">确认收货</Button>
+                    <Button size="small" type="primary">
+                      确认收货
+                    </Button>
                   </Popconfirm>
-                  <Button size="small" danger disabled={!notes[r.id]?.trim()} onClick={() => decide.mutate({ id: r.id, accept: false, note: notes[r.id] })}>驳回</Button>
+                  <Button size="small" danger disabled={!notes[r.id]?.trim()} onClick={() => decide.mutate({ id: r.id, accept: false, note: notes[r.id] })}>
+                    驳回
+                  </Button>
                 </Space.Compact>
               ) : (
-                <Button size="small" onClick={() => cancel.mutate({ id: r.id })}>撤回</Button>
+                <Button size="small" onClick={() => cancel.mutate({ id: r.id })}>
+                  撤回
+                </Button>
               ),
           },
         ]}

@@ -23,7 +23,11 @@ export default function StockCardPage() {
     else next.set(key, String(value));
     setParams(next, { replace: true });
   };
-  const card = useApiQuery('stock.card', { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] }, { enabled: storeId !== undefined && drugId !== undefined });
+  const card = useApiQuery(
+    'stock.card',
+    { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] },
+    { enabled: storeId !== undefined && drugId !== undefined },
+  );
   const c = card.data;
 
   return (
@@ -34,7 +38,11 @@ export default function StockCardPage() {
         <>
           <StoreSelect value={storeId} onChange={(id) => set('store', id)} />
           <div style={{ width: 300 }}>
-            <DrugPicker storeId={storeId} onSelect={(hit) => set('drug', hit.id)} placeholder={card.data ? `${card.data.drug.drugName} ${card.data.drug.spec}（换药品）` : '选择药品：拼音首字母或名称'} />
+            <DrugPicker
+              storeId={storeId}
+              onSelect={(hit) => set('drug', hit.id)}
+              placeholder={card.data ? `${card.data.drug.drugName} ${card.data.drug.spec}（换药品）` : '选择药品：拼音首字母或名称'}
+            />
           </div>
           <DatePicker.RangePicker
             value={[dayjs(range[0]), dayjs(range[1])]}
@@ -49,10 +57,16 @@ export default function StockCardPage() {
       {c && (
         <>
           <Descriptions size="small" bordered column={{ xs: 1, md: 4 }} style={{ marginBottom: 12 }}>
-            <Descriptions.Item label="药品">{c.drug.drugName} {c.drug.spec}</Descriptions.Item>
+            <Descriptions.Item label="药品">
+              {c.drug.drugName} {c.drug.spec}
+            </Descriptions.Item>
             <Descriptions.Item label="医保编码">{c.drug.nhsaCode}</Descriptions.Item>
-            <Descriptions.Item label="期初结存"><Qty qty={c.opening.qty} drug={c.drug} /> · <Money fen={c.opening.value} prefix /></Descriptions.Item>
-            <Descriptions.Item label="期末结存"><Qty qty={c.closing.qty} drug={c.drug} /> · <Money fen={c.closing.value} prefix /></Descriptions.Item>
+            <Descriptions.Item label="期初结存">
+              <Qty qty={c.opening.qty} drug={c.drug} /> · <Money fen={c.opening.value} prefix />
+            </Descriptions.Item>
+            <Descriptions.Item label="期末结存">
+              <Qty qty={c.closing.qty} drug={c.drug} /> · <Money fen={c.closing.value} prefix />
+            </Descriptions.Item>
           </Descriptions>
           {c.truncated && <Alert type="warning" showIcon title="记录过多，只显示了前 2000 笔，请缩短日期范围。" style={{ marginBottom: 12 }} />}
           <Table
@@ -62,7 +76,22 @@ export default function StockCardPage() {
             pagination={{ pageSize: 100, hideOnSinglePage: true }}
             scroll={{ x: 1000 }}
             columns={[
-              { title: '日期', dataIndex: 'businessDate', width: 100 },
+              {
+                title: '日期',
+                dataIndex: 'businessDate',
+                width: 110,
+                // 补录: booked on an earlier business date than the day it was recorded.
+                render: (d: string, r) => (
+                  <>
+                    {d}
+                    {r.backdated && (
+                      <Tag color="orange" style={{ marginLeft: 4 }} title={`业务日期 ${d}，${r.recordedOn} 记账`}>
+                        补录 {r.recordedOn.slice(5)}
+                      </Tag>
+                    )}
+                  </>
+                ),
+              },
               {
                 title: '业务',
                 dataIndex: 'movement',
@@ -90,7 +119,16 @@ export default function StockCardPage() {
                 render: (_, r) => (r.qty < 0 ? <Qty qty={-r.qty} drug={c.drug} /> : ''),
               },
               { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
-              { title: '结存', dataIndex: 'balanceQty', align: 'right', render: (q: number) => <Typography.Text strong><Qty qty={q} drug={c.drug} /></Typography.Text> },
+              {
+                title: '结存',
+                dataIndex: 'balanceQty',
+                align: 'right',
+                render: (q: number) => (
+                  <Typography.Text strong>
+                    <Qty qty={q} drug={c.drug} />
+                  </Typography.Text>
+                ),
+              },
               { title: '结存金额', dataIndex: 'balanceValue', align: 'right', render: (v: number) => <Money fen={v} /> },
               { title: '经办人', dataIndex: 'userName', width: 90 },
             ]}

@@ -60,14 +60,26 @@ export default function WriteoffsPage() {
                 <Typography.Text type="secondary">{w.decidedByName ? `${w.decidedByName}${w.decisionNote ? `：${w.decisionNote}` : ''}` : ''}</Typography.Text>
               ) : approver ? (
                 <Space.Compact>
-                  <Input size="small" placeholder="审批意见（驳回必填）" value={notes[w.id] ?? ''} onChange={(e) => setNotes({ ...notes, [w.id]: e.target.value })} style={{ width: 140 }} />
+                  <Input
+                    size="small"
+                    placeholder="审批意见（驳回必填）"
+                    value={notes[w.id] ?? ''}
+                    onChange={(e) => setNotes({ ...notes, [w.id]: e.target.value })}
+                    style={{ width: 140 }}
+                  />
                   <Popconfirm title="批准后立即扣减库存，确定？" onConfirm={() => decide.mutate({ id: w.id, approve: true, note: notes[w.id] || null })}>
-                    <Button size="small" type="primary">批准</Button>
+                    <Button size="small" type="primary">
+                      批准
+                    </Button>
                   </Popconfirm>
-                  <Button size="small" danger disabled={!notes[w.id]?.trim()} onClick={() => decide.mutate({ id: w.id, approve: false, note: notes[w.id] })}>驳回</Button>
+                  <Button size="small" danger disabled={!notes[w.id]?.trim()} onClick={() => decide.mutate({ id: w.id, approve: false, note: notes[w.id] })}>
+                    驳回
+                  </Button>
                 </Space.Compact>
               ) : (
-                <Button size="small" onClick={() => cancel.mutate({ id: w.id })}>撤回</Button>
+                <Button size="small" onClick={() => cancel.mutate({ id: w.id })}>
+                  撤回
+                </Button>
               ),
           },
         ]}

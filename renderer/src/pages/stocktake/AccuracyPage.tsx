@@ -114,7 +114,14 @@ export default function AccuracyPage() {
           </Col>
           <Col xs={12} md={6}>
             <Card size="small">
-              <Statistic title="差异金额（绝对值）" valueRender={() => <span style={{ fontSize: 24 }}><Money fen={data.total.varianceAbs} prefix /></span>} />
+              <Statistic
+                title="差异金额（绝对值）"
+                valueRender={() => (
+                  <span style={{ fontSize: 24 }}>
+                    <Money fen={data.total.varianceAbs} prefix />
+                  </span>
+                )}
+              />
             </Card>
           </Col>
           <Col xs={12} md={6}>
@@ -166,7 +173,14 @@ export default function AccuracyPage() {
                 </Link>
               ),
             },
-            { title: '相符率', key: 'rate', width: 90, align: 'right', render: (_, r) => <Rate bp={r.total.matchRateBp} />, sorter: (a, b) => (a.total.matchRateBp ?? -1) - (b.total.matchRateBp ?? -1) },
+            {
+              title: '相符率',
+              key: 'rate',
+              width: 90,
+              align: 'right',
+              render: (_, r) => <Rate bp={r.total.matchRateBp} />,
+              sorter: (a, b) => (a.total.matchRateBp ?? -1) - (b.total.matchRateBp ?? -1),
+            },
             {
               title: `趋势（${range[0]} 至 ${range[1]}）`,
               key: 'trend',

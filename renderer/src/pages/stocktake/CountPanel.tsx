@@ -50,7 +50,13 @@ function LineCard({ st, line, onSaved, inputId }: { st: Detail; line: Line; onSa
         </div>
       )}
       {line.status === 'recount' && lastRecount && (
-        <Alert type="warning" showIcon style={{ marginTop: 6 }} title={`需复盘：${lastRecount.recountReason}`} description={`${lastRecount.recountByName ?? ''}退回，请重新清点后录入`} />
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 6 }}
+          title={`需复盘：${lastRecount.recountReason}`}
+          description={`${lastRecount.recountByName ?? ''}退回，请重新清点后录入`}
+        />
       )}
       <Space wrap style={{ marginTop: 8 }}>
         <PackCountInput id={inputId} value={value} onChange={setValue} drug={line} onPressEnter={submit} />
@@ -61,7 +67,16 @@ function LineCard({ st, line, onSaved, inputId }: { st: Detail; line: Line; onSa
           备注
         </Button>
       </Space>
-      {showNote && <Input style={{ marginTop: 6 }} maxLength={200} placeholder="如：2 盒外包装破损" value={note} onChange={(e) => setNote(e.target.value)} aria-label={`${line.drugName} 备注`} />}
+      {showNote && (
+        <Input
+          style={{ marginTop: 6 }}
+          maxLength={200}
+          placeholder="如：2 盒外包装破损"
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          aria-label={`${line.drugName} 备注`}
+        />
+      )}
       {line.status === 'counted' && (
         <div className="muted" style={{ marginTop: 4 }}>
           已录入 <Qty qty={line.countedQty} drug={line} /> · {line.countedByName} {time(line.countedAt)}
@@ -76,7 +91,11 @@ function LineCard({ st, line, onSaved, inputId }: { st: Detail; line: Line; onSa
 function FoundLotModal({ st, open, onClose }: { st: Detail; open: boolean; onClose(): void }) {
   const [q, setQ] = useState('');
   const lots = useApiQuery('stocktakes.foundLots', { id: st.id, q: q || undefined }, { enabled: open });
-  const add = useApiMutation('stocktakes.addLine', { invalidates: ['stocktakes.get', 'stocktakes.foundLots'], success: '已添加，请录入实盘数量', onSuccess: onClose });
+  const add = useApiMutation('stocktakes.addLine', {
+    invalidates: ['stocktakes.get', 'stocktakes.foundLots'],
+    success: '已添加，请录入实盘数量',
+    onSuccess: onClose,
+  });
   return (
     <Modal open={open} onCancel={onClose} footer={null} title="添加账上没有的批次" destroyOnHidden>
       <Typography.Paragraph type="secondary">
@@ -108,7 +127,10 @@ function FoundLotModal({ st, open, onClose }: { st: Detail; open: boolean; onClo
 export function CountPanel({ st }: { st: Detail }) {
   const { message } = App.useApp();
   const [foundOpen, setFoundOpen] = useState(false);
-  const submit = useApiMutation('stocktakes.submit', { invalidates: ['stocktakes.get', 'stocktakes.list'], onSuccess: () => message.success('盘点结果已提交，等待药库管理员审核') });
+  const submit = useApiMutation('stocktakes.submit', {
+    invalidates: ['stocktakes.get', 'stocktakes.list'],
+    onSuccess: () => message.success('盘点结果已提交，等待药库管理员审核'),
+  });
   const order = useMemo(() => st.lines.map((l) => l.id), [st.lines]);
   const done = st.lines.filter((l) => l.status === 'counted').length;
   const recount = st.lines.filter((l) => l.status === 'recount').length;
@@ -133,7 +155,10 @@ export function CountPanel({ st }: { st: Detail }) {
       styles={{ body: { paddingTop: 8 } }}
     >
       <Progress percent={st.lines.length ? Math.floor((done * 100) / st.lines.length) : 0} format={() => `${done}/${st.lines.length}`} />
-      <List dataSource={st.lines} renderItem={(l) => <LineCard key={`${l.id}:${l.counts.length}:${l.status}`} st={st} line={l} inputId={`count-${l.id}`} onSaved={focusNext} />} />
+      <List
+        dataSource={st.lines}
+        renderItem={(l) => <LineCard key={`${l.id}:${l.counts.length}:${l.status}`} st={st} line={l} inputId={`count-${l.id}`} onSaved={focusNext} />}
+      />
       <Popconfirm
         title="提交盘点结果？"
         description="提交后不能再修改，由药库管理员核对差异；有疑问的行会退回复盘。"
@@ -141,7 +166,14 @@ export function CountPanel({ st }: { st: Detail }) {
         onConfirm={() => submit.mutate({ id: st.id })}
         disabled={done < st.lines.length || st.lines.length === 0}
       >
-        <Button type="primary" size="large" block style={{ marginTop: 12 }} disabled={done < st.lines.length || st.lines.length === 0} loading={submit.isPending}>
+        <Button
+          type="primary"
+          size="large"
+          block
+          style={{ marginTop: 12 }}
+          disabled={done < st.lines.length || st.lines.length === 0}
+          loading={submit.isPending}
+        >
           {done < st.lines.length ? `还有 ${st.lines.length - done} 行未录入` : '提交盘点结果'}
         </Button>
       </Popconfirm>

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { stocktakeDetail } from '../../../../shared/contract/stocktake';
 import { MOVEMENT_LABELS } from '../../../../shared/stock';
 import { VARIANCE_REASON_LABELS } from '../../../../shared/stocktake';
-import { DrugName, Money, Qty, formatDateTime } from '../../components/format';
+import { BookHidden, DrugName, Money, Qty, formatDateTime } from '../../components/format';
 import { VarianceQty } from './labels';
 
 type Detail = z.infer<typeof stocktakeDetail>;
@@ -87,7 +87,15 @@ const STATUS_TEXT = { pending: <Tag>未录入</Tag>, counted: <Tag color="green"
  * The lines of a stocktake, read-only: book at the start and at entry, count, variance and its value, the
  * reason, and the history behind each figure. `extra` adds columns (the reviewer's reason inputs).
  */
-export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { title: string; render: (l: Line) => ReactNode; width?: number }[]; rowSelection?: object }) {
+export function LinesTable({
+  st,
+  extra,
+  rowSelection,
+}: {
+  st: Detail;
+  extra?: { title: string; render: (l: Line) => ReactNode; width?: number }[];
+  rowSelection?: object;
+}) {
   const showBook = st.bookVisible;
   return (
     <Table<Line>
@@ -126,17 +134,21 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
                 key: 'book',
                 width: 130,
                 align: 'right' as const,
-                render: (_: unknown, l: Line) => (
-                  <Space orientation="vertical" size={2} align="end">
-                    {l.status === 'pending' ? <Qty qty={l.bookQtyAtStart} drug={l} /> : <Qty qty={l.bookQty} drug={l} />}
-                    {l.bookQty !== null && l.bookQtyAtStart !== l.bookQty && (
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        开始时 <Qty qty={l.bookQtyAtStart} drug={l} />
-                      </Typography.Text>
-                    )}
-                    <MovementsDuring line={l} />
-                  </Space>
-                ),
+                // A line with no book figure on a visible sheet: a drug of this store under the caller's blind count now.
+                render: (_: unknown, l: Line) =>
+                  l.bookQtyAtStart === null ? (
+                    <BookHidden />
+                  ) : (
+                    <Space orientation="vertical" size={2} align="end">
+                      {l.status === 'pending' ? <Qty qty={l.bookQtyAtStart} drug={l} /> : <Qty qty={l.bookQty} drug={l} />}
+                      {l.bookQty !== null && l.bookQtyAtStart !== l.bookQty && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          开始时 <Qty qty={l.bookQtyAtStart} drug={l} />
+                        </Typography.Text>
+                      )}
+                      <MovementsDuring line={l} />
+                    </Space>
+                  ),
               },
             ]
           : []),
@@ -158,11 +170,28 @@ export function LinesTable({ st, extra, rowSelection }: { st: Detail; extra?: { 
         },
         ...(showBook
           ? [
-              { title: '差异', key: 'variance', width: 110, align: 'right' as const, render: (_: unknown, l: Line) => <VarianceQty qty={l.variance} drug={l} /> },
-              { title: '差异金额（元）', key: 'amount', width: 100, align: 'right' as const, render: (_: unknown, l: Line) => (l.variance ? <Money fen={l.varianceAmount} /> : '') },
+              {
+                title: '差异',
+                key: 'variance',
+                width: 110,
+                align: 'right' as const,
+                render: (_: unknown, l: Line) => <VarianceQty qty={l.variance} drug={l} />,
+              },
+              {
+                title: '差异金额（元）',
+                key: 'amount',
+                width: 100,
+                align: 'right' as const,
+                render: (_: unknown, l: Line) => (l.variance ? <Money fen={l.varianceAmount} /> : ''),
+              },
             ]
           : []),
-        { title: '盘点人', key: 'who', width: 90, render: (_, l) => (l.countedByName ? <span title={formatDateTime(l.countedAt)}>{l.countedByName}</span> : '') },
+        {
+          title: '盘点人',
+          key: 'who',
+          width: 90,
+          render: (_, l) => (l.countedByName ? <span title={formatDateTime(l.countedAt)}>{l.countedByName}</span> : ''),
+        },
         ...(extra ?? []).map((c) => ({ title: c.title, key: c.title, width: c.width, render: (_: unknown, l: Line) => c.render(l) })),
         ...(st.status === 'approved'
           ? [

@@ -81,7 +81,12 @@ export function NewStocktakeModal({ open, onClose, initialKind = 'spot' }: { ope
             </Form.Item>
           </>
         ) : (
-          <Form.Item name="storeId" label="库房" rules={[{ required: true, message: '请选择要盘点的库房' }]} extra="盘点该库房账面上的全部批次；货架上有而账上没有的批次，盘点时可以添加。">
+          <Form.Item
+            name="storeId"
+            label="库房"
+            rules={[{ required: true, message: '请选择要盘点的库房' }]}
+            extra="盘点该库房账面上的全部批次；货架上有而账上没有的批次，盘点时可以添加。"
+          >
             <Select
               showSearch={{ optionFilterProp: 'label' }}
               placeholder="选择库房"
@@ -99,18 +104,19 @@ export function NewStocktakeModal({ open, onClose, initialKind = 'spot' }: { ope
             ]}
           />
         </Form.Item>
-        <Form.Item name="blind" label="盲盘" valuePropName="checked" extra="盲盘时盘点人看不到账面数量，提交后由药库管理员核对差异；村医自盘期间，本室的账面库存也暂不对村医显示。">
+        <Form.Item
+          name="blind"
+          label="盲盘"
+          valuePropName="checked"
+          extra="盲盘时盘点人看不到账面数量，提交后由药库管理员核对差异。村医自盘期间，被盘药品的账面库存在各页面都不对村医显示；现场盘点时，发起人和录入实盘数的人在提交前也看不到。"
+        >
           <Switch checkedChildren="盲盘" unCheckedChildren="明盘" />
         </Form.Item>
         <Form.Item name="note" label="备注">
           <Input maxLength={200} placeholder="可不填" />
         </Form.Item>
         {kind === 'spot' && (
-          <Alert
-            type="info"
-            showIcon
-            title="抽取结果一经生成即记录在案（随机种子、时间、每种药品的权重），不能重新抽取；如需作废须填写原因，作废记录保留。"
-          />
+          <Alert type="info" showIcon title="抽取结果一经生成即记录在案（随机种子、时间、每种药品的权重），不能重新抽取；如需作废须填写原因，作废记录保留。" />
         )}
       </Form>
     </Modal>

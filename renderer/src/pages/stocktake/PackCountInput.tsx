@@ -21,13 +21,13 @@ export function PackCountInput({
   autoFocus?: boolean;
 }) {
   const split = drug.packSize > 1;
-  const toParts = (v: number | null) => (v === null ? { packs: null, units: null } : split ? { packs: Math.floor(v / drug.packSize), units: v % drug.packSize } : { packs: null, units: v });
+  const toParts = (v: number | null) =>
+    v === null ? { packs: null, units: null } : split ? { packs: Math.floor(v / drug.packSize), units: v % drug.packSize } : { packs: null, units: v };
   const [parts, setParts] = useState<{ packs: number | null; units: number | null }>(toParts(value));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only an outside change of value resets the parts (typing them must not)
   useEffect(() => {
     const total = parts.packs === null && parts.units === null ? null : (parts.packs ?? 0) * drug.packSize + (parts.units ?? 0);
     if (total !== value) setParts(toParts(value));
-    // Only an outside change of value resets the parts.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   const emit = (next: { packs: number | null; units: number | null }) => {
     setParts(next);

@@ -10,6 +10,7 @@ import { toIsoDate } from '../../components/dates';
 import { LinesTable, type Line } from './LinesTable';
 import { REASON_OPTIONS } from './labels';
 import { isAfterHubToday } from '../../components/hubClock';
+import { formatFen } from '../../../../shared/money';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 
@@ -40,7 +41,8 @@ export function ReviewPanel({ st }: { st: Detail }) {
 
   const variances = st.lines.filter((l) => l.variance);
   const missing = variances.filter((l) => !reasons[l.id]?.code || (reasons[l.id]?.code === 'other' && !reasons[l.id]?.note.trim()));
-  const set = (l: Line, patch: Partial<{ code: VarianceReason; note: string }>) => setReasons({ ...reasons, [l.id]: { ...(reasons[l.id] ?? { note: '' }), ...patch } });
+  const set = (l: Line, patch: Partial<{ code: VarianceReason; note: string }>) =>
+    setReasons({ ...reasons, [l.id]: { ...(reasons[l.id] ?? { note: '' }), ...patch } });
 
   return (
     <Card title="审核差异" styles={{ body: { paddingTop: 12 } }}>
@@ -107,7 +109,9 @@ export function ReviewPanel({ st }: { st: Detail }) {
             title="批准并过账？"
             description={
               <span>
-                {variances.length === 0 ? '全部相符，没有调整。' : `将过账 ${variances.length} 条调整：盘盈 ¥${((st.surplusAmount ?? 0) / 100).toFixed(2)}，盘亏 ¥${((st.shortageAmount ?? 0) / 100).toFixed(2)}。`}
+                {variances.length === 0
+                  ? '全部相符，没有调整。'
+                  : `将过账 ${variances.length} 条调整：盘盈 ¥${formatFen(st.surplusAmount ?? 0)}，盘亏 ¥${formatFen(st.shortageAmount ?? 0)}。`}
                 <br />
                 过账后不能撤销。
               </span>
@@ -130,7 +134,12 @@ export function ReviewPanel({ st }: { st: Detail }) {
         </Space>
       </Space>
       {missing.length > 0 && (
-        <Alert style={{ marginTop: 12 }} type="warning" showIcon title={`还有 ${missing.length} 行差异没有选择原因（选“其他”须填写说明）。有疑问的行可勾选后退回复盘。`} />
+        <Alert
+          style={{ marginTop: 12 }}
+          type="warning"
+          showIcon
+          title={`还有 ${missing.length} 行差异没有选择原因（选“其他”须填写说明）。有疑问的行可勾选后退回复盘。`}
+        />
       )}
       <Modal
         open={recountOpen}
@@ -140,8 +149,17 @@ export function ReviewPanel({ st }: { st: Detail }) {
         onOk={() => recount.mutate({ id: st.id, lineIds: selected, reason: recountReason.trim() })}
         onCancel={() => setRecountOpen(false)}
       >
-        <Typography.Paragraph type="secondary">所选各行回到盘点人处重新清点；原录入保留在历史中。{st.blind ? '盲盘：复盘时盘点人仍看不到账面数。' : ''}</Typography.Paragraph>
-        <Input.TextArea autoFocus placeholder="复盘原因（必填），如：短少较多，请连同抽屉里的散装一起再数" value={recountReason} onChange={(e) => setRecountReason(e.target.value)} maxLength={200} autoSize={{ minRows: 2 }} />
+        <Typography.Paragraph type="secondary">
+          所选各行回到盘点人处重新清点；原录入保留在历史中。{st.blind ? '盲盘：复盘时盘点人仍看不到账面数。' : ''}
+        </Typography.Paragraph>
+        <Input.TextArea
+          autoFocus
+          placeholder="复盘原因（必填），如：短少较多，请连同抽屉里的散装一起再数"
+          value={recountReason}
+          onChange={(e) => setRecountReason(e.target.value)}
+          maxLength={200}
+          autoSize={{ minRows: 2 }}
+        />
       </Modal>
     </Card>
   );

@@ -24,7 +24,12 @@ export function SelectionCard({ st }: { st: Detail }) {
       size="small"
       extra={
         role !== 'village_doctor' && (
-          <Button size="small" icon={<SafetyCertificateOutlined />} onClick={() => (verify ? void result.refetch() : setVerify(true))} loading={result.isFetching}>
+          <Button
+            size="small"
+            icon={<SafetyCertificateOutlined />}
+            onClick={() => (verify ? void result.refetch() : setVerify(true))}
+            loading={result.isFetching}
+          >
             复核抽样
           </Button>
         )

@@ -26,6 +26,7 @@ export function Sparkline({ values, width = 140, height = 32, label }: { values:
         <path key={d} d={d} fill="none" stroke="#1677ff" strokeWidth={1.5} />
       ))}
       {values.map((v, i) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: one point per month, in month order
         v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r={2.5} fill={v >= 9500 ? '#52c41a' : v >= 8500 ? '#faad14' : '#f5222d'} />,
       )}
     </svg>

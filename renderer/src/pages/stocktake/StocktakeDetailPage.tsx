@@ -35,7 +35,14 @@ function CancelButton({ id, docNo }: { id: number; docNo: string }) {
         onCancel={() => setOpen(false)}
       >
         <Typography.Paragraph type="secondary">作废后不再计入账实相符率，但单据、抽样记录和已录入的数量都保留，并在统计中显示作废次数。</Typography.Paragraph>
-        <Input.TextArea autoFocus placeholder="作废原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} autoSize={{ minRows: 2 }} />
+        <Input.TextArea
+          autoFocus
+          placeholder="作废原因（必填）"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={200}
+          autoSize={{ minRows: 2 }}
+        />
       </Modal>
     </>
   );
@@ -94,8 +101,17 @@ export default function StocktakeDetailPage() {
         }
         description={showRule ? COUNT_RULE_TEXT : undefined}
       />
-      {st.status === 'cancelled' && <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={`已由 ${st.decidedByName ?? ''} 于 ${formatDateTime(st.decidedAt)} 作废：${st.cancelReason}`} />}
-      {st.status === 'submitted' && !reviewing && <Alert type="success" showIcon style={{ marginBottom: 12 }} title={`已于 ${formatDateTime(st.submittedAt)} 提交，等待药库管理员审核`} />}
+      {st.status === 'cancelled' && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`已由 ${st.decidedByName ?? ''} 于 ${formatDateTime(st.decidedAt)} 作废：${st.cancelReason}`}
+        />
+      )}
+      {st.status === 'submitted' && !reviewing && (
+        <Alert type="success" showIcon style={{ marginBottom: 12 }} title={`已于 ${formatDateTime(st.submittedAt)} 提交，等待药库管理员审核`} />
+      )}
       {st.status === 'approved' && (
         <Card size="small" style={{ marginBottom: 12 }}>
           <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }}>

@@ -111,13 +111,8 @@ export function StocktakeResultPrint() {
   const shortage = st?.shortageAmount ?? 0;
   const net = surplus - shortage;
   return (
-    <PrintPage
-      title={st ? `盘点结果单 ${st.docNo}` : '盘点结果单'}
-      loading={q.isLoading}
-      error={q.error?.message ?? notReady}
-      back={`/stocktake/${id}`}
-    >
-      {st && st.bookVisible && (
+    <PrintPage title={st ? `盘点结果单 ${st.docNo}` : '盘点结果单'} loading={q.isLoading} error={q.error?.message ?? notReady} back={`/stocktake/${id}`}>
+      {st?.bookVisible && (
         <PrintDocument
           hubName={hubName}
           title="药品盘点盈亏报告"
@@ -139,9 +134,9 @@ export function StocktakeResultPrint() {
           }}
           notes={
             <>
-              盘盈金额：¥{formatFen(surplus)}（{amountInWords(surplus)}）；盘亏金额：¥{formatFen(shortage)}（{amountInWords(shortage)}）；净差异：{net < 0 ? '-' : ''}¥{formatFen(Math.abs(net))}（
-              {amountInWords(net)}）。
-              盘盈按批次成本单价计价，盘亏按该批次账面价值计价{st.status === 'approved' ? '，金额即已过账的台账金额' : '（审核前为估算）'}。账面数量为录入该行时的账面数。
+              盘盈金额：¥{formatFen(surplus)}（{amountInWords(surplus)}）；盘亏金额：¥{formatFen(shortage)}（{amountInWords(shortage)}）；净差异：
+              {net < 0 ? '-' : ''}¥{formatFen(Math.abs(net))}（{amountInWords(net)}）。 盘盈按批次成本单价计价，盘亏按该批次账面价值计价
+              {st.status === 'approved' ? '，金额即已过账的台账金额' : '（审核前为估算）'}。账面数量为录入该行时的账面数。
               {st.decisionNote ? ` 审核意见：${st.decisionNote}` : ''}
             </>
           }

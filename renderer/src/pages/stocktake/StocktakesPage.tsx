@@ -147,13 +147,26 @@ function HubStocktakes() {
           { title: '单号', dataIndex: 'docNo', width: 150, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
           { title: '库房', dataIndex: 'storeName', width: 170, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
           { title: '类型', key: 'tags', width: 230, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
-          { title: '发起', key: 'created', width: 160, render: (_, s) => <span title={formatDateTime(s.createdAt)}>{s.startDate} {s.createdByName}</span> },
+          {
+            title: '发起',
+            key: 'created',
+            width: 160,
+            render: (_, s) => (
+              <span title={formatDateTime(s.createdAt)}>
+                {s.startDate} {s.createdByName}
+              </span>
+            ),
+          },
           {
             title: '进度',
             key: 'progress',
             width: 150,
             render: (_, s) =>
-              s.status === 'counting' ? <Progress percent={progressOf(s)} size="small" format={() => `${s.countedCount}/${s.lineCount}`} /> : `${s.lineCount} 行`,
+              s.status === 'counting' ? (
+                <Progress percent={progressOf(s)} size="small" format={() => `${s.countedCount}/${s.lineCount}`} />
+              ) : (
+                `${s.lineCount} 行`
+              ),
           },
           {
             title: '相符',
@@ -162,8 +175,20 @@ function HubStocktakes() {
             align: 'right',
             render: (_, s) => (s.matchedCount === null || s.status === 'cancelled' ? '' : `${s.matchedCount}/${s.lineCount}`),
           },
-          { title: '盘盈（元）', dataIndex: 'surplusAmount', width: 110, align: 'right', render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />) },
-          { title: '盘亏（元）', dataIndex: 'shortageAmount', width: 110, align: 'right', render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />) },
+          {
+            title: '盘盈（元）',
+            dataIndex: 'surplusAmount',
+            width: 110,
+            align: 'right',
+            render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
+          },
+          {
+            title: '盘亏（元）',
+            dataIndex: 'shortageAmount',
+            width: 110,
+            align: 'right',
+            render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
+          },
           { title: '状态', dataIndex: 'status', width: 100, render: (st: StocktakeStatus) => <StocktakeStatusTag status={st} /> },
           {
             title: '审核 / 作废',

@@ -102,12 +102,22 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
       <Row gutter={[12, 12]} className="kpis">
         <Col xs={12} md={6} xl={3}>
           <Card size="small" hoverable onClick={() => open({ figure: 'insurance', flag: true })}>
-            <Statistic title="医保目录占比（金额）" value={amountShare ?? '—'} suffix={amountShare === null ? '' : '%'} styles={{ content: { color: amountShare !== null && amountShare < TARGET ? RED : GREEN } }} />
+            <Statistic
+              title="医保目录占比（金额）"
+              value={amountShare ?? '—'}
+              suffix={amountShare === null ? '' : '%'}
+              styles={{ content: { color: amountShare !== null && amountShare < TARGET ? RED : GREEN } }}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6} xl={3}>
           <Card size="small" hoverable onClick={() => open({ figure: 'insurance', flag: true })}>
-            <Statistic title="医保目录占比（品种）" value={itemShare ?? '—'} suffix={itemShare === null ? '' : '%'} styles={{ content: { color: itemShare !== null && itemShare < TARGET ? RED : GREEN } }} />
+            <Statistic
+              title="医保目录占比（品种）"
+              value={itemShare ?? '—'}
+              suffix={itemShare === null ? '' : '%'}
+              styles={{ content: { color: itemShare !== null && itemShare < TARGET ? RED : GREEN } }}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6} xl={3}>
@@ -147,13 +157,21 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
       <Row gutter={[12, 12]}>
         <Col xs={24} xl={12}>
           <Card size="small" title="医保目录药品占比（按月）" extra={<Typography.Text type="secondary">{basis}，目标 ≥ 70%</Typography.Text>}>
-            <EChart label="医保目录药品占比按月" option={charts.insuranceMonths} onClick={(p) => open({ figure: 'insurance', period: d.insurance.months[p.dataIndex].period, flag: p.seriesIndex === 0 ? true : undefined })} />
+            <EChart
+              label="医保目录药品占比按月"
+              option={charts.insuranceMonths}
+              onClick={(p) => open({ figure: 'insurance', period: d.insurance.months[p.dataIndex].period, flag: p.seriesIndex === 0 ? true : undefined })}
+            />
           </Card>
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="各村卫生室医保目录药品占比" extra={<Typography.Text type="secondary">配送到各室，金额口径</Typography.Text>}>
             {d.insurance.clinics.length ? (
-              <EChart label="各村卫生室医保目录药品占比" option={charts.insuranceClinics} onClick={(p) => open({ figure: 'insurance', clinicId: d.insurance.clinics[p.dataIndex].clinicId })} />
+              <EChart
+                label="各村卫生室医保目录药品占比"
+                option={charts.insuranceClinics}
+                onClick={(p) => open({ figure: 'insurance', clinicId: d.insurance.clinics[p.dataIndex].clinicId })}
+              />
             ) : (
               <Empty />
             )}
@@ -161,7 +179,11 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="集采药品占比与节约金额" extra={<Typography.Text type="secondary">节约 =（集采前价格 − 实际价格）× 数量</Typography.Text>}>
-            <EChart label="集采药品占比与节约金额" option={charts.vbp} onClick={(p) => open({ figure: 'vbp', period: d.vbp.months[p.dataIndex].period, flag: p.seriesIndex === 1 ? undefined : true })} />
+            <EChart
+              label="集采药品占比与节约金额"
+              option={charts.vbp}
+              onClick={(p) => open({ figure: 'vbp', period: d.vbp.months[p.dataIndex].period, flag: p.seriesIndex === 1 ? undefined : true })}
+            />
             {d.vbp.total.withoutReference > 0 && (
               <Typography.Text type="secondary">有 {d.vbp.total.withoutReference} 组集采药品在目录中没有集采前价格，未计入节约金额。</Typography.Text>
             )}
@@ -170,7 +192,11 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
         <Col xs={24} xl={12}>
           <Card size="small" title="各村卫生室断货天数" extra={<Typography.Text type="secondary">前 90 天用过的药品库存为零的天数</Typography.Text>}>
             {d.stockouts.clinics.length ? (
-              <EChart label="各村卫生室断货天数" option={charts.stockouts} onClick={(p) => open({ figure: 'stockout', clinicId: d.stockouts.clinics[p.dataIndex].clinicId })} />
+              <EChart
+                label="各村卫生室断货天数"
+                option={charts.stockouts}
+                onClick={(p) => open({ figure: 'stockout', clinicId: d.stockouts.clinics[p.dataIndex].clinicId })}
+              />
             ) : (
               <Empty />
             )}
@@ -205,7 +231,11 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
         <Col xs={24} xl={12}>
           <Card size="small" title="近效期库存金额（按库房）" extra={<Typography.Text type="secondary">{d.nearExpiry.before} 前到期</Typography.Text>}>
             {d.nearExpiry.stores.length ? (
-              <EChart label="近效期库存金额" option={charts.nearExpiry} onClick={(p) => open({ figure: 'nearExpiry', storeId: d.nearExpiry.stores[p.dataIndex].storeId })} />
+              <EChart
+                label="近效期库存金额"
+                option={charts.nearExpiry}
+                onClick={(p) => open({ figure: 'nearExpiry', storeId: d.nearExpiry.stores[p.dataIndex].storeId })}
+              />
             ) : (
               <Empty description="没有近效期库存" />
             )}
@@ -213,7 +243,11 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
         </Col>
         <Col xs={24} xl={12}>
           <Card size="small" title="抽查账实相符率（按月）">
-            <EChart label="账实相符率按月" option={charts.accuracy} onClick={(p) => open({ figure: 'accuracy', period: d.accuracy.months[p.dataIndex].period })} />
+            <EChart
+              label="账实相符率按月"
+              option={charts.accuracy}
+              onClick={(p) => open({ figure: 'accuracy', period: d.accuracy.months[p.dataIndex].period })}
+            />
           </Card>
         </Col>
         <Col xs={24}>
@@ -255,7 +289,14 @@ function buildCharts(d: Dashboard, clinicName: (id: number) => string) {
     xAxis: { type: 'category', data: periods.map(monthLabel) },
     yAxis: pctAxis,
     series: [
-      { name: '金额占比', type: 'bar', data: months.map((m) => pct(m.catalogAmount, m.amount)), itemStyle: { color: BLUE }, markLine: targetLine, barMaxWidth: 36 },
+      {
+        name: '金额占比',
+        type: 'bar',
+        data: months.map((m) => pct(m.catalogAmount, m.amount)),
+        itemStyle: { color: BLUE },
+        markLine: targetLine,
+        barMaxWidth: 36,
+      },
       { name: '品种占比', type: 'line', data: months.map((m) => pct(m.catalogItems, m.items)), itemStyle: { color: GREEN }, connectNulls: false },
     ],
   };
@@ -332,17 +373,27 @@ function buildCharts(d: Dashboard, clinicName: (id: number) => string) {
     },
     xAxis: { type: 'category', data: so.map((c) => c.clinicName.replace('村卫生室', '')), axisLabel: { interval: 0, rotate: so.length > 8 ? 40 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ name: '断货天数', type: 'bar', barMaxWidth: 28, data: so.map((c) => ({ value: c.stockoutDays, itemStyle: { color: c.stockoutDays > 0 ? ORANGE : GREEN } })) }],
+    series: [
+      {
+        name: '断货天数',
+        type: 'bar',
+        barMaxWidth: 28,
+        data: so.map((c) => ({ value: c.stockoutDays, itemStyle: { color: c.stockoutDays > 0 ? ORANGE : GREEN } })),
+      },
+    ],
   };
   const consumptionClinics = [...new Set(d.consumption.months.map((m) => m.clinicId))];
   const cm = new Map(d.consumption.months.map((m) => [`${m.clinicId}:${m.period}`, m.amount]));
   const consumption: ChartOption = {
     grid: { ...grid, top: 56 },
     legend: { top: 0, type: 'scroll' },
-    tooltip: { trigger: 'item', formatter: (p: unknown) => {
-      const x = p as { seriesName: string; name: string; value: number };
-      return `${x.seriesName} ${x.name}<br/>用药金额：<b>${yuan(x.value)}</b>`;
-    } },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const x = p as { seriesName: string; name: string; value: number };
+        return `${x.seriesName} ${x.name}<br/>用药金额：<b>${yuan(x.value)}</b>`;
+      },
+    },
     xAxis: { type: 'category', data: periods.map(monthLabel) },
     yAxis: { type: 'value', name: '元', axisLabel: { formatter: yuanAxis } },
     series: consumptionClinics.map((id) => ({
@@ -366,7 +417,11 @@ function buildCharts(d: Dashboard, clinicName: (id: number) => string) {
         ])}`;
       },
     },
-    xAxis: { type: 'category', data: ne.map((s) => s.storeName.replace('村卫生室', '').replace('中心药库', '中心库')), axisLabel: { interval: 0, rotate: ne.length > 8 ? 40 : 0 } },
+    xAxis: {
+      type: 'category',
+      data: ne.map((s) => s.storeName.replace('村卫生室', '').replace('中心药库', '中心库')),
+      axisLabel: { interval: 0, rotate: ne.length > 8 ? 40 : 0 },
+    },
     yAxis: { type: 'value', name: '元', axisLabel: { formatter: yuanAxis } },
     series: [
       { name: '未过期', type: 'bar', stack: 'a', barMaxWidth: 28, data: ne.map((s) => s.value - s.expiredValue), itemStyle: { color: ORANGE } },

@@ -62,10 +62,21 @@ export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onCl
             dataIndex: 'qty',
             align: 'right',
             width: 120,
-            render: (q: number | null, r) => (r.packSize && r.packUnit && r.baseUnit ? <Qty qty={q} drug={{ packSize: r.packSize, packUnit: r.packUnit, baseUnit: r.baseUnit }} /> : '—'),
+            render: (q: number | null, r) =>
+              r.packSize && r.packUnit && r.baseUnit ? <Qty qty={q} drug={{ packSize: r.packSize, packUnit: r.packUnit, baseUnit: r.baseUnit }} /> : '—',
           },
           { title: '金额', dataIndex: 'amount', align: 'right', width: 120, render: (a: number | null) => <Money fen={a} /> },
-          { title: '标记', dataIndex: 'tags', width: 120, render: (tags: string[]) => tags.map((t) => <Tag key={t} color={t === '集采' ? 'blue' : t === '非医保' || t === '已过期' ? 'red' : 'green'}>{t}</Tag>) },
+          {
+            title: '标记',
+            dataIndex: 'tags',
+            width: 120,
+            render: (tags: string[]) =>
+              tags.map((t) => (
+                <Tag key={t} color={t === '集采' ? 'blue' : t === '非医保' || t === '已过期' ? 'red' : 'green'}>
+                  {t}
+                </Tag>
+              )),
+          },
           { title: '说明', dataIndex: 'note', render: (n: string | null) => n ?? '' },
         ]}
       />

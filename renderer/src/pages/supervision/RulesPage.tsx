@@ -60,7 +60,11 @@ export default function RulesPage() {
 
 function RuleCard({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
   const [form] = Form.useForm<Record<string, number | null>>();
-  const save = useApiMutation('supervision.setThresholds', { invalidates: ['supervision.rules', 'supervision.signals', 'supervision.dashboard'], success: '阈值已保存', form });
+  const save = useApiMutation('supervision.setThresholds', {
+    invalidates: ['supervision.rules', 'supervision.signals', 'supervision.dashboard'],
+    success: '阈值已保存',
+    form,
+  });
   useEffect(() => form.setFieldsValue(Object.fromEntries(rule.params.map((p) => [p.key, p.value]))), [rule, form]);
   return (
     <Card size="small" title={<RuleTag rule={rule.key} title={rule.title} />}>
@@ -75,7 +79,14 @@ function RuleCard({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
                 extra={p.value !== p.default ? `默认 ${p.default}` : undefined}
                 rules={[{ required: true, message: `请填写${p.label}` }]}
               >
-                <InputNumber min={p.min} max={p.max} step={p.integer ? 1 : 0.1} precision={p.integer ? 0 : undefined} suffix={p.unit === 'fen' ? '分' : p.unit} style={{ width: '100%' }} />
+                <InputNumber
+                  min={p.min}
+                  max={p.max}
+                  step={p.integer ? 1 : 0.1}
+                  precision={p.integer ? 0 : undefined}
+                  suffix={p.unit === 'fen' ? '分' : p.unit}
+                  style={{ width: '100%' }}
+                />
               </Form.Item>
             </Col>
           ))}
@@ -100,7 +111,10 @@ function ScheduleEditor({ schedule, canEdit }: { schedule: Schedule; canEdit: bo
     setRest(schedule.restWeekdays);
     setHolidays(schedule.holidays.map((h) => h.date));
   }, [schedule]);
-  const save = useApiMutation('supervision.setSchedule', { invalidates: ['supervision.schedules', 'supervision.signals', 'supervision.dashboard'], success: '休息日已保存' });
+  const save = useApiMutation('supervision.setSchedule', {
+    invalidates: ['supervision.schedules', 'supervision.signals', 'supervision.dashboard'],
+    success: '休息日已保存',
+  });
   const names = new Map(schedule.holidays.map((h) => [h.date, h.name]));
   const dirty = rest.join(',') !== schedule.restWeekdays.join(',') || holidays.join(',') !== schedule.holidays.map((h) => h.date).join(',');
   return (
@@ -128,7 +142,9 @@ function ScheduleEditor({ schedule, canEdit }: { schedule: Schedule; canEdit: bo
           type={dirty ? 'primary' : 'default'}
           disabled={!dirty}
           loading={save.isPending}
-          onClick={() => save.mutate({ clinicId: schedule.clinicId, restWeekdays: rest, holidays: holidays.map((date) => ({ date, name: names.get(date) ?? null })) })}
+          onClick={() =>
+            save.mutate({ clinicId: schedule.clinicId, restWeekdays: rest, holidays: holidays.map((date) => ({ date, name: names.get(date) ?? null })) })
+          }
         >
           保存
         </Button>

@@ -54,10 +54,13 @@ function SignalBody({ d }: { d: Detail }) {
     const unit = s.drugs[0]?.baseUnit ?? '';
     return {
       grid: { left: 48, right: 24, top: 24, bottom: 32, containLabel: true },
-      tooltip: { trigger: 'axis', formatter: (ps: unknown) => {
-        const h = d.history[(ps as { dataIndex: number }[])[0].dataIndex];
-        return `${h.weekStart} 起一周<br/>用药：<b>${h.qty}${unit}</b>${h.marked ? '<br/><b style="color:#f5222d">信号所在期间</b>' : ''}`;
-      } },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: unknown) => {
+          const h = d.history[(ps as { dataIndex: number }[])[0].dataIndex];
+          return `${h.weekStart} 起一周<br/>用药：<b>${h.qty}${unit}</b>${h.marked ? '<br/><b style="color:#f5222d">信号所在期间</b>' : ''}`;
+        },
+      },
       xAxis: { type: 'category', data: d.history.map((h) => h.weekStart.slice(5)) },
       yAxis: { type: 'value', name: unit },
       series: [
@@ -75,20 +78,32 @@ function SignalBody({ d }: { d: Detail }) {
     <>
       <Alert type={s.status === 'dismissed' ? 'info' : 'warning'} showIcon title={s.summary} description={d.rule.description} style={{ marginBottom: 12 }} />
       <Descriptions size="small" bordered column={{ xs: 1, md: 3 }} style={{ marginBottom: 12 }}>
-        <Descriptions.Item label="规则"><RuleTag rule={s.ruleKey} title={s.ruleTitle} /></Descriptions.Item>
-        <Descriptions.Item label="村卫生室">{s.clinicCode} {s.clinicName}</Descriptions.Item>
-        <Descriptions.Item label="状态"><SignalStatus status={s.status} /></Descriptions.Item>
+        <Descriptions.Item label="规则">
+          <RuleTag rule={s.ruleKey} title={s.ruleTitle} />
+        </Descriptions.Item>
+        <Descriptions.Item label="村卫生室">
+          {s.clinicCode} {s.clinicName}
+        </Descriptions.Item>
+        <Descriptions.Item label="状态">
+          <SignalStatus status={s.status} />
+        </Descriptions.Item>
         <Descriptions.Item label="药品" span={2}>
           {s.drugs.length === 0
             ? '—'
             : s.drugs.map((x, i) => (
                 <span key={x.id} style={{ marginRight: 12 }}>
                   {s.ruleKey === 'swap' && <Tag>{i === 0 ? '甲药（多发）' : '乙药（盘亏）'}</Tag>}
-                  <Link to={`/stock/card?store=${s.storeId}&drug=${x.id}`}>{x.name} {x.spec}</Link>
+                  <Link to={`/stock/card?store=${s.storeId}&drug=${x.id}`}>
+                    {x.name} {x.spec}
+                  </Link>
                 </span>
               ))}
         </Descriptions.Item>
-        <Descriptions.Item label="信号编号"><Typography.Text copyable type="secondary">{s.fingerprint}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label="信号编号">
+          <Typography.Text copyable type="secondary">
+            {s.fingerprint}
+          </Typography.Text>
+        </Descriptions.Item>
       </Descriptions>
       <Row gutter={[12, 12]} className="signal-numbers" style={{ marginBottom: 12 }}>
         {s.numbers.map((n) => (
@@ -154,7 +169,15 @@ function LedgerTable({ rows }: { rows: LedgerRow[] }) {
             return DOC_PAGES[r.docType] ? <Link to={`${DOC_PAGES[r.docType]}${r.docId}`}>{text}</Link> : text;
           },
         },
-        { title: '药品', key: 'drug', render: (_, r) => <Link to={`/stock/card?store=${r.storeId}&drug=${r.drugId}`}>{r.drugName} {r.spec}</Link> },
+        {
+          title: '药品',
+          key: 'drug',
+          render: (_, r) => (
+            <Link to={`/stock/card?store=${r.storeId}&drug=${r.drugId}`}>
+              {r.drugName} {r.spec}
+            </Link>
+          ),
+        },
         { title: '批号', dataIndex: 'batchNo', width: 110 },
         { title: '数量', dataIndex: 'qty', align: 'right', width: 110, render: (q: number, r) => <Qty qty={q} drug={r} /> },
         { title: '金额', dataIndex: 'amount', align: 'right', width: 100, render: (a: number) => <Money fen={a} /> },
@@ -166,7 +189,12 @@ function LedgerTable({ rows }: { rows: LedgerRow[] }) {
 
 function DismissModal({ open, fingerprint, onClose }: { open: boolean; fingerprint: string; onClose: () => void }) {
   const [form] = Form.useForm<{ note: string }>();
-  const dismiss = useApiMutation('supervision.dismiss', { invalidates: ['supervision.signal', 'supervision.signals', 'supervision.dashboard'], success: '已排除，记录已保存', form, onSuccess: onClose });
+  const dismiss = useApiMutation('supervision.dismiss', {
+    invalidates: ['supervision.signal', 'supervision.signals', 'supervision.dashboard'],
+    success: '已排除，记录已保存',
+    form,
+    onSuccess: onClose,
+  });
   return (
     <Modal
       open={open}
@@ -178,9 +206,18 @@ function DismissModal({ open, fingerprint, onClose }: { open: boolean; fingerpri
       onOk={() => form.validateFields().then((v) => dismiss.mutate({ fingerprint, note: v.note }))}
       destroyOnHidden
     >
-      <Typography.Paragraph type="secondary">请写明核实的情况（如处方、义诊记录）。排除记录保存经办人、时间和当时的数字；数字变坏时信号会重新出现。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        请写明核实的情况（如处方、义诊记录）。排除记录保存经办人、时间和当时的数字；数字变坏时信号会重新出现。
+      </Typography.Paragraph>
       <Form form={form} layout="vertical" preserve={false}>
-        <Form.Item name="note" label="核实说明" rules={[{ required: true, whitespace: true, message: '请填写排除说明' }, { min: 4, message: '排除说明至少 4 个字，请写明核实情况' }]}>
+        <Form.Item
+          name="note"
+          label="核实说明"
+          rules={[
+            { required: true, whitespace: true, message: '请填写排除说明' },
+            { min: 4, message: '排除说明至少 4 个字，请写明核实情况' },
+          ]}
+        >
           <Input.TextArea rows={4} maxLength={500} showCount autoFocus />
         </Form.Item>
       </Form>

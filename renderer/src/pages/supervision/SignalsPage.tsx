@@ -104,7 +104,16 @@ export default function SignalsPage() {
           { title: '情况', dataIndex: 'summary', render: (s: string) => <Typography.Text>{s}</Typography.Text> },
           { title: '台账行', dataIndex: 'ledgerCount', width: 70, align: 'right' },
           { title: '状态', dataIndex: 'status', width: 90, render: (s: SignalRow['status']) => <SignalStatus status={s} /> },
-          { title: '', key: 'open', width: 60, render: (_, r) => <Link to={signalPath(r.fingerprint)} onClick={(e) => e.stopPropagation()}>查看</Link> },
+          {
+            title: '',
+            key: 'open',
+            width: 60,
+            render: (_, r) => (
+              <Link to={signalPath(r.fingerprint)} onClick={(e) => e.stopPropagation()}>
+                查看
+              </Link>
+            ),
+          },
         ]}
       />
     </Page>

@@ -15,7 +15,17 @@ interface Values {
 }
 
 /** Create or edit a distribution company; the credit code is checked as it is typed (GB 32100-2015). */
-export function SupplierFormModal({ open, supplier, onClose, onCreated }: { open: boolean; supplier: SupplierRow | null; onClose(): void; onCreated?(s: SupplierRow): void }) {
+export function SupplierFormModal({
+  open,
+  supplier,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  supplier: SupplierRow | null;
+  onClose(): void;
+  onCreated?(s: SupplierRow): void;
+}) {
   const [form] = Form.useForm<Values>();
   const invalidates = ['suppliers.list', 'suppliers.get', 'catalog.list'] as const;
   const create = useApiMutation('suppliers.create', {
@@ -32,11 +42,28 @@ export function SupplierFormModal({ open, supplier, onClose, onCreated }: { open
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    form.setFieldsValue(supplier ? { ...supplier, licenceNo: supplier.licenceNo ?? undefined, contact: supplier.contact ?? undefined, phone: supplier.phone ?? undefined, address: supplier.address ?? undefined } : { active: true });
+    form.setFieldsValue(
+      supplier
+        ? {
+            ...supplier,
+            licenceNo: supplier.licenceNo ?? undefined,
+            contact: supplier.contact ?? undefined,
+            phone: supplier.phone ?? undefined,
+            address: supplier.address ?? undefined,
+          }
+        : { active: true },
+    );
   }, [open, supplier, form]);
 
   function submit(v: Values) {
-    const fields = { name: v.name, creditCode: v.creditCode, licenceNo: v.licenceNo || null, contact: v.contact || null, phone: v.phone || null, address: v.address || null };
+    const fields = {
+      name: v.name,
+      creditCode: v.creditCode,
+      licenceNo: v.licenceNo || null,
+      contact: v.contact || null,
+      phone: v.phone || null,
+      address: v.address || null,
+    };
     if (supplier) update.mutate({ id: supplier.id, active: v.active ?? true, ...fields });
     else create.mutate(fields);
   }
@@ -92,7 +119,12 @@ export function SupplierFormModal({ open, supplier, onClose, onCreated }: { open
           <Input maxLength={120} />
         </Form.Item>
         {supplier && (
-          <Form.Item name="active" label="状态" valuePropName="checked" extra={supplier.defaultForCount ? `该企业是 ${supplier.defaultForCount} 种药品的默认配送企业，停用后请为这些药品另选配送企业。` : undefined}>
+          <Form.Item
+            name="active"
+            label="状态"
+            valuePropName="checked"
+            extra={supplier.defaultForCount ? `该企业是 ${supplier.defaultForCount} 种药品的默认配送企业，停用后请为这些药品另选配送企业。` : undefined}
+          >
             <Switch checkedChildren="启用" unCheckedChildren="停用" />
           </Form.Item>
         )}

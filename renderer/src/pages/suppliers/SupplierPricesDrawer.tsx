@@ -171,7 +171,14 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
             <Typography.Text strong>添加药品</Typography.Text>
             <Typography.Text type="secondary">（输入名称或拼音首字母，↑↓ 选择，Enter 添加后直接输入价格）</Typography.Text>
             <div style={{ marginTop: 6 }}>
-              <DrugPicker ref={picker} onSelect={add} focusAfterSelect="caller" autoFocus placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…" excludeIds={lines.map((l) => l.drugId)} />
+              <DrugPicker
+                ref={picker}
+                onSelect={add}
+                focusAfterSelect="caller"
+                autoFocus
+                placeholder="添加药品：如 amxl、阿莫西林、XJ01CA…"
+                excludeIds={lines.map((l) => l.drugId)}
+              />
             </div>
           </div>
         )}
@@ -192,8 +199,7 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
               render: (_, l) => (
                 <div>
                   <Typography.Text strong>{l.genericName}</Typography.Text>
-                  {l.tradeName && <Typography.Text type="secondary">（{l.tradeName}）</Typography.Text>}{' '}
-                  {l.vbp && <Tag color="red">集采</Tag>}
+                  {l.tradeName && <Typography.Text type="secondary">（{l.tradeName}）</Typography.Text>} {l.vbp && <Tag color="red">集采</Tag>}
                   {l.isDefault && <Tag color="blue">默认企业</Tag>}
                   <div>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -241,7 +247,16 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
               title: '供应',
               key: 'active',
               width: 90,
-              render: (_, l) => <Switch size="small" disabled={readOnly || !supplier?.active} checked={l.active} checkedChildren="供应" unCheckedChildren="停供" onChange={(active) => edit(l.drugId, { active })} />,
+              render: (_, l) => (
+                <Switch
+                  size="small"
+                  disabled={readOnly || !supplier?.active}
+                  checked={l.active}
+                  checkedChildren="供应"
+                  unCheckedChildren="停供"
+                  onChange={(active) => edit(l.drugId, { active })}
+                />
+              ),
             },
             {
               title: '',

@@ -9,6 +9,7 @@ import { ROLE_LABELS, type Role } from '../../../../shared/contract/define';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { describeTarget, TARGET_KIND_OPTIONS } from './auditTargets';
+import { useKnownRoutes } from '../../app/knownRoutes';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
@@ -75,7 +76,9 @@ function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | numbe
             <Button
               key={`${r.userId}-${r.username}-${r.ip}-${r.outcome}`}
               size="small"
-              onClick={() => onPick(r.userId ? { userId: r.userId, outcome: r.outcome, ip: undefined } : { ip: r.ip ?? undefined, outcome: r.outcome, userId: undefined })}
+              onClick={() =>
+                onPick(r.userId ? { userId: r.userId, outcome: r.outcome, ip: undefined } : { ip: r.ip ?? undefined, outcome: r.outcome, userId: undefined })
+              }
             >
               {r.displayName ?? r.username ?? '未登录'}
               {r.clinicName ? `（${r.clinicName}）` : ''} · {r.ip ?? '—'} · {AUDIT_OUTCOME_LABELS[r.outcome]} {r.count} 次
@@ -109,6 +112,7 @@ function Details({ row }: { row: AuditRow }) {
 }
 
 export default function AuditLogPage() {
+  const routes = useKnownRoutes();
   const { filters, set, clear } = useFilters();
   const log = useApiQuery('audit.list', filters, { placeholderData: (prev) => prev });
   const users = useApiQuery('users.list', { includeInactive: true });
@@ -198,7 +202,14 @@ export default function AuditLogPage() {
             onChange={(v) => set({ target: v })}
             options={TARGET_KIND_OPTIONS}
           />
-          <Input.Search aria-label="地址" allowClear placeholder="IP 地址" style={{ width: 160 }} defaultValue={filters.ip} onSearch={(v) => set({ ip: v.trim() })} />
+          <Input.Search
+            aria-label="地址"
+            allowClear
+            placeholder="IP 地址"
+            style={{ width: 160 }}
+            defaultValue={filters.ip}
+            onSearch={(v) => set({ ip: v.trim() })}
+          />
           {filtered && (
             <Button type="link" onClick={clear}>
               清除筛选
@@ -231,7 +242,9 @@ export default function AuditLogPage() {
             render: (_, r) =>
               r.username ? (
                 <Space size={4} wrap>
-                  <a onClick={() => r.userId && set({ userId: r.userId })}>{r.displayName ?? r.username}</a>
+                  <Button type="link" size="small" className="link-button" onClick={() => r.userId && set({ userId: r.userId })}>
+                    {r.displayName ?? r.username}
+                  </Button>
                   {r.role && <Tag>{ROLE_LABELS[r.role as Role] ?? r.role}</Tag>}
                 </Space>
               ) : (
@@ -245,7 +258,9 @@ export default function AuditLogPage() {
             width: 150,
             render: (_, r) => (
               <Space orientation="vertical" size={0}>
-                <a onClick={() => r.ip && set({ ip: r.ip })}>{r.ip ?? '—'}</a>
+                <Button type="link" size="small" className="link-button" onClick={() => r.ip && set({ ip: r.ip })}>
+                  {r.ip ?? '—'}
+                </Button>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {TRANSPORT_LABELS[r.transport] ?? r.transport}
                 </Typography.Text>
@@ -269,7 +284,7 @@ export default function AuditLogPage() {
             key: 'target',
             width: 160,
             render: (_, r) => {
-              const t = describeTarget(r.target, r.targetLabel, r.details);
+              const t = describeTarget(r.target, r.targetLabel, r.details, routes);
               if (!t) return '—';
               return t.href ? <Link to={t.href}>{t.text}</Link> : t.text;
             },

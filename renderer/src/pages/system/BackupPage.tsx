@@ -6,16 +6,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { useSession } from '../../stores/session';
-import {
-  MAX_UPLOAD_BYTES,
-  ReasonTag,
-  RestoreConfirmModal,
-  fileToBase64,
-  formatBytes,
-  formatTime,
-  saveBase64,
-  type RestoreCandidate,
-} from './backupShared';
+import { MAX_UPLOAD_BYTES, ReasonTag, RestoreConfirmModal, fileToBase64, formatBytes, formatTime, saveBase64, type RestoreCandidate } from './backupShared';
 
 type Pending = { candidate: RestoreCandidate; source: { fileName: string } | { upload: File } };
 
@@ -62,9 +53,10 @@ export default function BackupPage() {
   useEffect(() => {
     if (!busy) void refetchList();
   }, [busy, refetchList]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the form follows the saved folder and count, not every refetch of the status
   useEffect(() => {
     if (s) form.setFieldsValue({ dir: s.dir, keep: s.keep });
-  }, [s?.dir, s?.keep, form]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [s?.dir, s?.keep, form]);
 
   async function download(entry: BackupEntry) {
     setDownloading(entry.fileName);
@@ -92,7 +84,9 @@ export default function BackupPage() {
         title: '数据已恢复',
         content: (
           <>
-            <p>已从“{result.restoredFrom}”恢复{result.fileSchemaVersion < result.schemaVersion ? `，并升级到数据库版本 ${result.schemaVersion}` : ''}。</p>
+            <p>
+              已从“{result.restoredFrom}”恢复{result.fileSchemaVersion < result.schemaVersion ? `，并升级到数据库版本 ${result.schemaVersion}` : ''}。
+            </p>
             {result.previousDataSavedAs && <p style={{ wordBreak: 'break-all' }}>恢复前的数据已备份为：{result.previousDataSavedAs}</p>}
             <p>所有用户都已退出，请重新登录。</p>
           </>
@@ -145,7 +139,12 @@ export default function BackupPage() {
         {busy && !create.isPending && <Alert type="info" showIcon title="正在进行一次备份（例如每日自动备份），请稍候…" />}
         {s && !s.folder.ok && <Alert type="error" showIcon title="备份目录不可用，备份无法写入" description={s.folder.problem} />}
         {s?.scheduler.lastError && (
-          <Alert type="error" showIcon title={s.scheduler.lastError} description={`时间：${formatTime(s.scheduler.lastErrorAt)}。请检查备份目录后点“立即备份”。`} />
+          <Alert
+            type="error"
+            showIcon
+            title={s.scheduler.lastError}
+            description={`时间：${formatTime(s.scheduler.lastErrorAt)}。请检查备份目录后点“立即备份”。`}
+          />
         )}
         {s?.folder.ok && s.folder.sameDiskAsData && (
           <Alert
@@ -159,12 +158,7 @@ export default function BackupPage() {
         <Row gutter={[12, 12]}>
           <Col xs={24} xl={11}>
             <Card title="备份设置" size="small" loading={status.isLoading}>
-              <Form
-                form={form}
-                layout="vertical"
-                requiredMark={false}
-                onFinish={(v) => save.mutate({ dir: v.dir, keep: v.keep })}
-              >
+              <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => save.mutate({ dir: v.dir, keep: v.keep })}>
                 <Form.Item
                   name="dir"
                   label="备份目录"
@@ -210,9 +204,21 @@ export default function BackupPage() {
                     {
                       key: 'daily',
                       label: '今天的自动备份',
-                      children: s.todayDailyDone ? <Badge status="success" text="已完成" /> : <Badge status="warning" text="尚未完成（程序运行时每小时检查一次）" />,
+                      children: s.todayDailyDone ? (
+                        <Badge status="success" text="已完成" />
+                      ) : (
+                        <Badge status="warning" text="尚未完成（程序运行时每小时检查一次）" />
+                      ),
                     },
-                    { key: 'file', label: '数据文件', children: <Typography.Text copyable style={{ wordBreak: 'break-all' }}>{s.dataFile}</Typography.Text> },
+                    {
+                      key: 'file',
+                      label: '数据文件',
+                      children: (
+                        <Typography.Text copyable style={{ wordBreak: 'break-all' }}>
+                          {s.dataFile}
+                        </Typography.Text>
+                      ),
+                    },
                     { key: 'size', label: '数据大小', children: formatBytes(s.dataSizeBytes) },
                     { key: 'free', label: '备份目录剩余空间', children: formatBytes(s.folder.freeBytes) },
                   ]}
@@ -266,7 +272,14 @@ export default function BackupPage() {
                 fixed: 'right',
                 render: (_: unknown, e) => (
                   <Space size={0}>
-                    <Button type="link" size="small" icon={<CloudDownloadOutlined />} loading={downloading === e.fileName} onClick={() => void download(e)} aria-label={`下载 ${e.fileName}`}>
+                    <Button
+                      type="link"
+                      size="small"
+                      icon={<CloudDownloadOutlined />}
+                      loading={downloading === e.fileName}
+                      onClick={() => void download(e)}
+                      aria-label={`下载 ${e.fileName}`}
+                    >
                       下载
                     </Button>
                     <Button

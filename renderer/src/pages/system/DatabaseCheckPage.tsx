@@ -31,9 +31,7 @@ export default function DatabaseCheckPage() {
       subTitle={message ?? '三统上次没有正常关闭，正在检查数据库是否完好，请稍候。'}
       extra={
         <>
-          <Typography.Paragraph type="secondary">
-            已等待 {waited} 秒。检查完成后本页会自动进入系统，无需刷新；检查期间数据不会被改动。
-          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">已等待 {waited} 秒。检查完成后本页会自动进入系统，无需刷新；检查期间数据不会被改动。</Typography.Paragraph>
           <Button onClick={() => void load()}>立即重试</Button>
         </>
       }

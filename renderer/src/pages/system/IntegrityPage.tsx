@@ -28,6 +28,7 @@ function CheckRow({ check }: { check: IntegrityCheckResult }) {
                   children: (
                     <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                       {check.problems.map((p, i) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: the problems of a check are a fixed list, never reordered
                         <li key={i} style={{ wordBreak: 'break-all' }}>
                           {p}
                         </li>

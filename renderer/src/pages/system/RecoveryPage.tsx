@@ -185,7 +185,13 @@ export default function RecoveryPage({ mode, onBack }: { mode: 'damaged' | 'setu
           </Space>
         )}
       </Card>
-      <RestoreConfirmModal candidate={pending?.candidate ?? null} busy={busy} damaged={damaged} onConfirm={() => void restore()} onCancel={() => setPending(null)} />
+      <RestoreConfirmModal
+        candidate={pending?.candidate ?? null}
+        busy={busy}
+        damaged={damaged}
+        onConfirm={() => void restore()}
+        onCancel={() => setPending(null)}
+      />
     </div>
   );
 }

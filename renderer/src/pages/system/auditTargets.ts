@@ -1,5 +1,4 @@
 import { matchPath } from 'react-router';
-import { ROUTES } from '../../app/routes';
 
 /**
  * What an audit row's target ('<kind>:<id>') is called, and where the record can be opened. A link is
@@ -29,9 +28,9 @@ export interface TargetView {
   href: string | null;
 }
 
-function routeExists(path: string): boolean {
+function routeExists(path: string, routes: readonly string[]): boolean {
   const pathname = path.split('?')[0];
-  return ROUTES.some((r) => matchPath({ path: r.path, end: true }, pathname) !== null);
+  return routes.some((r) => matchPath({ path: r, end: true }, pathname) !== null);
 }
 
 /** The record's name: the server's label (document number or name), else what the handler noted. */
@@ -44,7 +43,12 @@ function nameIn(label: string | null, details: Record<string, unknown> | null | 
   return null;
 }
 
-export function describeTarget(target: string | null, label: string | null, details?: Record<string, unknown> | null): TargetView | null {
+export function describeTarget(
+  target: string | null,
+  label: string | null,
+  details: Record<string, unknown> | null | undefined,
+  routes: readonly string[],
+): TargetView | null {
   if (!target) return null;
   const i = target.indexOf(':');
   const kind = i > 0 ? target.slice(0, i) : target;
@@ -52,7 +56,7 @@ export function describeTarget(target: string | null, label: string | null, deta
   const known = KINDS[kind];
   const name = nameIn(label, details);
   const text = `${known?.label ?? kind} ${name ?? (id ? `#${id}` : '')}`.trim();
-  const href = known?.paths.map((p) => p(id)).find(routeExists) ?? null;
+  const href = known?.paths.map((p) => p(id)).find((p) => routeExists(p, routes)) ?? null;
   return { text, href };
 }
 

@@ -81,6 +81,7 @@ export function RestoreConfirmModal({
   onCancel: () => void;
 }) {
   const [typed, setTyped] = useState('');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new candidate clears what was typed for the previous one
   useEffect(() => setTyped(''), [candidate]);
   const ready = typed.trim() === CONFIRM_WORD;
   return (
@@ -105,7 +106,15 @@ export function RestoreConfirmModal({
             bordered
             style={{ marginBottom: 12 }}
             items={[
-              { key: 'file', label: '备份文件', children: <Typography.Text strong style={{ wordBreak: 'break-all' }}>{candidate.fileName}</Typography.Text> },
+              {
+                key: 'file',
+                label: '备份文件',
+                children: (
+                  <Typography.Text strong style={{ wordBreak: 'break-all' }}>
+                    {candidate.fileName}
+                  </Typography.Text>
+                ),
+              },
               { key: 'at', label: candidate.atLabel, children: <Typography.Text strong>{formatTime(candidate.at)}</Typography.Text> },
               { key: 'size', label: '大小', children: formatBytes(candidate.sizeBytes) },
               ...(candidate.reason ? [{ key: 'reason', label: '类型', children: <ReasonTag reason={candidate.reason} /> }] : []),

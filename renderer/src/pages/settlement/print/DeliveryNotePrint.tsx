@@ -10,6 +10,7 @@ import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
+import { DELIVERY_STATUS_LABELS } from '../../../../../shared/stock';
 
 type Line = z.infer<typeof deliveryDetail>['lines'][number];
 
@@ -21,7 +22,7 @@ export const DELIVERY_PAPERS: Record<string, { label: string; paper: PrintPaper 
   '241-third': { label: '241 三等分', paper: { size: '241mm 93.1mm', width: '241mm', compact: true } },
 };
 
-const STATUS: Record<string, string> = { in_transit: '在途待签收', signed: '已签收', discrepancy: '签收有差异', resolved: '差异已处理' };
+const STATUS: Record<string, string> = DELIVERY_STATUS_LABELS;
 
 const COLUMNS: PrintColumn<Line>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
@@ -32,7 +33,17 @@ const COLUMNS: PrintColumn<Line>[] = [
   { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
   { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => formatQty(l.qty, l.packSize, l.packUnit, l.baseUnit) },
   // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
-  { key: 'price', title: '单价（元）', width: '10%', align: 'right', render: (l) => <span className="print-nowrap">{formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}</span> },
+  {
+    key: 'price',
+    title: '单价（元）',
+    width: '10%',
+    align: 'right',
+    render: (l) => (
+      <span className="print-nowrap">
+        {formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}
+      </span>
+    ),
+  },
   { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
 ];
 

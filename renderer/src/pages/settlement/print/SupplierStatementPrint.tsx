@@ -16,7 +16,12 @@ const COLUMNS: PrintColumn<SupplierLine>[] = [
   { key: 'date', title: '日期', width: '11%', align: 'center', render: (l) => <span className="print-nowrap">{l.date}</span> },
   { key: 'kind', title: '摘要', width: '10%', align: 'center', render: (l) => <span className="print-nowrap">{SUPPLIER_LINE_LABELS[l.kind]}</span> },
   { key: 'doc', title: '入库单 / 退货单 / 凭证号', width: '20%', render: (l) => <span className="print-small">{l.docNos}</span> },
-  { key: 'invoice', title: '发票号', width: '14%', render: (l) => <span className="print-small">{l.invoiceNo ?? (l.kind === 'receipt' || l.kind === 'reversal' ? '（未填）' : '')}</span> },
+  {
+    key: 'invoice',
+    title: '发票号',
+    width: '14%',
+    render: (l) => <span className="print-small">{l.invoiceNo ?? (l.kind === 'receipt' || l.kind === 'reversal' ? '（未填）' : '')}</span>,
+  },
   { key: 'received', title: '购进金额', width: '10%', align: 'right', render: (l) => money(l.received) },
   { key: 'returned', title: '退货金额', width: '10%', align: 'right', render: (l) => money(l.returned) },
   { key: 'paid', title: '付款金额', width: '10%', align: 'right', render: (l) => money(l.paid) },
@@ -59,7 +64,12 @@ export function SupplierStatementPrint() {
           rowKey={(_, i) => i}
           totals={{
             label: '本月合计',
-            cells: { received: formatFen(s.totals.received), returned: formatFen(s.totals.returned), paid: formatFen(s.totals.paid), balance: formatFen(s.totals.closing) },
+            cells: {
+              received: formatFen(s.totals.received),
+              returned: formatFen(s.totals.returned),
+              paid: formatFen(s.totals.paid),
+              balance: formatFen(s.totals.closing),
+            },
           }}
           amountInWordsFen={s.totals.closing}
           amountInWordsLabel="期末应付余额"

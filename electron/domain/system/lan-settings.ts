@@ -1,7 +1,7 @@
 /** The LAN settings (系统管理 → 系统设置) as stored in the settings table. */
-import type { Db } from '../db/database';
-import { getSetting, setSetting } from '../domain/settings';
-import { DEFAULT_LAN_PORT, type LanSettings } from '../../shared/contract/system';
+import type { Db } from '../../db/database';
+import { getSetting, setSetting } from '../settings';
+import { DEFAULT_LAN_PORT, type LanSettings } from '../../../shared/contract/system';
 
 /** The extra host names clinics may use (系统设置), as stored. */
 export function readLanHostnames(db: Db): string[] {
@@ -29,4 +29,3 @@ export function writeLanSettings(db: Db, s: LanSettings): void {
   setSetting(db, 'lan.https', s.https ? '1' : '0');
   setSetting(db, 'lan.hostnames', JSON.stringify(s.hostnames));
 }
-

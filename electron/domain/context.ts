@@ -1,7 +1,6 @@
-import type { SantongApp } from '../app';
-import type { Runtime } from '../runtime';
 import type { Db } from '../db/database';
-import type { AuthedUser } from '../domain/auth/sessions';
+import type { Host, OpenHub } from './ports';
+import type { AuthedUser } from './auth/sessions';
 import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
 import type { z } from 'zod';
 
@@ -23,9 +22,10 @@ export interface SessionSink {
 }
 
 export interface HandlerContext {
-  app: SantongApp;
-  /** Lets setup switch between the real and the demo hub. */
-  runtime: Runtime;
+  /** What a handler may know of the open hub (a port; `app.ts` implements it). */
+  hub: OpenHub;
+  /** The few host operations: switch to the demo hub, reopen after a restore, the LAN's state (`runtime.ts`). */
+  host: Host;
   /** The writer inside the method's transaction for writes; the read-only connection for reads. */
   db: Db;
   /** The moment of the call, from the app's clock; one value for the whole call. */
@@ -43,7 +43,14 @@ export interface HandlerContext {
    * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).
    * `actor` names who acted when the call began without a session (a login, the first-run setup).
    */
-  audit: { target?: string; clinicId?: number | null; details?: Record<string, unknown>; actor?: AuthedUser };
+  audit: {
+    target?: string;
+    clinicId?: number | null;
+    details?: Record<string, unknown>;
+    actor?: AuthedUser;
+    /** Set when the call posted stock on a date before today (补录); the audit row's details say so. */
+    backdated?: { businessDate: string; recordedOn: string };
+  };
 }
 
 /**
@@ -62,6 +69,7 @@ export type Handler<K extends MethodName> =
   | ((ctx: HandlerContext, input: ParsedInput<K>) => HandlerResult<K>)
   | {
       prepare: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<unknown>;
+      // biome-ignore lint/suspicious/noExplicitAny: each handler declares what its own prepare step hands it
       run: (ctx: HandlerContext, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
     }
   | {

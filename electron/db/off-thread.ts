@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
-import { bundledScript } from '../../paths';
+import { bundledScript } from '../paths';
 
 /** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
 export type CheckJob =

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { AppError } from '../../errors';
+import { AppError } from '../errors';
 import { fsyncFile, inspectDatabaseFile, makeSelfContained, sha256FileSync } from './files';
 
 /** What the checks found about a freshly written backup copy. */

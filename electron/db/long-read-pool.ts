@@ -2,17 +2,16 @@ import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../shared/errors';
 import { AppError } from '../errors';
 import { bundledScript } from '../paths';
-import type { AuthedUser } from '../domain/auth/sessions';
-import type { LongReadMethod } from './long-reads';
 
 export const LONG_READ_WORKER_BUNDLE = 'long-read-worker.cjs';
 
-export interface LongReadRequest {
+/** What the worker is asked: a method of the long-read table (api/long-reads.ts) as a user, at an instant. */
+export interface LongReadRequest<User = unknown> {
   id: number;
-  method: LongReadMethod;
+  method: string;
   input: unknown;
   nowMs: number;
-  user: AuthedUser;
+  user: User;
 }
 
 export type LongReadReply =
@@ -43,7 +42,7 @@ export class LongReadWorker {
   constructor(private readonly dbFile: string) {}
 
   /** The read's value from the worker; `here` runs the same read on this thread when no worker can. */
-  async run(method: LongReadMethod, input: unknown, now: Date, user: AuthedUser, here: () => unknown): Promise<unknown> {
+  async run(method: string, input: unknown, now: Date, user: unknown, here: () => unknown): Promise<unknown> {
     const worker = this.started();
     if (!worker) return here();
     const id = this.nextId++;

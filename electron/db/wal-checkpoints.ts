@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { Db } from '../../db/database';
-import { isBusy, withDataLock } from './backup';
+import type { Db } from './database';
+import { isBusy, withDataLock } from './data-lock';
 import { checkpointOffThread } from './off-thread';
 
 /** SQLite's default: the committing connection checkpoints once the log passes this many pages. */

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { APPLICATION_ID } from '../../db/database';
-import { AppError } from '../../errors';
+import { APPLICATION_ID } from './database';
+import { AppError } from '../errors';
 
 export interface DatabaseFileInfo {
   schemaVersion: number;

@@ -1,6 +1,6 @@
-import { sql, type Db } from '../db/database';
-import type { AuthedUser } from '../domain/auth/sessions';
-import type { Caller } from './context';
+import { sql, type Db } from '../../db/database';
+import type { AuthedUser } from '../auth/sessions';
+import type { Caller } from '../context';
 
 const SECRET_KEY = /password|token|secret|base64/i;
 const MAX_DETAILS = 2000;
@@ -13,9 +13,7 @@ export function redact(value: unknown, depth = 0): unknown {
     return value.length > 20 ? [...head, `…(+${value.length - 20})`] : head;
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[已隐去]' : redact(v, depth + 1)]),
-    );
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[已隐去]' : redact(v, depth + 1)]));
   }
   if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 200)}…`;
   return value;

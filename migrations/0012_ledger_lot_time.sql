@@ -1,0 +1,12 @@
+-- Stock is valid at every instant (README “补录”): the ledger's order is (business_date, id), a back-dated
+-- row sitting at the end of its own day, and a posting dated D must leave every running balance of its
+-- store × lot from D on at or above zero.
+--
+-- This index is that order per store × lot, with the quantity, so that
+-- - an outgoing posting asks in one seek whether anything of its store × lot is dated after it (almost never:
+--   today's postings are the last), and otherwise reads only the rows after its date, not the lot's history;
+-- - first-expiry-first allocation on a back date reads each live lot's later rows the same way;
+-- - the data check's running balance of every lot (a window over this order) reads the index alone, in order,
+--   without sorting the ledger.
+-- `id` is named so that rows of one day stay in the order they were recorded (it would otherwise follow qty).
+CREATE INDEX ledger_lot_time ON ledger (store_id, lot_id, business_date, id, qty);
