@@ -419,7 +419,11 @@ const bchno = (lotId: number) => `L${String(lotId).padStart(8, '0')}`;
 async function expectExportEqualsLedger(w: World, period: string, stores: number[]): Promise<void> {
   const user = { id: 0, username: 'yaoku', displayName: '周药师', role: 'pharmacist' as const, clinicId: null, clinicName: null, mustChangePassword: false };
   const read = { db: w.hub.runtime.app.readDb, now: w.hub.clock.now(), today: w.today, user, optionalUser: user };
+  // Goods issued and not yet signed for are the hub's: the clinics' transit stores are exported with the hub.
+  const transit = (sql(w.db, "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((s) => s.id);
   for (const storeId of stores) {
+    const ledgerStores = storeId === w.hubStore ? [storeId, ...transit] : [storeId];
+    const inList = ledgerStores.map(() => '?').join(',');
     const file = await downloadInsuranceExport(read, { period, storeId, format: 'json' });
     const json = Buffer.from(file.base64, 'base64').toString('utf8');
     const upload = JSON.parse(json) as Upload;
@@ -435,16 +439,22 @@ async function expectExportEqualsLedger(w: World, period: string, stores: number
         exported.set(id, qty);
       }
     }
-    const ledger = sql(w.db, 'SELECT id, qty FROM ledger WHERE store_id = ? AND period = ? ORDER BY id').all(storeId, period) as { id: number; qty: number }[];
+    const ledger = sql(w.db, `SELECT id, qty FROM ledger WHERE store_id IN (${inList}) AND period = ? ORDER BY id`).all(...ledgerStores, period) as {
+      id: number;
+      qty: number;
+    }[];
     expect(Object.fromEntries(exported), `${period} store ${storeId} export rows`).toEqual(Object.fromEntries(ledger.map((l) => [l.id, l.qty])));
     const balances = sql(
       w.db,
-      'SELECT lot_id AS lotId, sum(qty) AS qty FROM ledger WHERE store_id = ? AND period <= ? GROUP BY lot_id HAVING sum(qty) <> 0',
-    ).all(storeId, period) as {
+      `SELECT lot_id AS lotId, sum(qty) AS qty FROM ledger WHERE store_id IN (${inList}) AND period <= ? GROUP BY lot_id HAVING sum(qty) <> 0`,
+    ).all(...ledgerStores, period) as {
       lotId: number;
       qty: number;
     }[];
-    expect(Object.fromEntries(upload['3501'].map((r) => [r.fixmedins_bchno, r.inv_cnt])), `${period} store ${storeId} 3501`).toEqual(
+    // A lot can be both on the hub's shelf and on its way to a clinic: one 3501 row per place, summed here.
+    const onHand = new Map<string, number>();
+    for (const r of upload['3501']) onHand.set(String(r.fixmedins_bchno), (onHand.get(String(r.fixmedins_bchno)) ?? 0) + Number(r.inv_cnt));
+    expect(Object.fromEntries(onHand), `${period} store ${storeId} 3501`).toEqual(
       Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])),
     );
   }
