@@ -23,7 +23,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
-import { sql, type Db } from '../../electron/db/database';
+import { sql, type ReadDb } from '../../electron/db/database';
 import type { AppError } from '../../electron/errors';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { Runtime } from '../../electron/runtime';
@@ -81,7 +81,7 @@ const step = fc.oneof(
 
 interface World {
   hub: TestHub;
-  db: Db;
+  db: ReadDb;
   hubStore: number;
   clinics: { id: number; storeId: number; doctor: string }[];
   drugs: (SeedDrug & { supplierId: number })[];
@@ -337,7 +337,7 @@ async function runStep(
 // ───────────── the checks ─────────────
 
 /** The running balance of every store × lot in the ledger's order, here computed on its own. */
-function negativeMoments(db: Db) {
+function negativeMoments(db: ReadDb) {
   return db
     .prepare(
       `SELECT store_id AS storeId, lot_id AS lotId, business_date AS date, id, running FROM (
@@ -350,7 +350,7 @@ function negativeMoments(db: Db) {
 type Sum = { qty: number; value: number };
 const COLUMN_MOVEMENTS = new Map([...HUB_COLUMNS, ...CLINIC_COLUMNS].map((c) => [c.key, c.movements as readonly string[]]));
 
-function expectStatementEqualsLedger(db: Db, st: StoreStatement, storeId: number, period: string): void {
+function expectStatementEqualsLedger(db: ReadDb, st: StoreStatement, storeId: number, period: string): void {
   const sums = (where: string) =>
     new Map(
       (
@@ -454,9 +454,7 @@ async function expectExportEqualsLedger(w: World, period: string, stores: number
     // A lot can be both on the hub's shelf and on its way to a clinic: one 3501 row per place, summed here.
     const onHand = new Map<string, number>();
     for (const r of upload['3501']) onHand.set(String(r.fixmedins_bchno), (onHand.get(String(r.fixmedins_bchno)) ?? 0) + Number(r.inv_cnt));
-    expect(Object.fromEntries(onHand), `${period} store ${storeId} 3501`).toEqual(
-      Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])),
-    );
+    expect(Object.fromEntries(onHand), `${period} store ${storeId} 3501`).toEqual(Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])));
   }
 }
 
