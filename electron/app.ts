@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, type Db } from './db/database';
+import { openDatabase, type ReadDb } from './db/database';
 import { loadMigrations, migrate, schemaVersion } from './db/migrate';
 import { appVersion, migrationsDir } from './paths';
 import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
@@ -55,7 +55,7 @@ export function openApp(opts: AppOptions): SantongApp {
   const dbFile = path.join(opts.dataDir, DB_FILE_NAME);
   const backupDir = defaultBackupDir(opts.dataDir);
   const db = openDatabase(dbFile);
-  let readDb: Db | undefined;
+  let readDb: ReadDb | undefined;
   try {
     const now = clock.now();
     const migrationDir = migrationBackupDir(opts.dataDir);

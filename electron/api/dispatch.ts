@@ -108,6 +108,7 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     if (!parsed.success) throw validationError(parsed.error);
     input = parsed.data;
 
+    // Either handle, by the method's `write` flag; each handler's own type says which one it gets.
     const ctx: HandlerContext = {
       hub: app,
       host: runtime,

@@ -1,7 +1,20 @@
 import Database from 'better-sqlite3';
 
-export type Db = Database.Database;
+/**
+ * The two handles, told apart by the compiler (after Signal Desktop's ReadableDB / WritableDB). A WriteDb is the
+ * writer connection, used inside a write method's transaction. A ReadDb can only read: its statements have no
+ * `run`, and it has no `exec` or `transaction`, so a read path that tries to write does not compile (and the
+ * read connection is opened read-only besides). A WriteDb is accepted wherever a ReadDb is: a writer may read.
+ */
+export type WriteDb = Database.Database;
 export type Statement = Database.Statement;
+export type ReadStatement = Omit<Database.Statement, 'run'>;
+export type ReadDb = Omit<
+  Database.Database,
+  'prepare' | 'exec' | 'transaction' | 'backup' | 'serialize' | 'function' | 'aggregate' | 'table' | 'loadExtension'
+> & {
+  prepare(source: string): ReadStatement;
+};
 
 /** PRAGMA application_id of every Santong database: 'STNG'. Lets restore refuse foreign files. */
 export const APPLICATION_ID = 0x53544e47;
@@ -14,7 +27,7 @@ export interface OpenOptions {
  * Opens the hub's database file. The writer uses WAL with full fsync: a committed document survives a
  * crash or a power cut. Readers are opened read-only so a read path cannot write.
  */
-export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+export function openDatabase(file: string, opts: OpenOptions = {}): WriteDb {
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
@@ -27,10 +40,12 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-const statementCache = new WeakMap<Db, Map<string, Statement>>();
+const statementCache = new WeakMap<ReadDb, Map<string, Statement>>();
 
-/** A prepared statement, compiled once per connection. */
-export function sql(db: Db, text: string): Statement {
+/** A prepared statement, compiled once per connection; on a ReadDb it can only read. */
+export function sql(db: WriteDb, text: string): Statement;
+export function sql(db: ReadDb, text: string): ReadStatement;
+export function sql(db: ReadDb, text: string): ReadStatement {
   let byText = statementCache.get(db);
   if (!byText) {
     byText = new Map();
@@ -38,7 +53,8 @@ export function sql(db: Db, text: string): Statement {
   }
   let stmt = byText.get(text);
   if (!stmt) {
-    stmt = db.prepare(text);
+    // The cache keeps the full statement; the overloads decide what each caller may do with it.
+    stmt = (db as WriteDb).prepare(text);
     byText.set(text, stmt);
   }
   return stmt;

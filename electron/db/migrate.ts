@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
-import { APPLICATION_ID, type Db } from './database';
+import { APPLICATION_ID, type WriteDb } from './database';
 
 export interface Migration {
   version: number;
@@ -25,12 +25,12 @@ export function loadMigrations(dir: string): Migration[] {
   return migrations;
 }
 
-export function schemaVersion(db: Db): number {
+export function schemaVersion(db: WriteDb): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
 /** Refuses files that are not Santong databases (another app's SQLite file, or garbage). */
-export function assertSantongDatabase(db: Db): void {
+export function assertSantongDatabase(db: WriteDb): void {
   const appId = db.pragma('application_id', { simple: true }) as number;
   if (appId === APPLICATION_ID) return;
   const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").get() as { n: number };
@@ -58,14 +58,14 @@ export interface MigrateOptions {
   backupDir: string;
   now: Date;
   /** The copy's file name (the app names it like every other backup); a plain default otherwise. */
-  backupName?: (db: Db, from: number, to: number) => string;
+  backupName?: (db: WriteDb, from: number, to: number) => string;
 }
 
 /**
  * Brings the database to the latest schema: a backup copy first (when there is data to lose), then
  * every pending migration in ONE transaction, so a failure leaves the file exactly as it was.
  */
-export function migrate(db: Db, migrations: Migration[], opts: MigrateOptions): MigrateResult {
+export function migrate(db: WriteDb, migrations: Migration[], opts: MigrateOptions): MigrateResult {
   assertSantongDatabase(db);
   const from = schemaVersion(db);
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;

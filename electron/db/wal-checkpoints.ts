@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Db } from './database';
+import type { ReadDb } from './database';
 import { isBusy, withDataLock } from './data-lock';
 import { checkpointOffThread } from './off-thread';
 
@@ -20,7 +20,7 @@ export interface WalCheckpoints {
  * writer never checkpoints; a worker does, every few seconds, under the data lock (so never while a
  * restore swaps the file). If the worker cannot run, the writer goes back to SQLite's own checkpoints.
  */
-export function startWalCheckpoints(db: Db, dbFile: string, opts: { everyMs?: number } = {}): WalCheckpoints {
+export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?: number } = {}): WalCheckpoints {
   db.pragma('wal_autocheckpoint = 0');
   // A restarted log is cut back to this size rather than kept at its largest.
   db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);

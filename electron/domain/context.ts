@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import type { ReadDb, WriteDb } from '../db/database';
 import type { Host, OpenHub } from './ports';
 import type { AuthedUser } from './auth/sessions';
 import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
@@ -21,13 +21,19 @@ export interface SessionSink {
   clear(): void;
 }
 
-export interface HandlerContext {
+/**
+ * A call's context. `W` is the method's `write` flag from the contract: a write method's handler gets the writer
+ * (WriteDb, inside the method's transaction), a read method's the read-only connection (ReadDb), and the compiler
+ * refuses a write through the latter. Helpers that write take a WriteContext; helpers that only read take a
+ * HandlerContext (either kind).
+ */
+export interface HandlerContext<W extends boolean = boolean> {
   /** What a handler may know of the open hub (a port; `app.ts` implements it). */
   hub: OpenHub;
   /** The few host operations: switch to the demo hub, reopen after a restore, the LAN's state (`runtime.ts`). */
   host: Host;
   /** The writer inside the method's transaction for writes; the read-only connection for reads. */
-  db: Db;
+  db: W extends true ? WriteDb : ReadDb;
   /** The moment of the call, from the app's clock; one value for the whole call. */
   now: Date;
   /** Today's business date in China time. */
@@ -57,7 +63,13 @@ export interface HandlerContext {
  * The part of a call's context a long read may use (long-reads.ts): it may run on a worker thread, where
  * only its own read-only connection, the moment of the call and the caller exist.
  */
-export type ReadContext = Pick<HandlerContext, 'db' | 'now' | 'today' | 'user' | 'optionalUser'>;
+export type ReadContext = Pick<HandlerContext<false>, 'db' | 'now' | 'today' | 'user' | 'optionalUser'>;
+
+/** The context of a write method's handler: its `db` is the writer, inside the method's transaction. */
+export type WriteContext = HandlerContext<true>;
+
+/** The context a method's handler gets, by the method's `write` flag. */
+type ContextOf<K extends MethodName> = HandlerContext<Api[K]['write']>;
 
 type HandlerResult<K extends MethodName> = z.input<Api[K]['output']> | MethodOutput<K>;
 
@@ -66,15 +78,15 @@ type HandlerResult<K extends MethodName> = z.input<Api[K]['output']> | MethodOut
  * asynchronous (hashing a password, reading a workbook) goes in `prepare`, which runs first, outside it.
  */
 export type Handler<K extends MethodName> =
-  | ((ctx: HandlerContext, input: ParsedInput<K>) => HandlerResult<K>)
+  | ((ctx: ContextOf<K>, input: ParsedInput<K>) => HandlerResult<K>)
   | {
-      prepare: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<unknown>;
+      prepare: (ctx: ContextOf<K>, input: ParsedInput<K>) => Promise<unknown>;
       // biome-ignore lint/suspicious/noExplicitAny: each handler declares what its own prepare step hands it
-      run: (ctx: HandlerContext, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
+      run: (ctx: ContextOf<K>, input: ParsedInput<K>, prepared: any) => HandlerResult<K>;
     }
   | {
       /** A read whose result needs asynchronous work (e.g. writing a workbook); never a write. */
-      async: (ctx: HandlerContext, input: ParsedInput<K>) => Promise<HandlerResult<K>>;
+      async: (ctx: ContextOf<K>, input: ParsedInput<K>) => Promise<HandlerResult<K>>;
     };
 
 export type Handlers = { [K in MethodName]: Handler<K> };

@@ -1,4 +1,4 @@
-import { sql, type Db } from '../db/database';
+import { sql, type ReadDb } from '../db/database';
 
 /** Prefixes of document numbers, as printed on paper (拼音首字母 of the document's name). */
 export type DocPrefix =
@@ -13,7 +13,7 @@ export type DocPrefix =
   | 'JS'; // 结算 settlement
 
 /** Next document number, e.g. CG-202611-0007. Must run inside the write transaction that creates the document. */
-export function nextDocNo(db: Db, prefix: DocPrefix, businessDate: string): string {
+export function nextDocNo(db: ReadDb, prefix: DocPrefix, businessDate: string): string {
   const period = businessDate.slice(0, 7).replace('-', '');
   const row = sql(
     db,

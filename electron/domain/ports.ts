@@ -3,7 +3,7 @@
  * up (`app.ts` opens a hub, `runtime.ts` hosts it) and implement these; handlers and workflows see only the
  * ports, so the domain never depends on start-up, transports or the process lifecycle.
  */
-import type { Db } from '../db/database';
+import type { ReadDb, WriteDb } from '../db/database';
 import type { MigrateResult } from '../db/migrate';
 
 export interface Clock {
@@ -17,9 +17,9 @@ export interface OpenHub {
   /** The default backup folder; the administrator may choose another (backup-settings.json). */
   readonly backupDir: string;
   /** The writer connection; all writes and their audit rows go through it. */
-  readonly db: Db;
+  readonly db: WriteDb;
   /** A read-only connection for read methods. */
-  readonly readDb: Db;
+  readonly readDb: ReadDb;
   readonly demo: boolean;
   readonly version: string;
   readonly schemaVersion: number;

@@ -1,4 +1,4 @@
-import { sql, type Db } from '../db/database';
+import { sql, type ReadDb, type WriteDb } from '../db/database';
 
 /** Known keys of the settings table. */
 export type SettingKey =
@@ -13,15 +13,15 @@ export type SettingKey =
   | 'purchasing.targetMonths'
   | 'posting.maxBackdateDays';
 
-export function getSetting(db: Db, key: SettingKey): string | null {
+export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;
 }
 
-export function setSetting(db: Db, key: SettingKey, value: string): void {
+export function setSetting(db: WriteDb, key: SettingKey, value: string): void {
   sql(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-export function hubName(db: Db): string {
+export function hubName(db: ReadDb): string {
   return getSetting(db, 'hub.name') ?? '乡镇卫生院';
 }

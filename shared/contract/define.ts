@@ -16,12 +16,15 @@ export const ROLE_LABELS: Record<Role, string> = {
  */
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
-export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, W extends boolean = boolean> {
   /** One line for docs/api.md and the access matrix. */
   summary: string;
   access: Access;
-  /** Writes run in one IMMEDIATE transaction together with their audit-log row. */
-  write: boolean;
+  /**
+   * Writes run in one IMMEDIATE transaction together with their audit-log row, on the writer connection; reads
+   * get the read-only connection, typed so that a write through it does not compile (electron/db/database.ts).
+   */
+  write: W;
   /** True when a village doctor's call is limited to their own clinic (documented in the matrix). */
   clinicScoped?: boolean;
   /** Raises the request body limit (e.g. workbook uploads) above the default 1 MiB. */
@@ -30,8 +33,8 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   output: O;
 }
 
-export function defineMethod<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+export function defineMethod<I extends z.ZodType, O extends z.ZodType, W extends boolean>(spec: MethodSpec<I, O, W>): MethodSpec<I, O, W> {
   return spec;
 }
 
-export type AnyMethod = MethodSpec<z.ZodType, z.ZodType>;
+export type AnyMethod = MethodSpec<z.ZodType, z.ZodType, boolean>;

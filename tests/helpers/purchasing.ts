@@ -2,7 +2,7 @@
  * Fixtures for purchasing tests: catalog rows and stock movements written straight into the database
  * (the master-data and stock modules own the screens for these; here we only need the rows).
  */
-import type { Db } from '../../electron/db/database';
+import type { ReadDb, WriteDb } from '../../electron/db/database';
 import { periodOf } from '../../shared/dates';
 import { createClinic, createUser, type TestHub } from './runtime';
 import type { InternalClient } from '../../electron/api/internal';
@@ -10,7 +10,7 @@ import type { InternalClient } from '../../electron/api/internal';
 const AT = '2026-01-01T00:00:00.000Z';
 let seq = 0;
 
-export function addSupplier(db: Db, name: string, opts: { active?: boolean } = {}): number {
+export function addSupplier(db: WriteDb, name: string, opts: { active?: boolean } = {}): number {
   seq++;
   const code = `91430100MA4L${String(seq).padStart(6, '0')}`;
   return Number(
@@ -39,7 +39,7 @@ export interface DrugFixture {
   manufacturer?: string;
 }
 
-export function addDrug(db: Db, f: DrugFixture): number {
+export function addDrug(db: WriteDb, f: DrugFixture): number {
   seq++;
   const id = Number(
     db
@@ -73,22 +73,22 @@ export function addDrug(db: Db, f: DrugFixture): number {
   return id;
 }
 
-export function setPrice(db: Db, supplierId: number, drugId: number, packPrice: number, active = true): void {
+export function setPrice(db: WriteDb, supplierId: number, drugId: number, packPrice: number, active = true): void {
   db.prepare(
     `INSERT INTO supplier_prices (supplier_id, drug_id, pack_price, active, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (supplier_id, drug_id) DO UPDATE SET pack_price = excluded.pack_price, active = excluded.active`,
   ).run(supplierId, drugId, packPrice, active ? 1 : 0, AT);
 }
 
-export function hubStore(db: Db): number {
+export function hubStore(db: ReadDb): number {
   return (db.prepare("SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
 }
 
-export function storeOf(db: Db, clinicId: number, kind: 'clinic' | 'transit'): number {
+export function storeOf(db: ReadDb, clinicId: number, kind: 'clinic' | 'transit'): number {
   return (db.prepare('SELECT id FROM stores WHERE clinic_id = ? AND kind = ?').get(clinicId, kind) as { id: number }).id;
 }
 
-export function addLot(db: Db, drugId: number, expiry = '2028-12-31'): number {
+export function addLot(db: WriteDb, drugId: number, expiry = '2028-12-31'): number {
   seq++;
   return Number(
     db.prepare('INSERT INTO lots (drug_id, batch_no, expiry_date, unit_cost, created_at) VALUES (?, ?, ?, 10000, ?)').run(drugId, `B${seq}`, expiry, AT)
@@ -97,7 +97,7 @@ export function addLot(db: Db, drugId: number, expiry = '2028-12-31'): number {
 }
 
 /** One ledger row and the balance that goes with it (what the stock module does for every movement). */
-export function move(db: Db, o: { storeId: number; lotId: number; movement: string; qty: number; date: string; reversesId?: number }): number {
+export function move(db: WriteDb, o: { storeId: number; lotId: number; movement: string; qty: number; date: string; reversesId?: number }): number {
   const drugId = (db.prepare('SELECT drug_id AS d FROM lots WHERE id = ?').get(o.lotId) as { d: number }).d;
   const userId = (db.prepare('SELECT min(id) AS id FROM users').get() as { id: number }).id;
   const id = Number(
@@ -119,7 +119,7 @@ export function move(db: Db, o: { storeId: number; lotId: number; movement: stri
 }
 
 /** Puts stock into a store in one new lot. */
-export function stock(db: Db, storeId: number, drugId: number, qty: number, opts: { date?: string; expiry?: string } = {}): number {
+export function stock(db: WriteDb, storeId: number, drugId: number, qty: number, opts: { date?: string; expiry?: string } = {}): number {
   const lot = addLot(db, drugId, opts.expiry);
   move(db, { storeId, lotId: lot, movement: 'receipt', qty, date: opts.date ?? '2026-01-01' });
   return lot;
@@ -127,7 +127,7 @@ export function stock(db: Db, storeId: number, drugId: number, qty: number, opts
 
 export interface PurchasingWorld {
   hub: TestHub;
-  db: Db;
+  db: WriteDb;
   pharmacist: InternalClient;
   clinicA: { id: number; doctor: InternalClient };
   clinicB: { id: number; doctor: InternalClient };
@@ -159,7 +159,7 @@ export async function approvedRequisition(w: PurchasingWorld, doctor: InternalCl
 
 /** An order placed earlier (outside the aggregation under test), for netting against what is on order. */
 export function addOrder(
-  db: Db,
+  db: WriteDb,
   o: { supplierId: number; drugId: number; qty: number; received?: number; status: 'draft' | 'sent' | 'partly_received' | 'received' | 'cancelled' },
 ): number {
   seq++;

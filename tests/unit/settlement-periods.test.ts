@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InternalClient } from '../../electron/api/internal';
-import type { Db } from '../../electron/db/database';
+import type { WriteDb } from '../../electron/db/database';
 import { checkLedgerInvariants, ledgerChecksum } from '../../electron/domain/stock/ledger';
 import { createSimHub, type SimHub } from '../helpers/settlement';
 import { seedApprovedRequisition, seedSentOrder } from '../helpers/stock';
 
 let sim: SimHub;
-let db: Db;
+let db: WriteDb;
 const codeOf = async (p: Promise<unknown>) =>
   p.then(
     () => 'ok',

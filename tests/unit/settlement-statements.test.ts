@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { Db } from '../../electron/db/database';
+import type { ReadDb } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { balancesAtStart, type StoreBalances } from '../../electron/domain/settlement/balances';
 import { CLINIC_COLUMNS, HUB_COLUMNS, supplierStatementLines } from '../../shared/settlement';
@@ -12,7 +12,7 @@ import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
  * with sums taken straight from the ledger rows (not from the monthly totals or snapshots statements read).
  */
 let sim: SimHub;
-let db: Db;
+let db: ReadDb;
 const MONTHS = ['2026-01', '2026-02', '2026-03', '2026-04'];
 
 beforeAll(async () => {

@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import type { Db } from '../../electron/db/database';
+import type { WriteDb } from '../../electron/db/database';
 import { allocateFefo, checkLedgerInvariants, createLot, postMovement, reverseRow, transfer, type PostingContext } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, tempDir, type TestHub } from '../helpers/runtime';
 import { seedDrug, seedSupplier } from '../helpers/stock';
 
 let hub: TestHub;
-let db: Db;
+let db: WriteDb;
 let stores: { hub: number; clinics: number[] };
 
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import type { AuthedUser } from '../auth/sessions';
 import type { Caller } from '../context';
 
@@ -34,7 +34,7 @@ export interface AuditEntry {
 }
 
 /** Appends one row to the audit log. Called inside the write's own transaction, or alone for a denial. */
-export function recordAudit(db: Db, e: AuditEntry): void {
+export function recordAudit(db: WriteDb, e: AuditEntry): void {
   let details = JSON.stringify({ ...(e.details ?? {}), input: redact(e.input) });
   if (details.length > MAX_DETAILS) details = `${details.slice(0, MAX_DETAILS)}…`;
   sql(
@@ -59,14 +59,14 @@ export function recordAudit(db: Db, e: AuditEntry): void {
 
 const ANONYMOUS_WINDOW_MS = 60 * 1000;
 export const MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE = 20;
-const anonymousCounts = new WeakMap<Db, Map<string, { windowStart: number; n: number }>>();
+const anonymousCounts = new WeakMap<ReadDb, Map<string, { windowStart: number; n: number }>>();
 
 /**
  * Refusals that need no account (a write without a session, a failed or throttled login, a cross-site
  * request) are audited too, but at most 20 a minute per address: anyone on the LAN can send them, and
  * the log must not become a way to fill the disk. Refusals of signed-in users are always recorded.
  */
-export function allowAnonymousAuditRow(db: Db, ip: string, now: Date): boolean {
+export function allowAnonymousAuditRow(db: ReadDb, ip: string, now: Date): boolean {
   let byIp = anonymousCounts.get(db);
   if (!byIp) {
     byIp = new Map();

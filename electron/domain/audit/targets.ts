@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database';
+import type { ReadDb } from '../../db/database';
 
 /**
  * How an audit row's target ('<kind>:<id>') is named for people: the document number, or the name of
@@ -23,8 +23,8 @@ const TARGET_TABLES: Record<string, { table: string; label: string; clinic?: str
   signal_dismissal: { table: 'signal_dismissals', label: 'fingerprint', clinic: 'clinic_id' },
 };
 
-const columnsCache = new WeakMap<Db, Map<string, Set<string>>>();
-function columnsOf(db: Db, table: string): Set<string> {
+const columnsCache = new WeakMap<ReadDb, Map<string, Set<string>>>();
+function columnsOf(db: ReadDb, table: string): Set<string> {
   let byTable = columnsCache.get(db);
   if (!byTable) columnsCache.set(db, (byTable = new Map()));
   let cols = byTable.get(table);
@@ -41,7 +41,7 @@ export interface TargetInfo {
 }
 
 /** The label (document number or name) and owning clinic of a target, when its table knows them. */
-export function describeTarget(db: Db, target: string | null): TargetInfo | null {
+export function describeTarget(db: ReadDb, target: string | null): TargetInfo | null {
   if (!target) return null;
   const m = /^([a-z_]+):(\d+)$/.exec(target);
   if (!m) return null;

@@ -1,4 +1,4 @@
-import { defineHandlers, type HandlerContext } from '../context';
+import { defineHandlers, type HandlerContext, type WriteContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import { getSetting, setSetting } from '../settings';
@@ -11,7 +11,7 @@ function userCount(ctx: HandlerContext): number {
   return (sql(ctx.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
 }
 
-function startSession(ctx: HandlerContext, userId: number): AuthedUser {
+function startSession(ctx: WriteContext, userId: number): AuthedUser {
   const { token, expiresAt } = createSession(ctx.db, userId, ctx.now, { ip: ctx.caller.ip, userAgent: ctx.caller.userAgent });
   ctx.session.set(token, expiresAt, ctx.now);
   const user = loadAuthedUser(ctx.db, userId);

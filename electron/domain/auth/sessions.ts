@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Db, type SqlRow } from '../../db/database';
+import { sql, type ReadDb, type WriteDb, type SqlRow } from '../../db/database';
 import type { Role } from '../../../shared/contract';
 
 /** Idle and absolute lifetimes of a session. */
@@ -26,7 +26,7 @@ export function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export function createSession(db: Db, userId: number, now: Date, meta: { ip: string; userAgent?: string }): { token: string; expiresAt: Date } {
+export function createSession(db: WriteDb, userId: number, now: Date, meta: { ip: string; userAgent?: string }): { token: string; expiresAt: Date } {
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
   sql(
@@ -40,7 +40,7 @@ export function createSession(db: Db, userId: number, now: Date, meta: { ip: str
 const USER_COLUMNS = `u.id, u.username, u.display_name AS displayName, u.role, u.clinic_id AS clinicId,
   c.name AS clinicName, u.must_change_password AS mustChangePassword`;
 
-export function loadAuthedUser(db: Db, userId: number): AuthedUser | null {
+export function loadAuthedUser(db: ReadDb, userId: number): AuthedUser | null {
   const row = sql(
     db,
     `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clinics c ON c.id = u.clinic_id
@@ -52,7 +52,7 @@ export function loadAuthedUser(db: Db, userId: number): AuthedUser | null {
 export type SessionLookup = { user: AuthedUser; tokenHash: string } | { expired: true } | null;
 
 /** Resolves a token to its user, enforcing idle and absolute expiry. Expired sessions are deleted. */
-export function resolveSession(db: Db, token: string, now: Date): SessionLookup {
+export function resolveSession(db: WriteDb, token: string, now: Date): SessionLookup {
   const hash = tokenHash(token);
   const s = sql(db, 'SELECT user_id AS userId, last_seen_at AS lastSeenAt, expires_at AS expiresAt FROM sessions WHERE token_hash = ?').get(hash) as
     | { userId: number; lastSeenAt: string; expiresAt: string }
@@ -75,10 +75,10 @@ export function resolveSession(db: Db, token: string, now: Date): SessionLookup 
   return { user, tokenHash: hash };
 }
 
-export function endSession(db: Db, hash: string): void {
+export function endSession(db: WriteDb, hash: string): void {
   sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash);
 }
 
-export function endAllSessions(db: Db, userId: number, exceptHash?: string): number {
+export function endAllSessions(db: WriteDb, userId: number, exceptHash?: string): number {
   return sql(db, 'DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?').run(userId, exceptHash ?? null).changes;
 }

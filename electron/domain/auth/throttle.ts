@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -9,7 +9,7 @@ export const MAX_FAILURES_PER_ADDRESS = 30;
  * Refuses a login attempt while an account (or an address guessing many accounts) has failed too often
  * in the last 15 minutes. A success clears the account's count.
  */
-export function assertLoginAllowed(db: Db, username: string, ip: string, now: Date): void {
+export function assertLoginAllowed(db: ReadDb, username: string, ip: string, now: Date): void {
   const since = new Date(now.getTime() - WINDOW_MS).toISOString();
   const lastSuccess = sql(db, 'SELECT max(at) AS at FROM login_attempts WHERE username = ? AND success = 1').get(username) as { at: string | null };
   const from = lastSuccess.at && lastSuccess.at > since ? lastSuccess.at : since;
@@ -28,6 +28,6 @@ export function assertLoginAllowed(db: Db, username: string, ip: string, now: Da
   }
 }
 
-export function recordLoginAttempt(db: Db, username: string, ip: string, success: boolean, now: Date): void {
+export function recordLoginAttempt(db: WriteDb, username: string, ip: string, success: boolean, now: Date): void {
   sql(db, 'INSERT INTO login_attempts (at, username, ip, success) VALUES (?, ?, ?, ?)').run(now.toISOString(), username, ip, success ? 1 : 0);
 }

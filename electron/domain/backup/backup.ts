@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenHub } from '../ports';
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { getSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
@@ -46,7 +46,7 @@ export interface NewBackupRecord {
   note: string | null;
 }
 
-export function recordBackup(db: Db, r: NewBackupRecord): void {
+export function recordBackup(db: WriteDb, r: NewBackupRecord): void {
   sql(
     db,
     `INSERT INTO backups (file_name, dir, size_bytes, reason, created_at, sha256, verified, problem, schema_version, created_by, note)
@@ -131,7 +131,7 @@ export function backupFolders(dataDir: string): string[] {
 }
 
 /** What can be restored (files on disk), with what this database recorded about each. */
-export function listBackups(app: OpenHub, db: Db = app.readDb): BackupEntry[] {
+export function listBackups(app: OpenHub, db: ReadDb = app.readDb): BackupEntry[] {
   const files = backupFolders(app.dataDir).flatMap(scanBackupFolder);
   const rows = sql(db, `SELECT ${ROW_COLUMNS} FROM backups`).all() as BackupDbRow[];
   const byKey = new Map(rows.map((r) => [`${r.dir}\u0000${r.fileName}`, r]));
@@ -157,12 +157,12 @@ export function listBackups(app: OpenHub, db: Db = app.readDb): BackupEntry[] {
 const RECORD_COLUMNS = 'file_name, dir, size_bytes, reason, created_at, sha256, verified, problem, schema_version, created_by, note, deleted_at';
 
 /** Every backup record, to carry across a restore: the files stay on this PC whatever the data goes back to. */
-export function exportBackupRecords(db: Db): Record<string, unknown>[] {
+export function exportBackupRecords(db: ReadDb): Record<string, unknown>[] {
   return sql(db, `SELECT ${RECORD_COLUMNS} FROM backups ORDER BY id`).all() as Record<string, unknown>[];
 }
 
 /** Adds the records this database does not have yet (its own rows win). */
-export function importBackupRecords(db: Db, rows: Record<string, unknown>[]): void {
+export function importBackupRecords(db: WriteDb, rows: Record<string, unknown>[]): void {
   const insert = sql(
     db,
     `INSERT INTO backups (${RECORD_COLUMNS}) VALUES (@file_name, @dir, @size_bytes, @reason, @created_at, @sha256, @verified, @problem,
@@ -171,7 +171,7 @@ export function importBackupRecords(db: Db, rows: Record<string, unknown>[]): vo
   for (const row of rows) insert.run(row);
 }
 
-export function findBackupRecord(db: Db, dir: string, fileName: string): BackupDbRow | undefined {
+export function findBackupRecord(db: ReadDb, dir: string, fileName: string): BackupDbRow | undefined {
   return sql(db, `SELECT ${ROW_COLUMNS} FROM backups WHERE dir = ? AND file_name = ?`).get(dir, fileName) as BackupDbRow | undefined;
 }
 
@@ -280,7 +280,7 @@ export async function pruneBackups(app: OpenHub, dir: string, reason: BackupReas
 }
 
 /** Whether today's (China time) automatic daily backup exists. */
-export function dailyBackupDoneToday(app: OpenHub, db: Db = app.db): boolean {
+export function dailyBackupDoneToday(app: OpenHub, db: ReadDb = app.db): boolean {
   const today = chinaDate(app.clock.now());
   const since = new Date(`${today}T00:00:00+08:00`).toISOString();
   const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(since) as {

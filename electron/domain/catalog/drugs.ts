@@ -1,4 +1,4 @@
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { DrugDetail, InsuranceClass } from '../../../shared/contract/catalog';
 import { ensureSearchName } from './searchIndex';
@@ -126,27 +126,27 @@ export function toDetail(row: Record<string, unknown>): DrugDetail {
   return { ...toRecord(row), inUse: bool(row.inUse) } as unknown as DrugDetail;
 }
 
-export function getDrug(db: Db, id: number): DrugDetail {
+export function getDrug(db: ReadDb, id: number): DrugDetail {
   const row = sql(db, `${DETAIL_SELECT} WHERE d.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!row) throw notFound('药品');
   return toDetail(row);
 }
 
 /** Drug details for many ids, in the order given. */
-export function getDrugs(db: Db, ids: number[]): DrugDetail[] {
+export function getDrugs(db: ReadDb, ids: number[]): DrugDetail[] {
   if (ids.length === 0) return [];
   const rows = sql(db, `${DETAIL_SELECT} WHERE d.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Record<string, unknown>[];
   const byId = new Map(rows.map((r) => [r.id as number, toDetail(r)]));
   return ids.map((id) => byId.get(id)).filter((d): d is DrugDetail => d !== undefined);
 }
 
-export function drugIdByCode(db: Db, nhsaCode: string): number | null {
+export function drugIdByCode(db: ReadDb, nhsaCode: string): number | null {
   const row = sql(db, 'SELECT id FROM drugs WHERE nhsa_code = ?').get(nhsaCode) as { id: number } | undefined;
   return row?.id ?? null;
 }
 
 /** Received, ordered or requested already: its pack size and base unit are part of history. */
-export function drugInUse(db: Db, id: number): boolean {
+export function drugInUse(db: ReadDb, id: number): boolean {
   return Boolean(
     sql(
       db,
@@ -160,14 +160,14 @@ export function drugInUse(db: Db, id: number): boolean {
 }
 
 /** Why this pack change is refused, or null. Quantities in stock and on documents are base units of the old pack. */
-export function packChangeProblem(db: Db, id: number, before: DrugRecord, after: DrugRecord): string | null {
+export function packChangeProblem(db: ReadDb, id: number, before: DrugRecord, after: DrugRecord): string | null {
   if (before.packSize === after.packSize && before.baseUnit === after.baseUnit) return null;
   if (!drugInUse(db, id)) return null;
   return '该药品已有请领、采购或入库记录，不能再修改包装数量或最小单位；包装不同请作为新药品（新的医保编码）添加';
 }
 
 /** A default supplier must exist and be active. (A missing contract price is only a warning, shown with the drug.) */
-export function assertDefaultSupplier(db: Db, supplierId: number | null): void {
+export function assertDefaultSupplier(db: ReadDb, supplierId: number | null): void {
   if (supplierId === null) return;
   const s = sql(db, 'SELECT active FROM suppliers WHERE id = ?').get(supplierId) as { active: number } | undefined;
   if (!s) throw new AppError('VALIDATION', '默认配送企业不存在', [{ path: 'defaultSupplierId', message: '配送企业不存在' }]);
@@ -176,7 +176,7 @@ export function assertDefaultSupplier(db: Db, supplierId: number | null): void {
   }
 }
 
-export function insertDrug(db: Db, r: DrugRecord, at: string, knownNames?: Set<string>): number {
+export function insertDrug(db: WriteDb, r: DrugRecord, at: string, knownNames?: Set<string>): number {
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO drugs (${COLUMNS.join(', ')}, created_at, updated_at) VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
@@ -186,7 +186,7 @@ export function insertDrug(db: Db, r: DrugRecord, at: string, knownNames?: Set<s
   return Number(lastInsertRowid);
 }
 
-export function updateDrug(db: Db, id: number, r: DrugRecord, at: string, knownNames?: Set<string>): void {
+export function updateDrug(db: WriteDb, id: number, r: DrugRecord, at: string, knownNames?: Set<string>): void {
   sql(db, `UPDATE drugs SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...values(r), at, id);
   ensureSearchName(db, r.genericName, knownNames);
   ensureSearchName(db, r.tradeName, knownNames);

@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { CATALOG_COLUMNS, INSURANCE_CLASS_LABELS, type ImportField } from '../../../shared/catalogColumns';
 import { formatUnitPrice } from '../../../shared/money';
 import { DRUG_RECORD_SELECT, toRecord, type DrugRecord } from './drugs';
@@ -70,7 +70,7 @@ export async function writeCatalogWorkbook(drugs: Iterable<{ record: DrugRecord;
 }
 
 /** The catalog as an .xlsx workbook with the import's column names, so it can be edited and imported again. */
-export async function exportCatalog(db: Db, opts: { includeInactive: boolean }): Promise<Buffer> {
+export async function exportCatalog(db: ReadDb, opts: { includeInactive: boolean }): Promise<Buffer> {
   const rows = sql(
     db,
     `${DRUG_RECORD_SELECT}, s.name AS supplierName FROM drugs d LEFT JOIN suppliers s ON s.id = d.default_supplier_id

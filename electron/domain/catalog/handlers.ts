@@ -1,6 +1,6 @@
 import { defineHandlers, type HandlerContext } from '../context';
 import { forbiddenClinic } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import {
@@ -35,7 +35,7 @@ function checkStore(ctx: HandlerContext, storeId: number | undefined): number | 
   return storeId;
 }
 
-function assertCodeFree(db: Db, nhsaCode: string, exceptId: number | null): void {
+function assertCodeFree(db: ReadDb, nhsaCode: string, exceptId: number | null): void {
   const found = drugIdByCode(db, nhsaCode);
   if (found !== null && found !== exceptId) {
     throw new AppError('DUPLICATE', `医保药品编码“${nhsaCode}”已被其他药品使用`, [{ path: 'nhsaCode', message: '该编码已存在' }]);
@@ -74,7 +74,7 @@ function toDrugRecord(input: DrugFields, active: boolean): DrugRecord {
   };
 }
 
-function currentRecord(db: Db, id: number): DrugRecord {
+function currentRecord(db: ReadDb, id: number): DrugRecord {
   const row = sql(db, `${DRUG_RECORD_SELECT} FROM drugs d WHERE d.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!row) throw notFound('药品');
   const { id: _id, ...rec } = toRecord(row);

@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { CATALOG_COLUMNS, COLUMN_BY_FIELD, columnLetter, IMPORT_FIELDS, type ImportField } from '../../../shared/catalogColumns';
 import { drugRuleProblems, MAX_REPORTED_ISSUES, type ImportIssue, type ImportMapping, type ImportPreview } from '../../../shared/contract/catalog';
@@ -174,7 +174,7 @@ interface Lookups {
   suppliers: Map<string, { id: number; active: boolean; name: string }>;
 }
 
-function loadLookups(db: Db): Lookups {
+function loadLookups(db: ReadDb): Lookups {
   const existing = new Map<string, { id: number; record: DrugRecord }>();
   for (const row of sql(db, `${DRUG_RECORD_SELECT} FROM drugs d`).all() as Record<string, unknown>[]) {
     const r = toRecord(row);
@@ -195,7 +195,7 @@ function loadLookups(db: Db): Lookups {
 }
 
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
-export function evaluateRows(db: Db, wb: ParsedWorkbook, mapping: ImportMapping): Outcome[] {
+export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping): Outcome[] {
   const { existing, suppliers } = loadLookups(db);
   const mapped = IMPORT_FIELDS.filter((f) => mapping[f] != null).map((f) => ({ field: f, col: mapping[f]! }));
   const columnName = (f: ImportField) => {
@@ -441,7 +441,7 @@ const CHANGE_LABELS: Record<keyof DrugRecord, string> = {
 
 const PREVIEW_ROWS = 200;
 
-export function previewImport(db: Db, wb: ParsedWorkbook, given: ImportMapping | undefined): ImportPreview {
+export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMapping | undefined): ImportPreview {
   const mapping = resolveMapping(wb, given);
   const outcomes = evaluateRows(db, wb, mapping);
   const n = countOf(outcomes);
@@ -500,7 +500,7 @@ export interface CommitResult {
 }
 
 /** Writes the import. Must run inside the method's write transaction (all or nothing). */
-export function commitImport(db: Db, wb: ParsedWorkbook, given: ImportMapping, mode: 'all' | 'cleanRowsOnly', at: string): CommitResult {
+export function commitImport(db: WriteDb, wb: ParsedWorkbook, given: ImportMapping, mode: 'all' | 'cleanRowsOnly', at: string): CommitResult {
   const mapping = resolveMapping(wb, given);
   const outcomes = evaluateRows(db, wb, mapping);
   const n = countOf(outcomes);

@@ -1,4 +1,4 @@
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb } from '../../db/database';
 import type { DrugHit } from '../../../shared/contract/catalog';
 import { normalizeCode } from '../../../shared/drugCodes';
 import { normalizeSearchText } from './searchIndex';
@@ -112,7 +112,7 @@ export const drugsByNameSql = (filter: string) =>
    ORDER BY vbp DESC, dosage_form, spec, manufacturer, id`;
 
 /** Ids of the drugs a query finds, best first (all active drugs before any inactive one). */
-export function rankedDrugIds(db: Db, q: string, opts: { includeInactive: boolean; limit: number }): number[] {
+export function rankedDrugIds(db: ReadDb, q: string, opts: { includeInactive: boolean; limit: number }): number[] {
   const out: number[] = [];
   const seen = new Set<number>();
   for (const status of opts.includeInactive ? (['active', 'inactive'] as const) : (['active'] as const)) {
@@ -124,7 +124,7 @@ export function rankedDrugIds(db: Db, q: string, opts: { includeInactive: boolea
 }
 
 /** One pass: appends the ids found for the query, in rank order, until `limit`. */
-function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<number>): void {
+function collect(db: ReadDb, query: Query, limit: number, out: number[], seen: Set<number>): void {
   const filter = filterSql(query);
   const codes = codeLookups(query, filter.text);
   const take = (ids: number[]) => {
@@ -165,7 +165,7 @@ function collect(db: Db, query: Query, limit: number, out: number[], seen: Set<n
   visit(NAME_INSIDE_SQL);
 }
 
-function sortByDrugOrder(db: Db, ids: number[]): number[] {
+function sortByDrugOrder(db: ReadDb, ids: number[]): number[] {
   return sql(
     db,
     `SELECT d.id FROM drugs d LEFT JOIN search_names n ON n.name = d.generic_name
@@ -184,7 +184,7 @@ const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS gene
   FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids))`;
 
 /** The picker's hits, best first, with the stock at storeId (base units) when one is given. */
-export function searchDrugs(db: Db, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): Omit<DrugHit, 'bookHidden'>[] {
+export function searchDrugs(db: ReadDb, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): Omit<DrugHit, 'bookHidden'>[] {
   const ids = rankedDrugIds(db, opts.q, opts);
   if (ids.length === 0) return [];
   const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId }) as Record<string, unknown>[];

@@ -1,5 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 
 /**
  * Search terms of drug names (see migrations/0002_master_data.sql for the table and why it looks
@@ -144,7 +144,7 @@ export function termsForName(name: string): NameTerm[] {
  * Makes sure a name is in the search index. Cheap when it already is (one indexed lookup), so every
  * write of a drug calls it for its generic and trade names. `known` lets a bulk import skip lookups.
  */
-export function ensureSearchName(db: Db, name: string | null, known?: Set<string>): void {
+export function ensureSearchName(db: WriteDb, name: string | null, known?: Set<string>): void {
   if (!name || known?.has(name)) return;
   const found = sql(db, 'SELECT id FROM search_names WHERE name = ?').get(name) as { id: number } | undefined;
   if (!found) {
@@ -156,6 +156,6 @@ export function ensureSearchName(db: Db, name: string | null, known?: Set<string
 }
 
 /** Every name already indexed, for bulk imports. */
-export function knownSearchNames(db: Db): Set<string> {
+export function knownSearchNames(db: ReadDb): Set<string> {
   return new Set(sql(db, 'SELECT name FROM search_names').pluck().all() as string[]);
 }

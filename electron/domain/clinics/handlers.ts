@@ -1,6 +1,6 @@
 import { defineHandlers } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
-import { bool, sql, type Db, type SqlRow } from '../../db/database';
+import { bool, sql, type ReadDb, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ClinicRow } from '../../../shared/contract/clinics';
 
@@ -10,13 +10,13 @@ const CLINIC_SELECT = `SELECT c.id, c.code, c.name, c.village, c.address, c.phon
 
 const toClinic = (row: SqlRow<ClinicRow, 'active'>): ClinicRow => ({ ...row, active: bool(row.active) });
 
-export function getClinic(db: Db, id: number): ClinicRow {
+export function getClinic(db: ReadDb, id: number): ClinicRow {
   const row = sql(db, `${CLINIC_SELECT} WHERE c.id = ?`).get(id) as SqlRow<ClinicRow, 'active'> | undefined;
   if (!row) throw notFound('村卫生室');
   return toClinic(row);
 }
 
-function assertCodeFree(db: Db, code: string, exceptId: number | null): void {
+function assertCodeFree(db: ReadDb, code: string, exceptId: number | null): void {
   if (sql(db, 'SELECT 1 FROM clinics WHERE code = ? AND id IS NOT ?').get(code, exceptId)) {
     throw new AppError('DUPLICATE', `卫生室编码“${code}”已存在`, [{ path: 'code', message: '编码已存在' }]);
   }

@@ -10,7 +10,7 @@
  */
 import type { ReadContext } from '../context';
 import { clinicScope, forbiddenClinic } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';
 import { periodBounds, periodOf } from '../../../shared/dates';
@@ -180,7 +180,7 @@ interface LotRow {
 }
 
 /** Loads rows by id in chunks (SQLite's parameter limit), into a map. */
-function byIds<T extends { id: number }>(db: Db, select: string, ids: Iterable<number>): Map<number, T> {
+function byIds<T extends { id: number }>(db: ReadDb, select: string, ids: Iterable<number>): Map<number, T> {
   const all = [...new Set(ids)];
   const out = new Map<number, T>();
   for (let i = 0; i < all.length; i += 500) {
@@ -217,7 +217,7 @@ const DOC_LABELS: Record<string, string> = {
   stocktake: '盘点单',
 };
 
-function docInfos(db: Db, rows: LedgerRow[]): Map<string, DocInfo> {
+function docInfos(db: ReadDb, rows: LedgerRow[]): Map<string, DocInfo> {
   const want = new Map<string, Set<number>>();
   for (const r of rows) {
     let s = want.get(r.docType);

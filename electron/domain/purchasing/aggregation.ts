@@ -16,11 +16,11 @@
  * the same fingerprint, which `create` checks again inside its transaction.
  */
 import crypto from 'node:crypto';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, invalidState } from '../../errors';
 import { divRound, lineAmountFromPackPrice } from '../../../shared/money';
 import { CATALOG_SHARE_THRESHOLD_BP } from '../../../shared/contract/requisitions';
-import type { HandlerContext } from '../context';
+import type { WriteContext } from '../context';
 import { nextDocNo } from '../docno';
 import { closeIfFulfilled } from './requisitions';
 import type { AggregationLine, AggregationPreview, CatalogShare, LineSource } from '../../../shared/contract/orders';
@@ -32,7 +32,7 @@ export interface Selection {
   hubReplenishment: boolean;
 }
 
-export function hubStoreId(db: Db): number {
+export function hubStoreId(db: ReadDb): number {
   const row = sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined;
   if (!row) throw new AppError('INVALID_STATE', '尚未建立中心药库');
   return row.id;
@@ -49,7 +49,7 @@ interface DemandRow {
   originalDrugName: string | null;
 }
 
-function selectedRequisitions(db: Db, ids: number[]) {
+function selectedRequisitions(db: ReadDb, ids: number[]) {
   const rows = ids.map((id) => {
     const r = sql(
       db,
@@ -65,7 +65,7 @@ function selectedRequisitions(db: Db, ids: number[]) {
   return rows;
 }
 
-function demandOf(db: Db, requisitionId: number): DemandRow[] {
+function demandOf(db: ReadDb, requisitionId: number): DemandRow[] {
   return sql(
     db,
     `SELECT l.id AS requisitionLineId, r.id AS requisitionId, r.doc_no AS requisitionDocNo, r.clinic_id AS clinicId,
@@ -76,7 +76,7 @@ function demandOf(db: Db, requisitionId: number): DemandRow[] {
   ).all(requisitionId) as DemandRow[];
 }
 
-function committedOutside(db: Db, drugId: number, selected: Set<number>): number {
+function committedOutside(db: ReadDb, drugId: number, selected: Set<number>): number {
   const rows = sql(
     db,
     `SELECT l.requisition_id AS rid, l.approved_qty - l.issued_qty AS q
@@ -87,7 +87,7 @@ function committedOutside(db: Db, drugId: number, selected: Set<number>): number
   return rows.filter((r) => !selected.has(r.rid)).reduce((n, r) => n + r.q, 0);
 }
 
-export function onOrder(db: Db, drugId: number): number {
+export function onOrder(db: ReadDb, drugId: number): number {
   return (
     sql(
       db,
@@ -149,7 +149,7 @@ export function share(lines: { amount: number | null; insuranceClass: string; vb
 }
 
 /** Computes the whole run from the database as it is now. Reads only. */
-export function planAggregation(db: Db, sel: Selection, today: string): AggregationPlan {
+export function planAggregation(db: ReadDb, sel: Selection, today: string): AggregationPlan {
   const ids = [...new Set(sel.requisitionIds)].sort((a, b) => a - b);
   if (ids.length === 0 && !sel.hubReplenishment) {
     throw new AppError('VALIDATION', '请选择要汇总的请领单，或勾选药库补货', [{ path: 'requisitionIds', message: '请选择请领单' }]);
@@ -255,7 +255,7 @@ export interface CreatedAggregation {
  * arithmetic, one draft order per supplier with lines and their sources, and the requisitions marked
  * as aggregated (closed when nothing is left to deliver). Refuses when the data changed since the preview.
  */
-export function createAggregation(ctx: HandlerContext, sel: Selection, fingerprint: string, note: string | null): CreatedAggregation {
+export function createAggregation(ctx: WriteContext, sel: Selection, fingerprint: string, note: string | null): CreatedAggregation {
   const db = ctx.db;
   const plan = planAggregation(db, sel, ctx.today);
   if (plan.fingerprint !== fingerprint) {

@@ -13,7 +13,7 @@
  * - the floor of 15 days keeps a drug that was in stock for only a few days from extrapolating a burst of
  *   dispensing to a whole month.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { addDays, daysBetween, periodOf } from '../../../shared/dates';
 import { divRound } from '../../../shared/money';
 
@@ -74,7 +74,7 @@ export function computeAmc(input: AmcInput): AmcResult {
 }
 
 /** Reads the ledger of one clinic store and computes the AMC of one drug. */
-export function clinicAmc(db: Db, storeId: number, drugId: number, today: string, windowDays = AMC_WINDOW_DAYS): AmcResult {
+export function clinicAmc(db: ReadDb, storeId: number, drugId: number, today: string, windowDays = AMC_WINDOW_DAYS): AmcResult {
   const windowStart = addDays(today, -(windowDays - 1));
   const fromPeriod = periodOf(windowStart);
   const balance = sql(

@@ -1,5 +1,5 @@
 /** The catalog as purchasing reads it: drugs, their default supplier and contract price, 集采 equivalents. */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
 import type { DrugSnapshot, VbpAlternative, VbpSuggestion } from '../../../shared/contract/requisitions';
@@ -34,19 +34,19 @@ const DRUG_SELECT = `SELECT id, nhsa_code AS nhsaCode, generic_name AS genericNa
 type RawDrug = Omit<DrugRow, 'vbp' | 'active'> & { vbp: number; active: number };
 const toDrug = (r: RawDrug): DrugRow => ({ ...r, vbp: r.vbp === 1, active: r.active === 1 });
 
-export function findDrug(db: Db, id: number): DrugRow | null {
+export function findDrug(db: ReadDb, id: number): DrugRow | null {
   const row = sql(db, `${DRUG_SELECT} WHERE id = ?`).get(id) as RawDrug | undefined;
   return row ? toDrug(row) : null;
 }
 
-export function getDrug(db: Db, id: number): DrugRow {
+export function getDrug(db: ReadDb, id: number): DrugRow {
   const drug = findDrug(db, id);
   if (!drug) throw new AppError('NOT_FOUND', `药品不存在（编号 ${id}）`);
   return drug;
 }
 
 /** Drugs the hub keeps a minimum of (hub min set), in id order. */
-export function drugsWithHubMin(db: Db): DrugRow[] {
+export function drugsWithHubMin(db: ReadDb): DrugRow[] {
   return (sql(db, `${DRUG_SELECT} WHERE hub_min IS NOT NULL AND active = 1 ORDER BY id`).all() as RawDrug[]).map(toDrug);
 }
 
@@ -74,7 +74,7 @@ export interface ContractPrice {
 }
 
 /** The drug's default supplier and that supplier's active contract price. */
-export function contractPrice(db: Db, drug: DrugRow): ContractPrice | null {
+export function contractPrice(db: ReadDb, drug: DrugRow): ContractPrice | null {
   if (drug.defaultSupplierId === null) return null;
   const row = sql(
     db,
@@ -91,7 +91,7 @@ export function contractPrice(db: Db, drug: DrugRow): ContractPrice | null {
  * name, dosage form and strength per base unit: strength.ts), cheapest per base unit first, each with what
  * the line would save at its price. The quantity stays the same number of base units.
  */
-export function vbpSuggestionFor(db: Db, drug: DrugRow, qty: number): VbpSuggestion | null {
+export function vbpSuggestionFor(db: ReadDb, drug: DrugRow, qty: number): VbpSuggestion | null {
   if (drug.vbp) return null;
   const candidates = (
     sql(db, `${DRUG_SELECT} WHERE generic_name = ? AND dosage_form = ? AND vbp = 1 AND active = 1 AND id <> ? ORDER BY id`).all(

@@ -9,8 +9,8 @@
  * a receipt is reversed) inside its own write transaction. A short-closed order is stored as 'received' with
  * its short_closed_* columns set (migration 0011): every rule for "nothing more expected" already holds for it.
  */
-import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../context';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
+import type { HandlerContext, WriteContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
 import { getSetting, hubName } from '../settings';
 import type { LineSource, OrderDetail, OrderLine, OrderStatus, OrderSummary } from '../../../shared/contract/orders';
@@ -49,7 +49,7 @@ interface OrderHead {
   docNo: string;
 }
 
-function orderHead(db: Db, id: number): OrderHead {
+function orderHead(db: ReadDb, id: number): OrderHead {
   const row = sql(db, `SELECT o.id, ${ORDER_STATUS_SQL} AS status, o.doc_no AS docNo FROM purchase_orders o WHERE o.id = ?`).get(id) as OrderHead | undefined;
   if (!row) throw notFound('采购订单');
   return row;
@@ -61,13 +61,13 @@ function refuse(head: OrderHead, to: OrderStatus): AppError {
   return invalidState(`采购订单 ${head.docNo} 当前为“${ORDER_STATUS_LABELS[head.status]}”，不能${ACTION_LABELS[to]}`);
 }
 
-export function orderSummary(db: Db, id: number): OrderSummary {
+export function orderSummary(db: ReadDb, id: number): OrderSummary {
   const row = sql(db, `${ORDER_SUMMARY_SELECT} WHERE o.id = ?`).get(id) as OrderSummary | undefined;
   if (!row) throw notFound('采购订单');
   return row;
 }
 
-export function sourcesOfPoLine(db: Db, poLineId: number): LineSource[] {
+export function sourcesOfPoLine(db: ReadDb, poLineId: number): LineSource[] {
   return sql(
     db,
     `SELECT s.requisition_line_id AS requisitionLineId, r.id AS requisitionId, r.doc_no AS requisitionDocNo, c.id AS clinicId,
@@ -134,7 +134,7 @@ export function loadOrder(ctx: HandlerContext, id: number): OrderDetail {
   };
 }
 
-export function sendOrder(ctx: HandlerContext, id: number): void {
+export function sendOrder(ctx: WriteContext, id: number): void {
   const head = orderHead(ctx.db, id);
   if (!canTransition(head.status, 'sent')) throw refuse(head, 'sent');
   const at = ctx.now.toISOString();
@@ -147,7 +147,7 @@ export function sendOrder(ctx: HandlerContext, id: number): void {
  * this order alone was serving (every order line they feed is now cancelled) return to the aggregation
  * pool, so their demand can be ordered again.
  */
-export function cancelOrder(ctx: HandlerContext, id: number, reason: string | null): string[] {
+export function cancelOrder(ctx: WriteContext, id: number, reason: string | null): string[] {
   const db = ctx.db;
   const head = orderHead(db, id);
   if (!canTransition(head.status, 'cancelled')) throw refuse(head, 'cancelled');
@@ -199,7 +199,7 @@ export function cancelOrder(ctx: HandlerContext, id: number, reason: string | nu
  * aggregation pool, so the next aggregation orders what their clinics lack (possibly elsewhere); the
  * pharmacist may still reject such a line in review, with its reason. Returns their document numbers.
  */
-export function shortCloseOrder(ctx: HandlerContext, id: number, reason: string): string[] {
+export function shortCloseOrder(ctx: WriteContext, id: number, reason: string): string[] {
   const db = ctx.db;
   const head = orderHead(db, id);
   if (!canTransition(head.status, 'short_closed')) {
@@ -250,7 +250,7 @@ interface PoLineForReceipt {
   baseUnit: string;
 }
 
-function poLineForReceipt(db: Db, poLineId: number): PoLineForReceipt {
+function poLineForReceipt(db: ReadDb, poLineId: number): PoLineForReceipt {
   const row = sql(
     db,
     `SELECT l.id, l.po_id AS poId, o.doc_no AS docNo, ${ORDER_STATUS_SQL} AS status, l.qty, l.received_qty AS receivedQty, l.drug_name AS drugName,
@@ -266,7 +266,7 @@ function assertQty(qty: number): void {
 }
 
 /** sent / partly_received / received from the lines' received quantities; a short-closed order stays closed. */
-function settleStatus(db: Db, poId: number, at: Date | undefined): void {
+function settleStatus(db: WriteDb, poId: number, at: Date | undefined): void {
   const t = sql(
     db,
     `SELECT sum(l.received_qty) AS got, sum(l.qty) AS ordered, sum(l.received_qty >= l.qty) AS full, count(*) AS n,
@@ -283,7 +283,7 @@ function settleStatus(db: Db, poId: number, at: Date | undefined): void {
  * and moves the order to partly_received / received. Refuses a draft or cancelled order (INVALID_STATE)
  * and more than was ordered (BUSINESS_RULE). Call inside the receipt's write transaction.
  */
-export function recordReceivedQty(db: Db, poLineId: number, qty: number, at?: Date): void {
+export function recordReceivedQty(db: WriteDb, poLineId: number, qty: number, at?: Date): void {
   assertQty(qty);
   const line = poLineForReceipt(db, poLineId);
   if (line.status === 'draft') throw invalidState(`采购订单 ${line.docNo} 尚未发送，不能收货`);
@@ -301,7 +301,7 @@ export function recordReceivedQty(db: Db, poLineId: number, qty: number, at?: Da
 }
 
 /** For a reversed receipt: takes `qty` base units back off an order line and settles the order's status. */
-export function reverseReceivedQty(db: Db, poLineId: number, qty: number, at?: Date): void {
+export function reverseReceivedQty(db: WriteDb, poLineId: number, qty: number, at?: Date): void {
   assertQty(qty);
   const line = poLineForReceipt(db, poLineId);
   if (line.status === 'draft' || line.status === 'cancelled') throw invalidState(`采购订单 ${line.docNo} 没有到货记录`);

@@ -1,6 +1,6 @@
 /** Requisitions (请领单): drafts, submission, withdrawal, and reading them back with their decisions. */
-import { sql, type Db } from '../../db/database';
-import type { HandlerContext } from '../context';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
+import type { HandlerContext, WriteContext } from '../context';
 import { AppError, invalidState, notFound } from '../../errors';
 import { forbiddenClinic } from '../scope';
 import { nextDocNo } from '../docno';
@@ -37,7 +37,7 @@ interface RequisitionRow {
   createdBy: number;
 }
 
-export function requisitionRow(db: Db, id: number): RequisitionRow {
+export function requisitionRow(db: ReadDb, id: number): RequisitionRow {
   const row = sql(db, 'SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE id = ?').get(
     id,
   ) as RequisitionRow | undefined;
@@ -206,7 +206,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
 }
 
 /** Delivery lines of a requisition that arrived short, by requisition line, oldest first. */
-function shortfallsOf(db: Db, requisitionId: number): Map<number, LineShortfall[]> {
+function shortfallsOf(db: ReadDb, requisitionId: number): Map<number, LineShortfall[]> {
   const rows = sql(
     db,
     `SELECT dl.requisition_line_id AS lineId, d.id AS deliveryId, d.doc_no AS deliveryDocNo, dl.qty - dl.received_qty AS qty,
@@ -220,7 +220,7 @@ function shortfallsOf(db: Db, requisitionId: number): Map<number, LineShortfall[
 }
 
 /** For each line of a requisition, the latest order buying for it that was closed short before all of it came. */
-function shortClosedOrdersOf(db: Db, requisitionId: number): Map<number, NonNullable<RequisitionLine['shortClosedOrder']>> {
+function shortClosedOrdersOf(db: ReadDb, requisitionId: number): Map<number, NonNullable<RequisitionLine['shortClosedOrder']>> {
   const rows = sql(
     db,
     `SELECT s.requisition_line_id AS lineId, o.doc_no AS orderDocNo, o.supplier_name AS supplierName, o.short_close_reason AS reason,
@@ -257,7 +257,7 @@ export function requisitionClinic(ctx: HandlerContext, requested: number | undef
 }
 
 /** Checks the lines against the catalog: active drugs, no drug twice, packs entered as whole packs. */
-function checkLines(db: Db, lines: LineInput[]): DrugRow[] {
+function checkLines(db: ReadDb, lines: LineInput[]): DrugRow[] {
   const seen = new Map<number, number>();
   const issues: { path: string; message: string }[] = [];
   const drugs = lines.map((line, i) => {
@@ -280,7 +280,7 @@ function checkLines(db: Db, lines: LineInput[]): DrugRow[] {
 }
 
 /** Replaces the content of a draft: note and lines, each with a snapshot of the drug and of the clinic's stock. */
-export function writeContent(ctx: HandlerContext, reqId: number, clinicId: number, note: string | null, lines: LineInput[]): void {
+export function writeContent(ctx: WriteContext, reqId: number, clinicId: number, note: string | null, lines: LineInput[]): void {
   const db = ctx.db;
   const drugs = checkLines(db, lines);
   const months = targetMonths(db);
@@ -319,7 +319,7 @@ export function writeContent(ctx: HandlerContext, reqId: number, clinicId: numbe
   sql(db, 'UPDATE requisitions SET note = ?, updated_at = ? WHERE id = ?').run(note, ctx.now.toISOString(), reqId);
 }
 
-export function createDraft(ctx: HandlerContext, clinicId: number, createToken: string | null): number {
+export function createDraft(ctx: WriteContext, clinicId: number, createToken: string | null): number {
   const at = ctx.now.toISOString();
   const { lastInsertRowid } = sql(
     ctx.db,
@@ -329,7 +329,7 @@ export function createDraft(ctx: HandlerContext, clinicId: number, createToken: 
   return Number(lastInsertRowid);
 }
 
-export function findByToken(db: Db, column: 'create_token' | 'submit_token', token: string): RequisitionRow | null {
+export function findByToken(db: ReadDb, column: 'create_token' | 'submit_token', token: string): RequisitionRow | null {
   const row = sql(
     db,
     `SELECT id, clinic_id AS clinicId, status, aggregation_id AS aggregationId, created_by AS createdBy FROM requisitions WHERE ${column} = ?`,
@@ -346,7 +346,7 @@ export function assertDraft(req: RequisitionRow): void {
  * Closes a requisition once nothing is left to deliver: every line rejected, or issued in full.
  * Exported for the stock module, which calls it after issuing against requisition lines.
  */
-export function closeIfFulfilled(db: Db, requisitionId: number, at: Date): boolean {
+export function closeIfFulfilled(db: WriteDb, requisitionId: number, at: Date): boolean {
   const row = sql(
     db,
     `SELECT r.status,

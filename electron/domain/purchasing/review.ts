@@ -1,6 +1,6 @@
 /** The hub's review of requisitions (请领审核): decisions per line, and 应采尽采 switches to 集采 drugs. */
 import { sql } from '../../db/database';
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { AppError, invalidState } from '../../errors';
 import { closeIfFulfilled, isUnderReview, requisitionRow } from './requisitions';
 import { getDrug } from './drugs';
@@ -48,7 +48,7 @@ const notReviewable = (status: string, aggregated: boolean) =>
   );
 
 /** Applies decisions to lines of one requisition; marks it reviewed when no line is left pending. */
-export function decideLines(ctx: HandlerContext, requisitionId: number, decisions: DecisionInput[]): void {
+export function decideLines(ctx: WriteContext, requisitionId: number, decisions: DecisionInput[]): void {
   const req = requisitionRow(ctx.db, requisitionId);
   if (!isUnderReview(req)) throw notReviewable(req.status, req.aggregationId !== null);
   const at = ctx.now.toISOString();
@@ -122,7 +122,7 @@ export function decideLines(ctx: HandlerContext, requisitionId: number, decision
  * requested drug is kept on the line (original_*), and the audit log names both with the quantity before and
  * after.
  */
-export function switchToVbp(ctx: HandlerContext, lineIds: number[], vbpDrugId: number): number {
+export function switchToVbp(ctx: WriteContext, lineIds: number[], vbpDrugId: number): number {
   const vbp = getDrug(ctx.db, vbpDrugId);
   if (!vbp.vbp) throw new AppError('BUSINESS_RULE', `${vbp.genericName}（${vbp.spec}）不是集采中选药品`);
   if (!vbp.active) throw new AppError('BUSINESS_RULE', `${vbp.genericName}（${vbp.spec}）已停用`);

@@ -3,7 +3,7 @@
  *
  *   suggested = whole packs, rounded up, of max(0, targetMonths × AMC − stock on hand − in transit)
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { getSetting, setSetting } from '../settings';
 import { AppError } from '../../errors';
 import type { StockInfo } from '../../../shared/contract/requisitions';
@@ -12,13 +12,13 @@ import type { BookSight } from '../stocktake/blind';
 
 export const DEFAULT_TARGET_MONTHS = 2;
 
-export function targetMonths(db: Db): number {
+export function targetMonths(db: ReadDb): number {
   const raw = getSetting(db, 'purchasing.targetMonths');
   const n = raw === null ? NaN : Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 12 ? n : DEFAULT_TARGET_MONTHS;
 }
 
-export function setTargetMonths(db: Db, months: number): void {
+export function setTargetMonths(db: WriteDb, months: number): void {
   setSetting(db, 'purchasing.targetMonths', String(months));
 }
 
@@ -38,7 +38,7 @@ export interface ClinicStores {
   transitStoreId: number;
 }
 
-export function clinicStores(db: Db, clinicId: number): ClinicStores {
+export function clinicStores(db: ReadDb, clinicId: number): ClinicStores {
   const rows = sql(db, "SELECT id, kind FROM stores WHERE clinic_id = ? AND kind IN ('clinic', 'transit')").all(clinicId) as {
     id: number;
     kind: 'clinic' | 'transit';
@@ -53,7 +53,7 @@ export function clinicStores(db: Db, clinicId: number): ClinicStores {
  * Base units of a drug in a store, in lots that have not expired by `today`. Through stock_balances_live: a
  * clinic keeps an empty row for every lot it ever held (hundreds per drug over the years).
  */
-export function usableStock(db: Db, storeId: number, drugId: number, today: string): number {
+export function usableStock(db: ReadDb, storeId: number, drugId: number, today: string): number {
   return (
     sql(
       db,
@@ -64,7 +64,7 @@ export function usableStock(db: Db, storeId: number, drugId: number, today: stri
 }
 
 /** Approved (or adjusted) and not yet issued, over the clinic's open requisitions. */
-export function approvedNotIssued(db: Db, clinicId: number, drugId: number): number {
+export function approvedNotIssued(db: ReadDb, clinicId: number, drugId: number): number {
   return (
     sql(
       db,
@@ -77,7 +77,7 @@ export function approvedNotIssued(db: Db, clinicId: number, drugId: number): num
 }
 
 /** The figures as the book has them; what a caller under a blind count may see is `shownTo`'s business. */
-export function clinicStockInfo(db: Db, clinicId: number, drug: { id: number; packSize: number }, today: string, months: number): StockInfo {
+export function clinicStockInfo(db: ReadDb, clinicId: number, drug: { id: number; packSize: number }, today: string, months: number): StockInfo {
   const stores = clinicStores(db, clinicId);
   const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
   const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);

@@ -3,7 +3,7 @@
  * monthly totals (`stock_period_totals`) after it. However many years of ledger rows exist, a statement
  * reads one snapshot and a few months of totals per drug.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import type { Movement } from '../../../shared/stock';
 
 export interface QtyValue {
@@ -17,7 +17,7 @@ export type StoreBalances = Map<number, Map<number, QtyValue>>;
 const NO_PERIOD = '0000-00';
 
 /** The latest close event of a month that is closed now (null when open or closed only implicitly). */
-export function closeEventOf(db: Db, period: string): { id: number; at: string; userName: string } | null {
+export function closeEventOf(db: ReadDb, period: string): { id: number; at: string; userName: string } | null {
   const row = sql(
     db,
     `SELECT e.id, e.at, u.display_name AS userName FROM periods p
@@ -29,7 +29,7 @@ export function closeEventOf(db: Db, period: string): { id: number; at: string; 
 }
 
 /** The latest month before `period` closed by its own close, with that close's event: its snapshot is the base. */
-export function baseSnapshotBefore(db: Db, period: string): { period: string; eventId: number } | null {
+export function baseSnapshotBefore(db: ReadDb, period: string): { period: string; eventId: number } | null {
   const row = sql(
     db,
     `SELECT p.period, (SELECT max(id) FROM period_events e WHERE e.period = p.period AND e.action = 'close') AS eventId
@@ -51,7 +51,7 @@ function add(map: StoreBalances, storeId: number, drugId: number, qty: number, v
 type BalanceRow = { storeId: number; drugId: number; qty: number; value: number };
 
 /** Snapshot rows of a close event, for one store or all. */
-export function snapshotRows(db: Db, eventId: number, storeId: number | null): BalanceRow[] {
+export function snapshotRows(db: ReadDb, eventId: number, storeId: number | null): BalanceRow[] {
   return storeId === null
     ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, qty, value FROM period_closings WHERE event_id = ?').all(eventId) as BalanceRow[])
     : (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, qty, value FROM period_closings WHERE event_id = ? AND store_id = ?').all(
@@ -66,7 +66,7 @@ export function snapshotRows(db: Db, eventId: number, storeId: number | null): B
  * leads with store_id and would scan the store's whole history, and the (period, store_id) index would read
  * every store's rows of the months in range. The work follows the months read, not the years kept.
  */
-function totalsIn(db: Db, from: string, to: string, storeId: number | null): BalanceRow[] {
+function totalsIn(db: ReadDb, from: string, to: string, storeId: number | null): BalanceRow[] {
   return storeId === null
     ? (sql(
         db,
@@ -82,7 +82,7 @@ function totalsIn(db: Db, from: string, to: string, storeId: number | null): Bal
 }
 
 /** Stock on hand now, per store × drug (live lots only: an emptied lot holds no value). */
-function onHandNow(db: Db, storeId: number | null): BalanceRow[] {
+function onHandNow(db: ReadDb, storeId: number | null): BalanceRow[] {
   return storeId === null
     ? (sql(
         db,
@@ -115,7 +115,7 @@ export type OpeningStrategy = 'forward' | 'backward';
  * `source` says whether a snapshot or the ledger (balances and totals) gave the figures.
  */
 export function balancesAtStart(
-  db: Db,
+  db: ReadDb,
   period: string,
   storeId: number | null,
   force?: OpeningStrategy,
@@ -145,7 +145,7 @@ export interface MovementTotal {
 }
 
 /** The month's totals per store × drug × movement (net of reversals), on the (period, …) indexes. */
-export function monthTotals(db: Db, period: string, storeId: number | null): MovementTotal[] {
+export function monthTotals(db: ReadDb, period: string, storeId: number | null): MovementTotal[] {
   return storeId === null
     ? (sql(db, 'SELECT store_id AS storeId, drug_id AS drugId, movement, qty, amount AS value FROM stock_period_totals WHERE period = ?').all(
         period,
@@ -158,14 +158,14 @@ export function monthTotals(db: Db, period: string, storeId: number | null): Mov
 }
 
 /** Stock at the end of a month, computed (opening + the month's totals). */
-export function balancesAtEnd(db: Db, period: string, storeId: number | null, force?: OpeningStrategy): StoreBalances {
+export function balancesAtEnd(db: ReadDb, period: string, storeId: number | null, force?: OpeningStrategy): StoreBalances {
   const { balances } = balancesAtStart(db, period, storeId, force);
   for (const t of monthTotals(db, period, storeId)) add(balances, t.storeId, t.drugId, t.qty, t.value);
   return balances;
 }
 
 /** The closing snapshot of a close event as balances. */
-export function snapshotBalances(db: Db, eventId: number, storeId: number | null): StoreBalances {
+export function snapshotBalances(db: ReadDb, eventId: number, storeId: number | null): StoreBalances {
   const balances: StoreBalances = new Map();
   for (const r of snapshotRows(db, eventId, storeId)) add(balances, r.storeId, r.drugId, r.qty, r.value);
   return balances;

@@ -12,7 +12,7 @@
  *
  * Other modules add checks with `registerPreCloseCheck` (e.g. the stocktake module for counts not approved).
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import type { PreCloseCheckResult } from '../../../shared/contract/settlement';
 import { formatFen } from '../../../shared/money';
 import { periodBounds, periodOf } from '../../../shared/dates';
@@ -28,7 +28,7 @@ export interface CheckItem {
 }
 
 export interface CheckContext {
-  db: Db;
+  db: ReadDb;
   period: string;
   first: string;
   last: string;
@@ -203,7 +203,7 @@ export function preCloseCheckDefs(): PreCloseCheckDef[] {
 }
 
 /** Months strictly between two periods that have stock movements or payments. */
-export function activeMonthsBetween(db: Db, after: string, before: string): string[] {
+export function activeMonthsBetween(db: ReadDb, after: string, before: string): string[] {
   const rows = sql(
     db,
     `SELECT DISTINCT period FROM stock_period_totals WHERE period > ? AND period < ?
@@ -213,7 +213,7 @@ export function activeMonthsBetween(db: Db, after: string, before: string): stri
   return rows.map((r) => r.period);
 }
 
-export function hasActivity(db: Db, period: string): boolean {
+export function hasActivity(db: ReadDb, period: string): boolean {
   return Boolean(
     sql(db, 'SELECT 1 FROM stock_period_totals WHERE period = ? LIMIT 1').get(period) ??
       sql(db, 'SELECT 1 FROM supplier_payments WHERE period = ? LIMIT 1').get(period),
@@ -308,7 +308,7 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
   return items;
 }
 
-export function runPreCloseChecks(db: Db, period: string, today: string): PreCloseCheckResult[] {
+export function runPreCloseChecks(db: ReadDb, period: string, today: string): PreCloseCheckResult[] {
   const { first, last } = periodBounds(period);
   const c: CheckContext = { db, period, first, last, today };
   return preCloseCheckDefs().map((def) => {

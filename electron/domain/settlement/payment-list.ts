@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { notFound } from '../../errors';
 import type { PaymentRow } from '../../../shared/contract/settlement';
 
@@ -8,13 +8,13 @@ const PAYMENT_SELECT = `SELECT p.id, p.supplier_id AS supplierId, s.name AS supp
     u.display_name AS createdByName, p.created_at AS createdAt
   FROM supplier_payments p JOIN suppliers s ON s.id = p.supplier_id JOIN users u ON u.id = p.created_by`;
 
-export function getPayment(db: Db, id: number): PaymentRow {
+export function getPayment(db: ReadDb, id: number): PaymentRow {
   const row = sql(db, `${PAYMENT_SELECT} WHERE p.id = ?`).get(id) as PaymentRow | undefined;
   if (!row) throw notFound('付款记录');
   return row;
 }
 
-export function listPayments(db: Db, filter: { supplierId?: number; period?: string }): PaymentRow[] {
+export function listPayments(db: ReadDb, filter: { supplierId?: number; period?: string }): PaymentRow[] {
   // Only the filters given, so SQLite can seek on (supplier_id, pay_date) or (period) instead of scanning years.
   const where: string[] = [];
   const args: unknown[] = [];

@@ -2,7 +2,7 @@
  * Payments to suppliers (付款登记). Rows are never edited or deleted: a wrong payment is cancelled by a
  * reversal row (红字冲销) of the opposite amount, dated in an open month, and then entered again.
  */
-import type { HandlerContext } from '../context';
+import type { WriteContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -12,7 +12,7 @@ import { assertPostable } from '../stock/ledger';
 import { supplierBalanceOn } from './suppliers';
 import { getPayment } from './payment-list';
 
-export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.create'>) {
+export function createPayment(ctx: WriteContext, input: ParsedInput<'payments.create'>) {
   const db = ctx.db;
   const supplier = sql(db, 'SELECT id, name FROM suppliers WHERE id = ?').get(input.supplierId) as { id: number; name: string } | undefined;
   if (!supplier) throw notFound('配送企业');
@@ -67,7 +67,7 @@ export function createPayment(ctx: HandlerContext, input: ParsedInput<'payments.
   return { payment: getPayment(db, id), warnings };
 }
 
-export function reversePayment(ctx: HandlerContext, input: ParsedInput<'payments.reverse'>) {
+export function reversePayment(ctx: WriteContext, input: ParsedInput<'payments.reverse'>) {
   const db = ctx.db;
   const original = getPayment(db, input.id);
   if (original.reversesId !== null) throw new AppError('INVALID_STATE', '这是一笔冲销记录，不能再冲销');

@@ -5,8 +5,8 @@
  * with the next), and only the latest closed month can be reopened, by an administrator, with a reason.
  * Every close and reopen is kept in `period_events`, never overwritten.
  */
-import type { HandlerContext } from '../context';
-import { sql, type Db } from '../../db/database';
+import type { WriteContext } from '../context';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import type { PreCloseCheckResult } from '../../../shared/contract/settlement';
@@ -51,18 +51,18 @@ function toEvent(r: EventRow) {
   };
 }
 
-export function periodHistory(db: Db, period?: string) {
+export function periodHistory(db: ReadDb, period?: string) {
   return (sql(db, `${EVENT_SELECT} WHERE (? IS NULL OR e.period = ?) ORDER BY e.id DESC LIMIT 500`).all(period ?? null, period ?? null) as EventRow[]).map(
     toEvent,
   );
 }
 
-function getEvent(db: Db, id: number) {
+function getEvent(db: ReadDb, id: number) {
   return toEvent(sql(db, `${EVENT_SELECT} WHERE e.id = ?`).get(id) as EventRow);
 }
 
 /** The months the close screen lists: from the first month with business (or this month) to this month. */
-export function listPeriods(db: Db, today: string) {
+export function listPeriods(db: ReadDb, today: string) {
   const current = periodOf(today);
   const first = sql(
     db,
@@ -112,7 +112,7 @@ export function listPeriods(db: Db, today: string) {
   return { current, latestClosed: latest, rows: out.reverse() };
 }
 
-export function periodChecks(db: Db, period: string, today: string) {
+export function periodChecks(db: ReadDb, period: string, today: string) {
   const checks = runPreCloseChecks(db, period, today);
   const blockers = checks.filter((c) => !c.ok && c.severity === 'block').length;
   const warnings = checks.filter((c) => !c.ok && c.severity === 'warn').length;
@@ -121,7 +121,7 @@ export function periodChecks(db: Db, period: string, today: string) {
 }
 
 /** Refuses the close with the blocking problems listed, or unacknowledged warnings. Returns the warnings. */
-export function assertClosable(db: Db, period: string, today: string, acknowledgeWarnings: boolean): PreCloseCheckResult[] {
+export function assertClosable(db: ReadDb, period: string, today: string, acknowledgeWarnings: boolean): PreCloseCheckResult[] {
   if (isPeriodClosed(db, period)) throw new AppError('INVALID_STATE', `${periodLabel(period)}已经结账`);
   const checks = runPreCloseChecks(db, period, today);
   const blocking = checks.filter((c) => !c.ok && c.severity === 'block');
@@ -141,7 +141,7 @@ export function assertClosable(db: Db, period: string, today: string, acknowledg
 }
 
 /** Closes a month (inside the write transaction). `backupFile` is the backup taken just before. */
-export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.close'>, backupFile: string | null) {
+export function closePeriod(ctx: WriteContext, input: ParsedInput<'periods.close'>, backupFile: string | null) {
   const db = ctx.db;
   const period = input.period;
   const warnings = assertClosable(db, period, ctx.today, input.acknowledgeWarnings);
@@ -171,7 +171,7 @@ export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.clo
   return getEvent(db, eventId);
 }
 
-function summarize(db: Db, period: string, closing: ReturnType<typeof balancesAtEnd>, suppliers: Map<number, number>): CloseSummary {
+function summarize(db: ReadDb, period: string, closing: ReturnType<typeof balancesAtEnd>, suppliers: Map<number, number>): CloseSummary {
   const kinds = new Map((sql(db, 'SELECT id, kind FROM stores').all() as { id: number; kind: string }[]).map((s) => [s.id, s.kind]));
   const hub = hubStoreId(db);
   let clinics = 0;
@@ -200,7 +200,7 @@ function summarize(db: Db, period: string, closing: ReturnType<typeof balancesAt
 }
 
 /** Reopens the latest closed month: administrators only, with a reason, kept in the history and the audit log. */
-export function reopenPeriod(ctx: HandlerContext, input: ParsedInput<'periods.reopen'>) {
+export function reopenPeriod(ctx: WriteContext, input: ParsedInput<'periods.reopen'>) {
   const db = ctx.db;
   const period = input.period;
   const row = sql(db, 'SELECT status FROM periods WHERE period = ?').get(period) as { status: string } | undefined;

@@ -5,7 +5,7 @@
  */
 import type { HandlerContext } from '../context';
 import { clinicScope } from '../scope';
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { StatementRow, StoreStatement, ClinicSummary } from '../../../shared/contract/settlement';
 import type { StoreRow } from '../../../shared/contract/stock';
@@ -31,7 +31,7 @@ interface DrugInfo {
   vbp: number;
 }
 
-function drugInfos(db: Db, ids: number[]): Map<number, DrugInfo> {
+function drugInfos(db: ReadDb, ids: number[]): Map<number, DrugInfo> {
   const out = new Map<number, DrugInfo>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
@@ -56,7 +56,7 @@ export interface PeriodState {
   eventId: number | null;
 }
 
-export function periodState(db: Db, period: string): PeriodState {
+export function periodState(db: ReadDb, period: string): PeriodState {
   const event = closeEventOf(db, period);
   return { period, closed: isPeriodClosed(db, period), closedAt: event?.at ?? null, closedByName: event?.userName ?? null, eventId: event?.id ?? null };
 }
@@ -82,7 +82,7 @@ interface Built {
 }
 
 /** The statement of one store for one month. */
-export function buildStoreStatement(db: Db, store: StoreRow, state: PeriodState): Built {
+export function buildStoreStatement(db: ReadDb, store: StoreRow, state: PeriodState): Built {
   if (store.kind === 'transit') throw new AppError('BAD_REQUEST', '在途库没有单独的结算单');
   const { balances: opening, source } = balancesAtStart(db, state.period, store.id);
   const snapshot = state.eventId !== null ? (snapshotBalances(db, state.eventId, store.id).get(store.id) ?? new Map<number, QtyValue>()) : null;
@@ -109,7 +109,7 @@ function addInto(into: Map<number, QtyValue>, from: Map<number, QtyValue> | unde
  * Goods in transit for one month: every clinic's transit store read as one, by drug. Transit losses (a
  * signed shortfall the hub wrote off) are its 在途报损 column.
  */
-export function buildTransitStatement(db: Db, state: PeriodState): Omit<Built, 'closingSource'> {
+export function buildTransitStatement(db: ReadDb, state: PeriodState): Omit<Built, 'closingSource'> {
   const transitIds = new Set((sql(db, "SELECT id FROM stores WHERE kind = 'transit'").all() as { id: number }[]).map((r) => r.id));
   const { balances, source } = balancesAtStart(db, state.period, null);
   const opening = new Map<number, QtyValue>();
@@ -136,7 +136,7 @@ interface StatementInputs {
 }
 
 /** opening + the month's movements in columns = closing, per drug and in total. */
-function buildStatement(db: Db, base: readonly StatementColumnDef[], input: StatementInputs): Built {
+function buildStatement(db: ReadDb, base: readonly StatementColumnDef[], input: StatementInputs): Built {
   const openingByDrug = input.opening;
   const source = input.openingSource;
   const index = columnIndex(base);
@@ -197,7 +197,7 @@ function shownTo(sight: BookSight, storeId: number, built: Built): Built {
   };
 }
 
-function clinicOf(db: Db, clinicId: number) {
+function clinicOf(db: ReadDb, clinicId: number) {
   const c = sql(db, 'SELECT id, code, name, active FROM clinics WHERE id = ?').get(clinicId) as
     | { id: number; code: string; name: string; active: number }
     | undefined;

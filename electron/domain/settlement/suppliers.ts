@@ -4,7 +4,7 @@
  * amounts equal the ledger's receipt / supplier_return sums for the supplier's lots (tests prove it, and
  * the period close checks it for the month it closes).
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { notFound } from '../../errors';
 import type { SupplierStatement } from '../../../shared/contract/settlement';
 import { RETURN_REASON_LABELS } from '../../../shared/stock';
@@ -25,7 +25,7 @@ const emptyFlows = (): SupplierFlows => ({ received: 0, returned: 0, paid: 0 });
  * Receipts, reversals, returns and payments per supplier for business dates in [from, to] (inclusive,
  * 'YYYY-MM-DD'; from may be '' for "since the beginning"). A reversal counts on the date it was booked.
  */
-export function supplierFlows(db: Db, from: string, to: string, supplierId: number | null): Map<number, SupplierFlows> {
+export function supplierFlows(db: ReadDb, from: string, to: string, supplierId: number | null): Map<number, SupplierFlows> {
   const out = new Map<number, SupplierFlows>();
   const at = (id: number) => {
     let f = out.get(id);
@@ -74,7 +74,7 @@ interface ReversalRow {
  * through the partial index of reversed receipts (migration 0009): a few rows, however many years of
  * receipts the supplier has.
  */
-function reversals(db: Db, from: string, to: string, supplierId: number | null): ReversalRow[] {
+function reversals(db: ReadDb, from: string, to: string, supplierId: number | null): ReversalRow[] {
   return sql(
     db,
     `SELECT * FROM (
@@ -88,7 +88,7 @@ function reversals(db: Db, from: string, to: string, supplierId: number | null):
 
 /** Balance owed to each supplier at the start of a month: the latest supplier snapshot plus documents since. */
 export function supplierBalancesAtStart(
-  db: Db,
+  db: ReadDb,
   period: string,
   supplierId: number | null,
 ): { balances: Map<number, number>; source: 'snapshot' | 'documents' } {
@@ -113,7 +113,7 @@ export function supplierBalancesAtStart(
   return { balances, source: base?.eventId ? 'snapshot' : 'documents' };
 }
 
-function supplierOf(db: Db, supplierId: number) {
+function supplierOf(db: ReadDb, supplierId: number) {
   const s = sql(db, 'SELECT id, name, credit_code AS creditCode, contact, phone, active FROM suppliers WHERE id = ?').get(supplierId) as
     | { id: number; name: string; creditCode: string; contact: string | null; phone: string | null; active: number }
     | undefined;
@@ -121,7 +121,7 @@ function supplierOf(db: Db, supplierId: number) {
   return s;
 }
 
-export function supplierStatement(db: Db, supplierId: number, period: string): SupplierStatement {
+export function supplierStatement(db: ReadDb, supplierId: number, period: string): SupplierStatement {
   const supplier = supplierOf(db, supplierId);
   const { first, last } = periodBounds(period);
   const { balances, source } = supplierBalancesAtStart(db, period, supplierId);
@@ -202,7 +202,7 @@ export function supplierStatement(db: Db, supplierId: number, period: string): S
 }
 
 /** Every supplier's month: opening owed, received, returned, paid, closing. Suppliers with nothing to show are left out. */
-export function suppliersSummary(db: Db, period: string) {
+export function suppliersSummary(db: ReadDb, period: string) {
   const { first, last } = periodBounds(period);
   const { balances } = supplierBalancesAtStart(db, period, null);
   const flows = supplierFlows(db, first, last, null);
@@ -225,7 +225,7 @@ export function suppliersSummary(db: Db, period: string) {
 }
 
 /** Closing balance owed to every supplier at the end of a month (for the close snapshot). */
-export function supplierBalancesAtEnd(db: Db, period: string): Map<number, number> {
+export function supplierBalancesAtEnd(db: ReadDb, period: string): Map<number, number> {
   const { first, last } = periodBounds(period);
   const { balances } = supplierBalancesAtStart(db, period, null);
   for (const [id, f] of supplierFlows(db, first, last, null)) balances.set(id, (balances.get(id) ?? 0) + f.received - f.returned - f.paid);
@@ -233,7 +233,7 @@ export function supplierBalancesAtEnd(db: Db, period: string): Map<number, numbe
 }
 
 /** Balance owed to one supplier after every document dated on or before a day. */
-export function supplierBalanceOn(db: Db, supplierId: number, date: string): number {
+export function supplierBalanceOn(db: ReadDb, supplierId: number, date: string): number {
   const f = supplierFlows(db, '', date, supplierId).get(supplierId) ?? emptyFlows();
   return f.received - f.returned - f.paid;
 }

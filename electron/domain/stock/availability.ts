@@ -4,7 +4,7 @@
  * balance at the end of D and every running balance after D: taking more would leave some later moment
  * negative (a dispensing already recorded after the stock it now lacks).
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { dayLabel } from '../../../shared/dates';
 import type { Movement } from '../../../shared/stock';
 
@@ -18,7 +18,7 @@ export interface LotAvailability {
 }
 
 /** `current` is the store × lot's balance now (stock_balances), which the ledger's rows sum to. */
-export function lotAvailableAt(db: Db, storeId: number, lotId: number, date: string, current: number): LotAvailability {
+export function lotAvailableAt(db: ReadDb, storeId: number, lotId: number, date: string, current: number): LotAvailability {
   // One seek of ledger_lot_time when nothing is dated after `date`, as for every posting dated today;
   // otherwise the rows after it, which the back-dating limit keeps few.
   const later = sql(db, 'SELECT business_date AS date, qty FROM ledger WHERE store_id = ? AND lot_id = ? AND business_date > ? ORDER BY business_date, id').all(
@@ -47,7 +47,7 @@ const ARRIVAL: Partial<Record<Movement, string>> = {
 };
 
 /** When (and how) the lot first came into the store: its earliest incoming row in the ledger's order. */
-function firstArrival(db: Db, storeId: number, lotId: number): { date: string; movement: Movement } | null {
+function firstArrival(db: ReadDb, storeId: number, lotId: number): { date: string; movement: Movement } | null {
   const row = sql(
     db,
     'SELECT business_date AS date, movement FROM ledger WHERE store_id = ? AND lot_id = ? AND qty > 0 ORDER BY business_date, id LIMIT 1',
@@ -60,7 +60,7 @@ function firstArrival(db: Db, storeId: number, lotId: number): { date: string; m
  * "2 月 27 日结存 20，但其后已有出库，3 月 2 日只剩 5，补录最多可用 5". `terse` leaves out what is
  * available (for a message that states the total itself).
  */
-export function explainAvailability(db: Db, storeId: number, lotId: number, date: string, a: LotAvailability, need: number, terse = false): string {
+export function explainAvailability(db: ReadDb, storeId: number, lotId: number, date: string, a: LotAvailability, need: number, terse = false): string {
   if (a.laterLow === null) return `现有 ${a.atDate}`;
   const day = (d: string) => dayLabel(d, date);
   const arrival = firstArrival(db, storeId, lotId);

@@ -5,24 +5,24 @@
  * in its history) takes postings on any of its dates: reopening is itself the deliberate act. The period
  * close rule applies before this one, unchanged.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { addDays, dayLabel, periodOf } from '../../../shared/dates';
 import { getSetting, setSetting } from '../settings';
 
 export const DEFAULT_MAX_BACKDATE_DAYS = 7;
 
-export function maxBackdateDays(db: Db): number {
+export function maxBackdateDays(db: ReadDb): number {
   const raw = getSetting(db, 'posting.maxBackdateDays');
   const days = raw === null ? NaN : Number(raw);
   return Number.isSafeInteger(days) && days >= 0 ? days : DEFAULT_MAX_BACKDATE_DAYS;
 }
 
-export function setMaxBackdateDays(db: Db, days: number): void {
+export function setMaxBackdateDays(db: WriteDb, days: number): void {
   setSetting(db, 'posting.maxBackdateDays', String(days));
 }
 
-function isReopened(db: Db, period: string): boolean {
+function isReopened(db: ReadDb, period: string): boolean {
   const row = sql(db, "SELECT 1 FROM periods WHERE period = ? AND status = 'open' AND reopened_at IS NOT NULL").get(period);
   return row !== undefined;
 }
@@ -32,7 +32,7 @@ function isReopened(db: Db, period: string): boolean {
  * today, or earlier when a document fixed its date before it posts (a clinic's return, dated when the
  * doctor asked, posts when the hub accepts it).
  */
-export function assertWithinBackdating(db: Db, businessDate: string, datedOn: string): void {
+export function assertWithinBackdating(db: ReadDb, businessDate: string, datedOn: string): void {
   if (businessDate >= datedOn) return;
   const days = maxBackdateDays(db);
   const earliest = addDays(datedOn, -days);

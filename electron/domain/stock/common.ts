@@ -1,6 +1,6 @@
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { StoreRow } from '../../../shared/contract/stock';
 import { addDays } from '../../../shared/dates';
@@ -11,7 +11,7 @@ import type { PostingContext } from './ledger';
 const STORE_SELECT = `SELECT s.id, s.kind, s.clinic_id AS clinicId, c.code AS clinicCode, s.name
   FROM stores s LEFT JOIN clinics c ON c.id = s.clinic_id`;
 
-export function getStore(db: Db, storeId: number): StoreRow {
+export function getStore(db: ReadDb, storeId: number): StoreRow {
   const store = sql(db, `${STORE_SELECT} WHERE s.id = ?`).get(storeId) as StoreRow | undefined;
   if (!store) throw notFound('库房');
   return store;
@@ -24,7 +24,7 @@ export function accessibleStore(ctx: HandlerContext, storeId: number): StoreRow 
   return store;
 }
 
-export function listStores(db: Db, clinicId: number | null, includeTransit: boolean): StoreRow[] {
+export function listStores(db: ReadDb, clinicId: number | null, includeTransit: boolean): StoreRow[] {
   return sql(
     db,
     `${STORE_SELECT} WHERE (? IS NULL OR s.clinic_id = ?) AND (? = 1 OR s.kind <> 'transit')
@@ -33,13 +33,13 @@ export function listStores(db: Db, clinicId: number | null, includeTransit: bool
   ).all(clinicId, clinicId, includeTransit ? 1 : 0) as StoreRow[];
 }
 
-export function hubStoreId(db: Db): number {
+export function hubStoreId(db: ReadDb): number {
   const row = sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined;
   if (!row) throw new AppError('INVALID_STATE', '中心药库尚未建立，请先完成首次设置');
   return row.id;
 }
 
-export function clinicStores(db: Db, clinicId: number): { storeId: number; transitId: number } {
+export function clinicStores(db: ReadDb, clinicId: number): { storeId: number; transitId: number } {
   const rows = sql(db, "SELECT id, kind FROM stores WHERE clinic_id = ? AND kind IN ('clinic', 'transit')").all(clinicId) as { id: number; kind: string }[];
   const storeId = rows.find((r) => r.kind === 'clinic')?.id;
   const transitId = rows.find((r) => r.kind === 'transit')?.id;
@@ -47,7 +47,7 @@ export function clinicStores(db: Db, clinicId: number): { storeId: number; trans
   return { storeId, transitId };
 }
 
-export function assertActiveClinic(db: Db, clinicId: number): void {
+export function assertActiveClinic(db: ReadDb, clinicId: number): void {
   const row = sql(db, 'SELECT active FROM clinics WHERE id = ?').get(clinicId) as { active: number } | undefined;
   if (!row) throw notFound('村卫生室');
   if (row.active !== 1) throw new AppError('BUSINESS_RULE', '该村卫生室已停用');
@@ -58,7 +58,7 @@ export function assertActiveClinic(db: Db, clinicId: number): void {
  * day that date was given, when earlier than today (see PostingContext). A back-dated posting (补录) marks
  * the call's audit row with its date and the day it was recorded.
  */
-export function postingContext(ctx: HandlerContext, businessDate?: string | null, datedOn?: string): PostingContext {
+export function postingContext(ctx: WriteContext, businessDate?: string | null, datedOn?: string): PostingContext {
   return {
     db: ctx.db,
     userId: ctx.user.id,
@@ -86,7 +86,7 @@ export interface DrugSnapshot {
   active: number;
 }
 
-export function drugSnapshot(db: Db, drugId: number): DrugSnapshot {
+export function drugSnapshot(db: ReadDb, drugId: number): DrugSnapshot {
   const d = sql(
     db,
     `SELECT id AS drugId, generic_name AS drugName, spec, dosage_form AS dosageForm, manufacturer, pack_unit AS packUnit,
@@ -101,7 +101,7 @@ export function nearExpiryLimit(today: string): string {
   return addDays(today, NEAR_EXPIRY_DAYS);
 }
 
-export function userName(db: Db, userId: number | null): string | null {
+export function userName(db: ReadDb, userId: number | null): string | null {
   if (userId == null) return null;
   const row = sql(db, 'SELECT display_name AS name FROM users WHERE id = ?').get(userId) as { name: string } | undefined;
   return row?.name ?? null;

@@ -1,6 +1,6 @@
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
-import { givenFilters, sql, type Db } from '../../db/database';
+import { givenFilters, sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
@@ -25,7 +25,7 @@ const OUTSTANDING_SELECT = `SELECT rl.id AS requisitionLineId, r.id AS requisiti
   FROM requisition_lines rl JOIN requisitions r ON r.id = rl.requisition_id JOIN clinics c ON c.id = r.clinic_id
   WHERE rl.decision IN ('approved', 'adjusted') AND rl.approved_qty > rl.issued_qty AND r.status IN ('reviewed', 'submitted')`;
 
-export function hubAvailable(db: Db, drugId: number, asOf: string): number {
+export function hubAvailable(db: ReadDb, drugId: number, asOf: string): number {
   const row = sql(
     db,
     `SELECT coalesce(sum(b.qty), 0) AS qty FROM stock_balances b JOIN lots l ON l.id = b.lot_id
@@ -58,7 +58,7 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
   });
 }
 
-function outstandingLine(db: Db, clinicId: number, requisitionLineId: number, qty: number): OutstandingLine {
+function outstandingLine(db: ReadDb, clinicId: number, requisitionLineId: number, qty: number): OutstandingLine {
   const line = sql(db, `${OUTSTANDING_SELECT} AND rl.id = ?`).get(requisitionLineId) as OutstandingLine | undefined;
   if (!line) throw new AppError('BUSINESS_RULE', `请领明细 ${requisitionLineId} 没有待配送的数量（未审核通过或已配送完毕）`);
   if (line.clinicId !== clinicId) throw new AppError('VALIDATION', `请领明细 ${requisitionLineId} 不属于该卫生室`);
@@ -101,7 +101,7 @@ export function previewDelivery(ctx: HandlerContext, input: ParsedInput<'deliver
   return { lines: out, totalAmount };
 }
 
-function lotUnitCost(db: Db, lotId: number): number {
+function lotUnitCost(db: ReadDb, lotId: number): number {
   return (sql(db, 'SELECT unit_cost AS c FROM lots WHERE id = ?').get(lotId) as { c: number }).c;
 }
 
@@ -121,7 +121,7 @@ function takeFrom(queue: Allocation[], qty: number): Allocation[] {
 }
 
 /** Issues approved requisition lines to a clinic: first-expiry-first from the hub into the clinic's transit store. */
-export function createDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries.create'>) {
+export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.create'>) {
   const db = ctx.db;
   assertActiveClinic(db, input.clinicId);
   const posting = postingContext(ctx, input.businessDate);
@@ -198,7 +198,7 @@ export function createDelivery(ctx: HandlerContext, input: ParsedInput<'deliveri
 }
 
 /** A reviewed requisition whose approved lines are all delivered is closed. */
-function closeRequisitionIfIssued(db: Db, requisitionId: number, now: Date): void {
+function closeRequisitionIfIssued(db: WriteDb, requisitionId: number, now: Date): void {
   const open = sql(
     db,
     `SELECT count(*) AS n FROM requisition_lines WHERE requisition_id = ?
@@ -212,7 +212,7 @@ function closeRequisitionIfIssued(db: Db, requisitionId: number, now: Date): voi
  * A shortfall the hub took back or wrote off never reached the clinic: it is no longer issued, so the
  * approved quantity is pending again (and a requisition closed by the delivery reopens).
  */
-function owedAgain(db: Db, requisitionLineId: number, qty: number, now: Date): void {
+function owedAgain(db: WriteDb, requisitionLineId: number, qty: number, now: Date): void {
   sql(db, 'UPDATE requisition_lines SET issued_qty = issued_qty - ? WHERE id = ?').run(qty, requisitionLineId);
   sql(
     db,
@@ -262,7 +262,7 @@ function assertSignDate(signDate: string, delivery: { businessDate: string; docN
 }
 
 /** The clinic signs line by line for what actually arrived; any shortfall stays in transit for the hub to settle. */
-export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries.sign'>) {
+export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.sign'>) {
   const db = ctx.db;
   const { delivery, lines } = loadDeliveryForUpdate(ctx, input.id);
   if (delivery.status !== 'in_transit') throw new AppError('INVALID_STATE', `配送单 ${delivery.docNo} 已签收，不能重复签收`);
@@ -325,7 +325,7 @@ export function signDelivery(ctx: HandlerContext, input: ParsedInput<'deliveries
 }
 
 /** The hub settles a signed shortfall: back into the hub store, or written off as lost in transit. */
-export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deliveries.resolve'>) {
+export function resolveDiscrepancy(ctx: WriteContext, input: ParsedInput<'deliveries.resolve'>) {
   const db = ctx.db;
   const { delivery, lines } = loadDeliveryForUpdate(ctx, input.id);
   if (delivery.status !== 'discrepancy') throw new AppError('INVALID_STATE', '该配送单没有待处理的签收差异');
@@ -371,7 +371,7 @@ const DELIVERY_SELECT = `SELECT d.id, d.doc_no AS docNo, d.clinic_id AS clinicId
     cu.display_name AS createdByName, su.display_name AS signedByName, d.signed_at AS signedAt
   FROM deliveries d JOIN clinics c ON c.id = d.clinic_id JOIN users cu ON cu.id = d.created_by LEFT JOIN users su ON su.id = d.signed_by`;
 
-export function getDelivery(db: Db, id: number) {
+export function getDelivery(db: ReadDb, id: number) {
   const head = sql(db, `${DELIVERY_SELECT} WHERE d.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!head) throw notFound('配送单');
   const extra = sql(db, 'SELECT note, sign_note AS signNote, sign_date AS signDate FROM deliveries WHERE id = ?').get(id) as Record<string, unknown>;

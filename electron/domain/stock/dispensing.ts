@@ -1,6 +1,6 @@
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
-import { givenFilters, sql, type Db } from '../../db/database';
+import { givenFilters, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { assertActiveClinic, clinicStores, drugSnapshot, postingContext } from './common';
@@ -13,7 +13,7 @@ function requireClinic(ctx: HandlerContext, requested: number | undefined): numb
 }
 
 /** Records drugs used on a patient: lots first-expiry-first, never more than the clinic holds. */
-export function createDispensing(ctx: HandlerContext, input: ParsedInput<'dispensing.create'>) {
+export function createDispensing(ctx: WriteContext, input: ParsedInput<'dispensing.create'>) {
   const db = ctx.db;
   const clinicId = requireClinic(ctx, input.clinicId);
   if (input.clientToken) {
@@ -67,7 +67,7 @@ export function createDispensing(ctx: HandlerContext, input: ParsedInput<'dispen
 }
 
 /** Undoes an entry with reversing ledger rows; the drugs go back to the lots they came from. */
-export function reverseDispensing(ctx: HandlerContext, input: ParsedInput<'dispensing.reverse'>) {
+export function reverseDispensing(ctx: WriteContext, input: ParsedInput<'dispensing.reverse'>) {
   const db = ctx.db;
   const entry = sql(db, 'SELECT id, clinic_id AS clinicId, status, business_date AS businessDate FROM dispensings WHERE id = ?').get(input.id) as
     | { id: number; clinicId: number; status: string; businessDate: string }
@@ -94,7 +94,7 @@ const ENTRY_SELECT = `SELECT d.id, d.clinic_id AS clinicId, d.business_date AS b
 
 type EntryHead = { id: number } & Record<string, unknown>;
 
-function withLines(db: Db, heads: EntryHead[]) {
+function withLines(db: ReadDb, heads: EntryHead[]) {
   if (heads.length === 0) return [];
   const ids = heads.map((h) => h.id);
   const placeholders = ids.map(() => '?').join(',');
@@ -120,7 +120,7 @@ function withLines(db: Db, heads: EntryHead[]) {
   })) as never[];
 }
 
-export function getDispensing(db: Db, id: number) {
+export function getDispensing(db: ReadDb, id: number) {
   const head = sql(db, `${ENTRY_SELECT} WHERE d.id = ?`).get(id) as EntryHead | undefined;
   if (!head) throw notFound('用药登记');
   return withLines(db, [head])[0];

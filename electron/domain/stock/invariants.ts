@@ -9,7 +9,7 @@
  *   (business date, then id: see ledger.ts), so a back-dated posting that came before its stock is found;
  * - every ledger and balance row names its lot's own drug.
  */
-import type { Db } from '../../db/database';
+import type { ReadDb } from '../../db/database';
 import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
 import type { IntegrityCheckResult } from '../../../shared/contract/backup';
 
@@ -21,7 +21,7 @@ export function checkResult(key: string, label: string, problems: string[]): Int
 }
 
 /** Lets the checks run on a database from before the stock ledger existed (an old backup, say). */
-const hasTable = (db: Db, name: string): boolean => Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
+const hasTable = (db: ReadDb, name: string): boolean => Boolean(db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name));
 
 const movementName = (m: string) => MOVEMENT_LABELS[m as Movement] ?? m;
 
@@ -33,7 +33,7 @@ const STORE_LOT = `(SELECT name FROM stores WHERE id = x.store_id) AS storeName,
  * Ledger invariants: stock on hand per store × lot equals the sum of its ledger rows (quantity and
  * value), and each row names the lot's own drug.
  */
-export function checkBalancesMatchLedger(db: Db): IntegrityCheckResult {
+export function checkBalancesMatchLedger(db: ReadDb): IntegrityCheckResult {
   const label = '库存结存 = 台账合计（每个库房 × 批次）';
   if (!hasTable(db, 'ledger') || !hasTable(db, 'stock_balances')) return checkResult('ledger.balances', label, []);
   const rows = db
@@ -74,7 +74,7 @@ export function checkBalancesMatchLedger(db: Db): IntegrityCheckResult {
 }
 
 /** Monthly totals per store × drug × period × movement equal the ledger's sums. */
-export function checkPeriodTotals(db: Db): IntegrityCheckResult {
+export function checkPeriodTotals(db: ReadDb): IntegrityCheckResult {
   const label = '月度合计 = 台账合计（库房 × 药品 × 月份 × 业务类型）';
   if (!hasTable(db, 'ledger') || !hasTable(db, 'stock_period_totals')) return checkResult('ledger.periodTotals', label, []);
   const rows = db
@@ -114,7 +114,7 @@ export function checkPeriodTotals(db: Db): IntegrityCheckResult {
 }
 
 /** No store holds a negative quantity or value of any lot, in the balances or by the ledger. */
-export function checkNoNegativeStock(db: Db): IntegrityCheckResult {
+export function checkNoNegativeStock(db: ReadDb): IntegrityCheckResult {
   const label = '无负库存';
   if (!hasTable(db, 'ledger') || !hasTable(db, 'stock_balances')) return checkResult('ledger.negative', label, []);
   const rows = db
@@ -156,7 +156,7 @@ export const RUNNING_BALANCE_LABEL = '任何日期都无负库存（每个库房
  * from the balance before them (stock on hand less those rows): earlier months are closed, and were checked
  * when they closed.
  */
-export function negativeRunningBalances(db: Db, sincePeriod?: string): string[] {
+export function negativeRunningBalances(db: ReadDb, sincePeriod?: string): string[] {
   if (!hasTable(db, 'ledger') || !hasTable(db, 'stock_balances')) return [];
   const running =
     sincePeriod === undefined
@@ -189,11 +189,11 @@ export function negativeRunningBalances(db: Db, sincePeriod?: string): string[] 
   );
 }
 
-export function checkRunningBalances(db: Db): IntegrityCheckResult {
+export function checkRunningBalances(db: ReadDb): IntegrityCheckResult {
   return checkResult('ledger.runningNegative', RUNNING_BALANCE_LABEL, negativeRunningBalances(db));
 }
 
 /** All of them, as check results. */
-export function ledgerInvariantResults(db: Db): IntegrityCheckResult[] {
+export function ledgerInvariantResults(db: ReadDb): IntegrityCheckResult[] {
   return [checkBalancesMatchLedger(db), checkPeriodTotals(db), checkNoNegativeStock(db), checkRunningBalances(db)];
 }

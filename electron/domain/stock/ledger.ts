@@ -10,7 +10,7 @@
  * D and must leave every later running balance of its store × lot at or above zero (availability.ts).
  * Back-dating itself is bounded by the hub's limit (backdating.ts).
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { lineAmount, type Fen } from '../../../shared/money';
 import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
@@ -23,7 +23,7 @@ import { assertWithinBackdating } from './backdating';
 export type DocType = 'receipt' | 'delivery' | 'dispensing' | 'return' | 'writeoff' | 'stocktake';
 
 export interface PostingContext {
-  db: Db;
+  db: WriteDb;
   userId: number;
   /** The business date the movements are booked on ('YYYY-MM-DD'). */
   businessDate: string;
@@ -76,7 +76,7 @@ interface LotRow {
   batchNo: string;
 }
 
-function getLot(db: Db, lotId: number): LotRow {
+function getLot(db: ReadDb, lotId: number): LotRow {
   const lot = sql(db, 'SELECT id, drug_id AS drugId, unit_cost AS unitCost, expiry_date AS expiryDate, batch_no AS batchNo FROM lots WHERE id = ?').get(
     lotId,
   ) as LotRow | undefined;
@@ -89,7 +89,7 @@ function formatPeriod(period: string): string {
 }
 
 /** The latest closed month ('YYYY-MM'), or null when no month has been closed. */
-export function latestClosedPeriod(db: Db): string | null {
+export function latestClosedPeriod(db: ReadDb): string | null {
   const row = sql(db, "SELECT max(period) AS period FROM periods WHERE status = 'closed'").get() as { period: string | null };
   return row.period;
 }
@@ -99,13 +99,13 @@ export function latestClosedPeriod(db: Db): string | null {
  * month is closed when it, or any later month, is closed: a month with no business of its own before
  * the latest close is closed with it.
  */
-export function isPeriodClosed(db: Db, period: string): boolean {
+export function isPeriodClosed(db: ReadDb, period: string): boolean {
   const latest = latestClosedPeriod(db);
   return latest !== null && period <= latest;
 }
 
 /** Refuses a posting into the future, into a closed month, or further back than the back-dating limit. */
-export function assertPostable(db: Db, businessDate: string, today: string, datedOn: string = today): void {
+export function assertPostable(db: ReadDb, businessDate: string, today: string, datedOn: string = today): void {
   if (businessDate > today) throw new AppError('BUSINESS_RULE', `业务日期 ${businessDate} 晚于今天，不能提前记账`);
   const period = periodOf(businessDate);
   const latest = latestClosedPeriod(db);
@@ -116,7 +116,7 @@ export function assertPostable(db: Db, businessDate: string, today: string, date
   assertWithinBackdating(db, businessDate, datedOn);
 }
 
-function drugLabel(db: Db, drugId: number): string {
+function drugLabel(db: ReadDb, drugId: number): string {
   const d = sql(db, 'SELECT generic_name AS name, spec FROM drugs WHERE id = ?').get(drugId) as { name: string; spec: string } | undefined;
   return d ? `${d.name}（${d.spec}）` : `药品 ${drugId}`;
 }
@@ -261,7 +261,7 @@ export interface Allocation {
  * used). Refuses (with what is there, how much of it is expired, and since when it is there) when there
  * is not enough.
  */
-export function allocateFefo(db: Db, storeId: number, drugId: number, qty: number, asOf: string): Allocation[] {
+export function allocateFefo(db: ReadDb, storeId: number, drugId: number, qty: number, asOf: string): Allocation[] {
   const lots = sql(
     db,
     `SELECT b.lot_id AS lotId, b.qty, l.batch_no AS batchNo, l.expiry_date AS expiryDate
@@ -295,7 +295,7 @@ export function allocateFefo(db: Db, storeId: number, drugId: number, qty: numbe
 }
 
 export function createLot(
-  db: Db,
+  db: WriteDb,
   lot: { drugId: number; batchNo: string; mfgDate: string | null; expiryDate: string; unitCost: number; supplierId: number | null; now: Date },
 ): number {
   const { lastInsertRowid } = sql(
@@ -319,12 +319,12 @@ export interface InvariantProblem {
  * sums, nothing negative, and every row's drug is its lot's drug. An empty list means all is well.
  * (The checks themselves live in invariants.ts, shared with the admin's data check and the CLI.)
  */
-export function checkLedgerInvariants(db: Db, limit = 50): InvariantProblem[] {
+export function checkLedgerInvariants(db: ReadDb, limit = 50): InvariantProblem[] {
   return ledgerInvariantResults(db).flatMap((c) => c.problems.slice(0, limit).map((detail) => ({ check: c.label, detail })));
 }
 
 /** A digest of the whole stock book, for tests that must prove nothing changed. */
-export function ledgerChecksum(db: Db): string {
+export function ledgerChecksum(db: ReadDb): string {
   const row = db
     .prepare(
       `SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(qty), 0) FROM ledger) AS q,

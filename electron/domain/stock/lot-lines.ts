@@ -1,4 +1,4 @@
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { describeQty, drugSnapshot } from './common';
 import { explainAvailability, lotAvailableAt } from './availability';
@@ -18,7 +18,7 @@ interface LotAtStore {
   held: number;
 }
 
-export function lotAtStore(db: Db, storeId: number, lotId: number): LotAtStore {
+export function lotAtStore(db: ReadDb, storeId: number, lotId: number): LotAtStore {
   const row = sql(
     db,
     `SELECT l.id AS lotId, l.drug_id AS drugId, l.batch_no AS batchNo, l.expiry_date AS expiryDate, l.supplier_id AS supplierId,
@@ -35,7 +35,7 @@ export function lotAtStore(db: Db, storeId: number, lotId: number): LotAtStore {
  * at every moment after it.
  */
 export function insertLotLines(
-  db: Db,
+  db: WriteDb,
   table: 'stock_return_lines' | 'writeoff_lines',
   parentColumn: 'return_id' | 'writeoff_id',
   parentId: number,
@@ -80,7 +80,7 @@ export interface StoredLotLine {
 }
 
 export function storedLotLines(
-  db: Db,
+  db: ReadDb,
   table: 'stock_return_lines' | 'writeoff_lines',
   parentColumn: 'return_id' | 'writeoff_id',
   parentId: number,
@@ -88,7 +88,7 @@ export function storedLotLines(
   return db.prepare(`SELECT id, lot_id AS lotId, qty FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`).all(parentId) as StoredLotLine[];
 }
 
-export function selectLotLines(db: Db, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number) {
+export function selectLotLines(db: ReadDb, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number) {
   return db
     .prepare(
       `SELECT id, line_no AS lineNo, drug_id AS drugId, drug_name AS drugName, spec, pack_unit AS packUnit, base_unit AS baseUnit,

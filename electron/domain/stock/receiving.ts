@@ -1,5 +1,5 @@
-import type { HandlerContext } from '../context';
-import { givenFilters, sql, type Db } from '../../db/database';
+import type { WriteContext } from '../context';
+import { givenFilters, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
@@ -21,7 +21,7 @@ interface PoLine {
   drugName: string;
 }
 
-function loadOrder(db: Db, poId: number) {
+function loadOrder(db: ReadDb, poId: number) {
   const po = sql(db, `SELECT o.id, o.doc_no AS docNo, o.supplier_id AS supplierId, ${ORDER_STATUS_SQL} AS status FROM purchase_orders o WHERE o.id = ?`).get(
     poId,
   ) as { id: number; docNo: string; supplierId: number; status: string } | undefined;
@@ -33,7 +33,7 @@ function loadOrder(db: Db, poId: number) {
   return po;
 }
 
-function checkTraceCodes(db: Db, codes: string[], lineNo: number, drug: { tracePrefix: string | null; packs: number }, seen: Set<string>): void {
+function checkTraceCodes(db: ReadDb, codes: string[], lineNo: number, drug: { tracePrefix: string | null; packs: number }, seen: Set<string>): void {
   if (codes.length > drug.packs) throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${drug.packs} 盒`);
   for (const code of codes) {
     if (drug.tracePrefix && !code.startsWith(drug.tracePrefix)) {
@@ -45,7 +45,7 @@ function checkTraceCodes(db: Db, codes: string[], lineNo: number, drug: { traceP
   }
 }
 
-export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.create'>) {
+export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>) {
   const db = ctx.db;
   const posting = postingContext(ctx, input.businessDate);
   assertPostable(db, posting.businessDate, ctx.today);
@@ -137,7 +137,7 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
   return { receipt: getReceipt(db, receiptId), warnings };
 }
 
-export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.reverse'>) {
+export function reverseReceipt(ctx: WriteContext, input: ParsedInput<'receipts.reverse'>) {
   const db = ctx.db;
   const receipt = sql(db, 'SELECT id, status, business_date AS businessDate FROM receipts WHERE id = ?').get(input.id) as
     | { id: number; status: string; businessDate: string }
@@ -170,7 +170,7 @@ const RECEIPT_SELECT = `SELECT r.id, r.doc_no AS docNo, r.po_id AS poId, po.doc_
 
 type ReceiptHead = { id: number; status: 'posted' | 'reversed'; lineCount: number } & Record<string, unknown>;
 
-export function getReceipt(db: Db, id: number) {
+export function getReceipt(db: ReadDb, id: number) {
   const head = sql(db, `${RECEIPT_SELECT} WHERE r.id = ?`).get(id) as ReceiptHead | undefined;
   if (!head) throw notFound('入库单');
   const lines = sql(
@@ -194,7 +194,7 @@ export function getReceipt(db: Db, id: number) {
   } as never;
 }
 
-export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
+export function listReceipts(db: ReadDb, input: ParsedInput<'receipts.list'>) {
   const { where, params } = givenFilters([
     ['r.supplier_id = ?', input.supplierId],
     ['r.po_id = ?', input.poId],
@@ -205,7 +205,7 @@ export function listReceipts(db: Db, input: ParsedInput<'receipts.list'>) {
 }
 
 /** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
-export function openOrders(db: Db, supplierId: number | undefined) {
+export function openOrders(db: ReadDb, supplierId: number | undefined) {
   const orders = sql(
     db,
     `SELECT po.id AS poId, po.doc_no AS docNo, po.supplier_id AS supplierId, s.name AS supplierName, po.status, po.sent_at AS sentAt

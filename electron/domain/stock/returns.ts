@@ -1,6 +1,6 @@
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope, isHubRole } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError, forbidden, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextDocNo } from '../docno';
@@ -9,7 +9,7 @@ import { assertPostable, postMovement, transfer, type PostingContext } from './l
 import { chinaDate } from '../../../shared/dates';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 
-export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.create'>) {
+export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.create'>) {
   const db = ctx.db;
   const toSupplier = input.kind === 'hub_to_supplier';
   if (toSupplier && !isHubRole(ctx)) throw forbidden('只有中心药库可以退货给配送企业');
@@ -52,7 +52,7 @@ export function createReturn(ctx: HandlerContext, input: ParsedInput<'returns.cr
 }
 
 /** Posts a return: to the supplier straight out of the hub, or from the clinic into the hub. */
-function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: number, toStoreId: number | null, posting: PostingContext): void {
+function postReturn(ctx: WriteContext, db: WriteDb, returnId: number, fromStoreId: number, toStoreId: number | null, posting: PostingContext): void {
   const businessDate = posting.businessDate;
   let total = 0;
   for (const line of storedLotLines(db, 'stock_return_lines', 'return_id', returnId)) {
@@ -81,7 +81,7 @@ function postReturn(ctx: HandlerContext, db: Db, returnId: number, fromStoreId: 
   );
 }
 
-function loadReturn(db: Db, id: number) {
+function loadReturn(db: ReadDb, id: number) {
   const r = sql(
     db,
     `SELECT id, kind, clinic_id AS clinicId, status, created_by AS createdBy, created_at AS createdAt, doc_no AS docNo, business_date AS businessDate
@@ -93,7 +93,7 @@ function loadReturn(db: Db, id: number) {
   return r;
 }
 
-export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.decide'>) {
+export function decideReturn(ctx: WriteContext, input: ParsedInput<'returns.decide'>) {
   const db = ctx.db;
   const r = loadReturn(db, input.id);
   if (r.kind !== 'clinic_to_hub' || r.status !== 'submitted') throw new AppError('INVALID_STATE', `退货单 ${r.docNo} 不是待确认状态`);
@@ -123,7 +123,7 @@ export function decideReturn(ctx: HandlerContext, input: ParsedInput<'returns.de
   return getReturn(db, r.id);
 }
 
-export function cancelReturn(ctx: HandlerContext, input: ParsedInput<'returns.cancel'>) {
+export function cancelReturn(ctx: WriteContext, input: ParsedInput<'returns.cancel'>) {
   const db = ctx.db;
   const r = loadReturn(db, input.id);
   assertClinicAccess(ctx, r.clinicId);
@@ -139,7 +139,7 @@ const RETURN_SELECT = `SELECT r.id, r.doc_no AS docNo, r.kind, r.clinic_id AS cl
   FROM stock_returns r LEFT JOIN clinics c ON c.id = r.clinic_id LEFT JOIN suppliers s ON s.id = r.supplier_id
   JOIN users cu ON cu.id = r.created_by LEFT JOIN users du ON du.id = r.decided_by`;
 
-export function getReturn(db: Db, id: number) {
+export function getReturn(db: ReadDb, id: number) {
   const head = sql(db, `${RETURN_SELECT} WHERE r.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!head) throw notFound('退货单');
   return { ...head, lines: selectLotLines(db, 'stock_return_lines', 'return_id', id) } as never;

@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../context';
 import { clinicScope } from '../scope';
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
 import { addMonths, chinaDate, periodOf } from '../../../shared/dates';
@@ -39,7 +39,7 @@ interface DrugInfo {
 
 const levelColumns = (store: StoreRow) => (store.kind === 'hub' ? 'hub_min AS minQty, hub_max AS maxQty' : 'clinic_min AS minQty, clinic_max AS maxQty');
 
-function liveLots(db: Db, storeId: number): LotLive[] {
+function liveLots(db: ReadDb, storeId: number): LotLive[] {
   return sql(
     db,
     `SELECT b.drug_id AS drugId, b.lot_id AS lotId, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l.expiry_date AS expiryDate,
@@ -51,7 +51,7 @@ function liveLots(db: Db, storeId: number): LotLive[] {
 }
 
 /** Drugs that should be watched at a store even at zero: a minimum level is set, or they moved here lately. */
-function watchedDrugIds(db: Db, store: StoreRow, today: string): number[] {
+function watchedDrugIds(db: ReadDb, store: StoreRow, today: string): number[] {
   const minColumn = store.kind === 'hub' ? 'hub_min' : 'clinic_min';
   const since = periodOf(addMonths(today, -6));
   const rows = db
@@ -63,7 +63,7 @@ function watchedDrugIds(db: Db, store: StoreRow, today: string): number[] {
   return rows.map((r) => r.id);
 }
 
-function drugInfos(db: Db, store: StoreRow, ids: number[]): Map<number, DrugInfo> {
+function drugInfos(db: ReadDb, store: StoreRow, ids: number[]): Map<number, DrugInfo> {
   const out = new Map<number, DrugInfo>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
@@ -206,7 +206,7 @@ export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>)
  * before it (when there is one), the monthly totals of the months since, and this month's rows before the
  * date — a few rows however many years are kept (summing every earlier month grew with the years).
  */
-export function balanceBefore(db: Db, storeId: number, drugId: number, date: string): { qty: number; value: number } {
+export function balanceBefore(db: ReadDb, storeId: number, drugId: number, date: string): { qty: number; value: number } {
   const period = periodOf(date);
   const base = baseSnapshotBefore(db, period);
   const snap = base

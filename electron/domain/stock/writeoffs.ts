@@ -1,6 +1,6 @@
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextDocNo } from '../docno';
@@ -8,7 +8,7 @@ import { accessibleStore, postingContext } from './common';
 import { assertPostable, postMovement } from './ledger';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 
-export function createWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.create'>) {
+export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.create'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
   if (store.kind === 'transit') throw new AppError('BUSINESS_RULE', '在途药品的损失请在配送单的签收差异中处理');
@@ -34,7 +34,7 @@ function loadWriteoff(ctx: HandlerContext, id: number) {
 }
 
 /** The pharmacist approves (the stock leaves the books) or rejects a write-off. */
-export function decideWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.decide'>) {
+export function decideWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.decide'>) {
   const db = ctx.db;
   const w = loadWriteoff(ctx, input.id);
   if (w.status !== 'pending') throw new AppError('INVALID_STATE', `报损单 ${w.docNo} 已处理`);
@@ -72,7 +72,7 @@ export function decideWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoff
   return getWriteoff(db, w.id);
 }
 
-export function cancelWriteoff(ctx: HandlerContext, input: ParsedInput<'writeoffs.cancel'>) {
+export function cancelWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.cancel'>) {
   const w = loadWriteoff(ctx, input.id);
   if (w.status !== 'pending') throw new AppError('INVALID_STATE', `报损单 ${w.docNo} 已处理，不能撤回`);
   sql(ctx.db, "UPDATE writeoffs SET status = 'cancelled', decided_by = ?, decided_at = ? WHERE id = ?").run(ctx.user.id, ctx.now.toISOString(), w.id);
@@ -85,7 +85,7 @@ const WRITEOFF_SELECT = `SELECT w.id, w.doc_no AS docNo, w.store_id AS storeId, 
     du.display_name AS decidedByName, w.decided_at AS decidedAt, w.decision_note AS decisionNote
   FROM writeoffs w JOIN stores st ON st.id = w.store_id JOIN users cu ON cu.id = w.created_by LEFT JOIN users du ON du.id = w.decided_by`;
 
-export function getWriteoff(db: Db, id: number) {
+export function getWriteoff(db: ReadDb, id: number) {
   const head = sql(db, `${WRITEOFF_SELECT} WHERE w.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!head) throw notFound('报损单');
   return { ...head, lines: selectLotLines(db, 'writeoff_lines', 'writeoff_id', id) } as never;

@@ -9,7 +9,7 @@
  */
 import type { HandlerContext } from '../context';
 import { clinicScope } from '../scope';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextPeriod, periodBounds } from '../../../shared/dates';
@@ -58,7 +58,7 @@ export function periodsBetween(from: string, to: string): string[] {
   return out;
 }
 
-export function clinicAccuracy(db: Db, opts: { from: string; to: string; clinicId: number | null; kind?: StocktakeKind }) {
+export function clinicAccuracy(db: ReadDb, opts: { from: string; to: string; clinicId: number | null; kind?: StocktakeKind }) {
   const periods = periodsBetween(opts.from, opts.to);
   const first = periodBounds(opts.from).first;
   const last = periodBounds(opts.to).last;

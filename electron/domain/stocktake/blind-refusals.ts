@@ -8,7 +8,7 @@
  * keeps its figures (the refusal names its drug). A method missing from the table is taken to touch every
  * hidden drug: its stock refusals lose their figures for a blind caller.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { MethodName, ParsedInput } from '../../../shared/contract';
 import type { AuthedUser } from '../auth/sessions';
@@ -19,16 +19,16 @@ interface Subject {
   drugId: number;
 }
 
-type Touches<K extends MethodName> = (db: Db, user: AuthedUser, input: ParsedInput<K>) => Subject[];
+type Touches<K extends MethodName> = (db: ReadDb, user: AuthedUser, input: ParsedInput<K>) => Subject[];
 
-const hubStore = (db: Db) => (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
-const storeOfClinic = (db: Db, clinicId: number | null | undefined, kind: 'clinic' | 'transit' = 'clinic') =>
+const hubStore = (db: ReadDb) => (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
+const storeOfClinic = (db: ReadDb, clinicId: number | null | undefined, kind: 'clinic' | 'transit' = 'clinic') =>
   (sql(db, 'SELECT id FROM stores WHERE clinic_id = ? AND kind = ?').get(clinicId ?? null, kind) as { id: number } | undefined)?.id ?? -1;
-const drugOfLot = (db: Db, lotId: number) => (sql(db, 'SELECT drug_id AS d FROM lots WHERE id = ?').get(lotId) as { d: number } | undefined)?.d ?? -1;
-const drugsOf = (db: Db, query: string, id: number) => (sql(db, query).all(id) as { d: number }[]).map((r) => r.d);
+const drugOfLot = (db: ReadDb, lotId: number) => (sql(db, 'SELECT drug_id AS d FROM lots WHERE id = ?').get(lotId) as { d: number } | undefined)?.d ?? -1;
+const drugsOf = (db: ReadDb, query: string, id: number) => (sql(db, query).all(id) as { d: number }[]).map((r) => r.d);
 const at = (storeId: number, drugIds: number[]): Subject[] => drugIds.map((drugId) => ({ storeId, drugId }));
 
-const requisitionLineDrugs = (db: Db, ids: number[]) =>
+const requisitionLineDrugs = (db: ReadDb, ids: number[]) =>
   ids.map((id) => (sql(db, 'SELECT drug_id AS d FROM requisition_lines WHERE id = ?').get(id) as { d: number } | undefined)?.d ?? -1);
 
 const TOUCHES: { [K in MethodName]?: Touches<K> } = {
@@ -96,7 +96,7 @@ const TOUCHES: { [K in MethodName]?: Touches<K> } = {
 const REDACTED = '库存不足（本药正在盲盘，不显示账面数）';
 
 /** The refusal the caller may see: a stock refusal about a drug hidden from them, without its figures. */
-export function withoutHiddenBook(db: Db, user: AuthedUser | null, method: MethodName, input: unknown, err: AppError): AppError {
+export function withoutHiddenBook(db: ReadDb, user: AuthedUser | null, method: MethodName, input: unknown, err: AppError): AppError {
   if (err.code !== 'INSUFFICIENT_STOCK' || !user) return err;
   try {
     return redacted(db, user, method, input, err);
@@ -105,7 +105,7 @@ export function withoutHiddenBook(db: Db, user: AuthedUser | null, method: Metho
   }
 }
 
-function redacted(db: Db, user: AuthedUser, method: MethodName, input: unknown, err: AppError): AppError {
+function redacted(db: ReadDb, user: AuthedUser, method: MethodName, input: unknown, err: AppError): AppError {
   const sight = bookSightOf(db, user);
   if (!sight.blind) return err;
   let touched: Subject[] | null = null;

@@ -33,7 +33,7 @@
  * book in every answer.
  */
 import type { ReadContext } from '../context';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { AuthedUser } from '../auth/sessions';
 import type { CounterMode } from '../../../shared/stocktake';
@@ -91,7 +91,7 @@ const SCOPE_SELECT = `SELECT t.id AS stocktakeId, t.doc_no AS docNo, t.store_id 
   FROM stocktakes t JOIN stores s ON s.id = t.store_id`;
 
 /** What the user may not see of the book (nothing for an anonymous caller, who sees no book at all). */
-export function bookSightOf(db: Db, user: Caller | null): BookSight {
+export function bookSightOf(db: ReadDb, user: Caller | null): BookSight {
   if (!user) return NOTHING_HIDDEN;
   let rows: (Omit<BlindScope, 'drugs'> & { kind: string })[];
   if (user.role === 'village_doctor') {

@@ -6,7 +6,7 @@
  * is already in it, and anything after it is not. variance = counted − book at entry. The ledger position
  * at the entry is kept, so the reviewer sees exactly which rows moved between the start and the entry.
  */
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -27,7 +27,7 @@ function assertCounter(ctx: HandlerContext, head: StocktakeHead): void {
   }
 }
 
-export function recordCounts(ctx: HandlerContext, input: ParsedInput<'stocktakes.count'>) {
+export function recordCounts(ctx: WriteContext, input: ParsedInput<'stocktakes.count'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   assertCounter(ctx, head);
@@ -78,7 +78,7 @@ export function foundLots(ctx: HandlerContext, input: ParsedInput<'stocktakes.fo
  * Adds a lot the sheet does not have: found stock (the book shows none of it here), or a lot that reached
  * the store after the count began (a delivery signed meanwhile). Either way it is a known batch of the drug.
  */
-export function addLine(ctx: HandlerContext, input: ParsedInput<'stocktakes.addLine'>) {
+export function addLine(ctx: WriteContext, input: ParsedInput<'stocktakes.addLine'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   assertCounter(ctx, head);
@@ -111,7 +111,7 @@ export function addLine(ctx: HandlerContext, input: ParsedInput<'stocktakes.addL
   return stocktakeDetail(ctx, head.id);
 }
 
-export function submitCount(ctx: HandlerContext, input: ParsedInput<'stocktakes.submit'>) {
+export function submitCount(ctx: WriteContext, input: ParsedInput<'stocktakes.submit'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   assertCounter(ctx, head);

@@ -6,8 +6,8 @@
  * in the order the sampler read them. A draw cannot be re-rolled quietly: a second draw is a second
  * document, and the first one can only be cancelled with a reason, which stays in the history.
  */
-import type { HandlerContext } from '../context';
-import { sql, type Db } from '../../db/database';
+import type { WriteContext } from '../context';
+import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { addMonths, periodOf } from '../../../shared/dates';
@@ -23,7 +23,7 @@ interface BookLot extends LotWithDrug {
   value: number;
 }
 
-function bookLots(db: Db, storeId: number): BookLot[] {
+function bookLots(db: ReadDb, storeId: number): BookLot[] {
   return sql(
     db,
     `SELECT ${LOT_WITH_DRUG}, b.qty, b.value
@@ -32,7 +32,7 @@ function bookLots(db: Db, storeId: number): BookLot[] {
   ).all(storeId) as BookLot[];
 }
 
-export function currentLedgerId(db: Db): number {
+export function currentLedgerId(db: ReadDb): number {
   return (sql(db, 'SELECT coalesce(max(id), 0) AS id FROM ledger').get() as { id: number }).id;
 }
 
@@ -48,7 +48,7 @@ export interface Candidate {
  * The drugs a clinic holds, in drug-id order, with the inputs of their weights: book value now, and what
  * was dispensed in the window (this month so far and the SELECTION_WINDOW_MONTHS before it).
  */
-export function spotCandidates(db: Db, storeId: number, lots: { drugId: number; value: number }[], today: string): Candidate[] {
+export function spotCandidates(db: ReadDb, storeId: number, lots: { drugId: number; value: number }[], today: string): Candidate[] {
   const value = new Map<number, number>();
   for (const l of lots) value.set(l.drugId, (value.get(l.drugId) ?? 0) + l.value);
   const dispensed = new Map(
@@ -70,7 +70,7 @@ export function spotCandidates(db: Db, storeId: number, lots: { drugId: number; 
     });
 }
 
-export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stocktakes.create'>) {
+export function createStocktake(ctx: WriteContext, input: ParsedInput<'stocktakes.create'>) {
   const db = ctx.db;
   let storeId: number;
   let clinicId: number | null;
@@ -165,7 +165,7 @@ export function createStocktake(ctx: HandlerContext, input: ParsedInput<'stockta
 }
 
 export function insertLine(
-  db: Db,
+  db: WriteDb,
   stocktakeId: number,
   lineNo: number,
   origin: 'book' | 'found',

@@ -14,7 +14,7 @@
  */
 import type { HandlerContext } from '../context';
 import { assertClinicAccess } from '../scope';
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { lineAmount } from '../../../shared/money';
 import { addMonths, periodOf } from '../../../shared/dates';
@@ -71,7 +71,7 @@ function toHead(row: Record<string, unknown> | undefined): StocktakeHead | undef
   return { ...(row as unknown as StocktakeHead), blind: bool(row.blind) };
 }
 
-export function getHead(db: Db, id: number): StocktakeHead {
+export function getHead(db: ReadDb, id: number): StocktakeHead {
   const head = toHead(sql(db, `${HEAD_SELECT} WHERE t.id = ?`).get(id) as Record<string, unknown> | undefined);
   if (!head) throw notFound('盘点单');
   return head;
@@ -139,7 +139,7 @@ export interface LineState extends LineRow {
   status: 'pending' | 'counted' | 'recount';
 }
 
-export function lineStates(db: Db, stocktakeId: number): LineState[] {
+export function lineStates(db: ReadDb, stocktakeId: number): LineState[] {
   const lines = sql(
     db,
     `SELECT id, line_no AS lineNo, origin, drug_id AS drugId, lot_id AS lotId, book_qty_at_start AS bookQtyAtStart, drug_name AS drugName, spec,
@@ -256,7 +256,7 @@ interface MovementRow {
 }
 
 /** Ledger rows of the counted lots at the store, posted after the count started and up to the last entry. */
-function movementsDuringCount(db: Db, head: StocktakeHead, lines: LineState[]): MovementRow[] {
+function movementsDuringCount(db: ReadDb, head: StocktakeHead, lines: LineState[]): MovementRow[] {
   const until = Math.max(0, ...lines.map((l) => l.current?.bookLedgerId ?? 0));
   if (until <= head.startLedgerId) return [];
   return sql(
@@ -268,7 +268,7 @@ function movementsDuringCount(db: Db, head: StocktakeHead, lines: LineState[]): 
   ).all(head.storeId, head.startLedgerId, until) as MovementRow[];
 }
 
-function selectionOf(db: Db, head: StocktakeHead, visible: boolean) {
+function selectionOf(db: ReadDb, head: StocktakeHead, visible: boolean) {
   if (head.kind !== 'spot' || head.seed === null) return null;
   const candidates = visible
     ? (sql(
@@ -389,7 +389,7 @@ export function listStocktakes(
  * Totals of finished stocktakes for a list, in one query per 500: approved ones carry their posted figures;
  * cancelled ones show only how far the count got. Open ones (at most one per store) are worked out in full.
  */
-function closedTotals(db: Db, heads: StocktakeHead[]): Map<number, Totals> {
+function closedTotals(db: ReadDb, heads: StocktakeHead[]): Map<number, Totals> {
   const out = new Map<number, Totals>();
   for (let i = 0; i < heads.length; i += 500) {
     const chunk = heads.slice(i, i + 500);

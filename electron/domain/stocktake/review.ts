@@ -7,7 +7,7 @@
  * change it; if the lot no longer holds enough for a shortage (more was issued after the count), the
  * approval is refused and the line should be recounted.
  */
-import type { HandlerContext } from '../context';
+import type { HandlerContext, WriteContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
@@ -23,7 +23,7 @@ function assertSubmitted(head: StocktakeHead, action: string): void {
   }
 }
 
-export function requestRecount(ctx: HandlerContext, input: ParsedInput<'stocktakes.requestRecount'>) {
+export function requestRecount(ctx: WriteContext, input: ParsedInput<'stocktakes.requestRecount'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   assertSubmitted(head, '退回复盘');
@@ -40,7 +40,7 @@ export function requestRecount(ctx: HandlerContext, input: ParsedInput<'stocktak
   return stocktakeDetail(ctx, head.id);
 }
 
-export function approveStocktake(ctx: HandlerContext, input: ParsedInput<'stocktakes.approve'>) {
+export function approveStocktake(ctx: WriteContext, input: ParsedInput<'stocktakes.approve'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   assertSubmitted(head, '审核');
@@ -124,7 +124,7 @@ export function approveStocktake(ctx: HandlerContext, input: ParsedInput<'stockt
   return stocktakeDetail(ctx, head.id);
 }
 
-export function cancelStocktake(ctx: HandlerContext, input: ParsedInput<'stocktakes.cancel'>) {
+export function cancelStocktake(ctx: WriteContext, input: ParsedInput<'stocktakes.cancel'>) {
   const db = ctx.db;
   const head = accessibleHead(ctx, input.id);
   if (head.status !== 'counting' && head.status !== 'submitted') {

@@ -5,7 +5,7 @@
  * is the drug's reference price in the catalog (drugs without one are counted, not guessed).
  */
 import type { ReadContext } from '../context';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';
 import { balancesAtStart } from '../settlement/balances';
@@ -36,7 +36,7 @@ export function rangeOf(input: { from: string; to: string }, today: string) {
 }
 
 /** Purchases grouped by clinic (null: the hub's receipts), month and drug. */
-export function purchaseGroups(db: Db, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
+export function purchaseGroups(db: ReadDb, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
   const cols = `d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp, d.reference_price AS referencePrice, d.pack_size AS packSize`;
   if (clinicId === null) {
     return sql(
@@ -49,7 +49,7 @@ export function purchaseGroups(db: Db, first: string, last: string, clinicId: nu
   return deliveryGroups(db, first, last, clinicId);
 }
 
-export function deliveryGroups(db: Db, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
+export function deliveryGroups(db: ReadDb, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
   return sql(
     db,
     `SELECT v.clinic_id AS clinicId, substr(v.business_date, 1, 7) AS period, d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp,
@@ -114,7 +114,7 @@ const IN_USE_DAYS = 90;
  * starts on the first of the month 90 days back, from that month's opening balances (the closing snapshot
  * and the months since: one read per store), and moves with per-day deltas, one grouped query per store.
  */
-export function stockoutDays(db: Db, clinicId: number | null, first: string, last: string) {
+export function stockoutDays(db: ReadDb, clinicId: number | null, first: string, last: string) {
   const histMonth = periodOf(addDays(first, -IN_USE_DAYS));
   const histStart = `${histMonth}-01`;
   const months = monthsOf(histStart, last);

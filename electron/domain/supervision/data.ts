@@ -3,7 +3,7 @@
  * or ledger_card: store, drug and a range of months) before it looks at business dates, so a rule reads only
  * the months it needs however long the history is.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
 
@@ -14,7 +14,7 @@ export interface ClinicStore {
   name: string;
 }
 
-export function clinicStoreList(db: Db, clinicId: number | null): ClinicStore[] {
+export function clinicStoreList(db: ReadDb, clinicId: number | null): ClinicStore[] {
   return sql(
     db,
     `SELECT c.id AS clinicId, s.id AS storeId, c.code, c.name FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic'
@@ -55,7 +55,7 @@ export interface DayQty {
 }
 
 /** Net quantity of one movement per store × drug × day in [from, to], for the given clinic stores. Outgoing movements come out positive. */
-export function dailyMovement(db: Db, movement: string, stores: ClinicStore[], from: string, to: string, sign: 1 | -1 = -1): DayQty[] {
+export function dailyMovement(db: ReadDb, movement: string, stores: ClinicStore[], from: string, to: string, sign: 1 | -1 = -1): DayQty[] {
   if (stores.length === 0 || from > to) return [];
   const out: DayQty[] = [];
   const months = monthsOf(from, to);
@@ -73,7 +73,7 @@ export function dailyMovement(db: Db, movement: string, stores: ClinicStore[], f
 }
 
 /** Ledger row ids of one store × drug × movements in [from, to]. */
-export function ledgerIds(db: Db, storeId: number, drugId: number, movements: string[], from: string, to: string): number[] {
+export function ledgerIds(db: ReadDb, storeId: number, drugId: number, movements: string[], from: string, to: string): number[] {
   const rows = sql(
     db,
     `SELECT id, movement FROM ledger WHERE store_id = ? AND drug_id = ? AND period BETWEEN ? AND ? AND business_date BETWEEN ? AND ? ORDER BY id`,

@@ -3,7 +3,7 @@
  * demand from the ledger; a dismissal sticks to a fingerprint, and the signal reappears (reopened) when its
  * severity — the rule's main figure — grows beyond what it was when dismissed.
  */
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { addDays, periodBounds } from '../../../shared/dates';
 import { defaultThresholds, parseFingerprint, RULE_KEYS, RULE_PARAMS, type RuleKey, type Thresholds } from '../../../shared/supervision';
@@ -11,7 +11,7 @@ import { minDate } from './data';
 import { RULES } from './rules';
 import type { EvalWindow, Signal } from './types';
 
-export function loadThresholds(db: Db, rule: RuleKey): Thresholds {
+export function loadThresholds(db: ReadDb, rule: RuleKey): Thresholds {
   const t = defaultThresholds(rule);
   for (const r of sql(db, 'SELECT param, value FROM supervision_thresholds WHERE rule_key = ?').all(rule) as { param: string; value: number }[]) {
     if (r.param in t) t[r.param] = r.value;
@@ -19,7 +19,7 @@ export function loadThresholds(db: Db, rule: RuleKey): Thresholds {
   return t;
 }
 
-export function evaluateRules(db: Db, w: EvalWindow, rules: readonly RuleKey[] = RULE_KEYS, overrides?: Partial<Record<RuleKey, Thresholds>>): Signal[] {
+export function evaluateRules(db: ReadDb, w: EvalWindow, rules: readonly RuleKey[] = RULE_KEYS, overrides?: Partial<Record<RuleKey, Thresholds>>): Signal[] {
   const out: Signal[] = [];
   for (const key of rules) out.push(...RULES[key].evaluate(db, w, overrides?.[key] ?? loadThresholds(db, key)));
   return out;
@@ -37,7 +37,7 @@ export interface Dismissal {
   dismissedAt: string;
 }
 
-export function dismissalsOf(db: Db, fingerprints: string[]): Map<string, Dismissal[]> {
+export function dismissalsOf(db: ReadDb, fingerprints: string[]): Map<string, Dismissal[]> {
   const out = new Map<string, Dismissal[]>();
   const stmt = sql(
     db,
@@ -67,7 +67,7 @@ export function spanOfFingerprint(fp: string, today: string): { rule: RuleKey; c
 }
 
 /** Recomputes the one signal a fingerprint names, or throws NOT_FOUND when its rule no longer fires. */
-export function findSignal(db: Db, fingerprint: string, today: string): Signal {
+export function findSignal(db: ReadDb, fingerprint: string, today: string): Signal {
   const span = spanOfFingerprint(fingerprint, today);
   const found = RULES[span.rule]
     .evaluate(db, { from: span.from, to: span.to, clinicId: span.clinicId }, loadThresholds(db, span.rule))
@@ -76,7 +76,7 @@ export function findSignal(db: Db, fingerprint: string, today: string): Signal {
   return found;
 }
 
-export function ruleInfo(db: Db) {
+export function ruleInfo(db: ReadDb) {
   return RULE_KEYS.map((key) => {
     const t = loadThresholds(db, key);
     return {

@@ -1,6 +1,6 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
-import type { HandlerContext, ReadContext } from '../context';
-import { sql, type Db } from '../../db/database';
+import type { HandlerContext, WriteContext, ReadContext } from '../context';
+import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
@@ -21,7 +21,7 @@ const DOC_NO = `CASE g.doc_type
 
 const dismissalOut = (d: Dismissal) => ({ id: d.id, note: d.note, severity: d.severity, dismissedByName: d.dismissedByName, dismissedAt: d.dismissedAt });
 
-function enrich(db: Db, signals: Signal[], dismissals: Map<string, Dismissal[]>) {
+function enrich(db: ReadDb, signals: Signal[], dismissals: Map<string, Dismissal[]>) {
   const clinic = sql(db, 'SELECT code, name FROM clinics WHERE id = ?');
   const drug = sql(db, 'SELECT id, generic_name AS name, spec, pack_size AS packSize, pack_unit AS packUnit, base_unit AS baseUnit FROM drugs WHERE id = ?');
   return signals.map((s) => {
@@ -68,7 +68,7 @@ export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.si
   return { rows, rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: rows.filter((r) => r.ruleKey === key).length })) };
 }
 
-export function ledgerRows(db: Db, ids: number[]) {
+export function ledgerRows(db: ReadDb, ids: number[]) {
   if (ids.length === 0) return [];
   const out = [];
   for (let i = 0; i < ids.length; i += 500) {
@@ -119,7 +119,7 @@ export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervisio
   };
 }
 
-export function dismissSignal(ctx: HandlerContext, input: ParsedInput<'supervision.dismiss'>) {
+export function dismissSignal(ctx: WriteContext, input: ParsedInput<'supervision.dismiss'>) {
   assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const signal = findSignal(ctx.db, input.fingerprint, ctx.today);
   const last = dismissalsOf(ctx.db, [signal.fingerprint]).get(signal.fingerprint)?.at(-1);
@@ -134,7 +134,7 @@ export function dismissSignal(ctx: HandlerContext, input: ParsedInput<'supervisi
   return { ok: true as const };
 }
 
-export function setThresholds(ctx: HandlerContext, input: ParsedInput<'supervision.setThresholds'>) {
+export function setThresholds(ctx: WriteContext, input: ParsedInput<'supervision.setThresholds'>) {
   const params = RULE_PARAMS[input.ruleKey];
   const issues: { path: string; message: string }[] = [];
   for (const [key, value] of Object.entries(input.values)) {
@@ -159,7 +159,7 @@ export function setThresholds(ctx: HandlerContext, input: ParsedInput<'supervisi
   return ruleInfo(ctx.db).find((r) => r.key === input.ruleKey)!;
 }
 
-export function listSchedules(db: Db, clinicId: number | null = null) {
+export function listSchedules(db: ReadDb, clinicId: number | null = null) {
   const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(
     clinicId,
     clinicId,
@@ -184,7 +184,7 @@ export function listSchedules(db: Db, clinicId: number | null = null) {
   });
 }
 
-export function setSchedule(ctx: HandlerContext, input: ParsedInput<'supervision.setSchedule'>) {
+export function setSchedule(ctx: WriteContext, input: ParsedInput<'supervision.setSchedule'>) {
   if (!sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
   const rest = [...new Set(input.restWeekdays)].sort().join(',');
   sql(

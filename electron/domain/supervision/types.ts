@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database';
+import type { ReadDb } from '../../db/database';
 import type { RuleKey, Thresholds } from '../../../shared/supervision';
 
 /**
@@ -46,5 +46,5 @@ export interface Rule {
   title: string;
   /** The rule in Chinese with the thresholds in force substituted. */
   describe(t: Thresholds): string;
-  evaluate(db: Db, window: EvalWindow, t: Thresholds): Signal[];
+  evaluate(db: ReadDb, window: EvalWindow, t: Thresholds): Signal[];
 }

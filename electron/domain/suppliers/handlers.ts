@@ -1,5 +1,5 @@
 import { defineHandlers } from '../context';
-import { bool, sql, type Db } from '../../db/database';
+import { bool, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { SupplierPriceRow, SupplierRow } from '../../../shared/contract/suppliers';
 import { sortKeyForName } from '../catalog/searchIndex';
@@ -19,13 +19,13 @@ const SUPPLIER_SELECT = `SELECT s.id, s.name, s.credit_code AS creditCode, s.lic
 
 const toSupplier = (row: Record<string, unknown>): SupplierRow => ({ ...row, active: bool(row.active) }) as SupplierRow;
 
-export function getSupplier(db: Db, id: number): SupplierRow {
+export function getSupplier(db: ReadDb, id: number): SupplierRow {
   const row = sql(db, `${SUPPLIER_SELECT} WHERE s.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!row) throw notFound('配送企业');
   return toSupplier(row);
 }
 
-function assertUnique(db: Db, name: string, creditCode: string, exceptId: number | null): void {
+function assertUnique(db: ReadDb, name: string, creditCode: string, exceptId: number | null): void {
   const byName = sql(db, 'SELECT id FROM suppliers WHERE name = ? AND id IS NOT ?').get(name, exceptId);
   if (byName) throw new AppError('DUPLICATE', `配送企业“${name}”已存在`, [{ path: 'name', message: '企业名称已存在' }]);
   const byCode = sql(db, 'SELECT name FROM suppliers WHERE credit_code = ? AND id IS NOT ?').get(creditCode, exceptId) as { name: string } | undefined;

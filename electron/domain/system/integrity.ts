@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Db } from '../../db/database';
+import type { ReadDb } from '../../db/database';
 import { APPLICATION_ID } from '../../db/database';
 import type { IntegrityCheckResult, IntegrityReport } from '../../../shared/contract/backup';
 import {
@@ -12,13 +12,13 @@ import {
 } from '../stock/invariants';
 
 /** SQLite's own check of every page, index and constraint of the file. */
-export function checkSqliteIntegrity(db: Db): IntegrityCheckResult {
+export function checkSqliteIntegrity(db: ReadDb): IntegrityCheckResult {
   const rows = db.pragma('integrity_check(1000)') as { integrity_check: string }[];
   const messages = rows.map((r) => r.integrity_check);
   return result('sqlite.integrity', 'SQLite 文件完整性（integrity_check）', messages.length === 1 && messages[0] === 'ok' ? [] : messages);
 }
 
-export function checkIdentity(db: Db, latestVersion: number | null): IntegrityCheckResult {
+export function checkIdentity(db: ReadDb, latestVersion: number | null): IntegrityCheckResult {
   const problems: string[] = [];
   const appId = db.pragma('application_id', { simple: true }) as number;
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -27,7 +27,7 @@ export function checkIdentity(db: Db, latestVersion: number | null): IntegrityCh
   return result('sqlite.identity', '数据库标识与版本', problems);
 }
 
-export function checkForeignKeys(db: Db): IntegrityCheckResult {
+export function checkForeignKeys(db: ReadDb): IntegrityCheckResult {
   const rows = db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string; fkid: number }[];
   return result(
     'sqlite.foreignKeys',
@@ -41,7 +41,7 @@ export function checkForeignKeys(db: Db): IntegrityCheckResult {
  * foreign_key_check, the file's identity, and the ledger invariants. Read-only; works on any
  * connection, including one opened read-only on a backup file.
  */
-export function runIntegrityCheck(db: Db, opts: { dbFile: string; now: Date; latestVersion?: number | null }): IntegrityReport {
+export function runIntegrityCheck(db: ReadDb, opts: { dbFile: string; now: Date; latestVersion?: number | null }): IntegrityReport {
   // A damaged file can make a check itself fail: that is a finding, not a crash.
   const safe = (key: string, label: string, run: () => IntegrityCheckResult): IntegrityCheckResult => {
     try {

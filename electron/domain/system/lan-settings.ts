@@ -1,10 +1,10 @@
 /** The LAN settings (系统管理 → 系统设置) as stored in the settings table. */
-import type { Db } from '../../db/database';
+import type { ReadDb, WriteDb } from '../../db/database';
 import { getSetting, setSetting } from '../settings';
 import { DEFAULT_LAN_PORT, type LanSettings } from '../../../shared/contract/system';
 
 /** The extra host names clinics may use (系统设置), as stored. */
-export function readLanHostnames(db: Db): string[] {
+export function readLanHostnames(db: ReadDb): string[] {
   try {
     const parsed: unknown = JSON.parse(getSetting(db, 'lan.hostnames') ?? '[]');
     return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === 'string') : [];
@@ -13,7 +13,7 @@ export function readLanHostnames(db: Db): string[] {
   }
 }
 
-export function readLanSettings(db: Db): LanSettings {
+export function readLanSettings(db: ReadDb): LanSettings {
   const port = Number(getSetting(db, 'lan.port'));
   return {
     enabled: getSetting(db, 'lan.enabled') === '1',
@@ -23,7 +23,7 @@ export function readLanSettings(db: Db): LanSettings {
   };
 }
 
-export function writeLanSettings(db: Db, s: LanSettings): void {
+export function writeLanSettings(db: WriteDb, s: LanSettings): void {
   setSetting(db, 'lan.enabled', s.enabled ? '1' : '0');
   setSetting(db, 'lan.port', String(s.port));
   setSetting(db, 'lan.https', s.https ? '1' : '0');

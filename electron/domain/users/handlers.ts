@@ -1,5 +1,5 @@
-import { defineHandlers, type HandlerContext } from '../context';
-import { bool, sql, type Db, type SqlRow } from '../../db/database';
+import { defineHandlers, type WriteContext } from '../context';
+import { bool, sql, type ReadDb, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { hashPassword } from '../auth/passwords';
 import { endAllSessions } from '../auth/sessions';
@@ -17,14 +17,14 @@ function toUser(row: UserDbRow): UserRow {
   return { ...row, active: bool(row.active), mustChangePassword: bool(row.mustChangePassword) };
 }
 
-export function getUser(db: Db, id: number): UserRow {
+export function getUser(db: ReadDb, id: number): UserRow {
   const row = sql(db, `${USER_SELECT} WHERE u.id = ?`).get(id) as UserDbRow | undefined;
   if (!row) throw notFound('用户');
   return toUser(row);
 }
 
 /** A village doctor needs exactly one active clinic; every other role has none. */
-function checkClinicBinding(db: Db, role: Role, clinicId: number | null): void {
+function checkClinicBinding(db: ReadDb, role: Role, clinicId: number | null): void {
   if (role !== 'village_doctor') {
     if (clinicId !== null) throw new AppError('VALIDATION', '只有村医账号需要绑定村卫生室', [{ path: 'clinicId', message: '该角色不绑定卫生室' }]);
     return;
@@ -35,11 +35,11 @@ function checkClinicBinding(db: Db, role: Role, clinicId: number | null): void {
   if (clinic.active !== 1) throw new AppError('BUSINESS_RULE', '该村卫生室已停用，不能绑定新的村医');
 }
 
-function activeAdminsOtherThan(db: Db, userId: number): number {
+function activeAdminsOtherThan(db: ReadDb, userId: number): number {
   return (sql(db, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1 AND id <> ?").get(userId) as { n: number }).n;
 }
 
-function assertUsernameFree(db: Db, username: string): void {
+function assertUsernameFree(db: ReadDb, username: string): void {
   if (sql(db, 'SELECT 1 FROM users WHERE username = ?').get(username)) {
     throw new AppError('DUPLICATE', `用户名“${username}”已被使用`, [{ path: 'username', message: '用户名已存在' }]);
   }
@@ -66,7 +66,7 @@ export const userHandlers = defineHandlers({
 
   'users.create': {
     prepare: (_ctx, input) => hashPassword(input.initialPassword),
-    run: (ctx: HandlerContext, input, passwordHash: string) => {
+    run: (ctx: WriteContext, input, passwordHash: string) => {
       assertUsernameFree(ctx.db, input.username);
       checkClinicBinding(ctx.db, input.role, input.clinicId);
       const at = ctx.now.toISOString();

@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../context';
 import { defineHandlers } from '../context';
-import { sql, type Db } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 import type { TodoItem } from '../../../shared/contract/workbench';
 import { addDays, periodOf, previousPeriod } from '../../../shared/dates';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
@@ -10,10 +10,10 @@ import { supplierBalancesAtEnd } from '../settlement/suppliers';
 
 type Todo = Omit<TodoItem, 'hint'> & { hint?: string | null };
 
-const count = (db: Db, text: string, ...params: unknown[]) => (sql(db, text).get(...params) as { n: number }).n;
+const count = (db: ReadDb, text: string, ...params: unknown[]) => (sql(db, text).get(...params) as { n: number }).n;
 
 /** Lots on a store's shelf that are past or near their expiry date. */
-function expiringLots(db: Db, today: string, clinicId: number | null): number {
+function expiringLots(db: ReadDb, today: string, clinicId: number | null): number {
   const storeFilter = clinicId === null ? "st.kind = 'hub'" : "st.kind = 'clinic' AND st.clinic_id = ?";
   return count(
     db,
@@ -24,7 +24,7 @@ function expiringLots(db: Db, today: string, clinicId: number | null): number {
   );
 }
 
-function pharmacistTodos(db: Db, today: string): Todo[] {
+function pharmacistTodos(db: ReadDb, today: string): Todo[] {
   return [
     {
       key: 'requisitions_review',
@@ -100,7 +100,7 @@ function pharmacistTodos(db: Db, today: string): Todo[] {
 }
 
 /** Last month has business and is not closed yet. */
-function periodCloseTodo(db: Db, today: string): Todo {
+function periodCloseTodo(db: ReadDb, today: string): Todo {
   const last = previousPeriod(periodOf(today));
   const unclosed = !isPeriodClosed(db, last) && hasActivity(db, last);
   return {
@@ -113,7 +113,7 @@ function periodCloseTodo(db: Db, today: string): Todo {
   };
 }
 
-function financeTodos(db: Db, today: string): Todo[] {
+function financeTodos(db: ReadDb, today: string): Todo[] {
   return [
     periodCloseTodo(db, today),
     {
@@ -126,7 +126,7 @@ function financeTodos(db: Db, today: string): Todo[] {
   ];
 }
 
-function adminTodos(db: Db, now: Date): Todo[] {
+function adminTodos(db: ReadDb, now: Date): Todo[] {
   const latest = sql(db, 'SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1').get() as { at: string | null };
   const stale = latest.at === null || now.getTime() - Date.parse(latest.at) > 36 * 3600_000;
   return [
@@ -141,7 +141,7 @@ function adminTodos(db: Db, now: Date): Todo[] {
   ];
 }
 
-function doctorTodos(db: Db, today: string, clinicId: number): Todo[] {
+function doctorTodos(db: ReadDb, today: string, clinicId: number): Todo[] {
   return [
     {
       key: 'deliveries_to_sign',

@@ -2,7 +2,7 @@
  * 休息日用药: dispensing booked on a day the clinic is closed (its weekly rest days and holidays, set by the
  * hub). A clinic without a schedule is open every day, so the rule stays quiet until one is configured.
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { periodOf } from '../../../../shared/dates';
 import { isoWeekday, makeFingerprint, type Thresholds } from '../../../../shared/supervision';
@@ -14,7 +14,7 @@ export interface ClinicSchedule {
   holidays: Set<string>;
 }
 
-export function clinicSchedules(db: Db, clinicId: number | null): Map<number, ClinicSchedule> {
+export function clinicSchedules(db: ReadDb, clinicId: number | null): Map<number, ClinicSchedule> {
   const out = new Map<number, ClinicSchedule>();
   for (const r of sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules WHERE (? IS NULL OR clinic_id = ?)').all(
     clinicId,
@@ -44,7 +44,7 @@ export const closedRule: Rule = {
   key: 'closed',
   title: '休息日用药',
   describe: (t) => `按自然月统计：村卫生室在其设置的每周休息日或节假日登记用药（业务日期），记录 ≥ ${t.minLines} 条时报警。未设置休息日的卫生室不评估。`,
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const schedules = clinicSchedules(db, w.clinicId);
     const rows = sql(

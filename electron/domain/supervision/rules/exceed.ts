@@ -3,7 +3,7 @@
  * what the hub delivered (signed for) in the month, net of returns. The ledger never lets stock go negative,
  * so the excess was covered by stock of another origin: count surpluses (盘盈) — drugs the hub never supplied.
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { periodOf } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
@@ -19,7 +19,7 @@ export const exceedRule: Rule = {
   describe: (t) =>
     '按自然月统计：本月用药登记量 −（月初结存 + 本月配送签收量 − 本月退回中心库量）= 超出量。' +
     `超出量 ≥ ${t.minExcess}（最小单位）且占本月用药量 ≥ ${t.minSharePct}% 时报警：超出部分不是中心库配送的药品（只能来自盘盈等来源），需核实来源。`,
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const stores = clinicStoreList(db, w.clinicId);
     const totals = sql(

@@ -2,7 +2,7 @@
  * 整数数量重复登记: the same round quantity (a multiple of the round base) entered again and again for a drug
  * in a month — entries made up to a figure rather than taken from prescriptions.
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { givenFilters, sql } from '../../../db/database';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { clinicStoreList, monthSpan, monthsOf, round2 } from '../data';
@@ -13,7 +13,7 @@ export const roundRule: Rule = {
   title: '整数数量重复登记',
   describe: (t) =>
     `按自然月统计每种药品的用药登记明细：同一数量（${t.roundBase} 的整数倍）重复出现 ≥ ${t.minRepeats} 次，且占该药当月登记笔数 ≥ ${t.minSharePct}% 时报警（已冲销的登记不计）。`,
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const stores = new Map(clinicStoreList(db, w.clinicId).map((s) => [s.clinicId, s]));
     // Entries by clinic and date (dispensings_clinic) or, for every clinic, by date (dispensings_date).

@@ -2,7 +2,7 @@
  * 盘亏集中于少数药品: one drug short again and again at a clinic's counts, carrying most of the clinic's
  * shortage value — losses that follow a drug rather than chance (diverted or swapped stock).
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { addMonths, periodOf } from '../../../../shared/dates';
 import { formatFen } from '../../../../shared/money';
@@ -16,7 +16,7 @@ export const shortageRule: Rule = {
   describe: (t) =>
     `按自然月评估：回看 ${t.lookbackMonths} 个月（含本月）村卫生室的盘亏，某药品本月有盘亏，回看期内在 ≥ ${t.minTimes} 次盘点中盘亏，` +
     `其盘亏金额占本室盘亏总额 ≥ ${t.minSharePct}% 且 ≥ ${formatFen(t.minAmount)} 元时报警。`,
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const rows = sql(
       db,

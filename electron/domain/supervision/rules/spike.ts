@@ -2,7 +2,7 @@
  * 用药量突增: a clinic's weekly dispensing of a drug far above its own history, by robust z-score.
  * Weeks are calendar weeks (Monday–Sunday); the last week of the window counts up to the window's end.
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { addDays } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { clinicStoreList, dailyMovement, ledgerIds, minDate, mondayOf, robustZ, round2 } from '../data';
@@ -15,7 +15,7 @@ export const spikeRule: Rule = {
     `按自然周统计村卫生室每种药品的用药登记量，与本室该药此前 ${t.historyWeeks} 周中有用药的各周周用量比较（无用药的周多为断货，不计入）：稳健 Z 值 = 0.6745 ×（本周用量 − 历史中位数）÷ 绝对中位差（MAD）。` +
     `当 Z ≥ ${t.zThreshold}、本周用量 ≥ 历史中位数的 ${t.minRatio} 倍且 ≥ ${t.minQty}（最小单位）时报警；历史中有用药的周少于 ${t.minActiveWeeks} 周的药品不评估。` +
     'MAD 为 0 时以平均绝对偏差 × 1.2533 代替。',
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const stores = clinicStoreList(db, w.clinicId);
     const firstWeek = mondayOf(w.from);
     const histFrom = addDays(firstWeek, -7 * t.historyWeeks);

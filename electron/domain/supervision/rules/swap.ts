@@ -3,7 +3,7 @@
  * was dispensed far above its usual rate in the 30 days before: the shelf lost B while the book recorded A,
  * the signature of giving one drug and recording (and claiming) another.
  */
-import type { Db } from '../../../db/database';
+import type { ReadDb } from '../../../db/database';
 import { sql } from '../../../db/database';
 import { addDays, periodOf } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
@@ -16,7 +16,7 @@ export const swapRule: Rule = {
   describe: (t) =>
     `盘点中某药品盘亏 ≥ ${t.minShortage}（最小单位），而同通用名的另一药品在盘点日前 30 天的用药量 ≥ ${t.minQty}，` +
     `且 ≥ 其此前 90 天日均用量折合 30 天的 ${t.minRatio} 倍时报警：账上多发了甲药、货架上少了乙药，疑似以乙药充甲药登记。`,
-  evaluate(db: Db, w: EvalWindow, t: Thresholds): Signal[] {
+  evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const stores = clinicStoreList(db, w.clinicId);
     const shortages = sql(
