@@ -10,7 +10,7 @@ import { createTestHub, type TestHub } from '../helpers/runtime';
  */
 
 // Compile-time half: never called, only type-checked.
-export const readHandlerCannotWrite: Handler<'catalog.search'> = (ctx) => {
+const readHandlerCannotWrite: Handler<'catalog.search'> = (ctx) => {
   // @ts-expect-error a read handler's statements have no run()
   sql(ctx.db, 'DELETE FROM drugs').run();
   // @ts-expect-error nor has its handle exec() or transaction()
@@ -20,7 +20,7 @@ export const readHandlerCannotWrite: Handler<'catalog.search'> = (ctx) => {
   return { items: [], total: 0 } as never;
 };
 
-export const writeHandlerMayReadAndWrite: Handler<'catalog.update'> = (ctx) => {
+const writeHandlerMayReadAndWrite: Handler<'catalog.update'> = (ctx) => {
   readsOnly(ctx);
   needsWriter(ctx);
   sql(ctx.db, 'SELECT 1').get();
@@ -38,6 +38,10 @@ function readsOnly(ctx: HandlerContext): ReadDb {
 describe('read and write handles', () => {
   let hub: TestHub | undefined;
   afterEach(() => hub?.close());
+
+  it('the handlers above are what the contract's handler types accept', () => {
+    expect([readHandlerCannotWrite, writeHandlerMayReadAndWrite].map((h) => typeof h)).toEqual(['function', 'function']);
+  });
 
   it('the read connection refuses a write even past the types', async () => {
     hub = await createTestHub();
