@@ -39,7 +39,7 @@ describe('read and write handles', () => {
   let hub: TestHub | undefined;
   afterEach(() => hub?.close());
 
-  it('the handlers above are what the contract's handler types accept', () => {
+  it('the handlers above are what the contract handler types accept', () => {
     expect([readHandlerCannotWrite, writeHandlerMayReadAndWrite].map((h) => typeof h)).toEqual(['function', 'function']);
   });
 
