@@ -26,16 +26,11 @@ import { closeIfFulfilled } from './requisitions';
 import type { AggregationLine, AggregationPreview, CatalogShare, LineSource } from '../../../shared/contract/orders';
 import { contractPrice, drugsWithHubMin, getDrug, snapshotOf, vbpSuggestionFor, type DrugRow } from './drugs';
 import { ceilToPacks, usableStock } from './stockinfo';
+import { hubStoreId } from '../master-data/stores';
 
 export interface Selection {
   requisitionIds: number[];
   hubReplenishment: boolean;
-}
-
-export function hubStoreId(db: ReadDb): number {
-  const row = sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined;
-  if (!row) throw new AppError('INVALID_STATE', '尚未建立中心药库');
-  return row.id;
 }
 
 interface DemandRow {

@@ -5,7 +5,7 @@ import { AppError, invalidState } from '../../errors';
 import { CATALOG_SHARE_THRESHOLD_BP, type RequisitionSummary } from '../../../shared/contract/requisitions';
 import type { OrderSummary } from '../../../shared/contract/orders';
 import { AMC_MIN_DAYS_IN_STOCK, AMC_WINDOW_DAYS } from './amc';
-import { clinicStockInfo, clinicStores, setTargetMonths, shownTo, targetMonths } from './stockinfo';
+import { clinicStockInfo, setTargetMonths, shownTo, targetMonths } from './stockinfo';
 import { assertStoresBookVisible, bookSight } from '../stocktake/blind';
 import { getDrug } from './drugs';
 import {
@@ -20,9 +20,10 @@ import {
   writeContent,
 } from './requisitions';
 import { decideLines, switchToVbp } from './review';
-import { createAggregation, hubStoreId, planAggregation } from './aggregation';
+import { createAggregation, planAggregation } from './aggregation';
 import { cancelOrder, loadOrder, ORDER_STATUS_SQL, ORDER_SUMMARY_SELECT, orderSummary, sendOrder, shortCloseOrder } from './orders';
 import { orderWorkbook } from './export';
+import { clinicStores, hubStoreId } from '../master-data/stores';
 
 const settingsOf = (months: number) => ({
   targetMonths: months,
@@ -51,7 +52,7 @@ export const purchasingHandlers = defineHandlers({
     if (clinicId === null) throw new AppError('VALIDATION', '请选择村卫生室', [{ path: 'clinicId', message: '请选择村卫生室' }]);
     const months = targetMonths(ctx.db);
     const sight = bookSight(ctx);
-    const store = clinicStores(ctx.db, clinicId).clinicStoreId;
+    const store = clinicStores(ctx.db, clinicId).storeId;
     const rows = [...new Set(input.drugIds)].map((id) => shownTo(sight, store, clinicStockInfo(ctx.db, clinicId, getDrug(ctx.db, id), ctx.today, months)));
     return { targetMonths: months, rows };
   },

@@ -15,7 +15,7 @@ import { AppError, invalidState, notFound } from '../../errors';
 import { getSetting, hubName } from '../settings';
 import type { LineSource, OrderDetail, OrderLine, OrderStatus, OrderSummary } from '../../../shared/contract/orders';
 import { ORDER_STATUS_LABELS } from '../../../shared/contract/orders';
-import { describeQty } from './qty';
+import { describeQtyWithBase } from '../master-data/quantities';
 
 /** The transitions a person may make; receipts move sent/partly_received/received among themselves. */
 const MANUAL_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
@@ -293,7 +293,7 @@ export function recordReceivedQty(db: WriteDb, poLineId: number, qty: number, at
   if (qty > left) {
     throw new AppError(
       'BUSINESS_RULE',
-      `${line.drugName}（${line.spec}）超出订单数量：订购 ${describeQty(line.qty, line)}，已收 ${describeQty(line.receivedQty, line)}，本次最多还能收 ${describeQty(left, line)}`,
+      `${line.drugName}（${line.spec}）超出订单数量：订购 ${describeQtyWithBase(line.qty, line)}，已收 ${describeQtyWithBase(line.receivedQty, line)}，本次最多还能收 ${describeQtyWithBase(left, line)}`,
     );
   }
   sql(db, 'UPDATE purchase_order_lines SET received_qty = received_qty + ? WHERE id = ?').run(qty, poLineId);
@@ -308,7 +308,7 @@ export function reverseReceivedQty(db: WriteDb, poLineId: number, qty: number, a
   if (qty > line.receivedQty) {
     throw new AppError(
       'BUSINESS_RULE',
-      `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQty(line.receivedQty, line)}，冲销 ${describeQty(qty, line)}`,
+      `${line.drugName}（${line.spec}）冲销数量超过已收数量：已收 ${describeQtyWithBase(line.receivedQty, line)}，冲销 ${describeQtyWithBase(qty, line)}`,
     );
   }
   sql(db, 'UPDATE purchase_order_lines SET received_qty = received_qty - ? WHERE id = ?').run(qty, poLineId);

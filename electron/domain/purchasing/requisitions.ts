@@ -13,8 +13,9 @@ import type {
   LineShortfall,
 } from '../../../shared/contract/requisitions';
 import { getDrug, vbpSuggestionFor, type DrugRow } from './drugs';
-import { clinicStockInfo, clinicStores, targetMonths, usableStock } from './stockinfo';
+import { clinicStockInfo, targetMonths, usableStock } from './stockinfo';
 import { bookSight } from '../stocktake/blind';
+import { clinicStores } from '../master-data/stores';
 
 export const SUMMARY_SELECT = `SELECT r.id, r.doc_no AS docNo, r.clinic_id AS clinicId, c.code AS clinicCode, c.name AS clinicName,
     r.status, r.note, r.created_at AS createdAt, r.updated_at AS updatedAt, r.submitted_at AS submittedAt,
@@ -135,7 +136,7 @@ export function loadRequisition(ctx: HandlerContext, id: number): RequisitionDet
   const hubStore = hub ? (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number } | undefined)?.id : undefined;
   // A blind count hides the counted drugs' stock from the counter, in the snapshot too (the book at an earlier date).
   const sight = bookSight(ctx);
-  const clinicStore = clinicStores(db, head.clinicId).clinicStoreId;
+  const clinicStore = clinicStores(db, head.clinicId).storeId;
   const drugCache = new Map<number, DrugRow>();
   const lines: RequisitionLine[] = rows.map((r) => {
     let vbpSuggestion = null;

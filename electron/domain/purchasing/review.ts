@@ -4,8 +4,8 @@ import type { HandlerContext, WriteContext } from '../context';
 import { AppError, invalidState } from '../../errors';
 import { closeIfFulfilled, isUnderReview, requisitionRow } from './requisitions';
 import { getDrug } from './drugs';
-import { describeQty } from './qty';
 import { substitutionRefusal } from './strength';
+import { describeQtyWithBase } from '../master-data/quantities';
 
 export interface DecisionInput {
   lineId: number;
@@ -80,7 +80,7 @@ export function decideLines(ctx: WriteContext, requisitionId: number, decisions:
         else if (d.approvedQty === line.requestedQty) {
           issues.push({
             path: `lines.${i}.approvedQty`,
-            message: `${label}：调整后的数量与请领数量相同（${describeQty(line.requestedQty, line)}），请选择“同意”`,
+            message: `${label}：调整后的数量与请领数量相同（${describeQtyWithBase(line.requestedQty, line)}），请选择“同意”`,
           });
         }
         if (!reason) issues.push({ path: `lines.${i}.reason`, message: `${label}：调整数量必须填写原因` });
@@ -192,7 +192,7 @@ export function switchToVbp(ctx: WriteContext, lineIds: number[], vbpDrugId: num
     );
     sql(ctx.db, 'UPDATE requisitions SET updated_at = ? WHERE id = ?').run(at, line.requisitionId);
     const qty = line.approvedQty ?? line.requestedQty;
-    switched.push(`${line.docNo}#${line.lineNo}:${current.id}→${vbp.id} ${describeQty(qty, current)} → ${describeQty(qty, vbp)}`);
+    switched.push(`${line.docNo}#${line.lineNo}:${current.id}→${vbp.id} ${describeQtyWithBase(qty, current)} → ${describeQtyWithBase(qty, vbp)}`);
   }
   ctx.audit.target = `drug:${vbp.id}`;
   ctx.audit.details = { switched };

@@ -5,7 +5,7 @@
  */
 import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { getSetting, setSetting } from '../settings';
-import { AppError } from '../../errors';
+import { clinicStores } from '../master-data/stores';
 import type { StockInfo } from '../../../shared/contract/requisitions';
 import { clinicAmc } from './amc';
 import type { BookSight } from '../stocktake/blind';
@@ -31,22 +31,6 @@ export function ceilToPacks(qty: number, packSize: number): number {
 /** The suggestion formula: never negative, always whole packs. */
 export function suggestedQty(months: number, amc: number, stockOnHand: number, inTransit: number, packSize: number): number {
   return ceilToPacks(months * amc - stockOnHand - inTransit, packSize);
-}
-
-export interface ClinicStores {
-  clinicStoreId: number;
-  transitStoreId: number;
-}
-
-export function clinicStores(db: ReadDb, clinicId: number): ClinicStores {
-  const rows = sql(db, "SELECT id, kind FROM stores WHERE clinic_id = ? AND kind IN ('clinic', 'transit')").all(clinicId) as {
-    id: number;
-    kind: 'clinic' | 'transit';
-  }[];
-  const clinicStoreId = rows.find((r) => r.kind === 'clinic')?.id;
-  const transitStoreId = rows.find((r) => r.kind === 'transit')?.id;
-  if (!clinicStoreId || !transitStoreId) throw new AppError('NOT_FOUND', '村卫生室不存在');
-  return { clinicStoreId, transitStoreId };
 }
 
 /**
@@ -79,11 +63,11 @@ export function approvedNotIssued(db: ReadDb, clinicId: number, drugId: number):
 /** The figures as the book has them; what a caller under a blind count may see is `shownTo`'s business. */
 export function clinicStockInfo(db: ReadDb, clinicId: number, drug: { id: number; packSize: number }, today: string, months: number): StockInfo {
   const stores = clinicStores(db, clinicId);
-  const amc = clinicAmc(db, stores.clinicStoreId, drug.id, today);
-  const stockOnHand = usableStock(db, stores.clinicStoreId, drug.id, today);
+  const amc = clinicAmc(db, stores.storeId, drug.id, today);
+  const stockOnHand = usableStock(db, stores.storeId, drug.id, today);
   const transitBalance = (
     sql(db, 'SELECT coalesce(sum(qty), 0) AS q FROM stock_balances INDEXED BY stock_balances_live WHERE store_id = ? AND drug_id = ? AND qty > 0').get(
-      stores.transitStoreId,
+      stores.transitId,
       drug.id,
     ) as {
       q: number;

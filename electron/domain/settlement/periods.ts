@@ -12,11 +12,11 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { PreCloseCheckResult } from '../../../shared/contract/settlement';
 import { nextPeriod, periodOf } from '../../../shared/dates';
 import { periodLabel } from '../../../shared/settlement';
-import { hubStoreId } from '../stock/common';
 import { isPeriodClosed, latestClosedPeriod } from '../stock/ledger';
 import { balancesAtEnd, monthTotals, sumValues } from './balances';
 import { hasActivity, runPreCloseChecks } from './checks';
 import { supplierBalancesAtEnd } from './suppliers';
+import { hubStoreId } from '../master-data/stores';
 
 export interface CloseSummary {
   hubClosingValue: number;

@@ -12,10 +12,10 @@ import type { StoreRow } from '../../../shared/contract/stock';
 import { CLINIC_COLUMNS, OTHER_COLUMN, TRANSIT_COLUMNS, columnsFor, type StatementColumnDef } from '../../../shared/settlement';
 import type { Movement } from '../../../shared/stock';
 import { hubName } from '../settings';
-import { getStore, hubStoreId } from '../stock/common';
 import { isPeriodClosed } from '../stock/ledger';
 import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue } from './balances';
 import { bookSight, type BookSight } from '../stocktake/blind';
+import { getStore, hubStoreId } from '../master-data/stores';
 
 interface DrugInfo {
   drugId: number;

@@ -5,9 +5,13 @@ import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
-import { assertActiveClinic, clinicStores, describeQty, drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
+import { postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation } from './ledger';
 import { bookSight } from '../stocktake/blind';
+import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
+import { describeQty } from '../master-data/quantities';
+import { drugSnapshot } from '../master-data/drugs';
+import { nearExpiryLimit } from '../master-data/expiry';
 
 interface OutstandingLine {
   requisitionLineId: number;

@@ -3,8 +3,10 @@ import { assertClinicAccess, clinicScope } from '../scope';
 import { givenFilters, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import { assertActiveClinic, clinicStores, drugSnapshot, postingContext } from './common';
+import { postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, reverseDocument } from './ledger';
+import { assertActiveClinic, clinicStores } from '../master-data/stores';
+import { drugSnapshot } from '../master-data/drugs';
 
 function requireClinic(ctx: HandlerContext, requested: number | undefined): number {
   const clinicId = clinicScope(ctx, requested);

@@ -1,6 +1,5 @@
 import { defineHandlers } from '../context';
 import { clinicScope } from '../scope';
-import { listStores } from './common';
 import { createReceipt, getReceipt, listReceipts, openOrders, reverseReceipt } from './receiving';
 import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDelivery, resolveDiscrepancy, signDelivery } from './deliveries';
 import { createDispensing, listDispensings, reverseDispensing } from './dispensing';
@@ -10,6 +9,7 @@ import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
 import { assertClinicAccess } from '../scope';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
+import { listStores } from '../master-data/stores';
 
 export const stockHandlers = defineHandlers({
   'stock.stores': (ctx, input) => listStores(ctx.db, clinicScope(ctx), input.includeTransit),

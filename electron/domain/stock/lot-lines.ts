@@ -1,7 +1,8 @@
 import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
-import { describeQty, drugSnapshot } from './common';
 import { explainAvailability, lotAvailableAt } from './availability';
+import { describeQty } from '../master-data/quantities';
+import { drugSnapshot } from '../master-data/drugs';
 
 /** Lines of returns and write-offs: whole lots at one store, checked against what the store holds. */
 export interface LotLineInput {

@@ -4,9 +4,12 @@ import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
 import { nextDocNo } from '../docno';
-import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
+import { postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
 import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
+import { drugSnapshot } from '../master-data/drugs';
+import { hubStoreId } from '../master-data/stores';
+import { nearExpiryLimit } from '../master-data/expiry';
 
 type Warning = { line: number | null; message: string };
 

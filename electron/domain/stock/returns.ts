@@ -4,10 +4,11 @@ import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError, forbidden, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextDocNo } from '../docno';
-import { assertActiveClinic, clinicStores, hubStoreId, postingContext } from './common';
+import { postingContext } from './common';
 import { assertPostable, postMovement, transfer, type PostingContext } from './ledger';
 import { chinaDate } from '../../../shared/dates';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
 
 export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.create'>) {
   const db = ctx.db;

@@ -4,9 +4,12 @@ import { bool, sql, type ReadDb } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
 import { addMonths, chinaDate, periodOf } from '../../../shared/dates';
-import { accessibleStore, drugSnapshot, listStores, nearExpiryLimit } from './common';
+import { accessibleStore } from './common';
 import { assertDrugBookVisible, bookSight } from '../stocktake/blind';
 import { baseSnapshotBefore } from '../settlement/balances';
+import { drugSnapshot } from '../master-data/drugs';
+import { listStores } from '../master-data/stores';
+import { nearExpiryLimit } from '../master-data/expiry';
 
 interface LotLive {
   drugId: number;

@@ -13,10 +13,10 @@ import type { ParsedInput } from '../../../shared/contract';
 import { addMonths, periodOf } from '../../../shared/dates';
 import { SELECTION_WINDOW_MONTHS } from '../../../shared/stocktake';
 import { nextDocNo } from '../docno';
-import { assertActiveClinic, clinicStores, getStore } from '../stock/common';
 import { stocktakeDetail } from './read';
 import { drawWeighted, SELECTION_ALGORITHM, selectionWeight } from './selection';
 import { LOT_WITH_DRUG, type LotWithDrug } from './lot-with-drug';
+import { assertActiveClinic, clinicStores, getStore } from '../master-data/stores';
 
 interface BookLot extends LotWithDrug {
   qty: number;

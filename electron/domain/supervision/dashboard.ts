@@ -12,7 +12,7 @@ import { balancesAtStart } from '../settlement/balances';
 import { assertStoresBookVisible } from '../stocktake/blind';
 import { SUPERVISION_READS_BOOK } from './types';
 import { lineAmountFromPackPrice } from '../../../shared/money';
-import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
+import { nearExpiryLimit } from '../master-data/expiry';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
 import { clinicStoreList, minDate, monthsOf, storeMonths } from './data';
@@ -163,10 +163,6 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
       perDrug,
     };
   });
-}
-
-export function nearExpiryLimit(today: string): string {
-  return addDays(today, NEAR_EXPIRY_DAYS);
 }
 
 export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'supervision.dashboard'>) {

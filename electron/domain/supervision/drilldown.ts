@@ -4,11 +4,12 @@ import { sql } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import { periodBounds } from '../../../shared/dates';
 import { formatFen } from '../../../shared/money';
-import { hubStoreId } from '../stock/common';
 import { clinicStoreList, maxDate, minDate } from './data';
-import { isCatalog, nearExpiryLimit, rangeOf, savingsOf, stockoutDays } from './dashboard';
+import { isCatalog, rangeOf, savingsOf, stockoutDays } from './dashboard';
 import { assertStoresBookVisible } from '../stocktake/blind';
 import { SUPERVISION_READS_BOOK } from './types';
+import { hubStoreId } from '../master-data/stores';
+import { nearExpiryLimit } from '../master-data/expiry';
 
 const LIMIT = 2000;
 const CLASS_LABEL: Record<string, string> = { A: '甲类', B: '乙类', none: '非医保' };
