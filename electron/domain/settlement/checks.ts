@@ -10,48 +10,27 @@
  *   open month (an order not fully received, goods in transit, a signed shortfall, a pending write-off or
  *   return). The closer sees the list, with links, and must acknowledge it.
  *
- * Other modules add checks with `registerPreCloseCheck` (e.g. the stocktake module for counts not approved).
+ * Every check is a row of PRE_CLOSE_CHECKS below, in the order the closer reads them; a check that belongs to
+ * another workflow (stocktakes not approved) is defined there and listed here.
  */
 import { sql, type ReadDb } from '../../db/database';
 import type { PreCloseCheckResult } from '../../../shared/contract/settlement';
 import { formatFen } from '../../../shared/money';
 import { periodBounds, periodOf } from '../../../shared/dates';
-import { periodLabel, type CheckSeverity } from '../../../shared/settlement';
+import { periodLabel } from '../../../shared/settlement';
 import { latestClosedPeriod } from '../stock/ledger';
 import { negativeRunningBalances } from '../stock/invariants';
 import { balancesAtEnd } from './balances';
-
-export interface CheckItem {
-  label: string;
-  detail: string | null;
-  link: string | null;
-}
-
-export interface CheckContext {
-  db: ReadDb;
-  period: string;
-  first: string;
-  last: string;
-  today: string;
-}
-
-export interface PreCloseCheckDef {
-  key: string;
-  title: string;
-  severity: CheckSeverity;
-  /** Why this check blocks or only warns, in a sentence the closer understands. */
-  rule: string;
-  link?: string | null;
-  /** Returns the problems found (empty when all is well); `message` overrides the default summary. */
-  run(c: CheckContext): { items: CheckItem[]; count?: number; message?: string };
-}
+import type { CheckContext, CheckItem, PreCloseCheckDef } from './check-def';
+import { stocktakesOpenCheck } from '../stocktake/close-check';
 
 const MAX_ITEMS = 50;
 
 /** The China-time date of an ISO instant (columns that hold when something was created or sent). */
 const CHINA_DATE = (column: string) => `date(${column}, '+8 hours')`;
 
-const BUILT_IN: PreCloseCheckDef[] = [
+/** The pre-close checks, in the order the closer reads them. */
+const PRE_CLOSE_CHECKS: readonly PreCloseCheckDef[] = [
   {
     key: 'period_ended',
     title: '月份已结束',
@@ -79,6 +58,7 @@ const BUILT_IN: PreCloseCheckDef[] = [
     rule: '库存月汇总、结存与台账必须一致，每个批次在任何日期的结存都不能为负，入库单与退货单金额必须等于台账金额，否则不能结账（请联系管理员处理）。',
     run: (c) => ({ items: booksProblems(c) }),
   },
+  stocktakesOpenCheck,
   {
     key: 'orders_open',
     title: '未收齐的采购订单',
@@ -185,22 +165,6 @@ const BUILT_IN: PreCloseCheckDef[] = [
     },
   },
 ];
-
-const registered: PreCloseCheckDef[] = [];
-
-/**
- * Adds a check from another module. Use severity 'block' for documents dated in the month that must post
- * into it (e.g. stocktakes not approved), 'warn' for items that carry forward.
- */
-export function registerPreCloseCheck(def: PreCloseCheckDef): void {
-  const i = registered.findIndex((d) => d.key === def.key);
-  if (i >= 0) registered[i] = def;
-  else registered.push(def);
-}
-
-export function preCloseCheckDefs(): PreCloseCheckDef[] {
-  return [...BUILT_IN.slice(0, 3), ...registered, ...BUILT_IN.slice(3)];
-}
 
 /** Months strictly between two periods that have stock movements or payments. */
 export function activeMonthsBetween(db: ReadDb, after: string, before: string): string[] {
@@ -311,7 +275,7 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
 export function runPreCloseChecks(db: ReadDb, period: string, today: string): PreCloseCheckResult[] {
   const { first, last } = periodBounds(period);
   const c: CheckContext = { db, period, first, last, today };
-  return preCloseCheckDefs().map((def) => {
+  return PRE_CLOSE_CHECKS.map((def) => {
     const found = def.run(c);
     const count = found.count ?? found.items.length;
     const ok = count === 0;

@@ -1,11 +1,11 @@
 import { sql } from '../../db/database';
-import { registerPreCloseCheck } from '../settlement/checks';
+import type { PreCloseCheckDef } from '../settlement/check-def';
 
 /**
  * A count started in the month and not yet approved would post its 盘盈/盘亏 into a month that is about to
  * close (approval cannot date before the count's start), so the month waits for it.
  */
-registerPreCloseCheck({
+export const stocktakesOpenCheck: PreCloseCheckDef = {
   key: 'stocktakes_open',
   title: '未审批的盘点',
   severity: 'block',
@@ -28,4 +28,4 @@ registerPreCloseCheck({
       })),
     };
   },
-});
+};

@@ -1,4 +1,3 @@
-import './close-check';
 import { defineHandlers } from '../context';
 import { clinicScope } from '../scope';
 import { accessibleStore } from '../stock/common';
