@@ -6,6 +6,7 @@
  * connection and the row type declared beside the query.
  */
 import type Database from 'better-sqlite3';
+import type { ReadDb, ReadStatement, WriteDb } from './database';
 
 export interface SqlQuery {
   readonly text: string;
@@ -75,11 +76,11 @@ export function given<T>(value: T | null | undefined, term: (value: T) => SqlQue
   return value === null || value === undefined ? [] : [term(value)];
 }
 
-type Connection = Pick<Database.Database, 'prepare'>;
+const cache = new WeakMap<ReadDb, Map<string, Database.Statement>>();
 
-const cache = new WeakMap<Connection, Map<string, Database.Statement>>();
-
-function prepared(db: Connection, text: string): Database.Statement {
+function prepared(db: WriteDb, text: string): Database.Statement;
+function prepared(db: ReadDb, text: string): ReadStatement;
+function prepared(db: ReadDb, text: string): ReadStatement {
   let byText = cache.get(db);
   if (!byText) {
     byText = new Map();
@@ -87,24 +88,24 @@ function prepared(db: Connection, text: string): Database.Statement {
   }
   let stmt = byText.get(text);
   if (!stmt) {
-    stmt = db.prepare(text);
+    stmt = (db as WriteDb).prepare(text);
     byText.set(text, stmt);
   }
   return stmt;
 }
 
 /** Every row of a query, typed as the caller declares the SELECT list. */
-export function rows<Row>(db: Connection, q: SqlQuery): Row[] {
+export function rows<Row>(db: ReadDb, q: SqlQuery): Row[] {
   return prepared(db, q.text).all(...q.params) as Row[];
 }
 
 /** The first row, or undefined. */
-export function row<Row>(db: Connection, q: SqlQuery): Row | undefined {
+export function row<Row>(db: ReadDb, q: SqlQuery): Row | undefined {
   return prepared(db, q.text).get(...q.params) as Row | undefined;
 }
 
 /** The first column of the first row (a count, a sum), or the fallback when there is no row. */
-export function scalar<Value>(db: Connection, q: SqlQuery, fallback: Value): Value {
+export function scalar<Value>(db: ReadDb, q: SqlQuery, fallback: Value): Value {
   const first = prepared(db, q.text)
     .raw(true)
     .get(...q.params) as unknown[] | undefined;
@@ -113,6 +114,6 @@ export function scalar<Value>(db: Connection, q: SqlQuery, fallback: Value): Val
 }
 
 /** Runs a write; the caller holds the writer (a write handler's transaction). */
-export function run(db: Connection, q: SqlQuery): Database.RunResult {
+export function run(db: WriteDb, q: SqlQuery): Database.RunResult {
   return prepared(db, q.text).run(...q.params);
 }

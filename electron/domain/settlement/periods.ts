@@ -7,6 +7,7 @@
  */
 import type { WriteContext } from '../context';
 import { sql, type ReadDb } from '../../db/database';
+import { row as selectRow, rows as selectRows, sql as query } from '../../db/sql';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import type { PreCloseCheckResult } from '../../../shared/contract/settlement';
@@ -40,7 +41,7 @@ interface EventRow {
   summary: string | null;
 }
 
-const EVENT_SELECT = `SELECT e.id, e.period, e.action, e.at, u.display_name AS userName, e.reason, e.warnings, e.backup_file AS backupFile, e.summary
+const EVENT_SELECT = query`SELECT e.id, e.period, e.action, e.at, u.display_name AS userName, e.reason, e.warnings, e.backup_file AS backupFile, e.summary
   FROM period_events e JOIN users u ON u.id = e.user_id`;
 
 function toEvent(r: EventRow) {
@@ -52,13 +53,12 @@ function toEvent(r: EventRow) {
 }
 
 export function periodHistory(db: ReadDb, period?: string) {
-  return (sql(db, `${EVENT_SELECT} WHERE (? IS NULL OR e.period = ?) ORDER BY e.id DESC LIMIT 500`).all(period ?? null, period ?? null) as EventRow[]).map(
-    toEvent,
-  );
+  const ofPeriod = period === undefined ? query`` : query`WHERE e.period = ${period}`;
+  return selectRows<EventRow>(db, query`${EVENT_SELECT} ${ofPeriod} ORDER BY e.id DESC LIMIT 500`).map(toEvent);
 }
 
 function getEvent(db: ReadDb, id: number) {
-  return toEvent(sql(db, `${EVENT_SELECT} WHERE e.id = ?`).get(id) as EventRow);
+  return toEvent(selectRow<EventRow>(db, query`${EVENT_SELECT} WHERE e.id = ${id}`)!);
 }
 
 /** The months the close screen lists: from the first month with business (or this month) to this month. */

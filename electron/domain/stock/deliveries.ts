@@ -1,6 +1,7 @@
 import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
 import { givenFilters, sql, type ReadDb, type WriteDb } from '../../db/database';
+import { row as selectRow, rows as selectRows, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
@@ -24,7 +25,7 @@ interface OutstandingLine {
   issuedQty: number;
 }
 
-const OUTSTANDING_SELECT = `SELECT rl.id AS requisitionLineId, r.id AS requisitionId, r.doc_no AS requisitionDocNo, r.clinic_id AS clinicId,
+const OUTSTANDING_SELECT = query`SELECT rl.id AS requisitionLineId, r.id AS requisitionId, r.doc_no AS requisitionDocNo, r.clinic_id AS clinicId,
     c.name AS clinicName, rl.drug_id AS drugId, rl.approved_qty AS approvedQty, rl.issued_qty AS issuedQty
   FROM requisition_lines rl JOIN requisitions r ON r.id = rl.requisition_id JOIN clinics c ON c.id = r.clinic_id
   WHERE rl.decision IN ('approved', 'adjusted') AND rl.approved_qty > rl.issued_qty AND r.status IN ('reviewed', 'submitted')`;
@@ -39,10 +40,8 @@ export function hubAvailable(db: ReadDb, drugId: number, asOf: string): number {
 }
 
 export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliveries.pending'>) {
-  const rows = sql(ctx.db, `${OUTSTANDING_SELECT} AND (? IS NULL OR r.clinic_id = ?) ORDER BY c.code, r.id, rl.line_no`).all(
-    input.clinicId ?? null,
-    input.clinicId ?? null,
-  ) as OutstandingLine[];
+  const byClinic = input.clinicId === undefined ? query`` : query` AND r.clinic_id = ${input.clinicId}`;
+  const rows = selectRows<OutstandingLine>(ctx.db, query`${OUTSTANDING_SELECT}${byClinic} ORDER BY c.code, r.id, rl.line_no`);
   const sight = bookSight(ctx);
   const hub = hubStoreId(ctx.db);
   return rows.map((r) => {
@@ -63,7 +62,7 @@ export function pendingIssues(ctx: HandlerContext, input: ParsedInput<'deliverie
 }
 
 function outstandingLine(db: ReadDb, clinicId: number, requisitionLineId: number, qty: number): OutstandingLine {
-  const line = sql(db, `${OUTSTANDING_SELECT} AND rl.id = ?`).get(requisitionLineId) as OutstandingLine | undefined;
+  const line = selectRow<OutstandingLine>(db, query`${OUTSTANDING_SELECT} AND rl.id = ${requisitionLineId}`);
   if (!line) throw new AppError('BUSINESS_RULE', `请领明细 ${requisitionLineId} 没有待配送的数量（未审核通过或已配送完毕）`);
   if (line.clinicId !== clinicId) throw new AppError('VALIDATION', `请领明细 ${requisitionLineId} 不属于该卫生室`);
   const outstanding = line.approvedQty - line.issuedQty;

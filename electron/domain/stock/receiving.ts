@@ -1,5 +1,6 @@
 import type { WriteContext } from '../context';
 import { givenFilters, sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
@@ -209,13 +210,14 @@ export function listReceipts(db: ReadDb, input: ParsedInput<'receipts.list'>) {
 
 /** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
 export function openOrders(db: ReadDb, supplierId: number | undefined) {
-  const orders = sql(
+  const bySupplier = supplierId === undefined ? query`` : query` AND po.supplier_id = ${supplierId}`;
+  const orders = selectRows<{ poId: number }>(
     db,
-    `SELECT po.id AS poId, po.doc_no AS docNo, po.supplier_id AS supplierId, s.name AS supplierName, po.status, po.sent_at AS sentAt
+    query`SELECT po.id AS poId, po.doc_no AS docNo, po.supplier_id AS supplierId, s.name AS supplierName, po.status, po.sent_at AS sentAt
        FROM purchase_orders po JOIN suppliers s ON s.id = po.supplier_id
-      WHERE po.status IN ('sent', 'partly_received') AND (? IS NULL OR po.supplier_id = ?)
+      WHERE po.status IN ('sent', 'partly_received')${bySupplier}
       ORDER BY po.sent_at, po.id`,
-  ).all(supplierId ?? null, supplierId ?? null) as { poId: number }[];
+  );
   return orders.map((o) => ({
     ...o,
     lines: sql(
