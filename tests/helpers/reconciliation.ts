@@ -67,13 +67,20 @@ export async function createSettlementHub(opts: { day?: string } = {}): Promise<
 }
 
 /** Receives `qty` at the hub (a batch with its production date) and delivers and signs it to the clinic, today. */
-export async function stockClinic(h: SettlementHub, clinicIndex: number, drug: SettlementDrug, qty: number, batchNo: string, expiryDate = '2028-06-30') {
+export async function stockClinic(
+  h: SettlementHub,
+  clinicIndex: number,
+  drug: SettlementDrug,
+  qty: number,
+  batchNo: string,
+  opts: { expiryDate?: string; traceCodes?: string[] } = {},
+) {
   const { poId, lineIds } = seedSentOrder(h.hub, h.supplierId, [{ drug, qty, packPrice: unitPackPrice(drug) }]);
   const ph = h.as('yaoku');
   const receipt = await ph.call('receipts.create', {
     poId,
     invoiceNo: `FP-${batchNo}`,
-    lines: [{ poLineId: lineIds[0], batchNo, mfgDate: '2025-12-01', expiryDate, qty }],
+    lines: [{ poLineId: lineIds[0], batchNo, mfgDate: '2025-12-01', expiryDate: opts.expiryDate ?? '2028-06-30', qty, traceCodes: opts.traceCodes ?? [] }],
   });
   const clinic = h.clinics[clinicIndex];
   const req = seedApprovedRequisition(h.hub, clinic.id, [{ drug, qty }]);
@@ -166,3 +173,19 @@ export function nhsaRow(f: Fee): (string | number | null)[] {
 }
 
 export const nhsaCsv = (fees: Fee[]) => csvOf(NHSA_HEADERS, fees.map(nhsaRow));
+
+/** Imports fees as the clinic's doctor (preview, then commit with the mapping the preview found). */
+export async function importFees(h: SettlementHub, clinicIndex: number, fees: Fee[], name = 'settlement.csv') {
+  const doctor = h.as(h.clinics[clinicIndex].doctor);
+  const file = fileOf(name, nhsaCsv(fees));
+  const preview = await doctor.call('reconciliation.importPreview', { file });
+  if (preview.errorRows) throw new Error(`import errors: ${JSON.stringify(preview.errors)}`);
+  return doctor.call('reconciliation.importCommit', { file, mapping: preview.mapping, mode: 'all' });
+}
+
+/** A fee of `qty` base units at the drug's lot cost per base unit (micro-yuan), priced per base unit. */
+export function fee(visit: string, time: string, drug: SettlementDrug, qty: number, unitCost: number, more: Partial<Fee> = {}): Fee {
+  const price = (unitCost / 1_000_000).toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+  const fen = Math.round((qty * unitCost) / 10_000);
+  return { visit, time, code: drug.code, name: drug.name, cnt: qty, pric: price, amount: (fen / 100).toFixed(2), ...more };
+}

@@ -61,6 +61,8 @@ export function postDispensingEntry(
   head: { clinicId: number; rxNo: string | null; visitNo: string | null; note: string | null; clientToken: string | null; lines: EntryLine[] },
 ): { id: number; lines: { id: number; amount: number; lots: Allocation[] }[]; total: number } {
   const db = posting.db;
+  // The date's own refusals (future, closed month, back-dating limit) come before any word about stock.
+  assertPostable(db, posting.businessDate, posting.today, posting.datedOn);
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO dispensings (clinic_id, business_date, rx_no, visit_no, note, status, total_amount, client_token, created_by, created_at)
