@@ -435,6 +435,14 @@ export const reconciliationApi = {
     input: z.object({ clinicId: requiredClinic, period: about(period, '月份') }),
     output: reconciliationSheet,
   }),
+  'reconciliation.export': defineMethod({
+    summary: '月度对账单导出为 Excel（.xlsx）：按药品的结算与用药、逐日差异两张工作表；不含患者个人信息；村医只能导出本室',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z.object({ clinicId: requiredClinic, period: about(period, '月份') }),
+    output: fileContent.describe('Excel 文件（.xlsx）'),
+  }),
   'reconciliation.lines': defineMethod({
     summary: '查看结算明细（含患者信息，默认遮盖姓名和证件号码）：每次查看都记入审计日志；reveal 显示全部，须填写原因，也记入审计日志',
     access: 'authenticated',

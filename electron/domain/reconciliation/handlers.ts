@@ -13,6 +13,7 @@ import { candidates, postLines, recordPostings, type LineResult } from './postin
 import { purgeIdentity, retentionState, setIdentityMonths, settlementLinesView } from './privacy';
 import { clinicHead, reconcile } from './reconcile';
 import { monthlySheet, overview } from './report';
+import { reconciliationWorkbook } from './export';
 
 /** The clinic a call is about: a village doctor's own; a hub user must name one. */
 function requireClinic(ctx: Pick<HandlerContext, 'user'>, requested: number | undefined): number {
@@ -98,6 +99,10 @@ export const reconciliationHandlers = defineHandlers({
   'reconciliation.clinic': (ctx, input) => reconcile(ctx.db, requireClinic(ctx, input.clinicId), input.from, input.to),
 
   'reconciliation.sheet': (ctx, input) => monthlySheet(ctx.db, requireClinic(ctx, input.clinicId), input.period, ctx.today),
+
+  'reconciliation.export': {
+    async: async (ctx, input) => reconciliationWorkbook(monthlySheet(ctx.db, requireClinic(ctx, input.clinicId), input.period, ctx.today)),
+  },
 
   'reconciliation.lines': (ctx, input) => {
     const clinicId = requireClinic(ctx, input.clinicId);
