@@ -101,7 +101,7 @@ export const settlementImportPreview = z.object({
         index: out.int('列号，1 = A 列'),
         letter: out.text('列字母'),
         header: out.text('表头文字'),
-        field: settlementField.nullable().describe('对应的字段；null = 不导入（该列的内容不保存）'),
+        field: settlementField.nullable().describe(`对应的字段；null = 不导入（该列的内容不保存）。${FIELD_TEXT}`),
         samples: z.array(z.string()).describe('前 3 个数据行中的文字；姓名、证件号码、人员编号列只显示遮盖后的样子'),
         passedOver: out.text('同名的另一列被选用时的原因；null = 没有').nullable(),
       }),

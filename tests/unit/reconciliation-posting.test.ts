@@ -129,6 +129,24 @@ describe('posting dispensing from settlement lines', () => {
     expect(review.lines[0].reason).toContain('已手工登记');
   });
 
+  it('does not post what the doctor already typed that day without the visit number, only what goes beyond it', async () => {
+    await importFees(h, 0, [
+      fee('V1', `${DAY} 09:00:00`, h.drugs.amox, 12, 120_000, { sn: 'U1' }),
+      fee('V2', `${DAY} 09:30:00`, h.drugs.amox, 6, 120_000, { sn: 'U2' }),
+      fee('V3', `${DAY} 10:00:00`, h.drugs.amox, 6, 120_000, { sn: 'U3' }),
+    ]);
+    await h.as('cy01').call('dispensing.create', { businessDate: DAY, visitNo: null, lines: [{ drugId: h.drugs.amox.id, qty: 15 }] });
+    const review = await h.as('cy01').call('reconciliation.postingPreview', { date: DAY });
+    // 15 typed cover V1's 12 and part of V2's 6: only V3 is beyond what is in the book.
+    expect(review.lines.map((l) => [l.mdtrtId, l.canPost])).toEqual([
+      ['V1', false],
+      ['V2', false],
+      ['V3', true],
+    ]);
+    expect(review.lines[0].reason).toContain('当天已手工登记该药品 15粒');
+    await expect(h.as('cy01').call('reconciliation.post', { date: DAY, lineIds: [lineId('U1')] })).rejects.toMatchObject({ code: 'BUSINESS_RULE' });
+  });
+
   it('keeps the clinic to itself and the hub to the roles that post', async () => {
     await importFees(h, 0, DAY_FEES());
     await expect(h.as('cy02').call('reconciliation.postingPreview', { clinicId: h.clinics[0].id, date: DAY })).rejects.toMatchObject({

@@ -63,6 +63,22 @@ export function candidates(db: Db, clinicId: number, date: string): Candidate[] 
         AND NOT EXISTS (SELECT 1 FROM settlement_postings p WHERE p.dispensing_line_id = l.id)`,
   );
   const codes = sql(db, 'SELECT code FROM settlement_trace_codes WHERE line_id = ? ORDER BY code');
+  // Dispensing typed by hand that day under no visit the settlement names (most often no visit number at all):
+  // it may be these very lines, so it covers them first, in fee-time order, and only the rest can post.
+  const visits = [...new Set(rows.map((r) => r.mdtrtId))];
+  const typedElsewhere = new Map<number, number>(
+    (
+      sql(
+        db,
+        `SELECT l.drug_id AS drugId, sum(l.qty) AS qty FROM dispensings d JOIN dispensing_lines l ON l.dispensing_id = d.id
+          WHERE d.clinic_id = ? AND d.business_date = ? AND d.status = 'posted'
+            AND (d.visit_no IS NULL OR d.visit_no NOT IN (SELECT value FROM json_each(?)))
+            AND NOT EXISTS (SELECT 1 FROM settlement_postings p WHERE p.dispensing_line_id = l.id)
+          GROUP BY l.drug_id`,
+      ).all(clinicId, date, JSON.stringify(visits)) as { drugId: number; qty: number }[]
+    ).map((t) => [t.drugId, t.qty]),
+  );
+  const typedTotal = new Map(typedElsewhere);
   return rows
     .filter((r) => !r.reversed && !r.posted)
     .map((r) => {
@@ -70,6 +86,11 @@ export function candidates(db: Db, clinicId: number, date: string): Candidate[] 
       if (r.drugId === null) blocked = `药品目录中没有医保编码 ${r.medListCodg}${r.itemName ? `（${r.itemName}）` : ''}：不是中心库配送的药品，不能登记`;
       else if (r.qty === null || r.qty <= 0) blocked = '数量为 0，不需要登记';
       else if (typed.get(clinicId, r.mdtrtId, r.drugId)) blocked = `本次就诊（${r.mdtrtId}）已手工登记过该药品，不再重复登记`;
+      else if ((typedElsewhere.get(r.drugId) ?? 0) > 0) {
+        const left = typedElsewhere.get(r.drugId)!;
+        typedElsewhere.set(r.drugId, Math.max(0, left - r.qty));
+        blocked = `当天已手工登记该药品 ${typedTotal.get(r.drugId)}${r.baseUnit}（没有填这次就诊的就诊号），可能就是这一行：不再重复登记`;
+      }
       return {
         id: r.id,
         mdtrtId: r.mdtrtId,

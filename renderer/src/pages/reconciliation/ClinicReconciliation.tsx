@@ -45,6 +45,8 @@ type ReconRow = Recon['rows'][number];
 
 const IMPORT_ROLES = ['admin', 'pharmacist', 'village_doctor'];
 const POST_ROLES = ['pharmacist', 'village_doctor'];
+/** Micro-yuan per base unit as yuan with 4 decimals (a settled price is per 粒 or 片, often under a fen). */
+const yuanText = (micro: number | null) => (micro === null ? '—' : (micro / 1_000_000).toFixed(4));
 const isOpen = (r: ReconRow) => r.kinds.some((k) => k !== 'self_pay');
 
 /** The month reconciled so far: its first day to its last, or to today in the month under way. */
@@ -283,14 +285,14 @@ export function ClinicReconciliation({
               rowKey={(x) => `${x.date}-${x.drugId ?? x.medListCodg}`}
               dataSource={rows}
               pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
-              scroll={{ x: 1100 }}
+              scroll={{ x: 1120 }}
               locale={{ emptyText: <Empty description={show === 'open' ? '没有差异' : '没有结算或用药'} /> }}
               columns={[
                 { title: '日期', dataIndex: 'date', width: 100, fixed: 'left' },
                 {
                   title: '药品',
                   key: 'drug',
-                  width: 220,
+                  width: 200,
                   render: (_, x) => (
                     <>
                       {x.drugName ?? '（目录中没有）'} <Typography.Text type="secondary">{x.spec}</Typography.Text>
@@ -298,12 +300,12 @@ export function ClinicReconciliation({
                     </>
                   ),
                 },
-                { title: '结算数量', key: 'sq', width: 90, align: 'right', render: (_, x) => baseQty(x.settledQty, x.baseUnit) },
-                { title: '结算金额', dataIndex: 'settledAmount', width: 100, align: 'right', render: (v: number) => <Money fen={v} /> },
+                { title: '结算数量', key: 'sq', width: 80, align: 'right', render: (_, x) => baseQty(x.settledQty, x.baseUnit) },
+                { title: '结算金额', dataIndex: 'settledAmount', width: 90, align: 'right', render: (v: number) => <Money fen={v} /> },
                 {
                   title: '用药数量',
                   key: 'dq',
-                  width: 110,
+                  width: 90,
                   align: 'right',
                   render: (_, x) => (
                     <>
@@ -312,32 +314,31 @@ export function ClinicReconciliation({
                     </>
                   ),
                 },
-                { title: '用药金额', dataIndex: 'dispensedAmount', width: 100, align: 'right', render: (v: number) => <Money fen={v} /> },
+                { title: '用药金额', dataIndex: 'dispensedAmount', width: 90, align: 'right', render: (v: number) => <Money fen={v} /> },
                 {
                   title: '数量差',
                   dataIndex: 'diffQty',
-                  width: 80,
+                  width: 70,
                   align: 'right',
                   render: (v: number | null) =>
                     v ? <Typography.Text type={v > 0 ? 'danger' : 'warning'}>{v > 0 ? `+${v}` : v}</Typography.Text> : v === 0 ? '' : '—',
                 },
                 {
-                  title: '单价（结算 / 配送）',
-                  key: 'price',
-                  width: 140,
-                  align: 'right',
-                  render: (_, x) =>
-                    x.kinds.includes('price_mismatch') ? (
-                      <Typography.Text type="warning">
-                        {x.settledUnitPrice === null ? '—' : (x.settledUnitPrice / 1e6).toFixed(4)} /{' '}
-                        {x.hubUnitCost === null ? '—' : (x.hubUnitCost / 1e6).toFixed(4)}
-                      </Typography.Text>
-                    ) : (
-                      ''
-                    ),
+                  title: '差异',
+                  dataIndex: 'kinds',
+                  width: 250,
+                  render: (k: DifferenceKind[], x) => (
+                    <>
+                      <KindTags kinds={k} />
+                      {k.includes('price_mismatch') && (
+                        <div className="recon-muted">
+                          每{x.baseUnit} 结算 {yuanText(x.settledUnitPrice)} 元，配送 {yuanText(x.hubUnitCost)} 元
+                        </div>
+                      )}
+                    </>
+                  ),
                 },
-                { title: '差异', dataIndex: 'kinds', render: (k: DifferenceKind[]) => <KindTags kinds={k} /> },
-                { title: '', key: 'actions', width: 190, render: (_, x) => actions(x) },
+                { title: '操作', key: 'actions', width: 150, render: (_, x) => actions(x) },
               ]}
             />
           )}

@@ -28,7 +28,8 @@ function Overview({ period, onPeriod }: { period: string; onPeriod(p: string): v
         size="middle"
         bordered
         loading={q.isLoading}
-        dataSource={q.data}
+        // Clinics with settlement details first: those are the ones to look at.
+        dataSource={q.data && [...q.data].sort((a, b) => Number(b.settledLines > 0) - Number(a.settledLines > 0))}
         pagination={false}
         scroll={{ x: 1000 }}
         columns={[
@@ -55,18 +56,29 @@ function Overview({ period, onPeriod }: { period: string; onPeriod(p: string): v
             width: 80,
             align: 'right',
             sorter: (a, b) => a.openRows - b.openRows,
-            render: (v: number) => (v ? <Typography.Text type="danger">{v}</Typography.Text> : <Typography.Text type="success">0</Typography.Text>),
+            render: (v: number, r) =>
+              r.settledLines === 0 ? (
+                <Typography.Text type="secondary">—</Typography.Text>
+              ) : v ? (
+                <Typography.Text type="danger">{v}</Typography.Text>
+              ) : (
+                <Typography.Text type="success">0</Typography.Text>
+              ),
           },
           {
             title: '差异类型',
             dataIndex: 'byKind',
-            render: (k: OverviewRow['byKind']) => (
-              <Space size={0} wrap>
-                {k.map((x) => (
-                  <KindTag key={x.kind} kind={x.kind} count={x.count} />
-                ))}
-              </Space>
-            ),
+            render: (k: OverviewRow['byKind'], r) =>
+              // Without settlement details every dispensing would read as unsettled: there is nothing to compare yet.
+              r.settledLines === 0 ? (
+                <Typography.Text type="secondary">本月未导入结算明细，不比对（非门诊统筹定点或尚未导入）</Typography.Text>
+              ) : (
+                <Space size={0} wrap>
+                  {k.map((x) => (
+                    <KindTag key={x.kind} kind={x.kind} count={x.count} />
+                  ))}
+                </Space>
+              ),
           },
         ]}
       />
