@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Drawer, Empty, Form, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Drawer, Empty, Form, Grid, Input, List, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
 import type { MethodOutput } from '../../../../shared/contract';
 import { formatFen } from '../../../../shared/money';
@@ -113,7 +113,9 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
   const [problem, setProblem] = useState<string | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
-  const token = useMemo(() => newToken(), []);
+  const narrow = !Grid.useBreakpoint().md;
+  // One token per submission: a retried click posts once; the next choice of lines is a new submission.
+  const [token, setToken] = useState(newToken);
 
   async function load() {
     setProblem(null);
@@ -135,6 +137,7 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
     try {
       const r = await call('reconciliation.post', { clinicId, date, lineIds: chosen, clientToken: token });
       message.success(`已登记 ${r.lines} 行，生成 ${r.dispensingIds.length} 笔用药登记，成本 ¥${formatFen(r.amount)}`);
+      setToken(newToken());
       onPosted();
       await load();
     } catch (err) {
@@ -163,39 +166,70 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
         }
         description="按结算明细登记用药，医生不用再录一遍：每次就诊一笔，就诊号 = 就诊ID，批次先到期先用（结算带有追溯码时先用那盒药的批次），库存按这一天检查。所选各行一起登记，有一行不能登记就全部不登记。"
       />
-      <Table<PostingLine>
-        size="small"
-        rowKey="lineId"
-        dataSource={preview.lines}
-        pagination={false}
-        scroll={{ x: 820 }}
-        rowSelection={{
-          selectedRowKeys: chosen,
-          onChange: (keys) => setChosen(keys as number[]),
-          getCheckboxProps: (l) => ({ disabled: !l.canPost, 'aria-label': `登记 ${l.mdtrtId} ${l.drugName ?? ''}` }),
-        }}
-        columns={[
-          { title: '时间', dataIndex: 'feeTime', width: 70, render: (t: string) => t.slice(11, 16) },
-          { title: '就诊ID', dataIndex: 'mdtrtId', width: 120 },
-          { title: '药品', key: 'drug', render: (_, l) => `${l.drugName ?? l.medListCodg}${l.spec ? ` ${l.spec}` : ''}` },
-          { title: '数量', key: 'qty', width: 80, render: (_, l) => baseQty(l.qty, l.baseUnit) },
-          {
-            title: '批次 / 原因',
-            key: 'lots',
-            render: (_, l) =>
-              l.canPost ? (
-                l.lots.map((x) => (
-                  <div key={x.batchNo} className="recon-muted">
-                    {x.batchNo}（至 {x.expiryDate}）× {x.qty}
-                  </div>
-                ))
-              ) : (
-                <Typography.Text type="danger">{l.reason}</Typography.Text>
-              ),
-          },
-          { title: '成本', dataIndex: 'amount', width: 80, align: 'right', render: (v: number, l) => (l.canPost ? formatFen(v) : '') },
-        ]}
-      />
+      {narrow ? (
+        <List<PostingLine>
+          size="small"
+          bordered
+          dataSource={preview.lines}
+          renderItem={(l) => (
+            <List.Item>
+              <Checkbox
+                checked={chosen.includes(l.lineId)}
+                disabled={!l.canPost}
+                aria-label={`登记 ${l.mdtrtId} ${l.drugName ?? ''}`}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, l.lineId] : chosen.filter((id) => id !== l.lineId))}
+              >
+                <div>
+                  <Typography.Text strong>{l.drugName ?? l.medListCodg}</Typography.Text> {baseQty(l.qty, l.baseUnit)}
+                </div>
+                <div className="recon-muted">
+                  {l.feeTime.slice(11, 16)} · 就诊 {l.mdtrtId}
+                  {l.canPost && ` · 成本 ${formatFen(l.amount)}`}
+                </div>
+                {l.canPost ? (
+                  <div className="recon-muted">{l.lots.map((x) => `${x.batchNo}（至 ${x.expiryDate}）× ${x.qty}`).join('；')}</div>
+                ) : (
+                  <Typography.Text type="danger">{l.reason}</Typography.Text>
+                )}
+              </Checkbox>
+            </List.Item>
+          )}
+        />
+      ) : (
+        <Table<PostingLine>
+          size="small"
+          rowKey="lineId"
+          dataSource={preview.lines}
+          pagination={false}
+          scroll={{ x: 820 }}
+          rowSelection={{
+            selectedRowKeys: chosen,
+            onChange: (keys) => setChosen(keys as number[]),
+            getCheckboxProps: (l) => ({ disabled: !l.canPost, 'aria-label': `登记 ${l.mdtrtId} ${l.drugName ?? ''}` }),
+          }}
+          columns={[
+            { title: '时间', dataIndex: 'feeTime', width: 70, render: (t: string) => t.slice(11, 16) },
+            { title: '就诊ID', dataIndex: 'mdtrtId', width: 120 },
+            { title: '药品', key: 'drug', render: (_, l) => `${l.drugName ?? l.medListCodg}${l.spec ? ` ${l.spec}` : ''}` },
+            { title: '数量', key: 'qty', width: 80, render: (_, l) => baseQty(l.qty, l.baseUnit) },
+            {
+              title: '批次 / 原因',
+              key: 'lots',
+              render: (_, l) =>
+                l.canPost ? (
+                  l.lots.map((x) => (
+                    <div key={x.batchNo} className="recon-muted">
+                      {x.batchNo}（至 {x.expiryDate}）× {x.qty}
+                    </div>
+                  ))
+                ) : (
+                  <Typography.Text type="danger">{l.reason}</Typography.Text>
+                ),
+            },
+            { title: '成本', dataIndex: 'amount', width: 80, align: 'right', render: (v: number, l) => (l.canPost ? formatFen(v) : '') },
+          ]}
+        />
+      )}
       <Space wrap style={{ marginTop: 12 }}>
         <Button type="primary" disabled={chosen.length === 0} loading={busy} onClick={post}>
           登记所选 {chosen.length} 行（{visits} 笔用药）
