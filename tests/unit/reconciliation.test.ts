@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../electron/db/database';
+import { loadExcel } from '../../electron/domain/excel';
 import { reconcile } from '../../electron/domain/reconciliation/reconcile';
 import type { DispensedCodeSource } from '../../electron/domain/reconciliation/dispensed-codes';
 import { createSettlementHub, fee, importFees, stockClinic, type SettlementHub } from '../helpers/reconciliation';
@@ -150,5 +151,26 @@ describe('reconciliation of one day', () => {
     expect(mine).toMatchObject({ settledAmount: r.totals.settledAmount, openRows: r.totals.openRows, lastDate: DAY });
     // A village doctor sees only their own clinic.
     expect((await h.as('cy02').call('reconciliation.overview', { period: '2026-03' })).map((c) => c.clinicId)).toEqual([h.clinics[1].id]);
+  });
+
+  it('exports the monthly sheet as a workbook whose figures are the sheet’s, with no patient in it', async () => {
+    const sheet = await h.as('cy01').call('reconciliation.sheet', { period: '2026-03' });
+    const file = await h.as('cy01').call('reconciliation.export', { period: '2026-03' });
+    expect(file.filename).toBe(`医保对账单-${sheet.clinicName}-2026-03.xlsx`);
+    const wb = new (await loadExcel()).Workbook();
+    await wb.xlsx.load(Buffer.from(file.base64, 'base64') as never);
+    const byDrug = wb.getWorksheet('按药品')!;
+    const cells: (string | number | null)[][] = [];
+    byDrug.eachRow((r) => cells.push((r.values as (string | number | null)[]).slice(1)));
+    const total = cells.find((r) => String(r[0]).startsWith('合计'))!;
+    expect(total[6]).toBe(sheet.totals.settledAmount / 100);
+    expect(total[8]).toBe(sheet.totals.dispensedAmount / 100);
+    const met = cells.find((r) => r[1] === h.drugs.met.code)!;
+    expect(met[13]).toContain('结算价与配送价不符');
+    expect(wb.getWorksheet('逐日差异')!.rowCount).toBeGreaterThan(5);
+    expect(JSON.stringify(cells)).not.toMatch(/欧阳|4301/);
+    await expect(h.as('cy02').call('reconciliation.export', { clinicId: h.clinics[0].id, period: '2026-03' })).rejects.toMatchObject({
+      code: 'FORBIDDEN_CLINIC',
+    });
   });
 });
