@@ -150,6 +150,8 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
 
   if (problem) return <Alert type="error" showIcon title={problem} />;
   if (!preview) return <Typography.Text type="secondary">正在核对……</Typography.Text>;
+  // What can post first: on a day mostly typed by hand the few lines left to record are not buried.
+  const lines = [...preview.lines].sort((a, b) => Number(b.canPost) - Number(a.canPost));
   const cannot = preview.lines.filter((l) => !l.canPost).length;
   const amount = preview.lines.filter((l) => chosen.includes(l.lineId)).reduce((n, l) => n + l.amount, 0);
   const visits = new Set(preview.lines.filter((l) => chosen.includes(l.lineId)).map((l) => l.mdtrtId)).size;
@@ -170,7 +172,7 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
         <List<PostingLine>
           size="small"
           bordered
-          dataSource={preview.lines}
+          dataSource={lines}
           renderItem={(l) => (
             <List.Item>
               <Checkbox
@@ -199,7 +201,7 @@ function PostFromSettlement({ clinicId, date, onPosted }: { clinicId: number; da
         <Table<PostingLine>
           size="small"
           rowKey="lineId"
-          dataSource={preview.lines}
+          dataSource={lines}
           pagination={false}
           scroll={{ x: 820 }}
           rowSelection={{
