@@ -193,18 +193,23 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
   '3504': [{ fields: ['purc_invo_codg'], why: '发票代码未登记' }],
   '3505': [
     {
-      fields: ['prsc_dr_cert_type', 'prsc_dr_certno', 'prsc_dr_name', 'phar_cert_type', 'phar_certno', 'phar_name', 'phar_prac_cert_no'],
-      why: '用药登记不记录开方医师与药师的证件信息',
+      fields: ['prsc_dr_cert_type', 'prsc_dr_certno', 'phar_cert_type', 'phar_certno', 'phar_name', 'phar_prac_cert_no'],
+      why: '用药登记与医保结算明细都不含开方医师、药师的证件信息',
     },
     {
-      fields: ['hi_feesetl_type', 'setl_id', 'mdtrt_setl_type', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'],
-      why: '患者身份和医保结算信息在医保结算系统中，药库不保存',
+      fields: ['psn_no', 'certno', 'psn_name'],
+      why: '患者身份不随进销存上传导出（个人信息保护法）：医保平台按结算ID（setl_id）即可关联到参保人',
+    },
+    {
+      fields: ['setl_id', 'hi_feesetl_type', 'mdtrt_setl_type', 'psn_cert_type', 'prsc_dr_name'],
+      why: '取自导入的医保结算明细（按结算明细登记的用药，或就诊号与就诊ID相同、同日同药的）；没有结算明细的用药（患者自费或尚未导入）为空',
     },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
     { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码，不能确定是哪一盒' },
   ],
   '3506': [
-    { fields: ['setl_id', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'], why: '患者身份和医保结算信息在医保结算系统中，药库不保存' },
+    { fields: ['setl_id', 'psn_cert_type'], why: '冲销的用药登记不带医保结算信息（医保的撤销在结算明细中以冲正行表示）' },
+    { fields: ['psn_no', 'certno', 'psn_name'], why: '患者身份不随进销存上传导出（个人信息保护法）' },
     { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码' },
   ],
 };

@@ -163,6 +163,20 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
           .immediate();
       } else {
         value = run();
+        if (spec.auditedRead) {
+          // Personal data was read: the view itself is recorded (who, which rows, whether unmasked).
+          recordAudit(app.db, {
+            user,
+            caller,
+            now,
+            method: name,
+            outcome: 'ok',
+            target: ctx.audit.target,
+            clinicId: ctx.audit.clinicId !== undefined ? ctx.audit.clinicId : (user?.clinicId ?? null),
+            details: ctx.audit.details,
+            input,
+          });
+        }
       }
       noteSlowCall(name, 'handler', performance.now() - handlerStart);
     }

@@ -9,6 +9,7 @@ import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
+import { generateDemoSettlement } from './reconciliation';
 
 export interface DemoParams {
   clinics: number;
@@ -73,6 +74,8 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     await configureDemoSchedules(runtime);
     await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
     await plantDemoAnomalies(runtime);
+    // One clinic's insurance settlement details, so reconciliation has a month to show.
+    await generateDemoSettlement(runtime);
   }
 }
 

@@ -11,7 +11,9 @@ export type SettingKey =
   | 'lan.https'
   | 'lan.hostnames'
   | 'purchasing.targetMonths'
-  | 'posting.maxBackdateDays';
+  | 'posting.maxBackdateDays'
+  | 'reconciliation.identityMonths'
+  | 'reconciliation.lastPurgeAt';
 
 export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

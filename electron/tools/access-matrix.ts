@@ -85,7 +85,7 @@ export function renderAccessMatrix(): string {
   ];
   for (const [name, spec] of entries) {
     const cells = MATRIX_COLUMNS.map((c) => cellText(expectedOutcome(spec, c)));
-    out.push(`| \`${name}\` | ${spec.write ? '写' : ''} | ${cells.join(' | ')} | ${spec.summary.replace(/\|/g, '\\|')} |`);
+    out.push(`| \`${name}\` | ${spec.write ? '写' : spec.auditedRead ? '读（审计）' : ''} | ${cells.join(' | ')} | ${spec.summary.replace(/\|/g, '\\|')} |`);
   }
   const counts = { methods: entries.length, writes: entries.filter(([, s]) => s.write).length, scoped: entries.filter(([, s]) => s.clinicScoped).length };
   out.push('', `共 ${counts.methods} 个接口，其中写操作 ${counts.writes} 个，按卫生室限定（clinic-scoped）${counts.scoped} 个。`);

@@ -278,7 +278,7 @@ export function renderApiDocs(): string {
   const entries = Object.entries(api) as [string, AnyMethod][];
   for (const [name, spec] of entries) {
     out.push(
-      `| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${accessText(spec)}${spec.clinicScoped ? ' (clinic-scoped)' : ''} | ${spec.write ? 'yes' : ''} | ${spec.summary} |`,
+      `| [\`${name}\`](#${name.replace(/\./g, '').toLowerCase()}) | ${accessText(spec)}${spec.clinicScoped ? ' (clinic-scoped)' : ''} | ${spec.write ? 'yes' : spec.auditedRead ? 'no (audited)' : ''} | ${spec.summary} |`,
     );
   }
   for (const [name, spec] of entries) {
@@ -289,7 +289,7 @@ export function renderApiDocs(): string {
       spec.summary,
       '',
       `- roles: ${accessText(spec)}${spec.clinicScoped ? ' — clinic-scoped' : ''}`,
-      `- write: ${spec.write ? 'yes (one transaction, audited)' : 'no'}`,
+      `- write: ${spec.write ? 'yes (one transaction, audited)' : spec.auditedRead ? 'no; every view is audited (personal data)' : 'no'}`,
       ...(spec.maxBodyBytes ? [`- max body: ${Math.round(spec.maxBodyBytes / 1024 / 1024)} MiB`] : []),
       '',
       '**Input**',

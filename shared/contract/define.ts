@@ -25,6 +25,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * get the read-only connection, typed so that a write through it does not compile (electron/db/database.ts).
    */
   write: W;
+  /**
+   * A read that shows patients' personal data (个人信息保护法): every successful call writes an audit row, after
+   * the answer is made and before it is sent (an answer whose audit row cannot be written is not sent).
+   */
+  auditedRead?: boolean;
   /** True when a village doctor's call is limited to their own clinic (documented in the matrix). */
   clinicScoped?: boolean;
   /** Raises the request body limit (e.g. workbook uploads) above the default 1 MiB. */

@@ -21,6 +21,7 @@ const TARGET_TABLES: Record<string, { table: string; label: string; clinic?: str
   stocktake: { table: 'stocktakes', label: 'doc_no', clinic: 'clinic_id' },
   statement: { table: 'statements', label: 'doc_no', clinic: 'clinic_id' },
   signal_dismissal: { table: 'signal_dismissals', label: 'fingerprint', clinic: 'clinic_id' },
+  settlement_import: { table: 'settlement_imports', label: 'file_name', clinic: 'clinic_id' },
 };
 
 const columnsCache = new WeakMap<ReadDb, Map<string, Set<string>>>();

@@ -26,6 +26,7 @@ import {
   type InvChgType,
 } from '../../../shared/insurance-export';
 import { MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
+import { SETL_TYPE } from '../../../shared/reconciliation';
 import { hubName } from '../settings';
 import { isPeriodClosed } from '../stock/ledger';
 import { closeEventOf, snapshotRows } from '../settlement/balances';
@@ -148,6 +149,7 @@ interface LedgerRow {
   amount: number;
   docType: string;
   docId: number;
+  docLineId: number | null;
   reversesId: number | null;
   businessDate: string;
   createdAt: string;
@@ -197,6 +199,43 @@ const LOT_SELECT = `SELECT l.id, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l
   FROM lots l LEFT JOIN suppliers s ON s.id = l.supplier_id
   LEFT JOIN receipt_lines rl ON rl.lot_id = l.id LEFT JOIN receipts r ON r.id = rl.receipt_id
   WHERE l.id IN`;
+
+/** What a sale (3505/3506) takes from the settlement detail behind it: the insurance settlement, never the patient's identity. */
+interface SettledSale {
+  setlId: string | null;
+  mdtrtId: string;
+  hiFeesetlType: string | null;
+  mdtrtSetlType: string | null;
+  psnCertType: string | null;
+  doctorName: string | null;
+}
+
+/**
+ * The settlement detail of each dispensing line of the month, by dispensing line: the one it was posted from
+ * (一次录入), or else the line of the same visit (就诊ID = the entry's visit number), day and drug. Dispensing
+ * with no settlement behind it (self-paid, or details not imported) has none, and its fields stay empty.
+ */
+function settledVisits(db: ReadDb, rows: LedgerRow[]): Map<number, SettledSale> {
+  const ids = [...new Set(rows.filter((r) => r.docType === 'dispensing').map((r) => r.docId))];
+  const out = new Map<number, SettledSale>();
+  if (ids.length === 0) return out;
+  const found = db
+    .prepare(
+      `SELECT l.id AS lineId, s.setl_id AS setlId, s.mdtrt_id AS mdtrtId, s.hi_feesetl_type AS hiFeesetlType, s.mdtrt_setl_type AS mdtrtSetlType,
+              s.psn_cert_type AS psnCertType, s.doctor_name AS doctorName
+         FROM dispensing_lines l JOIN dispensings d ON d.id = l.dispensing_id
+         JOIN settlement_lines s ON s.id = coalesce(
+              (SELECT p.line_id FROM settlement_postings p WHERE p.dispensing_line_id = l.id),
+              (SELECT x.id FROM settlement_lines x INDEXED BY settlement_lines_day
+                WHERE x.clinic_id = d.clinic_id AND x.business_date = d.business_date AND x.drug_id = l.drug_id AND x.mdtrt_id = d.visit_no
+                  AND x.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = x.id)
+                ORDER BY x.id LIMIT 1))
+        WHERE l.dispensing_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as (SettledSale & { lineId: number })[];
+  for (const f of found) out.set(f.lineId, f);
+  return out;
+}
 
 /** Document numbers and the few document fields the interfaces carry, per (doc_type, doc_id). */
 interface DocInfo {
@@ -329,7 +368,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     ? (db
         .prepare(
           `SELECT l.id, l.store_id AS storeId, l.drug_id AS drugId, l.lot_id AS lotId, l.movement, l.qty, l.unit_cost AS unitCost, l.amount,
-                  l.doc_type AS docType, l.doc_id AS docId, l.reverses_id AS reversesId, l.business_date AS businessDate, l.created_at AS createdAt,
+                  l.doc_type AS docType, l.doc_id AS docId, l.doc_line_id AS docLineId, l.reverses_id AS reversesId, l.business_date AS businessDate, l.created_at AS createdAt,
                   u.display_name AS opterName
              FROM ledger l JOIN users u ON u.id = l.user_id
             WHERE l.period = ? AND l.store_id IN (${placeholders}) ORDER BY l.id`,
@@ -413,6 +452,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     });
   }
 
+  const settled = settledVisits(db, ledger);
   for (const r of ledger) {
     const d = drugs.get(r.drugId)!;
     const lot = lots.get(r.lotId)!;
@@ -458,12 +498,13 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
       memo,
     });
     /** What 3505 (销售) and 3506 (销售退货) both carry. */
+    const sale = r.docType === 'dispensing' && r.docLineId !== null ? settled.get(r.docLineId) : undefined;
     const saleFields = () => ({
       ...base,
       fixmedins_bchno: fixmedinsBchno(lot.id),
-      setl_id: '',
+      setl_id: sale?.setlId ?? '',
       psn_no: '',
-      psn_cert_type: '',
+      psn_cert_type: sale?.psnCertType ?? '',
       certno: '',
       psn_name: '',
       manu_lotnum: lot.batchNo,
@@ -529,13 +570,13 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           ...saleFields(),
           prsc_dr_cert_type: '',
           prsc_dr_certno: '',
-          prsc_dr_name: '',
+          prsc_dr_name: sale?.doctorName ?? '',
           phar_cert_type: '',
           phar_certno: '',
           phar_name: '',
           phar_prac_cert_no: '',
-          hi_feesetl_type: '',
-          mdtrt_sn: doc.visitNo ?? '',
+          hi_feesetl_type: sale ? (sale.hiFeesetlType ?? SETL_TYPE.insured) : '',
+          mdtrt_sn: doc.visitNo ?? sale?.mdtrtId ?? '',
           rxno: doc.rxNo ?? '',
           rx_circ_flag: '0',
           rtal_docno: doc.docNo,
@@ -543,7 +584,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           bchno: '',
           drug_prod_barc: '',
           shelf_posi: '',
-          mdtrt_setl_type: '',
+          mdtrt_setl_type: sale ? (sale.mdtrtSetlType ?? SETL_TYPE.insured) : '',
           drugtracinfo: [],
         };
         break;

@@ -11,23 +11,23 @@ import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
 import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 
-type File = { filename: string; base64: string };
+export type File = { filename: string; base64: string };
 
-const money = (fen: number) => Number(formatFen(fen, { grouping: false }));
+export const money = (fen: number) => Number(formatFen(fen, { grouping: false }));
 /** A balance withheld during a blind count reads as such, never as zero or blank. */
 const moneyOrHidden = (fen: number | null) => (fen === null ? BOOK_HIDDEN_TEXT : money(fen));
-const MONEY_FORMAT = '#,##0.00;-#,##0.00;"-"';
-const QTY_FORMAT = '#,##0;-#,##0;"-"';
+export const MONEY_FORMAT = '#,##0.00;-#,##0.00;"-"';
+export const QTY_FORMAT = '#,##0;-#,##0;"-"';
 const thin = { style: 'thin' as const };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 
-async function newBook(hubName: string) {
+export async function newBook(hubName: string) {
   const wb = new (await loadExcel()).Workbook();
   wb.creator = hubName;
   return wb;
 }
 
-function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number, number]) {
+export function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number, number]) {
   return wb.addWorksheet(name, {
     pageSetup: {
       paperSize: 9,
@@ -43,7 +43,7 @@ function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number, numbe
   });
 }
 
-function title(ws: ExcelJS.Worksheet, lastCol: number, hubName: string, text: string, meta: string[]) {
+export function title(ws: ExcelJS.Worksheet, lastCol: number, hubName: string, text: string, meta: string[]) {
   ws.mergeCells(1, 1, 1, lastCol);
   ws.getCell(1, 1).value = hubName;
   ws.getCell(1, 1).alignment = { horizontal: 'center' };
@@ -55,12 +55,12 @@ function title(ws: ExcelJS.Worksheet, lastCol: number, hubName: string, text: st
   ws.getCell(3, 1).value = meta.join('　　');
 }
 
-function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, lastCol: number) {
+export function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, lastCol: number) {
   for (let r = fromRow; r <= toRow; r++) for (let c = 1; c <= lastCol; c++) ws.getCell(r, c).border = BORDER;
 }
 
 /** The amount in words and the signature lines; without an amount (withheld during a blind count) the label alone. */
-function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures = ['经办人', '审核人', '负责人']) {
+export function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures = ['经办人', '审核人', '负责人']) {
   const words = ws.addRow([fen === null ? wordsLabel : `${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
   ws.mergeCells(words.number, 1, words.number, lastCol);
   words.font = { bold: true };
@@ -73,7 +73,7 @@ function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen:
 
 const safe = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
 
-async function finish(wb: ExcelJS.Workbook, filename: string): Promise<File> {
+export async function finish(wb: ExcelJS.Workbook, filename: string): Promise<File> {
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: safe(filename), base64: Buffer.from(buffer as ArrayBuffer).toString('base64') };
 }

@@ -4,7 +4,7 @@ import { givenFilters, sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { postingContext } from './common';
-import { allocateFefo, assertPostable, postMovement, reverseDocument } from './ledger';
+import { allocateFefo, assertPostable, postMovement, reverseDocument, type Allocation, type PostingContext } from './ledger';
 import { assertActiveClinic, clinicStores } from '../master-data/stores';
 import { drugSnapshot } from '../master-data/drugs';
 
@@ -33,14 +33,46 @@ export function createDispensing(ctx: WriteContext, input: ParsedInput<'dispensi
   assertPostable(db, posting.businessDate, ctx.today);
   const { storeId } = clinicStores(db, clinicId);
 
+  const dispensingId = postDispensingEntry(posting, storeId, {
+    clinicId,
+    rxNo: input.rxNo,
+    visitNo: input.visitNo,
+    note: input.note,
+    clientToken: input.clientToken ?? null,
+    lines: input.lines.map((l) => ({ drugId: l.drugId, qty: l.qty })),
+  }).id;
+  ctx.audit.target = `dispensing:${dispensingId}`;
+  return getDispensing(db, dispensingId);
+}
+
+export interface EntryLine {
+  drugId: number;
+  qty: number;
+  /** Lots to take from first (a box whose code the settlement names); the rest first-expiry-first. */
+  prefer?: { lotId: number; qty: number }[];
+}
+
+/**
+ * Writes one dispensing entry and its ledger rows on the posting's date, inside the caller's transaction:
+ * each line takes its preferred lots (as far as they hold stock on that date), then first-expiry-first.
+ * Returns the entry and its lines' ids and amounts in the order given.
+ */
+export function postDispensingEntry(
+  posting: PostingContext,
+  storeId: number,
+  head: { clinicId: number; rxNo: string | null; visitNo: string | null; note: string | null; clientToken: string | null; lines: EntryLine[] },
+): { id: number; lines: { id: number; amount: number; lots: Allocation[] }[]; total: number } {
+  const db = posting.db;
+  // The date's own refusals (future, closed month, back-dating limit) come before any word about stock.
+  assertPostable(db, posting.businessDate, posting.today, posting.datedOn);
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO dispensings (clinic_id, business_date, rx_no, visit_no, note, status, total_amount, client_token, created_by, created_at)
      VALUES (?, ?, ?, ?, ?, 'posted', 0, ?, ?, ?)`,
-  ).run(clinicId, posting.businessDate, input.rxNo, input.visitNo, input.note, input.clientToken ?? null, ctx.user.id, ctx.now.toISOString());
+  ).run(head.clinicId, posting.businessDate, head.rxNo, head.visitNo, head.note, head.clientToken, posting.userId, posting.now.toISOString());
   const dispensingId = Number(lastInsertRowid);
   let total = 0;
-  input.lines.forEach((line, i) => {
+  const lines = head.lines.map((line, i) => {
     const d = drugSnapshot(db, line.drugId);
     const { lastInsertRowid: lineId } = sql(
       db,
@@ -48,24 +80,44 @@ export function createDispensing(ctx: WriteContext, input: ParsedInput<'dispensi
        VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
     ).run(dispensingId, i + 1, d.drugId, line.qty, d.drugName, d.spec, d.packUnit, d.baseUnit, d.packSize);
     let amount = 0;
-    for (const lot of allocateFefo(db, storeId, line.drugId, line.qty, posting.businessDate)) {
+    const taken: Allocation[] = [];
+    const post = (lotId: number, qty: number) => {
       const row = postMovement(posting, {
         storeId,
-        lotId: lot.lotId,
-        qty: -lot.qty,
+        lotId,
+        qty: -qty,
         movement: 'dispense',
         docType: 'dispensing',
         docId: dispensingId,
         docLineId: Number(lineId),
       });
       amount -= row.amount;
+    };
+    let left = line.qty;
+    for (const p of line.prefer ?? []) {
+      if (left === 0) break;
+      const take = Math.min(left, p.qty);
+      if (take <= 0) continue;
+      post(p.lotId, take);
+      const lot = sql(db, 'SELECT batch_no AS batchNo, expiry_date AS expiryDate FROM lots WHERE id = ?').get(p.lotId) as {
+        batchNo: string;
+        expiryDate: string;
+      };
+      taken.push({ lotId: p.lotId, qty: take, ...lot });
+      left -= take;
+    }
+    if (left > 0) {
+      for (const lot of allocateFefo(db, storeId, line.drugId, left, posting.businessDate)) {
+        post(lot.lotId, lot.qty);
+        taken.push(lot);
+      }
     }
     sql(db, 'UPDATE dispensing_lines SET amount = ? WHERE id = ?').run(amount, lineId);
     total += amount;
+    return { id: Number(lineId), amount, lots: taken };
   });
   sql(db, 'UPDATE dispensings SET total_amount = ? WHERE id = ?').run(total, dispensingId);
-  ctx.audit.target = `dispensing:${dispensingId}`;
-  return getDispensing(db, dispensingId);
+  return { id: dispensingId, lines, total };
 }
 
 /** Undoes an entry with reversing ledger rows; the drugs go back to the lots they came from. */

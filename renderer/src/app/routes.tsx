@@ -45,6 +45,7 @@ const ClinicStatementsPage = lazy(() => import('../pages/settlement/ClinicStatem
 const HubStatementPage = lazy(() => import('../pages/settlement/HubStatementPage'));
 const PeriodsPage = lazy(() => import('../pages/settlement/PeriodsPage'));
 const InsuranceExportPage = lazy(() => import('../pages/settlement/InsuranceExportPage'));
+const ReconciliationPage = lazy(() => import('../pages/reconciliation/ReconciliationPage'));
 const DispensingPage = lazy(() => import('../pages/clinic/DispensingPage'));
 const BackupPage = lazy(() => import('../pages/system/BackupPage'));
 const IntegrityPage = lazy(() => import('../pages/system/IntegrityPage'));
@@ -106,6 +107,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/clinics', label: '卫生室结算', roles: ALL_ROLES, element: <ClinicStatementsPage />, group: 'settlement' },
   { path: '/settlement/hub', label: '中心库进销存', roles: HUB_ROLES, element: <HubStatementPage />, group: 'settlement' },
   { path: '/settlement/periods', label: '月结', roles: HUB_ROLES, element: <PeriodsPage />, group: 'settlement' },
+  { path: '/reconciliation', label: '医保对账', roles: ALL_ROLES, element: <ReconciliationPage />, group: 'settlement' },
   { path: '/settlement/insurance-export', label: '医保进销存上传', roles: ALL_ROLES, element: <InsuranceExportPage />, group: 'settlement' },
   { path: '/supervision/dashboard', label: '三保看板', roles: HUB_ROLES, element: <SupervisionDashboardPage />, group: 'supervision' },
   { path: '/supervision/signals', label: '异常信号', roles: HUB_ROLES, element: <SignalsPage />, group: 'supervision' },

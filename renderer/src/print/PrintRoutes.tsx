@@ -14,6 +14,7 @@ const StocktakeResultPrint = lazy(() => import('../pages/stocktake/StocktakePrin
 const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.HubStatementPrint })));
 const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
 const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
+const ReconciliationPrint = lazy(() => import('../pages/reconciliation/ReconciliationPrint').then((m) => ({ default: m.ReconciliationPrint })));
 const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
 
 export const PRINT_ROUTES = [
@@ -24,6 +25,7 @@ export const PRINT_ROUTES = [
   { path: '/print/clinic-statement/:clinicId/:period', element: <ClinicStatementPrint /> },
   { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
   { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
+  { path: '/print/reconciliation/:clinicId/:period', element: <ReconciliationPrint /> },
 ];
 
 export default function PrintRoutes() {

@@ -9,6 +9,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { useSession } from '../../stores/session';
 import { PostingRulesCard } from './PostingRulesCard';
+import { SettlementPrivacyCard } from './SettlementPrivacyCard';
 
 function saveFile(filename: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -61,10 +62,20 @@ const TRUST_STEPS = [
 export default function SystemSettingsPage() {
   const isAdmin = useSession((s) => s.user?.role === 'admin');
   return (
-    <Page title="系统设置" subTitle={isAdmin ? '记账规则；局域网访问：让村卫生室的电脑和手机通过乡镇局域网或 VPN 使用本系统' : '记账规则'}>
+    <Page
+      title="系统设置"
+      subTitle={
+        isAdmin
+          ? '记账规则；结算明细中个人信息的保存期限；局域网访问：让村卫生室的电脑和手机通过乡镇局域网或 VPN 使用本系统'
+          : '记账规则；结算明细中个人信息的保存期限'
+      }
+    >
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         <Col xs={24} lg={12}>
           <PostingRulesCard />
+        </Col>
+        <Col xs={24} lg={12}>
+          <SettlementPrivacyCard />
         </Col>
       </Row>
       {isAdmin && <LanAccess />}

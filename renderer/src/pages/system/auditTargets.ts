@@ -21,6 +21,8 @@ const KINDS: Record<string, { label: string; paths: ((id: string) => string)[] }
   stocktake: { label: '盘点单', paths: [(id) => `/stocktake/${id}`, () => '/stocktake'] },
   statement: { label: '结算单', paths: [(id) => `/settlement/statements/${id}`, () => '/settlement/statements'] },
   period: { label: '会计期间', paths: [() => '/settlement/periods'] },
+  settlement_import: { label: '结算明细导入', paths: [() => '/settlement/reconciliation'] },
+  settlement_lines: { label: '结算明细（含个人信息）', paths: [() => '/settlement/reconciliation'] },
 };
 
 export interface TargetView {
