@@ -76,6 +76,8 @@ export const authHandlers = defineHandlers({
   'setup.leaveDemo': {
     async: async (ctx) => {
       if (ctx.host.profile !== 'demo') throw new AppError('INVALID_STATE', '当前不是演示卫生院');
+      // It ends every session on the server: like entering the demo, it belongs to whoever sits at the hub PC.
+      assertAtHubPc(ctx, '退出演示卫生院');
       ctx.host.leaveDemo();
       ctx.session.clear();
       return { ok: true as const };
