@@ -12,7 +12,7 @@ import { logFault } from '../api/faults';
 import type { SessionSink } from '../domain/context';
 import type { Runtime } from '../runtime';
 import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
-import { CA_FILE_NAME, caCertificatePem, ownHostnames } from '../lib/certificate';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames, TLS_POLICY } from '../lib/certificate';
 import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
 
@@ -115,7 +115,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     routerOptions: { maxParamLength: 200 },
     // A request must arrive whole within 10 minutes (a large workbook over a slow VPN fits; a trickling client does not).
     requestTimeout: 10 * 60 * 1000,
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https ? { https: { ...TLS_POLICY, ...opts.https } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
