@@ -7,7 +7,7 @@ import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from '../domain/audit/record';
+import { admitRefusalRow, recordAudit, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
@@ -59,15 +59,16 @@ function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expir
 /**
  * Refusals worth an audit row: every 403 (a role or a clinic the caller may not touch: tampering shows up
  * in the log), and on write methods the 401s and 429s (writes without a session, failed and throttled
- * logins), which need no account and are therefore rate-limited per address.
+ * logins). Bursts are bounded per user, and per address for callers without a session (admitRefusalRow).
  */
 function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: number, db: Runtime['app']['db']): void {
   const denied = status === 403;
   const rejected = spec.write && (status === 401 || status === 429);
   if (!denied && !rejected) return;
-  if (!e.user && !allowAnonymousAuditRow(db, e.caller.ip, e.now)) return;
+  const burst = admitRefusalRow(db, e.user ? { userId: e.user.id } : { ip: e.caller.ip }, e.now);
+  if (!burst) return;
   try {
-    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected' });
+    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected', details: { ...e.details, ...burst } });
   } catch (err) {
     logFault(`${e.method} (audit of a refusal)`, err);
   }

@@ -7,7 +7,7 @@ import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
 import { dispatch } from '../api/dispatch';
-import { allowAnonymousAuditRow, recordAudit } from '../domain/audit/record';
+import { admitRefusalRow, recordAudit } from '../domain/audit/record';
 import { logFault } from '../api/faults';
 import type { SessionSink } from '../domain/context';
 import type { Runtime } from '../runtime';
@@ -80,7 +80,8 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
   const app = runtime.openApp;
   if (!app) return; // recovery mode: no audit log to write to
   const now = app.clock.now();
-  if (!allowAnonymousAuditRow(app.db, req.ip, now)) return;
+  const burst = admitRefusalRow(app.db, { ip: req.ip }, now);
+  if (!burst) return;
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
   try {
     recordAudit(app.db, {
@@ -90,7 +91,7 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
       method,
       outcome: 'denied',
       errorCode: 'CSRF',
-      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null },
+      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null, ...burst },
     });
   } catch (err) {
     logFault(`${method} (audit of a cross-site request)`, err);

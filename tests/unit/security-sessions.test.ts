@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { handlers } from '../../electron/api/handlers';
 import { dispatch } from '../../electron/api/dispatch';
-import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
+import { MAX_REFUSAL_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
 import { MAX_FAILURES_PER_ADDRESS } from '../../electron/domain/auth/throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../electron/domain/auth/sessions';
 import { startHttpServer } from '../../electron/http/server';
@@ -241,20 +241,26 @@ describe('audit of refusals', () => {
   });
 
   it('limits anonymous refusals per address so the log cannot be flooded', async () => {
-    for (let i = 0; i < MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 15; i++) await hub.post('auth.logout', {});
-    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE);
+    for (let i = 0; i < MAX_REFUSAL_ROWS_PER_MINUTE + 15; i++) await hub.post('auth.logout', {});
+    // 20 rows of their own, and one saying the rest of the minute is only counted.
+    const rows = auditRows("method = 'auth.logout'");
+    expect(rows).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE + 1);
+    expect(JSON.parse(rows.at(-1)!.details)).toMatchObject({ burst: true });
     hub.clock.advance(61_000);
     await hub.post('auth.logout', {});
-    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 1);
+    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE + 2);
+    expect(JSON.parse(auditRows("method = 'auth.logout'").at(-1)!.details)).toMatchObject({ skippedBefore: 14 });
   });
 
-  it('always records the refusals of a signed-in user', async () => {
+  it('records the refusals of a signed-in user one by one up to the same limit', async () => {
     const own = await createClinic(hub, 'C01');
     const other = await createClinic(hub, 'C02');
     await createUser(hub, { username: 'cy01', role: 'village_doctor', clinicId: own.id });
     const { cookie } = await login('cy01', 'Changed123');
-    for (let i = 0; i < MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 5; i++) await hub.post('clinics.get', { id: other.id }, { cookie: cookie! });
-    expect(auditRows("username = 'cy01' AND outcome = 'denied'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 5);
+    for (let i = 0; i < MAX_REFUSAL_ROWS_PER_MINUTE; i++) await hub.post('clinics.get', { id: other.id }, { cookie: cookie! });
+    const rows = auditRows("username = 'cy01' AND outcome = 'denied'");
+    expect(rows).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE);
+    expect(rows.every((r) => r.method === 'clinics.get' && !JSON.parse(r.details).burst)).toBe(true);
   });
 });
 
