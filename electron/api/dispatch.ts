@@ -11,7 +11,7 @@ import { admitRefusalRow, recordAudit, type AuditEntry } from '../domain/audit/r
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
-import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
+import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
@@ -185,6 +185,43 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     }
     logFault(name, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));
+  }
+}
+
+/**
+ * Whether the caller may call `name` at all, decided from what arrived before the body: the session, the role,
+ * the hub-PC rule of restoring without login, recovery mode. For the methods that take large bodies (restores,
+ * workbooks: up to 100 MB, read and parsed whole), so that nobody can make the server read one without being
+ * allowed to send it. The full checks still run in `dispatch` on the parsed request.
+ */
+export async function refusalBeforeBody(runtime: Runtime, name: string, caller: Caller): Promise<DispatchResult | null> {
+  if (!isMethodName(name)) return null;
+  if (runtime.checking) return failure(dbCheckingError());
+  const spec = api[name] as AnyMethod;
+  try {
+    if (runtime.recovery) {
+      if (name === 'recovery.restore') assertMayRestoreWithoutLogin(runtime, caller);
+      else if (!RECOVERY_METHODS.has(name)) await runRecoveryMethod(runtime, name, undefined, caller, noSession);
+      return null;
+    }
+    if (name === 'recovery.restore') assertMayRestoreWithoutLogin(runtime, caller);
+    if (spec.access === 'public') return null;
+    const app = runtime.app;
+    const now = app.clock.now();
+    const found = caller.token ? resolveSession(app.db, caller.token, now) : null;
+    const user = found && 'user' in found ? found.user : null;
+    try {
+      authorize(spec, name, user, Boolean(found && 'expired' in found));
+    } catch (err) {
+      if (err instanceof AppError)
+        auditRefusal(spec, { user, caller, now, method: name, errorCode: err.code, details: { bodyNotRead: true } }, err.status, app.db);
+      throw err;
+    }
+    return null;
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    logFault(`${name} (before its body)`, err);
+    return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成'));
   }
 }
 

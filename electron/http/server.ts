@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
-import { dispatch } from '../api/dispatch';
+import { dispatch, refusalBeforeBody } from '../api/dispatch';
 import { admitRefusalRow, recordAudit } from '../domain/audit/record';
 import { logFault } from '../api/faults';
 import type { SessionSink } from '../domain/context';
@@ -18,6 +18,8 @@ import { appVersion } from '../paths';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Large bodies (restores, workbooks) being received at once; each is held whole in memory while it is parsed. */
+const MAX_LARGE_BODIES_AT_ONCE = 2;
 
 export interface HttpServerOptions {
   runtime: Runtime;
@@ -166,19 +168,41 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     }
   });
 
+  const callerOf = (req: FastifyRequest) => ({
+    transport: 'http' as const,
+    ip: req.ip,
+    host: req.headers.host,
+    userAgent: req.headers['user-agent'],
+    token: req.cookies[SESSION_COOKIE] ?? null,
+  });
+
+  // A large body is read only for a caller allowed to send it, and only a few at a time: refusals are answered
+  // from the headers, and the connection is closed rather than the rest of the body read.
+  let largeBodies = 0;
+  const beforeLargeBody = (name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const refuse = (code: ErrorCode, message: string) => sendError(reply.header('connection', 'close'), code, message);
+    if (isCrossSiteRequest(req.headers)) {
+      auditCrossSite(runtime, name, req);
+      return refuse('CSRF', '拒绝来自其他网站的请求');
+    }
+    const refused = await refusalBeforeBody(runtime, name, callerOf(req));
+    if (refused && !refused.ok) return refuse(refused.body.error.code, refused.body.error.message);
+    if (largeBodies >= MAX_LARGE_BODIES_AT_ONCE) return refuse('TOO_MANY_REQUESTS', '另有文件正在上传，请稍后重试');
+    largeBodies += 1;
+    reply.raw.once('close', () => {
+      largeBodies -= 1;
+    });
+  };
+
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
-    app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const large = (spec.maxBodyBytes ?? 0) > DEFAULT_BODY_LIMIT;
+    const routeOptions = { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT, ...(large ? { onRequest: beforeLargeBody(name) } : {}) };
+    app.post(`/api/${name}`, routeOptions, async (req: FastifyRequest, reply: FastifyReply) => {
       if (isCrossSiteRequest(req.headers)) {
         auditCrossSite(runtime, name, req);
         return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
       }
-      const result = await dispatch(
-        runtime,
-        name,
-        req.body,
-        { transport: 'http', ip: req.ip, host: req.headers.host, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
-        cookieSink(reply, secure),
-      );
+      const result = await dispatch(runtime, name, req.body, callerOf(req), cookieSink(reply, secure));
       reply.type('application/json; charset=utf-8');
       if (result.ok) return reply.code(200).send(JSON.stringify(result.value ?? null));
       return reply.code(result.status).send(JSON.stringify(result.body));

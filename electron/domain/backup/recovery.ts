@@ -53,7 +53,7 @@ function setupRequired(host: Host): boolean {
 }
 
 /** Restoring without login: in recovery mode, or on a fresh install that has no account yet. */
-function assertMayRestoreWithoutLogin(host: Host, caller: Caller): void {
+export function assertMayRestoreWithoutLogin(host: Host, caller: Caller): void {
   if (!host.recovery && !setupRequired(host)) {
     throw new AppError('FORBIDDEN', '系统运行正常：请由系统管理员登录后，在“系统管理 → 数据备份”中恢复');
   }
