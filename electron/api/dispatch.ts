@@ -13,6 +13,7 @@ import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
+import { noteStorageFailure, noteWriteSucceeded, storageKindOf, storageMessage } from '../db/storage';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -161,6 +162,7 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
             return out;
           })
           .immediate();
+        noteWriteSucceeded(app.db);
       } else {
         value = run();
       }
@@ -177,6 +179,13 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     }
     return { ok: true, value };
   } catch (err) {
+    // A full, failing or read-only disk is nobody's input mistake, but it is no crash either: say what happened.
+    const storage = err instanceof AppError ? null : storageKindOf(err);
+    if (storage) {
+      noteStorageFailure(app.db, storage, now);
+      logFault(`${name} (storage)`, err);
+      return failure(new AppError(storage, storageMessage(storage)));
+    }
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
       auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);

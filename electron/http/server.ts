@@ -15,6 +15,7 @@ import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security'
 import { CA_FILE_NAME, caCertificatePem, ownHostnames, TLS_POLICY } from '../lib/certificate';
 import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
+import { storageProblem } from '../db/storage';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -105,7 +106,16 @@ export function healthAnswer(runtime: Runtime): { status: number; body: Record<s
   const open = runtime.openApp;
   if (runtime.checking) return { status: 503, body: { ok: false, checking: true, version: appVersion(), schemaVersion: null } };
   if (!open) return { status: 503, body: { ok: false, recovery: true, version: appVersion(), schemaVersion: null } };
-  return { status: 200, body: { ok: true, version: open.version, schemaVersion: open.schemaVersion } };
+  // A write that failed for the disk makes the hub unhealthy until one succeeds; little free space is a warning.
+  const storage = storageProblem(open.db, open.clock.now());
+  const failing = storage?.writeFailed === true;
+  const body = {
+    ok: !failing,
+    version: open.version,
+    schemaVersion: open.schemaVersion,
+    ...(storage ? { storage: { code: storage.kind, message: storage.message } } : {}),
+  };
+  return { status: failing ? 503 : 200, body };
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
