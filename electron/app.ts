@@ -1,8 +1,10 @@
+import type { WriteDb } from './db/database';
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, type ReadDb } from './db/database';
+import { APPLICATION_ID, openDatabase, type ReadDb } from './db/database';
 import { loadMigrations, migrate, schemaVersion } from './db/migrate';
+import { SchemaMismatchError, schemaProblems } from './db/schema';
 import { appVersion, migrationsDir } from './paths';
 import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
 import { LongReadWorker } from './db/long-read-pool';
@@ -49,6 +51,19 @@ export interface SantongApp extends OpenHub {
 
 export const DB_FILE_NAME = 'santong.sqlite';
 
+/**
+ * Before anything runs on the file (a migration's UPDATEs would fire a planted trigger): a Santong database of a
+ * version this program knows must hold exactly that version's objects. A newer or foreign file is left to
+ * the migration runner, which refuses it with its own message.
+ */
+function assertSchemaOfItsVersion(db: WriteDb, migrations: ReturnType<typeof loadMigrations>): void {
+  if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) return;
+  const version = schemaVersion(db);
+  if (version < 1 || version > migrations.length) return;
+  const problems = schemaProblems(db, version, migrations);
+  if (problems.length) throw new SchemaMismatchError(version, problems);
+}
+
 export function openApp(opts: AppOptions): SantongApp {
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -58,8 +73,10 @@ export function openApp(opts: AppOptions): SantongApp {
   let readDb: ReadDb | undefined;
   try {
     const now = clock.now();
+    const migrations = loadMigrations(migrationsDir());
+    assertSchemaOfItsVersion(db, migrations);
     const migrationDir = migrationBackupDir(opts.dataDir);
-    const migration = migrate(db, loadMigrations(migrationsDir()), {
+    const migration = migrate(db, migrations, {
       backupDir: migrationDir,
       now,
       // Named like every other backup, in the chosen folder, so it is listed and can be restored.

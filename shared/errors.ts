@@ -30,6 +30,12 @@ export const ERROR_STATUS = {
   RECOVERY_MODE: 503,
   /** Started after an unclean shutdown: the database is being checked; try again in a moment. */
   DB_CHECKING: 503,
+  /** The disk holding the database is full (SQLITE_FULL): nothing was saved. */
+  DISK_FULL: 507,
+  /** The database file could not be read or written (SQLITE_IOERR: a failing or removed disk): nothing was saved. */
+  STORAGE_ERROR: 503,
+  /** The database file or its folder is read-only (SQLITE_READONLY): nothing was saved. */
+  DB_READONLY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -7,12 +7,13 @@ import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
 import type { Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { allowAnonymousAuditRow, recordAudit, type AuditEntry } from '../domain/audit/record';
+import { admitRefusalRow, recordAudit, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
-import { RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
+import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
+import { noteStorageFailure, noteWriteSucceeded, storageKindOf, storageMessage } from '../db/storage';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -59,15 +60,16 @@ function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expir
 /**
  * Refusals worth an audit row: every 403 (a role or a clinic the caller may not touch: tampering shows up
  * in the log), and on write methods the 401s and 429s (writes without a session, failed and throttled
- * logins), which need no account and are therefore rate-limited per address.
+ * logins). Bursts are bounded per user, and per address for callers without a session (admitRefusalRow).
  */
 function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: number, db: Runtime['app']['db']): void {
   const denied = status === 403;
   const rejected = spec.write && (status === 401 || status === 429);
   if (!denied && !rejected) return;
-  if (!e.user && !allowAnonymousAuditRow(db, e.caller.ip, e.now)) return;
+  const burst = admitRefusalRow(db, e.user ? { userId: e.user.id } : { ip: e.caller.ip }, e.now);
+  if (!burst) return;
   try {
-    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected' });
+    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected', details: { ...e.details, ...burst } });
   } catch (err) {
     logFault(`${e.method} (audit of a refusal)`, err);
   }
@@ -161,6 +163,7 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
             return out;
           })
           .immediate();
+        noteWriteSucceeded(app.db);
       } else {
         value = run();
         if (spec.auditedRead) {
@@ -191,6 +194,13 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     }
     return { ok: true, value };
   } catch (err) {
+    // A full, failing or read-only disk is nobody's input mistake, but it is no crash either: say what happened.
+    const storage = err instanceof AppError ? null : storageKindOf(err);
+    if (storage) {
+      noteStorageFailure(app.db, storage, now);
+      logFault(`${name} (storage)`, err);
+      return failure(new AppError(storage, storageMessage(storage)));
+    }
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
       auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);
@@ -199,6 +209,43 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     }
     logFault(name, err);
     return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成，请联系管理员'));
+  }
+}
+
+/**
+ * Whether the caller may call `name` at all, decided from what arrived before the body: the session, the role,
+ * the hub-PC rule of restoring without login, recovery mode. For the methods that take large bodies (restores,
+ * workbooks: up to 100 MB, read and parsed whole), so that nobody can make the server read one without being
+ * allowed to send it. The full checks still run in `dispatch` on the parsed request.
+ */
+export async function refusalBeforeBody(runtime: Runtime, name: string, caller: Caller): Promise<DispatchResult | null> {
+  if (!isMethodName(name)) return null;
+  if (runtime.checking) return failure(dbCheckingError());
+  const spec = api[name] as AnyMethod;
+  try {
+    if (runtime.recovery) {
+      if (name === 'recovery.restore') assertMayRestoreWithoutLogin(runtime, caller);
+      else if (!RECOVERY_METHODS.has(name)) await runRecoveryMethod(runtime, name, undefined, caller, noSession);
+      return null;
+    }
+    if (name === 'recovery.restore') assertMayRestoreWithoutLogin(runtime, caller);
+    if (spec.access === 'public') return null;
+    const app = runtime.app;
+    const now = app.clock.now();
+    const found = caller.token ? resolveSession(app.db, caller.token, now) : null;
+    const user = found && 'user' in found ? found.user : null;
+    try {
+      authorize(spec, name, user, Boolean(found && 'expired' in found));
+    } catch (err) {
+      if (err instanceof AppError)
+        auditRefusal(spec, { user, caller, now, method: name, errorCode: err.code, details: { bodyNotRead: true } }, err.status, app.db);
+      throw err;
+    }
+    return null;
+  } catch (err) {
+    if (err instanceof AppError) return failure(err);
+    logFault(`${name} (before its body)`, err);
+    return failure(new AppError('INTERNAL', '服务器内部错误，操作未完成'));
   }
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID } from './database';
 import { AppError } from '../errors';
+import { SchemaMismatchError, schemaProblems } from './schema';
 
 export interface DatabaseFileInfo {
   schemaVersion: number;
@@ -22,6 +23,7 @@ export function integrityProblems(db: Database.Database, limit = 100): string[] 
 
 /** Why opening failed, when the cause is a damaged file; null for other failures (they are thrown). */
 export function diagnoseOpenFailure(err: unknown): string | null {
+  if (err instanceof SchemaMismatchError) return `${err.message}。文件可能被其他程序改动或替换`;
   if (err instanceof AppError) {
     return err.code === 'BAD_REQUEST' ? '数据库文件不是三统的数据库（可能被其他文件替换或覆盖）' : null;
   }
@@ -47,7 +49,8 @@ export function quickCheckProblem(db: Database.Database): string | null {
 
 /**
  * Checks that a file is a whole Santong database this program can open: it is SQLite, passes
- * integrity_check, carries Santong's application_id, and its schema is not newer than ours.
+ * integrity_check, carries Santong's application_id, its schema is not newer than ours, and its tables,
+ * columns, indexes, triggers and views are exactly those its version defines (db/schema.ts).
  * Throws BACKUP_INVALID with a message a pharmacist can act on. Never writes to the file.
  */
 export function inspectDatabaseFile(file: string, latestVersion: number): DatabaseFileInfo {
@@ -69,6 +72,13 @@ export function inspectDatabaseFile(file: string, latestVersion: number): Databa
       );
     }
     if (schemaVersion < 1) throw invalid('该文件是尚未初始化的空数据库，不能用于恢复');
+    // Right identity and version are not enough: its objects must be exactly those of its version.
+    const differences = schemaProblems(db, schemaVersion);
+    if (differences.length) {
+      throw invalid(
+        `该文件的数据库结构与版本 ${schemaVersion} 应有的结构不符（${differences.slice(0, 3).join('；')}${differences.length > 3 ? `……共 ${differences.length} 处` : ''}），可能被改动过，不能用于恢复。当前数据未作任何改动。`,
+      );
+    }
     let hubName: string | null = null;
     let userCount = 0;
     try {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
-import { APPLICATION_ID, type WriteDb } from './database';
+import { APPLICATION_ID, type ReadDb, type WriteDb } from './database';
 
 export interface Migration {
   version: number;
@@ -25,7 +25,7 @@ export function loadMigrations(dir: string): Migration[] {
   return migrations;
 }
 
-export function schemaVersion(db: WriteDb): number {
+export function schemaVersion(db: ReadDb): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 

@@ -6,18 +6,21 @@ import fastifyStatic from '@fastify/static';
 import { api, type AnyMethod } from '../../shared/contract';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
 import { ERROR_STATUS } from '../../shared/errors';
-import { dispatch } from '../api/dispatch';
-import { allowAnonymousAuditRow, recordAudit } from '../domain/audit/record';
+import { dispatch, refusalBeforeBody } from '../api/dispatch';
+import { admitRefusalRow, recordAudit } from '../domain/audit/record';
 import { logFault } from '../api/faults';
 import type { SessionSink } from '../domain/context';
 import type { Runtime } from '../runtime';
 import { isAllowedHost, isCrossSiteRequest, SECURITY_HEADERS } from './security';
-import { CA_FILE_NAME, caCertificatePem, ownHostnames } from '../lib/certificate';
+import { CA_FILE_NAME, caCertificatePem, ownHostnames, TLS_POLICY } from '../lib/certificate';
 import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
+import { storageProblem } from '../db/storage';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Large bodies (restores, workbooks) being received at once; each is held whole in memory while it is parsed. */
+const MAX_LARGE_BODIES_AT_ONCE = 2;
 
 export interface HttpServerOptions {
   runtime: Runtime;
@@ -80,7 +83,8 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
   const app = runtime.openApp;
   if (!app) return; // recovery mode: no audit log to write to
   const now = app.clock.now();
-  if (!allowAnonymousAuditRow(app.db, req.ip, now)) return;
+  const burst = admitRefusalRow(app.db, { ip: req.ip }, now);
+  if (!burst) return;
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
   try {
     recordAudit(app.db, {
@@ -90,7 +94,7 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
       method,
       outcome: 'denied',
       errorCode: 'CSRF',
-      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null },
+      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null, ...burst },
     });
   } catch (err) {
     logFault(`${method} (audit of a cross-site request)`, err);
@@ -102,7 +106,16 @@ export function healthAnswer(runtime: Runtime): { status: number; body: Record<s
   const open = runtime.openApp;
   if (runtime.checking) return { status: 503, body: { ok: false, checking: true, version: appVersion(), schemaVersion: null } };
   if (!open) return { status: 503, body: { ok: false, recovery: true, version: appVersion(), schemaVersion: null } };
-  return { status: 200, body: { ok: true, version: open.version, schemaVersion: open.schemaVersion } };
+  // A write that failed for the disk makes the hub unhealthy until one succeeds; little free space is a warning.
+  const storage = storageProblem(open.db, open.clock.now());
+  const failing = storage?.writeFailed === true;
+  const body = {
+    ok: !failing,
+    version: open.version,
+    schemaVersion: open.schemaVersion,
+    ...(storage ? { storage: { code: storage.kind, message: storage.message } } : {}),
+  };
+  return { status: failing ? 503 : 200, body };
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
@@ -115,7 +128,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     routerOptions: { maxParamLength: 200 },
     // A request must arrive whole within 10 minutes (a large workbook over a slow VPN fits; a trickling client does not).
     requestTimeout: 10 * 60 * 1000,
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https ? { https: { ...TLS_POLICY, ...opts.https } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
@@ -165,19 +178,41 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     }
   });
 
+  const callerOf = (req: FastifyRequest) => ({
+    transport: 'http' as const,
+    ip: req.ip,
+    host: req.headers.host,
+    userAgent: req.headers['user-agent'],
+    token: req.cookies[SESSION_COOKIE] ?? null,
+  });
+
+  // A large body is read only for a caller allowed to send it, and only a few at a time: refusals are answered
+  // from the headers, and the connection is closed rather than the rest of the body read.
+  let largeBodies = 0;
+  const beforeLargeBody = (name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const refuse = (code: ErrorCode, message: string) => sendError(reply.header('connection', 'close'), code, message);
+    if (isCrossSiteRequest(req.headers)) {
+      auditCrossSite(runtime, name, req);
+      return refuse('CSRF', '拒绝来自其他网站的请求');
+    }
+    const refused = await refusalBeforeBody(runtime, name, callerOf(req));
+    if (refused && !refused.ok) return refuse(refused.body.error.code, refused.body.error.message);
+    if (largeBodies >= MAX_LARGE_BODIES_AT_ONCE) return refuse('TOO_MANY_REQUESTS', '另有文件正在上传，请稍后重试');
+    largeBodies += 1;
+    reply.raw.once('close', () => {
+      largeBodies -= 1;
+    });
+  };
+
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
-    app.post(`/api/${name}`, { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const large = (spec.maxBodyBytes ?? 0) > DEFAULT_BODY_LIMIT;
+    const routeOptions = { bodyLimit: spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT, ...(large ? { onRequest: beforeLargeBody(name) } : {}) };
+    app.post(`/api/${name}`, routeOptions, async (req: FastifyRequest, reply: FastifyReply) => {
       if (isCrossSiteRequest(req.headers)) {
         auditCrossSite(runtime, name, req);
         return sendError(reply, 'CSRF', '拒绝来自其他网站的请求');
       }
-      const result = await dispatch(
-        runtime,
-        name,
-        req.body,
-        { transport: 'http', ip: req.ip, host: req.headers.host, userAgent: req.headers['user-agent'], token: req.cookies[SESSION_COOKIE] ?? null },
-        cookieSink(reply, secure),
-      );
+      const result = await dispatch(runtime, name, req.body, callerOf(req), cookieSink(reply, secure));
       reply.type('application/json; charset=utf-8');
       if (result.ok) return reply.code(200).send(JSON.stringify(result.value ?? null));
       return reply.code(result.status).send(JSON.stringify(result.body));

@@ -17,6 +17,27 @@ const SERVER_DAYS = 800;
 const RENEW_BEFORE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
+/**
+ * What the LAN server accepts: TLS 1.2 or 1.3, forward-secret key exchange (ECDHE) and AEAD ciphers only. Node's
+ * defaults also take static-RSA key exchange and CBC with SHA-1 under TLS 1.2. Android 5 and iOS 9 onwards, and
+ * Chrome, Edge and Firefox on Windows 7 onwards, speak them (Internet Explorer 11 on Windows 7 does not).
+ */
+export const TLS_POLICY = {
+  minVersion: 'TLSv1.2',
+  ciphers: [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+  ].join(':'),
+  honorCipherOrder: true,
+} as const;
+
 export interface TlsMaterial {
   key: string;
   cert: string;
@@ -85,38 +106,81 @@ function needsNewServerCert(certPem: string, caPem: string, now: Date, wanted: s
   }
 }
 
-/** The hub's CA, made the first time it is needed. */
-async function ensureCa(dataDir: string, now: Date): Promise<{ caKey: string; caCert: string }> {
+/** The CA being made, per tls folder: requests that need it while it is made wait for the same one. */
+const caBeingMade = new Map<string, Promise<{ caKey: string; caCert: string }>>();
+
+function readCa(dir: string): { caKey: string; caCert: string } | null {
+  const f = files(dir);
+  try {
+    return { caKey: fs.readFileSync(f.caKey, 'utf8'), caCert: fs.readFileSync(f.caCert, 'utf8') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The hub's CA, made once per data folder: the first caller makes it, everyone else gets that one. Clinics
+ * install it as trusted, so two different CAs (20 first downloads at once made 20) would leave all but one of
+ * them unable to verify the server.
+ */
+function ensureCa(dataDir: string, now: Date): Promise<{ caKey: string; caCert: string }> {
   const dir = tlsDir(dataDir);
+  const existing = readCa(dir);
+  if (existing) return Promise.resolve(existing);
+  let making = caBeingMade.get(dir);
+  if (!making) {
+    making = makeCa(dir, now).finally(() => caBeingMade.delete(dir));
+    caBeingMade.set(dir, making);
+  }
+  return making;
+}
+
+async function makeCa(dir: string, now: Date): Promise<{ caKey: string; caCert: string }> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const f = files(dir);
-
-  if (!fs.existsSync(f.caKey) || !fs.existsSync(f.caCert)) {
-    const ca = await selfsigned.generate(
-      [
-        { name: 'commonName', value: `三统药品管理 本地根证书 (${os.hostname()})` },
-        { name: 'organizationName', value: 'Santong' },
+  const ca = await selfsigned.generate(
+    [
+      { name: 'commonName', value: `三统药品管理 本地根证书 (${os.hostname()})` },
+      { name: 'organizationName', value: 'Santong' },
+    ],
+    {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - DAY_MS),
+      notAfterDate: new Date(now.getTime() + CA_YEARS * 365 * DAY_MS),
+      extensions: [
+        { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
       ],
-      {
-        keySize: 2048,
-        algorithm: 'sha256',
-        notBeforeDate: new Date(now.getTime() - DAY_MS),
-        notAfterDate: new Date(now.getTime() + CA_YEARS * 365 * DAY_MS),
-        extensions: [
-          { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-        ],
-      },
-    );
-    writePrivate(f.caKey, ca.private);
-    fs.writeFileSync(f.caCert, ca.cert);
-    fs.rmSync(f.cert, { force: true });
-  }
-  return { caKey: fs.readFileSync(f.caKey, 'utf8'), caCert: fs.readFileSync(f.caCert, 'utf8') };
+    },
+  );
+  // A key without its certificate (a crash between the two writes, or a half-copied folder) is not a CA.
+  fs.rmSync(f.caKey, { force: true });
+  // Written aside, then renamed: a reader sees the whole key and certificate or nothing, the certificate last.
+  const suffix = `.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  writePrivate(f.caKey + suffix, ca.private);
+  fs.writeFileSync(f.caCert + suffix, ca.cert);
+  fs.renameSync(f.caKey + suffix, f.caKey);
+  fs.renameSync(f.caCert + suffix, f.caCert);
+  fs.rmSync(f.cert, { force: true });
+  return { caKey: ca.private, caCert: ca.cert };
 }
 
 /** The CA and a current server certificate for this PC's names and addresses (and `extraNames`), made or renewed as needed. */
-export async function ensureCertificate(dataDir: string, now: Date, extraNames: string[] = []): Promise<TlsMaterial> {
+export function ensureCertificate(dataDir: string, now: Date, extraNames: string[] = []): Promise<TlsMaterial> {
+  // One at a time per folder: two renewals interleaving could leave one's key beside the other's certificate.
+  const dir = tlsDir(dataDir);
+  const next = (serverCertQueue.get(dir) ?? Promise.resolve()).then(
+    () => ensureServerCertificate(dataDir, now, extraNames),
+    () => ensureServerCertificate(dataDir, now, extraNames),
+  );
+  serverCertQueue.set(dir, next);
+  return next;
+}
+
+const serverCertQueue = new Map<string, Promise<TlsMaterial>>();
+
+async function ensureServerCertificate(dataDir: string, now: Date, extraNames: string[]): Promise<TlsMaterial> {
   const f = files(tlsDir(dataDir));
   const { caKey, caCert } = await ensureCa(dataDir, now);
 

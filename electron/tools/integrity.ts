@@ -21,6 +21,8 @@ const ENGLISH: Record<string, string> = {
   'sqlite.integrity': 'SQLite integrity_check',
   'sqlite.identity': 'application id and schema version',
   'sqlite.foreignKeys': 'foreign keys (foreign_key_check)',
+  'schema.objects': 'schema exactly as its version defines (tables, columns, indexes, triggers, views)',
+  'schema.appendOnly': 'append-only guards (triggers) on the ledger, audit log, payments, closes and counts',
   'ledger.balances': 'stock balances equal ledger sums (store x lot)',
   'ledger.periodTotals': 'monthly totals equal ledger sums',
   'ledger.negative': 'no negative stock',

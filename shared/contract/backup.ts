@@ -113,7 +113,9 @@ const oneSource = (v: { fileName?: string; upload?: unknown }) => (v.fileName ? 
 const ONE_SOURCE_MESSAGE = '请选择一个备份文件，或上传一个备份文件';
 
 export const integrityCheckResult = z.object({
-  key: out.text("检查代码：'sqlite.integrity'、'sqlite.identity'、'sqlite.foreignKeys'、'ledger.balances'、'ledger.periodTotals'、'ledger.negative'"),
+  key: out.text(
+    "检查代码：'sqlite.integrity'、'sqlite.identity'、'sqlite.foreignKeys'、'schema.objects'、'schema.appendOnly'、'ledger.balances'、'ledger.periodTotals'、'ledger.negative'、'ledger.runningNegative'",
+  ),
   label: out.text('检查名称（中文）'),
   ok: out.flag('通过'),
   problemCount: out.count('发现的问题数'),

@@ -7,8 +7,8 @@ export interface HttpHub extends TestHub {
 }
 
 /** A test hub behind the real HTTP transport on a random loopback port. */
-export async function createHttpHub(): Promise<HttpHub> {
-  const hub = await createTestHub();
+export async function createHttpHub(opts: { dataDir?: string } = {}): Promise<HttpHub> {
+  const hub = await createTestHub(opts);
   const server = await startHttpServer({ runtime: hub.runtime, host: '127.0.0.1', port: 0 });
   return {
     ...hub,

@@ -46,8 +46,8 @@ export interface TestHub {
 export const ADMIN_PASSWORD = 'Admin12345';
 
 /** A real hub in a temporary folder, set up through the real first-run handler. */
-export async function createTestHub(opts: { clock?: ManualClock } = {}): Promise<TestHub> {
-  const dataDir = tempDir();
+export async function createTestHub(opts: { clock?: ManualClock; dataDir?: string } = {}): Promise<TestHub> {
+  const dataDir = opts.dataDir ?? tempDir();
   const clock = opts.clock ?? new ManualClock();
   const runtime = new Runtime({ dataDir, clock, validateOutputs: true });
   const admin = new InternalClient(runtime, '127.0.0.1');

@@ -40,6 +40,8 @@ describe('integrity check', () => {
         ['sqlite.integrity', true],
         ['sqlite.identity', true],
         ['sqlite.foreignKeys', true],
+        ['schema.objects', true],
+        ['schema.appendOnly', true],
         ['ledger.balances', true],
         ['ledger.periodTotals', true],
         ['ledger.negative', true],

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { handlers } from '../../electron/api/handlers';
-import { MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
+import { dispatch } from '../../electron/api/dispatch';
+import { MAX_REFUSAL_ROWS_PER_MINUTE } from '../../electron/domain/audit/record';
 import { MAX_FAILURES_PER_ADDRESS } from '../../electron/domain/auth/throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../electron/domain/auth/sessions';
 import { startHttpServer } from '../../electron/http/server';
@@ -54,6 +55,55 @@ describe('first-run setup', () => {
       );
     } finally {
       fresh.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('leaving the demo hub', () => {
+  it("is refused from another machine (and from a rebinding page on this one), and ends nobody's session", async () => {
+    const dataDir = tempDir();
+    const demo = new Runtime({ dataDir, clock: hub.clock }, 'demo');
+    const server = await startHttpServer({ runtime: demo, host: '127.0.0.1', port: 0 });
+    try {
+      const session = { set() {}, clear: vi.fn() };
+      for (const caller of [
+        { transport: 'http' as const, ip: '192.168.1.23', host: '192.168.1.10:8686' },
+        { transport: 'internal' as const, ip: '10.0.0.7' },
+      ]) {
+        const result = await dispatch(demo, 'setup.leaveDemo', {}, caller, session);
+        expect(result.ok, caller.ip).toBe(false);
+        expect(!result.ok && result.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('卫生院电脑') });
+      }
+      // Over HTTP from this PC's address but under another name (a DNS-rebinding page): not the hub PC either.
+      const port = new URL(server.url).port;
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/setup.leaveDemo',
+            method: 'POST',
+            headers: { host: `192.168.1.10:${port}`, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+      expect(rebound).toBe(403);
+      expect(demo.profile).toBe('demo');
+      expect(session.clear).not.toHaveBeenCalled();
+      // At the hub PC it works.
+      const local = await fetch(`${server.url}api/setup.leaveDemo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(local.status).toBe(200);
+      expect(demo.profile).toBe('main');
+    } finally {
+      await server.close();
+      demo.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
@@ -191,20 +241,26 @@ describe('audit of refusals', () => {
   });
 
   it('limits anonymous refusals per address so the log cannot be flooded', async () => {
-    for (let i = 0; i < MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 15; i++) await hub.post('auth.logout', {});
-    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE);
+    for (let i = 0; i < MAX_REFUSAL_ROWS_PER_MINUTE + 15; i++) await hub.post('auth.logout', {});
+    // 20 rows of their own, and one saying the rest of the minute is only counted.
+    const rows = auditRows("method = 'auth.logout'");
+    expect(rows).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE + 1);
+    expect(JSON.parse(rows.at(-1)!.details)).toMatchObject({ burst: true });
     hub.clock.advance(61_000);
     await hub.post('auth.logout', {});
-    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 1);
+    expect(auditRows("method = 'auth.logout'")).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE + 2);
+    expect(JSON.parse(auditRows("method = 'auth.logout'").at(-1)!.details)).toMatchObject({ skippedBefore: 14 });
   });
 
-  it('always records the refusals of a signed-in user', async () => {
+  it('records the refusals of a signed-in user one by one up to the same limit', async () => {
     const own = await createClinic(hub, 'C01');
     const other = await createClinic(hub, 'C02');
     await createUser(hub, { username: 'cy01', role: 'village_doctor', clinicId: own.id });
     const { cookie } = await login('cy01', 'Changed123');
-    for (let i = 0; i < MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 5; i++) await hub.post('clinics.get', { id: other.id }, { cookie: cookie! });
-    expect(auditRows("username = 'cy01' AND outcome = 'denied'")).toHaveLength(MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE + 5);
+    for (let i = 0; i < MAX_REFUSAL_ROWS_PER_MINUTE; i++) await hub.post('clinics.get', { id: other.id }, { cookie: cookie! });
+    const rows = auditRows("username = 'cy01' AND outcome = 'denied'");
+    expect(rows).toHaveLength(MAX_REFUSAL_ROWS_PER_MINUTE);
+    expect(rows.every((r) => r.method === 'clinics.get' && !JSON.parse(r.details).burst)).toBe(true);
   });
 });
 

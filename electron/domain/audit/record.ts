@@ -57,28 +57,45 @@ export function recordAudit(db: WriteDb, e: AuditEntry): void {
   );
 }
 
-const ANONYMOUS_WINDOW_MS = 60 * 1000;
-export const MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE = 20;
-const anonymousCounts = new WeakMap<ReadDb, Map<string, { windowStart: number; n: number }>>();
+const REFUSAL_WINDOW_MS = 60 * 1000;
+/** Refusal rows kept one by one per minute, per signed-in user and per address of anonymous callers. */
+export const MAX_REFUSAL_ROWS_PER_MINUTE = 20;
+
+interface Burst {
+  windowStart: number;
+  n: number;
+  /** Refusals of this window that got no row of their own. */
+  skipped: number;
+}
+const bursts = new WeakMap<ReadDb, Map<string, Burst>>();
 
 /**
- * Refusals that need no account (a write without a session, a failed or throttled login, a cross-site
- * request) are audited too, but at most 20 a minute per address: anyone on the LAN can send them, and
- * the log must not become a way to fill the disk. Refusals of signed-in users are always recorded.
+ * Whether a refusal gets an audit row, and what the row adds about the burst it belongs to; null when it gets none.
+ * Refusals are audited (tampering shows up in the log), but anyone can repeat them: a signed-in user calling a
+ * forbidden method in a loop, or anyone on the LAN writing without a session. Per user (or per address when
+ * nobody is signed in) the first 20 of a minute get their own row, the 21st a row saying that the rest of the
+ * minute is only counted, and the first row of a later minute how many were left out: a burst costs 21 rows a
+ * minute, not megabytes.
  */
-export function allowAnonymousAuditRow(db: ReadDb, ip: string, now: Date): boolean {
-  let byIp = anonymousCounts.get(db);
-  if (!byIp) {
-    byIp = new Map();
-    anonymousCounts.set(db, byIp);
+export function admitRefusalRow(db: ReadDb, who: { userId: number } | { ip: string }, now: Date): Record<string, unknown> | null {
+  let byKey = bursts.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    bursts.set(db, byKey);
   }
+  const key = 'userId' in who ? `user:${who.userId}` : `ip:${who.ip}`;
   const t = now.getTime();
-  const entry = byIp.get(ip);
-  if (!entry || t - entry.windowStart >= ANONYMOUS_WINDOW_MS || t < entry.windowStart) {
-    if (byIp.size > 10_000) byIp.clear();
-    byIp.set(ip, { windowStart: t, n: 1 });
-    return true;
+  const entry = byKey.get(key);
+  if (!entry || t - entry.windowStart >= REFUSAL_WINDOW_MS || t < entry.windowStart) {
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(key, { windowStart: t, n: 1, skipped: 0 });
+    return entry?.skipped ? { skippedBefore: entry.skipped, note: `此前一分钟内另有 ${entry.skipped} 次被拒绝的请求未逐条记录` } : {};
   }
   entry.n += 1;
-  return entry.n <= MAX_ANONYMOUS_AUDIT_ROWS_PER_MINUTE;
+  if (entry.n <= MAX_REFUSAL_ROWS_PER_MINUTE) return {};
+  if (entry.n === MAX_REFUSAL_ROWS_PER_MINUTE + 1) {
+    return { burst: true, note: `一分钟内被拒绝超过 ${MAX_REFUSAL_ROWS_PER_MINUTE} 次：本分钟内此后的拒绝只计数，次数记在下一条记录中` };
+  }
+  entry.skipped += 1;
+  return null;
 }

@@ -4,8 +4,8 @@ import { AppError } from '../../errors';
 import { getSetting, setSetting } from '../settings';
 import { hashPassword, unknownUserHash, verifyPassword } from './passwords';
 import { createSession, endAllSessions, endSession, loadAuthedUser, type AuthedUser } from './sessions';
-import { assertLoginAllowed, recordLoginAttempt } from './throttle';
-import { isLocalCaller } from '../backup/recovery';
+import { recordLoginAttempt, reserveLoginAttempt } from './throttle';
+import { isLocalCaller } from '../hub-pc';
 
 function userCount(ctx: HandlerContext): number {
   return (sql(ctx.db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -23,8 +23,8 @@ function startSession(ctx: WriteContext, userId: number): AuthedUser {
  * First-run actions belong to whoever installed the program on the hub PC. Without this, a server started
  * with --host 0.0.0.0 on a fresh data folder could be claimed by anyone on the LAN who got there first.
  */
-function assertAtHubPc(ctx: HandlerContext): void {
-  if (!isLocalCaller(ctx.caller)) throw new AppError('FORBIDDEN', '为安全起见，首次设置只能在卫生院电脑（本机）上进行');
+function assertAtHubPc(ctx: HandlerContext, what = '首次设置'): void {
+  if (!isLocalCaller(ctx.caller)) throw new AppError('FORBIDDEN', `为安全起见，${what}只能在卫生院电脑（本机）上进行`);
 }
 
 export const authHandlers = defineHandlers({
@@ -76,6 +76,8 @@ export const authHandlers = defineHandlers({
   'setup.leaveDemo': {
     async: async (ctx) => {
       if (ctx.host.profile !== 'demo') throw new AppError('INVALID_STATE', '当前不是演示卫生院');
+      // It ends every session on the server: like entering the demo, it belongs to whoever sits at the hub PC.
+      assertAtHubPc(ctx, '退出演示卫生院');
       ctx.host.leaveDemo();
       ctx.session.clear();
       return { ok: true as const };
@@ -83,20 +85,25 @@ export const authHandlers = defineHandlers({
   },
 
   'auth.login': {
-    // Throttling, the password check and the record of a failure happen before the transaction, so a
-    // failed attempt is remembered even though the call fails.
+    // The check is reserved before the (deliberately slow) hash and settled after it, outside the transaction:
+    // a burst of parallel guesses gets exactly the allowed number of checks, and a failure is remembered even
+    // though the call fails.
     prepare: async (ctx, input) => {
       const db = ctx.hub.db;
-      assertLoginAllowed(db, input.username, ctx.caller.ip, ctx.now);
-      const row = sql(db, 'SELECT id, password_hash AS hash, active FROM users WHERE username = ?').get(input.username) as
-        | { id: number; hash: string; active: number }
-        | undefined;
-      const good = await verifyPassword(input.password, row?.hash ?? (await unknownUserHash()));
-      if (!row || !good || row.active !== 1) {
-        recordLoginAttempt(db, input.username, ctx.caller.ip, false, ctx.now);
-        throw new AppError('BAD_CREDENTIALS', row && good ? '该账号已停用，请联系管理员' : '用户名或密码错误');
+      const attempt = reserveLoginAttempt(db, input.username, ctx.caller.ip, ctx.now);
+      try {
+        const row = sql(db, 'SELECT id, password_hash AS hash, active FROM users WHERE username = ?').get(input.username) as
+          | { id: number; hash: string; active: number }
+          | undefined;
+        const good = await verifyPassword(input.password, row?.hash ?? (await unknownUserHash()));
+        if (!row || !good || row.active !== 1) {
+          attempt.failed();
+          throw new AppError('BAD_CREDENTIALS', row && good ? '该账号已停用，请联系管理员' : '用户名或密码错误');
+        }
+        return row.id;
+      } finally {
+        attempt.release();
       }
-      return row.id;
     },
     run: (ctx, input, userId: number) => {
       recordLoginAttempt(ctx.db, input.username, ctx.caller.ip, true, ctx.now);
@@ -126,11 +133,15 @@ export const authHandlers = defineHandlers({
     // Guessing the old password from a stolen session is throttled and counted like failed logins.
     prepare: async (ctx, input) => {
       const db = ctx.hub.db;
-      assertLoginAllowed(db, ctx.user.username, ctx.caller.ip, ctx.now);
-      const row = sql(db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
-      if (!(await verifyPassword(input.oldPassword, row.hash))) {
-        recordLoginAttempt(db, ctx.user.username, ctx.caller.ip, false, ctx.now);
-        throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+      const attempt = reserveLoginAttempt(db, ctx.user.username, ctx.caller.ip, ctx.now);
+      try {
+        const row = sql(db, 'SELECT password_hash AS hash FROM users WHERE id = ?').get(ctx.user.id) as { hash: string };
+        if (!(await verifyPassword(input.oldPassword, row.hash))) {
+          attempt.failed();
+          throw new AppError('BAD_CREDENTIALS', '原密码不正确');
+        }
+      } finally {
+        attempt.release();
       }
       if (input.oldPassword === input.newPassword) throw new AppError('VALIDATION', '新密码不能与原密码相同');
       return hashPassword(input.newPassword);

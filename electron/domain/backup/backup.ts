@@ -135,9 +135,11 @@ export function listBackups(app: OpenHub, db: ReadDb = app.readDb): BackupEntry[
   const files = backupFolders(app.dataDir).flatMap(scanBackupFolder);
   const rows = sql(db, `SELECT ${ROW_COLUMNS} FROM backups`).all() as BackupDbRow[];
   const byKey = new Map(rows.map((r) => [`${r.dir}\u0000${r.fileName}`, r]));
+  // A folder that moved (another drive letter) keeps its records: the file name is the backup's identity.
+  const byName = new Map(rows.map((r) => [r.fileName, r]));
   return sortNewestFirst(
     files.map((f) => {
-      const r = byKey.get(`${f.dir}\u0000${f.fileName}`);
+      const r = byKey.get(`${f.dir}\u0000${f.fileName}`) ?? byName.get(f.fileName);
       if (!r) return f;
       return {
         ...f,
@@ -171,8 +173,13 @@ export function importBackupRecords(db: WriteDb, rows: Record<string, unknown>[]
   for (const row of rows) insert.run(row);
 }
 
-export function findBackupRecord(db: ReadDb, dir: string, fileName: string): BackupDbRow | undefined {
-  return sql(db, `SELECT ${ROW_COLUMNS} FROM backups WHERE dir = ? AND file_name = ?`).get(dir, fileName) as BackupDbRow | undefined;
+/**
+ * What this hub recorded about a backup file, found by the file's own identity (its name says hub, second and
+ * kind) whichever folder or drive letter it is in now: a data folder moved from D: to E:, or a USB disk that
+ * came back under another letter, still has its checksums checked.
+ */
+export function findBackupRecords(db: ReadDb, fileName: string): BackupDbRow[] {
+  return sql(db, `SELECT ${ROW_COLUMNS} FROM backups WHERE file_name = ? ORDER BY id DESC`).all(fileName) as BackupDbRow[];
 }
 
 function uniqueName(dir: string, hub: string | null, at: Date, reason: BackupReason): string {

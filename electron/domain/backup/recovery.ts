@@ -9,6 +9,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import { backupFolders, scanBackupFolder } from './backup';
 import { readBackupSettings } from './settings';
 import { restoreBackup } from './restore';
+import { isLocalCaller } from '../hub-pc';
 
 /**
  * Recovery mode. When the live database is damaged (not a database any more, corrupt pages, replaced by
@@ -45,24 +46,6 @@ export function emptiedDatabaseProblem(dataDir: string, dbFile: string): string 
   return '数据库文件是空的（0 字节），而备份目录中有备份：数据可能已被截断或清空';
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-/**
- * The caller sits at the hub PC: the desktop app, or a request from the loopback address that also
- * names a loopback host (a web page that rebinds its own name to 127.0.0.1 does not).
- */
-export function isLocalCaller(caller: Caller): boolean {
-  if (caller.transport === 'ipc') return true;
-  if (caller.transport === 'internal' && caller.ip === 'internal') return true;
-  if (!LOOPBACK.test(caller.ip)) return false;
-  if (caller.transport !== 'http') return true;
-  const host = (caller.host ?? '')
-    .replace(/:\d+$/, '')
-    .replace(/^\[|\]$/g, '')
-    .toLowerCase();
-  return host === 'localhost' || LOOPBACK.test(host);
-}
-
 function setupRequired(host: Host): boolean {
   const app = host.openApp;
   if (!app) return false;
@@ -70,7 +53,7 @@ function setupRequired(host: Host): boolean {
 }
 
 /** Restoring without login: in recovery mode, or on a fresh install that has no account yet. */
-function assertMayRestoreWithoutLogin(host: Host, caller: Caller): void {
+export function assertMayRestoreWithoutLogin(host: Host, caller: Caller): void {
   if (!host.recovery && !setupRequired(host)) {
     throw new AppError('FORBIDDEN', '系统运行正常：请由系统管理员登录后，在“系统管理 → 数据备份”中恢复');
   }

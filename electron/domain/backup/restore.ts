@@ -9,7 +9,7 @@ import type { AuthedUser } from '../auth/sessions';
 import type { Host, OpenHub } from '../ports';
 import type { FileContent } from '../../../shared/contract/common';
 import type { BackupEntry, RestoreResult } from '../../../shared/contract/backup';
-import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecord, importBackupRecords, recordBackup, type NewBackupRecord } from './backup';
+import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecords, importBackupRecords, recordBackup, type NewBackupRecord } from './backup';
 import { withDataLock } from '../../db/data-lock';
 import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from '../../db/files';
 import { chinaStamp } from './names';
@@ -59,10 +59,11 @@ function swapIn(staged: string, dbFile: string, keep: string): void {
   fsyncDir(path.dirname(dbFile));
 }
 
+/** Undoes swapIn: the previous file back under the live name (none before: the failed file goes). */
 function putBack(keep: string, dbFile: string): void {
-  if (!fs.existsSync(keep)) return;
   for (const s of COMPANIONS) fs.rmSync(`${dbFile}${s}`, { force: true });
-  renameWithRetry(keep, dbFile);
+  if (fs.existsSync(keep)) renameWithRetry(keep, dbFile);
+  else fs.rmSync(dbFile, { force: true });
   fsyncDir(path.dirname(dbFile));
 }
 
@@ -126,10 +127,14 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
         fs.writeFileSync(staged, bytes, { flag: 'wx' });
       } else {
         label = source.fileName;
-        const { dir, file } = locate(source.fileName, source.dirs ?? backupFolders(dataDir));
+        const { file } = locate(source.fileName, source.dirs ?? backupFolders(dataDir));
         fs.copyFileSync(file, staged);
-        const record = current ? findBackupRecord(current.db, dir, source.fileName) : undefined;
-        if (record && (await sha256File(staged)) !== record.sha256) {
+      }
+      // A file this hub made is checked against what was recorded when it was made, wherever it is now.
+      const recorded = current ? findBackupRecords(current.db, path.basename(label)).filter((r) => r.sha256) : [];
+      if (recorded.length) {
+        const sha256 = await sha256File(staged);
+        if (!recorded.some((r) => r.sha256 === sha256)) {
           throw new AppError('BACKUP_INVALID', '该备份文件与备份时记录的校验值不符，可能已被改动或损坏，不能用于恢复');
         }
       }
@@ -163,6 +168,30 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
     let restored: OpenHub;
     try {
       restored = host.reopen(() => swapIn(staged, dbFile, keep));
+      // Still inside the put-back: if the restored file cannot take even these rows, the old one goes back.
+      const now = restored.clock.now();
+      const reopened = restored;
+      reopened.db.transaction(() => {
+        // Everyone logs in again, against the accounts as they were in the backup.
+        sql(reopened.db, 'DELETE FROM sessions').run();
+        if (beforeRestore) recordBackup(reopened.db, recordOf(beforeRestore));
+        importBackupRecords(reopened.db, backupRecords);
+        recordAudit(reopened.db, {
+          user: actor.user,
+          caller: actor.caller,
+          now,
+          method: actor.method,
+          outcome: 'ok',
+          target: `backup:${label.slice(0, 150)}`,
+          details: {
+            fileSchemaVersion: info.schemaVersion,
+            schemaVersion: reopened.schemaVersion,
+            previousDataSavedAs,
+            recovery: current === null,
+          },
+          input: 'upload' in source ? { upload: { filename: source.upload.filename } } : { fileName: source.fileName },
+        });
+      })();
     } catch (err) {
       try {
         host.reopen(() => putBack(keep, dbFile));
@@ -170,32 +199,10 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
         /* the previous file was damaged too: recovery mode stays */
       }
       removeDatabaseFiles(staged);
-      throw new AppError('BACKUP_INVALID', `恢复失败，已放回原来的数据库文件：${(err as Error).message}`);
+      const why = err instanceof AppError ? err.message : `${(err as Error).message}`;
+      throw new AppError('BACKUP_INVALID', `恢复失败，已放回原来的数据库文件，数据未作任何改动（${why}）`);
     }
     removeDatabaseFiles(keep);
-
-    const now = restored.clock.now();
-    restored.db.transaction(() => {
-      // Everyone logs in again, against the accounts as they were in the backup.
-      sql(restored.db, 'DELETE FROM sessions').run();
-      if (beforeRestore) recordBackup(restored.db, recordOf(beforeRestore));
-      importBackupRecords(restored.db, backupRecords);
-      recordAudit(restored.db, {
-        user: actor.user,
-        caller: actor.caller,
-        now,
-        method: actor.method,
-        outcome: 'ok',
-        target: `backup:${label.slice(0, 150)}`,
-        details: {
-          fileSchemaVersion: info.schemaVersion,
-          schemaVersion: restored.schemaVersion,
-          previousDataSavedAs,
-          recovery: current === null,
-        },
-        input: 'upload' in source ? { upload: { filename: source.upload.filename } } : { fileName: source.fileName },
-      });
-    })();
 
     return {
       restoredFrom: label,

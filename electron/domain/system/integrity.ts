@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import type { ReadDb } from '../../db/database';
 import { APPLICATION_ID } from '../../db/database';
 import type { IntegrityCheckResult, IntegrityReport } from '../../../shared/contract/backup';
+import { appendOnlyTriggers, normalizeSql, schemaProblems } from '../../db/schema';
+import { loadMigrations } from '../../db/migrate';
+import { migrationsDir } from '../../paths';
 import {
   checkBalancesMatchLedger,
   checkNoNegativeStock,
@@ -27,6 +30,42 @@ export function checkIdentity(db: ReadDb, latestVersion: number | null): Integri
   return result('sqlite.identity', '数据库标识与版本', problems);
 }
 
+const SCHEMA_LABEL = '数据库结构与其版本的定义一致（表、列、索引、触发器、视图，不多不少）';
+const APPEND_ONLY_LABEL = '只增不改的记录有保护（台账、审计日志、付款、结账与盘点记录的触发器）';
+
+/** The file's version known to this program, or why its structure cannot be checked against it. */
+function knownVersion(db: ReadDb): { version: number; migrations: ReturnType<typeof loadMigrations> } | { problem: string } {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const migrations = loadMigrations(migrationsDir());
+  if (version < 1) return { problem: '数据库版本为 0：尚未初始化' };
+  if (version > migrations.length) return { problem: `数据库版本 ${version} 高于本程序支持的 ${migrations.length}，无法核对结构` };
+  return { version, migrations };
+}
+
+/** Tables, columns, indexes, triggers and views are exactly those migrations 1..N make (db/schema.ts). */
+export function checkSchema(db: ReadDb): IntegrityCheckResult {
+  const known = knownVersion(db);
+  if ('problem' in known) return result('schema.objects', SCHEMA_LABEL, [known.problem]);
+  return result('schema.objects', SCHEMA_LABEL, schemaProblems(db, known.version, known.migrations));
+}
+
+/**
+ * The ledger, the audit log, payments, closes and counts are append-only because triggers refuse UPDATE and
+ * DELETE on them. Named separately from the schema check: without these guards history can be rewritten.
+ */
+export function checkAppendOnlyGuards(db: ReadDb): IntegrityCheckResult {
+  const known = knownVersion(db);
+  if ('problem' in known) return result('schema.appendOnly', APPEND_ONLY_LABEL, [known.problem]);
+  const stmt = db.prepare("SELECT sql FROM main.sqlite_schema WHERE type = 'trigger' AND name = ?");
+  const problems: string[] = [];
+  for (const guard of appendOnlyTriggers(known.version, known.migrations)) {
+    const row = stmt.get(guard.name) as { sql: string | null } | undefined;
+    if (!row) problems.push(`表 ${guard.table} 缺少保护触发器 ${guard.name}：记录可被${guard.name.endsWith('update') ? '修改' : '删除'}`);
+    else if (normalizeSql(row.sql ?? '') !== guard.sql) problems.push(`表 ${guard.table} 的保护触发器 ${guard.name} 被改动`);
+  }
+  return result('schema.appendOnly', APPEND_ONLY_LABEL, problems);
+}
+
 export function checkForeignKeys(db: ReadDb): IntegrityCheckResult {
   const rows = db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string; fkid: number }[];
   return result(
@@ -38,7 +77,8 @@ export function checkForeignKeys(db: ReadDb): IntegrityCheckResult {
 
 /**
  * The whole data check, for the admin page and the command line: SQLite's integrity_check and
- * foreign_key_check, the file's identity, and the ledger invariants. Read-only; works on any
+ * foreign_key_check, the file's identity, its structure against its version's, the append-only guards, and
+ * the ledger invariants. Read-only; works on any
  * connection, including one opened read-only on a backup file.
  */
 export function runIntegrityCheck(db: ReadDb, opts: { dbFile: string; now: Date; latestVersion?: number | null }): IntegrityReport {
@@ -54,6 +94,8 @@ export function runIntegrityCheck(db: ReadDb, opts: { dbFile: string; now: Date;
     safe('sqlite.integrity', 'SQLite 文件完整性（integrity_check）', () => checkSqliteIntegrity(db)),
     safe('sqlite.identity', '数据库标识与版本', () => checkIdentity(db, opts.latestVersion ?? null)),
     safe('sqlite.foreignKeys', '外键引用（foreign_key_check）', () => checkForeignKeys(db)),
+    safe('schema.objects', SCHEMA_LABEL, () => checkSchema(db)),
+    safe('schema.appendOnly', APPEND_ONLY_LABEL, () => checkAppendOnlyGuards(db)),
     safe('ledger.balances', '库存结存 = 台账合计（每个库房 × 批次）', () => checkBalancesMatchLedger(db)),
     safe('ledger.periodTotals', '月度合计 = 台账合计（库房 × 药品 × 月份 × 业务类型）', () => checkPeriodTotals(db)),
     safe('ledger.negative', '无负库存', () => checkNoNegativeStock(db)),

@@ -7,6 +7,7 @@ import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { isPeriodClosed } from '../stock/ledger';
 import { hasActivity } from '../settlement/checks';
 import { supplierBalancesAtEnd } from '../settlement/suppliers';
+import { storageProblem } from '../../db/storage';
 
 type Todo = Omit<TodoItem, 'hint'> & { hint?: string | null };
 
@@ -126,6 +127,12 @@ function financeTodos(db: ReadDb, today: string): Todo[] {
   ];
 }
 
+/** The disk under the database: a write that failed for it, or free space running out (db/storage.ts). */
+function storageTodo(writeDb: ReadDb, now: Date): Todo {
+  const problem = storageProblem(writeDb, now);
+  return { key: 'storage', label: '数据库所在磁盘的问题', tone: 'act', link: '/system/integrity', count: problem ? 1 : 0, hint: problem?.message ?? null };
+}
+
 function adminTodos(db: ReadDb, now: Date): Todo[] {
   const latest = sql(db, 'SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1').get() as { at: string | null };
   const stale = latest.at === null || now.getTime() - Date.parse(latest.at) > 36 * 3600_000;
@@ -188,7 +195,7 @@ export function workbenchTodos(ctx: HandlerContext) {
       items = financeTodos(db, today);
       break;
     case 'admin':
-      items = [...adminTodos(db, ctx.now), periodCloseTodo(db, today)];
+      items = [storageTodo(ctx.hub.db, ctx.now), ...adminTodos(db, ctx.now), periodCloseTodo(db, today)];
       break;
   }
   return { today, items: items.map((t) => ({ ...t, hint: t.hint ?? null })) };

@@ -45,7 +45,12 @@ export function EChart({ option, height = 260, onClick, label }: { option: Chart
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ animation: false, textStyle: { fontFamily: 'inherit' }, ...option }, true);
+    // Tooltips stay inside the chart (on a phone they otherwise run off the screen's edge) and wrap long names.
+    const tooltip =
+      option.tooltip && !Array.isArray(option.tooltip)
+        ? { confine: true, extraCssText: 'max-width: 280px; white-space: normal;', ...option.tooltip }
+        : option.tooltip;
+    chart.current?.setOption({ animation: false, textStyle: { fontFamily: 'inherit' }, ...option, tooltip }, true);
   }, [option]);
 
   return <div ref={box} role="img" aria-label={label} className="echart" style={{ height, width: '100%', cursor: onClick ? 'pointer' : undefined }} />;

@@ -9,6 +9,7 @@ import { Money, Qty, formatDateTime } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { EChart, type ChartOption } from './EChart';
 import { RuleTag, SignalStatus, numberText } from './labels';
+import { html } from './tooltip';
 import './supervision.css';
 
 type Detail = MethodOutput<'supervision.signal'>;
@@ -58,7 +59,7 @@ function SignalBody({ d }: { d: Detail }) {
         trigger: 'axis',
         formatter: (ps: unknown) => {
           const h = d.history[(ps as { dataIndex: number }[])[0].dataIndex];
-          return `${h.weekStart} 起一周<br/>用药：<b>${h.qty}${unit}</b>${h.marked ? '<br/><b style="color:#f5222d">信号所在期间</b>' : ''}`;
+          return html`${h.weekStart} 起一周<br/>用药：<b>${h.qty}${unit}</b>${h.marked ? html`<br/><b style="color:#f5222d">信号所在期间</b>` : ''}`.text;
         },
       },
       xAxis: { type: 'category', data: d.history.map((h) => h.weekStart.slice(5)) },
