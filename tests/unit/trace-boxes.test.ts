@@ -232,4 +232,31 @@ describe('the box chain', () => {
     });
     expect(sql(db(), 'SELECT count(*) AS n FROM box_events').get()).toEqual({ n: 0 });
   });
+
+  it('turns the evidence into supervision signals, each with its numbers and a dismissal with reason', async () => {
+    const director = await createUser(hub, { username: 'yz', role: 'admin' });
+    await receive([{ batchNo: 'B1', expiryDate: '2027-12-31', packs: 6, codes: [box(1), box(2)] }]);
+    const d = await deliver(clinicId, 20, [box(1), box(2)]);
+    await doctor.call('deliveries.sign', { id: d.id, signDate: '2026-02-27', lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+    const o = await deliver(otherClinicId, 20, []);
+    await otherDoctor.call('deliveries.sign', { id: o.id, signDate: '2026-02-27', lines: o.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+    await doctor.call('dispensing.create', { lines: [{ drugId: amox.id, qty: 10, traceCodes: [box(1)] }] });
+    await otherDoctor.call('dispensing.create', { lines: [{ drugId: amox.id, qty: 10, traceCodes: [box(1), box(2), box(90), '81234990000000000001'] }] });
+
+    const list = await director.call('supervision.signals', { from: '2026-03-01', to: '2026-03-02' });
+    const byRule = Object.fromEntries(list.rows.map((r) => [r.ruleKey, r]));
+    expect(Object.keys(byRule).sort()).toEqual(['codeswap', 'dupcode', 'outside', 'stray']);
+    expect(list.rows.every((r) => r.clinicId === otherClinicId)).toBe(true);
+    expect(byRule.dupcode.summary).toContain(box(1));
+    expect(byRule.dupcode.numbers).toEqual([
+      { label: '追溯码个数', value: 1, unit: '个' },
+      { label: '扫码次数', value: 1, unit: '次' },
+      { label: '涉及药品种数', value: 1, unit: '种' },
+    ]);
+    await director.call('supervision.dismiss', { fingerprint: byRule.dupcode.fingerprint, note: '核实：第一次登记录错了病人' });
+    const after = await director.call('supervision.signals', { from: '2026-03-01', to: '2026-03-02' });
+    expect(after.rows.map((r) => r.ruleKey).sort()).toEqual(['codeswap', 'outside', 'stray']);
+    const audit = sql(db(), "SELECT count(*) AS n FROM audit_log WHERE method = 'supervision.dismiss' AND outcome = 'ok'").get() as { n: number };
+    expect(audit.n).toBe(1);
+  });
 });
