@@ -201,11 +201,11 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       why: '患者身份和医保结算信息在医保结算系统中，药库不保存',
     },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
-    { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码，不能确定是哪一盒' },
+    { fields: ['drugtracinfo'], why: '用药时未扫码的行（扫码为可选）为空：只填用药登记时扫到的追溯码' },
   ],
   '3506': [
     { fields: ['setl_id', 'psn_no', 'psn_cert_type', 'certno', 'psn_name'], why: '患者身份和医保结算信息在医保结算系统中，药库不保存' },
-    { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码' },
+    { fields: ['drugtracinfo'], why: '所冲销的用药登记未扫码时为空：只填原用药登记扫到的追溯码' },
   ],
 };
 

@@ -3,7 +3,7 @@ import { defineMethod } from './define';
 import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
-import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES } from '../traceCodes';
+import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
 const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
@@ -189,7 +189,9 @@ export const dispensingEntry = z.object({
         ...drugSnapshot,
         qty: out.qty('用药数量'),
         amount: out.fen('行金额（按所扣批次的成本）'),
-        lots: z.array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') })).describe('扣减的批次：扫码的盒所在批次在前，其余按先到期先用（FEFO）'),
+        lots: z
+          .array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') }))
+          .describe('扣减的批次：扫码的盒所在批次在前，其余按先到期先用（FEFO）'),
         traceCodes: z.array(z.string()).describe('本行扫到的追溯码（统一写法），按扫码顺序'),
       }),
     )
@@ -840,5 +842,70 @@ export const stockApi = {
       })
       .default({}),
     output: z.array(writeoffDetail).describe('报损单，新的在前，最多 300 张；村医只看到本室的'),
+  }),
+  'trace.lookup': defineMethod({
+    summary: '追溯：扫码或输入一盒药的追溯码，查看它现在在哪里、经过的每一步（入库、配送、签收、用药）及单据、经手人、日期',
+    access: 'authenticated',
+    write: false,
+    input: z.object({ code: about(traceCode, '要查的追溯码（原样传入扫码枪的输出）；无法识别时答 VALIDATION') }),
+    output: z.object({
+      code: out.text('追溯码（统一写法）；null = GS1 码没有序列号（只能认出药品和批号）').nullable(),
+      kind: z.enum(['mssf', 'gs1', 'maker']).describe(`码的种类。${valuesText(TRACE_KIND_LABELS)}`),
+      gtin: out.text('GS1 码中的商品条码（14 位）；null = 不是 GS1 码').nullable(),
+      batchNo: out.text('GS1 码中的批号；null = 码中没有').nullable(),
+      expiryDate: out.date('GS1 码中的有效期', 'null = 码中没有').nullable(),
+      mfgDate: out.date('GS1 码中的生产日期', 'null = 码中没有').nullable(),
+      serial: out.text('GS1 码中的序列号；null = 码中没有').nullable(),
+      drug: z
+        .object({
+          drugId: drugOut.drugId,
+          drugName: drugOut.drugName,
+          spec: drugOut.spec,
+          manufacturer: drugOut.manufacturer,
+          packUnit: drugOut.packUnit,
+          packSize: drugOut.packSize,
+        })
+        .nullable()
+        .describe('这个码所属的药品：入过库的按入库记录，否则按追溯码前缀或商品条码在目录中唯一匹配的药品；null = 认不出'),
+      box: z
+        .object({
+          state: boxStateOut.nullable().describe('现在的状态；null = 这盒药现在在别的卫生室（村医看不到）'),
+          storeName: out.text('现在所在的库房；null = 已离开账面（已用完、报损、退货）或村医看不到').nullable(),
+          usedQty: out.qty('拆零已用的数量'),
+          batchNo: batchNoOut,
+          expiryDate: expiryOut,
+          supplierName: out.text('购进的配送企业；null = 不是从配送企业购进').nullable(),
+          lastDate: out.date('最后一次移动的业务日期'),
+        })
+        .nullable()
+        .describe('卫生院登记过的这盒药；null = 从未入库或出库扫码'),
+      events: z
+        .array(
+          z.object({
+            id: out.id('追溯记录'),
+            event: out.text('动作代码（receipt、issue、sign、dispense…）'),
+            eventLabel: out.text('动作（中文）'),
+            businessDate: businessDateOut('业务日期'),
+            createdAt: out.instant('记录时刻'),
+            qty: out.qty('拆零时本次用掉的数量；整盒移动为 0'),
+            anomaly: z
+              .enum(BOX_ANOMALIES)
+              .nullable()
+              .describe(`扫码异常。${valuesText(BOX_ANOMALY_LABELS)}；null = 正常`),
+            note: out.text('异常说明；null = 正常').nullable(),
+            docType: out.text('单据类型：receipt 入库单、delivery 配送单、dispensing 用药登记'),
+            docId: out.id('单据'),
+            docNo: out.text('单据号；用药登记为处方号或就诊号；null = 没有').nullable(),
+            supplierName: out.text('入库时的配送企业；null = 不是入库').nullable(),
+            visitNo: out.text('用药登记的就诊号；null = 不是用药或未填').nullable(),
+            docStatus: out.text('用药登记的状态（posted / reversed）；null = 不是用药').nullable(),
+            clinicName: out.text('扫码所在的卫生室；null = 中心药库').nullable(),
+            fromStore: out.text('从哪个库房；null = 无').nullable(),
+            toStore: out.text('到哪个库房；null = 离开账面或未移动').nullable(),
+            userName: out.text('经手人'),
+          }),
+        )
+        .describe('经过的每一步，按业务日期；村医只看到中心药库和本室的记录'),
+    }),
   }),
 };

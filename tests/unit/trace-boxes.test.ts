@@ -80,13 +80,16 @@ async function deliver(to: number, qty: number, codes: string[], businessDate = 
   return pharmacist.call('deliveries.create', { clinicId: to, businessDate, lines: [{ requisitionLineId: lineId, qty, traceCodes: codes }] });
 }
 
-const where = (code: string) => sql(db(), 'SELECT state, store_id AS storeId FROM trace_codes WHERE code = ?').get(code) as { state: string; storeId: number | null };
+const where = (code: string) =>
+  sql(db(), 'SELECT state, store_id AS storeId FROM trace_codes WHERE code = ?').get(code) as { state: string; storeId: number | null };
 const storeOf = (kind: 'hub' | 'clinic' | 'transit', clinic?: number) =>
   (sql(db(), 'SELECT id FROM stores WHERE kind = ? AND clinic_id IS ?').get(kind, clinic ?? null) as { id: number }).id;
 
 describe('the box chain', () => {
   it('moves each box from the supplier to the patient with the ledger, one place at a time', async () => {
-    const { receipt } = await receive([{ batchNo: 'B2026A', expiryDate: '2027-12-31', packs: 4, codes: [box(1), box(2), `]d201069012345678921727123110B2026A${GS}21SN0001`] }]);
+    const { receipt } = await receive([
+      { batchNo: 'B2026A', expiryDate: '2027-12-31', packs: 4, codes: [box(1), box(2), `]d201069012345678921727123110B2026A${GS}21SN0001`] },
+    ]);
     expect(receipt.lines[0].traceCodes).toEqual(['010690123456789221SN0001', box(1), box(2)]);
     expect(where(box(1))).toEqual({ state: 'in_stock', storeId: storeOf('hub') });
 
@@ -117,6 +120,19 @@ describe('the box chain', () => {
     // Every move names the ledger row it went with.
     expect(sql(db(), 'SELECT count(*) AS n FROM box_events WHERE code = ? AND ledger_id IS NULL').get(box(1))).toEqual({ n: 0 });
 
+    // 追溯: the whole path with documents; the other clinic's doctor sees only the hub's part.
+    const path = await pharmacist.call('trace.lookup', { code: ` ${box(1)}\r\n` });
+    expect(path.box).toMatchObject({ state: 'dispensed', storeName: null, batchNo: 'B2026A' });
+    expect(path.events.map((e) => [e.eventLabel, e.businessDate, e.clinicName])).toEqual([
+      ['验收入库', '2026-02-25', null],
+      ['出库配送（在途）', '2026-02-26', '东湖村卫生室'],
+      ['村医签收', '2026-02-27', '东湖村卫生室'],
+      ['用药登记（销售）', '2026-03-01', '东湖村卫生室'],
+    ]);
+    expect(path.events[0].supplierName).toBe('国药控股某市有限公司');
+    expect((await otherDoctor.call('trace.lookup', { code: box(1) })).events.map((e) => e.eventLabel)).toEqual(['验收入库']);
+    expect((await pharmacist.call('trace.lookup', { code: '(01)06901234567892(17)271231(10)B2026A' })).drug?.drugName).toBe('阿莫西林胶囊');
+
     // A reversal puts the box back on the clinic's shelf.
     await doctor.call('dispensing.reverse', { id: sale.id, reason: '录错病人' });
     expect(where(box(1))).toEqual({ state: 'in_stock', storeId: storeOf('clinic', clinicId) });
@@ -127,7 +143,9 @@ describe('the box chain', () => {
     const delivery = await deliver(clinicId, 30, [box(1)], '2026-02-26');
     await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-02-28', lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
     // Scanned box: the box itself says when it came.
-    await expect(doctor.call('dispensing.create', { businessDate: '2026-02-27', lines: [{ drugId: amox.id, qty: 10, traceCodes: [box(1)] }] })).rejects.toMatchObject({
+    await expect(
+      doctor.call('dispensing.create', { businessDate: '2026-02-27', lines: [{ drugId: amox.id, qty: 10, traceCodes: [box(1)] }] }),
+    ).rejects.toMatchObject({
       code: 'BUSINESS_RULE',
       message: `追溯码 ${box(1)} 这盒药 2026-02-28 才到达（在当前位置），不能登记在更早的 2026-02-27`,
     });
@@ -141,7 +159,9 @@ describe('the box chain', () => {
       { batchNo: 'LATE', expiryDate: '2028-06-30', packs: 3, codes: [box(3)] },
     ]);
     const [lineId] = seedApprovedRequisition(hub, clinicId, [{ drug: amox, qty: 10 }]);
-    await expect(pharmacist.call('deliveries.create', { clinicId, lines: [{ requisitionLineId: lineId, qty: 10, traceCodes: [box(3)] }] })).rejects.toMatchObject({
+    await expect(
+      pharmacist.call('deliveries.create', { clinicId, lines: [{ requisitionLineId: lineId, qty: 10, traceCodes: [box(3)] }] }),
+    ).rejects.toMatchObject({
       code: 'BUSINESS_RULE',
       message: `阿莫西林胶囊：追溯码 ${box(3)} 是批号 LATE 的药；按先到期先出，本行应发批号 EARLY`,
     });
@@ -258,5 +278,28 @@ describe('the box chain', () => {
     expect(after.rows.map((r) => r.ruleKey).sort()).toEqual(['codeswap', 'outside', 'stray']);
     const audit = sql(db(), "SELECT count(*) AS n FROM audit_log WHERE method = 'supervision.dismiss' AND outcome = 'ok'").get() as { n: number };
     expect(audit.n).toBe(1);
+  });
+
+  it('puts the codes scanned at the counter on the 3505 sale rows and the 3506 reversal rows of the month', async () => {
+    await receive([{ batchNo: 'B1', expiryDate: '2027-12-31', packs: 3, codes: [box(1), box(2)] }]);
+    const d = await deliver(clinicId, 30, [box(1), box(2)]);
+    await doctor.call('deliveries.sign', { id: d.id, signDate: '2026-02-27', lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
+    const scanned = await doctor.call('dispensing.create', { visitNo: 'MZ001', lines: [{ drugId: amox.id, qty: 20, traceCodes: [box(1), box(2)] }] });
+    await doctor.call('dispensing.create', { visitNo: 'MZ002', lines: [{ drugId: amox.id, qty: 5 }] });
+    await doctor.call('dispensing.reverse', { id: scanned.id, reason: '录错病人' });
+    const file = await pharmacist.call('insuranceExport.download', { period: '2026-03', storeId: storeOf('clinic', clinicId), format: 'json' });
+    const upload = JSON.parse(Buffer.from(file.base64, 'base64').toString('utf8')) as Record<string, Record<string, unknown>[]>;
+    const sales = upload['3505'].map((r) => [r.mdtrt_sn, r.sel_retn_cnt, r.drugtracinfo]);
+    // Each scanned box was taken from its own batch in its own ledger row, so each sale row names its box.
+    expect(sales).toEqual([
+      ['MZ001', 10, [{ drug_trac_codg: box(1) }]],
+      ['MZ001', 10, [{ drug_trac_codg: box(2) }]],
+      ['MZ002', 5, []],
+    ]);
+    const codeOf = (r: Record<string, unknown>) => (r.drugtracinfo as { drug_trac_codg: string }[])[0]?.drug_trac_codg ?? '';
+    expect(upload['3506'].sort((a, b) => codeOf(a).localeCompare(codeOf(b))).map((r) => [r.mdtrt_sn, r.drugtracinfo])).toEqual([
+      ['MZ001', [{ drug_trac_codg: box(1) }]],
+      ['MZ001', [{ drug_trac_codg: box(2) }]],
+    ]);
   });
 });

@@ -36,12 +36,12 @@ describe('trace codes: 码上放心 20 digits', () => {
 
 describe('trace codes: GS1 element strings', () => {
   const forms = {
-    'DataMatrix, ]d2 and GS': `]d2010690123456789217271231` + `10B2026A${GS}21SN0001`,
+    'DataMatrix, ]d2 and GS': `]d201069012345678921727123110B2026A${GS}21SN0001`,
     'GS1-128, ]C1 and GS': `]C101069012345678921727123110B2026A${GS}21SN0001`,
     'leading GS for FNC1': `${GS}01069012345678921727123110B2026A${GS}21SN0001`,
     'HRI parentheses': '(01)06901234567892(17)271231(10)B2026A(21)SN0001',
     'HRI behind ]d2': ']d2(01)06901234567892(17)271231(10)B2026A(21)SN0001',
-    'no separator, variable field last': '010690123456789217271231' + '21SN0001',
+    'no separator, variable field last': '01069012345678921727123121SN0001',
   };
   for (const [name, raw] of Object.entries(forms)) {
     it(`reads ${name}`, () => {

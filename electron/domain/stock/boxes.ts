@@ -15,7 +15,17 @@ import { parseBoxCode, productMismatch, type BoxAnomaly, type BoxState, type Par
 export type { BoxAnomaly, BoxState };
 import type { PostingContext } from './ledger';
 
-export type BoxEvent = 'receipt' | 'receipt_reversed' | 'issue' | 'sign' | 'transit_back' | 'transit_lost' | 'dispense' | 'dispense_reversed' | 'writeoff' | 'return';
+export type BoxEvent =
+  | 'receipt'
+  | 'receipt_reversed'
+  | 'issue'
+  | 'sign'
+  | 'transit_back'
+  | 'transit_lost'
+  | 'dispense'
+  | 'dispense_reversed'
+  | 'writeoff'
+  | 'return';
 
 export interface BoxRow {
   code: string;
@@ -126,7 +136,7 @@ export function moveBox(
   options: { checkDate?: boolean } = {},
 ): void {
   if (options.checkDate !== false) assertMoveDate(box, p.businessDate);
-  const lastDate = p.businessDate > box.lastDate ? p.businessDate : box.lastDate;
+  const lastDate = [p.businessDate, box.lastDate].sort()[1]; // ISO dates: the later one
   sql(p.db, 'UPDATE trace_codes SET state = ?, store_id = ?, used_qty = ?, last_date = ? WHERE code = ?').run(
     to.state,
     to.storeId,

@@ -234,7 +234,11 @@ function pickBoxes(
       // 无码库存: a box received before the hub scanned, seen for the first time. It joins the chain here, in the
       // batch its GS1 code names, or else the first batch picked.
       const lot = picked.find((x) => parsed.batchNo === null || x.batchNo === parsed.batchNo);
-      if (!lot) throw new AppError('BUSINESS_RULE', `${where}：追溯码 ${parsed.code} 的批号 ${parsed.batchNo}；按先到期先出本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`);
+      if (!lot)
+        throw new AppError(
+          'BUSINESS_RULE',
+          `${where}：追溯码 ${parsed.code} 的批号 ${parsed.batchNo}；按先到期先出本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`,
+        );
       const receiptLine = sql(p.db, 'SELECT id FROM receipt_lines WHERE lot_id = ?').get(lot.lotId) as { id: number } | undefined;
       if (!receiptLine) throw new AppError('BUSINESS_RULE', `${where}：追溯码 ${parsed.code} 不在中心药库的账上，不能扫码出库`);
       sql(
@@ -248,25 +252,36 @@ function pickBoxes(
       throw new AppError('VALIDATION', `${where}：追溯码 ${box.code} 是 ${drugTraceInfo(p.db, box.drugId).drugName} 的码，不是本行的药品`);
     }
     if (box.storeId !== o.hub || !(box.state === 'in_stock' || box.state === 'untracked')) {
-      throw new AppError('BUSINESS_RULE', `${where}：追溯码 ${box.code} 这盒药现在${BOX_STATE_LABELS[box.state]}${box.storeId ? `（${storeName(p.db, box.storeId)}）` : ''}，不在中心药库，不能出库`);
+      throw new AppError(
+        'BUSINESS_RULE',
+        `${where}：追溯码 ${box.code} 这盒药现在${BOX_STATE_LABELS[box.state]}${box.storeId ? `（${storeName(p.db, box.storeId)}）` : ''}，不在中心药库，不能出库`,
+      );
     }
     const lot = picked.find((x) => x.lotId === box.lotId);
     if (!lot) {
       const batch = (sql(p.db, 'SELECT batch_no AS b FROM lots WHERE id = ?').get(box.lotId) as { b: string }).b;
-      throw new AppError('BUSINESS_RULE', `${where}：追溯码 ${box.code} 是批号 ${batch} 的药；按先到期先出，本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`);
+      throw new AppError(
+        'BUSINESS_RULE',
+        `${where}：追溯码 ${box.code} 是批号 ${batch} 的药；按先到期先出，本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`,
+      );
     }
     if ((lot.boxes + 1) * drug.packSize > lot.qty) {
       throw new AppError('VALIDATION', `${where}：批号 ${lot.batchNo} 本行出库 ${describeQty(lot.qty, drug)}，扫码的盒数多于整盒数`);
     }
     lot.boxes += 1;
-    moveBox(p, box, { state: 'in_transit', storeId: o.transitId }, {
-      event: 'issue',
-      clinicId: o.clinicId,
-      docType: 'delivery',
-      docId: o.deliveryId,
-      docLineId: lot.deliveryLineId,
-      ledgerId: lot.ledgerId,
-    });
+    moveBox(
+      p,
+      box,
+      { state: 'in_transit', storeId: o.transitId },
+      {
+        event: 'issue',
+        clinicId: o.clinicId,
+        docType: 'delivery',
+        docId: o.deliveryId,
+        docLineId: lot.deliveryLineId,
+        ledgerId: lot.ledgerId,
+      },
+    );
   }
 }
 
@@ -434,14 +449,19 @@ function signBoxes(
     }
     for (const box of onLine) {
       if (!codes.has(box.code) && received < line.qty) continue;
-      moveBox(p, box, { state: 'in_stock', storeId: o.storeId }, {
-        event: 'sign',
-        clinicId: o.delivery.clinicId,
-        docType: 'delivery',
-        docId: o.delivery.id,
-        docLineId: line.id,
-        ledgerId: o.signedIn.get(line.id) ?? null,
-      });
+      moveBox(
+        p,
+        box,
+        { state: 'in_stock', storeId: o.storeId },
+        {
+          event: 'sign',
+          clinicId: o.delivery.clinicId,
+          docType: 'delivery',
+          docId: o.delivery.id,
+          docLineId: line.id,
+          ledgerId: o.signedIn.get(line.id) ?? null,
+        },
+      );
     }
   }
   for (const parsed of scanned) {
@@ -464,15 +484,22 @@ function signBoxes(
 }
 
 /** Boxes still in transit on a delivery line: the shortfall the hub settles. */
-function settleTransitBoxes(p: PostingContext, o: { deliveryId: number; lineId: number; clinicId: number; transitId: number; hub: number; resolution: 'returned_to_hub' | 'written_off'; ledgerId: number }): void {
-  const boxes = boxesMovedBy(p.db, 'issue', 'delivery', o.deliveryId).filter((b) => b.docLineId === o.lineId && b.state === 'in_transit' && b.storeId === o.transitId);
+function settleTransitBoxes(
+  p: PostingContext,
+  o: { deliveryId: number; lineId: number; clinicId: number; transitId: number; hub: number; resolution: 'returned_to_hub' | 'written_off'; ledgerId: number },
+): void {
+  const boxes = boxesMovedBy(p.db, 'issue', 'delivery', o.deliveryId).filter(
+    (b) => b.docLineId === o.lineId && b.state === 'in_transit' && b.storeId === o.transitId,
+  );
   for (const box of boxes) {
-    moveBox(
-      p,
-      box,
-      o.resolution === 'returned_to_hub' ? { state: 'in_stock', storeId: o.hub } : { state: 'written_off', storeId: null },
-      { event: o.resolution === 'returned_to_hub' ? 'transit_back' : 'transit_lost', clinicId: o.clinicId, docType: 'delivery', docId: o.deliveryId, docLineId: o.lineId, ledgerId: o.ledgerId },
-    );
+    moveBox(p, box, o.resolution === 'returned_to_hub' ? { state: 'in_stock', storeId: o.hub } : { state: 'written_off', storeId: null }, {
+      event: o.resolution === 'returned_to_hub' ? 'transit_back' : 'transit_lost',
+      clinicId: o.clinicId,
+      docType: 'delivery',
+      docId: o.deliveryId,
+      docLineId: o.lineId,
+      ledgerId: o.ledgerId,
+    });
   }
 }
 
@@ -503,7 +530,15 @@ export function resolveDiscrepancy(ctx: HandlerContext, input: ParsedInput<'deli
   } else {
     ledgerId = postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' }).id;
   }
-  settleTransitBoxes(posting, { deliveryId: delivery.id, lineId: line.id, clinicId: delivery.clinicId, transitId, hub: hubStoreId(db), resolution: input.resolution, ledgerId });
+  settleTransitBoxes(posting, {
+    deliveryId: delivery.id,
+    lineId: line.id,
+    clinicId: delivery.clinicId,
+    transitId,
+    hub: hubStoreId(db),
+    resolution: input.resolution,
+    ledgerId,
+  });
   if (line.requisitionLineId !== null) owedAgain(db, line.requisitionLineId, diff, ctx.now);
   sql(db, 'UPDATE delivery_lines SET resolution = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?').run(
     input.resolution,

@@ -139,7 +139,8 @@ function classifyScans(
       productMismatch(parsed, drug) ??
       (box && box.drugId !== o.drugId ? `追溯码 ${parsed.code} 是 ${drugTraceInfo(db, box.drugId).drugName} 的码，登记的却是 ${drug.drugName}` : null);
     if (mismatch) notices.push({ code: parsed.code, anomaly: 'mismatch', message: mismatch, box });
-    else if (!box) notices.push({ code: parsed.code, anomaly: 'unknown', message: `追溯码 ${parsed.code} 卫生院从未入库：不是统一购进的药品（体外采购）`, box });
+    else if (!box)
+      notices.push({ code: parsed.code, anomaly: 'unknown', message: `追溯码 ${parsed.code} 卫生院从未入库：不是统一购进的药品（体外采购）`, box });
     else if (box.storeId === null) {
       const sold = sql(
         db,
@@ -147,13 +148,23 @@ function classifyScans(
           WHERE e.code = ? AND e.anomaly IS NULL AND e.event IN ('dispense', 'writeoff', 'return', 'transit_lost') ORDER BY e.id DESC LIMIT 1`,
       ).get(parsed.code) as { date: string; clinic: string | null } | undefined;
       const when = sold ? `${sold.date}${sold.clinic ? ` 在 ${sold.clinic}` : ''}` : box.lastDate;
-      notices.push({ code: parsed.code, anomaly: 'duplicate_sale', message: `追溯码 ${parsed.code} 这盒药已于 ${when}${BOX_STATE_LABELS[box.state]}，又被扫码销售（重复追溯码）`, box });
+      notices.push({
+        code: parsed.code,
+        anomaly: 'duplicate_sale',
+        message: `追溯码 ${parsed.code} 这盒药已于 ${when}${BOX_STATE_LABELS[box.state]}，又被扫码销售（重复追溯码）`,
+        box,
+      });
     } else if (box.storeId === o.transitId) {
       throw new AppError('BUSINESS_RULE', `${o.where}：追溯码 ${parsed.code} 这盒药还在配送途中，请先签收配送单再登记用药`);
     } else if (box.storeId === o.storeId || box.state === 'untracked') own.push(box);
     else {
       const at = (sql(db, 'SELECT name FROM stores WHERE id = ?').get(box.storeId) as { name: string }).name;
-      notices.push({ code: parsed.code, anomaly: 'stray', message: `追溯码 ${parsed.code} 这盒药从未配送到本室（账上在 ${at}），却在本室扫码销售（串货）`, box });
+      notices.push({
+        code: parsed.code,
+        anomaly: 'stray',
+        message: `追溯码 ${parsed.code} 这盒药从未配送到本室（账上在 ${at}），却在本室扫码销售（串货）`,
+        box,
+      });
     }
   }
   return { own, notices };

@@ -115,7 +115,16 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
       drug.baseUnit,
       drug.packSize,
     );
-    const row = postMovement(posting, { storeId: hub, lotId, qty: line.qty, movement: 'receipt', amount, docType: 'receipt', docId: receiptId, docLineId: Number(lineId) });
+    const row = postMovement(posting, {
+      storeId: hub,
+      lotId,
+      qty: line.qty,
+      movement: 'receipt',
+      amount,
+      docType: 'receipt',
+      docId: receiptId,
+      docLineId: Number(lineId),
+    });
     const traceDrug = drugTraceInfo(db, drug.drugId);
     for (const parsed of codes) {
       registerBox(posting, parsed, `第 ${lineNo} 行`, {
@@ -155,7 +164,16 @@ export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts
   // The ledger reversal succeeded, so every box is still at the hub. The code leaves the register (it may be
   // received again, correctly this time); its history keeps the receipt and the reversal.
   for (const box of boxesMovedBy(db, 'receipt', 'receipt', receipt.id)) {
-    recordEvent(posting, { code: box.code, event: 'receipt_reversed', drugId: box.drugId, lotId: box.lotId, fromStoreId: box.storeId, docType: 'receipt', docId: receipt.id, docLineId: box.docLineId });
+    recordEvent(posting, {
+      code: box.code,
+      event: 'receipt_reversed',
+      drugId: box.drugId,
+      lotId: box.lotId,
+      fromStoreId: box.storeId,
+      docType: 'receipt',
+      docId: receipt.id,
+      docLineId: box.docLineId,
+    });
     sql(db, 'DELETE FROM trace_codes WHERE code = ?').run(box.code);
   }
   sql(db, "UPDATE receipts SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
