@@ -863,13 +863,17 @@ export const stockApi = {
           spec: drugOut.spec,
           manufacturer: drugOut.manufacturer,
           packUnit: drugOut.packUnit,
+          baseUnit: drugOut.baseUnit,
           packSize: drugOut.packSize,
         })
         .nullable()
         .describe('这个码所属的药品：入过库的按入库记录，否则按追溯码前缀或商品条码在目录中唯一匹配的药品；null = 认不出'),
       box: z
         .object({
-          state: boxStateOut.nullable().describe('现在的状态；null = 这盒药现在在别的卫生室（村医看不到）'),
+          state: z
+            .enum(BOX_STATES)
+            .nullable()
+            .describe(`现在的状态。${valuesText(BOX_STATE_LABELS)}；null = 这盒药现在在别的卫生室（村医看不到）`),
           storeName: out.text('现在所在的库房；null = 已离开账面（已用完、报损、退货）或村医看不到').nullable(),
           usedQty: out.qty('拆零已用的数量'),
           batchNo: batchNoOut,

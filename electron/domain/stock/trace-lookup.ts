@@ -83,9 +83,10 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
   const hideWhere = ownClinic !== null && box?.storeClinicId != null && box.storeClinicId !== ownClinic;
   const drugId = drugOfCode(db, parsed, box?.drugId ?? null);
   const drug = drugId
-    ? (sql(db, 'SELECT id AS drugId, generic_name AS drugName, spec, manufacturer, pack_unit AS packUnit, pack_size AS packSize FROM drugs WHERE id = ?').get(
-        drugId,
-      ) as Record<string, unknown>)
+    ? (sql(
+        db,
+        'SELECT id AS drugId, generic_name AS drugName, spec, manufacturer, pack_unit AS packUnit, base_unit AS baseUnit, pack_size AS packSize FROM drugs WHERE id = ?',
+      ).get(drugId) as Record<string, unknown>)
     : null;
   return {
     code,
