@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime';
 import { DOCTOR_NAMES, VILLAGES } from './names';
 import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
+import { plantDemoTrace } from './trace';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
@@ -73,6 +74,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     await configureDemoSchedules(runtime);
     await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
     await plantDemoAnomalies(runtime);
+    await plantDemoTrace(runtime);
   }
 }
 

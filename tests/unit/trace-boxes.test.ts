@@ -193,7 +193,7 @@ describe('the box chain', () => {
       [box(90), 'unknown'],
       ['81234990000000000001', 'mismatch'],
     ]);
-    expect(other.traceNotices[0].message).toBe(`追溯码 ${box(1)} 这盒药已于 2026-03-02 在 东湖村卫生室已用完（已销售），又被扫码销售（重复追溯码）`);
+    expect(other.traceNotices[0].message).toBe(`追溯码 ${box(1)} 这盒药已于 2026-03-02 在 东湖村卫生室售出，又被扫码销售（重复追溯码）`);
     // Evidence moves nothing: box 2 is still on the shelf at 东湖.
     expect(where(box(2))).toEqual({ state: 'in_stock', storeId: storeOf('clinic', clinicId) });
   });

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { assertActiveClinic, clinicStores, describeQty, drugSnapshot, postingContext } from './common';
 import { assertMoveDate, boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent, type BoxAnomaly, type BoxRow } from './boxes';
-import { BOX_STATE_LABELS, productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
+import { productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
 import { allocateFefo, assertPostable, postMovement, reverseDocument } from './ledger';
 
 function requireClinic(ctx: HandlerContext, requested: number | undefined): number {
@@ -148,10 +148,11 @@ function classifyScans(
           WHERE e.code = ? AND e.anomaly IS NULL AND e.event IN ('dispense', 'writeoff', 'return', 'transit_lost') ORDER BY e.id DESC LIMIT 1`,
       ).get(parsed.code) as { date: string; clinic: string | null } | undefined;
       const when = sold ? `${sold.date}${sold.clinic ? ` 在 ${sold.clinic}` : ''}` : box.lastDate;
+      const gone = box.state === 'dispensed' ? '售出' : box.state === 'written_off' ? '报损' : '退货';
       notices.push({
         code: parsed.code,
         anomaly: 'duplicate_sale',
-        message: `追溯码 ${parsed.code} 这盒药已于 ${when}${BOX_STATE_LABELS[box.state]}，又被扫码销售（重复追溯码）`,
+        message: `追溯码 ${parsed.code} 这盒药已于 ${when}${gone}，又被扫码销售（重复追溯码）`,
         box,
       });
     } else if (box.storeId === o.transitId) {

@@ -277,7 +277,7 @@ export default function DispensingPage() {
                 columns={[
                   { title: '药品', key: 'drug', render: (_, l) => `${l.drug.genericName} ${l.drug.spec}` },
                   { title: '数量', key: 'qty', align: 'right', render: (_, l) => <Qty qty={l.qty} drug={l.drug} showBase /> },
-                  { title: '已扫', key: 'codes', align: 'right', render: (_, l) => (l.codes.length ? `${l.codes.length} 盒` : '') },
+                  { title: '扫码', key: 'codes', align: 'right', width: 56, render: (_, l) => (l.codes.length ? `${l.codes.length}盒` : '') },
                   {
                     title: '',
                     key: 'del',

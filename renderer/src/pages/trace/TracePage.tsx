@@ -59,7 +59,7 @@ function TraceResult({ r }: { r: Lookup }) {
                 {r.box.batchNo} / {r.box.expiryDate}
               </Descriptions.Item>
               <Descriptions.Item label="配送企业">{r.box.supplierName ?? '—'}</Descriptions.Item>
-              {r.box.usedQty > 0 && <Descriptions.Item label="拆零已用">{r.box.usedQty}</Descriptions.Item>}
+              {r.box.state === 'opened' && <Descriptions.Item label="已拆零，已用">{r.box.usedQty}</Descriptions.Item>}
             </>
           )}
         </Descriptions>
@@ -84,7 +84,7 @@ function TraceResult({ r }: { r: Lookup }) {
                     {[
                       e.supplierName && `配送企业 ${e.supplierName}`,
                       e.docNo && `单据 ${e.docNo}`,
-                      e.visitNo && `就诊号 ${e.visitNo}`,
+                      e.visitNo && e.visitNo !== e.docNo && `就诊号 ${e.visitNo}`,
                       e.fromStore && `从 ${e.fromStore}`,
                       e.toStore && `到 ${e.toStore}`,
                       e.clinicName && !e.toStore && e.clinicName,
