@@ -72,9 +72,9 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   closed: '休息日用药',
   shortage: '盘亏集中于少数药品',
   dupcode: '重复追溯码',
-  stray: '串货（追溯码未配送到本室）',
-  outside: '体外采购（追溯码未入库）',
-  codeswap: '追溯码与药品不符',
+  stray: '串货（码未配送到本室）',
+  outside: '体外采购（码未入库）',
+  codeswap: '码与药品不符',
 };
 
 export type Thresholds = Record<string, number>;

@@ -71,6 +71,6 @@ function traceRule(spec: TraceRuleSpec): Rule {
 }
 
 export const dupCodeRule = traceRule({ key: 'dupcode', anomaly: 'duplicate_sale', title: '重复追溯码', what: '已销售、报损或退货后又被扫码销售' });
-export const strayRule = traceRule({ key: 'stray', anomaly: 'stray', title: '串货（追溯码未配送到本室）', what: '从未配送到本室' });
-export const outsideRule = traceRule({ key: 'outside', anomaly: 'unknown', title: '体外采购（追溯码未入库）', what: '卫生院从未入库' });
-export const codeSwapRule = traceRule({ key: 'codeswap', anomaly: 'mismatch', title: '追溯码与药品不符', what: '所属药品与登记药品不符' });
+export const strayRule = traceRule({ key: 'stray', anomaly: 'stray', title: '串货（码未配送到本室）', what: '从未配送到本室' });
+export const outsideRule = traceRule({ key: 'outside', anomaly: 'unknown', title: '体外采购（码未入库）', what: '卫生院从未入库' });
+export const codeSwapRule = traceRule({ key: 'codeswap', anomaly: 'mismatch', title: '码与药品不符', what: '所属药品与登记药品不符' });
