@@ -28,6 +28,7 @@ export const IMPORT_FIELDS = [
   'clinicMin',
   'clinicMax',
   'tracePrefix',
+  'gtin',
   'active',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -139,6 +140,7 @@ export const CATALOG_COLUMNS: CatalogColumn[] = [
     hint: '非负整数，按最小单位',
   },
   { field: 'tracePrefix', header: '追溯码前缀', label: '追溯码前缀', aliases: ['药品追溯码前缀', '追溯码前7位'], hint: '7 位数字' },
+  { field: 'gtin', header: '商品条码', label: '商品条码（GTIN）', aliases: ['GTIN', '条形码', '商品条形码', '国际条码'], hint: '8、12、13 或 14 位数字' },
   { field: 'active', header: '状态', label: '状态', aliases: ['启用状态', '是否启用'], hint: '启用 / 停用' },
 ];
 

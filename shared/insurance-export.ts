@@ -205,12 +205,12 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       why: '取自导入的医保结算明细（按结算明细登记的用药，或就诊号与就诊ID相同、同日同药的）；没有结算明细的用药（患者自费或尚未导入）为空',
     },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
-    { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码，不能确定是哪一盒' },
+    { fields: ['drugtracinfo'], why: '用药时未扫码的行（扫码为可选）为空：只填用药登记时扫到的追溯码' },
   ],
   '3506': [
     { fields: ['setl_id', 'psn_cert_type'], why: '冲销的用药登记不带医保结算信息（医保的撤销在结算明细中以冲正行表示）' },
     { fields: ['psn_no', 'certno', 'psn_name'], why: '患者身份不随进销存上传导出（个人信息保护法）' },
-    { fields: ['drugtracinfo'], why: '追溯码在验收入库时按批次登记，用药时未扫码' },
+    { fields: ['drugtracinfo'], why: '所冲销的用药登记未扫码时为空：只填原用药登记扫到的追溯码' },
   ],
 };
 

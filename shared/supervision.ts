@@ -4,7 +4,11 @@
  * hub (supervision_thresholds). Signals name their own week or month so a dismissal sticks to them.
  */
 
-export const RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', 'shortage'] as const;
+/** Rules over the ledger (each measured for precision and recall on generated histories with planted cases). */
+export const LEDGER_RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', 'shortage'] as const;
+/** Rules over what scanning trace codes at the counter recorded (stock/boxes.ts): each case is a scanned code. */
+export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap'] as const;
+export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
 export interface ThresholdParam {
@@ -54,6 +58,10 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
     p('minSharePct', '占本室盘亏金额比例下限', '%', 50, 1, 100),
     p('minAmount', '盘亏金额下限', '分', 2000, 0, 1e10),
   ],
+  dupcode: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
+  stray: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
+  outside: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
+  codeswap: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {
@@ -63,6 +71,10 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   round: '整数数量重复登记',
   closed: '休息日用药',
   shortage: '盘亏集中于少数药品',
+  dupcode: '重复追溯码',
+  stray: '串货（码未配送到本室）',
+  outside: '体外采购（码未入库）',
+  codeswap: '码与药品不符',
 };
 
 export type Thresholds = Record<string, number>;

@@ -394,6 +394,7 @@ export function generatedDrugRecord(r: DrugInput, defaultSupplierId: number | nu
     clinicMin: r.clinicMin ?? null,
     clinicMax: r.clinicMax ?? null,
     tracePrefix: r.tracePrefix ?? null,
+    gtin: r.gtin ?? null,
     active: true,
   };
 }

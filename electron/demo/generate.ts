@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime';
 import { DOCTOR_NAMES, VILLAGES } from './names';
 import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
+import { plantDemoTrace } from './trace';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
@@ -76,6 +77,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     await plantDemoAnomalies(runtime);
     // One clinic's insurance settlement details, so reconciliation has a month to show.
     await generateDemoSettlement(runtime);
+    await plantDemoTrace(runtime);
   }
 }
 

@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 /** Headers on every response of the LAN server. antd writes its styles at run time, hence 'unsafe-inline' for styles only. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly for the camera's barcode reader (zxing-wasm, served from our own bundle); no eval of scripts.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -21,7 +22,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  // The camera scans trace codes on the village doctor's phone: this origin only, never an embedded one.
+  'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
 /**

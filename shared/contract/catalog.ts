@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineMethod } from './define';
 import { fileContent, id, nonNegativeQty, optionalText, pageOf, paging, requiredText, unitPrice } from './common';
 import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
+import { normalizeGtin } from '../traceCodes';
 import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
 import { about, drugOut, out, valuesText } from './describe';
 
@@ -38,6 +39,20 @@ export const tracePrefix = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .describe('追溯码前缀：20 位追溯码的前 7 位数字（标识产品），入库时追溯码须以它开头；省略、null 或空白 = 不检查');
+
+export const gtin = z
+  .string({ error: '商品条码必须是文字' })
+  .nullish()
+  .transform((v, ctx) => {
+    if (!v?.trim()) return null;
+    const g = normalizeGtin(v);
+    if ('problem' in g) {
+      ctx.addIssue({ code: 'custom', message: g.problem });
+      return z.NEVER;
+    }
+    return g.gtin;
+  })
+  .describe('商品条码（GTIN）：8、12、13 或 14 位数字，校验位须正确，存为 14 位；扫到 GS1 追溯码时据此认出药品；各药品不能重复；省略、null 或空白 = 无');
 
 export const insuranceClass = z
   .enum(['A', 'B', 'none'], { error: '医保类别应为 甲类(A)、乙类(B) 或 非医保(none)' })
@@ -112,6 +127,7 @@ export const drugFields = {
   clinicMin: about(level, '村卫生室库存下限（低于它时预警）'),
   clinicMax: about(level, '村卫生室库存上限，不小于 clinicMin'),
   tracePrefix,
+  gtin,
 };
 
 const withDrugRules = <T extends z.ZodType<DrugRuleInput>>(schema: T) =>
@@ -192,6 +208,7 @@ export const drugDetail = z.object({
   clinicMin: out.qty('村卫生室库存下限', 'null = 不设').nullable(),
   clinicMax: out.qty('村卫生室库存上限', 'null = 不设').nullable(),
   tracePrefix: out.text('追溯码前缀（7 位数字）；null = 不检查').nullable(),
+  gtin: out.text('商品条码 GTIN-14；null = 未设置').nullable(),
   active: out.flag('启用；false = 已停用（不出现在检索中，历史单据不变）'),
   /** Already received, ordered or requested: pack size and base unit can no longer change. */
   inUse: out.flag('已有请领、采购或入库记录：packSize 和 baseUnit 不能再改'),

@@ -3,6 +3,7 @@ import { defineMethod } from './define';
 import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
+import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
 const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
@@ -35,9 +36,12 @@ const drugSnapshot = {
 
 const batchNo = about(requiredText(40, '批号').regex(/^[A-Za-z0-9\-_/.]+$/, '批号只能包含字母、数字和 - _ / .'), '批号：字母、数字和 - _ / .');
 export const traceCode = z
-  .string()
-  .regex(/^\d{20}$/, '药品追溯码应为 20 位数字')
-  .describe('药品追溯码（小码，一盒一个）：20 位数字；药品设有追溯码前缀时须以它开头；全系统只能入库一次');
+  .string({ error: '追溯码必须是文字' })
+  .min(1, '请扫描或输入追溯码')
+  .max(300, '追溯码过长')
+  .describe(
+    '药品追溯码（小码，一盒一个），照扫码枪输出原样传入：码上放心 20 位数字（前 7 位须与药品的追溯码前缀一致）、GS1 码（AI 01/17/11/10/21，含或不含 GS 分隔符、括号、]d2/]C1 前缀；须有序列号 21）或企业自有码（≤ 100 个字符）',
+  );
 
 export const warning = z.object({
   line: out.int('提示所在的行号（从 1 开始）；null = 整张单据').nullable(),
@@ -63,7 +67,7 @@ export const receiptLine = z.object({
   qty: out.qty('入库数量'),
   packPrice: out.packPrice('入库单价（发票价）'),
   amount: out.fen('行金额 = qty × packPrice ÷ packSize，四舍五入到分'),
-  traceCodes: z.array(z.string()).describe('本行录入的追溯码（20 位数字，按码排序）；冲销后清空'),
+  traceCodes: z.array(z.string()).describe('本行录入的追溯码（统一写法：码上放心 20 位、GS1 为 01<GTIN>21<序列号>、企业码原文；按码排序）；冲销后清空'),
 });
 
 export const receiptDetail = z.object({
@@ -89,6 +93,17 @@ export const receiptDetail = z.object({
 
 const resolutionLabels = { returned_to_hub: '差异数量退回中心药库', written_off: '作为在途损失报损' };
 
+export const boxStateOut = z.enum(BOX_STATES).describe(`一盒药现在的状态。${valuesText(BOX_STATE_LABELS)}`);
+export const boxOnLine = z.object({
+  code: out.text('追溯码（统一写法）'),
+  state: boxStateOut,
+});
+export const traceNotice = z.object({
+  code: out.text('扫到的追溯码（统一写法）'),
+  anomaly: z.enum(BOX_ANOMALIES).describe(`扫码异常（作为监管证据记录，不阻止本次操作）。${valuesText(BOX_ANOMALY_LABELS)}`),
+  message: out.text('说明（中文）'),
+});
+
 export const deliveryLine = z.object({
   id: out.id('配送行（deliveries.sign / resolve 的 lineId）'),
   lineNo: out.int('行号，从 1 开始；一条请领明细按批次可分成几行'),
@@ -108,6 +123,7 @@ export const deliveryLine = z.object({
     .nullable()
     .describe(`差异处理方式。${valuesText(resolutionLabels)}；null = 没有差异或尚未处理`),
   resolutionNote: out.text('差异处理说明；null = 尚未处理').nullable(),
+  boxes: z.array(boxOnLine).describe('本行扫码出库的各盒（追溯码与现在的状态），按扫码顺序；未扫码出库的为空'),
 });
 
 export const deliveryStatus = z
@@ -133,6 +149,7 @@ export const deliveryDetail = deliverySummary.extend({
   signNote: out.text('签收备注；null = 无或尚未签收').nullable(),
   signDate: out.date('签收日期（实收药品按它记入本室台账）', 'null = 尚未签收').nullable(),
   lines: z.array(deliveryLine).describe('配送行，按行号'),
+  traceNotices: z.array(traceNotice).describe('签收时扫到、但不在本配送单上的追溯码（foreign）；没有则为空'),
 });
 
 export const pendingIssueLine = z.object({
@@ -172,10 +189,14 @@ export const dispensingEntry = z.object({
         ...drugSnapshot,
         qty: out.qty('用药数量'),
         amount: out.fen('行金额（按所扣批次的成本）'),
-        lots: z.array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') })).describe('按先到期先用（FEFO）扣减的批次'),
+        lots: z
+          .array(z.object({ batchNo: batchNoOut, expiryDate: expiryOut, qty: out.qty('从该批次扣减的数量') }))
+          .describe('扣减的批次：扫码的盒所在批次在前，其余按先到期先用（FEFO）'),
+        traceCodes: z.array(z.string()).describe('本行扫到的追溯码（统一写法），按扫码顺序'),
       }),
     )
     .describe('登记行，按行号'),
+  traceNotices: z.array(traceNotice).describe('本次扫码发现的异常（重复销售、串货、未入库、与药品不符）；没有则为空'),
 });
 
 // ───────────── returns and write-offs ─────────────
@@ -585,6 +606,11 @@ export const stockApi = {
           z.object({
             requisitionLineId: about(id, '该卫生室已核准的请领行；同一行只能出现一次'),
             qty: about(positiveQty, '本次出库数量：不超过待配送数量，中心药库未过期库存须足够'),
+            traceCodes: z
+              .array(traceCode)
+              .max(2_000)
+              .default([])
+              .describe('拣货时扫码的各盒（可不扫）：须在中心药库、是本行药品，且属于按先到期先出分给本行的批次；个数不超过该批次的整盒数'),
           }),
         )
         .min(1, '请选择要出库的明细')
@@ -635,6 +661,13 @@ export const stockApi = {
         .min(1)
         .max(500)
         .describe('该单的每一行都要出现且只出现一次；有差异时单据变为 discrepancy，差异数量留在在途库房等中心库处理'),
+      scannedCodes: z
+        .array(traceCode)
+        .max(5_000)
+        .default([])
+        .describe(
+          '签收时扫到的追溯码（可不扫）：本单上的盒到本室；实收少于出库的行上未扫到的盒留在途中（短少）；不在本单上的码记为 foreign 并在 traceNotices 中说明',
+        ),
     }),
     output: deliveryDetail,
   }),
@@ -668,6 +701,13 @@ export const stockApi = {
           z.object({
             drugId: about(id, '药品'),
             qty: about(positiveQty, '用药数量：按先到期先用扣减本室未过期批次，不能超过库存（答 INSUFFICIENT_STOCK）'),
+            traceCodes: z
+              .array(traceCode)
+              .max(50)
+              .default([])
+              .describe(
+                '用药时扫码的各盒（可不扫）：本室的盒先从它的批次扣减（拆零时该盒记为已拆，用完为止）；盒子到达本室之前的日期答 BUSINESS_RULE；在途未签收的答 BUSINESS_RULE；重复销售、串货、未入库、与药品不符的码照常登记并记为异常（traceNotices）',
+              ),
           }),
         )
         .min(1, '至少登记一种药品')
@@ -802,5 +842,74 @@ export const stockApi = {
       })
       .default({}),
     output: z.array(writeoffDetail).describe('报损单，新的在前，最多 300 张；村医只看到本室的'),
+  }),
+  'trace.lookup': defineMethod({
+    summary: '追溯：扫码或输入一盒药的追溯码，查看它现在在哪里、经过的每一步（入库、配送、签收、用药）及单据、经手人、日期',
+    access: 'authenticated',
+    write: false,
+    input: z.object({ code: about(traceCode, '要查的追溯码（原样传入扫码枪的输出）；无法识别时答 VALIDATION') }),
+    output: z.object({
+      code: out.text('追溯码（统一写法）；null = GS1 码没有序列号（只能认出药品和批号）').nullable(),
+      kind: z.enum(['mssf', 'gs1', 'maker']).describe(`码的种类。${valuesText(TRACE_KIND_LABELS)}`),
+      gtin: out.text('GS1 码中的商品条码（14 位）；null = 不是 GS1 码').nullable(),
+      batchNo: out.text('GS1 码中的批号；null = 码中没有').nullable(),
+      expiryDate: out.date('GS1 码中的有效期', 'null = 码中没有').nullable(),
+      mfgDate: out.date('GS1 码中的生产日期', 'null = 码中没有').nullable(),
+      serial: out.text('GS1 码中的序列号；null = 码中没有').nullable(),
+      drug: z
+        .object({
+          drugId: drugOut.drugId,
+          drugName: drugOut.drugName,
+          spec: drugOut.spec,
+          manufacturer: drugOut.manufacturer,
+          packUnit: drugOut.packUnit,
+          baseUnit: drugOut.baseUnit,
+          packSize: drugOut.packSize,
+        })
+        .nullable()
+        .describe('这个码所属的药品：入过库的按入库记录，否则按追溯码前缀或商品条码在目录中唯一匹配的药品；null = 认不出'),
+      box: z
+        .object({
+          state: z
+            .enum(BOX_STATES)
+            .nullable()
+            .describe(`现在的状态。${valuesText(BOX_STATE_LABELS)}；null = 这盒药现在在别的卫生室（村医看不到）`),
+          storeName: out.text('现在所在的库房；null = 已离开账面（已用完、报损、退货）或村医看不到').nullable(),
+          usedQty: out.qty('拆零已用的数量'),
+          batchNo: batchNoOut,
+          expiryDate: expiryOut,
+          supplierName: out.text('购进的配送企业；null = 不是从配送企业购进').nullable(),
+          lastDate: out.date('最后一次移动的业务日期'),
+        })
+        .nullable()
+        .describe('卫生院登记过的这盒药；null = 从未入库或出库扫码'),
+      events: z
+        .array(
+          z.object({
+            id: out.id('追溯记录'),
+            event: out.text('动作代码（receipt、issue、sign、dispense…）'),
+            eventLabel: out.text('动作（中文）'),
+            businessDate: businessDateOut('业务日期'),
+            createdAt: out.instant('记录时刻'),
+            qty: out.qty('拆零时本次用掉的数量；整盒移动为 0'),
+            anomaly: z
+              .enum(BOX_ANOMALIES)
+              .nullable()
+              .describe(`扫码异常。${valuesText(BOX_ANOMALY_LABELS)}；null = 正常`),
+            note: out.text('异常说明；null = 正常').nullable(),
+            docType: out.text('单据类型：receipt 入库单、delivery 配送单、dispensing 用药登记'),
+            docId: out.id('单据'),
+            docNo: out.text('单据号；用药登记为处方号或就诊号；null = 没有').nullable(),
+            supplierName: out.text('入库时的配送企业；null = 不是入库').nullable(),
+            visitNo: out.text('用药登记的就诊号；null = 不是用药或未填').nullable(),
+            docStatus: out.text('用药登记的状态（posted / reversed）；null = 不是用药').nullable(),
+            clinicName: out.text('扫码所在的卫生室；null = 中心药库').nullable(),
+            fromStore: out.text('从哪个库房；null = 无').nullable(),
+            toStore: out.text('到哪个库房；null = 离开账面或未移动').nullable(),
+            userName: out.text('经手人'),
+          }),
+        )
+        .describe('经过的每一步，按业务日期；村医只看到中心药库和本室的记录'),
+    }),
   }),
 };

@@ -14,6 +14,7 @@ const store = async ({ f }: SampleContext, side: Side) => {
 };
 
 export const stockSamples: SampleRegistry = {
+  'trace.lookup': { input: () => ({ code: '81234560000000000001' }) },
   'stock.stores': {
     own: () => ({ includeTransit: true }),
     otherFiltered: (rows, { f }) => rows.filter((s) => s.clinicId !== f.clinicA.id).map((s) => `store ${s.name} is not the doctor's clinic's`),

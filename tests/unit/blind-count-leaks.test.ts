@@ -90,6 +90,8 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'system.updateLanSettings',
     'system.caCertificate',
     'supervision.rules',
+    // A box's path: places, documents and dates of one box, never a store's balance.
+    'trace.lookup',
     'supervision.setThresholds',
     'supervision.schedules',
     'supervision.setSchedule',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../electron/domain/supervision/engine';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
-import { defaultThresholds, RULE_KEYS, type RuleKey } from '../../shared/supervision';
+import { defaultThresholds, LEDGER_RULE_KEYS as RULE_KEYS, type RuleKey } from '../../shared/supervision';
 import { buildSyntheticHub, type SyntheticHub } from '../helpers/supervision';
 
 /**

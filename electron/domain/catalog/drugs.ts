@@ -29,6 +29,7 @@ export interface DrugRecord {
   clinicMin: number | null;
   clinicMax: number | null;
   tracePrefix: string | null;
+  gtin: string | null;
   active: boolean;
 }
 
@@ -57,6 +58,7 @@ export const DRUG_RECORD_KEYS = [
   'clinicMin',
   'clinicMax',
   'tracePrefix',
+  'gtin',
   'active',
 ] as const satisfies readonly (keyof DrugRecord)[];
 
@@ -86,6 +88,7 @@ const COLUMNS = [
   'clinic_min',
   'clinic_max',
   'trace_prefix',
+  'gtin',
   'active',
 ];
 
@@ -176,7 +179,17 @@ export function assertDefaultSupplier(db: ReadDb, supplierId: number | null): vo
   }
 }
 
+/** A GTIN names one drug, so a GS1 scan finds exactly one. */
+function assertGtinFree(db: ReadDb, gtin: string | null, id: number | null): void {
+  if (!gtin) return;
+  const other = sql(db, 'SELECT id, generic_name AS name, spec FROM drugs WHERE gtin = ? AND id IS NOT ?').get(gtin, id) as
+    | { id: number; name: string; spec: string }
+    | undefined;
+  if (other) throw new AppError('DUPLICATE', `商品条码 ${gtin} 已属于 ${other.name}（${other.spec}）`, [{ path: 'gtin', message: '商品条码已被其他药品使用' }]);
+}
+
 export function insertDrug(db: WriteDb, r: DrugRecord, at: string, knownNames?: Set<string>): number {
+  assertGtinFree(db, r.gtin, null);
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO drugs (${COLUMNS.join(', ')}, created_at, updated_at) VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
@@ -187,6 +200,7 @@ export function insertDrug(db: WriteDb, r: DrugRecord, at: string, knownNames?: 
 }
 
 export function updateDrug(db: WriteDb, id: number, r: DrugRecord, at: string, knownNames?: Set<string>): void {
+  assertGtinFree(db, r.gtin, id);
   sql(db, `UPDATE drugs SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...values(r), at, id);
   ensureSearchName(db, r.genericName, knownNames);
   ensureSearchName(db, r.tradeName, knownNames);

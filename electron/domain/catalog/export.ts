@@ -47,6 +47,7 @@ function cells(d: DrugRecord, supplierName: string | null): Record<ImportField, 
     clinicMin: d.clinicMin,
     clinicMax: d.clinicMax,
     tracePrefix: d.tracePrefix,
+    gtin: d.gtin,
     active: d.active ? '启用' : '停用',
   };
 }

@@ -70,6 +70,7 @@ function toDrugRecord(input: DrugFields, active: boolean): DrugRecord {
     clinicMin: input.clinicMin,
     clinicMax: input.clinicMax,
     tracePrefix: input.tracePrefix,
+    gtin: input.gtin,
     active,
   };
 }

@@ -4,6 +4,7 @@ import { CATALOG_COLUMNS, COLUMN_BY_FIELD, columnLetter, IMPORT_FIELDS, type Imp
 import { drugRuleProblems, MAX_REPORTED_ISSUES, type ImportIssue, type ImportMapping, type ImportPreview } from '../../../shared/contract/catalog';
 import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../../../shared/drugCodes';
 import { normalizeCreditCode } from '../../../shared/creditCode';
+import { normalizeGtin } from '../../../shared/traceCodes';
 import { parseYuanToUnitPrice } from '../../../shared/money';
 import { changedKeys, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
 import { knownSearchNames } from './searchIndex';
@@ -134,6 +135,7 @@ const newRecord = (nhsaCode: string): DrugRecord => ({
   clinicMin: null,
   clinicMax: null,
   tracePrefix: null,
+  gtin: null,
   active: true,
 });
 
@@ -163,6 +165,7 @@ const copyRecord = (r: DrugRecord): DrugRecord => ({
   clinicMin: r.clinicMin,
   clinicMax: r.clinicMax,
   tracePrefix: r.tracePrefix,
+  gtin: r.gtin,
   active: r.active,
 });
 
@@ -328,6 +331,16 @@ export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapp
           else rec.tracePrefix = t || null;
           break;
         }
+        case 'gtin': {
+          if (!t) {
+            rec.gtin = null;
+            break;
+          }
+          const g = normalizeGtin(t);
+          if ('problem' in g) problem(field, g.problem);
+          else rec.gtin = g.gtin;
+          break;
+        }
         case 'defaultSupplier': {
           if (!t) {
             rec.defaultSupplierId = null;
@@ -436,6 +449,7 @@ const CHANGE_LABELS: Record<keyof DrugRecord, string> = {
   clinicMin: '村室下限',
   clinicMax: '村室上限',
   tracePrefix: '追溯码前缀',
+  gtin: '商品条码',
   active: '状态',
 };
 

@@ -409,6 +409,26 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     }
   }
 
+  // Sales carry the codes scanned at the counter for the ledger row they went with (a 销售退货 row: those of
+  // the sale it reverses). An opened box is named by every dispensing that used it (拆零: each sale its part).
+  const saleCodes = new Map<number, string[]>();
+  const saleRowIds = [...new Set(ledger.filter((r) => r.movement === 'dispense').map((r) => (r.qty > 0 && r.reversesId !== null ? r.reversesId : r.id)))];
+  for (let i = 0; i < saleRowIds.length; i += 500) {
+    const chunk = saleRowIds.slice(i, i + 500);
+    const rows = db
+      .prepare(
+        `SELECT ledger_id AS ledgerId, code FROM box_events
+          WHERE ledger_id IN (${chunk.map(() => '?').join(',')}) AND event = 'dispense' ORDER BY id`,
+      )
+      .all(...chunk) as { ledgerId: number; code: string }[];
+    for (const r of rows) {
+      const list = saleCodes.get(r.ledgerId) ?? [];
+      if (!list.includes(r.code)) list.push(r.code);
+      saleCodes.set(r.ledgerId, list);
+    }
+  }
+  const codesOfSale = (r: LedgerRow) => (saleCodes.get(r.qty > 0 && r.reversesId !== null ? r.reversesId : r.id) ?? []).map((c) => ({ drug_trac_codg: c }));
+
   const rows = emptyRows();
   const pack = (d: DrugRow) => `${d.packSize}${d.baseUnit}/${d.packUnit}`;
   const drugFields = (d: DrugRow) => ({ med_list_codg: d.nhsaCode, fixmedins_hilist_id: fixmedinsHilistId(d.id), fixmedins_hilist_name: d.name });
@@ -585,7 +605,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           drug_prod_barc: '',
           shelf_posi: '',
           mdtrt_setl_type: sale ? (sale.mdtrtSetlType ?? SETL_TYPE.insured) : '',
-          drugtracinfo: [],
+          drugtracinfo: codesOfSale(r),
         };
         break;
       case '3506':
@@ -594,7 +614,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           ...saleFields(),
           medins_prod_sel_no: doc.docNo,
           mdtrt_sn: doc.visitNo ?? '',
-          drugtracinfo: [],
+          drugtracinfo: codesOfSale(r),
         };
         break;
       default:

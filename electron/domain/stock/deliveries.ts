@@ -7,11 +7,13 @@ import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { postingContext } from './common';
-import { allocateFefo, assertPostable, postMovement, transfer, type Allocation } from './ledger';
+import { allocateFefo, assertPostable, postMovement, transfer, type Allocation, type PostingContext } from './ledger';
+import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent } from './boxes';
+import { BOX_STATE_LABELS, productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
 import { bookSight } from '../stocktake/blind';
 import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
 import { describeQty } from '../master-data/quantities';
-import { drugSnapshot } from '../master-data/drugs';
+import { drugSnapshot, type DrugSnapshot } from '../master-data/drugs';
 import { nearExpiryLimit } from '../master-data/expiry';
 
 interface OutstandingLine {
@@ -148,9 +150,12 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   let total = 0;
   const touchedRequisitions = new Set<number>();
 
+  const seenCodes = new Set<string>();
   for (const l of input.lines) {
     const line = outstandingLine(db, input.clinicId, l.requisitionLineId, l.qty);
     const d = drugSnapshot(db, line.drugId);
+    const codes = readLineCodes(l.traceCodes, d.drugName, seenCodes);
+    const picked: PickedLot[] = [];
     // Allocated after the previous line posted, so lines of the same drug never share a unit.
     for (const lot of allocateFefo(db, hub, line.drugId, l.qty, posting.businessDate)) {
       lineNo += 1;
@@ -190,7 +195,9 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
       });
       sql(db, 'UPDATE delivery_lines SET amount = ? WHERE id = ?').run(moved.in.amount, lineId);
       total += moved.in.amount;
+      picked.push({ lotId: lot.lotId, batchNo: lot.batchNo, qty: lot.qty, deliveryLineId: Number(lineId), ledgerId: moved.in.id, boxes: 0 });
     }
+    pickBoxes(posting, codes, { drug: d, picked, hub, transitId, clinicId: input.clinicId, deliveryId });
     sql(db, 'UPDATE requisition_lines SET issued_qty = issued_qty + ? WHERE id = ?').run(l.qty, line.requisitionLineId);
     touchedRequisitions.add(line.requisitionId);
   }
@@ -198,6 +205,91 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   sql(db, 'UPDATE deliveries SET total_amount = ? WHERE id = ?').run(total, deliveryId);
   ctx.audit.target = `delivery:${deliveryId}`;
   return getDelivery(db, deliveryId);
+}
+
+interface PickedLot {
+  lotId: number;
+  batchNo: string;
+  qty: number;
+  deliveryLineId: number;
+  ledgerId: number;
+  boxes: number;
+}
+
+/**
+ * Boxes scanned while picking go with the lots first-expiry-first chose: a scan does not choose the lot. FEFO
+ * is a rule the hub relies on (expired stock is the costliest loss), and the ledger has already posted it; a box
+ * of another batch is the wrong box, and the picker is told which batch to take.
+ */
+function pickBoxes(
+  p: PostingContext,
+  codes: (ParsedTraceCode & { code: string })[],
+  o: { drug: DrugSnapshot; picked: PickedLot[]; hub: number; transitId: number; clinicId: number; deliveryId: number },
+): void {
+  const { drug, picked } = o;
+  const traceDrug = drugTraceInfo(p.db, drug.drugId);
+  const where = drug.drugName;
+  for (const parsed of codes) {
+    const mismatch = productMismatch(parsed, traceDrug);
+    if (mismatch) throw new AppError('VALIDATION', `${where}：${mismatch}`);
+    let box = getBox(p.db, parsed.code);
+    if (!box) {
+      // 无码库存: a box received before the hub scanned, seen for the first time. It joins the chain here, in the
+      // batch its GS1 code names, or else the first batch picked.
+      const lot = picked.find((x) => parsed.batchNo === null || x.batchNo === parsed.batchNo);
+      if (!lot)
+        throw new AppError(
+          'BUSINESS_RULE',
+          `${where}：追溯码 ${parsed.code} 的批号 ${parsed.batchNo}；按先到期先出本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`,
+        );
+      const receiptLine = sql(p.db, 'SELECT id FROM receipt_lines WHERE lot_id = ?').get(lot.lotId) as { id: number } | undefined;
+      if (!receiptLine) throw new AppError('BUSINESS_RULE', `${where}：追溯码 ${parsed.code} 不在中心药库的账上，不能扫码出库`);
+      sql(
+        p.db,
+        `INSERT INTO trace_codes (code, kind, drug_id, lot_id, receipt_line_id, state, store_id, used_qty, last_date)
+         VALUES (?, ?, ?, ?, ?, 'untracked', ?, 0, ?)`,
+      ).run(parsed.code, parsed.kind, drug.drugId, lot.lotId, receiptLine.id, o.hub, p.businessDate);
+      box = getBox(p.db, parsed.code)!;
+    }
+    if (box.drugId !== drug.drugId) {
+      throw new AppError('VALIDATION', `${where}：追溯码 ${box.code} 是 ${drugTraceInfo(p.db, box.drugId).drugName} 的码，不是本行的药品`);
+    }
+    if (box.storeId !== o.hub || !(box.state === 'in_stock' || box.state === 'untracked')) {
+      throw new AppError(
+        'BUSINESS_RULE',
+        `${where}：追溯码 ${box.code} 这盒药现在${BOX_STATE_LABELS[box.state]}${box.storeId ? `（${storeName(p.db, box.storeId)}）` : ''}，不在中心药库，不能出库`,
+      );
+    }
+    const lot = picked.find((x) => x.lotId === box.lotId);
+    if (!lot) {
+      const batch = (sql(p.db, 'SELECT batch_no AS b FROM lots WHERE id = ?').get(box.lotId) as { b: string }).b;
+      throw new AppError(
+        'BUSINESS_RULE',
+        `${where}：追溯码 ${box.code} 是批号 ${batch} 的药；按先到期先出，本行应发批号 ${picked.map((x) => x.batchNo).join('、')}`,
+      );
+    }
+    if ((lot.boxes + 1) * drug.packSize > lot.qty) {
+      throw new AppError('VALIDATION', `${where}：批号 ${lot.batchNo} 本行出库 ${describeQty(lot.qty, drug)}，扫码的盒数多于整盒数`);
+    }
+    lot.boxes += 1;
+    moveBox(
+      p,
+      box,
+      { state: 'in_transit', storeId: o.transitId },
+      {
+        event: 'issue',
+        clinicId: o.clinicId,
+        docType: 'delivery',
+        docId: o.deliveryId,
+        docLineId: lot.deliveryLineId,
+        ledgerId: lot.ledgerId,
+      },
+    );
+  }
+}
+
+function storeName(db: ReadDb, storeId: number): string {
+  return (sql(db, 'SELECT name FROM stores WHERE id = ?').get(storeId) as { name: string }).name;
 }
 
 /** A reviewed requisition whose approved lines are all delivered is closed. */
@@ -280,6 +372,8 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
   if (byId.size > lines.length) throw new AppError('VALIDATION', '签收的行不属于该配送单');
 
   const { storeId, transitId } = clinicStores(db, delivery.clinicId);
+  const scanned = readLineCodes(input.scannedCodes, '签收扫码', new Set());
+  const signedIn = new Map<number, number>();
   let discrepancies = 0;
   for (const line of lines) {
     const signed = byId.get(line.id)!;
@@ -297,7 +391,7 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
       discrepancies += 1;
     }
     if (signed.receivedQty > 0) {
-      transfer(posting, {
+      const moved = transfer(posting, {
         fromStoreId: transitId,
         toStoreId: storeId,
         lotId: line.lotId,
@@ -308,6 +402,7 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
         docId: delivery.id,
         docLineId: line.id,
       });
+      signedIn.set(line.id, moved.in.id);
     }
     sql(db, 'UPDATE delivery_lines SET received_qty = ?, discrepancy_reason = ? WHERE id = ?').run(
       signed.receivedQty,
@@ -315,6 +410,7 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
       line.id,
     );
   }
+  signBoxes(posting, scanned, { delivery, lines, byId, signedIn, storeId, transitId });
   sql(db, 'UPDATE deliveries SET status = ?, signed_by = ?, signed_at = ?, sign_date = ?, sign_note = ? WHERE id = ?').run(
     discrepancies ? 'discrepancy' : 'signed',
     ctx.user.id,
@@ -325,6 +421,89 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
   );
   ctx.audit.target = `delivery:${delivery.id}`;
   return getDelivery(db, delivery.id);
+}
+
+/**
+ * Boxes at sign-off. A box of the delivery arrives when it was scanned, or when its line arrived in full (scanning
+ * is optional); on a short line an unscanned box stays in transit — it is the shortfall the hub settles. A code
+ * scanned that is not on the delivery is flagged at once ('foreign') and moves nothing.
+ */
+function signBoxes(
+  p: PostingContext,
+  scanned: (ParsedTraceCode & { code: string })[],
+  o: {
+    delivery: { id: number; clinicId: number };
+    lines: DeliveryLineRow[];
+    byId: Map<number, { receivedQty: number }>;
+    signedIn: Map<number, number>;
+    storeId: number;
+    transitId: number;
+  },
+): void {
+  const codes = new Set(scanned.map((c) => c.code));
+  const issued = boxesMovedBy(p.db, 'issue', 'delivery', o.delivery.id).filter((b) => b.state === 'in_transit' && b.storeId === o.transitId);
+  const issuedCodes = new Set(issued.map((b) => b.code));
+  for (const line of o.lines) {
+    const onLine = issued.filter((b) => b.docLineId === line.id);
+    const received = o.byId.get(line.id)!.receivedQty;
+    const scannedHere = onLine.filter((b) => codes.has(b.code)).length;
+    if (scannedHere * line.packSize > received) {
+      throw new AppError('VALIDATION', `${line.drugName}：扫到 ${scannedHere} 盒，但实收只填了 ${describeQty(received, line)}，请核对实收数量`);
+    }
+    for (const box of onLine) {
+      if (!codes.has(box.code) && received < line.qty) continue;
+      moveBox(
+        p,
+        box,
+        { state: 'in_stock', storeId: o.storeId },
+        {
+          event: 'sign',
+          clinicId: o.delivery.clinicId,
+          docType: 'delivery',
+          docId: o.delivery.id,
+          docLineId: line.id,
+          ledgerId: o.signedIn.get(line.id) ?? null,
+        },
+      );
+    }
+  }
+  for (const parsed of scanned) {
+    if (issuedCodes.has(parsed.code)) continue;
+    const box = getBox(p.db, parsed.code);
+    recordEvent(p, {
+      code: parsed.code,
+      event: 'sign',
+      drugId: box?.drugId ?? null,
+      lotId: box?.lotId ?? null,
+      clinicId: o.delivery.clinicId,
+      docType: 'delivery',
+      docId: o.delivery.id,
+      anomaly: 'foreign',
+      note: box
+        ? `追溯码 ${parsed.code}（${drugTraceInfo(p.db, box.drugId).drugName}）不在本配送单上：这盒药现在${BOX_STATE_LABELS[box.state]}${box.storeId ? `（${storeName(p.db, box.storeId)}）` : ''}`
+        : `追溯码 ${parsed.code} 不在本配送单上，卫生院也从未入库这个码`,
+    });
+  }
+}
+
+/** Boxes still in transit on a delivery line: the shortfall the hub settles. */
+function settleTransitBoxes(
+  p: PostingContext,
+  o: { deliveryId: number; lineId: number; clinicId: number; transitId: number; hub: number; resolution: 'returned_to_hub' | 'written_off'; ledgerId: number },
+): void {
+  const boxes = boxesMovedBy(p.db, 'issue', 'delivery', o.deliveryId).filter(
+    (b) => b.docLineId === o.lineId && b.state === 'in_transit' && b.storeId === o.transitId,
+  );
+  for (const box of boxes) {
+    moveBox(p, box, o.resolution === 'returned_to_hub' ? { state: 'in_stock', storeId: o.hub } : { state: 'written_off', storeId: null }, {
+      event: o.resolution === 'returned_to_hub' ? 'transit_back' : 'transit_lost',
+      clinicId: o.clinicId,
+      docType: 'delivery',
+      docId: o.deliveryId,
+      docLineId: o.lineId,
+      ledgerId: o.ledgerId,
+    });
+  }
 }
 
 /** The hub settles a signed shortfall: back into the hub store, or written off as lost in transit. */
@@ -340,8 +519,9 @@ export function resolveDiscrepancy(ctx: WriteContext, input: ParsedInput<'delive
   const posting = postingContext(ctx);
   const { transitId } = clinicStores(db, delivery.clinicId);
   const ref = { docType: 'delivery' as const, docId: delivery.id, docLineId: line.id };
+  let ledgerId: number;
   if (input.resolution === 'returned_to_hub') {
-    transfer(posting, {
+    ledgerId = transfer(posting, {
       ...ref,
       fromStoreId: transitId,
       toStoreId: hubStoreId(db),
@@ -349,10 +529,19 @@ export function resolveDiscrepancy(ctx: WriteContext, input: ParsedInput<'delive
       qty: diff,
       outMovement: 'transit_out',
       inMovement: 'transit_back',
-    });
+    }).in.id;
   } else {
-    postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' });
+    ledgerId = postMovement(posting, { ...ref, storeId: transitId, lotId: line.lotId, qty: -diff, movement: 'writeoff' }).id;
   }
+  settleTransitBoxes(posting, {
+    deliveryId: delivery.id,
+    lineId: line.id,
+    clinicId: delivery.clinicId,
+    transitId,
+    hub: hubStoreId(db),
+    resolution: input.resolution,
+    ledgerId,
+  });
   if (line.requisitionLineId !== null) owedAgain(db, line.requisitionLineId, diff, ctx.now);
   sql(db, 'UPDATE delivery_lines SET resolution = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?').run(
     input.resolution,
@@ -385,8 +574,22 @@ export function getDelivery(db: ReadDb, id: number) {
             qty, unit_cost AS unitCost, amount, received_qty AS receivedQty, discrepancy_reason AS discrepancyReason,
             resolution, resolution_note AS resolutionNote
        FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no`,
+  ).all(id) as { id: number }[];
+  const boxes = sql(
+    db,
+    `SELECT e.doc_line_id AS lineId, e.code, coalesce(t.state, 'returned') AS state FROM box_events e LEFT JOIN trace_codes t ON t.code = e.code
+      WHERE e.doc_type = 'delivery' AND e.doc_id = ? AND e.event = 'issue' AND e.anomaly IS NULL ORDER BY e.id`,
+  ).all(id) as { lineId: number; code: string; state: string }[];
+  const traceNotices = sql(
+    db,
+    "SELECT code, anomaly, note AS message FROM box_events WHERE doc_type = 'delivery' AND doc_id = ? AND anomaly IS NOT NULL ORDER BY id",
   ).all(id);
-  return { ...head, ...extra, lines } as never;
+  return {
+    ...head,
+    ...extra,
+    lines: lines.map((l) => ({ ...l, boxes: boxes.filter((b) => b.lineId === l.id).map(({ lineId: _l, ...b }) => b) })),
+    traceNotices,
+  } as never;
 }
 
 export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveries.list'>) {

@@ -7,6 +7,7 @@ import { cancelReturn, createReturn, decideReturn, listReturns } from './returns
 import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
 import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
 import { assertClinicAccess } from '../scope';
+import { traceLookup } from './trace-lookup';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
 import { listStores } from '../master-data/stores';
@@ -50,4 +51,6 @@ export const stockHandlers = defineHandlers({
   'writeoffs.decide': decideWriteoff,
   'writeoffs.cancel': cancelWriteoff,
   'writeoffs.list': listWriteoffs,
+
+  'trace.lookup': traceLookup,
 });

@@ -11,6 +11,7 @@ import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
 import { drugSnapshot } from '../master-data/drugs';
 import { hubStoreId } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
+import { boxesMovedBy, drugTraceInfo, readLineCodes, recordEvent, registerBox } from './boxes';
 
 type Warning = { line: number | null; message: string };
 
@@ -35,18 +36,6 @@ function loadOrder(db: ReadDb, poId: number) {
     throw new AppError('INVALID_STATE', `采购订单 ${po.docNo} ${label[po.status] ?? po.status}，不能收货`);
   }
   return po;
-}
-
-function checkTraceCodes(db: ReadDb, codes: string[], lineNo: number, drug: { tracePrefix: string | null; packs: number }, seen: Set<string>): void {
-  if (codes.length > drug.packs) throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${drug.packs} 盒`);
-  for (const code of codes) {
-    if (drug.tracePrefix && !code.startsWith(drug.tracePrefix)) {
-      throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${code} 不属于该药品（应以 ${drug.tracePrefix} 开头）`);
-    }
-    if (seen.has(code)) throw new AppError('VALIDATION', `追溯码 ${code} 重复录入`);
-    seen.add(code);
-    if (sql(db, 'SELECT 1 FROM trace_codes WHERE code = ?').get(code)) throw new AppError('DUPLICATE', `追溯码 ${code} 已经入过库`);
-  }
 }
 
 export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>) {
@@ -87,8 +76,9 @@ export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.cr
       warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 近效期：有效期至 ${line.expiryDate}，不足 6 个月` });
     }
     const drug = drugSnapshot(db, poLine.drugId);
-    const tracePrefix = (sql(db, 'SELECT trace_prefix AS p FROM drugs WHERE id = ?').get(poLine.drugId) as { p: string | null }).p;
-    checkTraceCodes(db, line.traceCodes, lineNo, { tracePrefix, packs: Math.floor(line.qty / drug.packSize) }, seenCodes);
+    const codes = readLineCodes(line.traceCodes, `第 ${lineNo} 行`, seenCodes);
+    const packs = Math.floor(line.qty / drug.packSize);
+    if (codes.length > packs) throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${packs} 盒`);
 
     applyReceivedQty(db, poLine.id, line.qty);
     const packPrice = line.packPrice ?? poLine.packPrice;
@@ -129,10 +119,30 @@ export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.cr
       drug.baseUnit,
       drug.packSize,
     );
-    for (const code of line.traceCodes) {
-      sql(db, 'INSERT INTO trace_codes (code, drug_id, lot_id, receipt_line_id) VALUES (?, ?, ?, ?)').run(code, drug.drugId, lotId, lineId);
+    const row = postMovement(posting, {
+      storeId: hub,
+      lotId,
+      qty: line.qty,
+      movement: 'receipt',
+      amount,
+      docType: 'receipt',
+      docId: receiptId,
+      docLineId: Number(lineId),
+    });
+    const traceDrug = drugTraceInfo(db, drug.drugId);
+    for (const parsed of codes) {
+      registerBox(posting, parsed, `第 ${lineNo} 行`, {
+        drug: traceDrug,
+        lotId,
+        batchNo: line.batchNo,
+        expiryDate: line.expiryDate,
+        mfgDate: line.mfgDate ?? null,
+        receiptId,
+        receiptLineId: Number(lineId),
+        storeId: hub,
+        ledgerId: row.id,
+      });
     }
-    postMovement(posting, { storeId: hub, lotId, qty: line.qty, movement: 'receipt', amount, docType: 'receipt', docId: receiptId, docLineId: Number(lineId) });
     total += amount;
   });
 
@@ -148,13 +158,28 @@ export function reverseReceipt(ctx: WriteContext, input: ParsedInput<'receipts.r
     | undefined;
   if (!receipt) throw notFound('入库单');
   if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
-  reverseDocument(postingContext(ctx), 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
+  const posting = postingContext(ctx);
+  reverseDocument(posting, 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
   const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as {
     poLineId: number | null;
     qty: number;
   }[];
   for (const l of lines) if (l.poLineId) applyReceivedQty(db, l.poLineId, -l.qty);
-  sql(db, 'DELETE FROM trace_codes WHERE receipt_line_id IN (SELECT id FROM receipt_lines WHERE receipt_id = ?)').run(receipt.id);
+  // The ledger reversal succeeded, so every box is still at the hub. The code leaves the register (it may be
+  // received again, correctly this time); its history keeps the receipt and the reversal.
+  for (const box of boxesMovedBy(db, 'receipt', 'receipt', receipt.id)) {
+    recordEvent(posting, {
+      code: box.code,
+      event: 'receipt_reversed',
+      drugId: box.drugId,
+      lotId: box.lotId,
+      fromStoreId: box.storeId,
+      docType: 'receipt',
+      docId: receipt.id,
+      docLineId: box.docLineId,
+    });
+    sql(db, 'DELETE FROM trace_codes WHERE code = ?').run(box.code);
+  }
   sql(db, "UPDATE receipts SET status = 'reversed', reversed_by = ?, reversed_at = ?, reverse_reason = ? WHERE id = ?").run(
     ctx.user.id,
     ctx.now.toISOString(),

@@ -53,6 +53,7 @@ const SupervisionDashboardPage = lazy(() => import('../pages/supervision/Dashboa
 const SignalsPage = lazy(() => import('../pages/supervision/SignalsPage'));
 const SignalDetailPage = lazy(() => import('../pages/supervision/SignalDetailPage'));
 const SupervisionRulesPage = lazy(() => import('../pages/supervision/RulesPage'));
+const TracePage = lazy(() => import('../pages/trace/TracePage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -97,6 +98,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/stock/on-hand', label: '库存查询', roles: ALL_ROLES, element: <OnHandPage />, group: 'stock' },
   { path: '/stock/card', label: '库存台账', roles: ALL_ROLES, element: <StockCardPage />, group: 'stock' },
   { path: '/stock/alerts', label: '库存预警', roles: ALL_ROLES, element: <AlertsPage />, group: 'stock' },
+  { path: '/trace', label: '药品追溯', roles: ALL_ROLES, element: <TracePage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
   { path: '/stocktake', label: '盘点与抽查', roles: HUB_ROLES, element: <StocktakesPage />, group: 'stocktake' },

@@ -6,6 +6,7 @@ import { roundRule } from './round';
 import { shortageRule } from './shortage';
 import { spikeRule } from './spike';
 import { swapRule } from './swap';
+import { codeSwapRule, dupCodeRule, outsideRule, strayRule } from './trace';
 
 export const RULES: Record<RuleKey, Rule> = {
   spike: spikeRule,
@@ -14,4 +15,8 @@ export const RULES: Record<RuleKey, Rule> = {
   round: roundRule,
   closed: closedRule,
   shortage: shortageRule,
+  dupcode: dupCodeRule,
+  stray: strayRule,
+  outside: outsideRule,
+  codeswap: codeSwapRule,
 };

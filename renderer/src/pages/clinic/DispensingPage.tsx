@@ -14,11 +14,16 @@ import { toIsoDate, todayIso } from '../../components/dates';
 import { useSession } from '../../stores/session';
 import { isAfterHubToday } from '../../components/hubClock';
 import { formatFen } from '../../../../shared/money';
+import { ScanInput } from '../../components/ScanInput';
+import { useApiLookup } from '../trace/useTraceLookup';
 
 type Entry = z.infer<typeof dispensingEntry>;
+type DraftDrug = Pick<DrugHit, 'id' | 'genericName' | 'spec' | 'packUnit' | 'baseUnit' | 'packSize'> & { stockQty?: number | null };
 interface DraftLine {
-  drug: DrugHit;
+  drug: DraftDrug;
   qty: number;
+  /** Boxes scanned for this line (追溯码, as the server spells them). */
+  codes: string[];
 }
 
 const newToken = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -135,6 +140,7 @@ export default function DispensingPage() {
     invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
     onSuccess: (e) => {
       message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${formatFen(e.totalAmount)}`);
+      for (const n of e.traceNotices) message.warning(n.message, 8);
       setLines([]);
       setRxNo('');
       setVisitNo('');
@@ -159,10 +165,27 @@ export default function DispensingPage() {
       message.error(`${current.genericName} 库存只有 ${current.stockQty}${current.baseUnit}，不能登记 ${already + qty}${current.baseUnit}`);
       return;
     }
-    setLines([...lines, { drug: current, qty }]);
+    setLines([...lines, { drug: current, qty, codes: [] }]);
     setCurrent(null);
     setQty(null);
     focusPicker();
+  }
+
+  const lookup = useApiLookup();
+  /** A scanned box joins its drug's line (one pack per box; 拆零: change the quantity after scanning). */
+  async function scanBox(code: string) {
+    if (lines.some((l) => l.codes.includes(code))) return { tone: 'warn' as const, message: `${code} 已经扫过` };
+    const found = await lookup(code);
+    if (!found.drug) return { tone: 'error' as const, message: `认不出追溯码 ${code} 是哪种药品：请先在上方选药再扫码` };
+    const drug = found.drug;
+    const i = lines.findIndex((l) => l.drug.id === drug.drugId);
+    const base = { id: drug.drugId, genericName: drug.drugName, spec: drug.spec, packUnit: drug.packUnit, baseUnit: drug.baseUnit, packSize: drug.packSize };
+    if (i < 0) setLines([...lines, { drug: base, qty: drug.packSize, codes: [code] }]);
+    else setLines(lines.map((l, j) => (j === i ? { ...l, qty: l.codes.length === 0 ? l.qty : l.qty + drug.packSize, codes: [...l.codes, code] } : l)));
+    const here = found.box?.state === 'in_stock' || found.box?.state === 'opened';
+    return here
+      ? { tone: 'ok' as const, message: `${drug.drugName} ${drug.spec}：已扫 ${code}` }
+      : { tone: 'warn' as const, message: `${drug.drugName}：${found.box ? '这盒药不在本室的账上' : '卫生院没有这个码的入库记录'}，登记时将记为异常` };
   }
 
   function submit() {
@@ -173,7 +196,7 @@ export default function DispensingPage() {
       rxNo: rxNo || null,
       visitNo: visitNo || null,
       clientToken: token,
-      lines: lines.map((l) => ({ drugId: l.drug.id, qty: l.qty })),
+      lines: lines.map((l) => ({ drugId: l.drug.id, qty: l.qty, traceCodes: l.codes })),
     });
   }
 
@@ -218,6 +241,7 @@ export default function DispensingPage() {
             }}
           >
             <Space orientation="vertical" style={{ width: '100%' }}>
+              <ScanInput label="扫码登记" placeholder="扫药盒追溯码（回车）：自动加入该药，每盒一包装" autoFocus={false} onScan={scanBox} />
               <DrugPicker
                 key={pickerGen}
                 storeId={storeId}
@@ -253,6 +277,7 @@ export default function DispensingPage() {
                 columns={[
                   { title: '药品', key: 'drug', render: (_, l) => `${l.drug.genericName} ${l.drug.spec}` },
                   { title: '数量', key: 'qty', align: 'right', render: (_, l) => <Qty qty={l.qty} drug={l.drug} showBase /> },
+                  { title: '扫码', key: 'codes', align: 'right', width: 56, render: (_, l) => (l.codes.length ? `${l.codes.length}盒` : '') },
                   {
                     title: '',
                     key: 'del',

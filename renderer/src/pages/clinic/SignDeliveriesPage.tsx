@@ -5,6 +5,7 @@ import { Page } from '../../components/Page';
 import { Money, Qty } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { DeliveryList } from '../stock/DeliveriesPage';
+import { ScanInput } from '../../components/ScanInput';
 
 interface LineState {
   receivedQty: number | null;
@@ -17,15 +18,29 @@ function SignCard({ id }: { id: number }) {
   const delivery = useApiQuery('deliveries.get', { id });
   const [lines, setLines] = useState<Record<number, LineState>>({});
   const [note, setNote] = useState('');
+  const [scanned, setScanned] = useState<string[]>([]);
   const sign = useApiMutation('deliveries.sign', {
     invalidates: ['deliveries.list', 'deliveries.get', 'stock.onHand'],
-    onSuccess: (d) => message.success(d.status === 'signed' ? `${d.docNo} 已签收入库` : `${d.docNo} 已签收，差异已通知中心库`),
+    onSuccess: (d) => {
+      message.success(d.status === 'signed' ? `${d.docNo} 已签收入库` : `${d.docNo} 已签收，差异已通知中心库`);
+      for (const n of d.traceNotices) message.warning(n.message, 8);
+    },
   });
   const d = delivery.data;
   useEffect(() => {
     if (d) setLines(Object.fromEntries(d.lines.map((l) => [l.id, { receivedQty: l.qty, reason: '' }])));
   }, [d]);
   if (!d) return <Card loading />;
+  const coded = d.lines.reduce((n, l) => n + l.boxes.length, 0);
+  const onDelivery = (code: string) => d.lines.find((l) => l.boxes.some((b) => b.code === code));
+  function scan(code: string) {
+    if (scanned.includes(code)) return { tone: 'warn' as const, message: `${code} 已经扫过` };
+    setScanned([...scanned, code]);
+    const line = onDelivery(code);
+    if (!line) return { tone: 'error' as const, message: `${code} 不在本配送单上：签收时会报告中心库` };
+    const n = line.boxes.filter((b) => b.code === code || scanned.includes(b.code)).length;
+    return { tone: 'ok' as const, message: `${line.drugName}：已扫 ${n}/${line.boxes.length} 盒` };
+  }
   const problems = d.lines.filter((l) => {
     const s = lines[l.id];
     return s && (s.receivedQty === null || (s.receivedQty < l.qty && !s.reason.trim()));
@@ -41,6 +56,17 @@ function SignCard({ id }: { id: number }) {
       extra={<Money fen={d.totalAmount} prefix />}
       style={{ marginBottom: 16 }}
     >
+      {coded > 0 && (
+        <div style={{ marginBottom: 8 }}>
+          <ScanInput label="扫码签收" placeholder="逐盒扫码核对到货（回车）" onScan={scan} />
+          <Typography.Text type="secondary">
+            本单 {coded} 盒有追溯码，已扫 {scanned.filter((c) => onDelivery(c)).length} 盒
+            {scanned.some((c) => !onDelivery(c)) && (
+              <Typography.Text type="danger">；不在本单上的码 {scanned.filter((c) => !onDelivery(c)).length} 个</Typography.Text>
+            )}
+          </Typography.Text>
+        </div>
+      )}
       <List
         dataSource={d.lines}
         renderItem={(l) => {
@@ -51,6 +77,11 @@ function SignCard({ id }: { id: number }) {
               <Typography.Text strong>{l.drugName}</Typography.Text> <Typography.Text type="secondary">{l.spec}</Typography.Text>
               <div className="muted">
                 批号 {l.batchNo} · 效期 {l.expiryDate} · 配送 <Qty qty={l.qty} drug={l} />
+                {l.boxes.length > 0 && (
+                  <Tag color={l.boxes.every((b) => scanned.includes(b.code)) ? 'green' : 'default'} style={{ marginLeft: 6 }}>
+                    已扫 {l.boxes.filter((b) => scanned.includes(b.code)).length}/{l.boxes.length} 盒
+                  </Tag>
+                )}
               </div>
               <Space wrap style={{ marginTop: 6 }}>
                 <span>实收</span>
@@ -96,6 +127,7 @@ function SignCard({ id }: { id: number }) {
             id: d.id,
             note: note || null,
             lines: d.lines.map((l) => ({ lineId: l.id, receivedQty: lines[l.id]?.receivedQty ?? 0, reason: lines[l.id]?.reason || null })),
+            scannedCodes: scanned,
           })
         }
       >

@@ -9,6 +9,9 @@ import { BookHidden, DrugName, Money, Qty, StatusTag } from '../../components/fo
 import { QtyInput } from '../../components/QtyInput';
 import { DeliveryDetailDrawer } from './DeliveryDetail';
 import { DELIVERY_STATUS_LABELS } from '../../../../shared/stock';
+import { BOX_STATE_LABELS } from '../../../../shared/traceCodes';
+import { ScanInput, type ScanResult } from '../../components/ScanInput';
+import { useApiLookup } from '../trace/useTraceLookup';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -27,6 +30,8 @@ function PendingTab() {
   const [qty, setQty] = useState<Record<number, number | null>>({});
   const [selected, setSelected] = useState<number[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [picks, setPicks] = useState<Record<number, string[]>>({});
+  const lookup = useApiLookup();
   const create = useApiMutation('deliveries.create', {
     invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
     onSuccess: (d) => {
@@ -34,6 +39,7 @@ function PendingTab() {
       setPreview(null);
       setSelected([]);
       setQty({});
+      setPicks({});
     },
   });
 
@@ -44,9 +50,31 @@ function PendingTab() {
     .map((l) => ({ requisitionLineId: l.requisitionLineId, qty: qty[l.requisitionLineId] ?? defaultQty(l) }))
     .filter((l) => l.qty > 0);
 
+  /** A scanned box joins the line of its drug whose FEFO batches include the box's batch. */
+  async function pick(p: Preview, code: string): Promise<ScanResult> {
+    if (Object.values(picks).some((c) => c.includes(code))) return { tone: 'warn', message: `${code} 已经扫过` };
+    const found = await lookup(code);
+    const lines = p.lines.filter((l) => l.drugId === found.drug?.drugId);
+    if (lines.length === 0) return { tone: 'error', message: `${found.drug ? found.drug.drugName : code} 不在本次出库的药品中` };
+    if (!found.box) return { tone: 'warn', message: `${found.drug!.drugName}：中心库没有这盒药的入库记录（无码库存），出库时按所发批号登记` };
+    if (found.box.state !== 'in_stock' && found.box.state !== 'untracked')
+      return { tone: 'error', message: `${code} 这盒药现在${found.box.state ? BOX_STATE_LABELS[found.box.state] : '不在中心库'}` };
+    const line = lines.find(
+      (l) => l.lots.some((lot) => lot.batchNo === found.box!.batchNo) && (picks[l.requisitionLineId]?.length ?? 0) < Math.floor(l.qty / l.packSize),
+    );
+    if (!line) {
+      const due = lines.flatMap((l) => l.lots.map((lot) => lot.batchNo)).join('、');
+      return { tone: 'error', message: `这盒是批号 ${found.box.batchNo}；按先到期先出应发批号 ${due}（或该批号已扫够）` };
+    }
+    setPicks({ ...picks, [line.requisitionLineId]: [...(picks[line.requisitionLineId] ?? []), code] });
+    const n = (picks[line.requisitionLineId]?.length ?? 0) + 1;
+    return { tone: 'ok', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${Math.floor(line.qty / line.packSize)} 盒` };
+  }
+
   async function showPreview() {
     try {
       setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
+      setPicks({});
     } catch (err) {
       message.error((err as Error).message);
     }
@@ -125,7 +153,7 @@ function PendingTab() {
         width={800}
         confirmLoading={create.isPending}
         onCancel={() => setPreview(null)}
-        onOk={() => create.mutate({ clinicId: current!, lines: chosen })}
+        onOk={() => create.mutate({ clinicId: current!, lines: chosen.map((l) => ({ ...l, traceCodes: picks[l.requisitionLineId] ?? [] })) })}
       >
         {preview && (
           <>
@@ -135,6 +163,9 @@ function PendingTab() {
               style={{ marginBottom: 12 }}
               title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。"
             />
+            <div style={{ marginBottom: 12 }}>
+              <ScanInput label="扫码拣货" placeholder="拣货时逐盒扫码（可不扫）：须是下表所列批号的药" onScan={(code) => pick(preview, code)} />
+            </div>
             <Table
               size="small"
               pagination={false}
@@ -143,6 +174,12 @@ function PendingTab() {
               columns={[
                 { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
                 { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+                {
+                  title: '已扫',
+                  key: 'picked',
+                  align: 'right',
+                  render: (_, l) => `${picks[l.requisitionLineId]?.length ?? 0}/${Math.floor(l.qty / l.packSize)} 盒`,
+                },
                 {
                   title: '批次',
                   key: 'lots',

@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react';
 import { App, Alert, Button, DatePicker, Descriptions, Drawer, Empty, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { PlusOutlined, SplitCellsOutlined, DeleteOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
+import dayjs from 'dayjs';
+import { parseTraceCode } from '../../../../shared/traceCodes';
 import type { receiptDetail, stockApi } from '../../../../shared/contract/stock';
 import { formatUnitPrice, lineAmountFromPackPrice, parseYuanToUnitPrice } from '../../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../../shared/stock';
@@ -25,6 +27,23 @@ interface DraftLine {
   qty: number | null;
   packPrice: string;
   traceCodes: string[];
+}
+
+/**
+ * New codes of a line; a GS1 code fills the line's batch, expiry and production date when they are still empty
+ * (the box says them; the server refuses a code that disagrees with what the line says).
+ */
+function withCodes(l: DraftLine, codes: string[]): Partial<DraftLine> {
+  const clean = codes.map((c) => c.trim()).filter(Boolean);
+  const patch: Partial<DraftLine> = { traceCodes: clean };
+  for (const raw of clean.filter((c) => !l.traceCodes.includes(c))) {
+    const r = parseTraceCode(raw);
+    if (!r.ok || r.value.kind !== 'gs1') continue;
+    if (r.value.batchNo && !l.batchNo && !patch.batchNo) patch.batchNo = r.value.batchNo;
+    if (r.value.expiryDate && !l.expiryDate && !patch.expiryDate) patch.expiryDate = r.value.expiryDate;
+    if (r.value.mfgDate && !l.mfgDate && !patch.mfgDate) patch.mfgDate = r.value.mfgDate;
+  }
+  return patch;
 }
 
 let keySeq = 0;
@@ -188,7 +207,9 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 title: '生产日期',
                 key: 'mfg',
                 width: 150,
-                render: (_, l) => <DatePicker onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" />,
+                render: (_, l) => (
+                  <DatePicker value={l.mfgDate ? dayjs(l.mfgDate) : null} onChange={(d) => update(l.key, { mfgDate: toIsoDate(d) })} aria-label="生产日期" />
+                ),
               },
               {
                 title: '有效期至',
@@ -196,6 +217,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 width: 150,
                 render: (_, l) => (
                   <DatePicker
+                    value={l.expiryDate ? dayjs(l.expiryDate) : null}
                     onChange={(d) => update(l.key, { expiryDate: toIsoDate(d) })}
                     aria-label="有效期至"
                     status={l.expiryDate && l.expiryDate < todayIso() ? 'error' : undefined}
@@ -224,9 +246,9 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                   <Select
                     mode="tags"
                     value={l.traceCodes}
-                    onChange={(codes: string[]) => update(l.key, { traceCodes: codes.map((c) => c.trim()).filter(Boolean) })}
+                    onChange={(codes: string[]) => update(l.key, withCodes(l, codes))}
                     tokenSeparators={[',', ' ', '\n']}
-                    placeholder={l.line.tracePrefix ? `以 ${l.line.tracePrefix} 开头的 20 位码` : '20 位数字，可扫码'}
+                    placeholder={l.line.tracePrefix ? `扫码：以 ${l.line.tracePrefix} 开头的 20 位码或 GS1 码` : '扫码：20 位码、GS1 码或企业码'}
                     style={{ width: '100%' }}
                     open={false}
                     aria-label="追溯码"

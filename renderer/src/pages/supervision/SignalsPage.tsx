@@ -72,7 +72,9 @@ export default function SignalsPage() {
       }
     >
       <Segmented
-        style={{ marginBottom: 12 }}
+        // Ten rules do not fit one row on a laptop: they wrap rather than widen the page (styles.css).
+        className="signal-rules"
+        style={{ marginBottom: 12, maxWidth: '100%' }}
         value={rule ?? 'all'}
         onChange={(v) => set('rule', v === 'all' ? undefined : (v as string))}
         options={[

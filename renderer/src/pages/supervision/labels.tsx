@@ -9,6 +9,10 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   round: 'orange',
   closed: 'purple',
   shortage: 'gold',
+  dupcode: 'red',
+  stray: 'geekblue',
+  outside: 'cyan',
+  codeswap: 'magenta',
 };
 
 const STATUS = {

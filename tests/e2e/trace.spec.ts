@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
+import { api, apiAs, seedCatalog } from './seed';
+
+/**
+ * 追溯码 end to end, scanner input simulated as a keyboard-wedge scanner types it (the code, then Enter): the
+ * pharmacist picks a delivery by scanning, the village doctor on a 390 px phone signs by scanning (one code
+ * not on the delivery) and dispenses by scanning, a second sale of the same box is flagged, and the 追溯 page
+ * and the signals screen show it.
+ */
+test.describe.configure({ mode: 'serial' });
+
+let server: ServerHandle;
+test.beforeAll(async () => {
+  server = await startServer({ clock: E2E_CLOCK });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+const PASSWORD = 'Qingshi2026';
+const SHOTS = '/work/shots/trace';
+const code = (n: number) => `8123456000000000000${n}`;
+
+async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** What a keyboard-wedge scanner does: types the code key by key, then Enter. */
+async function scan(page: Page, label: string, text: string) {
+  const box = page.getByLabel(label, { exact: true });
+  await box.click();
+  await box.pressSequentially(text, { delay: 5 });
+  await box.press('Enter');
+}
+
+test('boxes scanned at picking, sign-off and dispensing; a second sale is flagged and traced', async ({ browser }) => {
+  const setup = await browser.newContext({ baseURL: server.url });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
+  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+  const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
+  const ids = await seedCatalog(yaoku);
+  const req = await api(doctorApi, 'requisitions.submit', { submitToken: 'trace-e2e-0001', lines: [{ drugId: ids.amox, qty: 72, enteredIn: 'base' }] });
+  await api(yaoku, 'requisitions.decide', { id: req.id, lines: req.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
+  const preview = await api(yaoku, 'aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
+  const agg = await api(yaoku, 'aggregation.create', { requisitionIds: [req.id], hubReplenishment: false, fingerprint: preview.fingerprint });
+  await api(yaoku, 'orders.send', { id: agg.orders[0].id });
+  const order = await api(yaoku, 'orders.get', { id: agg.orders[0].id });
+  await api(yaoku, 'receipts.create', {
+    poId: order.id,
+    invoiceNo: 'FP-TRACE-1',
+    lines: [{ poLineId: order.lines[0].id, batchNo: 'A2611', expiryDate: '2028-10-31', qty: 72, traceCodes: [code(1), code(2), code(3)] }],
+  });
+
+  // 1. Picking on the desktop: two boxes scanned into the delivery.
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const ph = await desk.newPage();
+  await login(ph, server.url, 'yaoku', PASSWORD);
+  await openMenu(ph, '配送出库');
+  await ph
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('checkbox')
+    .check();
+  await ph.getByRole('button', { name: /预览出库/ }).click();
+  const dialog = ph.getByRole('dialog');
+  await scan(ph, '扫码拣货', code(1));
+  await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 1/3 盒');
+  await scan(ph, '扫码拣货', code(2));
+  await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 2/3 盒');
+  await scan(ph, '扫码拣货', code(2));
+  await expect(dialog.getByRole('status')).toHaveText(`${code(2)} 已经扫过`);
+  await shot(ph, 'pick-1366');
+  await dialog.getByRole('button', { name: '确认出库' }).click();
+  await expect(ph.getByText(/配送单 CK-\d{6}-0001 已出库/)).toBeVisible();
+
+  // 2. The village doctor signs on a phone by scanning: both boxes, and one code that was never on the delivery.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const doc = await phone.newPage();
+  await login(doc, server.url, 'cy01', PASSWORD);
+  await doc.getByRole('button', { name: '打开导航菜单' }).click();
+  await openMenu(doc, '配送签收');
+  const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
+  await scan(doc, '扫码签收', code(1));
+  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/2 盒');
+  await scan(doc, '扫码签收', code(2));
+  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 2/2 盒');
+  await scan(doc, '扫码签收', code(9));
+  await expect(card.getByRole('status')).toHaveText(`${code(9)} 不在本配送单上：签收时会报告中心库`);
+  await expect(card.getByText('已扫 2/2 盒')).toBeVisible();
+  await shot(doc, 'sign-390');
+  await card.getByRole('button', { name: '确认签收' }).click();
+  await expect(doc.getByText(/已签收入库/)).toBeVisible();
+  await expect(doc.getByText(`追溯码 ${code(9)} 不在本配送单上，卫生院也从未入库这个码`)).toBeVisible();
+
+  // 3. Dispensing by scanning: the box joins its drug's line, one pack per box.
+  await doc.getByRole('button', { name: '打开导航菜单' }).click();
+  await openMenu(doc, '用药登记');
+  await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
+  await scan(doc, '扫码登记', code(1));
+  await expect(doc.getByRole('status')).toHaveText(`阿莫西林胶囊 0.25g*24粒：已扫 ${code(1)}`);
+  await doc.getByPlaceholder('就诊号（可不填）').fill('MZ-0001');
+  await shot(doc, 'dispense-390');
+  await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
+  await expect(doc.getByText(/已登记 1 种药品/)).toBeVisible();
+
+  // The same box sold again: the scan warns, the entry posts, and the second sale is flagged.
+  await scan(doc, '扫码登记', code(1));
+  await expect(doc.getByRole('status')).toHaveText('阿莫西林胶囊：这盒药不在本室的账上，登记时将记为异常');
+  await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
+  await expect(doc.getByText(/又被扫码销售（重复追溯码）/)).toBeVisible();
+
+  // 4. 追溯 on the phone: the box's whole path.
+  await doc.getByRole('button', { name: '打开导航菜单' }).click();
+  await openMenu(doc, '药品追溯');
+  await expect(doc.getByRole('heading', { name: '药品追溯' })).toBeVisible();
+  await scan(doc, '追溯码', code(1));
+  const events = doc.getByTestId('trace-event');
+  await expect(events).toHaveCount(5);
+  await expect(events.nth(0)).toContainText('验收入库');
+  await expect(events.nth(0)).toContainText('国药控股湖南有限公司');
+  await expect(events.nth(3)).toContainText('用药登记（销售）');
+  await expect(events.nth(3)).toContainText('MZ-0001');
+  await expect(events.nth(4)).toContainText('重复追溯码');
+  await shot(doc, 'trace-390');
+
+  // 5. The signal on the hub's screen, with its numbers; and the 追溯 page on a wide screen.
+  await openMenu(ph, '异常信号');
+  const row = ph.getByRole('row', { name: /重复追溯码/ });
+  await expect(row).toContainText('东湖村卫生室');
+  await desk.close();
+  const wide = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const dir = await wide.newPage();
+  await login(dir, server.url, 'yaoku', PASSWORD);
+  await openMenu(dir, '异常信号');
+  await expect(dir.getByRole('row', { name: /重复追溯码/ })).toBeVisible();
+  await shot(dir, 'signals-1440');
+  await openMenu(dir, '药品追溯');
+  await expect(dir.getByRole('heading', { name: '药品追溯' })).toBeVisible();
+  await scan(dir, '追溯码', code(1));
+  await expect(dir.getByTestId('trace-event')).toHaveCount(5);
+  await shot(dir, 'trace-1440');
+});
