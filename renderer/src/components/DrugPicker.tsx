@@ -129,7 +129,9 @@ export function DrugPicker({
   // biome-ignore lint/correctness/useExhaustiveDependencies: pick is a fresh closure each render; this follows the search's answer only
   useEffect(() => {
     if (!enterWaiting.current || pending) return;
-    if (hits.length > 0) pick(hits[0]);
+    // Picked from a task of its own (not this effect), so the caller can move the focus at once, in the same
+    // task: a key pressed in between still finds the Enter waiting and is kept for the caller.
+    if (hits.length > 0) setTimeout(() => enterWaiting.current && pick(hits[0]), 0);
     else {
       // Nothing found: the waiting Enter lapses and the keys typed meanwhile go back into the box, in order.
       enterWaiting.current = false;

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { App, Button, Card, Col, DatePicker, Empty, Input, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -32,7 +33,8 @@ function shortageOf(drug: DrugHit, qty: number, lines: DraftLine[]): string | nu
   const left = drug.stockQty - draftQty(lines, drug.id);
   const unit = { packSize: drug.packSize, packUnit: drug.packUnit, baseUnit: drug.baseUnit };
   if (left <= 0) return drug.stockQty === 0 ? `${drug.genericName}：本室无库存` : `${drug.genericName}：本次已登记完本室的库存`;
-  if (qty > left) return `${drug.genericName}：可用 ${formatQty(left, unit.packSize, unit.packUnit, unit.baseUnit)}，不能登记 ${formatQty(qty, unit.packSize, unit.packUnit, unit.baseUnit)}`;
+  if (qty > left)
+    return `${drug.genericName}：可用 ${formatQty(left, unit.packSize, unit.packUnit, unit.baseUnit)}，不能登记 ${formatQty(qty, unit.packSize, unit.packUnit, unit.baseUnit)}`;
   return null;
 }
 
@@ -173,16 +175,19 @@ export default function DispensingPage() {
   });
 
   function choose(hit: DrugHit, typedAhead: string) {
-    setCurrent(hit);
-    setShortage(null);
     // Digits typed before the search answered are the quantity (in base units, the unit the box opens in).
     const digits = toHalfWidthDigits(typedAhead);
-    setQty(/^\d+$/.test(digits) ? Number(digits) : null);
+    // The quantity box is drawn and focused before this task ends: a key pressed meanwhile would land in the
+    // picker and start a new search (the "12" that picked 维生素B12).
+    flushSync(() => {
+      setCurrent(hit);
+      setShortage(null);
+      setQty(/^\d+$/.test(digits) ? Number(digits) : null);
+    });
+    const box = qtyBox.current?.querySelector('input');
+    box?.focus();
+    box?.setSelectionRange(box.value.length, box.value.length);
   }
-  // Once the quantity box of the chosen drug is on screen, the quantity is typed next.
-  useEffect(() => {
-    if (current) qtyBox.current?.querySelector('input')?.focus();
-  }, [current]);
 
   /** The line being typed, checked against what the shelf holds; null (with the reason on screen) when it cannot be added. */
   function currentLine(): DraftLine | null {
