@@ -6,7 +6,8 @@ import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDeli
 import { createDispensing, listDispensings, reverseDispensing } from './dispensing';
 import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
 import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
-import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
+import { stockCard, stockLots, stockOnHand } from './views';
+import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
@@ -17,6 +18,9 @@ export const stockHandlers = defineHandlers({
   'stock.lots': stockLots,
   'stock.card': stockCard,
   'stock.alerts': stockAlerts,
+  'stock.alertsExport': { async: async (ctx, input) => stockAlertsWorkbook(ctx, input) },
+  'stock.watchList': watchList,
+  'stock.setWatch': setWatch,
 
   'receipts.create': createReceipt,
   'receipts.openOrders': (ctx, input) => openOrders(ctx.db, input.supplierId),
