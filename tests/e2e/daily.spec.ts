@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
-import { expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
+import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -35,6 +35,26 @@ test.beforeAll(async ({ browser }) => {
     { drugId: ids.amox, lots: [{ batchNo: 'A2611', expiryDate: '2028-10-31', qty: 48 }] },
     { drugId: ids.ibu, lots: [{ batchNo: 'B2611', expiryDate: '2028-06-30', qty: 40 }] },
   ]);
+  // 氨氯地平 (7片 boxes) is on its way to the clinic, to be signed for on the phone.
+  await stockClinic(yaoku, doctor, clinicId, [{ drugId: ids.amlBrand, lots: [{ batchNo: 'C2611', expiryDate: '2028-08-31', qty: 14 }] }], { sign: false });
+  // 维生素C carries the catalog-wide clinic minimum that used to put it on every clinic's 缺货 list.
+  await api(yaoku, 'catalog.create', {
+    nhsaCode: 'XA11GAA010A001010100009',
+    genericName: '维生素C片',
+    dosageForm: '片剂',
+    spec: '0.1g*100片',
+    packUnit: '瓶',
+    baseUnit: '片',
+    packSize: 100,
+    manufacturer: '华北制药股份有限公司',
+    insuranceClass: 'A',
+    vbp: false,
+    vbpBatch: null,
+    vbpPrice: null,
+    defaultSupplierId: null,
+    clinicMin: 200,
+    clinicMax: 500,
+  });
   await setup.close();
 });
 test.afterAll(async () => {
@@ -131,3 +151,133 @@ for (const device of ['phone', 'desk'] as const) {
     await page.context().close();
   });
 }
+
+/** A tap on a phone: the element scrolled into view, then touched. */
+const tap = async (page: Page, target: ReturnType<Page['getByRole']>) => {
+  await target.scrollIntoViewIfNeeded();
+  await target.tap();
+};
+
+test('a village doctor on a phone: 新建退货 and 新建报损 with the drug picker, short stock said, and a sign-off confirmed', async ({ browser }) => {
+  const page = await phone(browser);
+  await signIn(page, server.url, 'cy01', PASSWORD);
+
+  // 退货: 阿莫西林 back to the hub. 1盒 is left after the dispensing above: 2盒 are refused with the reason. (The
+  // return posts when the hub confirms it: the shelf still holds the box for the alerts below.)
+  await openMenu(page, '退货', '退货');
+  await tap(page, page.getByRole('button', { name: '新建退货' }));
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('药品检索').tap();
+  await type(page, 'amxl');
+  await tap(page, page.locator('.drug-picker-popup .drug-hit').first() as never);
+  await tap(page, dialog.getByRole('button', { name: '批号 A2611' }));
+  const form = page.getByRole('dialog').filter({ hasText: '退回中心库' });
+  await form.getByLabel('数量（盒）').tap();
+  await type(page, '2');
+  await choose(page, '原因', '近效期');
+  await tap(page, form.getByRole('button', { name: '提交' }));
+  await expect(form.getByText('批号 A2611 只有 1盒')).toBeVisible();
+  await form.getByLabel('数量（盒）').press('Control+A');
+  await type(page, '1');
+  await expectNoSidewaysScroll(page, 390);
+  await shot(page, 'daily-return-phone');
+  await tap(page, form.getByRole('button', { name: '提交' }));
+  await expect(page.getByText('退货申请已提交，等待中心库确认收货')).toBeVisible();
+  await expect(page.getByText(/TH-\d{6}-\d{4}|退回/).first()).toBeVisible();
+
+  // 报损: one 布洛芬 capsule damaged.
+  await openMenu(page, '报损', '报损');
+  await tap(page, page.getByRole('button', { name: '新建报损' }));
+  await page.getByRole('dialog').getByLabel('药品检索').tap();
+  await type(page, 'blf');
+  await tap(page, page.locator('.drug-picker-popup .drug-hit').first() as never);
+  await tap(page, page.getByRole('dialog').getByRole('button', { name: '批号 B2611' }));
+  const writeoff = page.getByRole('dialog').filter({ hasText: '报损申请' });
+  await writeoff.getByLabel('数量（盒）').tap();
+  await type(page, '1');
+  await choose(page, '原因', '破损');
+  await tap(page, writeoff.getByRole('button', { name: '提交' }));
+  await expect(page.getByText('报损申请已提交，等待药库管理员审批')).toBeVisible();
+  await expectNoSidewaysScroll(page, 390);
+  await shot(page, 'daily-writeoff-phone');
+
+  // 配送签收: the button says why it cannot be pressed, and asks before posting.
+  await openMenu(page, '配送签收', '配送签收');
+  const card = page
+    .locator('.ant-card')
+    .filter({ hasText: /CK-\d{6}-\d{4}/ })
+    .first();
+  const received = card.getByLabel('数量（盒）');
+  await received.tap();
+  await received.press('Control+A');
+  await type(page, '1');
+  await expect(card.getByRole('button', { name: '确认签收' })).toBeDisabled();
+  await expect(card.getByRole('alert')).toHaveText('请先填写：氨氯地平片 差异原因');
+  await card.getByLabel('氨氯地平片 差异原因').tap();
+  await page.keyboard.insertText('一盒外包装破损');
+  await tap(page, card.getByRole('button', { name: '确认签收' }));
+  await expect(page.getByText('其中 1 种药品实收少于配送，差异将通知中心库。签收后计入本室库存。')).toBeVisible();
+  await expectNoSidewaysScroll(page, 390);
+  await shot(page, 'daily-sign-confirm-phone');
+  await tap(page, page.getByRole('button', { name: '确认无误，签收' }));
+  await expect(page.getByText(/已签收，差异已通知中心库/)).toBeVisible();
+  await page.context().close();
+});
+
+test('库存预警 for one clinic shows only its watched drugs; the workbench card opens the view it counts', async ({ browser }) => {
+  // The pharmacist sets 东湖's own 下限 of 阿莫西林 above what it holds.
+  const yaoku = await apiAs(browser, server.url, 'yaoku', PASSWORD);
+  const stores = (await api(yaoku, 'stock.stores', {})) as { id: number; kind: string; clinicId: number | null }[];
+  const storeId = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
+  await api(yaoku, 'stock.setWatch', { storeId, drugId: ids.amox, watched: true, minQty: 48, maxQty: 96 });
+
+  const page = await phone(browser);
+  await signIn(page, server.url, 'cy01', PASSWORD);
+  const todo = page
+    .getByRole('link', { name: /本室常用药缺货或低于下限/ })
+    .or(page.locator('a, button, [role=link]').filter({ hasText: '本室常用药缺货或低于下限' }));
+  await expect(todo.first()).toContainText('1');
+  await todo.first().tap();
+  await expect(page).toHaveURL(new RegExp(`/stock/alerts\\?store=${storeId}&kind=out_of_stock,below_min`));
+  const cards = page.locator('.alert-card');
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toContainText('阿莫西林胶囊');
+  await expect(cards.first()).toContainText('低于下限');
+  // 维生素C has the catalog-wide clinic minimum but 东湖 never used it: not on its list.
+  await page.goto(`${server.url}stock/alerts`);
+  await expect(page.locator('.alert-card').first()).toBeVisible();
+  await expect(page.getByText('维生素C片')).toHaveCount(0);
+  await expectNoSidewaysScroll(page, 390);
+  await shot(page, 'daily-alerts-phone');
+  await tap(page, page.getByRole('tab', { name: '常用药与上下限' }));
+  await expect(page.getByText('药库设定').or(page.getByText('近 90 天用过')).first()).toBeVisible();
+  await expectNoSidewaysScroll(page, 390);
+  await shot(page, 'daily-watch-phone');
+  await page.context().close();
+
+  for (const width of [1366, 1440]) {
+    const desk1 = await desk(browser, width);
+    await signIn(desk1, server.url, 'yaoku', PASSWORD);
+    await desk1.goto(`${server.url}stock/alerts?store=${storeId}`);
+    await expect(desk1.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('低于下限');
+    await expect(desk1.getByRole('row', { name: /维生素C片/ })).toHaveCount(0);
+    await shot(desk1, `daily-alerts-${width}`);
+    await desk1.getByRole('tab', { name: '常用药与上下限' }).click();
+    const row = desk1.getByRole('row', { name: /布洛芬缓释胶囊/ });
+    await row.getByRole('button', { name: '设置' }).click();
+    const dialog = desk1.getByRole('dialog');
+    await dialog.getByLabel('下限（盒）').click();
+    await desk1.keyboard.press('Control+A');
+    await desk1.keyboard.type('3', { delay: KEY_DELAY });
+    await dialog.getByLabel('上限（盒）').click();
+    await desk1.keyboard.press('Control+A');
+    await desk1.keyboard.type('1', { delay: KEY_DELAY });
+    await expect(dialog.getByText('下限不能高于上限')).toBeVisible();
+    await dialog.getByLabel('上限（盒）').press('Control+A');
+    await desk1.keyboard.type('6', { delay: KEY_DELAY });
+    await shot(desk1, `daily-watch-edit-${width}`);
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect(row).toContainText('3盒 ~ 6盒');
+    await desk1.context().close();
+  }
+});
