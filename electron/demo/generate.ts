@@ -9,6 +9,7 @@ import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
+import { setDemoStoreLevels } from './watch';
 
 export interface DemoParams {
   clinics: number;
@@ -73,6 +74,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     await configureDemoSchedules(runtime);
     await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
     await plantDemoAnomalies(runtime);
+    await setDemoStoreLevels(runtime);
   }
 }
 
