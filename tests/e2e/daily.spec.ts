@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
 import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
@@ -153,7 +153,7 @@ for (const device of ['phone', 'desk'] as const) {
 }
 
 /** A tap on a phone: the element scrolled into view, then touched. */
-const tap = async (page: Page, target: ReturnType<Page['getByRole']>) => {
+const tap = async (target: Locator) => {
   await target.scrollIntoViewIfNeeded();
   await target.tap();
 };
@@ -165,38 +165,38 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   // 退货: 阿莫西林 back to the hub. 1盒 is left after the dispensing above: 2盒 are refused with the reason. (The
   // return posts when the hub confirms it: the shelf still holds the box for the alerts below.)
   await openMenu(page, '退货', '退货');
-  await tap(page, page.getByRole('button', { name: '新建退货' }));
+  await tap(page.getByRole('button', { name: '新建退货' }));
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('药品检索').tap();
   await type(page, 'amxl');
-  await tap(page, page.locator('.drug-picker-popup .drug-hit').first() as never);
-  await tap(page, dialog.getByRole('button', { name: '批号 A2611' }));
+  await tap(page.locator('.drug-picker-popup .drug-hit').first());
+  await tap(dialog.getByRole('button', { name: '批号 A2611' }));
   const form = page.getByRole('dialog').filter({ hasText: '退回中心库' });
   await form.getByLabel('数量（盒）').tap();
   await type(page, '2');
   await choose(page, '原因', '近效期');
-  await tap(page, form.getByRole('button', { name: '提交' }));
+  await tap(form.getByRole('button', { name: '提交' }));
   await expect(form.getByText('批号 A2611 只有 1盒')).toBeVisible();
   await form.getByLabel('数量（盒）').press('Control+A');
   await type(page, '1');
   await expectNoSidewaysScroll(page, 390);
   await shot(page, 'daily-return-phone');
-  await tap(page, form.getByRole('button', { name: '提交' }));
+  await tap(form.getByRole('button', { name: '提交' }));
   await expect(page.getByText('退货申请已提交，等待中心库确认收货')).toBeVisible();
   await expect(page.getByText(/TH-\d{6}-\d{4}|退回/).first()).toBeVisible();
 
   // 报损: one 布洛芬 capsule damaged.
   await openMenu(page, '报损', '报损');
-  await tap(page, page.getByRole('button', { name: '新建报损' }));
+  await tap(page.getByRole('button', { name: '新建报损' }));
   await page.getByRole('dialog').getByLabel('药品检索').tap();
   await type(page, 'blf');
-  await tap(page, page.locator('.drug-picker-popup .drug-hit').first() as never);
-  await tap(page, page.getByRole('dialog').getByRole('button', { name: '批号 B2611' }));
+  await tap(page.locator('.drug-picker-popup .drug-hit').first());
+  await tap(page.getByRole('dialog').getByRole('button', { name: '批号 B2611' }));
   const writeoff = page.getByRole('dialog').filter({ hasText: '报损申请' });
   await writeoff.getByLabel('数量（盒）').tap();
   await type(page, '1');
   await choose(page, '原因', '破损');
-  await tap(page, writeoff.getByRole('button', { name: '提交' }));
+  await tap(writeoff.getByRole('button', { name: '提交' }));
   await expect(page.getByText('报损申请已提交，等待药库管理员审批')).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
   await shot(page, 'daily-writeoff-phone');
@@ -215,11 +215,11 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   await expect(card.getByRole('alert')).toHaveText('请先填写：氨氯地平片 差异原因');
   await card.getByLabel('氨氯地平片 差异原因').tap();
   await page.keyboard.insertText('一盒外包装破损');
-  await tap(page, card.getByRole('button', { name: '确认签收' }));
+  await tap(card.getByRole('button', { name: '确认签收' }));
   await expect(page.getByText('其中 1 种药品实收少于配送，差异将通知中心库。签收后计入本室库存。')).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
   await shot(page, 'daily-sign-confirm-phone');
-  await tap(page, page.getByRole('button', { name: '确认无误，签收' }));
+  await tap(page.getByRole('button', { name: '确认无误，签收' }));
   await expect(page.getByText(/已签收，差异已通知中心库/)).toBeVisible();
   await page.context().close();
 });
@@ -249,7 +249,7 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
   await expect(page.getByText('维生素C片')).toHaveCount(0);
   await expectNoSidewaysScroll(page, 390);
   await shot(page, 'daily-alerts-phone');
-  await tap(page, page.getByRole('tab', { name: '常用药与上下限' }));
+  await tap(page.getByRole('tab', { name: '常用药与上下限' }));
   await expect(page.getByText('药库设定').or(page.getByText('近 90 天用过')).first()).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
   await shot(page, 'daily-watch-phone');
