@@ -11,6 +11,7 @@ import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
 import { generateDemoSettlement } from './reconciliation';
+import { setDemoStoreLevels } from './watch';
 
 export interface DemoParams {
   clinics: number;
@@ -78,6 +79,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     // One clinic's insurance settlement details, so reconciliation has a month to show.
     await generateDemoSettlement(runtime);
     await plantDemoTrace(runtime);
+    await setDemoStoreLevels(runtime);
   }
 }
 

@@ -187,17 +187,27 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     return null;
   };
 
+  /**
+   * One drug in 29 comes short-dated on some days (5–8 months left): months later the hub and the clinics hold
+   * near-expiry and expired lots, so 库存预警, 报损 and 退货 have real cases to show. Chosen without the random
+   * stream (it draws the same numbers), so the rest of the history stays as it was.
+   */
+  const shortDated = (drugId: number, on: string) => (drugId + Number(on.slice(8, 10))) % 29 === 0;
+
   const receive = async (poId: number, part = 1) => {
     const order = await call(ph, 'orders.get', { id: poId });
     const lines = order.lines
       .map((l) => {
         const packs = l.qty / l.packSize;
         const take = part >= 1 ? packs : Math.floor(packs * part);
+        const batchNo = `${day.slice(2, 4)}${String(r.int(1, 12)).padStart(2, '0')}${r.int(1000, 9999)}`;
+        const mfgDate = addDays(day, -r.int(40, 200));
+        const usualExpiry = addDays(day, r.int(540, 900));
         return {
           poLineId: l.id,
-          batchNo: `${day.slice(2, 4)}${String(r.int(1, 12)).padStart(2, '0')}${r.int(1000, 9999)}`,
-          mfgDate: addDays(day, -r.int(40, 200)),
-          expiryDate: addDays(day, r.int(540, 900)),
+          batchNo,
+          mfgDate,
+          expiryDate: shortDated(l.drugId, day) ? addDays(day, 150 + (l.drugId % 90)) : usualExpiry,
           qty: take * l.packSize,
         };
       })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
+import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
@@ -286,11 +286,12 @@ export const lotBalance = z.object({
   nearExpiry: out.flag('近效期：未过期且 180 天内到期'),
 });
 
+const ALERT_KIND_VALUES = ['expired', 'near_expiry', 'below_min', 'out_of_stock'] as const;
 const alertKindLabels = {
-  expired: '已过期的批次',
-  near_expiry: '180 天内到期的批次',
-  below_min: '未过期库存低于下限（为零且也要 out_of_stock 时归入 out_of_stock）',
-  out_of_stock: '未过期库存为零',
+  expired: '已过期的批次（不论是否常用药）',
+  near_expiry: '180 天内到期的批次（不论是否常用药）',
+  below_min: '常用药：有未过期库存，但低于本库房的下限',
+  out_of_stock: '常用药：未过期库存为零',
 };
 
 export const onHandRow = z.object({
@@ -342,8 +343,10 @@ export const stockCardRow = z.object({
   backdated: out.flag('补录：业务日期早于记账当天'),
 });
 
+const levelSourceLabels = { set: '药库设定', suggested: '按本库房近 90 天用量建议', catalog: '药品目录的中心库上下限' };
+
 export const alertRow = z.object({
-  kind: z.enum(['expired', 'near_expiry', 'below_min', 'out_of_stock']).describe(`预警类型。${valuesText(alertKindLabels)}`),
+  kind: z.enum(ALERT_KIND_VALUES).describe(`预警类型。${valuesText(alertKindLabels)}`),
   storeId: out.id('库房'),
   storeName: out.text('库房名称'),
   clinicId: out.id('库房所属村卫生室', 'null = 中心药库').nullable(),
@@ -354,11 +357,52 @@ export const alertRow = z.object({
   baseUnit: drugOut.baseUnit,
   packSize: drugOut.packSize,
   qty: out.qty('过期、近效期：该批次的结存；低于下限、缺货：未过期库存合计'),
-  minQty: out.qty('库存下限', 'null = 未设置').nullable(),
+  minQty: out.qty('本库房该药品的下限', 'null = 未设置，也无用量可据以建议').nullable(),
+  maxQty: out.qty('本库房该药品的上限', 'null = 未设置，也无用量可据以建议').nullable(),
+  levelSource: z
+    .enum(['set', 'suggested', 'catalog'])
+    .nullable()
+    .describe(`上下限从哪里来。${valuesText(levelSourceLabels)}；null = 没有上下限`),
+  refillQty: out.qty('补到上限（没有上限时补到下限）所需的数量，整包装', 'null = 没有上下限').nullable(),
   batchNo: out.text('批号；null = 低于下限或缺货（按药品，不按批次）').nullable(),
   expiryDate: out.date('有效期至', 'null = 低于下限或缺货').nullable(),
   value: out.fen('该批次的结存金额；低于下限、缺货时为 0'),
 });
+
+export const watchRow = z.object({
+  drugId: drugOut.drugId,
+  drugName: drugOut.drugName,
+  spec: drugOut.spec,
+  manufacturer: drugOut.manufacturer,
+  packUnit: drugOut.packUnit,
+  baseUnit: drugOut.baseUnit,
+  packSize: drugOut.packSize,
+  watched: out.flag('在本库房的常用药清单上（预警看它的缺货、低于下限）'),
+  listedBy: z
+    .enum(['used', 'added', 'catalog', 'removed'])
+    .describe(
+      `为什么在（或不在）清单上。${valuesText({ used: '近 90 天用过（村卫生室：用药登记；中心库：配送出库）', added: '药库加入', catalog: '中心库：药品目录设有下限', removed: '药库移出（即使近期用过）' })}`,
+    ),
+  usedInWindow: out.qty('近 90 天的用量（冲销已抵消）'),
+  qty: out.qty('未过期库存', 'null = 盲盘中对调用者隐藏').nullable(),
+  suggestedMin: out.qty('按用量建议的下限（两周用量，整包装）', 'null = 近 90 天没有用过').nullable(),
+  suggestedMax: out.qty('按用量建议的上限（六周用量，整包装）', 'null = 近 90 天没有用过').nullable(),
+  minQty: out.qty('生效的下限', 'null = 没有').nullable(),
+  maxQty: out.qty('生效的上限', 'null = 没有').nullable(),
+  levelSource: z
+    .enum(['set', 'suggested', 'catalog'])
+    .nullable()
+    .describe(`生效的上下限从哪里来。${valuesText(levelSourceLabels)}；null = 没有上下限`),
+});
+
+const alertsFilter = {
+  storeId: about(id.optional(), '只看该库房；省略 = 可见的全部库房（村医：本室）'),
+  kinds: z
+    .array(z.enum(ALERT_KIND_VALUES))
+    .optional()
+    .describe(`只看这些类型；省略 = 全部。${valuesText(alertKindLabels)}`),
+  q: about(text(50, '关键字').optional(), '按通用名（包含）或医保编码（开头）筛选'),
+};
 
 const businessDate = about(isoDate.optional(), '业务日期（记入台账的日期）：省略 = 今天；不能晚于今天，不能落在已结账的月份');
 
@@ -433,20 +477,70 @@ export const stockApi = {
     }),
   }),
   'stock.alerts': defineMethod({
-    summary: '库存预警：已过期、近效期（6 个月内）、低于下限、缺货',
+    summary: '库存预警：已过期、近效期（6 个月内）的批次，以及各库房常用药（近 90 天用过的、药库加入的）的缺货与低于下限；分页，附各类型的条数',
     access: 'authenticated',
     write: false,
     clinicScoped: true,
     input: z
       .object({
-        storeId: about(id.optional(), '只看该库房；省略 = 可见的全部库房（村医：本室）'),
-        kinds: z
-          .array(z.enum(['expired', 'near_expiry', 'below_min', 'out_of_stock']))
-          .optional()
-          .describe(`只看这些类型；省略 = 全部。${valuesText(alertKindLabels)}`),
+        ...alertsFilter,
+        page: z.number().int().min(1).max(100_000).default(1).describe('页码，从 1 开始'),
+        pageSize: z.number().int().min(1).max(500).default(50).describe('每页行数'),
       })
-      .default({}),
-    output: z.array(alertRow).describe('预警行；本室盲盘中的药品不出现在村医的预警里'),
+      .default({ page: 1, pageSize: 50 }),
+    output: z.object({
+      rows: z.array(alertRow).describe('本页的预警：已过期、缺货、近效期、低于下限的顺序，再按库房、药品；本室盲盘中的药品不出现在清点人的预警里'),
+      total: out.count('符合条件（含类型）的预警条数'),
+      counts: z
+        .object({
+          expired: out.count('已过期'),
+          near_expiry: out.count('近效期'),
+          below_min: out.count('低于下限'),
+          out_of_stock: out.count('缺货'),
+        })
+        .describe('按库房与关键字（不按类型）筛选后各类型的条数'),
+    }),
+  }),
+  'stock.alertsExport': defineMethod({
+    summary: '导出库存预警为 Excel（.xlsx）：与 stock.alerts 相同的筛选，不分页',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z.object(alertsFilter).default({}),
+    output: fileContent.describe('Excel 文件：库存预警-<日期>.xlsx'),
+  }),
+  'stock.watchList': defineMethod({
+    summary: '某库房的常用药与上下限：近 90 天用过的、药库加入或移出的药品，含建议与生效的上下限',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z.object({
+      storeId: about(id, '库房（中心药库或村卫生室库房）；村医只能是本室'),
+      q: about(text(50, '关键字').optional(), '按通用名（包含）或医保编码（开头）筛选'),
+      page: z.number().int().min(1).max(100_000).default(1).describe('页码，从 1 开始'),
+      pageSize: z.number().int().min(1).max(500).default(50).describe('每页行数'),
+    }),
+    output: z.object({
+      rows: z.array(watchRow).describe('本页的药品：清单上的在前，再按通用名'),
+      total: out.count('符合条件的药品数'),
+      windowDays: out.count('用量统计的天数（今天往前，含今天）'),
+    }),
+  }),
+  'stock.setWatch': defineMethod({
+    summary: '设置某库房某药品是否为常用药及其上下限（上下限留空 = 按用量建议）',
+    access: HUB_STOCK_ROLES,
+    write: true,
+    input: z
+      .object({
+        storeId: about(id, '库房：中心药库或村卫生室库房（不能是在途库房）'),
+        drugId: about(id, '药品'),
+        watched: z.boolean().describe('true = 列为常用药（预警看它）；false = 移出清单（即使近期用过）'),
+        minQty: about(nonNegativeQty.nullable(), '下限；null = 按用量建议'),
+        maxQty: about(positiveQty.nullable(), '上限；null = 按用量建议'),
+      })
+      .refine((v) => v.minQty === null || v.maxQty === null || v.minQty <= v.maxQty, { message: '下限不能高于上限', path: ['minQty'] })
+      .describe('minQty ≤ maxQty'),
+    output: watchRow,
   }),
 
   'receipts.create': defineMethod({

@@ -450,6 +450,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await note1.getByLabel('阿莫西林胶囊 差异原因').fill('少送一盒');
   await screenshot(d1, 'capstone-06-sign-phone');
   await note1.getByRole('button', { name: '确认签收' }).click();
+  await d1.getByRole('button', { name: '确认无误，签收' }).click();
   await expect(d1.getByText(/已签收，差异已通知中心库/)).toBeVisible();
 
   await open(d2, `${url}clinic/deliveries`, '配送签收');
@@ -458,6 +459,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     .filter({ hasText: /CK-\d{6}-\d{4}/ })
     .getByRole('button', { name: '确认签收' })
     .click();
+  await d2.getByRole('button', { name: '确认无误，签收' }).click();
   await expect(d2.getByText(/已签收/).first()).toBeVisible();
 
   await open(ph, `${url}stock/deliveries`, '配送出库');

@@ -83,6 +83,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await card.getByLabel('阿莫西林胶囊 差异原因').fill('一盒外包装破损，退回司机');
   await screenshot(doc, 'stock-03-sign-phone');
   await card.getByRole('button', { name: '确认签收' }).click();
+  await doc.getByRole('button', { name: '确认无误，签收' }).click();
   await expect(doc.getByText(/已签收，差异已通知中心库/)).toBeVisible();
 
   // The hub sees the discrepancy and takes the box back.

@@ -28,6 +28,12 @@ export const stockSamples: SampleRegistry = {
     to: '2026-12-31',
   })),
   'stock.alerts': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),
+  'stock.alertsExport': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),
+  'stock.watchList': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),
+  // Setting the same levels again changes nothing another cell reads.
+  'stock.setWatch': {
+    input: async (ctx) => ({ storeId: await store(ctx, 'A'), drugId: (await stockWorld(ctx.f)).drug.id, watched: true, minQty: 24, maxQty: 96 }),
+  },
 
   'receipts.create': {
     input: async ({ f }) => {

@@ -4,6 +4,7 @@ import { Runtime } from '../../electron/runtime';
 import { generateDemoHub } from '../../electron/demo/generate';
 import { ManualClock, tempDir } from '../helpers/runtime';
 import { ledgerChecksum } from '../../electron/domain/stock/ledger';
+import { InternalClient } from '../../electron/api/internal';
 
 let runtime: Runtime;
 let dir: string;
@@ -53,6 +54,17 @@ describe('demo purchasing history', () => {
     expect(count('SELECT count(*) AS n FROM stocktakes WHERE business_date <> start_date')).toBe(0);
     expect(count("SELECT count(*) AS n FROM ledger WHERE movement IN ('count_surplus', 'count_shortage')")).toBeGreaterThan(0);
     expect(count("SELECT count(*) AS n FROM periods WHERE status = 'closed'")).toBeGreaterThan(0);
+  });
+
+  it('has near-expiry lots and levels the pharmacist set, so 库存预警 has real cases to show', async () => {
+    const near = count(
+      "SELECT count(*) AS n FROM stock_balances b JOIN lots l ON l.id = b.lot_id WHERE b.qty > 0 AND l.expiry_date < date('2026-11-20', '+180 days')",
+    );
+    expect(near).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM store_watch WHERE min_qty IS NOT NULL')).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM store_watch WHERE watched = 0')).toBeGreaterThan(0);
+    const alerts = await InternalClient.asUser(runtime, 'yaoku').call('stock.alerts', { kinds: ['near_expiry', 'expired'] });
+    expect(alerts.total).toBe(near);
   });
 
   it('is the same hub every time: a second demo plays the same ledger', async () => {

@@ -5,7 +5,8 @@ import { createDelivery, getDelivery, listDeliveries, pendingIssues, previewDeli
 import { createDispensing, listDispensings, reverseDispensing } from './dispensing';
 import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
 import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
-import { stockAlerts, stockCard, stockLots, stockOnHand } from './views';
+import { stockCard, stockLots, stockOnHand } from './views';
+import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { traceLookup } from './trace-lookup';
 import { sql } from '../../db/database';
@@ -18,6 +19,9 @@ export const stockHandlers = defineHandlers({
   'stock.lots': stockLots,
   'stock.card': stockCard,
   'stock.alerts': stockAlerts,
+  'stock.alertsExport': { async: async (ctx, input) => stockAlertsWorkbook(ctx, input) },
+  'stock.watchList': watchList,
+  'stock.setWatch': setWatch,
 
   'receipts.create': createReceipt,
   'receipts.openOrders': (ctx, input) => openOrders(ctx.db, input.supplierId),

@@ -1,5 +1,4 @@
 import type { HandlerContext } from '../context';
-import { clinicScope } from '../scope';
 import { bool, sql, type ReadDb } from '../../db/database';
 import type { ParsedInput } from '../../../shared/contract';
 import type { StoreRow } from '../../../shared/contract/stock';
@@ -8,7 +7,6 @@ import { accessibleStore } from './common';
 import { assertDrugBookVisible, bookSight } from '../stocktake/blind';
 import { baseSnapshotBefore } from '../settlement/balances';
 import { drugSnapshot } from '../master-data/drugs';
-import { listStores } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
 
 interface LotLive {
@@ -279,46 +277,4 @@ export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>)
     closing: { qty, value },
     truncated,
   } as never;
-}
-
-export function stockAlerts(ctx: HandlerContext, input: ParsedInput<'stock.alerts'>) {
-  const db = ctx.db;
-  const own = clinicScope(ctx);
-  const stores = input.storeId ? [accessibleStore(ctx, input.storeId)] : listStores(db, own, false);
-  const kinds = new Set(input.kinds ?? ['expired', 'near_expiry', 'below_min', 'out_of_stock']);
-  const today = ctx.today;
-  const nearLimit = nearExpiryLimit(today);
-  const alerts: unknown[] = [];
-  // Drugs under a blind count are left out of the counter's alerts (their quantities are the book).
-  const sight = bookSight(ctx);
-  for (const store of stores) {
-    const lots = liveLots(db, store.id).filter((l) => !sight.hides(store.id, l.drugId));
-    const ids = new Set(lots.map((l) => l.drugId));
-    for (const id of watchedDrugIds(db, store, today)) if (!sight.hides(store.id, id)) ids.add(id);
-    const infos = drugInfos(db, store, [...ids]);
-    const base = (d: DrugInfo) => ({
-      storeId: store.id,
-      storeName: store.name,
-      clinicId: store.clinicId,
-      drugId: d.drugId,
-      drugName: d.genericName,
-      spec: d.spec,
-      packUnit: d.packUnit,
-      baseUnit: d.baseUnit,
-      packSize: d.packSize,
-      minQty: d.minQty,
-    });
-    for (const lot of lots) {
-      const d = infos.get(lot.drugId)!;
-      const kind = lot.expiryDate < today ? 'expired' : lot.expiryDate < nearLimit ? 'near_expiry' : null;
-      if (kind && kinds.has(kind)) alerts.push({ ...base(d), kind, qty: lot.qty, batchNo: lot.batchNo, expiryDate: lot.expiryDate, value: lot.value });
-    }
-    for (const d of infos.values()) {
-      const qty = lots.filter((l) => l.drugId === d.drugId && l.expiryDate >= today).reduce((n, l) => n + l.qty, 0);
-      if (qty === 0 && kinds.has('out_of_stock')) alerts.push({ ...base(d), kind: 'out_of_stock', qty, batchNo: null, expiryDate: null, value: 0 });
-      else if (d.minQty !== null && qty < d.minQty && kinds.has('below_min'))
-        alerts.push({ ...base(d), kind: 'below_min', qty, batchNo: null, expiryDate: null, value: 0 });
-    }
-  }
-  return alerts as never;
 }

@@ -5,6 +5,7 @@ import type { TodoItem } from '../../../shared/contract/workbench';
 import { addDays, periodOf, previousPeriod } from '../../../shared/dates';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { isPeriodClosed } from '../stock/ledger';
+import { collectAlerts } from '../stock/watch';
 import { hasActivity } from '../settlement/checks';
 import { supplierBalancesAtEnd } from '../settlement/suppliers';
 import { storageProblem } from '../../db/storage';
@@ -14,12 +15,21 @@ type Todo = Omit<TodoItem, 'hint'> & { hint?: string | null };
 const count = (db: ReadDb, text: string, ...params: unknown[]) => (sql(db, text).get(...params) as { n: number }).n;
 
 /** Lots on a store's shelf that are past or near their expiry date. */
+/** The 库存预警 view a card counts: the same store and the same kinds (the page keeps its filters in the address). */
+function alertsLink(db: ReadDb, clinicId: number | null, kinds: string): string {
+  const store = sql(db, clinicId === null ? "SELECT id FROM stores WHERE kind = 'hub'" : "SELECT id FROM stores WHERE kind = 'clinic' AND clinic_id = ?").get(
+    ...(clinicId === null ? [] : [clinicId]),
+  ) as { id: number } | undefined;
+  return `/stock/alerts?${store ? `store=${store.id}&` : ''}kind=${kinds}`;
+}
+
+/** Lots expired or expiring within 180 days (before the near-expiry limit, as 库存预警 counts them). */
 function expiringLots(db: ReadDb, today: string, clinicId: number | null): number {
   const storeFilter = clinicId === null ? "st.kind = 'hub'" : "st.kind = 'clinic' AND st.clinic_id = ?";
   return count(
     db,
     `SELECT count(*) AS n FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores st ON st.id = b.store_id
-      WHERE ${storeFilter} AND b.qty > 0 AND l.expiry_date <= ?`,
+      WHERE ${storeFilter} AND b.qty > 0 AND l.expiry_date < ?`,
     ...(clinicId === null ? [] : [clinicId]),
     addDays(today, NEAR_EXPIRY_DAYS),
   );
@@ -94,7 +104,7 @@ function pharmacistTodos(db: ReadDb, today: string): Todo[] {
       key: 'hub_expiring',
       label: `中心库过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`,
       tone: 'watch',
-      link: '/stock/alerts',
+      link: alertsLink(db, null, 'expired,near_expiry'),
       count: expiringLots(db, today, null),
     },
   ];
@@ -175,10 +185,22 @@ function doctorTodos(db: ReadDb, today: string, clinicId: number): Todo[] {
       key: 'clinic_expiring',
       label: `本室过期或 ${NEAR_EXPIRY_DAYS / 30} 个月内到期的批次`,
       tone: 'watch',
-      link: '/stock/alerts',
+      link: alertsLink(db, clinicId, 'expired,near_expiry'),
       count: expiringLots(db, today, clinicId),
     },
   ];
+}
+
+/** The clinic's own 常用药 out of stock or below its 下限: the count of the 库存预警 view the card opens. */
+function clinicLowStockTodo(ctx: HandlerContext, clinicId: number): Todo {
+  const { counts } = collectAlerts(ctx, { kinds: ['out_of_stock', 'below_min'] });
+  return {
+    key: 'clinic_low_stock',
+    label: '本室常用药缺货或低于下限',
+    tone: 'watch',
+    link: alertsLink(ctx.db, clinicId, 'out_of_stock,below_min'),
+    count: counts.out_of_stock + counts.below_min,
+  };
 }
 
 export function workbenchTodos(ctx: HandlerContext) {
@@ -186,7 +208,7 @@ export function workbenchTodos(ctx: HandlerContext) {
   let items: Todo[];
   switch (user.role) {
     case 'village_doctor':
-      items = doctorTodos(db, today, user.clinicId!);
+      items = [...doctorTodos(db, today, user.clinicId!), clinicLowStockTodo(ctx, user.clinicId!)];
       break;
     case 'pharmacist':
       items = pharmacistTodos(db, today);

@@ -12,7 +12,11 @@ import './DrugPicker.css';
 export interface DrugPickerProps {
   /** Show the stock at this store (a village doctor: only their own clinic's store). */
   storeId?: number;
-  onSelect(hit: DrugHit): void;
+  /**
+   * A drug was picked. `typedAhead` holds what was typed after an Enter pressed before the search had answered
+   * (a fast typist's "amxl⏎12"): the caller puts it where it was meant to go (the quantity), never into a search.
+   */
+  onSelect(hit: DrugHit, typedAhead: string): void;
   autoFocus?: boolean;
   placeholder?: string;
   /** Drugs already chosen (e.g. lines of the document being edited) are not offered again. */
@@ -108,6 +112,34 @@ export function DrugPicker({
   const options = useMemo(() => hits.map((h) => ({ value: String(h.id), label: <HitOption hit={h} showStock={storeId !== undefined} /> })), [hits, storeId]);
   const pending = text.trim() !== q || search.isFetching;
 
+  // Enter pressed while the search for what was typed has not answered yet: pick its first hit once it does,
+  // and keep the keys typed meanwhile for the caller (they belong to the next box, not to this search).
+  const enterWaiting = useRef(false);
+  const typedAhead = useRef('');
+  function pick(hit: DrugHit) {
+    const ahead = typedAhead.current;
+    enterWaiting.current = false;
+    typedAhead.current = '';
+    setText('');
+    setOpen(false);
+    onSelect(hit, ahead);
+    // Ready for the next drug, unless the caller takes the focus to the next box.
+    if (focusAfterSelect === 'picker') setTimeout(() => ref.current?.focus(), 0);
+  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pick is a fresh closure each render; this follows the search's answer only
+  useEffect(() => {
+    if (!enterWaiting.current || pending) return;
+    // Picked from a task of its own (not this effect), so the caller can move the focus at once, in the same
+    // task: a key pressed in between still finds the Enter waiting and is kept for the caller.
+    if (hits.length > 0) setTimeout(() => enterWaiting.current && pick(hits[0]), 0);
+    else {
+      // Nothing found: the waiting Enter lapses and the keys typed meanwhile go back into the box, in order.
+      enterWaiting.current = false;
+      if (typedAhead.current) setText((t) => t + typedAhead.current);
+      typedAhead.current = '';
+    }
+  }, [pending, hits]);
+
   return (
     <AutoComplete
       ref={ref}
@@ -128,12 +160,7 @@ export function DrugPicker({
       }}
       onSelect={(value: string) => {
         const hit = byValue.get(value);
-        if (!hit) return;
-        setText('');
-        setOpen(false);
-        onSelect(hit);
-        // Ready for the next drug, unless the caller takes the focus to the next box.
-        if (focusAfterSelect === 'picker') setTimeout(() => ref.current?.focus(), 0);
+        if (hit) pick(hit);
       }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') setOpen(false);
@@ -151,6 +178,19 @@ export function DrugPicker({
       )}
     >
       <Input
+        onKeyDownCapture={(e) => {
+          const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+          if (e.key === 'Enter' && plain && text.trim() && (pending || enterWaiting.current)) {
+            // The options on screen answer an earlier text (kept while the new search runs): not what Enter means.
+            e.preventDefault();
+            e.stopPropagation();
+            enterWaiting.current = true;
+          } else if (enterWaiting.current && plain && e.key.length === 1) {
+            e.preventDefault();
+            e.stopPropagation();
+            typedAhead.current += e.key;
+          }
+        }}
         size={size}
         autoFocus={autoFocus}
         prefix={<SearchOutlined />}

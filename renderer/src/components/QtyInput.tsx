@@ -2,6 +2,9 @@ import { InputNumber, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import './QtyInput.css';
 
+/** Digits from a Chinese IME come full-width ("１２"): they are the same digits, not a mistake to refuse. */
+export const toHalfWidthDigits = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
 export type QtyUnit = 'pack' | 'base';
 
 export interface QtyInputProps {
@@ -68,6 +71,10 @@ export function QtyInput({
         min={0}
         max={max !== undefined ? Math.floor(max / factor) : undefined}
         precision={0}
+        // The phone opens its number pad; a desktop keyboard is unaffected.
+        inputMode="numeric"
+        // The parser hands back text: an empty box must stay empty (null), not become 0 (antd types it as a number).
+        parser={(text) => toHalfWidthDigits(text ?? '').replace(/[^\d.-]/g, '') as unknown as number}
         value={shown}
         autoFocus={autoFocus}
         style={{ width: 110 }}

@@ -14,11 +14,13 @@
  * What it guarantees on paper (Chromium / Electron):
  * - A4 (portrait or landscape) via `@page`, with "第 x 页 共 y 页" in the bottom margin box;
  * - the table header repeats on every page (thead is a table-header-group) and rows never split;
+ * - a right-aligned cell (an amount, a quantity) never wraps inside its number: when it is wider than its
+ *   column its type is made smaller until it fits (fitNumbers), so no figure is cut or split across lines;
  * - totals row, amount in Chinese capital numerals (大写金额, from integer fen via amountInWords),
  *   and signature lines (经办人 / 审核人 / 负责人 by default) kept together at the end.
  * Wrap it in <PrintPage> for the on-screen toolbar (print / back) that never prints.
  */
-import type { CSSProperties, ReactNode } from 'react';
+import { useLayoutEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import { amountInWords, formatFen } from '../../../shared/money';
 import './print.css';
 
@@ -74,7 +76,38 @@ export interface PrintDocumentProps<T> {
   watermark?: string;
 }
 
+/** The smallest type a figure is shrunk to (px): below it a number is no longer readable on paper. */
+const MIN_FIGURE_PX = 7;
+
+/**
+ * Shrinks the type of each figure wider than its cell until it fits. Measured on the sheet, which has the
+ * printed width on screen too (PrintPage scales the whole sheet on a narrow screen rather than reflowing it).
+ */
+function fitNumbers(root: HTMLElement) {
+  for (const fig of root.querySelectorAll<HTMLElement>('.print-fit')) {
+    fig.style.fontSize = '';
+    const cell = fig.parentElement!;
+    const style = getComputedStyle(cell);
+    const room = cell.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+    const need = fig.scrollWidth;
+    if (need <= room || room <= 0) continue;
+    const size = Number.parseFloat(getComputedStyle(fig).fontSize);
+    fig.style.fontSize = `${Math.max(MIN_FIGURE_PX, Math.floor(((size * room) / need) * 10) / 10)}px`;
+  }
+}
+
+/** A right-aligned cell's content: a figure, kept on one line and fitted to its column. */
+const figure = (content: ReactNode) => (content === '' || content == null ? content : <span className="print-fit">{content}</span>);
+
 export function PrintDocument<T>(p: PrintDocumentProps<T>) {
+  const ref = useRef<HTMLElement>(null);
+  // Every render: rows and totals may have changed; the fonts may arrive after the first layout.
+  useLayoutEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    fitNumbers(root);
+    void document.fonts?.ready.then(() => ref.current && fitNumbers(ref.current));
+  });
   const signatures = p.signatures ?? ['经办人', '审核人', '负责人'];
   const orientation = p.orientation ?? 'portrait';
   const labelSpan = p.totals
@@ -85,6 +118,7 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
     : 0;
   return (
     <article
+      ref={ref}
       className={`print-doc print-${orientation}${p.paper ? ' print-custom-paper' : ''}${p.paper?.compact ? ' print-compact' : ''}`}
       style={p.paper ? ({ width: `calc(${p.paper.width} - 16mm)` } satisfies CSSProperties) : undefined}
     >
@@ -123,8 +157,8 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
           {p.rows.map((row, i) => (
             <tr key={p.rowKey(row, i)}>
               {p.columns.map((c) => (
-                <td key={c.key} style={{ textAlign: c.align ?? 'left' }}>
-                  {c.render(row, i)}
+                <td key={c.key} style={{ textAlign: c.align ?? 'left' }} className={c.align === 'right' ? 'print-num' : undefined}>
+                  {c.align === 'right' ? figure(c.render(row, i)) : c.render(row, i)}
                 </td>
               ))}
             </tr>
@@ -135,8 +169,8 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
                 {p.totals.label}
               </td>
               {p.columns.slice(labelSpan).map((c) => (
-                <td key={c.key} style={{ textAlign: c.align ?? 'left' }}>
-                  {p.totals!.cells[c.key] ?? ''}
+                <td key={c.key} style={{ textAlign: c.align ?? 'left' }} className={c.align === 'right' ? 'print-num' : undefined}>
+                  {c.align === 'right' ? figure(p.totals!.cells[c.key] ?? '') : (p.totals!.cells[c.key] ?? '')}
                 </td>
               ))}
             </tr>

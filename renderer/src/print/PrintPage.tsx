@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, App, Button, Space, Spin } from 'antd';
 import { ArrowLeftOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
@@ -17,6 +17,39 @@ export async function savePdf(fileName: string): Promise<{ ok: boolean; path?: s
   const bridge = desktop();
   if (!bridge) return { ok: false };
   return bridge.savePdf(fileName);
+}
+
+/**
+ * The sheet at its paper width, scaled down as a whole on a screen narrower than the paper (a phone): the
+ * preview shows the page as it prints, never reflowed into a narrower column, and nothing scrolls sideways.
+ */
+function ScaledSheet({ children }: { children: ReactNode }) {
+  const sheet = useRef<HTMLDivElement>(null);
+  const [fit, setFit] = useState<{ scale: number; width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = sheet.current;
+    if (!el) return;
+    const measure = () => {
+      const room = document.documentElement.clientWidth - 16;
+      const scale = Math.min(1, room / el.offsetWidth);
+      setFit(scale < 1 ? { scale, width: el.offsetWidth * scale, height: el.offsetHeight * scale } : null);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    window.addEventListener('resize', measure);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', measure);
+    };
+  }, []);
+  return (
+    <div className="print-scaler" style={fit ? { width: fit.width, height: fit.height } : undefined}>
+      <div ref={sheet} className="print-sheet" style={fit ? { transform: `scale(${fit.scale})` } : undefined}>
+        {children}
+      </div>
+    </div>
+  );
 }
 
 /**
@@ -83,7 +116,7 @@ export function PrintPage({
       ) : error ? (
         <Alert type="error" showIcon title={error} style={{ maxWidth: 600, margin: '48px auto' }} />
       ) : (
-        <div className="print-sheet">{children}</div>
+        <ScaledSheet>{children}</ScaledSheet>
       )}
     </div>
   );

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { App, Button, Card, Col, DatePicker, Empty, Input, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -8,7 +9,7 @@ import type { dispensingEntry } from '../../../../shared/contract/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { DrugPicker } from '../../components/DrugPicker';
-import { QtyInput } from '../../components/QtyInput';
+import { QtyInput, toHalfWidthDigits } from '../../components/QtyInput';
 import { Money, Qty, StatusTag } from '../../components/format';
 import { toIsoDate, todayIso } from '../../components/dates';
 import { useSession } from '../../stores/session';
@@ -16,6 +17,8 @@ import { isAfterHubToday } from '../../components/hubClock';
 import { formatFen } from '../../../../shared/money';
 import { ScanInput } from '../../components/ScanInput';
 import { useApiLookup } from '../trace/useTraceLookup';
+import { formatQty } from '../../../../shared/units';
+import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
 
 type Entry = z.infer<typeof dispensingEntry>;
 type DraftDrug = Pick<DrugHit, 'id' | 'genericName' | 'spec' | 'packUnit' | 'baseUnit' | 'packSize'> & { stockQty?: number | null };
@@ -24,6 +27,33 @@ interface DraftLine {
   qty: number;
   /** Boxes scanned for this line (追溯码, as the server spells them). */
   codes: string[];
+}
+
+/** What the draft already takes of a drug (a drug may be listed twice). */
+const draftQty = (lines: DraftLine[], drugId: number) => lines.filter((l) => l.drug.id === drugId).reduce((n, l) => n + l.qty, 0);
+
+/** Why a quantity cannot be dispensed from the shelf, in the words the doctor sees on it; null when it can. */
+function shortageOf(drug: DrugHit, qty: number, lines: DraftLine[]): string | null {
+  if (drug.stockQty === null) return null; // a blind count hides the book: the server decides
+  const left = drug.stockQty - draftQty(lines, drug.id);
+  const unit = { packSize: drug.packSize, packUnit: drug.packUnit, baseUnit: drug.baseUnit };
+  if (left <= 0) return drug.stockQty === 0 ? `${drug.genericName}：本室无库存` : `${drug.genericName}：本次已登记完本室的库存`;
+  if (qty > left)
+    return `${drug.genericName}：可用 ${formatQty(left, unit.packSize, unit.packUnit, unit.baseUnit)}，不能登记 ${formatQty(qty, unit.packSize, unit.packUnit, unit.baseUnit)}`;
+  return null;
+}
+
+/** What the shelf holds of the chosen drug, less what this entry already lists: "本室无库存" or "可用 3盒". */
+function StockHint({ drug, inDraft }: { drug: DrugHit; inDraft: number }) {
+  if (drug.bookHidden) return <Typography.Text type="secondary">库存：{BOOK_HIDDEN_TEXT}</Typography.Text>;
+  if (drug.stockQty === null) return null;
+  const left = drug.stockQty - inDraft;
+  if (drug.stockQty === 0) return <Typography.Text type="danger">本室无库存</Typography.Text>;
+  return (
+    <Typography.Text type={left > 0 ? 'secondary' : 'danger'}>
+      可用 <Qty qty={Math.max(left, 0)} drug={drug} />
+    </Typography.Text>
+  );
 }
 
 const newToken = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -124,6 +154,7 @@ export default function DispensingPage() {
   const [lines, setLines] = useState<DraftLine[]>([]);
   const [current, setCurrent] = useState<DrugHit | null>(null);
   const [qty, setQty] = useState<number | null>(null);
+  const [shortage, setShortage] = useState<string | null>(null);
   const [rxNo, setRxNo] = useState('');
   const [visitNo, setVisitNo] = useState('');
   const [token, setToken] = useState(newToken);
@@ -149,23 +180,33 @@ export default function DispensingPage() {
     },
   });
 
-  function choose(hit: DrugHit) {
-    setCurrent(hit);
-    setQty(null);
+  function choose(hit: DrugHit, typedAhead: string) {
+    // Digits typed before the search answered are the quantity (in base units, the unit the box opens in).
+    const digits = toHalfWidthDigits(typedAhead);
+    // The quantity box is drawn and focused before this task ends: a key pressed meanwhile would land in the
+    // picker and start a new search (the "12" that picked 维生素B12).
+    flushSync(() => {
+      setCurrent(hit);
+      setShortage(null);
+      setQty(/^\d+$/.test(digits) ? Number(digits) : null);
+    });
+    const box = qtyBox.current?.querySelector('input');
+    box?.focus();
+    box?.setSelectionRange(box.value.length, box.value.length);
   }
-  // Once the quantity box of the chosen drug is on screen, the quantity is typed next.
-  useEffect(() => {
-    if (current) qtyBox.current?.querySelector('input')?.focus();
-  }, [current]);
+
+  /** The line being typed, checked against what the shelf holds; null (with the reason on screen) when it cannot be added. */
+  function currentLine(): DraftLine | null {
+    if (!current || !qty) return null;
+    const problem = shortageOf(current, qty, lines);
+    setShortage(problem);
+    return problem ? null : { drug: current, qty, codes: [] };
+  }
 
   function addLine() {
-    if (!current || !qty) return;
-    const already = lines.filter((l) => l.drug.id === current.id).reduce((n, l) => n + l.qty, 0);
-    if (current.stockQty !== null && already + qty > current.stockQty) {
-      message.error(`${current.genericName} 库存只有 ${current.stockQty}${current.baseUnit}，不能登记 ${already + qty}${current.baseUnit}`);
-      return;
-    }
-    setLines([...lines, { drug: current, qty, codes: [] }]);
+    const line = currentLine();
+    if (!line) return;
+    setLines([...lines, line]);
     setCurrent(null);
     setQty(null);
     focusPicker();
@@ -188,15 +229,25 @@ export default function DispensingPage() {
       : { tone: 'warn' as const, message: `${drug.drugName}：${found.box ? '这盒药不在本室的账上' : '卫生院没有这个码的入库记录'}，登记时将记为异常` };
   }
 
+  /** Ctrl+Enter posts what is listed, with the line being typed when it has a quantity. */
   function submit() {
-    if (!clinicId || lines.length === 0) return;
+    if (!clinicId) return;
+    const typed = current && qty ? currentLine() : null;
+    if (current && qty && !typed) return;
+    const all = typed ? [...lines, typed] : lines;
+    if (all.length === 0) return;
+    if (typed) {
+      setLines(all);
+      setCurrent(null);
+      setQty(null);
+    }
     create.mutate({
       clinicId,
       businessDate: date,
       rxNo: rxNo || null,
       visitNo: visitNo || null,
       clientToken: token,
-      lines: lines.map((l) => ({ drugId: l.drug.id, qty: l.qty, traceCodes: l.codes })),
+      lines: all.map((l) => ({ drugId: l.drug.id, qty: l.qty, traceCodes: l.codes })),
     });
   }
 
@@ -204,7 +255,12 @@ export default function DispensingPage() {
   return (
     <Page
       title="用药登记"
-      subTitle="输入拼音首字母找药，回车选中，输入数量再回车；批次按先到期先用自动扣减。Ctrl+Enter 提交本次登记。"
+      subTitle={
+        <>
+          输入拼音首字母找药，回车选中，输入数量再回车；批次按先到期先用自动扣减。
+          <span className="kbd-hint">Ctrl+Enter 提交本次登记。</span>
+        </>
+      }
       extra={
         <>
           {user.role !== 'village_doctor' && (
@@ -252,21 +308,36 @@ export default function DispensingPage() {
                 size="large"
               />
               {current && (
-                <Space wrap>
-                  <Typography.Text strong>{current.genericName}</Typography.Text>
-                  <Typography.Text type="secondary">{current.spec}</Typography.Text>
-                  {current.stockQty !== null && (
-                    <Typography.Text type={current.stockQty > 0 ? 'secondary' : 'danger'}>
-                      库存 <Qty qty={current.stockQty} drug={current} />
+                <div className="dispense-current">
+                  <Space wrap size={[8, 4]}>
+                    <Typography.Text strong>{current.genericName}</Typography.Text>
+                    <Typography.Text type="secondary">{current.spec}</Typography.Text>
+                    <StockHint drug={current} inDraft={draftQty(lines, current.id)} />
+                  </Space>
+                  <Space wrap size={[8, 4]}>
+                    <div ref={qtyBox}>
+                      <QtyInput
+                        drug={current}
+                        value={qty}
+                        onChange={(q) => {
+                          setQty(q);
+                          setShortage(null);
+                        }}
+                        defaultUnit="base"
+                        onPressEnter={addLine}
+                        size="large"
+                      />
+                    </div>
+                    <Button onClick={addLine} disabled={!qty} size="large">
+                      加入<span className="kbd-hint">（回车）</span>
+                    </Button>
+                  </Space>
+                  {shortage && (
+                    <Typography.Text type="danger" role="alert">
+                      {shortage}
                     </Typography.Text>
                   )}
-                  <div ref={qtyBox}>
-                    <QtyInput drug={current} value={qty} onChange={setQty} defaultUnit="base" max={current.stockQty ?? undefined} onPressEnter={addLine} />
-                  </div>
-                  <Button onClick={addLine} disabled={!qty}>
-                    加入（回车）
-                  </Button>
-                </Space>
+                </div>
               )}
               <Table<DraftLine>
                 rowKey={(l, i) => `${l.drug.id}-${i}`}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { App, Alert, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Empty, Input, List, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { Money, Qty } from '../../components/format';
@@ -41,6 +41,10 @@ function SignCard({ id }: { id: number }) {
     const n = line.boxes.filter((b) => b.code === code || scanned.includes(b.code)).length;
     return { tone: 'ok' as const, message: `${line.drugName}：已扫 ${n}/${line.boxes.length} 盒` };
   }
+  const short = d.lines.filter((l) => {
+    const r = lines[l.id]?.receivedQty;
+    return r != null && r < l.qty;
+  });
   const problems = d.lines.filter((l) => {
     const s = lines[l.id];
     return s && (s.receivedQty === null || (s.receivedQty < l.qty && !s.reason.trim()));
@@ -115,14 +119,21 @@ function SignCard({ id }: { id: number }) {
         maxLength={200}
         style={{ marginTop: 8 }}
       />
-      <Button
-        type="primary"
-        block
-        size="large"
-        style={{ marginTop: 12 }}
+      {/* Why the button cannot be pressed yet, where the doctor looks: under it. */}
+      {problems.length > 0 && (
+        <Typography.Text type="danger" style={{ display: 'block', marginTop: 8 }} role="alert">
+          请先填写：{problems.map((l) => (lines[l.id]?.receivedQty === null ? `${l.drugName} 实收数量` : `${l.drugName} 差异原因`)).join('、')}
+        </Typography.Text>
+      )}
+      <Popconfirm
+        title={`签收 ${d.docNo}？`}
+        description={
+          short.length > 0 ? `其中 ${short.length} 种药品实收少于配送，差异将通知中心库。签收后计入本室库存。` : '实收与配送一致，签收后计入本室库存。'
+        }
+        okText="确认无误，签收"
+        cancelText="再看看"
         disabled={problems.length > 0}
-        loading={sign.isPending}
-        onClick={() =>
+        onConfirm={() =>
           sign.mutate({
             id: d.id,
             note: note || null,
@@ -131,8 +142,10 @@ function SignCard({ id }: { id: number }) {
           })
         }
       >
-        确认签收
-      </Button>
+        <Button type="primary" block size="large" style={{ marginTop: 12 }} disabled={problems.length > 0} loading={sign.isPending}>
+          确认签收
+        </Button>
+      </Popconfirm>
     </Card>
   );
 }

@@ -6,6 +6,7 @@ import { RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS } from '../../../../shared
 import { useApiMutation } from '../../api/hooks';
 import { Qty } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
+import { formatQty } from '../../../../shared/units';
 
 type Lot = z.infer<typeof lotBalance>;
 export type LotAction = 'writeoff' | 'return_to_hub' | 'return_to_supplier';
@@ -22,6 +23,7 @@ const TITLES: Record<LotAction, string> = { writeoff: '报损申请', return_to_
 export function LotActionModal({ target, onClose }: { target: LotActionTarget | null; onClose(): void }) {
   const [form] = Form.useForm();
   const [qty, setQty] = useState<number | null>(null);
+  const [qtyProblem, setQtyProblem] = useState<string | null>(null);
   const invalidates = ['stock.onHand', 'returns.list', 'writeoffs.list'] as const;
   const writeoff = useApiMutation('writeoffs.create', {
     form,
@@ -39,7 +41,9 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
   const { action, lot, drug, store } = target;
 
   function submit(v: { reasonCode: string; reason?: string }) {
-    if (!qty) return;
+    if (!qty) return setQtyProblem('请填写数量');
+    // Said, not clamped: the person sees what the lot holds and corrects the number themselves.
+    if (qty > lot.qty) return setQtyProblem(`批号 ${lot.batchNo} 只有 ${formatQty(lot.qty, drug.packSize, drug.packUnit, drug.baseUnit)}`);
     const lines = [{ lotId: lot.lotId, qty }];
     if (action === 'writeoff') writeoff.mutate({ storeId: store.id, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
     else if (action === 'return_to_hub')
@@ -75,8 +79,17 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
         onFinish={submit}
         initialValues={{ reasonCode: lot.expired ? (action === 'writeoff' ? 'expired' : 'near_expiry') : undefined }}
       >
-        <Form.Item label="数量" required>
-          <QtyInput drug={drug} value={qty} onChange={setQty} max={lot.qty} autoFocus />
+        <Form.Item label="数量" required validateStatus={qtyProblem ? 'error' : undefined} help={qtyProblem}>
+          <QtyInput
+            drug={drug}
+            value={qty}
+            onChange={(q) => {
+              setQty(q);
+              setQtyProblem(null);
+            }}
+            autoFocus
+            size="large"
+          />
         </Form.Item>
         {action === 'return_to_supplier' && <Form.Item label="退给">{lot.supplierName ?? '（该批次没有记录配送企业）'}</Form.Item>}
         <Form.Item name="reasonCode" label="原因" rules={[{ required: true, message: '请选择原因' }]}>

@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
+import { NewLotAction } from './NewLotAction';
 
 type Return = z.infer<typeof returnDetail>;
 
@@ -22,7 +23,17 @@ export default function ReturnsPage() {
   const decide = useApiMutation('returns.decide', { invalidates: [...invalidates], success: '已处理' });
   const cancel = useApiMutation('returns.cancel', { invalidates: [...invalidates], success: '已撤回' });
   return (
-    <Page title="退货" subTitle="村卫生室退回中心库须中心库确认收货后过账；退给配送企业直接过账。在“库存”页面的批次上发起退货。">
+    <Page
+      title="退货"
+      subTitle="村卫生室退回中心库须中心库确认收货后过账；退给配送企业直接过账。"
+      extra={
+        role === 'village_doctor' ? (
+          <NewLotAction action="return_to_hub" storeKinds={['clinic']} />
+        ) : hub ? (
+          <NewLotAction action="return_to_supplier" storeKinds={['hub']} />
+        ) : null
+      }
+    >
       {role !== 'village_doctor' && (
         <Segmented
           style={{ marginBottom: 12 }}

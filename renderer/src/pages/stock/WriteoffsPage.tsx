@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
+import { NewLotAction } from './NewLotAction';
 
 type Writeoff = z.infer<typeof writeoffDetail>;
 
@@ -22,7 +23,17 @@ export default function WriteoffsPage() {
   const decide = useApiMutation('writeoffs.decide', { invalidates: [...invalidates], success: '已处理' });
   const cancel = useApiMutation('writeoffs.cancel', { invalidates: [...invalidates], success: '已撤回' });
   return (
-    <Page title="报损" subTitle="过期、破损、丢失的药品报损，须药库管理员审批后扣减库存。在“库存”页面的批次上发起报损。">
+    <Page
+      title="报损"
+      subTitle="过期、破损、丢失的药品报损，须药库管理员审批后扣减库存。"
+      extra={
+        role === 'village_doctor' ? (
+          <NewLotAction action="writeoff" storeKinds={['clinic']} />
+        ) : approver ? (
+          <NewLotAction action="writeoff" storeKinds={['hub', 'clinic']} />
+        ) : null
+      }
+    >
       <Segmented
         style={{ marginBottom: 12 }}
         value={status ?? 'all'}

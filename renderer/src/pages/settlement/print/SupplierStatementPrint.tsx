@@ -14,18 +14,18 @@ const money = (v: number) => (v ? formatFen(v) : '');
 const COLUMNS: PrintColumn<SupplierLine>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l, i) => (l.kind === 'opening' ? '' : i) },
   { key: 'date', title: '日期', width: '11%', align: 'center', render: (l) => <span className="print-nowrap">{l.date}</span> },
-  { key: 'kind', title: '摘要', width: '10%', align: 'center', render: (l) => <span className="print-nowrap">{SUPPLIER_LINE_LABELS[l.kind]}</span> },
-  { key: 'doc', title: '入库单 / 退货单 / 凭证号', width: '20%', render: (l) => <span className="print-small">{l.docNos}</span> },
+  { key: 'kind', title: '摘要', width: '9%', align: 'center', render: (l) => <span className="print-nowrap">{SUPPLIER_LINE_LABELS[l.kind]}</span> },
+  { key: 'doc', title: '入库单 / 退货单 / 凭证号', width: '16%', render: (l) => <span className="print-small">{l.docNos}</span> },
   {
     key: 'invoice',
     title: '发票号',
-    width: '14%',
+    width: '11%',
     render: (l) => <span className="print-small">{l.invoiceNo ?? (l.kind === 'receipt' || l.kind === 'reversal' ? '（未填）' : '')}</span>,
   },
-  { key: 'received', title: '购进金额', width: '10%', align: 'right', render: (l) => money(l.received) },
-  { key: 'returned', title: '退货金额', width: '10%', align: 'right', render: (l) => money(l.returned) },
-  { key: 'paid', title: '付款金额', width: '10%', align: 'right', render: (l) => money(l.paid) },
-  { key: 'balance', title: '应付余额', width: '10%', align: 'right', render: (l) => formatFen(l.balance) },
+  { key: 'received', title: '购进金额', width: '12%', align: 'right', render: (l) => money(l.received) },
+  { key: 'returned', title: '退货金额', width: '12%', align: 'right', render: (l) => money(l.returned) },
+  { key: 'paid', title: '付款金额', width: '12%', align: 'right', render: (l) => money(l.paid) },
+  { key: 'balance', title: '应付余额', width: '12%', align: 'right', render: (l) => formatFen(l.balance) },
 ];
 
 /** 配送企业往来对账单 on A4: opening owed, each invoice, return and payment with the running balance. */
