@@ -17,6 +17,8 @@ import { isPeriodClosed, latestClosedPeriod } from '../stock/ledger';
 import { balancesAtEnd, monthTotals, sumValues } from './balances';
 import { hasActivity, runPreCloseChecks } from './checks';
 import { supplierBalancesAtEnd } from './suppliers';
+import { computeMonthFacts, monthsClosedBy, saveMonthFacts } from '../month-facts/compute';
+import { invalidateMonthsAfter } from '../month-facts/store';
 
 export interface CloseSummary {
   hubClosingValue: number;
@@ -146,6 +148,7 @@ export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.clo
   const period = input.period;
   const warnings = assertClosable(db, period, ctx.today, input.acknowledgeWarnings);
   const at = ctx.now.toISOString();
+  const previousLatest = latestClosedPeriod(db);
 
   const closing = balancesAtEnd(db, period, null);
   const suppliers = supplierBalancesAtEnd(db, period);
@@ -166,8 +169,11 @@ export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.clo
     `INSERT INTO periods (period, status, closed_at, closed_by) VALUES (?, 'closed', ?, ?)
      ON CONFLICT (period) DO UPDATE SET status = 'closed', closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
   ).run(period, at, ctx.user.id);
+  // The months are facts now: what every later read of them needs is computed once, here (month-facts/).
+  const factMonths = monthsClosedBy(db, period, previousLatest);
+  for (const month of factMonths) saveMonthFacts(db, computeMonthFacts(ctx, month), eventId, at);
   ctx.audit.target = `period:${period}`;
-  ctx.audit.details = { event: eventId, backupFile, warnings: warnings.map((w) => w.key) };
+  ctx.audit.details = { event: eventId, backupFile, warnings: warnings.map((w) => w.key), factMonths: factMonths.length };
   return getEvent(db, eventId);
 }
 
@@ -226,6 +232,8 @@ export function reopenPeriod(ctx: HandlerContext, input: ParsedInput<'periods.re
     input.reason,
     period,
   );
+  // The reopened months (this one, and the empty ones closed with it) are no longer facts.
+  invalidateMonthsAfter(db, latestClosedPeriod(db));
   ctx.audit.target = `period:${period}`;
   ctx.audit.details = { reason: input.reason, event: Number(lastInsertRowid) };
   return getEvent(db, Number(lastInsertRowid));
