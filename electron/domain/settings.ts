@@ -11,7 +11,8 @@ export type SettingKey =
   | 'lan.https'
   | 'lan.hostnames'
   | 'purchasing.targetMonths'
-  | 'posting.maxBackdateDays';
+  | 'posting.maxBackdateDays'
+  | 'backup.lastFullCheck';
 
 export function getSetting(db: Db, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

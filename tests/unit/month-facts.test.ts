@@ -50,7 +50,12 @@ function storedFacts(db: Db, period: string): MonthFacts {
     signals: Object.fromEntries(
       RULE_KEYS.map((rule) => {
         const set = sql(db, 'SELECT params FROM month_fact_sets WHERE period = ? AND kind = ?').get(period, signalKind(rule)) as { params: string };
-        const rows = readSignalFacts(db, rule, [period], period, null).map((r) => ({ fingerprint: r.fingerprint, tail: r.tail, clinicId: r.clinicId, signal: r.signal }));
+        const rows = readSignalFacts(db, rule, [period], period, null).map((r) => ({
+          fingerprint: r.fingerprint,
+          tail: r.tail,
+          clinicId: r.clinicId,
+          signal: r.signal,
+        }));
         return [rule, { params: set.params, rows }];
       }),
     ) as MonthFacts['signals'],
@@ -64,7 +69,8 @@ function expectEveryClosedMonthStoredAsComputed(runtime: Runtime, months: string
   const now = runtime.app.clock.now();
   const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
   for (const p of months) {
-    for (const kind of ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)]) expect(validMonths(db, kind as never, [p]).has(p), `${p} ${kind}`).toBe(true);
+    for (const kind of ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)])
+      expect(validMonths(db, kind as never, [p]).has(p), `${p} ${kind}`).toBe(true);
     const stored = storedFacts(db, p);
     const fresh = computeMonthFacts(ctx, p);
     expect(stored.figures, p).toEqual(fresh.figures);
@@ -195,11 +201,17 @@ describe('month facts on a generated hub', () => {
       const pharmacist = InternalClient.asUser(runtime, 'yaoku');
       const before = await pharmacist.call('supervision.dashboard', { from: '2026-08', to: '2026-10' });
       const hub = (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
-      const row = sql(db, "SELECT drug_id AS drugId FROM month_store_drug_facts WHERE period = '2026-08' AND store_id = ? AND purchased = 1 LIMIT 1").get(hub) as {
+      const row = sql(db, "SELECT drug_id AS drugId FROM month_store_drug_facts WHERE period = '2026-08' AND store_id = ? AND purchased = 1 LIMIT 1").get(
+        hub,
+      ) as {
         drugId: number;
       };
       const bump = (d: number) =>
-        sql(db, "UPDATE month_store_drug_facts SET purchased_amount = purchased_amount + ? WHERE period = '2026-08' AND store_id = ? AND drug_id = ?").run(d, hub, row.drugId);
+        sql(db, "UPDATE month_store_drug_facts SET purchased_amount = purchased_amount + ? WHERE period = '2026-08' AND store_id = ? AND drug_id = ?").run(
+          d,
+          hub,
+          row.drugId,
+        );
       bump(1);
       const after = await pharmacist.call('supervision.dashboard', { from: '2026-08', to: '2026-10' });
       bump(-1);

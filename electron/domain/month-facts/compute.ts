@@ -254,10 +254,10 @@ export function monthsClosedBy(db: Db, period: string, previousLatest: string | 
 
 /** The close event a closed month belongs to (the latest close at or after it). */
 function closeEventFor(db: Db, period: string): number | null {
-  const row = sql(db, "SELECT min(id) AS id FROM period_events WHERE action = 'close' AND period >= ? AND id > coalesce((SELECT max(id) FROM period_events WHERE action = 'reopen' AND period >= ?), 0)").get(
-    period,
-    period,
-  ) as { id: number | null };
+  const row = sql(
+    db,
+    "SELECT min(id) AS id FROM period_events WHERE action = 'close' AND period >= ? AND id > coalesce((SELECT max(id) FROM period_events WHERE action = 'reopen' AND period >= ?), 0)",
+  ).get(period, period) as { id: number | null };
   return row.id;
 }
 

@@ -184,7 +184,14 @@ export function readExportPreview<T>(db: Db, period: string): T | null {
 /** A reopen: the months after the latest month still closed lose every fact (they will be computed at the re-close). */
 export function invalidateMonthsAfter(db: Db, latestClosed: string | null): void {
   const after = latestClosed ?? '';
-  for (const table of ['month_fact_sets', 'month_store_drug_facts', 'month_accuracy_facts', 'month_signal_facts', 'month_export_facts', 'month_export_previews']) {
+  for (const table of [
+    'month_fact_sets',
+    'month_store_drug_facts',
+    'month_accuracy_facts',
+    'month_signal_facts',
+    'month_export_facts',
+    'month_export_previews',
+  ]) {
     sql(db, `DELETE FROM ${table} WHERE period > ?`).run(after);
   }
 }

@@ -194,7 +194,13 @@ function liveSpans(periods: string[], stored: Set<string>, first: string, last: 
 /** The closed months of the range whose store × drug figures are stored (month-facts/). */
 function storedFigureMonths(db: Db, periods: string[]): Set<string> {
   const latest = latestClosedPeriod(db);
-  return latest === null ? new Set() : validMonths(db, 'figures', periods.filter((p) => p <= latest));
+  return latest === null
+    ? new Set()
+    : validMonths(
+        db,
+        'figures',
+        periods.filter((p) => p <= latest),
+      );
 }
 
 const groupOfFact = (f: StoreDrugFact, clinicId: number | null): PurchaseGroup => ({
@@ -224,9 +230,7 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   const spans = liveSpans(periods, storedMonths, first, last);
   const facts = readStoreDrugFacts(db, [...storedMonths]);
   const hub = facts.length ? hubStoreId(db) : null;
-  const main = facts
-    .filter((f) => f.purchased && (clinicId === null ? f.storeId === hub : storeClinic.has(f.storeId)))
-    .map((f) => groupOfFact(f, clinicId));
+  const main = facts.filter((f) => f.purchased && (clinicId === null ? f.storeId === hub : storeClinic.has(f.storeId))).map((f) => groupOfFact(f, clinicId));
   const deliveries = facts.filter((f) => f.purchased && storeClinic.has(f.storeId)).map((f) => groupOfFact(f, storeClinic.get(f.storeId)!.clinicId));
   const perStore = new Map(clinics.map((c) => [c.storeId, { formulary: new Set<number>(), out: new Set<number>(), days: 0 }]));
   const addStockout = (storeId: number, drugId: number, days: number) => {
