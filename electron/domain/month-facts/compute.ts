@@ -261,6 +261,36 @@ function closeEventFor(db: Db, period: string): number | null {
   return row.id;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Computes a closed month's facts under a read snapshot, then stores them in a short write of their own —
+ * only if the month is still closed by the same close (a reopen meanwhile voids them) and, for each rule,
+ * under the same thresholds. Waits briefly for the close to be visible (it commits as the job starts).
+ * Returns whether it stored them.
+ */
+export async function storeComputedFacts(ctx: ReadContext, period: string): Promise<boolean> {
+  const db = ctx.db;
+  let eventId: number | null = null;
+  for (let i = 0; i < 50 && eventId === null; i++) {
+    const latest = latestClosedPeriod(db);
+    if (latest !== null && period <= latest) eventId = closeEventFor(db, period);
+    if (eventId === null) await sleep(100);
+  }
+  if (eventId === null) return false;
+  const facts = db.transaction(() => computeMonthFacts(ctx, period))();
+  let stored = false;
+  db.transaction(() => {
+    const latest = latestClosedPeriod(db);
+    if (latest === null || period > latest || closeEventFor(db, period) !== eventId) return;
+    const stale = new Set(RULE_KEYS.filter((r) => facts.signals[r].params !== JSON.stringify(loadThresholds(db, r))).map((r) => signalKind(r)));
+    const kinds = ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)].filter((k) => !stale.has(k as never));
+    saveMonthFacts(db, facts, eventId!, ctx.now.toISOString(), new Set(kinds));
+    stored = true;
+  }).immediate();
+  return stored;
+}
+
 /**
  * Computes the fact sets closed months lack (after a reopen and re-close of a later month, a threshold
  * change, or an upgrade from a version without them), newest month first, at most `maxMonths` months.

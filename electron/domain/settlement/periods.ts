@@ -17,7 +17,8 @@ import { isPeriodClosed, latestClosedPeriod } from '../stock/ledger';
 import { balancesAtEnd, monthTotals, sumValues } from './balances';
 import { hasActivity, runPreCloseChecks } from './checks';
 import { supplierBalancesAtEnd } from './suppliers';
-import { computeMonthFacts, monthsClosedBy, saveMonthFacts } from '../month-facts/compute';
+import { monthsClosedBy } from '../month-facts/compute';
+import { computeMonthFactsInBackground } from '../month-facts/background';
 import { invalidateMonthsAfter } from '../month-facts/store';
 
 export interface CloseSummary {
@@ -169,9 +170,10 @@ export function closePeriod(ctx: HandlerContext, input: ParsedInput<'periods.clo
     `INSERT INTO periods (period, status, closed_at, closed_by) VALUES (?, 'closed', ?, ?)
      ON CONFLICT (period) DO UPDATE SET status = 'closed', closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
   ).run(period, at, ctx.user.id);
-  // The months are facts now: what every later read of them needs is computed once, here (month-facts/).
+  // The months are facts now: what every later read of them needs is computed once, on a worker thread of its
+  // own once this close has committed (month-facts/background.ts); until then they are read live.
   const factMonths = monthsClosedBy(db, period, previousLatest);
-  for (const month of factMonths) saveMonthFacts(db, computeMonthFacts(ctx, month), eventId, at);
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: factMonths, nowMs: ctx.now.getTime() });
   ctx.audit.target = `period:${period}`;
   ctx.audit.details = { event: eventId, backupFile, warnings: warnings.map((w) => w.key), factMonths: factMonths.length };
   return getEvent(db, eventId);

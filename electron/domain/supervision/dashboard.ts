@@ -300,6 +300,7 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   return {
     from: input.from,
     to: input.to,
+    factMonths: [...storedMonths].sort(),
     basis: clinicId === null ? ('receipts' as const) : ('deliveries' as const),
     insurance: {
       months: periods.map((period) => ({ period, ...share(byMonth.get(period) ?? []) })),
