@@ -11,7 +11,10 @@ export const MONTH_FACTS_WORKER_BUNDLE = 'month-facts-worker.cjs';
 
 export interface MonthFactsJob {
   dbFile: string;
+  /** The months a close has just closed. */
   months: string[];
+  /** Besides them, up to this many closed months lacking a fact set (a threshold change removed it), newest first. */
+  refill?: number;
   nowMs: number;
 }
 
@@ -43,7 +46,7 @@ export function computeMonthFactsInBackground(job: MonthFactsJob, log: (line: st
     });
   }).then((reply) => {
     // Not an error anyone must act on: the months stay readable live, and a later refill computes them.
-    if ('failure' in reply) log(`[santong] month facts of ${job.months.join(', ')} not stored: ${reply.failure}`);
+    if ('failure' in reply) log(`[santong] month facts of ${job.months.join(', ') || 'closed months'} not stored: ${reply.failure}`);
     return reply;
   });
   running.add(done);

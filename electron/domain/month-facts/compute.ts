@@ -291,6 +291,23 @@ export async function storeComputedFacts(ctx: ReadContext, period: string): Prom
   return stored;
 }
 
+/** Closed months lacking a fact set, or holding signals found under other thresholds: newest first, at most `max`. */
+export function monthsLackingFacts(db: Db, max: number): string[] {
+  if (max <= 0) return [];
+  const latest = latestClosedPeriod(db);
+  const first = (sql(db, 'SELECT min(period) AS p FROM stock_period_totals').get() as { p: string | null }).p;
+  if (latest === null || first === null) return [];
+  const months: string[] = [];
+  for (let p = first; p <= latest; p = nextPeriod(p)) months.push(p);
+  const kinds = ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)];
+  const params = new Map(RULE_KEYS.map((r) => [signalKind(r) as string, JSON.stringify(loadThresholds(db, r))]));
+  const valid = kinds.map((k) => validMonths(db, k as never, months, params.get(k)));
+  return months
+    .reverse()
+    .filter((p) => valid.some((v) => !v.has(p)))
+    .slice(0, max);
+}
+
 /**
  * Computes the fact sets closed months lack (after a reopen and re-close of a later month, a threshold
  * change, or an upgrade from a version without them), newest month first, at most `maxMonths` months.

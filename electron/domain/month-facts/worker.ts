@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../db/database';
 import { chinaDate } from '../../../shared/dates';
 import type { MonthFactsJob, MonthFactsReply } from './background';
-import { storeComputedFacts } from './compute';
+import { monthsLackingFacts, storeComputedFacts } from './compute';
 
 // Linux keeps nice values per thread: the facts yield the CPU to the thread that answers the villages.
 if (process.platform === 'linux') {
@@ -23,6 +23,7 @@ async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
     const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
     const filled: string[] = [];
     for (const month of job.months) if (await storeComputedFacts(ctx, month)) filled.push(month);
+    for (const month of monthsLackingFacts(db, job.refill ?? 0)) if (await storeComputedFacts(ctx, month)) filled.push(month);
     return { filled };
   } finally {
     db.close();

@@ -11,6 +11,10 @@ import { signalsOver } from './month-signals';
 import { SUPERVISION_READS_BOOK, type Signal } from './types';
 import { assertStoresBookVisible } from '../stocktake/blind';
 import { invalidateRule } from '../month-facts/store';
+import { computeMonthFactsInBackground } from '../month-facts/background';
+
+/** How many closed months a threshold change recomputes (newest first); older ones read live until a refill. */
+const REFILL_MONTHS = 24;
 
 const DOC_NO = `CASE g.doc_type
     WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = g.doc_id)
@@ -156,8 +160,10 @@ export function setThresholds(ctx: HandlerContext, input: ParsedInput<'supervisi
          ON CONFLICT (rule_key, param) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ).run(input.ruleKey, key, value, ctx.user.id, at);
   }
-  // The rule's stored signals of closed months were found under the old thresholds.
+  // The rule's stored signals of closed months were found under the old thresholds: gone now, computed
+  // again on the month-facts worker once this change has committed (read live meanwhile).
   invalidateRule(ctx.db, input.ruleKey);
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: [], refill: REFILL_MONTHS, nowMs: ctx.now.getTime() });
   ctx.audit.target = `supervision_rule:${input.ruleKey}`;
   ctx.audit.details = { values: input.values };
   return ruleInfo(ctx.db).find((r) => r.key === input.ruleKey)!;
@@ -201,6 +207,7 @@ export function setSchedule(ctx: HandlerContext, input: ParsedInput<'supervision
   for (const h of input.holidays) ins.run(input.clinicId, h.date, h.name);
   // The closed-day rule reads the clinics' rest days and holidays: its stored signals no longer hold.
   invalidateRule(ctx.db, 'closed');
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: [], refill: REFILL_MONTHS, nowMs: ctx.now.getTime() });
   ctx.audit.target = `clinic:${input.clinicId}`;
   ctx.audit.clinicId = input.clinicId;
   ctx.audit.details = { restWeekdays: rest, holidays: input.holidays.length };

@@ -91,8 +91,8 @@ function FactsNote({ d }: { d: Dashboard }) {
   const live = months.filter((m) => !stored.has(m));
   const span = (list: string[]) => (list.length === 1 ? yearMonth(list[0]) : `${yearMonth(list[0])}至${yearMonth(list.at(-1)!)}`);
   const parts = [];
-  if (d.factMonths.length) parts.push(`${span(d.factMonths)}已结账，数字取自月结数据（结账时算定）`);
-  if (live.length) parts.push(`${live.length === months.length ? '' : '其余'}${live.length === 1 ? yearMonth(live[0]) : `${live.length} 个月`}按台账实时计算`);
+  if (d.factMonths.length) parts.push(`${span(d.factMonths)}已结账：数字取自月结数据（结账时算定）`);
+  if (live.length) parts.push(`${live.length === 1 ? yearMonth(live[0]) : `${live.length === months.length ? '' : '其余 '}${live.length} 个月`}按台账实时计算`);
   return (
     <Typography.Paragraph type="secondary" className="facts-note" style={{ marginBottom: 8 }}>
       {parts.join('；')}
