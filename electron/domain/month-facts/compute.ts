@@ -252,11 +252,11 @@ export function monthsClosedBy(db: Db, period: string, previousLatest: string | 
   return out.length ? out : [period];
 }
 
-/** The close event a closed month belongs to (the latest close at or after it). */
+/** The close event a closed month belongs to: the first close at or after it since the month's own last reopen. */
 function closeEventFor(db: Db, period: string): number | null {
   const row = sql(
     db,
-    "SELECT min(id) AS id FROM period_events WHERE action = 'close' AND period >= ? AND id > coalesce((SELECT max(id) FROM period_events WHERE action = 'reopen' AND period >= ?), 0)",
+    "SELECT min(id) AS id FROM period_events WHERE action = 'close' AND period >= ? AND id > coalesce((SELECT max(id) FROM period_events WHERE action = 'reopen' AND period = ?), 0)",
   ).get(period, period) as { id: number | null };
   return row.id;
 }
