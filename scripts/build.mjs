@@ -22,6 +22,8 @@ export const MAIN_ENTRIES = {
   'db-check-worker': 'electron/db/check-worker.ts',
   // Worker thread for the long reads (name kept in sync with db/long-read-pool.ts).
   'long-read-worker': 'electron/api/long-read-worker.ts',
+  // Worker thread that computes a closed month's facts (name kept in sync with domain/month-facts/background.ts).
+  'month-facts-worker': 'electron/domain/month-facts/worker.ts',
   // Worker thread that reads spreadsheet files (name kept in sync with lib/sheets/off-thread.ts).
   'sheets-worker': 'electron/lib/sheets/worker.ts',
 };

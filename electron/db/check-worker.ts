@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { quickCheckProblem } from './files';
+import os from 'node:os';
+import { type CheckDepth, quickCheckProblem } from './files';
 import { verifyCopyHere, type CopyVerification } from './verify-copy';
 import type { CheckJob, CheckpointResult } from './off-thread';
 
@@ -33,7 +34,7 @@ const ALL_PAGES = 0x7fffffff;
  * under one read snapshot: the hub keeps writing meanwhile (WAL), and the copy is the database exactly as
  * it stood when the step began — copied in small steps, every write by the hub would restart it.
  */
-async function backupAndVerify(source: string, dest: string, latestVersion: number): Promise<CopyVerification> {
+async function backupAndVerify(source: string, dest: string, latestVersion: number, depth: CheckDepth): Promise<CopyVerification> {
   // The folder vanished since it was checked (USB disk pulled, share offline): say so by its code.
   if (!fs.existsSync(path.dirname(dest))) throw Object.assign(new Error(`folder not found: ${path.dirname(dest)}`), { code: 'ENOENT' });
   const db = connect(source, true);
@@ -42,7 +43,7 @@ async function backupAndVerify(source: string, dest: string, latestVersion: numb
   } finally {
     db.close();
   }
-  return verifyCopyHere(dest, latestVersion);
+  return verifyCopyHere(dest, latestVersion, depth);
 }
 
 /** The start-up quick_check, by a reader beside the live writer: sees the file as it is, changes nothing. */
@@ -59,7 +60,18 @@ function checkpoint(file: string): CheckpointResult {
 }
 
 async function run(job: CheckJob): Promise<unknown> {
-  if (job.kind === 'backup') return backupAndVerify(job.source, job.dest, job.latestVersion);
+  if (job.kind === 'backup') {
+    // The backup reads gigabytes while the villages work: on Linux (nice values are per thread) this
+    // worker yields the CPU to the thread that answers them. Not on Windows, where it would lower the process.
+    if (process.platform === 'linux') {
+      try {
+        os.setPriority(0, 10);
+      } catch {
+        // not allowed here: run at the normal priority
+      }
+    }
+    return backupAndVerify(job.source, job.dest, job.latestVersion, job.depth);
+  }
   if (job.kind === 'verify') return verifyCopyHere(job.file, job.latestVersion);
   return job.kind === 'checkpoint' ? checkpoint(job.file) : quickCheck(job.file);
 }

@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
+import type { CheckDepth } from './files';
 import { bundledScript } from '../paths';
 
 /** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
 export type CheckJob =
-  | { kind: 'backup'; source: string; dest: string; latestVersion: number }
+  | { kind: 'backup'; source: string; dest: string; latestVersion: number; depth: CheckDepth }
   | { kind: 'quick-check'; file: string }
   | { kind: 'verify'; file: string; latestVersion: number }
   | { kind: 'checkpoint'; file: string };
@@ -57,8 +58,8 @@ export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
  * Backs up the live file into `dest` and checks the copy (verifyCopyHere), on a worker thread: the LAN
  * server keeps answering while gigabytes are copied and read back, and the hub may keep writing.
  */
-export const backupOffThread = (source: string, dest: string, latestVersion: number): Promise<CopyVerification> =>
-  runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion }).done;
+export const backupOffThread = (source: string, dest: string, latestVersion: number, depth: CheckDepth = 'full'): Promise<CopyVerification> =>
+  runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion, depth }).done;
 
 /** The checks of a copy already written (the migration's): verifyCopyHere on a worker thread. */
 export const verifyCopyOffThread = (file: string, latestVersion: number): Promise<CopyVerification> =>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors';
-import { fsyncFile, inspectDatabaseFile, makeSelfContained, sha256FileSync } from './files';
+import { type CheckDepth, fsyncFile, inspectDatabaseFile, makeSelfContained, sha256FileSync } from './files';
 
 /** What the checks found about a freshly written backup copy. */
 export interface CopyVerification {
@@ -17,14 +17,14 @@ export interface CopyVerification {
  * version), flushes it to disk and checksums it. Reads every page: minutes for a ten-year hub, so the
  * backup runs it on a worker thread (off-thread.ts).
  */
-export function verifyCopyHere(file: string, latestVersion: number): CopyVerification {
-  const problem = copyProblem(file, latestVersion);
+export function verifyCopyHere(file: string, latestVersion: number, depth: CheckDepth = 'full'): CopyVerification {
+  const problem = copyProblem(file, latestVersion, depth);
   fsyncFile(file);
   return { verified: problem === null, problem, sha256: sha256FileSync(file), sizeBytes: fs.statSync(file).size };
 }
 
 /** Why the copy is not a good backup, in words for the administrator; null when it is. */
-function copyProblem(file: string, latestVersion: number): string | null {
+function copyProblem(file: string, latestVersion: number, depth: CheckDepth): string | null {
   let notSelfContained: string | null = null;
   try {
     makeSelfContained(file);
@@ -33,7 +33,7 @@ function copyProblem(file: string, latestVersion: number): string | null {
     notSelfContained = `备份文件无法转为单一文件：${err.message}`;
   }
   try {
-    inspectDatabaseFile(file, latestVersion);
+    inspectDatabaseFile(file, latestVersion, depth);
   } catch (err) {
     // A damaged copy is a finding to record; a vanished file (USB disk pulled) is a failure to throw.
     if (err instanceof AppError) return err.message;

@@ -13,7 +13,8 @@ export type SettingKey =
   | 'purchasing.targetMonths'
   | 'posting.maxBackdateDays'
   | 'reconciliation.identityMonths'
-  | 'reconciliation.lastPurgeAt';
+  | 'reconciliation.lastPurgeAt'
+  | 'backup.lastFullCheck';
 
 export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

@@ -140,6 +140,10 @@ const TARGETS: [string, string, (v: number) => boolean][] = [
   ['search_p95_ms', '≤ 10', (v) => v <= 10],
   ['import_ratio', '≤ 2', (v) => v <= 2],
   ['http_p99_ms', '≤ 100', (v) => v <= 100],
+  ['http_p99_ms_during_backup', '≤ 100', (v) => v <= 100],
+  ['http_p99_ms_during_close', '≤ 100', (v) => v <= 100],
+  ['http_p99_ms_during_import', '≤ 100', (v) => v <= 100],
+  ['screen_p95_max_ms', '≤ 1000', (v) => v <= 1000],
   ['http_errors', '0', (v) => v === 0],
   ['start_ms', '≤ 2000', (v) => v <= 2000],
 ];

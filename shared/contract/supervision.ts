@@ -133,6 +133,7 @@ export const dashboard = z.object({
   from: out.period('第一个月'),
   to: out.period('最后一个月'),
   /** Basis of purchase figures: the hub's receipts (all clinics) or the deliveries to one clinic. */
+  factMonths: z.array(period_).describe('区间中取自月结数据的月份（已结账：结账时一次算好并保存）；其余月份（本月、尚无月结数据的月份）按台账实时计算'),
   basis: z.enum(['receipts', 'deliveries']).describe(`采购口径。${valuesText({ receipts: '全乡：中心库验收入库', deliveries: '单个卫生室：配送到该室' })}`),
   insurance: z
     .object({

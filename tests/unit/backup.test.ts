@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
-import { backupNow } from '../../electron/domain/backup/backup';
+import { backupNow, checkDepthOf } from '../../electron/domain/backup/backup';
 import { startBackupScheduler } from '../../electron/domain/backup/scheduler';
 import { parseBackupName } from '../../electron/domain/backup/names';
 import { backupOffThread } from '../../electron/db/off-thread';
@@ -106,6 +106,25 @@ describe('backups', () => {
 
     // A folder that vanished (USB disk pulled) is a failure, with its code kept for the message.
     await expect(backupOffThread(hub.runtime.dbFile, path.join(work, 'unplugged', 'x.sqlite'), version)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('reads a daily copy back with quick_check, and with the full integrity_check once a week and for every other backup', async () => {
+    const app = hub.runtime.app;
+    const lastFull = () => (app.db.prepare("SELECT value FROM settings WHERE key = 'backup.lastFullCheck'").get() as { value: string } | undefined)?.value;
+    expect(checkDepthOf(app.db, 'daily', '2026-03-02')).toBe('full'); // never checked fully yet
+    await backupNow(app, 'daily');
+    expect(lastFull()).toBe('2026-03-02');
+    for (let day = 3; day <= 8; day++) expect(checkDepthOf(app.db, 'daily', `2026-03-0${day}`), `day ${day}`).toBe('quick');
+    expect(checkDepthOf(app.db, 'daily', '2026-03-09')).toBe('full');
+    expect(checkDepthOf(app.db, 'before-close', '2026-03-03')).toBe('full');
+    expect(checkDepthOf(app.db, 'manual', '2026-03-03')).toBe('full');
+    hub.clock.advance(86_400_000);
+    const quick = await backupNow(app, 'daily');
+    expect(quick).toMatchObject({ verified: true, problem: null });
+    expect(lastFull()).toBe('2026-03-02'); // a quick check does not count as the week's full one
+    hub.clock.advance(7 * 86_400_000);
+    await backupNow(app, 'daily');
+    expect(lastFull()).toBe('2026-03-10');
   });
 
   it('is for administrators only', async () => {

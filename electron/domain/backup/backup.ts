@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { OpenHub } from '../ports';
 import { bool, sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
-import { getSetting } from '../settings';
+import { getSetting, setSetting } from '../settings';
 import type { BackupEntry, BackupReason } from '../../../shared/contract/backup';
-import { chinaDate } from '../../../shared/dates';
-import { fsyncDir, removeDatabaseFiles } from '../../db/files';
+import { chinaDate, daysBetween } from '../../../shared/dates';
+import { type CheckDepth, fsyncDir, removeDatabaseFiles } from '../../db/files';
 import { withDataLock } from '../../db/data-lock';
 import { backupOffThread, verifyCopyOffThread } from '../../db/off-thread';
 import { verifyCopyHere, type CopyVerification } from '../../db/verify-copy';
@@ -202,10 +202,20 @@ export interface BackupOptions {
   note?: string | null;
 }
 
+/** A full integrity_check at least weekly (and for every backup a person asks for); quick_check between. */
+export const FULL_CHECK_EVERY_DAYS = 7;
+
+export function checkDepthOf(db: ReadDb, reason: BackupReason, today: string): CheckDepth {
+  if (reason !== 'daily') return 'full';
+  const last = getSetting(db, 'backup.lastFullCheck');
+  return last !== null && daysBetween(last, today) < FULL_CHECK_EVERY_DAYS ? 'quick' : 'full';
+}
+
 /**
  * Makes a backup now: SQLite's online backup of the live database into the chosen folder (on a worker
  * thread, from a snapshot, while the hub keeps working), switched to
- * a self-contained file, reopened read-only and verified (integrity_check, application_id, version),
+ * a self-contained file, reopened read-only and verified (integrity_check, or quick_check for a daily backup
+ * within a week of the last full check; application_id, version),
  * checksummed, renamed into place, and recorded. Automatic kinds are then pruned to the retention.
  * The period close calls this with 'before-close'.
  */
@@ -225,7 +235,9 @@ export async function backupUnlocked(app: OpenHub, reason: BackupReason, opts: B
   let record: NewBackupRecord;
   try {
     // Copying and reading back gigabytes takes minutes at ten years: off the thread that answers the villages.
-    const { verified, problem, sha256, sizeBytes } = await backupOffThread(app.dbFile, partial, app.schemaVersion);
+    const depth = checkDepthOf(app.db, reason, chinaDate(now));
+    const { verified, problem, sha256, sizeBytes } = await backupOffThread(app.dbFile, partial, app.schemaVersion, depth);
+    if (verified && depth === 'full') app.db.transaction(() => setSetting(app.db, 'backup.lastFullCheck', chinaDate(now)))();
     fs.renameSync(partial, final);
     fsyncDir(dir);
     record = {

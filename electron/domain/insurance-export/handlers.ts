@@ -3,6 +3,10 @@ import { defineHandlers, type ReadContext } from '../context';
 import { assertStoresBookVisible } from '../stocktake/blind';
 import { buildExport, exportStores, previewOf, type ExportStore } from './build';
 import { jsonFile, workbookFile } from './files';
+import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';
+import { readExportPreview } from '../month-facts/store';
+import { clinicScope } from '../scope';
+import { isPeriodClosed } from '../stock/ledger';
 
 /**
  * 3501 is every lot's balance: a store under the caller's blind count cannot be exported until the count is
@@ -18,9 +22,18 @@ function storesShownTo(ctx: ReadContext, storeId: number | undefined): ExportSto
   return stores;
 }
 
-/** A month of every store's movements (seconds at 40 clinics): both run as long reads (api/long-reads.ts). */
-export const previewInsuranceExport = (ctx: ReadContext, input: ParsedInput<'insuranceExport.preview'>) =>
-  previewOf(buildExport(ctx, input.period, storesShownTo(ctx, input.storeId)));
+/**
+ * A month of every store's movements (seconds at 40 clinics): both run as long reads (api/long-reads.ts).
+ * The whole hub's preview of a closed month was computed at its close (month-facts/) and is read back.
+ */
+export function previewInsuranceExport(ctx: ReadContext, input: ParsedInput<'insuranceExport.preview'>): InsuranceExportPreview {
+  const stores = storesShownTo(ctx, input.storeId);
+  if (input.storeId === undefined && clinicScope(ctx, null) === null && isPeriodClosed(ctx.db, input.period)) {
+    const stored = readExportPreview<InsuranceExportPreview>(ctx.db, input.period);
+    if (stored) return stored;
+  }
+  return previewOf(buildExport(ctx, input.period, stores));
+}
 
 export async function downloadInsuranceExport(ctx: ReadContext, input: ParsedInput<'insuranceExport.download'>) {
   const data = buildExport(ctx, input.period, storesShownTo(ctx, input.storeId));

@@ -18,6 +18,9 @@ import { balancesAtEnd, monthTotals, sumValues } from './balances';
 import { hasActivity, runPreCloseChecks } from './checks';
 import { supplierBalancesAtEnd } from './suppliers';
 import { hubStoreId } from '../master-data/stores';
+import { monthsClosedBy } from '../month-facts/compute';
+import { computeMonthFactsInBackground } from '../month-facts/background';
+import { invalidateMonthsAfter } from '../month-facts/store';
 
 export interface CloseSummary {
   hubClosingValue: number;
@@ -146,6 +149,7 @@ export function closePeriod(ctx: WriteContext, input: ParsedInput<'periods.close
   const period = input.period;
   const warnings = assertClosable(db, period, ctx.today, input.acknowledgeWarnings);
   const at = ctx.now.toISOString();
+  const previousLatest = latestClosedPeriod(db);
 
   const closing = balancesAtEnd(db, period, null);
   const suppliers = supplierBalancesAtEnd(db, period);
@@ -166,8 +170,12 @@ export function closePeriod(ctx: WriteContext, input: ParsedInput<'periods.close
     `INSERT INTO periods (period, status, closed_at, closed_by) VALUES (?, 'closed', ?, ?)
      ON CONFLICT (period) DO UPDATE SET status = 'closed', closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
   ).run(period, at, ctx.user.id);
+  // The months are facts now: what every later read of them needs is computed once, on a worker thread of its
+  // own once this close has committed (month-facts/background.ts); until then they are read live.
+  const factMonths = monthsClosedBy(db, period, previousLatest);
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: factMonths, nowMs: ctx.now.getTime() });
   ctx.audit.target = `period:${period}`;
-  ctx.audit.details = { event: eventId, backupFile, warnings: warnings.map((w) => w.key) };
+  ctx.audit.details = { event: eventId, backupFile, warnings: warnings.map((w) => w.key), factMonths: factMonths.length };
   return getEvent(db, eventId);
 }
 
@@ -226,6 +234,8 @@ export function reopenPeriod(ctx: WriteContext, input: ParsedInput<'periods.reop
     input.reason,
     period,
   );
+  // The reopened months (this one, and the empty ones closed with it) are no longer facts.
+  invalidateMonthsAfter(db, latestClosedPeriod(db));
   ctx.audit.target = `period:${period}`;
   ctx.audit.details = { reason: input.reason, event: Number(lastInsertRowid) };
   return getEvent(db, Number(lastInsertRowid));

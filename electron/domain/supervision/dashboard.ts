@@ -15,8 +15,12 @@ import { lineAmountFromPackPrice } from '../../../shared/money';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
-import { clinicStoreList, minDate, monthsOf, storeMonths } from './data';
-import { dismissalsOf, evaluateRules, statusOf } from './engine';
+import { clinicStoreList, maxDate, minDate, monthsOf, storeMonths } from './data';
+import { dismissalsOf, statusOf } from './engine';
+import { signalsOver } from './month-signals';
+import { readStoreDrugFacts, type StoreDrugFact, validMonths } from '../month-facts/store';
+import { latestClosedPeriod } from '../stock/ledger';
+import { hubStoreId } from '../master-data/stores';
 
 export interface PurchaseGroup {
   clinicId: number | null;
@@ -165,6 +169,48 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
   });
 }
 
+/** The range's months in contiguous runs of those without stored figures, as date spans within [first, last]. */
+function liveSpans(periods: string[], stored: Set<string>, first: string, last: string): { first: string; last: string }[] {
+  const spans: { first: string; last: string }[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const span = { first: maxDate(periodBounds(run[0]).first, first), last: minDate(periodBounds(run.at(-1)!).last, last) };
+    if (span.first <= span.last) spans.push(span);
+    run = [];
+  };
+  for (const p of periods) {
+    if (stored.has(p)) flush();
+    else run.push(p);
+  }
+  flush();
+  return spans;
+}
+
+/** The closed months of the range whose store × drug figures are stored (month-facts/). */
+function storedFigureMonths(db: ReadDb, periods: string[]): Set<string> {
+  const latest = latestClosedPeriod(db);
+  return latest === null
+    ? new Set()
+    : validMonths(
+        db,
+        'figures',
+        periods.filter((p) => p <= latest),
+      );
+}
+
+const groupOfFact = (f: StoreDrugFact, clinicId: number | null): PurchaseGroup => ({
+  clinicId,
+  period: f.period,
+  drugId: f.drugId,
+  insuranceClass: f.insuranceClass,
+  vbp: f.vbp,
+  referencePrice: f.referencePrice,
+  packSize: f.packSize,
+  qty: f.purchasedQty,
+  amount: f.purchasedAmount,
+});
+
 export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'supervision.dashboard'>) {
   assertStoresBookVisible(ctx, 'all', SUPERVISION_READS_BOOK);
   const db = ctx.db;
@@ -173,12 +219,36 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   const periods = periodsBetween(input.from, input.to);
   const clinics = clinicStoreList(db, clinicId);
   const head = (c: { clinicId: number; code: string; name: string }) => ({ clinicId: c.clinicId, clinicCode: c.code, clinicName: c.name });
+  const storeClinic = new Map(clinics.map((c) => [c.storeId, c]));
 
-  const main = purchaseGroups(db, first, last, clinicId);
+  // Closed months from their facts, the others (the open month, months without facts) live.
+  const storedMonths = storedFigureMonths(db, periods);
+  const spans = liveSpans(periods, storedMonths, first, last);
+  const facts = readStoreDrugFacts(db, [...storedMonths]);
+  const hub = facts.length ? hubStoreId(db) : null;
+  const main = facts.filter((f) => f.purchased && (clinicId === null ? f.storeId === hub : storeClinic.has(f.storeId))).map((f) => groupOfFact(f, clinicId));
+  const deliveries = facts.filter((f) => f.purchased && storeClinic.has(f.storeId)).map((f) => groupOfFact(f, storeClinic.get(f.storeId)!.clinicId));
+  const perStore = new Map(clinics.map((c) => [c.storeId, { formulary: new Set<number>(), out: new Set<number>(), days: 0 }]));
+  const addStockout = (storeId: number, drugId: number, days: number) => {
+    const s = perStore.get(storeId);
+    if (!s) return;
+    s.formulary.add(drugId);
+    if (days > 0) s.out.add(drugId);
+    s.days += days;
+  };
+  for (const f of facts) if (f.inFormulary) addStockout(f.storeId, f.drugId, f.stockoutDays);
+  for (const span of spans) {
+    main.push(...purchaseGroups(db, span.first, span.last, clinicId));
+    deliveries.push(...deliveryGroups(db, span.first, span.last, clinicId));
+    for (const s of stockoutDays(db, clinicId, span.first, span.last)) for (const d of s.perDrug) addStockout(s.storeId, d.drugId, d.outDates.length);
+  }
   const byMonth = groupBy(main, (g) => g.period);
-  const perClinic = groupBy(deliveryGroups(db, first, last, clinicId), (g) => g.clinicId);
+  const perClinic = groupBy(deliveries, (g) => g.clinicId);
+  const stockouts = clinics.map((c) => {
+    const s = perStore.get(c.storeId)!;
+    return { ...c, formularyDrugs: s.formulary.size, drugsOut: s.out.size, stockoutDays: s.days };
+  });
 
-  const stockouts = stockoutDays(db, clinicId, first, last);
   const before = nearExpiryLimit(ctx.today);
   const expiring = sql(
     db,
@@ -196,7 +266,6 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
     expiredValue: number;
   }[];
 
-  const storeClinic = new Map(clinics.map((c) => [c.storeId, c]));
   const dispensed = (
     sql(
       db,
@@ -217,7 +286,7 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   const acc = clinicAccuracy(db, { from: input.from, to: input.to, clinicId });
   const clinicRows = acc.rows.filter((r) => r.clinicId !== null);
 
-  const signals = evaluateRules(db, { from: first, to: last, clinicId });
+  const signals = signalsOver(db, { from: first, to: last, clinicId });
   const dismissed = dismissalsOf(
     db,
     signals.map((s) => s.fingerprint),
@@ -227,6 +296,7 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   return {
     from: input.from,
     to: input.to,
+    factMonths: [...storedMonths].sort(),
     basis: clinicId === null ? ('receipts' as const) : ('deliveries' as const),
     insurance: {
       months: periods.map((period) => ({ period, ...share(byMonth.get(period) ?? []) })),

@@ -6,9 +6,15 @@ import type { ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
 import { dailyMovement, mondayOf } from './data';
-import { dismissalsOf, evaluateRules, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
+import { dismissalsOf, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
+import { signalsOver } from './month-signals';
 import { SUPERVISION_READS_BOOK, type Signal } from './types';
 import { assertStoresBookVisible } from '../stocktake/blind';
+import { invalidateRule } from '../month-facts/store';
+import { computeMonthFactsInBackground } from '../month-facts/background';
+
+/** How many closed months a threshold change recomputes (newest first); older ones read live until a refill. */
+const REFILL_MONTHS = 24;
 
 const DOC_NO = `CASE g.doc_type
     WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = g.doc_id)
@@ -54,7 +60,7 @@ export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.si
   if (input.to > ctx.today) input = { ...input, to: ctx.today };
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
-  const signals = evaluateRules(ctx.db, { from: input.from, to: input.to, clinicId: input.clinicId ?? null }, input.ruleKey ? [input.ruleKey] : RULE_KEYS);
+  const signals = signalsOver(ctx.db, { from: input.from, to: input.to, clinicId: input.clinicId ?? null }, input.ruleKey ? [input.ruleKey] : RULE_KEYS);
   const rows = enrich(
     ctx.db,
     signals,
@@ -154,6 +160,10 @@ export function setThresholds(ctx: WriteContext, input: ParsedInput<'supervision
          ON CONFLICT (rule_key, param) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ).run(input.ruleKey, key, value, ctx.user.id, at);
   }
+  // The rule's stored signals of closed months were found under the old thresholds: gone now, computed
+  // again on the month-facts worker once this change has committed (read live meanwhile).
+  invalidateRule(ctx.db, input.ruleKey);
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: [], refill: REFILL_MONTHS, nowMs: ctx.now.getTime() });
   ctx.audit.target = `supervision_rule:${input.ruleKey}`;
   ctx.audit.details = { values: input.values };
   return ruleInfo(ctx.db).find((r) => r.key === input.ruleKey)!;
@@ -195,6 +205,9 @@ export function setSchedule(ctx: WriteContext, input: ParsedInput<'supervision.s
   sql(ctx.db, 'DELETE FROM clinic_holidays WHERE clinic_id = ?').run(input.clinicId);
   const ins = sql(ctx.db, 'INSERT OR REPLACE INTO clinic_holidays (clinic_id, date, name) VALUES (?, ?, ?)');
   for (const h of input.holidays) ins.run(input.clinicId, h.date, h.name);
+  // The closed-day rule reads the clinics' rest days and holidays: its stored signals no longer hold.
+  invalidateRule(ctx.db, 'closed');
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: [], refill: REFILL_MONTHS, nowMs: ctx.now.getTime() });
   ctx.audit.target = `clinic:${input.clinicId}`;
   ctx.audit.clinicId = input.clinicId;
   ctx.audit.details = { restWeekdays: rest, holidays: input.holidays.length };

@@ -7,11 +7,12 @@
 import { InternalClient } from '../../api/internal';
 import { sql } from '../../db/database';
 import { Runtime } from '../../runtime';
-import { addMonths, periodOf } from '../../../shared/dates';
+import { addMonths, chinaDate, periodOf, previousPeriod } from '../../../shared/dates';
+import { refillMonthFacts } from '../../domain/month-facts/compute';
 import type { MethodName } from '../../../shared/contract';
 import type { CachedHub } from './hubs';
 import { noonClock } from './generate';
-import { round } from './measure';
+import { round, stats } from './measure';
 
 interface Screen {
   label: string;
@@ -61,6 +62,7 @@ function screensOf(runtime: Runtime, end: string): Screen[] {
     s('periods.checks', 'periods.checks', { period }),
     s('audit.list', 'audit.list', {}, 'admin'),
     s('insuranceExport.preview (month)', 'insuranceExport.preview', { period }, 'admin'),
+    s('insuranceExport.preview (closed month)', 'insuranceExport.preview', { period: previousPeriod(period) }, 'admin'),
     s('supervision.dashboard (3 months)', 'supervision.dashboard', { from, to: period }),
     s('supervision.dashboard (one clinic)', 'supervision.dashboard', { from, to: period, ...clinic }),
     s('supervision.signals (3 months)', 'supervision.signals', { from: `${from}-01`, to: end }),
@@ -91,24 +93,92 @@ async function timeCall(o: Opened, screen: Screen): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-export async function runScreenSweep(big: CachedHub, small: CachedHub, opts: { log: (s: string) => void }) {
+const FACT_TABLES = ['month_fact_sets', 'month_store_drug_facts', 'month_accuracy_facts', 'month_signal_facts', 'month_export_facts', 'month_export_previews'];
+
+/** A hub as the generator left it: closed months without facts (as a hub upgraded from before migration 0016). */
+function clearFacts(o: Opened): void {
+  const db = o.runtime.app.db;
+  db.transaction(() => {
+    for (const t of FACT_TABLES) db.exec(`DELETE FROM ${t}`);
+  })();
+}
+
+/** The month facts of the last `months` closed months, as their closes compute them: ms per month. */
+function fillFacts(o: Opened, months: number): number {
+  const db = o.runtime.app.db;
+  const now = o.runtime.app.clock.now();
+  const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
+  const t0 = process.hrtime.bigint();
+  const filled = db.transaction(() => refillMonthFacts(ctx, months, now.toISOString()))();
+  return Number(process.hrtime.bigint() - t0) / 1e6 / Math.max(filled.length, 1);
+}
+
+type Times = Record<string, Record<'10y' | '1y' | '10y_again' | '1y_again' | '10y_p95' | '1y_p95', number | null>>;
+
+/** Every screen `reps` times on each hub, alternating: the first call (cold), the next one, and the p95 of all. */
+async function sweep(a: Opened, b: Opened, reps: number, log: (s: string) => void): Promise<Times> {
+  const out: Times = {};
+  log(
+    `  ${'screen'.padEnd(40)} ${'10y'.padStart(9)} ${'1y'.padStart(9)}   again: ${'10y'.padStart(9)} ${'1y'.padStart(9)}   p95: ${'10y'.padStart(9)} ${'1y'.padStart(9)} ms`,
+  );
+  for (let i = 0; i < a.screens.length; i++) {
+    const [sa, sb] = [a.screens[i], b.screens[i]];
+    const big: number[] = [];
+    const small: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      big.push(await timeCall(a, sa));
+      small.push(await timeCall(b, sb));
+    }
+    const [pb, ps] = [stats(big).p95, stats(small).p95];
+    out[sa.label] = {
+      '10y': round(big[0]),
+      '1y': round(small[0]),
+      '10y_again': round(big[1]),
+      '1y_again': round(small[1]),
+      '10y_p95': round(pb),
+      '1y_p95': round(ps),
+    };
+    const f = (x: number) => x.toFixed(1).padStart(9);
+    log(`  ${sa.label.padEnd(40)} ${f(big[0])} ${f(small[0])}          ${f(big[1])} ${f(small[1])}        ${f(pb)} ${f(ps)}`);
+  }
+  return out;
+}
+
+const slowestOf = (t: Times) => Object.entries(t).sort((x, y) => (y[1]['10y_p95'] ?? 0) - (x[1]['10y_p95'] ?? 0))[0];
+
+/**
+ * Before and after month facts in one run, on the same hubs: every screen with the closed months computed
+ * live (as before migration 0016), then the last three closed months' facts computed as their closes would
+ * (timed: what a close adds), then every screen again reading them.
+ */
+export async function runScreenSweep(big: CachedHub, small: CachedHub, opts: { log: (s: string) => void; reps?: number }) {
+  const reps = Math.max(2, opts.reps ?? 5);
   const a = open(big);
   const b = open(small);
-  const out: Record<string, Record<'10y' | '1y' | '10y_again' | '1y_again', number | null>> = {};
   try {
-    opts.log(`  ${'screen'.padEnd(38)} ${'10y'.padStart(9)} ${'1y'.padStart(9)}   again: ${'10y'.padStart(9)} ${'1y'.padStart(9)} ms`);
-    for (let i = 0; i < a.screens.length; i++) {
-      const [sa, sb] = [a.screens[i], b.screens[i]];
-      const first = { big: await timeCall(a, sa), small: await timeCall(b, sb) };
-      const again = { big: await timeCall(a, sa), small: await timeCall(b, sb) };
-      out[sa.label] = { '10y': round(first.big), '1y': round(first.small), '10y_again': round(again.big), '1y_again': round(again.small) };
-      const f = (x: number) => x.toFixed(1).padStart(9);
-      opts.log(`  ${sa.label.padEnd(38)} ${f(first.big)} ${f(first.small)}          ${f(again.big)} ${f(again.small)}`);
-    }
+    clearFacts(a);
+    clearFacts(b);
+    opts.log(`  before: closed months computed live (${reps} calls each)`);
+    const before = await sweep(a, b, reps, opts.log);
+    const factMs = { big: fillFacts(a, 3), small: fillFacts(b, 3) };
+    opts.log(`  month facts of the last 3 closed months: ${factMs.big.toFixed(0)} ms per month (10y), ${factMs.small.toFixed(0)} ms (1y)`);
+    opts.log(`  after: closed months from their facts (${reps} calls each)`);
+    const after = await sweep(a, b, reps, opts.log);
+    const [slowName, slow] = slowestOf(after);
+    const [slowBeforeName, slowBefore] = slowestOf(before);
+    return {
+      screens: after,
+      screens_before_facts: before,
+      screen_p95_max_ms: slow['10y_p95'],
+      screen_p95_max_screen: slowName,
+      screen_p95_max_ms_before_facts: slowBefore['10y_p95'],
+      screen_p95_max_screen_before_facts: slowBeforeName,
+      month_facts_ms_per_month_10y: round(factMs.big),
+      month_facts_ms_per_month_1y: round(factMs.small),
+      screen_slowest_10y: { screen: slowName, ms: slow['10y_p95'] },
+    };
   } finally {
     a.runtime.close();
     b.runtime.close();
   }
-  const slowest = Object.entries(out).sort((x, y) => (y[1]['10y'] ?? 0) - (x[1]['10y'] ?? 0))[0];
-  return { screens: out, screen_slowest_10y: { screen: slowest[0], ms: slowest[1]['10y'] } };
 }

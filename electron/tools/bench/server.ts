@@ -5,6 +5,8 @@
  *   real hub) copies and checks the file — http_p99_ms_during_backup — then, once it is recorded, on an
  *   ordinary working day — http_p99_ms. A prober asks /api/health every 250 ms during each
  *   (http_max_stall_ms…: the longest the server stood still);
+ * - then twice more: while a month is closed again (http_p99_ms_during_close) and while a 150,000-row
+ *   catalog is imported (http_p99_ms_during_import; --quick: 20,000 rows);
  * - http_p99_ms / http_errors: 50 concurrent simulated clients over loopback (the 40 village doctors and
  *   10 pharmacists, each logged in with its own session), mixed reads and writes (stock on hand, drug
  *   search, stock cards, requisition and delivery lists, statements, dispensing posts), each client
@@ -21,6 +23,9 @@ import { chinaDate, periodOf } from '../../../shared/dates';
 import { BENCH_PASSWORD, PHARMACISTS, type HubParams } from './generate';
 import { pick, rng, round, stats } from './measure';
 import { roundStats } from './reads';
+import { catalogRowsWorkbook, generateCatalogRows } from '../../demo/catalog';
+import { suggestMapping } from '../../domain/catalog/workbook';
+import { CATALOG_COLUMNS } from '../../../shared/catalogColumns';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -297,9 +302,66 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
     }
     opts.log(`  daily backup recorded ${((Date.now() - waitStarted) / 1000).toFixed(0)} s after the first load ended; load with no backup running:`);
     const steady = await driveLoad(2000);
+
+    const post = async (method: string, body: unknown) => {
+      const res = await fetch(`${base}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: adminCookie },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method}: ${res.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text) as unknown;
+    };
+    /** The load while `work` runs, started 2 s into it: the load's figures and how long the work took. */
+    const loadDuring = async (seed: number, work: () => Promise<unknown>) => {
+      let workMs = 0;
+      let failure: string | null = null;
+      const background = sleep(2_000).then(async () => {
+        const t0 = Date.now();
+        await work().catch((err: Error) => (failure = err.message));
+        workMs = Date.now() - t0;
+      });
+      const load = await driveLoad(seed);
+      await background;
+      return { load, workMs, failure };
+    };
+
+    // 3. A month close: the latest closed month reopened (not timed), then closed again during the load —
+    //    its backup first, then the checks, the snapshots and the month facts in the write transaction.
+    const list = (await post('periods.list', {})) as { latestClosed: string | null };
+    const closeMonth = list.latestClosed!;
+    await post('periods.reopen', { period: closeMonth, reason: '基准测试：重新结账' });
+    opts.log(`  load during a month close (${closeMonth} reopened, closed again 2 s into the load):`);
+    const close = await loadDuring(3000, () => post('periods.close', { period: closeMonth, acknowledgeWarnings: true, note: '基准测试' }));
+    opts.log(`  the close took ${(close.workMs / 1000).toFixed(1)} s${close.failure ? ` and failed: ${close.failure}` : ''}`);
+
+    // 4. A catalog import of IMPORT_ROWS rows (a province's catalog) committed during the load.
+    const importRows = opts.quick ? 20_000 : 150_000;
+    const workbook = path.join(path.dirname(workDir), `catalog-${importRows}-lan-v1.xlsx`);
+    if (!fs.existsSync(workbook)) fs.writeFileSync(workbook, await catalogRowsWorkbook(generateCatalogRows(importRows, 500_000)));
+    const data = fs.readFileSync(workbook);
+    const mapping = suggestMapping(['', ...CATALOG_COLUMNS.map((c) => c.header)]);
+    opts.log(`  load during a ${importRows.toLocaleString('en')}-row catalog import (committed 2 s into the load):`);
+    const imported = await loadDuring(4000, () =>
+      post('catalog.importCommit', { file: { filename: path.basename(workbook), base64: data.toString('base64') }, mapping, mode: 'cleanRowsOnly' }),
+    );
+    opts.log(`  the import took ${(imported.workMs / 1000).toFixed(1)} s${imported.failure ? ` and failed: ${imported.failure}` : ''}`);
+
     return {
+      http_p99_ms_during_close: close.load.p99,
+      http_max_stall_ms_during_close: close.load.stallMs,
+      http_close_ms: close.workMs,
+      http_close_failure: close.failure,
+      http_p99_ms_during_import: imported.load.p99,
+      http_max_stall_ms_during_import: imported.load.stallMs,
+      http_import_rows: importRows,
+      http_import_ms: imported.workMs,
+      http_import_failure: imported.failure,
+      http_during_close: close.load.detail,
+      http_during_import: imported.load.detail,
       http_p99_ms: steady.p99,
-      http_errors: steady.errors + during.errors,
+      http_errors: steady.errors + during.errors + close.load.errors + imported.load.errors,
       start_ms: round(startMs, 0),
       http_max_stall_ms: steady.stallMs,
       http_server_cpu_ms_per_request: steady.cpuMsPerRequest,

@@ -56,11 +56,36 @@ export default function DashboardPage() {
     >
       {q.error && <Alert type="error" showIcon title={q.error.message} />}
       {!d && !q.error && <Skeleton active />}
+      {d && <FactsNote d={d} />}
       {d && <Figures d={d} open={open} clinicName={clinicName} />}
       <DrillDrawer input={drill} onClose={() => setDrill(null)} />
     </Page>
   );
 }
+
+/** Which months came from the month-end facts (fixed at their close) and which were computed just now. */
+function FactsNote({ d }: { d: Dashboard }) {
+  const months = monthsBetween(d.from, d.to);
+  const stored = new Set(d.factMonths);
+  const live = months.filter((m) => !stored.has(m));
+  const span = (list: string[]) => (list.length === 1 ? yearMonth(list[0]) : `${yearMonth(list[0])}至${yearMonth(list.at(-1)!)}`);
+  const parts = [];
+  if (d.factMonths.length) parts.push(`${span(d.factMonths)}已结账：数字取自月结数据（结账时算定）`);
+  if (live.length) parts.push(`${live.length === 1 ? yearMonth(live[0]) : `${live.length === months.length ? '' : '其余 '}${live.length} 个月`}按台账实时计算`);
+  return (
+    <Typography.Paragraph type="secondary" className="facts-note" style={{ marginBottom: 8 }}>
+      {parts.join('；')}
+    </Typography.Paragraph>
+  );
+}
+
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let m = from; m <= to && out.length <= 120; m = addMonths(`${m}-01`, 1).slice(0, 7)) out.push(m);
+  return out;
+}
+
+const yearMonth = (period: string) => `${Number(period.slice(0, 4))}年${Number(period.slice(5, 7))}月`;
 
 function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillInput, 'from' | 'to'>) => void; clinicName: (id: number) => string }) {
   const ins = d.insurance.total;

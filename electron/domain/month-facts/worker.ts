@@ -1,0 +1,36 @@
+// Worker-thread entry (bundled as dist/electron/month-facts-worker.cjs, see background.ts): computes the facts
+// of months a close has just closed, on a connection of its own, and stores them in one short write.
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../../db/database';
+import { chinaDate } from '../../../shared/dates';
+import type { MonthFactsJob, MonthFactsReply } from './background';
+import { monthsLackingFacts, storeComputedFacts } from './compute';
+
+// Linux keeps nice values per thread: the facts yield the CPU to the thread that answers the villages.
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, 10);
+  } catch {
+    // not allowed here: run at the normal priority
+  }
+}
+
+async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
+  const db = openDatabase(job.dbFile);
+  try {
+    const now = new Date(job.nowMs);
+    const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
+    const filled: string[] = [];
+    for (const month of job.months) if (await storeComputedFacts(ctx, month)) filled.push(month);
+    for (const month of monthsLackingFacts(db, job.refill ?? 0)) if (await storeComputedFacts(ctx, month)) filled.push(month);
+    return { filled };
+  } finally {
+    db.close();
+  }
+}
+
+run(workerData as MonthFactsJob).then(
+  (reply) => parentPort!.postMessage(reply),
+  (err: unknown) => parentPort!.postMessage({ failure: (err as Error).message } satisfies MonthFactsReply),
+);
