@@ -102,6 +102,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await expect(card.getByText('已扫 2/2 盒')).toBeVisible();
   await shot(doc, 'sign-390');
   await card.getByRole('button', { name: '确认签收' }).click();
+  await doc.getByRole('button', { name: '确认无误，签收' }).click();
   await expect(doc.getByText(/已签收入库/)).toBeVisible();
   await expect(doc.getByText(`追溯码 ${code(9)} 不在本配送单上，卫生院也从未入库这个码`)).toBeVisible();
 
