@@ -59,7 +59,8 @@ export async function createTestHub(opts: { clock?: ManualClock; dataDir?: strin
     admin,
     close: () => {
       runtime.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // A background job a close started (month facts, on its own worker) may still be finishing its files: retry.
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
