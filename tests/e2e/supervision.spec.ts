@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { RULE_KEYS } from '../../shared/supervision';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -88,6 +89,6 @@ test('a signal opens to its ledger rows and is dismissed with a note', async ({ 
   await page.goto(new URL('/supervision/rules', server.url).href);
   await expect(page.getByRole('heading', { name: '规则与阈值' })).toBeVisible();
   await expect(page.getByText(/稳健 Z 值 = 0.6745/)).toBeVisible();
-  await expect(page.getByRole('button', { name: '保存阈值' })).toHaveCount(6);
+  await expect(page.getByRole('button', { name: '保存阈值' })).toHaveCount(RULE_KEYS.length);
   await screenshot(page, 'supervision-rules');
 });
