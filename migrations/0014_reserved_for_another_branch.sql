@@ -1,0 +1,5 @@
+-- PLACEHOLDER, not for main: migration 0014 belongs to another branch. It exists here only so that this
+-- branch's 0017 applies (the runner refuses gaps). Drop this file, its fixture step and
+-- tests/fixtures/db/v14.sqlite when merging, then rebuild v17 on top of the real 0014:
+--   npm run fixtures:db -- --rebuild 17
+SELECT 1;
