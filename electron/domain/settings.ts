@@ -11,7 +11,10 @@ export type SettingKey =
   | 'lan.https'
   | 'lan.hostnames'
   | 'purchasing.targetMonths'
-  | 'posting.maxBackdateDays';
+  | 'posting.maxBackdateDays'
+  | 'gsp.secondAcceptor'
+  | 'gsp.amTime'
+  | 'gsp.pmTime';
 
 export function getSetting(db: Db, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

@@ -454,9 +454,7 @@ async function expectExportEqualsLedger(w: World, period: string, stores: number
     // A lot can be both on the hub's shelf and on its way to a clinic: one 3501 row per place, summed here.
     const onHand = new Map<string, number>();
     for (const r of upload['3501']) onHand.set(String(r.fixmedins_bchno), (onHand.get(String(r.fixmedins_bchno)) ?? 0) + Number(r.inv_cnt));
-    expect(Object.fromEntries(onHand), `${period} store ${storeId} 3501`).toEqual(
-      Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])),
-    );
+    expect(Object.fromEntries(onHand), `${period} store ${storeId} 3501`).toEqual(Object.fromEntries(balances.map((b) => [bchno(b.lotId), b.qty])));
   }
 }
 

@@ -6,6 +6,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { assertActiveClinic, clinicStores, describeQty, drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
+import { notQuarantined } from './quarantine-guard';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation } from './ledger';
 import { bookSight } from '../stocktake/blind';
 
@@ -29,7 +30,7 @@ export function hubAvailable(db: Db, drugId: number, asOf: string): number {
   const row = sql(
     db,
     `SELECT coalesce(sum(b.qty), 0) AS qty FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-      WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ?`,
+      WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ? AND ${notQuarantined('b.lot_id')}`,
   ).get(hubStoreId(db), drugId, asOf) as { qty: number };
   return row.qty;
 }

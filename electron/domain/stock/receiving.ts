@@ -2,11 +2,25 @@ import type { HandlerContext } from '../context';
 import { givenFilters, sql, type Db } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
+import { lineAmountFromPackPrice, unitPriceFromPackPrice, type Fen } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { drugSnapshot, hubStoreId, nearExpiryLimit, postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
 import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
+import { createQuarantineLot } from './quarantine';
+import {
+  assertSecondAcceptor,
+  drugGsp,
+  judgeLine,
+  lineAcceptances,
+  receiptAcceptance,
+  recordLineAcceptance,
+  recordReceiptAcceptance,
+  type DrugGsp,
+} from '../gsp/acceptance';
+import { gspSettings } from '../gsp/settings';
+import { verifySecondAcceptor } from '../gsp/second-acceptor';
+import { lineAmount } from '../../../shared/money';
 
 type Warning = { line: number | null; message: string };
 
@@ -45,10 +59,29 @@ function checkTraceCodes(db: Db, codes: string[], lineNo: number, drug: { traceP
   }
 }
 
-export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.create'>) {
+/**
+ * 验收入库. Each line: what arrived, and of it what was accepted (a new lot in the hub store, first-expiry-first
+ * takes from it) and what was refused (a quarantine lot beside it, which nothing but a supplier return or a
+ * destruction takes from). The acceptance record (GSP) is written with the receipt, in the same transaction.
+ */
+export const createReceipt = {
+  prepare: (ctx: HandlerContext, input: ParsedInput<'receipts.create'>) => verifySecondAcceptor(ctx, input.acceptance.secondAcceptor),
+  run: (ctx: HandlerContext, input: ParsedInput<'receipts.create'>, secondAcceptorId: number | null) => postReceipt(ctx, input, secondAcceptorId),
+};
+
+function postReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.create'>, secondAcceptorId: number | null) {
   const db = ctx.db;
   const posting = postingContext(ctx, input.businessDate);
   assertPostable(db, posting.businessDate, ctx.today);
+  const acceptedOn = input.acceptance.acceptedOn ?? posting.businessDate;
+  if (acceptedOn > ctx.today) throw new AppError('VALIDATION', `验收日期 ${acceptedOn} 晚于今天`, [{ path: 'acceptance.acceptedOn', message: '不能晚于今天' }]);
+  if (acceptedOn < posting.businessDate) {
+    throw new AppError('VALIDATION', `验收日期 ${acceptedOn} 早于到货（入库）日期 ${posting.businessDate}`, [
+      { path: 'acceptance.acceptedOn', message: '不能早于入库日期' },
+    ]);
+  }
+  const rule = gspSettings(db).secondAcceptor;
+  const gspDrugs: DrugGsp[] = [];
   const po = loadOrder(db, input.poId);
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
@@ -62,6 +95,13 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
      VALUES (?, ?, ?, ?, ?, ?, 'posted', 0, ?, ?, ?)`,
   ).run(docNo, po.id, po.supplierId, input.invoiceNo, input.invoiceDate ?? null, posting.businessDate, input.note, ctx.user.id, ctx.now.toISOString());
   const receiptId = Number(lastInsertRowid);
+  recordReceiptAcceptance(db, {
+    receiptId,
+    deliveryNoteNo: input.acceptance.deliveryNoteNo,
+    acceptedOn,
+    acceptorId: ctx.user.id,
+    secondAcceptorId,
+  });
   let total = 0;
 
   input.lines.forEach((line, i) => {
@@ -83,10 +123,14 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
       warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 近效期：有效期至 ${line.expiryDate}，不足 6 个月` });
     }
     const drug = drugSnapshot(db, poLine.drugId);
+    const gsp = drugGsp(db, poLine.drugId);
+    gspDrugs.push(gsp);
+    const verdict = judgeLine(lineNo, line, gsp);
     const tracePrefix = (sql(db, 'SELECT trace_prefix AS p FROM drugs WHERE id = ?').get(poLine.drugId) as { p: string | null }).p;
     checkTraceCodes(db, line.traceCodes, lineNo, { tracePrefix, packs: Math.floor(line.qty / drug.packSize) }, seenCodes);
 
-    applyReceivedQty(db, poLine.id, line.qty);
+    // Only what was accepted counts as received: the order waits for the refused part to be sent again.
+    applyReceivedQty(db, poLine.id, verdict.acceptedQty);
     const packPrice = line.packPrice ?? poLine.packPrice;
     if (packPrice !== poLine.packPrice) {
       warnings.push({ line: lineNo, message: `第 ${lineNo} 行单价与订单不同（按发票价入库）` });
@@ -128,10 +172,41 @@ export function createReceipt(ctx: HandlerContext, input: ParsedInput<'receipts.
     for (const code of line.traceCodes) {
       sql(db, 'INSERT INTO trace_codes (code, drug_id, lot_id, receipt_line_id) VALUES (?, ?, ?, ?)').run(code, drug.drugId, lotId, lineId);
     }
-    postMovement(posting, { storeId: hub, lotId, qty: line.qty, movement: 'receipt', amount, docType: 'receipt', docId: receiptId, docLineId: Number(lineId) });
+    // The invoice covers all that arrived; the refused part carries the rest of the line's amount, so the two
+    // postings add up to the line to the fen.
+    const acceptedAmount = verdict.rejectedQty === 0 ? amount : lineAmount(verdict.acceptedQty, unitPriceFromPackPrice(packPrice, drug.packSize));
+    const ref = { docType: 'receipt' as const, docId: receiptId, docLineId: Number(lineId) };
+    if (verdict.acceptedQty > 0)
+      postMovement(posting, { ...ref, storeId: hub, lotId, qty: verdict.acceptedQty, movement: 'receipt', amount: acceptedAmount as Fen });
+    let quarantineLotId: number | null = null;
+    if (verdict.rejectedQty > 0) {
+      quarantineLotId = createQuarantineLot(db, {
+        originLotId: lotId,
+        status: verdict.conclusion === 'pending' ? 'pending' : 'fail',
+        reasonCode: verdict.rejectReason!,
+        reason: verdict.rejectNote,
+        sourceType: 'receipt',
+        sourceId: receiptId,
+        userId: ctx.user.id,
+        now: ctx.now,
+      });
+      postMovement(posting, {
+        ...ref,
+        storeId: hub,
+        lotId: quarantineLotId,
+        qty: verdict.rejectedQty,
+        movement: 'receipt',
+        amount: (amount - acceptedAmount) as Fen,
+      });
+      if (verdict.conclusion === 'pending') {
+        warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 待处理 ${verdict.rejectedQty}：已放入待处理区，查明后退货或销毁` });
+      }
+    }
+    recordLineAcceptance(db, Number(lineId), verdict, { ...gsp, manufacturer: drug.manufacturer, spec: drug.spec }, quarantineLotId);
     total += amount;
   });
 
+  assertSecondAcceptor(rule, gspDrugs, secondAcceptorId);
   sql(db, 'UPDATE receipts SET total_amount = ? WHERE id = ?').run(total, receiptId);
   ctx.audit.target = `receipt:${receiptId}`;
   return { receipt: getReceipt(db, receiptId), warnings };
@@ -145,7 +220,11 @@ export function reverseReceipt(ctx: HandlerContext, input: ParsedInput<'receipts
   if (!receipt) throw notFound('入库单');
   if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
   reverseDocument(postingContext(ctx), 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
-  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as {
+  const lines = sql(
+    db,
+    `SELECT rl.po_line_id AS poLineId, coalesce(a.accepted_qty, rl.qty) AS qty
+       FROM receipt_lines rl LEFT JOIN receipt_line_acceptances a ON a.receipt_line_id = rl.id WHERE rl.receipt_id = ?`,
+  ).all(receipt.id) as {
     poLineId: number | null;
     qty: number;
   }[];
@@ -188,9 +267,11 @@ export function getReceipt(db: Db, id: number) {
     code: string;
   }[];
   const { lineCount: _count, ...rest } = head;
+  const accepted = lineAcceptances(db, id);
   return {
     ...rest,
-    lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code) })),
+    acceptance: receiptAcceptance(db, id),
+    lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code), acceptance: accepted.get(l.id) ?? null })),
   } as never;
 }
 

@@ -356,7 +356,7 @@ export default function ReceiptsPage() {
         </Button>
       }
     >
-      <Table<Omit<Receipt, 'lines'> & { lineCount: number }>
+      <Table<Omit<Receipt, 'lines' | 'acceptance'> & { lineCount: number }>
         rowKey="id"
         size="middle"
         loading={receipts.isLoading}
