@@ -355,7 +355,7 @@ export const gspApi = {
     clinicScoped: true,
     input: z.object({ areaId: about(id, '储存区；村医只能是本室的'), period: about(period, '月份') }),
     output: z.object({
-      area: storageAreaRow,
+      area: storageAreaRow.describe('储存区（及其范围）'),
       days: z.array(z.object({ date: out.date('日期'), am: slotCell, pm: slotCell })).describe('该月每一天（到今天为止），按日期'),
       corrections: z.array(readingRow).describe('被更正的原记录（保留备查）'),
       outOfRange: out.count('超出范围的有效记录数'),

@@ -26,6 +26,7 @@ import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
 import { exportSamples } from './samples-export';
 import { supervisionSamples } from './samples-supervision';
+import { gspSamples } from './samples-gsp';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -140,4 +141,5 @@ export const samples: SampleRegistry = {
   ...catalogSamples,
   ...exportSamples,
   ...supervisionSamples,
+  ...gspSamples,
 };

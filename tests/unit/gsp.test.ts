@@ -126,10 +126,7 @@ describe('acceptance at receipt', () => {
 
     const ok = await receive([{ packs: 5, arrivalTemp: 52, transportRecord: '冷藏车 湘A12345，途中 3.1–5.6 ℃' }], insulin);
     expect(ok.receipt.lines[0].acceptance).toMatchObject({ acceptedQty: 5, arrivalTemp: 52, storageCondition: 'cold' });
-    const refused = await receive(
-      [{ packs: 3, rejectedPacks: 3, rejectReason: 'cold_chain', arrivalTemp: 123, transportRecord: '保温箱冰排已化' }],
-      insulin,
-    );
+    const refused = await receive([{ packs: 3, rejectedPacks: 3, rejectReason: 'cold_chain', arrivalTemp: 123, transportRecord: '保温箱冰排已化' }], insulin);
     expect(refused.receipt.lines[0].acceptance).toMatchObject({ acceptedQty: 0, rejectedQty: 3, conclusion: 'fail' });
     expect(usable(hubStore(), insulin.id)).toBe(5);
   });
@@ -186,7 +183,9 @@ describe('quarantine', () => {
     expect(await codeOf(pharmacist.call('quarantine.destroy', { ...base, lines: [{ lotId: good, qty: 24 }], witness: '李院长' }))).toBe('BUSINESS_RULE');
 
     const destroyed = await pharmacist.call('quarantine.destroy', { ...base, witness: '李院长' });
-    const rows = sql(db(), "SELECT movement, qty, amount, store_id AS storeId FROM ledger WHERE doc_type = 'writeoff' AND doc_id = ?").all(destroyed.writeoffId);
+    const rows = sql(db(), "SELECT movement, qty, amount, store_id AS storeId FROM ledger WHERE doc_type = 'writeoff' AND doc_id = ?").all(
+      destroyed.writeoffId,
+    );
     expect(rows).toEqual([{ movement: 'writeoff', qty: -48, amount: -destroyed.totalAmount, storeId: hubStore() }]);
     expect(destroyed.totalAmount).toBe(2500);
     expect(await pharmacist.call('quarantine.list', {})).toEqual([]);
@@ -211,8 +210,16 @@ describe('quarantine', () => {
   it('leaves quarantine by a return to the supplier (3504), and a clinic’s damaged return goes to quarantine, not the shelf', async () => {
     const { receipt } = await receive([{ packs: 4, rejectedPacks: 1, rejectReason: 'batch_mismatch' }]);
     const lotId = receipt.lines[0].acceptance!.quarantineLotId!;
-    const back = await pharmacist.call('returns.create', { kind: 'hub_to_supplier', supplierId, reasonCode: 'quality', reason: '批号不符', lines: [{ lotId, qty: 24 }] });
-    expect(sql(db(), "SELECT movement, qty FROM ledger WHERE doc_type = 'return' AND doc_id = ?").all(back.id)).toEqual([{ movement: 'supplier_return', qty: -24 }]);
+    const back = await pharmacist.call('returns.create', {
+      kind: 'hub_to_supplier',
+      supplierId,
+      reasonCode: 'quality',
+      reason: '批号不符',
+      lines: [{ lotId, qty: 24 }],
+    });
+    expect(sql(db(), "SELECT movement, qty FROM ledger WHERE doc_type = 'return' AND doc_id = ?").all(back.id)).toEqual([
+      { movement: 'supplier_return', qty: -24 },
+    ]);
     const [record] = await pharmacist.call('quarantine.list', { period: '2026-03' });
     expect(record).toMatchObject({ heldQty: 0, disposals: [expect.objectContaining({ kind: 'return', docNo: back.docNo, qty: 24 })] });
 
