@@ -3,7 +3,7 @@ import { defineMethod } from './define';
 import { clientToken, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
-import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut } from './gsp';
+import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
 const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
@@ -489,6 +489,8 @@ export const stockApi = {
                 outstandingQty: out.qty('未收 = orderedQty − receivedQty'),
                 packPrice: out.packPrice('合同价'),
                 tracePrefix: out.text('药品的追溯码前缀（追溯码须以它开头）；null = 不检查前缀').nullable(),
+                storageCondition,
+                specialControl: out.flag('特殊管理药品（可能须双人验收，见 gsp.settings）'),
               }),
             )
             .describe('订单行（含已收齐的行）'),

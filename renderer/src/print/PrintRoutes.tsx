@@ -14,6 +14,9 @@ const StocktakeResultPrint = lazy(() => import('../pages/stocktake/StocktakePrin
 const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.HubStatementPrint })));
 const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
 const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
+const AcceptancePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.AcceptancePrint })));
+const QuarantinePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.QuarantinePrint })));
+const EnvLogPrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.EnvLogPrint })));
 const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
 
 export const PRINT_ROUTES = [
@@ -24,6 +27,10 @@ export const PRINT_ROUTES = [
   { path: '/print/clinic-statement/:clinicId/:period', element: <ClinicStatementPrint /> },
   { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
   { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
+  { path: '/print/acceptance/receipt/:id', element: <AcceptancePrint /> },
+  { path: '/print/acceptance/month/:period', element: <AcceptancePrint /> },
+  { path: '/print/quarantine/:period', element: <QuarantinePrint /> },
+  { path: '/print/env-log/:areaId/:period', element: <EnvLogPrint /> },
 ];
 
 export default function PrintRoutes() {
