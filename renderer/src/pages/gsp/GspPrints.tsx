@@ -22,11 +22,17 @@ type LogDay = z.infer<(typeof gspApi)['storage.log']['output']>['days'][number];
 
 const monthLabel = (period: string) => `${period.slice(0, 4)}年${Number(period.slice(5, 7))}月`;
 const small = (text: string | null | undefined) => <span className="print-small">{text ?? ''}</span>;
-const qty = (q: number | null, r: { packSize: number; packUnit: string; baseUnit: string }) => (q === null ? '' : formatQty(q, r.packSize, r.packUnit, r.baseUnit));
+const qty = (q: number | null, r: { packSize: number; packUnit: string; baseUnit: string }) =>
+  q === null ? '' : formatQty(q, r.packSize, r.packUnit, r.baseUnit);
 
 const ACCEPTANCE_COLUMNS: PrintColumn<AcceptanceRow>[] = [
   { key: 'arrived', title: '到货日期', width: '7%', align: 'center', render: (r) => <span className="print-nowrap">{r.arrivedOn.slice(5)}</span> },
-  { key: 'supplier', title: '供货单位 / 随货同行单号', width: '11%', render: (r) => small(`${r.supplierName}${r.deliveryNoteNo ? ` / ${r.deliveryNoteNo}` : ''}`) },
+  {
+    key: 'supplier',
+    title: '供货单位 / 随货同行单号',
+    width: '11%',
+    render: (r) => small(`${r.supplierName}${r.deliveryNoteNo ? ` / ${r.deliveryNoteNo}` : ''}`),
+  },
   { key: 'drug', title: '药品名称', width: '9%', render: (r) => r.drugName },
   { key: 'spec', title: '剂型 / 规格', width: '7%', render: (r) => small(`${r.dosageForm} ${r.spec}`) },
   { key: 'mfr', title: '生产企业 / 批准文号', width: '12%', render: (r) => small(`${r.manufacturer}${r.approvalNo ? ` ${r.approvalNo}` : ''}`) },
@@ -38,21 +44,26 @@ const ACCEPTANCE_COLUMNS: PrintColumn<AcceptanceRow>[] = [
     key: 'rejected',
     title: '拒收数量 / 原因',
     width: '9%',
-    render: (r) => (r.rejectedQty ? small(`${qty(r.rejectedQty, r)} ${r.rejectReason ? REJECT_REASON_LABELS[r.rejectReason] : ''}${r.rejectNote ? `：${r.rejectNote}` : ''}`) : '—'),
+    render: (r) =>
+      r.rejectedQty
+        ? small(`${qty(r.rejectedQty, r)} ${r.rejectReason ? REJECT_REASON_LABELS[r.rejectReason] : ''}${r.rejectNote ? `：${r.rejectNote}` : ''}`)
+        : '—',
   },
   {
     key: 'cold',
     title: '贮藏 / 到货温度',
     width: '6%',
     align: 'center',
-    render: (r) => small(`${r.storageCondition ? STORAGE_CONDITION_SHORT[r.storageCondition] : ''}${r.arrivalTemp !== null ? ` ${formatTemp(r.arrivalTemp)}` : ''}`),
+    render: (r) =>
+      small(`${r.storageCondition ? STORAGE_CONDITION_SHORT[r.storageCondition] : ''}${r.arrivalTemp !== null ? ` ${formatTemp(r.arrivalTemp)}` : ''}`),
   },
   { key: 'conclusion', title: '验收结论', width: '5%', align: 'center', render: (r) => (r.conclusion ? CONCLUSION_LABELS[r.conclusion] : '—') },
   {
     key: 'who',
     title: '验收日期 / 验收人',
     width: '8%',
-    render: (r) => small(r.acceptedOn ? `${r.acceptedOn.slice(5)} ${r.acceptorName ?? ''}${r.secondAcceptorName ? `、${r.secondAcceptorName}` : ''}` : '无验收记录'),
+    render: (r) =>
+      small(r.acceptedOn ? `${r.acceptedOn.slice(5)} ${r.acceptorName ?? ''}${r.secondAcceptorName ? `、${r.secondAcceptorName}` : ''}` : '无验收记录'),
   },
 ];
 
@@ -118,7 +129,9 @@ const QUARANTINE_COLUMNS: PrintColumn<DisposalLine>[] = [
     title: '处理方式',
     width: '12%',
     render: ({ d, q }) =>
-      d ? small(d.kind === 'return' ? `退回 ${d.supplierName ?? ''}` : `销毁：${d.method ?? ''}，${d.place ?? ''}`) : small(`${q.heldQty > 0 ? '尚在隔离区' : ''}`),
+      d
+        ? small(d.kind === 'return' ? `退回 ${d.supplierName ?? ''}` : `销毁：${d.method ?? ''}，${d.place ?? ''}`)
+        : small(`${q.heldQty > 0 ? '尚在隔离区' : ''}`),
   },
   { key: 'date', title: '处理日期 / 单号', width: '9%', render: ({ d }) => (d ? small(`${d.businessDate.slice(5)} ${d.docNo}`) : '') },
   { key: 'dqty', title: '处理数量 / 金额', width: '8%', align: 'right', render: ({ d, q }) => (d ? small(`${qty(d.qty, q)} ¥${formatFen(d.amount)}`) : '') },

@@ -11,15 +11,7 @@ import { DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
 import { formatFen } from '../../../../shared/money';
-import {
-  COLD_CHAIN,
-  CONCLUSION_LABELS,
-  formatTemp,
-  parseTemp,
-  REJECT_REASON_LABELS,
-  STORAGE_CONDITION_SHORT,
-  type RejectReason,
-} from '../../../../shared/gsp';
+import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LABELS, STORAGE_CONDITION_SHORT, type RejectReason } from '../../../../shared/gsp';
 import { useNavigate } from 'react-router';
 
 type Receipt = z.infer<typeof receiptDetail>;
@@ -75,9 +67,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   const settings = useApiQuery('gsp.settings', {}, { enabled: open });
   const order = orders.data?.find((o) => o.poId === poId);
   const rule = settings.data?.secondAcceptor ?? 'cold_and_special';
-  const needsSecond = lines.some(
-    (l) => rule !== 'none' && (l.line.specialControl || (rule === 'cold_and_special' && coldChain(l.line))),
-  );
+  const needsSecond = lines.some((l) => rule !== 'none' && (l.line.specialControl || (rule === 'cold_and_special' && coldChain(l.line))));
   const anyCold = lines.some((l) => coldChain(l.line));
   const create = useApiMutation('receipts.create', {
     invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
@@ -319,7 +309,13 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                       </Space.Compact>
                     )}
                     {!!l.rejectedQty && (
-                      <Input placeholder="拒收说明" value={l.rejectNote} onChange={(e) => update(l.key, { rejectNote: e.target.value })} aria-label="拒收说明" maxLength={200} />
+                      <Input
+                        placeholder="拒收说明"
+                        value={l.rejectNote}
+                        onChange={(e) => update(l.key, { rejectNote: e.target.value })}
+                        aria-label="拒收说明"
+                        maxLength={200}
+                      />
                     )}
                   </Space>
                 ),
