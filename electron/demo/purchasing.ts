@@ -14,6 +14,7 @@ import { addDays, chinaDate } from '../../shared/dates';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { demoSettlementDay } from './settlement';
 import { runDemoSpotCheck } from './stocktake';
+import { demoGsp } from './gsp';
 
 export interface PurchasingDemoParams {
   /** Weekly cycles of history before today. */
@@ -187,8 +188,11 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     return null;
   };
 
+  const gsp = demoGsp(call, clinics, r);
+  const daysBefore = (d: string) => (Date.parse(today) - Date.parse(d)) / 86_400_000;
   const receive = async (poId: number, part = 1) => {
     const order = await call(ph, 'orders.get', { id: poId });
+    const drugOf = (poLineId: number) => order.lines.find((l) => l.id === poLineId)!.drugId;
     const lines = order.lines
       .map((l) => {
         const packs = l.qty / l.packSize;
@@ -202,7 +206,19 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
         };
       })
       .filter((l) => l.qty > 0);
-    if (lines.length) await call(ph, 'receipts.create', { poId, invoiceNo: `4300${r.int(100000, 999999)}`, invoiceDate: day, lines });
+    if (!lines.length) return;
+    const accepted = gsp.acceptLines(lines, daysBefore(day), drugOf);
+    const { receipt } = await call(ph, 'receipts.create', {
+      poId,
+      invoiceNo: `4300${r.int(100000, 999999)}`,
+      invoiceDate: day,
+      acceptance: accepted.acceptance,
+      lines: accepted.lines,
+    });
+    if (accepted.refusedLine !== null) {
+      const a = receipt.lines[accepted.refusedLine].acceptance!;
+      gsp.noteRefusal(a.quarantineLotId!, a.rejectedQty);
+    }
   };
 
   const deliverAll = async () => {
@@ -297,7 +313,9 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     let cancelledOnce = false;
     for (let d = start; d < today; d = addDays(d, 1)) {
       await goTo(d);
+      if (d === start) await gsp.setUp();
       await demoSettlementDay(runtime, d); // month-end close on the 3rd, supplier payments on the 10th
+      await gsp.day(daysBefore(d)); // temperature and humidity readings; the quarantine case's destruction
       const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today
       const cycleDay = (7 * params.weeks + 6 - offset) % 7; // 0 = requisitions day of a cycle
       const cycle = Math.floor((7 * params.weeks + 6 - offset) / 7);

@@ -158,7 +158,8 @@ export function recordReading(ctx: HandlerContext, input: ParsedInput<'storage.r
     );
   }
   const settings = gspSettings(db);
-  const readAt = date === ctx.today ? chinaClock(ctx.now) : slot === 'am' ? settings.amTime : settings.pmTime;
+  // Read now, or (entered later from a paper note, or the other half of the day) at the slot's usual time.
+  const readAt = date === ctx.today && slot === currentSlot(ctx.now) ? chinaClock(ctx.now) : slot === 'am' ? settings.amTime : settings.pmTime;
   const { lastInsertRowid } = sql(
     db,
     `INSERT INTO env_readings (area_id, reading_date, slot, read_at, temperature, humidity, in_range, action, corrects_id, correction_reason, recorded_by, recorded_at)
