@@ -195,7 +195,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const drugOf = (poLineId: number) => order.lines.find((l) => l.id === poLineId)!.drugId;
     const lines = order.lines
       .map((l) => {
-        const packs = l.qty / l.packSize;
+        const packs = Math.floor((l.qty - l.receivedQty) / l.packSize); // refused boxes are still owed
         const take = part >= 1 ? packs : Math.floor(packs * part);
         return {
           poLineId: l.id,

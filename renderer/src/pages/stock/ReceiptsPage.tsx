@@ -230,7 +230,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
             size="small"
             pagination={false}
             dataSource={lines}
-            scroll={{ x: 1100 }}
+            scroll={{ x: anyCold ? 1700 : 1480 }}
             summary={() => (
               <Table.Summary.Row>
                 <Table.Summary.Cell index={0} colSpan={5} align="right">
@@ -285,7 +285,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 width: 260,
                 render: (_, l) => (
                   <Space orientation="vertical" size={4} style={{ width: '100%' }}>
-                    <QtyInput drug={l.line} value={l.rejectedQty} onChange={(q) => update(l.key, { rejectedQty: q })} />
+                    <QtyInput drug={l.line} value={l.rejectedQty} onChange={(q) => update(l.key, { rejectedQty: q })} label="拒收" />
                     {!!l.rejectedQty && (
                       <Space.Compact style={{ width: '100%' }}>
                         <Select<RejectReason>
