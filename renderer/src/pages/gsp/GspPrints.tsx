@@ -178,21 +178,21 @@ const cellText = (c: LogDay['am'], what: 'time' | 'temp' | 'rh' | 'who') => {
   if (!c.reading) return what === 'temp' && c.missed ? <strong>缺记</strong> : '';
   const r = c.reading;
   const out = !r.inRange;
-  if (what === 'time') return r.readAt;
-  if (what === 'temp') return out ? <strong>{formatTemp(r.temperature)}</strong> : formatTemp(r.temperature);
-  if (what === 'rh') return `${r.humidity}%`;
+  if (what === 'time') return <span className="print-nowrap">{r.readAt}</span>;
+  if (what === 'temp') return <span className="print-nowrap">{out ? <strong>{formatTemp(r.temperature)}</strong> : formatTemp(r.temperature)}</span>;
+  if (what === 'rh') return <span className="print-nowrap">{r.humidity}%</span>;
   return small(r.recordedByName);
 };
 
 const LOG_COLUMNS: PrintColumn<LogDay>[] = [
-  { key: 'date', title: '日期', width: '6%', align: 'center', render: (d) => Number(d.date.slice(8)) },
-  { key: 'amTime', title: '上午 时间', width: '7%', align: 'center', render: (d) => cellText(d.am, 'time') },
-  { key: 'amTemp', title: '温度', width: '8%', align: 'center', render: (d) => cellText(d.am, 'temp') },
-  { key: 'amRh', title: '湿度', width: '6%', align: 'center', render: (d) => cellText(d.am, 'rh') },
+  { key: 'date', title: '日期', width: '5%', align: 'center', render: (d) => Number(d.date.slice(8)) },
+  { key: 'amTime', title: '上午时间', width: '8%', align: 'center', render: (d) => cellText(d.am, 'time') },
+  { key: 'amTemp', title: '温度', width: '9%', align: 'center', render: (d) => cellText(d.am, 'temp') },
+  { key: 'amRh', title: '湿度', width: '7%', align: 'center', render: (d) => cellText(d.am, 'rh') },
   { key: 'amWho', title: '记录人', width: '8%', align: 'center', render: (d) => cellText(d.am, 'who') },
-  { key: 'pmTime', title: '下午 时间', width: '7%', align: 'center', render: (d) => cellText(d.pm, 'time') },
-  { key: 'pmTemp', title: '温度', width: '8%', align: 'center', render: (d) => cellText(d.pm, 'temp') },
-  { key: 'pmRh', title: '湿度', width: '6%', align: 'center', render: (d) => cellText(d.pm, 'rh') },
+  { key: 'pmTime', title: '下午时间', width: '8%', align: 'center', render: (d) => cellText(d.pm, 'time') },
+  { key: 'pmTemp', title: '温度', width: '9%', align: 'center', render: (d) => cellText(d.pm, 'temp') },
+  { key: 'pmRh', title: '湿度', width: '7%', align: 'center', render: (d) => cellText(d.pm, 'rh') },
   { key: 'pmWho', title: '记录人', width: '8%', align: 'center', render: (d) => cellText(d.pm, 'who') },
   {
     key: 'action',

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Empty, Flex, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Form, Input, InputNumber, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import type { z } from 'zod';
@@ -14,6 +14,56 @@ import { useSession } from '../../stores/session';
 type Today = z.infer<(typeof gspApi)['storage.today']['output']>;
 type AreaToday = Today['areas'][number];
 type Slot = Today['currentSlot'];
+
+function SlotTag({ area, slot }: { area: AreaToday; slot: Slot }) {
+  const c = area[slot];
+  if (c.reading)
+    return (
+      <Tag color={c.reading.inRange ? 'green' : 'red'}>
+        {READING_SLOT_LABELS[slot]} {formatTemp(c.reading.temperature)} {c.reading.humidity}%
+      </Tag>
+    );
+  return <Tag color={c.missed ? 'red' : 'default'}>{`${READING_SLOT_LABELS[slot]}${c.missed ? '缺记' : '未记录'}`}</Tag>;
+}
+
+/** The clinics' areas as the hub watches them: one row each, today's two readings, the month's sheet. */
+function ClinicAreasTable({ areas }: { areas: AreaToday[] }) {
+  const navigate = useNavigate();
+  return (
+    <Table<AreaToday>
+      rowKey="id"
+      size="small"
+      pagination={false}
+      dataSource={areas}
+      scroll={{ x: 640 }}
+      style={{ maxWidth: 940 }}
+      columns={[
+        { title: '库房', dataIndex: 'storeName' },
+        { title: '储存区', key: 'name', render: (_, a) => `${a.name}（${formatTemp(a.tempMin)}–${formatTemp(a.tempMax)}）` },
+        {
+          title: '今天',
+          key: 'today',
+          render: (_, a) => (
+            <Space size={4}>
+              <SlotTag area={a} slot="am" />
+              <SlotTag area={a} slot="pm" />
+            </Space>
+          ),
+        },
+        {
+          title: '',
+          key: 'print',
+          width: 120,
+          render: (_, a) => (
+            <Button size="small" icon={<PrinterOutlined />} onClick={() => navigate(`/print/env-log/${a.id}/${hubMonth()}`)}>
+              记录表
+            </Button>
+          ),
+        },
+      ]}
+    />
+  );
+}
 
 /** One area's card: the two readings of today, and the form for the one due now (no extra tap to open it). */
 function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
@@ -33,16 +83,7 @@ function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
   const tenths = temp.trim() ? parseTemp(temp) : null;
   const outOfRange = tenths !== null && rh !== null && (tenths < area.tempMin || tenths > area.tempMax || rh < area.rhMin || rh > area.rhMax);
   const done = area[slot].reading;
-  const cell = (s: Slot) => {
-    const c = area[s];
-    if (c.reading)
-      return (
-        <Tag color={c.reading.inRange ? 'green' : 'red'}>
-          {READING_SLOT_LABELS[s]} {formatTemp(c.reading.temperature)} {c.reading.humidity}%
-        </Tag>
-      );
-    return <Tag color={c.missed ? 'red' : 'default'}>{`${READING_SLOT_LABELS[s]}${c.missed ? '缺记' : '未记录'}`}</Tag>;
-  };
+  const cell = (s: Slot) => <SlotTag area={area} slot={s} />;
   return (
     <Card
       size="small"
@@ -50,7 +91,7 @@ function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
         <Space wrap size={4}>
           <span>{area.name}</span>
           <Typography.Text type="secondary" style={{ fontWeight: 'normal', fontSize: 12 }}>
-            {area.clinicId === null ? area.storeName : ''} {formatTemp(area.tempMin)}–{formatTemp(area.tempMax)}，{area.rhMin}–{area.rhMax}%
+            {area.storeName} {formatTemp(area.tempMin)}–{formatTemp(area.tempMax)}，{area.rhMin}–{area.rhMax}%
           </Typography.Text>
         </Space>
       }
@@ -166,6 +207,9 @@ export default function StoragePage() {
   const role = useSession((s) => s.user?.role);
   const today = useApiQuery('storage.today', {});
   const t = today.data;
+  const [view, setView] = useState<'hub' | 'clinics'>('hub');
+  const hubRole = role !== 'village_doctor';
+  const shown = t?.areas.filter((a) => !hubRole || a.clinicId === null) ?? [];
   return (
     <Page title="温湿度记录" subTitle={t ? `${t.date} ${READING_SLOT_LABELS[t.currentSlot]}：每个储存区每天上午、下午各记录一次` : undefined}>
       {t && t.issues.length > 0 && (
@@ -186,11 +230,26 @@ export default function StoragePage() {
         />
       )}
       {t && t.areas.length === 0 && <Empty description={role === 'village_doctor' ? '本室还没有设置储存区，请联系中心药库' : '还没有储存区'} />}
-      <Flex wrap gap={12}>
-        {t?.areas.map((a) => (
-          <AreaCard key={a.id} area={a} slot={t.currentSlot} />
-        ))}
-      </Flex>
+      {hubRole && (
+        <Segmented
+          style={{ marginBottom: 12 }}
+          value={view}
+          onChange={(v) => setView(v as 'hub' | 'clinics')}
+          options={[
+            { value: 'hub', label: '中心药库' },
+            { value: 'clinics', label: `各村卫生室（${t?.areas.filter((a) => a.clinicId !== null).length ?? 0}）` },
+          ]}
+        />
+      )}
+      {hubRole && view === 'clinics' ? (
+        <ClinicAreasTable areas={t?.areas.filter((a) => a.clinicId !== null) ?? []} />
+      ) : (
+        <Flex wrap gap={12}>
+          {shown.map((a) => (
+            <AreaCard key={a.id} area={a} slot={t!.currentSlot} />
+          ))}
+        </Flex>
+      )}
       {(role === 'pharmacist' || role === 'admin') && (
         <Card size="small" title="设置储存区" style={{ marginTop: 16, maxWidth: 940 }}>
           <NewArea />
