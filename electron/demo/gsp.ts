@@ -76,16 +76,16 @@ export function demoGsp(call: Call, clinics: { id: number; username: string }[],
   return {
     setUp,
     /** Acceptance fields for one receipt of the simulation (the refusal on its day). */
-    acceptLines(lines: ReceiveLine[], offset: number, drugOf: (poLineId: number) => number) {
+    acceptLines(lines: ReceiveLine[], offset: number, drugOf: (poLineId: number) => number, packSizeOf: (poLineId: number) => number) {
       const coldLines = lines.filter((l) => cold.has(drugOf(l.poLineId)));
       const out = lines.map((l) => {
         if (!cold.has(drugOf(l.poLineId))) return l;
         return { ...l, arrivalTemp: r.int(35, 62), transportRecord: `冷藏车 湘A·${r.int(10000, 99999)}，保温箱测温 ${r.int(3, 6)}.${r.int(0, 9)} ℃` };
       });
-      const refuse = !refused && offset <= REFUSAL_DAY && out.findIndex((l) => !cold.has(drugOf(l.poLineId)) && l.qty >= 10);
+      const refuse = !refused && offset <= REFUSAL_DAY && out.findIndex((l) => !cold.has(drugOf(l.poLineId)) && l.qty >= 5 * packSizeOf(l.poLineId));
       if (refuse !== false && refuse >= 0) {
         const l = out[refuse];
-        out[refuse] = { ...l, rejectedQty: Math.max(1, Math.floor(l.qty / 10)), rejectReason: 'damaged', rejectNote: '外箱压损，内包装破裂' };
+        out[refuse] = { ...l, rejectedQty: 2 * packSizeOf(l.poLineId), rejectReason: 'damaged', rejectNote: '外箱压损，内包装破裂' }; // two boxes
       }
       return {
         lines: out,

@@ -192,7 +192,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
   const daysBefore = (d: string) => (Date.parse(today) - Date.parse(d)) / 86_400_000;
   const receive = async (poId: number, part = 1) => {
     const order = await call(ph, 'orders.get', { id: poId });
-    const drugOf = (poLineId: number) => order.lines.find((l) => l.id === poLineId)!.drugId;
+    const lineOf = (poLineId: number) => order.lines.find((l) => l.id === poLineId)!;
     const lines = order.lines
       .map((l) => {
         const packs = Math.floor((l.qty - l.receivedQty) / l.packSize); // refused boxes are still owed
@@ -207,7 +207,12 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
       })
       .filter((l) => l.qty > 0);
     if (!lines.length) return;
-    const accepted = gsp.acceptLines(lines, daysBefore(day), drugOf);
+    const accepted = gsp.acceptLines(
+      lines,
+      daysBefore(day),
+      (id) => lineOf(id).drugId,
+      (id) => lineOf(id).packSize,
+    );
     const { receipt } = await call(ph, 'receipts.create', {
       poId,
       invoiceNo: `4300${r.int(100000, 999999)}`,
