@@ -188,7 +188,8 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     return null;
   };
 
-  const gsp = demoGsp(call, clinics, r);
+  // Its own random source: readings and acceptance details leave the purchasing simulation's draws as they were.
+  const gsp = demoGsp(call, clinics, rng((params.seed ?? 20261122) + 17));
   const daysBefore = (d: string) => (Date.parse(today) - Date.parse(d)) / 86_400_000;
   const receive = async (poId: number, part = 1) => {
     const order = await call(ph, 'orders.get', { id: poId });
