@@ -2,6 +2,8 @@ import { defineHandlers } from '../context';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
 import { acceptanceRecords } from './acceptance';
+import { assertStoresBookVisible } from '../stocktake/blind';
+import { hubStoreId } from '../stock/common';
 import { gspSettings, saveGspSettings } from './settings';
 import { destroyQuarantined, listQuarantine } from '../stock/quarantine';
 import { areaLog, listAreas, recordReading, saveArea, storageToday } from '../storage/readings';
@@ -27,7 +29,11 @@ export const gspHandlers = defineHandlers({
     return input;
   },
   'gsp.acceptanceRecords': (ctx, input) => acceptanceRecords(ctx.db, input),
-  'quarantine.list': (ctx, input) => listQuarantine(ctx.db, input),
+  'quarantine.list': (ctx, input) => {
+    // Each quarantine lot's holding is a balance of the hub store: refused to whoever counts it blind.
+    assertStoresBookVisible(ctx, [hubStoreId(ctx.db)], '查看不合格品区（列出各隔离批次的结存）');
+    return listQuarantine(ctx.db, input);
+  },
   'quarantine.destroy': destroyQuarantined,
   'storage.areas': listAreas,
   'storage.saveArea': saveArea,
