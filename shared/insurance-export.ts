@@ -189,7 +189,7 @@ export const INTERFACE_FIELDS: Record<InterfaceCode, FieldSpec[]> = {
  * settlement of the visit live in the clinic's HIS / insurance settlement system, not in the stock book.
  */
 export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: string }[]>> = {
-  '3503': [{ fields: ['dynt_no', 'purc_invo_codg'], why: '随货单号、发票代码未登记（发票号已登记）' }],
+  '3503': [{ fields: ['purc_invo_codg'], why: '发票代码未登记（发票号已登记；随货单号取自验收记录，升级前入库的为空）' }],
   '3504': [{ fields: ['purc_invo_codg'], why: '发票代码未登记' }],
   '3505': [
     {

@@ -15,6 +15,7 @@ import { supplierHandlers } from '../domain/suppliers/handlers';
 import { insuranceExportHandlers } from '../domain/insurance-export/handlers';
 import { supervisionHandlers } from '../domain/supervision/handlers';
 import { reconciliationHandlers } from '../domain/reconciliation/handlers';
+import { gspHandlers } from '../domain/gsp/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -34,4 +35,5 @@ export const handlers: Handlers = {
   ...insuranceExportHandlers,
   ...supervisionHandlers,
   ...reconciliationHandlers,
+  ...gspHandlers,
 };

@@ -3,7 +3,7 @@ import { sql } from '../db/database';
 import { hashPassword } from '../domain/auth/passwords';
 import { setSetting } from '../domain/settings';
 import type { Runtime } from '../runtime';
-import { DOCTOR_NAMES, VILLAGES } from './names';
+import { DEMO_PASSWORD, DOCTOR_NAMES, VILLAGES } from './names';
 import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
 import { plantDemoTrace } from './trace';
@@ -24,7 +24,6 @@ export interface DemoParams {
 }
 
 export const DEMO_HUB_NAME = '青石镇卫生院';
-const DEMO_PASSWORD = 'santong-demo';
 
 /**
  * Builds a demo township through the real handlers where one exists. Accounts are inserted directly:

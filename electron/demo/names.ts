@@ -84,3 +84,6 @@ export const DOCTOR_NAMES = [
   '蒋海燕',
   '蔡德福',
 ];
+
+/** Every demo account's password (demo mode only; it would not pass the password policy). */
+export const DEMO_PASSWORD = 'santong-demo';

@@ -14,6 +14,7 @@ import { addDays, chinaDate } from '../../shared/dates';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { demoSettlementDay } from './settlement';
 import { runDemoSpotCheck } from './stocktake';
+import { demoGsp } from './gsp';
 
 export interface PurchasingDemoParams {
   /** Weekly cycles of history before today. */
@@ -194,11 +195,15 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
    */
   const shortDated = (drugId: number, on: string) => (drugId + Number(on.slice(8, 10))) % 29 === 0;
 
+  // Its own random source: readings and acceptance details leave the purchasing simulation's draws as they were.
+  const gsp = demoGsp(call, clinics, rng((params.seed ?? 20261122) + 17));
+  const daysBefore = (d: string) => (Date.parse(today) - Date.parse(d)) / 86_400_000;
   const receive = async (poId: number, part = 1) => {
     const order = await call(ph, 'orders.get', { id: poId });
+    const lineOf = (poLineId: number) => order.lines.find((l) => l.id === poLineId)!;
     const lines = order.lines
       .map((l) => {
-        const packs = l.qty / l.packSize;
+        const packs = Math.floor((l.qty - l.receivedQty) / l.packSize); // refused boxes are still owed
         const take = part >= 1 ? packs : Math.floor(packs * part);
         const batchNo = `${day.slice(2, 4)}${String(r.int(1, 12)).padStart(2, '0')}${r.int(1000, 9999)}`;
         const mfgDate = addDays(day, -r.int(40, 200));
@@ -212,7 +217,24 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
         };
       })
       .filter((l) => l.qty > 0);
-    if (lines.length) await call(ph, 'receipts.create', { poId, invoiceNo: `4300${r.int(100000, 999999)}`, invoiceDate: day, lines });
+    if (!lines.length) return;
+    const accepted = gsp.acceptLines(
+      lines,
+      daysBefore(day),
+      (id) => lineOf(id).drugId,
+      (id) => lineOf(id).packSize,
+    );
+    const { receipt } = await call(ph, 'receipts.create', {
+      poId,
+      invoiceNo: `4300${r.int(100000, 999999)}`,
+      invoiceDate: day,
+      acceptance: accepted.acceptance,
+      lines: accepted.lines,
+    });
+    if (accepted.refusedLine !== null) {
+      const a = receipt.lines[accepted.refusedLine].acceptance!;
+      gsp.noteRefusal(a.quarantineLotId!, a.rejectedQty);
+    }
   };
 
   const deliverAll = async () => {
@@ -307,7 +329,9 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     let cancelledOnce = false;
     for (let d = start; d < today; d = addDays(d, 1)) {
       await goTo(d);
+      if (d === start) await gsp.setUp();
       await demoSettlementDay(runtime, d); // month-end close on the 3rd, supplier payments on the 10th
+      await gsp.day(daysBefore(d)); // temperature and humidity readings; the quarantine case's destruction
       const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today
       const cycleDay = (7 * params.weeks + 6 - offset) % 7; // 0 = requisitions day of a cycle
       const cycle = Math.floor((7 * params.weeks + 6 - offset) / 7);

@@ -14,7 +14,10 @@ export type SettingKey =
   | 'posting.maxBackdateDays'
   | 'reconciliation.identityMonths'
   | 'reconciliation.lastPurgeAt'
-  | 'backup.lastFullCheck';
+  | 'backup.lastFullCheck'
+  | 'gsp.secondAcceptor'
+  | 'gsp.amTime'
+  | 'gsp.pmTime';
 
 export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

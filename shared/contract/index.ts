@@ -16,6 +16,7 @@ import { suppliersApi } from './suppliers';
 import { insuranceExportApi } from './insurance-export';
 import { supervisionApi } from './supervision';
 import { reconciliationApi } from './reconciliation';
+import { gspApi } from './gsp';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -40,6 +41,7 @@ export const api = {
   ...insuranceExportApi,
   ...supervisionApi,
   ...reconciliationApi,
+  ...gspApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

@@ -4,6 +4,7 @@ import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, po
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
+import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
 const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
@@ -68,6 +69,7 @@ export const receiptLine = z.object({
   packPrice: out.packPrice('入库单价（发票价）'),
   amount: out.fen('行金额 = qty × packPrice ÷ packSize，四舍五入到分'),
   traceCodes: z.array(z.string()).describe('本行录入的追溯码（统一写法：码上放心 20 位、GS1 为 01<GTIN>21<序列号>、企业码原文；按码排序）；冲销后清空'),
+  acceptance: lineAcceptanceOut.nullable().describe('本行的验收记录；null = 升级前入库，没有验收记录'),
 });
 
 export const receiptDetail = z.object({
@@ -86,6 +88,7 @@ export const receiptDetail = z.object({
   createdByName: out.text('验收入库人姓名'),
   createdAt: out.instant('录入时刻'),
   reverseReason: out.text('冲销原因；null = 未冲销').nullable(),
+  acceptance: receiptAcceptanceOut.nullable().describe('验收记录（随货同行单号、验收日期、验收人）；null = 升级前入库，没有验收记录'),
   lines: z.array(receiptLine).describe('入库行，按行号'),
 });
 
@@ -553,6 +556,7 @@ export const stockApi = {
       invoiceDate: about(isoDate.nullish(), '发票日期；可省略或 null'),
       businessDate: about(businessDate, '入库日期'),
       note: about(optionalText(200, '备注'), '备注'),
+      acceptance: acceptanceInput,
       lines: z
         .array(
           z.object({
@@ -560,9 +564,10 @@ export const stockApi = {
             batchNo,
             mfgDate: about(isoDate.nullish(), '生产日期：早于有效期，不晚于入库日期；可省略或 null'),
             expiryDate: about(isoDate, '有效期至：不能早于入库日期（已过期拒绝）；180 天内到期时给出提示'),
-            qty: about(positiveQty, '收货数量：不能超过该订单行未收的数量'),
+            qty: about(positiveQty, '到货数量：不能超过该订单行未收的数量；其中验收合格的部分计入订单已收'),
             packPrice: about(unitPrice.optional(), '每包装单位的入库价（发票价）；省略 = 订单合同价，不同时给出提示'),
             traceCodes: z.array(traceCode).max(10_000).default([]).describe('本行各盒的追溯码，个数不超过整包装数（qty ÷ packSize 取整），不能重复'),
+            ...acceptanceLineInput,
           }),
         )
         .min(1, '至少要有一行')
@@ -599,6 +604,8 @@ export const stockApi = {
                 outstandingQty: out.qty('未收 = orderedQty − receivedQty'),
                 packPrice: out.packPrice('合同价'),
                 tracePrefix: out.text('药品的追溯码前缀（追溯码须以它开头）；null = 不检查前缀').nullable(),
+                storageCondition,
+                specialControl: out.flag('特殊管理药品（可能须双人验收，见 gsp.settings）'),
               }),
             )
             .describe('订单行（含已收齐的行）'),
@@ -619,7 +626,9 @@ export const stockApi = {
         limit: z.number().int().min(1).max(500).default(100).describe('最多返回的单据数'),
       })
       .default({ limit: 100 }),
-    output: z.array(receiptDetail.omit({ lines: true }).extend({ lineCount: out.count('行数') })).describe('入库单（不含行），入库日期新的在前'),
+    output: z
+      .array(receiptDetail.omit({ lines: true, acceptance: true }).extend({ lineCount: out.count('行数') }))
+      .describe('入库单（不含行），入库日期新的在前'),
   }),
   'receipts.get': defineMethod({
     summary: '入库单详情',

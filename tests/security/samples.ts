@@ -27,6 +27,7 @@ import { catalogSamples } from './samples-catalog';
 import { exportSamples } from './samples-export';
 import { supervisionSamples } from './samples-supervision';
 import { reconciliationSamples } from './samples-reconciliation';
+import { gspSamples } from './samples-gsp';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -142,4 +143,5 @@ export const samples: SampleRegistry = {
   ...exportSamples,
   ...supervisionSamples,
   ...reconciliationSamples,
+  ...gspSamples,
 };

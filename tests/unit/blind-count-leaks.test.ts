@@ -112,6 +112,15 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'supervision.setThresholds',
     'supervision.schedules',
     'supervision.setSchedule',
+    // GSP settings, storage conditions, storage areas and their temperature and humidity readings: no stock.
+    'gsp.settings',
+    'gsp.saveSettings',
+    'gsp.setDrugStorage',
+    'storage.areas',
+    'storage.saveArea',
+    'storage.record',
+    'storage.log',
+    'storage.today',
   ],
   'documents and their lists: movements (received, issued, signed, dispensed, returned, written off, ordered, paid), the counter’s own records': [
     'receipts.create',
@@ -141,6 +150,9 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'payments.list',
     'statements.supplier',
     'statements.suppliers',
+    // What arrived, was accepted and refused per receipt line; a destruction answers with its own amount.
+    'gsp.acceptanceRecords',
+    'quarantine.destroy',
   ],
   'counts and states, never a quantity: to-dos, pre-close checks, the month-end history': [
     'workbench.todos',
@@ -164,6 +176,8 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'supervision.signal',
     'supervision.dismiss',
     'system.integrityCheck',
+    // The hub's quarantine lots with what each still holds: refused while the hub store is counted blind.
+    'quarantine.list',
   ],
 };
 

@@ -179,6 +179,8 @@ interface LotRow {
   /** The receipt that created the lot (its 采购流水号). */
   receiptDocNo: string | null;
   invoiceNo: string | null;
+  /** 随货同行单号 of that receipt (null before acceptance records were kept, or not given). */
+  deliveryNoteNo: string | null;
 }
 
 /** Loads rows by id in chunks (SQLite's parameter limit), into a map. */
@@ -195,9 +197,11 @@ function byIds<T extends { id: number }>(db: ReadDb, select: string, ids: Iterab
 const DRUG_SELECT = `SELECT id, nhsa_code AS nhsaCode, generic_name AS name, spec, manufacturer, approval_no AS approvalNo, rx, pack_size AS packSize,
   pack_unit AS packUnit, base_unit AS baseUnit FROM drugs WHERE id IN`;
 const LOT_SELECT = `SELECT l.id, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l.expiry_date AS expiryDate, s.name AS supplierName, s.licence_no AS licenceNo,
-  r.doc_no AS receiptDocNo, r.invoice_no AS invoiceNo
+  r.doc_no AS receiptDocNo, r.invoice_no AS invoiceNo, ra.delivery_note_no AS deliveryNoteNo
   FROM lots l LEFT JOIN suppliers s ON s.id = l.supplier_id
-  LEFT JOIN receipt_lines rl ON rl.lot_id = l.id LEFT JOIN receipts r ON r.id = rl.receipt_id
+  LEFT JOIN quarantine_lots q ON q.lot_id = l.id
+  LEFT JOIN receipt_lines rl ON rl.lot_id = coalesce(q.origin_lot_id, l.id) LEFT JOIN receipts r ON r.id = rl.receipt_id
+  LEFT JOIN receipt_acceptances ra ON ra.receipt_id = r.id
   WHERE l.id IN`;
 
 /** What a sale (3505/3506) takes from the settlement detail behind it: the insurance settlement, never the patient's identity. */
@@ -561,7 +565,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         const trace = r.movement === 'receipt' ? (traceCodes.get(lot.id) ?? []) : [];
         fields = {
           ...purchaseFields(),
-          dynt_no: '',
+          dynt_no: lot.deliveryNoteNo ?? '',
           manu_lotnum: lot.batchNo,
           prodentp_name: d.manufacturer,
           aprvno: d.approvalNo ?? '',

@@ -42,7 +42,8 @@ export function usableStock(db: ReadDb, storeId: number, drugId: number, today: 
     sql(
       db,
       `SELECT coalesce(sum(b.qty), 0) AS q FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id
-        WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0 AND l.expiry_date >= ?`,
+        WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0 AND l.expiry_date >= ?
+          AND NOT EXISTS (SELECT 1 FROM quarantine_lots q WHERE q.lot_id = b.lot_id)`,
     ).get(storeId, drugId, today) as { q: number }
   ).q;
 }

@@ -10,6 +10,7 @@ import { postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation, type PostingContext } from './ledger';
 import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent } from './boxes';
 import { BOX_STATE_LABELS, productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
+import { notQuarantined } from './quarantine-guard';
 import { bookSight } from '../stocktake/blind';
 import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
 import { describeQty } from '../master-data/quantities';
@@ -36,7 +37,7 @@ export function hubAvailable(db: ReadDb, drugId: number, asOf: string): number {
   const row = sql(
     db,
     `SELECT coalesce(sum(b.qty), 0) AS qty FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-      WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ?`,
+      WHERE b.store_id = ? AND b.drug_id = ? AND l.expiry_date >= ? AND ${notQuarantined('b.lot_id')}`,
   ).get(hubStoreId(db), drugId, asOf) as { qty: number };
   return row.qty;
 }

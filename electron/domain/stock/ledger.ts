@@ -18,6 +18,7 @@ import { dayLabel, periodOf } from '../../../shared/dates';
 import { ledgerInvariantResults } from './invariants';
 import { explainAvailability, lotAvailableAt } from './availability';
 import { assertWithinBackdating } from './backdating';
+import { assertQuarantineExit, notQuarantined } from './quarantine-guard';
 
 /** Which kind of document a ledger row belongs to. */
 export type DocType = 'receipt' | 'delivery' | 'dispensing' | 'return' | 'writeoff' | 'stocktake';
@@ -126,6 +127,7 @@ export function postMovement(p: PostingContext, m: MovementInput): PostedRow {
   if (!Number.isSafeInteger(m.qty) || m.qty === 0) throw new AppError('VALIDATION', '数量必须是非零整数');
   assertPostable(p.db, p.businessDate, p.today, p.datedOn);
   const lot = getLot(p.db, m.lotId);
+  assertQuarantineExit(p.db, m.lotId, m);
   const balance = sql(p.db, 'SELECT qty, value FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(m.storeId, m.lotId) as
     | { qty: number; value: number }
     | undefined;
@@ -258,7 +260,7 @@ export interface Allocation {
  * First-expiry-first: takes qty base units of a drug from a store's lots, earliest expiry first, as they
  * stood on `asOf`: only lots not expired on that day, and of each only what it held then and still holds at
  * every moment after (a back-dated issue cannot take what was there only later, nor what later postings
- * used). Refuses (with what is there, how much of it is expired, and since when it is there) when there
+ * used). Quarantined lots (不合格品区) are never taken. Refuses (with what is there, how much of it is expired, and since when it is there) when there
  * is not enough.
  */
 export function allocateFefo(db: ReadDb, storeId: number, drugId: number, qty: number, asOf: string): Allocation[] {
@@ -266,7 +268,7 @@ export function allocateFefo(db: ReadDb, storeId: number, drugId: number, qty: n
     db,
     `SELECT b.lot_id AS lotId, b.qty, l.batch_no AS batchNo, l.expiry_date AS expiryDate
        FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-      WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0
+      WHERE b.store_id = ? AND b.drug_id = ? AND b.qty > 0 AND ${notQuarantined('b.lot_id')}
       ORDER BY l.expiry_date, l.id`,
   ).all(storeId, drugId) as Allocation[];
   const usable = lots.filter((l) => l.expiryDate >= asOf).map((l) => ({ lot: l, at: lotAvailableAt(db, storeId, l.lotId, asOf, l.qty) }));

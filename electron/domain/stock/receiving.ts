@@ -3,7 +3,7 @@ import { givenFilters, sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
-import { lineAmountFromPackPrice, unitPriceFromPackPrice } from '../../../shared/money';
+import { lineAmount, lineAmountFromPackPrice, unitPriceFromPackPrice, type Fen } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { postingContext } from './common';
 import { createLot, postMovement, reverseDocument, assertPostable } from './ledger';
@@ -12,6 +12,19 @@ import { drugSnapshot } from '../master-data/drugs';
 import { hubStoreId } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { boxesMovedBy, drugTraceInfo, readLineCodes, recordEvent, registerBox } from './boxes';
+import { createQuarantineLot } from './quarantine';
+import {
+  assertSecondAcceptor,
+  drugGsp,
+  judgeLine,
+  lineAcceptances,
+  receiptAcceptance,
+  recordLineAcceptance,
+  recordReceiptAcceptance,
+  type DrugGsp,
+} from '../gsp/acceptance';
+import { gspSettings } from '../gsp/settings';
+import { verifySecondAcceptor } from '../gsp/second-acceptor';
 
 type Warning = { line: number | null; message: string };
 
@@ -38,10 +51,29 @@ function loadOrder(db: ReadDb, poId: number) {
   return po;
 }
 
-export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>) {
+/**
+ * 验收入库. Each line: what arrived, and of it what was accepted (a new lot in the hub store, first-expiry-first
+ * takes from it) and what was refused (a quarantine lot beside it, which nothing but a supplier return or a
+ * destruction takes from). The acceptance record (GSP) is written with the receipt, in the same transaction.
+ */
+export const createReceipt = {
+  prepare: (ctx: WriteContext, input: ParsedInput<'receipts.create'>) => verifySecondAcceptor(ctx, input.acceptance.secondAcceptor),
+  run: (ctx: WriteContext, input: ParsedInput<'receipts.create'>, secondAcceptorId: number | null) => postReceipt(ctx, input, secondAcceptorId),
+};
+
+function postReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>, secondAcceptorId: number | null) {
   const db = ctx.db;
   const posting = postingContext(ctx, input.businessDate);
   assertPostable(db, posting.businessDate, ctx.today);
+  const acceptedOn = input.acceptance.acceptedOn ?? posting.businessDate;
+  if (acceptedOn > ctx.today) throw new AppError('VALIDATION', `验收日期 ${acceptedOn} 晚于今天`, [{ path: 'acceptance.acceptedOn', message: '不能晚于今天' }]);
+  if (acceptedOn < posting.businessDate) {
+    throw new AppError('VALIDATION', `验收日期 ${acceptedOn} 早于到货（入库）日期 ${posting.businessDate}`, [
+      { path: 'acceptance.acceptedOn', message: '不能早于入库日期' },
+    ]);
+  }
+  const rule = gspSettings(db).secondAcceptor;
+  const gspDrugs: DrugGsp[] = [];
   const po = loadOrder(db, input.poId);
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
@@ -55,6 +87,13 @@ export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.cr
      VALUES (?, ?, ?, ?, ?, ?, 'posted', 0, ?, ?, ?)`,
   ).run(docNo, po.id, po.supplierId, input.invoiceNo, input.invoiceDate ?? null, posting.businessDate, input.note, ctx.user.id, ctx.now.toISOString());
   const receiptId = Number(lastInsertRowid);
+  recordReceiptAcceptance(db, {
+    receiptId,
+    deliveryNoteNo: input.acceptance.deliveryNoteNo,
+    acceptedOn,
+    acceptorId: ctx.user.id,
+    secondAcceptorId,
+  });
   let total = 0;
 
   input.lines.forEach((line, i) => {
@@ -76,11 +115,23 @@ export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.cr
       warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 批号 ${line.batchNo} 近效期：有效期至 ${line.expiryDate}，不足 6 个月` });
     }
     const drug = drugSnapshot(db, poLine.drugId);
+    const gsp = drugGsp(db, poLine.drugId);
+    gspDrugs.push(gsp);
+    const verdict = judgeLine(lineNo, line, gsp);
     const codes = readLineCodes(line.traceCodes, `第 ${lineNo} 行`, seenCodes);
-    const packs = Math.floor(line.qty / drug.packSize);
-    if (codes.length > packs) throw new AppError('VALIDATION', `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${packs} 盒`);
+    // Codes are the accepted boxes': a refused box goes back or is destroyed and never enters the chain.
+    const acceptedPacks = Math.floor(verdict.acceptedQty / drug.packSize);
+    if (codes.length > acceptedPacks) {
+      throw new AppError(
+        'VALIDATION',
+        verdict.rejectedQty > 0
+          ? `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于验收合格的 ${acceptedPacks} 盒（拒收的盒子不扫码）`
+          : `第 ${lineNo} 行：追溯码 ${codes.length} 个，多于收货的 ${acceptedPacks} 盒`,
+      );
+    }
 
-    applyReceivedQty(db, poLine.id, line.qty);
+    // Only what was accepted counts as received: the order waits for the refused part to be sent again.
+    applyReceivedQty(db, poLine.id, verdict.acceptedQty);
     const packPrice = line.packPrice ?? poLine.packPrice;
     if (packPrice !== poLine.packPrice) {
       warnings.push({ line: lineNo, message: `第 ${lineNo} 行单价与订单不同（按发票价入库）` });
@@ -119,33 +170,56 @@ export function createReceipt(ctx: WriteContext, input: ParsedInput<'receipts.cr
       drug.baseUnit,
       drug.packSize,
     );
-    const row = postMovement(posting, {
-      storeId: hub,
-      lotId,
-      qty: line.qty,
-      movement: 'receipt',
-      amount,
-      docType: 'receipt',
-      docId: receiptId,
-      docLineId: Number(lineId),
-    });
-    const traceDrug = drugTraceInfo(db, drug.drugId);
-    for (const parsed of codes) {
-      registerBox(posting, parsed, `第 ${lineNo} 行`, {
-        drug: traceDrug,
-        lotId,
-        batchNo: line.batchNo,
-        expiryDate: line.expiryDate,
-        mfgDate: line.mfgDate ?? null,
-        receiptId,
-        receiptLineId: Number(lineId),
-        storeId: hub,
-        ledgerId: row.id,
-      });
+    // The invoice covers all that arrived; the refused part carries the rest of the line's amount, so the two
+    // postings add up to the line to the fen.
+    const acceptedAmount = verdict.rejectedQty === 0 ? amount : lineAmount(verdict.acceptedQty, unitPriceFromPackPrice(packPrice, drug.packSize));
+    const ref = { docType: 'receipt' as const, docId: receiptId, docLineId: Number(lineId) };
+    if (verdict.acceptedQty > 0) {
+      const row = postMovement(posting, { ...ref, storeId: hub, lotId, qty: verdict.acceptedQty, movement: 'receipt', amount: acceptedAmount as Fen });
+      const traceDrug = drugTraceInfo(db, drug.drugId);
+      for (const parsed of codes) {
+        registerBox(posting, parsed, `第 ${lineNo} 行`, {
+          drug: traceDrug,
+          lotId,
+          batchNo: line.batchNo,
+          expiryDate: line.expiryDate,
+          mfgDate: line.mfgDate ?? null,
+          receiptId,
+          receiptLineId: Number(lineId),
+          storeId: hub,
+          ledgerId: row.id,
+        });
+      }
     }
+    let quarantineLotId: number | null = null;
+    if (verdict.rejectedQty > 0) {
+      quarantineLotId = createQuarantineLot(db, {
+        originLotId: lotId,
+        status: verdict.conclusion === 'pending' ? 'pending' : 'fail',
+        reasonCode: verdict.rejectReason!,
+        reason: verdict.rejectNote,
+        sourceType: 'receipt',
+        sourceId: receiptId,
+        userId: ctx.user.id,
+        now: ctx.now,
+      });
+      postMovement(posting, {
+        ...ref,
+        storeId: hub,
+        lotId: quarantineLotId,
+        qty: verdict.rejectedQty,
+        movement: 'receipt',
+        amount: (amount - acceptedAmount) as Fen,
+      });
+      if (verdict.conclusion === 'pending') {
+        warnings.push({ line: lineNo, message: `第 ${lineNo} 行 ${poLine.drugName} 待处理 ${verdict.rejectedQty}：已放入待处理区，查明后退货或销毁` });
+      }
+    }
+    recordLineAcceptance(db, Number(lineId), verdict, { ...gsp, manufacturer: drug.manufacturer, spec: drug.spec }, quarantineLotId);
     total += amount;
   });
 
+  assertSecondAcceptor(rule, gspDrugs, secondAcceptorId);
   sql(db, 'UPDATE receipts SET total_amount = ? WHERE id = ?').run(total, receiptId);
   ctx.audit.target = `receipt:${receiptId}`;
   return { receipt: getReceipt(db, receiptId), warnings };
@@ -160,7 +234,11 @@ export function reverseReceipt(ctx: WriteContext, input: ParsedInput<'receipts.r
   if (receipt.status !== 'posted') throw new AppError('INVALID_STATE', '该入库单已冲销');
   const posting = postingContext(ctx);
   reverseDocument(posting, 'receipt', receipt.id, { docType: 'receipt', docId: receipt.id });
-  const lines = sql(db, 'SELECT po_line_id AS poLineId, qty FROM receipt_lines WHERE receipt_id = ?').all(receipt.id) as {
+  const lines = sql(
+    db,
+    `SELECT rl.po_line_id AS poLineId, coalesce(a.accepted_qty, rl.qty) AS qty
+       FROM receipt_lines rl LEFT JOIN receipt_line_acceptances a ON a.receipt_line_id = rl.id WHERE rl.receipt_id = ?`,
+  ).all(receipt.id) as {
     poLineId: number | null;
     qty: number;
   }[];
@@ -217,9 +295,11 @@ export function getReceipt(db: ReadDb, id: number) {
     code: string;
   }[];
   const { lineCount: _count, ...rest } = head;
+  const accepted = lineAcceptances(db, id);
   return {
     ...rest,
-    lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code) })),
+    acceptance: receiptAcceptance(db, id),
+    lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code), acceptance: accepted.get(l.id) ?? null })),
   } as never;
 }
 
@@ -249,8 +329,11 @@ export function openOrders(db: ReadDb, supplierId: number | undefined) {
       db,
       `SELECT pl.id AS poLineId, pl.drug_id AS drugId, pl.drug_name AS drugName, pl.spec, pl.manufacturer, pl.pack_unit AS packUnit,
               pl.base_unit AS baseUnit, pl.pack_size AS packSize, pl.qty AS orderedQty, pl.received_qty AS receivedQty,
-              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix
+              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix,
+              d.storage_condition AS storageCondition, d.special_control = 1 AS specialControl
          FROM purchase_order_lines pl JOIN drugs d ON d.id = pl.drug_id WHERE pl.po_id = ? ORDER BY pl.line_no`,
-    ).all(o.poId),
+    )
+      .all(o.poId)
+      .map((l) => ({ ...(l as object), specialControl: (l as { specialControl: number }).specialControl === 1 })),
   })) as never;
 }

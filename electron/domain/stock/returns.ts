@@ -9,6 +9,8 @@ import { assertPostable, postMovement, transfer, type PostingContext } from './l
 import { chinaDate } from '../../../shared/dates';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
+import { createQuarantineLot, QUARANTINED_RETURN_REASONS } from './quarantine';
+import type { Fen } from '../../../shared/money';
 
 export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.create'>) {
   const db = ctx.db;
@@ -52,12 +54,42 @@ export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.crea
   return getReturn(db, returnId);
 }
 
-/** Posts a return: to the supplier straight out of the hub, or from the clinic into the hub. */
+/**
+ * Posts a return: to the supplier straight out of the hub, or from the clinic into the hub. What a clinic
+ * returns damaged, with a quality problem or recalled goes to the hub's quarantine (a lot of its own), never
+ * back on the shelf that first-expiry-first issues from.
+ */
 function postReturn(ctx: WriteContext, db: WriteDb, returnId: number, fromStoreId: number, toStoreId: number | null, posting: PostingContext): void {
   const businessDate = posting.businessDate;
+  const reason = sql(db, 'SELECT reason_code AS code, reason FROM stock_returns WHERE id = ?').get(returnId) as { code: string; reason: string | null };
+  const toQuarantine = toStoreId !== null && QUARANTINED_RETURN_REASONS.includes(reason.code);
   let total = 0;
   for (const line of storedLotLines(db, 'stock_return_lines', 'return_id', returnId)) {
     const ref = { docType: 'return' as const, docId: returnId, docLineId: line.id };
+    if (toQuarantine) {
+      const quarantineLotId = createQuarantineLot(db, {
+        originLotId: line.lotId,
+        status: 'fail',
+        reasonCode: reason.code,
+        reason: reason.reason,
+        sourceType: 'return',
+        sourceId: returnId,
+        userId: ctx.user.id,
+        now: ctx.now,
+      });
+      const out = postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'clinic_return_out' });
+      const into = postMovement(posting, {
+        ...ref,
+        storeId: toStoreId!,
+        lotId: quarantineLotId,
+        qty: line.qty,
+        movement: 'clinic_return_in',
+        amount: -out.amount as Fen,
+      });
+      sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(into.amount, line.id);
+      total += into.amount;
+      continue;
+    }
     const amount =
       toStoreId === null
         ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount

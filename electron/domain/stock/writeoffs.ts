@@ -7,11 +7,15 @@ import { nextDocNo } from '../docno';
 import { accessibleStore, postingContext } from './common';
 import { assertPostable, postMovement } from './ledger';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+import { isQuarantined } from './quarantine-guard';
 
 export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.create'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
   if (store.kind === 'transit') throw new AppError('BUSINESS_RULE', '在途药品的损失请在配送单的签收差异中处理');
+  const quarantined = input.lines.findIndex((l) => isQuarantined(db, l.lotId));
+  if (quarantined >= 0)
+    throw new AppError('BUSINESS_RULE', `第 ${quarantined + 1} 行是不合格品区（隔离）的批次：请在“不合格品”中登记销毁（须有监督人）或退回配送企业`);
   const docNo = nextDocNo(db, 'BS', ctx.today);
   const { lastInsertRowid } = sql(
     db,

@@ -9,6 +9,7 @@ import { collectAlerts } from '../stock/watch';
 import { hasActivity } from '../settlement/checks';
 import { supplierBalancesAtEnd } from '../settlement/suppliers';
 import { storageProblem } from '../../db/storage';
+import { storageToday } from '../storage/readings';
 
 type Todo = Omit<TodoItem, 'hint'> & { hint?: string | null };
 
@@ -203,15 +204,32 @@ function clinicLowStockTodo(ctx: HandlerContext, clinicId: number): Todo {
   };
 }
 
+/**
+ * The temperature and humidity log: areas still to be read in this half of the day, and excursions or missed
+ * readings of the last 7 days not yet followed by a reading in range (the doctor: own clinic; the hub: all).
+ */
+function storageTodos(ctx: HandlerContext, hubOnlyDue: boolean): Todo[] {
+  const today = storageToday(ctx, {}) as unknown as {
+    currentSlot: 'am' | 'pm';
+    areas: { clinicId: number | null; am: { reading: unknown }; pm: { reading: unknown } }[];
+    issues: { kind: string }[];
+  };
+  const due = today.areas.filter((a) => (!hubOnlyDue || a.clinicId === null) && !a[today.currentSlot].reading).length;
+  return [
+    { key: 'storage_due', label: `${today.currentSlot === 'am' ? '上午' : '下午'}待记录温湿度的储存区`, tone: 'act', link: '/storage', count: due },
+    { key: 'storage_issues', label: '温湿度超标未复测正常或缺记（近 7 天）', tone: 'watch', link: '/storage', count: today.issues.length },
+  ];
+}
+
 export function workbenchTodos(ctx: HandlerContext) {
   const { db, user, today } = ctx;
   let items: Todo[];
   switch (user.role) {
     case 'village_doctor':
-      items = [...doctorTodos(db, today, user.clinicId!), clinicLowStockTodo(ctx, user.clinicId!)];
+      items = [...storageTodos(ctx, false), ...doctorTodos(db, today, user.clinicId!), clinicLowStockTodo(ctx, user.clinicId!)];
       break;
     case 'pharmacist':
-      items = pharmacistTodos(db, today);
+      items = [...pharmacistTodos(db, today), ...storageTodos(ctx, true)];
       break;
     case 'finance':
       items = financeTodos(db, today);

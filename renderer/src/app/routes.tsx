@@ -54,6 +54,8 @@ const SignalsPage = lazy(() => import('../pages/supervision/SignalsPage'));
 const SignalDetailPage = lazy(() => import('../pages/supervision/SignalDetailPage'));
 const SupervisionRulesPage = lazy(() => import('../pages/supervision/RulesPage'));
 const TracePage = lazy(() => import('../pages/trace/TracePage'));
+const QuarantinePage = lazy(() => import('../pages/gsp/QuarantinePage'));
+const StoragePage = lazy(() => import('../pages/gsp/StoragePage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -101,6 +103,8 @@ export const ROUTES: AppRoute[] = [
   { path: '/trace', label: '药品追溯', roles: ALL_ROLES, element: <TracePage />, group: 'stock' },
   { path: '/stock/returns', label: '退货', roles: ALL_ROLES, element: <ReturnsPage />, group: 'stock' },
   { path: '/stock/writeoffs', label: '报损', roles: ALL_ROLES, element: <WriteoffsPage />, group: 'stock' },
+  { path: '/stock/quarantine', label: '不合格品', roles: HUB_ROLES, element: <QuarantinePage />, group: 'stock' },
+  { path: '/storage', label: '温湿度记录', roles: ALL_ROLES, element: <StoragePage />, group: 'stock' },
   { path: '/stocktake', label: '盘点与抽查', roles: HUB_ROLES, element: <StocktakesPage />, group: 'stocktake' },
   { path: '/stocktake', label: '本室盘点', roles: ['village_doctor'], element: <StocktakesPage />, group: 'stocktake' },
   { path: '/stocktake/accuracy', label: '账实相符率', roles: ALL_ROLES, element: <AccuracyPage />, group: 'stocktake' },

@@ -15,6 +15,9 @@ const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStat
 const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
 const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
 const ReconciliationPrint = lazy(() => import('../pages/reconciliation/ReconciliationPrint').then((m) => ({ default: m.ReconciliationPrint })));
+const AcceptancePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.AcceptancePrint })));
+const QuarantinePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.QuarantinePrint })));
+const EnvLogPrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.EnvLogPrint })));
 const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
 
 export const PRINT_ROUTES = [
@@ -26,6 +29,10 @@ export const PRINT_ROUTES = [
   { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
   { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
   { path: '/print/reconciliation/:clinicId/:period', element: <ReconciliationPrint /> },
+  { path: '/print/acceptance/receipt/:id', element: <AcceptancePrint /> },
+  { path: '/print/acceptance/month/:period', element: <AcceptancePrint /> },
+  { path: '/print/quarantine/:period', element: <QuarantinePrint /> },
+  { path: '/print/env-log/:areaId/:period', element: <EnvLogPrint /> },
 ];
 
 export default function PrintRoutes() {

@@ -13,6 +13,8 @@ import { DrugName, Money, Qty, StatusTag } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
 import { formatFen } from '../../../../shared/money';
+import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LABELS, STORAGE_CONDITION_SHORT, type RejectReason } from '../../../../shared/gsp';
+import { useNavigate } from 'react-router';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -27,6 +29,12 @@ interface DraftLine {
   qty: number | null;
   packPrice: string;
   traceCodes: string[];
+  rejectedQty: number | null;
+  rejectReason: RejectReason | undefined;
+  rejectNote: string;
+  pending: boolean;
+  arrivalTemp: string;
+  transportRecord: string;
 }
 
 /**
@@ -45,6 +53,7 @@ function withCodes(l: DraftLine, codes: string[]): Partial<DraftLine> {
   }
   return patch;
 }
+const coldChain = (l: OrderLine) => COLD_CHAIN.includes(l.storageCondition);
 
 let keySeq = 0;
 const draftFor = (line: OrderLine, qty: number | null): DraftLine => ({
@@ -56,6 +65,12 @@ const draftFor = (line: OrderLine, qty: number | null): DraftLine => ({
   qty,
   packPrice: formatUnitPrice(line.packPrice),
   traceCodes: [],
+  rejectedQty: null,
+  rejectReason: undefined,
+  rejectNote: '',
+  pending: false,
+  arrivalTemp: '',
+  transportRecord: '',
 });
 
 function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
@@ -65,7 +80,13 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   const [invoiceNo, setInvoiceNo] = useState('');
   const [invoiceDate, setInvoiceDate] = useState<string | null>(null);
   const [lines, setLines] = useState<DraftLine[]>([]);
+  const [deliveryNoteNo, setDeliveryNoteNo] = useState('');
+  const [second, setSecond] = useState({ username: '', password: '' });
+  const settings = useApiQuery('gsp.settings', {}, { enabled: open });
   const order = orders.data?.find((o) => o.poId === poId);
+  const rule = settings.data?.secondAcceptor ?? 'cold_and_special';
+  const needsSecond = lines.some((l) => rule !== 'none' && (l.line.specialControl || (rule === 'cold_and_special' && coldChain(l.line))));
+  const anyCold = lines.some((l) => coldChain(l.line));
   const create = useApiMutation('receipts.create', {
     invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
     onSuccess: (r) => {
@@ -73,6 +94,8 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
       r.warnings.forEach((w) => message.warning(w.message, 6));
       setPoId(undefined);
       setLines([]);
+      setDeliveryNoteNo('');
+      setSecond({ username: '', password: '' });
       onClose();
     },
   });
@@ -93,6 +116,8 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
         if (!l.batchNo.trim()) problems.push(`第 ${i + 1} 行请填写批号`);
         if (!l.expiryDate) problems.push(`第 ${i + 1} 行请填写有效期`);
         if (price === null) problems.push(`第 ${i + 1} 行单价格式不对`);
+        const temp = l.arrivalTemp.trim() ? parseTemp(l.arrivalTemp) : null;
+        if (l.arrivalTemp.trim() && temp === null) problems.push(`第 ${i + 1} 行到货温度格式不对（如 5.2）`);
         return {
           poLineId: l.line.poLineId,
           batchNo: l.batchNo.trim(),
@@ -101,6 +126,12 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
           qty: l.qty!,
           packPrice: price ?? 0,
           traceCodes: l.traceCodes,
+          rejectedQty: l.rejectedQty ?? 0,
+          rejectReason: l.rejectedQty ? l.rejectReason : undefined,
+          rejectNote: l.rejectNote.trim() || null,
+          conclusion: l.rejectedQty ? (l.pending ? ('pending' as const) : ('fail' as const)) : undefined,
+          arrivalTemp: temp ?? undefined,
+          transportRecord: l.transportRecord.trim() || null,
         };
       });
     if (!poId || payload.length === 0) problems.push('请至少填写一行实收数量');
@@ -108,7 +139,11 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
       message.error(problems[0]);
       return;
     }
-    const send = () => create.mutate({ poId: poId!, invoiceNo: invoiceNo || null, invoiceDate, lines: payload });
+    const acceptance = {
+      deliveryNoteNo: deliveryNoteNo.trim() || null,
+      secondAcceptor: needsSecond && second.username.trim() ? { username: second.username.trim(), password: second.password } : undefined,
+    };
+    const send = () => create.mutate({ poId: poId!, invoiceNo: invoiceNo || null, invoiceDate, acceptance, lines: payload });
     const near = payload.filter((p) => p.expiryDate < addDaysIso(todayIso(), NEAR_EXPIRY_DAYS));
     if (near.length) {
       modal.confirm({
@@ -164,21 +199,56 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
           maxLength={40}
         />
         <DatePicker placeholder="发票日期" onChange={(d) => setInvoiceDate(toIsoDate(d))} aria-label="发票日期" />
+        <Input
+          placeholder="随货同行单号"
+          value={deliveryNoteNo}
+          onChange={(e) => setDeliveryNoteNo(e.target.value)}
+          style={{ width: 180 }}
+          aria-label="随货同行单号"
+          maxLength={50}
+        />
       </Space>
+      {needsSecond && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type="warning"
+          showIcon
+          title="本单有冷藏、冷冻或特殊管理药品，须两人验收：请第二验收人在此输入自己的用户名和密码"
+          description={
+            <Space wrap>
+              <Input
+                placeholder="第二验收人用户名"
+                value={second.username}
+                onChange={(e) => setSecond({ ...second, username: e.target.value })}
+                aria-label="第二验收人用户名"
+                style={{ width: 180 }}
+              />
+              <Input.Password
+                placeholder="第二验收人密码"
+                value={second.password}
+                onChange={(e) => setSecond({ ...second, password: e.target.value })}
+                aria-label="第二验收人密码"
+                style={{ width: 180 }}
+                autoComplete="off"
+              />
+            </Space>
+          }
+        />
+      )}
       {order && (
         <>
           <Alert
             style={{ marginBottom: 12 }}
             type="info"
             showIcon
-            title="每行按实物填写批号、生产日期、有效期和实收数量；同一品种有多个批号时点“拆分批次”。过期药品不能入库，不足 6 个月的会提示确认。追溯码可用扫码枪逐盒扫描（每扫一个回车）。"
+            title="每行按实物填写批号、生产日期、有效期和到货数量；破损、批号不符等不合格的填“拒收”数量与原因，拒收部分进入不合格品区（不能配送），之后退货或销毁。冷藏药品须填到货温度和冷链运输记录，温度超出 2–8 ℃ 的只能全部拒收。同一品种有多个批号时点“拆分批次”。追溯码可用扫码枪逐盒扫描（每扫一个回车）。"
           />
           <Table<DraftLine>
             rowKey="key"
             size="small"
             pagination={false}
             dataSource={lines}
-            scroll={{ x: 1100 }}
+            scroll={{ x: anyCold ? 1700 : 1480 }}
             summary={() => (
               <Table.Summary.Row>
                 <Table.Summary.Cell index={0} colSpan={5} align="right">
@@ -225,11 +295,83 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 ),
               },
               {
-                title: '实收数量',
+                title: '到货数量',
                 key: 'qty',
                 width: 200,
                 render: (_, l) => <QtyInput drug={l.line} value={l.qty} onChange={(q) => update(l.key, { qty: q })} />,
               },
+              {
+                title: '拒收（不合格）',
+                key: 'reject',
+                width: 260,
+                render: (_, l) => (
+                  <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+                    <QtyInput drug={l.line} value={l.rejectedQty} onChange={(q) => update(l.key, { rejectedQty: q })} label="拒收" />
+                    {!!l.rejectedQty && (
+                      <Space.Compact style={{ width: '100%' }}>
+                        <Select<RejectReason>
+                          placeholder="拒收原因"
+                          value={l.rejectReason}
+                          onChange={(v) => update(l.key, { rejectReason: v })}
+                          options={Object.entries(REJECT_REASON_LABELS).map(([value, label]) => ({ value: value as RejectReason, label }))}
+                          style={{ width: 110 }}
+                          aria-label="拒收原因"
+                        />
+                        <Select
+                          value={l.pending ? 'pending' : 'fail'}
+                          onChange={(v) => update(l.key, { pending: v === 'pending' })}
+                          options={[
+                            { value: 'fail', label: '不合格' },
+                            { value: 'pending', label: '待处理' },
+                          ]}
+                          style={{ width: 90 }}
+                          aria-label="验收结论"
+                        />
+                      </Space.Compact>
+                    )}
+                    {!!l.rejectedQty && (
+                      <Input
+                        placeholder="拒收说明"
+                        value={l.rejectNote}
+                        onChange={(e) => update(l.key, { rejectNote: e.target.value })}
+                        aria-label="拒收说明"
+                        maxLength={200}
+                      />
+                    )}
+                  </Space>
+                ),
+              },
+              ...(anyCold
+                ? [
+                    {
+                      title: '冷链（到货温度 ℃ / 运输记录）',
+                      key: 'cold',
+                      width: 220,
+                      render: (_: unknown, l: DraftLine) =>
+                        coldChain(l.line) ? (
+                          <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+                            <Input
+                              value={l.arrivalTemp}
+                              onChange={(e) => update(l.key, { arrivalTemp: e.target.value })}
+                              aria-label="到货温度"
+                              placeholder={`${STORAGE_CONDITION_SHORT[l.line.storageCondition]}，如 5.2`}
+                              suffix="℃"
+                              inputMode="decimal"
+                            />
+                            <Input
+                              value={l.transportRecord}
+                              onChange={(e) => update(l.key, { transportRecord: e.target.value })}
+                              aria-label="冷链运输记录"
+                              placeholder="车辆/保温箱、启运时间、途中温度"
+                              maxLength={200}
+                            />
+                          </Space>
+                        ) : (
+                          <Typography.Text type="secondary">{STORAGE_CONDITION_SHORT[l.line.storageCondition]}</Typography.Text>
+                        ),
+                    },
+                  ]
+                : []),
               {
                 title: `单价（元/包装）`,
                 key: 'price',
@@ -295,6 +437,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
 }
 
 function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
+  const navigate = useNavigate();
   const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
   const [reason, setReason] = useState('');
   const reverse = useApiMutation('receipts.reverse', {
@@ -321,7 +464,16 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
               <Money fen={r.totalAmount} prefix strong />
             </Descriptions.Item>
             {r.reverseReason && <Descriptions.Item label="冲销原因">{r.reverseReason}</Descriptions.Item>}
+            <Descriptions.Item label="随货同行单号">{r.acceptance?.deliveryNoteNo ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="验收">
+              {r.acceptance
+                ? `${r.acceptance.acceptedOn} ${r.acceptance.acceptorName}${r.acceptance.secondAcceptorName ? `、${r.acceptance.secondAcceptorName}` : ''}`
+                : '升级前入库，无验收记录'}
+            </Descriptions.Item>
           </Descriptions>
+          <Button style={{ marginTop: 12 }} onClick={() => navigate(`/print/acceptance/receipt/${r.id}`)}>
+            打印药品验收记录
+          </Button>
           <Table
             style={{ marginTop: 16 }}
             rowKey="id"
@@ -332,7 +484,25 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
               { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} manufacturer={l.manufacturer} /> },
               { title: '批号', dataIndex: 'batchNo' },
               { title: '有效期至', dataIndex: 'expiryDate' },
-              { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+              { title: '到货', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+              {
+                title: '验收',
+                key: 'acceptance',
+                render: (_, l) =>
+                  l.acceptance ? (
+                    <span>
+                      {CONCLUSION_LABELS[l.acceptance.conclusion]}
+                      {l.acceptance.rejectedQty > 0 && (
+                        <>
+                          ，拒收 <Qty qty={l.acceptance.rejectedQty} drug={l} />（{REJECT_REASON_LABELS[l.acceptance.rejectReason!]}）
+                        </>
+                      )}
+                      {l.acceptance.arrivalTemp !== null && ` · 到货 ${formatTemp(l.acceptance.arrivalTemp)}`}
+                    </span>
+                  ) : (
+                    '—'
+                  ),
+              },
               { title: '单价', dataIndex: 'packPrice', align: 'right', render: (p: number, l) => `${formatUnitPrice(p)}/${l.packUnit}` },
               { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
               {
@@ -365,20 +535,24 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
 }
 
 export default function ReceiptsPage() {
+  const navigate = useNavigate();
   const [receiving, setReceiving] = useState(false);
   const [viewing, setViewing] = useState<number | null>(null);
   const receipts = useApiQuery('receipts.list', { limit: 200 });
   return (
     <Page
       title="验收入库"
-      subTitle="按采购订单验收到货，录入批号、效期与追溯码后入中心药库"
+      subTitle="按采购订单验收到货，录入批号、效期与追溯码后入中心药库；拒收的进入不合格品区"
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>
-          验收入库
-        </Button>
+        <>
+          <Button onClick={() => navigate(`/print/acceptance/month/${todayIso().slice(0, 7)}`)}>本月药品验收记录</Button>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>
+            验收入库
+          </Button>
+        </>
       }
     >
-      <Table<Omit<Receipt, 'lines'> & { lineCount: number }>
+      <Table<Omit<Receipt, 'lines' | 'acceptance'> & { lineCount: number }>
         rowKey="id"
         size="middle"
         loading={receipts.isLoading}
