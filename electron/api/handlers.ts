@@ -14,6 +14,7 @@ import { catalogHandlers } from '../domain/catalog/handlers';
 import { supplierHandlers } from '../domain/suppliers/handlers';
 import { insuranceExportHandlers } from '../domain/insurance-export/handlers';
 import { supervisionHandlers } from '../domain/supervision/handlers';
+import { prefectureHandlers } from '../domain/prefecture/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -32,4 +33,5 @@ export const handlers: Handlers = {
   ...supplierHandlers,
   ...insuranceExportHandlers,
   ...supervisionHandlers,
+  ...prefectureHandlers,
 };

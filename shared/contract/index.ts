@@ -15,6 +15,7 @@ import { catalogApi } from './catalog';
 import { suppliersApi } from './suppliers';
 import { insuranceExportApi } from './insurance-export';
 import { supervisionApi } from './supervision';
+import { prefectureApi } from './prefecture';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -38,6 +39,7 @@ export const api = {
   ...suppliersApi,
   ...insuranceExportApi,
   ...supervisionApi,
+  ...prefectureApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;
