@@ -227,6 +227,8 @@ export const packageEnvelope = z.object({
   sections: z.object(Object.fromEntries(SECTION_NAMES.map((n) => [n, z.array(z.unknown())])) as Record<SectionName, z.ZodArray<z.ZodUnknown>>),
 });
 export type PackageEnvelope = z.infer<typeof packageEnvelope>;
+/** A package as the hub builds it: the same envelope with typed rows. */
+export type BuiltPackage = Omit<PackageEnvelope, 'sections'> & { sections: SectionRows };
 
 /** File name of a package on a USB stick. */
 export function packageFileName(hub: string, period: string, version: number): string {

@@ -10,7 +10,7 @@ import { encodePackage, sectionsSummary, signManifest } from '../../electron/dom
 import { createPool, migrateCentral, type Pool } from '../../central/server/db';
 import { addCounty, registerHub } from '../../central/server/hubs';
 import { FACT_TABLES, ingestPackage } from '../../central/server/ingest';
-import type { PackageEnvelope } from '../../shared/prefecture/package';
+import type { BuiltPackage } from '../../shared/prefecture/package';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { scratchDirs } from '../helpers/runtime';
@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 const build = (period: string) => buildMonthPackage(sim.hub.runtime.app.db, period, signer, sim.hub.clock.now());
-const ingest = (pkg: PackageEnvelope | Buffer) => ingestPackage(pool, Buffer.isBuffer(pkg) ? pkg : encodePackage(pkg), AT, { ip: '127.0.0.1' });
+const ingest = (pkg: BuiltPackage | Buffer) => ingestPackage(pool, Buffer.isBuffer(pkg) ? pkg : encodePackage(pkg), AT, { ip: '127.0.0.1' });
 
 /** Row counts of every fact table and of the packages: "nothing written" compares these. */
 async function counts(): Promise<Record<string, number>> {
@@ -49,7 +49,7 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 /** Re-signs a package after changing it, as a hub holding `key` would. */
-function reseal(pkg: PackageEnvelope, key = signer.key): PackageEnvelope {
+function reseal(pkg: BuiltPackage, key = signer.key): BuiltPackage {
   const manifest = { ...pkg.manifest, sections: sectionsSummary(pkg.sections as never) };
   return { ...pkg, manifest, signature: signManifest(manifest, key.privateKey) };
 }
@@ -105,7 +105,7 @@ describe('central ingest', () => {
     const pkg = build('2026-01');
     const before = await counts();
     const refusals: Record<string, string> = {};
-    const attempt = async (label: string, p: PackageEnvelope | Buffer) => {
+    const attempt = async (label: string, p: BuiltPackage | Buffer) => {
       const a = await ingest(p);
       expect(a.outcome, label).toBe('refused');
       refusals[label] = a.code;
@@ -142,6 +142,6 @@ describe('central ingest', () => {
   });
 });
 
-function retag(pkg: PackageEnvelope, hub: string): PackageEnvelope['sections'] {
-  return Object.fromEntries(Object.entries(pkg.sections).map(([k, rows]) => [k, (rows as object[]).map((r) => ({ ...r, hubCode: hub }))])) as PackageEnvelope['sections'];
+function retag(pkg: BuiltPackage, hub: string): BuiltPackage['sections'] {
+  return Object.fromEntries(Object.entries(pkg.sections).map(([k, rows]) => [k, (rows as object[]).map((r) => ({ ...r, hubCode: hub }))])) as BuiltPackage['sections'];
 }

@@ -11,7 +11,7 @@ import type { Db } from '../../db/database';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import { periodBounds } from '../../../shared/dates';
-import { PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type Manifest, type PackageEnvelope, type SectionRows } from '../../../shared/prefecture/package';
+import { PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type BuiltPackage, type Manifest, type SectionRows } from '../../../shared/prefecture/package';
 import { periodLabel } from '../../../shared/settlement';
 import type { Movement } from '../../../shared/stock';
 import { RULE_TITLES } from '../../../shared/supervision';
@@ -83,7 +83,7 @@ const DOC_HEADERS: Record<string, string> = {
  * The package of a closed month, signed with the hub's key. Reads inside one read transaction, so every
  * section describes the same moment.
  */
-export function buildMonthPackage(db: Db, period: string, signer: HubSigner, producedAt: Date): PackageEnvelope {
+export function buildMonthPackage(db: Db, period: string, signer: HubSigner, producedAt: Date): BuiltPackage {
   const read = () => readSections(db, period, signer.code);
   const { sections, version, closedAt } = db.inTransaction ? read() : db.transaction(read)();
   const manifest: Manifest = {

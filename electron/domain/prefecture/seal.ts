@@ -6,7 +6,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { canonicalJson } from '../../../shared/prefecture/canonical';
-import { SECTION_NAMES, type Manifest, type PackageEnvelope, type SectionName, type SectionRows } from '../../../shared/prefecture/package';
+import { SECTION_NAMES, type BuiltPackage, type Manifest, type PackageEnvelope, type SectionName, type SectionRows } from '../../../shared/prefecture/package';
 import { keyIdOf } from './key';
 
 export function sectionSha256(rows: readonly unknown[]): string {
@@ -37,7 +37,7 @@ export function publicKeyId(publicKeyBase64: string): string {
 }
 
 /** Sections whose rows do not match the manifest's count or checksum. */
-export function checksumMismatches(envelope: PackageEnvelope): SectionName[] {
+export function checksumMismatches(envelope: PackageEnvelope | BuiltPackage): SectionName[] {
   return SECTION_NAMES.filter((n) => {
     const rows = envelope.sections[n];
     const want = envelope.manifest.sections[n];
@@ -46,7 +46,7 @@ export function checksumMismatches(envelope: PackageEnvelope): SectionName[] {
 }
 
 /** The bytes that travel: gzip-compressed JSON (over HTTPS and in a .stpkg file alike). */
-export function encodePackage(envelope: PackageEnvelope): Buffer {
+export function encodePackage(envelope: PackageEnvelope | BuiltPackage): Buffer {
   return gzipSync(Buffer.from(JSON.stringify(envelope)), { level: 6 });
 }
 
