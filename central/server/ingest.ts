@@ -168,7 +168,7 @@ async function deleteFacts(c: Client, hubId: number, first: string): Promise<voi
 async function loadFacts(c: Client, hubId: number, first: string, rows: SectionRows, now: Date): Promise<number> {
   await ensureMonthPartitions(c, first);
   for (const [name, loader] of Object.entries(LOADERS) as [keyof typeof LOADERS, Loader<keyof typeof LOADERS>][]) {
-    const list = rows[name] as readonly never[];
+    const list = rows[name] as readonly unknown[] as readonly never[];
     if (list.length === 0) continue;
     await copyRows(c, loader.table, ['hub_id', 'period', ...loader.columns], list, (r) => [hubId, first, ...loader.encode(r as never)]);
   }
