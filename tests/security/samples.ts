@@ -26,6 +26,7 @@ import { purchasingSamples } from './samples-purchasing';
 import { catalogSamples } from './samples-catalog';
 import { exportSamples } from './samples-export';
 import { supervisionSamples } from './samples-supervision';
+import { prefectureSamples } from './samples-prefecture';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -131,4 +132,5 @@ export const samples: SampleRegistry = {
   ...catalogSamples,
   ...exportSamples,
   ...supervisionSamples,
+  ...prefectureSamples,
 };
