@@ -18,8 +18,8 @@ export function plantDispensingOutlier(pkg: BuiltPackage, clinicCode: string, fa
   const delta = new Map<string, { qty: number; value: number }>();
   for (const r of pkg.sections.ledger) {
     if (r.movement !== 'dispense' || r.clinicCode !== clinicCode || r.storeKind !== 'clinic') continue;
-    const dq = r.qty * (factor - 1);
-    const dv = r.amount * (factor - 1);
+    const dq = Math.round(r.qty * (factor - 1));
+    const dv = Math.round(r.amount * (factor - 1));
     r.qty += dq;
     r.amount += dv;
     const d = delta.get(r.nhsaCode) ?? { qty: 0, value: 0 };
