@@ -207,8 +207,8 @@ export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: 
       ).rows[0];
       const previous = (await c.query<{ id: number; sha: string }>('SELECT id, manifest_sha AS sha FROM packages WHERE hub_id = $1 AND period = $2 AND version = $3', [hub.id, first, m.version])).rows[0];
       if (previous) {
-        if (previous.sha !== sha) throw new Refusal('VERSION_CONFLICT', `${m.hub.code} ${m.period} 第 ${m.version} 版已收到，但内容不同：同一版本不能改内容，请在卫生院反结账后重新结账（生成新版本）`);
-        if (current?.id === previous.id) return { outcome: 'unchanged' as const, packageId: previous.id, conflicts: 0 };
+        // Idempotent by (hub, period, version): a resend (rebuilt later, so produced at another instant) changes nothing.
+        if (current?.id === previous.id) return { outcome: 'unchanged' as const, packageId: previous.id, conflicts: 0, sameContent: previous.sha === sha };
         throw new Refusal('VERSION_SUPERSEDED', `${m.hub.code} ${m.period} 第 ${m.version} 版已被第 ${current?.version} 版取代`);
       }
       if (current && current.version > m.version) throw new Refusal('VERSION_SUPERSEDED', `${m.hub.code} ${m.period} 已有更新的第 ${current.version} 版，第 ${m.version} 版不再接收`);
@@ -231,11 +231,11 @@ export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: 
         target: `package:${inserted.rows[0].id}`,
         details: { hub: m.hub.code, period: m.period, version: m.version, replaced: current?.version ?? null, rows: m.sections.ledger.rows, conflicts },
       });
-      return { outcome: current ? ('replaced' as const) : ('accepted' as const), packageId: inserted.rows[0].id, conflicts };
+      return { outcome: current ? ('replaced' as const) : ('accepted' as const), packageId: inserted.rows[0].id, conflicts, sameContent: true };
     });
     const message =
       result.outcome === 'unchanged'
-        ? `${m.hub.code} ${m.period} 第 ${m.version} 版此前已收到，未作改动`
+        ? `${m.hub.code} ${m.period} 第 ${m.version} 版此前已收到，未作改动${result.sameContent ? '' : '（这次的内容与已收到的不同，按已收到的为准；如需更正请在卫生院反结账后重新结账，生成新版本）'}`
         : result.outcome === 'replaced'
           ? `已收到 ${m.hub.code} ${m.period} 第 ${m.version} 版，取代此前的版本`
           : `已收到 ${m.hub.code} ${m.period} 第 ${m.version} 版`;

@@ -25,7 +25,7 @@ export async function call<T = unknown, K extends CentralMethodName = CentralMet
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; issues?: { path: string; message: string }[] } } | null;
   if (res.ok) return body as T;
   const e = body?.error ?? { code: 'INTERNAL', message: `服务器错误（${res.status}）` };
-  if ((e.code === 'UNAUTHENTICATED' || e.code === 'SESSION_EXPIRED') && method !== 'auth.login') unauthenticated.forEach((fn) => fn());
+  if ((e.code === 'UNAUTHENTICATED' || e.code === 'SESSION_EXPIRED') && method !== 'auth.login' && method !== 'auth.me') unauthenticated.forEach((fn) => fn());
   throw new CentralError(e.code, e.message, e.issues);
 }
 
