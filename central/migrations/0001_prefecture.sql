@@ -99,6 +99,8 @@ CREATE UNIQUE INDEX packages_one_current ON packages (hub_id, period) WHERE stat
 CREATE INDEX packages_period ON packages (period, status);
 
 -- ───────────── Facts ─────────────
+-- Every fact table but the boxes' is range-partitioned by month (partitions made when a month's first package
+-- arrives, central/server/partitions.ts), so a month's figures read that month's partitions however many are kept.
 
 CREATE TABLE clinic_facts (
   hub_id       integer NOT NULL,
@@ -108,7 +110,7 @@ CREATE TABLE clinic_facts (
   village      text,
   active       boolean NOT NULL,
   PRIMARY KEY (hub_id, period, clinic_code)
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX clinic_facts_period ON clinic_facts (period);
 
 CREATE TABLE drug_facts (
@@ -129,7 +131,7 @@ CREATE TABLE drug_facts (
   vbp_price        bigint,
   reference_price  bigint,
   PRIMARY KEY (hub_id, period, nhsa_code)
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX drug_facts_period ON drug_facts (period, nhsa_code);
 
 CREATE TABLE supplier_facts (
@@ -138,7 +140,7 @@ CREATE TABLE supplier_facts (
   supplier_code  text NOT NULL,
   name           text NOT NULL,
   PRIMARY KEY (hub_id, period, supplier_code)
-);
+) PARTITION BY RANGE (period);
 
 CREATE TABLE snapshot_facts (
   hub_id       integer NOT NULL,
@@ -149,7 +151,7 @@ CREATE TABLE snapshot_facts (
   nhsa_code    text NOT NULL,
   qty          bigint NOT NULL,
   value        bigint NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX snapshot_facts_hub ON snapshot_facts (hub_id, period);
 CREATE INDEX snapshot_facts_period ON snapshot_facts (period);
 
@@ -175,8 +177,8 @@ CREATE TABLE ledger_facts (
   reverses_id    bigint,
   PRIMARY KEY (period, hub_id, ledger_id)
 ) PARTITION BY RANGE (period);
--- Drill-downs read one hub's clinic in a month; rankings read every hub's month.
-CREATE INDEX ledger_facts_clinic ON ledger_facts (period, hub_id, clinic_code, movement);
+-- Drill-downs read one hub's month by the key's (period, hub_id) prefix; rankings read whole months (one partition).
+-- No other index: each one costs the bulk load more than the few-thousand-row month of a hub costs to filter.
 
 CREATE TABLE document_facts (
   hub_id         integer NOT NULL,
@@ -204,7 +206,7 @@ CREATE TABLE price_facts (
   qty            bigint NOT NULL,
   amount         bigint NOT NULL,
   receipts       integer NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX price_facts_key ON price_facts (nhsa_code, batch_no, supplier_code, period);
 CREATE INDEX price_facts_hub ON price_facts (hub_id, period);
 
@@ -217,7 +219,7 @@ CREATE TABLE accuracy_facts (
   matched_lines    integer NOT NULL,
   surplus_amount   bigint NOT NULL,
   shortage_amount  bigint NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX accuracy_facts_hub ON accuracy_facts (hub_id, period);
 CREATE INDEX accuracy_facts_period ON accuracy_facts (period);
 
@@ -227,7 +229,7 @@ CREATE TABLE stockout_facts (
   clinic_code  text NOT NULL,
   nhsa_code    text NOT NULL,
   out_days     integer NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX stockout_facts_hub ON stockout_facts (hub_id, period);
 CREATE INDEX stockout_facts_period ON stockout_facts (period);
 
@@ -245,7 +247,7 @@ CREATE TABLE signal_facts (
   severity     double precision NOT NULL,
   numbers      jsonb NOT NULL,
   status       text NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX signal_facts_hub ON signal_facts (hub_id, period);
 CREATE INDEX signal_facts_period ON signal_facts (period);
 
@@ -259,7 +261,7 @@ CREATE TABLE dismissal_facts (
   note          text NOT NULL,
   dismissed_by  text NOT NULL,
   dismissed_at  text NOT NULL
-);
+) PARTITION BY RANGE (period);
 CREATE INDEX dismissal_facts_hub ON dismissal_facts (hub_id, period);
 
 -- A box's moves (药品追溯码). A box is sold once: the database itself refuses a second sale of the same code,

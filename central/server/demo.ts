@@ -10,14 +10,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { buildMonthPackage } from '../../electron/domain/prefecture/build';
-import { loadOrCreateHubKey, type HubKey } from '../../electron/domain/prefecture/key';
 import { encodePackage } from '../../electron/domain/prefecture/seal';
 import { sendPackage } from '../../electron/domain/prefecture/send';
-import { openDatabase } from '../../electron/db/database';
-import { DB_FILE_NAME } from '../../electron/app';
-import { generateHub, type HubParams } from '../../electron/tools/bench/generate';
-import type { BuiltPackage } from '../../shared/prefecture/package';
+import { DEMO_MONTHS, generateDemoHubs, type DemoHub } from './demo-hubs';
 import { createUser } from './auth';
 import type { Pool } from './db';
 import { addCounty, registerHub } from './hubs';
@@ -41,7 +36,6 @@ export const DEMO_USERS = [
   { username: 'fugou', displayName: '扶沟县医保局', role: 'county_viewer' as const, countyCode: '411621' },
   { username: 'xihua', displayName: '西华县医保局', role: 'county_viewer' as const, countyCode: '411622' },
 ];
-export const DEMO_MONTHS = ['2026-01', '2026-02', '2026-03'];
 /** The box the demo sells at two hubs. */
 export const DEMO_DUPLICATE_CODE = '86901234567890123401';
 
@@ -98,39 +92,6 @@ export async function startDemoPostgres(dataDir: string | null): Promise<{ url: 
   };
 }
 
-interface DemoHub {
-  code: string;
-  name: string;
-  county: string;
-  key: HubKey;
-  packages: Map<string, BuiltPackage>;
-}
-
-/** Generates the demo hubs (in temporary folders) and builds their closed months' packages. */
-export async function generateDemoHubs(log: (s: string) => void, hubs = DEMO_HUBS, params: Partial<HubParams> = {}): Promise<DemoHub[]> {
-  const out: DemoHub[] = [];
-  for (const h of hubs) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `santong-demo-hub-${h.code}-`));
-    try {
-      const t = performance.now();
-      await generateHub(dir, { clinics: h.clinics, start: '2026-01-01', end: '2026-04-03', linesPerClinicDay: 8, drugs: 60, formulary: 25, seed: h.seed, ...params });
-      const key = loadOrCreateHubKey(dir);
-      const db = openDatabase(path.join(dir, DB_FILE_NAME), { readonly: true });
-      const packages = new Map<string, BuiltPackage>();
-      try {
-        for (const period of DEMO_MONTHS) packages.set(period, buildMonthPackage(db, period, { code: h.code, name: h.name, countyCode: h.county, key }, new Date(`${period}-28T00:00:00Z`)));
-      } finally {
-        db.close();
-      }
-      out.push({ code: h.code, name: h.name, county: h.county, key, packages });
-      log(`  ${h.name}：${h.clinics} 个村卫生室，${DEMO_MONTHS.length} 个月（${((performance.now() - t) / 1000).toFixed(1)} 秒）`);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  return out;
-}
-
 /** The demo's planted cross-hub cases: one box sold at two hubs, a price gap, an outlier clinic. */
 export function plantDemoCases(hubs: DemoHub[]): void {
   const [a, b, c, d] = hubs;
@@ -151,7 +112,7 @@ export async function seedDemoPrefecture(pool: Pool, serverUrl: string, clock: {
   for (const c of DEMO_COUNTIES) await addCounty(pool, c.code, c.name);
   for (const u of DEMO_USERS) await createUser(pool, { ...u, password: DEMO_PASSWORD, mustChange: false }, clock.now());
   log('生成演示卫生院（通过卫生院自己的生成器与结账、打包）…');
-  const hubs = await generateDemoHubs(log);
+  const hubs = await generateDemoHubs(log, DEMO_HUBS);
   plantDemoCases(hubs);
   for (const h of hubs) {
     await registerHub(pool, { code: h.code, name: h.name, countyCode: h.county, publicKey: h.key.publicKeyBase64 }, clock.now(), null);

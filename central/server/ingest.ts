@@ -19,7 +19,7 @@ import {
   type SectionRows,
   type SubmitAnswer,
 } from '../../shared/prefecture/package';
-import { checksumMismatches, decodePackage, publicKeyId, signatureValid } from '../../electron/domain/prefecture/seal';
+import { decodePackage, publicKeyId, receivedMismatches, signatureValid, type DecodedPackage } from '../../electron/domain/prefecture/seal';
 import { copyRows, type CopyValue } from './copy';
 import { inTransaction, periodDate, type Client, type Pool } from './db';
 import { ensureMonthPartitions } from './partitions';
@@ -115,8 +115,8 @@ const answer = (envelope: Partial<PackageEnvelope> | null, outcome: SubmitAnswer
 });
 
 /** Checks everything that needs no transaction; throws a Refusal naming the first problem. */
-export async function verifyPackage(pool: Pool, raw: unknown): Promise<{ envelope: PackageEnvelope; rows: SectionRows; hub: HubRow }> {
-  const parsed = packageEnvelope.safeParse(raw);
+export async function verifyPackage(pool: Pool, decoded: DecodedPackage): Promise<{ envelope: PackageEnvelope; rows: SectionRows; hub: HubRow }> {
+  const parsed = packageEnvelope.safeParse(decoded.raw);
   if (!parsed.success) throw new Refusal('PACKAGE_INVALID', `上报包格式不正确：${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
   const envelope = parsed.data;
   const m = envelope.manifest;
@@ -128,7 +128,7 @@ export async function verifyPackage(pool: Pool, raw: unknown): Promise<{ envelop
     throw new Refusal('KEY_MISMATCH', `上报包的签名公钥与地市登记的 ${m.hub.code} 公钥不一致：可能换了电脑或重装，请地市管理员核实后更新登记的公钥`);
   }
   if (!signatureValid(m, envelope.signature, hub.publicKey)) throw new Refusal('SIGNATURE_INVALID', '上报包签名无效：内容在签名后被改动，或不是该卫生院签发的');
-  const bad = checksumMismatches(envelope);
+  const bad = receivedMismatches(m, decoded.digests);
   if (bad.length) throw new Refusal('CHECKSUM_MISMATCH', `上报包内容与清单不符（${bad.join('、')}）：文件损坏或被改动，请在卫生院重新导出`);
   const rows = {} as Record<string, unknown[]>;
   for (const name of SECTION_NAMES) {
@@ -191,8 +191,9 @@ async function loadFacts(c: Client, hubId: number, first: string, rows: SectionR
 export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: { ip: string }): Promise<IngestResult> {
   let raw: unknown = null;
   try {
-    raw = decodePackage(bytes);
-    const { envelope, rows, hub } = await verifyPackage(pool, raw);
+    const decoded = decodePackage(bytes);
+    raw = decoded.raw;
+    const { envelope, rows, hub } = await verifyPackage(pool, decoded);
     const m = envelope.manifest;
     const first = periodDate(m.period);
     const sha = manifestSha(envelope);

@@ -4,7 +4,19 @@
  */
 import type { Client } from './db';
 
-export const PARTITIONED_TABLES = ['ledger_facts', 'document_facts'] as const;
+export const PARTITIONED_TABLES = [
+  'ledger_facts',
+  'document_facts',
+  'clinic_facts',
+  'drug_facts',
+  'supplier_facts',
+  'snapshot_facts',
+  'price_facts',
+  'accuracy_facts',
+  'stockout_facts',
+  'signal_facts',
+  'dismissal_facts',
+] as const;
 const PARTITION_LOCK = 0x5041_5254; // 'PART'
 
 function nextMonth(first: string): string {

@@ -34,8 +34,8 @@ const supplierCode = z.string().min(1).max(32);
 export const STORE_KINDS = ['hub', 'clinic', 'transit'] as const;
 const storeKind = z.enum(STORE_KINDS);
 
-/** Fields every row has. */
-const rowBase = { hubCode, period: periodText };
+/** Fields every row has: compared with the manifest's own (validated) hub and period by foreignRows, not re-parsed per row. */
+const rowBase = { hubCode: z.string(), period: z.string() };
 
 export const clinicRow = z.object({ ...rowBase, clinicCode: z.string().min(1).max(32), name: z.string(), village: z.string().nullable(), active: z.boolean() });
 

@@ -5,7 +5,7 @@
  */
 import { loadOrCreateHubKey, type HubKey } from '../../electron/domain/prefecture/key';
 import { createPool, migrateCentral, type Pool } from '../../central/server/db';
-import { generateDemoHubs } from '../../central/server/demo';
+import { generateDemoHubs } from '../../central/server/demo-hubs';
 import { addCounty, registerHub } from '../../central/server/hubs';
 import { reseal } from '../../central/server/plant';
 import type { BuiltPackage, SectionRows } from '../../shared/prefecture/package';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonthPackage, type HubSigner } from '../../electron/domain/prefecture/build';
 import { HUB_KEY_FILE, loadOrCreateHubKey } from '../../electron/domain/prefecture/key';
-import { checksumMismatches, decodePackage, encodePackage, signatureValid } from '../../electron/domain/prefecture/seal';
+import { checksumMismatches, decodePackage, encodePackage, receivedMismatches, signatureValid } from '../../electron/domain/prefecture/seal';
 import { canonicalJson } from '../../shared/prefecture/canonical';
 import { foreignRows, invariantProblems, packageEnvelope, SECTION_NAMES, SECTION_SCHEMAS } from '../../shared/prefecture/package';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
@@ -46,9 +46,16 @@ describe('prefecture package (hub side)', () => {
 
   it('travels as gzip bytes that decode to the same package, whose checksums and signature verify', () => {
     const pkg = buildMonthPackage(sim.hub.runtime.app.db, '2026-01', signer, sim.hub.clock.now());
-    const back = packageEnvelope.parse(decodePackage(encodePackage(pkg)));
+    const decoded = decodePackage(encodePackage(pkg));
+    const back = packageEnvelope.parse(decoded.raw);
     expect(canonicalJson(back)).toBe(canonicalJson(pkg));
     expect(checksumMismatches(back)).toEqual([]);
+    // The receiver's digests of the lines as they arrived are the manifest's.
+    expect(receivedMismatches(back.manifest, decoded.digests)).toEqual([]);
+    // Canonical JSON is the plain definition: keys sorted at every depth, no spaces.
+    const reference = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(reference).join(',')}]` : v !== null && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
+    for (const name of ['ledger', 'signals', 'snapshots'] as const) expect(canonicalJson(pkg.sections[name])).toBe(reference(pkg.sections[name]));
     expect(signatureValid(back.manifest, back.signature, signer.key.publicKeyBase64)).toBe(true);
     // One changed row breaks its section's checksum; a changed manifest breaks the signature.
     const altered = structuredClone(back);

@@ -118,7 +118,7 @@ function RangePicker() {
   const options = periods.map((p) => ({ value: p, label: `${p.slice(0, 4)}年${Number(p.slice(5))}月` }));
   return (
     <Space>
-      <span>统计月份</span>
+      <span style={{ whiteSpace: 'nowrap' }}>统计月份</span>
       <Select aria-label="开始月份" value={from} options={options} style={{ width: 120 }} onChange={(v) => setRange(v, v > to ? v : to)} />
       <span>至</span>
       <Select aria-label="结束月份" value={to} options={options} style={{ width: 120 }} onChange={(v) => setRange(v < from ? v : from, v)} />
@@ -153,7 +153,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
             </Typography.Title>
             <Menu mode="horizontal" selectedKeys={[location.pathname]} items={items} onClick={(e) => navigate(e.key)} style={{ flex: 1, borderBottom: 'none' }} />
             <RangePicker />
-            <span>
+            <span style={{ whiteSpace: 'nowrap' }}>
               {me.displayName}（{me.roleLabel}
               {me.countyCode ? ` · ${me.countyCode}` : ''}）
             </span>
@@ -187,7 +187,12 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
 export function App() {
   const qc = useQueryClient();
   const me = useQuery({ queryKey: ['me'], queryFn: () => call<Me>('auth.me'), retry: false });
-  useEffect(() => onUnauthenticated(() => void qc.resetQueries()), [qc]);
+  useEffect(() => {
+    const off = onUnauthenticated(() => void qc.resetQueries());
+    return () => {
+      off();
+    };
+  }, [qc]);
   const refresh = () => void qc.resetQueries();
   if (me.isLoading) return <Spin style={{ margin: 80 }} />;
   if (me.error || !me.data) {

@@ -45,13 +45,42 @@ export function checksumMismatches(envelope: PackageEnvelope | BuiltPackage): Se
   });
 }
 
-/** The bytes that travel: gzip-compressed JSON (over HTTPS and in a .stpkg file alike). */
+/**
+ * The bytes that travel (over HTTPS and in a .stpkg file alike), gzip-compressed: a first line with the manifest and
+ * signature, then one line per section (in SECTION_NAMES order) holding exactly the section's canonical JSON. The
+ * receiver hashes each section's line as it arrived (native SHA-256, no re-serialising) before parsing it.
+ */
 export function encodePackage(envelope: PackageEnvelope | BuiltPackage): Buffer {
-  return gzipSync(Buffer.from(JSON.stringify(envelope)), { level: 6 });
+  const lines = [JSON.stringify({ manifest: envelope.manifest, signature: envelope.signature }), ...SECTION_NAMES.map((n) => canonicalJson(envelope.sections[n] ?? []))];
+  return gzipSync(Buffer.from(`${lines.join('\n')}\n`), { level: 6 });
 }
 
-/** Decodes the bytes (gzip or plain JSON) to an object; the caller validates it. */
-export function decodePackage(bytes: Buffer, maxBytes = 1024 * 1024 * 1024): unknown {
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes;
-  return JSON.parse(raw.toString('utf8'));
+export interface DecodedPackage {
+  /** The envelope as an object, to be validated by the caller. */
+  raw: { manifest?: unknown; signature?: unknown; sections: Record<string, unknown> };
+  /** Row count and SHA-256 of each section's line as received. */
+  digests: Partial<Manifest['sections']>;
+}
+
+/** Decodes the bytes (gzip or not); throws SyntaxError when they are not a package. */
+export function decodePackage(bytes: Buffer, maxBytes = 1024 * 1024 * 1024): DecodedPackage {
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes).toString('utf8');
+  const lines = text.split('\n');
+  const head = JSON.parse(lines[0]) as { manifest?: unknown; signature?: unknown };
+  if (typeof head !== 'object' || head === null) throw new SyntaxError('not a package');
+  const sections: Record<string, unknown> = {};
+  const digests: Partial<Manifest['sections']> = {};
+  SECTION_NAMES.forEach((name, i) => {
+    const line = lines[i + 1];
+    if (line === undefined) return;
+    const rows = JSON.parse(line) as unknown;
+    sections[name] = rows;
+    digests[name] = { rows: Array.isArray(rows) ? rows.length : -1, sha256: crypto.createHash('sha256').update(line).digest('hex') };
+  });
+  return { raw: { ...head, sections }, digests };
+}
+
+/** Sections whose rows, as received, do not match the manifest's count or checksum. */
+export function receivedMismatches(manifest: Manifest, digests: Partial<Manifest['sections']>): SectionName[] {
+  return SECTION_NAMES.filter((n) => digests[n]?.rows !== manifest.sections[n].rows || digests[n]?.sha256 !== manifest.sections[n].sha256);
 }
