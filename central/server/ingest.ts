@@ -243,8 +243,13 @@ export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: 
     return { ...answer(envelope, result.outcome, result.outcome.toUpperCase(), message, now.toISOString()), packageId: result.packageId, conflicts: result.conflicts };
   } catch (err) {
     if (!(err instanceof Refusal)) {
-      if (err instanceof SyntaxError || (err as { code?: string }).code === 'Z_DATA_ERROR' || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      const code = String((err as { code?: string }).code ?? '');
+      if (err instanceof SyntaxError || code === 'Z_DATA_ERROR' || code === 'ERR_BUFFER_TOO_LARGE') {
         err = new Refusal('PACKAGE_INVALID', '上报包无法读取：不是三统上报包文件，或文件已损坏');
+      } else if (/^2[23]/.test(code)) {
+        // PostgreSQL refused a row the checks let through (a repeated ledger id, a value out of range): the whole
+        // transaction rolled back, so nothing was written.
+        err = new Refusal('ROWS_INVALID', `上报包中有重复或不合规的行，未入库：${(err as { detail?: string }).detail ?? (err as Error).message}`);
       } else throw err;
     }
     const refusal = err as Refusal;

@@ -128,6 +128,12 @@ describe('central ingest', () => {
     const rekeyed = { ...pkg, manifest: { ...pkg.manifest, publicKey: stranger.publicKeyBase64, hub: { ...pkg.manifest.hub, keyId: stranger.keyId } } };
     await attempt('wrong key', reseal(rekeyed, stranger));
     await attempt('garbage', Buffer.from('not a package'));
+    // Two rows under one hub ledger id, as a newer version: every check passes, the old version's facts are deleted,
+    // then the database's key refuses the load, and the whole transaction rolls back (the old facts are still there).
+    const repeated = structuredClone(pkg);
+    repeated.manifest.version = 5;
+    repeated.sections.ledger[1].ledgerId = repeated.sections.ledger[0].ledgerId;
+    await attempt('repeated id', reseal(repeated));
     expect(refusals).toEqual({
       forged: 'SIGNATURE_INVALID',
       altered: 'CHECKSUM_MISMATCH',
@@ -135,6 +141,7 @@ describe('central ingest', () => {
       unregistered: 'HUB_UNKNOWN',
       'wrong key': 'KEY_MISMATCH',
       garbage: 'PACKAGE_INVALID',
+      'repeated id': 'ROWS_INVALID',
     });
     // Each refusal is in the audit log, with its code.
     const audited = (await pool.query("SELECT error_code FROM audit_log WHERE method = 'packages.ingest' AND outcome = 'rejected'")).rows.map((r) => r.error_code);
