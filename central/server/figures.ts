@@ -44,37 +44,33 @@ export function emptyFigures(): Figures {
   };
 }
 
-const SCOPE_WHERE = `f.period BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR h.county_code = $3) AND ($4::int IS NULL OR h.id = $4)`;
+const SCOPE_WHERE = `f.period BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR h.county_code = $3) AND ($4::int IS NULL OR f.hub_id = $4)`;
 
 /** Figures per county or hub (key: county code or hub id as text); '*' holds the total of the scope. */
 export async function figuresBy(pool: Pool, group: GroupKey | null, s: Scope): Promise<Map<string, Figures>> {
   const key = group ? KEY_SQL[group] : `'*'`;
   const params = [first(s.from), first(s.to), s.countyCode, s.hubId ?? null];
-  const [purchases, savings, dispensed, stockouts, accuracy, signals] = await Promise.all([
-    pool.query<{ k: string; purchase: number; catalog: number; vbp: number; vbp_drugs: number }>(
-      `SELECT ${key} AS k, coalesce(sum(f.amount), 0) AS purchase,
-              coalesce(sum(f.amount) FILTER (WHERE d.insurance_class IN ('A', 'B')), 0) AS catalog,
-              coalesce(sum(f.amount) FILTER (WHERE d.vbp), 0) AS vbp,
-              count(DISTINCT f.nhsa_code) FILTER (WHERE d.vbp) AS vbp_drugs
-         FROM ledger_facts f JOIN hubs h ON h.id = f.hub_id
-         JOIN drug_facts d ON d.hub_id = f.hub_id AND d.period = f.period AND d.nhsa_code = f.nhsa_code
-        WHERE ${SCOPE_WHERE} AND f.movement = 'receipt' AND f.store_kind = 'hub'
-        GROUP BY 1`,
-      params,
-    ),
-    pool.query<{ k: string; reference: number; paid: number }>(
-      `SELECT k, coalesce(sum(reference), 0) AS reference, coalesce(sum(paid), 0) AS paid FROM (
-         SELECT ${key} AS k, round(sum(f.qty)::numeric * d.reference_price / d.pack_size / 10000) AS reference, sum(f.amount) AS paid
-           FROM ledger_facts f JOIN hubs h ON h.id = f.hub_id
-           JOIN drug_facts d ON d.hub_id = f.hub_id AND d.period = f.period AND d.nhsa_code = f.nhsa_code
-          WHERE ${SCOPE_WHERE} AND f.movement = 'receipt' AND f.store_kind = 'hub' AND d.vbp AND d.reference_price IS NOT NULL
-          GROUP BY 1, f.hub_id, f.period, d.nhsa_code, d.reference_price, d.pack_size) x
-        GROUP BY k`,
-      params,
-    ),
-    pool.query<{ k: string; dispensed: number }>(
-      `SELECT ${key} AS k, coalesce(-sum(f.amount), 0) AS dispensed FROM ledger_facts f JOIN hubs h ON h.id = f.hub_id
-        WHERE ${SCOPE_WHERE} AND f.movement = 'dispense' GROUP BY 1`,
+  // One pass over the ledger months in scope: per hub × month × drug the hub store's receipts and the clinics'
+  // dispensing, then the drug's attributes joined to those few thousand groups (not to every row).
+  const [moves, stockouts, accuracy, signals] = await Promise.all([
+    pool.query<{ k: string; purchase: number; catalog: number; vbp: number; vbp_drugs: number; reference: number; paid: number; dispensed: number }>(
+      `SELECT x.k, coalesce(sum(x.purchase), 0) AS purchase,
+              coalesce(sum(x.purchase) FILTER (WHERE d.insurance_class IN ('A', 'B')), 0) AS catalog,
+              coalesce(sum(x.purchase) FILTER (WHERE d.vbp), 0) AS vbp,
+              count(DISTINCT x.nhsa_code) FILTER (WHERE d.vbp AND x.receipts > 0) AS vbp_drugs,
+              coalesce(sum(round(x.purchase_qty::numeric * d.reference_price / d.pack_size / 10000)) FILTER (WHERE d.vbp AND d.reference_price IS NOT NULL), 0) AS reference,
+              coalesce(sum(x.purchase) FILTER (WHERE d.vbp AND d.reference_price IS NOT NULL), 0) AS paid,
+              coalesce(sum(x.dispensed), 0) AS dispensed
+         FROM (SELECT ${key} AS k, f.hub_id, f.period, f.nhsa_code,
+                      count(*) FILTER (WHERE f.movement = 'receipt' AND f.store_kind = 'hub') AS receipts,
+                      sum(f.amount) FILTER (WHERE f.movement = 'receipt' AND f.store_kind = 'hub') AS purchase,
+                      sum(f.qty) FILTER (WHERE f.movement = 'receipt' AND f.store_kind = 'hub') AS purchase_qty,
+                      -sum(f.amount) FILTER (WHERE f.movement = 'dispense') AS dispensed
+                 FROM ledger_facts f JOIN hubs h ON h.id = f.hub_id
+                WHERE ${SCOPE_WHERE} AND f.movement IN ('receipt', 'dispense')
+                GROUP BY 1, f.hub_id, f.period, f.nhsa_code) x
+         JOIN drug_facts d ON d.hub_id = x.hub_id AND d.period = x.period AND d.nhsa_code = x.nhsa_code
+        GROUP BY x.k`,
       params,
     ),
     pool.query<{ k: string; days: number; drugs: number }>(
@@ -97,9 +93,9 @@ export async function figuresBy(pool: Pool, group: GroupKey | null, s: Scope): P
     if (!f) out.set(k, (f = emptyFigures()));
     return f;
   };
-  for (const r of purchases.rows) Object.assign(at(r.k), { purchaseAmount: r.purchase, catalogAmount: r.catalog, vbpAmount: r.vbp, vbpDrugs: r.vbp_drugs });
-  for (const r of savings.rows) Object.assign(at(r.k), { referenceAmount: r.reference, savings: r.reference - r.paid });
-  for (const r of dispensed.rows) at(r.k).dispensedAmount = r.dispensed;
+  for (const r of moves.rows) {
+    Object.assign(at(r.k), { purchaseAmount: r.purchase, catalogAmount: r.catalog, vbpAmount: r.vbp, vbpDrugs: r.vbp_drugs, referenceAmount: r.reference, savings: r.reference - r.paid, dispensedAmount: r.dispensed });
+  }
   for (const r of stockouts.rows) Object.assign(at(r.k), { stockoutDays: r.days, formularyDrugs: r.drugs });
   for (const r of accuracy.rows) Object.assign(at(r.k), { countedLines: r.counted, matchedLines: r.matched });
   for (const r of signals.rows) at(r.k).signals = r.n;

@@ -10,6 +10,7 @@ import { encodePackage, sectionsSummary, signManifest } from '../../electron/dom
 import { createPool, migrateCentral, type Pool } from '../../central/server/db';
 import { addCounty, registerHub } from '../../central/server/hubs';
 import { FACT_TABLES, ingestPackage } from '../../central/server/ingest';
+import { figuresBy } from '../../central/server/figures';
 import type { BuiltPackage } from '../../shared/prefecture/package';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster';
@@ -66,6 +67,12 @@ describe('central ingest', () => {
     // The ledger in PostgreSQL sums to what the hub's own statements say (fen, to the last one).
     const sums = (await pool.query<{ qty: number; amount: number }>("SELECT sum(qty) AS qty, sum(amount) AS amount FROM ledger_facts WHERE period = '2026-01-01'")).rows[0];
     expect(sums).toEqual({ qty: pkg.sections.ledger.reduce((n, r) => n + r.qty, 0), amount: pkg.sections.ledger.reduce((n, r) => n + r.amount, 0) });
+    // The prefecture's figures for the hub's month are the package's own sums.
+    const figures = (await figuresBy(pool, 'hub', { from: '2026-01', to: '2026-01', countyCode: null })).values().next().value!;
+    const hubReceipts = pkg.sections.ledger.filter((r) => r.movement === 'receipt' && r.storeKind === 'hub');
+    expect(figures.purchaseAmount).toBe(hubReceipts.reduce((n, r) => n + r.amount, 0));
+    expect(figures.dispensedAmount).toBe(-pkg.sections.ledger.filter((r) => r.movement === 'dispense').reduce((n, r) => n + r.amount, 0));
+    expect(figures.purchaseAmount).toBeGreaterThan(0);
     // The month has its own partition.
     const part = await pool.query("SELECT 1 FROM pg_class WHERE relname = 'ledger_facts_2026_01'");
     expect(part.rowCount).toBe(1);
