@@ -69,7 +69,8 @@ export async function figuresBy(pool: Pool, group: GroupKey | null, s: Scope): P
                  FROM ledger_facts f JOIN hubs h ON h.id = f.hub_id
                 WHERE ${SCOPE_WHERE} AND f.movement IN ('receipt', 'dispense')
                 GROUP BY 1, f.hub_id, f.period, f.nhsa_code) x
-         JOIN drug_facts d ON d.hub_id = x.hub_id AND d.period = x.period AND d.nhsa_code = x.nhsa_code
+         -- The range again on drug_facts: the planner then reads only those months' partitions of it too.
+         JOIN drug_facts d ON d.hub_id = x.hub_id AND d.period = x.period AND d.nhsa_code = x.nhsa_code AND d.period BETWEEN $1::date AND $2::date
         GROUP BY x.k`,
       params,
     ),
@@ -118,7 +119,7 @@ export async function clinicFigures(pool: Pool, hubId: number, from: string, to:
               coalesce(sum(f.amount) FILTER (WHERE f.movement = 'issue_in'), 0) AS delivered,
               coalesce(sum(f.amount) FILTER (WHERE f.movement = 'issue_in' AND d.insurance_class IN ('A', 'B')), 0) AS catalog,
               coalesce(-sum(f.amount) FILTER (WHERE f.movement = 'dispense'), 0) AS dispensed
-         FROM ledger_facts f JOIN drug_facts d ON d.hub_id = f.hub_id AND d.period = f.period AND d.nhsa_code = f.nhsa_code
+         FROM ledger_facts f JOIN drug_facts d ON d.hub_id = f.hub_id AND d.period = f.period AND d.nhsa_code = f.nhsa_code AND d.hub_id = $1 AND d.period BETWEEN $2::date AND $3::date
         WHERE ${where} AND f.store_kind = 'clinic' AND f.movement IN ('issue_in', 'dispense') GROUP BY 1`,
       params,
     ),
