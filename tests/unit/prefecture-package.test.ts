@@ -87,6 +87,7 @@ describe('prefecture package (hub side)', () => {
     fs.writeFileSync(
       script,
       `const { loadOrCreateHubKey } = require(${JSON.stringify(path.join(dir, 'key.cjs'))});
+       // wall-clock: each child spins until the shared start instant, so the first uses really race
        process.on('message', (at) => { while (Date.now() < at) {} process.send(loadOrCreateHubKey(process.argv[2]).publicKeyBase64); });`,
     );
     const keysDir = path.join(dir, 'data');
