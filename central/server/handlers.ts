@@ -8,6 +8,7 @@ import { changePassword, createUser, login, logout } from './auth';
 import { countyScope, hubInScope, userOf, type CentralContext } from './context';
 import { clinicFigures, emptyFigures, figuresBy, reporting } from './figures';
 import { addCounty, registerHub } from './hubs';
+import { ingestPackage } from './ingest';
 import { listSignals, signalDetail } from './signals';
 
 type Handler<K extends CentralMethodName> = (ctx: CentralContext, input: CentralInput<K>) => Promise<unknown>;
@@ -241,6 +242,13 @@ export const centralHandlers: { [K in CentralMethodName]: Handler<K> } = {
   'signals.list': async (ctx, input) => listSignals(ctx.pool, input.from, input.to, countyScope(ctx, input.countyCode)),
   'signals.detail': async (ctx, input) => signalDetail(ctx.pool, input.key, input.from, input.to, countyScope(ctx, null)),
   'packages.list': packagesList,
+  'packages.upload': async (ctx, input) => {
+    // The USB path: the same bytes a hub would POST to /ingest, checked the same way; the audit names the uploader.
+    const { packageId: _id, conflicts: _c, ...answer } = await ingestPackage(ctx.pool, Buffer.from(input.base64, 'base64'), ctx.now, { ip: ctx.ip, user: userOf(ctx), file: input.filename });
+    ctx.audit.target = `file:${input.filename}`;
+    ctx.audit.details = { outcome: answer.outcome, code: answer.code, hub: answer.hubCode, period: answer.period, version: answer.version };
+    return answer;
+  },
   'counties.list': async (ctx) => (await ctx.pool.query('SELECT code, name FROM counties ORDER BY code')).rows,
   'counties.create': async (ctx, input) => {
     await addCounty(ctx.pool, input.code, input.name);

@@ -108,7 +108,7 @@ export async function startCentralServer(opts: CentralServerOptions): Promise<{ 
   });
 
   for (const [name, spec] of Object.entries(centralApi) as [string, CentralMethod][]) {
-    app.post(`/api/${name}`, async (req: FastifyRequest, reply: FastifyReply) => {
+    app.post(`/api/${name}`, { ...(spec.maxBodyBytes ? { bodyLimit: spec.maxBodyBytes } : {}) }, async (req: FastifyRequest, reply: FastifyReply) => {
       const now = clock.now();
       const token = req.cookies[CENTRAL_COOKIE] ?? null;
       let user: CentralUser | null = null;

@@ -23,7 +23,7 @@ import { decodePackage, publicKeyId, receivedMismatches, signatureValid, type De
 import { copyRows, type CopyValue } from './copy';
 import { inTransaction, periodDate, type Client, type Pool } from './db';
 import { ensureMonthPartitions } from './partitions';
-import { writeAudit } from './audit';
+import { writeAudit, type CentralUser } from './audit';
 
 export class Refusal extends Error {
   constructor(
@@ -123,7 +123,7 @@ export async function verifyPackage(pool: Pool, decoded: DecodedPackage): Promis
   const hub = (
     await pool.query<HubRow>('SELECT id, code, public_key AS "publicKey", active FROM hubs WHERE code = $1', [m.hub.code])
   ).rows[0];
-  if (!hub || !hub.active) throw new Refusal('HUB_UNKNOWN', `卫生院 ${m.hub.code} 未在地市登记（或已停用），请联系地市医保局登记后再上报`);
+  if (!hub?.active) throw new Refusal('HUB_UNKNOWN', `卫生院 ${m.hub.code} 未在地市登记（或已停用），请联系地市医保局登记后再上报`);
   if (m.publicKey !== hub.publicKey || publicKeyId(m.publicKey) !== m.hub.keyId) {
     throw new Refusal('KEY_MISMATCH', `上报包的签名公钥与地市登记的 ${m.hub.code} 公钥不一致：可能换了电脑或重装，请地市管理员核实后更新登记的公钥`);
   }
@@ -188,7 +188,25 @@ async function loadFacts(c: Client, hubId: number, first: string, rows: SectionR
 }
 
 /** Verifies and loads a package (bytes as received: gzip JSON, or plain JSON). Never throws for a bad package. */
-export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: { ip: string }): Promise<IngestResult> {
+/** A failure the sender caused, as a refusal; anything else (the server's own fault) is thrown on. */
+function asRefusal(err: unknown): Refusal {
+  if (err instanceof Refusal) return err;
+  const code = String((err as { code?: string }).code ?? '');
+  if (err instanceof SyntaxError || code === 'Z_DATA_ERROR' || code === 'ERR_BUFFER_TOO_LARGE') return new Refusal('PACKAGE_INVALID', '上报包无法读取：不是三统上报包文件，或文件已损坏');
+  // PostgreSQL refused a row the checks let through (a repeated ledger id, a value out of range): the whole
+  // transaction rolled back, so nothing was written.
+  if (/^2[23]/.test(code)) return new Refusal('ROWS_INVALID', `上报包中有重复或不合规的行，未入库：${(err as { detail?: string }).detail ?? (err as Error).message}`);
+  throw err;
+}
+
+/** Who brought the package: a hub over the network (no user), or an administrator uploading a hub's file. */
+export interface IngestMeta {
+  ip: string;
+  user?: CentralUser | null;
+  file?: string;
+}
+
+export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: IngestMeta): Promise<IngestResult> {
   let raw: unknown = null;
   try {
     const decoded = decodePackage(bytes);
@@ -225,12 +243,12 @@ export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: 
       );
       await writeAudit(c, {
         at: now,
-        user: null,
+        user: meta.user ?? null,
         ip: meta.ip,
         method: 'packages.ingest',
         outcome: 'ok',
         target: `package:${inserted.rows[0].id}`,
-        details: { hub: m.hub.code, period: m.period, version: m.version, replaced: current?.version ?? null, rows: m.sections.ledger.rows, conflicts },
+        details: { hub: m.hub.code, period: m.period, version: m.version, replaced: current?.version ?? null, rows: m.sections.ledger.rows, conflicts, ...(meta.file ? { file: meta.file } : {}) },
       });
       return { outcome: current ? ('replaced' as const) : ('accepted' as const), packageId: inserted.rows[0].id, conflicts, sameContent: true };
     });
@@ -242,27 +260,17 @@ export async function ingestPackage(pool: Pool, bytes: Buffer, now: Date, meta: 
           : `已收到 ${m.hub.code} ${m.period} 第 ${m.version} 版`;
     return { ...answer(envelope, result.outcome, result.outcome.toUpperCase(), message, now.toISOString()), packageId: result.packageId, conflicts: result.conflicts };
   } catch (err) {
-    if (!(err instanceof Refusal)) {
-      const code = String((err as { code?: string }).code ?? '');
-      if (err instanceof SyntaxError || code === 'Z_DATA_ERROR' || code === 'ERR_BUFFER_TOO_LARGE') {
-        err = new Refusal('PACKAGE_INVALID', '上报包无法读取：不是三统上报包文件，或文件已损坏');
-      } else if (/^2[23]/.test(code)) {
-        // PostgreSQL refused a row the checks let through (a repeated ledger id, a value out of range): the whole
-        // transaction rolled back, so nothing was written.
-        err = new Refusal('ROWS_INVALID', `上报包中有重复或不合规的行，未入库：${(err as { detail?: string }).detail ?? (err as Error).message}`);
-      } else throw err;
-    }
-    const refusal = err as Refusal;
+    const refusal = asRefusal(err);
     const env = raw as Partial<PackageEnvelope> | null;
     await writeAudit(pool, {
       at: now,
-      user: null,
+      user: meta.user ?? null,
       ip: meta.ip,
       method: 'packages.ingest',
       outcome: 'rejected',
       errorCode: refusal.code,
       target: null,
-      details: { hub: env?.manifest?.hub?.code ?? null, period: env?.manifest?.period ?? null, version: env?.manifest?.version ?? null, message: refusal.message },
+      details: { hub: env?.manifest?.hub?.code ?? null, period: env?.manifest?.period ?? null, version: env?.manifest?.version ?? null, message: refusal.message, ...(meta.file ? { file: meta.file } : {}) },
     }).catch(() => {});
     return { ...answer(env && typeof env === 'object' ? env : null, 'refused', refusal.code, refusal.message, null), packageId: null, conflicts: 0 };
   }

@@ -25,6 +25,8 @@ export interface CentralMethod<I extends z.ZodType = z.ZodType> {
   write: boolean;
   /** Names a county or a hub: a county viewer may only name their own. */
   countyScoped?: boolean;
+  /** Request body limit when above the server's 1 MB (a package file uploaded as base64). */
+  maxBodyBytes?: number;
   input: I;
 }
 
@@ -51,6 +53,9 @@ export const SIGNAL_TITLES: Record<SignalKind, string> = {
   clinic_outlier: '村卫生室月用药金额异常',
 };
 
+/** A package file from a USB stick: at most 64 MB (a large hub's month is a few MB), sent as base64. */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
 export const EXPORT_TABLES = ['counties', 'hubs', 'clinics', 'notReported', 'signals'] as const;
 
 export const centralApi = {
@@ -71,6 +76,21 @@ export const centralApi = {
   'signals.detail': m({ summary: '信号明细：规则说明、数字与两处（或各院）的原始行', access: 'authenticated', write: false, countyScoped: true, input: z.object({ key: z.string().min(3).max(200), from: periodText, to: periodText }) }),
 
   'packages.list': m({ summary: '收到的上报包（含被取代的版本）', access: 'authenticated', write: false, countyScoped: true, input: z.object({ period: periodText.optional(), hubId: id.optional() }) }),
+
+  'packages.upload': m({
+    summary: '上传卫生院用U盘报送的上报包文件（.stpkg）：与网络上报同样校验，同一版本重复上传不会重复入库',
+    access: ADMIN,
+    write: true,
+    maxBodyBytes: Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4096,
+    input: z.object({
+      filename: z.string({ error: '请选择文件' }).trim().min(1, '请选择文件').max(200, '文件名过长'),
+      base64: z
+        .string({ error: '请选择文件' })
+        .min(1, '文件是空的')
+        .max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3), `文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`)
+        .regex(/^[A-Za-z0-9+/]+={0,2}$/, '文件内容编码有误，请重新选择文件'),
+    }),
+  }),
 
   'counties.list': m({ summary: '县区列表', access: 'authenticated', write: false, input: empty }),
   'counties.create': m({ summary: '添加县区', access: ADMIN, write: true, input: z.object({ code: countyCode, name: name('县区名称') }) }),
@@ -111,7 +131,7 @@ export type CentralMethodName = keyof CentralApi;
 export type CentralInput<K extends CentralMethodName> = z.output<CentralApi[K]['input']>;
 
 export function isCentralMethod(name: string): name is CentralMethodName {
-  return Object.prototype.hasOwnProperty.call(centralApi, name);
+  return Object.hasOwn(centralApi, name);
 }
 
 // ───── Outputs (typed for the pages; produced by the server's handlers) ─────

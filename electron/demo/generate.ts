@@ -9,6 +9,7 @@ import { insertDrug } from '../domain/catalog/drugs';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
+import { configureDemoPrefecture } from './prefecture';
 
 export interface DemoParams {
   clinics: number;
@@ -71,6 +72,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
   // Some clinics close on Sundays (set first, so their doctors rest then); a few anomalies are planted after.
   if (params.purchasingWeeks !== 0) {
     await configureDemoSchedules(runtime);
+    await configureDemoPrefecture(runtime);
     await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
     await plantDemoAnomalies(runtime);
   }

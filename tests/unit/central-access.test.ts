@@ -52,6 +52,8 @@ const SAMPLES: Record<CentralMethodName, Sample> = {
   'signals.list': { own: () => ({ ...RANGE, countyCode: A }), other: () => ({ ...RANGE, countyCode: B }), foreign: (o) => o.filter((s: { hubs: { countyCode: string }[] }) => !s.hubs.some((h) => h.countyCode === A)) },
   'signals.detail': { own: () => ({ key: signalA, ...RANGE }), other: () => ({ key: signalB, ...RANGE }) },
   'packages.list': { own: () => ({ hubId: hubA }), other: () => ({ hubId: hubB }), foreign: (o) => o.filter((p: { countyCode: string }) => p.countyCode !== A) },
+  // A file that is no package: the administrator gets the refusal as an answer; the others never reach ingest.
+  'packages.upload': { own: () => ({ filename: 'santong-H41162101-2026-03-v1.stpkg', base64: Buffer.from('不是上报包').toString('base64') }) },
   'counties.list': { own: () => ({}) },
   'counties.create': { own: () => ({ code: '411699', name: '测试县' }) },
   'hubs.list': { own: () => ({ countyCode: A }), other: () => ({ countyCode: B }), foreign: (o) => o.filter((h: { countyCode: string }) => h.countyCode !== A) },

@@ -1,7 +1,9 @@
 /**
  * Ingest at the prefecture server, on a throwaway PostgreSQL cluster: packages built by a hub run through the real
  * handlers are loaded by COPY, twice without change, replaced by a newer version; a forged, altered, unbalanced,
- * unregistered or wrongly keyed package is refused with nothing written.
+ * unregistered or wrongly keyed package is refused with nothing written. The USB path: the file the hub's
+ * `prefecture.export` writes is uploaded by the prefecture administrator and checked like a send; the hub's later
+ * send of the same version is answered "unchanged".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonthPackage, type HubSigner } from '../../electron/domain/prefecture/build';
@@ -11,6 +13,8 @@ import { createPool, migrateCentral, type Pool } from '../../central/server/db';
 import { addCounty, registerHub } from '../../central/server/hubs';
 import { FACT_TABLES, ingestPackage } from '../../central/server/ingest';
 import { figuresBy } from '../../central/server/figures';
+import { createUser } from '../../central/server/auth';
+import { startCentralServer } from '../../central/server/http';
 import type { BuiltPackage } from '../../shared/prefecture/package';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster';
@@ -153,6 +157,53 @@ describe('central ingest', () => {
     // Each refusal is in the audit log, with its code.
     const audited = (await pool.query("SELECT error_code FROM audit_log WHERE method = 'packages.ingest' AND outcome = 'rejected'")).rows.map((r) => r.error_code);
     expect(audited).toEqual(expect.arrayContaining(Object.values(refusals)));
+  });
+});
+
+describe('the USB path', () => {
+  it('takes the file the hub exported as the administrator uploads it, refuses an altered copy, and a later send is unchanged', async () => {
+    const server = await startCentralServer({ pool, host: '127.0.0.1', port: 0, clock: { now: () => AT } });
+    try {
+      await createUser(pool, { username: 'shiju', displayName: '地市管理员', role: 'prefecture_admin', countyCode: null, password: 'Password12345', mustChange: false }, AT);
+      const login = await fetch(`${server.url}api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'shiju', password: 'Password12345' }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const upload = async (file: { filename: string; base64: string }) => {
+        const res = await fetch(`${server.url}api/packages.upload`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(file) });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { outcome: string; code: string; message: string; version: number };
+      };
+      // The hub reopens and re-closes February once more, has no link, and writes version 3 to a file through its own handler.
+      const admin = sim.as('admin');
+      await admin.call('periods.reopen', { period: '2026-02', reason: '补录一张报损单' });
+      await admin.call('periods.close', { period: '2026-02', acknowledgeWarnings: true });
+      await admin.call('prefecture.saveSettings', { hubCode: signer.code, countyCode: '411621', serverUrl: server.url, serverCaPem: null });
+      const file = await sim.as('yaoku').call('prefecture.export', { period: '2026-02' });
+      expect(file.filename).toBe('santong-H411621001-2026-02-v3.stpkg');
+
+      const before = await counts();
+      const bytes = Buffer.from(file.base64, 'base64');
+      const damaged = Buffer.from(bytes);
+      damaged[Math.floor(damaged.length / 2)] ^= 0xff;
+      expect(await upload({ filename: file.filename, base64: damaged.toString('base64') })).toMatchObject({ outcome: 'refused', code: 'PACKAGE_INVALID' });
+      expect(await counts()).toEqual(before);
+
+      expect(await upload(file)).toMatchObject({ outcome: 'replaced', version: 3 });
+      const audit = (await pool.query("SELECT username, details->>'file' AS file FROM audit_log WHERE method = 'packages.ingest' ORDER BY id DESC LIMIT 1")).rows[0];
+      expect(audit).toEqual({ username: 'shiju', file: file.filename });
+      const loaded = await counts();
+
+      // The link comes back: the hub sends the same close, which the server already has.
+      const sent = await sim.as('yaoku').call('prefecture.send', { period: '2026-02' });
+      expect(sent).toMatchObject({ target: 'server', attempts: 1, error: null, answer: { outcome: 'unchanged', version: 3 } });
+      expect(await counts()).toEqual(loaded);
+      const month = (await sim.as('caiwu').call('prefecture.months', {})).rows.find((r) => r.period === '2026-02')!;
+      expect(month.sends.map((r) => [r.target, r.answer?.outcome ?? null])).toEqual([
+        ['server', 'unchanged'],
+        ['file', null],
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
