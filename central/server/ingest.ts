@@ -156,8 +156,11 @@ export async function verifyPackage(pool: Pool, decoded: DecodedPackage): Promis
   return { envelope, rows: typed, hub };
 }
 
+/** What a package says, as a hash: the manifest (which lists every section's checksum) without `producedAt`, so that a
+ * resend rebuilt later from the same close hashes the same and only a changed content differs. */
 export function manifestSha(envelope: PackageEnvelope): string {
-  return crypto.createHash('sha256').update(canonicalJson(envelope.manifest)).digest('hex');
+  const { producedAt: _rebuiltAt, ...content } = envelope.manifest;
+  return crypto.createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 async function deleteFacts(c: Client, hubId: number, first: string): Promise<void> {

@@ -8,7 +8,7 @@ import { InternalClient } from '../api/internal';
 import type { Runtime } from '../runtime';
 
 /** Codes in the demo prefecture's 扶沟县 that none of its generated hubs uses. */
-export const DEMO_PREFECTURE = { hubCode: 'H41162109', countyCode: '411621', serverUrl: 'http://127.0.0.1:8787/' };
+export const DEMO_PREFECTURE = { hubCode: 'H41162110', countyCode: '411621', serverUrl: 'http://127.0.0.1:8787/' };
 
 export async function configureDemoPrefecture(runtime: Runtime): Promise<void> {
   const admin = InternalClient.asUser(runtime, 'admin');

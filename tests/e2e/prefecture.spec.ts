@@ -1,8 +1,9 @@
 /**
  * The prefecture server end to end: its own throwaway PostgreSQL cluster, the built server started with a fixed
  * --clock, the demo hub server beside it. The prefecture administrator registers the hub with the public key its
- * 上报地市 settings show; the hub sends its closed month over HTTP; the dashboard shows it; a county viewer sees only
- * its county; a box sold at two hubs opens to both hubs' rows.
+ * 上报地市 page shows; the hub sends its closed month from that page over HTTP, and exports the month before to a
+ * file that the administrator uploads (the USB path); the dashboard shows it; a county viewer sees only its county;
+ * a box sold at two hubs opens to both hubs' rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -90,9 +91,18 @@ test.afterAll(async () => {
 
 test('the prefecture registers a hub, receives its closed month, and shows the cross-hub evidence by county', async ({ page }) => {
   test.setTimeout(240_000);
-  // The hub's administrator fills in the code the prefecture gave and reads the hub's public key.
-  const { cookie } = await hubCall('auth.login', { username: 'admin', password: 'santong-demo' });
-  const settings = (await hubCall('prefecture.saveSettings', { hubCode: 'H41162101', countyCode: '411621', serverUrl: central.url, serverCaPem: null }, cookie)).body;
+  // The hub's administrator fills in the code the prefecture gave on the 上报地市 page and reads the hub's public key.
+  const hubPage = await page.context().newPage();
+  await login(hubPage, hub.url, 'admin', 'santong-demo');
+  await expect(hubPage.getByRole('menuitem', { name: '上报地市' })).toBeAttached();
+  await hubPage.goto(new URL('/supervision/prefecture', hub.url).href);
+  await hubPage.getByLabel('本院编码').fill('H41162101');
+  await hubPage.getByLabel('县区代码').fill('411621');
+  await hubPage.getByLabel('上报服务器').fill(central.url);
+  await hubPage.getByRole('button', { name: '保存' }).click();
+  await expect(hubPage.getByText('已保存')).toBeVisible();
+  const publicKey = (await hubPage.locator('.ant-typography code').innerText()).trim();
+  expect(publicKey).toMatch(/^MC[A-Za-z0-9+/=]+$/);
 
   // The prefecture administrator registers it.
   await login(page, central.url, 'shiadmin', PASSWORD);
@@ -103,17 +113,32 @@ test('the prefecture registers a hub, receives its closed month, and shows the c
   await dialog.getByLabel('卫生院名称').fill('青石镇卫生院');
   await dialog.getByLabel('县区').click();
   await page.getByTitle('扶沟县（411621）').click();
-  await dialog.getByLabel(/签名公钥/).fill(settings.publicKey);
+  await dialog.getByLabel(/签名公钥/).fill(publicKey);
   await dialog.getByRole('button', { name: '登记' }).click();
   await expect(page.getByRole('cell', { name: 'H41162101' })).toBeVisible();
   await expect(page.getByRole('row', { name: /H41162101/ })).toContainText('尚未上报');
 
-  // The hub sends its latest closed month; the server accepts it, and a second send changes nothing.
+  // The hub sends its latest closed month from the page; the server accepts it, and a second send changes nothing.
+  const { cookie } = await hubCall('auth.login', { username: 'caiwu', password: 'santong-demo' });
   const months = (await hubCall('prefecture.months', {}, cookie)).body;
-  const period = months.rows[0].period as string;
-  const sent = (await hubCall('prefecture.send', { period }, cookie)).body;
-  expect(sent.answer).toMatchObject({ outcome: 'accepted', hubCode: 'H41162101', period, version: 1 });
-  expect((await hubCall('prefecture.send', { period }, cookie)).body.answer.outcome).toBe('unchanged');
+  const [period, earlier] = months.rows.map((r: { period: string }) => r.period) as string[];
+  const latestRow = hubPage.getByRole('row', { name: new RegExp(`^${period}`) });
+  await latestRow.getByRole('button', { name: '发送' }).click();
+  await expect(latestRow).toContainText('已接收');
+  await expect(latestRow).toContainText(`已收到 H41162101 ${period} 第 1 版`);
+  await latestRow.getByRole('button', { name: '发送' }).click();
+  await expect(latestRow).toContainText('此前已收到');
+  await screenshot(hubPage, 'prefecture-hub-sent');
+
+  // The month before goes the USB way: the hub exports the file, the prefecture administrator uploads it.
+  const earlierRow = hubPage.getByRole('row', { name: new RegExp(`^${earlier}`) });
+  const [download] = await Promise.all([hubPage.waitForEvent('download'), earlierRow.getByRole('button', { name: '导出文件' }).click()]);
+  expect(download.suggestedFilename()).toBe(`santong-H41162101-${earlier}-v1.stpkg`);
+  await page.getByRole('menuitem', { name: '上报记录' }).click();
+  await page.locator('input[type=file]').setInputFiles(await download.path());
+  await expect(page.locator('.ant-alert')).toContainText(`已收到 H41162101 ${earlier} 第 1 版`);
+  await expect(page.getByRole('row', { name: new RegExp(`青石镇卫生院.*${earlier}`) })).toContainText('当前');
+  await hubPage.close();
 
   // The dashboard counts it.
   await page.getByRole('menuitem', { name: '三保总览' }).click();

@@ -85,7 +85,15 @@ describe('central ingest', () => {
     expect(again.outcome).toBe('unchanged');
     // A second build of the same close (another producedAt: a resend) is the same version: nothing changes.
     const rebuilt = buildMonthPackage(sim.hub.runtime.app.db, '2026-01', signer, new Date('2026-03-06T00:00:00Z'));
-    expect(await ingest(rebuilt)).toMatchObject({ outcome: 'unchanged', version: 1 });
+    const resent = await ingest(rebuilt);
+    expect(resent).toMatchObject({ outcome: 'unchanged', version: 1 });
+    expect(resent.message).toBe('H411621001 2026-01 第 1 版此前已收到，未作改动');
+    // The same version with other content (a hub that changed its data without reopening) is kept as first received, and said so.
+    const changed = structuredClone(rebuilt);
+    changed.sections.clinics[0].name += '（改名）';
+    const kept = await ingest(reseal(changed));
+    expect(kept).toMatchObject({ outcome: 'unchanged', version: 1 });
+    expect(kept.message).toMatch(/内容与已收到的不同，按已收到的为准/);
     expect(await counts()).toEqual(after);
   });
 
