@@ -147,11 +147,11 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     <MeContext.Provider value={me}>
       <RangeProvider>
         <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, borderBottom: '1px solid #f0f0f0' }}>
+          <Layout.Header style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: 24, rowGap: 8, height: 'auto', lineHeight: '48px', padding: '8px 24px', borderBottom: '1px solid #f0f0f0' }}>
             <Typography.Title level={4} style={{ margin: 0, whiteSpace: 'nowrap' }}>
               地市医保监管
             </Typography.Title>
-            <Menu mode="horizontal" selectedKeys={[location.pathname]} items={items} onClick={(e) => navigate(e.key)} style={{ flex: 1, borderBottom: 'none' }} />
+            <Menu mode="horizontal" selectedKeys={[location.pathname]} items={items} onClick={(e) => navigate(e.key)} style={{ flex: 1, minWidth: 0, borderBottom: 'none' }} />
             <RangePicker />
             <span style={{ whiteSpace: 'nowrap' }}>
               {me.displayName}（{me.roleLabel}

@@ -17,40 +17,40 @@ export function OverviewPage() {
   return (
     <>
       <Row gutter={[12, 12]}>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="上报卫生院" value={k ? `${k.hubsReporting} / ${k.hubsTotal}` : '—'} />
           </Card>
         </Col>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="上报村卫生室" value={k?.clinicsReporting ?? '—'} />
           </Card>
         </Col>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="集采品种 / 金额" value={k ? `${k.vbpDrugs} 种 · ${wan(k.vbpAmount)}` : '—'} />
           </Card>
         </Col>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="较集采前降价" value={k ? pct(k.priceDropBp) : '—'} />
             <Typography.Text type="secondary">{k ? `节约 ${wan(k.savings)}` : ''}</Typography.Text>
           </Card>
         </Col>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="目录内药品占比（目标 ≥ 70%）" value={k ? pct(k.catalogShareBp) : '—'} valueStyle={{ color: k && (k.catalogShareBp ?? 0) < 7000 ? '#cf1322' : undefined }} />
           </Card>
         </Col>
-        <Col span={4}>
+        <Col xs={12} md={8} xl={4}>
           <Card>
             <Statistic title="断货天数 / 抽查相符率" value={k ? `${k.stockoutDays} 天 · ${pct(k.accuracyBp)}` : '—'} />
           </Card>
         </Col>
       </Row>
-      <Row gutter={12} style={{ marginTop: 12 }}>
-        <Col span={14}>
+      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+        <Col xs={24} lg={14}>
           <Card title="各县区目录内药品采购占比（红线：70%）">
             {k && (
               <EChart
@@ -73,7 +73,7 @@ export function OverviewPage() {
             )}
           </Card>
         </Col>
-        <Col span={10}>
+        <Col xs={24} lg={10}>
           <Card title={`${to} 未上报的卫生院`} extra={<ExportButton input={{ table: 'notReported', from, to }} />}>
             <Table
               size="small"

@@ -17,6 +17,8 @@ const OUTCOME: Record<string, { color: string; label: string }> = {
   refused: { color: 'red', label: '被拒绝' },
 };
 
+const sentAt = (at: string) => new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
 function answerTag(r: SendRecord) {
   if (r.target === 'file') return <Tag>已导出文件</Tag>;
   if (!r.answer) return <Tag color="orange">未送达</Tag>;
@@ -77,10 +79,23 @@ export default function PrefecturePage() {
           loading={months.isLoading}
           dataSource={months.data?.rows ?? []}
           pagination={{ pageSize: 12 }}
+          scroll={{ x: 820 }}
           columns={[
             { title: '月份', dataIndex: 'period' },
             { title: '版本', dataIndex: 'version' },
-            { title: '最近一次', render: (_: unknown, r) => (r.sends[0] ? <Space>{answerTag(r.sends[0])}<span>{r.sends[0].answer?.message ?? r.sends[0].error ?? ''}</span></Space> : '未上报') },
+            {
+              title: '最近一次',
+              render: (_: unknown, r) =>
+                r.sends[0] ? (
+                  <Space size={4} wrap>
+                    <span>{sentAt(r.sends[0].at)}</span>
+                    {answerTag(r.sends[0])}
+                    <Typography.Text type="secondary">{r.sends[0].answer?.message ?? r.sends[0].error ?? ''}</Typography.Text>
+                  </Space>
+                ) : (
+                  '未上报'
+                ),
+            },
             { title: '发送记录', render: (_: unknown, r) => `${r.sends.length} 次` },
             {
               title: '',
