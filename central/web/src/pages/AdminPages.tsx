@@ -44,6 +44,7 @@ export function HubsPage() {
       }
     >
       <Table
+        scroll={{ x: 760 }}
         size="small"
         rowKey="id"
         loading={hubs.isLoading}
@@ -140,6 +141,7 @@ export function UsersPage() {
   return (
     <Card title="用户" extra={<Button onClick={() => setOpen(true)}>添加用户</Button>}>
       <Table
+        scroll={{ x: 760 }}
         size="small"
         rowKey="id"
         dataSource={users.data ?? []}
@@ -191,6 +193,7 @@ export function AuditPage() {
   return (
     <Card title="审计日志（最近 100 条）">
       <Table
+        scroll={{ x: 760 }}
         size="small"
         rowKey="id"
         dataSource={log.data ?? []}

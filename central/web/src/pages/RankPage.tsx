@@ -48,6 +48,7 @@ export function RankPage() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title="县区排名" extra={<ExportButton input={{ table: 'counties', from, to }} />}>
         <Table
+          scroll={{ x: 760 }}
           size="small"
           rowKey="countyCode"
           loading={counties.isLoading}
@@ -59,6 +60,7 @@ export function RankPage() {
       </Card>
       <Card title={county ? `卫生院排名（${counties.data?.find((c) => c.countyCode === county)?.countyName ?? county}）` : '卫生院排名（全部县区）'} extra={<ExportButton input={{ table: 'hubs', from, to, countyCode: county }} />}>
         <Table
+          scroll={{ x: 760 }}
           size="small"
           rowKey="hubId"
           loading={hubs.isLoading}
@@ -71,6 +73,7 @@ export function RankPage() {
       {hub && (
         <Card title={`${hub.hubName} · 村卫生室`} extra={<ExportButton input={{ table: 'clinics', from, to, hubId: hub.hubId }} />}>
           <Table
+            scroll={{ x: 760 }}
             size="small"
             rowKey="clinicCode"
             loading={clinics.isLoading}
@@ -99,6 +102,7 @@ export function RankPage() {
                 <Descriptions.Item label="抽查相符率">{pct(hubMonth.data.figures.accuracyBp)}</Descriptions.Item>
               </Descriptions>
               <Table
+                scroll={{ x: 760 }}
                 size="small"
                 rowKey="id"
                 pagination={false}
@@ -112,6 +116,7 @@ export function RankPage() {
                 ]}
               />
               <Table
+                scroll={{ x: 760 }}
                 size="small"
                 style={{ marginTop: 8 }}
                 rowKey={(r) => `${r.clinicCode}-${r.summary}`}

@@ -16,6 +16,7 @@ export function SignalsPage() {
   return (
     <Card title="跨卫生院信号（单个卫生院看不到的证据）" extra={<ExportButton input={{ table: 'signals', from, to }} />}>
       <Table
+        scroll={{ x: 760 }}
         size="small"
         rowKey="key"
         loading={list.isLoading}
@@ -42,6 +43,7 @@ export function SignalsPage() {
               ))}
             </Descriptions>
             <Table
+              scroll={{ x: 760 }}
               size="small"
               style={{ marginTop: 12 }}
               rowKey={(_, i) => String(i)}

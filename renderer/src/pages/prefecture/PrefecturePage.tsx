@@ -48,7 +48,7 @@ function SettingsCard() {
           <Input placeholder="6 位行政区划代码" style={{ width: 140 }} />
         </Form.Item>
         <Form.Item label="上报服务器" name="serverUrl">
-          <Input placeholder="https://…" style={{ width: 280 }} />
+          <Input placeholder="https://…" style={{ width: 280, maxWidth: '100%' }} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           保存
