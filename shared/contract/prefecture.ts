@@ -12,6 +12,7 @@ export const prefectureSettingsOut = z.object({
   countyCode: z.string().nullable(),
   serverUrl: z.string().nullable(),
   hasServerCa: z.boolean(),
+  serverCaPem: z.string().nullable().describe('服务器 HTTPS 证书所链接的专网根证书（PEM，公开内容），未设置为 null；保存设置时原样带回，否则被清除'),
   /** The hub's Ed25519 public key (DER SPKI, base64), for the prefecture administrator to enrol. */
   publicKey: z.string(),
   keyId: z.string(),

@@ -78,7 +78,18 @@ describe('prefecture package (hub side)', () => {
     expect(invariantProblems(pkg.sections)).toEqual([]);
   });
 
-  it('makes one key per data folder when many first uses race', async () => {
+  it('keeps the settings the administrator saved, the private root certificate included, and shows the key to enrol', async () => {
+    const admin = sim.as('admin');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB专网根证书示例\n-----END CERTIFICATE-----';
+    const saved = await admin.call('prefecture.saveSettings', { hubCode: 'H411621001', countyCode: '411621', serverUrl: 'https://10.1.2.3:8443', serverCaPem: pem });
+    // The page fills its form from prefecture.settings and saves it back whole: the certificate must come back too.
+    const shown = await admin.call('prefecture.settings', {});
+    expect(shown).toEqual(saved);
+    expect(shown).toMatchObject({ hubCode: 'H411621001', countyCode: '411621', serverUrl: 'https://10.1.2.3:8443', hasServerCa: true, serverCaPem: pem, publicKey: signer.key.publicKeyBase64, keyId: signer.key.keyId });
+    await expect(admin.call('prefecture.saveSettings', { hubCode: 'H411621001', countyCode: '4116', serverUrl: 'ftp://x', serverCaPem: null })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+    it('makes one key per data folder when many first uses race', async () => {
     const dir = scratch();
     const script = path.join(dir, 'race.cjs');
     // Each child process builds the key module itself and makes the key at the same instant.

@@ -5,9 +5,12 @@
  * through an injected sleep, so the test takes no wall-clock time.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureCertificate } from '../../electron/http/certificate';
 import { ingestUrl, sendPackage } from '../../electron/domain/prefecture/send';
+import { tempDir } from '../helpers/runtime';
 
 type Step = { status: number; body: string } | 'drop';
 
@@ -77,6 +80,22 @@ describe('sending to the prefecture server', () => {
     expect(result.attempts).toBe(5);
     expect(result.error).toMatch(/^无法连接上报服务器/);
     expect(waits).toEqual([1000, 2000, 4000, 8000]);
+  });
+
+  it('reaches an HTTPS server whose certificate chains to the private root given in the settings, and no other', async () => {
+    // wall-clock: TLS checks the certificate's validity against the machine's clock, not a business time
+    const tls = await ensureCertificate(tempDir(), new Date());
+    const secure = https.createServer({ key: tls.key, cert: tls.cert }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer('accepted', 'ACCEPTED')));
+    await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/`;
+      expect(await sendPackage(url, bytes, { caPem: tls.caCert, attempts: 1 })).toMatchObject({ attempts: 1, answer: { outcome: 'accepted' } });
+      const untrusted = await sendPackage(url, bytes, { attempts: 1 });
+      expect(untrusted.answer).toBeNull();
+      expect(untrusted.error).toMatch(/^无法连接上报服务器：.*certificate/);
+    } finally {
+      await new Promise<void>((r) => secure.close(() => r()));
+    }
   });
 
   it('reports a proxy page that never becomes an answer as the HTTP status', async () => {

@@ -18,7 +18,7 @@ const dataDirOf = (ctx: HandlerContext) => ctx.runtime.dataDir;
 function settingsOut(ctx: HandlerContext) {
   const s = readPrefectureSettings(dataDirOf(ctx));
   const key = loadOrCreateHubKey(dataDirOf(ctx));
-  return { hubCode: s.hubCode, countyCode: s.countyCode, serverUrl: s.serverUrl, hasServerCa: Boolean(s.serverCaPem), publicKey: key.publicKeyBase64, keyId: key.keyId };
+  return { hubCode: s.hubCode, countyCode: s.countyCode, serverUrl: s.serverUrl, hasServerCa: Boolean(s.serverCaPem), serverCaPem: s.serverCaPem, publicKey: key.publicKeyBase64, keyId: key.keyId };
 }
 
 function signerOf(ctx: HandlerContext): HubSigner {

@@ -37,8 +37,8 @@ function SettingsCard() {
         form={form}
         layout="inline"
         initialValues={settings.data}
-        onFinish={(v: { hubCode: string; countyCode: string; serverUrl: string }) =>
-          save.mutate({ hubCode: v.hubCode || null, countyCode: v.countyCode || null, serverUrl: v.serverUrl || null, serverCaPem: null })
+        onFinish={(v: { hubCode: string; countyCode: string; serverUrl: string; serverCaPem: string | null }) =>
+          save.mutate({ hubCode: v.hubCode || null, countyCode: v.countyCode || null, serverUrl: v.serverUrl || null, serverCaPem: v.serverCaPem || null })
         }
       >
         <Form.Item label="本院编码" name="hubCode">
@@ -49,6 +49,9 @@ function SettingsCard() {
         </Form.Item>
         <Form.Item label="上报服务器" name="serverUrl">
           <Input placeholder="https://…" style={{ width: 280, maxWidth: '100%' }} />
+        </Form.Item>
+        <Form.Item label="专网根证书（可选）" name="serverCaPem" tooltip="服务器的 HTTPS 证书由专网自己的根证书签发时，粘贴该根证书（PEM）">
+          <Input.TextArea placeholder="-----BEGIN CERTIFICATE-----" autoSize={{ minRows: 1, maxRows: 4 }} style={{ width: 280, maxWidth: '100%' }} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           保存
