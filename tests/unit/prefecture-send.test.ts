@@ -15,7 +15,15 @@ import { tempDir } from '../helpers/runtime';
 type Step = { status: number; body: string } | 'drop';
 
 const answer = (outcome: string, code: string) =>
-  JSON.stringify({ outcome, code, message: outcome === 'refused' ? '上报包的签名不对' : '已收到 H41162101 2026-03 第 1 版', hubCode: 'H41162101', period: '2026-03', version: 1, receivedAt: outcome === 'refused' ? null : '2026-04-03T02:00:00.000Z' });
+  JSON.stringify({
+    outcome,
+    code,
+    message: outcome === 'refused' ? '上报包的签名不对' : '已收到 H41162101 2026-03 第 1 版',
+    hubCode: 'H41162101',
+    period: '2026-03',
+    version: 1,
+    receivedAt: outcome === 'refused' ? null : '2026-04-03T02:00:00.000Z',
+  });
 
 let server: http.Server | null = null;
 
@@ -45,7 +53,12 @@ const bytes = Buffer.from('the package bytes');
 
 describe('sending to the prefecture server', () => {
   it('retries a dropped connection, a 502 proxy page and a 503 with doubling waits, then keeps the answer', async () => {
-    const s = await scripted(['drop', { status: 502, body: '<html>Bad Gateway</html>' }, { status: 503, body: answer('refused', 'INTERNAL') }, { status: 200, body: answer('accepted', 'ACCEPTED') }]);
+    const s = await scripted([
+      'drop',
+      { status: 502, body: '<html>Bad Gateway</html>' },
+      { status: 503, body: answer('refused', 'INTERNAL') },
+      { status: 200, body: answer('accepted', 'ACCEPTED') },
+    ]);
     const waits: number[] = [];
     const result = await sendPackage(s.url, bytes, { backoffMs: 1000, sleep: async (ms) => void waits.push(ms) });
     expect(result).toMatchObject({ attempts: 4, error: null, answer: { outcome: 'accepted', version: 1 } });
@@ -64,7 +77,10 @@ describe('sending to the prefecture server', () => {
   });
 
   it('retries a 429 (the server is busy) and a resend after a lost answer is what the server calls unchanged', async () => {
-    const s = await scripted([{ status: 429, body: '{"error":{"code":"RATE_LIMITED","message":"请求过于频繁"}}' }, { status: 200, body: answer('unchanged', 'UNCHANGED') }]);
+    const s = await scripted([
+      { status: 429, body: '{"error":{"code":"RATE_LIMITED","message":"请求过于频繁"}}' },
+      { status: 200, body: answer('unchanged', 'UNCHANGED') },
+    ]);
     const result = await sendPackage(s.url, bytes, { backoffMs: 10, sleep: async () => {} });
     expect(result).toMatchObject({ attempts: 2, answer: { outcome: 'unchanged' } });
   });
@@ -85,7 +101,9 @@ describe('sending to the prefecture server', () => {
   it('reaches an HTTPS server whose certificate chains to the private root given in the settings, and no other', async () => {
     // wall-clock: TLS checks the certificate's validity against the machine's clock, not a business time
     const tls = await ensureCertificate(tempDir(), new Date());
-    const secure = https.createServer({ key: tls.key, cert: tls.cert }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer('accepted', 'ACCEPTED')));
+    const secure = https.createServer({ key: tls.key, cert: tls.cert }, (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answer('accepted', 'ACCEPTED')),
+    );
     await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
     try {
       const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/`;
