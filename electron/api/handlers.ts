@@ -16,6 +16,7 @@ import { insuranceExportHandlers } from '../domain/insurance-export/handlers';
 import { supervisionHandlers } from '../domain/supervision/handlers';
 import { reconciliationHandlers } from '../domain/reconciliation/handlers';
 import { gspHandlers } from '../domain/gsp/handlers';
+import { prefectureHandlers } from '../domain/prefecture/handlers';
 
 /** Every contract method's handler. The type fails to check if a method has none. */
 export const handlers: Handlers = {
@@ -36,4 +37,5 @@ export const handlers: Handlers = {
   ...supervisionHandlers,
   ...reconciliationHandlers,
   ...gspHandlers,
+  ...prefectureHandlers,
 };

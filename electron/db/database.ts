@@ -16,6 +16,15 @@ export type ReadDb = Omit<
   prepare(source: string): ReadStatement;
 };
 
+/**
+ * Runs `read` inside one read transaction, so every statement sees the same snapshot (WAL) even while the
+ * writer commits between them. A read transaction writes nothing, so a ReadDb may open one.
+ */
+export function readSnapshot<T>(db: ReadDb, read: () => T): T {
+  const handle = db as WriteDb;
+  return handle.inTransaction ? read() : handle.transaction(read)();
+}
+
 /** PRAGMA application_id of every Santong database: 'STNG'. Lets restore refuse foreign files. */
 export const APPLICATION_ID = 0x53544e47;
 

@@ -12,6 +12,7 @@ import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
 import { generateDemoSettlement } from './reconciliation';
 import { setDemoStoreLevels } from './watch';
+import { configureDemoPrefecture } from './prefecture';
 
 export interface DemoParams {
   clinics: number;
@@ -73,6 +74,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
   // Some clinics close on Sundays (set first, so their doctors rest then); a few anomalies are planted after.
   if (params.purchasingWeeks !== 0) {
     await configureDemoSchedules(runtime);
+    await configureDemoPrefecture(runtime);
     await generatePurchasingHistory(runtime, { weeks: params.purchasingWeeks ?? 8, seed });
     await plantDemoAnomalies(runtime);
     // One clinic's insurance settlement details, so reconciliation has a month to show.

@@ -15,6 +15,7 @@ import { InternalClient } from '../api/internal';
 import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
 import { addDays, periodOf } from '../../shared/dates';
+import { demoExportMonth } from './prefecture';
 
 export const DEMO_FINANCE_USER = 'caiwu';
 
@@ -30,7 +31,7 @@ export async function demoCloseMonth(runtime: Runtime, period: string, username 
 
 /**
  * One simulated day of the finance office: on the 3rd, last month is closed (when it can be: it has
- * business and every earlier month is closed); on the 10th, suppliers are paid what was owed at the end
+ * business and every earlier month is closed) and its package for the prefecture exported; on the 10th, suppliers are paid what was owed at the end
  * of last month (90 %, so some balance carries forward, as it does in real hubs). Returns what it did.
  */
 export async function demoSettlementDay(runtime: Runtime, day: string): Promise<'closed' | 'paid' | null> {
@@ -43,6 +44,7 @@ export async function demoSettlementDay(runtime: Runtime, day: string): Promise<
     const row = list.rows.find((p) => p.period === previous);
     if (!row?.canClose || !row.hasActivity) return null;
     await demoCloseMonth(runtime, previous);
+    await demoExportMonth(runtime, previous);
     return 'closed';
   }
   if (dd === 10) {

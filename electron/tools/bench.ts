@@ -18,6 +18,7 @@ import { runServerBench } from './bench/server';
 import { ensureHub, verifyHub } from './bench/hubs';
 import { round } from './bench/measure';
 import { recordCleanClose } from '../db/clean-close';
+import { runCentralBench } from '../../central/tools/bench';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');
@@ -41,7 +42,16 @@ async function main() {
   fs.mkdirSync(root, { recursive: true });
   log(`Santong benchmarks (${quick ? 'quick' : 'full'} scale) — ${os.cpus().length} CPUs, node ${process.version}`);
   const results: Record<string, unknown> = {};
+  // The prefecture server's bench needs no hub of the hub benches: --only=central skips straight to it.
+  if (!only?.every((p) => p === 'central')) await hubBenches(results);
+  if (wants('central')) {
+    log(`\n[central] prefecture server on PostgreSQL: ingest, KPI growth, drill-down (${elapsed()})`);
+    Object.assign(results, await runCentralBench({ quick, log }));
+  }
+  writeResults(results);
+}
 
+async function hubBenches(results: Record<string, unknown>) {
   log(`\n[1/6] hubs (${large.clinics} clinics; large ${large.start} … ${large.end}, small ${small.start} … ${small.end})`);
   const reuseChecked = process.argv.includes('--reuse-checked');
   const bigHub = await ensureHub(root, large, log, { reuseChecked });
@@ -103,7 +113,9 @@ async function main() {
     log(`\n[5/6] headless server on the large hub: start, then 50 concurrent LAN clients (${elapsed()})`);
     Object.assign(results, await runServerBench(work, large, { quick, log }));
   }
+}
 
+function writeResults(results: Record<string, unknown>) {
   const machine = {
     cpus: os.cpus().length,
     cpu_model: os.cpus()[0]?.model ?? null,
@@ -146,6 +158,9 @@ const TARGETS: [string, string, (v: number) => boolean][] = [
   ['screen_p95_max_ms', '≤ 1000', (v) => v <= 1000],
   ['http_errors', '0', (v) => v === 0],
   ['start_ms', '≤ 2000', (v) => v <= 2000],
+  ['central_ingest_ratio', '≥ 0.5', (v) => v >= 0.5],
+  ['central_growth', '≤ 1.5', (v) => v <= 1.5],
+  ['central_drill_p95_ms', '≤ 200', (v) => v <= 200],
 ];
 
 function printTable(out: Record<string, unknown>) {

@@ -28,6 +28,7 @@ import { exportSamples } from './samples-export';
 import { supervisionSamples } from './samples-supervision';
 import { reconciliationSamples } from './samples-reconciliation';
 import { gspSamples } from './samples-gsp';
+import { prefectureSamples } from './samples-prefecture';
 import path from 'node:path';
 
 export interface SampleContext {
@@ -144,4 +145,5 @@ export const samples: SampleRegistry = {
   ...supervisionSamples,
   ...reconciliationSamples,
   ...gspSamples,
+  ...prefectureSamples,
 };

@@ -46,6 +46,11 @@ const NOT_CALLED_DURING_THE_COUNT: Partial<Record<MethodName, string>> = {
  * fails the first test until someone aims it at the counted drugs or lists it here with the reason.
  */
 const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
+  'the prefecture settings and the list of sends: codes, the server address, the hub key, when each month went': [
+    'prefecture.settings',
+    'prefecture.saveSettings',
+    'prefecture.months',
+  ],
   // Posting from settlement lines goes through the dispensing path, whose refusals are redacted like a typed entry.
   'insurance settlement details and their reconciliation: what was settled against what was dispensed (movements), never a balance': [
     'reconciliation.importPreview',
@@ -569,6 +574,9 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
       () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03' }),
     ],
     'supervision.signals': [() => ({ from: '2026-02-01', to: '2026-03-02', status: 'all' })],
+    // The package of a closed month holds every store's closing balances: refused during the count.
+    'prefecture.export': periods.map((period) => () => ({ period })),
+    'prefecture.send': periods.map((period) => () => ({ period })),
     'backup.download': [
       () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }),
       async () => ({ fileName: (await f.admin.call('backup.create', { note: '盲盘测试' })).fileName }),

@@ -46,4 +46,18 @@ describe('demo settlement history', () => {
     // Paid 90 % of what was owed at the end of October: the rest carries forward.
     for (const row of suppliers.rows.filter((r) => r.opening > 0)) expect(row.paid).toBe(Math.floor((row.opening * 90) / 100));
   });
+
+  it('has the 上报地市 settings filled in and each closed month exported to a file on its close day', async () => {
+    const months = await InternalClient.asUser(runtime, 'yaoku').call('prefecture.months', {});
+    expect(months.configured).toBe(true);
+    const sends = months.rows.map((r) => ({
+      period: r.period,
+      version: r.version,
+      sends: r.sends.map((s) => [s.target, s.at.slice(0, 10), s.userName, s.bytes > 1000]),
+    }));
+    expect(sends).toEqual([
+      { period: '2026-10', version: 1, sends: [['file', '2026-11-03', '周药师', true]] },
+      { period: '2026-09', version: 1, sends: [['file', '2026-10-03', '周药师', true]] },
+    ]);
+  });
 });

@@ -56,6 +56,7 @@ const SupervisionRulesPage = lazy(() => import('../pages/supervision/RulesPage')
 const TracePage = lazy(() => import('../pages/trace/TracePage'));
 const QuarantinePage = lazy(() => import('../pages/gsp/QuarantinePage'));
 const StoragePage = lazy(() => import('../pages/gsp/StoragePage'));
+const PrefecturePage = lazy(() => import('../pages/prefecture/PrefecturePage'));
 
 export const ALL_ROLES: Role[] = ['admin', 'pharmacist', 'finance', 'village_doctor'];
 export const HUB_ROLES: Role[] = ['admin', 'pharmacist', 'finance'];
@@ -117,6 +118,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settlement/insurance-export', label: '医保进销存上传', roles: ALL_ROLES, element: <InsuranceExportPage />, group: 'settlement' },
   { path: '/supervision/dashboard', label: '三保看板', roles: HUB_ROLES, element: <SupervisionDashboardPage />, group: 'supervision' },
   { path: '/supervision/signals', label: '异常信号', roles: HUB_ROLES, element: <SignalsPage />, group: 'supervision' },
+  { path: '/supervision/prefecture', label: '上报地市', roles: HUB_ROLES, element: <PrefecturePage />, group: 'supervision' },
   { path: '/supervision/signals/:fingerprint', label: '异常信号', roles: HUB_ROLES, element: <SignalDetailPage /> },
   { path: '/supervision/rules', label: '规则与阈值', roles: HUB_ROLES, element: <SupervisionRulesPage />, group: 'supervision' },
   { path: '/master/drugs', label: '药品目录', roles: ['admin', 'pharmacist', 'finance'], element: <DrugsPage />, group: 'master' },
