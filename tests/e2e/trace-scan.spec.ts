@@ -134,6 +134,10 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   await expect(ibuLine.getByLabel('批号')).toHaveValue('IB2507');
   await expect(ibuLine.getByLabel('有效期至')).toHaveValue('2027-06-30');
   await expect(ibuLine.getByLabel('生产日期')).toHaveValue('2025-07-01');
+  // The batch and expiry columns sit left of the codes the scan scrolled to.
+  await ph.locator('.ant-drawer .ant-table-content').evaluate((el) => {
+    el.scrollLeft = 0;
+  });
   await shot(ph, 'receive-gs1-1366');
   await ph.getByRole('button', { name: '过账入库' }).click();
   await expect(ph.getByText(/入库单 RK-\d{6}-0001 已过账/)).toBeVisible();
@@ -209,6 +213,7 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   await expect(events.nth(0)).toContainText('验收入库');
   await expect(events.nth(3)).toContainText('用药登记（销售）');
   await expect(events.nth(3)).toContainText('MZ-0101');
+  await expect(doc.getByRole('dialog', { name: '查追溯码' })).toBeHidden();
   await shot(doc, 'header-lookup-trace-390');
   await phone.close();
 

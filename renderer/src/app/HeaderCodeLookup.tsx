@@ -88,7 +88,7 @@ function DesktopLookup() {
             input.current?.blur();
           }
         }}
-        placeholder={`查追溯码：扫码或输入后回车（${LOOKUP_SHORTCUT} 或 /）`}
+        placeholder={`查追溯码：扫码后回车（${LOOKUP_SHORTCUT} 或 /）`}
         aria-label="追溯码查询"
         autoComplete="off"
         spellCheck={false}
@@ -105,10 +105,19 @@ function PhoneLookup() {
   return (
     <>
       <Button type="text" icon={<ScanOutlined />} aria-label="查追溯码" onClick={() => setOpen(true)} />
-      <Drawer open={open} onClose={() => setOpen(false)} placement="top" size="auto" title="查追溯码" destroyOnHidden>
+      <Drawer
+        open={open}
+        onClose={() => setOpen(false)}
+        placement="top"
+        size="auto"
+        title="查追溯码"
+        destroyOnHidden
+        // The scanner's Enter closes the drawer; handed back to the icon, the same keystroke would press it and reopen it.
+        focusable={{ focusTriggerAfterClose: false }}
+      >
         <ScanInput
           label="追溯码查询"
-          placeholder="扫码或输入追溯码后回车，查看这盒药的经过"
+          placeholder="扫码或输入追溯码，回车查看"
           onScan={(code) => {
             setOpen(false);
             navigate(traceHref(code));
