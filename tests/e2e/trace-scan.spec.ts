@@ -203,6 +203,13 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
   await expect(doc.getByText(/已登记 1 种药品/)).toBeVisible();
 
+  // A scanned code typed into the drug picker finds its drug: this box of 布洛芬 never came here, its GTIN names it.
+  await doc.getByLabel('药品检索').fill(boxCode(IBU_GTIN, 'IBU0009'));
+  await expect(doc.locator('.drug-picker-popup .drug-hit-name')).toHaveText(['布洛芬缓释胶囊']);
+  await shot(doc, 'picker-scanned-code-390');
+  await doc.getByLabel('药品检索').press('Escape');
+  await doc.getByLabel('药品检索').fill('');
+
   // 5. The header's lookup on the phone: an icon opens the scan box full width; the code opens the box's path.
   await doc.getByRole('button', { name: '查追溯码' }).click();
   await shot(doc, 'header-lookup-open-390');
