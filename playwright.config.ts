@@ -15,7 +15,7 @@ export const CHROMIUM_ARGS = [
  * run under libfaketime, whose preload Chromium's zygote does not survive. (The pages' own clock is set by the
  * fixtures, wrong on purpose.)
  */
-const browserEnv = Object.fromEntries(
+export const browserEnv = Object.fromEntries(
   Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')),
 );
 

@@ -27,16 +27,28 @@ export async function startServer(opts: {
   dataDir?: string;
   /** The instant the server's clock starts at (ISO, with its offset): required, the wall clock decides nothing in a test. */
   clock: string;
+  /** Serve HTTPS with the hub's own certificate (a secure context for the camera); browsers then need ignoreHTTPSErrors. */
+  https?: boolean;
 }): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'santong-e2e-'));
-  const args = [path.join(root, 'dist/electron/serve.cjs'), '--data', dataDir, '--port', '0', ...(opts.demo ? ['--demo'] : []), '--clock', opts.clock];
+  const args = [
+    path.join(root, 'dist/electron/serve.cjs'),
+    '--data',
+    dataDir,
+    '--port',
+    '0',
+    ...(opts.demo ? ['--demo'] : []),
+    ...(opts.https ? ['--https'] : []),
+    '--clock',
+    opts.clock,
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /Santong is running: (http:\/\/\S+)/.exec(output);
+      const m = /Santong is running: (https?:\/\/\S+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -1,6 +1,7 @@
 import { bool, sql, type ReadDb } from '../../db/database';
 import type { DrugHit } from '../../../shared/contract/catalog';
 import { normalizeCode } from '../../../shared/drugCodes';
+import { normalizeGtin, parseTraceCode } from '../../../shared/traceCodes';
 import { normalizeSearchText } from './searchIndex';
 
 /**
@@ -11,7 +12,10 @@ import { normalizeSearchText } from './searchIndex';
  *     the same range with at_start = 0 gives the names containing q further in;
  *   - an NHSA code: the unique index on drugs.nhsa_code (exact, or by prefix from 4 characters);
  *   - an approval number: expression indexes on the number without '国药准字' ('H20003263') and on
- *     its 8 digits, exact or by prefix.
+ *     its 8 digits, exact or by prefix;
+ *   - a scanned 药品追溯码 (a box's code typed into the picker by a scanner): the box's drug by the
+ *     trace_codes primary key; a GS1 code's GTIN (or a bare EAN-13 / GTIN-14) by drugs_gtin; a 20-digit
+ *     码上放心 code of a box never received by the drugs carrying its 7-digit 追溯码前缀.
  * Further words narrow the hits (spec, manufacturer, form…: "amxl 0.25g", "阿莫西林 石药").
  *
  * Ranking: (0) exact NHSA code or approval number; (1) a name equal to the query — the Chinese name,
@@ -32,6 +36,8 @@ const DRUG_ORDER = 'd.vbp DESC, d.dosage_form, d.spec, d.manufacturer, d.id';
 interface Query {
   term: string;
   code: string;
+  /** What the first word says as a scanned code (box, GTIN, product prefix); null when it is no code. */
+  trace: { box: string | null; gtin: string | null; prefix: string | null } | null;
   words: string[];
   /** Which drugs one pass looks at; with inactive drugs included, a second pass finds them after all active ones. */
   status: 'active' | 'inactive';
@@ -44,9 +50,24 @@ function parseQuery(q: string, status: 'active' | 'inactive'): Query | null {
   return {
     term: normalizeSearchText(first),
     code: normalizeCode(first),
+    trace: scannedCode(first),
     words: rest.slice(0, MAX_EXTRA_WORDS).map((w) => w.normalize('NFKC').toLowerCase()),
     status,
   };
+}
+
+/** A scanner's code in the picker: the box it names and the product it carries (GTIN or 码上放心 prefix). */
+function scannedCode(word: string): Query['trace'] {
+  const bare = word.normalize('NFKC');
+  // A GTIN alone (EAN-13 under the box's bar code, GTIN-14): the parser refuses it as a box's code, the picker takes it.
+  if (/^\d{12,14}$/.test(bare)) {
+    const g = normalizeGtin(bare);
+    if ('gtin' in g) return { box: null, gtin: g.gtin, prefix: null };
+  }
+  const r = parseTraceCode(word);
+  if (!r.ok) return null;
+  const { code, gtin, prefix } = r.value;
+  return { box: code, gtin, prefix };
 }
 
 /** The WHERE of every drug lookup: the pass's status, and every further word somewhere in the drug. */
@@ -70,7 +91,7 @@ interface CodeLookup {
 /** Statements that find drugs by NHSA code or approval number, exact and by prefix. */
 function codeLookups(query: Query, filter: string): CodeLookup {
   const out: CodeLookup = { exact: [], prefix: [] };
-  const { code } = query;
+  const { code, trace } = query;
   const exact = (where: string, params: Record<string, unknown>) =>
     out.exact.push({ text: `SELECT d.id FROM drugs d WHERE ${where} AND ${filter} ORDER BY ${DRUG_ORDER}`, params });
   const prefix = (where: string, params: Record<string, unknown>) =>
@@ -89,6 +110,10 @@ function codeLookups(query: Query, filter: string): CodeLookup {
     if (code.length === 8) exact('substr(d.approval_no, 6) = @key AND d.approval_no IS NOT NULL', { key: code });
     else prefix('substr(d.approval_no, 6) > @key AND substr(d.approval_no, 6) < @keyHi AND d.approval_no IS NOT NULL', { key: code, keyHi: code + UPPER });
   }
+  if (trace?.box) exact('d.id = (SELECT t.drug_id FROM trace_codes t WHERE t.code = @box)', { box: trace.box });
+  if (trace?.gtin) exact('d.gtin = @gtin', { gtin: trace.gtin });
+  // trace_prefix has no index of its own: only a full 20-digit code (never a name) reads it, over the catalog's few hundred rows.
+  if (trace?.prefix) exact('d.trace_prefix = @prefix', { prefix: trace.prefix });
   return out;
 }
 

@@ -7,6 +7,7 @@ import { ROLE_LABELS } from '../../../shared/contract/define';
 import { useSession } from '../stores/session';
 import { NAV_GROUPS, ROUTES } from './routes';
 import { KnownRoutesContext } from './knownRoutes';
+import { HeaderCodeLookup } from './HeaderCodeLookup';
 
 const ROUTE_PATHS = ROUTES.map((r) => r.path);
 
@@ -40,6 +41,7 @@ export function AppShell() {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const canTrace = ROUTES.some((r) => r.path === '/trace' && r.roles.includes(user.role));
 
   const userMenu: MenuProps = {
     items: [
@@ -74,15 +76,18 @@ export function AppShell() {
               {!narrow && user.clinicName && <Typography.Text strong>{user.clinicName}</Typography.Text>}
               {status?.demo && <Tag color="orange">演示数据</Tag>}
             </Space>
-            <Dropdown menu={userMenu} trigger={['click']}>
-              <Button type="text" aria-label="用户菜单">
-                <Space>
-                  <Avatar size="small" icon={<UserOutlined />} />
-                  {!narrow && <span>{user.displayName}</span>}
-                  {!narrow && <Tag>{ROLE_LABELS[user.role]}</Tag>}
-                </Space>
-              </Button>
-            </Dropdown>
+            <Space size={narrow ? 0 : 12}>
+              {canTrace && <HeaderCodeLookup narrow={narrow} />}
+              <Dropdown menu={userMenu} trigger={['click']}>
+                <Button type="text" aria-label="用户菜单">
+                  <Space>
+                    <Avatar size="small" icon={<UserOutlined />} />
+                    {!narrow && <span>{user.displayName}</span>}
+                    {!narrow && <Tag>{ROLE_LABELS[user.role]}</Tag>}
+                  </Space>
+                </Button>
+              </Dropdown>
+            </Space>
           </Header>
           <Content className="app-content">
             {status?.demo && !narrow && <Alert className="demo-banner" type="warning" showIcon title="这是演示卫生院，数据均为模拟生成，请勿用于实际业务。" />}

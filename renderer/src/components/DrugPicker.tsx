@@ -85,8 +85,8 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /**
- * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code or
- * an approval number; ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
+ * The drug picker used everywhere: type Chinese, pinyin initials (amxl), full pinyin, an NHSA code,
+ * an approval number, or scan a box's 追溯码 (the server finds the box's drug, or the drug by GTIN or prefix); ↑ ↓ move, Enter picks (and clears the box for the next drug), Esc closes.
  */
 export function DrugPicker({
   storeId,
@@ -167,7 +167,7 @@ export function DrugPicker({
       }}
       notFoundContent={
         text.trim() && !pending ? (
-          <Typography.Text type="secondary">没有找到“{text.trim()}”：可输入通用名、拼音首字母、医保编码或批准文号</Typography.Text>
+          <Typography.Text type="secondary">没有找到“{text.trim()}”：可输入通用名、拼音首字母、医保编码、批准文号，或扫药盒追溯码</Typography.Text>
         ) : null
       }
       popupRender={(menu) => (
@@ -194,7 +194,7 @@ export function DrugPicker({
         size={size}
         autoFocus={autoFocus}
         prefix={<SearchOutlined />}
-        placeholder={placeholder ?? '输入药品名称、拼音首字母（如 amxl）、医保编码或批准文号'}
+        placeholder={placeholder ?? '输入药品名称、拼音首字母（如 amxl）、医保编码、批准文号，或扫追溯码'}
         aria-label="药品检索"
         allowClear
       />

@@ -1,31 +1,66 @@
 import { lazy, Suspense, useRef, useState } from 'react';
-import { Button, Input, Modal, Space, Typography, type InputRef } from 'antd';
+import { Button, Input, Modal, Space, Tag, Typography, type InputRef } from 'antd';
 import { CameraOutlined, ScanOutlined } from '@ant-design/icons';
 import { parseBoxCode, type ParsedTraceCode } from '../../../shared/traceCodes';
 
 const CameraScanner = lazy(() => import('./CameraScanner'));
 
 export type ScanTone = 'ok' | 'warn' | 'error';
+/** What a scan meant, for the counter to tell apart without reading: each has its own colour, label and sound. */
+export type ScanKind = 'accepted' | 'duplicate' | 'wrong_drug' | 'not_on_delivery';
 export interface ScanResult {
   tone: ScanTone;
   message: string;
+  /** The outcome when it is one of the four a scanner meets all day; otherwise the tone alone speaks. */
+  kind?: ScanKind;
 }
 
-const TONE_COLORS: Record<ScanTone, string> = { ok: '#389e0d', warn: '#d46b08', error: '#cf1322' };
+/** [frequency Hz, start s, length s] of each beep. */
+type Beeps = [number, number, number][];
+interface Feedback {
+  color: string;
+  background: string;
+  label: string;
+  beeps: Beeps;
+}
 
-/** A short tone per outcome, so the counter need not look at the screen: one high beep, two middle, one low. */
-function beep(tone: ScanTone): void {
+const FEEDBACK: Record<ScanKind, Feedback> = {
+  // One high beep: take the next box.
+  accepted: { color: '#389e0d', background: '#f6ffed', label: '已接受', beeps: [[880, 0, 0.12]] },
+  // Two middle beeps: nothing wrong with the box, it was simply scanned already.
+  duplicate: {
+    color: '#d46b08',
+    background: '#fff7e6',
+    label: '重复扫码',
+    beeps: [
+      [520, 0, 0.1],
+      [520, 0.16, 0.1],
+    ],
+  },
+  // One long low tone: put this box aside.
+  wrong_drug: { color: '#cf1322', background: '#fff1f0', label: '药品不符', beeps: [[220, 0, 0.35]] },
+  // Falling pair: the box is real but belongs to another document.
+  not_on_delivery: {
+    color: '#531dab',
+    background: '#f9f0ff',
+    label: '不在本单',
+    beeps: [
+      [660, 0, 0.12],
+      [330, 0.16, 0.22],
+    ],
+  },
+};
+const BY_TONE: Record<ScanTone, Feedback> = {
+  ok: FEEDBACK.accepted,
+  warn: { ...FEEDBACK.duplicate, label: '请注意' },
+  error: { ...FEEDBACK.wrong_drug, label: '未接受' },
+};
+const feedbackOf = (r: ScanResult): Feedback => (r.kind ? FEEDBACK[r.kind] : BY_TONE[r.tone]);
+
+/** A short Web Audio tone per outcome (no sound files), so the counter need not look at the screen. */
+function beep(plan: Beeps): void {
   try {
     const ctx = new AudioContext();
-    const plan =
-      tone === 'ok'
-        ? [[880, 0, 0.12]]
-        : tone === 'warn'
-          ? [
-              [520, 0, 0.1],
-              [520, 0.16, 0.1],
-            ]
-          : [[220, 0, 0.35]];
     for (const [freq, at, len] of plan) {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
@@ -62,6 +97,7 @@ export function ScanInput({
   const [camera, setCamera] = useState(false);
   const [busy, setBusy] = useState(false);
   const input = useRef<InputRef>(null);
+  const shown = last ? feedbackOf(last) : null;
 
   async function take(raw: string) {
     if (!raw.trim()) return;
@@ -80,7 +116,7 @@ export function ScanInput({
       }
     }
     setLast(result);
-    beep(result.tone);
+    beep(feedbackOf(result).beeps);
     input.current?.focus();
   }
 
@@ -101,14 +137,25 @@ export function ScanInput({
           inputMode="text"
           disabled={busy}
           aria-label={label}
-          style={last ? { borderColor: TONE_COLORS[last.tone] } : undefined}
+          style={shown ? { borderColor: shown.color } : undefined}
         />
         <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label="用摄像头扫码" title="用摄像头扫码" />
       </Space.Compact>
-      {last && (
-        <Typography.Text role="status" data-tone={last.tone} style={{ display: 'block', marginTop: 4, color: TONE_COLORS[last.tone], fontWeight: 500 }}>
-          {last.message}
-        </Typography.Text>
+      {last && shown && (
+        <div
+          className="scan-feedback"
+          data-testid="scan-feedback"
+          data-tone={last.tone}
+          data-kind={last.kind ?? ''}
+          style={{ borderColor: shown.color, background: shown.background }}
+        >
+          <Tag color={shown.color} style={{ marginInlineEnd: 0 }}>
+            {shown.label}
+          </Tag>
+          <Typography.Text role="status" data-tone={last.tone} style={{ color: shown.color, fontWeight: 500 }}>
+            {last.message}
+          </Typography.Text>
+        </div>
       )}
       <Modal open={camera} title="用摄像头扫码" footer={null} onCancel={() => setCamera(false)} destroyOnHidden width={420}>
         {camera && (

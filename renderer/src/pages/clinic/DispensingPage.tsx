@@ -215,7 +215,7 @@ export default function DispensingPage() {
   const lookup = useApiLookup();
   /** A scanned box joins its drug's line (one pack per box; 拆零: change the quantity after scanning). */
   async function scanBox(code: string) {
-    if (lines.some((l) => l.codes.includes(code))) return { tone: 'warn' as const, message: `${code} 已经扫过` };
+    if (lines.some((l) => l.codes.includes(code))) return { tone: 'warn' as const, kind: 'duplicate' as const, message: `${code} 已经扫过` };
     const found = await lookup(code);
     if (!found.drug) return { tone: 'error' as const, message: `认不出追溯码 ${code} 是哪种药品：请先在上方选药再扫码` };
     const drug = found.drug;
@@ -225,7 +225,7 @@ export default function DispensingPage() {
     else setLines(lines.map((l, j) => (j === i ? { ...l, qty: l.codes.length === 0 ? l.qty : l.qty + drug.packSize, codes: [...l.codes, code] } : l)));
     const here = found.box?.state === 'in_stock' || found.box?.state === 'opened';
     return here
-      ? { tone: 'ok' as const, message: `${drug.drugName} ${drug.spec}：已扫 ${code}` }
+      ? { tone: 'ok' as const, kind: 'accepted' as const, message: `${drug.drugName} ${drug.spec}：已扫 ${code}` }
       : { tone: 'warn' as const, message: `${drug.drugName}：${found.box ? '这盒药不在本室的账上' : '卫生院没有这个码的入库记录'}，登记时将记为异常` };
   }
 

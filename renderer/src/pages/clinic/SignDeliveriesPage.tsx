@@ -34,12 +34,12 @@ function SignCard({ id }: { id: number }) {
   const coded = d.lines.reduce((n, l) => n + l.boxes.length, 0);
   const onDelivery = (code: string) => d.lines.find((l) => l.boxes.some((b) => b.code === code));
   function scan(code: string) {
-    if (scanned.includes(code)) return { tone: 'warn' as const, message: `${code} 已经扫过` };
+    if (scanned.includes(code)) return { tone: 'warn' as const, kind: 'duplicate' as const, message: `${code} 已经扫过` };
     setScanned([...scanned, code]);
     const line = onDelivery(code);
-    if (!line) return { tone: 'error' as const, message: `${code} 不在本配送单上：签收时会报告中心库` };
+    if (!line) return { tone: 'error' as const, kind: 'not_on_delivery' as const, message: `${code} 不在本配送单上：签收时会报告中心库` };
     const n = line.boxes.filter((b) => b.code === code || scanned.includes(b.code)).length;
-    return { tone: 'ok' as const, message: `${line.drugName}：已扫 ${n}/${line.boxes.length} 盒` };
+    return { tone: 'ok' as const, kind: 'accepted' as const, message: `${line.drugName}：已扫 ${n}/${line.boxes.length} 盒` };
   }
   const short = d.lines.filter((l) => {
     const r = lines[l.id]?.receivedQty;

@@ -52,10 +52,10 @@ function PendingTab() {
 
   /** A scanned box joins the line of its drug whose FEFO batches include the box's batch. */
   async function pick(p: Preview, code: string): Promise<ScanResult> {
-    if (Object.values(picks).some((c) => c.includes(code))) return { tone: 'warn', message: `${code} 已经扫过` };
+    if (Object.values(picks).some((c) => c.includes(code))) return { tone: 'warn', kind: 'duplicate', message: `${code} 已经扫过` };
     const found = await lookup(code);
     const lines = p.lines.filter((l) => l.drugId === found.drug?.drugId);
-    if (lines.length === 0) return { tone: 'error', message: `${found.drug ? found.drug.drugName : code} 不在本次出库的药品中` };
+    if (lines.length === 0) return { tone: 'error', kind: 'wrong_drug', message: `${found.drug ? found.drug.drugName : code} 不在本次出库的药品中` };
     if (!found.box) return { tone: 'warn', message: `${found.drug!.drugName}：中心库没有这盒药的入库记录（无码库存），出库时按所发批号登记` };
     if (found.box.state !== 'in_stock' && found.box.state !== 'untracked')
       return { tone: 'error', message: `${code} 这盒药现在${found.box.state ? BOX_STATE_LABELS[found.box.state] : '不在中心库'}` };
@@ -68,7 +68,7 @@ function PendingTab() {
     }
     setPicks({ ...picks, [line.requisitionLineId]: [...(picks[line.requisitionLineId] ?? []), code] });
     const n = (picks[line.requisitionLineId]?.length ?? 0) + 1;
-    return { tone: 'ok', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${Math.floor(line.qty / line.packSize)} 盒` };
+    return { tone: 'ok', kind: 'accepted', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${Math.floor(line.qty / line.packSize)} 盒` };
   }
 
   async function showPreview() {

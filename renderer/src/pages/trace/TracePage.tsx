@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Alert, Card, Descriptions, Empty, Space, Tag, Timeline, Typography } from 'antd';
 import type { MethodOutput } from '../../../../shared/contract';
 import { BOX_ANOMALY_LABELS, BOX_STATE_LABELS, TRACE_KIND_LABELS } from '../../../../shared/traceCodes';
@@ -13,7 +14,28 @@ const STATE_COLORS: Record<string, string> = { in_stock: 'green', in_transit: 'b
 /** 药品追溯: scan or type a box's code and see its whole path, supplier to patient, with the documents. */
 export default function TracePage() {
   const lookup = useApiLookup();
-  const [result, setResult] = useState<Lookup | null>(null);
+  // The code being looked at lives in the address (?code=…): the header's lookup box opens this page with it.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('code');
+  const [result, setResult] = useState<{ asked: string; r: Lookup } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the address only; a scan here sets both at once
+  useEffect(() => {
+    if (!asked || result?.asked === asked) return;
+    let live = true;
+    setProblem(null);
+    lookup(asked).then(
+      (r) => live && setResult({ asked, r }),
+      (e: unknown) => {
+        if (!live) return;
+        setResult(null);
+        setProblem(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [asked]);
   return (
     <Page title="药品追溯" subTitle="扫描或输入一盒药的追溯码，查看它从配送企业到患者的每一步：单据、经手人、日期">
       <Card style={{ marginBottom: 16 }}>
@@ -22,13 +44,16 @@ export default function TracePage() {
           placeholder="扫码枪扫描药盒追溯码，或输入 20 位码 / GS1 码后回车"
           onScan={async (code) => {
             const r = await lookup(code);
-            setResult(r);
+            setProblem(null);
+            setResult({ asked: code, r });
+            setParams({ code }, { replace: true });
             if (!r.box && r.events.length === 0) return { tone: 'warn', message: `卫生院没有追溯码 ${code} 的任何记录` };
             return { tone: r.events.some((e) => e.anomaly) ? 'warn' : 'ok', message: `追溯码 ${code}：${r.events.length} 条记录` };
           }}
         />
       </Card>
-      {result && <TraceResult r={result} />}
+      {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 16 }} />}
+      {result && <TraceResult r={result.r} />}
     </Page>
   );
 }
@@ -63,7 +88,15 @@ function TraceResult({ r }: { r: Lookup }) {
             </>
           )}
         </Descriptions>
-        {!r.box && <Alert type="warning" showIcon title="卫生院从未入库或出库扫到这盒药（体外采购或未扫码入库）" style={{ marginTop: 8 }} />}
+        {!r.box && (
+          <Alert
+            type="warning"
+            showIcon
+            title={r.events.length === 0 ? '卫生院没有这个追溯码的任何记录' : '卫生院从未入库或出库扫到这盒药'}
+            description="可能是体外采购的药品，或入库时未扫码；请核对药盒上的码是否扫全。"
+            style={{ marginTop: 8 }}
+          />
+        )}
       </Card>
       <Card title="经过">
         {r.events.length === 0 ? (
