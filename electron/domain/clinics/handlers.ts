@@ -1,12 +1,14 @@
 import { defineHandlers } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
 import { bool, sql, type ReadDb, type SqlRow } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ClinicRow } from '../../../shared/contract/clinics';
 
-const CLINIC_SELECT = `SELECT c.id, c.code, c.name, c.village, c.address, c.phone, c.active, s.id AS storeId,
+const clinicSelect = query`SELECT c.id, c.code, c.name, c.village, c.address, c.phone, c.active, s.id AS storeId,
     (SELECT count(*) FROM users u WHERE u.clinic_id = c.id AND u.active = 1) AS doctorCount
   FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic'`;
+const CLINIC_SELECT = clinicSelect.text;
 
 const toClinic = (row: SqlRow<ClinicRow, 'active'>): ClinicRow => ({ ...row, active: bool(row.active) });
 
@@ -25,12 +27,8 @@ function assertCodeFree(db: ReadDb, code: string, exceptId: number | null): void
 export const clinicHandlers = defineHandlers({
   'clinics.list': (ctx, input) => {
     const own = clinicScope(ctx);
-    const rows = sql(ctx.db, `${CLINIC_SELECT} WHERE (? IS NULL OR c.id = ?) AND (? = 1 OR c.active = 1) ORDER BY c.code`).all(
-      own,
-      own,
-      input.includeInactive ? 1 : 0,
-    ) as SqlRow<ClinicRow, 'active'>[];
-    return rows.map(toClinic);
+    const filters = query.where([...given(own, (id) => query`c.id = ${id}`), ...(input.includeInactive ? [] : [query`c.active = 1`])]);
+    return selectRows<SqlRow<ClinicRow, 'active'>>(ctx.db, query`${clinicSelect} ${filters} ORDER BY c.code`).map(toClinic);
   },
 
   'clinics.get': (ctx, input) => {

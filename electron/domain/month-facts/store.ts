@@ -5,6 +5,7 @@ import type { WriteDb } from '../../db/database';
  * supervision screens and the 进销存 export take from here what is valid and compute the rest live.
  */
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 
 /** The kinds of fact a closed month holds: one set each ('signals:<rule>' per anomaly rule). */
 export type FactKind = 'figures' | 'accuracy' | 'export' | `signals:${string}`;
@@ -151,12 +152,17 @@ export function writeSignalFacts(db: WriteDb, period: string, rule: string, rows
 /** The stored signals of one rule over the months, with the tail (a week cut at the month's end) of `tailOf` only. */
 export function readSignalFacts(db: ReadDb, rule: string, periods: string[], tailOf: string | null, clinicId: number | null): SignalFact[] {
   if (periods.length === 0) return [];
-  return sql(
+  return selectRows<SignalFact>(
     db,
-    `SELECT period, rule_key AS ruleKey, fingerprint, tail, clinic_id AS clinicId, signal FROM month_signal_facts
-      WHERE rule_key = ? AND period IN (${periods.map(() => '?').join(',')}) AND (tail = 0 OR period = ?) AND (? IS NULL OR clinic_id = ?)
+    query`SELECT period, rule_key AS ruleKey, fingerprint, tail, clinic_id AS clinicId, signal FROM month_signal_facts
+      ${query.where([
+        query`rule_key = ${rule}`,
+        query`period IN ${query.in(periods)}`,
+        query`(tail = 0 OR period = ${tailOf})`,
+        ...given(clinicId, (id) => query`clinic_id = ${id}`),
+      ])}
       ORDER BY period, fingerprint`,
-  ).all(rule, ...periods, tailOf, clinicId, clinicId) as SignalFact[];
+  );
 }
 
 export function writeExportFacts(db: WriteDb, period: string, rows: Omit<ExportFact, 'period'>[], preview: unknown): void {

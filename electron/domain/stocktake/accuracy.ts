@@ -9,7 +9,8 @@
  */
 import type { HandlerContext } from '../context';
 import { clinicScope } from '../scope';
-import { sql, type ReadDb } from '../../db/database';
+import type { ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { nextPeriod, periodBounds } from '../../../shared/dates';
@@ -63,21 +64,20 @@ export function clinicAccuracy(db: ReadDb, opts: { from: string; to: string; cli
   const first = periodBounds(opts.from).first;
   const last = periodBounds(opts.to).last;
   const kind = opts.kind ?? null;
-  const stores = sql(
+  const ofClinic = given(opts.clinicId, (id) => query`s.clinic_id = ${id}`);
+  const stores = selectRows<{ storeId: number; storeName: string; clinicId: number | null; clinicCode: string | null }>(
     db,
-    `SELECT s.id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, c.code AS clinicCode
+    query`SELECT s.id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, c.code AS clinicCode
        FROM stores s LEFT JOIN clinics c ON c.id = s.clinic_id
-      WHERE s.kind IN ('hub', 'clinic') AND (? IS NULL OR s.clinic_id = ?)
-        AND (s.clinic_id IS NULL OR c.active = 1 OR EXISTS (SELECT 1 FROM stocktakes t WHERE t.store_id = s.id AND t.start_date <= ?))
+      ${query.where([
+        query`s.kind IN ('hub', 'clinic')`,
+        ...ofClinic,
+        query`(s.clinic_id IS NULL OR c.active = 1 OR EXISTS (SELECT 1 FROM stocktakes t WHERE t.store_id = s.id AND t.start_date <= ${last}))`,
+      ])}
       ORDER BY CASE s.kind WHEN 'hub' THEN 0 ELSE 1 END, c.code`,
-  ).all(opts.clinicId, opts.clinicId, last) as { storeId: number; storeName: string; clinicId: number | null; clinicCode: string | null }[];
-  const monthly = sql(
-    db,
-    `SELECT store_id AS storeId, substr(business_date, 1, 7) AS period, count(*) AS n, sum(line_count) AS counted, sum(matched_count) AS matched,
-            sum(surplus_amount) AS surplus, sum(shortage_amount) AS shortage
-       FROM stocktakes WHERE status = 'approved' AND business_date BETWEEN ? AND ? AND (? IS NULL OR kind = ?) AND (? IS NULL OR clinic_id = ?)
-      GROUP BY store_id, period`,
-  ).all(first, last, kind, kind, opts.clinicId, opts.clinicId) as {
+  );
+  const ofKind = (alias: string) => given(kind, (k) => query`${query.identifier(alias)}.kind = ${k}`);
+  const monthly = selectRows<{
     storeId: number;
     period: string;
     n: number;
@@ -85,13 +85,20 @@ export function clinicAccuracy(db: ReadDb, opts: { from: string; to: string; cli
     matched: number;
     surplus: number;
     shortage: number;
-  }[];
-  const others = sql(
+  }>(
     db,
-    `SELECT store_id AS storeId, sum(status = 'cancelled' AND start_date BETWEEN ? AND ?) AS cancelled, sum(status IN ('counting', 'submitted')) AS open,
-            (SELECT max(business_date) FROM stocktakes a WHERE a.store_id = t.store_id AND a.status = 'approved' AND (? IS NULL OR a.kind = ?)) AS lastApproved
-       FROM stocktakes t WHERE (? IS NULL OR kind = ?) GROUP BY store_id`,
-  ).all(first, last, kind, kind, kind, kind) as { storeId: number; cancelled: number; open: number; lastApproved: string | null }[];
+    query`SELECT store_id AS storeId, substr(business_date, 1, 7) AS period, count(*) AS n, sum(line_count) AS counted, sum(matched_count) AS matched,
+            sum(surplus_amount) AS surplus, sum(shortage_amount) AS shortage
+       FROM stocktakes t
+      ${query.where([query`t.status = 'approved'`, query`t.business_date BETWEEN ${first} AND ${last}`, ...ofKind('t'), ...given(opts.clinicId, (id) => query`t.clinic_id = ${id}`)])}
+      GROUP BY store_id, period`,
+  );
+  const others = selectRows<{ storeId: number; cancelled: number; open: number; lastApproved: string | null }>(
+    db,
+    query`SELECT store_id AS storeId, sum(status = 'cancelled' AND start_date BETWEEN ${first} AND ${last}) AS cancelled, sum(status IN ('counting', 'submitted')) AS open,
+            (SELECT max(business_date) FROM stocktakes a ${query.where([query`a.store_id = t.store_id`, query`a.status = 'approved'`, ...ofKind('a')])}) AS lastApproved
+       FROM stocktakes t ${query.where(ofKind('t'))} GROUP BY store_id`,
+  );
   const byKey = new Map(monthly.map((m) => [`${m.storeId}:${m.period}`, m]));
   const otherBy = new Map(others.map((o) => [o.storeId, o]));
   const rows = stores.map((s) => {

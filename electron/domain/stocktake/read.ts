@@ -15,6 +15,7 @@
 import type { HandlerContext } from '../context';
 import { assertClinicAccess } from '../scope';
 import { bool, sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import { lineAmount } from '../../../shared/money';
 import { addMonths, periodOf } from '../../../shared/dates';
@@ -57,7 +58,7 @@ export interface StocktakeHead {
   shortageAmountStored: number | null;
 }
 
-const HEAD_SELECT = `SELECT t.id, t.doc_no AS docNo, t.kind, t.store_id AS storeId, s.name AS storeName, t.clinic_id AS clinicId, c.code AS clinicCode,
+const headSelect = query`SELECT t.id, t.doc_no AS docNo, t.kind, t.store_id AS storeId, s.name AS storeName, t.clinic_id AS clinicId, c.code AS clinicCode,
     t.counter_mode AS counterMode, t.blind, t.status, t.note, t.start_date AS startDate, t.start_ledger_id AS startLedgerId,
     t.created_at AS createdAt, cu.display_name AS createdByName, t.submitted_at AS submittedAt, su.display_name AS submittedByName,
     t.decided_at AS decidedAt, du.display_name AS decidedByName, t.decision_note AS decisionNote, t.business_date AS businessDate,
@@ -65,6 +66,7 @@ const HEAD_SELECT = `SELECT t.id, t.doc_no AS docNo, t.kind, t.store_id AS store
     t.matched_count AS matchedCountStored, t.surplus_amount AS surplusAmountStored, t.shortage_amount AS shortageAmountStored
   FROM stocktakes t JOIN stores s ON s.id = t.store_id LEFT JOIN clinics c ON c.id = t.clinic_id
   JOIN users cu ON cu.id = t.created_by LEFT JOIN users su ON su.id = t.submitted_by LEFT JOIN users du ON du.id = t.decided_by`;
+const HEAD_SELECT = headSelect.text;
 
 function toHead(row: Record<string, unknown> | undefined): StocktakeHead | undefined {
   if (!row) return undefined;
@@ -359,24 +361,19 @@ export function listStocktakes(
   filter: { clinicId: number | null; storeId?: number; status?: StocktakeStatus; kind?: StocktakeKind; limit: number },
 ) {
   const doctor = ctx.user.role === 'village_doctor';
-  const rows = sql(
+  const filters = query.where([
+    ...given(filter.clinicId, (id) => query`t.clinic_id = ${id}`),
+    ...given(filter.storeId, (id) => query`t.store_id = ${id}`),
+    ...given(filter.status, (status) => query`t.status = ${status}`),
+    ...given(filter.kind, (kind) => query`t.kind = ${kind}`),
+    // A village doctor does not see an on-site count while the hub's counter is still at it.
+    ...(doctor ? [query`NOT (t.counter_mode = 'onsite' AND t.status = 'counting')`] : []),
+  ]);
+  const rows = selectRows<Record<string, unknown>>(
     ctx.db,
-    `${HEAD_SELECT}
-      WHERE (? IS NULL OR t.clinic_id = ?) AND (? IS NULL OR t.store_id = ?) AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.kind = ?)
-        AND (? = 0 OR NOT (t.counter_mode = 'onsite' AND t.status = 'counting'))
-      ORDER BY CASE t.status WHEN 'counting' THEN 0 WHEN 'submitted' THEN 1 ELSE 2 END, t.id DESC LIMIT ?`,
-  ).all(
-    filter.clinicId,
-    filter.clinicId,
-    filter.storeId ?? null,
-    filter.storeId ?? null,
-    filter.status ?? null,
-    filter.status ?? null,
-    filter.kind ?? null,
-    filter.kind ?? null,
-    doctor ? 1 : 0,
-    filter.limit,
-  ) as Record<string, unknown>[];
+    query`${headSelect} ${filters}
+      ORDER BY CASE t.status WHEN 'counting' THEN 0 WHEN 'submitted' THEN 1 ELSE 2 END, t.id DESC LIMIT ${filter.limit}`,
+  );
   const heads = rows.map((r) => toHead(r)!);
   const closed = closedTotals(
     ctx.db,
