@@ -1,15 +1,12 @@
-import { useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Col, Modal, Popconfirm, Result, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from 'antd';
-import { InboxOutlined } from '@ant-design/icons';
-import { CATALOG_COLUMNS, type ImportField } from '../../../../shared/catalogColumns';
+import { Alert, Button, Col, Modal, Result, Row, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { CATALOG_COLUMNS } from '../../../../shared/catalogColumns';
 import type { ImportMapping, ImportPreview } from '../../../../shared/contract/catalog';
 import type { MethodOutput } from '../../../../shared/contract';
-import { ApiError, call } from '../../api/client';
-import { readFileAsBase64 } from './files';
+import { call } from '../../api/client';
+import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
+import { useImportFlow } from '../../components/import/useImportFlow';
 
 type CommitResult = MethodOutput<'catalog.importCommit'>;
-type File64 = { filename: string; base64: string };
 
 const ACTION: Record<ImportPreview['rows'][number]['action'], { label: string; color: string }> = {
   new: { label: '新增', color: 'green' },
@@ -18,99 +15,16 @@ const ACTION: Record<ImportPreview['rows'][number]['action'], { label: string; c
   error: { label: '有错误', color: 'red' },
 };
 
-/** Column mapping: which column of the file holds which field. National column names are recognised. */
-function MappingTable({ preview, busy, onChange }: { preview: ImportPreview; busy: boolean; onChange(m: ImportMapping): void }) {
-  const options = preview.columns.map((c) => ({
-    value: c.index,
-    label: `${c.letter} 列 · ${c.header || '（无列名）'}${c.samples[0] ? `（如 ${c.samples[0].slice(0, 16)}）` : ''}`,
-  }));
-  return (
-    <Table
-      size="small"
-      rowKey="field"
-      pagination={false}
-      scroll={{ y: 360 }}
-      dataSource={CATALOG_COLUMNS}
-      columns={[
-        {
-          title: '系统字段',
-          dataIndex: 'label',
-          width: 230,
-          render: (label: string, c) => (
-            <Space size={4} wrap>
-              <span>{label}</span>
-              {c.requiredForNew && <Tag color={preview.missingRequired.includes(c.field) ? 'red' : 'default'}>新增必填</Tag>}
-            </Space>
-          ),
-        },
-        {
-          title: '文件中的列',
-          key: 'column',
-          render: (_, c) => (
-            <Select
-              allowClear
-              disabled={busy}
-              style={{ width: '100%' }}
-              placeholder="不导入（保留系统中的值）"
-              value={preview.mapping[c.field] ?? undefined}
-              options={options}
-              aria-label={`${c.label}对应的列`}
-              onChange={(v: number | undefined) => onChange({ ...preview.mapping, [c.field as ImportField]: v ?? null })}
-            />
-          ),
-        },
-        { title: '说明', dataIndex: 'hint', width: 220, render: (h?: string) => <Typography.Text type="secondary">{h}</Typography.Text> },
-      ]}
-    />
-  );
-}
-
 /**
  * Import a catalog workbook: choose the file, check the preview (column mapping, counts, every bad row
  * with its column and reason), then import — all rows, or knowingly only the clean ones.
  */
 export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose(): void }) {
-  const { message } = App.useApp();
-  const client = useQueryClient();
-  const [file, setFile] = useState<File64 | null>(null);
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<CommitResult | null>(null);
-  const [busy, setBusy] = useState<'preview' | 'all' | 'cleanRowsOnly' | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  function reset() {
-    setFile(null);
-    setPreview(null);
-    setResult(null);
-    setProblem(null);
-  }
-
-  async function runPreview(f: File64, mapping?: ImportMapping) {
-    setBusy('preview');
-    setProblem(null);
-    try {
-      setPreview(await call('catalog.importPreview', { file: f, mapping }));
-    } catch (err) {
-      setProblem((err as Error).message);
-      if (!mapping) setPreview(null);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function commit(mode: 'all' | 'cleanRowsOnly') {
-    if (!file || !preview) return;
-    setBusy(mode);
-    try {
-      const r = await call('catalog.importCommit', { file, mapping: preview.mapping, mode });
-      setResult(r);
-      await Promise.all(['catalog.list', 'catalog.search', 'catalog.get', 'suppliers.list'].map((m) => client.invalidateQueries({ queryKey: [m] })));
-    } catch (err) {
-      message.error(err instanceof ApiError ? err.message : '导入失败');
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<ImportPreview, ImportMapping, CommitResult>({
+    preview: (f, mapping) => call('catalog.importPreview', { file: f, mapping }),
+    commit: (f, mapping, mode) => call('catalog.importCommit', { file: f, mapping, mode }),
+    invalidates: ['catalog.list', 'catalog.search', 'catalog.get', 'suppliers.list'],
+  });
 
   const close = () => {
     reset();
@@ -124,32 +38,17 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
       完成
     </Button>
   ) : preview ? (
-    <Space wrap>
-      <Button onClick={reset} disabled={busy !== null}>
-        重新选择文件
-      </Button>
-      {preview.errorRowCount > 0 && cleanRows > 0 && (
-        <Popconfirm
-          title="只导入无错误的行？"
-          description={`将导入 ${cleanRows} 行，跳过 ${preview.errorRowCount} 行有错误的数据（它们不会被导入）。`}
-          okText="确定导入"
-          cancelText="取消"
-          onConfirm={() => commit('cleanRowsOnly')}
-        >
-          <Button danger loading={busy === 'cleanRowsOnly'} disabled={busy !== null && busy !== 'cleanRowsOnly'}>
-            只导入无错误的 {cleanRows} 行
-          </Button>
-        </Popconfirm>
-      )}
-      <Button
-        type="primary"
-        disabled={preview.errorRowCount > 0 || !canImport || (busy !== null && busy !== 'all')}
-        loading={busy === 'all'}
-        onClick={() => commit('all')}
-      >
-        导入全部 {preview.totalRows} 行
-      </Button>
-    </Space>
+    <ImportFooter
+      busy={busy}
+      errorRows={preview.errorRowCount}
+      cleanRows={cleanRows}
+      canImport={Boolean(canImport)}
+      importLabel={`导入全部 ${preview.totalRows} 行`}
+      cleanLabel={`只导入无错误的 ${cleanRows} 行`}
+      cleanDescription={`将导入 ${cleanRows} 行，跳过 ${preview.errorRowCount} 行有错误的数据（它们不会被导入）。`}
+      onReset={reset}
+      onCommit={commit}
+    />
   ) : null;
 
   return (
@@ -161,29 +60,14 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
           subTitle={`新增 ${result.created} 种，更新 ${result.updated} 种，未变化 ${result.unchanged} 种${result.skippedRows ? `；跳过有错误的 ${result.skippedRows} 行` : ''}。`}
         />
       ) : !preview ? (
-        <>
-          <Upload.Dragger
-            accept=".xlsx"
-            multiple={false}
-            showUploadList={false}
-            disabled={busy !== null}
-            beforeUpload={async (f) => {
-              const next = { filename: f.name, base64: await readFileAsBase64(f) };
-              setFile(next);
-              await runPreview(next);
-              return false;
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{busy === 'preview' ? '正在读取文件……' : '点击选择或拖入 Excel 文件（.xlsx）'}</p>
-            <p className="ant-upload-hint">
-              可直接使用国家医保药品分类与代码数据库下载的文件（药品代码、注册名称、注册剂型、注册规格、最小包装数量……），也可使用本系统导出的药品目录。按医保药品编码新增或更新；导入前会先预览，不会直接修改数据。
-            </p>
-          </Upload.Dragger>
-          {problem && <Alert style={{ marginTop: 16 }} type="error" showIcon title={problem} />}
-        </>
+        <ImportFileDrop
+          accept=".xlsx"
+          busy={busy}
+          problem={problem}
+          onFile={choose}
+          text="点击选择或拖入 Excel 文件（.xlsx）"
+          hint="可直接使用国家医保药品分类与代码数据库下载的文件（药品代码、注册名称、注册剂型、注册规格、最小包装数量……），也可使用本系统导出的药品目录。按医保药品编码新增或更新；导入前会先预览，不会直接修改数据。"
+        />
       ) : (
         <>
           <Typography.Paragraph type="secondary">
@@ -224,20 +108,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
               {
                 key: 'errors',
                 label: `错误（${preview.errorCount}）`,
-                children: (
-                  <Table
-                    size="small"
-                    rowKey={(e) => `${e.row}-${e.column}-${e.reason}`}
-                    dataSource={preview.errors}
-                    pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
-                    locale={{ emptyText: '没有错误' }}
-                    columns={[
-                      { title: '行', dataIndex: 'row', width: 70 },
-                      { title: '列', dataIndex: 'column', width: 180 },
-                      { title: '原因', dataIndex: 'reason' },
-                    ]}
-                  />
-                ),
+                children: <ImportIssueTable issues={preview.errors} empty="没有错误" />,
               },
               {
                 key: 'rows',
@@ -268,12 +139,19 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
               },
               {
                 key: 'mapping',
-                label: preview.missingRequired.length ? (
-                  <Typography.Text type="danger">列对应（缺 {preview.missingRequired.length} 项）</Typography.Text>
-                ) : (
-                  '列对应'
+                label: mappingTabLabel(preview.missingRequired.length),
+                children: (
+                  <ColumnMappingTable
+                    fields={CATALOG_COLUMNS}
+                    columns={preview.columns}
+                    mapping={preview.mapping}
+                    busy={busy !== null}
+                    fieldTitle="系统字段"
+                    placeholder="不导入（保留系统中的值）"
+                    tags={(c) => c.requiredForNew && <Tag color={preview.missingRequired.includes(c.field) ? 'red' : 'default'}>新增必填</Tag>}
+                    onChange={(m) => remap(m as ImportMapping)}
+                  />
                 ),
-                children: <MappingTable preview={preview} busy={busy !== null} onChange={(m) => file && runPreview(file, m)} />,
               },
             ]}
           />

@@ -1,16 +1,13 @@
-import { useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Col, Modal, Popconfirm, Result, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from 'antd';
-import { InboxOutlined } from '@ant-design/icons';
-import { SETTLEMENT_COLUMNS, type SettlementField } from '../../../../shared/reconciliation';
+import { Alert, Button, Col, Modal, Result, Row, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { SETTLEMENT_COLUMNS } from '../../../../shared/reconciliation';
 import type { SettlementImportPreview, SettlementMapping } from '../../../../shared/contract/reconciliation';
 import type { MethodOutput } from '../../../../shared/contract';
 import { formatFen } from '../../../../shared/money';
-import { ApiError, call } from '../../api/client';
-import { readFileAsBase64 } from '../catalog/files';
+import { call } from '../../api/client';
+import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
+import { useImportFlow } from '../../components/import/useImportFlow';
 
 type CommitResult = MethodOutput<'reconciliation.importCommit'>;
-type File64 = { filename: string; base64: string };
 type PreviewRow = SettlementImportPreview['rows'][number];
 
 const ACTION: Record<PreviewRow['action'], { label: string; color: string }> = {
@@ -20,123 +17,17 @@ const ACTION: Record<PreviewRow['action'], { label: string; color: string }> = {
   non_drug: { label: '非药品', color: 'default' },
 };
 
-/** Which column of the file holds which field; the NHSA field codes and the Chinese headers are recognised. */
-function MappingTable({ preview, busy, onChange }: { preview: SettlementImportPreview; busy: boolean; onChange(m: SettlementMapping): void }) {
-  const sheet = preview.columns[0]?.sheet;
-  const options = preview.columns
-    .filter((c) => c.sheet === sheet)
-    .map((c) => ({ value: c.index, label: `${c.letter} 列 · ${c.header || '（无列名）'}${c.samples[0] ? `（如 ${c.samples[0].slice(0, 16)}）` : ''}` }));
-  return (
-    <Table
-      size="small"
-      rowKey="field"
-      pagination={false}
-      scroll={{ y: 360, x: 640 }}
-      dataSource={SETTLEMENT_COLUMNS}
-      columns={[
-        {
-          title: '字段',
-          dataIndex: 'label',
-          width: 200,
-          render: (label: string, c) => (
-            <Space size={4} wrap>
-              <span>{label}</span>
-              {c.required && <Tag color={preview.missingRequired.includes(c.field) ? 'red' : 'default'}>必填</Tag>}
-              {c.personal && <Tag color="purple">个人信息</Tag>}
-            </Space>
-          ),
-        },
-        {
-          title: '文件中的列',
-          key: 'column',
-          width: 260,
-          render: (_, c) => (
-            <Select
-              allowClear
-              disabled={busy}
-              style={{ width: '100%' }}
-              placeholder="文件中没有（不导入）"
-              value={preview.mapping[c.field] ?? undefined}
-              options={options}
-              aria-label={`${c.label}对应的列`}
-              onChange={(v: number | undefined) => onChange({ ...preview.mapping, [c.field as SettlementField]: v ?? null })}
-            />
-          ),
-        },
-        { title: '说明', dataIndex: 'hint', render: (h?: string) => <Typography.Text type="secondary">{h}</Typography.Text> },
-      ]}
-    />
-  );
-}
-
-function IssueTable({ issues, empty }: { issues: SettlementImportPreview['errors']; empty: string }) {
-  return (
-    <Table
-      size="small"
-      rowKey={(e) => `${e.sheet}-${e.row}-${e.column}-${e.reason}`}
-      dataSource={issues}
-      pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
-      locale={{ emptyText: empty }}
-      scroll={{ x: 560 }}
-      columns={[
-        { title: '行', dataIndex: 'row', width: 60 },
-        { title: '列', dataIndex: 'column', width: 160 },
-        { title: '原因', dataIndex: 'reason' },
-      ]}
-    />
-  );
-}
-
 /**
  * Import a day's or a month's settlement details exported by the insurance client: choose the file, check the
  * preview (the columns found, new / already imported / reversal lines, every bad row with its column and
  * reason), then import. The same file twice changes nothing; a reversal takes back the line it names.
  */
 export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: { open: boolean; clinicId?: number; clinicName: string; onClose(): void }) {
-  const { message } = App.useApp();
-  const client = useQueryClient();
-  const [file, setFile] = useState<File64 | null>(null);
-  const [preview, setPreview] = useState<SettlementImportPreview | null>(null);
-  const [result, setResult] = useState<CommitResult | null>(null);
-  const [busy, setBusy] = useState<'preview' | 'all' | 'cleanRowsOnly' | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  function reset() {
-    setFile(null);
-    setPreview(null);
-    setResult(null);
-    setProblem(null);
-  }
-
-  async function runPreview(f: File64, mapping?: SettlementMapping) {
-    setBusy('preview');
-    setProblem(null);
-    try {
-      setPreview(await call('reconciliation.importPreview', { clinicId, file: f, mapping }));
-    } catch (err) {
-      setProblem((err as Error).message);
-      if (!mapping) setPreview(null);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function commit(mode: 'all' | 'cleanRowsOnly') {
-    if (!file || !preview) return;
-    setBusy(mode);
-    try {
-      setResult(await call('reconciliation.importCommit', { clinicId, file, mapping: preview.mapping, mode }));
-      await Promise.all(
-        ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.imports', 'reconciliation.sheet'].map((m) =>
-          client.invalidateQueries({ queryKey: [m] }),
-        ),
-      );
-    } catch (err) {
-      message.error(err instanceof ApiError ? err.message : '导入失败');
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<SettlementImportPreview, SettlementMapping, CommitResult>({
+    preview: (f, mapping) => call('reconciliation.importPreview', { clinicId, file: f, mapping }),
+    commit: (f, mapping, mode) => call('reconciliation.importCommit', { clinicId, file: f, mapping, mode }),
+    invalidates: ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.imports', 'reconciliation.sheet'],
+  });
 
   const close = () => {
     reset();
@@ -151,32 +42,17 @@ export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: {
       完成
     </Button>
   ) : preview ? (
-    <Space wrap>
-      <Button onClick={reset} disabled={busy !== null}>
-        重新选择文件
-      </Button>
-      {preview.errorRows > 0 && cleanRows > 0 && (
-        <Popconfirm
-          title="只导入无错误的行？"
-          description={`将导入 ${cleanRows} 条新明细，跳过 ${preview.errorRows} 行有错误的数据。`}
-          okText="确定导入"
-          cancelText="取消"
-          onConfirm={() => commit('cleanRowsOnly')}
-        >
-          <Button danger loading={busy === 'cleanRowsOnly'} disabled={busy !== null && busy !== 'cleanRowsOnly'}>
-            只导入无错误的行
-          </Button>
-        </Popconfirm>
-      )}
-      <Button
-        type="primary"
-        disabled={preview.errorRows > 0 || !canImport || (busy !== null && busy !== 'all')}
-        loading={busy === 'all'}
-        onClick={() => commit('all')}
-      >
-        导入 {preview.newLines} 条新明细
-      </Button>
-    </Space>
+    <ImportFooter
+      busy={busy}
+      errorRows={preview.errorRows}
+      cleanRows={cleanRows}
+      canImport={canImport}
+      importLabel={`导入 ${preview.newLines} 条新明细`}
+      cleanLabel="只导入无错误的行"
+      cleanDescription={`将导入 ${cleanRows} 条新明细，跳过 ${preview.errorRows} 行有错误的数据。`}
+      onReset={reset}
+      onCommit={commit}
+    />
   ) : null;
 
   return (
@@ -190,30 +66,14 @@ export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: {
           }。`}
         />
       ) : !preview ? (
-        <>
-          <Upload.Dragger
-            accept=".xlsx,.xls,.et,.ods,.csv,.txt"
-            multiple={false}
-            showUploadList={false}
-            disabled={busy !== null}
-            beforeUpload={async (f) => {
-              const next = { filename: f.name, base64: await readFileAsBase64(f) };
-              setFile(next);
-              await runPreview(next);
-              return false;
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{busy === 'preview' ? '正在读取文件……' : '点击选择或拖入医保客户端导出的费用明细'}</p>
-            <p className="ant-upload-hint">
-              Excel、WPS、CSV
-              均可；列名可以是接口字段（mdtrt_id、med_list_codg、cnt、pric、det_item_fee_sumamt、fee_ocur_time……）或客户端打印的中文表头（就诊ID、项目编码、数量、单价、金额、费用发生时间……）。导入前先预览，不会直接修改数据；同一文件导入两次不会重复。
-            </p>
-          </Upload.Dragger>
-          {problem && <Alert style={{ marginTop: 16 }} type="error" showIcon title={problem} />}
-        </>
+        <ImportFileDrop
+          accept=".xlsx,.xls,.et,.ods,.csv,.txt"
+          busy={busy}
+          problem={problem}
+          onFile={choose}
+          text="点击选择或拖入医保客户端导出的费用明细"
+          hint="Excel、WPS、CSV 均可；列名可以是接口字段（mdtrt_id、med_list_codg、cnt、pric、det_item_fee_sumamt、fee_ocur_time……）或客户端打印的中文表头（就诊ID、项目编码、数量、单价、金额、费用发生时间……）。导入前先预览，不会直接修改数据；同一文件导入两次不会重复。"
+        />
       ) : (
         <>
           <Typography.Paragraph type="secondary">
@@ -281,7 +141,7 @@ export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: {
           <Tabs
             defaultActiveKey={preview.missingRequired.length ? 'mapping' : preview.errorRows ? 'errors' : 'rows'}
             items={[
-              { key: 'errors', label: `错误（${preview.errorCount}）`, children: <IssueTable issues={preview.errors} empty="没有错误" /> },
+              { key: 'errors', label: `错误（${preview.errorCount}）`, children: <ImportIssueTable issues={preview.errors} empty="没有错误" /> },
               {
                 key: 'rows',
                 label: '预览',
@@ -318,15 +178,27 @@ export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: {
                   />
                 ),
               },
-              { key: 'notes', label: `提示（${preview.notes.length}）`, children: <IssueTable issues={preview.notes} empty="没有提示" /> },
+              { key: 'notes', label: `提示（${preview.notes.length}）`, children: <ImportIssueTable issues={preview.notes} empty="没有提示" /> },
               {
                 key: 'mapping',
-                label: preview.missingRequired.length ? (
-                  <Typography.Text type="danger">列对应（缺 {preview.missingRequired.length} 项）</Typography.Text>
-                ) : (
-                  '列对应'
+                label: mappingTabLabel(preview.missingRequired.length),
+                children: (
+                  <ColumnMappingTable
+                    fields={SETTLEMENT_COLUMNS}
+                    columns={preview.columns.filter((c) => c.sheet === preview.columns[0]?.sheet)}
+                    mapping={preview.mapping}
+                    busy={busy !== null}
+                    fieldTitle="字段"
+                    placeholder="文件中没有（不导入）"
+                    tags={(c) => (
+                      <>
+                        {c.required && <Tag color={preview.missingRequired.includes(c.field) ? 'red' : 'default'}>必填</Tag>}
+                        {c.personal && <Tag color="purple">个人信息</Tag>}
+                      </>
+                    )}
+                    onChange={(m) => remap(m as SettlementMapping)}
+                  />
                 ),
-                children: <MappingTable preview={preview} busy={busy !== null} onChange={(m) => file && runPreview(file, m)} />,
               },
             ]}
           />
