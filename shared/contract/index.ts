@@ -17,6 +17,7 @@ import { insuranceExportApi } from './insurance-export';
 import { supervisionApi } from './supervision';
 import { reconciliationApi } from './reconciliation';
 import { gspApi } from './gsp';
+import { tracePackagesApi } from './trace-packages';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -42,6 +43,7 @@ export const api = {
   ...supervisionApi,
   ...reconciliationApi,
   ...gspApi,
+  ...tracePackagesApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

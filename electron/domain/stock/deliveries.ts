@@ -157,8 +157,13 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
     const d = drugSnapshot(db, line.drugId);
     // A carton scanned while picking puts on the delivery those of its boxes still at the hub: one opened at the
     // hub (some boxes issued before) stands for what is left in it.
-    const codes = readLineCodesExpanding(db, l.traceCodes, d.drugName, seenCodes, (code) => stillAtHub(db, code, hub), (code, label, total) =>
-      total === 0 ? `${label} ${code} 中没有登记任何盒` : `${label} ${code} 的 ${total} 盒都已不在中心药库，不能扫它出库`,
+    const codes = readLineCodesExpanding(
+      db,
+      l.traceCodes,
+      d.drugName,
+      seenCodes,
+      (code) => stillAtHub(db, code, hub),
+      (code, label, total) => (total === 0 ? `${label} ${code} 中没有登记任何盒` : `${label} ${code} 的 ${total} 盒都已不在中心药库，不能扫它出库`),
     );
     const picked: PickedLot[] = [];
     // Allocated after the previous line posted, so lines of the same drug never share a unit.
