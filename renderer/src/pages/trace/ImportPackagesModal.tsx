@@ -167,6 +167,9 @@ export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(
                   }
                 />
               )}
+              {preview.errorRows === 0 && preview.newLinks === 0 && (
+                <Alert type="info" showIcon style={{ marginBottom: 12 }} title="文件中的关联都已导入过，没有新的关联，不需要再导入" />
+              )}
               <Table
                 size="small"
                 rowKey="row"

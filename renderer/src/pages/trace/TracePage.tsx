@@ -158,11 +158,18 @@ function PackageCard({ pack }: { pack: NonNullable<Lookup['package']> }) {
         size="small"
         rowKey="code"
         pagination={pack.boxes.length > 20 ? { pageSize: 20, size: 'small' } : false}
-        scroll={{ x: 560 }}
         dataSource={pack.boxes}
         columns={[
-          { title: '小码', dataIndex: 'code', render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
-          { title: '批号', dataIndex: 'batchNo', width: 120, render: (b: string | null) => b ?? '—' },
+          {
+            title: '小码 / 批号',
+            dataIndex: 'code',
+            render: (c: string, b) => (
+              <>
+                <Typography.Text code>{c}</Typography.Text>
+                <div className="muted">{b.batchNo ? `批号 ${b.batchNo}` : '—'}</div>
+              </>
+            ),
+          },
           {
             title: '现在',
             key: 'state',
