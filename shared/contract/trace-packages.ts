@@ -18,7 +18,9 @@ const FIELD_TEXT = valuesText(
 export const packageField = z.enum(PACKAGE_FIELDS).describe(`关联文件的字段。${FIELD_TEXT}`);
 export const packageMapping = z
   .partialRecord(packageField, z.number().int().min(1).max(16_384).nullable())
-  .describe('列映射 { 字段: 列号 }，列号 1 = A 列；省略或 null = 文件中没有该字段。parentCode、childCode 必须映射；一列只能对应一个字段');
+  .describe(
+    '列映射 { 字段: 列号 }，列号 1 = A 列；省略或 null = 文件中没有该字段。parentCode（上级码）、childCode（下级码）必须映射，level（上级码层级）可省略；一列只能对应一个字段',
+  );
 export type PackageMapping = z.infer<typeof packageMapping>;
 
 const LEVEL_TEXT = valuesText(Object.fromEntries(PACKAGE_LEVELS.map((l) => [String(l), PACKAGE_LEVEL_LABELS[l]])));
