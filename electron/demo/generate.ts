@@ -7,6 +7,7 @@ import { DEMO_PASSWORD, DOCTOR_NAMES, VILLAGES } from './names';
 import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './catalog';
 import { insertDrug } from '../domain/catalog/drugs';
 import { plantDemoTrace } from './trace';
+import { plantDemoCartons } from './trace-cartons';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
@@ -81,6 +82,8 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     await generateDemoSettlement(runtime);
     await plantDemoTrace(runtime);
     await setDemoStoreLevels(runtime);
+    // A supplier shipping by the carton, with its code association file; deliveries picked by carton.
+    await plantDemoCartons(runtime);
   }
 }
 

@@ -18,6 +18,7 @@ import { supervisionApi } from './supervision';
 import { reconciliationApi } from './reconciliation';
 import { gspApi } from './gsp';
 import { prefectureApi } from './prefecture';
+import { tracePackagesApi } from './trace-packages';
 
 // Validation messages from zod itself (type errors etc.) are in Chinese, like ours.
 z.config(z.locales.zhCN());
@@ -44,6 +45,7 @@ export const api = {
   ...reconciliationApi,
   ...gspApi,
   ...prefectureApi,
+  ...tracePackagesApi,
 } satisfies Record<string, AnyMethod>;
 
 export type Api = typeof api;

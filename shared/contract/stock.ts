@@ -4,6 +4,7 @@ import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, po
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
+import { packageLevel } from './trace-packages';
 import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
@@ -566,7 +567,13 @@ export const stockApi = {
             expiryDate: about(isoDate, '有效期至：不能早于入库日期（已过期拒绝）；180 天内到期时给出提示'),
             qty: about(positiveQty, '到货数量：不能超过该订单行未收的数量；其中验收合格的部分计入订单已收'),
             packPrice: about(unitPrice.optional(), '每包装单位的入库价（发票价）；省略 = 订单合同价，不同时给出提示'),
-            traceCodes: z.array(traceCode).max(10_000).default([]).describe('本行各盒的追溯码，个数不超过整包装数（qty ÷ packSize 取整），不能重复'),
+            traceCodes: z
+              .array(traceCode)
+              .max(10_000)
+              .default([])
+              .describe(
+                '本行各盒的追溯码，个数不超过验收合格的整包装数（qty ÷ packSize 取整），不能重复；扫大码/中码（已导入关联关系）等于扫了装在里面的每一盒，按盒计数',
+              ),
             ...acceptanceLineInput,
           }),
         )
@@ -713,7 +720,9 @@ export const stockApi = {
               .array(traceCode)
               .max(2_000)
               .default([])
-              .describe('拣货时扫码的各盒（可不扫）：须在中心药库、是本行药品，且属于按先到期先出分给本行的批次；个数不超过该批次的整盒数'),
+              .describe(
+                '拣货时扫码的各盒（可不扫）：须在中心药库、是本行药品，且属于按先到期先出分给本行的批次；个数不超过该批次的整盒数。扫大码/中码（已导入关联关系）等于扫了其中仍在中心药库的每一盒（已拆开发出一部分的，只算剩下的）',
+              ),
           }),
         )
         .min(1, '请选择要出库的明细')
@@ -1013,6 +1022,35 @@ export const stockApi = {
           }),
         )
         .describe('经过的每一步，按业务日期；村医只看到中心药库和本室的记录'),
+      packedIn: z
+        .array(z.object({ code: out.text('上级码'), level: packageLevel }))
+        .describe('这个码装在哪些大码/中码里（由导入的关联关系得知），由内到外；空 = 没有'),
+      package: z
+        .object({
+          level: packageLevel,
+          children: z
+            .array(z.object({ code: out.text('下级码'), level: packageLevel.nullable().describe('下级码本身的层级；null = 小码（一盒）') }))
+            .describe('直接装在里面的码'),
+          boxCount: out.count('装在里面的小码（盒）总数（含中码里的）'),
+          atHubCount: out.count('其中现在在中心药库、可以出库的盒数（含从未扫码登记的无码库存）'),
+          boxes: z
+            .array(
+              z.object({
+                code: out.text('小码'),
+                registered: out.flag('卫生院登记过这盒药（入库或出库时扫过码）'),
+                atHub: out.flag('现在在中心药库（在库或入库后未再扫码）'),
+                state: z
+                  .enum(BOX_STATES)
+                  .nullable()
+                  .describe(`现在的状态。${valuesText(BOX_STATE_LABELS)}；null = 从未登记，或在别的卫生室（村医看不到）`),
+                storeName: out.text('现在所在的库房；null = 从未登记、已离开账面或村医看不到').nullable(),
+                batchNo: out.text('批号；null = 从未登记').nullable(),
+              }),
+            )
+            .describe('装在里面的每一盒，按码排序'),
+        })
+        .nullable()
+        .describe('这个码是大码或中码时：装了什么、各盒现在在哪里；null = 不是（是一盒药的码或不认识）'),
     }),
   }),
 };

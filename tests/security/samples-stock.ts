@@ -144,4 +144,13 @@ export const stockSamples: SampleRegistry = {
     return { id: wo.id };
   }),
   'writeoffs.list': both(async (ctx, side) => ({ storeId: await store(ctx, side) })),
+  // A carton of two boxes, new codes per call, so an import adds links and never meets an earlier cell's.
+  'trace.packagesPreview': { input: ({ f }) => ({ file: packageFile(f.seq()) }) },
+  'trace.packagesImport': { input: ({ f }) => ({ file: packageFile(f.seq()) }) },
 };
+
+function packageFile(n: number) {
+  const code = (k: number) => `8123457${String(n * 10 + k).padStart(13, '0')}`;
+  const text = `大码,小码\n${code(0)},${code(1)}\n${code(0)},${code(2)}\n`;
+  return { filename: '关联关系.csv', base64: Buffer.from(text, 'utf8').toString('base64') };
+}

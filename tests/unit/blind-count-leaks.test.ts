@@ -126,6 +126,9 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'storage.record',
     'storage.log',
     'storage.today',
+    // Cartons' links as the supplier's file gives them (codes and levels), never a store's balance.
+    'trace.packagesPreview',
+    'trace.packagesImport',
   ],
   'documents and their lists: movements (received, issued, signed, dispensed, returned, written off, ordered, paid), the counter’s own records': [
     'receipts.create',

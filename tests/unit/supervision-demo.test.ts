@@ -36,4 +36,21 @@ describe('demo supervision', () => {
     expect(dash.vbp.total.vbpAmount).toBeGreaterThan(0);
     expect(dash.consumption.topDrugs.length).toBeGreaterThan(0);
   });
+
+  it('has a supplier shipping by the carton: the association imported, deliveries picked by middle pack and by the opened carton', async () => {
+    const pharmacist = InternalClient.asUser(runtime, 'yaoku');
+    const imports = runtime.app.db.prepare('SELECT added FROM trace_package_imports').all() as { added: number }[];
+    expect(imports).toEqual([{ added: 12 }]);
+    const carton = (runtime.app.db.prepare('SELECT DISTINCT parent_code AS code FROM trace_packages WHERE level = 3').get() as { code: string }).code;
+    const lookup = await pharmacist.call('trace.lookup', { code: carton });
+    expect(lookup.package).toMatchObject({ level: 3, boxCount: 10, atHubCount: 0 });
+    // Every box of the carton went out on one of two deliveries and was signed for at its clinic.
+    expect(new Set(lookup.package!.boxes.map((b) => b.state))).toEqual(new Set(['in_stock']));
+    const issued = runtime.app.db
+      .prepare(
+        "SELECT count(DISTINCT e.doc_id) AS docs, count(*) AS boxes FROM box_events e JOIN trace_packages m ON m.child_code = e.code WHERE e.event = 'issue' AND m.level = 2",
+      )
+      .get();
+    expect(issued).toEqual({ docs: 2, boxes: 10 });
+  });
 });

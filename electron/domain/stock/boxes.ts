@@ -14,6 +14,8 @@ import { parseBoxCode, productMismatch, type BoxAnomaly, type BoxState, type Par
 
 export type { BoxAnomaly, BoxState };
 import type { PostingContext } from './ledger';
+import { packageBoxCodes, packageHead } from './package-tree';
+import { PACKAGE_LEVEL_SHORT } from '../../../shared/tracePackages';
 
 export type BoxEvent =
   | 'receipt'
@@ -61,6 +63,49 @@ export function readLineCodes(raws: readonly string[], where: string, seen: Set<
     seen.add(parsed.code);
     return parsed;
   });
+}
+
+/** A box scanned by itself (via null) or as one of the boxes of a scanned carton or middle pack. */
+export type ScannedBox = ParsedTraceCode & { code: string; via: string | null };
+
+/**
+ * Codes of one line with cartons and middle packs expanded into their boxes (小码), here on the server, in the
+ * posting's transaction: the association the supplier's file gave decides what a carton holds, not the client.
+ * `keep` chooses which of a package's boxes the scan stands for (at picking: those still at the hub); a package
+ * none of whose boxes is kept is refused with `noneKept`'s message.
+ */
+export function readLineCodesExpanding(
+  db: ReadDb,
+  raws: readonly string[],
+  where: string,
+  seen: Map<string, string | null>,
+  keep: (boxCode: string) => boolean = () => true,
+  noneKept: (packageCode: string, label: string, total: number) => string = (c, label) => `${label} ${c} 中没有可用的盒`,
+): ScannedBox[] {
+  const out: ScannedBox[] = [];
+  const add = (parsed: ParsedTraceCode & { code: string }, via: string | null) => {
+    if (seen.has(parsed.code)) {
+      const earlier = seen.get(parsed.code);
+      const inside = via ?? earlier;
+      throw new AppError('VALIDATION', `${where}：追溯码 ${parsed.code} 重复扫码${inside ? `（大码/中码 ${inside} 中已含这一盒）` : ''}`);
+    }
+    seen.set(parsed.code, via);
+    out.push({ ...parsed, via });
+  };
+  for (const raw of raws) {
+    const parsed = readBoxCode(raw, where);
+    const head = packageHead(db, parsed.code);
+    if (!head) {
+      add(parsed, null);
+      continue;
+    }
+    const label = PACKAGE_LEVEL_SHORT[head.level];
+    const boxes = packageBoxCodes(db, parsed.code);
+    const kept = boxes.filter(keep);
+    if (kept.length === 0) throw new AppError('BUSINESS_RULE', `${where}：${noneKept(parsed.code, label, boxes.length)}`);
+    for (const code of kept) add(readBoxCode(code, `${where}（${label} ${parsed.code}）`), parsed.code);
+  }
+  return out;
 }
 
 export interface EventInput {

@@ -8,7 +8,7 @@ import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation, type PostingContext } from './ledger';
-import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent } from './boxes';
+import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, readLineCodesExpanding, recordEvent, type ScannedBox } from './boxes';
 import { BOX_STATE_LABELS, productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
 import { notQuarantined } from './quarantine-guard';
 import { bookSight } from '../stocktake/blind';
@@ -151,11 +151,20 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   let total = 0;
   const touchedRequisitions = new Set<number>();
 
-  const seenCodes = new Set<string>();
+  const seenCodes = new Map<string, string | null>();
   for (const l of input.lines) {
     const line = outstandingLine(db, input.clinicId, l.requisitionLineId, l.qty);
     const d = drugSnapshot(db, line.drugId);
-    const codes = readLineCodes(l.traceCodes, d.drugName, seenCodes);
+    // A carton scanned while picking puts on the delivery those of its boxes still at the hub: one opened at the
+    // hub (some boxes issued before) stands for what is left in it.
+    const codes = readLineCodesExpanding(
+      db,
+      l.traceCodes,
+      d.drugName,
+      seenCodes,
+      (code) => stillAtHub(db, code, hub),
+      (code, label, total) => (total === 0 ? `${label} ${code} 中没有登记任何盒` : `${label} ${code} 的 ${total} 盒都已不在中心药库，不能扫它出库`),
+    );
     const picked: PickedLot[] = [];
     // Allocated after the previous line posted, so lines of the same drug never share a unit.
     for (const lot of allocateFefo(db, hub, line.drugId, l.qty, posting.businessDate)) {
@@ -224,13 +233,13 @@ interface PickedLot {
  */
 function pickBoxes(
   p: PostingContext,
-  codes: (ParsedTraceCode & { code: string })[],
+  codes: ScannedBox[],
   o: { drug: DrugSnapshot; picked: PickedLot[]; hub: number; transitId: number; clinicId: number; deliveryId: number },
 ): void {
   const { drug, picked } = o;
   const traceDrug = drugTraceInfo(p.db, drug.drugId);
-  const where = drug.drugName;
   for (const parsed of codes) {
+    const where = parsed.via ? `${drug.drugName}（大码/中码 ${parsed.via}）` : drug.drugName;
     const mismatch = productMismatch(parsed, traceDrug);
     if (mismatch) throw new AppError('VALIDATION', `${where}：${mismatch}`);
     let box = getBox(p.db, parsed.code);
@@ -287,6 +296,12 @@ function pickBoxes(
       },
     );
   }
+}
+
+/** A box a carton scanned at picking stands for: at the hub, or never seen since the hub began scanning (无码库存). */
+function stillAtHub(db: ReadDb, code: string, hub: number): boolean {
+  const box = getBox(db, code);
+  return !box || (box.storeId === hub && (box.state === 'in_stock' || box.state === 'untracked'));
 }
 
 function storeName(db: ReadDb, storeId: number): string {

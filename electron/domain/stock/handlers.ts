@@ -9,7 +9,8 @@ import { stockCard, stockLots, stockOnHand } from './views';
 import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { traceLookup } from './trace-lookup';
-import { sql } from '../../db/database';
+import { commitPackages, previewPackages, readPackageFile, type PackageFile } from './package-import';
+import { sql, type ReadDb } from '../../db/database';
 import { notFound } from '../../errors';
 import { listStores } from '../master-data/stores';
 
@@ -57,4 +58,24 @@ export const stockHandlers = defineHandlers({
   'writeoffs.list': listWriteoffs,
 
   'trace.lookup': traceLookup,
+  'trace.packagesPreview': {
+    async: async (ctx, input) => {
+      if (input.supplierId !== undefined) assertSupplier(ctx.db, input.supplierId);
+      return previewPackages(ctx.db, await readPackageFile(ctx.hub, input.file, input.mapping));
+    },
+  },
+  'trace.packagesImport': {
+    prepare: (ctx, input) => readPackageFile(ctx.hub, input.file, input.mapping),
+    run: (ctx, input, file: PackageFile) => {
+      if (input.supplierId !== undefined) assertSupplier(ctx.db, input.supplierId);
+      const result = commitPackages(ctx.db, { userId: ctx.user.id, now: ctx.now, supplierId: input.supplierId ?? null }, file);
+      ctx.audit.target = result.importId === null ? 'trace_packages' : `trace_package_import:${result.importId}`;
+      ctx.audit.details = { file: file.fileName, sha256: file.sha256, added: result.added, known: result.known };
+      return result;
+    },
+  },
 });
+
+function assertSupplier(db: ReadDb, supplierId: number): void {
+  if (!sql(db, 'SELECT 1 FROM suppliers WHERE id = ?').get(supplierId)) throw notFound('配送企业');
+}

@@ -11,7 +11,7 @@ import { applyReceivedQty, ORDER_STATUS_SQL } from './order-link';
 import { drugSnapshot } from '../master-data/drugs';
 import { hubStoreId } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
-import { boxesMovedBy, drugTraceInfo, readLineCodes, recordEvent, registerBox } from './boxes';
+import { boxesMovedBy, drugTraceInfo, readLineCodesExpanding, recordEvent, registerBox } from './boxes';
 import { createQuarantineLot } from './quarantine';
 import {
   assertSecondAcceptor,
@@ -78,7 +78,7 @@ function postReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>, s
   const hub = hubStoreId(db);
   const warnings: Warning[] = [];
   const nearLimit = nearExpiryLimit(ctx.today); // the later of the receipt's date and today
-  const seenCodes = new Set<string>();
+  const seenCodes = new Map<string, string | null>();
 
   const docNo = nextDocNo(db, 'RK', posting.businessDate);
   const { lastInsertRowid } = sql(
@@ -118,7 +118,8 @@ function postReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>, s
     const gsp = drugGsp(db, poLine.drugId);
     gspDrugs.push(gsp);
     const verdict = judgeLine(lineNo, line, gsp);
-    const codes = readLineCodes(line.traceCodes, `第 ${lineNo} 行`, seenCodes);
+    // A carton or middle pack scanned at receipt stands for all of its boxes (the supplier's association file).
+    const codes = readLineCodesExpanding(db, line.traceCodes, `第 ${lineNo} 行`, seenCodes);
     // Codes are the accepted boxes': a refused box goes back or is destroyed and never enters the chain.
     const acceptedPacks = Math.floor(verdict.acceptedQty / drug.packSize);
     if (codes.length > acceptedPacks) {
@@ -178,7 +179,7 @@ function postReceipt(ctx: WriteContext, input: ParsedInput<'receipts.create'>, s
       const row = postMovement(posting, { ...ref, storeId: hub, lotId, qty: verdict.acceptedQty, movement: 'receipt', amount: acceptedAmount as Fen });
       const traceDrug = drugTraceInfo(db, drug.drugId);
       for (const parsed of codes) {
-        registerBox(posting, parsed, `第 ${lineNo} 行`, {
+        registerBox(posting, parsed, parsed.via ? `第 ${lineNo} 行（大码/中码 ${parsed.via}）` : `第 ${lineNo} 行`, {
           drug: traceDrug,
           lotId,
           batchNo: line.batchNo,

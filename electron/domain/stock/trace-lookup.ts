@@ -8,6 +8,7 @@ import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { parseTraceCode } from '../../../shared/traceCodes';
+import { packageBoxCodes, packageChildren, packageHead, packedIn } from './package-tree';
 
 const EVENT_LABELS: Record<string, string> = {
   receipt: '验收入库',
@@ -81,7 +82,8 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
     : [];
   // A doctor looking at a box now at another clinic learns only that it is not theirs.
   const hideWhere = ownClinic !== null && box?.storeClinicId != null && box.storeClinicId !== ownClinic;
-  const drugId = drugOfCode(db, parsed, box?.drugId ?? null);
+  const pack = code ? packageContents(db, code, ownClinic) : null;
+  const drugId = drugOfCode(db, parsed, box?.drugId ?? pack?.drugId ?? null);
   const drug = drugId
     ? (sql(
         db,
@@ -109,5 +111,38 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
         }
       : null,
     events: events.map(({ clinicId: _c, ...e }) => ({ ...e, eventLabel: EVENT_LABELS[e.event] ?? e.event })),
+    packedIn: code ? packedIn(db, code) : [],
+    package: pack ? { level: pack.level, children: pack.children, boxCount: pack.boxes.length, atHubCount: pack.atHubCount, boxes: pack.boxes } : null,
   } as never;
+}
+
+/**
+ * A carton or middle pack: what is packed in it and where each box is now. A village doctor sees where a box is
+ * only at the hub or at their own clinic, as for a single box.
+ */
+function packageContents(db: ReadDb, code: string, ownClinic: number | null) {
+  const head = packageHead(db, code);
+  if (!head) return null;
+  const place = sql(
+    db,
+    `SELECT t.state, t.drug_id AS drugId, s.name AS storeName, s.kind AS storeKind, s.clinic_id AS storeClinicId, l.batch_no AS batchNo
+       FROM trace_codes t JOIN lots l ON l.id = t.lot_id LEFT JOIN stores s ON s.id = t.store_id WHERE t.code = ?`,
+  );
+  let drugId: number | null = null;
+  let atHubCount = 0;
+  const boxes = packageBoxCodes(db, code).map((boxCode) => {
+    const p = place.get(boxCode) as
+      | { state: string; drugId: number; storeName: string | null; storeKind: string | null; storeClinicId: number | null; batchNo: string }
+      | undefined;
+    if (!p) {
+      atHubCount += 1; // never seen since the hub began scanning: 无码库存, at the hub as far as the books know
+      return { code: boxCode, registered: false, atHub: false, state: null, storeName: null, batchNo: null };
+    }
+    drugId ??= p.drugId;
+    const atHub = p.storeKind === 'hub' && (p.state === 'in_stock' || p.state === 'untracked');
+    if (atHub) atHubCount += 1;
+    const hidden = ownClinic !== null && p.storeClinicId !== null && p.storeClinicId !== ownClinic;
+    return { code: boxCode, registered: true, atHub, state: hidden ? null : p.state, storeName: hidden ? null : p.storeName, batchNo: p.batchNo };
+  });
+  return { level: head.level, children: packageChildren(db, code), boxes, atHubCount, drugId };
 }

@@ -10,6 +10,7 @@ import { QtyInput } from '../../components/QtyInput';
 import { DeliveryDetailDrawer } from './DeliveryDetail';
 import { DELIVERY_STATUS_LABELS } from '../../../../shared/stock';
 import { BOX_STATE_LABELS } from '../../../../shared/traceCodes';
+import { PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
 import { ScanInput, type ScanResult } from '../../components/ScanInput';
 import { useApiLookup } from '../trace/useTraceLookup';
 
@@ -31,7 +32,10 @@ function PendingTab() {
   const [selected, setSelected] = useState<number[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [picks, setPicks] = useState<Record<number, string[]>>({});
+  // A carton or middle pack scanned: the boxes it stands for (the server expands it again when it posts).
+  const [packed, setPacked] = useState<Record<string, string[]>>({});
   const lookup = useApiLookup();
+  const boxesOf = (codes: string[] | undefined) => (codes ?? []).flatMap((c) => packed[c] ?? [c]);
   const create = useApiMutation('deliveries.create', {
     invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
     onSuccess: (d) => {
@@ -40,6 +44,7 @@ function PendingTab() {
       setSelected([]);
       setQty({});
       setPicks({});
+      setPacked({});
     },
   });
 
@@ -50,31 +55,60 @@ function PendingTab() {
     .map((l) => ({ requisitionLineId: l.requisitionLineId, qty: qty[l.requisitionLineId] ?? defaultQty(l) }))
     .filter((l) => l.qty > 0);
 
-  /** A scanned box joins the line of its drug whose FEFO batches include the box's batch. */
+  /**
+   * A scanned box joins the line of its drug whose FEFO batches include the box's batch. A carton (大码/中码) joins
+   * with those of its boxes still at the hub: the line's count jumps by them.
+   */
   async function pick(p: Preview, code: string): Promise<ScanResult> {
-    if (Object.values(picks).some((c) => c.includes(code))) return { tone: 'warn', kind: 'duplicate', message: `${code} 已经扫过` };
+    const taken = new Set(Object.values(picks).flatMap(boxesOf));
+    if (taken.has(code) || Object.values(picks).some((c) => c.includes(code))) return { tone: 'warn', kind: 'duplicate', message: `${code} 已经扫过` };
     const found = await lookup(code);
     const lines = p.lines.filter((l) => l.drugId === found.drug?.drugId);
+    const boxesDue = (l: Preview['lines'][number]) => Math.floor(l.qty / l.packSize);
+    if (found.package) {
+      const label = PACKAGE_LEVEL_SHORT[found.package.level];
+      const boxes = found.package.boxes.filter((b) => b.atHub || !b.registered);
+      if (lines.length === 0)
+        return { tone: 'error', kind: 'wrong_drug', message: `${label} ${code}${found.drug ? `（${found.drug.drugName}）` : ''} 不是本次出库的药品` };
+      if (boxes.length === 0) return { tone: 'error', message: `${label} ${code} 的 ${found.package.boxCount} 盒都已不在中心药库` };
+      const again = boxes.filter((b) => taken.has(b.code));
+      if (again.length) return { tone: 'warn', message: `${label} ${code} 中的 ${again[0].code} 已经单独扫过：请逐盒扫其余的盒` };
+      const batches = new Set(boxes.map((b) => b.batchNo).filter(Boolean));
+      const line = lines.find(
+        (l) => [...batches].every((b) => l.lots.some((lot) => lot.batchNo === b)) && boxesOf(picks[l.requisitionLineId]).length + boxes.length <= boxesDue(l),
+      );
+      if (!line) {
+        const due = lines.flatMap((l) => l.lots.map((lot) => lot.batchNo)).join('、');
+        return {
+          tone: 'error',
+          message: `${label} ${code} 有 ${boxes.length} 盒（批号 ${[...batches].join('、') || '未登记'}）；本行应发批号 ${due}，或剩下可扫的盒数不够`,
+        };
+      }
+      setPacked({ ...packed, [code]: boxes.map((b) => b.code) });
+      setPicks({ ...picks, [line.requisitionLineId]: [...(picks[line.requisitionLineId] ?? []), code] });
+      const n = boxesOf(picks[line.requisitionLineId]).length + boxes.length;
+      const opened = boxes.length < found.package.boxCount ? `（已拆开，中心库剩 ${boxes.length}/${found.package.boxCount} 盒）` : '';
+      return { tone: 'ok', kind: 'accepted', message: `${label} ${code}${opened}：加入 ${boxes.length} 盒，${line.drugName} 已扫 ${n}/${boxesDue(line)} 盒` };
+    }
     if (lines.length === 0) return { tone: 'error', kind: 'wrong_drug', message: `${found.drug ? found.drug.drugName : code} 不在本次出库的药品中` };
     if (!found.box) return { tone: 'warn', message: `${found.drug!.drugName}：中心库没有这盒药的入库记录（无码库存），出库时按所发批号登记` };
     if (found.box.state !== 'in_stock' && found.box.state !== 'untracked')
       return { tone: 'error', message: `${code} 这盒药现在${found.box.state ? BOX_STATE_LABELS[found.box.state] : '不在中心库'}` };
-    const line = lines.find(
-      (l) => l.lots.some((lot) => lot.batchNo === found.box!.batchNo) && (picks[l.requisitionLineId]?.length ?? 0) < Math.floor(l.qty / l.packSize),
-    );
+    const line = lines.find((l) => l.lots.some((lot) => lot.batchNo === found.box!.batchNo) && boxesOf(picks[l.requisitionLineId]).length < boxesDue(l));
     if (!line) {
       const due = lines.flatMap((l) => l.lots.map((lot) => lot.batchNo)).join('、');
       return { tone: 'error', message: `这盒是批号 ${found.box.batchNo}；按先到期先出应发批号 ${due}（或该批号已扫够）` };
     }
     setPicks({ ...picks, [line.requisitionLineId]: [...(picks[line.requisitionLineId] ?? []), code] });
-    const n = (picks[line.requisitionLineId]?.length ?? 0) + 1;
-    return { tone: 'ok', kind: 'accepted', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${Math.floor(line.qty / line.packSize)} 盒` };
+    const n = boxesOf(picks[line.requisitionLineId]).length + 1;
+    return { tone: 'ok', kind: 'accepted', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${boxesDue(line)} 盒` };
   }
 
   async function showPreview() {
     try {
       setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
       setPicks({});
+      setPacked({});
     } catch (err) {
       message.error((err as Error).message);
     }
@@ -164,7 +198,11 @@ function PendingTab() {
               title="批次按有效期从早到晚自动分配，过期批次不会出库。出库后药品在途，村医签收后才计入卫生室库存。"
             />
             <div style={{ marginBottom: 12 }}>
-              <ScanInput label="扫码拣货" placeholder="拣货时逐盒扫码（可不扫）：须是下表所列批号的药" onScan={(code) => pick(preview, code)} />
+              <ScanInput
+                label="扫码拣货"
+                placeholder="拣货时逐盒扫码，或扫整箱的大码/中码（可不扫）：须是下表所列批号的药"
+                onScan={(code) => pick(preview, code)}
+              />
             </div>
             <Table
               size="small"
@@ -178,7 +216,9 @@ function PendingTab() {
                   title: '已扫',
                   key: 'picked',
                   align: 'right',
-                  render: (_, l) => `${picks[l.requisitionLineId]?.length ?? 0}/${Math.floor(l.qty / l.packSize)} 盒`,
+                  render: (_, l) => (
+                    <span data-testid="picked-count">{`${boxesOf(picks[l.requisitionLineId]).length}/${Math.floor(l.qty / l.packSize)} 盒`}</span>
+                  ),
                 },
                 {
                   title: '批次',

@@ -15,6 +15,7 @@ import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
 import { formatFen } from '../../../../shared/money';
 import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LABELS, STORAGE_CONDITION_SHORT, type RejectReason } from '../../../../shared/gsp';
 import { useNavigate } from 'react-router';
+import { useApiLookup } from '../trace/useTraceLookup';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -106,6 +107,18 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
     setLines(o ? o.lines.filter((l) => l.outstandingQty > 0).map((l) => draftFor(l, l.outstandingQty)) : []);
   }
   const update = (key: string, patch: Partial<DraftLine>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
+  // Cartons and middle packs scanned (大码/中码): how many boxes each stands for; the server expands them when it posts.
+  const [packed, setPacked] = useState<Record<string, number>>({});
+  const lookup = useApiLookup();
+  const scannedBoxes = (l: DraftLine) => l.traceCodes.reduce((n, c) => n + (packed[c] ?? 1), 0);
+  function scanCodes(l: DraftLine, codes: string[]) {
+    update(l.key, withCodes(l, codes));
+    for (const c of codes.filter((x) => !l.traceCodes.includes(x) && packed[x] === undefined)) {
+      lookup(c)
+        .then((r) => r.package && setPacked((p) => ({ ...p, [c]: r.package!.boxCount })))
+        .catch(() => undefined); // an unreadable code is refused when the receipt posts, with the line named
+    }
+  }
 
   function submit() {
     const problems: string[] = [];
@@ -385,16 +398,24 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
                 key: 'trace',
                 width: 220,
                 render: (_, l) => (
-                  <Select
-                    mode="tags"
-                    value={l.traceCodes}
-                    onChange={(codes: string[]) => update(l.key, withCodes(l, codes))}
-                    tokenSeparators={[',', ' ', '\n']}
-                    placeholder={l.line.tracePrefix ? `扫码：以 ${l.line.tracePrefix} 开头的 20 位码或 GS1 码` : '扫码：20 位码、GS1 码或企业码'}
-                    style={{ width: '100%' }}
-                    open={false}
-                    aria-label="追溯码"
-                  />
+                  <>
+                    <Select
+                      mode="tags"
+                      value={l.traceCodes}
+                      onChange={(codes: string[]) => scanCodes(l, codes)}
+                      tokenSeparators={[',', ' ', '\n']}
+                      placeholder={l.line.tracePrefix ? `扫码：以 ${l.line.tracePrefix} 开头的 20 位码或 GS1 码` : '扫码：20 位码、GS1 码或企业码'}
+                      style={{ width: '100%' }}
+                      open={false}
+                      aria-label="追溯码"
+                    />
+                    {l.traceCodes.length > 0 && (
+                      <Typography.Text type="secondary" data-testid="receipt-scanned">
+                        已扫 {scannedBoxes(l)}/{Math.floor(((l.qty ?? 0) - (l.rejectedQty ?? 0)) / l.line.packSize)} 盒
+                        {l.traceCodes.some((c) => packed[c]) ? '（含大码/中码）' : ''}
+                      </Typography.Text>
+                    )}
+                  </>
                 ),
               },
               {

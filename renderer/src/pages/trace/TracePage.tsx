@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { Alert, Card, Descriptions, Empty, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { CloudUploadOutlined } from '@ant-design/icons';
 import type { MethodOutput } from '../../../../shared/contract';
 import { BOX_ANOMALY_LABELS, BOX_STATE_LABELS, TRACE_KIND_LABELS } from '../../../../shared/traceCodes';
 import { Page } from '../../components/Page';
 import { ScanInput } from '../../components/ScanInput';
 import { useApiLookup } from './useTraceLookup';
+import { ImportPackagesModal } from './ImportPackagesModal';
+import { PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
+import { useSession } from '../../stores/session';
 
 type Lookup = MethodOutput<'trace.lookup'>;
 
@@ -36,8 +40,21 @@ export default function TracePage() {
       live = false;
     };
   }, [asked]);
+  const [importing, setImporting] = useState(false);
+  const role = useSession((s) => s.user?.role);
   return (
-    <Page title="药品追溯" subTitle="扫描或输入一盒药的追溯码，查看它从配送企业到患者的每一步：单据、经手人、日期">
+    <Page
+      title="药品追溯"
+      subTitle="扫描或输入一盒药的追溯码，查看它从配送企业到患者的每一步：单据、经手人、日期"
+      extra={
+        (role === 'pharmacist' || role === 'admin') && (
+          <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
+            导入大码/中码关联
+          </Button>
+        )
+      }
+    >
+      <ImportPackagesModal open={importing} onClose={() => setImporting(false)} />
       <Card style={{ marginBottom: 16 }}>
         <ScanInput
           label="追溯码"
@@ -47,6 +64,11 @@ export default function TracePage() {
             setProblem(null);
             setResult({ asked: code, r });
             setParams({ code }, { replace: true });
+            if (r.package)
+              return {
+                tone: 'ok',
+                message: `${PACKAGE_LEVEL_SHORT[r.package.level]} ${code}：装有 ${r.package.boxCount} 盒，其中 ${r.package.atHubCount} 盒在中心药库`,
+              };
             if (!r.box && r.events.length === 0) return { tone: 'warn', message: `卫生院没有追溯码 ${code} 的任何记录` };
             return { tone: r.events.some((e) => e.anomaly) ? 'warn' : 'ok', message: `追溯码 ${code}：${r.events.length} 条记录` };
           }}
@@ -88,7 +110,12 @@ function TraceResult({ r }: { r: Lookup }) {
             </>
           )}
         </Descriptions>
-        {!r.box && (
+        {r.packedIn.length > 0 && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+            装在 {r.packedIn.map((p) => `${PACKAGE_LEVEL_SHORT[p.level]} ${p.code}`).join(' → ')} 里
+          </Typography.Paragraph>
+        )}
+        {!r.box && !r.package && (
           <Alert
             type="warning"
             showIcon
@@ -98,41 +125,101 @@ function TraceResult({ r }: { r: Lookup }) {
           />
         )}
       </Card>
-      <Card title="经过">
-        {r.events.length === 0 ? (
-          <Empty description="没有记录" />
-        ) : (
-          <Timeline
-            items={r.events.map((e) => ({
-              color: e.anomaly ? 'red' : e.event === 'dispense' ? 'gray' : 'green',
-              content: (
-                <div data-testid="trace-event">
-                  <Space wrap size={6}>
-                    <Typography.Text strong>{e.businessDate}</Typography.Text>
-                    <Typography.Text>{e.eventLabel}</Typography.Text>
-                    {e.anomaly && <Tag color="red">{BOX_ANOMALY_LABELS[e.anomaly].split('：')[0]}</Tag>}
-                    {e.docStatus === 'reversed' && <Tag>已冲销</Tag>}
-                  </Space>
-                  <div className="muted">
-                    {[
-                      e.supplierName && `配送企业 ${e.supplierName}`,
-                      e.docNo && `单据 ${e.docNo}`,
-                      e.visitNo && e.visitNo !== e.docNo && `就诊号 ${e.visitNo}`,
-                      e.fromStore && `从 ${e.fromStore}`,
-                      e.toStore && `到 ${e.toStore}`,
-                      e.clinicName && !e.toStore && e.clinicName,
-                      `经手人 ${e.userName}`,
-                    ]
-                      .filter(Boolean)
-                      .join(' · ')}
+      {r.package && <PackageCard pack={r.package} />}
+      {!r.package && (
+        <Card title="经过">
+          {r.events.length === 0 ? (
+            <Empty description="没有记录" />
+          ) : (
+            <Timeline
+              items={r.events.map((e) => ({
+                color: e.anomaly ? 'red' : e.event === 'dispense' ? 'gray' : 'green',
+                content: (
+                  <div data-testid="trace-event">
+                    <Space wrap size={6}>
+                      <Typography.Text strong>{e.businessDate}</Typography.Text>
+                      <Typography.Text>{e.eventLabel}</Typography.Text>
+                      {e.anomaly && <Tag color="red">{BOX_ANOMALY_LABELS[e.anomaly].split('：')[0]}</Tag>}
+                      {e.docStatus === 'reversed' && <Tag>已冲销</Tag>}
+                    </Space>
+                    <div className="muted">
+                      {[
+                        e.supplierName && `配送企业 ${e.supplierName}`,
+                        e.docNo && `单据 ${e.docNo}`,
+                        e.visitNo && e.visitNo !== e.docNo && `就诊号 ${e.visitNo}`,
+                        e.fromStore && `从 ${e.fromStore}`,
+                        e.toStore && `到 ${e.toStore}`,
+                        e.clinicName && !e.toStore && e.clinicName,
+                        `经手人 ${e.userName}`,
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </div>
+                    {e.note && <Typography.Text type="danger">{e.note}</Typography.Text>}
                   </div>
-                  {e.note && <Typography.Text type="danger">{e.note}</Typography.Text>}
-                </div>
-              ),
-            }))}
-          />
-        )}
-      </Card>
+                ),
+              }))}
+            />
+          )}
+        </Card>
+      )}
     </Space>
+  );
+}
+
+/** A carton or middle pack: what is packed in it, and where each of its boxes is now. */
+function PackageCard({ pack }: { pack: NonNullable<Lookup['package']> }) {
+  const middles = pack.children.filter((c) => c.level !== null);
+  return (
+    <Card
+      title={`${PACKAGE_LEVEL_SHORT[pack.level]}：装有 ${pack.boxCount} 盒${middles.length ? `（${middles.length} 个中码）` : ''}`}
+      extra={
+        <Tag color={pack.atHubCount === pack.boxCount ? 'green' : pack.atHubCount ? 'gold' : 'default'}>
+          中心药库 {pack.atHubCount}/{pack.boxCount} 盒
+        </Tag>
+      }
+    >
+      {pack.atHubCount > 0 && pack.atHubCount < pack.boxCount && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`已拆开：还有 ${pack.atHubCount} 盒在中心药库，拣货时扫这个码只出库这 ${pack.atHubCount} 盒`}
+        />
+      )}
+      <Table
+        size="small"
+        rowKey="code"
+        pagination={pack.boxes.length > 20 ? { pageSize: 20, size: 'small' } : false}
+        dataSource={pack.boxes}
+        columns={[
+          {
+            title: '小码 / 批号',
+            dataIndex: 'code',
+            render: (c: string, b) => (
+              <>
+                <Typography.Text code>{c}</Typography.Text>
+                <div className="muted">{b.batchNo ? `批号 ${b.batchNo}` : '—'}</div>
+              </>
+            ),
+          },
+          {
+            title: '现在',
+            key: 'state',
+            render: (_, b) =>
+              !b.registered ? (
+                <Tag>未登记（无码库存）</Tag>
+              ) : b.state ? (
+                <>
+                  <Tag color={STATE_COLORS[b.state]}>{BOX_STATE_LABELS[b.state]}</Tag>
+                  {b.storeName}
+                </>
+              ) : (
+                <Tag>在其他卫生室</Tag>
+              ),
+          },
+        ]}
+      />
+    </Card>
   );
 }

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import type { Browser, Page } from '@playwright/test';
+import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu, signIn } from './pages/app';
+import { api, apiAs, seedCatalog } from './seed';
+
+/**
+ * Cartons (大码) end to end: the pharmacist imports the supplier's code association file on the 追溯 page, the
+ * carton is received (expanded into its boxes by the server), and while picking a delivery the pharmacist scans a
+ * loose box and then the carton's code, as a keyboard-wedge scanner types it (the code, then Enter): the line's
+ * count jumps by the carton's boxes, and the delivery carries them all.
+ */
+test.describe.configure({ mode: 'serial' });
+
+let server: ServerHandle;
+test.beforeAll(async () => {
+  server = await startServer({ clock: E2E_CLOCK });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+const PASSWORD = 'Qingshi2026';
+const SHOTS = '/work/shots/trace-cartons';
+const box = (n: number) => `8123456000000000000${n}`;
+const CARTON = '81234569900000000001';
+const MIDDLE = (n: number) => `8123456880000000000${n}`;
+
+async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function scan(page: Page, label: string, text: string) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.pressSequentially(text, { delay: 5 });
+  await input.press('Enter');
+}
+
+/** The distributor's file: a carton of two middle packs of two boxes each. */
+const ASSOCIATION = [
+  '国药控股 追溯码关联关系（随货同行单 SH20260316001）',
+  '大码,小码,包装层级',
+  `${CARTON},${MIDDLE(1)},大码`,
+  `${CARTON},${MIDDLE(2)},大码`,
+  `${MIDDLE(1)},${box(3)},中码`,
+  `${MIDDLE(1)},${box(4)},中码`,
+  `${MIDDLE(2)},${box(5)},中码`,
+  `${MIDDLE(2)},${box(6)},中码`,
+].join('\r\n');
+
+async function desktop(browser: Browser, width: number) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, server.url, 'yaoku', PASSWORD);
+  return page;
+}
+
+test('the pharmacist imports the association file and picks a delivery by scanning a carton', async ({ browser }) => {
+  const setup = await browser.newContext({ baseURL: server.url });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
+  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+  const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
+  const ids = await seedCatalog(yaoku);
+  const req = await api(doctorApi, 'requisitions.submit', { submitToken: 'carton-e2e-0001', lines: [{ drugId: ids.amox, qty: 144, enteredIn: 'base' }] });
+  await api(yaoku, 'requisitions.decide', { id: req.id, lines: req.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
+  const preview = await api(yaoku, 'aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
+  const agg = await api(yaoku, 'aggregation.create', { requisitionIds: [req.id], hubReplenishment: false, fingerprint: preview.fingerprint });
+  await api(yaoku, 'orders.send', { id: agg.orders[0].id });
+  const order = await api(yaoku, 'orders.get', { id: agg.orders[0].id });
+
+  // 1. The association file, imported on the 追溯 page: preview, then import.
+  const ph = await desktop(browser, 1366);
+  await openMenu(ph, '药品追溯', '药品追溯');
+  await ph.getByRole('button', { name: '导入大码/中码关联' }).click();
+  const modal = ph.getByRole('dialog', { name: '导入大码/中码关联' });
+  await modal.locator('input[type=file]').setInputFiles({ name: '关联关系.csv', mimeType: 'text/csv', buffer: Buffer.from(ASSOCIATION, 'utf8') });
+  await expect(modal.getByText('工作表', { exact: false })).toContainText('表头在第 2 行');
+  await expect(modal.locator('.ant-statistic').filter({ hasText: '新关联' })).toContainText('6');
+  await expect(modal.locator('.ant-statistic').filter({ hasText: '小码（盒）' })).toContainText('4');
+  await shot(ph, 'import-preview-1366');
+  await modal.getByRole('button', { name: '导入' }).click();
+  await expect(modal.getByText('导入完成')).toBeVisible();
+  await modal.getByRole('button', { name: '完成' }).click();
+
+  // The carton received by the real handler, with two loose boxes: six boxes at the hub.
+  await api(yaoku, 'receipts.create', {
+    poId: order.id,
+    invoiceNo: 'FP-CARTON-1',
+    lines: [{ poLineId: order.lines[0].id, batchNo: 'A2611', expiryDate: '2028-10-31', qty: 144, traceCodes: [CARTON, box(1), box(2)] }],
+  });
+
+  // 2. Picking: a loose box, then the carton, typed into the scan box with Enter; the count jumps by four.
+  await openMenu(ph, '配送出库');
+  await ph
+    .getByRole('row', { name: /阿莫西林胶囊/ })
+    .getByRole('checkbox')
+    .check();
+  await ph.getByRole('button', { name: /预览出库/ }).click();
+  const dialog = ph.getByRole('dialog', { name: /出库预览/ });
+  await scan(ph, '扫码拣货', box(1));
+  await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 1/6 盒');
+  await expect(dialog.getByTestId('picked-count')).toHaveText('1/6 盒');
+  await scan(ph, '扫码拣货', CARTON);
+  await expect(dialog.getByRole('status')).toHaveText(`大码 ${CARTON}：加入 4 盒，阿莫西林胶囊 已扫 5/6 盒`);
+  await expect(dialog.getByTestId('picked-count')).toHaveText('5/6 盒');
+  await scan(ph, '扫码拣货', box(4));
+  await expect(dialog.getByRole('status')).toHaveText(`${box(4)} 已经扫过`);
+  await shot(ph, 'pick-carton-1366');
+  await dialog.getByRole('button', { name: '确认出库' }).click();
+  await expect(ph.getByText(/配送单 CK-\d{6}-0001 已出库/)).toBeVisible();
+
+  const deliveries = await api(yaoku, 'deliveries.list', { limit: 10 });
+  const delivery = await api(yaoku, 'deliveries.get', { id: deliveries[0].id });
+  const codes = delivery.lines.flatMap((l: { boxes: { code: string }[] }) => l.boxes.map((b) => b.code)).sort();
+  expect(codes).toEqual([box(1), box(3), box(4), box(5), box(6)]);
+
+  // 3. The carton on the 追溯 page: its boxes and where they are now.
+  await openMenu(ph, '药品追溯', '药品追溯');
+  await scan(ph, '追溯码', CARTON);
+  await expect(ph.getByRole('status')).toHaveText(`大码 ${CARTON}：装有 4 盒，其中 0 盒在中心药库`);
+  await expect(ph.getByText('配送途中').first()).toBeVisible();
+  await shot(ph, 'carton-lookup-1366');
+
+  // The same screens at 1440 and on a 390 px phone.
+  for (const width of [1440, 390]) {
+    const page = await desktop(browser, width);
+    await openMenu(page, '药品追溯', '药品追溯');
+    await scan(page, '追溯码', MIDDLE(1));
+    await expect(page.getByRole('status')).toHaveText(`中码 ${MIDDLE(1)}：装有 2 盒，其中 0 盒在中心药库`);
+    await shot(page, `carton-lookup-${width}`);
+    await page.getByRole('button', { name: '导入大码/中码关联' }).click();
+    const again = page.getByRole('dialog', { name: '导入大码/中码关联' });
+    await again.locator('input[type=file]').setInputFiles({ name: '关联关系.csv', mimeType: 'text/csv', buffer: Buffer.from(ASSOCIATION, 'utf8') });
+    // The same file again: everything already imported, nothing to import.
+    await expect(again.locator('.ant-statistic').filter({ hasText: '已导入过' })).toContainText('6');
+    await expect(again.getByRole('button', { name: '导入' })).toBeDisabled();
+    await shot(page, `import-again-${width}`);
+    await page.context().close();
+  }
+});
