@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Alert, Button, Empty, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Empty, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { z } from 'zod';
 import type { pendingIssueLine, stockApi } from '../../../../shared/contract/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -31,6 +31,8 @@ function PendingTab() {
   const [selected, setSelected] = useState<number[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [picks, setPicks] = useState<Record<number, string[]>>({});
+  // Why a drug goes to a clinic that cannot keep it as its label says (the preview names those lines).
+  const [overrides, setOverrides] = useState<Record<number, string>>({});
   const lookup = useApiLookup();
   const create = useApiMutation('deliveries.create', {
     invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
@@ -40,6 +42,7 @@ function PendingTab() {
       setSelected([]);
       setQty({});
       setPicks({});
+      setOverrides({});
     },
   });
 
@@ -75,6 +78,7 @@ function PendingTab() {
     try {
       setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
       setPicks({});
+      setOverrides({});
     } catch (err) {
       message.error((err as Error).message);
     }
@@ -153,10 +157,29 @@ function PendingTab() {
         width={800}
         confirmLoading={create.isPending}
         onCancel={() => setPreview(null)}
-        onOk={() => create.mutate({ clinicId: current!, lines: chosen.map((l) => ({ ...l, traceCodes: picks[l.requisitionLineId] ?? [] })) })}
+        okButtonProps={{ disabled: (preview?.lines ?? []).some((l) => l.storageMismatch && !overrides[l.requisitionLineId]?.trim()) }}
+        onOk={() =>
+          create.mutate({
+            clinicId: current!,
+            lines: chosen.map((l) => ({
+              ...l,
+              traceCodes: picks[l.requisitionLineId] ?? [],
+              storageOverrideReason: overrides[l.requisitionLineId]?.trim() || null,
+            })),
+          })
+        }
       >
         {preview && (
           <>
+            {preview.lines.some((l) => l.storageMismatch) && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                title="有药品卫生室不能按贮藏条件保存"
+                description="如确需配送，请在该行填写原因：原因与出库人记入配送单，打印在配送单上，追溯时可见。"
+              />
+            )}
             <Alert
               type="info"
               showIcon
@@ -172,7 +195,30 @@ function PendingTab() {
               rowKey="requisitionLineId"
               dataSource={preview.lines}
               columns={[
-                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+                {
+                  title: '药品',
+                  key: 'drug',
+                  render: (_, l) => (
+                    <>
+                      <DrugName name={l.drugName} spec={l.spec} />
+                      {l.storageMismatch && (
+                        <div style={{ marginTop: 4 }}>
+                          <Typography.Text type="danger">{l.storageMismatch}</Typography.Text>
+                          <Input
+                            size="small"
+                            maxLength={200}
+                            style={{ marginTop: 4 }}
+                            aria-label={`${l.drugName} 仍配送的原因`}
+                            placeholder="仍要配送的原因（必填）"
+                            status={overrides[l.requisitionLineId]?.trim() ? undefined : 'error'}
+                            value={overrides[l.requisitionLineId] ?? ''}
+                            onChange={(e) => setOverrides({ ...overrides, [l.requisitionLineId]: e.target.value })}
+                          />
+                        </div>
+                      )}
+                    </>
+                  ),
+                },
                 { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
                 {
                   title: '已扫',
