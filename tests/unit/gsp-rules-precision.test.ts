@@ -5,7 +5,7 @@ import { evaluateRules } from '../../electron/domain/supervision/engine';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { addDays } from '../../shared/dates';
 import { GSP_RULE_KEYS, makeFingerprint } from '../../shared/supervision';
-import { createClinic, createTestHub, createUser, ManualClock, type TestHub } from '../helpers/runtime';
+import { ADMIN_PASSWORD, createClinic, createTestHub, createUser, ManualClock, type TestHub } from '../helpers/runtime';
 import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
 
 /**
@@ -176,5 +176,17 @@ describe('the cold-chain rule on planted weeks', () => {
       coldchain: { minLines: 5, minOutOfRange: 1, minMissed: 2 },
     });
     expect(signals).toEqual([]);
+  });
+
+  it("counts each clinic's missed and out-of-range readings per month on the 三保 dashboard, per area", async () => {
+    await hub.admin.call('auth.login', { username: 'admin', password: ADMIN_PASSWORD });
+    const board = await hub.admin.call('supervision.dashboard', { from: '2026-02', to: '2026-02' });
+    const byCode = Object.fromEntries(board.storageLog.clinics.map((c) => [c.clinicCode, c]));
+    // C01: excursions on 02-04 and 02-25; missed: 02-01 (the fridge's first day, nobody read it) and 02-17 both slots.
+    expect(byCode.C01).toMatchObject({ outOfRange: 2, missed: 4, hasFridge: true, areaCount: 1 });
+    expect(byCode.C01.months[0].areas).toEqual([{ areaId: expect.any(Number), areaName: '冷藏柜', outOfRange: 2, missed: 4 }]);
+    // C04's excursion of the last week was a typing mistake, corrected: it no longer counts.
+    expect(byCode.C04).toMatchObject({ outOfRange: 2, missed: 3 });
+    expect(byCode.C06).toMatchObject({ outOfRange: 0, missed: 0, hasFridge: false, areaCount: 0 });
   });
 });

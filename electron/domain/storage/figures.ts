@@ -4,7 +4,7 @@
  * whole days before `missedBefore`: a slot of the day still under way is not missed yet.
  */
 import { sql, type ReadDb } from '../../db/database';
-import { addDays } from '../../../shared/dates';
+import { addDays, periodBounds } from '../../../shared/dates';
 import { READING_SLOTS, type AreaKind, type ReadingSlot } from '../../../shared/gsp';
 
 export interface StoreArea {
@@ -51,4 +51,38 @@ export function tallyArea(db: ReadDb, area: StoreArea, from: string, to: string,
       .map((r) => ({ readingId: r.id, date: r.date, slot: r.slot, temperature: r.temperature, humidity: r.humidity, action: r.action })),
     missed,
   };
+}
+
+/**
+ * Missed and out-of-range readings of every clinic's active areas, per month of [first, last] (三保 dashboard):
+ * what the hub's supervisor looks at first, with each area's counts to drill down to its log.
+ */
+export function clinicLogFigures(db: ReadDb, clinics: { clinicId: number; storeId: number }[], periods: string[], first: string, last: string, today: string) {
+  const areas = activeAreas(
+    db,
+    clinics.map((c) => c.storeId),
+  );
+  return clinics.map((c) => {
+    const mine = areas.filter((a) => a.storeId === c.storeId);
+    const months = periods.map((period) => {
+      const month = periodBounds(period);
+      const from = month.first > first ? month.first : first;
+      const to = month.last < last ? month.last : last;
+      const tallies = mine.map((a) => tallyArea(db, a, from, to, today));
+      return {
+        period,
+        outOfRange: tallies.reduce((n, t) => n + t.outOfRange.length, 0),
+        missed: tallies.reduce((n, t) => n + t.missed.length, 0),
+        areas: tallies.map((t) => ({ areaId: t.area.id, areaName: t.area.name, outOfRange: t.outOfRange.length, missed: t.missed.length })),
+      };
+    });
+    return {
+      clinicId: c.clinicId,
+      areaCount: mine.length,
+      hasFridge: mine.some((a) => a.kind === 'cold'),
+      outOfRange: months.reduce((n, m) => n + m.outOfRange, 0),
+      missed: months.reduce((n, m) => n + m.missed, 0),
+      months,
+    };
+  });
 }
