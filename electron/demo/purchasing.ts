@@ -253,7 +253,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const deliveries: number[] = [];
     for (const [clinicId, lines] of byClinic) {
       try {
-        deliveries.push((await call(ph, 'deliveries.create', { clinicId, lines })).id);
+        deliveries.push((await call(ph, 'deliveries.create', { clinicId, lines: await gsp.withStorageReasons(clinicId, lines) })).id);
       } catch {
         // The hub ran short for this clinic today (another clinic took the last lots): next delivery.
       }
@@ -329,7 +329,6 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     let cancelledOnce = false;
     for (let d = start; d < today; d = addDays(d, 1)) {
       await goTo(d);
-      if (d === start) await gsp.setUp();
       await demoSettlementDay(runtime, d); // month-end close on the 3rd, supplier payments on the 10th
       await gsp.day(daysBefore(d)); // temperature and humidity readings; the quarantine case's destruction
       const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today
