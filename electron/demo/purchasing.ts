@@ -107,6 +107,16 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
       drugs.map((drug) => ({ drug, perDay: Math.max(1, Math.round(drug.packSize * (0.04 + r.next() * 0.16))) })),
     );
   }
+  // Two clinics keep insulin for their diabetic patients: one with a fridge, one without (its insulin is issued
+  // with the pharmacist's reason, and supervision shows its dispensing as the cold-chain signal). No random draw,
+  // so the rest of the simulation plays as before.
+  const insulin = all.find((d) => d.name.includes('胰岛素'));
+  if (insulin) {
+    for (const c of [clinics.find((x) => x.id % 2 === 1), clinics.find((x) => x.id % 2 === 0)]) {
+      const items = c && formulary.get(c.id);
+      if (items && !items.some((i) => i.drug.id === insulin.id)) items.push({ drug: insulin, perDay: 1 });
+    }
+  }
   const onHand = new Map<string, number>(); // clinicId:drugId → base units on the clinic's shelf
 
   // The clock: 09:00 China time of the simulated day, a few minutes later for every call.
