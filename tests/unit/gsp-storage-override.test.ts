@@ -18,6 +18,7 @@ let insulin: SeedDrug;
 let amox: SeedDrug;
 
 const db = () => hub.runtime.app.db;
+const INSULIN_BOX = '81234560000000000101';
 const clinicStoreId = () => (sql(db(), "SELECT id FROM stores WHERE kind = 'clinic' AND clinic_id = ?").get(clinicId) as { id: number }).id;
 
 beforeEach(async () => {
@@ -31,7 +32,7 @@ beforeEach(async () => {
   await pharmacist.call('gsp.setDrugStorage', { drugId: insulin.id, storageCondition: 'cold', specialControl: false });
   for (const drug of [insulin, amox]) {
     const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug, qty: 10 * drug.packSize }]);
-    const cold = drug === insulin ? { arrivalTemp: 50, transportRecord: '冷藏箱 5.0 ℃' } : {};
+    const cold = drug === insulin ? { arrivalTemp: 50, transportRecord: '冷藏箱 5.0 ℃', traceCodes: [INSULIN_BOX] } : {};
     await pharmacist.call('receipts.create', {
       poId,
       invoiceNo: 'FP001',
@@ -76,7 +77,7 @@ describe('issuing a drug the clinic cannot keep', () => {
     ]);
     const delivery = await issue([
       { requisitionLineId: amoxLine, qty: 24, storageOverrideReason: '甲胰岛素专用，忽略' },
-      { requisitionLineId: insulinLine, qty: 2, storageOverrideReason: '患者当天取走注射，村医以保温箱暂存' },
+      { requisitionLineId: insulinLine, qty: 2, storageOverrideReason: '患者当天取走注射，村医以保温箱暂存', traceCodes: [INSULIN_BOX] },
     ]);
     const byDrug = (id: number) => delivery.lines.find((l) => l.drugId === id)!;
     expect(byDrug(insulin.id).storageOverride).toEqual({ reason: '患者当天取走注射，村医以保温箱暂存', byName: '周药师' });
@@ -87,6 +88,11 @@ describe('issuing a drug the clinic cannot keep', () => {
     expect((await pharmacist.call('deliveries.get', { id: delivery.id })).lines.find((l) => l.drugId === insulin.id)?.storageOverride?.reason).toBe(
       '患者当天取走注射，村医以保温箱暂存',
     );
+    // The box's trace shows why it went to a clinic without a fridge, and who decided.
+    const trace = await pharmacist.call('trace.lookup', { code: INSULIN_BOX });
+    const issued = trace.events.find((e) => e.event === 'issue')!;
+    expect(issued.storageOverride).toBe('患者当天取走注射，村医以保温箱暂存（周药师）');
+    expect(trace.events.find((e) => e.event === 'receipt')!.storageOverride).toBeNull();
   });
 
   it('needs no override once the clinic has an active fridge; 阴凉 is kept by a 阴凉库 or a 冷藏柜', async () => {
