@@ -45,7 +45,7 @@ afterEach(() => {
   hub.close();
 });
 
-const issue = (lines: { requisitionLineId: number; qty: number; storageOverrideReason?: string }[]) =>
+const issue = (lines: { requisitionLineId: number; qty: number; storageOverrideReason?: string; traceCodes?: string[] }[]) =>
   pharmacist.call('deliveries.create', { clinicId, lines });
 
 describe('issuing a drug the clinic cannot keep', () => {

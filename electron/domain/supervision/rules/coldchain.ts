@@ -34,7 +34,7 @@ export const coldChainRule: Rule = {
     for (const s of clinicStoreList(db, w.clinicId)) {
       const fridges = activeAreas(db, [s.storeId], ['cold']);
       for (let monday = mondayOf(w.from); monday <= w.to; monday = addDays(monday, 7)) {
-        const from = maxDate(monday, w.from);
+        const from = monday; // like the weekly spike rule: a week that began before the window counts from its Monday
         const to = minDate(addDays(monday, 6), w.to);
         const lines = monthsOf(from, to).flatMap(
           (m) => dispensed.all(m, s.storeId, maxDate(from, `${m}-01`), minDate(to, `${m}-31`)) as { id: number; date: string; drugId: number }[],
