@@ -8,7 +8,9 @@
 export const LEDGER_RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', 'shortage'] as const;
 /** Rules over what scanning trace codes at the counter recorded (stock/boxes.ts): each case is a scanned code. */
 export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap'] as const;
-export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS] as const;
+/** Rules over the GSP records: what the temperature and humidity log says of the stores that dispensed. */
+export const GSP_RULE_KEYS = ['coldchain'] as const;
+export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS, ...GSP_RULE_KEYS] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
 export interface ThresholdParam {
@@ -62,6 +64,11 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
   stray: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
   outside: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
   codeswap: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
+  coldchain: [
+    p('minLines', '该周冷链药品用药条数下限', '条', 1, 1, 10_000),
+    p('minOutOfRange', '该周冷藏柜超出范围次数下限', '次', 1, 1, 14),
+    p('minMissed', '该周冷藏柜缺记时段下限', '个', 2, 1, 14),
+  ],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {
@@ -75,6 +82,7 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   stray: '串货（码未配送到本室）',
   outside: '体外采购（码未入库）',
   codeswap: '码与药品不符',
+  coldchain: '冷藏柜异常周发出冷链药品',
 };
 
 export type Thresholds = Record<string, number>;

@@ -3,6 +3,9 @@
  * the hub store and every clinic, a month of twice-daily readings (a few out of range with the action taken,
  * a few missed), insulin kept 冷藏 (accepted with its arrival temperature and a second acceptor), and one
  * quarantine case: boxes refused as damaged at a receipt, destroyed a few days later under a witness.
+ * The hub began its GSP records a month ago: storage conditions and areas date from then. Clinics with an even
+ * id have no fridge, so insulin reaches them only with the pharmacist's reason (the override on the line), and
+ * their insulin dispensing shows on the supervision screen as the cold-chain signal.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { AREA_DEFAULT_RANGES, type AreaKind } from '../../shared/gsp';
@@ -55,7 +58,10 @@ export function demoGsp(call: Call, clinics: { id: number; username: string }[],
 
   async function readings(offset: number): Promise<void> {
     if (offset > READING_DAYS) return;
-    if (areas.length === 0) await makeAreas();
+    if (areas.length === 0) {
+      await setUp();
+      await makeAreas();
+    }
     for (const [i, a] of areas.entries()) {
       for (const slot of ['am', 'pm'] as const) {
         // A clinic now and then forgets the afternoon reading: the sheet shows it as 缺记.
@@ -74,7 +80,13 @@ export function demoGsp(call: Call, clinics: { id: number; username: string }[],
   }
 
   return {
-    setUp,
+    /** Reasons on the lines the clinic cannot keep, as the delivery page asks them (the preview names the lines). */
+    async withStorageReasons<L extends { requisitionLineId: number; qty: number }>(clinicId: number, lines: L[]) {
+      const preview = await call(PH, 'deliveries.preview', { clinicId, lines });
+      return lines.map((l, i) =>
+        preview.lines[i].storageMismatch ? { ...l, storageOverrideReason: '本室未配冷藏柜：村医带冷藏箱来院领取，当天为患者注射，余量存卫生院冷藏柜' } : l,
+      );
+    },
     /** Acceptance fields for one receipt of the simulation (the refusal on its day). */
     acceptLines(lines: ReceiveLine[], offset: number, drugOf: (poLineId: number) => number, packSizeOf: (poLineId: number) => number) {
       const coldLines = lines.filter((l) => cold.has(drugOf(l.poLineId)));

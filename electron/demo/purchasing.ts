@@ -107,6 +107,16 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
       drugs.map((drug) => ({ drug, perDay: Math.max(1, Math.round(drug.packSize * (0.04 + r.next() * 0.16))) })),
     );
   }
+  // Two clinics keep insulin for their diabetic patients: one with a fridge, one without (its insulin is issued
+  // with the pharmacist's reason, and supervision shows its dispensing as the cold-chain signal). No random draw,
+  // so the rest of the simulation plays as before.
+  const insulin = all.find((d) => d.name.includes('胰岛素'));
+  if (insulin) {
+    for (const c of [clinics.find((x) => x.id % 2 === 1), clinics.find((x) => x.id % 2 === 0)]) {
+      const items = c && formulary.get(c.id);
+      if (items && !items.some((i) => i.drug.id === insulin.id)) items.push({ drug: insulin, perDay: 1 });
+    }
+  }
   const onHand = new Map<string, number>(); // clinicId:drugId → base units on the clinic's shelf
 
   // The clock: 09:00 China time of the simulated day, a few minutes later for every call.
@@ -253,7 +263,7 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     const deliveries: number[] = [];
     for (const [clinicId, lines] of byClinic) {
       try {
-        deliveries.push((await call(ph, 'deliveries.create', { clinicId, lines })).id);
+        deliveries.push((await call(ph, 'deliveries.create', { clinicId, lines: await gsp.withStorageReasons(clinicId, lines) })).id);
       } catch {
         // The hub ran short for this clinic today (another clinic took the last lots): next delivery.
       }
@@ -329,7 +339,6 @@ export async function generatePurchasingHistory(runtime: Runtime, params: Purcha
     let cancelledOnce = false;
     for (let d = start; d < today; d = addDays(d, 1)) {
       await goTo(d);
-      if (d === start) await gsp.setUp();
       await demoSettlementDay(runtime, d); // month-end close on the 3rd, supplier payments on the 10th
       await gsp.day(daysBefore(d)); // temperature and humidity readings; the quarantine case's destruction
       const offset = (Date.parse(today) - Date.parse(d)) / 86_400_000; // days before today

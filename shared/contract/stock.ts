@@ -128,6 +128,10 @@ export const deliveryLine = z.object({
     .describe(`差异处理方式。${valuesText(resolutionLabels)}；null = 没有差异或尚未处理`),
   resolutionNote: out.text('差异处理说明；null = 尚未处理').nullable(),
   boxes: z.array(boxOnLine).describe('本行扫码出库的各盒（追溯码与现在的状态），按扫码顺序；未扫码出库的为空'),
+  storageOverride: z
+    .object({ reason: out.text('贮藏条件不符仍配送的原因'), byName: out.text('决定配送的人') })
+    .nullable()
+    .describe('卫生室不能按药品的贮藏条件保存（如冷藏药品而没有启用的冷藏柜）仍配送时的原因与决定人；null = 条件相符'),
 });
 
 export const deliveryStatus = z
@@ -697,6 +701,9 @@ export const stockApi = {
                 }),
               )
               .describe('按先到期先出（FEFO）分配的批次（不含过期批次）；中心药库未过期库存不足时整个预览答 409 INSUFFICIENT_STOCK'),
+            storageMismatch: out
+              .text('卫生室不能按该药品的贮藏条件保存的原因（如没有启用的冷藏柜）；出库时须填写 storageOverrideReason；null = 条件相符')
+              .nullable(),
           }),
         )
         .describe('每个请领行一行，与输入同序'),
@@ -723,6 +730,10 @@ export const stockApi = {
               .describe(
                 '拣货时扫码的各盒（可不扫）：须在中心药库、是本行药品，且属于按先到期先出分给本行的批次；个数不超过该批次的整盒数。扫大码/中码（已导入关联关系）等于扫了其中仍在中心药库的每一盒（已拆开发出一部分的，只算剩下的）',
               ),
+            storageOverrideReason: about(
+              optionalText(200, '贮藏条件不符的配送原因'),
+              '卫生室不能按药品贮藏条件保存时（冷藏药品而该室没有启用的冷藏柜；阴凉药品而没有阴凉库或冷藏柜）仍要配送的原因：这时必填，否则答 422 BUSINESS_RULE 并指明该行；条件相符时忽略',
+            ),
           }),
         )
         .min(1, '请选择要出库的明细')
@@ -1019,6 +1030,7 @@ export const stockApi = {
             fromStore: out.text('从哪个库房；null = 无').nullable(),
             toStore: out.text('到哪个库房；null = 离开账面或未移动').nullable(),
             userName: out.text('经手人'),
+            storageOverride: out.text('配送行的贮藏条件不符仍配送的原因及决定人，如“卫生室冰箱维修中（周药师）”；null = 不是这样的配送').nullable(),
           }),
         )
         .describe('经过的每一步，按业务日期；村医只看到中心药库和本室的记录'),

@@ -235,6 +235,42 @@ export const dashboard = z.object({
       byRule: z.array(z.object({ key: ruleKey, title: out.text('规则名称'), open: out.count('未排除的信号') })).describe('按规则'),
     })
     .describe('异常信号'),
+  storageLog: z
+    .object({
+      from: out.date('统计的第一天'),
+      to: out.date('统计的最后一天（不晚于今天；今天的时段不计缺记）'),
+      clinics: z
+        .array(
+          z.object({
+            ...clinicHead,
+            areaCount: out.count('启用的储存区'),
+            hasFridge: out.flag('有启用的冷藏柜'),
+            outOfRange: out.count('超出范围的有效记录'),
+            missed: out.count('缺记的时段（每个储存区每天上午、下午）'),
+            months: z
+              .array(
+                z.object({
+                  period: out.period('月份'),
+                  outOfRange: out.count('超出范围的有效记录'),
+                  missed: out.count('缺记的时段'),
+                  areas: z
+                    .array(
+                      z.object({
+                        areaId: out.id('储存区（storage.log 的 areaId）'),
+                        areaName: out.text('储存区名称'),
+                        outOfRange: out.count('超出范围的有效记录'),
+                        missed: out.count('缺记的时段'),
+                      }),
+                    )
+                    .describe('按储存区：明细见 storage.log（该储存区该月的记录表）'),
+                }),
+              )
+              .describe('按月'),
+          }),
+        )
+        .describe('按卫生室编码'),
+    })
+    .describe('温湿度记录：各卫生室每月超出范围与缺记的次数'),
 });
 
 export const DRILL_FIGURES = ['insurance', 'vbp', 'stockout', 'nearExpiry', 'consumption', 'accuracy'] as const;

@@ -35,6 +35,12 @@ describe('demo supervision', () => {
     expect(dash.insurance.total.amount).toBeGreaterThan(0);
     expect(dash.vbp.total.vbpAmount).toBeGreaterThan(0);
     expect(dash.consumption.topDrugs.length).toBeGreaterThan(0);
+    // GSP: clinics without a fridge, the log's missed and out-of-range readings, insulin issued with a reason.
+    expect(dash.storageLog.clinics.some((c) => !c.hasFridge)).toBe(true);
+    expect(dash.storageLog.clinics.reduce((n, c) => n + c.outOfRange, 0)).toBeGreaterThan(0);
+    expect(dash.storageLog.clinics.reduce((n, c) => n + c.missed, 0)).toBeGreaterThan(0);
+    const overridden = runtime.app.db.prepare('SELECT count(*) AS n FROM delivery_lines WHERE storage_override_reason IS NOT NULL').get() as { n: number };
+    expect(overridden.n).toBeGreaterThan(0);
   });
 
   it('has a supplier shipping by the carton: the association imported, deliveries picked by middle pack and by the opened carton', async () => {

@@ -16,6 +16,7 @@ import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/sto
 import { describeQty } from '../master-data/quantities';
 import { drugSnapshot, type DrugSnapshot } from '../master-data/drugs';
 import { nearExpiryLimit } from '../master-data/expiry';
+import { storageMismatch } from '../gsp/storage-fit';
 
 interface OutstandingLine {
   requisitionLineId: number;
@@ -88,6 +89,7 @@ export function previewDelivery(ctx: HandlerContext, input: ParsedInput<'deliver
     queues.set(drugId, allocateFefo(db, hub, drugId, total, ctx.today));
   }
   let totalAmount = 0;
+  const { storeId } = clinicStores(db, input.clinicId);
   const out = lines.map(({ qty, requisitionLineId, line }) => {
     const d = drugSnapshot(db, line.drugId);
     const lots = takeFrom(queues.get(line.drugId)!, qty);
@@ -102,6 +104,7 @@ export function previewDelivery(ctx: HandlerContext, input: ParsedInput<'deliver
       packSize: d.packSize,
       qty,
       lots: lots.map((lot) => ({ lotId: lot.lotId, batchNo: lot.batchNo, expiryDate: lot.expiryDate, qty: lot.qty, nearExpiry: lot.expiryDate < nearLimit })),
+      storageMismatch: storageMismatch(db, storeId, line.drugId),
     };
   });
   return { lines: out, totalAmount };
@@ -133,12 +136,13 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   const posting = postingContext(ctx, input.businessDate);
   assertPostable(db, posting.businessDate, ctx.today);
   const hub = hubStoreId(db);
-  const { transitId } = clinicStores(db, input.clinicId);
+  const { transitId, storeId } = clinicStores(db, input.clinicId);
   const seen = new Set<number>();
   for (const l of input.lines) {
     if (seen.has(l.requisitionLineId)) throw new AppError('VALIDATION', '同一条请领明细在出库单中出现了两次');
     seen.add(l.requisitionLineId);
   }
+  const overrides = storageOverrides(db, input, storeId);
 
   const docNo = nextDocNo(db, 'CK', posting.businessDate);
   const { lastInsertRowid } = sql(
@@ -155,6 +159,7 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   for (const l of input.lines) {
     const line = outstandingLine(db, input.clinicId, l.requisitionLineId, l.qty);
     const d = drugSnapshot(db, line.drugId);
+    const override = overrides.get(l.requisitionLineId) ?? null;
     // A carton scanned while picking puts on the delivery those of its boxes still at the hub: one opened at the
     // hub (some boxes issued before) stands for what is left in it.
     const codes = readLineCodesExpanding(
@@ -173,8 +178,8 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
       const { lastInsertRowid: lineId } = sql(
         db,
         `INSERT INTO delivery_lines (delivery_id, line_no, requisition_line_id, drug_id, lot_id, batch_no, expiry_date, qty, unit_cost, amount,
-                                     drug_name, spec, manufacturer, pack_unit, base_unit, pack_size)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+                                     drug_name, spec, manufacturer, pack_unit, base_unit, pack_size, storage_override_reason, storage_override_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         deliveryId,
         lineNo,
@@ -191,6 +196,8 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
         d.packUnit,
         d.baseUnit,
         d.packSize,
+        override,
+        override === null ? null : ctx.user.id,
       );
       const moved = transfer(posting, {
         fromStoreId: hub,
@@ -215,6 +222,26 @@ export function createDelivery(ctx: WriteContext, input: ParsedInput<'deliveries
   sql(db, 'UPDATE deliveries SET total_amount = ? WHERE id = ?').run(total, deliveryId);
   ctx.audit.target = `delivery:${deliveryId}`;
   return getDelivery(db, deliveryId);
+}
+
+/**
+ * The lines whose drug the clinic's store cannot keep (storage-fit): refused, naming the line, unless the line
+ * carries the reason the hub issues it anyway. Returns the reason to keep per requisition line.
+ */
+function storageOverrides(db: ReadDb, input: ParsedInput<'deliveries.create'>, storeId: number): Map<number, string> {
+  const kept = new Map<number, string>();
+  const refused: { path: string; message: string }[] = [];
+  input.lines.forEach((l, i) => {
+    const line = outstandingLine(db, input.clinicId, l.requisitionLineId, l.qty);
+    const why = storageMismatch(db, storeId, line.drugId);
+    if (!why) return;
+    if (l.storageOverrideReason) kept.set(l.requisitionLineId, l.storageOverrideReason);
+    else refused.push({ path: `lines.${i}.storageOverrideReason`, message: `第 ${i + 1} 行 ${drugSnapshot(db, line.drugId).drugName}：${why}` });
+  });
+  if (refused.length) {
+    throw new AppError('BUSINESS_RULE', `${refused.map((r) => r.message).join('；')}。如确需配送，请逐行填写原因（记入配送单）`, refused);
+  }
+  return kept;
 }
 
 interface PickedLot {
@@ -588,9 +615,10 @@ export function getDelivery(db: ReadDb, id: number) {
     `SELECT id, line_no AS lineNo, requisition_line_id AS requisitionLineId, drug_id AS drugId, drug_name AS drugName, spec, manufacturer,
             pack_unit AS packUnit, base_unit AS baseUnit, pack_size AS packSize, lot_id AS lotId, batch_no AS batchNo, expiry_date AS expiryDate,
             qty, unit_cost AS unitCost, amount, received_qty AS receivedQty, discrepancy_reason AS discrepancyReason,
-            resolution, resolution_note AS resolutionNote
+            resolution, resolution_note AS resolutionNote, storage_override_reason AS overrideReason,
+            (SELECT display_name FROM users WHERE id = storage_override_by) AS overrideByName
        FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no`,
-  ).all(id) as { id: number }[];
+  ).all(id) as { id: number; overrideReason: string | null; overrideByName: string | null }[];
   const boxes = sql(
     db,
     `SELECT e.doc_line_id AS lineId, e.code, coalesce(t.state, 'returned') AS state FROM box_events e LEFT JOIN trace_codes t ON t.code = e.code
@@ -603,7 +631,11 @@ export function getDelivery(db: ReadDb, id: number) {
   return {
     ...head,
     ...extra,
-    lines: lines.map((l) => ({ ...l, boxes: boxes.filter((b) => b.lineId === l.id).map(({ lineId: _l, ...b }) => b) })),
+    lines: lines.map(({ overrideReason, overrideByName, ...l }) => ({
+      ...l,
+      storageOverride: overrideReason === null ? null : { reason: overrideReason, byName: overrideByName },
+      boxes: boxes.filter((b) => b.lineId === l.id).map(({ lineId: _l, ...b }) => b),
+    })),
     traceNotices,
   } as never;
 }

@@ -73,7 +73,9 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
                                 WHEN 'dispensing' THEN (SELECT coalesce(rx_no, visit_no) FROM dispensings WHERE id = e.doc_id) END AS docNo,
                 CASE e.doc_type WHEN 'receipt' THEN (SELECT s.name FROM receipts r JOIN suppliers s ON s.id = r.supplier_id WHERE r.id = e.doc_id) END AS supplierName,
                 CASE e.doc_type WHEN 'dispensing' THEN (SELECT visit_no FROM dispensings WHERE id = e.doc_id) END AS visitNo,
-                CASE e.doc_type WHEN 'dispensing' THEN (SELECT status FROM dispensings WHERE id = e.doc_id) END AS docStatus
+                CASE e.doc_type WHEN 'dispensing' THEN (SELECT status FROM dispensings WHERE id = e.doc_id) END AS docStatus,
+                CASE e.doc_type WHEN 'delivery' THEN (SELECT dl.storage_override_reason || '（' || ou.display_name || '）'
+                  FROM delivery_lines dl JOIN users ou ON ou.id = dl.storage_override_by WHERE dl.id = e.doc_line_id) END AS storageOverride
            FROM box_events e LEFT JOIN clinics c ON c.id = e.clinic_id LEFT JOIN stores fs ON fs.id = e.from_store_id
                 LEFT JOIN stores ts ON ts.id = e.to_store_id JOIN users u ON u.id = e.user_id
           WHERE e.code = ? AND (? IS NULL OR e.clinic_id IS NULL OR e.clinic_id = ?)

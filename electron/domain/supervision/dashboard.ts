@@ -21,6 +21,7 @@ import { signalsOver } from './month-signals';
 import { readStoreDrugFacts, type StoreDrugFact, validMonths } from '../month-facts/store';
 import { latestClosedPeriod } from '../stock/ledger';
 import { hubStoreId } from '../master-data/stores';
+import { clinicLogFigures } from '../storage/figures';
 
 export interface PurchaseGroup {
   clinicId: number | null;
@@ -353,6 +354,11 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
     signals: {
       open: active.length,
       byRule: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], open: active.filter((s) => s.ruleKey === key).length })),
+    },
+    storageLog: {
+      from: first,
+      to: last,
+      clinics: clinicLogFigures(db, clinics, periods, first, last, ctx.today).map((f, i) => ({ ...head(clinics[i]), ...f })),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Alert, Button, Empty, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Empty, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { z } from 'zod';
 import type { pendingIssueLine, stockApi } from '../../../../shared/contract/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -34,6 +34,8 @@ function PendingTab() {
   const [picks, setPicks] = useState<Record<number, string[]>>({});
   // A carton or middle pack scanned: the boxes it stands for (the server expands it again when it posts).
   const [packed, setPacked] = useState<Record<string, string[]>>({});
+  // Why a drug goes to a clinic that cannot keep it as its label says (the preview names those lines).
+  const [overrides, setOverrides] = useState<Record<number, string>>({});
   const lookup = useApiLookup();
   const boxesOf = (codes: string[] | undefined) => (codes ?? []).flatMap((c) => packed[c] ?? [c]);
   const create = useApiMutation('deliveries.create', {
@@ -45,6 +47,7 @@ function PendingTab() {
       setQty({});
       setPicks({});
       setPacked({});
+      setOverrides({});
     },
   });
 
@@ -109,6 +112,7 @@ function PendingTab() {
       setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
       setPicks({});
       setPacked({});
+      setOverrides({});
     } catch (err) {
       message.error((err as Error).message);
     }
@@ -187,10 +191,29 @@ function PendingTab() {
         width={800}
         confirmLoading={create.isPending}
         onCancel={() => setPreview(null)}
-        onOk={() => create.mutate({ clinicId: current!, lines: chosen.map((l) => ({ ...l, traceCodes: picks[l.requisitionLineId] ?? [] })) })}
+        okButtonProps={{ disabled: (preview?.lines ?? []).some((l) => l.storageMismatch && !overrides[l.requisitionLineId]?.trim()) }}
+        onOk={() =>
+          create.mutate({
+            clinicId: current!,
+            lines: chosen.map((l) => ({
+              ...l,
+              traceCodes: picks[l.requisitionLineId] ?? [],
+              storageOverrideReason: overrides[l.requisitionLineId]?.trim() || null,
+            })),
+          })
+        }
       >
         {preview && (
           <>
+            {preview.lines.some((l) => l.storageMismatch) && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                title="有药品卫生室不能按贮藏条件保存"
+                description="如确需配送，请在该行填写原因：原因与出库人记入配送单，打印在配送单上，追溯时可见。"
+              />
+            )}
             <Alert
               type="info"
               showIcon
@@ -210,7 +233,30 @@ function PendingTab() {
               rowKey="requisitionLineId"
               dataSource={preview.lines}
               columns={[
-                { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+                {
+                  title: '药品',
+                  key: 'drug',
+                  render: (_, l) => (
+                    <>
+                      <DrugName name={l.drugName} spec={l.spec} />
+                      {l.storageMismatch && (
+                        <div style={{ marginTop: 4 }}>
+                          <Typography.Text type="danger">{l.storageMismatch}</Typography.Text>
+                          <Input
+                            size="small"
+                            maxLength={200}
+                            style={{ marginTop: 4 }}
+                            aria-label={`${l.drugName} 仍配送的原因`}
+                            placeholder="仍要配送的原因（必填）"
+                            status={overrides[l.requisitionLineId]?.trim() ? undefined : 'error'}
+                            value={overrides[l.requisitionLineId] ?? ''}
+                            onChange={(e) => setOverrides({ ...overrides, [l.requisitionLineId]: e.target.value })}
+                          />
+                        </div>
+                      )}
+                    </>
+                  ),
+                },
                 { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
                 {
                   title: '已扫',

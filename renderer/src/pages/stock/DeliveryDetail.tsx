@@ -61,7 +61,21 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
             dataSource={d.lines}
             scroll={{ x: 800 }}
             columns={[
-              { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} manufacturer={l.manufacturer} /> },
+              {
+                title: '药品',
+                key: 'drug',
+                render: (_, l) => (
+                  <>
+                    <DrugName name={l.drugName} spec={l.spec} manufacturer={l.manufacturer} />
+                    {l.storageOverride && (
+                      <div>
+                        <Tag color="orange">贮藏条件不符仍配送</Tag>
+                        {l.storageOverride.reason}（{l.storageOverride.byName}）
+                      </div>
+                    )}
+                  </>
+                ),
+              },
               { title: '批号', dataIndex: 'batchNo' },
               { title: '有效期至', dataIndex: 'expiryDate' },
               { title: '配送', dataIndex: 'qty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },

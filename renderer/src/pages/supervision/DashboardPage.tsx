@@ -255,6 +255,9 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
           </Card>
         </Col>
         <Col xs={24}>
+          <StorageLogCard log={d.storageLog} />
+        </Col>
+        <Col xs={24}>
           <Card size="small" title="异常信号（本期间）" extra={<Link to="/supervision/signals">全部信号</Link>}>
             {d.signals.byRule.map((r) => (
               <Link key={r.key} to={`/supervision/signals?rule=${r.key}`}>
@@ -267,5 +270,55 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
         </Col>
       </Row>
     </>
+  );
+}
+
+/** 温湿度记录 per clinic: missed and out-of-range readings; each month and area opens its 温湿度记录表. */
+function StorageLogCard({ log }: { log: Dashboard['storageLog'] }) {
+  const count = (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n);
+  return (
+    <Card
+      size="small"
+      title="温湿度记录（各村卫生室）"
+      extra={<Typography.Text type="secondary">超出范围与缺记的次数；展开一行查看各月各储存区的记录表</Typography.Text>}
+    >
+      <Table
+        size="small"
+        rowKey="clinicId"
+        pagination={false}
+        dataSource={log.clinics}
+        scroll={{ x: 520 }}
+        locale={{ emptyText: '没有村卫生室' }}
+        expandable={{
+          rowExpandable: (c) => c.areaCount > 0,
+          expandedRowRender: (c) => (
+            <Table
+              size="small"
+              rowKey={(r) => `${r.period}-${r.areaId}`}
+              pagination={false}
+              dataSource={c.months.flatMap((m) => m.areas.map((a) => ({ period: m.period, ...a })))}
+              columns={[
+                { title: '月份', dataIndex: 'period' },
+                { title: '储存区', dataIndex: 'areaName' },
+                { title: '超出范围', dataIndex: 'outOfRange', align: 'right', render: count },
+                { title: '缺记', dataIndex: 'missed', align: 'right', render: count },
+                { title: '', key: 'open', render: (_, r) => <Link to={`/print/env-log/${r.areaId}/${r.period}`}>记录表</Link> },
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          { title: '村卫生室', key: 'c', render: (_, c) => `${c.clinicCode} ${c.clinicName}` },
+          {
+            title: '冷藏柜',
+            key: 'f',
+            render: (_, c) => (c.hasFridge ? '有' : <Tag color="orange">没有启用的冷藏柜</Tag>),
+          },
+          { title: '储存区', dataIndex: 'areaCount', align: 'right' },
+          { title: '超出范围', dataIndex: 'outOfRange', align: 'right', render: count },
+          { title: '缺记', dataIndex: 'missed', align: 'right', render: count },
+        ]}
+      />
+    </Card>
   );
 }

@@ -13,6 +13,7 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   stray: 'geekblue',
   outside: 'cyan',
   codeswap: 'magenta',
+  coldchain: 'blue',
 };
 
 const STATUS = {

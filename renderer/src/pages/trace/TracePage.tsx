@@ -156,6 +156,7 @@ function TraceResult({ r }: { r: Lookup }) {
                         .join(' · ')}
                     </div>
                     {e.note && <Typography.Text type="danger">{e.note}</Typography.Text>}
+                    {e.storageOverride && <Typography.Text type="warning">贮藏条件不符仍配送：{e.storageOverride}</Typography.Text>}
                   </div>
                 ),
               }))}

@@ -26,7 +26,7 @@ const STATUS: Record<string, string> = DELIVERY_STATUS_LABELS;
 
 const COLUMNS: PrintColumn<Line>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
-  { key: 'drug', title: '药品名称', width: '16%', render: (l) => l.drugName },
+  { key: 'drug', title: '药品名称', width: '16%', render: (l) => (l.storageOverride ? `${l.drugName} ※` : l.drugName) },
   { key: 'spec', title: '规格', width: '10%', render: (l) => l.spec },
   { key: 'mfr', title: '生产企业', width: '15%', render: (l) => <span className="print-small">{l.manufacturer}</span> },
   { key: 'batch', title: '批号', width: '10%', render: (l) => l.batchNo },
@@ -46,6 +46,22 @@ const COLUMNS: PrintColumn<Line>[] = [
   },
   { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
 ];
+
+/** Lines issued to a clinic that cannot keep them as labelled: why and who decided, under the table. */
+function DeliveryNotes({ note, lines }: { note: string | null; lines: Line[] }) {
+  const overridden = lines.filter((l) => l.storageOverride);
+  if (!note && overridden.length === 0) return null;
+  return (
+    <>
+      {note && <div>备注：{note}</div>}
+      {overridden.map((l) => (
+        <div key={l.id}>
+          ※ 贮藏条件不符仍配送：第 {l.lineNo} 行 {l.drugName}，原因：{l.storageOverride!.reason}（决定人：{l.storageOverride!.byName}）
+        </div>
+      ))}
+    </>
+  );
+}
 
 /** 配送出库单 (from deliveries.get): A4 or 241 mm continuous paper, chosen on the toolbar. */
 export function DeliveryNotePrint() {
@@ -89,7 +105,7 @@ export function DeliveryNotePrint() {
           rowKey={(l) => l.id}
           totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
           amountInWordsFen={d.totalAmount}
-          notes={d.note ? `备注：${d.note}` : undefined}
+          notes={<DeliveryNotes note={d.note} lines={d.lines} />}
           signatures={['发货人', '送货人', '收货人']}
           footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
