@@ -1,6 +1,7 @@
 import type { RuleKey } from '../../../../shared/supervision';
 import type { Rule } from '../types';
 import { closedRule } from './closed';
+import { notGivenRule, overstockRule, visitSwapRule } from './recon';
 import { exceedRule } from './exceed';
 import { roundRule } from './round';
 import { shortageRule } from './shortage';
@@ -19,4 +20,7 @@ export const RULES: Record<RuleKey, Rule> = {
   stray: strayRule,
   outside: outsideRule,
   codeswap: codeSwapRule,
+  notgiven: notGivenRule,
+  visitswap: visitSwapRule,
+  overstock: overstockRule,
 };

@@ -13,6 +13,9 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   stray: 'geekblue',
   outside: 'cyan',
   codeswap: 'magenta',
+  notgiven: 'red',
+  visitswap: 'magenta',
+  overstock: 'volcano',
 };
 
 const STATUS = {
