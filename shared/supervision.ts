@@ -74,13 +74,10 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
   ],
   visitswap: [
     p('minVisits', '当月同一对药品串换的就诊次数下限', '次', 1, 1, 1000),
-    p('minAmount', '被结算药品的结算金额下限', '分', 100, 0, 1e10),
+    p('minAmount', '被结算药品的结算金额下限（0 = 不论金额）', '分', 0, 0, 1e10),
     p('graceDays', '同一就诊的发药登记与结算相隔天数上限', '天', 3, 0, 14),
   ],
-  overstock: [
-    p('minQty', '当月超出库存的结算数量下限', '最小单位', 1, 1, 1_000_000),
-    p('graceDays', '配送签收晚于结算登记的宽限天数', '天', 1, 0, 14),
-  ],
+  overstock: [p('minQty', '当月超出库存的结算数量下限', '最小单位', 1, 1, 1_000_000), p('graceDays', '配送签收晚于结算登记的宽限天数', '天', 1, 0, 14)],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {

@@ -91,14 +91,24 @@ export async function buildReconPlantHub(opts: { plants: boolean; seed?: number 
 
   const plants: Plant[] = [];
   const plant = (rule: RuleKey, clinic: number, drugs: DrugKey[], month: string, what: string) =>
-    plants.push({ rule, fingerprint: makeFingerprint(rule, h.clinics[clinic].id, drugs.map((k) => drug(k).id), month), what });
+    plants.push({
+      rule,
+      fingerprint: makeFingerprint(
+        rule,
+        h.clinics[clinic].id,
+        drugs.map((k) => drug(k).id),
+        month,
+      ),
+      what,
+    });
   if (opts.plants) {
     // 虚开: settled, never dispensed.
     for (const day of ['2026-03-10', '2026-03-17', '2026-03-24']) at(0, day).push({ visit: visitNo(0, day), given: [], settled: [{ drug: 'ibu', qty: 20 }] });
     plant('notgiven', 0, ['ibu'], '2026-03', 'C01 三次就诊结算布洛芬 20 粒，未发药');
     for (const day of ['2026-04-08', '2026-04-22']) at(1, day).push({ visit: visitNo(1, day), given: [], settled: [{ drug: 'met', qty: 48 }] });
     plant('notgiven', 1, ['met'], '2026-04', 'C02 两次就诊结算二甲双胍 48 片，未发药');
-    for (const day of ['2026-03-12', '2026-03-19']) at(2, day).push({ visit: visitNo(2, day), given: [{ drug: 'amox', qty: 12 }], settled: [{ drug: 'amox', qty: 24 }] });
+    for (const day of ['2026-03-12', '2026-03-19'])
+      at(2, day).push({ visit: visitNo(2, day), given: [{ drug: 'amox', qty: 12 }], settled: [{ drug: 'amox', qty: 24 }] });
     plant('notgiven', 2, ['amox'], '2026-03', 'C03 两次就诊结算阿莫西林 24 粒，只发 12 粒');
 
     // 串换: settled one drug, gave another in the same visit.
@@ -152,14 +162,20 @@ export async function buildReconPlantHub(opts: { plants: boolean; seed?: number 
           for (const g of v.given) {
             const marked = selfPaid.get(`${c}|${day}|${g.drug}`) ?? 0;
             selfPaid.set(`${c}|${day}|${g.drug}`, marked + g.qty);
-            await h.as(h.clinics[c].doctor).call('reconciliation.markSelfPay', { date: day, drugId: drug(g.drug).id, qty: marked + g.qty, note: '患者未带医保卡' });
+            await h
+              .as(h.clinics[c].doctor)
+              .call('reconciliation.markSelfPay', { date: day, drugId: drug(g.drug).id, qty: marked + g.qty, note: '患者未带医保卡' });
           }
         }
         const time = `${day} ${String(8 + (i % 9)).padStart(2, '0')}:${String(10 + i).padStart(2, '0')}:00`;
         v.settled.forEach((s, n) => pending[c].push(fee(v.visit, time, drug(s.drug), s.qty, COST[s.drug], { sn: `${v.visit}-${n}` })));
         if (v.reversed) {
           const wrong = fee(v.visit, time, drug(v.reversed.drug), v.reversed.qty, COST[v.reversed.drug], { sn: `${v.visit}-X` });
-          pending[c].push(wrong, { ...fee(v.visit, time, drug(v.reversed.drug), -v.reversed.qty, COST[v.reversed.drug]), sn: `${v.visit}-XR`, init: `${v.visit}-X` });
+          pending[c].push(wrong, {
+            ...fee(v.visit, time, drug(v.reversed.drug), -v.reversed.qty, COST[v.reversed.drug]),
+            sn: `${v.visit}-XR`,
+            init: `${v.visit}-X`,
+          });
         }
       }
     }

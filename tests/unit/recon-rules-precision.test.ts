@@ -71,7 +71,12 @@ describe('settlement-difference rules on planted cases', () => {
     expect(again.map((s) => [s.fingerprint, s.severity])).toEqual(first.map((s) => [s.fingerprint, s.severity]));
     // One month alone finds that month's signals as the whole span did.
     const april = evaluateRules(db, { from: '2026-04-01', to: '2026-04-30', clinicId: null }, RECON_RULE_KEYS);
-    expect(april.map((s) => s.fingerprint).sort()).toEqual(first.filter((s) => s.periodFrom >= '2026-04-01').map((s) => s.fingerprint).sort());
+    expect(april.map((s) => s.fingerprint).sort()).toEqual(
+      first
+        .filter((s) => s.periodFrom >= '2026-04-01')
+        .map((s) => s.fingerprint)
+        .sort(),
+    );
     for (const s of first) {
       expect(s.numbers.length, s.fingerprint).toBeGreaterThan(0);
       expect(s.severity, s.fingerprint).toBeGreaterThan(0);

@@ -67,28 +67,23 @@ function dispensedByDrug(db: ReadDb, storeId: number, from: string, to: string):
 }
 
 /**
- * What part of each day's settled quantity no dispensing covers: the same day's dispensing first, then the
- * nearest days within the grace (posting lags a day or two either way), each dispensed unit covering one
- * settled unit once.
+ * What part of each day's settled quantity no dispensing covers, each dispensed unit covering one settled unit
+ * once, within the grace either side (posting lags a day or two, either way). Days are served in date order,
+ * each from the earliest dispensing still free in its reach: with reaches of one length that covers as much
+ * as any assignment can, so a lag never shows up as a gap.
  */
 export function uncoveredSettled(settled: SettledDay[], dispensed: Map<string, number>, graceDays: number): Map<string, number> {
   const pool = new Map(dispensed);
   const left = new Map<string, number>();
-  const take = (date: string, want: number) => {
-    const have = pool.get(date) ?? 0;
-    const used = Math.min(have, want);
-    if (used > 0) pool.set(date, have - used);
-    return used;
-  };
-  const days = settled.filter((d) => d.qty > 0).sort((a, b) => (a.date < b.date ? -1 : 1));
-  for (const d of days) left.set(d.date, d.qty - take(d.date, d.qty));
-  for (let gap = 1; gap <= graceDays; gap++) {
-    for (const d of days) {
-      for (const date of [addDays(d.date, -gap), addDays(d.date, gap)]) {
-        const want = left.get(d.date)!;
-        if (want > 0) left.set(d.date, want - take(date, want));
-      }
+  for (const d of settled.filter((x) => x.qty > 0).sort((a, b) => (a.date < b.date ? -1 : 1))) {
+    let want = d.qty;
+    for (let k = -graceDays; k <= graceDays && want > 0; k++) {
+      const date = addDays(d.date, k);
+      const used = Math.min(pool.get(date) ?? 0, want);
+      if (used > 0) pool.set(date, pool.get(date)! - used);
+      want -= used;
     }
+    left.set(d.date, want);
   }
   return left;
 }
@@ -99,7 +94,7 @@ export const notGivenRule: Rule = {
   key: 'notgiven',
   title: '已结算未发药',
   describe: (t) =>
-    `按自然月统计：村卫生室医保结算了某药品，而结算日前后 ${t.graceDays} 天内的用药登记（先对同一天，再对最近的日子；标记为患者自费的用药不算）对不上的数量 = 已结算未发药。` +
+    `按自然月统计：村卫生室医保结算了某药品，而结算日前后 ${t.graceDays} 天内的用药登记（每笔用药只对一次；标记为患者自费的用药不算）对不上的数量 = 已结算未发药。` +
     `当月已结算未发药 ≥ ${t.minQty}（最小单位）且金额 ≥ ${formatFen(t.minAmount)} 元时报警：医保基金支付了没有出库的药品，疑似虚开，或用药未登记。`,
   evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
@@ -165,7 +160,7 @@ export const visitSwapRule: Rule = {
   title: '就诊内结算与发药不符',
   describe: (t) =>
     `按自然月统计：同一就诊（就诊ID = 用药登记的就诊号，发药登记与结算相隔不超过 ${t.graceDays} 天）医保结算了甲药却没有发甲药，发了乙药却没有结算乙药（乙药标记为自费的不算）。` +
-    `同一对药品当月 ≥ ${t.minVisits} 次就诊、甲药结算金额 ≥ ${formatFen(t.minAmount)} 元时报警：以乙药充甲药结算，疑似串换。`,
+    `同一对药品当月 ≥ ${t.minVisits} 次就诊${t.minAmount > 0 ? `、甲药结算金额 ≥ ${formatFen(t.minAmount)} 元` : ''}时报警：以乙药充甲药结算，疑似串换。`,
   evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     for (const s of clinicStoreList(db, w.clinicId)) {
@@ -196,10 +191,7 @@ export const visitSwapRule: Rule = {
             }
           }
         }
-        const dispensingIds = sql(
-          db,
-          "SELECT id FROM dispensings INDEXED BY dispensings_visit WHERE clinic_id = ? AND visit_no = ? AND status = 'posted'",
-        );
+        const dispensingIds = sql(db, "SELECT id FROM dispensings INDEXED BY dispensings_visit WHERE clinic_id = ? AND visit_no = ? AND status = 'posted'");
         const rowsOf = sql(db, "SELECT id FROM ledger INDEXED BY ledger_doc WHERE doc_type = 'dispensing' AND doc_id = ? AND drug_id = ? ORDER BY id");
         for (const p of pairs.values()) {
           if (p.visits.length < t.minVisits || p.amount < t.minAmount) continue;
@@ -298,7 +290,14 @@ export const overstockRule: Rule = {
               { label: '该天库存至多', value: worst.held, unit: '最小单位' },
             ],
             severity: excess,
-            ledgerIds: ledgerIds(db, s.storeId, drugId, ['dispense', 'issue_in', 'count_surplus', 'count_shortage'], span.first, addDays(span.last, t.graceDays)),
+            ledgerIds: ledgerIds(
+              db,
+              s.storeId,
+              drugId,
+              ['dispense', 'issue_in', 'count_surplus', 'count_shortage'],
+              span.first,
+              addDays(span.last, t.graceDays),
+            ),
           });
         }
       }
