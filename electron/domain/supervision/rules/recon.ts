@@ -12,7 +12,7 @@ import { formatFen } from '../../../../shared/money';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { drugsOf, settledLines, visitMismatches, type SettledLine } from '../../reconciliation/reconcile';
 import { balancesAtStart } from '../../settlement/balances';
-import { clinicStoreList, ledgerIds, monthSpan, monthsOf, storeMonths, type ClinicStore } from '../data';
+import { clinicStoreList, ledgerIds, monthSpan, monthsOf, type ClinicStore } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
 
 interface SettledDay {
@@ -48,42 +48,102 @@ function selfPaid(db: ReadDb, clinicId: number, from: string, to: string): Map<s
   return new Map(rows.map((r) => [`${r.drugId}|${r.date}`, r.qty]));
 }
 
-/** Net dispensed quantity per drug and day at a store in [from, to]. */
-function dispensedByDrug(db: ReadDb, storeId: number, from: string, to: string): Map<number, Map<string, number>> {
-  const months = monthsOf(from, to);
-  const rows = sql(
+interface GivenLine {
+  visitNo: string | null;
+  date: string;
+  drugId: number;
+  qty: number;
+}
+
+/** Posted dispensing of a clinic in [from, to] per visit number typed (or none), day and drug. */
+function givenLines(db: ReadDb, clinicId: number, from: string, to: string): GivenLine[] {
+  return sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, -sum(qty) AS qty FROM ${storeMonths(months.length)} AND movement = 'dispense' AND business_date BETWEEN ? AND ?
-      GROUP BY drug_id, business_date`,
-  ).all(...months, storeId, from, to) as { drugId: number; date: string; qty: number }[];
-  const out = new Map<number, Map<string, number>>();
-  for (const r of rows) {
-    if (r.qty <= 0) continue;
-    const m = out.get(r.drugId) ?? new Map<string, number>();
-    m.set(r.date, r.qty);
-    out.set(r.drugId, m);
+    `SELECT d.visit_no AS visitNo, d.business_date AS date, l.drug_id AS drugId, sum(l.qty) AS qty
+       FROM dispensings d INDEXED BY dispensings_clinic JOIN dispensing_lines l ON l.dispensing_id = d.id
+      WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted'
+      GROUP BY d.visit_no, d.business_date, l.drug_id`,
+  ).all(clinicId, from, to) as GivenLine[];
+}
+
+/**
+ * Settled quantities no dispensing accounts for, per drug and day. A visit's settled drug is first met by
+ * what was dispensed under the same visit number (any day in reach); what remains, and dispensing typed
+ * without a visit number the settlement knows, are matched by day within the grace (less the self-paid marks).
+ */
+function uncoveredByDrug(lines: SettledLine[], given: GivenLine[], marks: Map<string, number>, g: number): Map<number, SettledDay[]> {
+  const settled = new Map<string, { visit: string; drugId: number; date: string; qty: number; amount: number }>();
+  for (const l of lines) {
+    if (l.drugId === null || l.qty === null) continue;
+    const key = `${l.mdtrtId}|${l.drugId}`;
+    const v = settled.get(key) ?? { visit: l.mdtrtId, drugId: l.drugId, date: l.date, qty: 0, amount: 0 };
+    v.qty += l.qty;
+    v.amount += l.amount;
+    if (l.date < v.date) v.date = l.date;
+    settled.set(key, v);
+  }
+  const visits = new Set([...settled.values()].map((v) => v.visit));
+  const byVisit = new Map<string, number>();
+  const pool = new Map<number, Map<string, number>>();
+  for (const x of given) {
+    if (x.visitNo !== null && visits.has(x.visitNo)) {
+      byVisit.set(`${x.visitNo}|${x.drugId}`, (byVisit.get(`${x.visitNo}|${x.drugId}`) ?? 0) + x.qty);
+      continue;
+    }
+    const days = pool.get(x.drugId) ?? new Map<string, number>();
+    days.set(x.date, (days.get(x.date) ?? 0) + x.qty);
+    pool.set(x.drugId, days);
+  }
+  for (const [drugId, days] of pool) for (const [date, qty] of days) days.set(date, Math.max(0, qty - (marks.get(`${drugId}|${date}`) ?? 0)));
+  const remaining = new Map<number, Map<string, SettledDay>>();
+  for (const v of settled.values()) {
+    if (v.qty <= 0) continue;
+    const rest = v.qty - Math.min(v.qty, byVisit.get(`${v.visit}|${v.drugId}`) ?? 0);
+    if (rest === 0) continue;
+    const days = remaining.get(v.drugId) ?? new Map<string, SettledDay>();
+    const d = days.get(v.date) ?? { date: v.date, qty: 0, amount: 0, visits: [] };
+    d.qty += rest;
+    d.amount += Math.round((v.amount * rest) / v.qty);
+    d.visits.push(v.visit);
+    days.set(v.date, d);
+    remaining.set(v.drugId, days);
+  }
+  const out = new Map<number, SettledDay[]>();
+  for (const [drugId, days] of remaining) {
+    const list = [...days.values()];
+    const left = uncoveredSettled(list, pool.get(drugId) ?? new Map(), g);
+    out.set(
+      drugId,
+      list.flatMap((d) => {
+        const missing = left.get(d.date) ?? 0;
+        return missing > 0 ? [{ ...d, qty: missing, amount: Math.round((d.amount * missing) / d.qty) }] : [];
+      }),
+    );
   }
   return out;
 }
 
 /**
  * What part of each day's settled quantity no dispensing covers, each dispensed unit covering one settled unit
- * once, within the grace either side (posting lags a day or two, either way). Days are served in date order,
- * each from the earliest dispensing still free in its reach: with reaches of one length that covers as much
- * as any assignment can, so a lag never shows up as a gap.
+ * once: the same day's dispensing first, then the days after (posting lags behind the settlement), then the
+ * days before, one day further at a time up to the grace.
  */
 export function uncoveredSettled(settled: SettledDay[], dispensed: Map<string, number>, graceDays: number): Map<string, number> {
   const pool = new Map(dispensed);
-  const left = new Map<string, number>();
-  for (const d of settled.filter((x) => x.qty > 0).sort((a, b) => (a.date < b.date ? -1 : 1))) {
-    let want = d.qty;
-    for (let k = -graceDays; k <= graceDays && want > 0; k++) {
-      const date = addDays(d.date, k);
-      const used = Math.min(pool.get(date) ?? 0, want);
-      if (used > 0) pool.set(date, pool.get(date)! - used);
-      want -= used;
+  const days = settled.filter((x) => x.qty > 0).sort((a, b) => (a.date < b.date ? -1 : 1));
+  const left = new Map(days.map((d) => [d.date, d.qty]));
+  const take = (d: SettledDay, offset: number) => {
+    const date = addDays(d.date, offset);
+    const used = Math.min(pool.get(date) ?? 0, left.get(d.date)!);
+    if (used > 0) {
+      pool.set(date, pool.get(date)! - used);
+      left.set(d.date, left.get(d.date)! - used);
     }
-    left.set(d.date, want);
+  };
+  for (const d of days) take(d, 0);
+  for (let gap = 1; gap <= graceDays; gap++) {
+    for (const d of days) take(d, gap);
+    for (const d of days) take(d, -gap);
   }
   return left;
 }
@@ -94,7 +154,7 @@ export const notGivenRule: Rule = {
   key: 'notgiven',
   title: '已结算未发药',
   describe: (t) =>
-    `按自然月统计：村卫生室医保结算了某药品，而结算日前后 ${t.graceDays} 天内的用药登记（每笔用药只对一次；标记为患者自费的用药不算）对不上的数量 = 已结算未发药。` +
+    `按自然月统计：村卫生室医保结算了某药品，先对同一就诊ID 的用药登记，再对结算日前后 ${t.graceDays} 天内其余的用药登记（每笔用药只对一次；标记为患者自费的用药不算），对不上的数量 = 已结算未发药。` +
     `当月已结算未发药 ≥ ${t.minQty}（最小单位）且金额 ≥ ${formatFen(t.minAmount)} 元时报警：医保基金支付了没有出库的药品，疑似虚开，或用药未登记。`,
   evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
@@ -102,30 +162,19 @@ export const notGivenRule: Rule = {
     for (const s of clinicStoreList(db, w.clinicId)) {
       for (const month of monthsOf(w.from, w.to)) {
         const span = monthSpan(month, w.to);
-        // Settlements just before the month use their dispensing first, as they did in their own month.
-        const settled = settledByDrug(settledLines(db, s.clinicId, addDays(span.first, -g), span.last));
-        if (settled.size === 0) continue;
-        const dispensed = dispensedByDrug(db, s.storeId, addDays(span.first, -2 * g), addDays(span.last, g));
+        const lines = settledLines(db, s.clinicId, addDays(span.first, -g), span.last);
+        if (lines.length === 0) continue;
+        const given = givenLines(db, s.clinicId, addDays(span.first, -2 * g), addDays(span.last, g));
         const marks = selfPaid(db, s.clinicId, addDays(span.first, -2 * g), addDays(span.last, g));
-        for (const [drugId, days] of settled) {
-          const given = new Map(dispensed.get(drugId) ?? []);
-          for (const [date, qty] of given) given.set(date, Math.max(0, qty - (marks.get(`${drugId}|${date}`) ?? 0)));
-          const left = uncoveredSettled([...days.values()], given, g);
+        const uncovered = uncoveredByDrug(lines, given, marks, g);
+        for (const [drugId, days] of settledByDrug(lines)) {
           let settledQty = 0;
-          let missingQty = 0;
-          let missingAmount = 0;
-          const missingDays: string[] = [];
-          const visits: string[] = [];
-          for (const d of days.values()) {
-            if (d.date < span.first || d.qty <= 0) continue;
-            settledQty += d.qty;
-            const missing = left.get(d.date) ?? 0;
-            if (missing <= 0) continue;
-            missingQty += missing;
-            missingAmount += Math.round((d.amount * missing) / d.qty);
-            missingDays.push(d.date);
-            visits.push(...d.visits);
-          }
+          for (const d of days.values()) if (d.date >= span.first && d.qty > 0) settledQty += d.qty;
+          const missing = (uncovered.get(drugId) ?? []).filter((d) => d.date >= span.first);
+          const missingQty = missing.reduce((n, d) => n + d.qty, 0);
+          const missingAmount = missing.reduce((n, d) => n + d.amount, 0);
+          const missingDays = missing.map((d) => d.date);
+          const visits = missing.flatMap((d) => d.visits);
           if (missingQty < t.minQty || missingAmount < t.minAmount) continue;
           out.push({
             fingerprint: makeFingerprint('notgiven', s.clinicId, [drugId], month),
@@ -136,8 +185,8 @@ export const notGivenRule: Rule = {
             periodFrom: span.first,
             periodTo: span.last,
             summary:
-              `${month} ${s.name}医保结算 ${settledQty}（最小单位），前后 ${g} 天内的用药登记只对上 ${settledQty - missingQty}，` +
-              `已结算未发药 ${missingQty}、金额 ${formatFen(missingAmount)} 元，涉及 ${missingDays.length} 天${visitText(visits)}`,
+              `${month} ${s.name}医保结算 ${settledQty}（最小单位），同一就诊或前后 ${g} 天内的用药登记只对上 ${settledQty - missingQty}，` +
+              `已结算未发药 ${missingQty}、金额 ${formatFen(missingAmount)} 元，涉及 ${missingDays.length} 天${visitText([...new Set(visits)])}`,
             numbers: [
               { label: '当月结算数量', value: settledQty, unit: '最小单位' },
               { label: '对上的用药登记数量', value: settledQty - missingQty, unit: '最小单位' },
