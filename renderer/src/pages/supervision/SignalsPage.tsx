@@ -91,7 +91,7 @@ export default function SignalsPage() {
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
         locale={{ emptyText: status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
         onRow={(r) => ({ onClick: () => navigate(signalPath(r.fingerprint)), style: { cursor: 'pointer' } })}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1100 }}
         columns={[
           { title: '规则', dataIndex: 'ruleKey', width: 150, render: (k: RuleKey, r) => <RuleTag rule={k} title={r.ruleTitle} /> },
           { title: '村卫生室', key: 'clinic', width: 140, render: (_, r) => `${r.clinicCode} ${r.clinicName}` },
