@@ -188,15 +188,15 @@ export async function generateDemoSettlement(runtime: Runtime): Promise<void> {
       price: last.unitCost,
     });
   }
-  // Settled twice in the week before yesterday, a drug the hub has never delivered to this clinic: more than the
-  // shelf ever held (结算量超出库存), and settled without dispensing.
+  // Settled twice in the week before yesterday, a drug the hub has never delivered to this clinic (one of about
+  // ¥2 a unit, as most are): more than the shelf ever held (结算量超出库存), and settled without dispensing.
   const neverHeld = sql(
     db,
     `SELECT d.id AS drugId, d.generic_name AS name, d.nhsa_code AS code, d.base_unit AS baseUnit, max(l.unit_cost) AS unitCost
        FROM drugs d JOIN lots l ON l.drug_id = d.id
       WHERE d.nhsa_code IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM ledger g JOIN stores st ON st.id = g.store_id AND st.kind = 'clinic' AND st.clinic_id = ? WHERE g.drug_id = d.id)
-      GROUP BY d.id ORDER BY max(l.unit_cost) DESC, d.id LIMIT 1`,
+      GROUP BY d.id ORDER BY abs(max(l.unit_cost) - 2000000), d.id LIMIT 1`,
   ).get(clinic.id) as { drugId: number; name: string; code: string; baseUnit: string; unitCost: number } | undefined;
   if (neverHeld) {
     for (const [i, day] of [addDays(yesterday, -6), addDays(yesterday, -3)].entries()) {

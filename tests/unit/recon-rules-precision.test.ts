@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../electron/domain/supervision/engine';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { RECON_RULE_KEYS } from '../../shared/supervision';
+import { fee, importFees } from '../helpers/reconciliation';
 import { buildReconPlantHub, type ReconPlantHub } from '../helpers/recon-plants';
 
 /**
@@ -82,5 +83,27 @@ describe('settlement-difference rules on planted cases', () => {
       expect(s.severity, s.fingerprint).toBeGreaterThan(0);
       expect(s.summary, s.fingerprint).toMatch(/就诊ID/);
     }
+  });
+
+  // Last: it changes the planted hub.
+  it('are dismissed like the others, reopen when more is settled, and follow their thresholds', async () => {
+    const h = planted.h;
+    const ph = h.as('yaoku');
+    const march = { from: '2026-03-01', to: '2026-03-31' };
+    const fp = planted.plants.find(
+      (p) => p.rule === 'notgiven' && p.fingerprint.endsWith(`:${h.drugs.ibu.id}:2026-03`) && p.fingerprint.includes(`:${h.clinics[0].id}:`),
+    )!;
+    const before = (await ph.call('supervision.signals', { ...march, ruleKey: 'notgiven' })).rows.find((r) => r.fingerprint === fp.fingerprint)!;
+    expect(before.numbers.find((n) => n.label === '已结算未发药数量')!.value).toBe(60);
+    await ph.call('supervision.dismiss', { fingerprint: fp.fingerprint, note: '核实：三位患者的用药漏登，已补录' });
+    expect((await ph.call('supervision.signals', { ...march, ruleKey: 'notgiven' })).rows.map((r) => r.fingerprint)).not.toContain(fp.fingerprint);
+    // One more visit settled in March and never dispensed: the figure grows, the signal comes back.
+    await importFees(h, 0, [fee('MD-LATE-1', '2026-03-27 10:00:00', h.drugs.ibu, 20, 490_000, { sn: 'LATE-1' })], '补传.csv');
+    const back = (await ph.call('supervision.signals', { ...march, ruleKey: 'notgiven' })).rows.find((r) => r.fingerprint === fp.fingerprint)!;
+    expect(back).toMatchObject({ status: 'reopened', severity: 80 });
+    // A higher minimum quantity silences it.
+    await ph.call('supervision.setThresholds', { ruleKey: 'notgiven', values: { minQty: 100 } });
+    const after = await ph.call('supervision.signals', { ...march, ruleKey: 'notgiven', status: 'all' });
+    expect(after.rows.map((r) => r.fingerprint)).not.toContain(fp.fingerprint);
   });
 });
