@@ -17,7 +17,7 @@ let clean: ReconPlantHub;
 beforeAll(async () => {
   planted = await buildReconPlantHub({ plants: true });
   clean = await buildReconPlantHub({ plants: false });
-}, 240_000);
+}, 600_000);
 afterAll(() => {
   planted?.h.hub.close();
   clean?.h.hub.close();

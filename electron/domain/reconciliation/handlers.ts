@@ -15,6 +15,8 @@ import { clinicHead, reconcile } from './reconcile';
 import { monthlySheet, overview } from './report';
 import { reconciliationWorkbook } from './export';
 import { assertActiveClinic } from '../master-data/stores';
+import { invalidateRule } from '../month-facts/store';
+import { RECON_RULE_KEYS } from '../../../shared/supervision';
 
 /** The clinic a call is about: a village doctor's own; a hub user must name one. */
 function requireClinic(ctx: Pick<HandlerContext, 'user'>, requested: number | undefined): number {
@@ -70,6 +72,7 @@ export const reconciliationHandlers = defineHandlers({
       assertActiveClinic(ctx.db, clinicId);
       const clinic = clinicHead(ctx.db, clinicId);
       const result = commitImport(ctx.db, { clinicId, storeId: clinic.storeId, userId: ctx.user.id, now: ctx.now, today: ctx.today }, file, input.mode);
+      if (result.added > 0 || result.reversals > 0) forgetSettlementSignals(ctx.db);
       ctx.audit.target = result.importId === null ? `clinic:${clinicId}` : `settlement_import:${result.importId}`;
       ctx.audit.clinicId = clinicId;
       ctx.audit.details = {
@@ -128,6 +131,7 @@ export const reconciliationHandlers = defineHandlers({
   'reconciliation.markSelfPay': (ctx, input) => {
     const clinicId = requireClinic(ctx, input.clinicId);
     const clinic = clinicHead(ctx.db, clinicId);
+    forgetSettlementSignals(ctx.db);
     if (input.qty === 0) {
       sql(ctx.db, 'DELETE FROM self_pay_marks WHERE clinic_id = ? AND business_date = ? AND drug_id = ?').run(clinicId, input.date, input.drugId);
     } else {
@@ -231,3 +235,11 @@ export const reconciliationHandlers = defineHandlers({
     return result;
   },
 });
+
+/**
+ * Settlement details arrive late (a month's file after its close) and self-paid marks change what counts: the
+ * settlement rules' signals stored for closed months are dropped, to be computed again from the lines.
+ */
+function forgetSettlementSignals(db: WriteContext['db']): void {
+  for (const rule of RECON_RULE_KEYS) invalidateRule(db, rule);
+}
