@@ -208,8 +208,11 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
     { fields: ['drugtracinfo'], why: '用药时未扫码的行（扫码为可选）为空：只填用药登记时扫到的追溯码' },
   ],
   '3506': [
-    { fields: ['setl_id', 'psn_cert_type'], why: '冲销的用药登记不带医保结算信息（医保的撤销在结算明细中以冲正行表示）' },
-    { fields: ['psn_no', 'certno', 'psn_name'], why: '患者身份不随进销存上传导出（个人信息保护法）' },
+    {
+      fields: ['setl_id', 'psn_cert_type', 'mdtrt_sn'],
+      why: '取自所冲销用药背后的医保结算明细（按结算明细登记的，或就诊号与就诊ID相同、同日同药的，含已冲正的）；没有结算明细的用药（患者自费或尚未导入）冲销时为空。3506 接口本身没有开方医师、费用结算类型、就诊结算类型字段',
+    },
+    { fields: ['psn_no', 'certno', 'psn_name'], why: '患者身份不随进销存上传导出（个人信息保护法）：医保平台按结算ID（setl_id）即可关联到参保人' },
     { fields: ['drugtracinfo'], why: '所冲销的用药登记未扫码时为空：只填原用药登记扫到的追溯码' },
   ],
 };

@@ -10,7 +10,12 @@ export const LEDGER_RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', '
 export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap'] as const;
 /** Rules over the GSP records: what the temperature and humidity log says of the stores that dispensed. */
 export const GSP_RULE_KEYS = ['coldchain'] as const;
-export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS, ...GSP_RULE_KEYS] as const;
+/**
+ * Rules over the imported settlement details against the book (reconciliation/): what the fund paid for that
+ * never left the shelf (虚开), one drug settled and another given in a visit (串换), more settled than held.
+ */
+export const RECON_RULE_KEYS = ['notgiven', 'visitswap', 'overstock'] as const;
+export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS, ...GSP_RULE_KEYS, ...RECON_RULE_KEYS] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
 export interface ThresholdParam {
@@ -69,6 +74,17 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
     p('minOutOfRange', '该周冷藏柜超出范围次数下限', '次', 1, 1, 14),
     p('minMissed', '该周冷藏柜缺记时段下限', '个', 2, 1, 14),
   ],
+  notgiven: [
+    p('minQty', '当月已结算未发药数量下限', '最小单位', 10, 1, 1_000_000),
+    p('minAmount', '当月已结算未发药金额下限', '分', 100, 0, 1e10),
+    p('graceDays', '发药登记晚于（或早于）结算的宽限天数', '天', 3, 0, 14),
+  ],
+  visitswap: [
+    p('minVisits', '当月同一对药品串换的就诊次数下限', '次', 1, 1, 1000),
+    p('minAmount', '被结算药品的结算金额下限（0 = 不论金额）', '分', 0, 0, 1e10),
+    p('graceDays', '同一就诊的发药登记与结算相隔天数上限', '天', 3, 0, 14),
+  ],
+  overstock: [p('minQty', '当月超出库存的结算数量下限', '最小单位', 1, 1, 1_000_000), p('graceDays', '配送签收晚于结算登记的宽限天数', '天', 1, 0, 14)],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {
@@ -83,6 +99,9 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   outside: '体外采购（码未入库）',
   codeswap: '码与药品不符',
   coldchain: '冷藏柜异常周发出冷链药品',
+  notgiven: '已结算未发药',
+  visitswap: '就诊内结算与发药不符',
+  overstock: '结算量超出库存',
 };
 
 export type Thresholds = Record<string, number>;

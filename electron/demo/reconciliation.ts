@@ -7,6 +7,7 @@
  * - visits settled that never left the shelf (虚开, or dispensing not yet recorded: yesterday's can be posted);
  * - dispensing never settled (some the doctor marks self-paid, some left open);
  * - one visit settled as one drug while another was dispensed (串换), dispensed by the doctor with its visit number;
+ * - a drug the hub never delivered to the clinic settled on two visits (more than the shelf ever held);
  * - a price above the hub's (零差率), a drug the hub never supplied, a box code settled twice, a box the hub
  *   received as another drug; and one reversal (冲正) that takes a settled line back.
  */
@@ -186,6 +187,31 @@ export async function generateDemoSettlement(runtime: Runtime): Promise<void> {
       unit: last.baseUnit,
       price: last.unitCost,
     });
+  }
+  // Settled twice in the week before yesterday, a drug the hub has never delivered to this clinic (one of about
+  // ¥2 a unit, as most are): more than the shelf ever held (结算量超出库存), and settled without dispensing.
+  const neverHeld = sql(
+    db,
+    `SELECT d.id AS drugId, d.generic_name AS name, d.nhsa_code AS code, d.base_unit AS baseUnit, max(l.unit_cost) AS unitCost
+       FROM drugs d JOIN lots l ON l.drug_id = d.id
+      WHERE d.nhsa_code IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM ledger g JOIN stores st ON st.id = g.store_id AND st.kind = 'clinic' AND st.clinic_id = ? WHERE g.drug_id = d.id)
+      GROUP BY d.id ORDER BY abs(max(l.unit_cost) - 2000000), d.id LIMIT 1`,
+  ).get(clinic.id) as { drugId: number; name: string; code: string; baseUnit: string; unitCost: number } | undefined;
+  if (neverHeld) {
+    for (const [i, day] of [addDays(yesterday, -6), addDays(yesterday, -3)].entries()) {
+      if (periodOf(day) !== periodOf(yesterday)) continue;
+      planted.push({
+        visit: `MD${day.replaceAll('-', '')}8201`,
+        sn: plantedSn(),
+        time: `${day} 1${5 + i}:05:00`,
+        code: neverHeld.code,
+        name: neverHeld.name,
+        qty: 10,
+        unit: neverHeld.baseUnit,
+        price: neverHeld.unitCost,
+      });
+    }
   }
   // A price above what the hub charged the clinic.
   const dear = pick(3);

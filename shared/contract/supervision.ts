@@ -33,7 +33,7 @@ const refinePeriods = <T extends { from: string; to: string }>(v: T, ctx: z.Refi
 export const ruleParam = z.object({
   key: out.text('参数代码（supervision.setThresholds 的 values 的键），如 minQty'),
   label: out.text('参数名称（中文）'),
-  unit: out.text("单位：'' 无单位，或 '最小单位'、'分'、'%'、'倍'、'周'、'月'、'次'、'条'"),
+  unit: out.text("单位：'' 无单位，或 '最小单位'、'分'、'%'、'倍'、'周'、'月'、'次'、'条'、'天'、'个'"),
   min: z.number().describe('允许的最小值'),
   max: z.number().describe('允许的最大值'),
   integer: out.flag('只能是整数'),

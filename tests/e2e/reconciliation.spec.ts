@@ -2,7 +2,8 @@
  * 医保对账 end to end: a village doctor, on a phone, imports the day's settlement file her insurance client exported
  * (Chinese headers, written by LibreOffice), reviews it, posts the dispensing from it (record once), and the one
  * line the shelf cannot give stays a difference; the same file again changes nothing; the hub sees that
- * settled-not-dispensed difference and prints the month's reconciliation sheet.
+ * settled-not-dispensed difference, and the same as a supervision signal (已结算未发药, 结算量超出库存: the shelf never
+ * had that drug), and prints the month's reconciliation sheet.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -118,4 +119,28 @@ test('the hub sees the settled-not-dispensed difference and prints the month’s
   await expect(sheet).toContainText('壹拾贰元柒角伍分');
   await expect(sheet).toContainText('卫生室确认');
   await screenshot(page, 'reconciliation-05-sheet');
+});
+
+test('the hub sees the settled-not-dispensed line as a supervision signal, opened to its figures', async ({ page }) => {
+  await signIn(page, server.url, 'caiwu', PASSWORD);
+  await openMenu(page, '异常信号', '异常信号');
+  const notGiven = page.locator('tbody tr', { hasText: '已结算未发药' });
+  await expect(notGiven).toHaveCount(1);
+  await expect(notGiven).toContainText('东湖村卫生室');
+  await expect(notGiven).toContainText('氨氯地平片');
+  // The shelf never held it: settled above the stock too.
+  await expect(page.locator('tbody tr', { hasText: '结算量超出库存' })).toContainText('氨氯地平片');
+  // Nothing of what was posted from the settlement is a signal.
+  await expect(page.locator('tbody tr', { hasText: '阿莫西林胶囊' })).toHaveCount(0);
+  for (const width of [1440, 1366, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await expectNoSidewaysScroll(page);
+    await screenshot(page, `reconciliation-06-signals-${width}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await notGiven.click();
+  await expect(page.getByRole('heading', { name: '异常信号：已结算未发药' })).toBeVisible();
+  await expect(page.getByText('已结算未发药数量', { exact: true })).toBeVisible();
+  await expect(page.getByText(/就诊ID/).first()).toBeVisible();
+  await screenshot(page, 'reconciliation-07-signal-detail');
 });

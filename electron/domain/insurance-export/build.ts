@@ -212,12 +212,17 @@ interface SettledSale {
   mdtrtSetlType: string | null;
   psnCertType: string | null;
   doctorName: string | null;
+  /** The clinic posted the sale from this settlement line (一次录入). */
+  posted: number;
+  /** The insurance client reversed (冲正) this settlement line since. */
+  reversed: number;
 }
 
 /**
  * The settlement detail of each dispensing line of the month, by dispensing line: the one it was posted from
- * (一次录入), or else the line of the same visit (就诊ID = the entry's visit number), day and drug. Dispensing
- * with no settlement behind it (self-paid, or details not imported) has none, and its fields stay empty.
+ * (一次录入), or else the line of the same visit (就诊ID = the entry's visit number), day and drug, one the client
+ * has not reversed first. A reversed line still names the sale a 3506 (销售退货) takes back, not a standing sale.
+ * Dispensing with no settlement behind it (self-paid, or details not imported) has none, and its fields stay empty.
  */
 function settledVisits(db: ReadDb, rows: LedgerRow[]): Map<number, SettledSale> {
   const ids = [...new Set(rows.filter((r) => r.docType === 'dispensing').map((r) => r.docId))];
@@ -226,14 +231,16 @@ function settledVisits(db: ReadDb, rows: LedgerRow[]): Map<number, SettledSale> 
   const found = db
     .prepare(
       `SELECT l.id AS lineId, s.setl_id AS setlId, s.mdtrt_id AS mdtrtId, s.hi_feesetl_type AS hiFeesetlType, s.mdtrt_setl_type AS mdtrtSetlType,
-              s.psn_cert_type AS psnCertType, s.doctor_name AS doctorName
+              s.psn_cert_type AS psnCertType, s.doctor_name AS doctorName,
+              EXISTS (SELECT 1 FROM settlement_postings p WHERE p.dispensing_line_id = l.id) AS posted,
+              EXISTS (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = s.id) AS reversed
          FROM dispensing_lines l JOIN dispensings d ON d.id = l.dispensing_id
          JOIN settlement_lines s ON s.id = coalesce(
               (SELECT p.line_id FROM settlement_postings p WHERE p.dispensing_line_id = l.id),
               (SELECT x.id FROM settlement_lines x INDEXED BY settlement_lines_day
                 WHERE x.clinic_id = d.clinic_id AND x.business_date = d.business_date AND x.drug_id = l.drug_id AND x.mdtrt_id = d.visit_no
-                  AND x.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = x.id)
-                ORDER BY x.id LIMIT 1))
+                  AND x.reverses_id IS NULL
+                ORDER BY EXISTS (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = x.id), x.id LIMIT 1))
         WHERE l.dispensing_id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(ids)) as (SettledSale & { lineId: number })[];
@@ -477,6 +484,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   }
 
   const settled = settledVisits(db, ledger);
+  const lineOfRow = new Map(ledger.filter((r) => r.docLineId !== null).map((r) => [r.id, r.docLineId!]));
   for (const r of ledger) {
     const d = drugs.get(r.drugId)!;
     const lot = lots.get(r.lotId)!;
@@ -522,7 +530,10 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
       memo,
     });
     /** What 3505 (销售) and 3506 (销售退货) both carry. */
-    const sale = r.docType === 'dispensing' && r.docLineId !== null ? settled.get(r.docLineId) : undefined;
+    // A reversal row names no line of its own: the sale it takes back is the row it reverses.
+    const saleLineId = r.docType !== 'dispensing' ? null : r.reversesId !== null ? (lineOfRow.get(r.reversesId) ?? null) : r.docLineId;
+    const found = saleLineId === null ? undefined : settled.get(saleLineId);
+    const sale = found && (code === '3506' || found.posted || !found.reversed) ? found : undefined;
     const saleFields = () => ({
       ...base,
       fixmedins_bchno: fixmedinsBchno(lot.id),
@@ -617,7 +628,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         fields = {
           ...saleFields(),
           medins_prod_sel_no: doc.docNo,
-          mdtrt_sn: doc.visitNo ?? '',
+          mdtrt_sn: doc.visitNo ?? sale?.mdtrtId ?? '',
           drugtracinfo: codesOfSale(r),
         };
         break;

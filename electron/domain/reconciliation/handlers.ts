@@ -15,6 +15,13 @@ import { clinicHead, reconcile } from './reconcile';
 import { monthlySheet, overview } from './report';
 import { reconciliationWorkbook } from './export';
 import { assertActiveClinic } from '../master-data/stores';
+import { invalidateRule } from '../month-facts/store';
+import { computeMonthFactsInBackground } from '../month-facts/background';
+import { latestClosedPeriod } from '../stock/ledger';
+import { RECON_RULE_KEYS } from '../../../shared/supervision';
+
+/** Closed months whose settlement signals are stored again after a late import (as after a threshold change). */
+const SETTLEMENT_REFILL_MONTHS = 24;
 
 /** The clinic a call is about: a village doctor's own; a hub user must name one. */
 function requireClinic(ctx: Pick<HandlerContext, 'user'>, requested: number | undefined): number {
@@ -70,6 +77,7 @@ export const reconciliationHandlers = defineHandlers({
       assertActiveClinic(ctx.db, clinicId);
       const clinic = clinicHead(ctx.db, clinicId);
       const result = commitImport(ctx.db, { clinicId, storeId: clinic.storeId, userId: ctx.user.id, now: ctx.now, today: ctx.today }, file, input.mode);
+      if ((result.added > 0 || result.reversals > 0) && result.firstDate) forgetSettlementSignals(ctx, result.firstDate);
       ctx.audit.target = result.importId === null ? `clinic:${clinicId}` : `settlement_import:${result.importId}`;
       ctx.audit.clinicId = clinicId;
       ctx.audit.details = {
@@ -128,6 +136,7 @@ export const reconciliationHandlers = defineHandlers({
   'reconciliation.markSelfPay': (ctx, input) => {
     const clinicId = requireClinic(ctx, input.clinicId);
     const clinic = clinicHead(ctx.db, clinicId);
+    forgetSettlementSignals(ctx, input.date);
     if (input.qty === 0) {
       sql(ctx.db, 'DELETE FROM self_pay_marks WHERE clinic_id = ? AND business_date = ? AND drug_id = ?').run(clinicId, input.date, input.drugId);
     } else {
@@ -231,3 +240,15 @@ export const reconciliationHandlers = defineHandlers({
     return result;
   },
 });
+
+/**
+ * Settlement details arrive late (a month's file after its close) and self-paid marks change what counts: when
+ * a closed month is touched, the settlement rules' signals stored for closed months are dropped and computed
+ * again on the month-facts worker once this change has committed (read live meanwhile).
+ */
+function forgetSettlementSignals(ctx: WriteContext, earliestDate: string): void {
+  const closed = latestClosedPeriod(ctx.db);
+  if (closed === null || earliestDate.slice(0, 7) > closed) return;
+  for (const rule of RECON_RULE_KEYS) invalidateRule(ctx.db, rule);
+  computeMonthFactsInBackground({ dbFile: ctx.hub.dbFile, months: [], refill: SETTLEMENT_REFILL_MONTHS, nowMs: ctx.now.getTime() });
+}

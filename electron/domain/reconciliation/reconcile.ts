@@ -18,7 +18,7 @@
 import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { Reconciliation, ReconciliationRow } from '../../../shared/contract/reconciliation';
-import { daysBetween, periodOf } from '../../../shared/dates';
+import { addDays, daysBetween, periodOf } from '../../../shared/dates';
 import { DIFFERENCE_KINDS, DIFFERENCE_LABELS, SETTLED_DIFFERENCES, type DifferenceKind } from '../../../shared/reconciliation';
 import { monthsOf, storeMonths } from '../supervision/data';
 import { compareScans, dispensedCodes, type DispensedCodeSource } from './dispensed-codes';
@@ -85,7 +85,7 @@ function dispensedDays(db: ReadDb, storeId: number, from: string, to: string): D
   ).all(...months, storeId, from, to) as DispensedDay[];
 }
 
-interface DrugRow {
+export interface DrugRow {
   id: number;
   name: string;
   spec: string;
@@ -95,7 +95,7 @@ interface DrugRow {
   nhsaCode: string;
 }
 
-function drugsOf(db: ReadDb, ids: Iterable<number>): Map<number, DrugRow> {
+export function drugsOf(db: ReadDb, ids: Iterable<number>): Map<number, DrugRow> {
   const out = new Map<number, DrugRow>();
   const stmt = sql(
     db,
@@ -297,13 +297,22 @@ export function reconcile(db: ReadDb, clinicId: number, from: string, to: string
   };
 }
 
-type VisitMismatch = Reconciliation['visits'][number] & { dispensedDate: string };
+export type VisitMismatch = Reconciliation['visits'][number] & { dispensedDate: string };
 
 /**
  * Visits the fund settled and the clinic dispensed (the dispensing's visit number is the 就诊ID), whose drugs
- * differ on both sides: settled A and not given, given B and not settled.
+ * differ on both sides: settled A and not given, given B and not settled. The visit's dispensing may be dated
+ * up to `graceDays` either side of the settlement.
  */
-function visitMismatches(db: ReadDb, clinicId: number, from: string, to: string, lines: SettledLine[], drugs: Map<number, DrugRow>): VisitMismatch[] {
+export function visitMismatches(
+  db: ReadDb,
+  clinicId: number,
+  from: string,
+  to: string,
+  lines: SettledLine[],
+  drugs: Map<number, DrugRow>,
+  graceDays = 7,
+): VisitMismatch[] {
   const settled = new Map<string, { date: string; byDrug: Map<string, { drugId: number | null; name: string | null; qty: number | null; amount: number }> }>();
   for (const l of lines) {
     const v = settled.get(l.mdtrtId) ?? { date: l.date, byDrug: new Map() };
@@ -320,13 +329,12 @@ function visitMismatches(db: ReadDb, clinicId: number, from: string, to: string,
     settled.set(l.mdtrtId, v);
   }
   if (settled.size === 0) return [];
-  // The visit's dispensing may be a few days either side of the settlement: look a week around.
   const given = sql(
     db,
     `SELECT d.visit_no AS visitNo, d.business_date AS date, l.drug_id AS drugId, l.drug_name AS drugName, l.qty
        FROM dispensings d INDEXED BY dispensings_clinic JOIN dispensing_lines l ON l.dispensing_id = d.id
-      WHERE d.clinic_id = ? AND d.business_date BETWEEN date(?, '-7 days') AND date(?, '+7 days') AND d.status = 'posted' AND d.visit_no IS NOT NULL`,
-  ).all(clinicId, from, to) as { visitNo: string; date: string; drugId: number; drugName: string; qty: number }[];
+      WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted' AND d.visit_no IS NOT NULL`,
+  ).all(clinicId, addDays(from, -graceDays), addDays(to, graceDays)) as { visitNo: string; date: string; drugId: number; drugName: string; qty: number }[];
   const byVisit = new Map<string, { date: string; byDrug: Map<number, { drugId: number; drugName: string; qty: number }> }>();
   for (const g of given) {
     if (!settled.has(g.visitNo)) continue;

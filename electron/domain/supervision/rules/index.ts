@@ -2,6 +2,7 @@ import type { RuleKey } from '../../../../shared/supervision';
 import type { Rule } from '../types';
 import { closedRule } from './closed';
 import { coldChainRule } from './coldchain';
+import { notGivenRule, overstockRule, visitSwapRule } from './recon';
 import { exceedRule } from './exceed';
 import { roundRule } from './round';
 import { shortageRule } from './shortage';
@@ -21,4 +22,7 @@ export const RULES: Record<RuleKey, Rule> = {
   outside: outsideRule,
   codeswap: codeSwapRule,
   coldchain: coldChainRule,
+  notgiven: notGivenRule,
+  visitswap: visitSwapRule,
+  overstock: overstockRule,
 };

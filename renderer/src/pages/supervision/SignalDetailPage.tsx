@@ -94,6 +94,7 @@ function SignalBody({ d }: { d: Detail }) {
             : s.drugs.map((x, i) => (
                 <span key={x.id} style={{ marginRight: 12 }}>
                   {s.ruleKey === 'swap' && <Tag>{i === 0 ? '甲药（多发）' : '乙药（盘亏）'}</Tag>}
+                  {s.ruleKey === 'visitswap' && <Tag>{i === 0 ? '甲药（结算）' : '乙药（发放）'}</Tag>}
                   <Link to={`/stock/card?store=${s.storeId}&drug=${x.id}`}>
                     {x.name} {x.spec}
                   </Link>

@@ -35,7 +35,7 @@ export default function SignalsPage() {
   return (
     <Page
       title="异常信号"
-      subTitle="按规则从台账中找出的可疑用药：突增、超出配送、串换、整数重复、休息日用药、盘亏集中"
+      subTitle="按规则从台账、追溯码和医保结算明细中找出的可疑用药：突增、超出配送、串换、整数重复、休息日用药、盘亏集中、追溯码异常、结算与发药不符"
       extra={
         <>
           <Link to="/supervision/rules">规则与阈值设置</Link>
@@ -91,7 +91,7 @@ export default function SignalsPage() {
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
         locale={{ emptyText: status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
         onRow={(r) => ({ onClick: () => navigate(signalPath(r.fingerprint)), style: { cursor: 'pointer' } })}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1100 }}
         columns={[
           { title: '规则', dataIndex: 'ruleKey', width: 150, render: (k: RuleKey, r) => <RuleTag rule={k} title={r.ruleTitle} /> },
           { title: '村卫生室', key: 'clinic', width: 140, render: (_, r) => `${r.clinicCode} ${r.clinicName}` },

@@ -14,6 +14,9 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   outside: 'cyan',
   codeswap: 'magenta',
   coldchain: 'blue',
+  notgiven: 'red',
+  visitswap: 'magenta',
+  overstock: 'volcano',
 };
 
 const STATUS = {
