@@ -220,6 +220,13 @@ const writeoffStatus = z
 const lotLineInput = z.object({
   lotId: about(id, '批次：须在该库房有库存（stock.lots 的 lotId）'),
   qty: about(positiveQty, '数量；同一批次出现多行时合计不能超过该库房的结存'),
+  traceCodes: z
+    .array(traceCode)
+    .max(2_000)
+    .default([])
+    .describe(
+      '本行扫码的各盒（可不扫）：须在该库房、属于本行批次、不在另一张待处理的退货单或报损单上；个数不超过本行数量折合的盒数（向上取整）；过账时随台账一起移出',
+    ),
 });
 
 export const lotDocLine = z.object({
@@ -231,6 +238,7 @@ export const lotDocLine = z.object({
   expiryDate: expiryOut,
   qty: out.qty('数量'),
   amount: out.fen('过账金额（按批次成本）', 'null = 尚未过账').nullable(),
+  traceCodes: z.array(z.string()).describe('本行扫码的追溯码（统一写法），按扫码顺序；没扫则为空'),
 });
 
 export const returnDetail = z.object({
