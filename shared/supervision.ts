@@ -7,7 +7,7 @@
 /** Rules over the ledger (each measured for precision and recall on generated histories with planted cases). */
 export const LEDGER_RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', 'shortage'] as const;
 /** Rules over what scanning trace codes at the counter recorded (stock/boxes.ts): each case is a scanned code. */
-export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap'] as const;
+export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap', 'expired', 'unissued'] as const;
 export const RULE_KEYS = [...LEDGER_RULE_KEYS, ...TRACE_RULE_KEYS] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -62,6 +62,8 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
   stray: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
   outside: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
   codeswap: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
+  expired: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000), p('graceDays', '过期后宽限天数（超过才算）', '天', 0, 0, 365)],
+  unissued: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {
@@ -75,6 +77,8 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   stray: '串货（码未配送到本室）',
   outside: '体外采购（码未入库）',
   codeswap: '码与药品不符',
+  expired: '过期药盒用药',
+  unissued: '签收到未配送的码',
 };
 
 export type Thresholds = Record<string, number>;

@@ -3,7 +3,7 @@ import { defineMethod } from './define';
 import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
-import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
+import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, OPENED_BOX_SCAN_LABELS, OPENED_BOX_SCANS, TRACE_KIND_LABELS } from '../traceCodes';
 import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
@@ -416,6 +416,14 @@ const alertsFilter = {
 };
 
 const businessDate = about(isoDate.optional(), '业务日期（记入台账的日期）：省略 = 今天；不能晚于今天，不能落在已结账的月份');
+
+/** 扫码规则: how an opened box is scanned at later dispensings. */
+export const traceScanRules = z.object({
+  openedBoxScan: z
+    .enum(OPENED_BOX_SCANS)
+    .describe(`拆零药品的扫码方式。${valuesText(OPENED_BOX_SCAN_LABELS)}；默认 once_at_open（按 2025 年通知“一盒只销售一次”：拆零药品在开盒即首次销售时扫码）`),
+});
+export type TraceScanRules = z.infer<typeof traceScanRules>;
 
 export const stockApi = {
   'stock.stores': defineMethod({
@@ -1022,5 +1030,19 @@ export const stockApi = {
         )
         .describe('经过的每一步，按业务日期；村医只看到中心药库和本室的记录'),
     }),
+  }),
+  'trace.scanRules': defineMethod({
+    summary: '扫码规则：拆零药品开盒后再用药是否还要扫码（各省要求不同，由卫生院设定）',
+    access: 'authenticated',
+    write: false,
+    input: z.object({}).strict().default({}),
+    output: traceScanRules,
+  }),
+  'trace.updateScanRules': defineMethod({
+    summary: '修改扫码规则（拆零药品开盒扫码一次，或每次用药扫码）；只影响之后的用药登记',
+    access: ['admin', 'pharmacist'],
+    write: true,
+    input: traceScanRules,
+    output: traceScanRules,
   }),
 };

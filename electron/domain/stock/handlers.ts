@@ -9,6 +9,7 @@ import { stockCard, stockLots, stockOnHand } from './views';
 import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { traceLookup } from './trace-lookup';
+import { openedBoxScan, setOpenedBoxScan } from './scan-rules';
 import { sql } from '../../db/database';
 import { notFound } from '../../errors';
 import { listStores } from '../master-data/stores';
@@ -57,4 +58,12 @@ export const stockHandlers = defineHandlers({
   'writeoffs.list': listWriteoffs,
 
   'trace.lookup': traceLookup,
+  'trace.scanRules': (ctx) => ({ openedBoxScan: openedBoxScan(ctx.db) }),
+  'trace.updateScanRules': (ctx, input) => {
+    const before = openedBoxScan(ctx.db);
+    setOpenedBoxScan(ctx.db, input.openedBoxScan);
+    ctx.audit.target = 'settings:trace';
+    ctx.audit.details = { openedBoxScan: { from: before, to: input.openedBoxScan } };
+    return input;
+  },
 });

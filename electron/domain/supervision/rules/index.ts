@@ -6,7 +6,7 @@ import { roundRule } from './round';
 import { shortageRule } from './shortage';
 import { spikeRule } from './spike';
 import { swapRule } from './swap';
-import { codeSwapRule, dupCodeRule, outsideRule, strayRule } from './trace';
+import { codeSwapRule, dupCodeRule, expiredRule, outsideRule, strayRule, unissuedRule } from './trace';
 
 export const RULES: Record<RuleKey, Rule> = {
   spike: spikeRule,
@@ -19,4 +19,6 @@ export const RULES: Record<RuleKey, Rule> = {
   stray: strayRule,
   outside: outsideRule,
   codeswap: codeSwapRule,
+  expired: expiredRule,
+  unissued: unissuedRule,
 };

@@ -13,6 +13,8 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   stray: 'geekblue',
   outside: 'cyan',
   codeswap: 'magenta',
+  expired: 'volcano',
+  unissued: 'purple',
 };
 
 const STATUS = {
