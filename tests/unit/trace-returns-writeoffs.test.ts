@@ -171,4 +171,28 @@ describe('returns scan boxes', () => {
     ).rejects.toMatchObject({ code: 'BUSINESS_RULE', message: `第 1 行 阿莫西林胶囊：追溯码 ${box(2)} 这盒药不在本库房（账上在 东湖村卫生室）` });
     expect(sql(db(), 'SELECT count(*) AS n FROM stock_returns').get()).toEqual({ n: 0 });
   });
+
+  it('puts the scanned boxes on the 3502 write-off row and the 3504 supplier-return row of the month', async () => {
+    const w = await doctor.call('writeoffs.create', {
+      storeId: storeOf('clinic'),
+      reasonCode: 'damaged',
+      lines: [{ lotId: lotId(), qty: 10, traceCodes: [box(2)] }],
+    });
+    await pharmacist.call('writeoffs.decide', { id: w.id, approve: true });
+    await pharmacist.call('returns.create', {
+      kind: 'hub_to_supplier',
+      supplierId,
+      reasonCode: 'near_expiry',
+      businessDate: '2026-03-02',
+      lines: [{ lotId: lotId(), qty: 20, traceCodes: [box(4), box(5)] }],
+    });
+    const upload = async (storeId: number) => {
+      const file = await pharmacist.call('insuranceExport.download', { period: '2026-03', storeId, format: 'json' });
+      return JSON.parse(Buffer.from(file.base64, 'base64').toString('utf8')) as Record<string, Record<string, unknown>[]>;
+    };
+    const clinic = await upload(storeOf('clinic'));
+    expect(clinic['3502'].map((r) => [r.inv_chg_type, r.cnt, r.drugtracinfo])).toEqual([['105', 10, [{ drug_trac_codg: box(2) }]]]);
+    const hubUpload = await upload(storeOf('hub'));
+    expect(hubUpload['3504'].map((r) => [r.purc_retn_cnt, r.drugtracinfo])).toEqual([[20, [{ drug_trac_codg: box(4) }, { drug_trac_codg: box(5) }]]]);
+  });
 });
