@@ -45,14 +45,15 @@ function traceRule(spec: TraceRuleSpec): Rule {
           const span = monthSpan(month, w.to);
           const hits = rows.all({ clinic: s.clinicId, first: span.first, last: span.last, grace: t.graceDays ?? 0 }) as {
             code: string;
-            drugId: number;
+            drugId: number | null;
             ledgerId: number | null;
             date: string;
             note: string;
           }[];
           const codes = [...new Set(hits.map((h) => h.code))];
           if (codes.length < t.minCodes) continue;
-          const drugs = [...new Set(hits.map((h) => h.drugId))].sort((a, b) => a - b);
+          // A code scanned at sign-off may name no drug the hub knows (drug_id NULL): it counts, but names no drug.
+          const drugs = [...new Set(hits.map((h) => h.drugId).filter((id): id is number => id !== null))].sort((a, b) => a - b);
           const shown = codes.slice(0, 3).join('、');
           out.push({
             fingerprint: makeFingerprint(spec.key, s.clinicId, [], month),
