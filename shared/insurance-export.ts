@@ -82,6 +82,7 @@ export const INTERFACE_FIELDS: Record<InterfaceCode, FieldSpec[]> = {
     f('inv_chg_opter_name', '库存变更经办人姓名'),
     f('memo', '备注'),
     f('trdn_flag', '拆零标志', 'text', true),
+    TRACE,
   ],
   '3503': [
     ...DRUG,
@@ -189,8 +190,12 @@ export const INTERFACE_FIELDS: Record<InterfaceCode, FieldSpec[]> = {
  * settlement of the visit live in the clinic's HIS / insurance settlement system, not in the stock book.
  */
 export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: string }[]>> = {
+  '3502': [{ fields: ['drugtracinfo'], why: '未扫码的报损、退货、配送行为空：只填这一行移动的药盒（报损单、退货单行上扫的，配送拣货与签收扫的）' }],
   '3503': [{ fields: ['purc_invo_codg'], why: '发票代码未登记（发票号已登记；随货单号取自验收记录，升级前入库的为空）' }],
-  '3504': [{ fields: ['purc_invo_codg'], why: '发票代码未登记' }],
+  '3504': [
+    { fields: ['purc_invo_codg'], why: '发票代码未登记' },
+    { fields: ['drugtracinfo'], why: '退货时未扫码的行为空：只填退货单行上扫的药盒' },
+  ],
   '3505': [
     {
       fields: ['prsc_dr_cert_type', 'prsc_dr_certno', 'phar_cert_type', 'phar_certno', 'phar_name', 'phar_prac_cert_no'],
@@ -205,7 +210,10 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       why: '取自导入的医保结算明细（按结算明细登记的用药，或就诊号与就诊ID相同、同日同药的）；没有结算明细的用药（患者自费或尚未导入）为空',
     },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
-    { fields: ['drugtracinfo'], why: '用药时未扫码的行（扫码为可选）为空：只填用药登记时扫到的追溯码' },
+    {
+      fields: ['drugtracinfo'],
+      why: '用药时未扫码的行（扫码为可选）为空：只填用药登记时扫到的追溯码；“拆零药品开盒时扫码一次”时，未扫码的拆零用药填它所用的已开封那盒的码',
+    },
   ],
   '3506': [
     {

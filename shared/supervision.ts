@@ -7,7 +7,7 @@
 /** Rules over the ledger (each measured for precision and recall on generated histories with planted cases). */
 export const LEDGER_RULE_KEYS = ['spike', 'exceed', 'swap', 'round', 'closed', 'shortage'] as const;
 /** Rules over what scanning trace codes at the counter recorded (stock/boxes.ts): each case is a scanned code. */
-export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap'] as const;
+export const TRACE_RULE_KEYS = ['dupcode', 'stray', 'outside', 'codeswap', 'expired', 'unissued'] as const;
 /** Rules over the GSP records: what the temperature and humidity log says of the stores that dispensed. */
 export const GSP_RULE_KEYS = ['coldchain'] as const;
 /**
@@ -85,6 +85,8 @@ export const RULE_PARAMS: Record<RuleKey, readonly ThresholdParam[]> = {
     p('graceDays', '同一就诊的发药登记与结算相隔天数上限', '天', 3, 0, 14),
   ],
   overstock: [p('minQty', '当月超出库存的结算数量下限', '最小单位', 1, 1, 1_000_000), p('graceDays', '配送签收晚于结算登记的宽限天数', '天', 1, 0, 14)],
+  expired: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000), p('graceDays', '过期后宽限天数（超过才算）', '天', 0, 0, 365)],
+  unissued: [p('minCodes', '每月追溯码个数下限', '个', 1, 1, 1000)],
 };
 
 export const RULE_TITLES: Record<RuleKey, string> = {
@@ -102,6 +104,8 @@ export const RULE_TITLES: Record<RuleKey, string> = {
   notgiven: '已结算未发药',
   visitswap: '就诊内结算与发药不符',
   overstock: '结算量超出库存',
+  expired: '过期药盒用药',
+  unissued: '签收到未配送的码',
 };
 
 export type Thresholds = Record<string, number>;

@@ -200,3 +200,17 @@ export const BOX_ANOMALY_LABELS: Record<BoxAnomaly, string> = {
   mismatch: '串换：追溯码所属的药品与登记的药品不符',
   foreign: '签收时扫到不在本配送单上的追溯码',
 };
+
+/**
+ * How an opened box (拆零) is scanned at later dispensings — provinces differ, so the hub chooses. The default
+ * follows the 2025 notice's sale rule, "a box is sold once": the box's code is collected at its sale, which for a
+ * split pack is the first dispensing from it (开盒); scanning it again at every use would report one box as sold
+ * several times, which the fund reads as 重复追溯码.
+ */
+export const OPENED_BOX_SCANS = ['once_at_open', 'every_use'] as const;
+export type OpenedBoxScan = (typeof OPENED_BOX_SCANS)[number];
+export const DEFAULT_OPENED_BOX_SCAN: OpenedBoxScan = 'once_at_open';
+export const OPENED_BOX_SCAN_LABELS: Record<OpenedBoxScan, string> = {
+  once_at_open: '拆零药品开盒时扫码一次：之后从已开的盒用药不必再扫，登记自动记在本室最早开封的那盒上（3505 带这盒的码）',
+  every_use: '每次用药扫码：没扫码的用药不记在任何一盒上',
+};

@@ -3,7 +3,8 @@
  * picked, signed and sold by scanning every box; then the second clinic scans what a fund inspector would
  * flag — a box already sold at the first clinic (重复追溯码), a box still on the first clinic's shelf (串货), a
  * code the hub never received (体外采购) and another product's code (串换) — so the 追溯 page and the
- * trace signals are not empty. Played on the days before today (the clock is moved, as the other plants do).
+ * trace signals are not empty. Clinic B's sign-off scans a box the hub never issued; clinic A writes off one box
+ * and returns one to the hub by scanning, then sells the written-off box again. Played on the days before today (the clock is moved, as the other plants do).
  */
 import { InternalClient } from '../api/internal';
 import type { Clock } from '../app';
@@ -58,6 +59,7 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
     const ph = as(PHARMACIST);
     const packs = { [a]: 6, [b]: 3 };
     const codes = Array.from({ length: 9 }, (_, k) => boxCode(drug.prefix, k + 1));
+    const shortDated = codes[8];
     const reqs = [];
     for (const clinicId of [a, b]) {
       const req = await as(doctorOf(runtime, clinicId)).call('requisitions.submit', {
@@ -79,22 +81,30 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
         poId: o.id,
         invoiceNo: `4399${String(o.id).padStart(6, '0')}`,
         invoiceDate: day,
-        lines: order.lines.map((l) => ({
-          poLineId: l.id,
-          batchNo: `${day.slice(2, 4)}T${String(o.id).padStart(5, '0')}`,
-          mfgDate: addDays(day, -60),
-          expiryDate: addDays(day, 900),
-          qty: l.qty,
-          traceCodes: l.drugId === drug.id ? codes.slice(0, Math.floor(l.qty / drug.packSize)) : [],
-        })),
+        // One box of the coded drug comes from a short-dated batch (有效期至 the next day): clinic A gets it first
+        // (first-expiry-first) and uses it after its expiry (过期药盒用药).
+        lines: order.lines.flatMap((l) => {
+          const normal = {
+            poLineId: l.id,
+            batchNo: `${day.slice(2, 4)}T${String(o.id).padStart(5, '0')}`,
+            mfgDate: addDays(day, -60),
+            expiryDate: addDays(day, 900),
+            qty: l.qty,
+            traceCodes: [] as string[],
+          };
+          if (l.drugId !== drug.id) return [normal];
+          const boxes = Math.floor(l.qty / drug.packSize);
+          return [
+            { ...normal, qty: l.qty - drug.packSize, traceCodes: codes.slice(0, boxes - 1) },
+            { ...normal, batchNo: `${normal.batchNo}E`, mfgDate: addDays(day, -700), expiryDate: days[1], qty: drug.packSize, traceCodes: [shortDated] },
+          ];
+        }),
       });
     }
-    // Picking and signing by scanning: clinic A gets boxes 1–6, clinic B boxes 7–9.
-    let next = 0;
+    // Picking and signing by scanning: clinic A gets the short-dated box and boxes 1–5, clinic B boxes 6–8.
     for (const r of reqs) {
       const approved = await ph.call('requisitions.get', { id: r.id });
-      const mine = codes.slice(next, next + packs[r.clinicId]);
-      next += packs[r.clinicId];
+      const mine = r.clinicId === a ? [shortDated, ...codes.slice(0, 5)] : codes.slice(5, 8);
       const delivery = await ph.call('deliveries.create', {
         clinicId: r.clinicId,
         lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty, traceCodes: mine })),
@@ -102,7 +112,8 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
       await as(doctorOf(runtime, r.clinicId)).call('deliveries.sign', {
         id: delivery.id,
         lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })),
-        scannedCodes: mine,
+        // Clinic B's doctor also scans a box that came with the goods but that the hub never issued (签收到未配送的码).
+        scannedCodes: r.clinicId === b ? [...mine, boxCode(drug.prefix, 902)] : mine,
       });
     }
     await logout();
@@ -121,6 +132,37 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
         { drugId: drug.id, qty: drug.packSize * 2, traceCodes: [codes[0], codes[4], codes[6]] },
         { drugId: drug.id, qty: 1, traceCodes: [boxCode(drug.prefix, 900), boxCode(other.prefix, 901)] },
       ],
+    });
+    // Clinic A writes off a crushed box and sends one back to the hub, scanning each; the written-off box is then
+    // scanned at A's counter again (sold after a write-off: 重复追溯码).
+    const doctorA = as(doctorOf(runtime, a));
+    const hubPharmacist = as(PHARMACIST);
+    const lotOf = (code: string) => (sql(db, 'SELECT lot_id AS lotId FROM trace_codes WHERE code = ?').get(code) as { lotId: number }).lotId;
+    const storeA = (sql(db, "SELECT id FROM stores WHERE kind = 'clinic' AND clinic_id = ?").get(a) as { id: number }).id;
+    const writeoff = await doctorA.call('writeoffs.create', {
+      storeId: storeA,
+      reasonCode: 'damaged',
+      reason: '外盒压破，胶囊受潮',
+      lines: [{ lotId: lotOf(codes[2]), qty: drug.packSize, traceCodes: [codes[2]] }],
+    });
+    await hubPharmacist.call('writeoffs.decide', { id: writeoff.id, approve: true, businessDate: day, note: '已核实' });
+    const back = await doctorA.call('returns.create', {
+      kind: 'clinic_to_hub',
+      reasonCode: 'overstock',
+      reason: '用量减少，退回一盒',
+      businessDate: day,
+      lines: [{ lotId: lotOf(codes[3]), qty: drug.packSize, traceCodes: [codes[3]] }],
+    });
+    await hubPharmacist.call('returns.decide', { id: back.id, accept: true, businessDate: day });
+    await doctorA.call('dispensing.create', {
+      businessDate: day,
+      visitNo: 'MZ-DEMO-0003',
+      lines: [{ drugId: drug.id, qty: drug.packSize, traceCodes: [codes[2]] }],
+    });
+    await doctorA.call('dispensing.create', {
+      businessDate: day,
+      visitNo: 'MZ-DEMO-0004',
+      lines: [{ drugId: drug.id, qty: drug.packSize, traceCodes: [shortDated] }],
     });
     return 'trace';
   } catch (e) {

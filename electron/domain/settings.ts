@@ -17,7 +17,8 @@ export type SettingKey =
   | 'backup.lastFullCheck'
   | 'gsp.secondAcceptor'
   | 'gsp.amTime'
-  | 'gsp.pmTime';
+  | 'gsp.pmTime'
+  | 'trace.openedBoxScan';
 
 export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

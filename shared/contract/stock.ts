@@ -3,7 +3,7 @@ import { defineMethod } from './define';
 import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, positiveQty, requiredText, text, unitPrice } from './common';
 import { MOVEMENT_LABELS, MOVEMENTS, RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS, DELIVERY_STATUSES, DELIVERY_STATUS_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
-import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, TRACE_KIND_LABELS } from '../traceCodes';
+import { BOX_ANOMALIES, BOX_ANOMALY_LABELS, BOX_STATE_LABELS, BOX_STATES, OPENED_BOX_SCAN_LABELS, OPENED_BOX_SCANS, TRACE_KIND_LABELS } from '../traceCodes';
 import { packageLevel } from './trace-packages';
 import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
@@ -225,6 +225,13 @@ const writeoffStatus = z
 const lotLineInput = z.object({
   lotId: about(id, '批次：须在该库房有库存（stock.lots 的 lotId）'),
   qty: about(positiveQty, '数量；同一批次出现多行时合计不能超过该库房的结存'),
+  traceCodes: z
+    .array(traceCode)
+    .max(2_000)
+    .default([])
+    .describe(
+      '本行扫码的各盒（可不扫）：须在该库房、属于本行批次、不在另一张待处理的退货单或报损单上；个数不超过本行数量折合的盒数（向上取整）；过账时随台账一起移出',
+    ),
 });
 
 export const lotDocLine = z.object({
@@ -236,6 +243,7 @@ export const lotDocLine = z.object({
   expiryDate: expiryOut,
   qty: out.qty('数量'),
   amount: out.fen('过账金额（按批次成本）', 'null = 尚未过账').nullable(),
+  traceCodes: z.array(z.string()).describe('本行扫码的追溯码（统一写法），按扫码顺序；没扫则为空'),
 });
 
 export const returnDetail = z.object({
@@ -413,6 +421,14 @@ const alertsFilter = {
 };
 
 const businessDate = about(isoDate.optional(), '业务日期（记入台账的日期）：省略 = 今天；不能晚于今天，不能落在已结账的月份');
+
+/** 扫码规则: how an opened box is scanned at later dispensings. */
+export const traceScanRules = z.object({
+  openedBoxScan: z
+    .enum(OPENED_BOX_SCANS)
+    .describe(`拆零药品的扫码方式。${valuesText(OPENED_BOX_SCAN_LABELS)}；默认 once_at_open（按 2025 年通知“一盒只销售一次”：拆零药品在开盒即首次销售时扫码）`),
+});
+export type TraceScanRules = z.infer<typeof traceScanRules>;
 
 export const stockApi = {
   'stock.stores': defineMethod({
@@ -1064,5 +1080,19 @@ export const stockApi = {
         .nullable()
         .describe('这个码是大码或中码时：装了什么、各盒现在在哪里；null = 不是（是一盒药的码或不认识）'),
     }),
+  }),
+  'trace.scanRules': defineMethod({
+    summary: '扫码规则：拆零药品开盒后再用药是否还要扫码（各省要求不同，由卫生院设定）',
+    access: 'authenticated',
+    write: false,
+    input: z.object({}).strict().default({}),
+    output: traceScanRules,
+  }),
+  'trace.updateScanRules': defineMethod({
+    summary: '修改扫码规则（拆零药品开盒扫码一次，或每次用药扫码）；只影响之后的用药登记',
+    access: ['admin', 'pharmacist'],
+    write: true,
+    input: traceScanRules,
+    output: traceScanRules,
   }),
 };

@@ -15,6 +15,8 @@ const store = async ({ f }: SampleContext, side: Side) => {
 
 export const stockSamples: SampleRegistry = {
   'trace.lookup': { input: () => ({ code: '81234560000000000001' }) },
+  'trace.scanRules': { input: () => ({}) },
+  'trace.updateScanRules': { input: () => ({ openedBoxScan: 'every_use' as const }) },
   'stock.stores': {
     own: () => ({ includeTransit: true }),
     otherFiltered: (rows, { f }) => rows.filter((s) => s.clinicId !== f.clinicA.id).map((s) => `store ${s.name} is not the doctor's clinic's`),

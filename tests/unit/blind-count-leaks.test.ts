@@ -114,6 +114,9 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'supervision.rules',
     // A box's path: places, documents and dates of one box, never a store's balance.
     'trace.lookup',
+    // The 拆零 scan rule: a choice of two words, no stock.
+    'trace.scanRules',
+    'trace.updateScanRules',
     'supervision.setThresholds',
     'supervision.schedules',
     'supervision.setSchedule',

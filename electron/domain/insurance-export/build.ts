@@ -420,25 +420,29 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     }
   }
 
-  // Sales carry the codes scanned at the counter for the ledger row they went with (a 销售退货 row: those of
-  // the sale it reverses). An opened box is named by every dispensing that used it (拆零: each sale its part).
-  const saleCodes = new Map<number, string[]>();
-  const saleRowIds = [...new Set(ledger.filter((r) => r.movement === 'dispense').map((r) => (r.qty > 0 && r.reversesId !== null ? r.reversesId : r.id)))];
-  for (let i = 0; i < saleRowIds.length; i += 500) {
-    const chunk = saleRowIds.slice(i, i + 500);
+  // Rows that moved coded boxes carry their codes: a sale the boxes scanned at the counter (or the opened box it
+  // was used from), a write-off or a return the boxes scanned on its line, a delivery the boxes picked. A 销售退货
+  // row carries those of the sale it reverses. An opened box is named by every dispensing that used it (拆零: each
+  // sale its part). A code scanned at the counter as evidence (sold twice, stray…) is reported as scanned.
+  const rowCodes = new Map<number, string[]>();
+  const codeRowId = (r: LedgerRow) => (r.qty > 0 && r.reversesId !== null && r.movement === 'dispense' ? r.reversesId : r.id);
+  const codedRowIds = [...new Set(ledger.filter((r) => r.movement !== 'receipt').map(codeRowId))];
+  for (let i = 0; i < codedRowIds.length; i += 500) {
+    const chunk = codedRowIds.slice(i, i + 500);
     const rows = db
       .prepare(
         `SELECT ledger_id AS ledgerId, code FROM box_events
-          WHERE ledger_id IN (${chunk.map(() => '?').join(',')}) AND event = 'dispense' ORDER BY id`,
+          WHERE ledger_id IN (${chunk.map(() => '?').join(',')}) AND (anomaly IS NULL OR event = 'dispense')
+            AND event IN ('dispense', 'writeoff', 'return', 'issue', 'sign', 'transit_back', 'transit_lost') ORDER BY id`,
       )
       .all(...chunk) as { ledgerId: number; code: string }[];
     for (const r of rows) {
-      const list = saleCodes.get(r.ledgerId) ?? [];
+      const list = rowCodes.get(r.ledgerId) ?? [];
       if (!list.includes(r.code)) list.push(r.code);
-      saleCodes.set(r.ledgerId, list);
+      rowCodes.set(r.ledgerId, list);
     }
   }
-  const codesOfSale = (r: LedgerRow) => (saleCodes.get(r.qty > 0 && r.reversesId !== null ? r.reversesId : r.id) ?? []).map((c) => ({ drug_trac_codg: c }));
+  const codesOf = (r: LedgerRow) => (rowCodes.get(codeRowId(r)) ?? []).map((c) => ({ drug_trac_codg: c }));
 
   const rows = emptyRows();
   const pack = (d: DrugRow) => `${d.packSize}${d.baseUnit}/${d.packUnit}`;
@@ -569,6 +573,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           inv_chg_opter_name: r.opterName,
           memo,
           trdn_flag: trdn,
+          drugtracinfo: codesOf(r),
         };
         break;
       case '3503': {
@@ -596,7 +601,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         fields = {
           ...purchaseFields(),
           medins_prod_purc_no: lot.receiptDocNo ?? '',
-          drugtracinfo: [],
+          drugtracinfo: codesOf(r),
         };
         break;
       case '3505':
@@ -620,7 +625,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           drug_prod_barc: '',
           shelf_posi: '',
           mdtrt_setl_type: sale ? (sale.mdtrtSetlType ?? SETL_TYPE.insured) : '',
-          drugtracinfo: codesOfSale(r),
+          drugtracinfo: codesOf(r),
         };
         break;
       case '3506':
@@ -629,7 +634,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
           ...saleFields(),
           medins_prod_sel_no: doc.docNo,
           mdtrt_sn: doc.visitNo ?? sale?.mdtrtId ?? '',
-          drugtracinfo: codesOfSale(r),
+          drugtracinfo: codesOf(r),
         };
         break;
       default:

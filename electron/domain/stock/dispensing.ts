@@ -10,6 +10,7 @@ import { drugSnapshot } from '../master-data/drugs';
 import { describeQty } from '../master-data/quantities';
 import { assertMoveDate, boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent, type BoxAnomaly, type BoxRow } from './boxes';
 import { productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
+import { openedBoxScan } from './scan-rules';
 
 function requireClinic(ctx: HandlerContext, requested: number | undefined): number {
   const clinicId = clinicScope(ctx, requested);
@@ -80,6 +81,7 @@ export function postDispensingEntry(
   const seenCodes = new Set<string>();
   const { transitId } = clinicStores(db, head.clinicId);
   const clinicId = head.clinicId;
+  const onceAtOpen = openedBoxScan(db) === 'once_at_open';
   const lines = head.lines.map((line, i) => {
     const d = drugSnapshot(db, line.drugId);
     const where = `第 ${i + 1} 行 ${d.drugName}`;
@@ -95,9 +97,13 @@ export function postDispensingEntry(
     const taken: Allocation[] = [];
     // A scanned box of this clinic is used from its own batch first (the one in the patient's hand), the rest FEFO.
     const takes: { box: BoxRow; qty: number; ledgerId: number | null }[] = [];
-    for (const box of scans.own) {
-      assertMoveDate(box, posting.businessDate);
+    // 开盒扫码一次: a line with no box scanned is used from the boxes this clinic already opened, oldest first.
+    const fromOpened = scans.own.length === 0 && scans.notices.length === 0 && onceAtOpen ? openedBoxes(db, storeId, line.drugId, posting.businessDate) : [];
+    for (const box of [...scans.own, ...fromOpened]) {
+      const named = !fromOpened.includes(box);
+      if (named) assertMoveDate(box, posting.businessDate);
       const take = Math.min(left, d.packSize - box.usedQty);
+      if (!named && take <= 0) break;
       if (take <= 0) throw new AppError('VALIDATION', `${where}：扫了 ${scans.own.length} 盒，本行用药 ${describeQty(line.qty, d)} 用不了这么多盒`);
       left -= take;
       const held = sql(db, 'SELECT qty FROM stock_balances WHERE store_id = ? AND lot_id = ?').get(storeId, box.lotId) as { qty: number } | undefined;
@@ -211,6 +217,20 @@ function classifyScans(
     } else if (box.storeId === o.storeId || box.state === 'untracked') own.push(box);
     else {
       const at = (sql(db, 'SELECT name FROM stores WHERE id = ?').get(box.storeId) as { name: string }).name;
+      // A box that left this clinic (returned to the hub) and is sold here again is a second sale, not a stray.
+      const left = sql(
+        db,
+        `SELECT business_date AS date FROM box_events WHERE code = ? AND from_store_id = ? AND anomaly IS NULL ORDER BY id DESC LIMIT 1`,
+      ).get(parsed.code, o.storeId) as { date: string } | undefined;
+      if (left) {
+        notices.push({
+          code: parsed.code,
+          anomaly: 'duplicate_sale',
+          message: `追溯码 ${parsed.code} 这盒药已于 ${left.date} 从本室退回（账上在 ${at}），又被扫码销售（重复追溯码）`,
+          box,
+        });
+        continue;
+      }
       notices.push({
         code: parsed.code,
         anomaly: 'stray',
@@ -220,6 +240,18 @@ function classifyScans(
     }
   }
   return { own, notices };
+}
+
+/** The clinic's opened boxes of a drug, the first opened first, that were in place on the business date. */
+function openedBoxes(db: ReadDb, storeId: number, drugId: number, businessDate: string): BoxRow[] {
+  return sql(
+    db,
+    `SELECT t.code, t.kind, t.drug_id AS drugId, t.lot_id AS lotId, t.receipt_line_id AS receiptLineId, t.state, t.store_id AS storeId,
+            t.used_qty AS usedQty, t.last_date AS lastDate
+       FROM trace_codes t
+      WHERE t.store_id = ? AND t.drug_id = ? AND t.state = 'opened' AND t.last_date <= ?
+      ORDER BY (SELECT min(e.id) FROM box_events e WHERE e.code = t.code AND e.event = 'dispense' AND e.anomaly IS NULL)`,
+  ).all(storeId, drugId, businessDate) as BoxRow[];
 }
 
 function lotFacts(db: ReadDb, lotId: number): { batchNo: string; expiryDate: string } {

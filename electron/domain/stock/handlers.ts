@@ -10,6 +10,7 @@ import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { traceLookup } from './trace-lookup';
 import { commitPackages, previewPackages, readPackageFile, type PackageFile } from './package-import';
+import { openedBoxScan, setOpenedBoxScan } from './scan-rules';
 import { sql, type ReadDb } from '../../db/database';
 import { notFound } from '../../errors';
 import { listStores } from '../master-data/stores';
@@ -73,6 +74,14 @@ export const stockHandlers = defineHandlers({
       ctx.audit.details = { file: file.fileName, sha256: file.sha256, added: result.added, known: result.known };
       return result;
     },
+  },
+  'trace.scanRules': (ctx) => ({ openedBoxScan: openedBoxScan(ctx.db) }),
+  'trace.updateScanRules': (ctx, input) => {
+    const before = openedBoxScan(ctx.db);
+    setOpenedBoxScan(ctx.db, input.openedBoxScan);
+    ctx.audit.target = 'settings:trace';
+    ctx.audit.details = { openedBoxScan: { from: before, to: input.openedBoxScan } };
+    return input;
   },
 });
 

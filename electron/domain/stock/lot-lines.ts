@@ -78,6 +78,10 @@ export interface StoredLotLine {
   id: number;
   lotId: number;
   qty: number;
+  lineNo: number;
+  drugName: string;
+  batchNo: string;
+  packSize: number;
 }
 
 export function storedLotLines(
@@ -86,7 +90,11 @@ export function storedLotLines(
   parentColumn: 'return_id' | 'writeoff_id',
   parentId: number,
 ): StoredLotLine[] {
-  return db.prepare(`SELECT id, lot_id AS lotId, qty FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`).all(parentId) as StoredLotLine[];
+  return db
+    .prepare(
+      `SELECT id, lot_id AS lotId, qty, line_no AS lineNo, drug_name AS drugName, batch_no AS batchNo, pack_size AS packSize FROM ${table} WHERE ${parentColumn} = ? ORDER BY line_no`,
+    )
+    .all(parentId) as StoredLotLine[];
 }
 
 export function selectLotLines(db: ReadDb, table: 'stock_return_lines' | 'writeoff_lines', parentColumn: 'return_id' | 'writeoff_id', parentId: number) {

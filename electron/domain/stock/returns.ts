@@ -8,7 +8,10 @@ import { postingContext } from './common';
 import { assertPostable, postMovement, transfer, type PostingContext } from './ledger';
 import { chinaDate } from '../../../shared/dates';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+import { lineBoxCodes, moveLineBoxes, nameLineBoxes, scannedLotLines } from './document-boxes';
 import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
+import type { BoxState } from './boxes';
+import type { ScannedLotLine } from './document-boxes';
 import { createQuarantineLot, QUARANTINED_RETURN_REASONS } from './quarantine';
 import type { Fen } from '../../../shared/money';
 
@@ -45,6 +48,14 @@ export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.crea
   );
   const returnId = Number(lastInsertRowid);
   const lots = insertLotLines(db, 'stock_return_lines', 'return_id', returnId, storeId, input.lines, posting.businessDate);
+  const stored = storedLotLines(db, 'stock_return_lines', 'return_id', returnId);
+  nameLineBoxes(
+    db,
+    'return',
+    returnId,
+    storeId,
+    stored.map((l, i) => ({ ...l, traceCodes: input.lines[i].traceCodes })),
+  );
   if (toSupplier) {
     const foreign = lots.find((l) => l.supplierId !== null && l.supplierId !== input.supplierId);
     if (foreign) throw new AppError('BUSINESS_RULE', `批号 ${foreign.batchNo} 不是从该配送企业购进的，不能退给它`);
@@ -63,8 +74,21 @@ function postReturn(ctx: WriteContext, db: WriteDb, returnId: number, fromStoreI
   const businessDate = posting.businessDate;
   const reason = sql(db, 'SELECT reason_code AS code, reason FROM stock_returns WHERE id = ?').get(returnId) as { code: string; reason: string | null };
   const toQuarantine = toStoreId !== null && QUARANTINED_RETURN_REASONS.includes(reason.code);
+  const clinicId = (sql(db, 'SELECT clinic_id AS clinicId FROM stock_returns WHERE id = ?').get(returnId) as { clinicId: number | null }).clinicId;
+  // The scanned boxes go where the line's stock goes: the hub's shelf, its quarantine lot, or out to the supplier.
+  const moveBoxes = (line: ScannedLotLine, ledgerId: number, to: { state: BoxState; storeId: number | null; lotId?: number }) =>
+    moveLineBoxes(posting, {
+      docType: 'return',
+      docId: returnId,
+      line,
+      fromStoreId,
+      to,
+      event: 'return',
+      ledgerId,
+      clinicId,
+    });
   let total = 0;
-  for (const line of storedLotLines(db, 'stock_return_lines', 'return_id', returnId)) {
+  for (const line of scannedLotLines(db, 'return', returnId)) {
     const ref = { docType: 'return' as const, docId: returnId, docLineId: line.id };
     if (toQuarantine) {
       const quarantineLotId = createQuarantineLot(db, {
@@ -86,22 +110,29 @@ function postReturn(ctx: WriteContext, db: WriteDb, returnId: number, fromStoreI
         movement: 'clinic_return_in',
         amount: -out.amount as Fen,
       });
+      moveBoxes(line, into.id, { state: 'in_stock', storeId: toStoreId!, lotId: quarantineLotId });
       sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(into.amount, line.id);
       total += into.amount;
       continue;
     }
-    const amount =
-      toStoreId === null
-        ? -postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' }).amount
-        : transfer(posting, {
-            ...ref,
-            fromStoreId,
-            toStoreId,
-            lotId: line.lotId,
-            qty: line.qty,
-            outMovement: 'clinic_return_out',
-            inMovement: 'clinic_return_in',
-          }).in.amount;
+    let amount: number;
+    if (toStoreId === null) {
+      const row = postMovement(posting, { ...ref, storeId: fromStoreId, lotId: line.lotId, qty: -line.qty, movement: 'supplier_return' });
+      moveBoxes(line, row.id, { state: 'returned', storeId: null });
+      amount = -row.amount;
+    } else {
+      const moved = transfer(posting, {
+        ...ref,
+        fromStoreId,
+        toStoreId,
+        lotId: line.lotId,
+        qty: line.qty,
+        outMovement: 'clinic_return_out',
+        inMovement: 'clinic_return_in',
+      });
+      moveBoxes(line, moved.in.id, { state: 'in_stock', storeId: toStoreId });
+      amount = moved.in.amount;
+    }
     sql(db, 'UPDATE stock_return_lines SET amount = ? WHERE id = ?').run(amount, line.id);
     total += amount;
   }
@@ -175,7 +206,9 @@ const RETURN_SELECT = `SELECT r.id, r.doc_no AS docNo, r.kind, r.clinic_id AS cl
 export function getReturn(db: ReadDb, id: number) {
   const head = sql(db, `${RETURN_SELECT} WHERE r.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!head) throw notFound('退货单');
-  return { ...head, lines: selectLotLines(db, 'stock_return_lines', 'return_id', id) } as never;
+  const codes = lineBoxCodes(db, 'return', id);
+  const lines = selectLotLines(db, 'stock_return_lines', 'return_id', id) as { id: number }[];
+  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as never;
 }
 
 export function listReturns(ctx: HandlerContext, input: ParsedInput<'returns.list'>) {

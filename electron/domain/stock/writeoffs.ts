@@ -7,6 +7,7 @@ import { nextDocNo } from '../docno';
 import { accessibleStore, postingContext } from './common';
 import { assertPostable, postMovement } from './ledger';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
+import { lineBoxCodes, moveLineBoxes, nameLineBoxes, scannedLotLines } from './document-boxes';
 import { isQuarantined } from './quarantine-guard';
 
 export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.create'>) {
@@ -23,6 +24,14 @@ export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.
   ).run(docNo, store.id, input.reasonCode, input.reason, ctx.user.id, ctx.now.toISOString());
   const writeoffId = Number(lastInsertRowid);
   insertLotLines(db, 'writeoff_lines', 'writeoff_id', writeoffId, store.id, input.lines);
+  const stored = storedLotLines(db, 'writeoff_lines', 'writeoff_id', writeoffId);
+  nameLineBoxes(
+    db,
+    'writeoff',
+    writeoffId,
+    store.id,
+    stored.map((l, i) => ({ ...l, traceCodes: input.lines[i].traceCodes })),
+  );
   ctx.audit.target = `writeoff:${writeoffId}`;
   return getWriteoff(db, writeoffId);
 }
@@ -46,7 +55,7 @@ export function decideWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.
     const posting = postingContext(ctx, input.businessDate);
     assertPostable(db, posting.businessDate, ctx.today);
     let total = 0;
-    for (const line of storedLotLines(db, 'writeoff_lines', 'writeoff_id', w.id)) {
+    for (const line of scannedLotLines(db, 'writeoff', w.id)) {
       const row = postMovement(posting, {
         storeId: w.storeId,
         lotId: line.lotId,
@@ -55,6 +64,17 @@ export function decideWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.
         docType: 'writeoff',
         docId: w.id,
         docLineId: line.id,
+      });
+      // The scanned boxes leave the books with the line's ledger row.
+      moveLineBoxes(posting, {
+        docType: 'writeoff',
+        docId: w.id,
+        line,
+        fromStoreId: w.storeId,
+        to: { state: 'written_off', storeId: null },
+        event: 'writeoff',
+        ledgerId: row.id,
+        clinicId: w.clinicId,
       });
       sql(db, 'UPDATE writeoff_lines SET amount = ? WHERE id = ?').run(-row.amount, line.id);
       total -= row.amount;
@@ -92,7 +112,9 @@ const WRITEOFF_SELECT = `SELECT w.id, w.doc_no AS docNo, w.store_id AS storeId, 
 export function getWriteoff(db: ReadDb, id: number) {
   const head = sql(db, `${WRITEOFF_SELECT} WHERE w.id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!head) throw notFound('报损单');
-  return { ...head, lines: selectLotLines(db, 'writeoff_lines', 'writeoff_id', id) } as never;
+  const codes = lineBoxCodes(db, 'writeoff', id);
+  const lines = selectLotLines(db, 'writeoff_lines', 'writeoff_id', id) as { id: number }[];
+  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as never;
 }
 
 export function listWriteoffs(ctx: HandlerContext, input: ParsedInput<'writeoffs.list'>) {

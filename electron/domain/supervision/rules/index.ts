@@ -8,7 +8,7 @@ import { roundRule } from './round';
 import { shortageRule } from './shortage';
 import { spikeRule } from './spike';
 import { swapRule } from './swap';
-import { codeSwapRule, dupCodeRule, outsideRule, strayRule } from './trace';
+import { codeSwapRule, dupCodeRule, expiredRule, outsideRule, strayRule, unissuedRule } from './trace';
 
 export const RULES: Record<RuleKey, Rule> = {
   spike: spikeRule,
@@ -25,4 +25,6 @@ export const RULES: Record<RuleKey, Rule> = {
   notgiven: notGivenRule,
   visitswap: visitSwapRule,
   overstock: overstockRule,
+  expired: expiredRule,
+  unissued: unissuedRule,
 };

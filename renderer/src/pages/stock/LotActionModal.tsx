@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Alert, Form, Input, Modal, Select } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, Form, Input, Modal, Select, Space, Tag } from 'antd';
 import type { z } from 'zod';
 import type { lotBalance, StoreRow } from '../../../../shared/contract/stock';
 import { RETURN_REASON_LABELS, WRITEOFF_REASON_LABELS } from '../../../../shared/stock';
@@ -7,6 +7,7 @@ import { useApiMutation } from '../../api/hooks';
 import { Qty } from '../../components/format';
 import { QtyInput } from '../../components/QtyInput';
 import { formatQty } from '../../../../shared/units';
+import { ScanInput } from '../../components/ScanInput';
 
 type Lot = z.infer<typeof lotBalance>;
 export type LotAction = 'writeoff' | 'return_to_hub' | 'return_to_supplier';
@@ -15,6 +16,8 @@ export interface LotActionTarget {
   store: StoreRow;
   lot: Lot;
   drug: { drugId: number; genericName: string; spec: string; packSize: number; packUnit: string; baseUnit: string };
+  /** Boxes already scanned (the box that chose this lot). */
+  codes?: string[];
 }
 
 const TITLES: Record<LotAction, string> = { writeoff: '报损申请', return_to_hub: '退回中心库', return_to_supplier: '退货给配送企业' };
@@ -24,6 +27,12 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
   const [form] = Form.useForm();
   const [qty, setQty] = useState<number | null>(null);
   const [qtyProblem, setQtyProblem] = useState<string | null>(null);
+  const [codes, setCodes] = useState<string[]>([]);
+  useEffect(() => {
+    setCodes(target?.codes ?? []);
+    setQty(target?.codes?.length ? target.codes.length * target.drug.packSize : null);
+    setQtyProblem(null);
+  }, [target]);
   const invalidates = ['stock.onHand', 'returns.list', 'writeoffs.list'] as const;
   const writeoff = useApiMutation('writeoffs.create', {
     form,
@@ -44,11 +53,21 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
     if (!qty) return setQtyProblem('请填写数量');
     // Said, not clamped: the person sees what the lot holds and corrects the number themselves.
     if (qty > lot.qty) return setQtyProblem(`批号 ${lot.batchNo} 只有 ${formatQty(lot.qty, drug.packSize, drug.packUnit, drug.baseUnit)}`);
-    const lines = [{ lotId: lot.lotId, qty }];
+    const lines = [{ lotId: lot.lotId, qty, traceCodes: codes }];
     if (action === 'writeoff') writeoff.mutate({ storeId: store.id, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
     else if (action === 'return_to_hub')
       ret.mutate({ kind: 'clinic_to_hub', clinicId: store.clinicId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
     else ret.mutate({ kind: 'hub_to_supplier', supplierId: lot.supplierId ?? undefined, reasonCode: v.reasonCode as never, reason: v.reason ?? null, lines });
+  }
+
+  /** Each scanned box counts one pack, unless more was typed; the server checks the box is on this shelf and batch. */
+  function scanBox(code: string) {
+    if (codes.includes(code)) return { tone: 'warn' as const, message: `${code} 已经扫过` };
+    const next = [...codes, code];
+    setCodes(next);
+    setQty((q) => Math.max(q ?? 0, next.length * drug.packSize));
+    setQtyProblem(null);
+    return { tone: 'ok' as const, message: `已扫 ${next.length} 盒` };
   }
 
   const reasons = action === 'writeoff' ? WRITEOFF_REASON_LABELS : RETURN_REASON_LABELS;
@@ -79,6 +98,18 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
         onFinish={submit}
         initialValues={{ reasonCode: lot.expired ? (action === 'writeoff' ? 'expired' : 'near_expiry') : undefined }}
       >
+        <Form.Item label="药盒追溯码（可不扫）">
+          <ScanInput label="扫码" placeholder="扫要处理的药盒（回车）" autoFocus={false} onScan={scanBox} />
+          {codes.length > 0 && (
+            <Space wrap size={4} style={{ marginTop: 6 }} aria-label="已扫药盒">
+              {codes.map((c) => (
+                <Tag key={c} closable onClose={() => setCodes(codes.filter((x) => x !== c))}>
+                  {c}
+                </Tag>
+              ))}
+            </Space>
+          )}
+        </Form.Item>
         <Form.Item label="数量" required validateStatus={qtyProblem ? 'error' : undefined} help={qtyProblem}>
           <QtyInput
             drug={drug}

@@ -8,6 +8,9 @@ import { DrugPicker } from '../../components/DrugPicker';
 import { Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
+import { ScanInput, type ScanResult } from '../../components/ScanInput';
+import { call } from '../../api/client';
+import { useApiLookup } from '../trace/useTraceLookup';
 
 const LABELS: Record<LotAction, string> = { writeoff: '新建报损', return_to_hub: '新建退货', return_to_supplier: '新建退货' };
 
@@ -30,6 +33,30 @@ export function NewLotAction({ action, storeKinds }: { action: LotAction; storeK
     setOpen(false);
     setDrug(null);
   };
+  const lookup = useApiLookup();
+
+  /** Scanning a box picks its drug and batch at once: the form opens with that box on it. */
+  async function scanBox(code: string): Promise<ScanResult> {
+    if (!store) return { tone: 'error', message: '请先选择库房' };
+    const found = await lookup(code);
+    if (!found.drug) return { tone: 'error', message: `认不出追溯码 ${code} 是哪种药品` };
+    if (!found.box) return { tone: 'error', message: `追溯码 ${code} 卫生院从未入库，不能退货或报损` };
+    const held = await call('stock.lots', { storeId: store.id, drugId: found.drug.drugId });
+    const lot = held.find((l) => l.batchNo === found.box!.batchNo);
+    if (!lot || found.box.storeName !== store.name) {
+      return { tone: 'error', message: `追溯码 ${code} 这盒药不在${store.name}（${found.box.storeName ? `账上在 ${found.box.storeName}` : '已不在库'}）` };
+    }
+    const d = found.drug;
+    setTarget({
+      action,
+      store,
+      lot,
+      drug: { drugId: d.drugId, genericName: d.drugName, spec: d.spec, packSize: d.packSize, packUnit: d.packUnit, baseUnit: d.baseUnit },
+      codes: [code],
+    });
+    close();
+    return { tone: 'ok', message: `${d.drugName} 批号 ${lot.batchNo}` };
+  }
   return (
     <>
       <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
@@ -52,6 +79,7 @@ export function NewLotAction({ action, storeKinds }: { action: LotAction; storeK
               aria-label="库房"
             />
           )}
+          {store && <ScanInput label="扫码" placeholder="扫药盒追溯码（回车）：直接选中药品和批次" onScan={scanBox} />}
           {store && <DrugPicker storeId={store.id} onSelect={setDrug} focusAfterSelect="caller" size="large" placeholder="药品：拼音首字母、名称或医保编码" />}
           {drug && (
             <>

@@ -17,6 +17,8 @@ export const RULE_COLORS: Record<RuleKey, string> = {
   notgiven: 'red',
   visitswap: 'magenta',
   overstock: 'volcano',
+  expired: 'volcano',
+  unissued: 'purple',
 };
 
 const STATUS = {

@@ -9,6 +9,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { useSession } from '../../stores/session';
 import { PostingRulesCard } from './PostingRulesCard';
+import { ScanRulesCard } from './ScanRulesCard';
 import { SettlementPrivacyCard } from './SettlementPrivacyCard';
 
 function saveFile(filename: string, text: string, type: string): void {
@@ -66,8 +67,8 @@ export default function SystemSettingsPage() {
       title="系统设置"
       subTitle={
         isAdmin
-          ? '记账规则；结算明细中个人信息的保存期限；局域网访问：让村卫生室的电脑和手机通过乡镇局域网或 VPN 使用本系统'
-          : '记账规则；结算明细中个人信息的保存期限'
+          ? '记账规则；结算明细中个人信息的保存期限；拆零药品的扫码规则；局域网访问：让村卫生室的电脑和手机通过乡镇局域网或 VPN 使用本系统'
+          : '记账规则；结算明细中个人信息的保存期限；拆零药品的扫码规则'
       }
     >
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
@@ -76,6 +77,9 @@ export default function SystemSettingsPage() {
         </Col>
         <Col xs={24} lg={12}>
           <SettlementPrivacyCard />
+        </Col>
+        <Col xs={24} lg={12}>
+          <ScanRulesCard editable />
         </Col>
       </Row>
       {isAdmin && <LanAccess />}
