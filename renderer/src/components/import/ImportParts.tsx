@@ -82,7 +82,7 @@ interface FileColumn {
   index: number;
   letter: string;
   header: string;
-  samples: string[];
+  samples?: string[];
 }
 
 /** Which column of the file holds which field: one row per field, a choice of the file's columns. */
@@ -99,7 +99,7 @@ export function ColumnMappingTable<Field extends string, Def extends { field: Fi
 }) {
   const options = props.columns.map((c) => ({
     value: c.index,
-    label: `${c.letter} 列 · ${c.header || '（无列名）'}${c.samples[0] ? `（如 ${c.samples[0].slice(0, 16)}）` : ''}`,
+    label: `${c.letter} 列 · ${c.header || '（无列名）'}${c.samples?.[0] ? `（如 ${c.samples[0].slice(0, 16)}）` : ''}`,
   }));
   return (
     <Table<Def>

@@ -1,15 +1,15 @@
 import { useState } from 'react';
-import { Alert, App, Col, Modal, Result, Row, Select, Statistic, Table, Tag, Typography, Upload } from 'antd';
-import { InboxOutlined } from '@ant-design/icons';
+import { Alert, Button, Col, Modal, Result, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { MethodOutput } from '../../../../shared/contract';
-import { PACKAGE_COLUMN_BY_FIELD, PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
-import { ApiError, call } from '../../api/client';
+import { PACKAGE_COLUMNS, PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
+import { call } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
-import { readFileAsBase64 } from '../catalog/files';
+import { ColumnMappingTable, ImportFileDrop, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
+import { useImportFlow } from '../../components/import/useImportFlow';
 
 type Preview = MethodOutput<'trace.packagesPreview'>;
+type Mapping = Preview['mapping'];
 type Done = MethodOutput<'trace.packagesImport'>;
-type File64 = { filename: string; base64: string };
 
 const ACTION: Record<Preview['rows'][number]['action'], { label: string; color: string }> = {
   new: { label: '新增', color: 'green' },
@@ -22,68 +22,42 @@ const ACTION: Record<Preview['rows'][number]['action'], { label: string; color: 
  * every error with its row and column), then one all-or-nothing import; the same file twice adds nothing.
  */
 export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(): void }) {
-  const { message } = App.useApp();
   const suppliers = useApiQuery('suppliers.list', {}, { enabled: open });
   const [supplierId, setSupplierId] = useState<number>();
-  const [file, setFile] = useState<File64 | null>(null);
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [done, setDone] = useState<Done | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
+  const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<Preview, Mapping, Done>({
+    preview: (f, mapping) => call('trace.packagesPreview', { supplierId, file: f, mapping }),
+    // One file is one delivery's packing: imported whole or not at all (no "clean rows only").
+    commit: (f, mapping) => call('trace.packagesImport', { supplierId, file: f, mapping }),
+    invalidates: ['trace.lookup'],
+  });
+  const close = () => {
+    reset();
+    onClose();
+  };
+  const missingRequired = preview ? PACKAGE_COLUMNS.filter((c) => c.required && preview.mapping[c.field] == null).length : 0;
 
-  function reset() {
-    setFile(null);
-    setPreview(null);
-    setDone(null);
-    setProblem(null);
-  }
-
-  async function runPreview(next: File64) {
-    setBusy('preview');
-    setProblem(null);
-    try {
-      setPreview(await call('trace.packagesPreview', { supplierId, file: next }));
-    } catch (e) {
-      setProblem(e instanceof ApiError || e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function runImport() {
-    if (!file) return;
-    setBusy('import');
-    try {
-      const r = await call('trace.packagesImport', { supplierId, file });
-      setDone(r);
-      message.success(r.added ? `已导入 ${r.added} 条关联` : '没有新的关联');
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const footer = result ? (
+    <Button type="primary" onClick={close}>
+      完成
+    </Button>
+  ) : preview ? (
+    <Space wrap>
+      <Button onClick={reset} disabled={busy !== null}>
+        重新选择文件
+      </Button>
+      <Button type="primary" loading={busy === 'all'} disabled={busy !== null || preview.errorRows > 0 || preview.newLinks === 0} onClick={() => commit('all')}>
+        导入 {preview.newLinks} 条关联
+      </Button>
+    </Space>
+  ) : null;
 
   return (
-    <Modal
-      open={open}
-      title="导入大码/中码关联"
-      width={860}
-      okText={done ? '完成' : '导入'}
-      cancelText="关闭"
-      okButtonProps={{ disabled: !done && (!preview || preview.errorRows > 0 || preview.newLinks === 0), loading: busy === 'import' }}
-      onOk={() => (done ? (reset(), onClose()) : void runImport())}
-      onCancel={() => {
-        reset();
-        onClose();
-      }}
-      destroyOnHidden
-    >
-      {done ? (
+    <Modal open={open} title="导入大码/中码关联" width={860} onCancel={close} footer={footer} destroyOnHidden maskClosable={false}>
+      {result ? (
         <Result
           status="success"
-          title={done.added ? '导入完成' : '没有新的关联'}
-          subTitle={`新导入 ${done.added} 条，已导入过的 ${done.known} 条未改动；文件中有大码 ${done.cartons} 个、中码 ${done.middlePacks} 个、小码 ${done.boxes} 盒。之后扫大码或中码即等于扫了其中的每一盒。`}
+          title={result.added ? '导入完成' : '没有新的关联'}
+          subTitle={`新导入 ${result.added} 条，已导入过的 ${result.known} 条未改动；文件中有大码 ${result.cartons} 个、中码 ${result.middlePacks} 个、小码 ${result.boxes} 盒。之后扫大码或中码即等于扫了其中的每一盒。`}
         />
       ) : (
         <>
@@ -93,42 +67,23 @@ export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(
             placeholder="提供文件的配送企业（可不选）"
             value={supplierId}
             onChange={setSupplierId}
+            disabled={preview !== null}
             options={(suppliers.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
             aria-label="配送企业"
           />
           {!preview ? (
-            <Upload.Dragger
+            <ImportFileDrop
               accept=".xlsx,.xls,.et,.ods,.csv,.txt"
-              multiple={false}
-              showUploadList={false}
-              disabled={busy !== null}
-              beforeUpload={async (f) => {
-                const next = { filename: f.name, base64: await readFileAsBase64(f) };
-                setFile(next);
-                await runPreview(next);
-                return false;
-              }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{busy === 'preview' ? '正在读取文件……' : '点击选择或拖入配送企业随货提供的追溯码关联关系'}</p>
-              <p className="ant-upload-hint">
-                Excel、WPS、CSV 均可；每行一个“上级码 → 下级码”（列名如
-                大码/上级码/父码、小码/下级码/子码，可另有一列包装层级：大码或中码）。先预览，不会直接修改数据；同一文件导入两次不会重复。
-              </p>
-            </Upload.Dragger>
+              busy={busy}
+              problem={problem}
+              onFile={choose}
+              text="点击选择或拖入配送企业随货提供的追溯码关联关系"
+              hint="Excel、WPS、CSV 均可；每行一个“上级码 → 下级码”（列名如 大码/上级码/父码、小码/下级码/子码，可另有一列包装层级：大码或中码）。先预览，不会直接修改数据；同一文件导入两次不会重复。"
+            />
           ) : (
             <>
               <Typography.Paragraph type="secondary">
-                文件：{file?.filename} · {preview.format} · 工作表“{preview.sheet}”，表头在第 {preview.headerRow} 行 · 列：
-                {Object.entries(preview.mapping)
-                  .filter(([, col]) => col != null)
-                  .map(
-                    ([field, col]) =>
-                      `${PACKAGE_COLUMN_BY_FIELD[field as keyof typeof PACKAGE_COLUMN_BY_FIELD].label} = ${preview.columns.find((c) => c.index === col)?.letter} 列`,
-                  )
-                  .join('，')}
+                文件：{file?.filename} · {preview.format} · 工作表“{preview.sheet}”，表头在第 {preview.headerRow} 行
               </Typography.Paragraph>
               <Row gutter={[16, 8]} style={{ marginBottom: 16 }}>
                 <Col xs={8} md={4}>
@@ -150,51 +105,74 @@ export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(
                   <Statistic title="小码（盒）" value={preview.boxes} />
                 </Col>
               </Row>
-              {preview.errorRows > 0 && (
+              {problem && <Alert style={{ marginBottom: 12 }} type="error" showIcon title={problem} />}
+              {preview.errorRows > 0 ? (
                 <Alert
                   type="error"
                   showIcon
                   style={{ marginBottom: 12 }}
                   title={`文件中有 ${preview.errorRows} 行有错误，整个文件不能导入：请修正后重新选择文件`}
-                  description={
-                    <ul style={{ margin: 0, paddingLeft: 18, maxHeight: 180, overflow: 'auto' }}>
-                      {preview.errors.slice(0, 100).map((e) => (
-                        <li key={`${e.row}-${e.column}-${e.reason}`}>
-                          第 {e.row} 行 {e.column}：{e.reason}
-                        </li>
-                      ))}
-                    </ul>
-                  }
                 />
-              )}
-              {preview.errorRows === 0 && preview.newLinks === 0 && (
+              ) : preview.newLinks === 0 ? (
                 <Alert type="info" showIcon style={{ marginBottom: 12 }} title="文件中的关联都已导入过，没有新的关联，不需要再导入" />
-              )}
-              <Table
-                size="small"
-                rowKey="row"
-                pagination={{ pageSize: 8, size: 'small' }}
-                scroll={{ x: 640 }}
-                dataSource={preview.rows}
-                columns={[
-                  { title: '行', dataIndex: 'row', width: 56 },
-                  { title: '结果', dataIndex: 'action', width: 90, render: (a: keyof typeof ACTION) => <Tag color={ACTION[a].color}>{ACTION[a].label}</Tag> },
+              ) : null}
+              <Tabs
+                defaultActiveKey={missingRequired ? 'mapping' : preview.errorRows ? 'errors' : 'rows'}
+                items={[
+                  { key: 'errors', label: `错误（${preview.errors.length}）`, children: <ImportIssueTable issues={preview.errors} empty="没有错误" /> },
                   {
-                    title: '上级码',
-                    dataIndex: 'parentCode',
-                    render: (c: string | null, r) => (
-                      <>
-                        {r.level && <Tag>{PACKAGE_LEVEL_SHORT[r.level]}</Tag>}
-                        <Typography.Text code>{c ?? '—'}</Typography.Text>
-                      </>
+                    key: 'rows',
+                    label: '预览',
+                    children: (
+                      <Table
+                        size="small"
+                        rowKey="row"
+                        pagination={{ pageSize: 8, size: 'small' }}
+                        scroll={{ x: 640 }}
+                        dataSource={preview.rows}
+                        columns={[
+                          { title: '行', dataIndex: 'row', width: 56 },
+                          {
+                            title: '结果',
+                            dataIndex: 'action',
+                            width: 90,
+                            render: (a: keyof typeof ACTION) => <Tag color={ACTION[a].color}>{ACTION[a].label}</Tag>,
+                          },
+                          {
+                            title: '上级码',
+                            dataIndex: 'parentCode',
+                            render: (c: string | null, r) => (
+                              <>
+                                {r.level && <Tag>{PACKAGE_LEVEL_SHORT[r.level]}</Tag>}
+                                <Typography.Text code>{c ?? '—'}</Typography.Text>
+                              </>
+                            ),
+                          },
+                          { title: '下级码', dataIndex: 'childCode', render: (c: string | null) => <Typography.Text code>{c ?? '—'}</Typography.Text> },
+                        ]}
+                      />
                     ),
                   },
-                  { title: '下级码', dataIndex: 'childCode', render: (c: string | null) => <Typography.Text code>{c ?? '—'}</Typography.Text> },
+                  {
+                    key: 'mapping',
+                    label: mappingTabLabel(missingRequired),
+                    children: (
+                      <ColumnMappingTable
+                        fields={PACKAGE_COLUMNS}
+                        columns={preview.columns}
+                        mapping={preview.mapping}
+                        busy={busy !== null}
+                        fieldTitle="字段"
+                        placeholder="文件中没有"
+                        tags={(c) => c.required && <Tag color={preview.mapping[c.field] == null ? 'red' : 'default'}>必填</Tag>}
+                        onChange={(m) => remap(m as Mapping)}
+                      />
+                    ),
+                  },
                 ]}
               />
             </>
           )}
-          {problem && <Alert style={{ marginTop: 16 }} type="error" showIcon title={problem} />}
         </>
       )}
     </Modal>
