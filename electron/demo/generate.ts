@@ -8,6 +8,7 @@ import { buildDemoCatalog, generateCatalogRows, generatedDrugRecord } from './ca
 import { insertDrug } from '../domain/catalog/drugs';
 import { plantDemoTrace } from './trace';
 import { plantDemoCartons } from './trace-cartons';
+import { plantDemoExpiredBox } from './trace-expired';
 import { knownSearchNames } from '../domain/catalog/searchIndex';
 import { generatePurchasingHistory } from './purchasing';
 import { configureDemoSchedules, plantDemoAnomalies } from './supervision';
@@ -81,6 +82,8 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     // One clinic's insurance settlement details, so reconciliation has a month to show.
     await generateDemoSettlement(runtime);
     await plantDemoTrace(runtime);
+    // A short-dated box ordered, received, delivered and used on a patient after its expiry (过期药盒用药).
+    await plantDemoExpiredBox(runtime);
     await setDemoStoreLevels(runtime);
     // A supplier shipping by the carton, with its code association file; deliveries picked by carton.
     await plantDemoCartons(runtime);
