@@ -81,8 +81,9 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
         poId: o.id,
         invoiceNo: `4399${String(o.id).padStart(6, '0')}`,
         invoiceDate: day,
-        // One box of the coded drug comes from a short-dated batch (有效期至 the next day): clinic A gets it first
-        // (first-expiry-first) and uses it after its expiry (过期药盒用药).
+        // If these requests make the hub order the coded drug, one box comes from a short-dated batch. In the demo's
+        // history the hub already holds it, so no order is made for it and its boxes are first seen at picking; the
+        // demo's expired box (过期药盒用药) is trace-expired.ts'.
         lines: order.lines.flatMap((l) => {
           const normal = {
             poLineId: l.id,
