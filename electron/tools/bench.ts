@@ -19,6 +19,7 @@ import { ensureHub, verifyHub } from './bench/hubs';
 import { round } from './bench/measure';
 import { recordCleanClose } from '../db/clean-close';
 import { runCentralBench } from '../../central/tools/bench';
+import { runTraceBench } from './bench/trace';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');
@@ -109,6 +110,11 @@ async function hubBenches(results: Record<string, unknown>) {
     log(`\n[4/6] catalog: import and drug search (${elapsed()})`);
     Object.assign(results, await runCatalogBench(root, { quick, log }));
   }
+  if (wants('trace')) {
+    log(`\n[trace] 追溯码 lookup and scan-to-post, ten years vs one, on copies of both hubs with their boxes (${elapsed()})`);
+    fs.mkdirSync(work, { recursive: true });
+    Object.assign(results, await runTraceBench(bigHub, smallHub, work, { quick, log }));
+  }
   if (wants('http')) {
     log(`\n[5/6] headless server on the large hub: start, then 50 concurrent LAN clients (${elapsed()})`);
     Object.assign(results, await runServerBench(work, large, { quick, log }));
@@ -156,6 +162,10 @@ const TARGETS: [string, string, (v: number) => boolean][] = [
   ['http_p99_ms_during_close', '≤ 100', (v) => v <= 100],
   ['http_p99_ms_during_import', '≤ 100', (v) => v <= 100],
   ['screen_p95_max_ms', '≤ 1000', (v) => v <= 1000],
+  ['trace_lookup_p95_ms', '≤ 5', (v) => v <= 5],
+  ['trace_lookup_growth', '≤ 1.5', (v) => v <= 1.5],
+  ['trace_scan_post_p95_ms', '≤ 50', (v) => v <= 50],
+  ['trace_scan_post_growth', '≤ 1.5', (v) => v <= 1.5],
   ['http_errors', '0', (v) => v === 0],
   ['start_ms', '≤ 2000', (v) => v <= 2000],
   ['central_ingest_ratio', '≥ 0.5', (v) => v >= 0.5],
