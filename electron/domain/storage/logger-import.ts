@@ -80,20 +80,36 @@ export async function readLoggerFile(hub: OpenHub, file: FileContent, given: Log
     if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
     throw err;
   }
-  const plan = planSheets(read.workbook, SPECS);
+  // One known header is enough: the user maps the other columns (a device's own names, T1/H1).
+  const plan = planSheets(read.workbook, SPECS, { minFields: 1 });
   const first = plan.taken[0];
-  if (!first) {
-    throw new AppError('VALIDATION', `${file.filename}：没有找到记录仪数据的表头。前 30 行中应有一行列名，如 时间、温度、湿度`);
+  const sheet = first?.sheet ?? read.workbook.sheets.find((s) => s.rowCount > 0);
+  // Headers that name nothing known: the user's mapping reads the first row as the header.
+  if (!sheet || (!first && !given)) {
+    throw new AppError('VALIDATION', `${file.filename}：没有找到记录仪数据的表头。前 30 行中应有一行列名，如 时间、温度、湿度；或在列映射中指定各列`);
   }
-  const columns = given ? checkMapping(first.sheet, given) : { ...first.mapping.columns };
-  const data = await dataRowsInSlices(first.sheet, { ...first.mapping, columns } as ColumnMapping<LoggerField>);
+  const base: ColumnMapping<LoggerField> = first?.mapping ?? {
+    sheet: sheet.name,
+    headerRow: 1,
+    columns: {},
+    choices: [],
+    missingRequired: [...LOGGER_FIELDS],
+    unknown: [],
+    hiddenColumns: [],
+  };
+  const headerRow = first?.header.row ?? 1;
+  const headers = first
+    ? first.header.cells.map((c) => ({ col: c.col, text: c.text }))
+    : Array.from({ length: sheet.columnCount }, (_, i) => ({ col: i + 1, text: sheet.text(1, i + 1).trim() })).filter((h) => h.text);
+  const columns = given ? checkMapping(sheet, given) : { ...base.columns };
+  const data = await dataRowsInSlices(sheet, { ...base, columns });
   return {
     fileName: file.filename,
     sha256: read.sha256,
     format: FORMAT_LABELS[read.workbook.format],
-    sheet: first.sheet,
-    headerRow: first.header.row,
-    headers: first.header.cells.map((c) => ({ col: c.col, text: c.text })),
+    sheet,
+    headerRow,
+    headers,
     columns,
     // An exact copy of a row is the same reading: counted once.
     rows: data.rows,
