@@ -242,7 +242,7 @@ const LOGGER_FIELD_TEXT = valuesText(Object.fromEntries(LOGGER_COLUMNS.map((c) =
 export const loggerField = z.enum(LOGGER_FIELDS).describe(`记录仪文件的字段。${LOGGER_FIELD_TEXT}`);
 export const loggerMapping = z
   .partialRecord(loggerField, z.number().int().min(1).max(16_384).nullable())
-  .describe('列映射 { 字段: 列号 }，列号 1 = A 列；三个字段都必须映射；一列只能对应一个字段');
+  .describe('列映射 { 字段: 列号 }，列号 1 = A 列；measuredAt（时间）、temperature（温度）、humidity（湿度）都必须映射；一列只能对应一个字段');
 export type LoggerMapping = z.infer<typeof loggerMapping>;
 
 const loggerSource = {
