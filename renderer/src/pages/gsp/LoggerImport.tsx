@@ -103,7 +103,7 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
                     columns={[
                       { title: '日期', dataIndex: 'readingDate', width: 110 },
                       { title: '时段', dataIndex: 'slot', width: 60, render: (s: SlotRow['slot']) => READING_SLOT_LABELS[s] },
-                      { title: '读数时刻', dataIndex: 'measuredAt', width: 70, render: (m: string) => m.slice(11) },
+                      { title: '读数时刻', dataIndex: 'measuredAt', width: 90, render: (m: string) => m.slice(11) },
                       { title: '温湿度', key: 'v', width: 130, render: (_, s) => `${formatTemp(s.temperature)} ${s.humidity}%` },
                       {
                         title: '结果',
