@@ -76,3 +76,58 @@ export function parseTemp(text: string): number | null {
   const tenths = Number(m[2]) * 10 + Number(m[3] ?? 0);
   return m[1] ? -tenths : tenths;
 }
+
+/** A temperature logger's file (温湿度记录仪导出): the columns found by header, editable like the catalog import's. */
+export const LOGGER_FIELDS = ['measuredAt', 'temperature', 'humidity'] as const;
+export type LoggerField = (typeof LOGGER_FIELDS)[number];
+export interface LoggerColumn {
+  field: LoggerField;
+  label: string;
+  aliases: readonly string[];
+}
+export const LOGGER_COLUMNS: readonly LoggerColumn[] = [
+  { field: 'measuredAt', label: '时间', aliases: ['记录时间', '时间', '采集时间', '测量时间', '日期时间', 'time', 'datetime', 'timestamp', 'date time'] },
+  { field: 'temperature', label: '温度', aliases: ['温度', '温度值', '温度℃', 'temperature', 'temp', 'temperature℃', 'temp℃'] },
+  { field: 'humidity', label: '湿度', aliases: ['湿度', '湿度值', '相对湿度', '湿度%RH', 'humidity', 'rh', '%rh', 'humidity%rh'] },
+];
+export const LOGGER_COLUMN_BY_FIELD = Object.fromEntries(LOGGER_COLUMNS.map((c) => [c.field, c])) as Record<LoggerField, LoggerColumn>;
+
+/** How far from a slot's time (gsp settings amTime / pmTime) a logged row may stand in for that slot, in minutes. */
+export const LOGGER_SLOT_WINDOW_MINUTES = 120;
+
+/**
+ * Tenths of ℃ from a logger's cell ("5.2", "5.2℃", "-18.5 °C", 5.2); null when it is not a temperature.
+ * A second decimal (some loggers write 5.25) is rounded half away from zero to tenths.
+ */
+export function parseLoggerTemp(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? roundTenths(value * 10) : null;
+  const t = value
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/(℃|°C|°c|C)$/, '')
+    .replace('−', '-');
+  if (!/^-?\d{1,2}(\.\d{1,2})?$/.test(t)) return null;
+  return roundTenths(Number(t) * 10);
+}
+
+/** Relative humidity in whole % from a logger's cell ("56", "56.4%RH", 56.4); null when it is not one. */
+export function parseLoggerHumidity(value: string | number): number | null {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else {
+    const t = value
+      .normalize('NFKC')
+      .replace(/\s+/g, '')
+      .replace(/%?(RH|rh)?$/, '');
+    if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null;
+    n = Number(t);
+  }
+  if (!Number.isFinite(n) || n < 0 || n > 100) return null;
+  return Math.round(n);
+}
+
+function roundTenths(x: number): number {
+  // 5.25 × 10 is 52.49999…: round the decimal text, not the float.
+  const r = Math.sign(x) * Math.round(Math.abs(Number(x.toFixed(6))));
+  return Object.is(r, -0) ? 0 : r;
+}

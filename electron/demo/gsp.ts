@@ -6,8 +6,11 @@
  * The hub began its GSP records a month ago: storage conditions and areas date from then. Clinics with an even
  * id have no fridge, so insulin reaches them only with the pharmacist's reason (the override on the line), and
  * their insulin dispensing shows on the supervision screen as the cold-chain signal.
+ * The hub's 阴凉库 has a temperature logger: nobody writes its sheet by hand; on the simulation's last day the pharmacist
+ * imports the month's logger file (every half hour), whose rows nearest 09:00 and 15:00 fill the sheet (来源：记录仪).
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { addDays } from '../../shared/dates';
 import { AREA_DEFAULT_RANGES, type AreaKind } from '../../shared/gsp';
 import { DEMO_PASSWORD } from './names';
 
@@ -56,13 +59,39 @@ export function demoGsp(call: Call, clinics: { id: number; username: string }[],
     return { temperature: t, humidity: r.int(42, 68) };
   }
 
+  /** The logger's export of the month's days before `today`, every half hour: 'YYYY-MM-DD HH:MM', ℃ with one decimal, %RH. */
+  function loggerCsv(today: string): string {
+    const lines = ['温湿度记录仪 RC-4HC  序列号 EL2403118', '时间,温度(℃),湿度(%RH)'];
+    for (let back = READING_DAYS - 1; back >= 1; back--) {
+      const date = addDays(today, -back);
+      for (let m = 0; m < 24 * 60; m += 30) {
+        const warm = m >= 11 * 60 && m <= 17 * 60 ? 15 : 0;
+        const t = r.int(125, 175) + warm;
+        lines.push(
+          `${date} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')},${Math.floor(t / 10)}.${t % 10},${r.int(45, 65)}`,
+        );
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  async function importLogger(areaId: number): Promise<void> {
+    const { date } = await call(PH, 'storage.today', {});
+    const file = { filename: '阴凉库记录仪导出.csv', base64: Buffer.from(loggerCsv(date), 'utf8').toString('base64') };
+    await call(PH, 'storage.loggerImport', { areaId, file });
+  }
+
   async function readings(offset: number): Promise<void> {
     if (offset > READING_DAYS) return;
     if (areas.length === 0) {
       await setUp();
       await makeAreas();
     }
+    const logged = areas.find((a) => a.user === PH && a.kind === 'cool');
+    // The simulation's last day (yesterday) imports the file of the days before it; that day is written by hand.
+    if (logged && offset === 1) await importLogger(logged.id);
     for (const [i, a] of areas.entries()) {
+      if (a === logged && offset > 1) continue; // its sheet comes from the logger file
       for (const slot of ['am', 'pm'] as const) {
         // A clinic now and then forgets the afternoon reading: the sheet shows it as 缺记.
         if (a.user !== PH && slot === 'pm' && i % 7 === 3 && offset % 9 === 4) continue;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { id, isoDate, optionalText, period, positiveQty, requiredText } from './common';
+import { fileContent, id, isoDate, optionalText, period, positiveQty, requiredText } from './common';
 import { about, drugOut, out, valuesText } from './describe';
 import {
   AREA_KIND_LABELS,
   AREA_KINDS,
   CONCLUSION_LABELS,
+  LOGGER_COLUMNS,
+  LOGGER_FIELDS,
   CONCLUSIONS,
   QUARANTINE_STATUS_LABELS,
   READING_SLOT_LABELS,
@@ -204,6 +206,7 @@ export const readingRow = z.object({
   correctionReason: out.text('更正原因；null = 不是更正').nullable(),
   recordedByName: out.text('记录人'),
   recordedAt: out.instant('录入时刻'),
+  fromLogger: out.flag('来源：记录仪（由导入的记录仪数据填入该时段）'),
 });
 
 const slotCell = z
@@ -230,6 +233,82 @@ export const gspSettings = z.object({
     .describe(`双人验收。${valuesText({ cold_and_special: '冷藏、冷冻及特殊管理药品须两人验收', special: '只有特殊管理药品须两人验收', none: '不要求' })}`),
   amTime: about(clock, '上午记录时间：过了这个时刻（加 2 小时宽限）仍无记录即为缺记'),
   pmTime: about(clock, '下午记录时间：过了这个时刻（加 2 小时宽限）仍无记录即为缺记'),
+});
+
+// ───────────── logger import ─────────────
+
+const LOGGER_FILE_BYTES = 64 * 1024 * 1024;
+const LOGGER_FIELD_TEXT = valuesText(Object.fromEntries(LOGGER_COLUMNS.map((c) => [c.field, `${c.label}（${c.aliases.slice(0, 4).join('、')}）`])));
+export const loggerField = z.enum(LOGGER_FIELDS).describe(`记录仪文件的字段。${LOGGER_FIELD_TEXT}`);
+export const loggerMapping = z
+  .partialRecord(loggerField, z.number().int().min(1).max(16_384).nullable())
+  .describe('列映射 { 字段: 列号 }，列号 1 = A 列；measuredAt（时间）、temperature（温度）、humidity（湿度）都必须映射；一列只能对应一个字段');
+export type LoggerMapping = z.infer<typeof loggerMapping>;
+
+const loggerSource = {
+  areaId: about(id, '卫生院的储存区（记录仪所在的库房或冷藏柜）'),
+  file: fileContent.describe('记录仪导出的文件：CSV（UTF-8 或 GBK）、Excel（.xlsx、.xls）或 OpenDocument，base64；最大 64 MiB'),
+  mapping: about(loggerMapping.optional(), '省略 = 按表头自动识别（时间/记录时间/time、温度/temperature、湿度/humidity）'),
+};
+
+const loggerIssue = z.object({
+  sheet: out.text('工作表名称'),
+  row: out.int('行号，与 Excel 中显示的一致'),
+  column: out.text('列：如“B 列（温度）”'),
+  reason: out.text('原因（中文）'),
+});
+
+const loggerSlotRow = z.object({
+  readingDate: out.date('日期'),
+  slot,
+  measuredAt: out.text("采用的读数的时刻 'YYYY-MM-DD HH:MM'（中国时间）"),
+  temperature: tenths('温度'),
+  humidity: out.int('相对湿度 [%]'),
+  inRange: out.flag('温度与湿度都在该储存区的范围内'),
+  status: z
+    .enum(['fill', 'needsAction', 'taken'])
+    .describe(
+      `该时段的结果。${valuesText({ fill: '填入（该时段尚无记录）', needsAction: '超出范围：须写明采取的措施才填入', taken: '该时段已有记录，不变' })}`,
+    ),
+});
+
+const loggerPreview = z.object({
+  areaId: out.id('储存区'),
+  areaName: out.text('储存区名称'),
+  format: out.text('读出的文件格式，如 CSV 文本'),
+  sheet: out.text('导入的工作表'),
+  headerRow: out.int('表头所在的行号'),
+  mapping: about(loggerMapping, '使用的列映射（未给 mapping 时为按表头自动识别的结果）'),
+  missingRequired: z.array(loggerField).describe('必须映射而未找到的字段'),
+  columns: z
+    .array(
+      z.object({
+        index: out.int('列号，1 = A 列'),
+        letter: out.text('列字母'),
+        header: out.text('表头文字'),
+        field: loggerField.nullable().describe(`对应的字段；null = 不导入。${LOGGER_FIELD_TEXT}`),
+        samples: z.array(z.string()).describe('该列前 3 行的内容'),
+      }),
+    )
+    .describe('表头的每一列'),
+  totalRows: out.count('表头下的数据行'),
+  newRows: out.count('将导入的新读数'),
+  knownRows: out.count('已导入过、不变的读数（同一文件再导入一次时全部是这种）'),
+  errorRows: out.count('有错误的行'),
+  outOfRangeRows: out.count('超出储存区范围的读数'),
+  firstAt: out.text("最早的读数时刻 'YYYY-MM-DD HH:MM'；null = 没有").nullable(),
+  lastAt: out.text("最晚的读数时刻 'YYYY-MM-DD HH:MM'；null = 没有").nullable(),
+  errors: z.array(loggerIssue).describe('错误明细（行、列、原因），最多 2000 条'),
+  slots: z.array(loggerSlotRow).describe('每个上午/下午时段将采用的读数（最接近记录时间、±2 小时内），按日期与时段'),
+});
+
+const loggerImportResult = z.object({
+  importId: out.id('导入记录', 'null = 文件中没有新的读数、也没有要填入的时段，什么也没有改动').nullable(),
+  added: out.count('新导入的读数'),
+  known: out.count('已导入过、未改动的读数'),
+  skippedRows: out.count('有错误而未导入的行（只导入无错误的行时）'),
+  slotsFilled: out.count('由记录仪读数填入的温湿度记录（时段）'),
+  awaitingAction: z.array(loggerSlotRow).describe('超出范围而没有写明措施、因此未填入的时段：请写明措施后再导入同一文件，或手工记录'),
 });
 
 export const gspApi = {
@@ -374,5 +453,40 @@ export const gspApi = {
       areas: z.array(storageAreaRow.extend({ am: slotCell, pm: slotCell })).describe('启用的储存区，中心药库在前'),
       issues: z.array(issueRow).describe('近 7 天待处理的事项：超出范围且之后还没有正常的记录、缺记'),
     }),
+  }),
+  'storage.loggerPreview': defineMethod({
+    summary:
+      '导入温湿度记录仪数据的预览（卫生院储存区）：识别列（时间、温度、湿度）、逐行检查、统计新增/已导入，并列出每个上午/下午时段将采用的读数。不修改数据',
+    access: HUB_STOCK_ROLES,
+    write: false,
+    maxBodyBytes: LOGGER_FILE_BYTES,
+    input: z.object(loggerSource),
+    output: loggerPreview,
+  }),
+  'storage.loggerImport': defineMethod({
+    summary:
+      '导入温湿度记录仪数据：保存每一行读数（只增不改；同一文件再导入一次不改动任何数据），并把最接近各时段记录时间（±2 小时内）的读数记为该时段尚无记录的温湿度记录（来源：记录仪）；超出范围的须在 actions 中写明采取的措施，否则该时段不填、在结果中列出',
+    access: HUB_STOCK_ROLES,
+    write: true,
+    maxBodyBytes: LOGGER_FILE_BYTES,
+    input: z.object({
+      ...loggerSource,
+      mode: z
+        .enum(['all', 'cleanRowsOnly'])
+        .default('all')
+        .describe(`导入方式。${valuesText({ all: '有任何错误行则整个文件不导入（422 VALIDATION，消息指明行和列）', cleanRowsOnly: '只导入无错误的行' })}`),
+      actions: z
+        .array(
+          z.object({
+            readingDate: about(isoDate, '日期'),
+            slot,
+            action: about(requiredText(200, '采取措施'), '对该时段超出范围的读数采取的措施'),
+          }),
+        )
+        .max(200)
+        .default([])
+        .describe('超出范围的时段读数所采取的措施（按日期与时段）；没有措施的超范围时段不填入温湿度记录'),
+    }),
+    output: loggerImportResult,
   }),
 };

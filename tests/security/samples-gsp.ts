@@ -12,6 +12,30 @@ const areas = ({ f }: SampleContext) =>
     return { A: (await make(w.storeA)).id, B: (await make(w.storeB)).id };
   });
 
+/** A room area in the hub store (a logger's), made once. */
+const hubArea = ({ f }: SampleContext) =>
+  f.once('hubLoggerArea', async () => {
+    const w = await stockWorld(f);
+    return (
+      await f.pharmacist.call('storage.saveArea', {
+        storeId: w.hubStoreId,
+        name: '记录仪常温库',
+        kind: 'room',
+        tempMin: 100,
+        tempMax: 300,
+        rhMin: 35,
+        rhMax: 75,
+      })
+    ).id;
+  });
+
+/** A logger file of two readings at minutes no other sample used (each call imports new rows). */
+function loggerFile(n: number) {
+  const at = (k: number) => new Date(Date.UTC(2025, 11, 1, 1, 0) + (n * 2 + k) * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+  const text = `时间,温度(℃),湿度(%RH)\n${at(0)},18.2,55\n${at(1)},18.3,56\n`;
+  return { filename: '记录仪.csv', base64: Buffer.from(text, 'utf8').toString('base64') };
+}
+
 /** A fresh quarantine lot at the hub: one box refused at a new receipt. */
 async function quarantinedBox({ f }: SampleContext): Promise<number> {
   const w = await stockWorld(f);
@@ -60,4 +84,6 @@ export const gspSamples: SampleRegistry = {
     own: ({ f }) => ({ clinicId: f.clinicA.id }),
     other: ({ f }) => ({ clinicId: f.clinicB.id }),
   },
+  'storage.loggerPreview': { input: async (ctx) => ({ areaId: await hubArea(ctx), file: loggerFile(ctx.f.seq()) }) },
+  'storage.loggerImport': { input: async (ctx) => ({ areaId: await hubArea(ctx), file: loggerFile(ctx.f.seq()) }) },
 };

@@ -132,6 +132,9 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     // Cartons' links as the supplier's file gives them (codes and levels), never a store's balance.
     'trace.packagesPreview',
     'trace.packagesImport',
+    // A logger file's temperatures and humidities and the slots they fill: no stock.
+    'storage.loggerPreview',
+    'storage.loggerImport',
   ],
   'documents and their lists: movements (received, issued, signed, dispensed, returned, written off, ordered, paid), the counter’s own records': [
     'receipts.create',

@@ -67,6 +67,19 @@ describe('demo purchasing history', () => {
     expect(alerts.total).toBe(near);
   });
 
+  it("fills the hub 阴凉库's sheet from a month of its logger file, imported through the real handler", () => {
+    const area = (
+      runtime.app.db.prepare("SELECT a.id FROM storage_areas a JOIN stores s ON s.id = a.store_id WHERE s.kind = 'hub' AND a.kind = 'cool'").get() as {
+        id: number;
+      }
+    ).id;
+    expect(count('SELECT count(*) AS n FROM logger_imports WHERE area_id = ?', area)).toBe(1);
+    expect(count('SELECT count(*) AS n FROM logger_readings WHERE area_id = ?', area)).toBe(29 * 48);
+    // Every day of the file fills both slots; the last day is written by hand.
+    expect(count('SELECT count(*) AS n FROM env_readings WHERE area_id = ? AND logger_reading_id IS NOT NULL', area)).toBe(29 * 2);
+    expect(count('SELECT count(*) AS n FROM env_readings WHERE area_id = ? AND logger_reading_id IS NULL', area)).toBe(2);
+  });
+
   it('is the same hub every time: a second demo plays the same ledger', async () => {
     const other = tempDir();
     const twin = new Runtime({ dataDir: other, demo: true, clock: new ManualClock(new Date('2026-11-20T03:00:00.000Z')), validateOutputs: true });

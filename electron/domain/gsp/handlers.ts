@@ -7,6 +7,7 @@ import { gspSettings, saveGspSettings } from './settings';
 import { destroyQuarantined, listQuarantine } from '../stock/quarantine';
 import { areaLog, listAreas, recordReading, saveArea, storageToday } from '../storage/readings';
 import { hubStoreId } from '../master-data/stores';
+import { commitLogger, loggerArea, previewLogger, readLoggerFile, type LoggerFile } from '../storage/logger-import';
 
 export const gspHandlers = defineHandlers({
   'gsp.settings': (ctx) => gspSettings(ctx.db),
@@ -40,4 +41,20 @@ export const gspHandlers = defineHandlers({
   'storage.record': recordReading,
   'storage.log': areaLog,
   'storage.today': storageToday,
+  'storage.loggerPreview': {
+    async: async (ctx, input) => {
+      const area = loggerArea(ctx.db, input.areaId);
+      return previewLogger(ctx.db, area, await readLoggerFile(ctx.hub, input.file, input.mapping), ctx.now);
+    },
+  },
+  'storage.loggerImport': {
+    prepare: (ctx, input) => readLoggerFile(ctx.hub, input.file, input.mapping),
+    run: (ctx, input, file: LoggerFile) => {
+      const area = loggerArea(ctx.db, input.areaId);
+      const result = commitLogger(ctx.db, { userId: ctx.user.id, now: ctx.now }, area, file, { mode: input.mode, actions: input.actions });
+      ctx.audit.target = result.importId === null ? `storage_area:${area.id}` : `logger_import:${result.importId}`;
+      ctx.audit.details = { file: file.fileName, sha256: file.sha256, added: result.added, known: result.known, slotsFilled: result.slotsFilled };
+      return result;
+    },
+  },
 });

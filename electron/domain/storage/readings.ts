@@ -107,7 +107,7 @@ export function currentSlot(now: Date): ReadingSlot {
 
 const READING_SELECT = `SELECT r.id, r.area_id AS areaId, r.reading_date AS readingDate, r.slot, r.read_at AS readAt, r.temperature, r.humidity,
     r.in_range AS inRange, r.action, r.corrects_id AS correctsId, r.correction_reason AS correctionReason, u.display_name AS recordedByName,
-    r.recorded_at AS recordedAt,
+    r.recorded_at AS recordedAt, r.logger_reading_id IS NOT NULL AS fromLogger,
     EXISTS (SELECT 1 FROM env_readings x WHERE x.corrects_id = r.id) AS corrected
   FROM env_readings r JOIN users u ON u.id = r.recorded_by`;
 
@@ -119,12 +119,17 @@ interface ReadingRow {
   temperature: number;
   humidity: number;
   inRange: number | boolean;
+  fromLogger?: number | boolean;
   action: string | null;
   corrected?: number;
   [k: string]: unknown;
 }
 
-const toReading = ({ corrected: _c, ...r }: ReadingRow) => ({ ...r, inRange: r.inRange === 1 || r.inRange === true });
+const toReading = ({ corrected: _c, ...r }: ReadingRow) => ({
+  ...r,
+  inRange: r.inRange === 1 || r.inRange === true,
+  fromLogger: r.fromLogger === 1 || r.fromLogger === true,
+});
 
 export function recordReading(ctx: WriteContext, input: ParsedInput<'storage.record'>) {
   const db = ctx.db;

@@ -10,6 +10,7 @@ import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
 import { hubMonth } from '../../components/hubClock';
 import { useSession } from '../../stores/session';
+import { LoggerImport } from './LoggerImport';
 
 type Today = z.infer<(typeof gspApi)['storage.today']['output']>;
 type AreaToday = Today['areas'][number];
@@ -249,6 +250,9 @@ export default function StoragePage() {
             <AreaCard key={a.id} area={a} slot={t!.currentSlot} />
           ))}
         </Flex>
+      )}
+      {(role === 'pharmacist' || role === 'admin') && t && (
+        <LoggerImport areas={t.areas.filter((a) => a.clinicId === null).map((a) => ({ id: a.id, name: a.name }))} />
       )}
       {(role === 'pharmacist' || role === 'admin') && (
         <Card size="small" title="设置储存区" style={{ marginTop: 16, maxWidth: 940 }}>

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { openMenu } from './pages/app';
+import { api, apiAs } from './seed';
+
+/**
+ * 导入记录仪数据 in a real browser: the pharmacist drops a logger CSV on the 温湿度记录 page, sees which slot
+ * each row fills (an out-of-range one asks for the action), writes the action and imports; the sheet's slots
+ * then come from the logger. Screenshots at 1366 and 1440 px are saved to be looked at (390 px not yet).
+ */
+test.describe.configure({ mode: 'serial' });
+
+let server: ServerHandle;
+test.beforeAll(async () => {
+  server = await startServer({ clock: E2E_CLOCK });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+const PASSWORD = 'Qingshi2026';
+const SHOTS = process.env.SHOTS_DIR ?? path.join('test-results', 'screenshots');
+const CSV = ['时间,温度(℃),湿度(%RH)', '2026-03-14 08:55,18.2,55', '2026-03-14 15:05,31.4,60', '2026-03-15 09:02,18.0,54', '2026-03-15 14:58,19.1,52'].join(
+  '\n',
+);
+
+test('the pharmacist imports a logger file: slots filled from it, the out-of-range one with its action', async ({ browser }) => {
+  const setup = await browser.newContext({ baseURL: server.url });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
+  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
+  const hub = (await api(yaoku, 'stock.stores', {})).find((s: { kind: string }) => s.kind === 'hub');
+  await api(yaoku, 'storage.saveArea', { storeId: hub.id, name: '常温库', kind: 'room', tempMin: 100, tempMax: 300, rhMin: 35, rhMax: 75 });
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  for (const width of [1366, 1440]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+    const ph = await ctx.newPage();
+    await login(ph, server.url, 'yaoku', PASSWORD);
+    await openMenu(ph, '温湿度记录');
+    await ph.locator('input[type=file]').setInputFiles({ name: '常温库记录仪.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await expect(ph.getByText('超出范围：填写采取的措施').or(ph.getByPlaceholder('超出范围：填写采取的措施'))).toBeVisible();
+    await ph.screenshot({ path: path.join(SHOTS, `logger-preview-${width}.png`), fullPage: true });
+    if (width === 1440) {
+      await ph.getByPlaceholder('超出范围：填写采取的措施').fill('空调故障，已开窗通风并报修，30 分钟后复测正常');
+      await ph.getByRole('button', { name: /导入全部 4 行/ }).click();
+      await expect(ph.getByText('导入完成')).toBeVisible();
+      await expect(ph.getByText(/填入温湿度记录 4 个时段/)).toBeVisible();
+      await ph.screenshot({ path: path.join(SHOTS, `logger-done-${width}.png`), fullPage: true });
+    }
+    await ctx.close();
+  }
+  await setup.close();
+});
