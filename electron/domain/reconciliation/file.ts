@@ -3,9 +3,9 @@
  * preview and the commit that follows share the parse through the cache, by the file's SHA-256), then the
  * sheets and columns are chosen by the NHSA field codes or the Chinese headers clients print.
  */
+import { checkColumnMapping } from '../import-mapping';
 import { AppError } from '../../errors';
 import {
-  columnName,
   dataRowsInSlices,
   FORMAT_LABELS,
   isSheetFileRefused,
@@ -109,7 +109,7 @@ export async function readSettlementFile(
     throw new AppError('VALIDATION', `${file.filename}：没有找到结算明细的表头。前 30 行中应有一行列名，如 ${examples.join('、')}`);
   }
   const first = plan.taken[0];
-  const mapping = given ? checkMapping(first.sheet, given) : suggested(first.mapping);
+  const mapping = given ? checkedAsGiven(first.sheet.columnCount, given) : suggested(first.mapping);
   const taken = [];
   const ignored: SettlementFile['ignored'] = [];
   const duplicates: SettlementFile['duplicates'] = [];
@@ -136,28 +136,6 @@ function mappingColumns(mapping: SettlementMapping): Partial<Record<SettlementFi
   return out;
 }
 
-/** The user's mapping, checked: columns inside the sheet, one field per column, the required fields there. */
-function checkMapping(sheet: Sheet, given: SettlementMapping): SettlementMapping {
-  const used = new Map<number, SettlementField>();
-  for (const f of SETTLEMENT_FIELDS) {
-    const col = given[f];
-    if (col == null) continue;
-    const label = SETTLEMENT_COLUMN_BY_FIELD[f].label;
-    if (col > sheet.columnCount)
-      throw new AppError('VALIDATION', `“${label}”对应的第 ${col} 列不存在（表中只有 ${sheet.columnCount} 列）`, [
-        { path: `mapping.${f}`, message: '列不存在' },
-      ]);
-    const other = used.get(col);
-    if (other) {
-      throw new AppError('VALIDATION', `${columnName(col)}同时对应了“${SETTLEMENT_COLUMN_BY_FIELD[other].label}”和“${label}”`, [
-        { path: `mapping.${f}`, message: '一列只能对应一个字段' },
-      ]);
-    }
-    used.set(col, f);
-  }
-  return given;
-}
-
 /** Another sheet with the same headers: each field goes to the column with the header the first sheet's column has. */
 function sameHeaders(
   first: SheetPlan<SettlementField>,
@@ -177,4 +155,10 @@ function sameHeaders(
 
 export function formatLabel(workbook: Workbook): string {
   return FORMAT_LABELS[workbook.format];
+}
+
+/** The user's mapping, checked (columns inside the sheet, one field per column) and kept as given, nulls included. */
+function checkedAsGiven(columnCount: number, given: SettlementMapping): SettlementMapping {
+  checkColumnMapping(columnCount, SETTLEMENT_FIELDS, (f) => SETTLEMENT_COLUMN_BY_FIELD[f].label, given);
+  return given;
 }

@@ -8,6 +8,7 @@
  * a carton.
  */
 import { sql, type ReadDb, type WriteDb } from '../../db/database';
+import { checkColumnMapping } from '../import-mapping';
 import { AppError } from '../../errors';
 import {
   columnLetter,
@@ -92,7 +93,9 @@ export async function readPackageFile(hub: OpenHub, file: FileContent, given: Pa
   if (!first) {
     throw new AppError('VALIDATION', `${file.filename}：没有找到关联关系的表头。前 30 行中应有一行列名，如 上级码（大码、父码）、下级码（小码、子码）`);
   }
-  const columns = given ? checkMapping(first.sheet, given) : { ...first.mapping.columns };
+  const columns = given
+    ? checkColumnMapping(first.sheet.columnCount, PACKAGE_FIELDS, (f) => PACKAGE_COLUMN_BY_FIELD[f].label, given)
+    : { ...first.mapping.columns };
   const missing = PACKAGE_COLUMNS.filter((c) => c.required && columns[c.field] == null);
   if (missing.length) {
     throw new AppError(
@@ -113,30 +116,6 @@ export async function readPackageFile(hub: OpenHub, file: FileContent, given: Pa
     rows: data.rows,
     duplicates: data.duplicates.map((d) => ({ row: d.row, sameAs: d.sameAs })),
   };
-}
-
-function checkMapping(sheet: Sheet, given: PackageMapping): Partial<Record<PackageField, number>> {
-  const out = Object.create(null) as Partial<Record<PackageField, number>>;
-  const used = new Map<number, PackageField>();
-  for (const f of PACKAGE_FIELDS) {
-    const col = given[f];
-    if (col == null) continue;
-    const label = PACKAGE_COLUMN_BY_FIELD[f].label;
-    if (col > sheet.columnCount) {
-      throw new AppError('VALIDATION', `“${label}”对应的第 ${col} 列不存在（表中只有 ${sheet.columnCount} 列）`, [
-        { path: `mapping.${f}`, message: '列不存在' },
-      ]);
-    }
-    const other = used.get(col);
-    if (other) {
-      throw new AppError('VALIDATION', `${columnName(col)}同时对应了“${PACKAGE_COLUMN_BY_FIELD[other].label}”和“${label}”`, [
-        { path: `mapping.${f}`, message: '一列只能对应一个字段' },
-      ]);
-    }
-    used.set(col, f);
-    out[f] = col;
-  }
-  return out;
 }
 
 interface Outcome {

@@ -7,6 +7,7 @@
  * only with the action taken (given per slot with the import); without one the slot stays empty and is listed.
  */
 import { sql, type ReadDb, type WriteDb } from '../../db/database';
+import { checkColumnMapping } from '../import-mapping';
 import { AppError, notFound } from '../../errors';
 import {
   columnLetter,
@@ -101,7 +102,7 @@ export async function readLoggerFile(hub: OpenHub, file: FileContent, given: Log
   const headers = first
     ? first.header.cells.map((c) => ({ col: c.col, text: c.text }))
     : Array.from({ length: sheet.columnCount }, (_, i) => ({ col: i + 1, text: sheet.text(1, i + 1).trim() })).filter((h) => h.text);
-  const columns = given ? checkMapping(sheet, given) : { ...base.columns };
+  const columns = given ? checkColumnMapping(sheet.columnCount, LOGGER_FIELDS, (f) => LOGGER_COLUMN_BY_FIELD[f].label, given) : { ...base.columns };
   const data = await dataRowsInSlices(sheet, { ...base, columns });
   return {
     fileName: file.filename,
@@ -114,30 +115,6 @@ export async function readLoggerFile(hub: OpenHub, file: FileContent, given: Log
     // An exact copy of a row is the same reading: counted once.
     rows: data.rows,
   };
-}
-
-function checkMapping(sheet: Sheet, given: LoggerMapping): Partial<Record<LoggerField, number>> {
-  const out = Object.create(null) as Partial<Record<LoggerField, number>>;
-  const used = new Map<number, LoggerField>();
-  for (const f of LOGGER_FIELDS) {
-    const col = given[f];
-    if (col == null) continue;
-    const label = LOGGER_COLUMN_BY_FIELD[f].label;
-    if (col > sheet.columnCount) {
-      throw new AppError('VALIDATION', `“${label}”对应的第 ${col} 列不存在（表中只有 ${sheet.columnCount} 列）`, [
-        { path: `mapping.${f}`, message: '列不存在' },
-      ]);
-    }
-    const other = used.get(col);
-    if (other) {
-      throw new AppError('VALIDATION', `${columnName(col)}同时对应了“${LOGGER_COLUMN_BY_FIELD[other].label}”和“${label}”`, [
-        { path: `mapping.${f}`, message: '一列只能对应一个字段' },
-      ]);
-    }
-    used.set(col, f);
-    out[f] = col;
-  }
-  return out;
 }
 
 const missingRequired = (file: LoggerFile) => LOGGER_FIELDS.filter((f) => file.columns[f] == null);
