@@ -4,6 +4,7 @@ import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { RECON_RULE_KEYS } from '../../shared/supervision';
 import { fee, importFees } from '../helpers/reconciliation';
 import { buildReconPlantHub, type ReconPlantHub } from '../helpers/recon-plants';
+import { scoreRules } from '../helpers/precision';
 
 /**
  * The settlement-difference rules on two generated months of three insured clinics (settlement details
@@ -33,26 +34,7 @@ describe('settlement-difference rules on planted cases', () => {
 
   it('find the plants with precision and recall ≥ 0.9 (table per rule)', () => {
     const signals = evaluateRules(planted.h.hub.runtime.app.db, windowOf(planted), RECON_RULE_KEYS);
-    const table: Record<string, { plants: number; signals: number; tp: number; fp: number; fn: number; precision: number; recall: number }> = {};
-    const misses: string[] = [];
-    for (const rule of RECON_RULE_KEYS) {
-      const expected = new Set(planted.plants.filter((p) => p.rule === rule).map((p) => p.fingerprint));
-      const got = signals.filter((s) => s.ruleKey === rule);
-      const tp = got.filter((s) => expected.has(s.fingerprint)).length;
-      const fn = [...expected].filter((f) => !got.some((s) => s.fingerprint === f));
-      misses.push(...fn.map((f) => `missed ${f}`), ...got.filter((s) => !expected.has(s.fingerprint)).map((s) => `extra ${s.fingerprint}: ${s.summary}`));
-      table[rule] = {
-        plants: expected.size,
-        signals: got.length,
-        tp,
-        fp: got.length - tp,
-        fn: fn.length,
-        precision: got.length ? tp / got.length : 1,
-        recall: expected.size ? tp / expected.size : 1,
-      };
-    }
-    console.table(table);
-    if (misses.length) console.log(misses.join('\n'));
+    const table = scoreRules(RECON_RULE_KEYS, planted.plants, signals);
     for (const rule of RECON_RULE_KEYS) {
       expect(table[rule].plants, rule).toBeGreaterThanOrEqual(3);
       expect(table[rule].recall, rule).toBeGreaterThanOrEqual(0.9);

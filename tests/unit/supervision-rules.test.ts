@@ -3,6 +3,7 @@ import { evaluateRules } from '../../electron/domain/supervision/engine';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { defaultThresholds, LEDGER_RULE_KEYS as RULE_KEYS, type RuleKey } from '../../shared/supervision';
 import { buildSyntheticHub, type SyntheticHub } from '../helpers/supervision';
+import { scoreRules } from '../helpers/precision';
 
 /**
  * Each rule on a synthetic half year of six clinics (handlers all the way): with planted anomalies every
@@ -31,27 +32,7 @@ describe('supervision rules on synthetic histories', () => {
 
   it('fire on every plant with precision ≥ 0.9 (precision and recall per rule)', () => {
     const signals = evaluateRules(planted.hub.runtime.app.db, windowOf(planted));
-    const table: Record<string, { plants: number; signals: number; tp: number; fp: number; fn: number; precision: number; recall: number }> = {};
-    const misses: string[] = [];
-    for (const rule of RULE_KEYS) {
-      const expected = new Set(planted.plants.filter((p) => p.rule === rule).map((p) => p.fingerprint));
-      const got = signals.filter((s) => s.ruleKey === rule);
-      const tp = got.filter((s) => expected.has(s.fingerprint)).length;
-      const fp = got.length - tp;
-      const fn = [...expected].filter((f) => !got.some((s) => s.fingerprint === f));
-      misses.push(...fn.map((f) => `missed ${f}`), ...got.filter((s) => !expected.has(s.fingerprint)).map((s) => `extra ${s.fingerprint}: ${s.summary}`));
-      table[rule] = {
-        plants: expected.size,
-        signals: got.length,
-        tp,
-        fp,
-        fn: fn.length,
-        precision: got.length ? tp / got.length : 1,
-        recall: expected.size ? tp / expected.size : 1,
-      };
-    }
-    console.table(table);
-    if (misses.length) console.log(misses.join('\n'));
+    const table = scoreRules(RULE_KEYS, planted.plants, signals);
     for (const rule of RULE_KEYS) {
       expect(table[rule].plants, rule).toBeGreaterThanOrEqual(2);
       expect(table[rule].recall, rule).toBe(1);

@@ -4,6 +4,7 @@ import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { defaultThresholds, RULE_PARAMS, RULE_TITLES, TRACE_RULE_KEYS } from '../../shared/supervision';
 import { RULES } from '../../electron/domain/supervision/rules';
 import { buildTraceHistory, type TraceHistory } from '../helpers/trace-plants';
+import { scoreRules } from '../helpers/precision';
 
 /**
  * The trace rules on a generated quarter of scanned boxes (handlers all the way): with planted cases — the same
@@ -33,26 +34,7 @@ describe('trace rules on generated histories', () => {
 
   it('each rule finds its plants with precision and recall ≥ 0.9', () => {
     const signals = evaluateRules(planted.hub.runtime.app.db, windowOf(planted));
-    const table: Record<string, { plants: number; signals: number; tp: number; fp: number; fn: number; precision: number; recall: number }> = {};
-    const misses: string[] = [];
-    for (const rule of TRACE_RULE_KEYS) {
-      const expected = new Set(planted.plants.filter((p) => p.rule === rule).map((p) => p.fingerprint));
-      const got = signals.filter((s) => s.ruleKey === rule);
-      const tp = got.filter((s) => expected.has(s.fingerprint)).length;
-      const fn = [...expected].filter((f) => !got.some((s) => s.fingerprint === f));
-      misses.push(...fn.map((f) => `missed ${f}`), ...got.filter((s) => !expected.has(s.fingerprint)).map((s) => `extra ${s.fingerprint}: ${s.summary}`));
-      table[rule] = {
-        plants: expected.size,
-        signals: got.length,
-        tp,
-        fp: got.length - tp,
-        fn: fn.length,
-        precision: got.length ? tp / got.length : 1,
-        recall: expected.size ? tp / expected.size : 1,
-      };
-    }
-    console.table(table);
-    if (misses.length) console.log(misses.join('\n'));
+    const table = scoreRules(TRACE_RULE_KEYS, planted.plants, signals);
     for (const rule of TRACE_RULE_KEYS) {
       expect(table[rule].plants, rule).toBeGreaterThanOrEqual(2);
       expect(table[rule].recall, rule).toBeGreaterThanOrEqual(0.9);
