@@ -19,6 +19,41 @@ export async function apiAs(browser: Browser, baseURL: string, username: string,
   return req;
 }
 
+/**
+ * A township as most specs start it, through the API: the hub (administrator's password `password`), the clinic
+ * C01 东湖村卫生室, its doctor cy01 王建国 and the pharmacist yaoku 周药师 (both with `password` after their first
+ * login), and the seeded catalog.
+ */
+export async function seedTownship(browser: Browser, baseURL: string, password: string) {
+  const setup = await browser.newContext({ baseURL });
+  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: password });
+  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
+  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
+  await api(setup.request, 'users.create', {
+    username: 'cy01',
+    initialPassword: 'Chushi2026',
+    displayName: '王建国',
+    role: 'village_doctor',
+    clinicId: clinic.id,
+  });
+  await setup.close();
+  const pharmacist = await apiAs(browser, baseURL, 'yaoku', 'Chushi2026', password);
+  const doctor = await apiAs(browser, baseURL, 'cy01', 'Chushi2026', password);
+  const ids = await seedCatalog(pharmacist);
+  return { clinicId: clinic.id as number, pharmacist, doctor, ids };
+}
+
+/** The clinic asks for `qty` base units of a drug, the hub approves and orders them: the sent order, to receive. */
+export async function orderForClinic(pharmacist: APIRequestContext, doctor: APIRequestContext, drugId: number, qty: number, submitToken: string) {
+  const req = await api(doctor, 'requisitions.submit', { submitToken, lines: [{ drugId, qty, enteredIn: 'base' }] });
+  await api(pharmacist, 'requisitions.decide', { id: req.id, lines: req.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
+  const selection = { requisitionIds: [req.id], hubReplenishment: false };
+  const preview = await api(pharmacist, 'aggregation.preview', selection);
+  const agg = await api(pharmacist, 'aggregation.create', { ...selection, fingerprint: preview.fingerprint });
+  await api(pharmacist, 'orders.send', { id: agg.orders[0].id });
+  return api(pharmacist, 'orders.get', { id: agg.orders[0].id });
+}
+
 /** The catalog through the master-data API, as the pharmacist enters it: two suppliers, four drugs, contract prices. */
 export async function seedCatalog(req: APIRequestContext): Promise<Record<string, number>> {
   const supplier = async (name: string, body: string) =>

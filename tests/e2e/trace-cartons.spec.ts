@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 import { openMenu, signIn } from './pages/app';
-import { api, apiAs, seedCatalog } from './seed';
+import { api, orderForClinic, seedTownship } from './seed';
 
 /**
  * Cartons (大码) end to end: the pharmacist imports the supplier's code association file on the 追溯 page, the
@@ -59,26 +59,8 @@ async function desktop(browser: Browser, width: number) {
 }
 
 test('the pharmacist imports the association file and picks a delivery by scanning a carton', async ({ browser }) => {
-  const setup = await browser.newContext({ baseURL: server.url });
-  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
-  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
-  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
-  await api(setup.request, 'users.create', {
-    username: 'cy01',
-    initialPassword: 'Chushi2026',
-    displayName: '王建国',
-    role: 'village_doctor',
-    clinicId: clinic.id,
-  });
-  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
-  const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
-  const ids = await seedCatalog(yaoku);
-  const req = await api(doctorApi, 'requisitions.submit', { submitToken: 'carton-e2e-0001', lines: [{ drugId: ids.amox, qty: 144, enteredIn: 'base' }] });
-  await api(yaoku, 'requisitions.decide', { id: req.id, lines: req.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
-  const preview = await api(yaoku, 'aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
-  const agg = await api(yaoku, 'aggregation.create', { requisitionIds: [req.id], hubReplenishment: false, fingerprint: preview.fingerprint });
-  await api(yaoku, 'orders.send', { id: agg.orders[0].id });
-  const order = await api(yaoku, 'orders.get', { id: agg.orders[0].id });
+  const { pharmacist: yaoku, doctor: doctorApi, ids } = await seedTownship(browser, server.url, PASSWORD);
+  const order = await orderForClinic(yaoku, doctorApi, ids.amox, 144, 'carton-e2e-0001');
 
   // 1. The association file, imported on the 追溯 page: preview, then import.
   const ph = await desktop(browser, 1366);

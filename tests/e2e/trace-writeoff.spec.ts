@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
-import { api, apiAs, seedCatalog } from './seed';
+import { api, orderForClinic, seedTownship } from './seed';
 
 /**
  * A damaged box written off by scanning it (issue 16: returns and write-offs scan too): the village doctor on a
@@ -38,43 +38,23 @@ async function scan(page: Page, label: string, text: string) {
 }
 
 test('a village doctor on a phone writes off a damaged box by scanning it; approved, its path ends in 报损', async ({ browser }) => {
-  const setup = await browser.newContext({ baseURL: server.url });
-  await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
-  const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
-  await api(setup.request, 'users.create', { username: 'yaoku', initialPassword: 'Chushi2026', displayName: '周药师', role: 'pharmacist', clinicId: null });
-  await api(setup.request, 'users.create', {
-    username: 'cy01',
-    initialPassword: 'Chushi2026',
-    displayName: '王建国',
-    role: 'village_doctor',
-    clinicId: clinic.id,
-  });
-  const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
-  const doctorApi = await apiAs(browser, server.url, 'cy01', 'Chushi2026', PASSWORD);
-  const ids = await seedCatalog(yaoku);
-  // Three coded boxes of 阿莫西林 (24粒 each) received at the hub, picked by scanning and signed at 东湖.
-  const req = await api(doctorApi, 'requisitions.submit', { submitToken: 'trace-writeoff-0001', lines: [{ drugId: ids.amox, qty: 72, enteredIn: 'base' }] });
-  await api(yaoku, 'requisitions.decide', { id: req.id, lines: req.lines.map((l: { id: number }) => ({ lineId: l.id, decision: 'approved' })) });
-  const preview = await api(yaoku, 'aggregation.preview', { requisitionIds: [req.id], hubReplenishment: false });
-  const agg = await api(yaoku, 'aggregation.create', { requisitionIds: [req.id], hubReplenishment: false, fingerprint: preview.fingerprint });
-  await api(yaoku, 'orders.send', { id: agg.orders[0].id });
-  const order = await api(yaoku, 'orders.get', { id: agg.orders[0].id });
+  const { clinicId, pharmacist: yaoku, doctor: doctorApi, ids } = await seedTownship(browser, server.url, PASSWORD);
+  const order = await orderForClinic(yaoku, doctorApi, ids.amox, 72, 'trace-writeoff-0001');
   const boxes = [code(1), code(2), code(3)];
   await api(yaoku, 'receipts.create', {
     poId: order.id,
     invoiceNo: 'FP-WO-1',
     lines: [{ poLineId: order.lines[0].id, batchNo: 'A2611', expiryDate: '2028-10-31', qty: 72, traceCodes: boxes }],
   });
-  const pending = (await api(yaoku, 'deliveries.pending', { clinicId: clinic.id })) as { requisitionLineId: number; outstandingQty: number }[];
+  const pending = (await api(yaoku, 'deliveries.pending', { clinicId: clinicId })) as { requisitionLineId: number; outstandingQty: number }[];
   const delivery = await api(yaoku, 'deliveries.create', {
-    clinicId: clinic.id,
+    clinicId: clinicId,
     lines: pending.map((p) => ({ requisitionLineId: p.requisitionLineId, qty: p.outstandingQty, traceCodes: boxes })),
   });
   await api(doctorApi, 'deliveries.sign', {
     id: delivery.id,
     lines: (delivery.lines as { id: number; qty: number }[]).map((l) => ({ lineId: l.id, receivedQty: l.qty })),
   });
-  await setup.close();
 
   // The doctor's phone: 新建报损, scan the crushed box; the form opens on its drug and batch with one box on it.
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
