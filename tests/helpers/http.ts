@@ -30,7 +30,7 @@ export async function createHttpHub(opts: { dataDir?: string } = {}): Promise<Ht
     },
     close: async () => {
       await server.close();
-      hub.close();
+      await hub.close();
     },
   } as HttpHub;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
+import { monthFactsSettled } from '../../electron/domain/month-facts/background';
 import type { Clock } from '../../electron/app';
 
 /** A clock the test moves by hand. */
@@ -40,7 +41,8 @@ export interface TestHub {
   dataDir: string;
   clock: ManualClock;
   admin: InternalClient;
-  close(): void;
+  /** Closes the hub, waits for any month-facts job its closes started, then removes its folder. */
+  close(): Promise<void>;
 }
 
 export const ADMIN_PASSWORD = 'Admin12345';
@@ -57,9 +59,11 @@ export async function createTestHub(opts: { clock?: ManualClock; dataDir?: strin
     dataDir,
     clock,
     admin,
-    close: () => {
+    close: async () => {
       runtime.close();
-      // A background job a close started (month facts, on its own worker) may still be finishing its files: retry.
+      // A close's month facts are written by a worker of their own with its own handle on the file: removing the
+      // folder under it fails (ENOTEMPTY) or races, so wait for it rather than retry for a guessed time.
+      await monthFactsSettled();
       fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };

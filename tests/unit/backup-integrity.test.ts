@@ -48,7 +48,7 @@ describe('integrity check', () => {
         ['ledger.runningNegative', true],
       ]);
     } finally {
-      hub.close();
+      await hub.close();
     }
   });
 

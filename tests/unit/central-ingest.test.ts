@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool?.end();
   cluster?.stop();
-  sim?.hub.close();
+  await sim?.hub.close();
 });
 
 const build = (period: string) => buildMonthPackage(sim.hub.runtime.app.db, period, signer, sim.hub.clock.now());

@@ -8,8 +8,8 @@ import { createTestHub, type TestHub } from '../helpers/runtime';
 // A clean shutdown lets the next start skip the full quick_check (a minute on a ten-year hub); anything
 // that touched the file since, or a start without a clean shutdown before it, checks it again.
 let hub: TestHub | null = null;
-afterEach(() => {
-  hub?.close();
+afterEach(async () => {
+  await hub?.close();
   hub = null;
 });
 

@@ -33,9 +33,9 @@ beforeEach(async () => {
     lines: [{ poLineId: lineIds[0], batchNo: 'S1', expiryDate: '2028-01-01', qty: 240 }],
   });
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 /** A requisition line of 24 approved, and a delivery of all of it dated `date`. */

@@ -40,9 +40,9 @@ beforeEach(async () => {
     });
   }
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 const issue = (lines: { requisitionLineId: number; qty: number; storageOverrideReason?: string; traceCodes?: string[] }[]) =>

@@ -37,9 +37,9 @@ beforeEach(async () => {
   supplierId = seedSupplier(hub);
   amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 24, supplierId, packPrice: 12_500_000 });
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 type Line = { packs: number; rejectedPacks?: number; expiryDate?: string; batchNo?: string } & Record<string, unknown>;

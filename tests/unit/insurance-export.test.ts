@@ -123,9 +123,9 @@ beforeEach(async () => {
   clinicStore = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
   transitStore = stores.find((s) => s.kind === 'transit' && s.clinicId === clinicId)!.id;
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 async function downloadJson(client: InternalClient, period: string, storeId: number): Promise<{ upload: Upload; text: string }> {

@@ -9,8 +9,8 @@ import { createClinic, createTestHub, createUser, type TestHub } from '../helper
 
 /** The supervision screens run on the long-read worker: same answers, same refusals, and a fallback. */
 let hub: TestHub | null = null;
-afterEach(() => {
-  hub?.close();
+afterEach(async () => {
+  await hub?.close();
   hub = null;
 });
 

@@ -216,7 +216,7 @@ describe('migration fixtures', () => {
       expect((await admin.call('system.status', {})).hubName).toBe(FIXTURE_HUB);
       expect((await admin.call('system.integrityCheck', {})).ok).toBe(true);
     } finally {
-      hub.close();
+      await hub.close();
     }
   });
 });

@@ -19,9 +19,9 @@ beforeAll(async () => {
   planted = await buildReconPlantHub({ plants: true });
   clean = await buildReconPlantHub({ plants: false });
 }, 600_000);
-afterAll(() => {
-  planted?.h.hub.close();
-  clean?.h.hub.close();
+afterAll(async () => {
+  await planted?.h.hub.close();
+  await clean?.h.hub.close();
 });
 
 const windowOf = (p: ReconPlantHub) => ({ from: p.start, to: p.end, clinicId: null });

@@ -24,9 +24,9 @@ beforeEach(async () => {
   await stockClinic(h, 0, h.drugs.ibu, 100, 'I-0312'); // arrives on the 12th
   h.on(DAY);
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  h.hub.close();
+  await h.hub.close();
 });
 
 const DAY_FEES = () => [

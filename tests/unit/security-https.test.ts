@@ -12,9 +12,9 @@ let hub: TestHub;
 beforeEach(async () => {
   hub = await createTestHub();
 });
-afterEach(() => {
+afterEach(async () => {
   hub.runtime.lan = null;
-  hub.close();
+  await hub.close();
 });
 
 function request(url: string, opts: { ca?: string; method?: string; body?: string; headers?: Record<string, string> } = {}) {

@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await server?.close();
   server = null;
-  hub.close();
+  await hub.close();
 });
 
 const fingerprint = (pem: string) => new crypto.X509Certificate(pem).fingerprint256;

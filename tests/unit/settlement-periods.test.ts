@@ -72,9 +72,9 @@ beforeEach(async () => {
   sim = await createSimHub('2026-01-05');
   db = sim.hub.runtime.app.db;
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db)).toEqual([]);
-  sim.hub.close();
+  await sim.hub.close();
 });
 
 describe('period close (月结)', () => {

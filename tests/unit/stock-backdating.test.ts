@@ -44,9 +44,9 @@ beforeEach(async () => {
   const rows = sql(db(), 'SELECT id, kind, clinic_id AS clinicId FROM stores').all() as { id: number; kind: string; clinicId: number | null }[];
   stores = { hub: rows.find((s) => s.kind === 'hub')!.id, clinic: rows.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id };
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 async function receive(batchNo: string, qty: number, opts: { businessDate?: string; expiryDate?: string } = {}) {

@@ -30,9 +30,9 @@ beforeEach(async () => {
   supplierId = seedSupplier(hub);
   amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 24, supplierId, packPrice: 12_500_000 });
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 async function receive(lots: { batchNo: string; expiryDate: string; packs: number }[], drug = amox) {

@@ -154,7 +154,7 @@ function openWorld(): World {
   for (const f of fs.readdirSync(template)) if (f.startsWith('santong')) fs.copyFileSync(path.join(template, f), path.join(dataDir, f));
   const clock = new ManualClock(new Date(`${START}T02:00:00.000Z`));
   const runtime = new Runtime({ dataDir, clock, validateOutputs: true });
-  const hub: TestHub = { runtime, dataDir, clock, admin: new InternalClient(runtime, '127.0.0.1'), close: () => runtime.close() };
+  const hub: TestHub = { runtime, dataDir, clock, admin: new InternalClient(runtime, '127.0.0.1'), close: async () => runtime.close() };
   const lastLedgerId = (sql(runtime.app.db, 'SELECT max(id) AS id FROM ledger').get() as { id: number }).id;
   return { ...templateInfo, hub, db: runtime.app.db, today: START, as: (u) => InternalClient.asUser(runtime, u), lastLedgerId, closed: [] };
 }
@@ -507,7 +507,7 @@ describe('stock valid at every instant (property)', () => {
           // At the end, every closed month's statements once more: nothing since their close changed them.
           await expectStatementsOfClosedMonths(w);
         } finally {
-          w.hub.close();
+          await w.hub.close();
         }
       }),
       { numRuns: RUNS, seed: SEED, verbose: 0 },

@@ -53,9 +53,9 @@ beforeEach(async () => {
     { drug: vitc, packPrice: 3_000_000, lots: [{ batchNo: 'V1', expiryDate: '2027-09-30', qty: 200 }] },
   ]);
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 async function clinicStoreId(id = clinicId) {

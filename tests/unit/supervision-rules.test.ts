@@ -17,9 +17,9 @@ beforeAll(async () => {
   planted = await buildSyntheticHub({ plants: true });
   clean = await buildSyntheticHub({ plants: false });
 }, 240_000);
-afterAll(() => {
-  planted?.hub.close();
-  clean?.hub.close();
+afterAll(async () => {
+  await planted?.hub.close();
+  await clean?.hub.close();
 });
 
 const windowOf = (h: SyntheticHub) => ({ from: '2026-03-01', to: h.end, clinicId: null });

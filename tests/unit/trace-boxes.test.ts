@@ -33,10 +33,10 @@ beforeEach(async () => {
   amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
   sql(db(), "UPDATE drugs SET trace_prefix = '8123456', gtin = '06901234567892' WHERE id = ?").run(amox.id);
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
   expect(chainProblems()).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 /**

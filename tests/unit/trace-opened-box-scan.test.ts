@@ -42,9 +42,9 @@ beforeEach(async () => {
   });
   await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-02-27', lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 const boxOf = (code: string) => sql(db(), 'SELECT state, used_qty AS usedQty FROM trace_codes WHERE code = ?').get(code) as { state: string; usedQty: number };

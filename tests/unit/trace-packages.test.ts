@@ -30,10 +30,10 @@ beforeEach(async () => {
   amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
   sql(db(), "UPDATE drugs SET trace_prefix = '8123456' WHERE id = ?").run(amox.id);
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
   expect(chainProblems()).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 /** Each box's moves start where the previous one ended, and the register's place is where the last one ended. */

@@ -43,9 +43,9 @@ beforeEach(async () => {
   });
   await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-02-27', lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 });
-afterEach(() => {
+afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
-  hub.close();
+  await hub.close();
 });
 
 const lotId = () => (sql(db(), "SELECT id FROM lots WHERE batch_no = 'B1'").get() as { id: number }).id;

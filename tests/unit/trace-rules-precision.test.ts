@@ -19,9 +19,9 @@ beforeAll(async () => {
   planted = await buildTraceHistory({ plants: true });
   clean = await buildTraceHistory({ plants: false });
 }, 300_000);
-afterAll(() => {
-  planted?.hub.close();
-  clean?.hub.close();
+afterAll(async () => {
+  await planted?.hub.close();
+  await clean?.hub.close();
 });
 
 const windowOf = (h: TraceHistory) => ({ from: h.start, to: h.end, clinicId: null });

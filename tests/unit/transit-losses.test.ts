@@ -50,9 +50,9 @@ describe('a shortfall written off as lost in transit', () => {
     await doctor.call('deliveries.sign', { id: delivery.id, lines: [{ lineId: delivery.lines[0].id, receivedQty: 24, reason: '一盒未到' }] });
     await pharmacist.call('deliveries.resolve', { id: delivery.id, lineId: delivery.lines[0].id, resolution: 'written_off', note: '运输途中丢失' });
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(checkLedgerInvariants(db())).toEqual([]);
-    hub.close();
+    await hub.close();
   });
 
   const lossRow = () =>
