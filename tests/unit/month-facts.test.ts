@@ -29,7 +29,8 @@ import { ManualClock, tempDir } from '../helpers/runtime';
  */
 
 const dirs: string[] = [];
-afterAll(() => {
+afterAll(async () => {
+  await monthFactsSettled();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 

@@ -4,6 +4,7 @@ import type { WriteDb } from '../../electron/db/database';
 import { checkLedgerInvariants, ledgerChecksum } from '../../electron/domain/stock/ledger';
 import { createSimHub, type SimHub } from '../helpers/settlement';
 import { seedApprovedRequisition, seedSentOrder } from '../helpers/stock';
+import { monthFactsSettled } from '../../electron/domain/month-facts/background';
 
 let sim: SimHub;
 let db: WriteDb;
@@ -396,6 +397,7 @@ describe('a hub upgraded from before settlement', () => {
       expect(closed).toMatchObject({ closingSource: 'snapshot', totals: feb.totals });
     } finally {
       runtime.close();
+      await monthFactsSettled();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

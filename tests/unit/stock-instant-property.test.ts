@@ -34,6 +34,7 @@ import type { StoreStatement } from '../../shared/contract/settlement';
 import { INV_CHG_DIRECTION, INTERFACE_DIRECTION, type InterfaceCode, type InvChgType } from '../../shared/insurance-export';
 import { createClinic, createTestHub, createUser, ManualClock, tempDir, type TestHub } from '../helpers/runtime';
 import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
+import { monthFactsSettled } from '../../electron/domain/month-facts/background';
 
 const RUNS = Number(process.env.FC_RUNS ?? 30);
 const SEED = Number(process.env.FC_SEED ?? 20260306);
@@ -143,7 +144,8 @@ beforeAll(async () => {
   console.log(`stock-instant property: seed ${SEED}, ${RUNS} runs of about ${STEPS} steps (FC_SEED / FC_RUNS to change)`);
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await monthFactsSettled();
   for (const d of [template, ...dirs]) if (d) fs.rmSync(d, { recursive: true, force: true });
   console.log('stock-instant property: steps by outcome', JSON.stringify(tally));
 });
