@@ -166,7 +166,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   // The hub's root certificate, public by nature: clinics download it (before they trust HTTPS) to trust it.
   app.get(`/${CA_FILE_NAME}`, async (_req, reply) => {
     try {
-      const pem = await caCertificatePem(runtime.mainDataDir, runtime.openApp?.clock.now() ?? new Date());
+      const app = runtime.openApp;
+      const pem = await caCertificatePem(runtime.mainDataDir, app?.clock.now() ?? new Date(), app ? readLanHostnames(app.db) : []);
       return reply
         .type('application/x-x509-ca-cert')
         .header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)

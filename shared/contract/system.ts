@@ -54,6 +54,13 @@ export const lanStatus = z.object({
       serverValidTo: out.instant('服务器证书到期时刻', 'null = 尚未开启过 HTTPS（根证书可先单独生成和下载）').nullable(),
       /** Names and addresses the server certificate is valid for. */
       names: z.array(z.string()).describe('服务器证书包含的主机名和 IP 地址'),
+      /** The CA's name constraints: the only names and address ranges any certificate it signs may carry. */
+      caLimitedTo: z
+        .array(z.string())
+        .nullable()
+        .describe('根证书只能为这些名称（含其子域名）和地址段签发证书，如 local、192.168.0.0/16；null = 旧版本生成的根证书，没有名称限制'),
+      /** Names this PC answers to that fall outside the CA's constraints and are therefore left out of the server certificate. */
+      namesOutsideCa: z.array(z.string()).describe('本机名称或地址中根证书无权担保的（不写入服务器证书，村里用这些名称访问会报证书错误）；空 = 没有'),
     })
     .nullable()
     .describe('证书信息；null = 尚未生成根证书'),

@@ -5,7 +5,8 @@ import tls from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../electron/http/server';
 import { startLanServer } from '../../electron/http/lan';
-import { CA_FILE_NAME, caCertificatePem, ensureCertificate, tlsDir } from '../../electron/lib/certificate';
+import selfsigned from 'selfsigned';
+import { CA_FILE_NAME, caCertificatePem, describeCertificate, ensureCertificate, permittedByCa, tlsDir } from '../../electron/lib/certificate';
 import { createTestHub, type TestHub } from '../helpers/runtime';
 
 /** The hub's certificate authority made once under concurrency, and what the HTTPS server accepts (issue 19, items 5 and 12). */
@@ -79,5 +80,73 @@ describe('HTTPS', () => {
       expect(await handshake(port, ca, { maxVersion: 'TLSv1.2', ciphers }), ciphers).toHaveProperty('error');
     }
     expect(await handshake(port, ca, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' })).toHaveProperty('error');
+  });
+});
+
+/** Serves one certificate on a throwaway TLS server and reports whether a client trusting only the CA accepts it for `name`. */
+async function clientAccepts(ca: string, served: { key: string; cert: string }, name: string): Promise<true | string> {
+  const server = tls.createServer({ key: served.key, cert: served.cert }, (s) => s.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    return await new Promise<true | string>((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: name, checkServerIdentity: () => undefined }, () => {
+        resolve(true);
+        socket.end();
+      });
+      socket.on('error', (err) => resolve(`${(err as NodeJS.ErrnoException).code}: ${err.message}`));
+    });
+  } finally {
+    server.close();
+  }
+}
+
+describe('the root certificate is limited to the hub’s own names and LAN addresses (issue 19, item 12)', () => {
+  it('signs a certificate for the hub, while one its key would sign for a public site or address is refused by clients', async () => {
+    const now = hub.clock.now();
+    const own = await ensureCertificate(hub.dataDir, now);
+    expect(await clientAccepts(own.caCert, own, 'localhost')).toBe(true);
+
+    // What a thief of ca.key could make: the same CA vouching for a bank and for a public address.
+    const dir = tlsDir(hub.dataDir);
+    const ca = { key: fs.readFileSync(path.join(dir, 'ca.key'), 'utf8'), cert: own.caCert };
+    for (const altNames of [[{ type: 2 as const, value: 'www.icbc.com.cn' }], [{ type: 7 as const, ip: '8.8.8.8' }]]) {
+      const forged = await selfsigned.generate([{ name: 'commonName', value: 'forged' }], {
+        keySize: 2048,
+        algorithm: 'sha256',
+        notBeforeDate: new Date(now.getTime() - 86_400_000),
+        notAfterDate: new Date(now.getTime() + 30 * 86_400_000),
+        ca,
+        extensions: [
+          { name: 'basicConstraints', cA: false, critical: true },
+          { name: 'subjectAltName', altNames },
+        ],
+      });
+      expect(await clientAccepts(own.caCert, { key: forged.private, cert: forged.cert }, 'www.icbc.com.cn')).toBe('UNSPECIFIED: permitted subtree violation');
+    }
+  });
+
+  it('leaves a later LAN name outside the constraints out of the server certificate and says so, instead of breaking every name', async () => {
+    const now = hub.clock.now();
+    await caCertificatePem(hub.dataDir, now);
+    const issued = await ensureCertificate(hub.dataDir, now, ['santong.lan', 'yaoku.example.com']);
+    const names = new crypto.X509Certificate(issued.cert).subjectAltName ?? '';
+    expect(names).toContain('DNS:santong.lan');
+    expect(names).not.toContain('yaoku.example.com');
+    expect(await clientAccepts(issued.caCert, issued, 'santong.lan')).toBe(true);
+    const info = describeCertificate(hub.dataDir, ['santong.lan', 'yaoku.example.com']);
+    expect(info?.namesOutsideCa).toEqual(['yaoku.example.com']);
+    expect(info?.caLimitedTo).toEqual(expect.arrayContaining(['localhost', 'local', '192.168.0.0/16', '10.0.0.0/8']));
+  });
+
+  it('matches names and addresses as RFC 5280 does', () => {
+    const limits = ['local', 'hubpc', '192.168.0.0/16'];
+    expect(permittedByCa(limits, 'hubpc')).toBe(true);
+    expect(permittedByCa(limits, 'hubpc.local')).toBe(true);
+    expect(permittedByCa(limits, 'evilhubpc')).toBe(false);
+    expect(permittedByCa(limits, 'local.example.com')).toBe(false);
+    expect(permittedByCa(limits, '192.168.3.4')).toBe(true);
+    expect(permittedByCa(limits, '192.169.0.1')).toBe(false);
+    expect(permittedByCa(null, 'www.example.com')).toBe(true);
   });
 });

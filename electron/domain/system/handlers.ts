@@ -1,6 +1,6 @@
 import { defineHandlers } from '../context';
 import { describeCertificate, caCertificatePem, CA_FILE_NAME } from '../../lib/certificate';
-import { readLanSettings, writeLanSettings } from './lan-settings';
+import { readLanHostnames, readLanSettings, writeLanSettings } from './lan-settings';
 import crypto from 'node:crypto';
 import { maxBackdateDays, setMaxBackdateDays } from '../stock/backdating';
 
@@ -22,7 +22,7 @@ export const systemHandlers = defineHandlers({
       settings: readLanSettings(ctx.db),
       managedHere: host?.managed ?? false,
       ...state,
-      certificate: describeCertificate(ctx.host.mainDataDir),
+      certificate: describeCertificate(ctx.host.mainDataDir, readLanHostnames(ctx.db)),
     };
   },
 
@@ -35,7 +35,7 @@ export const systemHandlers = defineHandlers({
 
   'system.caCertificate': {
     async: async (ctx) => {
-      const pem = await caCertificatePem(ctx.host.mainDataDir, ctx.now);
+      const pem = await caCertificatePem(ctx.host.mainDataDir, ctx.now, readLanHostnames(ctx.db));
       return { filename: CA_FILE_NAME, pem, fingerprint: new crypto.X509Certificate(pem).fingerprint256 };
     },
   },

@@ -211,6 +211,14 @@ function LanAccess() {
             本系统为卫生院自动生成专用的根证书（保存在数据目录的 tls 文件夹中）。各村卫生室的电脑和手机安装并信任一次，即可用 https 地址安全访问；卫生院电脑的
             IP 变化时服务器证书会自动更新，无需重新安装。
           </Typography.Paragraph>
+          {s?.certificate && s.certificate.namesOutsideCa.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={`根证书无权担保这些名称：${s.certificate.namesOutsideCa.join('、')}。服务器证书不含它们，村里请改用上面“适用的地址”中的地址访问。`}
+            />
+          )}
           {s?.certificate ? (
             <Descriptions column={1} size="small" bordered style={{ marginBottom: 16 }}>
               <Descriptions.Item label="根证书指纹（SHA-256）">
@@ -223,6 +231,11 @@ function LanAccess() {
                 {s.certificate.serverValidTo ? `${dayjs(s.certificate.serverValidTo).format('YYYY-MM-DD')}（到期前自动更新）` : '开启 HTTPS 时生成'}
               </Descriptions.Item>
               <Descriptions.Item label="适用的地址">{s.certificate.names.join('、') || '开启 HTTPS 时生成'}</Descriptions.Item>
+              <Descriptions.Item label="根证书限定范围">
+                {s.certificate.caLimitedTo
+                  ? `只能用于本机名称和内网地址：${s.certificate.caLimitedTo.join('、')}`
+                  : '旧版本生成的根证书，没有名称限制（删除数据目录 tls 文件夹后重新生成即可加上限制，各村需重新安装）'}
+              </Descriptions.Item>
             </Descriptions>
           ) : (
             <Alert type="info" showIcon style={{ marginBottom: 16 }} title="尚未生成证书：开启 HTTPS 或点击“下载根证书”时自动生成。" />
