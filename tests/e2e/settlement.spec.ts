@@ -153,6 +153,32 @@ test('statements print on A4 with totals, the amount in words, page numbers and 
   expect(hub.text).toMatch(/第\s*1\s*页\s*共\s*\d+\s*页/);
 });
 
+test('finance prints the month in one run: the summary, then every clinic’s statement on pages of its own', async ({ page }) => {
+  await signIn(page, 'caiwu');
+  await page.goto(`${server.url}settlement/clinics?period=2026-10`);
+  await expect(page.getByRole('columnheader', { name: '应结算（用药金额）' })).toBeVisible();
+  const clinics = await page.locator('.ant-table-tbody tr.ant-table-row').count();
+  const totalDue = (await page.locator('.statement-total td').nth(1).innerText()).replace(/[¥\s]/g, '');
+  await page.getByRole('button', { name: '批量打印全部结算单' }).click();
+  await expect(page.getByRole('heading', { name: '村卫生室药品结算汇总表' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '村卫生室药品结算单' })).toHaveCount(clinics);
+  await screenshot(page, 'settlement-12-batch-print');
+  const batch = await pdfOf(page, 'settlement-batch');
+  expect(batch.text).toContain('应结算合计（大写）');
+  expect(batch.text).toContain(totalDue);
+  expect(batch.text.match(/村卫生室药品结算单/g)?.length).toBe(clinics);
+  expect(batch.text).toContain('东湖村卫生室');
+  expect(batch.text).toContain('西岭村卫生室');
+  // Each statement starts a page: at least one page for the summary and one per clinic.
+  expect(Number(/Pages:\s+(\d+)/.exec(batch.info)?.[1])).toBeGreaterThanOrEqual(clinics + 1);
+
+  await page.getByRole('button', { name: '返回' }).click();
+  await page.getByRole('button', { name: '打印汇总表' }).click();
+  await expect(page.getByRole('heading', { name: '村卫生室药品结算汇总表' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '村卫生室药品结算单' })).toHaveCount(0);
+  await screenshot(page, 'settlement-13-summary-print');
+});
+
 test('a delivery note prints on A4 or on 241 mm continuous paper, the table header on every page', async ({ page }) => {
   await signIn(page, 'yaoku');
   await page.goto(`${server.url}print/delivery/${longDeliveryId}`);

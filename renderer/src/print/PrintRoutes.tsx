@@ -13,6 +13,8 @@ const StocktakeResultPrint = lazy(() => import('../pages/stocktake/StocktakePrin
 
 const HubStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.HubStatementPrint })));
 const ClinicStatementPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementPrint })));
+const ClinicSummaryPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicSummaryPrint })));
+const ClinicStatementsBatchPrint = lazy(() => import('../pages/settlement/print/StoreStatementPrint').then((m) => ({ default: m.ClinicStatementsBatchPrint })));
 const SupplierStatementPrint = lazy(() => import('../pages/settlement/print/SupplierStatementPrint').then((m) => ({ default: m.SupplierStatementPrint })));
 const ReconciliationPrint = lazy(() => import('../pages/reconciliation/ReconciliationPrint').then((m) => ({ default: m.ReconciliationPrint })));
 const AcceptancePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.AcceptancePrint })));
@@ -26,6 +28,8 @@ export const PRINT_ROUTES = [
   { path: '/print/stocktake-result/:id', element: <StocktakeResultPrint /> },
   { path: '/print/hub-statement/:period', element: <HubStatementPrint /> },
   { path: '/print/clinic-statement/:clinicId/:period', element: <ClinicStatementPrint /> },
+  { path: '/print/clinic-summary/:period', element: <ClinicSummaryPrint /> },
+  { path: '/print/clinic-statements/:period', element: <ClinicStatementsBatchPrint /> },
   { path: '/print/supplier-statement/:supplierId/:period', element: <SupplierStatementPrint /> },
   { path: '/print/delivery/:id', element: <DeliveryNotePrint /> },
   { path: '/print/reconciliation/:clinicId/:period', element: <ReconciliationPrint /> },

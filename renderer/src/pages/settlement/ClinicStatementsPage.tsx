@@ -66,6 +66,8 @@ function ClinicsSummary({ period, onPeriod, onOpen }: { period: string; onPeriod
         <>
           <PeriodPicker value={period} onChange={onPeriod} />
           <ExportButton input={{ kind: 'clinics', period }}>导出汇总 Excel</ExportButton>
+          <PrintButton to={`/print/clinic-summary/${period}`}>打印汇总表</PrintButton>
+          <PrintButton to={`/print/clinic-statements/${period}`}>批量打印全部结算单</PrintButton>
         </>
       }
     >

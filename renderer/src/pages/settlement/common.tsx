@@ -92,11 +92,11 @@ export function ExportButton({ input, children = '导出 Excel' }: { input: Meth
 }
 
 /** Opens the printable A4 page of a statement (print dialog and PDF from there). */
-export function PrintButton({ to }: { to: string }) {
+export function PrintButton({ to, children = '打印 / PDF' }: { to: string; children?: ReactNode }) {
   const navigate = useNavigate();
   return (
     <Button icon={<PrinterOutlined />} onClick={() => navigate(to)}>
-      打印 / PDF
+      {children}
     </Button>
   );
 }

@@ -1,6 +1,8 @@
 import { useParams } from 'react-router';
 import dayjs from 'dayjs';
-import type { StatementRow, StoreStatement } from '../../../../../shared/contract/settlement';
+import { useQueries } from '@tanstack/react-query';
+import type { ClinicSummary, StatementRow, StoreStatement } from '../../../../../shared/contract/settlement';
+import { call } from '../../../api/client';
 import { formatFen } from '../../../../../shared/money';
 import { periodBounds } from '../../../../../shared/dates';
 import { periodLabel } from '../../../../../shared/settlement';
@@ -181,6 +183,125 @@ export function ClinicStatementPrint() {
       pdfName={`卫生室结算单-${name}-${period}.pdf`}
     >
       {st.data && <StatementDocument st={st.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />}
+    </PrintPage>
+  );
+}
+
+/** Every clinic's month on one page: what each owes and how its stock moved, in money, with totals. */
+function ClinicSummaryDocument({ s }: { s: ClinicSummary }) {
+  const user = useSession((u) => u.user);
+  const { first, last } = periodBounds(s.period);
+  const money = (v: number | null) => (v === null ? <span className="print-small">{BOOK_HIDDEN_TEXT}</span> : formatFen(v));
+  const moves = s.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.key !== 'dispensed');
+  const share = `${(58 / (moves.length + 2)).toFixed(2)}%`;
+  const columns: PrintColumn<ClinicSummary['rows'][number]>[] = [
+    { key: 'no', title: '序号', width: '4%', align: 'center', render: (_, i) => i + 1 },
+    { key: 'name', title: '村卫生室', width: '16%', render: (r) => `${r.code} ${r.name}${r.active ? '' : '（已停用）'}` },
+    { key: 'amountDue', title: '应结算（用药金额）', width: '12%', align: 'right', render: (r) => formatFen(r.amountDue) },
+    { key: 'opening', title: '期初结存', width: share, align: 'right', render: (r) => money(r.opening) },
+    ...moves.map(
+      ({ c, i }): PrintColumn<ClinicSummary['rows'][number]> => ({
+        key: c.key,
+        title: c.label,
+        width: share,
+        align: 'right',
+        render: (r) => formatFen(r.cells[i]),
+      }),
+    ),
+    { key: 'closing', title: '期末结存', width: share, align: 'right', render: (r) => money(r.closing) },
+    { key: 'inTransit', title: '月末在途', width: '10%', align: 'right', render: (r) => (r.inTransit ? formatFen(r.inTransit) : '') },
+  ];
+  return (
+    <PrintDocument
+      hubName={s.hubName}
+      title="村卫生室药品结算汇总表"
+      orientation="landscape"
+      watermark={s.closed ? undefined : '未结账'}
+      meta={[
+        { label: '期间', value: `${periodLabel(s.period)}（${first} 至 ${last}）`, span: 2 },
+        { label: '状态', value: s.closed ? '已结账' : '未结账，数字可能变动' },
+        { label: '卫生室数', value: `${s.rows.length} 个` },
+        { label: '单位', value: '元（按进价，零差率）', span: 2 },
+      ]}
+      columns={columns}
+      rows={s.rows}
+      rowKey={(r) => r.clinicId}
+      totals={{
+        label: `合计（${s.rows.length} 个卫生室）`,
+        cells: {
+          amountDue: formatFen(s.totals.amountDue),
+          opening: money(s.totals.opening),
+          ...Object.fromEntries(moves.map(({ c, i }) => [c.key, formatFen(s.totals.cells[i])])),
+          closing: money(s.totals.closing),
+          inTransit: formatFen(s.totals.inTransit),
+        },
+      }}
+      amountInWordsFen={s.totals.amountDue}
+      amountInWordsLabel="应结算合计"
+      notes="应结算 = 本月用药金额（进价）。期末结存 = 期初结存 + 收入 − 用药 − 退回 − 报损 ± 盘点。各卫生室的药品明细见其结算单。"
+      signatures={['经办人', '审核人', '负责人']}
+      footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
+    />
+  );
+}
+
+export function ClinicSummaryPrint() {
+  const period = useParams().period ?? '';
+  const s = useApiQuery('statements.clinics', { period });
+  return (
+    <PrintPage
+      title={`卫生室结算汇总表 ${period}`}
+      loading={s.isLoading}
+      error={s.error?.message ?? null}
+      back={`/settlement/clinics?period=${period}`}
+      pdfName={`卫生室结算汇总表-${period}.pdf`}
+    >
+      {s.data && <ClinicSummaryDocument s={s.data} />}
+    </PrintPage>
+  );
+}
+
+/**
+ * Finance's month-end print run: the summary, then every clinic's statement on pages of its own (the clinics of
+ * the summary, in its order), so one print job gives the pile that goes out for signatures.
+ */
+export function ClinicStatementsBatchPrint() {
+  const period = useParams().period ?? '';
+  const summary = useApiQuery('statements.clinics', { period });
+  const clinics = summary.data?.rows ?? [];
+  const statements = useQueries({
+    queries: clinics.map((r) => ({
+      queryKey: ['statements.clinic', { period, clinicId: r.clinicId }],
+      queryFn: () => call('statements.clinic', { period, clinicId: r.clinicId }),
+    })),
+  });
+  const failed = statements.find((q) => q.error);
+  const ready = statements.filter((q) => q.data).length;
+  const loading = summary.isLoading || ready < clinics.length;
+  return (
+    <PrintPage
+      title={`卫生室结算单批量打印 ${period}（汇总表 + ${clinics.length} 份结算单）`}
+      loading={loading && !failed}
+      error={summary.error?.message ?? (failed?.error as Error | undefined)?.message ?? null}
+      back={`/settlement/clinics?period=${period}`}
+      pdfName={`卫生室结算单-全部-${period}.pdf`}
+      toolbar={
+        loading ? (
+          <span className="print-small">
+            已取得 {ready} / {clinics.length} 份
+          </span>
+        ) : undefined
+      }
+    >
+      {summary.data && <ClinicSummaryDocument s={summary.data} />}
+      {statements.map(
+        (q, i) =>
+          q.data && (
+            <div key={clinics[i].clinicId} className="print-break-before">
+              <StatementDocument st={q.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />
+            </div>
+          ),
+      )}
     </PrintPage>
   );
 }
