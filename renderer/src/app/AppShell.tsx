@@ -8,6 +8,7 @@ import { useSession } from '../stores/session';
 import { NAV_GROUPS, ROUTES } from './routes';
 import { KnownRoutesContext } from './knownRoutes';
 import { HeaderCodeLookup } from './HeaderCodeLookup';
+import { ShortcutHelpButton, ShortcutLayer } from './shortcuts';
 
 const ROUTE_PATHS = ROUTES.map((r) => r.path);
 
@@ -78,6 +79,7 @@ export function AppShell() {
             </Space>
             <Space size={narrow ? 0 : 12}>
               {canTrace && <HeaderCodeLookup narrow={narrow} />}
+              {!narrow && <ShortcutHelpButton />}
               <Dropdown menu={userMenu} trigger={['click']}>
                 <Button type="text" aria-label="用户菜单">
                   <Space>
@@ -113,6 +115,7 @@ export function AppShell() {
         >
           <NavMenu onNavigate={() => setDrawerOpen(false)} />
         </Drawer>
+        <ShortcutLayer />
       </Layout>
     </KnownRoutesContext.Provider>
   );

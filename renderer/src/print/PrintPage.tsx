@@ -4,6 +4,7 @@ import { ArrowLeftOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design
 import { useNavigate } from 'react-router';
 import { desktop } from '../api/client';
 import './print.css';
+import { shortcutTitle, usePageShortcut } from '../app/shortcuts';
 
 /** Prints the current page: the desktop app's print dialog, or the browser's. */
 export async function printCurrentPage(): Promise<void> {
@@ -77,6 +78,7 @@ export function PrintPage({
   const navigate = useNavigate();
   const { message } = App.useApp();
   const onDesktop = desktop() !== undefined;
+  usePageShortcut('print', `打印${title}`, () => void printCurrentPage(), !loading && !error);
   return (
     <div className="print-screen">
       <div className="print-toolbar no-print">
@@ -105,7 +107,7 @@ export function PrintPage({
             icon={<PrinterOutlined />}
             disabled={loading || !!error}
             onClick={() => void printCurrentPage()}
-            title={onDesktop ? undefined : '在打印对话框中可选“另存为 PDF”'}
+            title={onDesktop ? shortcutTitle('print') : `${shortcutTitle('print')}；在打印对话框中可选“另存为 PDF”`}
           >
             打印
           </Button>

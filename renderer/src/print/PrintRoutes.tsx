@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { Result, Spin } from 'antd';
 import { Link } from 'react-router';
+import { ShortcutLayer } from '../app/shortcuts';
 
 /**
  * Print routes live under /print/… and render without the app shell (no menu, no header), so the page
@@ -42,6 +43,7 @@ export const PRINT_ROUTES = [
 export default function PrintRoutes() {
   return (
     <Suspense fallback={<Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />}>
+      <ShortcutLayer />
       <Routes>
         {PRINT_ROUTES.map((r) => (
           <Route key={r.path} path={r.path} element={r.element} />

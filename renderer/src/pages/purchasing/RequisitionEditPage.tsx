@@ -12,6 +12,7 @@ import { AMC_FORMULA, dateTime, DecisionTag, DrugTags, qtyText, RequisitionStatu
 import { BookHidden, Qty } from '../../components/format';
 import { LineNotices, SwitchedQty } from './LineNotices';
 import { newToken } from './token';
+import { shortcutTitle, usePageShortcut } from '../../app/shortcuts';
 
 /** One line being edited. Quantities are base units; `unit` is how the doctor types it. */
 interface EditLine {
@@ -471,13 +472,21 @@ export default function RequisitionEditPage() {
             作废
           </Button>
         )}
-        <Button icon={<SaveOutlined />} loading={save.isPending} onClick={doSave}>
+        <DraftShortcuts save={doSave} submit={doSubmit} busy={save.isPending || submit.isPending} />
+        <Button icon={<SaveOutlined />} loading={save.isPending} onClick={doSave} title={shortcutTitle('save')}>
           保存草稿
         </Button>
-        <Button type="primary" icon={<SendOutlined />} loading={submit.isPending} onClick={doSubmit}>
+        <Button type="primary" icon={<SendOutlined />} loading={submit.isPending} onClick={doSubmit} title={shortcutTitle('approve')}>
           提交
         </Button>
       </div>
     </Page>
   );
+}
+
+/** Ctrl+S and F9 on a draft being edited (rendered only then, so a submitted request offers neither). */
+function DraftShortcuts({ save, submit, busy }: { save: () => void; submit: () => void; busy: boolean }) {
+  usePageShortcut('save', '保存请领单草稿', save, !busy);
+  usePageShortcut('approve', '提交请领单', submit, !busy);
+  return null;
 }

@@ -16,6 +16,7 @@ import { formatFen } from '../../../../shared/money';
 import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LABELS, STORAGE_CONDITION_SHORT, type RejectReason } from '../../../../shared/gsp';
 import { useNavigate } from 'react-router';
 import { useApiLookup } from '../trace/useTraceLookup';
+import { shortcutTitle, usePageShortcut } from '../../app/shortcuts';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -178,6 +179,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
     [lines],
   );
 
+  usePageShortcut('approve', '过账入库（验收入库单中）', submit, open && Boolean(order) && !create.isPending);
   return (
     <Drawer
       open={open}
@@ -186,7 +188,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
       size={1200}
       destroyOnHidden
       extra={
-        <Button type="primary" loading={create.isPending} onClick={submit} disabled={!order}>
+        <Button type="primary" loading={create.isPending} onClick={submit} disabled={!order} title={shortcutTitle('approve')}>
           过账入库
         </Button>
       }
@@ -560,6 +562,7 @@ export default function ReceiptsPage() {
   const [receiving, setReceiving] = useState(false);
   const [viewing, setViewing] = useState<number | null>(null);
   const receipts = useApiQuery('receipts.list', { limit: 200 });
+  usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving);
   return (
     <Page
       title="验收入库"
@@ -567,7 +570,7 @@ export default function ReceiptsPage() {
       extra={
         <>
           <Button onClick={() => navigate(`/print/acceptance/month/${todayIso().slice(0, 7)}`)}>本月药品验收记录</Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={shortcutTitle('add')}>
             验收入库
           </Button>
         </>
