@@ -21,7 +21,7 @@ export const PEER_GROUP_MIN = 8;
 export const RULE_TEXT: Record<SignalKind, string> = {
   duplicate_box:
     '药品追溯码（小码）每盒只能销售一次。两个卫生院（或同一卫生院两次）上报同一追溯码的销售时，数据库的唯一索引拒绝第二次销售，并记入冲突表：可能是回流药、串换或虚开。',
-  price_gap: `同一药品、同一批号、同一配送企业，在统计区间内卖给不同卫生院的包装单价相差 ≥ ${PRICE_GAP_MIN_BP / 100}%（最高价 ÷ 最低价 − 1）时报警；多付金额 =（该院单价 − 最低单价）× 数量。`,
+  price_gap: `同一药品、同一批号、同一配送企业，在统计区间内卖给不同卫生院的包装单价相差 ≥ ${PRICE_GAP_MIN_BP / 100}%（最高价 ÷ 最低价 − 1）时报警；多付金额 = Σ（该院单价 − 最低单价）× 数量，各院之和精确计算后四舍五入到分（恰为半分时进一分）；价差同样精确计算后四舍五入到 0.01%。`,
   clinic_outlier: `村卫生室当月用药登记金额与同县区同月各村卫生室比较（同县区不足 ${PEER_GROUP_MIN} 个时与全市比较）：稳健 Z 值 = 0.6745 ×（本室金额 − 中位数）÷ 绝对中位差（MAD）。Z ≥ ${OUTLIER_Z} 且金额 ≥ 中位数的 ${OUTLIER_MIN_RATIO} 倍时报警（只看偏高：虚开多发生在多记用药）。MAD 为 0 时以平均绝对偏差 × 1.2533 代替。`,
 };
 
@@ -67,6 +67,35 @@ async function duplicateBoxes(pool: Pool, from: string, to: string, hubs: Map<nu
   });
 }
 
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+
+/** n ÷ d rounded to the nearest integer, a half up (n ≥ 0, d > 0). */
+const divHalfUp = (n: bigint, d: bigint): bigint => (2n * n + d) / (2n * d);
+
+/**
+ * A price gap's figures in integers: the gap in basis points of the lowest pack price, and what the hubs paid above
+ * it in fen — Σ (pack price − lowest) × qty ÷ pack size over the hubs, summed exactly as a fraction (prices are
+ * micro-yuan per pack, quantities base units) and rounded once, a half fen up. BigInt: a price difference times a
+ * year's quantity passes 2^53 micro-yuan.
+ */
+export function priceGapFigures(
+  hubs: readonly { price: number; qty: number; packSize: number }[],
+  minPrice: number,
+  maxPrice: number,
+): { gapBp: number; extraFen: number } {
+  const gapBp = Number(divHalfUp(BigInt(maxPrice - minPrice) * 10_000n, BigInt(minPrice)));
+  let num = 0n;
+  let den = 1n;
+  for (const h of hubs) {
+    const over = BigInt(h.price - minPrice) * BigInt(h.qty); // micro-yuan × base units per pack
+    const per = BigInt(h.packSize) * 10_000n; // micro-yuan per fen × base units per pack
+    const common = (den / gcd(den, per)) * per;
+    num = num * (common / den) + over * (common / per);
+    den = common;
+  }
+  return { gapBp, extraFen: Number(divHalfUp(num, den)) };
+}
+
 async function priceGaps(pool: Pool, from: string, to: string, hubs: Map<number, HubRef>): Promise<CrossSignal[]> {
   const rows = (
     await pool.query<{
@@ -102,8 +131,7 @@ async function priceGaps(pool: Pool, from: string, to: string, hubs: Map<number,
   }
   return [...groups].map(([k, list]) => {
     const g = list[0];
-    const gapBp = Math.round(((g.maxPrice - g.minPrice) * 10000) / g.minPrice);
-    const extra = list.reduce((n, r) => n + ((r.price - g.minPrice) * r.qty) / r.packSize / 10000, 0);
+    const { gapBp, extraFen: extra } = priceGapFigures(list, g.minPrice, g.maxPrice);
     return {
       key: `price_gap:${k}`,
       kind: 'price_gap' as const,

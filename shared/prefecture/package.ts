@@ -212,6 +212,14 @@ export const manifestSchema = z.object({
   version: int.positive(),
   /** When the hub closed the month (the close this version is of), ISO instant. */
   closedAt: z.string(),
+  /**
+   * `facts`: the sections that can change after a close (clinics, drugs, suppliers, signals, dismissals) and the
+   * stable ones the close computes (accuracy, stockouts) were read from the month facts stored at the close, so
+   * every send of this version carries the same; `live`: those facts were not stored yet (the close's worker still
+   * running, a refill pending), every section was read from the hub's tables when the package was built. Absent in
+   * packages of hubs before this field: live.
+   */
+  builtFrom: z.enum(['facts', 'live']).optional(),
   producedAt: z.string(),
   /** The hub's Ed25519 public key, DER SPKI in base64, so a file on a USB stick can be checked on its own. */
   publicKey: z.string().max(200),

@@ -9,6 +9,7 @@ import {
   readAccuracyFacts,
   readExportFacts,
   readExportPreview,
+  readPackageFacts,
   readSignalFacts,
   readStoreDrugFacts,
   signalKind,
@@ -63,6 +64,8 @@ function storedFacts(db: ReadDb, period: string): MonthFacts {
     ) as MonthFacts['signals'],
     exportRows: readExportFacts(db, period).map(({ period: _p, ...r }) => r),
     exportPreview: readExportPreview(db, period) as MonthFacts['exportPreview'],
+    // What the close saw for the prefecture package: compared in prefecture-facts.test.ts, not with a fresh computation.
+    package: readPackageFacts(db, period),
   };
 }
 

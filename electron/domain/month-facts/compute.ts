@@ -30,8 +30,10 @@ import {
   writeAccuracyFacts,
   writeExportFacts,
   writeSignalFacts,
+  writePackageFacts,
   writeStoreDrugFacts,
 } from './store';
+import { packageFactsOf, type PackageFacts } from '../prefecture/basis';
 import { hubStoreId } from '../master-data/stores';
 
 export interface MonthFacts {
@@ -41,7 +43,12 @@ export interface MonthFacts {
   signals: Record<RuleKey, { params: string; rows: Omit<SignalFact, 'period' | 'ruleKey'>[] }>;
   exportRows: Omit<ExportFact, 'period'>[];
   exportPreview: ReturnType<typeof previewOf>;
+  /** The prefecture package's view at the close (null when not asked for). */
+  package: PackageFacts | null;
 }
+
+/** Every kind of fact set a closed month holds. */
+export const FACT_KINDS = (): string[] => ['figures', 'accuracy', 'export', 'package', ...RULE_KEYS.map(signalKind)];
 
 /** A weekly signal whose week runs past the month's end (cut there): kept for a range ending with this month. */
 export function isTail(s: Pick<Signal, 'fingerprint'>, monthLast: string): boolean {
@@ -209,15 +216,19 @@ export function computeMonthFacts(ctx: ReadContext, period: string, only?: Set<s
   const db = ctx.db;
   const want = (kind: string) => !only || only.has(kind);
   const exp = want('export') ? exportFigures(ctx, period) : null;
+  // The package's signals are every rule's signals of the month: the same evaluation as the rules' own sets.
+  const signals = Object.fromEntries(
+    RULE_KEYS.map((rule) => [rule, want(signalKind(rule)) || want('package') ? signalsOfMonth(db, rule, period) : { params: '', rows: [] }]),
+  ) as MonthFacts['signals'];
+  const found = want('package') ? RULE_KEYS.flatMap((rule) => signals[rule].rows.map((r) => JSON.parse(r.signal) as Signal)) : [];
   return {
     period,
     figures: want('figures') ? storeDrugFigures(db, period) : [],
     accuracy: want('accuracy') ? accuracyFigures(db, period) : [],
-    signals: Object.fromEntries(
-      RULE_KEYS.map((rule) => [rule, want(signalKind(rule)) ? signalsOfMonth(db, rule, period) : { params: '', rows: [] }]),
-    ) as MonthFacts['signals'],
+    signals,
     exportRows: exp?.rows ?? [],
     exportPreview: exp?.preview ?? (null as never),
+    package: want('package') ? packageFactsOf(db, found) : null,
   };
 }
 
@@ -236,6 +247,7 @@ export function saveMonthFacts(db: WriteDb, facts: MonthFacts, eventId: number, 
     writeExportFacts(db, p, facts.exportRows, facts.exportPreview);
     markSet(db, p, 'export', eventId, at);
   }
+  if (want('package') && facts.package) writePackageFacts(db, p, eventId, at, facts.package);
   for (const rule of RULE_KEYS) {
     if (!want(signalKind(rule))) continue;
     writeSignalFacts(db, p, rule, facts.signals[rule].rows);
@@ -288,7 +300,9 @@ export async function storeComputedFacts(ctx: FactsWriterContext, period: string
     const latest = latestClosedPeriod(db);
     if (latest === null || period > latest || closeEventFor(db, period) !== eventId) return;
     const stale = new Set(RULE_KEYS.filter((r) => facts.signals[r].params !== JSON.stringify(loadThresholds(db, r))).map((r) => signalKind(r)));
-    const kinds = ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)].filter((k) => !stale.has(k as never));
+    // The package's view is what the close saw: a refill of the month's other sets keeps the one stored.
+    if (validMonths(db, 'package', [period]).has(period)) stale.add('package');
+    const kinds = FACT_KINDS().filter((k) => !stale.has(k as never));
     saveMonthFacts(db, facts, eventId!, ctx.now.toISOString(), new Set(kinds));
     stored = true;
   }).immediate();
@@ -303,7 +317,7 @@ export function monthsLackingFacts(db: ReadDb, max: number): string[] {
   if (latest === null || first === null) return [];
   const months: string[] = [];
   for (let p = first; p <= latest; p = nextPeriod(p)) months.push(p);
-  const kinds = ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)];
+  const kinds = FACT_KINDS();
   const params = new Map(RULE_KEYS.map((r) => [signalKind(r) as string, JSON.stringify(loadThresholds(db, r))]));
   const valid = kinds.map((k) => validMonths(db, k as never, months, params.get(k)));
   return months
@@ -324,7 +338,7 @@ export function refillMonthFacts(ctx: FactsWriterContext, maxMonths: number, at:
   if (latest === null || first === null) return [];
   const months: string[] = [];
   for (let p = first; p <= latest; p = nextPeriod(p)) months.push(p);
-  const kinds = ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)];
+  const kinds = FACT_KINDS();
   const valid = new Map(kinds.map((k) => [k, validMonths(db, k as never, months)]));
   const params = new Map(RULE_KEYS.map((r) => [signalKind(r) as string, JSON.stringify(loadThresholds(db, r))]));
   const filled: string[] = [];

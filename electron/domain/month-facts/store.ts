@@ -8,7 +8,7 @@ import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 
 /** The kinds of fact a closed month holds: one set each ('signals:<rule>' per anomaly rule). */
-export type FactKind = 'figures' | 'accuracy' | 'export' | `signals:${string}`;
+export type FactKind = 'figures' | 'accuracy' | 'export' | 'package' | `signals:${string}`;
 
 export const signalKind = (rule: string): FactKind => `signals:${rule}`;
 
@@ -186,6 +186,21 @@ export function readExportPreview<T>(db: ReadDb, period: string): T | null {
   if (!validMonths(db, 'export', [period]).has(period)) return null;
   const row = sql(db, 'SELECT preview FROM month_export_previews WHERE period = ?').get(period) as { preview: string } | undefined;
   return row ? (JSON.parse(row.preview) as T) : null;
+}
+
+/**
+ * The prefecture package's view of the month at the close (kind 'package'): the master data and the signals with
+ * their status and dismissals, as one JSON in the set's own row (the `params` column: what the set was made under).
+ * No rows of its own: a reopen deletes it with the month's other sets, and a threshold change leaves it alone —
+ * a resend of the same close must carry what the close saw.
+ */
+export function writePackageFacts(db: WriteDb, period: string, eventId: number, at: string, view: unknown): void {
+  markSet(db, period, 'package', eventId, at, JSON.stringify(view));
+}
+
+export function readPackageFacts<T>(db: ReadDb, period: string): T | null {
+  const row = sql(db, "SELECT params FROM month_fact_sets WHERE period = ? AND kind = 'package'").get(period) as { params: string | null } | undefined;
+  return row?.params ? (JSON.parse(row.params) as T) : null;
 }
 
 /** A reopen: the months after the latest month still closed lose every fact (they will be computed at the re-close). */

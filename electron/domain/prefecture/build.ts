@@ -1,7 +1,9 @@
 /**
  * Builds the prefecture package of one closed month from the hub's own tables (format: shared/prefecture/package.ts).
- * Everything the package says about the month is read here, behind `buildMonthPackage`, so that it can later be
- * re-based on the stored month facts without touching the sending or the server.
+ * Everything the package says about the month is read here, behind `buildMonthPackage`. What can change after the
+ * close (master data, signals and their dismissals) and what the close computes anyway (accuracy, stock-out days)
+ * come from the month facts stored at the close when they are there (`closeView`), so every send of a version
+ * carries the same content; the ledger, snapshots, documents and prices are fixed once the month is closed.
  *
  * Version: the number of times the month was closed (a reopen and re-close makes version n+1). The closing
  * snapshot is the latest close's own (period_closings); the opening is the stock at the start of the month as the
@@ -13,12 +15,13 @@ import { periodBounds } from '../../../shared/dates';
 import { PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type BuiltPackage, type Manifest, type SectionRows } from '../../../shared/prefecture/package';
 import { periodLabel } from '../../../shared/settlement';
 import type { Movement } from '../../../shared/stock';
-import { RULE_TITLES } from '../../../shared/supervision';
 import { balancesAtEnd, balancesAtStart, closeEventOf, snapshotBalances, type StoreBalances } from '../settlement/balances';
 import { isPeriodClosed } from '../stock/ledger';
 import { clinicAccuracy } from '../stocktake/accuracy';
 import { stockoutDays } from '../supervision/dashboard';
-import { dismissalsOf, evaluateRules, statusOf } from '../supervision/engine';
+import { evaluateRules } from '../supervision/engine';
+import { type FactKind, readAccuracyFacts, readPackageFacts, readStoreDrugFacts, validMonths } from '../month-facts/store';
+import { packageFactsOf, type PackageFacts } from './basis';
 import type { HubKey } from './key';
 import { sectionsSummary, signManifest } from './seal';
 
@@ -53,13 +56,6 @@ export function closeVersion(db: ReadDb, period: string): { version: number; clo
   // A month without business closes with the next month that has some: that close is its close.
   const covering = sql(db, "SELECT min(at) AS at FROM period_events WHERE period > ? AND action = 'close'").get(period) as { at: string | null };
   return { version: 1, closedAt: covering.at ?? '' };
-}
-
-function storeMap(db: ReadDb): Map<number, StoreInfo> {
-  const rows = sql(db, 'SELECT s.id, s.kind, c.code AS clinicCode FROM stores s LEFT JOIN clinics c ON c.id = s.clinic_id').all() as ({
-    id: number;
-  } & StoreInfo)[];
-  return new Map(rows.map((r) => [r.id, { kind: r.kind, clinicCode: r.clinicCode }]));
 }
 
 function snapshotRowsOf(
@@ -105,7 +101,7 @@ const DOC_HEADERS: Record<string, string> = {
  */
 export function buildMonthPackage(db: ReadDb, period: string, signer: HubSigner, producedAt: Date): BuiltPackage {
   const read = () => readSections(db, period, signer.code);
-  const { sections, version, closedAt } = readSnapshot(db, read);
+  const { sections, version, closedAt, builtFrom } = readSnapshot(db, read);
   const manifest: Manifest = {
     format: PACKAGE_FORMAT,
     formatVersion: PACKAGE_FORMAT_VERSION,
@@ -113,6 +109,7 @@ export function buildMonthPackage(db: ReadDb, period: string, signer: HubSigner,
     period,
     version,
     closedAt,
+    builtFrom,
     producedAt: producedAt.toISOString(),
     publicKey: signer.key.publicKeyBase64,
     sections: sectionsSummary(sections),
@@ -120,21 +117,36 @@ export function buildMonthPackage(db: ReadDb, period: string, signer: HubSigner,
   return { manifest, signature: signManifest(manifest, signer.key.privateKey), sections };
 }
 
-function readSections(db: ReadDb, period: string, hub: string): { sections: SectionRows; version: number; closedAt: string } {
+/**
+ * Where the sections that can change after a close come from: the month facts the close stored (kind 'package'
+ * with the month's figures and accuracy), or — while they are not stored yet (the close's worker still running, a
+ * refill pending) — the live tables, as the manifest's `builtFrom` says.
+ */
+function closeView(db: ReadDb, period: string) {
+  const kinds: FactKind[] = ['package', 'figures', 'accuracy'];
+  const stored = kinds.every((k) => validMonths(db, k, [period]).has(period)) ? readPackageFacts<PackageFacts>(db, period) : null;
+  if (stored) return { builtFrom: 'facts' as const, ...stored };
+  const { first, last } = periodBounds(period);
+  return { builtFrom: 'live' as const, ...packageFactsOf(db, evaluateRules(db, { from: first, to: last, clinicId: null })) };
+}
+
+const codesOf = (r: { clinicCode: string | null; nhsaCode?: string }) => `${r.clinicCode ?? ''}\u0000${r.nhsaCode ?? ''}`;
+/** Store rows in one order whichever way they were read: by clinic (the hub store first), then drug. */
+const byCodes = (a: { clinicCode: string | null; nhsaCode?: string }, b: { clinicCode: string | null; nhsaCode?: string }) =>
+  codesOf(a) < codesOf(b) ? -1 : codesOf(a) > codesOf(b) ? 1 : 0;
+
+function readSections(db: ReadDb, period: string, hub: string): { sections: SectionRows; version: number; closedAt: string; builtFrom: 'facts' | 'live' } {
   const { version, closedAt } = closeVersion(db, period);
   const { first, last } = periodBounds(period);
   const base = { hubCode: hub, period };
-  const stores = storeMap(db);
-  const clinicCodes = new Map((sql(db, 'SELECT id, code FROM clinics').all() as { id: number; code: string }[]).map((c) => [c.id, c.code]));
-  const supplierCodes = new Map((sql(db, 'SELECT id, credit_code AS code FROM suppliers').all() as { id: number; code: string }[]).map((s) => [s.id, s.code]));
-  const drugRows = sql(
-    db,
-    `SELECT id, nhsa_code AS nhsaCode, generic_name AS genericName, dosage_form AS dosageForm, spec, manufacturer, pack_unit AS packUnit, base_unit AS baseUnit,
-            pack_size AS packSize, insurance_class AS insuranceClass, essential, vbp, vbp_batch AS vbpBatch, vbp_price AS vbpPrice, reference_price AS referencePrice
-       FROM drugs ORDER BY nhsa_code`,
-  ).all() as (Omit<SectionRows['drugs'][number], 'hubCode' | 'period' | 'essential' | 'vbp'> & { id: number; essential: number; vbp: number })[];
-  const drugs = new Map<number, DrugInfo>(drugRows.map((d) => [d.id, { nhsaCode: d.nhsaCode }]));
-
+  const view = closeView(db, period);
+  const { basis } = view;
+  const clinicCodes = new Map(basis.clinics.map((c) => [c.id, c.clinicCode]));
+  const stores = new Map<number, StoreInfo>(
+    basis.stores.map((s) => [s.id, { kind: s.kind, clinicCode: s.clinicId === null ? null : (clinicCodes.get(s.clinicId) ?? null) }]),
+  );
+  const supplierCodes = new Map(basis.suppliers.map((s) => [s.id, s.supplierCode]));
+  const drugs = new Map<number, DrugInfo>(basis.drugs.map((d) => [d.id, { nhsaCode: d.nhsaCode }]));
   const ledgerRaw = sql(
     db,
     `SELECT g.id, g.store_id AS storeId, g.drug_id AS drugId, g.business_date AS businessDate, g.movement, g.qty, g.unit_cost AS unitCost, g.amount,
@@ -253,77 +265,47 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
   for (const b of [opening, closing])
     for (const byDrug of b.values()) for (const [drugId, v] of byDrug) if (v.qty !== 0 || v.value !== 0) usedDrugs.add(drugId);
 
-  const accuracy: SectionRows['accuracy'] = clinicAccuracy(db, { from: period, to: period, clinicId: null })
-    .rows.map((r) => ({ r, m: r.months[0] }))
-    .filter(({ m }) => m.stocktakes > 0)
-    .map(({ r, m }) => ({
+  const accuracy: SectionRows['accuracy'] = (
+    view.builtFrom === 'facts'
+      ? readAccuracyFacts(db, [period]).map((m) => ({ ...m, clinicCode: stores.get(m.storeId)!.clinicCode }))
+      : clinicAccuracy(db, { from: period, to: period, clinicId: null })
+          .rows.map((r) => ({ ...r.months[0], clinicCode: r.clinicCode }))
+          .filter((m) => m.stocktakes > 0)
+  )
+    .map((m) => ({
       ...base,
-      clinicCode: r.clinicCode,
+      clinicCode: m.clinicCode,
       stocktakes: m.stocktakes,
       countedLines: m.countedLines,
       matchedLines: m.matchedLines,
       surplusAmount: m.surplusAmount,
       shortageAmount: m.shortageAmount,
-    }));
-
-  const stockouts: SectionRows['stockouts'] = stockoutDays(db, null, first, last).flatMap((s) =>
-    s.perDrug
-      .map((p) => ({ ...base, clinicCode: s.code, nhsaCode: drugs.get(p.drugId)!.nhsaCode, outDays: p.outDates.length }))
-      .sort((a, b) => (a.nhsaCode < b.nhsaCode ? -1 : a.nhsaCode > b.nhsaCode ? 1 : 0)),
-  );
-
-  const found = evaluateRules(db, { from: first, to: last, clinicId: null });
-  const dismissalMap = dismissalsOf(
-    db,
-    found.map((s) => s.fingerprint),
-  );
-  const signals: SectionRows['signals'] = found
-    .map((s) => ({
-      ...base,
-      clinicCode: clinicCodes.get(s.clinicId)!,
-      fingerprint: s.fingerprint,
-      ruleKey: s.ruleKey,
-      ruleTitle: RULE_TITLES[s.ruleKey],
-      nhsaCodes: s.drugIds.map((id) => drugs.get(id)!.nhsaCode),
-      periodFrom: s.periodFrom,
-      periodTo: s.periodTo,
-      summary: s.summary,
-      severity: s.severity,
-      numbers: s.numbers,
-      status: statusOf(s, dismissalMap.get(s.fingerprint)),
     }))
-    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
-  const clinicOfSignal = new Map(signals.map((s) => [s.fingerprint, s]));
-  const dismissals: SectionRows['dismissals'] = [...dismissalMap].flatMap(([fp, list]) =>
-    list.map((d) => ({
-      ...base,
-      clinicCode: clinicOfSignal.get(fp)!.clinicCode,
-      fingerprint: fp,
-      ruleKey: clinicOfSignal.get(fp)!.ruleKey,
-      severity: d.severity,
-      note: d.note,
-      dismissedBy: d.dismissedByName,
-      dismissedAt: d.dismissedAt,
-    })),
-  );
+    .sort(byCodes);
 
-  const clinics: SectionRows['clinics'] = (
-    sql(db, 'SELECT code, name, village, active FROM clinics ORDER BY code').all() as { code: string; name: string; village: string | null; active: number }[]
-  ).map((c) => ({ ...base, clinicCode: c.code, name: c.name, village: c.village, active: c.active === 1 }));
-  const suppliers: SectionRows['suppliers'] = (
-    sql(db, 'SELECT credit_code AS code, name FROM suppliers ORDER BY credit_code').all() as { code: string; name: string }[]
-  ).map((s) => ({
-    ...base,
-    supplierCode: s.code,
-    name: s.name,
-  }));
-  const drugsSection: SectionRows['drugs'] = drugRows
-    .filter((d) => usedDrugs.has(d.id))
-    .map(({ id: _id, essential, vbp, ...d }) => ({ ...base, ...d, essential: essential === 1, vbp: vbp === 1 }));
+  const stockouts: SectionRows['stockouts'] = (
+    view.builtFrom === 'facts'
+      ? readStoreDrugFacts(db, [period])
+          .filter((f) => f.inFormulary === 1 && stores.get(f.storeId)!.kind === 'clinic')
+          .map((f) => ({ clinicCode: stores.get(f.storeId)!.clinicCode!, drugId: f.drugId, outDays: f.stockoutDays }))
+      : stockoutDays(db, null, first, last).flatMap((s) => s.perDrug.map((p) => ({ clinicCode: s.code, drugId: p.drugId, outDays: p.outDates.length })))
+  )
+    .map((s) => ({ ...base, clinicCode: s.clinicCode, nhsaCode: drugs.get(s.drugId)!.nhsaCode, outDays: s.outDays }))
+    .sort(byCodes);
+
+  const signals: SectionRows['signals'] = view.signals.signals.map((s) => ({ ...base, ...s }));
+  const dismissals: SectionRows['dismissals'] = view.signals.dismissals.map((d) => ({ ...base, ...d }));
+  const clinics: SectionRows['clinics'] = basis.clinics.map(({ id: _id, ...c }) => ({ ...base, ...c }));
+  const suppliers: SectionRows['suppliers'] = basis.suppliers.map(({ id: _id, ...s }) => ({ ...base, ...s }));
+  const mentioned = new Set([...stockouts.map((s) => s.nhsaCode), ...signals.flatMap((s) => s.nhsaCodes)]);
+  const drugsSection: SectionRows['drugs'] = basis.drugs
+    .filter((d) => usedDrugs.has(d.id) || mentioned.has(d.nhsaCode))
+    .map(({ id: _id, ...d }) => ({ ...base, ...d }));
 
   return {
     version,
     closedAt,
+    builtFrom: view.builtFrom,
     sections: { clinics, drugs: drugsSection, suppliers, snapshots, ledger, documents, prices, accuracy, stockouts, signals, dismissals, traceEvents: [] },
   };
 }
