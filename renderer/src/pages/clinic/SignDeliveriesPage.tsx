@@ -50,9 +50,10 @@ function SignCard({ id }: { id: number }) {
   const byScan = arrived.length > 0;
   /** What the scans say arrived on a line: its scanned boxes and its uncoded quantity (无码库存). */
   const asScanned = (l: Line) => scannedOn(l) * l.packSize + Math.max(0, l.qty - l.boxes.length * l.packSize);
+  /** Boxes the line's 实收 claims beyond what was scanned (signing by scanning only). */
   const unscannedClaimed = (l: Line) => {
     const r = lines[l.id]?.receivedQty;
-    return byScan && r != null && r > asScanned(l) ? l.boxes.length - scannedOn(l) : 0;
+    return byScan && r != null && r > asScanned(l) ? Math.ceil((r - asScanned(l)) / l.packSize) : 0;
   };
 
   async function scan(code: string): Promise<ScanResult> {
@@ -66,17 +67,15 @@ function SignCard({ id }: { id: number }) {
     // A carton or middle pack stands for its boxes on this delivery, as the server reads it.
     const found = await lookup(code).catch(() => null);
     const mine = found?.package?.boxes.map((b) => b.code).filter((c) => onDelivery(c)) ?? [];
-    setScanned([...scanned, code]);
     if (!found?.package || mine.length === 0) {
+      setScanned([...scanned, code]);
       setForeign([...foreign, code]);
       return { tone: 'error', kind: 'not_on_delivery', message: `${code} 不在本配送单上：签收时会报告中心库` };
     }
     const label = PACKAGE_LEVEL_SHORT[found.package.level];
     const again = mine.filter((c) => arrived.includes(c));
-    if (again.length) {
-      setScanned(scanned);
-      return { tone: 'warn', message: `${label} ${code} 中的 ${again[0]} 已经单独扫过：请逐盒扫其余的盒` };
-    }
+    if (again.length) return { tone: 'warn', message: `${label} ${code} 中的 ${again[0]} 已经单独扫过：请逐盒扫其余的盒` };
+    setScanned([...scanned, code]);
     setArrived([...arrived, ...mine]);
     const first = onDelivery(mine[0])!;
     return {
