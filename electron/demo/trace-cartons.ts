@@ -2,8 +2,9 @@
  * Cartons (大码/中码) in the demo hub, through the real handlers: one supplier ships a coded drug by the carton —
  * two middle packs of five boxes — with its code association file, which the pharmacist imports; the carton is
  * received against an order still open by scanning its code; one clinic's delivery is picked by scanning a middle
- * pack, the next clinic's by scanning the opened carton, which stands for the five boxes left in it. Played two days
- * before today, on a coded drug the other trace plant does not use.
+ * pack, the next clinic's by scanning the opened carton, which stands for the five boxes left in it. The doctors sign
+ * by scanning: one scans the middle pack, the other finds a box missing and signs for what she scanned; the hub
+ * takes the missing box back. Played two days before today, on a coded drug the other trace plant does not use.
  */
 import { InternalClient } from '../api/internal';
 import type { Clock } from '../app';
@@ -106,17 +107,26 @@ export async function plantDemoCartons(runtime: Runtime): Promise<string> {
       ],
     });
     // The first clinic's boxes picked by scanning a middle pack, the second's by scanning the opened carton.
+    // Both doctors sign by scanning: the first scans the middle pack, which stands for its boxes; the second scans
+    // box by box and one box is missing, so 实收 is what she scanned (按扫码数填写实收) and the hub takes the box back.
     for (const [i, r] of reqs.entries()) {
       const approved = await ph.call('requisitions.get', { id: r.id });
       const delivery = await ph.call('deliveries.create', {
         clinicId: r.clinicId,
         lines: approved.lines.map((l) => ({ requisitionLineId: l.id, qty: l.approvedQty ?? l.requestedQty, traceCodes: [i === 0 ? middles[0] : carton] })),
       });
+      const short = i === 1 ? delivery.lines[0] : null; // the carton's boxes are on the first (first-expiry) line
       await as(doctorOf(runtime, r.clinicId)).call('deliveries.sign', {
         id: delivery.id,
-        lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })),
-        scannedCodes: [],
+        lines: delivery.lines.map((l) => ({
+          lineId: l.id,
+          receivedQty: l === short ? l.qty - drug.packSize : l.qty,
+          reason: l === short ? '少一盒：扫码只扫到 4 盒，送货员说中码拆开时漏装' : null,
+        })),
+        scannedCodes: short ? boxesOf(1).slice(0, BOXES_PER_MIDDLE - 1) : [middles[0]],
       });
+      if (short)
+        await ph.call('deliveries.resolve', { id: delivery.id, lineId: short.id, resolution: 'returned_to_hub', note: '漏装的一盒在中心库找到，退回库存' });
     }
     return 'cartons';
   } catch (e) {

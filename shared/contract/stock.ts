@@ -805,7 +805,7 @@ export const stockApi = {
         .max(5_000)
         .default([])
         .describe(
-          '签收时扫到的追溯码（可不扫）：本单上的盒到本室；实收少于出库的行上未扫到的盒留在途中（短少）；不在本单上的码记为 foreign 并在 traceNotices 中说明',
+          '签收时扫到的追溯码（大码/中码代表其中在本单上的盒）。扫了本单上的盒即按扫码签收：各行实收不能多于扫到的盒加该行无码数量（否则 VALIDATION，path 为 lines.N.receivedQty），未扫的盒留在途中（短少）等中心库处理；一盒也没扫时可不扫码，实收等于出库的行整行到本室。不在本单上的码记为 foreign 并在 traceNotices 中说明',
         ),
     }),
     output: deliveryDetail,

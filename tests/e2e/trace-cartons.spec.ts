@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, E2E_CLOCK, login, startServer, test, type ServerHandle } from './fixtures';
 import { openMenu, signIn } from './pages/app';
 import { api, orderForClinic, seedTownship } from './seed';
 
@@ -8,7 +8,8 @@ import { api, orderForClinic, seedTownship } from './seed';
  * Cartons (大码) end to end: the pharmacist imports the supplier's code association file on the 追溯 page, the
  * carton is received (expanded into its boxes by the server), and while picking a delivery the pharmacist scans a
  * loose box and then the carton's code, as a keyboard-wedge scanner types it (the code, then Enter): the line's
- * count jumps by the carton's boxes, and the delivery carries them all.
+ * count jumps by the carton's boxes, and the delivery carries them all. The village doctor on a phone signs by
+ * scanning the same carton: it stands for its boxes on the delivery.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -131,4 +132,26 @@ test('the pharmacist imports the association file and picks a delivery by scanni
     await shot(page, `import-again-${width}`);
     await page.context().close();
   }
+
+  // 4. Sign-off on a 390 px phone: the loose box, then the carton, which stands for its four boxes on the delivery.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const doc = await phone.newPage();
+  await login(doc, server.url, 'cy01', PASSWORD);
+  await doc.getByRole('button', { name: '打开导航菜单' }).click();
+  await openMenu(doc, '配送签收');
+  const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
+  await scan(doc, '扫码签收', box(1));
+  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/5 盒');
+  await expect(card.getByText('还有 4 盒没有扫到')).toBeVisible();
+  await scan(doc, '扫码签收', CARTON);
+  await expect(card.getByRole('status')).toHaveText(`大码 ${CARTON}：4 盒，阿莫西林胶囊 已扫 5/5 盒`);
+  await expect(card.getByText('已扫 5/5 盒', { exact: true })).toBeVisible();
+  await shot(doc, 'sign-carton-390');
+  await card.getByRole('button', { name: '确认签收' }).click();
+  await doc.getByRole('button', { name: '确认无误，签收' }).click();
+  await expect(doc.getByText(/已签收入库/)).toBeVisible();
+  const signed = await api(yaoku, 'deliveries.get', { id: delivery.id });
+  expect(signed.traceNotices).toEqual([]);
+  expect(new Set(signed.lines.flatMap((l: { boxes: { state: string }[] }) => l.boxes.map((b) => b.state)))).toEqual(new Set(['in_stock']));
+  await phone.close();
 });

@@ -6,8 +6,9 @@ import { api, orderForClinic, seedTownship } from './seed';
 
 /**
  * 追溯码 end to end, scanner input simulated as a keyboard-wedge scanner types it (the code, then Enter): the
- * pharmacist picks a delivery by scanning, the village doctor on a 390 px phone signs by scanning (one code
- * not on the delivery) and dispenses by scanning, a second sale of the same box is flagged, and the 追溯 page
+ * pharmacist picks a delivery by scanning, the village doctor on a 390 px phone signs by scanning (one box
+ * missing, signed as short with the button that fills 实收 from the scans, and one code not on the delivery)
+ * and dispenses by scanning, a second sale of the same box is flagged, and the 追溯 page
  * and the signals screen show it.
  */
 test.describe.configure({ mode: 'serial' });
@@ -47,7 +48,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
     lines: [{ poLineId: order.lines[0].id, batchNo: 'A2611', expiryDate: '2028-10-31', qty: 72, traceCodes: [code(1), code(2), code(3)] }],
   });
 
-  // 1. Picking on the desktop: two boxes scanned into the delivery.
+  // 1. Picking on the desktop: all three boxes scanned into the delivery.
   const desk = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const ph = await desk.newPage();
   await login(ph, server.url, 'yaoku', PASSWORD);
@@ -64,11 +65,14 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 2/3 盒');
   await scan(ph, '扫码拣货', code(2));
   await expect(dialog.getByRole('status')).toHaveText(`${code(2)} 已经扫过`);
+  await scan(ph, '扫码拣货', code(3));
+  await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 3/3 盒');
   await shot(ph, 'pick-1366');
   await dialog.getByRole('button', { name: '确认出库' }).click();
   await expect(ph.getByText(/配送单 CK-\d{6}-0001 已出库/)).toBeVisible();
 
-  // 2. The village doctor signs on a phone by scanning: both boxes, and one code that was never on the delivery.
+  // 2. The village doctor signs on a phone by scanning: two of the three boxes arrived, and one code that was never
+  // on the delivery. Claiming the whole line is refused before it is sent; the button fills 实收 from the scans.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const doc = await phone.newPage();
   await login(doc, server.url, 'cy01', PASSWORD);
@@ -76,16 +80,23 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await openMenu(doc, '配送签收');
   const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
   await scan(doc, '扫码签收', code(1));
-  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/2 盒');
+  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/3 盒');
   await scan(doc, '扫码签收', code(2));
-  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 2/2 盒');
+  await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 2/3 盒');
   await scan(doc, '扫码签收', code(9));
   await expect(card.getByRole('status')).toHaveText(`${code(9)} 不在本配送单上：签收时会报告中心库`);
-  await expect(card.getByText('已扫 2/2 盒')).toBeVisible();
+  await expect(card.getByText('已扫 2/3 盒')).toBeVisible();
+  await expect(card.getByText('还有 1 盒没有扫到')).toBeVisible();
+  await expect(card.getByText('请先填写：阿莫西林胶囊 未扫的 1 盒（扫码，或按扫码数填写实收）')).toBeVisible();
+  await expect(card.getByRole('button', { name: '确认签收' })).toBeDisabled();
+  await shot(doc, 'sign-missing-390');
+  await card.getByRole('button', { name: '按扫码数填写实收' }).click();
+  await expect(card.getByText('少 1盒')).toBeVisible();
+  await card.getByLabel('阿莫西林胶囊 差异原因').fill('少了一盒');
   await shot(doc, 'sign-390');
   await card.getByRole('button', { name: '确认签收' }).click();
   await doc.getByRole('button', { name: '确认无误，签收' }).click();
-  await expect(doc.getByText(/已签收入库/)).toBeVisible();
+  await expect(doc.getByText(/已签收，差异已通知中心库/)).toBeVisible();
   await expect(doc.getByText(`追溯码 ${code(9)} 不在本配送单上，卫生院也从未入库这个码`)).toBeVisible();
 
   // 3. Dispensing by scanning: the box joins its drug's line, one pack per box.

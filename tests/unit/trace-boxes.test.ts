@@ -100,12 +100,12 @@ describe('the box chain', () => {
     ]);
     expect(where(box(1))).toEqual({ state: 'in_transit', storeId: storeOf('transit', clinicId) });
 
-    // Signed in full: the scanned box and the unscanned one both arrive; a code not on the delivery is flagged.
+    // Signed in full by scanning both boxes (the third pack is uncoded); a code not on the delivery is flagged.
     const signed = await doctor.call('deliveries.sign', {
       id: delivery.id,
       signDate: '2026-02-27',
       lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })),
-      scannedCodes: [box(1), box(77)],
+      scannedCodes: [box(1), '(01)06901234567892(21)SN0001', box(77)],
     });
     expect(signed.traceNotices).toEqual([{ code: box(77), anomaly: 'foreign', message: `追溯码 ${box(77)} 不在本配送单上，卫生院也从未入库这个码` }]);
     expect(where(box(1))).toEqual({ state: 'in_stock', storeId: storeOf('clinic', clinicId) });

@@ -112,7 +112,7 @@ function codeLookups(query: Query, filter: string): CodeLookup {
   }
   if (trace?.box) exact('d.id = (SELECT t.drug_id FROM trace_codes t WHERE t.code = @box)', { box: trace.box });
   if (trace?.gtin) exact('d.gtin = @gtin', { gtin: trace.gtin });
-  // trace_prefix has no index of its own: only a full 20-digit code (never a name) reads it, over the catalog's few hundred rows.
+  // Only a full 20-digit code (never a name) reads the prefix, through its own index (migration 0022).
   if (trace?.prefix) exact('d.trace_prefix = @prefix', { prefix: trace.prefix });
   return out;
 }

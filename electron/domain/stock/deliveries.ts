@@ -8,8 +8,9 @@ import { lineAmount } from '../../../shared/money';
 import { nextDocNo } from '../docno';
 import { postingContext } from './common';
 import { allocateFefo, assertPostable, postMovement, transfer, type Allocation, type PostingContext } from './ledger';
-import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, readLineCodesExpanding, recordEvent, type ScannedBox } from './boxes';
-import { BOX_STATE_LABELS, productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
+import { boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodesExpanding, type ScannedBox } from './boxes';
+import { assertScansMatchReceived, boxesInTransit, readSignScans, signBoxes } from './sign-boxes';
+import { BOX_STATE_LABELS, productMismatch } from '../../../shared/traceCodes';
 import { notQuarantined } from './quarantine-guard';
 import { bookSight } from '../stocktake/blind';
 import { assertActiveClinic, clinicStores, hubStoreId } from '../master-data/stores';
@@ -415,7 +416,11 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
   if (byId.size > lines.length) throw new AppError('VALIDATION', '签收的行不属于该配送单');
 
   const { storeId, transitId } = clinicStores(db, delivery.clinicId);
-  const scanned = readLineCodes(input.scannedCodes, '签收扫码', new Set());
+  const boxes = boxesInTransit(db, delivery.id, transitId);
+  const scans = readSignScans(db, input.scannedCodes, new Set(boxes.map((b) => b.code)));
+  const received = (lineId: number) => byId.get(lineId)!.receivedQty;
+  // Before anything posts: a refusal names each line to correct, and the doctor fixes them all at once.
+  assertScansMatchReceived(lines, (lineId) => ({ qty: received(lineId), index: input.lines.indexOf(byId.get(lineId)!) }), boxes, scans);
   const signedIn = new Map<number, number>();
   let discrepancies = 0;
   for (const line of lines) {
@@ -453,7 +458,7 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
       line.id,
     );
   }
-  signBoxes(posting, scanned, { delivery, lines, byId, signedIn, storeId, transitId });
+  signBoxes(posting, scans, { delivery, lines, receivedQty: received, boxes, signedIn, storeId });
   sql(db, 'UPDATE deliveries SET status = ?, signed_by = ?, signed_at = ?, sign_date = ?, sign_note = ? WHERE id = ?').run(
     discrepancies ? 'discrepancy' : 'signed',
     ctx.user.id,
@@ -464,69 +469,6 @@ export function signDelivery(ctx: WriteContext, input: ParsedInput<'deliveries.s
   );
   ctx.audit.target = `delivery:${delivery.id}`;
   return getDelivery(db, delivery.id);
-}
-
-/**
- * Boxes at sign-off. A box of the delivery arrives when it was scanned, or when its line arrived in full (scanning
- * is optional); on a short line an unscanned box stays in transit — it is the shortfall the hub settles. A code
- * scanned that is not on the delivery is flagged at once ('foreign') and moves nothing.
- */
-function signBoxes(
-  p: PostingContext,
-  scanned: (ParsedTraceCode & { code: string })[],
-  o: {
-    delivery: { id: number; clinicId: number };
-    lines: DeliveryLineRow[];
-    byId: Map<number, { receivedQty: number }>;
-    signedIn: Map<number, number>;
-    storeId: number;
-    transitId: number;
-  },
-): void {
-  const codes = new Set(scanned.map((c) => c.code));
-  const issued = boxesMovedBy(p.db, 'issue', 'delivery', o.delivery.id).filter((b) => b.state === 'in_transit' && b.storeId === o.transitId);
-  const issuedCodes = new Set(issued.map((b) => b.code));
-  for (const line of o.lines) {
-    const onLine = issued.filter((b) => b.docLineId === line.id);
-    const received = o.byId.get(line.id)!.receivedQty;
-    const scannedHere = onLine.filter((b) => codes.has(b.code)).length;
-    if (scannedHere * line.packSize > received) {
-      throw new AppError('VALIDATION', `${line.drugName}：扫到 ${scannedHere} 盒，但实收只填了 ${describeQty(received, line)}，请核对实收数量`);
-    }
-    for (const box of onLine) {
-      if (!codes.has(box.code) && received < line.qty) continue;
-      moveBox(
-        p,
-        box,
-        { state: 'in_stock', storeId: o.storeId },
-        {
-          event: 'sign',
-          clinicId: o.delivery.clinicId,
-          docType: 'delivery',
-          docId: o.delivery.id,
-          docLineId: line.id,
-          ledgerId: o.signedIn.get(line.id) ?? null,
-        },
-      );
-    }
-  }
-  for (const parsed of scanned) {
-    if (issuedCodes.has(parsed.code)) continue;
-    const box = getBox(p.db, parsed.code);
-    recordEvent(p, {
-      code: parsed.code,
-      event: 'sign',
-      drugId: box?.drugId ?? null,
-      lotId: box?.lotId ?? null,
-      clinicId: o.delivery.clinicId,
-      docType: 'delivery',
-      docId: o.delivery.id,
-      anomaly: 'foreign',
-      note: box
-        ? `追溯码 ${parsed.code}（${drugTraceInfo(p.db, box.drugId).drugName}）不在本配送单上：这盒药现在${BOX_STATE_LABELS[box.state]}${box.storeId ? `（${storeName(p.db, box.storeId)}）` : ''}`
-        : `追溯码 ${parsed.code} 不在本配送单上，卫生院也从未入库这个码`,
-    });
-  }
 }
 
 /** Boxes still in transit on a delivery line: the shortfall the hub settles. */
