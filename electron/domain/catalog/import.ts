@@ -199,6 +199,24 @@ function loadLookups(db: ReadDb): Lookups {
 
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
 export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping): Outcome[] {
+  const { rows, evaluate, outcomes } = rowEvaluator(db, wb, mapping);
+  for (const r of rows) evaluate(r);
+  return outcomes;
+}
+
+/** The same, a few hundred rows per turn of the event loop (the outcomes only guide work done ahead of a commit). */
+async function evaluateRowsYielding(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping): Promise<Outcome[]> {
+  const { rows, evaluate, outcomes } = rowEvaluator(db, wb, mapping);
+  for (let i = 0; i < rows.length; i++) {
+    evaluate(rows[i]);
+    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return outcomes;
+}
+
+const ROWS_PER_TURN = 500;
+
+function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
   const { existing, suppliers } = loadLookups(db);
   const mapped = IMPORT_FIELDS.filter((f) => mapping[f] != null).map((f) => ({ field: f, col: mapping[f]! }));
   const columnName = (f: ImportField) => {
@@ -208,7 +226,7 @@ export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapp
   const seen = new Map<string, number>();
   const outcomes: Outcome[] = [];
 
-  for (const { row, cells } of wb.sheet.rows.slice(wb.headerIndex + 1)) {
+  const evaluate = ({ row, cells }: SheetRows['rows'][number]) => {
     const issues: ImportIssue[] = [];
     const issueColumns: number[] = [];
     const problem = (f: ImportField, reason: string) => {
@@ -380,8 +398,8 @@ export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapp
     } else {
       outcomes.push({ row, action: 'new', record: rec, existingId: null, changes: [], issues });
     }
-  }
-  return outcomes;
+  };
+  return { rows: wb.sheet.rows.slice(wb.headerIndex + 1), evaluate, outcomes };
 }
 
 function countOf(outcomes: Outcome[]) {
@@ -526,7 +544,7 @@ export const NAMES_PER_TRANSACTION = 50;
  * name left without a drug finds nothing.
  */
 export async function indexNamesAhead(db: WriteDb, wb: ParsedWorkbook, given: ImportMapping, mode: 'all' | 'cleanRowsOnly'): Promise<number> {
-  const outcomes = evaluateRows(db, wb, resolveMapping(wb, given));
+  const outcomes = await evaluateRowsYielding(db, wb, resolveMapping(wb, given));
   // A file refused as a whole changes nothing, its names included (commitImport refuses it again, in its transaction).
   if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return 0;
   const known = knownSearchNames(db);
