@@ -9,6 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InternalClient } from '../../electron/api/internal';
 import { sql } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
+import { buildExport, exportStores, previewOf } from '../../electron/domain/insurance-export/build';
+import { previewExport } from '../../electron/domain/insurance-export/summary';
+import { chinaDate } from '../../shared/dates';
 import { INTERFACE_CODES, INTERFACE_FIELDS, INV_CHG_DIRECTION, INTERFACE_DIRECTION, type InterfaceCode, type InvChgType } from '../../shared/insurance-export';
 import { createClinic, createTestHub, createUser, ManualClock, type TestHub } from '../helpers/runtime';
 import { seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
@@ -348,6 +351,15 @@ describe('医保进销存 export', () => {
     expect(amount('3506')).toBe(fromLedger(['dispense'], 1));
     expect(preview.stores.map((s) => s.name)).toEqual(['东湖村卫生室']);
     expect(preview.warnings.map((w) => w.code)).toContain('month_open');
+
+    // The preview is summed without writing rows (summary.ts): the same as the written rows' own summary, every store.
+    const now = hub.clock.now();
+    const user = { id: 0, username: 'admin', displayName: '', role: 'admin' as const, clinicId: null, clinicName: null, mustChangePassword: false };
+    const ctx = { db: db(), now, today: chinaDate(now), user, optionalUser: user };
+    for (const storeId of [undefined, hubStore, clinicStore]) {
+      const stores = exportStores(ctx, storeId);
+      expect(previewExport(ctx, '2026-03', stores), `store ${storeId}`).toEqual(previewOf(buildExport(ctx, '2026-03', stores)));
+    }
   });
 
   it('carries the same rows in JSON and Excel, one sheet per interface with codes and Chinese names', async () => {

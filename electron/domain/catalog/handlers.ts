@@ -16,7 +16,7 @@ import {
   type DrugRecord,
 } from './drugs';
 import { rankedDrugIds, searchDrugs } from './search';
-import { commitImport, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
+import { commitImport, indexNamesAhead, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
 import { exportCatalog } from './export';
 import { bookSight } from '../stocktake/blind';
 
@@ -183,7 +183,12 @@ export const catalogHandlers = defineHandlers({
   },
 
   'catalog.importCommit': {
-    prepare: (_ctx, input) => parseCatalogWorkbook(input.file, input.sheet),
+    // The names go into the search index first, in short transactions (indexNamesAhead); the drugs then in one.
+    prepare: async (ctx, input) => {
+      const wb = await parseCatalogWorkbook(input.file, input.sheet);
+      await indexNamesAhead(ctx.db, wb, input.mapping, input.mode);
+      return wb;
+    },
     run: (ctx, input, wb: ParsedWorkbook) => {
       const result = commitImport(ctx.db, wb, input.mapping, input.mode, ctx.now.toISOString());
       ctx.audit.target = `catalog-import:${input.file.filename}`;

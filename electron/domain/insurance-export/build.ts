@@ -156,7 +156,7 @@ interface LedgerRow {
   opterName: string;
 }
 
-interface DrugRow {
+export interface DrugRow {
   id: number;
   nhsaCode: string;
   name: string;
@@ -169,7 +169,7 @@ interface DrugRow {
   baseUnit: string;
 }
 
-interface LotRow {
+export interface LotRow {
   id: number;
   batchNo: string;
   mfgDate: string | null;
@@ -334,7 +334,7 @@ function emptyRows(): Record<InterfaceCode, ExportRow[]> {
   return { '3501': [], '3502': [], '3503': [], '3504': [], '3505': [], '3506': [] };
 }
 
-class Warnings {
+export class Warnings {
   private map = new Map<
     string,
     { code: InsuranceExportPreview['warnings'][number]['code']; message: string; count: number; examples: string[]; seen: Set<string> }
@@ -356,7 +356,18 @@ class Warnings {
   }
 }
 
-export function buildExport(ctx: ReadContext, period: string, stores: ExportStore[]): ExportData {
+/** What both the rows (buildExport) and the preview's summary (summary.ts) start from: the month and its stores. */
+export interface MonthScope {
+  closed: boolean;
+  invdate: string;
+  /** Already holding the month's own warning (not ended, not closed). */
+  warnings: Warnings;
+  transitStores: { id: number; name: string }[];
+  ledgerStores: LedgerStore[];
+  storeIds: number[];
+}
+
+export function monthScope(ctx: ReadContext, period: string, stores: ExportStore[]): MonthScope {
   const db = ctx.db;
   assertExportablePeriod(period, ctx.today);
   const { last } = periodBounds(period);
@@ -371,7 +382,84 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     ? (sql(db, "SELECT id, name FROM stores WHERE kind = 'transit' ORDER BY id").all() as { id: number; name: string }[])
     : [];
   const ledgerStores: LedgerStore[] = [...stores, ...transitStores.map((t) => ({ ...t, kind: 'transit' as const }))];
-  const storeIds = ledgerStores.map((s) => s.id);
+  return { closed, invdate, warnings, transitStores, ledgerStores, storeIds: ledgerStores.map((s) => s.id) };
+}
+
+export interface LotBalance {
+  storeId: number;
+  lotId: number;
+  drugId: number;
+  qty: number;
+  value: number;
+}
+
+/**
+ * 3501: each lot's balance at the end of the month, as now minus what was posted after the month. Only lots
+ * with stock now (an empty lot's row holds value 0 by the schema's CHECK), and only the months after this
+ * one (ledger_period): left to itself SQLite read every year of each store through ledger_card. For the open
+ * month nothing was posted after it: this is the balances table as it stands.
+ */
+export function monthEndBalances(db: ReadDb, period: string, storeIds: number[]): LotBalance[] {
+  if (storeIds.length === 0) return [];
+  const placeholders = storeIds.map(() => '?').join(',');
+  return db
+    .prepare(
+      `SELECT storeId, lotId, drugId, sum(qty) AS qty, sum(value) AS value FROM (
+         SELECT store_id AS storeId, lot_id AS lotId, drug_id AS drugId, qty, value FROM stock_balances INDEXED BY stock_balances_live
+          WHERE qty > 0 AND store_id IN (${placeholders})
+         UNION ALL
+         SELECT store_id, lot_id, drug_id, -qty, -amount FROM ledger INDEXED BY ledger_period WHERE period > ? AND store_id IN (${placeholders})
+       ) GROUP BY storeId, lotId HAVING sum(qty) <> 0 ORDER BY storeId, drugId, lotId`,
+    )
+    .all(...storeIds, period, ...storeIds) as LotBalance[];
+}
+
+export const loadDrugs = (db: ReadDb, ids: Iterable<number>) => byIds<DrugRow>(db, DRUG_SELECT, ids);
+export const loadLots = (db: ReadDb, ids: Iterable<number>) => byIds<LotRow>(db, LOT_SELECT, ids);
+
+/** A lot's missing fields the spec requires (once per drug, spec and batch). */
+export function addLotWarnings(warnings: Warnings, d: DrugRow, lot: LotRow, needApproval: boolean): void {
+  const what = `${d.name} ${d.spec} 批号 ${lot.batchNo}`;
+  if (!lot.mfgDate) warnings.add('no_mfg_date', '批次没有登记生产日期（manu_date 为必填，已留空）', what);
+  if (needApproval && !d.approvalNo) warnings.add('no_approval_no', '药品没有登记批准文号（aprvno 为必填，已留空）', `${d.name} ${d.spec}`);
+}
+
+/** What a row of interface `code` warns of, in the order the rows are written. */
+export function addRowWarnings(warnings: Warnings, code: InterfaceCode, d: DrugRow, lot: LotRow): void {
+  if (code === '3502') return;
+  addLotWarnings(warnings, d, lot, code === '3503');
+  if (code === '3504' && !lot.invoiceNo)
+    warnings.add('no_invoice_no', '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）', `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`);
+}
+
+/** A closed month's 盘存 must agree, drug by drug, with the snapshot its close signed off. */
+export function checkSnapshots(
+  db: ReadDb,
+  period: string,
+  scope: MonthScope,
+  balances: Pick<LotBalance, 'storeId' | 'drugId' | 'qty'>[],
+  drugs: Map<number, DrugRow>,
+): void {
+  if (!scope.closed) return;
+  const event = closeEventOf(db, period);
+  if (!event) return;
+  for (const store of scope.ledgerStores) {
+    const snap = new Map(snapshotRows(db, event.id, store.id).map((r) => [r.drugId, r.qty]));
+    const sums = new Map<number, number>();
+    for (const b of balances) if (b.storeId === store.id) sums.set(b.drugId, (sums.get(b.drugId) ?? 0) + b.qty);
+    for (const drugId of new Set([...snap.keys(), ...sums.keys()])) {
+      if ((snap.get(drugId) ?? 0) !== (sums.get(drugId) ?? 0)) {
+        const d = drugs.get(drugId);
+        scope.warnings.add('snapshot_mismatch', '盘存与月结快照不一致（请做账务一致性检查）', `${store.name} ${d ? d.name : `药品#${drugId}`}`);
+      }
+    }
+  }
+}
+
+export function buildExport(ctx: ReadContext, period: string, stores: ExportStore[]): ExportData {
+  const db = ctx.db;
+  const scope = monthScope(ctx, period, stores);
+  const { closed, invdate, warnings, transitStores, ledgerStores, storeIds } = scope;
   const storeById = new Map(ledgerStores.map((s) => [s.id, s]));
   const placeholders = storeIds.map(() => '?').join(',');
 
@@ -386,25 +474,10 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         )
         .all(period, ...storeIds) as LedgerRow[])
     : [];
+  const balances = monthEndBalances(db, period, storeIds);
 
-  // 3501: each lot's balance at the end of the month, as now minus what was posted after the month. Only lots
-  // with stock now (an empty lot's row holds value 0 by the schema's CHECK), and only the months after this
-  // one (ledger_period): left to itself SQLite read every year of each store through ledger_card.
-  const balances = storeIds.length
-    ? (db
-        .prepare(
-          `SELECT storeId, lotId, drugId, sum(qty) AS qty, sum(value) AS value FROM (
-             SELECT store_id AS storeId, lot_id AS lotId, drug_id AS drugId, qty, value FROM stock_balances INDEXED BY stock_balances_live
-              WHERE qty > 0 AND store_id IN (${placeholders})
-             UNION ALL
-             SELECT store_id, lot_id, drug_id, -qty, -amount FROM ledger INDEXED BY ledger_period WHERE period > ? AND store_id IN (${placeholders})
-           ) GROUP BY storeId, lotId HAVING sum(qty) <> 0 ORDER BY storeId, drugId, lotId`,
-        )
-        .all(...storeIds, period, ...storeIds) as { storeId: number; lotId: number; drugId: number; qty: number; value: number }[])
-    : [];
-
-  const drugs = byIds<DrugRow>(db, DRUG_SELECT, [...ledger.map((r) => r.drugId), ...balances.map((b) => b.drugId)]);
-  const lots = byIds<LotRow>(db, LOT_SELECT, [...ledger.map((r) => r.lotId), ...balances.map((b) => b.lotId)]);
+  const drugs = loadDrugs(db, [...ledger.map((r) => r.drugId), ...balances.map((b) => b.drugId)]);
+  const lots = loadLots(db, [...ledger.map((r) => r.lotId), ...balances.map((b) => b.lotId)]);
   const docs = docInfos(db, ledger);
   const traceCodes = new Map<number, string[]>();
   const receiptLots = [...new Set(ledger.filter((r) => r.movement === 'receipt' && r.qty > 0).map((r) => r.lotId))];
@@ -447,17 +520,12 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
   const rows = emptyRows();
   const pack = (d: DrugRow) => `${d.packSize}${d.baseUnit}/${d.packUnit}`;
   const drugFields = (d: DrugRow) => ({ med_list_codg: d.nhsaCode, fixmedins_hilist_id: fixmedinsHilistId(d.id), fixmedins_hilist_name: d.name });
-  const lotWarnings = (d: DrugRow, lot: LotRow, needApproval: boolean) => {
-    const what = `${d.name} ${d.spec} 批号 ${lot.batchNo}`;
-    if (!lot.mfgDate) warnings.add('no_mfg_date', '批次没有登记生产日期（manu_date 为必填，已留空）', what);
-    if (needApproval && !d.approvalNo) warnings.add('no_approval_no', '药品没有登记批准文号（aprvno 为必填，已留空）', `${d.name} ${d.spec}`);
-  };
 
   for (const b of balances) {
     const d = drugs.get(b.drugId)!;
     const lot = lots.get(b.lotId)!;
     const store = storeById.get(b.storeId)!;
-    lotWarnings(d, lot, false);
+    addLotWarnings(warnings, d, lot, false);
     rows['3501'].push({
       code: '3501',
       fields: {
@@ -495,6 +563,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     const store = storeById.get(r.storeId)!;
     const doc = docs.get(`${r.docType}:${r.docId}`) ?? { docNo: `${r.docType}-${r.docId}`, label: r.docType };
     const { code, invChgType } = classify(r.movement, r.qty, doc.writeoffReason);
+    addRowWarnings(warnings, code, d, lot);
     const cnt = count(Math.abs(r.qty));
     const time = changeTime(r.businessDate, r.createdAt);
     const trdn = r.qty % d.packSize === 0 ? '0' : '1';
@@ -577,7 +646,6 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         };
         break;
       case '3503': {
-        lotWarnings(d, lot, true);
         const trace = r.movement === 'receipt' ? (traceCodes.get(lot.id) ?? []) : [];
         fields = {
           ...purchaseFields(),
@@ -591,13 +659,6 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         break;
       }
       case '3504':
-        lotWarnings(d, lot, false);
-        if (!lot.invoiceNo)
-          warnings.add(
-            'no_invoice_no',
-            '退货对应的入库单没有发票号（3504 purc_invo_no 为必填，已留空）',
-            `${lot.receiptDocNo ?? ''} ${d.name} 批号 ${lot.batchNo}`,
-          );
         fields = {
           ...purchaseFields(),
           medins_prod_purc_no: lot.receiptDocNo ?? '',
@@ -605,7 +666,6 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         };
         break;
       case '3505':
-        lotWarnings(d, lot, false);
         fields = {
           ...saleFields(),
           prsc_dr_cert_type: '',
@@ -629,7 +689,6 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
         };
         break;
       case '3506':
-        lotWarnings(d, lot, false);
         fields = {
           ...saleFields(),
           medins_prod_sel_no: doc.docNo,
@@ -643,23 +702,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
     rows[code].push({ code, fields: ordered(code, fields), meta });
   }
 
-  // A closed month's 盘存 must agree, drug by drug, with the snapshot its close signed off.
-  if (closed) {
-    const event = closeEventOf(db, period);
-    if (event) {
-      for (const store of ledgerStores) {
-        const snap = new Map(snapshotRows(db, event.id, store.id).map((r) => [r.drugId, r.qty]));
-        const sums = new Map<number, number>();
-        for (const r of rows['3501']) if (r.meta.storeId === store.id) sums.set(r.meta.drugId, (sums.get(r.meta.drugId) ?? 0) + r.meta.qty);
-        for (const drugId of new Set([...snap.keys(), ...sums.keys()])) {
-          if ((snap.get(drugId) ?? 0) !== (sums.get(drugId) ?? 0)) {
-            const d = drugs.get(drugId);
-            warnings.add('snapshot_mismatch', '盘存与月结快照不一致（请做账务一致性检查）', `${store.name} ${d ? d.name : `药品#${drugId}`}`);
-          }
-        }
-      }
-    }
-  }
+  checkSnapshots(db, period, scope, balances, drugs);
   if (ledger.length === 0 && rows['3501'].length === 0) warnings.add('empty', '所选库房本月没有业务，也没有结存');
 
   return { hubName: hubName(db), period, closed, invdate, stores, transitStores, rows, ledgerRows: ledger.length, warnings: warnings.list() };

@@ -1,7 +1,8 @@
 import type { ParsedInput } from '../../../shared/contract';
 import { defineHandlers, type ReadContext } from '../context';
 import { assertStoresBookVisible } from '../stocktake/blind';
-import { buildExport, exportStores, previewOf, type ExportStore } from './build';
+import { buildExport, exportStores, type ExportStore } from './build';
+import { previewExport } from './summary';
 import { jsonFile, workbookFile } from './files';
 import type { InsuranceExportPreview } from '../../../shared/contract/insurance-export';
 import { readExportPreview } from '../month-facts/store';
@@ -24,7 +25,8 @@ function storesShownTo(ctx: ReadContext, storeId: number | undefined): ExportSto
 
 /**
  * A month of every store's movements (seconds at 40 clinics): both run as long reads (api/long-reads.ts).
- * The whole hub's preview of a closed month was computed at its close (month-facts/) and is read back.
+ * The whole hub's preview of a closed month was computed at its close (month-facts/) and is read back; any
+ * other month is summed without writing its rows (summary.ts).
  */
 export function previewInsuranceExport(ctx: ReadContext, input: ParsedInput<'insuranceExport.preview'>): InsuranceExportPreview {
   const stores = storesShownTo(ctx, input.storeId);
@@ -32,7 +34,7 @@ export function previewInsuranceExport(ctx: ReadContext, input: ParsedInput<'ins
     const stored = readExportPreview<InsuranceExportPreview>(ctx.db, input.period);
     if (stored) return stored;
   }
-  return previewOf(buildExport(ctx, input.period, stores));
+  return previewExport(ctx, input.period, stores);
 }
 
 export async function downloadInsuranceExport(ctx: ReadContext, input: ParsedInput<'insuranceExport.download'>) {
