@@ -1,6 +1,7 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
 import type { HandlerContext, WriteContext, ReadContext } from '../context';
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
@@ -170,15 +171,11 @@ export function setThresholds(ctx: WriteContext, input: ParsedInput<'supervision
 }
 
 export function listSchedules(db: ReadDb, clinicId: number | null = null) {
-  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(
-    clinicId,
-    clinicId,
-    clinicId,
-  ) as {
-    id: number;
-    code: string;
-    name: string;
-  }[];
+  // One clinic when asked for by id (even an inactive one), else every active clinic.
+  const clinics = selectRows<{ id: number; code: string; name: string }>(
+    db,
+    query`SELECT id, code, name FROM clinics ${query.where(clinicId === null ? [query`active = 1`] : [query`id = ${clinicId}`])} ORDER BY code`,
+  );
   const sched = sql(db, 'SELECT rest_weekdays AS rest, updated_at AS updatedAt FROM clinic_schedules WHERE clinic_id = ?');
   const hol = sql(db, 'SELECT date, name FROM clinic_holidays WHERE clinic_id = ? ORDER BY date');
   return clinics.map((c) => {
