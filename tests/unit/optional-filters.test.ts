@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
  * hold the old form; the list may only shrink.
  */
 const NOT_YET_CONVERTED: Record<string, number> = {
-  'electron/domain/storage/readings.ts': 3,
   'electron/domain/stock/trace-lookup.ts': 1,
   'electron/domain/stock/writeoffs.ts': 3,
   'electron/domain/stock/returns.ts': 3,

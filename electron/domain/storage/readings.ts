@@ -8,6 +8,7 @@
 import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
 import { sql, type ReadDb } from '../../db/database';
+import { row as selectRow, rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, periodBounds } from '../../../shared/dates';
@@ -19,7 +20,7 @@ const BACKFILL_DAYS = 7;
 /** Grace after a slot's time before it counts as missed, in minutes. */
 const GRACE_MINUTES = 120;
 
-const AREA_SELECT = `SELECT a.id, a.store_id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, a.name, a.kind,
+const AREA_SELECT = query`SELECT a.id, a.store_id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, a.name, a.kind,
     a.temp_min AS tempMin, a.temp_max AS tempMax, a.rh_min AS rhMin, a.rh_max AS rhMax, a.active, a.created_at AS createdAt
   FROM storage_areas a JOIN stores s ON s.id = a.store_id LEFT JOIN clinics c ON c.id = s.clinic_id`;
 
@@ -41,7 +42,7 @@ interface AreaRow {
 const toArea = ({ createdAt: _c, ...a }: AreaRow) => ({ ...a, active: a.active === 1 || a.active === true });
 
 function loadArea(ctx: HandlerContext, areaId: number): AreaRow {
-  const area = sql(ctx.db, `${AREA_SELECT} WHERE a.id = ?`).get(areaId) as AreaRow | undefined;
+  const area = selectRow<AreaRow>(ctx.db, query`${AREA_SELECT} WHERE a.id = ${areaId}`);
   if (!area) throw notFound('储存区');
   assertClinicAccess(ctx, area.clinicId);
   return area;
@@ -49,13 +50,12 @@ function loadArea(ctx: HandlerContext, areaId: number): AreaRow {
 
 export function listAreas(ctx: HandlerContext, input: ParsedInput<'storage.areas'>) {
   const clinicId = clinicScope(ctx);
-  return (
-    sql(
-      ctx.db,
-      `${AREA_SELECT} WHERE (? IS NULL OR s.clinic_id = ?) AND (? IS NULL OR a.store_id = ?) AND (s.clinic_id IS NULL OR c.active = 1)
-       ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`,
-    ).all(clinicId, clinicId, input.storeId ?? null, input.storeId ?? null) as AreaRow[]
-  ).map(toArea) as never;
+  const filters = query.where([
+    ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
+    ...given(input.storeId, (id) => query`a.store_id = ${id}`),
+    query`(s.clinic_id IS NULL OR c.active = 1)`,
+  ]);
+  return selectRows<AreaRow>(ctx.db, query`${AREA_SELECT} ${filters} ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`).map(toArea) as never;
 }
 
 export function saveArea(ctx: WriteContext, input: ParsedInput<'storage.saveArea'>) {
@@ -240,13 +240,10 @@ export function areaLog(ctx: HandlerContext, input: ParsedInput<'storage.log'>) 
 /** What is open for the areas a caller sees: excursions not yet followed by a reading in range, and missed slots. */
 export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.today'>) {
   const clinicId = clinicScope(ctx, input.clinicId);
-  const areas = (
-    sql(
-      ctx.db,
-      `${AREA_SELECT} WHERE a.active = 1 AND (? IS NULL OR s.clinic_id = ?) AND (s.clinic_id IS NULL OR c.active = 1)
-       ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`,
-    ).all(clinicId, clinicId) as AreaRow[]
-  ).filter((a) => clinicId === null || a.clinicId === clinicId);
+  const filters = query.where([query`a.active = 1`, ...given(clinicId, (id) => query`s.clinic_id = ${id}`), query`(s.clinic_id IS NULL OR c.active = 1)`]);
+  const areas = selectRows<AreaRow>(ctx.db, query`${AREA_SELECT} ${filters} ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`).filter(
+    (a) => clinicId === null || a.clinicId === clinicId,
+  );
   const from = addDays(ctx.today, -(BACKFILL_DAYS - 1));
   const issues: Record<string, unknown>[] = [];
   const rows = areas.map((area) => {
