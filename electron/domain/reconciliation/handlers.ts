@@ -132,7 +132,7 @@ export const reconciliationHandlers = defineHandlers({
       revealed: input.reveal,
       ...(input.reveal ? { reason: input.revealReason } : {}),
     };
-    return rows as never;
+    return rows;
   },
 
   'reconciliation.markSelfPay': (ctx, input) => {

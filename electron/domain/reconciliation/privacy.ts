@@ -10,6 +10,7 @@ import type { WriteDb } from '../../db/database';
  */
 import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 import { addMonths } from '../../../shared/dates';
 import { IDENTITY_RETENTION, maskCertno, maskName, maskPsnNo } from '../../../shared/reconciliation';
 import { getSetting, setSetting } from '../settings';
@@ -50,6 +51,8 @@ export function purgeIdentity(db: WriteDb, today: string, now: Date): { cleared:
   return { cleared: changes, cutoff };
 }
 
+type SettlementLine = MethodOutput<'reconciliation.lines'>[number];
+
 export interface LineFilter {
   clinicId: number;
   date: string;
@@ -67,16 +70,7 @@ export function settlementLinesView(db: ReadDb, f: LineFilter, reveal: boolean) 
     ...given(f.medListCodg, (code) => query`s.med_list_codg = ${code}`),
     ...given(f.mdtrtId, (id) => query`s.mdtrt_id = ${id}`),
   ]);
-  const rows = selectRows<
-    Record<string, unknown> & {
-      id: number;
-      reversesId: number | null;
-      reversed: number | null;
-      psnName: string | null;
-      certno: string | null;
-      psnNo: string | null;
-    }
-  >(
+  const rows = selectRows<Omit<SettlementLine, 'reversal' | 'reversed' | 'traceCodes'> & { reversesId: number | null; reversed: number | null }>(
     db,
     query`SELECT s.id, s.business_date AS date, s.fee_time AS feeTime, s.mdtrt_id AS mdtrtId, s.setl_id AS setlId, s.rx_no AS rxNo, s.drug_id AS drugId,
             coalesce(d.generic_name, s.item_name) AS drugName, d.spec, d.pack_size AS packSize, d.pack_unit AS packUnit, d.base_unit AS baseUnit,
@@ -90,7 +84,7 @@ export function settlementLinesView(db: ReadDb, f: LineFilter, reveal: boolean) 
   const codes = sql(db, 'SELECT code FROM settlement_trace_codes WHERE line_id = ? ORDER BY code');
   return rows.map(({ reversesId, reversed, ...r }) => ({
     ...r,
-    reversal: reversesId !== null || (r.amount as number) < 0,
+    reversal: reversesId !== null || r.amount < 0,
     reversed: reversed === 1,
     psnName: reveal ? r.psnName : maskName(r.psnName),
     certno: reveal ? r.certno : maskCertno(r.certno),
