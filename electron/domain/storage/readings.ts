@@ -239,7 +239,7 @@ export function areaLog(ctx: HandlerContext, input: ParsedInput<'storage.log'>) 
 }
 
 /** What is open for the areas a caller sees: excursions not yet followed by a reading in range, and missed slots. */
-export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.today'>) {
+export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.today'>): MethodOutput<'storage.today'> {
   const clinicId = clinicScope(ctx, input.clinicId);
   const filters = query.where([query`a.active = 1`, ...given(clinicId, (id) => query`s.clinic_id = ${id}`), query`(s.clinic_id IS NULL OR c.active = 1)`]);
   const areas = selectRows<AreaRow>(ctx.db, query`${AREA_SELECT} ${filters} ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`).filter(
