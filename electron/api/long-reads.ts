@@ -28,5 +28,6 @@ export const isLongRead = (name: string): name is LongReadMethod => Object.hasOw
 
 /** Runs a long read on this thread (the worker does; so does the server when no worker can run). May be a promise. */
 export function runLongRead(method: LongReadMethod, ctx: ReadContext, input: unknown): unknown {
+  // as never: each handler takes its own method's input, which dispatch has parsed with that method's schema.
   return (LONG_READS[method] as LongReadHandler)(ctx, input as never);
 }

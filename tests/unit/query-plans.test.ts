@@ -275,7 +275,7 @@ describe('read query plans', () => {
     await traced('supervision.dashboard (clinic)', () => finance.call('supervision.dashboard', { ...months, clinicId: clinic.id }));
     nonEmpty((await traced('supervision.signals', () => finance.call('supervision.signals', { ...days, status: 'active' }))).rows, 'signals');
     await traced('supervision.signals (clinic)', () => finance.call('supervision.signals', { ...days, clinicId: clinic.id, status: 'all' }));
-    for (const figure of ['consumption', 'stockout', 'insurance'] as const) {
+    for (const figure of ['consumption', 'stockout', 'insurance', 'nearExpiry', 'accuracy'] as const) {
       await traced(`supervision.drilldown ${figure}`, () => finance.call('supervision.drilldown', { figure, ...months }));
       await traced(`supervision.drilldown ${figure} (store, month)`, () =>
         finance.call('supervision.drilldown', { figure, ...months, clinicId: clinic.id, storeId: clinicStore.id, period: '2026-10' }),

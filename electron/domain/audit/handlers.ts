@@ -1,6 +1,6 @@
 import { defineHandlers } from '../context';
-import { sql } from '../../db/database';
-import { api, type AnyMethod } from '../../../shared/contract';
+import { api, type AnyMethod, type MethodOutput } from '../../../shared/contract';
+import { rows as selectRows, sql as query } from '../../db/sql';
 import { AUDIT_COUNT_LIMIT, type AuditRow } from '../../../shared/contract/audit';
 import { addDays } from '../../../shared/dates';
 import { describeTarget } from './targets';
@@ -96,16 +96,16 @@ export const auditHandlers = defineHandlers({
 
   'audit.deniedSummary': (ctx, input) => {
     const since = new Date(ctx.now.getTime() - input.days * 86_400_000).toISOString();
-    return sql(
+    return selectRows<MethodOutput<'audit.deniedSummary'>[number]>(
       ctx.db,
-      `SELECT a.user_id AS userId, a.username, u.display_name AS displayName, c.name AS clinicName, a.ip, a.outcome,
+      query`SELECT a.user_id AS userId, a.username, u.display_name AS displayName, c.name AS clinicName, a.ip, a.outcome,
               count(*) AS count, max(a.at) AS lastAt
        FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN clinics c ON c.id = a.clinic_id
-       WHERE a.at >= ? AND a.outcome IN ('denied', 'rejected')
+       WHERE a.at >= ${since} AND a.outcome IN ('denied', 'rejected')
        GROUP BY a.user_id, a.username, a.ip, a.outcome
        ORDER BY count(*) DESC, max(a.at) DESC
        LIMIT 50`,
-    ).all(since) as never;
+    );
   },
 
   'audit.methods': () => (Object.entries(api) as [string, AnyMethod][]).map(([name, spec]) => ({ name, summary: spec.summary, write: spec.write })),

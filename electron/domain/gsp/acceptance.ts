@@ -7,7 +7,8 @@ import type { WriteDb } from '../../db/database';
  */
 import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
-import type { ParsedInput } from '../../../shared/contract';
+import type { MethodOutput, ParsedInput } from '../../../shared/contract';
+import { rows as selectRows, sql as query } from '../../db/sql';
 import {
   COLD_CHAIN,
   CONDITION_RANGE,
@@ -179,11 +180,11 @@ export function lineAcceptances(db: ReadDb, receiptId: number): Map<number, Reco
 
 /** 药品验收记录: the lines of one receipt, or of every receipt that arrived in a month. */
 export function acceptanceRecords(db: ReadDb, input: ParsedInput<'gsp.acceptanceRecords'>) {
-  const where = input.receiptId !== undefined ? 'r.id = ?' : "r.business_date BETWEEN ? || '-01' AND ? || '-31'";
-  const params = input.receiptId !== undefined ? [input.receiptId] : [input.period, input.period];
-  return sql(
+  const where =
+    input.receiptId !== undefined ? query`r.id = ${input.receiptId}` : query`r.business_date BETWEEN ${input.period} || '-01' AND ${input.period} || '-31'`;
+  return selectRows<MethodOutput<'gsp.acceptanceRecords'>[number]>(
     db,
-    `SELECT r.id AS receiptId, r.doc_no AS receiptDocNo, r.status AS receiptStatus, s.name AS supplierName, ra.delivery_note_no AS deliveryNoteNo,
+    query`SELECT r.id AS receiptId, r.doc_no AS receiptDocNo, r.status AS receiptStatus, s.name AS supplierName, ra.delivery_note_no AS deliveryNoteNo,
             r.invoice_no AS invoiceNo, r.business_date AS arrivedOn, ra.accepted_on AS acceptedOn, rl.line_no AS lineNo, rl.drug_name AS drugName,
             d.dosage_form AS dosageForm, coalesce(la.spec, rl.spec) AS spec, coalesce(la.manufacturer, rl.manufacturer) AS manufacturer,
             CASE WHEN la.receipt_line_id IS NULL THEN d.approval_no ELSE la.approval_no END AS approvalNo,
@@ -196,5 +197,5 @@ export function acceptanceRecords(db: ReadDb, input: ParsedInput<'gsp.acceptance
        LEFT JOIN users u ON u.id = ra.acceptor_id LEFT JOIN users u2 ON u2.id = ra.second_acceptor_id
       WHERE ${where}
       ORDER BY r.business_date, r.id, rl.line_no`,
-  ).all(...params) as never;
+  );
 }

@@ -22,6 +22,7 @@ import type { Signal } from '../supervision/types';
 import {
   type AccuracyFact,
   type ExportFact,
+  type FactKind,
   markSet,
   type SignalFact,
   signalKind,
@@ -42,13 +43,14 @@ export interface MonthFacts {
   accuracy: AccuracyFact[];
   signals: Record<RuleKey, { params: string; rows: Omit<SignalFact, 'period' | 'ruleKey'>[] }>;
   exportRows: Omit<ExportFact, 'period'>[];
-  exportPreview: ReturnType<typeof previewOf>;
+  /** null when the export was not asked for (a refill of the other kinds). */
+  exportPreview: ReturnType<typeof previewOf> | null;
   /** The prefecture package's view at the close (null when not asked for). */
   package: PackageFacts | null;
 }
 
 /** Every kind of fact set a closed month holds. */
-export const FACT_KINDS = (): string[] => ['figures', 'accuracy', 'export', 'package', ...RULE_KEYS.map(signalKind)];
+const ALL_KINDS = (): FactKind[] => ['figures', 'accuracy', 'export', 'package', ...RULE_KEYS.map(signalKind)];
 
 /** A weekly signal whose week runs past the month's end (cut there): kept for a range ending with this month. */
 export function isTail(s: Pick<Signal, 'fingerprint'>, monthLast: string): boolean {
@@ -227,7 +229,7 @@ export function computeMonthFacts(ctx: ReadContext, period: string, only?: Set<s
     accuracy: want('accuracy') ? accuracyFigures(db, period) : [],
     signals,
     exportRows: exp?.rows ?? [],
-    exportPreview: exp?.preview ?? (null as never),
+    exportPreview: exp?.preview ?? null,
     package: want('package') ? packageFactsOf(db, found) : null,
   };
 }
@@ -302,7 +304,7 @@ export async function storeComputedFacts(ctx: FactsWriterContext, period: string
     const stale = new Set(RULE_KEYS.filter((r) => facts.signals[r].params !== JSON.stringify(loadThresholds(db, r))).map((r) => signalKind(r)));
     // The package's view is what the close saw: a refill of the month's other sets keeps the one stored.
     if (validMonths(db, 'package', [period]).has(period)) stale.add('package');
-    const kinds = FACT_KINDS().filter((k) => !stale.has(k as never));
+    const kinds = ALL_KINDS().filter((k) => !stale.has(k));
     saveMonthFacts(db, facts, eventId!, ctx.now.toISOString(), new Set(kinds));
     stored = true;
   }).immediate();
@@ -317,9 +319,9 @@ export function monthsLackingFacts(db: ReadDb, max: number): string[] {
   if (latest === null || first === null) return [];
   const months: string[] = [];
   for (let p = first; p <= latest; p = nextPeriod(p)) months.push(p);
-  const kinds = FACT_KINDS();
-  const params = new Map(RULE_KEYS.map((r) => [signalKind(r) as string, JSON.stringify(loadThresholds(db, r))]));
-  const valid = kinds.map((k) => validMonths(db, k as never, months, params.get(k)));
+  const kinds = ALL_KINDS();
+  const params = new Map(RULE_KEYS.map((r) => [signalKind(r), JSON.stringify(loadThresholds(db, r))]));
+  const valid = kinds.map((k) => validMonths(db, k, months, params.get(k)));
   return months
     .reverse()
     .filter((p) => valid.some((v) => !v.has(p)))
@@ -338,13 +340,13 @@ export function refillMonthFacts(ctx: FactsWriterContext, maxMonths: number, at:
   if (latest === null || first === null) return [];
   const months: string[] = [];
   for (let p = first; p <= latest; p = nextPeriod(p)) months.push(p);
-  const kinds = FACT_KINDS();
-  const valid = new Map(kinds.map((k) => [k, validMonths(db, k as never, months)]));
-  const params = new Map(RULE_KEYS.map((r) => [signalKind(r) as string, JSON.stringify(loadThresholds(db, r))]));
+  const kinds = ALL_KINDS();
+  const valid = new Map(kinds.map((k) => [k, validMonths(db, k, months)]));
+  const params = new Map(RULE_KEYS.map((r) => [signalKind(r), JSON.stringify(loadThresholds(db, r))]));
   const filled: string[] = [];
   for (const p of months.reverse()) {
     if (filled.length >= maxMonths) break;
-    const missing = new Set(kinds.filter((k) => !valid.get(k)!.has(p)));
+    const missing = new Set<string>(kinds.filter((k) => !valid.get(k)!.has(p)));
     // A signal set computed under other thresholds is stale too.
     for (const [kind, wanted] of params) {
       if (missing.has(kind)) continue;

@@ -20,6 +20,7 @@ async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
   const db = openDatabase(job.dbFile);
   try {
     const now = new Date(job.nowMs);
+    // as never: the facts are computed by no user; nothing under storeComputedFacts reads ctx.user.
     const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
     const filled: string[] = [];
     for (const month of job.months) if (await storeComputedFacts(ctx, month)) filled.push(month);

@@ -6,6 +6,7 @@ import { closeIfFulfilled, isUnderReview, requisitionRow } from './requisitions'
 import { getDrug } from './drugs';
 import { substitutionRefusal } from './strength';
 import { describeQtyWithBase } from '../master-data/quantities';
+import type { RequisitionStatus } from '../../../shared/contract/requisitions';
 
 export interface DecisionInput {
   lineId: number;
@@ -157,12 +158,12 @@ export function switchToVbp(ctx: WriteContext, lineIds: number[], vbpDrugId: num
           requestedQty: number;
           approvedQty: number | null;
           docNo: string;
-          status: string;
+          status: RequisitionStatus;
           aggregationId: number | null;
         }
       | undefined;
     if (!line) throw new AppError('NOT_FOUND', '请领行不存在');
-    if (!isUnderReview({ status: line.status as never, aggregationId: line.aggregationId })) throw notReviewable(line.status, line.aggregationId !== null);
+    if (!isUnderReview({ status: line.status, aggregationId: line.aggregationId })) throw notReviewable(line.status, line.aggregationId !== null);
     if (line.issuedQty > 0) throw invalidState(`${line.docNo} 第 ${line.lineNo} 行已开始出库，不能更换药品`);
     if (line.drugId === vbp.id) continue;
     const current = getDrug(ctx.db, line.drugId);

@@ -2,6 +2,8 @@
 import { defineHandlers, type HandlerContext, type WriteContext } from '../context';
 import { clinicScope } from '../scope';
 import { sql } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 import { AppError } from '../../errors';
 import { postingContext } from '../stock/common';
 import type { PostingContext } from '../stock/ledger';
@@ -94,13 +96,13 @@ export const reconciliationHandlers = defineHandlers({
 
   'reconciliation.imports': (ctx, input) => {
     const clinicId = clinicScope(ctx, input.clinicId);
-    return sql(
+    return selectRows<MethodOutput<'reconciliation.imports'>[number]>(
       ctx.db,
-      `SELECT i.id, i.clinic_id AS clinicId, c.name AS clinicName, i.file_name AS fileName, i.first_date AS firstDate, i.last_date AS lastDate,
+      query`SELECT i.id, i.clinic_id AS clinicId, c.name AS clinicName, i.file_name AS fileName, i.first_date AS firstDate, i.last_date AS lastDate,
               i.added_lines AS added, i.known_lines AS known, i.skipped_rows AS skippedRows, u.display_name AS importedByName, i.imported_at AS importedAt
          FROM settlement_imports i JOIN clinics c ON c.id = i.clinic_id JOIN users u ON u.id = i.imported_by
-        WHERE (? IS NULL OR i.clinic_id = ?) ORDER BY i.id DESC LIMIT ?`,
-    ).all(clinicId, clinicId, input.limit) as never;
+        ${query.where(given(clinicId, (id) => query`i.clinic_id = ${id}`))} ORDER BY i.id DESC LIMIT ${input.limit}`,
+    );
   },
 
   'reconciliation.overview': (ctx, input) => overview(ctx.db, input.period, ctx.today, clinicScope(ctx, input.clinicId)),
@@ -130,7 +132,7 @@ export const reconciliationHandlers = defineHandlers({
       revealed: input.reveal,
       ...(input.reveal ? { reason: input.revealReason } : {}),
     };
-    return rows as never;
+    return rows;
   },
 
   'reconciliation.markSelfPay': (ctx, input) => {

@@ -9,6 +9,8 @@ import type { WriteDb } from '../../db/database';
  * keeps the reconciliation whole.
  */
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 import { addMonths } from '../../../shared/dates';
 import { IDENTITY_RETENTION, maskCertno, maskName, maskPsnNo } from '../../../shared/reconciliation';
 import { getSetting, setSetting } from '../settings';
@@ -49,6 +51,8 @@ export function purgeIdentity(db: WriteDb, today: string, now: Date): { cleared:
   return { cleared: changes, cutoff };
 }
 
+type SettlementLine = MethodOutput<'reconciliation.lines'>[number];
+
 export interface LineFilter {
   clinicId: number;
   date: string;
@@ -59,25 +63,28 @@ export interface LineFilter {
 
 /** Settlement lines of one clinic and day, identity masked unless `reveal`. */
 export function settlementLinesView(db: ReadDb, f: LineFilter, reveal: boolean) {
-  const rows = sql(
+  const filters = query.where([
+    query`s.clinic_id = ${f.clinicId}`,
+    query`s.business_date = ${f.date}`,
+    ...given(f.drugId, (id) => query`s.drug_id = ${id}`),
+    ...given(f.medListCodg, (code) => query`s.med_list_codg = ${code}`),
+    ...given(f.mdtrtId, (id) => query`s.mdtrt_id = ${id}`),
+  ]);
+  const rows = selectRows<Omit<SettlementLine, 'reversal' | 'reversed' | 'traceCodes'> & { reversesId: number | null; reversed: number | null }>(
     db,
-    `SELECT s.id, s.business_date AS date, s.fee_time AS feeTime, s.mdtrt_id AS mdtrtId, s.setl_id AS setlId, s.rx_no AS rxNo, s.drug_id AS drugId,
+    query`SELECT s.id, s.business_date AS date, s.fee_time AS feeTime, s.mdtrt_id AS mdtrtId, s.setl_id AS setlId, s.rx_no AS rxNo, s.drug_id AS drugId,
             coalesce(d.generic_name, s.item_name) AS drugName, d.spec, d.pack_size AS packSize, d.pack_unit AS packUnit, d.base_unit AS baseUnit,
             s.med_list_codg AS medListCodg, s.file_cnt AS fileCnt, s.qty, s.amount, s.reverses_id AS reversesId,
             (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = s.id) AS reversed, s.doctor_name AS doctorName,
             s.psn_name AS psnName, s.certno, s.psn_no AS psnNo, (SELECT p.dispensing_id FROM settlement_postings p WHERE p.line_id = s.id) AS postedDispensingId
        FROM settlement_lines s INDEXED BY settlement_lines_day LEFT JOIN drugs d ON d.id = s.drug_id
-      WHERE s.clinic_id = ? AND s.business_date = ?
-        AND (? IS NULL OR s.drug_id = ?) AND (? IS NULL OR s.med_list_codg = ?) AND (? IS NULL OR s.mdtrt_id = ?)
+      ${filters}
       ORDER BY s.fee_time, s.id`,
-  ).all(f.clinicId, f.date, f.drugId ?? null, f.drugId ?? null, f.medListCodg ?? null, f.medListCodg ?? null, f.mdtrtId ?? null, f.mdtrtId ?? null) as (Record<
-    string,
-    unknown
-  > & { id: number; reversesId: number | null; reversed: number | null; psnName: string | null; certno: string | null; psnNo: string | null })[];
+  );
   const codes = sql(db, 'SELECT code FROM settlement_trace_codes WHERE line_id = ? ORDER BY code');
   return rows.map(({ reversesId, reversed, ...r }) => ({
     ...r,
-    reversal: reversesId !== null || (r.amount as number) < 0,
+    reversal: reversesId !== null || r.amount < 0,
     reversed: reversed === 1,
     psnName: reveal ? r.psnName : maskName(r.psnName),
     certno: reveal ? r.certno : maskCertno(r.certno),

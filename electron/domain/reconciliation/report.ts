@@ -3,6 +3,7 @@
  * screen), and one clinic's monthly reconciliation sheet by drug, whose totals are the sums of its rows.
  */
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import type { ReconciliationSheet } from '../../../shared/contract/reconciliation';
 import { periodBounds } from '../../../shared/dates';
 import { DIFFERENCE_KINDS, SETTLED_DIFFERENCES, type DifferenceKind } from '../../../shared/reconciliation';
@@ -18,12 +19,10 @@ export function monthSpan(period: string, today: string): { from: string; to: st
 
 export function overview(db: ReadDb, period: string, today: string, clinicId: number | null) {
   const { from, to } = monthSpan(period, today);
-  const clinics = sql(db, `SELECT c.id, c.code, c.name, c.active FROM clinics c WHERE (? IS NULL OR c.id = ?) ORDER BY c.code`).all(clinicId, clinicId) as {
-    id: number;
-    code: string;
-    name: string;
-    active: number;
-  }[];
+  const clinics = selectRows<{ id: number; code: string; name: string; active: number }>(
+    db,
+    query`SELECT c.id, c.code, c.name, c.active FROM clinics c ${query.where(given(clinicId, (id) => query`c.id = ${id}`))} ORDER BY c.code`,
+  );
   const last = sql(
     db,
     'SELECT max(business_date) AS d, count(*) AS n FROM settlement_lines INDEXED BY settlement_lines_day WHERE clinic_id = ? AND business_date BETWEEN ? AND ?',

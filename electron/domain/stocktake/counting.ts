@@ -11,7 +11,7 @@ import { sql } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { currentLedgerId, insertLine } from './create';
-import { LOT_WITH_DRUG } from './lot-with-drug';
+import { LOT_WITH_DRUG, type LotWithDrug } from './lot-with-drug';
 import { accessibleHead, canCount, isCounter, lineStates, stocktakeDetail, type StocktakeHead } from './read';
 
 function assertCounter(ctx: HandlerContext, head: StocktakeHead): void {
@@ -71,7 +71,7 @@ export function foundLots(ctx: HandlerContext, input: ParsedInput<'stocktakes.fo
           AND ${ALLOWED_DRUG}
           AND (@q = '' OR instr(d.generic_name, @q) > 0 OR instr(upper(l.batch_no), upper(@q)) > 0 OR d.nhsa_code LIKE upper(@q) || '%')
         ORDER BY d.generic_name, l.expiry_date DESC, l.id DESC LIMIT 100`,
-  ).all({ id: head.id, kind: head.kind, store: head.storeId, q }) as never[];
+  ).all({ id: head.id, kind: head.kind, store: head.storeId, q }) as LotWithDrug[];
 }
 
 /**

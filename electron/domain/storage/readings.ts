@@ -8,10 +8,11 @@
 import type { HandlerContext, WriteContext } from '../context';
 import { assertClinicAccess, clinicScope } from '../scope';
 import { sql, type ReadDb } from '../../db/database';
+import { row as selectRow, rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
-import type { ParsedInput } from '../../../shared/contract';
+import type { MethodOutput, ParsedInput } from '../../../shared/contract';
 import { addDays, periodBounds } from '../../../shared/dates';
-import { formatTemp, READING_SLOT_LABELS, type ReadingSlot } from '../../../shared/gsp';
+import { type AreaKind, formatTemp, READING_SLOT_LABELS, type ReadingSlot } from '../../../shared/gsp';
 import { gspSettings } from '../gsp/settings';
 
 /** How far back a reading may be entered (a forgotten paper note typed in later), in days. */
@@ -19,7 +20,7 @@ const BACKFILL_DAYS = 7;
 /** Grace after a slot's time before it counts as missed, in minutes. */
 const GRACE_MINUTES = 120;
 
-const AREA_SELECT = `SELECT a.id, a.store_id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, a.name, a.kind,
+const AREA_SELECT = query`SELECT a.id, a.store_id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, a.name, a.kind,
     a.temp_min AS tempMin, a.temp_max AS tempMax, a.rh_min AS rhMin, a.rh_max AS rhMax, a.active, a.created_at AS createdAt
   FROM storage_areas a JOIN stores s ON s.id = a.store_id LEFT JOIN clinics c ON c.id = s.clinic_id`;
 
@@ -29,7 +30,7 @@ interface AreaRow {
   storeName: string;
   clinicId: number | null;
   name: string;
-  kind: string;
+  kind: AreaKind;
   tempMin: number;
   tempMax: number;
   rhMin: number;
@@ -41,7 +42,7 @@ interface AreaRow {
 const toArea = ({ createdAt: _c, ...a }: AreaRow) => ({ ...a, active: a.active === 1 || a.active === true });
 
 function loadArea(ctx: HandlerContext, areaId: number): AreaRow {
-  const area = sql(ctx.db, `${AREA_SELECT} WHERE a.id = ?`).get(areaId) as AreaRow | undefined;
+  const area = selectRow<AreaRow>(ctx.db, query`${AREA_SELECT} WHERE a.id = ${areaId}`);
   if (!area) throw notFound('储存区');
   assertClinicAccess(ctx, area.clinicId);
   return area;
@@ -49,13 +50,12 @@ function loadArea(ctx: HandlerContext, areaId: number): AreaRow {
 
 export function listAreas(ctx: HandlerContext, input: ParsedInput<'storage.areas'>) {
   const clinicId = clinicScope(ctx);
-  return (
-    sql(
-      ctx.db,
-      `${AREA_SELECT} WHERE (? IS NULL OR s.clinic_id = ?) AND (? IS NULL OR a.store_id = ?) AND (s.clinic_id IS NULL OR c.active = 1)
-       ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`,
-    ).all(clinicId, clinicId, input.storeId ?? null, input.storeId ?? null) as AreaRow[]
-  ).map(toArea) as never;
+  const filters = query.where([
+    ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
+    ...given(input.storeId, (id) => query`a.store_id = ${id}`),
+    query`(s.clinic_id IS NULL OR c.active = 1)`,
+  ]);
+  return selectRows<AreaRow>(ctx.db, query`${AREA_SELECT} ${filters} ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`).map(toArea);
 }
 
 export function saveArea(ctx: WriteContext, input: ParsedInput<'storage.saveArea'>) {
@@ -89,7 +89,7 @@ export function saveArea(ctx: WriteContext, input: ParsedInput<'storage.saveArea
     );
   }
   ctx.audit.target = `storage_area:${areaId}`;
-  return toArea(loadArea(ctx, areaId)) as never;
+  return toArea(loadArea(ctx, areaId));
 }
 
 /** 'HH:MM' in China time. */
@@ -111,25 +111,26 @@ const READING_SELECT = `SELECT r.id, r.area_id AS areaId, r.reading_date AS read
     EXISTS (SELECT 1 FROM env_readings x WHERE x.corrects_id = r.id) AS corrected
   FROM env_readings r JOIN users u ON u.id = r.recorded_by`;
 
+/** A row of READING_SELECT (SQLite gives its flags as 0 / 1). */
 interface ReadingRow {
   id: number;
   areaId: number;
   readingDate: string;
   slot: ReadingSlot;
+  readAt: string;
   temperature: number;
   humidity: number;
-  inRange: number | boolean;
-  fromLogger?: number | boolean;
+  inRange: number;
   action: string | null;
-  corrected?: number;
-  [k: string]: unknown;
+  correctsId: number | null;
+  correctionReason: string | null;
+  recordedByName: string;
+  recordedAt: string;
+  fromLogger: number;
+  corrected: number;
 }
 
-const toReading = ({ corrected: _c, ...r }: ReadingRow) => ({
-  ...r,
-  inRange: r.inRange === 1 || r.inRange === true,
-  fromLogger: r.fromLogger === 1 || r.fromLogger === true,
-});
+const toReading = ({ corrected: _c, ...r }: ReadingRow) => ({ ...r, inRange: r.inRange === 1, fromLogger: r.fromLogger === 1 });
 
 export function recordReading(ctx: WriteContext, input: ParsedInput<'storage.record'>) {
   const db = ctx.db;
@@ -185,7 +186,7 @@ export function recordReading(ctx: WriteContext, input: ParsedInput<'storage.rec
   );
   ctx.audit.target = `storage_area:${area.id}`;
   ctx.audit.clinicId = area.clinicId;
-  return toReading(sql(db, `${READING_SELECT} WHERE r.id = ?`).get(Number(lastInsertRowid)) as ReadingRow) as never;
+  return toReading(sql(db, `${READING_SELECT} WHERE r.id = ?`).get(Number(lastInsertRowid)) as ReadingRow);
 }
 
 /** Whether a slot of a day had passed (with grace) at `now`. */
@@ -234,21 +235,18 @@ export function areaLog(ctx: HandlerContext, input: ParsedInput<'storage.log'>) 
     corrections,
     outOfRange: cells.filter((c) => c.reading && !c.reading.inRange).length,
     missed: cells.filter((c) => c.missed).length,
-  } as never;
+  };
 }
 
 /** What is open for the areas a caller sees: excursions not yet followed by a reading in range, and missed slots. */
-export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.today'>) {
+export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.today'>): MethodOutput<'storage.today'> {
   const clinicId = clinicScope(ctx, input.clinicId);
-  const areas = (
-    sql(
-      ctx.db,
-      `${AREA_SELECT} WHERE a.active = 1 AND (? IS NULL OR s.clinic_id = ?) AND (s.clinic_id IS NULL OR c.active = 1)
-       ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`,
-    ).all(clinicId, clinicId) as AreaRow[]
-  ).filter((a) => clinicId === null || a.clinicId === clinicId);
+  const filters = query.where([query`a.active = 1`, ...given(clinicId, (id) => query`s.clinic_id = ${id}`), query`(s.clinic_id IS NULL OR c.active = 1)`]);
+  const areas = selectRows<AreaRow>(ctx.db, query`${AREA_SELECT} ${filters} ORDER BY s.clinic_id IS NOT NULL, c.code, a.name`).filter(
+    (a) => clinicId === null || a.clinicId === clinicId,
+  );
   const from = addDays(ctx.today, -(BACKFILL_DAYS - 1));
-  const issues: Record<string, unknown>[] = [];
+  const issues: MethodOutput<'storage.today'>['issues'] = [];
   const rows = areas.map((area) => {
     const { days } = dayCells(ctx.db, area, from, ctx.today, ctx.today, ctx.now);
     const cells = days.flatMap((d) => [
@@ -272,5 +270,5 @@ export function storageToday(ctx: HandlerContext, input: ParsedInput<'storage.to
     const today = days[days.length - 1] ?? { am: { reading: null, missed: false }, pm: { reading: null, missed: false } };
     return { ...toArea(area), am: today.am, pm: today.pm };
   });
-  return { date: ctx.today, currentSlot: currentSlot(ctx.now), areas: rows, issues } as never;
+  return { date: ctx.today, currentSlot: currentSlot(ctx.now), areas: rows, issues };
 }

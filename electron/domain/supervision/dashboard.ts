@@ -6,6 +6,7 @@
  */
 import type { ReadContext } from '../context';
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import type { ParsedInput } from '../../../shared/contract';
 import { addDays, daysBetween, periodBounds, periodOf } from '../../../shared/dates';
 import { balancesAtStart } from '../settlement/balances';
@@ -55,13 +56,15 @@ export function purchaseGroups(db: ReadDb, first: string, last: string, clinicId
 }
 
 export function deliveryGroups(db: ReadDb, first: string, last: string, clinicId: number | null): PurchaseGroup[] {
-  return sql(
+  const filters = query.where([query`v.business_date BETWEEN ${first} AND ${last}`, ...given(clinicId, (id) => query`v.clinic_id = ${id}`)]);
+  // By date even for one clinic: deliveries_clinic would read every delivery the clinic ever had.
+  return selectRows<PurchaseGroup>(
     db,
-    `SELECT v.clinic_id AS clinicId, substr(v.business_date, 1, 7) AS period, d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp,
+    query`SELECT v.clinic_id AS clinicId, substr(v.business_date, 1, 7) AS period, d.id AS drugId, d.insurance_class AS insuranceClass, d.vbp,
             d.reference_price AS referencePrice, d.pack_size AS packSize, sum(l.qty) AS qty, sum(l.amount) AS amount
-       FROM deliveries v JOIN delivery_lines l ON l.delivery_id = v.id JOIN drugs d ON d.id = l.drug_id
-      WHERE v.business_date BETWEEN ? AND ? AND (? IS NULL OR v.clinic_id = ?) GROUP BY v.clinic_id, period, d.id`,
-  ).all(first, last, clinicId, clinicId) as PurchaseGroup[];
+       FROM deliveries v INDEXED BY deliveries_date JOIN delivery_lines l ON l.delivery_id = v.id JOIN drugs d ON d.id = l.drug_id
+      ${filters} GROUP BY v.clinic_id, period, d.id`,
+  );
 }
 
 export const isCatalog = (cls: string) => cls === 'A' || cls === 'B';
@@ -251,21 +254,28 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
   });
 
   const before = nearExpiryLimit(ctx.today);
-  const expiring = sql(
-    db,
-    `SELECT s.id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, count(*) AS lots, sum(b.value) AS value,
-            sum(CASE WHEN l.expiry_date < ? THEN b.value ELSE 0 END) AS expiredValue
-       FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id
-      WHERE b.qty > 0 AND l.expiry_date <= ? AND s.kind <> 'transit' AND (? IS NULL OR s.clinic_id = ?)
-      GROUP BY s.id ORDER BY s.clinic_id IS NOT NULL, s.id`,
-  ).all(ctx.today, before, clinicId, clinicId) as {
+  // The live balances only, also for one clinic's store (its primary key would walk every lot it ever held).
+  const expiringFilters = query.where([
+    query`b.qty > 0`,
+    query`l.expiry_date <= ${before}`,
+    query`s.kind <> 'transit'`,
+    ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
+  ]);
+  const expiring = selectRows<{
     storeId: number;
     storeName: string;
     clinicId: number | null;
     lots: number;
     value: number;
     expiredValue: number;
-  }[];
+  }>(
+    db,
+    query`SELECT s.id AS storeId, s.name AS storeName, s.clinic_id AS clinicId, count(*) AS lots, sum(b.value) AS value,
+            sum(CASE WHEN l.expiry_date < ${ctx.today} THEN b.value ELSE 0 END) AS expiredValue
+       FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id
+      ${expiringFilters}
+      GROUP BY s.id ORDER BY s.clinic_id IS NOT NULL, s.id`,
+  );
 
   const dispensed = (
     sql(
@@ -274,14 +284,17 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
         WHERE movement = 'dispense' AND period BETWEEN ? AND ? GROUP BY period, store_id`,
     ).all(input.from, input.to) as { period: string; storeId: number; amount: number }[]
   ).filter((r) => storeClinic.has(r.storeId));
-  const topDrugs = (
-    sql(
-      db,
-      `SELECT t.drug_id AS drugId, d.generic_name AS name, d.spec, d.base_unit AS baseUnit, -sum(t.amount) AS amount, -sum(t.qty) AS qty
+  const topFilters = query.where([
+    query`t.movement = 'dispense'`,
+    query`t.period BETWEEN ${input.from} AND ${input.to}`,
+    ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
+  ]);
+  const topDrugs = selectRows<{ drugId: number; name: string; spec: string; baseUnit: string; amount: number; qty: number }>(
+    db,
+    query`SELECT t.drug_id AS drugId, d.generic_name AS name, d.spec, d.base_unit AS baseUnit, -sum(t.amount) AS amount, -sum(t.qty) AS qty
          FROM stock_period_totals t JOIN stores s ON s.id = t.store_id AND s.kind = 'clinic' JOIN drugs d ON d.id = t.drug_id
-        WHERE t.movement = 'dispense' AND t.period BETWEEN ? AND ? AND (? IS NULL OR s.clinic_id = ?)
+        ${topFilters}
         GROUP BY t.drug_id ORDER BY amount DESC LIMIT 10`,
-    ).all(input.from, input.to, clinicId, clinicId) as { drugId: number; name: string; spec: string; baseUnit: string; amount: number; qty: number }[]
   ).filter((d) => d.amount > 0);
 
   const acc = clinicAccuracy(db, { from: input.from, to: input.to, clinicId });

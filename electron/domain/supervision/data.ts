@@ -4,6 +4,7 @@
  * the months it needs however long the history is.
  */
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
 
@@ -15,11 +16,11 @@ export interface ClinicStore {
 }
 
 export function clinicStoreList(db: ReadDb, clinicId: number | null): ClinicStore[] {
-  return sql(
+  return selectRows<ClinicStore>(
     db,
-    `SELECT c.id AS clinicId, s.id AS storeId, c.code, c.name FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic'
-      WHERE (? IS NULL OR c.id = ?) ORDER BY c.code`,
-  ).all(clinicId, clinicId) as ClinicStore[];
+    query`SELECT c.id AS clinicId, s.id AS storeId, c.code, c.name FROM clinics c JOIN stores s ON s.clinic_id = c.id AND s.kind = 'clinic'
+      ${query.where(given(clinicId, (id) => query`c.id = ${id}`))} ORDER BY c.code`,
+  );
 }
 
 export function mondayOf(date: string): string {

@@ -1,6 +1,7 @@
 /** The rows behind each dashboard figure: document lines, lots or drugs, each with a link to where it lives. */
 import type { ReadContext } from '../context';
 import { sql } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import type { ParsedInput } from '../../../shared/contract';
 import { periodBounds } from '../../../shared/dates';
 import { formatFen } from '../../../shared/money';
@@ -144,16 +145,22 @@ export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'super
   } else if (input.figure === 'nearExpiry') {
     const before = nearExpiryLimit(ctx.today);
     title = `近效期批次（${before} 前到期）`;
-    rows = (
-      sql(
-        db,
-        `SELECT s.id || ':' || l.id AS key, l.expiry_date AS date, '批号 ' || l.batch_no AS docLabel, c.code AS clinicCode, s.name AS storeName, s.id AS storeId,
+    // The live balances only, also for one store (its primary key would walk every lot it ever held).
+    const filters = query.where([
+      query`b.qty > 0`,
+      query`l.expiry_date <= ${before}`,
+      query`s.kind <> 'transit'`,
+      ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
+      ...given(input.storeId, (id) => query`s.id = ${id}`),
+    ]);
+    rows = selectRows<Omit<Row, 'tags' | 'note' | 'link'>>(
+      db,
+      query`SELECT s.id || ':' || l.id AS key, l.expiry_date AS date, '批号 ' || l.batch_no AS docLabel, c.code AS clinicCode, s.name AS storeName, s.id AS storeId,
                 d.id AS drugId, d.generic_name AS drugName, d.spec, b.qty, d.pack_size AS packSize, d.pack_unit AS packUnit, d.base_unit AS baseUnit, b.value AS amount
-           FROM stock_balances b JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id JOIN drugs d ON d.id = b.drug_id
+           FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id JOIN stores s ON s.id = b.store_id JOIN drugs d ON d.id = b.drug_id
            LEFT JOIN clinics c ON c.id = s.clinic_id
-          WHERE b.qty > 0 AND l.expiry_date <= ? AND s.kind <> 'transit' AND (? IS NULL OR s.clinic_id = ?) AND (? IS NULL OR s.id = ?)
-          ORDER BY l.expiry_date, s.id LIMIT ?`,
-      ).all(before, clinicId, clinicId, input.storeId ?? null, input.storeId ?? null, LIMIT + 1) as Omit<Row, 'tags' | 'note' | 'link'>[]
+          ${filters}
+          ORDER BY l.expiry_date, s.id LIMIT ${LIMIT + 1}`,
     ).map((r) => ({ ...r, link: card(r.storeId!, r.drugId!), tags: r.date! < ctx.today ? ['已过期'] : [], note: null }));
   } else if (input.figure === 'consumption') {
     const stores = clinicStoreList(db, clinicId);
@@ -189,28 +196,32 @@ export function supervisionDrilldown(ctx: ReadContext, input: ParsedInput<'super
     }
   } else {
     title = `${month}已审核的盘点与抽查`;
-    rows = (
-      sql(
-        db,
-        `SELECT 'st' || t.id AS key, t.business_date AS date, t.doc_no AS docLabel, '/stocktake/' || t.id AS link, c.code AS clinicCode, s.name AS storeName, s.id AS storeId,
+    const filters = query.where([
+      query`t.status = 'approved'`,
+      query`t.business_date BETWEEN ${first} AND ${last}`,
+      ...given(clinicId, (id) => query`t.clinic_id = ${id}`),
+      ...given(input.storeId, (id) => query`t.store_id = ${id}`),
+    ]);
+    rows = selectRows<{
+      key: string;
+      date: string;
+      docLabel: string;
+      link: string;
+      clinicCode: string | null;
+      storeName: string;
+      storeId: number;
+      kind: string;
+      lineCount: number;
+      matched: number;
+      shortage: number;
+      surplus: number;
+    }>(
+      db,
+      query`SELECT 'st' || t.id AS key, t.business_date AS date, t.doc_no AS docLabel, '/stocktake/' || t.id AS link, c.code AS clinicCode, s.name AS storeName, s.id AS storeId,
                 t.kind, t.line_count AS lineCount, t.matched_count AS matched, t.shortage_amount AS shortage, t.surplus_amount AS surplus
            FROM stocktakes t JOIN stores s ON s.id = t.store_id LEFT JOIN clinics c ON c.id = t.clinic_id
-          WHERE t.status = 'approved' AND t.business_date BETWEEN ? AND ? AND (? IS NULL OR t.clinic_id = ?) AND (? IS NULL OR t.store_id = ?)
-          ORDER BY t.business_date, t.id LIMIT ?`,
-      ).all(first, last, clinicId, clinicId, input.storeId ?? null, input.storeId ?? null, LIMIT + 1) as {
-        key: string;
-        date: string;
-        docLabel: string;
-        link: string;
-        clinicCode: string | null;
-        storeName: string;
-        storeId: number;
-        kind: string;
-        lineCount: number;
-        matched: number;
-        shortage: number;
-        surplus: number;
-      }[]
+          ${filters}
+          ORDER BY t.business_date, t.id LIMIT ${LIMIT + 1}`,
     ).map((t) => ({
       key: t.key,
       date: t.date,

@@ -1,8 +1,9 @@
 /** Signal handlers: list, detail with its ledger rows, dismissal, thresholds and clinic schedules. */
 import type { HandlerContext, WriteContext, ReadContext } from '../context';
 import { sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
-import type { ParsedInput } from '../../../shared/contract';
+import type { MethodOutput, ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
 import { dailyMovement, mondayOf } from './data';
@@ -16,7 +17,7 @@ import { computeMonthFactsInBackground } from '../month-facts/background';
 /** How many closed months a threshold change recomputes (newest first); older ones read live until a refill. */
 const REFILL_MONTHS = 24;
 
-const DOC_NO = `CASE g.doc_type
+const DOC_NO = query`CASE g.doc_type
     WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = g.doc_id)
     WHEN 'delivery' THEN (SELECT doc_no FROM deliveries WHERE id = g.doc_id)
     WHEN 'return' THEN (SELECT doc_no FROM stock_returns WHERE id = g.doc_id)
@@ -75,23 +76,22 @@ export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.si
 }
 
 export function ledgerRows(db: ReadDb, ids: number[]) {
-  if (ids.length === 0) return [];
-  const out = [];
+  const out: MethodOutput<'supervision.signal'>['ledger'] = [];
+  // The ids as one JSON parameter: one cached statement, not one per list length.
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     out.push(
-      ...db
-        .prepare(
-          `SELECT g.id, g.business_date AS businessDate, g.store_id AS storeId, s.name AS storeName, g.drug_id AS drugId, d.generic_name AS drugName, d.spec,
+      ...selectRows<MethodOutput<'supervision.signal'>['ledger'][number]>(
+        db,
+        query`SELECT g.id, g.business_date AS businessDate, g.store_id AS storeId, s.name AS storeName, g.drug_id AS drugId, d.generic_name AS drugName, d.spec,
                   d.pack_size AS packSize, d.pack_unit AS packUnit, d.base_unit AS baseUnit, g.movement, g.qty, g.amount, g.doc_type AS docType, g.doc_id AS docId,
                   ${DOC_NO} AS docNo, l.batch_no AS batchNo, u.display_name AS userName, g.created_at AS createdAt
              FROM ledger g JOIN stores s ON s.id = g.store_id JOIN drugs d ON d.id = g.drug_id JOIN lots l ON l.id = g.lot_id JOIN users u ON u.id = g.user_id
-            WHERE g.id IN (${chunk.map(() => '?').join(',')}) ORDER BY g.business_date, g.id`,
-        )
-        .all(...chunk),
+            WHERE g.id IN (SELECT value FROM json_each(${JSON.stringify(chunk)})) ORDER BY g.business_date, g.id`,
+      ),
     );
   }
-  return out as never[];
+  return out;
 }
 
 export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervision.signal'>) {
@@ -170,15 +170,11 @@ export function setThresholds(ctx: WriteContext, input: ParsedInput<'supervision
 }
 
 export function listSchedules(db: ReadDb, clinicId: number | null = null) {
-  const clinics = sql(db, 'SELECT id, code, name FROM clinics WHERE (? IS NULL OR id = ?) AND (active = 1 OR id = ?) ORDER BY code').all(
-    clinicId,
-    clinicId,
-    clinicId,
-  ) as {
-    id: number;
-    code: string;
-    name: string;
-  }[];
+  // One clinic when asked for by id (even an inactive one), else every active clinic.
+  const clinics = selectRows<{ id: number; code: string; name: string }>(
+    db,
+    query`SELECT id, code, name FROM clinics ${query.where(clinicId === null ? [query`active = 1`] : [query`id = ${clinicId}`])} ORDER BY code`,
+  );
   const sched = sql(db, 'SELECT rest_weekdays AS rest, updated_at AS updatedAt FROM clinic_schedules WHERE clinic_id = ?');
   const hol = sql(db, 'SELECT date, name FROM clinic_holidays WHERE clinic_id = ? ORDER BY date');
   return clinics.map((c) => {

@@ -209,11 +209,7 @@ function clinicLowStockTodo(ctx: HandlerContext, clinicId: number): Todo {
  * readings of the last 7 days not yet followed by a reading in range (the doctor: own clinic; the hub: all).
  */
 function storageTodos(ctx: HandlerContext, hubOnlyDue: boolean): Todo[] {
-  const today = storageToday(ctx, {}) as unknown as {
-    currentSlot: 'am' | 'pm';
-    areas: { clinicId: number | null; am: { reading: unknown }; pm: { reading: unknown } }[];
-    issues: { kind: string }[];
-  };
+  const today = storageToday(ctx, {});
   const due = today.areas.filter((a) => (!hubOnlyDue || a.clinicId === null) && !a[today.currentSlot].reading).length;
   return [
     { key: 'storage_due', label: `${today.currentSlot === 'am' ? '上午' : '下午'}待记录温湿度的储存区`, tone: 'act', link: '/storage', count: due },

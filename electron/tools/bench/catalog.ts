@@ -27,6 +27,7 @@ const IGNORED = ['dataValidations', 'conditionalFormatting', 'extLst', 'picture'
 
 async function readWithExcelJsAlone(data: Buffer): Promise<number> {
   const wb = new ExcelJS.Workbook();
+  // as never: ExcelJS reads ignoreNodes but its typings do not declare it.
   await wb.xlsx.load(data as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED } as never);
   let cells = 0;
   for (const ws of wb.worksheets) {

@@ -89,6 +89,7 @@ function open(hub: CachedHub): Opened {
 
 async function timeCall(o: Opened, screen: Screen): Promise<number> {
   const t0 = process.hrtime.bigint();
+  // as never: the screen table pairs each method with its input by hand; the server validates it.
   await o.clients[screen.as].call(screen.method, screen.input as never);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
@@ -107,6 +108,7 @@ function clearFacts(o: Opened): void {
 function fillFacts(o: Opened, months: number): number {
   const db = o.runtime.app.db;
   const now = o.runtime.app.clock.now();
+  // as never: the facts are computed by no user (as on a close's worker); nothing under refillMonthFacts reads ctx.user.
   const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
   const t0 = process.hrtime.bigint();
   const filled = db.transaction(() => refillMonthFacts(ctx, months, now.toISOString()))();

@@ -4,6 +4,7 @@
  */
 import type { ReadDb } from '../../../db/database';
 import { sql } from '../../../db/database';
+import { rows as selectRows, given, sql as query } from '../../../db/sql';
 import { periodOf } from '../../../../shared/dates';
 import { isoWeekday, makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { clinicStoreList, monthSpan, monthsOf } from '../data';
@@ -16,19 +17,14 @@ export interface ClinicSchedule {
 
 export function clinicSchedules(db: ReadDb, clinicId: number | null): Map<number, ClinicSchedule> {
   const out = new Map<number, ClinicSchedule>();
-  for (const r of sql(db, 'SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules WHERE (? IS NULL OR clinic_id = ?)').all(
-    clinicId,
-    clinicId,
-  ) as {
-    clinicId: number;
-    rest: string;
-  }[]) {
+  const ofClinic = query.where(given(clinicId, (id) => query`clinic_id = ${id}`));
+  for (const r of selectRows<{ clinicId: number; rest: string }>(
+    db,
+    query`SELECT clinic_id AS clinicId, rest_weekdays AS rest FROM clinic_schedules ${ofClinic}`,
+  )) {
     out.set(r.clinicId, { restWeekdays: r.rest ? r.rest.split(',').map(Number) : [], holidays: new Set() });
   }
-  for (const r of sql(db, 'SELECT clinic_id AS clinicId, date FROM clinic_holidays WHERE (? IS NULL OR clinic_id = ?)').all(clinicId, clinicId) as {
-    clinicId: number;
-    date: string;
-  }[]) {
+  for (const r of selectRows<{ clinicId: number; date: string }>(db, query`SELECT clinic_id AS clinicId, date FROM clinic_holidays ${ofClinic}`)) {
     let s = out.get(r.clinicId);
     if (!s) out.set(r.clinicId, (s = { restWeekdays: [], holidays: new Set() }));
     s.holidays.add(r.date);

@@ -105,7 +105,7 @@ export default function QuarantinePage() {
             key: 'value',
             align: 'right',
             width: 100,
-            render: (_, r) => <Money fen={lineAmount(r.heldQty as never, r.unitCost as never)} />,
+            render: (_, r) => <Money fen={lineAmount(r.heldQty, r.unitCost)} />,
           },
           {
             title: '处理',

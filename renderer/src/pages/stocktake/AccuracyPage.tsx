@@ -81,9 +81,9 @@ export default function AccuracyPage() {
       subTitle="已审核盘点中，实盘数与录入时账面数一致的批次所占比例；差异金额按过账金额计"
       extra={
         <>
-          <Segmented
+          <Segmented<StocktakeKind | 'all'>
             value={kind}
-            onChange={(v) => setKind(v as never)}
+            onChange={setKind}
             options={[
               { value: 'all', label: '全部盘点' },
               { value: 'spot', label: '仅随机抽查' },

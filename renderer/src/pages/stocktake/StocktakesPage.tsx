@@ -115,9 +115,9 @@ function HubStocktakes() {
             只看：{storeName ?? '所选库房'}
           </Tag>
         )}
-        <Segmented
+        <Segmented<StocktakeStatus | 'all'>
           value={status}
-          onChange={(v) => setStatus(v as never)}
+          onChange={setStatus}
           options={[
             { value: 'all', label: '全部' },
             { value: 'counting', label: '盘点中' },
@@ -126,9 +126,9 @@ function HubStocktakes() {
             { value: 'cancelled', label: '已作废' },
           ]}
         />
-        <Segmented
+        <Segmented<StocktakeKind | 'all'>
           value={kind}
-          onChange={(v) => setKind(v as never)}
+          onChange={setKind}
           options={[
             { value: 'all', label: '全部类型' },
             { value: 'spot', label: '随机抽查' },
