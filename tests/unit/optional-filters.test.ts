@@ -5,14 +5,10 @@ import { describe, expect, it } from 'vitest';
 /**
  * "(? IS NULL OR col = ?)" makes SQLite plan one statement for every combination of filters, so a filtered
  * list scans the whole table, years of it (BENCHMARKS.md). Optional filters are written with `sql.where` and
- * `given` (electron/db/sql.ts), which give each combination its own statement and index. The files below still
- * hold the old form; the list may only shrink.
+ * `given` (electron/db/sql.ts), which give each combination its own statement and index. Every file is converted:
+ * the list below is empty and may not grow.
  */
-const NOT_YET_CONVERTED: Record<string, number> = {
-  'electron/domain/stock/trace-lookup.ts': 1,
-  'electron/domain/stock/writeoffs.ts': 3,
-  'electron/domain/stock/returns.ts': 3,
-};
+const NOT_YET_CONVERTED: Record<string, number> = {};
 
 const root = path.resolve(__dirname, '../..');
 const OPTIONAL_FILTER = /\?\s+IS\s+NULL\s+OR\b/gi;

@@ -14,6 +14,7 @@ import type { BoxState } from './boxes';
 import type { ScannedLotLine } from './document-boxes';
 import { createQuarantineLot, QUARANTINED_RETURN_REASONS } from './quarantine';
 import type { Fen } from '../../../shared/money';
+import { given, rows as selectRows, sql as query } from '../../db/sql';
 
 export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.create'>) {
   const db = ctx.db;
@@ -214,10 +215,11 @@ export function getReturn(db: ReadDb, id: number) {
 export function listReturns(ctx: HandlerContext, input: ParsedInput<'returns.list'>) {
   const clinicId = clinicScope(ctx, input.clinicId);
   if (ctx.user.role === 'village_doctor' && input.kind === 'hub_to_supplier') return [];
-  const rows = sql(
-    ctx.db,
-    `${RETURN_SELECT} WHERE (? IS NULL OR r.kind = ?) AND (? IS NULL OR r.clinic_id = ?) AND (? IS NULL OR r.status = ?)
-     ORDER BY r.id DESC LIMIT 300`,
-  ).all(input.kind ?? null, input.kind ?? null, clinicId, clinicId, input.status ?? null, input.status ?? null) as { id: number }[];
+  const filters = query.where([
+    ...given(input.kind, (k) => query`r.kind = ${k}`),
+    ...given(clinicId, (c) => query`r.clinic_id = ${c}`),
+    ...given(input.status, (s) => query`r.status = ${s}`),
+  ]);
+  const rows = selectRows<{ id: number }>(ctx.db, query`SELECT r.id FROM stock_returns r ${filters} ORDER BY r.id DESC LIMIT 300`);
   return rows.map((r) => getReturn(ctx.db, r.id));
 }

@@ -9,6 +9,7 @@ import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { parseTraceCode } from '../../../shared/traceCodes';
 import { packageBoxCodes, packageChildren, packageHead, packedIn } from './package-tree';
+import { given, rows as selectRows, sql as query } from '../../db/sql';
 
 const EVENT_LABELS: Record<string, string> = {
   receipt: '验收入库',
@@ -64,9 +65,9 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
     : undefined;
   const ownClinic = ctx.user.role === 'village_doctor' ? ctx.user.clinicId : null;
   const events = code
-    ? (sql(
+    ? selectRows<{ event: string } & Record<string, unknown>>(
         db,
-        `SELECT e.id, e.event, e.business_date AS businessDate, e.created_at AS createdAt, e.qty, e.anomaly, e.note, e.doc_type AS docType, e.doc_id AS docId,
+        query`SELECT e.id, e.event, e.business_date AS businessDate, e.created_at AS createdAt, e.qty, e.anomaly, e.note, e.doc_type AS docType, e.doc_id AS docId,
                 e.clinic_id AS clinicId, c.name AS clinicName, fs.name AS fromStore, ts.name AS toStore, u.display_name AS userName,
                 CASE e.doc_type WHEN 'receipt' THEN (SELECT doc_no FROM receipts WHERE id = e.doc_id)
                                 WHEN 'delivery' THEN (SELECT doc_no FROM deliveries WHERE id = e.doc_id)
@@ -78,9 +79,9 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
                   FROM delivery_lines dl JOIN users ou ON ou.id = dl.storage_override_by WHERE dl.id = e.doc_line_id) END AS storageOverride
            FROM box_events e LEFT JOIN clinics c ON c.id = e.clinic_id LEFT JOIN stores fs ON fs.id = e.from_store_id
                 LEFT JOIN stores ts ON ts.id = e.to_store_id JOIN users u ON u.id = e.user_id
-          WHERE e.code = ? AND (? IS NULL OR e.clinic_id IS NULL OR e.clinic_id = ?)
+          ${query.where([query`e.code = ${code}`, ...given(ownClinic, (c) => query`(e.clinic_id IS NULL OR e.clinic_id = ${c})`)])}
           ORDER BY e.business_date, e.id`,
-      ).all(code, ownClinic, ownClinic) as ({ event: string } & Record<string, unknown>)[])
+      )
     : [];
   // A doctor looking at a box now at another clinic learns only that it is not theirs.
   const hideWhere = ownClinic !== null && box?.storeClinicId != null && box.storeClinicId !== ownClinic;

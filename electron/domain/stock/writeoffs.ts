@@ -9,6 +9,7 @@ import { assertPostable, postMovement } from './ledger';
 import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 import { lineBoxCodes, moveLineBoxes, nameLineBoxes, scannedLotLines } from './document-boxes';
 import { isQuarantined } from './quarantine-guard';
+import { given, rows as selectRows, sql as query } from '../../db/sql';
 
 export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.create'>) {
   const db = ctx.db;
@@ -120,11 +121,14 @@ export function getWriteoff(db: ReadDb, id: number) {
 export function listWriteoffs(ctx: HandlerContext, input: ParsedInput<'writeoffs.list'>) {
   const clinicId = clinicScope(ctx);
   if (input.storeId) accessibleStore(ctx, input.storeId);
-  const rows = sql(
+  const filters = query.where([
+    ...given(clinicId, (c) => query`st.clinic_id = ${c}`),
+    ...given(input.storeId, (s) => query`w.store_id = ${s}`),
+    ...given(input.status, (s) => query`w.status = ${s}`),
+  ]);
+  const rows = selectRows<{ id: number }>(
     ctx.db,
-    `SELECT w.id FROM writeoffs w JOIN stores st ON st.id = w.store_id
-      WHERE (? IS NULL OR st.clinic_id = ?) AND (? IS NULL OR w.store_id = ?) AND (? IS NULL OR w.status = ?)
-      ORDER BY w.id DESC LIMIT 300`,
-  ).all(clinicId, clinicId, input.storeId ?? null, input.storeId ?? null, input.status ?? null, input.status ?? null) as { id: number }[];
+    query`SELECT w.id FROM writeoffs w JOIN stores st ON st.id = w.store_id ${filters} ORDER BY w.id DESC LIMIT 300`,
+  );
   return rows.map((r) => getWriteoff(ctx.db, r.id));
 }
