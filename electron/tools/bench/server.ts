@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 /**
  * The real headless server (dist/electron/serve.cjs) on a copy of the ten-year hub:
  * - start_ms: spawn to the first answer of /api/health (the file as a clean shutdown left it);
@@ -338,7 +339,15 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
 
     // 4. A catalog import of IMPORT_ROWS rows (a province's catalog) committed during the load.
     const importRows = opts.quick ? 20_000 : 150_000;
-    const workbook = path.join(path.dirname(workDir), `catalog-${importRows}-lan-v1.xlsx`);
+    // Cached between runs, named by its columns so a catalog with other columns never reuses an old file.
+    const workbook = path.join(
+      path.dirname(workDir),
+      `catalog-${importRows}-lan-${crypto
+        .createHash('sha256')
+        .update(JSON.stringify(CATALOG_COLUMNS.map((c) => c.header)))
+        .digest('hex')
+        .slice(0, 8)}.xlsx`,
+    );
     if (!fs.existsSync(workbook)) fs.writeFileSync(workbook, await catalogRowsWorkbook(generateCatalogRows(importRows, 500_000)));
     const data = fs.readFileSync(workbook);
     const mapping = suggestMapping(['', ...CATALOG_COLUMNS.map((c) => c.header)]);
