@@ -121,10 +121,10 @@ export default function OnHandPage() {
             title: `${r.genericName} ${r.spec}`,
             tags: <StockFlags r={r} />,
             fields: [
-              ['库存', r.bookHidden ? <BookHidden /> : <Qty qty={r.qty} drug={r} showBase />],
-              ['金额（元）', r.bookHidden ? null : <Money fen={r.value} />],
+              ['库存', r.bookHidden ? <BookHidden key="q" /> : <Qty key="q" qty={r.qty} drug={r} showBase />],
+              ['金额（元）', r.bookHidden ? null : <Money key="v" fen={r.value} />],
               ['最早效期', r.earliestExpiry],
-              ['下限', r.minQty === null ? null : <Qty qty={r.minQty} drug={r} />],
+              ['下限', r.minQty === null ? null : <Qty key="m" qty={r.minQty} drug={r} />],
               ['厂家', r.manufacturer],
             ],
             footer: (

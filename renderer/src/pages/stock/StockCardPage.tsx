@@ -14,10 +14,9 @@ import { PhoneCards, usePhone } from '../../components/PhoneCards';
 
 /** From the first of a month to its last day, or to today in the current month. */
 function monthRange(m: dayjs.Dayjs): [string, string] {
-  const end = m.endOf('month');
   const today = hubToday();
-  const last = toIsoDate(end)!;
-  return [toIsoDate(m.startOf('month'))!, last > today ? today : last];
+  const end = m.endOf('month');
+  return [toIsoDate(m.startOf('month'))!, end.isAfter(dayjs(today)) ? today : toIsoDate(end)!];
 }
 
 /** The stock card (库存卡): every movement of one drug at one store, with the running balance. */

@@ -123,14 +123,17 @@ export function LinesTable({
             ['效期', l.expiryDate],
             ...(showBook
               ? ([
-                  ['账面（录入时）', l.bookQtyAtStart === null ? <BookHidden /> : <Qty qty={l.status === 'pending' ? l.bookQtyAtStart : l.bookQty} drug={l} />],
+                  [
+                    '账面（录入时）',
+                    l.bookQtyAtStart === null ? <BookHidden key="b" /> : <Qty key="b" qty={l.status === 'pending' ? l.bookQtyAtStart : l.bookQty} drug={l} />,
+                  ],
                 ] as [string, ReactNode][])
               : []),
-            ['实盘', l.status === 'pending' ? null : <Qty qty={l.countedQty} drug={l} />],
+            ['实盘', l.status === 'pending' ? null : <Qty key="c" qty={l.countedQty} drug={l} />],
             ...(showBook
               ? ([
                   ['差异', <VarianceQty key="v" qty={l.variance} drug={l} />],
-                  ['差异金额（元）', l.variance ? <Money fen={l.varianceAmount} /> : null],
+                  ['差异金额（元）', l.variance ? <Money key="a" fen={l.varianceAmount} /> : null],
                 ] as [string, ReactNode][])
               : []),
             ['盘点人', l.countedByName],
