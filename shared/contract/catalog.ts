@@ -141,8 +141,9 @@ export const drugInput = withDrugRules(z.object(drugFields)).describe(DRUG_RULES
 export type DrugInput = z.input<typeof drugInput>;
 
 /**
- * What a drug picker shows for one hit. stockQty: base units at the asked store (null without a store, and
- * while a blind count hides the drug's book there from the caller: then bookHidden is true).
+ * What a drug picker shows for one hit. stockQty: usable base units at the asked store (not expired, not in
+ * quarantine), expiredQty the expired rest (both null without a store, and while a blind count hides the drug's
+ * book there from the caller: then bookHidden is true).
  */
 const drugId = out.id('药品');
 const genericName = out.text('通用名');
@@ -169,10 +170,16 @@ export const drugHit = z.object({
   rx: out.flag('处方药（false = OTC）'),
   active: out.flag('启用；false = 已停用'),
   stockQty: out
-    .qty('在所给库房的结存（含过期批次）')
+    .qty('在所给库房可用的结存：未过期（有效期不早于中心今天的业务日期）且不在不合格品区的批次')
     .nullable()
-    .describe('在所给库房的结存（数量，最小单位 base units，含过期批次）；null = 没有给 storeId，或盲盘中对调用者隐藏（bookHidden）'),
+    .describe(
+      '在所给库房可用的结存（数量，最小单位 base units）：只计未过期（有效期不早于中心今天的业务日期）且不在不合格品区的批次；null = 没有给 storeId，或盲盘中对调用者隐藏（bookHidden）',
+    ),
   bookHidden: out.flag('盲盘中：该药品在此库房的账面数对调用者隐藏（调用者是正在盘点的人），相应数字为 null；盘点审核或作废后恢复'),
+  expiredQty: out
+    .qty('在所给库房已过期、不计入 stockQty 的结存（不在不合格品区的批次）')
+    .nullable()
+    .describe('在所给库房已过期的结存（数量，最小单位 base units），不计入 stockQty；不含不合格品区的批次；null = 没有给 storeId，或盲盘中隐藏（bookHidden）'),
 });
 export type DrugHit = z.infer<typeof drugHit>;
 

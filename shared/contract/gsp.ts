@@ -489,4 +489,30 @@ export const gspApi = {
     }),
     output: loggerImportResult,
   }),
+  'storage.loggerImports': defineMethod({
+    summary: '记录仪数据的导入记录：文件名、导入人、时间、新增与已导入过（跳过）的读数、填入的时段；新的在前',
+    access: HUB_STOCK_ROLES,
+    write: false,
+    input: z
+      .object({
+        areaId: about(id.optional(), '只看该储存区；省略 = 全部'),
+        limit: z.number().int().min(1).max(500).default(50).describe('最多返回的导入记录数，1–500'),
+      })
+      .default({ limit: 50 }),
+    output: z
+      .array(
+        z.object({
+          id: out.id('导入记录'),
+          areaId: out.id('储存区'),
+          areaName: out.text('储存区名称'),
+          fileName: out.text('导入的文件名'),
+          rowsNew: out.count('新增的读数'),
+          rowsKnown: out.count('已导入过、因此跳过的读数'),
+          slotsFilled: out.count('由这次导入填入的温湿度记录（时段）'),
+          importedByName: out.text('导入人'),
+          importedAt: out.instant('导入时刻'),
+        }),
+      )
+      .describe('导入记录，新的在前'),
+  }),
 };

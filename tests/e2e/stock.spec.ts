@@ -120,7 +120,8 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await doc.getByLabel('药品检索').fill('amxl');
   await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('阿莫西林胶囊');
   await doc.getByLabel('药品检索').press('Enter');
-  const clinicRows = doc.locator('.ant-table-tbody tr.ant-table-row');
+  // On a phone each movement is a card (PhoneCards), with the same figures as the desktop table's row.
+  const clinicRows = doc.locator('.phone-card');
   await expect(clinicRows).toHaveCount(2);
   await expect(clinicRows.nth(0)).toContainText('签收入库');
   await expect(clinicRows.nth(0)).toContainText('1盒');
@@ -202,7 +203,7 @@ test('a late entry (补录): refused, with the reason, before the goods came; ac
     await doc.getByLabel('药品检索').fill('amxl');
     await expect(doc.locator('.drug-picker-popup .drug-hit').first()).toContainText('阿莫西林胶囊');
     await doc.getByLabel('药品检索').press('Enter');
-    const rows = doc.locator('.ant-table-tbody tr.ant-table-row');
+    const rows = doc.locator('.phone-card');
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toContainText('2026-03-16');
     await expect(rows.nth(0)).not.toContainText('补录');

@@ -86,4 +86,5 @@ export const gspSamples: SampleRegistry = {
   },
   'storage.loggerPreview': { input: async (ctx) => ({ areaId: await hubArea(ctx), file: loggerFile(ctx.f.seq()) }) },
   'storage.loggerImport': { input: async (ctx) => ({ areaId: await hubArea(ctx), file: loggerFile(ctx.f.seq()) }) },
+  'storage.loggerImports': { input: async (ctx) => ({ areaId: await hubArea(ctx) }) },
 };

@@ -135,6 +135,8 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     // A logger file's temperatures and humidities and the slots they fill: no stock.
     'storage.loggerPreview',
     'storage.loggerImport',
+    // Past logger imports: file names and row counts of readings, no stock.
+    'storage.loggerImports',
   ],
   'documents and their lists: movements (received, issued, signed, dispensed, returned, written off, ordered, paid), the counter’s own records': [
     'receipts.create',

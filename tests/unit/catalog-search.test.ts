@@ -240,6 +240,36 @@ describe('catalog.search stock and authorization', () => {
     expect(hub0.find((h) => h.id === ids.amxl)?.stockQty).toBe(0);
   });
 
+  it('counts only usable lots (not expired as of the business date, not in quarantine) and says how much has expired', async () => {
+    // The hub's business date is 2026-03-02. 地塞米松 on the shelf: 7支 expired yesterday, 5支 expiring today (still
+    // usable, as first-expiry-first has it), 20支 in quarantine (never usable, never counted as expired either).
+    const db = hub.runtime.app.db;
+    const at = hub.clock.now().toISOString();
+    const userId = (db.prepare('SELECT id FROM users ORDER BY id LIMIT 1').get() as { id: number }).id;
+    const shelve = (batch: string, expiry: string, qty: number) => {
+      const lot = Number(
+        db.prepare('INSERT INTO lots (drug_id, batch_no, expiry_date, unit_cost, created_at) VALUES (?, ?, ?, 100000, ?)').run(ids.dex, batch, expiry, at)
+          .lastInsertRowid,
+      );
+      db.prepare('INSERT INTO stock_balances (store_id, lot_id, drug_id, qty, value) VALUES (?, ?, ?, ?, ?)').run(ownStore, lot, ids.dex, qty, qty * 10);
+      return lot;
+    };
+    shelve('DX-OLD', '2026-03-01', 7);
+    shelve('DX-TODAY', '2026-03-02', 5);
+    const held = shelve('DX-HELD', '2028-01-31', 20);
+    db.prepare(
+      `INSERT INTO quarantine_lots (lot_id, origin_lot_id, status, reason_code, reason, source_type, source_id, created_by, created_at)
+       VALUES (?, ?, 'fail', 'damaged', '破损', 'return', 1, ?, ?)`,
+    ).run(held, held, userId, at);
+
+    const hit = (await doctor.call('catalog.search', { q: '地塞米松', storeId: ownStore })).find((h) => h.id === ids.dex);
+    expect(hit).toMatchObject({ stockQty: 5, expiredQty: 7, bookHidden: false });
+    const amxl = (await doctor.call('catalog.search', { q: 'amxl', storeId: ownStore })).find((h) => h.id === ids.amxl);
+    expect(amxl).toMatchObject({ stockQty: 78, expiredQty: 0 });
+    // Without a store there is no stock to tell.
+    expect((await pharmacist.call('catalog.search', { q: '地塞米松' })).find((h) => h.id === ids.dex)).toMatchObject({ stockQty: null, expiredQty: null });
+  });
+
   it("refuses a village doctor another clinic's store (403) and records the attempt", async () => {
     await expect(doctor.call('catalog.search', { q: 'amxl', storeId: otherStore })).rejects.toMatchObject({ code: 'FORBIDDEN_CLINIC' });
     const transit = hub.runtime.app.db.prepare("SELECT id FROM stores WHERE kind = 'transit' LIMIT 1").get() as { id: number };

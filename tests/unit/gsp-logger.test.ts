@@ -148,6 +148,24 @@ describe('storage.loggerImport', () => {
     expect(changed.message).toContain('2026-03-01 08:50 已导入过不同的读数（温度 18.4 ℃、湿度 53%）');
   });
 
+  it('lists past imports newest first with file, who, when and rows added or skipped as already imported', async () => {
+    await pharmacist.call('storage.loggerImport', { areaId, file: csv(DEVICE_FILE, '常温库-2月.csv') });
+    hub.clock.advance(60_000);
+    await pharmacist.call('storage.loggerImport', { areaId, file: csv(`${DEVICE_FILE}\n2026-03-02 08:30,18.0,52`, '常温库-3月.csv') });
+    // The same file again changed nothing, so it left no import behind.
+    await pharmacist.call('storage.loggerImport', { areaId, file: csv(DEVICE_FILE, '再导一次.csv') });
+    const past = await pharmacist.call('storage.loggerImports', { areaId });
+    expect(past.map((p) => [p.fileName, p.areaName, p.importedByName, p.rowsNew, p.rowsKnown, p.slotsFilled])).toEqual([
+      ['常温库-3月.csv', '常温库', '周药师', 1, 6, 0],
+      ['常温库-2月.csv', '常温库', '周药师', 6, 0, 3],
+    ]);
+    expect(past[0].importedAt > past[1].importedAt).toBe(true);
+    expect(await pharmacist.call('storage.loggerImports', {})).toHaveLength(2);
+    const clinicId = (sql(db(), 'SELECT id FROM clinics LIMIT 1').get() as { id: number }).id;
+    const doctor = await createUser(hub, { username: 'cy09', role: 'village_doctor', clinicId });
+    expect((await failure(doctor.call('storage.loggerImports', {}))).code).toBe('FORBIDDEN');
+  });
+
   it('fills only empty slots with the nearest row, marked as from the logger; a written slot keeps its reading', async () => {
     await pharmacist.call('storage.record', { areaId, readingDate: '2026-03-01', slot: 'pm', temperature: 205, humidity: 50 });
     const p = await pharmacist.call('storage.loggerPreview', { areaId, file: csv(DEVICE_FILE) });

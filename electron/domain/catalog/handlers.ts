@@ -92,10 +92,12 @@ function exportFilename(today: string): string {
 export const catalogHandlers = defineHandlers({
   'catalog.search': (ctx, input) => {
     const storeId = checkStore(ctx, input.storeId);
-    const hits = searchDrugs(ctx.db, { q: input.q, storeId, limit: input.limit, includeInactive: input.includeInactive });
+    const hits = searchDrugs(ctx.db, { q: input.q, storeId, today: ctx.today, limit: input.limit, includeInactive: input.includeInactive });
     // During a blind count the counter does not see the book of the drugs under count (stocktake/blind.ts).
     const sight = bookSight(ctx);
-    return hits.map((h) => (storeId !== null && sight.hides(storeId, h.id) ? { ...h, stockQty: null, bookHidden: true } : { ...h, bookHidden: false }));
+    return hits.map((h) =>
+      storeId !== null && sight.hides(storeId, h.id) ? { ...h, stockQty: null, expiredQty: null, bookHidden: true } : { ...h, bookHidden: false },
+    );
   },
 
   'catalog.get': (ctx, input) => getDrug(ctx.db, input.id),

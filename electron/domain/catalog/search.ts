@@ -3,6 +3,7 @@ import type { DrugHit } from '../../../shared/contract/catalog';
 import { normalizeCode } from '../../../shared/drugCodes';
 import { normalizeGtin, parseTraceCode } from '../../../shared/traceCodes';
 import { normalizeSearchText } from './searchIndex';
+import { notQuarantined } from '../stock/quarantine-guard';
 
 /**
  * Drug search, through indexes only. A query's first word is looked up as
@@ -200,19 +201,34 @@ function sortByDrugOrder(db: ReadDb, ids: number[]): number[] {
     .all({ ids: JSON.stringify(ids) }) as number[];
 }
 
+/**
+ * What a picker may promise: lots not expired as of the hub's business date (the expiry day itself still counts,
+ * as in first-expiry-first) and not in quarantine; the expired rest is told apart so the doctor knows it is there.
+ */
+const STOCK_AT_STORE = `SELECT b.drug_id AS drugId,
+    sum(CASE WHEN l.expiry_date >= @today THEN b.qty ELSE 0 END) AS usable,
+    sum(CASE WHEN l.expiry_date < @today THEN b.qty ELSE 0 END) AS expired
+  FROM stock_balances b JOIN lots l ON l.id = b.lot_id
+  WHERE b.store_id = @storeId AND b.drug_id IN (SELECT value FROM json_each(@ids)) AND ${notQuarantined('b.lot_id')}
+  GROUP BY b.drug_id`;
+
 const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS genericName, d.trade_name AS tradeName,
     d.dosage_form AS dosageForm, d.spec, d.pack_unit AS packUnit, d.base_unit AS baseUnit, d.pack_size AS packSize,
     d.manufacturer, d.approval_no AS approvalNo, d.insurance_class AS insuranceClass, d.essential, d.vbp,
     d.vbp_batch AS vbpBatch, d.rx, d.active,
-    CASE WHEN @storeId IS NULL THEN NULL
-         ELSE (SELECT coalesce(sum(b.qty), 0) FROM stock_balances b WHERE b.store_id = @storeId AND b.drug_id = d.id) END AS stockQty
-  FROM drugs d WHERE d.id IN (SELECT value FROM json_each(@ids))`;
+    CASE WHEN @storeId IS NULL THEN NULL ELSE coalesce(s.usable, 0) END AS stockQty,
+    CASE WHEN @storeId IS NULL THEN NULL ELSE coalesce(s.expired, 0) END AS expiredQty
+  FROM drugs d LEFT JOIN (${STOCK_AT_STORE}) s ON s.drugId = d.id
+  WHERE d.id IN (SELECT value FROM json_each(@ids))`;
 
-/** The picker's hits, best first, with the stock at storeId (base units) when one is given. */
-export function searchDrugs(db: ReadDb, opts: { q: string; storeId: number | null; limit: number; includeInactive: boolean }): Omit<DrugHit, 'bookHidden'>[] {
+/** The picker's hits, best first, with the usable and the expired stock at storeId (base units) on `today` when a store is given. */
+export function searchDrugs(
+  db: ReadDb,
+  opts: { q: string; storeId: number | null; today: string; limit: number; includeInactive: boolean },
+): Omit<DrugHit, 'bookHidden'>[] {
   const ids = rankedDrugIds(db, opts.q, opts);
   if (ids.length === 0) return [];
-  const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId }) as Record<string, unknown>[];
+  const rows = sql(db, HIT_SELECT).all({ ids: JSON.stringify(ids), storeId: opts.storeId, today: opts.today }) as Record<string, unknown>[];
   const byId = new Map(
     rows.map((r) => [
       r.id as number,

@@ -7,6 +7,7 @@ import { gspSettings, saveGspSettings } from './settings';
 import { destroyQuarantined, listQuarantine } from '../stock/quarantine';
 import { areaLog, listAreas, recordReading, saveArea, storageToday } from '../storage/readings';
 import { hubStoreId } from '../master-data/stores';
+import { loggerImports } from '../storage/logger-history';
 import { commitLogger, loggerArea, previewLogger, readLoggerFile, type LoggerFile } from '../storage/logger-import';
 
 export const gspHandlers = defineHandlers({
@@ -57,4 +58,5 @@ export const gspHandlers = defineHandlers({
       return result;
     },
   },
+  'storage.loggerImports': (ctx, input) => loggerImports(ctx.db, input),
 });

@@ -68,6 +68,9 @@ function HitOption({ hit, showStock }: { hit: DrugHit; showStock: boolean }) {
             库存 {formatQty(hit.stockQty, hit.packSize, hit.packUnit, hit.baseUnit)}
           </span>
         )}
+        {showStock && (hit.expiredQty ?? 0) > 0 && (
+          <span className="drug-hit-stock empty">另有过期 {formatQty(hit.expiredQty!, hit.packSize, hit.packUnit, hit.baseUnit)}</span>
+        )}
         {showStock && hit.bookHidden && <span className="drug-hit-stock hidden">库存：{BOOK_HIDDEN_TEXT}</span>}
       </div>
     </div>

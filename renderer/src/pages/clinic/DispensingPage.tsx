@@ -48,11 +48,27 @@ function StockHint({ drug, inDraft }: { drug: DrugHit; inDraft: number }) {
   if (drug.bookHidden) return <Typography.Text type="secondary">库存：{BOOK_HIDDEN_TEXT}</Typography.Text>;
   if (drug.stockQty === null) return null;
   const left = drug.stockQty - inDraft;
-  if (drug.stockQty === 0) return <Typography.Text type="danger">本室无库存</Typography.Text>;
-  return (
-    <Typography.Text type={left > 0 ? 'secondary' : 'danger'}>
-      可用 <Qty qty={Math.max(left, 0)} drug={drug} />
+  // Expired lots are on the shelf but cannot be used: said beside the usable figure, never added to it.
+  const expired = (drug.expiredQty ?? 0) > 0 && (
+    <Typography.Text type="warning">
+      {' '}
+      另有过期 <Qty qty={drug.expiredQty} drug={drug} />
     </Typography.Text>
+  );
+  if (drug.stockQty === 0)
+    return (
+      <span>
+        <Typography.Text type="danger">本室无库存</Typography.Text>
+        {expired}
+      </span>
+    );
+  return (
+    <span>
+      <Typography.Text type={left > 0 ? 'secondary' : 'danger'}>
+        可用 <Qty qty={Math.max(left, 0)} drug={drug} />
+      </Typography.Text>
+      {expired}
+    </span>
   );
 }
 

@@ -181,7 +181,16 @@ const cellText = (c: LogDay['am'], what: 'time' | 'temp' | 'rh' | 'who') => {
   if (what === 'time') return <span className="print-nowrap">{r.readAt}</span>;
   if (what === 'temp') return <span className="print-nowrap">{out ? <strong>{formatTemp(r.temperature)}</strong> : formatTemp(r.temperature)}</span>;
   if (what === 'rh') return <span className="print-nowrap">{r.humidity}%</span>;
-  return small(r.recordedByName);
+  // A slot filled from the data logger says so: the inspector must tell a device's reading from a person's.
+  return r.fromLogger ? (
+    <span className="print-small">
+      {r.recordedByName}
+      <br />
+      来源：记录仪
+    </span>
+  ) : (
+    small(r.recordedByName)
+  );
 };
 
 const LOG_COLUMNS: PrintColumn<LogDay>[] = [
@@ -238,6 +247,7 @@ export function EnvLogPrint() {
           notes={
             <>
               本月超出范围 {l.outOfRange} 次，缺记 {l.missed} 次（加粗为超出范围）。
+              {l.days.some((d) => d.am.reading?.fromLogger || d.pm.reading?.fromLogger) && ' “来源：记录仪”的时段取自温湿度记录仪导出的数据，记录人为导入人。'}
               {l.corrections.length > 0 &&
                 ` 更正：${l.corrections.map((c) => `${c.readingDate.slice(5)}${c.slot === 'am' ? '上午' : '下午'}原记 ${formatTemp(c.temperature)} ${c.humidity}%（${c.recordedByName}）`).join('；')}。`}
             </>

@@ -4,6 +4,9 @@ import type { MethodOutput } from '../../../../shared/contract';
 import type { LoggerMapping } from '../../../../shared/contract/gsp';
 import { formatTemp, LOGGER_COLUMNS, READING_SLOT_LABELS } from '../../../../shared/gsp';
 import { call } from '../../api/client';
+import { useApiQuery } from '../../api/hooks';
+import { formatDateTime } from '../../components/format';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
 import { useImportFlow } from '../../components/import/useImportFlow';
 
@@ -37,13 +40,24 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
             return { readingDate, slot: slot as 'am' | 'pm', action };
           }),
       }),
-    invalidates: ['storage.today', 'storage.log'],
+    invalidates: ['storage.today', 'storage.log', 'storage.loggerImports'],
   });
   const restart = () => {
     setActions({});
     reset();
   };
   const cleanRows = preview ? preview.totalRows - preview.errorRows : 0;
+  const phone = usePhone();
+  const actionInput = (s: SlotRow) => (
+    <Input
+      size="small"
+      maxLength={200}
+      placeholder="超出范围：填写采取的措施"
+      aria-label={`${s.readingDate} ${READING_SLOT_LABELS[s.slot]} 采取的措施`}
+      value={actions[slotKey(s)] ?? ''}
+      onChange={(e) => setActions({ ...actions, [slotKey(s)]: e.target.value })}
+    />
+  );
   return (
     <Card size="small" title="导入记录仪数据" style={{ marginTop: 16, maxWidth: 940 }}>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -93,7 +107,21 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
               {
                 key: 'slots',
                 label: `时段（${preview.slots.length}）`,
-                children: (
+                children: phone ? (
+                  <PhoneCards<SlotRow>
+                    rows={preview.slots}
+                    rowKey={slotKey}
+                    card={(s) => ({
+                      title: `${s.readingDate} ${READING_SLOT_LABELS[s.slot]}`,
+                      tags: s.status === 'needsAction' ? null : <Tag color={STATUS[s.status].color}>{STATUS[s.status].label}</Tag>,
+                      fields: [
+                        ['读数时刻', s.measuredAt.slice(11)],
+                        ['温湿度', `${formatTemp(s.temperature)} ${s.humidity}%`],
+                      ],
+                      footer: s.status === 'needsAction' && actionInput(s),
+                    })}
+                  />
+                ) : (
                   <Table<SlotRow>
                     size="small"
                     rowKey={slotKey}
@@ -108,18 +136,7 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
                       {
                         title: '结果',
                         key: 'status',
-                        render: (_, s) =>
-                          s.status === 'needsAction' ? (
-                            <Input
-                              size="small"
-                              maxLength={200}
-                              placeholder="超出范围：填写采取的措施"
-                              value={actions[slotKey(s)] ?? ''}
-                              onChange={(e) => setActions({ ...actions, [slotKey(s)]: e.target.value })}
-                            />
-                          ) : (
-                            <Tag color={STATUS[s.status].color}>{STATUS[s.status].label}</Tag>
-                          ),
+                        render: (_, s) => (s.status === 'needsAction' ? actionInput(s) : <Tag color={STATUS[s.status].color}>{STATUS[s.status].label}</Tag>),
                       },
                     ]}
                   />
@@ -159,6 +176,54 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
           </div>
         </>
       )}
+      <LoggerImportHistory />
     </Card>
+  );
+}
+
+type PastImport = MethodOutput<'storage.loggerImports'>[number];
+
+/** The files imported before: which, by whom, when, and what each added or skipped as already imported. */
+function LoggerImportHistory() {
+  const phone = usePhone();
+  const past = useApiQuery('storage.loggerImports', {});
+  if (!past.data?.length) return null;
+  return (
+    <div style={{ marginTop: 16 }}>
+      <Typography.Title level={5}>导入记录</Typography.Title>
+      {phone ? (
+        <PhoneCards<PastImport>
+          rows={past.data}
+          rowKey={(r) => r.id}
+          card={(r) => ({
+            title: r.fileName,
+            fields: [
+              ['储存区', r.areaName],
+              ['导入人', r.importedByName],
+              ['时间', formatDateTime(r.importedAt)],
+              ['新增读数', `${r.rowsNew} 条`],
+              ['已导入过（跳过）', `${r.rowsKnown} 条`],
+              ['填入时段', `${r.slotsFilled} 个`],
+            ],
+          })}
+        />
+      ) : (
+        <Table<PastImport>
+          size="small"
+          rowKey="id"
+          dataSource={past.data}
+          pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
+          columns={[
+            { title: '文件', dataIndex: 'fileName', ellipsis: true },
+            { title: '储存区', dataIndex: 'areaName', width: 100 },
+            { title: '导入人', dataIndex: 'importedByName', width: 90 },
+            { title: '时间', dataIndex: 'importedAt', width: 150, render: (t: string) => formatDateTime(t) },
+            { title: '新增读数', dataIndex: 'rowsNew', width: 90, align: 'right' },
+            { title: '已导入过（跳过）', dataIndex: 'rowsKnown', width: 130, align: 'right' },
+            { title: '填入时段', dataIndex: 'slotsFilled', width: 90, align: 'right' },
+          ]}
+        />
+      )}
+    </div>
   );
 }

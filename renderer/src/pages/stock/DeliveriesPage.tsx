@@ -13,6 +13,7 @@ import { BOX_STATE_LABELS } from '../../../../shared/traceCodes';
 import { PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
 import { ScanInput, type ScanResult } from '../../components/ScanInput';
 import { useApiLookup } from '../trace/useTraceLookup';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -299,6 +300,12 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
   const [status, setStatus] = useState<'in_transit' | 'signed' | 'discrepancy' | 'resolved'>();
   const list = useApiQuery('deliveries.list', { status, limit: 200 });
   const [viewing, setViewing] = useState<number | null>(null);
+  const phone = usePhone();
+  const open = (r: { id: number; docNo: string }) => (
+    <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>
+      {r.docNo}
+    </Button>
+  );
   return (
     <>
       <Select
@@ -309,30 +316,42 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
         onChange={setStatus}
         options={(['in_transit', 'discrepancy', 'signed', 'resolved'] as const).map((value) => ({ value, label: DELIVERY_STATUS_LABELS[value] }))}
       />
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.isLoading}
-        dataSource={list.data}
-        scroll={{ x: 800 }}
-        columns={[
-          {
-            title: '配送单号',
-            dataIndex: 'docNo',
-            render: (d: string, r) => (
-              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setViewing(r.id)}>
-                {d}
-              </Button>
-            ),
-          },
-          ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
-          { title: '出库日期', dataIndex: 'businessDate', width: 110 },
-          { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },
-          { title: '金额（元）', dataIndex: 'totalAmount', align: 'right' as const, render: (a: number) => <Money fen={a} /> },
-          { title: '状态', dataIndex: 'status', width: 120, render: (s: string) => <StatusTag status={s} /> },
-          { title: '签收人', dataIndex: 'signedByName', width: 90 },
-        ]}
-      />
+      {phone ? (
+        <PhoneCards
+          rows={list.data}
+          rowKey={(r) => r.id}
+          loading={list.isLoading}
+          emptyText="没有配送单"
+          card={(r) => ({
+            title: open(r),
+            tags: <StatusTag status={r.status} />,
+            fields: [
+              ...(clinicView ? [] : [['村卫生室', r.clinicName] as [string, string]]),
+              ['出库日期', r.businessDate],
+              ['品规数', r.lineCount],
+              ['金额（元）', <Money key="a" fen={r.totalAmount} />],
+              ['签收人', r.signedByName],
+            ],
+          })}
+        />
+      ) : (
+        <Table
+          rowKey="id"
+          size="middle"
+          loading={list.isLoading}
+          dataSource={list.data}
+          scroll={{ x: 800 }}
+          columns={[
+            { title: '配送单号', dataIndex: 'docNo', render: (_: string, r) => open(r) },
+            ...(clinicView ? [] : [{ title: '村卫生室', dataIndex: 'clinicName' }]),
+            { title: '出库日期', dataIndex: 'businessDate', width: 110 },
+            { title: '品规数', dataIndex: 'lineCount', align: 'right' as const, width: 80 },
+            { title: '金额（元）', dataIndex: 'totalAmount', align: 'right' as const, render: (a: number) => <Money fen={a} /> },
+            { title: '状态', dataIndex: 'status', width: 120, render: (s: string) => <StatusTag status={s} /> },
+            { title: '签收人', dataIndex: 'signedByName', width: 90 },
+          ]}
+        />
+      )}
       <DeliveryDetailDrawer id={viewing} onClose={() => setViewing(null)} />
     </>
   );

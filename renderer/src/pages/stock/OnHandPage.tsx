@@ -8,11 +8,33 @@ import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
 import { BookHidden, DrugName, Money, Qty } from '../../components/format';
 import { useSession } from '../../stores/session';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
 import { formatFen } from '../../../../shared/money';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
+
+/** Why a drug needs a look: blind count, expired or near-expiry quantity, below its minimum, out of stock. */
+function StockFlags({ r }: { r: Row }) {
+  return (
+    <Space size={4} wrap>
+      {r.bookHidden && <Tag>盲盘中</Tag>}
+      {(r.expiredQty ?? 0) > 0 && (
+        <Tag color="red">
+          过期 <Qty qty={r.expiredQty} drug={r} />
+        </Tag>
+      )}
+      {(r.nearExpiryQty ?? 0) > 0 && (
+        <Tag color="orange">
+          近效期 <Qty qty={r.nearExpiryQty} drug={r} />
+        </Tag>
+      )}
+      {r.belowMin && <Tag color="gold">低于下限</Tag>}
+      {r.qty === 0 && <Tag color="red">缺货</Tag>}
+    </Space>
+  );
+}
 
 /** Stock on hand at one store, by drug, with its lots and expiry. */
 export default function OnHandPage() {
@@ -26,6 +48,7 @@ export default function OnHandPage() {
   const store = stores.data?.find((st) => st.id === storeId);
   const [action, setAction] = useState<LotActionTarget | null>(null);
   const canAct = user.role !== 'finance';
+  const phone = usePhone();
   const actionsFor = (): { action: LotAction; label: string }[] => {
     if (!store || !canAct) return [];
     if (store.kind === 'hub')
@@ -71,6 +94,7 @@ export default function OnHandPage() {
       }
     >
       <Segmented<Filter>
+        className="segmented-wrap"
         style={{ marginBottom: 12 }}
         value={filter}
         onChange={(v) => {
@@ -86,131 +110,155 @@ export default function OnHandPage() {
           { value: 'all', label: '全部' },
         ]}
       />
-      <Table<Row>
-        rowKey="drugId"
-        size="middle"
-        loading={stock.isLoading}
-        dataSource={stock.data?.rows}
-        scroll={{ x: 900 }}
-        pagination={{ current: page, pageSize: 50, total: stock.data?.total, onChange: setPage, showTotal: (t) => `共 ${t} 种` }}
-        expandable={{
-          rowExpandable: (r) => r.lots.length > 0,
-          expandedRowRender: (r) => (
-            <Table
-              rowKey="lotId"
-              size="small"
-              pagination={false}
-              dataSource={r.lots}
-              columns={[
-                { title: '批号', dataIndex: 'batchNo' },
-                { title: '生产日期', dataIndex: 'mfgDate' },
-                {
-                  title: '有效期至',
-                  dataIndex: 'expiryDate',
-                  render: (d: string, l) => (
-                    <Space>
-                      {d}
-                      {l.expired && <Tag color="red">已过期</Tag>}
-                      {l.nearExpiry && <Tag color="orange">近效期</Tag>}
-                    </Space>
-                  ),
-                },
-                { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number) => <Qty qty={q} drug={r} showBase /> },
-                { title: '金额（元）', dataIndex: 'value', align: 'right', render: (v: number) => <Money fen={v} /> },
-                { title: '来源', dataIndex: 'supplierName', responsive: ['lg'] },
-                {
-                  title: '',
-                  key: 'ops',
-                  render: (_, lot) => (
-                    <Space size={0}>
-                      {actionsFor().map((a) => (
-                        <Button key={a.action} type="link" size="small" onClick={() => store && setAction({ action: a.action, store, lot, drug: r })}>
-                          {a.label}
-                        </Button>
-                      ))}
-                    </Space>
-                  ),
-                },
-              ]}
-            />
-          ),
-        }}
-        columns={[
-          {
-            title: '药品',
-            key: 'drug',
-            render: (_, r) => (
-              <Space orientation="vertical" size={0}>
-                <DrugName name={r.genericName} spec={r.spec} manufacturer={r.manufacturer} />
-                <Space size={4}>
-                  {r.vbp && <Tag color="magenta">集采</Tag>}
-                  {r.insuranceClass !== 'none' && <Tag color="blue">医保{r.insuranceClass === 'A' ? '甲' : '乙'}</Tag>}
+      {phone ? (
+        <PhoneCards<Row>
+          rows={stock.data?.rows}
+          rowKey={(r) => r.drugId}
+          loading={stock.isLoading}
+          emptyText="没有符合条件的药品"
+          page={{ current: page, pageSize: 50, total: stock.data?.total, onChange: setPage }}
+          card={(r) => ({
+            title: `${r.genericName} ${r.spec}`,
+            tags: <StockFlags r={r} />,
+            fields: [
+              ['库存', r.bookHidden ? <BookHidden key="q" /> : <Qty key="q" qty={r.qty} drug={r} showBase />],
+              ['金额（元）', r.bookHidden ? null : <Money key="v" fen={r.value} />],
+              ['最早效期', r.earliestExpiry],
+              ['下限', r.minQty === null ? null : <Qty key="m" qty={r.minQty} drug={r} />],
+              ['厂家', r.manufacturer],
+            ],
+            footer: (
+              <>
+                {r.lots.map((lot) => (
+                  <div key={lot.lotId} className="phone-card-lot">
+                    <span>
+                      批号 {lot.batchNo} · 有效期至 {lot.expiryDate} · <Qty qty={lot.qty} drug={r} />
+                    </span>
+                    {lot.expired && <Tag color="red">已过期</Tag>}
+                    {lot.nearExpiry && <Tag color="orange">近效期</Tag>}
+                    {actionsFor().map((a) => (
+                      <Button key={a.action} size="small" onClick={() => store && setAction({ action: a.action, store, lot, drug: r })}>
+                        {a.label}
+                      </Button>
+                    ))}
+                  </div>
+                ))}
+                {!r.bookHidden && <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>库存台账</Link>}
+              </>
+            ),
+          })}
+        />
+      ) : (
+        <Table<Row>
+          rowKey="drugId"
+          size="middle"
+          loading={stock.isLoading}
+          dataSource={stock.data?.rows}
+          scroll={{ x: 900 }}
+          pagination={{ current: page, pageSize: 50, total: stock.data?.total, onChange: setPage, showTotal: (t) => `共 ${t} 种` }}
+          expandable={{
+            rowExpandable: (r) => r.lots.length > 0,
+            expandedRowRender: (r) => (
+              <Table
+                rowKey="lotId"
+                size="small"
+                pagination={false}
+                dataSource={r.lots}
+                columns={[
+                  { title: '批号', dataIndex: 'batchNo' },
+                  { title: '生产日期', dataIndex: 'mfgDate' },
+                  {
+                    title: '有效期至',
+                    dataIndex: 'expiryDate',
+                    render: (d: string, l) => (
+                      <Space>
+                        {d}
+                        {l.expired && <Tag color="red">已过期</Tag>}
+                        {l.nearExpiry && <Tag color="orange">近效期</Tag>}
+                      </Space>
+                    ),
+                  },
+                  { title: '数量', dataIndex: 'qty', align: 'right', render: (q: number) => <Qty qty={q} drug={r} showBase /> },
+                  { title: '金额（元）', dataIndex: 'value', align: 'right', render: (v: number) => <Money fen={v} /> },
+                  { title: '来源', dataIndex: 'supplierName', responsive: ['lg'] },
+                  {
+                    title: '',
+                    key: 'ops',
+                    render: (_, lot) => (
+                      <Space size={0}>
+                        {actionsFor().map((a) => (
+                          <Button key={a.action} type="link" size="small" onClick={() => store && setAction({ action: a.action, store, lot, drug: r })}>
+                            {a.label}
+                          </Button>
+                        ))}
+                      </Space>
+                    ),
+                  },
+                ]}
+              />
+            ),
+          }}
+          columns={[
+            {
+              title: '药品',
+              key: 'drug',
+              render: (_, r) => (
+                <Space orientation="vertical" size={0}>
+                  <DrugName name={r.genericName} spec={r.spec} manufacturer={r.manufacturer} />
+                  <Space size={4}>
+                    {r.vbp && <Tag color="magenta">集采</Tag>}
+                    {r.insuranceClass !== 'none' && <Tag color="blue">医保{r.insuranceClass === 'A' ? '甲' : '乙'}</Tag>}
+                  </Space>
                 </Space>
-              </Space>
-            ),
-          },
-          { title: '医保编码', dataIndex: 'nhsaCode', width: 180, ellipsis: true, responsive: ['lg'] },
-          {
-            title: '库存',
-            dataIndex: 'qty',
-            align: 'right',
-            width: 150,
-            render: (q: number | null, r) => (r.bookHidden ? <BookHidden /> : <Qty qty={q} drug={r} showBase />),
-            onCell: (r) => (r.bookHidden ? { colSpan: 2 } : {}),
-          },
-          {
-            title: '金额（元）',
-            dataIndex: 'value',
-            align: 'right',
-            width: 120,
-            render: (v: number | null) => <Money fen={v} />,
-            onCell: (r) => (r.bookHidden ? { colSpan: 0 } : {}),
-          },
-          {
-            title: '下限',
-            dataIndex: 'minQty',
-            align: 'right',
-            width: 110,
-            render: (m: number | null, r) =>
-              m === null ? (
-                ''
-              ) : (
-                <Typography.Text type={r.belowMin ? 'danger' : undefined}>
-                  <Qty qty={m} drug={r} />
-                </Typography.Text>
               ),
-          },
-          { title: '最早效期', dataIndex: 'earliestExpiry', width: 110 },
-          {
-            title: '提示',
-            key: 'flags',
-            width: 170,
-            render: (_, r) => (
-              <Space size={4} wrap>
-                {r.bookHidden && <Tag>盲盘中</Tag>}
-                {(r.expiredQty ?? 0) > 0 && (
-                  <Tag color="red">
-                    过期 <Qty qty={r.expiredQty} drug={r} />
-                  </Tag>
-                )}
-                {(r.nearExpiryQty ?? 0) > 0 && (
-                  <Tag color="orange">
-                    近效期 <Qty qty={r.nearExpiryQty} drug={r} />
-                  </Tag>
-                )}
-                {r.belowMin && <Tag color="gold">低于下限</Tag>}
-                {r.qty === 0 && <Tag color="red">缺货</Tag>}
-              </Space>
-            ),
-          },
-          {
-            title: '',
-            key: 'card',
-            width: 80,
-            render: (_, r) => (r.bookHidden ? null : <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>),
-          },
-        ]}
-      />
+            },
+            { title: '医保编码', dataIndex: 'nhsaCode', width: 180, ellipsis: true, responsive: ['lg'] },
+            {
+              title: '库存',
+              dataIndex: 'qty',
+              align: 'right',
+              width: 150,
+              render: (q: number | null, r) => (r.bookHidden ? <BookHidden /> : <Qty qty={q} drug={r} showBase />),
+              onCell: (r) => (r.bookHidden ? { colSpan: 2 } : {}),
+            },
+            {
+              title: '金额（元）',
+              dataIndex: 'value',
+              align: 'right',
+              width: 120,
+              render: (v: number | null) => <Money fen={v} />,
+              onCell: (r) => (r.bookHidden ? { colSpan: 0 } : {}),
+            },
+            {
+              title: '下限',
+              dataIndex: 'minQty',
+              align: 'right',
+              width: 110,
+              render: (m: number | null, r) =>
+                m === null ? (
+                  ''
+                ) : (
+                  <Typography.Text type={r.belowMin ? 'danger' : undefined}>
+                    <Qty qty={m} drug={r} />
+                  </Typography.Text>
+                ),
+            },
+            { title: '最早效期', dataIndex: 'earliestExpiry', width: 110 },
+            {
+              title: '提示',
+              key: 'flags',
+              width: 170,
+              render: (_, r) => <StockFlags r={r} />,
+            },
+            {
+              title: '',
+              key: 'card',
+              width: 80,
+              render: (_, r) => (r.bookHidden ? null : <Link to={`/stock/card?store=${storeId}&drug=${r.drugId}`}>台账</Link>),
+            },
+          ]}
+        />
+      )}
       <LotActionModal target={action} onClose={() => setAction(null)} />
     </Page>
   );

@@ -10,6 +10,14 @@ import { StoreSelect } from '../../components/StoreSelect';
 import { Money, Qty } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
 import { hubMonth, hubToday } from '../../components/hubClock';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
+
+/** From the first of a month to its last day, or to today in the current month. */
+function monthRange(m: dayjs.Dayjs): [string, string] {
+  const today = hubToday();
+  const end = m.endOf('month');
+  return [toIsoDate(m.startOf('month'))!, end.isAfter(dayjs(today)) ? today : toIsoDate(end)!];
+}
 
 /** The stock card (库存卡): every movement of one drug at one store, with the running balance. */
 export default function StockCardPage() {
@@ -29,6 +37,14 @@ export default function StockCardPage() {
     { enabled: storeId !== undefined && drugId !== undefined },
   );
   const c = card.data;
+  const phone = usePhone();
+  const movementText = (r: NonNullable<typeof c>['rows'][number]) => (
+    <>
+      {MOVEMENT_LABELS[r.movement as Movement]}
+      {r.reversesId && <Tag color="default">冲销</Tag>}
+      {r.reversed && <Tag color="default">已冲销</Tag>}
+    </>
+  );
 
   return (
     <Page
@@ -37,19 +53,32 @@ export default function StockCardPage() {
       extra={
         <>
           <StoreSelect value={storeId} onChange={(id) => set('store', id)} />
-          <div style={{ width: 300 }}>
+          <div style={{ width: phone ? 'min(300px, calc(100vw - 32px))' : 300 }}>
             <DrugPicker
               storeId={storeId}
               onSelect={(hit) => set('drug', hit.id)}
               placeholder={card.data ? `${card.data.drug.drugName} ${card.data.drug.spec}（换药品）` : '选择药品：拼音首字母或名称'}
             />
           </div>
-          <DatePicker.RangePicker
-            value={[dayjs(range[0]), dayjs(range[1])]}
-            onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}
-            allowClear={false}
-            aria-label="日期范围"
-          />
+          {phone ? (
+            // A single month on a phone: the range picker's two calendars are wider than the screen.
+            <DatePicker
+              picker="month"
+              value={dayjs(range[0])}
+              onChange={(m) => m && setRange(monthRange(m))}
+              allowClear={false}
+              disabledDate={(d) => d.isAfter(dayjs(hubToday()), 'month')}
+              inputReadOnly
+              aria-label="月份"
+            />
+          ) : (
+            <DatePicker.RangePicker
+              value={[dayjs(range[0]), dayjs(range[1])]}
+              onChange={(v) => v?.[0] && v[1] && setRange([toIsoDate(v[0])!, toIsoDate(v[1])!])}
+              allowClear={false}
+              aria-label="日期范围"
+            />
+          )}
         </>
       }
     >
@@ -69,70 +98,94 @@ export default function StockCardPage() {
             </Descriptions.Item>
           </Descriptions>
           {c.truncated && <Alert type="warning" showIcon title="记录过多，只显示了前 2000 笔，请缩短日期范围。" style={{ marginBottom: 12 }} />}
-          <Table
-            rowKey="id"
-            size="small"
-            dataSource={c.rows}
-            pagination={{ pageSize: 100, hideOnSinglePage: true }}
-            scroll={{ x: 1000 }}
-            columns={[
-              {
-                title: '日期',
-                dataIndex: 'businessDate',
-                width: 110,
-                // 补录: booked on an earlier business date than the day it was recorded.
-                render: (d: string, r) => (
+          {phone ? (
+            <PhoneCards
+              rows={c.rows}
+              rowKey={(r) => r.id}
+              emptyText="这段时间没有收发"
+              card={(r) => ({
+                title: (
                   <>
-                    {d}
-                    {r.backdated && (
-                      <Tag color="orange" style={{ marginLeft: 4 }} title={`业务日期 ${d}，${r.recordedOn} 记账`}>
-                        补录 {r.recordedOn.slice(5)}
-                      </Tag>
-                    )}
+                    {r.businessDate} {movementText(r)}
                   </>
                 ),
-              },
-              {
-                title: '业务',
-                dataIndex: 'movement',
-                width: 140,
-                render: (m: Movement, r) => (
-                  <>
-                    {MOVEMENT_LABELS[m]}
-                    {r.reversesId && <Tag color="default">冲销</Tag>}
-                    {r.reversed && <Tag color="default">已冲销</Tag>}
-                  </>
-                ),
-              },
-              { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => d ?? `#${r.docId}` },
-              { title: '批号', dataIndex: 'batchNo' },
-              {
-                title: '收入',
-                key: 'in',
-                align: 'right',
-                render: (_, r) => (r.qty > 0 ? <Qty qty={r.qty} drug={c.drug} /> : ''),
-              },
-              {
-                title: '发出',
-                key: 'out',
-                align: 'right',
-                render: (_, r) => (r.qty < 0 ? <Qty qty={-r.qty} drug={c.drug} /> : ''),
-              },
-              { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
-              {
-                title: '结存',
-                dataIndex: 'balanceQty',
-                align: 'right',
-                render: (q: number) => (
-                  <Typography.Text strong>
-                    <Qty qty={q} drug={c.drug} />
-                  </Typography.Text>
-                ),
-              },
-              { title: '结存金额', dataIndex: 'balanceValue', align: 'right', render: (v: number) => <Money fen={v} /> },
-              { title: '经办人', dataIndex: 'userName', width: 90 },
-            ]}
-          />
+                tags: r.backdated && <Tag color="orange">补录 {r.recordedOn.slice(5)}</Tag>,
+                fields: [
+                  ['单据', r.docNo ?? `#${r.docId}`],
+                  ['批号', r.batchNo],
+                  [r.qty > 0 ? '收入' : '发出', <Qty key="q" qty={Math.abs(r.qty)} drug={c.drug} />],
+                  ['金额', <Money key="a" fen={r.amount} />],
+                  [
+                    '结存',
+                    <Typography.Text key="b" strong>
+                      <Qty qty={r.balanceQty} drug={c.drug} />
+                    </Typography.Text>,
+                  ],
+                  ['结存金额', <Money key="v" fen={r.balanceValue} />],
+                  ['经办人', r.userName],
+                ],
+              })}
+            />
+          ) : (
+            <Table
+              rowKey="id"
+              size="small"
+              dataSource={c.rows}
+              pagination={{ pageSize: 100, hideOnSinglePage: true }}
+              scroll={{ x: 1000 }}
+              columns={[
+                {
+                  title: '日期',
+                  dataIndex: 'businessDate',
+                  width: 110,
+                  // 补录: booked on an earlier business date than the day it was recorded.
+                  render: (d: string, r) => (
+                    <>
+                      {d}
+                      {r.backdated && (
+                        <Tag color="orange" style={{ marginLeft: 4 }} title={`业务日期 ${d}，${r.recordedOn} 记账`}>
+                          补录 {r.recordedOn.slice(5)}
+                        </Tag>
+                      )}
+                    </>
+                  ),
+                },
+                {
+                  title: '业务',
+                  dataIndex: 'movement',
+                  width: 140,
+                  render: (_: Movement, r) => movementText(r),
+                },
+                { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => d ?? `#${r.docId}` },
+                { title: '批号', dataIndex: 'batchNo' },
+                {
+                  title: '收入',
+                  key: 'in',
+                  align: 'right',
+                  render: (_, r) => (r.qty > 0 ? <Qty qty={r.qty} drug={c.drug} /> : ''),
+                },
+                {
+                  title: '发出',
+                  key: 'out',
+                  align: 'right',
+                  render: (_, r) => (r.qty < 0 ? <Qty qty={-r.qty} drug={c.drug} /> : ''),
+                },
+                { title: '金额', dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
+                {
+                  title: '结存',
+                  dataIndex: 'balanceQty',
+                  align: 'right',
+                  render: (q: number) => (
+                    <Typography.Text strong>
+                      <Qty qty={q} drug={c.drug} />
+                    </Typography.Text>
+                  ),
+                },
+                { title: '结存金额', dataIndex: 'balanceValue', align: 'right', render: (v: number) => <Money fen={v} /> },
+                { title: '经办人', dataIndex: 'userName', width: 90 },
+              ]}
+            />
+          )}
         </>
       )}
     </Page>

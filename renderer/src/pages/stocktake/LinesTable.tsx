@@ -7,6 +7,7 @@ import { MOVEMENT_LABELS } from '../../../../shared/stock';
 import { VARIANCE_REASON_LABELS } from '../../../../shared/stocktake';
 import { BookHidden, DrugName, Money, Qty, formatDateTime } from '../../components/format';
 import { VarianceQty } from './labels';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 export type Line = Detail['lines'][number];
@@ -97,6 +98,59 @@ export function LinesTable({
   rowSelection?: object;
 }) {
   const showBook = st.bookVisible;
+  const phone = usePhone();
+  const reasonText = (l: Line) => (l.reasonCode ? `${VARIANCE_REASON_LABELS[l.reasonCode]}${l.reasonNote ? `：${l.reasonNote}` : ''}` : '');
+  // The reviewer's selection needs the table's checkboxes; every other view of the lines fits a phone as cards.
+  if (phone && !rowSelection)
+    return (
+      <PhoneCards<Line>
+        rows={st.lines}
+        rowKey={(l) => l.id}
+        card={(l) => ({
+          title: (
+            <>
+              {l.lineNo}. <DrugName name={l.drugName} spec={l.spec} />
+            </>
+          ),
+          tags: (
+            <>
+              {l.origin === 'found' && <Tag color="cyan">账外批次</Tag>}
+              {l.status === 'pending' ? STATUS_TEXT.pending : l.status === 'recount' ? STATUS_TEXT.recount : null}
+            </>
+          ),
+          fields: [
+            ['批号', l.batchNo],
+            ['效期', l.expiryDate],
+            ...(showBook
+              ? ([
+                  [
+                    '账面（录入时）',
+                    l.bookQtyAtStart === null ? <BookHidden key="b" /> : <Qty key="b" qty={l.status === 'pending' ? l.bookQtyAtStart : l.bookQty} drug={l} />,
+                  ],
+                ] as [string, ReactNode][])
+              : []),
+            ['实盘', l.status === 'pending' ? null : <Qty key="c" qty={l.countedQty} drug={l} />],
+            ...(showBook
+              ? ([
+                  ['差异', <VarianceQty key="v" qty={l.variance} drug={l} />],
+                  ['差异金额（元）', l.variance ? <Money key="a" fen={l.varianceAmount} /> : null],
+                ] as [string, ReactNode][])
+              : []),
+            ['盘点人', l.countedByName],
+            ...(extra ?? []).map((c) => [c.title, c.render(l)] as [string, ReactNode]),
+            ['差异原因', st.status === 'approved' ? reasonText(l) : null],
+            ['备注', st.status === 'approved' || showBook ? null : l.note],
+          ],
+          footer:
+            (showBook && l.movements?.length) || l.counts.length > 1 ? (
+              <Space size={4} wrap>
+                {showBook && <MovementsDuring line={l} />}
+                <CountHistory line={l} />
+              </Space>
+            ) : null,
+        })}
+      />
+    );
   return (
     <Table<Line>
       rowKey="id"
@@ -198,7 +252,7 @@ export function LinesTable({
               {
                 title: '差异原因',
                 key: 'reason',
-                render: (_: unknown, l: Line) => (l.reasonCode ? `${VARIANCE_REASON_LABELS[l.reasonCode]}${l.reasonNote ? `：${l.reasonNote}` : ''}` : ''),
+                render: (_: unknown, l: Line) => reasonText(l),
               },
             ]
           : []),
