@@ -156,8 +156,12 @@ test('statements print on A4 with totals, the amount in words, page numbers and 
 test('finance prints the month in one run: the summary, then every clinic’s statement on pages of its own', async ({ page }) => {
   await signIn(page, 'caiwu');
   await page.goto(`${server.url}settlement/clinics?period=2026-10`);
-  await expect(page.getByRole('columnheader', { name: '应结算（用药金额）' })).toBeVisible();
-  const clinics = await page.locator('.ant-table-tbody tr.ant-table-row').count();
+  // The header shows before the rows arrive: count the clinics once the totals row names them.
+  const totalsLabel = page.locator('.statement-total td').first();
+  await expect(totalsLabel).toHaveText(/合计（\d+ 个卫生室）/);
+  const clinics = Number(/(\d+) 个卫生室/.exec(await totalsLabel.innerText())?.[1]);
+  expect(clinics).toBeGreaterThan(1);
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toHaveCount(clinics);
   const totalDue = (await page.locator('.statement-total td').nth(1).innerText()).replace(/[¥\s]/g, '');
   await page.getByRole('button', { name: '批量打印全部结算单' }).click();
   await expect(page.getByRole('heading', { name: '村卫生室药品结算汇总表' })).toBeVisible();
