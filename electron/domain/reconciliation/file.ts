@@ -8,9 +8,7 @@ import { AppError } from '../../errors';
 import {
   dataRowsInSlices,
   FORMAT_LABELS,
-  isSheetFileRefused,
   planSheets,
-  SheetFileCache,
   type ColumnMapping,
   type FieldSpec,
   type Sheet,
@@ -23,6 +21,7 @@ import { headerKey, normalizeCode, parseDateTimeText } from '../../../shared/she
 import { SETTLEMENT_COLUMN_BY_FIELD, SETTLEMENT_COLUMNS, SETTLEMENT_FIELDS, type SettlementField } from '../../../shared/reconciliation';
 import type { SettlementMapping } from '../../../shared/contract/reconciliation';
 import type { FileContent } from '../../../shared/contract/common';
+import { readUploadedWorkbook } from '../uploaded-workbook';
 
 const looksLikeCode = (_v: unknown, text: string) => normalizeCode(text).ok;
 const looksLikeNumber = (v: unknown, text: string) => typeof v === 'number' || /^[-+]?[\d,]*\.?\d+$/.test(text.trim());
@@ -61,15 +60,6 @@ export const SETTLEMENT_SPECS: FieldSpec<SettlementField>[] = SETTLEMENT_COLUMNS
   required: c.required,
 }));
 
-const caches = new WeakMap<OpenHub, SheetFileCache>();
-
-/** One cache per open hub, on the hub's clock (a preview and its commit parse the file once). */
-function cacheOf(hub: OpenHub): SheetFileCache {
-  let cache = caches.get(hub);
-  if (!cache) caches.set(hub, (cache = new SheetFileCache({ now: () => hub.clock.now().getTime() })));
-  return cache;
-}
-
 export interface SettlementFile {
   fileName: string;
   sha256: string;
@@ -90,14 +80,7 @@ export async function readSettlementFile(
   chosenSheets: string[] | undefined,
   given: SettlementMapping | undefined,
 ): Promise<SettlementFile> {
-  const bytes = Buffer.from(file.base64, 'base64');
-  let read: Awaited<ReturnType<SheetFileCache['get']>>;
-  try {
-    read = await cacheOf(hub).get(bytes);
-  } catch (err) {
-    if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
-    throw err;
-  }
+  const read = await readUploadedWorkbook(hub, file);
   const workbook = read.workbook;
   const plan = planSheets(workbook, SETTLEMENT_SPECS, { chosen: chosenSheets });
   if (chosenSheets) {

@@ -15,10 +15,8 @@ import {
   columnName,
   dataRowsInSlices,
   FORMAT_LABELS,
-  isSheetFileRefused,
   planSheets,
   readFieldCell,
-  SheetFileCache,
   type ColumnMapping,
   type FieldSpec,
   type Sheet,
@@ -36,6 +34,7 @@ import {
   type PackageField,
   type PackageLevel,
 } from '../../../shared/tracePackages';
+import { readUploadedWorkbook } from '../uploaded-workbook';
 
 const MAX_ISSUES = 2000;
 const PREVIEW_ROWS = 200;
@@ -49,13 +48,6 @@ const SPECS: FieldSpec<PackageField>[] = PACKAGE_COLUMNS.map((c) => ({
   validate: c.field === 'level' ? (_v, text) => readPackageLevel(text) !== null : (v, text) => readCode(v, text).ok,
   required: c.required,
 }));
-
-const caches = new WeakMap<OpenHub, SheetFileCache>();
-function cacheOf(hub: OpenHub): SheetFileCache {
-  let cache = caches.get(hub);
-  if (!cache) caches.set(hub, (cache = new SheetFileCache({ now: () => hub.clock.now().getTime() })));
-  return cache;
-}
 
 export interface PackageFile {
   fileName: string;
@@ -80,14 +72,7 @@ function readCode(value: unknown, text: string): { ok: true; code: string } | { 
 }
 
 export async function readPackageFile(hub: OpenHub, file: FileContent, given: PackageMapping | undefined): Promise<PackageFile> {
-  const bytes = Buffer.from(file.base64, 'base64');
-  let read: Awaited<ReturnType<SheetFileCache['get']>>;
-  try {
-    read = await cacheOf(hub).get(bytes);
-  } catch (err) {
-    if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
-    throw err;
-  }
+  const read = await readUploadedWorkbook(hub, file);
   const plan = planSheets(read.workbook, SPECS);
   const first = plan.taken[0];
   if (!first) {

@@ -14,10 +14,8 @@ import {
   columnName,
   dataRowsInSlices,
   FORMAT_LABELS,
-  isSheetFileRefused,
   planSheets,
   readFieldCell,
-  SheetFileCache,
   type ColumnMapping,
   type FieldSpec,
   type Sheet,
@@ -37,6 +35,7 @@ import {
 } from '../../../shared/gsp';
 import { parseDateTimeText } from '../../../shared/sheet-values';
 import { gspSettings } from '../gsp/settings';
+import { readUploadedWorkbook } from '../uploaded-workbook';
 
 const MAX_ISSUES = 2000;
 
@@ -54,13 +53,6 @@ const SPECS: FieldSpec<LoggerField>[] = LOGGER_COLUMNS.map((c) => ({
   required: true,
 }));
 
-const caches = new WeakMap<OpenHub, SheetFileCache>();
-function cacheOf(hub: OpenHub): SheetFileCache {
-  let cache = caches.get(hub);
-  if (!cache) caches.set(hub, (cache = new SheetFileCache({ now: () => hub.clock.now().getTime() })));
-  return cache;
-}
-
 export interface LoggerFile {
   fileName: string;
   sha256: string;
@@ -73,14 +65,7 @@ export interface LoggerFile {
 }
 
 export async function readLoggerFile(hub: OpenHub, file: FileContent, given: LoggerMapping | undefined): Promise<LoggerFile> {
-  const bytes = Buffer.from(file.base64, 'base64');
-  let read: Awaited<ReturnType<SheetFileCache['get']>>;
-  try {
-    read = await cacheOf(hub).get(bytes);
-  } catch (err) {
-    if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
-    throw err;
-  }
+  const read = await readUploadedWorkbook(hub, file);
   // One known header is enough: the user maps the other columns (a device's own names, T1/H1).
   const plan = planSheets(read.workbook, SPECS, { minFields: 1 });
   const first = plan.taken[0];

@@ -1,0 +1,26 @@
+/**
+ * An uploaded spreadsheet (settlement file, carton associations, logger readings) read once per hub: the preview
+ * and the import of the same file share one parse through the hub's cache, and a file the reader refuses (not a
+ * spreadsheet, too large, a zip bomb) becomes the user's error naming the file.
+ */
+import { AppError } from '../errors';
+import { type CachedRead, isSheetFileRefused, SheetFileCache } from '../lib/sheets';
+import type { FileContent } from '../../shared/contract/common';
+import type { OpenHub } from './ports';
+
+const caches = new WeakMap<OpenHub, SheetFileCache>();
+
+function cacheOf(hub: OpenHub): SheetFileCache {
+  let cache = caches.get(hub);
+  if (!cache) caches.set(hub, (cache = new SheetFileCache({ now: () => hub.clock.now().getTime() })));
+  return cache;
+}
+
+export async function readUploadedWorkbook(hub: OpenHub, file: FileContent): Promise<CachedRead> {
+  try {
+    return await cacheOf(hub).get(Buffer.from(file.base64, 'base64'));
+  } catch (err) {
+    if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
+    throw err;
+  }
+}
