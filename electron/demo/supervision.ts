@@ -21,8 +21,7 @@ import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isoWeekday } from '../../shared/supervision';
 import { isPeriodClosed } from '../domain/stock/ledger';
 import { lotAvailableAt } from '../domain/stock/availability';
-
-const PHARMACIST = 'yaoku';
+import { PHARMACIST, doctorOf } from './actors';
 
 /** Every third clinic closes on Sundays (before the history is played, so its doctor rests then). */
 export async function configureDemoSchedules(runtime: Runtime): Promise<void> {
@@ -43,14 +42,6 @@ interface Ctx {
 
 function clinicStore(runtime: Runtime, clinicId: number): number {
   return (sql(runtime.app.db, "SELECT id FROM stores WHERE clinic_id = ? AND kind = 'clinic'").get(clinicId) as { id: number }).id;
-}
-
-function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (
-    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
-      username: string;
-    }
-  ).username;
 }
 
 /** 紧急请领: the clinic asks, the hub approves, orders from the supplier, receives and delivers; the doctor signs. */

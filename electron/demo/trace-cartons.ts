@@ -6,23 +6,14 @@
  * by scanning: one scans the middle pack, the other finds a box missing and signs for what she scanned; the hub
  * takes the missing box back. Played two days before today, on a coded drug the other trace plant does not use.
  */
-import { InternalClient } from '../api/internal';
 import type { Clock } from '../app';
 import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
 import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isPeriodClosed } from '../domain/stock/ledger';
+import { PHARMACIST, doctorOf, demoSessions } from './actors';
 
-const PHARMACIST = 'yaoku';
 const BOXES_PER_MIDDLE = 5;
-
-function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (
-    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
-      username: string;
-    }
-  ).username;
-}
 
 /** 码上放心 layout: the product's 7-digit prefix, then 13 digits; cartons and middle packs in their own ranges. */
 const code = (prefix: string, serial: number) => `${prefix}${String(serial).padStart(13, '0')}`;
@@ -66,12 +57,7 @@ export async function plantDemoCartons(runtime: Runtime): Promise<string> {
   let minute = 0;
   const clock: Clock = { now: () => new Date(Date.parse(`${day}T14:00:00+08:00`) + minute++ * 60_000) };
   runtime.app.clock = clock;
-  const clients: InternalClient[] = [];
-  const as = (u: string) => {
-    const c = InternalClient.asUser(runtime, u);
-    clients.push(c);
-    return c;
-  };
+  const { as, logout } = demoSessions(runtime);
   try {
     const ph = as(PHARMACIST);
     const reqs: { clinicId: number; id: number }[] = [];
@@ -132,7 +118,7 @@ export async function plantDemoCartons(runtime: Runtime): Promise<string> {
   } catch (e) {
     return `cartons skipped: ${(e as Error).message}`;
   } finally {
-    for (const c of clients.splice(0)) await c.call('auth.logout', {}).catch(() => undefined);
+    await logout();
     runtime.app.clock = realClock;
   }
 }

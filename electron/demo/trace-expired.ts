@@ -5,22 +5,12 @@
  * other boxes of the drug and signed for by scanning; two days before today the village doctor scans that box at the counter, past its expiry. Played on
  * a coded drug and a clinic the other trace plants do not use.
  */
-import { InternalClient } from '../api/internal';
 import type { Clock } from '../app';
 import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
 import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isPeriodClosed } from '../domain/stock/ledger';
-
-const PHARMACIST = 'yaoku';
-
-function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (
-    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
-      username: string;
-    }
-  ).username;
-}
+import { PHARMACIST, doctorOf, demoSessions } from './actors';
 
 /** 码上放心 layout: the product's 7-digit prefix, then 13 digits, in a range of its own. */
 const boxCode = (prefix: string, k: number) => `${prefix}${String(27_000_000 + k).padStart(13, '0')}`;
@@ -52,15 +42,7 @@ export async function plantDemoExpiredBox(runtime: Runtime): Promise<string> {
   let minute = 0;
   const clock: Clock = { now: () => new Date(Date.parse(`${day}T09:00:00+08:00`) + minute++ * 60_000) };
   runtime.app.clock = clock;
-  const clients: InternalClient[] = [];
-  const as = (u: string) => {
-    const c = InternalClient.asUser(runtime, u);
-    clients.push(c);
-    return c;
-  };
-  const logout = async () => {
-    for (const c of clients.splice(0)) await c.call('auth.logout', {}).catch(() => undefined);
-  };
+  const { as, logout } = demoSessions(runtime);
   try {
     const ph = as(PHARMACIST);
     const doctor = as(doctorOf(runtime, clinic.id));

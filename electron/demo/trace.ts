@@ -6,22 +6,12 @@
  * trace signals are not empty. Clinic B's sign-off scans a box the hub never issued; clinic A writes off one box
  * and returns one to the hub by scanning, then sells the written-off box again. Played on the days before today (the clock is moved, as the other plants do).
  */
-import { InternalClient } from '../api/internal';
 import type { Clock } from '../app';
 import { sql } from '../db/database';
 import type { Runtime } from '../runtime';
 import { addDays, chinaDate, periodOf } from '../../shared/dates';
 import { isPeriodClosed } from '../domain/stock/ledger';
-
-const PHARMACIST = 'yaoku';
-
-function doctorOf(runtime: Runtime, clinicId: number): string {
-  return (
-    sql(runtime.app.db, "SELECT username FROM users WHERE clinic_id = ? AND role = 'village_doctor' AND active = 1 ORDER BY id LIMIT 1").get(clinicId) as {
-      username: string;
-    }
-  ).username;
-}
+import { PHARMACIST, doctorOf, demoSessions } from './actors';
 
 /** Box k of a product: the 7-digit prefix, then a 13-digit serial (码上放心 layout). */
 const boxCode = (prefix: string, k: number) => `${prefix}${String(26_000_000 + k).padStart(13, '0')}`;
@@ -46,15 +36,7 @@ export async function plantDemoTrace(runtime: Runtime): Promise<string> {
   let minute = 0;
   const clock: Clock = { now: () => new Date(Date.parse(`${day}T10:00:00+08:00`) + minute++ * 60_000) };
   runtime.app.clock = clock;
-  const clients: InternalClient[] = [];
-  const as = (u: string) => {
-    const c = InternalClient.asUser(runtime, u);
-    clients.push(c);
-    return c;
-  };
-  const logout = async () => {
-    for (const c of clients.splice(0)) await c.call('auth.logout', {}).catch(() => undefined);
-  };
+  const { as, logout } = demoSessions(runtime);
   try {
     const ph = as(PHARMACIST);
     const packs = { [a]: 6, [b]: 3 };
