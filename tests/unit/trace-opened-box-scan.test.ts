@@ -3,7 +3,8 @@ import type { InternalClient } from '../../electron/api/internal';
 import { sql } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
-import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
+import type { SeedDrug } from '../helpers/stock';
+import { deliverBoxes, receiveBoxes, seedCodedAmox } from '../helpers/trace';
 
 /**
  * The 拆零 scan rule. By default (开盒扫码一次) a dispensing with no box scanned is used from the clinic's
@@ -24,22 +25,10 @@ beforeEach(async () => {
   clinicId = (await createClinic(hub, 'C01', '东湖村卫生室')).id;
   pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
   doctor = await createUser(hub, { username: 'cy01', role: 'village_doctor', clinicId });
-  const supplierId = seedSupplier(hub);
-  amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
-  sql(db(), "UPDATE drugs SET trace_prefix = '8123456' WHERE id = ?").run(amox.id);
-  const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug: amox, qty: 30 }]);
-  await pharmacist.call('receipts.create', {
-    poId,
-    invoiceNo: 'FP001',
-    businessDate: '2026-02-25',
-    lines: [{ poLineId: lineIds[0], batchNo: 'B1', expiryDate: '2027-12-31', qty: 30, traceCodes: [box(1), box(2), box(3)] }],
-  });
-  const [reqLine] = seedApprovedRequisition(hub, clinicId, [{ drug: amox, qty: 30 }]);
-  const delivery = await pharmacist.call('deliveries.create', {
-    clinicId,
-    businessDate: '2026-02-26',
-    lines: [{ requisitionLineId: reqLine, qty: 30, traceCodes: [box(1), box(2), box(3)] }],
-  });
+  let supplierId: number;
+  ({ supplierId, amox } = seedCodedAmox(hub));
+  await receiveBoxes(hub, pharmacist, { supplierId, drug: amox, qty: 30, codes: [box(1), box(2), box(3)] });
+  const delivery = await deliverBoxes(hub, pharmacist, { clinicId, drug: amox, qty: 30, codes: [box(1), box(2), box(3)] });
   await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-02-27', lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 });
 afterEach(async () => {

@@ -4,7 +4,8 @@ import type { InternalClient } from '../../electron/api/internal';
 import { sql } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
-import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
+import { seedApprovedRequisition, seedSentOrder, type SeedDrug } from '../helpers/stock';
+import { seedCodedAmox } from '../helpers/trace';
 
 /**
  * Cartons (大码) and middle packs (中码): the supplier's association file imported through the real handlers, and
@@ -26,9 +27,7 @@ beforeEach(async () => {
   hub = await createTestHub(); // 2026-03-02
   clinicId = (await createClinic(hub, 'C01', '东湖村卫生室')).id;
   pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
-  supplierId = seedSupplier(hub);
-  amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
-  sql(db(), "UPDATE drugs SET trace_prefix = '8123456' WHERE id = ?").run(amox.id);
+  ({ supplierId, amox } = seedCodedAmox(hub));
 });
 afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);

@@ -3,7 +3,8 @@ import type { InternalClient } from '../../electron/api/internal';
 import { sql } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
-import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
+import type { SeedDrug } from '../helpers/stock';
+import { deliverBoxes, receiveBoxes, seedCodedAmox } from '../helpers/trace';
 
 /**
  * Returns and write-offs scan boxes like deliveries and dispensing: a box is named on the line when the document
@@ -25,22 +26,9 @@ beforeEach(async () => {
   clinicId = (await createClinic(hub, 'C01', '东湖村卫生室')).id;
   pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
   doctor = await createUser(hub, { username: 'cy01', role: 'village_doctor', clinicId });
-  supplierId = seedSupplier(hub);
-  amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
-  sql(db(), "UPDATE drugs SET trace_prefix = '8123456' WHERE id = ?").run(amox.id);
-  const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug: amox, qty: 60 }]);
-  await pharmacist.call('receipts.create', {
-    poId,
-    invoiceNo: 'FP001',
-    businessDate: '2026-02-25',
-    lines: [{ poLineId: lineIds[0], batchNo: 'B1', expiryDate: '2027-12-31', qty: 60, traceCodes: [1, 2, 3, 4, 5, 6].map(box) }],
-  });
-  const [reqLine] = seedApprovedRequisition(hub, clinicId, [{ drug: amox, qty: 30 }]);
-  const delivery = await pharmacist.call('deliveries.create', {
-    clinicId,
-    businessDate: '2026-02-26',
-    lines: [{ requisitionLineId: reqLine, qty: 30, traceCodes: [box(1), box(2), box(3)] }],
-  });
+  ({ supplierId, amox } = seedCodedAmox(hub));
+  await receiveBoxes(hub, pharmacist, { supplierId, drug: amox, qty: 60, codes: [1, 2, 3, 4, 5, 6].map(box) });
+  const delivery = await deliverBoxes(hub, pharmacist, { clinicId, drug: amox, qty: 30, codes: [box(1), box(2), box(3)] });
   await doctor.call('deliveries.sign', { id: delivery.id, signDate: '2026-02-27', lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty })) });
 });
 afterEach(async () => {

@@ -3,7 +3,8 @@ import type { InternalClient } from '../../electron/api/internal';
 import { sql } from '../../electron/db/database';
 import { checkLedgerInvariants } from '../../electron/domain/stock/ledger';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
-import { seedApprovedRequisition, seedDrug, seedSentOrder, seedSupplier, type SeedDrug } from '../helpers/stock';
+import type { SeedDrug } from '../helpers/stock';
+import { deliverBoxes, receiveBoxes, seedCodedAmox } from '../helpers/trace';
 
 /**
  * Signing by scanning (issue 16, "the chain"): once the village doctor scans boxes of a delivery, a coded box she
@@ -28,9 +29,7 @@ beforeEach(async () => {
   otherClinicId = (await createClinic(hub, 'C02', '西岭村卫生室')).id;
   pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
   doctor = await createUser(hub, { username: 'cy01', role: 'village_doctor', clinicId });
-  supplierId = seedSupplier(hub);
-  amox = seedDrug(hub, { name: '阿莫西林胶囊', packSize: 10, supplierId, packPrice: 12_000_000 });
-  sql(db(), "UPDATE drugs SET trace_prefix = '8123456' WHERE id = ?").run(amox.id);
+  ({ supplierId, amox } = seedCodedAmox(hub));
 });
 afterEach(async () => {
   expect(checkLedgerInvariants(db())).toEqual([]);
@@ -38,22 +37,9 @@ afterEach(async () => {
 });
 
 async function receive(packs: number, codes: string[]) {
-  const { poId, lineIds } = seedSentOrder(hub, supplierId, [{ drug: amox, qty: packs * amox.packSize }]);
-  await pharmacist.call('receipts.create', {
-    poId,
-    invoiceNo: 'FP001',
-    businessDate: '2026-02-25',
-    lines: [{ poLineId: lineIds[0], batchNo: 'B2026A', expiryDate: '2027-12-31', qty: packs * amox.packSize, traceCodes: codes }],
-  });
+  await receiveBoxes(hub, pharmacist, { supplierId, drug: amox, qty: packs * amox.packSize, codes, batchNo: 'B2026A' });
 }
-async function deliver(to: number, packs: number, codes: string[]) {
-  const [lineId] = seedApprovedRequisition(hub, to, [{ drug: amox, qty: packs * amox.packSize }]);
-  return pharmacist.call('deliveries.create', {
-    clinicId: to,
-    businessDate: '2026-02-26',
-    lines: [{ requisitionLineId: lineId, qty: packs * amox.packSize, traceCodes: codes }],
-  });
-}
+const deliver = (to: number, packs: number, codes: string[]) => deliverBoxes(hub, pharmacist, { clinicId: to, drug: amox, qty: packs * amox.packSize, codes });
 const place = (code: string) =>
   sql(db(), 'SELECT t.state, s.kind, s.clinic_id AS clinicId FROM trace_codes t LEFT JOIN stores s ON s.id = t.store_id WHERE code = ?').get(code) as {
     state: string;
