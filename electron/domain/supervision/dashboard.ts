@@ -109,7 +109,12 @@ function vbpOf(groups: PurchaseGroup[]) {
 
 const groupBy = <T, K>(xs: T[], key: (x: T) => K) => {
   const m = new Map<K, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
   return m;
 };
 
@@ -126,13 +131,15 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
   const histMonth = periodOf(addDays(first, -IN_USE_DAYS));
   const histStart = `${histMonth}-01`;
   const months = monthsOf(histStart, last);
-  // Every day of the walk once, shared by every drug (date arithmetic per drug and day cost seconds).
+  // Every day of the walk once, shared by every drug; each drug walks the days by index with a pointer into its
+  // own changes, which the query returns in date order.
   const days = Array.from({ length: Math.max(daysBetween(histStart, last) + 1, 0) }, (_, i) => addDays(histStart, i));
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
   const firstIndex = daysBetween(histStart, first);
   const deltas = sql(
     db,
     `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed
-       FROM ${storeMonths(months.length)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date`,
+       FROM ${storeMonths(months.length)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
   );
   return clinicStoreList(db, clinicId).map((s) => {
     const opening = balancesAtStart(db, histMonth, s.storeId).balances.get(s.storeId);
@@ -144,22 +151,23 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
       .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
       .map(([drugId, rows]) => {
         let balance = opening?.get(drugId)?.qty ?? 0;
-        const changes = new Map(rows.map((r) => [r.date, r]));
         let lastDispensed = Number.NEGATIVE_INFINITY;
         let inFormulary = false;
         const outDates: string[] = [];
-        days.forEach((d, i) => {
+        let next = 0;
+        for (let i = 0; i < days.length; i++) {
           // In use: dispensed within the 90 days before this one (today's own entries count from tomorrow).
           const used = i - lastDispensed <= IN_USE_DAYS;
-          const c = changes.get(d);
-          if (c) {
+          const c = rows[next];
+          if (c !== undefined && dayIndex.get(c.date) === i) {
             balance += c.qty;
             if (c.dispensed > 0) lastDispensed = i;
+            next += 1;
           }
-          if (i < firstIndex || !used) return;
+          if (i < firstIndex || !used) continue;
           inFormulary = true;
-          if (balance <= 0) outDates.push(d);
-        });
+          if (balance <= 0) outDates.push(days[i]);
+        }
         return { drugId, outDates, inFormulary };
       })
       .filter((p) => p.inFormulary);
