@@ -46,7 +46,8 @@ export interface SantongApp extends OpenHub {
   /** Seeded by the demo history simulator while it plays (OpenHub's is read-only to handlers). */
   drawSeed: () => number;
   clock: Clock;
-  close(): void;
+  /** Closes the connections now; settles once the long-read worker's thread has exited too. */
+  close(): Promise<void>;
 }
 
 export const DB_FILE_NAME = 'santong.sqlite';
@@ -110,9 +111,10 @@ export function openApp(opts: AppOptions): SantongApp {
       clock,
       drawSeed: () => randomInt(0, 2 ** 32),
       close() {
-        app.longReads.close();
+        const workerStopped = app.longReads.close();
         readDb?.close();
         db.close();
+        return workerStopped;
       },
     };
     const recordingFailed = (err: unknown) => console.error('[santong] could not record the pre-migration backup:', (err as Error).message);

@@ -67,6 +67,10 @@ export class Runtime implements Host {
   private readonly recoveryMode: boolean;
   private readonly backgroundCheckBytes: number;
   private readonly prepareDemo: DemoPreparer | null;
+  /** Set once something serves requests: every app opened from then on starts its long-read worker at once. */
+  private longReadsAhead = false;
+  /** The closes of apps whose worker threads may still be stopping. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(base: AppOptions, profile: Profile = base.demo ? 'demo' : 'main', opts: RuntimeOptions = {}) {
     this.base = base;
@@ -143,7 +147,30 @@ export class Runtime implements Host {
     this.checking = null;
     this.walCheckpoints?.stop();
     this.walCheckpoints = startWalCheckpoints(app.db, app.dbFile);
+    if (this.longReadsAhead) void app.longReads.start();
     return app;
+  }
+
+  /**
+   * Starts the long-read worker now (and that of every app opened later: a restore, the demo hub), so the
+   * first person to open a long read does not wait for a thread to load. Called once the server listens; it
+   * returns at once, the worker loads on its own thread.
+   */
+  startLongReadsAhead(): void {
+    this.longReadsAhead = true;
+    void this.current?.longReads.start();
+  }
+
+  /** Closes an app, keeping its close until its worker threads have exited (`stopped`). */
+  private closeApp(app: SantongApp): void {
+    const done = app.close();
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
+  }
+
+  /** Settles once every app closed so far has stopped its worker threads. */
+  async stopped(): Promise<void> {
+    while (this.closing.size) await Promise.all([...this.closing]);
   }
 
   /** Stops the open app's background work, then closes it. */
@@ -152,7 +179,7 @@ export class Runtime implements Host {
     this.current = null;
     this.walCheckpoints?.stop();
     this.walCheckpoints = null;
-    app?.close();
+    if (app) this.closeApp(app);
     return app;
   }
 
@@ -163,7 +190,7 @@ export class Runtime implements Host {
 
   private useIfSound(app: SantongApp, problem: string | null): SantongApp | null {
     if (!problem) return this.use(app);
-    app.close();
+    this.closeApp(app);
     this.checking = null;
     return this.enterRecovery(problem, null);
   }
@@ -231,15 +258,17 @@ export class Runtime implements Host {
     return this.use(next);
   }
 
-  close(): void {
+  /** Closes the open app; the promise settles once its worker threads have exited (tests await it). */
+  close(): Promise<void> {
     if (this.held) {
       // Closed before its check finished: no clean-close record, so the next start checks again.
       this.held.check.stop();
-      this.held.app.close();
+      this.closeApp(this.held.app);
       this.held = null;
       this.checking = null;
     }
     const app = this.closeCurrent();
     if (app) recordCleanClose(app.dbFile);
+    return this.stopped();
   }
 }

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const stop = async () => {
       backups.stop();
       await server.close();
-      runtime.close();
+      await runtime.close();
       process.exit(0);
     };
     process.on('SIGINT', stop);

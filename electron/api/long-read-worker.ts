@@ -6,7 +6,7 @@ import { openDatabase } from '../db/database';
 import { AppError } from '../errors';
 import type { AuthedUser } from '../domain/auth/sessions';
 import { runLongRead, type LongReadMethod } from './long-reads';
-import type { LongReadReply, LongReadRequest } from '../db/long-read-pool';
+import { LONG_READ_WORKER_READY, type LongReadReply, type LongReadRequest } from '../db/long-read-pool';
 
 const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
 
@@ -35,3 +35,4 @@ parentPort!.on('message', (req: LongReadRequest<AuthedUser> | 'close') => {
   }
   void answer(req).then((reply) => parentPort!.postMessage(reply));
 });
+parentPort!.postMessage(LONG_READ_WORKER_READY);

@@ -139,6 +139,8 @@ app.whenReady().then(async () => {
   await startLanController();
   backups = startBackupScheduler(runtime);
   createWindow();
+  // The pharmacist's own window reads the long screens too, with or without the LAN server.
+  runtime.startLongReadsAhead();
   app.on('second-instance', () => {
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
@@ -150,6 +152,6 @@ app.whenReady().then(async () => {
 app.on('window-all-closed', async () => {
   backups?.stop();
   await lan?.close();
-  runtime?.close();
+  await runtime?.close();
   app.quit();
 });

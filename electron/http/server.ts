@@ -245,6 +245,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   });
 
   await app.listen({ host: opts.host, port: opts.port });
+  // Only now: the worker loads on its own thread while the server already answers (health included).
+  runtime.startLongReadsAhead();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;

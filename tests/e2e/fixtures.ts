@@ -72,9 +72,31 @@ export async function startServer(opts: {
   };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+/** A full-page PNG of what the page shows, named `<name>.png` in `dir` (test-results/screenshots unless given). */
+export async function screenshot(page: Page, name: string, dir = SCREENSHOT_DIR): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** A spec's `shot(page, name)`: its screenshots all go to one folder (e.g. /work/shots/trace, to be looked at). */
+export function shotsIn(dir: string): (page: Page, name: string) => Promise<void> {
+  return (page, name) => screenshot(page, name, dir);
+}
+
+/**
+ * One server for the whole spec file, started before its first test and stopped (its data folder removed) after
+ * the last: for serial specs whose tests build on each other's hub. Returns the handle the hooks fill in, so the
+ * spec reads `server.url` inside its tests.
+ */
+export function serverForFile(opts: Partial<Parameters<typeof startServer>[0]> = {}): ServerHandle {
+  const server = {} as ServerHandle;
+  test.beforeAll(async () => {
+    Object.assign(server, await startServer({ clock: E2E_CLOCK, ...opts }));
+  });
+  test.afterAll(async () => {
+    if (server.process) await dispose(server);
+  });
+  return server;
 }
 
 export { login } from './pages/app';

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, test, serverForFile, shotsIn } from './fixtures';
 import { expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs } from './seed';
 
@@ -12,17 +11,10 @@ import { api, apiAs } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = process.env.SHOTS_DIR ?? path.join('test-results', 'screenshots');
+const shot = shotsIn(process.env.SHOTS_DIR ?? path.join('test-results', 'screenshots'));
 const CSV = ['时间,温度(℃),湿度(%RH)', '2026-03-14 08:55,18.2,55', '2026-03-14 15:05,31.4,60', '2026-03-15 09:02,18.0,54', '2026-03-15 14:58,19.1,52'].join(
   '\n',
 );
@@ -34,7 +26,6 @@ test('the pharmacist imports a logger file: slots filled from it, the out-of-ran
   const yaoku = await apiAs(browser, server.url, 'yaoku', 'Chushi2026', PASSWORD);
   const hub = (await api(yaoku, 'stock.stores', {})).find((s: { kind: string }) => s.kind === 'hub');
   await api(yaoku, 'storage.saveArea', { storeId: hub.id, name: '常温库', kind: 'room', tempMin: 100, tempMax: 300, rhMin: 35, rhMax: 75 });
-  fs.mkdirSync(SHOTS, { recursive: true });
 
   for (const width of [1366, 1440]) {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
@@ -43,13 +34,13 @@ test('the pharmacist imports a logger file: slots filled from it, the out-of-ran
     await openMenu(ph, '温湿度记录');
     await ph.locator('input[type=file]').setInputFiles({ name: '常温库记录仪.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
     await expect(ph.getByText('超出范围：填写采取的措施').or(ph.getByPlaceholder('超出范围：填写采取的措施'))).toBeVisible();
-    await ph.screenshot({ path: path.join(SHOTS, `logger-preview-${width}.png`), fullPage: true });
+    await shot(ph, `logger-preview-${width}`);
     if (width === 1440) {
       await ph.getByPlaceholder('超出范围：填写采取的措施').fill('空调故障，已开窗通风并报修，30 分钟后复测正常');
       await ph.getByRole('button', { name: /导入全部 4 行/ }).click();
       await expect(ph.getByText('导入完成')).toBeVisible();
       await expect(ph.getByText(/填入温湿度记录 4 个时段/)).toBeVisible();
-      await ph.screenshot({ path: path.join(SHOTS, `logger-done-${width}.png`), fullPage: true });
+      await shot(ph, `logger-done-${width}`);
     }
     await ctx.close();
   }
@@ -68,7 +59,7 @@ test('on a 390 px phone the import is cards and lists past imports; the printed 
   const slot = ph.locator('.phone-card').filter({ hasText: '2026-03-13 上午' });
   await expect(slot).toContainText('31.8');
   await expectNoSidewaysScroll(ph, 390);
-  await ph.screenshot({ path: path.join(SHOTS, 'logger-preview-390.png'), fullPage: true });
+  await shot(ph, 'logger-preview-390');
   await slot.getByPlaceholder('超出范围：填写采取的措施').fill('开空调降温，1 小时后复测正常');
   await ph.getByRole('button', { name: /导入全部 2 行/ }).tap();
   await expect(ph.getByText('导入完成')).toBeVisible();
@@ -79,7 +70,7 @@ test('on a 390 px phone the import is cards and lists past imports; the printed 
   await expect(past.first()).toContainText('周药师');
   await expect(past.nth(1)).toContainText('常温库记录仪.csv');
   await expectNoSidewaysScroll(ph, 390);
-  await ph.screenshot({ path: path.join(SHOTS, 'logger-history-390.png'), fullPage: true });
+  await shot(ph, 'logger-history-390');
   await phone.close();
 
   for (const width of [1366, 1440]) {
@@ -88,12 +79,12 @@ test('on a 390 px phone the import is cards and lists past imports; the printed 
     await signIn(pg, server.url, 'yaoku', PASSWORD);
     await openMenu(pg, '温湿度记录');
     await expect(pg.getByRole('columnheader', { name: '已导入过（跳过）' })).toBeVisible();
-    await pg.screenshot({ path: path.join(SHOTS, `logger-history-${width}.png`), fullPage: true });
+    await shot(pg, `logger-history-${width}`);
     await pg.goto(`${server.url}print/env-log/${area.id}/2026-03`);
     const sheet = pg.locator('.print-sheet, .print-document').first().or(pg.locator('body'));
     await expect(sheet.getByText('来源：记录仪').first()).toBeVisible();
     await expect(sheet.getByText(/取自温湿度记录仪导出的数据/)).toBeVisible();
-    await pg.screenshot({ path: path.join(SHOTS, `env-log-print-${width}.png`), fullPage: true });
+    await shot(pg, `env-log-print-${width}`);
     await ctx.close();
   }
 });

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, test, serverForFile, shotsIn } from './fixtures';
 import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
@@ -12,22 +9,10 @@ import { api, apiAs, seedCatalog } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = '/work/shots/gsp-rest';
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = shotsIn('/work/shots/gsp-rest');
 
 test('the pharmacist issues insulin to a clinic without a fridge, asked for the reason, and gives it', async ({ browser }) => {
   const setup = await browser.newContext({ baseURL: server.url });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, login, screenshot, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, test, serverForFile } from './fixtures';
 import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
@@ -13,14 +13,7 @@ import { api, apiAs, seedCatalog } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
 let clinicId = 0;

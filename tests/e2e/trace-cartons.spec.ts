@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import type { Browser, Page } from '@playwright/test';
-import { expect, E2E_CLOCK, login, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu, signIn } from './pages/app';
+import type { Browser } from '@playwright/test';
+import { expect, login, test, serverForFile, shotsIn } from './fixtures';
+import { openMenu, signIn, scanInto } from './pages/app';
 import { api, orderForClinic, seedTownship } from './seed';
 
 /**
@@ -13,32 +12,13 @@ import { api, orderForClinic, seedTownship } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = '/work/shots/trace-cartons';
+const shot = shotsIn('/work/shots/trace-cartons');
 const box = (n: number) => `8123456000000000000${n}`;
 const CARTON = '81234569900000000001';
 const MIDDLE = (n: number) => `8123456880000000000${n}`;
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function scan(page: Page, label: string, text: string) {
-  const input = page.getByLabel(label, { exact: true });
-  await input.click();
-  await input.pressSequentially(text, { delay: 5 });
-  await input.press('Enter');
-}
 
 /** The distributor's file: a carton of two middle packs of two boxes each. */
 const ASSOCIATION = [
@@ -92,13 +72,13 @@ test('the pharmacist imports the association file and picks a delivery by scanni
     .check();
   await ph.getByRole('button', { name: /预览出库/ }).click();
   const dialog = ph.getByRole('dialog', { name: /出库预览/ });
-  await scan(ph, '扫码拣货', box(1));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), box(1));
   await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 1/6 盒');
   await expect(dialog.getByTestId('picked-count')).toHaveText('1/6 盒');
-  await scan(ph, '扫码拣货', CARTON);
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), CARTON);
   await expect(dialog.getByRole('status')).toHaveText(`大码 ${CARTON}：加入 4 盒，阿莫西林胶囊 已扫 5/6 盒`);
   await expect(dialog.getByTestId('picked-count')).toHaveText('5/6 盒');
-  await scan(ph, '扫码拣货', box(4));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), box(4));
   await expect(dialog.getByRole('status')).toHaveText(`${box(4)} 已经扫过`);
   await shot(ph, 'pick-carton-1366');
   await dialog.getByRole('button', { name: '确认出库' }).click();
@@ -111,7 +91,7 @@ test('the pharmacist imports the association file and picks a delivery by scanni
 
   // 3. The carton on the 追溯 page: its boxes and where they are now.
   await openMenu(ph, '药品追溯', '药品追溯');
-  await scan(ph, '追溯码', CARTON);
+  await scanInto(ph.getByLabel('追溯码', { exact: true }), CARTON);
   await expect(ph.getByRole('status')).toHaveText(`大码 ${CARTON}：装有 4 盒，其中 0 盒在中心药库`);
   await expect(ph.getByText('配送途中').first()).toBeVisible();
   await shot(ph, 'carton-lookup-1366');
@@ -120,7 +100,7 @@ test('the pharmacist imports the association file and picks a delivery by scanni
   for (const width of [1440, 390]) {
     const page = await desktop(browser, width);
     await openMenu(page, '药品追溯', '药品追溯');
-    await scan(page, '追溯码', MIDDLE(1));
+    await scanInto(page.getByLabel('追溯码', { exact: true }), MIDDLE(1));
     await expect(page.getByRole('status')).toHaveText(`中码 ${MIDDLE(1)}：装有 2 盒，其中 0 盒在中心药库`);
     await shot(page, `carton-lookup-${width}`);
     await page.getByRole('button', { name: '导入大码/中码关联' }).click();
@@ -140,10 +120,10 @@ test('the pharmacist imports the association file and picks a delivery by scanni
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await openMenu(doc, '配送签收');
   const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
-  await scan(doc, '扫码签收', box(1));
+  await scanInto(doc.getByLabel('扫码签收', { exact: true }), box(1));
   await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/5 盒');
   await expect(card.getByText('还有 4 盒没有扫到')).toBeVisible();
-  await scan(doc, '扫码签收', CARTON);
+  await scanInto(doc.getByLabel('扫码签收', { exact: true }), CARTON);
   await expect(card.getByRole('status')).toHaveText(`大码 ${CARTON}：4 盒，阿莫西林胶囊 已扫 5/5 盒`);
   await expect(card.getByText('已扫 5/5 盒', { exact: true })).toBeVisible();
   await shot(doc, 'sign-carton-390');

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { browserEnv, CHROMIUM_ARGS } from '../../playwright.config';
 import { writeDataMatrixFeed } from './camera-feed';
-import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu } from './pages/app';
+import { expect, login, test, serverForFile, shotsIn } from './fixtures';
+import { openMenu, scanInto } from './pages/app';
 import { api, seedCatalog } from './seed';
 
 /**
@@ -36,30 +36,13 @@ test.use({
   },
 });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK, https: true });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+const server = serverForFile({ https: true });
+test.afterAll(() => {
   fs.rmSync(feed, { force: true });
 });
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = '/work/shots/trace-ui';
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** What a keyboard-wedge scanner does: types the code key by key (a GS as the character it is), then Enter. */
-async function scanInto(box: Locator, text: string) {
-  await box.click();
-  await box.pressSequentially(text, { delay: 5 });
-  await box.press('Enter');
-}
+const shot = shotsIn('/work/shots/trace-ui');
 
 /** A signed-in API client over HTTPS (the hub's own certificate, not trusted by this browser). */
 async function apiAs(browser: Browser, username: string, password: string, newPassword?: string) {
@@ -230,19 +213,16 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   const lookup = ph.getByLabel('追溯码查询', { exact: true });
   await expect(lookup).toBeFocused();
   await expect(lookup).toHaveAttribute('placeholder', /F2/);
-  await lookup.pressSequentially(boxCode(IBU_GTIN, 'IBU0001'), { delay: 5 });
-  await lookup.press('Enter');
+  await scanInto(lookup, boxCode(IBU_GTIN, 'IBU0001'), 'focused');
   await expect(ph.getByRole('heading', { name: '药品追溯' })).toBeVisible();
   await expect(ph.getByTestId('trace-event')).toHaveCount(1);
   await expect(ph.getByTestId('trace-event').first()).toContainText('验收入库');
   await shot(ph, 'header-lookup-trace-1366');
   await ph.keyboard.press('F2');
-  await lookup.pressSequentially('81234560000000000999', { delay: 5 });
-  await lookup.press('Enter');
+  await scanInto(lookup, '81234560000000000999', 'focused');
   await expect(ph.getByText('卫生院没有这个追溯码的任何记录')).toBeVisible();
   await ph.keyboard.press('F2');
-  await lookup.pressSequentially('12345', { delay: 5 });
-  await lookup.press('Enter');
+  await scanInto(lookup, '12345', 'focused');
   await expect(ph.getByRole('alert').filter({ hasText: '太短，不是追溯码' })).toBeVisible();
   await shot(ph, 'header-lookup-problem-1366');
   await desk.close();

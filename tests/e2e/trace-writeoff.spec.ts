@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import type { Page } from '@playwright/test';
-import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
-import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
+import { expect, test, serverForFile, shotsIn } from './fixtures';
+import { choose, expectNoSidewaysScroll, openMenu, signIn, scanInto } from './pages/app';
 import { api, orderForClinic, seedTownship } from './seed';
 
 /**
@@ -12,30 +10,11 @@ import { api, orderForClinic, seedTownship } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = '/work/shots/trace-writeoff';
+const shot = shotsIn('/work/shots/trace-writeoff');
 const code = (n: number) => `8123456000000000010${n}`;
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function scan(page: Page, label: string, text: string) {
-  const box = page.getByRole('dialog').getByLabel(label, { exact: true });
-  await box.tap();
-  await box.pressSequentially(text, { delay: 5 });
-  await box.press('Enter');
-}
 
 test('a village doctor on a phone writes off a damaged box by scanning it; approved, its path ends in 报损', async ({ browser }) => {
   const { clinicId, pharmacist: yaoku, doctor: doctorApi, ids } = await seedTownship(browser, server.url, PASSWORD);
@@ -62,15 +41,15 @@ test('a village doctor on a phone writes off a damaged box by scanning it; appro
   await openMenu(page, '报损', '报损');
   await page.getByRole('button', { name: '新建报损' }).tap();
   // A code the hub has no record of (nor its drug) is refused with the reason, and nothing opens.
-  await scan(page, '扫码', '81234560000000000999');
+  await scanInto(page.getByRole('dialog').getByLabel('扫码', { exact: true }), '81234560000000000999', 'tap');
   await expect(page.getByRole('dialog').getByRole('status')).toContainText('认不出追溯码 81234560000000000999');
-  await scan(page, '扫码', code(2));
+  await scanInto(page.getByRole('dialog').getByLabel('扫码', { exact: true }), code(2), 'tap');
   const form = page.getByRole('dialog').filter({ hasText: '报损申请' });
   await expect(form).toContainText('阿莫西林胶囊');
   await expect(form.getByText(code(2), { exact: true })).toBeVisible();
   await expect(form.getByLabel('数量（盒）')).toHaveValue('1');
   // The same box scanned twice in the form counts once.
-  await scan(page, '扫码', code(2));
+  await scanInto(page.getByRole('dialog').getByLabel('扫码', { exact: true }), code(2), 'tap');
   await expect(form.getByRole('status')).toHaveText(`${code(2)} 已经扫过`);
   await choose(page, '原因', '破损');
   await expectNoSidewaysScroll(page, 390);

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import type { Page } from '@playwright/test';
-import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu } from './pages/app';
+import { expect, login, test, serverForFile, shotsIn } from './fixtures';
+import { openMenu, scanInto } from './pages/app';
 import { api, orderForClinic, seedTownship } from './seed';
 
 /**
@@ -13,31 +11,11 @@ import { api, orderForClinic, seedTownship } from './seed';
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  server = await startServer({ clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const SHOTS = '/work/shots/trace';
+const shot = shotsIn('/work/shots/trace');
 const code = (n: number) => `8123456000000000000${n}`;
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** What a keyboard-wedge scanner does: types the code key by key, then Enter. */
-async function scan(page: Page, label: string, text: string) {
-  const box = page.getByLabel(label, { exact: true });
-  await box.click();
-  await box.pressSequentially(text, { delay: 5 });
-  await box.press('Enter');
-}
 
 test('boxes scanned at picking, sign-off and dispensing; a second sale is flagged and traced', async ({ browser }) => {
   const { pharmacist: yaoku, doctor: doctorApi, ids } = await seedTownship(browser, server.url, PASSWORD);
@@ -59,13 +37,13 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
     .check();
   await ph.getByRole('button', { name: /预览出库/ }).click();
   const dialog = ph.getByRole('dialog');
-  await scan(ph, '扫码拣货', code(1));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), code(1));
   await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 1/3 盒');
-  await scan(ph, '扫码拣货', code(2));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), code(2));
   await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 2/3 盒');
-  await scan(ph, '扫码拣货', code(2));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), code(2));
   await expect(dialog.getByRole('status')).toHaveText(`${code(2)} 已经扫过`);
-  await scan(ph, '扫码拣货', code(3));
+  await scanInto(ph.getByLabel('扫码拣货', { exact: true }), code(3));
   await expect(dialog.getByRole('status')).toHaveText('阿莫西林胶囊 批号 A2611：已扫 3/3 盒');
   await shot(ph, 'pick-1366');
   await dialog.getByRole('button', { name: '确认出库' }).click();
@@ -79,11 +57,11 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await openMenu(doc, '配送签收');
   const card = doc.locator('.ant-card').filter({ hasText: /CK-\d{6}-0001/ });
-  await scan(doc, '扫码签收', code(1));
+  await scanInto(doc.getByLabel('扫码签收', { exact: true }), code(1));
   await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 1/3 盒');
-  await scan(doc, '扫码签收', code(2));
+  await scanInto(doc.getByLabel('扫码签收', { exact: true }), code(2));
   await expect(card.getByRole('status')).toHaveText('阿莫西林胶囊：已扫 2/3 盒');
-  await scan(doc, '扫码签收', code(9));
+  await scanInto(doc.getByLabel('扫码签收', { exact: true }), code(9));
   await expect(card.getByRole('status')).toHaveText(`${code(9)} 不在本配送单上：签收时会报告中心库`);
   await expect(card.getByText('已扫 2/3 盒')).toBeVisible();
   await expect(card.getByText('还有 1 盒没有扫到')).toBeVisible();
@@ -103,7 +81,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await openMenu(doc, '用药登记');
   await expect(doc.getByRole('heading', { name: '用药登记' })).toBeVisible();
-  await scan(doc, '扫码登记', code(1));
+  await scanInto(doc.getByLabel('扫码登记', { exact: true }), code(1));
   await expect(doc.getByRole('status')).toHaveText(`阿莫西林胶囊 0.25g*24粒：已扫 ${code(1)}`);
   await doc.getByPlaceholder('就诊号（可不填）').fill('MZ-0001');
   await shot(doc, 'dispense-390');
@@ -111,7 +89,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await expect(doc.getByText(/已登记 1 种药品/)).toBeVisible();
 
   // The same box sold again: the scan warns, the entry posts, and the second sale is flagged.
-  await scan(doc, '扫码登记', code(1));
+  await scanInto(doc.getByLabel('扫码登记', { exact: true }), code(1));
   await expect(doc.getByRole('status')).toHaveText('阿莫西林胶囊：这盒药不在本室的账上，登记时将记为异常');
   await doc.getByRole('button', { name: /登记（1 种药品）/ }).click();
   await expect(doc.getByText(/又被扫码销售（重复追溯码）/)).toBeVisible();
@@ -120,7 +98,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await doc.getByRole('button', { name: '打开导航菜单' }).click();
   await openMenu(doc, '药品追溯');
   await expect(doc.getByRole('heading', { name: '药品追溯' })).toBeVisible();
-  await scan(doc, '追溯码', code(1));
+  await scanInto(doc.getByLabel('追溯码', { exact: true }), code(1));
   const events = doc.getByTestId('trace-event');
   await expect(events).toHaveCount(5);
   await expect(events.nth(0)).toContainText('验收入库');
@@ -143,7 +121,7 @@ test('boxes scanned at picking, sign-off and dispensing; a second sale is flagge
   await shot(dir, 'signals-1440');
   await openMenu(dir, '药品追溯');
   await expect(dir.getByRole('heading', { name: '药品追溯' })).toBeVisible();
-  await scan(dir, '追溯码', code(1));
+  await scanInto(dir.getByLabel('追溯码', { exact: true }), code(1));
   await expect(dir.getByTestId('trace-event')).toHaveCount(5);
   await shot(dir, 'trace-1440');
 });

@@ -41,7 +41,7 @@ export interface TestHub {
   dataDir: string;
   clock: ManualClock;
   admin: InternalClient;
-  /** Closes the hub, waits for any month-facts job its closes started, then removes its folder. */
+  /** Closes the hub, waits for its long-read worker to stop and for any month-facts job its closes started, then removes its folder. */
   close(): Promise<void>;
 }
 
@@ -60,7 +60,8 @@ export async function createTestHub(opts: { clock?: ManualClock; dataDir?: strin
     clock,
     admin,
     close: async () => {
-      runtime.close();
+      // The long-read worker holds a handle on the file until its thread exits.
+      await runtime.close();
       // A close's month facts are written by a worker of their own with its own handle on the file: removing the
       // folder under it fails (ENOTEMPTY) or races, so wait for it rather than retry for a guessed time.
       await monthFactsSettled();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { api } from '../../shared/contract';
 import { chinaDate } from '../../shared/dates';
 import { LongReadWorker } from '../../electron/db/long-read-pool';
+import { startHttpServer } from '../../electron/http/server';
 import { runLongRead } from '../../electron/api/long-reads';
 import { loadAuthedUser } from '../../electron/domain/auth/sessions';
 import { sql } from '../../electron/db/database';
@@ -59,13 +60,64 @@ describe('long reads', () => {
     expect(broken.answered).toBe(0);
     // And from then on without trying the worker again.
     await expect(broken.run('supervision.dashboard', window, new Date('2026-03-02T01:00:00.000Z'), user, () => 'here again')).resolves.toBe('here again');
-    broken.close();
+    await broken.close();
 
     hub = await createTestHub();
     const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
-    hub.runtime.app.longReads.close();
+    await hub.runtime.app.longReads.close();
     const dash = await pharmacist.call('supervision.dashboard', window);
     expect(dash.insurance.total.amount).toBe(0);
     expect(hub.runtime.app.longReads.answered).toBe(0);
+  });
+});
+
+describe('the long-read worker of a serving hub', () => {
+  it('starts when the server listens, before any long read, and the first long read uses it', async () => {
+    hub = await createTestHub();
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    const longReads = hub.runtime.app.longReads;
+    expect(longReads.starts, 'no worker before anything serves').toBe(0);
+    const server = await startHttpServer({ runtime: hub.runtime, host: '127.0.0.1', port: 0 });
+    try {
+      expect(longReads.starts).toBe(1);
+      // The worker says when its connection is open: no read has been asked of it yet.
+      await expect(longReads.whenReady()).resolves.toBe(true);
+      expect(longReads.answered).toBe(0);
+      const health = await fetch(new URL('/api/health', server.url));
+      expect(health.status).toBe(200);
+
+      await pharmacist.call('supervision.dashboard', window);
+      expect(longReads.answered).toBe(1);
+      expect(longReads.starts, 'the first long read started no worker of its own').toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is replaced when it dies, and stopped with the hub before the close settles', async () => {
+    hub = await createTestHub();
+    const pharmacist = await createUser(hub, { username: 'yaoku', role: 'pharmacist' });
+    hub.runtime.startLongReadsAhead();
+    const longReads = hub.runtime.app.longReads;
+    await expect(longReads.whenReady()).resolves.toBe(true);
+    const first = longReads.thread!;
+    const firstExited = new Promise((resolve) => first.once('exit', resolve));
+    await first.terminate();
+    await firstExited;
+
+    expect(longReads.starts).toBe(2);
+    await expect(longReads.whenReady()).resolves.toBe(true);
+    await pharmacist.call('supervision.dashboard', window);
+    expect(longReads.answered).toBe(1);
+
+    // The hub's close waits for the thread to be gone (its read-only handle on the file with it).
+    const second = longReads.thread!;
+    let secondExited = false;
+    second.once('exit', () => {
+      secondExited = true;
+    });
+    await hub.close();
+    hub = null;
+    expect(secondExited).toBe(true);
   });
 });

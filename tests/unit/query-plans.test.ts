@@ -12,7 +12,7 @@ import { ManualClock, tempDir } from '../helpers/runtime';
  * read methods on a demo hub with real history, records every SQL text they run on the read connection,
  * and asks SQLite for each one's plan. It fails on a `SCAN` of a growing table (by name or alias), on an
  * automatic index built over one, and on a seek that binds only an owner (a store, a clinic, …): that
- * walks every year the owner has, which grows just the same.
+ * walks every year the owner has, which grows just the same. A WITHOUT ROWID table's primary key is a seek too.
  */
 
 // A worker thread's statements are out of this thread's sight. Once the demo hub is built (its month closes
@@ -42,6 +42,16 @@ const GROWING_TABLES = new Set([
   'audit_log',
   'period_closings',
   'stock_balances',
+  // WITHOUT ROWID tables that grow with the months or the boxes: their primary key is the only way in, so a plan
+  // seeks them with `USING PRIMARY KEY (…)`, which must be bound by more than an owner just as an index must.
+  'month_store_drug_facts',
+  'month_signal_facts',
+  'month_export_facts',
+  'month_accuracy_facts',
+  'trace_codes',
+  'trace_packages',
+  'settlement_trace_codes',
+  'box_events',
 ]);
 
 /**
@@ -104,6 +114,8 @@ const METHODS_UNDER_TEST = [
   'periods.checks',
   'insuranceExport.preview',
   'requisitions.stockInfo',
+  'trace.lookup',
+  'reconciliation.clinic',
 ] as const;
 
 const TODAY = '2026-11-20';
@@ -201,7 +213,8 @@ function wholeHistoryRead(detail: string): string | null {
   if (/ USING (?:COVERING )?INDEX stock_balances_live\b/.test(detail)) return null;
   const scan = /^SCAN (\w+)/.exec(detail);
   if (scan) return scan[1];
-  const seek = /^SEARCH (\w+) USING (AUTOMATIC )?(?:COVERING )?INDEX (?:\w+ )?\(([^)]*)\)/.exec(detail);
+  // A WITHOUT ROWID table's own key reads as `USING PRIMARY KEY (…)`: a seek like any other, and held to the same rule.
+  const seek = /^SEARCH (\w+) USING (?:(AUTOMATIC )?(?:COVERING )?INDEX (?:\w+ )?|PRIMARY KEY )\(([^)]*)\)/.exec(detail);
   if (!seek) return null;
   const [, name, automatic, constraints] = seek;
   const columns = [...constraints.matchAll(/(\w+)\s*[=<>]/g)].map((m) => m[1]);
@@ -309,6 +322,13 @@ describe('read query plans', () => {
       'stock info',
     );
     nonEmpty((await traced('periods.checks', () => finance.call('periods.checks', { period: '2026-11' }))).checks, 'pre-close checks');
+    // A box's path and a month's settled codes: the reads of the WITHOUT ROWID trace tables that every scan makes.
+    const box = one<{ code: string }>("SELECT code FROM trace_codes WHERE state = 'dispensed' ORDER BY code LIMIT 1");
+    nonEmpty((await traced('trace.lookup', () => pharmacist.call('trace.lookup', { code: box.code }))).events, 'a box’s path');
+    nonEmpty(
+      (await traced('reconciliation.clinic', () => finance.call('reconciliation.clinic', { clinicId: clinic.id, from: '2026-10-01', to: '2026-10-31' }))).days,
+      'reconciliation of C01 in October',
+    );
 
     // Every method's queries were seen: none ran them elsewhere (another connection, a worker thread).
     const methodsSeen = new Set([...executed.values()].flatMap((calls) => [...calls].map(methodOf)));

@@ -41,11 +41,12 @@ interface DrugInfo {
 const levelColumns = (store: StoreRow) => (store.kind === 'hub' ? 'hub_min AS minQty, hub_max AS maxQty' : 'clinic_min AS minQty, clinic_max AS maxQty');
 
 function liveLots(db: ReadDb, storeId: number): LotLive[] {
+  // Pinned: left to itself SQLite walks the store's primary-key range, every lot it ever held (empty ones too).
   return sql(
     db,
     `SELECT b.drug_id AS drugId, b.lot_id AS lotId, l.batch_no AS batchNo, l.mfg_date AS mfgDate, l.expiry_date AS expiryDate,
             b.qty, b.value, l.unit_cost AS unitCost, l.supplier_id AS supplierId, s.name AS supplierName
-       FROM stock_balances b JOIN lots l ON l.id = b.lot_id LEFT JOIN suppliers s ON s.id = l.supplier_id
+       FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id LEFT JOIN suppliers s ON s.id = l.supplier_id
       WHERE b.store_id = ? AND b.qty > 0
       ORDER BY b.drug_id, l.expiry_date, l.id`,
   ).all(storeId) as LotLive[];

@@ -113,10 +113,11 @@ interface LotRow {
 }
 
 function lotsOf(db: ReadDb, storeId: number): LotRow[] {
+  // Pinned to the live lots: the store's primary-key range holds every lot it ever had, empty ones included.
   return sql(
     db,
     `SELECT b.drug_id AS drugId, b.lot_id AS lotId, l.batch_no AS batchNo, l.expiry_date AS expiryDate, b.qty, b.value
-       FROM stock_balances b JOIN lots l ON l.id = b.lot_id WHERE b.store_id = ? AND b.qty > 0`,
+       FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id WHERE b.store_id = ? AND b.qty > 0`,
   ).all(storeId) as LotRow[];
 }
 

@@ -76,3 +76,15 @@ export async function confirmUntil(button: Locator, done: Locator): Promise<void
 export async function expectNoSidewaysScroll(page: Page, width = page.viewportSize()?.width ?? 390): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 }
+
+/**
+ * What a keyboard-wedge scanner does: types the code key by key (a GS as the character it is), then Enter. The box
+ * is clicked first — tapped on a touch screen when the spec taps, left as it is when the spec has focused it
+ * already (a shortcut such as F2).
+ */
+export async function scanInto(box: Locator, code: string, focus: 'click' | 'tap' | 'focused' = 'click'): Promise<void> {
+  if (focus === 'click') await box.click();
+  if (focus === 'tap') await box.tap();
+  await box.pressSequentially(code, { delay: 5 });
+  await box.press('Enter');
+}
