@@ -162,6 +162,24 @@ describe('signing by scanning', () => {
     expect(place(box(2))).toMatchObject({ state: 'in_transit', clinicId });
   });
 
+  it('refuses a line signed short without a scan when it carries coded boxes: the scans name the missing box', async () => {
+    await receive(3, [box(1), box(2), box(3)]);
+    const d = await deliver(clinicId, 3, [box(1), box(2), box(3)]);
+    const short = d.lines.map((l) => ({ lineId: l.id, receivedQty: 20, reason: '少一盒' }));
+    await expect(doctor.call('deliveries.sign', { id: d.id, signDate: '2026-02-27', lines: short })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: '阿莫西林胶囊：实收少于配送数量，这一行有 3盒带追溯码；请逐盒扫码实收的药品（未扫的即为短少），再确认签收',
+      issues: [{ path: 'lines.0.receivedQty' }],
+    });
+    expect([onHand('clinic'), onHand('transit')]).toEqual([0, 30]);
+    const signed = await doctor.call('deliveries.sign', { id: d.id, signDate: '2026-02-27', lines: short, scannedCodes: [box(1), box(3)] });
+    expect(signed.lines[0].boxes.map((b) => [b.code, b.state])).toEqual([
+      [box(1), 'in_stock'],
+      [box(2), 'in_transit'],
+      [box(3), 'in_stock'],
+    ]);
+  });
+
   it('without a scan of the delivery’s boxes, a line signed in full brings its boxes as before', async () => {
     await receive(2, [box(1), box(2)]);
     const d = await deliver(clinicId, 2, [box(1), box(2)]);

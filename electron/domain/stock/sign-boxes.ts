@@ -6,7 +6,8 @@
  * Signing by scanning: once she scanned a box of the delivery, a coded box she did not scan is the shortfall, so
  * a line's 实收 may claim no more coded boxes than she scanned (its 无码库存 part is counted as before). When she
  * scanned none of them, boxes arrive with their line as before: scanning stays optional for the clinics of a hub
- * that has not started scanning, and a short line keeps its boxes in transit for the hub to settle.
+ * that has not started scanning. A line signed short must be signed by scanning when it carries coded boxes: only
+ * the scans tell which boxes are the shortfall the hub settles (deliveries.resolve).
  */
 import { sql, type ReadDb } from '../../db/database';
 import { AppError } from '../../errors';
@@ -96,6 +97,15 @@ export function assertScansMatchReceived(
     const path = `lines.${index}.receivedQty`;
     if (scannedHere * line.packSize > qty) {
       refused.push({ path, message: `${line.drugName}：扫到 ${boxesQty(scannedHere)}，但实收只填了 ${describeQty(qty, line)}，请核对实收数量` });
+      continue;
+    }
+    if (!byScan && onLine.length > 0 && qty < line.qty) {
+      // Which coded boxes are missing is known only from the ones scanned: unscanned, the hub's settlement of the
+      // shortfall would take every box of the line back, the ones on the clinic's shelf included.
+      refused.push({
+        path,
+        message: `${line.drugName}：实收少于配送数量，这一行有 ${boxesQty(onLine.length)}带追溯码；请逐盒扫码实收的药品（未扫的即为短少），再确认签收`,
+      });
       continue;
     }
     if (!byScan || onLine.length === scannedHere) continue;
