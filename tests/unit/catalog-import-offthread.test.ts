@@ -36,6 +36,7 @@ const supplier = (n: number) => ({ name: `测试配送企业${n}`, creditCode: v
 function progressOf(h: TestHub, when: (p: ImportProgress) => boolean): Promise<ImportProgress> {
   return new Promise((resolve) => {
     const poll = () => {
+      if (!h.runtime.openApp) return; // the hub closed first: nobody waits any more
       const running = runningImport(h.runtime.app);
       if (!running) return void setImmediate(poll);
       const listener = (p: ImportProgress) => {
