@@ -8,6 +8,7 @@ import { SchemaMismatchError, schemaProblems } from './db/schema';
 import { appVersion, migrationsDir } from './paths';
 import { migrationBackupDir, recordMigrationBackup } from './domain/backup/backup';
 import { LongReadWorker } from './db/long-read-pool';
+import { WriteGate } from './db/write-gate';
 import type { Clock, OpenHub } from './domain/ports';
 import { backupName } from './domain/backup/names';
 import { defaultBackupDir } from './domain/backup/settings';
@@ -101,6 +102,7 @@ export function openApp(opts: AppOptions): SantongApp {
       backupDir,
       db,
       readDb,
+      writeGate: new WriteGate(),
       longReads: new LongReadWorker(dbFile),
       demo: opts.demo ?? false,
       version: appVersion(),

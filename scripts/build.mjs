@@ -26,6 +26,8 @@ export const MAIN_ENTRIES = {
   'month-facts-worker': 'electron/domain/month-facts/worker.ts',
   // Worker thread that reads spreadsheet files (name kept in sync with lib/sheets/off-thread.ts).
   'sheets-worker': 'electron/lib/sheets/worker.ts',
+  // Worker thread that previews and commits a catalog import (name kept in sync with domain/catalog/off-thread.ts).
+  'catalog-import-worker': 'electron/domain/catalog/import-worker.ts',
 };
 
 function newestMtime(p) {

@@ -5,9 +5,9 @@ import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
-import type { Caller, HandlerContext, SessionSink } from '../domain/context';
+import type { CallAudit, Caller, HandlerContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
-import { admitRefusalRow, recordAudit, type AuditEntry } from '../domain/audit/record';
+import { admitRefusalRow, recordAudit, redact, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
 import { isLongRead, runLongRead } from './long-reads';
 import { describeTarget } from '../domain/audit/targets';
@@ -62,14 +62,15 @@ function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expir
  * in the log), and on write methods the 401s and 429s (writes without a session, failed and throttled
  * logins). Bursts are bounded per user, and per address for callers without a session (admitRefusalRow).
  */
-function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: number, db: Runtime['app']['db']): void {
+async function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, status: number, app: Runtime['app']): Promise<void> {
   const denied = status === 403;
   const rejected = spec.write && (status === 401 || status === 429);
   if (!denied && !rejected) return;
-  const burst = admitRefusalRow(db, e.user ? { userId: e.user.id } : { ip: e.caller.ip }, e.now);
+  const burst = admitRefusalRow(app.db, e.user ? { userId: e.user.id } : { ip: e.caller.ip }, e.now);
   if (!burst) return;
+  await app.writeGate.open();
   try {
-    recordAudit(db, { ...e, outcome: denied ? 'denied' : 'rejected', details: { ...e.details, ...burst } });
+    recordAudit(app.db, { ...e, outcome: denied ? 'denied' : 'rejected', details: { ...e.details, ...burst } });
   } catch (err) {
     logFault(`${e.method} (audit of a refusal)`, err);
   }
@@ -94,7 +95,8 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
   try {
     if (caller.token) {
       const sessionStart = performance.now();
-      const found = resolveSession(app.db, caller.token, now);
+      // While a worker writes the file, the session's touch waits for a later request (a read must not wait).
+      const found = resolveSession(app.db, caller.token, now, !app.writeGate.isHeld);
       noteSlowCall(name, 'session', performance.now() - sessionStart);
       if (found && 'user' in found) {
         user = found.user;
@@ -131,7 +133,8 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     const handler = handlers[name as MethodName] as
       | ((ctx: HandlerContext, input: unknown) => unknown)
       | { prepare: (ctx: HandlerContext, input: unknown) => Promise<unknown>; run: (ctx: HandlerContext, input: unknown, p: unknown) => unknown }
-      | { async: (ctx: HandlerContext, input: unknown) => Promise<unknown> };
+      | { async: (ctx: HandlerContext, input: unknown) => Promise<unknown> }
+      | { offThread: (ctx: HandlerContext, input: unknown, audit: CallAudit) => Promise<unknown> };
 
     let value: unknown;
     if (isLongRead(name) && !spec.write) {
@@ -140,9 +143,21 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     } else if ('async' in handler) {
       if (spec.write) throw new InternalFault(`${name}: asynchronous handlers cannot write`);
       value = await handler.async(ctx, input);
+    } else if ('offThread' in handler) {
+      if (!spec.write) throw new InternalFault(`${name}: off-thread handlers are for writes`);
+      // Its transaction and audit row are the worker's; this thread only waits for the outcome.
+      value = await handler.offThread(ctx, input, {
+        user: user ?? null,
+        caller: { transport: caller.transport, ip: caller.ip, userAgent: caller.userAgent },
+        method: name,
+        input: redact(input),
+      });
+      noteWriteSucceeded(app.db);
     } else {
       const prepared = 'prepare' in handler ? await handler.prepare(ctx, input) : undefined;
       const run = () => ('run' in handler ? handler.run(ctx, input, prepared) : handler(ctx, input));
+      // A worker writing the file (a catalog import) holds it: wait here, asynchronously, then write at once.
+      if (spec.write || spec.auditedRead) await app.writeGate.open();
       const handlerStart = performance.now();
       if (spec.write) {
         value = app.db
@@ -203,7 +218,7 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     }
     const appError = err instanceof AppError ? err : fromSqliteError(err);
     if (appError) {
-      auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app.db);
+      await auditRefusal(spec, { user, caller, now, method: name, errorCode: appError.code, input: rawInput }, appError.status, app);
       // During a blind count a stock refusal must not tell the counter the book (domain/stocktake/blind.ts).
       return failure(withoutHiddenBook(app.db, user, name, input, appError));
     }
@@ -232,13 +247,13 @@ export async function refusalBeforeBody(runtime: Runtime, name: string, caller: 
     if (spec.access === 'public') return null;
     const app = runtime.app;
     const now = app.clock.now();
-    const found = caller.token ? resolveSession(app.db, caller.token, now) : null;
+    const found = caller.token ? resolveSession(app.db, caller.token, now, !app.writeGate.isHeld) : null;
     const user = found && 'user' in found ? found.user : null;
     try {
       authorize(spec, name, user, Boolean(found && 'expired' in found));
     } catch (err) {
       if (err instanceof AppError)
-        auditRefusal(spec, { user, caller, now, method: name, errorCode: err.code, details: { bodyNotRead: true } }, err.status, app.db);
+        await auditRefusal(spec, { user, caller, now, method: name, errorCode: err.code, details: { bodyNotRead: true } }, err.status, app);
       throw err;
     }
     return null;

@@ -87,7 +87,23 @@ export type Handler<K extends MethodName> =
   | {
       /** A read whose result needs asynchronous work (e.g. writing a workbook); never a write. */
       async: (ctx: ContextOf<K>, input: ParsedInput<K>) => Promise<HandlerResult<K>>;
+    }
+  | {
+      /**
+       * A write whose one transaction runs on a worker thread with a connection of its own (seconds of writing: a
+       * catalog import). It holds `hub.writeGate` while it writes and writes its audit row, from `audit`, in that
+       * transaction; `ctx.db` is not its to use.
+       */
+      offThread: (ctx: ContextOf<K>, input: ParsedInput<K>, audit: CallAudit) => Promise<HandlerResult<K>>;
     };
+
+/** Who called what, as an off-thread write's audit row records it (its input already redacted). */
+export interface CallAudit {
+  user: AuthedUser | null;
+  caller: Pick<Caller, 'transport' | 'ip' | 'userAgent'>;
+  method: string;
+  input: unknown;
+}
 
 export type Handlers = { [K in MethodName]: Handler<K> };
 

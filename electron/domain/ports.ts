@@ -5,6 +5,7 @@
  */
 import type { ReadDb, WriteDb } from '../db/database';
 import type { MigrateResult } from '../db/migrate';
+import type { WriteGate } from '../db/write-gate';
 
 export interface Clock {
   now(): Date;
@@ -20,6 +21,8 @@ export interface OpenHub {
   readonly db: WriteDb;
   /** A read-only connection for read methods. */
   readonly readDb: ReadDb;
+  /** Held while a worker thread writes the file (a catalog import): writes on this thread await it (db/write-gate.ts). */
+  readonly writeGate: WriteGate;
   readonly demo: boolean;
   readonly version: string;
   readonly schemaVersion: number;

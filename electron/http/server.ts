@@ -86,19 +86,21 @@ function auditCrossSite(runtime: Runtime, method: string, req: FastifyRequest): 
   const burst = admitRefusalRow(app.db, { ip: req.ip }, now);
   if (!burst) return;
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 120) : null;
-  try {
-    recordAudit(app.db, {
-      user: null,
-      caller: { transport: 'http', ip: req.ip },
-      now,
-      method,
-      outcome: 'denied',
-      errorCode: 'CSRF',
-      details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null, ...burst },
-    });
-  } catch (err) {
-    logFault(`${method} (audit of a cross-site request)`, err);
-  }
+  app.writeGate.whenOpen(() => {
+    try {
+      recordAudit(app.db, {
+        user: null,
+        caller: { transport: 'http', ip: req.ip },
+        now,
+        method,
+        outcome: 'denied',
+        errorCode: 'CSRF',
+        details: { origin, secFetchSite: req.headers['sec-fetch-site'] ?? null, ...burst },
+      });
+    } catch (err) {
+      logFault(`${method} (audit of a cross-site request)`, err);
+    }
+  });
 }
 
 /** GET /api/health: 200 when the hub is open; 503 while its database is checked, or in recovery mode. */

@@ -20,6 +20,7 @@ import { round } from './bench/measure';
 import { recordCleanClose } from '../db/clean-close';
 import { runCentralBench } from '../../central/tools/bench';
 import { runTraceBench } from './bench/trace';
+import { runImportStallBench } from './bench/import-stall';
 import type { HubParams } from './bench/generate';
 
 const quick = process.argv.includes('--quick');
@@ -44,7 +45,11 @@ async function main() {
   log(`Santong benchmarks (${quick ? 'quick' : 'full'} scale) — ${os.cpus().length} CPUs, node ${process.version}`);
   const results: Record<string, unknown> = {};
   // The prefecture server's bench needs no hub of the hub benches: --only=central skips straight to it.
-  if (!only?.every((p) => p === 'central')) await hubBenches(results);
+  if (!only?.every((p) => p === 'central' || p === 'import')) await hubBenches(results);
+  if (wants('import')) {
+    log(`\n[import] the LAN during a 150,000-row catalog preview and commit: import_stall_ms (${elapsed()})`);
+    Object.assign(results, await runImportStallBench(root, { log }));
+  }
   if (wants('central')) {
     log(`\n[central] prefecture server on PostgreSQL: ingest, KPI growth, drill-down (${elapsed()})`);
     Object.assign(results, await runCentralBench({ quick, log }));

@@ -1,6 +1,6 @@
 /**
- * A large catalog import does not hold the server: its names are indexed ahead in short transactions with
- * turns of the event loop between (indexNamesAhead), the drugs then appear in the import's one transaction.
+ * A large catalog import does not hold the server: on its worker thread (catalog/off-thread.ts) its names are
+ * indexed ahead in short transactions (indexNamesAhead), the drugs then appear in the import's one transaction.
  * The result is exactly what the one-transaction import wrote, and requests made meanwhile are answered
  * while the import is still under way (order of events, never timings).
  */
@@ -81,8 +81,8 @@ describe('catalog import during LAN use', () => {
     const middle = seen.filter((s) => s.names > 0 && s.names < names && s.drugs === 0);
     expect(names).toBeGreaterThan(2 * NAMES_PER_TRANSACTION);
     expect(middle.length).toBeGreaterThan(1);
-    // All or nothing for the drugs: no request ever saw part of them.
-    expect(seen.every((s) => s.drugs === 0)).toBe(true);
+    // All or nothing for the drugs: no request ever saw part of them (the worker's commit may land before its answer).
+    expect(seen.every((s) => s.drugs === 0 || s.drugs === 1500)).toBe(true);
     expect(count(db, 'drugs')).toBe(1500);
   }, 120_000);
 });

@@ -51,8 +51,11 @@ export function loadAuthedUser(db: ReadDb, userId: number): AuthedUser | null {
 
 export type SessionLookup = { user: AuthedUser; tokenHash: string } | { expired: true } | null;
 
-/** Resolves a token to its user, enforcing idle and absolute expiry. Expired sessions are deleted. */
-export function resolveSession(db: WriteDb, token: string, now: Date): SessionLookup {
+/**
+ * Resolves a token to its user, enforcing idle and absolute expiry. Expired sessions are deleted and a used one is
+ * touched, unless `mayWrite` is false (a worker holds the file): then a later request does both.
+ */
+export function resolveSession(db: WriteDb, token: string, now: Date, mayWrite = true): SessionLookup {
   const hash = tokenHash(token);
   const s = sql(db, 'SELECT user_id AS userId, last_seen_at AS lastSeenAt, expires_at AS expiresAt FROM sessions WHERE token_hash = ?').get(hash) as
     | { userId: number; lastSeenAt: string; expiresAt: string }
@@ -61,15 +64,15 @@ export function resolveSession(db: WriteDb, token: string, now: Date): SessionLo
   const nowMs = now.getTime();
   const lastSeen = Date.parse(s.lastSeenAt);
   if (nowMs >= Date.parse(s.expiresAt) || nowMs - lastSeen >= SESSION_IDLE_MS) {
-    sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    if (mayWrite) sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash);
     return { expired: true };
   }
   const user = loadAuthedUser(db, s.userId);
   if (!user) {
-    sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    if (mayWrite) sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash);
     return null;
   }
-  if (nowMs - lastSeen >= TOUCH_INTERVAL_MS) {
+  if (mayWrite && nowMs - lastSeen >= TOUCH_INTERVAL_MS) {
     sql(db, 'UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.toISOString(), hash);
   }
   return { user, tokenHash: hash };

@@ -237,7 +237,10 @@ export async function backupUnlocked(app: OpenHub, reason: BackupReason, opts: B
     // Copying and reading back gigabytes takes minutes at ten years: off the thread that answers the villages.
     const depth = checkDepthOf(app.db, reason, chinaDate(now));
     const { verified, problem, sha256, sizeBytes } = await backupOffThread(app.dbFile, partial, app.schemaVersion, depth);
-    if (verified && depth === 'full') app.db.transaction(() => setSetting(app.db, 'backup.lastFullCheck', chinaDate(now)))();
+    if (verified && depth === 'full') {
+      await app.writeGate.open();
+      app.db.transaction(() => setSetting(app.db, 'backup.lastFullCheck', chinaDate(now)))();
+    }
     fs.renameSync(partial, final);
     fsyncDir(dir);
     record = {
@@ -265,6 +268,7 @@ export async function backupUnlocked(app: OpenHub, reason: BackupReason, opts: B
           : (err as Error).message;
     throw new AppError('BACKUP_FOLDER', `备份失败：${why}。当前数据未受影响。`);
   }
+  await app.writeGate.open();
   app.db.transaction(() => recordBackup(app.db, record))();
   if (isAutomatic(reason)) await pruneBackups(app, dir, reason, settings.keep);
   return entryFromRecord(record);
@@ -291,6 +295,7 @@ export async function pruneBackups(app: OpenHub, dir: string, reason: BackupReas
   }
   // The app may have closed meanwhile (a restore, a shutdown): the list goes by the files on disk, so only
   // the records' deleted_at stays unset.
+  if (removed.length) await app.writeGate.open();
   if (removed.length && app.db.open) {
     const mark = sql(app.db, 'UPDATE backups SET deleted_at = ? WHERE dir = ? AND file_name = ? AND deleted_at IS NULL');
     app.db.transaction(() => removed.forEach((name) => mark.run(at, dir, name)))();

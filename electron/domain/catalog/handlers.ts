@@ -16,7 +16,7 @@ import {
   type DrugRecord,
 } from './drugs';
 import { rankedDrugIds, searchDrugs } from './search';
-import { commitImport, indexNamesAhead, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
+import { commitOffThread, previewOffThread } from './off-thread';
 import { exportCatalog } from './export';
 import { bookSight } from '../stocktake/blind';
 
@@ -178,25 +178,15 @@ export const catalogHandlers = defineHandlers({
   },
 
   'catalog.importPreview': {
-    async: async (ctx, input) => {
-      const wb = await parseCatalogWorkbook(input.file, input.sheet);
-      return previewImport(ctx.db, wb, input.mapping);
-    },
+    // Reading and checking 150,000 rows takes seconds: on a worker (off-thread.ts), never on the server's thread.
+    async: (ctx, input) => previewOffThread(ctx.hub, { file: input.file, sheet: input.sheet, mapping: input.mapping }),
   },
 
   'catalog.importCommit': {
-    // The names go into the search index first, in short transactions (indexNamesAhead); the drugs then in one.
-    prepare: async (ctx, input) => {
-      const wb = await parseCatalogWorkbook(input.file, input.sheet);
-      await indexNamesAhead(ctx.db, wb, input.mapping, input.mode);
-      return wb;
-    },
-    run: (ctx, input, wb: ParsedWorkbook) => {
-      const result = commitImport(ctx.db, wb, input.mapping, input.mode, ctx.now.toISOString());
-      ctx.audit.target = `catalog-import:${input.file.filename}`;
-      ctx.audit.details = { mode: input.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows };
-      return result;
-    },
+    // The file is read, its names indexed (short transactions) and its drugs written (one transaction, with the
+    // audit row) on a worker with a connection of its own; this thread's writes wait at the hub's write gate.
+    offThread: (ctx, input, audit) =>
+      commitOffThread(ctx.hub, { file: input.file, sheet: input.sheet, mapping: input.mapping, mode: input.mode, nowMs: ctx.now.getTime(), audit }),
   },
 
   'catalog.export': {

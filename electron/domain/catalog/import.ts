@@ -215,6 +215,8 @@ async function evaluateRowsYielding(db: ReadDb, wb: ParsedWorkbook, mapping: Imp
 }
 
 const ROWS_PER_TURN = 500;
+/** Rows written between two progress notes of a commit (the dialog's count, a test's cue). */
+export const ROWS_PER_PROGRESS = 1000;
 
 function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
   const { existing, suppliers } = loadLookups(db);
@@ -543,7 +545,13 @@ export const NAMES_PER_TRANSACTION = 50;
  * rows it will write are indexed (none for a file refused as a whole); should the catalog change in between, a
  * name left without a drug finds nothing.
  */
-export async function indexNamesAhead(db: WriteDb, wb: ParsedWorkbook, given: ImportMapping, mode: 'all' | 'cleanRowsOnly'): Promise<number> {
+export async function indexNamesAhead(
+  db: WriteDb,
+  wb: ParsedWorkbook,
+  given: ImportMapping,
+  mode: 'all' | 'cleanRowsOnly',
+  writeChunk: ChunkWriter = writeInItsOwnTurn,
+): Promise<number> {
   const outcomes = await evaluateRowsYielding(db, wb, resolveMapping(wb, given));
   // A file refused as a whole changes nothing, its names included (commitImport refuses it again, in its transaction).
   if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return 0;
@@ -557,16 +565,34 @@ export async function indexNamesAhead(db: WriteDb, wb: ParsedWorkbook, given: Im
   const list = [...names];
   for (let i = 0; i < list.length; i += NAMES_PER_TRANSACTION) {
     const chunk = list.slice(i, i + NAMES_PER_TRANSACTION);
-    db.transaction(() => {
-      for (const name of chunk) ensureSearchName(db, name, known);
-    }).immediate();
-    await new Promise((resolve) => setImmediate(resolve));
+    await writeChunk(() =>
+      db
+        .transaction(() => {
+          for (const name of chunk) ensureSearchName(db, name, known);
+        })
+        .immediate(),
+    );
   }
   return list.length;
 }
 
+/** How each short write ahead of an import runs: on a worker, it first takes the hub's write gate. */
+export type ChunkWriter = (write: () => void) => Promise<void>;
+
+const writeInItsOwnTurn: ChunkWriter = async (write) => {
+  write();
+  await new Promise((resolve) => setImmediate(resolve));
+};
+
 /** Writes the import. Must run inside the method's write transaction (all or nothing). */
-export function commitImport(db: WriteDb, wb: ParsedWorkbook, given: ImportMapping, mode: 'all' | 'cleanRowsOnly', at: string): CommitResult {
+export function commitImport(
+  db: WriteDb,
+  wb: ParsedWorkbook,
+  given: ImportMapping,
+  mode: 'all' | 'cleanRowsOnly',
+  at: string,
+  onWritten?: (done: number, total: number) => void,
+): CommitResult {
   const mapping = resolveMapping(wb, given);
   const outcomes = evaluateRows(db, wb, mapping);
   const n = countOf(outcomes);
@@ -581,9 +607,13 @@ export function commitImport(db: WriteDb, wb: ParsedWorkbook, given: ImportMappi
   }
   if (n.error === outcomes.length) throw new AppError('VALIDATION', '文件中没有无错误的行，未导入任何药品');
   const known = knownSearchNames(db);
+  const total = n.new + n.update;
+  let done = 0;
   for (const o of outcomes) {
     if (o.action === 'new') insertDrug(db, o.record!, at, known);
     else if (o.action === 'update') updateDrug(db, o.existingId!, o.record!, at, known);
+    else continue;
+    if (++done % ROWS_PER_PROGRESS === 0) onWritten?.(done, total);
   }
   return {
     created: n.new,

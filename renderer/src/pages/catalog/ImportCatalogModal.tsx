@@ -1,4 +1,4 @@
-import { Alert, Button, Col, Modal, Result, Row, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Col, Modal, Result, Row, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { CATALOG_COLUMNS } from '../../../../shared/catalogColumns';
 import type { ImportMapping, ImportPreview } from '../../../../shared/contract/catalog';
 import type { MethodOutput } from '../../../../shared/contract';
@@ -91,6 +91,17 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
             </Col>
           </Row>
           {problem && <Alert style={{ marginBottom: 12 }} type="error" showIcon title={problem} />}
+          {(busy === 'all' || busy === 'cleanRowsOnly') && (
+            <Alert
+              style={{ marginBottom: 12 }}
+              type="info"
+              showIcon
+              icon={<Spin size="small" />}
+              title={`正在写入药品目录…（${preview.newCount + preview.updatedCount} 种药品，全部写入后一起生效）`}
+              description="大文件需要几分钟，请不要关闭本窗口；期间村卫生室和其他同事可以照常使用系统。"
+              data-testid="catalog-import-writing"
+            />
+          )}
           {preview.errorRowCount > 0 ? (
             <Alert
               style={{ marginBottom: 12 }}

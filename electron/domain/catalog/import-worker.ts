@@ -1,0 +1,80 @@
+// Worker-thread entry (bundled as dist/electron/catalog-import-worker.cjs, see off-thread.ts): reads a catalog
+// workbook and previews or commits it on a connection of its own, so the server's thread keeps answering.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, type WriteDb } from '../../db/database';
+import { AppError } from '../../errors';
+import { recordAudit } from '../audit/record';
+import { commitImport, indexNamesAhead, parseCatalogWorkbook, previewImport } from './import';
+import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
+
+const port = parentPort!;
+const send = (m: WorkerToHub) => port.postMessage(m);
+const progress = (p: ImportProgress) => send({ type: 'progress', progress: p });
+
+let granted: (() => void) | null = null;
+port.on('message', (m: unknown) => {
+  if (m === 'go') granted?.();
+});
+
+/** Every write of this worker runs with the hub's write gate held for it: the server's thread then writes nothing. */
+async function gated<T>(write: () => T): Promise<T> {
+  await new Promise<void>((resolve) => {
+    granted = resolve;
+    send({ type: 'want-write' });
+  });
+  granted = null;
+  try {
+    return write();
+  } finally {
+    send({ type: 'wrote' });
+  }
+}
+
+async function run(job: CatalogImportJob): Promise<unknown> {
+  if (job.kind === 'preview') {
+    const wb = await parseCatalogWorkbook(job.file, job.sheet);
+    const db = openDatabase(job.dbFile, { readonly: true });
+    try {
+      return previewImport(db, wb, job.mapping);
+    } finally {
+      db.close();
+    }
+  }
+  progress({ phase: 'reading', done: 0, total: 0 });
+  const wb = await parseCatalogWorkbook(job.file, job.sheet);
+  const db: WriteDb = openDatabase(job.dbFile);
+  try {
+    progress({ phase: 'indexing', done: 0, total: 0 });
+    // The names first, in short transactions (the gate opens between them), then the drugs in one.
+    await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write));
+    const now = new Date(job.nowMs);
+    return await gated(() =>
+      db
+        .transaction(() => {
+          const result = commitImport(db, wb, job.mapping, job.mode, now.toISOString(), (done, total) => progress({ phase: 'writing', done, total }));
+          recordAudit(db, {
+            ...job.audit,
+            now,
+            outcome: 'ok',
+            target: `catalog-import:${job.file.filename}`,
+            details: { mode: job.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows },
+          });
+          return result;
+        })
+        .immediate(),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+run(workerData as CatalogImportJob).then(
+  (value) => send({ type: 'value', value }),
+  (err: unknown) => {
+    if (err instanceof AppError) send({ type: 'refusal', code: err.code, message: err.message, issues: err.issues });
+    else {
+      const e = err as Error & { code?: unknown };
+      send({ type: 'fault', name: e.name, code: typeof e.code === 'string' ? e.code : undefined, message: e.message, stack: e.stack });
+    }
+  },
+);

@@ -1,0 +1,134 @@
+/**
+ * A catalog import runs on a worker thread of its own (import-worker.ts) with its own connection to the file: at
+ * 150,000 rows reading the workbook, checking every row and the import's one transaction take seconds to a minute,
+ * which on the server's thread no village would get an answer in. The preview reads on a read-only connection; the
+ * commit writes in one transaction (all or nothing, its audit row in it), and holds the hub's write gate only while
+ * it writes: meanwhile this thread's write methods wait at the gate (db/write-gate.ts) and its reads answer from
+ * their WAL snapshot. One commit at a time per hub: a second is refused (CONFLICT), never queued behind a minute.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/errors';
+import type { ImportMapping, ImportPreview } from '../../../shared/contract/catalog';
+import type { FileContent } from '../../../shared/contract/common';
+import { AppError } from '../../errors';
+import { bundledScript } from '../../paths';
+import type { CallAudit } from '../context';
+import type { OpenHub } from '../ports';
+import type { CommitResult } from './import';
+
+export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
+
+export type CatalogImportJob =
+  | { kind: 'preview'; dbFile: string; file: FileContent; sheet?: string; mapping?: ImportMapping }
+  | {
+      kind: 'commit';
+      dbFile: string;
+      file: FileContent;
+      sheet?: string;
+      mapping: ImportMapping;
+      mode: 'all' | 'cleanRowsOnly';
+      nowMs: number;
+      audit: CallAudit;
+    };
+
+/** Where a commit is: reading the file, indexing its names (short writes), writing the drugs (the one transaction). */
+export interface ImportProgress {
+  phase: 'reading' | 'indexing' | 'writing';
+  done: number;
+  total: number;
+}
+
+export type WorkerToHub =
+  | { type: 'progress'; progress: ImportProgress }
+  /** The worker is about to write: it waits for 'go' (the gate is then held for it). */
+  | { type: 'want-write' }
+  /** Its write has committed or rolled back: the gate opens. */
+  | { type: 'wrote' }
+  | { type: 'value'; value: unknown }
+  | { type: 'refusal'; code: ErrorCode; message: string; issues?: { path: string; message: string }[] }
+  | { type: 'fault'; name: string; code?: string; message: string; stack?: string };
+
+/** A commit under way on a hub: where it is, and a way to stop it (its transaction then rolls back). */
+export interface RunningImport {
+  progress: ImportProgress;
+  stop(): void;
+  readonly onProgress: Set<(p: ImportProgress) => void>;
+}
+
+const running = new WeakMap<OpenHub, RunningImport>();
+
+/** The commit under way on this hub, if any (the dialog's progress; tests stop it mid-write). */
+export const runningImport = (hub: OpenHub): RunningImport | undefined => running.get(hub);
+
+/** Imports done on a worker so far in this process (tests check that the work really left this thread). */
+export const importsOffThread = { started: 0 };
+
+export function previewOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'preview' }>, 'kind' | 'dbFile'>): Promise<ImportPreview> {
+  return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, ...job }, null) as Promise<ImportPreview>;
+}
+
+export async function commitOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'commit' }>, 'kind' | 'dbFile'>): Promise<CommitResult> {
+  if (running.has(hub)) throw new AppError('CONFLICT', '另一个药品目录导入正在进行，请等它完成后再导入');
+  const entry: RunningImport = { progress: { phase: 'reading', done: 0, total: 0 }, stop: () => undefined, onProgress: new Set() };
+  running.set(hub, entry);
+  try {
+    return (await runJob(hub, { kind: 'commit', dbFile: hub.dbFile, ...job }, entry)) as CommitResult;
+  } finally {
+    running.delete(hub);
+  }
+}
+
+function runJob(hub: OpenHub, job: CatalogImportJob, entry: RunningImport | null): Promise<unknown> {
+  let worker: Worker;
+  try {
+    worker = new Worker(bundledScript(CATALOG_IMPORT_WORKER_BUNDLE), { workerData: job });
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+  importsOffThread.started++;
+  let release: (() => void) | null = null;
+  const open = () => {
+    release?.();
+    release = null;
+  };
+  return new Promise<unknown>((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      // The gate opens once the thread is gone: a worker stopped mid-write still holds the file until then (its
+      // connection closes with the thread and SQLite rolls the open transaction back).
+      void worker.terminate().finally(open);
+      outcome();
+    };
+    if (entry) entry.stop = () => settle(() => reject(new AppError('CONFLICT', '药品目录导入已停止，药品目录没有任何改动')));
+    worker.on('message', (m: WorkerToHub) => {
+      switch (m.type) {
+        case 'progress':
+          if (entry) {
+            entry.progress = m.progress;
+            for (const listener of entry.onProgress) listener(m.progress);
+          }
+          return;
+        case 'want-write':
+          void hub.writeGate.hold().then((r) => {
+            if (settled) return r();
+            release = r;
+            worker.postMessage('go');
+          });
+          return;
+        case 'wrote':
+          return open();
+        case 'value':
+          return settle(() => resolve(m.value));
+        case 'refusal':
+          return settle(() => reject(new AppError(m.code, m.message, m.issues)));
+        case 'fault':
+          // The error as SQLite gave it (its code kept): dispatch maps a full disk or a constraint as it always has.
+          return settle(() => reject(Object.assign(new Error(m.message), { name: m.name, code: m.code, stack: m.stack })));
+      }
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the catalog import worker stopped before it finished (exit ${code})`))));
+  });
+}
