@@ -13,6 +13,8 @@ import { DrugFormDrawer } from './DrugFormDrawer';
 import { ImportCatalogModal } from './ImportCatalogModal';
 import { downloadBase64 } from './files';
 import { yuan } from './fields';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { STICKY_UNDER_HEADER } from '../../components/denseTable';
 
 type Status = 'active' | 'inactive' | 'all';
 
@@ -60,6 +62,9 @@ export default function DrugsPage() {
     }
   }
 
+  usePageShortcut('add', '新增药品', () => setEditing({ drug: null }), canEdit && editing === null);
+  const addTitle = useShortcutTitle('add');
+
   function toggle(d: DrugDetail) {
     if (!d.active) return setActive.mutate({ id: d.id, active: true }, { onSuccess: () => message.success(`已启用 ${d.genericName}`) });
     modal.confirm({
@@ -87,7 +92,7 @@ export default function DrugsPage() {
             导出 Excel
           </Button>
           {canEdit && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ drug: null })}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ drug: null })} title={addTitle}>
               新增药品
             </Button>
           )}
@@ -157,7 +162,8 @@ export default function DrugsPage() {
       </Space>
       <Table<DrugDetail>
         rowKey="id"
-        size="middle"
+        size="small"
+        sticky={STICKY_UNDER_HEADER}
         loading={list.isFetching}
         dataSource={list.data?.rows}
         scroll={{ x: 1180 }}

@@ -11,6 +11,7 @@ import { Money, formatDateTime } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { NewStocktakeModal } from './NewStocktakeModal';
 import { StocktakeStatusTag, StocktakeTags } from './labels';
+import { STICKY_UNDER_HEADER } from '../../components/denseTable';
 
 type Summary = z.infer<typeof stocktakeSummary>;
 
@@ -138,7 +139,8 @@ function HubStocktakes() {
       </Space>
       <Table<Summary>
         rowKey="id"
-        size="middle"
+        size="small"
+        sticky={STICKY_UNDER_HEADER}
         loading={list.isLoading}
         dataSource={list.data}
         scroll={{ x: 1300 }}
