@@ -56,7 +56,7 @@ export default function OrderDetailPage() {
     onSuccess: (o) => {
       setConfirmSend(false);
       setNext({
-        done: `采购订单 ${o.docNo} 已发送给 ${o.supplierName}`,
+        done: `${o.docNo} 已发给${o.supplierName}，到货后验收入库`,
         actions: [{ label: '去验收入库', run: () => navigate(`/stock/receipts?order=${o.id}`) }],
       });
     },

@@ -50,7 +50,7 @@ function PendingTab() {
     onSuccess: (d) => {
       message.success(`配送单 ${d.docNo} 已出库，等待 ${d.clinicName} 签收`);
       setNext({
-        done: `配送单 ${d.docNo} 已出库，等待 ${d.clinicName} 签收`,
+        done: `${d.docNo} 已在途，送往${d.clinicName}`,
         actions: [{ label: '打印配送单', run: () => navigate(`/print/delivery/${d.id}`) }],
       });
       setPreview(null);

@@ -102,7 +102,7 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
       setDeliveryNoteNo('');
       setSecond({ username: '', password: '' });
       onClose();
-      onPosted({ done: `入库单 ${r.receipt.docNo} 已过账，药品已入中心药库`, actions: [{ label: '去配送出库', run: () => navigate('/stock/deliveries') }] });
+      onPosted({ done: `${r.receipt.docNo} 的药品已入中心药库`, actions: [{ label: '去配送出库', run: () => navigate('/stock/deliveries') }] });
     },
   });
 
