@@ -72,3 +72,52 @@ test('a slow 医保进销存上传 preview says so, and a closed month is marked
   await page.goto(new URL('/settlement/insurance-export?period=2026-02', server.url).href);
   await expect(page.getByText('已结账月份，数据已固化')).toBeVisible();
 });
+
+/** Rows (table rows or inbox entries) wholly inside the window, the page not scrolled. */
+async function rowsInView(page: Page): Promise<{ inView: number; present: number; scrolled: number }> {
+  return page.evaluate(() => {
+    const rows = [...document.querySelectorAll('tr.ant-table-row, .inbox-item')].filter((r) => r.getBoundingClientRect().height > 0);
+    const inView = rows.filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top >= 0 && b.bottom <= window.innerHeight;
+    }).length;
+    return { inView, present: rows.length, scrolled: window.scrollY };
+  });
+}
+
+test('every hub list shows at least ten rows at 1366×768 without scrolling the page', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await login(page, server.url, 'admin', 'santong-demo');
+  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  const lists: [string, string, string][] = [
+    ['/stocktake', '盘点与抽查', 'stocktake'],
+    ['/stock/receipts', '验收入库', 'receipts'],
+    ['/stock/deliveries', '配送出库', 'deliveries'],
+    ['/purchasing/orders?status=all', '采购订单', 'orders'],
+    ['/purchasing/review?f=all', '请领审核', 'review'],
+    ['/stock/on-hand', '库存查询', 'onhand'],
+    ['/supervision/signals', '异常信号', 'signals'],
+    ['/system/audit', '审计日志', 'audit'],
+    ['/master/drugs', '药品目录', 'drugs'],
+  ];
+  const check = async (name: string) => {
+    // Rows, or (库存台账 of a drug without movements this month) the table's empty state.
+    await expect(page.locator('tr.ant-table-row:visible, .inbox-item:visible, .ant-table-placeholder:visible').first()).toBeVisible({ timeout: 30_000 });
+    const { inView, present, scrolled } = await rowsInView(page);
+    expect(scrolled, name).toBe(0);
+    expect(inView, `${name}: ${inView} of ${present} rows in view`).toBeGreaterThanOrEqual(Math.min(10, present));
+    await screenshot(page, `desk-dense-${name}-1366`);
+  };
+  for (const [path, heading, name] of lists) {
+    await page.goto(new URL(path, server.url).href);
+    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+    if (name === 'deliveries') await page.getByRole('tab', { name: '配送单' }).click();
+    await check(name);
+  }
+  // 库存台账 of the hub's first drug in stock, opened from 库存查询.
+  await page.goto(new URL('/stock/on-hand', server.url).href);
+  await page.locator('tr.ant-table-row').getByRole('link', { name: '台账', exact: true }).first().click();
+  await expect(page.getByRole('heading', { name: '库存台账' })).toBeVisible();
+  await check('card');
+});

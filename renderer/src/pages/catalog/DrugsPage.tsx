@@ -14,7 +14,7 @@ import { ImportCatalogModal } from './ImportCatalogModal';
 import { downloadBase64 } from './files';
 import { yuan } from './fields';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
-import { STICKY_UNDER_HEADER } from '../../components/denseTable';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Status = 'active' | 'inactive' | 'all';
 
@@ -162,11 +162,10 @@ export default function DrugsPage() {
       </Space>
       <Table<DrugDetail>
         rowKey="id"
-        size="small"
-        sticky={STICKY_UNDER_HEADER}
+        {...DENSE_LIST}
         loading={list.isFetching}
         dataSource={list.data?.rows}
-        scroll={{ x: 1180 }}
+        scroll={{ x: 1270 }}
         onRow={(d) => ({ onDoubleClick: () => setEditing({ drug: d }) })}
         pagination={{
           current: page,
@@ -185,7 +184,7 @@ export default function DrugsPage() {
             title: '通用名 / 商品名',
             key: 'name',
             fixed: 'left',
-            width: 210,
+            width: 300,
             render: (_, d) => (
               <div>
                 <Button type="link" size="small" style={{ padding: 0, fontWeight: 600, height: 'auto' }} onClick={() => setEditing({ drug: d })}>

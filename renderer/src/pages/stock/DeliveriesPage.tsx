@@ -17,7 +17,7 @@ import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { useNavigate } from 'react-router';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { NextStep, type NextStepInfo } from '../../components/NextStep';
-import { STICKY_UNDER_HEADER } from '../../components/denseTable';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -360,8 +360,7 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
       ) : (
         <Table
           rowKey="id"
-          size="small"
-          sticky={STICKY_UNDER_HEADER}
+          {...DENSE_LIST}
           loading={list.isLoading}
           dataSource={list.data}
           scroll={{ x: 800 }}

@@ -18,7 +18,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useApiLookup } from '../trace/useTraceLookup';
 import { shortcutTitle, usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { NextStep, type NextStepInfo } from '../../components/NextStep';
-import { STICKY_UNDER_HEADER } from '../../components/denseTable';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -592,8 +592,7 @@ export default function ReceiptsPage() {
       <NextStep step={next} onClose={() => setNext(null)} />
       <Table<Omit<Receipt, 'lines' | 'acceptance'> & { lineCount: number }>
         rowKey="id"
-        size="small"
-        sticky={STICKY_UNDER_HEADER}
+        {...DENSE_LIST}
         loading={receipts.isLoading}
         dataSource={receipts.data}
         scroll={{ x: 900 }}

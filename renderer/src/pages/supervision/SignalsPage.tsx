@@ -12,6 +12,7 @@ import { RuleTag, SignalStatus, signalPath } from './labels';
 import './supervision.css';
 import { hubToday, hubTodayDay } from '../../components/hubClock';
 import { addDays } from '../../../../shared/dates';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
 
@@ -87,7 +88,7 @@ export default function SignalsPage() {
       {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 12 }} />}
       <Table<SignalRow>
         rowKey="fingerprint"
-        size="small"
+        {...DENSE_LIST}
         dataSource={q.data?.rows}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
         locale={{ emptyText: q.data === undefined ? '计算完成后在此列出' : status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
