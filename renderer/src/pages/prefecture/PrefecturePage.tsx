@@ -37,7 +37,13 @@ function answerTag(r: SendRecord) {
 
 /** Where a sent package's figures came from (the manifest's builtFrom), in the words of a director. */
 function sourceTag(r: SendRecord | undefined) {
-  if (!r?.builtFrom) return <Typography.Text type="secondary">—</Typography.Text>;
+  if (!r) return <Typography.Text type="secondary">—</Typography.Text>;
+  if (!r.builtFrom)
+    return (
+      <Tooltip title="这次发送早于开始记录数据来源的版本；重新发送或导出后显示">
+        <Typography.Text type="secondary">未记录</Typography.Text>
+      </Tooltip>
+    );
   return r.builtFrom === 'facts' ? (
     <Tooltip title="取自该月结账时保存下来的数据：之后改了卫生室名称、阈值或排除了信号，重发同一版本内容也不变">
       <Tag color="green">结账时固化的数据</Tag>
