@@ -45,6 +45,12 @@ export const sendRecordOut = z.object({
   bytes: out.count('上报包大小（字节，gzip 压缩后）'),
   answer: answerOut,
   error: z.string().nullable().describe('发送失败的原因（中文）；null = 没有失败'),
+  builtFrom: z
+    .enum(['facts', 'live'])
+    .nullable()
+    .describe(
+      `上报包的数据来源（清单的 builtFrom）；${valuesText({ facts: '取自结账时固化的月度数据，重发同一版本内容不变', live: '结账数据尚未生成完，按当时的台账实时计算' })}；null = 早于记录来源的发送`,
+    ),
 });
 
 const serverUrl = z

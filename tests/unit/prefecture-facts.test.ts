@@ -94,4 +94,27 @@ describe('prefecture package from month facts', () => {
     expect(live.sections.signals.find((s) => s.fingerprint === signal.fingerprint)?.status).not.toBe(signal.status);
     expect(live.sections.signals).not.toEqual(first.sections.signals);
   }, 120_000);
+
+  it('the 上报地市 list says of each send whether its package came from the stored facts or was computed live', async () => {
+    const admin = sim.as('admin');
+    await admin.call('prefecture.saveSettings', { hubCode: 'H411621001', countyCode: '411621', serverUrl: null, serverCaPem: null });
+    await admin.call('prefecture.export', { period: '2026-01' });
+    // The same month while its facts are not stored (the close's worker still running): computed live.
+    const set = sql(db(), "SELECT * FROM month_fact_sets WHERE period = '2026-01' AND kind = 'package'").get() as Record<string, unknown>;
+    sql(db(), "DELETE FROM month_fact_sets WHERE period = '2026-01' AND kind = 'package'").run();
+    try {
+      await admin.call('prefecture.export', { period: '2026-01' });
+    } finally {
+      sql(db(), 'INSERT INTO month_fact_sets (period, kind, event_id, computed_at, params) VALUES (?, ?, ?, ?, ?)').run(
+        set.period,
+        set.kind,
+        set.event_id,
+        set.computed_at,
+        set.params,
+      );
+    }
+    const months = (await admin.call('prefecture.months', {})) as { rows: { period: string; sends: { builtFrom: string | null }[] }[] };
+    const sends = months.rows.find((r) => r.period === '2026-01')!.sends;
+    expect(sends.map((s) => s.builtFrom)).toEqual(['live', 'facts']); // newest first
+  }, 120_000);
 });

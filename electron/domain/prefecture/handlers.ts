@@ -83,6 +83,7 @@ export const prefectureHandlers = defineHandlers({
         bytes: bytes.length,
         answer: null,
         error: null,
+        builtFrom: envelope.manifest.builtFrom ?? null,
       });
       return { filename: packageFileName(envelope.manifest.hub.code, input.period, envelope.manifest.version), base64: bytes.toString('base64') };
     },
@@ -104,6 +105,7 @@ export const prefectureHandlers = defineHandlers({
         bytes: bytes.length,
         answer: result.answer,
         error: result.error,
+        builtFrom: envelope.manifest.builtFrom ?? null,
       };
       appendSendRecord(dataDirOf(ctx), record);
       return record;

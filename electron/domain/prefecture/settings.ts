@@ -49,6 +49,8 @@ export interface SendRecord {
   answer: SubmitAnswer | null;
   /** Why nothing reached the server (no link, timeout), in words. */
   error: string | null;
+  /** The manifest's builtFrom: the month's stored facts or the live tables; null in records written before it was kept. */
+  builtFrom: 'facts' | 'live' | null;
 }
 
 export function appendSendRecord(dataDir: string, record: SendRecord): void {
@@ -67,7 +69,8 @@ export function readSendRecords(dataDir: string): SendRecord[] {
     .filter((l) => l.trim())
     .flatMap((l) => {
       try {
-        return [JSON.parse(l) as SendRecord];
+        const record = JSON.parse(l) as Omit<SendRecord, 'builtFrom'> & { builtFrom?: SendRecord['builtFrom'] };
+        return [{ ...record, builtFrom: record.builtFrom ?? null }];
       } catch {
         return []; // a line cut short by a power failure
       }

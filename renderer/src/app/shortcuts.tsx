@@ -5,7 +5,7 @@
  * (except Ctrl+S: saving the web page itself is never what a pharmacist meant).
  */
 import { useEffect, useRef } from 'react';
-import { Button, Modal, Table, Tooltip, Typography } from 'antd';
+import { Button, Grid, Modal, Table, Tooltip, Typography } from 'antd';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import { create } from 'zustand';
 
@@ -70,6 +70,11 @@ export function usePageShortcut(action: ShortcutAction, label: string, run: () =
 
 /** "快捷键 Alt+N" for a button's tooltip, so the key is learned where the button is. */
 export const shortcutTitle = (action: ShortcutAction) => `快捷键 ${SHORTCUTS[action].keys}`;
+
+/** The same for a page shown on any screen: no key hint under 768 px, where a phone has no keyboard to press it on. */
+export function useShortcutTitle(action: ShortcutAction): string | undefined {
+  return Grid.useBreakpoint().md ? shortcutTitle(action) : undefined;
+}
 
 /** Listens for the shortcut keys on the whole window and shows the help; mount once per shell (app, print pages). */
 export function ShortcutLayer() {

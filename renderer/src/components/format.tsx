@@ -60,7 +60,7 @@ export function DrugName({ name, spec, manufacturer }: { name: string; spec?: st
       {name}
       {spec && <Typography.Text type="secondary"> {spec}</Typography.Text>}
       {manufacturer && (
-        <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+        <Typography.Text type="secondary" className="drug-maker" style={{ fontSize: 12, display: 'block' }}>
           {manufacturer}
         </Typography.Text>
       )}

@@ -13,6 +13,8 @@ import { DrugFormDrawer } from './DrugFormDrawer';
 import { ImportCatalogModal } from './ImportCatalogModal';
 import { downloadBase64 } from './files';
 import { yuan } from './fields';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Status = 'active' | 'inactive' | 'all';
 
@@ -60,6 +62,9 @@ export default function DrugsPage() {
     }
   }
 
+  usePageShortcut('add', '新增药品', () => setEditing({ drug: null }), canEdit && editing === null);
+  const addTitle = useShortcutTitle('add');
+
   function toggle(d: DrugDetail) {
     if (!d.active) return setActive.mutate({ id: d.id, active: true }, { onSuccess: () => message.success(`已启用 ${d.genericName}`) });
     modal.confirm({
@@ -87,7 +92,7 @@ export default function DrugsPage() {
             导出 Excel
           </Button>
           {canEdit && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ drug: null })}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ drug: null })} title={addTitle}>
               新增药品
             </Button>
           )}
@@ -157,10 +162,10 @@ export default function DrugsPage() {
       </Space>
       <Table<DrugDetail>
         rowKey="id"
-        size="middle"
+        {...DENSE_LIST}
         loading={list.isFetching}
         dataSource={list.data?.rows}
-        scroll={{ x: 1180 }}
+        scroll={{ x: 1270 }}
         onRow={(d) => ({ onDoubleClick: () => setEditing({ drug: d }) })}
         pagination={{
           current: page,
@@ -179,7 +184,7 @@ export default function DrugsPage() {
             title: '通用名 / 商品名',
             key: 'name',
             fixed: 'left',
-            width: 210,
+            width: 300,
             render: (_, d) => (
               <div>
                 <Button type="link" size="small" style={{ padding: 0, fontWeight: 600, height: 'auto' }} onClick={() => setEditing({ drug: d })}>

@@ -1,6 +1,6 @@
 /** 上报地市: the hub's settings for the prefecture server, its closed months, what was sent and what the server answered. */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { MethodOutput } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -33,6 +33,26 @@ function answerTag(r: SendRecord) {
   if (!r.answer) return <Tag color="orange">未送达</Tag>;
   const o = OUTCOME[r.answer.outcome];
   return <Tag color={o.color}>{o.label}</Tag>;
+}
+
+/** Where a sent package's figures came from (the manifest's builtFrom), in the words of a director. */
+function sourceTag(r: SendRecord | undefined) {
+  if (!r) return <Typography.Text type="secondary">—</Typography.Text>;
+  if (!r.builtFrom)
+    return (
+      <Tooltip title="这次发送早于开始记录数据来源的版本；重新发送或导出后显示">
+        <Typography.Text type="secondary">未记录</Typography.Text>
+      </Tooltip>
+    );
+  return r.builtFrom === 'facts' ? (
+    <Tooltip title="取自该月结账时保存下来的数据：之后改了卫生室名称、阈值或排除了信号，重发同一版本内容也不变">
+      <Tag color="green">结账时固化的数据</Tag>
+    </Tooltip>
+  ) : (
+    <Tooltip title="发送时该月的结账数据还没有生成完，按当时的台账现算；结账数据生成后再发送，将以固化的数据为准">
+      <Tag color="orange">按台账实时计算</Tag>
+    </Tooltip>
+  );
 }
 
 function SettingsCard() {
@@ -111,6 +131,7 @@ export default function PrefecturePage() {
                   '未上报'
                 ),
             },
+            { title: '数据来源', render: (_: unknown, r) => sourceTag(r.sends[0]) },
             { title: '发送记录', render: (_: unknown, r) => `${r.sends.length} 次` },
             {
               title: '',

@@ -10,6 +10,8 @@ import { Page } from '../../components/Page';
 import { downloadFile } from '../../components/download';
 import { dateTime, DrugTags, OrderStatusTag, packPriceText, qtyText, yuan } from './format';
 import { Qty } from '../../components/format';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { NextStep, type NextStepInfo } from '../../components/NextStep';
 
 function SourcesTable({ line }: { line: OrderLine }) {
   if (line.sources.length === 0) return <Typography.Text type="secondary">全部为药库自身补货（低于库存下限）。</Typography.Text>;
@@ -46,7 +48,19 @@ export default function OrderDetailPage() {
   const [exporting, setExporting] = useState(false);
   const [form] = Form.useForm();
   const invalidates = ['orders.get' as const, 'orders.list' as const, 'requisitions.list' as const];
-  const send = useApiMutation('orders.send', { invalidates, success: '订单已发送' });
+  const [confirmSend, setConfirmSend] = useState(false);
+  const [next, setNext] = useState<NextStepInfo | null>(null);
+  const send = useApiMutation('orders.send', {
+    invalidates,
+    success: '订单已发送',
+    onSuccess: (o) => {
+      setConfirmSend(false);
+      setNext({
+        done: `${o.docNo} 已发给${o.supplierName}，到货后验收入库`,
+        actions: [{ label: '去验收入库', run: () => navigate(`/stock/receipts?order=${o.id}`) }],
+      });
+    },
+  });
   const cancel = useApiMutation('orders.cancel', { invalidates, form, success: '订单已作废', onSuccess: () => setCancelOpen(false) });
   const [shortCloseOpen, setShortCloseOpen] = useState(false);
   const [shortCloseForm] = Form.useForm();
@@ -58,6 +72,12 @@ export default function OrderDetailPage() {
       message.success(r.released.length ? `已终止收货；${r.released.length} 张请领单（${r.released.join('、')}）回到待汇总` : '已终止收货');
     },
   });
+
+  const canSend = Boolean(order.data?.can.send);
+  usePageShortcut('approve', '发送订单（确认后发送）', () => setConfirmSend(true), canSend && !send.isPending);
+  usePageShortcut('print', '打印采购订单', () => navigate(`/print/purchase-order/${id}`), Boolean(order.data));
+  const approveTitle = useShortcutTitle('approve');
+  const printTitle = useShortcutTitle('print');
 
   if (order.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (order.error || !order.data) return <Result status="warning" title={order.error?.message ?? '采购订单不存在'} />;
@@ -91,14 +111,17 @@ export default function OrderDetailPage() {
               description={`确认已把订单发给“${o.supplierName}”？发送后不能修改。`}
               okText="确认发送"
               cancelText="取消"
+              open={confirmSend}
+              onOpenChange={setConfirmSend}
+              okButtonProps={{ autoFocus: true }}
               onConfirm={() => send.mutate({ id })}
             >
-              <Button type="primary" icon={<SendOutlined />} loading={send.isPending}>
+              <Button type="primary" icon={<SendOutlined />} loading={send.isPending} title={approveTitle}>
                 发送
               </Button>
             </Popconfirm>
           )}
-          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/purchase-order/${id}`)}>
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/purchase-order/${id}`)} title={printTitle}>
             打印
           </Button>
           <Button icon={<ExportOutlined />} loading={exporting} onClick={() => void exportXlsx()}>
@@ -117,6 +140,7 @@ export default function OrderDetailPage() {
         </>
       }
     >
+      <NextStep step={next} onClose={() => setNext(null)} />
       {o.status === 'cancelled' && (
         <Alert
           type="warning"

@@ -5,6 +5,7 @@ import type { OrderStatus, OrderSummary } from '../../../../shared/contract/orde
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { dateTime, OrderStatusTag, yuan } from './format';
+import { DENSE_LIST } from '../../components/denseTable';
 
 const FILTERS: { value: string; label: string; status?: OrderStatus[] }[] = [
   { value: 'open', label: '未完成', status: ['draft', 'sent', 'partly_received'] },
@@ -47,7 +48,7 @@ export default function OrdersPage() {
       />
       <Table<OrderSummary>
         rowKey="id"
-        size="middle"
+        {...DENSE_LIST}
         loading={orders.isLoading}
         dataSource={orders.data?.rows}
         scroll={{ x: 900 }}

@@ -11,6 +11,7 @@ import { DecisionModal, type DecisionDraft } from './DecisionModal';
 import { BookHidden } from '../../components/format';
 import { LineNotices, SwitchedQty } from './LineNotices';
 import { VbpSuggestionButton } from './VbpSuggestionButton';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 const FILTERS = [
   { value: 'pending', label: '待审核', input: { status: ['submitted' as const] } },
@@ -72,8 +73,15 @@ function ReviewPanel({ id }: { id: number }) {
   const [draft, setDraft] = useState<DecisionDraft | null>(null);
   const decide = useApiMutation('requisitions.decide', {
     invalidates: ['requisitions.get', 'requisitions.list'],
-    onSuccess: () => setDraft(null),
+    onSuccess: () => {
+      setDraft(null);
+      setConfirmAll(false);
+    },
   });
+  const [confirmAll, setConfirmAll] = useState(false);
+  const pendingCount = req.data?.can.review ? req.data.lines.filter((l) => l.decision === 'pending').length : 0;
+  usePageShortcut('approve', '审核通过选中请领单的全部待审行（确认后）', () => setConfirmAll(true), pendingCount > 0 && !decide.isPending);
+  const approveTitle = useShortcutTitle('approve');
   if (req.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (!req.data) return <Alert type="error" showIcon title={req.error?.message ?? '请领单不存在'} />;
   const r = req.data;
@@ -95,8 +103,16 @@ function ReviewPanel({ id }: { id: number }) {
       extra={
         canReview &&
         pending.length > 0 && (
-          <Popconfirm title={`同意全部 ${pending.length} 行待审核的请领？`} okText="全部同意" cancelText="取消" onConfirm={() => approve(pending)}>
-            <Button type="primary" icon={<CheckOutlined />} loading={decide.isPending}>
+          <Popconfirm
+            title={`同意全部 ${pending.length} 行待审核的请领？`}
+            okText="全部同意"
+            cancelText="取消"
+            open={confirmAll}
+            onOpenChange={setConfirmAll}
+            okButtonProps={{ autoFocus: true }}
+            onConfirm={() => approve(pending)}
+          >
+            <Button type="primary" icon={<CheckOutlined />} loading={decide.isPending} title={approveTitle}>
               全部同意（{pending.length}）
             </Button>
           </Popconfirm>

@@ -1,4 +1,5 @@
-import { Card, Space, Spin, Typography } from 'antd';
+import { Card, Space, Typography } from 'antd';
+import { ClosedMonthNote, Computing, monthWork, useClosedThrough } from '../../components/Computing';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { ExportButton, PeriodPicker, PeriodStatus, PrintButton, periodTitle, useSettlementParams } from './common';
@@ -8,6 +9,7 @@ import { StatementFigures, StatementTable } from './StatementTable';
 export default function HubStatementPage() {
   const { period, set } = useSettlementParams();
   const st = useApiQuery('statements.hub', { period });
+  const closedThrough = useClosedThrough();
   return (
     <Page
       title="中心库进销存"
@@ -15,6 +17,7 @@ export default function HubStatementPage() {
         <Space>
           {periodTitle(period)} · 购进、配送、退货、报损与盘点，按药品列数量和金额；在途药品（含在途报损）另列
           {st.data && <PeriodStatus {...st.data} />}
+          {st.data && <ClosedMonthNote closed={st.data.closed} />}
         </Space>
       }
       extra={
@@ -25,7 +28,7 @@ export default function HubStatementPage() {
         </>
       }
     >
-      {st.isLoading && <Spin style={{ display: 'block', margin: 48 }} />}
+      <Computing query={st} what={`${monthWork('汇总', period, closedThrough)} 中心库的购进、配送、退货、报损与盘点`} />
       {st.data && (
         <>
           <StatementFigures st={st.data} />

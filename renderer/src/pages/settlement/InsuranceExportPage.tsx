@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, Descriptions, Result, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import { ClosedMonthNote, Computing, monthWork, useClosedThrough } from '../../components/Computing';
 import { FileExcelOutlined, FileTextOutlined } from '@ant-design/icons';
 import type { InsuranceExportPreview } from '../../../../shared/contract/insurance-export';
 import { call } from '../../api/client';
@@ -63,6 +64,7 @@ export default function InsuranceExportPage() {
   const ready = !stores.isLoading && (storeId !== undefined || all);
   const preview = useApiQuery('insuranceExport.preview', { period, storeId }, { enabled: ready });
   const p = preview.data;
+  const closedThrough = useClosedThrough();
 
   return (
     <Page
@@ -71,6 +73,7 @@ export default function InsuranceExportPage() {
         <Space wrap>
           {periodTitle(period)} · 国家医保信息平台 3501–3506 接口格式（字段代码与接口一致）
           {p && (p.closed ? <Tag color="green">已结账</Tag> : <Tag color="orange">未结账</Tag>)}
+          {p && <ClosedMonthNote closed={p.closed} />}
         </Space>
       }
       extra={
@@ -95,7 +98,8 @@ export default function InsuranceExportPage() {
         </>
       }
     >
-      {(preview.isLoading || !ready) && <Spin style={{ display: 'block', margin: 48 }} />}
+      {!ready && <Spin style={{ display: 'block', margin: 48 }} />}
+      <Computing query={preview} what={`${monthWork('生成', period, closedThrough)} 的 3501–3506 上传数据预览`} />
       {preview.error && <Result status="warning" title={preview.error.message} />}
       {p && (
         <Space orientation="vertical" size="middle" style={{ width: '100%' }}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Empty, Input, List, Modal, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, ExclamationCircleFilled, LockOutlined, UnlockOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
@@ -9,6 +9,9 @@ import { periodLabel } from '../../../../shared/settlement';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { formatDateTime } from '../../components/format';
+import { Computing } from '../../components/Computing';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { NextStep, type NextStepInfo } from '../../components/NextStep';
 import { useSession } from '../../stores/session';
 import { useSettlementParams } from './common';
 
@@ -25,9 +28,8 @@ function CheckIcon({ c }: { c: PreCloseCheckResult }) {
 function Checks({ period, closed }: { period: string; closed: boolean }) {
   const checks = useApiQuery('periods.checks', { period }, { enabled: !closed });
   if (closed) return <Alert type="success" showIcon title={`${periodLabel(period)}已结账，该月的业务与付款不能再变动。`} />;
-  if (checks.isLoading) return <Spin />;
   const c = checks.data;
-  if (!c) return null;
+  if (!c) return <Computing query={checks} what={`检查 ${periodLabel(period)} 能否结账（订单、配送、签收、报损、退货、盘点与账务一致性）`} />;
   return (
     <>
       {c.blockers > 0 ? (
@@ -73,7 +75,7 @@ function Checks({ period, closed }: { period: string; closed: boolean }) {
   );
 }
 
-function CloseModal({ period, onClose }: { period: string | null; onClose(): void }) {
+function CloseModal({ period, onClose, onClosed }: { period: string | null; onClose(): void; onClosed(period: string): void }) {
   const { message } = App.useApp();
   const checks = useApiQuery('periods.checks', { period: period! }, { enabled: period !== null });
   const [ack, setAck] = useState(false);
@@ -94,6 +96,7 @@ function CloseModal({ period, onClose }: { period: string | null; onClose(): voi
       setAck(false);
       setNote('');
       onClose();
+      onClosed(e.period);
     },
   });
   const warnings = checks.data?.checks.filter((c) => !c.ok && c.severity === 'warn') ?? [];
@@ -104,7 +107,7 @@ function CloseModal({ period, onClose }: { period: string | null; onClose(): voi
       title={period ? `结账：${periodLabel(period)}` : ''}
       okText="确认结账"
       cancelText="取消"
-      okButtonProps={{ disabled: blocked || (warnings.length > 0 && !ack), icon: <LockOutlined /> }}
+      okButtonProps={{ disabled: blocked || (warnings.length > 0 && !ack), icon: <LockOutlined />, autoFocus: true }}
       confirmLoading={close.isPending}
       onCancel={onClose}
       onOk={() => close.mutate({ period: period!, acknowledgeWarnings: ack, note: note || null })}
@@ -241,9 +244,28 @@ export default function PeriodsPage() {
   const selected = rows.find((r) => r.period === fromUrl) ?? rows.find((r) => r.canClose) ?? rows[0];
   const [closing, setClosing] = useState<string | null>(null);
   const [reopening, setReopening] = useState<string | null>(null);
+  const [next, setNext] = useState<NextStepInfo | null>(null);
+  const navigate = useNavigate();
+  // F9 opens the same confirmation as the button: a close is never one key away from done.
+  usePageShortcut(
+    'approve',
+    `结账${selected ? ` ${periodLabel(selected.period)}` : ''}（确认后）`,
+    () => selected && setClosing(selected.period),
+    Boolean(selected?.canClose) && closing === null,
+  );
+  const closeTitle = useShortcutTitle('approve');
+  const closed = (period: string) =>
+    setNext({
+      done: `${periodLabel(period)}已结账`,
+      actions: [
+        { label: '生成医保进销存上传', run: () => navigate(`/settlement/insurance-export?period=${period}`) },
+        { label: '打印结算单', run: () => navigate(`/print/clinic-statements/${period}`) },
+      ],
+    });
 
   return (
     <Page title="月结" subTitle="按月份顺序结账；结账后该月只读。反结账仅限系统管理员，须说明原因。">
+      <NextStep step={next} onClose={() => setNext(null)} />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={10}>
           <Card size="small" title="会计期间">
@@ -324,7 +346,7 @@ export default function PeriodsPage() {
               title={`${periodLabel(selected.period)} 结账前检查`}
               extra={
                 selected.canClose ? (
-                  <Button type="primary" icon={<LockOutlined />} onClick={() => setClosing(selected.period)}>
+                  <Button type="primary" icon={<LockOutlined />} onClick={() => setClosing(selected.period)} title={closeTitle}>
                     结账
                   </Button>
                 ) : selected.canReopen && role === 'admin' ? (
@@ -349,7 +371,7 @@ export default function PeriodsPage() {
           </Card>
         </Col>
       </Row>
-      <CloseModal period={closing} onClose={() => setClosing(null)} />
+      <CloseModal period={closing} onClose={() => setClosing(null)} onClosed={closed} />
       <ReopenModal period={reopening} onClose={() => setReopening(null)} />
     </Page>
   );

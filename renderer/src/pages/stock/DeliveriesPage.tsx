@@ -14,6 +14,10 @@ import { PACKAGE_LEVEL_SHORT } from '../../../../shared/tracePackages';
 import { ScanInput, type ScanResult } from '../../components/ScanInput';
 import { useApiLookup } from '../trace/useTraceLookup';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
+import { useNavigate } from 'react-router';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { NextStep, type NextStepInfo } from '../../components/NextStep';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Pending = z.infer<typeof pendingIssueLine>;
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
@@ -38,11 +42,17 @@ function PendingTab() {
   // Why a drug goes to a clinic that cannot keep it as its label says (the preview names those lines).
   const [overrides, setOverrides] = useState<Record<number, string>>({});
   const lookup = useApiLookup();
+  const navigate = useNavigate();
+  const [next, setNext] = useState<NextStepInfo | null>(null);
   const boxesOf = (codes: string[] | undefined) => (codes ?? []).flatMap((c) => packed[c] ?? [c]);
   const create = useApiMutation('deliveries.create', {
     invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
     onSuccess: (d) => {
       message.success(`配送单 ${d.docNo} 已出库，等待 ${d.clinicName} 签收`);
+      setNext({
+        done: `${d.docNo} 已在途，送往${d.clinicName}`,
+        actions: [{ label: '打印配送单', run: () => navigate(`/print/delivery/${d.id}`) }],
+      });
       setPreview(null);
       setSelected([]);
       setQty({});
@@ -108,6 +118,21 @@ function PendingTab() {
     return { tone: 'ok', kind: 'accepted', message: `${line.drugName} 批号 ${found.box.batchNo}：已扫 ${n}/${boxesDue(line)} 盒` };
   }
 
+  const blockedByStorage = (preview?.lines ?? []).some((l) => l.storageMismatch && !overrides[l.requisitionLineId]?.trim());
+  const issue = () =>
+    create.mutate({
+      clinicId: current!,
+      lines: chosen.map((l) => ({
+        ...l,
+        traceCodes: picks[l.requisitionLineId] ?? [],
+        storageOverrideReason: overrides[l.requisitionLineId]?.trim() || null,
+      })),
+    });
+  usePageShortcut('add', '预览出库（选中的请领明细，新的配送单）', () => void showPreview(), chosen.length > 0 && preview === null);
+  usePageShortcut('approve', '确认出库（出库预览中）', issue, preview !== null && !blockedByStorage && !create.isPending);
+  const addTitle = useShortcutTitle('add');
+  const approveTitle = useShortcutTitle('approve');
+
   async function showPreview() {
     try {
       setPreview(await call('deliveries.preview', { clinicId: current!, lines: chosen }));
@@ -119,9 +144,16 @@ function PendingTab() {
     }
   }
 
-  if (!pending.isLoading && clinics.length === 0) return <Empty description="没有待配送的请领：审核通过的请领明细会出现在这里" />;
+  if (!pending.isLoading && clinics.length === 0)
+    return (
+      <>
+        <NextStep step={next} onClose={() => setNext(null)} />
+        <Empty description="没有待配送的请领：审核通过的请领明细会出现在这里" />
+      </>
+    );
   return (
     <>
+      <NextStep step={next} onClose={() => setNext(null)} />
       <Space wrap style={{ marginBottom: 12 }}>
         <Select
           style={{ width: 280 }}
@@ -133,7 +165,7 @@ function PendingTab() {
           options={clinics.map((c) => ({ value: c.id, label: `${c.name}（${c.lines} 项）` }))}
           aria-label="村卫生室"
         />
-        <Button type="primary" disabled={chosen.length === 0} onClick={showPreview}>
+        <Button type="primary" disabled={chosen.length === 0} onClick={showPreview} title={addTitle}>
           预览出库（{chosen.length} 项）
         </Button>
       </Space>
@@ -192,17 +224,8 @@ function PendingTab() {
         width={800}
         confirmLoading={create.isPending}
         onCancel={() => setPreview(null)}
-        okButtonProps={{ disabled: (preview?.lines ?? []).some((l) => l.storageMismatch && !overrides[l.requisitionLineId]?.trim()) }}
-        onOk={() =>
-          create.mutate({
-            clinicId: current!,
-            lines: chosen.map((l) => ({
-              ...l,
-              traceCodes: picks[l.requisitionLineId] ?? [],
-              storageOverrideReason: overrides[l.requisitionLineId]?.trim() || null,
-            })),
-          })
-        }
+        okButtonProps={{ disabled: blockedByStorage, title: approveTitle }}
+        onOk={issue}
       >
         {preview && (
           <>
@@ -337,7 +360,7 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
       ) : (
         <Table
           rowKey="id"
-          size="middle"
+          {...DENSE_LIST}
           loading={list.isLoading}
           dataSource={list.data}
           scroll={{ x: 800 }}

@@ -6,6 +6,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 /** One delivery note: lines with lots, what the clinic signed for, and the hub's handling of any shortfall. */
 export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
@@ -17,6 +18,8 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
   const d = delivery.data;
   const hub = role === 'pharmacist' || role === 'admin';
   const phone = usePhone();
+  const printTitle = useShortcutTitle('print');
+  usePageShortcut('print', '打印配送单（打开的配送单）', () => d && navigate(`/print/delivery/${d.id}`), id !== null && Boolean(d));
   type Line = NonNullable<typeof d>['lines'][number];
   const drugCell = (l: Line) => (
     <>
@@ -87,7 +90,7 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
       size={phone ? '100%' : 1000}
       extra={
         d && (
-          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/delivery/${d.id}`)}>
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/delivery/${d.id}`)} title={printTitle}>
             打印配送单
           </Button>
         )

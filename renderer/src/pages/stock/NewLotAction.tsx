@@ -11,6 +11,7 @@ import { LotActionModal, type LotAction, type LotActionTarget } from './LotActio
 import { ScanInput, type ScanResult } from '../../components/ScanInput';
 import { call } from '../../api/client';
 import { useApiLookup } from '../trace/useTraceLookup';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 const LABELS: Record<LotAction, string> = { writeoff: '新建报损', return_to_hub: '新建退货', return_to_supplier: '新建退货' };
 
@@ -34,6 +35,8 @@ export function NewLotAction({ action, storeKinds }: { action: LotAction; storeK
     setDrug(null);
   };
   const lookup = useApiLookup();
+  usePageShortcut('add', LABELS[action], () => setOpen(true), !open && target === null);
+  const addTitle = useShortcutTitle('add');
 
   /** Scanning a box picks its drug and batch at once: the form opens with that box on it. */
   async function scanBox(code: string): Promise<ScanResult> {
@@ -59,7 +62,7 @@ export function NewLotAction({ action, storeKinds }: { action: LotAction; storeK
   }
   return (
     <>
-      <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+      <Button type="primary" size="large" icon={<PlusOutlined />} onClick={() => setOpen(true)} title={addTitle}>
         {LABELS[action]}
       </Button>
       <Modal open={open} title={LABELS[action]} footer={null} onCancel={close} destroyOnHidden>

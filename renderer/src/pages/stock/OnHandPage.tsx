@@ -11,6 +11,7 @@ import { useSession } from '../../stores/session';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
 import { formatFen } from '../../../../shared/money';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Row = z.infer<typeof onHandRow>;
 type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
@@ -151,7 +152,7 @@ export default function OnHandPage() {
       ) : (
         <Table<Row>
           rowKey="drugId"
-          size="middle"
+          {...DENSE_LIST}
           loading={stock.isLoading}
           dataSource={stock.data?.rows}
           scroll={{ x: 900 }}

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { App, Alert, Button, DatePicker, Descriptions, Drawer, Empty, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { PlusOutlined, SplitCellsOutlined, DeleteOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
@@ -14,9 +14,11 @@ import { QtyInput } from '../../components/QtyInput';
 import { addDaysIso, toIsoDate, todayIso } from '../../components/dates';
 import { formatFen } from '../../../../shared/money';
 import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LABELS, STORAGE_CONDITION_SHORT, type RejectReason } from '../../../../shared/gsp';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useApiLookup } from '../trace/useTraceLookup';
-import { shortcutTitle, usePageShortcut } from '../../app/shortcuts';
+import { shortcutTitle, usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { NextStep, type NextStepInfo } from '../../components/NextStep';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -75,8 +77,9 @@ const draftFor = (line: OrderLine, qty: number | null): DraftLine => ({
   transportRecord: '',
 });
 
-function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
+function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean; onClose(): void; initialPoId?: number; onPosted(next: NextStepInfo): void }) {
   const { modal, message } = App.useApp();
+  const navigate = useNavigate();
   const orders = useApiQuery('receipts.openOrders', {}, { enabled: open });
   const [poId, setPoId] = useState<number>();
   const [invoiceNo, setInvoiceNo] = useState('');
@@ -99,6 +102,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
       setDeliveryNoteNo('');
       setSecond({ username: '', password: '' });
       onClose();
+      onPosted({ done: `${r.receipt.docNo} 的药品已入中心药库`, actions: [{ label: '去配送出库', run: () => navigate('/stock/deliveries') }] });
     },
   });
 
@@ -107,6 +111,11 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
     const o = orders.data?.find((x) => x.poId === id);
     setLines(o ? o.lines.filter((l) => l.outstandingQty > 0).map((l) => draftFor(l, l.outstandingQty)) : []);
   }
+  // Opened from an order's 去验收入库: that order is chosen as soon as the open orders are known.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: chooses once per order handed in, not on every change
+  useEffect(() => {
+    if (open && initialPoId !== undefined && poId === undefined && orders.data?.some((o) => o.poId === initialPoId)) chooseOrder(initialPoId);
+  }, [open, initialPoId, orders.data]);
   const update = (key: string, patch: Partial<DraftLine>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
   // Cartons and middle packs scanned (大码/中码): how many boxes each stands for; the server expands them when it posts.
   const [packed, setPacked] = useState<Record<string, number>>({});
@@ -559,7 +568,11 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
 
 export default function ReceiptsPage() {
   const navigate = useNavigate();
-  const [receiving, setReceiving] = useState(false);
+  const [params, setParams] = useSearchParams();
+  const fromOrder = Number(params.get('order')) || undefined;
+  const [receiving, setReceiving] = useState(fromOrder !== undefined);
+  const [next, setNext] = useState<NextStepInfo | null>(null);
+  const addTitle = useShortcutTitle('add');
   const [viewing, setViewing] = useState<number | null>(null);
   const receipts = useApiQuery('receipts.list', { limit: 200 });
   usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving);
@@ -570,15 +583,16 @@ export default function ReceiptsPage() {
       extra={
         <>
           <Button onClick={() => navigate(`/print/acceptance/month/${todayIso().slice(0, 7)}`)}>本月药品验收记录</Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={shortcutTitle('add')}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={addTitle}>
             验收入库
           </Button>
         </>
       }
     >
+      <NextStep step={next} onClose={() => setNext(null)} />
       <Table<Omit<Receipt, 'lines' | 'acceptance'> & { lineCount: number }>
         rowKey="id"
-        size="middle"
+        {...DENSE_LIST}
         loading={receipts.isLoading}
         dataSource={receipts.data}
         scroll={{ x: 900 }}
@@ -603,7 +617,15 @@ export default function ReceiptsPage() {
           { title: '经办人', dataIndex: 'createdByName', width: 90 },
         ]}
       />
-      <ReceiveDrawer open={receiving} onClose={() => setReceiving(false)} />
+      <ReceiveDrawer
+        open={receiving}
+        initialPoId={fromOrder}
+        onClose={() => {
+          setReceiving(false);
+          if (fromOrder !== undefined) setParams({}, { replace: true });
+        }}
+        onPosted={setNext}
+      />
       <ReceiptDetailDrawer id={viewing} onClose={() => setViewing(null)} />
     </Page>
   );

@@ -11,6 +11,7 @@ import { Money, Qty } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
 import { hubMonth, hubToday } from '../../components/hubClock';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
+import { DENSE_LIST } from '../../components/denseTable';
 
 /** From the first of a month to its last day, or to today in the current month. */
 function monthRange(m: dayjs.Dayjs): [string, string] {
@@ -129,7 +130,7 @@ export default function StockCardPage() {
           ) : (
             <Table
               rowKey="id"
-              size="small"
+              {...DENSE_LIST}
               dataSource={c.rows}
               pagination={{ pageSize: 100, hideOnSinglePage: true }}
               scroll={{ x: 1000 }}

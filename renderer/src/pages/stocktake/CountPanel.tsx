@@ -6,6 +6,7 @@ import type { stocktakeDetail } from '../../../../shared/contract/stocktake';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Qty, formatDateTime } from '../../components/format';
 import { PackCountInput } from './PackCountInput';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 type Line = Detail['lines'][number];
@@ -124,16 +125,24 @@ function FoundLotModal({ st, open, onClose }: { st: Detail; open: boolean; onClo
 }
 
 /** What the counter works through: every lot on the sheet, entered one at a time as it is counted. */
-export function CountPanel({ st }: { st: Detail }) {
+export function CountPanel({ st, onSubmitted }: { st: Detail; onSubmitted?(): void }) {
   const { message } = App.useApp();
   const [foundOpen, setFoundOpen] = useState(false);
+  const [confirmSubmit, setConfirmSubmit] = useState(false);
   const submit = useApiMutation('stocktakes.submit', {
     invalidates: ['stocktakes.get', 'stocktakes.list'],
-    onSuccess: () => message.success('盘点结果已提交，等待药库管理员审核'),
+    onSuccess: () => {
+      setConfirmSubmit(false);
+      message.success('盘点结果已提交，等待药库管理员审核');
+      onSubmitted?.();
+    },
   });
   const order = useMemo(() => st.lines.map((l) => l.id), [st.lines]);
   const done = st.lines.filter((l) => l.status === 'counted').length;
   const recount = st.lines.filter((l) => l.status === 'recount').length;
+  const complete = done === st.lines.length && st.lines.length > 0;
+  usePageShortcut('approve', '提交盘点结果（确认后）', () => setConfirmSubmit(true), complete && !submit.isPending);
+  const approveTitle = useShortcutTitle('approve');
   const focusNext = (lineId: number) => {
     const rest = order.slice(order.indexOf(lineId) + 1).concat(order);
     const next = rest.find((id) => st.lines.find((l) => l.id === id)?.status !== 'counted' && id !== lineId);
@@ -163,6 +172,9 @@ export function CountPanel({ st }: { st: Detail }) {
         title="提交盘点结果？"
         description="提交后不能再修改，由药库管理员核对差异；有疑问的行会退回复盘。"
         okText="提交"
+        open={confirmSubmit}
+        onOpenChange={setConfirmSubmit}
+        okButtonProps={{ autoFocus: true }}
         onConfirm={() => submit.mutate({ id: st.id })}
         disabled={done < st.lines.length || st.lines.length === 0}
       >
@@ -173,6 +185,7 @@ export function CountPanel({ st }: { st: Detail }) {
           style={{ marginTop: 12 }}
           disabled={done < st.lines.length || st.lines.length === 0}
           loading={submit.isPending}
+          title={approveTitle}
         >
           {done < st.lines.length ? `还有 ${st.lines.length - done} 行未录入` : '提交盘点结果'}
         </Button>

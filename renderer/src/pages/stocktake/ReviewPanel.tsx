@@ -11,6 +11,7 @@ import { LinesTable, type Line } from './LinesTable';
 import { REASON_OPTIONS } from './labels';
 import { isAfterHubToday } from '../../components/hubClock';
 import { formatFen } from '../../../../shared/money';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 
@@ -28,7 +29,13 @@ export function ReviewPanel({ st }: { st: Detail }) {
   const [note, setNote] = useState('');
   const [businessDate, setBusinessDate] = useState<string | null>(null);
   const invalidates = ['stocktakes.get', 'stocktakes.list', 'stocktakes.accuracy', 'stock.onHand'] as const;
-  const approve = useApiMutation('stocktakes.approve', { invalidates: [...invalidates], success: '已审核，差异已过账' });
+  const [confirmApprove, setConfirmApprove] = useState(false);
+  const approve = useApiMutation('stocktakes.approve', {
+    invalidates: [...invalidates],
+    success: '已审核，差异已过账',
+    onSuccess: () => setConfirmApprove(false),
+  });
+  const approveTitle = useShortcutTitle('approve');
   const recount = useApiMutation('stocktakes.requestRecount', {
     invalidates: [...invalidates],
     success: '已退回复盘',
@@ -41,6 +48,7 @@ export function ReviewPanel({ st }: { st: Detail }) {
 
   const variances = st.lines.filter((l) => l.variance);
   const missing = variances.filter((l) => !reasons[l.id]?.code || (reasons[l.id]?.code === 'other' && !reasons[l.id]?.note.trim()));
+  usePageShortcut('approve', '审核批准并过账盘点差异（确认后）', () => setConfirmApprove(true), missing.length === 0 && !approve.isPending);
   const set = (l: Line, patch: Partial<{ code: VarianceReason; note: string }>) =>
     setReasons({ ...reasons, [l.id]: { ...(reasons[l.id] ?? { note: '' }), ...patch } });
 
@@ -118,6 +126,9 @@ export function ReviewPanel({ st }: { st: Detail }) {
             }
             okText="批准"
             disabled={missing.length > 0}
+            open={confirmApprove}
+            onOpenChange={setConfirmApprove}
+            okButtonProps={{ autoFocus: true }}
             onConfirm={() =>
               approve.mutate({
                 id: st.id,
@@ -127,7 +138,7 @@ export function ReviewPanel({ st }: { st: Detail }) {
               })
             }
           >
-            <Button type="primary" disabled={missing.length > 0} loading={approve.isPending}>
+            <Button type="primary" disabled={missing.length > 0} loading={approve.isPending} title={approveTitle}>
               批准并过账
             </Button>
           </Popconfirm>

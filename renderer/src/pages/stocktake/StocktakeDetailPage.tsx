@@ -12,6 +12,8 @@ import { LinesTable } from './LinesTable';
 import { ReviewPanel } from './ReviewPanel';
 import { SelectionCard } from './SelectionCard';
 import { StocktakeStatusTag, StocktakeTags } from './labels';
+import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
+import { NextStep, type NextStepInfo } from '../../components/NextStep';
 
 function CancelButton({ id, docNo }: { id: number; docNo: string }) {
   const [open, setOpen] = useState(false);
@@ -57,6 +59,16 @@ export default function StocktakeDetailPage() {
   const [showRule, setShowRule] = useState(false);
   const navigate = useNavigate();
   const st = query.data;
+  const [next, setNext] = useState<NextStepInfo | null>(null);
+  const resultPrintable = Boolean(st?.bookVisible && (st.status === 'submitted' || st.status === 'approved'));
+  usePageShortcut(
+    'print',
+    resultPrintable ? '打印盘点结果单' : '打印盘点表',
+    () => st && navigate(resultPrintable ? `/print/stocktake-result/${st.id}` : `/print/stocktake-count/${st.id}`),
+    Boolean(st),
+  );
+  const printTitle = useShortcutTitle('print');
+  const toReview = () => document.getElementById('stocktake-review')?.scrollIntoView({ block: 'start' });
   if (query.error) return <Result status="warning" title={query.error.message} extra={<Link to="/stocktake">返回盘点列表</Link>} />;
   if (!st) return <Spin style={{ display: 'block', margin: 48 }} />;
   const open = st.status === 'counting' || st.status === 'submitted';
@@ -74,11 +86,11 @@ export default function StocktakeDetailPage() {
       extra={
         <>
           <StocktakeTags kind={st.kind} counterMode={st.counterMode} blind={st.blind} />
-          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-count/${st.id}`)}>
+          <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-count/${st.id}`)} title={resultPrintable ? undefined : printTitle}>
             {st.blind ? '盘点表（盲盘）' : '盘点表'}
           </Button>
           {st.bookVisible && (st.status === 'submitted' || st.status === 'approved') && (
-            <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-result/${st.id}`)}>
+            <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/stocktake-result/${st.id}`)} title={printTitle}>
               结果单
             </Button>
           )}
@@ -86,6 +98,7 @@ export default function StocktakeDetailPage() {
         </>
       }
     >
+      <NextStep step={next} onClose={() => setNext(null)} />
       <Alert
         type="info"
         showIcon
@@ -130,10 +143,18 @@ export default function StocktakeDetailPage() {
       {st.canCount ? (
         <>
           {st.blind && <Alert type="warning" showIcon style={{ marginBottom: 12 }} title="盲盘：请按货架上的实际数量录入，系统不显示账面数。" />}
-          <CountPanel st={st} />
+          <CountPanel
+            st={st}
+            onSubmitted={() =>
+              // The hub's own on-site count is reviewed by the hub on this same page; a doctor's waits for the hub.
+              hubStaff && setNext({ done: `盘点单 ${st.docNo} 已提交`, actions: [{ label: '去审核', run: () => setTimeout(toReview, 0) }] })
+            }
+          />
         </>
       ) : reviewing ? (
-        <ReviewPanel st={st} />
+        <div id="stocktake-review">
+          <ReviewPanel st={st} />
+        </div>
       ) : (
         <Card
           title={st.status === 'counting' ? `盘点中：已录入 ${st.countedCount} / ${st.lineCount} 行` : '盘点明细'}

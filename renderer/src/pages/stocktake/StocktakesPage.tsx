@@ -11,6 +11,7 @@ import { Money, formatDateTime } from '../../components/format';
 import { useSession } from '../../stores/session';
 import { NewStocktakeModal } from './NewStocktakeModal';
 import { StocktakeStatusTag, StocktakeTags } from './labels';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Summary = z.infer<typeof stocktakeSummary>;
 
@@ -138,15 +139,15 @@ function HubStocktakes() {
       </Space>
       <Table<Summary>
         rowKey="id"
-        size="middle"
+        {...DENSE_LIST}
         loading={list.isLoading}
         dataSource={list.data}
-        scroll={{ x: 1300 }}
+        scroll={{ x: 1400 }}
         onRow={(s) => ({ onDoubleClick: () => navigate(`/stocktake/${s.id}`) })}
         columns={[
           { title: '单号', dataIndex: 'docNo', width: 150, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
           { title: '库房', dataIndex: 'storeName', width: 170, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
-          { title: '类型', key: 'tags', width: 230, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
+          { title: '类型', key: 'tags', width: 300, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
           {
             title: '发起',
             key: 'created',

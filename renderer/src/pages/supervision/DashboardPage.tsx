@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, Card, Col, DatePicker, Empty, Row, Select, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Row, Select, Statistic, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { MethodOutput } from '../../../../shared/contract';
 import { formatFen } from '../../../../shared/money';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { Money } from '../../components/format';
+import { Computing, rangeWork, useClosedThrough } from '../../components/Computing';
 import { DrillDrawer, type DrillInput } from './DrillDrawer';
 import { EChart } from './EChart';
 import { bpText, pct } from './format';
@@ -25,6 +26,7 @@ export default function DashboardPage() {
   const clinics = useApiQuery('clinics.list', { includeInactive: false });
   const q = useApiQuery('supervision.dashboard', { from: range[0], to: range[1], clinicId });
   const d = q.data;
+  const closedThrough = useClosedThrough();
   const base = { from: range[0], to: range[1], clinicId };
   const open = (x: Omit<DrillInput, 'from' | 'to'>) => setDrill({ ...base, ...x });
   const clinicName = (id: number) => clinics.data?.find((c) => c.id === id)?.name ?? String(id);
@@ -55,7 +57,7 @@ export default function DashboardPage() {
       }
     >
       {q.error && <Alert type="error" showIcon title={q.error.message} />}
-      {!d && !q.error && <Skeleton active />}
+      <Computing query={q} what={rangeWork('汇总', range[0], range[1], closedThrough)} />
       {d && <FactsNote d={d} />}
       {d && <Figures d={d} open={open} clinicName={clinicName} />}
       <DrillDrawer input={drill} onClose={() => setDrill(null)} />

@@ -6,11 +6,13 @@ import type { MethodOutput } from '../../../../shared/contract';
 import { RULE_KEYS, RULE_TITLES, type RuleKey } from '../../../../shared/supervision';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
+import { Computing } from '../../components/Computing';
 import { toIsoDate } from '../../components/dates';
 import { RuleTag, SignalStatus, signalPath } from './labels';
 import './supervision.css';
 import { hubToday, hubTodayDay } from '../../components/hubClock';
 import { addDays } from '../../../../shared/dates';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
 
@@ -82,14 +84,14 @@ export default function SignalsPage() {
           ...RULE_KEYS.map((k) => ({ value: k, label: `${RULE_TITLES[k]} ${counts.data?.rules.find((r) => r.key === k)?.count ?? ''}` })),
         ]}
       />
+      <Computing query={q} what={`按规则检查 ${range[0]} 至 ${range[1]} 的台账、追溯码与结算明细`} />
       {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 12 }} />}
       <Table<SignalRow>
         rowKey="fingerprint"
-        size="small"
-        loading={q.isLoading}
+        {...DENSE_LIST}
         dataSource={q.data?.rows}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
-        locale={{ emptyText: status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
+        locale={{ emptyText: q.data === undefined ? '计算完成后在此列出' : status === 'dismissed' ? '没有已排除的信号' : '这段时间没有异常信号' }}
         onRow={(r) => ({ onClick: () => navigate(signalPath(r.fingerprint)), style: { cursor: 'pointer' } })}
         scroll={{ x: 1100 }}
         columns={[

@@ -10,6 +10,7 @@ import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { describeTarget, TARGET_KIND_OPTIONS } from './auditTargets';
 import { useKnownRoutes } from '../../app/knownRoutes';
+import { DENSE_LIST } from '../../components/denseTable';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
@@ -219,7 +220,7 @@ export default function AuditLogPage() {
       </Card>
       <Table<AuditRow>
         rowKey="id"
-        size="small"
+        {...DENSE_LIST}
         loading={log.isFetching}
         dataSource={log.data?.rows}
         scroll={{ x: 1100 }}
