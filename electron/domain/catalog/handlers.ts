@@ -19,6 +19,7 @@ import { rankedDrugIds, searchDrugs } from './search';
 import { commitImport, indexNamesAhead, parseCatalogWorkbook, previewImport, type ParsedWorkbook } from './import';
 import { exportCatalog } from './export';
 import { bookSight } from '../stocktake/blind';
+import { receivedBytes } from '../uploaded-file';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -179,7 +180,7 @@ export const catalogHandlers = defineHandlers({
 
   'catalog.importPreview': {
     async: async (ctx, input) => {
-      const wb = await parseCatalogWorkbook(input.file, input.sheet);
+      const wb = await parseCatalogWorkbook(await receivedBytes(ctx, input.file), input.sheet);
       return previewImport(ctx.db, wb, input.mapping);
     },
   },
@@ -187,7 +188,7 @@ export const catalogHandlers = defineHandlers({
   'catalog.importCommit': {
     // The names go into the search index first, in short transactions (indexNamesAhead); the drugs then in one.
     prepare: async (ctx, input) => {
-      const wb = await parseCatalogWorkbook(input.file, input.sheet);
+      const wb = await parseCatalogWorkbook(await receivedBytes(ctx, input.file), input.sheet);
       await indexNamesAhead(ctx.db, wb, input.mapping, input.mode);
       return wb;
     },
