@@ -105,7 +105,7 @@ export const restoreResult = z.object({
 export type RestoreResult = z.infer<typeof restoreResult>;
 
 /** A backup streamed to disk is never held in memory, so it may be far larger than a JSON body. */
-const RESTORE_UPLOAD_BYTES = 2 ** 30;
+export const RESTORE_UPLOAD_BYTES = 2 ** 30;
 
 const restoreSourceFields = {
   fileName: about(backupFileName.optional(), '备份目录中的文件；与 upload 二选一'),
