@@ -6,7 +6,9 @@ import { loadMigrations } from './db/migrate';
 import { migrationsDir } from './paths';
 import { emptiedDatabaseProblem } from './domain/backup/recovery';
 import { recordCleanClose, takeCleanClose } from './db/clean-close';
-import type { DemoPreparer, Host, LanHost, RecoveryState } from './domain/ports';
+import type { DemoPreparer, Host, LanHost, RecoveryState, UploadedFile } from './domain/ports';
+import type { FileInput } from '../shared/contract/common';
+import { ownerOf, UPLOADS_DIR_NAME, UploadStore } from './domain/uploads/store';
 import { diagnoseOpenFailure, quickCheckProblem } from './db/files';
 import { quickCheckOffThread, type RunningCheck } from './db/off-thread';
 import { startWalCheckpoints, type WalCheckpoints } from './db/wal-checkpoints';
@@ -36,6 +38,7 @@ export interface StartCheck {
 }
 
 const DEFAULT_BACKGROUND_CHECK_BYTES = 64 * 2 ** 20;
+const UPLOAD_SWEEP_MS = 60 * 60 * 1000;
 
 export const dbCheckingError = () =>
   new AppError('DB_CHECKING', '三统上次没有正常关闭（如停电或强行关机），正在检查数据库是否完好。数据较多时需要几分钟，检查完成后即可继续使用，请稍候。');
@@ -71,6 +74,9 @@ export class Runtime implements Host {
   private longReadsAhead = false;
   /** The closes of apps whose worker threads may still be stopping. */
   private readonly closing = new Set<Promise<void>>();
+  /** Files the upload channel streamed to disk (under the real hub's data folder), waiting to be claimed. */
+  readonly uploads: UploadStore;
+  private readonly uploadSweep: NodeJS.Timeout;
 
   constructor(base: AppOptions, profile: Profile = base.demo ? 'demo' : 'main', opts: RuntimeOptions = {}) {
     this.base = base;
@@ -79,7 +85,19 @@ export class Runtime implements Host {
     this.backgroundCheckBytes = opts.checkInBackgroundFromBytes ?? DEFAULT_BACKGROUND_CHECK_BYTES;
     this.prepareDemo = opts.prepareDemo ?? null;
     this.latestSchemaVersion = loadMigrations(migrationsDir()).length;
+    const clock = base.clock ?? systemClock;
+    this.uploads = new UploadStore(path.join(base.dataDir, UPLOADS_DIR_NAME), () => clock.now().getTime());
+    // Nothing from an earlier run can be claimed any more.
+    this.uploads.sweep();
+    this.uploadSweep = setInterval(() => this.uploads.sweep(), UPLOAD_SWEEP_MS);
+    this.uploadSweep.unref();
     this.open({ background: this.recoveryMode });
+  }
+
+  uploadedFile(file: FileInput, sessionToken: string | null | undefined): UploadedFile {
+    if ('base64' in file) return { filename: file.filename, bytes: Buffer.from(file.base64, 'base64') };
+    const claimed = this.uploads.claim(file.uploadId, ownerOf(sessionToken));
+    return { filename: file.filename, path: claimed.file, sizeBytes: claimed.sizeBytes };
   }
 
   get app(): SantongApp {
@@ -260,6 +278,7 @@ export class Runtime implements Host {
 
   /** Closes the open app; the promise settles once its worker threads have exited (tests await it). */
   close(): Promise<void> {
+    clearInterval(this.uploadSweep);
     if (this.held) {
       // Closed before its check finished: no clean-close record, so the next start checks again.
       this.held.check.stop();

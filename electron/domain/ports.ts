@@ -6,6 +6,7 @@
 import type { ReadDb, WriteDb } from '../db/database';
 import type { MigrateResult } from '../db/migrate';
 import type { WriteGate } from '../db/write-gate';
+import type { FileInput } from '../../shared/contract/common';
 
 export interface Clock {
   now(): Date;
@@ -56,6 +57,12 @@ export interface LanHost {
   settingsChanged(): void;
 }
 
+/**
+ * A file a method was given: its bytes when they came in the request as base64, or the file on disk the upload
+ * channel wrote (whoever receives the path owns the file from then on: it reads and removes it, or renames it).
+ */
+export type UploadedFile = { filename: string; bytes: Buffer } | { filename: string; path: string; sizeBytes: number };
+
 /** The few host operations a handler may ask for. */
 export interface Host {
   /** Which hub is open: the real one, or the separate demo hub of a fresh install. */
@@ -81,6 +88,11 @@ export interface Host {
    * checked, or in recovery mode when damaged. Throws when the reopened file cannot be used.
    */
   reopen(swap?: () => void): OpenHub;
+  /**
+   * The file of a fileInput. An `{uploadId}` is claimed once, only by the session (token) that uploaded it; any
+   * other answers NOT_FOUND, as an expired or used one does.
+   */
+  uploadedFile(file: FileInput, sessionToken: string | null | undefined): UploadedFile;
 }
 
 /** Builds the demo hub into a freshly opened demo database (start-up code provides it: `demo/ensure.ts`). */

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors';
 import { type CachedRead, isSheetFileRefused, SheetFileCache } from '../lib/sheets';
-import type { FileContent } from '../../shared/contract/common';
+import type { ReceivedFile } from './uploaded-file';
 import type { OpenHub } from './ports';
 
 const caches = new WeakMap<OpenHub, SheetFileCache>();
@@ -16,9 +16,9 @@ function cacheOf(hub: OpenHub): SheetFileCache {
   return cache;
 }
 
-export async function readUploadedWorkbook(hub: OpenHub, file: FileContent): Promise<CachedRead> {
+export async function readUploadedWorkbook(hub: OpenHub, file: ReceivedFile): Promise<CachedRead> {
   try {
-    return await cacheOf(hub).get(Buffer.from(file.base64, 'base64'));
+    return await cacheOf(hub).get(file.bytes);
   } catch (err) {
     if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
     throw err;

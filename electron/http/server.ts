@@ -16,11 +16,14 @@ import { CA_FILE_NAME, caCertificatePem, ownHostnames, TLS_POLICY } from '../lib
 import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
 import { storageProblem } from '../db/storage';
+import { registerUploadRoute } from './upload';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** Large bodies (restores, workbooks) being received at once; each is held whole in memory while it is parsed. */
 const MAX_LARGE_BODIES_AT_ONCE = 2;
+/** Uploads streamed to disk at once: each holds only a stream buffer in memory, so many may arrive together. */
+const MAX_UPLOADS_AT_ONCE = 64;
 
 export interface HttpServerOptions {
   runtime: Runtime;
@@ -191,8 +194,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
 
   // A large body is read only for a caller allowed to send it, and only a few at a time: refusals are answered
   // from the headers, and the connection is closed rather than the rest of the body read.
-  let largeBodies = 0;
-  const beforeLargeBody = (name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const largeBodies = { now: 0, max: MAX_LARGE_BODIES_AT_ONCE };
+  const uploads = { now: 0, max: MAX_UPLOADS_AT_ONCE };
+  const beforeBody = (gate: { now: number; max: number }) => (name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
     const refuse = (code: ErrorCode, message: string) => sendError(reply.header('connection', 'close'), code, message);
     if (isCrossSiteRequest(req.headers)) {
       auditCrossSite(runtime, name, req);
@@ -200,12 +204,20 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     }
     const refused = await refusalBeforeBody(runtime, name, callerOf(req));
     if (refused && !refused.ok) return refuse(refused.body.error.code, refused.body.error.message);
-    if (largeBodies >= MAX_LARGE_BODIES_AT_ONCE) return refuse('TOO_MANY_REQUESTS', '另有文件正在上传，请稍后重试');
-    largeBodies += 1;
+    if (gate.now >= gate.max) return refuse('TOO_MANY_REQUESTS', '另有文件正在上传，请稍后重试');
+    gate.now += 1;
     reply.raw.once('close', () => {
-      largeBodies -= 1;
+      gate.now -= 1;
     });
   };
+  const beforeLargeBody = beforeBody(largeBodies);
+
+  await registerUploadRoute(app, {
+    runtime,
+    sendError,
+    tokenOf: (req) => req.cookies[SESSION_COOKIE] ?? null,
+    beforeBody: beforeBody(uploads),
+  });
 
   for (const [name, spec] of Object.entries(api) as [string, AnyMethod][]) {
     const large = (spec.maxBodyBytes ?? 0) > DEFAULT_BODY_LIMIT;

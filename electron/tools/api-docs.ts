@@ -248,6 +248,14 @@ const CONVENTIONS = [
   '  `Origin` (or `Sec-Fetch-Site`) names another site is refused (403 `CSRF`); a program that sends neither is not affected.',
   `  Until a user with an initial password has changed it, every method that needs a login except ${[...ALLOWED_BEFORE_PASSWORD_CHANGE].map((m) => `\`${m}\``).join(', ')}`,
   '  answers 403 `PASSWORD_CHANGE_REQUIRED`.',
+  '- **文件 files** (the methods with a "max upload" line): a file field takes `{filename, base64}` (the bytes in the JSON, within',
+  "  the method's max body; also over IPC) or `{filename, uploadId}`. For the second, first `POST /api/upload/<method>` with the",
+  '  raw file as `Content-Type: application/octet-stream`, its name percent-encoded in `X-File-Name`, and the session cookie: the',
+  '  caller is checked (CSRF, session, role of `<method>`, the hub-PC rule, at most 64 uploads at once) before a byte of the body',
+  "  is read, and a refusal closes the connection. The body is streamed to a file on the hub's disk and cut off past the",
+  "  method's max upload (413 `PAYLOAD_TOO_LARGE` when `Content-Length` says so in advance); a full disk answers 507 `DISK_FULL`.",
+  '  The answer `{"uploadId":"…","filename":"…","sizeBytes":N}` may be used once, by the same session, within one hour;',
+  "  another session's, a used or an expired id answers 404 `NOT_FOUND`. A preview and its commit are two uses: upload twice.",
   '',
   `Error codes (\`error.code\` → HTTP status): ${Object.entries(ERROR_STATUS)
     .map(([code, status]) => `\`${code}\` ${status}`)
@@ -291,6 +299,7 @@ export function renderApiDocs(): string {
       `- roles: ${accessText(spec)}${spec.clinicScoped ? ' — clinic-scoped' : ''}`,
       `- write: ${spec.write ? 'yes (one transaction, audited)' : spec.auditedRead ? 'no; every view is audited (personal data)' : 'no'}`,
       ...(spec.maxBodyBytes ? [`- max body: ${Math.round(spec.maxBodyBytes / 1024 / 1024)} MiB`] : []),
+      ...(spec.maxUploadBytes ? [`- max upload: ${Math.round(spec.maxUploadBytes / 1024 / 1024)} MiB (\`POST /api/upload/${name}\`, see Conventions)`] : []),
       '',
       '**Input**',
       '',

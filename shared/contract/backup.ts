@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { emptyInput, fileContent, optionalText } from './common';
+import { emptyInput, fileInputAbout, optionalText } from './common';
 import { about, out, valuesText } from './describe';
 
 /** Why a backup was made. Every reason but 'manual' is automatic and subject to retention. */
@@ -104,9 +104,14 @@ export const restoreResult = z.object({
 });
 export type RestoreResult = z.infer<typeof restoreResult>;
 
+/** A backup streamed to disk is never held in memory, so it may be far larger than a JSON body. */
+export const RESTORE_UPLOAD_BYTES = 2 ** 30;
+
 const restoreSourceFields = {
   fileName: about(backupFileName.optional(), '备份目录中的文件；与 upload 二选一'),
-  upload: fileContent.optional().describe('上传的备份文件（.sqlite，base64）；与 fileName 二选一'),
+  upload: fileInputAbout(
+    `上传的备份文件（.sqlite）；与 fileName 二选一；base64 形式受请求体 100 MiB 限制，上传形式最大 ${RESTORE_UPLOAD_BYTES / 2 ** 30} GiB`,
+  ).optional(),
 };
 /** Exactly one source: a file in the backup folder, or an uploaded file. */
 const oneSource = (v: { fileName?: string; upload?: unknown }) => (v.fileName ? 1 : 0) + (v.upload ? 1 : 0) === 1;
@@ -177,6 +182,7 @@ export const backupApi = {
     // Not a plain write: it replaces the database itself, and writes its audit row into the restored one.
     write: false,
     maxBodyBytes: 100 * 1024 * 1024,
+    maxUploadBytes: RESTORE_UPLOAD_BYTES,
     input: z.object(restoreSourceFields).refine(oneSource, ONE_SOURCE_MESSAGE).describe('fileName 与 upload 必须且只能填一个'),
     output: restoreResult,
   }),
@@ -229,6 +235,7 @@ export const recoveryApi = {
     access: 'public',
     write: false,
     maxBodyBytes: 100 * 1024 * 1024,
+    maxUploadBytes: RESTORE_UPLOAD_BYTES,
     input: z
       .object({
         dir: about(folderPath.optional(), 'fileName 所在的目录（完整路径）；省略 = 设置的备份目录和默认目录'),

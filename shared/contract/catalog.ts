@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { fileContent, id, nonNegativeQty, optionalText, pageOf, paging, requiredText, unitPrice } from './common';
+import { fileInputAbout, id, nonNegativeQty, optionalText, pageOf, paging, requiredText, unitPrice } from './common';
 import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
 import { normalizeGtin } from '../traceCodes';
 import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
@@ -251,7 +251,7 @@ const IMPORT_ROLES = EDITORS;
 export const MAX_REPORTED_ISSUES = 10_000;
 
 const importSource = {
-  file: fileContent.describe('Excel 工作簿（.xlsx），base64；请求体最大 64 MiB'),
+  file: fileInputAbout('Excel 工作簿（.xlsx），最大 64 MiB'),
   /** Worksheet name; the first sheet with recognisable headers when absent. */
   sheet: z.string().max(100).optional().describe('工作表名称；省略 = 前 10 行中有可识别表头的第一张表'),
 };
@@ -388,6 +388,7 @@ export const catalogApi = {
     access: IMPORT_ROLES,
     write: false,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object({ ...importSource, mapping: about(importMapping.optional(), '省略 = 按表头自动识别') }),
     output: importPreview,
   }),
@@ -396,6 +397,7 @@ export const catalogApi = {
     access: IMPORT_ROLES,
     write: true,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object({
       ...importSource,
       mapping: about(importMapping, '通常传回 catalog.importPreview 返回的 mapping（可修改）'),

@@ -101,3 +101,27 @@ export const fileContent = z.object({
     .describe('文件内容，base64 编码（不带 data: 前缀）'),
 });
 export type FileContent = z.infer<typeof fileContent>;
+
+/** An upload id the server answered for a file sent to `POST /api/upload/<method>` (see fileInput). */
+export const uploadId = z
+  .string({ error: '上传编号必须是文字' })
+  .regex(/^[A-Za-z0-9_-]{32,64}$/, '上传编号无效')
+  .describe('上传编号：POST /api/upload/<接口名> 的回答 {uploadId}；只能由上传它的登录会话使用一次，1 小时内有效');
+
+/** A file already streamed to the server's disk through the upload channel: only its name and upload id travel. */
+export const uploadedFileRef = z.object({
+  filename: about(text(200, '文件名').min(1, '缺少文件名'), '文件名，含扩展名（如 .xlsx），不含目录'),
+  uploadId,
+});
+
+/**
+ * A file a method takes, in either form: the bytes as base64 in the JSON (IPC, small files, API integrators), or
+ * the id of an upload the server has already written to disk (the browser, any size up to the method's limit).
+ */
+const FILE_FORMS =
+  '两种形式任选其一：{filename, base64}（文件内容 base64 编码放在请求中，受请求体大小限制）；或 {filename, uploadId}（先以 application/octet-stream 把文件原样 POST 到 /api/upload/<接口名>，文件名放在 X-File-Name 头中（百分号编码），得到 {uploadId}，再调用本接口）';
+export const fileInput = z.union([fileContent, uploadedFileRef]).describe(`文件，${FILE_FORMS}`);
+export type FileInput = z.infer<typeof fileInput>;
+
+/** fileInput described for one method: what the file is, then the two forms it may take. */
+export const fileInputAbout = (words: string) => fileInput.describe(`${words}。${FILE_FORMS}`);

@@ -34,6 +34,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   clinicScoped?: boolean;
   /** Raises the request body limit (e.g. workbook uploads) above the default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The method takes a file (fileInput): the largest file, in bytes, the upload channel (`POST /api/upload/<method>`)
+   * accepts for it. The body streams to disk and is cut off past this.
+   */
+  maxUploadBytes?: number;
   input: I;
   output: O;
 }

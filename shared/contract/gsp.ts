@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { fileContent, id, isoDate, optionalText, period, positiveQty, requiredText } from './common';
+import { fileInputAbout, id, isoDate, optionalText, period, positiveQty, requiredText } from './common';
 import { about, drugOut, out, valuesText } from './describe';
 import {
   AREA_KIND_LABELS,
@@ -247,7 +247,7 @@ export type LoggerMapping = z.infer<typeof loggerMapping>;
 
 const loggerSource = {
   areaId: about(id, '卫生院的储存区（记录仪所在的库房或冷藏柜）'),
-  file: fileContent.describe('记录仪导出的文件：CSV（UTF-8 或 GBK）、Excel（.xlsx、.xls）或 OpenDocument，base64；最大 64 MiB'),
+  file: fileInputAbout('记录仪导出的文件：CSV（UTF-8 或 GBK）、Excel（.xlsx、.xls）或 OpenDocument，最大 64 MiB'),
   mapping: about(loggerMapping.optional(), '省略 = 按表头自动识别（时间/记录时间/time、温度/temperature、湿度/humidity）'),
 };
 
@@ -460,6 +460,7 @@ export const gspApi = {
     access: HUB_STOCK_ROLES,
     write: false,
     maxBodyBytes: LOGGER_FILE_BYTES,
+    maxUploadBytes: LOGGER_FILE_BYTES,
     input: z.object(loggerSource),
     output: loggerPreview,
   }),
@@ -469,6 +470,7 @@ export const gspApi = {
     access: HUB_STOCK_ROLES,
     write: true,
     maxBodyBytes: LOGGER_FILE_BYTES,
+    maxUploadBytes: LOGGER_FILE_BYTES,
     input: z.object({
       ...loggerSource,
       mode: z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { clientToken, fileContent, id, isoDate, nonNegativeQty, optionalText, period, text } from './common';
+import { clientToken, fileContent, fileInputAbout, id, isoDate, nonNegativeQty, optionalText, period, text } from './common';
 import { DIFFERENCE_KINDS, DIFFERENCE_LABELS, IDENTITY_RETENTION, SETTLEMENT_COLUMNS, SETTLEMENT_FIELDS } from '../reconciliation';
 import { about, out, valuesText } from './describe';
 
@@ -31,9 +31,7 @@ export type SettlementMapping = z.infer<typeof settlementMapping>;
 
 const importSource = {
   clinicId: clinicInput,
-  file: fileContent.describe(
-    '医保结算客户端导出的费用明细：Excel（.xlsx、.xls、WPS .et）、OpenDocument、网页格式 .xls 或 CSV（UTF-8 或 GBK），base64；请求体最大 64 MiB',
-  ),
+  file: fileInputAbout('医保结算客户端导出的费用明细：Excel（.xlsx、.xls、WPS .et）、OpenDocument、网页格式 .xls 或 CSV（UTF-8 或 GBK），最大 64 MiB'),
   sheets: z.array(z.string().max(100)).max(100).optional().describe('要导入的工作表名称；省略 = 自动选择表头可识别字段最多的工作表（及表头相同的其他工作表）'),
 };
 
@@ -371,6 +369,7 @@ export const reconciliationApi = {
     write: false,
     clinicScoped: true,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object({ ...importSource, mapping: about(settlementMapping.optional(), '省略 = 按表头自动识别') }),
     output: settlementImportPreview,
   }),
@@ -381,6 +380,7 @@ export const reconciliationApi = {
     write: true,
     clinicScoped: true,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object({
       ...importSource,
       mapping: about(settlementMapping, '通常传回预览返回的 mapping（可修改）'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { fileContent, id } from './common';
+import { fileInputAbout, id } from './common';
 import { about, out, valuesText } from './describe';
 import { PACKAGE_COLUMNS, PACKAGE_FIELDS, PACKAGE_LEVEL_LABELS, PACKAGE_LEVELS } from '../tracePackages';
 
@@ -30,7 +30,7 @@ export const packageLevel = z
 
 const importSource = {
   supplierId: about(id.optional(), '提供这份文件的配送企业（记在导入记录上）；省略 = 不注明'),
-  file: fileContent.describe('配送企业随货提供的追溯码关联关系：Excel（.xlsx、.xls、WPS .et）、OpenDocument 或 CSV（UTF-8 或 GBK），base64；最大 64 MiB'),
+  file: fileInputAbout('配送企业随货提供的追溯码关联关系：Excel（.xlsx、.xls、WPS .et）、OpenDocument 或 CSV（UTF-8 或 GBK），最大 64 MiB'),
   mapping: about(packageMapping.optional(), '省略 = 按表头自动识别（上级码/大码/父码、下级码/小码/子码、包装层级）'),
 };
 
@@ -98,6 +98,7 @@ export const tracePackagesApi = {
     access: HUB,
     write: false,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object(importSource),
     output: packagePreview,
   }),
@@ -107,6 +108,7 @@ export const tracePackagesApi = {
     access: HUB,
     write: true,
     maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
     input: z.object(importSource),
     output: packageImportResult,
   }),

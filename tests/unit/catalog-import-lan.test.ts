@@ -25,7 +25,7 @@ async function hub(): Promise<TestHub> {
 async function catalogFile(rows: number, seed: number) {
   const data = await catalogRowsWorkbook(generateCatalogRows(rows, seed));
   const file = { filename: `目录-${rows}.xlsx`, base64: data.toString('base64') };
-  const wb = await parseCatalogWorkbook(file);
+  const wb = await parseCatalogWorkbook({ filename: file.filename, bytes: data });
   return { file, wb, mapping: suggestMapping(wb.headers) };
 }
 

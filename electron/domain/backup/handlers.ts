@@ -78,7 +78,7 @@ export const backupHandlers = defineHandlers({
 
   'backup.restore': {
     async: async (ctx, input) => {
-      const source = input.upload ? { upload: input.upload } : { fileName: input.fileName! };
+      const source = input.upload ? { upload: ctx.host.uploadedFile(input.upload, ctx.caller.token) } : { fileName: input.fileName! };
       const result = await restoreBackup(ctx.host, source, { user: ctx.user, caller: ctx.caller, method: 'backup.restore' });
       ctx.session.clear();
       return result;

@@ -87,7 +87,7 @@ export function recoveryStatusFor(host: Host, caller: Caller, dir?: string): Rec
 
 export async function restoreWithoutLogin(host: Host, input: ParsedInput<'recovery.restore'>, caller: Caller, session: SessionSink): Promise<RestoreResult> {
   assertMayRestoreWithoutLogin(host, caller);
-  const source = input.upload ? { upload: input.upload } : { fileName: input.fileName!, dirs: foldersFor(host, input.dir) };
+  const source = input.upload ? { upload: host.uploadedFile(input.upload, caller.token) } : { fileName: input.fileName!, dirs: foldersFor(host, input.dir) };
   const result = await restoreBackup(host, source, { user: null, caller, method: 'recovery.restore' });
   session.clear();
   return result;

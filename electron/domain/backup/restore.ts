@@ -6,15 +6,35 @@ import { AppError, notFound } from '../../errors';
 import { recordAudit } from '../audit/record';
 import type { Caller } from '../context';
 import type { AuthedUser } from '../auth/sessions';
-import type { Host, OpenHub } from '../ports';
-import type { FileContent } from '../../../shared/contract/common';
+import type { Host, OpenHub, UploadedFile } from '../ports';
 import type { BackupEntry, RestoreResult } from '../../../shared/contract/backup';
 import { backupFolders, backupUnlocked, exportBackupRecords, findBackupRecords, importBackupRecords, recordBackup, type NewBackupRecord } from './backup';
 import { withDataLock } from '../../db/data-lock';
 import { fsyncDir, inspectDatabaseFile, removeDatabaseFiles, sha256File } from '../../db/files';
 import { chinaStamp } from './names';
 
-export type RestoreSource = { fileName: string; dirs?: string[] } | { upload: FileContent };
+/** A file in a backup folder, or an uploaded one: streamed to disk (a path, never read into memory) or base64 bytes. */
+export type RestoreSource = { fileName: string; dirs?: string[] } | { upload: UploadedFile };
+
+/** The uploaded file becomes the staged one: renamed when it is on disk already (same folder tree), else written. */
+function stageUpload(upload: UploadedFile, staged: string): void {
+  if ('bytes' in upload) {
+    if (upload.bytes.length === 0) throw new AppError('BACKUP_INVALID', '上传的文件是空的');
+    fs.writeFileSync(staged, upload.bytes, { flag: 'wx' });
+    return;
+  }
+  try {
+    if (upload.sizeBytes === 0) throw new AppError('BACKUP_INVALID', '上传的文件是空的');
+    try {
+      fs.renameSync(upload.path, staged);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      fs.copyFileSync(upload.path, staged, fs.constants.COPYFILE_EXCL);
+    }
+  } finally {
+    fs.rmSync(upload.path, { force: true });
+  }
+}
 
 export interface RestoreActor {
   user: AuthedUser | null;
@@ -122,9 +142,7 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
     try {
       if ('upload' in source) {
         label = source.upload.filename;
-        const bytes = Buffer.from(source.upload.base64, 'base64');
-        if (bytes.length === 0) throw new AppError('BACKUP_INVALID', '上传的文件是空的');
-        fs.writeFileSync(staged, bytes, { flag: 'wx' });
+        stageUpload(source.upload, staged);
       } else {
         label = source.fileName;
         const { file } = locate(source.fileName, source.dirs ?? backupFolders(dataDir));

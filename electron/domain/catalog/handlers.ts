@@ -19,6 +19,7 @@ import { rankedDrugIds, searchDrugs } from './search';
 import { commitOffThread, previewOffThread } from './off-thread';
 import { exportCatalog } from './export';
 import { bookSight } from '../stocktake/blind';
+import { receivedBytes } from '../uploaded-file';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -179,14 +180,21 @@ export const catalogHandlers = defineHandlers({
 
   'catalog.importPreview': {
     // Reading and checking 150,000 rows takes seconds: on a worker (off-thread.ts), never on the server's thread.
-    async: (ctx, input) => previewOffThread(ctx.hub, { file: input.file, sheet: input.sheet, mapping: input.mapping }),
+    async: async (ctx, input) => previewOffThread(ctx.hub, { file: await receivedBytes(ctx, input.file), sheet: input.sheet, mapping: input.mapping }),
   },
 
   'catalog.importCommit': {
     // The file is read, its names indexed (short transactions) and its drugs written (one transaction, with the
     // audit row) on a worker with a connection of its own; this thread's writes wait at the hub's write gate.
-    offThread: (ctx, input, audit) =>
-      commitOffThread(ctx.hub, { file: input.file, sheet: input.sheet, mapping: input.mapping, mode: input.mode, nowMs: ctx.now.getTime(), audit }),
+    offThread: async (ctx, input, audit) =>
+      commitOffThread(ctx.hub, {
+        file: await receivedBytes(ctx, input.file),
+        sheet: input.sheet,
+        mapping: input.mapping,
+        mode: input.mode,
+        nowMs: ctx.now.getTime(),
+        audit,
+      }),
   },
 
   'catalog.export': {

@@ -30,9 +30,15 @@ async function gated<T>(write: () => T): Promise<T> {
   }
 }
 
+/** workerData's structured clone turns the hub's Buffer into a plain Uint8Array: a Buffer again, no copy. */
+const fileOf = (job: CatalogImportJob) => {
+  const b = job.file.bytes as Uint8Array;
+  return { filename: job.file.filename, bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
+};
+
 async function run(job: CatalogImportJob): Promise<unknown> {
   if (job.kind === 'preview') {
-    const wb = await parseCatalogWorkbook(job.file, job.sheet);
+    const wb = await parseCatalogWorkbook(fileOf(job), job.sheet);
     const db = openDatabase(job.dbFile, { readonly: true });
     try {
       return previewImport(db, wb, job.mapping);
@@ -41,7 +47,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     }
   }
   progress({ phase: 'reading', done: 0, total: 0 });
-  const wb = await parseCatalogWorkbook(job.file, job.sheet);
+  const wb = await parseCatalogWorkbook(fileOf(job), job.sheet);
   const db: WriteDb = openDatabase(job.dbFile);
   try {
     progress({ phase: 'indexing', done: 0, total: 0 });

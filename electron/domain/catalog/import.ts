@@ -8,6 +8,7 @@ import { normalizeGtin } from '../../../shared/traceCodes';
 import { parseYuanToUnitPrice } from '../../../shared/money';
 import { changedKeys, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
 import { ensureSearchName, knownSearchNames } from './searchIndex';
+import type { ReceivedFile } from '../uploaded-file';
 import { cellText, findHeader, readWorkbook, suggestMapping, type Cell, type SheetRows } from './workbook';
 
 /**
@@ -25,8 +26,8 @@ export interface ParsedWorkbook {
   headers: string[];
 }
 
-export async function parseCatalogWorkbook(file: { filename: string; base64: string }, sheetName?: string): Promise<ParsedWorkbook> {
-  const sheets = await readWorkbook(Buffer.from(file.base64, 'base64'), file.filename);
+export async function parseCatalogWorkbook(file: ReceivedFile, sheetName?: string): Promise<ParsedWorkbook> {
+  const sheets = await readWorkbook(file.bytes, file.filename);
   if (sheetName && !sheets.some((s) => s.name === sheetName)) throw new AppError('VALIDATION', `工作簿中没有名为“${sheetName}”的工作表`);
   const guess = findHeader(sheets, sheetName);
   if (!guess) {

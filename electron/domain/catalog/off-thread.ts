@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportMapping, ImportPreview } from '../../../shared/contract/catalog';
-import type { FileContent } from '../../../shared/contract/common';
+import type { ReceivedFile } from '../uploaded-file';
 import { AppError } from '../../errors';
 import { bundledScript } from '../../paths';
 import type { CallAudit } from '../context';
@@ -19,11 +19,11 @@ import type { CommitResult } from './import';
 export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
 
 export type CatalogImportJob =
-  | { kind: 'preview'; dbFile: string; file: FileContent; sheet?: string; mapping?: ImportMapping }
+  | { kind: 'preview'; dbFile: string; file: ReceivedFile; sheet?: string; mapping?: ImportMapping }
   | {
       kind: 'commit';
       dbFile: string;
-      file: FileContent;
+      file: ReceivedFile;
       sheet?: string;
       mapping: ImportMapping;
       mode: 'all' | 'cleanRowsOnly';

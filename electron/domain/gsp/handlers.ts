@@ -9,6 +9,7 @@ import { areaLog, listAreas, recordReading, saveArea, storageToday } from '../st
 import { hubStoreId } from '../master-data/stores';
 import { loggerImports } from '../storage/logger-history';
 import { commitLogger, loggerArea, previewLogger, readLoggerFile, type LoggerFile } from '../storage/logger-import';
+import { receivedBytes } from '../uploaded-file';
 
 export const gspHandlers = defineHandlers({
   'gsp.settings': (ctx) => gspSettings(ctx.db),
@@ -45,11 +46,11 @@ export const gspHandlers = defineHandlers({
   'storage.loggerPreview': {
     async: async (ctx, input) => {
       const area = loggerArea(ctx.db, input.areaId);
-      return previewLogger(ctx.db, area, await readLoggerFile(ctx.hub, input.file, input.mapping), ctx.now);
+      return previewLogger(ctx.db, area, await readLoggerFile(ctx.hub, await receivedBytes(ctx, input.file), input.mapping), ctx.now);
     },
   },
   'storage.loggerImport': {
-    prepare: (ctx, input) => readLoggerFile(ctx.hub, input.file, input.mapping),
+    prepare: async (ctx, input) => readLoggerFile(ctx.hub, await receivedBytes(ctx, input.file), input.mapping),
     run: (ctx, input, file: LoggerFile) => {
       const area = loggerArea(ctx.db, input.areaId);
       const result = commitLogger(ctx.db, { userId: ctx.user.id, now: ctx.now }, area, file, { mode: input.mode, actions: input.actions });

@@ -20,7 +20,7 @@ import type { OpenHub } from '../ports';
 import { headerKey, normalizeCode, parseDateTimeText } from '../../../shared/sheet-values';
 import { SETTLEMENT_COLUMN_BY_FIELD, SETTLEMENT_COLUMNS, SETTLEMENT_FIELDS, type SettlementField } from '../../../shared/reconciliation';
 import type { SettlementMapping } from '../../../shared/contract/reconciliation';
-import type { FileContent } from '../../../shared/contract/common';
+import type { ReceivedFile } from '../uploaded-file';
 import { readUploadedWorkbook } from '../uploaded-workbook';
 
 const looksLikeCode = (_v: unknown, text: string) => normalizeCode(text).ok;
@@ -76,7 +76,7 @@ export interface SettlementFile {
 /** Reads and plans the file; refuses (with the reader's Chinese message) what is not a readable spreadsheet. */
 export async function readSettlementFile(
   hub: OpenHub,
-  file: FileContent,
+  file: ReceivedFile,
   chosenSheets: string[] | undefined,
   given: SettlementMapping | undefined,
 ): Promise<SettlementFile> {

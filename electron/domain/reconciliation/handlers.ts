@@ -21,6 +21,7 @@ import { invalidateRule } from '../month-facts/store';
 import { computeMonthFactsInBackground } from '../month-facts/background';
 import { latestClosedPeriod } from '../stock/ledger';
 import { RECON_RULE_KEYS } from '../../../shared/supervision';
+import { receivedBytes } from '../uploaded-file';
 
 /** Closed months whose settlement signals are stored again after a late import (as after a threshold change). */
 const SETTLEMENT_REFILL_MONTHS = 24;
@@ -64,7 +65,7 @@ export const reconciliationHandlers = defineHandlers({
     async: async (ctx, input) => {
       const clinicId = requireClinic(ctx, input.clinicId);
       const clinic = clinicHead(ctx.db, clinicId);
-      const file = await readSettlementFile(ctx.hub, input.file, input.sheets, input.mapping);
+      const file = await readSettlementFile(ctx.hub, await receivedBytes(ctx, input.file), input.sheets, input.mapping);
       return previewImport(ctx.db, clinicId, clinic.storeId, file, ctx.today);
     },
   },
@@ -72,7 +73,7 @@ export const reconciliationHandlers = defineHandlers({
   'reconciliation.importCommit': {
     prepare: async (ctx, input) => {
       requireClinic(ctx, input.clinicId);
-      return readSettlementFile(ctx.hub, input.file, input.sheets, input.mapping);
+      return readSettlementFile(ctx.hub, await receivedBytes(ctx, input.file), input.sheets, input.mapping);
     },
     run: (ctx, input, file: SettlementFile) => {
       const clinicId = requireClinic(ctx, input.clinicId);

@@ -14,6 +14,7 @@ import { openedBoxScan, setOpenedBoxScan } from './scan-rules';
 import { sql, type ReadDb } from '../../db/database';
 import { notFound } from '../../errors';
 import { listStores } from '../master-data/stores';
+import { receivedBytes } from '../uploaded-file';
 
 export const stockHandlers = defineHandlers({
   'stock.stores': (ctx, input) => listStores(ctx.db, clinicScope(ctx), input.includeTransit),
@@ -62,11 +63,11 @@ export const stockHandlers = defineHandlers({
   'trace.packagesPreview': {
     async: async (ctx, input) => {
       if (input.supplierId !== undefined) assertSupplier(ctx.db, input.supplierId);
-      return previewPackages(ctx.db, await readPackageFile(ctx.hub, input.file, input.mapping));
+      return previewPackages(ctx.db, await readPackageFile(ctx.hub, await receivedBytes(ctx, input.file), input.mapping));
     },
   },
   'trace.packagesImport': {
-    prepare: (ctx, input) => readPackageFile(ctx.hub, input.file, input.mapping),
+    prepare: async (ctx, input) => readPackageFile(ctx.hub, await receivedBytes(ctx, input.file), input.mapping),
     run: (ctx, input, file: PackageFile) => {
       if (input.supplierId !== undefined) assertSupplier(ctx.db, input.supplierId);
       const result = commitPackages(ctx.db, { userId: ctx.user.id, now: ctx.now, supplierId: input.supplierId ?? null }, file);

@@ -22,7 +22,7 @@ import {
   type Sheet,
 } from '../../lib/sheets';
 import type { OpenHub } from '../ports';
-import type { FileContent } from '../../../shared/contract/common';
+import type { ReceivedFile } from '../uploaded-file';
 import type { PackageMapping } from '../../../shared/contract/trace-packages';
 import { normalizeCode } from '../../../shared/sheet-values';
 import { parseBoxCode } from '../../../shared/traceCodes';
@@ -71,7 +71,7 @@ function readCode(value: unknown, text: string): { ok: true; code: string } | { 
   return parsed.ok ? { ok: true, code: parsed.value.code } : { ok: false, reason: parsed.message };
 }
 
-export async function readPackageFile(hub: OpenHub, file: FileContent, given: PackageMapping | undefined): Promise<PackageFile> {
+export async function readPackageFile(hub: OpenHub, file: ReceivedFile, given: PackageMapping | undefined): Promise<PackageFile> {
   const read = await readUploadedWorkbook(hub, file);
   const plan = planSheets(read.workbook, SPECS);
   const first = plan.taken[0];

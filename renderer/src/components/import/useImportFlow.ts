@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { ApiError } from '../../api/client';
-import { readFileAsBase64 } from '../../pages/catalog/files';
-
-export type File64 = { filename: string; base64: string };
+import type { MethodName } from '../../../../shared/contract';
+import type { FileInput } from '../../../../shared/contract/common';
+import { useFileSender } from './useFileSender';
 export type CommitMode = 'all' | 'cleanRowsOnly';
 export type ImportBusy = 'preview' | CommitMode | null;
 
@@ -14,14 +14,17 @@ export type ImportBusy = 'preview' | CommitMode | null;
  * lists it changed. Nothing is written before the commit; a failed preview keeps the last good one on a remap.
  */
 export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Result>(options: {
-  preview(file: File64, mapping?: Mapping): Promise<Preview>;
-  commit(file: File64, mapping: Mapping, mode: CommitMode): Promise<Result>;
+  /** The methods the file is sent to: each call sends it (an upload id serves one call). */
+  methods: { preview: MethodName; commit: MethodName };
+  preview(file: FileInput, mapping?: Mapping): Promise<Preview>;
+  commit(file: FileInput, mapping: Mapping, mode: CommitMode): Promise<Result>;
   /** Query keys (method names) whose answers the import changes. */
   invalidates: string[];
 }) {
   const { message } = App.useApp();
   const client = useQueryClient();
-  const [file, setFile] = useState<File64 | null>(null);
+  const send = useFileSender();
+  const [file, setFile] = useState<{ filename: string; picked: File } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState<ImportBusy>(null);
@@ -34,11 +37,11 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
     setProblem(null);
   }
 
-  async function runPreview(f: File64, mapping?: Mapping) {
+  async function runPreview(picked: File, mapping?: Mapping) {
     setBusy('preview');
     setProblem(null);
     try {
-      setPreview(await options.preview(f, mapping));
+      setPreview(await options.preview(await send(options.methods.preview, picked), mapping));
     } catch (err) {
       setProblem((err as Error).message);
       if (!mapping) setPreview(null);
@@ -48,16 +51,15 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
   }
 
   async function choose(picked: File) {
-    const next = { filename: picked.name, base64: await readFileAsBase64(picked) };
-    setFile(next);
-    await runPreview(next);
+    setFile({ filename: picked.name, picked });
+    await runPreview(picked);
   }
 
   async function commit(mode: CommitMode) {
     if (!file || !preview) return;
     setBusy(mode);
     try {
-      setResult(await options.commit(file, preview.mapping, mode));
+      setResult(await options.commit(await send(options.methods.commit, file.picked), preview.mapping, mode));
       await Promise.all(options.invalidates.map((m) => client.invalidateQueries({ queryKey: [m] })));
     } catch (err) {
       message.error(err instanceof ApiError ? err.message : '导入失败');
@@ -66,5 +68,5 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
     }
   }
 
-  return { file, preview, result, busy, problem, reset, choose, remap: (m: Mapping) => file && runPreview(file, m), commit };
+  return { file, preview, result, busy, problem, reset, choose, remap: (m: Mapping) => file && runPreview(file.picked, m), commit };
 }

@@ -21,6 +21,7 @@ const ACTION: Record<ImportPreview['rows'][number]['action'], { label: string; c
  */
 export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose(): void }) {
   const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<ImportPreview, ImportMapping, CommitResult>({
+    methods: { preview: 'catalog.importPreview', commit: 'catalog.importCommit' },
     preview: (f, mapping) => call('catalog.importPreview', { file: f, mapping }),
     commit: (f, mapping, mode) => call('catalog.importCommit', { file: f, mapping, mode }),
     invalidates: ['catalog.list', 'catalog.search', 'catalog.get', 'suppliers.list'],

@@ -1,16 +1,4 @@
-/** Files in and out of the browser: the API carries them as base64 (JSON over HTTP, IPC on the desktop). */
-
-export function readFileAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(new Error('无法读取文件'));
-    reader.readAsDataURL(file);
-  });
-}
+/** Files the API sends back as base64 (JSON over HTTP, IPC on the desktop), saved by the browser. Files go in through api/upload.ts. */
 
 export function downloadBase64(filename: string, base64: string, type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));

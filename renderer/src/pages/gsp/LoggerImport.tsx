@@ -26,6 +26,7 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
   const [areaId, setAreaId] = useState<number | undefined>(areas[0]?.id);
   const [actions, setActions] = useState<Record<string, string>>({});
   const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<Preview, LoggerMapping, ImportResult>({
+    methods: { preview: 'storage.loggerPreview', commit: 'storage.loggerImport' },
     preview: (f, mapping) => call('storage.loggerPreview', { areaId: areaId!, file: f, mapping }),
     commit: (f, mapping, mode) =>
       call('storage.loggerImport', {

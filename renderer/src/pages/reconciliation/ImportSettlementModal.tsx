@@ -24,6 +24,7 @@ const ACTION: Record<PreviewRow['action'], { label: string; color: string }> = {
  */
 export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: { open: boolean; clinicId?: number; clinicName: string; onClose(): void }) {
   const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<SettlementImportPreview, SettlementMapping, CommitResult>({
+    methods: { preview: 'reconciliation.importPreview', commit: 'reconciliation.importCommit' },
     preview: (f, mapping) => call('reconciliation.importPreview', { clinicId, file: f, mapping }),
     commit: (f, mapping, mode) => call('reconciliation.importCommit', { clinicId, file: f, mapping, mode }),
     invalidates: ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.imports', 'reconciliation.sheet'],

@@ -6,7 +6,8 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { useSession } from '../../stores/session';
-import { MAX_UPLOAD_BYTES, ReasonTag, RestoreConfirmModal, fileToBase64, formatBytes, formatTime, saveBase64, type RestoreCandidate } from './backupShared';
+import { useFileSender } from '../../components/import/useFileSender';
+import { maxUploadBytes, ReasonTag, RestoreConfirmModal, formatBytes, formatTime, saveBase64, type RestoreCandidate } from './backupShared';
 
 type Pending = { candidate: RestoreCandidate; source: { fileName: string } | { upload: File } };
 
@@ -29,6 +30,7 @@ function VerifiedBadge({ entry }: { entry: BackupEntry }) {
 /** 系统管理 → 数据备份: folder and retention, the backups on disk, backup now, download, restore. */
 export default function BackupPage() {
   const { message, modal } = App.useApp();
+  const send = useFileSender();
   const load = useSession((s) => s.load);
   const [form] = Form.useForm<{ dir: string; keep: number }>();
   const status = useApiQuery('backup.status', {}, { refetchInterval: (q) => (q.state.data?.busy ? 2000 : false) });
@@ -74,10 +76,7 @@ export default function BackupPage() {
     if (!pending) return;
     setRestoring(true);
     try {
-      const input =
-        'upload' in pending.source
-          ? { upload: { filename: pending.source.upload.name, base64: await fileToBase64(pending.source.upload) } }
-          : { fileName: pending.source.fileName };
+      const input = 'upload' in pending.source ? { upload: await send('backup.restore', pending.source.upload) } : { fileName: pending.source.fileName };
       const result: RestoreResult = await call('backup.restore', input);
       setPending(null);
       modal.success({
@@ -106,7 +105,7 @@ export default function BackupPage() {
       accept=".sqlite,.db,.bak"
       showUploadList={false}
       beforeUpload={(file) => {
-        if (file.size > MAX_UPLOAD_BYTES) {
+        if (file.size > maxUploadBytes()) {
           message.error(`文件过大（${formatBytes(file.size)}）。请把它复制到备份目录中，再从下面的列表恢复。`, 8);
           return Upload.LIST_IGNORE;
         }

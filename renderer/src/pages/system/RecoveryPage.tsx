@@ -5,7 +5,8 @@ import type { BackupEntry, RestoreResult } from '../../../../shared/contract/bac
 import { call } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
 import { useSession } from '../../stores/session';
-import { MAX_UPLOAD_BYTES, ReasonTag, RestoreConfirmModal, fileToBase64, formatBytes, formatTime, type RestoreCandidate } from './backupShared';
+import { useFileSender } from '../../components/import/useFileSender';
+import { maxUploadBytes, ReasonTag, RestoreConfirmModal, formatBytes, formatTime, type RestoreCandidate } from './backupShared';
 
 type Pending = { candidate: RestoreCandidate; source: { fileName: string } | { upload: File } };
 
@@ -15,6 +16,7 @@ type Pending = { candidate: RestoreCandidate; source: { fileName: string } | { u
  */
 export default function RecoveryPage({ mode, onBack }: { mode: 'damaged' | 'setup'; onBack?: () => void }) {
   const { message } = App.useApp();
+  const send = useFileSender();
   const load = useSession((s) => s.load);
   const [dir, setDir] = useState<string | undefined>(undefined);
   const status = useApiQuery('recovery.status', dir ? { dir } : {}, { retry: false });
@@ -30,7 +32,7 @@ export default function RecoveryPage({ mode, onBack }: { mode: 'damaged' | 'setu
     try {
       const input =
         'upload' in pending.source
-          ? { upload: { filename: pending.source.upload.name, base64: await fileToBase64(pending.source.upload) } }
+          ? { upload: await send('recovery.restore', pending.source.upload) }
           : { fileName: pending.source.fileName, ...(dir ? { dir } : {}) };
       setDone(await call('recovery.restore', input));
       setPending(null);
@@ -79,7 +81,7 @@ export default function RecoveryPage({ mode, onBack }: { mode: 'damaged' | 'setu
       accept=".sqlite,.db,.bak"
       showUploadList={false}
       beforeUpload={(file) => {
-        if (file.size > MAX_UPLOAD_BYTES) {
+        if (file.size > maxUploadBytes()) {
           message.error(`文件过大（${formatBytes(file.size)}）。请把它复制到备份目录，或在上面填写它所在的文件夹。`, 8);
           return Upload.LIST_IGNORE;
         }

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Alert, Descriptions, Input, Modal, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { BACKUP_REASON_LABELS, type BackupReason } from '../../../../shared/contract/backup';
+import { BACKUP_REASON_LABELS, RESTORE_UPLOAD_BYTES, type BackupReason } from '../../../../shared/contract/backup';
+import { desktop } from '../../api/client';
+import { MAX_IPC_FILE_BYTES } from '../../api/upload';
 
 /** Sizes as people read them: 812 KB, 23.4 MB, 1.2 GB. */
 export function formatBytes(bytes: number | null | undefined): string {
@@ -26,17 +28,11 @@ export function ReasonTag({ reason }: { reason: BackupReason }) {
   return <Tag color={REASON_COLORS[reason]}>{BACKUP_REASON_LABELS[reason]}</Tag>;
 }
 
-/** Uploads above this size do not fit through the API as base64; the admin copies them to the backup folder. */
-export const MAX_UPLOAD_BYTES = 70 * 1024 * 1024;
-
-export function fileToBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(new Error('无法读取所选文件'));
-    reader.readAsDataURL(file);
-  });
-}
+/**
+ * The largest backup this screen restores from a chosen file: a browser streams it to the hub's disk (up to the
+ * contract's limit); the desktop app passes it over IPC as base64. Larger ones are copied to the backup folder.
+ */
+export const maxUploadBytes = () => (desktop() ? MAX_IPC_FILE_BYTES : RESTORE_UPLOAD_BYTES);
 
 /** Lets the browser (or the desktop app) save a file the API sent as base64. */
 export function saveBase64(fileName: string, base64: string): void {

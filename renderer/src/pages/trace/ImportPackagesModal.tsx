@@ -25,6 +25,7 @@ export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(
   const suppliers = useApiQuery('suppliers.list', {}, { enabled: open });
   const [supplierId, setSupplierId] = useState<number>();
   const { file, preview, result, busy, problem, reset, choose, remap, commit } = useImportFlow<Preview, Mapping, Done>({
+    methods: { preview: 'trace.packagesPreview', commit: 'trace.packagesImport' },
     preview: (f, mapping) => call('trace.packagesPreview', { supplierId, file: f, mapping }),
     // One file is one delivery's packing: imported whole or not at all (no "clean rows only").
     commit: (f, mapping) => call('trace.packagesImport', { supplierId, file: f, mapping }),
