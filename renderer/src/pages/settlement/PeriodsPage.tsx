@@ -9,7 +9,7 @@ import { periodLabel } from '../../../../shared/settlement';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { formatDateTime } from '../../components/format';
-import { useSession } from '../../stores/session';
+import { useCan } from '../../app/access';
 import { useSettlementParams } from './common';
 
 type PeriodRow = z.infer<typeof periodRow>;
@@ -233,7 +233,8 @@ function History({ events }: { events: PeriodEvent[] }) {
 
 /** 月结: the months, their pre-close checks, close, and (administrators) reopen with a reason. */
 export default function PeriodsPage() {
-  const role = useSession((s) => s.user?.role);
+  const canClose = useCan('periods.close');
+  const canReopen = useCan('periods.reopen');
   const list = useApiQuery('periods.list', {});
   const history = useApiQuery('periods.history', {});
   const { num: _num, set, period: fromUrl } = useSettlementParams();
@@ -288,7 +289,7 @@ export default function PeriodsPage() {
                   key: 'ops',
                   width: 90,
                   render: (_, r) =>
-                    r.canClose ? (
+                    r.canClose && canClose ? (
                       <Button
                         size="small"
                         type="primary"
@@ -300,7 +301,7 @@ export default function PeriodsPage() {
                       >
                         结账
                       </Button>
-                    ) : r.canReopen && role === 'admin' ? (
+                    ) : r.canReopen && canReopen ? (
                       <Button
                         size="small"
                         danger
@@ -323,11 +324,11 @@ export default function PeriodsPage() {
               size="small"
               title={`${periodLabel(selected.period)} 结账前检查`}
               extra={
-                selected.canClose ? (
+                selected.canClose && canClose ? (
                   <Button type="primary" icon={<LockOutlined />} onClick={() => setClosing(selected.period)}>
                     结账
                   </Button>
-                ) : selected.canReopen && role === 'admin' ? (
+                ) : selected.canReopen && canReopen ? (
                   <Button danger icon={<UnlockOutlined />} onClick={() => setReopening(selected.period)}>
                     反结账
                   </Button>

@@ -17,6 +17,7 @@ import { COLD_CHAIN, CONCLUSION_LABELS, formatTemp, parseTemp, REJECT_REASON_LAB
 import { useNavigate } from 'react-router';
 import { useApiLookup } from '../trace/useTraceLookup';
 import { shortcutTitle, usePageShortcut } from '../../app/shortcuts';
+import { useCan } from '../../app/access';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -460,6 +461,7 @@ function ReceiveDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
 }
 
 function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
+  const canReverse = useCan('receipts.reverse');
   const navigate = useNavigate();
   const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
   const [reason, setReason] = useState('');
@@ -535,7 +537,7 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
               },
             ]}
           />
-          {r.status === 'posted' && (
+          {r.status === 'posted' && canReverse && (
             <Space style={{ marginTop: 16 }}>
               <Input placeholder="冲销原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 280 }} maxLength={200} />
               <Popconfirm
@@ -562,7 +564,8 @@ export default function ReceiptsPage() {
   const [receiving, setReceiving] = useState(false);
   const [viewing, setViewing] = useState<number | null>(null);
   const receipts = useApiQuery('receipts.list', { limit: 200 });
-  usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving);
+  const canReceive = useCan('receipts.create');
+  usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving && canReceive);
   return (
     <Page
       title="验收入库"
@@ -570,9 +573,11 @@ export default function ReceiptsPage() {
       extra={
         <>
           <Button onClick={() => navigate(`/print/acceptance/month/${todayIso().slice(0, 7)}`)}>本月药品验收记录</Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={shortcutTitle('add')}>
-            验收入库
-          </Button>
+          {canReceive && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={shortcutTitle('add')}>
+              验收入库
+            </Button>
+          )}
         </>
       }
     >
