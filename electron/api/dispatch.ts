@@ -50,6 +50,7 @@ function authorize(spec: AnyMethod, name: string, user: AuthedUser | null, expir
     throw expired ? new AppError('SESSION_EXPIRED', '登录已过期，请重新登录') : new AppError('UNAUTHENTICATED', '请先登录');
   }
   if (spec.access !== 'authenticated' && !spec.access.includes(user.role)) {
+    if (user.role === 'director' && spec.write) throw new AppError('FORBIDDEN', '院长账号只能查看，不能办理或修改任何单据和设置');
     throw new AppError('FORBIDDEN', '您的角色无权执行此操作');
   }
   if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(name)) {

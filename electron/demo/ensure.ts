@@ -14,7 +14,8 @@ export async function ensureDemoHub(runtime: Runtime): Promise<void> {
 }
 
 export function describeDemoLogins(): string {
-  return ['演示模式 / demo mode — 演示账号（密码均为 santong-demo）：', '  admin 系统管理员 · yaoku 药库管理员 · caiwu 财务 · cy01 … cy22 各村卫生室村医'].join(
-    '\n',
-  );
+  return [
+    '演示模式 / demo mode — 演示账号（密码均为 santong-demo）：',
+    '  admin 系统管理员 · yaoku 药库管理员 · caiwu 财务 · yuanzhang 院长（只读） · cy01 … cy22 各村卫生室村医',
+  ].join('\n');
 }

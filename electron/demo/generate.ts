@@ -51,6 +51,7 @@ export async function generateDemoHub(runtime: Runtime, params: DemoParams): Pro
     insertUser.run('admin', '系统管理员', 'admin', null, null, passwordHash, at, at);
     insertUser.run('yaoku', '周药师', 'pharmacist', null, '0731-8800123', passwordHash, at, at);
     insertUser.run('caiwu', '孙会计', 'finance', null, '0731-8800124', passwordHash, at, at);
+    insertUser.run('yuanzhang', '刘院长', 'director', null, null, passwordHash, at, at);
   })();
 
   const admin = InternalClient.asUser(runtime, 'admin');

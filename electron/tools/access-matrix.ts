@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../shared/errors';
  * (access, clinicScoped), so docs/access-matrix.md and the test that checks every cell against the running
  * server (tests/unit/security-matrix.test.ts) can never disagree with the code that enforces it.
  */
-export const MATRIX_COLUMNS = ['anonymous', 'admin', 'pharmacist', 'finance', 'doctorOwn', 'doctorOther'] as const;
+export const MATRIX_COLUMNS = ['anonymous', 'admin', 'pharmacist', 'finance', 'doctorOwn', 'doctorOther', 'director'] as const;
 export type MatrixColumn = (typeof MATRIX_COLUMNS)[number];
 
 export const COLUMN_LABELS: Record<MatrixColumn, string> = {
@@ -16,6 +16,7 @@ export const COLUMN_LABELS: Record<MatrixColumn, string> = {
   finance: ROLE_LABELS.finance,
   doctorOwn: '村医·本室',
   doctorOther: '村医·他室',
+  director: ROLE_LABELS.director,
 };
 
 /** The role a column signs in as (null: no session). */
@@ -26,6 +27,7 @@ export const COLUMN_ROLE: Record<MatrixColumn, Role | null> = {
   finance: 'finance',
   doctorOwn: 'village_doctor',
   doctorOther: 'village_doctor',
+  director: 'director',
 };
 
 /** allowed: the method runs (its answer may still be a business 4xx such as 404/409/422); n/a: no other clinic to name. */
@@ -65,7 +67,7 @@ export function renderAccessMatrix(): string {
     '<!-- Generated from shared/contract by `npm run docs:access`. Do not edit by hand: tests/unit/security-matrix.test.ts fails when it is stale. -->',
     '',
     '每个接口 × 每种身份的预期结果。由接口契约（`access`、`clinicScoped`）生成；测试 `tests/unit/security-matrix.test.ts`',
-    '在真实的 HTTP 服务器上逐格验证：以管理员、药库管理员、财务和甲卫生室村医的真实会话调用每个接口，',
+    '在真实的 HTTP 服务器上逐格验证：以管理员、药库管理员、财务、甲卫生室村医和院长的真实会话调用每个接口，',
     '“他室”一列请求乙卫生室的记录。',
     '',
     'Every API method × caller, derived from the contract and checked cell by cell against the running HTTP server',
@@ -77,7 +79,7 @@ export function renderAccessMatrix(): string {
     "- ⛔ 403 他室 — `FORBIDDEN_CLINIC`: a village doctor named another clinic's record. Audited; nothing changes.",
     "  A list that names no clinic instead answers only the doctor's own clinic's rows (the test checks that nothing",
     '  of the other clinic is in it).',
-    '- — not applicable (the method names no clinic). Hub roles (管理员、药库、财务) see every clinic: their cells hold for',
+    '- — not applicable (the method names no clinic). Hub roles (管理员、药库、财务、院长) see every clinic: their cells hold for',
     "  records of any clinic, and the test checks them with both clinics' records.",
     '',
     `| 接口 method | 写 write | ${MATRIX_COLUMNS.map((c) => COLUMN_LABELS[c]).join(' | ')} | 说明 |`,

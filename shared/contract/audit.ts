@@ -18,7 +18,7 @@ export const auditRow = z.object({
   userId: out.id('用户', 'null = 未登录的调用（如登录失败）').nullable(),
   username: out.text('用户名；null = 未登录的调用').nullable(),
   displayName: out.text('用户姓名（现在的）；null = 未登录或用户已不存在').nullable(),
-  role: out.text('当时的角色（admin、pharmacist、finance、village_doctor）；null = 未登录').nullable(),
+  role: out.text('当时的角色（admin、pharmacist、finance、village_doctor、director）；null = 未登录').nullable(),
   /** The clinic the record concerns: the village doctor's own, or the clinic whose document a hub user changed. */
   clinicId: out.id('记录涉及的村卫生室：村医本室，或药库人员改动的卫生室单据', 'null = 不涉及卫生室').nullable(),
   clinicName: out.text('该卫生室名称；null = 不涉及卫生室').nullable(),

@@ -6,7 +6,7 @@ import { normalizeGtin } from '../traceCodes';
 import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
 import { about, drugOut, out, valuesText } from './describe';
 
-const HUB_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 const EDITORS = ['admin', 'pharmacist'] as const;
 
 /** 医保药品编码, normalised (full-width folded, upper-case) then validated. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-export const ROLES = ['admin', 'pharmacist', 'finance', 'village_doctor'] as const;
+export const ROLES = ['admin', 'pharmacist', 'finance', 'village_doctor', 'director'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -8,6 +8,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   pharmacist: '药库管理员',
   finance: '财务',
   village_doctor: '村医',
+  director: '院长（只读）',
 };
 
 /**

@@ -19,7 +19,9 @@ import {
 } from '../gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
-const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
+/** Whoever keeps a store's twice-daily log; the director (院长) only reads it. */
+const RECORDER_ROLES = ['admin', 'pharmacist', 'finance', 'village_doctor'] as const;
 
 const TENTHS = '0.1 ℃（整数，25.3 ℃ = 253）';
 
@@ -412,7 +414,7 @@ export const gspApi = {
   }),
   'storage.record': defineMethod({
     summary: '记录一次温湿度（只增不改：更正是一条指向原记录的新记录）；超出范围须填写采取的措施',
-    access: 'authenticated',
+    access: RECORDER_ROLES,
     write: true,
     clinicScoped: true,
     input: z.object({

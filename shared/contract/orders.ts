@@ -202,7 +202,7 @@ const selection = {
 };
 
 const PHARMACIST = ['pharmacist'] as const;
-const HUB_READERS = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_READERS = ['admin', 'pharmacist', 'finance', 'director'] as const;
 
 export const ordersApi = {
   'aggregation.preview': defineMethod({

@@ -5,7 +5,7 @@ import { countyCode, hubCode, submitAnswer } from '../prefecture/package';
 import { out, valuesText } from './describe';
 
 /** 上报地市: the hub sends each closed month to the county/prefecture server (docs/prefecture-package.md). */
-const READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 const SEND_ROLES = ['admin', 'pharmacist'] as const;
 
 const SEND_TARGET_LABELS = { server: '发送到地市服务器', file: '导出为文件（U盘报送）' };

@@ -5,7 +5,7 @@ import { storeRow } from './stock';
 import { about, drugOut, out, valuesText } from './describe';
 import { CLINIC_COLUMNS, HUB_COLUMNS, OTHER_COLUMN, PAYMENT_METHOD_LABELS, type StatementColumnDef } from '../settlement';
 
-const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 const PAYMENT_ROLES = ['admin', 'finance'] as const;
 const CLOSE_ROLES = ['admin', 'pharmacist', 'finance'] as const;
 

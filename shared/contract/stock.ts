@@ -8,7 +8,7 @@ import { packageLevel } from './trace-packages';
 import { acceptanceInput, acceptanceLineInput, lineAcceptanceOut, receiptAcceptanceOut, storageCondition } from './gsp';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
-const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 
 export const storeRow = z.object({
   id: out.id('库房（storeId）'),

@@ -17,7 +17,7 @@ import {
 } from '../stocktake';
 
 const HUB_STOCK_ROLES = ['admin', 'pharmacist'] as const;
-const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 
 export const stocktakeKind = z.enum(STOCKTAKE_KINDS).describe(`盘点类型。${valuesText(STOCKTAKE_KIND_LABELS)}`);
 export const counterMode = z

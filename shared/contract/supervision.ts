@@ -7,7 +7,7 @@ import { MOVEMENT_LABELS } from '../stock';
 import { about, drugOut, out, valuesText } from './describe';
 
 /** Supervision is the hub's: the director and finance read it, the pharmacist and admin also tune it. Village doctors do not see it. */
-const READ_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const READ_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 const TUNE_ROLES = ['admin', 'pharmacist'] as const;
 
 const int = z.number().int();

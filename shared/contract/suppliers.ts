@@ -4,7 +4,7 @@ import { id, optionalText, requiredText, unitPrice } from './common';
 import { creditCodeProblem, normalizeCreditCode } from '../creditCode';
 import { about, drugOut, out } from './describe';
 
-const HUB_ROLES = ['admin', 'pharmacist', 'finance'] as const;
+const HUB_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
 const EDITORS = ['admin', 'pharmacist'] as const;
 
 /** 统一社会信用代码: normalised, then the GB 32100-2015 structure and check character. */

@@ -6,6 +6,7 @@ import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
 import { monthFactsSettled } from '../../electron/domain/month-facts/background';
 import type { Clock } from '../../electron/app';
+import type { Role } from '../../shared/contract';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -73,7 +74,7 @@ export async function createTestHub(opts: { clock?: ManualClock; dataDir?: strin
 /** Creates a user through the admin API, changes the initial password, and returns a signed-in client. */
 export async function createUser(
   hub: TestHub,
-  fields: { username: string; role: 'admin' | 'pharmacist' | 'finance' | 'village_doctor'; clinicId?: number | null; displayName?: string },
+  fields: { username: string; role: Role; clinicId?: number | null; displayName?: string },
 ): Promise<InternalClient> {
   await hub.admin.call('users.create', {
     username: fields.username,

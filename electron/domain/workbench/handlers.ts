@@ -228,6 +228,7 @@ export function workbenchTodos(ctx: HandlerContext) {
       items = [...pharmacistTodos(db, today), ...storageTodos(ctx, true)];
       break;
     case 'finance':
+    case 'director': // the 院长 follows the same month-end figures, on pages that are read-only to them
       items = financeTodos(db, today);
       break;
     case 'admin':

@@ -47,7 +47,8 @@ export default function LoginPage() {
             title="演示卫生院"
             description={
               <>
-                演示账号密码均为 <Typography.Text code>santong-demo</Typography.Text>：admin（管理员）、yaoku（药库）、caiwu（财务）、cy01…cy22（村医）。
+                演示账号密码均为 <Typography.Text code>santong-demo</Typography.Text>
+                ：admin（管理员）、yaoku（药库）、caiwu（财务）、yuanzhang（院长，只读）、cy01…cy22（村医）。
               </>
             }
           />

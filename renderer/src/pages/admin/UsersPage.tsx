@@ -74,7 +74,9 @@ export default function UsersPage() {
             title: '角色',
             dataIndex: 'role',
             width: 110,
-            render: (r: Role) => <Tag color={r === 'admin' ? 'red' : r === 'village_doctor' ? 'green' : 'blue'}>{ROLE_LABELS[r]}</Tag>,
+            render: (r: Role) => (
+              <Tag color={r === 'admin' ? 'red' : r === 'village_doctor' ? 'green' : r === 'director' ? 'gold' : 'blue'}>{ROLE_LABELS[r]}</Tag>
+            ),
           },
           { title: '所属卫生室', dataIndex: 'clinicName' },
           { title: '电话', dataIndex: 'phone', width: 130 },

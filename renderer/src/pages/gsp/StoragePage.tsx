@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useCan } from '../../app/access';
 import { Alert, Button, Card, Empty, Flex, Form, Input, InputNumber, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
@@ -84,6 +85,7 @@ function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
   const tenths = temp.trim() ? parseTemp(temp) : null;
   const outOfRange = tenths !== null && rh !== null && (tenths < area.tempMin || tenths > area.tempMax || rh < area.rhMin || rh > area.rhMax);
   const done = area[slot].reading;
+  const canRecord = useCan('storage.record');
   const cell = (s: Slot) => <SlotTag area={area} slot={s} />;
   return (
     <Card
@@ -111,7 +113,7 @@ function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
         {cell('am')}
         {cell('pm')}
       </Space>
-      {!done && (
+      {!done && canRecord && (
         <Form
           layout="vertical"
           onFinish={() =>

@@ -12,7 +12,7 @@ import { formatDateTime } from '../../components/format';
 import { Computing } from '../../components/Computing';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { NextStep, type NextStepInfo } from '../../components/NextStep';
-import { useSession } from '../../stores/session';
+import { useCan } from '../../app/access';
 import { useSettlementParams } from './common';
 
 type PeriodRow = z.infer<typeof periodRow>;
@@ -236,7 +236,8 @@ function History({ events }: { events: PeriodEvent[] }) {
 
 /** 月结: the months, their pre-close checks, close, and (administrators) reopen with a reason. */
 export default function PeriodsPage() {
-  const role = useSession((s) => s.user?.role);
+  const canClose = useCan('periods.close');
+  const canReopen = useCan('periods.reopen');
   const list = useApiQuery('periods.list', {});
   const history = useApiQuery('periods.history', {});
   const { num: _num, set, period: fromUrl } = useSettlementParams();
@@ -251,7 +252,7 @@ export default function PeriodsPage() {
     'approve',
     `结账${selected ? ` ${periodLabel(selected.period)}` : ''}（确认后）`,
     () => selected && setClosing(selected.period),
-    Boolean(selected?.canClose) && closing === null,
+    canClose && Boolean(selected?.canClose) && closing === null,
   );
   const closeTitle = useShortcutTitle('approve');
   const closed = (period: string) =>
@@ -310,7 +311,7 @@ export default function PeriodsPage() {
                   key: 'ops',
                   width: 90,
                   render: (_, r) =>
-                    r.canClose ? (
+                    r.canClose && canClose ? (
                       <Button
                         size="small"
                         type="primary"
@@ -322,7 +323,7 @@ export default function PeriodsPage() {
                       >
                         结账
                       </Button>
-                    ) : r.canReopen && role === 'admin' ? (
+                    ) : r.canReopen && canReopen ? (
                       <Button
                         size="small"
                         danger
@@ -345,11 +346,11 @@ export default function PeriodsPage() {
               size="small"
               title={`${periodLabel(selected.period)} 结账前检查`}
               extra={
-                selected.canClose ? (
+                selected.canClose && canClose ? (
                   <Button type="primary" icon={<LockOutlined />} onClick={() => setClosing(selected.period)} title={closeTitle}>
                     结账
                   </Button>
-                ) : selected.canReopen && role === 'admin' ? (
+                ) : selected.canReopen && canReopen ? (
                   <Button danger icon={<UnlockOutlined />} onClick={() => setReopening(selected.period)}>
                     反结账
                   </Button>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useCan } from '../../app/access';
 import { Link } from 'react-router';
 import { App, Button, Card, Col, DatePicker, Descriptions, Form, Input, Modal, Row, Select, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
@@ -10,7 +11,6 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { Money, formatDateTime } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
-import { useSession } from '../../stores/session';
 import { ExportButton, PeriodPicker, PeriodStatus, PrintButton, periodTitle, useSettlementParams } from './common';
 import { hubTodayDay, isAfterHubToday } from '../../components/hubClock';
 
@@ -178,8 +178,7 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
 }
 
 function SupplierStatementView({ supplierId, period, onPeriod, onBack }: { supplierId: number; period: string; onPeriod(p: string): void; onBack(): void }) {
-  const role = useSession((s) => s.user?.role);
-  const canPay = role === 'finance' || role === 'admin';
+  const canPay = useCan('payments.create');
   const st = useApiQuery('statements.supplier', { supplierId, period });
   const [paying, setPaying] = useState(false);
   const [reversing, setReversing] = useState<PaymentRow | null>(null);

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useCan } from '../../app/access';
 import { App, Alert, Button, Empty, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { z } from 'zod';
 import type { pendingIssueLine, stockApi } from '../../../../shared/contract/stock';
@@ -381,11 +382,13 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
 }
 
 export default function DeliveriesPage() {
+  // Who may not issue (the 院长) sees the delivery notes only: the pending tab is the issuing workflow.
+  const canIssue = useCan('deliveries.create');
   return (
     <Page title="配送出库" subTitle="把审核通过的请领从中心药库配送到村卫生室；村医签收后入卫生室库存">
       <Tabs
         items={[
-          { key: 'pending', label: '待配送', children: <PendingTab /> },
+          ...(canIssue ? [{ key: 'pending', label: '待配送', children: <PendingTab /> }] : []),
           { key: 'list', label: '配送单', children: <DeliveryList /> },
         ]}
       />

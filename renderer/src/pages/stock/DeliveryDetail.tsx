@@ -1,22 +1,21 @@
 import { useState } from 'react';
+import { useCan } from '../../app/access';
 import { useNavigate } from 'react-router';
 import { PrinterOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Drawer, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { DrugName, Money, Qty, StatusTag, formatDateTime } from '../../components/format';
-import { useSession } from '../../stores/session';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 
 /** One delivery note: lines with lots, what the clinic signed for, and the hub's handling of any shortfall. */
 export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
-  const role = useSession((s) => s.user?.role);
   const navigate = useNavigate();
   const delivery = useApiQuery('deliveries.get', { id: id! }, { enabled: id !== null });
   const [notes, setNotes] = useState<Record<number, string>>({});
   const resolve = useApiMutation('deliveries.resolve', { invalidates: ['deliveries.get', 'deliveries.list', 'stock.onHand'], success: '差异已处理' });
   const d = delivery.data;
-  const hub = role === 'pharmacist' || role === 'admin';
+  const hub = useCan('deliveries.resolve');
   const phone = usePhone();
   const printTitle = useShortcutTitle('print');
   usePageShortcut('print', '打印配送单（打开的配送单）', () => d && navigate(`/print/delivery/${d.id}`), id !== null && Boolean(d));

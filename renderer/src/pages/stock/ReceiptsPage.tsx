@@ -19,6 +19,7 @@ import { useApiLookup } from '../trace/useTraceLookup';
 import { shortcutTitle, usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { NextStep, type NextStepInfo } from '../../components/NextStep';
 import { DENSE_LIST } from '../../components/denseTable';
+import { useCan } from '../../app/access';
 
 type Receipt = z.infer<typeof receiptDetail>;
 type OpenOrder = z.infer<(typeof stockApi)['receipts.openOrders']['output']>[number];
@@ -469,6 +470,7 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
 }
 
 function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): void }) {
+  const canReverse = useCan('receipts.reverse');
   const navigate = useNavigate();
   const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
   const [reason, setReason] = useState('');
@@ -544,7 +546,7 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
               },
             ]}
           />
-          {r.status === 'posted' && (
+          {r.status === 'posted' && canReverse && (
             <Space style={{ marginTop: 16 }}>
               <Input placeholder="冲销原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 280 }} maxLength={200} />
               <Popconfirm
@@ -575,7 +577,8 @@ export default function ReceiptsPage() {
   const addTitle = useShortcutTitle('add');
   const [viewing, setViewing] = useState<number | null>(null);
   const receipts = useApiQuery('receipts.list', { limit: 200 });
-  usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving);
+  const canReceive = useCan('receipts.create');
+  usePageShortcut('add', '验收入库（新的入库单）', () => setReceiving(true), !receiving && canReceive);
   return (
     <Page
       title="验收入库"
@@ -583,9 +586,11 @@ export default function ReceiptsPage() {
       extra={
         <>
           <Button onClick={() => navigate(`/print/acceptance/month/${todayIso().slice(0, 7)}`)}>本月药品验收记录</Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={addTitle}>
-            验收入库
-          </Button>
+          {canReceive && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setReceiving(true)} title={addTitle}>
+              验收入库
+            </Button>
+          )}
         </>
       }
     >

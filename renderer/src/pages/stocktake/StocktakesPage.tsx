@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useCan } from '../../app/access';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Alert, Button, Card, Empty, List, Progress, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -82,8 +83,7 @@ function DoctorStocktakes() {
 }
 
 function HubStocktakes() {
-  const role = useSession((s) => s.user?.role);
-  const canStart = role === 'pharmacist' || role === 'admin';
+  const canStart = useCan('stocktakes.create');
   const navigate = useNavigate();
   const [status, setStatus] = useState<StocktakeStatus | 'all'>('all');
   const [kind, setKind] = useState<StocktakeKind | 'all'>('all');

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useCan } from '../../app/access';
 import { Link, useParams } from 'react-router';
 import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Skeleton, Statistic, Table, Tag, Timeline, Typography } from 'antd';
 import type { MethodOutput } from '../../../../shared/contract';
@@ -6,7 +7,6 @@ import { MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { Money, Qty, formatDateTime } from '../../components/format';
-import { useSession } from '../../stores/session';
 import { EChart, type ChartOption } from './EChart';
 import { RuleTag, SignalStatus, numberText } from './labels';
 import { html } from './tooltip';
@@ -21,7 +21,7 @@ const DOC_PAGES: Record<string, string> = { stocktake: '/stocktake/' };
 export default function SignalDetailPage() {
   const fingerprint = decodeURIComponent(useParams().fingerprint ?? '');
   const q = useApiQuery('supervision.signal', { fingerprint });
-  const role = useSession((s) => s.user?.role);
+  const canDismiss = useCan('supervision.dismiss');
   const [dismissing, setDismissing] = useState(false);
   const d = q.data;
 
@@ -32,7 +32,7 @@ export default function SignalDetailPage() {
       extra={
         <>
           <Link to="/supervision/signals">返回信号列表</Link>
-          {d && (role === 'admin' || role === 'pharmacist') && d.signal.status !== 'dismissed' && (
+          {d && canDismiss && d.signal.status !== 'dismissed' && (
             <Button type="primary" onClick={() => setDismissing(true)}>
               排除此信号
             </Button>
