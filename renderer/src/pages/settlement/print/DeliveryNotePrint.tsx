@@ -11,6 +11,7 @@ import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
 import { DELIVERY_STATUS_LABELS } from '../../../../../shared/stock';
+import { SIGNATURES } from '../../../../../shared/signatures';
 
 type Line = z.infer<typeof deliveryDetail>['lines'][number];
 
@@ -106,7 +107,7 @@ export function DeliveryNotePrint() {
           totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
           amountInWordsFen={d.totalAmount}
           notes={<DeliveryNotes note={d.note} lines={d.lines} />}
-          signatures={['发货人', '送货人', '收货人']}
+          signatures={SIGNATURES.deliveryNote}
           footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}
