@@ -19,6 +19,9 @@ export const SIGNATURES = {
   acceptance: ['验收人', '复核人', '质量负责人'],
   quarantine: ['经办人', '监督人', '质量负责人'],
   envLog: ['记录人', '质量负责人'],
+  stockCard: ['记账人', '复核人', '负责人'],
+  onHand: ['保管员', '复核人', '负责人'],
+  auditLog: ['核查人', '负责人'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The lines a document without its own entry asks for. */

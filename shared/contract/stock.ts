@@ -1095,4 +1095,20 @@ export const stockApi = {
     input: traceScanRules,
     output: traceScanRules,
   }),
+  'stock.cardExport': defineMethod({
+    summary: '导出库存台账（药品账页）为 Excel（.xlsx）：与 stock.card 相同的库房、药品和日期范围，含期初、期末结存、每一笔收发的单据号与签字行',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z
+      .object({
+        storeId: about(id, '库房（可以是在途库房）；村医只能是本室'),
+        drugId: about(id, '药品；村医在该药品盲盘期间答 409 INVALID_STATE'),
+        from: about(isoDate, '开始日期（含）'),
+        to: about(isoDate, '结束日期（含），不早于 from'),
+      })
+      .refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
+      .describe('from ≤ to'),
+    output: fileContent.describe('Excel 文件：库存台账-<库房>-<药品>-<开始日期>至<结束日期>.xlsx'),
+  }),
 };
