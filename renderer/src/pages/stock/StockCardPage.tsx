@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router';
 import { Alert, DatePicker, Descriptions, Empty, Table, Tag, Typography } from 'antd';
 import { DrugPicker } from '../../components/DrugPicker';
 import dayjs from 'dayjs';
-import { MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
+import { ledgerDocText, MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
@@ -11,6 +11,8 @@ import { Money, Qty } from '../../components/format';
 import { toIsoDate } from '../../components/dates';
 import { hubMonth, hubToday } from '../../components/hubClock';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
+import { ListOutput } from '../../components/ListOutput';
+import { call } from '../../api/client';
 
 /** From the first of a month to its last day, or to today in the current month. */
 function monthRange(m: dayjs.Dayjs): [string, string] {
@@ -79,6 +81,11 @@ export default function StockCardPage() {
               aria-label="日期范围"
             />
           )}
+          <ListOutput
+            disabled={!c}
+            exportFile={() => call('stock.cardExport', { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] })}
+            printTo={`/print/stock-card?store=${storeId}&drug=${drugId}&from=${range[0]}&to=${range[1]}`}
+          />
         </>
       }
     >
@@ -111,7 +118,7 @@ export default function StockCardPage() {
                 ),
                 tags: r.backdated && <Tag color="orange">补录 {r.recordedOn.slice(5)}</Tag>,
                 fields: [
-                  ['单据', r.docNo ?? `#${r.docId}`],
+                  ['单据', ledgerDocText(r.docType, r.docNo)],
                   ['批号', r.batchNo],
                   [r.qty > 0 ? '收入' : '发出', <Qty key="q" qty={Math.abs(r.qty)} drug={c.drug} />],
                   ['金额', <Money key="a" fen={r.amount} />],
@@ -156,7 +163,7 @@ export default function StockCardPage() {
                   width: 140,
                   render: (_: Movement, r) => movementText(r),
                 },
-                { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => d ?? `#${r.docId}` },
+                { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => ledgerDocText(r.docType, d) },
                 { title: '批号', dataIndex: 'batchNo' },
                 {
                   title: '收入',
