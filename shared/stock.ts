@@ -96,3 +96,14 @@ export const LEDGER_DOC_TYPE_LABELS: Record<string, string> = {
 export function ledgerDocText(docType: string, docNo: string | null): string {
   return docNo ?? `${LEDGER_DOC_TYPE_LABELS[docType] ?? '单据'}（无单据号）`;
 }
+
+/** The filters of 库存查询, as the screen, its printout and its Excel file name them. */
+export const ON_HAND_FILTER_LABELS = {
+  in_stock: '有库存',
+  near_expiry: '近效期',
+  expired: '已过期',
+  below_min: '低于下限',
+  out_of_stock: '缺货',
+  all: '全部',
+} as const;
+export type OnHandFilter = keyof typeof ON_HAND_FILTER_LABELS;

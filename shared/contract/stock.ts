@@ -1111,4 +1111,16 @@ export const stockApi = {
       .describe('from ≤ to'),
     output: fileContent.describe('Excel 文件：库存台账-<库房>-<药品>-<开始日期>至<结束日期>.xlsx'),
   }),
+  'stock.onHandExport': defineMethod({
+    summary: '导出库存查询为 Excel（.xlsx）：与 stock.onHand 相同的库房、筛选和关键字，不分页，每个批次一行，含合计与签字行',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z.object({
+      storeId: about(id, '库房（stock.stores）；村医只能是本室，本室正在盲盘时答 409 INVALID_STATE'),
+      q: about(text(50, '关键字').optional(), '按通用名、生产企业（包含）或医保编码（开头，大小写不限）筛选'),
+      filter: z.enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock']).default('in_stock').describe('筛选，与 stock.onHand 相同'),
+    }),
+    output: fileContent.describe('Excel 文件：库存-<库房>-<日期>.xlsx'),
+  }),
 };

@@ -155,6 +155,7 @@ export const stockSamples: SampleRegistry = {
     from: '2026-01-01',
     to: '2026-12-31',
   })),
+  'stock.onHandExport': both(async (ctx, side) => ({ storeId: await store(ctx, side), filter: 'all' as const })),
 };
 
 function packageFile(n: number) {

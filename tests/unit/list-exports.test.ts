@@ -105,3 +105,35 @@ describe('库存台账 (stock card) export', () => {
     240_000,
   );
 });
+
+describe('库存查询 (stock on hand) export', () => {
+  it('lists every lot of the filtered drugs, not only the first page, with the total value and signatures', async () => {
+    const pharmacist = sim.as('yaoku');
+    const screen = await pharmacist.call('stock.onHand', { storeId: sim.hubStoreId, filter: 'in_stock', page: 1, pageSize: 2 });
+    expect(screen.total).toBeGreaterThan(2);
+    const all = await pharmacist.call('stock.onHand', { storeId: sim.hubStoreId, filter: 'in_stock', page: 1, pageSize: 500 });
+    const file = await pharmacist.call('stock.onHandExport', { storeId: sim.hubStoreId, filter: 'in_stock' });
+    const ws = (await readBook(file)).worksheets[0];
+    const storeName = (await pharmacist.call('stock.stores', {})).find((st) => st.id === sim.hubStoreId)!.name;
+    expectListLayout(ws, '药品库存表', [`库房：${storeName}`, '筛选：有库存', `${screen.total} 种药品`]);
+    const lots = all.rows.flatMap((r) => r.lots.map((l) => ({ drug: r, lot: l })));
+    const first = headerRow + 1;
+    lots.forEach(({ drug, lot }, i) => {
+      const row = first + i;
+      expect(ws.getCell(row, column(ws, '医保编码')).value).toBe(drug.nhsaCode);
+      expect(ws.getCell(row, column(ws, '批号')).value).toBe(lot.batchNo);
+      const expiry = ws.getCell(row, column(ws, '有效期至'));
+      expect((expiry.value as Date).toISOString().slice(0, 10)).toBe(lot.expiryDate);
+      expect(ws.getCell(row, column(ws, '数量（最小单位）')).value).toBe(lot.qty);
+      expect(Math.round((ws.getCell(row, column(ws, '金额（元）')).value as number) * 100)).toBe(lot.value);
+    });
+    const totals = first + lots.length;
+    const total = ws.getCell(totals, column(ws, '金额（元）'));
+    expect(Math.round((total.value as number) * 100)).toBe(all.totalValue);
+    expect(total.numFmt).toBe('#,##0.00;-#,##0.00;"-"');
+    expect(String(ws.getCell(totals, 1).value)).toContain(`${all.rows.length} 种药品，${lots.length} 个批次`);
+    expect(signatureLabels(ws)).toEqual([...SIGNATURES.onHand]);
+    // The code column holds the 医保编码 whole.
+    expect(ws.getColumn(1).width).toBeGreaterThanOrEqual(Math.max(...all.rows.map((r) => r.nhsaCode.length)));
+  });
+});

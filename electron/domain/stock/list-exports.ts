@@ -1,17 +1,18 @@
 /**
  * 药品账页 (the stock card of one drug at one store over a date range) as an Excel workbook: opening and
  * closing balance, every movement with its document number, running balance, and the signature row the
- * printed card has.
+ * printed card has; 库存查询 (stock on hand) the same way.
  */
 import type { ParsedInput } from '../../../shared/contract';
 import { formatFen } from '../../../shared/money';
 import { SIGNATURES } from '../../../shared/signatures';
-import { ledgerDocText, MOVEMENT_LABELS, type Movement } from '../../../shared/stock';
+import { ledgerDocText, MOVEMENT_LABELS, type Movement, ON_HAND_FILTER_LABELS } from '../../../shared/stock';
 import { formatPack } from '../../../shared/units';
 import type { HandlerContext } from '../context';
 import { listWorkbook } from '../list-workbook';
 import { hubName } from '../settings';
-import { stockCard } from './views';
+import { stockCard, stockOnHand } from './views';
+import { accessibleStore } from './common';
 
 /** The most rows a card exports: the read's own limit. */
 const EXPORT_LIMIT = 5000;
@@ -91,5 +92,65 @@ export async function stockCardWorkbook(ctx: HandlerContext, input: ParsedInput<
     ],
     signatures: SIGNATURES.stockCard,
     filename: `库存台账-${c.store.name}-${d.drugName}-${input.from}至${input.to}.xlsx`,
+  });
+}
+
+/** The most drugs 库存查询 exports: every drug of a hub's catalog fits. */
+const ON_HAND_LIMIT = 100_000;
+
+type OnHand = {
+  rows: {
+    nhsaCode: string;
+    genericName: string;
+    spec: string;
+    manufacturer: string;
+    baseUnit: string;
+    packSize: number;
+    packUnit: string;
+    bookHidden: boolean;
+    qty: number | null;
+    value: number | null;
+    minQty: number | null;
+    lots: { batchNo: string; expiryDate: string; qty: number; value: number; expired: boolean; nearExpiry: boolean }[];
+  }[];
+  totalValue: number | null;
+};
+
+/** 库存查询 (stock on hand at one store, filtered as on the screen) as a workbook: a row per lot, zero-stock drugs on a row of their own. */
+export async function onHandWorkbook(ctx: HandlerContext, input: ParsedInput<'stock.onHandExport'>) {
+  const data = stockOnHand(ctx, { ...input, page: 1, pageSize: ON_HAND_LIMIT }) as unknown as OnHand;
+  const store = accessibleStore(ctx, input.storeId);
+  type Drug = OnHand['rows'][number];
+  type Line = { drug: Drug; lot: Drug['lots'][number] | null };
+  const lines = data.rows.flatMap((drug): Line[] => (drug.lots.length ? drug.lots.map((lot) => ({ drug, lot })) : [{ drug, lot: null }]));
+  const state = (l: Line) => (l.drug.bookHidden ? '盲盘中' : l.lot?.expired ? '已过期' : l.lot?.nearExpiry ? '近效期' : l.drug.qty === 0 ? '缺货' : '');
+  return listWorkbook({
+    hubName: hubName(ctx.db),
+    title: '药品库存表',
+    filters: [
+      `库房：${store.name}`,
+      `截至：${ctx.today}`,
+      `筛选：${ON_HAND_FILTER_LABELS[input.filter]}`,
+      ...(input.q ? [`关键字：${input.q}`] : []),
+      `${data.rows.length} 种药品`,
+    ],
+    columns: [
+      { header: '医保编码', value: (l) => l.drug.nhsaCode },
+      { header: '通用名', value: (l) => l.drug.genericName },
+      { header: '规格', value: (l) => l.drug.spec },
+      { header: '生产企业', value: (l) => l.drug.manufacturer },
+      { header: '包装', value: (l) => formatPack(l.drug.packSize, l.drug.packUnit, l.drug.baseUnit) },
+      { header: '批号', value: (l) => l.lot?.batchNo ?? '' },
+      { header: '有效期至', kind: 'date', value: (l) => l.lot?.expiryDate ?? null },
+      { header: '数量（最小单位）', kind: 'qty', value: (l) => (l.drug.bookHidden ? null : (l.lot?.qty ?? 0)) },
+      { header: '单位', value: (l) => l.drug.baseUnit },
+      { header: '金额（元）', kind: 'money', value: (l) => (l.drug.bookHidden ? null : (l.lot?.value ?? 0)) },
+      { header: '状态', value: state },
+    ],
+    rows: lines,
+    totals: { label: `合计（${data.rows.length} 种药品，${lines.filter((l) => l.lot).length} 个批次）`, values: { '金额（元）': data.totalValue } },
+    notes: [`金额为成本价（零差率）。${data.totalValue === null ? '标“盲盘中”的药品正在盲盘，不列数量和金额，合计金额审核后可见。' : ''}`],
+    signatures: SIGNATURES.onHand,
+    filename: `库存-${store.name}-${ctx.today}.xlsx`,
   });
 }
