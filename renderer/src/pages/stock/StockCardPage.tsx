@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, DatePicker, Descriptions, Empty, Table, Tag, Typography } from 'antd';
 import { DrugPicker } from '../../components/DrugPicker';
@@ -12,6 +11,7 @@ import { toIsoDate } from '../../components/dates';
 import { hubMonth, hubToday } from '../../components/hubClock';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { ListOutput } from '../../components/ListOutput';
+import { isDateRange, isOptionalId, useRememberedState } from '../../components/useRememberedState';
 import { call } from '../../api/client';
 
 /** From the first of a month to its last day, or to today in the current month. */
@@ -24,10 +24,13 @@ function monthRange(m: dayjs.Dayjs): [string, string] {
 /** The stock card (库存卡): every movement of one drug at one store, with the running balance. */
 export default function StockCardPage() {
   const [params, setParams] = useSearchParams();
-  const storeId = params.get('store') ? Number(params.get('store')) : undefined;
+  // The 库房 and date range last chosen here come back on the next visit; a link's own store wins.
+  const [lastStore, setLastStore] = useRememberedState<number | undefined>('stock.card', 'store', undefined, isOptionalId);
+  const storeId = params.get('store') ? Number(params.get('store')) : lastStore;
   const drugId = params.get('drug') ? Number(params.get('drug')) : undefined;
-  const [range, setRange] = useState<[string, string]>(() => [`${hubMonth()}-01`, hubToday()]);
+  const [range, setRange] = useRememberedState<[string, string]>('stock.card', 'range', [`${hubMonth()}-01`, hubToday()], isDateRange);
   const set = (key: string, value: number | undefined) => {
+    if (key === 'store') setLastStore(value);
     const next = new URLSearchParams(params);
     if (value === undefined) next.delete(key);
     else next.set(key, String(value));
