@@ -430,6 +430,14 @@ export const traceScanRules = z.object({
 });
 export type TraceScanRules = z.infer<typeof traceScanRules>;
 
+/** 库存查询's filter: the screen, its printout and its Excel export take the same. */
+const onHandFilter = z
+  .enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock'])
+  .default('in_stock')
+  .describe(
+    `筛选。${valuesText({ all: '有库存的药品，加上设有下限或近 6 个月有收发的零库存药品', in_stock: '有库存', near_expiry: '有近效期批次', expired: '有过期批次', below_min: '低于下限', out_of_stock: '结存为零（设有下限或近 6 个月有收发的）' })}`,
+  );
+
 export const stockApi = {
   'stock.stores': defineMethod({
     summary: '库房列表：中心药库与各村卫生室库房（村医只看到本室）',
@@ -447,12 +455,7 @@ export const stockApi = {
     input: z.object({
       storeId: about(id, '库房（stock.stores）；村医只能是本室，本室正在盲盘时答 409 INVALID_STATE'),
       q: about(text(50, '关键字').optional(), '按通用名、生产企业（包含）或医保编码（开头，大小写不限）筛选'),
-      filter: z
-        .enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock'])
-        .default('in_stock')
-        .describe(
-          `筛选。${valuesText({ all: '有库存的药品，加上设有下限或近 6 个月有收发的零库存药品', in_stock: '有库存', near_expiry: '有近效期批次', expired: '有过期批次', below_min: '低于下限', out_of_stock: '结存为零（设有下限或近 6 个月有收发的）' })}`,
-        ),
+      filter: onHandFilter,
       page: z.number().int().min(1).max(100_000).default(1).describe('页码，从 1 开始'),
       pageSize: z.number().int().min(1).max(500).default(50).describe('每页行数'),
     }),
@@ -1119,7 +1122,7 @@ export const stockApi = {
     input: z.object({
       storeId: about(id, '库房（stock.stores）；村医只能是本室，本室正在盲盘时答 409 INVALID_STATE'),
       q: about(text(50, '关键字').optional(), '按通用名、生产企业（包含）或医保编码（开头，大小写不限）筛选'),
-      filter: z.enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock']).default('in_stock').describe('筛选，与 stock.onHand 相同'),
+      filter: onHandFilter,
     }),
     output: fileContent.describe('Excel 文件：库存-<库房>-<日期>.xlsx'),
   }),
