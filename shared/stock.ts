@@ -81,3 +81,29 @@ export const WRITEOFF_REASON_LABELS = {
   quality: '质量问题',
   other: '其他',
 } as const;
+
+/** What a ledger row's source document is, in words (the stock card's 单据 column when it has no number). */
+export const LEDGER_DOC_TYPE_LABELS: Record<string, string> = {
+  receipt: '入库单',
+  delivery: '配送单',
+  dispensing: '用药登记',
+  return: '退货单',
+  writeoff: '报损单',
+  stocktake: '盘点单',
+};
+
+/** A ledger row's document as a person finds it on paper: its number, or its kind when it has none (never an internal id). */
+export function ledgerDocText(docType: string, docNo: string | null): string {
+  return docNo ?? `${LEDGER_DOC_TYPE_LABELS[docType] ?? '单据'}（无单据号）`;
+}
+
+/** The filters of 库存查询, as the screen, its printout and its Excel file name them. */
+export const ON_HAND_FILTER_LABELS = {
+  in_stock: '有库存',
+  near_expiry: '近效期',
+  expired: '已过期',
+  below_min: '低于下限',
+  out_of_stock: '缺货',
+  all: '全部',
+} as const;
+export type OnHandFilter = keyof typeof ON_HAND_FILTER_LABELS;

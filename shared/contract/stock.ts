@@ -430,6 +430,14 @@ export const traceScanRules = z.object({
 });
 export type TraceScanRules = z.infer<typeof traceScanRules>;
 
+/** 库存查询's filter: the screen, its printout and its Excel export take the same. */
+const onHandFilter = z
+  .enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock'])
+  .default('in_stock')
+  .describe(
+    `筛选。${valuesText({ all: '有库存的药品，加上设有下限或近 6 个月有收发的零库存药品', in_stock: '有库存', near_expiry: '有近效期批次', expired: '有过期批次', below_min: '低于下限', out_of_stock: '结存为零（设有下限或近 6 个月有收发的）' })}`,
+  );
+
 export const stockApi = {
   'stock.stores': defineMethod({
     summary: '库房列表：中心药库与各村卫生室库房（村医只看到本室）',
@@ -447,12 +455,7 @@ export const stockApi = {
     input: z.object({
       storeId: about(id, '库房（stock.stores）；村医只能是本室，本室正在盲盘时答 409 INVALID_STATE'),
       q: about(text(50, '关键字').optional(), '按通用名、生产企业（包含）或医保编码（开头，大小写不限）筛选'),
-      filter: z
-        .enum(['all', 'in_stock', 'near_expiry', 'expired', 'below_min', 'out_of_stock'])
-        .default('in_stock')
-        .describe(
-          `筛选。${valuesText({ all: '有库存的药品，加上设有下限或近 6 个月有收发的零库存药品', in_stock: '有库存', near_expiry: '有近效期批次', expired: '有过期批次', below_min: '低于下限', out_of_stock: '结存为零（设有下限或近 6 个月有收发的）' })}`,
-        ),
+      filter: onHandFilter,
       page: z.number().int().min(1).max(100_000).default(1).describe('页码，从 1 开始'),
       pageSize: z.number().int().min(1).max(500).default(50).describe('每页行数'),
     }),
@@ -1094,5 +1097,33 @@ export const stockApi = {
     write: true,
     input: traceScanRules,
     output: traceScanRules,
+  }),
+  'stock.cardExport': defineMethod({
+    summary: '导出库存台账（药品账页）为 Excel（.xlsx）：与 stock.card 相同的库房、药品和日期范围，含期初、期末结存、每一笔收发的单据号与签字行',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z
+      .object({
+        storeId: about(id, '库房（可以是在途库房）；村医只能是本室'),
+        drugId: about(id, '药品；村医在该药品盲盘期间答 409 INVALID_STATE'),
+        from: about(isoDate, '开始日期（含）'),
+        to: about(isoDate, '结束日期（含），不早于 from'),
+      })
+      .refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
+      .describe('from ≤ to'),
+    output: fileContent.describe('Excel 文件：库存台账-<库房>-<药品>-<开始日期>至<结束日期>.xlsx'),
+  }),
+  'stock.onHandExport': defineMethod({
+    summary: '导出库存查询为 Excel（.xlsx）：与 stock.onHand 相同的库房、筛选和关键字，不分页，每个批次一行，含合计与签字行',
+    access: 'authenticated',
+    write: false,
+    clinicScoped: true,
+    input: z.object({
+      storeId: about(id, '库房（stock.stores）；村医只能是本室，本室正在盲盘时答 409 INVALID_STATE'),
+      q: about(text(50, '关键字').optional(), '按通用名、生产企业（包含）或医保编码（开头，大小写不限）筛选'),
+      filter: onHandFilter,
+    }),
+    output: fileContent.describe('Excel 文件：库存-<库房>-<日期>.xlsx'),
   }),
 };

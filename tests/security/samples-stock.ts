@@ -149,6 +149,13 @@ export const stockSamples: SampleRegistry = {
   // A carton of two boxes, new codes per call, so an import adds links and never meets an earlier cell's.
   'trace.packagesPreview': { input: ({ f }) => ({ file: packageFile(f.seq()) }) },
   'trace.packagesImport': { input: ({ f }) => ({ file: packageFile(f.seq()) }) },
+  'stock.cardExport': both(async (ctx, side) => ({
+    storeId: await store(ctx, side),
+    drugId: (await stockWorld(ctx.f)).drug.id,
+    from: '2026-01-01',
+    to: '2026-12-31',
+  })),
+  'stock.onHandExport': both(async (ctx, side) => ({ storeId: await store(ctx, side), filter: 'all' as const })),
 };
 
 function packageFile(n: number) {

@@ -592,6 +592,8 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
       () => ({ fileName: 'santong-nohub-20260101-000000-manual.sqlite' }),
       async () => ({ fileName: (await f.admin.call('backup.create', { note: '盲盘测试' })).fileName }),
     ],
+    'stock.cardExport': bothStores.flatMap((storeId) => perDrug((d) => ({ storeId, drugId: d.drug.id, from: '2026-02-01', to: '2026-03-31' }))),
+    'stock.onHandExport': bothStores.flatMap((storeId) => (['all', 'in_stock', 'below_min'] as const).map((filter) => () => ({ storeId, filter }))),
   };
 }
 

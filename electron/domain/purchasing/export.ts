@@ -1,5 +1,7 @@
 /** A purchase order as an Excel workbook (.xlsx), laid out like the printed order. */
 import { loadExcel } from '../excel';
+import { signatureRow } from '../settlement/export';
+import { SIGNATURES } from '../../../shared/signatures';
 import { amountInWords, formatFen, formatUnitPrice } from '../../../shared/money';
 import { INSURANCE_CLASS_LABELS } from '../../../shared/contract/requisitions';
 import { ORDER_STATUS_LABELS, type OrderDetail } from '../../../shared/contract/orders';
@@ -78,8 +80,7 @@ export async function orderWorkbook(order: OrderDetail): Promise<{ filename: str
   const words = ws.addRow([`合计金额（大写）：${amountInWords(order.totalAmount)}`]);
   ws.mergeCells(words.number, 1, words.number, last);
   ws.addRow([]);
-  const sign = ws.addRow(['经办人：', '', '', '审核人：', '', '', '负责人：', '', '', '配送企业确认：']);
-  sign.font = { bold: true };
+  signatureRow(ws, last, SIGNATURES.purchaseOrder);
 
   const thin = { style: 'thin' as const };
   for (let r = 5; r <= total.number; r++) {

@@ -6,7 +6,8 @@
 import type { ReconciliationSheet } from '../../../shared/contract/reconciliation';
 import { DIFFERENCE_LABELS } from '../../../shared/reconciliation';
 import { periodLabel } from '../../../shared/settlement';
-import { addSheet, border, type File, finish, footer, MONEY_FORMAT, money, newBook, QTY_FORMAT, title } from '../settlement/export';
+import { SIGNATURES } from '../../../shared/signatures';
+import { addSheet, border, type File, finish, footer, MONEY_FORMAT, money, newBook, QTY_FORMAT, signatureRow, title } from '../settlement/export';
 
 const kindsText = (kinds: readonly (keyof typeof DIFFERENCE_LABELS)[]) => kinds.map((k) => DIFFERENCE_LABELS[k]).join('、');
 
@@ -91,7 +92,7 @@ export async function reconciliationWorkbook(s: ReconciliationSheet): Promise<Fi
     `数量为最小单位。结算金额为医保结算明细的金额（冲正已抵减）；用药金额为本系统用药登记的成本金额（零差率）。同次就诊药品不符的就诊 ${s.visits} 次。`,
   ]);
   ws.mergeCells(note.number, 1, note.number, lastCol);
-  footer(ws, lastCol, '结算金额合计', s.totals.settledAmount, ['经办人', '审核人', '负责人', '卫生室确认']);
+  footer(ws, lastCol, '结算金额合计', s.totals.settledAmount, SIGNATURES.reconciliation);
 
   const days = addSheet(wb, '逐日差异', [5, 5]);
   const dayHead = ['日期', '药品', '结算数量', '用药数量', '差异'];
@@ -105,6 +106,8 @@ export async function reconciliationWorkbook(s: ReconciliationSheet): Promise<Fi
   }
   border(days, 5, 5 + s.differences.length, dayHead.length);
   if (s.differences.length === 0) days.addRow(['本月没有差异（自费已标记的不列）']);
+  days.addRow([]);
+  signatureRow(days, dayHead.length, SIGNATURES.reconciliationDays);
 
   return finish(wb, `医保对账单-${s.clinicName}-${s.period}.xlsx`);
 }

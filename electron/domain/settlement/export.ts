@@ -9,6 +9,7 @@ import { loadExcel } from '../excel';
 import type { ClinicSummary, StoreStatement, SupplierStatement } from '../../../shared/contract/settlement';
 import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
+import { SIGNATURES } from '../../../shared/signatures';
 import { BOOK_HIDDEN_TEXT } from '../../../shared/stocktake';
 
 export type File = { filename: string; base64: string };
@@ -60,11 +61,16 @@ export function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, la
 }
 
 /** The amount in words and the signature lines; without an amount (withheld during a blind count) the label alone. */
-export function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures = ['经办人', '审核人', '负责人']) {
+export function footer(ws: ExcelJS.Worksheet, lastCol: number, wordsLabel: string, fen: number | null, signatures: readonly string[]) {
   const words = ws.addRow([fen === null ? wordsLabel : `${wordsLabel}（大写）：${amountInWords(fen)}　（小写：¥${formatFen(fen)}）`]);
   ws.mergeCells(words.number, 1, words.number, lastCol);
   words.font = { bold: true };
   ws.addRow([]);
+  signatureRow(ws, lastCol, signatures);
+}
+
+/** The signature lines of the printed document (shared/signatures), spread across the sheet's width. */
+export function signatureRow(ws: ExcelJS.Worksheet, lastCol: number, signatures: readonly string[]) {
   const cells: string[] = [];
   const step = Math.max(1, Math.floor(lastCol / signatures.length));
   signatures.forEach((s, i) => (cells[i * step] = `${s}：`));
@@ -79,7 +85,13 @@ export async function finish(wb: ExcelJS.Workbook, filename: string): Promise<Fi
 }
 
 /** A stock statement (hub or clinic): drug columns, then quantity and amount for opening, each column, closing. */
-function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string, ends: [string, string] = ['期初结存', '期末结存']) {
+function storeSheet(
+  wb: ExcelJS.Workbook,
+  s: StoreStatement,
+  heading: string,
+  signatures: readonly string[],
+  ends: [string, string] = ['期初结存', '期末结存'],
+) {
   const info = ['序号', '医保药品编码', '通用名', '规格', '生产企业', '最小单位', '转换比'];
   const groups = [ends[0], ...s.columns.map((c) => c.label), ends[1]];
   const lastCol = info.length + groups.length * 2;
@@ -136,29 +148,32 @@ function storeSheet(wb: ExcelJS.Workbook, s: StoreStatement, heading: string, en
     }`,
   ]);
   ws.mergeCells(note.number, 1, note.number, lastCol);
-  if (s.amountDue !== null) footer(ws, lastCol, '本月用药金额（应结算）', s.amountDue);
-  else if (s.totals.closing !== null) footer(ws, lastCol, `${ends[1]}金额`, s.totals.closing);
-  else footer(ws, lastCol, `${ends[1]}金额：${BOOK_HIDDEN_TEXT}`, null);
+  if (s.amountDue !== null) footer(ws, lastCol, '本月用药金额（应结算）', s.amountDue, signatures);
+  else if (s.totals.closing !== null) footer(ws, lastCol, `${ends[1]}金额`, s.totals.closing, signatures);
+  else footer(ws, lastCol, `${ends[1]}金额：${BOOK_HIDDEN_TEXT}`, null, signatures);
 }
 
 export async function hubWorkbook(s: StoreStatement): Promise<File> {
   const wb = await newBook(s.hubName);
-  storeSheet(wb, s, '中心药库进销存月报');
+  storeSheet(wb, s, '中心药库进销存月报', SIGNATURES.hubStatement);
   // Goods in transit are the hub's until signed: their own sheet, with the 在途报损 column.
   if (s.transit) {
     const t = s.transit;
     const store = { ...s.store, name: '各村卫生室在途库（已出库未签收，属中心药库）' };
-    storeSheet(wb, { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null }, '在途药品月报', [
-      '期初在途',
-      '期末在途',
-    ]);
+    storeSheet(
+      wb,
+      { ...s, store, columns: t.columns, rows: t.rows, totals: t.totals, balanced: t.balanced, amountDue: null },
+      '在途药品月报',
+      SIGNATURES.transitStatement,
+      ['期初在途', '期末在途'],
+    );
   }
   return finish(wb, `中心药库进销存-${s.period}.xlsx`);
 }
 
 export async function clinicWorkbook(s: StoreStatement): Promise<File> {
   const wb = await newBook(s.hubName);
-  storeSheet(wb, s, `${s.clinic?.name ?? ''}药品结算单`);
+  storeSheet(wb, s, `${s.clinic?.name ?? ''}药品结算单`, SIGNATURES.clinicStatement);
   return finish(wb, `卫生室结算单-${s.clinic?.code ?? ''}${s.clinic?.name ?? ''}-${s.period}.xlsx`);
 }
 
@@ -195,7 +210,7 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
   total.font = { bold: true };
   for (let c = 4; c <= headers.length; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 4, total.number, headers.length);
-  footer(ws, headers.length, '各卫生室应结算合计', t.amountDue);
+  footer(ws, headers.length, '各卫生室应结算合计', t.amountDue, SIGNATURES.clinicSummary);
   return finish(wb, `卫生室结算汇总-${s.period}.xlsx`);
 }
 
@@ -238,7 +253,7 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   total.font = { bold: true };
   for (let c = 7; c <= 10; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, headers.length);
-  footer(ws, headers.length, '期末应付余额', t.closing, ['经办人', '审核人', '负责人', '配送企业确认']);
+  footer(ws, headers.length, '期末应付余额', t.closing, SIGNATURES.supplierStatement);
   return finish(wb, `配送企业对账单-${s.supplier.name}-${s.period}.xlsx`);
 }
 
@@ -272,6 +287,6 @@ export async function suppliersWorkbook(s: {
   total.font = { bold: true };
   for (let c = 3; c <= 7; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 4, total.number, headers.length);
-  footer(ws, headers.length, '期末应付合计', t.closing);
+  footer(ws, headers.length, '期末应付合计', t.closing, SIGNATURES.supplierSummary);
   return finish(wb, `配送企业应付汇总-${s.period}.xlsx`);
 }

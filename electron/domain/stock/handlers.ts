@@ -6,6 +6,7 @@ import { createDispensing, listDispensings, reverseDispensing } from './dispensi
 import { cancelReturn, createReturn, decideReturn, listReturns } from './returns';
 import { cancelWriteoff, createWriteoff, decideWriteoff, listWriteoffs } from './writeoffs';
 import { stockCard, stockLots, stockOnHand } from './views';
+import { onHandWorkbook, stockCardWorkbook } from './list-exports';
 import { setWatch, stockAlerts, stockAlertsWorkbook, watchList } from './watch';
 import { assertClinicAccess } from '../scope';
 import { traceLookup } from './trace-lookup';
@@ -25,6 +26,8 @@ export const stockHandlers = defineHandlers({
   'stock.alertsExport': { async: async (ctx, input) => stockAlertsWorkbook(ctx, input) },
   'stock.watchList': watchList,
   'stock.setWatch': setWatch,
+  'stock.cardExport': { async: async (ctx, input) => stockCardWorkbook(ctx, input) },
+  'stock.onHandExport': { async: async (ctx, input) => onHandWorkbook(ctx, input) },
 
   'receipts.create': createReceipt,
   'receipts.openOrders': (ctx, input) => openOrders(ctx.db, input.supplierId),

@@ -22,6 +22,7 @@
  */
 import { useLayoutEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import { amountInWords, formatFen } from '../../../shared/money';
+import { DEFAULT_SIGNATURES } from '../../../shared/signatures';
 import './print.css';
 
 export interface PrintColumn<T> {
@@ -66,7 +67,7 @@ export interface PrintDocumentProps<T> {
   amountInWordsLabel?: string;
   /** Free text under the table (terms, remarks). */
   notes?: ReactNode;
-  signatures?: string[];
+  signatures?: readonly string[];
   orientation?: 'portrait' | 'landscape';
   /** Another paper than A4 (overrides orientation), e.g. 241 mm continuous forms. */
   paper?: PrintPaper;
@@ -108,7 +109,7 @@ export function PrintDocument<T>(p: PrintDocumentProps<T>) {
     fitNumbers(root);
     void document.fonts?.ready.then(() => ref.current && fitNumbers(ref.current));
   });
-  const signatures = p.signatures ?? ['经办人', '审核人', '负责人'];
+  const signatures = p.signatures ?? DEFAULT_SIGNATURES;
   const orientation = p.orientation ?? 'portrait';
   const labelSpan = p.totals
     ? Math.max(

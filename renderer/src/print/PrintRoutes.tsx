@@ -22,6 +22,8 @@ const AcceptancePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => 
 const QuarantinePrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.QuarantinePrint })));
 const EnvLogPrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ default: m.EnvLogPrint })));
 const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
+const StockCardPrint = lazy(() => import('../pages/stock/StockCardPrint').then((m) => ({ default: m.StockCardPrint })));
+const OnHandPrint = lazy(() => import('../pages/stock/OnHandPrint').then((m) => ({ default: m.OnHandPrint })));
 
 export const PRINT_ROUTES = [
   { path: '/print/purchase-order/:id', element: <PurchaseOrderPrint /> },
@@ -38,6 +40,8 @@ export const PRINT_ROUTES = [
   { path: '/print/acceptance/month/:period', element: <AcceptancePrint /> },
   { path: '/print/quarantine/:period', element: <QuarantinePrint /> },
   { path: '/print/env-log/:areaId/:period', element: <EnvLogPrint /> },
+  { path: '/print/stock-card', element: <StockCardPrint /> },
+  { path: '/print/on-hand', element: <OnHandPrint /> },
 ];
 
 export default function PrintRoutes() {

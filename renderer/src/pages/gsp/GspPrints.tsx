@@ -15,6 +15,7 @@ import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
 import { printedAt } from '../../components/hubClock';
 import '../settlement/print/print-settlement.css';
+import { SIGNATURES } from '../../../../shared/signatures';
 
 type AcceptanceRow = z.infer<(typeof gspApi)['gsp.acceptanceRecords']['output']>[number];
 type QuarantineRow = z.infer<(typeof gspApi)['quarantine.list']['output']>[number];
@@ -103,7 +104,7 @@ export function AcceptancePrint() {
         rows={rows}
         rowKey={(r) => `${r.receiptId}-${r.lineNo}`}
         notes="验收依据：随货同行单、发票与实物逐批核对品名、规格、生产企业、批准文号、批号、效期与数量；冷藏药品核对到货温度与冷链运输记录。拒收药品存放不合格品区，按《不合格药品处理记录》处理。"
-        signatures={['验收人', '复核人', '质量负责人']}
+        signatures={SIGNATURES.acceptance}
         footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
       />
     </PrintPage>
@@ -167,7 +168,7 @@ export function QuarantinePrint() {
         rows={rows}
         rowKey={(r) => r.key}
         notes="不合格药品存放于不合格品区（红色标识），专人管理，不得配送或使用；只能退回供货单位或在监督下销毁，销毁须记录方式、地点与监督人。"
-        signatures={['经办人', '监督人', '质量负责人']}
+        signatures={SIGNATURES.quarantine}
         footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
       />
     </PrintPage>
@@ -252,7 +253,7 @@ export function EnvLogPrint() {
                 ` 更正：${l.corrections.map((c) => `${c.readingDate.slice(5)}${c.slot === 'am' ? '上午' : '下午'}原记 ${formatTemp(c.temperature)} ${c.humidity}%（${c.recordedByName}）`).join('；')}。`}
             </>
           }
-          signatures={['记录人', '质量负责人']}
+          signatures={SIGNATURES.envLog}
           footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}

@@ -6,6 +6,7 @@ import { useApiQuery } from '../../api/hooks';
 import { PrintDocument, type PrintColumn } from '../../print/PrintDocument';
 import { PrintPage } from '../../print/PrintPage';
 import { dateTime } from './format';
+import { SIGNATURES } from '../../../../shared/signatures';
 
 const COLUMNS: PrintColumn<OrderLine>[] = [
   { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
@@ -55,7 +56,7 @@ export default function PurchaseOrderPrint() {
               {o.note ? ` 备注：${o.note}` : ''}
             </>
           }
-          signatures={['经办人', '审核人', '负责人', '配送企业确认']}
+          signatures={SIGNATURES.purchaseOrder}
           footer={`制单：${o.createdByName}　制单时间：${dateTime(o.createdAt)}${o.sentAt ? `　发送时间：${dateTime(o.sentAt)}` : ''}`}
         />
       )}

@@ -11,6 +11,7 @@ import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
 import '../settlement/print/print-settlement.css';
 import { baseQty } from './labels';
+import { SIGNATURES } from '../../../../shared/signatures';
 
 type SheetRow = ReconciliationSheet['rows'][number];
 type Difference = ReconciliationSheet['differences'][number];
@@ -82,7 +83,7 @@ function SheetDocument({ s }: { s: ReconciliationSheet }) {
         notes={`数量为最小单位；结算金额为医保结算明细的金额（冲正已抵减），用药金额为本系统用药登记的成本（零差率）。本单不含患者个人信息。${kinds
           .map((k) => `${DIFFERENCE_LABELS[k]}：${DIFFERENCE_HELP[k]}`)
           .join('')}`}
-        signatures={['经办人', '审核人', '负责人', '卫生室确认']}
+        signatures={SIGNATURES.reconciliation}
         footer={footer}
       />
       {s.differences.length > 0 && (
@@ -97,7 +98,7 @@ function SheetDocument({ s }: { s: ReconciliationSheet }) {
             rows={s.differences}
             rowKey={(d, i) => `${d.date}-${d.drugName}-${i}`}
             notes="自费已标记的不列。"
-            signatures={['核查人', '卫生室确认']}
+            signatures={SIGNATURES.reconciliationDays}
             footer={footer}
           />
         </div>

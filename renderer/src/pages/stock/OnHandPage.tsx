@@ -12,9 +12,14 @@ import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { LotActionModal, type LotAction, type LotActionTarget } from './LotActionModal';
 import { formatFen } from '../../../../shared/money';
 import { DENSE_LIST } from '../../components/denseTable';
+import { ON_HAND_FILTER_LABELS, type OnHandFilter } from '../../../../shared/stock';
+import { ListOutput } from '../../components/ListOutput';
+import { isOptionalId, oneOf, useRememberedState } from '../../components/useRememberedState';
+import { call } from '../../api/client';
 
 type Row = z.infer<typeof onHandRow>;
-type Filter = 'in_stock' | 'near_expiry' | 'expired' | 'below_min' | 'out_of_stock' | 'all';
+type Filter = OnHandFilter;
+const ON_HAND_FILTERS = Object.keys(ON_HAND_FILTER_LABELS) as OnHandFilter[];
 
 /** Why a drug needs a look: blind count, expired or near-expiry quantity, below its minimum, out of stock. */
 function StockFlags({ r }: { r: Row }) {
@@ -40,8 +45,8 @@ function StockFlags({ r }: { r: Row }) {
 /** Stock on hand at one store, by drug, with its lots and expiry. */
 export default function OnHandPage() {
   const user = useSession((s) => s.user)!;
-  const [storeId, setStoreId] = useState<number>();
-  const [filter, setFilter] = useState<Filter>('in_stock');
+  const [storeId, setStoreId] = useRememberedState<number | undefined>('stock.onHand', 'store', undefined, isOptionalId);
+  const [filter, setFilter] = useRememberedState<Filter>('stock.onHand', 'filter', 'in_stock', oneOf(ON_HAND_FILTERS));
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const stock = useApiQuery('stock.onHand', { storeId: storeId!, filter, q: q || undefined, page, pageSize: 50 }, { enabled: storeId !== undefined });
@@ -91,6 +96,11 @@ export default function OnHandPage() {
             }}
             style={{ width: 240 }}
           />
+          <ListOutput
+            disabled={storeId === undefined}
+            exportFile={() => call('stock.onHandExport', { storeId: storeId!, filter, q: q || undefined })}
+            printTo={`/print/on-hand?store=${storeId}&filter=${filter}${q ? `&q=${encodeURIComponent(q)}` : ''}`}
+          />
         </>
       }
     >
@@ -102,14 +112,7 @@ export default function OnHandPage() {
           setFilter(v);
           setPage(1);
         }}
-        options={[
-          { value: 'in_stock', label: '有库存' },
-          { value: 'near_expiry', label: '近效期' },
-          { value: 'expired', label: '已过期' },
-          { value: 'below_min', label: '低于下限' },
-          { value: 'out_of_stock', label: '缺货' },
-          { value: 'all', label: '全部' },
-        ]}
+        options={ON_HAND_FILTERS.map((value) => ({ value, label: ON_HAND_FILTER_LABELS[value] }))}
       />
       {phone ? (
         <PhoneCards<Row>

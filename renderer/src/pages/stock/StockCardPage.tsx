@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, DatePicker, Descriptions, Empty, Table, Tag, Typography } from 'antd';
 import { DrugPicker } from '../../components/DrugPicker';
 import dayjs from 'dayjs';
-import { MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
+import { ledgerDocText, MOVEMENT_LABELS, type Movement } from '../../../../shared/stock';
 import { useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { StoreSelect } from '../../components/StoreSelect';
@@ -12,6 +11,9 @@ import { toIsoDate } from '../../components/dates';
 import { hubMonth, hubToday } from '../../components/hubClock';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { DENSE_LIST } from '../../components/denseTable';
+import { ListOutput } from '../../components/ListOutput';
+import { isDateRange, isOptionalId, useRememberedState } from '../../components/useRememberedState';
+import { call } from '../../api/client';
 
 /** From the first of a month to its last day, or to today in the current month. */
 function monthRange(m: dayjs.Dayjs): [string, string] {
@@ -23,10 +25,13 @@ function monthRange(m: dayjs.Dayjs): [string, string] {
 /** The stock card (库存卡): every movement of one drug at one store, with the running balance. */
 export default function StockCardPage() {
   const [params, setParams] = useSearchParams();
-  const storeId = params.get('store') ? Number(params.get('store')) : undefined;
+  // The 库房 and date range last chosen here come back on the next visit; a link's own store wins.
+  const [lastStore, setLastStore] = useRememberedState<number | undefined>('stock.card', 'store', undefined, isOptionalId);
+  const storeId = params.get('store') ? Number(params.get('store')) : lastStore;
   const drugId = params.get('drug') ? Number(params.get('drug')) : undefined;
-  const [range, setRange] = useState<[string, string]>(() => [`${hubMonth()}-01`, hubToday()]);
+  const [range, setRange] = useRememberedState<[string, string]>('stock.card', 'range', [`${hubMonth()}-01`, hubToday()], isDateRange);
   const set = (key: string, value: number | undefined) => {
+    if (key === 'store') setLastStore(value);
     const next = new URLSearchParams(params);
     if (value === undefined) next.delete(key);
     else next.set(key, String(value));
@@ -80,6 +85,11 @@ export default function StockCardPage() {
               aria-label="日期范围"
             />
           )}
+          <ListOutput
+            disabled={!c}
+            exportFile={() => call('stock.cardExport', { storeId: storeId!, drugId: drugId!, from: range[0], to: range[1] })}
+            printTo={`/print/stock-card?store=${storeId}&drug=${drugId}&from=${range[0]}&to=${range[1]}`}
+          />
         </>
       }
     >
@@ -112,7 +122,7 @@ export default function StockCardPage() {
                 ),
                 tags: r.backdated && <Tag color="orange">补录 {r.recordedOn.slice(5)}</Tag>,
                 fields: [
-                  ['单据', r.docNo ?? `#${r.docId}`],
+                  ['单据', ledgerDocText(r.docType, r.docNo)],
                   ['批号', r.batchNo],
                   [r.qty > 0 ? '收入' : '发出', <Qty key="q" qty={Math.abs(r.qty)} drug={c.drug} />],
                   ['金额', <Money key="a" fen={r.amount} />],
@@ -157,7 +167,7 @@ export default function StockCardPage() {
                   width: 140,
                   render: (_: Movement, r) => movementText(r),
                 },
-                { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => d ?? `#${r.docId}` },
+                { title: '单据', dataIndex: 'docNo', render: (d: string | null, r) => ledgerDocText(r.docType, d) },
                 { title: '批号', dataIndex: 'batchNo' },
                 {
                   title: '收入',

@@ -10,6 +10,7 @@ import { PrintDocument, type PrintColumn, type PrintMeta } from '../../print/Pri
 import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
 import { printedAt } from '../../components/hubClock';
+import { SIGNATURES } from '../../../../shared/signatures';
 
 type Detail = z.infer<typeof stocktakeDetail>;
 type Line = Detail['lines'][number];
@@ -69,7 +70,7 @@ export function StocktakeCountPrint() {
               账上没有的批次请写在表末空白处，并在系统中“添加批次”。
             </>
           }
-          signatures={['盘点人', '监盘人', '复核人']}
+          signatures={SIGNATURES.stocktakeCount}
           footer={`共 ${st.lines.length} 行　打印时间：${printedAt()}`}
         />
       )}
@@ -140,7 +141,7 @@ export function StocktakeResultPrint() {
               {st.decisionNote ? ` 审核意见：${st.decisionNote}` : ''}
             </>
           }
-          signatures={['盘点人', '监盘人', '审核人', '负责人']}
+          signatures={SIGNATURES.stocktakeResult}
           footer={`盘点人：${[...new Set(st.lines.map((l) => l.countedByName).filter(Boolean))].join('、') || '—'}　提交：${formatDateTime(st.submittedAt)}　审核：${formatDateTime(st.decidedAt)}`}
         />
       )}

@@ -11,6 +11,8 @@ import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
 import { DELIVERY_STATUS_LABELS } from '../../../../../shared/stock';
+import { SIGNATURES } from '../../../../../shared/signatures';
+import { oneOf, useRememberedState } from '../../../components/useRememberedState';
 
 type Line = z.infer<typeof deliveryDetail>['lines'][number];
 
@@ -67,7 +69,9 @@ function DeliveryNotes({ note, lines }: { note: string | null; lines: Line[] }) 
 export function DeliveryNotePrint() {
   const id = Number(useParams().id);
   const [params, setParams] = useSearchParams();
-  const paperKey = params.get('paper') && params.get('paper')! in DELIVERY_PAPERS ? params.get('paper')! : 'a4';
+  // The paper last chosen by this user comes back on the next delivery note; a link's own ?paper= wins.
+  const [lastPaper, setLastPaper] = useRememberedState('print.delivery', 'paper', 'a4', oneOf(Object.keys(DELIVERY_PAPERS)));
+  const paperKey = params.get('paper') && params.get('paper')! in DELIVERY_PAPERS ? params.get('paper')! : lastPaper;
   const user = useSession((s) => s.user);
   const hubName = useSession((s) => s.status?.hubName ?? '');
   const delivery = useApiQuery('deliveries.get', { id }, { enabled: Number.isInteger(id) && id > 0 });
@@ -82,7 +86,10 @@ export function DeliveryNotePrint() {
         <Segmented
           aria-label="纸张"
           value={paperKey}
-          onChange={(v) => setParams({ paper: String(v) }, { replace: true })}
+          onChange={(v) => {
+            setLastPaper(String(v));
+            setParams({ paper: String(v) }, { replace: true });
+          }}
           options={Object.entries(DELIVERY_PAPERS).map(([value, p]) => ({ value, label: p.label }))}
         />
       }
@@ -106,7 +113,7 @@ export function DeliveryNotePrint() {
           totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
           amountInWordsFen={d.totalAmount}
           notes={<DeliveryNotes note={d.note} lines={d.lines} />}
-          signatures={['发货人', '送货人', '收货人']}
+          signatures={SIGNATURES.deliveryNote}
           footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}

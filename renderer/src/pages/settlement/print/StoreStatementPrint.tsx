@@ -14,6 +14,7 @@ import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
+import { SIGNATURES } from '../../../../../shared/signatures';
 
 /** Quantity over amount in one cell, so a month of columns fits an A4 landscape page. */
 function Figure({ figure, row, strong }: { figure: { qty: number; value: number } | null; row: StatementRow; strong?: boolean }) {
@@ -69,7 +70,7 @@ function columnsOf(st: StoreStatement, ends: [string, string] = ['期初结存',
 }
 
 /** A stock statement on A4 landscape: hub 进销存 or a clinic's 结算单. */
-function StatementDocument({ st, title, signatures }: { st: StoreStatement; title: string; signatures: string[] }) {
+function StatementDocument({ st, title, signatures }: { st: StoreStatement; title: string; signatures: readonly string[] }) {
   const user = useSession((s) => s.user);
   const { first, last } = periodBounds(st.period);
   const cells = Object.fromEntries(
@@ -144,7 +145,7 @@ function TransitDocument({ st }: { st: StoreStatement }) {
         amountInWordsFen={t.totals.closing}
         amountInWordsLabel="月末在途金额"
         notes={`期末在途 = 期初在途 ${t.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}。在途报损：卫生室签收短少、经中心库核实按在途损失报损的数量与金额。`}
-        signatures={['经办人', '审核人']}
+        signatures={SIGNATURES.transitStatement}
         footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
       />
     </div>
@@ -162,7 +163,7 @@ export function HubStatementPrint() {
       back={`/settlement/hub?period=${period}`}
       pdfName={`中心药库进销存-${period}.pdf`}
     >
-      {st.data && <StatementDocument st={st.data} title="中心药库进销存月报表" signatures={['经办人', '审核人', '负责人']} />}
+      {st.data && <StatementDocument st={st.data} title="中心药库进销存月报表" signatures={SIGNATURES.hubStatement} />}
       {st.data?.transit && st.data.transit.rows.length > 0 && <TransitDocument st={st.data} />}
     </PrintPage>
   );
@@ -182,7 +183,7 @@ export function ClinicStatementPrint() {
       back={`/settlement/clinics?period=${period}&clinic=${clinicId}`}
       pdfName={`卫生室结算单-${name}-${period}.pdf`}
     >
-      {st.data && <StatementDocument st={st.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />}
+      {st.data && <StatementDocument st={st.data} title="村卫生室药品结算单" signatures={SIGNATURES.clinicStatement} />}
     </PrintPage>
   );
 }
@@ -239,7 +240,7 @@ function ClinicSummaryDocument({ s }: { s: ClinicSummary }) {
       amountInWordsFen={s.totals.amountDue}
       amountInWordsLabel="应结算合计"
       notes="应结算 = 本月用药金额（进价）。期末结存 = 期初结存 + 收入 − 用药 − 退回 − 报损 ± 盘点。各卫生室的药品明细见其结算单。"
-      signatures={['经办人', '审核人', '负责人']}
+      signatures={SIGNATURES.clinicSummary}
       footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
     />
   );
@@ -298,7 +299,7 @@ export function ClinicStatementsBatchPrint() {
         (q, i) =>
           q.data && (
             <div key={clinics[i].clinicId} className="print-break-before">
-              <StatementDocument st={q.data} title="村卫生室药品结算单" signatures={['经办人', '审核人', '负责人', '卫生室确认']} />
+              <StatementDocument st={q.data} title="村卫生室药品结算单" signatures={SIGNATURES.clinicStatement} />
             </div>
           ),
       )}

@@ -8,6 +8,7 @@ import { PrintPage } from '../../../print/PrintPage';
 import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
+import { SIGNATURES } from '../../../../../shared/signatures';
 
 const money = (v: number) => (v ? formatFen(v) : '');
 
@@ -76,7 +77,7 @@ export function SupplierStatementPrint() {
           notes={`购进金额按入库单（发票）金额计，冲销以负数列示；期末应付余额 ¥${formatFen(s.totals.closing)} 结转下月。${
             s.closed ? '' : '本月尚未结账，数字可能变动。'
           }如有不符，请于收到本单后十日内与${s.hubName}药剂科联系。`}
-          signatures={['经办人', '审核人', '负责人', '配送企业确认']}
+          signatures={SIGNATURES.supplierStatement}
           footer={`打印：${user?.displayName ?? ''}　${printedAt()}`}
         />
       )}

@@ -1,0 +1,49 @@
+import { useCallback, useState } from 'react';
+import { useSession } from '../stores/session';
+
+/** Where a choice is kept: per user (two people at one PC keep their own) and per page. */
+export const rememberedKey = (userId: number | undefined, page: string, name: string) => `santong.remembered.${userId ?? 0}.${page}.${name}`;
+
+function read<T>(key: string, initial: T, valid: (v: unknown) => v is T): T {
+  try {
+    const raw = localStorage.getItem(key);
+    if (raw === null) return initial;
+    const v: unknown = JSON.parse(raw);
+    return valid(v) ? v : initial;
+  } catch {
+    return initial;
+  }
+}
+
+/**
+ * useState whose value (a 库房, a clinic, a period, a date range, a paper) is remembered for this user and
+ * page in localStorage and restored on the next visit. `valid` drops a stored value of another shape (an
+ * older version's, or one edited by hand), so the page starts from `initial` rather than breaking.
+ */
+export function useRememberedState<T>(page: string, name: string, initial: T, valid: (v: unknown) => v is T): [T, (v: T) => void] {
+  const userId = useSession((s) => s.user?.id);
+  const key = rememberedKey(userId, page, name);
+  const [value, setValue] = useState<T>(() => read(key, initial, valid));
+  const set = useCallback(
+    (v: T) => {
+      setValue(v);
+      try {
+        if (v === undefined) localStorage.removeItem(key);
+        else localStorage.setItem(key, JSON.stringify(v));
+      } catch {
+        // Storage full or disabled: the choice holds for this visit only.
+      }
+    },
+    [key],
+  );
+  return [value, set];
+}
+
+export const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+export const isOptionalId = (v: unknown): v is number | undefined => v === undefined || isId(v);
+export const isDateRange = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)) && v[0] <= v[1];
+export const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    typeof v === 'string' && (values as readonly string[]).includes(v);
