@@ -250,8 +250,11 @@ export class Runtime implements Host {
    * older, checked, or in recovery mode when damaged. Throws when the reopened file cannot be used;
    * the runtime then holds no app until the next reopen.
    */
-  reopen(swap?: () => void): SantongApp {
+  async reopen(swap?: () => void): Promise<SantongApp> {
     this.closeCurrent();
+    // The closed app's worker threads must be gone before the file is swapped: the last connection to close
+    // deletes the WAL by its path, which by then would be the swapped-in file's (its committed rows lost).
+    await this.stopped();
     swap?.();
     const app = this.open({ background: false });
     if (!app) throw new AppError('RECOVERY_MODE', this.recovery?.problem ?? '数据库无法打开');

@@ -87,7 +87,7 @@ export interface Host {
    * Closes the database, lets `swap` replace the files (a restore), and opens it again: migrated when older,
    * checked, or in recovery mode when damaged. Throws when the reopened file cannot be used.
    */
-  reopen(swap?: () => void): OpenHub;
+  reopen(swap?: () => void): Promise<OpenHub>;
   /**
    * The file of a fileInput. An `{uploadId}` is claimed once, only by the session (token) that uploaded it; any
    * other answers NOT_FOUND, as an expired or used one does.

@@ -189,8 +189,8 @@ describe('a restore that fails after the files were swapped', () => {
     const cookie = sessionCookie((await hub.post('auth.login', { username: 'admin', password: ADMIN_PASSWORD })).headers);
     // The restored file opens, then cannot take the restore's own rows (as a full disk or a damaged page would do).
     const reopen = hub.runtime.reopen.bind(hub.runtime);
-    vi.spyOn(hub.runtime, 'reopen').mockImplementationOnce((swap) => {
-      const app = reopen(swap);
+    vi.spyOn(hub.runtime, 'reopen').mockImplementationOnce(async (swap) => {
+      const app = await reopen(swap);
       app.db.exec('DROP TABLE sessions');
       return app;
     });

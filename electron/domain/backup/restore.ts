@@ -72,6 +72,9 @@ function swapIn(staged: string, dbFile: string, keep: string): void {
     } catch {
       fs.copyFileSync(dbFile, keep);
     }
+    // Its log goes with it: a connection still open elsewhere (a worker thread finishing) keeps the close from
+    // folding the log into the file, and the newest committed rows would be lost with a deleted log.
+    if (fs.existsSync(`${dbFile}-wal`)) fs.copyFileSync(`${dbFile}-wal`, `${keep}-wal`);
   }
   for (const s of COMPANIONS) fs.rmSync(`${dbFile}${s}`, { force: true });
   renameWithRetry(staged, dbFile);
@@ -82,8 +85,10 @@ function swapIn(staged: string, dbFile: string, keep: string): void {
 /** Undoes swapIn: the previous file back under the live name (none before: the failed file goes). */
 function putBack(keep: string, dbFile: string): void {
   for (const s of COMPANIONS) fs.rmSync(`${dbFile}${s}`, { force: true });
-  if (fs.existsSync(keep)) renameWithRetry(keep, dbFile);
-  else fs.rmSync(dbFile, { force: true });
+  if (fs.existsSync(keep)) {
+    if (fs.existsSync(`${keep}-wal`)) renameWithRetry(`${keep}-wal`, `${dbFile}-wal`);
+    renameWithRetry(keep, dbFile);
+  } else fs.rmSync(dbFile, { force: true });
   fsyncDir(path.dirname(dbFile));
 }
 
@@ -185,7 +190,7 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
     const keep = `${dbFile}.previous`;
     let restored: OpenHub;
     try {
-      restored = host.reopen(() => swapIn(staged, dbFile, keep));
+      restored = await host.reopen(() => swapIn(staged, dbFile, keep));
       // Still inside the put-back: if the restored file cannot take even these rows, the old one goes back.
       const now = restored.clock.now();
       const reopened = restored;
@@ -212,7 +217,7 @@ export function restoreBackup(host: Host, source: RestoreSource, actor: RestoreA
       })();
     } catch (err) {
       try {
-        host.reopen(() => putBack(keep, dbFile));
+        await host.reopen(() => putBack(keep, dbFile));
       } catch {
         /* the previous file was damaged too: recovery mode stays */
       }
