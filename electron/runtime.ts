@@ -163,7 +163,7 @@ export class Runtime implements Host {
     this.current = app;
     this.recovery = null;
     this.checking = null;
-    this.walCheckpoints?.stop();
+    if (this.walCheckpoints) this.keepUntilDone(this.walCheckpoints.stop());
     this.walCheckpoints = startWalCheckpoints(app.db, app.dbFile);
     if (this.longReadsAhead) void app.longReads.start();
     return app;
@@ -181,9 +181,13 @@ export class Runtime implements Host {
 
   /** Closes an app, keeping its close until its worker threads have exited (`stopped`). */
   private closeApp(app: SantongApp): void {
-    const done = app.close();
-    this.closing.add(done);
-    void done.finally(() => this.closing.delete(done));
+    this.keepUntilDone(app.close());
+  }
+
+  private keepUntilDone(done: Promise<void>): void {
+    const kept = done.catch(() => undefined);
+    this.closing.add(kept);
+    void kept.finally(() => this.closing.delete(kept));
   }
 
   /** Settles once every app closed so far has stopped its worker threads. */
@@ -195,7 +199,8 @@ export class Runtime implements Host {
   private closeCurrent(): SantongApp | null {
     const app = this.current;
     this.current = null;
-    this.walCheckpoints?.stop();
+    // A checkpoint under way has a connection of its own on the file: the close waits for it too.
+    if (this.walCheckpoints) this.keepUntilDone(this.walCheckpoints.stop());
     this.walCheckpoints = null;
     if (app) this.closeApp(app);
     return app;

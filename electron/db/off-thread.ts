@@ -37,18 +37,23 @@ export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
     return { done: Promise.reject(err as Error), stop: () => undefined };
   }
   let settled = false;
+  let reply: WorkerReply | null = null;
+  // Settled once the thread has exited, not at its answer: until then its connection may still be open, and a
+  // last connection closing elsewhere touches the file's log (a restore swapping the file, a folder removed).
   const done = new Promise<T>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      settled = true;
-      if ('failure' in reply) reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
-      else resolve(reply.result as T);
+    worker.once('message', (r: WorkerReply) => {
+      reply = r;
     });
     worker.once('error', (err) => {
       settled = true;
       reject(err);
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the database check stopped before it finished (exit ${code})`));
+      if (settled) return;
+      settled = true;
+      if (reply === null) reject(new Error(`the database check stopped before it finished (exit ${code})`));
+      else if ('failure' in reply) reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
+      else resolve(reply.result as T);
     });
   });
   return { done, stop: () => void worker.terminate() };

@@ -9,7 +9,8 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 export interface WalCheckpoints {
   /** One checkpoint now, if the log has anything (tests; the timer calls it too). */
   tick(): Promise<void>;
-  stop(): void;
+  /** Stops the timer; settles once a checkpoint under way has finished (its worker's connection closed). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -31,7 +32,7 @@ export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?
 
   const fallBack = (err: unknown) => {
     console.error(`[santong] WAL checkpoints on a worker failed (${(err as Error).message}); the writer checkpoints itself again`);
-    stop();
+    void stop();
     if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
   };
 
@@ -56,9 +57,10 @@ export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?
   const timer = setInterval(() => void tick(), opts.everyMs ?? 5_000);
   timer.unref();
 
-  function stop() {
+  function stop(): Promise<void> {
     stopped = true;
     clearInterval(timer);
+    return inFlight ?? Promise.resolve();
   }
   return { tick, stop };
 }
