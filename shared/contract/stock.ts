@@ -438,6 +438,14 @@ const onHandFilter = z
     `筛选。${valuesText({ all: '有库存的药品，加上设有下限或近 6 个月有收发的零库存药品', in_stock: '有库存', near_expiry: '有近效期批次', expired: '有过期批次', below_min: '低于下限', out_of_stock: '结存为零（设有下限或近 6 个月有收发的）' })}`,
   );
 
+/** One store's card of one drug over a date range: what stock.card shows and stock.cardExport writes. */
+const stockCardRange = z.object({
+  storeId: about(id, '库房（可以是在途库房）；村医只能是本室'),
+  drugId: about(id, '药品；村医在该药品盲盘期间答 409 INVALID_STATE'),
+  from: about(isoDate, '开始日期（含）'),
+  to: about(isoDate, '结束日期（含），不早于 from'),
+});
+
 export const stockApi = {
   'stock.stores': defineMethod({
     summary: '库房列表：中心药库与各村卫生室库房（村医只看到本室）',
@@ -482,14 +490,8 @@ export const stockApi = {
     access: 'authenticated',
     write: false,
     clinicScoped: true,
-    input: z
-      .object({
-        storeId: about(id, '库房（可以是在途库房）；村医只能是本室'),
-        drugId: about(id, '药品；村医在该药品盲盘期间答 409 INVALID_STATE'),
-        from: about(isoDate, '开始日期（含）'),
-        to: about(isoDate, '结束日期（含），不早于 from'),
-        limit: z.number().int().min(1).max(5000).default(2000).describe('最多返回的台账行数；更多时 truncated 为 true'),
-      })
+    input: stockCardRange
+      .extend({ limit: z.number().int().min(1).max(5000).default(2000).describe('最多返回的台账行数；更多时 truncated 为 true') })
       .refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
       .describe('from ≤ to'),
     output: z.object({
@@ -1103,15 +1105,7 @@ export const stockApi = {
     access: 'authenticated',
     write: false,
     clinicScoped: true,
-    input: z
-      .object({
-        storeId: about(id, '库房（可以是在途库房）；村医只能是本室'),
-        drugId: about(id, '药品；村医在该药品盲盘期间答 409 INVALID_STATE'),
-        from: about(isoDate, '开始日期（含）'),
-        to: about(isoDate, '结束日期（含），不早于 from'),
-      })
-      .refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
-      .describe('from ≤ to'),
+    input: stockCardRange.refine((v) => v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['to'] }).describe('from ≤ to'),
     output: fileContent.describe('Excel 文件：库存台账-<库房>-<药品>-<开始日期>至<结束日期>.xlsx'),
   }),
   'stock.onHandExport': defineMethod({
