@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLINIC_COLUMNS, HUB_COLUMNS, type StatementColumnDef } from '../../shared/settlement';
 import { validCreditCode } from '../helpers/catalog';
 import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
-import { choose, confirmUntil, firstSignIn, openPage as open, signIn as signInWith } from './pages/app';
+import { choose, confirmUntil, expectNoSidewaysScroll, firstSignIn, openPage as open, signIn as signInWith } from './pages/app';
 
 /**
  * The capstone: one month of a new township hub, through the UI only, on a fresh empty data folder —
@@ -352,7 +352,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     { search: 'amxl', name: '阿莫西林胶囊', boxes: 10 },
     { search: 'bhsaldp', name: '苯磺酸氨氯地平片', boxes: 4 },
   ]);
-  expect(await d1.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectNoSidewaysScroll(d1, 390);
   await screenshot(d1, 'capstone-03-doctor-requisition-phone');
   await submitRequisition(d1);
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, login, screenshot, SCREENSHOT_DIR, test, serverForFile } from './fixtures';
-import { openMenu } from './pages/app';
+import { expectNoSidewaysScroll, openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
 /**
@@ -103,7 +103,6 @@ test('a village doctor records the fridge’s morning reading on a 390 px phone 
   await doc.getByRole('button', { name: '保存上午记录' }).click();
   await expect(doc.getByText('冷藏柜 上午已记录')).toBeVisible();
   await expect(doc.locator('.ant-tag', { hasText: '上午 5.2 ℃ 58%' })).toBeVisible();
-  const width = await doc.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(390);
+  await expectNoSidewaysScroll(doc, 390);
   await phone.close();
 });

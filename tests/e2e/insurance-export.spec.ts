@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { createSimHub, simulate } from '../helpers/settlement';
 import { expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu, signIn as signInAs } from './pages/app';
+import { expectNoSidewaysScroll, openMenu, signIn as signInAs } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -58,8 +58,7 @@ test('a village doctor exports only their own clinic, on a phone', async ({ brow
   await doctor.goto(`${server.url}settlement/insurance-export?period=2026-10`);
   await expect(doctor.getByText('西岭村卫生室').first()).toBeVisible();
   await expect(doctor.getByRole('combobox', { name: '导出库房' })).toHaveCount(0);
-  const width = await doctor.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(390);
+  await expectNoSidewaysScroll(doctor, 390);
   await screenshot(doctor, 'insurance-export-04-doctor-phone');
   await phone.close();
 });

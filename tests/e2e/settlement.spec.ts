@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { SCREENSHOT_DIR, expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu, signIn as signInAs } from './pages/app';
+import { expectNoSidewaysScroll, openMenu, signIn as signInAs } from './pages/app';
 import { seedSettlementHub } from './settlement-seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -92,8 +92,7 @@ test('hub and clinic statements; a village doctor sees only their own, on a phon
   await doctor.goto(`${server.url}settlement/clinics?period=2026-10`);
   await expect(doctor.getByRole('heading', { name: '西岭村卫生室 结算单' })).toBeVisible();
   await expect(doctor.getByText('本月用药金额（应结算）')).toBeVisible();
-  const width = await doctor.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(390);
+  await expectNoSidewaysScroll(doctor, 390);
   await screenshot(doctor, 'settlement-08-doctor-phone');
   // Another clinic's statement is refused by the server, whatever the address says.
   await doctor.goto(`${server.url}settlement/clinics?period=2026-10&clinic=1`);
