@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import type { Page, Route } from '@playwright/test';
-import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, serverForFile, test } from './fixtures';
 
 /**
  * The hub's desk on the demo hub (issues 17, 24): a slow screen keeps its frame and says what it is computing while
@@ -8,15 +7,7 @@ import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHan
  */
 test.describe.configure({ mode: 'serial' });
 
-let server: ServerHandle;
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  server = await startServer({ demo: true, clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile({ demo: true });
 
 /** Holds every answer of one API method until released, as a ten-year hub's open month would. */
 async function holdMethod(page: Page, method: string): Promise<() => void> {

@@ -1,19 +1,10 @@
-import fs from 'node:fs';
-import { expect, login, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, serverForFile, test } from './fixtures';
 import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
 /** The 院长 of the demo hub reads every hub figure, sees no button that writes, and the server refuses a write. */
-let server: ServerHandle;
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  server = await startServer({ demo: true, clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile({ demo: true });
 
 const SHOTS = '/work/shots/director';
 

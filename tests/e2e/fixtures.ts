@@ -91,6 +91,8 @@ export function shotsIn(dir: string): (page: Page, name: string) => Promise<void
 export function serverForFile(opts: Partial<Parameters<typeof startServer>[0]> = {}): ServerHandle {
   const server = {} as ServerHandle;
   test.beforeAll(async () => {
+    // The demo hub is simulated month by month through the real handlers: minutes on a loaded 2-core machine.
+    if (opts.demo) test.setTimeout(300_000);
     Object.assign(server, await startServer({ clock: E2E_CLOCK, ...opts }));
   });
   test.afterAll(async () => {
@@ -102,11 +104,6 @@ export function serverForFile(opts: Partial<Parameters<typeof startServer>[0]> =
 export { login } from './pages/app';
 
 /**
- * A fresh, empty hub server per test file. A worker runs several files one after another, so the server
- * is kept per worker but replaced whenever a test of another file asks for it (a worker-scoped server
- * alone would hand the second file a hub the first one already set up).
- */
-/**
  * The device's own clock in every browser of the tests: wrong on purpose (years ahead, and the zone is not
  * China's), as a village doctor's phone may be. Pages count days by the hub's clock, so nothing a test sees
  * may depend on this one.
@@ -114,6 +111,11 @@ export { login } from './pages/app';
 export const DEVICE_CLOCK = '2031-01-01T20:30:00Z';
 export const DEVICE_ZONE = 'America/Los_Angeles';
 
+/**
+ * A fresh, empty hub server per test file. A worker runs several files one after another, so the server
+ * is kept per worker but replaced whenever a test of another file asks for it (a worker-scoped server
+ * alone would hand the second file a hub the first one already set up).
+ */
 export const test = base.extend<{ server: ServerHandle }, { serverPerFile: { file?: string; server?: ServerHandle } }>({
   context: async ({ context }, use) => {
     await context.clock.install({ time: DEVICE_CLOCK });

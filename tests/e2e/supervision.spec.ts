@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, serverForFile, test } from './fixtures';
 import { RULE_KEYS } from '../../shared/supervision';
 
 test.describe.configure({ mode: 'serial' });
@@ -8,15 +7,7 @@ test.describe.configure({ mode: 'serial' });
  * The demo hub (with its planted anomalies): the 三保看板 draws real charts, a signal opens to the ledger
  * rows behind it, and the pharmacist dismisses it with a note.
  */
-let server: ServerHandle;
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  server = await startServer({ demo: true, clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
+const server = serverForFile({ demo: true });
 
 test('the dashboard draws real charts and drills down to rows', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
