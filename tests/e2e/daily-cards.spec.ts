@@ -1,25 +1,17 @@
-/**
- * The village doctor's stock screens on a 390 px phone (issue 17): 本室库存, 库存台账, 配送单 (list and detail)
- * and 盘点明细 show cards, not tables scrolled sideways, and each card carries the figures the desktop table
- * shows (drug, lot, expiry, quantity with its unit). Screenshots at 390, 1366 and 1440 px for people to look at.
- */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
-import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, newDevicePage, screenshot, serverForFile, test } from './fixtures';
 import { expectNoSidewaysScroll, openMenu, openPage, signIn } from './pages/app';
 import { api, seedTownship, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'Qingshi2026';
-let server: ServerHandle;
+const server = serverForFile();
 let storeId: number;
 let amoxId: number;
 let stocktakeId: number;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer({ clock: E2E_CLOCK });
   const { clinicId, pharmacist, doctor, ids } = await seedTownship(browser, server.url, PASSWORD);
   amoxId = ids.amox;
   await stockClinic(pharmacist, doctor, clinicId, [
@@ -38,37 +30,13 @@ test.beforeAll(async ({ browser }) => {
   });
   await api(doctor, 'stocktakes.submit', { id: st.id });
 });
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
-
-/** A screenshot in the test results and in the branch's folder of screenshots that people look at. */
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  const shots = process.env.SHOTS_DIR;
-  if (shots) {
-    fs.mkdirSync(shots, { recursive: true });
-    fs.copyFileSync(file, path.join(shots, `${name}.png`));
-  }
-}
-
-async function device(browser: Browser, width: number): Promise<Page> {
-  const context =
-    width === 390
-      ? await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-      : await browser.newContext({ viewport: { width, height: width === 1366 ? 768 : 900 } });
-  return context.newPage();
-}
 
 const cards = (page: Page) => page.locator('.phone-card');
 
 test('on a 390 px phone the clinic’s stock, stock card, delivery notes and stocktake lines are cards with every figure, never scrolled sideways', async ({
   browser,
 }) => {
-  const page = await device(browser, 390);
+  const page = await newDevicePage(browser, 390);
   await signIn(page, server.url, 'cy01', PASSWORD);
 
   // 本室库存: a card per drug, its lots with expiry and quantity in the drug's units.
@@ -80,7 +48,7 @@ test('on a 390 px phone the clinic’s stock, stock card, delivery notes and sto
   await expect(cards(page).filter({ hasText: '布洛芬缓释胶囊' })).toContainText('近效期');
   await expect(amox.getByRole('button', { name: '报损' })).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'cards-onhand-390');
+  await screenshot(page, 'cards-onhand-390');
 
   // 库存台账 of 阿莫西林: each movement a card with its lot, the quantity and the balance.
   await amox.getByRole('link', { name: '库存台账' }).tap();
@@ -93,7 +61,7 @@ test('on a 390 px phone the clinic’s stock, stock card, delivery notes and sto
   await expect(received).toContainText('2盒');
   await expect(page.getByLabel('月份')).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'cards-stockcard-390');
+  await screenshot(page, 'cards-stockcard-390');
 
   // 配送签收 → the signed delivery note, then its lines with lot, expiry and quantities.
   await openMenu(page, '配送签收', '配送签收');
@@ -102,7 +70,7 @@ test('on a 390 px phone the clinic’s stock, stock card, delivery notes and sto
     .first();
   await expect(note).toContainText('已签收');
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'cards-deliveries-390');
+  await screenshot(page, 'cards-deliveries-390');
   await note.getByRole('button', { name: /CK-/ }).tap();
   const drawer = page.locator('.ant-drawer');
   const line = drawer.locator('.phone-card').filter({ hasText: '阿莫西林胶囊' });
@@ -110,7 +78,7 @@ test('on a 390 px phone the clinic’s stock, stock card, delivery notes and sto
   await expect(line).toContainText('2028-10-31');
   await expect(line).toContainText('2盒');
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'cards-delivery-detail-390');
+  await screenshot(page, 'cards-delivery-detail-390');
   await page.keyboard.press('Escape');
 
   // 盘点明细: each counted lot a card with book, count and the variance in units.
@@ -120,32 +88,32 @@ test('on a 390 px phone the clinic’s stock, stock card, delivery notes and sto
   await expect(counted).toContainText('2028-10-31');
   await expect(counted).toContainText('1盒23粒');
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'cards-stocktake-390');
+  await screenshot(page, 'cards-stocktake-390');
   await page.context().close();
 });
 
 test('the same screens at 1366 and 1440 px keep their tables', async ({ browser }) => {
   for (const width of [1366, 1440]) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, 'cy01', PASSWORD);
     await openMenu(page, '库存查询', '本室库存');
     await expect(page.getByRole('columnheader', { name: '最早效期' })).toBeVisible();
     await expect(cards(page)).toHaveCount(0);
-    await shot(page, `cards-onhand-${width}`);
+    await screenshot(page, `cards-onhand-${width}`);
     await page.goto(`${server.url}stock/card?store=${storeId}&drug=${amoxId}`);
     await expect(page.getByRole('columnheader', { name: '结存金额' })).toBeVisible();
-    await shot(page, `cards-stockcard-${width}`);
+    await screenshot(page, `cards-stockcard-${width}`);
     await openMenu(page, '配送签收', '配送签收');
     await page
       .getByRole('button', { name: /CK-\d{6}-\d{4}/ })
       .first()
       .click();
     await expect(page.locator('.ant-drawer').getByRole('columnheader', { name: '有效期至' })).toBeVisible();
-    await shot(page, `cards-delivery-detail-${width}`);
+    await screenshot(page, `cards-delivery-detail-${width}`);
     await page.keyboard.press('Escape');
     await openPage(page, `${server.url}stocktake/${stocktakeId}`, /PD-/);
     await expect(page.getByRole('columnheader', { name: '实盘' })).toBeVisible();
-    await shot(page, `cards-stocktake-${width}`);
+    await screenshot(page, `cards-stocktake-${width}`);
     await page.context().close();
   }
 });

@@ -1,11 +1,5 @@
-/**
- * Daily work at speed (issue 17): what people do every day, done the way they do it — the keyboard on a desk,
- * the thumb on a 390 px phone. Nothing here fills a quantity box: quantities are typed key by key.
- */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Locator, Page } from '@playwright/test';
-import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+import { expect, newDevicePage, screenshot, serverForFile, test } from './fixtures';
 import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
@@ -15,12 +9,11 @@ const PASSWORD = 'Qingshi2026';
 /** A person's typing: about 12 keys a second, no pause before Enter (the search may not have answered yet). */
 const KEY_DELAY = 80;
 
-let server: ServerHandle;
+const server = serverForFile();
 let ids: Record<string, number>;
 let clinicId: number;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer({ clock: E2E_CLOCK });
   const setup = await browser.newContext({ baseURL: server.url });
   await api(setup.request, 'setup.initialize', { hubName: '青石镇卫生院', adminUsername: 'admin', adminDisplayName: '张院长', adminPassword: PASSWORD });
   const clinic = await api(setup.request, 'clinics.create', { code: 'C01', name: '东湖村卫生室', village: '东湖村' });
@@ -57,32 +50,6 @@ test.beforeAll(async ({ browser }) => {
   });
   await setup.close();
 });
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
-
-/** A screenshot in the test results and in the branch's folder of screenshots that people look at. */
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  const shots = process.env.SHOTS_DIR;
-  if (shots) {
-    fs.mkdirSync(shots, { recursive: true });
-    fs.copyFileSync(file, path.join(shots, `${name}.png`));
-  }
-}
-
-async function phone(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  return context.newPage();
-}
-
-async function desk(browser: Browser, width = 1366): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 768 } });
-  return context.newPage();
-}
 
 /** Types like a person, into whatever has the focus. */
 const type = (page: Page, text: string) => page.keyboard.type(text, { delay: KEY_DELAY });
@@ -94,7 +61,7 @@ const shelf = {
 };
 for (const device of ['phone', 'desk'] as const) {
   test(`用药登记 from the keyboard (${device}): drug ⏎ 数量 ⏎ next drug, short stock explained, Ctrl+Enter posts`, async ({ browser }) => {
-    const page = device === 'phone' ? await phone(browser) : await desk(browser);
+    const page = device === 'phone' ? await newDevicePage(browser, 390) : await newDevicePage(browser, 1366);
     await signIn(page, server.url, 'cy01', PASSWORD);
     await openMenu(page, '用药登记', '用药登记');
     const picker = page.getByLabel('药品检索');
@@ -138,7 +105,7 @@ for (const device of ['phone', 'desk'] as const) {
       await expect(page.locator('.kbd-hint', { hasText: 'Ctrl+Enter' })).toBeHidden();
       expect((await ibuQty.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     } else await expect(page.locator('.kbd-hint', { hasText: 'Ctrl+Enter' })).toBeVisible();
-    await shot(page, `daily-dispense-loop-${device}`);
+    await screenshot(page, `daily-dispense-loop-${device}`);
     // Ctrl+Enter posts, with the line still being typed.
     await page.keyboard.press('Control+Enter');
     await expect(page.getByText('已登记 2 种药品')).toBeVisible();
@@ -159,7 +126,7 @@ const tap = async (target: Locator) => {
 };
 
 test('a village doctor on a phone: 新建退货 and 新建报损 with the drug picker, short stock said, and a sign-off confirmed', async ({ browser }) => {
-  const page = await phone(browser);
+  const page = await newDevicePage(browser, 390);
   await signIn(page, server.url, 'cy01', PASSWORD);
 
   // 退货: 阿莫西林 back to the hub. 1盒 is left after the dispensing above: 2盒 are refused with the reason. (The
@@ -180,7 +147,7 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   await form.getByLabel('数量（盒）').press('Control+A');
   await type(page, '1');
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'daily-return-phone');
+  await screenshot(page, 'daily-return-phone');
   await tap(form.getByRole('button', { name: '提交' }));
   await expect(page.getByText('退货申请已提交，等待中心库确认收货')).toBeVisible();
   await expect(page.getByText(/TH-\d{6}-\d{4}|退回/).first()).toBeVisible();
@@ -199,7 +166,7 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   await tap(writeoff.getByRole('button', { name: '提交' }));
   await expect(page.getByText('报损申请已提交，等待药库管理员审批')).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'daily-writeoff-phone');
+  await screenshot(page, 'daily-writeoff-phone');
 
   // 配送签收: the button says why it cannot be pressed, and asks before posting.
   await openMenu(page, '配送签收', '配送签收');
@@ -218,7 +185,7 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   await tap(card.getByRole('button', { name: '确认签收' }));
   await expect(page.getByText('其中 1 种药品实收少于配送，差异将通知中心库。签收后计入本室库存。')).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'daily-sign-confirm-phone');
+  await screenshot(page, 'daily-sign-confirm-phone');
   await tap(page.getByRole('button', { name: '确认无误，签收' }));
   await expect(page.getByText(/已签收，差异已通知中心库/)).toBeVisible();
   await page.context().close();
@@ -231,7 +198,7 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
   const storeId = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
   await api(yaoku, 'stock.setWatch', { storeId, drugId: ids.amox, watched: true, minQty: 48, maxQty: 96 });
 
-  const page = await phone(browser);
+  const page = await newDevicePage(browser, 390);
   await signIn(page, server.url, 'cy01', PASSWORD);
   const todo = page
     .getByRole('link', { name: /本室常用药缺货或低于下限/ })
@@ -248,20 +215,20 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
   await expect(page.locator('.alert-card').first()).toBeVisible();
   await expect(page.getByText('维生素C片')).toHaveCount(0);
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'daily-alerts-phone');
+  await screenshot(page, 'daily-alerts-phone');
   await tap(page.getByRole('tab', { name: '常用药与上下限' }));
   await expect(page.getByText('药库设定').or(page.getByText('近 90 天用过')).first()).toBeVisible();
   await expectNoSidewaysScroll(page, 390);
-  await shot(page, 'daily-watch-phone');
+  await screenshot(page, 'daily-watch-phone');
   await page.context().close();
 
   for (const width of [1366, 1440]) {
-    const desk1 = await desk(browser, width);
+    const desk1 = await newDevicePage(browser, width, 768);
     await signIn(desk1, server.url, 'yaoku', PASSWORD);
     await desk1.goto(`${server.url}stock/alerts?store=${storeId}`);
     await expect(desk1.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('低于下限');
     await expect(desk1.getByRole('row', { name: /维生素C片/ })).toHaveCount(0);
-    await shot(desk1, `daily-alerts-${width}`);
+    await screenshot(desk1, `daily-alerts-${width}`);
     await desk1.getByRole('tab', { name: '常用药与上下限' }).click();
     const row = desk1.getByRole('row', { name: /布洛芬缓释胶囊/ });
     await row.getByRole('button', { name: '设置' }).click();
@@ -275,7 +242,7 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
     await expect(dialog.getByText('下限不能高于上限')).toBeVisible();
     await dialog.getByLabel('上限（盒）').press('Control+A');
     await desk1.keyboard.type('6', { delay: KEY_DELAY });
-    await shot(desk1, `daily-watch-edit-${width}`);
+    await screenshot(desk1, `daily-watch-edit-${width}`);
     await dialog.getByRole('button', { name: '保存' }).click();
     await expect(row).toContainText('3盒 ~ 6盒');
     await desk1.context().close();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, type Browser, expect, type Page } from '@playwright/test';
 
 export interface ServerHandle {
   url: string;
@@ -72,10 +72,31 @@ export async function startServer(opts: {
   };
 }
 
-/** A full-page PNG of what the page shows, named `<name>.png` in `dir` (test-results/screenshots unless given). */
+/**
+ * A full-page PNG of what the page shows, named `<name>.png` in `dir` (test-results/screenshots unless given), and a
+ * copy in `SHOTS_DIR` when that is set (a branch's folder of screenshots that people open and read).
+ */
 export async function screenshot(page: Page, name: string, dir = SCREENSHOT_DIR): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  const shots = process.env.SHOTS_DIR;
+  if (shots && path.resolve(shots) !== path.resolve(dir)) {
+    fs.mkdirSync(shots, { recursive: true });
+    fs.copyFileSync(file, path.join(shots, `${name}.png`));
+  }
+}
+
+/**
+ * A page in a new browser context of the given width: 390 is a phone (touch, mobile viewport, 844 high), any other
+ * width a desk screen (768 high at 1366 unless a height is given, else 900).
+ */
+export async function newDevicePage(browser: Browser, width: number, height?: number): Promise<Page> {
+  const context =
+    width === 390
+      ? await browser.newContext({ viewport: { width: 390, height: height ?? 844 }, isMobile: true, hasTouch: true })
+      : await browser.newContext({ viewport: { width, height: height ?? (width === 1366 ? 768 : 900) } });
+  return context.newPage();
 }
 
 /** A spec's `shot(page, name)`: its screenshots all go to one folder (e.g. /work/shots/trace, to be looked at). */

@@ -5,59 +5,33 @@
  * pharmacist leaves the page and returns. Screenshots at 390, 1366 and 1440 px for people to look at.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
-import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, newDevicePage, screenshot, serverForFile, test } from './fixtures';
 import { choose, openMenu, signIn } from './pages/app';
 import { api, seedTownship, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'Qingshi2026';
-let server: ServerHandle;
+const server = serverForFile();
 let storeId: number;
 let amoxId: number;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer({ clock: E2E_CLOCK });
   const { clinicId, pharmacist, doctor, ids } = await seedTownship(browser, server.url, PASSWORD);
   amoxId = ids.amox;
   await stockClinic(pharmacist, doctor, clinicId, [{ drugId: ids.amox, lots: [{ batchNo: 'A2611', expiryDate: '2028-10-31', qty: 48 }] }]);
   const stores = (await api(pharmacist, 'stock.stores', {})) as { id: number; kind: string; clinicId: number | null }[];
   storeId = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
 });
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  const shots = process.env.SHOTS_DIR;
-  if (shots) {
-    fs.mkdirSync(shots, { recursive: true });
-    fs.copyFileSync(file, path.join(shots, `${name}.png`));
-  }
-}
-
-async function device(browser: Browser, width: number): Promise<Page> {
-  const context =
-    width === 390
-      ? await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-      : await browser.newContext({ viewport: { width, height: width === 1366 ? 768 : 900 } });
-  return context.newPage();
-}
 
 test('库存台账: 导出 Excel downloads the card, 打印 shows its movements with the filter line and signature rows', async ({ browser }) => {
   for (const width of [1366, 1440, 390]) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, 'yaoku', PASSWORD);
     await page.goto(new URL(`/stock/card?store=${storeId}&drug=${amoxId}`, server.url).href);
     await expect(page.getByRole('heading', { name: '库存台账' })).toBeVisible();
     await expect(page.getByText('A2611').first()).toBeVisible();
-    await shot(page, `stock-card-${width}`);
+    await screenshot(page, `stock-card-${width}`);
     if (width !== 1366) {
       await page.close();
       continue;
@@ -79,7 +53,7 @@ test('库存台账: 导出 Excel downloads the card, 打印 shows its movements 
     await expect(rows.filter({ hasText: 'A2611' }).first()).toContainText(/CK-\d{6}-\d{4}/);
     await expect(doc.locator('.print-totals')).toContainText('本期合计');
     await expect(doc.locator('.print-signature')).toHaveText(['记账人：日期：', '复核人：日期：', '负责人：日期：']);
-    await shot(page, 'stock-card-print-1366');
+    await screenshot(page, 'stock-card-print-1366');
     await page.close();
   }
 });
@@ -87,7 +61,7 @@ test('库存台账: 导出 Excel downloads the card, 打印 shows its movements 
 test('库存查询 remembers the chosen 库房 and filter after leaving and returning, and prints and exports what it shows', async ({ browser }) => {
   test.setTimeout(300_000);
   for (const width of [1366, 1440, 390]) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, 'yaoku', PASSWORD);
     await openMenu(page, '库存查询', '库存查询');
     if (width === 1366) {
@@ -122,14 +96,14 @@ test('库存查询 remembers the chosen 库房 and filter after leaving and retu
       await expect(doc.locator('.print-meta')).toContainText('东湖村卫生室');
       await expect(doc.locator('.print-table tbody tr').filter({ hasText: 'A2611' })).toContainText('阿莫西林胶囊');
       await expect(doc.locator('.print-signature')).toHaveText(['保管员：日期：', '复核人：日期：', '负责人：日期：']);
-      await shot(page, 'on-hand-print-1366');
+      await screenshot(page, 'on-hand-print-1366');
       await page.goBack();
       await expect(page.getByRole('heading', { name: '库存查询' })).toBeVisible();
     } else {
       await choose(page, '库房', /东湖村卫生室/);
     }
     await expect(page.locator('.ant-table-row, .phone-card').filter({ hasText: '阿莫西林胶囊' }).first()).toBeVisible();
-    await shot(page, `on-hand-${width}`);
+    await screenshot(page, `on-hand-${width}`);
     await page.close();
   }
 });
