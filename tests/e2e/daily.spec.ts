@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, newDevicePage, screenshot, serverForFile, test } from './fixtures';
-import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
+import { choose, confirmUntil, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
@@ -247,4 +247,31 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
     await expect(row).toContainText('3盒 ~ 6盒');
     await desk1.context().close();
   }
+});
+
+test('at the desk the pharmacist rejects the write-off only with a note, and receives the return after a question', async ({ browser }) => {
+  const page = await newDevicePage(browser, 1366);
+  await signIn(page, server.url, 'yaoku', PASSWORD);
+
+  // 报损: 驳回 stays disabled until a note says why; the rejected request keeps the note beside the decider.
+  await openMenu(page, '报损', '报损');
+  const waiting = page.locator('tr.ant-table-row').filter({ has: page.getByRole('button', { name: '驳回' }) });
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting.getByRole('button', { name: '驳回' })).toBeDisabled();
+  await waiting.getByPlaceholder('审批意见（驳回必填）').fill('未见破损实物，请拍照后重报');
+  await waiting.getByRole('button', { name: '驳回' }).click();
+  await expect(waiting).toHaveCount(0);
+  await page.getByText('已驳回', { exact: true }).click();
+  await expect(page.getByText('周药师：未见破损实物，请拍照后重报')).toBeVisible();
+
+  // 退货: receiving the box back asks first (it posts stock into the hub), then the request is done.
+  await openMenu(page, '退货', '退货');
+  const toReceive = page.locator('tr.ant-table-row').filter({ has: page.getByRole('button', { name: '确认收货' }) });
+  await expect(toReceive).toHaveCount(1);
+  await toReceive.getByRole('button', { name: '确认收货' }).click();
+  await expect(page.getByText('确认已收到退回的药品并入中心库？')).toBeVisible();
+  await confirmUntil(page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }), page.getByText('周药师', { exact: true }).first());
+  await expect(toReceive).toHaveCount(0);
+  await screenshot(page, 'daily-return-received-1366');
+  await page.context().close();
 });

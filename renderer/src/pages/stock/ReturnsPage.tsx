@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Input, Popconfirm, Segmented, Space, Table, Typography } from 'antd';
+import { Segmented, Table } from 'antd';
 import type { z } from 'zod';
 import type { returnDetail } from '../../../../shared/contract/stock';
 import { RETURN_REASON_LABELS } from '../../../../shared/stock';
@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
+import { DecisionCell } from './DecisionCell';
 import { NewLotAction } from './NewLotAction';
 
 type Return = z.infer<typeof returnDetail>;
@@ -18,7 +19,6 @@ export default function ReturnsPage() {
   const hub = role === 'pharmacist' || role === 'admin';
   const [kind, setKind] = useState<'clinic_to_hub' | 'hub_to_supplier'>('clinic_to_hub');
   const list = useApiQuery('returns.list', { kind });
-  const [notes, setNotes] = useState<Record<number, string>>({});
   const invalidates = ['returns.list', 'stock.onHand'] as const;
   const decide = useApiMutation('returns.decide', { invalidates: [...invalidates], success: '已处理' });
   const cancel = useApiMutation('returns.cancel', { invalidates: [...invalidates], success: '已撤回' });
@@ -65,32 +65,20 @@ export default function ReturnsPage() {
             title: '处理',
             key: 'ops',
             width: 300,
-            render: (_, r) =>
-              r.status !== 'submitted' ? (
-                <Typography.Text type="secondary">{r.decidedByName ? `${r.decidedByName}${r.decisionNote ? `：${r.decisionNote}` : ''}` : ''}</Typography.Text>
-              ) : hub ? (
-                <Space.Compact>
-                  <Input
-                    size="small"
-                    placeholder="说明（驳回必填）"
-                    value={notes[r.id] ?? ''}
-                    onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })}
-                    style={{ width: 130 }}
-                  />
-                  <Popconfirm title="确认已收到退回的药品并入中心库？" onConfirm={() => decide.mutate({ id: r.id, accept: true, note: notes[r.id] || null })}>
-                    <Button size="small" type="primary">
-                      确认收货
-                    </Button>
-                  </Popconfirm>
-                  <Button size="small" danger disabled={!notes[r.id]?.trim()} onClick={() => decide.mutate({ id: r.id, accept: false, note: notes[r.id] })}>
-                    驳回
-                  </Button>
-                </Space.Compact>
-              ) : (
-                <Button size="small" onClick={() => cancel.mutate({ id: r.id })}>
-                  撤回
-                </Button>
-              ),
+            render: (_, r) => (
+              <DecisionCell
+                waiting={r.status === 'submitted'}
+                decidedByName={r.decidedByName}
+                decisionNote={r.decisionNote}
+                mayDecide={hub}
+                notePlaceholder="说明（驳回必填）"
+                acceptLabel="确认收货"
+                acceptQuestion="确认已收到退回的药品并入中心库？"
+                onAccept={(note) => decide.mutate({ id: r.id, accept: true, note })}
+                onReject={(note) => decide.mutate({ id: r.id, accept: false, note })}
+                onCancel={() => cancel.mutate({ id: r.id })}
+              />
+            ),
           },
         ]}
       />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Input, Popconfirm, Segmented, Space, Table, Typography } from 'antd';
+import { Segmented, Table } from 'antd';
 import type { z } from 'zod';
 import type { writeoffDetail } from '../../../../shared/contract/stock';
 import { WRITEOFF_REASON_LABELS } from '../../../../shared/stock';
@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
+import { DecisionCell } from './DecisionCell';
 import { NewLotAction } from './NewLotAction';
 
 type Writeoff = z.infer<typeof writeoffDetail>;
@@ -18,7 +19,6 @@ export default function WriteoffsPage() {
   const approver = role === 'pharmacist' || role === 'admin';
   const [status, setStatus] = useState<'pending' | 'approved' | 'rejected' | 'cancelled' | undefined>('pending');
   const list = useApiQuery('writeoffs.list', { status });
-  const [notes, setNotes] = useState<Record<number, string>>({});
   const invalidates = ['writeoffs.list', 'stock.onHand'] as const;
   const decide = useApiMutation('writeoffs.decide', { invalidates: [...invalidates], success: '已处理' });
   const cancel = useApiMutation('writeoffs.cancel', { invalidates: [...invalidates], success: '已撤回' });
@@ -66,32 +66,20 @@ export default function WriteoffsPage() {
             title: '审批',
             key: 'ops',
             width: 300,
-            render: (_, w) =>
-              w.status !== 'pending' ? (
-                <Typography.Text type="secondary">{w.decidedByName ? `${w.decidedByName}${w.decisionNote ? `：${w.decisionNote}` : ''}` : ''}</Typography.Text>
-              ) : approver ? (
-                <Space.Compact>
-                  <Input
-                    size="small"
-                    placeholder="审批意见（驳回必填）"
-                    value={notes[w.id] ?? ''}
-                    onChange={(e) => setNotes({ ...notes, [w.id]: e.target.value })}
-                    style={{ width: 140 }}
-                  />
-                  <Popconfirm title="批准后立即扣减库存，确定？" onConfirm={() => decide.mutate({ id: w.id, approve: true, note: notes[w.id] || null })}>
-                    <Button size="small" type="primary">
-                      批准
-                    </Button>
-                  </Popconfirm>
-                  <Button size="small" danger disabled={!notes[w.id]?.trim()} onClick={() => decide.mutate({ id: w.id, approve: false, note: notes[w.id] })}>
-                    驳回
-                  </Button>
-                </Space.Compact>
-              ) : (
-                <Button size="small" onClick={() => cancel.mutate({ id: w.id })}>
-                  撤回
-                </Button>
-              ),
+            render: (_, w) => (
+              <DecisionCell
+                waiting={w.status === 'pending'}
+                decidedByName={w.decidedByName}
+                decisionNote={w.decisionNote}
+                mayDecide={approver}
+                notePlaceholder="审批意见（驳回必填）"
+                acceptLabel="批准"
+                acceptQuestion="批准后立即扣减库存，确定？"
+                onAccept={(note) => decide.mutate({ id: w.id, approve: true, note })}
+                onReject={(note) => decide.mutate({ id: w.id, approve: false, note })}
+                onCancel={() => cancel.mutate({ id: w.id })}
+              />
+            ),
           },
         ]}
       />
