@@ -28,7 +28,7 @@ test('the dashboard draws real charts and drills down to rows', async ({ page })
       }),
     )
     .toBeGreaterThan(1000);
-  expect(await page.locator('.echart canvas').count()).toBeGreaterThanOrEqual(6);
+  await expect.poll(() => page.locator('.echart canvas').count()).toBeGreaterThanOrEqual(6);
   await screenshot(page, 'supervision-dashboard');
 
   // A figure drills down to its rows.
