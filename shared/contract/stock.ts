@@ -578,7 +578,7 @@ export const stockApi = {
     write: true,
     input: z.object({
       poId: about(id, '采购订单：已发送或部分到货'),
-      invoiceNo: about(optionalText(40, '发票号'), '发票号（供应商对账单按它分组）'),
+      invoiceNo: about(optionalText(40, '发票号'), '发票号（配送企业对账单按它分组）'),
       invoiceDate: about(isoDate.nullish(), '发票日期；可省略或 null'),
       businessDate: about(businessDate, '入库日期'),
       note: about(optionalText(200, '备注'), '备注'),

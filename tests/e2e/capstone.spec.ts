@@ -478,7 +478,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await open(ph, `${url}stock/on-hand`, '库存查询');
   const amoxStock = ph.getByRole('row', { name: /阿莫西林胶囊/ }).first();
   await amoxStock.getByRole('button', { name: /展开/ }).click();
-  await ph.getByRole('row', { name: /A2603/ }).getByRole('button', { name: '退供应商' }).click();
+  await ph.getByRole('row', { name: /A2603/ }).getByRole('button', { name: '退配送企业' }).click();
   const back = ph.getByRole('dialog', { name: /退货给配送企业/ });
   await expect(back.getByText(GUOYAO)).toBeVisible();
   await back.getByLabel('数量（盒）').fill('1');
@@ -564,7 +564,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   const marchFinance = await contextAt(browser, MARCH);
   const fin = await marchFinance.newPage();
   await firstLogin(fin, url, 'caiwu');
-  await open(fin, `${url}settlement/suppliers?period=${MONTH}`, '供应商结算');
+  await open(fin, `${url}settlement/suppliers?period=${MONTH}`, '配送企业结算');
   await fin.getByRole('link', { name: GUOYAO }).click();
   await expect(fin.getByRole('heading', { name: `${GUOYAO} 对账单` })).toBeVisible();
   await fin.getByRole('button', { name: '登记付款' }).click();
@@ -655,7 +655,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     expect(counted[1].v).toBeGreaterThan(0);
 
     // The supplier's 往来对账单: received, returned, paid and the balance carried forward.
-    await open(page, `${url}settlement/suppliers?period=${MONTH}`, '供应商结算');
+    await open(page, `${url}settlement/suppliers?period=${MONTH}`, '配送企业结算');
     await page.getByRole('link', { name: GUOYAO }).click();
     await expect(page.getByRole('heading', { name: `${GUOYAO} 对账单` })).toBeVisible();
     await page.getByRole('button', { name: '打印 / PDF' }).click();

@@ -40,8 +40,8 @@ test('finance closes October after reading its checks, then settles a supplier',
   await expect(page.getByRole('row', { name: /2026年10月.*已结账.*孙会计/ })).toBeVisible();
   await screenshot(page, 'settlement-02-closed');
 
-  await openMenu(page, '供应商结算');
-  await expect(page.getByRole('heading', { name: '供应商结算' })).toBeVisible();
+  await openMenu(page, '配送企业结算');
+  await expect(page.getByRole('heading', { name: '配送企业结算' })).toBeVisible();
   await page.getByRole('link', { name: '国药控股青石医药有限公司' }).click();
   await expect(page.getByRole('heading', { name: '国药控股青石医药有限公司 对账单' })).toBeVisible();
   await screenshot(page, 'settlement-03-supplier');

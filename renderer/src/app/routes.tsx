@@ -129,7 +129,7 @@ export const SCREENS: Screen[] = [
   { path: '/stocktake', label: '本室盘点', reads: 'stocktakes.list', only: ['village_doctor'], element: <StocktakesPage />, group: 'stocktake' },
   { path: '/stocktake/accuracy', label: '账实相符率', reads: 'stocktakes.accuracy', element: <AccuracyPage />, group: 'stocktake' },
   { path: '/stocktake/:id', label: '盘点单', reads: 'stocktakes.get', element: <StocktakeDetailPage /> },
-  { path: '/settlement/suppliers', label: '供应商结算', reads: 'statements.suppliers', element: <SupplierSettlementPage />, group: 'settlement' },
+  { path: '/settlement/suppliers', label: '配送企业结算', reads: 'statements.suppliers', element: <SupplierSettlementPage />, group: 'settlement' },
   { path: '/settlement/clinics', label: '卫生室结算', reads: 'statements.clinic', element: <ClinicStatementsPage />, group: 'settlement' },
   { path: '/settlement/hub', label: '中心库进销存', reads: 'statements.hub', element: <HubStatementPage />, group: 'settlement' },
   { path: '/settlement/periods', label: '月结', reads: 'periods.list', element: <PeriodsPage />, group: 'settlement' },

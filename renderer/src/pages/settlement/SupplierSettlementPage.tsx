@@ -355,7 +355,7 @@ export default function SupplierSettlementPage() {
   });
   return (
     <Page
-      title="供应商结算"
+      title="配送企业结算"
       subTitle={
         <Space wrap>
           {periodTitle(period)} · 按月与配送企业对账、付款，期末应付结转下月

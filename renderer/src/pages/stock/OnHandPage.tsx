@@ -62,7 +62,7 @@ export default function OnHandPage() {
         ? []
         : [
             { action: 'writeoff', label: '报损' },
-            { action: 'return_to_supplier', label: '退供应商' },
+            { action: 'return_to_supplier', label: '退配送企业' },
           ];
     return [
       { action: 'writeoff', label: '报损' },
