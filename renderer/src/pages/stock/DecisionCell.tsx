@@ -6,26 +6,25 @@ import { Button, Input, Popconfirm, Space, Typography } from 'antd';
  * and their note; while it waits, a note with accept and 驳回 (a note required) for whoever decides, 撤回 for whoever
  * asked.
  */
-export function DecisionCell(props: {
-  waiting: boolean;
-  decidedByName: string | null;
-  decisionNote: string | null;
-  mayDecide: boolean;
+export interface DecisionWords {
   notePlaceholder: string;
   acceptLabel: string;
   /** The question asked before accepting (accepting posts stock). */
   acceptQuestion: string;
-  onAccept: (note: string | null) => void;
-  onReject: (note: string) => void;
+}
+
+export function DecisionCell(props: {
+  request: { decidedByName: string | null; decisionNote: string | null };
+  waiting: boolean;
+  mayDecide: boolean;
+  words: DecisionWords;
+  onDecide: (accept: boolean, note: string | null) => void;
   onCancel: () => void;
 }) {
   const [note, setNote] = useState('');
+  const { decidedByName, decisionNote } = props.request;
   if (!props.waiting)
-    return (
-      <Typography.Text type="secondary">
-        {props.decidedByName ? `${props.decidedByName}${props.decisionNote ? `：${props.decisionNote}` : ''}` : ''}
-      </Typography.Text>
-    );
+    return <Typography.Text type="secondary">{decidedByName ? `${decidedByName}${decisionNote ? `：${decisionNote}` : ''}` : ''}</Typography.Text>;
   if (!props.mayDecide)
     return (
       <Button size="small" onClick={props.onCancel}>
@@ -34,13 +33,13 @@ export function DecisionCell(props: {
     );
   return (
     <Space.Compact>
-      <Input size="small" placeholder={props.notePlaceholder} value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 140 }} />
-      <Popconfirm title={props.acceptQuestion} onConfirm={() => props.onAccept(note || null)}>
+      <Input size="small" placeholder={props.words.notePlaceholder} value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 140 }} />
+      <Popconfirm title={props.words.acceptQuestion} onConfirm={() => props.onDecide(true, note || null)}>
         <Button size="small" type="primary">
-          {props.acceptLabel}
+          {props.words.acceptLabel}
         </Button>
       </Popconfirm>
-      <Button size="small" danger disabled={!note.trim()} onClick={() => props.onReject(note)}>
+      <Button size="small" danger disabled={!note.trim()} onClick={() => props.onDecide(false, note)}>
         驳回
       </Button>
     </Space.Compact>

@@ -8,10 +8,12 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
-import { DecisionCell } from './DecisionCell';
+import { DecisionCell, type DecisionWords } from './DecisionCell';
 import { NewLotAction } from './NewLotAction';
 
 type Return = z.infer<typeof returnDetail>;
+
+const RECEIVE_WORDS: DecisionWords = { notePlaceholder: '说明（驳回必填）', acceptLabel: '确认收货', acceptQuestion: '确认已收到退回的药品并入中心库？' };
 
 /** Returns: clinic → hub requests waiting for the hub, and hub → supplier returns. Started from the stock screen. */
 export default function ReturnsPage() {
@@ -67,15 +69,11 @@ export default function ReturnsPage() {
             width: 300,
             render: (_, r) => (
               <DecisionCell
+                request={r}
                 waiting={r.status === 'submitted'}
-                decidedByName={r.decidedByName}
-                decisionNote={r.decisionNote}
                 mayDecide={hub}
-                notePlaceholder="说明（驳回必填）"
-                acceptLabel="确认收货"
-                acceptQuestion="确认已收到退回的药品并入中心库？"
-                onAccept={(note) => decide.mutate({ id: r.id, accept: true, note })}
-                onReject={(note) => decide.mutate({ id: r.id, accept: false, note })}
+                words={RECEIVE_WORDS}
+                onDecide={(accept, note) => decide.mutate({ id: r.id, accept, note })}
                 onCancel={() => cancel.mutate({ id: r.id })}
               />
             ),

@@ -8,10 +8,12 @@ import { Page } from '../../components/Page';
 import { Money, StatusTag, formatDateTime } from '../../components/format';
 import { LotLinesTable } from '../../components/LotLinesTable';
 import { useSession } from '../../stores/session';
-import { DecisionCell } from './DecisionCell';
+import { DecisionCell, type DecisionWords } from './DecisionCell';
 import { NewLotAction } from './NewLotAction';
 
 type Writeoff = z.infer<typeof writeoffDetail>;
+
+const APPROVE_WORDS: DecisionWords = { notePlaceholder: '审批意见（驳回必填）', acceptLabel: '批准', acceptQuestion: '批准后立即扣减库存，确定？' };
 
 /** Write-offs: requested where the stock is (from the stock screen), approved by the pharmacist. */
 export default function WriteoffsPage() {
@@ -68,15 +70,11 @@ export default function WriteoffsPage() {
             width: 300,
             render: (_, w) => (
               <DecisionCell
+                request={w}
                 waiting={w.status === 'pending'}
-                decidedByName={w.decidedByName}
-                decisionNote={w.decisionNote}
                 mayDecide={approver}
-                notePlaceholder="审批意见（驳回必填）"
-                acceptLabel="批准"
-                acceptQuestion="批准后立即扣减库存，确定？"
-                onAccept={(note) => decide.mutate({ id: w.id, approve: true, note })}
-                onReject={(note) => decide.mutate({ id: w.id, approve: false, note })}
+                words={APPROVE_WORDS}
+                onDecide={(approve, note) => decide.mutate({ id: w.id, approve, note })}
                 onCancel={() => cancel.mutate({ id: w.id })}
               />
             ),
