@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Col, Modal, Result, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { CATALOG_COLUMNS } from '../../../../shared/catalogColumns';
 import type { ImportMapping, ImportPreview } from '../../../../shared/contract/catalog';
@@ -6,6 +6,8 @@ import type { MethodOutput } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
 import { useImportFlow } from '../../components/import/useImportFlow';
+import { useFileSender } from '../../components/import/useFileSender';
+import { downloadFile } from '../../components/download';
 
 type CommitResult = MethodOutput<'catalog.importCommit'>;
 
@@ -56,6 +58,25 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
     // Other sheets may have their columns elsewhere: the headers are read again.
     void choose(file.picked);
   };
+  const send = useFileSender();
+  const [downloading, setDownloading] = useState(false);
+  const [downloadProblem, setDownloadProblem] = useState<string | null>(null);
+  /** 下载错误数据: the failing rows as they were in the file, with 错误原因 (checked again on the server, same mapping). */
+  const downloadFailingRows = async () => {
+    if (!file || !preview) return;
+    setDownloading(true);
+    setDownloadProblem(null);
+    try {
+      const f = await send('catalog.importErrorsExport', file.picked);
+      downloadFile(
+        await call('catalog.importErrorsExport', { file: f, mapping: preview.mapping, sheets: sheets.current, skipHiddenRows: skipHiddenRows.current }),
+      );
+    } catch (err) {
+      setDownloadProblem((err as Error).message);
+    } finally {
+      setDownloading(false);
+    }
+  };
   const taken = preview?.sheets.filter((s) => s.taken) ?? [];
   const leftOut = preview?.sheets.filter((s) => !s.taken) ?? [];
   const manySheets = taken.length > 1;
@@ -83,7 +104,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
   ) : null;
 
   return (
-    <Modal open={open} title="导入药品目录" width={1000} onCancel={close} footer={footer} destroyOnHidden maskClosable={false}>
+    <Modal open={open} title="导入药品目录（Excel）" width={1000} onCancel={close} footer={footer} destroyOnHidden maskClosable={false}>
       {result ? (
         <Result
           status={result.skippedRows ? 'warning' : 'success'}
@@ -192,7 +213,17 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
               type="error"
               showIcon
               title={`文件中有 ${preview.errorRowCount} 行共 ${preview.errorCount} 处错误`}
-              description="请按下面的行号和列修正文件后重新选择；或者确认后“只导入无错误的行”，有错误的行不会被导入。"
+              description={
+                <>
+                  请按下面的行号和列修正文件后重新选择；或者确认后“只导入无错误的行”，有错误的行不会被导入。
+                  {downloadProblem && <Typography.Text type="danger"> {downloadProblem}</Typography.Text>}
+                </>
+              }
+              action={
+                <Button size="small" loading={downloading} disabled={busy !== null} onClick={() => void downloadFailingRows()}>
+                  下载错误数据
+                </Button>
+              }
             />
           ) : preview.totalRows > 0 && !canImport ? (
             <Alert style={{ marginBottom: 12 }} type="info" showIcon title="文件中的药品与系统中完全一致，没有需要导入的内容。" />
