@@ -183,3 +183,68 @@ describe('catalog import: 下载错误数据', () => {
     expect(ws.rowCount).toBe(3);
   });
 });
+
+describe('catalog import: values as people type them (issue 18 item 7)', () => {
+  const HEADER = [
+    '药品代码',
+    '注册名称',
+    '商品名称',
+    '注册剂型',
+    '注册规格',
+    '最小包装数量',
+    '最小制剂单位',
+    '最小包装单位',
+    '药品企业',
+    '批准文号',
+    '甲乙类',
+    '集采前参考价(元/包装)',
+  ];
+  const maker = '某药业有限公司';
+  // Each row: code, name, trade name, form, spec, pack size, unit, pack unit, maker, approval no, class, price.
+  const ROWS: (string | number | null)[][] = [
+    ['ＸＪ01CAA040A001010101001', '维Ｃ银翘片Ⅱ', 'null', '片剂', '0.5g', '２４', '片', '盒', maker, '国药准字Ｈ20003263', 'Ａ', '１２.５'],
+    ['XJ01CAA040A001010101002', 'µ-滴剂', '无', '滴剂', '10ml', '24.0', '瓶', '盒', maker, '—', '乙类(限工伤)', '1,234.5'],
+    ['XJ01CAA040A001010101003', '阿莫西林胶囊', '—', '胶囊剂', '0.25g', '1,000', '粒', '瓶', maker, null, '医保甲类', '¥12.5'],
+    ['XJ01CAA040A001010101004', '头孢呋辛酯片', null, '片剂', '0.25g', '24片', '片', '盒', maker, null, 'B', '12.5元'],
+    ['xj01caa040a001010101005', '布洛芬缓释胶囊', null, '胶囊剂', '0.3g', '24粒/盒', '粒', '盒', maker, null, '甲', null],
+    // A unit that is not the row's own: refused, quoting the value.
+    ['XJ01CAA040A001010101006', '硝苯地平片', null, '片剂', '10mg', '24片', '粒', '盒', maker, null, '甲类', null],
+  ];
+
+  async function valuesFile() {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('目录');
+    ws.addRow(HEADER);
+    for (const r of ROWS) ws.addRow(r);
+    return { filename: '目录.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') };
+  }
+
+  it('reads full-width, thousands, ".0", own-unit suffixes, 甲乙类 forms and empty markers; names keep Ⅱ and µ', async () => {
+    const file = await valuesFile();
+    const p = await hub.admin.call('catalog.importPreview', { file });
+    expect(p.errors).toEqual([
+      { sheet: '目录', row: 7, column: 'F 列（最小包装数量）', reason: '“24片”中的单位“片”与最小单位“粒”不一致（最小包装数量：每个包装含多少最小单位）' },
+    ]);
+    const warned = p.warnings.map((w) => `${w.row} ${w.column} ${w.reason}`);
+    expect(warned).toEqual(
+      expect.arrayContaining([
+        '5 F 列（最小包装数量） “24片”：去掉了单位“片”（与最小单位相同）',
+        '6 F 列（最小包装数量） “24粒/盒”：去掉了“粒/盒”（与最小单位、包装单位相同）',
+        '3 F 列（最小包装数量） “24.0”：去掉了末尾的“.0”',
+        '4 F 列（最小包装数量） “1,000”：去掉了千位分隔符',
+      ]),
+    );
+    await hub.admin.call('catalog.importCommit', { file, mapping: p.mapping, mode: 'cleanRowsOnly' });
+    const rows = sql(
+      hub.runtime.app.readDb,
+      'SELECT nhsa_code AS code, generic_name AS name, trade_name AS trade, pack_size AS packSize, insurance_class AS ins, reference_price AS price, approval_no AS approvalNo FROM drugs ORDER BY nhsa_code',
+    ).all();
+    expect(rows).toEqual([
+      { code: 'XJ01CAA040A001010101001', name: '维C银翘片Ⅱ', trade: null, packSize: 24, ins: 'A', price: 12_500_000, approvalNo: '国药准字H20003263' },
+      { code: 'XJ01CAA040A001010101002', name: 'µ-滴剂', trade: null, packSize: 24, ins: 'B', price: 1_234_500_000, approvalNo: null },
+      { code: 'XJ01CAA040A001010101003', name: '阿莫西林胶囊', trade: null, packSize: 1000, ins: 'A', price: 12_500_000, approvalNo: null },
+      { code: 'XJ01CAA040A001010101004', name: '头孢呋辛酯片', trade: null, packSize: 24, ins: 'B', price: 12_500_000, approvalNo: null },
+      { code: 'XJ01CAA040A001010101005', name: '布洛芬缓释胶囊', trade: null, packSize: 24, ins: 'A', price: null, approvalNo: null },
+    ]);
+  });
+});
