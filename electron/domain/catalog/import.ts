@@ -246,7 +246,7 @@ function rowEvaluator(db: ReadDb, file: ResolvedFile) {
       }
       if (cell.warning) warn(f, cell.warning);
       // A number as shown (15 digits, no float noise) where the field is text.
-      return { ok: true, value: cell.kind === 'number' && f !== 'packSize' && !PRICE_OR_QTY.has(f) ? cell.text : cell.value, raw: cell.text.trim() };
+      return { ok: true, value: cell.kind === 'number' && !PRICE_OR_QTY.has(f) ? cell.text : cell.value, raw: cell.text.trim() };
     };
     const noted = (f: ImportField, rawText: string, notes: string[]) => {
       if (!notes.length) return;

@@ -104,8 +104,6 @@ export interface TakenSheet {
 export interface ResolvedFile {
   mapping: ImportMapping;
   taken: TakenSheet[];
-  /** More than one sheet taken: messages name the sheet. */
-  manySheets: boolean;
 }
 
 /**
@@ -122,7 +120,7 @@ export function resolveFile(wb: CatalogWorkbook, given: ImportMapping | undefine
     const data = dataRows(p.sheet, { ...p.mapping, columns }, { skipHidden: wb.choices.skipHiddenRows });
     return { sheet: p.sheet, plan: p, columns, data };
   });
-  return { mapping, taken, manySheets: taken.length > 1 };
+  return { mapping, taken };
 }
 
 function firstColumns(mapping: ImportMapping): Partial<Record<ImportField, number>> {
