@@ -237,11 +237,12 @@ export const importMapping = z
 export type ImportMapping = z.infer<typeof importMapping>;
 
 export const importIssue = z.object({
+  sheet: out.text('工作表名称'),
   /** Row number as the spreadsheet shows it. */
   row: out.int('行号，与 Excel 中显示的一致'),
-  /** Column name as in the file's header (or the field's name when the column is missing). */
-  column: out.text('列名：文件表头中的名称（没有该列时为字段名）'),
-  reason: out.text('错误原因（中文）'),
+  /** Column letter and header as in the file (or the field's export header when the column is missing). */
+  column: out.text('列：字母和表头，如“F 列（最小包装数量）”；没有该列时为字段的列名'),
+  reason: out.text('原因（中文），引用单元格中的原值'),
 });
 export type ImportIssue = z.infer<typeof importIssue>;
 
@@ -251,18 +252,37 @@ const IMPORT_ROLES = EDITORS;
 export const MAX_REPORTED_ISSUES = 10_000;
 
 const importSource = {
-  file: fileInputAbout('Excel 工作簿（.xlsx），最大 64 MiB'),
-  /** Worksheet name; the first sheet with recognisable headers when absent. */
-  sheet: z.string().max(100).optional().describe('工作表名称；省略 = 前 10 行中有可识别表头的第一张表'),
+  file: fileInputAbout(
+    '药品目录表格：Excel（.xlsx、.xls）、WPS（.et）、OpenDocument（.ods）、Excel 2003 XML、网页格式 .xls 或 CSV（UTF-8 或 GBK），按内容识别，最大 64 MiB',
+  ),
+  sheets: z
+    .array(z.string().max(100))
+    .max(100)
+    .optional()
+    .describe('要导入的工作表名称；省略 = 自动选择表头可识别字段最多的工作表（及表头相同的其他工作表），其余的在预览中列出原因'),
+  skipHiddenRows: z.boolean().default(false).describe('跳过文件中隐藏的行（手动隐藏或被筛选隐藏）；false = 照常导入，预览中列出'),
 };
 
 const importAction = z
   .enum(['new', 'update', 'unchanged', 'error'])
   .describe(`该行的结果。${valuesText({ new: '新增药品（编码不存在）', update: '更新已有药品', unchanged: '与现有资料相同', error: '有错误' })}`);
 
+const sheetRef = { sheet: out.text('工作表'), row: out.int('行号') };
+
 export const importPreview = z.object({
-  sheet: out.text('读取的工作表'),
-  sheets: z.array(z.string()).describe('工作簿中全部工作表的名称'),
+  sheet: out.text('读取的（第一张）工作表'),
+  sheets: z
+    .array(
+      z.object({
+        name: out.text('工作表名称'),
+        taken: out.flag('导入这张表'),
+        hidden: out.flag('工作簿中隐藏的表'),
+        headerRow: out.int('表头所在的行号；null = 没有找到表头').nullable(),
+        rows: out.count('行数'),
+        reason: out.text('没有导入的原因；null = 导入').nullable(),
+      }),
+    )
+    .describe('工作簿中的每张工作表'),
   headerRow: out.int('表头所在的行号（Excel 行号）'),
   columns: z
     .array(
@@ -271,13 +291,15 @@ export const importPreview = z.object({
         letter: out.text('列字母，如 A、AB'),
         header: out.text('表头文字（空列为空串）'),
         samples: z.array(z.string()).describe('前 3 个数据行中该列的非空文字'),
+        hidden: out.flag('文件中隐藏的列'),
+        passedOver: out.text('表头也对应某字段、但选用了另一列时的原因；null = 没有').nullable(),
       }),
     )
-    .describe('表头的每一列'),
+    .describe('表头的每一列（第一张导入的工作表）'),
   mapping: about(importMapping, '使用的列映射（未给 mapping 时为按表头自动识别的建议）'),
   /** Fields a new drug needs that no column is mapped to. */
   missingRequired: z.array(importField).describe('新增药品必须有、但没有映射到任何列的字段'),
-  totalRows: out.count('表头下的数据行'),
+  totalRows: out.count('表头下的数据行（不含已忽略的行和重复行）'),
   newCount: out.count('将新增的药品'),
   updatedCount: out.count('将更新的药品'),
   unchangedCount: out.count('资料不变的行'),
@@ -287,6 +309,7 @@ export const importPreview = z.object({
   rows: z
     .array(
       z.object({
+        sheet: out.text('工作表'),
         row: out.int('Excel 行号'),
         action: importAction,
         nhsaCode: out.text('医保编码（规范化后；有错误时为原文）'),
@@ -297,6 +320,18 @@ export const importPreview = z.object({
       }),
     )
     .describe('样例行，最多 200 行，有错误的在前'),
+  format: out.text('读出的文件格式，如 Excel 97-2003 工作簿（.xls）'),
+  encoding: out.text('文本文件的编码，如 GB18030；null = 不是文本文件').nullable(),
+  warningCount: out.count('提示总数'),
+  warnings: z
+    .array(importIssue)
+    .describe('提示（不阻止导入），最多 10000 条：读取时做的改动（去掉与最小单位相同的单位、全角改半角、“无”按空值）、规格或名称中的日期、完全相同的重复行'),
+  ignored: z
+    .array(z.object({ ...sheetRef, label: out.text('为什么不是数据：空行、合计行、注释行、签名行等'), text: out.text('该行的文字（截短）') }))
+    .describe('不是数据的行（已忽略，不计错误）'),
+  duplicates: z.array(z.object({ ...sheetRef, sameAs: out.int('与之完全相同的前一行') })).describe('与前面某行完全相同的行：只导入一次'),
+  hiddenRows: z.array(z.object(sheetRef)).describe('文件中隐藏的数据行（手动或被筛选隐藏）'),
+  hiddenRowsSkipped: out.flag('隐藏的行不导入（skipHiddenRows）'),
 });
 export type ImportPreview = z.infer<typeof importPreview>;
 
@@ -417,6 +452,20 @@ export const catalogApi = {
     output: z.object({
       filename: out.text('文件名：药品目录-YYYYMMDD.xlsx'),
       base64: out.text('Excel 文件内容，base64'),
+    }),
+  }),
+  'catalog.importErrorsExport': defineMethod({
+    summary:
+      '下载导入文件中有错误的行（下载错误数据）：按文件原样（原表头、原列位置、原值），每张导入的工作表一页，末尾加“原行号”“错误原因”两列；改正后可直接重新导入。不修改数据',
+    access: IMPORT_ROLES,
+    write: false,
+    maxBodyBytes: WORKBOOK_BYTES,
+    maxUploadBytes: WORKBOOK_BYTES,
+    input: z.object({ ...importSource, mapping: about(importMapping.optional(), '与预览相同的列映射；省略 = 按表头自动识别') }),
+    output: z.object({
+      filename: out.text('文件名：原文件名-错误数据.xlsx'),
+      base64: out.text('Excel 文件内容，base64'),
+      rows: out.count('写入的有错误的行'),
     }),
   }),
 };

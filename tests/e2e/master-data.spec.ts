@@ -141,7 +141,8 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   await expect(dialog.getByText('文件中有 1 行共 1 处错误')).toBeVisible();
   const errorRow = dialog.getByRole('row', { name: /最小包装数量/ });
   await expect(errorRow).toContainText('4');
-  await expect(errorRow).toContainText('应为整数');
+  await expect(errorRow).toContainText('F 列（最小包装数量）');
+  await expect(errorRow).toContainText('“二十”不是数字');
   await expect(dialog.getByRole('button', { name: '导入全部 5 行' })).toBeDisabled();
   await screenshot(page, 'master-01-import-preview');
   // The column mapping shows how the national column names were understood.

@@ -7,7 +7,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql, type ReadDb } from '../../electron/db/database';
 import { commitImport, NAMES_PER_TRANSACTION, parseCatalogWorkbook } from '../../electron/domain/catalog/import';
-import { suggestMapping } from '../../electron/domain/catalog/workbook';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { createTestHub, type TestHub } from '../helpers/runtime';
 
@@ -26,7 +25,7 @@ async function catalogFile(rows: number, seed: number) {
   const data = await catalogRowsWorkbook(generateCatalogRows(rows, seed));
   const file = { filename: `目录-${rows}.xlsx`, base64: data.toString('base64') };
   const wb = await parseCatalogWorkbook({ filename: file.filename, bytes: data });
-  return { file, wb, mapping: suggestMapping(wb.headers) };
+  return { file, wb, mapping: wb.suggested };
 }
 
 /** Everything an import writes: the drugs and the search index, without row ids. */

@@ -31,6 +31,8 @@ const HEADERS = [
   '追溯码前缀',
 ];
 type Row = (string | number | null)[];
+/** A column of HEADERS as messages name it: letter and header. */
+const col = (header: string) => `${String.fromCharCode(65 + HEADERS.indexOf(header))} 列（${header}）`;
 
 async function workbook(rows: Row[], headers: string[] = HEADERS, opts: { title?: string; sheet?: string } = {}) {
   const wb = new ExcelJS.Workbook();
@@ -239,18 +241,18 @@ describe('catalog import: a malformed workbook', () => {
   ];
 
   const expected = [
-    { row: 3, column: '药品代码', reason: /应以 X（西药）或 Z（中成药）开头/ },
-    { row: 4, column: '批准文号', reason: /8 位数字/ },
-    { row: 5, column: '最小包装数量', reason: /应为整数/ },
-    { row: 5, column: '甲乙类', reason: /无法识别“丁类”/ },
-    { row: 6, column: '药品代码', reason: /与第 2 行的药品代码重复/ },
-    { row: 7, column: '注册名称', reason: /通用名不能为空/ },
-    { row: 8, column: '集采批次', reason: /非集采药品不应填写集采批次/ },
-    { row: 8, column: '中选价格(元/包装)', reason: /非集采药品不应填写中选价格/ },
-    { row: 9, column: '中选价格(元/包装)', reason: /最多保留 4 位小数/ },
-    { row: 9, column: '默认配送企业', reason: /“不存在的医药公司”未登记/ },
-    { row: 9, column: '中心库上限(最小单位)', reason: /上限不能小于下限/ },
-    { row: 9, column: '追溯码前缀', reason: /7 位数字/ },
+    { row: 3, column: col('药品代码'), reason: /应以 X（西药）或 Z（中成药）开头/ },
+    { row: 4, column: col('批准文号'), reason: /8 位数字/ },
+    { row: 5, column: col('最小包装数量'), reason: /^“二十四”不是数字/ },
+    { row: 5, column: col('甲乙类'), reason: /无法识别“丁类”/ },
+    { row: 6, column: col('药品代码'), reason: /与第 2 行的药品代码重复/ },
+    { row: 7, column: col('注册名称'), reason: /通用名不能为空/ },
+    { row: 8, column: col('集采批次'), reason: /非集采药品不应填写集采批次/ },
+    { row: 8, column: col('中选价格(元/包装)'), reason: /非集采药品不应填写中选价格/ },
+    { row: 9, column: col('中选价格(元/包装)'), reason: /最多保留 4 位小数/ },
+    { row: 9, column: col('默认配送企业'), reason: /“不存在的医药公司”未登记/ },
+    { row: 9, column: col('中心库上限(最小单位)'), reason: /上限不能小于下限/ },
+    { row: 9, column: col('追溯码前缀'), reason: /7 位数字/ },
   ];
 
   it('reports every problem with row, column and reason, and changes nothing', async () => {
@@ -281,7 +283,7 @@ describe('catalog import: a malformed workbook', () => {
     const err = await pharmacist.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e) => e);
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toMatch(/7 行共 12 处错误，整个文件未导入/);
-    expect(err.issues[0]).toEqual({ path: '第3行·药品代码', message: expect.stringMatching(/开头/) });
+    expect(err.issues[0]).toEqual({ path: `药品·第3行·${col('药品代码')}`, message: expect.stringMatching(/“YJ01CAA040E001010101446”：.*开头/) });
     expect(snapshot()).toEqual(before);
     const audited = hub.runtime.app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as {
       n: number;
@@ -395,7 +397,7 @@ describe('catalog import: updates by NHSA code', () => {
       .run(drug.id);
     const changed = await workbook([[...amoxicillin.slice(0, 5), 36, ...amoxicillin.slice(6)]]);
     const p2 = await pharmacist.call('catalog.importPreview', { file: changed });
-    expect(p2.errors).toEqual([{ row: 2, column: '最小包装数量', reason: expect.stringMatching(/已有请领、采购或入库记录/) }]);
+    expect(p2.errors).toEqual([{ sheet: '药品', row: 2, column: col('最小包装数量'), reason: expect.stringMatching(/已有请领、采购或入库记录/) }]);
   });
 });
 
@@ -414,7 +416,7 @@ describe('catalog import: columns and files', () => {
     expect(preview.columns.map((c) => c.header)).toEqual(headers);
     expect(preview.columns[0]).toMatchObject({ index: 1, letter: 'A', samples: ['XJ01DBA001A001010100002'] });
     await expect(pharmacist.call('catalog.importPreview', { file, mapping: { ...mapping, spec: 3 } })).rejects.toMatchObject({
-      message: expect.stringMatching(/第 C 列同时对应了“剂型”和“规格”/),
+      message: expect.stringMatching(/C 列同时对应了“剂型”和“规格”/),
     });
   });
 
@@ -426,16 +428,16 @@ describe('catalog import: columns and files', () => {
     expect(preview.errors[0].reason).toBe('新增药品必须有剂型（没有对应的列）');
   });
 
-  it('refuses files that are not .xlsx workbooks, or have no header, in Chinese', async () => {
-    const notXlsx = { filename: '目录.xls', base64: Buffer.from('D0CF11E0A1B11AE1', 'hex').toString('base64') };
-    await expect(pharmacist.call('catalog.importPreview', { file: notXlsx })).rejects.toMatchObject({
+  it('refuses files that are not spreadsheets, or broken, or have no header, in Chinese naming the file', async () => {
+    const brokenXls = { filename: '目录.xls', base64: Buffer.from('D0CF11E0A1B11AE1', 'hex').toString('base64') };
+    await expect(pharmacist.call('catalog.importPreview', { file: brokenXls })).rejects.toMatchObject({
       code: 'VALIDATION',
-      message: expect.stringMatching(/不支持旧版 \.xls/),
+      message: expect.stringMatching(/^目录\.xls：/),
     });
     const garbage = { filename: 'x.xlsx', base64: Buffer.from('PK\x03\x04garbage').toString('base64') };
     await expect(pharmacist.call('catalog.importPreview', { file: garbage })).rejects.toMatchObject({
       code: 'VALIDATION',
-      message: expect.stringMatching(/无法读取该文件/),
+      message: expect.stringMatching(/^x\.xlsx：/),
     });
     const noHeader = await workbook([['a', 'b']], ['甲', '乙']);
     await expect(pharmacist.call('catalog.importPreview', { file: noHeader })).rejects.toMatchObject({

@@ -16,10 +16,12 @@ import {
   type DrugRecord,
 } from './drugs';
 import { rankedDrugIds, searchDrugs } from './search';
-import { commitOffThread, previewOffThread } from './off-thread';
+import { commitOffThread, failingRowsOffThread, previewOffThread } from './off-thread';
 import { exportCatalog } from './export';
 import { bookSight } from '../stocktake/blind';
 import { receivedBytes } from '../uploaded-file';
+import type { FileInput } from '../../../shared/contract/common';
+import { readUploadedWorkbook } from '../uploaded-workbook';
 
 /** A store the caller may see stock of: a village doctor only their own clinic's store. */
 function checkStore(ctx: HandlerContext, storeId: number | undefined): number | null {
@@ -85,6 +87,16 @@ function currentRecord(db: ReadDb, id: number): DrugRecord {
 
 /** Listing with q: the search's ranking decides the order; this many matches at most. */
 const LIST_SEARCH_CAP = 2000;
+
+/**
+ * The uploaded catalog file read once per hub (lib/sheets' worker, cached by SHA-256: the preview, a remap and the
+ * commit share the parse), handed to the import's worker as the compact model with the user's sheet choices.
+ */
+async function readCatalogUpload(ctx: HandlerContext, input: { file: FileInput; sheets?: string[]; skipHiddenRows: boolean }) {
+  const file = await receivedBytes(ctx, input.file);
+  const { workbook } = await readUploadedWorkbook(ctx.hub, file);
+  return { filename: file.filename, workbook: workbook.data, choices: { sheets: input.sheets, skipHiddenRows: input.skipHiddenRows } };
+}
 
 function exportFilename(today: string): string {
   return `药品目录-${today.replace(/-/g, '')}.xlsx`;
@@ -180,7 +192,7 @@ export const catalogHandlers = defineHandlers({
 
   'catalog.importPreview': {
     // Reading and checking 150,000 rows takes seconds: on a worker (off-thread.ts), never on the server's thread.
-    async: async (ctx, input) => previewOffThread(ctx.hub, { file: await receivedBytes(ctx, input.file), sheet: input.sheet, mapping: input.mapping }),
+    async: async (ctx, input) => previewOffThread(ctx.hub, { ...(await readCatalogUpload(ctx, input)), mapping: input.mapping }),
   },
 
   'catalog.importCommit': {
@@ -188,8 +200,7 @@ export const catalogHandlers = defineHandlers({
     // audit row) on a worker with a connection of its own; this thread's writes wait at the hub's write gate.
     offThread: async (ctx, input, audit) =>
       commitOffThread(ctx.hub, {
-        file: await receivedBytes(ctx, input.file),
-        sheet: input.sheet,
+        ...(await readCatalogUpload(ctx, input)),
         mapping: input.mapping,
         mode: input.mode,
         nowMs: ctx.now.getTime(),
@@ -201,6 +212,15 @@ export const catalogHandlers = defineHandlers({
     async: async (ctx, input) => {
       const data = await exportCatalog(ctx.db, { includeInactive: input.includeInactive });
       return { filename: exportFilename(ctx.today), base64: data.toString('base64') };
+    },
+  },
+
+  'catalog.importErrorsExport': {
+    async: async (ctx, input) => {
+      const read = await readCatalogUpload(ctx, input);
+      const { data, rows } = await failingRowsOffThread(ctx.hub, { ...read, mapping: input.mapping });
+      const stem = read.filename.replace(/\.[^.]*$/, '') || '药品目录';
+      return { filename: `${stem}-错误数据.xlsx`, base64: Buffer.from(data).toString('base64'), rows };
     },
   },
 });

@@ -4,7 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
-import { commitImport, indexNamesAhead, parseCatalogWorkbook, previewImport } from './import';
+import { Workbook } from '../../lib/sheets/model';
+import { commitImport, indexNamesAhead, previewImport } from './import';
+import { planCatalogWorkbook } from './sheet-file';
+import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
 
 const port = parentPort!;
@@ -30,24 +33,21 @@ async function gated<T>(write: () => T): Promise<T> {
   }
 }
 
-/** workerData's structured clone turns the hub's Buffer into a plain Uint8Array: a Buffer again, no copy. */
-const fileOf = (job: CatalogImportJob) => {
-  const b = job.file.bytes as Uint8Array;
-  return { filename: job.file.filename, bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
-};
+/** The workbook the hub read, rebuilt over the cloned arrays (nothing parsed again), its sheets planned. */
+const workbookOf = (job: CatalogImportJob) => planCatalogWorkbook(job.filename, new Workbook(job.workbook), job.choices);
 
 async function run(job: CatalogImportJob): Promise<unknown> {
-  if (job.kind === 'preview') {
-    const wb = await parseCatalogWorkbook(fileOf(job), job.sheet);
+  if (job.kind === 'preview' || job.kind === 'errors') {
+    const wb = workbookOf(job);
     const db = openDatabase(job.dbFile, { readonly: true });
     try {
-      return previewImport(db, wb, job.mapping);
+      return job.kind === 'preview' ? previewImport(db, wb, job.mapping) : await failingRowsWorkbook(db, wb, job.mapping);
     } finally {
       db.close();
     }
   }
   progress({ phase: 'reading', done: 0, total: 0 });
-  const wb = await parseCatalogWorkbook(fileOf(job), job.sheet);
+  const wb = workbookOf(job);
   const db: WriteDb = openDatabase(job.dbFile);
   try {
     progress({ phase: 'indexing', done: 0, total: 0 });
@@ -62,7 +62,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
             ...job.audit,
             now,
             outcome: 'ok',
-            target: `catalog-import:${job.file.filename}`,
+            target: `catalog-import:${job.filename}`,
             details: { mode: job.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows },
           });
           return result;

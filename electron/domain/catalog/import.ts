@@ -2,52 +2,61 @@ import { sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { CATALOG_COLUMNS, COLUMN_BY_FIELD, columnLetter, IMPORT_FIELDS, type ImportField } from '../../../shared/catalogColumns';
 import { drugRuleProblems, MAX_REPORTED_ISSUES, type ImportIssue, type ImportMapping, type ImportPreview } from '../../../shared/contract/catalog';
-import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../../../shared/drugCodes';
+import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, tracePrefixProblem } from '../../../shared/drugCodes';
 import { normalizeCreditCode } from '../../../shared/creditCode';
 import { normalizeGtin } from '../../../shared/traceCodes';
 import { parseYuanToUnitPrice } from '../../../shared/money';
+import { normalizeCode, normalizeText, parseDecimalText, parseInsuranceClass, parseWholeNumber, type CellInput } from '../../../shared/sheet-values';
+import { readFieldCell } from '../../lib/sheets/cells';
+import { Workbook } from '../../lib/sheets/model';
+import { readWorkbookData } from '../../lib/sheets/read';
+import { limitsWith } from '../../lib/sheets/limits';
+import { isSheetFileRefused } from '../../lib/sheets/errors';
 import { changedKeys, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
 import { ensureSearchName, knownSearchNames } from './searchIndex';
 import type { ReceivedFile } from '../uploaded-file';
-import { cellText, findHeader, readWorkbook, suggestMapping, type Cell, type SheetRows } from './workbook';
+import {
+  fieldColumnName,
+  formatLabelOf,
+  planCatalogWorkbook,
+  resolveFile,
+  SPEC_BY_FIELD,
+  type CatalogReadChoices,
+  type CatalogWorkbook,
+  type ResolvedFile,
+  type TakenSheet,
+} from './sheet-file';
 
 /**
  * Catalog import: a workbook's rows become drugs, matched by NHSA code (new code → new drug, known
  * code → update of the mapped columns only; unmapped columns keep what the hub has). Every problem is
- * reported as row, column and reason. Nothing is written unless the caller commits, and a commit is
- * one transaction: with mode 'all' any problem refuses the whole file.
+ * reported as sheet, row, column (letter and header) and reason quoting the value. Nothing is written unless the
+ * caller commits, and a commit is one transaction: with mode 'all' any problem refuses the whole file.
  */
 
-export interface ParsedWorkbook {
-  filename: string;
-  sheet: SheetRows;
-  sheets: string[];
-  headerIndex: number;
-  headers: string[];
-}
+export type ParsedWorkbook = CatalogWorkbook;
 
-export async function parseCatalogWorkbook(file: ReceivedFile, sheetName?: string): Promise<ParsedWorkbook> {
-  const sheets = await readWorkbook(file.bytes, file.filename);
-  if (sheetName && !sheets.some((s) => s.name === sheetName)) throw new AppError('VALIDATION', `工作簿中没有名为“${sheetName}”的工作表`);
-  const guess = findHeader(sheets, sheetName);
-  if (!guess) {
-    throw new AppError(
-      'VALIDATION',
-      `没有找到表头：前 10 行中应有一行列名，如“${CATALOG_COLUMNS.slice(0, 5)
-        .map((c) => c.header)
-        .join('”“')}”……`,
-    );
+/** Reads the file on this thread (tests, tools; the app reads through the hub's cache on lib/sheets' worker). */
+export async function parseCatalogWorkbook(file: ReceivedFile, choices: CatalogReadChoices = {}): Promise<ParsedWorkbook> {
+  try {
+    const data = await readWorkbookData(file.bytes, limitsWith());
+    return planCatalogWorkbook(file.filename, new Workbook(data), choices);
+  } catch (err) {
+    if (isSheetFileRefused(err)) throw new AppError(err.appCode, `${file.filename}：${err.message}`);
+    throw err;
   }
-  return { filename: file.filename, sheet: guess.sheet, sheets: sheets.map((s) => s.name), headerIndex: guess.headerIndex, headers: guess.headers };
 }
 
 type Outcome = {
+  taken: TakenSheet;
   row: number;
   action: 'new' | 'update' | 'unchanged' | 'error';
   record: DrugRecord | null;
   existingId: number | null;
   changes: (keyof DrugRecord)[];
   issues: ImportIssue[];
+  /** What was read other than typed (a unit dropped, full-width folded, a date in 规格): said, not refused. */
+  warnings: ImportIssue[];
 };
 
 const TEXT_LIMITS: Partial<Record<ImportField, number>> = {
@@ -69,14 +78,6 @@ function parseBool(t: string): boolean | undefined {
   return TRUE_WORDS.has(u) ? true : FALSE_WORDS.has(u) ? false : undefined;
 }
 
-function parseInsurance(t: string): DrugRecord['insuranceClass'] | undefined {
-  const u = t.toUpperCase().replace(/\s+/g, '');
-  if (['甲', '甲类', 'A', '甲类药品'].includes(u)) return 'A';
-  if (['乙', '乙类', 'B', '乙类药品'].includes(u)) return 'B';
-  if (['', '无', '非医保', '自费', '丙', '丙类', 'NONE', '-', '/'].includes(u)) return 'none';
-  return undefined;
-}
-
 function parseRx(t: string): boolean | undefined {
   const u = t.toUpperCase().replace(/\s+/g, '');
   if (['处方', '处方药', 'RX', '是', 'Y', '1', 'TRUE'].includes(u)) return true;
@@ -90,24 +91,14 @@ function parseActive(t: string): boolean | undefined {
   return parseBool(t);
 }
 
-/** Yuan (text or number) with at most 4 decimals → micro-yuan. */
-function parsePrice(c: Cell, t: string): number | string {
-  let value: number | null;
-  if (typeof c === 'number') value = Number.isFinite(c) ? parseYuanToUnitPrice(c.toFixed(6)) : null;
-  else value = parseYuanToUnitPrice(t.replace(/^[¥￥]/, '').replace(/元$/, ''));
-  if (value === null) return '价格应为以元为单位的数字，如 12.5';
+/** Yuan as canonical decimal text (sheet-values.parseDecimalText) with at most 4 decimals → micro-yuan. */
+function priceOf(text: string): number | string {
+  const value = parseYuanToUnitPrice(text);
+  if (value === null) return '应为以元为单位的数字，如 12.5';
   if (value < 0) return '价格不能为负';
   if (value % 100 !== 0) return '价格最多保留 4 位小数';
   if (value > 1e12) return '价格过大';
   return value;
-}
-
-function parseWholeNumber(c: Cell, t: string, min: number, max: number): number | string {
-  const n = typeof c === 'number' ? c : /^\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isInteger(n)) return '应为整数';
-  if (n < min) return `不能小于 ${min}`;
-  if (n > max) return `不能大于 ${max}`;
-  return n;
 }
 
 /** A new drug before its columns are read: the required fields empty, the rest at their defaults. */
@@ -199,18 +190,19 @@ function loadLookups(db: ReadDb): Lookups {
 }
 
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
-export function evaluateRows(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping): Outcome[] {
-  const { rows, evaluate, outcomes } = rowEvaluator(db, wb, mapping);
-  for (const r of rows) evaluate(r);
+export function evaluateRows(db: ReadDb, file: ResolvedFile): Outcome[] {
+  const { rows, evaluate, outcomes } = rowEvaluator(db, file);
+  for (const [t, row] of rows()) evaluate(t, row);
   return outcomes;
 }
 
 /** The same, a few hundred rows per turn of the event loop (the outcomes only guide work done ahead of a commit). */
-async function evaluateRowsYielding(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping): Promise<Outcome[]> {
-  const { rows, evaluate, outcomes } = rowEvaluator(db, wb, mapping);
-  for (let i = 0; i < rows.length; i++) {
-    evaluate(rows[i]);
-    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
+async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile): Promise<Outcome[]> {
+  const { rows, evaluate, outcomes } = rowEvaluator(db, file);
+  let i = 0;
+  for (const [t, row] of rows()) {
+    evaluate(t, row);
+    if (++i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return outcomes;
 }
@@ -219,40 +211,91 @@ const ROWS_PER_TURN = 500;
 /** Rows written between two progress notes of a commit (the dialog's count, a test's cue). */
 export const ROWS_PER_PROGRESS = 1000;
 
-function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
+/** The value as typed, for quoting in a message. */
+const shown = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+/** A reason that quotes the value: the parsers' own do; the code checks' do not. */
+const quoting = (raw: string, reason: string) => (reason.includes('“') || raw === '' ? reason : `“${shown(raw)}”：${reason}`);
+
+function rowEvaluator(db: ReadDb, file: ResolvedFile) {
   const { existing, suppliers } = loadLookups(db);
-  const mapped = IMPORT_FIELDS.filter((f) => mapping[f] != null).map((f) => ({ field: f, col: mapping[f]! }));
-  const columnName = (f: ImportField) => {
-    const col = mapping[f];
-    return col != null ? wb.headers[col] || `${columnLetter(col)} 列` : COLUMN_BY_FIELD[f].header;
-  };
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { sheet: string; row: number }>();
   const outcomes: Outcome[] = [];
 
-  const evaluate = ({ row, cells }: SheetRows['rows'][number]) => {
+  function* rows(): Generator<[TakenSheet, number]> {
+    for (const t of file.taken) for (const row of t.data.rows) yield [t, row];
+  }
+
+  const evaluate = (t: TakenSheet, row: number) => {
+    const sheetName = t.sheet.name;
     const issues: ImportIssue[] = [];
+    const warnings: ImportIssue[] = [];
     const issueColumns: number[] = [];
     const problem = (f: ImportField, reason: string) => {
-      issues.push({ row, column: columnName(f), reason });
-      issueColumns.push(mapping[f] ?? 100_000 + IMPORT_FIELDS.indexOf(f));
+      issues.push({ sheet: sheetName, row, column: fieldColumnName(t, f), reason });
+      issueColumns.push(t.columns[f] ?? 100_000 + IMPORT_FIELDS.indexOf(f));
+    };
+    const warn = (f: ImportField, reason: string) => warnings.push({ sheet: sheetName, row, column: fieldColumnName(t, f), reason });
+    const raw = (f: ImportField) => (t.columns[f] === undefined ? '' : t.sheet.text(row, t.columns[f]!).trim());
+    /** The cell for a field, or a problem already reported (a formula without its result, an error value). */
+    const read = (f: ImportField): { ok: true; value: CellInput; raw: string } | { ok: false } => {
+      const col = t.columns[f]!;
+      const cell = readFieldCell(t.sheet, row, col, SPEC_BY_FIELD.get(f));
+      if (cell.problem) {
+        problem(f, cell.problem);
+        return { ok: false };
+      }
+      if (cell.warning) warn(f, cell.warning);
+      // A number as shown (15 digits, no float noise) where the field is text.
+      return { ok: true, value: cell.kind === 'number' && !PRICE_OR_QTY.has(f) ? cell.text : cell.value, raw: cell.text.trim() };
+    };
+    const noted = (f: ImportField, rawText: string, notes: string[]) => {
+      if (!notes.length) return;
+      const said = notes.join('；');
+      warn(f, said.startsWith(`“${rawText}”`) ? said : `“${shown(rawText)}”：${said}`);
+    };
+    /** Text of a field after sheet-values' reading (null: empty or an empty marker such as 无, —, null). */
+    const textOf = (f: ImportField, value: CellInput, rawText: string): string | null => {
+      const n = normalizeText(value);
+      noted(f, rawText, n.notes);
+      return n.value;
     };
 
-    const codeCol = mapping.nhsaCode;
-    const nhsaCode = codeCol != null ? normalizeCode(cellText(cells[codeCol] ?? null)) : '';
-    const codeProblem = nhsaCodeProblem(nhsaCode);
-    if (codeProblem) problem('nhsaCode', codeProblem);
-    else if (seen.has(nhsaCode)) problem('nhsaCode', `与第 ${seen.get(nhsaCode)} 行的药品代码重复`);
-    else seen.set(nhsaCode, row);
+    let nhsaCode = '';
+    let codeOk = false;
+    const codeCell = read('nhsaCode');
+    if (codeCell.ok) {
+      const c = normalizeCode(codeCell.value);
+      if (!c.ok) problem('nhsaCode', c.reason);
+      else {
+        nhsaCode = c.value ?? '';
+        noted('nhsaCode', codeCell.raw, c.notes);
+        const p = nhsaCodeProblem(nhsaCode);
+        const earlier = seen.get(nhsaCode);
+        if (p) problem('nhsaCode', quoting(codeCell.raw, p));
+        else if (earlier) {
+          const where = earlier.sheet === sheetName ? `第 ${earlier.row} 行` : `“${earlier.sheet}”第 ${earlier.row} 行`;
+          problem('nhsaCode', `“${nhsaCode}”与${where}的药品代码重复（内容不同）`);
+        } else {
+          seen.set(nhsaCode, { sheet: sheetName, row });
+          codeOk = true;
+        }
+      }
+    }
 
-    const found = codeProblem ? undefined : existing.get(nhsaCode);
+    const found = codeOk ? existing.get(nhsaCode) : undefined;
     const before = found?.record;
     const rec = before ? copyRecord(before) : newRecord(nhsaCode);
     const blankRequired: ImportField[] = [];
+    // The row's own units, for "24片" and "24粒/盒" (the drug's when the file has no such column).
+    const unitText = (f: 'baseUnit' | 'packUnit') => (t.columns[f] === undefined ? (before?.[f] ?? null) : normalizeText(raw(f)).value);
+    const baseUnit = unitText('baseUnit');
+    const packUnit = unitText('packUnit');
 
-    for (const { field, col } of mapped) {
-      if (field === 'nhsaCode') continue;
-      const c = cells[col] ?? null;
-      const t = cellText(c);
+    for (const field of IMPORT_FIELDS) {
+      if (field === 'nhsaCode' || t.columns[field] === undefined) continue;
+      const cell = read(field);
+      if (!cell.ok) continue;
+      const { value, raw: rawText } = cell;
       switch (field) {
         case 'genericName':
         case 'dosageForm':
@@ -260,115 +303,124 @@ function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
         case 'packUnit':
         case 'baseUnit':
         case 'manufacturer': {
-          if (!t) {
-            blankRequired.push(field);
-            break;
-          }
-          if (t.length > TEXT_LIMITS[field]!) problem(field, `不能超过 ${TEXT_LIMITS[field]} 个字符`);
-          else rec[field] = t;
+          const text = textOf(field, value, rawText);
+          if (text === null) blankRequired.push(field);
+          else if (text.length > TEXT_LIMITS[field]!) problem(field, quoting(rawText, `不能超过 ${TEXT_LIMITS[field]} 个字符（现有 ${text.length} 个）`));
+          else rec[field] = text;
           break;
         }
         case 'tradeName':
         case 'vbpBatch': {
-          if (t.length > TEXT_LIMITS[field]!) problem(field, `不能超过 ${TEXT_LIMITS[field]} 个字符`);
-          else rec[field] = t && t !== '-' && t !== '/' ? t : null;
+          const text = textOf(field, value, rawText);
+          if (text !== null && text.length > TEXT_LIMITS[field]!) problem(field, quoting(rawText, `不能超过 ${TEXT_LIMITS[field]} 个字符`));
+          else rec[field] = text;
           break;
         }
         case 'packSize': {
-          if (!t) {
-            blankRequired.push(field);
-            break;
+          const n = parseWholeNumber(value, { unit: baseUnit, packUnit });
+          if (!n.ok) problem(field, `${n.reason}（最小包装数量：每个包装含多少最小单位）`);
+          else if (n.value === null) blankRequired.push(field);
+          else if (n.value < 1) problem(field, quoting(rawText, '最小包装数量不能小于 1'));
+          else if (n.value > 100_000) problem(field, quoting(rawText, '最小包装数量不能大于 100000'));
+          else {
+            noted(field, rawText, n.notes);
+            rec.packSize = n.value;
           }
-          const n = parseWholeNumber(c, t, 1, 100_000);
-          if (typeof n === 'string') problem(field, `最小包装数量${n}（每个包装含多少最小单位）`);
-          else rec.packSize = n;
           break;
         }
         case 'approvalNo': {
-          const v = t ? normalizeApprovalNo(t) : null;
+          const text = textOf(field, value, rawText);
+          const v = text ? normalizeApprovalNo(text) : null;
           const p = v ? approvalNoProblem(v) : null;
-          if (p) problem(field, p);
+          if (p) problem(field, quoting(rawText, p));
           else rec.approvalNo = v;
           break;
         }
         case 'insuranceClass': {
-          const v = parseInsurance(t);
-          if (v === undefined) problem(field, `无法识别“${t}”：应为 甲类、乙类，非医保药品留空`);
-          else rec.insuranceClass = v;
+          const v = parseInsuranceClass(value);
+          if (!v.ok) problem(field, v.reason);
+          else {
+            noted(field, rawText, v.notes);
+            rec.insuranceClass = v.value ?? 'none';
+          }
           break;
         }
         case 'essential':
-        case 'vbp': {
-          const v = t ? parseBool(t) : false;
-          if (v === undefined) problem(field, `无法识别“${t}”：应为 是 或 否`);
-          else rec[field] = v;
-          break;
-        }
-        case 'zeroMarkup': {
-          const v = t ? parseBool(t) : rec.zeroMarkup;
-          if (v === undefined) problem(field, `无法识别“${t}”：应为 是 或 否`);
-          else rec.zeroMarkup = v;
-          break;
-        }
-        case 'rx': {
-          const v = t ? parseRx(t) : rec.rx;
-          if (v === undefined) problem(field, `无法识别“${t}”：应为 处方 或 OTC`);
-          else rec.rx = v;
-          break;
-        }
+        case 'vbp':
+        case 'zeroMarkup':
+        case 'rx':
         case 'active': {
-          const v = t ? parseActive(t) : rec.active;
-          if (v === undefined) problem(field, `无法识别“${t}”：应为 启用 或 停用`);
-          else rec.active = v;
+          const text = wordOf(value);
+          const parse = field === 'rx' ? parseRx : field === 'active' ? parseActive : parseBool;
+          const v = text === null ? (field === 'essential' || field === 'vbp' ? false : rec[field]) : parse(text);
+          if (v === undefined)
+            problem(field, `无法识别“${shown(rawText)}”：应为 ${field === 'rx' ? '处方 或 OTC' : field === 'active' ? '启用 或 停用' : '是 或 否'}`);
+          else rec[field] = v;
           break;
         }
         case 'vbpPrice':
         case 'referencePrice': {
-          if (!t) {
+          const d = parseDecimalText(value, { packUnit });
+          if (!d.ok) {
+            problem(field, `${d.reason}：价格应为以元为单位的数字，如 12.5`);
+            break;
+          }
+          if (d.value === null) {
             rec[field] = null;
             break;
           }
-          const v = parsePrice(c, t);
-          if (typeof v === 'string') problem(field, v);
-          else rec[field] = v;
+          const v = priceOf(d.value);
+          if (typeof v === 'string') problem(field, quoting(rawText, v));
+          else {
+            noted(field, rawText, d.notes);
+            rec[field] = v;
+          }
           break;
         }
         case 'hubMin':
         case 'hubMax':
         case 'clinicMin':
         case 'clinicMax': {
-          if (!t) {
-            rec[field] = null;
-            break;
+          const n = parseWholeNumber(value, { unit: baseUnit });
+          if (!n.ok) problem(field, `${n.reason}（按最小单位计的数量）`);
+          else if (n.value === null) rec[field] = null;
+          else if (n.value < 0 || n.value > 1e9) problem(field, quoting(rawText, n.value < 0 ? '不能小于 0' : '不能大于 1000000000'));
+          else {
+            noted(field, rawText, n.notes);
+            rec[field] = n.value;
           }
-          const v = parseWholeNumber(c, t, 0, 1e9);
-          if (typeof v === 'string') problem(field, `${v}（按最小单位计的数量）`);
-          else rec[field] = v;
           break;
         }
         case 'tracePrefix': {
-          const p = t ? tracePrefixProblem(t) : null;
-          if (p) problem(field, p);
-          else rec.tracePrefix = t || null;
+          const c = normalizeCode(value);
+          const p = !c.ok ? c.reason : c.value ? tracePrefixProblem(c.value) : null;
+          if (p) problem(field, quoting(rawText, p));
+          else rec.tracePrefix = c.ok ? c.value : null;
           break;
         }
         case 'gtin': {
-          if (!t) {
+          const c = normalizeCode(value);
+          if (!c.ok) {
+            problem(field, c.reason);
+            break;
+          }
+          if (c.value === null) {
             rec.gtin = null;
             break;
           }
-          const g = normalizeGtin(t);
-          if ('problem' in g) problem(field, g.problem);
+          const g = normalizeGtin(c.value);
+          if ('problem' in g) problem(field, quoting(rawText, g.problem));
           else rec.gtin = g.gtin;
           break;
         }
         case 'defaultSupplier': {
-          if (!t) {
+          const text = textOf(field, value, rawText);
+          if (text === null) {
             rec.defaultSupplierId = null;
             break;
           }
-          const s = suppliers.get(t) ?? suppliers.get(normalizeCreditCode(t));
-          if (!s) problem(field, `配送企业“${t}”未登记，请先在“配送企业”中添加`);
+          const s = suppliers.get(text) ?? suppliers.get(normalizeCreditCode(text));
+          if (!s) problem(field, `配送企业“${text}”未登记，请先在“配送企业”中添加`);
           else if (!s.active) problem(field, `配送企业“${s.name}”已停用`);
           else rec.defaultSupplierId = s.id;
           break;
@@ -378,8 +430,8 @@ function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
 
     for (const f of REQUIRED) {
       if (f === 'nhsaCode') continue;
-      if (blankRequired.includes(f)) problem(f, `${COLUMN_BY_FIELD[f].label}不能为空`);
-      else if (!before && mapping[f] == null) problem(f, `新增药品必须有${COLUMN_BY_FIELD[f].label}（没有对应的列）`);
+      if (blankRequired.includes(f)) problem(f, `${COLUMN_BY_FIELD[f].label}不能为空${rawIfMarker(raw(f))}`);
+      else if (!before && t.columns[f] === undefined) problem(f, `新增药品必须有${COLUMN_BY_FIELD[f].label}（没有对应的列）`);
     }
     for (const p of drugRuleProblems(rec)) problem(p.path as ImportField, p.message);
     if (found && before && issues.length === 0 && (before.packSize !== rec.packSize || before.baseUnit !== rec.baseUnit) && drugInUse(db, found.id)) {
@@ -394,16 +446,33 @@ function rowEvaluator(db: ReadDb, wb: ParsedWorkbook, mapping: ImportMapping) {
       issues.push(...sorted);
     }
     if (issues.length) {
-      outcomes.push({ row, action: 'error', record: null, existingId: found?.id ?? null, changes: [], issues });
+      outcomes.push({ taken: t, row, action: 'error', record: null, existingId: found?.id ?? null, changes: [], issues, warnings });
     } else if (found && before) {
       const changes = changedKeys(before, rec);
-      outcomes.push({ row, action: changes.length ? 'update' : 'unchanged', record: rec, existingId: found.id, changes, issues });
+      outcomes.push({ taken: t, row, action: changes.length ? 'update' : 'unchanged', record: rec, existingId: found.id, changes, issues, warnings });
     } else {
-      outcomes.push({ row, action: 'new', record: rec, existingId: null, changes: [], issues });
+      outcomes.push({ taken: t, row, action: 'new', record: rec, existingId: null, changes: [], issues, warnings });
     }
   };
-  return { rows: wb.sheet.rows.slice(wb.headerIndex + 1), evaluate, outcomes };
+  return { rows, evaluate, outcomes };
 }
+
+/** Fields read as numbers (a number cell stays a number for their parsers). */
+const PRICE_OR_QTY = new Set<ImportField>(['vbpPrice', 'referencePrice', 'hubMin', 'hubMax', 'clinicMin', 'clinicMax', 'packSize']);
+
+/** A yes/no or enumerated cell as a word: folded, trimmed, upper-cased by its parser; null when empty. */
+function wordOf(value: CellInput): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  const n = normalizeText(typeof value === 'number' ? String(value) : value);
+  // 无 is an empty marker in text but a "no" here: 零差率 无.
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (n.value === null) return text === '无' ? '无' : null;
+  return n.value;
+}
+
+/** "不能为空" says which empty marker was read as empty (a cell that reads "—" is not blank to a person). */
+const rawIfMarker = (rawText: string) => (rawText ? `（“${shown(rawText)}”按空值处理）` : '');
 
 function countOf(outcomes: Outcome[]) {
   const n = { new: 0, update: 0, unchanged: 0, error: 0, issues: 0 };
@@ -414,10 +483,10 @@ function countOf(outcomes: Outcome[]) {
   return n;
 }
 
-function reportedIssues(outcomes: Outcome[]): ImportIssue[] {
+function reportedIssues(outcomes: Outcome[], which: 'issues' | 'warnings' = 'issues'): ImportIssue[] {
   const out: ImportIssue[] = [];
   for (const o of outcomes) {
-    for (const i of o.issues) {
+    for (const i of o[which]) {
       if (out.length >= MAX_REPORTED_ISSUES) return out;
       out.push(i);
     }
@@ -425,24 +494,11 @@ function reportedIssues(outcomes: Outcome[]): ImportIssue[] {
   return out;
 }
 
-/** The mapping the caller gave, or the one the headers suggest; columns beyond the sheet are refused. */
-export function resolveMapping(wb: ParsedWorkbook, given: ImportMapping | undefined): ImportMapping {
-  const mapping: ImportMapping = given ?? suggestMapping(wb.headers);
-  let width = wb.headers.length - 1;
-  for (const r of wb.sheet.rows) width = Math.max(width, r.cells.length - 1);
-  const used = new Map<number, ImportField>();
-  for (const f of IMPORT_FIELDS) {
-    const col = mapping[f];
-    if (col == null) continue;
-    if (col > width) throw new AppError('VALIDATION', `“${COLUMN_BY_FIELD[f].label}”对应的第 ${col} 列不存在`);
-    const other = used.get(col);
-    if (other) {
-      throw new AppError('VALIDATION', `第 ${columnLetter(col)} 列同时对应了“${COLUMN_BY_FIELD[other].label}”和“${COLUMN_BY_FIELD[f].label}”`);
-    }
-    used.set(col, f);
-  }
-  if (mapping.nhsaCode == null) throw new AppError('VALIDATION', '必须指定“医保药品编码（药品代码）”所在的列：导入按医保编码新增或更新药品');
-  return mapping;
+/** Exact repeats of an earlier row, as warnings: each is imported once. */
+function duplicateWarnings(file: ResolvedFile): ImportIssue[] {
+  return file.taken.flatMap((t) =>
+    t.data.duplicates.map((d) => ({ sheet: t.sheet.name, row: d.row, column: '整行', reason: `与第 ${d.sameAs} 行完全相同，只导入一次` })),
+  );
 }
 
 const CHANGE_LABELS: Record<keyof DrugRecord, string> = {
@@ -477,32 +533,40 @@ const CHANGE_LABELS: Record<keyof DrugRecord, string> = {
 const PREVIEW_ROWS = 200;
 
 export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMapping | undefined): ImportPreview {
-  const mapping = resolveMapping(wb, given);
-  const outcomes = evaluateRows(db, wb, mapping);
+  const file = resolveFile(wb, given);
+  const { mapping } = file;
+  const outcomes = evaluateRows(db, file);
   const n = countOf(outcomes);
-  const dataRows = wb.sheet.rows.slice(wb.headerIndex + 1);
-  const width = Math.max(wb.headers.length - 1, 0);
+  const first = file.taken[0];
+  const sheet = first.sheet;
+  const headerRow = first.plan.header.row;
+  const passedOver = new Map<number, string>();
+  for (const choice of first.plan.mapping.choices) {
+    for (const p of choice.passedOver) passedOver.set(p.col, `也对应“${COLUMN_BY_FIELD[choice.field].label}”，未选用：${p.why}`);
+  }
+  const width = first.plan.header.cells.reduce((w, c) => Math.max(w, c.col), 0);
+  const sampleRows = first.data.rows.slice(0, 3);
   const columns = [];
   for (let index = 1; index <= width; index++) {
     columns.push({
       index,
       letter: columnLetter(index),
-      header: wb.headers[index] ?? '',
-      samples: dataRows
-        .slice(0, 3)
-        .map((r) => cellText(r.cells[index] ?? null))
-        .filter(Boolean),
+      header: sheet.text(headerRow, index).trim(),
+      samples: sampleRows.map((r) => sheet.text(r, index).trim()).filter(Boolean),
+      hidden: sheet.isColumnHidden(index),
+      passedOver: passedOver.get(index) ?? null,
     });
   }
   // Errors first in the sample, so the screen shows what needs fixing.
   const sample = [...outcomes.filter((o) => o.action === 'error'), ...outcomes.filter((o) => o.action !== 'error')].slice(0, PREVIEW_ROWS);
-  const sampleRows = new Set(sample.map((o) => o.row));
-  const sampleCells = new Map(dataRows.filter((r) => sampleRows.has(r.row)).map((r) => [r.row, r.cells]));
-  const text = (o: Outcome, f: ImportField) => (mapping[f] != null ? cellText(sampleCells.get(o.row)?.[mapping[f]!] ?? null) : '');
+  const text = (o: Outcome, f: ImportField) => (o.taken.columns[f] !== undefined ? o.taken.sheet.text(o.row, o.taken.columns[f]!).trim() : '');
+  const duplicates = duplicateWarnings(file);
+  const warnings = [...duplicates, ...reportedIssues(outcomes, 'warnings')].slice(0, MAX_REPORTED_ISSUES);
+  const warningCount = duplicates.length + outcomes.reduce((k, o) => k + o.warnings.length, 0);
   return {
-    sheet: wb.sheet.name,
-    sheets: wb.sheets,
-    headerRow: wb.sheet.rows[wb.headerIndex].row,
+    sheet: sheet.name,
+    sheets: wb.plan.sheets.map((s) => ({ name: s.name, taken: s.taken, hidden: s.hidden === true, headerRow: s.headerRow, rows: s.rows, reason: s.reason })),
+    headerRow,
     columns,
     mapping,
     missingRequired: CATALOG_COLUMNS.filter((c) => c.requiredForNew && mapping[c.field] == null).map((c) => c.field),
@@ -514,6 +578,7 @@ export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMappi
     errorCount: n.issues,
     errors: reportedIssues(outcomes),
     rows: sample.map((o) => ({
+      sheet: o.taken.sheet.name,
       row: o.row,
       action: o.action,
       nhsaCode: o.record?.nhsaCode ?? text(o, 'nhsaCode'),
@@ -522,6 +587,14 @@ export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMappi
       manufacturer: o.record?.manufacturer ?? text(o, 'manufacturer'),
       changes: o.changes.map((k) => CHANGE_LABELS[k]),
     })),
+    format: formatLabelOf(wb),
+    encoding: wb.workbook.encoding,
+    warningCount,
+    warnings,
+    ignored: file.taken.flatMap((t) => t.data.ignored.map((r) => ({ sheet: t.sheet.name, row: r.row, label: r.label, text: r.text }))),
+    duplicates: file.taken.flatMap((t) => t.data.duplicates.map((d) => ({ sheet: t.sheet.name, row: d.row, sameAs: d.sameAs }))),
+    hiddenRows: file.taken.flatMap((t) => t.data.hiddenRows.map((row) => ({ sheet: t.sheet.name, row }))),
+    hiddenRowsSkipped: wb.choices.skipHiddenRows === true,
   };
 }
 
@@ -553,7 +626,7 @@ export async function indexNamesAhead(
   mode: 'all' | 'cleanRowsOnly',
   writeChunk: ChunkWriter = writeInItsOwnTurn,
 ): Promise<number> {
-  const outcomes = await evaluateRowsYielding(db, wb, resolveMapping(wb, given));
+  const outcomes = await evaluateRowsYielding(db, resolveFile(wb, given));
   // A file refused as a whole changes nothing, its names included (commitImport refuses it again, in its transaction).
   if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return 0;
   const known = knownSearchNames(db);
@@ -594,8 +667,7 @@ export function commitImport(
   at: string,
   onWritten?: (done: number, total: number) => void,
 ): CommitResult {
-  const mapping = resolveMapping(wb, given);
-  const outcomes = evaluateRows(db, wb, mapping);
+  const outcomes = evaluateRows(db, resolveFile(wb, given));
   const n = countOf(outcomes);
   if (outcomes.length === 0) throw new AppError('VALIDATION', '文件中没有药品数据（表头下面没有任何行）');
   if (n.error > 0 && mode === 'all') {
@@ -603,7 +675,7 @@ export function commitImport(
     throw new AppError(
       'VALIDATION',
       `文件中有 ${n.error} 行共 ${n.issues} 处错误，整个文件未导入，药品目录没有任何改动。请修正后重新导入，或选择“只导入无错误的行”。`,
-      issues.slice(0, 50).map((i) => ({ path: `第${i.row}行·${i.column}`, message: i.reason })),
+      issues.slice(0, 50).map((i) => ({ path: `${i.sheet}·第${i.row}行·${i.column}`, message: i.reason })),
     );
   }
   if (n.error === outcomes.length) throw new AppError('VALIDATION', '文件中没有无错误的行，未导入任何药品');

@@ -9,7 +9,8 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportMapping, ImportPreview } from '../../../shared/contract/catalog';
-import type { ReceivedFile } from '../uploaded-file';
+import type { WorkbookData } from '../../lib/sheets/model';
+import type { CatalogReadChoices } from './sheet-file';
 import { AppError } from '../../errors';
 import { bundledScript } from '../../paths';
 import type { CallAudit } from '../context';
@@ -18,13 +19,19 @@ import type { CommitResult } from './import';
 
 export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
 
+/**
+ * The file arrives read: the hub parses it once on lib/sheets' worker (cached by its SHA-256, so the preview, a
+ * remap and the commit share one parse) and hands this worker the compact model, not the bytes.
+ */
 export type CatalogImportJob =
-  | { kind: 'preview'; dbFile: string; file: ReceivedFile; sheet?: string; mapping?: ImportMapping }
+  | { kind: 'preview'; dbFile: string; filename: string; workbook: WorkbookData; choices: CatalogReadChoices; mapping?: ImportMapping }
+  | { kind: 'errors'; dbFile: string; filename: string; workbook: WorkbookData; choices: CatalogReadChoices; mapping?: ImportMapping }
   | {
       kind: 'commit';
       dbFile: string;
-      file: ReceivedFile;
-      sheet?: string;
+      filename: string;
+      workbook: WorkbookData;
+      choices: CatalogReadChoices;
       mapping: ImportMapping;
       mode: 'all' | 'cleanRowsOnly';
       nowMs: number;
@@ -65,6 +72,14 @@ export const importsOffThread = { started: 0 };
 
 export function previewOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'preview' }>, 'kind' | 'dbFile'>): Promise<ImportPreview> {
   return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, ...job }, null) as Promise<ImportPreview>;
+}
+
+/** The failing rows as an .xlsx (error-rows.ts), read and checked on a worker like a preview. */
+export async function failingRowsOffThread(
+  hub: OpenHub,
+  job: Omit<Extract<CatalogImportJob, { kind: 'errors' }>, 'kind' | 'dbFile'>,
+): Promise<{ data: Uint8Array; rows: number }> {
+  return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, ...job }, null)) as { data: Uint8Array; rows: number };
 }
 
 export async function commitOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'commit' }>, 'kind' | 'dbFile'>): Promise<CommitResult> {

@@ -265,8 +265,11 @@ export class Workbook {
   readonly sheets: readonly Sheet[];
   /** Cells held (rows × columns of every sheet): what the cache weighs. */
   readonly cellCount: number;
+  /** The plain data it reads from: what another thread rebuilds it from (`new Workbook(data)`, nothing re-parsed). */
+  readonly data: WorkbookData;
 
   constructor(data: WorkbookData) {
+    this.data = data;
     this.format = data.format;
     this.formatLabel = FORMAT_LABELS[data.format];
     this.encoding = data.encoding;
