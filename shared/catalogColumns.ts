@@ -155,11 +155,15 @@ export const COLUMN_BY_FIELD: Record<ImportField, CatalogColumn> = Object.fromEn
   CatalogColumn
 >;
 
-/** Header text as compared: full-width folded, spaces and any bracketed unit removed ('中选价格（元）' → '中选价格'). */
+/**
+ * Header text as compared: full-width folded, spaces, any bracketed unit and a required-mark '*' removed
+ * ('中选价格（元）' → '中选价格', '*药品代码' → '药品代码').
+ */
 export function normalizeHeader(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/\s+/g, '')
+    .replace(/^\*+|\*+$/g, '')
     .replace(/\([^)]*\)/g, '')
     .replace(/\[[^\]]*\]/g, '')
     .toUpperCase();

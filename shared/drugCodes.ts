@@ -33,8 +33,12 @@ export function normalizeCode(text: string): string {
   return text.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
+/** How the import template marks its example rows: their 药品代码 starts with it. */
+export const EXAMPLE_ROW_MARK = '示例';
+
 export function nhsaCodeProblem(code: string): string | null {
   if (code === '') return '请填写医保药品编码';
+  if (code.startsWith(EXAMPLE_ROW_MARK)) return '这是导入模板中的示例行：请删除该行，或改成要导入的药品（去掉“示例”二字）';
   if (code.length > 50) return `医保药品编码不能超过 50 个字符（当前 ${code.length} 个）`;
   if (!/^[XZ]/.test(code)) return '医保药品编码应以 X（西药）或 Z（中成药）开头';
   if (!/^[A-Z0-9]+$/.test(code)) return '医保药品编码只能包含大写字母和数字';

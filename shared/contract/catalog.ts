@@ -419,4 +419,14 @@ export const catalogApi = {
       base64: out.text('Excel 文件内容，base64'),
     }),
   }),
+  'catalog.importTemplate': defineMethod({
+    summary: '下载药品目录导入模板（Excel）：导入的全部列，必填列红色带 *，甲乙类/是否/处方/状态列有下拉选项，两行示例和“填写说明”表',
+    access: HUB_ROLES,
+    write: false,
+    input: z.object({}).default({}),
+    output: z.object({
+      filename: out.text('文件名：药品目录导入模板.xlsx'),
+      base64: out.text('Excel 文件内容，base64'),
+    }),
+  }),
 };

@@ -56,6 +56,7 @@ export const catalogSamples: SampleRegistry = {
     },
   },
   'catalog.export': { input: () => ({ includeInactive: true }) },
+  'catalog.importTemplate': { input: () => ({}) },
 
   'suppliers.list': { input: () => ({ includeInactive: true }) },
   'suppliers.get': { input: async ({ f }) => ({ id: (await world(f)).supplierId }) },

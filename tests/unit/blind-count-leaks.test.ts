@@ -95,6 +95,7 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'catalog.importPreview',
     'catalog.importCommit',
     'catalog.export',
+    'catalog.importTemplate',
     'clinics.list',
     'clinics.get',
     'clinics.create',

@@ -18,6 +18,7 @@ import {
 import { rankedDrugIds, searchDrugs } from './search';
 import { commitOffThread, previewOffThread } from './off-thread';
 import { exportCatalog } from './export';
+import { catalogImportTemplate } from './template';
 import { bookSight } from '../stocktake/blind';
 import { receivedBytes } from '../uploaded-file';
 
@@ -202,5 +203,9 @@ export const catalogHandlers = defineHandlers({
       const data = await exportCatalog(ctx.db, { includeInactive: input.includeInactive });
       return { filename: exportFilename(ctx.today), base64: data.toString('base64') };
     },
+  },
+
+  'catalog.importTemplate': {
+    async: async () => ({ filename: '药品目录导入模板.xlsx', base64: (await catalogImportTemplate()).toString('base64') }),
   },
 });

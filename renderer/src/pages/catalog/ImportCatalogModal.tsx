@@ -5,6 +5,7 @@ import type { MethodOutput } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, mappingTabLabel } from '../../components/import/ImportParts';
 import { useImportFlow } from '../../components/import/useImportFlow';
+import { ImportTemplateButton } from './ImportTemplateButton';
 
 type CommitResult = MethodOutput<'catalog.importCommit'>;
 
@@ -54,6 +55,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
 
   return (
     <Modal open={open} title="导入药品目录（Excel）" width={1000} onCancel={close} footer={footer} destroyOnHidden maskClosable={false}>
+      {!preview && !result && <ImportTemplateButton />}
       {result ? (
         <Result
           status={result.skippedRows ? 'warning' : 'success'}
