@@ -71,7 +71,16 @@ export function fitColumns(ws: ExcelJS.Worksheet, columns: number[], fromRow: nu
     ws.getColumn(col).eachCell({ includeEmpty: false }, (cell, rowNumber) => {
       if (rowNumber < fromRow || cell.isMerged) return;
       const v = cell.value;
-      const text = v instanceof Date ? '0000-00-00' : typeof v === 'number' ? (cell.numFmt?.includes(',') ? formatFen(Math.round(v * 100)) : String(v)) : typeof v === 'string' ? v : '';
+      const text =
+        v instanceof Date
+          ? '0000-00-00'
+          : typeof v === 'number'
+            ? cell.numFmt?.includes(',')
+              ? formatFen(Math.round(v * 100))
+              : String(v)
+            : typeof v === 'string'
+              ? v
+              : '';
       w = Math.max(w, textWidth(text) + 2);
     });
     ws.getColumn(col).width = Math.min(limits.max ?? 50, Math.max(ws.getColumn(col).width ?? 0, w));
