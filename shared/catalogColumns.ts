@@ -89,7 +89,13 @@ export const CATALOG_COLUMNS: CatalogColumn[] = [
     aliases: ['生产企业', '生产厂家', '生产企业名称', '厂家', '上市许可持有人'],
     requiredForNew: true,
   },
-  { field: 'approvalNo', header: '批准文号', label: '批准文号', aliases: ['国药准字', '批准文号/注册证号'], hint: '国药准字 + H/Z/S/J + 8 位数字' },
+  {
+    field: 'approvalNo',
+    header: '批准文号',
+    label: '批准文号',
+    aliases: ['国药准字', '批准文号/注册证号'],
+    hint: '照证书原样：国药准字H20003263、国药准字HJ20171044、H20140345、HC20200001',
+  },
   {
     field: 'insuranceClass',
     header: '甲乙类',
@@ -149,11 +155,15 @@ export const COLUMN_BY_FIELD: Record<ImportField, CatalogColumn> = Object.fromEn
   CatalogColumn
 >;
 
-/** Header text as compared: full-width folded, spaces and any bracketed unit removed ('中选价格（元）' → '中选价格'). */
+/**
+ * Header text as compared: full-width folded, spaces, any bracketed unit and a required-mark '*' removed
+ * ('中选价格（元）' → '中选价格', '*药品代码' → '药品代码').
+ */
 export function normalizeHeader(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/\s+/g, '')
+    .replace(/^\*+|\*+$/g, '')
     .replace(/\([^)]*\)/g, '')
     .replace(/\[[^\]]*\]/g, '')
     .toUpperCase();

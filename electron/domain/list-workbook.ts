@@ -38,7 +38,7 @@ export const LIST_QTY_FORMAT = '#,##0;-#,##0;"-"';
 export const LIST_DATE_FORMAT = 'yyyy-mm-dd';
 export const LIST_DATETIME_FORMAT = 'yyyy-mm-dd hh:mm';
 /** One font named on every cell: a bold cell without a name prints in another font in LibreOffice. */
-const FONT = '宋体';
+export const LIST_FONT = '宋体';
 const HEADER_ROW = 4;
 const thin = { style: 'thin' as const };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
@@ -50,8 +50,45 @@ export function textWidth(s: string): number {
   return w;
 }
 
+/**
+ * Every written cell of every sheet gets LIST_FONT by name, keeping its size, weight and colour: a cell styled
+ * only { bold: true } prints in LibreOffice's default font, so totals and headers came out in another face.
+ */
+export function nameEveryFont(wb: ExcelJS.Workbook): void {
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if (!cell.font?.name) cell.font = { ...cell.font, name: LIST_FONT };
+      });
+    });
+  }
+}
+
+/** Widens each listed column to its longest text from `fromRow` down (merged cells skipped), within [min, max]. */
+export function fitColumns(ws: ExcelJS.Worksheet, columns: number[], fromRow: number, limits: { min?: number; max?: number } = {}): void {
+  for (const col of columns) {
+    let w = limits.min ?? 6;
+    ws.getColumn(col).eachCell({ includeEmpty: false }, (cell, rowNumber) => {
+      if (rowNumber < fromRow || cell.isMerged) return;
+      const v = cell.value;
+      const text =
+        v instanceof Date
+          ? '0000-00-00'
+          : typeof v === 'number'
+            ? cell.numFmt?.includes(',')
+              ? formatFen(Math.round(v * 100))
+              : String(v)
+            : typeof v === 'string'
+              ? v
+              : '';
+      w = Math.max(w, textWidth(text) + 2);
+    });
+    ws.getColumn(col).width = Math.min(limits.max ?? 50, Math.max(ws.getColumn(col).width ?? 0, w));
+  }
+}
+
 /** An ISO date or date-time as an Excel date (ExcelJS writes a Date by its UTC fields). */
-function excelDate(s: string): Date {
+export function excelDate(s: string): Date {
   return new Date(`${s.length <= 10 ? s : s.slice(0, 19).replace(' ', 'T')}${s.length <= 10 ? 'T00:00:00' : ''}Z`);
 }
 
@@ -94,7 +131,7 @@ export async function listWorkbook<T>(spec: ListWorkbookSpec<T>): Promise<{ file
     ws.mergeCells(row, 1, row, last);
     const cell = ws.getCell(row, 1);
     cell.value = text;
-    cell.font = { name: FONT, ...font };
+    cell.font = { name: LIST_FONT, ...font };
     cell.alignment = { horizontal: row <= 2 ? 'center' : 'left', vertical: 'middle', wrapText: row > 2 };
     if (height) ws.getRow(row).height = height;
   };
@@ -107,11 +144,11 @@ export async function listWorkbook<T>(spec: ListWorkbookSpec<T>): Promise<{ file
   cols.forEach((c, i) => {
     const cell = head.getCell(i + 1);
     cell.value = c.header;
-    cell.font = { name: FONT, bold: true };
+    cell.font = { name: LIST_FONT, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   });
   const put = (cell: ExcelJS.Cell, kind: ListCellKind, v: ListCell, bold = false) => {
-    cell.font = { name: FONT, bold };
+    cell.font = { name: LIST_FONT, bold };
     if (v === null || v === '') return;
     if (kind === 'money' && typeof v === 'number') {
       cell.value = Number(formatFen(v, { grouping: false }));
@@ -145,7 +182,7 @@ export async function listWorkbook<T>(spec: ListWorkbookSpec<T>): Promise<{ file
   for (const note of spec.notes ?? []) {
     const row = ws.addRow([note]);
     ws.mergeCells(row.number, 1, row.number, last);
-    row.getCell(1).font = { name: FONT, size: 10 };
+    row.getCell(1).font = { name: LIST_FONT, size: 10 };
     row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   }
   ws.addRow([]);
@@ -154,7 +191,7 @@ export async function listWorkbook<T>(spec: ListWorkbookSpec<T>): Promise<{ file
   spec.signatures.forEach((s, i) => {
     const cell = sign.getCell(i * step + 1);
     cell.value = `${s}：`;
-    cell.font = { name: FONT, bold: true };
+    cell.font = { name: LIST_FONT, bold: true };
   });
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: spec.filename.replace(/[\\/:*?"<>|]/g, '_'), base64: Buffer.from(buffer as ArrayBuffer).toString('base64') };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { fileInputAbout, id, nonNegativeQty, optionalText, pageOf, paging, requiredText, unitPrice } from './common';
-import { approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
+import { APPROVAL_NO_FORMS_TEXT, approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
 import { normalizeGtin } from '../traceCodes';
 import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
 import { about, drugOut, out, valuesText } from './describe';
@@ -19,7 +19,7 @@ export const nhsaCode = z
   })
   .describe('医保药品编码：全角转半角、去空白、转大写后，X（西药）或 Z（中成药）开头，大写字母和数字，2–50 个字符；全系统唯一');
 
-/** 批准文号; "H20003263" is completed to "国药准字H20003263". Empty means none. */
+/** 批准文号 as the certificate writes it (full-width and spaces folded, never a prefix added). Empty means none. */
 export const approvalNo = z
   .string({ error: '批准文号必须是文字' })
   .nullish()
@@ -28,7 +28,7 @@ export const approvalNo = z
     const problem = v === null ? null : approvalNoProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .describe('批准文号：国药准字 + H/Z/S/J + 8 位数字，只填 H20003263 时自动补全；省略、null 或空白 = 无');
+  .describe(`批准文号或注册证号，照证书原样保存（全角转半角、去空白、转大写，从不补“国药准字”）：${APPROVAL_NO_FORMS_TEXT}；省略、null 或空白 = 无`);
 
 export const tracePrefix = z
   .string({ error: '追溯码前缀必须是文字' })
@@ -148,7 +148,7 @@ export type DrugInput = z.input<typeof drugInput>;
 const drugId = out.id('药品');
 const genericName = out.text('通用名');
 const tradeName = out.text('商品名；null = 无').nullable();
-const approvalNoOut = out.text('批准文号，如 国药准字H20003263；null = 无').nullable();
+const approvalNoOut = out.text('批准文号或注册证号，照证书原样，如 国药准字H20003263、国药准字HJ20171044、H20140345；null = 无').nullable();
 const vbpBatchOut = out.text('集采批次，如 第七批；null = 无').nullable();
 
 export const drugHit = z.object({
@@ -466,6 +466,16 @@ export const catalogApi = {
       filename: out.text('文件名：原文件名-错误数据.xlsx'),
       base64: out.text('Excel 文件内容，base64'),
       rows: out.count('写入的有错误的行'),
+    }),
+  }),
+  'catalog.importTemplate': defineMethod({
+    summary: '下载药品目录导入模板（Excel）：导入的全部列，必填列红色带 *，甲乙类/是否/处方/状态列有下拉选项，两行示例和“填写说明”表',
+    access: HUB_ROLES,
+    write: false,
+    input: z.object({}).default({}),
+    output: z.object({
+      filename: out.text('文件名：药品目录导入模板.xlsx'),
+      base64: out.text('Excel 文件内容，base64'),
     }),
   }),
 };

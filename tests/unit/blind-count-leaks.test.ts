@@ -97,6 +97,7 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'catalog.export',
     // The import file's own failing rows, written back: nothing of the hub's stock.
     'catalog.importErrorsExport',
+    'catalog.importTemplate',
     'clinics.list',
     'clinics.get',
     'clinics.create',

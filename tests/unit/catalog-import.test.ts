@@ -316,7 +316,8 @@ describe('catalog import: a malformed workbook', () => {
       active: true,
     });
     const nif = list.rows.find((d) => d.nhsaCode === 'XC08CAN087A006010100123')!;
-    expect(nif).toMatchObject({ approvalNo: '国药准字H11020927', vbpPrice: 3_900_000, defaultSupplierId: null });
+    // Kept as written: a bare H + 8 digits is an 进口药品注册证号's form, no 国药准字 is made up for it.
+    expect(nif).toMatchObject({ approvalNo: 'H11020927', vbpPrice: 3_900_000, defaultSupplierId: null });
     // Imported drugs are searchable at once.
     expect((await pharmacist.call('catalog.search', { q: 'xbdp' })).map((h) => h.id)).toEqual([nif.id]);
     const audit = hub.runtime.app.db.prepare("SELECT target, details FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok'").get() as {

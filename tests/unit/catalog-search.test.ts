@@ -173,6 +173,30 @@ describe('catalog.search ranking', () => {
   });
 });
 
+describe('catalog.search by the approval numbers of imported and 港澳台 drugs', () => {
+  beforeAll(async () => {
+    const add = async (key: string, fields: Parameters<typeof addDrug>[1]) => {
+      ids[key] = (await addDrug(pharmacist, fields)).id;
+    };
+    await add('rosuvastatin', { genericName: '瑞舒伐他汀钙片', spec: '10mg', packSize: 7, approvalNo: '国药准字HJ20171044' });
+    await add('omeprazole', { genericName: '奥美拉唑肠溶胶囊', spec: '20mg', packSize: 14, approvalNo: 'H20140345' });
+    await add('valsartan', { genericName: '缬沙坦胶囊', spec: '80mg', packSize: 7, approvalNo: 'HC20200001' });
+    // Same digits as the 进口药品注册证号 above, but a 国药准字: both are found by the digits, each by its own number.
+    await add('omeprazoleLocal', { genericName: '奥美拉唑镁肠溶片', spec: '20mg', packSize: 14, approvalNo: '国药准字H20140345' });
+  });
+
+  const found = async (q: string) => (await pharmacist.call('catalog.search', { q })).map((h) => h.id).sort((a, b) => a - b);
+
+  it('finds each by its number as written, without 国药准字 and by its 8 digits', async () => {
+    for (const q of ['国药准字HJ20171044', 'HJ20171044', 'hj20171044', '20171044', 'HJ201710']) expect(await found(q), q).toEqual([ids.rosuvastatin]);
+    for (const q of ['HC20200001', 'hc20200001', '20200001']) expect(await found(q), q).toEqual([ids.valsartan]);
+    expect(await found('国药准字H20140345')).toEqual([ids.omeprazoleLocal]);
+    expect(await found('H20140345')).toEqual([ids.omeprazole, ids.omeprazoleLocal].sort((a, b) => a - b));
+    expect(await found('20140345')).toEqual([ids.omeprazole, ids.omeprazoleLocal].sort((a, b) => a - b));
+    expect(await found('2014034')).toEqual([ids.omeprazoleLocal]);
+  });
+});
+
 describe('catalog.search uses indexes', () => {
   /** Every line of every query plan the search runs for q. */
   const plan = (q: string) =>
@@ -197,7 +221,9 @@ describe('catalog.search uses indexes', () => {
     expect(plan('H20003263').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_letter \(<expr>=\?\)/);
     expect(plan('H2000').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_letter \(<expr>>\? AND <expr><\?\)/);
     expect(plan('20003263').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_digits \(<expr>=\?\)/);
-    for (const q of ['XJ01CA', 'H2000', '20003263']) expect(plan(q).join('\n'), q).not.toMatch(/SCAN (d|drugs)\b/);
+    expect(plan('H20140345').join('\n')).toMatch(/SEARCH d USING INDEX drugs_approval_letter \(<expr>=\?\)/);
+    for (const q of ['XJ01CA', 'H2000', '20003263', 'HJ20171044', 'H20140345', 'HC20200001', '2017104'])
+      expect(plan(q).join('\n'), q).not.toMatch(/SCAN (d|drugs)\b/);
   });
 });
 

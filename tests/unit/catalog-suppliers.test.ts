@@ -36,7 +36,7 @@ describe('drugs', () => {
       drug({
         genericName: '阿莫西林胶囊',
         nhsaCode: ' xj01caa040e001010101445 ',
-        approvalNo: 'h20003263',
+        approvalNo: 'h20140345',
         vbp: true,
         vbpBatch: '第七批',
         vbpPrice: 3_240_000,
@@ -45,7 +45,8 @@ describe('drugs', () => {
     );
     expect(created).toMatchObject({
       nhsaCode: 'XJ01CAA040E001010101445',
-      approvalNo: '国药准字H20003263',
+      // An 进口药品注册证号 is kept as written, never turned into a 国药准字 that does not exist.
+      approvalNo: 'H20140345',
       vbp: true,
       vbpPrice: 3_240_000,
       rx: true,

@@ -63,14 +63,57 @@ describe('NHSA drug code and approval number', () => {
     expect(normalizeCode('ＸＪ０１')).toBe('XJ01');
   });
 
-  it('checks approval numbers: 国药准字 + H/Z/S/J + 8 digits, completing a bare number', () => {
-    expect(normalizeApprovalNo('h20003263')).toBe('国药准字H20003263');
+  it('accepts every official form of approval number exactly as written', () => {
+    const asWritten = [
+      '国药准字H20003263', // 化学药
+      '国药准字Z20025001', // 中药
+      '国药准字S10980012', // 生物制品
+      '国药准字J20150111', // 进口分包装
+      '国药准字B20020001', // 旧的保健药品
+      '国药准字HJ20171044', // 境外生产（2020 年起）
+      '国药准字ZJ20200003',
+      '国药准字SJ20210011',
+      '国药准字HC20200001', // 港澳台生产
+      '国药准字ZC20200002',
+      '国药准字SC20210005',
+      'H20140345', // 进口药品注册证号
+      'Z20130012',
+      'S20180021',
+      'X19990123', // 旧的进口药品注册证号
+      'BH20100015',
+      'HC20200001', // 医药产品注册证号（港澳台）
+      'ZC20160008',
+      'SC20170011',
+    ];
+    for (const no of asWritten) {
+      expect(normalizeApprovalNo(no), no).toBe(no);
+      expect(approvalNoProblem(no), no).toBeNull();
+    }
+  });
+
+  it('folds full-width characters, spaces and case only, never adding a prefix', () => {
+    expect(normalizeApprovalNo('h20140345')).toBe('H20140345');
     expect(normalizeApprovalNo('国药准字 Z20025001')).toBe('国药准字Z20025001');
-    expect(approvalNoProblem('国药准字H20003263')).toBeNull();
-    expect(approvalNoProblem('国药准字J20150111')).toBeNull();
-    expect(approvalNoProblem('国药准字H2000326')).toMatch(/8 位数字/);
-    expect(approvalNoProblem('国药准字X20003263')).toMatch(/H\/Z\/S\/J/);
-    expect(approvalNoProblem('国械注准20153141234')).not.toBeNull();
+    expect(normalizeApprovalNo('国药准字ＨＪ２０１７１０４４')).toBe('国药准字HJ20171044');
+    expect(normalizeApprovalNo('\u3000hc 2020 0001 ')).toBe('HC20200001');
+  });
+
+  it('refuses a number of no known form, quoting it and naming the forms', () => {
+    for (const no of [
+      '国药准字H2000326',
+      '国药准字X20003263',
+      '国药准字HX20171044',
+      '国药准字H200032631',
+      'HJ20171044',
+      'A20140345',
+      '20003263',
+      '国械注准20153141234',
+      '进口药品注册证号H20140345',
+    ]) {
+      const problem = approvalNoProblem(normalizeApprovalNo(no));
+      expect(problem, no).toContain(`“${normalizeApprovalNo(no)}”`);
+      expect(problem, no).toMatch(/国药准字.*进口药品注册证号.*医药产品注册证号/);
+    }
   });
 
   it('applies the cross-field rules in the drug schema', () => {

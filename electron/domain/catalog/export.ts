@@ -3,6 +3,7 @@ import { CATALOG_COLUMNS, INSURANCE_CLASS_LABELS, type ImportField } from '../..
 import { formatUnitPrice } from '../../../shared/money';
 import { DRUG_RECORD_SELECT, toRecord, type DrugRecord } from './drugs';
 import { writeWorkbook, type Cell, type ColumnSpec } from './workbook';
+import { textWidth } from '../list-workbook';
 
 const WIDTHS: Partial<Record<ImportField, number>> = {
   nhsaCode: 26,
@@ -58,6 +59,19 @@ const COLUMNS: ColumnSpec[] = CATALOG_COLUMNS.map((c) => ({
   numFmt: c.field === 'vbpPrice' || c.field === 'referencePrice' ? '0.00##' : undefined,
 }));
 
+/** Columns widened to the longest value of drugs held in memory: long names and codes are not cut when printed. */
+function fittedColumns(drugs: { record: DrugRecord; supplierName: string | null }[]): ColumnSpec[] {
+  const widths = COLUMNS.map((c) => c.width);
+  for (const d of drugs) {
+    const byField = cells(d.record, d.supplierName);
+    CATALOG_COLUMNS.forEach((c, i) => {
+      const v = byField[c.field];
+      if (v !== null) widths[i] = Math.max(widths[i], Math.min(50, textWidth(String(v)) + 2));
+    });
+  }
+  return COLUMNS.map((c, i) => ({ ...c, width: widths[i] }));
+}
+
 /** Drugs as a catalog workbook in the import's format (export, templates, benchmark files). */
 export async function writeCatalogWorkbook(drugs: Iterable<{ record: DrugRecord; supplierName: string | null }>): Promise<Buffer> {
   const fields = CATALOG_COLUMNS.map((c) => c.field);
@@ -67,7 +81,7 @@ export async function writeCatalogWorkbook(drugs: Iterable<{ record: DrugRecord;
       yield fields.map((f) => byField[f]);
     }
   }
-  return writeWorkbook('药品目录', COLUMNS, lines());
+  return writeWorkbook('药品目录', Array.isArray(drugs) ? fittedColumns(drugs) : COLUMNS, lines());
 }
 
 /** The catalog as an .xlsx workbook with the import's column names, so it can be edited and imported again. */

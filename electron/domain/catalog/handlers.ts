@@ -18,6 +18,7 @@ import {
 import { rankedDrugIds, searchDrugs } from './search';
 import { commitOffThread, failingRowsOffThread, previewOffThread } from './off-thread';
 import { exportCatalog } from './export';
+import { catalogImportTemplate } from './template';
 import { bookSight } from '../stocktake/blind';
 import { receivedBytes } from '../uploaded-file';
 import type { FileInput } from '../../../shared/contract/common';
@@ -222,5 +223,8 @@ export const catalogHandlers = defineHandlers({
       const stem = read.filename.replace(/\.[^.]*$/, '') || '药品目录';
       return { filename: `${stem}-错误数据.xlsx`, base64: Buffer.from(data).toString('base64'), rows };
     },
+  },
+  'catalog.importTemplate': {
+    async: async () => ({ filename: '药品目录导入模板.xlsx', base64: (await catalogImportTemplate()).toString('base64') }),
   },
 });

@@ -1,6 +1,6 @@
 import { bool, sql, type ReadDb } from '../../db/database';
 import type { DrugHit } from '../../../shared/contract/catalog';
-import { normalizeCode } from '../../../shared/drugCodes';
+import { APPROVAL_NO_RE, normalizeCode } from '../../../shared/drugCodes';
 import { normalizeGtin, parseTraceCode } from '../../../shared/traceCodes';
 import { normalizeSearchText } from './searchIndex';
 import { notQuarantined } from '../stock/quarantine-guard';
@@ -12,8 +12,8 @@ import { notQuarantined } from '../stock/quarantine-guard';
  *     drugs_generic / drugs_trade, name by name, best name first, until the limit is reached; only then
  *     the same range with at_start = 0 gives the names containing q further in;
  *   - an NHSA code: the unique index on drugs.nhsa_code (exact, or by prefix from 4 characters);
- *   - an approval number: expression indexes on the number without '国药准字' ('H20003263') and on
- *     its 8 digits, exact or by prefix;
+ *   - an approval number: expression indexes on the number without '国药准字' ('H20003263', 'HJ20171044')
+ *     and on its 8 digits, exact or by prefix; a bare 注册证号 ('H20140345') exactly, through the first;
  *   - a scanned 药品追溯码 (a box's code typed into the picker by a scanner): the box's drug by the
  *     trace_codes primary key; a GS1 code's GTIN (or a bare EAN-13 / GTIN-14) by drugs_gtin; a 20-digit
  *     码上放心 code of a box never received by the drugs carrying its 7-digit 追溯码前缀.
@@ -89,6 +89,28 @@ interface CodeLookup {
   prefix: { text: string; params: Record<string, unknown> }[];
 }
 
+/** The letters before the 8 digits of an 进口药品注册证号 or 医药产品注册证号 (see APPROVAL_NO_FORMS). */
+const BARE_APPROVAL_LETTERS = ['H', 'Z', 'S', 'X', 'BH', 'BZ', 'BS', 'HC', 'ZC', 'SC'];
+
+/**
+ * Numbers found exactly through the index on substr(approval_no, 5): a bare number's tail there is its last
+ * digits, which narrows the seek to a handful of rows that the full comparison then picks from.
+ */
+function approvalIn(numbers: string[]): string {
+  const names = numbers.map((_, i) => `@no${i}`);
+  const tails = numbers.map((_, i) => `@tail${i}`);
+  return `substr(d.approval_no, 5) IN (${tails.join(', ')}) AND d.approval_no IN (${names.join(', ')}) AND d.approval_no IS NOT NULL`;
+}
+
+function approvalParams(numbers: string[]): Record<string, string> {
+  return Object.fromEntries(
+    numbers.flatMap((no, i) => [
+      [`no${i}`, no],
+      [`tail${i}`, no.slice(4)],
+    ]),
+  );
+}
+
 /** Statements that find drugs by NHSA code or approval number, exact and by prefix. */
 function codeLookups(query: Query, filter: string): CodeLookup {
   const out: CodeLookup = { exact: [], prefix: [] };
@@ -102,14 +124,33 @@ function codeLookups(query: Query, filter: string): CodeLookup {
     exact('d.nhsa_code = @code', { code });
     if (code.length >= 4) prefix('d.nhsa_code > @code AND d.nhsa_code < @codeHi', { code, codeHi: code + UPPER });
   }
-  const approval = /^(?:国药准字)?([HZSJ]\d{0,8})$/.exec(code);
+  const approval = /^(?:国药准字)?([A-Z]{1,2}\d{0,8})$/.exec(code);
   if (approval && approval[1].length >= 4) {
     const key = approval[1];
-    if (key.length === 9) exact('substr(d.approval_no, 5) = @key AND d.approval_no IS NOT NULL', { key });
-    else prefix('substr(d.approval_no, 5) > @key AND substr(d.approval_no, 5) < @keyHi AND d.approval_no IS NOT NULL', { key, keyHi: key + UPPER });
+    if (/\d{8}$/.test(key)) {
+      // 国药准字 + key, or the number exactly as typed (a bare 注册证号 such as H20140345).
+      exact('substr(d.approval_no, 5) = @key AND d.approval_no IS NOT NULL', { key });
+      if (key === code && APPROVAL_NO_RE.test(code)) exact(approvalIn([code]), approvalParams([code]));
+    } else {
+      prefix('substr(d.approval_no, 5) > @key AND substr(d.approval_no, 5) < @keyHi AND d.approval_no IS NOT NULL', { key, keyHi: key + UPPER });
+    }
   } else if (/^\d{4,8}$/.test(code)) {
-    if (code.length === 8) exact('substr(d.approval_no, 6) = @key AND d.approval_no IS NOT NULL', { key: code });
-    else prefix('substr(d.approval_no, 6) > @key AND substr(d.approval_no, 6) < @keyHi AND d.approval_no IS NOT NULL', { key: code, keyHi: code + UPPER });
+    // The digits after one letter (国药准字H…), after two (国药准字HJ…: J or C at position 6) or of a bare 注册证号.
+    if (code.length === 8) {
+      exact('substr(d.approval_no, 6) IN (@key, @keyJ, @keyC) AND d.approval_no IS NOT NULL', { key: code, keyJ: `J${code}`, keyC: `C${code}` });
+      const bare = BARE_APPROVAL_LETTERS.map((letters) => letters + code);
+      exact(approvalIn(bare), approvalParams(bare));
+    } else {
+      for (const [name, key] of [
+        ['key', code],
+        ['keyJ', `J${code}`],
+        ['keyC', `C${code}`],
+      ])
+        prefix(`substr(d.approval_no, 6) > @${name} AND substr(d.approval_no, 6) < @${name}Hi AND d.approval_no LIKE '国药准字%'`, {
+          [name]: key,
+          [`${name}Hi`]: key + UPPER,
+        });
+    }
   }
   if (trace?.box) exact('d.id = (SELECT t.drug_id FROM trace_codes t WHERE t.code = @box)', { box: trace.box });
   if (trace?.gtin) exact('d.gtin = @gtin', { gtin: trace.gtin });

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { loadExcel } from '../excel';
+import { LIST_FONT } from '../list-workbook';
 import { fieldForHeader, type ImportField } from '../../../shared/catalogColumns';
 
 /**
@@ -38,9 +39,10 @@ export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], ro
   const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = '三统药品管理';
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c, i) => ({ key: String(i), width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  // Every cell in one named font: a bold header without a name printed in another face in LibreOffice.
+  ws.columns = columns.map((c, i) => ({ key: String(i), width: c.width, style: { font: { name: LIST_FONT }, ...(c.numFmt ? { numFmt: c.numFmt } : {}) } }));
   const head = ws.addRow(columns.map((c) => c.header));
-  head.font = { bold: true };
+  head.font = { name: LIST_FONT, bold: true };
   head.commit();
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   for (const r of rows) ws.addRow(r).commit();

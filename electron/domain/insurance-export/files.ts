@@ -11,6 +11,7 @@ import { INTERFACE_CODES, INTERFACE_FIELDS, INTERFACE_NAMES, MAPPING_NOTES, NOT_
 import { formatFen } from '../../../shared/money';
 import { periodLabel } from '../../../shared/settlement';
 import { Decimal, type ExportData, type ExportRow, type FieldValue } from './build';
+import { fitColumns, LIST_MONEY_FORMAT, nameEveryFont } from '../list-workbook';
 
 type File = { filename: string; base64: string };
 
@@ -100,12 +101,20 @@ export async function workbookFile(data: ExportData): Promise<File> {
     extras.forEach((e, i) => {
       const col = ws.getColumn(specs.length + i + 1);
       col.width = e.width;
+      if (e.code === 'x_amount') col.numFmt = LIST_MONEY_FORMAT;
       ws.getCell(1, specs.length + i + 1).font = { italic: true, color: { argb: 'FF7F7F7F' } };
       ws.getCell(2, specs.length + i + 1).font = { italic: true, color: { argb: 'FF7F7F7F' } };
     });
     for (const r of data.rows[code]) ws.addRow([...specs.map((s) => cellValue(r.fields[s.code])), ...extras.map((e) => e.value(r))]);
     ws.getRow(1).height = 18;
     ws.getRow(2).height = 30;
+    // 23-character 医保编码, long names and trace codes as wide as they are (the label alone gave 14).
+    fitColumns(
+      ws,
+      Array.from({ length: specs.length + extras.length }, (_, i) => i + 1),
+      3,
+      { max: 60 },
+    );
   }
 
   const info = wb.addWorksheet('说明');
@@ -134,6 +143,7 @@ export async function workbookFile(data: ExportData): Promise<File> {
   info.addRow([]);
   line('表头', '每张表第一行为接口字段代码，第二行为中文名称（红色为必填）；以 x_ 开头的列为本系统附加的对账信息，上传时可删除。');
   info.getColumn(2).alignment = { wrapText: true, vertical: 'top' };
+  nameEveryFont(wb);
 
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: safe(`医保进销存-${scopeName(data)}-${data.period}.xlsx`), base64: Buffer.from(buffer as ArrayBuffer).toString('base64') };

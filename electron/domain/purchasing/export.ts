@@ -1,5 +1,6 @@
 /** A purchase order as an Excel workbook (.xlsx), laid out like the printed order. */
 import { loadExcel } from '../excel';
+import { excelDate, fitColumns, LIST_DATE_FORMAT, nameEveryFont } from '../list-workbook';
 import { signatureRow } from '../settlement/export';
 import { SIGNATURES } from '../../../shared/signatures';
 import { amountInWords, formatFen, formatUnitPrice } from '../../../shared/money';
@@ -18,7 +19,17 @@ export async function orderWorkbook(order: OrderDetail): Promise<{ filename: str
   wb.creator = order.hub.name;
   wb.created = new Date(`${order.businessDate}T00:00:00+08:00`);
   const ws = wb.addWorksheet('采购订单', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '5:5' },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '5:5',
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    // A supplier gets a long order as several sheets of paper: each says which page of how many it is.
+    headerFooter: { oddFooter: '&C第 &P 页 共 &N 页' },
     views: [{ state: 'frozen', ySplit: 5 }],
   });
   const columns: { header: string; width: number }[] = [
@@ -43,8 +54,11 @@ export async function orderWorkbook(order: OrderDetail): Promise<{ filename: str
   ws.mergeCells(1, 1, 1, last);
   ws.getCell(1, 1).value = `${order.hub.name}药品采购订单`;
   ws.getCell(1, 1).font = { size: 16, bold: true };
-  ws.getCell(1, 1).alignment = { horizontal: 'center' };
-  ws.getRow(2).values = ['订单号', order.docNo, '', '订单日期', order.businessDate, '', '状态', ORDER_STATUS_LABELS[order.status]];
+  ws.getCell(1, 1).alignment = { horizontal: 'center', vertical: 'middle' };
+  ws.getRow(1).height = 26;
+  ws.getRow(2).values = ['订单号', order.docNo, '', '订单日期', excelDate(order.businessDate), '', '状态', ORDER_STATUS_LABELS[order.status]];
+  ws.getCell(2, 5).numFmt = LIST_DATE_FORMAT;
+  ws.getCell(2, 5).alignment = { horizontal: 'left' };
   ws.getRow(3).values = ['配送企业', order.supplier.name, '', '联系人', order.supplier.contact ?? '', '', '电话', order.supplier.phone ?? ''];
   ws.getRow(4).values = ['收货单位', order.hub.name, '', '地址', order.hub.address ?? '', '', '汇总单', order.aggregationDocNo ?? ''];
   for (const r of [2, 3, 4]) for (const c of [1, 4, 7]) ws.getCell(r, c).font = { bold: true };
@@ -87,6 +101,10 @@ export async function orderWorkbook(order: OrderDetail): Promise<{ filename: str
     for (let c = 1; c <= last; c++) ws.getCell(r, c).border = { top: thin, left: thin, bottom: thin, right: thin };
   }
 
+  fitColumns(ws, [2, 3, 4, 6, 10, 11, 12], 5, { max: 46 });
+  // The order date (row 2) sits in the 剂型 column: wide enough for a date, or it prints as ###.
+  ws.getColumn(5).width = Math.max(ws.getColumn(5).width ?? 0, 12);
+  nameEveryFont(wb);
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: `采购订单-${order.docNo}-${order.supplier.name}.xlsx`, base64: Buffer.from(buffer as ArrayBuffer).toString('base64') };
 }

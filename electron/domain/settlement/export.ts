@@ -6,6 +6,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../excel';
+import { excelDate, fitColumns, LIST_DATE_FORMAT, LIST_FONT, nameEveryFont } from '../list-workbook';
 import type { ClinicSummary, StoreStatement, SupplierStatement } from '../../../shared/contract/settlement';
 import { amountInWords, formatFen } from '../../../shared/money';
 import { periodLabel, SUPPLIER_LINE_LABELS, supplierStatementLines } from '../../../shared/settlement';
@@ -28,10 +29,14 @@ export async function newBook(hubName: string) {
   return wb;
 }
 
-export function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number, number]) {
+/** Paper sizes as Excel numbers them. */
+export const A4 = 9;
+export const A3 = 8;
+
+export function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number, number], paperSize = A4) {
   return wb.addWorksheet(name, {
     pageSetup: {
-      paperSize: 9,
+      paperSize,
       orientation: 'landscape',
       fitToPage: true,
       fitToWidth: 1,
@@ -47,13 +52,16 @@ export function addSheet(wb: ExcelJS.Workbook, name: string, headerRows: [number
 export function title(ws: ExcelJS.Worksheet, lastCol: number, hubName: string, text: string, meta: string[]) {
   ws.mergeCells(1, 1, 1, lastCol);
   ws.getCell(1, 1).value = hubName;
-  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.getCell(1, 1).alignment = { horizontal: 'center', vertical: 'middle' };
   ws.mergeCells(2, 1, 2, lastCol);
   ws.getCell(2, 1).value = text;
-  ws.getCell(2, 1).font = { size: 16, bold: true };
-  ws.getCell(2, 1).alignment = { horizontal: 'center' };
+  ws.getCell(2, 1).font = { name: LIST_FONT, size: 16, bold: true };
+  ws.getCell(2, 1).alignment = { horizontal: 'center', vertical: 'middle' };
+  // A 16 pt title needs a row of its own height, or LibreOffice draws it over the row above.
+  ws.getRow(2).height = 26;
   ws.mergeCells(3, 1, 3, lastCol);
   ws.getCell(3, 1).value = meta.join('　　');
+  ws.getRow(3).height = 18;
 }
 
 export function border(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, lastCol: number) {
@@ -80,6 +88,7 @@ export function signatureRow(ws: ExcelJS.Worksheet, lastCol: number, signatures:
 const safe = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
 
 export async function finish(wb: ExcelJS.Workbook, filename: string): Promise<File> {
+  nameEveryFont(wb);
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: safe(filename), base64: Buffer.from(buffer as ArrayBuffer).toString('base64') };
 }
@@ -95,7 +104,8 @@ function storeSheet(
   const info = ['序号', '医保药品编码', '通用名', '规格', '生产企业', '最小单位', '转换比'];
   const groups = [ends[0], ...s.columns.map((c) => c.label), ends[1]];
   const lastCol = info.length + groups.length * 2;
-  const ws = addSheet(wb, heading.slice(0, 31), [5, 6]);
+  // The hub's 进销存 has 9 groups (25 columns): fitted to A4 it printed at about 6 pt; on A3 landscape it reads.
+  const ws = addSheet(wb, heading.slice(0, 31), [5, 6], lastCol > 17 ? A3 : A4);
   const meta = [
     `期间：${periodLabel(s.period)}`,
     `库房：${s.store.name}`,
@@ -141,6 +151,13 @@ function storeSheet(
   total.font = { bold: true };
   for (let g = 0; g < groups.length; g++) total.getCell(info.length + 2 + g * 2).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, lastCol);
+  // Codes, names and amounts as wide as their longest value: a cut 医保编码 or a ### amount is a wrong printout.
+  fitColumns(
+    ws,
+    Array.from({ length: lastCol - 1 }, (_, i) => i + 2),
+    5,
+    { max: 46 },
+  );
   const formula = `${ends[1]} = ${ends[0]} ${s.columns.map((c) => `${c.sign > 0 ? '+' : '−'} ${c.label}`).join(' ')}`;
   const note = ws.addRow([
     `${formula}；金额为成本价（零差率），单位：元；数量为最小单位。${
@@ -210,6 +227,11 @@ export async function clinicsWorkbook(s: ClinicSummary): Promise<File> {
   total.font = { bold: true };
   for (let c = 4; c <= headers.length; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 4, total.number, headers.length);
+  fitColumns(
+    ws,
+    Array.from({ length: headers.length - 1 }, (_, i) => i + 2),
+    4,
+  );
   footer(ws, headers.length, '各卫生室应结算合计', t.amountDue, SIGNATURES.clinicSummary);
   return finish(wb, `卫生室结算汇总-${s.period}.xlsx`);
 }
@@ -234,11 +256,11 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   supplierStatementLines(s).forEach((l, i) => {
     const row = ws.addRow([
       i === 0 ? '' : i,
-      l.date,
+      l.date ? excelDate(l.date) : null,
       SUPPLIER_LINE_LABELS[l.kind],
       l.docNos,
       l.invoiceNo ?? '',
-      l.invoiceDate ?? '',
+      l.invoiceDate ? excelDate(l.invoiceDate) : null,
       l.received ? money(l.received) : null,
       l.returned ? money(l.returned) : null,
       l.paid ? money(l.paid) : null,
@@ -246,6 +268,7 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
       l.note ?? '',
     ]);
     for (let c = 7; c <= 10; c++) row.getCell(c).numFmt = MONEY_FORMAT;
+    for (const c of [2, 6]) row.getCell(c).numFmt = LIST_DATE_FORMAT;
   });
   const t = s.totals;
   const total = ws.addRow(['本月合计', '', '', '', '', '', money(t.received), money(t.returned), money(t.paid), money(t.closing), '期末应付结转下月']);
@@ -253,6 +276,7 @@ export async function supplierWorkbook(s: SupplierStatement): Promise<File> {
   total.font = { bold: true };
   for (let c = 7; c <= 10; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 5, total.number, headers.length);
+  fitColumns(ws, [4, 5, 7, 8, 9, 10, 11], 5);
   footer(ws, headers.length, '期末应付余额', t.closing, SIGNATURES.supplierStatement);
   return finish(wb, `配送企业对账单-${s.supplier.name}-${s.period}.xlsx`);
 }
@@ -287,6 +311,7 @@ export async function suppliersWorkbook(s: {
   total.font = { bold: true };
   for (let c = 3; c <= 7; c++) total.getCell(c).numFmt = MONEY_FORMAT;
   border(ws, 4, total.number, headers.length);
+  fitColumns(ws, [2, 3, 4, 5, 6, 7], 4);
   footer(ws, headers.length, '期末应付合计', t.closing, SIGNATURES.supplierSummary);
   return finish(wb, `配送企业应付汇总-${s.period}.xlsx`);
 }

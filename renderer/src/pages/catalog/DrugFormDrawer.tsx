@@ -241,8 +241,13 @@ export function DrugFormDrawer({ open, drug, readOnly, onClose }: { open: boolea
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="approvalNo" label="批准文号" rules={[check((v) => approvalNoProblem(normalizeApprovalNo(v)))]}>
-              <Input maxLength={20} placeholder="国药准字H20003263（可只填 H20003263）" />
+            <Form.Item
+              name="approvalNo"
+              label="批准文号"
+              extra="照证书原样填写：国药准字H20003263、国药准字HJ20171044；进口药品填注册证号 H20140345，港澳台 HC20200001"
+              rules={[check((v) => approvalNoProblem(normalizeApprovalNo(v)))]}
+            >
+              <Input maxLength={20} placeholder="如 国药准字H20003263" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

@@ -8,6 +8,7 @@ import { ColumnMappingTable, ImportFileDrop, ImportFooter, ImportIssueTable, map
 import { useImportFlow } from '../../components/import/useImportFlow';
 import { useFileSender } from '../../components/import/useFileSender';
 import { downloadFile } from '../../components/download';
+import { ImportTemplateButton } from './ImportTemplateButton';
 
 type CommitResult = MethodOutput<'catalog.importCommit'>;
 
@@ -105,6 +106,7 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
 
   return (
     <Modal open={open} title="导入药品目录（Excel）" width={1000} onCancel={close} footer={footer} destroyOnHidden maskClosable={false}>
+      {!preview && !result && <ImportTemplateButton />}
       {result ? (
         <Result
           status={result.skippedRows ? 'warning' : 'success'}

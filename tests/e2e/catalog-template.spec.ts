@@ -1,0 +1,33 @@
+import { expect, shotsIn, test } from './fixtures';
+import { expectNoSidewaysScroll, openMenu } from './pages/app';
+
+const shot = shotsIn('/work/shots/sheets-out');
+
+/** 下载导入模板: the button in the import dialog saves the template; read back in, its two examples are refused by name. */
+test('the catalog import dialog offers its template, and the template reads back in', async ({ page, server }) => {
+  await page.goto(server.url);
+  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
+  await page.getByLabel('管理员姓名').fill('张院长');
+  await page.getByLabel('管理员密码').fill('Qingshi2026');
+  await page.getByLabel('确认密码').fill('Qingshi2026');
+  await page.getByRole('button', { name: '完成设置并登录' }).click();
+  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+
+  await openMenu(page, '药品目录');
+  await page.getByRole('button', { name: '导入 Excel' }).click();
+  const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+  const saved = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: '下载导入模板' }).click();
+  const download = await saved;
+  expect(download.suggestedFilename()).toBe('药品目录导入模板.xlsx');
+  for (const width of [1440, 1366, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await expectNoSidewaysScroll(page, width);
+    await shot(page, `catalog-template-dialog-${width}`);
+  }
+
+  await dialog.locator('input[type=file]').setInputFiles(await download.path());
+  await expect(dialog.getByText('文件中有 2 行共 2 处错误')).toBeVisible();
+  await expect(dialog.getByRole('row', { name: /示例行/ })).toHaveCount(2);
+  await shot(page, 'catalog-template-examples-refused-390');
+});
