@@ -7,6 +7,8 @@ import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
+import { type DayFact, readDayFacts, validMonths } from '../month-facts/store';
+import { latestClosedPeriod } from '../stock/ledger';
 
 export interface ClinicStore {
   clinicId: number;
@@ -55,20 +57,60 @@ export interface DayQty {
   qty: number;
 }
 
-/** Net quantity of one movement per store × drug × day in [from, to], for the given clinic stores. Outgoing movements come out positive. */
-export function dailyMovement(db: ReadDb, movement: string, stores: ClinicStore[], from: string, to: string, sign: 1 | -1 = -1): DayQty[] {
+/**
+ * Movement per store × drug × day in [from, to] for the given clinic stores, ordered by store, drug and date (rows
+ * only for days with ledger rows). Closed months whose day facts are stored (month-facts/, migration 0024) are read
+ * from those; the others (the open month, months without facts) from the ledger, one month and store at a time.
+ * Either way the figures are the ledger's sums of the same rows; `ledgerOnly` reads every month from the ledger
+ * (what the close stores, and what the tests compare the stored days with).
+ */
+export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to: string, opts: { ledgerOnly?: boolean } = {}): DayFact[] {
   if (stores.length === 0 || from > to) return [];
-  const out: DayQty[] = [];
   const months = monthsOf(from, to);
-  const stmt = sql(
+  const latest = opts.ledgerOnly ? null : latestClosedPeriod(db);
+  const stored =
+    latest === null
+      ? new Set<string>()
+      : validMonths(
+          db,
+          'days',
+          months.filter((p) => p <= latest),
+        );
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const byStore = new Map<number, DayFact[]>(stores.map((s) => [s.storeId, []]));
+  const fromLedger = sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty FROM ${storeMonths(months.length)} AND movement = ? AND business_date BETWEEN ? AND ?
-      GROUP BY drug_id, business_date`,
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN qty ELSE 0 END) AS dispensedQty,
+            sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispenseRows
+       FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
   );
-  for (const s of stores) {
-    for (const r of stmt.all(...months, s.storeId, movement, from, to) as { drugId: number; date: string; qty: number }[]) {
-      if (r.qty !== 0) out.push({ storeId: s.storeId, drugId: r.drugId, date: r.date, qty: sign * r.qty });
+  for (const month of months) {
+    const b = periodBounds(month);
+    const span = { first: maxDate(b.first, from), last: minDate(b.last, to) };
+    if (stored.has(month)) {
+      for (const r of readDayFacts(db, month, one, span.first, span.last)) byStore.get(r.storeId)?.push(r);
+      continue;
     }
+    for (const s of stores) {
+      const rows = byStore.get(s.storeId)!;
+      for (const r of fromLedger.all(month, s.storeId, span.first, span.last) as Omit<DayFact, 'storeId'>[]) rows.push({ storeId: s.storeId, ...r });
+    }
+  }
+  const out: DayFact[] = [];
+  for (const s of stores) {
+    const rows = byStore.get(s.storeId)!;
+    // Month after month, each in drug order: into drug, then date order across the months.
+    if (months.length > 1) rows.sort((a, b) => a.drugId - b.drugId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    out.push(...rows);
+  }
+  return out;
+}
+
+/** Net dispensing per store × drug × day in [from, to], for the given clinic stores, positive for what went out. */
+export function dailyDispensing(db: ReadDb, stores: ClinicStore[], from: string, to: string): DayQty[] {
+  const out: DayQty[] = [];
+  for (const r of dayMovements(db, stores, from, to)) {
+    if (r.dispensedQty !== 0) out.push({ storeId: r.storeId, drugId: r.drugId, date: r.date, qty: -r.dispensedQty });
   }
   return out;
 }

@@ -3,9 +3,9 @@
  * Weeks are calendar weeks (Monday–Sunday); the last week of the window counts up to the window's end.
  */
 import type { ReadDb } from '../../../db/database';
-import { addDays } from '../../../../shared/dates';
+import { addDays, daysBetween } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
-import { clinicStoreList, dailyMovement, ledgerIds, minDate, mondayOf, robustZ, round2 } from '../data';
+import { clinicStoreList, dailyDispensing, ledgerIds, minDate, mondayOf, robustZ, round2 } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
 
 export const spikeRule: Rule = {
@@ -19,10 +19,16 @@ export const spikeRule: Rule = {
     const stores = clinicStoreList(db, w.clinicId);
     const firstWeek = mondayOf(w.from);
     const histFrom = addDays(firstWeek, -7 * t.historyWeeks);
-    const weekIndex = (date: string) => Math.floor((Date.parse(date) - Date.parse(histFrom)) / (7 * 86_400_000));
+    // A date's week counted from histFrom (a Monday), worked out once per date: the rows repeat a few hundred dates.
+    const weeks = new Map<string, number>();
+    const weekIndex = (date: string) => {
+      let i = weeks.get(date);
+      if (i === undefined) weeks.set(date, (i = Math.floor(daysBetween(histFrom, date) / 7)));
+      return i;
+    };
     const nWeeks = weekIndex(w.to) + 1;
     const series = new Map<string, number[]>(); // storeId:drugId → weekly qty
-    for (const r of dailyMovement(db, 'dispense', stores, histFrom, w.to)) {
+    for (const r of dailyDispensing(db, stores, histFrom, w.to)) {
       const k = `${r.storeId}:${r.drugId}`;
       let s = series.get(k);
       if (!s) series.set(k, (s = new Array<number>(nWeeks).fill(0)));
