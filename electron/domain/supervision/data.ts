@@ -66,16 +66,7 @@ export interface DayQty {
  */
 export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to: string, opts: { ledgerOnly?: boolean } = {}): DayFact[] {
   if (stores.length === 0 || from > to) return [];
-  const months = monthsOf(from, to);
-  const latest = opts.ledgerOnly ? null : latestClosedPeriod(db);
-  const stored =
-    latest === null
-      ? new Set<string>()
-      : validMonths(
-          db,
-          'days',
-          months.filter((p) => p <= latest),
-        );
+  const spans = monthSpans(db, from, to, opts.ledgerOnly);
   const one = stores.length === 1 ? stores[0].storeId : null;
   const byStore = new Map<number, DayFact[]>(stores.map((s) => [s.storeId, []]));
   const fromLedger = sql(
@@ -84,24 +75,150 @@ export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to
             sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispenseRows
        FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
   );
-  for (const month of months) {
-    const b = periodBounds(month);
-    const span = { first: maxDate(b.first, from), last: minDate(b.last, to) };
-    if (stored.has(month)) {
-      for (const r of readDayFacts(db, month, one, span.first, span.last)) byStore.get(r.storeId)?.push(r);
+  for (const span of spans) {
+    if (span.stored) {
+      for (const r of readDayFacts(db, span.month, one, span.first, span.last)) byStore.get(r.storeId)?.push(r);
       continue;
     }
     for (const s of stores) {
       const rows = byStore.get(s.storeId)!;
-      for (const r of fromLedger.all(month, s.storeId, span.first, span.last) as Omit<DayFact, 'storeId'>[]) rows.push({ storeId: s.storeId, ...r });
+      for (const r of fromLedger.all(span.month, s.storeId, span.first, span.last) as Omit<DayFact, 'storeId'>[]) rows.push({ storeId: s.storeId, ...r });
     }
   }
   const out: DayFact[] = [];
   for (const s of stores) {
     const rows = byStore.get(s.storeId)!;
     // Month after month, each in drug order: into drug, then date order across the months.
-    if (months.length > 1) rows.sort((a, b) => a.drugId - b.drugId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    if (spans.length > 1) rows.sort((a, b) => a.drugId - b.drugId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     out.push(...rows);
+  }
+  return out;
+}
+
+/** Split [from, to] into its months, each read from its stored days when it has them (`stored`) or from the ledger. */
+function monthSpans(db: ReadDb, from: string, to: string, ledgerOnly = false) {
+  const months = monthsOf(from, to);
+  const latest = ledgerOnly ? null : latestClosedPeriod(db);
+  const stored =
+    latest === null
+      ? new Set<string>()
+      : validMonths(
+          db,
+          'days',
+          months.filter((p) => p <= latest),
+        );
+  return months.map((month) => {
+    const b = periodBounds(month);
+    return { month, first: maxDate(b.first, from), last: minDate(b.last, to), stored: stored.has(month) };
+  });
+}
+
+export interface MovementSummary {
+  /** Base units, net of every movement in the span. */
+  qty: number;
+  /** The last day in the span with a dispense row (null: none). */
+  lastDispensed: string | null;
+}
+
+/**
+ * Per store × drug with ledger rows in [from, to]: their net quantity and the last day dispensed, summed in SQL (one
+ * row per drug, not per day) from the stored days of closed months and the ledger of the others.
+ */
+export function movementSummary(db: ReadDb, stores: ClinicStore[], from: string, to: string): Map<number, Map<number, MovementSummary>> {
+  const out = new Map<number, Map<number, MovementSummary>>(stores.map((s) => [s.storeId, new Map()]));
+  if (stores.length === 0 || from > to) return out;
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const add = (storeId: number, r: { drugId: number; qty: number; lastDispensed: string | null }) => {
+    const drugs = out.get(storeId);
+    if (!drugs) return;
+    const cur = drugs.get(r.drugId);
+    if (!cur) drugs.set(r.drugId, { qty: r.qty, lastDispensed: r.lastDispensed });
+    else {
+      cur.qty += r.qty;
+      if (r.lastDispensed !== null && (cur.lastDispensed === null || r.lastDispensed > cur.lastDispensed)) cur.lastDispensed = r.lastDispensed;
+    }
+  };
+  const fromLedger = sql(
+    db,
+    `SELECT drug_id AS drugId, sum(qty) AS qty, max(CASE WHEN movement = 'dispense' THEN business_date END) AS lastDispensed
+       FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id`,
+  );
+  for (const span of monthSpans(db, from, to)) {
+    if (span.stored) {
+      for (const r of selectRows<{ storeId: number; drugId: number; qty: number; lastDispensed: string | null }>(
+        db,
+        query`SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, max(CASE WHEN dispense_rows > 0 THEN business_date END) AS lastDispensed
+           FROM month_day_facts
+          ${query.where([query`period = ${span.month}`, ...given(one, (id) => query`store_id = ${id}`), query`business_date BETWEEN ${span.first} AND ${span.last}`])}
+          GROUP BY store_id, drug_id`,
+      ))
+        add(r.storeId, r);
+      continue;
+    }
+    for (const s of stores) {
+      for (const r of fromLedger.all(span.month, s.storeId, span.first, span.last) as { drugId: number; qty: number; lastDispensed: string | null }[])
+        add(s.storeId, r);
+    }
+  }
+  return out;
+}
+
+/**
+ * Net dispensing per store × drug × week in [from, to] (`from` starts week 0), positive for what went out, summed in
+ * SQL from the stored days of closed months and the ledger of the others; in the stores' order, then by drug. Only
+ * the store × drug pairs with some week's dispensing not zero.
+ */
+export function weeklyDispensing(
+  db: ReadDb,
+  stores: ClinicStore[],
+  from: string,
+  to: string,
+): { storeId: number; drugId: number; weeks: Map<number, number> }[] {
+  if (stores.length === 0 || from > to) return [];
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const byStore = new Map(stores.map((s) => [s.storeId, new Map<number, Map<number, number>>()]));
+  const add = (storeId: number, drugId: number, week: number, qty: number) => {
+    const drugs = byStore.get(storeId);
+    if (!drugs) return;
+    let weeks = drugs.get(drugId);
+    if (!weeks) drugs.set(drugId, (weeks = new Map()));
+    weeks.set(week, (weeks.get(week) ?? 0) + qty);
+  };
+  // The week of a date: whole days since `from` over 7, in SQL (julianday of ISO dates is exact in whole days).
+  const week = 'CAST((julianday(business_date) - julianday(?)) / 7 AS INTEGER)';
+  const fromLedger = sql(
+    db,
+    `SELECT drug_id AS drugId, ${week} AS week, -sum(qty) AS qty FROM ${storeMonths(1)} AND movement = 'dispense' AND business_date BETWEEN ? AND ?
+      GROUP BY drug_id, week`,
+  );
+  const fromDays = sql(
+    db,
+    `SELECT store_id AS storeId, drug_id AS drugId, ${week} AS week, -sum(dispensed_qty) AS qty FROM month_day_facts
+      WHERE period = ? AND store_id BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY store_id, drug_id, week`,
+  );
+  for (const span of monthSpans(db, from, to)) {
+    if (span.stored) {
+      for (const r of fromDays.all(from, span.month, one ?? 0, one ?? Number.MAX_SAFE_INTEGER, span.first, span.last) as {
+        storeId: number;
+        drugId: number;
+        week: number;
+        qty: number;
+      }[])
+        add(r.storeId, r.drugId, r.week, r.qty);
+      continue;
+    }
+    for (const s of stores) {
+      for (const r of fromLedger.all(from, span.month, s.storeId, span.first, span.last) as { drugId: number; week: number; qty: number }[])
+        add(s.storeId, r.drugId, r.week, r.qty);
+    }
+  }
+  const out: { storeId: number; drugId: number; weeks: Map<number, number> }[] = [];
+  for (const s of stores) {
+    const drugs = byStore.get(s.storeId)!;
+    for (const drugId of [...drugs.keys()].sort((a, b) => a - b)) {
+      const weeks = drugs.get(drugId)!;
+      if ([...weeks.values()].some((q) => q !== 0)) out.push({ storeId: s.storeId, drugId, weeks });
+    }
   }
   return out;
 }
