@@ -5,7 +5,10 @@ import { sql, type WriteDb } from '../../electron/db/database';
 import { monthFactsSettled } from '../../electron/domain/month-facts/background';
 import { refillMonthFacts } from '../../electron/domain/month-facts/compute';
 import { validMonths } from '../../electron/domain/month-facts/store';
-import { clinicStoreList, dayMovements } from '../../electron/domain/supervision/data';
+import { balancesAtStart } from '../../electron/domain/settlement/balances';
+import { stockoutDays } from '../../electron/domain/supervision/dashboard';
+import { clinicStoreList, dayMovements, weeklyDispensing } from '../../electron/domain/supervision/data';
+import { addDays, daysBetween, periodOf } from '../../shared/dates';
 import { Runtime } from '../../electron/runtime';
 import { generateHub, noonClock, type HubParams } from '../../electron/tools/bench/generate';
 import { tempDir } from '../helpers/runtime';
@@ -76,6 +79,61 @@ async function withoutStoredDays<T>(db: WriteDb, read: () => Promise<T>): Promis
   }
 }
 
+/**
+ * The stock-out walk as it was before 0024, day by day from the first of the month 90 days back, every delta read from
+ * the ledger rows themselves: one store's drugs used in the range, with the days they stood at zero.
+ */
+function bruteStockout(db: WriteDb, storeId: number, first: string, last: string) {
+  const histStart = `${periodOf(addDays(first, -90))}-01`;
+  const opening = balancesAtStart(db, periodOf(histStart), storeId).balances.get(storeId);
+  const rows = sql(
+    db,
+    `SELECT drug_id AS drugId, business_date AS date, qty, movement FROM ledger WHERE store_id = ? AND business_date BETWEEN ? AND ? ORDER BY drug_id, business_date`,
+  ).all(storeId, histStart, last) as { drugId: number; date: string; qty: number; movement: string }[];
+  const out: { drugId: number; outDates: string[]; inFormulary: boolean }[] = [];
+  for (const drugId of [...new Set(rows.map((r) => r.drugId))]) {
+    const mine = rows.filter((r) => r.drugId === drugId);
+    if (!mine.some((r) => r.movement === 'dispense')) continue;
+    let balance = opening?.get(drugId)?.qty ?? 0;
+    let lastDispensed: string | null = null;
+    let inFormulary = false;
+    const outDates: string[] = [];
+    for (let day = histStart; day <= last; day = addDays(day, 1)) {
+      const used = lastDispensed !== null && daysBetween(lastDispensed, day) <= 90;
+      for (const r of mine.filter((x) => x.date === day)) {
+        balance += r.qty;
+        if (r.movement === 'dispense') lastDispensed = day;
+      }
+      if (day < first || !used) continue;
+      inFormulary = true;
+      if (balance <= 0) outDates.push(day);
+    }
+    if (inFormulary) out.push({ drugId, outDates, inFormulary });
+  }
+  return out;
+}
+
+/** Each store × drug's dispensing by week from `from` (a Monday), from the ledger rows, weeks that net to zero left out. */
+function bruteWeeks(db: WriteDb, stores: { storeId: number }[], from: string, to: string) {
+  const out: { storeId: number; drugId: number; weeks: Record<number, number> }[] = [];
+  for (const s of stores) {
+    const rows = sql(
+      db,
+      "SELECT drug_id AS drugId, business_date AS date, qty FROM ledger WHERE store_id = ? AND movement = 'dispense' AND business_date BETWEEN ? AND ? ORDER BY drug_id",
+    ).all(s.storeId, from, to) as { drugId: number; date: string; qty: number }[];
+    for (const drugId of [...new Set(rows.map((r) => r.drugId))]) {
+      const weeks: Record<number, number> = {};
+      for (const r of rows.filter((x) => x.drugId === drugId)) {
+        const w = Math.floor(daysBetween(from, r.date) / 7);
+        weeks[w] = (weeks[w] ?? 0) - r.qty;
+      }
+      for (const w of Object.keys(weeks)) if (weeks[Number(w)] === 0) delete weeks[Number(w)];
+      if (Object.keys(weeks).length) out.push({ storeId: s.storeId, drugId, weeks });
+    }
+  }
+  return out;
+}
+
 describe('the open month read over stored days', () => {
   it('stores every closed month’s days, equal to the ledger’s sums of the same rows', () => {
     const db = runtime.app.db;
@@ -94,6 +152,26 @@ describe('the open month read over stored days', () => {
     expect(brute.length).toBeGreaterThan(100);
     expect(read).toEqual(brute);
     expect(dayMovements(db, stores, '2026-06-15', '2026-10-10', { ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId)).toEqual(brute);
+  });
+
+  it('walks the stock-out days and sums the weekly dispensing exactly as a day-by-day walk over the ledger does', () => {
+    const db = runtime.app.db;
+    const stores = clinicStoreList(db, null);
+    for (const [first, last] of [
+      ['2026-10-01', '2026-10-10'],
+      ['2026-08-01', '2026-10-10'],
+      ['2026-09-01', '2026-09-30'],
+    ]) {
+      const walked = stockoutDays(db, null, first, last).map((s) => ({ storeId: s.storeId, perDrug: s.perDrug }));
+      expect(walked, `${first}…${last}`).toEqual(stores.map((s) => ({ storeId: s.storeId, perDrug: bruteStockout(db, s.storeId, first, last) })));
+      expect(walked.some((s) => s.perDrug.some((d) => d.outDates.length > 0))).toBe(true);
+    }
+    const histFrom = '2026-07-06'; // a Monday, 12 weeks before October's first week
+    const weekly = weeklyDispensing(db, stores, histFrom, params.end).map((r) => ({
+      ...r,
+      weeks: Object.fromEntries([...r.weeks].filter(([, q]) => q !== 0)),
+    }));
+    expect(weekly).toEqual(bruteWeeks(db, stores, histFrom, params.end));
   });
 
   it('shows on every open-month screen exactly what the ledger alone gives', async () => {
