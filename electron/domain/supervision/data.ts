@@ -1,7 +1,8 @@
 /**
  * Ledger reads shared by the rules. Every query seeks by period (ledger_period: one seek per month and store,
  * or ledger_card: store, drug and a range of months) before it looks at business dates, so a rule reads only
- * the months it needs however long the history is.
+ * the months it needs however long the history is. The day-by-day reads take closed months from their stored days
+ * (month-facts/, migration 0024) and sum in SQL what a rule needs per drug or week, not a JS row per day.
  */
 import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
