@@ -7,6 +7,7 @@ import { monthFactsSettled } from '../../electron/domain/month-facts/background'
 import { computeMonthFacts, refillMonthFacts, type MonthFacts } from '../../electron/domain/month-facts/compute';
 import {
   readAccuracyFacts,
+  readDayFacts,
   readExportFacts,
   readExportPreview,
   readPackageFacts,
@@ -50,6 +51,7 @@ function storedFacts(db: ReadDb, period: string): MonthFacts {
     period,
     figures: readStoreDrugFacts(db, [period]),
     accuracy: readAccuracyFacts(db, [period]),
+    days: readDayFacts(db, period, null, periodBounds(period).first, periodBounds(period).last),
     signals: Object.fromEntries(
       RULE_KEYS.map((rule) => {
         const set = sql(db, 'SELECT params FROM month_fact_sets WHERE period = ? AND kind = ?').get(period, signalKind(rule)) as { params: string };
@@ -74,12 +76,13 @@ function expectEveryClosedMonthStoredAsComputed(runtime: Runtime, months: string
   const now = runtime.app.clock.now();
   const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
   for (const p of months) {
-    for (const kind of ['figures', 'accuracy', 'export', ...RULE_KEYS.map(signalKind)])
+    for (const kind of ['figures', 'accuracy', 'export', 'days', ...RULE_KEYS.map(signalKind)])
       expect(validMonths(db, kind as never, [p]).has(p), `${p} ${kind}`).toBe(true);
     const stored = storedFacts(db, p);
     const fresh = computeMonthFacts(ctx, p);
     expect(stored.figures, p).toEqual(fresh.figures);
     expect(stored.accuracy, p).toEqual(fresh.accuracy);
+    expect(stored.days, p).toEqual(fresh.days);
     expect(stored.signals, p).toEqual(fresh.signals);
     expect(stored.exportRows, p).toEqual(fresh.exportRows);
     expect(stored.exportPreview, p).toEqual(JSON.parse(JSON.stringify(fresh.exportPreview)));

@@ -15,12 +15,13 @@ import { buildExport, previewOf, type ExportStore } from '../insurance-export/bu
 import { latestClosedPeriod } from '../stock/ledger';
 import { clinicAccuracy } from '../stocktake/accuracy';
 import { deliveryGroups, purchaseGroups, savingsOf, stockoutDays, type PurchaseGroup } from '../supervision/dashboard';
-import { clinicStoreList } from '../supervision/data';
+import { clinicStoreList, dayMovements } from '../supervision/data';
 import { loadThresholds } from '../supervision/engine';
 import { RULES } from '../supervision/rules';
 import type { Signal } from '../supervision/types';
 import {
   type AccuracyFact,
+  type DayFact,
   type ExportFact,
   type FactKind,
   markSet,
@@ -29,6 +30,7 @@ import {
   type StoreDrugFact,
   validMonths,
   writeAccuracyFacts,
+  writeDayFacts,
   writeExportFacts,
   writeSignalFacts,
   writePackageFacts,
@@ -41,6 +43,8 @@ export interface MonthFacts {
   period: string;
   figures: StoreDrugFact[];
   accuracy: AccuracyFact[];
+  /** The clinic stores' movement per drug and day. */
+  days: DayFact[];
   signals: Record<RuleKey, { params: string; rows: Omit<SignalFact, 'period' | 'ruleKey'>[] }>;
   exportRows: Omit<ExportFact, 'period'>[];
   /** null when the export was not asked for (a refill of the other kinds). */
@@ -50,7 +54,7 @@ export interface MonthFacts {
 }
 
 /** Every kind of fact set a closed month holds. */
-const ALL_KINDS = (): FactKind[] => ['figures', 'accuracy', 'export', 'package', ...RULE_KEYS.map(signalKind)];
+const ALL_KINDS = (): FactKind[] => ['figures', 'accuracy', 'export', 'package', 'days', ...RULE_KEYS.map(signalKind)];
 
 /** A weekly signal whose week runs past the month's end (cut there): kept for a range ending with this month. */
 export function isTail(s: Pick<Signal, 'fingerprint'>, monthLast: string): boolean {
@@ -167,6 +171,12 @@ export function storeDrugFigures(db: ReadDb, period: string): StoreDrugFact[] {
   return [...facts.values()].sort((a, b) => a.storeId - b.storeId || a.drugId - b.drugId);
 }
 
+/** The clinic stores' movement per drug and day, from the month's ledger rows, by store, drug and date. */
+export function dayFigures(db: ReadDb, period: string): DayFact[] {
+  const { first, last } = periodBounds(period);
+  return dayMovements(db, clinicStoreList(db, null), first, last, { ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId);
+}
+
 export function accuracyFigures(db: ReadDb, period: string): AccuracyFact[] {
   return clinicAccuracy(db, { from: period, to: period, clinicId: null })
     .rows.map((r) => ({ ...r.months[0], storeId: r.storeId }))
@@ -227,6 +237,7 @@ export function computeMonthFacts(ctx: ReadContext, period: string, only?: Set<s
     period,
     figures: want('figures') ? storeDrugFigures(db, period) : [],
     accuracy: want('accuracy') ? accuracyFigures(db, period) : [],
+    days: want('days') ? dayFigures(db, period) : [],
     signals,
     exportRows: exp?.rows ?? [],
     exportPreview: exp?.preview ?? null,
@@ -244,6 +255,10 @@ export function saveMonthFacts(db: WriteDb, facts: MonthFacts, eventId: number, 
   if (want('accuracy')) {
     writeAccuracyFacts(db, p, facts.accuracy);
     markSet(db, p, 'accuracy', eventId, at);
+  }
+  if (want('days')) {
+    writeDayFacts(db, p, facts.days);
+    markSet(db, p, 'days', eventId, at);
   }
   if (want('export')) {
     writeExportFacts(db, p, facts.exportRows, facts.exportPreview);

@@ -8,7 +8,7 @@ import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 
 /** The kinds of fact a closed month holds: one set each ('signals:<rule>' per anomaly rule). */
-export type FactKind = 'figures' | 'accuracy' | 'export' | 'package' | `signals:${string}`;
+export type FactKind = 'figures' | 'accuracy' | 'export' | 'package' | 'days' | `signals:${string}`;
 
 export const signalKind = (rule: string): FactKind => `signals:${rule}`;
 
@@ -58,6 +58,19 @@ export interface ExportFact {
   rows: number;
   qty: number;
   amount: number;
+}
+
+/** A store × drug × day of a closed month (migration 0024): what the day-by-day walks over earlier months read. */
+export interface DayFact {
+  storeId: number;
+  drugId: number;
+  date: string;
+  /** Base units, net of every movement of the day. */
+  qty: number;
+  /** Base units, net of the day's dispense rows. */
+  dispensedQty: number;
+  /** The day's dispense rows, reversals included. */
+  dispenseRows: number;
 }
 
 /** The months among `periods` whose set of `kind` is valid (params, when given, must match the stored ones). */
@@ -122,6 +135,26 @@ export function readStoreDrugFacts(db: ReadDb, periods: string[], storeIds: numb
   if (storeIds === null) return rows;
   const wanted = new Set(storeIds);
   return rows.filter((r) => wanted.has(r.storeId));
+}
+
+export function writeDayFacts(db: WriteDb, period: string, rows: DayFact[]): void {
+  sql(db, 'DELETE FROM month_day_facts WHERE period = ?').run(period);
+  const insert = sql(
+    db,
+    'INSERT INTO month_day_facts (period, store_id, drug_id, business_date, qty, dispensed_qty, dispense_rows) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) insert.run(period, r.storeId, r.drugId, r.date, r.qty, r.dispensedQty, r.dispenseRows);
+}
+
+/** The stored days of one month for one store (or every store), in [from, to], by store, drug and date. */
+export function readDayFacts(db: ReadDb, period: string, storeId: number | null, from: string, to: string): DayFact[] {
+  return selectRows<DayFact>(
+    db,
+    query`SELECT store_id AS storeId, drug_id AS drugId, business_date AS date, qty, dispensed_qty AS dispensedQty, dispense_rows AS dispenseRows
+       FROM month_day_facts
+      ${query.where([query`period = ${period}`, ...given(storeId, (id) => query`store_id = ${id}`), query`business_date BETWEEN ${from} AND ${to}`])}
+      ORDER BY store_id, drug_id, business_date`,
+  );
 }
 
 export function writeAccuracyFacts(db: WriteDb, period: string, rows: AccuracyFact[]): void {
@@ -213,6 +246,7 @@ export function invalidateMonthsAfter(db: WriteDb, latestClosed: string | null):
     'month_signal_facts',
     'month_export_facts',
     'month_export_previews',
+    'month_day_facts',
   ]) {
     sql(db, `DELETE FROM ${table} WHERE period > ?`).run(after);
   }

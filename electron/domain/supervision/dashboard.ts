@@ -16,7 +16,7 @@ import { lineAmountFromPackPrice } from '../../../shared/money';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
-import { clinicStoreList, maxDate, minDate, monthsOf, storeMonths } from './data';
+import { clinicStoreList, dayMovements, maxDate, minDate, movementSummary } from './data';
 import { dismissalsOf, statusOf } from './engine';
 import { signalsOver } from './month-signals';
 import { readStoreDrugFacts, type StoreDrugFact, validMonths } from '../month-facts/store';
@@ -125,46 +125,47 @@ const IN_USE_DAYS = 90;
  * Days each clinic's formulary drugs stood at zero: a day counts for a drug when its balance at the end of
  * the day is zero and the clinic dispensed it in the 90 days before (it is one the clinic uses). The walk
  * starts on the first of the month 90 days back, from that month's opening balances (the closing snapshot
- * and the months since: one read per store), and moves with per-day deltas, one grouped query per store.
+ * and the months since: one read per store), moves to `first` with each drug's net movement and last dispensing day
+ * before it, and walks the range's days with their deltas (closed months from their stored days, the others from the
+ * ledger: data.ts).
  */
 export function stockoutDays(db: ReadDb, clinicId: number | null, first: string, last: string) {
   const histMonth = periodOf(addDays(first, -IN_USE_DAYS));
   const histStart = `${histMonth}-01`;
-  const months = monthsOf(histStart, last);
   // Every day of the walk once, shared by every drug; each drug walks the days by index with a pointer into its
   // own changes, which the query returns in date order.
   const days = Array.from({ length: Math.max(daysBetween(histStart, last) + 1, 0) }, (_, i) => addDays(histStart, i));
   const dayIndex = new Map(days.map((d, i) => [d, i]));
   const firstIndex = daysBetween(histStart, first);
-  const deltas = sql(
-    db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispensed
-       FROM ${storeMonths(months.length)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
-  );
-  return clinicStoreList(db, clinicId).map((s) => {
+  const stores = clinicStoreList(db, clinicId);
+  // Before `first` only where each drug stands matters (its balance, the last day it was dispensed): summed per drug.
+  const before = movementSummary(db, stores, histStart, addDays(first, -1));
+  const moves = groupBy(dayMovements(db, stores, first, last), (r) => r.storeId);
+  return stores.map((s) => {
     const opening = balancesAtStart(db, histMonth, s.storeId).balances.get(s.storeId);
-    const byDrug = groupBy(
-      deltas.all(...months, s.storeId, histStart, last) as { drugId: number; date: string; qty: number; dispensed: number }[],
-      (r) => r.drugId,
-    );
-    const perDrug = [...byDrug]
-      .filter(([, rows]) => rows.some((r) => r.dispensed > 0))
-      .map(([drugId, rows]) => {
-        let balance = opening?.get(drugId)?.qty ?? 0;
-        let lastDispensed = Number.NEGATIVE_INFINITY;
+    const head = before.get(s.storeId)!;
+    const byDrug = groupBy(moves.get(s.storeId) ?? [], (r) => r.drugId);
+    const drugIds = [...new Set([...head.keys(), ...byDrug.keys()])].sort((a, b) => a - b);
+    const perDrug = drugIds
+      .filter((drugId) => (head.get(drugId)?.lastDispensed ?? null) !== null || (byDrug.get(drugId) ?? []).some((r) => r.dispenseRows > 0))
+      .map((drugId) => {
+        const h = head.get(drugId);
+        const rows = byDrug.get(drugId) ?? [];
+        let balance = (opening?.get(drugId)?.qty ?? 0) + (h?.qty ?? 0);
+        let lastDispensed = h?.lastDispensed ? daysBetween(histStart, h.lastDispensed) : Number.NEGATIVE_INFINITY;
         let inFormulary = false;
         const outDates: string[] = [];
         let next = 0;
-        for (let i = 0; i < days.length; i++) {
+        for (let i = firstIndex; i < days.length; i++) {
           // In use: dispensed within the 90 days before this one (today's own entries count from tomorrow).
           const used = i - lastDispensed <= IN_USE_DAYS;
           const c = rows[next];
           if (c !== undefined && dayIndex.get(c.date) === i) {
             balance += c.qty;
-            if (c.dispensed > 0) lastDispensed = i;
+            if (c.dispenseRows > 0) lastDispensed = i;
             next += 1;
           }
-          if (i < firstIndex || !used) continue;
+          if (!used) continue;
           inFormulary = true;
           if (balance <= 0) outDates.push(days[i]);
         }

@@ -1,12 +1,15 @@
 /**
  * Ledger reads shared by the rules. Every query seeks by period (ledger_period: one seek per month and store,
  * or ledger_card: store, drug and a range of months) before it looks at business dates, so a rule reads only
- * the months it needs however long the history is.
+ * the months it needs however long the history is. The day-by-day reads take closed months from their stored days
+ * (month-facts/, migration 0024) and sum in SQL what a rule needs per drug or week, not a JS row per day.
  */
 import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
+import { type DayFact, readDayFacts, validMonths } from '../month-facts/store';
+import { latestClosedPeriod } from '../stock/ledger';
 
 export interface ClinicStore {
   clinicId: number;
@@ -55,20 +58,177 @@ export interface DayQty {
   qty: number;
 }
 
-/** Net quantity of one movement per store × drug × day in [from, to], for the given clinic stores. Outgoing movements come out positive. */
-export function dailyMovement(db: ReadDb, movement: string, stores: ClinicStore[], from: string, to: string, sign: 1 | -1 = -1): DayQty[] {
+/**
+ * Movement per store × drug × day in [from, to] for the given clinic stores, ordered by store, drug and date (rows
+ * only for days with ledger rows). Closed months whose day facts are stored (month-facts/, migration 0024) are read
+ * from those; the others (the open month, months without facts) from the ledger, one month and store at a time.
+ * Either way the figures are the ledger's sums of the same rows; `ledgerOnly` reads every month from the ledger
+ * (what the close stores, and what the tests compare the stored days with).
+ */
+export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to: string, opts: { ledgerOnly?: boolean } = {}): DayFact[] {
   if (stores.length === 0 || from > to) return [];
-  const out: DayQty[] = [];
-  const months = monthsOf(from, to);
-  const stmt = sql(
+  const spans = monthSpans(db, from, to, opts.ledgerOnly);
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const byStore = new Map<number, DayFact[]>(stores.map((s) => [s.storeId, []]));
+  const fromLedger = sql(
     db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty FROM ${storeMonths(months.length)} AND movement = ? AND business_date BETWEEN ? AND ?
-      GROUP BY drug_id, business_date`,
+    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN qty ELSE 0 END) AS dispensedQty,
+            sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispenseRows
+       FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
   );
-  for (const s of stores) {
-    for (const r of stmt.all(...months, s.storeId, movement, from, to) as { drugId: number; date: string; qty: number }[]) {
-      if (r.qty !== 0) out.push({ storeId: s.storeId, drugId: r.drugId, date: r.date, qty: sign * r.qty });
+  for (const span of spans) {
+    if (span.stored) {
+      for (const r of readDayFacts(db, span.month, one, span.first, span.last)) byStore.get(r.storeId)?.push(r);
+      continue;
     }
+    for (const s of stores) {
+      const rows = byStore.get(s.storeId)!;
+      for (const r of fromLedger.all(span.month, s.storeId, span.first, span.last) as Omit<DayFact, 'storeId'>[]) rows.push({ storeId: s.storeId, ...r });
+    }
+  }
+  const out: DayFact[] = [];
+  for (const s of stores) {
+    const rows = byStore.get(s.storeId)!;
+    // Month after month, each in drug order: into drug, then date order across the months.
+    if (spans.length > 1) rows.sort((a, b) => a.drugId - b.drugId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    out.push(...rows);
+  }
+  return out;
+}
+
+/** Split [from, to] into its months, each read from its stored days when it has them (`stored`) or from the ledger. */
+function monthSpans(db: ReadDb, from: string, to: string, ledgerOnly = false) {
+  const months = monthsOf(from, to);
+  const latest = ledgerOnly ? null : latestClosedPeriod(db);
+  const stored =
+    latest === null
+      ? new Set<string>()
+      : validMonths(
+          db,
+          'days',
+          months.filter((p) => p <= latest),
+        );
+  return months.map((month) => {
+    const b = periodBounds(month);
+    return { month, first: maxDate(b.first, from), last: minDate(b.last, to), stored: stored.has(month) };
+  });
+}
+
+export interface MovementSummary {
+  /** Base units, net of every movement in the span. */
+  qty: number;
+  /** The last day in the span with a dispense row (null: none). */
+  lastDispensed: string | null;
+}
+
+/**
+ * Per store × drug with ledger rows in [from, to]: their net quantity and the last day dispensed, summed in SQL (one
+ * row per drug, not per day) from the stored days of closed months and the ledger of the others.
+ */
+export function movementSummary(db: ReadDb, stores: ClinicStore[], from: string, to: string): Map<number, Map<number, MovementSummary>> {
+  const out = new Map<number, Map<number, MovementSummary>>(stores.map((s) => [s.storeId, new Map()]));
+  if (stores.length === 0 || from > to) return out;
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const add = (storeId: number, r: { drugId: number; qty: number; lastDispensed: string | null }) => {
+    const drugs = out.get(storeId);
+    if (!drugs) return;
+    const cur = drugs.get(r.drugId);
+    if (!cur) drugs.set(r.drugId, { qty: r.qty, lastDispensed: r.lastDispensed });
+    else {
+      cur.qty += r.qty;
+      if (r.lastDispensed !== null && (cur.lastDispensed === null || r.lastDispensed > cur.lastDispensed)) cur.lastDispensed = r.lastDispensed;
+    }
+  };
+  const fromLedger = sql(
+    db,
+    `SELECT drug_id AS drugId, sum(qty) AS qty, max(CASE WHEN movement = 'dispense' THEN business_date END) AS lastDispensed
+       FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id`,
+  );
+  for (const span of monthSpans(db, from, to)) {
+    if (span.stored) {
+      for (const r of selectRows<{ storeId: number; drugId: number; qty: number; lastDispensed: string | null }>(
+        db,
+        query`SELECT store_id AS storeId, drug_id AS drugId, sum(qty) AS qty, max(CASE WHEN dispense_rows > 0 THEN business_date END) AS lastDispensed
+           FROM month_day_facts
+          ${query.where([query`period = ${span.month}`, ...given(one, (id) => query`store_id = ${id}`), query`business_date BETWEEN ${span.first} AND ${span.last}`])}
+          GROUP BY store_id, drug_id`,
+      ))
+        add(r.storeId, r);
+      continue;
+    }
+    for (const s of stores) {
+      for (const r of fromLedger.all(span.month, s.storeId, span.first, span.last) as { drugId: number; qty: number; lastDispensed: string | null }[])
+        add(s.storeId, r);
+    }
+  }
+  return out;
+}
+
+/**
+ * Net dispensing per store × drug × week in [from, to] (`from` starts week 0), positive for what went out, summed in
+ * SQL from the stored days of closed months and the ledger of the others; in the stores' order, then by drug. Only
+ * the store × drug pairs with some week's dispensing not zero.
+ */
+export function weeklyDispensing(
+  db: ReadDb,
+  stores: ClinicStore[],
+  from: string,
+  to: string,
+): { storeId: number; drugId: number; weeks: Map<number, number> }[] {
+  if (stores.length === 0 || from > to) return [];
+  const one = stores.length === 1 ? stores[0].storeId : null;
+  const byStore = new Map(stores.map((s) => [s.storeId, new Map<number, Map<number, number>>()]));
+  const add = (storeId: number, drugId: number, week: number, qty: number) => {
+    const drugs = byStore.get(storeId);
+    if (!drugs) return;
+    let weeks = drugs.get(drugId);
+    if (!weeks) drugs.set(drugId, (weeks = new Map()));
+    weeks.set(week, (weeks.get(week) ?? 0) + qty);
+  };
+  // The week of a date: whole days since `from` over 7, in SQL (julianday of ISO dates is exact in whole days).
+  const week = 'CAST((julianday(business_date) - julianday(?)) / 7 AS INTEGER)';
+  const fromLedger = sql(
+    db,
+    `SELECT drug_id AS drugId, ${week} AS week, -sum(qty) AS qty FROM ${storeMonths(1)} AND movement = 'dispense' AND business_date BETWEEN ? AND ?
+      GROUP BY drug_id, week`,
+  );
+  const fromDays = sql(
+    db,
+    `SELECT store_id AS storeId, drug_id AS drugId, ${week} AS week, -sum(dispensed_qty) AS qty FROM month_day_facts
+      WHERE period = ? AND store_id BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY store_id, drug_id, week`,
+  );
+  for (const span of monthSpans(db, from, to)) {
+    if (span.stored) {
+      for (const r of fromDays.all(from, span.month, one ?? 0, one ?? Number.MAX_SAFE_INTEGER, span.first, span.last) as {
+        storeId: number;
+        drugId: number;
+        week: number;
+        qty: number;
+      }[])
+        add(r.storeId, r.drugId, r.week, r.qty);
+      continue;
+    }
+    for (const s of stores) {
+      for (const r of fromLedger.all(from, span.month, s.storeId, span.first, span.last) as { drugId: number; week: number; qty: number }[])
+        add(s.storeId, r.drugId, r.week, r.qty);
+    }
+  }
+  const out: { storeId: number; drugId: number; weeks: Map<number, number> }[] = [];
+  for (const s of stores) {
+    const drugs = byStore.get(s.storeId)!;
+    for (const drugId of [...drugs.keys()].sort((a, b) => a - b)) {
+      const weeks = drugs.get(drugId)!;
+      if ([...weeks.values()].some((q) => q !== 0)) out.push({ storeId: s.storeId, drugId, weeks });
+    }
+  }
+  return out;
+}
+
+/** Net dispensing per store × drug × day in [from, to], for the given clinic stores, positive for what went out. */
+export function dailyDispensing(db: ReadDb, stores: ClinicStore[], from: string, to: string): DayQty[] {
+  const out: DayQty[] = [];
+  for (const r of dayMovements(db, stores, from, to)) {
+    if (r.dispensedQty !== 0) out.push({ storeId: r.storeId, drugId: r.drugId, date: r.date, qty: -r.dispensedQty });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../errors';
 import type { MethodOutput, ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
-import { dailyMovement, mondayOf } from './data';
+import { dailyDispensing, mondayOf } from './data';
 import { dismissalsOf, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
 import { signalsOver } from './month-signals';
 import { SUPERVISION_READS_BOOK, type Signal } from './types';
@@ -108,7 +108,7 @@ export function signalDetail(ctx: HandlerContext, input: ParsedInput<'supervisio
     const weeks = Array.from({ length: 16 }, (_, i) => addDays(firstWeek, 7 * i));
     const qty = new Map<string, number>();
     const store = { clinicId: signal.clinicId, storeId: signal.storeId, code: '', name: '' };
-    for (const r of dailyMovement(db, 'dispense', [store], firstWeek, signal.periodTo)) {
+    for (const r of dailyDispensing(db, [store], firstWeek, signal.periodTo)) {
       if (r.drugId !== signal.drugIds[0]) continue;
       const w = mondayOf(r.date);
       qty.set(w, (qty.get(w) ?? 0) + r.qty);

@@ -94,7 +94,15 @@ async function timeCall(o: Opened, screen: Screen): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-const FACT_TABLES = ['month_fact_sets', 'month_store_drug_facts', 'month_accuracy_facts', 'month_signal_facts', 'month_export_facts', 'month_export_previews'];
+const FACT_TABLES = [
+  'month_fact_sets',
+  'month_store_drug_facts',
+  'month_accuracy_facts',
+  'month_signal_facts',
+  'month_export_facts',
+  'month_export_previews',
+  'month_day_facts',
+];
 
 /** A hub as the generator left it: closed months without facts (as a hub upgraded from before migration 0016). */
 function clearFacts(o: Opened): void {

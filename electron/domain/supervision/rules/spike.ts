@@ -3,9 +3,9 @@
  * Weeks are calendar weeks (Monday–Sunday); the last week of the window counts up to the window's end.
  */
 import type { ReadDb } from '../../../db/database';
-import { addDays } from '../../../../shared/dates';
+import { addDays, daysBetween } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
-import { clinicStoreList, dailyMovement, ledgerIds, minDate, mondayOf, robustZ, round2 } from '../data';
+import { clinicStoreList, ledgerIds, minDate, mondayOf, robustZ, round2, weeklyDispensing } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
 
 export const spikeRule: Rule = {
@@ -19,14 +19,12 @@ export const spikeRule: Rule = {
     const stores = clinicStoreList(db, w.clinicId);
     const firstWeek = mondayOf(w.from);
     const histFrom = addDays(firstWeek, -7 * t.historyWeeks);
-    const weekIndex = (date: string) => Math.floor((Date.parse(date) - Date.parse(histFrom)) / (7 * 86_400_000));
-    const nWeeks = weekIndex(w.to) + 1;
+    const nWeeks = Math.floor(daysBetween(histFrom, w.to) / 7) + 1;
     const series = new Map<string, number[]>(); // storeId:drugId → weekly qty
-    for (const r of dailyMovement(db, 'dispense', stores, histFrom, w.to)) {
-      const k = `${r.storeId}:${r.drugId}`;
-      let s = series.get(k);
-      if (!s) series.set(k, (s = new Array<number>(nWeeks).fill(0)));
-      s[weekIndex(r.date)] += r.qty;
+    for (const r of weeklyDispensing(db, stores, histFrom, w.to)) {
+      const s = new Array<number>(nWeeks).fill(0);
+      for (const [week, qty] of r.weeks) s[week] += qty;
+      series.set(`${r.storeId}:${r.drugId}`, s);
     }
     const clinicOf = new Map(stores.map((s) => [s.storeId, s.clinicId]));
     const out: Signal[] = [];
