@@ -178,7 +178,7 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'periods.reopen',
     'periods.history',
   ],
-  'the audit log: who did what, with the inputs they sent': ['audit.list', 'audit.deniedSummary', 'audit.methods'],
+  'the audit log: who did what, with the inputs they sent': ['audit.list', 'audit.deniedSummary', 'audit.methods', 'audit.export'],
   'backups and recovery, apart from the download: files and their records, never their content': [
     'backup.status',
     'backup.updateSettings',
