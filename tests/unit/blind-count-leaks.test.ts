@@ -594,6 +594,10 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
     ],
     'stock.cardExport': bothStores.flatMap((storeId) => perDrug((d) => ({ storeId, drugId: d.drug.id, from: '2026-02-01', to: '2026-03-31' }))),
     'stock.onHandExport': bothStores.flatMap((storeId) => (['all', 'in_stock', 'below_min'] as const).map((filter) => () => ({ storeId, filter }))),
+    'supervision.drilldownExport': [
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03', clinicId }),
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03' }),
+    ],
   };
 }
 
