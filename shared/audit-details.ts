@@ -105,14 +105,18 @@ function linesOf(value: Record<string, unknown>, prefix: string, depth: number):
   return out;
 }
 
+/** What the handler noted (the changes, a document number) and what the request said, as lines. */
+export function auditDetailParts(details: Record<string, unknown> | null | undefined): { noted: string[]; request: string[] } {
+  if (!details) return { noted: [], request: [] };
+  const { input, ...noted } = details;
+  const request = isRecord(input) ? linesOf(input, '', 0) : input !== undefined ? [`${auditFieldLabel('input')}：${valueText(input)}`] : [];
+  return { noted: linesOf(noted, '', 0), request };
+}
+
 /** What the handler noted first, then the request; a record cut at 2,000 characters says so. */
 export function auditDetailLines(details: Record<string, unknown> | null | undefined): string[] {
-  if (!details) return [];
-  const { input, ...noted } = details;
-  const lines = linesOf(noted, '', 0);
-  if (isRecord(input)) lines.push(...linesOf(input, '', 0));
-  else if (input !== undefined) lines.push(`${auditFieldLabel('input')}：${valueText(input)}`);
-  return lines;
+  const { noted, request } = auditDetailParts(details);
+  return [...noted, ...request];
 }
 
 /** An instant as China time 'YYYY-MM-DD HH:mm:ss' (the hub's clock, whatever the reader's time zone). */

@@ -172,7 +172,7 @@ test('配送出库 and 上报地市 fit a 390 px phone without sideways scroll',
       if (width === 390) await expectNoSidewaysScroll(page);
       await shot(page, `deliveries-pending-${width}`);
       await page.getByRole('tab', { name: '配送单' }).click();
-      await expect(page.getByText(/PS-\d{6}-\d{4}/).first()).toBeVisible();
+      await expect(page.getByText(/CK-\d{6}-\d{4}/).first()).toBeVisible();
       if (width === 390) await expectNoSidewaysScroll(page);
       await shot(page, `deliveries-list-${width}`);
     }

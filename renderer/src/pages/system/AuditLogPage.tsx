@@ -11,7 +11,7 @@ import { Page } from '../../components/Page';
 import { describeTarget, TARGET_KIND_OPTIONS } from './auditTargets';
 import { useKnownRoutes } from '../../app/knownRoutes';
 import { DENSE_LIST } from '../../components/denseTable';
-import { AUDIT_ERROR_LABELS, AUDIT_TRANSPORT_LABELS, auditDetailLines, shortSummary } from '../../../../shared/audit-details';
+import { AUDIT_ERROR_LABELS, AUDIT_TRANSPORT_LABELS, auditDetailParts, shortSummary } from '../../../../shared/audit-details';
 import { call } from '../../api/client';
 import { ListOutput } from '../../components/ListOutput';
 import { useRememberedState } from '../../components/useRememberedState';
@@ -84,25 +84,30 @@ function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | numbe
   );
 }
 
+const Lines = ({ lines }: { lines: string[] }) => (
+  <ul className="audit-lines">
+    {lines.map((line, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one row, in their order
+      <li key={i}>{line}</li>
+    ))}
+  </ul>
+);
+
 function Details({ row }: { row: AuditRow }) {
-  const lines = auditDetailLines(row.details);
+  const { noted, request } = auditDetailParts(row.details);
   return (
     <Descriptions size="small" column={1} bordered>
       <Descriptions.Item label="时间">{dayjs(row.at).format('YYYY-MM-DD HH:mm:ss')}</Descriptions.Item>
       <Descriptions.Item label="接口">
         <Typography.Text code>{row.method}</Typography.Text> {row.methodSummary}
       </Descriptions.Item>
-      <Descriptions.Item label="内容">
-        {lines.length === 0 ? (
-          '（无）'
-        ) : (
-          <ul className="audit-lines">
-            {lines.map((line, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one row, in their order
-              <li key={i}>{line}</li>
-            ))}
-          </ul>
-        )}
+      {noted.length > 0 && (
+        <Descriptions.Item label="改动与说明">
+          <Lines lines={noted} />
+        </Descriptions.Item>
+      )}
+      <Descriptions.Item label="请求内容">
+        {request.length === 0 ? '（无）' : <Lines lines={request} />}
         <Typography.Text type="secondary">密码、令牌和文件内容不会记录。</Typography.Text>
       </Descriptions.Item>
     </Descriptions>
