@@ -183,3 +183,72 @@ test('配送出库 and 上报地市 fit a 390 px phone without sideways scroll',
     await page.close();
   }
 });
+
+test('盘点 list shows every column at 1366 × 768 and at 1440, the last one inside the window', async ({ browser }) => {
+  test.setTimeout(120_000);
+  for (const width of [1366, 1440]) {
+    const page = await device(browser, width);
+    await signIn(page, server.url, 'yaoku', PASSWORD);
+    await open(page, '/stocktake', '盘点与抽查');
+    const last = page.getByRole('columnheader', { name: '审核 / 作废' });
+    await expect(last).toBeVisible();
+    await expect(page.locator('.ant-table-row').first()).toBeVisible();
+    const box = (await last.boundingBox())!;
+    expect(box.x + box.width, 'the last column ends inside the window').toBeLessThanOrEqual(width);
+    expect(box.width, 'the last column is not squeezed away').toBeGreaterThan(60);
+    // The table itself does not scroll sideways: every column is in view.
+    const overflow = await page
+      .locator('.ant-table-content, .ant-table-body')
+      .first()
+      .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await expectNoSidewaysScroll(page, width);
+    await shot(page, `stocktakes-${width}`);
+    await page.close();
+  }
+});
+
+test('filters come back after leaving and returning: 库存预警, 异常信号, 配送单', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await device(browser, 1366);
+  await signIn(page, server.url, 'yaoku', PASSWORD);
+  const away = async () => {
+    await page.goto(new URL('/', server.url).href);
+    await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  };
+
+  await openMenu(page, '库存预警', '库存预警');
+  await page.locator('.ant-segmented-item').filter({ hasText: '近效期' }).click();
+  const search = page.getByRole('searchbox', { name: '搜索药品' }).or(page.getByLabel('搜索药品'));
+  await search.first().fill('阿莫西林');
+  await search.first().press('Enter');
+  await expect(page).toHaveURL(/kind=near_expiry/);
+  await expect(page).toHaveURL(/q=/);
+  await away();
+  await openMenu(page, '库存预警', '库存预警');
+  await expect(page).toHaveURL(/kind=near_expiry/);
+  await expect(page.locator('.ant-segmented-item-selected')).toContainText('近效期');
+  await expect(search.first()).toHaveValue('阿莫西林');
+
+  await openMenu(page, '异常信号', '异常信号');
+  const clinics = page.getByRole('combobox', { name: '村卫生室' });
+  await clinics.click();
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').first();
+  const clinicName = (await option.getAttribute('title'))!;
+  await option.click();
+  await expect(page).toHaveURL(/clinic=\d+/);
+  await away();
+  await openMenu(page, '异常信号', '异常信号');
+  await expect(page).toHaveURL(/clinic=\d+/);
+  await expect(page.locator('.ant-select').filter({ has: clinics })).toContainText(clinicName);
+
+  await openMenu(page, '配送出库', '配送出库');
+  await page.getByRole('tab', { name: '配送单' }).click();
+  await choose(page, '状态', '已签收');
+  await away();
+  await openMenu(page, '配送出库', '配送出库');
+  await page.getByRole('tab', { name: '配送单' }).click();
+  await expect(page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: '状态' }) })).toContainText('已签收');
+  await shot(page, 'deliveries-remembered-1366');
+  await page.close();
+});

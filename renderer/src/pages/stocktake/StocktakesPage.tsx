@@ -199,7 +199,10 @@ function HubStocktakes() {
             ellipsis: true,
             render: (_, s) =>
               s.status === 'cancelled' ? (
-                <Typography.Text type="secondary">{`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}</Typography.Text>
+                <Typography.Text
+                  type="secondary"
+                  title={`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}
+                >{`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}</Typography.Text>
               ) : s.decidedByName ? (
                 `${s.decidedByName} ${s.businessDate ?? ''}`
               ) : (

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
 import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -14,8 +14,8 @@ import { DENSE_LIST } from '../../components/denseTable';
 import { AUDIT_ERROR_LABELS, AUDIT_TRANSPORT_LABELS, auditDetailParts, shortSummary } from '../../../../shared/audit-details';
 import { call } from '../../api/client';
 import { ListOutput } from '../../components/ListOutput';
-import { useRememberedState } from '../../components/useRememberedState';
-import { auditFilterFrom, auditFilterQuery } from './auditFilter';
+import { useRememberedSearchParams } from '../../components/useRememberedState';
+import { auditFilterFrom } from './auditFilter';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
@@ -25,19 +25,7 @@ const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', re
  * are remembered for the user too, so leaving the log and coming back from the menu shows the same view.
  */
 function useFilters() {
-  const [params, setParams] = useSearchParams();
-  const [remembered, remember] = useRememberedState('audit', 'filters', '', (v): v is string => typeof v === 'string');
-  const query = auditFilterQuery(params);
-  const opening = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the filters change, and once on opening
-  useEffect(() => {
-    // Opened from the menu (no filter in the address): the last filters come back.
-    if (opening.current) {
-      opening.current = false;
-      if (!params.toString() && remembered) return setParams(new URLSearchParams(remembered), { replace: true });
-    }
-    remember(query);
-  }, [query]);
+  const [params, setParams, query] = useRememberedSearchParams('audit', ['page', 'pageSize']);
   const num = (k: string) => (params.get(k) ? Number(params.get(k)) : undefined);
   const chosen = auditFilterFrom(params);
   const filters = { ...chosen, page: num('page') ?? 1, pageSize: num('pageSize') ?? 50 };

@@ -17,11 +17,3 @@ export function auditFilterFrom(params: URLSearchParams) {
     ip: str('ip'),
   };
 }
-
-/** The filters alone (no paging) as an address query, for the print route and for remembering. */
-export function auditFilterQuery(params: URLSearchParams): string {
-  const next = new URLSearchParams(params);
-  next.delete('page');
-  next.delete('pageSize');
-  return next.toString();
-}
