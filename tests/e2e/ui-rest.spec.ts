@@ -224,6 +224,7 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
   await search.first().press('Enter');
   await expect(page).toHaveURL(/kind=near_expiry/);
   await expect(page).toHaveURL(/q=/);
+  await expect(page.locator('.ant-segmented-item-selected')).toContainText('近效期');
   await away();
   await openMenu(page, '库存预警', '库存预警');
   await expect(page).toHaveURL(/kind=near_expiry/);
@@ -237,6 +238,9 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
   const clinicName = (await option.getAttribute('title'))!;
   await option.click();
   await expect(page).toHaveURL(/clinic=\d+/);
+  // As a person does: the filtered list shows before leaving.
+  await expect(page.locator('.ant-select').filter({ has: clinics })).toContainText(clinicName);
+  await expect(page.locator('.ant-table-row').first()).toContainText(clinicName.split(' ').pop()!);
   await away();
   await openMenu(page, '异常信号', '异常信号');
   await expect(page).toHaveURL(/clinic=\d+/);
@@ -245,6 +249,7 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();
   await choose(page, '状态', '已签收');
+  await expect(page.locator('.ant-table-row').first()).toContainText('已签收');
   await away();
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();

@@ -146,13 +146,13 @@ function HubStocktakes() {
         tableLayout="fixed"
         onRow={(s) => ({ onDoubleClick: () => navigate(`/stocktake/${s.id}`) })}
         columns={[
-          { title: '单号', dataIndex: 'docNo', width: 128, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
-          { title: '库房', dataIndex: 'storeName', width: 140, ellipsis: true, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
+          { title: '单号', dataIndex: 'docNo', width: 124, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
+          { title: '库房', dataIndex: 'storeName', width: 128, ellipsis: true, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
           { title: '类型', key: 'tags', width: 196, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
           {
             title: '发起',
             key: 'created',
-            width: 150,
+            width: 140,
             ellipsis: { showTitle: false },
             render: (_, s) => (
               <span title={`${formatDateTime(s.createdAt)} ${s.createdByName}`}>
@@ -163,7 +163,7 @@ function HubStocktakes() {
           {
             title: '进度',
             key: 'progress',
-            width: 100,
+            width: 84,
             render: (_, s) =>
               s.status === 'counting' ? (
                 <Progress percent={progressOf(s)} size="small" format={() => `${s.countedCount}/${s.lineCount}`} />
@@ -181,18 +181,18 @@ function HubStocktakes() {
           {
             title: '盘盈（元）',
             dataIndex: 'surplusAmount',
-            width: 96,
+            width: 88,
             align: 'right',
             render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
           },
           {
             title: '盘亏（元）',
             dataIndex: 'shortageAmount',
-            width: 96,
+            width: 88,
             align: 'right',
             render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
           },
-          { title: '状态', dataIndex: 'status', width: 76, render: (st: StocktakeStatus) => <StocktakeStatusTag status={st} /> },
+          { title: '状态', dataIndex: 'status', width: 90, render: (st: StocktakeStatus) => <StocktakeStatusTag status={st} /> },
           {
             title: '审核 / 作废',
             key: 'decided',
