@@ -219,6 +219,7 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
 
   await openMenu(page, '库存预警', '库存预警');
   await page.locator('.ant-segmented-item').filter({ hasText: '近效期' }).click();
+  await expect(page).toHaveURL(/kind=near_expiry/);
   const search = page.getByRole('searchbox', { name: '搜索药品' }).or(page.getByLabel('搜索药品'));
   await search.first().fill('阿莫西林');
   await search.first().press('Enter');
@@ -249,7 +250,7 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();
   await choose(page, '状态', '已签收');
-  await expect(page.locator('.ant-table-row').first()).toContainText('已签收');
+  await expect(page.locator('.ant-tabs-tabpane-active .ant-table-row').first()).toContainText('已签收');
   await away();
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();
