@@ -22,6 +22,7 @@ export const SIGNATURES = {
   stockCard: ['记账人', '复核人', '负责人'],
   onHand: ['保管员', '复核人', '负责人'],
   auditLog: ['核查人', '负责人'],
+  supervisionDrill: ['制表人', '审核人', '负责人'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The lines a document without its own entry asks for. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { id, isoDate, pageOf, paging, text } from './common';
+import { fileContent, id, isoDate, pageOf, paging, text } from './common';
 import { about, out, valuesText } from './describe';
 import { AUDIT_OUTCOMES, AUDIT_OUTCOME_LABELS } from '../security';
 
@@ -59,6 +59,8 @@ export const auditFilter = z.object({
 
 /** audit.list counts matching rows up to this many (or up to the page asked for, if further). */
 export const AUDIT_COUNT_LIMIT = 10_000;
+/** audit.export writes at most this many rows (the newest); the sheet says when the filter selects more. */
+export const AUDIT_EXPORT_LIMIT = 20_000;
 
 export const auditApi = {
   'audit.list': defineMethod({
@@ -105,5 +107,12 @@ export const auditApi = {
     output: z.array(
       z.object({ name: out.text('接口名，如 requisitions.submit'), summary: out.text('一行说明'), write: out.flag('写操作（成功时记入审计日志）') }),
     ),
+  }),
+  'audit.export': defineMethod({
+    summary: '导出审计日志为 Excel（.xlsx）：与 audit.list 相同的筛选，不分页（最新的 20,000 条），含筛选行、每条的改动（字段：旧值 → 新值）与签字行',
+    access: ['admin'],
+    write: false,
+    input: auditFilter.default({}),
+    output: fileContent.describe('Excel 文件：审计日志-<日期>.xlsx'),
   }),
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { id, isoDate, ok, period, requiredText, text } from './common';
+import { fileContent, id, isoDate, ok, period, requiredText, text } from './common';
 import { MOVEMENTS } from '../stock';
 import { RULE_KEYS, RULE_TITLES } from '../supervision';
 import { MOVEMENT_LABELS } from '../stock';
@@ -298,6 +298,24 @@ export const drillRow = z.object({
   note: out.text('说明，如 节约金额、断货日期段、相符行数；null = 无').nullable(),
 });
 
+/** Which rows a dashboard figure drills into: what supervision.drilldown shows and supervision.drilldownExport writes. */
+const drillInput = z
+  .object({
+    figure: z
+      .enum(DRILL_FIGURES, { error: '未知的指标' })
+      .describe(
+        `指标。${valuesText({ insurance: '医保目录占比：采购或配送行', vbp: '集采：采购或配送行（含节约）', stockout: '断货：药品', nearExpiry: '近效期：批次', consumption: '用药：药品', accuracy: '账实相符：盘点单' })}`,
+      ),
+    ...periodRange,
+    /** One month of the range ('YYYY-MM'), when a bar or point was clicked. */
+    period: about(period.optional(), '只看区间中的这个月（点击柱或点时）'),
+    storeId: about(id.optional(), '只看该库房（nearExpiry、consumption、accuracy）'),
+    /** insurance: only catalog (true) or only non-catalog (false) lines; vbp: only 集采 lines (true). */
+    flag: z.boolean().optional().describe('insurance：true 只看目录内、false 只看目录外；vbp：true 只看集采；省略 = 全部'),
+  })
+  .superRefine(refinePeriods)
+  .describe(PERIOD_RULES);
+
 export const schedule = z.object({
   clinicId: out.id('村卫生室'),
   clinicCode: out.text('卫生室编码'),
@@ -319,22 +337,7 @@ export const supervisionApi = {
     summary: '看板数字的明细：单据行、批次或药品（带库存台账和单据链接）',
     access: READ_ROLES,
     write: false,
-    input: z
-      .object({
-        figure: z
-          .enum(DRILL_FIGURES, { error: '未知的指标' })
-          .describe(
-            `指标。${valuesText({ insurance: '医保目录占比：采购或配送行', vbp: '集采：采购或配送行（含节约）', stockout: '断货：药品', nearExpiry: '近效期：批次', consumption: '用药：药品', accuracy: '账实相符：盘点单' })}`,
-          ),
-        ...periodRange,
-        /** One month of the range ('YYYY-MM'), when a bar or point was clicked. */
-        period: about(period.optional(), '只看区间中的这个月（点击柱或点时）'),
-        storeId: about(id.optional(), '只看该库房（nearExpiry、consumption、accuracy）'),
-        /** insurance: only catalog (true) or only non-catalog (false) lines; vbp: only 集采 lines (true). */
-        flag: z.boolean().optional().describe('insurance：true 只看目录内、false 只看目录外；vbp：true 只看集采；省略 = 全部'),
-      })
-      .superRefine(refinePeriods)
-      .describe(PERIOD_RULES),
+    input: drillInput,
     output: z.object({
       title: out.text('明细标题（中文）'),
       rows: z.array(drillRow).describe('明细行，最多 2000 行'),
@@ -448,5 +451,12 @@ export const supervisionApi = {
         .describe('节假日，最多 366 个；整体替换原有的'),
     }),
     output: schedule,
+  }),
+  'supervision.drilldownExport': defineMethod({
+    summary: '导出看板明细为 Excel（.xlsx）：与 supervision.drilldown 相同的指标、期间、卫生室和库房，含标题、筛选行、合计与签字行（最多 2000 行）',
+    access: READ_ROLES,
+    write: false,
+    input: drillInput,
+    output: fileContent.describe('Excel 文件：<明细标题>-<开始月>至<结束月>.xlsx'),
   }),
 };

@@ -8,6 +8,7 @@ import type { SampleRegistry } from './samples';
 export const supervisionSamples: SampleRegistry = {
   'supervision.dashboard': { input: ({ f }) => ({ from: '2026-01', to: '2026-03', clinicId: f.clinicA.id }) },
   'supervision.drilldown': { input: () => ({ figure: 'insurance', from: '2026-01', to: '2026-03', flag: true }) },
+  'supervision.drilldownExport': { input: () => ({ figure: 'nearExpiry', from: '2026-01', to: '2026-03' }) },
   'supervision.rules': { input: () => ({}) },
   'supervision.setThresholds': { input: () => ({ ruleKey: 'spike', values: { zThreshold: 3.5 } }) },
   'supervision.signals': { input: () => ({ from: '2026-01-01', to: '2026-03-31', status: 'all' }) },

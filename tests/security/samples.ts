@@ -113,6 +113,7 @@ export const samples: SampleRegistry = {
   'audit.list': { input: ({ f }) => ({ clinicId: f.clinicA.id, outcome: 'denied', from: '2026-01-01', page: 1, pageSize: 20 }) },
   'audit.deniedSummary': { input: () => ({ days: 7 }) },
   'audit.methods': { input: empty },
+  'audit.export': { input: ({ f }) => ({ clinicId: f.clinicA.id, from: '2026-01-01' }) },
 
   // ── system settings (no LAN server runs in tests: the settings are only stored) ─────────────────
   'system.lanStatus': { input: empty },

@@ -181,7 +181,7 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     'periods.reopen',
     'periods.history',
   ],
-  'the audit log: who did what, with the inputs they sent': ['audit.list', 'audit.deniedSummary', 'audit.methods'],
+  'the audit log: who did what, with the inputs they sent': ['audit.list', 'audit.deniedSummary', 'audit.methods', 'audit.export'],
   'backups and recovery, apart from the download: files and their records, never their content': [
     'backup.status',
     'backup.updateSettings',
@@ -597,6 +597,10 @@ function probes(count: Count, counterMode: 'self' | 'onsite'): Partial<Record<Me
     ],
     'stock.cardExport': bothStores.flatMap((storeId) => perDrug((d) => ({ storeId, drugId: d.drug.id, from: '2026-02-01', to: '2026-03-31' }))),
     'stock.onHandExport': bothStores.flatMap((storeId) => (['all', 'in_stock', 'below_min'] as const).map((filter) => () => ({ storeId, filter }))),
+    'supervision.drilldownExport': [
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03', clinicId }),
+      () => ({ figure: 'nearExpiry', from: '2026-02', to: '2026-03' }),
+    ],
   };
 }
 

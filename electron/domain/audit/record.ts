@@ -19,6 +19,16 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/**
+ * The fields an update changed, as { field: { from, to } }: the audit log shows them as 字段：旧值 → 新值
+ * (shared/audit-details). Only the keys given are compared, so ids and timestamps stay out.
+ */
+export function changedFields<T extends object>(before: T, after: T, keys: readonly (keyof T & string)[]): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const k of keys) if (before[k] !== after[k]) changes[k] = { from: before[k] ?? null, to: after[k] ?? null };
+  return changes;
+}
+
 export interface AuditEntry {
   user: AuthedUser | null;
   caller: Caller;

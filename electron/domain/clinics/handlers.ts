@@ -4,6 +4,7 @@ import { bool, sql, type ReadDb, type SqlRow } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { ClinicRow } from '../../../shared/contract/clinics';
+import { changedFields } from '../audit/record';
 
 const clinicSelect = query`SELECT c.id, c.code, c.name, c.village, c.address, c.phone, c.active, s.id AS storeId,
     (SELECT count(*) FROM users u WHERE u.clinic_id = c.id AND u.active = 1) AS doctorCount
@@ -57,7 +58,7 @@ export const clinicHandlers = defineHandlers({
   },
 
   'clinics.update': (ctx, input) => {
-    getClinic(ctx.db, input.id);
+    const before = getClinic(ctx.db, input.id);
     assertCodeFree(ctx.db, input.code, input.id);
     sql(ctx.db, 'UPDATE clinics SET code = ?, name = ?, village = ?, address = ?, phone = ?, active = ?, updated_at = ? WHERE id = ?').run(
       input.code,
@@ -72,7 +73,8 @@ export const clinicHandlers = defineHandlers({
     sql(ctx.db, "UPDATE stores SET name = CASE kind WHEN 'transit' THEN ? || '（在途）' ELSE ? END WHERE clinic_id = ?").run(input.name, input.name, input.id);
     ctx.audit.target = `clinic:${input.id}`;
     ctx.audit.clinicId = input.id;
-    ctx.audit.details = { name: input.name };
-    return getClinic(ctx.db, input.id);
+    const after = getClinic(ctx.db, input.id);
+    ctx.audit.details = { name: input.name, changes: changedFields(before, after, ['code', 'name', 'village', 'address', 'phone', 'active']) };
+    return after;
   },
 });

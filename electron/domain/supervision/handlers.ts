@@ -1,6 +1,7 @@
 import { defineHandlers } from '../context';
 import { supervisionDashboard } from './dashboard';
 import { supervisionDrilldown } from './drilldown';
+import { drilldownWorkbook } from './drill-export';
 import { ruleInfo } from './engine';
 import { dismissSignal, listSchedules, listSignals, setSchedule, setThresholds, signalDetail } from './signals';
 
@@ -14,4 +15,5 @@ export const supervisionHandlers = defineHandlers({
   'supervision.dismiss': dismissSignal,
   'supervision.schedules': (ctx) => listSchedules(ctx.db),
   'supervision.setSchedule': setSchedule,
+  'supervision.drilldownExport': { async: async (ctx, input) => drilldownWorkbook(ctx, input) },
 });

@@ -3,6 +3,7 @@ import { bool, sql, type ReadDb, type SqlRow } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { hashPassword } from '../auth/passwords';
 import { endAllSessions } from '../auth/sessions';
+import { changedFields } from '../audit/record';
 import type { Role } from '../../../shared/contract';
 import type { UserRow } from '../../../shared/contract/auth';
 
@@ -105,8 +106,9 @@ export const userHandlers = defineHandlers({
     }
     ctx.audit.target = `user:${input.id}`;
     ctx.audit.clinicId = input.clinicId ?? before.clinicId;
-    ctx.audit.details = { username: before.username };
-    return getUser(ctx.db, input.id);
+    const after = getUser(ctx.db, input.id);
+    ctx.audit.details = { username: before.username, changes: changedFields(before, after, ['displayName', 'role', 'clinicName', 'phone', 'active']) };
+    return after;
   },
 
   'users.resetPassword': {

@@ -1,4 +1,5 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useSession } from '../stores/session';
 
 /** Where a choice is kept: per user (two people at one PC keep their own) and per page. */
@@ -47,3 +48,28 @@ export const oneOf =
   <T extends string>(values: readonly T[]) =>
   (v: unknown): v is T =>
     typeof v === 'string' && (values as readonly string[]).includes(v);
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * useSearchParams for a page whose filters live in its address (?store=3&kind=stockout), remembered for this user
+ * and page: opened from the menu (no query) it shows the filters last chosen; opened from a link that carries its
+ * own filters (a workbench card), those win and become the remembered ones. `omit` (the page number) is not kept.
+ */
+export function useRememberedSearchParams(page: string, omit: readonly string[] = ['page']) {
+  const [params, setParams] = useSearchParams();
+  const [remembered, remember] = useRememberedState(page, 'filters', '', isText);
+  const kept = new URLSearchParams(params);
+  for (const k of omit) kept.delete(k);
+  const query = kept.toString();
+  const opening = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the filters change, and once on opening
+  useEffect(() => {
+    if (opening.current) {
+      opening.current = false;
+      if (!params.toString() && remembered) return setParams(new URLSearchParams(remembered), { replace: true });
+    }
+    remember(query);
+  }, [query]);
+  return [params, setParams, query] as const;
+}

@@ -6,6 +6,7 @@ import { call } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { Page } from '../../components/Page';
 import { downloadFile } from '../../components/download';
+import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { useSession } from '../../stores/session';
 
 type SendRecord = MethodOutput<'prefecture.months'>['rows'][number]['sends'][number];
@@ -58,13 +59,14 @@ function sourceTag(r: SendRecord | undefined) {
 function SettingsCard() {
   const [form] = Form.useForm();
   const settings = useApiQuery('prefecture.settings', {});
+  const phone = usePhone();
   const save = useApiMutation('prefecture.saveSettings', { invalidates: ['prefecture.settings', 'prefecture.months'], success: '已保存', form });
   if (!settings.data) return null;
   return (
     <Card title="上报设置" size="small">
       <Form
         form={form}
-        layout="inline"
+        layout={phone ? 'vertical' : 'inline'}
         initialValues={settings.data}
         onFinish={(v: { hubCode: string; countyCode: string; serverUrl: string; serverCaPem: string | null }) =>
           save.mutate({ hubCode: v.hubCode || null, countyCode: v.countyCode || null, serverUrl: v.serverUrl || null, serverCaPem: v.serverCaPem || null })
@@ -88,7 +90,7 @@ function SettingsCard() {
       </Form>
       <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }}>
         本院签名公钥（请交地市管理员登记）：
-        <Typography.Text code copyable>
+        <Typography.Text code copyable style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
           {settings.data.publicKey}
         </Typography.Text>
       </Typography.Paragraph>
@@ -103,71 +105,88 @@ export default function PrefecturePage() {
   const months = useApiQuery('prefecture.months', {});
   const [busy, setBusy] = useState<string | null>(null);
   const send = useApiMutation('prefecture.send', { invalidates: ['prefecture.months'] });
+  const phone = usePhone();
+  type Month = NonNullable<typeof months.data>['rows'][number];
+  const latest = (r: Month) =>
+    r.sends[0] ? (
+      <Space size={4} wrap>
+        <span>{sentAt(r.sends[0].at)}</span>
+        {answerTag(r.sends[0])}
+        <Typography.Text type="secondary">{r.sends[0].answer?.message ?? r.sends[0].error ?? ''}</Typography.Text>
+      </Space>
+    ) : (
+      '未上报'
+    );
+  const actions = (r: Month) =>
+    sender && (
+      <Space>
+        <Button
+          size={phone ? 'middle' : 'small'}
+          type="primary"
+          loading={send.isPending && send.variables?.period === r.period}
+          onClick={() => send.mutate({ period: r.period })}
+        >
+          发送
+        </Button>
+        <Button
+          size={phone ? 'middle' : 'small'}
+          loading={busy === r.period}
+          onClick={async () => {
+            setBusy(r.period);
+            try {
+              downloadFile(await call('prefecture.export', { period: r.period }), 'application/gzip');
+              void months.refetch();
+            } catch (e) {
+              message.error((e as Error).message);
+            } finally {
+              setBusy(null);
+            }
+          }}
+        >
+          导出文件
+        </Button>
+      </Space>
+    );
   return (
     <Page title="上报地市">
       <Space direction="vertical" style={{ width: '100%' }}>
         {admin && <SettingsCard />}
         {months.data && !months.data.configured && <Alert type="warning" showIcon message="尚未填写本院编码和县区代码：请管理员先完成上报设置" />}
-        <Table
-          size="small"
-          rowKey="period"
-          loading={months.isLoading}
-          dataSource={months.data?.rows ?? []}
-          pagination={{ pageSize: 12 }}
-          scroll={{ x: 820 }}
-          columns={[
-            { title: '月份', dataIndex: 'period' },
-            { title: '版本', dataIndex: 'version' },
-            {
-              title: '最近一次',
-              render: (_: unknown, r) =>
-                r.sends[0] ? (
-                  <Space size={4} wrap>
-                    <span>{sentAt(r.sends[0].at)}</span>
-                    {answerTag(r.sends[0])}
-                    <Typography.Text type="secondary">{r.sends[0].answer?.message ?? r.sends[0].error ?? ''}</Typography.Text>
-                  </Space>
-                ) : (
-                  '未上报'
-                ),
-            },
-            { title: '数据来源', render: (_: unknown, r) => sourceTag(r.sends[0]) },
-            { title: '发送记录', render: (_: unknown, r) => `${r.sends.length} 次` },
-            {
-              title: '',
-              render: (_: unknown, r) =>
-                sender && (
-                  <Space>
-                    <Button
-                      size="small"
-                      type="primary"
-                      loading={send.isPending && send.variables?.period === r.period}
-                      onClick={() => send.mutate({ period: r.period })}
-                    >
-                      发送
-                    </Button>
-                    <Button
-                      size="small"
-                      loading={busy === r.period}
-                      onClick={async () => {
-                        setBusy(r.period);
-                        try {
-                          downloadFile(await call('prefecture.export', { period: r.period }), 'application/gzip');
-                          void months.refetch();
-                        } catch (e) {
-                          message.error((e as Error).message);
-                        } finally {
-                          setBusy(null);
-                        }
-                      }}
-                    >
-                      导出文件
-                    </Button>
-                  </Space>
-                ),
-            },
-          ]}
-        />
+        {phone ? (
+          <PhoneCards
+            rows={months.data?.rows}
+            rowKey={(r) => r.period}
+            loading={months.isLoading}
+            emptyText="还没有结账的月份"
+            card={(r) => ({
+              title: r.period,
+              tags: r.version ? <Tag>第 {r.version} 版</Tag> : undefined,
+              fields: [
+                ['最近一次', latest(r)],
+                ['数据来源', sourceTag(r.sends[0])],
+                ['发送记录', `${r.sends.length} 次`],
+              ],
+              footer: actions(r),
+            })}
+          />
+        ) : (
+          <Table
+            size="small"
+            rowKey="period"
+            loading={months.isLoading}
+            dataSource={months.data?.rows ?? []}
+            pagination={{ pageSize: 12 }}
+            scroll={{ x: 820 }}
+            columns={[
+              { title: '月份', dataIndex: 'period' },
+              { title: '版本', dataIndex: 'version' },
+              { title: '最近一次', render: (_: unknown, r) => latest(r) },
+              { title: '数据来源', render: (_: unknown, r) => sourceTag(r.sends[0]) },
+              { title: '发送记录', render: (_: unknown, r) => `${r.sends.length} 次` },
+              { title: '', render: (_: unknown, r) => actions(r) },
+            ]}
+          />
+        )}
       </Space>
     </Page>
   );

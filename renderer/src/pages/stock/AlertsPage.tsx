@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { App, Button, Card, Empty, Grid, Input, List, Pagination, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
@@ -11,6 +11,7 @@ import { Money, Qty } from '../../components/format';
 import { downloadFile } from '../../components/download';
 import { useSession } from '../../stores/session';
 import { WatchListPanel } from './WatchListPanel';
+import { useRememberedSearchParams } from '../../components/useRememberedState';
 
 type Alert = z.infer<typeof alertRow>;
 type Kind = Alert['kind'];
@@ -29,7 +30,7 @@ const LEVEL_SOURCE = { set: '药库设定', suggested: '按用量建议', catalo
  * counts, and a view can be bookmarked or sent to a colleague.
  */
 function useAlertFilters() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useRememberedSearchParams('stock-alerts');
   const storeId = params.get('store') ? Number(params.get('store')) : undefined;
   const kinds = (params.get('kind') ?? '').split(',').filter((k): k is Kind => (KINDS as string[]).includes(k));
   const q = params.get('q') ?? '';
@@ -99,6 +100,8 @@ function AlertsList({ filters }: { filters: ReturnType<typeof useAlertFilters> }
   const phone = !screens.md;
   const { storeId, kinds, q, page, set } = filters;
   const [text, setText] = useState(q);
+  // The remembered search comes back after the first render.
+  useEffect(() => setText(q), [q]);
   const [exporting, setExporting] = useState(false);
   const filter = { storeId, kinds: kinds.length ? kinds : undefined, q: q || undefined };
   const alerts = useApiQuery('stock.alerts', { ...filter, page, pageSize: PAGE_SIZE });

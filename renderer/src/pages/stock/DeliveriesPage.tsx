@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useCan } from '../../app/access';
-import { App, Alert, Button, Empty, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Checkbox, Empty, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { z } from 'zod';
 import type { pendingIssueLine, stockApi } from '../../../../shared/contract/stock';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -19,8 +19,11 @@ import { useNavigate } from 'react-router';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { NextStep, type NextStepInfo } from '../../components/NextStep';
 import { DENSE_LIST } from '../../components/denseTable';
+import { oneOf, useRememberedState } from '../../components/useRememberedState';
 
 type Pending = z.infer<typeof pendingIssueLine>;
+const DELIVERY_STATUSES = ['in_transit', 'discrepancy', 'signed', 'resolved'] as const;
+type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 type Preview = z.infer<(typeof stockApi)['deliveries.preview']['output']>;
 
 function PendingTab() {
@@ -64,6 +67,26 @@ function PendingTab() {
   });
 
   // Under a blind count of the hub store its counter is not told what is available: the issue is checked when posted.
+  const phone = usePhone();
+  const hubAvailable = (l: Pending) =>
+    l.hubAvailable === null ? (
+      <BookHidden />
+    ) : l.hubAvailable < l.outstandingQty ? (
+      <Typography.Text type="danger">
+        <Qty qty={l.hubAvailable} drug={l} />
+      </Typography.Text>
+    ) : (
+      <Qty qty={l.hubAvailable} drug={l} />
+    );
+  const qtyInput = (l: Pending) => (
+    <QtyInput
+      drug={l}
+      value={qty[l.requisitionLineId] ?? defaultQty(l)}
+      max={Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty)}
+      onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })}
+      size="small"
+    />
+  );
   const defaultQty = (l: Pending) => Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty);
   const chosen = rows
     .filter((l) => selected.includes(l.requisitionLineId))
@@ -157,7 +180,7 @@ function PendingTab() {
       <NextStep step={next} onClose={() => setNext(null)} />
       <Space wrap style={{ marginBottom: 12 }}>
         <Select
-          style={{ width: 280 }}
+          style={{ width: 280, maxWidth: '100%' }}
           value={current}
           onChange={(id) => {
             setClinicId(id);
@@ -170,53 +193,59 @@ function PendingTab() {
           预览出库（{chosen.length} 项）
         </Button>
       </Space>
-      <Table<Pending>
-        rowKey="requisitionLineId"
-        size="small"
-        loading={pending.isLoading}
-        dataSource={rows}
-        pagination={false}
-        rowSelection={{
-          selectedRowKeys: selected,
-          onChange: (keys) => setSelected(keys as number[]),
-          getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }),
-        }}
-        columns={[
-          { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
-          { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
-          { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-          { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
-          {
-            title: '中心库可用',
-            dataIndex: 'hubAvailable',
-            align: 'right',
-            render: (q: number | null, l) =>
-              q === null ? (
-                <BookHidden />
-              ) : q < l.outstandingQty ? (
-                <Typography.Text type="danger">
-                  <Qty qty={q} drug={l} />
-                </Typography.Text>
-              ) : (
-                <Qty qty={q} drug={l} />
-              ),
-          },
-          {
-            title: '本次出库',
-            key: 'qty',
-            width: 210,
-            render: (_, l) => (
-              <QtyInput
-                drug={l}
-                value={qty[l.requisitionLineId] ?? defaultQty(l)}
-                max={Math.min(l.outstandingQty, l.hubAvailable ?? l.outstandingQty)}
-                onChange={(q) => setQty({ ...qty, [l.requisitionLineId]: q })}
-                size="small"
-              />
+      {phone ? (
+        <PhoneCards
+          rows={rows}
+          rowKey={(l) => l.requisitionLineId}
+          loading={pending.isLoading}
+          emptyText="该卫生室没有待配送的请领"
+          card={(l) => ({
+            title: (
+              <Checkbox
+                checked={selected.includes(l.requisitionLineId)}
+                disabled={l.hubAvailable === 0}
+                onChange={(e) => setSelected(e.target.checked ? [...selected, l.requisitionLineId] : selected.filter((k) => k !== l.requisitionLineId))}
+                aria-label={`选择 ${l.drugName}`}
+              >
+                <DrugName name={l.drugName} spec={l.spec} />
+              </Checkbox>
             ),
-          },
-        ]}
-      />
+            fields: [
+              ['请领单', l.requisitionDocNo],
+              ['已批准', <Qty key="a" qty={l.approvedQty} drug={l} />],
+              ['已配送', <Qty key="i" qty={l.issuedQty} drug={l} />],
+              ['中心库可用', hubAvailable(l)],
+            ],
+            footer: (
+              <Space wrap size={6}>
+                <span>本次出库</span>
+                {qtyInput(l)}
+              </Space>
+            ),
+          })}
+        />
+      ) : (
+        <Table<Pending>
+          rowKey="requisitionLineId"
+          size="small"
+          loading={pending.isLoading}
+          dataSource={rows}
+          pagination={false}
+          rowSelection={{
+            selectedRowKeys: selected,
+            onChange: (keys) => setSelected(keys as number[]),
+            getCheckboxProps: (l) => ({ disabled: l.hubAvailable === 0 }),
+          }}
+          columns={[
+            { title: '请领单', dataIndex: 'requisitionDocNo', width: 150 },
+            { title: '药品', key: 'drug', render: (_, l) => <DrugName name={l.drugName} spec={l.spec} /> },
+            { title: '已批准', dataIndex: 'approvedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+            { title: '已配送', dataIndex: 'issuedQty', align: 'right', render: (q: number, l) => <Qty qty={q} drug={l} /> },
+            { title: '中心库可用', dataIndex: 'hubAvailable', align: 'right', render: (_: number | null, l) => hubAvailable(l) },
+            { title: '本次出库', key: 'qty', width: 210, render: (_, l) => qtyInput(l) },
+          ]}
+        />
+      )}
       <Modal
         open={preview !== null}
         title="出库预览：先到期先出（FEFO）"
@@ -257,6 +286,7 @@ function PendingTab() {
               pagination={false}
               rowKey="requisitionLineId"
               dataSource={preview.lines}
+              scroll={phone ? { x: 560 } : undefined}
               columns={[
                 {
                   title: '药品',
@@ -321,7 +351,12 @@ function PendingTab() {
 }
 
 export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
-  const [status, setStatus] = useState<'in_transit' | 'signed' | 'discrepancy' | 'resolved'>();
+  const [status, setStatus] = useRememberedState<DeliveryStatus | undefined>(
+    clinicView ? 'clinic-deliveries' : 'deliveries',
+    'status',
+    undefined,
+    (v): v is DeliveryStatus | undefined => v === undefined || oneOf(DELIVERY_STATUSES)(v),
+  );
   const list = useApiQuery('deliveries.list', { status, limit: 200 });
   const [viewing, setViewing] = useState<number | null>(null);
   const phone = usePhone();
@@ -335,10 +370,11 @@ export function DeliveryList({ clinicView = false }: { clinicView?: boolean }) {
       <Select
         allowClear
         placeholder="全部状态"
+        aria-label="状态"
         style={{ width: 160, marginBottom: 12 }}
         value={status}
         onChange={setStatus}
-        options={(['in_transit', 'discrepancy', 'signed', 'resolved'] as const).map((value) => ({ value, label: DELIVERY_STATUS_LABELS[value] }))}
+        options={DELIVERY_STATUSES.map((value) => ({ value, label: DELIVERY_STATUS_LABELS[value] }))}
       />
       {phone ? (
         <PhoneCards

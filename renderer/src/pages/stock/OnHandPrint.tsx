@@ -43,10 +43,11 @@ export function OnHandPrint() {
   const lines = (data.data?.rows ?? []).flatMap((drug): Line[] => (drug.lots.length ? drug.lots.map((lot) => ({ drug, lot })) : [{ drug, lot: null }]));
   const q2 = (l: Line, n: number) => formatQty(n, l.drug.packSize, l.drug.packUnit, l.drug.baseUnit);
   const columns: PrintColumn<Line>[] = [
-    { key: 'code', title: '医保编码', width: '17%', render: (l) => <span className="print-small">{l.drug.nhsaCode}</span> },
-    { key: 'name', title: '通用名', width: '14%', render: (l) => l.drug.genericName },
+    // The code is read and typed whole: one line, its type made smaller when the column is narrow (print-fit).
+    { key: 'code', title: '医保编码', width: '19%', render: (l) => <span className="print-fit print-code">{l.drug.nhsaCode}</span> },
+    { key: 'name', title: '通用名', width: '13%', render: (l) => l.drug.genericName },
     { key: 'spec', title: '规格', width: '10%', render: (l) => `${l.drug.spec} ${formatPack(l.drug.packSize, l.drug.packUnit, l.drug.baseUnit)}` },
-    { key: 'mfr', title: '生产企业', width: '15%', render: (l) => <span className="print-small">{l.drug.manufacturer}</span> },
+    { key: 'mfr', title: '生产企业', width: '14%', render: (l) => <span className="print-small">{l.drug.manufacturer}</span> },
     { key: 'batch', title: '批号', width: '9%', render: (l) => l.lot?.batchNo ?? '' },
     { key: 'expiry', title: '有效期至', width: '10%', align: 'center', render: (l) => <span className="print-nowrap">{l.lot?.expiryDate ?? ''}</span> },
     { key: 'qty', title: '数量', width: '9%', align: 'right', render: (l) => (l.drug.bookHidden ? '盲盘中' : q2(l, l.lot?.qty ?? 0)) },

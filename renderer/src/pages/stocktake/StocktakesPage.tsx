@@ -142,18 +142,20 @@ function HubStocktakes() {
         {...DENSE_LIST}
         loading={list.isLoading}
         dataSource={list.data}
-        scroll={{ x: 1400 }}
+        // Fits 1366 × 768 without sideways scrolling (issue 17): narrow figures, long text ends in … with its whole text as a tooltip.
+        tableLayout="fixed"
         onRow={(s) => ({ onDoubleClick: () => navigate(`/stocktake/${s.id}`) })}
         columns={[
-          { title: '单号', dataIndex: 'docNo', width: 150, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
-          { title: '库房', dataIndex: 'storeName', width: 170, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
-          { title: '类型', key: 'tags', width: 300, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
+          { title: '单号', dataIndex: 'docNo', width: 124, render: (no: string, s) => <Link to={`/stocktake/${s.id}`}>{no}</Link> },
+          { title: '库房', dataIndex: 'storeName', width: 128, ellipsis: true, render: (n: string, s) => (s.clinicCode ? `${s.clinicCode} ${n}` : n) },
+          { title: '类型', key: 'tags', width: 196, render: (_, s) => <StocktakeTags kind={s.kind} counterMode={s.counterMode} blind={s.blind} /> },
           {
             title: '发起',
             key: 'created',
-            width: 160,
+            width: 140,
+            ellipsis: { showTitle: false },
             render: (_, s) => (
-              <span title={formatDateTime(s.createdAt)}>
+              <span title={`${formatDateTime(s.createdAt)} ${s.createdByName}`}>
                 {s.startDate} {s.createdByName}
               </span>
             ),
@@ -161,7 +163,7 @@ function HubStocktakes() {
           {
             title: '进度',
             key: 'progress',
-            width: 150,
+            width: 84,
             render: (_, s) =>
               s.status === 'counting' ? (
                 <Progress percent={progressOf(s)} size="small" format={() => `${s.countedCount}/${s.lineCount}`} />
@@ -172,31 +174,35 @@ function HubStocktakes() {
           {
             title: '相符',
             key: 'matched',
-            width: 90,
+            width: 64,
             align: 'right',
             render: (_, s) => (s.matchedCount === null || s.status === 'cancelled' ? '' : `${s.matchedCount}/${s.lineCount}`),
           },
           {
             title: '盘盈（元）',
             dataIndex: 'surplusAmount',
-            width: 110,
+            width: 88,
             align: 'right',
             render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
           },
           {
             title: '盘亏（元）',
             dataIndex: 'shortageAmount',
-            width: 110,
+            width: 88,
             align: 'right',
             render: (a: number | null, s) => (s.status === 'cancelled' ? '' : <Money fen={a} />),
           },
-          { title: '状态', dataIndex: 'status', width: 100, render: (st: StocktakeStatus) => <StocktakeStatusTag status={st} /> },
+          { title: '状态', dataIndex: 'status', width: 90, render: (st: StocktakeStatus) => <StocktakeStatusTag status={st} /> },
           {
             title: '审核 / 作废',
             key: 'decided',
+            ellipsis: true,
             render: (_, s) =>
               s.status === 'cancelled' ? (
-                <Typography.Text type="secondary">{`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}</Typography.Text>
+                <Typography.Text
+                  type="secondary"
+                  title={`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}
+                >{`${s.decidedByName ?? ''}：${s.cancelReason ?? ''}`}</Typography.Text>
               ) : s.decidedByName ? (
                 `${s.decidedByName} ${s.businessDate ?? ''}`
               ) : (

@@ -1,19 +1,46 @@
 import { Link } from 'react-router';
-import { Alert, Drawer, Table, Tag, Typography } from 'antd';
-import type { MethodInput, MethodOutput } from '../../../../shared/contract';
+import { Alert, Drawer, Space, Table, Tag, Typography } from 'antd';
+import type { MethodOutput } from '../../../../shared/contract';
+import { formatFen } from '../../../../shared/money';
+import { call } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
 import { Money, Qty } from '../../components/format';
+import { ListOutput } from '../../components/ListOutput';
+import { type DrillInput, drillQuery } from './drillQuery';
 
-export type DrillInput = MethodInput<'supervision.drilldown'>;
+export type { DrillInput } from './drillQuery';
 type DrillRow = MethodOutput<'supervision.drilldown'>['rows'][number];
 
-/** The rows behind a dashboard figure, each linking to its stock card or document. */
+/** The rows behind a dashboard figure, each linking to its stock card or document; titled, totalled, exported and printed. */
 export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onClose: () => void }) {
   const q = useApiQuery('supervision.drilldown', input ?? undefined, { enabled: input !== null });
   const rows = q.data?.rows ?? [];
+  const hasAmounts = rows.some((r) => r.amount !== null);
   const total = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
   return (
-    <Drawer open={input !== null} onClose={onClose} size={1000} title={q.data?.title ?? '明细'} destroyOnHidden>
+    <Drawer
+      open={input !== null}
+      onClose={onClose}
+      size={1000}
+      title={
+        <Space orientation="vertical" size={0}>
+          <span>{q.data?.title ?? '明细'}</span>
+          {q.data && (
+            <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: 'normal' }} className="drill-total">
+              共 {rows.length} 行{hasAmounts ? `，合计 ¥${formatFen(total)}` : ''}
+            </Typography.Text>
+          )}
+        </Space>
+      }
+      extra={
+        input && (
+          <Space wrap>
+            <ListOutput exportFile={() => call('supervision.drilldownExport', input)} printTo={`/print/drilldown?${drillQuery(input)}`} disabled={!q.data} />
+          </Space>
+        )
+      }
+      destroyOnHidden
+    >
       {q.data?.truncated && <Alert type="warning" showIcon title="明细过多，只显示前 2000 行，请缩小范围。" style={{ marginBottom: 12 }} />}
       <Table<DrillRow>
         rowKey="key"
@@ -23,7 +50,7 @@ export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onCl
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 行` }}
         scroll={{ x: 1200 }}
         summary={() =>
-          rows.some((r) => r.amount !== null) ? (
+          hasAmounts ? (
             <Table.Summary.Row>
               <Table.Summary.Cell index={0} colSpan={5}>
                 <Typography.Text strong>合计</Typography.Text>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Alert, DatePicker, Segmented, Select, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { MethodOutput } from '../../../../shared/contract';
@@ -13,12 +13,13 @@ import './supervision.css';
 import { hubToday, hubTodayDay } from '../../components/hubClock';
 import { addDays } from '../../../../shared/dates';
 import { DENSE_LIST } from '../../components/denseTable';
+import { useRememberedSearchParams } from '../../components/useRememberedState';
 
 type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
 
 /** 异常信号: every rule run over a window, newest first; each row opens to its rule, numbers and ledger rows. */
 export default function SignalsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useRememberedSearchParams('supervision-signals');
   const navigate = useNavigate();
   const rule = (params.get('rule') as RuleKey | null) ?? undefined;
   const clinicId = params.get('clinic') ? Number(params.get('clinic')) : undefined;

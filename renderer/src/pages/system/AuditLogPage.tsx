@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -11,43 +11,24 @@ import { Page } from '../../components/Page';
 import { describeTarget, TARGET_KIND_OPTIONS } from './auditTargets';
 import { useKnownRoutes } from '../../app/knownRoutes';
 import { DENSE_LIST } from '../../components/denseTable';
+import { AUDIT_ERROR_LABELS, AUDIT_TRANSPORT_LABELS, auditDetailParts, shortSummary } from '../../../../shared/audit-details';
+import { call } from '../../api/client';
+import { ListOutput } from '../../components/ListOutput';
+import { useRememberedSearchParams } from '../../components/useRememberedState';
+import { auditFilterFrom } from './auditFilter';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
 
-const ERROR_LABELS: Record<string, string> = {
-  FORBIDDEN: '角色无权',
-  FORBIDDEN_CLINIC: '访问他室数据',
-  PASSWORD_CHANGE_REQUIRED: '须先改密码',
-  CSRF: '跨站请求',
-  UNAUTHENTICATED: '未登录',
-  SESSION_EXPIRED: '登录已过期',
-  BAD_CREDENTIALS: '密码错误',
-  TOO_MANY_REQUESTS: '登录受限',
-};
-
-/** The first phrase of a method's summary: '新建村卫生室（同时建立…）' → '新建村卫生室'. */
-const shortSummary = (summary: string | null) => (summary ? summary.split(/[：；，（(]/)[0].slice(0, 24) : null);
-
-const TRANSPORT_LABELS: Record<string, string> = { http: '浏览器', ipc: '桌面版', internal: '系统' };
-
-/** Filters live in the address (?userId=7&outcome=denied), so a filtered view can be linked and reloaded. */
+/**
+ * Filters live in the address (?userId=7&outcome=denied), so a filtered view can be linked and reloaded; they
+ * are remembered for the user too, so leaving the log and coming back from the menu shows the same view.
+ */
 function useFilters() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParams, query] = useRememberedSearchParams('audit', ['page', 'pageSize']);
   const num = (k: string) => (params.get(k) ? Number(params.get(k)) : undefined);
-  const str = (k: string) => params.get(k) || undefined;
-  const filters = {
-    userId: num('userId'),
-    clinicId: num('clinicId'),
-    method: str('method'),
-    outcome: str('outcome') as Outcome | undefined,
-    from: str('from'),
-    to: str('to'),
-    target: str('target'),
-    ip: str('ip'),
-    page: num('page') ?? 1,
-    pageSize: num('pageSize') ?? 50,
-  };
+  const chosen = auditFilterFrom(params);
+  const filters = { ...chosen, page: num('page') ?? 1, pageSize: num('pageSize') ?? 50 };
   const set = (patch: Record<string, string | number | undefined | null>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
@@ -57,7 +38,7 @@ function useFilters() {
     if (!('page' in patch)) next.delete('page');
     setParams(next, { replace: true });
   };
-  return { filters, set, clear: () => setParams(new URLSearchParams(), { replace: true }) };
+  return { filters, chosen, query, set, clear: () => setParams(new URLSearchParams(), { replace: true }) };
 }
 
 function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | number | undefined>): void }) {
@@ -91,21 +72,30 @@ function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | numbe
   );
 }
 
+const Lines = ({ lines }: { lines: string[] }) => (
+  <ul className="audit-lines">
+    {lines.map((line, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one row, in their order
+      <li key={i}>{line}</li>
+    ))}
+  </ul>
+);
+
 function Details({ row }: { row: AuditRow }) {
-  const { input, ...noted } = row.details ?? {};
+  const { noted, request } = auditDetailParts(row.details);
   return (
     <Descriptions size="small" column={1} bordered>
       <Descriptions.Item label="时间">{dayjs(row.at).format('YYYY-MM-DD HH:mm:ss')}</Descriptions.Item>
       <Descriptions.Item label="接口">
         <Typography.Text code>{row.method}</Typography.Text> {row.methodSummary}
       </Descriptions.Item>
-      {Object.keys(noted).length > 0 && (
-        <Descriptions.Item label="说明">
-          <pre className="audit-json">{JSON.stringify(noted, null, 2)}</pre>
+      {noted.length > 0 && (
+        <Descriptions.Item label="改动与说明">
+          <Lines lines={noted} />
         </Descriptions.Item>
       )}
       <Descriptions.Item label="请求内容">
-        {input === undefined ? '（无）' : <pre className="audit-json">{JSON.stringify(input, null, 2)}</pre>}
+        {request.length === 0 ? '（无）' : <Lines lines={request} />}
         <Typography.Text type="secondary">密码、令牌和文件内容不会记录。</Typography.Text>
       </Descriptions.Item>
     </Descriptions>
@@ -114,7 +104,7 @@ function Details({ row }: { row: AuditRow }) {
 
 export default function AuditLogPage() {
   const routes = useKnownRoutes();
-  const { filters, set, clear } = useFilters();
+  const { filters, chosen, query, set, clear } = useFilters();
   const log = useApiQuery('audit.list', filters, { placeholderData: (prev) => prev });
   const users = useApiQuery('users.list', { includeInactive: true });
   const clinics = useApiQuery('clinics.list', { includeInactive: true });
@@ -140,9 +130,12 @@ export default function AuditLogPage() {
       title="审计日志"
       subTitle="每一次写操作和每一次被拒绝的访问：谁、何时、从哪个地址、调用了哪个接口、涉及哪张单据。日志只增不改。"
       extra={
-        <Button icon={<ReloadOutlined />} onClick={() => void log.refetch()}>
-          刷新
-        </Button>
+        <Space wrap>
+          <ListOutput exportFile={() => call('audit.export', chosen)} printTo={`/print/audit-log${query ? `?${query}` : ''}`} />
+          <Button icon={<ReloadOutlined />} onClick={() => void log.refetch()}>
+            刷新
+          </Button>
+        </Space>
       }
     >
       <DeniedSummary onPick={set} />
@@ -208,6 +201,7 @@ export default function AuditLogPage() {
             allowClear
             placeholder="IP 地址"
             style={{ width: 160 }}
+            key={filters.ip ?? ''}
             defaultValue={filters.ip}
             onSearch={(v) => set({ ip: v.trim() })}
           />
@@ -263,7 +257,7 @@ export default function AuditLogPage() {
                   {r.ip ?? '—'}
                 </Button>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {TRANSPORT_LABELS[r.transport] ?? r.transport}
+                  {AUDIT_TRANSPORT_LABELS[r.transport] ?? r.transport}
                 </Typography.Text>
               </Space>
             ),
@@ -297,7 +291,7 @@ export default function AuditLogPage() {
             render: (_, r) => (
               <Space size={4} wrap>
                 <Tag color={OUTCOME_COLORS[r.outcome]}>{AUDIT_OUTCOME_LABELS[r.outcome]}</Tag>
-                {r.errorCode && <Typography.Text type="secondary">{ERROR_LABELS[r.errorCode] ?? r.errorCode}</Typography.Text>}
+                {r.errorCode && <Typography.Text type="secondary">{AUDIT_ERROR_LABELS[r.errorCode] ?? r.errorCode}</Typography.Text>}
               </Space>
             ),
           },
