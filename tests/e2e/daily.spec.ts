@@ -210,8 +210,12 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
   await expect(cards).toHaveCount(1);
   await expect(cards.first()).toContainText('阿莫西林胶囊');
   await expect(cards.first()).toContainText('低于下限');
-  // 维生素C has the catalog-wide clinic minimum but 东湖 never used it: not on its list.
-  await page.goto(`${server.url}stock/alerts`);
+  // The card's combined view adds a seventh choice to the kinds: they scroll in their row, the page does not.
+  await expectNoSidewaysScroll(page, 390);
+  // 维生素C has the catalog-wide clinic minimum but 东湖 never used it: not on its list, all kinds shown (a query
+  // of its own, or the card's remembered filter would come back).
+  await page.goto(`${server.url}stock/alerts?tab=alerts`);
+  await expect(page.locator('.ant-segmented-item-selected')).toContainText('全部');
   await expect(page.locator('.alert-card').first()).toBeVisible();
   await expect(page.getByText('维生素C片')).toHaveCount(0);
   await expectNoSidewaysScroll(page, 390);

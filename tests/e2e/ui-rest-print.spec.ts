@@ -5,18 +5,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, SCREENSHOT_DIR, serverForFile, test } from './fixtures';
 import { signIn } from './pages/app';
 import { api, seedTownship, stockClinic } from './seed';
 
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'Qingshi2026';
-let server: ServerHandle;
+const server = serverForFile();
 let storeId: number;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startServer({ clock: E2E_CLOCK });
   const { clinicId, pharmacist, doctor, ids } = await seedTownship(browser, server.url, PASSWORD);
   await stockClinic(pharmacist, doctor, clinicId, [
     { drugId: ids.amox, lots: [{ batchNo: 'A2611', expiryDate: '2028-10-31', qty: 48 }] },
@@ -25,10 +24,6 @@ test.beforeAll(async ({ browser }) => {
   ]);
   const stores = (await api(pharmacist, 'stock.stores', {})) as { id: number; kind: string; clinicId: number | null }[];
   storeId = stores.find((s) => s.kind === 'clinic' && s.clinicId === clinicId)!.id;
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
 });
 
 test('药品库存表 prints every 医保编码 whole on one line, inside the page', async ({ page }) => {

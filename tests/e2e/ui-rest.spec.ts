@@ -1,13 +1,6 @@
-/**
- * The findings of issue 17 still open after the daily-work passes, on the demo hub: 审计日志 exports every row
- * its filter selects and prints them, its detail read as 字段：旧值 → 新值 lines; a 三保看板 drill-down has a
- * title, a total, 导出 Excel and 打印; 配送出库 and 上报地市 fit a 390 px phone. Screenshots at 390, 1366 and
- * 1440 px go to /work/shots/ui-rest to be looked at.
- */
-import fs from 'node:fs';
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { expect, E2E_CLOCK, startServer, shotsIn, test, type ServerHandle } from './fixtures';
+import { expect, newDevicePage, serverForFile, shotsIn, test } from './fixtures';
 import { choose, expectNoSidewaysScroll, openMenu, signIn } from './pages/app';
 import { api, apiAs } from './seed';
 
@@ -15,24 +8,7 @@ test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'santong-demo';
 const shot = shotsIn('/work/shots/ui-rest');
-let server: ServerHandle;
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  server = await startServer({ demo: true, clock: E2E_CLOCK });
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
-});
-
-async function device(browser: Browser, width: number): Promise<Page> {
-  const context =
-    width === 390
-      ? await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
-      : await browser.newContext({ viewport: { width, height: width === 1366 ? 768 : 900 } });
-  return context.newPage();
-}
+const server = serverForFile({ demo: true });
 
 /** A page by its address (the phone's menu folds its groups away). */
 async function open(page: Page, path: string, heading: string) {
@@ -62,7 +38,7 @@ test('审计日志: the detail reads 字段：旧值 → 新值, 导出 Excel ha
   await api(admin, 'clinics.update', { ...clinic, phone: '0731-84009999', active: true });
   const change = `电话：${clinic.phone ?? '（空）'} → 0731-84009999`;
 
-  const page = await device(browser, 1366);
+  const page = await newDevicePage(browser, 1366);
   await signIn(page, server.url, 'admin', PASSWORD);
   await openMenu(page, '审计日志', '审计日志');
   await choose(page, '卫生室', `${clinic.code} ${clinic.name}`);
@@ -104,7 +80,7 @@ test('审计日志: the detail reads 字段：旧值 → 新值, 导出 Excel ha
   await page.close();
 
   for (const width of [1440, 390]) {
-    const p = await device(browser, width);
+    const p = await newDevicePage(browser, width);
     await signIn(p, server.url, 'admin', PASSWORD);
     await p.goto(new URL('/system/audit', server.url).href);
     await expect(p.getByRole('heading', { name: '审计日志' })).toBeVisible();
@@ -117,7 +93,7 @@ test('审计日志: the detail reads 字段：旧值 → 新值, 导出 Excel ha
 test('三保看板: a drill-down drawer has its title and total, exports its rows to Excel and prints them', async ({ browser }) => {
   test.setTimeout(240_000);
   for (const width of [1366, 1440, 390]) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, 'caiwu', PASSWORD);
     await open(page, '/supervision/dashboard', '三保看板');
     await page.getByText('医保目录占比（金额）').click();
@@ -163,7 +139,7 @@ test('配送出库 and 上报地市 fit a 390 px phone without sideways scroll',
     ['yaoku', 1366],
     ['yaoku', 1440],
   ] as const) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, user, PASSWORD);
     if (user === 'yaoku') {
       await open(page, '/stock/deliveries', '配送出库');
@@ -187,7 +163,7 @@ test('配送出库 and 上报地市 fit a 390 px phone without sideways scroll',
 test('盘点 list shows every column at 1366 × 768 and at 1440, the last one inside the window', async ({ browser }) => {
   test.setTimeout(120_000);
   for (const width of [1366, 1440]) {
-    const page = await device(browser, width);
+    const page = await newDevicePage(browser, width);
     await signIn(page, server.url, 'yaoku', PASSWORD);
     await open(page, '/stocktake', '盘点与抽查');
     const last = page.getByRole('columnheader', { name: '审核 / 作废' });
@@ -210,7 +186,7 @@ test('盘点 list shows every column at 1366 × 768 and at 1440, the last one in
 
 test('filters come back after leaving and returning: 库存预警, 异常信号, 配送单', async ({ browser }) => {
   test.setTimeout(180_000);
-  const page = await device(browser, 1366);
+  const page = await newDevicePage(browser, 1366);
   await signIn(page, server.url, 'yaoku', PASSWORD);
   const away = async () => {
     await page.goto(new URL('/', server.url).href);
@@ -250,7 +226,12 @@ test('filters come back after leaving and returning: 库存预警, 异常信号,
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();
   await choose(page, '状态', '已签收');
-  await expect(page.locator('.ant-tabs-tabpane-active .ant-table-row').first()).toContainText('已签收');
+  await expect(
+    page
+      .getByRole('tabpanel', { name: '配送单' })
+      .getByRole('row', { name: /^CK-\d{6}-\d{4} .* 已签收/ })
+      .first(),
+  ).toBeVisible();
   await away();
   await openMenu(page, '配送出库', '配送出库');
   await page.getByRole('tab', { name: '配送单' }).click();

@@ -71,5 +71,26 @@ export function useRememberedSearchParams(page: string, omit: readonly string[] 
     }
     remember(query);
   }, [query]);
-  return [params, setParams, query] as const;
+  /**
+   * Sets or (with an empty value) removes filters, and goes back to the first page unless the patch names one. Built
+   * on the address as it is now, not as this component last rendered it: the router re-renders in a transition that
+   * typing can hold back, and a patch built on the older filters dropped one just chosen (a 类型 lost to a search
+   * typed right after it, seen in the browser tests under load).
+   */
+  const patchParams = useCallback(
+    (patch: ParamPatch) => {
+      const next = new URLSearchParams(window.location.search);
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined || v === null || v === '') next.delete(k);
+        else next.set(k, String(v));
+      }
+      if (!('page' in patch)) next.delete('page');
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
+  const clearParams = useCallback(() => setParams(new URLSearchParams(), { replace: true }), [setParams]);
+  return { params, patchParams, clearParams, query };
 }
+
+export type ParamPatch = Record<string, string | number | null | undefined>;

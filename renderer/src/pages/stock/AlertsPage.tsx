@@ -30,20 +30,11 @@ const LEVEL_SOURCE = { set: '药库设定', suggested: '按用量建议', catalo
  * counts, and a view can be bookmarked or sent to a colleague.
  */
 function useAlertFilters() {
-  const [params, setParams] = useRememberedSearchParams('stock-alerts');
+  const { params, patchParams: set } = useRememberedSearchParams('stock-alerts');
   const storeId = params.get('store') ? Number(params.get('store')) : undefined;
   const kinds = (params.get('kind') ?? '').split(',').filter((k): k is Kind => (KINDS as string[]).includes(k));
   const q = params.get('q') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
-  const set = (patch: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
   return { storeId, kinds, q, page, set, tab: params.get('tab') ?? 'alerts' };
 }
 
@@ -126,6 +117,8 @@ function AlertsList({ filters }: { filters: ReturnType<typeof useAlertFilters> }
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Segmented
+          // Six kinds and a combined one (a workbench card's view) are wider than a phone: they scroll in their row.
+          style={{ maxWidth: 'calc(100vw - 24px)', overflowX: 'auto' }}
           value={kinds.length === 1 ? kinds[0] : kinds.length === 0 ? 'all' : 'some'}
           onChange={(v) => set({ kind: v === 'all' || v === 'some' ? undefined : v })}
           options={[

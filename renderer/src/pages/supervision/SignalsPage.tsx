@@ -19,18 +19,13 @@ type SignalRow = MethodOutput<'supervision.signals'>['rows'][number];
 
 /** 异常信号: every rule run over a window, newest first; each row opens to its rule, numbers and ledger rows. */
 export default function SignalsPage() {
-  const [params, setParams] = useRememberedSearchParams('supervision-signals');
+  const { params, patchParams } = useRememberedSearchParams('supervision-signals');
   const navigate = useNavigate();
   const rule = (params.get('rule') as RuleKey | null) ?? undefined;
   const clinicId = params.get('clinic') ? Number(params.get('clinic')) : undefined;
   const status = (params.get('status') as 'active' | 'dismissed' | 'all' | null) ?? 'active';
   const [range, setRange] = useState<[string, string]>(() => [addDays(hubToday(), -89), hubToday()]);
-  const set = (key: string, value: string | number | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value === undefined || value === '') next.delete(key);
-    else next.set(key, String(value));
-    setParams(next, { replace: true });
-  };
+  const set = (key: string, value: string | number | undefined) => patchParams({ [key]: value });
   const clinics = useApiQuery('clinics.list', { includeInactive: false });
   const q = useApiQuery('supervision.signals', { from: range[0], to: range[1], clinicId, ruleKey: rule, status });
   const counts = useApiQuery('supervision.signals', { from: range[0], to: range[1], clinicId, status });

@@ -25,20 +25,11 @@ const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', re
  * are remembered for the user too, so leaving the log and coming back from the menu shows the same view.
  */
 function useFilters() {
-  const [params, setParams, query] = useRememberedSearchParams('audit', ['page', 'pageSize']);
+  const { params, patchParams, clearParams, query } = useRememberedSearchParams('audit', ['page', 'pageSize']);
   const num = (k: string) => (params.get(k) ? Number(params.get(k)) : undefined);
   const chosen = auditFilterFrom(params);
   const filters = { ...chosen, page: num('page') ?? 1, pageSize: num('pageSize') ?? 50 };
-  const set = (patch: Record<string, string | number | undefined | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
-  return { filters, chosen, query, set, clear: () => setParams(new URLSearchParams(), { replace: true }) };
+  return { filters, chosen, query, set: patchParams, clear: clearParams };
 }
 
 function DeniedSummary({ onPick }: { onPick(patch: Record<string, string | number | undefined>): void }) {
