@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { expect, screenshot, test } from './fixtures';
-import { openMenu } from './pages/app';
+import { openCatalogImport, setUpHub } from './pages/app';
 
 /** A long catalog import says what it is doing while its worker writes: 正在写入药品目录… with the number of drugs. */
 test('a 20,000-row catalog import shows that it is writing, then its result', async ({ page, server }) => {
@@ -11,17 +11,9 @@ test('a 20,000-row catalog import shows that it is writing, then its result', as
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'santong-xlsx-')), '省药品目录-20000.xlsx');
   fs.writeFileSync(file, await catalogRowsWorkbook(generateCatalogRows(20_000, 11)));
 
-  await page.goto(server.url);
-  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
-  await page.getByLabel('管理员姓名').fill('张院长');
-  await page.getByLabel('管理员密码').fill('Qingshi2026');
-  await page.getByLabel('确认密码').fill('Qingshi2026');
-  await page.getByRole('button', { name: '完成设置并登录' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await setUpHub(page, server.url);
 
-  await openMenu(page, '药品目录');
-  await page.getByRole('button', { name: '导入 Excel' }).click();
-  const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+  const dialog = await openCatalogImport(page);
   await dialog.locator('input[type=file]').setInputFiles(file);
   await expect(dialog.getByRole('button', { name: '导入全部 20000 行' })).toBeEnabled({ timeout: 300_000 });
   await dialog.getByRole('button', { name: '导入全部 20000 行' }).click();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, shotsIn, test } from './fixtures';
-import { openMenu } from './pages/app';
+import { openCatalogImport, setUpHub } from './pages/app';
 
 const shot = shotsIn('/work/shots/catalog-sheets');
 const DIRTY_XLS = path.resolve('tests/fixtures/sheets/catalog-dirty.xls');
@@ -13,17 +13,9 @@ const DIRTY_XLS = path.resolve('tests/fixtures/sheets/catalog-dirty.xls');
  */
 test('a dirty two-sheet .xls: sheets taken and left out, hidden column and row, 已忽略, 下载错误数据', async ({ page, server }) => {
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(server.url);
-  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
-  await page.getByLabel('管理员姓名').fill('张院长');
-  await page.getByLabel('管理员密码').fill('Qingshi2026');
-  await page.getByLabel('确认密码').fill('Qingshi2026');
-  await page.getByRole('button', { name: '完成设置并登录' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await setUpHub(page, server.url);
 
-  await openMenu(page, '药品目录');
-  await page.getByRole('button', { name: '导入 Excel' }).click();
-  const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+  const dialog = await openCatalogImport(page);
   await expect(dialog.locator('input[type=file]')).toHaveAttribute('accept', /\.xls,\.et,\.ods,\.csv/);
   await dialog.locator('input[type=file]').setInputFiles(DIRTY_XLS);
 

@@ -1,21 +1,13 @@
 import { expect, shotsIn, test } from './fixtures';
-import { expectNoSidewaysScroll, openMenu } from './pages/app';
+import { expectNoSidewaysScroll, openCatalogImport, setUpHub } from './pages/app';
 
 const shot = shotsIn('/work/shots/sheets-out');
 
 /** 下载导入模板: the button in the import dialog saves the template; read back in, its two examples are refused by name. */
 test('the catalog import dialog offers its template, and the template reads back in', async ({ page, server }) => {
-  await page.goto(server.url);
-  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
-  await page.getByLabel('管理员姓名').fill('张院长');
-  await page.getByLabel('管理员密码').fill('Qingshi2026');
-  await page.getByLabel('确认密码').fill('Qingshi2026');
-  await page.getByRole('button', { name: '完成设置并登录' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await setUpHub(page, server.url);
 
-  await openMenu(page, '药品目录');
-  await page.getByRole('button', { name: '导入 Excel' }).click();
-  const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+  const dialog = await openCatalogImport(page);
   const saved = page.waitForEvent('download');
   await dialog.getByRole('button', { name: '下载导入模板' }).click();
   const download = await saved;

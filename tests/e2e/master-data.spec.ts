@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, login, screenshot, test } from './fixtures';
-import { openMenu } from './pages/app';
+import { openCatalogImport, openMenu, setUpHub } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -124,19 +124,10 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   server,
 }) => {
   // First run: the administrator sets up the hub.
-  await page.goto(server.url);
-  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
-  await page.getByLabel('管理员姓名').fill('张院长');
-  await page.getByLabel('管理员密码').fill('Qingshi2026');
-  await page.getByLabel('确认密码').fill('Qingshi2026');
-  await page.getByRole('button', { name: '完成设置并登录' }).click();
-  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await setUpHub(page, server.url);
 
   // 1. Import a catalog workbook: the bad row is listed with its row, column and reason.
-  await openMenu(page, '药品目录');
-  await expect(page.getByRole('heading', { name: '药品目录' })).toBeVisible();
-  await page.getByRole('button', { name: '导入 Excel' }).click();
-  const dialog = page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+  const dialog = await openCatalogImport(page);
   await dialog.locator('input[type=file]').setInputFiles(await catalogWorkbook());
   await expect(dialog.getByText('文件中有 1 行共 1 处错误')).toBeVisible();
   const errorRow = dialog.getByRole('row', { name: /最小包装数量/ });

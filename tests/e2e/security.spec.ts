@@ -102,7 +102,7 @@ test("a village doctor's tampered requests are refused and the administrator fin
   // The tampered request itself is kept (without any password): which clinic the doctor asked for.
   const tampered = rows.filter({ hasText: 'clinics.get' }).filter({ hasText: '越权被拒' });
   await tampered.getByRole('button', { name: /展开/ }).click();
-  await expect(admin.locator('.audit-json').filter({ hasText: `"id": ${xiling.id}` })).toBeVisible();
+  await expect(admin.locator('.audit-lines li').filter({ hasText: new RegExp(`^编号：${xiling.id}$`) })).toBeVisible();
   await screenshot(admin, 'security-03-audit-filtered');
 
   // Only refusals: the doctor's successful logins and password change are filtered out.

@@ -86,10 +86,17 @@ export function useRememberedSearchParams(page: string, omit: readonly string[] 
       }
       if (!('page' in patch)) next.delete('page');
       setParams(next, { replace: true });
+      // Kept now, not only once the page has re-rendered: someone who leaves at once still finds the choice.
+      const chosen = new URLSearchParams(next);
+      for (const k of omit) chosen.delete(k);
+      remember(chosen.toString());
     },
-    [setParams],
+    [setParams, remember, omit],
   );
-  const clearParams = useCallback(() => setParams(new URLSearchParams(), { replace: true }), [setParams]);
+  const clearParams = useCallback(() => {
+    setParams(new URLSearchParams(), { replace: true });
+    remember('');
+  }, [setParams, remember]);
   return { params, patchParams, clearParams, query };
 }
 

@@ -32,6 +32,24 @@ export async function firstSignIn(page: Page, url: string, username: string, ini
   await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
 }
 
+/** The first run of a new hub: its setup form filled as the administrator does, ending on the workbench. */
+export async function setUpHub(page: Page, url: string, password = 'Qingshi2026'): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
+  await page.getByLabel('管理员姓名').fill('张院长');
+  await page.getByLabel('管理员密码').fill(password);
+  await page.getByLabel('确认密码').fill(password);
+  await page.getByRole('button', { name: '完成设置并登录' }).click();
+  await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+}
+
+/** 药品目录 → 导入 Excel: the import dialog, opened from the menu. */
+export async function openCatalogImport(page: Page): Promise<Locator> {
+  await openMenu(page, '药品目录', '药品目录');
+  await page.getByRole('button', { name: '导入 Excel' }).click();
+  return page.getByRole('dialog', { name: '导入药品目录（Excel）' });
+}
+
 /**
  * Opens a screen from the menu, as a person would: on a phone the menu is in a drawer behind the ☰ button.
  * Waits for the screen's heading when given (lazy routes: until then a label can still match the previous page).
