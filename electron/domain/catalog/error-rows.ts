@@ -4,13 +4,12 @@
  * column letters the messages name stay true and the corrected file imports again (the two extra headers name no
  * field and are passed over).
  */
-import { PassThrough } from 'node:stream';
 import type { ReadDb } from '../../db/database';
-import { loadExcel } from '../excel';
 import type { ImportMapping } from '../../../shared/contract/catalog';
 import type { Sheet } from '../../lib/sheets/model';
 import { evaluateRows, type ParsedWorkbook } from './import';
 import { resolveFile } from './sheet-file';
+import { streamedWorkbook } from './workbook';
 
 /** A cell as the file had it: numbers stay numbers, a formula without a saved result is its formula text. */
 function asInFile(sheet: Sheet, row: number, col: number): string | number | boolean | null {
@@ -28,15 +27,7 @@ export interface FailingRows {
 export async function failingRowsWorkbook(db: ReadDb, wb: ParsedWorkbook, given: ImportMapping | undefined): Promise<FailingRows> {
   const file = resolveFile(wb, given);
   const failing = evaluateRows(db, file).filter((o) => o.action === 'error');
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
-  const book = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  book.creator = '三统药品管理';
+  const { book, finish } = await streamedWorkbook();
   for (const t of file.taken) {
     const rows = failing.filter((o) => o.taken === t);
     if (rows.length === 0 && file.taken.length > 1) continue;
@@ -60,7 +51,5 @@ export async function failingRowsWorkbook(db: ReadDb, wb: ParsedWorkbook, given:
     }
     ws.commit();
   }
-  await book.commit();
-  await done;
-  return { data: Buffer.concat(chunks), rows: failing.length };
+  return { data: await finish(), rows: failing.length };
 }

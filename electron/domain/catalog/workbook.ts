@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type ExcelJS from 'exceljs';
 import { loadExcel } from '../excel';
 import { LIST_FONT } from '../list-workbook';
 import { fieldForHeader, type ImportField } from '../../../shared/catalogColumns';
@@ -27,8 +28,8 @@ export interface ColumnSpec {
   numFmt?: string;
 }
 
-/** A one-sheet workbook, streamed into a buffer: header row in bold, frozen, filterable. */
-export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], rows: Iterable<Cell[]>): Promise<Buffer> {
+/** A streaming workbook writer whose file is collected in memory: `finish()` commits it and gives the bytes. */
+export async function streamedWorkbook(): Promise<{ book: ExcelJS.stream.xlsx.WorkbookWriter; finish: () => Promise<Buffer> }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -36,8 +37,21 @@ export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], ro
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = '三统药品管理';
+  const book = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  book.creator = '三统药品管理';
+  return {
+    book,
+    finish: async () => {
+      await book.commit();
+      await done;
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+/** A one-sheet workbook, streamed into a buffer: header row in bold, frozen, filterable. */
+export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], rows: Iterable<Cell[]>): Promise<Buffer> {
+  const { book: wb, finish } = await streamedWorkbook();
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   // Every cell in one named font: a bold header without a name printed in another face in LibreOffice.
   ws.columns = columns.map((c, i) => ({ key: String(i), width: c.width, style: { font: { name: LIST_FONT }, ...(c.numFmt ? { numFmt: c.numFmt } : {}) } }));
@@ -47,7 +61,5 @@ export async function writeWorkbook(sheetName: string, columns: ColumnSpec[], ro
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   for (const r of rows) ws.addRow(r).commit();
   ws.commit();
-  await wb.commit();
-  await done;
-  return Buffer.concat(chunks);
+  return finish();
 }
