@@ -59,9 +59,13 @@ const isText = (v: unknown): v is string => typeof v === 'string';
 export function useRememberedSearchParams(page: string, omit: readonly string[] = ['page']) {
   const [params, setParams] = useSearchParams();
   const [remembered, remember] = useRememberedState(page, 'filters', '', isText);
-  const kept = new URLSearchParams(params);
-  for (const k of omit) kept.delete(k);
-  const query = kept.toString();
+  /** The filters worth keeping: the address's query without the `omit` keys. */
+  const keptQuery = (from: URLSearchParams) => {
+    const kept = new URLSearchParams(from);
+    for (const k of omit) kept.delete(k);
+    return kept.toString();
+  };
+  const query = keptQuery(params);
   const opening = useRef(true);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the filters change, and once on opening
   useEffect(() => {
@@ -77,6 +81,7 @@ export function useRememberedSearchParams(page: string, omit: readonly string[] 
    * typing can hold back, and a patch built on the older filters dropped one just chosen (a 类型 lost to a search
    * typed right after it, seen in the browser tests under load).
    */
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keptQuery reads only `omit`, which is listed
   const patchParams = useCallback(
     (patch: ParamPatch) => {
       const next = new URLSearchParams(window.location.search);
@@ -87,9 +92,7 @@ export function useRememberedSearchParams(page: string, omit: readonly string[] 
       if (!('page' in patch)) next.delete('page');
       setParams(next, { replace: true });
       // Kept now, not only once the page has re-rendered: someone who leaves at once still finds the choice.
-      const chosen = new URLSearchParams(next);
-      for (const k of omit) chosen.delete(k);
-      remember(chosen.toString());
+      remember(keptQuery(next));
     },
     [setParams, remember, omit],
   );
