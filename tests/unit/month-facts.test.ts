@@ -8,6 +8,7 @@ import { computeMonthFacts, refillMonthFacts, type MonthFacts } from '../../elec
 import {
   readAccuracyFacts,
   readDayFacts,
+  readWeekFacts,
   readExportFacts,
   readExportPreview,
   readPackageFacts,
@@ -52,6 +53,7 @@ function storedFacts(db: ReadDb, period: string): MonthFacts {
     figures: readStoreDrugFacts(db, [period]),
     accuracy: readAccuracyFacts(db, [period]),
     days: readDayFacts(db, period, null, periodBounds(period).first, periodBounds(period).last),
+    weeks: readWeekFacts(db, period, null, ''),
     signals: Object.fromEntries(
       RULE_KEYS.map((rule) => {
         const set = sql(db, 'SELECT params FROM month_fact_sets WHERE period = ? AND kind = ?').get(period, signalKind(rule)) as { params: string };
@@ -76,13 +78,14 @@ function expectEveryClosedMonthStoredAsComputed(runtime: Runtime, months: string
   const now = runtime.app.clock.now();
   const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
   for (const p of months) {
-    for (const kind of ['figures', 'accuracy', 'export', 'days', ...RULE_KEYS.map(signalKind)])
+    for (const kind of ['figures', 'accuracy', 'export', 'days', 'weeks', ...RULE_KEYS.map(signalKind)])
       expect(validMonths(db, kind as never, [p]).has(p), `${p} ${kind}`).toBe(true);
     const stored = storedFacts(db, p);
     const fresh = computeMonthFacts(ctx, p);
     expect(stored.figures, p).toEqual(fresh.figures);
     expect(stored.accuracy, p).toEqual(fresh.accuracy);
     expect(stored.days, p).toEqual(fresh.days);
+    expect(stored.weeks, p).toEqual(fresh.weeks);
     expect(stored.signals, p).toEqual(fresh.signals);
     expect(stored.exportRows, p).toEqual(fresh.exportRows);
     expect(stored.exportPreview, p).toEqual(JSON.parse(JSON.stringify(fresh.exportPreview)));

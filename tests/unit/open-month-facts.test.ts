@@ -7,7 +7,7 @@ import { refillMonthFacts } from '../../electron/domain/month-facts/compute';
 import { validMonths } from '../../electron/domain/month-facts/store';
 import { balancesAtStart } from '../../electron/domain/settlement/balances';
 import { stockoutDays } from '../../electron/domain/supervision/dashboard';
-import { clinicStoreList, dayMovements, weeklyDispensing } from '../../electron/domain/supervision/data';
+import { clinicStoreList, dayMovements, mondayOf, weeklyDispensing } from '../../electron/domain/supervision/data';
 import { addDays, daysBetween, periodOf } from '../../shared/dates';
 import { Runtime } from '../../electron/runtime';
 import { generateHub, noonClock, type HubParams } from '../../electron/tools/bench/generate';
@@ -67,10 +67,10 @@ async function openMonthScreens(client: InternalClient, clinicId: number) {
   return out;
 }
 
-/** Runs `read` with the closed months' stored days set aside (every month from the ledger, as before 0024), then puts them back. */
+/** Runs `read` with the closed months' stored days and weeks set aside (every month from the ledger, as before 0024), then puts them back. */
 async function withoutStoredDays<T>(db: WriteDb, read: () => Promise<T>): Promise<T> {
-  const saved = sql(db, "SELECT * FROM month_fact_sets WHERE kind = 'days'").all() as Record<string, unknown>[];
-  sql(db, "DELETE FROM month_fact_sets WHERE kind = 'days'").run();
+  const saved = sql(db, "SELECT * FROM month_fact_sets WHERE kind IN ('days', 'weeks')").all() as Record<string, unknown>[];
+  sql(db, "DELETE FROM month_fact_sets WHERE kind IN ('days', 'weeks')").run();
   try {
     return await read();
   } finally {
@@ -154,6 +154,29 @@ describe('the open month read over stored days', () => {
     expect(dayMovements(db, stores, '2026-06-15', '2026-10-10', { ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId)).toEqual(brute);
   });
 
+  it('stores every closed month’s weeks: each ISO week’s dispensing on the month’s days, as the ledger sums them', () => {
+    const db = runtime.app.db;
+    const months = ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'];
+    expect(validMonths(db, 'weeks', months)).toEqual(new Set(months));
+    const stored = sql(
+      db,
+      'SELECT period, store_id AS storeId, drug_id AS drugId, week_monday AS monday, dispensed_qty AS qty FROM month_week_facts ORDER BY 1, 2, 3, 4',
+    ).all() as { period: string; storeId: number; drugId: number; monday: string; qty: number }[];
+    const brute = new Map<string, number>();
+    for (const r of sql(
+      db,
+      `SELECT g.period, g.store_id AS storeId, g.drug_id AS drugId, g.business_date AS date, g.qty FROM ledger g JOIN stores s ON s.id = g.store_id AND s.kind = 'clinic'
+        WHERE g.movement = 'dispense' AND g.period BETWEEN '2026-04' AND '2026-09'`,
+    ).all() as { period: string; storeId: number; drugId: number; date: string; qty: number }[]) {
+      const key = `${r.period} ${r.storeId} ${r.drugId} ${mondayOf(r.date)}`;
+      brute.set(key, (brute.get(key) ?? 0) - r.qty);
+    }
+    expect(stored.length).toBeGreaterThan(100);
+    expect(new Map(stored.map((r) => [`${r.period} ${r.storeId} ${r.drugId} ${r.monday}`, r.qty]))).toEqual(brute);
+    // A week across two months has a row in each, with that month's days only.
+    expect(stored.some((r) => r.monday < `${r.period}-01`)).toBe(true);
+  });
+
   it('walks the stock-out days and sums the weekly dispensing exactly as a day-by-day walk over the ledger does', () => {
     const db = runtime.app.db;
     const stores = clinicStoreList(db, null);
@@ -172,6 +195,44 @@ describe('the open month read over stored days', () => {
       weeks: Object.fromEntries([...r.weeks].filter(([, q]) => q !== 0)),
     }));
     expect(weekly).toEqual(bruteWeeks(db, stores, histFrom, params.end));
+    // Ranges the stored weeks cannot serve (not from a Monday; ending inside a closed month) read the days instead.
+    for (const [from, to] of [
+      ['2026-07-08', params.end],
+      ['2026-07-06', '2026-09-16'],
+      ['2026-05-04', '2026-08-31'],
+    ]) {
+      const read = weeklyDispensing(db, stores, from, to).map((r) => ({ ...r, weeks: Object.fromEntries([...r.weeks].filter(([, q]) => q !== 0)) }));
+      expect(read, `${from}…${to}`).toEqual(bruteWeeks(db, stores, from, to));
+    }
+  });
+
+  it('reads the closed months’ stored weeks: a stored week moves the weekly dispensing', () => {
+    const db = runtime.app.db;
+    const stores = clinicStoreList(db, null);
+    const row = sql(
+      db,
+      "SELECT store_id AS storeId, drug_id AS drugId, week_monday AS monday FROM month_week_facts WHERE period = '2026-08' LIMIT 1",
+    ).get() as {
+      storeId: number;
+      drugId: number;
+      monday: string;
+    };
+    const weekOf = () =>
+      weeklyDispensing(db, stores, '2026-07-06', params.end)
+        .find((r) => r.storeId === row.storeId && r.drugId === row.drugId)
+        ?.weeks.get(daysBetween('2026-07-06', row.monday) / 7);
+    const before = weekOf();
+    const bump = (d: number) =>
+      sql(
+        db,
+        "UPDATE month_week_facts SET dispensed_qty = dispensed_qty + ? WHERE period = '2026-08' AND store_id = ? AND drug_id = ? AND week_monday = ?",
+      ).run(d, row.storeId, row.drugId, row.monday);
+    bump(1_000);
+    try {
+      expect(weekOf()).toBe((before ?? 0) + 1_000);
+    } finally {
+      bump(-1_000);
+    }
   });
 
   it('shows on every open-month screen exactly what the ledger alone gives', async () => {
@@ -184,6 +245,12 @@ describe('the open month read over stored days', () => {
     // The screens are not empty: the open month has stock-out days or signals, and its checks ran.
     const dash = fromDays['dashboard open month'] as { stockouts: { clinics: { formularyDrugs: number }[] } };
     expect(dash.stockouts.clinics.some((c) => c.formularyDrugs > 0)).toBe(true);
+    // The dashboard counts the signals without their ledger rows: the same signals, rule by rule, as the list shows.
+    const three = fromDays['dashboard 3 months'] as { signals: { open: number; byRule: { key: string; open: number }[] } };
+    const listed = (fromDays['signals 3 months'] as { rows: { ruleKey: string; status: string }[] }).rows.filter((r) => r.status !== 'dismissed');
+    expect(three.signals.open).toBe(listed.length);
+    expect(three.signals.open).toBeGreaterThan(0);
+    for (const r of three.signals.byRule) expect(r.open, r.key).toBe(listed.filter((x) => x.ruleKey === r.key).length);
   }, 300_000);
 
   it('reads the closed months’ stored days: a stored day moves the open month’s stock-out walk', async () => {

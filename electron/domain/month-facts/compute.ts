@@ -15,13 +15,14 @@ import { buildExport, previewOf, type ExportStore } from '../insurance-export/bu
 import { latestClosedPeriod } from '../stock/ledger';
 import { clinicAccuracy } from '../stocktake/accuracy';
 import { deliveryGroups, purchaseGroups, savingsOf, stockoutDays, type PurchaseGroup } from '../supervision/dashboard';
-import { clinicStoreList, dayMovements } from '../supervision/data';
+import { clinicStoreList, dayMovements, mondayOf } from '../supervision/data';
 import { loadThresholds } from '../supervision/engine';
 import { RULES } from '../supervision/rules';
 import type { Signal } from '../supervision/types';
 import {
   type AccuracyFact,
   type DayFact,
+  type WeekFact,
   type ExportFact,
   type FactKind,
   markSet,
@@ -35,6 +36,7 @@ import {
   writeSignalFacts,
   writePackageFacts,
   writeStoreDrugFacts,
+  writeWeekFacts,
 } from './store';
 import { packageFactsOf, type PackageFacts } from '../prefecture/basis';
 import { hubStoreId } from '../master-data/stores';
@@ -45,6 +47,8 @@ export interface MonthFacts {
   accuracy: AccuracyFact[];
   /** The clinic stores' movement per drug and day. */
   days: DayFact[];
+  /** The clinic stores' dispensing per drug and ISO week (the month's days of it). */
+  weeks: WeekFact[];
   signals: Record<RuleKey, { params: string; rows: Omit<SignalFact, 'period' | 'ruleKey'>[] }>;
   exportRows: Omit<ExportFact, 'period'>[];
   /** null when the export was not asked for (a refill of the other kinds). */
@@ -54,7 +58,7 @@ export interface MonthFacts {
 }
 
 /** Every kind of fact set a closed month holds. */
-const ALL_KINDS = (): FactKind[] => ['figures', 'accuracy', 'export', 'package', 'days', ...RULE_KEYS.map(signalKind)];
+const ALL_KINDS = (): FactKind[] => ['figures', 'accuracy', 'export', 'package', 'days', 'weeks', ...RULE_KEYS.map(signalKind)];
 
 /** A weekly signal whose week runs past the month's end (cut there): kept for a range ending with this month. */
 export function isTail(s: Pick<Signal, 'fingerprint'>, monthLast: string): boolean {
@@ -177,6 +181,20 @@ export function dayFigures(db: ReadDb, period: string): DayFact[] {
   return dayMovements(db, clinicStoreList(db, null), first, last, { ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId);
 }
 
+/** The days' dispensing summed per store × drug × ISO week (weeks netting to zero kept: the sums are the ledger's). */
+export function weekFigures(days: DayFact[]): WeekFact[] {
+  const weeks = new Map<string, WeekFact>();
+  for (const d of days) {
+    if (d.dispenseRows === 0) continue;
+    const weekMonday = mondayOf(d.date);
+    const key = `${d.storeId}:${d.drugId}:${weekMonday}`;
+    const w = weeks.get(key);
+    if (w) w.dispensedQty -= d.dispensedQty;
+    else weeks.set(key, { storeId: d.storeId, drugId: d.drugId, weekMonday, dispensedQty: -d.dispensedQty });
+  }
+  return [...weeks.values()].sort((a, b) => a.storeId - b.storeId || a.drugId - b.drugId || (a.weekMonday < b.weekMonday ? -1 : 1));
+}
+
 export function accuracyFigures(db: ReadDb, period: string): AccuracyFact[] {
   return clinicAccuracy(db, { from: period, to: period, clinicId: null })
     .rows.map((r) => ({ ...r.months[0], storeId: r.storeId }))
@@ -233,11 +251,13 @@ export function computeMonthFacts(ctx: ReadContext, period: string, only?: Set<s
     RULE_KEYS.map((rule) => [rule, want(signalKind(rule)) || want('package') ? signalsOfMonth(db, rule, period) : { params: '', rows: [] }]),
   ) as MonthFacts['signals'];
   const found = want('package') ? RULE_KEYS.flatMap((rule) => signals[rule].rows.map((r) => JSON.parse(r.signal) as Signal)) : [];
+  const days = want('days') || want('weeks') ? dayFigures(db, period) : [];
   return {
     period,
     figures: want('figures') ? storeDrugFigures(db, period) : [],
     accuracy: want('accuracy') ? accuracyFigures(db, period) : [],
-    days: want('days') ? dayFigures(db, period) : [],
+    days: want('days') ? days : [],
+    weeks: want('weeks') ? weekFigures(days) : [],
     signals,
     exportRows: exp?.rows ?? [],
     exportPreview: exp?.preview ?? null,
@@ -259,6 +279,10 @@ export function saveMonthFacts(db: WriteDb, facts: MonthFacts, eventId: number, 
   if (want('days')) {
     writeDayFacts(db, p, facts.days);
     markSet(db, p, 'days', eventId, at);
+  }
+  if (want('weeks')) {
+    writeWeekFacts(db, p, facts.weeks);
+    markSet(db, p, 'weeks', eventId, at);
   }
   if (want('export')) {
     writeExportFacts(db, p, facts.exportRows, facts.exportPreview);

@@ -8,7 +8,7 @@ import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
 
 /** The kinds of fact a closed month holds: one set each ('signals:<rule>' per anomaly rule). */
-export type FactKind = 'figures' | 'accuracy' | 'export' | 'package' | 'days' | `signals:${string}`;
+export type FactKind = 'figures' | 'accuracy' | 'export' | 'package' | 'days' | 'weeks' | `signals:${string}`;
 
 export const signalKind = (rule: string): FactKind => `signals:${rule}`;
 
@@ -71,6 +71,16 @@ export interface DayFact {
   dispensedQty: number;
   /** The day's dispense rows, reversals included. */
   dispenseRows: number;
+}
+
+/** A clinic store × drug × ISO week of a closed month (migration 0025): the week's dispensing on the month's days. */
+export interface WeekFact {
+  storeId: number;
+  drugId: number;
+  /** The Monday starting the week (in the month before for a week that began there). */
+  weekMonday: string;
+  /** Base units that went out (positive), net of reversals. */
+  dispensedQty: number;
 }
 
 /** The months among `periods` whose set of `kind` is valid (params, when given, must match the stored ones). */
@@ -154,6 +164,22 @@ export function readDayFacts(db: ReadDb, period: string, storeId: number | null,
        FROM month_day_facts
       ${query.where([query`period = ${period}`, ...given(storeId, (id) => query`store_id = ${id}`), query`business_date BETWEEN ${from} AND ${to}`])}
       ORDER BY store_id, drug_id, business_date`,
+  );
+}
+
+export function writeWeekFacts(db: WriteDb, period: string, rows: WeekFact[]): void {
+  sql(db, 'DELETE FROM month_week_facts WHERE period = ?').run(period);
+  const insert = sql(db, 'INSERT INTO month_week_facts (period, store_id, drug_id, week_monday, dispensed_qty) VALUES (?, ?, ?, ?, ?)');
+  for (const r of rows) insert.run(period, r.storeId, r.drugId, r.weekMonday, r.dispensedQty);
+}
+
+/** The stored weeks of one month for one store (or every store) starting on or after `fromMonday`, by store, drug and week. */
+export function readWeekFacts(db: ReadDb, period: string, storeId: number | null, fromMonday: string): WeekFact[] {
+  return selectRows<WeekFact>(
+    db,
+    query`SELECT store_id AS storeId, drug_id AS drugId, week_monday AS weekMonday, dispensed_qty AS dispensedQty FROM month_week_facts
+      ${query.where([query`period = ${period}`, ...given(storeId, (id) => query`store_id = ${id}`), query`week_monday >= ${fromMonday}`])}
+      ORDER BY store_id, drug_id, week_monday`,
   );
 }
 
@@ -247,6 +273,7 @@ export function invalidateMonthsAfter(db: WriteDb, latestClosed: string | null):
     'month_export_facts',
     'month_export_previews',
     'month_day_facts',
+    'month_week_facts',
   ]) {
     sql(db, `DELETE FROM ${table} WHERE period > ?`).run(after);
   }

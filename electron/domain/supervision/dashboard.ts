@@ -16,7 +16,7 @@ import { lineAmountFromPackPrice } from '../../../shared/money';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { RULE_KEYS, RULE_TITLES } from '../../../shared/supervision';
 import { clinicAccuracy, periodsBetween } from '../stocktake/accuracy';
-import { clinicStoreList, dayMovements, maxDate, minDate, movementSummary } from './data';
+import { clinicStoreList, dayMovements, type DayReadOptions, LiveDays, maxDate, minDate, movementSummary } from './data';
 import { dismissalsOf, statusOf } from './engine';
 import { signalsOver } from './month-signals';
 import { readStoreDrugFacts, type StoreDrugFact, validMonths } from '../month-facts/store';
@@ -129,7 +129,7 @@ const IN_USE_DAYS = 90;
  * before it, and walks the range's days with their deltas (closed months from their stored days, the others from the
  * ledger: data.ts).
  */
-export function stockoutDays(db: ReadDb, clinicId: number | null, first: string, last: string) {
+export function stockoutDays(db: ReadDb, clinicId: number | null, first: string, last: string, opts: DayReadOptions = {}) {
   const histMonth = periodOf(addDays(first, -IN_USE_DAYS));
   const histStart = `${histMonth}-01`;
   // Every day of the walk once, shared by every drug; each drug walks the days by index with a pointer into its
@@ -140,7 +140,7 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
   const stores = clinicStoreList(db, clinicId);
   // Before `first` only where each drug stands matters (its balance, the last day it was dispensed): summed per drug.
   const before = movementSummary(db, stores, histStart, addDays(first, -1));
-  const moves = groupBy(dayMovements(db, stores, first, last), (r) => r.storeId);
+  const moves = groupBy(dayMovements(db, stores, first, last, opts), (r) => r.storeId);
   return stores.map((s) => {
     const opening = balancesAtStart(db, histMonth, s.storeId).balances.get(s.storeId);
     const head = before.get(s.storeId)!;
@@ -180,6 +180,53 @@ export function stockoutDays(db: ReadDb, clinicId: number | null, first: string,
       perDrug,
     };
   });
+}
+
+/**
+ * What the clinic stores dispensed: per month × store (amounts not zero) and the ten drugs dispensed most by amount
+ * (ties by drug id). Closed months with stored figures from their facts, the others from the monthly totals — the
+ * same sums: the facts were taken from those totals at the close.
+ */
+function dispensingOver(db: ReadDb, periods: string[], stored: Set<string>, facts: StoreDrugFact[], storeClinic: Map<number, unknown>) {
+  const byStoreMonth = new Map<string, { period: string; storeId: number; amount: number }>();
+  const byDrug = new Map<number, { qty: number; amount: number }>();
+  const add = (period: string, storeId: number, drugId: number, qty: number, amount: number) => {
+    const key = `${period}:${storeId}`;
+    const m = byStoreMonth.get(key);
+    if (m) m.amount += amount;
+    else byStoreMonth.set(key, { period, storeId, amount });
+    const d = byDrug.get(drugId);
+    if (d) {
+      d.qty += qty;
+      d.amount += amount;
+    } else byDrug.set(drugId, { qty, amount });
+  };
+  for (const f of facts)
+    if (storeClinic.has(f.storeId) && (f.dispensedQty !== 0 || f.dispensedAmount !== 0)) add(f.period, f.storeId, f.drugId, f.dispensedQty, f.dispensedAmount);
+  const live = periods.filter((p) => !stored.has(p));
+  if (live.length) {
+    for (const r of selectRows<{ period: string; storeId: number; drugId: number; qty: number; amount: number }>(
+      db,
+      query`SELECT period, store_id AS storeId, drug_id AS drugId, -qty AS qty, -amount AS amount FROM stock_period_totals
+        WHERE movement = 'dispense' AND period IN ${query.in(live)}`,
+    ))
+      if (storeClinic.has(r.storeId)) add(r.period, r.storeId, r.drugId, r.qty, r.amount);
+  }
+  const dispensed = [...byStoreMonth.values()]
+    .filter((m) => m.amount !== 0)
+    .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.storeId - b.storeId));
+  const top = [...byDrug]
+    .filter(([, d]) => d.amount > 0)
+    .sort((a, b) => b[1].amount - a[1].amount || a[0] - b[0])
+    .slice(0, 10);
+  const names = new Map(
+    selectRows<{ drugId: number; name: string; spec: string; baseUnit: string }>(
+      db,
+      query`SELECT id AS drugId, generic_name AS name, spec, base_unit AS baseUnit FROM drugs WHERE id IN ${query.in(top.map(([id]) => id))}`,
+    ).map((d) => [d.drugId, d]),
+  );
+  const topDrugs = top.map(([drugId, d]) => ({ ...names.get(drugId)!, amount: d.amount, qty: d.qty }));
+  return { dispensed, topDrugs };
 }
 
 /** The range's months in contiguous runs of those without stored figures, as date spans within [first, last]. */
@@ -250,10 +297,12 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
     s.days += days;
   };
   for (const f of facts) if (f.inFormulary) addStockout(f.storeId, f.drugId, f.stockoutDays);
+  // The live months' ledger, read once for the stock-out walk and the rules below.
+  const live = new LiveDays(db);
   for (const span of spans) {
     main.push(...purchaseGroups(db, span.first, span.last, clinicId));
     deliveries.push(...deliveryGroups(db, span.first, span.last, clinicId));
-    for (const s of stockoutDays(db, clinicId, span.first, span.last)) for (const d of s.perDrug) addStockout(s.storeId, d.drugId, d.outDates.length);
+    for (const s of stockoutDays(db, clinicId, span.first, span.last, { live })) for (const d of s.perDrug) addStockout(s.storeId, d.drugId, d.outDates.length);
   }
   const byMonth = groupBy(main, (g) => g.period);
   const perClinic = groupBy(deliveries, (g) => g.clinicId);
@@ -286,30 +335,13 @@ export function supervisionDashboard(ctx: ReadContext, input: ParsedInput<'super
       GROUP BY s.id ORDER BY s.clinic_id IS NOT NULL, s.id`,
   );
 
-  const dispensed = (
-    sql(
-      db,
-      `SELECT period, store_id AS storeId, -sum(amount) AS amount FROM stock_period_totals
-        WHERE movement = 'dispense' AND period BETWEEN ? AND ? GROUP BY period, store_id`,
-    ).all(input.from, input.to) as { period: string; storeId: number; amount: number }[]
-  ).filter((r) => storeClinic.has(r.storeId));
-  const topFilters = query.where([
-    query`t.movement = 'dispense'`,
-    query`t.period BETWEEN ${input.from} AND ${input.to}`,
-    ...given(clinicId, (id) => query`s.clinic_id = ${id}`),
-  ]);
-  const topDrugs = selectRows<{ drugId: number; name: string; spec: string; baseUnit: string; amount: number; qty: number }>(
-    db,
-    query`SELECT t.drug_id AS drugId, d.generic_name AS name, d.spec, d.base_unit AS baseUnit, -sum(t.amount) AS amount, -sum(t.qty) AS qty
-         FROM stock_period_totals t JOIN stores s ON s.id = t.store_id AND s.kind = 'clinic' JOIN drugs d ON d.id = t.drug_id
-        ${topFilters}
-        GROUP BY t.drug_id ORDER BY amount DESC LIMIT 10`,
-  ).filter((d) => d.amount > 0);
+  const { dispensed, topDrugs } = dispensingOver(db, periods, storedMonths, facts, storeClinic);
 
   const acc = clinicAccuracy(db, { from: input.from, to: input.to, clinicId });
   const clinicRows = acc.rows.filter((r) => r.clinicId !== null);
 
-  const signals = signalsOver(db, { from: first, to: last, clinicId });
+  // Counted by rule here: the list and the detail look up each signal's ledger rows.
+  const signals = signalsOver(db, { from: first, to: last, clinicId, live, evidence: false });
   const dismissed = dismissalsOf(
     db,
     signals.map((s) => s.fingerprint),

@@ -6,9 +6,9 @@
  */
 import { sql, type ReadDb } from '../../db/database';
 import { rows as selectRows, given, sql as query } from '../../db/sql';
-import { addDays, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
+import { addDays, daysBetween, periodBounds, periodOf, nextPeriod } from '../../../shared/dates';
 import { isoWeekday } from '../../../shared/supervision';
-import { type DayFact, readDayFacts, validMonths } from '../month-facts/store';
+import { type DayFact, readDayFacts, readWeekFacts, validMonths } from '../month-facts/store';
 import { latestClosedPeriod } from '../stock/ledger';
 
 export interface ClinicStore {
@@ -58,6 +58,49 @@ export interface DayQty {
   qty: number;
 }
 
+/** One store's ledger rows of a day, summed per drug and movement. */
+export interface LiveDayMovement {
+  drugId: number;
+  date: string;
+  movement: string;
+  /** Base units, net. */
+  qty: number;
+  /** Ledger rows, reversals included. */
+  rows: number;
+}
+
+/**
+ * The ledger of the months read live (the open month, months without facts), one read per store and span summed per
+ * drug, day and movement, kept for the rest of one call: the stock-out walk, the spike rule's weeks and the excess
+ * rule's month totals of a dashboard all come from the same read instead of each reading the month again. Lives as
+ * long as the call that made it; a new call (new postings) makes a new one.
+ */
+export class LiveDays {
+  private readonly memo = new Map<string, LiveDayMovement[]>();
+  private readonly query;
+
+  constructor(db: ReadDb) {
+    this.query = sql(
+      db,
+      `SELECT drug_id AS drugId, business_date AS date, movement, sum(qty) AS qty, count(*) AS rows
+         FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date, movement ORDER BY drug_id, business_date`,
+    );
+  }
+
+  /** The store's rows of `month` in [first, last] (both within the month), by drug and date. */
+  of(month: string, storeId: number, first: string, last: string): LiveDayMovement[] {
+    const key = `${month}:${storeId}:${first}:${last}`;
+    let rows = this.memo.get(key);
+    if (!rows) this.memo.set(key, (rows = this.query.all(month, storeId, first, last) as LiveDayMovement[]));
+    return rows;
+  }
+}
+
+/** Options of the day-by-day reads: `live` shares the live months' ledger reads of one call (a fresh read without it). */
+export interface DayReadOptions {
+  live?: LiveDays;
+}
+
 /**
  * Movement per store × drug × day in [from, to] for the given clinic stores, ordered by store, drug and date (rows
  * only for days with ledger rows). Closed months whose day facts are stored (month-facts/, migration 0024) are read
@@ -65,17 +108,12 @@ export interface DayQty {
  * Either way the figures are the ledger's sums of the same rows; `ledgerOnly` reads every month from the ledger
  * (what the close stores, and what the tests compare the stored days with).
  */
-export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to: string, opts: { ledgerOnly?: boolean } = {}): DayFact[] {
+export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to: string, opts: DayReadOptions & { ledgerOnly?: boolean } = {}): DayFact[] {
   if (stores.length === 0 || from > to) return [];
   const spans = monthSpans(db, from, to, opts.ledgerOnly);
   const one = stores.length === 1 ? stores[0].storeId : null;
+  const live = opts.live ?? new LiveDays(db);
   const byStore = new Map<number, DayFact[]>(stores.map((s) => [s.storeId, []]));
-  const fromLedger = sql(
-    db,
-    `SELECT drug_id AS drugId, business_date AS date, sum(qty) AS qty, sum(CASE WHEN movement = 'dispense' THEN qty ELSE 0 END) AS dispensedQty,
-            sum(CASE WHEN movement = 'dispense' THEN 1 ELSE 0 END) AS dispenseRows
-       FROM ${storeMonths(1)} AND business_date BETWEEN ? AND ? GROUP BY drug_id, business_date ORDER BY drug_id, business_date`,
-  );
   for (const span of spans) {
     if (span.stored) {
       for (const r of readDayFacts(db, span.month, one, span.first, span.last)) byStore.get(r.storeId)?.push(r);
@@ -83,7 +121,19 @@ export function dayMovements(db: ReadDb, stores: ClinicStore[], from: string, to
     }
     for (const s of stores) {
       const rows = byStore.get(s.storeId)!;
-      for (const r of fromLedger.all(span.month, s.storeId, span.first, span.last) as Omit<DayFact, 'storeId'>[]) rows.push({ storeId: s.storeId, ...r });
+      // The movements of a drug's day arrive together (by drug, then date): one row per day.
+      let day: DayFact | null = null;
+      for (const m of live.of(span.month, s.storeId, span.first, span.last)) {
+        if (day === null || day.drugId !== m.drugId || day.date !== m.date) {
+          day = { storeId: s.storeId, drugId: m.drugId, date: m.date, qty: 0, dispensedQty: 0, dispenseRows: 0 };
+          rows.push(day);
+        }
+        day.qty += m.qty;
+        if (m.movement === 'dispense') {
+          day.dispensedQty += m.qty;
+          day.dispenseRows += m.rows;
+        }
+      }
     }
   }
   const out: DayFact[] = [];
@@ -165,18 +215,21 @@ export function movementSummary(db: ReadDb, stores: ClinicStore[], from: string,
 }
 
 /**
- * Net dispensing per store × drug × week in [from, to] (`from` starts week 0), positive for what went out, summed in
- * SQL from the stored days of closed months and the ledger of the others; in the stores' order, then by drug. Only
- * the store × drug pairs with some week's dispensing not zero.
+ * Net dispensing per store × drug × week in [from, to] (`from` starts week 0), positive for what went out. Closed
+ * months come from their stored weeks (migration 0025) when `from` is a Monday and the month ends inside the range,
+ * else from their stored days summed in SQL; the others from the ledger, through `live` when a call shares it. In
+ * the stores' order, then by drug; only the store × drug pairs with some week's dispensing not zero.
  */
 export function weeklyDispensing(
   db: ReadDb,
   stores: ClinicStore[],
   from: string,
   to: string,
+  opts: DayReadOptions = {},
 ): { storeId: number; drugId: number; weeks: Map<number, number> }[] {
   if (stores.length === 0 || from > to) return [];
   const one = stores.length === 1 ? stores[0].storeId : null;
+  const live = opts.live ?? new LiveDays(db);
   const byStore = new Map(stores.map((s) => [s.storeId, new Map<number, Map<number, number>>()]));
   const add = (storeId: number, drugId: number, week: number, qty: number) => {
     const drugs = byStore.get(storeId);
@@ -185,19 +238,34 @@ export function weeklyDispensing(
     if (!weeks) drugs.set(drugId, (weeks = new Map()));
     weeks.set(week, (weeks.get(week) ?? 0) + qty);
   };
+  const weekIndex = new Map<string, number>();
+  const weekOf = (date: string) => {
+    let w = weekIndex.get(date);
+    if (w === undefined) weekIndex.set(date, (w = Math.floor(daysBetween(from, date) / 7)));
+    return w;
+  };
   // The week of a date: whole days since `from` over 7, in SQL (julianday of ISO dates is exact in whole days).
   const week = 'CAST((julianday(business_date) - julianday(?)) / 7 AS INTEGER)';
-  const fromLedger = sql(
-    db,
-    `SELECT drug_id AS drugId, ${week} AS week, -sum(qty) AS qty FROM ${storeMonths(1)} AND movement = 'dispense' AND business_date BETWEEN ? AND ?
-      GROUP BY drug_id, week`,
-  );
   const fromDays = sql(
     db,
     `SELECT store_id AS storeId, drug_id AS drugId, ${week} AS week, -sum(dispensed_qty) AS qty FROM month_day_facts
       WHERE period = ? AND store_id BETWEEN ? AND ? AND business_date BETWEEN ? AND ? GROUP BY store_id, drug_id, week`,
   );
-  for (const span of monthSpans(db, from, to)) {
+  const spans = monthSpans(db, from, to);
+  const fromMonday = mondayOf(from) === from;
+  const weeksStored = fromMonday
+    ? validMonths(
+        db,
+        'weeks',
+        spans.filter((s) => s.stored).map((s) => s.month),
+      )
+    : new Set<string>();
+  for (const span of spans) {
+    if (weeksStored.has(span.month) && span.last === periodBounds(span.month).last) {
+      // Weeks starting on or after `from` (a Monday) hold only days of the range; the month ends inside it.
+      for (const r of readWeekFacts(db, span.month, one, from)) add(r.storeId, r.drugId, weekOf(r.weekMonday), r.dispensedQty);
+      continue;
+    }
     if (span.stored) {
       for (const r of fromDays.all(from, span.month, one ?? 0, one ?? Number.MAX_SAFE_INTEGER, span.first, span.last) as {
         storeId: number;
@@ -209,8 +277,7 @@ export function weeklyDispensing(
       continue;
     }
     for (const s of stores) {
-      for (const r of fromLedger.all(from, span.month, s.storeId, span.first, span.last) as { drugId: number; week: number; qty: number }[])
-        add(s.storeId, r.drugId, r.week, r.qty);
+      for (const m of live.of(span.month, s.storeId, span.first, span.last)) if (m.movement === 'dispense') add(s.storeId, m.drugId, weekOf(m.date), -m.qty);
     }
   }
   const out: { storeId: number; drugId: number; weeks: Map<number, number> }[] = [];

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../errors';
 import type { MethodOutput, ParsedInput } from '../../../shared/contract';
 import { addDays } from '../../../shared/dates';
 import { RULE_KEYS, RULE_PARAMS, RULE_TITLES } from '../../../shared/supervision';
-import { dailyDispensing, mondayOf } from './data';
+import { dailyDispensing, LiveDays, mondayOf } from './data';
 import { dismissalsOf, findSignal, ruleInfo, statusOf, type Dismissal } from './engine';
 import { signalsOver } from './month-signals';
 import { SUPERVISION_READS_BOOK, type Signal } from './types';
@@ -61,7 +61,11 @@ export function listSignals(ctx: ReadContext, input: ParsedInput<'supervision.si
   if (input.to > ctx.today) input = { ...input, to: ctx.today };
   if (input.from > input.to) return { rows: [], rules: RULE_KEYS.map((key) => ({ key, title: RULE_TITLES[key], count: 0 })) };
   if (input.clinicId && !sql(ctx.db, 'SELECT 1 FROM clinics WHERE id = ?').get(input.clinicId)) throw notFound('村卫生室');
-  const signals = signalsOver(ctx.db, { from: input.from, to: input.to, clinicId: input.clinicId ?? null }, input.ruleKey ? [input.ruleKey] : RULE_KEYS);
+  const signals = signalsOver(
+    ctx.db,
+    { from: input.from, to: input.to, clinicId: input.clinicId ?? null, live: new LiveDays(ctx.db) },
+    input.ruleKey ? [input.ruleKey] : RULE_KEYS,
+  );
   const rows = enrich(
     ctx.db,
     signals,

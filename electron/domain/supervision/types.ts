@@ -1,5 +1,6 @@
 import type { ReadDb } from '../../db/database';
 import type { RuleKey, Thresholds } from '../../../shared/supervision';
+import type { LiveDays } from './data';
 
 /**
  * Supervision reads every store's book (stock values, stock-out days, opening balances in the signals): a
@@ -13,6 +14,10 @@ export interface EvalWindow {
   to: string;
   /** One clinic, or null for every clinic. */
   clinicId: number | null;
+  /** The live months' ledger reads shared by the rules of one call (each rule reads its own without it). */
+  live?: LiveDays;
+  /** false: the caller only counts the signals, so the rules leave `ledgerIds` empty instead of looking them up. */
+  evidence?: boolean;
 }
 
 export interface SignalNumber {
@@ -38,6 +43,7 @@ export interface Signal {
   numbers: SignalNumber[];
   /** A single figure that grows when the case gets worse; a dismissed signal reopens when it exceeds the dismissed one. */
   severity: number;
+  /** The ledger rows behind the signal (empty when evaluated with `evidence: false`). */
   ledgerIds: number[];
 }
 

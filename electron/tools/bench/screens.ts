@@ -102,6 +102,7 @@ const FACT_TABLES = [
   'month_export_facts',
   'month_export_previews',
   'month_day_facts',
+  'month_week_facts',
 ];
 
 /** A hub as the generator left it: closed months without facts (as a hub upgraded from before migration 0016). */

@@ -23,22 +23,35 @@ export const coldChainRule: Rule = {
     `按周（周一至周日）统计：村卫生室登记了冷藏或冷冻药品的用药（≥ ${t.minLines} 条），而同一周本室冷藏柜的温湿度记录超出范围 ≥ ${t.minOutOfRange} 次，或缺记 ≥ ${t.minMissed} 个时段（每天上午、下午各一次；当天的缺记次日计入），或本室没有启用的冷藏柜时报警。`,
   evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
+    // The cold-chain drugs' rows only, sought per drug in ledger_card (store, drug, month): a few drugs of the month's
+    // thousands of rows. One read per store and month, split into weeks here.
     const dispensed = sql(
       db,
-      `SELECT g.id, g.business_date AS date, g.drug_id AS drugId FROM ledger g JOIN drugs dr ON dr.id = g.drug_id
+      `SELECT g.id, g.business_date AS date, g.drug_id AS drugId FROM ledger g INDEXED BY ledger_card
          JOIN dispensings d ON d.id = g.doc_id AND g.doc_type = 'dispensing'
-        WHERE g.period = ? AND g.store_id = ? AND g.movement = 'dispense' AND g.business_date BETWEEN ? AND ? AND g.reverses_id IS NULL
-          AND d.status = 'posted' AND dr.storage_condition IN ('cold', 'frozen')
+        WHERE g.store_id = ? AND g.drug_id IN (SELECT id FROM drugs WHERE storage_condition IN ('cold', 'frozen')) AND g.period = ?
+          AND g.movement = 'dispense' AND g.business_date BETWEEN ? AND ? AND g.reverses_id IS NULL AND d.status = 'posted'
         ORDER BY g.id`,
     );
+    const firstMonday = mondayOf(w.from);
     for (const s of clinicStoreList(db, w.clinicId)) {
       const fridges = activeAreas(db, [s.storeId], ['cold']);
-      for (let monday = mondayOf(w.from); monday <= w.to; monday = addDays(monday, 7)) {
-        const from = monday; // like the weekly spike rule: a week that began before the window counts from its Monday
-        const to = minDate(addDays(monday, 6), w.to);
-        const lines = monthsOf(from, to).flatMap(
-          (m) => dispensed.all(m, s.storeId, maxDate(from, `${m}-01`), minDate(to, `${m}-31`)) as { id: number; date: string; drugId: number }[],
-        );
+      const byWeek = new Map<string, { id: number; date: string; drugId: number }[]>();
+      for (const m of monthsOf(firstMonday, w.to)) {
+        for (const line of dispensed.all(s.storeId, m, maxDate(firstMonday, `${m}-01`), minDate(w.to, `${m}-31`)) as {
+          id: number;
+          date: string;
+          drugId: number;
+        }[]) {
+          const monday = mondayOf(line.date);
+          const week = byWeek.get(monday);
+          if (week) week.push(line);
+          else byWeek.set(monday, [line]);
+        }
+      }
+      for (let monday = firstMonday; monday <= w.to; monday = addDays(monday, 7)) {
+        // like the weekly spike rule: a week that began before the window counts from its Monday
+        const lines = byWeek.get(monday) ?? [];
         if (lines.length === 0 || lines.length < t.minLines) continue;
         // The whole week is judged, not only the part inside the window: a week is one signal.
         const weekEnd = addDays(monday, 6);

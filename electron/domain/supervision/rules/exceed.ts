@@ -4,11 +4,9 @@
  * so the excess was covered by stock of another origin: count surpluses (盘盈) — drugs the hub never supplied.
  */
 import type { ReadDb } from '../../../db/database';
-import { sql } from '../../../db/database';
-import { periodOf } from '../../../../shared/dates';
 import { makeFingerprint, type Thresholds } from '../../../../shared/supervision';
 import { balancesAtStart } from '../../settlement/balances';
-import { clinicStoreList, ledgerIds, monthSpan, monthsOf } from '../data';
+import { clinicStoreList, ledgerIds, LiveDays, monthSpan, monthsOf } from '../data';
 import type { EvalWindow, Rule, Signal } from '../types';
 
 const SUPPLY = ['issue_in', 'clinic_return_out'];
@@ -22,23 +20,19 @@ export const exceedRule: Rule = {
   evaluate(db: ReadDb, w: EvalWindow, t: Thresholds): Signal[] {
     const out: Signal[] = [];
     const stores = clinicStoreList(db, w.clinicId);
-    const totals = sql(
-      db,
-      // INDEXED BY: for the GROUP BY SQLite would take ledger_card and read the store's every year.
-      `SELECT drug_id AS drugId, movement, sum(qty) AS qty FROM ledger INDEXED BY ledger_period
-        WHERE period = ? AND store_id = ? AND business_date BETWEEN ? AND ? AND movement IN ('dispense', 'issue_in', 'clinic_return_out', 'count_surplus')
-        GROUP BY drug_id, movement`,
-    );
+    const live = w.live ?? new LiveDays(db);
+    const counted = new Set(['dispense', ...SUPPLY]);
     for (const month of monthsOf(w.from, w.to)) {
       const span = monthSpan(month, w.to);
       for (const s of stores) {
         // The month's opening balances of the store's drugs: the closing snapshot and the months since, in one read.
         const opening = balancesAtStart(db, month, s.storeId).balances.get(s.storeId);
         const byDrug = new Map<number, Record<string, number>>();
-        for (const r of totals.all(periodOf(span.first), s.storeId, span.first, span.last) as { drugId: number; movement: string; qty: number }[]) {
-          const m = byDrug.get(r.drugId) ?? {};
-          m[r.movement] = r.qty;
-          byDrug.set(r.drugId, m);
+        for (const r of live.of(month, s.storeId, span.first, span.last)) {
+          if (!counted.has(r.movement)) continue;
+          let m = byDrug.get(r.drugId);
+          if (!m) byDrug.set(r.drugId, (m = {}));
+          m[r.movement] = (m[r.movement] ?? 0) + r.qty;
         }
         for (const [drugId, m] of byDrug) {
           const dispensed = -(m.dispense ?? 0);
@@ -64,7 +58,7 @@ export const exceedRule: Rule = {
               { label: '本月盘盈', value: m.count_surplus ?? 0, unit: '最小单位' },
             ],
             severity: excess,
-            ledgerIds: ledgerIds(db, s.storeId, drugId, ['dispense', 'count_surplus', ...SUPPLY], span.first, span.last),
+            ledgerIds: w.evidence === false ? [] : ledgerIds(db, s.storeId, drugId, ['dispense', 'count_surplus', ...SUPPLY], span.first, span.last),
           });
         }
       }

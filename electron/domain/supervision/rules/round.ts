@@ -71,7 +71,7 @@ export const roundRule: Rule = {
             { label: '占比', value: round2((b.n * 100) / total), unit: '%' },
           ],
           severity: b.n,
-          ledgerIds: (rows.all(clinicId, span.first, span.last, drugId, b.qty) as { id: number }[]).map((r) => r.id),
+          ledgerIds: w.evidence === false ? [] : (rows.all(clinicId, span.first, span.last, drugId, b.qty) as { id: number }[]).map((r) => r.id),
         });
       }
     }

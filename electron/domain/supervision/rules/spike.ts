@@ -21,7 +21,7 @@ export const spikeRule: Rule = {
     const histFrom = addDays(firstWeek, -7 * t.historyWeeks);
     const nWeeks = Math.floor(daysBetween(histFrom, w.to) / 7) + 1;
     const series = new Map<string, number[]>(); // storeId:drugId → weekly qty
-    for (const r of weeklyDispensing(db, stores, histFrom, w.to)) {
+    for (const r of weeklyDispensing(db, stores, histFrom, w.to, { live: w.live })) {
       const s = new Array<number>(nWeeks).fill(0);
       for (const [week, qty] of r.weeks) s[week] += qty;
       series.set(`${r.storeId}:${r.drugId}`, s);
@@ -59,7 +59,7 @@ export const spikeRule: Rule = {
             { label: '倍数', value: round2(x / Math.max(median, 1)), unit: '倍' },
           ],
           severity: x,
-          ledgerIds: ledgerIds(db, storeId, drugId, ['dispense'], weekStart, weekEnd),
+          ledgerIds: w.evidence === false ? [] : ledgerIds(db, storeId, drugId, ['dispense'], weekStart, weekEnd),
         });
       }
     }
