@@ -29,14 +29,38 @@ export const roundRule: Rule = {
           ${where} AND d.status = 'posted' GROUP BY d.clinic_id, l.drug_id, l.qty`,
       ).all(...params) as { clinicId: number; drugId: number; qty: number; n: number }[];
     };
-    // CROSS JOIN keeps this order: the clinic's entries of the month first, then their lines and ledger rows.
-    // Left to itself SQLite started from every dispensing row of the ledger (seconds per signal).
+    // The ledger rows of a clinic's month's lines of the given drugs with a round quantity, read once per clinic and
+    // month for all its signals. CROSS JOIN keeps this order: the clinic's entries of the month first, then their
+    // lines and ledger rows; left to itself SQLite started from every dispensing row of the ledger (seconds a signal).
     const rows = sql(
       db,
-      `SELECT g.id FROM dispensings d CROSS JOIN dispensing_lines l ON l.dispensing_id = d.id
+      `SELECT l.drug_id AS drugId, l.qty, g.id FROM dispensings d CROSS JOIN dispensing_lines l ON l.dispensing_id = d.id
          CROSS JOIN ledger g ON g.doc_type = 'dispensing' AND g.doc_id = d.id AND g.doc_line_id = l.id AND g.reverses_id IS NULL
-        WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted' AND l.drug_id = ? AND l.qty = ? ORDER BY g.id`,
+        WHERE d.clinic_id = ? AND d.business_date BETWEEN ? AND ? AND d.status = 'posted'
+          AND l.drug_id IN (SELECT value FROM json_each(?)) AND l.qty % ? = 0
+        ORDER BY g.id`,
     );
+    /** Per `clinicId:drugId:qty` of the month's signals, their ledger row ids in id order. */
+    const evidenceOf = (span: { first: string; last: string }, found: Map<string, { qty: number }>) => {
+      const byClinic = new Map<number, Set<number>>();
+      for (const [k] of found) {
+        const [clinicId, drugId] = k.split(':').map(Number);
+        let drugs = byClinic.get(clinicId);
+        if (!drugs) byClinic.set(clinicId, (drugs = new Set()));
+        drugs.add(drugId);
+      }
+      const ids = new Map<string, number[]>();
+      for (const [clinicId, drugs] of byClinic) {
+        for (const r of rows.all(clinicId, span.first, span.last, JSON.stringify([...drugs]), t.roundBase) as { drugId: number; qty: number; id: number }[]) {
+          if (found.get(`${clinicId}:${r.drugId}`)?.qty !== r.qty) continue;
+          const key = `${clinicId}:${r.drugId}`;
+          const list = ids.get(key);
+          if (list) list.push(r.id);
+          else ids.set(key, [r.id]);
+        }
+      }
+      return ids;
+    };
     for (const month of monthsOf(w.from, w.to)) {
       const span = monthSpan(month, w.to);
       const all = counts(span.first, span.last);
@@ -49,12 +73,12 @@ export const roundRule: Rule = {
         const b = best.get(k);
         if (!b || r.n > b.n) best.set(k, { qty: r.qty, n: r.n });
       }
-      for (const [k, b] of best) {
+      const found = new Map([...best].filter(([k, b]) => b.n * 100 >= t.minSharePct * lines.get(k)! && stores.has(Number(k.split(':')[0]))));
+      const evidence = w.evidence === false ? null : evidenceOf(span, found);
+      for (const [k, b] of found) {
         const [clinicId, drugId] = k.split(':').map(Number);
         const total = lines.get(k)!;
-        if (b.n * 100 < t.minSharePct * total) continue;
-        const store = stores.get(clinicId);
-        if (!store) continue;
+        const store = stores.get(clinicId)!;
         out.push({
           fingerprint: makeFingerprint('round', clinicId, [drugId], month),
           ruleKey: 'round',
@@ -71,7 +95,7 @@ export const roundRule: Rule = {
             { label: '占比', value: round2((b.n * 100) / total), unit: '%' },
           ],
           severity: b.n,
-          ledgerIds: w.evidence === false ? [] : (rows.all(clinicId, span.first, span.last, drugId, b.qty) as { id: number }[]).map((r) => r.id),
+          ledgerIds: evidence?.get(k) ?? [],
         });
       }
     }
