@@ -33,6 +33,7 @@ function screensOf(runtime: Runtime, end: string): Screen[] {
   const drugId = (sql(db, 'SELECT drug_id AS id FROM stock_balances WHERE store_id = ? AND qty > 0 ORDER BY drug_id LIMIT 1').get(c.storeId) as { id: number })
     .id;
   const supplierId = (sql(db, 'SELECT id FROM suppliers ORDER BY id LIMIT 1').get() as { id: number }).id;
+  const hubStore = (sql(db, "SELECT id FROM stores WHERE kind = 'hub'").get() as { id: number }).id;
   const period = periodOf(end);
   const from = periodOf(addMonths(end, -2));
   const clinic = { clinicId: c.clinicId };
@@ -50,6 +51,10 @@ function screensOf(runtime: Runtime, end: string): Screen[] {
     s('stocktakes.list', 'stocktakes.list', {}),
     s('stocktakes.accuracy (3 months)', 'stocktakes.accuracy', { from, to: period }),
     s('stock.lots', 'stock.lots', { storeId: c.storeId, drugId }),
+    s('stock.onHand (hub, all)', 'stock.onHand', { storeId: hubStore, filter: 'all' }),
+    s('stock.onHand (one clinic)', 'stock.onHand', { storeId: c.storeId }),
+    s('stock.card (one clinic, 3 months)', 'stock.card', { storeId: c.storeId, drugId, from: `${from}-01`, to: end }),
+    s('stock.watchList (one clinic)', 'stock.watchList', { storeId: c.storeId }),
     s('stock.alerts (one clinic)', 'stock.alerts', { storeId: c.storeId }),
     s('requisitions.list', 'requisitions.list', {}),
     s('requisitions.stockInfo', 'requisitions.stockInfo', { ...clinic, drugIds: [drugId] }),
@@ -58,6 +63,11 @@ function screensOf(runtime: Runtime, end: string): Screen[] {
     s('statements.hub', 'statements.hub', { period }),
     s('statements.clinics', 'statements.clinics', { period }),
     s('statements.suppliers', 'statements.suppliers', { period }),
+    s('statements.supplier', 'statements.supplier', { supplierId, period }),
+    s('gsp.acceptanceRecords (month)', 'gsp.acceptanceRecords', { period }),
+    s('quarantine.list', 'quarantine.list', {}),
+    s('reconciliation.overview', 'reconciliation.overview', { period }),
+    s('prefecture.months', 'prefecture.months', {}),
     s('payments.list', 'payments.list', { period }),
     s('periods.checks', 'periods.checks', { period }),
     s('audit.list', 'audit.list', {}, 'admin'),
