@@ -108,18 +108,37 @@ export function drugsOf(db: ReadDb, ids: Iterable<number>): Map<number, DrugRow>
   return out;
 }
 
-/** The hub's latest delivery price (per base unit) of a drug to the clinic on or before a day. */
-function deliveredCost(db: ReadDb, storeId: number): (drugId: number, date: string) => number | null {
-  const stmt = sql(
+/**
+ * The hub's latest delivery price (per base unit) of a drug to the clinic on or before a day in [from, to]: the latest
+ * delivery (by month, then posting) dated on or before the day. Per drug one seek for the latest before `from`, and the
+ * store's deliveries within the span read once: a month has thousands of day × drug rows to price.
+ */
+function deliveredCost(db: ReadDb, storeId: number, from: string, to: string): (drugId: number, date: string) => number | null {
+  type Delivery = { period: string; id: number; date: string; c: number };
+  const months = monthsOf(from, to);
+  const inSpan = new Map<number, Delivery[]>();
+  for (const r of sql(
     db,
-    `SELECT unit_cost AS c FROM ledger WHERE store_id = ? AND drug_id = ? AND movement = 'issue_in' AND period <= ? AND business_date <= ?
+    `SELECT drug_id AS drugId, period, id, business_date AS date, unit_cost AS c FROM ${storeMonths(months.length)} AND movement = 'issue_in'
+        AND business_date BETWEEN ? AND ?`,
+  ).all(...months, storeId, from, to) as (Delivery & { drugId: number })[]) {
+    const list = inSpan.get(r.drugId);
+    if (list) list.push(r);
+    else inSpan.set(r.drugId, [r]);
+  }
+  const beforeStmt = sql(
+    db,
+    `SELECT period, id, business_date AS date, unit_cost AS c FROM ledger WHERE store_id = ? AND drug_id = ? AND movement = 'issue_in' AND period <= ? AND business_date <= ?
       ORDER BY period DESC, id DESC LIMIT 1`,
   );
-  const cache = new Map<string, number | null>();
+  const dayBefore = addDays(from, -1);
+  const before = new Map<number, Delivery | null>();
+  const later = (a: Delivery | null, b: Delivery) => a === null || b.period > a.period || (b.period === a.period && b.id > a.id);
   return (drugId, date) => {
-    const key = `${drugId}|${date}`;
-    if (!cache.has(key)) cache.set(key, (stmt.get(storeId, drugId, periodOf(date), date) as { c: number } | undefined)?.c ?? null);
-    return cache.get(key)!;
+    if (!before.has(drugId)) before.set(drugId, (beforeStmt.get(storeId, drugId, periodOf(dayBefore), dayBefore) as Delivery | undefined) ?? null);
+    let best = before.get(drugId)!;
+    for (const d of inSpan.get(drugId) ?? []) if (d.date <= date && later(best, d)) best = d;
+    return best?.c ?? null;
   };
 }
 
@@ -137,7 +156,7 @@ export function reconcile(db: ReadDb, clinicId: number, from: string, to: string
   const lines = settledLines(db, clinicId, from, to);
   const dispensed = dispensedDays(db, clinic.storeId, from, to);
   const drugs = drugsOf(db, [...lines.flatMap((l) => (l.drugId === null ? [] : [l.drugId])), ...dispensed.map((d) => d.drugId)]);
-  const costAt = deliveredCost(db, clinic.storeId);
+  const costAt = deliveredCost(db, clinic.storeId, from, to);
 
   type Acc = {
     date: string;
@@ -211,12 +230,14 @@ export function reconcile(db: ReadDb, clinicId: number, from: string, to: string
     const diff = (a.settledQty ?? 0) - a.dispensedQty;
     if (diff > 0) a.kinds.add('settled_not_dispensed');
     else if (diff < 0) a.kinds.add(a.selfPayQty >= -diff ? 'self_pay' : 'dispensed_not_settled');
+    // Only settled lines with a unit and an amount have a price to check.
+    const priced = a.lines.filter((l) => l.factor !== null && l.amount > 0);
+    if (priced.length === 0) continue;
     const costs = new Set(a.dispensedCosts);
     const delivered = costAt(a.drugId, a.date);
     if (delivered !== null) costs.add(delivered);
     if (costs.size > 0) {
-      for (const l of a.lines) {
-        if (l.factor === null || l.amount <= 0) continue;
+      for (const l of priced) {
         const fits = [...costs].some((c) => Math.abs(l.price - c * l.factor!) <= PRICE_TOLERANCE);
         if (!fits) a.kinds.add('price_mismatch');
       }
