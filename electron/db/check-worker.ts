@@ -5,8 +5,9 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import os from 'node:os';
-import { type CheckDepth, quickCheckProblem } from './files';
+import { quickCheckProblem } from './files';
 import { verifyCopyHere, type CopyVerification } from './verify-copy';
+import { BACKUP_PACING, startPacer } from './pacing';
 import type { CheckJob, CheckpointResult } from './off-thread';
 
 /** A connection of this worker's own to the file, waiting for the hub's locks rather than failing. */
@@ -26,24 +27,45 @@ function withConnection<T>(file: string, readonly: boolean, use: (db: Database.D
   }
 }
 
-/** Rate for the backup's steps: everything in one step. */
-const ALL_PAGES = 0x7fffffff;
-
 /**
- * SQLite's online backup of the live file from a reader of its own, then the copy's checks. One step
- * under one read snapshot: the hub keeps writing meanwhile (WAL), and the copy is the database exactly as
- * it stood when the step began — copied in small steps, every write by the hub would restart it.
+ * SQLite's online backup of the live file from a reader of its own, then the copy's checks. The copy is
+ * the database exactly as of one instant: the reader opens one read transaction (a WAL snapshot) first and
+ * holds it to the end, so the hub's commits meanwhile go to the log beyond its snapshot, and the backup's
+ * steps, all run inside that same transaction, never see the source change and never restart. Copied in
+ * bounded steps, each flushed to the disk, at a bounded rate (pacing.ts), so the hub's commits never queue
+ * behind gigabytes of writeback.
  */
-async function backupAndVerify(source: string, dest: string, latestVersion: number, depth: CheckDepth): Promise<CopyVerification> {
+async function backupAndVerify(job: Extract<CheckJob, { kind: 'backup' }>): Promise<CopyVerification> {
+  const { source, dest, latestVersion, depth, pacing = BACKUP_PACING } = job;
   // The folder vanished since it was checked (USB disk pulled, share offline): say so by its code.
   if (!fs.existsSync(path.dirname(dest))) throw Object.assign(new Error(`folder not found: ${path.dirname(dest)}`), { code: 'ENOENT' });
   const db = connect(source, true);
+  let destFd: number | null = null;
   try {
-    await db.backup(dest, { progress: () => ALL_PAGES });
+    db.exec('BEGIN');
+    // A deferred BEGIN takes its snapshot at the first read; this one reads the header alone, so a damaged
+    // file is still copied page by page (and the copy's checks report the damage).
+    db.pragma('schema_version');
+    if (job.copyProgress) Atomics.store(job.copyProgress, 0, 1);
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pagesPerStep = Math.max(1, Math.floor(pacing.stepBytes / pageSize));
+    const keepPace = startPacer(pacing);
+    await db.backup(dest, {
+      progress: ({ totalPages, remainingPages }) => {
+        // The step's pages (those SQLite's cache spilled to the file) go to the disk now, not in one flood later.
+        destFd ??= fs.openSync(dest, 'r+');
+        fs.fdatasyncSync(destFd);
+        keepPace((totalPages - remainingPages) * pageSize);
+        if (job.copyProgress) Atomics.add(job.copyProgress, 1, 1);
+        return pagesPerStep;
+      },
+    });
   } finally {
+    if (destFd !== null) fs.closeSync(destFd);
+    if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
-  return verifyCopyHere(dest, latestVersion, depth);
+  return verifyCopyHere(dest, latestVersion, depth, pacing);
 }
 
 /** The start-up quick_check, by a reader beside the live writer: sees the file as it is, changes nothing. */
@@ -70,7 +92,7 @@ async function run(job: CheckJob): Promise<unknown> {
         // not allowed here: run at the normal priority
       }
     }
-    return backupAndVerify(job.source, job.dest, job.latestVersion, job.depth);
+    return backupAndVerify(job);
   }
   if (job.kind === 'verify') return verifyCopyHere(job.file, job.latestVersion);
   return job.kind === 'checkpoint' ? checkpoint(job.file) : quickCheck(job.file);

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { APPLICATION_ID } from './database';
 import { AppError } from '../errors';
 import { SchemaMismatchError, schemaProblems } from './schema';
+import { type DiskPacing, startPacer } from './pacing';
 
 export interface DatabaseFileInfo {
   schemaVersion: number;
@@ -130,13 +131,20 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function sha256FileSync(file: string): string {
+/** The file's sha256, read in steps held to `pacing` when given (the backup worker reading back its copy). */
+export function sha256FileSync(file: string, pacing?: DiskPacing): string {
   const hash = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const buf = Buffer.allocUnsafe(pacing?.stepBytes ?? 1024 * 1024);
+    const keepPace = pacing ? startPacer(pacing) : null;
+    let done = 0;
     let n: number;
-    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) hash.update(buf.subarray(0, n));
+    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+      hash.update(buf.subarray(0, n));
+      done += n;
+      keepPace?.(done);
+    }
   } finally {
     fs.closeSync(fd);
   }

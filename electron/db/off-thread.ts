@@ -1,14 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import type { CopyVerification } from './verify-copy';
 import type { CheckDepth } from './files';
+import type { DiskPacing } from './pacing';
 import { bundledScript } from '../paths';
 
 /** The jobs that read or write a whole database file (minutes at ten years), run on a worker thread. */
 export type CheckJob =
-  | { kind: 'backup'; source: string; dest: string; latestVersion: number; depth: CheckDepth }
+  | ({ kind: 'backup'; source: string; dest: string; latestVersion: number; depth: CheckDepth } & BackupTuning)
   | { kind: 'quick-check'; file: string }
   | { kind: 'verify'; file: string; latestVersion: number }
   | { kind: 'checkpoint'; file: string };
+
+/** What tests change about a backup; production leaves both out. */
+export interface BackupTuning {
+  /** The copy's and read-back's steps and rate (default BACKUP_PACING). */
+  pacing?: DiskPacing;
+  /** Shared with the worker: [0] becomes 1 once its read snapshot of the source is open, [1] counts the copy's steps. */
+  copyProgress?: Int32Array;
+}
 
 /** PRAGMA wal_checkpoint's answer: frames in the log, and how many of them are now in the database file. */
 export interface CheckpointResult {
@@ -63,8 +72,13 @@ export function runOffThread<T>(job: CheckJob): RunningCheck<T> {
  * Backs up the live file into `dest` and checks the copy (verifyCopyHere), on a worker thread: the LAN
  * server keeps answering while gigabytes are copied and read back, and the hub may keep writing.
  */
-export const backupOffThread = (source: string, dest: string, latestVersion: number, depth: CheckDepth = 'full'): Promise<CopyVerification> =>
-  runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion, depth }).done;
+export const backupOffThread = (
+  source: string,
+  dest: string,
+  latestVersion: number,
+  depth: CheckDepth = 'full',
+  tuning: BackupTuning = {},
+): Promise<CopyVerification> => runOffThread<CopyVerification>({ kind: 'backup', source, dest, latestVersion, depth, ...tuning }).done;
 
 /** The checks of a copy already written (the migration's): verifyCopyHere on a worker thread. */
 export const verifyCopyOffThread = (file: string, latestVersion: number): Promise<CopyVerification> =>

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors';
 import { type CheckDepth, fsyncFile, inspectDatabaseFile, makeSelfContained, sha256FileSync } from './files';
+import type { DiskPacing } from './pacing';
 
 /** What the checks found about a freshly written backup copy. */
 export interface CopyVerification {
@@ -15,12 +16,13 @@ export interface CopyVerification {
 /**
  * Turns a fresh copy into one self-contained file, checks it (integrity_check, application id, schema
  * version), flushes it to disk and checksums it. Reads every page: minutes for a ten-year hub, so the
- * backup runs it on a worker thread (off-thread.ts).
+ * backup runs it on a worker thread (off-thread.ts). With `pacing`, the checksum's read-back is paced (the
+ * checks themselves cannot be: SQLite reads as it needs).
  */
-export function verifyCopyHere(file: string, latestVersion: number, depth: CheckDepth = 'full'): CopyVerification {
+export function verifyCopyHere(file: string, latestVersion: number, depth: CheckDepth = 'full', pacing?: DiskPacing): CopyVerification {
   const problem = copyProblem(file, latestVersion, depth);
   fsyncFile(file);
-  return { verified: problem === null, problem, sha256: sha256FileSync(file), sizeBytes: fs.statSync(file).size };
+  return { verified: problem === null, problem, sha256: sha256FileSync(file, pacing), sizeBytes: fs.statSync(file).size };
 }
 
 /** Why the copy is not a good backup, in words for the administrator; null when it is. */

@@ -263,7 +263,7 @@ export async function backupUnlocked(app: OpenHub, reason: BackupReason, opts: B
     const why =
       code === 'ENOSPC' || code === 'SQLITE_FULL'
         ? '备份目录所在磁盘已满'
-        : code === 'ENOENT' || code === 'SQLITE_CANTOPEN' || code?.startsWith('SQLITE_IOERR')
+        : code === 'ENOENT' || code === 'EIO' || code === 'SQLITE_CANTOPEN' || code?.startsWith('SQLITE_IOERR')
           ? '备份目录已无法访问（U盘是否已拔出？）'
           : (err as Error).message;
     throw new AppError('BACKUP_FOLDER', `备份失败：${why}。当前数据未受影响。`);
