@@ -15,7 +15,7 @@ import { buildExport, previewOf, type ExportStore } from '../insurance-export/bu
 import { latestClosedPeriod } from '../stock/ledger';
 import { clinicAccuracy } from '../stocktake/accuracy';
 import { deliveryGroups, purchaseGroups, savingsOf, stockoutDays, type PurchaseGroup } from '../supervision/dashboard';
-import { clinicStoreList, dayMovements, mondayOf } from '../supervision/data';
+import { clinicStoreList, dayMovements, type DayReadOptions, LiveDays, mondayOf } from '../supervision/data';
 import { loadThresholds } from '../supervision/engine';
 import { RULES } from '../supervision/rules';
 import type { Signal } from '../supervision/types';
@@ -66,11 +66,11 @@ export function isTail(s: Pick<Signal, 'fingerprint'>, monthLast: string): boole
   return p !== undefined && p.length === 10 && addDays(p, 6) > monthLast;
 }
 
-export function signalsOfMonth(db: ReadDb, rule: RuleKey, period: string) {
+export function signalsOfMonth(db: ReadDb, rule: RuleKey, period: string, opts: DayReadOptions = {}) {
   const { first, last } = periodBounds(period);
   const t = loadThresholds(db, rule);
   const rows = RULES[rule]
-    .evaluate(db, { from: first, to: last, clinicId: null }, t)
+    .evaluate(db, { from: first, to: last, clinicId: null, live: opts.live }, t)
     .map((s) => ({ fingerprint: s.fingerprint, tail: isTail(s, last) ? 1 : 0, clinicId: s.clinicId, signal: JSON.stringify(s) }))
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.tail - b.tail));
   return { params: JSON.stringify(t), rows };
@@ -98,7 +98,7 @@ function emptyFact(period: string, storeId: number, drugId: number): StoreDrugFa
 }
 
 /** Per store × drug: purchases (the hub's receipts, each clinic's deliveries), stock-out days, dispensing, near-expiry value at month end. */
-export function storeDrugFigures(db: ReadDb, period: string): StoreDrugFact[] {
+export function storeDrugFigures(db: ReadDb, period: string, opts: DayReadOptions = {}): StoreDrugFact[] {
   const { first, last } = periodBounds(period);
   const hub = hubStoreId(db);
   const clinicStores = clinicStoreList(db, null);
@@ -132,7 +132,7 @@ export function storeDrugFigures(db: ReadDb, period: string): StoreDrugFact[] {
     const storeId = storeOfClinic.get(g.clinicId!);
     if (storeId !== undefined) purchase(storeId, g);
   }
-  for (const s of stockoutDays(db, null, first, last)) {
+  for (const s of stockoutDays(db, null, first, last, opts)) {
     for (const d of s.perDrug) {
       const f = fact(s.storeId, d.drugId);
       f.inFormulary = 1;
@@ -176,9 +176,9 @@ export function storeDrugFigures(db: ReadDb, period: string): StoreDrugFact[] {
 }
 
 /** The clinic stores' movement per drug and day, from the month's ledger rows, by store, drug and date. */
-export function dayFigures(db: ReadDb, period: string): DayFact[] {
+export function dayFigures(db: ReadDb, period: string, opts: DayReadOptions = {}): DayFact[] {
   const { first, last } = periodBounds(period);
-  return dayMovements(db, clinicStoreList(db, null), first, last, { ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId);
+  return dayMovements(db, clinicStoreList(db, null), first, last, { ...opts, ledgerOnly: true }).sort((a, b) => a.storeId - b.storeId);
 }
 
 /** The days' dispensing summed per store × drug × ISO week (weeks netting to zero kept: the sums are the ledger's). */
@@ -245,16 +245,18 @@ export function exportFigures(ctx: ReadContext, period: string) {
 export function computeMonthFacts(ctx: ReadContext, period: string, only?: Set<string>): MonthFacts {
   const db = ctx.db;
   const want = (kind: string) => !only || only.has(kind);
+  // The month's ledger, read once per store for its days, its stock-out walk and the rules.
+  const live = new LiveDays(db);
   const exp = want('export') ? exportFigures(ctx, period) : null;
   // The package's signals are every rule's signals of the month: the same evaluation as the rules' own sets.
   const signals = Object.fromEntries(
-    RULE_KEYS.map((rule) => [rule, want(signalKind(rule)) || want('package') ? signalsOfMonth(db, rule, period) : { params: '', rows: [] }]),
+    RULE_KEYS.map((rule) => [rule, want(signalKind(rule)) || want('package') ? signalsOfMonth(db, rule, period, { live }) : { params: '', rows: [] }]),
   ) as MonthFacts['signals'];
   const found = want('package') ? RULE_KEYS.flatMap((rule) => signals[rule].rows.map((r) => JSON.parse(r.signal) as Signal)) : [];
-  const days = want('days') || want('weeks') ? dayFigures(db, period) : [];
+  const days = want('days') || want('weeks') ? dayFigures(db, period, { live }) : [];
   return {
     period,
-    figures: want('figures') ? storeDrugFigures(db, period) : [],
+    figures: want('figures') ? storeDrugFigures(db, period, { live }) : [],
     accuracy: want('accuracy') ? accuracyFigures(db, period) : [],
     days: want('days') ? days : [],
     weeks: want('weeks') ? weekFigures(days) : [],
