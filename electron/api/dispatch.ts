@@ -5,7 +5,7 @@ import { chinaDate } from '../../shared/dates';
 import { AppError } from '../errors';
 import { resolveSession, type AuthedUser } from '../domain/auth/sessions';
 import { dbCheckingError, type Runtime } from '../runtime';
-import type { CallAudit, Caller, HandlerContext, SessionSink } from '../domain/context';
+import type { CallAudit, Caller, HandlerContext, ReadContext, SessionSink } from '../domain/context';
 import { handlers } from './handlers';
 import { admitRefusalRow, recordAudit, redact, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
@@ -129,6 +129,12 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
       caller,
       session,
       audit: {},
+      longRead: (method, longInput) => {
+        if (!isLongRead(method)) throw new InternalFault(`${method}: not a long read`);
+        const here: ReadContext = { db: app.readDb, now, today: chinaDate(now), user: ctx.user, optionalUser: user };
+        // as never: the long read answers with its method's output, which the worker's handler produced.
+        return app.longReads.run(method, longInput, now, ctx.user, () => runLongRead(method, here, longInput)) as never;
+      },
     };
 
     const handler = handlers[name as MethodName] as

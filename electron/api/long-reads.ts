@@ -1,16 +1,18 @@
-import type { MethodName } from '../../shared/contract';
+import type { MethodName, ParsedInput } from '../../shared/contract';
 import type { ReadContext } from '../domain/context';
 import { supervisionDashboard } from '../domain/supervision/dashboard';
 import { supervisionDrilldown } from '../domain/supervision/drilldown';
 import { listSignals } from '../domain/supervision/signals';
 import { downloadInsuranceExport, previewInsuranceExport } from '../domain/insurance-export/handlers';
+import { periodChecks } from '../domain/settlement/periods';
 
 type LongReadHandler = (ctx: ReadContext, input: never) => unknown;
 
 /**
  * Reads that cost seconds whatever the code does, because they summarise every clinic over months (the
  * supervision dashboard, its signals and drill-downs, and the national 进销存 export read hundreds of
- * thousands of ledger rows; the export's workbook is seconds of writing besides). They run
+ * thousands of ledger rows; the export's workbook is seconds of writing besides; the month's checks before a
+ * close read its ledger twice). They run
  * on a worker thread with a read-only connection of its own, so the server keeps answering the villages
  * meanwhile. A handler listed here takes a ReadContext, so the compiler keeps it to what the worker has.
  */
@@ -20,6 +22,7 @@ export const LONG_READS = {
   'supervision.drilldown': supervisionDrilldown,
   'insuranceExport.preview': previewInsuranceExport,
   'insuranceExport.download': downloadInsuranceExport,
+  'periods.checks': (ctx: ReadContext, input: ParsedInput<'periods.checks'>) => periodChecks(ctx.db, input.period, ctx.today),
 } satisfies Partial<Record<MethodName, LongReadHandler>>;
 
 export type LongReadMethod = keyof typeof LONG_READS;

@@ -45,6 +45,12 @@ export interface HandlerContext<W extends boolean = boolean> {
   caller: Caller;
   session: SessionSink;
   /**
+   * Runs a read method the API serves as a long read (api/long-reads.ts) on the hub's long-read worker, as this
+   * call's user at this call's instant: for a write's `prepare` that must read for a second or more without holding
+   * the thread that answers the villages (the close's checks before its backup).
+   */
+  longRead<K extends MethodName>(method: K, input: ParsedInput<K>): Promise<MethodOutput<K>>;
+  /**
    * Filled by write handlers: what the audit row names ('requisition:42', see docs/access-matrix.md),
    * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).
    * `actor` names who acted when the call began without a session (a login, the first-run setup).

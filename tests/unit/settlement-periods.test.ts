@@ -5,6 +5,8 @@ import { checkLedgerInvariants, ledgerChecksum } from '../../electron/domain/sto
 import { createSimHub, type SimHub } from '../helpers/settlement';
 import { seedApprovedRequisition, seedSentOrder } from '../helpers/stock';
 import { monthFactsSettled } from '../../electron/domain/month-facts/background';
+import { BOOKS_CHECK_KEY, ledgerMark, runPreCloseChecks } from '../../electron/domain/settlement/checks';
+import type { PreCloseCheckResult } from '../../shared/contract/settlement';
 
 let sim: SimHub;
 let db: WriteDb;
@@ -99,6 +101,43 @@ describe('period close (月结)', () => {
     expect(db.prepare('SELECT count(*) AS n FROM period_events').get()).toEqual({ n: 0 });
     // A refused close leaves no backup behind.
     expect(db.prepare("SELECT count(*) AS n FROM backups WHERE reason = 'before-close'").get()).toEqual({ n: 0 });
+  });
+
+  it('reads the month’s checks on the long-read worker before its backup, and checks the books again in its transaction once the ledger moved', async () => {
+    await january();
+    const u = on('2026-02-02');
+    const app = sim.hub.runtime.app;
+    const answered = app.longReads.answered;
+    await u.pharmacist.call('periods.close', { period: '2026-01', acknowledgeWarnings: true });
+    expect(app.longReads.answered).toBe(answered + 1);
+    await u.admin.call('periods.reopen', { period: '2026-01', reason: '测试：账务检查的复用' });
+
+    // A monthly total that no longer equals its ledger rows: the books check finds it.
+    const total = db.prepare("SELECT store_id AS s, drug_id AS d, movement AS m FROM stock_period_totals WHERE period = '2026-01' LIMIT 1").get() as {
+      s: number;
+      d: number;
+      m: string;
+    };
+    const tamper = (by: number) =>
+      db
+        .prepare("UPDATE stock_period_totals SET qty = qty + ? WHERE period = '2026-01' AND store_id = ? AND drug_id = ? AND movement = ?")
+        .run(by, total.s, total.d, total.m);
+    tamper(1);
+    try {
+      const books = (checks: PreCloseCheckResult[]) => checks.find((c) => c.key === BOOKS_CHECK_KEY)!;
+      const fresh = books(runPreCloseChecks(db, '2026-01', '2026-02-02'));
+      expect(fresh).toMatchObject({ ok: false, severity: 'block' });
+      const passedBefore = { ...fresh, ok: true, items: [], count: 0, message: '通过' };
+      // No ledger row since the earlier check: its result stands (the transaction does not read the month again).
+      expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: ledgerMark(db), result: passedBefore }))).toEqual(passedBefore);
+      // A row came after it: the books are read again, and the close would be refused.
+      expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: ledgerMark(db) - 1, result: passedBefore }))).toEqual(fresh);
+      const refused = await errorOf(u.pharmacist.call('periods.close', { period: '2026-01', acknowledgeWarnings: true }));
+      expect(refused).toMatchObject({ code: 'BUSINESS_RULE' });
+      expect(refused!.message).toContain('账务一致');
+    } finally {
+      tamper(-1);
+    }
   });
 
   it('closes only with warnings acknowledged, snapshots the month, and then refuses every posting dated in it', async () => {

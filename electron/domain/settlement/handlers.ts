@@ -1,11 +1,14 @@
 import { defineHandlers } from '../context';
 import { clinicScope } from '../scope';
-import { forbidden } from '../../errors';
+import { AppError, forbidden } from '../../errors';
 import { clinicStatement, clinicsSummary, hubStatement } from './statements';
 import { supplierStatement, suppliersSummary } from './suppliers';
 import { createPayment, reversePayment } from './payments';
 import { listPayments } from './payment-list';
-import { assertClosable, closePeriod, listPeriods, periodChecks, periodHistory, reopenPeriod } from './periods';
+import { closePeriod, listPeriods, periodChecks, periodHistory, refuseUnlessClosable, reopenPeriod } from './periods';
+import { BOOKS_CHECK_KEY, type BooksCheckedBefore, ledgerMark } from './checks';
+import { isPeriodClosed } from '../stock/ledger';
+import { periodLabel } from '../../../shared/settlement';
 import { backupBeforeClose } from './backup';
 import { clinicWorkbook, clinicsWorkbook, hubWorkbook, supplierWorkbook, suppliersWorkbook } from './export';
 
@@ -43,13 +46,18 @@ export const settlementHandlers = defineHandlers({
   'periods.list': (ctx) => listPeriods(ctx.db, ctx.today),
   'periods.checks': (ctx, input) => periodChecks(ctx.db, input.period, ctx.today),
   'periods.close': {
-    // Checked first (so a refused close leaves no backup behind), backed up, then checked again and
-    // closed inside the write transaction.
+    // Checked first on the long-read worker (a refused close leaves no backup behind, and the month's ledger is
+    // read off the thread that answers the villages), backed up, then checked again and closed inside the write
+    // transaction, where the books check found before is reused while no ledger row came since.
     prepare: async (ctx, input) => {
-      assertClosable(ctx.db, input.period, ctx.today, input.acknowledgeWarnings);
-      return backupBeforeClose(ctx, input.period);
+      if (isPeriodClosed(ctx.db, input.period)) throw new AppError('INVALID_STATE', `${periodLabel(input.period)}已经结账`);
+      const mark = ledgerMark(ctx.db); // before the worker's snapshot begins: a later row makes the transaction check again
+      const { checks } = await ctx.longRead('periods.checks', { period: input.period });
+      refuseUnlessClosable(input.period, checks, input.acknowledgeWarnings);
+      const books = checks.find((c) => c.key === BOOKS_CHECK_KEY);
+      return { backupFile: await backupBeforeClose(ctx, input.period), booksBefore: books && { ledgerMark: mark, result: books } };
     },
-    run: (ctx, input, backupFile: string) => closePeriod(ctx, input, backupFile),
+    run: (ctx, input, p: { backupFile: string; booksBefore?: BooksCheckedBefore }) => closePeriod(ctx, input, p.backupFile, p.booksBefore),
   },
   'periods.reopen': reopenPeriod,
   'periods.history': (ctx, input) => periodHistory(ctx.db, input.period),

@@ -15,7 +15,7 @@ import { nextPeriod, periodOf } from '../../../shared/dates';
 import { periodLabel } from '../../../shared/settlement';
 import { isPeriodClosed, latestClosedPeriod } from '../stock/ledger';
 import { balancesAtEnd, monthTotals, sumValues } from './balances';
-import { hasActivity, runPreCloseChecks } from './checks';
+import { type BooksCheckedBefore, hasActivity, runPreCloseChecks } from './checks';
 import { supplierBalancesAtEnd } from './suppliers';
 import { hubStoreId } from '../master-data/stores';
 import { monthsClosedBy } from '../month-facts/compute';
@@ -124,9 +124,19 @@ export function periodChecks(db: ReadDb, period: string, today: string) {
 }
 
 /** Refuses the close with the blocking problems listed, or unacknowledged warnings. Returns the warnings. */
-export function assertClosable(db: ReadDb, period: string, today: string, acknowledgeWarnings: boolean): PreCloseCheckResult[] {
+export function assertClosable(
+  db: ReadDb,
+  period: string,
+  today: string,
+  acknowledgeWarnings: boolean,
+  booksBefore?: BooksCheckedBefore,
+): PreCloseCheckResult[] {
   if (isPeriodClosed(db, period)) throw new AppError('INVALID_STATE', `${periodLabel(period)}已经结账`);
-  const checks = runPreCloseChecks(db, period, today);
+  return refuseUnlessClosable(period, runPreCloseChecks(db, period, today, booksBefore), acknowledgeWarnings);
+}
+
+/** The refusal of a close from its checks' results (blocking problems, or warnings not acknowledged); the warnings otherwise. */
+export function refuseUnlessClosable(period: string, checks: PreCloseCheckResult[], acknowledgeWarnings: boolean): PreCloseCheckResult[] {
   const blocking = checks.filter((c) => !c.ok && c.severity === 'block');
   if (blocking.length) {
     const issues = blocking.flatMap((c) => c.items.map((i) => ({ path: c.key, message: `${c.title}：${i.label}${i.detail ? `（${i.detail}）` : ''}` })));
@@ -144,10 +154,11 @@ export function assertClosable(db: ReadDb, period: string, today: string, acknow
 }
 
 /** Closes a month (inside the write transaction). `backupFile` is the backup taken just before. */
-export function closePeriod(ctx: WriteContext, input: ParsedInput<'periods.close'>, backupFile: string | null) {
+export function closePeriod(ctx: WriteContext, input: ParsedInput<'periods.close'>, backupFile: string | null, booksBefore?: BooksCheckedBefore) {
   const db = ctx.db;
   const period = input.period;
-  const warnings = assertClosable(db, period, ctx.today, input.acknowledgeWarnings);
+  // Checked again inside the transaction; the books check found before the backup holds while no ledger row came since.
+  const warnings = assertClosable(db, period, ctx.today, input.acknowledgeWarnings, booksBefore);
   const at = ctx.now.toISOString();
   const previousLatest = latestClosedPeriod(db);
 
