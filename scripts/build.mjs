@@ -28,6 +28,8 @@ export const MAIN_ENTRIES = {
   'sheets-worker': 'electron/lib/sheets/worker.ts',
   // Worker thread that previews and commits a catalog import (name kept in sync with domain/catalog/off-thread.ts).
   'catalog-import-worker': 'electron/domain/catalog/import-worker.ts',
+  // Worker thread that parses a large JSON request body (name kept in sync with http/json-body.ts).
+  'json-body-worker': 'electron/http/json-body-worker.ts',
 };
 
 function newestMtime(p) {

@@ -17,6 +17,7 @@ import { readLanHostnames } from '../domain/system/lan-settings';
 import { appVersion } from '../paths';
 import { storageProblem } from '../db/storage';
 import { registerUploadRoute } from './upload';
+import { registerJsonBodyParser } from './json-body';
 
 export const SESSION_COOKIE = 'santong_sid';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -139,13 +140,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   await app.register(fastifyCookie);
   installErrorHandling(app);
 
-  // JSON only. An empty body means "no input".
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '') return done(null, undefined);
-    parseJson(req, body as string, done);
-  });
+  // JSON only; a large body is parsed off this thread (json-body.ts).
+  registerJsonBodyParser(app);
 
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);

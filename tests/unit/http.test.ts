@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OFF_THREAD_JSON_BYTES } from '../../electron/http/json-body';
 import { ADMIN_PASSWORD, createClinic, createUser } from '../helpers/runtime';
 import { createHttpHub, sessionCookie, type HttpHub } from '../helpers/http';
 
@@ -73,5 +76,28 @@ describe('HTTP transport', () => {
     const res = await hub.post('clinics.get', { id: other.id }, { cookie });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('FORBIDDEN_CLINIC');
+  });
+});
+
+describe('a large JSON body (parsed on a worker, not on the thread that answers the villages)', () => {
+  const csv = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/sheets/catalog-utf8.csv'));
+  const body = JSON.stringify({ file: { filename: 'catalog.csv', base64: csv.toString('base64') } });
+  /** Past the size parsed off the thread, by whitespace JSON allows and ignores. */
+  const large = (text: string) => text + ' '.repeat(OFF_THREAD_JSON_BYTES + 1);
+
+  it('reaches the method as the same input a small body gives', async () => {
+    const small = await hub.post('catalog.importPreview', body, { cookie: adminCookie });
+    expect(small.status).toBe(200);
+    const big = await hub.post('catalog.importPreview', large(body), { cookie: adminCookie });
+    expect(big.status).toBe(200);
+    expect(big.json).toEqual(small.json);
+  });
+
+  it('refuses what the small-body parser refuses: text that is not JSON, __proto__ and constructor keys', async () => {
+    for (const text of ['{"file": ', '{"__proto__": {"admin": true}, "file": 1}', '{"constructor": {"prototype": {"admin": true}}}']) {
+      const res = await hub.post('catalog.importPreview', large(text), { cookie: adminCookie });
+      expect(res.status, text).toBe(400);
+      expect(res.json.error.code, text).toBe('BAD_REQUEST');
+    }
   });
 });

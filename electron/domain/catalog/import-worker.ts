@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
+import { WorkbookReceiver } from '../../lib/sheets/crossing';
 import { Workbook } from '../../lib/sheets/model';
 import { commitImport, indexNamesAhead, previewImport } from './import';
 import { planCatalogWorkbook } from './sheet-file';
@@ -15,8 +16,11 @@ const send = (m: WorkerToHub) => port.postMessage(m);
 const progress = (p: ImportProgress) => send({ type: 'progress', progress: p });
 
 let granted: (() => void) | null = null;
+// The hub sends the workbook in pieces after the job (lib/sheets/crossing.ts), and 'go' whenever a write may start.
+const workbookData = new WorkbookReceiver();
 port.on('message', (m: unknown) => {
   if (m === 'go') granted?.();
+  else workbookData.accept(m);
 });
 
 /** Every write of this worker runs with the hub's write gate held for it: the server's thread then writes nothing. */
@@ -33,12 +37,12 @@ async function gated<T>(write: () => T): Promise<T> {
   }
 }
 
-/** The workbook the hub read, rebuilt over the cloned arrays (nothing parsed again), its sheets planned. */
-const workbookOf = (job: CatalogImportJob) => planCatalogWorkbook(job.filename, new Workbook(job.workbook), job.choices);
+/** The workbook the hub read, rebuilt over the arrays it sent (nothing parsed again), its sheets planned. */
+const workbookOf = async (job: CatalogImportJob) => planCatalogWorkbook(job.filename, new Workbook(await workbookData.workbook), job.choices);
 
 async function run(job: CatalogImportJob): Promise<unknown> {
   if (job.kind === 'preview' || job.kind === 'errors') {
-    const wb = workbookOf(job);
+    const wb = await workbookOf(job);
     const db = openDatabase(job.dbFile, { readonly: true });
     try {
       return job.kind === 'preview' ? previewImport(db, wb, job.mapping) : await failingRowsWorkbook(db, wb, job.mapping);
@@ -47,7 +51,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     }
   }
   progress({ phase: 'reading', done: 0, total: 0 });
-  const wb = workbookOf(job);
+  const wb = await workbookOf(job);
   const db: WriteDb = openDatabase(job.dbFile);
   try {
     progress({ phase: 'indexing', done: 0, total: 0 });

@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportMapping, ImportPreview } from '../../../shared/contract/catalog';
+import { postWorkbook } from '../../lib/sheets/crossing';
 import type { WorkbookData } from '../../lib/sheets/model';
 import type { CatalogReadChoices } from './sheet-file';
 import { AppError } from '../../errors';
@@ -21,16 +22,17 @@ export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
 
 /**
  * The file arrives read: the hub parses it once on lib/sheets' worker (cached by its SHA-256, so the preview, a
- * remap and the commit share one parse) and hands this worker the compact model, not the bytes.
+ * remap and the commit share one parse) and hands this worker the compact model, not the bytes. The job itself is
+ * the worker's workerData; the workbook follows it in pieces (lib/sheets/crossing.ts): as workerData it would be
+ * serialised on this thread in one go, ~180 ms without an answer at 150,000 rows.
  */
 export type CatalogImportJob =
-  | { kind: 'preview'; dbFile: string; filename: string; workbook: WorkbookData; choices: CatalogReadChoices; mapping?: ImportMapping }
-  | { kind: 'errors'; dbFile: string; filename: string; workbook: WorkbookData; choices: CatalogReadChoices; mapping?: ImportMapping }
+  | { kind: 'preview'; dbFile: string; filename: string; choices: CatalogReadChoices; mapping?: ImportMapping }
+  | { kind: 'errors'; dbFile: string; filename: string; choices: CatalogReadChoices; mapping?: ImportMapping }
   | {
       kind: 'commit';
       dbFile: string;
       filename: string;
-      workbook: WorkbookData;
       choices: CatalogReadChoices;
       mapping: ImportMapping;
       mode: 'all' | 'cleanRowsOnly';
@@ -70,30 +72,30 @@ export const runningImport = (hub: OpenHub): RunningImport | undefined => runnin
 /** Imports done on a worker so far in this process (tests check that the work really left this thread). */
 export const importsOffThread = { started: 0 };
 
-export function previewOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'preview' }>, 'kind' | 'dbFile'>): Promise<ImportPreview> {
-  return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, ...job }, null) as Promise<ImportPreview>;
+/** What a caller gives: the job without what this module fills in, and the workbook the hub read. */
+type JobInput<K extends CatalogImportJob['kind']> = Omit<Extract<CatalogImportJob, { kind: K }>, 'kind' | 'dbFile'> & { workbook: WorkbookData };
+
+export function previewOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'preview'>): Promise<ImportPreview> {
+  return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, ...job }, workbook, null) as Promise<ImportPreview>;
 }
 
 /** The failing rows as an .xlsx (error-rows.ts), read and checked on a worker like a preview. */
-export async function failingRowsOffThread(
-  hub: OpenHub,
-  job: Omit<Extract<CatalogImportJob, { kind: 'errors' }>, 'kind' | 'dbFile'>,
-): Promise<{ data: Uint8Array; rows: number }> {
-  return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, ...job }, null)) as { data: Uint8Array; rows: number };
+export async function failingRowsOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'errors'>): Promise<{ data: Uint8Array; rows: number }> {
+  return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, ...job }, workbook, null)) as { data: Uint8Array; rows: number };
 }
 
-export async function commitOffThread(hub: OpenHub, job: Omit<Extract<CatalogImportJob, { kind: 'commit' }>, 'kind' | 'dbFile'>): Promise<CommitResult> {
+export async function commitOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'commit'>): Promise<CommitResult> {
   if (running.has(hub)) throw new AppError('CONFLICT', '另一个药品目录导入正在进行，请等它完成后再导入');
   const entry: RunningImport = { progress: { phase: 'reading', done: 0, total: 0 }, stop: () => undefined, onProgress: new Set() };
   running.set(hub, entry);
   try {
-    return (await runJob(hub, { kind: 'commit', dbFile: hub.dbFile, ...job }, entry)) as CommitResult;
+    return (await runJob(hub, { kind: 'commit', dbFile: hub.dbFile, ...job }, workbook, entry)) as CommitResult;
   } finally {
     running.delete(hub);
   }
 }
 
-function runJob(hub: OpenHub, job: CatalogImportJob, entry: RunningImport | null): Promise<unknown> {
+function runJob(hub: OpenHub, job: CatalogImportJob, workbook: WorkbookData, entry: RunningImport | null): Promise<unknown> {
   let worker: Worker;
   try {
     worker = new Worker(bundledScript(CATALOG_IMPORT_WORKER_BUNDLE), { workerData: job });
@@ -117,6 +119,7 @@ function runJob(hub: OpenHub, job: CatalogImportJob, entry: RunningImport | null
       outcome();
     };
     if (entry) entry.stop = () => settle(() => reject(new AppError('CONFLICT', '药品目录导入已停止，药品目录没有任何改动')));
+    postWorkbook(worker, workbook, () => settled).catch((err: unknown) => settle(() => reject(err)));
     worker.on('message', (m: WorkerToHub) => {
       switch (m.type) {
         case 'progress':

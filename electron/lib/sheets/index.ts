@@ -8,6 +8,7 @@ export { DEFAULT_LIMITS, limitsWith, type SheetLimits } from './limits';
 export { Sheet, Workbook, columnLetter, FORMAT_LABELS, type CellKind, type CellRange, type CellValue, type SheetFormat } from './model';
 export { readWorkbookData, type ProgressListener, type ReadPhase, type ReadProgress } from './read';
 export { readSheetFile, sheetsWorkerScript, SHEETS_WORKER_BUNDLE, type ReadOptions } from './off-thread';
+export { postWorkbook, WorkbookReceiver, type WorkbookPiece } from './crossing';
 export { SheetFileCache, sha256Of, type CachedRead, type SheetCacheOptions } from './cache';
 export {
   findHeaderRow,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { refuse, type SheetRefusalReason } from './errors';
 import { limitsWith, type SheetLimits } from './limits';
+import { copyInSlices } from './crossing';
 import { Workbook, type SheetData, type WorkbookData } from './model';
 import type { ProgressListener, ReadProgress } from './read';
 
@@ -47,16 +48,6 @@ export interface ReadOptions {
   /** Characters of text per message back (each message is deserialised on the calling thread in one piece). */
   charsPerMessage?: number;
   workerScript?: string;
-}
-
-/** A copy, 1 MB at a time with a turn of the event loop between: copying 60 MB at once is a stall of its own. */
-async function copyInSlices(bytes: Uint8Array, slice = 1 << 20): Promise<Uint8Array> {
-  const copy = new Uint8Array(bytes.length);
-  for (let at = 0; at < bytes.length; at += slice) {
-    copy.set(bytes.subarray(at, at + slice), at);
-    if (at + slice < bytes.length) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return copy;
 }
 
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
