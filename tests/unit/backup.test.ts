@@ -108,7 +108,7 @@ describe('backups', () => {
     await expect(backupOffThread(hub.runtime.dbFile, path.join(work, 'unplugged', 'x.sqlite'), version)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('reads a daily copy back with quick_check, and with the full integrity_check once a week and for every other backup', async () => {
+  it('reads a daily or before-close copy back with quick_check, and with the full integrity_check once a week and for every other backup', async () => {
     const app = hub.runtime.app;
     const lastFull = () => (app.db.prepare("SELECT value FROM settings WHERE key = 'backup.lastFullCheck'").get() as { value: string } | undefined)?.value;
     expect(checkDepthOf(app.db, 'daily', '2026-03-02')).toBe('full'); // never checked fully yet
@@ -116,7 +116,8 @@ describe('backups', () => {
     expect(lastFull()).toBe('2026-03-02');
     for (let day = 3; day <= 8; day++) expect(checkDepthOf(app.db, 'daily', `2026-03-0${day}`), `day ${day}`).toBe('quick');
     expect(checkDepthOf(app.db, 'daily', '2026-03-09')).toBe('full');
-    expect(checkDepthOf(app.db, 'before-close', '2026-03-03')).toBe('full');
+    expect(checkDepthOf(app.db, 'before-close', '2026-03-03')).toBe('quick');
+    expect(checkDepthOf(app.db, 'before-close', '2026-03-09')).toBe('full');
     expect(checkDepthOf(app.db, 'manual', '2026-03-03')).toBe('full');
     hub.clock.advance(86_400_000);
     const quick = await backupNow(app, 'daily');

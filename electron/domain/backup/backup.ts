@@ -205,8 +205,14 @@ export interface BackupOptions {
 /** A full integrity_check at least weekly (and for every backup a person asks for); quick_check between. */
 export const FULL_CHECK_EVERY_DAYS = 7;
 
+/**
+ * The automatic backups whose copy is read back with quick_check within a week of a full check: the daily one, and
+ * the one before a month close (a person waits for the close; the full check of a ten-year copy adds minutes).
+ */
+const QUICK_WITHIN_THE_WEEK = new Set<BackupReason>(['daily', 'before-close']);
+
 export function checkDepthOf(db: ReadDb, reason: BackupReason, today: string): CheckDepth {
-  if (reason !== 'daily') return 'full';
+  if (!QUICK_WITHIN_THE_WEEK.has(reason)) return 'full';
   const last = getSetting(db, 'backup.lastFullCheck');
   return last !== null && daysBetween(last, today) < FULL_CHECK_EVERY_DAYS ? 'quick' : 'full';
 }
