@@ -16,6 +16,7 @@ import crypto from 'node:crypto';
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -304,16 +305,28 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
     opts.log(`  daily backup recorded ${((Date.now() - waitStarted) / 1000).toFixed(0)} s after the first load ended; load with no backup running:`);
     const steady = await driveLoad(2000);
 
-    const post = async (method: string, body: unknown) => {
-      const res = await fetch(`${base}/api/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: adminCookie },
-        body: JSON.stringify(body),
+    // node:http rather than fetch: fetch gives up on an answer after 300 s, and a close of a ten-year hub (its
+    // backup first) can take longer on this machine; the bench waits as the pharmacist's browser does.
+    const post = (method: string, body: unknown) =>
+      new Promise<unknown>((resolve, reject) => {
+        const payload = Buffer.from(JSON.stringify(body));
+        const req = http.request(
+          `${base}/api/${method}`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, cookie: adminCookie } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if ((res.statusCode ?? 500) >= 400) reject(new Error(`${method}: ${res.statusCode} ${text.slice(0, 300)}`));
+              else resolve(JSON.parse(text) as unknown);
+            });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
       });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method}: ${res.status} ${text.slice(0, 300)}`);
-      return JSON.parse(text) as unknown;
-    };
     /** The load while `work` runs, started 2 s into it: the load's figures and how long the work took. */
     const loadDuring = async (seed: number, work: () => Promise<unknown>) => {
       let workMs = 0;
