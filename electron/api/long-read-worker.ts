@@ -2,7 +2,7 @@
 // on a read-only connection of its own, one at a time, while the main thread keeps answering requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { chinaDate } from '../../shared/dates';
-import { openDatabase } from '../db/database';
+import { inOneSnapshot, openDatabase } from '../db/database';
 import { AppError } from '../errors';
 import type { AuthedUser } from '../domain/auth/sessions';
 import { runLongRead, type LongReadMethod } from './long-reads';
@@ -14,7 +14,10 @@ async function answer(req: LongReadRequest<AuthedUser>): Promise<LongReadReply> 
   const now = new Date(req.nowMs);
   const user: AuthedUser = req.user;
   try {
-    const value = await runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input);
+    // One snapshot for the whole read: the server's thread keeps committing while it runs.
+    const value = await inOneSnapshot(db, () =>
+      runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input),
+    );
     return { id: req.id, value };
   } catch (err) {
     if (err instanceof AppError) return { id: req.id, refusal: { code: err.code, message: err.message, issues: err.issues } };

@@ -49,6 +49,21 @@ export function openDatabase(file: string, opts: OpenOptions = {}): WriteDb {
   return db;
 }
 
+/**
+ * Runs `read` (which may await) inside one read transaction of `db`, a connection of its own (a worker's): every
+ * statement sees the database as of the first one, whatever the server's thread commits meanwhile. Without it each
+ * statement is its own snapshot, and a check that compares two reads (the month's totals carried forward against
+ * the stock on hand) finds a "difference" that is only a dispensing committed between them.
+ */
+export async function inOneSnapshot<T>(db: WriteDb, read: () => T | Promise<T>): Promise<T> {
+  db.exec('BEGIN');
+  try {
+    return await read();
+  } finally {
+    if (db.inTransaction) db.exec('COMMIT');
+  }
+}
+
 const statementCache = new WeakMap<ReadDb, Map<string, Statement>>();
 
 /** A prepared statement, compiled once per connection; on a ReadDb it can only read. */
