@@ -134,11 +134,13 @@ function bruteWeeks(db: WriteDb, stores: { storeId: number }[], from: string, to
   return out;
 }
 
+/** The generated hub's closed months (it starts 2026-04-20 and stops on 2026-10-10, October open). */
+const CLOSED_MONTHS = ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'];
+
 describe('the open month read over stored days', () => {
   it('stores every closed month’s days, equal to the ledger’s sums of the same rows', () => {
     const db = runtime.app.db;
-    const months = ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'];
-    expect(validMonths(db, 'days', months)).toEqual(new Set(months));
+    expect(validMonths(db, 'days', CLOSED_MONTHS)).toEqual(new Set(CLOSED_MONTHS));
     // Brute force: the ledger's rows of the clinic stores, summed per store × drug × day in SQL of its own.
     const brute = sql(
       db,
@@ -156,8 +158,7 @@ describe('the open month read over stored days', () => {
 
   it('stores every closed month’s weeks: each ISO week’s dispensing on the month’s days, as the ledger sums them', () => {
     const db = runtime.app.db;
-    const months = ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09'];
-    expect(validMonths(db, 'weeks', months)).toEqual(new Set(months));
+    expect(validMonths(db, 'weeks', CLOSED_MONTHS)).toEqual(new Set(CLOSED_MONTHS));
     const stored = sql(
       db,
       'SELECT period, store_id AS storeId, drug_id AS drugId, week_monday AS monday, dispensed_qty AS qty FROM month_week_facts ORDER BY 1, 2, 3, 4',

@@ -4,6 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { limitsWith, postWorkbook, readWorkbookData, Workbook, WorkbookReceiver, type WorkbookPiece } from '../../electron/lib/sheets';
 import type { WorkbookData } from '../../electron/lib/sheets/model';
+import { workbookAsData } from '../helpers/sheets';
 
 /**
  * A read workbook crosses to another thread in pieces (lib/sheets/crossing.ts) rather than as one workerData: the
@@ -11,24 +12,6 @@ import type { WorkbookData } from '../../electron/lib/sheets/model';
  * travels in several messages rather than one.
  */
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/sheets');
-
-function everything(wb: Workbook) {
-  return {
-    format: wb.format,
-    encoding: wb.encoding,
-    delimiter: wb.delimiter,
-    notes: wb.notes,
-    sheets: wb.sheets.map((s) => ({
-      name: s.name,
-      hidden: s.hidden,
-      size: [s.rowCount, s.columnCount],
-      hiddenRows: s.hiddenRows,
-      hiddenColumns: s.hiddenColumns,
-      merges: s.merges,
-      cells: Array.from({ length: s.rowCount }, (_, r) => Array.from({ length: s.columnCount }, (_, c) => [s.kind(r + 1, c + 1), s.value(r + 1, c + 1)])),
-    })),
-  };
-}
 
 /** Sends `data` over a real MessagePort (structured clone, transfers) and collects what arrives. */
 async function across(data: WorkbookData): Promise<{ received: WorkbookData; pieces: WorkbookPiece['type'][] }> {
@@ -53,11 +36,11 @@ describe('a workbook handed to another thread', () => {
     '%s arrives as it was read, and the sender keeps its own',
     async (name) => {
       const data = await readWorkbookData(fs.readFileSync(path.join(FIXTURES, name)), limitsWith({}));
-      const before = everything(new Workbook(data));
+      const before = workbookAsData(new Workbook(data));
       const { received } = await across(data);
-      expect(everything(new Workbook(received))).toEqual(before);
+      expect(workbookAsData(new Workbook(received))).toEqual(before);
       // Nothing of the sender's was transferred away: it still reads the same.
-      expect(everything(new Workbook(data))).toEqual(before);
+      expect(workbookAsData(new Workbook(data))).toEqual(before);
     },
   );
 

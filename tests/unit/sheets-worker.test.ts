@@ -13,6 +13,7 @@ import {
   type ReadProgress,
 } from '../../electron/lib/sheets';
 import { ManualClock } from '../helpers/runtime';
+import { workbookAsData } from '../helpers/sheets';
 
 /**
  * Parsing off the request thread: the worker (dist/electron/sheets-worker.cjs, `npm run build`) gives exactly
@@ -21,27 +22,6 @@ import { ManualClock } from '../helpers/runtime';
  */
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/sheets');
 const bytesOf = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
-
-/** Everything a workbook says, as plain data. */
-function dump(wb: Workbook) {
-  return {
-    format: wb.format,
-    encoding: wb.encoding,
-    delimiter: wb.delimiter,
-    notes: wb.notes,
-    sheets: wb.sheets.map((s) => ({
-      name: s.name,
-      hidden: s.hidden,
-      size: [s.rowCount, s.columnCount],
-      hiddenRows: s.hiddenRows,
-      hiddenColumns: s.hiddenColumns,
-      merges: s.merges,
-      cells: Array.from({ length: s.rowCount }, (_, r) =>
-        Array.from({ length: s.columnCount }, (_, c) => [s.kind(r + 1, c + 1), s.value(r + 1, c + 1), s.formula(r + 1, c + 1)]),
-      ),
-    })),
-  };
-}
 
 const refusalOf = (p: Promise<unknown>) =>
   p.then(
@@ -61,7 +41,7 @@ describe('reading on a worker thread', () => {
     '%s: the same workbook as a read on this thread (its texts sent in many small parts)',
     async (name) => {
       const here = new Workbook(await readWorkbookData(bytesOf(name), limitsWith()));
-      expect(dump(await readSheetFile(bytesOf(name), { charsPerMessage: 40 }))).toEqual(dump(here));
+      expect(workbookAsData(await readSheetFile(bytesOf(name), { charsPerMessage: 40 }))).toEqual(workbookAsData(here));
     },
   );
 
@@ -97,7 +77,7 @@ describe('reading on a worker thread', () => {
 
   it('refuses a file that needs more than the worker’s heap cap, and reads a small one under the same cap', async () => {
     const cap: ReadOptions = { memoryMb: 64 };
-    expect(dump(await readSheetFile(bytesOf('catalog.xlsx'), cap)).sheets).toHaveLength(5);
+    expect(workbookAsData(await readSheetFile(bytesOf('catalog.xlsx'), cap)).sheets).toHaveLength(5);
     expect(await refusalOf(readSheetFile(bigCsv(250_000), cap))).toEqual({
       reason: 'OUT_OF_MEMORY',
       appCode: 'PAYLOAD_TOO_LARGE',
