@@ -20,8 +20,7 @@ test('a 20,000-row catalog import shows that it is writing, then its result', as
   const writing = dialog.getByTestId('catalog-import-writing');
   await expect(writing).toContainText('正在写入药品目录…（20000 种药品，全部写入后一起生效）');
   await screenshot(page, 'catalog-import-writing-1366');
-  await page.screenshot({ path: '/work/shots/import-offthread/catalog-import-writing-1366.png' });
   await expect(dialog.getByText('导入完成')).toBeVisible({ timeout: 300_000 });
   await expect(dialog.getByText('新增 20000 种，更新 0 种，未变化 0 种。')).toBeVisible();
-  await page.screenshot({ path: '/work/shots/import-offthread/catalog-import-done-1366.png' });
+  await screenshot(page, 'catalog-import-done-1366');
 });

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { expect, shotsIn, test } from './fixtures';
 import { openCatalogImport, setUpHub } from './pages/app';
 
-const shot = shotsIn('/work/shots/catalog-sheets');
+const shot = shotsIn('catalog-sheets');
 const DIRTY_XLS = path.resolve('tests/fixtures/sheets/catalog-dirty.xls');
 
 /**

@@ -1,7 +1,7 @@
 import { expect, shotsIn, test } from './fixtures';
 import { expectNoSidewaysScroll, openCatalogImport, setUpHub } from './pages/app';
 
-const shot = shotsIn('/work/shots/sheets-out');
+const shot = shotsIn('sheets-out');
 
 /** 下载导入模板: the button in the import dialog saves the template; read back in, its two examples are refused by name. */
 test('the catalog import dialog offers its template, and the template reads back in', async ({ page, server }) => {

@@ -1,4 +1,5 @@
-import { expect, login, serverForFile, test } from './fixtures';
+import path from 'node:path';
+import { expect, login, SCREENSHOT_DIR, serverForFile, test } from './fixtures';
 import { openMenu } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
@@ -6,7 +7,7 @@ test.describe.configure({ mode: 'serial' });
 /** The 院长 of the demo hub reads every hub figure, sees no button that writes, and the server refuses a write. */
 const server = serverForFile({ demo: true });
 
-const SHOTS = '/work/shots/director';
+const SHOTS = path.join(SCREENSHOT_DIR, 'director');
 
 test('the 院长 walks the menu at 1366 px and sees no write button', async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });

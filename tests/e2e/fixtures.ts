@@ -99,9 +99,9 @@ export async function newDevicePage(browser: Browser, width: number, height?: nu
   return context.newPage();
 }
 
-/** A spec's `shot(page, name)`: its screenshots all go to one folder (e.g. /work/shots/trace, to be looked at). */
-export function shotsIn(dir: string): (page: Page, name: string) => Promise<void> {
-  return (page, name) => screenshot(page, name, dir);
+/** A spec's `shot(page, name)`: its screenshots all go to one folder under test-results/screenshots (e.g. 'trace'). */
+export function shotsIn(folder: string): (page: Page, name: string) => Promise<void> {
+  return (page, name) => screenshot(page, name, path.join(SCREENSHOT_DIR, folder));
 }
 
 /**

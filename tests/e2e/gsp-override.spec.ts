@@ -12,7 +12,7 @@ test.describe.configure({ mode: 'serial' });
 const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const shot = shotsIn('/work/shots/gsp-rest');
+const shot = shotsIn('gsp-rest');
 
 test('the pharmacist issues insulin to a clinic without a fridge, asked for the reason, and gives it', async ({ browser }) => {
   const setup = await browser.newContext({ baseURL: server.url });

@@ -15,7 +15,7 @@ test.describe.configure({ mode: 'serial' });
 const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const shot = shotsIn('/work/shots/trace-cartons');
+const shot = shotsIn('trace-cartons');
 const box = (n: number) => `8123456000000000000${n}`;
 const CARTON = '81234569900000000001';
 const MIDDLE = (n: number) => `8123456880000000000${n}`;

@@ -42,7 +42,7 @@ test.afterAll(() => {
 });
 
 const PASSWORD = 'Qingshi2026';
-const shot = shotsIn('/work/shots/trace-ui');
+const shot = shotsIn('trace-ui');
 
 /** A signed-in API client over HTTPS (the hub's own certificate, not trusted by this browser). */
 async function apiAs(browser: Browser, username: string, password: string, newPassword?: string) {

@@ -13,7 +13,7 @@ test.describe.configure({ mode: 'serial' });
 const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const shot = shotsIn('/work/shots/trace-writeoff');
+const shot = shotsIn('trace-writeoff');
 const code = (n: number) => `8123456000000000010${n}`;
 
 test('a village doctor on a phone writes off a damaged box by scanning it; approved, its path ends in 报损', async ({ browser }) => {

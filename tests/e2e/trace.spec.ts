@@ -14,7 +14,7 @@ test.describe.configure({ mode: 'serial' });
 const server = serverForFile();
 
 const PASSWORD = 'Qingshi2026';
-const shot = shotsIn('/work/shots/trace');
+const shot = shotsIn('trace');
 const code = (n: number) => `8123456000000000000${n}`;
 
 test('boxes scanned at picking, sign-off and dispensing; a second sale is flagged and traced', async ({ browser }) => {

@@ -39,7 +39,7 @@ test('药品库存表 prints every 医保编码 whole on one line, inside the pa
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, 'on-hand-print.pdf');
   await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
-  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', file, '/work/shots/ui-rest/on-hand-print']);
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', file, path.join(SCREENSHOT_DIR, 'on-hand-print')]);
   const [, width] = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))!;
   const words = [
     ...execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }).matchAll(

@@ -7,7 +7,7 @@ import { api, apiAs } from './seed';
 test.describe.configure({ mode: 'serial' });
 
 const PASSWORD = 'santong-demo';
-const shot = shotsIn('/work/shots/ui-rest');
+const shot = shotsIn('ui-rest');
 const server = serverForFile({ demo: true });
 
 /** A page by its address (the phone's menu folds its groups away). */
