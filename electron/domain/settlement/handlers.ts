@@ -1,14 +1,12 @@
 import { defineHandlers } from '../context';
 import { clinicScope } from '../scope';
-import { AppError, forbidden } from '../../errors';
+import { forbidden } from '../../errors';
 import { clinicStatement, clinicsSummary, hubStatement } from './statements';
 import { supplierStatement, suppliersSummary } from './suppliers';
 import { createPayment, reversePayment } from './payments';
 import { listPayments } from './payment-list';
-import { closePeriod, listPeriods, periodChecks, periodHistory, refuseUnlessClosable, reopenPeriod } from './periods';
+import { assertNotClosed, closePeriod, listPeriods, periodChecks, periodHistory, refuseUnlessClosable, reopenPeriod } from './periods';
 import { BOOKS_CHECK_KEY, type BooksCheckedBefore, ledgerMark } from './checks';
-import { isPeriodClosed } from '../stock/ledger';
-import { periodLabel } from '../../../shared/settlement';
 import { backupBeforeClose } from './backup';
 import { clinicWorkbook, clinicsWorkbook, hubWorkbook, supplierWorkbook, suppliersWorkbook } from './export';
 
@@ -50,7 +48,7 @@ export const settlementHandlers = defineHandlers({
     // read off the thread that answers the villages), backed up, then checked again and closed inside the write
     // transaction, where the books check found before is reused while no ledger row came since.
     prepare: async (ctx, input) => {
-      if (isPeriodClosed(ctx.db, input.period)) throw new AppError('INVALID_STATE', `${periodLabel(input.period)}已经结账`);
+      assertNotClosed(ctx.db, input.period);
       const mark = ledgerMark(ctx.db); // before the worker's snapshot begins: a later row makes the transaction check again
       const { checks } = await ctx.longRead('periods.checks', { period: input.period });
       refuseUnlessClosable(input.period, checks, input.acknowledgeWarnings);

@@ -123,6 +123,11 @@ export function periodChecks(db: ReadDb, period: string, today: string) {
   return { period, status: closed ? ('closed' as const) : ('open' as const), canClose: !closed && blockers === 0, blockers, warnings, checks };
 }
 
+/** Refuses a close of a month already closed. */
+export function assertNotClosed(db: ReadDb, period: string): void {
+  if (isPeriodClosed(db, period)) throw new AppError('INVALID_STATE', `${periodLabel(period)}已经结账`);
+}
+
 /** Refuses the close with the blocking problems listed, or unacknowledged warnings. Returns the warnings. */
 export function assertClosable(
   db: ReadDb,
@@ -131,7 +136,7 @@ export function assertClosable(
   acknowledgeWarnings: boolean,
   booksBefore?: BooksCheckedBefore,
 ): PreCloseCheckResult[] {
-  if (isPeriodClosed(db, period)) throw new AppError('INVALID_STATE', `${periodLabel(period)}已经结账`);
+  assertNotClosed(db, period);
   return refuseUnlessClosable(period, runPreCloseChecks(db, period, today, booksBefore), acknowledgeWarnings);
 }
 
