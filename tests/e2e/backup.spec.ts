@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
-import { openMenu } from './pages/app';
+import { openMenu, setUpHub } from './pages/app';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -33,13 +33,7 @@ test('back up, damage the live file, restore from the recovery screen, and carry
   let server: ServerHandle = await startServer({ dataDir, clock: E2E_CLOCK });
   try {
     // A new hub: first-run setup, one clinic.
-    await page.goto(server.url);
-    await page.getByLabel('卫生院名称').fill('白沙镇卫生院');
-    await page.getByLabel('管理员姓名').fill('张院长');
-    await page.getByLabel('管理员密码').fill(ADMIN_PASSWORD);
-    await page.getByLabel('确认密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '完成设置并登录' }).click();
-    await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+    await setUpHub(page, server.url, ADMIN_PASSWORD, '白沙镇卫生院');
     await openMenu(page, '村卫生室');
     await addClinic(page, 'C01', '东湖村卫生室');
 

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLINIC_COLUMNS, HUB_COLUMNS, type StatementColumnDef } from '../../shared/settlement';
 import { validCreditCode } from '../helpers/catalog';
 import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
-import { choose, confirmUntil, expectNoSidewaysScroll, firstSignIn, openPage as open, signIn as signInWith } from './pages/app';
+import { choose, confirmUntil, expectNoSidewaysScroll, firstSignIn, openPage as open, setUpHub, signIn as signInWith } from './pages/app';
 
 /**
  * The capstone: one month of a new township hub, through the UI only, on a fresh empty data folder —
@@ -217,14 +217,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   // ── 1. First run: the administrator sets up the hub, its accounts and clinics. ────────────────────
   const adminCtx = await contextAt(browser, MARCH);
   const admin = await adminCtx.newPage();
-  await admin.goto(url);
-  await expect(admin.getByText('欢迎使用三统药品管理')).toBeVisible();
-  await admin.getByLabel('卫生院名称').fill('青石镇卫生院');
-  await admin.getByLabel('管理员姓名').fill('张院长');
-  await admin.getByLabel('管理员密码').fill(PASSWORD);
-  await admin.getByLabel('确认密码').fill(PASSWORD);
-  await admin.getByRole('button', { name: '完成设置并登录' }).click();
-  await expect(admin.getByRole('heading', { name: '工作台' })).toBeVisible();
+  await setUpHub(admin, url, PASSWORD);
   // The browser and the hub agree on the date (both clocks are set to March).
   // wall-clock: the browser clock Playwright set for this context, not the machine's
   expect(await admin.evaluate(() => new Date().toISOString().slice(0, 7))).toBe(MONTH);

@@ -32,10 +32,11 @@ export async function firstSignIn(page: Page, url: string, username: string, ini
   await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
 }
 
-/** The first run of a new hub: its setup form filled as the administrator does, ending on the workbench. */
-export async function setUpHub(page: Page, url: string, password = 'Qingshi2026'): Promise<void> {
+/** The first run of a new hub: its welcome page, the setup form filled as the administrator does, ending on the workbench. */
+export async function setUpHub(page: Page, url: string, password = 'Qingshi2026', hubName = '青石镇卫生院'): Promise<void> {
   await page.goto(url);
-  await page.getByLabel('卫生院名称').fill('青石镇卫生院');
+  await expect(page.getByText('欢迎使用三统药品管理')).toBeVisible();
+  await page.getByLabel('卫生院名称').fill(hubName);
   await page.getByLabel('管理员姓名').fill('张院长');
   await page.getByLabel('管理员密码').fill(password);
   await page.getByLabel('确认密码').fill(password);
