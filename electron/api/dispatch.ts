@@ -135,6 +135,10 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
         // as never: the long read answers with its method's output, which the worker's handler produced.
         return app.longReads.run(method, longInput, now, ctx.user, () => runLongRead(method, here, longInput)) as never;
       },
+      workerRead: (read, readInput) => {
+        const here: ReadContext = { db: app.readDb, now, today: chinaDate(now), user: ctx.user, optionalUser: user };
+        return app.longReads.run(read, readInput, now, ctx.user, () => runLongRead(read, here, readInput)) as never;
+      },
     };
 
     const handler = handlers[name as MethodName] as

@@ -6,6 +6,7 @@ import { inOneSnapshot, openDatabase } from '../db/database';
 import { AppError } from '../errors';
 import type { AuthedUser } from '../domain/auth/sessions';
 import { runLongRead, type LongReadMethod } from './long-reads';
+import type { WorkerReadName } from '../domain/worker-reads';
 import { LONG_READ_WORKER_READY, type LongReadReply, type LongReadRequest } from '../db/long-read-pool';
 
 const db = openDatabase((workerData as { dbFile: string }).dbFile, { readonly: true });
@@ -16,7 +17,7 @@ async function answer(req: LongReadRequest<AuthedUser>): Promise<LongReadReply> 
   try {
     // One snapshot for the whole read: the server's thread keeps committing while it runs.
     const value = await inOneSnapshot(db, () =>
-      runLongRead(req.method as LongReadMethod, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input),
+      runLongRead(req.method as LongReadMethod | WorkerReadName, { db, now, today: chinaDate(now), user, optionalUser: user }, req.input),
     );
     return { id: req.id, value };
   } catch (err) {

@@ -5,6 +5,7 @@ import { supervisionDrilldown } from '../domain/supervision/drilldown';
 import { listSignals } from '../domain/supervision/signals';
 import { downloadInsuranceExport, previewInsuranceExport } from '../domain/insurance-export/handlers';
 import { periodChecks } from '../domain/settlement/periods';
+import { WORKER_READS, type WorkerReadName } from '../domain/worker-reads';
 
 type LongReadHandler = (ctx: ReadContext, input: never) => unknown;
 
@@ -29,8 +30,9 @@ export type LongReadMethod = keyof typeof LONG_READS;
 
 export const isLongRead = (name: string): name is LongReadMethod => Object.hasOwn(LONG_READS, name);
 
-/** Runs a long read on this thread (the worker does; so does the server when no worker can run). May be a promise. */
-export function runLongRead(method: LongReadMethod, ctx: ReadContext, input: unknown): unknown {
-  // as never: each handler takes its own method's input, which dispatch has parsed with that method's schema.
-  return (LONG_READS[method] as LongReadHandler)(ctx, input as never);
+/** Runs a long read or a worker read on this thread (the worker does; so does the server when no worker can run). May be a promise. */
+export function runLongRead(method: LongReadMethod | WorkerReadName, ctx: ReadContext, input: unknown): unknown {
+  // as never: each handler takes its own input, parsed by dispatch with the method's schema or typed by its caller.
+  const table: Record<string, LongReadHandler> = Object.hasOwn(WORKER_READS, method) ? WORKER_READS : LONG_READS;
+  return table[method](ctx, input as never);
 }

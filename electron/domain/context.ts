@@ -1,6 +1,7 @@
 import type { ReadDb, WriteDb } from '../db/database';
 import type { Host, OpenHub } from './ports';
 import type { AuthedUser } from './auth/sessions';
+import type { WorkerReadName, WorkerReads } from './worker-read-types';
 import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
 import type { z } from 'zod';
 
@@ -50,6 +51,8 @@ export interface HandlerContext<W extends boolean = boolean> {
    * the thread that answers the villages (the close's checks before its backup).
    */
   longRead<K extends MethodName>(method: K, input: ParsedInput<K>): Promise<MethodOutput<K>>;
+  /** Runs one of the worker reads no request names by itself (api/long-reads.ts WORKER_READS) on the same worker. */
+  workerRead<K extends WorkerReadName>(read: K, input: WorkerReads[K]['input']): Promise<WorkerReads[K]['output']>;
   /**
    * Filled by write handlers: what the audit row names ('requisition:42', see docs/access-matrix.md),
    * the clinic the record belongs to when a hub user acts on it, and a few words of details (e.g. docNo).

@@ -204,7 +204,10 @@ describe('the USB path', () => {
       await admin.call('periods.reopen', { period: '2026-02', reason: '补录一张报损单' });
       await admin.call('periods.close', { period: '2026-02', acknowledgeWarnings: true });
       await admin.call('prefecture.saveSettings', { hubCode: signer.code, countyCode: '411621', serverUrl: server.url, serverCaPem: null });
+      const builtOnWorker = sim.hub.runtime.app.longReads.answered;
       const file = await sim.as('yaoku').call('prefecture.export', { period: '2026-02' });
+      // Read, signed (the key cloned to the thread) and compressed on the long-read worker: seconds on a ten-year hub.
+      expect(sim.hub.runtime.app.longReads.answered).toBe(builtOnWorker + 1);
       expect(file.filename).toBe('santong-H411621001-2026-02-v3.stpkg');
 
       const before = await counts();
@@ -222,6 +225,7 @@ describe('the USB path', () => {
 
       // The link comes back: the hub sends the same close, which the server already has.
       const sent = await sim.as('yaoku').call('prefecture.send', { period: '2026-02' });
+      expect(sim.hub.runtime.app.longReads.answered).toBe(builtOnWorker + 2);
       expect(sent).toMatchObject({ target: 'server', attempts: 1, error: null, answer: { outcome: 'unchanged', version: 3 } });
       expect(await counts()).toEqual(loaded);
       const month = (await sim.as('caiwu').call('prefecture.months', {})).rows.find((r) => r.period === '2026-02')!;

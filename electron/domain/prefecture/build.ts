@@ -22,19 +22,10 @@ import { stockoutDays } from '../supervision/dashboard';
 import { evaluateRules } from '../supervision/engine';
 import { type FactKind, readAccuracyFacts, readPackageFacts, readStoreDrugFacts, validMonths } from '../month-facts/store';
 import { packageFactsOf, type PackageFacts } from './basis';
-import type { HubKey } from './key';
-import { sectionsSummary, signManifest } from './seal';
+import type { HubSigner } from './key';
 
-/** Who the hub is to the prefecture: the code and county the prefecture administrator registered it under. */
-export interface HubIdentity {
-  code: string;
-  name: string;
-  countyCode: string;
-}
-
-export interface HubSigner extends HubIdentity {
-  key: HubKey;
-}
+export type { HubIdentity, HubSigner } from './key';
+import { encodePackage, sectionsSummary, signManifest } from './seal';
 
 interface StoreInfo {
   kind: 'hub' | 'clinic' | 'transit';
@@ -173,7 +164,8 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
     const store = stores.get(g.storeId)!;
     usedDrugs.add(g.drugId);
     return {
-      ...base,
+      hubCode: hub,
+      period,
       ledgerId: g.id,
       storeKind: store.kind,
       clinicCode: store.clinicCode,
@@ -193,14 +185,22 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
   });
 
   const lineCount = new Map<string, number>();
-  for (const g of ledger) lineCount.set(g.docKey, (lineCount.get(g.docKey) ?? 0) + 1);
+  const docIds = new Map<string, Set<number>>();
+  for (const g of ledgerRaw) {
+    const key = `${g.docType}:${g.docId}`;
+    lineCount.set(key, (lineCount.get(key) ?? 0) + 1);
+    let ids = docIds.get(g.docType);
+    if (!ids) docIds.set(g.docType, (ids = new Set()));
+    ids.add(g.docId);
+  }
   const documents: SectionRows['documents'] = [];
   for (const [docType, select] of Object.entries(DOC_HEADERS)) {
     const alias = docType === 'writeoff' ? 'w.id' : 'id';
-    const rows = sql(db, `${select} WHERE ${alias} IN (SELECT doc_id FROM ledger WHERE period = ? AND doc_type = ?) ORDER BY ${alias}`).all(
-      period,
-      docType,
-    ) as {
+    // The month's documents by the ids its ledger rows name: asking the ledger again by document type would walk
+    // that type's rows of every year (the planner prefers ledger_doc), seconds on a ten-year hub.
+    const ids = [...(docIds.get(docType) ?? [])];
+    if (ids.length === 0) continue;
+    const rows = sql(db, `${select} WHERE ${alias} IN (SELECT value FROM json_each(?)) ORDER BY ${alias}`).all(JSON.stringify(ids)) as {
       docKey: string;
       docNo: string;
       clinicId: number | null;
@@ -308,4 +308,13 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
     builtFrom: view.builtFrom,
     sections: { clinics, drugs: drugsSection, suppliers, snapshots, ledger, documents, prices, accuracy, stockouts, signals, dismissals, traceEvents: [] },
   };
+}
+
+/**
+ * The month's package as it travels (gzip, seal.ts) with its manifest: what the export and the send need. Seconds of
+ * reading, hashing and compressing on a ten-year hub, so the handlers run it on the long-read worker (long-reads.ts).
+ */
+export function monthPackageBytes(db: ReadDb, period: string, signer: HubSigner, producedAt: Date): { manifest: Manifest; bytes: Uint8Array } {
+  const envelope = buildMonthPackage(db, period, signer, producedAt);
+  return { manifest: envelope.manifest, bytes: encodePackage(envelope) };
 }

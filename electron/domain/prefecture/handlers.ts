@@ -8,9 +8,8 @@ import type { ParsedInput } from '../../../shared/contract';
 import { packageFileName } from '../../../shared/prefecture/package';
 import { periodLabel } from '../../../shared/settlement';
 import { hubName } from '../settings';
-import { buildMonthPackage, closeVersion, type HubSigner } from './build';
+import { closeVersion, type HubSigner } from './build';
 import { loadOrCreateHubKey } from './key';
-import { encodePackage } from './seal';
 import { sendPackage } from './send';
 import { appendSendRecord, readPrefectureSettings, readSendRecords, writePrefectureSettings, type SendRecord } from './settings';
 
@@ -38,12 +37,14 @@ function signerOf(ctx: HandlerContext): HubSigner {
 
 /**
  * The package carries every store's closing balances (the close's snapshot): like the 3501 export, it cannot
- * be built for someone counting a store blind until the count is over.
+ * be built for someone counting a store blind until the count is over. Built on the long-read worker: seconds of
+ * reading, hashing and compressing on a ten-year hub that the villages must not wait for.
  */
-function buildBytes(ctx: HandlerContext, period: string) {
+async function buildBytes(ctx: HandlerContext, period: string) {
   assertStoresBookVisible(ctx, 'all', '导出或发送上报包：上报包含各库房月末结存');
-  const envelope = buildMonthPackage(ctx.db, period, signerOf(ctx), ctx.now);
-  return { envelope, bytes: encodePackage(envelope) };
+  const built = await ctx.workerRead('prefecture.packageBytes', { period, signer: signerOf(ctx) });
+  // From the worker the bytes arrive as a Uint8Array (structured clone): a Buffer over the same memory.
+  return { manifest: built.manifest, bytes: Buffer.from(built.bytes.buffer, built.bytes.byteOffset, built.bytes.byteLength) };
 }
 
 function months(ctx: HandlerContext) {
@@ -72,10 +73,10 @@ export const prefectureHandlers = defineHandlers({
   'prefecture.months': (ctx) => months(ctx),
   'prefecture.export': {
     async: async (ctx, input: ParsedInput<'prefecture.export'>) => {
-      const { envelope, bytes } = buildBytes(ctx, input.period);
+      const { manifest, bytes } = await buildBytes(ctx, input.period);
       appendSendRecord(dataDirOf(ctx), {
         period: input.period,
-        version: envelope.manifest.version,
+        version: manifest.version,
         at: ctx.now.toISOString(),
         target: 'file',
         userName: ctx.user.displayName,
@@ -83,9 +84,9 @@ export const prefectureHandlers = defineHandlers({
         bytes: bytes.length,
         answer: null,
         error: null,
-        builtFrom: envelope.manifest.builtFrom ?? null,
+        builtFrom: manifest.builtFrom ?? null,
       });
-      return { filename: packageFileName(envelope.manifest.hub.code, input.period, envelope.manifest.version), base64: bytes.toString('base64') };
+      return { filename: packageFileName(manifest.hub.code, input.period, manifest.version), base64: bytes.toString('base64') };
     },
   },
   'prefecture.send': {
@@ -93,11 +94,11 @@ export const prefectureHandlers = defineHandlers({
     prepare: async (ctx, input: ParsedInput<'prefecture.send'>) => {
       const s = readPrefectureSettings(dataDirOf(ctx));
       if (!s.serverUrl) throw new AppError('BUSINESS_RULE', '尚未设置上报服务器地址：没有网络时请用“导出文件”，用U盘报送');
-      const { envelope, bytes } = buildBytes(ctx, input.period);
+      const { manifest, bytes } = await buildBytes(ctx, input.period);
       const result = await sendPackage(s.serverUrl, bytes, { caPem: s.serverCaPem });
       const record: SendRecord = {
         period: input.period,
-        version: envelope.manifest.version,
+        version: manifest.version,
         at: ctx.now.toISOString(),
         target: 'server',
         userName: ctx.user.displayName,
@@ -105,7 +106,7 @@ export const prefectureHandlers = defineHandlers({
         bytes: bytes.length,
         answer: result.answer,
         error: result.error,
-        builtFrom: envelope.manifest.builtFrom ?? null,
+        builtFrom: manifest.builtFrom ?? null,
       };
       appendSendRecord(dataDirOf(ctx), record);
       return record;

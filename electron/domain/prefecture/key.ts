@@ -19,6 +19,18 @@ export interface HubKey {
   keyId: string;
 }
 
+/** Who the hub is to the prefecture: the code and county the prefecture administrator registered it under. */
+export interface HubIdentity {
+  code: string;
+  name: string;
+  countyCode: string;
+}
+
+/** The hub's identity with the key that signs its packages. */
+export interface HubSigner extends HubIdentity {
+  key: HubKey;
+}
+
 export function keyIdOf(publicKeyDer: Buffer): string {
   return crypto.createHash('sha256').update(publicKeyDer).digest('hex').slice(0, 16);
 }
