@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldCpuToRequests } from '../lib/thread-priority';
 import Database from 'better-sqlite3';
-import os from 'node:os';
 import { quickCheckProblem } from './files';
 import { verifyCopyHere, type CopyVerification } from './verify-copy';
 import { BACKUP_PACING, startPacer } from './pacing';
@@ -85,13 +85,7 @@ async function run(job: CheckJob): Promise<unknown> {
   if (job.kind === 'backup') {
     // The backup reads gigabytes while the villages work: on Linux (nice values are per thread) this
     // worker yields the CPU to the thread that answers them. Not on Windows, where it would lower the process.
-    if (process.platform === 'linux') {
-      try {
-        os.setPriority(0, 10);
-      } catch {
-        // not allowed here: run at the normal priority
-      }
-    }
+    yieldCpuToRequests();
     return backupAndVerify(job);
   }
   if (job.kind === 'verify') return verifyCopyHere(job.file, job.latestVersion);

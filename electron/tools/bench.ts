@@ -166,6 +166,7 @@ const TARGETS: [string, string, (v: number) => boolean][] = [
   ['http_p99_ms_during_backup', '≤ 100', (v) => v <= 100],
   ['http_p99_ms_during_close', '≤ 100', (v) => v <= 100],
   ['http_p99_ms_during_import', '≤ 100', (v) => v <= 100],
+  ['http_p99_ms_during_send', '≤ 100', (v) => v <= 100],
   ['screen_p95_max_ms', '≤ 1000', (v) => v <= 1000],
   ['trace_lookup_p95_ms', '≤ 5', (v) => v <= 5],
   ['trace_lookup_growth', '≤ 1.5', (v) => v <= 1.5],

@@ -4,6 +4,7 @@
  * waiting at the write gate and then succeeding, reads answered meanwhile, one import at a time. The cue is the
  * worker's progress ("writing, 1000 rows written"): order of events and database rows, never timings.
  */
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql, type ReadDb } from '../../electron/db/database';
 import { importsOffThread, runningImport, type ImportProgress } from '../../electron/domain/catalog/off-thread';
@@ -50,6 +51,13 @@ function progressOf(h: TestHub, when: (p: ImportProgress) => boolean): Promise<I
   });
 }
 
+/** Nice values of this process's threads (Linux /proc), or of the one thread `tid` (the main thread's tid is the pid). */
+function niceOfThreads(tid?: number): number[] {
+  const tids = tid === undefined ? fs.readdirSync('/proc/self/task') : [String(tid)];
+  // Field 19 of stat is the nice value; the command name before it is in parentheses and may hold spaces.
+  return tids.map((t) => Number(fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+}
+
 const writing = (p: ImportProgress) => p.phase === 'writing' && p.done > 0;
 
 describe('catalog import on its worker thread', () => {
@@ -67,6 +75,11 @@ describe('catalog import on its worker thread', () => {
     const midWrite = await progressOf(h, writing);
     events.push(`writing ${midWrite.done}/${midWrite.total}`);
     expect(h.runtime.app.writeGate.isHeld).toBe(true);
+    if (process.platform === 'linux') {
+      // The import's thread yields the CPU (nice 10); the thread that answers requests keeps its normal priority.
+      expect(niceOfThreads().filter((n) => n === 10).length).toBeGreaterThanOrEqual(1);
+      expect(niceOfThreads(process.pid)).toEqual([0]);
+    }
 
     // A read is answered while the import's transaction is still open: it sees none of the drugs.
     const read = await h.admin.call('catalog.list', { page: 1, pageSize: 20 });

@@ -1,6 +1,7 @@
 // Worker-thread entry (bundled as dist/electron/catalog-import-worker.cjs, see off-thread.ts): reads a catalog
 // workbook and previews or commits it on a connection of its own, so the server's thread keeps answering.
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldCpuToRequests } from '../../lib/thread-priority';
 import { openDatabase, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
@@ -10,6 +11,10 @@ import { commitImport, indexNamesAhead, previewImport } from './import';
 import { planCatalogWorkbook } from './sheet-file';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
+
+// Linux keeps nice values per thread: the import (tens of seconds of CPU for a province's catalog) yields the core to
+// the thread that answers the villages. It holds the write gate only for its last transaction.
+yieldCpuToRequests();
 
 const port = parentPort!;
 const send = (m: WorkerToHub) => port.postMessage(m);

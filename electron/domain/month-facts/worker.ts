@@ -1,20 +1,14 @@
 // Worker-thread entry (bundled as dist/electron/month-facts-worker.cjs, see background.ts): computes the facts
 // of months a close has just closed, on a connection of its own, and stores them in one short write.
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldCpuToRequests } from '../../lib/thread-priority';
 import { openDatabase } from '../../db/database';
 import { chinaDate } from '../../../shared/dates';
 import type { MonthFactsJob, MonthFactsReply } from './background';
 import { monthsLackingFacts, storeComputedFacts } from './compute';
 
 // Linux keeps nice values per thread: the facts yield the CPU to the thread that answers the villages.
-if (process.platform === 'linux') {
-  try {
-    os.setPriority(0, 10);
-  } catch {
-    // not allowed here: run at the normal priority
-  }
-}
+yieldCpuToRequests();
 
 async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
   const db = openDatabase(job.dbFile);

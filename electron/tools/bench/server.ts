@@ -6,8 +6,9 @@ import crypto from 'node:crypto';
  *   real hub) copies and checks the file — http_p99_ms_during_backup — then, once it is recorded, on an
  *   ordinary working day — http_p99_ms. A prober asks /api/health every 250 ms during each
  *   (http_max_stall_ms…: the longest the server stood still);
- * - then twice more: while a month is closed again (http_p99_ms_during_close) and while a 150,000-row
- *   catalog is imported (http_p99_ms_during_import; --quick: 20,000 rows);
+ * - then three times more: while a month is closed again (http_p99_ms_during_close), while a 150,000-row
+ *   catalog is uploaded and imported as a browser does (http_p99_ms_during_import; --quick: 20,000 rows), and
+ *   while that month is sent to a prefecture server on PostgreSQL (http_p99_ms_during_send);
  * - http_p99_ms / http_errors: 50 concurrent simulated clients over loopback (the 40 village doctors and
  *   10 pharmacists, each logged in with its own session), mixed reads and writes (stock on hand, drug
  *   search, stock cards, requisition and delivery lists, statements, dispensing posts), each client
@@ -28,6 +29,10 @@ import { roundStats } from './reads';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../demo/catalog';
 import { suggestMapping } from '../../domain/catalog/workbook';
 import { CATALOG_COLUMNS } from '../../../shared/catalogColumns';
+import { BENCH_COUNTY, startBenchPrefecture } from './prefecture';
+
+/** The code the bench hub is registered under at the prefecture server. */
+const BENCH_HUB_CODE = 'H411621001';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -327,6 +332,34 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         req.on('error', reject);
         req.end(payload);
       });
+    /** A file sent raw to the upload channel as a browser sends it (api/upload.ts): its answer, `{uploadId}`. */
+    const upload = (method: string, file: string) =>
+      new Promise<unknown>((resolve, reject) => {
+        const req = http.request(
+          `${base}/api/upload/${method}`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/octet-stream',
+              'content-length': fs.statSync(file).size,
+              'x-file-name': encodeURIComponent(path.basename(file)),
+              cookie: adminCookie,
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if ((res.statusCode ?? 500) >= 400) reject(new Error(`upload ${method}: ${res.statusCode} ${text.slice(0, 300)}`));
+              else resolve(JSON.parse(text) as unknown);
+            });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        fs.createReadStream(file).on('error', reject).pipe(req);
+      });
     /** The load while `work` runs, started 2 s into it: the load's figures and how long the work took. */
     const loadDuring = async (seed: number, work: () => Promise<unknown>) => {
       let workMs = 0;
@@ -362,13 +395,36 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         .slice(0, 8)}.xlsx`,
     );
     if (!fs.existsSync(workbook)) fs.writeFileSync(workbook, await catalogRowsWorkbook(generateCatalogRows(importRows, 500_000)));
-    const data = fs.readFileSync(workbook);
     const mapping = suggestMapping(['', ...CATALOG_COLUMNS.map((c) => c.header)]);
-    opts.log(`  load during a ${importRows.toLocaleString('en')}-row catalog import (committed 2 s into the load):`);
-    const imported = await loadDuring(4000, () =>
-      post('catalog.importCommit', { file: { filename: path.basename(workbook), base64: data.toString('base64') }, mapping, mode: 'cleanRowsOnly' }),
-    );
+    opts.log(`  load during a ${importRows.toLocaleString('en')}-row catalog import (uploaded and committed 2 s into the load):`);
+    // As a browser sends it: the file raw to the upload channel (streamed to disk), then the commit naming it.
+    const imported = await loadDuring(4000, async () => {
+      const filename = path.basename(workbook);
+      const { uploadId } = (await upload('catalog.importCommit', workbook)) as { uploadId: string };
+      return post('catalog.importCommit', { file: { filename, uploadId }, mapping, mode: 'cleanRowsOnly' });
+    });
     opts.log(`  the import took ${(imported.workMs / 1000).toFixed(1)} s${imported.failure ? ` and failed: ${imported.failure}` : ''}`);
+
+    // 5. The month closed in 3 sent to the prefecture server (its own process, on PostgreSQL): the package read,
+    //    signed and compressed, then posted and answered, during the load.
+    const prefecture = await startBenchPrefecture();
+    let sent: Awaited<ReturnType<typeof loadDuring>>;
+    let sendAnswer: unknown = null;
+    try {
+      const settings = (await post('prefecture.settings', {})) as { publicKey: string };
+      await prefecture.register(BENCH_HUB_CODE, '基准测试卫生院', settings.publicKey);
+      await post('prefecture.saveSettings', { hubCode: BENCH_HUB_CODE, countyCode: BENCH_COUNTY.code, serverUrl: prefecture.url, serverCaPem: null });
+      opts.log(`  load during the send of ${closeMonth} to the prefecture server (sent 2 s into the load):`);
+      sent = await loadDuring(5000, async () => {
+        sendAnswer = await post('prefecture.send', { period: closeMonth });
+      });
+    } finally {
+      await prefecture.stop();
+    }
+    const record = sendAnswer as { bytes?: number; answer?: { outcome?: string } | null; error?: string | null } | null;
+    opts.log(
+      `  the send took ${(sent.workMs / 1000).toFixed(1)} s (${((record?.bytes ?? 0) / 2 ** 20).toFixed(1)} MiB, ${record?.answer?.outcome ?? record?.error ?? sent.failure})`,
+    );
 
     return {
       http_p99_ms_during_close: close.load.p99,
@@ -380,10 +436,18 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
       http_import_rows: importRows,
       http_import_ms: imported.workMs,
       http_import_failure: imported.failure,
+      http_import_path: 'upload',
+      http_p99_ms_during_send: sent.load.p99,
+      http_max_stall_ms_during_send: sent.load.stallMs,
+      http_send_ms: sent.workMs,
+      http_send_bytes: record?.bytes ?? null,
+      http_send_outcome: record?.answer?.outcome ?? null,
+      http_send_failure: sent.failure ?? record?.error ?? null,
       http_during_close: close.load.detail,
       http_during_import: imported.load.detail,
+      http_during_send: sent.load.detail,
       http_p99_ms: steady.p99,
-      http_errors: steady.errors + during.errors + close.load.errors + imported.load.errors,
+      http_errors: steady.errors + during.errors + close.load.errors + imported.load.errors + sent.load.errors,
       start_ms: round(startMs, 0),
       http_max_stall_ms: steady.stallMs,
       http_server_cpu_ms_per_request: steady.cpuMsPerRequest,
