@@ -103,7 +103,7 @@ describe('period close (月结)', () => {
     expect(db.prepare("SELECT count(*) AS n FROM backups WHERE reason = 'before-close'").get()).toEqual({ n: 0 });
   });
 
-  it('reads the month’s checks on the long-read worker before its backup, and checks the books again in its transaction once the ledger moved', async () => {
+  it('reads the month’s checks on the long-read worker before its backup, and checks the books again in its transaction once a row of the month came', async () => {
     await january();
     const u = on('2026-02-02');
     const app = sim.hub.runtime.app;
@@ -130,8 +130,15 @@ describe('period close (月结)', () => {
       const passedBefore = { ...fresh, ok: true, items: [], count: 0, message: '通过' };
       // No ledger row since the earlier check: its result stands (the transaction does not read the month again).
       expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: ledgerMark(db), result: passedBefore }))).toEqual(passedBefore);
-      // A row came after it: the books are read again, and the close would be refused.
-      expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: ledgerMark(db) - 1, result: passedBefore }))).toEqual(fresh);
+      // Rows of a later month came after it (February's receipt): the month's books cannot have changed; it stands.
+      const markBefore = ledgerMark(db);
+      await receive(u.pharmacist, 1, 'FP0201');
+      expect(ledgerMark(db)).toBeGreaterThan(markBefore);
+      expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: markBefore, result: passedBefore }))).toEqual(passedBefore);
+      // A row of the month itself came after it (as a back-dated posting would): the books are read again, and the
+      // close would be refused.
+      const lastOfJanuary = (db.prepare("SELECT max(id) AS id FROM ledger WHERE period = '2026-01'").get() as { id: number }).id;
+      expect(books(runPreCloseChecks(db, '2026-01', '2026-02-02', { ledgerMark: lastOfJanuary - 1, result: passedBefore }))).toEqual(fresh);
       const refused = await errorOf(u.pharmacist.call('periods.close', { period: '2026-01', acknowledgeWarnings: true }));
       expect(refused).toMatchObject({ code: 'BUSINESS_RULE' });
       expect(refused!.message).toContain('账务一致');

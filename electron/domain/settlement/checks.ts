@@ -277,8 +277,11 @@ function booksProblems({ db, period, first, last }: CheckContext): CheckItem[] {
 
 /**
  * The books check of a month as found under an earlier read snapshot, with the ledger's highest row id read just
- * before that snapshot began: while the ledger has no row beyond it, nothing the check reads has changed (the
- * ledger is append-only, and balances, monthly totals and posted documents change only with a ledger row).
+ * before that snapshot began. It still holds while every ledger row beyond that mark belongs to a later month: the
+ * ledger is append-only, and the month's totals, documents and running balances change only with a row of the month
+ * or an earlier one. Rows of later months move the stock on hand and their own month's totals together, in their own
+ * transactions, and are checked at those months' closes. (On a working day rows keep coming while a month is closed;
+ * reading the month again inside the close's transaction held the server's thread for a second.)
  */
 export interface BooksCheckedBefore {
   ledgerMark: number;
@@ -290,10 +293,16 @@ export function ledgerMark(db: ReadDb): number {
   return (sql(db, 'SELECT coalesce(max(id), 0) AS id FROM ledger').get() as { id: number }).id;
 }
 
+/** True when no ledger row after `mark` is of `period` or an earlier month (a back-dated posting, a reversal). */
+function onlyLaterMonthsSince(db: ReadDb, mark: number, period: string): boolean {
+  // +period: the rows since the mark by their ids' range; the period index would walk every earlier month.
+  return sql(db, 'SELECT 1 FROM ledger WHERE id > ? AND +period <= ? LIMIT 1').get(mark, period) === undefined;
+}
+
 export function runPreCloseChecks(db: ReadDb, period: string, today: string, booksBefore?: BooksCheckedBefore): PreCloseCheckResult[] {
   const { first, last } = periodBounds(period);
   const c: CheckContext = { db, period, first, last, today };
-  const reuseBooks = booksBefore !== undefined && booksBefore.result.key === BOOKS_CHECK_KEY && ledgerMark(db) === booksBefore.ledgerMark;
+  const reuseBooks = booksBefore !== undefined && booksBefore.result.key === BOOKS_CHECK_KEY && onlyLaterMonthsSince(db, booksBefore.ledgerMark, period);
   return PRE_CLOSE_CHECKS.map((def) => {
     if (reuseBooks && def.key === BOOKS_CHECK_KEY) return booksBefore.result;
     const found = def.run(c);

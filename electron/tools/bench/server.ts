@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
  *   (http_max_stall_ms…: the longest the server stood still);
  * - then three times more: while a month is closed again (http_p99_ms_during_close), while a 150,000-row
  *   catalog is uploaded and imported as a browser does (http_p99_ms_during_import; --quick: 20,000 rows), and
- *   while that month is sent to a prefecture server on PostgreSQL (http_p99_ms_during_send);
+ *   while that month is sent to a prefecture server on PostgreSQL (http_p99_ms_during_send); each of these loads
+ *   runs from 2 s before the work starts until 2 s after it ends, so the work's last write transaction is inside it;
  * - http_p99_ms / http_errors: 50 concurrent simulated clients over loopback (the 40 village doctors and
  *   10 pharmacists, each logged in with its own session), mixed reads and writes (stock on hand, drug
  *   search, stock cards, requisition and delivery lists, statements, dispensing posts), each client
@@ -180,9 +181,15 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
     const monthStart = `${periodOf(today)}-01`;
     const durationMs = opts.quick ? 8_000 : 30_000;
 
-    /** 50 clients for durationMs; meanwhile /api/health every 250 ms (its slowest answer: the longest the server stood still). */
-    const driveLoad = async (seed: number) => {
+    /**
+     * 50 clients for durationMs, and while `until` is pending at least until 2 s after it settles (a close or an
+     * import is measured to its end, its last write transaction included); meanwhile /api/health every 250 ms (its
+     * slowest answer: the longest the server stood still).
+     */
+    const driveLoad = async (seed: number, until?: Promise<unknown>) => {
       const latencies: Record<string, number[]> = {};
+      /** Every request's start (ms into the load), to say when the slowest ones were asked. */
+      const slowest: { at: number; ms: number; method: string }[] = [];
       const errors: string[] = [];
       let posts = 0;
       const call = async (cookie: string, method: string, body: unknown) => {
@@ -202,10 +209,16 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         }
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         (latencies[method] ??= []).push(ms);
+        slowest.push({ at: Date.now() - startedAt - ms, ms, method });
         if (status < 200 || status >= 300) errors.push(`${method} → ${status} ${text.slice(0, 160)}`);
       };
       const cpuBefore = cpuMsOf(server.child.pid);
-      const deadline = Date.now() + durationMs;
+      const startedAt = Date.now();
+      let deadline = until ? Number.POSITIVE_INFINITY : startedAt + durationMs;
+      void until?.finally(() => {
+        deadline = Math.max(startedAt + durationMs, Date.now() + 2_000);
+      });
+      const ran = () => Date.now() - startedAt;
       let stallMs = 0;
       const prober = (async () => {
         while (Date.now() < deadline) {
@@ -256,21 +269,26 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         }),
       );
       await prober;
+      const loadMs = ran();
       const cpuAfter = cpuMsOf(server.child.pid);
       const all = Object.values(latencies).flat();
       const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
       const s = stats(all);
       const byMethod = Object.fromEntries(Object.entries(latencies).map(([m, v]) => [m, roundStats(stats(v))]));
       opts.log(
-        `  ${all.length} requests in ${durationMs / 1000} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors; slowest /api/health ${stallMs} ms`,
+        `  ${all.length} requests in ${(loadMs / 1000).toFixed(0)} s by 50 clients (${posts} dispensing posts): p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${errors.length} errors; slowest /api/health ${stallMs} ms`,
       );
       if (cpuMs !== null)
         opts.log(
-          `  server CPU: ${cpuMs.toFixed(0)} ms in ${durationMs / 1000} s (${(cpuMs / all.length).toFixed(2)} ms per request, ${((100 * cpuMs) / durationMs).toFixed(0)}% of one core)`,
+          `  server CPU: ${cpuMs.toFixed(0)} ms in ${(loadMs / 1000).toFixed(0)} s (${(cpuMs / all.length).toFixed(2)} ms per request, ${((100 * cpuMs) / loadMs).toFixed(0)}% of one core)`,
         );
       for (const [m, v] of Object.entries(byMethod))
         opts.log(`    ${m.padEnd(18)} n ${String(v.n).padStart(5)}  p50 ${v.p50}  p95 ${v.p95}  p99 ${v.p99}  max ${v.max} ms`);
       for (const e of errors.slice(0, 5)) opts.log(`    error: ${e}`);
+      const worst = slowest.sort((a, b) => b.ms - a.ms).slice(0, 8);
+      opts.log(
+        `    slowest, by when they were asked (s into the load): ${worst.map((w) => `${(w.at / 1000).toFixed(1)} s ${w.method} ${w.ms.toFixed(0)} ms`).join('; ')}`,
+      );
       return {
         p99: round(s.p99),
         errors: errors.length,
@@ -278,7 +296,7 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         cpuMsPerRequest: cpuMs !== null ? round(cpuMs / all.length) : null,
         detail: {
           clients: 50,
-          seconds: durationMs / 1000,
+          seconds: round(loadMs / 1000, 0),
           requests: all.length,
           dispensing_posts: posts,
           think_ms: '200–1000',
@@ -360,7 +378,7 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         req.on('error', reject);
         fs.createReadStream(file).on('error', reject).pipe(req);
       });
-    /** The load while `work` runs, started 2 s into it: the load's figures and how long the work took. */
+    /** The load from 2 s before `work` starts until 2 s after it ends (30 s at least): its figures and how long the work took. */
     const loadDuring = async (seed: number, work: () => Promise<unknown>) => {
       let workMs = 0;
       let failure: string | null = null;
@@ -369,8 +387,7 @@ export async function runServerBench(workDir: string, _params: HubParams, opts: 
         await work().catch((err: Error) => (failure = err.message));
         workMs = Date.now() - t0;
       });
-      const load = await driveLoad(seed);
-      await background;
+      const load = await driveLoad(seed, background);
       return { load, workMs, failure };
     };
 
