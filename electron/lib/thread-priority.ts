@@ -1,7 +1,9 @@
 import os from 'node:os';
 
-/** The nice value of background threads: a thread at 0 gets about ten times their share of a core it wants too. */
-const BACKGROUND_NICE = 10;
+/** How much nicer than the process background threads are: ten steps give the request thread ~10× their share. */
+const BACKGROUND_NICE_STEPS = 10;
+/** The nicest value Linux has. */
+const NICEST = 19;
 
 /**
  * Lowers the calling worker thread's CPU priority, so that on a busy machine the thread that answers the villages
@@ -12,7 +14,8 @@ const BACKGROUND_NICE = 10;
 export function yieldCpuToRequests(): void {
   if (process.platform !== 'linux') return;
   try {
-    os.setPriority(0, BACKGROUND_NICE);
+    // Relative to the thread's own (the process's, when started under `nice`): always below the request thread.
+    os.setPriority(0, Math.min(NICEST, os.getPriority(0) + BACKGROUND_NICE_STEPS));
   } catch {
     // not allowed here: run at the normal priority
   }

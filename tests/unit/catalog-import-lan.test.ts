@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql, type ReadDb } from '../../electron/db/database';
-import { commitImport, NAMES_PER_TRANSACTION, parseCatalogWorkbook } from '../../electron/domain/catalog/import';
+import { commitImport, indexNamesAhead, NAMES_PER_TRANSACTION, parseCatalogWorkbook } from '../../electron/domain/catalog/import';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { createTestHub, type TestHub } from '../helpers/runtime';
 
@@ -55,6 +55,31 @@ describe('catalog import during LAN use', () => {
     }
     expect(count(a.runtime.app.db, 'drugs')).toBeGreaterThan(600);
     expect(catalogState(a.runtime.app.db)).toEqual(catalogState(b.runtime.app.db));
+  }, 120_000);
+
+  it('keeps the evaluation made ahead of the transaction only while the catalog it read is unchanged', async () => {
+    const [h, fresh] = [await hub(), await hub()];
+    let db = h.runtime.app.db;
+    const at = h.clock.now().toISOString();
+    const file = await catalogFile(300, 6);
+
+    // Unchanged: the transaction writes what was found ahead and does not evaluate again. Probed with another
+    // file's evaluation (never done by the app): its drugs are the ones written.
+    const other = await catalogFile(200, 7);
+    const { evaluation: otherAhead } = await indexNamesAhead(db, other.wb, other.mapping, 'all');
+    const probe = db.transaction(() => commitImport(db, file.wb, file.mapping, 'all', at, undefined, otherAhead))();
+    expect(probe.created).toBe(200);
+    expect(count(db, 'drugs')).toBe(200);
+
+    // Changed in between (on a hub of its own): the same file's drugs written meanwhile (by another import, by hand).
+    // Evaluated again, its rows are no longer new; kept, they would have been inserted a second time.
+    db = fresh.runtime.app.db;
+    const { evaluation } = await indexNamesAhead(db, file.wb, file.mapping, 'all');
+    expect(evaluation.outcomes.filter((o) => o.action === 'new')).toHaveLength(300);
+    db.transaction(() => commitImport(db, file.wb, file.mapping, 'all', at))();
+    const again = db.transaction(() => commitImport(db, file.wb, file.mapping, 'all', at, undefined, evaluation))();
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 300 });
+    expect(count(db, 'drugs')).toBe(300);
   }, 120_000);
 
   it('answers other requests while the import is under way: its names indexed, its drugs not yet there', async () => {

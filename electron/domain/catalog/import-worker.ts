@@ -61,12 +61,20 @@ async function run(job: CatalogImportJob): Promise<unknown> {
   try {
     progress({ phase: 'indexing', done: 0, total: 0 });
     // The names first, in short transactions (the gate opens between them), then the drugs in one.
-    await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write));
+    const ahead = await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write));
     const now = new Date(job.nowMs);
     return await gated(() =>
       db
         .transaction(() => {
-          const result = commitImport(db, wb, job.mapping, job.mode, now.toISOString(), (done, total) => progress({ phase: 'writing', done, total }));
+          const result = commitImport(
+            db,
+            wb,
+            job.mapping,
+            job.mode,
+            now.toISOString(),
+            (done, total) => progress({ phase: 'writing', done, total }),
+            ahead.evaluation,
+          );
           recordAudit(db, {
             ...job.audit,
             now,

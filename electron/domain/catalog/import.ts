@@ -12,7 +12,7 @@ import { Workbook } from '../../lib/sheets/model';
 import { readWorkbookData } from '../../lib/sheets/read';
 import { limitsWith } from '../../lib/sheets/limits';
 import { isSheetFileRefused } from '../../lib/sheets/errors';
-import { changedKeys, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
+import { changedKeys, DRUG_RECORD_KEYS, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
 import { ensureSearchName, knownSearchNames } from './searchIndex';
 import type { ReceivedFile } from '../uploaded-file';
 import {
@@ -190,21 +190,46 @@ function loadLookups(db: ReadDb): Lookups {
 }
 
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
-export function evaluateRows(db: ReadDb, file: ResolvedFile): Outcome[] {
-  const { rows, evaluate, outcomes } = rowEvaluator(db, file);
+export function evaluateRows(db: ReadDb, file: ResolvedFile, lookups?: Lookups): Outcome[] {
+  const { rows, evaluate, outcomes } = rowEvaluator(db, file, lookups);
   for (const [t, row] of rows()) evaluate(t, row);
   return outcomes;
 }
 
-/** The same, a few hundred rows per turn of the event loop (the outcomes only guide work done ahead of a commit). */
-async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile): Promise<Outcome[]> {
-  const { rows, evaluate, outcomes } = rowEvaluator(db, file);
+/**
+ * The rows of a file as evaluated ahead of its commit, with what the evaluation read: the catalog and suppliers it
+ * looked rows up in, and whether any row asked the ledger (a pack size change of a drug in use).
+ */
+export interface AheadEvaluation {
+  outcomes: Outcome[];
+  lookups: Lookups;
+  askedLedger: boolean;
+}
+
+/** The same, a few hundred rows per turn of the event loop, ahead of a commit. */
+async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile): Promise<AheadEvaluation> {
+  const evaluator = rowEvaluator(db, file);
   let i = 0;
-  for (const [t, row] of rows()) {
-    evaluate(t, row);
+  for (const [t, row] of evaluator.rows()) {
+    evaluator.evaluate(t, row);
     if (++i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  return outcomes;
+  return { outcomes: evaluator.outcomes, lookups: evaluator.lookups, askedLedger: evaluator.askedLedger() };
+}
+
+/** Same drugs (by code, id and every field) and same suppliers (by name and credit code, id, state). */
+function sameLookups(a: Lookups, b: Lookups): boolean {
+  if (a.existing.size !== b.existing.size || a.suppliers.size !== b.suppliers.size) return false;
+  for (const [code, x] of a.existing) {
+    const y = b.existing.get(code);
+    if (!y || y.id !== x.id) return false;
+    for (const key of DRUG_RECORD_KEYS) if (x.record[key] !== y.record[key]) return false;
+  }
+  for (const [key, x] of a.suppliers) {
+    const y = b.suppliers.get(key);
+    if (!y || y.id !== x.id || y.active !== x.active || y.name !== x.name) return false;
+  }
+  return true;
 }
 
 const ROWS_PER_TURN = 500;
@@ -216,8 +241,9 @@ const shown = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : 
 /** A reason that quotes the value: the parsers' own do; the code checks' do not. */
 const quoting = (raw: string, reason: string) => (reason.includes('“') || raw === '' ? reason : `“${shown(raw)}”：${reason}`);
 
-function rowEvaluator(db: ReadDb, file: ResolvedFile) {
-  const { existing, suppliers } = loadLookups(db);
+function rowEvaluator(db: ReadDb, file: ResolvedFile, lookups: Lookups = loadLookups(db)) {
+  const { existing, suppliers } = lookups;
+  let askedLedger = false;
   const seen = new Map<string, { sheet: string; row: number }>();
   const outcomes: Outcome[] = [];
 
@@ -434,7 +460,9 @@ function rowEvaluator(db: ReadDb, file: ResolvedFile) {
       else if (!before && t.columns[f] === undefined) problem(f, `新增药品必须有${COLUMN_BY_FIELD[f].label}（没有对应的列）`);
     }
     for (const p of drugRuleProblems(rec)) problem(p.path as ImportField, p.message);
-    if (found && before && issues.length === 0 && (before.packSize !== rec.packSize || before.baseUnit !== rec.baseUnit) && drugInUse(db, found.id)) {
+    const unitsChange = found && before && issues.length === 0 && (before.packSize !== rec.packSize || before.baseUnit !== rec.baseUnit);
+    if (unitsChange) askedLedger = true;
+    if (found && before && unitsChange && drugInUse(db, found.id)) {
       problem(before.packSize !== rec.packSize ? 'packSize' : 'baseUnit', '该药品已有请领、采购或入库记录，不能修改包装数量或最小单位');
     }
 
@@ -454,7 +482,7 @@ function rowEvaluator(db: ReadDb, file: ResolvedFile) {
       outcomes.push({ taken: t, row, action: 'new', record: rec, existingId: null, changes: [], issues, warnings });
     }
   };
-  return { rows, evaluate, outcomes };
+  return { rows, evaluate, outcomes, lookups, askedLedger: () => askedLedger };
 }
 
 /** Fields read as numbers (a number cell stays a number for their parsers). */
@@ -625,10 +653,11 @@ export async function indexNamesAhead(
   given: ImportMapping,
   mode: 'all' | 'cleanRowsOnly',
   writeChunk: ChunkWriter = writeInItsOwnTurn,
-): Promise<number> {
-  const outcomes = await evaluateRowsYielding(db, resolveFile(wb, given));
+): Promise<{ indexed: number; evaluation: AheadEvaluation }> {
+  const evaluation = await evaluateRowsYielding(db, resolveFile(wb, given));
+  const { outcomes } = evaluation;
   // A file refused as a whole changes nothing, its names included (commitImport refuses it again, in its transaction).
-  if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return 0;
+  if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return { indexed: 0, evaluation };
   const known = knownSearchNames(db);
   const names = new Set<string>();
   // The rows commitImport writes (new and updated drugs), whose names it would index itself.
@@ -647,7 +676,7 @@ export async function indexNamesAhead(
         .immediate(),
     );
   }
-  return list.length;
+  return { indexed: list.length, evaluation };
 }
 
 /** How each short write ahead of an import runs: on a worker, it first takes the hub's write gate. */
@@ -658,7 +687,13 @@ const writeInItsOwnTurn: ChunkWriter = async (write) => {
   await new Promise((resolve) => setImmediate(resolve));
 };
 
-/** Writes the import. Must run inside the method's write transaction (all or nothing). */
+/**
+ * Writes the import. Must run inside the method's write transaction (all or nothing). The rows are evaluated again
+ * here, against the catalog as the transaction sees it, unless `ahead` (the same file and mapping, evaluated before
+ * the transaction began) read exactly the drugs and suppliers the transaction sees and asked the ledger nothing:
+ * its outcomes are then what evaluating again would give, and the transaction, which holds every other write of
+ * the hub, is seconds shorter (150,000 rows: 2.8 s of 6.8).
+ */
 export function commitImport(
   db: WriteDb,
   wb: ParsedWorkbook,
@@ -666,8 +701,10 @@ export function commitImport(
   mode: 'all' | 'cleanRowsOnly',
   at: string,
   onWritten?: (done: number, total: number) => void,
+  ahead?: AheadEvaluation,
 ): CommitResult {
-  const outcomes = evaluateRows(db, resolveFile(wb, given));
+  const lookups = loadLookups(db);
+  const outcomes = ahead && !ahead.askedLedger && sameLookups(ahead.lookups, lookups) ? ahead.outcomes : evaluateRows(db, resolveFile(wb, given), lookups);
   const n = countOf(outcomes);
   if (outcomes.length === 0) throw new AppError('VALIDATION', '文件中没有药品数据（表头下面没有任何行）');
   if (n.error > 0 && mode === 'all') {
