@@ -5,7 +5,6 @@
  * file that the administrator uploads (the USB path); the dashboard shows it; a county viewer sees only its county;
  * a box sold at two hubs opens to both hubs' rows.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from '@playwright/test';
@@ -16,6 +15,7 @@ import { plantSale } from '../../central/server/plant';
 import { encodePackage } from '../../electron/domain/prefecture/seal';
 import { sendPackage } from '../../electron/domain/prefecture/send';
 import { cloneFor, makeIdentity, sealFor, templatePackages } from '../helpers/central';
+import { spawnCentralServer, type CentralProcess } from '../helpers/central-process';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { E2E_CLOCK, login, screenshot, startServer, test, type ServerHandle } from './fixtures';
 
@@ -25,31 +25,8 @@ const DUPLICATE = '86909999999999990001';
 
 let cluster: PgCluster;
 let pool: Pool;
-let central: { url: string; child: ChildProcess };
+let central: CentralProcess;
 let hub: ServerHandle;
-
-async function startCentral(pgUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/central/server.cjs'), '--pg', pgUrl, '--port', '0', '--clock', E2E_CLOCK], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`central did not start:\n${output}`)), 60_000);
-    const onData = (c: Buffer) => {
-      output += c.toString();
-      const m = /prefecture server: (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`central exited with ${code}:\n${output}`)));
-  });
-  return { url, child };
-}
 
 /** Calls the hub's API as its administrator (the same methods its 上报地市 page uses). */
 async function hubCall(method: string, input: unknown, cookie?: string): Promise<{ body: any; cookie?: string }> {
@@ -81,7 +58,7 @@ test.beforeAll(async () => {
     { username: 'fugou', displayName: '扶沟县医保局', role: 'county_viewer', countyCode: '411621', password: PASSWORD, mustChange: false },
     at,
   );
-  central = await startCentral(cluster.url);
+  central = await spawnCentralServer(root, cluster.url, ['--clock', E2E_CLOCK]);
   hub = await startServer({ demo: true, clock: E2E_CLOCK });
 
   // Two more hubs, one per county, already reporting: each sold the same box in March.

@@ -3,11 +3,10 @@
  * throwaway PostgreSQL cluster, with the bench hub's county and key registered. Its own process, so that taking in
  * a package (parsing, checking, loading) never runs on the thread that measures the villages' latencies.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { appRoot } from '../../paths';
 import { centralMigrationsDir, createPool, migrateCentral } from '../../../central/server/db';
 import { addCounty, registerHub } from '../../../central/server/hubs';
+import { spawnCentralServer } from '../../../tests/helpers/central-process';
 import { startPgCluster } from '../../../tests/helpers/pg-cluster';
 
 export const BENCH_COUNTY = { code: '411621', name: '扶沟县' };
@@ -29,24 +28,7 @@ export async function startBenchPrefecture(): Promise<BenchPrefecture> {
   try {
     await migrateCentral(pool, centralMigrationsDir(appRoot()));
     await addCounty(pool, BENCH_COUNTY.code, BENCH_COUNTY.name);
-    const child = spawn(process.execPath, [path.join(appRoot(), 'dist', 'central', 'server.cjs'), '--pg', cluster.url, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the prefecture server did not start:\n${output}`)), 60_000);
-      const onData = (c: Buffer) => {
-        output += c.toString();
-        const m = /prefecture server: (http:\/\/\S+)/.exec(output);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`the prefecture server exited with ${code}:\n${output}`)));
-    });
+    const { url, child } = await spawnCentralServer(appRoot(), cluster.url);
     return {
       url,
       register: async (code, name, publicKeyBase64) => {
