@@ -9,7 +9,8 @@ import type { CallAudit, Caller, HandlerContext, ReadContext, SessionSink } from
 import { handlers } from './handlers';
 import { admitRefusalRow, recordAudit, redact, type AuditEntry } from '../domain/audit/record';
 import { InternalFault, logFault, noteSlowCall } from './faults';
-import { isLongRead, runLongRead } from './long-reads';
+import { isLongRead, runLongRead, type LongReadMethod } from './long-reads';
+import type { WorkerReadName } from '../domain/worker-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
@@ -113,6 +114,11 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
     if (!parsed.success) throw validationError(parsed.error);
     input = parsed.data;
 
+    /** A long read or a worker read on the long-read worker, as this call's user at this call's instant. */
+    const onWorker = (read: LongReadMethod | WorkerReadName, readInput: unknown) => {
+      const here: ReadContext = { db: app.readDb, now, today: chinaDate(now), user: ctx.user, optionalUser: user };
+      return app.longReads.run(read, readInput, now, ctx.user, () => runLongRead(read, here, readInput));
+    };
     // Either handle, by the method's `write` flag; each handler's own type says which one it gets.
     const ctx: HandlerContext = {
       hub: app,
@@ -131,14 +137,10 @@ export async function dispatch(runtime: Runtime, name: string, rawInput: unknown
       audit: {},
       longRead: (method, longInput) => {
         if (!isLongRead(method)) throw new InternalFault(`${method}: not a long read`);
-        const here: ReadContext = { db: app.readDb, now, today: chinaDate(now), user: ctx.user, optionalUser: user };
         // as never: the long read answers with its method's output, which the worker's handler produced.
-        return app.longReads.run(method, longInput, now, ctx.user, () => runLongRead(method, here, longInput)) as never;
+        return onWorker(method, longInput) as never;
       },
-      workerRead: (read, readInput) => {
-        const here: ReadContext = { db: app.readDb, now, today: chinaDate(now), user: ctx.user, optionalUser: user };
-        return app.longReads.run(read, readInput, now, ctx.user, () => runLongRead(read, here, readInput)) as never;
-      },
+      workerRead: (read, readInput) => onWorker(read, readInput) as never,
     };
 
     const handler = handlers[name as MethodName] as

@@ -12,7 +12,7 @@ import { Workbook } from '../../lib/sheets/model';
 import { readWorkbookData } from '../../lib/sheets/read';
 import { limitsWith } from '../../lib/sheets/limits';
 import { isSheetFileRefused } from '../../lib/sheets/errors';
-import { changedKeys, DRUG_RECORD_KEYS, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
+import { changedKeys, DRUG_RECORD_SELECT, drugInUse, insertDrug, toRecord, updateDrug, type DrugRecord } from './drugs';
 import { ensureSearchName, knownSearchNames } from './searchIndex';
 import type { ReceivedFile } from '../uploaded-file';
 import {
@@ -223,7 +223,7 @@ function sameLookups(a: Lookups, b: Lookups): boolean {
   for (const [code, x] of a.existing) {
     const y = b.existing.get(code);
     if (!y || y.id !== x.id) return false;
-    for (const key of DRUG_RECORD_KEYS) if (x.record[key] !== y.record[key]) return false;
+    if (changedKeys(x.record, y.record).length > 0) return false;
   }
   for (const [key, x] of a.suppliers) {
     const y = b.suppliers.get(key);
