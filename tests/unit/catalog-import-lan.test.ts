@@ -1,12 +1,13 @@
 /**
  * A large catalog import does not hold the server: on its worker thread (catalog/off-thread.ts) its names are
- * indexed ahead in short transactions (indexNamesAhead), the drugs then appear in the import's one transaction.
+ * indexed ahead in short transactions (indexNamesAhead), its drugs staged on the worker's connection (stageAhead), and
+ * they then appear in the import's one transaction, written there in two statements.
  * The result is exactly what the one-transaction import wrote, and requests made meanwhile are answered
  * while the import is still under way (order of events, never timings).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sql, type ReadDb } from '../../electron/db/database';
-import { commitImport, indexNamesAhead, NAMES_PER_TRANSACTION, parseCatalogWorkbook } from '../../electron/domain/catalog/import';
+import { openDatabase, sql, type ReadDb } from '../../electron/db/database';
+import { commitImport, indexNamesAhead, NAMES_PER_TRANSACTION, parseCatalogWorkbook, stageAhead } from '../../electron/domain/catalog/import';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { createTestHub, type TestHub } from '../helpers/runtime';
 
@@ -80,6 +81,65 @@ describe('catalog import during LAN use', () => {
     const again = db.transaction(() => commitImport(db, file.wb, file.mapping, 'all', at, undefined, evaluation))();
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 300 });
     expect(count(db, 'drugs')).toBe(300);
+  }, 120_000);
+
+  it('stages its drugs while another connection holds the hub for writing, and writes them as row by row would', async () => {
+    const [h, rowByRow] = [await hub(), await hub()];
+    const at = h.clock.now().toISOString();
+    const first = await catalogFile(400, 8);
+    const second = await catalogFile(700, 9); // the same codes changed, and new ones
+    for (const { wb, mapping } of [first, second]) {
+      const importer = openDatabase(h.runtime.app.dbFile);
+      importer.pragma('busy_timeout = 0');
+      try {
+        const { evaluation } = await indexNamesAhead(importer, wb, mapping, 'all');
+        // The server's connection writes meanwhile: staging does not wait for it (busy_timeout 0 would throw).
+        const server = h.runtime.app.db;
+        server.exec('BEGIN IMMEDIATE');
+        const ahead = (() => {
+          try {
+            return stageAhead(importer, evaluation, 'all');
+          } finally {
+            server.exec('ROLLBACK');
+          }
+        })();
+        expect(ahead.staged).toBe(true);
+        const staged = importer.transaction(() => commitImport(importer, wb, mapping, 'all', at, undefined, ahead)).immediate();
+        const db = rowByRow.runtime.app.db;
+        expect(staged).toEqual(db.transaction(() => commitImport(db, wb, mapping, 'all', at))());
+      } finally {
+        importer.close();
+      }
+    }
+    expect(count(h.runtime.app.db, 'drugs')).toBeGreaterThan(700);
+    // Same drugs with the same ids (new ones in file order), same search index.
+    const withIds = (db: ReadDb) => sql(db, 'SELECT * FROM drugs ORDER BY id').all();
+    expect(withIds(h.runtime.app.db)).toEqual(withIds(rowByRow.runtime.app.db));
+    expect(catalogState(h.runtime.app.db)).toEqual(catalogState(rowByRow.runtime.app.db));
+  }, 120_000);
+
+  it('refuses a staged file with one GTIN on two drugs, as row by row does, and writes nothing', async () => {
+    const [h, rowByRow] = [await hub(), await hub()];
+    const at = h.clock.now().toISOString();
+    // The evaluation checks each GTIN, not that two rows share one: the drugs' unique index does, as they are written.
+    const rows = generateCatalogRows(50, 10);
+    rows[7] = { ...rows[7], gtin: '06901234567892' };
+    rows[30] = { ...rows[30], gtin: '06901234567892' };
+    const data = await catalogRowsWorkbook(rows);
+    const wb = await parseCatalogWorkbook({ filename: 'gtin.xlsx', bytes: data });
+    const importer = openDatabase(h.runtime.app.dbFile);
+    try {
+      const ahead = stageAhead(importer, (await indexNamesAhead(importer, wb, wb.suggested, 'all')).evaluation, 'all');
+      expect(ahead.staged).toBe(true);
+      const staged = () => importer.transaction(() => commitImport(importer, wb, wb.suggested, 'all', at, undefined, ahead)).immediate();
+      const db = rowByRow.runtime.app.db;
+      const oneByOne = () => db.transaction(() => commitImport(db, wb, wb.suggested, 'all', at))();
+      expect(oneByOne).toThrow(expect.objectContaining({ code: 'DUPLICATE', message: expect.stringContaining('商品条码 06901234567892 已属于') }));
+      expect(staged).toThrow(expect.objectContaining({ code: 'DUPLICATE', message: expect.stringContaining('商品条码 06901234567892 已属于') }));
+      expect([count(importer, 'drugs'), count(db, 'drugs')]).toEqual([0, 0]);
+    } finally {
+      importer.close();
+    }
   }, 120_000);
 
   it('answers other requests while the import is under way: its names indexed, its drugs not yet there', async () => {

@@ -63,7 +63,7 @@ export const DRUG_RECORD_KEYS = [
 ] as const satisfies readonly (keyof DrugRecord)[];
 
 /** Columns in DRUG_RECORD_KEYS order. */
-const COLUMNS = [
+export const DRUG_COLUMNS = [
   'nhsa_code',
   'generic_name',
   'trade_name',
@@ -93,14 +93,14 @@ const COLUMNS = [
 ];
 
 /** The record's values in column order, booleans as 0/1. */
-function values(r: DrugRecord): unknown[] {
+export function drugValues(r: DrugRecord): unknown[] {
   return DRUG_RECORD_KEYS.map((k) => {
     const v = r[k];
     return typeof v === 'boolean' ? (v ? 1 : 0) : v;
   });
 }
 
-export const DRUG_RECORD_SELECT = `SELECT d.id, ${COLUMNS.map((c, i) => `d.${c} AS ${DRUG_RECORD_KEYS[i]}`).join(', ')}`;
+export const DRUG_RECORD_SELECT = `SELECT d.id, ${DRUG_COLUMNS.map((c, i) => `d.${c} AS ${DRUG_RECORD_KEYS[i]}`).join(', ')}`;
 
 const BOOL_KEYS = ['essential', 'vbp', 'rx', 'zeroMarkup', 'active'] as const;
 
@@ -192,8 +192,8 @@ export function insertDrug(db: WriteDb, r: DrugRecord, at: string, knownNames?: 
   assertGtinFree(db, r.gtin, null);
   const { lastInsertRowid } = sql(
     db,
-    `INSERT INTO drugs (${COLUMNS.join(', ')}, created_at, updated_at) VALUES (${COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
-  ).run(...values(r), at, at);
+    `INSERT INTO drugs (${DRUG_COLUMNS.join(', ')}, created_at, updated_at) VALUES (${DRUG_COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
+  ).run(...drugValues(r), at, at);
   ensureSearchName(db, r.genericName, knownNames);
   ensureSearchName(db, r.tradeName, knownNames);
   return Number(lastInsertRowid);
@@ -201,7 +201,7 @@ export function insertDrug(db: WriteDb, r: DrugRecord, at: string, knownNames?: 
 
 export function updateDrug(db: WriteDb, id: number, r: DrugRecord, at: string, knownNames?: Set<string>): void {
   assertGtinFree(db, r.gtin, id);
-  sql(db, `UPDATE drugs SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...values(r), at, id);
+  sql(db, `UPDATE drugs SET ${DRUG_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...drugValues(r), at, id);
   ensureSearchName(db, r.genericName, knownNames);
   ensureSearchName(db, r.tradeName, knownNames);
 }
