@@ -50,6 +50,18 @@ export function openDatabase(file: string, opts: OpenOptions = {}): WriteDb {
 }
 
 /**
+ * The writer connection of a worker thread (a catalog import, the month facts) to the live file. It never
+ * checkpoints: SQLite's default would copy the whole log into the database file inside whichever of its commits
+ * crosses 1000 pages, with the hub's write gate still held for it (150,000 drugs: ~80 MB of log). The hub's
+ * checkpoint worker does that (wal-checkpoints.ts), as it does for the server's own writer.
+ */
+export function openWorkerWriter(file: string): WriteDb {
+  const db = openDatabase(file);
+  db.pragma('wal_autocheckpoint = 0');
+  return db;
+}
+
+/**
  * Runs `read` (which may await) inside one read transaction of `db`, a connection of its own (a worker's): every
  * statement sees the database as of the first one, whatever the server's thread commits meanwhile. Without it each
  * statement is its own snapshot, and a check that compares two reads (the month's totals carried forward against

@@ -1,11 +1,13 @@
 /**
  * The hub's writer never checkpoints its write-ahead log inside a commit (seconds on a busy disk, on the
- * thread that answers the villages); a worker thread does, in the background.
+ * thread that answers the villages), nor does a worker thread's writer (with the hub's write gate held for it);
+ * the checkpoint worker does, in the background.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { createClinic, createTestHub, scratchDirs, type TestHub } from '../helpers/runtime';
 
 let hub: TestHub;
@@ -46,3 +48,29 @@ it('moves committed pages into the database file on a worker thread; the writer 
   probe.close();
   expect(state.log).toBe(state.checkpointed);
 });
+
+it("leaves the log to the checkpoint worker when a worker thread writes: a catalog import's commits never checkpoint", async () => {
+  const app = hub.runtime.openApp!;
+  await hub.runtime.checkpoints!.tick();
+  // The timer stopped: whatever reaches the main file from now on, a commit of the import copied there itself.
+  await hub.runtime.checkpoints!.stop();
+  const data = await catalogRowsWorkbook(generateCatalogRows(3000, 21));
+  const file = { filename: '目录.xlsx', base64: data.toString('base64') };
+  const { mapping } = await hub.admin.call('catalog.importPreview', { file });
+  await hub.admin.call('catalog.importCommit', { file, mapping, mode: 'all' });
+
+  // Well past the 1000 pages at which SQLite's default has the committing connection checkpoint...
+  const pageSize = app.db.pragma('page_size', { simple: true }) as number;
+  expect(fs.statSync(`${hub.runtime.dbFile}-wal`).size).toBeGreaterThan(1500 * pageSize);
+  // ...and still all in the log: the import's worker (its names' short commits, its drugs' one) copied none of it.
+  const copy = path.join(scratchDir('santong-main-file-'), 'main-only.sqlite');
+  fs.copyFileSync(hub.runtime.dbFile, copy);
+  const mainOnly = new Database(copy, { readonly: true });
+  try {
+    expect(mainOnly.prepare('SELECT count(*) FROM drugs').pluck().get()).toBe(0);
+    expect(mainOnly.prepare('SELECT count(*) FROM search_names').pluck().get()).toBe(0);
+  } finally {
+    mainOnly.close();
+  }
+  expect(app.db.prepare('SELECT count(*) FROM drugs').pluck().get()).toBe(3000);
+}, 120_000);

@@ -2,7 +2,7 @@
 // workbook and previews or commits it on a connection of its own, so the server's thread keeps answering.
 import { parentPort, workerData } from 'node:worker_threads';
 import { yieldCpuToRequests } from '../../lib/thread-priority';
-import { openDatabase, type WriteDb } from '../../db/database';
+import { openDatabase, openWorkerWriter, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
 import { WorkbookReceiver } from '../../lib/sheets/crossing';
@@ -57,7 +57,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
   }
   progress({ phase: 'reading', done: 0, total: 0 });
   const wb = await workbookOf(job);
-  const db: WriteDb = openDatabase(job.dbFile);
+  const db: WriteDb = openWorkerWriter(job.dbFile);
   // The import's transaction dirties ~80 MB of pages at 150,000 drugs (rows and eight indexes): with the usual
   // 32 MB cache SQLite spills and rereads them mid-transaction, and the transaction that holds the hub's writes
   // takes 2.5× as long. The pages are taken only as the import dirties them, and given back when it closes.

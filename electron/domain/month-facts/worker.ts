@@ -2,7 +2,7 @@
 // of months a close has just closed, on a connection of its own, and stores them in one short write.
 import { parentPort, workerData } from 'node:worker_threads';
 import { yieldCpuToRequests } from '../../lib/thread-priority';
-import { openDatabase } from '../../db/database';
+import { openWorkerWriter } from '../../db/database';
 import { chinaDate } from '../../../shared/dates';
 import type { MonthFactsJob, MonthFactsReply } from './background';
 import { monthsLackingFacts, storeComputedFacts } from './compute';
@@ -11,7 +11,7 @@ import { monthsLackingFacts, storeComputedFacts } from './compute';
 yieldCpuToRequests();
 
 async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
-  const db = openDatabase(job.dbFile);
+  const db = openWorkerWriter(job.dbFile);
   try {
     const now = new Date(job.nowMs);
     // as never: the facts are computed by no user; nothing under storeComputedFacts reads ctx.user.
