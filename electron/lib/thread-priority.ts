@@ -14,9 +14,31 @@ const NICEST = 19;
 export function yieldCpuToRequests(): void {
   if (process.platform !== 'linux') return;
   try {
+    const own = os.getPriority(0);
     // Relative to the thread's own (the process's, when started under `nice`): always below the request thread.
-    os.setPriority(0, Math.min(NICEST, os.getPriority(0) + BACKGROUND_NICE_STEPS));
+    os.setPriority(0, Math.min(NICEST, own + BACKGROUND_NICE_STEPS));
+    priorityBefore = own;
   } catch {
     // not allowed here: run at the normal priority
+  }
+}
+
+/** The calling thread's nice value before yieldCpuToRequests, or null when it did not change it. */
+let priorityBefore: number | null = null;
+
+/**
+ * Gives the calling thread its priority back before it holds what the request thread waits for (the hub's write
+ * gate): a thread ten steps nicer, holding the gate on two busy cores, ran its last transaction three times slower
+ * than its CPU time, and every village posting waited that long. Linux lets a thread lower its nice value again only
+ * with CAP_SYS_NICE (or RLIMIT_NICE); without it the thread stays where it is. Returns whether it is back.
+ */
+export function resumeNormalPriority(): boolean {
+  if (priorityBefore === null) return true;
+  try {
+    os.setPriority(0, priorityBefore);
+    priorityBefore = null;
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 // Worker-thread entry (bundled as dist/electron/catalog-import-worker.cjs, see off-thread.ts): reads a catalog
 // workbook and previews or commits it on a connection of its own, so the server's thread keeps answering.
 import { parentPort, workerData } from 'node:worker_threads';
-import { yieldCpuToRequests } from '../../lib/thread-priority';
+import { resumeNormalPriority, yieldCpuToRequests } from '../../lib/thread-priority';
 import { openDatabase, openWorkerWriter, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
@@ -69,6 +69,8 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     const { evaluation } = await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write));
     const ahead = stageAhead(db, evaluation, job.mode);
     const now = new Date(job.nowMs);
+    // The last transaction holds every write of the hub: it runs at the request thread's priority, not below it.
+    resumeNormalPriority();
     return await gated(() =>
       db
         .transaction(() => {
