@@ -83,6 +83,42 @@ describe('catalog import during LAN use', () => {
     expect(count(db, 'drugs')).toBe(300);
   }, 120_000);
 
+  it('keeps the evaluation of a pack change while the ledger answers as it did: in use or not', async () => {
+    const [kept, changedMeanwhile] = [await hub(), await hub()];
+    const rows = generateCatalogRows(40, 11);
+    const original = await parseCatalogWorkbook({ filename: 'a.xlsx', bytes: await catalogRowsWorkbook(rows) });
+    const repacked = await parseCatalogWorkbook({
+      filename: 'b.xlsx',
+      bytes: await catalogRowsWorkbook(rows.map((r, i) => (i === 5 ? { ...r, packSize: r.packSize + 6 } : r))),
+    });
+    for (const h of [kept, changedMeanwhile]) {
+      const db = h.runtime.app.db;
+      db.transaction(() => commitImport(db, original, original.suggested, 'all', h.clock.now().toISOString()))();
+    }
+    const idOf = (db: ReadDb) => sql(db, 'SELECT id FROM drugs WHERE nhsa_code = ?').pluck().get(rows[5].nhsaCode) as number;
+    const packOf = (db: ReadDb) => sql(db, 'SELECT pack_size FROM drugs WHERE nhsa_code = ?').pluck().get(rows[5].nhsaCode);
+
+    // Not in use, then and now: kept. Probed as above, with the repacked file's evaluation for the original file.
+    let db = kept.runtime.app.db;
+    const { evaluation } = await indexNamesAhead(db, repacked, repacked.suggested, 'all');
+    expect(evaluation.ledgerAnswers).toEqual(new Map([[idOf(db), false]]));
+    const probe = db.transaction(() => commitImport(db, original, original.suggested, 'all', kept.clock.now().toISOString(), undefined, evaluation))();
+    expect(probe).toMatchObject({ updated: 1, unchanged: 39 });
+    expect(packOf(db)).toBe(rows[5].packSize + 6);
+
+    // Received meanwhile (a lot of it now exists): evaluated again, and the pack change is refused.
+    db = changedMeanwhile.runtime.app.db;
+    const ahead = (await indexNamesAhead(db, repacked, repacked.suggested, 'all')).evaluation;
+    db.prepare("INSERT INTO lots (drug_id, batch_no, expiry_date, unit_cost, created_at) VALUES (?, 'B1', '2028-01-01', 135000, ?)").run(
+      idOf(db),
+      changedMeanwhile.clock.now().toISOString(),
+    );
+    expect(() =>
+      db.transaction(() => commitImport(db, repacked, repacked.suggested, 'all', changedMeanwhile.clock.now().toISOString(), undefined, ahead))(),
+    ).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(packOf(db)).toBe(rows[5].packSize);
+  }, 120_000);
+
   it('stages its drugs while another connection holds the hub for writing, and writes them as row by row would', async () => {
     const [h, rowByRow] = [await hub(), await hub()];
     const at = h.clock.now().toISOString();
