@@ -5,6 +5,9 @@ const BACKGROUND_NICE_STEPS = 10;
 /** The nicest value Linux has. */
 const NICEST = 19;
 
+/** The calling thread's nice value before yieldCpuToRequests, or null when it did not change it. */
+let priorityBefore: number | null = null;
+
 /**
  * Lowers the calling worker thread's CPU priority, so that on a busy machine the thread that answers the villages
  * wins the core. Linux keeps nice values per thread (setpriority for "process 0" names the calling thread), so only
@@ -23,22 +26,18 @@ export function yieldCpuToRequests(): void {
   }
 }
 
-/** The calling thread's nice value before yieldCpuToRequests, or null when it did not change it. */
-let priorityBefore: number | null = null;
-
 /**
  * Gives the calling thread its priority back before it holds what the request thread waits for (the hub's write
  * gate): a thread ten steps nicer, holding the gate on two busy cores, ran its last transaction three times slower
  * than its CPU time, and every village posting waited that long. Linux lets a thread lower its nice value again only
- * with CAP_SYS_NICE (or RLIMIT_NICE); without it the thread stays where it is. Returns whether it is back.
+ * with CAP_SYS_NICE (or RLIMIT_NICE); without it the thread stays where it is.
  */
-export function resumeNormalPriority(): boolean {
-  if (priorityBefore === null) return true;
+export function resumeNormalPriority(): void {
+  if (priorityBefore === null) return;
   try {
     os.setPriority(0, priorityBefore);
     priorityBefore = null;
-    return true;
   } catch {
-    return false;
+    // not allowed here: the thread stays nicer
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The drugs an import writes, staged before its transaction in a TEMP table of the import's own connection. SQLite
  * keeps TEMP tables apart from the database file, private to the connection (in memory here: temp_store), so
- * filling one takes no lock on the hub's file and holds no village's write. The import's one transaction (all or nothing) then writes every staged drug with two
- * statements run inside SQLite: written row by row from JavaScript, 150,000 drugs held every other write of the hub
- * for ~5 s of CPU, and the villages' postings waited 6–8 s on the LAN.
+ * filling one takes no lock on the hub's file and holds no village's write. The import's one transaction (all or
+ * nothing) then writes every staged drug with two statements run inside SQLite: written row by row from JavaScript,
+ * 150,000 drugs held every other write of the hub for ~5 s of CPU, and the villages' postings waited 6–8 s on the LAN.
  */
 import type { WriteDb } from '../../db/database';
 import { DRUG_COLUMNS, drugValues, type DrugRecord } from './drugs';
@@ -17,20 +17,15 @@ export interface StagedDrug {
 }
 
 /** Replaces what this connection staged with `drugs`, in file order. Writes nothing to the hub's file. */
-export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>): number {
-  let staged = 0;
+export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>): void {
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${STAGED}`);
     // No STRICT and no checks here: the rows were checked by the evaluation, and drugs' own constraints check them
     // again as they are written.
     db.exec(`CREATE TEMP TABLE catalog_import_staged (seq INTEGER PRIMARY KEY, existing_id INTEGER, ${DRUG_COLUMNS.join(', ')})`);
     const insert = db.prepare(`INSERT INTO ${STAGED} (existing_id, ${DRUG_COLUMNS.join(', ')}) VALUES (?, ${DRUG_COLUMNS.map(() => '?').join(', ')})`);
-    for (const d of drugs) {
-      insert.run(d.existingId, ...drugValues(d.record));
-      staged++;
-    }
+    for (const d of drugs) insert.run(d.existingId, ...drugValues(d.record));
   })();
-  return staged;
 }
 
 /**
