@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, expectPaper, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
 import { signIn } from './pages/app';
 import { api, apiAs, stockClinic } from './seed';
 import { validCreditCode } from '../helpers/catalog';
@@ -134,8 +134,11 @@ test('the delivery note prints whole on A4 and on 241 mm paper with long names a
   expectWhole(await printed(page, 'daily-print-delivery-a4'), ['641,975.10', '1,283,950.20']);
   await page.getByText('241 三等分').click();
   await expect(page).toHaveURL(/paper=241-third/);
+  await expectPaper(page, '241mm 93.1mm');
   expectWhole(await printed(page, 'daily-print-delivery-241-third'), ['641,975.10', '1,283,950.20']);
   await page.getByText('241×279 连续纸').click();
+  await expect(page).toHaveURL(/paper=241(&|$)/);
+  await expectPaper(page, '241mm 279.4mm');
   expectWhole(await printed(page, 'daily-print-delivery-241'), ['641,975.10', '1,283,950.20']);
 });
 

@@ -88,6 +88,15 @@ export async function screenshot(page: Page, name: string, dir = SCREENSHOT_DIR)
 }
 
 /**
+ * Waits until the page's `@page` rule names this paper size (as the print page writes it, e.g. '241mm 279.4mm'):
+ * the paper switch re-renders after the click, and a PDF taken before that would still have the previous size.
+ */
+export async function expectPaper(page: Page, size: string): Promise<void> {
+  // Text matching skips <style>, so the rule is read from the DOM directly.
+  await page.waitForFunction((rule) => [...document.querySelectorAll('style')].some((s) => s.textContent?.includes(rule)), `@page { size: ${size};`);
+}
+
+/**
  * A page in a new browser context of the given width: 390 is a phone (touch, mobile viewport, 844 high), any other
  * width a desk screen (768 high at 1366 unless a height is given, else 900).
  */

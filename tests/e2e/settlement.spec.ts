@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { SCREENSHOT_DIR, expect, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { SCREENSHOT_DIR, expect, expectPaper, screenshot, startServer, test, type ServerHandle } from './fixtures';
 import { expectNoSidewaysScroll, openMenu, signIn as signInAs } from './pages/app';
 import { seedSettlementHub } from './settlement-seed';
 
@@ -193,6 +193,7 @@ test('a delivery note prints on A4 or on 241 mm continuous paper, the table head
   expect(a4.text).toContain('收货人');
   await page.getByText('241 三等分').click();
   await expect(page).toHaveURL(/paper=241-third/);
+  await expectPaper(page, '241mm 93.1mm');
   await screenshot(page, 'settlement-13-delivery-241-third');
   const third = await pdfOf(page, 'settlement-delivery-241-third');
   // 241 mm × 93.1 mm = 683.1 × 263.9 pt
@@ -205,6 +206,8 @@ test('a delivery note prints on A4 or on 241 mm continuous paper, the table head
   expect(withLines.length).toBeGreaterThan(1);
   for (const p of withLines) expect(p).toContain('有效期至');
   await page.getByText('241×279 连续纸').click();
+  await expect(page).toHaveURL(/paper=241(&|$)/);
+  await expectPaper(page, '241mm 279.4mm');
   const full = await pdfOf(page, 'settlement-delivery-241');
   expect(full.info).toMatch(/Page size:\s+683\.\d+ x 792(\.\d+)? pts/);
 });
