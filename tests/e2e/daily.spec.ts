@@ -136,7 +136,10 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('药品检索').tap();
   await type(page, 'amxl');
-  await tap(page.locator('.drug-picker-popup .drug-hit').first());
+  // The hits of what was typed, not those of an earlier pause in the typing (kept on screen while the search runs).
+  const hit = page.locator('.drug-picker-popup .drug-hit').first();
+  await expect(hit).toContainText('阿莫西林胶囊');
+  await tap(hit);
   await tap(dialog.getByRole('button', { name: '批号 A2611' }));
   const form = page.getByRole('dialog').filter({ hasText: '退回中心库' });
   await form.getByLabel('数量（盒）').tap();
@@ -157,7 +160,8 @@ test('a village doctor on a phone: 新建退货 and 新建报损 with the drug p
   await tap(page.getByRole('button', { name: '新建报损' }));
   await page.getByRole('dialog').getByLabel('药品检索').tap();
   await type(page, 'blf');
-  await tap(page.locator('.drug-picker-popup .drug-hit').first());
+  await expect(hit).toContainText('布洛芬缓释胶囊');
+  await tap(hit);
   await tap(page.getByRole('dialog').getByRole('button', { name: '批号 B2611' }));
   const writeoff = page.getByRole('dialog').filter({ hasText: '报损申请' });
   await writeoff.getByLabel('数量（盒）').tap();

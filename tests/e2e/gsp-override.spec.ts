@@ -63,10 +63,13 @@ test('the pharmacist issues insulin to a clinic without a fridge, asked for the 
     const ph = await ctx.newPage();
     await login(ph, server.url, 'yaoku', PASSWORD);
     if (width === 390) {
-      // On a phone the menu is a drawer with its groups folded.
+      // On a phone the menu is a drawer; its group is unfolded only if it is folded, looked at once the drawer shows
+      // (before that the item is not visible either, and a click on the group would fold it).
       await ph.getByRole('button', { name: '打开导航菜单' }).click();
       const item = ph.getByRole('menuitem', { name: '配送出库', exact: true });
-      if (!(await item.isVisible())) await ph.getByRole('menuitem', { name: '统一出入库' }).click();
+      const group = ph.getByRole('menuitem', { name: '统一出入库' });
+      await expect(group).toBeVisible();
+      if (!(await item.isVisible())) await group.click();
       await item.click();
     } else await openMenu(ph, '配送出库');
     await ph.getByRole('checkbox').first().check();

@@ -209,6 +209,8 @@ test('master data as a new hub would enter it: import the catalog, find drugs by
   const drawer = page.getByRole('dialog', { name: '编辑药品：布洛芬缓释胶囊' });
   await drawer.getByLabel('默认配送企业').click();
   await page.keyboard.type('国康');
+  // The options are the suppliers the page read before this one was added: Enter picks only once the new list is in.
+  await expect(page.locator('.ant-select-dropdown:visible').getByTitle('湖南国康医药有限公司')).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(drawer.getByRole('row', { name: /湖南国康医药有限公司/ })).toContainText('¥18.50');
   await screenshot(page, 'master-07-drug-drawer');
