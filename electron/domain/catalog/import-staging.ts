@@ -37,7 +37,7 @@ export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>): void {
  * every other write of the hub. The unique indexes stay: they are the checks.
  */
 export function writeStagedDrugs(db: WriteDb, at: string): void {
-  const rebuilt = growsCatalogMoreThanTwice(db) ? dropPlainDrugIndexes(db) : [];
+  const rebuilt = moreThanDoublesCatalog(db) ? dropPlainDrugIndexes(db) : [];
   const columns = DRUG_COLUMNS.join(', ');
   db.prepare(`INSERT INTO drugs (${columns}, created_at, updated_at) SELECT ${columns}, @at, @at FROM ${STAGED} WHERE existing_id IS NULL ORDER BY seq`).run({
     at,
@@ -49,7 +49,7 @@ export function writeStagedDrugs(db: WriteDb, at: string): void {
   for (const index of rebuilt) db.exec(index.sql);
 }
 
-function growsCatalogMoreThanTwice(db: WriteDb): boolean {
+function moreThanDoublesCatalog(db: WriteDb): boolean {
   const added = db.prepare(`SELECT count(*) FROM ${STAGED} WHERE existing_id IS NULL`).pluck().get() as number;
   const existing = db.prepare('SELECT count(*) FROM drugs').pluck().get() as number;
   return added > existing;
