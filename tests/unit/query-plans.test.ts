@@ -100,6 +100,7 @@ const METHODS_UNDER_TEST = [
   'dispensing.list',
   'deliveries.list',
   'stock.onHand',
+  'catalog.search',
   'stock.card',
   'stock.alerts',
   'statements.clinic',
@@ -258,6 +259,15 @@ describe('read query plans', () => {
     nonEmpty(
       await traced('dispensing.list (doctor)', () => doctor.call('dispensing.list', { from: lastDay, to: lastDay, limit: 200 })),
       'dispensing, the doctor’s own',
+    );
+    // The picker's hits with the stock of a clinic (the search most typed in the villages).
+    const stocked = one<{ name: string }>(
+      'SELECT d.generic_name AS name FROM stock_balances b JOIN drugs d ON d.id = b.drug_id WHERE b.store_id = ? AND b.qty > 0 ORDER BY d.id LIMIT 1',
+      clinicStore.id,
+    );
+    nonEmpty(
+      await traced('catalog.search', () => pharmacist.call('catalog.search', { q: stocked.name.slice(0, 2), storeId: clinicStore.id, limit: 20 })),
+      'drugs found with the clinic stock',
     );
     nonEmpty(await traced('deliveries.list', () => pharmacist.call('deliveries.list', { limit: 100 })), 'deliveries');
     nonEmpty(await traced('deliveries.list (clinic)', () => pharmacist.call('deliveries.list', { clinicId: clinic.id, limit: 100 })), 'deliveries to C01');

@@ -245,12 +245,14 @@ function sortByDrugOrder(db: ReadDb, ids: number[]): number[] {
 /**
  * What a picker may promise: lots not expired as of the hub's business date (the expiry day itself still counts,
  * as in first-expiry-first) and not in quarantine; the expired rest is told apart so the doctor knows it is there.
+ * Pinned to the lots with stock: by its primary key SQLite walked every lot the store ever held (30,000 rows for a
+ * clinic at ten years, 2.5 ms of every search on the request thread) to sum the few that are not empty.
  */
 const STOCK_AT_STORE = `SELECT b.drug_id AS drugId,
     sum(CASE WHEN l.expiry_date >= @today THEN b.qty ELSE 0 END) AS usable,
     sum(CASE WHEN l.expiry_date < @today THEN b.qty ELSE 0 END) AS expired
-  FROM stock_balances b JOIN lots l ON l.id = b.lot_id
-  WHERE b.store_id = @storeId AND b.drug_id IN (SELECT value FROM json_each(@ids)) AND ${notQuarantined('b.lot_id')}
+  FROM stock_balances b INDEXED BY stock_balances_live JOIN lots l ON l.id = b.lot_id
+  WHERE b.store_id = @storeId AND b.drug_id IN (SELECT value FROM json_each(@ids)) AND b.qty > 0 AND ${notQuarantined('b.lot_id')}
   GROUP BY b.drug_id`;
 
 const HIT_SELECT = `SELECT d.id, d.nhsa_code AS nhsaCode, d.generic_name AS genericName, d.trade_name AS tradeName,
