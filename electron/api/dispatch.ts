@@ -15,6 +15,7 @@ import { describeTarget } from '../domain/audit/targets';
 import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
 import { noteStorageFailure, noteWriteSucceeded, storageKindOf, storageMessage } from '../db/storage';
+import { beginRequest } from '../lib/request-pressure';
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; status: number; body: ApiErrorBody };
 
@@ -84,6 +85,26 @@ async function auditRefusal(spec: AnyMethod, e: Omit<AuditEntry, 'outcome'>, sta
  */
 export async function dispatch(runtime: Runtime, name: string, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
   if (!isMethodName(name)) return failure(new AppError('UNKNOWN_METHOD', `接口不存在：${name.slice(0, 60)}`));
+  // Counted while it is answered, so that a worker's long CPU work gives way (lib/request-pressure.ts).
+  const answered = answeredOnRequestThread(name) ? beginRequest() : null;
+  try {
+    return await dispatchMethod(runtime, name, rawInput, caller, session);
+  } finally {
+    answered?.();
+  }
+}
+
+/**
+ * Whether a method's answer is this thread's work: not a long read (the long-read worker's) and not a handler that
+ * waits for a worker of its own (an import, a backup): those take seconds to minutes, and a worker that gave way to
+ * them would give way to itself.
+ */
+export function answeredOnRequestThread(name: MethodName): boolean {
+  const handler = handlers[name] as object;
+  return !isLongRead(name) && !('async' in handler) && !('offThread' in handler);
+}
+
+async function dispatchMethod(runtime: Runtime, name: MethodName, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
   if (runtime.checking) return failure(dbCheckingError());
   if (runtime.recovery) return dispatchDuringRecovery(runtime, name, rawInput, caller, session);
   const app = runtime.app;

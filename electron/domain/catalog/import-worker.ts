@@ -2,6 +2,7 @@
 // workbook and previews or commits it on a connection of its own, so the server's thread keeps answering.
 import { parentPort, workerData } from 'node:worker_threads';
 import { resumeNormalPriority, yieldCpuToRequests } from '../../lib/thread-priority';
+import { requestPacer } from '../../lib/request-pressure';
 import { openDatabase, openWorkerWriter, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
@@ -45,12 +46,18 @@ async function gated<T>(write: () => T): Promise<T> {
 /** The workbook the hub read, rebuilt over the arrays it sent (nothing parsed again), its sheets planned. */
 const workbookOf = async (job: CatalogImportJob) => planCatalogWorkbook(job.filename, new Workbook(await workbookData.workbook), job.choices);
 
+const job = workerData as CatalogImportJob;
+// And on every platform: the rows are checked only while the request thread has no request under way (or has kept
+// this worker waiting 20 ms). Never while this worker holds the hub's write gate: that would hold the villages too.
+const pacer = requestPacer(job.pressure);
+const { pace } = pacer;
+
 async function run(job: CatalogImportJob): Promise<unknown> {
   if (job.kind === 'preview' || job.kind === 'errors') {
     const wb = await workbookOf(job);
     const db = openDatabase(job.dbFile, { readonly: true });
     try {
-      return job.kind === 'preview' ? previewImport(db, wb, job.mapping) : await failingRowsWorkbook(db, wb, job.mapping);
+      return job.kind === 'preview' ? previewImport(db, wb, job.mapping, pace) : await failingRowsWorkbook(db, wb, job.mapping);
     } finally {
       db.close();
     }
@@ -66,8 +73,8 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     progress({ phase: 'indexing', done: 0, total: 0 });
     // The names first, in short transactions (the gate opens between them); the drugs staged on this connection
     // (no lock on the hub's file), then written in one transaction.
-    const { evaluation } = await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write));
-    const ahead = stageAhead(db, evaluation, job.mode);
+    const { evaluation } = await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write), pace);
+    const ahead = stageAhead(db, evaluation, job.mode, pace);
     const now = new Date(job.nowMs);
     // The last transaction holds every write of the hub: it runs at the request thread's priority, not below it.
     resumeNormalPriority();
@@ -91,9 +98,13 @@ async function run(job: CatalogImportJob): Promise<unknown> {
   }
 }
 
-run(workerData as CatalogImportJob).then(
-  (value) => send({ type: 'value', value }),
+run(job).then(
+  (value) => {
+    send({ type: 'paced', stats: pacer.stats });
+    send({ type: 'value', value });
+  },
   (err: unknown) => {
+    send({ type: 'paced', stats: pacer.stats });
     if (err instanceof AppError) send({ type: 'refusal', code: err.code, message: err.message, issues: err.issues });
     else {
       const e = err as Error & { code?: unknown };

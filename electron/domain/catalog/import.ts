@@ -190,10 +190,23 @@ function loadLookups(db: ReadDb): Lookups {
   return { existing, suppliers };
 }
 
+/**
+ * A worker's pace point (lib/request-pressure.ts), called every ROWS_PER_PACE_POINT rows: it waits while the
+ * request thread answers. Never inside a write transaction of the hub's file.
+ */
+export type PacePoint = () => unknown;
+
+/** Rows checked between pace points: about a millisecond of work. */
+const ROWS_PER_PACE_POINT = 32;
+
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
-export function evaluateRows(db: ReadDb, file: ResolvedFile, lookups?: Lookups): Outcome[] {
+export function evaluateRows(db: ReadDb, file: ResolvedFile, lookups?: Lookups, pace?: PacePoint): Outcome[] {
   const { rows, evaluate, outcomes } = rowEvaluator(db, file, lookups);
-  for (const [t, row] of rows()) evaluate(t, row);
+  let i = 0;
+  for (const [t, row] of rows()) {
+    evaluate(t, row);
+    if (pace && ++i % ROWS_PER_PACE_POINT === 0) pace();
+  }
   return outcomes;
 }
 
@@ -211,12 +224,13 @@ export interface AheadEvaluation {
 }
 
 /** The same, a few hundred rows per turn of the event loop, ahead of a commit. */
-async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile): Promise<AheadEvaluation> {
+async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile, pace?: PacePoint): Promise<AheadEvaluation> {
   const evaluator = rowEvaluator(db, file);
   let i = 0;
   for (const [t, row] of evaluator.rows()) {
     evaluator.evaluate(t, row);
-    if (++i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++i % ROWS_PER_PACE_POINT === 0) pace?.();
+    if (i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return { outcomes: evaluator.outcomes, lookups: evaluator.lookups, ledgerAnswers: evaluator.ledgerAnswers };
 }
@@ -570,10 +584,10 @@ const CHANGE_LABELS: Record<keyof DrugRecord, string> = {
 
 const PREVIEW_ROWS = 200;
 
-export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMapping | undefined): ImportPreview {
+export function previewImport(db: ReadDb, wb: ParsedWorkbook, given: ImportMapping | undefined, pace?: PacePoint): ImportPreview {
   const file = resolveFile(wb, given);
   const { mapping } = file;
-  const outcomes = evaluateRows(db, file);
+  const outcomes = evaluateRows(db, file, undefined, pace);
   const n = countOf(outcomes);
   const first = file.taken[0];
   const sheet = first.sheet;
@@ -663,8 +677,9 @@ export async function indexNamesAhead(
   given: ImportMapping,
   mode: 'all' | 'cleanRowsOnly',
   writeChunk: ChunkWriter = writeInItsOwnTurn,
+  pace?: PacePoint,
 ): Promise<{ indexed: number; evaluation: AheadEvaluation }> {
-  const evaluation = await evaluateRowsYielding(db, resolveFile(wb, given));
+  const evaluation = await evaluateRowsYielding(db, resolveFile(wb, given), pace);
   const { outcomes } = evaluation;
   // A file refused as a whole changes nothing, its names included (commitImport refuses it again, in its transaction).
   if (mode === 'all' && outcomes.some((o) => o.action === 'error')) return { indexed: 0, evaluation };
@@ -777,12 +792,13 @@ function writeStaged(db: WriteDb, outcomes: Outcome[], at: string, total: number
  * commit's transaction, which holds every other write of the hub, writes them in two statements. Staging writes
  * only the connection's own TEMP file: it holds nobody.
  */
-export function stageAhead(db: WriteDb, evaluation: AheadEvaluation, mode: 'all' | 'cleanRowsOnly'): AheadEvaluation {
+export function stageAhead(db: WriteDb, evaluation: AheadEvaluation, mode: 'all' | 'cleanRowsOnly', pace?: PacePoint): AheadEvaluation {
   if (mode === 'all' && evaluation.outcomes.some((o) => o.action === 'error')) return evaluation;
   const rows = evaluation.outcomes.filter((o) => o.action === 'new' || o.action === 'update');
   stageDrugs(
     db,
     rows.map((o) => ({ existingId: o.action === 'update' ? o.existingId : null, record: o.record! })),
+    pace && ((staged) => staged % ROWS_PER_PACE_POINT === 0 && pace()),
   );
   return { ...evaluation, staged: true };
 }

@@ -14,6 +14,7 @@ import type { WorkbookData } from '../../lib/sheets/model';
 import type { CatalogReadChoices } from './sheet-file';
 import { AppError } from '../../errors';
 import { bundledScript } from '../../paths';
+import { requestPressure, type PacerStats, type RequestPressure } from '../../lib/request-pressure';
 import type { CallAudit } from '../context';
 import type { OpenHub } from '../ports';
 import type { CommitResult } from './import';
@@ -26,7 +27,7 @@ export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
  * the worker's workerData; the workbook follows it in pieces (lib/sheets/crossing.ts): as workerData it would be
  * serialised on this thread in one go, ~180 ms without an answer at 150,000 rows.
  */
-export type CatalogImportJob =
+export type CatalogImportJob = (
   | { kind: 'preview'; dbFile: string; filename: string; choices: CatalogReadChoices; mapping?: ImportMapping }
   | { kind: 'errors'; dbFile: string; filename: string; choices: CatalogReadChoices; mapping?: ImportMapping }
   | {
@@ -38,7 +39,11 @@ export type CatalogImportJob =
       mode: 'all' | 'cleanRowsOnly';
       nowMs: number;
       audit: CallAudit;
-    };
+    }
+) & {
+  /** The request thread's requests under way (lib/request-pressure.ts): the worker checks rows only while there are none. */
+  pressure: RequestPressure;
+};
 
 /** Where a commit is: reading the file, indexing its names (short writes), writing the drugs (the one transaction). */
 export interface ImportProgress {
@@ -53,6 +58,8 @@ export type WorkerToHub =
   | { type: 'want-write' }
   /** Its write has committed or rolled back: the gate opens. */
   | { type: 'wrote' }
+  /** How often, and how long, it gave way to requests (sent before its outcome). */
+  | { type: 'paced'; stats: PacerStats }
   | { type: 'value'; value: unknown }
   | { type: 'refusal'; code: ErrorCode; message: string; issues?: { path: string; message: string }[] }
   | { type: 'fault'; name: string; code?: string; message: string; stack?: string };
@@ -69,19 +76,22 @@ const running = new WeakMap<OpenHub, RunningImport>();
 /** The commit under way on this hub, if any (the dialog's progress; tests stop it mid-write). */
 export const runningImport = (hub: OpenHub): RunningImport | undefined => running.get(hub);
 
-/** Imports done on a worker so far in this process (tests check that the work really left this thread). */
-export const importsOffThread = { started: 0 };
+/**
+ * Imports done on a worker so far in this process (tests check that the work really left this thread), and the
+ * pace points at which they waited for the request thread's requests.
+ */
+export const importsOffThread = { started: 0, waitsForRequests: 0 };
 
 /** What a caller gives: the job without what this module fills in, and the workbook the hub read. */
-type JobInput<K extends CatalogImportJob['kind']> = Omit<Extract<CatalogImportJob, { kind: K }>, 'kind' | 'dbFile'> & { workbook: WorkbookData };
+type JobInput<K extends CatalogImportJob['kind']> = Omit<Extract<CatalogImportJob, { kind: K }>, 'kind' | 'dbFile' | 'pressure'> & { workbook: WorkbookData };
 
 export function previewOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'preview'>): Promise<ImportPreview> {
-  return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, ...job }, workbook, null) as Promise<ImportPreview>;
+  return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, pressure: requestPressure(), ...job }, workbook, null) as Promise<ImportPreview>;
 }
 
 /** The failing rows as an .xlsx (error-rows.ts), read and checked on a worker like a preview. */
 export async function failingRowsOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'errors'>): Promise<{ data: Uint8Array; rows: number }> {
-  return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, ...job }, workbook, null)) as { data: Uint8Array; rows: number };
+  return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, pressure: requestPressure(), ...job }, workbook, null)) as { data: Uint8Array; rows: number };
 }
 
 export async function commitOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'commit'>): Promise<CommitResult> {
@@ -89,7 +99,7 @@ export async function commitOffThread(hub: OpenHub, { workbook, ...job }: JobInp
   const entry: RunningImport = { progress: { phase: 'reading', done: 0, total: 0 }, stop: () => undefined, onProgress: new Set() };
   running.set(hub, entry);
   try {
-    return (await runJob(hub, { kind: 'commit', dbFile: hub.dbFile, ...job }, workbook, entry)) as CommitResult;
+    return (await runJob(hub, { kind: 'commit', dbFile: hub.dbFile, pressure: requestPressure(), ...job }, workbook, entry)) as CommitResult;
   } finally {
     running.delete(hub);
   }
@@ -137,6 +147,9 @@ function runJob(hub: OpenHub, job: CatalogImportJob, workbook: WorkbookData, ent
           return;
         case 'wrote':
           return open();
+        case 'paced':
+          importsOffThread.waitsForRequests += m.stats.waits;
+          return;
         case 'value':
           return settle(() => resolve(m.value));
         case 'refusal':
