@@ -18,9 +18,10 @@ export interface ServerProcess {
  * Starts the built headless server (`dist/electron/serve.cjs --data DIR --port 0 --clock ISO`) and waits for its
  * URL. The clock is required: no test depends on the day it runs.
  */
-export async function startServerProcess(dataDir: string, opts: { clock: string; args?: string[] }): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, opts: { clock: string; args?: string[]; nodeArgs?: string[] }): Promise<ServerProcess> {
   if (!fs.existsSync(SERVE_BUNDLE)) throw new Error(`${SERVE_BUNDLE} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [SERVE_BUNDLE, '--data', dataDir, '--port', '0', '--clock', opts.clock, ...(opts.args ?? [])], {
+  const args = [...(opts.nodeArgs ?? []), SERVE_BUNDLE, '--data', dataDir, '--port', '0', '--clock', opts.clock, ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,7 +5,7 @@
  * after the interface's fields (codes starting "x_") say where each row comes from in Santong's books; an
  * upload tool reading fields by code ignores them.
  */
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../excel';
 import { AppError } from '../../errors';
 import { INTERFACE_CODES, INTERFACE_FIELDS, INTERFACE_NAMES, MAPPING_NOTES, NOT_KEPT, type FieldSpec } from '../../../shared/insurance-export';
 import { formatFen } from '../../../shared/money';
@@ -75,6 +75,7 @@ export function cellValue(value: FieldValue): string | number {
 }
 
 export async function workbookFile(data: ExportData): Promise<File> {
+  const ExcelJS = await loadExcel();
   const wb = new ExcelJS.Workbook();
   wb.creator = data.hubName;
   const multi = data.stores.length > 1;

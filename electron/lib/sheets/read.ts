@@ -4,7 +4,7 @@
 // xlsx.js is byte-identical to the CDN build that xlsx-republish mirrors. Not @lokalise/xlsx "0.20.3" (really
 // 0.20.1), not node-xlsx (installs from the CDN). Pinned exactly in package.json; used only to read, exceljs
 // stays the writer.
-import * as XLSX from '@e965/xlsx';
+import type * as SheetJS from '@e965/xlsx';
 import { detectDelimiter, parseDelimited } from './csv';
 import { refuse, SheetFileRefused } from './errors';
 import type { SheetLimits } from './limits';
@@ -25,7 +25,16 @@ export interface ReadProgress {
 
 export type ProgressListener = (p: ReadProgress) => void;
 
-type Cell = XLSX.CellObject & { f?: string };
+/**
+ * SheetJS, loaded by the first read: loading it costs about a quarter of a second of CPU, which every start of the
+ * server paid before any file was read (start_ms). Reads run on lib/sheets' worker, which loads it once.
+ */
+let XLSX: typeof SheetJS;
+async function loadSheetJS(): Promise<void> {
+  XLSX ??= await import('@e965/xlsx');
+}
+
+type Cell = SheetJS.CellObject & { f?: string };
 
 /** SheetJS prints format warnings with console.*; a hostile file must not fill the hub's log. */
 function quietly<T>(read: () => T): T {
@@ -39,7 +48,7 @@ function quietly<T>(read: () => T): T {
 }
 
 /** SheetJS's own failures as refusals in words: a password, or a file it cannot make sense of. */
-function sheetjsRead(input: Buffer | string, opts: XLSX.ParsingOptions): XLSX.WorkBook {
+function sheetjsRead(input: Buffer | string, opts: SheetJS.ParsingOptions): SheetJS.WorkBook {
   try {
     // A fresh options object each time: XLSX.read fills in defaults on the object it is given.
     return quietly(() => XLSX.read(input, { ...opts }));
@@ -53,7 +62,7 @@ function sheetjsRead(input: Buffer | string, opts: XLSX.ParsingOptions): XLSX.Wo
 
 /** Options for every SheetJS read: dense rows, hidden rows/columns, formulas kept (never evaluated), formats
  * kept to recognise dates, no formatted text (we format), a row bound one past the limit to see it passed. */
-const binaryOptions = (limits: SheetLimits): XLSX.ParsingOptions => ({
+const binaryOptions = (limits: SheetLimits): SheetJS.ParsingOptions => ({
   type: 'buffer',
   dense: true,
   cellStyles: true,
@@ -145,7 +154,7 @@ function putCell(b: WorkbookBuilder, sheet: SheetData, row: number, col: number,
   }
   switch (c.t) {
     case 's':
-    case 'str' as XLSX.ExcelDataType:
+    case 'str' as SheetJS.ExcelDataType:
       if (c.v !== '') b.set(sheet, row, col, KIND.text, String(c.v));
       return;
     case 'b':
@@ -193,7 +202,7 @@ interface SheetExtras {
 function convertSheet(
   b: WorkbookBuilder,
   name: string,
-  ws: XLSX.WorkSheet,
+  ws: SheetJS.WorkSheet,
   extras: SheetExtras,
   date1904: boolean,
   budget: { cells: number },
@@ -248,7 +257,7 @@ function convertSheet(
 }
 
 function convertWorkbook(
-  wb: XLSX.WorkBook,
+  wb: SheetJS.WorkBook,
   meta: Omit<WorkbookData, 'strings' | 'numbers' | 'sheets'>,
   extrasOf: (index: number, name: string) => SheetExtras,
   limits: SheetLimits,
@@ -270,7 +279,7 @@ function convertWorkbook(
   return b.finish(meta, sheets);
 }
 
-const workbookHidden = (wb: XLSX.WorkBook, i: number): boolean => (wb.Workbook?.Sheets?.[i]?.Hidden ?? 0) !== 0;
+const workbookHidden = (wb: SheetJS.WorkBook, i: number): boolean => (wb.Workbook?.Sheets?.[i]?.Hidden ?? 0) !== 0;
 
 // ------------------------------------------------------------------------------------------ text formats
 
@@ -330,6 +339,7 @@ function readCsv(text: string, encoding: string, limits: SheetLimits, progress: 
  * worker thread (off-thread.ts) for anything but small files.
  */
 export async function readWorkbookData(bytes: Uint8Array, limits: SheetLimits, progress: ProgressListener = () => undefined): Promise<WorkbookData> {
+  await loadSheetJS();
   progress({ phase: 'checking' });
   const container = sniffContainer(bytes, limits);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -365,7 +375,7 @@ export async function readWorkbookData(bytes: Uint8Array, limits: SheetLimits, p
     const names = htmlSheetNames(text, wb.SheetNames.length);
     if (names) {
       // A null-prototype map: a sheet titled "__proto__" is just a name.
-      const renamed = Object.create(null) as Record<string, XLSX.WorkSheet>;
+      const renamed = Object.create(null) as Record<string, SheetJS.WorkSheet>;
       wb.SheetNames.forEach((old, i) => (renamed[names[i]] = wb.Sheets[old]));
       wb.Sheets = renamed;
       wb.SheetNames = names;
