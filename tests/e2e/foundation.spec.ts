@@ -45,16 +45,17 @@ test('first-run setup, login, navigation, and a village doctor kept to their own
   await expect(page.getByText('卫生室编码“c01”已存在')).toBeVisible();
   await page.getByRole('button', { name: '取消' }).click();
 
-  // Add the village doctor for 东湖.
-  await page
-    .getByRole('row', { name: /东湖村卫生室/ })
-    .getByRole('button', { name: '添加村医' })
-    .click();
+  // Add the village doctor for 东湖: its 村医 column goes from 未绑定 to 1 (the row's code, C01, holds a 1 already).
+  const donghu = page.getByRole('row', { name: /东湖村卫生室/ });
+  await expect(donghu).toContainText('未绑定');
+  await donghu.getByRole('button', { name: '添加村医' }).click();
   await page.getByLabel('用户名').fill('cy01');
   await page.getByLabel('初始密码').fill('Chushi2026');
   await page.getByLabel('姓名').fill('王建国');
   await page.getByRole('button', { name: '保存' }).click();
-  await expect(page.getByRole('row', { name: /东湖村卫生室/ })).toContainText('1');
+  await expect(donghu).not.toContainText('未绑定');
+  // 编码, 名称, 所在村, 地址, 电话, 村医
+  await expect(donghu.getByRole('cell').nth(5)).toHaveText('1');
   await screenshot(page, 'foundation-03-clinics');
 
   // Log out; log in again with the new password.
