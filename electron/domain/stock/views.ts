@@ -164,21 +164,7 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
   const totalValue = hiddenRows.length > 0 ? null : visibleRows.reduce((n, r) => n + r.value, 0);
   const page = rows.slice(start, start + input.pageSize).map((r) => ({
     ...r,
-    lots: r.bookHidden
-      ? []
-      : (byDrug.get(r.drugId) ?? []).map((l) => ({
-          lotId: l.lotId,
-          batchNo: l.batchNo,
-          mfgDate: l.mfgDate,
-          expiryDate: l.expiryDate,
-          qty: l.qty,
-          value: l.value,
-          unitCost: l.unitCost,
-          supplierId: l.supplierId,
-          supplierName: l.supplierName,
-          expired: l.expiryDate < today,
-          nearExpiry: l.expiryDate >= today && l.expiryDate < nearLimit,
-        })),
+    lots: r.bookHidden ? [] : (byDrug.get(r.drugId) ?? []).map((l) => lotRow(l, today, nearLimit)),
   }));
   return { rows: page, total: rows.length, totalValue };
 }
@@ -204,19 +190,24 @@ export function stockLots(ctx: HandlerContext, input: ParsedInput<'stock.lots'>)
   const nearLimit = nearExpiryLimit(ctx.today);
   return liveLots(ctx.db, store.id)
     .filter((l) => l.drugId === input.drugId)
-    .map((l) => ({
-      lotId: l.lotId,
-      batchNo: l.batchNo,
-      mfgDate: l.mfgDate,
-      expiryDate: l.expiryDate,
-      qty: l.qty,
-      value: l.value,
-      unitCost: l.unitCost,
-      supplierId: l.supplierId,
-      supplierName: l.supplierName,
-      expired: l.expiryDate < ctx.today,
-      nearExpiry: l.expiryDate >= ctx.today && l.expiryDate < nearLimit,
-    }));
+    .map((l) => lotRow(l, ctx.today, nearLimit));
+}
+
+/** A lot with stock as the stock screens list it: expired, or near its expiry (before `nearLimit`), as of `today`. */
+function lotRow(l: LotLive, today: string, nearLimit: string) {
+  return {
+    lotId: l.lotId,
+    batchNo: l.batchNo,
+    mfgDate: l.mfgDate,
+    expiryDate: l.expiryDate,
+    qty: l.qty,
+    value: l.value,
+    unitCost: l.unitCost,
+    supplierId: l.supplierId,
+    supplierName: l.supplierName,
+    expired: l.expiryDate < today,
+    nearExpiry: l.expiryDate >= today && l.expiryDate < nearLimit,
+  };
 }
 
 /**
