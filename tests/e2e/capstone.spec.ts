@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLINIC_COLUMNS, HUB_COLUMNS, type StatementColumnDef } from '../../shared/settlement';
 import { validCreditCode } from '../helpers/catalog';
-import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle } from './fixtures';
+import { expect, SCREENSHOT_DIR, screenshot, startServer, test, type ServerHandle, pickOption } from './fixtures';
 import { choose, confirmUntil, expectNoSidewaysScroll, firstSignIn, openPage as open, setUpHub, signIn as signInWith } from './pages/app';
 
 /**
@@ -405,8 +405,7 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
     [JIUZHOU, ['苯磺酸氨氯地平片']],
   ] as const) {
     await ph.getByRole('button', { name: '验收入库' }).click();
-    await ph.getByLabel('采购订单').fill(orderNos[supplier]);
-    await ph.getByLabel('采购订单').press('Enter');
+    await pickOption(ph, '采购订单', orderNos[supplier]);
     await ph.getByLabel('发票号').fill(`FP${orderNos[supplier].replace(/\D/g, '')}`);
     for (const drug of drugs) {
       const line = ph.getByRole('row', { name: new RegExp(drug) });

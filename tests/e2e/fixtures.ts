@@ -100,6 +100,18 @@ export async function expectPaper(page: Page, size: string): Promise<void> {
  * A page in a new browser context of the given width: 390 is a phone (touch, mobile viewport, 844 high), any other
  * width a desk screen (768 high at 1366 unless a height is given, else 900).
  */
+/**
+ * Types into a searchable select and picks, with Enter as a person does, the option holding `text` — once it is
+ * listed: the options come from a request that may still be on its way when the dialog opens, and Enter before they
+ * are in picks nothing (the capstone's receipt once went on with no order chosen).
+ */
+export async function pickOption(page: Page, label: string, text: string): Promise<void> {
+  const select = page.getByLabel(label);
+  await select.fill(text);
+  await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first()).toBeVisible();
+  await select.press('Enter');
+}
+
 export async function newDevicePage(browser: Browser, width: number, height?: number): Promise<Page> {
   const context =
     width === 390

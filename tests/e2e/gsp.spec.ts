@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, login, screenshot, SCREENSHOT_DIR, test, serverForFile } from './fixtures';
+import { expect, login, screenshot, SCREENSHOT_DIR, test, serverForFile, pickOption } from './fixtures';
 import { expectNoSidewaysScroll, openMenu } from './pages/app';
 import { api, apiAs, seedCatalog } from './seed';
 
@@ -49,8 +49,7 @@ test('the pharmacist accepts a delivery with two boxes refused as damaged, and p
   await login(ph, server.url, 'yaoku', PASSWORD);
   await openMenu(ph, '验收入库');
   await ph.getByRole('button', { name: '验收入库' }).click();
-  await ph.getByLabel('采购订单').fill(order.docNo);
-  await ph.getByLabel('采购订单').press('Enter');
+  await pickOption(ph, '采购订单', order.docNo);
   await ph.getByLabel('发票号').fill('FP20260316');
   await ph.getByLabel('随货同行单号').fill('SH-0316-007');
   const line = ph.getByRole('row', { name: /阿莫西林胶囊/ });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, E2E_CLOCK, startServer, test, type ServerHandle, pickOption } from './fixtures';
 import { openMenu, signIn } from './pages/app';
 import type { Page } from '@playwright/test';
 import { api, orderForClinic, seedTownship } from './seed';
@@ -50,8 +50,7 @@ test('the pharmacist opens, fills and posts a receipt from the keyboard, and F1 
   await expect(help.getByRole('row', { name: /F9\s*过账入库（验收入库单中）（现在不可用）/ })).toBeVisible();
   await page.keyboard.press('Escape');
 
-  await page.getByLabel('采购订单').fill(order.docNo);
-  await page.getByLabel('采购订单').press('Enter');
+  await pickOption(page, '采购订单', order.docNo);
   await page.getByLabel('发票号').fill('FP-KEY-1');
   const line = page.getByRole('row', { name: /阿莫西林胶囊/ });
   await line.getByLabel('批号').fill('K2611');

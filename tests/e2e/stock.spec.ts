@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
+import { expect, login, screenshot, E2E_CLOCK, startServer, test, type ServerHandle, pickOption } from './fixtures';
 import { openMenu } from './pages/app';
 import { api, apiAs, seedCatalog, stockClinic } from './seed';
 
@@ -45,8 +45,7 @@ test('receive an order, issue to a clinic, sign as the village doctor, dispense,
   await login(ph, server.url, 'yaoku', PASSWORD);
   await openMenu(ph, '验收入库');
   await ph.getByRole('button', { name: '验收入库' }).click();
-  await ph.getByLabel('采购订单').fill(order.docNo);
-  await ph.getByLabel('采购订单').press('Enter');
+  await pickOption(ph, '采购订单', order.docNo);
   await ph.getByLabel('发票号').fill('FP20261122');
   const line = ph.getByRole('row', { name: /阿莫西林胶囊/ });
   await line.getByLabel('批号').fill('A2611');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { browserEnv, CHROMIUM_ARGS } from '../../playwright.config';
 import { writeDataMatrixFeed } from './camera-feed';
-import { expect, login, test, serverForFile, shotsIn } from './fixtures';
+import { expect, login, test, serverForFile, shotsIn, pickOption } from './fixtures';
 import { openMenu, scanInto } from './pages/app';
 import { api, seedCatalog } from './seed';
 
@@ -101,8 +101,7 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   await login(ph, server.url, 'yaoku', PASSWORD);
   await openMenu(ph, '验收入库');
   await ph.getByRole('button', { name: '验收入库' }).click();
-  await ph.getByLabel('采购订单').fill(order.docNo);
-  await ph.getByLabel('采购订单').press('Enter');
+  await pickOption(ph, '采购订单', order.docNo);
   await ph.getByLabel('发票号').fill('FP20260316');
   const amoxLine = ph.getByRole('row', { name: /阿莫西林胶囊/ });
   const ibuLine = ph.getByRole('row', { name: /布洛芬缓释胶囊/ });
