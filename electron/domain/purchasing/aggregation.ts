@@ -27,6 +27,7 @@ import type { AggregationLine, AggregationPreview, CatalogShare, LineSource } fr
 import { contractPrice, drugsWithHubMin, getDrug, snapshotOf, vbpSuggestionFor, type DrugRow } from './drugs';
 import { ceilToPacks, usableStock } from './stockinfo';
 import { hubStoreId } from '../master-data/stores';
+import { chineseOrder } from '../../lib/chinese-order';
 
 export interface Selection {
   requisitionIds: number[];
@@ -92,8 +93,6 @@ export function onOrder(db: ReadDb, drugId: number): number {
     ).get(drugId) as { q: number }
   ).q;
 }
-
-const byName = new Intl.Collator('zh-Hans-CN');
 
 function problemOf(drug: DrugRow, price: ReturnType<typeof contractPrice>): AggregationLine['problem'] {
   const name = `${drug.genericName}（${drug.spec}）`;
@@ -212,7 +211,7 @@ export function planAggregation(db: ReadDb, sel: Selection, today: string): Aggr
       vbpSuggestion: vbpSuggestionFor(db, drug, Math.max(orderQty, clinicQty)),
     });
   }
-  lines.sort((a, b) => byName.compare(a.drugName, b.drugName) || byName.compare(a.spec, b.spec) || a.drugId - b.drugId);
+  lines.sort((a, b) => chineseOrder.compare(a.drugName, b.drugName) || chineseOrder.compare(a.spec, b.spec) || a.drugId - b.drugId);
 
   const orderable = lines.filter((l) => l.orderQty > 0 && !l.problem);
   const bySupplier = new Map<number, { supplierId: number; supplierName: string; totalAmount: number; lines: AggregationLine[] }>();
@@ -222,7 +221,7 @@ export function planAggregation(db: ReadDb, sel: Selection, today: string): Aggr
     o.totalAmount += l.amount!;
     bySupplier.set(l.supplierId!, o);
   }
-  const orders = [...bySupplier.values()].sort((a, b) => byName.compare(a.supplierName, b.supplierName) || a.supplierId - b.supplierId);
+  const orders = [...bySupplier.values()].sort((a, b) => chineseOrder.compare(a.supplierName, b.supplierName) || a.supplierId - b.supplierId);
 
   const plan = {
     hubReplenishment: sel.hubReplenishment,

@@ -8,6 +8,7 @@ import { assertDrugBookVisible, bookSight } from '../stocktake/blind';
 import { baseSnapshotBefore } from '../settlement/balances';
 import { drugSnapshot } from '../master-data/drugs';
 import { nearExpiryLimit } from '../master-data/expiry';
+import { chineseOrder } from '../../lib/chinese-order';
 
 interface LotLive {
   drugId: number;
@@ -87,9 +88,6 @@ function matches(d: Pick<DrugInfo, 'genericName' | 'nhsaCode' | 'manufacturer'>,
   return d.genericName.includes(q.trim()) || d.nhsaCode.startsWith(k) || d.manufacturer.includes(q.trim());
 }
 
-/** Drug names in the order of a Chinese list (pinyin), as localeCompare('zh-Hans-CN') orders them, without its lookup per call. */
-const byName = new Intl.Collator('zh-Hans-CN');
-
 export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHand'>) {
   const db = ctx.db;
   const store = accessibleStore(ctx, input.storeId);
@@ -115,16 +113,10 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
     .map((drugId) => {
       const info = infos.get(drugId)!;
       const drugLots = byDrug.get(drugId) ?? [];
-      let qty = 0;
-      let value = 0;
-      let expiredQty = 0;
-      let nearExpiryQty = 0;
-      for (const l of drugLots) {
-        qty += l.qty;
-        value += l.value;
-        if (l.expiryDate < today) expiredQty += l.qty;
-        else if (l.expiryDate < nearLimit) nearExpiryQty += l.qty;
-      }
+      const qty = drugLots.reduce((n, l) => n + l.qty, 0);
+      const value = drugLots.reduce((n, l) => n + l.value, 0);
+      const expiredQty = drugLots.filter((l) => l.expiryDate < today).reduce((n, l) => n + l.qty, 0);
+      const nearExpiryQty = drugLots.filter((l) => l.expiryDate >= today && l.expiryDate < nearLimit).reduce((n, l) => n + l.qty, 0);
       return {
         ...info,
         vbp: bool(info.vbp),
@@ -159,7 +151,7 @@ export function stockOnHand(ctx: HandlerContext, input: ParsedInput<'stock.onHan
     .filter((drugId) => sight.hides(store.id, drugId))
     .map((drugId) => hiddenRow(infos.get(drugId)!))
     .filter((r) => matches(r, input.q));
-  const rows = [...visibleRows, ...hiddenRows].sort((a, b) => byName.compare(a.genericName, b.genericName) || a.drugId - b.drugId);
+  const rows = [...visibleRows, ...hiddenRows].sort((a, b) => chineseOrder.compare(a.genericName, b.genericName) || a.drugId - b.drugId);
   const start = (input.page - 1) * input.pageSize;
   const totalValue = hiddenRows.length > 0 ? null : visibleRows.reduce((n, r) => n + r.value, 0);
   const page = rows.slice(start, start + input.pageSize).map((r) => ({
