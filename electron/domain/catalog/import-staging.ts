@@ -17,20 +17,19 @@ export interface StagedDrug {
 }
 
 /**
- * Replaces what this connection staged with `drugs`, in file order. Writes nothing to the hub's file. `afterRow` is
- * told how many rows are staged after each (a worker's pace point: the TEMP table holds no lock anybody waits for).
+ * Replaces what this connection staged with `drugs`, in file order. Writes nothing to the hub's file. `afterRow` runs
+ * after each row (a worker's pace point: the TEMP table holds no lock anybody waits for).
  */
-export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>, afterRow?: (staged: number) => unknown): void {
+export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>, afterRow?: () => unknown): void {
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${STAGED}`);
     // No STRICT and no checks here: the rows were checked by the evaluation, and drugs' own constraints check them
     // again as they are written.
     db.exec(`CREATE TEMP TABLE catalog_import_staged (seq INTEGER PRIMARY KEY, existing_id INTEGER, ${DRUG_COLUMNS.join(', ')})`);
     const insert = db.prepare(`INSERT INTO ${STAGED} (existing_id, ${DRUG_COLUMNS.join(', ')}) VALUES (?, ${DRUG_COLUMNS.map(() => '?').join(', ')})`);
-    let staged = 0;
     for (const d of drugs) {
       insert.run(d.existingId, ...drugValues(d.record));
-      afterRow?.(++staged);
+      afterRow?.();
     }
   })();
 }

@@ -191,21 +191,17 @@ function loadLookups(db: ReadDb): Lookups {
 }
 
 /**
- * A worker's pace point (lib/request-pressure.ts), called every ROWS_PER_PACE_POINT rows: it waits while the
- * request thread answers. Never inside a write transaction of the hub's file.
+ * A worker's pace point (lib/request-pressure.ts), called after every row (one atomic read while nothing is under
+ * way): it waits while the request thread answers. Never inside a write transaction of the hub's file.
  */
 export type PacePoint = () => unknown;
-
-/** Rows checked between pace points: about a millisecond of work. */
-const ROWS_PER_PACE_POINT = 32;
 
 /** Checks every row against the mapping and the database. Pure reading: nothing is written. */
 export function evaluateRows(db: ReadDb, file: ResolvedFile, lookups?: Lookups, pace?: PacePoint): Outcome[] {
   const { rows, evaluate, outcomes } = rowEvaluator(db, file, lookups);
-  let i = 0;
   for (const [t, row] of rows()) {
     evaluate(t, row);
-    if (pace && ++i % ROWS_PER_PACE_POINT === 0) pace();
+    pace?.();
   }
   return outcomes;
 }
@@ -229,8 +225,8 @@ async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile, pace?: PaceP
   let i = 0;
   for (const [t, row] of evaluator.rows()) {
     evaluator.evaluate(t, row);
-    if (++i % ROWS_PER_PACE_POINT === 0) pace?.();
-    if (i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    pace?.();
+    if (++i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return { outcomes: evaluator.outcomes, lookups: evaluator.lookups, ledgerAnswers: evaluator.ledgerAnswers };
 }
@@ -798,7 +794,7 @@ export function stageAhead(db: WriteDb, evaluation: AheadEvaluation, mode: 'all'
   stageDrugs(
     db,
     rows.map((o) => ({ existingId: o.action === 'update' ? o.existingId : null, record: o.record! })),
-    pace && ((staged) => staged % ROWS_PER_PACE_POINT === 0 && pace()),
+    pace,
   );
   return { ...evaluation, staged: true };
 }
