@@ -25,7 +25,8 @@ export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>, afterRow?: 
     db.exec(`DROP TABLE IF EXISTS ${STAGED}`);
     // No STRICT and no checks here: the rows were checked by the evaluation, and drugs' own constraints check them
     // again as they are written.
-    db.exec(`CREATE TEMP TABLE catalog_import_staged (seq INTEGER PRIMARY KEY, existing_id INTEGER, ${DRUG_COLUMNS.join(', ')})`);
+    // before_updated_at: the updated drug's stamp as the first batch of a batched write saw it (import-batches.ts).
+    db.exec(`CREATE TEMP TABLE catalog_import_staged (seq INTEGER PRIMARY KEY, existing_id INTEGER, before_updated_at TEXT, ${DRUG_COLUMNS.join(', ')})`);
     const insert = db.prepare(`INSERT INTO ${STAGED} (existing_id, ${DRUG_COLUMNS.join(', ')}) VALUES (?, ${DRUG_COLUMNS.map(() => '?').join(', ')})`);
     for (const d of drugs) {
       insert.run(d.existingId, ...drugValues(d.record));
@@ -53,6 +54,68 @@ export function writeStagedDrugs(db: WriteDb, at: string): void {
   });
   // Created again with their own text, so the schema reads as the migrations left it.
   for (const index of rebuilt) db.exec(index.sql);
+}
+
+/** Staged rows `from`..`to` (their seq: 1-based, in file order) of a batched write. */
+export interface StagedRange {
+  from: number;
+  to: number;
+}
+
+/** The staged rows cut into ranges of at most `size` rows, in file order. */
+export function stagedRanges(db: WriteDb, size: number): StagedRange[] {
+  const last = (db.prepare(`SELECT max(seq) FROM ${STAGED}`).pluck().get() as number | null) ?? 0;
+  const ranges: StagedRange[] = [];
+  for (let from = 1; from <= last; from += size) ranges.push({ from, to: Math.min(last, from + size - 1) });
+  return ranges;
+}
+
+/**
+ * Notes each updated drug's updated_at as this transaction sees it. Called in a batched write's first transaction,
+ * where the caller has checked that the drugs are those the rows were evaluated on: a later batch then knows
+ * whether anyone changed its drugs in between (every write of a drug stamps updated_at).
+ */
+export function noteStagedUpdatesStamps(db: WriteDb): void {
+  db.exec(`UPDATE ${STAGED} SET before_updated_at = (SELECT updated_at FROM drugs WHERE id = existing_id) WHERE existing_id IS NOT NULL`);
+}
+
+/** Whether a drug that rows `range` update was written by anyone since noteStagedUpdatesStamps. */
+export function stagedRangeTouched(db: WriteDb, range: StagedRange): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM ${STAGED} s JOIN drugs d ON d.id = s.existing_id
+          WHERE s.seq BETWEEN ? AND ? AND d.updated_at IS NOT s.before_updated_at)`,
+      )
+      .pluck()
+      .get(range.from, range.to) === 1
+  );
+}
+
+/** The drug ids rows `range` update. */
+export function stagedRangeUpdates(db: WriteDb, range: StagedRange): number[] {
+  return db.prepare(`SELECT existing_id FROM ${STAGED} WHERE seq BETWEEN ? AND ? AND existing_id IS NOT NULL`).pluck().all(range.from, range.to) as number[];
+}
+
+/** How many new and updated drugs rows 1..`through` write. */
+export function stagedCountsThrough(db: WriteDb, through: number): { created: number; updated: number } {
+  return db
+    .prepare(`SELECT count(*) FILTER (WHERE existing_id IS NULL) AS created, count(existing_id) AS updated FROM ${STAGED} WHERE seq <= ?`)
+    .get(through) as { created: number; updated: number };
+}
+
+/**
+ * Writes staged rows `range` (one batch of a batched write, in its own transaction). The drugs' indexes stay: other
+ * writes run between two batches, and every reader keeps its indexes.
+ */
+export function writeStagedRange(db: WriteDb, range: StagedRange, at: string): void {
+  const columns = DRUG_COLUMNS.join(', ');
+  db.prepare(
+    `INSERT INTO drugs (${columns}, created_at, updated_at) SELECT ${columns}, @at, @at FROM ${STAGED} WHERE existing_id IS NULL AND seq BETWEEN @from AND @to ORDER BY seq`,
+  ).run({ at, ...range });
+  db.prepare(
+    `UPDATE drugs SET ${DRUG_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = @at FROM ${STAGED} s WHERE s.existing_id = drugs.id AND s.seq BETWEEN @from AND @to`,
+  ).run({ at, ...range });
 }
 
 function moreThanDoublesCatalog(db: WriteDb): boolean {

@@ -9,12 +9,13 @@ import { recordAudit } from '../audit/record';
 import { WorkbookReceiver } from '../../lib/sheets/crossing';
 import { Workbook } from '../../lib/sheets/model';
 import { commitImport, indexNamesAhead, previewImport, stageAhead } from './import';
+import { commitInBatches, writtenInBatches } from './import-batches';
 import { planCatalogWorkbook } from './sheet-file';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
 
 // Linux keeps nice values per thread: the import (tens of seconds of CPU for a province's catalog) yields the core to
-// the thread that answers the villages. It holds the write gate only for its short writes and its last transaction.
+// the thread that answers the villages. It holds the write gate only for its short writes.
 yieldCpuToRequests();
 
 const port = parentPort!;
@@ -72,23 +73,25 @@ async function run(job: CatalogImportJob): Promise<unknown> {
   try {
     progress({ phase: 'indexing', done: 0, total: 0 });
     // The names first, in short transactions (the gate opens between them); the drugs staged on this connection
-    // (no lock on the hub's file), then written in one transaction.
+    // (no lock on the hub's file), then written in one transaction, or in batches when there are many (import-batches.ts).
     const { evaluation } = await indexNamesAhead(db, wb, job.mapping, job.mode, (write) => gated(write), pace);
     const ahead = stageAhead(db, evaluation, job.mode, pace);
     const now = new Date(job.nowMs);
-    // The last transaction holds every write of the hub: it runs at the request thread's priority, not below it.
+    const at = now.toISOString();
+    const audit = (details: Record<string, unknown>) =>
+      recordAudit(db, { ...job.audit, now, outcome: 'ok', target: `catalog-import:${job.filename}`, details });
+    const writing = (done: number, total: number) => progress({ phase: 'writing', done, total });
+    // The writes hold every write of the hub: they run at the request thread's priority, not below it.
     resumeNormalPriority();
+    const toWrite = evaluation.outcomes.filter((o) => o.action === 'new' || o.action === 'update').length;
+    if (ahead.staged && writtenInBatches(toWrite)) {
+      return await commitInBatches({ db, wb, mapping: job.mapping, mode: job.mode, at, ahead, gated, pace, audit, progress: writing });
+    }
     return await gated(() =>
       db
         .transaction(() => {
-          const result = commitImport(db, wb, job.mapping, job.mode, now.toISOString(), (done, total) => progress({ phase: 'writing', done, total }), ahead);
-          recordAudit(db, {
-            ...job.audit,
-            now,
-            outcome: 'ok',
-            target: `catalog-import:${job.filename}`,
-            details: { mode: job.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows },
-          });
+          const result = commitImport(db, wb, job.mapping, job.mode, at, writing, ahead);
+          audit({ mode: job.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows });
           return result;
         })
         .immediate(),

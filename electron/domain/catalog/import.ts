@@ -176,7 +176,11 @@ function loadLookups(db: ReadDb): Lookups {
     const r = toRecord(row);
     existing.set(r.nhsaCode, { id: r.id, record: copyRecord(r) });
   }
-  const suppliers = new Map<string, { id: number; active: boolean; name: string }>();
+  return { existing, suppliers: loadSuppliers(db) };
+}
+
+function loadSuppliers(db: ReadDb): Lookups['suppliers'] {
+  const suppliers: Lookups['suppliers'] = new Map();
   for (const s of sql(db, 'SELECT id, name, credit_code AS creditCode, active FROM suppliers').all() as {
     id: number;
     name: string;
@@ -187,7 +191,7 @@ function loadLookups(db: ReadDb): Lookups {
     suppliers.set(s.name, v);
     suppliers.set(s.creditCode, v);
   }
-  return { existing, suppliers };
+  return suppliers;
 }
 
 /**
@@ -233,14 +237,19 @@ async function evaluateRowsYielding(db: ReadDb, file: ResolvedFile, pace?: PaceP
 
 /** Same drugs (by code, id and every field) and same suppliers (by name and credit code, id, state). */
 function sameLookups(a: Lookups, b: Lookups): boolean {
-  if (a.existing.size !== b.existing.size || a.suppliers.size !== b.suppliers.size) return false;
+  if (a.existing.size !== b.existing.size) return false;
   for (const [code, x] of a.existing) {
     const y = b.existing.get(code);
     if (!y || y.id !== x.id) return false;
     if (changedKeys(x.record, y.record).length > 0) return false;
   }
-  for (const [key, x] of a.suppliers) {
-    const y = b.suppliers.get(key);
+  return sameSuppliers(a.suppliers, b.suppliers);
+}
+
+function sameSuppliers(a: Lookups['suppliers'], b: Lookups['suppliers']): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, x] of a) {
+    const y = b.get(key);
     if (!y || y.id !== x.id || y.active !== x.active || y.name !== x.name) return false;
   }
   return true;
@@ -725,9 +734,40 @@ export function commitImport(
   onWritten?: (done: number, total: number) => void,
   ahead?: AheadEvaluation,
 ): CommitResult {
-  const lookups = loadLookups(db);
-  const reuse = ahead !== undefined && sameLookups(ahead.lookups, lookups) && sameLedgerAnswers(db, ahead.ledgerAnswers);
-  const outcomes = reuse ? ahead.outcomes : evaluateRows(db, resolveFile(wb, given), lookups);
+  const reuse = ahead !== undefined && aheadStillHolds(db, ahead);
+  const outcomes = reuse ? ahead.outcomes : evaluateRows(db, resolveFile(wb, given));
+  const n = committableCounts(outcomes, mode);
+  const total = n.new + n.update;
+  onWritten?.(0, total);
+  if (reuse && ahead.staged) writeStaged(db, outcomes, at, total);
+  else writeRowByRow(db, outcomes, at, total, onWritten);
+  onWritten?.(total, total);
+  return resultOf(outcomes, n);
+}
+
+/**
+ * Whether `ahead` still tells what evaluating again would: it read exactly the drugs and suppliers the transaction
+ * sees, and the ledger answers what it asked as it did.
+ */
+export function aheadStillHolds(db: ReadDb, ahead: AheadEvaluation): boolean {
+  return sameLookups(ahead.lookups, loadLookups(db)) && sameLedgerAnswers(db, ahead.ledgerAnswers);
+}
+
+/**
+ * Whether the suppliers, and the ledger's answers about drugs `ids`, are still as `ahead` read them (a batched
+ * write checks its drugs' own stamps apart: import-staging.ts).
+ */
+export function aheadHoldsFor(db: ReadDb, ahead: AheadEvaluation, ids: readonly number[]): boolean {
+  if (!sameSuppliers(ahead.lookups.suppliers, loadSuppliers(db))) return false;
+  for (const id of ids) {
+    const inUse = ahead.ledgerAnswers.get(id);
+    if (inUse !== undefined && drugInUse(db, id) !== inUse) return false;
+  }
+  return true;
+}
+
+/** The refusals of every commit, whether it writes in one transaction or in batches; the counts when it may write. */
+export function committableCounts(outcomes: Outcome[], mode: 'all' | 'cleanRowsOnly'): ReturnType<typeof countOf> {
   const n = countOf(outcomes);
   if (outcomes.length === 0) throw new AppError('VALIDATION', '文件中没有药品数据（表头下面没有任何行）');
   if (n.error > 0 && mode === 'all') {
@@ -739,11 +779,10 @@ export function commitImport(
     );
   }
   if (n.error === outcomes.length) throw new AppError('VALIDATION', '文件中没有无错误的行，未导入任何药品');
-  const total = n.new + n.update;
-  onWritten?.(0, total);
-  if (reuse && ahead.staged) writeStaged(db, outcomes, at, total);
-  else writeRowByRow(db, outcomes, at, total, onWritten);
-  onWritten?.(total, total);
+  return n;
+}
+
+export function resultOf(outcomes: Outcome[], n: ReturnType<typeof countOf>): CommitResult {
   return {
     created: n.new,
     updated: n.update,

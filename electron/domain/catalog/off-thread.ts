@@ -2,9 +2,9 @@
  * A catalog import runs on a worker thread of its own (import-worker.ts) with its own connection to the file: at
  * 150,000 rows reading the workbook, checking every row and the import's one transaction take seconds to a minute,
  * which on the server's thread no village would get an answer in. The preview reads on a read-only connection; the
- * commit writes in one transaction (all or nothing, its audit row in it), and holds the hub's write gate only while
- * it writes: meanwhile this thread's write methods wait at the gate (db/write-gate.ts) and its reads answer from
- * their WAL snapshot. One commit at a time per hub: a second is refused (CONFLICT), never queued behind a minute.
+ * commit writes in one transaction (all or nothing, its audit row in it), or a big file in batches of short
+ * transactions (import-batches.ts), and holds the hub's write gate only while it writes: meanwhile this thread's
+ * write methods wait at the gate (db/write-gate.ts) and its reads answer from their WAL snapshot. One commit at a time per hub: a second is refused (CONFLICT), never queued behind a minute.
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/errors';
@@ -13,6 +13,7 @@ import { postWorkbook } from '../../lib/sheets/crossing';
 import type { WorkbookData } from '../../lib/sheets/model';
 import type { CatalogReadChoices } from './sheet-file';
 import { AppError } from '../../errors';
+import { sql } from '../../db/database';
 import { bundledScript } from '../../paths';
 import { requestPressure, type PacerStats, type RequestPressure } from '../../lib/request-pressure';
 import type { CallAudit } from '../context';
@@ -64,7 +65,7 @@ export type WorkerToHub =
   | { type: 'refusal'; code: ErrorCode; message: string; issues?: { path: string; message: string }[] }
   | { type: 'fault'; name: string; code?: string; message: string; stack?: string };
 
-/** A commit under way on a hub: where it is, and a way to stop it (its transaction then rolls back). */
+/** A commit under way on a hub: where it is, and a way to stop it (its open transaction then rolls back). */
 export interface RunningImport {
   progress: ImportProgress;
   stop(): void;
@@ -105,6 +106,18 @@ export async function commitOffThread(hub: OpenHub, { workbook, ...job }: JobInp
   }
 }
 
+/** The refusal of a stopped commit: the batches a big import had written stay (import-batches.ts), and are counted. */
+function stoppedImport(hub: OpenHub, job: CatalogImportJob): AppError {
+  const at = job.kind === 'commit' ? new Date(job.nowMs).toISOString() : null;
+  const written = at === null ? 0 : (sql(hub.readDb, 'SELECT count(*) AS n FROM drugs WHERE updated_at = ?').get(at) as { n: number }).n;
+  return new AppError(
+    'CONFLICT',
+    written === 0
+      ? '药品目录导入已停止，药品目录没有任何改动'
+      : `药品目录导入已停止：已分批写入的 ${written} 种药品保留，其余未导入。重新导入同一文件即可补齐（已写入的行显示为“无变化”）`,
+  );
+}
+
 function runJob(hub: OpenHub, job: CatalogImportJob, workbook: WorkbookData, entry: RunningImport | null): Promise<unknown> {
   let worker: Worker;
   try {
@@ -128,7 +141,17 @@ function runJob(hub: OpenHub, job: CatalogImportJob, workbook: WorkbookData, ent
       void worker.terminate().finally(open);
       outcome();
     };
-    if (entry) entry.stop = () => settle(() => reject(new AppError('CONFLICT', '药品目录导入已停止，药品目录没有任何改动')));
+    if (entry) {
+      entry.stop = () => {
+        if (settled) return;
+        settled = true;
+        // Counted once the thread is gone and its open transaction rolled back.
+        void worker.terminate().finally(() => {
+          open();
+          reject(stoppedImport(hub, job));
+        });
+      };
+    }
     postWorkbook(worker, workbook, () => settled).catch((err: unknown) => settle(() => reject(err)));
     worker.on('message', (m: WorkerToHub) => {
       switch (m.type) {
