@@ -164,7 +164,7 @@ export class Runtime implements Host {
     this.recovery = null;
     this.checking = null;
     if (this.walCheckpoints) this.keepUntilDone(this.walCheckpoints.stop());
-    this.walCheckpoints = startWalCheckpoints(app.db, app.dbFile);
+    this.walCheckpoints = startWalCheckpoints(app.db, app.dbFile, { writeGate: app.writeGate });
     if (this.longReadsAhead) void app.longReads.start();
     return app;
   }

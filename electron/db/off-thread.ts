@@ -9,7 +9,8 @@ export type CheckJob =
   | ({ kind: 'backup'; source: string; dest: string; latestVersion: number; depth: CheckDepth } & BackupTuning)
   | { kind: 'quick-check'; file: string }
   | { kind: 'verify'; file: string; latestVersion: number }
-  | { kind: 'checkpoint'; file: string };
+  | { kind: 'checkpoint'; file: string }
+  | { kind: 'truncate-log'; file: string };
 
 /** What tests change about a backup; production leaves both out. */
 export interface BackupTuning {
@@ -89,3 +90,6 @@ export const quickCheckOffThread = (file: string): RunningCheck<{ problem: strin
 
 /** A PASSIVE checkpoint of the live file's write-ahead log by a connection of its own (wal-checkpoints.ts). */
 export const checkpointOffThread = (file: string): RunningCheck<CheckpointResult> => runOffThread({ kind: 'checkpoint', file });
+
+/** A TRUNCATE checkpoint of the live file's log by a connection of its own: the caller holds the hub's writes back. */
+export const truncateLogOffThread = (file: string): RunningCheck<CheckpointResult> => runOffThread({ kind: 'truncate-log', file });

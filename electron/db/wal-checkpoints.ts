@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import type { ReadDb } from './database';
 import { isBusy, withDataLock } from './data-lock';
-import { checkpointOffThread } from './off-thread';
+import { checkpointOffThread, truncateLogOffThread } from './off-thread';
+import type { WriteGate } from './write-gate';
 
 /** SQLite's default: the committing connection checkpoints once the log passes this many pages. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+/** The log's size kept after a restart (journal_size_limit); a log grown past it is cut back by the worker. */
+export const LOG_KEPT_BYTES = 64 * 2 ** 20;
 
 export interface WalCheckpoints {
   /** One checkpoint now, if the log has anything (tests; the timer calls it too). */
@@ -21,10 +24,10 @@ export interface WalCheckpoints {
  * writer never checkpoints; a worker does, every few seconds, under the data lock (so never while a
  * restore swaps the file). If the worker cannot run, the writer goes back to SQLite's own checkpoints.
  */
-export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?: number } = {}): WalCheckpoints {
+export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?: number; writeGate?: WriteGate } = {}): WalCheckpoints {
   db.pragma('wal_autocheckpoint = 0');
   // A restarted log is cut back to this size rather than kept at its largest.
-  db.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
+  db.pragma(`journal_size_limit = ${LOG_KEPT_BYTES}`);
   let stopped = false;
   let inFlight: Promise<void> | null = null;
   /** The log as it stood after the last checkpoint that took all of it: unchanged since, nothing to do. */
@@ -41,11 +44,27 @@ export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?
     if (stopped || isBusy(dbFile) || before === null || before === settled) return;
     try {
       const r = await withDataLock(dbFile, () => checkpointOffThread(dbFile).done);
-      if (r.log === r.checkpointed) settled = before;
+      if (r.log !== r.checkpointed) return;
+      settled = before;
+      if (opts.writeGate && logBytes(dbFile) > LOG_KEPT_BYTES) await truncateLog(opts.writeGate);
     } catch (err) {
       fallBack(err);
     }
   };
+
+  /**
+   * A log all copied but far past its kept size is cut here, with the hub's writes held at the gate (they wait
+   * asynchronously; reads go on): SQLite would otherwise cut it inside the next commit, on the request thread.
+   */
+  const truncateLog = (gate: WriteGate) =>
+    withDataLock(dbFile, async () => {
+      const release = await gate.hold();
+      try {
+        await truncateLogOffThread(dbFile).done;
+      } finally {
+        release();
+      }
+    });
 
   const tick = (): Promise<void> => {
     inFlight ??= checkpointNow().finally(() => {
@@ -63,6 +82,14 @@ export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?
     return inFlight ?? Promise.resolve();
   }
   return { tick, stop };
+}
+
+function logBytes(dbFile: string): number {
+  try {
+    return fs.statSync(`${dbFile}-wal`).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The log's size and last write, or null when there is none. */

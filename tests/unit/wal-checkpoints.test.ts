@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { createClinic, createTestHub, scratchDirs, type TestHub } from '../helpers/runtime';
+import { LOG_KEPT_BYTES } from '../../electron/db/wal-checkpoints';
 
 let hub: TestHub;
 const scratchDir = scratchDirs();
@@ -73,4 +74,33 @@ it("leaves the log to the checkpoint worker when a worker thread writes: a catal
     mainOnly.close();
   }
   expect(app.db.prepare('SELECT count(*) FROM drugs').pluck().get()).toBe(3000);
+}, 120_000);
+
+it('cuts a log grown far past its kept size on the worker, with the hub’s writes held at the gate, not inside the next commit', async () => {
+  const app = hub.runtime.openApp!;
+  await hub.runtime.checkpoints!.tick();
+  await createClinic(hub, 'C01');
+  // A log of ~70 MiB, as a big import's batches leave one (theirs is a gigabyte).
+  app.db.exec('CREATE TABLE wal_filler (x BLOB)');
+  app.db.prepare('INSERT INTO wal_filler VALUES (zeroblob(?))').run(70 * 2 ** 20);
+  const wal = `${hub.runtime.dbFile}-wal`;
+  expect(fs.statSync(wal).size).toBeGreaterThan(LOG_KEPT_BYTES);
+
+  // Holding the gate as an import's batch would: the worker copies the log, then waits for the gate to cut it.
+  const release = await app.writeGate.hold();
+  let ticked = false;
+  const tick = hub.runtime.checkpoints!.tick().then(() => {
+    ticked = true;
+  });
+  // Reads are answered meanwhile (from the database file and the log).
+  expect((await hub.admin.call('clinics.list', {})).map((c) => c.code)).toEqual(['C01']);
+  expect(ticked).toBe(false);
+  release();
+  await tick;
+
+  expect(fs.statSync(wal).size).toBe(0);
+  expect(clinicsInMainFile()).toEqual(['C01']);
+  // And the hub writes on, into a fresh log.
+  await createClinic(hub, 'C02');
+  expect((await hub.admin.call('clinics.list', {})).map((c) => c.code)).toEqual(['C01', 'C02']);
 }, 120_000);
