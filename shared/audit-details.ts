@@ -66,10 +66,16 @@ const FIELD_LABELS: Record<string, string> = {
   backupFile: '备份文件',
   dispensings: '用药登记',
   postable: '可记账',
+  created: '新增',
+  updated: '更新',
+  unchanged: '无变化',
+  skippedRows: '跳过的行',
+  batches: '分批写入（批）',
+  mode: '方式',
 };
 
 /** Coded values shown by their names ('pharmacist' → '药剂科'). */
-const VALUE_LABELS: Record<string, Record<string, string>> = { role: ROLE_LABELS };
+const VALUE_LABELS: Record<string, Record<string, string>> = { role: ROLE_LABELS, mode: { all: '整个文件', cleanRowsOnly: '只导入无错误的行' } };
 
 export const auditFieldLabel = (key: string) => FIELD_LABELS[key] ?? key;
 
