@@ -8,6 +8,8 @@ import type { WriteGate } from './write-gate';
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 /** The log's size kept after a restart (journal_size_limit); a log grown past it is cut back by the worker. */
 export const LOG_KEPT_BYTES = 64 * 2 ** 20;
+/** The next checkpoint after one that found the log past LOG_KEPT_BYTES. */
+const SOON_MS = 500;
 
 export interface WalCheckpoints {
   /** One checkpoint now, if the log has anything (tests; the timer calls it too). */
@@ -26,8 +28,10 @@ export interface WalCheckpoints {
  */
 export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?: number; writeGate?: WriteGate } = {}): WalCheckpoints {
   db.pragma('wal_autocheckpoint = 0');
-  // A restarted log is cut back to this size rather than kept at its largest.
-  db.pragma(`journal_size_limit = ${LOG_KEPT_BYTES}`);
+  // A log grown past LOG_KEPT_BYTES is cut back: by the worker with the writes held at the gate when there is one
+  // (the writer then never cuts it: SQLite would, inside the commit that restarts the log, on the request thread),
+  // else by the writer as it restarts the log.
+  db.pragma(`journal_size_limit = ${opts.writeGate ? -1 : LOG_KEPT_BYTES}`);
   let stopped = false;
   let inFlight: Promise<void> | null = null;
   /** The log as it stood after the last checkpoint that took all of it: unchanged since, nothing to do. */
@@ -44,9 +48,12 @@ export function startWalCheckpoints(db: ReadDb, dbFile: string, opts: { everyMs?
     if (stopped || isBusy(dbFile) || before === null || before === settled) return;
     try {
       const r = await withDataLock(dbFile, () => checkpointOffThread(dbFile).done);
+      const big = logBytes(dbFile) > LOG_KEPT_BYTES;
+      // A log growing fast (a big import's batches: ~16 MiB each) is taken again soon, so it never grows to gigabytes.
+      if (big && !stopped) setTimeout(() => void tick(), SOON_MS).unref();
       if (r.log !== r.checkpointed) return;
       settled = before;
-      if (opts.writeGate && logBytes(dbFile) > LOG_KEPT_BYTES) await truncateLog(opts.writeGate);
+      if (opts.writeGate && big) await truncateLog(opts.writeGate);
     } catch (err) {
       fallBack(err);
     }
