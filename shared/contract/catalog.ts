@@ -4,6 +4,7 @@ import { fileInputAbout, id, nonNegativeQty, optionalText, pageOf, paging, requi
 import { APPROVAL_NO_FORMS_TEXT, approvalNoProblem, nhsaCodeProblem, normalizeApprovalNo, normalizeCode, tracePrefixProblem } from '../drugCodes';
 import { normalizeGtin } from '../traceCodes';
 import { CATALOG_COLUMNS, IMPORT_FIELDS } from '../catalogColumns';
+import { CATALOG_IMPORT_ONE_TRANSACTION_UP_TO, CATALOG_IMPORT_ROWS_PER_BATCH } from '../catalog-import';
 import { about, drugOut, out, valuesText } from './describe';
 
 const HUB_ROLES = ['admin', 'pharmacist', 'finance', 'director'] as const;
@@ -439,7 +440,7 @@ export const catalogApi = {
       mode: z
         .enum(['all', 'cleanRowsOnly'])
         .describe(
-          `导入方式。写入不超过 1 万种药品时在一个事务中全部写入或全不写入；更多时先整体检查，再每 2000 种一个事务分批写入（停止后已写入的批次保留，同一文件再导入补齐其余）。${valuesText({ all: '有任何错误则整个文件不导入（400 VALIDATION）', cleanRowsOnly: '只导入无错误的行，有错误的行跳过' })}`,
+          `导入方式。写入不超过 ${CATALOG_IMPORT_ONE_TRANSACTION_UP_TO} 种药品时在一个事务中全部写入或全不写入；更多时先整体检查，再每 ${CATALOG_IMPORT_ROWS_PER_BATCH} 种一个事务分批写入（停止后已写入的批次保留，同一文件再导入补齐其余）。${valuesText({ all: '有任何错误则整个文件不导入（400 VALIDATION）', cleanRowsOnly: '只导入无错误的行，有错误的行跳过' })}`,
         ),
     }),
     output: importResult,

@@ -18,7 +18,8 @@ test('a 20,000-row catalog import shows that it is writing, then its result', as
   await expect(dialog.getByRole('button', { name: '导入全部 20000 行' })).toBeEnabled({ timeout: 300_000 });
   await dialog.getByRole('button', { name: '导入全部 20000 行' }).click();
   const writing = dialog.getByTestId('catalog-import-writing');
-  await expect(writing).toContainText('正在写入药品目录…（20000 种药品，全部写入后一起生效）');
+  // More than 10,000 drugs: written in batches, and the dialog says so.
+  await expect(writing).toContainText('正在分批写入药品目录…（20000 种药品，每 2000 种一批，写好一批生效一批）');
   await screenshot(page, 'catalog-import-writing-1366');
   await expect(dialog.getByText('导入完成')).toBeVisible({ timeout: 300_000 });
   await expect(dialog.getByText('新增 20000 种，更新 0 种，未变化 0 种。')).toBeVisible();

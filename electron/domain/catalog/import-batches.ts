@@ -14,6 +14,7 @@
  *   the file is evaluated again and written in one transaction, as a small import is.
  */
 import { AppError } from '../../errors';
+import { CATALOG_IMPORT_ONE_TRANSACTION_UP_TO, CATALOG_IMPORT_ROWS_PER_BATCH } from '../../../shared/catalog-import';
 import type { WriteDb } from '../../db/database';
 import type { ImportMapping } from '../../../shared/contract/catalog';
 import {
@@ -39,13 +40,13 @@ import {
 } from './import-staging';
 import { ensureSearchName } from './searchIndex';
 
-/** Drugs an import writes in one transaction at most (about 0.1 s of the hub's writes on this class of machine). */
-export const ONE_TRANSACTION_UP_TO = 10_000;
+/** Drugs an import writes in one transaction at most (about 0.1–0.3 s of the hub's writes on this class of machine). */
+export const ONE_TRANSACTION_UP_TO = CATALOG_IMPORT_ONE_TRANSACTION_UP_TO;
 /**
  * Drugs per batch beyond that. With the drugs' indexes kept up a batch takes 15–70 ms on a ten-year hub as the catalog
  * grows (~30 µs a drug, most of it the name index); halving it made each batch hardly shorter and the import twice as long.
  */
-export const ROWS_PER_BATCH = 2_000;
+export const ROWS_PER_BATCH = CATALOG_IMPORT_ROWS_PER_BATCH;
 
 /** Runs `write` with the hub's write gate held for it (on a worker: import-worker.ts). */
 export type GatedWrite = <T>(write: () => T) => Promise<T>;
@@ -64,9 +65,6 @@ export interface StagedCommit {
   audit: (details: Record<string, unknown>) => void;
   progress: (done: number, total: number) => void;
 }
-
-/** Whether an import writing `total` drugs is written in batches. */
-export const writtenInBatches = (total: number) => total > ONE_TRANSACTION_UP_TO;
 
 /** Writes the staged rows, batch by batch (see the module's note). */
 export async function commitInBatches(job: StagedCommit): Promise<CommitResult> {

@@ -9,7 +9,8 @@ import { recordAudit } from '../audit/record';
 import { WorkbookReceiver } from '../../lib/sheets/crossing';
 import { Workbook } from '../../lib/sheets/model';
 import { commitImport, indexNamesAhead, previewImport, stageAhead } from './import';
-import { commitInBatches, writtenInBatches } from './import-batches';
+import { catalogImportInBatches } from '../../../shared/catalog-import';
+import { commitInBatches } from './import-batches';
 import { planCatalogWorkbook } from './sheet-file';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
@@ -84,7 +85,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     // The writes hold every write of the hub: they run at the request thread's priority, not below it.
     resumeNormalPriority();
     const toWrite = evaluation.outcomes.filter((o) => o.action === 'new' || o.action === 'update').length;
-    if (ahead.staged && writtenInBatches(toWrite)) {
+    if (ahead.staged && catalogImportInBatches(toWrite)) {
       return await commitInBatches({ db, wb, mapping: job.mapping, mode: job.mode, at, ahead, gated, pace, audit, progress: writing });
     }
     return await gated(() =>

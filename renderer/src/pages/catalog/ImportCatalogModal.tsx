@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Col, Modal, Result, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { CATALOG_COLUMNS } from '../../../../shared/catalogColumns';
+import { CATALOG_IMPORT_ROWS_PER_BATCH, catalogImportInBatches } from '../../../../shared/catalog-import';
 import type { ImportMapping, ImportPreview } from '../../../../shared/contract/catalog';
 import type { MethodOutput } from '../../../../shared/contract';
 import { call } from '../../api/client';
@@ -204,7 +205,11 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
               type="info"
               showIcon
               icon={<Spin size="small" />}
-              title={`正在写入药品目录…（${preview.newCount + preview.updatedCount} 种药品，全部写入后一起生效）`}
+              title={
+                catalogImportInBatches(preview.newCount + preview.updatedCount)
+                  ? `正在分批写入药品目录…（${preview.newCount + preview.updatedCount} 种药品，每 ${CATALOG_IMPORT_ROWS_PER_BATCH} 种一批，写好一批生效一批）`
+                  : `正在写入药品目录…（${preview.newCount + preview.updatedCount} 种药品，全部写入后一起生效）`
+              }
               description="大文件需要几分钟，请不要关闭本窗口；期间村卫生室和其他同事可以照常使用系统。"
               data-testid="catalog-import-writing"
             />
