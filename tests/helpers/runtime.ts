@@ -71,6 +71,19 @@ export async function createTestHub(opts: { clock?: ManualClock; dataDir?: strin
   };
 }
 
+/** For a test file (call at its top level): makes hubs, each closed (and its folder removed) after the test that made it. */
+export function testHubs(): () => Promise<TestHub> {
+  const made: TestHub[] = [];
+  afterEach(async () => {
+    for (const h of made.splice(0)) await h.close();
+  });
+  return async () => {
+    const h = await createTestHub();
+    made.push(h);
+    return h;
+  };
+}
+
 /** Creates a user through the admin API, changes the initial password, and returns a signed-in client. */
 export async function createUser(
   hub: TestHub,

@@ -5,27 +5,18 @@
  * the file was checked against. The test holds the hub's write gate itself between batches, so what goes in between
  * is decided by the order of events, never by timings.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql, type ReadDb } from '../../electron/db/database';
 import { runningImport, type ImportProgress } from '../../electron/domain/catalog/off-thread';
 import { ONE_TRANSACTION_UP_TO, ROWS_PER_BATCH } from '../../electron/domain/catalog/import-batches';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import type { DrugInput } from '../../shared/contract/catalog';
 import { validCreditCode } from '../helpers/catalog';
-import { createTestHub, type TestHub } from '../helpers/runtime';
+import { testHubs, type TestHub } from '../helpers/runtime';
 
 const ROWS = 12_000;
 
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  for (const h of hubs.splice(0)) await h.close();
-});
-
-async function hub(): Promise<TestHub> {
-  const h = await createTestHub();
-  hubs.push(h);
-  return h;
-}
+const hub = testHubs();
 
 const fileOf = async (rows: DrugInput[], name: string) => ({ filename: name, base64: (await catalogRowsWorkbook(rows)).toString('base64') });
 const drugCount = (db: ReadDb) => (sql(db, 'SELECT count(*) AS n FROM drugs').get() as { n: number }).n;

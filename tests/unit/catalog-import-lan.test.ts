@@ -5,23 +5,14 @@
  * The result is exactly what the one-transaction import wrote, and requests made meanwhile are answered
  * while the import is still under way (order of events, never timings).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, sql, type ReadDb } from '../../electron/db/database';
 import { commitImport, indexNamesAhead, NAMES_PER_TRANSACTION, parseCatalogWorkbook, stageAhead } from '../../electron/domain/catalog/import';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
-import { createTestHub, type TestHub } from '../helpers/runtime';
+import { testHubs } from '../helpers/runtime';
 import { schemaProblems } from '../../electron/db/schema';
 
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  for (const h of hubs.splice(0)) await h.close();
-});
-
-async function hub(): Promise<TestHub> {
-  const h = await createTestHub();
-  hubs.push(h);
-  return h;
-}
+const hub = testHubs();
 
 async function catalogFile(rows: number, seed: number) {
   const data = await catalogRowsWorkbook(generateCatalogRows(rows, seed));

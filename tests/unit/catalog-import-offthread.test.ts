@@ -5,24 +5,15 @@
  * worker's progress ("writing, 1000 rows written"): order of events and database rows, never timings.
  */
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql, type ReadDb } from '../../electron/db/database';
 import { importsOffThread, runningImport, type ImportProgress } from '../../electron/domain/catalog/off-thread';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import { AppError } from '../../electron/errors';
 import { validCreditCode } from '../helpers/catalog';
-import { createTestHub, type TestHub } from '../helpers/runtime';
+import { testHubs, type TestHub } from '../helpers/runtime';
 
-const hubs: TestHub[] = [];
-afterEach(async () => {
-  for (const h of hubs.splice(0)) await h.close();
-});
-
-async function hub(): Promise<TestHub> {
-  const h = await createTestHub();
-  hubs.push(h);
-  return h;
-}
+const hub = testHubs();
 
 async function catalogFile(rows: number, seed: number) {
   const generated = generateCatalogRows(rows, seed);
