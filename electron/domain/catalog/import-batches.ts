@@ -78,7 +78,7 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
         const n = committableCounts(ahead.outcomes, mode);
         const result = resultOf(ahead.outcomes, n);
         noteStagedUpdatesStamps(db);
-        job.audit({ ...summary(mode, result), batches: ranges.length });
+        job.audit({ ...importAuditDetails(mode, result), batches: ranges.length });
         writeStagedRange(db, ranges[0], at);
         return { batched: true as const, result };
       })
@@ -87,8 +87,8 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
   if (!first.batched) return first.result;
   const total = first.result.created + first.result.updated;
   job.progress(ranges[0].to, total);
-  for (const [i, range] of ranges.entries()) {
-    if (i === 0) continue;
+  for (let i = 1; i < ranges.length; i++) {
+    const range = ranges[i];
     // The requests under way are answered first; the gate then goes to writes already waiting for it.
     job.pace();
     const last = i === ranges.length - 1;
@@ -118,7 +118,7 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
 /** A small import's transaction: evaluated again against the catalog it sees, written whole, its audit row in it. */
 function inOneTransaction(job: StagedCommit): CommitResult {
   const result = commitImport(job.db, job.wb, job.mapping, job.mode, job.at, job.progress);
-  job.audit(summary(job.mode, result));
+  job.audit(importAuditDetails(job.mode, result));
   return result;
 }
 
@@ -146,6 +146,7 @@ async function restAfterChange(job: StagedCommit, written: StagedRange): Promise
   }
 }
 
-function summary(mode: 'all' | 'cleanRowsOnly', r: CommitResult): Record<string, unknown> {
+/** What an import's audit row says it wrote (shared/audit-details.ts labels each key). */
+export function importAuditDetails(mode: 'all' | 'cleanRowsOnly', r: CommitResult): Record<string, unknown> {
   return { mode, created: r.created, updated: r.updated, unchanged: r.unchanged, skippedRows: r.skippedRows };
 }

@@ -45,13 +45,7 @@ export function stageDrugs(db: WriteDb, drugs: Iterable<StagedDrug>, afterRow?: 
  */
 export function writeStagedDrugs(db: WriteDb, at: string): void {
   const rebuilt = moreThanDoublesCatalog(db) ? dropPlainDrugIndexes(db) : [];
-  const columns = DRUG_COLUMNS.join(', ');
-  db.prepare(`INSERT INTO drugs (${columns}, created_at, updated_at) SELECT ${columns}, @at, @at FROM ${STAGED} WHERE existing_id IS NULL ORDER BY seq`).run({
-    at,
-  });
-  db.prepare(`UPDATE drugs SET ${DRUG_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = @at FROM ${STAGED} s WHERE s.existing_id = drugs.id`).run({
-    at,
-  });
+  writeStagedRange(db, { from: 1, to: Number.MAX_SAFE_INTEGER }, at);
   // Created again with their own text, so the schema reads as the migrations left it.
   for (const index of rebuilt) db.exec(index.sql);
 }
@@ -105,8 +99,8 @@ export function stagedCountsThrough(db: WriteDb, through: number): { created: nu
 }
 
 /**
- * Writes staged rows `range` (one batch of a batched write, in its own transaction). The drugs' indexes stay: other
- * writes run between two batches, and every reader keeps its indexes.
+ * Writes staged rows `range`: new drugs in file order (their ids in that order), then the updates. For one batch of
+ * a batched write, in its own transaction, the drugs' indexes stay: other writes run between two batches.
  */
 export function writeStagedRange(db: WriteDb, range: StagedRange, at: string): void {
   const columns = DRUG_COLUMNS.join(', ');

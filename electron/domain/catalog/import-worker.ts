@@ -10,7 +10,7 @@ import { WorkbookReceiver } from '../../lib/sheets/crossing';
 import { Workbook } from '../../lib/sheets/model';
 import { commitImport, indexNamesAhead, previewImport, stageAhead } from './import';
 import { catalogImportInBatches } from '../../../shared/catalog-import';
-import { commitInBatches } from './import-batches';
+import { commitInBatches, importAuditDetails } from './import-batches';
 import { planCatalogWorkbook } from './sheet-file';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
@@ -92,7 +92,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
       db
         .transaction(() => {
           const result = commitImport(db, wb, job.mapping, job.mode, at, writing, ahead);
-          audit({ mode: job.mode, created: result.created, updated: result.updated, unchanged: result.unchanged, skippedRows: result.skippedRows });
+          audit(importAuditDetails(job.mode, result));
           return result;
         })
         .immediate(),

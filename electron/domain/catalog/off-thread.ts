@@ -4,7 +4,8 @@
  * which on the server's thread no village would get an answer in. The preview reads on a read-only connection; the
  * commit writes in one transaction (all or nothing, its audit row in it), or a big file in batches of short
  * transactions (import-batches.ts), and holds the hub's write gate only while it writes: meanwhile this thread's
- * write methods wait at the gate (db/write-gate.ts) and its reads answer from their WAL snapshot. One commit at a time per hub: a second is refused (CONFLICT), never queued behind a minute.
+ * write methods wait at the gate (db/write-gate.ts) and its reads answer from their WAL snapshot. One commit at a
+ * time per hub: a second is refused (CONFLICT), never queued behind a minute.
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/errors';
