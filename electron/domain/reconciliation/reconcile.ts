@@ -22,6 +22,7 @@ import { addDays, daysBetween, periodOf } from '../../../shared/dates';
 import { DIFFERENCE_KINDS, DIFFERENCE_LABELS, SETTLED_DIFFERENCES, type DifferenceKind } from '../../../shared/reconciliation';
 import { monthsOf, storeMonths } from '../supervision/data';
 import { compareScans, dispensedCodes, type DispensedCodeSource } from './dispensed-codes';
+import { chineseOrder } from '../../lib/chinese-order';
 
 /** Half a fen on the settled unit: clients print prices rounded to the fen or to four decimals. */
 export const PRICE_TOLERANCE = 5_000;
@@ -280,7 +281,7 @@ export function reconcile(db: ReadDb, clinicId: number, from: string, to: string
         kinds: DIFFERENCE_KINDS.filter((k) => a.kinds.has(k)),
       };
     })
-    .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : (x.drugName ?? '').localeCompare(y.drugName ?? '', 'zh-CN')));
+    .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : chineseOrder.compare(x.drugName ?? '', y.drugName ?? '')));
 
   const open = (r: ReconciliationRow) => r.kinds.some((k) => !SETTLED_DIFFERENCES.has(k));
   const days = new Map<string, { date: string; settledAmount: number; dispensedAmount: number; rows: number; open: number }>();

@@ -10,6 +10,7 @@ import { DIFFERENCE_KINDS, SETTLED_DIFFERENCES, type DifferenceKind } from '../.
 import { hubName } from '../settings';
 import { isPeriodClosed } from '../stock/ledger';
 import { reconcile } from './reconcile';
+import { chineseOrder } from '../../lib/chinese-order';
 
 /** The month up to today (a month under way is reconciled as far as it has gone). */
 export function monthSpan(period: string, today: string): { from: string; to: string } {
@@ -91,7 +92,7 @@ export function monthlySheet(db: ReadDb, clinicId: number, period: string, today
       diffAmount: a.settledAmount - a.dispensedAmount,
       kinds: DIFFERENCE_KINDS.filter((k) => kindSet.has(k)),
     }))
-    .sort((x, y) => (x.drugName ?? '').localeCompare(y.drugName ?? '', 'zh-CN') || (x.spec ?? '').localeCompare(y.spec ?? ''));
+    .sort((x, y) => chineseOrder.compare(x.drugName ?? '', y.drugName ?? '') || chineseOrder.compare(x.spec ?? '', y.spec ?? ''));
   const clinic = sql(db, 'SELECT code, name FROM clinics WHERE id = ?').get(clinicId) as { code: string; name: string };
   const settledAmount = rows.reduce((n, x) => n + x.settledAmount, 0);
   const dispensedAmount = rows.reduce((n, x) => n + x.dispensedAmount, 0);

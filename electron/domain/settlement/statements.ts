@@ -16,6 +16,7 @@ import { isPeriodClosed } from '../stock/ledger';
 import { balancesAtStart, closeEventOf, monthTotals, snapshotBalances, sumValues, type QtyValue } from './balances';
 import { bookSight, type BookSight } from '../stocktake/blind';
 import { getStore, hubStoreId } from '../master-data/stores';
+import { chineseOrder } from '../../lib/chinese-order';
 
 interface DrugInfo {
   drugId: number;
@@ -172,7 +173,7 @@ function buildStatement(db: ReadDb, base: readonly StatementColumnDef[], input: 
     const d = infos.get(drugId)!;
     rows.push({ ...d, essential: bool(d.essential), vbp: bool(d.vbp), bookHidden: false, opening: { ...open }, cells, closing: { ...closing } });
   }
-  rows.sort((a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.spec.localeCompare(b.spec, 'zh-Hans-CN') || a.drugId - b.drugId);
+  rows.sort((a, b) => chineseOrder.compare(a.drugName, b.drugName) || chineseOrder.compare(a.spec, b.spec) || a.drugId - b.drugId);
 
   const totals = {
     opening: rows.reduce((n, r) => n + r.opening!.value, 0),

@@ -28,6 +28,7 @@ import {
 } from './watch-rules';
 import { listStores } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
+import { chineseOrder } from '../../lib/chinese-order';
 
 interface DrugRow {
   drugId: number;
@@ -178,7 +179,7 @@ export function collectAlerts(ctx: HandlerContext, input: AlertFilter) {
     (a, b) =>
       order(a.kind) - order(b.kind) ||
       a.storeId - b.storeId ||
-      a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') ||
+      chineseOrder.compare(a.drugName, b.drugName) ||
       a.drugId - b.drugId ||
       (a.expiryDate ?? '').localeCompare(b.expiryDate ?? ''),
   );
@@ -277,7 +278,7 @@ export function watchList(ctx: HandlerContext, input: ParsedInput<'stock.watchLi
   const rows = [...drugs.values()]
     .filter((d) => matches(d, input.q))
     .map((d) => watchRowOf(ctx, store, inputs, d, usable))
-    .sort((a, b) => Number(b.watched) - Number(a.watched) || a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.drugId - b.drugId);
+    .sort((a, b) => Number(b.watched) - Number(a.watched) || chineseOrder.compare(a.drugName, b.drugName) || a.drugId - b.drugId);
   const start = (input.page - 1) * input.pageSize;
   return { rows: rows.slice(start, start + input.pageSize), total: rows.length, windowDays: USE_WINDOW_DAYS };
 }

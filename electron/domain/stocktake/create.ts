@@ -17,6 +17,7 @@ import { stocktakeDetail } from './read';
 import { drawWeighted, SELECTION_ALGORITHM, selectionWeight } from './selection';
 import { LOT_WITH_DRUG, type LotWithDrug } from './lot-with-drug';
 import { assertActiveClinic, clinicStores, getStore } from '../master-data/stores';
+import { chineseOrder } from '../../lib/chinese-order';
 
 interface BookLot extends LotWithDrug {
   qty: number;
@@ -120,7 +121,7 @@ export function createStocktake(ctx: WriteContext, input: ParsedInput<'stocktake
       .sort((a, b) => order.get(a.drugId)! - order.get(b.drugId)! || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId);
   } else {
     chosen = [...lots].sort(
-      (a, b) => a.drugName.localeCompare(b.drugName, 'zh-Hans-CN') || a.drugId - b.drugId || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId,
+      (a, b) => chineseOrder.compare(a.drugName, b.drugName) || a.drugId - b.drugId || a.expiryDate.localeCompare(b.expiryDate) || a.lotId - b.lotId,
     );
   }
 
