@@ -78,7 +78,12 @@ test('the pharmacist accepts a delivery with two boxes refused as damaged, and p
   // The two boxes wait in quarantine, where nothing issues them.
   await ph.goBack();
   await openMenu(ph, '不合格品');
-  await expect(ph.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('2盒');
+  // One row, for the refused boxes of this receipt: its reason, its source and exactly two boxes held.
+  const held = ph.getByRole('row', { name: /阿莫西林胶囊/ });
+  await expect(held).toHaveCount(1);
+  await expect(held).toContainText('破损：外箱压损，两盒内包装破裂');
+  await expect(held).toContainText(/验收拒收 RK-\d{6}-0001/);
+  await expect(held.getByRole('cell').nth(6)).toHaveText(/^2盒/);
   await screenshot(ph, 'gsp-03-quarantine');
   await desk.close();
   await setup.close();
