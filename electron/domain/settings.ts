@@ -18,7 +18,8 @@ export type SettingKey =
   | 'gsp.secondAcceptor'
   | 'gsp.amTime'
   | 'gsp.pmTime'
-  | 'trace.openedBoxScan';
+  | 'trace.openedBoxScan'
+  | 'catalog.importUnderway';
 
 export function getSetting(db: ReadDb, key: SettingKey): string | null {
   const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

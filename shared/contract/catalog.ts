@@ -469,6 +469,25 @@ export const catalogApi = {
       rows: out.count('写入的有错误的行'),
     }),
   }),
+  'catalog.importInterrupted': defineMethod({
+    summary:
+      '分批写入的药品目录导入是否被中途打断（程序退出、断电或点了“停止”）：返回该次导入写到了哪里。已写入的批次保留，同一文件再导入即补齐其余；之后任何一次导入成功后不再返回。不修改数据',
+    access: IMPORT_ROLES,
+    write: false,
+    input: z.object({}).default({}),
+    output: z
+      .object({
+        filename: out.text('导入的文件名'),
+        startedAt: out.instant('开始写入的时刻；该次写入的药品，更新时间都是这一时刻'),
+        startedBy: out.text('开始导入的人（显示名）；null = 不是由用户发起').nullable(),
+        batches: out.count('计划写入的批数', `每批 ${CATALOG_IMPORT_ROWS_PER_BATCH} 种药品`),
+        drugs: out.count('计划新增和更新的药品种数'),
+        writtenBatches: out.count('已写入的批数'),
+        writtenDrugs: out.count('已写入（新增或更新）的药品种数'),
+      })
+      .nullable()
+      .describe('null = 没有被打断的导入（或导入正在进行）'),
+  }),
   'catalog.importTemplate': defineMethod({
     summary: '下载药品目录导入模板（Excel）：导入的全部列，必填列红色带 *，甲乙类/是否/处方/状态列有下拉选项，两行示例和“填写说明”表',
     access: HUB_ROLES,

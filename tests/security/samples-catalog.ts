@@ -58,6 +58,7 @@ export const catalogSamples: SampleRegistry = {
   'catalog.export': { input: () => ({ includeInactive: true }) },
   'catalog.importErrorsExport': { input: async ({ f }) => ({ file: (await world(f)).file }) },
   'catalog.importTemplate': { input: () => ({}) },
+  'catalog.importInterrupted': { input: () => ({}) },
 
   'suppliers.list': { input: () => ({ includeInactive: true }) },
   'suppliers.get': { input: async ({ f }) => ({ id: (await world(f)).supplierId }) },

@@ -98,6 +98,8 @@ const SHOWS_NO_BOOK: Record<string, MethodName[]> = {
     // The import file's own failing rows, written back: nothing of the hub's stock.
     'catalog.importErrorsExport',
     'catalog.importTemplate',
+    // Where a cut-off import's batches got to: counts of the file's drugs, no stock.
+    'catalog.importInterrupted',
     'clinics.list',
     'clinics.get',
     'clinics.create',

@@ -12,7 +12,9 @@ import { ONE_TRANSACTION_UP_TO, ROWS_PER_BATCH } from '../../electron/domain/cat
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import type { DrugInput } from '../../shared/contract/catalog';
 import { validCreditCode } from '../helpers/catalog';
-import { testHubs, type TestHub } from '../helpers/runtime';
+import { ADMIN_PASSWORD, testHubs, type TestHub } from '../helpers/runtime';
+import { InternalClient } from '../../electron/api/internal';
+import { Runtime } from '../../electron/runtime';
 
 const ROWS = 12_000;
 
@@ -80,6 +82,8 @@ describe('a big catalog import, written in batches', () => {
     const [audit] = importAuditRows(h.runtime.app.readDb);
     expect(JSON.parse(audit.details)).toMatchObject({ mode: 'all', created: ROWS, batches: Math.ceil(ROWS / ROWS_PER_BATCH) });
     expect(h.runtime.app.writeGate.isHeld).toBe(false);
+    // Its last batch took the note of an import under way away with it: nothing was cut off.
+    expect(await h.admin.call('catalog.importInterrupted', {})).toBeNull();
   }, 240_000);
 
   it('keeps the batches written when stopped, says how many, and the same file imported again writes the rest', async () => {
@@ -106,6 +110,48 @@ describe('a big catalog import, written in batches', () => {
     const again = await h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' });
     expect(again).toMatchObject({ created: ROWS - written, updated: 0, unchanged: written });
     expect(drugCount(h.runtime.app.readDb)).toBe(ROWS);
+  }, 240_000);
+
+  it('says, after a restart too, which import was cut off between two batches and how far it got, until an import commits', async () => {
+    const h = await hub();
+    const file = await fileOf(generateCatalogRows(ROWS, 24), '省药品目录.xlsx');
+    const preview = await h.admin.call('catalog.importPreview', { file });
+    const importing = h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e: unknown) => e);
+
+    const gate = await holdGateAt(h, (p) => p.phase === 'writing' && p.done === 3 * ROWS_PER_BATCH);
+    // Under way, it is not cut off: the import dialog shows its progress.
+    expect(await h.admin.call('catalog.importInterrupted', {})).toBeNull();
+    runningImport(h.runtime.app)!.stop();
+    await importing;
+    gate.release();
+
+    const cutOff = {
+      filename: '省药品目录.xlsx',
+      startedAt: h.clock.now().toISOString(),
+      startedBy: '管理员',
+      batches: Math.ceil(ROWS / ROWS_PER_BATCH),
+      drugs: ROWS,
+      writtenBatches: 3,
+      writtenDrugs: 3 * ROWS_PER_BATCH,
+    };
+    expect(await h.admin.call('catalog.importInterrupted', {})).toEqual(cutOff);
+    expect(drugCount(h.runtime.app.readDb)).toBe(cutOff.writtenDrugs);
+
+    // The hub PC restarted (as after a power cut between two batches): the note is in the file, not in memory.
+    await h.runtime.close();
+    const restarted = new Runtime({ dataDir: h.dataDir, clock: h.clock, validateOutputs: true });
+    try {
+      const admin = new InternalClient(restarted, '127.0.0.1');
+      await admin.call('auth.login', { username: 'admin', password: ADMIN_PASSWORD });
+      expect(await admin.call('catalog.importInterrupted', {})).toEqual(cutOff);
+
+      h.clock.advance(60_000);
+      const again = await admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' });
+      expect(again).toMatchObject({ created: ROWS - cutOff.writtenDrugs, unchanged: cutOff.writtenDrugs });
+      expect(await admin.call('catalog.importInterrupted', {})).toBeNull();
+    } finally {
+      await restarted.close();
+    }
   }, 240_000);
 
   it('evaluates the rest again when a drug it updates is changed between two batches', async () => {

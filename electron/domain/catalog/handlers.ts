@@ -16,7 +16,8 @@ import {
   type DrugRecord,
 } from './drugs';
 import { rankedDrugIds, searchDrugs } from './search';
-import { commitOffThread, failingRowsOffThread, previewOffThread } from './off-thread';
+import { commitOffThread, failingRowsOffThread, previewOffThread, runningImport } from './off-thread';
+import { importUnderway } from './import-underway';
 import { exportCatalog } from './export';
 import { catalogImportTemplate } from './template';
 import { bookSight } from '../stocktake/blind';
@@ -224,6 +225,9 @@ export const catalogHandlers = defineHandlers({
       return { filename: `${stem}-错误数据.xlsx`, base64: Buffer.from(data).toString('base64'), rows };
     },
   },
+  // The note of a batched import (import-underway.ts) with none running: one cut off between two batches.
+  'catalog.importInterrupted': (ctx) => (runningImport(ctx.hub) ? null : importUnderway(ctx.db)),
+
   'catalog.importTemplate': {
     async: async () => ({ filename: '药品目录导入模板.xlsx', base64: (await catalogImportTemplate()).toString('base64') }),
   },

@@ -9,6 +9,8 @@
  *   the first batch. The drugs then appear batch by batch, each batch whole. Stopped or cut off by a crash, the
  *   batches written stay (each drug complete and valid); importing the same file again writes the rest and counts
  *   the written rows as unchanged.
+ * - While it writes, the hub's settings say so (import-underway.ts): found there with no import running, the import
+ *   was cut off, and the catalog page says how far it got.
  * - Each batch checks that what the rows were evaluated on still holds for it: its drugs unchanged since the first
  *   batch (their updated_at), the suppliers and the ledger's answers as read. When anything changed, the rest of
  *   the file is evaluated again and written in one transaction, as a small import is.
@@ -39,6 +41,7 @@ import {
   type StagedRange,
 } from './import-staging';
 import { ensureSearchName } from './searchIndex';
+import { advanceImportUnderway, clearImportUnderway, noteImportUnderway } from './import-underway';
 
 /** Drugs an import writes in one transaction at most (about 0.1–0.3 s of the hub's writes on this class of machine). */
 export const ONE_TRANSACTION_UP_TO = CATALOG_IMPORT_ONE_TRANSACTION_UP_TO;
@@ -53,6 +56,9 @@ export type GatedWrite = <T>(write: () => T) => Promise<T>;
 
 export interface StagedCommit {
   db: WriteDb;
+  filename: string;
+  /** Who imports (the name the hub shows), for the note of an import under way (import-underway.ts). */
+  startedBy: string | null;
   wb: ParsedWorkbook;
   mapping: ImportMapping;
   mode: 'all' | 'cleanRowsOnly';
@@ -80,6 +86,15 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
         noteStagedUpdatesStamps(db);
         job.audit({ ...importAuditDetails(mode, result), batches: ranges.length });
         writeStagedRange(db, ranges[0], at);
+        noteImportUnderway(db, {
+          filename: job.filename,
+          startedAt: at,
+          startedBy: job.startedBy,
+          batches: ranges.length,
+          drugs: result.created + result.updated,
+          writtenBatches: 1,
+          writtenDrugs: ranges[0].to,
+        });
         return { batched: true as const, result };
       })
       .immediate(),
@@ -100,6 +115,8 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
             writeStagedRange(db, range, at);
             // The names were indexed ahead in short transactions; any the index lacks now are indexed here.
             if (last) for (const name of stagedNamesNotIndexed(db)) ensureSearchName(db, name);
+            if (last) clearImportUnderway(db);
+            else advanceImportUnderway(db, i + 1, range.to);
             return true;
           })
           .immediate();
@@ -119,6 +136,7 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
 function inOneTransaction(job: StagedCommit): CommitResult {
   const result = commitImport(job.db, job.wb, job.mapping, job.mode, job.at, job.progress);
   job.audit(importAuditDetails(job.mode, result));
+  clearImportUnderway(job.db);
   return result;
 }
 

@@ -12,6 +12,7 @@ import { commitImport, indexNamesAhead, previewImport, stageAhead } from './impo
 import { catalogImportInBatches } from '../../../shared/catalog-import';
 import { commitInBatches, importAuditDetails } from './import-batches';
 import { planCatalogWorkbook } from './sheet-file';
+import { clearImportUnderway } from './import-underway';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
 
@@ -86,13 +87,29 @@ async function run(job: CatalogImportJob): Promise<unknown> {
     resumeNormalPriority();
     const toWrite = evaluation.outcomes.filter((o) => o.action === 'new' || o.action === 'update').length;
     if (ahead.staged && catalogImportInBatches(toWrite)) {
-      return await commitInBatches({ db, wb, mapping: job.mapping, mode: job.mode, at, ahead, gated, pace, audit, progress: writing });
+      const startedBy = job.audit.user?.displayName ?? null;
+      return await commitInBatches({
+        db,
+        filename: job.filename,
+        startedBy,
+        wb,
+        mapping: job.mapping,
+        mode: job.mode,
+        at,
+        ahead,
+        gated,
+        pace,
+        audit,
+        progress: writing,
+      });
     }
     return await gated(() =>
       db
         .transaction(() => {
           const result = commitImport(db, wb, job.mapping, job.mode, at, writing, ahead);
           audit(importAuditDetails(job.mode, result));
+          // An import committed now was made knowing the catalog: an earlier one cut off is no longer news.
+          clearImportUnderway(db);
           return result;
         })
         .immediate(),

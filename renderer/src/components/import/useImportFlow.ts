@@ -60,10 +60,11 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
     setBusy(mode);
     try {
       setResult(await options.commit(await send(options.methods.commit, file.picked), preview.mapping, mode));
-      await Promise.all(options.invalidates.map((m) => client.invalidateQueries({ queryKey: [m] })));
     } catch (err) {
       message.error(err instanceof ApiError ? err.message : '导入失败');
     } finally {
+      // A refused commit changed nothing, but a big catalog import stopped between its batches kept what it wrote.
+      await Promise.all(options.invalidates.map((m) => client.invalidateQueries({ queryKey: [m] })));
       setBusy(null);
     }
   }

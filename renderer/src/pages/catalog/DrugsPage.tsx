@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Input, Select, Space, Table, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Input, Select, Space, Table, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { DrugDetail, InsuranceClass } from '../../../../shared/contract/catalog';
@@ -15,6 +15,7 @@ import { downloadBase64 } from './files';
 import { yuan } from './fields';
 import { usePageShortcut, useShortcutTitle } from '../../app/shortcuts';
 import { DENSE_LIST } from '../../components/denseTable';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 type Status = 'active' | 'inactive' | 'all';
 
@@ -41,6 +42,8 @@ export default function DrugsPage() {
     { placeholderData: keepPreviousData },
   );
   const suppliers = useApiQuery('suppliers.list', { includeInactive: true });
+  const interrupted = useApiQuery('catalog.importInterrupted', {}, { enabled: canEdit });
+  const cutOff = canEdit ? interrupted.data : null;
   const setActive = useApiMutation('catalog.setActive', { invalidates: ['catalog.list', 'catalog.get', 'catalog.search'] });
   const filter =
     <T,>(set: (v: T) => void) =>
@@ -99,6 +102,20 @@ export default function DrugsPage() {
         </>
       }
     >
+      {cutOff && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`药品目录导入未完成：${cutOff.filename}`}
+          description={`${formatChinaDateTime(cutOff.startedAt, false)}${cutOff.startedBy ? ` ${cutOff.startedBy}` : ''}开始分 ${cutOff.batches} 批写入 ${cutOff.drugs.toLocaleString('zh-CN')} 种药品，写入 ${cutOff.writtenBatches} 批（${cutOff.writtenDrugs.toLocaleString('zh-CN')} 种）后中断（程序退出、断电或被停止）。已写入的药品保留，其余未导入：重新导入同一文件即可补齐，已写入的行显示为“无变化”。`}
+          action={
+            <Button size="small" onClick={() => setImporting(true)}>
+              重新导入
+            </Button>
+          }
+        />
+      )}
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search allowClear placeholder="名称、拼音首字母、医保编码、批准文号" style={{ width: 300 }} onSearch={filter(setQ)} aria-label="检索药品" />
         <Select<Status>
