@@ -16,8 +16,20 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 pg.types.setTypeParser(1082, (v) => v);
 
+/**
+ * Memory per sort or hash of a query, set for this server's connections (PostgreSQL's default is 4 MB). The dashboard
+ * groups a month's ledger per hub × drug: a few thousand groups from ~270,000 rows for 24 hubs. PostgreSQL estimates
+ * those groups from the partitioned table's statistics, which cover every month loaded: with a year in the database it
+ * expected ten times as many, and within 4 MB it chose a sort that spilled to disk (172 ms) over the in-memory hash it
+ * chose with one month loaded (87 ms), so the same month's figures took three times as long once a year was in
+ * (`central_growth` 3.0). With 32 MB the plans no longer depend on the estimate (growth 1.25, BENCHMARKS.md). A query
+ * takes it at most a few times per process (two or three such steps, three processes when run in parallel), and the
+ * pool holds at most `max` connections.
+ */
+const WORK_MEM = '32MB';
+
 export function createPool(connectionString: string, max = 8): Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'santong-central' });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'santong-central', options: `-c work_mem=${WORK_MEM}` });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return pool;

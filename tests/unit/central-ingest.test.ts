@@ -244,3 +244,15 @@ function retag(pkg: BuiltPackage, hub: string): BuiltPackage['sections'] {
     Object.entries(pkg.sections).map(([k, rows]) => [k, (rows as object[]).map((r) => ({ ...r, hubCode: hub }))]),
   ) as BuiltPackage['sections'];
 }
+
+describe("the server's connections", () => {
+  it('sort and hash in 32 MB, so a month’s figures keep their in-memory plan however many months are loaded', async () => {
+    // central/server/db.ts: with PostgreSQL's 4 MB the plan followed the group estimate, which grows with the months loaded.
+    const clients = await Promise.all([pool.connect(), pool.connect()]);
+    try {
+      for (const c of clients) expect((await c.query<{ work_mem: string }>('SHOW work_mem')).rows[0].work_mem).toBe('32MB');
+    } finally {
+      for (const c of clients) c.release();
+    }
+  });
+});
