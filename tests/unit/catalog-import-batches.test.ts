@@ -47,6 +47,22 @@ function holdGateAt(h: TestHub, when: (p: ImportProgress) => boolean): Promise<{
 
 const afterFirstBatch = (p: ImportProgress) => p.phase === 'writing' && p.done === ROWS_PER_BATCH;
 
+/**
+ * Imports `rows` and stops the import while it waits for the gate to write the batch after `batches` (`meanwhile`
+ * runs then, the import under way): the file, its preview, and what the commit answered.
+ */
+async function stoppedAfter(h: TestHub, batches: number, rows: DrugInput[], name: string, meanwhile: () => Promise<void> = async () => undefined) {
+  const file = await fileOf(rows, name);
+  const preview = await h.admin.call('catalog.importPreview', { file });
+  const importing = h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e: unknown) => e);
+  const gate = await holdGateAt(h, (p) => p.phase === 'writing' && p.done === batches * ROWS_PER_BATCH);
+  await meanwhile();
+  runningImport(h.runtime.app)!.stop();
+  const stopped = await importing;
+  gate.release();
+  return { file, preview, stopped };
+}
+
 describe('a big catalog import, written in batches', () => {
   it('lets the hub write between two batches, and shows each batch whole as it commits', async () => {
     expect(ROWS).toBeGreaterThan(ONE_TRANSACTION_UP_TO);
@@ -88,15 +104,8 @@ describe('a big catalog import, written in batches', () => {
 
   it('keeps the batches written when stopped, says how many, and the same file imported again writes the rest', async () => {
     const h = await hub();
-    const file = await fileOf(generateCatalogRows(ROWS, 22), '国家目录.xlsx');
-    const preview = await h.admin.call('catalog.importPreview', { file });
-    const importing = h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e: unknown) => e);
-
     // Stopped while it waits for the gate to write its third batch.
-    const gate = await holdGateAt(h, (p) => p.phase === 'writing' && p.done === 2 * ROWS_PER_BATCH);
-    runningImport(h.runtime.app)!.stop();
-    const stopped = await importing;
-    gate.release();
+    const { file, preview, stopped } = await stoppedAfter(h, 2, generateCatalogRows(ROWS, 22), '国家目录.xlsx');
 
     const written = 2 * ROWS_PER_BATCH;
     expect(stopped).toMatchObject({
@@ -114,16 +123,10 @@ describe('a big catalog import, written in batches', () => {
 
   it('says, after a restart too, which import was cut off between two batches and how far it got, until an import commits', async () => {
     const h = await hub();
-    const file = await fileOf(generateCatalogRows(ROWS, 24), '省药品目录.xlsx');
-    const preview = await h.admin.call('catalog.importPreview', { file });
-    const importing = h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e: unknown) => e);
-
-    const gate = await holdGateAt(h, (p) => p.phase === 'writing' && p.done === 3 * ROWS_PER_BATCH);
-    // Under way, it is not cut off: the import dialog shows its progress.
-    expect(await h.admin.call('catalog.importInterrupted', {})).toBeNull();
-    runningImport(h.runtime.app)!.stop();
-    await importing;
-    gate.release();
+    const { file, preview } = await stoppedAfter(h, 3, generateCatalogRows(ROWS, 24), '省药品目录.xlsx', async () => {
+      // Under way, it is not cut off: the import dialog shows its progress.
+      expect(await h.admin.call('catalog.importInterrupted', {})).toBeNull();
+    });
 
     const cutOff = {
       filename: '省药品目录.xlsx',
