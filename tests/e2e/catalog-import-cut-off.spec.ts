@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
-import { runningImport, type ImportProgress } from '../../electron/domain/catalog/off-thread';
+import { runningImport } from '../../electron/domain/catalog/off-thread';
 import { ROWS_PER_BATCH } from '../../electron/domain/catalog/import-batches';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
+import { holdGateAt } from '../helpers/catalog';
 import { E2E_CLOCK, expect, screenshot, startServer, test } from './fixtures';
 import { login, openMenu } from './pages/app';
 
@@ -25,16 +26,7 @@ async function hubWithCutOffImport(dataDir: string, workbook: Buffer): Promise<v
     const file = { filename: '省药品目录.xlsx', base64: workbook.toString('base64') };
     const preview = await admin.call('catalog.importPreview', { file });
     const importing = admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch(() => 'stopped');
-    const release = await new Promise<() => void>((resolve) => {
-      const poll = () => {
-        const running = runningImport(runtime.app);
-        if (!running) return void setImmediate(poll);
-        running.onProgress.add((p: ImportProgress) => {
-          if (p.phase === 'writing' && p.done === 3 * ROWS_PER_BATCH) void runtime.app.writeGate.hold().then(resolve);
-        });
-      };
-      poll();
-    });
+    const { release } = await holdGateAt(runtime.app, (p) => p.phase === 'writing' && p.done === 3 * ROWS_PER_BATCH);
     runningImport(runtime.app)!.stop();
     expect(await importing).toBe('stopped');
     release();

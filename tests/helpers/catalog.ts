@@ -1,6 +1,8 @@
 import type { InternalClient } from '../../electron/api/internal';
 import type { DrugInput } from '../../shared/contract/catalog';
 import { creditCodeCheckChar } from '../../shared/creditCode';
+import { runningImport, type ImportProgress } from '../../electron/domain/catalog/off-thread';
+import type { OpenHub } from '../../electron/domain/ports';
 
 let seq = 0;
 
@@ -29,4 +31,25 @@ export function validCreditCode(body17: string): string {
   const check = creditCodeCheckChar(body17);
   if (!check) throw new Error(`bad body ${body17}`);
   return body17 + check;
+}
+
+/**
+ * Takes the hub's write gate at a commit's first progress note that satisfies `when` (for a batched import: a batch
+ * has committed, and the worker cannot begin the next until the gate is given back). What happens meanwhile is then
+ * decided by the order of events, never by timings.
+ */
+export function holdGateAt(hub: OpenHub, when: (p: ImportProgress) => boolean): Promise<{ progress: ImportProgress; release: () => void }> {
+  return new Promise((resolve) => {
+    const poll = () => {
+      const running = runningImport(hub);
+      if (!running) return void setImmediate(poll);
+      const listener = (p: ImportProgress) => {
+        if (!when(p)) return;
+        running.onProgress.delete(listener);
+        void hub.writeGate.hold().then((release) => resolve({ progress: p, release }));
+      };
+      running.onProgress.add(listener);
+    };
+    poll();
+  });
 }

@@ -11,7 +11,7 @@ import { runningImport, type ImportProgress } from '../../electron/domain/catalo
 import { ONE_TRANSACTION_UP_TO, ROWS_PER_BATCH } from '../../electron/domain/catalog/import-batches';
 import { catalogRowsWorkbook, generateCatalogRows } from '../../electron/demo/catalog';
 import type { DrugInput } from '../../shared/contract/catalog';
-import { validCreditCode } from '../helpers/catalog';
+import { holdGateAt, validCreditCode } from '../helpers/catalog';
 import { ADMIN_PASSWORD, testHubs, type TestHub } from '../helpers/runtime';
 import { InternalClient } from '../../electron/api/internal';
 import { Runtime } from '../../electron/runtime';
@@ -25,26 +25,6 @@ const drugCount = (db: ReadDb) => (sql(db, 'SELECT count(*) AS n FROM drugs').ge
 const importAuditRows = (db: ReadDb) =>
   sql(db, "SELECT id, details FROM audit_log WHERE method = 'catalog.importCommit' AND outcome = 'ok' ORDER BY id").all() as { id: number; details: string }[];
 
-/**
- * Takes the hub's write gate at the commit's first progress note that satisfies `when` (a batch has committed: the
- * worker cannot begin the next one until the gate is given back).
- */
-function holdGateAt(h: TestHub, when: (p: ImportProgress) => boolean): Promise<{ progress: ImportProgress; release: () => void }> {
-  return new Promise((resolve) => {
-    const poll = () => {
-      const running = runningImport(h.runtime.app);
-      if (!running) return void setImmediate(poll);
-      const listener = (p: ImportProgress) => {
-        if (!when(p)) return;
-        running.onProgress.delete(listener);
-        void h.runtime.app.writeGate.hold().then((release) => resolve({ progress: p, release }));
-      };
-      running.onProgress.add(listener);
-    };
-    poll();
-  });
-}
-
 const afterFirstBatch = (p: ImportProgress) => p.phase === 'writing' && p.done === ROWS_PER_BATCH;
 
 /**
@@ -55,7 +35,7 @@ async function stoppedAfter(h: TestHub, batches: number, rows: DrugInput[], name
   const file = await fileOf(rows, name);
   const preview = await h.admin.call('catalog.importPreview', { file });
   const importing = h.admin.call('catalog.importCommit', { file, mapping: preview.mapping, mode: 'all' }).catch((e: unknown) => e);
-  const gate = await holdGateAt(h, (p) => p.phase === 'writing' && p.done === batches * ROWS_PER_BATCH);
+  const gate = await holdGateAt(h.runtime.app, (p) => p.phase === 'writing' && p.done === batches * ROWS_PER_BATCH);
   await meanwhile();
   runningImport(h.runtime.app)!.stop();
   const stopped = await importing;
@@ -75,7 +55,7 @@ describe('a big catalog import, written in batches', () => {
       return r;
     });
 
-    const gate = await holdGateAt(h, afterFirstBatch);
+    const gate = await holdGateAt(h.runtime.app, afterFirstBatch);
     // The first batch is in the file with the import's audit row; nothing of the second yet.
     expect(drugCount(h.runtime.app.readDb)).toBe(ROWS_PER_BATCH);
     expect(importAuditRows(h.runtime.app.readDb)).toHaveLength(1);
@@ -178,7 +158,7 @@ describe('a big catalog import, written in batches', () => {
 
     // Between two batches the pharmacist gives the drug a new 医保编码. Written as evaluated, the import would give
     // that drug the file's code back; evaluated again, the file's row is a drug the catalog no longer has.
-    const gate = await holdGateAt(h, afterFirstBatch);
+    const gate = await holdGateAt(h.runtime.app, afterFirstBatch);
     const newCode = generateCatalogRows(1, 99)[0].nhsaCode;
     expect(rows.some((r) => r.nhsaCode === newCode)).toBe(false);
     const edit = h.admin.call('catalog.update', { id, ...target, spec: '旧规格', nhsaCode: newCode, active: true });

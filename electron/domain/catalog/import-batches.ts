@@ -41,7 +41,7 @@ import {
   type StagedRange,
 } from './import-staging';
 import { ensureSearchName } from './searchIndex';
-import { advanceImportUnderway, clearImportUnderway, noteImportUnderway } from './import-underway';
+import { clearImportUnderway, noteImportUnderway, type ImportUnderway } from './import-underway';
 
 /** Drugs an import writes in one transaction at most (about 0.1–0.3 s of the hub's writes on this class of machine). */
 export const ONE_TRANSACTION_UP_TO = CATALOG_IMPORT_ONE_TRANSACTION_UP_TO;
@@ -80,13 +80,13 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
     db
       .transaction(() => {
         // Checked whole before anything is written: the refusals of a small import, against the catalog as now.
-        if (!aheadStillHolds(db, ahead)) return { batched: false as const, result: inOneTransaction(job) };
+        if (!aheadStillHolds(db, ahead)) return { batched: false as const, result: commitWhole(job) };
         const n = committableCounts(ahead.outcomes, mode);
         const result = resultOf(ahead.outcomes, n);
         noteStagedUpdatesStamps(db);
         job.audit({ ...importAuditDetails(mode, result), batches: ranges.length });
         writeStagedRange(db, ranges[0], at);
-        noteImportUnderway(db, {
+        const underway: ImportUnderway = {
           filename: job.filename,
           startedAt: at,
           startedBy: job.startedBy,
@@ -94,8 +94,9 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
           drugs: result.created + result.updated,
           writtenBatches: 1,
           writtenDrugs: ranges[0].to,
-        });
-        return { batched: true as const, result };
+        };
+        noteImportUnderway(db, underway);
+        return { batched: true as const, result, underway };
       })
       .immediate(),
   );
@@ -114,9 +115,10 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
             if (stagedRangeTouched(db, range) || !aheadHoldsFor(db, ahead, stagedRangeUpdates(db, range))) return false;
             writeStagedRange(db, range, at);
             // The names were indexed ahead in short transactions; any the index lacks now are indexed here.
-            if (last) for (const name of stagedNamesNotIndexed(db)) ensureSearchName(db, name);
-            if (last) clearImportUnderway(db);
-            else advanceImportUnderway(db, i + 1, range.to);
+            if (last) {
+              for (const name of stagedNamesNotIndexed(db)) ensureSearchName(db, name);
+              clearImportUnderway(db);
+            } else noteImportUnderway(db, { ...first.underway, writtenBatches: i + 1, writtenDrugs: range.to });
             return true;
           })
           .immediate();
@@ -132,9 +134,13 @@ export async function commitInBatches(job: StagedCommit): Promise<CommitResult> 
   return first.result;
 }
 
-/** A small import's transaction: evaluated again against the catalog it sees, written whole, its audit row in it. */
-function inOneTransaction(job: StagedCommit): CommitResult {
-  const result = commitImport(job.db, job.wb, job.mapping, job.mode, job.at, job.progress);
+/**
+ * A small import's transaction (the caller's): evaluated against the catalog it sees (through `ahead` while that still
+ * holds), written whole, its audit row in it. An import cut off earlier is no longer news: this one was made knowing
+ * the catalog.
+ */
+export function commitWhole(job: Pick<StagedCommit, 'db' | 'wb' | 'mapping' | 'mode' | 'at' | 'audit' | 'progress'>, ahead?: AheadEvaluation): CommitResult {
+  const result = commitImport(job.db, job.wb, job.mapping, job.mode, job.at, job.progress, ahead);
   job.audit(importAuditDetails(job.mode, result));
   clearImportUnderway(job.db);
   return result;
@@ -147,7 +153,7 @@ function inOneTransaction(job: StagedCommit): CommitResult {
 async function restAfterChange(job: StagedCommit, written: StagedRange): Promise<CommitResult> {
   const before = stagedCountsThrough(job.db, written.to);
   try {
-    const rest = await job.gated(() => job.db.transaction(() => inOneTransaction(job)).immediate());
+    const rest = await job.gated(() => job.db.transaction(() => commitWhole(job)).immediate());
     return {
       ...rest,
       created: before.created + rest.created,

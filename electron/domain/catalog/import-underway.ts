@@ -26,11 +26,6 @@ export function noteImportUnderway(db: WriteDb, underway: ImportUnderway): void 
   setSetting(db, KEY, JSON.stringify(underway));
 }
 
-export function advanceImportUnderway(db: WriteDb, writtenBatches: number, writtenDrugs: number): void {
-  const underway = importUnderway(db);
-  if (underway) noteImportUnderway(db, { ...underway, writtenBatches, writtenDrugs });
-}
-
 export function clearImportUnderway(db: WriteDb): void {
   sql(db, 'DELETE FROM settings WHERE key = ?').run(KEY);
 }

@@ -8,11 +8,10 @@ import { AppError } from '../../errors';
 import { recordAudit } from '../audit/record';
 import { WorkbookReceiver } from '../../lib/sheets/crossing';
 import { Workbook } from '../../lib/sheets/model';
-import { commitImport, indexNamesAhead, previewImport, stageAhead } from './import';
+import { indexNamesAhead, previewImport, stageAhead } from './import';
 import { catalogImportInBatches } from '../../../shared/catalog-import';
-import { commitInBatches, importAuditDetails } from './import-batches';
+import { commitInBatches, commitWhole } from './import-batches';
 import { planCatalogWorkbook } from './sheet-file';
-import { clearImportUnderway } from './import-underway';
 import { failingRowsWorkbook } from './error-rows';
 import type { CatalogImportJob, ImportProgress, WorkerToHub } from './off-thread';
 
@@ -104,15 +103,7 @@ async function run(job: CatalogImportJob): Promise<unknown> {
       });
     }
     return await gated(() =>
-      db
-        .transaction(() => {
-          const result = commitImport(db, wb, job.mapping, job.mode, at, writing, ahead);
-          audit(importAuditDetails(job.mode, result));
-          // An import committed now was made knowing the catalog: an earlier one cut off is no longer news.
-          clearImportUnderway(db);
-          return result;
-        })
-        .immediate(),
+      db.transaction(() => commitWhole({ db, wb, mapping: job.mapping, mode: job.mode, at, audit, progress: writing }, ahead)).immediate(),
     );
   } finally {
     db.close();

@@ -42,8 +42,8 @@ export default function DrugsPage() {
     { placeholderData: keepPreviousData },
   );
   const suppliers = useApiQuery('suppliers.list', { includeInactive: true });
-  const interrupted = useApiQuery('catalog.importInterrupted', {}, { enabled: canEdit });
-  const cutOff = canEdit ? interrupted.data : null;
+  // Only the import roles may ask (and see the notice); for others the query never runs and there is no data.
+  const cutOff = useApiQuery('catalog.importInterrupted', {}, { enabled: canEdit }).data;
   const setActive = useApiMutation('catalog.setActive', { invalidates: ['catalog.list', 'catalog.get', 'catalog.search'] });
   const filter =
     <T,>(set: (v: T) => void) =>
