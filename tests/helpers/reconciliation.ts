@@ -73,7 +73,8 @@ export async function stockClinic(
   drug: SettlementDrug,
   qty: number,
   batchNo: string,
-  opts: { expiryDate?: string; traceCodes?: string[] } = {},
+  /** traceCodes: boxes recorded at receipt; scanAtDelivery: the hub scans them at picking, so they reach the clinic. */
+  opts: { expiryDate?: string; traceCodes?: string[]; scanAtDelivery?: boolean } = {},
 ) {
   const { poId, lineIds } = seedSentOrder(h.hub, h.supplierId, [{ drug, qty, packPrice: unitPackPrice(drug) }]);
   const ph = h.as('yaoku');
@@ -84,7 +85,10 @@ export async function stockClinic(
   });
   const clinic = h.clinics[clinicIndex];
   const req = seedApprovedRequisition(h.hub, clinic.id, [{ drug, qty }]);
-  const delivery = await ph.call('deliveries.create', { clinicId: clinic.id, lines: [{ requisitionLineId: req[0], qty }] });
+  const delivery = await ph.call('deliveries.create', {
+    clinicId: clinic.id,
+    lines: [{ requisitionLineId: req[0], qty, traceCodes: opts.scanAtDelivery ? (opts.traceCodes ?? []) : [] }],
+  });
   await h
     .as(clinic.doctor)
     .call('deliveries.sign', { id: delivery.id, lines: delivery.lines.map((l) => ({ lineId: l.id, receivedQty: l.qty, reason: null })) });
@@ -129,6 +133,8 @@ export const NHSA_HEADERS = [
   'det_item_fee_sumamt',
   'bilg_dr_name',
   'drug_trac_codg',
+  'hi_feesetl_type',
+  'mdtrt_setl_type',
 ];
 
 export interface Fee {
@@ -147,6 +153,9 @@ export interface Fee {
   psnNo?: string;
   psnName?: string;
   certno?: string;
+  /** 医保费用结算类型 / 就诊结算类型 as the client printed them; empty cells when not given. */
+  hiFeesetlType?: string;
+  mdtrtSetlType?: string;
 }
 
 export function nhsaRow(f: Fee): (string | number | null)[] {
@@ -169,6 +178,8 @@ export function nhsaRow(f: Fee): (string | number | null)[] {
     f.amount,
     f.doctor ?? '王建国',
     f.codes ?? null,
+    f.hiFeesetlType ?? null,
+    f.mdtrtSetlType ?? null,
   ];
 }
 

@@ -94,6 +94,12 @@ const ALLOWED: { methods: string[]; sql: RegExp; table: string }[] = [
     sql: /FROM deliveries v JOIN delivery_lines l .*WHERE v\.business_date BETWEEN \? AND \? AND v\.clinic_id = \?/,
     table: 'deliveries',
   },
+  // The day a clinic first scanned a box out: min() over box_events_dispensed (clinic_id, business_date) reads one entry.
+  {
+    methods: ['reconciliation.clinic'],
+    sql: /^SELECT min\(business_date\) AS since FROM box_events INDEXED BY box_events_dispensed WHERE clinic_id = \? AND event = 'dispense'$/,
+    table: 'box_events',
+  },
 ];
 
 const METHODS_UNDER_TEST = [

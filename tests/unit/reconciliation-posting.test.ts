@@ -160,6 +160,45 @@ describe('posting dispensing from settlement lines', () => {
   });
 });
 
+describe('the boxes a settlement names', () => {
+  const SETTLED = '81234560000000000033'; // settled, and the dispensing posted from the settlement
+  const UNSCANNED = '81234560000000000032'; // settled; nobody scanned it out
+  const NOT_SETTLED = '81234560000000000031'; // scanned out at the counter the next day; the fund never paid for it
+  const NEXT_DAY = '2026-03-17';
+
+  it('move with the posting, and the day compares every settled box with the boxes scanned out', async () => {
+    h.on('2026-03-14');
+    await stockClinic(h, 0, h.drugs.amox, 72, 'A-BOXES', { traceCodes: [SETTLED, UNSCANNED, NOT_SETTLED], scanAtDelivery: true });
+    h.on(NEXT_DAY);
+    const typed = await h
+      .as('cy01')
+      .call('dispensing.create', { businessDate: NEXT_DAY, visitNo: 'T1', lines: [{ drugId: h.drugs.amox.id, qty: 24, traceCodes: [NOT_SETTLED] }] });
+    await importFees(h, 0, [
+      fee('V6', `${DAY} 11:00:00`, h.drugs.amox, 24, 120_000, { sn: 'Q1', codes: SETTLED }),
+      fee('V7', `${DAY} 11:30:00`, h.drugs.amox, 24, 120_000, { sn: 'Q2', codes: UNSCANNED }),
+    ]);
+    const posted = await h.as('cy01').call('reconciliation.post', { date: DAY, lineIds: [lineId('Q1')] });
+
+    const moved = sql(db(), "SELECT code, anomaly FROM box_events WHERE doc_type = 'dispensing' AND doc_id = ? AND event = 'dispense'").all(
+      posted.dispensingIds[0],
+    );
+    expect(moved).toEqual([{ code: SETTLED, anomaly: null }]);
+    expect(sql(db(), 'SELECT state, store_id AS storeId FROM trace_codes WHERE code = ?').get(SETTLED)).toEqual({ state: 'dispensed', storeId: null });
+
+    const r = await h.as('cy01').call('reconciliation.clinic', { from: DAY, to: NEXT_DAY });
+    expect(r.codeComparison).toMatchObject({ scanning: true });
+    expect(r.codeComparison.note).toContain(`自 ${DAY} 起`);
+    const byKind = (k: string) => r.codes.filter((c) => c.kind === k).map((c) => [c.code, c.mdtrtId]);
+    expect(byKind('code_not_scanned')).toEqual([[UNSCANNED, 'V7']]);
+    expect(byKind('code_not_settled')).toEqual([[NOT_SETTLED, 'T1']]);
+
+    // Undone at the counter, the box is back on the shelf and no longer counts as scanned out.
+    await h.as('cy01').call('dispensing.reverse', { id: typed.id, reason: '登记错了' });
+    const after = await h.as('cy01').call('reconciliation.clinic', { from: DAY, to: NEXT_DAY });
+    expect(after.codes.filter((c) => c.kind === 'code_not_settled')).toEqual([]);
+  });
+});
+
 function lineId(sn: string): number {
   return (sql(db(), 'SELECT id FROM settlement_lines WHERE feedetl_sn = ?').get(sn) as { id: number }).id;
 }

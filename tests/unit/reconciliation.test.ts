@@ -111,7 +111,7 @@ describe('reconciliation of one day', () => {
     expect(r.codeComparison.note).toContain('尚未扫追溯码');
   });
 
-  it('compares settled boxes with boxes scanned at dispensing once dispensing scans them (the port of issue 16)', () => {
+  it('compares settled boxes with boxes scanned at dispensing from the day scanning began (planted through the port)', () => {
     const db = h.hub.runtime.app.db;
     const dispensingId = (sql(db, "SELECT id FROM dispensings WHERE visit_no = 'V3'").get() as { id: number }).id;
     const scanned: DispensedCodeSource = {

@@ -1,12 +1,12 @@
 /**
  * The boxes a clinic scanned when it dispensed: what the reconciliation compares the settled boxes' codes
- * (drug_trac_codg) with. Scanning at dispensing belongs to the traceability work (issue 16), built in
- * parallel; the comparison is written against this small port, and today's source says honestly that nothing
- * is scanned at dispensing yet. When dispensing scans arrive, `scanningSince` returns the day scanning began
- * and `codesDispensed` the codes, and the differences `code_not_scanned` / `code_not_settled` light up with no
- * change to the reconciliation.
+ * (drug_trac_codg) with. A box leaves a clinic's shelf at dispensing with a `dispense` box event (stock/dispensing.ts),
+ * whether it was scanned at the 用药登记 screen, taken from a box opened earlier (开盒扫码一次), or named by the
+ * settlement line the entry was posted from (一次录入); a code that named no box of the clinic is recorded as an
+ * event too (its anomaly says why), because it was scanned all the same. The comparison is written against the
+ * small port below, so a test can plant scans without building the boxes' whole chain.
  */
-import type { ReadDb } from '../../db/database';
+import { sql, type ReadDb } from '../../db/database';
 
 export interface DispensedCode {
   code: string;
@@ -24,10 +24,23 @@ export interface DispensedCodeSource {
   codesDispensed(db: ReadDb, clinicId: number, from: string, to: string): DispensedCode[];
 }
 
-/** Today: receipts record codes per lot, dispensing records none. */
+/** The clinic's `dispense` box events of entries still posted (a reversed entry put its boxes back). */
 export const dispensedCodes: DispensedCodeSource = {
-  scanningSince: () => null,
-  codesDispensed: () => [],
+  scanningSince(db, clinicId) {
+    const row = sql(db, "SELECT min(business_date) AS since FROM box_events INDEXED BY box_events_dispensed WHERE clinic_id = ? AND event = 'dispense'").get(
+      clinicId,
+    ) as { since: string | null };
+    return row.since;
+  },
+  codesDispensed(db, clinicId, from, to) {
+    return sql(
+      db,
+      `SELECT e.code, e.business_date AS date, d.visit_no AS visitNo, e.drug_id AS drugId, d.id AS dispensingId
+         FROM box_events e INDEXED BY box_events_dispensed JOIN dispensings d ON d.id = e.doc_id
+        WHERE e.clinic_id = ? AND e.event = 'dispense' AND e.business_date BETWEEN ? AND ? AND e.doc_type = 'dispensing' AND d.status = 'posted'
+        ORDER BY e.business_date, e.id`,
+    ).all(clinicId, from, to) as DispensedCode[];
+  },
 };
 
 export interface SettledCode {

@@ -3,7 +3,8 @@ import type { WriteDb } from '../../db/database';
  * 一次录入: a clinic posts its day's dispensing from the settlement lines it imported, so the doctor types
  * nothing twice. Every posting goes through the same primitive as a typed dispensing (stock/dispensing.ts →
  * stock/ledger.ts): the stock must be there on the settlement's own day and stay valid at every later
- * moment, lots go first-expiry-first (a box the settlement names by a code the hub received goes first),
+ * moment, lots go first-expiry-first (a box the settlement names by a code the hub received goes first, and moves
+ * as a box scanned at dispensing would),
  * closed months and the back-dating limit refuse. One entry per visit, its visit number the 就诊ID.
  *
  * The review is the posting itself, tried in a savepoint that is rolled back: what it lists as postable is
@@ -178,7 +179,9 @@ export function postLines(
       visitNo: visit,
       note: `按医保结算明细登记${group[0].setlId ? `（结算ID ${group[0].setlId}）` : ''}`,
       clientToken: opts.clientToken ? `${opts.clientToken}#${index}` : null,
-      lines: group.map((l) => ({ drugId: l.drugId!, qty: l.qty!, prefer: preferredLots(db, storeId, l, posting.businessDate) })),
+      // The settled boxes move as if scanned at the counter (their codes reach 3505 and the box chain); a code that
+      // names no box of this clinic is recorded as evidence, and its batch is still preferred when the clinic holds it.
+      lines: group.map((l) => ({ drugId: l.drugId!, qty: l.qty!, traceCodes: l.codes, prefer: preferredLots(db, storeId, l, posting.businessDate) })),
     });
     entry.lines.forEach((made, i) => {
       const r = results.get(group[i].id)!;

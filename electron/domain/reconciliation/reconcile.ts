@@ -12,8 +12,8 @@
  *   lots dispensed that day, or the latest delivered): essential drugs sell at cost (零差率);
  * - unknown_drug: a drug code the catalog does not have (not supplied through the hub);
  * - boxes' codes: a code settled on two lines that are not a reversal pair (a box sold twice), a code the hub
- *   received as another drug, and, once dispensing scans codes (dispensed-codes.ts), the settled boxes
- *   against the scanned ones.
+ *   received as another drug, and, from the day the clinic first scanned a box out at dispensing
+ *   (dispensed-codes.ts), the settled boxes against the boxes scanned out.
  */
 import { sql, type ReadDb } from '../../db/database';
 import { AppError, notFound } from '../../errors';
