@@ -249,7 +249,27 @@ export function manifestSha(envelope: PackageEnvelope): string {
 
 async function deleteFacts(c: Client, hubId: number, first: string): Promise<void> {
   for (const table of FACT_TABLES) await c.query(`DELETE FROM ${table} WHERE hub_id = $1 AND period = $2`, [hubId, first]);
-  await c.query('DELETE FROM trace_conflicts WHERE (hub_id = $1 AND period = $2) OR (first_hub_id = $1 AND first_period = $2)', [hubId, first]);
+  // Sales this month's version made a second time are found again when the new version loads.
+  await c.query('DELETE FROM trace_conflicts WHERE hub_id = $1 AND period = $2', [hubId, first]);
+  // A second sale elsewhere was kept only as a conflict, its first sale being this month's, which is gone now: the
+  // earliest such sale of each box becomes the sale on file, the others its conflicts. If the new version sells the box
+  // again, it is now the second sale: the evidence survives a resend, whichever side sent last.
+  await c.query(
+    `WITH orphaned AS (
+       DELETE FROM trace_conflicts WHERE first_hub_id = $1 AND first_period = $2
+       RETURNING id, trace_code, hub_id, period, clinic_code, nhsa_code, business_date, doc_key, ledger_id, found_at
+     ), promoted AS (
+       INSERT INTO trace_facts (hub_id, period, clinic_code, nhsa_code, trace_code, event, business_date, doc_key, ledger_id)
+       SELECT DISTINCT ON (trace_code) hub_id, period, clinic_code, nhsa_code, trace_code, 'dispense', business_date, doc_key, ledger_id
+         FROM orphaned ORDER BY trace_code, id
+       RETURNING hub_id, period, trace_code, doc_key, ledger_id
+     )
+     INSERT INTO trace_conflicts (trace_code, first_hub_id, first_period, hub_id, period, clinic_code, nhsa_code, business_date, doc_key, ledger_id, found_at)
+     SELECT o.trace_code, p.hub_id, p.period, o.hub_id, o.period, o.clinic_code, o.nhsa_code, o.business_date, o.doc_key, o.ledger_id, o.found_at
+       FROM orphaned o JOIN promoted p ON p.trace_code = o.trace_code
+      WHERE NOT (p.hub_id = o.hub_id AND p.period = o.period AND p.doc_key = o.doc_key AND p.ledger_id IS NOT DISTINCT FROM o.ledger_id)`,
+    [hubId, first],
+  );
 }
 
 async function loadFacts(c: Client, hubId: number, first: string, rows: SectionRows, now: Date): Promise<number> {

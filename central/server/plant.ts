@@ -1,8 +1,8 @@
 /**
  * Planted cases for the demo prefecture and for the tests of the cross-hub signals: changes a real package the way
  * a fraud or a pricing difference would show in it, keeping the hub's invariant (closing snapshots follow the ledger),
- * then the hub re-seals it with its own key. Box-level trace events do not exist at the hubs yet (issue 16): the
- * demo's sales of boxes are planted here as the hubs will send them.
+ * then the hub re-seals it with its own key. A box sold in two townships is planted here too: the demo hubs and the
+ * signal tests' generated hubs scan no boxes, so their packages carry no sales of their own.
  */
 import type { HubKey } from '../../electron/domain/prefecture/key';
 import { sectionsSummary, signManifest } from '../../electron/domain/prefecture/seal';

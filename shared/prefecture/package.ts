@@ -163,7 +163,7 @@ export const dismissalRow = z.object({
 });
 
 export const TRACE_EVENTS = ['receipt', 'delivery', 'sign', 'dispense', 'return', 'writeoff'] as const;
-/** A box's move (药品追溯码). Empty until the hub scans boxes along the chain (issue 16). */
+/** A box's move (药品追溯码): which moves and sales a hub sends is electron/domain/prefecture/trace-events.ts. */
 export const traceEventRow = z.object({
   ...rowBase,
   clinicCode,

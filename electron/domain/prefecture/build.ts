@@ -22,6 +22,7 @@ import { stockoutDays } from '../supervision/dashboard';
 import { evaluateRules } from '../supervision/engine';
 import { type FactKind, readAccuracyFacts, readPackageFacts, readStoreDrugFacts, validMonths } from '../month-facts/store';
 import { packageFactsOf, type PackageFacts } from './basis';
+import { traceEventRows } from './trace-events';
 import type { HubSigner } from './key';
 
 export type { HubIdentity, HubSigner } from './key';
@@ -297,7 +298,12 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
   const dismissals: SectionRows['dismissals'] = view.signals.dismissals.map((d) => ({ ...base, ...d }));
   const clinics: SectionRows['clinics'] = basis.clinics.map(({ id: _id, ...c }) => ({ ...base, ...c }));
   const suppliers: SectionRows['suppliers'] = basis.suppliers.map(({ id: _id, ...s }) => ({ ...base, ...s }));
-  const mentioned = new Set([...stockouts.map((s) => s.nhsaCode), ...signals.flatMap((s) => s.nhsaCodes)]);
+  const traceEvents = traceEventRows(db, period, {
+    hubCode: hub,
+    nhsaCodeOf: (drugId) => drugs.get(drugId)!.nhsaCode,
+    clinicCodeOf: (clinicId) => clinicCodes.get(clinicId) ?? null,
+  });
+  const mentioned = new Set([...stockouts.map((s) => s.nhsaCode), ...signals.flatMap((s) => s.nhsaCodes), ...traceEvents.map((t) => t.nhsaCode)]);
   const drugsSection: SectionRows['drugs'] = basis.drugs
     .filter((d) => usedDrugs.has(d.id) || mentioned.has(d.nhsaCode))
     .map(({ id: _id, ...d }) => ({ ...base, ...d }));
@@ -306,7 +312,7 @@ function readSections(db: ReadDb, period: string, hub: string): { sections: Sect
     version,
     closedAt,
     builtFrom: view.builtFrom,
-    sections: { clinics, drugs: drugsSection, suppliers, snapshots, ledger, documents, prices, accuracy, stockouts, signals, dismissals, traceEvents: [] },
+    sections: { clinics, drugs: drugsSection, suppliers, snapshots, ledger, documents, prices, accuracy, stockouts, signals, dismissals, traceEvents },
   };
 }
 
