@@ -202,12 +202,12 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
       why: '用药登记与医保结算明细都不含开方医师、药师的证件信息',
     },
     {
-      fields: ['psn_no', 'certno', 'psn_name'],
-      why: '患者身份不随进销存上传导出（个人信息保护法）：医保平台按结算ID（setl_id）即可关联到参保人',
+      fields: ['certno', 'psn_name'],
+      why: '患者的证件号码和姓名不随进销存上传导出（个人信息保护法，只导出平台关联所需的人员编号 psn_no 与结算ID setl_id）',
     },
     {
-      fields: ['setl_id', 'hi_feesetl_type', 'mdtrt_setl_type', 'psn_cert_type', 'prsc_dr_name'],
-      why: '取自导入的医保结算明细（按结算明细登记的用药，或就诊号与就诊ID相同、同日同药的）；没有结算明细的用药（患者自费或尚未导入）为空',
+      fields: ['setl_id', 'psn_no', 'hi_feesetl_type', 'mdtrt_setl_type', 'psn_cert_type', 'prsc_dr_name'],
+      why: '取自导入的医保结算明细（按结算明细登记的用药，或就诊号与就诊ID相同、同日同药的）；没有结算明细的用药（患者自费或尚未导入）为空；人员编号在结算明细超过保存期限、身份信息已清除后为空；结算明细没有费用结算类型、就诊结算类型列时，这两项按医保结算填 1',
     },
     { fields: ['stoout_no', 'bchno', 'drug_prod_barc', 'shelf_posi'], why: '无单独的销售出库单、条形码与货架位' },
     {
@@ -217,10 +217,13 @@ export const NOT_KEPT: Partial<Record<InterfaceCode, { fields: string[]; why: st
   ],
   '3506': [
     {
-      fields: ['setl_id', 'psn_cert_type', 'mdtrt_sn'],
-      why: '取自所冲销用药背后的医保结算明细（按结算明细登记的，或就诊号与就诊ID相同、同日同药的，含已冲正的）；没有结算明细的用药（患者自费或尚未导入）冲销时为空。3506 接口本身没有开方医师、费用结算类型、就诊结算类型字段',
+      fields: ['setl_id', 'psn_no', 'psn_cert_type', 'mdtrt_sn'],
+      why: '取自所冲销用药背后的医保结算明细（按结算明细登记的，或就诊号与就诊ID相同、同日同药的，含已冲正的）；没有结算明细的用药（患者自费或尚未导入）冲销时为空；人员编号在身份信息按保存期限清除后为空。3506 接口本身没有开方医师、费用结算类型、就诊结算类型字段',
     },
-    { fields: ['psn_no', 'certno', 'psn_name'], why: '患者身份不随进销存上传导出（个人信息保护法）：医保平台按结算ID（setl_id）即可关联到参保人' },
+    {
+      fields: ['certno', 'psn_name'],
+      why: '患者的证件号码和姓名不随进销存上传导出（个人信息保护法，只导出平台关联所需的人员编号 psn_no 与结算ID setl_id）',
+    },
     { fields: ['drugtracinfo'], why: '所冲销的用药登记未扫码时为空：只填原用药登记扫到的追溯码' },
   ],
 };

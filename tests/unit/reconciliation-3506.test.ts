@@ -1,8 +1,8 @@
 /**
  * 3506 (销售退货) of a reconciled month: reversing a dispensing entry is a sale taken back, and its rows carry the
- * settlement fields of the sale they take back (setl_id, psn_cert_type, mdtrt_sn) — posted from the settlement
+ * settlement fields of the sale they take back (setl_id, psn_no, psn_cert_type, mdtrt_sn) — posted from the settlement
  * line, or typed with the visit number, even once the client reversed (冲正) the settlement itself; the patient's
- * identity never leaves with it; a reversed entry with no settlement behind it keeps them empty.
+ * name and ID number never leave with it; a reversed entry with no settlement behind it keeps them empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../electron/db/database';
@@ -59,14 +59,14 @@ describe('3506 of a reconciled month', () => {
   it('fills the settlement fields of a return of a sale posted from its settlement line', () => {
     const v1 = returns.filter((r) => r.mdtrt_sn === 'V1');
     expect(v1.map(settlementFields)).toEqual([
-      { setl_id: 'SETL-0001', psn_cert_type: '01', mdtrt_sn: 'V1', psn_no: '', certno: '', psn_name: '', sel_retn_cnt: 24 },
+      { setl_id: 'SETL-0001', psn_cert_type: '01', mdtrt_sn: 'V1', psn_no: '43000000000000001234', certno: '', psn_name: '', sel_retn_cnt: 24 },
     ]);
   });
 
   it('fills them for a sale typed with the visit number, though the client reversed the settlement too', () => {
     const v2 = returns.filter((r) => r.mdtrt_sn === 'V2');
     expect(v2.map(settlementFields)).toEqual([
-      { setl_id: 'SETL-0002', psn_cert_type: '01', mdtrt_sn: 'V2', psn_no: '', certno: '', psn_name: '', sel_retn_cnt: 10 },
+      { setl_id: 'SETL-0002', psn_cert_type: '01', mdtrt_sn: 'V2', psn_no: '43000000000000001234', certno: '', psn_name: '', sel_retn_cnt: 10 },
     ]);
   });
 

@@ -211,6 +211,8 @@ interface SettledSale {
   hiFeesetlType: string | null;
   mdtrtSetlType: string | null;
   psnCertType: string | null;
+  /** 人员编号 of the insured patient, as the settlement file gave it; null when the file had none or retention purged it. */
+  psnNo: string | null;
   doctorName: string | null;
   /** The clinic posted the sale from this settlement line (一次录入). */
   posted: number;
@@ -231,7 +233,7 @@ function settledVisits(db: ReadDb, rows: LedgerRow[]): Map<number, SettledSale> 
   const found = db
     .prepare(
       `SELECT l.id AS lineId, s.setl_id AS setlId, s.mdtrt_id AS mdtrtId, s.hi_feesetl_type AS hiFeesetlType, s.mdtrt_setl_type AS mdtrtSetlType,
-              s.psn_cert_type AS psnCertType, s.doctor_name AS doctorName,
+              s.psn_cert_type AS psnCertType, s.psn_no AS psnNo, s.doctor_name AS doctorName,
               EXISTS (SELECT 1 FROM settlement_postings p WHERE p.dispensing_line_id = l.id) AS posted,
               EXISTS (SELECT 1 FROM settlement_lines r WHERE r.reverses_id = s.id) AS reversed
          FROM dispensing_lines l JOIN dispensings d ON d.id = l.dispensing_id
@@ -611,7 +613,7 @@ export function buildExport(ctx: ReadContext, period: string, stores: ExportStor
       ...base,
       fixmedins_bchno: fixmedinsBchno(lot.id),
       setl_id: sale?.setlId ?? '',
-      psn_no: '',
+      psn_no: sale?.psnNo ?? '',
       psn_cert_type: sale?.psnCertType ?? '',
       certno: '',
       psn_name: '',

@@ -128,6 +128,15 @@ export async function workbookFile(data: ExportData): Promise<File> {
   line('会计期间', `${data.period}（${data.closed ? '已结账' : '未结账，数据可能变动'}）`);
   line('盘存日期', data.invdate);
   line('台账行数', `${data.ledgerRows}（每一行在 3502–3506 中出现且仅出现一次）`);
+  const withPsnNo = (['3505', '3506'] as const).reduce((n, code) => n + data.rows[code].filter((r) => r.fields.psn_no !== '').length, 0);
+  if (withPsnNo > 0)
+    info.addRow([
+      '个人信息',
+      `本文件有 ${withPsnNo} 行含参保人人员编号（psn_no，取自医保结算明细）：属个人信息，只用于上传医保信息平台，请勿转发或另作他用。`,
+    ]).font = {
+      bold: true,
+      color: { argb: 'FFC00000' },
+    };
   for (const code of INTERFACE_CODES) line(`${code} ${INTERFACE_NAMES[code]}`, `${data.rows[code].length} 行`);
   info.addRow([]);
   info.addRow(['对应关系']).font = { bold: true };
