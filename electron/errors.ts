@@ -1,12 +1,12 @@
-import { ERROR_STATUS, type ErrorCode } from '../shared/errors';
+import { ERROR_STATUS, type ErrorCode, type FieldIssue } from '../shared/errors';
 
 /** An error meant for the user: a stable code and a Chinese message. Never carries a stack to the client. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly issues?: { path: string; message: string }[];
+  readonly issues?: FieldIssue[];
 
-  constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {
+  constructor(code: ErrorCode, message: string, issues?: FieldIssue[]) {
     super(message);
     this.name = 'AppError';
     this.code = code;

@@ -45,10 +45,18 @@ export interface ApiErrorBody {
     code: ErrorCode;
     message: string;
     /** Field-level problems, e.g. [{ path: 'lines.0.qty', message: '必须大于 0' }]. */
-    issues?: { path: string; message: string }[];
+    /** path: the field's machine path (`lines.0.qty`); place: where a person typed it ("第 1 行 数量"), when the contract names it. */
+    issues?: FieldIssue[];
   };
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof value === 'object' && value !== null && 'error' in value && typeof (value as ApiErrorBody).error?.code === 'string';
+}
+
+/** One refused field of an input. */
+export interface FieldIssue {
+  path: string;
+  place?: string;
+  message: string;
 }

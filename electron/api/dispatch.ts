@@ -14,6 +14,7 @@ import type { WorkerReadName } from '../domain/worker-reads';
 import { describeTarget } from '../domain/audit/targets';
 import { assertMayRestoreWithoutLogin, RECOVERY_METHODS, runRecoveryMethod } from '../domain/backup/recovery';
 import { withoutHiddenBook } from '../domain/stocktake/blind-refusals';
+import { fieldPlace } from '../../shared/contract/field-place';
 import { noteStorageFailure, noteWriteSucceeded, storageKindOf, storageMessage } from '../db/storage';
 import { beginRequest } from '../lib/request-pressure';
 
@@ -28,11 +29,17 @@ function failure(err: AppError): DispatchResult {
   return { ok: false, status: err.status, body };
 }
 
-function validationError(error: z.ZodError): AppError {
-  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+/** Each issue keeps its machine path; the message names the first where the person typed it (field-place.ts). */
+function validationError(error: z.ZodError, schema: z.ZodType): AppError {
+  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), place: fieldPlace(schema, i.path), message: i.message }));
   const first = issues[0];
-  const message = first ? (first.path ? `${first.path}：${first.message}` : first.message) : '输入有误';
-  return new AppError('VALIDATION', `输入有误：${message}`, issues);
+  const where = first ? (first.place ?? first.path) : '';
+  const message = first ? (where ? `${where}：${first.message}` : first.message) : '输入有误';
+  return new AppError(
+    'VALIDATION',
+    `输入有误：${message}`,
+    issues.map(({ place, ...i }) => (place ? { ...i, place } : i)),
+  );
 }
 
 /** SQLite constraint failures that escape a handler are still the user's mistake, not a crash. */
@@ -132,7 +139,7 @@ async function dispatchMethod(runtime: Runtime, name: MethodName, rawInput: unkn
     authorize(spec, name, user, expired);
 
     const parsed = spec.input.safeParse(rawInput ?? {});
-    if (!parsed.success) throw validationError(parsed.error);
+    if (!parsed.success) throw validationError(parsed.error, spec.input);
     input = parsed.data;
 
     /** A long read or a worker read on the long-read worker, as this call's user at this call's instant. */
@@ -305,8 +312,9 @@ export async function refusalBeforeBody(runtime: Runtime, name: string, caller: 
 async function dispatchDuringRecovery(runtime: Runtime, name: MethodName, rawInput: unknown, caller: Caller, session: SessionSink): Promise<DispatchResult> {
   try {
     if (RECOVERY_METHODS.has(name)) {
-      const parsed = (api[name] as AnyMethod).input.safeParse(rawInput ?? {});
-      if (!parsed.success) throw validationError(parsed.error);
+      const recoveryInput = (api[name] as AnyMethod).input;
+      const parsed = recoveryInput.safeParse(rawInput ?? {});
+      if (!parsed.success) throw validationError(parsed.error, recoveryInput);
       return { ok: true, value: await runRecoveryMethod(runtime, name, parsed.data, caller, session) };
     }
     return { ok: true, value: await runRecoveryMethod(runtime, name, rawInput, caller, session) };

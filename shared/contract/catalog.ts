@@ -436,7 +436,7 @@ export const catalogApi = {
     maxUploadBytes: WORKBOOK_BYTES,
     input: z.object({
       ...importSource,
-      mapping: about(importMapping, '通常传回 catalog.importPreview 返回的 mapping（可修改）'),
+      mapping: about(importMapping, '列映射：通常传回 catalog.importPreview 返回的 mapping（可修改）'),
       mode: z
         .enum(['all', 'cleanRowsOnly'])
         .describe(

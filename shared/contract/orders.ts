@@ -221,7 +221,7 @@ export const ordersApi = {
       fingerprint: z
         .string({ error: '缺少预览标识' })
         .regex(/^[0-9a-f]{64}$/, '预览标识格式错误')
-        .describe('aggregation.preview 返回的 fingerprint（64 位小写十六进制）；同样的选择重新计算后不一致时答 409 CONFLICT，须重新预览'),
+        .describe('预览标识：aggregation.preview 返回的 fingerprint（64 位小写十六进制）；同样的选择重新计算后不一致时答 409 CONFLICT，须重新预览'),
       note: about(optionalText(200, '备注'), '备注，写在汇总单和每张订单上'),
     }),
     output: z.object({
