@@ -1,5 +1,5 @@
 import type { ReadDb, WriteDb } from '../db/database';
-import type { Host, OpenHub } from './ports';
+import type { Host, OpenHub, ReadableHub } from './ports';
 import type { AuthedUser } from './auth/sessions';
 import type { WorkerReadName, WorkerReads } from './worker-read-types';
 import type { Api, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
@@ -29,8 +29,11 @@ export interface SessionSink {
  * HandlerContext (either kind).
  */
 export interface HandlerContext<W extends boolean = boolean> {
-  /** What a handler may know of the open hub (a port; `app.ts` implements it). */
-  hub: OpenHub;
+  /**
+   * What a handler may know of the open hub (a port; `app.ts` implements it). A read method's handler sees the hub
+   * without its writer (`ReadableHub`): a write from a read would run with no transaction and no audit row.
+   */
+  hub: W extends true ? OpenHub : ReadableHub;
   /** The few host operations: switch to the demo hub, reopen after a restore, the LAN's state (`runtime.ts`). */
   host: Host;
   /** The writer inside the method's transaction for writes; the read-only connection for reads. */

@@ -37,6 +37,9 @@ export interface OpenHub {
   drawSeed: () => number;
 }
 
+/** The open hub as a read method's handler sees it: its writer connection typed as a reader. */
+export type ReadableHub = Omit<OpenHub, 'db'> & { readonly db: ReadDb };
+
 /** Set while the live database is damaged: the host then serves only a restore from backup. */
 export interface RecoveryState {
   problem: string;

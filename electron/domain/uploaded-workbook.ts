@@ -6,17 +6,17 @@
 import { AppError } from '../errors';
 import { type CachedRead, isSheetFileRefused, SheetFileCache } from '../lib/sheets';
 import type { ReceivedFile } from './uploaded-file';
-import type { OpenHub } from './ports';
+import type { ReadableHub } from './ports';
 
-const caches = new WeakMap<OpenHub, SheetFileCache>();
+const caches = new WeakMap<ReadableHub, SheetFileCache>();
 
-function cacheOf(hub: OpenHub): SheetFileCache {
+function cacheOf(hub: ReadableHub): SheetFileCache {
   let cache = caches.get(hub);
   if (!cache) caches.set(hub, (cache = new SheetFileCache({ now: () => hub.clock.now().getTime() })));
   return cache;
 }
 
-export async function readUploadedWorkbook(hub: OpenHub, file: ReceivedFile): Promise<CachedRead> {
+export async function readUploadedWorkbook(hub: ReadableHub, file: ReceivedFile): Promise<CachedRead> {
   try {
     return await cacheOf(hub).get(file.bytes);
   } catch (err) {

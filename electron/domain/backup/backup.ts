@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { OpenHub } from '../ports';
+import type { OpenHub, ReadableHub } from '../ports';
 import { bool, sql, type ReadDb, type WriteDb } from '../../db/database';
 import { AppError } from '../../errors';
 import { getSetting, setSetting } from '../settings';
@@ -131,7 +131,7 @@ export function backupFolders(dataDir: string): string[] {
 }
 
 /** What can be restored (files on disk), with what this database recorded about each. */
-export function listBackups(app: OpenHub, db: ReadDb = app.readDb): BackupEntry[] {
+export function listBackups(app: ReadableHub, db: ReadDb = app.readDb): BackupEntry[] {
   const files = backupFolders(app.dataDir).flatMap(scanBackupFolder);
   const rows = sql(db, `SELECT ${ROW_COLUMNS} FROM backups`).all() as BackupDbRow[];
   const byKey = new Map(rows.map((r) => [`${r.dir}\u0000${r.fileName}`, r]));
@@ -310,7 +310,7 @@ export async function pruneBackups(app: OpenHub, dir: string, reason: BackupReas
 }
 
 /** Whether today's (China time) automatic daily backup exists. */
-export function dailyBackupDoneToday(app: OpenHub, db: ReadDb = app.db): boolean {
+export function dailyBackupDoneToday(app: ReadableHub, db: ReadDb = app.db): boolean {
   const today = chinaDate(app.clock.now());
   const since = new Date(`${today}T00:00:00+08:00`).toISOString();
   const rows = sql(db, "SELECT dir, file_name AS fileName FROM backups WHERE reason = 'daily' AND created_at >= ? AND deleted_at IS NULL").all(since) as {

@@ -18,7 +18,7 @@ import { sql } from '../../db/database';
 import { bundledScript } from '../../paths';
 import { requestPressure, type PacerStats, type RequestPressure } from '../../lib/request-pressure';
 import type { CallAudit } from '../context';
-import type { OpenHub } from '../ports';
+import type { OpenHub, ReadableHub } from '../ports';
 import type { CommitResult } from './import';
 
 export const CATALOG_IMPORT_WORKER_BUNDLE = 'catalog-import-worker.cjs';
@@ -73,10 +73,10 @@ export interface RunningImport {
   readonly onProgress: Set<(p: ImportProgress) => void>;
 }
 
-const running = new WeakMap<OpenHub, RunningImport>();
+const running = new WeakMap<ReadableHub, RunningImport>();
 
 /** The commit under way on this hub, if any (the dialog's progress; tests stop it mid-write). */
-export const runningImport = (hub: OpenHub): RunningImport | undefined => running.get(hub);
+export const runningImport = (hub: ReadableHub): RunningImport | undefined => running.get(hub);
 
 /**
  * Imports done on a worker so far in this process (tests check that the work really left this thread), and the
@@ -87,12 +87,12 @@ export const importsOffThread = { started: 0, waitsForRequests: 0 };
 /** What a caller gives: the job without what this module fills in, and the workbook the hub read. */
 type JobInput<K extends CatalogImportJob['kind']> = Omit<Extract<CatalogImportJob, { kind: K }>, 'kind' | 'dbFile' | 'pressure'> & { workbook: WorkbookData };
 
-export function previewOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'preview'>): Promise<ImportPreview> {
+export function previewOffThread(hub: ReadableHub, { workbook, ...job }: JobInput<'preview'>): Promise<ImportPreview> {
   return runJob(hub, { kind: 'preview', dbFile: hub.dbFile, pressure: requestPressure(), ...job }, workbook, null) as Promise<ImportPreview>;
 }
 
 /** The failing rows as an .xlsx (error-rows.ts), read and checked on a worker like a preview. */
-export async function failingRowsOffThread(hub: OpenHub, { workbook, ...job }: JobInput<'errors'>): Promise<{ data: Uint8Array; rows: number }> {
+export async function failingRowsOffThread(hub: ReadableHub, { workbook, ...job }: JobInput<'errors'>): Promise<{ data: Uint8Array; rows: number }> {
   return (await runJob(hub, { kind: 'errors', dbFile: hub.dbFile, pressure: requestPressure(), ...job }, workbook, null)) as { data: Uint8Array; rows: number };
 }
 
@@ -108,7 +108,7 @@ export async function commitOffThread(hub: OpenHub, { workbook, ...job }: JobInp
 }
 
 /** The refusal of a stopped commit: the batches a big import had written stay (import-batches.ts), and are counted. */
-function stoppedImport(hub: OpenHub, job: CatalogImportJob): AppError {
+function stoppedImport(hub: ReadableHub, job: CatalogImportJob): AppError {
   const at = job.kind === 'commit' ? new Date(job.nowMs).toISOString() : null;
   const written = at === null ? 0 : (sql(hub.readDb, 'SELECT count(*) AS n FROM drugs WHERE updated_at = ?').get(at) as { n: number }).n;
   return new AppError(
@@ -119,7 +119,7 @@ function stoppedImport(hub: OpenHub, job: CatalogImportJob): AppError {
   );
 }
 
-function runJob(hub: OpenHub, job: CatalogImportJob, workbook: WorkbookData, entry: RunningImport | null): Promise<unknown> {
+function runJob(hub: ReadableHub, job: CatalogImportJob, workbook: WorkbookData, entry: RunningImport | null): Promise<unknown> {
   let worker: Worker;
   try {
     worker = new Worker(bundledScript(CATALOG_IMPORT_WORKER_BUNDLE), { workerData: job });

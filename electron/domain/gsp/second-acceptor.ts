@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../context';
+import type { WriteContext } from '../context';
 import { sql } from '../../db/database';
 import { AppError } from '../../errors';
 import { unknownUserHash, verifyPassword } from '../auth/passwords';
@@ -12,7 +12,7 @@ import { reserveLoginAttempt } from '../auth/throttle';
  * throttle like auth.login: reserved before the hash (a burst of parallel receipts gets no more checks than the
  * limit), a wrong password recorded as a failed login of that account.
  */
-export async function verifySecondAcceptor(ctx: HandlerContext, cred: { username: string; password: string } | undefined): Promise<number | null> {
+export async function verifySecondAcceptor(ctx: WriteContext, cred: { username: string; password: string } | undefined): Promise<number | null> {
   if (!cred) return null;
   const attempt = reserveSecondAcceptorCheck(ctx, cred.username);
   let user: { id: number; role: string; active: number; hash: string } | undefined;
@@ -35,7 +35,7 @@ export async function verifySecondAcceptor(ctx: HandlerContext, cred: { username
   return user.id;
 }
 
-function reserveSecondAcceptorCheck(ctx: HandlerContext, username: string) {
+function reserveSecondAcceptorCheck(ctx: WriteContext, username: string) {
   try {
     return reserveLoginAttempt(ctx.hub.db, username, ctx.caller.ip, ctx.now);
   } catch (err) {

@@ -16,7 +16,7 @@ import {
   type Workbook,
   type WorkbookPlan,
 } from '../../lib/sheets';
-import type { OpenHub } from '../ports';
+import type { ReadableHub } from '../ports';
 import { headerKey, normalizeCode, parseDateTimeText } from '../../../shared/sheet-values';
 import { SETTLEMENT_COLUMN_BY_FIELD, SETTLEMENT_COLUMNS, SETTLEMENT_FIELDS, type SettlementField } from '../../../shared/reconciliation';
 import type { SettlementMapping } from '../../../shared/contract/reconciliation';
@@ -75,7 +75,7 @@ export interface SettlementFile {
 
 /** Reads and plans the file; refuses (with the reader's Chinese message) what is not a readable spreadsheet. */
 export async function readSettlementFile(
-  hub: OpenHub,
+  hub: ReadableHub,
   file: ReceivedFile,
   chosenSheets: string[] | undefined,
   given: SettlementMapping | undefined,

@@ -21,7 +21,7 @@ import {
   type FieldSpec,
   type Sheet,
 } from '../../lib/sheets';
-import type { OpenHub } from '../ports';
+import type { ReadableHub } from '../ports';
 import type { ReceivedFile } from '../uploaded-file';
 import type { PackageMapping } from '../../../shared/contract/trace-packages';
 import { normalizeCode } from '../../../shared/sheet-values';
@@ -71,7 +71,7 @@ function readCode(value: unknown, text: string): { ok: true; code: string } | { 
   return parsed.ok ? { ok: true, code: parsed.value.code } : { ok: false, reason: parsed.message };
 }
 
-export async function readPackageFile(hub: OpenHub, file: ReceivedFile, given: PackageMapping | undefined): Promise<PackageFile> {
+export async function readPackageFile(hub: ReadableHub, file: ReceivedFile, given: PackageMapping | undefined): Promise<PackageFile> {
   const read = await readUploadedWorkbook(hub, file);
   const plan = planSheets(read.workbook, SPECS);
   const first = plan.taken[0];

@@ -20,7 +20,7 @@ import {
   type FieldSpec,
   type Sheet,
 } from '../../lib/sheets';
-import type { OpenHub } from '../ports';
+import type { ReadableHub } from '../ports';
 import type { ReceivedFile } from '../uploaded-file';
 import type { LoggerMapping } from '../../../shared/contract/gsp';
 import {
@@ -64,7 +64,7 @@ export interface LoggerFile {
   rows: number[];
 }
 
-export async function readLoggerFile(hub: OpenHub, file: ReceivedFile, given: LoggerMapping | undefined): Promise<LoggerFile> {
+export async function readLoggerFile(hub: ReadableHub, file: ReceivedFile, given: LoggerMapping | undefined): Promise<LoggerFile> {
   const read = await readUploadedWorkbook(hub, file);
   // One known header is enough: the user maps the other columns (a device's own names, T1/H1).
   const plan = planSheets(read.workbook, SPECS, { minFields: 1 });
