@@ -242,6 +242,16 @@ describe('quarantine', () => {
     ]);
     const [record] = await pharmacist.call('quarantine.list', { period: '2026-03' });
     expect(record).toMatchObject({ heldQty: 0, disposals: [expect.objectContaining({ kind: 'return', docNo: back.docNo, qty: 24 })] });
+    // The hub's statement counts it as returned to the supplier; the upload has it as one 3504 row (采购退货).
+    const statement = await pharmacist.call('statements.hub', { period: '2026-03' });
+    const drugRow = statement.rows.find((r) => r.drugId === amox.id)!;
+    const column = (key: string) => drugRow.cells[statement.columns.findIndex((c) => c.key === key)];
+    expect(column('purchased')).toMatchObject({ qty: 96 });
+    expect(column('supplierReturned')).toMatchObject({ qty: 24, value: back.totalAmount });
+    expect(drugRow.closing).toMatchObject({ qty: 72 });
+    const file = await pharmacist.call('insuranceExport.download', { period: '2026-03', storeId: hubStore(), format: 'json' });
+    const upload = JSON.parse(Buffer.from(file.base64, 'base64').toString('utf8')) as Record<string, Record<string, unknown>[]>;
+    expect(upload['3504'].filter((r) => String(r.memo).includes(back.docNo)).map((r) => r.purc_retn_cnt)).toEqual([24]);
 
     // 72 accepted: deliver 48 to the clinic, who signs and sends 24 back broken.
     const delivery = await deliver(48);

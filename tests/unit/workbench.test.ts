@@ -44,4 +44,28 @@ describe('workbench to-dos (工作台)', () => {
     expect(keys).not.toContain('requisitions_review');
     expect(keys).not.toContain('period_close');
   });
+
+  it('asks for the morning reading, and keeps an excursion on the list until a reading is back in range', async () => {
+    const [own, other] = sim.clinics;
+    on('2026-01-06');
+    const ph = sim.as('yaoku');
+    const store = (await ph.call('stock.stores', {})).find((x) => x.kind === 'clinic' && x.clinicId === own.id)!;
+    const fridge = await ph.call('storage.saveArea', { storeId: store.id, name: '冷藏柜', kind: 'cold', tempMin: 20, tempMax: 80, rhMin: 35, rhMax: 75 });
+    const doctor = sim.as(own.doctor);
+    expect(await todos(doctor)).toMatchObject({ storage_due: 1, storage_issues: 0 });
+    // The hub's card counts its own areas still to be read; the clinics' are theirs to read.
+    expect(await todos(ph)).toMatchObject({ storage_due: 0, storage_issues: 0 });
+
+    await doctor.call('storage.record', { areaId: fridge.id, temperature: 93, humidity: 60, action: '门未关严，已关好，半小时后复测' });
+    expect(await todos(doctor)).toMatchObject({ storage_due: 0, storage_issues: 1 });
+    expect(await todos(ph)).toMatchObject({ storage_issues: 1 });
+    expect(await todos(sim.as(other.doctor))).toMatchObject({ storage_due: 0, storage_issues: 0 });
+
+    // The afternoon: its reading is due, and the morning's excursion is still open; a reading in range closes it.
+    sim.hub.clock.set('2026-01-06T07:00:00.000Z');
+    expect(await todos(sim.as(own.doctor))).toMatchObject({ storage_due: 1, storage_issues: 1 });
+    await sim.as(own.doctor).call('storage.record', { areaId: fridge.id, temperature: 52, humidity: 55 });
+    expect(await todos(sim.as(own.doctor))).toMatchObject({ storage_due: 0, storage_issues: 0 });
+    expect(await todos(sim.as('yaoku'))).toMatchObject({ storage_issues: 0 });
+  });
 });
