@@ -1,6 +1,6 @@
 import { lazy, Suspense, useRef, useState } from 'react';
 import { Button, Input, Modal, Space, Tag, Typography, type InputRef } from 'antd';
-import { CameraOutlined, ScanOutlined } from '@ant-design/icons';
+import { CameraOutlined, LoadingOutlined, ScanOutlined } from '@ant-design/icons';
 import { parseBoxCode, type ParsedTraceCode } from '../../../shared/traceCodes';
 
 const CameraScanner = lazy(() => import('./CameraScanner'));
@@ -77,8 +77,9 @@ function beep(plan: Beeps): void {
 }
 
 /**
- * The scan box: keyboard-wedge scanners type the code and Enter; the focus stays here so the next box can be
- * scanned at once, and the mouse is never needed. On a phone the camera button reads DataMatrix, GS1-128 and
+ * The scan box: keyboard-wedge scanners type the code and Enter; the focus stays here (the box is never disabled,
+ * scans made while the server answers wait their turn) so the next box can be scanned at once, and the mouse is
+ * never needed. On a phone the camera button reads DataMatrix, GS1-128 and
  * EAN-13. A code that names no box is refused here, before the server is asked.
  */
 export function ScanInput({
@@ -95,28 +96,37 @@ export function ScanInput({
   const [value, setValue] = useState('');
   const [last, setLast] = useState<ScanResult | null>(null);
   const [camera, setCamera] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState(0);
   const input = useRef<InputRef>(null);
+  // Scans are answered one after another, in the order they were made. The box is never disabled while the server
+  // answers: a disabled field loses the focus, and a scanner's next code, typed a moment later, would be lost.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  // A waiting scan is answered by the page as it is after the scan before it (its lists and counts re-rendered).
+  const latestOnScan = useRef(onScan);
+  latestOnScan.current = onScan;
   const shown = last ? feedbackOf(last) : null;
 
-  async function take(raw: string) {
-    if (!raw.trim()) return;
-    setValue('');
+  async function answer(raw: string) {
     const parsed = parseBoxCode(raw);
     let result: ScanResult;
     if (!parsed.ok) result = { tone: 'error', message: parsed.message };
     else {
-      setBusy(true);
       try {
-        result = await onScan(parsed.value.code, parsed.value);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        result = await latestOnScan.current(parsed.value.code, parsed.value);
       } catch (e) {
         result = { tone: 'error', message: e instanceof Error ? e.message : String(e) };
-      } finally {
-        setBusy(false);
       }
     }
     setLast(result);
     beep(feedbackOf(result).beeps);
+  }
+
+  function take(raw: string) {
+    if (!raw.trim()) return;
+    setValue('');
+    setWaiting((n) => n + 1);
+    queue.current = queue.current.then(() => answer(raw)).finally(() => setWaiting((n) => n - 1));
     input.current?.focus();
   }
 
@@ -129,14 +139,15 @@ export function ScanInput({
           prefix={<ScanOutlined />}
           value={value}
           onChange={(e) => setValue(e.target.value)}
-          onPressEnter={() => void take(value)}
+          onPressEnter={() => take(value)}
           placeholder={placeholder}
           autoFocus={autoFocus}
           autoComplete="off"
           spellCheck={false}
           inputMode="text"
-          disabled={busy}
+          suffix={waiting > 0 ? <LoadingOutlined aria-label="正在核对" /> : <span />}
           aria-label={label}
+          aria-busy={waiting > 0}
           style={shown ? { borderColor: shown.color } : undefined}
         />
         <Button size="large" icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label="用摄像头扫码" title="用摄像头扫码" />
@@ -163,7 +174,7 @@ export function ScanInput({
             <CameraScanner
               onDetected={(text) => {
                 setCamera(false);
-                void take(text);
+                take(text);
               }}
             />
           </Suspense>
