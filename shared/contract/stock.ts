@@ -636,6 +636,7 @@ export const stockApi = {
                 outstandingQty: out.qty('未收 = orderedQty − receivedQty'),
                 packPrice: out.packPrice('合同价'),
                 tracePrefix: out.text('药品的追溯码前缀（追溯码须以它开头）；null = 不检查前缀').nullable(),
+                gtin: out.text('药品的 GS1 商品编码 GTIN-14（GS1 码须是它）；null = 未登记，不检查').nullable(),
                 storageCondition,
                 specialControl: out.flag('特殊管理药品（可能须双人验收，见 gsp.settings）'),
               }),

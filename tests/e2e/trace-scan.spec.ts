@@ -105,14 +105,29 @@ test('receive by GS1 scan, pick and sign with scan outcomes, dispense by camera 
   await ph.getByLabel('发票号').fill('FP20260316');
   const amoxLine = ph.getByRole('row', { name: /阿莫西林胶囊/ });
   const ibuLine = ph.getByRole('row', { name: /布洛芬缓释胶囊/ });
-  // With parentheses (what a scanner set to HRI types).
-  await scanInto(amoxLine.getByLabel('追溯码'), CAMERA_BOX);
+  // One scan box for the whole receipt: each box goes to its line by its GTIN, whatever the order of the scans; the
+  // focus stays in the box, so after the first click the scanner alone types. With parentheses (a scanner set to HRI).
+  const receiveBox = ph.getByLabel('扫码验收', { exact: true });
+  const drawer = ph.locator('.ant-drawer');
+  await scanInto(receiveBox, CAMERA_BOX);
+  await expectFeedback(drawer, 'accepted', '已接受', '阿莫西林胶囊 批号 A2611：已扫 1/3 盒');
   await expect(amoxLine.getByLabel('批号')).toHaveValue('A2611');
   await expect(amoxLine.getByLabel('有效期至')).toHaveValue('2028-10-31');
-  await scanInto(amoxLine.getByLabel('追溯码'), `(01)${AMOX_GTIN}(17)281031(10)A2611(21)CAM0002`);
-  await scanInto(amoxLine.getByLabel('追溯码'), `(01)${AMOX_GTIN}(17)281031(10)A2611(21)CAM0003`);
+  await expect(receiveBox).toBeFocused();
+  for (const serial of ['CAM0002', 'CAM0003']) {
+    await ph.keyboard.type(`(01)${AMOX_GTIN}(17)281031(10)A2611(21)${serial}`, { delay: 5 });
+    await ph.keyboard.press('Enter');
+  }
+  await expectFeedback(drawer, 'accepted', '已接受', '阿莫西林胶囊 批号 A2611：已扫 3/3 盒');
+  await expect(amoxLine.getByTestId('receipt-scanned')).toHaveText('已扫 3/3 盒');
+  // The same box again, and a box of a drug not on the order: said at once, with their own colour and sound.
+  await scanInto(receiveBox, `(01)${AMOX_GTIN}(17)281031(10)A2611(21)CAM0002`, 'focused');
+  await expectFeedback(drawer, 'duplicate', '重复扫码', `${boxCode(AMOX_GTIN, 'CAM0002')} 已经扫过（阿莫西林胶囊）`);
+  await scanInto(receiveBox, `(01)06909999999996(21)X0001`, 'focused');
+  await expectFeedback(drawer, 'wrong_drug', '药品不符', '追溯码 010690999999999621X0001（GTIN 06909999999996）不是本订单任何药品的码');
   // The bare element string, a GS after each variable-length field (what a DataMatrix holds).
-  await scanInto(ibuLine.getByLabel('追溯码'), `01${IBU_GTIN}17270630${GS}11250701${GS}10IB2507${GS}21IBU0001`);
+  await scanInto(receiveBox, `01${IBU_GTIN}17270630${GS}11250701${GS}10IB2507${GS}21IBU0001`, 'focused');
+  await expectFeedback(drawer, 'accepted', '已接受', '布洛芬缓释胶囊 批号 IB2507：已扫 1/1 盒');
   await expect(ibuLine.getByLabel('批号')).toHaveValue('IB2507');
   await expect(ibuLine.getByLabel('有效期至')).toHaveValue('2027-06-30');
   await expect(ibuLine.getByLabel('生产日期')).toHaveValue('2025-07-01');

@@ -330,7 +330,7 @@ export function openOrders(db: ReadDb, supplierId: number | undefined) {
       db,
       `SELECT pl.id AS poLineId, pl.drug_id AS drugId, pl.drug_name AS drugName, pl.spec, pl.manufacturer, pl.pack_unit AS packUnit,
               pl.base_unit AS baseUnit, pl.pack_size AS packSize, pl.qty AS orderedQty, pl.received_qty AS receivedQty,
-              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix,
+              pl.qty - pl.received_qty AS outstandingQty, pl.pack_price AS packPrice, d.trace_prefix AS tracePrefix, d.gtin,
               d.storage_condition AS storageCondition, d.special_control = 1 AS specialControl
          FROM purchase_order_lines pl JOIN drugs d ON d.id = pl.drug_id WHERE pl.po_id = ? ORDER BY pl.line_no`,
     )

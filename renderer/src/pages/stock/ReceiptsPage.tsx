@@ -3,7 +3,9 @@ import { App, Alert, Button, DatePicker, Descriptions, Drawer, Empty, Input, Pop
 import { PlusOutlined, SplitCellsOutlined, DeleteOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
 import dayjs from 'dayjs';
-import { parseTraceCode } from '../../../../shared/traceCodes';
+import { parseTraceCode, type ParsedTraceCode } from '../../../../shared/traceCodes';
+import { ScanInput, type ScanResult } from '../../components/ScanInput';
+import { routeReceiptScan } from './receiptScan';
 import type { receiptDetail, stockApi } from '../../../../shared/contract/stock';
 import { formatUnitPrice, lineAmountFromPackPrice, parseYuanToUnitPrice } from '../../../../shared/money';
 import { NEAR_EXPIRY_DAYS } from '../../../../shared/stock';
@@ -51,11 +53,18 @@ function withCodes(l: DraftLine, codes: string[]): Partial<DraftLine> {
   const patch: Partial<DraftLine> = { traceCodes: clean };
   for (const raw of clean.filter((c) => !l.traceCodes.includes(c))) {
     const r = parseTraceCode(raw);
-    if (!r.ok || r.value.kind !== 'gs1') continue;
-    if (r.value.batchNo && !l.batchNo && !patch.batchNo) patch.batchNo = r.value.batchNo;
-    if (r.value.expiryDate && !l.expiryDate && !patch.expiryDate) patch.expiryDate = r.value.expiryDate;
-    if (r.value.mfgDate && !l.mfgDate && !patch.mfgDate) patch.mfgDate = r.value.mfgDate;
+    if (r.ok) Object.assign(patch, gs1Fill(l, r.value, patch));
   }
+  return patch;
+}
+
+/** What a GS1 code says of its batch fills the line's batch, expiry and production date where they are still empty. */
+function gs1Fill(l: DraftLine, parsed: ParsedTraceCode, already: Partial<DraftLine> = {}): Partial<DraftLine> {
+  if (parsed.kind !== 'gs1') return {};
+  const patch: Partial<DraftLine> = {};
+  if (parsed.batchNo && !l.batchNo && !already.batchNo) patch.batchNo = parsed.batchNo;
+  if (parsed.expiryDate && !l.expiryDate && !already.expiryDate) patch.expiryDate = parsed.expiryDate;
+  if (parsed.mfgDate && !l.mfgDate && !already.mfgDate) patch.mfgDate = parsed.mfgDate;
   return patch;
 }
 const coldChain = (l: OrderLine) => COLD_CHAIN.includes(l.storageCondition);
@@ -129,6 +138,37 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
         .then((r) => r.package && setPacked((p) => ({ ...p, [c]: r.package!.boxCount })))
         .catch(() => undefined); // an unreadable code is refused when the receipt posts, with the line named
     }
+  }
+
+  // The receipt's one scan box (receiptScan.ts): each box to its line by its own product and batch.
+  const [lastScanned, setLastScanned] = useState<string>();
+  const boxesOf = (l: DraftLine) => Math.floor(((l.qty ?? 0) - (l.rejectedQty ?? 0)) / l.line.packSize);
+  function scanToLine(code: string, parsed: ParsedTraceCode): ScanResult {
+    const routed = routeReceiptScan(
+      code,
+      parsed,
+      lines.map((l) => ({
+        key: l.key,
+        drugName: l.line.drugName,
+        tracePrefix: l.line.tracePrefix,
+        gtin: l.line.gtin,
+        batchNo: l.batchNo,
+        traceCodes: l.traceCodes,
+        boxes: boxesOf(l),
+        scanned: scannedBoxes(l),
+      })),
+      lastScanned,
+    );
+    if (!routed.ok) {
+      const kind = routed.kind === 'duplicate' ? 'duplicate' : routed.kind === 'wrong_drug' ? 'wrong_drug' : undefined;
+      return { tone: routed.kind === 'duplicate' || routed.kind === 'full' ? 'warn' : 'error', kind, message: routed.message };
+    }
+    const line = lines.find((l) => l.key === routed.lineKey)!;
+    scanCodes(line, [...line.traceCodes, code]);
+    // The box's own batch and dates (the stored code keeps only GTIN and serial).
+    update(line.key, gs1Fill(line, parsed));
+    setLastScanned(line.key);
+    return { tone: 'ok', kind: 'accepted', message: routed.message };
   }
 
   function submit() {
@@ -266,8 +306,11 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
             style={{ marginBottom: 12 }}
             type="info"
             showIcon
-            title="每行按实物填写批号、生产日期、有效期和到货数量；破损、批号不符等不合格的填“拒收”数量与原因，拒收部分进入不合格品区（不能配送），之后退货或销毁。冷藏药品须填到货温度和冷链运输记录，温度超出 2–8 ℃ 的只能全部拒收。同一品种有多个批号时点“拆分批次”。追溯码可用扫码枪逐盒扫描（每扫一个回车）。"
+            title="每行按实物填写批号、生产日期、有效期和到货数量；破损、批号不符等不合格的填“拒收”数量与原因，拒收部分进入不合格品区（不能配送），之后退货或销毁。冷藏药品须填到货温度和冷链运输记录，温度超出 2–8 ℃ 的只能全部拒收。同一品种有多个批号时点“拆分批次”。追溯码用扫码枪在下面的扫码框逐盒扫描（每扫一个回车），按码自动归到对应的药品和批号；GS1 码自动填批号、效期和生产日期。"
           />
+          <div style={{ marginBottom: 12, maxWidth: 640 }}>
+            <ScanInput label="扫码验收" placeholder="扫码枪逐盒扫描追溯码（大码/中码亦可），按码自动归行" autoFocus={false} onScan={scanToLine} />
+          </div>
           <Table<DraftLine>
             rowKey="key"
             size="small"
@@ -423,8 +466,7 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
                     />
                     {l.traceCodes.length > 0 && (
                       <Typography.Text type="secondary" data-testid="receipt-scanned">
-                        已扫 {scannedBoxes(l)}/{Math.floor(((l.qty ?? 0) - (l.rejectedQty ?? 0)) / l.line.packSize)} 盒
-                        {l.traceCodes.some((c) => packed[c]) ? '（含大码/中码）' : ''}
+                        已扫 {scannedBoxes(l)}/{boxesOf(l)} 盒{l.traceCodes.some((c) => packed[c]) ? '（含大码/中码）' : ''}
                       </Typography.Text>
                     )}
                   </>
