@@ -464,6 +464,15 @@ test('a whole month in Chromium: setup to period close, and the printed statemen
   await ph.getByPlaceholder('处理说明').fill('司机带回中心库');
   await ph.getByRole('button', { name: '退回中心库' }).click();
   await expect(ph.getByText('已退回中心库：司机带回中心库')).toBeVisible();
+  // The note printed after the short sign-off shows what arrived beside what left, and why.
+  await ph.getByRole('button', { name: '打印配送单' }).click();
+  await expect(ph.getByRole('heading', { name: '药品配送出库单' })).toBeVisible();
+  await expect(ph.getByRole('columnheader', { name: '实收' })).toBeVisible();
+  await expect(ph.getByRole('row', { name: /阿莫西林胶囊/ }).getByRole('cell', { name: '9盒' })).toBeVisible();
+  await expect(ph.getByText(/签收差异：第 \d+ 行 阿莫西林胶囊 出库 10盒，实收 9盒，原因：少送一盒/)).toBeVisible();
+  await screenshot(ph, 'capstone-07-delivery-note-short');
+  await ph.goBack();
+  await expect(ph.getByRole('heading', { name: '配送出库' })).toBeVisible();
   await ph.keyboard.press('Escape');
 
   // The box that came back was crushed in transit: returned to 国药 from the hub's stock.

@@ -177,11 +177,18 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
       .filter((l) => l.qty && l.qty > 0)
       .map((l, i) => {
         const price = parseYuanToUnitPrice(l.packPrice);
-        if (!l.batchNo.trim()) problems.push(`第 ${i + 1} 行请填写批号`);
-        if (!l.expiryDate) problems.push(`第 ${i + 1} 行请填写有效期`);
-        if (price === null) problems.push(`第 ${i + 1} 行单价格式不对`);
+        const row = `第 ${i + 1} 行 ${l.line.drugName}`;
+        const today = todayIso();
+        if (!l.batchNo.trim()) problems.push(`${row}：请填写批号`);
+        if (!l.expiryDate) problems.push(`${row}：请填写有效期`);
+        // Mistakes a glance at the box shows, said before the near-expiry question and before the server.
+        else if (l.expiryDate < today && (l.rejectedQty ?? 0) < (l.qty ?? 0))
+          problems.push(`${row}：批号 ${l.batchNo.trim()} 已过期（有效期至 ${l.expiryDate}），不能入库：请填拒收`);
+        if (l.mfgDate && l.mfgDate > today) problems.push(`${row}：生产日期 ${l.mfgDate} 晚于今天，请核对`);
+        if (l.mfgDate && l.expiryDate && l.mfgDate >= l.expiryDate) problems.push(`${row}：生产日期 ${l.mfgDate} 不早于有效期 ${l.expiryDate}，请核对`);
+        if (price === null) problems.push(`${row}：单价格式不对`);
         const temp = l.arrivalTemp.trim() ? parseTemp(l.arrivalTemp) : null;
-        if (l.arrivalTemp.trim() && temp === null) problems.push(`第 ${i + 1} 行到货温度格式不对（如 5.2）`);
+        if (l.arrivalTemp.trim() && temp === null) problems.push(`${row}：到货温度格式不对（如 5.2）`);
         return {
           poLineId: l.line.poLineId,
           batchNo: l.batchNo.trim(),

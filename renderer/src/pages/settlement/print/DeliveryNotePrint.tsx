@@ -26,36 +26,65 @@ export const DELIVERY_PAPERS: Record<string, { label: string; paper: PrintPaper 
 
 const STATUS: Record<string, string> = DELIVERY_STATUS_LABELS;
 
-const COLUMNS: PrintColumn<Line>[] = [
-  { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
-  { key: 'drug', title: '药品名称', width: '16%', render: (l) => (l.storageOverride ? `${l.drugName} ※` : l.drugName) },
-  { key: 'spec', title: '规格', width: '10%', render: (l) => l.spec },
-  { key: 'mfr', title: '生产企业', width: '15%', render: (l) => <span className="print-small">{l.manufacturer}</span> },
-  { key: 'batch', title: '批号', width: '10%', render: (l) => l.batchNo },
-  { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
-  { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => formatQty(l.qty, l.packSize, l.packUnit, l.baseUnit) },
-  // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
-  {
-    key: 'price',
-    title: '单价（元）',
-    width: '10%',
-    align: 'right',
-    render: (l) => (
-      <span className="print-nowrap">
-        {formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}
-      </span>
-    ),
-  },
-  { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
-];
+const qtyText = (l: Line, qty: number) => formatQty(qty, l.packSize, l.packUnit, l.baseUnit);
+
+/**
+ * The note's columns. After a sign-off that received less than was issued, a 实收 column stands beside 数量 (the
+ * reasons go under the table): the note finance files must show what arrived, not only what left.
+ */
+function columnsFor(short: boolean): PrintColumn<Line>[] {
+  const w = (full: number, narrow: number) => `${short ? narrow : full}%`;
+  return [
+    { key: 'no', title: '序号', width: '5%', align: 'center', render: (l) => l.lineNo },
+    { key: 'drug', title: '药品名称', width: w(16, 13), render: (l) => (l.storageOverride ? `${l.drugName} ※` : l.drugName) },
+    { key: 'spec', title: '规格', width: w(10, 8), render: (l) => l.spec },
+    { key: 'mfr', title: '生产企业', width: w(15, 12), render: (l) => <span className="print-small">{l.manufacturer}</span> },
+    { key: 'batch', title: '批号', width: w(10, 9), render: (l) => l.batchNo },
+    { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
+    { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => qtyText(l, l.qty) },
+    ...(short
+      ? [
+          {
+            key: 'received',
+            title: '实收',
+            width: '9%',
+            align: 'right' as const,
+            render: (l: Line) => (l.receivedQty === null ? '—' : l.receivedQty === l.qty ? qtyText(l, l.qty) : <strong>{qtyText(l, l.receivedQty)}</strong>),
+          },
+        ]
+      : []),
+    // The lot's cost per base unit × pack size, to the fen, as the supplier's invoice priced the pack.
+    {
+      key: 'price',
+      title: '单价（元）',
+      width: '10%',
+      align: 'right',
+      render: (l) => (
+        <span className="print-nowrap">
+          {formatFen(unitPriceToFen(l.unitCost * l.packSize))}/{l.packUnit}
+        </span>
+      ),
+    },
+    { key: 'amount', title: '金额（元）', width: '12%', align: 'right', render: (l) => formatFen(l.amount) },
+  ];
+}
+
+const shortLines = (lines: Line[]) => lines.filter((l) => l.receivedQty !== null && l.receivedQty < l.qty);
 
 /** Lines issued to a clinic that cannot keep them as labelled: why and who decided, under the table. */
 function DeliveryNotes({ note, lines }: { note: string | null; lines: Line[] }) {
   const overridden = lines.filter((l) => l.storageOverride);
-  if (!note && overridden.length === 0) return null;
+  const short = shortLines(lines);
+  if (!note && overridden.length === 0 && short.length === 0) return null;
   return (
     <>
       {note && <div>备注：{note}</div>}
+      {short.map((l) => (
+        <div key={`short-${l.id}`}>
+          签收差异：第 {l.lineNo} 行 {l.drugName} 出库 {qtyText(l, l.qty)}，实收 {qtyText(l, l.receivedQty!)}
+          {l.discrepancyReason ? `，原因：${l.discrepancyReason}` : ''}
+        </div>
+      ))}
       {overridden.map((l) => (
         <div key={l.id}>
           ※ 贮藏条件不符仍配送：第 {l.lineNo} 行 {l.drugName}，原因：{l.storageOverride!.reason}（决定人：{l.storageOverride!.byName}）
@@ -107,7 +136,7 @@ export function DeliveryNotePrint() {
             { label: '出库人', value: d.createdByName },
             { label: '签收', value: d.signedByName ? `${d.signedByName} ${d.signDate ?? ''}` : '—' },
           ]}
-          columns={COLUMNS}
+          columns={columnsFor(shortLines(d.lines).length > 0)}
           rows={d.lines}
           rowKey={(l) => l.id}
           totals={{ label: `合计（${d.lines.length} 行）`, cells: { amount: formatFen(d.totalAmount) } }}
