@@ -88,7 +88,8 @@ export function formatUnitPrice(price: UnitPrice, minDecimals = 2): string {
 const DECIMAL = /^(-)?(\d{1,13})(?:\.(\d+))?$/;
 
 function parseDecimal(text: string, decimals: number): number | null {
-  const m = DECIMAL.exec(text.trim().replace(/,/g, ''));
+  // NFKC: full-width digits, point and comma from a Chinese IME left on ("１２．５０") read as typed.
+  const m = DECIMAL.exec(text.normalize('NFKC').trim().replace(/,/g, ''));
   if (!m) return null;
   const frac = m[3] ?? '';
   if (frac.length > decimals) return null;

@@ -47,6 +47,12 @@ export const SELECTION_WEIGHT_BASE = 100;
 export const SELECTION_DISPENSE_FACTOR = 2;
 /** Months of dispensing before the current one that count as "recent" (plus the current month so far). */
 export const SELECTION_WINDOW_MONTHS = 3;
+/** The draw's method in words, for people: 'mulberry32/weighted-draw-v1' reads "加权随机抽取（第 1 版）". */
+export function selectionMethodText(algorithm: string): string {
+  const version = /-v(\d+)$/.exec(algorithm)?.[1];
+  return `按权重随机抽取${version ? `（第 ${version} 版）` : ''}`;
+}
+
 export const SELECTION_RULE_TEXT =
   '抽样权重 = 100 + √库存金额(分) + 2 × √近 3 个月及本月用药金额(分)（均取整）。每种在库药品都可能被抽到，金额高、用量大的药品被抽中的机会更大。';
 

@@ -70,6 +70,9 @@ describe('integer money arithmetic', () => {
     expect(parseYuanToFen('1.234')).toBeNull();
     expect(parseYuanToFen('abc')).toBeNull();
     expect(parseYuanToFen('1e3')).toBeNull();
+    // Full-width digits, point and comma from a Chinese IME read as typed.
+    expect(parseYuanToFen('１，２３４．５６')).toBe(123456);
+    expect(parseYuanToUnitPrice('０.５２')).toBe(520000);
     expect(parseYuanToUnitPrice('0.520833')).toBe(520833);
     expect(parseYuanToUnitPrice('0.5208331')).toBeNull();
     expect(formatFen(123456)).toBe('1,234.56');

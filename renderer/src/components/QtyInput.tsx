@@ -4,6 +4,11 @@ import './QtyInput.css';
 
 /** Digits from a Chinese IME come full-width ("１２"): they are the same digits, not a mistake to refuse. */
 export const toHalfWidthDigits = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+/**
+ * An InputNumber's parser for counts: full-width digits from a Chinese IME become digits instead of being refused.
+ * It hands back text: an empty box must stay empty (null), not become 0 (antd types it as a number).
+ */
+export const countParser = (text: string | undefined) => toHalfWidthDigits(text ?? '').replace(/[^\d.-]/g, '') as unknown as number;
 
 export type QtyUnit = 'pack' | 'base';
 
@@ -73,8 +78,7 @@ export function QtyInput({
         precision={0}
         // The phone opens its number pad; a desktop keyboard is unaffected.
         inputMode="numeric"
-        // The parser hands back text: an empty box must stay empty (null), not become 0 (antd types it as a number).
-        parser={(text) => toHalfWidthDigits(text ?? '').replace(/[^\d.-]/g, '') as unknown as number}
+        parser={countParser}
         value={shown}
         autoFocus={autoFocus}
         style={{ width: 110 }}

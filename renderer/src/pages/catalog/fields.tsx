@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Input, InputNumber, Select, Space } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { formatUnitPrice, parseYuanToUnitPrice } from '../../../../shared/money';
+import { countParser } from '../../components/QtyInput';
 
 /** A price per pack as typed: yuan with up to 4 decimals. */
 export const PRICE_PATTERN = /^\d{1,9}(\.\d{1,4})?$/;
@@ -62,6 +63,8 @@ export function QtyInput({
         precision={0}
         style={{ width: '100%' }}
         value={shown}
+        inputMode="numeric"
+        parser={countParser}
         onChange={(n) => onChange?.(n === null ? null : inPacks ? Number(n) * size : Number(n))}
       />
       {canUsePacks ? (

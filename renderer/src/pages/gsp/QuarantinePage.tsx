@@ -11,6 +11,7 @@ import { Page } from '../../components/Page';
 import { DrugName, Money, Qty } from '../../components/format';
 import { hubMonth } from '../../components/hubClock';
 import { useSession } from '../../stores/session';
+import { countParser } from '../../components/QtyInput';
 
 type Row = z.infer<(typeof gspApi)['quarantine.list']['output']>[number];
 
@@ -36,7 +37,7 @@ function DestroyModal({ row, onClose }: { row: Row | null; onClose(): void }) {
     >
       <Form form={form} layout="vertical" initialValues={{ packs: row.heldQty, method: '交有资质的医疗废物处置单位焚烧', place: '卫生院医疗废物暂存间' }}>
         <Form.Item name="packs" label={`销毁数量（${row.baseUnit}，隔离区现有 ${row.heldQty}）`} rules={[{ required: true }]}>
-          <InputNumber min={1} max={row.heldQty} precision={0} style={{ width: '100%' }} />
+          <InputNumber min={1} max={row.heldQty} precision={0} style={{ width: '100%' }} inputMode="numeric" parser={countParser} />
         </Form.Item>
         <Form.Item name="method" label="销毁方式" rules={[{ required: true, message: '请填写销毁方式' }]}>
           <Input maxLength={100} />

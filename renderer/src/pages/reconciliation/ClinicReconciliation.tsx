@@ -39,6 +39,7 @@ import { PeriodPicker, PrintButton } from '../settlement/common';
 import { DayDrawer, type DayFocus } from './DayDrawer';
 import { ImportSettlementModal } from './ImportSettlementModal';
 import { baseQty, KindTag, KindTags } from './labels';
+import { countParser } from '../../components/QtyInput';
 
 type Recon = MethodOutput<'reconciliation.clinic'>;
 type ReconRow = Recon['rows'][number];
@@ -87,7 +88,7 @@ function SelfPayModal({ clinicId, row, onClose }: { clinicId: number; row: Recon
       </Typography.Paragraph>
       <Form form={form} layout="vertical" preserve={false} initialValues={{ qty: row.selfPayQty || unsettled, note: '' }}>
         <Form.Item name="qty" label={`自费数量（${row.baseUnit ?? ''}）`} rules={[{ required: true, message: '请填写数量' }]}>
-          <InputNumber min={0} max={row.dispensedQty} precision={0} style={{ width: 180 }} addonAfter={row.baseUnit} />
+          <InputNumber min={0} max={row.dispensedQty} precision={0} style={{ width: 180 }} addonAfter={row.baseUnit} inputMode="numeric" parser={countParser} />
         </Form.Item>
         <Form.Item name="note" label="说明">
           <Input maxLength={200} placeholder="如 患者未带医保卡" />

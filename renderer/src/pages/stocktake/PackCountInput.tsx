@@ -1,5 +1,6 @@
 import { InputNumber, Space } from 'antd';
 import { useEffect, useState } from 'react';
+import { countParser } from '../../components/QtyInput';
 
 /**
  * A shelf count typed the way it is counted: whole packs and loose base units (3盒 + 6粒), stored in base
@@ -45,6 +46,7 @@ export function PackCountInput({
           value={parts.packs}
           autoFocus={autoFocus}
           inputMode="numeric"
+          parser={countParser}
           onChange={(n) => emit({ ...parts, packs: n === null ? null : Number(n) })}
           onPressEnter={onPressEnter}
           style={{ width: 84 }}
@@ -60,6 +62,7 @@ export function PackCountInput({
         value={parts.units}
         autoFocus={autoFocus && !split}
         inputMode="numeric"
+        parser={countParser}
         onChange={(n) => emit({ ...parts, units: n === null ? null : Number(n) })}
         onPressEnter={onPressEnter}
         style={{ width: split ? 84 : 120 }}

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Descriptions, Table, Tag, Typography } from 'antd'
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
 import type { stocktakeDetail } from '../../../../shared/contract/stocktake';
-import { SELECTION_RULE_TEXT } from '../../../../shared/stocktake';
+import { SELECTION_RULE_TEXT, selectionMethodText } from '../../../../shared/stocktake';
 import { useApiQuery } from '../../api/hooks';
 import { Money, formatDateTime } from '../../components/format';
 import { useSession } from '../../stores/session';
@@ -47,8 +47,9 @@ export function SelectionCard({ st }: { st: Detail }) {
         <Descriptions.Item label="用药统计期">
           {sel.windowFrom} 至 {sel.windowTo}
         </Descriptions.Item>
-        <Descriptions.Item label="算法" span={2}>
-          {sel.algorithm}
+        {/* The algorithm's identifier stays on hover, for whoever re-runs the draw; people read what it does. */}
+        <Descriptions.Item label="抽取方法" span={2}>
+          <span title={sel.algorithm}>{selectionMethodText(sel.algorithm)}</span>
         </Descriptions.Item>
       </Descriptions>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>

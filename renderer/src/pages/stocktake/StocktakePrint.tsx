@@ -2,7 +2,14 @@ import { useParams } from 'react-router';
 import type { z } from 'zod';
 import type { stocktakeDetail } from '../../../../shared/contract/stocktake';
 import { amountInWords, formatFen, formatUnitPrice } from '../../../../shared/money';
-import { COUNTER_MODE_LABELS, COUNT_RULE_TEXT, STOCKTAKE_KIND_LABELS, STOCKTAKE_STATUS_LABELS, VARIANCE_REASON_LABELS } from '../../../../shared/stocktake';
+import {
+  COUNTER_MODE_LABELS,
+  COUNT_RULE_TEXT,
+  STOCKTAKE_KIND_LABELS,
+  STOCKTAKE_STATUS_LABELS,
+  VARIANCE_REASON_LABELS,
+  selectionMethodText,
+} from '../../../../shared/stocktake';
 import { formatQty } from '../../../../shared/units';
 import { useApiQuery } from '../../api/hooks';
 import { formatDateTime } from '../../components/format';
@@ -25,7 +32,9 @@ function headMeta(st: Detail): PrintMeta[] {
     { label: '盘点方式', value: `${COUNTER_MODE_LABELS[st.counterMode]}${st.blind ? '（盲盘）' : ''}` },
     { label: '开始日期', value: st.startDate },
     { label: '发起人', value: st.createdByName },
-    ...(st.selection ? [{ label: '随机种子', value: `${st.selection.seed}（${st.selection.algorithm}）`, span: 3 as const }] : []),
+    ...(st.selection
+      ? [{ label: '随机种子', value: `${st.selection.seed}（${selectionMethodText(st.selection.algorithm)}，可按种子复核抽取结果）`, span: 3 as const }]
+      : []),
   ];
 }
 
