@@ -5,6 +5,11 @@ export function chinaDate(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** 'YYYY-MM-DD HH:mm' in China time: how an instant is shown wherever the device or the server's zone may be. */
+export function chinaMinute(at: Date): string {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** 'YYYY-MM' accounting period of a business date. */
 export function periodOf(date: string): string {
   return date.slice(0, 7);

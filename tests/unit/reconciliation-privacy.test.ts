@@ -76,6 +76,9 @@ describe('personal data in settlement details', () => {
     admin = h.as('admin');
     const state = await admin.call('reconciliation.settings', {});
     expect(state).toMatchObject({ cutoff: '2026-04-20', due: 2 });
+    // The administrator's workbench says so, and opens the settings page where the purge is.
+    const card = async () => (await h.as('admin').call('workbench.todos', {})).items.find((i) => i.key === 'identity_retention')!;
+    expect(await card()).toMatchObject({ count: 2, link: '/system/settings', hint: '保存 36 个月：2026-04-20 以前的结算明细' });
     const before = await admin.call('reconciliation.clinic', { clinicId: h.clinics[0].id, from: DAY, to: DAY });
     expect(await admin.call('reconciliation.purge', {})).toEqual({ cleared: 2, cutoff: '2026-04-20' });
     expect(sql(db(), 'SELECT count(*) AS n FROM settlement_lines WHERE psn_name IS NOT NULL OR certno IS NOT NULL OR psn_no IS NOT NULL').get()).toEqual({
@@ -85,6 +88,7 @@ describe('personal data in settlement details', () => {
     expect(JSON.parse(purge.details)).toMatchObject({ purge: { cleared: 2, cutoff: '2026-04-20' } });
     expect(await admin.call('reconciliation.clinic', { clinicId: h.clinics[0].id, from: DAY, to: DAY })).toEqual(before);
     expect((await admin.call('reconciliation.settings', {})).due).toBe(0);
+    expect(await card()).toMatchObject({ count: 0, hint: null });
     // Only the administrator purges.
     await expect(h.as('yaoku').call('reconciliation.purge', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -2,7 +2,8 @@ import type { HandlerContext } from '../context';
 import { defineHandlers } from '../context';
 import { sql, type ReadDb } from '../../db/database';
 import type { TodoItem } from '../../../shared/contract/workbench';
-import { addDays, periodOf, previousPeriod } from '../../../shared/dates';
+import { addDays, chinaMinute, periodOf, previousPeriod } from '../../../shared/dates';
+import { retentionState } from '../reconciliation/privacy';
 import { NEAR_EXPIRY_DAYS } from '../../../shared/stock';
 import { isPeriodClosed } from '../stock/ledger';
 import { collectAlerts } from '../stock/watch';
@@ -144,9 +145,10 @@ function storageTodo(writeDb: ReadDb, now: Date): Todo {
   return { key: 'storage', label: '数据库所在磁盘的问题', tone: 'act', link: '/system/integrity', count: problem ? 1 : 0, hint: problem?.message ?? null };
 }
 
-function adminTodos(db: ReadDb, now: Date): Todo[] {
+function adminTodos(db: ReadDb, now: Date, today: string): Todo[] {
   const latest = sql(db, 'SELECT max(created_at) AS at FROM backups WHERE deleted_at IS NULL AND verified = 1').get() as { at: string | null };
   const stale = latest.at === null || now.getTime() - Date.parse(latest.at) > 36 * 3600_000;
+  const retention = retentionState(db, today);
   return [
     {
       key: 'backup_stale',
@@ -154,7 +156,17 @@ function adminTodos(db: ReadDb, now: Date): Todo[] {
       tone: 'act',
       link: '/system/backup',
       count: stale ? 1 : 0,
-      hint: latest.at ? `最近一次：${latest.at.slice(0, 16).replace('T', ' ')}（UTC）` : '尚无备份',
+      hint: latest.at ? `最近一次：${chinaMinute(new Date(latest.at))}` : '尚无备份',
+    },
+    // Patients' identities kept past the hub's retention (个人信息保护法): the administrator clears them on the
+    // settings page, where the retention is set; the purge is audited.
+    {
+      key: 'identity_retention',
+      label: '超过保存期限、待清除的医保结算明细患者身份信息（行）',
+      tone: 'act',
+      link: '/system/settings',
+      count: retention.due,
+      hint: retention.due > 0 ? `保存 ${retention.identityMonths} 个月：${retention.cutoff} 以前的结算明细` : null,
     },
   ];
 }
@@ -232,7 +244,7 @@ export function workbenchTodos(ctx: HandlerContext) {
       items = financeTodos(db, today);
       break;
     case 'admin':
-      items = [storageTodo(ctx.hub.db, ctx.now), ...adminTodos(db, ctx.now), periodCloseTodo(db, today)];
+      items = [storageTodo(ctx.hub.db, ctx.now), ...adminTodos(db, ctx.now, today), periodCloseTodo(db, today)];
       break;
   }
   return { today, items: items.map((t) => ({ ...t, hint: t.hint ?? null })) };
