@@ -75,3 +75,33 @@ describe('tests fix their own time', () => {
     expect(fixtures).toMatch(/timezoneId: DEVICE_ZONE/);
   });
 });
+
+describe('pages show instants in China time, whatever the device says', () => {
+  /** An instant formatted in the device's zone: dayjs(x).format(...) or toLocale*String with date parts. */
+  const DEVICE_ZONE_FORMAT = /\bdayjs\([^)]+\)\.format\(|toLocale(Date|Time)?String\([^)]*\{[^}]*(year|hour|month)/;
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? sources(full) : /\.tsx?$/.test(e.name) ? [full] : [];
+    });
+  // Calendar dates (a picker's day) are no instants: components/dates.ts formats those, nothing else may.
+  const allowed = new Set([path.join(root, 'renderer/src/components/dates.ts')]);
+
+  it('finds a device-zone format (the check itself can fail)', () => {
+    expect(DEVICE_ZONE_FORMAT.test("dayjs(row.at).format('YYYY-MM-DD HH:mm:ss')")).toBe(true);
+    expect(DEVICE_ZONE_FORMAT.test("new Date(at).toLocaleString('zh-CN', { year: 'numeric' })")).toBe(true);
+    expect(DEVICE_ZONE_FORMAT.test("n.toLocaleString('zh-CN')")).toBe(false);
+  });
+
+  it('no page formats an instant itself: formatChinaDateTime (components/hubClock.ts) does', () => {
+    const found = sources(path.join(root, 'renderer/src'))
+      .filter((f) => !allowed.has(f))
+      .flatMap((f) =>
+        fs
+          .readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((text, i) => (DEVICE_ZONE_FORMAT.test(text) ? [`${path.relative(root, f)}:${i + 1}: ${text.trim()}`] : [])),
+      );
+    expect(found).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ import { ScanInput } from '../../components/ScanInput';
 import { useApiLookup } from '../trace/useTraceLookup';
 import { formatQty } from '../../../../shared/units';
 import { BOOK_HIDDEN_TEXT } from '../../../../shared/stocktake';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 type Entry = z.infer<typeof dispensingEntry>;
 type DraftDrug = Pick<DrugHit, 'id' | 'genericName' | 'spec' | 'packUnit' | 'baseUnit' | 'packSize'> & { stockQty?: number | null };
@@ -138,7 +139,7 @@ function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
             <List.Item.Meta
               title={
                 <Space wrap size={4}>
-                  {dayjs(e.createdAt).format('HH:mm')}
+                  {formatChinaDateTime(e.createdAt, false).slice(11)}
                   {e.rxNo && <Tag>处方 {e.rxNo}</Tag>}
                   {e.visitNo && <Tag>就诊 {e.visitNo}</Tag>}
                   {e.status !== 'posted' && <StatusTag status={e.status} />}

@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { downloadFile } from '../../components/download';
 import { PhoneCards, usePhone } from '../../components/PhoneCards';
 import { useSession } from '../../stores/session';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 type SendRecord = MethodOutput<'prefecture.months'>['rows'][number]['sends'][number];
 
@@ -18,16 +19,7 @@ const OUTCOME: Record<string, { color: string; label: string }> = {
   refused: { color: 'red', label: '被拒绝' },
 };
 
-const sentAt = (at: string) =>
-  new Date(at).toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    hour12: false,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+const sentAt = (at: string) => formatChinaDateTime(at, false);
 
 function answerTag(r: SendRecord) {
   if (r.target === 'file') return <Tag>已导出文件</Tag>;

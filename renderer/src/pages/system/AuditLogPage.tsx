@@ -16,6 +16,7 @@ import { call } from '../../api/client';
 import { ListOutput } from '../../components/ListOutput';
 import { useRememberedSearchParams } from '../../components/useRememberedState';
 import { auditFilterFrom } from './auditFilter';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
 const OUTCOME_COLORS: Record<Outcome, string> = { ok: 'green', denied: 'red', rejected: 'orange' };
@@ -76,7 +77,7 @@ function Details({ row }: { row: AuditRow }) {
   const { noted, request } = auditDetailParts(row.details);
   return (
     <Descriptions size="small" column={1} bordered>
-      <Descriptions.Item label="时间">{dayjs(row.at).format('YYYY-MM-DD HH:mm:ss')}</Descriptions.Item>
+      <Descriptions.Item label="时间">{formatChinaDateTime(row.at)}</Descriptions.Item>
       <Descriptions.Item label="接口">
         <Typography.Text code>{row.method}</Typography.Text> {row.methodSummary}
       </Descriptions.Item>
@@ -220,7 +221,7 @@ export default function AuditLogPage() {
           onChange: (page, pageSize) => set({ page, pageSize }),
         }}
         columns={[
-          { title: '时间', dataIndex: 'at', width: 160, render: (at: string) => dayjs(at).format('YYYY-MM-DD HH:mm:ss') },
+          { title: '时间', dataIndex: 'at', width: 160, render: (at: string) => formatChinaDateTime(at) },
           {
             title: '用户',
             key: 'user',

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Collapse, Descriptions, Form, InputNumber, QRCode, Row, Select, Space, Switch, Typography } from 'antd';
 import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
 import type { LanSettings } from '../../../../shared/contract/system';
 import { DEFAULT_LAN_PORT } from '../../../../shared/security';
 import { call } from '../../api/client';
@@ -11,6 +10,7 @@ import { useSession } from '../../stores/session';
 import { PostingRulesCard } from './PostingRulesCard';
 import { ScanRulesCard } from './ScanRulesCard';
 import { SettlementPrivacyCard } from './SettlementPrivacyCard';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 function saveFile(filename: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -226,9 +226,11 @@ function LanAccess() {
                   {s.certificate.caFingerprint}
                 </Typography.Text>
               </Descriptions.Item>
-              <Descriptions.Item label="根证书有效期至">{dayjs(s.certificate.caValidTo).format('YYYY-MM-DD')}</Descriptions.Item>
+              <Descriptions.Item label="根证书有效期至">{formatChinaDateTime(s.certificate.caValidTo, false).slice(0, 10)}</Descriptions.Item>
               <Descriptions.Item label="服务器证书有效期至">
-                {s.certificate.serverValidTo ? `${dayjs(s.certificate.serverValidTo).format('YYYY-MM-DD')}（到期前自动更新）` : '开启 HTTPS 时生成'}
+                {s.certificate.serverValidTo
+                  ? `${formatChinaDateTime(s.certificate.serverValidTo, false).slice(0, 10)}（到期前自动更新）`
+                  : '开启 HTTPS 时生成'}
               </Descriptions.Item>
               <Descriptions.Item label="适用的地址">{s.certificate.names.join('、') || '开启 HTTPS 时生成'}</Descriptions.Item>
               <Descriptions.Item label="根证书限定范围">

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Alert, Descriptions, Input, Modal, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { BACKUP_REASON_LABELS, RESTORE_UPLOAD_BYTES, type BackupReason } from '../../../../shared/contract/backup';
 import { desktop } from '../../api/client';
 import { MAX_IPC_FILE_BYTES } from '../../api/upload';
+import { formatChinaDateTime } from '../../components/hubClock';
 
 /** Sizes as people read them: 812 KB, 23.4 MB, 1.2 GB. */
 export function formatBytes(bytes: number | null | undefined): string {
@@ -14,7 +14,7 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
-export const formatTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '—');
+export const formatTime = (iso: string | null | undefined) => (iso ? formatChinaDateTime(iso) : '—');
 
 const REASON_COLORS: Record<BackupReason, string> = {
   daily: 'blue',

@@ -1,5 +1,4 @@
 import { useParams } from 'react-router';
-import dayjs from 'dayjs';
 import { useQueries } from '@tanstack/react-query';
 import type { ClinicSummary, StatementRow, StoreStatement } from '../../../../../shared/contract/settlement';
 import { call } from '../../../api/client';
@@ -15,6 +14,7 @@ import { useSession } from '../../../stores/session';
 import './print-settlement.css';
 import { printedAt } from '../../../components/hubClock';
 import { SIGNATURES } from '../../../../../shared/signatures';
+import { formatChinaDateTime } from '../../../components/hubClock';
 
 /** Quantity over amount in one cell, so a month of columns fits an A4 landscape page. */
 function Figure({ figure, row, strong }: { figure: { qty: number; value: number } | null; row: StatementRow; strong?: boolean }) {
@@ -92,7 +92,10 @@ function StatementDocument({ st, title, signatures }: { st: StoreStatement; titl
       meta={[
         { label: st.clinic ? '村卫生室' : '库房', value: st.clinic ? `${st.clinic.code} ${st.clinic.name}` : st.store.name },
         { label: '期间', value: `${periodLabel(st.period)}（${first} 至 ${last}）` },
-        { label: '状态', value: st.closed ? `已结账${st.closedAt ? `（${dayjs(st.closedAt).format('YYYY-MM-DD')}）` : ''}` : '未结账，数字可能变动' },
+        {
+          label: '状态',
+          value: st.closed ? `已结账${st.closedAt ? `（${formatChinaDateTime(st.closedAt, false).slice(0, 10)}）` : ''}` : '未结账，数字可能变动',
+        },
         ...(st.amountDue !== null ? [{ label: '本月用药金额（应结算）', value: `¥${formatFen(st.amountDue)}`, span: 2 as const }] : []),
         ...(st.inTransit ? [{ label: '月末在途（已出库未签收）', value: `¥${formatFen(st.inTransit.closing)}`, span: 2 as const }] : []),
         { label: '单位', value: '元（按进价，零差率）' },
