@@ -17,6 +17,8 @@ import { offsetClock } from './app';
 import { lanUrls, startLanServer } from './http/lan';
 import { describeDemoLogins, ensureDemoHub } from './demo/ensure';
 import { startBackupScheduler } from './domain/backup/scheduler';
+import { startPrefectureSender } from './domain/prefecture/auto-send';
+import { packageBytesOffThread } from './api/long-reads';
 
 export const DEFAULT_PORT = 8686;
 
@@ -64,7 +66,8 @@ export async function serve(args: ServeArgs) {
   // The settings page reports this server; its flags, not the settings, decide how it runs.
   runtime.lan = { managed: false, state: () => ({ running: true, urls, error: null }), settingsChanged() {} };
   const backups = startBackupScheduler(runtime);
-  return { runtime, server, urls, backups };
+  const prefectureSender = startPrefectureSender(runtime, packageBytesOffThread(runtime));
+  return { runtime, server, urls, backups, prefectureSender };
 }
 
 async function main(): Promise<void> {
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   try {
-    const { runtime, server, urls, backups } = await serve(args);
+    const { runtime, server, urls, backups, prefectureSender } = await serve(args);
     console.log(`三统药品管理 已启动 / Santong is running: ${server.url}`);
     if (urls.length && urls[0] !== server.url) console.log(`村卫生室访问地址 / LAN addresses: ${urls.join('  ')}`);
     if (args.https) console.log(`HTTPS 根证书 / root certificate for clinics: ${server.url}santong-ca.crt（安装方法见 docs/lan-https.md）`);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     if (runtime.openApp?.demo) console.log(describeDemoLogins());
     const stop = async () => {
       backups.stop();
+      prefectureSender.stop();
       await server.close();
       await runtime.close();
       process.exit(0);

@@ -6,6 +6,11 @@ import { listSignals } from '../domain/supervision/signals';
 import { downloadInsuranceExport, previewInsuranceExport } from '../domain/insurance-export/handlers';
 import { periodChecks } from '../domain/settlement/periods';
 import { WORKER_READS, type WorkerReadName } from '../domain/worker-reads';
+import type { PackageBuilder } from '../domain/prefecture/auto-send';
+import type { Manifest } from '../../shared/prefecture/package';
+import { chinaDate } from '../../shared/dates';
+import { AppError } from '../errors';
+import type { Runtime } from '../runtime';
 
 type LongReadHandler = (ctx: ReadContext, input: never) => unknown;
 
@@ -35,4 +40,31 @@ export function runLongRead(method: LongReadMethod | WorkerReadName, ctx: ReadCo
   // as never: each handler takes its own input, parsed by dispatch with the method's schema or typed by its caller.
   const table: Record<string, LongReadHandler> = Object.hasOwn(WORKER_READS, method) ? WORKER_READS : LONG_READS;
   return table[method](ctx, input as never);
+}
+
+/**
+ * The prefecture package built on the long-read worker outside any request (the automatic sender): seconds of
+ * reading, hashing and compressing on a ten-year hub that the villages must not wait for. No caller, no user: the
+ * build needs none.
+ */
+export function packageBytesOffThread(runtime: Runtime): PackageBuilder {
+  return async (_hub, period, signer) => {
+    const app = runtime.app;
+    const now = app.clock.now();
+    const ctx: ReadContext = {
+      db: app.readDb,
+      now,
+      today: chinaDate(now),
+      get user(): never {
+        throw new AppError('UNAUTHENTICATED', '自动上报没有登录用户');
+      },
+      optionalUser: null,
+    };
+    const input = { period, signer };
+    const built = (await app.longReads.run('prefecture.packageBytes', input, now, null, () => runLongRead('prefecture.packageBytes', ctx, input))) as {
+      manifest: Manifest;
+      bytes: Uint8Array;
+    };
+    return built;
+  };
 }

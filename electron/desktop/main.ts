@@ -12,6 +12,8 @@ import { createIpcInvoker } from '../ipc/invoker';
 import { LanController } from '../http/lan';
 import { CONTENT_SECURITY_POLICY } from '../http/security';
 import { startBackupScheduler, type BackupScheduler } from '../domain/backup/scheduler';
+import { startPrefectureSender, type PrefectureSender } from '../domain/prefecture/auto-send';
+import { packageBytesOffThread } from '../api/long-reads';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://santong`;
@@ -35,6 +37,7 @@ let runtime: Runtime;
 let lan: LanController | null = null;
 let mainWindow: BrowserWindow | null = null;
 let backups: BackupScheduler | null = null;
+let prefectureSender: PrefectureSender | null = null;
 
 /** Serves dist/renderer under app://santong/, with the single-page-app fallback and the CSP. */
 function serveRenderer(request: Request): Response {
@@ -138,6 +141,7 @@ app.whenReady().then(async () => {
 
   await startLanController();
   backups = startBackupScheduler(runtime);
+  prefectureSender = startPrefectureSender(runtime, packageBytesOffThread(runtime));
   createWindow();
   // The pharmacist's own window reads the long screens too, with or without the LAN server.
   runtime.startLongReadsAhead();
@@ -151,6 +155,7 @@ app.whenReady().then(async () => {
 
 app.on('window-all-closed', async () => {
   backups?.stop();
+  prefectureSender?.stop();
   await lan?.close();
   await runtime?.close();
   app.quit();

@@ -86,6 +86,10 @@ function SettingsCard() {
           {settings.data.publicKey}
         </Typography.Text>
       </Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+        填写了上报服务器地址后，已结账的月份（含反结账后重新结账的新版本）会自动发送，发送记录中记为“自动上报”；连不上服务器时每隔 5、10、20 分钟……最长 6
+        小时重试；服务器拒收的，请按答复处理后在下面点“发送”。
+      </Typography.Paragraph>
     </Card>
   );
 }
