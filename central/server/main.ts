@@ -1,6 +1,7 @@
 /**
  * The prefecture server (地市医保监管服务器).
  *   npm run central -- --pg postgres://user:pass@host:5432/santong_central [--host H] [--port P] [--clock ISO]
+ *                      [--tls-cert server.crt --tls-key server.key]   (HTTPS with the certificate the network issued)
  *   npm run central -- --pg URL --add-admin USERNAME     (asks nothing: the password comes from SANTONG_CENTRAL_PASSWORD)
  *   npm run central -- --demo [--port P] [--clock ISO]   (embedded PostgreSQL with a demo prefecture)
  */
@@ -11,6 +12,7 @@ import { offsetClock, systemClock } from '../../electron/app';
 import { createUser } from './auth';
 import { centralMigrationsDir, createPool, migrateCentral } from './db';
 import { startCentralServer } from './http';
+import { readTlsFiles } from './tls';
 
 function parse() {
   const { values } = parseArgs({
@@ -23,14 +25,18 @@ function parse() {
       data: { type: 'string' },
       hostname: { type: 'string', multiple: true },
       'add-admin': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
   });
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert 与 --tls-key 须一起给出（证书和它的私钥）');
+  const tls = values['tls-cert'] && values['tls-key'] ? readTlsFiles(values['tls-cert'], values['tls-key']) : null;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`端口无效：${values.port}`);
   const clock = values.clock === undefined ? null : new Date(values.clock);
   if (clock && Number.isNaN(clock.getTime())) throw new Error(`时间无效：${values.clock}`);
   if (!values.demo && !values.pg) throw new Error('请用 --pg 指定 PostgreSQL 地址，或用 --demo 启动演示');
-  return { ...values, port, clockAt: clock };
+  return { ...values, port, clockAt: clock, tls };
 }
 
 async function main() {
@@ -39,7 +45,7 @@ async function main() {
     args = parse();
   } catch (err) {
     console.error(
-      `参数错误：${(err as Error).message}\n用法：npm run central -- --pg postgres://… [--host 地址] [--port 端口] [--clock 时间]  或  npm run central -- --demo`,
+      `参数错误：${(err as Error).message}\n用法：npm run central -- --pg postgres://… [--host 地址] [--port 端口] [--tls-cert 证书 --tls-key 私钥] [--clock 时间]  或  npm run central -- --demo`,
     );
     process.exit(2);
   }
@@ -77,6 +83,7 @@ async function main() {
     clock,
     webDir: path.join(appRoot(), 'dist', 'central', 'web'),
     hostnames: args.hostname,
+    ...(args.tls ? { https: args.tls } : {}),
   });
   if (args.demo) {
     const { seedDemoPrefecture } = await import('./demo');

@@ -3,8 +3,10 @@
  * handlers are loaded by COPY, twice without change, replaced by a newer version; a forged, altered, unbalanced,
  * unregistered or wrongly keyed package is refused with nothing written. The USB path: the file the hub's
  * `prefecture.export` writes is uploaded by the prefecture administrator and checked like a send; the hub's later
- * send of the same version is answered "unchanged".
+ * send of the same version is answered "unchanged". The server's own HTTPS, from the certificate files it is given.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonthPackage, type HubSigner } from '../../electron/domain/prefecture/build';
 import { loadOrCreateHubKey } from '../../electron/domain/prefecture/key';
@@ -15,6 +17,9 @@ import { FACT_TABLES, ingestPackage } from '../../central/server/ingest';
 import { figuresBy } from '../../central/server/figures';
 import { createUser } from '../../central/server/auth';
 import { startCentralServer } from '../../central/server/http';
+import { readTlsFiles } from '../../central/server/tls';
+import { ensureCertificate } from '../../electron/lib/certificate';
+import { sendPackage } from '../../electron/domain/prefecture/send';
 import type { BuiltPackage } from '../../shared/prefecture/package';
 import { createSimHub, simulate, type SimHub } from '../helpers/settlement';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster';
@@ -253,6 +258,33 @@ describe("the server's connections", () => {
       for (const c of clients) expect((await c.query<{ work_mem: string }>('SHOW work_mem')).rows[0].work_mem).toBe('32MB');
     } finally {
       for (const c of clients) c.release();
+    }
+  });
+});
+
+describe('the server’s own HTTPS', () => {
+  it('serves the hub’s send over HTTPS with the certificate and key files it was started with, and refuses a mismatched pair', async () => {
+    const dir = scratch();
+    // wall-clock: TLS checks the certificate's validity against the machine's clock, not a business time
+    const issued = await ensureCertificate(dir, new Date());
+    const other = await ensureCertificate(scratch(), new Date());
+    const files = (cert: string, key: string) => {
+      fs.writeFileSync(path.join(dir, 'server.crt'), cert);
+      fs.writeFileSync(path.join(dir, 'server.key'), key);
+      return readTlsFiles(path.join(dir, 'server.crt'), path.join(dir, 'server.key'));
+    };
+    expect(() => files(issued.cert, other.key)).toThrow(/不配对/);
+    expect(() => files('not a certificate', issued.key)).toThrow(/不是 PEM 格式的证书/);
+    const server = await startCentralServer({ pool, host: '127.0.0.1', port: 0, clock: { now: () => AT }, https: files(issued.cert, issued.key) });
+    try {
+      expect(server.url).toMatch(/^https:/);
+      // What the hub already sent for January: the server answers over TLS, trusted through the private root only.
+      const sent = await sendPackage(server.url, encodePackage(build('2026-01')), { caPem: issued.caCert, attempts: 1 });
+      expect(sent).toMatchObject({ attempts: 1, error: null, answer: { outcome: 'unchanged', version: 1 } });
+      const untrusted = await sendPackage(server.url, encodePackage(build('2026-01')), { attempts: 1 });
+      expect(untrusted.error).toMatch(/certificate/);
+    } finally {
+      await server.close();
     }
   });
 });
