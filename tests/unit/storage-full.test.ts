@@ -8,7 +8,7 @@ import { createHttpHub, sessionCookie, type HttpHub } from '../helpers/http';
 /**
  * A full disk under the database (issue 19, item 6): writes and logins are answered with what happened and that
  * nothing was saved, the health check and the administrator's workbench show it, and all clears once there is
- * room again. The data folder sits on an 80 MB tmpfs mounted for the test (this needs root, as the CI has).
+ * room again. The same for a database file SQLite refuses to write (SQLITE_READONLY). The data folder sits on an 80 MB tmpfs mounted for the test (this needs root, as the CI has).
  */
 let mountPoint: string;
 let hub: HttpHub;
@@ -77,5 +77,33 @@ describe('a full disk', () => {
     expect(await health()).toMatchObject({ status: 200, body: { ok: true } });
     expect(await storageTodo(cookie)).toMatchObject({ count: 0, hint: null });
     expect((await hub.post('auth.login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('a database file that stops taking writes', () => {
+  it('answers writes with what happened and that nothing was saved while SQLite refuses them as read-only, and recovers', async () => {
+    const cookie = sessionCookie((await hub.post('auth.login', { username: 'admin', password: ADMIN_PASSWORD })).headers);
+    const before = (await hub.post('clinics.list', {}, { cookie })).json.length;
+    // SQLite's own SQLITE_READONLY, as a write-protected file gives it (query_only makes the writer refuse the same way).
+    const writer = hub.runtime.app.db;
+    writer.pragma('query_only = ON');
+    try {
+      const refused = await hub.post('clinics.create', { code: 'R01', name: '只读村卫生室' }, { cookie });
+      expect(refused).toMatchObject({
+        status: 503,
+        json: { error: { code: 'DB_READONLY', message: expect.stringContaining('数据库文件为只读，本次操作未保存') } },
+      });
+      expect(await health()).toMatchObject({ status: 503, body: { ok: false, storage: { code: 'DB_READONLY' } } });
+      expect(await storageTodo(cookie)).toMatchObject({ count: 1, hint: expect.stringContaining('数据库文件为只读') });
+    } finally {
+      writer.pragma('query_only = OFF');
+    }
+    // Writable again: the next write goes through and the warnings clear; the refused write left nothing.
+    expect((await hub.post('clinics.create', { code: 'W01', name: '恢复村卫生室' }, { cookie })).status).toBe(200);
+    expect(await health()).toMatchObject({ status: 200, body: { ok: true } });
+    expect(await storageTodo(cookie)).toMatchObject({ count: 0, hint: null });
+    const codes = (await hub.post('clinics.list', {}, { cookie })).json.map((c: { code: string }) => c.code);
+    expect(codes).not.toContain('R01');
+    expect(codes).toHaveLength(before + 1);
   });
 });
