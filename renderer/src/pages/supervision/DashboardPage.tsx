@@ -10,11 +10,11 @@ import { Money } from '../../components/format';
 import { Computing, rangeWork, useClosedThrough } from '../../components/Computing';
 import { DrillDrawer, type DrillInput } from './DrillDrawer';
 import { EChart } from './EChart';
-import { bpText, pct } from './format';
-import { buildCharts, GREEN, ORANGE, RED, TARGET } from './dashboardCharts';
+import { bpText, pct, pctText } from './format';
+import { buildCharts, GREEN, lineColor, monthAxisLabel, ORANGE, type PartialMonth, RED, TARGET, TOP_CLINICS } from './dashboardCharts';
 import './supervision.css';
-import { hubMonth } from '../../components/hubClock';
-import { addMonths } from '../../../../shared/dates';
+import { hubMonth, hubToday, isAfterHubMonth } from '../../components/hubClock';
+import { addMonths, periodOf } from '../../../../shared/dates';
 
 type Dashboard = MethodOutput<'supervision.dashboard'>;
 
@@ -30,6 +30,9 @@ export default function DashboardPage() {
   const base = { from: range[0], to: range[1], clinicId };
   const open = (x: Omit<DrillInput, 'from' | 'to'>) => setDrill({ ...base, ...x });
   const clinicName = (id: number) => clinics.data?.find((c) => c.id === id)?.name ?? String(id);
+  // The hub's today (never the device's): its month is the one still running, marked as such on every trend.
+  const today = hubToday();
+  const partial = useMemo<PartialMonth>(() => ({ period: periodOf(today), today }), [today]);
 
   return (
     <Page
@@ -39,8 +42,9 @@ export default function DashboardPage() {
         <>
           <Select
             allowClear
-            placeholder="全部村卫生室"
-            style={{ width: 200 }}
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="全部村卫生室（可搜索）"
+            style={{ width: 220, maxWidth: '100%' }}
             value={clinicId}
             onChange={setClinicId}
             options={clinics.data?.map((c) => ({ value: c.id, label: `${c.code} ${c.name}` }))}
@@ -50,6 +54,7 @@ export default function DashboardPage() {
             picker="month"
             allowClear={false}
             value={[dayjs(`${range[0]}-01`), dayjs(`${range[1]}-01`)]}
+            disabledDate={isAfterHubMonth}
             onChange={(v) => v?.[0] && v[1] && setRange([v[0].format('YYYY-MM'), v[1].format('YYYY-MM')])}
             aria-label="统计月份"
           />
@@ -58,15 +63,15 @@ export default function DashboardPage() {
     >
       {q.error && <Alert type="error" showIcon title={q.error.message} />}
       <Computing query={q} what={rangeWork('汇总', range[0], range[1], closedThrough)} />
-      {d && <FactsNote d={d} />}
-      {d && <Figures d={d} open={open} clinicName={clinicName} />}
-      <DrillDrawer input={drill} onClose={() => setDrill(null)} />
+      {d && <FactsNote d={d} partial={partial} />}
+      {d && <Figures d={d} open={open} clinicName={clinicName} partial={partial} />}
+      <DrillDrawer input={drill} onClose={() => setDrill(null)} clinicName={drill?.clinicId ? clinicName(drill.clinicId) : null} partial={partial} />
     </Page>
   );
 }
 
 /** Which months came from the month-end facts (fixed at their close) and which were computed just now. */
-function FactsNote({ d }: { d: Dashboard }) {
+function FactsNote({ d, partial }: { d: Dashboard; partial: PartialMonth }) {
   const months = monthsBetween(d.from, d.to);
   const stored = new Set(d.factMonths);
   const live = months.filter((m) => !stored.has(m));
@@ -74,9 +79,19 @@ function FactsNote({ d }: { d: Dashboard }) {
   const parts = [];
   if (d.factMonths.length) parts.push(`${span(d.factMonths)}已结账：数字取自月结数据（结账时算定）`);
   if (live.length) parts.push(`${live.length === 1 ? yearMonth(live[0]) : `${live.length === months.length ? '' : '其余 '}${live.length} 个月`}按台账实时计算`);
+  const running = months.includes(partial.period);
   return (
     <Typography.Paragraph type="secondary" className="facts-note" style={{ marginBottom: 8 }}>
       {parts.join('；')}
+      {running && (
+        <>
+          {'。'}
+          <Typography.Text type="warning" data-testid="partial-month-note">
+            {yearMonth(partial.period)}是本月，数字只到 {Number(partial.today.slice(5, 7))}月{Number(partial.today.slice(8, 10))}日，不是整月：图中标为“
+            {monthAxisLabel(partial.period, partial)}”，柱加斜线，折线的最后一段为虚线。
+          </Typography.Text>
+        </>
+      )}
     </Typography.Paragraph>
   );
 }
@@ -89,7 +104,9 @@ function monthsBetween(from: string, to: string): string[] {
 
 const yearMonth = (period: string) => `${Number(period.slice(0, 4))}年${Number(period.slice(5, 7))}月`;
 
-function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillInput, 'from' | 'to'>) => void; clinicName: (id: number) => string }) {
+type Open = (x: Omit<DrillInput, 'from' | 'to'>) => void;
+
+function Figures({ d, open, clinicName, partial }: { d: Dashboard; open: Open; clinicName: (id: number) => string; partial: PartialMonth }) {
   const ins = d.insurance.total;
   const amountShare = pct(ins.catalogAmount, ins.amount);
   const itemShare = pct(ins.catalogItems, ins.items);
@@ -101,7 +118,7 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
   const accRate = accCounted ? Math.floor((accMatched * 20000 + accCounted) / (2 * accCounted)) : null;
   const basis = d.basis === 'receipts' ? '中心库采购入库' : '配送到本室';
 
-  const charts = useMemo(() => buildCharts(d, clinicName), [d, clinicName]);
+  const charts = useMemo(() => buildCharts(d, clinicName, partial), [d, clinicName, partial]);
 
   return (
     <>
@@ -188,7 +205,9 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
             <EChart
               label="集采药品占比与节约金额"
               option={charts.vbp}
-              onClick={(p) => open({ figure: 'vbp', period: d.vbp.months[p.dataIndex].period, flag: p.seriesIndex === 1 ? undefined : true })}
+              onClick={(p) =>
+                open({ figure: 'vbp', period: d.vbp.months[p.dataIndex].period, flag: p.seriesIndex === undefined || p.seriesIndex === 1 ? undefined : true })
+              }
             />
             {d.vbp.total.withoutReference > 0 && (
               <Typography.Text type="secondary">有 {d.vbp.total.withoutReference} 组集采药品在目录中没有集采前价格，未计入节约金额。</Typography.Text>
@@ -209,12 +228,26 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
           </Card>
         </Col>
         <Col xs={24} xl={12}>
-          <Card size="small" title="用药金额趋势（按月、按村卫生室）">
+          <Card
+            size="small"
+            title="用药金额趋势（按月）"
+            extra={charts.ranked.length > 1 && <Typography.Text type="secondary">用药金额最多的 {charts.topClinics.length} 个村卫生室</Typography.Text>}
+          >
             <EChart
               label="用药金额趋势"
+              testId="consumption-trend"
               option={charts.consumption}
-              onClick={(p) => open({ figure: 'consumption', period: charts.periods[p.dataIndex], clinicId: charts.consumptionClinics[p.seriesIndex ?? 0] })}
+              onClick={(p) => {
+                const clinic = p.seriesIndex === undefined ? undefined : charts.consumptionClinics[p.seriesIndex];
+                // A point opens that clinic's month; elsewhere in the column, the month of every clinic shown.
+                open(
+                  clinic === undefined
+                    ? { figure: 'consumption', period: charts.periods[p.dataIndex] }
+                    : { figure: 'consumption', period: charts.periods[p.dataIndex], clinicId: clinic },
+                );
+              }}
             />
+            {charts.ranked.length > charts.topClinics.length && <ConsumptionRanking ranked={charts.ranked} shown={charts.topClinics.length} open={open} />}
           </Card>
         </Col>
         <Col xs={24} xl={12}>
@@ -271,6 +304,52 @@ function Figures({ d, open, clinicName }: { d: Dashboard; open: (x: Omit<DrillIn
           </Card>
         </Col>
       </Row>
+    </>
+  );
+}
+
+/** Every clinic's consumption over the range, largest first (sortable): those the trend leaves out are read here. */
+function ConsumptionRanking({ ranked, shown, open }: { ranked: Dashboard['consumption']['clinics']; shown: number; open: Open }) {
+  const total = ranked.reduce((a, c) => a + c.amount, 0);
+  const rows = ranked.map((c, i) => ({ ...c, rank: i + 1 }));
+  return (
+    <>
+      <Typography.Paragraph type="secondary" className="ranking-note" data-testid="consumption-rest-note" style={{ margin: '4px 0' }}>
+        图中只画前 {shown} 个{shown < TOP_CLINICS ? '有用药的' : ''}村卫生室，其余 {ranked.length - shown} 个卫生室见下表（点表头排序，点一行看明细）。
+      </Typography.Paragraph>
+      <Table
+        size="small"
+        rowKey="clinicId"
+        className="consumption-ranking"
+        pagination={false}
+        scroll={{ y: 220 }}
+        dataSource={rows}
+        onRow={(c) => ({ onClick: () => open({ figure: 'consumption', clinicId: c.clinicId }), style: { cursor: 'pointer' } })}
+        columns={[
+          { title: '名次', dataIndex: 'rank', width: 52 },
+          {
+            title: '村卫生室',
+            key: 'c',
+            sorter: (a, b) => a.clinicCode.localeCompare(b.clinicCode),
+            render: (_, c) => (
+              <span>
+                {c.rank <= shown && <span className="line-dot" title="图中的线" style={{ background: lineColor(c.rank - 1) }} />}
+                {c.clinicName}
+              </span>
+            ),
+          },
+          {
+            title: '用药金额',
+            dataIndex: 'amount',
+            align: 'right',
+            width: 104,
+            sorter: (a, b) => a.amount - b.amount,
+            defaultSortOrder: 'descend',
+            render: (a: number) => <Money fen={a} />,
+          },
+          { title: '占比', key: 'share', align: 'right', width: 60, render: (_, c) => pctText(pct(c.amount, total)) },
+        ]}
+      />
     </>
   );
 }

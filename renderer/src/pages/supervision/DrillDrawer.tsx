@@ -6,17 +6,34 @@ import { call } from '../../api/client';
 import { useApiQuery } from '../../api/hooks';
 import { Money, Qty } from '../../components/format';
 import { ListOutput } from '../../components/ListOutput';
-import { type DrillInput, drillQuery } from './drillQuery';
+import type { PartialMonth } from './dashboardCharts';
+import { type DrillInput, drillFilterText, drillQuery } from './drillQuery';
 
 export type { DrillInput } from './drillQuery';
 type DrillRow = MethodOutput<'supervision.drilldown'>['rows'][number];
 
 /** The rows behind a dashboard figure, each linking to its stock card or document; titled, totalled, exported and printed. */
-export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onClose: () => void }) {
+export function DrillDrawer({
+  input,
+  onClose,
+  clinicName = null,
+  partial,
+}: {
+  input: DrillInput | null;
+  onClose: () => void;
+  /** The clinic the rows are limited to (the server's title says only 本室). */
+  clinicName?: string | null;
+  /** The hub's running month: a drill-down into it says it is not a whole month. */
+  partial?: PartialMonth;
+}) {
   const q = useApiQuery('supervision.drilldown', input ?? undefined, { enabled: input !== null });
   const rows = q.data?.rows ?? [];
   const hasAmounts = rows.some((r) => r.amount !== null);
   const total = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
+  // The rows reach into the month still running: say so, as the charts do.
+  // (Near-expiry lots are today's, whatever the months.)
+  const running =
+    input !== null && partial !== undefined && input.figure !== 'nearExpiry' && (input.period ? input.period === partial.period : input.to >= partial.period);
   return (
     <Drawer
       open={input !== null}
@@ -25,6 +42,12 @@ export function DrillDrawer({ input, onClose }: { input: DrillInput | null; onCl
       title={
         <Space orientation="vertical" size={0}>
           <span>{q.data?.title ?? '明细'}</span>
+          {input && (
+            <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: 'normal' }} className="drill-filter">
+              {drillFilterText(input, clinicName, null)}
+              {running && partial && `（${partial.period} 为本月，只到 ${partial.today}，不是整月）`}
+            </Typography.Text>
+          )}
           {q.data && (
             <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: 'normal' }} className="drill-total">
               共 {rows.length} 行{hasAmounts ? `，合计 ¥${formatFen(total)}` : ''}
