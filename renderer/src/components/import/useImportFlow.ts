@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { ApiError } from '../../api/client';
+import { refreshAfter } from '../../api/hooks';
 import type { MethodName } from '../../../../shared/contract';
 import type { FileInput } from '../../../../shared/contract/common';
 import { useFileSender } from './useFileSender';
@@ -18,8 +19,8 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
   methods: { preview: MethodName; commit: MethodName };
   preview(file: FileInput, mapping?: Mapping): Promise<Preview>;
   commit(file: FileInput, mapping: Mapping, mode: CommitMode): Promise<Result>;
-  /** Query keys (method names) whose answers the import changes. */
-  invalidates: string[];
+  /** Methods whose answers the import changes beyond what the contract says its commit touches (refreshes.ts). */
+  invalidates?: MethodName[];
 }) {
   const { message } = App.useApp();
   const client = useQueryClient();
@@ -64,7 +65,7 @@ export function useImportFlow<Preview extends { mapping: Mapping }, Mapping, Res
       message.error(err instanceof ApiError ? err.message : '导入失败');
     } finally {
       // A refused commit changed nothing, but a big catalog import stopped between its batches kept what it wrote.
-      await Promise.all(options.invalidates.map((m) => client.invalidateQueries({ queryKey: [m] })));
+      await refreshAfter(client, options.methods.commit, options.invalidates);
       setBusy(null);
     }
   }

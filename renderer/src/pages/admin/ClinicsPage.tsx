@@ -9,9 +9,8 @@ import { UserFormModal } from './UserFormModal';
 
 function ClinicFormModal({ clinic, open, onClose }: { clinic: ClinicRow | null; open: boolean; onClose(): void }) {
   const [form] = Form.useForm();
-  const invalidates = ['clinics.list' as const];
-  const create = useApiMutation('clinics.create', { form, invalidates, success: '卫生室已创建', onSuccess: onClose });
-  const update = useApiMutation('clinics.update', { form, invalidates, success: '卫生室已保存', onSuccess: onClose });
+  const create = useApiMutation('clinics.create', { form, success: '卫生室已创建', onSuccess: onClose });
+  const update = useApiMutation('clinics.update', { form, success: '卫生室已保存', onSuccess: onClose });
   return (
     <Modal
       open={open}

@@ -21,9 +21,8 @@ export function UserFormModal({ open, user, preset, onClose }: UserFormModalProp
   const [form] = Form.useForm();
   const role: Role | undefined = Form.useWatch('role', form);
   const clinics = useApiQuery('clinics.list', { includeInactive: false }, { enabled: open });
-  const invalidates = ['users.list', 'clinics.list'] as const;
-  const create = useApiMutation('users.create', { form, invalidates: [...invalidates], success: '用户已创建，首次登录须修改初始密码', onSuccess: onClose });
-  const update = useApiMutation('users.update', { form, invalidates: [...invalidates], success: '用户已保存', onSuccess: onClose });
+  const create = useApiMutation('users.create', { form, success: '用户已创建，首次登录须修改初始密码', onSuccess: onClose });
+  const update = useApiMutation('users.update', { form, success: '用户已保存', onSuccess: onClose });
 
   useEffect(() => {
     if (!open) return;

@@ -133,9 +133,8 @@ export function DrugFormDrawer({ open, drug, readOnly, onClose }: { open: boolea
   const baseUnit = Form.useWatch('baseUnit', form) ?? '';
   const defaultSupplierId = Form.useWatch('defaultSupplierId', form);
   const suppliers = useApiQuery('suppliers.list', { includeInactive: true }, { enabled: open });
-  const invalidates = ['catalog.list', 'catalog.get', 'catalog.search', 'suppliers.prices', 'suppliers.list'] as const;
-  const create = useApiMutation('catalog.create', { form, invalidates: [...invalidates], success: '药品已添加', onSuccess: onClose });
-  const update = useApiMutation('catalog.update', { form, invalidates: [...invalidates], success: '药品已保存', onSuccess: onClose });
+  const create = useApiMutation('catalog.create', { form, success: '药品已添加', onSuccess: onClose });
+  const update = useApiMutation('catalog.update', { form, success: '药品已保存', onSuccess: onClose });
 
   useEffect(() => {
     if (!open) return;

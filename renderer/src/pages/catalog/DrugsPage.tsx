@@ -44,7 +44,7 @@ export default function DrugsPage() {
   const suppliers = useApiQuery('suppliers.list', { includeInactive: true });
   // Only the import roles may ask (and see the notice); for others the query never runs and there is no data.
   const cutOff = useApiQuery('catalog.importInterrupted', {}, { enabled: canEdit }).data;
-  const setActive = useApiMutation('catalog.setActive', { invalidates: ['catalog.list', 'catalog.get', 'catalog.search'] });
+  const setActive = useApiMutation('catalog.setActive', {});
   const filter =
     <T,>(set: (v: T) => void) =>
     (v: T) => {

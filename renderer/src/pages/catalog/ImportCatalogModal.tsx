@@ -40,7 +40,6 @@ export function ImportCatalogModal({ open, onClose }: { open: boolean; onClose()
     methods: { preview: 'catalog.importPreview', commit: 'catalog.importCommit' },
     preview: (f, mapping) => call('catalog.importPreview', { file: f, mapping, sheets: sheets.current, skipHiddenRows: skipHiddenRows.current }),
     commit: (f, mapping, mode) => call('catalog.importCommit', { file: f, mapping, mode, sheets: sheets.current, skipHiddenRows: skipHiddenRows.current }),
-    invalidates: ['catalog.list', 'catalog.search', 'catalog.get', 'suppliers.list', 'catalog.importInterrupted'],
   });
 
   const close = () => {

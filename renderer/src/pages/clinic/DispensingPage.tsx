@@ -90,7 +90,6 @@ function TodayEntries({ clinicId, date }: { clinicId: number; date: string }) {
   const entries = useApiQuery('dispensing.list', { clinicId, from: date, to: date });
   const [reasons, setReasons] = useState<Record<number, string>>({});
   const reverse = useApiMutation('dispensing.reverse', {
-    invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
     success: '已冲销，药品回到原批次',
   });
   const posted = (entries.data ?? []).filter((e) => e.status === 'posted');
@@ -185,7 +184,6 @@ export default function DispensingPage() {
   }, []);
 
   const create = useApiMutation('dispensing.create', {
-    invalidates: ['dispensing.list', 'stock.onHand', 'catalog.search'],
     onSuccess: (e) => {
       message.success(`已登记 ${e.lines.length} 种药品，成本 ¥${formatFen(e.totalAmount)}`);
       for (const n of e.traceNotices) message.warning(n.message, 8);

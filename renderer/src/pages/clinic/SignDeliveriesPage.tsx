@@ -32,7 +32,6 @@ function SignCard({ id }: { id: number }) {
   /** Codes not on this delivery: flagged when signed. */
   const [foreign, setForeign] = useState<string[]>([]);
   const sign = useApiMutation('deliveries.sign', {
-    invalidates: ['deliveries.list', 'deliveries.get', 'stock.onHand'],
     onSuccess: (d) => {
       message.success(d.status === 'signed' ? `${d.docNo} 已签收入库` : `${d.docNo} 已签收，差异已通知中心库`);
       for (const n of d.traceNotices) message.warning(n.message, 8);

@@ -41,7 +41,6 @@ export function LoggerImport({ areas }: { areas: { id: number; name: string }[] 
             return { readingDate, slot: slot as 'am' | 'pm', action };
           }),
       }),
-    invalidates: ['storage.today', 'storage.log', 'storage.loggerImports'],
   });
   const restart = () => {
     setActions({});

@@ -18,7 +18,6 @@ type Row = z.infer<(typeof gspApi)['quarantine.list']['output']>[number];
 function DestroyModal({ row, onClose }: { row: Row | null; onClose(): void }) {
   const [form] = Form.useForm<{ packs: number; method: string; place: string; witness: string }>();
   const destroy = useApiMutation('quarantine.destroy', {
-    invalidates: ['quarantine.list', 'stock.onHand'],
     form,
     onSuccess: () => onClose(),
     success: '已登记销毁并报损出库',
@@ -62,7 +61,7 @@ export default function QuarantinePage() {
   const month = hubMonth();
   const list = useApiQuery('quarantine.list', view === 'held' ? {} : { period: month });
   const [destroying, setDestroying] = useState<Row | null>(null);
-  const giveBack = useApiMutation('returns.create', { invalidates: ['quarantine.list', 'returns.list'], success: '已退回配送企业（退货出库）' });
+  const giveBack = useApiMutation('returns.create', { success: '已退回配送企业（退货出库）' });
   return (
     <Page
       title="不合格品"

@@ -74,7 +74,6 @@ function AreaCard({ area, slot }: { area: AreaToday; slot: Slot }) {
   const [rh, setRh] = useState<number | null>(null);
   const [action, setAction] = useState('');
   const record = useApiMutation('storage.record', {
-    invalidates: ['storage.today', 'workbench.todos'],
     success: `${area.name} ${READING_SLOT_LABELS[slot]}已记录`,
     onSuccess: () => {
       setTemp('');
@@ -179,7 +178,7 @@ function NewArea() {
   const [storeId, setStoreId] = useState<number>();
   const [kind, setKind] = useState<AreaKind>('cold');
   const [name, setName] = useState('冷藏柜');
-  const save = useApiMutation('storage.saveArea', { invalidates: ['storage.today', 'storage.areas'], success: '储存区已保存' });
+  const save = useApiMutation('storage.saveArea', { success: '储存区已保存' });
   return (
     <Space wrap>
       <StoreSelect value={storeId} onChange={setStoreId} style={{ width: 200 }} />

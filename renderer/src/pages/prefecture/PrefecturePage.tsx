@@ -52,7 +52,7 @@ function SettingsCard() {
   const [form] = Form.useForm();
   const settings = useApiQuery('prefecture.settings', {});
   const phone = usePhone();
-  const save = useApiMutation('prefecture.saveSettings', { invalidates: ['prefecture.settings', 'prefecture.months'], success: '已保存', form });
+  const save = useApiMutation('prefecture.saveSettings', { success: '已保存', form });
   if (!settings.data) return null;
   return (
     <Card title="上报设置" size="small">
@@ -100,7 +100,7 @@ export default function PrefecturePage() {
   const sender = useSession((s) => s.user?.role === 'admin' || s.user?.role === 'pharmacist');
   const months = useApiQuery('prefecture.months', {});
   const [busy, setBusy] = useState<string | null>(null);
-  const send = useApiMutation('prefecture.send', { invalidates: ['prefecture.months'] });
+  const send = useApiMutation('prefecture.send', {});
   const phone = usePhone();
   type Month = NonNullable<typeof months.data>['rows'][number];
   const latest = (r: Month) =>

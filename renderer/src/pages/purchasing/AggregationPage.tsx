@@ -139,7 +139,6 @@ export default function AggregationPage() {
     orders: { id: number; docNo: string; supplierName: string; totalAmount: number }[];
   } | null>(null);
   const create = useApiMutation('aggregation.create', {
-    invalidates: ['requisitions.list', 'orders.list'],
     success: '采购订单已生成',
     onSuccess: (out) => {
       setCreated(out);

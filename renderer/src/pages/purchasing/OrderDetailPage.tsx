@@ -47,11 +47,9 @@ export default function OrderDetailPage() {
   const [cancelOpen, setCancelOpen] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [form] = Form.useForm();
-  const invalidates = ['orders.get' as const, 'orders.list' as const, 'requisitions.list' as const];
   const [confirmSend, setConfirmSend] = useState(false);
   const [next, setNext] = useState<NextStepInfo | null>(null);
   const send = useApiMutation('orders.send', {
-    invalidates,
     success: '订单已发送',
     onSuccess: (o) => {
       setConfirmSend(false);
@@ -61,11 +59,10 @@ export default function OrderDetailPage() {
       });
     },
   });
-  const cancel = useApiMutation('orders.cancel', { invalidates, form, success: '订单已作废', onSuccess: () => setCancelOpen(false) });
+  const cancel = useApiMutation('orders.cancel', { form, success: '订单已作废', onSuccess: () => setCancelOpen(false) });
   const [shortCloseOpen, setShortCloseOpen] = useState(false);
   const [shortCloseForm] = Form.useForm();
   const shortClose = useApiMutation('orders.shortClose', {
-    invalidates: [...invalidates, 'requisitions.get' as const, 'aggregation.preview' as const],
     form: shortCloseForm,
     onSuccess: (r) => {
       setShortCloseOpen(false);

@@ -191,21 +191,18 @@ export default function RequisitionEditPage() {
     lines: lines.map((l) => ({ drugId: l.drugId, qty: l.qty ?? 0, enteredIn: l.unit, note: l.note })),
     ...(isDoctor || id !== null ? {} : { clinicId: clinicId ?? undefined }),
   });
-  const invalidates = ['requisitions.list' as const, 'requisitions.get' as const];
   const save = useApiMutation('requisitions.saveDraft', {
-    invalidates,
     success: '草稿已保存',
     onSuccess: (r) => id === null && navigate(`/purchasing/requisitions/${r.id}`, { replace: true }),
   });
   const submit = useApiMutation('requisitions.submit', {
-    invalidates,
     success: '已提交，等待药库审核',
     onSuccess: (r) => {
       setLoadedId(null);
       navigate(`/purchasing/requisitions/${r.id}`, { replace: true });
     },
   });
-  const cancel = useApiMutation('requisitions.cancel', { invalidates, success: '请领单已作废' });
+  const cancel = useApiMutation('requisitions.cancel', { success: '请领单已作废' });
 
   if (id !== null && saved.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (id !== null && !saved.data) return <Result status="warning" title={saved.error?.message ?? '请领单不存在'} />;

@@ -72,7 +72,6 @@ function ReviewPanel({ id }: { id: number }) {
   const req = useApiQuery('requisitions.get', { id }, { staleTime: 0 });
   const [draft, setDraft] = useState<DecisionDraft | null>(null);
   const decide = useApiMutation('requisitions.decide', {
-    invalidates: ['requisitions.get', 'requisitions.list'],
     onSuccess: () => {
       setDraft(null);
       setConfirmAll(false);

@@ -13,7 +13,6 @@ import { qtyText, yuan, type UnitInfo } from './format';
 export function VbpSuggestionButton({ suggestion, lineIds, unit }: { suggestion: VbpSuggestion; lineIds: number[]; unit: UnitInfo }) {
   const baseUnit = unit.baseUnit;
   const sw = useApiMutation('requisitions.switchToVbp', {
-    invalidates: ['aggregation.preview', 'requisitions.get', 'requisitions.list'],
     success: '已改为集采药品',
   });
   const content = (

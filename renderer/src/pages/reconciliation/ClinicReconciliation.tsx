@@ -61,7 +61,6 @@ export function monthRange(period: string): { from: string; to: string } {
 function SelfPayModal({ clinicId, row, onClose }: { clinicId: number; row: ReconRow | null; onClose(): void }) {
   const [form] = Form.useForm<{ qty: number; note: string }>();
   const mark = useApiMutation('reconciliation.markSelfPay', {
-    invalidates: ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.sheet'],
     success: '已标记',
     form,
     onSuccess: onClose,

@@ -5,7 +5,7 @@ import { EyeOutlined } from '@ant-design/icons';
 import type { MethodOutput } from '../../../../shared/contract';
 import { formatFen } from '../../../../shared/money';
 import { ApiError, call } from '../../api/client';
-import { useApiQuery } from '../../api/hooks';
+import { refreshAfter, useApiQuery } from '../../api/hooks';
 import { useSession } from '../../stores/session';
 import { newToken } from '../purchasing/token';
 import { baseQty } from './labels';
@@ -247,12 +247,8 @@ export function DayDrawer({ clinicId, focus, onClose }: { clinicId: number; focu
   const role = useSession((s) => s.user?.role);
   const client = useQueryClient();
   const canPost = role === 'village_doctor' || role === 'pharmacist';
-  const refresh = () =>
-    Promise.all(
-      ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.sheet', 'reconciliation.lines', 'dispensing.list', 'stock.onHand'].map((m) =>
-        client.invalidateQueries({ queryKey: [m] }),
-      ),
-    );
+  // What posting from the settlement lines touches, as the contract says (refreshes.ts).
+  const refresh = () => refreshAfter(client, 'reconciliation.post');
   return (
     <Drawer
       open={focus !== null}

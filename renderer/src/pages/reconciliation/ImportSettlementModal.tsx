@@ -27,7 +27,6 @@ export function ImportSettlementModal({ open, clinicId, clinicName, onClose }: {
     methods: { preview: 'reconciliation.importPreview', commit: 'reconciliation.importCommit' },
     preview: (f, mapping) => call('reconciliation.importPreview', { clinicId, file: f, mapping }),
     commit: (f, mapping, mode) => call('reconciliation.importCommit', { clinicId, file: f, mapping, mode }),
-    invalidates: ['reconciliation.clinic', 'reconciliation.overview', 'reconciliation.imports', 'reconciliation.sheet'],
   });
 
   const close = () => {

@@ -81,16 +81,6 @@ function CloseModal({ period, onClose, onClosed }: { period: string | null; onCl
   const [ack, setAck] = useState(false);
   const [note, setNote] = useState('');
   const close = useApiMutation('periods.close', {
-    invalidates: [
-      'periods.list',
-      'periods.checks',
-      'periods.history',
-      'statements.hub',
-      'statements.clinic',
-      'statements.clinics',
-      'statements.supplier',
-      'statements.suppliers',
-    ],
     onSuccess: (e) => {
       message.success(`${periodLabel(e.period)}已结账`);
       setAck(false);
@@ -159,16 +149,6 @@ function ReopenModal({ period, onClose }: { period: string | null; onClose(): vo
   const [reason, setReason] = useState('');
   const reopen = useApiMutation('periods.reopen', {
     success: '已反结账',
-    invalidates: [
-      'periods.list',
-      'periods.checks',
-      'periods.history',
-      'statements.hub',
-      'statements.clinic',
-      'statements.clinics',
-      'statements.supplier',
-      'statements.suppliers',
-    ],
     onSuccess: () => {
       setReason('');
       onClose();

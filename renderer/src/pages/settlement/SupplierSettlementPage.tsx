@@ -31,7 +31,6 @@ function PaymentModal({ supplier, owed, open, onClose }: { supplier: SupplierSta
   const [token, setToken] = useState(newToken);
   const create = useApiMutation('payments.create', {
     form,
-    invalidates: ['statements.supplier', 'statements.suppliers', 'payments.list', 'periods.list'],
     onSuccess: (out) => {
       message.success(`已登记付款 ¥${formatFen(out.payment.amount)}`);
       for (const w of out.warnings) message.warning(w, 8);
@@ -124,7 +123,6 @@ function ReverseModal({ payment, onClose }: { payment: PaymentRow | null; onClos
   const reverse = useApiMutation('payments.reverse', {
     form,
     success: '已冲销',
-    invalidates: ['statements.supplier', 'statements.suppliers', 'payments.list'],
     onSuccess: onClose,
   });
   return (

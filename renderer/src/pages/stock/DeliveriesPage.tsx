@@ -50,7 +50,6 @@ function PendingTab() {
   const [next, setNext] = useState<NextStepInfo | null>(null);
   const boxesOf = (codes: string[] | undefined) => (codes ?? []).flatMap((c) => packed[c] ?? [c]);
   const create = useApiMutation('deliveries.create', {
-    invalidates: ['deliveries.pending', 'deliveries.list', 'stock.onHand'],
     onSuccess: (d) => {
       message.success(`配送单 ${d.docNo} 已出库，等待 ${d.clinicName} 签收`);
       setNext({

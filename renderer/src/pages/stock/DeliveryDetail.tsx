@@ -13,7 +13,7 @@ export function DeliveryDetailDrawer({ id, onClose }: { id: number | null; onClo
   const navigate = useNavigate();
   const delivery = useApiQuery('deliveries.get', { id: id! }, { enabled: id !== null });
   const [notes, setNotes] = useState<Record<number, string>>({});
-  const resolve = useApiMutation('deliveries.resolve', { invalidates: ['deliveries.get', 'deliveries.list', 'stock.onHand'], success: '差异已处理' });
+  const resolve = useApiMutation('deliveries.resolve', { success: '差异已处理' });
   const d = delivery.data;
   const hub = useCan('deliveries.resolve');
   const phone = usePhone();

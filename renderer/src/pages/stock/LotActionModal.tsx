@@ -33,16 +33,13 @@ export function LotActionModal({ target, onClose }: { target: LotActionTarget | 
     setQty(target?.codes?.length ? target.codes.length * target.drug.packSize : null);
     setQtyProblem(null);
   }, [target]);
-  const invalidates = ['stock.onHand', 'returns.list', 'writeoffs.list'] as const;
   const writeoff = useApiMutation('writeoffs.create', {
     form,
-    invalidates: [...invalidates],
     success: '报损申请已提交，等待药库管理员审批',
     onSuccess: onClose,
   });
   const ret = useApiMutation('returns.create', {
     form,
-    invalidates: [...invalidates],
     onSuccess: onClose,
     success: target?.action === 'return_to_supplier' ? '已退货给配送企业并过账' : '退货申请已提交，等待中心库确认收货',
   });

@@ -103,7 +103,6 @@ function ReceiveDrawer({ open, onClose, initialPoId, onPosted }: { open: boolean
   const needsSecond = lines.some((l) => rule !== 'none' && (l.line.specialControl || (rule === 'cold_and_special' && coldChain(l.line))));
   const anyCold = lines.some((l) => coldChain(l.line));
   const create = useApiMutation('receipts.create', {
-    invalidates: ['receipts.list', 'receipts.openOrders', 'stock.onHand'],
     onSuccess: (r) => {
       message.success(`入库单 ${r.receipt.docNo} 已过账，金额 ¥${formatFen(r.receipt.totalAmount)}`);
       r.warnings.forEach((w) => message.warning(w.message, 6));
@@ -524,7 +523,6 @@ function ReceiptDetailDrawer({ id, onClose }: { id: number | null; onClose(): vo
   const receipt = useApiQuery('receipts.get', { id: id! }, { enabled: id !== null });
   const [reason, setReason] = useState('');
   const reverse = useApiMutation('receipts.reverse', {
-    invalidates: ['receipts.get', 'receipts.list', 'receipts.openOrders', 'stock.onHand'],
     success: '入库单已冲销',
   });
   const r = receipt.data;

@@ -21,9 +21,8 @@ export default function ReturnsPage() {
   const hub = role === 'pharmacist' || role === 'admin';
   const [kind, setKind] = useState<'clinic_to_hub' | 'hub_to_supplier'>('clinic_to_hub');
   const list = useApiQuery('returns.list', { kind });
-  const invalidates = ['returns.list', 'stock.onHand'] as const;
-  const decide = useApiMutation('returns.decide', { invalidates: [...invalidates], success: '已处理' });
-  const cancel = useApiMutation('returns.cancel', { invalidates: [...invalidates], success: '已撤回' });
+  const decide = useApiMutation('returns.decide', { success: '已处理' });
+  const cancel = useApiMutation('returns.cancel', { success: '已撤回' });
   return (
     <Page
       title="退货"

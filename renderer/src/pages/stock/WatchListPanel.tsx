@@ -31,7 +31,7 @@ function WatchEditor({ storeId, row, onClose }: { storeId: number; row: Watch; o
   const own = row.levelSource === 'set';
   const [minQty, setMin] = useState<number | null>(own ? row.minQty : null);
   const [maxQty, setMax] = useState<number | null>(own ? row.maxQty : null);
-  const save = useApiMutation('stock.setWatch', { invalidates: ['stock.watchList', 'stock.alerts'], success: '已保存', onSuccess: onClose });
+  const save = useApiMutation('stock.setWatch', { success: '已保存', onSuccess: onClose });
   const invalid = minQty !== null && maxQty !== null && minQty > maxQty;
   return (
     <Modal

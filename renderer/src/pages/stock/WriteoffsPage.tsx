@@ -21,9 +21,8 @@ export default function WriteoffsPage() {
   const approver = role === 'pharmacist' || role === 'admin';
   const [status, setStatus] = useState<'pending' | 'approved' | 'rejected' | 'cancelled' | undefined>('pending');
   const list = useApiQuery('writeoffs.list', { status });
-  const invalidates = ['writeoffs.list', 'stock.onHand'] as const;
-  const decide = useApiMutation('writeoffs.decide', { invalidates: [...invalidates], success: '已处理' });
-  const cancel = useApiMutation('writeoffs.cancel', { invalidates: [...invalidates], success: '已撤回' });
+  const decide = useApiMutation('writeoffs.decide', { success: '已处理' });
+  const cancel = useApiMutation('writeoffs.cancel', { success: '已撤回' });
   return (
     <Page
       title="报损"

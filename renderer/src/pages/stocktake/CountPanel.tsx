@@ -18,7 +18,6 @@ function LineCard({ st, line, onSaved, inputId }: { st: Detail; line: Line; onSa
   const [note, setNote] = useState('');
   const [showNote, setShowNote] = useState(false);
   const save = useApiMutation('stocktakes.count', {
-    invalidates: ['stocktakes.get', 'stocktakes.list'],
     onSuccess: () => {
       setNote('');
       setShowNote(false);
@@ -93,7 +92,6 @@ function FoundLotModal({ st, open, onClose }: { st: Detail; open: boolean; onClo
   const [q, setQ] = useState('');
   const lots = useApiQuery('stocktakes.foundLots', { id: st.id, q: q || undefined }, { enabled: open });
   const add = useApiMutation('stocktakes.addLine', {
-    invalidates: ['stocktakes.get', 'stocktakes.foundLots'],
     success: '已添加，请录入实盘数量',
     onSuccess: onClose,
   });
@@ -130,7 +128,6 @@ export function CountPanel({ st, onSubmitted }: { st: Detail; onSubmitted?(): vo
   const [foundOpen, setFoundOpen] = useState(false);
   const [confirmSubmit, setConfirmSubmit] = useState(false);
   const submit = useApiMutation('stocktakes.submit', {
-    invalidates: ['stocktakes.get', 'stocktakes.list'],
     onSuccess: () => {
       setConfirmSubmit(false);
       message.success('盘点结果已提交，等待药库管理员审核');

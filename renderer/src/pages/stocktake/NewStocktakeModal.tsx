@@ -24,7 +24,6 @@ export function NewStocktakeModal({ open, onClose, initialKind = 'spot' }: { ope
   const hubChosen = kind === 'full' && stores.data?.find((s) => s.id === storeId)?.kind === 'hub';
   const create = useApiMutation('stocktakes.create', {
     form,
-    invalidates: ['stocktakes.list', 'stocktakes.accuracy'],
     onSuccess: (st) => {
       onClose();
       form.resetFields();

@@ -28,16 +28,13 @@ export function ReviewPanel({ st }: { st: Detail }) {
   const [recountReason, setRecountReason] = useState('');
   const [note, setNote] = useState('');
   const [businessDate, setBusinessDate] = useState<string | null>(null);
-  const invalidates = ['stocktakes.get', 'stocktakes.list', 'stocktakes.accuracy', 'stock.onHand'] as const;
   const [confirmApprove, setConfirmApprove] = useState(false);
   const approve = useApiMutation('stocktakes.approve', {
-    invalidates: [...invalidates],
     success: '已审核，差异已过账',
     onSuccess: () => setConfirmApprove(false),
   });
   const approveTitle = useShortcutTitle('approve');
   const recount = useApiMutation('stocktakes.requestRecount', {
-    invalidates: [...invalidates],
     success: '已退回复盘',
     onSuccess: () => {
       setRecountOpen(false);

@@ -19,7 +19,6 @@ function CancelButton({ id, docNo }: { id: number; docNo: string }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const cancel = useApiMutation('stocktakes.cancel', {
-    invalidates: ['stocktakes.get', 'stocktakes.list', 'stocktakes.accuracy'],
     success: '盘点单已作废',
     onSuccess: () => setOpen(false),
   });

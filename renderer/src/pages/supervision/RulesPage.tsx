@@ -61,7 +61,6 @@ export default function RulesPage() {
 function RuleCard({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
   const [form] = Form.useForm<Record<string, number | null>>();
   const save = useApiMutation('supervision.setThresholds', {
-    invalidates: ['supervision.rules', 'supervision.signals', 'supervision.dashboard'],
     success: '阈值已保存',
     form,
   });
@@ -112,7 +111,6 @@ function ScheduleEditor({ schedule, canEdit }: { schedule: Schedule; canEdit: bo
     setHolidays(schedule.holidays.map((h) => h.date));
   }, [schedule]);
   const save = useApiMutation('supervision.setSchedule', {
-    invalidates: ['supervision.schedules', 'supervision.signals', 'supervision.dashboard'],
     success: '休息日已保存',
   });
   const names = new Map(schedule.holidays.map((h) => [h.date, h.name]));

@@ -192,7 +192,6 @@ function LedgerTable({ rows }: { rows: LedgerRow[] }) {
 function DismissModal({ open, fingerprint, onClose }: { open: boolean; fingerprint: string; onClose: () => void }) {
   const [form] = Form.useForm<{ note: string }>();
   const dismiss = useApiMutation('supervision.dismiss', {
-    invalidates: ['supervision.signal', 'supervision.signals', 'supervision.dashboard'],
     success: '已排除，记录已保存',
     form,
     onSuccess: onClose,

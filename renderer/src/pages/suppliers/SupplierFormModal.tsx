@@ -27,17 +27,15 @@ export function SupplierFormModal({
   onCreated?(s: SupplierRow): void;
 }) {
   const [form] = Form.useForm<Values>();
-  const invalidates = ['suppliers.list', 'suppliers.get', 'catalog.list'] as const;
   const create = useApiMutation('suppliers.create', {
     form,
-    invalidates: [...invalidates],
     success: '配送企业已添加',
     onSuccess: (s) => {
       onClose();
       onCreated?.(s);
     },
   });
-  const update = useApiMutation('suppliers.update', { form, invalidates: [...invalidates], success: '配送企业已保存', onSuccess: onClose });
+  const update = useApiMutation('suppliers.update', { form, success: '配送企业已保存', onSuccess: onClose });
 
   useEffect(() => {
     if (!open) return;

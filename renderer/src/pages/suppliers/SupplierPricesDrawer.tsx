@@ -64,7 +64,6 @@ export function SupplierPricesDrawer({ supplier, readOnly, onClose }: { supplier
   const inputs = useRef(new Map<number, InputRef>());
   const picker = useRef<DrugPickerHandle>(null);
   const save = useApiMutation('suppliers.setPrices', {
-    invalidates: ['suppliers.prices', 'suppliers.list', 'catalog.list', 'catalog.get'],
     success: '合同价已保存',
   });
 

@@ -39,9 +39,8 @@ export default function BackupPage() {
   const [restoring, setRestoring] = useState(false);
   const [downloading, setDownloading] = useState<string | null>(null);
 
-  const save = useApiMutation('backup.updateSettings', { invalidates: ['backup.status', 'backup.list'], success: '备份设置已保存', form });
+  const save = useApiMutation('backup.updateSettings', { success: '备份设置已保存', form });
   const create = useApiMutation('backup.create', {
-    invalidates: ['backup.status', 'backup.list'],
     onSuccess: (entry) =>
       entry.verified
         ? message.success(`备份完成并已校验：${entry.fileName}`)

@@ -7,7 +7,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 export function PostingRulesCard() {
   const [form] = Form.useForm<PostingRules>();
   const rules = useApiQuery('system.postingRules', {});
-  const update = useApiMutation('system.updatePostingRules', { form, invalidates: ['system.postingRules'], success: '记账规则已保存' });
+  const update = useApiMutation('system.updatePostingRules', { form, success: '记账规则已保存' });
 
   useEffect(() => {
     if (rules.data) form.setFieldsValue(rules.data);

@@ -8,7 +8,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 export function ScanRulesCard({ editable }: { editable: boolean }) {
   const [form] = Form.useForm<TraceScanRules>();
   const rules = useApiQuery('trace.scanRules', {});
-  const update = useApiMutation('trace.updateScanRules', { form, invalidates: ['trace.scanRules'], success: '扫码规则已保存' });
+  const update = useApiMutation('trace.updateScanRules', { form, success: '扫码规则已保存' });
 
   useEffect(() => {
     if (rules.data) form.setFieldsValue(rules.data);

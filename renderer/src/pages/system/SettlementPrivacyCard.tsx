@@ -13,8 +13,8 @@ export function SettlementPrivacyCard() {
   const isAdmin = useSession((s) => s.user?.role === 'admin');
   const [form] = Form.useForm<{ identityMonths: number }>();
   const state = useApiQuery('reconciliation.settings', {});
-  const update = useApiMutation('reconciliation.updateSettings', { form, invalidates: ['reconciliation.settings'], success: '保存期限已保存' });
-  const purge = useApiMutation('reconciliation.purge', { invalidates: ['reconciliation.settings', 'reconciliation.lines'], success: '已清除过期的个人信息' });
+  const update = useApiMutation('reconciliation.updateSettings', { form, success: '保存期限已保存' });
+  const purge = useApiMutation('reconciliation.purge', { success: '已清除过期的个人信息' });
 
   useEffect(() => {
     if (state.data) form.setFieldsValue({ identityMonths: state.data.identityMonths });

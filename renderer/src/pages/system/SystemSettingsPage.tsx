@@ -97,7 +97,6 @@ function LanAccess() {
   );
   const update = useApiMutation('system.updateLanSettings', {
     form,
-    invalidates: ['system.lanStatus'],
     success: '设置已保存',
   });
   const [downloading, setDownloading] = useState(false);

@@ -29,7 +29,6 @@ export function ImportPackagesModal({ open, onClose }: { open: boolean; onClose(
     preview: (f, mapping) => call('trace.packagesPreview', { supplierId, file: f, mapping }),
     // One file is one delivery's packing: imported whole or not at all (no "clean rows only").
     commit: (f, mapping) => call('trace.packagesImport', { supplierId, file: f, mapping }),
-    invalidates: ['trace.lookup'],
   });
   const close = () => {
     reset();
