@@ -65,12 +65,12 @@ describe('drugs', () => {
   it('explains invalid input in Chinese and saves nothing', async () => {
     const e1 = await failure(pharmacist.call('catalog.create', drug({ genericName: '阿莫西林胶囊', nhsaCode: 'AJ01' })));
     expect(e1).toMatchObject({ code: 'VALIDATION' });
-    expect(e1!.issues).toContainEqual({ path: 'nhsaCode', message: '医保药品编码应以 X（西药）或 Z（中成药）开头' });
+    expect(e1!.issues).toContainEqual({ path: 'nhsaCode', place: '医保药品编码', message: '医保药品编码应以 X（西药）或 Z（中成药）开头' });
     const e2 = await failure(pharmacist.call('catalog.create', drug({ genericName: '', approvalNo: '国药准字H123' })));
     expect(e2!.issues!.map((i) => i.path)).toEqual(['genericName', 'approvalNo']);
     expect(e2!.issues![0].message).toBe('请填写通用名');
     const e3 = await failure(pharmacist.call('catalog.create', drug({ genericName: '甲', packSize: 0 })));
-    expect(e3!.issues![0]).toEqual({ path: 'packSize', message: '包装数量至少为 1' });
+    expect(e3!.issues![0]).toMatchObject({ path: 'packSize', place: '包装数量', message: '包装数量至少为 1' });
     const count = hub.runtime.app.db.prepare('SELECT count(*) AS n FROM drugs').get() as { n: number };
     expect(count.n).toBe(0);
   });
@@ -152,7 +152,7 @@ describe('suppliers', () => {
       pharmacist.call('suppliers.create', { name: '某医药公司', creditCode: GUOKANG.creditCode.slice(0, 17) + (GUOKANG.creditCode[17] === '0' ? '1' : '0') }),
     );
     expect(bad).toMatchObject({ code: 'VALIDATION' });
-    expect(bad!.issues).toEqual([{ path: 'creditCode', message: '统一社会信用代码校验位不正确，请核对营业执照' }]);
+    expect(bad!.issues).toEqual([{ path: 'creditCode', place: '统一社会信用代码', message: '统一社会信用代码校验位不正确，请核对营业执照' }]);
   });
 
   it('refuses duplicate names and credit codes', async () => {

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 const NOT_YET_CONVERTED: Record<string, number> = {};
 
 const root = path.resolve(__dirname, '../..');
-const OPTIONAL_FILTER = /\?\s+IS\s+NULL\s+OR\b/gi;
+// Positional (`? IS NULL OR`) and named (`@supplierId IS NULL OR`) parameters alike.
+const OPTIONAL_FILTER = /(\?|[@:$]\w+)\s+IS\s+NULL\s+OR\b/gi;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {

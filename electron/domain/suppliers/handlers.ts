@@ -1,5 +1,6 @@
 import { defineHandlers } from '../context';
 import { bool, sql, type ReadDb } from '../../db/database';
+import { rows as selectRows, given, sql as query } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import type { SupplierPriceRow, SupplierRow } from '../../../shared/contract/suppliers';
 import { sortKeyForName } from '../catalog/searchIndex';
@@ -34,7 +35,7 @@ function assertUnique(db: ReadDb, name: string, creditCode: string, exceptId: nu
   }
 }
 
-const PRICE_SELECT = `SELECT p.supplier_id AS supplierId, s.name AS supplierName, s.active AS supplierActive,
+const PRICE_SELECT = query`SELECT p.supplier_id AS supplierId, s.name AS supplierName, s.active AS supplierActive,
     d.id AS drugId, d.nhsa_code AS nhsaCode, d.generic_name AS genericName, d.trade_name AS tradeName,
     d.dosage_form AS dosageForm, d.spec, d.pack_unit AS packUnit, d.base_unit AS baseUnit, d.pack_size AS packSize,
     d.manufacturer, d.active AS drugActive, d.vbp, d.vbp_price AS vbpPrice,
@@ -89,13 +90,16 @@ export const supplierHandlers = defineHandlers({
   },
 
   'suppliers.prices': (ctx, input) => {
-    const rows = sql(
+    // The filters given, each combination its own statement (a supplier's prices by supplier, a drug's by drug).
+    const filters = query.where([
+      ...given(input.supplierId, (id) => query`p.supplier_id = ${id}`),
+      ...given(input.drugId, (id) => query`p.drug_id = ${id}`),
+      ...(input.includeInactive ? [] : [query`p.active = 1 AND s.active = 1`]),
+    ]);
+    const rows = selectRows<Record<string, unknown>>(
       ctx.db,
-      `${PRICE_SELECT}
-       WHERE (@supplierId IS NULL OR p.supplier_id = @supplierId) AND (@drugId IS NULL OR p.drug_id = @drugId)
-         AND (@all = 1 OR (p.active = 1 AND s.active = 1))
-       ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.id`,
-    ).all({ supplierId: input.supplierId ?? null, drugId: input.drugId ?? null, all: input.includeInactive ? 1 : 0 }) as Record<string, unknown>[];
+      query`${PRICE_SELECT} ${filters} ORDER BY n.sort_key, d.generic_name, d.dosage_form, d.spec, d.id`,
+    );
     // Active prices first, then by supplier in pinyin order, then by drug (the SQL order, kept by a stable sort).
     return byPinyin(
       rows.map(toPrice),
