@@ -14,8 +14,16 @@ async function run(job: MonthFactsJob): Promise<MonthFactsReply> {
   const db = openWorkerWriter(job.dbFile);
   try {
     const now = new Date(job.nowMs);
-    // as never: the facts are computed by no user; nothing under storeComputedFacts reads ctx.user.
-    const ctx = { db, now, today: chinaDate(now), user: null as never, optionalUser: null };
+    // The facts are computed by no user: nothing under storeComputedFacts reads ctx.user, and a read would say so.
+    const ctx = {
+      db,
+      now,
+      today: chinaDate(now),
+      get user(): never {
+        throw new Error('month facts are computed by no user');
+      },
+      optionalUser: null,
+    };
     const filled: string[] = [];
     for (const month of job.months) if (await storeComputedFacts(ctx, month)) filled.push(month);
     for (const month of monthsLackingFacts(db, job.refill ?? 0)) if (await storeComputedFacts(ctx, month)) filled.push(month);

@@ -244,10 +244,15 @@ export function boxesMovedBy(db: ReadDb, event: BoxEvent, docType: string, docId
             t.used_qty AS usedQty, t.last_date AS lastDate, e.doc_line_id AS docLineId, e.qty AS eventQty
        FROM box_events e JOIN trace_codes t ON t.code = e.code
       WHERE e.doc_type = ? AND e.doc_id = ? AND e.event = ? AND e.anomaly IS NULL ORDER BY e.id`,
-  ).all(docType, docId, event) as never;
+  ).all(docType, docId, event) as (BoxRow & { docLineId: number | null; eventQty: number })[];
 }
 
 /** The drug's trace fields, for matching a scanned code against it. */
 export function drugTraceInfo(db: ReadDb, drugId: number): { drugId: number; drugName: string; tracePrefix: string | null; gtin: string | null } {
-  return sql(db, 'SELECT id AS drugId, generic_name AS drugName, trace_prefix AS tracePrefix, gtin FROM drugs WHERE id = ?').get(drugId) as never;
+  return sql(db, 'SELECT id AS drugId, generic_name AS drugName, trace_prefix AS tracePrefix, gtin FROM drugs WHERE id = ?').get(drugId) as {
+    drugId: number;
+    drugName: string;
+    tracePrefix: string | null;
+    gtin: string | null;
+  };
 }

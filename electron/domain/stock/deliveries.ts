@@ -18,6 +18,7 @@ import { describeQty } from '../master-data/quantities';
 import { drugSnapshot, type DrugSnapshot } from '../master-data/drugs';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { storageMismatch } from '../gsp/storage-fit';
+import type { MethodOutput } from '../../../shared/contract';
 
 interface OutstandingLine {
   requisitionLineId: number;
@@ -579,7 +580,7 @@ export function getDelivery(db: ReadDb, id: number) {
       boxes: boxes.filter((b) => b.lineId === l.id).map(({ lineId: _l, ...b }) => b),
     })),
     traceNotices,
-  } as never;
+  } as MethodOutput<'deliveries.get'>;
 }
 
 export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveries.list'>) {
@@ -588,5 +589,5 @@ export function listDeliveries(ctx: HandlerContext, input: ParsedInput<'deliveri
     ['d.clinic_id = ?', clinicId],
     ['d.status = ?', input.status],
   ]);
-  return sql(ctx.db, `${DELIVERY_SELECT} ${where} ORDER BY d.id DESC LIMIT ?`).all(...params, input.limit) as never;
+  return sql(ctx.db, `${DELIVERY_SELECT} ${where} ORDER BY d.id DESC LIMIT ?`).all(...params, input.limit) as MethodOutput<'deliveries.list'>;
 }

@@ -11,6 +11,7 @@ import { describeQty } from '../master-data/quantities';
 import { assertMoveDate, boxesMovedBy, drugTraceInfo, getBox, moveBox, readLineCodes, recordEvent, type BoxAnomaly, type BoxRow } from './boxes';
 import { productMismatch, type ParsedTraceCode } from '../../../shared/traceCodes';
 import { openedBoxScan } from './scan-rules';
+import type { MethodOutput } from '../../../shared/contract';
 
 function requireClinic(ctx: HandlerContext, requested: number | undefined): number {
   const clinicId = clinicScope(ctx, requested);
@@ -334,7 +335,7 @@ function withLines(db: ReadDb, heads: EntryHead[]) {
         traceCodes: scans.filter((x) => x.lineId === l.id).map((x) => x.code),
       })),
     traceNotices: scans.filter((x) => x.dispensingId === h.id && x.anomaly).map(({ code, anomaly, message }) => ({ code, anomaly, message })),
-  })) as never[];
+  })) as MethodOutput<'dispensing.list'>;
 }
 
 export function getDispensing(db: ReadDb, id: number) {

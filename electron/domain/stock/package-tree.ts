@@ -40,7 +40,7 @@ export function packageChildren(db: ReadDb, code: string): { code: string; level
     db,
     `SELECT p.child_code AS code, (SELECT c.level FROM trace_packages c WHERE c.parent_code = p.child_code LIMIT 1) AS level
        FROM trace_packages p WHERE p.parent_code = ? ORDER BY p.child_code`,
-  ).all(code) as never;
+  ).all(code) as { code: string; level: PackageLevel | null }[];
 }
 
 /** The packages a code is packed in, innermost first (a box's 中码, then its 大码). */

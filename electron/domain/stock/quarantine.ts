@@ -18,6 +18,7 @@ import { assertPostable, postMovement } from './ledger';
 import { insertLotLines, storedLotLines } from './lot-lines';
 import { isQuarantined } from './quarantine-guard';
 import { hubStoreId } from '../master-data/stores';
+import type { MethodOutput } from '../../../shared/contract';
 
 /** A new quarantine lot split from `originLotId`: same batch, expiry, cost and supplier. */
 export function createQuarantineLot(
@@ -103,16 +104,9 @@ export function destroyQuarantined(ctx: WriteContext, input: ParsedInput<'quaran
   return { writeoffId, docNo, totalAmount: total };
 }
 
-interface QuarantineHead {
-  lotId: number;
-  storeId: number;
-  drugId: number;
-  status: 'fail' | 'pending';
-  reasonCode: string;
-  reason: string | null;
-  source: 'receipt' | 'return';
-  sourceId: number;
-}
+type QuarantineRow = MethodOutput<'quarantine.list'>[number];
+/** A row as the statement reads it: what the page shows, less what is looked up per lot after. */
+type QuarantineHead = Omit<QuarantineRow, 'enteredOn' | 'sourceDocNo' | 'reasonLabel' | 'disposals'> & { enteredOn: string | null; sourceId: number };
 
 /** The quarantine lots held now (no period), or those that entered or left quarantine in a month. */
 export function listQuarantine(db: ReadDb, input: ParsedInput<'quarantine.list'>) {
@@ -131,8 +125,8 @@ export function listQuarantine(db: ReadDb, input: ParsedInput<'quarantine.list'>
        FROM quarantine_lots q JOIN lots l ON l.id = q.lot_id JOIN drugs d ON d.id = l.drug_id
        LEFT JOIN suppliers s ON s.id = l.supplier_id JOIN users u ON u.id = q.created_by
       ORDER BY enteredOn, q.lot_id`,
-  ).all(hub, hub, hub) as (QuarantineHead & { heldQty: number; enteredOn: string | null; enteredQty: number } & Record<string, unknown>)[];
-  const rows = heads.map((h) => {
+  ).all(hub, hub, hub) as QuarantineHead[];
+  const rows = heads.map((h): QuarantineRow => {
     const disposals = disposalsOf(db, h.lotId);
     const sourceDocNo =
       h.source === 'receipt'
@@ -142,8 +136,8 @@ export function listQuarantine(db: ReadDb, input: ParsedInput<'quarantine.list'>
       (REJECT_REASON_LABELS as Record<string, string>)[h.reasonCode] ?? (RETURN_REASON_LABELS as Record<string, string>)[h.reasonCode] ?? h.reasonCode;
     return { ...h, enteredOn: h.enteredOn ?? '', sourceDocNo, reasonLabel, disposals };
   });
-  if (!input.period) return rows.filter((r) => r.heldQty > 0) as never;
-  return rows.filter((r) => (r.enteredOn >= from! && r.enteredOn <= to!) || r.disposals.some((d) => periodOf(d.businessDate) === input.period)) as never;
+  if (!input.period) return rows.filter((r) => r.heldQty > 0);
+  return rows.filter((r) => (r.enteredOn >= from! && r.enteredOn <= to!) || r.disposals.some((d) => periodOf(d.businessDate) === input.period));
 }
 
 /** The postings that took a quarantine lot out: returns to the supplier and destructions (not reversed). */
@@ -162,5 +156,5 @@ function disposalsOf(db: ReadDb, lotId: number) {
       WHERE g.lot_id = ? AND g.movement IN ('supplier_return', 'writeoff') AND g.reverses_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.reverses_id = g.id)
       ORDER BY g.business_date, g.id`,
-  ).all(lotId) as { kind: string; businessDate: string }[];
+  ).all(lotId) as QuarantineRow['disposals'];
 }

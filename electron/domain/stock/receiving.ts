@@ -25,6 +25,7 @@ import {
 } from '../gsp/acceptance';
 import { gspSettings } from '../gsp/settings';
 import { verifySecondAcceptor } from '../gsp/second-acceptor';
+import type { MethodOutput } from '../../../shared/contract';
 
 type Warning = { line: number | null; message: string };
 
@@ -301,7 +302,7 @@ export function getReceipt(db: ReadDb, id: number) {
     ...rest,
     acceptance: receiptAcceptance(db, id),
     lines: lines.map((l) => ({ ...l, traceCodes: codes.filter((c) => c.lineId === l.id).map((c) => c.code), acceptance: accepted.get(l.id) ?? null })),
-  } as never;
+  } as MethodOutput<'receipts.get'>;
 }
 
 export function listReceipts(db: ReadDb, input: ParsedInput<'receipts.list'>) {
@@ -311,7 +312,7 @@ export function listReceipts(db: ReadDb, input: ParsedInput<'receipts.list'>) {
     ['r.business_date >= ?', input.from],
     ['r.business_date <= ?', input.to],
   ]);
-  return sql(db, `${RECEIPT_SELECT} ${where} ORDER BY r.business_date DESC, r.id DESC LIMIT ?`).all(...params, input.limit) as never;
+  return sql(db, `${RECEIPT_SELECT} ${where} ORDER BY r.business_date DESC, r.id DESC LIMIT ?`).all(...params, input.limit) as MethodOutput<'receipts.list'>;
 }
 
 /** Orders waiting for goods: sent or partly received, with what is still to come on each line. */
@@ -336,5 +337,5 @@ export function openOrders(db: ReadDb, supplierId: number | undefined) {
     )
       .all(o.poId)
       .map((l) => ({ ...(l as object), specialControl: (l as { specialControl: number }).specialControl === 1 })),
-  })) as never;
+  })) as MethodOutput<'receipts.openOrders'>;
 }

@@ -15,6 +15,7 @@ import type { ScannedLotLine } from './document-boxes';
 import { createQuarantineLot, QUARANTINED_RETURN_REASONS } from './quarantine';
 import type { Fen } from '../../../shared/money';
 import { given, rows as selectRows, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 
 export function createReturn(ctx: WriteContext, input: ParsedInput<'returns.create'>) {
   const db = ctx.db;
@@ -209,7 +210,7 @@ export function getReturn(db: ReadDb, id: number) {
   if (!head) throw notFound('退货单');
   const codes = lineBoxCodes(db, 'return', id);
   const lines = selectLotLines(db, 'stock_return_lines', 'return_id', id) as { id: number }[];
-  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as never;
+  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as MethodOutput<'returns.list'>[number];
 }
 
 export function listReturns(ctx: HandlerContext, input: ParsedInput<'returns.list'>) {

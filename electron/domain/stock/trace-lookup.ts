@@ -10,6 +10,7 @@ import type { ParsedInput } from '../../../shared/contract';
 import { parseTraceCode } from '../../../shared/traceCodes';
 import { packageBoxCodes, packageChildren, packageHead, packedIn } from './package-tree';
 import { given, rows as selectRows, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 
 const EVENT_LABELS: Record<string, string> = {
   receipt: '验收入库',
@@ -116,7 +117,7 @@ export function traceLookup(ctx: HandlerContext, input: ParsedInput<'trace.looku
     events: events.map(({ clinicId: _c, ...e }) => ({ ...e, eventLabel: EVENT_LABELS[e.event] ?? e.event })),
     packedIn: code ? packedIn(db, code) : [],
     package: pack ? { level: pack.level, children: pack.children, boxCount: pack.boxes.length, atHubCount: pack.atHubCount, boxes: pack.boxes } : null,
-  } as never;
+  } as MethodOutput<'trace.lookup'>;
 }
 
 /**

@@ -9,6 +9,7 @@ import { baseSnapshotBefore } from '../settlement/balances';
 import { drugSnapshot } from '../master-data/drugs';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { chineseOrder } from '../../lib/chinese-order';
+import type { MethodOutput } from '../../../shared/contract';
 
 interface LotLive {
   drugId: number;
@@ -251,13 +252,10 @@ export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>)
        FROM ledger g JOIN lots l ON l.id = g.lot_id JOIN users u ON u.id = g.user_id
       WHERE g.store_id = ? AND g.drug_id = ? AND g.period BETWEEN ? AND ? AND g.business_date BETWEEN ? AND ?
       ORDER BY g.business_date, g.id LIMIT ?`,
-  ).all(store.id, input.drugId, periodOf(input.from), periodOf(input.to), input.from, input.to, input.limit + 1) as ({
-    qty: number;
-    amount: number;
-    reversed: number;
-    businessDate: string;
-    createdAt: string;
-  } & Record<string, unknown>)[];
+  ).all(store.id, input.drugId, periodOf(input.from), periodOf(input.to), input.from, input.to, input.limit + 1) as (Omit<
+    CardRow,
+    'reversed' | 'balanceQty' | 'balanceValue' | 'recordedOn' | 'backdated'
+  > & { reversed: number })[];
   const truncated = rows.length > input.limit;
   let qty = opening.qty;
   let value = opening.value;
@@ -269,12 +267,15 @@ export function stockCard(ctx: HandlerContext, input: ParsedInput<'stock.card'>)
     const recordedOn = chinaDate(new Date(r.createdAt));
     return { ...r, reversed: bool(r.reversed), balanceQty: qty, balanceValue: value, recordedOn, backdated: r.businessDate < recordedOn };
   });
-  return {
+  const card: MethodOutput<'stock.card'> = {
     drug: { ...drug, nhsaCode: nhsa },
     store,
     opening,
     rows: out,
     closing: { qty, value },
     truncated,
-  } as never;
+  };
+  return card;
 }
+
+type CardRow = MethodOutput<'stock.card'>['rows'][number];

@@ -10,6 +10,7 @@ import { insertLotLines, selectLotLines, storedLotLines } from './lot-lines';
 import { lineBoxCodes, moveLineBoxes, nameLineBoxes, scannedLotLines } from './document-boxes';
 import { isQuarantined } from './quarantine-guard';
 import { given, rows as selectRows, sql as query } from '../../db/sql';
+import type { MethodOutput } from '../../../shared/contract';
 
 export function createWriteoff(ctx: WriteContext, input: ParsedInput<'writeoffs.create'>) {
   const db = ctx.db;
@@ -115,7 +116,7 @@ export function getWriteoff(db: ReadDb, id: number) {
   if (!head) throw notFound('报损单');
   const codes = lineBoxCodes(db, 'writeoff', id);
   const lines = selectLotLines(db, 'writeoff_lines', 'writeoff_id', id) as { id: number }[];
-  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as never;
+  return { ...head, lines: lines.map((l) => ({ ...l, traceCodes: codes.get(l.id) ?? [] })) } as MethodOutput<'writeoffs.list'>[number];
 }
 
 export function listWriteoffs(ctx: HandlerContext, input: ParsedInput<'writeoffs.list'>) {

@@ -110,8 +110,8 @@ function redacted(db: ReadDb, user: AuthedUser, method: MethodName, input: unkno
   if (!sight.blind) return err;
   let touched: Subject[] | null = null;
   try {
-    // as never: the input is the refused method's own, parsed with its schema before the handler ran.
-    touched = (TOUCHES[method] as Touches<MethodName> | undefined)?.(db, user, input as never) ?? null;
+    // The input is the refused method's own, parsed with its schema before the handler ran.
+    touched = (TOUCHES[method] as Touches<MethodName> | undefined)?.(db, user, input as ParsedInput<MethodName>) ?? null;
   } catch {
     touched = null; // unknown: treated as touching every hidden drug
   }
