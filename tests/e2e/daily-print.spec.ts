@@ -3,12 +3,10 @@
  * yuan, long supplier and drug names — printed to PDF at their paper size, rendered with pdftoppm for people to
  * look at, and read back with pdftotext: every amount whole on one line, nothing cut at the page's edge.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, expectPaper, E2E_CLOCK, SCREENSHOT_DIR, startServer, test, type ServerHandle } from './fixtures';
+import { expect, expectPaper, E2E_CLOCK, startServer, test, type ServerHandle } from './fixtures';
 import { signIn } from './pages/app';
+import { expectWhole, printed } from './print-checks';
 import { api, apiAs, stockClinic } from './seed';
 import { validCreditCode } from '../helpers/catalog';
 
@@ -78,42 +76,6 @@ test.afterAll(async () => {
   await server?.stop();
   if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
 });
-
-/**
- * Prints to PDF, renders the first page to PNG (pdftoppm) next to it, and returns the text read back, each
- * word with its box (pdftotext -bbox), and the page size.
- */
-async function printed(page: Page, name: string) {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.pdf`);
-  await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
-  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', file, path.join(SCREENSHOT_DIR, name)]);
-  const shots = process.env.SHOTS_DIR;
-  if (shots) {
-    fs.mkdirSync(shots, { recursive: true });
-    for (const f of fs.readdirSync(SCREENSHOT_DIR).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png')))
-      fs.copyFileSync(path.join(SCREENSHOT_DIR, f), path.join(shots, f));
-  }
-  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-  const [, w, h] = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
-  const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
-  const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-    xMin: Number(m[1]),
-    xMax: Number(m[3]),
-    text: m[5],
-  }));
-  return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), words, width: Number(w), height: Number(h), info };
-}
-
-/** Every amount shown is one word in the PDF (not "11,980.3" and "8"), and no word runs off the page. */
-function expectWhole(doc: Awaited<ReturnType<typeof printed>>, amounts: string[]) {
-  const words = new Set(doc.words.map((x) => x.text.replace(/^¥/, '')));
-  for (const a of amounts) expect(words, `${a} printed whole`).toContain(a);
-  // A money-looking fragment that is not a whole amount means a number broke across lines.
-  for (const wd of doc.words)
-    if (/^[\d,.]+$/.test(wd.text) && wd.text.includes(',')) expect(wd.text, `${wd.text} is a whole amount`).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
-  for (const wd of doc.words) expect(wd.xMax, `${wd.text} inside the page`).toBeLessThanOrEqual(doc.width - 14);
-}
 
 test('the supplier statement prints on A4: seven-figure amounts whole, the table inside the page, signature lines', async ({ page }) => {
   await signIn(page, server.url, 'caiwu', PASSWORD);

@@ -37,7 +37,8 @@ const ACCEPTANCE_COLUMNS: PrintColumn<AcceptanceRow>[] = [
   { key: 'drug', title: '药品名称', width: '9%', render: (r) => r.drugName },
   { key: 'spec', title: '剂型 / 规格', width: '7%', render: (r) => small(`${r.dosageForm} ${r.spec}`) },
   { key: 'mfr', title: '生产企业 / 批准文号', width: '12%', render: (r) => small(`${r.manufacturer}${r.approvalNo ? ` ${r.approvalNo}` : ''}`) },
-  { key: 'batch', title: '批号', width: '7%', render: (r) => r.batchNo },
+  // One line, smaller type when the column is narrow: a batch number split in its digits reads as two.
+  { key: 'batch', title: '批号', width: '7%', render: (r) => <span className="print-fit">{r.batchNo}</span> },
   { key: 'dates', title: '生产日期 / 有效期至', width: '8%', align: 'center', render: (r) => small(`${r.mfgDate ?? '—'} / ${r.expiryDate}`) },
   { key: 'arrivedQty', title: '到货数量', width: '6%', align: 'right', render: (r) => qty(r.arrivedQty, r) },
   { key: 'accepted', title: '合格数量', width: '6%', align: 'right', render: (r) => qty(r.acceptedQty, r) },
@@ -123,7 +124,16 @@ const QUARANTINE_COLUMNS: PrintColumn<DisposalLine>[] = [
   { key: 'mfr', title: '生产企业', width: '11%', render: ({ q }) => small(q.manufacturer) },
   { key: 'batch', title: '批号 / 有效期至', width: '10%', render: ({ q }) => small(`${q.batchNo} / ${q.expiryDate}`) },
   { key: 'qty', title: '不合格数量', width: '7%', align: 'right', render: ({ q }) => qty(q.enteredQty, q) },
-  { key: 'source', title: '来源', width: '10%', render: ({ q }) => small(`${q.source === 'receipt' ? '验收拒收' : '卫生室退回'} ${q.sourceDocNo}`) },
+  {
+    key: 'source',
+    title: '来源',
+    width: '10%',
+    render: ({ q }) => (
+      <span className="print-small">
+        {q.source === 'receipt' ? '验收拒收' : '卫生室退回'} <span className="print-nowrap">{q.sourceDocNo}</span>
+      </span>
+    ),
+  },
   { key: 'reason', title: '不合格原因', width: '10%', render: ({ q }) => small(`${q.reasonLabel}${q.reason ? `：${q.reason}` : ''}`) },
   {
     key: 'how',
@@ -134,8 +144,36 @@ const QUARANTINE_COLUMNS: PrintColumn<DisposalLine>[] = [
         ? small(d.kind === 'return' ? `退回 ${d.supplierName ?? ''}` : `销毁：${d.method ?? ''}，${d.place ?? ''}`)
         : small(`${q.heldQty > 0 ? '尚在隔离区' : ''}`),
   },
-  { key: 'date', title: '处理日期 / 单号', width: '9%', render: ({ d }) => (d ? small(`${d.businessDate.slice(5)} ${d.docNo}`) : '') },
-  { key: 'dqty', title: '处理数量 / 金额', width: '8%', align: 'right', render: ({ d, q }) => (d ? small(`${qty(d.qty, q)} ¥${formatFen(d.amount)}`) : '') },
+  {
+    key: 'date',
+    title: '处理日期 / 单号',
+    width: '9%',
+    render: ({ d }) =>
+      d ? (
+        <span className="print-small">
+          {d.businessDate.slice(5)} <span className="print-nowrap">{d.docNo}</span>
+        </span>
+      ) : (
+        ''
+      ),
+  },
+  // Quantity over amount, the amount in the figure's own type so that it is made smaller to fit (a type size of its
+  // own, as .print-small has, would not shrink, and a seven-figure amount ran over the next column).
+  {
+    key: 'dqty',
+    title: '处理数量 / 金额',
+    width: '8%',
+    align: 'right',
+    render: ({ d, q }) =>
+      d ? (
+        <div className="print-figure">
+          <div>{qty(d.qty, q)}</div>
+          <div>¥{formatFen(d.amount)}</div>
+        </div>
+      ) : (
+        ''
+      ),
+  },
   { key: 'who', title: '经办人 / 监督人', width: '8%', render: ({ d }) => (d ? small(`${d.executorName}${d.witness ? ` / ${d.witness}` : ''}`) : '') },
 ];
 

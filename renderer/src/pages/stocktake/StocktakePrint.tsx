@@ -45,8 +45,9 @@ function countColumns(showBook: boolean): PrintColumn<Line>[] {
     { key: 'name', title: '药品名称', width: '18%', render: (l) => l.drugName },
     { key: 'spec', title: '规格', width: '10%', render: (l) => l.spec },
     { key: 'mfr', title: '生产企业', width: '17%', render: (l) => l.manufacturer },
-    { key: 'batch', title: '批号', width: '11%', render: (l) => l.batchNo },
-    { key: 'expiry', title: '有效期至', width: '10%', align: 'center', render: (l) => l.expiryDate },
+    // The counter matches these against the box: each on one line, its type made smaller when the column is narrow.
+    { key: 'batch', title: '批号', width: '11%', render: (l) => <span className="print-fit">{l.batchNo}</span> },
+    { key: 'expiry', title: '有效期至', width: '10%', align: 'center', render: (l) => <span className="print-fit">{l.expiryDate}</span> },
     ...(showBook ? [{ key: 'book', title: '账面数量', width: '10%', align: 'right' as const, render: (l: Line) => qty(l.bookQtyAtStart, l) }] : []),
     // Room to write by hand.
     { key: 'count', title: '实盘数量', width: showBook ? '10%' : '16%', align: 'right', render: () => <div style={{ height: '8mm' }} /> },

@@ -39,7 +39,8 @@ function columnsFor(short: boolean): PrintColumn<Line>[] {
     { key: 'drug', title: '药品名称', width: w(16, 13), render: (l) => (l.storageOverride ? `${l.drugName} ※` : l.drugName) },
     { key: 'spec', title: '规格', width: w(10, 8), render: (l) => l.spec },
     { key: 'mfr', title: '生产企业', width: w(15, 12), render: (l) => <span className="print-small">{l.manufacturer}</span> },
-    { key: 'batch', title: '批号', width: w(10, 9), render: (l) => l.batchNo },
+    // One line, smaller type when the column is narrow: the clinic matches it against the box.
+    { key: 'batch', title: '批号', width: w(10, 9), render: (l) => <span className="print-fit">{l.batchNo}</span> },
     { key: 'expiry', title: '有效期至', width: '12%', align: 'center', render: (l) => <span className="print-nowrap">{l.expiryDate}</span> },
     { key: 'qty', title: '数量', width: '10%', align: 'right', render: (l) => qtyText(l, l.qty) },
     ...(short
