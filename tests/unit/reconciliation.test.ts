@@ -121,6 +121,8 @@ describe('reconciliation of one day', () => {
           ? [
               { code: BOX_A, date: DAY, visitNo: 'V3', drugId: h.drugs.amoxB.id, dispensingId },
               { code: '81234560000000000099', date: DAY, visitNo: 'V5', drugId: h.drugs.ibu.id, dispensingId },
+              // The same opened box taken from again: still one box not settled.
+              { code: '81234560000000000099', date: DAY, visitNo: 'V6', drugId: h.drugs.ibu.id, dispensingId },
             ]
           : [],
     };

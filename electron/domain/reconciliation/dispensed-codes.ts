@@ -71,8 +71,12 @@ export function compareScans(settled: SettledCode[], scanned: DispensedCode[], s
   for (const s of settled) {
     if (s.date >= since && !scannedCodes.has(s.code)) out.push({ kind: 'code_not_scanned', code: s.code, date: s.date, mdtrtId: s.mdtrtId, drugId: s.drugId });
   }
+  // An opened box (拆零) is scanned out at each take: one difference per box, at its first take.
+  const named = new Set<string>();
   for (const d of scanned) {
-    if (!settledCodes.has(d.code)) out.push({ kind: 'code_not_settled', code: d.code, date: d.date, mdtrtId: d.visitNo, drugId: d.drugId });
+    if (settledCodes.has(d.code) || named.has(d.code)) continue;
+    named.add(d.code);
+    out.push({ kind: 'code_not_settled', code: d.code, date: d.date, mdtrtId: d.visitNo, drugId: d.drugId });
   }
   return out;
 }
