@@ -266,8 +266,9 @@ describe('the server’s own HTTPS', () => {
   it('serves the hub’s send over HTTPS with the certificate and key files it was started with, and refuses a mismatched pair', async () => {
     const dir = scratch();
     // wall-clock: TLS checks the certificate's validity against the machine's clock, not a business time
-    const issued = await ensureCertificate(dir, new Date());
-    const other = await ensureCertificate(scratch(), new Date());
+    const machineNow = new Date();
+    const issued = await ensureCertificate(dir, machineNow);
+    const other = await ensureCertificate(scratch(), machineNow);
     const files = (cert: string, key: string) => {
       fs.writeFileSync(path.join(dir, 'server.crt'), cert);
       fs.writeFileSync(path.join(dir, 'server.key'), key);
