@@ -21,6 +21,7 @@ export const SIGNATURES = {
   envLog: ['记录人', '质量负责人'],
   stockCard: ['记账人', '复核人', '负责人'],
   onHand: ['保管员', '复核人', '负责人'],
+  alerts: ['保管员', '负责人'],
   auditLog: ['核查人', '负责人'],
   supervisionDrill: ['制表人', '审核人', '负责人'],
 } as const satisfies Record<string, readonly string[]>;

@@ -237,6 +237,16 @@ test('库存预警 for one clinic shows only its watched drugs; the workbench ca
     await expect(desk1.getByRole('row', { name: /阿莫西林胶囊/ })).toContainText('低于下限');
     await expect(desk1.getByRole('row', { name: /维生素C片/ })).toHaveCount(0);
     await screenshot(desk1, `daily-alerts-${width}`);
+    if (width === 1366) {
+      // The list as filtered prints as the 库存预警表: the same rows, all of them, with the people who sign.
+      await desk1.getByRole('button', { name: '打印' }).click();
+      await expect(desk1.getByRole('heading', { name: '库存预警表' })).toBeVisible();
+      await expect(desk1.locator('.print-table tbody tr').filter({ hasText: '阿莫西林胶囊' })).toContainText('低于下限');
+      await expect(desk1.locator('.print-table')).not.toContainText('维生素C片');
+      await expect(desk1.locator('.print-signatures')).toContainText('保管员');
+      await screenshot(desk1, 'daily-alerts-print-1366');
+      await desk1.goBack();
+    }
     await desk1.getByRole('tab', { name: '常用药与上下限' }).click();
     const row = desk1.getByRole('row', { name: /布洛芬缓释胶囊/ });
     await row.getByRole('button', { name: '设置' }).click();

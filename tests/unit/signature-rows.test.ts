@@ -57,6 +57,7 @@ describe('signature rows', () => {
     await expectSigned(finance.call('reconciliation.export', { clinicId, period }), ['reconciliation', 'reconciliationDays']);
     const order = sql(sim.hub.runtime.app.db, 'SELECT id FROM purchase_orders ORDER BY id LIMIT 1').get() as { id: number };
     await expectSigned(pharmacist.call('orders.export', { id: order.id }), ['purchaseOrder']);
+    await expectSigned(pharmacist.call('stock.alertsExport', {}), ['alerts']);
     expect(hub.transit, 'the month leaves deliveries unsigned, so the transit sheet is checked too').toBeTruthy();
   });
 
@@ -69,6 +70,7 @@ describe('signature rows', () => {
       'renderer/src/pages/reconciliation/ReconciliationPrint.tsx': ['reconciliation', 'reconciliationDays'],
       'renderer/src/pages/stocktake/StocktakePrint.tsx': ['stocktakeCount', 'stocktakeResult'],
       'renderer/src/pages/gsp/GspPrints.tsx': ['acceptance', 'quarantine', 'envLog'],
+      'renderer/src/pages/stock/AlertsPrint.tsx': ['alerts'],
     };
     for (const [file, docs] of Object.entries(prints)) {
       const source = fs.readFileSync(path.join(__dirname, '../..', file), 'utf8');

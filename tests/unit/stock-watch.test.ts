@@ -194,7 +194,7 @@ describe('stock.alerts, stock.watchList and stock.setWatch on a real hub', () =>
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('库存预警')!;
-    expect(sheet.rowCount).toBe(3 + 5);
+    expect(sheet.rowCount).toBe(3 + 5 + 2); // title, note and header; the rows; a blank row and the signatures
     expect(sheet.getRow(4).getCell(1).value).toBe('近效期');
   });
 });

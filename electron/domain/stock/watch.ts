@@ -29,6 +29,7 @@ import {
 import { listStores } from '../master-data/stores';
 import { nearExpiryLimit } from '../master-data/expiry';
 import { chineseOrder } from '../../lib/chinese-order';
+import { SIGNATURES } from '../../../shared/signatures';
 
 interface DrugRow {
   drugId: number;
@@ -226,6 +227,9 @@ export async function stockAlertsWorkbook(ctx: HandlerContext, input: AlertFilte
   [8, 18, 24, 16, 14, 12, 14, 12, 12, 12, 14].forEach((w, i) => {
     ws.getColumn(i + 1).width = w;
   });
+  // The same people sign as on the printed 库存预警表.
+  ws.addRow([]);
+  ws.addRow(SIGNATURES.alerts.flatMap((label) => [`${label}：`, '', '']));
   const buffer = await wb.xlsx.writeBuffer();
   return { filename: `库存预警-${ctx.today}.xlsx`, base64: Buffer.from(buffer).toString('base64') };
 }

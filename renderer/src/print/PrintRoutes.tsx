@@ -24,6 +24,7 @@ const EnvLogPrint = lazy(() => import('../pages/gsp/GspPrints').then((m) => ({ d
 const DeliveryNotePrint = lazy(() => import('../pages/settlement/print/DeliveryNotePrint').then((m) => ({ default: m.DeliveryNotePrint })));
 const StockCardPrint = lazy(() => import('../pages/stock/StockCardPrint').then((m) => ({ default: m.StockCardPrint })));
 const OnHandPrint = lazy(() => import('../pages/stock/OnHandPrint').then((m) => ({ default: m.OnHandPrint })));
+const AlertsPrint = lazy(() => import('../pages/stock/AlertsPrint').then((m) => ({ default: m.AlertsPrint })));
 const DrillPrint = lazy(() => import('../pages/supervision/DrillPrint').then((m) => ({ default: m.DrillPrint })));
 const AuditLogPrint = lazy(() => import('../pages/system/AuditLogPrint').then((m) => ({ default: m.AuditLogPrint })));
 
@@ -44,6 +45,7 @@ export const PRINT_ROUTES = [
   { path: '/print/env-log/:areaId/:period', element: <EnvLogPrint /> },
   { path: '/print/stock-card', element: <StockCardPrint /> },
   { path: '/print/on-hand', element: <OnHandPrint /> },
+  { path: '/print/alerts', element: <AlertsPrint /> },
   { path: '/print/audit-log', element: <AuditLogPrint /> },
   { path: '/print/drilldown', element: <DrillPrint /> },
 ];

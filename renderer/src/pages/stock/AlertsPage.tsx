@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { App, Button, Card, Empty, Grid, Input, List, Pagination, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
-import type { z } from 'zod';
-import type { alertRow } from '../../../../shared/contract/stock';
+import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
+import { ALERT_KIND, ALERT_KINDS, type Alert, type AlertKind } from './alertKinds';
 import { useApiQuery } from '../../api/hooks';
 import { call } from '../../api/client';
 import { Page } from '../../components/Page';
@@ -13,15 +12,9 @@ import { useSession } from '../../stores/session';
 import { WatchListPanel } from './WatchListPanel';
 import { useRememberedSearchParams } from '../../components/useRememberedState';
 
-type Alert = z.infer<typeof alertRow>;
-type Kind = Alert['kind'];
-const KINDS: Kind[] = ['expired', 'out_of_stock', 'near_expiry', 'below_min'];
-const KIND: Record<Kind, { label: string; color: string }> = {
-  expired: { label: '已过期', color: 'red' },
-  out_of_stock: { label: '缺货', color: 'volcano' },
-  near_expiry: { label: '近效期', color: 'orange' },
-  below_min: { label: '低于下限', color: 'gold' },
-};
+type Kind = AlertKind;
+const KINDS = ALERT_KINDS;
+const KIND = ALERT_KIND;
 const PAGE_SIZE = 50;
 const LEVEL_SOURCE = { set: '药库设定', suggested: '按用量建议', catalog: '目录上下限' } as const;
 
@@ -94,6 +87,7 @@ function AlertsList({ filters }: { filters: ReturnType<typeof useAlertFilters> }
   // The remembered search comes back after the first render.
   useEffect(() => setText(q), [q]);
   const [exporting, setExporting] = useState(false);
+  const navigate = useNavigate();
   const filter = { storeId, kinds: kinds.length ? kinds : undefined, q: q || undefined };
   const alerts = useApiQuery('stock.alerts', { ...filter, page, pageSize: PAGE_SIZE });
   const counts = alerts.data?.counts;
@@ -138,6 +132,9 @@ function AlertsList({ filters }: { filters: ReturnType<typeof useAlertFilters> }
         />
         <Button icon={<DownloadOutlined />} loading={exporting} onClick={exportExcel}>
           导出 Excel
+        </Button>
+        <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/alerts?${printQuery(filter)}`)}>
+          打印
         </Button>
       </Space>
       {phone ? (
@@ -256,4 +253,13 @@ export default function AlertsPage() {
       />
     </Page>
   );
+}
+
+/** The printout's address for the filters on screen (AlertsPrint reads them back). */
+function printQuery(f: { storeId?: number; kinds?: AlertKind[]; q?: string }): string {
+  const p = new URLSearchParams();
+  if (f.storeId !== undefined) p.set('store', String(f.storeId));
+  if (f.kinds?.length) p.set('kind', f.kinds.join(','));
+  if (f.q) p.set('q', f.q);
+  return p.toString();
 }
