@@ -10,15 +10,11 @@ import { PrintDocument, type PrintColumn } from '../../print/PrintDocument';
 import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
 import { ALERT_KIND, ALERT_KINDS, type Alert, type AlertKind } from './alertKinds';
+import { allPages } from '../../print/allPages';
 
-/** Every page of the filtered alerts: the printout lists all of them, not the screen's page. */
+/** Every page of the filtered alerts. */
 async function allAlerts(filter: { storeId?: number; kinds?: AlertKind[]; q?: string }) {
-  const rows: Alert[] = [];
-  for (let page = 1; ; page++) {
-    const r = await call('stock.alerts', { ...filter, page, pageSize: 500 });
-    rows.push(...r.rows);
-    if (rows.length >= r.total || r.rows.length === 0) return rows;
-  }
+  return (await allPages((page, pageSize) => call('stock.alerts', { ...filter, page, pageSize }))).rows;
 }
 
 /**

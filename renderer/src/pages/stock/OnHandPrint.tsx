@@ -12,18 +12,15 @@ import { hubToday, printedAt } from '../../components/hubClock';
 import { PrintDocument, type PrintColumn } from '../../print/PrintDocument';
 import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
+import { allPages } from '../../print/allPages';
 
 type Drug = z.infer<typeof onHandRow>;
 type Line = { drug: Drug; lot: Drug['lots'][number] | null };
 
-/** Every page of the filtered list: the printout lists all of it, not the screen's page. */
+/** Every page of the filtered list, with the list's total value. */
 async function allRows(storeId: number, filter: OnHandFilter, q: string | undefined) {
-  const rows: Drug[] = [];
-  for (let page = 1; ; page++) {
-    const r = await call('stock.onHand', { storeId, filter, q, page, pageSize: 500 });
-    rows.push(...r.rows);
-    if (rows.length >= r.total || r.rows.length === 0) return { rows, totalValue: r.totalValue };
-  }
+  const { rows, last } = await allPages((page, pageSize) => call('stock.onHand', { storeId, filter, q, page, pageSize }));
+  return { rows, totalValue: last.totalValue };
 }
 
 /** 药品库存表 (/print/on-hand?store=&filter=&q=): 库存查询 as filtered on the screen, a row per lot, at A4 landscape. */

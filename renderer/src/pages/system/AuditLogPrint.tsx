@@ -20,23 +20,15 @@ import { PrintDocument, type PrintColumn } from '../../print/PrintDocument';
 import { PrintPage } from '../../print/PrintPage';
 import { useSession } from '../../stores/session';
 import { auditFilterFrom } from './auditFilter';
+import { allPages } from '../../print/allPages';
 
 /** Paper is for a period's check, not for ten years: past this many rows the print says to export instead. */
 const PRINT_LIMIT = 2000;
 
 /** The newest PRINT_LIMIT rows the filter selects, page by page. */
 async function rowsToPrint(filter: ReturnType<typeof auditFilterFrom>) {
-  const rows: AuditRow[] = [];
-  let total = 0;
-  let capped = false;
-  for (let page = 1; rows.length < PRINT_LIMIT; page++) {
-    const r = await call('audit.list', { ...filter, page, pageSize: 500 });
-    rows.push(...r.rows);
-    total = r.total;
-    capped = r.totalCapped;
-    if (rows.length >= r.total || r.rows.length === 0) break;
-  }
-  return { rows: rows.slice(0, PRINT_LIMIT), more: capped || total > PRINT_LIMIT };
+  const { rows, last } = await allPages((page, pageSize) => call('audit.list', { ...filter, page, pageSize }), PRINT_LIMIT);
+  return { rows, more: last.totalCapped || last.total > PRINT_LIMIT };
 }
 
 /** 审计日志 (/print/audit-log?<the page's filters>): the rows the filter selects with their changes as lines, A4 landscape. */
