@@ -9,11 +9,9 @@
 import { sql, type ReadDb } from '../../db/database';
 import type { Manifest } from '../../../shared/prefecture/package';
 import type { Host, ReadableHub } from '../ports';
-import { hubName } from '../settings';
 import { closeVersion, type HubSigner } from './build';
-import { loadOrCreateHubKey } from './key';
 import { sendPackage, type SendOptions } from './send';
-import { appendSendRecord, readPrefectureSettings, readSendRecords, type SendRecord } from './settings';
+import { appendSendRecord, configuredSigner, readPrefectureSettings, readSendRecords, serverSendRecord, type SendRecord } from './settings';
 
 export const AUTO_SEND = {
   firstDelayMs: 5 * 60_000,
@@ -57,30 +55,14 @@ export type PackageBuilder = (hub: ReadableHub, period: string, signer: HubSigne
 /** One pass: sends what is due; stops at the first month nothing reached the server for (the others would not either). */
 export async function sendDueMonths(hub: ReadableHub, build: PackageBuilder, send: Pick<SendOptions, 'sleep'> = {}): Promise<SendRecord[]> {
   const settings = readPrefectureSettings(hub.dataDir);
-  if (!settings.hubCode || !settings.countyCode || !settings.serverUrl) return [];
+  const signer = configuredSigner(hub.dataDir, hub.readDb, settings);
+  if (!signer || !settings.serverUrl) return [];
   const sent: SendRecord[] = [];
   for (const month of monthsDue(hub.readDb, hub.dataDir, hub.clock.now())) {
-    const signer: HubSigner = {
-      code: settings.hubCode,
-      countyCode: settings.countyCode,
-      name: hubName(hub.readDb),
-      key: loadOrCreateHubKey(hub.dataDir),
-    };
     const { manifest, bytes } = await build(hub, month.period, signer);
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const result = await sendPackage(settings.serverUrl, payload, { caPem: settings.serverCaPem, attempts: 3, backoffMs: 2_000, ...send });
-    const record: SendRecord = {
-      period: month.period,
-      version: manifest.version,
-      at: hub.clock.now().toISOString(),
-      target: 'server',
-      userName: AUTO_SEND.sender,
-      attempts: result.attempts,
-      bytes: payload.length,
-      answer: result.answer,
-      error: result.error,
-      builtFrom: manifest.builtFrom ?? null,
-    };
+    const record = serverSendRecord({ period: month.period, manifest, bytes: payload.length, at: hub.clock.now(), userName: AUTO_SEND.sender }, result);
     appendSendRecord(hub.dataDir, record);
     sent.push(record);
     if (!result.answer) break;

@@ -7,11 +7,18 @@ import { AppError } from '../../errors';
 import type { ParsedInput } from '../../../shared/contract';
 import { packageFileName } from '../../../shared/prefecture/package';
 import { periodLabel } from '../../../shared/settlement';
-import { hubName } from '../settings';
 import { closeVersion, type HubSigner } from './build';
 import { loadOrCreateHubKey } from './key';
 import { sendPackage } from './send';
-import { appendSendRecord, readPrefectureSettings, readSendRecords, writePrefectureSettings, type SendRecord } from './settings';
+import {
+  appendSendRecord,
+  configuredSigner,
+  readPrefectureSettings,
+  readSendRecords,
+  serverSendRecord,
+  writePrefectureSettings,
+  type SendRecord,
+} from './settings';
 
 const dataDirOf = (ctx: HandlerContext) => ctx.hub.dataDir;
 
@@ -30,9 +37,9 @@ function settingsOut(ctx: HandlerContext) {
 }
 
 function signerOf(ctx: HandlerContext): HubSigner {
-  const s = readPrefectureSettings(dataDirOf(ctx));
-  if (!s.hubCode || !s.countyCode) throw new AppError('BUSINESS_RULE', '请先由管理员在“上报地市”中填写本院编码和县区代码（由地市医保局登记时分配）');
-  return { code: s.hubCode, countyCode: s.countyCode, name: hubName(ctx.db), key: loadOrCreateHubKey(dataDirOf(ctx)) };
+  const signer = configuredSigner(dataDirOf(ctx), ctx.db);
+  if (!signer) throw new AppError('BUSINESS_RULE', '请先由管理员在“上报地市”中填写本院编码和县区代码（由地市医保局登记时分配）');
+  return signer;
 }
 
 /**
@@ -96,18 +103,7 @@ export const prefectureHandlers = defineHandlers({
       if (!s.serverUrl) throw new AppError('BUSINESS_RULE', '尚未设置上报服务器地址：没有网络时请用“导出文件”，用U盘报送');
       const { manifest, bytes } = await buildBytes(ctx, input.period);
       const result = await sendPackage(s.serverUrl, bytes, { caPem: s.serverCaPem });
-      const record: SendRecord = {
-        period: input.period,
-        version: manifest.version,
-        at: ctx.now.toISOString(),
-        target: 'server',
-        userName: ctx.user.displayName,
-        attempts: result.attempts,
-        bytes: bytes.length,
-        answer: result.answer,
-        error: result.error,
-        builtFrom: manifest.builtFrom ?? null,
-      };
+      const record = serverSendRecord({ period: input.period, manifest, bytes: bytes.length, at: ctx.now, userName: ctx.user.displayName }, result);
       appendSendRecord(dataDirOf(ctx), record);
       return record;
     },

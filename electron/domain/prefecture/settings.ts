@@ -6,7 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SubmitAnswer } from '../../../shared/prefecture/package';
+import type { Manifest, SubmitAnswer } from '../../../shared/prefecture/package';
+import type { ReadDb } from '../../db/database';
+import { hubName } from '../settings';
+import { loadOrCreateHubKey, type HubSigner } from './key';
+import type { SendResult } from './send';
 
 export const PREFECTURE_SETTINGS_FILE = 'prefecture-settings.json';
 export const PREFECTURE_SENDS_FILE = 'prefecture-sends.jsonl';
@@ -75,4 +79,29 @@ export function readSendRecords(dataDir: string): SendRecord[] {
         return []; // a line cut short by a power failure
       }
     });
+}
+
+/**
+ * The hub as the prefecture registered it, with its signing key: what a package is signed as. Null until the
+ * administrator has filled in the hub's code and county.
+ */
+export function configuredSigner(dataDir: string, db: ReadDb, settings = readPrefectureSettings(dataDir)): HubSigner | null {
+  if (!settings.hubCode || !settings.countyCode) return null;
+  return { code: settings.hubCode, countyCode: settings.countyCode, name: hubName(db), key: loadOrCreateHubKey(dataDir) };
+}
+
+/** The sends log's record of one send to the server: what was sent and what came back. */
+export function serverSendRecord(sent: { period: string; manifest: Manifest; bytes: number; at: Date; userName: string }, result: SendResult): SendRecord {
+  return {
+    period: sent.period,
+    version: sent.manifest.version,
+    at: sent.at.toISOString(),
+    target: 'server',
+    userName: sent.userName,
+    attempts: result.attempts,
+    bytes: sent.bytes,
+    answer: result.answer,
+    error: result.error,
+    builtFrom: sent.manifest.builtFrom ?? null,
+  };
 }
