@@ -61,10 +61,9 @@ export function packageBytesOffThread(runtime: Runtime): PackageBuilder {
       optionalUser: null,
     };
     const input = { period, signer };
-    const built = (await app.longReads.run('prefecture.packageBytes', input, now, null, () => runLongRead('prefecture.packageBytes', ctx, input))) as {
+    return (await app.longReads.run('prefecture.packageBytes', input, now, null, () => runLongRead('prefecture.packageBytes', ctx, input))) as {
       manifest: Manifest;
       bytes: Uint8Array;
     };
-    return built;
   };
 }

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { descriptionOf } from './describe';
 
-type Def = {
+/** A schema's definition, as far as the walk below reads it. */
+export type SchemaDef = {
   type: string;
   innerType?: z.ZodType;
   in?: z.ZodType;
@@ -16,10 +17,10 @@ type Def = {
   options?: z.ZodType[];
 };
 
-const defOf = (schema: z.ZodType) => schema._zod.def as unknown as Def;
+export const defOf = (schema: z.ZodType) => schema._zod.def as unknown as SchemaDef;
 
 /** The schema under optional, nullable, default, pipe and the like. */
-function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (let i = 0; i < 20; i++) {
     const def = defOf(s);

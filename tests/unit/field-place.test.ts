@@ -5,16 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { api } from '../../shared/contract';
-import { fieldPlace } from '../../shared/contract/field-place';
+import { defOf, fieldPlace, unwrap } from '../../shared/contract/field-place';
 import { createClinic, createTestHub, createUser, type TestHub } from '../helpers/runtime';
 import { seedDrug, seedSupplier } from '../helpers/stock';
-
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType };
-const defOf = (s: z.ZodType) => s._zod.def as unknown as Def;
-const unwrap = (s: z.ZodType): z.ZodType => {
-  const d = defOf(s);
-  return d.innerType ? unwrap(d.innerType) : d.type === 'pipe' && d.in ? unwrap(d.in) : s;
-};
 
 /** An input that refuses every required field, with one empty row in every list of rows, to the second level. */
 function refusedEverywhere(schema: z.ZodType, depth = 0): unknown {
